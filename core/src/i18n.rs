@@ -1,0 +1,75 @@
+//! Texts in Simplified Chinese (zh-CN) and English for labels shown to owners and staff.
+//!
+//! ```
+//! use estatekit::estate::UnitStatus;
+//! use estatekit::i18n::{Lang, Label};
+//! assert_eq!(UnitStatus::Delivered.label(Lang::ZhCn), "已交房未入住");
+//! assert_eq!(UnitStatus::Delivered.label(Lang::En), "delivered, vacant");
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::estate::{MeterKind, UnitKind, UnitStatus};
+
+/// A display language.
+///
+/// ```
+/// assert_eq!(estatekit::i18n::Lang::default(), estatekit::i18n::Lang::ZhCn);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// Simplified Chinese, the default.
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+}
+
+/// A value with a display label in each [`Lang`].
+///
+/// ```
+/// use estatekit::estate::UnitKind;
+/// use estatekit::i18n::{Label, Lang};
+/// assert_eq!(UnitKind::Parking.label(Lang::ZhCn), "车位");
+/// ```
+pub trait Label {
+    /// The label in `lang`.
+    fn label(&self, lang: Lang) -> &'static str;
+}
+
+macro_rules! labels {
+    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
+        impl Label for $ty {
+            fn label(&self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((<$ty>::$variant, Lang::ZhCn) => $zh,
+                      (<$ty>::$variant, Lang::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
+labels!(UnitKind {
+    Residential => "住宅", "residential";
+    Commercial => "商铺", "commercial";
+    Parking => "车位", "parking space";
+    Storage => "储藏室", "storage room";
+});
+
+labels!(UnitStatus {
+    Unsold => "未售", "unsold";
+    Delivered => "已交房未入住", "delivered, vacant";
+    Occupied => "已入住", "occupied";
+    Decorating => "装修中", "decorating";
+    Rented => "出租", "rented";
+});
+
+labels!(MeterKind {
+    Water => "水表", "water meter";
+    Electricity => "电表", "electricity meter";
+    Gas => "燃气表", "gas meter";
+    Heating => "热量表", "heating meter";
+});

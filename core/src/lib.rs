@@ -1,0 +1,39 @@
+//! # EstateKit
+//!
+//! The customer-service rules of residential property management (物业客服) in one
+//! pure-Rust core: exact money allocation, the estate model, and (in later modules)
+//! fees, check-in and tickets. The same core is exposed to Python (PyO3) and to
+//! Kotlin and Swift (UniFFI), so every language computes the same cents.
+//!
+//! - [`money`]: the rounding policy and [`allocate`](money::allocate), an exact-sum
+//!   split by weights (largest remainder, deterministic ties).
+//! - [`estate`]: estates, buildings, units, meters and readings, validated, with JSON
+//!   that names the path of any bad field.
+//! - [`i18n`]: zh-CN and en labels.
+//!
+//! ```
+//! use estatekit::estate::Estate;
+//! use estatekit::money::allocate;
+//!
+//! // Split a pooled common-area electricity bill among delivered units by gross area.
+//! let estate = Estate::demo();
+//! let delivered: Vec<_> = estate.units().iter().filter(|u| u.is_delivered()).collect();
+//! let areas: Vec<_> = delivered.iter().map(|u| u.gross_area).collect();
+//! let bill = "1234.56".parse()?;
+//! let split = allocate(bill, &areas, estate.rounding())?;
+//! assert_eq!(split.parts.iter().sum::<rust_decimal::Decimal>(), bill);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod estate;
+pub mod i18n;
+mod json;
+pub mod money;
+
+pub use estate::{Estate, EstateData, EstateError};
+pub use money::{Allocation, MoneyError, RoundingMode, RoundingPolicy, allocate};
+pub use rust_decimal::Decimal;
+pub use chrono::NaiveDate;

@@ -1,0 +1,606 @@
+//! Money: the rounding policy and exact-sum allocation.
+//!
+//! Amounts are [`Decimal`], never floats. An estate rounds with one
+//! [`RoundingPolicy`] (scale and mode); [`allocate`] splits an amount by weights so
+//! that the parts add up to the amount exactly, to the last minor unit.
+//!
+//! ```
+//! use estatekit::money::{allocate, RoundingPolicy};
+//! use rust_decimal::Decimal;
+//!
+//! let split = allocate(Decimal::from(100), &[Decimal::from(1000), Decimal::from(500)],
+//!                      &RoundingPolicy::default())?;
+//! assert_eq!(split.parts, vec![Decimal::new(6667, 2), Decimal::new(3333, 2)]);
+//! assert_eq!(split.adjusted, vec![0]); // part 0 took the leftover cent
+//! # Ok::<(), estatekit::money::MoneyError>(())
+//! ```
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// The largest scale (digits after the decimal point) a [`RoundingPolicy`] accepts.
+pub const MAX_SCALE: u32 = 12;
+
+/// Largest magnitude of a `Decimal` mantissa (2^96 - 1).
+const MAX_MANTISSA: u128 = (1u128 << 96) - 1;
+
+/// How an amount is rounded to the policy's scale.
+///
+/// The names follow `java.math.RoundingMode`: `Down` goes toward zero, `Up` away
+/// from zero, and the half modes decide only ties.
+///
+/// ```
+/// use estatekit::money::RoundingMode;
+/// assert_eq!("half_even".parse::<RoundingMode>()?, RoundingMode::HalfEven);
+/// assert_eq!(RoundingMode::HalfUp.as_str(), "half_up");
+/// # Ok::<(), estatekit::money::MoneyError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Round to nearest; ties away from zero (2.345 → 2.35, −2.345 → −2.35). The default.
+    #[default]
+    HalfUp,
+    /// Round to nearest; ties to the even neighbour (2.345 → 2.34, 2.355 → 2.36).
+    HalfEven,
+    /// Truncate toward zero (2.349 → 2.34, −2.349 → −2.34).
+    Down,
+    /// Away from zero (2.341 → 2.35, −2.341 → −2.35).
+    Up,
+}
+
+impl RoundingMode {
+    /// Every mode, in declaration order.
+    pub const ALL: [RoundingMode; 4] = [Self::HalfUp, Self::HalfEven, Self::Down, Self::Up];
+
+    /// The stable snake_case name used in JSON and by the bindings.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::money::RoundingMode::Down.as_str(), "down");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::HalfUp => "half_up",
+            Self::HalfEven => "half_even",
+            Self::Down => "down",
+            Self::Up => "up",
+        }
+    }
+
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Self::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Self::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Self::Down => RoundingStrategy::ToZero,
+            Self::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+}
+
+impl fmt::Display for RoundingMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RoundingMode {
+    type Err = MoneyError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| MoneyError::UnknownRoundingMode { value: s.to_owned() })
+    }
+}
+
+/// An estate's rounding rule: how many decimal places money keeps, and how it rounds.
+///
+/// The default is two places (0.01 yuan), half-up. Round each bill line once with
+/// the policy; totals are sums of rounded lines.
+///
+/// ```
+/// use estatekit::money::{RoundingMode, RoundingPolicy};
+/// use rust_decimal::Decimal;
+///
+/// let p = RoundingPolicy::new(2, RoundingMode::HalfEven)?;
+/// assert_eq!(p.round(Decimal::new(2345, 3)), Decimal::new(234, 2));
+/// assert_eq!(RoundingPolicy::default().round(Decimal::new(2345, 3)), Decimal::new(235, 2));
+/// # Ok::<(), estatekit::money::MoneyError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawPolicy", deny_unknown_fields)]
+pub struct RoundingPolicy {
+    scale: u32,
+    mode: RoundingMode,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default = "default_scale")]
+    scale: u32,
+    #[serde(default)]
+    mode: RoundingMode,
+}
+
+fn default_scale() -> u32 {
+    2
+}
+
+impl TryFrom<RawPolicy> for RoundingPolicy {
+    type Error = MoneyError;
+    fn try_from(raw: RawPolicy) -> Result<Self, Self::Error> {
+        RoundingPolicy::new(raw.scale, raw.mode)
+    }
+}
+
+impl Default for RoundingPolicy {
+    fn default() -> Self {
+        Self { scale: 2, mode: RoundingMode::HalfUp }
+    }
+}
+
+impl RoundingPolicy {
+    /// A policy with `scale` decimal places (0 to [`MAX_SCALE`]) and a rounding mode.
+    ///
+    /// ```
+    /// use estatekit::money::{MoneyError, RoundingMode, RoundingPolicy};
+    /// assert!(RoundingPolicy::new(0, RoundingMode::Down).is_ok());
+    /// assert_eq!(RoundingPolicy::new(13, RoundingMode::Down),
+    ///            Err(MoneyError::InvalidScale { scale: 13, max: 12 }));
+    /// ```
+    pub fn new(scale: u32, mode: RoundingMode) -> Result<Self, MoneyError> {
+        if scale > MAX_SCALE {
+            return Err(MoneyError::InvalidScale { scale, max: MAX_SCALE });
+        }
+        Ok(Self { scale, mode })
+    }
+
+    /// Decimal places kept.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::money::RoundingPolicy::default().scale(), 2);
+    /// ```
+    pub fn scale(&self) -> u32 {
+        self.scale
+    }
+
+    /// The rounding mode.
+    ///
+    /// ```
+    /// use estatekit::money::{RoundingMode, RoundingPolicy};
+    /// assert_eq!(RoundingPolicy::default().mode(), RoundingMode::HalfUp);
+    /// ```
+    pub fn mode(&self) -> RoundingMode {
+        self.mode
+    }
+
+    /// The smallest amount the policy keeps (0.01 at scale 2).
+    ///
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(estatekit::money::RoundingPolicy::default().minor_unit(), Decimal::new(1, 2));
+    /// ```
+    pub fn minor_unit(&self) -> Decimal {
+        Decimal::new(1, self.scale)
+    }
+
+    /// Rounds `amount` to the policy's scale with its mode. Amounts already at or
+    /// below the scale are returned unchanged.
+    ///
+    /// ```
+    /// use estatekit::money::{RoundingMode, RoundingPolicy};
+    /// use rust_decimal::Decimal;
+    /// let up = RoundingPolicy::new(2, RoundingMode::Up)?;
+    /// assert_eq!(up.round(Decimal::new(-2341, 3)), Decimal::new(-235, 2));
+    /// # Ok::<(), estatekit::money::MoneyError>(())
+    /// ```
+    pub fn round(&self, amount: Decimal) -> Decimal {
+        amount.round_dp_with_strategy(self.scale, self.mode.strategy())
+    }
+
+    /// `amount` (rounded with the policy) as a signed count of minor units.
+    fn to_minor(self, amount: Decimal) -> Result<i128, MoneyError> {
+        let rounded = self.round(amount);
+        let factor = pow10(self.scale - rounded.scale());
+        rounded
+            .mantissa()
+            .checked_mul(factor as i128)
+            .filter(|m| m.unsigned_abs() <= MAX_MANTISSA)
+            .ok_or_else(|| MoneyError::Overflow {
+                context: format!("total {amount} cannot be expressed at scale {}", self.scale),
+            })
+    }
+}
+
+fn pow10(exp: u32) -> u128 {
+    10u128.pow(exp)
+}
+
+/// The result of [`allocate`]: parts that sum exactly to `total`.
+///
+/// Each part is its exact share rounded toward zero, plus one minor unit for the
+/// parts listed in `adjusted` (those with the largest remainders; ties go to the
+/// lower index).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    /// The amount that was split, rounded to the policy's scale.
+    pub total: Decimal,
+    /// One part per weight, in the order of the weights; they sum exactly to `total`.
+    pub parts: Vec<Decimal>,
+    /// Indices (ascending) of the parts that received one extra minor unit
+    /// (one unit more in magnitude, for a negative total) to make the sum exact.
+    pub adjusted: Vec<usize>,
+}
+
+impl Allocation {
+    /// The sum of the minor units handed out as adjustments (e.g. 0.02 when two
+    /// parts received one cent each; negative for a negative total).
+    ///
+    /// ```
+    /// use estatekit::money::{allocate, RoundingPolicy};
+    /// use rust_decimal::Decimal;
+    /// let a = allocate(Decimal::from(1), &[Decimal::ONE; 3], &RoundingPolicy::default())?;
+    /// assert_eq!(a.parts, vec![Decimal::new(34, 2), Decimal::new(33, 2), Decimal::new(33, 2)]);
+    /// assert_eq!(a.adjustment(), Decimal::new(1, 2));
+    /// # Ok::<(), estatekit::money::MoneyError>(())
+    /// ```
+    pub fn adjustment(&self) -> Decimal {
+        // `total` carries the policy's scale, so its last digit is one minor unit.
+        let units = self.adjusted.len() as i64;
+        let signed = if self.total < Decimal::ZERO { -units } else { units };
+        Decimal::new(signed, self.total.scale())
+    }
+}
+
+/// Errors of the money module.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// No weights were given.
+    #[error("weights: at least one weight is required")]
+    EmptyWeights,
+    /// A weight is below zero.
+    #[error("weights[{index}]: weight must not be negative, got {value}")]
+    NegativeWeight {
+        /// Position of the weight.
+        index: usize,
+        /// The weight.
+        value: Decimal,
+    },
+    /// Every weight is zero, so there is nothing to split by.
+    #[error("weights: all {count} weights are zero; at least one must be positive")]
+    AllZeroWeights {
+        /// Number of weights.
+        count: usize,
+    },
+    /// An amount or intermediate product is too large to compute exactly.
+    #[error("overflow: {context}")]
+    Overflow {
+        /// What overflowed.
+        context: String,
+    },
+    /// The policy's scale is out of range.
+    #[error("scale: {scale} is out of range 0..={max}")]
+    InvalidScale {
+        /// The scale asked for.
+        scale: u32,
+        /// The largest scale allowed.
+        max: u32,
+    },
+    /// A rounding mode name is not known.
+    #[error("rounding: unknown rounding mode {value:?}; expected half_up, half_even, down or up")]
+    UnknownRoundingMode {
+        /// The name given.
+        value: String,
+    },
+}
+
+impl MoneyError {
+    /// A stable snake_case code for the error kind (e.g. `"negative_weight"`).
+    ///
+    /// ```
+    /// assert_eq!(estatekit::money::MoneyError::EmptyWeights.code(), "empty_weights");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EmptyWeights => "empty_weights",
+            Self::NegativeWeight { .. } => "negative_weight",
+            Self::AllZeroWeights { .. } => "all_zero_weights",
+            Self::Overflow { .. } => "overflow",
+            Self::InvalidScale { .. } => "invalid_scale",
+            Self::UnknownRoundingMode { .. } => "unknown_rounding_mode",
+        }
+    }
+
+    /// The input field the error is about (e.g. `"weights[1]"`, `"total"`, `"scale"`).
+    ///
+    /// ```
+    /// use estatekit::money::MoneyError;
+    /// use rust_decimal::Decimal;
+    /// let e = MoneyError::NegativeWeight { index: 1, value: Decimal::NEGATIVE_ONE };
+    /// assert_eq!(e.path(), "weights[1]");
+    /// ```
+    pub fn path(&self) -> String {
+        match self {
+            Self::EmptyWeights | Self::AllZeroWeights { .. } => "weights".to_owned(),
+            Self::NegativeWeight { index, .. } => format!("weights[{index}]"),
+            Self::Overflow { .. } => "total".to_owned(),
+            Self::InvalidScale { .. } => "scale".to_owned(),
+            Self::UnknownRoundingMode { .. } => "rounding".to_owned(),
+        }
+    }
+}
+
+/// Weights as integers at one common scale, with their sum.
+struct IntWeights {
+    values: Vec<u128>,
+    sum: u128,
+}
+
+fn overflow(context: &str) -> MoneyError {
+    MoneyError::Overflow { context: context.to_owned() }
+}
+
+fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, MoneyError> {
+    let norm = |w: Decimal| if normalize { w.normalize() } else { w };
+    let scale = weights.iter().map(|w| norm(*w).scale()).max().unwrap_or(0);
+    let mut values = Vec::with_capacity(weights.len());
+    let mut sum: u128 = 0;
+    for w in weights {
+        let w = norm(*w);
+        let v = w
+            .mantissa()
+            .unsigned_abs()
+            .checked_mul(pow10(scale - w.scale()))
+            .ok_or_else(|| overflow("weights are too large or too precise to combine exactly"))?;
+        sum = sum.checked_add(v).ok_or_else(|| overflow("the sum of the weights is too large"))?;
+        values.push(v);
+    }
+    Ok(IntWeights { values, sum })
+}
+
+/// Splits `total` into parts proportional to `weights`, exactly.
+///
+/// The total is first rounded to the policy's scale with its mode; the parts then
+/// sum to that rounded total to the last minor unit (largest-remainder method):
+/// every part is its exact share rounded toward zero, and the leftover minor units
+/// go one each to the parts with the largest remainders, ties to the lower index.
+/// A negative total (a refund) is split like its absolute value, with every part
+/// negated. Zero weights are allowed (they receive zero) but not all of them.
+///
+/// Works in integer minor units: a million parts take a few milliseconds.
+///
+/// # Errors
+/// [`MoneyError::EmptyWeights`], [`MoneyError::NegativeWeight`] (with its index),
+/// [`MoneyError::AllZeroWeights`], or [`MoneyError::Overflow`] when the amounts are
+/// too large to compute exactly.
+///
+/// ```
+/// use estatekit::money::{allocate, MoneyError, RoundingPolicy};
+/// use rust_decimal::Decimal;
+///
+/// let p = RoundingPolicy::default();
+/// let refund = allocate(Decimal::new(-1000, 2), &[Decimal::ONE; 3], &p)?;
+/// assert_eq!(refund.parts, vec![Decimal::new(-334, 2), Decimal::new(-333, 2), Decimal::new(-333, 2)]);
+///
+/// let err = allocate(Decimal::ONE, &[Decimal::ONE, Decimal::NEGATIVE_ONE], &p).unwrap_err();
+/// assert_eq!(err, MoneyError::NegativeWeight { index: 1, value: Decimal::NEGATIVE_ONE });
+/// # Ok::<(), MoneyError>(())
+/// ```
+pub fn allocate(
+    total: Decimal,
+    weights: &[Decimal],
+    policy: &RoundingPolicy,
+) -> Result<Allocation, MoneyError> {
+    if weights.is_empty() {
+        return Err(MoneyError::EmptyWeights);
+    }
+    if let Some((index, value)) = weights.iter().enumerate().find(|(_, w)| **w < Decimal::ZERO) {
+        return Err(MoneyError::NegativeWeight { index, value: *value });
+    }
+    let t_minor = policy.to_minor(total)?;
+    let scale = policy.scale();
+    let rounded_total = Decimal::from_i128_with_scale(t_minor, scale);
+    // Exact scaling can overflow for weights with many digits; trailing zeros removed, it may not.
+    let w = integer_weights(weights, false).or_else(|_| integer_weights(weights, true))?;
+    if w.sum == 0 {
+        return Err(MoneyError::AllZeroWeights { count: weights.len() });
+    }
+    let parts_minor = split_minor(t_minor.unsigned_abs(), &w)?;
+    let negative = t_minor < 0;
+    let parts = parts_minor
+        .magnitudes
+        .iter()
+        .map(|&m| {
+            // m <= |t_minor| <= MAX_MANTISSA, so the cast and the Decimal are exact.
+            let signed = if negative { -(m as i128) } else { m as i128 };
+            Decimal::from_i128_with_scale(signed, scale)
+        })
+        .collect();
+    Ok(Allocation { total: rounded_total, parts, adjusted: parts_minor.adjusted })
+}
+
+struct MinorSplit {
+    magnitudes: Vec<u128>,
+    adjusted: Vec<usize>,
+}
+
+/// Largest-remainder split of `t` minor units by integer weights.
+fn split_minor(t: u128, w: &IntWeights) -> Result<MinorSplit, MoneyError> {
+    let n = w.values.len();
+    let max_w = w.values.iter().copied().max().unwrap_or(0);
+    let too_large = || overflow("the total times a weight is too large to compute exactly");
+    t.checked_mul(max_w).ok_or_else(too_large)?;
+
+    let mut magnitudes = Vec::with_capacity(n);
+    let mut remainders: Vec<(u128, u32)> = Vec::new();
+    let mut handed_out: u128 = 0;
+    // Fast path in 64-bit arithmetic when every product fits (the usual case).
+    let fits_u64 = t.checked_mul(max_w).is_some_and(|p| p <= u64::MAX as u128) && w.sum <= u64::MAX as u128;
+    for (i, &wi) in w.values.iter().enumerate() {
+        let (q, r) = if fits_u64 {
+            let p = (t as u64) * (wi as u64);
+            let s = w.sum as u64;
+            ((p / s) as u128, (p % s) as u128)
+        } else {
+            let p = t * wi; // cannot overflow: wi <= max_w and t * max_w was checked
+            (p / w.sum, p % w.sum)
+        };
+        handed_out += q;
+        magnitudes.push(q);
+        if r > 0 {
+            // n parts fit in memory, so the index fits in u32 unless n > 4 billion.
+            let idx = u32::try_from(i).map_err(|_| overflow("more than 4,294,967,295 parts"))?;
+            remainders.push((r, idx));
+        }
+    }
+    // Σ q ≤ t and the leftover is below n because each remainder is below the sum.
+    let leftover = usize::try_from(t - handed_out).map_err(|_| too_large())?;
+    let mut adjusted = Vec::with_capacity(leftover);
+    if leftover > 0 {
+        let by_priority =
+            |a: &(u128, u32), b: &(u128, u32)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
+        if leftover < remainders.len() {
+            remainders.select_nth_unstable_by(leftover - 1, by_priority);
+        }
+        for &(_, idx) in &remainders[..leftover] {
+            let i = idx as usize;
+            magnitudes[i] += 1;
+            adjusted.push(i);
+        }
+        adjusted.sort_unstable();
+    }
+    Ok(MinorSplit { magnitudes, adjusted })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().expect("test decimal")
+    }
+
+    fn ds(v: &[&str]) -> Vec<Decimal> {
+        v.iter().map(|s| d(s)).collect()
+    }
+
+    #[test]
+    fn two_thirds_one_third() {
+        let a = allocate(d("100"), &ds(&["1000", "500"]), &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts, ds(&["66.67", "33.33"]));
+        assert_eq!(a.adjusted, vec![0]);
+        assert_eq!(a.total, d("100"));
+    }
+
+    #[test]
+    fn ties_go_to_lower_index() {
+        let a = allocate(d("0.02"), &ds(&["1", "1", "1"]), &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts, ds(&["0.01", "0.01", "0"]));
+        assert_eq!(a.adjusted, vec![0, 1]);
+    }
+
+    #[test]
+    fn zero_weights_get_zero_and_no_adjustment() {
+        let a = allocate(d("10"), &ds(&["0", "1", "0", "2"]), &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts, ds(&["0", "3.33", "0", "6.67"]));
+        assert_eq!(a.adjusted, vec![3]);
+    }
+
+    #[test]
+    fn total_is_rounded_with_the_policy_first() {
+        let half_even = RoundingPolicy::new(2, RoundingMode::HalfEven).expect("policy");
+        let a = allocate(d("0.125"), &ds(&["1"]), &half_even).expect("ok");
+        assert_eq!(a.total, d("0.12"));
+        let a = allocate(d("0.125"), &ds(&["1"]), &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts, ds(&["0.13"]));
+    }
+
+    #[test]
+    fn scale_zero_whole_yuan() {
+        let p = RoundingPolicy::new(0, RoundingMode::Down).expect("policy");
+        let a = allocate(d("10"), &ds(&["1", "1", "1"]), &p).expect("ok");
+        assert_eq!(a.parts, ds(&["4", "3", "3"]));
+    }
+
+    #[test]
+    fn negative_total_mirrors_positive() {
+        let p = RoundingPolicy::default();
+        let pos = allocate(d("100"), &ds(&["1000", "500"]), &p).expect("ok");
+        let neg = allocate(d("-100"), &ds(&["1000", "500"]), &p).expect("ok");
+        assert_eq!(neg.parts, ds(&["-66.67", "-33.33"]));
+        assert_eq!(neg.adjusted, pos.adjusted);
+        assert_eq!(neg.adjustment(), d("-0.01"));
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        let p = RoundingPolicy::default();
+        assert_eq!(allocate(d("1"), &[], &p), Err(MoneyError::EmptyWeights));
+        assert_eq!(
+            allocate(d("1"), &ds(&["0", "0"]), &p),
+            Err(MoneyError::AllZeroWeights { count: 2 })
+        );
+        let e = allocate(d("1"), &ds(&["1", "2", "-0.5"]), &p).unwrap_err();
+        assert_eq!(e, MoneyError::NegativeWeight { index: 2, value: d("-0.5") });
+        assert_eq!(e.to_string(), "weights[2]: weight must not be negative, got -0.5");
+        let huge = Decimal::MAX;
+        let e = allocate(huge, &ds(&["1"]), &p).unwrap_err();
+        assert_eq!(e.code(), "overflow");
+    }
+
+    #[test]
+    fn precise_weights_fall_back_to_normalized_form() {
+        // 1.0000…(27 zeros) has scale 27; combined with a huge integer weight it would
+        // overflow unless trailing zeros are removed first.
+        let precise = Decimal::from_i128_with_scale(10i128.pow(27), 27);
+        let big = Decimal::from(10u64.pow(18));
+        let a = allocate(d("3"), &[precise, big], &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts.iter().sum::<Decimal>(), d("3"));
+    }
+
+    #[test]
+    fn large_products_use_the_wide_path() {
+        let w = vec![Decimal::from(u64::MAX / 4), Decimal::from(u64::MAX / 2)];
+        let a = allocate(d("1000000.01"), &w, &RoundingPolicy::default()).expect("ok");
+        assert_eq!(a.parts.iter().sum::<Decimal>(), d("1000000.01"));
+        assert_eq!(a.parts[0], d("333333.34"));
+    }
+
+    #[test]
+    fn rounding_modes_parse_and_round() {
+        for (name, value, want) in [
+            ("half_up", "2.345", "2.35"),
+            ("half_up", "-2.345", "-2.35"),
+            ("half_even", "2.345", "2.34"),
+            ("half_even", "2.355", "2.36"),
+            ("down", "2.349", "2.34"),
+            ("down", "-2.349", "-2.34"),
+            ("up", "2.341", "2.35"),
+            ("up", "-2.341", "-2.35"),
+        ] {
+            let mode: RoundingMode = name.parse().expect("mode");
+            let p = RoundingPolicy::new(2, mode).expect("policy");
+            assert_eq!(p.round(d(value)), d(want), "{name} {value}");
+        }
+        assert_eq!(
+            "banker".parse::<RoundingMode>(),
+            Err(MoneyError::UnknownRoundingMode { value: "banker".into() })
+        );
+    }
+
+    #[test]
+    fn policy_json_is_validated() {
+        let p: RoundingPolicy = serde_json::from_str(r#"{"scale": 3, "mode": "down"}"#).expect("json");
+        assert_eq!((p.scale(), p.mode()), (3, RoundingMode::Down));
+        assert!(serde_json::from_str::<RoundingPolicy>(r#"{"scale": 40}"#).is_err());
+        assert!(serde_json::from_str::<RoundingPolicy>(r#"{"scale": 2, "extra": 1}"#).is_err());
+        assert_eq!(serde_json::to_string(&p).expect("ser"), r#"{"scale":3,"mode":"down"}"#);
+    }
+}
