@@ -5,13 +5,23 @@
 
 Prints `ok <file>: N nodes` per clean file; otherwise lists `<file>:line:col: ERROR|MISSING ...`
 for every error node (or reports an empty/unreadable file) and exits 1.
+
+Whole-line `#if/#elseif/#else/#endif` directives are blanked (same length, so positions hold)
+before parsing: tree-sitter-swift parses directives like comments and then rejects an attribute
+split from its declaration by `#endif`, which UniFFI emits everywhere:
+    #if swift(>=5.8)
+    @_documentation(visibility: private)
+    #endif
+    public struct FfiConverterTypeMoney ...
 """
+import re
 import sys
 
 import tree_sitter_swift
 from tree_sitter import Language, Parser
 
 PARSER = Parser(Language(tree_sitter_swift.language()))
+DIRECTIVE = re.compile(rb"^[ \t]*#(?:if|elseif|else|endif)\b.*$", re.M)
 
 
 def problems(path):
@@ -22,7 +32,7 @@ def problems(path):
         return [f"{path}: {e}"], 0
     if not src.strip():
         return [f"{path}: empty file"], 0
-    root = PARSER.parse(src).root_node
+    root = PARSER.parse(DIRECTIVE.sub(lambda m: b" " * len(m[0]), src)).root_node
     found, stack = [], [root]
     while stack:  # only descend into subtrees that contain errors
         node = stack.pop()

@@ -1,0 +1,43 @@
+"""EstateKit: the customer-service rules of residential property management.
+
+Exact money allocation and the estate model, computed by the same Rust core that the
+Kotlin and Swift apps use. Money is always :class:`decimal.Decimal`, dates are
+:class:`datetime.date`.
+
+>>> from decimal import Decimal
+>>> import estatekit
+>>> estatekit.allocate(Decimal("100"), [Decimal(1000), Decimal(500)])
+[Decimal('66.67'), Decimal('33.33')]
+"""
+
+from ._estatekit import (
+    Allocation,
+    Building,
+    Estate,
+    EstateKitError,
+    EstateSummary,
+    Meter,
+    Reading,
+    RoundingPolicy,
+    Unit,
+    ValidationError,
+    __version__,
+    allocate,
+    allocate_detailed,
+)
+
+__all__ = [
+    "Allocation",
+    "Building",
+    "Estate",
+    "EstateKitError",
+    "EstateSummary",
+    "Meter",
+    "Reading",
+    "RoundingPolicy",
+    "Unit",
+    "ValidationError",
+    "__version__",
+    "allocate",
+    "allocate_detailed",
+]
