@@ -26,7 +26,8 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then   # executed: do the installs, strict
   log() { echo "[tools] $*" >&2; }
   apt_install() {
     export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq "$@" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$@" >/dev/null; }
+    apt-get install -y -qq "$@" >/dev/null 2>&1 \
+      || { log "apt-get update, then retry"; apt-get update -qq && apt-get install -y -qq "$@" >/dev/null; }
   }
 
   if [[ ! -x $T/venv/bin/python || "$(cat "$T/venv/.stamp" 2>/dev/null)" != "$ESTATEKIT_PY_PKGS" ]]; then
@@ -50,7 +51,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then   # executed: do the installs, strict
   if [[ ! -x $K/bin/kotlinc ]]; then
     s=$SECONDS; log "kotlin: npm pack kotlin-compiler@$ESTATEKIT_KOTLIN_VERSION"
     rm -rf "$K.tmp" && mkdir -p "$K.tmp"
-    (cd "$K.tmp" && npm pack --silent "kotlin-compiler@$ESTATEKIT_KOTLIN_VERSION" >/dev/null \
+    (cd "$K.tmp" && npm pack --loglevel=error "kotlin-compiler@$ESTATEKIT_KOTLIN_VERSION" >/dev/null \
       && tar xzf kotlin-compiler-*.tgz && rm kotlin-compiler-*.tgz)
     # tarball layout: package/{bin/kotlinc, lib/kotlin-stdlib.jar, lib/kotlin-test.jar, ...}
     rm -rf "$K" && mv "$K.tmp/package" "$K" && rm -rf "$K.tmp"
@@ -60,6 +61,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then   # executed: do the installs, strict
 fi
 
 bash "${BASH_SOURCE[0]}" || return 1
+ESTATEKIT_TOOLS=$(cd "$ESTATEKIT_TOOLS" && pwd)
 export VIRTUAL_ENV=$ESTATEKIT_TOOLS/venv
 export VENV_PY=$VIRTUAL_ENV/bin/python
 case ":$PATH:" in *":$VIRTUAL_ENV/bin:"*) ;; *) export PATH=$VIRTUAL_ENV/bin:$PATH ;; esac
