@@ -8,7 +8,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use estatekit::estate::{self, Building, EstateError, Meter, MeterKind, Reading, Unit, UnitKind, UnitStatus};
+use estatekit::estate::{
+    self, Building, EstateError, Meter, MeterKind, Reading, Unit, UnitKind, UnitStatus,
+};
 use estatekit::money::{self, MoneyError, RoundingMode};
 use rust_decimal::Decimal;
 
@@ -48,13 +50,21 @@ pub enum EstateKitError {
 
 impl From<MoneyError> for EstateKitError {
     fn from(e: MoneyError) -> Self {
-        Self::Validation { code: e.code().into(), path: e.path(), detail: e.to_string() }
+        Self::Validation {
+            code: e.code().into(),
+            path: e.path(),
+            detail: e.to_string(),
+        }
     }
 }
 
 impl From<EstateError> for EstateKitError {
     fn from(e: EstateError) -> Self {
-        Self::Validation { code: e.code().into(), path: e.path().into(), detail: e.to_string() }
+        Self::Validation {
+            code: e.code().into(),
+            path: e.path().into(),
+            detail: e.to_string(),
+        }
     }
 }
 
@@ -138,7 +148,10 @@ pub struct RoundingPolicy {
 
 impl From<money::RoundingPolicy> for RoundingPolicy {
     fn from(p: money::RoundingPolicy) -> Self {
-        Self { scale: p.scale(), mode: p.mode() }
+        Self {
+            scale: p.scale(),
+            mode: p.mode(),
+        }
     }
 }
 
@@ -179,12 +192,19 @@ pub fn allocate_detailed(
     policy: Option<RoundingPolicy>,
 ) -> Result<Allocation, EstateKitError> {
     let a = money::allocate(total, &weights, &core_policy(policy)?)?;
-    Ok(Allocation { total: a.total, parts: a.parts, adjusted: a.adjusted.into_iter().map(|i| i as u64).collect() })
+    Ok(Allocation {
+        total: a.total,
+        parts: a.parts,
+        adjusted: a.adjusted.into_iter().map(|i| i as u64).collect(),
+    })
 }
 
 /// Rounds `amount` with the policy (default: 2 places, half-up).
 #[uniffi::export(default(policy = None))]
-pub fn round_amount(amount: Decimal, policy: Option<RoundingPolicy>) -> Result<Decimal, EstateKitError> {
+pub fn round_amount(
+    amount: Decimal,
+    policy: Option<RoundingPolicy>,
+) -> Result<Decimal, EstateKitError> {
     Ok(core_policy(policy)?.round(amount))
 }
 
@@ -238,13 +258,17 @@ impl Estate {
     /// Parses and validates estate JSON; errors name the path of the bad field.
     #[uniffi::constructor]
     pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self { inner: estate::Estate::from_json(&text)? }))
+        Ok(Arc::new(Self {
+            inner: estate::Estate::from_json(&text)?,
+        }))
     }
 
     /// The embedded demo estate: two buildings, 40 units, unit and master meters.
     #[uniffi::constructor]
     pub fn demo() -> Arc<Self> {
-        Arc::new(Self { inner: estate::Estate::demo() })
+        Arc::new(Self {
+            inner: estate::Estate::demo(),
+        })
     }
 
     /// The estate as JSON; `fromJson` reads it back unchanged.
@@ -294,7 +318,11 @@ impl Estate {
 
     /// The meters of one unit.
     pub fn meters_of(&self, unit_id: String) -> Vec<Meter> {
-        self.inner.meters_of(&unit_id).into_iter().cloned().collect()
+        self.inner
+            .meters_of(&unit_id)
+            .into_iter()
+            .cloned()
+            .collect()
     }
 
     /// Counts by kind and status, total areas, occupants.
@@ -303,8 +331,22 @@ impl Estate {
         EstateSummary {
             buildings: s.buildings as u64,
             units: s.units as u64,
-            by_kind: s.by_kind.into_iter().map(|(kind, n)| KindCount { kind, count: n as u64 }).collect(),
-            by_status: s.by_status.into_iter().map(|(status, n)| StatusCount { status, count: n as u64 }).collect(),
+            by_kind: s
+                .by_kind
+                .into_iter()
+                .map(|(kind, n)| KindCount {
+                    kind,
+                    count: n as u64,
+                })
+                .collect(),
+            by_status: s
+                .by_status
+                .into_iter()
+                .map(|(status, n)| StatusCount {
+                    status,
+                    count: n as u64,
+                })
+                .collect(),
             total_gross_area: s.total_gross_area,
             total_internal_area: s.total_internal_area,
             occupants: s.occupants,

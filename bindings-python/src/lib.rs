@@ -68,16 +68,28 @@ fn estate_err(e: EstateError) -> PyErr {
 fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decimal> {
     let bad = |what: String| validation_error("invalid_decimal", path, format!("{path}: {what}"));
     if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() {
-        let ty = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-        return Err(bad(format!("expected decimal.Decimal, int or str, got {ty} (money is never a float)")));
+        let ty = obj
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        return Err(bad(format!(
+            "expected decimal.Decimal, int or str, got {ty} (money is never a float)"
+        )));
     }
     let text = if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>() {
         obj.str()?.to_string()
     } else {
         let decimal = py_decimal_type(obj.py())?;
         if !obj.is_instance(decimal)? {
-            let ty = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-            return Err(bad(format!("expected decimal.Decimal, int or str, got {ty}")));
+            let ty = obj
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            return Err(bad(format!(
+                "expected decimal.Decimal, int or str, got {ty}"
+            )));
         }
         obj.str()?.to_string()
     };
@@ -95,7 +107,11 @@ fn py_decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 fn policy_arg(scale: i64, rounding: &str) -> PyResult<RoundingPolicy> {
     let mode = RoundingMode::from_str(rounding).map_err(money_err)?;
     let scale = u32::try_from(scale).map_err(|_| {
-        validation_error("invalid_scale", "scale", format!("scale: {scale} is out of range 0..={}", money::MAX_SCALE))
+        validation_error(
+            "invalid_scale",
+            "scale",
+            format!("scale: {scale} is out of range 0..={}", money::MAX_SCALE),
+        )
     })?;
     RoundingPolicy::new(scale, mode).map_err(money_err)
 }
@@ -118,7 +134,9 @@ fn allocate(
     scale: i64,
     rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
-    Ok(allocate_detailed(py, total, weights, scale, rounding)?.inner.parts)
+    Ok(allocate_detailed(py, total, weights, scale, rounding)?
+        .inner
+        .parts)
 }
 
 /// Like `allocate`, but also returns the rounded total and which parts were adjusted.
@@ -134,7 +152,9 @@ fn allocate_detailed(
     let policy = policy_arg(scale, rounding)?;
     let total = decimal_arg(total, "total")?;
     let weights = weights_arg(weights)?;
-    let inner = py.detach(|| money::allocate(total, &weights, &policy)).map_err(money_err)?;
+    let inner = py
+        .detach(|| money::allocate(total, &weights, &policy))
+        .map_err(money_err)?;
     Ok(Allocation { inner })
 }
 
@@ -167,7 +187,12 @@ impl Allocation {
         self.inner.adjustment()
     }
     fn __repr__(&self) -> String {
-        format!("Allocation(total={}, parts={}, adjusted={:?})", self.inner.total, self.inner.parts.len(), self.inner.adjusted)
+        format!(
+            "Allocation(total={}, parts={}, adjusted={:?})",
+            self.inner.total,
+            self.inner.parts.len(),
+            self.inner.adjusted
+        )
     }
 }
 
@@ -183,7 +208,9 @@ impl PyRoundingPolicy {
     #[new]
     #[pyo3(signature = (scale = 2, mode = "half_up"))]
     fn new(scale: i64, mode: &str) -> PyResult<Self> {
-        Ok(Self { inner: policy_arg(scale, mode)? })
+        Ok(Self {
+            inner: policy_arg(scale, mode)?,
+        })
     }
     /// Decimal places kept.
     #[getter]
@@ -200,7 +227,11 @@ impl PyRoundingPolicy {
         Ok(self.inner.round(decimal_arg(amount, "amount")?))
     }
     fn __repr__(&self) -> String {
-        format!("RoundingPolicy(scale={}, mode={:?})", self.inner.scale(), self.inner.mode().as_str())
+        format!(
+            "RoundingPolicy(scale={}, mode={:?})",
+            self.inner.scale(),
+            self.inner.mode().as_str()
+        )
     }
 }
 
@@ -222,7 +253,10 @@ impl PyBuilding {
         &self.inner.name
     }
     fn __repr__(&self) -> String {
-        format!("Building(id={:?}, name={:?})", self.inner.id, self.inner.name)
+        format!(
+            "Building(id={:?}, name={:?})",
+            self.inner.id, self.inner.name
+        )
     }
 }
 
@@ -290,7 +324,13 @@ impl PyUnit {
     }
     fn __repr__(&self) -> String {
         let u = &self.inner;
-        format!("Unit(id={:?}, kind={:?}, gross_area=Decimal('{}'), status={:?})", u.id, u.kind.as_str(), u.gross_area, u.status.as_str())
+        format!(
+            "Unit(id={:?}, kind={:?}, gross_area=Decimal('{}'), status={:?})",
+            u.id,
+            u.kind.as_str(),
+            u.gross_area,
+            u.status.as_str()
+        )
     }
 }
 
@@ -312,7 +352,10 @@ impl PyReading {
         self.inner.value
     }
     fn __repr__(&self) -> String {
-        format!("Reading(date={}, value=Decimal('{}'))", self.inner.date, self.inner.value)
+        format!(
+            "Reading(date={}, value=Decimal('{}'))",
+            self.inner.date, self.inner.value
+        )
     }
 }
 
@@ -343,10 +386,19 @@ impl PyMeter {
     }
     #[getter]
     fn readings(&self) -> Vec<PyReading> {
-        self.inner.readings.iter().map(|r| PyReading { inner: r.clone() }).collect()
+        self.inner
+            .readings
+            .iter()
+            .map(|r| PyReading { inner: r.clone() })
+            .collect()
     }
     fn __repr__(&self) -> String {
-        format!("Meter(id={:?}, unit_id={:?}, kind={:?})", self.inner.id, self.inner.unit_id, self.inner.kind.as_str())
+        format!(
+            "Meter(id={:?}, unit_id={:?}, kind={:?})",
+            self.inner.id,
+            self.inner.unit_id,
+            self.inner.kind.as_str()
+        )
     }
 }
 
@@ -369,7 +421,10 @@ struct EstateSummary {
     meters: usize,
 }
 
-fn counts_dict<'py>(py: Python<'py>, counts: &[(&'static str, usize)]) -> PyResult<Bound<'py, PyDict>> {
+fn counts_dict<'py>(
+    py: Python<'py>,
+    counts: &[(&'static str, usize)],
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (name, n) in counts {
         dict.set_item(name, n)?;
@@ -415,7 +470,9 @@ impl PyEstate {
     /// The embedded demo estate (two buildings, 40 units).
     #[staticmethod]
     fn demo() -> Self {
-        Self { inner: Estate::demo() }
+        Self {
+            inner: Estate::demo(),
+        }
     }
     /// The estate as JSON; `from_json` reads it back unchanged.
     fn to_json(&self) -> String {
@@ -435,19 +492,33 @@ impl PyEstate {
     }
     #[getter]
     fn rounding(&self) -> PyRoundingPolicy {
-        PyRoundingPolicy { inner: *self.inner.rounding() }
+        PyRoundingPolicy {
+            inner: *self.inner.rounding(),
+        }
     }
     #[getter]
     fn buildings(&self) -> Vec<PyBuilding> {
-        self.inner.buildings().iter().map(|b| PyBuilding { inner: b.clone() }).collect()
+        self.inner
+            .buildings()
+            .iter()
+            .map(|b| PyBuilding { inner: b.clone() })
+            .collect()
     }
     #[getter]
     fn units(&self) -> Vec<PyUnit> {
-        self.inner.units().iter().map(|u| PyUnit { inner: u.clone() }).collect()
+        self.inner
+            .units()
+            .iter()
+            .map(|u| PyUnit { inner: u.clone() })
+            .collect()
     }
     #[getter]
     fn meters(&self) -> Vec<PyMeter> {
-        self.inner.meters().iter().map(|m| PyMeter { inner: m.clone() }).collect()
+        self.inner
+            .meters()
+            .iter()
+            .map(|m| PyMeter { inner: m.clone() })
+            .collect()
     }
     /// The unit with this id, or None.
     fn unit(&self, id: &str) -> Option<PyUnit> {
@@ -455,7 +526,9 @@ impl PyEstate {
     }
     /// The building with this id, or None.
     fn building(&self, id: &str) -> Option<PyBuilding> {
-        self.inner.building(id).map(|b| PyBuilding { inner: b.clone() })
+        self.inner
+            .building(id)
+            .map(|b| PyBuilding { inner: b.clone() })
     }
     /// The meter with this id, or None.
     fn meter(&self, id: &str) -> Option<PyMeter> {
@@ -463,7 +536,11 @@ impl PyEstate {
     }
     /// The meters of one unit.
     fn meters_of(&self, unit_id: &str) -> Vec<PyMeter> {
-        self.inner.meters_of(unit_id).into_iter().map(|m| PyMeter { inner: m.clone() }).collect()
+        self.inner
+            .meters_of(unit_id)
+            .into_iter()
+            .map(|m| PyMeter { inner: m.clone() })
+            .collect()
     }
     /// Counts by kind and status, total areas, occupants.
     fn summary(&self) -> EstateSummary {
@@ -471,8 +548,16 @@ impl PyEstate {
         EstateSummary {
             buildings: s.buildings,
             units: s.units,
-            by_kind: s.by_kind.into_iter().map(|(k, n)| (k.as_str(), n)).collect(),
-            by_status: s.by_status.into_iter().map(|(k, n)| (k.as_str(), n)).collect(),
+            by_kind: s
+                .by_kind
+                .into_iter()
+                .map(|(k, n)| (k.as_str(), n))
+                .collect(),
+            by_status: s
+                .by_status
+                .into_iter()
+                .map(|(k, n)| (k.as_str(), n))
+                .collect(),
             total_gross_area: s.total_gross_area,
             total_internal_area: s.total_internal_area,
             occupants: s.occupants,
@@ -480,7 +565,12 @@ impl PyEstate {
         }
     }
     fn __repr__(&self) -> String {
-        format!("Estate(id={:?}, name={:?}, units={})", self.inner.id(), self.inner.name(), self.inner.units().len())
+        format!(
+            "Estate(id={:?}, name={:?}, units={})",
+            self.inner.id(),
+            self.inner.name(),
+            self.inner.units().len()
+        )
     }
 }
 

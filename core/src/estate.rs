@@ -174,7 +174,11 @@ pub struct Unit {
     #[serde(with = "rust_decimal::serde::str")]
     pub gross_area: Decimal,
     /// Internal area (套内面积), m², > 0 and ≤ gross area; absent for e.g. parking spaces.
-    #[serde(default, with = "rust_decimal::serde::str_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "rust_decimal::serde::str_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub internal_area: Option<Decimal>,
     /// People living in the unit (used by occupant-based pooled utilities).
     #[serde(default)]
@@ -441,7 +445,10 @@ impl EstateError {
 }
 
 fn invalid(path: String, reason: impl Into<String>) -> EstateError {
-    EstateError::InvalidField { path, reason: reason.into() }
+    EstateError::InvalidField {
+        path,
+        reason: reason.into(),
+    }
 }
 
 fn index_ids<'a>(
@@ -455,7 +462,10 @@ fn index_ids<'a>(
             return Err(invalid(path, "id must not be empty"));
         }
         if index.insert(id.to_owned(), i).is_some() {
-            return Err(EstateError::DuplicateId { path, id: id.to_owned() });
+            return Err(EstateError::DuplicateId {
+                path,
+                id: id.to_owned(),
+            });
         }
     }
     Ok(index)
@@ -464,11 +474,17 @@ fn index_ids<'a>(
 fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
     let p = |field: &str| format!("units[{i}].{field}");
     if u.gross_area <= Decimal::ZERO {
-        return Err(EstateError::NonPositiveArea { path: p("gross_area"), value: u.gross_area });
+        return Err(EstateError::NonPositiveArea {
+            path: p("gross_area"),
+            value: u.gross_area,
+        });
     }
     if let Some(internal) = u.internal_area {
         if internal <= Decimal::ZERO {
-            return Err(EstateError::NonPositiveArea { path: p("internal_area"), value: internal });
+            return Err(EstateError::NonPositiveArea {
+                path: p("internal_area"),
+                value: internal,
+            });
         }
         if internal > u.gross_area {
             return Err(EstateError::InternalAreaExceedsGross {
@@ -483,14 +499,23 @@ fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
     }
     match (u.status, u.delivered_on, u.status_since) {
         (UnitStatus::Unsold, Some(_), _) => {
-            return Err(invalid(p("delivered_on"), "an unsold unit has no delivery date"));
+            return Err(invalid(
+                p("delivered_on"),
+                "an unsold unit has no delivery date",
+            ));
         }
         (UnitStatus::Unsold, None, _) => {}
         (status, None, _) => {
-            return Err(invalid(p("delivered_on"), format!("required for a {status} unit")));
+            return Err(invalid(
+                p("delivered_on"),
+                format!("required for a {status} unit"),
+            ));
         }
         (status, Some(_), None) => {
-            return Err(invalid(p("status_since"), format!("required for a {status} unit")));
+            return Err(invalid(
+                p("status_since"),
+                format!("required for a {status} unit"),
+            ));
         }
         (_, Some(delivered), Some(since)) if since < delivered => {
             return Err(invalid(
@@ -503,7 +528,10 @@ fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
     if matches!(u.status, UnitStatus::Unsold | UnitStatus::Delivered) && u.occupants > 0 {
         return Err(invalid(
             p("occupants"),
-            format!("a {} unit is vacant, so it has no occupants (got {})", u.status, u.occupants),
+            format!(
+                "a {} unit is vacant, so it has no occupants (got {})",
+                u.status, u.occupants
+            ),
         ));
     }
     Ok(())
@@ -526,7 +554,11 @@ fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
         if j > 0 && r.date <= m.readings[j - 1].date {
             return Err(invalid(
                 format!("meters[{i}].readings[{j}].date"),
-                format!("readings must be in increasing date order: {} follows {}", r.date, m.readings[j - 1].date),
+                format!(
+                    "readings must be in increasing date order: {} follows {}",
+                    r.date,
+                    m.readings[j - 1].date
+                ),
             ));
         }
     }
@@ -562,7 +594,10 @@ impl Estate {
             return Err(invalid("id".into(), "id must not be empty"));
         }
         if !(data.currency.len() == 3 && data.currency.bytes().all(|b| b.is_ascii_uppercase())) {
-            return Err(EstateError::InvalidCurrency { path: "currency".into(), value: data.currency });
+            return Err(EstateError::InvalidCurrency {
+                path: "currency".into(),
+                value: data.currency,
+            });
         }
         let building_index = index_ids(data.buildings.iter().map(|b| b.id.as_str()), "buildings")?;
         let unit_index = index_ids(data.units.iter().map(|u| u.id.as_str()), "units")?;
@@ -587,7 +622,12 @@ impl Estate {
             }
             validate_meter(i, m)?;
         }
-        Ok(Self { data, unit_index, building_index, meter_index })
+        Ok(Self {
+            data,
+            unit_index,
+            building_index,
+            meter_index,
+        })
     }
 
     /// Parses and validates an estate JSON document.
@@ -609,8 +649,10 @@ impl Estate {
     /// assert_eq!(err.path(), "units[0].gross_area");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, EstateError> {
-        let data: EstateData = crate::json::parse(text)
-            .map_err(|f| EstateError::Json { path: f.path, message: f.message })?;
+        let data: EstateData = crate::json::parse(text).map_err(|f| EstateError::Json {
+            path: f.path,
+            message: f.message,
+        })?;
         Self::new(data)
     }
 
@@ -726,7 +768,9 @@ impl Estate {
     /// assert_eq!(estatekit::estate::Estate::demo().building("B2").map(|b| b.id.as_str()), Some("B2"));
     /// ```
     pub fn building(&self, id: &str) -> Option<&Building> {
-        self.building_index.get(id).map(|&i| &self.data.buildings[i])
+        self.building_index
+            .get(id)
+            .map(|&i| &self.data.buildings[i])
     }
 
     /// The meter with this id.
@@ -747,7 +791,11 @@ impl Estate {
     /// assert!(estate.meters_of("1-201").len() >= 2);
     /// ```
     pub fn meters_of(&self, unit_id: &str) -> Vec<&Meter> {
-        self.data.meters.iter().filter(|m| m.unit_id.as_deref() == Some(unit_id)).collect()
+        self.data
+            .meters
+            .iter()
+            .filter(|m| m.unit_id.as_deref() == Some(unit_id))
+            .collect()
     }
 
     /// Counts and areas: units by kind and by status, total gross and internal area,
@@ -768,7 +816,10 @@ impl Estate {
             buildings: self.data.buildings.len(),
             units: units.len(),
             by_kind: UnitKind::ALL.iter().map(|&k| (k, count_kind(k))).collect(),
-            by_status: UnitStatus::ALL.iter().map(|&s| (s, count_status(s))).collect(),
+            by_status: UnitStatus::ALL
+                .iter()
+                .map(|&s| (s, count_status(s)))
+                .collect(),
             total_gross_area: units.iter().map(|u| u.gross_area).sum(),
             total_internal_area: units.iter().filter_map(|u| u.internal_area).sum(),
             occupants: units.iter().map(|u| u.occupants).sum(),

@@ -15,7 +15,11 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let raw_path = e.path().to_string();
         let message = e.into_inner().to_string();
-        let base = if raw_path == "." || raw_path == "?" { String::new() } else { raw_path };
+        let base = if raw_path == "." || raw_path == "?" {
+            String::new()
+        } else {
+            raw_path
+        };
         // serde reports a missing field at the struct that lacks it: name the field itself.
         let missing = message
             .strip_prefix("missing field `")
@@ -58,7 +62,10 @@ mod tests {
 
     #[test]
     fn paths_name_the_field() {
-        assert_eq!(path_of(r#"{"items": [{"a": 1}, {"a": "x"}]}"#), "items[1].a");
+        assert_eq!(
+            path_of(r#"{"items": [{"a": 1}, {"a": "x"}]}"#),
+            "items[1].a"
+        );
         assert_eq!(path_of(r#"{"items": [{"a": 1}, {}]}"#), "items[1].a");
         assert_eq!(path_of(r#"{}"#), "items");
         assert_eq!(path_of(r#"{"items": [{"a": 1, "b": 2}]}"#), "items[0].b");

@@ -33,7 +33,7 @@ pub mod i18n;
 mod json;
 pub mod money;
 
+pub use chrono::NaiveDate;
 pub use estate::{Estate, EstateData, EstateError};
 pub use money::{Allocation, MoneyError, RoundingMode, RoundingPolicy, allocate};
 pub use rust_decimal::Decimal;
-pub use chrono::NaiveDate;

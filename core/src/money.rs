@@ -94,7 +94,9 @@ impl FromStr for RoundingMode {
         Self::ALL
             .into_iter()
             .find(|m| m.as_str() == s)
-            .ok_or_else(|| MoneyError::UnknownRoundingMode { value: s.to_owned() })
+            .ok_or_else(|| MoneyError::UnknownRoundingMode {
+                value: s.to_owned(),
+            })
     }
 }
 
@@ -141,7 +143,10 @@ impl TryFrom<RawPolicy> for RoundingPolicy {
 
 impl Default for RoundingPolicy {
     fn default() -> Self {
-        Self { scale: 2, mode: RoundingMode::HalfUp }
+        Self {
+            scale: 2,
+            mode: RoundingMode::HalfUp,
+        }
     }
 }
 
@@ -156,7 +161,10 @@ impl RoundingPolicy {
     /// ```
     pub fn new(scale: u32, mode: RoundingMode) -> Result<Self, MoneyError> {
         if scale > MAX_SCALE {
-            return Err(MoneyError::InvalidScale { scale, max: MAX_SCALE });
+            return Err(MoneyError::InvalidScale {
+                scale,
+                max: MAX_SCALE,
+            });
         }
         Ok(Self { scale, mode })
     }
@@ -253,7 +261,11 @@ impl Allocation {
     pub fn adjustment(&self) -> Decimal {
         // `total` carries the policy's scale, so its last digit is one minor unit.
         let units = self.adjusted.len() as i64;
-        let signed = if self.total < Decimal::ZERO { -units } else { units };
+        let signed = if self.total < Decimal::ZERO {
+            -units
+        } else {
+            units
+        };
         Decimal::new(signed, self.total.scale())
     }
 }
@@ -344,7 +356,9 @@ struct IntWeights {
 }
 
 fn overflow(context: &str) -> MoneyError {
-    MoneyError::Overflow { context: context.to_owned() }
+    MoneyError::Overflow {
+        context: context.to_owned(),
+    }
 }
 
 fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, MoneyError> {
@@ -359,7 +373,9 @@ fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, M
             .unsigned_abs()
             .checked_mul(pow10(scale - w.scale()))
             .ok_or_else(|| overflow("weights are too large or too precise to combine exactly"))?;
-        sum = sum.checked_add(v).ok_or_else(|| overflow("the sum of the weights is too large"))?;
+        sum = sum
+            .checked_add(v)
+            .ok_or_else(|| overflow("the sum of the weights is too large"))?;
         values.push(v);
     }
     Ok(IntWeights { values, sum })
@@ -401,8 +417,15 @@ pub fn allocate(
     if weights.is_empty() {
         return Err(MoneyError::EmptyWeights);
     }
-    if let Some((index, value)) = weights.iter().enumerate().find(|(_, w)| **w < Decimal::ZERO) {
-        return Err(MoneyError::NegativeWeight { index, value: *value });
+    if let Some((index, value)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| **w < Decimal::ZERO)
+    {
+        return Err(MoneyError::NegativeWeight {
+            index,
+            value: *value,
+        });
     }
     let t_minor = policy.to_minor(total)?;
     let scale = policy.scale();
@@ -410,7 +433,9 @@ pub fn allocate(
     // Exact scaling can overflow for weights with many digits; trailing zeros removed, it may not.
     let w = integer_weights(weights, false).or_else(|_| integer_weights(weights, true))?;
     if w.sum == 0 {
-        return Err(MoneyError::AllZeroWeights { count: weights.len() });
+        return Err(MoneyError::AllZeroWeights {
+            count: weights.len(),
+        });
     }
     let parts_minor = split_minor(t_minor.unsigned_abs(), &w)?;
     let negative = t_minor < 0;
@@ -423,7 +448,11 @@ pub fn allocate(
             Decimal::from_i128_with_scale(signed, scale)
         })
         .collect();
-    Ok(Allocation { total: rounded_total, parts, adjusted: parts_minor.adjusted })
+    Ok(Allocation {
+        total: rounded_total,
+        parts,
+        adjusted: parts_minor.adjusted,
+    })
 }
 
 struct MinorSplit {
@@ -442,7 +471,8 @@ fn split_minor(t: u128, w: &IntWeights) -> Result<MinorSplit, MoneyError> {
     let mut remainders: Vec<(u128, u32)> = Vec::new();
     let mut handed_out: u128 = 0;
     // Fast path in 64-bit arithmetic when every product fits (the usual case).
-    let fits_u64 = t.checked_mul(max_w).is_some_and(|p| p <= u64::MAX as u128) && w.sum <= u64::MAX as u128;
+    let fits_u64 =
+        t.checked_mul(max_w).is_some_and(|p| p <= u64::MAX as u128) && w.sum <= u64::MAX as u128;
     for (i, &wi) in w.values.iter().enumerate() {
         let (q, r) = if fits_u64 {
             let p = (t as u64) * (wi as u64);
@@ -476,7 +506,10 @@ fn split_minor(t: u128, w: &IntWeights) -> Result<MinorSplit, MoneyError> {
         }
         adjusted.sort_unstable();
     }
-    Ok(MinorSplit { magnitudes, adjusted })
+    Ok(MinorSplit {
+        magnitudes,
+        adjusted,
+    })
 }
 
 #[cfg(test)]
@@ -508,7 +541,12 @@ mod tests {
 
     #[test]
     fn zero_weights_get_zero_and_no_adjustment() {
-        let a = allocate(d("10"), &ds(&["0", "1", "0", "2"]), &RoundingPolicy::default()).expect("ok");
+        let a = allocate(
+            d("10"),
+            &ds(&["0", "1", "0", "2"]),
+            &RoundingPolicy::default(),
+        )
+        .expect("ok");
         assert_eq!(a.parts, ds(&["0", "3.33", "0", "6.67"]));
         assert_eq!(a.adjusted, vec![3]);
     }
@@ -548,8 +586,17 @@ mod tests {
             Err(MoneyError::AllZeroWeights { count: 2 })
         );
         let e = allocate(d("1"), &ds(&["1", "2", "-0.5"]), &p).unwrap_err();
-        assert_eq!(e, MoneyError::NegativeWeight { index: 2, value: d("-0.5") });
-        assert_eq!(e.to_string(), "weights[2]: weight must not be negative, got -0.5");
+        assert_eq!(
+            e,
+            MoneyError::NegativeWeight {
+                index: 2,
+                value: d("-0.5")
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "weights[2]: weight must not be negative, got -0.5"
+        );
         let huge = Decimal::MAX;
         let e = allocate(huge, &ds(&["1"]), &p).unwrap_err();
         assert_eq!(e.code(), "overflow");
@@ -591,16 +638,22 @@ mod tests {
         }
         assert_eq!(
             "banker".parse::<RoundingMode>(),
-            Err(MoneyError::UnknownRoundingMode { value: "banker".into() })
+            Err(MoneyError::UnknownRoundingMode {
+                value: "banker".into()
+            })
         );
     }
 
     #[test]
     fn policy_json_is_validated() {
-        let p: RoundingPolicy = serde_json::from_str(r#"{"scale": 3, "mode": "down"}"#).expect("json");
+        let p: RoundingPolicy =
+            serde_json::from_str(r#"{"scale": 3, "mode": "down"}"#).expect("json");
         assert_eq!((p.scale(), p.mode()), (3, RoundingMode::Down));
         assert!(serde_json::from_str::<RoundingPolicy>(r#"{"scale": 40}"#).is_err());
         assert!(serde_json::from_str::<RoundingPolicy>(r#"{"scale": 2, "extra": 1}"#).is_err());
-        assert_eq!(serde_json::to_string(&p).expect("ser"), r#"{"scale":3,"mode":"down"}"#);
+        assert_eq!(
+            serde_json::to_string(&p).expect("ser"),
+            r#"{"scale":3,"mode":"down"}"#
+        );
     }
 }

@@ -19,7 +19,12 @@ fn demo_estate_summary() {
     assert_eq!((s.buildings, s.units, s.meters), (2, 40, 85));
     assert_eq!(
         s.by_kind,
-        vec![(UnitKind::Residential, 30), (UnitKind::Commercial, 2), (UnitKind::Parking, 6), (UnitKind::Storage, 2)]
+        vec![
+            (UnitKind::Residential, 30),
+            (UnitKind::Commercial, 2),
+            (UnitKind::Parking, 6),
+            (UnitKind::Storage, 2)
+        ]
     );
     assert_eq!(
         s.by_status,
@@ -47,7 +52,10 @@ fn demo_pooled_bill_split_by_gross_area_is_exact() {
     assert_eq!(a.parts.iter().sum::<Decimal>(), d("3540.00"));
     // 89.50 / 2833 × 3540 = 111.8390…; 12.50 / 2833 × 3540 = 15.6195…
     assert_eq!(a.parts[0], d("111.84"));
-    let parking = delivered.iter().position(|u| u.kind == UnitKind::Parking).unwrap();
+    let parking = delivered
+        .iter()
+        .position(|u| u.kind == UnitKind::Parking)
+        .unwrap();
     assert_eq!(a.parts[parking], d("15.62"));
 }
 
@@ -96,41 +104,168 @@ fn minimal_document_is_valid() {
 fn bad_documents_name_the_field() {
     type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
     let cases: Vec<(&str, &str, Edit)> = vec![
-        ("non_positive_area", "units[0].gross_area", Box::new(|v| v["units"][0]["gross_area"] = "-1".into())),
-        ("non_positive_area", "units[1].gross_area", Box::new(|v| v["units"][1]["gross_area"] = "0".into())),
-        ("non_positive_area", "units[0].internal_area", Box::new(|v| v["units"][0]["internal_area"] = "0".into())),
-        ("internal_area_exceeds_gross", "units[0].internal_area", Box::new(|v| v["units"][0]["internal_area"] = "90".into())),
-        ("duplicate_id", "units[1].id", Box::new(|v| v["units"][1]["id"] = "1-101".into())),
-        ("duplicate_id", "buildings[1].id", Box::new(|v| v["buildings"] = serde_json::json!([{"id": "B1", "name": "a"}, {"id": "B1", "name": "b"}]))),
-        ("unknown_building", "units[1].building_id", Box::new(|v| v["units"][1]["building_id"] = "B9".into())),
-        ("unknown_unit", "meters[0].unit_id", Box::new(|v| v["meters"][0]["unit_id"] = "9-999".into())),
-        ("invalid_currency", "currency", Box::new(|v| v["currency"] = "cny".into())),
-        ("unsupported_format_version", "format_version", Box::new(|v| v["format_version"] = 2.into())),
+        (
+            "non_positive_area",
+            "units[0].gross_area",
+            Box::new(|v| v["units"][0]["gross_area"] = "-1".into()),
+        ),
+        (
+            "non_positive_area",
+            "units[1].gross_area",
+            Box::new(|v| v["units"][1]["gross_area"] = "0".into()),
+        ),
+        (
+            "non_positive_area",
+            "units[0].internal_area",
+            Box::new(|v| v["units"][0]["internal_area"] = "0".into()),
+        ),
+        (
+            "internal_area_exceeds_gross",
+            "units[0].internal_area",
+            Box::new(|v| v["units"][0]["internal_area"] = "90".into()),
+        ),
+        (
+            "duplicate_id",
+            "units[1].id",
+            Box::new(|v| v["units"][1]["id"] = "1-101".into()),
+        ),
+        (
+            "duplicate_id",
+            "buildings[1].id",
+            Box::new(|v| {
+                v["buildings"] =
+                    serde_json::json!([{"id": "B1", "name": "a"}, {"id": "B1", "name": "b"}])
+            }),
+        ),
+        (
+            "unknown_building",
+            "units[1].building_id",
+            Box::new(|v| v["units"][1]["building_id"] = "B9".into()),
+        ),
+        (
+            "unknown_unit",
+            "meters[0].unit_id",
+            Box::new(|v| v["meters"][0]["unit_id"] = "9-999".into()),
+        ),
+        (
+            "invalid_currency",
+            "currency",
+            Box::new(|v| v["currency"] = "cny".into()),
+        ),
+        (
+            "unsupported_format_version",
+            "format_version",
+            Box::new(|v| v["format_version"] = 2.into()),
+        ),
         ("invalid_field", "id", Box::new(|v| v["id"] = " ".into())),
-        ("invalid_field", "units[0].delivered_on", Box::new(|v| { v["units"][0].as_object_mut().unwrap().remove("delivered_on"); })),
-        ("invalid_field", "units[1].delivered_on", Box::new(|v| v["units"][1]["delivered_on"] = "2024-01-01".into())),
-        ("invalid_field", "units[0].status_since", Box::new(|v| v["units"][0]["status_since"] = "2024-05-01".into())),
-        ("invalid_field", "units[0].occupants", Box::new(|v| v["units"][0]["status"] = "delivered".into())),
-        ("invalid_field", "meters[0].multiplier", Box::new(|v| v["meters"][0]["multiplier"] = "0".into())),
-        ("invalid_field", "meters[0].readings[1].date", Box::new(|v| v["meters"][0]["readings"][1]["date"] = "2026-09-30".into())),
-        ("invalid_field", "meters[0].readings[0].value", Box::new(|v| v["meters"][0]["readings"][0]["value"] = "-3".into())),
-        ("json", "units[0].gross_area", Box::new(|v| v["units"][0]["gross_area"] = serde_json::json!(89.5))),
-        ("json", "units[0].gross_area", Box::new(|v| v["units"][0]["gross_area"] = "NaN".into())),
-        ("json", "units[0].gross_area", Box::new(|v| v["units"][0]["gross_area"] = "1e30".into())),
-        ("json", "units[0].kind", Box::new(|v| v["units"][0]["kind"] = "castle".into())),
-        ("json", "units[0].colour", Box::new(|v| v["units"][0]["colour"] = "red".into())),
-        ("json", "units[1].status", Box::new(|v| { v["units"][1].as_object_mut().unwrap().remove("status"); })),
-        ("json", "meters[0].readings[0].date", Box::new(|v| v["meters"][0]["readings"][0]["date"] = "2026-02-30".into())),
-        ("json", "rounding.scale", Box::new(|v| v["rounding"] = serde_json::json!({"scale": -1}))),
-        ("json", "rounding", Box::new(|v| v["rounding"] = serde_json::json!({"scale": 40}))),
-        ("json", "rounding.mode", Box::new(|v| v["rounding"] = serde_json::json!({"mode": "banker"}))),
-        ("json", "name", Box::new(|v| { v.as_object_mut().unwrap().remove("name"); })),
+        (
+            "invalid_field",
+            "units[0].delivered_on",
+            Box::new(|v| {
+                v["units"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("delivered_on");
+            }),
+        ),
+        (
+            "invalid_field",
+            "units[1].delivered_on",
+            Box::new(|v| v["units"][1]["delivered_on"] = "2024-01-01".into()),
+        ),
+        (
+            "invalid_field",
+            "units[0].status_since",
+            Box::new(|v| v["units"][0]["status_since"] = "2024-05-01".into()),
+        ),
+        (
+            "invalid_field",
+            "units[0].occupants",
+            Box::new(|v| v["units"][0]["status"] = "delivered".into()),
+        ),
+        (
+            "invalid_field",
+            "meters[0].multiplier",
+            Box::new(|v| v["meters"][0]["multiplier"] = "0".into()),
+        ),
+        (
+            "invalid_field",
+            "meters[0].readings[1].date",
+            Box::new(|v| v["meters"][0]["readings"][1]["date"] = "2026-09-30".into()),
+        ),
+        (
+            "invalid_field",
+            "meters[0].readings[0].value",
+            Box::new(|v| v["meters"][0]["readings"][0]["value"] = "-3".into()),
+        ),
+        (
+            "json",
+            "units[0].gross_area",
+            Box::new(|v| v["units"][0]["gross_area"] = serde_json::json!(89.5)),
+        ),
+        (
+            "json",
+            "units[0].gross_area",
+            Box::new(|v| v["units"][0]["gross_area"] = "NaN".into()),
+        ),
+        (
+            "json",
+            "units[0].gross_area",
+            Box::new(|v| v["units"][0]["gross_area"] = "1e30".into()),
+        ),
+        (
+            "json",
+            "units[0].kind",
+            Box::new(|v| v["units"][0]["kind"] = "castle".into()),
+        ),
+        (
+            "json",
+            "units[0].colour",
+            Box::new(|v| v["units"][0]["colour"] = "red".into()),
+        ),
+        (
+            "json",
+            "units[1].status",
+            Box::new(|v| {
+                v["units"][1].as_object_mut().unwrap().remove("status");
+            }),
+        ),
+        (
+            "json",
+            "meters[0].readings[0].date",
+            Box::new(|v| v["meters"][0]["readings"][0]["date"] = "2026-02-30".into()),
+        ),
+        (
+            "json",
+            "rounding.scale",
+            Box::new(|v| v["rounding"] = serde_json::json!({"scale": -1})),
+        ),
+        (
+            "json",
+            "rounding",
+            Box::new(|v| v["rounding"] = serde_json::json!({"scale": 40})),
+        ),
+        (
+            "json",
+            "rounding.mode",
+            Box::new(|v| v["rounding"] = serde_json::json!({"mode": "banker"})),
+        ),
+        (
+            "json",
+            "name",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("name");
+            }),
+        ),
     ];
     let n = cases.len();
     for (code, path, edit) in cases {
         let err = error_for(edit);
         assert_eq!((err.code(), err.path()), (code, path), "{err}");
-        assert!(err.to_string().starts_with(path), "message names the path: {err}");
+        assert!(
+            err.to_string().starts_with(path),
+            "message names the path: {err}"
+        );
     }
     assert_eq!(n, 29);
 }
@@ -146,7 +281,13 @@ fn malformed_json_is_an_error_not_a_panic() {
 #[test]
 fn error_messages_are_readable() {
     let err = error_for(|v| v["units"][0]["internal_area"] = "90".into());
-    assert_eq!(err.to_string(), "units[0].internal_area: internal area 90 exceeds gross area 89.50");
+    assert_eq!(
+        err.to_string(),
+        "units[0].internal_area: internal area 90 exceeds gross area 89.50"
+    );
     let err = error_for(|v| v["units"][1]["building_id"] = "B9".into());
-    assert_eq!(err.to_string(), "units[1].building_id: unknown building \"B9\"");
+    assert_eq!(
+        err.to_string(),
+        "units[1].building_id: unknown building \"B9\""
+    );
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# EstateKit's test command: installs what the tests need, then runs every test.
+#   Rust (fmt, clippy, unit, scenario, property and doc tests), Python (pytest, stubtest),
+#   Kotlin (kotlin.test on the JVM with JNA), Swift (tree-sitter syntax check).
+# Tools go to target/tools (see .ci/tools.sh); fails on the first failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+step() { printf '\n==== %s\n' "$*"; }
+
+step "tools"
+source .ci/tools.sh
+
+step "rust: fmt, clippy"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: tests"
+cargo test --workspace --locked
+
+step "python: build (maturin) and install into $VIRTUAL_ENV"
+rm -rf target/wheels
+maturin build --locked -q -m bindings-python/Cargo.toml --out target/wheels
+"$VENV_PY" -m pip install -q --force-reinstall --no-deps target/wheels/estatekit-*.whl
+
+step "python: pytest"
+(cd bindings-python && "$VENV_PY" -m pytest -q -p no:cacheprovider tests)
+
+step "python: stubtest"
+(cd target && "$VENV_PY" -m mypy.stubtest --mypy-config-file /dev/null estatekit)
+
+step "mobile: build the library and generate Kotlin and Swift bindings"
+cargo build --locked -p estatekit-mobile
+cargo build --locked -p uniffi-bindgen
+rm -rf target/bindings
+target/debug/uniffi-bindgen generate --no-format --library target/debug/libestatekit_mobile.so \
+  --language kotlin --language swift --out-dir target/bindings
+
+step "kotlin: tests"
+KOTLINC_FLAGS=-nowarn .ci/kotlin_test.sh target/bindings bindings-mobile/tests/kotlin target/debug target/kotlin-test
+
+step "swift: syntax check"
+"$VENV_PY" .ci/swift_check.py target/bindings/EstateKit.swift
+
+step "all tests passed"
