@@ -18,6 +18,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "rust: tests"
 cargo test --workspace --locked
 
+step "demo: runs"
+cargo run -q --locked -p estatekit-examples --bin estatekit-demo >/dev/null
+
 step "python: build (maturin) and install into $VIRTUAL_ENV"
 rm -rf target/wheels
 maturin build --locked -q -m bindings-python/Cargo.toml --out target/wheels

@@ -34,6 +34,11 @@ mod json;
 pub mod money;
 
 pub use chrono::NaiveDate;
+
+/// The README's Rust snippets, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 pub use estate::{Estate, EstateData, EstateError};
 pub use money::{Allocation, MoneyError, RoundingMode, RoundingPolicy, allocate};
 pub use rust_decimal::Decimal;
