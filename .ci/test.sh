@@ -5,7 +5,7 @@
 # Tools go to target/tools (see .ci/tools.sh); fails on the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root=$PWD
+tgt=${CARGO_TARGET_DIR:-target}
 step() { printf '\n==== %s\n' "$*"; }
 
 step "tools"
@@ -22,27 +22,27 @@ step "demo: runs"
 cargo run -q --locked -p estatekit-examples --bin estatekit-demo >/dev/null
 
 step "python: build (maturin) and install into $VIRTUAL_ENV"
-rm -rf target/wheels
-maturin build --locked -q -m bindings-python/Cargo.toml --out target/wheels
-"$VENV_PY" -m pip install -q --force-reinstall --no-deps target/wheels/estatekit-*.whl
+rm -rf "$tgt/wheels"
+maturin build --locked -q -m bindings-python/Cargo.toml --out "$tgt/wheels"
+"$VENV_PY" -m pip install -q --force-reinstall --no-deps "$tgt"/wheels/estatekit-*.whl
 
 step "python: pytest"
 (cd bindings-python && "$VENV_PY" -m pytest -q -p no:cacheprovider tests)
 
 step "python: stubtest"
-(cd target && "$VENV_PY" -m mypy.stubtest --mypy-config-file /dev/null estatekit)
+(cd "$tgt" && "$VENV_PY" -m mypy.stubtest --mypy-config-file /dev/null estatekit)
 
 step "mobile: build the library and generate Kotlin and Swift bindings"
 cargo build --locked -p estatekit-mobile
 cargo build --locked -p uniffi-bindgen
-rm -rf target/bindings
-target/debug/uniffi-bindgen generate --no-format --library target/debug/libestatekit_mobile.so \
-  --language kotlin --language swift --out-dir target/bindings
+rm -rf "$tgt/bindings"
+"$tgt/debug/uniffi-bindgen" generate --no-format --library "$tgt/debug/libestatekit_mobile.so" \
+  --language kotlin --language swift --out-dir "$tgt/bindings"
 
 step "kotlin: tests"
-KOTLINC_FLAGS=-nowarn .ci/kotlin_test.sh target/bindings bindings-mobile/tests/kotlin target/debug target/kotlin-test
+KOTLINC_FLAGS=-nowarn .ci/kotlin_test.sh "$tgt/bindings" bindings-mobile/tests/kotlin "$tgt/debug" "$tgt/kotlin-test"
 
 step "swift: syntax check"
-"$VENV_PY" .ci/swift_check.py target/bindings/EstateKit.swift
+"$VENV_PY" .ci/swift_check.py "$tgt/bindings/EstateKit.swift"
 
 step "all tests passed"

@@ -5,14 +5,17 @@
 //! errors as the [`EstateKitError`] enum. Every rule lives in the `estatekit` core.
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
-use estatekit::estate::{
-    self, Building, EstateError, Meter, MeterKind, Reading, Unit, UnitKind, UnitStatus,
-};
-use estatekit::money::{self, MoneyError, RoundingMode};
+use estatekit::estate::EstateError;
+use estatekit::money::MoneyError;
 use rust_decimal::Decimal;
+
+mod estate;
+mod money;
+
+pub use estate::*;
+pub use money::*;
 
 uniffi::setup_scaffolding!();
 
@@ -46,311 +49,29 @@ pub enum EstateKitError {
         /// Human-readable message, starting with the path.
         detail: String,
     },
+    /// An operation the current state does not allow (e.g. an invalid transition).
+    #[error("{detail}")]
+    State {
+        /// Stable kind of the error.
+        code: String,
+        /// What it concerns.
+        path: String,
+        /// Human-readable message.
+        detail: String,
+    },
 }
 
-impl From<MoneyError> for EstateKitError {
-    fn from(e: MoneyError) -> Self {
-        Self::Validation {
-            code: e.code().into(),
-            path: e.path(),
-            detail: e.to_string(),
+/// Conversion of core errors: each core error type has a `code()` and a `path()`.
+macro_rules! validation_from {
+    ($($ty:ty),+) => {$(
+        impl From<$ty> for EstateKitError {
+            fn from(e: $ty) -> Self {
+                Self::Validation { code: e.code().into(), path: e.path().to_string(), detail: e.to_string() }
+            }
         }
-    }
+    )+};
 }
+#[allow(unused_imports)] // for the feature modules' own error types
+pub(crate) use validation_from;
 
-impl From<EstateError> for EstateKitError {
-    fn from(e: EstateError) -> Self {
-        Self::Validation {
-            code: e.code().into(),
-            path: e.path().into(),
-            detail: e.to_string(),
-        }
-    }
-}
-
-#[uniffi::remote(Enum)]
-pub enum RoundingMode {
-    HalfUp,
-    HalfEven,
-    Down,
-    Up,
-}
-
-#[uniffi::remote(Enum)]
-pub enum UnitKind {
-    Residential,
-    Commercial,
-    Parking,
-    Storage,
-}
-
-#[uniffi::remote(Enum)]
-pub enum UnitStatus {
-    Unsold,
-    Delivered,
-    Occupied,
-    Decorating,
-    Rented,
-}
-
-#[uniffi::remote(Enum)]
-pub enum MeterKind {
-    Water,
-    Electricity,
-    Gas,
-    Heating,
-}
-
-#[uniffi::remote(Record)]
-pub struct Building {
-    pub id: String,
-    pub name: String,
-}
-
-#[uniffi::remote(Record)]
-pub struct Unit {
-    pub id: String,
-    pub building_id: String,
-    pub floor: i32,
-    pub number: String,
-    pub kind: UnitKind,
-    pub gross_area: Decimal,
-    pub internal_area: Option<Decimal>,
-    pub occupants: u32,
-    pub status: UnitStatus,
-    pub status_since: Option<NaiveDate>,
-    pub delivered_on: Option<NaiveDate>,
-}
-
-#[uniffi::remote(Record)]
-pub struct Reading {
-    pub date: NaiveDate,
-    pub value: Decimal,
-}
-
-#[uniffi::remote(Record)]
-pub struct Meter {
-    pub id: String,
-    pub unit_id: Option<String>,
-    pub kind: MeterKind,
-    pub multiplier: Decimal,
-    pub readings: Vec<Reading>,
-}
-
-/// Decimal places (0–12) and rounding mode. Default: 2, half-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
-pub struct RoundingPolicy {
-    /// Decimal places kept.
-    pub scale: u32,
-    /// How to round.
-    pub mode: RoundingMode,
-}
-
-impl From<money::RoundingPolicy> for RoundingPolicy {
-    fn from(p: money::RoundingPolicy) -> Self {
-        Self {
-            scale: p.scale(),
-            mode: p.mode(),
-        }
-    }
-}
-
-fn core_policy(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
-    match policy {
-        None => Ok(money::RoundingPolicy::default()),
-        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
-    }
-}
-
-/// The result of [`allocate_detailed`].
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Allocation {
-    /// The amount split, rounded to the policy.
-    pub total: Decimal,
-    /// The parts, in the order of the weights; they sum exactly to `total`.
-    pub parts: Vec<Decimal>,
-    /// Indices (ascending) of the parts that received one extra minor unit.
-    pub adjusted: Vec<u64>,
-}
-
-/// Splits `total` by `weights` so the parts sum exactly to `total` rounded with the
-/// policy (default: 2 places, half-up). Largest remainder, ties to the lower index.
-#[uniffi::export(default(policy = None))]
-pub fn allocate(
-    total: Decimal,
-    weights: Vec<Decimal>,
-    policy: Option<RoundingPolicy>,
-) -> Result<Vec<Decimal>, EstateKitError> {
-    Ok(money::allocate(total, &weights, &core_policy(policy)?)?.parts)
-}
-
-/// Like [`allocate`], also returning the rounded total and the adjusted parts.
-#[uniffi::export(default(policy = None))]
-pub fn allocate_detailed(
-    total: Decimal,
-    weights: Vec<Decimal>,
-    policy: Option<RoundingPolicy>,
-) -> Result<Allocation, EstateKitError> {
-    let a = money::allocate(total, &weights, &core_policy(policy)?)?;
-    Ok(Allocation {
-        total: a.total,
-        parts: a.parts,
-        adjusted: a.adjusted.into_iter().map(|i| i as u64).collect(),
-    })
-}
-
-/// Rounds `amount` with the policy (default: 2 places, half-up).
-#[uniffi::export(default(policy = None))]
-pub fn round_amount(
-    amount: Decimal,
-    policy: Option<RoundingPolicy>,
-) -> Result<Decimal, EstateKitError> {
-    Ok(core_policy(policy)?.round(amount))
-}
-
-/// Counts and areas of an estate.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct EstateSummary {
-    /// Number of buildings.
-    pub buildings: u64,
-    /// Number of units.
-    pub units: u64,
-    /// Units per kind, every kind in declaration order.
-    pub by_kind: Vec<KindCount>,
-    /// Units per status, every status in declaration order.
-    pub by_status: Vec<StatusCount>,
-    /// Sum of gross areas, m².
-    pub total_gross_area: Decimal,
-    /// Sum of the known internal areas, m².
-    pub total_internal_area: Decimal,
-    /// Sum of occupants.
-    pub occupants: u32,
-    /// Number of meters.
-    pub meters: u64,
-}
-
-/// Units of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct KindCount {
-    /// The kind.
-    pub kind: UnitKind,
-    /// How many units.
-    pub count: u64,
-}
-
-/// Units in one status.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct StatusCount {
-    /// The status.
-    pub status: UnitStatus,
-    /// How many units.
-    pub count: u64,
-}
-
-/// A validated estate (immutable, shareable across threads).
-#[derive(Debug, uniffi::Object)]
-pub struct Estate {
-    inner: estate::Estate,
-}
-
-#[uniffi::export]
-impl Estate {
-    /// Parses and validates estate JSON; errors name the path of the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: estate::Estate::from_json(&text)?,
-        }))
-    }
-
-    /// The embedded demo estate: two buildings, 40 units, unit and master meters.
-    #[uniffi::constructor]
-    pub fn demo() -> Arc<Self> {
-        Arc::new(Self {
-            inner: estate::Estate::demo(),
-        })
-    }
-
-    /// The estate as JSON; `fromJson` reads it back unchanged.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// Estate id.
-    pub fn id(&self) -> String {
-        self.inner.id().to_owned()
-    }
-
-    /// Display name.
-    pub fn name(&self) -> String {
-        self.inner.name().to_owned()
-    }
-
-    /// ISO 4217 currency code.
-    pub fn currency(&self) -> String {
-        self.inner.currency().to_owned()
-    }
-
-    /// The rounding policy.
-    pub fn rounding(&self) -> RoundingPolicy {
-        (*self.inner.rounding()).into()
-    }
-
-    /// All buildings.
-    pub fn buildings(&self) -> Vec<Building> {
-        self.inner.buildings().to_vec()
-    }
-
-    /// All units.
-    pub fn units(&self) -> Vec<Unit> {
-        self.inner.units().to_vec()
-    }
-
-    /// All meters with their readings.
-    pub fn meters(&self) -> Vec<Meter> {
-        self.inner.meters().to_vec()
-    }
-
-    /// The unit with this id, if any.
-    pub fn unit(&self, id: String) -> Option<Unit> {
-        self.inner.unit(&id).cloned()
-    }
-
-    /// The meters of one unit.
-    pub fn meters_of(&self, unit_id: String) -> Vec<Meter> {
-        self.inner
-            .meters_of(&unit_id)
-            .into_iter()
-            .cloned()
-            .collect()
-    }
-
-    /// Counts by kind and status, total areas, occupants.
-    pub fn summary(&self) -> EstateSummary {
-        let s = self.inner.summary();
-        EstateSummary {
-            buildings: s.buildings as u64,
-            units: s.units as u64,
-            by_kind: s
-                .by_kind
-                .into_iter()
-                .map(|(kind, n)| KindCount {
-                    kind,
-                    count: n as u64,
-                })
-                .collect(),
-            by_status: s
-                .by_status
-                .into_iter()
-                .map(|(status, n)| StatusCount {
-                    status,
-                    count: n as u64,
-                })
-                .collect(),
-            total_gross_area: s.total_gross_area,
-            total_internal_area: s.total_internal_area,
-            occupants: s.occupants,
-            meters: s.meters as u64,
-        }
-    }
-}
+validation_from!(MoneyError, EstateError);

@@ -10,34 +10,5 @@ Kotlin and Swift apps use. Money is always :class:`decimal.Decimal`, dates are
 [Decimal('66.67'), Decimal('33.33')]
 """
 
-from ._estatekit import (
-    Allocation,
-    Building,
-    Estate,
-    EstateKitError,
-    EstateSummary,
-    Meter,
-    Reading,
-    RoundingPolicy,
-    Unit,
-    ValidationError,
-    __version__,
-    allocate,
-    allocate_detailed,
-)
-
-__all__ = [
-    "Allocation",
-    "Building",
-    "Estate",
-    "EstateKitError",
-    "EstateSummary",
-    "Meter",
-    "Reading",
-    "RoundingPolicy",
-    "Unit",
-    "ValidationError",
-    "__version__",
-    "allocate",
-    "allocate_detailed",
-]
+from ._estatekit import *  # noqa: F403  (the native module defines __all__)
+from ._estatekit import __all__, __version__  # noqa: F401

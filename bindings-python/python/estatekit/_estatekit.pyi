@@ -8,6 +8,7 @@ __version__: str
 __all__ = [
     "EstateKitError",
     "ValidationError",
+    "StateError",
     "allocate",
     "allocate_detailed",
     "Allocation",
@@ -32,6 +33,12 @@ class EstateKitError(Exception):
 
 class ValidationError(EstateKitError, ValueError):
     """Invalid input. `code` is a stable snake_case kind, `path` names the bad field."""
+
+    code: str
+    path: str
+
+class StateError(EstateKitError):
+    """An operation the current state does not allow. Carries `code` and `path`."""
 
     code: str
     path: str

@@ -1,0 +1,85 @@
+//! Money: rounding policy and exact allocation.
+
+use estatekit::money::{self, RoundingMode};
+use rust_decimal::Decimal;
+
+use crate::EstateKitError;
+
+#[uniffi::remote(Enum)]
+pub enum RoundingMode {
+    HalfUp,
+    HalfEven,
+    Down,
+    Up,
+}
+
+/// Decimal places (0–12) and rounding mode. Default: 2, half-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct RoundingPolicy {
+    /// Decimal places kept.
+    pub scale: u32,
+    /// How to round.
+    pub mode: RoundingMode,
+}
+
+impl From<money::RoundingPolicy> for RoundingPolicy {
+    fn from(p: money::RoundingPolicy) -> Self {
+        Self {
+            scale: p.scale(),
+            mode: p.mode(),
+        }
+    }
+}
+
+fn core_policy(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
+    match policy {
+        None => Ok(money::RoundingPolicy::default()),
+        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
+    }
+}
+
+/// The result of [`allocate_detailed`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Allocation {
+    /// The amount split, rounded to the policy.
+    pub total: Decimal,
+    /// The parts, in the order of the weights; they sum exactly to `total`.
+    pub parts: Vec<Decimal>,
+    /// Indices (ascending) of the parts that received one extra minor unit.
+    pub adjusted: Vec<u64>,
+}
+
+/// Splits `total` by `weights` so the parts sum exactly to `total` rounded with the
+/// policy (default: 2 places, half-up). Largest remainder, ties to the lower index.
+#[uniffi::export(default(policy = None))]
+pub fn allocate(
+    total: Decimal,
+    weights: Vec<Decimal>,
+    policy: Option<RoundingPolicy>,
+) -> Result<Vec<Decimal>, EstateKitError> {
+    Ok(money::allocate(total, &weights, &core_policy(policy)?)?.parts)
+}
+
+/// Like [`allocate`], also returning the rounded total and the adjusted parts.
+#[uniffi::export(default(policy = None))]
+pub fn allocate_detailed(
+    total: Decimal,
+    weights: Vec<Decimal>,
+    policy: Option<RoundingPolicy>,
+) -> Result<Allocation, EstateKitError> {
+    let a = money::allocate(total, &weights, &core_policy(policy)?)?;
+    Ok(Allocation {
+        total: a.total,
+        parts: a.parts,
+        adjusted: a.adjusted.into_iter().map(|i| i as u64).collect(),
+    })
+}
+
+/// Rounds `amount` with the policy (default: 2 places, half-up).
+#[uniffi::export(default(policy = None))]
+pub fn round_amount(
+    amount: Decimal,
+    policy: Option<RoundingPolicy>,
+) -> Result<Decimal, EstateKitError> {
+    Ok(core_policy(policy)?.round(amount))
+}

@@ -1,0 +1,358 @@
+//! `estatekit.Estate` and its buildings, units, meters and readings.
+
+use estatekit::estate::{Building, Estate, Meter, Reading, Unit};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use rust_decimal::Decimal;
+
+use crate::money_py::PyRoundingPolicy;
+use crate::to_py;
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyEstate>()?;
+    m.add_class::<PyBuilding>()?;
+    m.add_class::<PyUnit>()?;
+    m.add_class::<PyMeter>()?;
+    m.add_class::<PyReading>()?;
+    m.add_class::<EstateSummary>()?;
+    Ok(())
+}
+
+/// A building of an estate.
+#[pyclass(frozen, eq, module = "estatekit", name = "Building")]
+#[derive(PartialEq)]
+struct PyBuilding {
+    inner: Building,
+}
+
+#[pymethods]
+impl PyBuilding {
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Building(id={:?}, name={:?})",
+            self.inner.id, self.inner.name
+        )
+    }
+}
+
+/// A unit (flat, shop, parking space, storage room).
+#[pyclass(frozen, eq, module = "estatekit", name = "Unit")]
+#[derive(PartialEq)]
+struct PyUnit {
+    inner: Unit,
+}
+
+#[pymethods]
+impl PyUnit {
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn building_id(&self) -> &str {
+        &self.inner.building_id
+    }
+    #[getter]
+    fn floor(&self) -> i32 {
+        self.inner.floor
+    }
+    #[getter]
+    fn number(&self) -> &str {
+        &self.inner.number
+    }
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+    #[getter]
+    fn gross_area(&self) -> Decimal {
+        self.inner.gross_area
+    }
+    #[getter]
+    fn internal_area(&self) -> Option<Decimal> {
+        self.inner.internal_area
+    }
+    #[getter]
+    fn occupants(&self) -> u32 {
+        self.inner.occupants
+    }
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
+    }
+    #[getter]
+    fn status_since(&self) -> Option<chrono::NaiveDate> {
+        self.inner.status_since
+    }
+    #[getter]
+    fn delivered_on(&self) -> Option<chrono::NaiveDate> {
+        self.inner.delivered_on
+    }
+    #[getter]
+    fn is_delivered(&self) -> bool {
+        self.inner.is_delivered()
+    }
+    /// The fee area: internal if asked for and known, gross otherwise.
+    #[pyo3(signature = (*, internal = false))]
+    fn area(&self, internal: bool) -> Decimal {
+        self.inner.area(internal)
+    }
+    fn __repr__(&self) -> String {
+        let u = &self.inner;
+        format!(
+            "Unit(id={:?}, kind={:?}, gross_area=Decimal('{}'), status={:?})",
+            u.id,
+            u.kind.as_str(),
+            u.gross_area,
+            u.status.as_str()
+        )
+    }
+}
+
+/// A meter reading.
+#[pyclass(frozen, eq, module = "estatekit", name = "Reading")]
+#[derive(PartialEq)]
+struct PyReading {
+    inner: Reading,
+}
+
+#[pymethods]
+impl PyReading {
+    #[getter]
+    fn date(&self) -> chrono::NaiveDate {
+        self.inner.date
+    }
+    #[getter]
+    fn value(&self) -> Decimal {
+        self.inner.value
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Reading(date={}, value=Decimal('{}'))",
+            self.inner.date, self.inner.value
+        )
+    }
+}
+
+/// A meter: a unit's own, or a common/master meter when `unit_id` is None.
+#[pyclass(frozen, eq, module = "estatekit", name = "Meter")]
+#[derive(PartialEq)]
+struct PyMeter {
+    inner: Meter,
+}
+
+#[pymethods]
+impl PyMeter {
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn unit_id(&self) -> Option<&str> {
+        self.inner.unit_id.as_deref()
+    }
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+    #[getter]
+    fn multiplier(&self) -> Decimal {
+        self.inner.multiplier
+    }
+    #[getter]
+    fn readings(&self) -> Vec<PyReading> {
+        self.inner
+            .readings
+            .iter()
+            .map(|r| PyReading { inner: r.clone() })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Meter(id={:?}, unit_id={:?}, kind={:?})",
+            self.inner.id,
+            self.inner.unit_id,
+            self.inner.kind.as_str()
+        )
+    }
+}
+
+/// Counts and areas of an estate.
+#[pyclass(frozen, module = "estatekit")]
+struct EstateSummary {
+    #[pyo3(get)]
+    buildings: usize,
+    #[pyo3(get)]
+    units: usize,
+    by_kind: Vec<(&'static str, usize)>,
+    by_status: Vec<(&'static str, usize)>,
+    #[pyo3(get)]
+    total_gross_area: Decimal,
+    #[pyo3(get)]
+    total_internal_area: Decimal,
+    #[pyo3(get)]
+    occupants: u32,
+    #[pyo3(get)]
+    meters: usize,
+}
+
+fn counts_dict<'py>(
+    py: Python<'py>,
+    counts: &[(&'static str, usize)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, n) in counts {
+        dict.set_item(name, n)?;
+    }
+    Ok(dict)
+}
+
+#[pymethods]
+impl EstateSummary {
+    /// Units per kind, every kind in declaration order.
+    #[getter]
+    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts_dict(py, &self.by_kind)
+    }
+    /// Units per status, every status in declaration order.
+    #[getter]
+    fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts_dict(py, &self.by_status)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "EstateSummary(buildings={}, units={}, total_gross_area=Decimal('{}'))",
+            self.buildings, self.units, self.total_gross_area
+        )
+    }
+}
+
+/// A validated estate: buildings, units, meters, rounding policy.
+#[pyclass(frozen, eq, module = "estatekit", name = "Estate")]
+#[derive(PartialEq)]
+struct PyEstate {
+    inner: Estate,
+}
+
+#[pymethods]
+impl PyEstate {
+    /// Parse and validate an estate JSON document.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
+        Ok(Self { inner })
+    }
+    /// The embedded demo estate (two buildings, 40 units).
+    #[staticmethod]
+    fn demo() -> Self {
+        Self {
+            inner: Estate::demo(),
+        }
+    }
+    /// The estate as JSON; `from_json` reads it back unchanged.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+    #[getter]
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    #[getter]
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    #[getter]
+    fn currency(&self) -> &str {
+        self.inner.currency()
+    }
+    #[getter]
+    fn rounding(&self) -> PyRoundingPolicy {
+        PyRoundingPolicy {
+            inner: *self.inner.rounding(),
+        }
+    }
+    #[getter]
+    fn buildings(&self) -> Vec<PyBuilding> {
+        self.inner
+            .buildings()
+            .iter()
+            .map(|b| PyBuilding { inner: b.clone() })
+            .collect()
+    }
+    #[getter]
+    fn units(&self) -> Vec<PyUnit> {
+        self.inner
+            .units()
+            .iter()
+            .map(|u| PyUnit { inner: u.clone() })
+            .collect()
+    }
+    #[getter]
+    fn meters(&self) -> Vec<PyMeter> {
+        self.inner
+            .meters()
+            .iter()
+            .map(|m| PyMeter { inner: m.clone() })
+            .collect()
+    }
+    /// The unit with this id, or None.
+    fn unit(&self, id: &str) -> Option<PyUnit> {
+        self.inner.unit(id).map(|u| PyUnit { inner: u.clone() })
+    }
+    /// The building with this id, or None.
+    fn building(&self, id: &str) -> Option<PyBuilding> {
+        self.inner
+            .building(id)
+            .map(|b| PyBuilding { inner: b.clone() })
+    }
+    /// The meter with this id, or None.
+    fn meter(&self, id: &str) -> Option<PyMeter> {
+        self.inner.meter(id).map(|m| PyMeter { inner: m.clone() })
+    }
+    /// The meters of one unit.
+    fn meters_of(&self, unit_id: &str) -> Vec<PyMeter> {
+        self.inner
+            .meters_of(unit_id)
+            .into_iter()
+            .map(|m| PyMeter { inner: m.clone() })
+            .collect()
+    }
+    /// Counts by kind and status, total areas, occupants.
+    fn summary(&self) -> EstateSummary {
+        let s = self.inner.summary();
+        EstateSummary {
+            buildings: s.buildings,
+            units: s.units,
+            by_kind: s
+                .by_kind
+                .into_iter()
+                .map(|(k, n)| (k.as_str(), n))
+                .collect(),
+            by_status: s
+                .by_status
+                .into_iter()
+                .map(|(k, n)| (k.as_str(), n))
+                .collect(),
+            total_gross_area: s.total_gross_area,
+            total_internal_area: s.total_internal_area,
+            occupants: s.occupants,
+            meters: s.meters,
+        }
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Estate(id={:?}, name={:?}, units={})",
+            self.inner.id(),
+            self.inner.name(),
+            self.inner.units().len()
+        )
+    }
+}

@@ -1,0 +1,134 @@
+//! `estatekit.allocate`, `allocate_detailed`, `Allocation`, `RoundingPolicy`.
+
+use estatekit::money;
+use pyo3::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::{decimal_arg, policy_arg, to_py};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(allocate, m)?)?;
+    m.add_function(wrap_pyfunction!(allocate_detailed, m)?)?;
+    m.add_class::<Allocation>()?;
+    m.add_class::<PyRoundingPolicy>()?;
+    Ok(())
+}
+
+fn weights_arg(weights: &Bound<'_, PyAny>) -> PyResult<Vec<Decimal>> {
+    let mut out = Vec::with_capacity(weights.len().unwrap_or(0));
+    for (i, w) in weights.try_iter()?.enumerate() {
+        out.push(decimal_arg(&w?, &format!("weights[{i}]"))?);
+    }
+    Ok(out)
+}
+
+/// Split `total` by `weights` so the parts sum exactly to `total` rounded to `scale`.
+#[pyfunction]
+#[pyo3(signature = (total, weights, *, scale = 2, rounding = "half_up"))]
+fn allocate(
+    py: Python<'_>,
+    total: &Bound<'_, PyAny>,
+    weights: &Bound<'_, PyAny>,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Vec<Decimal>> {
+    Ok(allocate_detailed(py, total, weights, scale, rounding)?
+        .inner
+        .parts)
+}
+
+/// Like `allocate`, but also returns the rounded total and which parts were adjusted.
+#[pyfunction]
+#[pyo3(signature = (total, weights, *, scale = 2, rounding = "half_up"))]
+fn allocate_detailed(
+    py: Python<'_>,
+    total: &Bound<'_, PyAny>,
+    weights: &Bound<'_, PyAny>,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Allocation> {
+    let policy = policy_arg(scale, rounding)?;
+    let total = decimal_arg(total, "total")?;
+    let weights = weights_arg(weights)?;
+    let inner = py
+        .detach(|| money::allocate(total, &weights, &policy))
+        .map_err(to_py)?;
+    Ok(Allocation { inner })
+}
+
+/// The result of `allocate_detailed`.
+#[pyclass(frozen, module = "estatekit")]
+struct Allocation {
+    inner: money::Allocation,
+}
+
+#[pymethods]
+impl Allocation {
+    /// The amount split, rounded to the scale.
+    #[getter]
+    fn total(&self) -> Decimal {
+        self.inner.total
+    }
+    /// The parts, in the order of the weights.
+    #[getter]
+    fn parts(&self) -> Vec<Decimal> {
+        self.inner.parts.clone()
+    }
+    /// Indices of the parts that received one extra minor unit.
+    #[getter]
+    fn adjusted(&self) -> Vec<usize> {
+        self.inner.adjusted.clone()
+    }
+    /// Sum of the minor units handed out as adjustments.
+    #[getter]
+    fn adjustment(&self) -> Decimal {
+        self.inner.adjustment()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Allocation(total={}, parts={}, adjusted={:?})",
+            self.inner.total,
+            self.inner.parts.len(),
+            self.inner.adjusted
+        )
+    }
+}
+
+/// An estate's rounding rule: decimal places and mode.
+#[pyclass(frozen, eq, module = "estatekit", name = "RoundingPolicy")]
+#[derive(PartialEq)]
+pub(crate) struct PyRoundingPolicy {
+    pub(crate) inner: money::RoundingPolicy,
+}
+
+#[pymethods]
+impl PyRoundingPolicy {
+    #[new]
+    #[pyo3(signature = (scale = 2, mode = "half_up"))]
+    fn new(scale: i64, mode: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: policy_arg(scale, mode)?,
+        })
+    }
+    /// Decimal places kept.
+    #[getter]
+    fn scale(&self) -> u32 {
+        self.inner.scale()
+    }
+    /// 'half_up', 'half_even', 'down' or 'up'.
+    #[getter]
+    fn mode(&self) -> &'static str {
+        self.inner.mode().as_str()
+    }
+    /// Round an amount with this policy.
+    fn round(&self, amount: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+        Ok(self.inner.round(decimal_arg(amount, "amount")?))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "RoundingPolicy(scale={}, mode={:?})",
+            self.inner.scale(),
+            self.inner.mode().as_str()
+        )
+    }
+}
