@@ -29,6 +29,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod estate;
+pub mod fees;
 pub mod i18n;
 mod json;
 pub mod money;

@@ -198,18 +198,22 @@ impl RoundingPolicy {
         Decimal::new(1, self.scale)
     }
 
-    /// Rounds `amount` to the policy's scale with its mode. Amounts already at or
-    /// below the scale are returned unchanged.
+    /// Rounds `amount` to the policy's scale with its mode; the result always has
+    /// exactly that many decimal places (`100` → `100.00`).
     ///
     /// ```
     /// use estatekit::money::{RoundingMode, RoundingPolicy};
     /// use rust_decimal::Decimal;
     /// let up = RoundingPolicy::new(2, RoundingMode::Up)?;
     /// assert_eq!(up.round(Decimal::new(-2341, 3)), Decimal::new(-235, 2));
+    /// assert_eq!(up.round(Decimal::from(100)).to_string(), "100.00");
     /// # Ok::<(), estatekit::money::MoneyError>(())
     /// ```
     pub fn round(&self, amount: Decimal) -> Decimal {
-        amount.round_dp_with_strategy(self.scale, self.mode.strategy())
+        let mut rounded = amount.round_dp_with_strategy(self.scale, self.mode.strategy());
+        // Money always shows the policy's scale: 100 → 100.00.
+        rounded.rescale(self.scale);
+        rounded
     }
 
     /// `amount` (rounded with the policy) as a signed count of minor units.

@@ -1,0 +1,1235 @@
+//! Billing a whole estate for a month, in one call: one bill per unit with one line
+//! per fee item, each line rounded once with the estate's policy and carrying a
+//! structured explanation that renders in zh-CN and en.
+//!
+//! ```
+//! use estatekit::estate::Estate;
+//! use estatekit::fees::billing::{bill_estate, BillingInputs, BillingPeriod};
+//! use estatekit::fees::schedule::FeeSchedule;
+//! use estatekit::i18n::Lang;
+//!
+//! let estate = Estate::demo();
+//! let inputs = BillingInputs::default().with_pooled("common_electricity", "3943.20".parse()?);
+//! let run = bill_estate(&estate, &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+//! let bill = run.bill("1-101").expect("billed");
+//! assert_eq!(bill.lines[0].amount.to_string(), "331.15");
+//! assert_eq!(bill.lines[0].explain(Lang::ZhCn), "89.50 m² × 3.70/m²/月 × 1 月 = 331.15");
+//! assert_eq!(bill.lines[0].explain(Lang::En), "89.50 m² × 3.70/m²/month × 1 month = 331.15");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::calc::{MeterChange, TierUse, consumption, fraction_of, tiered_cost};
+use super::pooled::{self, PoolUnit};
+use super::schedule::{
+    AreaBasis, FeeItem, FeeSchedule, Frequency, Participants, PooledSource, Rule,
+};
+use super::{FeeError, mul};
+use crate::estate::{Estate, Meter, MeterKind, Unit, UnitStatus};
+use crate::i18n::{Label, Lang};
+use crate::money::RoundingPolicy;
+
+/// A billing period: a calendar month, both ends inclusive.
+///
+/// ```
+/// use estatekit::fees::billing::BillingPeriod;
+/// let p = BillingPeriod::month(2026, 2)?;
+/// assert_eq!((p.start.to_string(), p.end.to_string()), ("2026-02-01".into(), "2026-02-28".into()));
+/// assert!(BillingPeriod::month(2026, 13).is_err());
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BillingPeriod {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+impl BillingPeriod {
+    /// The calendar month `year`-`month`.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `month` for a month outside 1–12 or a year out of range.
+    ///
+    /// ```
+    /// let p = estatekit::fees::billing::BillingPeriod::month(2024, 2)?;
+    /// assert_eq!(p.days(), 29);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn month(year: i32, month: u32) -> Result<Self, FeeError> {
+        let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
+            FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
+        })?;
+        let end =
+            month_end(start, 1).ok_or_else(|| FeeError::invalid("month", "year out of range"))?;
+        Ok(Self { start, end })
+    }
+
+    /// Days in the period.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::billing::BillingPeriod::month(2026, 10)?.days(), 31);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+}
+
+/// The last day of the `months`-month span starting at `start`.
+fn month_end(start: NaiveDate, months: u32) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(months))?.pred_opt()
+}
+
+/// The amount of a pooled item for this period (e.g. the utility's invoice).
+///
+/// ```
+/// let p = estatekit::fees::billing::PooledAmount { code: "common_electricity".into(), amount: "3943.20".parse().unwrap() };
+/// assert_eq!(p.code, "common_electricity");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PooledAmount {
+    /// The pooled fee item's code.
+    pub code: String,
+    /// The amount to split.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// An extra meter reading supplied with a billing run (in addition to the estate's).
+///
+/// ```
+/// let r = estatekit::fees::billing::ReadingInput { meter_id: "W-1-101".into(), date: "2026-10-31".parse().unwrap(), value: "160".parse().unwrap() };
+/// assert_eq!(r.meter_id, "W-1-101");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingInput {
+    /// Meter id.
+    pub meter_id: String,
+    /// Reading date.
+    pub date: NaiveDate,
+    /// Register value.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+}
+
+/// A meter replacement or rollover during the billed period.
+///
+/// ```
+/// use estatekit::fees::{billing::MeterChangeInput, calc::MeterChange};
+/// let c = MeterChangeInput { meter_id: "E-1-101".into(), change: MeterChange::Rollover { wraps_at: 100000.into() } };
+/// assert_eq!(c.meter_id, "E-1-101");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterChangeInput {
+    /// Meter id.
+    pub meter_id: String,
+    /// What happened.
+    pub change: MeterChange,
+}
+
+/// The inputs of a billing run besides the estate and the schedule.
+///
+/// ```
+/// let i = estatekit::fees::billing::BillingInputs::default().with_pooled("common_electricity", 100.into());
+/// assert_eq!(i.pooled.len(), 1);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BillingInputs {
+    /// Amounts of pooled items whose source is `given`.
+    #[serde(default)]
+    pub pooled: Vec<PooledAmount>,
+    /// Extra readings (e.g. this month's), merged with the estate's.
+    #[serde(default)]
+    pub readings: Vec<ReadingInput>,
+    /// Meter replacements and rollovers during the period.
+    #[serde(default)]
+    pub meter_changes: Vec<MeterChangeInput>,
+}
+
+impl BillingInputs {
+    /// Adds a pooled amount.
+    ///
+    /// ```
+    /// let i = estatekit::fees::billing::BillingInputs::default().with_pooled("x", 1.into());
+    /// assert_eq!(i.pooled[0].code, "x");
+    /// ```
+    pub fn with_pooled(mut self, code: impl Into<String>, amount: Decimal) -> Self {
+        self.pooled.push(PooledAmount {
+            code: code.into(),
+            amount,
+        });
+        self
+    }
+}
+
+/// How a bill line was computed: the formula and its inputs.
+///
+/// ```
+/// use estatekit::fees::billing::Explanation;
+/// use estatekit::i18n::Lang;
+/// let e = Explanation::Fixed { amount: "60.00".parse().unwrap(), served_days: 31, period_days: 31, factor: 1.into() };
+/// assert_eq!(e.render(Lang::En, "60.00".parse().unwrap()), "60.00 per period = 60.00");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Explanation {
+    /// `area × rate × months × served/period days × factor`.
+    Area {
+        /// Area charged, m².
+        #[serde(with = "rust_decimal::serde::str")]
+        area: Decimal,
+        /// Gross or internal.
+        basis: AreaBasis,
+        /// Rate per m² per month.
+        #[serde(with = "rust_decimal::serde::str")]
+        rate: Decimal,
+        /// Months billed.
+        months: u32,
+        /// Days served in the billed span.
+        served_days: i64,
+        /// Days in the billed span.
+        period_days: i64,
+        /// Share paid for the unit's status (vacancy discount).
+        #[serde(with = "rust_decimal::serde::str")]
+        factor: Decimal,
+    },
+    /// `amount × served/period days × factor`.
+    Fixed {
+        /// Amount per period.
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        /// Days served.
+        served_days: i64,
+        /// Days in the period.
+        period_days: i64,
+        /// Share paid for the unit's status.
+        #[serde(with = "rust_decimal::serde::str")]
+        factor: Decimal,
+    },
+    /// `(current − previous) × multiplier`, priced by tiers.
+    Metered {
+        /// Meter id.
+        meter_id: String,
+        /// Meter kind.
+        meter_kind: MeterKind,
+        /// Previous register value.
+        #[serde(with = "rust_decimal::serde::str")]
+        previous: Decimal,
+        /// Current register value.
+        #[serde(with = "rust_decimal::serde::str")]
+        current: Decimal,
+        /// Multiplier.
+        #[serde(with = "rust_decimal::serde::str")]
+        multiplier: Decimal,
+        /// Replacement or rollover recorded for the period.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        change: Option<MeterChange>,
+        /// Consumption.
+        #[serde(with = "rust_decimal::serde::str")]
+        consumption: Decimal,
+        /// Quantity and price per tier.
+        tiers: Vec<TierUse>,
+    },
+    /// `weight ÷ total weight × pooled amount`, with the rounding adjustment.
+    Pooled {
+        /// The amount split among the units (after deduction and admin fee).
+        #[serde(with = "rust_decimal::serde::str")]
+        pool: Decimal,
+        /// `area`, `usage`, `equal`, `occupants` or `hybrid`.
+        method: String,
+        /// This unit's weight.
+        #[serde(with = "rust_decimal::serde::str")]
+        weight: Decimal,
+        /// Sum of all weights.
+        #[serde(with = "rust_decimal::serde::str")]
+        total_weight: Decimal,
+        /// Units sharing.
+        participants: usize,
+        /// Minor unit added to this share to make the shares sum exactly (0 if none).
+        #[serde(with = "rust_decimal::serde::str")]
+        adjustment: Decimal,
+    },
+}
+
+fn pct(f: Decimal) -> String {
+    format!("{}%", (f * Decimal::ONE_HUNDRED).normalize())
+}
+
+fn method_label(method: &str, lang: Lang) -> &str {
+    match (method, lang) {
+        ("area", Lang::ZhCn) => "按面积",
+        ("usage", Lang::ZhCn) => "按用量",
+        ("equal", Lang::ZhCn) => "按户均摊",
+        ("occupants", Lang::ZhCn) => "按人数",
+        ("hybrid", Lang::ZhCn) => "按混合权重",
+        ("area", Lang::En) => "by area",
+        ("usage", Lang::En) => "by usage",
+        ("equal", Lang::En) => "equally",
+        ("occupants", Lang::En) => "by occupants",
+        (_, Lang::En) => "by weighted mix",
+        (_, Lang::ZhCn) => "按权重",
+    }
+}
+
+impl Explanation {
+    /// The explanation as one line of text in `lang`, ending with `= amount`.
+    ///
+    /// ```
+    /// use estatekit::fees::billing::Explanation;
+    /// use estatekit::fees::schedule::AreaBasis;
+    /// use estatekit::i18n::Lang;
+    /// let e = Explanation::Area { area: "89.50".parse().unwrap(), basis: AreaBasis::Gross, rate: "3.70".parse().unwrap(),
+    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap() };
+    /// assert_eq!(e.render(Lang::En, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/month × 1 month × 12/31 days × 70% = 89.73");
+    /// assert_eq!(e.render(Lang::ZhCn, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/月 × 1 月 × 12/31 天 × 70% = 89.73");
+    /// ```
+    pub fn render(&self, lang: Lang, amount: Decimal) -> String {
+        let zh = lang == Lang::ZhCn;
+        let mut s = String::new();
+        let proration = |s: &mut String, served: i64, days: i64, factor: Decimal| {
+            if served != days {
+                let _ = write!(s, " × {served}/{days} {}", if zh { "天" } else { "days" });
+            }
+            if factor != Decimal::ONE {
+                let _ = write!(s, " × {}", pct(factor));
+            }
+        };
+        match self {
+            Self::Area {
+                area,
+                basis,
+                rate,
+                months,
+                served_days,
+                period_days,
+                factor,
+            } => {
+                let internal = match (basis, zh) {
+                    (AreaBasis::Internal, true) => "（套内）",
+                    (AreaBasis::Internal, false) => " (internal)",
+                    _ => "",
+                };
+                let (per, unit) = if zh {
+                    ("/m²/月", "月")
+                } else {
+                    ("/m²/month", if *months == 1 { "month" } else { "months" })
+                };
+                let _ = write!(s, "{area} m²{internal} × {rate}{per} × {months} {unit}");
+                proration(&mut s, *served_days, *period_days, *factor);
+            }
+            Self::Fixed {
+                amount,
+                served_days,
+                period_days,
+                factor,
+            } => {
+                let _ = write!(s, "{amount}{}", if zh { "/期" } else { " per period" });
+                proration(&mut s, *served_days, *period_days, *factor);
+            }
+            Self::Metered {
+                meter_id,
+                meter_kind,
+                previous,
+                current,
+                multiplier,
+                change,
+                consumption,
+                tiers,
+            } => {
+                let _ = write!(
+                    s,
+                    "{} {meter_id}{}",
+                    meter_kind.label(lang),
+                    if zh { "：" } else { ": " }
+                );
+                match change {
+                    None => {
+                        let _ =
+                            write!(s, "({current} − {previous}) × {multiplier} = {consumption}");
+                    }
+                    Some(MeterChange::Replacement {
+                        old_final,
+                        new_initial,
+                    }) => {
+                        let _ = write!(
+                            s,
+                            "(({old_final} − {previous}) + ({current} − {new_initial})) × {multiplier} = {consumption} {}",
+                            if zh {
+                                "（换表）"
+                            } else {
+                                "(meter replaced)"
+                            }
+                        );
+                    }
+                    Some(MeterChange::Rollover { wraps_at }) => {
+                        let _ = write!(
+                            s,
+                            "(({wraps_at} − {previous}) + {current}) × {multiplier} = {consumption} {}",
+                            if zh {
+                                "（表码翻转）"
+                            } else {
+                                "(register rolled over)"
+                            }
+                        );
+                    }
+                }
+                s.push_str(if zh { "；" } else { "; " });
+                let parts: Vec<String> = tiers
+                    .iter()
+                    .map(|t| format!("{} × {}", t.quantity, t.price))
+                    .collect();
+                s.push_str(&if parts.is_empty() {
+                    "0".to_owned()
+                } else {
+                    parts.join(" + ")
+                });
+            }
+            Self::Pooled {
+                pool,
+                method,
+                weight,
+                total_weight,
+                participants,
+                adjustment,
+            } => {
+                if zh {
+                    let _ = write!(
+                        s,
+                        "公摊 {pool} {}（{participants} 户）：{} / {} × {pool}",
+                        method_label(method, lang),
+                        weight.normalize(),
+                        total_weight.normalize()
+                    );
+                } else {
+                    let _ = write!(
+                        s,
+                        "pool {pool} split {} among {participants} units: {} / {} × {pool}",
+                        method_label(method, lang),
+                        weight.normalize(),
+                        total_weight.normalize()
+                    );
+                }
+                if !adjustment.is_zero() {
+                    let _ = write!(
+                        s,
+                        "{}{adjustment}",
+                        if zh {
+                            " 含尾差调整 "
+                        } else {
+                            " incl. rounding adjustment "
+                        }
+                    );
+                }
+            }
+        }
+        let _ = write!(s, " = {amount}");
+        s
+    }
+}
+
+/// One line of a bill.
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// let line = &run.bill("P-01").expect("billed").lines[0];
+/// assert_eq!((&*line.item_code, line.amount.to_string().as_str()), ("parking", "60.00"));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillLine {
+    /// Fee item code.
+    pub item_code: Arc<str>,
+    /// Chinese name of the item.
+    pub name_zh: Arc<str>,
+    /// English name of the item.
+    pub name_en: Arc<str>,
+    /// Amount, rounded once with the estate's policy.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Payment due date.
+    pub due: NaiveDate,
+    /// How the amount was computed.
+    pub explanation: Explanation,
+}
+
+impl BillLine {
+    /// The explanation in `lang`.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}, i18n::Lang};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.bill("P-01").unwrap().lines[0].explain(Lang::En), "60.00 per period = 60.00");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn explain(&self, lang: Lang) -> String {
+        self.explanation.render(lang, self.amount)
+    }
+
+    /// The item name in `lang`.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}, i18n::Lang};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.bill("1-101").unwrap().lines[0].name(Lang::ZhCn), "物业服务费");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.name_zh,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+/// A unit's bill for the period.
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// let bill = run.bill("1-101").unwrap();
+/// assert_eq!(bill.total, bill.lines.iter().map(|l| l.amount).sum());
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bill {
+    /// Unit id.
+    pub unit_id: String,
+    /// The period billed.
+    pub period: BillingPeriod,
+    /// Lines, in schedule order.
+    pub lines: Vec<BillLine>,
+    /// Sum of the rounded lines.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+}
+
+impl Bill {
+    /// Every line as `name: explanation`, in `lang`, then the total.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}, i18n::Lang};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// let text = run.bill("P-01").unwrap().explain(Lang::En);
+    /// assert_eq!(text[0], "Parking space management: 60.00 per period = 60.00");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn explain(&self, lang: Lang) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}{}{}",
+                    l.name(lang),
+                    if lang == Lang::ZhCn { "：" } else { ": " },
+                    l.explain(lang)
+                )
+            })
+            .collect();
+        out.push(match lang {
+            Lang::ZhCn => format!("合计：{}", self.total),
+            Lang::En => format!("Total: {}", self.total),
+        });
+        out
+    }
+}
+
+/// What happened to one pooled item in a run.
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// # let inputs = BillingInputs::default().with_pooled("common_electricity", "3943.20".parse().unwrap());
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// let pool = &run.pools[0];
+/// assert_eq!(pool.split_amount, pool.shares_total);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSummary {
+    /// Fee item code.
+    pub code: String,
+    /// The source amount (invoice, or master consumption × price), unrounded.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub source_amount: Decimal,
+    /// Consumption of the master meter net of sub-meters, when metered.
+    #[serde(
+        default,
+        with = "rust_decimal::serde::str_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub consumption: Option<Decimal>,
+    /// Deducted before splitting.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub deduction: Decimal,
+    /// Administration fee added.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub admin_fee: Decimal,
+    /// The amount split, rounded.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub split_amount: Decimal,
+    /// Sum of the shares: always equal to `split_amount`.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub shares_total: Decimal,
+    /// Units sharing.
+    pub participants: usize,
+    /// Minor units handed out to make the sum exact.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub adjustment: Decimal,
+    /// Units whose share was adjusted, in estate order.
+    pub adjusted_units: Vec<String>,
+}
+
+/// The result of [`bill_estate`].
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// assert_eq!(run.total(), run.bills.iter().map(|b| b.total).sum());
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingRun {
+    /// Estate id.
+    pub estate_id: String,
+    /// Currency.
+    pub currency: String,
+    /// The period.
+    pub period: BillingPeriod,
+    /// One bill per unit charged, in estate order.
+    pub bills: Vec<Bill>,
+    /// One summary per pooled item, in schedule order.
+    pub pools: Vec<PoolSummary>,
+}
+
+/// One bill line as a flat record (for pandas, spreadsheets).
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// let rows = run.to_records();
+/// assert_eq!(rows.len(), run.bills.iter().map(|b| b.lines.len()).sum::<usize>());
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillRecord {
+    /// Unit id.
+    pub unit_id: String,
+    /// Period start.
+    pub period_start: NaiveDate,
+    /// Period end.
+    pub period_end: NaiveDate,
+    /// Fee item code.
+    pub item_code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Amount.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Due date.
+    pub due: NaiveDate,
+    /// Explanation in Chinese.
+    pub explanation_zh: String,
+    /// Explanation in English.
+    pub explanation_en: String,
+}
+
+impl BillingRun {
+    /// The bill of one unit.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert!(run.bill("1-603").is_none()); // unsold: not billed
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn bill(&self, unit_id: &str) -> Option<&Bill> {
+        self.bills.iter().find(|b| b.unit_id == unit_id)
+    }
+
+    /// Sum of all bills.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert!(run.total() > rust_decimal::Decimal::ZERO);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn total(&self) -> Decimal {
+        self.bills.iter().map(|b| b.total).sum()
+    }
+
+    /// Every line as a flat record, in bill then line order.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.to_records()[0].explanation_en, "89.50 m² × 3.70/m²/month × 1 month = 331.15");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn to_records(&self) -> Vec<BillRecord> {
+        self.bills
+            .iter()
+            .flat_map(|b| {
+                b.lines.iter().map(move |l| BillRecord {
+                    unit_id: b.unit_id.clone(),
+                    period_start: b.period.start,
+                    period_end: b.period.end,
+                    item_code: l.item_code.to_string(),
+                    name_zh: l.name_zh.to_string(),
+                    name_en: l.name_en.to_string(),
+                    amount: l.amount,
+                    due: l.due,
+                    explanation_zh: l.explain(Lang::ZhCn),
+                    explanation_en: l.explain(Lang::En),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Readings of every meter: the estate's merged with the inputs', sorted by date.
+struct MeterReadings<'a> {
+    extra: BTreeMap<&'a str, Vec<(NaiveDate, Decimal)>>,
+    changes: BTreeMap<&'a str, MeterChange>,
+}
+
+impl<'a> MeterReadings<'a> {
+    fn new(estate: &Estate, inputs: &'a BillingInputs) -> Result<Self, FeeError> {
+        let mut extra: BTreeMap<&str, Vec<(NaiveDate, Decimal)>> = BTreeMap::new();
+        for (i, r) in inputs.readings.iter().enumerate() {
+            if estate.meter(&r.meter_id).is_none() {
+                return Err(FeeError::Unknown {
+                    path: format!("readings[{i}].meter_id"),
+                    what: "meter",
+                    id: r.meter_id.clone(),
+                });
+            }
+            if r.value < Decimal::ZERO {
+                return Err(FeeError::Negative {
+                    path: format!("readings[{i}].value"),
+                    value: r.value,
+                });
+            }
+            extra
+                .entry(&r.meter_id)
+                .or_default()
+                .push((r.date, r.value));
+        }
+        let mut changes = BTreeMap::new();
+        for (i, c) in inputs.meter_changes.iter().enumerate() {
+            if estate.meter(&c.meter_id).is_none() {
+                return Err(FeeError::Unknown {
+                    path: format!("meter_changes[{i}].meter_id"),
+                    what: "meter",
+                    id: c.meter_id.clone(),
+                });
+            }
+            changes.insert(c.meter_id.as_str(), c.change);
+        }
+        Ok(Self { extra, changes })
+    }
+
+    /// `(previous, current)` register values for the period: the latest reading
+    /// before the period (or the first within it, e.g. a check-in base reading) and
+    /// the latest within it.
+    fn pair(&self, meter: &Meter, period: &BillingPeriod) -> Result<(Decimal, Decimal), FeeError> {
+        let extra = self
+            .extra
+            .get(meter.id.as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let all = meter
+            .readings
+            .iter()
+            .map(|r| (r.date, r.value))
+            .chain(extra.iter().copied());
+        let mut before: Option<(NaiveDate, Decimal)> = None;
+        let mut first_in: Option<(NaiveDate, Decimal)> = None;
+        let mut last_in: Option<(NaiveDate, Decimal)> = None;
+        for (date, value) in all {
+            if date < period.start {
+                if before.is_none_or(|(d, _)| date >= d) {
+                    before = Some((date, value));
+                }
+            } else if date <= period.end {
+                if first_in.is_none_or(|(d, _)| date < d) {
+                    first_in = Some((date, value));
+                }
+                if last_in.is_none_or(|(d, _)| date >= d) {
+                    last_in = Some((date, value));
+                }
+            }
+        }
+        let path = || format!("meters[{}]", meter.id);
+        let current = last_in.ok_or_else(|| FeeError::MissingReading {
+            path: path(),
+            meter_id: meter.id.clone(),
+            when: format!("between {} and {}", period.start, period.end),
+        })?;
+        let previous =
+            match before {
+                Some(b) => b,
+                None => first_in.filter(|f| f.0 < current.0).ok_or_else(|| {
+                    FeeError::MissingReading {
+                        path: path(),
+                        meter_id: meter.id.clone(),
+                        when: format!(
+                            "before {} (or a base reading earlier in the period)",
+                            current.0
+                        ),
+                    }
+                })?,
+            };
+        Ok((previous.1, current.1))
+    }
+
+    fn consumption(
+        &self,
+        meter: &Meter,
+        period: &BillingPeriod,
+    ) -> Result<(Decimal, Decimal, Decimal, Option<MeterChange>), FeeError> {
+        let (prev, curr) = self.pair(meter, period)?;
+        let change = self.changes.get(meter.id.as_str()).copied();
+        Ok((
+            prev,
+            curr,
+            consumption(&meter.id, prev, curr, meter.multiplier, change)?,
+            change,
+        ))
+    }
+}
+
+/// The part of the billed span a unit is served, for an item version.
+struct Span {
+    months: u32,
+    served: i64,
+    days: i64,
+}
+
+fn billed_span(item: &FeeItem, unit: &Unit, period: &BillingPeriod) -> Option<Span> {
+    let months = item.frequency.months();
+    let billed = match item.frequency {
+        Frequency::Monthly => true,
+        Frequency::Quarterly => period.start.month() % 3 == 1,
+        Frequency::Yearly => period.start.month() == 1,
+        Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
+    };
+    if !billed {
+        return None;
+    }
+    let span_end = if months == 0 {
+        period.end
+    } else {
+        month_end(period.start, months)?
+    };
+    let start = period
+        .start
+        .max(item.effective_from)
+        .max(unit.delivered_on.unwrap_or(period.start));
+    let end = span_end.min(item.effective_until.unwrap_or(span_end));
+    if item.frequency == Frequency::OneOff {
+        return (start <= end).then_some(Span {
+            months: 1,
+            served: 1,
+            days: 1,
+        });
+    }
+    let served = item.day_count.days(start, end);
+    (served > 0).then(|| Span {
+        months,
+        served,
+        days: item.day_count.days(period.start, span_end),
+    })
+}
+
+fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<Decimal, FeeError> {
+    let mut v = base;
+    if span.served != span.days {
+        v = fraction_of(v, span.served, span.days, path)?;
+    }
+    if factor != Decimal::ONE {
+        v = mul(v, factor, path)?;
+    }
+    Ok(v)
+}
+
+/// Per-item constants shared by its lines.
+struct ItemText {
+    code: Arc<str>,
+    zh: Arc<str>,
+    en: Arc<str>,
+    due: NaiveDate,
+}
+
+fn line(text: &ItemText, amount: Decimal, explanation: Explanation) -> BillLine {
+    BillLine {
+        item_code: text.code.clone(),
+        name_zh: text.zh.clone(),
+        name_en: text.en.clone(),
+        amount,
+        due: text.due,
+        explanation,
+    }
+}
+
+fn is_occupied(status: UnitStatus) -> bool {
+    matches!(status, UnitStatus::Occupied | UnitStatus::Rented)
+}
+
+/// Bills every unit of `estate` for `period` with the items of `schedule` in force.
+///
+/// Per unit and item version in force: area and fixed charges are prorated by days
+/// from the delivery date (and the version's effective dates) with the item's
+/// day-count convention and multiplied by the status factor (vacancy discount);
+/// metered charges price the consumption between the reading before the period (or
+/// a base reading within it) and the last reading in it; pooled amounts are split
+/// among participants so the shares sum exactly. Every line is rounded once with the
+/// estate's policy. Units without any line get no bill; unsold units are charged only
+/// by items that list `unsold` explicitly.
+///
+/// # Errors
+/// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
+/// [`FeeError::ReadingBelowPrevious`] (no replacement or rollover recorded),
+/// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
+/// pooled amount naming an unknown item, [`FeeError::Money`] on overflow.
+///
+/// ```
+/// use estatekit::estate::Estate;
+/// use estatekit::fees::billing::{bill_estate, BillingInputs, BillingPeriod};
+/// use estatekit::fees::schedule::FeeSchedule;
+/// let err = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &BillingInputs::default())
+///     .unwrap_err();
+/// assert_eq!(err.path(), "pooled[common_electricity]");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn bill_estate(
+    estate: &Estate,
+    schedule: &FeeSchedule,
+    period: BillingPeriod,
+    inputs: &BillingInputs,
+) -> Result<BillingRun, FeeError> {
+    let policy = *estate.rounding();
+    for (i, p) in inputs.pooled.iter().enumerate() {
+        if !schedule
+            .items()
+            .iter()
+            .any(|it| it.code == p.code && matches!(it.rule, Rule::Pooled { .. }))
+        {
+            return Err(FeeError::Unknown {
+                path: format!("pooled[{i}].code"),
+                what: "pooled fee item",
+                id: p.code.clone(),
+            });
+        }
+    }
+    let readings = MeterReadings::new(estate, inputs)?;
+    let units = estate.units();
+    let mut lines: Vec<Vec<BillLine>> = vec![Vec::new(); units.len()];
+    let mut pools = Vec::new();
+    for item in schedule.in_force(period.start, period.end) {
+        let text = ItemText {
+            code: item.code.as_str().into(),
+            zh: item.name_zh.as_str().into(),
+            en: item.name_en.as_str().into(),
+            due: NaiveDate::from_ymd_opt(period.start.year(), period.start.month(), item.due_day)
+                .unwrap_or(period.end),
+        };
+        if let Rule::Pooled { .. } = item.rule {
+            let summary = bill_pooled(
+                estate, item, &period, inputs, &readings, &policy, &text, &mut lines,
+            )?;
+            pools.extend(summary);
+            continue;
+        }
+        for (u, unit) in units.iter().enumerate() {
+            if !item.applies_to(unit.kind, unit.status) {
+                continue;
+            }
+            if let Some(l) = unit_line(estate, item, unit, &period, &readings, &policy, &text)? {
+                lines[u].extend(l);
+            }
+        }
+    }
+    let bills = units
+        .iter()
+        .zip(lines)
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(u, lines)| Bill {
+            unit_id: u.id.clone(),
+            period,
+            total: lines.iter().map(|l| l.amount).sum(),
+            lines,
+        })
+        .collect();
+    Ok(BillingRun {
+        estate_id: estate.id().to_owned(),
+        currency: estate.currency().to_owned(),
+        period,
+        bills,
+        pools,
+    })
+}
+
+fn unit_line(
+    estate: &Estate,
+    item: &FeeItem,
+    unit: &Unit,
+    period: &BillingPeriod,
+    readings: &MeterReadings<'_>,
+    policy: &RoundingPolicy,
+    text: &ItemText,
+) -> Result<Option<Vec<BillLine>>, FeeError> {
+    let path = format!("units[{}].{}", unit.id, item.code);
+    match &item.rule {
+        Rule::Area {
+            rate,
+            kind_rates,
+            basis,
+        } => {
+            let Some(span) = billed_span(item, unit, period) else {
+                return Ok(None);
+            };
+            let rate = kind_rates
+                .iter()
+                .find(|k| k.kind == unit.kind)
+                .map_or(*rate, |k| k.rate);
+            let area = unit.area(*basis == AreaBasis::Internal);
+            let factor = item.status_factor(unit.status);
+            let base = mul(mul(area, rate, &path)?, Decimal::from(span.months), &path)?;
+            let amount = policy.round(prorated(base, &span, factor, &path)?);
+            let e = Explanation::Area {
+                area,
+                basis: *basis,
+                rate,
+                months: span.months,
+                served_days: span.served,
+                period_days: span.days,
+                factor,
+            };
+            Ok(Some(vec![line(text, amount, e)]))
+        }
+        Rule::Fixed { amount } => {
+            let Some(span) = billed_span(item, unit, period) else {
+                return Ok(None);
+            };
+            let factor = item.status_factor(unit.status);
+            let value = policy.round(prorated(*amount, &span, factor, &path)?);
+            let e = Explanation::Fixed {
+                amount: *amount,
+                served_days: span.served,
+                period_days: span.days,
+                factor,
+            };
+            Ok(Some(vec![line(text, value, e)]))
+        }
+        Rule::Metered { meter_kind, tiers } => {
+            let mut out = Vec::new();
+            for meter in estate
+                .meters_of(&unit.id)
+                .into_iter()
+                .filter(|m| m.kind == *meter_kind)
+            {
+                let (previous, current, used, change) = readings.consumption(meter, period)?;
+                let (cost, uses) = tiered_cost(used, tiers, &format!("{path}.tiers"))?;
+                let e = Explanation::Metered {
+                    meter_id: meter.id.clone(),
+                    meter_kind: *meter_kind,
+                    previous,
+                    current,
+                    multiplier: meter.multiplier,
+                    change,
+                    consumption: used,
+                    tiers: uses,
+                };
+                out.push(line(text, policy.round(cost), e));
+            }
+            Ok((!out.is_empty()).then_some(out))
+        }
+        Rule::Pooled { .. } => Ok(None),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bill_pooled(
+    estate: &Estate,
+    item: &FeeItem,
+    period: &BillingPeriod,
+    inputs: &BillingInputs,
+    readings: &MeterReadings<'_>,
+    policy: &RoundingPolicy,
+    text: &ItemText,
+    lines: &mut [Vec<BillLine>],
+) -> Result<Option<PoolSummary>, FeeError> {
+    let Rule::Pooled {
+        source,
+        method,
+        deduction,
+        admin_fee,
+        participants,
+        occupied_day_fraction,
+    } = &item.rule
+    else {
+        return Ok(None);
+    };
+    let path = format!("pooled[{}]", item.code);
+    let (source_amount, consumption, usage_kind) = match source {
+        PooledSource::Given => {
+            let amount = inputs
+                .pooled
+                .iter()
+                .find(|p| p.code == item.code)
+                .ok_or_else(|| FeeError::MissingPooledAmount {
+                    path: path.clone(),
+                    code: item.code.clone(),
+                })?
+                .amount;
+            (amount, None, None)
+        }
+        PooledSource::MasterMeter {
+            meter_id,
+            price,
+            subtract_sub_meters,
+        } => {
+            let master = estate.meter(meter_id).ok_or_else(|| FeeError::Unknown {
+                path: format!("{path}.source.meter_id"),
+                what: "meter",
+                id: meter_id.clone(),
+            })?;
+            let (_, _, mut used, _) = readings.consumption(master, period)?;
+            if *subtract_sub_meters {
+                for m in estate
+                    .meters()
+                    .iter()
+                    .filter(|m| m.kind == master.kind && m.unit_id.is_some())
+                {
+                    used -= readings.consumption(m, period)?.2;
+                }
+                if used < Decimal::ZERO {
+                    return Err(FeeError::invalid(
+                        format!("{path}.source"),
+                        format!(
+                            "the sub-meters consumed {} more than master meter {meter_id}",
+                            -used
+                        ),
+                    ));
+                }
+            }
+            (mul(used, *price, &path)?, Some(used), Some(master.kind))
+        }
+    };
+    let deducted = deduction.map_or(Decimal::ZERO, |d| d.of(source_amount));
+    let fee = admin_fee.map_or(Decimal::ZERO, |a| a.of(source_amount));
+    let split_amount = policy.round(source_amount - deducted + fee);
+    if split_amount < Decimal::ZERO {
+        return Err(FeeError::Negative {
+            path: format!("{path}.amount"),
+            value: split_amount,
+        });
+    }
+
+    // Participants, in estate order, with their metrics.
+    let mut members = Vec::new();
+    let mut pool_units = Vec::new();
+    for (u, unit) in estate.units().iter().enumerate() {
+        let kind_ok = item.unit_kinds.is_empty() || item.unit_kinds.contains(&unit.kind);
+        let status_ok = match participants {
+            Participants::Occupied => is_occupied(unit.status),
+            Participants::Delivered => unit.is_delivered(),
+            Participants::All => true,
+        } && (item.statuses.is_empty() || item.statuses.contains(&unit.status));
+        if !(kind_ok && status_ok) {
+            continue;
+        }
+        let mut pu = PoolUnit::new(unit.id.clone(), unit.gross_area);
+        pu.occupants = unit.occupants;
+        if let Some(kind) = usage_kind {
+            for m in estate
+                .meters_of(&unit.id)
+                .into_iter()
+                .filter(|m| m.kind == kind)
+            {
+                pu.usage += readings.consumption(m, period)?.2;
+            }
+        }
+        if *occupied_day_fraction {
+            let since = match participants {
+                Participants::Occupied => unit.status_since,
+                _ => unit.delivered_on,
+            };
+            if let Some(since) = since.filter(|s| *s > period.start) {
+                let served = (period.end - since).num_days() + 1;
+                pu.fraction = Decimal::from(served.max(0)) / Decimal::from(period.days());
+            }
+        }
+        members.push(u);
+        pool_units.push(pu);
+    }
+    let split = pooled::split(split_amount, &pool_units, method, policy).map_err(|e| match e {
+        FeeError::Money { source, .. } => FeeError::Money {
+            path: format!("{path}.participants"),
+            source,
+        },
+        other => other,
+    })?;
+    let minor = policy.minor_unit();
+    let mut adjusted_units = Vec::new();
+    for (&u, share) in members.iter().zip(&split.shares) {
+        if share.adjusted {
+            adjusted_units.push(share.unit_id.clone());
+        }
+        let e = Explanation::Pooled {
+            pool: split.total,
+            method: method.name().to_owned(),
+            weight: share.weight,
+            total_weight: split.total_weight,
+            participants: members.len(),
+            adjustment: if share.adjusted {
+                if split.total < Decimal::ZERO {
+                    -minor
+                } else {
+                    minor
+                }
+            } else {
+                Decimal::ZERO
+            },
+        };
+        lines[u].push(line(text, share.amount, e));
+    }
+    Ok(Some(PoolSummary {
+        code: item.code.clone(),
+        source_amount,
+        consumption,
+        deduction: deducted,
+        admin_fee: fee,
+        split_amount: split.total,
+        shares_total: split.shares.iter().map(|s| s.amount).sum(),
+        participants: members.len(),
+        adjustment: split.adjustment,
+        adjusted_units,
+    }))
+}

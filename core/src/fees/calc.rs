@@ -1,0 +1,822 @@
+//! The pure formulas of the fee engine: day counts and proration, late penalties,
+//! tiered (block) prices and meter consumption.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{FeeError, add, mul, non_negative};
+use crate::money::RoundingPolicy;
+
+/// How days are counted when a period is only partly served.
+///
+/// ```
+/// use estatekit::fees::calc::DayCount;
+/// assert_eq!("30/360".parse::<DayCount>()?, DayCount::Thirty360);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum DayCount {
+    /// Actual calendar days (the default).
+    #[default]
+    #[serde(rename = "actual")]
+    Actual,
+    /// Every month has 30 days and day 31 counts as day 30: a whole year is 360 days.
+    #[serde(rename = "30/360")]
+    Thirty360,
+}
+
+impl DayCount {
+    /// The stable name: `"actual"` or `"30/360"`.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::calc::DayCount::Thirty360.as_str(), "30/360");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Actual => "actual",
+            Self::Thirty360 => "30/360",
+        }
+    }
+
+    /// Days from `start` to `end`, both inclusive (0 when `end < start`).
+    ///
+    /// ```
+    /// use estatekit::fees::calc::DayCount;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// assert_eq!(DayCount::Actual.days(d("2026-10-20"), d("2026-10-31")), 12);
+    /// assert_eq!(DayCount::Thirty360.days(d("2026-10-20"), d("2026-10-31")), 11);
+    /// assert_eq!(DayCount::Thirty360.days(d("2026-01-01"), d("2026-12-31")), 360);
+    /// ```
+    pub fn days(self, start: NaiveDate, end: NaiveDate) -> i64 {
+        if end < start {
+            return 0;
+        }
+        match self {
+            Self::Actual => (end - start).num_days() + 1,
+            Self::Thirty360 => {
+                let d1 = i64::from(start.day().min(30));
+                let d2 = i64::from(end.day().min(30));
+                let years = i64::from(end.year() - start.year());
+                let months = i64::from(end.month()) - i64::from(start.month());
+                360 * years + 30 * months + (d2 - d1) + 1
+            }
+        }
+    }
+}
+
+impl fmt::Display for DayCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DayCount {
+    type Err = FeeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "actual" => Ok(Self::Actual),
+            "30/360" => Ok(Self::Thirty360),
+            _ => Err(FeeError::invalid(
+                "convention",
+                format!("unknown day count {s:?}; expected \"actual\" or \"30/360\""),
+            )),
+        }
+    }
+}
+
+/// The fraction of a period served: `(served days, period days)`, the served range
+/// being the intersection of `[service_start, service_end]` with the period.
+///
+/// # Errors
+/// [`FeeError::Invalid`] when the period ends before it starts.
+///
+/// ```
+/// use estatekit::fees::calc::{served_days, DayCount};
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let f = served_days(d("2026-10-01"), d("2026-10-31"), d("2026-10-20"), d("2027-01-01"), DayCount::Actual)?;
+/// assert_eq!(f, (12, 31));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn served_days(
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    service_start: NaiveDate,
+    service_end: NaiveDate,
+    convention: DayCount,
+) -> Result<(i64, i64), FeeError> {
+    if period_end < period_start {
+        return Err(FeeError::invalid(
+            "period_end",
+            format!("the period ends ({period_end}) before it starts ({period_start})"),
+        ));
+    }
+    let start = period_start.max(service_start);
+    let end = period_end.min(service_end);
+    Ok((
+        convention.days(start, end),
+        convention.days(period_start, period_end),
+    ))
+}
+
+/// `amount × served days ÷ period days`, rounded once with the policy. All ranges are
+/// inclusive; a service range outside the period gives zero.
+///
+/// # Errors
+/// [`FeeError::Invalid`] when a range ends before it starts.
+///
+/// ```
+/// use estatekit::fees::calc::{prorate, DayCount};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let p = RoundingPolicy::default();
+/// let full = prorate("100".parse()?, d("2026-10-01"), d("2026-10-31"), d("2026-01-01"), d("2026-12-31"), DayCount::Actual, &p)?;
+/// assert_eq!(full.to_string(), "100.00");
+/// let part = prorate("100".parse()?, d("2026-10-01"), d("2026-10-31"), d("2026-10-20"), d("2026-10-31"), DayCount::Thirty360, &p)?;
+/// assert_eq!(part.to_string(), "36.67"); // 11 of 30 days
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn prorate(
+    amount: Decimal,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    service_start: NaiveDate,
+    service_end: NaiveDate,
+    convention: DayCount,
+    policy: &RoundingPolicy,
+) -> Result<Decimal, FeeError> {
+    if service_end < service_start {
+        return Err(FeeError::invalid(
+            "service_end",
+            format!("the service ends ({service_end}) before it starts ({service_start})"),
+        ));
+    }
+    let (served, total) = served_days(
+        period_start,
+        period_end,
+        service_start,
+        service_end,
+        convention,
+    )?;
+    Ok(policy.round(fraction_of(amount, served, total, "amount")?))
+}
+
+/// `amount × num ÷ den` computed exactly as far as Decimal allows (multiply first).
+pub(crate) fn fraction_of(
+    amount: Decimal,
+    num: i64,
+    den: i64,
+    path: &str,
+) -> Result<Decimal, FeeError> {
+    if den <= 0 {
+        return Ok(Decimal::ZERO);
+    }
+    let product = mul(amount, Decimal::from(num), path)?;
+    Ok(product / Decimal::from(den))
+}
+
+/// When penalty days start to count once the grace period is over.
+///
+/// ```
+/// use estatekit::fees::calc::CountFrom;
+/// assert_eq!("grace_end".parse::<CountFrom>()?, CountFrom::GraceEnd);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountFrom {
+    /// Every day after the due date counts (the default).
+    #[default]
+    Due,
+    /// Only the days after the grace period count.
+    GraceEnd,
+}
+
+impl FromStr for CountFrom {
+    type Err = FeeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "due" => Ok(Self::Due),
+            "grace_end" => Ok(Self::GraceEnd),
+            _ => Err(FeeError::invalid(
+                "count_from",
+                format!("unknown value {s:?}; expected \"due\" or \"grace_end\""),
+            )),
+        }
+    }
+}
+
+/// An upper bound on the penalty of one overdue item.
+///
+/// ```
+/// use estatekit::fees::calc::PenaltyCap;
+/// let cap: PenaltyCap = serde_json::from_str(r#"{"fraction": "1"}"#).unwrap();
+/// assert_eq!(cap, PenaltyCap::Fraction(rust_decimal::Decimal::ONE));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyCap {
+    /// At most this fraction of the item's original principal (1 = the principal).
+    Fraction(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// At most this amount.
+    Amount(#[serde(with = "rust_decimal::serde::str")] Decimal),
+}
+
+/// The contractual late-penalty clause (违约金): a simple (never compounding) daily rate.
+///
+/// ```
+/// use estatekit::fees::calc::PenaltyPolicy;
+/// let p = PenaltyPolicy::daily("0.0005".parse().unwrap()); // 每日万分之五
+/// assert_eq!(p.grace_days, 0);
+/// assert!(p.validate().is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyPolicy {
+    /// Daily rate, e.g. 0.0005 (0.05 % a day, 每日万分之五) or 0.003 (千分之三).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub daily_rate: Decimal,
+    /// Days after the due date without penalty.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// Whether, once past the grace, days count from the due date or the grace end.
+    #[serde(default)]
+    pub count_from: CountFrom,
+    /// Optional cap on the penalty of one item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<PenaltyCap>,
+    /// No penalty accrues on a day when the outstanding principal is below this.
+    #[serde(
+        default,
+        with = "rust_decimal::serde::str_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_balance: Option<Decimal>,
+}
+
+impl PenaltyPolicy {
+    /// A policy with only a daily rate: no grace, no cap, no minimum.
+    ///
+    /// ```
+    /// let p = estatekit::fees::calc::PenaltyPolicy::daily("0.003".parse().unwrap());
+    /// assert_eq!(p.daily_rate.to_string(), "0.003");
+    /// ```
+    pub fn daily(daily_rate: Decimal) -> Self {
+        Self {
+            daily_rate,
+            grace_days: 0,
+            count_from: CountFrom::Due,
+            cap: None,
+            min_balance: None,
+        }
+    }
+
+    /// Checks that the rate, cap and minimum are not negative.
+    ///
+    /// # Errors
+    /// [`FeeError::Negative`] naming `daily_rate`, `cap` or `min_balance`.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::{PenaltyCap, PenaltyPolicy};
+    /// let mut p = PenaltyPolicy::daily("0.0005".parse().unwrap());
+    /// p.cap = Some(PenaltyCap::Fraction("-1".parse().unwrap()));
+    /// assert_eq!(p.validate().unwrap_err().path(), "cap");
+    /// ```
+    pub fn validate(&self) -> Result<(), FeeError> {
+        non_negative(self.daily_rate, || "daily_rate".into())?;
+        match self.cap {
+            Some(PenaltyCap::Fraction(v) | PenaltyCap::Amount(v)) => {
+                non_negative(v, || "cap".into())?;
+            }
+            None => {}
+        }
+        if let Some(m) = self.min_balance {
+            non_negative(m, || "min_balance".into())?;
+        }
+        Ok(())
+    }
+
+    /// The first day on which a penalty accrues for an item due on `due`.
+    fn first_counted_day(&self, due: NaiveDate) -> NaiveDate {
+        let skip = match self.count_from {
+            CountFrom::Due => 1,
+            CountFrom::GraceEnd => i64::from(self.grace_days) + 1,
+        };
+        due + chrono::Duration::days(skip)
+    }
+
+    fn cap_amount(&self, principal: Decimal) -> Result<Option<Decimal>, FeeError> {
+        Ok(match self.cap {
+            None => None,
+            Some(PenaltyCap::Fraction(f)) => Some(mul(principal, f, "cap")?),
+            Some(PenaltyCap::Amount(a)) => Some(a),
+        })
+    }
+}
+
+/// A reduction of an item's principal on a date (a payment applied to it).
+///
+/// ```
+/// use estatekit::fees::calc::PrincipalPayment;
+/// let p = PrincipalPayment { date: "2026-11-20".parse().unwrap(), amount: "100".parse().unwrap() };
+/// assert_eq!(p.amount.to_string(), "100");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrincipalPayment {
+    /// Day paid: from this day on, the principal is lower.
+    pub date: NaiveDate,
+    /// Principal paid.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// The late penalty on one item as of a date, before rounding, piecewise as
+/// payments reduce its principal.
+///
+/// Days overdue = `as_of − due`. While that is at most `grace_days` there is no
+/// penalty. Beyond it, each counted day accrues `daily_rate × principal outstanding
+/// that day` (payments made before that day reduce it; a payment made on a day counts
+/// from the next day), skipping days whose outstanding principal is below
+/// `min_balance`. The total is capped. Never compounding.
+///
+/// # Errors
+/// [`FeeError::Negative`] for a negative principal, rate, cap or minimum.
+///
+/// ```
+/// use estatekit::fees::calc::{penalty_exact, PenaltyPolicy, PrincipalPayment};
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let p = PenaltyPolicy::daily("0.001".parse()?);
+/// // 1000 due Oct 1; 600 paid Oct 11: 10 days on 1000 + 10 days on 400 (to Oct 21).
+/// let pay = [PrincipalPayment { date: d("2026-10-11"), amount: "600".parse()? }];
+/// let pen = penalty_exact("1000".parse()?, d("2026-10-01"), d("2026-10-21"), &p, &pay)?;
+/// assert_eq!(pen.to_string(), "14.000");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn penalty_exact(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    payments: &[PrincipalPayment],
+) -> Result<Decimal, FeeError> {
+    policy.validate()?;
+    non_negative(principal, || "principal".into())?;
+    let overdue_days = (as_of - due).num_days();
+    if overdue_days <= i64::from(policy.grace_days) {
+        return Ok(Decimal::ZERO);
+    }
+    let mut sorted: Vec<PrincipalPayment> = payments.to_vec();
+    sorted.sort_by_key(|p| p.date);
+    // Walk the counted days [first, as_of] in segments of constant principal.
+    let mut day = policy.first_counted_day(due);
+    let mut outstanding = principal;
+    let mut total = Decimal::ZERO;
+    let mut next = sorted.iter().peekable();
+    while day <= as_of {
+        // Payments dated before `day` have reduced the principal.
+        while let Some(p) = next.next_if(|p| p.date < day) {
+            outstanding = (outstanding - p.amount).max(Decimal::ZERO);
+        }
+        let segment_end = match next.peek() {
+            Some(p) if p.date < as_of => p.date.max(day),
+            _ => as_of,
+        };
+        let days = (segment_end - day).num_days() + 1;
+        let below_min = policy.min_balance.is_some_and(|m| outstanding < m);
+        if !below_min && outstanding > Decimal::ZERO {
+            let daily = mul(outstanding, policy.daily_rate, "daily_rate")?;
+            total = add(
+                total,
+                mul(daily, Decimal::from(days), "daily_rate")?,
+                "penalty",
+            )?;
+        }
+        day = segment_end + chrono::Duration::days(1);
+    }
+    if let Some(cap) = policy.cap_amount(principal)? {
+        total = total.min(cap);
+    }
+    Ok(total)
+}
+
+/// The late penalty on `principal` due on `due`, as of `as_of`, rounded once with
+/// the policy (see [`penalty_exact`] for the rules).
+///
+/// # Errors
+/// [`FeeError::Negative`] for a negative principal, rate, cap or minimum.
+///
+/// ```
+/// use estatekit::fees::calc::{late_penalty, PenaltyPolicy};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// // 500.00 overdue 30 days at 0.3 % a day = 45.00.
+/// let p = PenaltyPolicy::daily("0.003".parse()?);
+/// let pen = late_penalty("500".parse()?, d("2026-10-01"), d("2026-10-31"), &p, &RoundingPolicy::default())?;
+/// assert_eq!(pen.to_string(), "45.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn late_penalty(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    rounding: &RoundingPolicy,
+) -> Result<Decimal, FeeError> {
+    Ok(rounding.round(penalty_exact(principal, due, as_of, policy, &[])?))
+}
+
+/// One block of a tiered (阶梯) price: units up to `up_to` (cumulative; `None` = no
+/// upper bound) cost `price` each.
+///
+/// ```
+/// use estatekit::fees::calc::Tier;
+/// let t = Tier { up_to: Some("180".parse().unwrap()), price: "0.56".parse().unwrap() };
+/// assert_eq!(t.price.to_string(), "0.56");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Cumulative upper bound of this block, or `None` for the last block.
+    #[serde(
+        default,
+        with = "rust_decimal::serde::str_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub up_to: Option<Decimal>,
+    /// Price per unit within the block.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub price: Decimal,
+}
+
+/// How much of a consumption fell in one tier, and its cost.
+///
+/// ```
+/// use estatekit::fees::calc::{tiered_cost, Tier};
+/// let tiers = [Tier { up_to: Some(10.into()), price: 2.into() }, Tier { up_to: None, price: 3.into() }];
+/// let (cost, uses) = tiered_cost(15.into(), &tiers, "tiers")?;
+/// assert_eq!(cost, rust_decimal::Decimal::from(35));
+/// assert_eq!(uses[1].quantity, rust_decimal::Decimal::from(5));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierUse {
+    /// Units billed in this tier.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub quantity: Decimal,
+    /// Price per unit.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub price: Decimal,
+    /// `quantity × price`, unrounded.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// Checks tiers: at least one, prices ≥ 0, bounds increasing, only the last unbounded.
+pub(crate) fn validate_tiers(tiers: &[Tier], path: &str) -> Result<(), FeeError> {
+    if tiers.is_empty() {
+        return Err(FeeError::invalid(path, "at least one tier is required"));
+    }
+    let mut previous = Decimal::ZERO;
+    for (i, t) in tiers.iter().enumerate() {
+        non_negative(t.price, || format!("{path}[{i}].price"))?;
+        match t.up_to {
+            Some(b) if b <= previous => {
+                return Err(FeeError::invalid(
+                    format!("{path}[{i}].up_to"),
+                    format!("tier bounds must increase: {b} is not above {previous}"),
+                ));
+            }
+            Some(b) => previous = b,
+            None if i + 1 != tiers.len() => {
+                return Err(FeeError::invalid(
+                    format!("{path}[{i}].up_to"),
+                    "only the last tier may be unbounded",
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// The cost of `quantity` under tiered prices (unrounded), with the use of each tier.
+/// Consumption beyond the last bounded tier is priced at the last tier's price.
+///
+/// # Errors
+/// [`FeeError::Invalid`] for empty or unordered tiers, [`FeeError::Negative`] for a
+/// negative quantity or price.
+///
+/// ```
+/// use estatekit::fees::calc::{tiered_cost, Tier};
+/// let tiers = [Tier { up_to: None, price: "0.62".parse().unwrap() }];
+/// assert_eq!(tiered_cost(100.into(), &tiers, "tiers")?.0.to_string(), "62.00");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn tiered_cost(
+    quantity: Decimal,
+    tiers: &[Tier],
+    path: &str,
+) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    validate_tiers(tiers, path)?;
+    non_negative(quantity, || "quantity".into())?;
+    let mut uses = Vec::new();
+    let mut cost = Decimal::ZERO;
+    let mut lower = Decimal::ZERO;
+    for (i, t) in tiers.iter().enumerate() {
+        let last = i + 1 == tiers.len();
+        let upper = if last { None } else { t.up_to };
+        let in_tier = match upper {
+            Some(u) => (quantity.min(u) - lower).max(Decimal::ZERO),
+            None => (quantity - lower).max(Decimal::ZERO),
+        };
+        if in_tier > Decimal::ZERO {
+            let amount = mul(in_tier, t.price, path)?;
+            cost = add(cost, amount, path)?;
+            uses.push(TierUse {
+                quantity: in_tier,
+                price: t.price,
+                amount,
+            });
+        }
+        if let Some(u) = upper {
+            lower = u;
+        }
+        if quantity <= lower {
+            break;
+        }
+    }
+    Ok((cost, uses))
+}
+
+/// What happened to a meter between two readings, recorded explicitly.
+///
+/// ```
+/// use estatekit::fees::calc::MeterChange;
+/// let c: MeterChange = serde_json::from_str(r#"{"rollover": {"wraps_at": "100000"}}"#).unwrap();
+/// assert!(matches!(c, MeterChange::Rollover { .. }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MeterChange {
+    /// The meter was replaced: the old one's final reading and the new one's first.
+    Replacement {
+        /// Final register value of the old meter.
+        #[serde(with = "rust_decimal::serde::str")]
+        old_final: Decimal,
+        /// Initial register value of the new meter.
+        #[serde(with = "rust_decimal::serde::str")]
+        new_initial: Decimal,
+    },
+    /// The register passed its maximum and restarted from zero.
+    Rollover {
+        /// The value at which the register returns to zero (e.g. 100000 for 5 digits).
+        #[serde(with = "rust_decimal::serde::str")]
+        wraps_at: Decimal,
+    },
+}
+
+/// Consumption between two register readings: `(current − previous) × multiplier`,
+/// adjusted for a recorded replacement or rollover.
+///
+/// # Errors
+/// [`FeeError::ReadingBelowPrevious`] when the current reading is lower than the
+/// previous one and no change is recorded; [`FeeError::Invalid`] for a change that
+/// does not fit the readings.
+///
+/// ```
+/// use estatekit::fees::calc::{consumption, MeterChange};
+/// let c = consumption("E-1", "99990".parse()?, "15".parse()?, 1.into(),
+///                     Some(MeterChange::Rollover { wraps_at: "100000".parse()? }))?;
+/// assert_eq!(c.to_string(), "25");
+/// let err = consumption("E-1", 120.into(), 100.into(), 1.into(), None).unwrap_err();
+/// assert_eq!(err.code(), "reading_below_previous");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn consumption(
+    meter_id: &str,
+    previous: Decimal,
+    current: Decimal,
+    multiplier: Decimal,
+    change: Option<MeterChange>,
+) -> Result<Decimal, FeeError> {
+    let path = || format!("meters[{meter_id}]");
+    let register = match change {
+        None if current < previous => {
+            return Err(FeeError::ReadingBelowPrevious {
+                path: path(),
+                meter_id: meter_id.to_owned(),
+                previous,
+                current,
+            });
+        }
+        None => current - previous,
+        Some(MeterChange::Replacement {
+            old_final,
+            new_initial,
+        }) => {
+            if old_final < previous || current < new_initial {
+                return Err(FeeError::invalid(
+                    path(),
+                    format!(
+                        "replacement does not fit the readings: old meter {previous}→{old_final}, new meter {new_initial}→{current}"
+                    ),
+                ));
+            }
+            (old_final - previous) + (current - new_initial)
+        }
+        Some(MeterChange::Rollover { wraps_at }) => {
+            if previous >= wraps_at || current >= wraps_at || current >= previous {
+                return Err(FeeError::invalid(
+                    path(),
+                    format!(
+                        "rollover at {wraps_at} does not fit the readings {previous}→{current}"
+                    ),
+                ));
+            }
+            (wraps_at - previous) + current
+        }
+    };
+    mul(register, multiplier, &path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn worked_examples() {
+        let p = RoundingPolicy::default();
+        let pen = late_penalty(
+            dec("500.00"),
+            d("2026-10-01"),
+            d("2026-10-31"),
+            &PenaltyPolicy::daily(dec("0.003")),
+            &p,
+        );
+        assert_eq!(pen.unwrap(), dec("45.00"));
+        let pro = prorate(
+            dec("100.00"),
+            d("2026-10-01"),
+            d("2026-10-31"),
+            d("2026-10-20"),
+            d("2026-10-31"),
+            DayCount::Actual,
+            &p,
+        );
+        assert_eq!(pro.unwrap().to_string(), "38.71");
+    }
+
+    #[test]
+    fn grace_and_count_from() {
+        let r = RoundingPolicy::default();
+        let mut p = PenaltyPolicy::daily(dec("0.01"));
+        p.grace_days = 5;
+        let pen = |as_of: &str, p: &PenaltyPolicy| {
+            late_penalty(dec("100"), d("2026-10-01"), d(as_of), p, &r).unwrap()
+        };
+        assert_eq!(pen("2026-10-06", &p), dec("0")); // 5 days overdue: within grace
+        assert_eq!(pen("2026-10-07", &p), dec("6.00")); // 6 days, all counted
+        p.count_from = CountFrom::GraceEnd;
+        assert_eq!(pen("2026-10-07", &p), dec("1.00")); // only the day after grace
+        assert_eq!(pen("2026-09-20", &p), dec("0")); // before due
+    }
+
+    #[test]
+    fn caps_and_minimum() {
+        let r = RoundingPolicy::default();
+        let mut p = PenaltyPolicy::daily(dec("0.01"));
+        p.cap = Some(PenaltyCap::Fraction(dec("0.1")));
+        assert_eq!(
+            late_penalty(dec("100"), d("2026-01-01"), d("2026-12-31"), &p, &r).unwrap(),
+            dec("10.00")
+        );
+        p.cap = Some(PenaltyCap::Amount(dec("3")));
+        assert_eq!(
+            late_penalty(dec("100"), d("2026-01-01"), d("2026-12-31"), &p, &r).unwrap(),
+            dec("3.00")
+        );
+        p.cap = None;
+        p.min_balance = Some(dec("50"));
+        let pay = [PrincipalPayment {
+            date: d("2026-01-06"),
+            amount: dec("60"),
+        }];
+        // Days Jan 2..=Jan 6 on 100 (5 days × 1.00); from Jan 7 the 40 left is below the minimum.
+        assert_eq!(
+            penalty_exact(dec("100"), d("2026-01-01"), d("2026-01-31"), &p, &pay).unwrap(),
+            dec("5.00")
+        );
+    }
+
+    #[test]
+    fn payment_on_the_as_of_day_does_not_reduce_that_day() {
+        let p = PenaltyPolicy::daily(dec("0.01"));
+        let pay = [PrincipalPayment {
+            date: d("2026-01-11"),
+            amount: dec("100"),
+        }];
+        assert_eq!(
+            penalty_exact(dec("100"), d("2026-01-01"), d("2026-01-11"), &p, &pay).unwrap(),
+            dec("10.00")
+        );
+        assert_eq!(
+            penalty_exact(dec("100"), d("2026-01-01"), d("2026-01-31"), &p, &pay).unwrap(),
+            dec("10.00")
+        );
+    }
+
+    #[test]
+    fn negative_inputs_are_errors() {
+        let mut p = PenaltyPolicy::daily(dec("-0.1"));
+        assert_eq!(p.validate().unwrap_err().path(), "daily_rate");
+        p.daily_rate = dec("0.1");
+        let e = penalty_exact(dec("-1"), d("2026-01-01"), d("2026-01-31"), &p, &[]).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("negative", "principal"));
+    }
+
+    #[test]
+    fn tiers() {
+        let tiers = [
+            Tier {
+                up_to: Some(dec("180")),
+                price: dec("0.56"),
+            },
+            Tier {
+                up_to: Some(dec("280")),
+                price: dec("0.61"),
+            },
+            Tier {
+                up_to: None,
+                price: dec("0.86"),
+            },
+        ];
+        let (cost, uses) = tiered_cost(dec("300"), &tiers, "tiers").unwrap();
+        assert_eq!(
+            cost,
+            dec("180") * dec("0.56") + dec("100") * dec("0.61") + dec("20") * dec("0.86")
+        );
+        assert_eq!(uses.len(), 3);
+        let (cost, uses) = tiered_cost(dec("100"), &tiers, "tiers").unwrap();
+        assert_eq!((cost, uses.len()), (dec("56.00"), 1));
+        let bad = [
+            Tier {
+                up_to: Some(dec("10")),
+                price: dec("1"),
+            },
+            Tier {
+                up_to: Some(dec("5")),
+                price: dec("1"),
+            },
+        ];
+        assert_eq!(
+            tiered_cost(dec("1"), &bad, "tiers").unwrap_err().path(),
+            "tiers[1].up_to"
+        );
+    }
+
+    #[test]
+    fn meter_changes() {
+        let repl = MeterChange::Replacement {
+            old_final: dec("1050"),
+            new_initial: dec("0"),
+        };
+        assert_eq!(
+            consumption("W", dec("1000"), dec("20"), dec("1"), Some(repl)).unwrap(),
+            dec("70")
+        );
+        assert_eq!(
+            consumption("E", dec("10"), dec("12.5"), dec("40"), None).unwrap(),
+            dec("100.0")
+        );
+        assert_eq!(
+            consumption("E", dec("10"), dec("5"), dec("1"), None)
+                .unwrap_err()
+                .path(),
+            "meters[E]"
+        );
+    }
+
+    #[test]
+    fn thirty_360_counts() {
+        assert_eq!(
+            DayCount::Thirty360.days(d("2026-10-01"), d("2026-10-31")),
+            30
+        );
+        assert_eq!(
+            DayCount::Thirty360.days(d("2026-02-01"), d("2026-02-28")),
+            28
+        );
+        assert_eq!(DayCount::Actual.days(d("2026-10-31"), d("2026-10-01")), 0);
+        assert_eq!(DayCount::Actual.days(d("2024-01-01"), d("2024-12-31")), 366);
+    }
+}

@@ -1,0 +1,229 @@
+//! The fee engine: schedules, rules, proration, pooled utilities, late penalties,
+//! ledgers and billing runs with explanations.
+//!
+//! - [`calc`]: the pure formulas: [`prorate`](calc::prorate) by day count,
+//!   [`late_penalty`](calc::late_penalty), tiered prices, meter consumption.
+//! - [`pooled`]: splitting a pooled (公摊) bill among units by area, usage, equal
+//!   shares, occupants or a weighted hybrid, exactly.
+//! - [`schedule`]: the fee schedule (JSON, versioned), its items and rules.
+//! - [`billing`]: billing a whole estate for a month, with an explanation per line.
+//! - [`ledger`]: charges, payments, prepaid balance, penalties, aging, reminders.
+//!
+//! ```
+//! use estatekit::fees::calc::{prorate, DayCount};
+//! use estatekit::money::RoundingPolicy;
+//! use chrono::NaiveDate;
+//!
+//! let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+//! // 100.00 a month, served Oct 20–31 of a 31-day October: 100 × 12/31 = 38.71.
+//! let due = prorate("100".parse()?, d("2026-10-01"), d("2026-10-31"),
+//!                   d("2026-10-20"), d("2026-10-31"), DayCount::Actual, &RoundingPolicy::default())?;
+//! assert_eq!(due.to_string(), "38.71");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod billing;
+pub mod calc;
+pub mod ledger;
+pub mod pooled;
+pub mod schedule;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::money::MoneyError;
+
+/// Errors of the fee engine; each names the field or object concerned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FeeError {
+    /// The JSON is malformed, has a wrong type, or a missing or unknown field.
+    #[error("{path}: {message}")]
+    Json {
+        /// Where in the document.
+        path: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A rate, price or amount that must not be negative is negative.
+    #[error("{path}: must not be negative, got {value}")]
+    Negative {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: Decimal,
+    },
+    /// Two versions of the same fee item are in force on the same day.
+    #[error(
+        "{path}: fee item {code:?} effective from {from} overlaps the version effective from {other_from}"
+    )]
+    OverlappingEffectiveDates {
+        /// The later version, e.g. `items[3].effective_from`.
+        path: String,
+        /// The fee item code.
+        code: String,
+        /// Its effective-from date.
+        from: NaiveDate,
+        /// The effective-from date of the version it overlaps.
+        other_from: NaiveDate,
+    },
+    /// A meter reading is below the previous one and no replacement or rollover is recorded.
+    #[error(
+        "{path}: reading {current} on meter {meter_id:?} is below the previous reading {previous}; record a meter replacement or rollover"
+    )]
+    ReadingBelowPrevious {
+        /// The meter, e.g. `meters[E-1-101]`.
+        path: String,
+        /// Meter id.
+        meter_id: String,
+        /// Previous reading.
+        previous: Decimal,
+        /// Current reading.
+        current: Decimal,
+    },
+    /// A reading needed for a metered charge is missing.
+    #[error("{path}: meter {meter_id:?} has no reading {when}")]
+    MissingReading {
+        /// The meter.
+        path: String,
+        /// Meter id.
+        meter_id: String,
+        /// Which reading is missing, e.g. "before 2026-10-01".
+        when: String,
+    },
+    /// A pooled charge needs its amount as a billing input.
+    #[error("{path}: no amount given for pooled fee item {code:?}")]
+    MissingPooledAmount {
+        /// `pooled[code]`.
+        path: String,
+        /// The fee item code.
+        code: String,
+    },
+    /// A reference to something that does not exist.
+    #[error("{path}: unknown {what} {id:?}")]
+    Unknown {
+        /// Where the reference is.
+        path: String,
+        /// What kind of thing (meter, unit, charge, fee item…).
+        what: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// A payment of zero or less.
+    #[error("{path}: a payment must be greater than zero, got {amount}")]
+    NonPositivePayment {
+        /// `amount`.
+        path: String,
+        /// The amount given.
+        amount: Decimal,
+    },
+    /// Money arithmetic failed (overflow, bad weights, bad scale).
+    #[error("{path}: {source}")]
+    Money {
+        /// Where.
+        path: String,
+        /// The money error.
+        source: MoneyError,
+    },
+    /// Any other invalid value.
+    #[error("{path}: {reason}")]
+    Invalid {
+        /// Where.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl FeeError {
+    /// A stable snake_case code for the error kind.
+    ///
+    /// ```
+    /// use estatekit::fees::FeeError;
+    /// let e = FeeError::Invalid { path: "x".into(), reason: "bad".into() };
+    /// assert_eq!((e.code(), e.path()), ("invalid", "x"));
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json { .. } => "json",
+            Self::Negative { .. } => "negative",
+            Self::OverlappingEffectiveDates { .. } => "overlapping_effective_dates",
+            Self::ReadingBelowPrevious { .. } => "reading_below_previous",
+            Self::MissingReading { .. } => "missing_reading",
+            Self::MissingPooledAmount { .. } => "missing_pooled_amount",
+            Self::Unknown { .. } => "unknown_reference",
+            Self::NonPositivePayment { .. } => "non_positive_payment",
+            Self::Money { source, .. } => source.code(),
+            Self::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// The field or object the error is about.
+    ///
+    /// ```
+    /// use estatekit::fees::FeeError;
+    /// let e = FeeError::NonPositivePayment { path: "amount".into(), amount: 0.into() };
+    /// assert_eq!(e.path(), "amount");
+    /// ```
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Json { path, .. }
+            | Self::Negative { path, .. }
+            | Self::OverlappingEffectiveDates { path, .. }
+            | Self::ReadingBelowPrevious { path, .. }
+            | Self::MissingReading { path, .. }
+            | Self::MissingPooledAmount { path, .. }
+            | Self::Unknown { path, .. }
+            | Self::NonPositivePayment { path, .. }
+            | Self::Money { path, .. }
+            | Self::Invalid { path, .. } => path,
+        }
+    }
+
+    pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            path: path.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn money(path: impl Into<String>) -> impl FnOnce(MoneyError) -> Self {
+        let path = path.into();
+        move |source| Self::Money { path, source }
+    }
+}
+
+/// Fails with [`FeeError::Negative`] when `value < 0`.
+pub(crate) fn non_negative(
+    value: Decimal,
+    path: impl FnOnce() -> String,
+) -> Result<Decimal, FeeError> {
+    if value < Decimal::ZERO {
+        Err(FeeError::Negative {
+            path: path(),
+            value,
+        })
+    } else {
+        Ok(value)
+    }
+}
+
+/// `a × b` or an overflow error naming `path`.
+pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeError> {
+    a.checked_mul(b).ok_or_else(|| FeeError::Money {
+        path: path.to_owned(),
+        source: MoneyError::Overflow {
+            context: format!("{a} × {b} is too large"),
+        },
+    })
+}
+
+/// `a + b` or an overflow error naming `path`.
+pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeError> {
+    a.checked_add(b).ok_or_else(|| FeeError::Money {
+        path: path.to_owned(),
+        source: MoneyError::Overflow {
+            context: format!("{a} + {b} is too large"),
+        },
+    })
+}

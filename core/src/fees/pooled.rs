@@ -1,0 +1,509 @@
+//! Pooled utilities (公摊, US: RUBS): a common-area or master-meter bill split among
+//! units by area, usage, equal shares, occupants or a weighted hybrid, so that the
+//! shares sum exactly to the amount (largest remainder, recorded adjustments).
+//!
+//! ```
+//! use estatekit::fees::pooled::{split, PoolUnit, SplitMethod};
+//! use estatekit::money::RoundingPolicy;
+//! let units = [PoolUnit::new("A", 1000.into()), PoolUnit::new("B", 500.into())];
+//! let s = split("100".parse()?, &units, &SplitMethod::Area, &RoundingPolicy::default())?;
+//! assert_eq!(s.shares[0].amount.to_string(), "66.67");
+//! assert_eq!(s.shares[1].amount.to_string(), "33.33");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{FeeError, add, mul, non_negative};
+use crate::money::{self, RoundingPolicy};
+
+/// One unit taking part in a pooled split, with its metrics.
+///
+/// ```
+/// let u = estatekit::fees::pooled::PoolUnit::new("1-101", "89.50".parse().unwrap());
+/// assert_eq!(u.occupants, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolUnit {
+    /// Unit id.
+    pub id: String,
+    /// Area used by the `area` method, m².
+    #[serde(with = "rust_decimal::serde::str")]
+    pub area: Decimal,
+    /// Consumption used by the `usage` method.
+    #[serde(default, with = "rust_decimal::serde::str")]
+    pub usage: Decimal,
+    /// Occupants used by the `occupants` method.
+    #[serde(default)]
+    pub occupants: u32,
+    /// Multiplier on the unit's weight, e.g. occupied days ÷ period days (1 = whole period).
+    #[serde(default = "one", with = "rust_decimal::serde::str")]
+    pub fraction: Decimal,
+}
+
+fn one() -> Decimal {
+    Decimal::ONE
+}
+
+impl PoolUnit {
+    /// A unit with an area, no usage, no occupants, taking part the whole period.
+    ///
+    /// ```
+    /// let u = estatekit::fees::pooled::PoolUnit::new("P-01", "12.50".parse().unwrap());
+    /// assert_eq!(u.fraction, rust_decimal::Decimal::ONE);
+    /// ```
+    pub fn new(id: impl Into<String>, area: Decimal) -> Self {
+        Self {
+            id: id.into(),
+            area,
+            usage: Decimal::ZERO,
+            occupants: 0,
+            fraction: Decimal::ONE,
+        }
+    }
+}
+
+/// A metric a pooled bill can be split by.
+///
+/// ```
+/// use estatekit::fees::pooled::Basis;
+/// assert_eq!("occupants".parse::<Basis>()?, Basis::Occupants);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// By area.
+    Area,
+    /// By consumption.
+    Usage,
+    /// One equal share per unit.
+    Equal,
+    /// By number of occupants.
+    Occupants,
+}
+
+impl Basis {
+    /// The stable name.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::pooled::Basis::Usage.as_str(), "usage");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Area => "area",
+            Self::Usage => "usage",
+            Self::Equal => "equal",
+            Self::Occupants => "occupants",
+        }
+    }
+
+    fn metric(self, u: &PoolUnit) -> Decimal {
+        match self {
+            Self::Area => u.area,
+            Self::Usage => u.usage,
+            Self::Equal => Decimal::ONE,
+            Self::Occupants => Decimal::from(u.occupants),
+        }
+    }
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Basis {
+    type Err = FeeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "area" => Ok(Self::Area),
+            "usage" => Ok(Self::Usage),
+            "equal" => Ok(Self::Equal),
+            "occupants" => Ok(Self::Occupants),
+            _ => Err(FeeError::invalid(
+                "method",
+                format!(
+                    "unknown split method {s:?}; expected area, usage, equal, occupants or hybrid"
+                ),
+            )),
+        }
+    }
+}
+
+/// A weight on one basis in a hybrid split.
+///
+/// ```
+/// use estatekit::fees::pooled::{Basis, BasisWeight};
+/// let w = BasisWeight { basis: Basis::Area, weight: "0.5".parse().unwrap() };
+/// assert_eq!(w.basis, Basis::Area);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasisWeight {
+    /// The metric.
+    pub basis: Basis,
+    /// Its weight (e.g. 0.5).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub weight: Decimal,
+}
+
+/// How a pooled amount is split.
+///
+/// ```
+/// use estatekit::fees::pooled::SplitMethod;
+/// let m: SplitMethod = serde_json::from_str(r#"{"hybrid": [{"basis": "occupants", "weight": "0.5"}, {"basis": "area", "weight": "0.5"}]}"#).unwrap();
+/// assert!(matches!(m, SplitMethod::Hybrid(_)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitMethod {
+    /// By area.
+    Area,
+    /// By consumption.
+    Usage,
+    /// Equal shares.
+    Equal,
+    /// By occupants.
+    Occupants,
+    /// A weighted mix: each unit's weight is Σ weightₘ × (its metric ÷ total of metric m).
+    Hybrid(Vec<BasisWeight>),
+}
+
+impl SplitMethod {
+    /// A single-basis method.
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::{Basis, SplitMethod};
+    /// assert_eq!(SplitMethod::single(Basis::Area), SplitMethod::Area);
+    /// ```
+    pub fn single(basis: Basis) -> Self {
+        match basis {
+            Basis::Area => Self::Area,
+            Basis::Usage => Self::Usage,
+            Basis::Equal => Self::Equal,
+            Basis::Occupants => Self::Occupants,
+        }
+    }
+
+    /// The stable name (`"hybrid"` for a mix).
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::pooled::SplitMethod::Equal.name(), "equal");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Area => "area",
+            Self::Usage => "usage",
+            Self::Equal => "equal",
+            Self::Occupants => "occupants",
+            Self::Hybrid(_) => "hybrid",
+        }
+    }
+
+    fn parts(&self) -> Vec<BasisWeight> {
+        let single = |basis| {
+            vec![BasisWeight {
+                basis,
+                weight: Decimal::ONE,
+            }]
+        };
+        match self {
+            Self::Area => single(Basis::Area),
+            Self::Usage => single(Basis::Usage),
+            Self::Equal => single(Basis::Equal),
+            Self::Occupants => single(Basis::Occupants),
+            Self::Hybrid(w) => w.clone(),
+        }
+    }
+}
+
+/// One unit's share of a pooled amount.
+///
+/// ```
+/// use estatekit::fees::pooled::{split, PoolUnit, SplitMethod};
+/// let s = split(1.into(), &[PoolUnit::new("A", 1.into())], &SplitMethod::Equal,
+///               &estatekit::money::RoundingPolicy::default())?;
+/// assert_eq!(s.shares[0].unit_id, "A");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    /// Unit id.
+    pub unit_id: String,
+    /// The unit's weight in the split (before normalisation).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub weight: Decimal,
+    /// The share, rounded; shares sum exactly to the split amount.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// True when this share received one extra minor unit to make the sum exact.
+    pub adjusted: bool,
+}
+
+/// The result of [`split`].
+///
+/// ```
+/// use estatekit::fees::pooled::{split, PoolUnit, SplitMethod};
+/// let units = [PoolUnit::new("A", 1.into()), PoolUnit::new("B", 1.into()), PoolUnit::new("C", 1.into())];
+/// let s = split(1.into(), &units, &SplitMethod::Equal, &estatekit::money::RoundingPolicy::default())?;
+/// assert_eq!(s.total.to_string(), "1.00");
+/// assert_eq!(s.adjustment.to_string(), "0.01");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSplit {
+    /// The amount split (rounded to the policy).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: Decimal,
+    /// Sum of the weights.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total_weight: Decimal,
+    /// Minor units handed out to make the sum exact.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub adjustment: Decimal,
+    /// One share per unit, in input order.
+    pub shares: Vec<Share>,
+}
+
+/// Digits kept in hybrid weights (normalised metrics); ample for any split to the cent.
+const WEIGHT_SCALE: u32 = 12;
+
+/// Each unit's weight under `method`, multiplied by its participation fraction.
+///
+/// # Errors
+/// [`FeeError::Negative`] for a negative metric, fraction or hybrid weight;
+/// [`FeeError::Invalid`] for a hybrid with no weights or a basis whose total is zero.
+///
+/// ```
+/// use estatekit::fees::pooled::{weights, PoolUnit, SplitMethod};
+/// let w = weights(&[PoolUnit::new("A", 3.into())], &SplitMethod::Area)?;
+/// assert_eq!(w, vec![rust_decimal::Decimal::from(3)]);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn weights(units: &[PoolUnit], method: &SplitMethod) -> Result<Vec<Decimal>, FeeError> {
+    for (i, u) in units.iter().enumerate() {
+        non_negative(u.area, || format!("units[{i}].area"))?;
+        non_negative(u.usage, || format!("units[{i}].usage"))?;
+        non_negative(u.fraction, || format!("units[{i}].fraction"))?;
+    }
+    let parts = method.parts();
+    if parts.is_empty() {
+        return Err(FeeError::invalid(
+            "weights",
+            "a hybrid split needs at least one basis weight",
+        ));
+    }
+    if let SplitMethod::Hybrid(ws) = method {
+        for (i, w) in ws.iter().enumerate() {
+            non_negative(w.weight, || format!("weights[{i}].weight"))?;
+        }
+        if ws.iter().all(|w| w.weight.is_zero()) {
+            return Err(FeeError::invalid("weights", "all hybrid weights are zero"));
+        }
+        let mut out = vec![Decimal::ZERO; units.len()];
+        for (k, w) in ws.iter().enumerate() {
+            let total = units
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, u| add(acc, w.basis.metric(u), "units"))?;
+            if total.is_zero() {
+                if w.weight.is_zero() {
+                    continue;
+                }
+                return Err(FeeError::invalid(
+                    format!("weights[{k}].basis"),
+                    format!(
+                        "every unit has zero {}, so it cannot carry weight {}",
+                        w.basis, w.weight
+                    ),
+                ));
+            }
+            for (o, u) in out.iter_mut().zip(units) {
+                let share = mul(w.weight, w.basis.metric(u), "weights")? / total;
+                *o = add(*o, share, "weights")?;
+            }
+        }
+        return units
+            .iter()
+            .zip(out)
+            .map(|(u, w)| Ok(mul(w, u.fraction, "units")?.round_dp(WEIGHT_SCALE)))
+            .collect();
+    }
+    let basis = parts[0].basis;
+    units
+        .iter()
+        .map(|u| mul(basis.metric(u), u.fraction, "units"))
+        .collect()
+}
+
+/// Splits `total` among `units` by `method`; the shares sum exactly to `total`
+/// rounded with the policy.
+///
+/// # Errors
+/// As [`weights`]; [`FeeError::Money`] when there are no units, every weight is zero
+/// (e.g. usage split with no consumption), or the amounts overflow.
+///
+/// ```
+/// use estatekit::fees::pooled::{split, Basis, BasisWeight, PoolUnit, SplitMethod};
+/// use estatekit::money::RoundingPolicy;
+/// let mut a = PoolUnit::new("A", 100.into()); a.occupants = 1;
+/// let mut b = PoolUnit::new("B", 100.into()); b.occupants = 3;
+/// let hybrid = SplitMethod::Hybrid(vec![
+///     BasisWeight { basis: Basis::Occupants, weight: "0.5".parse()? },
+///     BasisWeight { basis: Basis::Area, weight: "0.5".parse()? }]);
+/// let s = split(100.into(), &[a, b], &hybrid, &RoundingPolicy::default())?;
+/// assert_eq!((s.shares[0].amount.to_string(), s.shares[1].amount.to_string()), ("37.50".into(), "62.50".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn split(
+    total: Decimal,
+    units: &[PoolUnit],
+    method: &SplitMethod,
+    policy: &RoundingPolicy,
+) -> Result<PoolSplit, FeeError> {
+    let w = weights(units, method)?;
+    let a = money::allocate(total, &w, policy).map_err(FeeError::money(if units.is_empty() {
+        "units"
+    } else {
+        "weights"
+    }))?;
+    let adjustment = a.adjustment();
+    let mut adjusted = a.adjusted.iter().peekable();
+    let shares = units
+        .iter()
+        .zip(w.iter().zip(a.parts))
+        .enumerate()
+        .map(|(i, (u, (weight, amount)))| Share {
+            unit_id: u.id.clone(),
+            weight: *weight,
+            amount,
+            adjusted: adjusted.next_if(|&&j| j == i).is_some(),
+        })
+        .collect();
+    Ok(PoolSplit {
+        total: a.total,
+        total_weight: w.iter().sum(),
+        adjustment,
+        shares,
+    })
+}
+
+/// A deduction or fee on a pooled amount: a percentage of it or a fixed amount.
+///
+/// ```
+/// use estatekit::fees::pooled::Adjustment;
+/// let a = Adjustment::Percent("10".parse().unwrap());
+/// assert_eq!(a.of(200.into()).to_string(), "20");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Adjustment {
+    /// This percentage of the amount (10 = 10 %).
+    Percent(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// This amount.
+    Amount(#[serde(with = "rust_decimal::serde::str")] Decimal),
+}
+
+impl Adjustment {
+    /// The adjustment's value on `base` (unrounded).
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::Adjustment;
+    /// assert_eq!(Adjustment::Amount(5.into()).of(200.into()), 5.into());
+    /// ```
+    pub fn of(&self, base: Decimal) -> Decimal {
+        match *self {
+            Self::Percent(p) => base * p / Decimal::ONE_HUNDRED,
+            Self::Amount(a) => a,
+        }
+    }
+
+    pub(crate) fn validate(&self, path: &str) -> Result<(), FeeError> {
+        let (Self::Percent(v) | Self::Amount(v)) = *self;
+        non_negative(v, || path.to_owned()).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn methods() {
+        let p = RoundingPolicy::default();
+        let mut units = vec![
+            PoolUnit::new("A", dec("100")),
+            PoolUnit::new("B", dec("50")),
+            PoolUnit::new("C", dec("50")),
+        ];
+        units[0].usage = dec("10");
+        units[1].usage = dec("30");
+        units[0].occupants = 2;
+        units[2].occupants = 2;
+        let amounts = |m: &SplitMethod| -> Vec<String> {
+            split(dec("100"), &units, m, &p)
+                .unwrap()
+                .shares
+                .iter()
+                .map(|s| s.amount.to_string())
+                .collect()
+        };
+        assert_eq!(amounts(&SplitMethod::Area), ["50.00", "25.00", "25.00"]);
+        assert_eq!(amounts(&SplitMethod::Usage), ["25.00", "75.00", "0.00"]);
+        assert_eq!(amounts(&SplitMethod::Equal), ["33.34", "33.33", "33.33"]);
+        assert_eq!(amounts(&SplitMethod::Occupants), ["50.00", "0.00", "50.00"]);
+    }
+
+    #[test]
+    fn occupied_day_fraction_scales_the_weight() {
+        let mut b = PoolUnit::new("B", dec("100"));
+        b.fraction = dec("0.5");
+        let s = split(
+            dec("90"),
+            &[PoolUnit::new("A", dec("100")), b],
+            &SplitMethod::Area,
+            &RoundingPolicy::default(),
+        )
+        .unwrap();
+        assert_eq!(s.shares[0].amount, dec("60.00"));
+        assert_eq!(s.shares[1].amount, dec("30.00"));
+    }
+
+    #[test]
+    fn errors() {
+        let p = RoundingPolicy::default();
+        let e = split(dec("1"), &[], &SplitMethod::Area, &p).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("empty_weights", "units"));
+        let e = split(
+            dec("1"),
+            &[PoolUnit::new("A", dec("-1"))],
+            &SplitMethod::Area,
+            &p,
+        )
+        .unwrap_err();
+        assert_eq!(e.path(), "units[0].area");
+        let e = split(
+            dec("1"),
+            &[PoolUnit::new("A", dec("1"))],
+            &SplitMethod::Usage,
+            &p,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "all_zero_weights");
+        let hybrid = SplitMethod::Hybrid(vec![BasisWeight {
+            basis: Basis::Occupants,
+            weight: dec("1"),
+        }]);
+        let e = split(dec("1"), &[PoolUnit::new("A", dec("1"))], &hybrid, &p).unwrap_err();
+        assert_eq!(e.path(), "weights[0].basis");
+    }
+}
