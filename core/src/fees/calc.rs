@@ -24,7 +24,8 @@ pub enum DayCount {
     #[default]
     #[serde(rename = "actual")]
     Actual,
-    /// Every month has 30 days and day 31 counts as day 30: a whole year is 360 days.
+    /// Every month has 30 days and day 31 counts as day 30: a whole year is 360 days,
+    /// every whole month (February too) 30.
     #[serde(rename = "30/360")]
     Thirty360,
 }
@@ -57,12 +58,19 @@ impl DayCount {
         }
         match self {
             Self::Actual => (end - start).num_days() + 1,
+            // Every month has 30 days: an end date on the last day of its month (or on
+            // day 31) is day 30, a start date keeps its day (day 31 starts after the
+            // month's 30th). So counts add up when a range is split, and every whole
+            // month, February included, is 30 days.
             Self::Thirty360 => {
-                let d1 = i64::from(start.day().min(30));
-                let d2 = i64::from(end.day().min(30));
-                let years = i64::from(end.year() - start.year());
-                let months = i64::from(end.month()) - i64::from(start.month());
-                360 * years + 30 * months + (d2 - d1) + 1
+                let serial = |d: NaiveDate, day: u32| {
+                    360 * i64::from(d.year()) + 30 * i64::from(d.month0()) + i64::from(day)
+                };
+                let last_of_month = end
+                    .succ_opt()
+                    .is_none_or(|next| next.month() != end.month());
+                let end_day = if last_of_month { 30 } else { end.day().min(30) };
+                (serial(end, end_day) - serial(start, start.day()) + 1).max(0)
             }
         }
     }
@@ -812,10 +820,13 @@ mod tests {
             DayCount::Thirty360.days(d("2026-10-01"), d("2026-10-31")),
             30
         );
-        assert_eq!(
-            DayCount::Thirty360.days(d("2026-02-01"), d("2026-02-28")),
-            28
-        );
+        let t = |a: &str, b: &str| DayCount::Thirty360.days(d(a), d(b));
+        assert_eq!(t("2026-02-01", "2026-02-28"), 30);
+        assert_eq!(t("2026-02-01", "2026-02-27"), 27);
+        assert_eq!(t("2026-03-31", "2026-03-31"), 0);
+        assert_eq!(t("2026-03-22", "2026-03-31"), 9);
+        assert_eq!(t("2026-01-31", "2026-02-01"), 1);
+        assert_eq!(t("2026-01-01", "2026-12-31"), 360);
         assert_eq!(DayCount::Actual.days(d("2026-10-31"), d("2026-10-01")), 0);
         assert_eq!(DayCount::Actual.days(d("2024-01-01"), d("2024-12-31")), 366);
     }

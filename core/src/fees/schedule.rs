@@ -105,11 +105,11 @@ pub enum Participants {
 ///
 /// ```
 /// use estatekit::fees::schedule::Rule;
-/// let r: Rule = serde_json::from_str(r#"{"type": "fixed", "amount": "10.00"}"#).unwrap();
+/// let r: Rule = serde_json::from_str(r#"{"fixed": {"amount": "10.00"}}"#).unwrap();
 /// assert!(matches!(r, Rule::Fixed { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Rule {
     /// `rate per m² per month × area × months`.
     Area {
@@ -346,15 +346,15 @@ impl FeeItem {
             Rule::Area {
                 rate, kind_rates, ..
             } => {
-                non_negative(*rate, || p("rule.rate"))?;
+                non_negative(*rate, || p("rule.area.rate"))?;
                 for (j, k) in kind_rates.iter().enumerate() {
-                    non_negative(k.rate, || p(&format!("rule.kind_rates[{j}].rate")))?;
+                    non_negative(k.rate, || p(&format!("rule.area.kind_rates[{j}].rate")))?;
                 }
             }
             Rule::Fixed { amount } => {
-                non_negative(*amount, || p("rule.amount"))?;
+                non_negative(*amount, || p("rule.fixed.amount"))?;
             }
-            Rule::Metered { tiers, .. } => validate_tiers(tiers, &p("rule.tiers"))?,
+            Rule::Metered { tiers, .. } => validate_tiers(tiers, &p("rule.metered.tiers"))?,
             Rule::Pooled {
                 source,
                 deduction,
@@ -366,23 +366,25 @@ impl FeeItem {
                     price, meter_id, ..
                 } = source
                 {
-                    non_negative(*price, || p("rule.source.master_meter.price"))?;
+                    non_negative(*price, || p("rule.pooled.source.master_meter.price"))?;
                     if meter_id.trim().is_empty() {
                         return Err(FeeError::invalid(
-                            p("rule.source.master_meter.meter_id"),
+                            p("rule.pooled.source.master_meter.meter_id"),
                             "meter id must not be empty",
                         ));
                     }
                 }
                 if let Some(d) = deduction {
-                    d.validate(&p("rule.deduction"))?;
+                    d.validate(&p("rule.pooled.deduction"))?;
                 }
                 if let Some(a) = admin_fee {
-                    a.validate(&p("rule.admin_fee"))?;
+                    a.validate(&p("rule.pooled.admin_fee"))?;
                 }
                 if let SplitMethod::Hybrid(ws) = method {
                     for (j, w) in ws.iter().enumerate() {
-                        non_negative(w.weight, || p(&format!("rule.method.hybrid[{j}].weight")))?;
+                        non_negative(w.weight, || {
+                            p(&format!("rule.pooled.method.hybrid[{j}].weight"))
+                        })?;
                     }
                 }
             }
@@ -464,8 +466,8 @@ impl FeeSchedule {
     /// ```
     /// use estatekit::fees::schedule::FeeSchedule;
     /// let json = r#"{"format_version": 1, "items": [{"code": "garbage", "name_zh": "垃圾费", "name_en": "Garbage",
-    ///   "rule": {"type": "fixed", "amount": "-5"}, "effective_from": "2026-01-01"}]}"#;
-    /// assert_eq!(FeeSchedule::from_json(json).unwrap_err().path(), "items[0].rule.amount");
+    ///   "rule": {"fixed": {"amount": "-5"}}, "effective_from": "2026-01-01"}]}"#;
+    /// assert_eq!(FeeSchedule::from_json(json).unwrap_err().path(), "items[0].rule.fixed.amount");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
         let doc: ScheduleDoc = crate::json::parse(text).map_err(|f| FeeError::Json {

@@ -1,0 +1,144 @@
+//! Property tests of the fee engine: pooled shares sum exactly, payments never create
+//! or lose money, penalties are non-negative, monotonic and capped, and splitting a
+//! service period changes the prorated total by at most one minor unit per split.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{Duration, NaiveDate};
+use estatekit::fees::calc::{
+    DayCount, PenaltyCap, PenaltyPolicy, PrincipalPayment, penalty_exact, prorate,
+};
+use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+use estatekit::fees::pooled::{Basis, BasisWeight, PoolUnit, SplitMethod, split};
+use estatekit::money::RoundingPolicy;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn day(offset: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(offset)
+}
+
+fn method() -> impl Strategy<Value = SplitMethod> {
+    prop_oneof![
+        Just(SplitMethod::Area),
+        Just(SplitMethod::Equal),
+        Just(SplitMethod::Usage),
+        Just(SplitMethod::Occupants),
+        (1u32..100, 1u32..100).prop_map(|(a, b)| SplitMethod::Hybrid(vec![
+            BasisWeight {
+                basis: Basis::Occupants,
+                weight: Decimal::new(i64::from(a), 2)
+            },
+            BasisWeight {
+                basis: Basis::Area,
+                weight: Decimal::new(i64::from(b), 2)
+            },
+        ])),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn pooled_shares_sum_exactly(
+        total in 0i64..100_000_000,
+        units in prop::collection::vec((1u32..50_000, 0u32..10_000, 0u32..8, 1u32..=100), 1..50),
+        method in method(),
+    ) {
+        let pool: Vec<PoolUnit> = units.iter().enumerate().map(|(i, &(area, usage, occ, frac))| PoolUnit {
+            id: format!("u{i}"),
+            area: Decimal::new(i64::from(area), 2),
+            usage: Decimal::new(i64::from(usage), 1),
+            occupants: occ,
+            fraction: Decimal::new(i64::from(frac), 2),
+        }).collect();
+        let amount = Decimal::new(total, 2);
+        match split(amount, &pool, &method, &RoundingPolicy::default()) {
+            Ok(s) => {
+                prop_assert_eq!(s.shares.iter().map(|x| x.amount).sum::<Decimal>(), amount);
+                prop_assert!(s.shares.iter().all(|x| x.amount >= Decimal::ZERO));
+            }
+            // Only a basis with nothing to split by may fail (e.g. no usage at all).
+            Err(e) => prop_assert!(matches!(e.code(), "all_zero_weights" | "invalid"), "{}", e),
+        }
+    }
+
+    #[test]
+    fn payments_never_create_or_lose_money(
+        charges in prop::collection::vec((0i64..120, 1i64..100_000), 1..8),
+        payments in prop::collection::vec((0i64..200, 1i64..80_000), 1..10),
+        principal_first in any::<bool>(),
+    ) {
+        let order = if principal_first { PaymentOrder::PrincipalFirst } else { PaymentOrder::PenaltyFirst };
+        let mut l = Ledger::new("u", RoundingPolicy::default(), order);
+        let billed: Decimal = charges.iter().map(|&(_, a)| Decimal::new(a, 2)).sum();
+        for (i, &(due, amount)) in charges.iter().enumerate() {
+            let c = ChargeInput::new(format!("c{i}"), "fee", day(due), Decimal::new(amount, 2))
+                .with_penalty(PenaltyPolicy::daily(Decimal::new(5, 4)));
+            l.add_charge(c, day(0)).unwrap();
+        }
+        let mut paid = Decimal::ZERO;
+        let mut sorted = payments.clone();
+        sorted.sort();
+        for (i, &(date, amount)) in sorted.iter().enumerate() {
+            let r = l.pay(&format!("p{i}"), Decimal::new(amount, 2), day(date)).unwrap();
+            let applied: Decimal = r.applied.iter().map(|a| a.principal + a.penalty).sum();
+            prop_assert_eq!(applied + r.to_prepaid, r.amount);
+            paid += r.amount;
+        }
+        let (total_paid, principal, penalty, prepaid) = l.money_flow();
+        prop_assert_eq!(total_paid, paid);
+        prop_assert_eq!(total_paid, principal + penalty + prepaid);
+        prop_assert!(principal <= billed);
+        prop_assert!(l.charges().iter().all(|c| c.outstanding_principal() >= Decimal::ZERO));
+        prop_assert!(prepaid >= Decimal::ZERO);
+    }
+
+    #[test]
+    fn penalty_is_non_negative_monotonic_and_capped(
+        principal in 0i64..10_000_000,
+        rate in 0i64..100,
+        grace in 0u32..20,
+        grace_end in any::<bool>(),
+        cap in prop::option::of(0i64..200),
+        pays in prop::collection::vec((1i64..200, 0i64..5_000_000), 0..4),
+        a in 0i64..400,
+        b in 0i64..400,
+    ) {
+        let mut p = PenaltyPolicy::daily(Decimal::new(rate, 4));
+        p.grace_days = grace;
+        if grace_end { p.count_from = estatekit::fees::calc::CountFrom::GraceEnd; }
+        p.cap = cap.map(|c| PenaltyCap::Fraction(Decimal::new(c, 2)));
+        let payments: Vec<PrincipalPayment> = pays.iter().map(|&(d, amt)| PrincipalPayment { date: day(d), amount: Decimal::new(amt, 2) }).collect();
+        let principal = Decimal::new(principal, 2);
+        let (early, late) = (day(a.min(b)), day(a.max(b)));
+        let pe = penalty_exact(principal, day(0), early, &p, &payments).unwrap();
+        let pl = penalty_exact(principal, day(0), late, &p, &payments).unwrap();
+        prop_assert!(pe >= Decimal::ZERO);
+        prop_assert!(pe <= pl, "{} > {}", pe, pl);
+        if let Some(c) = cap {
+            prop_assert!(pl <= principal * Decimal::new(c, 2));
+        }
+    }
+
+    #[test]
+    fn splitting_a_service_period_moves_the_total_by_at_most_a_minor_unit(
+        amount in 0i64..100_000_000,
+        start in 0i64..28,
+        len in 1i64..28,
+        cut in 0i64..27,
+        thirty in any::<bool>(),
+    ) {
+        let conv = if thirty { DayCount::Thirty360 } else { DayCount::Actual };
+        let p = RoundingPolicy::default();
+        let (ps, pe) = (NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
+        let s = ps + Duration::days(start);
+        let e = (s + Duration::days(len)).min(pe);
+        let m = (s + Duration::days(cut)).min(e);
+        let amount = Decimal::new(amount, 2);
+        let whole = prorate(amount, ps, pe, s, e, conv, &p).unwrap();
+        let first = prorate(amount, ps, pe, s, m, conv, &p).unwrap();
+        let second = if m < e { prorate(amount, ps, pe, m + Duration::days(1), e, conv, &p).unwrap() } else { Decimal::ZERO };
+        prop_assert!((first + second - whole).abs() <= p.minor_unit(), "{} + {} vs {}", first, second, whole);
+    }
+}

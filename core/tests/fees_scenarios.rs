@@ -1,0 +1,349 @@
+//! Fee engine scenarios: worked examples, the demo estate's October bills, a ledger
+//! walk, and a table of bad inputs with exact error codes and paths.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use estatekit::estate::{Estate, EstateData};
+use estatekit::fees::billing::{
+    BillingInputs, BillingPeriod, MeterChangeInput, ReadingInput, bill_estate,
+};
+use estatekit::fees::calc::{
+    DayCount, MeterChange, PenaltyCap, PenaltyPolicy, late_penalty, prorate,
+};
+use estatekit::fees::ledger::{Ledger, PaymentOrder};
+use estatekit::fees::pooled::{PoolUnit, SplitMethod, split};
+use estatekit::fees::schedule::FeeSchedule;
+use estatekit::i18n::Lang;
+use estatekit::money::RoundingPolicy;
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+#[test]
+fn worked_examples_from_public_sources() {
+    let p = RoundingPolicy::default();
+    // A 100.00 bill split by area 1000 : 500.
+    let s = split(
+        dec("100.00"),
+        &[
+            PoolUnit::new("A", dec("1000")),
+            PoolUnit::new("B", dec("500")),
+        ],
+        &SplitMethod::Area,
+        &p,
+    )
+    .unwrap();
+    assert_eq!(
+        s.shares
+            .iter()
+            .map(|x| x.amount.to_string())
+            .collect::<Vec<_>>(),
+        ["66.67", "33.33"]
+    );
+    // 500.00 overdue 30 days at 0.3 % a day.
+    let pen = late_penalty(
+        dec("500.00"),
+        d("2026-06-01"),
+        d("2026-07-01"),
+        &PenaltyPolicy::daily(dec("0.003")),
+        &p,
+    )
+    .unwrap();
+    assert_eq!(pen.to_string(), "45.00");
+    // 100.00 monthly, Oct 20–31 of a 31-day October.
+    let pro = prorate(
+        dec("100.00"),
+        d("2026-10-01"),
+        d("2026-10-31"),
+        d("2026-10-20"),
+        d("2026-10-31"),
+        DayCount::Actual,
+        &p,
+    )
+    .unwrap();
+    assert_eq!(pro.to_string(), "38.71");
+    // 每日万分之五 on 331.15 for 30 days = 4.96725 → 4.97.
+    let pen = late_penalty(
+        dec("331.15"),
+        d("2026-09-15"),
+        d("2026-10-15"),
+        &PenaltyPolicy::daily(dec("0.0005")),
+        &p,
+    )
+    .unwrap();
+    assert_eq!(pen.to_string(), "4.97");
+}
+
+fn october() -> estatekit::fees::billing::BillingRun {
+    let inputs = BillingInputs::default().with_pooled("common_electricity", dec("3943.20"));
+    bill_estate(
+        &Estate::demo(),
+        &FeeSchedule::demo(),
+        BillingPeriod::month(2026, 10).unwrap(),
+        &inputs,
+    )
+    .unwrap()
+}
+
+#[test]
+fn demo_october_bills() {
+    let run = october();
+    assert_eq!(run.bills.len(), 34); // every delivered unit
+    let b = run.bill("1-101").unwrap();
+    let codes: Vec<&str> = b.lines.iter().map(|l| &*l.item_code).collect();
+    assert_eq!(
+        codes,
+        [
+            "management",
+            "garbage",
+            "water",
+            "electricity",
+            "common_electricity",
+            "common_water"
+        ]
+    );
+    assert_eq!(b.lines[0].amount, dec("331.15"));
+    assert_eq!(b.lines[1].explain(Lang::En), "10.00 per period = 10.00");
+    assert_eq!(b.total, b.lines.iter().map(|l| l.amount).sum::<Decimal>());
+    // Delivered but vacant: 70 % of the management fee; no garbage fee.
+    let vacant = run.bill("1-102").unwrap();
+    assert_eq!(vacant.lines[0].amount, dec("311.58")); // 120.30 × 3.70 × 0.7 = 311.577
+    assert_eq!(
+        vacant.lines[0].explain(Lang::ZhCn),
+        "120.30 m² × 3.70/m²/月 × 1 月 × 70% = 311.58"
+    );
+    assert!(vacant.lines.iter().all(|l| &*l.item_code != "garbage"));
+    // Commercial rate.
+    assert_eq!(run.bill("2-S01").unwrap().lines[0].amount, dec("975.00")); // 150 × 6.50
+    // Pooled electricity sums exactly to the invoice; common water to master − subs − 10 %.
+    let elec = &run.pools[0];
+    assert_eq!(
+        (
+            elec.code.as_str(),
+            elec.split_amount,
+            elec.shares_total,
+            elec.participants
+        ),
+        ("common_electricity", dec("3943.20"), dec("3943.20"), 34)
+    );
+    let water = &run.pools[1];
+    assert_eq!(water.consumption, Some(dec("126.0")));
+    assert_eq!(water.split_amount, dec("391.23")); // 126 × 3.45 × 0.9 = 391.23
+    assert_eq!(water.shares_total, water.split_amount);
+    let pooled_sum: Decimal = run
+        .bills
+        .iter()
+        .flat_map(|b| &b.lines)
+        .filter(|l| &*l.item_code == "common_water")
+        .map(|l| l.amount)
+        .sum();
+    assert_eq!(pooled_sum, dec("391.23"));
+    // Records for pandas.
+    let rows = run.to_records();
+    assert_eq!(
+        rows[0].explanation_zh,
+        "89.50 m² × 3.70/m²/月 × 1 月 = 331.15"
+    );
+}
+
+#[test]
+fn mid_month_delivery_is_prorated_from_the_handover_date() {
+    let mut data: EstateData = Estate::demo().into();
+    data.units[0].delivered_on = Some(d("2026-10-20"));
+    data.units[0].status_since = Some(d("2026-10-20"));
+    let estate = Estate::new(data).unwrap();
+    let inputs = BillingInputs::default().with_pooled("common_electricity", dec("100"));
+    let run = bill_estate(
+        &estate,
+        &FeeSchedule::demo(),
+        BillingPeriod::month(2026, 10).unwrap(),
+        &inputs,
+    )
+    .unwrap();
+    let line = &run.bill("1-101").unwrap().lines[0];
+    assert_eq!(line.amount, dec("128.19")); // 331.15 × 12/31 = 128.1871
+    assert_eq!(
+        line.explain(Lang::En),
+        "89.50 m² × 3.70/m²/month × 1 month × 12/31 days = 128.19"
+    );
+}
+
+#[test]
+fn metered_lines_price_tiers_and_honour_recorded_changes() {
+    let run = october();
+    let water = run
+        .bill("1-101")
+        .unwrap()
+        .lines
+        .iter()
+        .find(|l| &*l.item_code == "water")
+        .unwrap()
+        .clone();
+    assert!(
+        water
+            .explain(Lang::En)
+            .starts_with("water meter W-1-101: ("),
+        "{}",
+        water.explain(Lang::En)
+    );
+    // A reading below the previous one is an error unless a change is recorded.
+    let mut inputs = BillingInputs::default();
+    inputs.readings.push(ReadingInput {
+        meter_id: "E-1-101".into(),
+        date: d("2026-11-30"),
+        value: dec("5"),
+    });
+    let nov = BillingPeriod::month(2026, 11).unwrap();
+    let schedule = FeeSchedule::demo();
+    let estate = Estate::demo();
+    let err = bill_estate(&estate, &schedule, nov, &inputs).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("missing_reading", "meters[W-1-101]")
+    ); // no November water reading
+    // Bill only electricity to isolate the meter check.
+    let only_elec = FeeSchedule::new(
+        schedule
+            .items()
+            .iter()
+            .filter(|i| i.code == "electricity")
+            .cloned()
+            .collect(),
+    )
+    .unwrap();
+    let err = bill_estate(&estate, &only_elec, nov, &inputs).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("reading_below_previous", "meters[E-1-101]")
+    );
+    assert!(
+        err.to_string()
+            .contains("record a meter replacement or rollover")
+    );
+    let mut data: EstateData = estate.clone().into();
+    data.meters.retain(|m| m.id == "E-1-101");
+    let one_meter = Estate::new(data).unwrap();
+    let prev = one_meter
+        .meter("E-1-101")
+        .unwrap()
+        .readings
+        .last()
+        .unwrap()
+        .value;
+    inputs.meter_changes.push(MeterChangeInput {
+        meter_id: "E-1-101".into(),
+        change: MeterChange::Replacement {
+            old_final: prev + dec("100"),
+            new_initial: dec("0"),
+        },
+    });
+    let run = bill_estate(&one_meter, &only_elec, nov, &inputs).unwrap();
+    let line = &run.bill("1-101").unwrap().lines[0];
+    assert_eq!(line.amount, dec("58.80")); // 105 kWh × 0.56
+    assert!(line.explain(Lang::En).contains("(meter replaced)"));
+}
+
+#[test]
+fn ledger_walk_with_penalty_and_payment() {
+    let run = october();
+    let schedule = FeeSchedule::demo();
+    let bill = run.bill("1-101").unwrap();
+    let mut l = Ledger::new(
+        "1-101",
+        RoundingPolicy::default(),
+        PaymentOrder::PenaltyFirst,
+    );
+    l.add_bill(bill, &schedule, d("2026-10-01")).unwrap();
+    // Management fee due Oct 15; as of Nov 14: 30 days × 0.05 % × 331.15 = 4.97.
+    assert_eq!(
+        l.penalty("2026-10-01/management", d("2026-11-14")).unwrap(),
+        dec("4.97")
+    );
+    let reminder = l.reminder(d("2026-11-14")).unwrap();
+    assert_eq!(reminder.items.len(), bill.lines.len());
+    assert_eq!(reminder.total_due, bill.total + dec("4.97"));
+    let receipt = l.pay("R-1", dec("300.00"), d("2026-11-14")).unwrap();
+    assert_eq!(receipt.applied[0].penalty, dec("4.97"));
+    assert_eq!(receipt.applied[0].principal, dec("295.03"));
+    let (paid, principal, penalty, prepaid) = l.money_flow();
+    assert_eq!(paid, principal + penalty + prepaid);
+    // Principal-first order pays the principal before the penalty.
+    let mut l2 = Ledger::new(
+        "1-101",
+        RoundingPolicy::default(),
+        PaymentOrder::PrincipalFirst,
+    );
+    l2.add_bill(bill, &schedule, d("2026-10-01")).unwrap();
+    let r2 = l2.pay("R-1", dec("300.00"), d("2026-11-14")).unwrap();
+    assert_eq!(
+        (r2.applied[0].principal, r2.applied[0].penalty),
+        (dec("300.00"), dec("0"))
+    );
+    // Aging and collection rate.
+    let aging = l.aging(d("2026-11-20")); // due Oct 15: 36 days overdue
+    assert_eq!(aging.days_61_90, Decimal::ZERO);
+    assert_eq!(aging.days_31_60, bill.total - dec("295.03"));
+    let rate = l.collection_rate(d("2026-10-01"), d("2026-10-31")).unwrap();
+    assert_eq!(rate, dec("295.03") / bill.total);
+    // Save and restore.
+    assert_eq!(Ledger::from_json(&l.to_json()).unwrap(), l);
+}
+
+#[test]
+fn bad_inputs_are_typed_errors_naming_the_field() {
+    let p = RoundingPolicy::default();
+    let schedule_with = |rule: &str| {
+        format!(
+            r#"{{"items": [{{"code": "m", "name_zh": "物业费", "name_en": "Fee", "rule": {rule}, "effective_from": "2026-01-01"}}]}}"#
+        )
+    };
+    let cases: Vec<(String, &str, &str)> = vec![
+        (schedule_with(r#"{"area": {"rate": "-3.70"}}"#), "negative", "items[0].rule.area.rate"),
+        (schedule_with(r#"{"area": {"rate": 3.7}}"#), "json", "items[0].rule.area.rate"),
+        (schedule_with(r#"{"area": {"rate": "3.70", "kind_rates": [{"kind": "castle", "rate": "1"}]}}"#), "json", "items[0].rule.area.kind_rates[0].kind"),
+        (schedule_with(r#"{"metered": {"meter_kind": "water", "tiers": []}}"#), "invalid", "items[0].rule.metered.tiers"),
+        (schedule_with(r#"{"teleport": {}}"#), "json", "items[0].rule"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01"},
+                       {"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "2"}}, "effective_from": "2026-06-01"}]}"#.to_owned(),
+         "overlapping_effective_dates", "items[1].effective_from"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due_day": 31}]}"#.to_owned(),
+         "invalid", "items[0].due_day"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}"#.to_owned(),
+         "json", "items[0].unit_kinds[0]"),
+    ];
+    for (json, code, path) in cases {
+        let err = FeeSchedule::from_json(&json).unwrap_err();
+        assert_eq!((err.code(), err.path()), (code, path), "{err}");
+    }
+    let mut pen = PenaltyPolicy::daily(dec("0.0005"));
+    pen.cap = Some(PenaltyCap::Amount(dec("-1")));
+    let err = late_penalty(dec("1"), d("2026-01-01"), d("2026-02-01"), &pen, &p).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("negative", "cap"));
+    let err = late_penalty(
+        dec("1"),
+        d("2026-01-01"),
+        d("2026-02-01"),
+        &PenaltyPolicy::daily(dec("-0.1")),
+        &p,
+    )
+    .unwrap_err();
+    assert_eq!((err.code(), err.path()), ("negative", "daily_rate"));
+    let mut l = Ledger::new("u", p, PaymentOrder::default());
+    for bad in ["0", "-5"] {
+        let err = l.pay("p", dec(bad), d("2026-01-01")).unwrap_err();
+        assert_eq!((err.code(), err.path()), ("non_positive_payment", "amount"));
+    }
+    assert!(
+        l.payments().is_empty() && l.prepaid().is_zero(),
+        "a failed payment changes nothing"
+    );
+    let err = l.penalty("nope", d("2026-01-01")).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("unknown_reference", "charge_id"));
+    let err = BillingPeriod::month(2026, 0).unwrap_err();
+    assert_eq!(err.path(), "month");
+}
