@@ -12,6 +12,7 @@
 use std::str::FromStr;
 
 use estatekit::estate::EstateError;
+use estatekit::fees::FeeError;
 use estatekit::money::{self, MoneyError, RoundingMode, RoundingPolicy};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -21,6 +22,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 
 mod estate;
+mod fees;
 mod money_py;
 
 create_exception!(
@@ -98,6 +100,15 @@ impl CoreError for EstateError {
     }
 }
 
+impl CoreError for FeeError {
+    fn code(&self) -> &'static str {
+        FeeError::code(self)
+    }
+    fn path(&self) -> String {
+        FeeError::path(self).to_owned()
+    }
+}
+
 /// Converts any core error to its Python exception, with `code` and `path` set.
 pub(crate) fn to_py<E: CoreError>(e: E) -> PyErr {
     raise(e.class(), e.code(), &e.path(), e.to_string())
@@ -155,7 +166,6 @@ pub(crate) fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decima
 }
 
 /// An optional money argument (`None` allowed).
-#[allow(dead_code)] // used by the fee bindings
 pub(crate) fn opt_decimal_arg(
     obj: Option<&Bound<'_, PyAny>>,
     path: &str,
@@ -194,6 +204,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StateError", py.get_type::<StateError>())?;
     money_py::register(m)?;
     estate::register(m)?;
+    fees::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

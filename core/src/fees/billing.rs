@@ -264,6 +264,12 @@ pub enum Explanation {
     },
 }
 
+/// A weight for display: as given when short, trailing zeros trimmed when long
+/// (hybrid weights carry 12 places).
+fn tidy(d: Decimal) -> Decimal {
+    if d.scale() > 4 { d.normalize() } else { d }
+}
+
 fn pct(f: Decimal) -> String {
     format!("{}%", (f * Decimal::ONE_HUNDRED).normalize())
 }
@@ -410,16 +416,16 @@ impl Explanation {
                         s,
                         "公摊 {pool} {}（{participants} 户）：{} / {} × {pool}",
                         method_label(method, lang),
-                        weight.normalize(),
-                        total_weight.normalize()
+                        tidy(*weight),
+                        tidy(*total_weight)
                     );
                 } else {
                     let _ = write!(
                         s,
                         "pool {pool} split {} among {participants} units: {} / {} × {pool}",
                         method_label(method, lang),
-                        weight.normalize(),
-                        total_weight.normalize()
+                        tidy(*weight),
+                        tidy(*total_weight)
                     );
                 }
                 if !adjustment.is_zero() {

@@ -436,6 +436,38 @@ pub fn late_penalty(
     Ok(rounding.round(penalty_exact(principal, due, as_of, policy, &[])?))
 }
 
+/// [`late_penalty`] for many items at once (one call for a whole estate's arrears):
+/// `items` are `(principal, due)` pairs; the result is in the same order.
+///
+/// # Errors
+/// [`FeeError::Negative`] naming `items[i].principal`, or a bad policy.
+///
+/// ```
+/// use estatekit::fees::calc::{late_penalties, PenaltyPolicy};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let items = [("500".parse()?, d("2026-10-01")), ("100".parse()?, d("2026-10-21"))];
+/// let p = late_penalties(&items, d("2026-10-31"), &PenaltyPolicy::daily("0.003".parse()?), &RoundingPolicy::default())?;
+/// assert_eq!(p.iter().map(|x| x.to_string()).collect::<Vec<_>>(), ["45.00", "3.00"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn late_penalties(
+    items: &[(Decimal, NaiveDate)],
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    rounding: &RoundingPolicy,
+) -> Result<Vec<Decimal>, FeeError> {
+    policy.validate()?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, &(principal, due))| {
+            non_negative(principal, || format!("items[{i}].principal"))?;
+            Ok(rounding.round(penalty_exact(principal, due, as_of, policy, &[])?))
+        })
+        .collect()
+}
+
 /// One block of a tiered (阶梯) price: units up to `up_to` (cumulative; `None` = no
 /// upper bound) cost `price` each.
 ///

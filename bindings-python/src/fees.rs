@@ -1,0 +1,945 @@
+//! The fee engine in Python: `late_penalty`, `late_penalties`, `prorate`,
+//! `pooled_split`, `FeeSchedule`, `bill_estate` → `BillingRun`, `Ledger`.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use estatekit::fees::billing::{
+    self, Bill, BillLine, BillingInputs, BillingPeriod, MeterChangeInput, PoolSummary,
+    PooledAmount, ReadingInput,
+};
+use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
+use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
+use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolUnit, SplitMethod};
+use estatekit::fees::schedule::FeeSchedule;
+use estatekit::fees::{FeeError, calc::PenaltyPolicy};
+use estatekit::i18n::Lang;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyMapping};
+use rust_decimal::Decimal;
+
+use crate::estate::PyEstate;
+use crate::{decimal_arg, opt_decimal_arg, policy_arg, to_py, validation_error};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(late_penalty, m)?)?;
+    m.add_function(wrap_pyfunction!(late_penalties, m)?)?;
+    m.add_function(wrap_pyfunction!(prorate, m)?)?;
+    m.add_function(wrap_pyfunction!(pooled_split, m)?)?;
+    m.add_function(wrap_pyfunction!(bill_estate, m)?)?;
+    m.add_class::<PyPenaltyPolicy>()?;
+    m.add_class::<PyFeeSchedule>()?;
+    m.add_class::<PyBillingRun>()?;
+    m.add_class::<PyBill>()?;
+    m.add_class::<PyBillLine>()?;
+    m.add_class::<PyPoolSummary>()?;
+    m.add_class::<PyLedger>()?;
+    m.add_class::<PyPayment>()?;
+    Ok(())
+}
+
+fn fee_err(e: FeeError) -> PyErr {
+    to_py(e)
+}
+
+fn lang_arg(lang: &str) -> PyResult<Lang> {
+    match lang {
+        "zh-CN" | "zh" => Ok(Lang::ZhCn),
+        "en" => Ok(Lang::En),
+        _ => Err(validation_error(
+            "invalid",
+            "lang",
+            format!("lang: unknown language {lang:?}; expected \"zh-CN\" or \"en\""),
+        )),
+    }
+}
+
+fn penalty_policy(
+    daily_rate: &Bound<'_, PyAny>,
+    grace_days: i64,
+    cap: Option<&Bound<'_, PyAny>>,
+    cap_amount: Option<&Bound<'_, PyAny>>,
+    count_from: &str,
+    min_balance: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PenaltyPolicy> {
+    let grace_days = u32::try_from(grace_days).map_err(|_| {
+        validation_error(
+            "negative",
+            "grace_days",
+            format!("grace_days: must not be negative, got {grace_days}"),
+        )
+    })?;
+    let cap = match (
+        opt_decimal_arg(cap, "cap")?,
+        opt_decimal_arg(cap_amount, "cap_amount")?,
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(validation_error(
+                "invalid",
+                "cap",
+                "cap: give cap (a fraction) or cap_amount, not both".into(),
+            ));
+        }
+        (Some(f), None) => Some(PenaltyCap::Fraction(f)),
+        (None, Some(a)) => Some(PenaltyCap::Amount(a)),
+        (None, None) => None,
+    };
+    let policy = PenaltyPolicy {
+        daily_rate: decimal_arg(daily_rate, "daily_rate")?,
+        grace_days,
+        count_from: CountFrom::from_str(count_from).map_err(fee_err)?,
+        cap,
+        min_balance: opt_decimal_arg(min_balance, "min_balance")?,
+    };
+    policy.validate().map_err(fee_err)?;
+    Ok(policy)
+}
+
+/// Late penalty on `principal` due on `due`, as of `as_of` (simple daily rate).
+#[pyfunction]
+#[pyo3(signature = (principal, due, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
+#[allow(clippy::too_many_arguments)]
+fn late_penalty(
+    principal: &Bound<'_, PyAny>,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    daily_rate: &Bound<'_, PyAny>,
+    grace_days: i64,
+    cap: Option<&Bound<'_, PyAny>>,
+    count_from: &str,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Decimal> {
+    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+    let principal = decimal_arg(principal, "principal")?;
+    calc::late_penalty(
+        principal,
+        due,
+        as_of,
+        &policy,
+        &policy_arg(scale, rounding)?,
+    )
+    .map_err(fee_err)
+}
+
+/// Late penalties of many `(principal, due)` items as of one date, in one call.
+#[pyfunction]
+#[pyo3(signature = (items, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
+#[allow(clippy::too_many_arguments)]
+fn late_penalties(
+    py: Python<'_>,
+    items: &Bound<'_, PyAny>,
+    as_of: NaiveDate,
+    daily_rate: &Bound<'_, PyAny>,
+    grace_days: i64,
+    cap: Option<&Bound<'_, PyAny>>,
+    count_from: &str,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Vec<Decimal>> {
+    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+    let rounding = policy_arg(scale, rounding)?;
+    let mut parsed = Vec::with_capacity(items.len().unwrap_or(0));
+    for (i, item) in items.try_iter()?.enumerate() {
+        let item = item?;
+        let (p, due): (Bound<'_, PyAny>, NaiveDate) = item.extract().map_err(|_| {
+            validation_error(
+                "invalid",
+                &format!("items[{i}]"),
+                format!("items[{i}]: expected a (principal, due date) pair"),
+            )
+        })?;
+        parsed.push((decimal_arg(&p, &format!("items[{i}].principal"))?, due));
+    }
+    py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
+        .map_err(fee_err)
+}
+
+/// `amount × service days ÷ period days` (all ranges inclusive), rounded.
+#[pyfunction]
+#[pyo3(signature = (amount, period_start, period_end, service_start, service_end, *, convention = "actual", scale = 2, rounding = "half_up"))]
+#[allow(clippy::too_many_arguments)]
+fn prorate(
+    amount: &Bound<'_, PyAny>,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    service_start: NaiveDate,
+    service_end: NaiveDate,
+    convention: &str,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Decimal> {
+    let conv = DayCount::from_str(convention).map_err(fee_err)?;
+    let amount = decimal_arg(amount, "amount")?;
+    calc::prorate(
+        amount,
+        period_start,
+        period_end,
+        service_start,
+        service_end,
+        conv,
+        &policy_arg(scale, rounding)?,
+    )
+    .map_err(fee_err)
+}
+
+fn split_method(method: &str, weights: Option<&Bound<'_, PyAny>>) -> PyResult<SplitMethod> {
+    if method == "hybrid" {
+        let weights = weights.ok_or_else(|| {
+            validation_error(
+                "invalid",
+                "weights",
+                "weights: a hybrid split needs weights, e.g. {\"area\": Decimal(\"0.5\")}".into(),
+            )
+        })?;
+        let mapping = weights.cast::<PyMapping>().map_err(|_| {
+            validation_error(
+                "invalid",
+                "weights",
+                "weights: expected a dict of basis name to weight".into(),
+            )
+        })?;
+        let mut parts = Vec::new();
+        for item in mapping.items()?.iter() {
+            let (name, w): (String, Bound<'_, PyAny>) = item.extract()?;
+            let basis = Basis::from_str(&name).map_err(|_| {
+                validation_error(
+                    "invalid",
+                    "weights",
+                    format!(
+                        "weights: unknown basis {name:?}; expected area, usage, equal or occupants"
+                    ),
+                )
+            })?;
+            parts.push(BasisWeight {
+                basis,
+                weight: decimal_arg(&w, &format!("weights[{name}]"))?,
+            });
+        }
+        parts.sort_by_key(|p| p.basis);
+        return Ok(SplitMethod::Hybrid(parts));
+    }
+    Basis::from_str(method)
+        .map(SplitMethod::single)
+        .map_err(fee_err)
+}
+
+fn field<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let mapping = d
+        .cast::<PyMapping>()
+        .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
+    if mapping.contains(key)? {
+        Ok(Some(mapping.get_item(key)?)).map(|v| v.filter(|v| !v.is_none()))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Split `total` among `units` (dicts with id, area, usage, occupants) → {id: share}.
+#[pyfunction]
+#[pyo3(signature = (total, units, *, method, weights = None, scale = 2, rounding = "half_up"))]
+fn pooled_split<'py>(
+    py: Python<'py>,
+    total: &Bound<'py, PyAny>,
+    units: &Bound<'py, PyAny>,
+    method: &str,
+    weights: Option<&Bound<'py, PyAny>>,
+    scale: i64,
+    rounding: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let policy = policy_arg(scale, rounding)?;
+    let method = split_method(method, weights)?;
+    let total = decimal_arg(total, "total")?;
+    let mut pool = Vec::new();
+    for (i, u) in units.try_iter()?.enumerate() {
+        let u = u?;
+        let path = format!("units[{i}]");
+        let id: String = field(&u, "id", &path)?
+            .ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.id"),
+                    format!("{path}.id: required"),
+                )
+            })?
+            .extract()
+            .map_err(|_| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.id"),
+                    format!("{path}.id: expected a str"),
+                )
+            })?;
+        let num = |key: &str| -> PyResult<Decimal> {
+            match field(&u, key, &path)? {
+                Some(v) => decimal_arg(&v, &format!("{path}.{key}")),
+                None => Ok(Decimal::ZERO),
+            }
+        };
+        let occupants = num("occupants")?;
+        let occupants = u32::try_from(occupants.trunc().mantissa())
+            .ok()
+            .filter(|_| occupants.fract().is_zero())
+            .ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.occupants"),
+                    format!("{path}.occupants: expected a whole number ≥ 0, got {occupants}"),
+                )
+            })?;
+        pool.push(PoolUnit {
+            id,
+            area: num("area")?,
+            usage: num("usage")?,
+            occupants,
+            fraction: Decimal::ONE,
+        });
+    }
+    let split = pooled::split(total, &pool, &method, &policy).map_err(fee_err)?;
+    let out = PyDict::new(py);
+    for s in split.shares {
+        if out.contains(&s.unit_id)? {
+            return Err(validation_error(
+                "duplicate_id",
+                "units",
+                format!("units: duplicate id {:?}", s.unit_id),
+            ));
+        }
+        out.set_item(s.unit_id, s.amount)?;
+    }
+    Ok(out)
+}
+
+/// A late-penalty clause: simple daily rate, grace, count-from, cap, minimum.
+#[pyclass(frozen, eq, module = "estatekit", name = "PenaltyPolicy")]
+#[derive(PartialEq)]
+pub(crate) struct PyPenaltyPolicy {
+    inner: PenaltyPolicy,
+}
+
+#[pymethods]
+impl PyPenaltyPolicy {
+    #[new]
+    #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None))]
+    fn new(
+        daily_rate: &Bound<'_, PyAny>,
+        grace_days: i64,
+        count_from: &str,
+        cap: Option<&Bound<'_, PyAny>>,
+        cap_amount: Option<&Bound<'_, PyAny>>,
+        min_balance: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            inner: penalty_policy(
+                daily_rate,
+                grace_days,
+                cap,
+                cap_amount,
+                count_from,
+                min_balance,
+            )?,
+        })
+    }
+    #[getter]
+    fn daily_rate(&self) -> Decimal {
+        self.inner.daily_rate
+    }
+    #[getter]
+    fn grace_days(&self) -> u32 {
+        self.inner.grace_days
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "PenaltyPolicy(daily_rate=Decimal('{}'), grace_days={})",
+            self.inner.daily_rate, self.inner.grace_days
+        )
+    }
+}
+
+/// A validated fee schedule (JSON, versioned).
+#[pyclass(frozen, eq, module = "estatekit", name = "FeeSchedule")]
+#[derive(PartialEq)]
+pub(crate) struct PyFeeSchedule {
+    pub(crate) inner: FeeSchedule,
+}
+
+#[pymethods]
+impl PyFeeSchedule {
+    /// Parse and validate a schedule; errors name the field's path.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: FeeSchedule::from_json(text).map_err(fee_err)?,
+        })
+    }
+    /// The demo schedule for the demo estate.
+    #[staticmethod]
+    fn demo() -> Self {
+        Self {
+            inner: FeeSchedule::demo(),
+        }
+    }
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+    /// Item codes, in document order.
+    #[getter]
+    fn codes(&self) -> Vec<String> {
+        self.inner.items().iter().map(|i| i.code.clone()).collect()
+    }
+    fn __repr__(&self) -> String {
+        format!("FeeSchedule(items={})", self.inner.items().len())
+    }
+}
+
+fn inputs_arg(
+    pooled: Option<&Bound<'_, PyAny>>,
+    readings: Option<&Bound<'_, PyAny>>,
+    meter_changes: Option<&Bound<'_, PyAny>>,
+) -> PyResult<BillingInputs> {
+    let mut inputs = BillingInputs::default();
+    if let Some(p) = pooled.filter(|p| !p.is_none()) {
+        let mapping = p.cast::<PyMapping>().map_err(|_| {
+            validation_error(
+                "invalid",
+                "pooled",
+                "pooled: expected a dict of item code to amount".into(),
+            )
+        })?;
+        for item in mapping.items()?.iter() {
+            let (code, amount): (String, Bound<'_, PyAny>) = item.extract()?;
+            let amount = decimal_arg(&amount, &format!("pooled[{code}]"))?;
+            inputs.pooled.push(PooledAmount { code, amount });
+        }
+        inputs.pooled.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    for (i, r) in readings
+        .filter(|r| !r.is_none())
+        .map(|r| r.try_iter())
+        .transpose()?
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let r = r?;
+        let path = format!("readings[{i}]");
+        let req = |k: &str| {
+            field(&r, k, &path)?.ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.{k}"),
+                    format!("{path}.{k}: required"),
+                )
+            })
+        };
+        inputs.readings.push(ReadingInput {
+            meter_id: req("meter_id")?.extract()?,
+            date: req("date")?.extract()?,
+            value: decimal_arg(&req("value")?, &format!("{path}.value"))?,
+        });
+    }
+    for (i, c) in meter_changes
+        .filter(|c| !c.is_none())
+        .map(|c| c.try_iter())
+        .transpose()?
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let c = c?;
+        let path = format!("meter_changes[{i}]");
+        let meter_id: String = field(&c, "meter_id", &path)?
+            .ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.meter_id"),
+                    format!("{path}.meter_id: required"),
+                )
+            })?
+            .extract()?;
+        let change = if let Some(rep) = field(&c, "replacement", &path)? {
+            let p = format!("{path}.replacement");
+            let get = |k: &str| -> PyResult<Decimal> {
+                let v = field(&rep, k, &p)?.ok_or_else(|| {
+                    validation_error("invalid", &format!("{p}.{k}"), format!("{p}.{k}: required"))
+                })?;
+                decimal_arg(&v, &format!("{p}.{k}"))
+            };
+            MeterChange::Replacement {
+                old_final: get("old_final")?,
+                new_initial: get("new_initial")?,
+            }
+        } else if let Some(roll) = field(&c, "rollover", &path)? {
+            let p = format!("{path}.rollover");
+            let v = field(&roll, "wraps_at", &p)?.ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    &format!("{p}.wraps_at"),
+                    format!("{p}.wraps_at: required"),
+                )
+            })?;
+            MeterChange::Rollover {
+                wraps_at: decimal_arg(&v, &format!("{p}.wraps_at"))?,
+            }
+        } else {
+            return Err(validation_error(
+                "invalid",
+                &path,
+                format!("{path}: expected a 'replacement' or 'rollover' entry"),
+            ));
+        };
+        inputs
+            .meter_changes
+            .push(MeterChangeInput { meter_id, change });
+    }
+    Ok(inputs)
+}
+
+/// Bill every unit of an estate for a calendar month, in one call.
+#[pyfunction]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None))]
+#[allow(clippy::too_many_arguments)]
+fn bill_estate(
+    py: Python<'_>,
+    estate: &PyEstate,
+    schedule: &PyFeeSchedule,
+    year: i32,
+    month: u32,
+    pooled: Option<&Bound<'_, PyAny>>,
+    readings: Option<&Bound<'_, PyAny>>,
+    meter_changes: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyBillingRun> {
+    let inputs = inputs_arg(pooled, readings, meter_changes)?;
+    let period = BillingPeriod::month(year, month).map_err(fee_err)?;
+    let run = py
+        .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))
+        .map_err(fee_err)?;
+    Ok(PyBillingRun { inner: run })
+}
+
+fn json_to_py<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<Bound<'py, PyAny>> {
+    let text =
+        serde_json::to_string(value).map_err(|e| validation_error("json", "$", e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// The result of `bill_estate`: bills per unit and pooled summaries.
+#[pyclass(frozen, module = "estatekit", name = "BillingRun")]
+pub(crate) struct PyBillingRun {
+    pub(crate) inner: billing::BillingRun,
+}
+
+#[pymethods]
+impl PyBillingRun {
+    #[getter]
+    fn period_start(&self) -> NaiveDate {
+        self.inner.period.start
+    }
+    #[getter]
+    fn period_end(&self) -> NaiveDate {
+        self.inner.period.end
+    }
+    #[getter]
+    fn currency(&self) -> &str {
+        &self.inner.currency
+    }
+    /// Sum of all bills.
+    #[getter]
+    fn total(&self) -> Decimal {
+        self.inner.total()
+    }
+    /// One bill per unit charged, in estate order.
+    #[getter]
+    fn bills(&self) -> Vec<PyBill> {
+        self.inner
+            .bills
+            .iter()
+            .map(|b| PyBill { inner: b.clone() })
+            .collect()
+    }
+    /// Pooled items: amounts, deductions, adjustments.
+    #[getter]
+    fn pools(&self) -> Vec<PyPoolSummary> {
+        self.inner
+            .pools
+            .iter()
+            .map(|p| PyPoolSummary { inner: p.clone() })
+            .collect()
+    }
+    /// The bill of one unit, or None.
+    fn bill(&self, unit_id: &str) -> Option<PyBill> {
+        self.inner
+            .bill(unit_id)
+            .map(|b| PyBill { inner: b.clone() })
+    }
+    /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
+    fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let rows = PyList::empty(py);
+        for r in self.inner.to_records() {
+            let d = PyDict::new(py);
+            d.set_item("unit_id", r.unit_id)?;
+            d.set_item("period_start", r.period_start)?;
+            d.set_item("period_end", r.period_end)?;
+            d.set_item("item_code", r.item_code)?;
+            d.set_item("name_zh", r.name_zh)?;
+            d.set_item("name_en", r.name_en)?;
+            d.set_item("amount", r.amount)?;
+            d.set_item("due", r.due)?;
+            d.set_item("explanation_zh", r.explanation_zh)?;
+            d.set_item("explanation_en", r.explanation_en)?;
+            rows.append(d)?;
+        }
+        Ok(rows)
+    }
+    /// The run as JSON (decimals as strings).
+    fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.inner).unwrap_or_default()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "BillingRun(period={}..{}, bills={}, total=Decimal('{}'))",
+            self.inner.period.start,
+            self.inner.period.end,
+            self.inner.bills.len(),
+            self.inner.total()
+        )
+    }
+}
+
+/// A unit's bill for the period.
+#[pyclass(frozen, module = "estatekit", name = "Bill")]
+pub(crate) struct PyBill {
+    pub(crate) inner: Bill,
+}
+
+#[pymethods]
+impl PyBill {
+    #[getter]
+    fn unit_id(&self) -> &str {
+        &self.inner.unit_id
+    }
+    #[getter]
+    fn total(&self) -> Decimal {
+        self.inner.total
+    }
+    #[getter]
+    fn lines(&self) -> Vec<PyBillLine> {
+        self.inner
+            .lines
+            .iter()
+            .map(|l| PyBillLine { inner: l.clone() })
+            .collect()
+    }
+    /// Every line as `name: explanation`, then the total, in "zh-CN" or "en".
+    #[pyo3(signature = (lang = "zh-CN"))]
+    fn explain(&self, lang: &str) -> PyResult<Vec<String>> {
+        Ok(self.inner.explain(lang_arg(lang)?))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Bill(unit_id={:?}, lines={}, total=Decimal('{}'))",
+            self.inner.unit_id,
+            self.inner.lines.len(),
+            self.inner.total
+        )
+    }
+}
+
+/// One line of a bill.
+#[pyclass(frozen, module = "estatekit", name = "BillLine")]
+pub(crate) struct PyBillLine {
+    inner: BillLine,
+}
+
+#[pymethods]
+impl PyBillLine {
+    #[getter]
+    fn item_code(&self) -> &str {
+        &self.inner.item_code
+    }
+    #[getter]
+    fn name_zh(&self) -> &str {
+        &self.inner.name_zh
+    }
+    #[getter]
+    fn name_en(&self) -> &str {
+        &self.inner.name_en
+    }
+    #[getter]
+    fn amount(&self) -> Decimal {
+        self.inner.amount
+    }
+    #[getter]
+    fn due(&self) -> NaiveDate {
+        self.inner.due
+    }
+    /// The structured explanation (formula type and inputs; decimals as strings).
+    #[getter]
+    fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.inner.explanation)
+    }
+    /// The explanation as text in "zh-CN" or "en".
+    #[pyo3(signature = (lang = "zh-CN"))]
+    fn explain(&self, lang: &str) -> PyResult<String> {
+        Ok(self.inner.explain(lang_arg(lang)?))
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "BillLine(item_code={:?}, amount=Decimal('{}'))",
+            &*self.inner.item_code, self.inner.amount
+        )
+    }
+}
+
+/// What happened to one pooled item in a billing run.
+#[pyclass(frozen, module = "estatekit", name = "PoolSummary")]
+pub(crate) struct PyPoolSummary {
+    inner: PoolSummary,
+}
+
+#[pymethods]
+impl PyPoolSummary {
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    #[getter]
+    fn source_amount(&self) -> Decimal {
+        self.inner.source_amount
+    }
+    #[getter]
+    fn consumption(&self) -> Option<Decimal> {
+        self.inner.consumption
+    }
+    #[getter]
+    fn deduction(&self) -> Decimal {
+        self.inner.deduction
+    }
+    #[getter]
+    fn admin_fee(&self) -> Decimal {
+        self.inner.admin_fee
+    }
+    #[getter]
+    fn split_amount(&self) -> Decimal {
+        self.inner.split_amount
+    }
+    #[getter]
+    fn shares_total(&self) -> Decimal {
+        self.inner.shares_total
+    }
+    #[getter]
+    fn participants(&self) -> usize {
+        self.inner.participants
+    }
+    #[getter]
+    fn adjustment(&self) -> Decimal {
+        self.inner.adjustment
+    }
+    #[getter]
+    fn adjusted_units(&self) -> Vec<String> {
+        self.inner.adjusted_units.clone()
+    }
+}
+
+/// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
+#[pyclass(frozen, module = "estatekit", name = "Payment")]
+pub(crate) struct PyPayment {
+    inner: ledger::Payment,
+}
+
+#[pymethods]
+impl PyPayment {
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn date(&self) -> NaiveDate {
+        self.inner.date
+    }
+    #[getter]
+    fn amount(&self) -> Decimal {
+        self.inner.amount
+    }
+    #[getter]
+    fn to_prepaid(&self) -> Decimal {
+        self.inner.to_prepaid
+    }
+    /// `(charge_id, principal, penalty)` per charge paid, oldest first.
+    #[getter]
+    fn applied(&self) -> Vec<(String, Decimal, Decimal)> {
+        self.inner
+            .applied
+            .iter()
+            .map(|a| (a.charge_id.clone(), a.principal, a.penalty))
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Payment(id={:?}, amount=Decimal('{}'), to_prepaid=Decimal('{}'))",
+            self.inner.id, self.inner.amount, self.inner.to_prepaid
+        )
+    }
+}
+
+/// A unit's ledger: charges, payments, prepaid balance, penalties.
+#[pyclass(module = "estatekit", name = "Ledger")]
+pub(crate) struct PyLedger {
+    inner: ledger::Ledger,
+}
+
+#[pymethods]
+impl PyLedger {
+    #[new]
+    #[pyo3(signature = (unit_id, *, scale = 2, rounding = "half_up", order = "penalty_first"))]
+    fn new(unit_id: &str, scale: i64, rounding: &str, order: &str) -> PyResult<Self> {
+        let order = PaymentOrder::from_str(order).map_err(fee_err)?;
+        Ok(Self {
+            inner: ledger::Ledger::new(unit_id, policy_arg(scale, rounding)?, order),
+        })
+    }
+    /// Restore a ledger saved with `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: ledger::Ledger::from_json(text).map_err(fee_err)?,
+        })
+    }
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+    #[getter]
+    fn unit_id(&self) -> &str {
+        self.inner.unit_id()
+    }
+    #[getter]
+    fn prepaid(&self) -> Decimal {
+        self.inner.prepaid()
+    }
+    #[getter]
+    fn low_balance(&self) -> bool {
+        self.inner.low_balance()
+    }
+    /// Alert when the prepaid balance is below `threshold` (None: never).
+    fn set_low_balance_threshold(&mut self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        self.inner
+            .set_low_balance_threshold(opt_decimal_arg(threshold, "threshold")?);
+        Ok(())
+    }
+    /// `(id, item_code, due in force, principal, outstanding principal)` per charge.
+    #[getter]
+    fn charges(&self) -> Vec<(String, String, NaiveDate, Decimal, Decimal)> {
+        self.inner
+            .charges()
+            .iter()
+            .map(|c| {
+                (
+                    c.id.clone(),
+                    c.item_code.clone(),
+                    c.effective_due(),
+                    c.principal,
+                    c.outstanding_principal(),
+                )
+            })
+            .collect()
+    }
+    /// Add a charge; the prepaid balance pays it down at once (dated `on`).
+    #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None))]
+    fn add_charge(
+        &mut self,
+        id: &str,
+        item_code: &str,
+        due: NaiveDate,
+        amount: &Bound<'_, PyAny>,
+        on: NaiveDate,
+        penalty: Option<&PyPenaltyPolicy>,
+    ) -> PyResult<()> {
+        let mut input = ChargeInput::new(id, item_code, due, decimal_arg(amount, "amount")?);
+        input.penalty = penalty.map(|p| p.inner.clone());
+        self.inner.add_charge(input, on).map_err(fee_err)
+    }
+    /// Add every line of a bill as a charge, with the schedule's penalty clauses.
+    fn add_bill(&mut self, bill: &PyBill, schedule: &PyFeeSchedule, on: NaiveDate) -> PyResult<()> {
+        self.inner
+            .add_bill(&bill.inner, &schedule.inner, on)
+            .map_err(fee_err)
+    }
+    /// Apply a payment oldest item first; the rest goes to the prepaid balance.
+    fn pay(&mut self, id: &str, amount: &Bound<'_, PyAny>, date: NaiveDate) -> PyResult<PyPayment> {
+        let amount = decimal_arg(amount, "amount")?;
+        Ok(PyPayment {
+            inner: self.inner.pay(id, amount, date).map_err(fee_err)?,
+        })
+    }
+    /// Penalty owed on one charge as of a date.
+    fn penalty(&self, charge_id: &str, as_of: NaiveDate) -> PyResult<Decimal> {
+        self.inner.penalty(charge_id, as_of).map_err(fee_err)
+    }
+    /// Waive (part of) a charge's penalty owed as of `date`; returns the amount waived.
+    #[pyo3(signature = (charge_id, *, reason, date, amount = None))]
+    fn waive(
+        &mut self,
+        charge_id: &str,
+        reason: &str,
+        date: NaiveDate,
+        amount: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Decimal> {
+        let amount = opt_decimal_arg(amount, "amount")?;
+        self.inner
+            .waive(charge_id, amount, reason, date)
+            .map_err(fee_err)
+    }
+    /// Approve a deferred payment: a later due date for one charge.
+    fn defer(&mut self, charge_id: &str, new_due: NaiveDate) -> PyResult<()> {
+        self.inner.defer(charge_id, new_due).map_err(fee_err)
+    }
+    /// Outstanding principal by days overdue.
+    fn aging<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+        let a = self.inner.aging(as_of);
+        let d = PyDict::new(py);
+        d.set_item("not_due", a.not_due)?;
+        d.set_item("0-30", a.days_0_30)?;
+        d.set_item("31-60", a.days_31_60)?;
+        d.set_item("61-90", a.days_61_90)?;
+        d.set_item("90+", a.days_90_plus)?;
+        Ok(d)
+    }
+    /// Payment-reminder data: overdue items with principal, penalty, days overdue.
+    fn reminder<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+        let r = self.inner.reminder(as_of).map_err(fee_err)?;
+        let items = PyList::empty(py);
+        for i in r.items {
+            let d = PyDict::new(py);
+            d.set_item("charge_id", i.charge_id)?;
+            d.set_item("item_code", i.item_code)?;
+            d.set_item("due", i.due)?;
+            d.set_item("days_overdue", i.days_overdue)?;
+            d.set_item("principal", i.principal)?;
+            d.set_item("penalty", i.penalty)?;
+            items.append(d)?;
+        }
+        let d = PyDict::new(py);
+        d.set_item("unit_id", r.unit_id)?;
+        d.set_item("as_of", r.as_of)?;
+        d.set_item("items", items)?;
+        d.set_item("total_due", r.total_due)?;
+        d.set_item("prepaid", r.prepaid)?;
+        Ok(d)
+    }
+    /// Collected ÷ billed principal for charges due in [start, end], or None.
+    fn collection_rate(&self, start: NaiveDate, end: NaiveDate) -> Option<Decimal> {
+        self.inner.collection_rate(start, end)
+    }
+    /// `(paid, principal, penalty, prepaid)`: paid == principal + penalty + prepaid.
+    fn money_flow(&self) -> (Decimal, Decimal, Decimal, Decimal) {
+        self.inner.money_flow()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Ledger(unit_id={:?}, charges={}, prepaid=Decimal('{}'))",
+            self.inner.unit_id(),
+            self.inner.charges().len(),
+            self.inner.prepaid()
+        )
+    }
+}

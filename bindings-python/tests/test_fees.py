@@ -1,0 +1,194 @@
+"""The fee engine from Python: convenience functions, billing runs, ledgers, errors."""
+
+import datetime as dt
+import json
+from decimal import Decimal as D
+
+import pytest
+
+import estatekit
+from estatekit import Estate, FeeSchedule, Ledger, PenaltyPolicy, ValidationError
+
+OCT1, OCT31 = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+
+
+def test_worked_examples() -> None:
+    assert estatekit.pooled_split(D("100.00"), [{"id": "A", "area": D(1000)}, {"id": "B", "area": D(500)}], method="area") == {
+        "A": D("66.67"),
+        "B": D("33.33"),
+    }
+    assert str(estatekit.late_penalty(D("500.00"), OCT1, OCT31, daily_rate=D("0.003"))) == "45.00"
+    assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), OCT31)) == "38.71"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "kwargs", "expected"),
+    [
+        (dt.date(2026, 10, 6), {"grace_days": 5}, "0.00"),
+        (dt.date(2026, 10, 7), {"grace_days": 5}, "6.00"),
+        (dt.date(2026, 10, 7), {"grace_days": 5, "count_from": "grace_end"}, "1.00"),
+        (dt.date(2026, 12, 31), {"cap": D("0.1")}, "10.00"),
+        (dt.date(2026, 9, 1), {}, "0.00"),
+        (dt.date(2026, 10, 11), {"scale": 0}, "10"),
+    ],
+)
+def test_late_penalty_options(as_of: dt.date, kwargs: dict, expected: str) -> None:  # type: ignore[type-arg]
+    assert str(estatekit.late_penalty(D("100"), OCT1, as_of, daily_rate=D("0.01"), **kwargs)) == expected
+
+
+def test_late_penalties_batch() -> None:
+    got = estatekit.late_penalties([(D("500"), OCT1), (D("100"), dt.date(2026, 10, 21))], OCT31, daily_rate=D("0.003"))
+    assert got == [D("45.00"), D("3.00")]
+
+
+def test_prorate_30_360() -> None:
+    assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), OCT31, convention="30/360")) == "36.67"
+    feb = (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert str(estatekit.prorate(D("100.00"), *feb, dt.date(2026, 2, 16), feb[1], convention="30/360")) == "50.00"
+
+
+def test_pooled_split_methods() -> None:
+    units = [
+        {"id": "A", "area": D("100"), "usage": D("10"), "occupants": 1},
+        {"id": "B", "area": D("100"), "usage": D("30"), "occupants": 3},
+    ]
+    assert estatekit.pooled_split(D("100"), units, method="usage") == {"A": D("25.00"), "B": D("75.00")}
+    assert estatekit.pooled_split(D("100"), units, method="equal") == {"A": D("50.00"), "B": D("50.00")}
+    hybrid = estatekit.pooled_split(D("100"), units, method="hybrid", weights={"occupants": D("0.5"), "area": D("0.5")})
+    assert hybrid == {"A": D("37.50"), "B": D("62.50")}
+    assert sum(estatekit.pooled_split(D("100.01"), units * 1, method="occupants").values()) == D("100.01")
+
+
+def october() -> estatekit.BillingRun:
+    return estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10, pooled={"common_electricity": D("3943.20")})
+
+
+def test_billing_run() -> None:
+    run = october()
+    assert len(run.bills) == 34
+    assert run.total == sum(b.total for b in run.bills)
+    bill = run.bill("1-101")
+    assert bill is not None
+    assert [l.item_code for l in bill.lines] == ["management", "garbage", "water", "electricity", "common_electricity", "common_water"]
+    first = bill.lines[0]
+    assert (first.amount, first.due) == (D("331.15"), dt.date(2026, 10, 15))
+    assert first.explain("zh-CN") == "89.50 m² × 3.70/m²/月 × 1 月 = 331.15"
+    assert first.explain("en") == "89.50 m² × 3.70/m²/month × 1 month = 331.15"
+    assert first.explanation == {
+        "type": "area", "area": "89.50", "basis": "gross", "rate": "3.70", "months": 1,
+        "served_days": 31, "period_days": 31, "factor": "1",
+    }
+    vacant = run.bill("1-102")
+    assert vacant is not None
+    assert vacant.explain("en")[0] == "Management fee: 120.30 m² × 3.70/m²/month × 1 month × 70% = 311.58"
+    assert vacant.explain("zh-CN")[-1] == f"合计：{vacant.total}"
+    pools = {p.code: p for p in run.pools}
+    assert pools["common_electricity"].shares_total == D("3943.20")
+    assert pools["common_water"].split_amount == D("391.23")
+    assert pools["common_water"].consumption == D("126.0")
+    records = run.to_records()
+    assert len(records) == sum(len(b.lines) for b in run.bills)
+    assert records[0]["amount"] == D("331.15") and records[0]["unit_id"] == "1-101"
+    assert run.bill("1-603") is None
+    assert json.loads(run.to_json())["bills"][0]["unit_id"] == "1-101"
+
+
+def test_meter_replacement_and_bad_reading() -> None:
+    only_elec = json.loads(FeeSchedule.demo().to_json())
+    only_elec["items"] = [i for i in only_elec["items"] if i["code"] == "electricity"]
+    schedule = FeeSchedule.from_json(json.dumps(only_elec))
+    estate_doc = json.loads(Estate.demo().to_json())
+    estate_doc["meters"] = [m for m in estate_doc["meters"] if m["id"] == "E-1-101"]
+    estate = Estate.from_json(json.dumps(estate_doc))
+    prev = estate.meter("E-1-101").readings[-1].value  # type: ignore[union-attr]
+    readings = [{"meter_id": "E-1-101", "date": dt.date(2026, 11, 30), "value": D("5")}]
+    with pytest.raises(ValidationError) as info:
+        estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings)
+    assert (info.value.code, info.value.path) == ("reading_below_previous", "meters[E-1-101]")
+    changes = [{"meter_id": "E-1-101", "replacement": {"old_final": prev + 100, "new_initial": D("0")}}]
+    run = estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings, meter_changes=changes)
+    line = run.bills[0].lines[0]
+    assert line.amount == D("58.80")
+    assert "(meter replaced)" in line.explain("en")
+
+
+def test_ledger_walk() -> None:
+    run = october()
+    bill = run.bill("1-101")
+    assert bill is not None
+    ledger = Ledger("1-101")
+    ledger.add_bill(bill, FeeSchedule.demo(), OCT1)
+    nov14 = dt.date(2026, 11, 14)
+    assert ledger.penalty("2026-10-01/management", nov14) == D("4.97")
+    reminder = ledger.reminder(nov14)
+    assert reminder["total_due"] == bill.total + D("4.97")
+    assert reminder["items"][0]["days_overdue"] == 30
+    receipt = ledger.pay("R-1", D("300.00"), nov14)
+    assert receipt.applied[0] == ("2026-10-01/management", D("295.03"), D("4.97"))
+    paid, principal, penalty, prepaid = ledger.money_flow()
+    assert paid == principal + penalty + prepaid == D("300.00")
+    big = ledger.pay("R-2", D("2000.00"), nov14)
+    assert big.to_prepaid == D("2000.00") - (bill.total - D("295.03"))
+    assert ledger.prepaid == big.to_prepaid
+    assert ledger.aging(nov14) == {"not_due": D(0), "0-30": D(0), "31-60": D(0), "61-90": D(0), "90+": D(0)}
+    assert ledger.collection_rate(OCT1, OCT31) == D(1)
+    again = Ledger.from_json(ledger.to_json())
+    assert again.to_json() == ledger.to_json()
+
+
+def test_ledger_options() -> None:
+    ledger = Ledger("u", order="principal_first")
+    pen = PenaltyPolicy(D("0.003"), grace_days=0)
+    ledger.add_charge("c1", "management", OCT1, D("500"), on=OCT1, penalty=pen)
+    assert ledger.penalty("c1", OCT31) == D("45.00")
+    assert ledger.waive("c1", reason="first offence", date=OCT31, amount=D("5")) == D("5")
+    assert ledger.penalty("c1", OCT31) == D("40.00")
+    ledger.defer("c1", dt.date(2026, 12, 1))
+    assert ledger.charges[0][2] == dt.date(2026, 12, 1)
+    ledger.set_low_balance_threshold(D("100"))
+    assert ledger.low_balance
+
+
+@pytest.mark.parametrize(
+    ("call", "code", "path"),
+    [
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("-0.1")), "negative", "daily_rate"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), cap=D("-1")), "negative", "cap"),
+        (lambda: estatekit.late_penalty(D("-1"), OCT1, OCT31, daily_rate=D("0.1")), "negative", "principal"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=0.1), "invalid_decimal", "daily_rate"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), grace_days=-1), "negative", "grace_days"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), count_from="x"), "invalid", "count_from"),
+        (lambda: estatekit.prorate(D("1"), OCT31, OCT1, OCT1, OCT31), "invalid", "period_end"),
+        (lambda: estatekit.prorate(D("1"), OCT1, OCT31, OCT1, OCT31, convention="act/365"), "invalid", "convention"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("-1")}], method="area"), "negative", "units[0].area"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="usage"), "all_zero_weights", "weights"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="by_mood"), "invalid", "method"),
+        (lambda: estatekit.pooled_split(D("1"), [{"area": D("1")}], method="area"), "invalid", "units[0].id"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}] * 2, method="area"), "duplicate_id", "units"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid"), "invalid", "weights"),
+        (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10), "missing_pooled_amount", "pooled[common_electricity]"),
+        (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 13, pooled={"common_electricity": 1}), "invalid", "month"),
+        (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10, pooled={"nope": 1}), "unknown_reference", "pooled[0].code"),
+        (lambda: Ledger("u").pay("p", D("0"), OCT1), "non_positive_payment", "amount"),
+        (lambda: Ledger("u").pay("p", D("-10"), OCT1), "non_positive_payment", "amount"),
+        (lambda: Ledger("u").penalty("nope", OCT1), "unknown_reference", "charge_id"),
+        (lambda: Ledger("u", order="whenever"), "invalid", "order"),
+        (lambda: PenaltyPolicy(D("0.1"), cap=D("1"), cap_amount=D("5")), "invalid", "cap"),
+        (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"area": {"rate": "-3.70"}}, "effective_from": "2026-01-01"}]}'), "negative", "items[0].rule.area.rate"),
+        (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}'), "json", "items[0].unit_kinds[0]"),
+        (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01"}, {"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "2"}}, "effective_from": "2026-03-01"}]}'), "overlapping_effective_dates", "items[1].effective_from"),
+    ],
+)
+def test_bad_input(call, code: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as info:
+        call()
+    assert (info.value.code, info.value.path) == (code, path), str(info.value)
+
+
+def test_failed_payment_changes_nothing() -> None:
+    ledger = Ledger("u")
+    ledger.add_charge("c", "x", OCT1, D("10"), on=OCT1)
+    before = ledger.to_json()
+    with pytest.raises(ValueError):
+        ledger.pay("p", D("0"), OCT1)
+    assert ledger.to_json() == before
