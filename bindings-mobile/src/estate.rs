@@ -115,6 +115,13 @@ pub struct Estate {
     inner: estate::Estate,
 }
 
+impl Estate {
+    /// The core estate.
+    pub(crate) fn core(&self) -> &estate::Estate {
+        &self.inner
+    }
+}
+
 #[uniffi::export]
 impl Estate {
     /// Parses and validates estate JSON; errors name the path of the bad field.
@@ -176,6 +183,16 @@ impl Estate {
     /// The unit with this id, if any.
     pub fn unit(&self, id: String) -> Option<Unit> {
         self.inner.unit(&id).cloned()
+    }
+
+    /// The meter with this id, if any.
+    pub fn meter(&self, id: String) -> Option<Meter> {
+        self.inner.meter(&id).cloned()
+    }
+
+    /// The building with this id, if any.
+    pub fn building(&self, id: String) -> Option<Building> {
+        self.inner.building(&id).cloned()
     }
 
     /// The meters of one unit.

@@ -8,13 +8,16 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use estatekit::estate::EstateError;
+use estatekit::fees::FeeError;
 use estatekit::money::MoneyError;
 use rust_decimal::Decimal;
 
 mod estate;
+mod fees;
 mod money;
 
 pub use estate::*;
+pub use fees::*;
 pub use money::*;
 
 uniffi::setup_scaffolding!();
@@ -74,4 +77,4 @@ macro_rules! validation_from {
 #[allow(unused_imports)] // for the feature modules' own error types
 pub(crate) use validation_from;
 
-validation_from!(MoneyError, EstateError);
+validation_from!(MoneyError, EstateError, FeeError);

@@ -1,0 +1,750 @@
+//! The fee engine on mobile, in coarse calls: `billEstate` bills a whole estate in one
+//! call and returns a `BillingRun` object; a `Ledger` object holds a unit's account.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use estatekit::fees::billing::{
+    self, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,
+};
+use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
+use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
+use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolUnit, SplitMethod};
+use estatekit::fees::schedule;
+use estatekit::i18n::Lang;
+use estatekit::money;
+use rust_decimal::Decimal;
+
+use crate::EstateKitError;
+use crate::estate::Estate;
+use crate::money::RoundingPolicy;
+
+#[uniffi::remote(Enum)]
+pub enum CountFrom {
+    Due,
+    GraceEnd,
+}
+
+#[uniffi::remote(Enum)]
+pub enum DayCount {
+    Actual,
+    Thirty360,
+}
+
+#[uniffi::remote(Enum)]
+pub enum PaymentOrder {
+    PenaltyFirst,
+    PrincipalFirst,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Basis {
+    Area,
+    Usage,
+    Equal,
+    Occupants,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Lang {
+    ZhCn,
+    En,
+}
+
+#[uniffi::remote(Enum)]
+pub enum MeterChange {
+    Replacement {
+        old_final: Decimal,
+        new_initial: Decimal,
+    },
+    Rollover {
+        wraps_at: Decimal,
+    },
+}
+
+fn rounding(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
+    match policy {
+        None => Ok(money::RoundingPolicy::default()),
+        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
+    }
+}
+
+/// A late-penalty clause. Give at most one of `cap_fraction` and `cap_amount`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PenaltyPolicy {
+    /// Daily rate, e.g. 0.0005 (每日万分之五).
+    pub daily_rate: Decimal,
+    /// Days after the due date without penalty.
+    #[uniffi(default = 0)]
+    pub grace_days: u32,
+    /// Count from the due date (default) or from the end of the grace.
+    #[uniffi(default = None)]
+    pub count_from: Option<CountFrom>,
+    /// Cap as a fraction of the principal (1 = the principal).
+    #[uniffi(default = None)]
+    pub cap_fraction: Option<Decimal>,
+    /// Cap as an amount.
+    #[uniffi(default = None)]
+    pub cap_amount: Option<Decimal>,
+    /// No penalty accrues while the outstanding principal is below this.
+    #[uniffi(default = None)]
+    pub min_balance: Option<Decimal>,
+}
+
+impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
+    type Error = EstateKitError;
+    fn try_from(p: PenaltyPolicy) -> Result<Self, Self::Error> {
+        let cap = match (p.cap_fraction, p.cap_amount) {
+            (Some(_), Some(_)) => {
+                return Err(EstateKitError::Validation {
+                    code: "invalid".into(),
+                    path: "cap".into(),
+                    detail: "cap: give cap_fraction or cap_amount, not both".into(),
+                });
+            }
+            (Some(f), None) => Some(PenaltyCap::Fraction(f)),
+            (None, Some(a)) => Some(PenaltyCap::Amount(a)),
+            (None, None) => None,
+        };
+        let policy = calc::PenaltyPolicy {
+            daily_rate: p.daily_rate,
+            grace_days: p.grace_days,
+            count_from: p.count_from.unwrap_or_default(),
+            cap,
+            min_balance: p.min_balance,
+        };
+        policy.validate()?;
+        Ok(policy)
+    }
+}
+
+/// Late penalty on `principal` due on `due`, as of `as_of`, rounded once.
+#[uniffi::export(default(rounding_policy = None))]
+pub fn late_penalty(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: PenaltyPolicy,
+    rounding_policy: Option<RoundingPolicy>,
+) -> Result<Decimal, EstateKitError> {
+    Ok(calc::late_penalty(
+        principal,
+        due,
+        as_of,
+        &policy.try_into()?,
+        &rounding(rounding_policy)?,
+    )?)
+}
+
+/// An overdue item for [`late_penalties`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OverdueItem {
+    /// Principal.
+    pub principal: Decimal,
+    /// Due date.
+    pub due: NaiveDate,
+}
+
+/// Late penalties of many items as of one date, in one call.
+#[uniffi::export(default(rounding_policy = None))]
+pub fn late_penalties(
+    items: Vec<OverdueItem>,
+    as_of: NaiveDate,
+    policy: PenaltyPolicy,
+    rounding_policy: Option<RoundingPolicy>,
+) -> Result<Vec<Decimal>, EstateKitError> {
+    let items: Vec<(Decimal, NaiveDate)> =
+        items.into_iter().map(|i| (i.principal, i.due)).collect();
+    Ok(calc::late_penalties(
+        &items,
+        as_of,
+        &policy.try_into()?,
+        &rounding(rounding_policy)?,
+    )?)
+}
+
+/// `amount × service days ÷ period days`, all ranges inclusive, rounded once
+/// (`convention` defaults to actual days).
+#[uniffi::export(default(convention = None, rounding_policy = None))]
+pub fn prorate(
+    amount: Decimal,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    service_start: NaiveDate,
+    service_end: NaiveDate,
+    convention: Option<DayCount>,
+    rounding_policy: Option<RoundingPolicy>,
+) -> Result<Decimal, EstateKitError> {
+    let convention = convention.unwrap_or_default();
+    Ok(calc::prorate(
+        amount,
+        period_start,
+        period_end,
+        service_start,
+        service_end,
+        convention,
+        &rounding(rounding_policy)?,
+    )?)
+}
+
+/// A unit taking part in [`pooled_split`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PoolMember {
+    /// Unit id.
+    pub id: String,
+    /// Area, m².
+    pub area: Decimal,
+    /// Consumption (none = 0).
+    #[uniffi(default = None)]
+    pub usage: Option<Decimal>,
+    /// Occupants.
+    #[uniffi(default = 0)]
+    pub occupants: u32,
+}
+
+/// A basis and its weight in a split (a single basis with weight 1 = a plain split).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SplitWeight {
+    /// The metric.
+    pub basis: Basis,
+    /// Its weight.
+    pub weight: Decimal,
+}
+
+/// One unit's share.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PoolShare {
+    /// Unit id.
+    pub id: String,
+    /// The share; shares sum exactly to the total.
+    pub amount: Decimal,
+    /// True when this share received the rounding adjustment.
+    pub adjusted: bool,
+}
+
+/// Splits `total` among members by one basis (one weight) or a weighted hybrid.
+#[uniffi::export(default(rounding_policy = None))]
+pub fn pooled_split(
+    total: Decimal,
+    members: Vec<PoolMember>,
+    weights: Vec<SplitWeight>,
+    rounding_policy: Option<RoundingPolicy>,
+) -> Result<Vec<PoolShare>, EstateKitError> {
+    let method = match weights.as_slice() {
+        [single] if single.weight == Decimal::ONE => SplitMethod::single(single.basis),
+        _ => SplitMethod::Hybrid(
+            weights
+                .iter()
+                .map(|w| BasisWeight {
+                    basis: w.basis,
+                    weight: w.weight,
+                })
+                .collect(),
+        ),
+    };
+    let units: Vec<PoolUnit> = members
+        .into_iter()
+        .map(|m| PoolUnit {
+            id: m.id,
+            area: m.area,
+            usage: m.usage.unwrap_or_default(),
+            occupants: m.occupants,
+            fraction: Decimal::ONE,
+        })
+        .collect();
+    let split = pooled::split(total, &units, &method, &rounding(rounding_policy)?)?;
+    Ok(split
+        .shares
+        .into_iter()
+        .map(|s| PoolShare {
+            id: s.unit_id,
+            amount: s.amount,
+            adjusted: s.adjusted,
+        })
+        .collect())
+}
+
+/// A validated fee schedule.
+#[derive(Debug, uniffi::Object)]
+pub struct FeeSchedule {
+    inner: schedule::FeeSchedule,
+}
+
+#[uniffi::export]
+impl FeeSchedule {
+    /// Parses and validates a schedule; errors name the field's path.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: schedule::FeeSchedule::from_json(&text)?,
+        }))
+    }
+
+    /// The demo schedule for the demo estate.
+    #[uniffi::constructor]
+    pub fn demo() -> Arc<Self> {
+        Arc::new(Self {
+            inner: schedule::FeeSchedule::demo(),
+        })
+    }
+
+    /// The schedule as JSON.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Item codes, in document order.
+    pub fn codes(&self) -> Vec<String> {
+        self.inner.items().iter().map(|i| i.code.clone()).collect()
+    }
+}
+
+/// An extra meter reading for a billing run.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MeterReadingInput {
+    /// Meter id.
+    pub meter_id: String,
+    /// Reading date.
+    pub date: NaiveDate,
+    /// Register value.
+    pub value: Decimal,
+}
+
+/// A replacement or rollover recorded for a meter during the period.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MeterChangeRecord {
+    /// Meter id.
+    pub meter_id: String,
+    /// What happened.
+    pub change: MeterChange,
+}
+
+/// A pooled item's amount for the period.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PooledInput {
+    /// Fee item code.
+    pub code: String,
+    /// Amount to split.
+    pub amount: Decimal,
+}
+
+/// The inputs of a billing run besides the estate and the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BillingInputsRecord {
+    /// Amounts of pooled items whose source is `given`.
+    #[uniffi(default = [])]
+    pub pooled: Vec<PooledInput>,
+    /// Extra readings.
+    #[uniffi(default = [])]
+    pub readings: Vec<MeterReadingInput>,
+    /// Replacements and rollovers.
+    #[uniffi(default = [])]
+    pub meter_changes: Vec<MeterChangeRecord>,
+}
+
+/// One bill line with its explanation rendered in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BillLineRecord {
+    /// Fee item code.
+    pub item_code: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Amount.
+    pub amount: Decimal,
+    /// Due date.
+    pub due: NaiveDate,
+    /// Explanation in Chinese.
+    pub explanation_zh: String,
+    /// Explanation in English.
+    pub explanation_en: String,
+}
+
+/// A unit's bill.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BillRecord {
+    /// Unit id.
+    pub unit_id: String,
+    /// Lines in schedule order.
+    pub lines: Vec<BillLineRecord>,
+    /// Sum of the lines.
+    pub total: Decimal,
+}
+
+/// A pooled item's summary in a run.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PoolRecord {
+    /// Fee item code.
+    pub code: String,
+    /// Amount split, rounded.
+    pub split_amount: Decimal,
+    /// Sum of the shares (equal to `split_amount`).
+    pub shares_total: Decimal,
+    /// Deducted before splitting.
+    pub deduction: Decimal,
+    /// Admin fee added.
+    pub admin_fee: Decimal,
+    /// Units sharing.
+    pub participants: u64,
+    /// Units whose share received the rounding adjustment.
+    pub adjusted_units: Vec<String>,
+}
+
+/// A billing run: every bill of an estate for a month.
+#[derive(Debug, uniffi::Object)]
+pub struct BillingRun {
+    inner: billing::BillingRun,
+}
+
+/// Bills every unit of `estate` for `year`-`month` in one call.
+#[uniffi::export]
+pub fn bill_estate(
+    estate: Arc<Estate>,
+    schedule: Arc<FeeSchedule>,
+    year: i32,
+    month: u32,
+    inputs: BillingInputsRecord,
+) -> Result<Arc<BillingRun>, EstateKitError> {
+    let inputs = BillingInputs {
+        pooled: inputs
+            .pooled
+            .into_iter()
+            .map(|p| PooledAmount {
+                code: p.code,
+                amount: p.amount,
+            })
+            .collect(),
+        readings: inputs
+            .readings
+            .into_iter()
+            .map(|r| ReadingInput {
+                meter_id: r.meter_id,
+                date: r.date,
+                value: r.value,
+            })
+            .collect(),
+        meter_changes: inputs
+            .meter_changes
+            .into_iter()
+            .map(|c| MeterChangeInput {
+                meter_id: c.meter_id,
+                change: c.change,
+            })
+            .collect(),
+    };
+    let period = BillingPeriod::month(year, month)?;
+    let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
+    Ok(Arc::new(BillingRun { inner: run }))
+}
+
+#[uniffi::export]
+impl BillingRun {
+    /// Sum of all bills.
+    pub fn total(&self) -> Decimal {
+        self.inner.total()
+    }
+
+    /// Every bill, lines explained in both languages.
+    pub fn bills(&self) -> Vec<BillRecord> {
+        self.inner
+            .bills
+            .iter()
+            .map(|b| BillRecord {
+                unit_id: b.unit_id.clone(),
+                total: b.total,
+                lines: b
+                    .lines
+                    .iter()
+                    .map(|l| BillLineRecord {
+                        item_code: l.item_code.to_string(),
+                        name_zh: l.name_zh.to_string(),
+                        name_en: l.name_en.to_string(),
+                        amount: l.amount,
+                        due: l.due,
+                        explanation_zh: l.explain(Lang::ZhCn),
+                        explanation_en: l.explain(Lang::En),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// A unit's bill explained in `lang`: one `name: explanation` line per bill line,
+    /// then the total. Empty when the unit has no bill.
+    pub fn explain(&self, unit_id: String, lang: Lang) -> Vec<String> {
+        self.inner
+            .bill(&unit_id)
+            .map(|b| b.explain(lang))
+            .unwrap_or_default()
+    }
+
+    /// Pooled items.
+    pub fn pools(&self) -> Vec<PoolRecord> {
+        self.inner
+            .pools
+            .iter()
+            .map(|p| PoolRecord {
+                code: p.code.clone(),
+                split_amount: p.split_amount,
+                shares_total: p.shares_total,
+                deduction: p.deduction,
+                admin_fee: p.admin_fee,
+                participants: p.participants as u64,
+                adjusted_units: p.adjusted_units.clone(),
+            })
+            .collect()
+    }
+
+    /// The run as JSON (decimals as strings).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.inner).unwrap_or_default()
+    }
+}
+
+/// How a payment was applied to one charge.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ApplicationRecord {
+    /// Charge id.
+    pub charge_id: String,
+    /// Principal paid.
+    pub principal: Decimal,
+    /// Penalty paid.
+    pub penalty: Decimal,
+}
+
+/// A payment: `amount == Σ(principal + penalty) + to_prepaid`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentRecord {
+    /// Receipt id.
+    pub id: String,
+    /// Day paid.
+    pub date: NaiveDate,
+    /// Amount.
+    pub amount: Decimal,
+    /// Applications, oldest charge first.
+    pub applied: Vec<ApplicationRecord>,
+    /// Amount added to the prepaid balance.
+    pub to_prepaid: Decimal,
+}
+
+/// Outstanding principal by days overdue.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AgingRecord {
+    /// Not yet due.
+    pub not_due: Decimal,
+    /// 0–30 days.
+    pub days_0_30: Decimal,
+    /// 31–60 days.
+    pub days_31_60: Decimal,
+    /// 61–90 days.
+    pub days_61_90: Decimal,
+    /// Over 90 days.
+    pub days_90_plus: Decimal,
+}
+
+/// One overdue item of a reminder.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReminderItemRecord {
+    /// Charge id.
+    pub charge_id: String,
+    /// Fee item code.
+    pub item_code: String,
+    /// Due date in force.
+    pub due: NaiveDate,
+    /// Days overdue.
+    pub days_overdue: i64,
+    /// Principal outstanding.
+    pub principal: Decimal,
+    /// Penalty outstanding.
+    pub penalty: Decimal,
+}
+
+/// Payment-reminder (催交款通知书) data.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReminderRecord {
+    /// Unit id.
+    pub unit_id: String,
+    /// Date.
+    pub as_of: NaiveDate,
+    /// Overdue items.
+    pub items: Vec<ReminderItemRecord>,
+    /// Total due.
+    pub total_due: Decimal,
+    /// Prepaid balance.
+    pub prepaid: Decimal,
+}
+
+/// A unit's ledger (thread-safe; every method is one call).
+#[derive(Debug, uniffi::Object)]
+pub struct Ledger {
+    inner: Mutex<ledger::Ledger>,
+}
+
+impl Ledger {
+    fn lock(&self) -> MutexGuard<'_, ledger::Ledger> {
+        // A poisoned lock only means another thread panicked mid-call; the ledger's
+        // operations are all-or-nothing, so its data is still consistent.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[uniffi::export]
+impl Ledger {
+    /// An empty ledger (penalty-first payment order unless `order` says otherwise).
+    #[uniffi::constructor(default(rounding_policy = None, order = None))]
+    pub fn new(
+        unit_id: String,
+        rounding_policy: Option<RoundingPolicy>,
+        order: Option<PaymentOrder>,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        let order = order.unwrap_or_default();
+        Ok(Arc::new(Self {
+            inner: Mutex::new(ledger::Ledger::new(
+                unit_id,
+                rounding(rounding_policy)?,
+                order,
+            )),
+        }))
+    }
+
+    /// Restores a ledger saved with `toJson`.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: Mutex::new(ledger::Ledger::from_json(&text)?),
+        }))
+    }
+
+    /// The ledger as JSON.
+    pub fn to_json(&self) -> String {
+        self.lock().to_json()
+    }
+
+    /// Prepaid balance.
+    pub fn prepaid(&self) -> Decimal {
+        self.lock().prepaid()
+    }
+
+    /// Adds a charge; the prepaid balance pays it down at once (dated `on`).
+    #[uniffi::method(default(penalty = None))]
+    pub fn add_charge(
+        &self,
+        id: String,
+        item_code: String,
+        due: NaiveDate,
+        amount: Decimal,
+        on: NaiveDate,
+        penalty: Option<PenaltyPolicy>,
+    ) -> Result<(), EstateKitError> {
+        let mut input = ChargeInput::new(id, item_code, due, amount);
+        input.penalty = penalty.map(TryInto::try_into).transpose()?;
+        Ok(self.lock().add_charge(input, on)?)
+    }
+
+    /// Adds every line of `unit_id`'s bill in `run` as a charge.
+    pub fn add_bill(
+        &self,
+        run: Arc<BillingRun>,
+        unit_id: String,
+        schedule: Arc<FeeSchedule>,
+        on: NaiveDate,
+    ) -> Result<(), EstateKitError> {
+        let bill = run
+            .inner
+            .bill(&unit_id)
+            .ok_or_else(|| EstateKitError::Validation {
+                code: "unknown_reference".into(),
+                path: "unit_id".into(),
+                detail: format!("unit_id: no bill for unit {unit_id:?} in this run"),
+            })?;
+        Ok(self.lock().add_bill(bill, &schedule.inner, on)?)
+    }
+
+    /// Applies a payment, oldest item first; the rest goes to the prepaid balance.
+    pub fn pay(
+        &self,
+        id: String,
+        amount: Decimal,
+        date: NaiveDate,
+    ) -> Result<PaymentRecord, EstateKitError> {
+        let p = self.lock().pay(&id, amount, date)?;
+        Ok(PaymentRecord {
+            id: p.id,
+            date: p.date,
+            amount: p.amount,
+            applied: p
+                .applied
+                .into_iter()
+                .map(|a| ApplicationRecord {
+                    charge_id: a.charge_id,
+                    principal: a.principal,
+                    penalty: a.penalty,
+                })
+                .collect(),
+            to_prepaid: p.to_prepaid,
+        })
+    }
+
+    /// Penalty owed on one charge as of a date.
+    pub fn penalty(&self, charge_id: String, as_of: NaiveDate) -> Result<Decimal, EstateKitError> {
+        Ok(self.lock().penalty(&charge_id, as_of)?)
+    }
+
+    /// Waives (part of) a charge's penalty; returns the amount waived.
+    #[uniffi::method(default(amount = None))]
+    pub fn waive(
+        &self,
+        charge_id: String,
+        reason: String,
+        date: NaiveDate,
+        amount: Option<Decimal>,
+    ) -> Result<Decimal, EstateKitError> {
+        Ok(self.lock().waive(&charge_id, amount, &reason, date)?)
+    }
+
+    /// Approves a later due date for one charge.
+    pub fn defer(&self, charge_id: String, new_due: NaiveDate) -> Result<(), EstateKitError> {
+        Ok(self.lock().defer(&charge_id, new_due)?)
+    }
+
+    /// Outstanding principal by days overdue.
+    pub fn aging(&self, as_of: NaiveDate) -> AgingRecord {
+        let a = self.lock().aging(as_of);
+        AgingRecord {
+            not_due: a.not_due,
+            days_0_30: a.days_0_30,
+            days_31_60: a.days_31_60,
+            days_61_90: a.days_61_90,
+            days_90_plus: a.days_90_plus,
+        }
+    }
+
+    /// Payment-reminder data as of a date.
+    pub fn reminder(&self, as_of: NaiveDate) -> Result<ReminderRecord, EstateKitError> {
+        let r = self.lock().reminder(as_of)?;
+        Ok(ReminderRecord {
+            unit_id: r.unit_id,
+            as_of: r.as_of,
+            items: r
+                .items
+                .into_iter()
+                .map(|i| ReminderItemRecord {
+                    charge_id: i.charge_id,
+                    item_code: i.item_code,
+                    due: i.due,
+                    days_overdue: i.days_overdue,
+                    principal: i.principal,
+                    penalty: i.penalty,
+                })
+                .collect(),
+            total_due: r.total_due,
+            prepaid: r.prepaid,
+        })
+    }
+
+    /// Collected ÷ billed principal for charges due in [start, end], if any were billed.
+    pub fn collection_rate(&self, start: NaiveDate, end: NaiveDate) -> Option<Decimal> {
+        self.lock().collection_rate(start, end)
+    }
+}

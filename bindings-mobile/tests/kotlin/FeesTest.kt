@@ -1,0 +1,144 @@
+// The fee engine through the generated Kotlin bindings: formulas, a billing run with
+// explanations in both languages, a ledger walk, typed errors.
+import estatekit.*
+import java.math.BigDecimal
+import java.time.LocalDate
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+
+private fun d(s: String) = BigDecimal(s)
+private val OCT1 = LocalDate.of(2026, 10, 1)
+private val OCT31 = LocalDate.of(2026, 10, 31)
+
+fun testWorkedExamples() {
+    assertEquals(d("45.00"), latePenalty(d("500.00"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.003"))))
+    assertEquals(d("38.71"), prorate(d("100.00"), OCT1, OCT31, LocalDate.of(2026, 10, 20), OCT31))
+    assertEquals(d("36.67"), prorate(d("100.00"), OCT1, OCT31, LocalDate.of(2026, 10, 20), OCT31, DayCount.THIRTY360))
+    val shares = pooledSplit(d("100.00"), listOf(PoolMember("A", d("1000")), PoolMember("B", d("500"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE)))
+    assertEquals(listOf("A" to d("66.67"), "B" to d("33.33")), shares.map { it.id to it.amount })
+    assertEquals(listOf(true, false), shares.map { it.adjusted })
+    val hybrid = pooledSplit(d("100"), listOf(PoolMember("A", d("100"), occupants = 1u), PoolMember("B", d("100"), occupants = 3u)),
+        listOf(SplitWeight(Basis.OCCUPANTS, d("0.5")), SplitWeight(Basis.AREA, d("0.5"))))
+    assertEquals(listOf(d("37.50"), d("62.50")), hybrid.map { it.amount })
+    val capped = PenaltyPolicy(dailyRate = d("0.01"), graceDays = 5u, countFrom = CountFrom.GRACE_END, capFraction = d("0.1"))
+    assertEquals(d("1.00"), latePenalty(d("100"), OCT1, LocalDate.of(2026, 10, 7), capped))
+    assertEquals(d("10.00"), latePenalty(d("100"), OCT1, LocalDate.of(2026, 12, 31), capped))
+    assertEquals(listOf(d("45.00"), d("3.00")),
+        latePenalties(listOf(OverdueItem(d("500"), OCT1), OverdueItem(d("100"), LocalDate.of(2026, 10, 21))), OCT31, PenaltyPolicy(dailyRate = d("0.003"))))
+}
+
+private fun october(): BillingRun =
+    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+
+fun testBillingRun() {
+    val run = october()
+    val bills = run.bills()
+    assertEquals(34, bills.size)
+    assertEquals(run.total(), bills.fold(BigDecimal.ZERO) { acc, b -> acc + b.total })
+    val b = bills.first { it.unitId == "1-101" }
+    assertEquals(listOf("management", "garbage", "water", "electricity", "common_electricity", "common_water"), b.lines.map { it.itemCode })
+    assertEquals(d("331.15"), b.lines[0].amount)
+    assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explanationZh)
+    assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explanationEn)
+    assertEquals(LocalDate.of(2026, 10, 15), b.lines[0].due)
+    val explained = run.explain("1-102", Lang.EN)
+    assertEquals("Management fee: 120.30 m² × 3.70/m²/month × 1 month × 70% = 311.58", explained[0])
+    assertTrue(run.explain("1-102", Lang.ZH_CN).last().startsWith("合计："))
+    assertEquals(emptyList(), run.explain("1-603", Lang.EN))
+    val pools = run.pools()
+    assertEquals(d("3943.20"), pools[0].sharesTotal)
+    assertEquals(d("391.23"), pools[1].splitAmount)
+}
+
+private val ONE_METER_ESTATE = """
+{"id": "e1", "name": "Test", "currency": "CNY", "buildings": [{"id": "B1", "name": "1号楼"}],
+ "units": [{"id": "1-101", "building_id": "B1", "floor": 1, "number": "101", "kind": "residential",
+            "gross_area": "89.50", "occupants": 2, "status": "occupied", "delivered_on": "2024-06-01", "status_since": "2024-06-01"}],
+ "meters": [{"id": "E-1-101", "unit_id": "1-101", "kind": "electricity", "multiplier": "1",
+             "readings": [{"date": "2026-10-31", "value": "3200.0"}]}]}
+"""
+
+private val ELECTRICITY_ONLY = """
+{"format_version": 1, "items": [{"code": "electricity", "name_zh": "电费", "name_en": "Electricity",
+  "rule": {"metered": {"meter_kind": "electricity", "tiers": [{"up_to": "180", "price": "0.56"}, {"price": "0.86"}]}},
+  "effective_from": "2024-01-01"}]}
+"""
+
+fun testMeterReplacement() {
+    val estate = Estate.fromJson(ONE_METER_ESTATE)
+    val schedule = FeeSchedule.fromJson(ELECTRICITY_ONLY)
+    assertEquals(d("3200.0"), estate.meter("E-1-101")!!.readings.last().value)
+    val readings = listOf(MeterReadingInput("E-1-101", LocalDate.of(2026, 11, 30), d("5")))
+    val err = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings)) }
+    assertEquals("reading_below_previous" to "meters[E-1-101]", err.code to err.path)
+    val change = MeterChangeRecord("E-1-101", MeterChange.Replacement(d("3300.0"), d("0")))
+    val run = billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, meterChanges = listOf(change)))
+    val line = run.bills().single().lines.single()
+    assertEquals(d("58.80"), line.amount) // (3300 − 3200) + (5 − 0) = 105 kWh × 0.56
+    assertEquals("electricity meter E-1-101: ((3300.0 − 3200.0) + (5 − 0)) × 1 = 105.0 (meter replaced); 105.0 × 0.56 = 58.80", line.explanationEn)
+    val roll = MeterChangeRecord("E-1-101", MeterChange.Rollover(d("3100")))
+    val bad = assertFailsWith<EstateKitException.Validation> {
+        billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, meterChanges = listOf(roll)))
+    }
+    assertEquals("invalid" to "meters[E-1-101]", bad.code to bad.path)
+}
+
+fun testLedgerWalk() {
+    val run = october()
+    val ledger = Ledger("1-101")
+    ledger.addBill(run, "1-101", FeeSchedule.demo(), OCT1)
+    val nov14 = LocalDate.of(2026, 11, 14)
+    assertEquals(d("4.97"), ledger.penalty("2026-10-01/management", nov14))
+    val bill = run.bills().first { it.unitId == "1-101" }
+    assertEquals(bill.total + d("4.97"), ledger.reminder(nov14).totalDue)
+    val receipt = ledger.pay("R-1", d("300.00"), nov14)
+    assertEquals(ApplicationRecord("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
+    val big = ledger.pay("R-2", d("2000.00"), nov14)
+    assertEquals(d("2000.00") - (bill.total - d("295.03")), big.toPrepaid)
+    assertEquals(big.toPrepaid, ledger.prepaid())
+    assertEquals(BigDecimal.ONE, ledger.collectionRate(OCT1, OCT31)!!.stripTrailingZeros())
+    val restored = Ledger.fromJson(ledger.toJson())
+    assertEquals(ledger.toJson(), restored.toJson())
+
+    val l2 = Ledger("u", order = PaymentOrder.PRINCIPAL_FIRST)
+    l2.addCharge("c1", "management", OCT1, d("500"), OCT1, PenaltyPolicy(dailyRate = d("0.003")))
+    assertEquals(d("5"), l2.waive("c1", "first offence", OCT31, d("5")))
+    assertEquals(d("40.00"), l2.penalty("c1", OCT31))
+    l2.defer("c1", LocalDate.of(2026, 12, 1))
+    assertEquals(d("500"), l2.aging(OCT31).notDue)
+}
+
+fun testFeeErrors() {
+    fun check(code: String, path: String, block: () -> Unit) {
+        val e = assertFailsWith<EstateKitException.Validation> { block() }
+        assertEquals(code to path, e.code to e.path, e.detail)
+    }
+    check("negative", "daily_rate") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.1"))) }
+    check("negative", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("-1"))) }
+    check("invalid", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("1"), capAmount = d("1"))) }
+    check("invalid", "period_end") { prorate(d("1"), OCT31, OCT1, OCT1, OCT31) }
+    check("negative", "units[0].area") { pooledSplit(d("1"), listOf(PoolMember("A", d("-1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))) }
+    check("missing_pooled_amount", "pooled[common_electricity]") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord()) }
+    check("invalid", "month") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputsRecord()) }
+    val ledger = Ledger("u")
+    check("non_positive_payment", "amount") { ledger.pay("p", d("0"), OCT1) }
+    check("non_positive_payment", "amount") { ledger.pay("p", d("-1"), OCT1) }
+    check("unknown_reference", "charge_id") { ledger.penalty("nope", OCT1) }
+    assertEquals(BigDecimal.ZERO, ledger.prepaid())
+    check("negative", "items[0].rule.area.rate") {
+        FeeSchedule.fromJson("""{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"area": {"rate": "-3.70"}}, "effective_from": "2026-01-01"}]}""")
+    }
+    check("overlapping_effective_dates", "items[1].effective_from") {
+        FeeSchedule.fromJson("""{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01"},
+            {"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "2"}}, "effective_from": "2026-03-01"}]}""")
+    }
+}
+
+val feesTests = listOf(
+    "fees: worked examples" to ::testWorkedExamples,
+    "fees: billing run with explanations" to ::testBillingRun,
+    "fees: meter replacement" to ::testMeterReplacement,
+    "fees: ledger walk" to ::testLedgerWalk,
+    "fees: typed errors" to ::testFeeErrors,
+)
