@@ -411,21 +411,23 @@ impl Explanation {
                 participants,
                 adjustment,
             } => {
+                // A hybrid weight mixes normalised metrics: show the unit's share in %.
+                let ratio = if method == "hybrid" && !total_weight.is_zero() {
+                    let share = (*weight / *total_weight * Decimal::ONE_HUNDRED).round_dp(4);
+                    format!("{}%", share.normalize())
+                } else {
+                    format!("{} / {}", tidy(*weight), tidy(*total_weight))
+                };
+                let label = method_label(method, lang);
                 if zh {
                     let _ = write!(
                         s,
-                        "公摊 {pool} {}（{participants} 户）：{} / {} × {pool}",
-                        method_label(method, lang),
-                        tidy(*weight),
-                        tidy(*total_weight)
+                        "公摊 {pool} {label}（{participants} 户）：{ratio} × {pool}"
                     );
                 } else {
                     let _ = write!(
                         s,
-                        "pool {pool} split {} among {participants} units: {} / {} × {pool}",
-                        method_label(method, lang),
-                        tidy(*weight),
-                        tidy(*total_weight)
+                        "pool {pool} split {label} among {participants} units: {ratio} × {pool}"
                     );
                 }
                 if !adjustment.is_zero() {

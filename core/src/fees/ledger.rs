@@ -235,10 +235,8 @@ impl Charge {
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
     ) -> Result<Decimal, FeeError> {
-        Ok(
-            (self.accrued_penalty(as_of, rounding)? - self.penalty_paid - self.waived())
-                .max(Decimal::ZERO),
-        )
+        let owed = self.accrued_penalty(as_of, rounding)? - self.penalty_paid - self.waived();
+        Ok(rounding.round(owed.max(Decimal::ZERO)))
     }
 }
 
