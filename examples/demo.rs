@@ -138,7 +138,7 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
     let run = bill_estate(estate, &schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
     println!(
         "\n== October 2026 bills 十月账单: {} units billed, total {} {}",
-        run.bills.len(),
+        run.bill_count(),
         run.total(),
         run.currency
     );
@@ -178,7 +178,7 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
         };
         ledger.add_charge(charge, date(&format!("{month}-01"))?)?;
     }
-    ledger.add_bill(bill, &schedule, date("2026-10-01")?)?;
+    ledger.add_bill(&bill, &schedule, date("2026-10-01")?)?;
     let as_of = date("2026-11-20")?;
     let reminder = ledger.reminder(as_of)?;
     println!("\n== Payment reminder 催交款通知书: unit {unit}, as of {as_of}");

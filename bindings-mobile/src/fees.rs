@@ -448,7 +448,7 @@ impl BillingRun {
     /// Every bill, lines explained in both languages.
     pub fn bills(&self) -> Vec<BillRecord> {
         self.inner
-            .bills
+            .bills()
             .iter()
             .map(|b| BillRecord {
                 unit_id: b.unit_id.clone(),
@@ -658,7 +658,7 @@ impl Ledger {
                 path: "unit_id".into(),
                 detail: format!("unit_id: no bill for unit {unit_id:?} in this run"),
             })?;
-        Ok(self.lock().add_bill(bill, &schedule.inner, on)?)
+        Ok(self.lock().add_bill(&bill, &schedule.inner, on)?)
     }
 
     /// Applies a payment, oldest item first; the rest goes to the prepaid balance.

@@ -552,9 +552,9 @@ impl PyBillingRun {
     #[getter]
     fn bills(&self) -> Vec<PyBill> {
         self.inner
-            .bills
-            .iter()
-            .map(|b| PyBill { inner: b.clone() })
+            .bills()
+            .into_iter()
+            .map(|b| PyBill { inner: b })
             .collect()
     }
     /// Pooled items: amounts, deductions, adjustments.
@@ -568,9 +568,7 @@ impl PyBillingRun {
     }
     /// The bill of one unit, or None.
     fn bill(&self, unit_id: &str) -> Option<PyBill> {
-        self.inner
-            .bill(unit_id)
-            .map(|b| PyBill { inner: b.clone() })
+        self.inner.bill(unit_id).map(|b| PyBill { inner: b })
     }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -600,7 +598,7 @@ impl PyBillingRun {
             "BillingRun(period={}..{}, bills={}, total=Decimal('{}'))",
             self.inner.period.start,
             self.inner.period.end,
-            self.inner.bills.len(),
+            self.inner.bill_count(),
             self.inner.total()
         )
     }

@@ -216,6 +216,50 @@ impl RoundingPolicy {
         rounded
     }
 
+    /// The product of `factors` rounded with the policy, computed exactly in 128-bit
+    /// integers; `None` when an intermediate does not fit (callers then use
+    /// `Decimal` arithmetic). Equal to `self.round(f1 * f2 * …)` whenever that product
+    /// is exact in `Decimal`.
+    ///
+    /// ```
+    /// use estatekit::money::RoundingPolicy;
+    /// use rust_decimal::Decimal;
+    /// let p = RoundingPolicy::default();
+    /// let f = ["89.50", "3.70", "0.7"].map(|s| s.parse::<Decimal>().unwrap());
+    /// assert_eq!(p.round_product(&f).unwrap().to_string(), "231.80"); // 231.8035
+    /// ```
+    pub fn round_product(&self, factors: &[Decimal]) -> Option<Decimal> {
+        let mut mantissa: i128 = 1;
+        let mut scale: u32 = 0;
+        for f in factors {
+            mantissa = mantissa.checked_mul(f.mantissa())?;
+            scale += f.scale();
+        }
+        self.round_mantissa(mantissa, scale)
+    }
+
+    /// `mantissa × 10^-scale` rounded to the policy's scale, in integers.
+    fn round_mantissa(&self, mantissa: i128, scale: u32) -> Option<Decimal> {
+        let target = self.scale;
+        let q = if scale > target {
+            let div = 10i128.checked_pow(scale - target)?;
+            let (q, r) = (mantissa / div, mantissa % div);
+            let twice = r.unsigned_abs() * 2;
+            let away = match self.mode {
+                RoundingMode::HalfUp => twice >= div.unsigned_abs(),
+                RoundingMode::HalfEven => {
+                    twice > div.unsigned_abs() || (twice == div.unsigned_abs() && q % 2 != 0)
+                }
+                RoundingMode::Down => false,
+                RoundingMode::Up => r != 0,
+            };
+            if away { q + mantissa.signum() } else { q }
+        } else {
+            mantissa.checked_mul(10i128.checked_pow(target - scale)?)?
+        };
+        Decimal::try_from_i128_with_scale(q, target).ok()
+    }
+
     /// `amount` (rounded with the policy) as a signed count of minor units.
     fn to_minor(self, amount: Decimal) -> Result<i128, MoneyError> {
         let rounded = self.round(amount);
@@ -646,6 +690,45 @@ mod tests {
                 value: "banker".into()
             })
         );
+    }
+
+    #[test]
+    fn round_product_matches_decimal_rounding() {
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "89.50",
+            "3.70",
+            "0.7",
+            "0.0005",
+            "2.345",
+            "-2.345",
+            "2.355",
+            "331.15",
+            "12.5",
+            "-0.005",
+            "99999.999",
+        ];
+        for mode in RoundingMode::ALL {
+            for scale in [0, 2, 4] {
+                let p = RoundingPolicy::new(scale, mode).expect("policy");
+                for a in values {
+                    for b in values {
+                        for k in [1i64, 3, 30, 97] {
+                            let (a, b) = (d(a), d(b));
+                            let want = p.round(a * b * Decimal::from(k));
+                            let got = p.round_product(&[a, b, Decimal::from(k)]).expect("fits");
+                            assert_eq!(
+                                (got, got.scale()),
+                                (want, want.scale()),
+                                "{a} × {b} × {k} {mode} {scale}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

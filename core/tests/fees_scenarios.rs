@@ -93,7 +93,7 @@ fn october() -> estatekit::fees::billing::BillingRun {
 #[test]
 fn demo_october_bills() {
     let run = october();
-    assert_eq!(run.bills.len(), 34); // every delivered unit
+    assert_eq!(run.bill_count(), 34); // every delivered unit
     let b = run.bill("1-101").unwrap();
     let codes: Vec<&str> = b.lines.iter().map(|l| &*l.item_code).collect();
     assert_eq!(
@@ -136,7 +136,7 @@ fn demo_october_bills() {
     assert_eq!(water.split_amount, dec("391.23")); // 126 × 3.45 × 0.9 = 391.23
     assert_eq!(water.shares_total, water.split_amount);
     let pooled_sum: Decimal = run
-        .bills
+        .bills()
         .iter()
         .flat_map(|b| &b.lines)
         .filter(|l| &*l.item_code == "common_water")
@@ -201,11 +201,24 @@ fn metered_lines_price_tiers_and_honour_recorded_changes() {
     let nov = BillingPeriod::month(2026, 11).unwrap();
     let schedule = FeeSchedule::demo();
     let estate = Estate::demo();
+    // Pooled items are split first: the missing invoice is reported before readings.
     let err = bill_estate(&estate, &schedule, nov, &inputs).unwrap_err();
     assert_eq!(
         (err.code(), err.path()),
-        ("missing_reading", "meters[W-1-101]")
-    ); // no November water reading
+        ("missing_pooled_amount", "pooled[common_electricity]")
+    );
+    let mut with_invoice = inputs.clone();
+    with_invoice
+        .pooled
+        .push(estatekit::fees::billing::PooledAmount {
+            code: "common_electricity".into(),
+            amount: dec("100"),
+        });
+    let err = bill_estate(&estate, &schedule, nov, &with_invoice).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("missing_reading", "meters[W-MASTER]")
+    ); // the master water meter has no November reading
     // Bill only electricity to isolate the meter check.
     let only_elec = FeeSchedule::new(
         schedule
@@ -258,7 +271,7 @@ fn ledger_walk_with_penalty_and_payment() {
         RoundingPolicy::default(),
         PaymentOrder::PenaltyFirst,
     );
-    l.add_bill(bill, &schedule, d("2026-10-01")).unwrap();
+    l.add_bill(&bill, &schedule, d("2026-10-01")).unwrap();
     // Management fee due Oct 15; as of Nov 14: 30 days × 0.05 % × 331.15 = 4.97.
     assert_eq!(
         l.penalty("2026-10-01/management", d("2026-11-14")).unwrap(),
@@ -278,7 +291,7 @@ fn ledger_walk_with_penalty_and_payment() {
         RoundingPolicy::default(),
         PaymentOrder::PrincipalFirst,
     );
-    l2.add_bill(bill, &schedule, d("2026-10-01")).unwrap();
+    l2.add_bill(&bill, &schedule, d("2026-10-01")).unwrap();
     let r2 = l2.pay("R-1", dec("300.00"), d("2026-11-14")).unwrap();
     assert_eq!(
         (r2.applied[0].principal, r2.applied[0].penalty),

@@ -18,6 +18,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -27,14 +28,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::calc::{MeterChange, TierUse, consumption, fraction_of, tiered_cost};
-use super::pooled::{self, PoolUnit};
+use super::pooled;
 use super::schedule::{
     AreaBasis, FeeItem, FeeSchedule, Frequency, Participants, PooledSource, Rule,
 };
 use super::{FeeError, mul};
 use crate::estate::{Estate, Meter, MeterKind, Unit, UnitStatus};
 use crate::i18n::{Label, Lang};
-use crate::money::RoundingPolicy;
+use crate::money::{self, RoundingPolicy};
 
 /// A billing period: a calendar month, both ends inclusive.
 ///
@@ -220,36 +221,14 @@ pub enum Explanation {
         factor: Decimal,
     },
     /// `(current − previous) × multiplier`, priced by tiers.
-    Metered {
-        /// Meter id.
-        meter_id: String,
-        /// Meter kind.
-        meter_kind: MeterKind,
-        /// Previous register value.
-        #[serde(with = "rust_decimal::serde::str")]
-        previous: Decimal,
-        /// Current register value.
-        #[serde(with = "rust_decimal::serde::str")]
-        current: Decimal,
-        /// Multiplier.
-        #[serde(with = "rust_decimal::serde::str")]
-        multiplier: Decimal,
-        /// Replacement or rollover recorded for the period.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        change: Option<MeterChange>,
-        /// Consumption.
-        #[serde(with = "rust_decimal::serde::str")]
-        consumption: Decimal,
-        /// Quantity and price per tier.
-        tiers: Vec<TierUse>,
-    },
+    Metered(Box<MeteredExplanation>),
     /// `weight ÷ total weight × pooled amount`, with the rounding adjustment.
     Pooled {
         /// The amount split among the units (after deduction and admin fee).
         #[serde(with = "rust_decimal::serde::str")]
         pool: Decimal,
         /// `area`, `usage`, `equal`, `occupants` or `hybrid`.
-        method: String,
+        method: Cow<'static, str>,
         /// This unit's weight.
         #[serde(with = "rust_decimal::serde::str")]
         weight: Decimal,
@@ -262,6 +241,40 @@ pub enum Explanation {
         #[serde(with = "rust_decimal::serde::str")]
         adjustment: Decimal,
     },
+}
+
+/// The inputs of a metered line (boxed in [`Explanation::Metered`]: it is the largest).
+///
+/// ```
+/// use estatekit::fees::billing::MeteredExplanation;
+/// use estatekit::estate::MeterKind;
+/// let m = MeteredExplanation { meter_id: "W-1".into(), meter_kind: MeterKind::Water, previous: 1.into(),
+///     current: 3.into(), multiplier: 1.into(), change: None, consumption: 2.into(), tiers: vec![] };
+/// assert_eq!(m.consumption, 2.into());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeteredExplanation {
+    /// Meter id.
+    pub meter_id: String,
+    /// Meter kind.
+    pub meter_kind: MeterKind,
+    /// Previous register value.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub previous: Decimal,
+    /// Current register value.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub current: Decimal,
+    /// Multiplier.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub multiplier: Decimal,
+    /// Replacement or rollover recorded for the period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<MeterChange>,
+    /// Consumption.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub consumption: Decimal,
+    /// Quantity and price per tier.
+    pub tiers: Vec<TierUse>,
 }
 
 /// A weight for display: as given when short, trailing zeros trimmed when long
@@ -345,16 +358,17 @@ impl Explanation {
                 let _ = write!(s, "{amount}{}", if zh { "/期" } else { " per period" });
                 proration(&mut s, *served_days, *period_days, *factor);
             }
-            Self::Metered {
-                meter_id,
-                meter_kind,
-                previous,
-                current,
-                multiplier,
-                change,
-                consumption,
-                tiers,
-            } => {
+            Self::Metered(m) => {
+                let MeteredExplanation {
+                    meter_id,
+                    meter_kind,
+                    previous,
+                    current,
+                    multiplier,
+                    change,
+                    consumption,
+                    tiers,
+                } = m.as_ref();
                 let _ = write!(
                     s,
                     "{} {meter_id}{}",
@@ -606,16 +620,19 @@ pub struct PoolSummary {
     pub adjusted_units: Vec<String>,
 }
 
-/// The result of [`bill_estate`].
+/// The result of [`bill_estate`]: every bill of the estate for the period.
+///
+/// Lines are stored contiguously, unit by unit; [`Bill`]s are built on demand by
+/// [`BillingRun::bill`] and [`BillingRun::bills`].
 ///
 /// ```
 /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
 /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
 /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
-/// assert_eq!(run.total(), run.bills.iter().map(|b| b.total).sum());
+/// assert_eq!(run.total(), run.bills().iter().map(|b| b.total).sum());
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BillingRun {
     /// Estate id.
     pub estate_id: String,
@@ -623,10 +640,29 @@ pub struct BillingRun {
     pub currency: String,
     /// The period.
     pub period: BillingPeriod,
-    /// One bill per unit charged, in estate order.
-    pub bills: Vec<Bill>,
     /// One summary per pooled item, in schedule order.
     pub pools: Vec<PoolSummary>,
+    items: Vec<ItemText>,
+    slots: Vec<BillSlot>,
+    lines: Vec<Line>,
+    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
+}
+
+/// A bill in the run: its unit and its lines `start..end`.
+#[derive(Debug, Clone)]
+struct BillSlot {
+    unit_id: String,
+    start: usize,
+    end: usize,
+    total: Decimal,
+}
+
+/// A line as stored in the run: the item by index.
+#[derive(Debug, Clone)]
+struct Line {
+    item: usize,
+    amount: Decimal,
+    explanation: Explanation,
 }
 
 /// One bill line as a flat record (for pandas, spreadsheets).
@@ -636,7 +672,7 @@ pub struct BillingRun {
 /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
 /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
 /// let rows = run.to_records();
-/// assert_eq!(rows.len(), run.bills.iter().map(|b| b.lines.len()).sum::<usize>());
+/// assert_eq!(rows.len(), run.bills().iter().map(|b| b.lines.len()).sum::<usize>());
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -665,17 +701,89 @@ pub struct BillRecord {
 }
 
 impl BillingRun {
-    /// The bill of one unit.
+    fn materialize(&self, slot: &BillSlot) -> Bill {
+        let lines = self.lines[slot.start..slot.end]
+            .iter()
+            .map(|l| {
+                let t = &self.items[l.item];
+                BillLine {
+                    item_code: t.code.clone(),
+                    name_zh: t.zh.clone(),
+                    name_en: t.en.clone(),
+                    amount: l.amount,
+                    due: t.due,
+                    explanation: l.explanation.clone(),
+                }
+            })
+            .collect();
+        Bill {
+            unit_id: slot.unit_id.clone(),
+            period: self.period,
+            lines,
+            total: slot.total,
+        }
+    }
+
+    /// The bill of one unit (`None` when the unit was not charged).
     ///
     /// ```
     /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
     /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
     /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
     /// assert!(run.bill("1-603").is_none()); // unsold: not billed
+    /// assert_eq!(run.bill("1-101").unwrap().lines[0].amount.to_string(), "331.15");
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
-    pub fn bill(&self, unit_id: &str) -> Option<&Bill> {
-        self.bills.iter().find(|b| b.unit_id == unit_id)
+    pub fn bill(&self, unit_id: &str) -> Option<Bill> {
+        let index = self.index.get_or_init(|| {
+            self.slots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.unit_id.clone(), i))
+                .collect()
+        });
+        index
+            .get(unit_id)
+            .map(|&i| self.materialize(&self.slots[i]))
+    }
+
+    /// Every bill, in estate order.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.bills()[0].unit_id, "1-101");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn bills(&self) -> Vec<Bill> {
+        self.slots.iter().map(|s| self.materialize(s)).collect()
+    }
+
+    /// Number of bills (units charged).
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.bill_count(), 34);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn bill_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Unit ids charged, in estate order.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.unit_ids().next(), Some("1-101"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn unit_ids(&self) -> impl Iterator<Item = &str> {
+        self.slots.iter().map(|s| s.unit_id.as_str())
     }
 
     /// Sum of all bills.
@@ -688,7 +796,7 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn total(&self) -> Decimal {
-        self.bills.iter().map(|b| b.total).sum()
+        self.slots.iter().map(|b| b.total).sum()
     }
 
     /// Every line as a flat record, in bill then line order.
@@ -701,23 +809,46 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn to_records(&self) -> Vec<BillRecord> {
-        self.bills
-            .iter()
-            .flat_map(|b| {
-                b.lines.iter().map(move |l| BillRecord {
-                    unit_id: b.unit_id.clone(),
-                    period_start: b.period.start,
-                    period_end: b.period.end,
-                    item_code: l.item_code.to_string(),
-                    name_zh: l.name_zh.to_string(),
-                    name_en: l.name_en.to_string(),
+        let mut out = Vec::with_capacity(self.lines.len());
+        for slot in &self.slots {
+            for l in &self.lines[slot.start..slot.end] {
+                let t = &self.items[l.item];
+                out.push(BillRecord {
+                    unit_id: slot.unit_id.clone(),
+                    period_start: self.period.start,
+                    period_end: self.period.end,
+                    item_code: t.code.to_string(),
+                    name_zh: t.zh.to_string(),
+                    name_en: t.en.to_string(),
                     amount: l.amount,
-                    due: l.due,
-                    explanation_zh: l.explain(Lang::ZhCn),
-                    explanation_en: l.explain(Lang::En),
-                })
-            })
-            .collect()
+                    due: t.due,
+                    explanation_zh: l.explanation.render(Lang::ZhCn, l.amount),
+                    explanation_en: l.explanation.render(Lang::En, l.amount),
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Serialize for BillingRun {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            estate_id: &'a str,
+            currency: &'a str,
+            period: BillingPeriod,
+            bills: Vec<Bill>,
+            pools: &'a [PoolSummary],
+        }
+        Doc {
+            estate_id: &self.estate_id,
+            currency: &self.currency,
+            period: self.period,
+            bills: self.bills(),
+            pools: &self.pools,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -887,22 +1018,12 @@ fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<D
 }
 
 /// Per-item constants shared by its lines.
+#[derive(Debug, Clone)]
 struct ItemText {
     code: Arc<str>,
     zh: Arc<str>,
     en: Arc<str>,
     due: NaiveDate,
-}
-
-fn line(text: &ItemText, amount: Decimal, explanation: Explanation) -> BillLine {
-    BillLine {
-        item_code: text.code.clone(),
-        name_zh: text.zh.clone(),
-        name_en: text.en.clone(),
-        amount,
-        due: text.due,
-        explanation,
-    }
 }
 
 fn is_occupied(status: UnitStatus) -> bool {
@@ -957,52 +1078,108 @@ pub fn bill_estate(
     }
     let readings = MeterReadings::new(estate, inputs)?;
     let units = estate.units();
-    let mut lines: Vec<Vec<BillLine>> = vec![Vec::new(); units.len()];
-    let mut pools = Vec::new();
-    for item in schedule.in_force(period.start, period.end) {
-        let text = ItemText {
+    let in_force = schedule.in_force(period.start, period.end);
+    let items: Vec<ItemText> = in_force
+        .iter()
+        .map(|item| ItemText {
             code: item.code.as_str().into(),
             zh: item.name_zh.as_str().into(),
             en: item.name_en.as_str().into(),
             due: NaiveDate::from_ymd_opt(period.start.year(), period.start.month(), item.due_day)
                 .unwrap_or(period.end),
-        };
-        if let Rule::Pooled { .. } = item.rule {
-            let summary = bill_pooled(
-                estate, item, &period, inputs, &readings, &policy, &text, &mut lines,
-            )?;
-            pools.extend(summary);
-            continue;
-        }
-        for (u, unit) in units.iter().enumerate() {
-            if !item.applies_to(unit.kind, unit.status) {
-                continue;
-            }
-            if let Some(l) = unit_line(estate, item, unit, &period, &readings, &policy, &text)? {
-                lines[u].extend(l);
-            }
-        }
-    }
-    let bills = units
-        .iter()
-        .zip(lines)
-        .filter(|(_, l)| !l.is_empty())
-        .map(|(u, lines)| Bill {
-            unit_id: u.id.clone(),
-            period,
-            total: lines.iter().map(|l| l.amount).sum(),
-            lines,
         })
         .collect();
+    // Pooled items are split first (they need every participant); lines are then
+    // built unit by unit so each bill's lines are contiguous.
+    let mut pools = Vec::new();
+    let mut shares: Vec<Option<PoolShares>> = Vec::with_capacity(in_force.len());
+    for item in &in_force {
+        match bill_pooled(estate, item, &period, inputs, &readings, &policy)? {
+            Some((summary, split)) => {
+                pools.push(summary);
+                shares.push(Some(split));
+            }
+            None => shares.push(None),
+        }
+    }
+    let mut lines: Vec<Line> = Vec::with_capacity(units.len() * in_force.len());
+    let mut slots = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        let start = lines.len();
+        for (k, item) in in_force.iter().enumerate() {
+            match &shares[k] {
+                Some(pool) => {
+                    if let Some(line) = pool.line(u, k) {
+                        lines.push(line);
+                    }
+                }
+                None if item.applies_to(unit.kind, unit.status) => {
+                    unit_line(
+                        estate, item, unit, &period, &readings, &policy, k, &mut lines,
+                    )?;
+                }
+                None => {}
+            }
+        }
+        if lines.len() > start {
+            let total = lines[start..].iter().map(|l| l.amount).sum();
+            slots.push(BillSlot {
+                unit_id: unit.id.clone(),
+                start,
+                end: lines.len(),
+                total,
+            });
+        }
+    }
     Ok(BillingRun {
         estate_id: estate.id().to_owned(),
         currency: estate.currency().to_owned(),
         period,
-        bills,
         pools,
+        items,
+        slots,
+        lines,
+        index: std::sync::OnceLock::new(),
     })
 }
 
+/// One pooled item's split: which units share, and each one's weight and amount.
+struct PoolShares {
+    /// For each estate unit, its position among the members (`u32::MAX`: not a member).
+    member_of: Vec<u32>,
+    weights: Vec<Decimal>,
+    amounts: Vec<Decimal>,
+    adjusted: Vec<bool>,
+    pool: Decimal,
+    method: &'static str,
+    total_weight: Decimal,
+    adjustment: Decimal,
+}
+
+impl PoolShares {
+    fn line(&self, unit: usize, item: usize) -> Option<Line> {
+        let m = *self.member_of.get(unit)?;
+        let m = usize::try_from(m).ok().filter(|_| m != u32::MAX)?;
+        Some(Line {
+            item,
+            amount: self.amounts[m],
+            explanation: Explanation::Pooled {
+                pool: self.pool,
+                method: Cow::Borrowed(self.method),
+                weight: self.weights[m],
+                total_weight: self.total_weight,
+                participants: self.amounts.len(),
+                adjustment: if self.adjusted[m] {
+                    self.adjustment
+                } else {
+                    Decimal::ZERO
+                },
+            },
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn unit_line(
     estate: &Estate,
     item: &FeeItem,
@@ -1010,79 +1187,107 @@ fn unit_line(
     period: &BillingPeriod,
     readings: &MeterReadings<'_>,
     policy: &RoundingPolicy,
-    text: &ItemText,
-) -> Result<Option<Vec<BillLine>>, FeeError> {
-    let path = format!("units[{}].{}", unit.id, item.code);
-    match &item.rule {
-        Rule::Area {
-            rate,
-            kind_rates,
-            basis,
-        } => {
-            let Some(span) = billed_span(item, unit, period) else {
-                return Ok(None);
-            };
-            let rate = kind_rates
-                .iter()
-                .find(|k| k.kind == unit.kind)
-                .map_or(*rate, |k| k.rate);
-            let area = unit.area(*basis == AreaBasis::Internal);
-            let factor = item.status_factor(unit.status);
-            let base = mul(mul(area, rate, &path)?, Decimal::from(span.months), &path)?;
-            let amount = policy.round(prorated(base, &span, factor, &path)?);
-            let e = Explanation::Area {
-                area,
-                basis: *basis,
+    item_idx: usize,
+    out: &mut Vec<Line>,
+) -> Result<(), FeeError> {
+    // Computed with an empty path; the field is named only if something fails.
+    let path = "";
+    let result = (|| -> Result<(), FeeError> {
+        match &item.rule {
+            Rule::Area {
                 rate,
-                months: span.months,
-                served_days: span.served,
-                period_days: span.days,
-                factor,
-            };
-            Ok(Some(vec![line(text, amount, e)]))
-        }
-        Rule::Fixed { amount } => {
-            let Some(span) = billed_span(item, unit, period) else {
-                return Ok(None);
-            };
-            let factor = item.status_factor(unit.status);
-            let value = policy.round(prorated(*amount, &span, factor, &path)?);
-            let e = Explanation::Fixed {
-                amount: *amount,
-                served_days: span.served,
-                period_days: span.days,
-                factor,
-            };
-            Ok(Some(vec![line(text, value, e)]))
-        }
-        Rule::Metered { meter_kind, tiers } => {
-            let mut out = Vec::new();
-            for meter in estate
-                .meters_of(&unit.id)
-                .into_iter()
-                .filter(|m| m.kind == *meter_kind)
-            {
-                let (previous, current, used, change) = readings.consumption(meter, period)?;
-                let (cost, uses) = tiered_cost(used, tiers, &format!("{path}.tiers"))?;
-                let e = Explanation::Metered {
-                    meter_id: meter.id.clone(),
-                    meter_kind: *meter_kind,
-                    previous,
-                    current,
-                    multiplier: meter.multiplier,
-                    change,
-                    consumption: used,
-                    tiers: uses,
+                kind_rates,
+                basis,
+            } => {
+                let Some(span) = billed_span(item, unit, period) else {
+                    return Ok(());
                 };
-                out.push(line(text, policy.round(cost), e));
+                let rate = kind_rates
+                    .iter()
+                    .find(|k| k.kind == unit.kind)
+                    .map_or(*rate, |k| k.rate);
+                let area = unit.area(*basis == AreaBasis::Internal);
+                let factor = item.status_factor(unit.status);
+                let full = span.served == span.days;
+                let fast = full
+                    .then(|| {
+                        policy.round_product(&[area, rate, Decimal::from(span.months), factor])
+                    })
+                    .flatten();
+                let amount = match fast {
+                    Some(a) => a,
+                    None => {
+                        let base = mul(mul(area, rate, path)?, Decimal::from(span.months), path)?;
+                        policy.round(prorated(base, &span, factor, path)?)
+                    }
+                };
+                let e = Explanation::Area {
+                    area,
+                    basis: *basis,
+                    rate,
+                    months: span.months,
+                    served_days: span.served,
+                    period_days: span.days,
+                    factor,
+                };
+                out.push(Line {
+                    item: item_idx,
+                    amount: amount,
+                    explanation: e,
+                });
+                Ok(())
             }
-            Ok((!out.is_empty()).then_some(out))
+            Rule::Fixed { amount } => {
+                let Some(span) = billed_span(item, unit, period) else {
+                    return Ok(());
+                };
+                let factor = item.status_factor(unit.status);
+                let value = policy.round(prorated(*amount, &span, factor, path)?);
+                let e = Explanation::Fixed {
+                    amount: *amount,
+                    served_days: span.served,
+                    period_days: span.days,
+                    factor,
+                };
+                out.push(Line {
+                    item: item_idx,
+                    amount: value,
+                    explanation: e,
+                });
+                Ok(())
+            }
+            Rule::Metered { meter_kind, tiers } => {
+                for meter in estate
+                    .meters_of(&unit.id)
+                    .into_iter()
+                    .filter(|m| m.kind == *meter_kind)
+                {
+                    let (previous, current, used, change) = readings.consumption(meter, period)?;
+                    let (cost, uses) = tiered_cost(used, tiers, "tiers")?;
+                    let e = Explanation::Metered(Box::new(MeteredExplanation {
+                        meter_id: meter.id.clone(),
+                        meter_kind: *meter_kind,
+                        previous,
+                        current,
+                        multiplier: meter.multiplier,
+                        change,
+                        consumption: used,
+                        tiers: uses,
+                    }));
+                    out.push(Line {
+                        item: item_idx,
+                        amount: policy.round(cost),
+                        explanation: e,
+                    });
+                }
+                Ok(())
+            }
+            Rule::Pooled { .. } => Ok(()),
         }
-        Rule::Pooled { .. } => Ok(None),
-    }
+    })();
+    result.map_err(|e: FeeError| e.or_path(|| format!("units[{}].{}", unit.id, item.code)))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn bill_pooled(
     estate: &Estate,
     item: &FeeItem,
@@ -1090,9 +1295,7 @@ fn bill_pooled(
     inputs: &BillingInputs,
     readings: &MeterReadings<'_>,
     policy: &RoundingPolicy,
-    text: &ItemText,
-    lines: &mut [Vec<BillLine>],
-) -> Result<Option<PoolSummary>, FeeError> {
+) -> Result<Option<(PoolSummary, PoolShares)>, FeeError> {
     let Rule::Pooled {
         source,
         method,
@@ -1161,9 +1364,11 @@ fn bill_pooled(
     }
 
     // Participants, in estate order, with their metrics.
+    let units = estate.units();
+    let mut member_of = vec![u32::MAX; units.len()];
     let mut members = Vec::new();
-    let mut pool_units = Vec::new();
-    for (u, unit) in estate.units().iter().enumerate() {
+    let mut metrics = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
         let kind_ok = item.unit_kinds.is_empty() || item.unit_kinds.contains(&unit.kind);
         let status_ok = match participants {
             Participants::Occupied => is_occupied(unit.status),
@@ -1173,15 +1378,19 @@ fn bill_pooled(
         if !(kind_ok && status_ok) {
             continue;
         }
-        let mut pu = PoolUnit::new(unit.id.clone(), unit.gross_area);
-        pu.occupants = unit.occupants;
+        let mut m = pooled::Metrics {
+            area: unit.gross_area,
+            usage: Decimal::ZERO,
+            occupants: unit.occupants,
+            fraction: Decimal::ONE,
+        };
         if let Some(kind) = usage_kind {
-            for m in estate
+            for meter in estate
                 .meters_of(&unit.id)
                 .into_iter()
-                .filter(|m| m.kind == kind)
+                .filter(|x| x.kind == kind)
             {
-                pu.usage += readings.consumption(m, period)?.2;
+                m.usage += readings.consumption(meter, period)?.2;
             }
         }
         if *occupied_day_fraction {
@@ -1191,53 +1400,54 @@ fn bill_pooled(
             };
             if let Some(since) = since.filter(|s| *s > period.start) {
                 let served = (period.end - since).num_days() + 1;
-                pu.fraction = Decimal::from(served.max(0)) / Decimal::from(period.days());
+                m.fraction = Decimal::from(served.max(0)) / Decimal::from(period.days());
             }
         }
+        member_of[u] = u32::try_from(members.len()).map_err(|_| {
+            FeeError::invalid(format!("{path}.participants"), "more than 4 billion units")
+        })?;
         members.push(u);
-        pool_units.push(pu);
+        metrics.push(m);
     }
-    let split = pooled::split(split_amount, &pool_units, method, policy).map_err(|e| match e {
-        FeeError::Money { source, .. } => FeeError::Money {
-            path: format!("{path}.participants"),
-            source,
-        },
-        other => other,
-    })?;
-    let minor = policy.minor_unit();
-    let mut adjusted_units = Vec::new();
-    for (&u, share) in members.iter().zip(&split.shares) {
-        if share.adjusted {
-            adjusted_units.push(share.unit_id.clone());
-        }
-        let e = Explanation::Pooled {
-            pool: split.total,
-            method: method.name().to_owned(),
-            weight: share.weight,
-            total_weight: split.total_weight,
-            participants: members.len(),
-            adjustment: if share.adjusted {
-                if split.total < Decimal::ZERO {
-                    -minor
-                } else {
-                    minor
-                }
-            } else {
-                Decimal::ZERO
-            },
-        };
-        lines[u].push(line(text, share.amount, e));
+    let weights = pooled::weights_of(&metrics, method)?;
+    let split = money::allocate(split_amount, &weights, policy)
+        .map_err(FeeError::money(format!("{path}.participants")))?;
+    let mut adjusted = vec![false; members.len()];
+    for &a in &split.adjusted {
+        adjusted[a] = true;
     }
-    Ok(Some(PoolSummary {
+    let adjusted_units = split
+        .adjusted
+        .iter()
+        .map(|&a| units[members[a]].id.clone())
+        .collect();
+    let adjustment = split.adjustment();
+    let minor = if split.total < Decimal::ZERO {
+        -policy.minor_unit()
+    } else {
+        policy.minor_unit()
+    };
+    let summary = PoolSummary {
         code: item.code.clone(),
         source_amount,
         consumption,
         deduction: deducted,
         admin_fee: fee,
         split_amount: split.total,
-        shares_total: split.shares.iter().map(|s| s.amount).sum(),
+        shares_total: split.parts.iter().sum(),
         participants: members.len(),
-        adjustment: split.adjustment,
+        adjustment,
         adjusted_units,
-    }))
+    };
+    let shares = PoolShares {
+        member_of,
+        total_weight: weights.iter().sum(),
+        weights,
+        amounts: split.parts,
+        adjusted,
+        pool: split.total,
+        method: method.name(),
+        adjustment: minor,
+    };
+    Ok(Some((summary, shares)))
 }

@@ -372,9 +372,30 @@ pub fn penalty_exact(
 ) -> Result<Decimal, FeeError> {
     policy.validate()?;
     non_negative(principal, || "principal".into())?;
+    accrue(principal, due, as_of, policy, payments)
+}
+
+/// [`penalty_exact`] for a validated policy and a non-negative principal.
+fn accrue(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    payments: &[PrincipalPayment],
+) -> Result<Decimal, FeeError> {
     let overdue_days = (as_of - due).num_days();
     if overdue_days <= i64::from(policy.grace_days) {
         return Ok(Decimal::ZERO);
+    }
+    if payments.is_empty() && policy.min_balance.is_none() {
+        // One segment of constant principal: principal × rate × counted days.
+        let days = (as_of - policy.first_counted_day(due)).num_days() + 1;
+        let per_days = mul(policy.daily_rate, Decimal::from(days), "daily_rate")?;
+        let total = mul(principal, per_days, "principal")?;
+        return Ok(match policy.cap_amount(principal)? {
+            Some(cap) => total.min(cap),
+            None => total,
+        });
     }
     let mut sorted: Vec<PrincipalPayment> = payments.to_vec();
     sorted.sort_by_key(|p| p.date);
@@ -463,7 +484,19 @@ pub fn late_penalties(
         .enumerate()
         .map(|(i, &(principal, due))| {
             non_negative(principal, || format!("items[{i}].principal"))?;
-            Ok(rounding.round(penalty_exact(principal, due, as_of, policy, &[])?))
+            // Common case: principal × rate × days in integers, rounded once.
+            if policy.cap.is_none() && policy.min_balance.is_none() {
+                if (as_of - due).num_days() <= i64::from(policy.grace_days) {
+                    return Ok(rounding.round(Decimal::ZERO));
+                }
+                let days = (as_of - policy.first_counted_day(due)).num_days() + 1;
+                if let Some(p) =
+                    rounding.round_product(&[principal, policy.daily_rate, Decimal::from(days)])
+                {
+                    return Ok(p);
+                }
+            }
+            Ok(rounding.round(accrue(principal, due, as_of, policy, &[])?))
         })
         .collect()
 }

@@ -588,7 +588,7 @@ impl Ledger {
     /// let run = bill_estate(&Estate::demo(), &schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
     /// let bill = run.bill("1-101").unwrap();
     /// let mut l = Ledger::new("1-101", *Estate::demo().rounding(), PaymentOrder::default());
-    /// l.add_bill(bill, &schedule, bill.period.start)?;
+    /// l.add_bill(&bill, &schedule, bill.period.start)?;
     /// assert_eq!(l.charges()[0].id, "2026-10-01/management");
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```

@@ -180,6 +180,27 @@ impl FeeError {
         }
     }
 
+    /// Sets the path when the error has none (hot loops compute with an empty path and
+    /// name the field only when something actually fails).
+    pub(crate) fn or_path(mut self, path: impl FnOnce() -> String) -> Self {
+        let slot = match &mut self {
+            Self::Json { path, .. }
+            | Self::Negative { path, .. }
+            | Self::OverlappingEffectiveDates { path, .. }
+            | Self::ReadingBelowPrevious { path, .. }
+            | Self::MissingReading { path, .. }
+            | Self::MissingPooledAmount { path, .. }
+            | Self::Unknown { path, .. }
+            | Self::NonPositivePayment { path, .. }
+            | Self::Money { path, .. }
+            | Self::Invalid { path, .. } => path,
+        };
+        if slot.is_empty() {
+            *slot = path();
+        }
+        self
+    }
+
     pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::Invalid {
             path: path.into(),

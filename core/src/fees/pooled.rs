@@ -101,15 +101,6 @@ impl Basis {
             Self::Occupants => "occupants",
         }
     }
-
-    fn metric(self, u: &PoolUnit) -> Decimal {
-        match self {
-            Self::Area => u.area,
-            Self::Usage => u.usage,
-            Self::Equal => Decimal::ONE,
-            Self::Occupants => Decimal::from(u.occupants),
-        }
-    }
 }
 
 impl fmt::Display for Basis {
@@ -287,6 +278,43 @@ const WEIGHT_SCALE: u32 = 12;
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 pub fn weights(units: &[PoolUnit], method: &SplitMethod) -> Result<Vec<Decimal>, FeeError> {
+    let metrics: Vec<Metrics> = units
+        .iter()
+        .map(|u| Metrics {
+            area: u.area,
+            usage: u.usage,
+            occupants: u.occupants,
+            fraction: u.fraction,
+        })
+        .collect();
+    weights_of(&metrics, method)
+}
+
+/// The metrics of one participant, without its id (billing uses these directly).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Metrics {
+    pub(crate) area: Decimal,
+    pub(crate) usage: Decimal,
+    pub(crate) occupants: u32,
+    pub(crate) fraction: Decimal,
+}
+
+impl Basis {
+    fn of(self, m: &Metrics) -> Decimal {
+        match self {
+            Self::Area => m.area,
+            Self::Usage => m.usage,
+            Self::Equal => Decimal::ONE,
+            Self::Occupants => Decimal::from(m.occupants),
+        }
+    }
+}
+
+/// [`weights`] over id-free metrics.
+pub(crate) fn weights_of(
+    units: &[Metrics],
+    method: &SplitMethod,
+) -> Result<Vec<Decimal>, FeeError> {
     for (i, u) in units.iter().enumerate() {
         non_negative(u.area, || format!("units[{i}].area"))?;
         non_negative(u.usage, || format!("units[{i}].usage"))?;
@@ -310,7 +338,7 @@ pub fn weights(units: &[PoolUnit], method: &SplitMethod) -> Result<Vec<Decimal>,
         for (k, w) in ws.iter().enumerate() {
             let total = units
                 .iter()
-                .try_fold(Decimal::ZERO, |acc, u| add(acc, w.basis.metric(u), "units"))?;
+                .try_fold(Decimal::ZERO, |acc, u| add(acc, w.basis.of(u), "units"))?;
             if total.is_zero() {
                 if w.weight.is_zero() {
                     continue;
@@ -324,7 +352,7 @@ pub fn weights(units: &[PoolUnit], method: &SplitMethod) -> Result<Vec<Decimal>,
                 ));
             }
             for (o, u) in out.iter_mut().zip(units) {
-                let share = mul(w.weight, w.basis.metric(u), "weights")? / total;
+                let share = mul(w.weight, w.basis.of(u), "weights")? / total;
                 *o = add(*o, share, "weights")?;
             }
         }
@@ -337,7 +365,14 @@ pub fn weights(units: &[PoolUnit], method: &SplitMethod) -> Result<Vec<Decimal>,
     let basis = parts[0].basis;
     units
         .iter()
-        .map(|u| mul(basis.metric(u), u.fraction, "units"))
+        .map(|u| {
+            let metric = basis.of(u);
+            if u.fraction == Decimal::ONE {
+                Ok(metric)
+            } else {
+                mul(metric, u.fraction, "units")
+            }
+        })
         .collect()
 }
 

@@ -1,0 +1,45 @@
+//! Times the parts of the fee workload separately (profiling aid).
+use estatekit::estate::Estate;
+use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
+use estatekit::fees::calc::{PenaltyPolicy, late_penalties};
+use estatekit::fees::schedule::FeeSchedule;
+use estatekit_benches::{SCHEDULE, estate_json, overdue_items, pooled_amount};
+use std::time::Instant;
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n = 200_000u64;
+    let schedule = FeeSchedule::from_json(SCHEDULE)?;
+    let estate = Estate::from_json(&estate_json(n))?;
+    let items = overdue_items(n);
+    let inputs = BillingInputs::default().with_pooled("common", pooled_amount(n));
+    let period = BillingPeriod::month(2026, 10)?;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let run = bill_estate(&estate, &schedule, period, &inputs)?;
+        let t1 = t.elapsed();
+        let t = Instant::now();
+        let total = run.total();
+        let t2 = t.elapsed();
+        let t = Instant::now();
+        drop(run);
+        let t3 = t.elapsed();
+        let t = Instant::now();
+        let p = late_penalties(
+            &items,
+            "2026-10-31".parse()?,
+            &PenaltyPolicy::daily("0.0005".parse()?),
+            estate.rounding(),
+        )?;
+        let t4 = t.elapsed();
+        println!(
+            "bill {:?} ({:.0} ns/unit) total {:?} drop {:?} penalties {:?} ({:.0} ns/item) {}",
+            t1,
+            t1.as_nanos() as f64 / n as f64,
+            t2,
+            t3,
+            t4,
+            t4.as_nanos() as f64 / (6 * n) as f64,
+            total + p.iter().sum::<rust_decimal::Decimal>()
+        );
+    }
+    Ok(())
+}
