@@ -1232,7 +1232,7 @@ fn unit_line(
                 };
                 out.push(Line {
                     item: item_idx,
-                    amount: amount,
+                    amount,
                     explanation: e,
                 });
                 Ok(())
