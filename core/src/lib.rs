@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod checkin;
 pub mod estate;
 pub mod i18n;
 mod json;
@@ -39,6 +40,7 @@ pub use chrono::NaiveDate;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+pub use checkin::{CheckinError, CheckinTemplate, Checklist};
 pub use estate::{Estate, EstateData, EstateError};
 pub use money::{Allocation, MoneyError, RoundingMode, RoundingPolicy, allocate};
 pub use rust_decimal::Decimal;
