@@ -238,8 +238,8 @@ impl EstateSummary {
 /// A validated estate: buildings, units, meters, rounding policy.
 #[pyclass(frozen, eq, module = "estatekit", name = "Estate")]
 #[derive(PartialEq)]
-struct PyEstate {
-    inner: Estate,
+pub(crate) struct PyEstate {
+    pub(crate) inner: Estate,
 }
 
 #[pymethods]
