@@ -11,9 +11,11 @@ use estatekit::estate::EstateError;
 use estatekit::money::MoneyError;
 use rust_decimal::Decimal;
 
+mod checkin;
 mod estate;
 mod money;
 
+pub use checkin::*;
 pub use estate::*;
 pub use money::*;
 
