@@ -1,8 +1,8 @@
 //! # EstateKit
 //!
 //! The customer-service rules of residential property management (物业客服) in one
-//! pure-Rust core: exact money allocation, the estate model, and check-in, and (in later
-//! modules) fees and tickets. The same core is exposed to Python (PyO3) and to
+//! pure-Rust core: exact money allocation, the estate model, check-in checklists, and (in
+//! later modules) fees and tickets. The same core is exposed to Python (PyO3) and to
 //! Kotlin and Swift (UniFFI), so every language computes the same cents.
 //!
 //! - [`money`]: the rounding policy and [`allocate`](money::allocate), an exact-sum
