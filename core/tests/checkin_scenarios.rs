@@ -944,3 +944,56 @@ fn restore_reports_template_changes() {
         ("unsupported_format_version", "format_version")
     );
 }
+
+#[test]
+fn saved_checklists_are_checked_and_labels_exist() {
+    use estatekit::i18n::{Label, Lang};
+    let t = CheckinTemplate::default_template();
+    let json = walk().to_json();
+    let tampered = json.replacen("\"id\": \"D1\"", "\"id\": \"D7\"", 1);
+    let e = Checklist::from_json(&tampered, &t).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("invalid_field", "defects[0].id"));
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["items"][1].as_object_mut().unwrap().remove("completion");
+    let e = Checklist::from_json(&v.to_string(), &t).unwrap_err();
+    assert_eq!(e.path(), "items[1].completion");
+    let e = Checklist::from_json(
+        &json.replace("\"mode\": \"ordinary\"", "\"mode\": \"weekly\""),
+        &t,
+    )
+    .unwrap_err();
+    assert_eq!((e.code(), e.path()), ("json", "mode"));
+
+    let e = "boss".parse::<Role>().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "role: unknown value \"boss\"; expected one of receptionist, inspector, manager"
+    );
+    assert_eq!(HandoverOutcome::Refused.label(Lang::ZhCn), "拒绝收楼");
+    assert_eq!(Mode::Centralized.label(Lang::En), "centralized occupancy");
+
+    // an estate without the unit
+    let mut c = Checklist::start(&t, "9-999", "x", date("2026-11-02"), Mode::Ordinary).unwrap();
+    before_inspection(&mut c);
+    let data = ItemData {
+        reading: Some(dec("1")),
+        ..none()
+    };
+    let e = c
+        .complete(
+            "water_meter_reading",
+            "王五",
+            Role::Inspector,
+            at(2, 2, 0),
+            data,
+            Some(&Estate::demo()),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        CheckinError::UnknownUnit {
+            path: "unit_id".into(),
+            unit_id: "9-999".into()
+        }
+    );
+}

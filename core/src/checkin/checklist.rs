@@ -226,7 +226,7 @@ checkin_enum! {
     /// use estatekit::checkin::EventAction;
     /// assert_eq!(EventAction::DefectRecorded.as_str(), "defect_recorded");
     /// ```
-    EventAction {
+    EventAction ("action") {
         /// An item was completed.
         Completed => "completed",
         /// An item was undone.
@@ -347,7 +347,7 @@ checkin_enum! {
     /// use estatekit::checkin::MismatchKind;
     /// assert_eq!(MismatchKind::ItemRemoved.as_str(), "item_removed");
     /// ```
-    MismatchKind {
+    MismatchKind ("kind") {
         /// The template id differs.
         TemplateId => "template_id",
         /// The template revision differs.
@@ -1368,6 +1368,28 @@ impl Checklist {
         }
         non_empty("unit_id", &data.unit_id)?;
         non_empty("owner", &data.owner)?;
+        if data.finished_at.is_some() != data.finished_by.is_some() {
+            return Err(invalid(
+                "finished_by",
+                "finished_at and finished_by are set together",
+            ));
+        }
+        if data.finished_at.is_some() {
+            if let Some(i) = data.items.iter().position(|i| i.mandatory && !i.is_done()) {
+                return Err(invalid(
+                    format!("items[{i}].completion"),
+                    "a completed check-in has every mandatory item done",
+                ));
+            }
+        }
+        for (i, d) in data.defects.iter().enumerate() {
+            if d.id != format!("D{}", i + 1) {
+                return Err(invalid(
+                    format!("defects[{i}].id"),
+                    format!("expected \"D{}\", got {:?}", i + 1, d.id),
+                ));
+            }
+        }
         Ok(data)
     }
 

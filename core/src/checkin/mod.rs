@@ -12,6 +12,9 @@
 //!   check-in charges, as a new [`Estate`](crate::estate::Estate).
 //! - [`audit_dates`], [`awaiting_audit`], [`overdue_rectifications`]: back-office queries.
 //!
+//! The enums have zh-CN and en labels ([`Label`](crate::i18n::Label)), e.g.
+//! `HandoverOutcome::Refused.label(Lang::ZhCn)` is "拒绝收楼".
+//!
 //! ```
 //! use estatekit::checkin::{CheckinTemplate, Checklist, ItemData, Mode, Role};
 //! use chrono::{TimeZone, Utc};
@@ -42,7 +45,7 @@ pub use template::{
 };
 
 macro_rules! checkin_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident ($path:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -73,7 +76,7 @@ macro_rules! checkin_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
                     $crate::checkin::CheckinError::InvalidField {
-                        path: stringify!($name).to_owned(),
+                        path: $path.to_owned(),
                         reason: format!(
                             "unknown value {s:?}; expected one of {}",
                             Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
@@ -98,7 +101,7 @@ checkin_enum! {
     /// assert_eq!("inspector".parse::<Role>()?, Role::Inspector);
     /// # Ok::<(), estatekit::checkin::CheckinError>(())
     /// ```
-    Role {
+    Role ("role") {
         /// Front-desk receptionist (前台接待 / 客服).
         Receptionist => "receptionist",
         /// Engineering inspector who inspects the unit with the owner (验房员).
@@ -115,7 +118,7 @@ checkin_enum! {
     /// use estatekit::checkin::ItemKind;
     /// assert_eq!(ItemKind::MeterReading.as_str(), "meter_reading");
     /// ```
-    ItemKind {
+    ItemKind ("kind") {
         /// A document handed to the owner (发放资料).
         DocumentIssued => "document_issued",
         /// A record the service center keeps (记录).
@@ -140,7 +143,7 @@ checkin_enum! {
     /// use estatekit::checkin::Mode;
     /// assert_eq!(Mode::Centralized.to_string(), "centralized");
     /// ```
-    Mode {
+    Mode ("mode") {
         /// Centralized occupancy (集中入住): a working group handles many units at once.
         Centralized => "centralized",
         /// Ordinary occupancy (平时入住): the customer-service department, one at a time.
@@ -155,7 +158,7 @@ checkin_enum! {
     /// use estatekit::checkin::Severity;
     /// assert!(Severity::Critical > Severity::Minor);
     /// ```
-    Severity {
+    Severity ("severity") {
         /// Cosmetic (e.g. a scratch on a door).
         Minor => "minor",
         /// Affects use (e.g. a window that does not close).
@@ -172,7 +175,7 @@ checkin_enum! {
     /// use estatekit::checkin::Responsible;
     /// assert_eq!(Responsible::PropertyCompany.as_str(), "property_company");
     /// ```
-    Responsible {
+    Responsible ("responsible") {
         /// The developer (开发商), e.g. under the quality guarantee.
         Developer => "developer",
         /// The owner.
@@ -189,7 +192,7 @@ checkin_enum! {
     /// use estatekit::checkin::HandoverOutcome;
     /// assert_eq!(HandoverOutcome::AcceptedWithRectificationList.as_str(), "accepted_with_rectification_list");
     /// ```
-    HandoverOutcome {
+    HandoverOutcome ("outcome") {
         /// Accepted, no open defect.
         Accepted => "accepted",
         /// Accepted; the open defects form the rectification list (整改清单).
@@ -206,7 +209,7 @@ checkin_enum! {
     /// use estatekit::checkin::DefectStatus;
     /// assert_eq!(DefectStatus::Closed.as_str(), "closed");
     /// ```
-    DefectStatus {
+    DefectStatus ("status") {
         /// Found, not yet rectified (or a re-inspection failed).
         Open => "open",
         /// Reported rectified, awaiting re-inspection.
@@ -530,3 +533,61 @@ pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Che
         reason: reason.into(),
     }
 }
+
+macro_rules! checkin_labels {
+    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
+        impl crate::i18n::Label for $ty {
+            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
+                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
+checkin_labels!(Role {
+    Receptionist => "前台接待", "receptionist";
+    Inspector => "验房员", "inspector";
+    Manager => "客服经理", "customer-service manager";
+});
+
+checkin_labels!(ItemKind {
+    DocumentIssued => "发放资料", "document issued";
+    RecordMade => "记录", "record made";
+    Signature => "签署", "signature";
+    Payment => "收费", "payment";
+    MeterReading => "抄表底数", "meter base reading";
+    KeyHandover => "交付钥匙", "key handover";
+    Inspection => "验房", "inspection";
+});
+
+checkin_labels!(Mode {
+    Centralized => "集中入住", "centralized occupancy";
+    Ordinary => "平时入住", "ordinary occupancy";
+});
+
+checkin_labels!(Severity {
+    Minor => "轻微", "minor";
+    Major => "较严重", "major";
+    Critical => "严重", "critical";
+});
+
+checkin_labels!(Responsible {
+    Developer => "开发商", "developer";
+    Owner => "业主", "owner";
+    PropertyCompany => "物业公司", "property company";
+});
+
+checkin_labels!(HandoverOutcome {
+    Accepted => "验收合格", "accepted";
+    AcceptedWithRectificationList => "附整改清单收楼", "accepted with a rectification list";
+    Refused => "拒绝收楼", "refused";
+});
+
+checkin_labels!(DefectStatus {
+    Open => "待整改", "open";
+    Rectified => "已整改待复验", "rectified, awaiting re-inspection";
+    Closed => "已关闭", "closed";
+});
