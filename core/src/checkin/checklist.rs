@@ -11,6 +11,14 @@ use super::{
 use crate::estate::Estate;
 
 /// The checklist JSON format version this library reads and writes.
+///
+/// ```
+/// use estatekit::checkin::*;
+/// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+///     "2026-11-02".parse()?, Mode::Ordinary)?;
+/// assert_eq!(c.data().format_version, CHECKLIST_FORMAT_VERSION);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const CHECKLIST_FORMAT_VERSION: u32 = 1;
 
 fn format_version() -> u32 {
@@ -211,9 +219,22 @@ pub struct Defect {
 }
 
 impl Defect {
-    /// True when not closed and the deadline is before `as_of`.
+    /// True when not closed and the deadline is before `as_of` (see [`Defect`]).
     ///
-    /// See [`Defect`] for an example.
+    /// ```
+    /// use estatekit::checkin::*;
+    /// use chrono::{TimeZone, Utc};
+    /// let mut d = Defect { id: "D1".into(), location: "k".into(), description: "d".into(),
+    ///     category: "c".into(), severity: Severity::Minor, responsible: Responsible::Owner,
+    ///     found_by: "王五".into(), found_at: Utc.with_ymd_and_hms(2026, 11, 2, 0, 0, 0).unwrap(),
+    ///     deadline: "2026-12-02".parse()?, status: DefectStatus::Open, rectified_at: None,
+    ///     reinspections: vec![] };
+    /// assert!(!d.is_overdue("2026-12-02".parse()?));
+    /// assert!(d.is_overdue("2026-12-03".parse()?));
+    /// d.status = DefectStatus::Closed;
+    /// assert!(!d.is_overdue("2026-12-03".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_overdue(&self, as_of: NaiveDate) -> bool {
         self.status != DefectStatus::Closed && self.deadline < as_of
     }

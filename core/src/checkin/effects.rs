@@ -80,8 +80,15 @@ pub struct ChargeLine {
 }
 
 /// Everything a completed check-in changes, and the estate with the changes applied.
+/// Built by [`completion_effects`].
 ///
-/// See [`completion_effects`].
+/// ```
+/// use estatekit::checkin::CompletionEffects;
+/// fn billed(fx: &CompletionEffects) -> rust_decimal::Decimal {
+///     fx.charges.iter().map(|c| c.amount).sum()
+/// }
+/// # let _ = billed;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletionEffects {
     /// The unit's status change.

@@ -55,9 +55,17 @@ macro_rules! checkin_enum {
 
         impl $name {
             /// Every value, in declaration order.
+            ///
+            /// ```
+            /// assert_eq!(estatekit::checkin::Role::ALL.len(), 3);
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The stable snake_case name used in JSON and by the bindings.
+            ///
+            /// ```
+            /// assert_eq!(estatekit::checkin::Mode::Ordinary.as_str(), "ordinary");
+            /// ```
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text,)+

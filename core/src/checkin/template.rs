@@ -9,6 +9,11 @@ use super::{CheckinError, ItemKind, Role, Severity, invalid};
 use crate::estate::MeterKind;
 
 /// The template JSON format version this library reads and writes.
+///
+/// ```
+/// use estatekit::checkin::{CheckinTemplate, TEMPLATE_FORMAT_VERSION};
+/// assert_eq!(CheckinTemplate::default_template().data().format_version, TEMPLATE_FORMAT_VERSION);
+/// ```
 pub const TEMPLATE_FORMAT_VERSION: u32 = 1;
 
 const DEFAULT_JSON: &str = include_str!("../../data/checkin_template.json");
