@@ -1,13 +1,18 @@
 //! The EstateKit demo on the embedded sample estate (湖畔花园 Lakeside Garden):
 //! the estate at a glance, then a pooled common-area electricity bill split among
-//! the delivered units by gross area, to the cent.
+//! the delivered units by gross area, to the cent; then one check-in (入住) of an
+//! unsold unit from the default template, with one defect and its rectification deadline.
 //!
 //! Run: `cargo run -p estatekit-examples --bin estatekit-demo`
 
 use std::process::ExitCode;
 
-use chrono::NaiveDate;
-use estatekit::estate::{Estate, MeterKind};
+use chrono::{NaiveDate, TimeZone, Utc};
+use estatekit::checkin::{
+    CheckinTemplate, Checklist, DefectInput, HandoverOutcome, ItemData, ItemKind, Mode,
+    Responsible, Severity, completion_effects, overdue_rectifications,
+};
+use estatekit::estate::{Estate, MeterKind, UnitStatus};
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::schedule::FeeSchedule;
@@ -124,6 +129,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         return Err("shares do not sum to the bill".into());
     }
     fees(&estate, bill)?;
+    run_checkin(&estate)?;
     Ok(())
 }
 
@@ -208,5 +214,125 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
         paid.to_prepaid
     );
     println!("  still due 仍欠: {}", ledger.reminder(as_of)?.total_due);
+    Ok(())
+}
+
+/// One check-in of the unsold unit 1-603 from the default template: every mandatory
+/// item in order, one defect found at the joint inspection, then the effects.
+fn run_checkin(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
+    let template = CheckinTemplate::default_template();
+    let mut c = Checklist::start(
+        &template,
+        "1-603",
+        "张三 Zhang San",
+        "2026-11-02".parse()?,
+        Mode::Ordinary,
+    )?;
+    println!(
+        "\n== Check-in 入住: unit {} by {}, template {:?} ({} steps), {} mode",
+        c.unit_id(),
+        c.owner(),
+        template.id(),
+        template.steps().len(),
+        c.mode()
+    );
+    let at = |h: u32, m: u32| {
+        Utc.with_ymd_and_hms(2026, 11, 2, h, m, 0)
+            .single()
+            .ok_or("bad demo time")
+    };
+    let readings = [
+        (MeterKind::Water, Decimal::new(5070, 1)),
+        (MeterKind::Electricity, Decimal::new(34245, 1)),
+        (MeterKind::Gas, Decimal::new(2430, 1)),
+    ];
+    let mut minute = 0;
+    for step in template.steps() {
+        println!("  {} {} / {}", step.code, step.name_zh, step.name_en);
+        for item in step.items.iter().filter(|i| i.mandatory) {
+            minute += 2;
+            let when = at(1 + minute / 60, minute % 60)?;
+            let role = item.roles[0];
+            let mut data = ItemData::default();
+            match item.kind {
+                ItemKind::Signature => data.signature_ref = Some(format!("SIG-{minute}")),
+                ItemKind::Payment => data.receipt_ref = Some(format!("R-2026-{minute:04}")),
+                ItemKind::KeyHandover => data.keys = Some(4),
+                ItemKind::MeterReading => {
+                    data.reading = readings
+                        .iter()
+                        .find(|(k, _)| Some(*k) == item.meter_kind)
+                        .map(|(_, v)| *v);
+                }
+                ItemKind::Inspection => {
+                    let defect = DefectInput {
+                        location: "主卧 master bedroom".into(),
+                        description: "窗户密封条脱落 window seal loose".into(),
+                        category: "doors_windows".into(),
+                        severity: Severity::Major,
+                        responsible: Responsible::Developer,
+                    };
+                    let id = c.record_defect(defect, "王五 Wang Wu", role, when)?;
+                    let d = &c.defects()[c.defects().len() - 1];
+                    println!(
+                        "      defect {id}: {} - {} ({}, {}), rectify by {}",
+                        d.location, d.description, d.severity, d.responsible, d.deadline
+                    );
+                    data.outcome = Some(HandoverOutcome::AcceptedWithRectificationList);
+                }
+                _ => {}
+            }
+            let actor = match role {
+                estatekit::checkin::Role::Inspector => "王五 Wang Wu",
+                _ => "李四 Li Si",
+            };
+            c.complete(&item.code, actor, role, when, data, Some(estate))?;
+            println!("    [x] {:<32} {} ({role})", item.name_en, item.name_zh);
+        }
+    }
+    c.finish(
+        "李四 Li Si",
+        estatekit::checkin::Role::Receptionist,
+        at(3, 0)?,
+    )?;
+    let p = c.progress();
+    println!(
+        "Completed: {}/{} mandatory items, outcome {}, {} events logged",
+        p.done,
+        p.total,
+        c.outcome().map_or("-", |o| o.as_str()),
+        c.events().len()
+    );
+    let fx = completion_effects(&c, estate, UnitStatus::Delivered)?;
+    println!(
+        "Unit {}: {} -> {} on {} (billing starts {})",
+        fx.status.unit_id,
+        fx.status.from.label(Lang::En),
+        fx.status.to.label(Lang::En),
+        fx.status.on,
+        fx.status.delivered_on
+    );
+    for r in &fx.readings {
+        println!(
+            "  base reading {} ({}) = {} on {}",
+            r.meter_id, r.kind, r.value, r.date
+        );
+    }
+    for ch in &fx.charges {
+        println!(
+            "  charge {} {}: {} {}",
+            ch.name_zh,
+            ch.name_en,
+            ch.amount,
+            estate.currency()
+        );
+    }
+    let as_of = "2026-11-20".parse()?;
+    for o in overdue_rectifications(std::slice::from_ref(&c), as_of) {
+        println!(
+            "Overdue on {as_of}: unit {} defect {} ({} days past {})",
+            o.unit_id, o.defect_id, o.days_overdue, o.deadline
+        );
+    }
     Ok(())
 }

@@ -112,7 +112,7 @@ pub struct StatusCount {
 /// A validated estate (immutable, shareable across threads).
 #[derive(Debug, uniffi::Object)]
 pub struct Estate {
-    inner: estate::Estate,
+    pub(crate) inner: estate::Estate,
 }
 
 impl Estate {

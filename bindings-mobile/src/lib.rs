@@ -12,10 +12,12 @@ use estatekit::fees::FeeError;
 use estatekit::money::MoneyError;
 use rust_decimal::Decimal;
 
+mod checkin;
 mod estate;
 mod fees;
 mod money;
 
+pub use checkin::*;
 pub use estate::*;
 pub use fees::*;
 pub use money::*;

@@ -21,6 +21,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 
+mod checkin;
 mod estate;
 mod fees;
 mod money_py;
@@ -62,7 +63,6 @@ fn validation_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// Which Python exception a core error becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // `State` is raised by the check-in and ticket bindings
 pub(crate) enum ErrorClass {
     /// `estatekit.ValidationError` (also a `ValueError`).
     Validation,
@@ -205,6 +205,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     money_py::register(m)?;
     estate::register(m)?;
     fees::register(m)?;
+    checkin::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,14 +1,17 @@
 //! # EstateKit
 //!
 //! The customer-service rules of residential property management (物业客服) in one
-//! pure-Rust core: exact money allocation, the estate model, and (in later modules)
-//! fees, check-in and tickets. The same core is exposed to Python (PyO3) and to
+//! pure-Rust core: exact money allocation, the estate model, check-in checklists, and (in
+//! later modules) fees and tickets. The same core is exposed to Python (PyO3) and to
 //! Kotlin and Swift (UniFFI), so every language computes the same cents.
 //!
 //! - [`money`]: the rounding policy and [`allocate`](money::allocate), an exact-sum
 //!   split by weights (largest remainder, deterministic ties).
 //! - [`estate`]: estates, buildings, units, meters and readings, validated, with JSON
 //!   that names the path of any bad field.
+//! - [`checkin`]: check-in (入住 / 收楼) templates and checklists: documents, records,
+//!   signatures, charges, meter base readings, keys, inspection and defects with
+//!   rectification deadlines, the effects on the estate, the manager's audit schedule.
 //! - [`i18n`]: zh-CN and en labels.
 //!
 //! ```
@@ -28,6 +31,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod checkin;
 pub mod estate;
 pub mod fees;
 pub mod i18n;
@@ -40,6 +44,7 @@ pub use chrono::NaiveDate;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+pub use checkin::{CheckinError, CheckinTemplate, Checklist};
 pub use estate::{Estate, EstateData, EstateError};
 pub use money::{Allocation, MoneyError, RoundingMode, RoundingPolicy, allocate};
 pub use rust_decimal::Decimal;

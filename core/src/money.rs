@@ -226,7 +226,7 @@ impl RoundingPolicy {
     /// use rust_decimal::Decimal;
     /// let p = RoundingPolicy::default();
     /// let f = ["89.50", "3.70", "0.7"].map(|s| s.parse::<Decimal>().unwrap());
-    /// assert_eq!(p.round_product(&f).unwrap().to_string(), "231.80"); // 231.8035
+    /// assert_eq!(p.round_product(&f).unwrap().to_string(), "231.81"); // 231.805
     /// ```
     pub fn round_product(&self, factors: &[Decimal]) -> Option<Decimal> {
         let mut mantissa: i128 = 1;

@@ -32,6 +32,21 @@ __all__ = [
     "PoolSummary",
     "Ledger",
     "Payment",
+    "CheckinTemplate",
+    "CheckinStep",
+    "CheckinItem",
+    "Checklist",
+    "ChecklistItem",
+    "Defect",
+    "CheckinEvent",
+    "TemplateMismatch",
+    "CompletionEffects",
+    "MeterBaseReading",
+    "ChargeLine",
+    "OverdueRectification",
+    "audit_dates",
+    "awaiting_audit",
+    "overdue_rectifications",
     "__version__",
 ]
 
@@ -40,6 +55,16 @@ _RoundingName = Literal["half_up", "half_even", "down", "up"]
 _UnitKindName = Literal["residential", "commercial", "parking", "storage"]
 _UnitStatusName = Literal["unsold", "delivered", "occupied", "decorating", "rented"]
 _MeterKindName = Literal["water", "electricity", "gas", "heating"]
+_RoleName = Literal["receptionist", "inspector", "manager"]
+_ItemKindName = Literal[
+    "document_issued", "record_made", "signature", "payment", "meter_reading", "key_handover", "inspection"
+]
+_ModeName = Literal["centralized", "ordinary"]
+_SeverityName = Literal["minor", "major", "critical"]
+_ResponsibleName = Literal["developer", "owner", "property_company"]
+_OutcomeName = Literal["accepted", "accepted_with_rectification_list", "refused"]
+_DefectStatusName = Literal["open", "rectified", "closed"]
+_ItemData = dict[str, Any]
 
 class EstateKitError(Exception):
     """Base class of every error raised by EstateKit."""
@@ -487,3 +512,364 @@ class Ledger:
     def collection_rate(self, start: datetime.date, end: datetime.date) -> Optional[Decimal]: ...
     def money_flow(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """(paid, principal, penalty, prepaid): paid == principal + penalty + prepaid."""
+
+@final
+class CheckinItem:
+    """An item of a check-in template: a document, record, signature, payment, meter
+    base reading, key handover or inspection."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def kind(self) -> _ItemKindName: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def mandatory(self) -> bool: ...
+    @property
+    def roles(self) -> list[_RoleName]:
+        """The roles allowed to complete or undo it."""
+    @property
+    def amount(self) -> Optional[Decimal]:
+        """The charge of a payment item."""
+    @property
+    def meter_kind(self) -> Optional[_MeterKindName]:
+        """The meter of a meter_reading item."""
+    @property
+    def keys(self) -> Optional[int]:
+        """The key count a key_handover item expects, if fixed."""
+
+@final
+class CheckinStep:
+    """A step of a check-in template."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def depends_on(self) -> list[str]:
+        """Steps whose mandatory items must all be done first."""
+    @property
+    def items(self) -> list[CheckinItem]: ...
+
+@final
+class CheckinTemplate:
+    """A validated check-in template: ordered steps with dependencies and items."""
+
+    @staticmethod
+    def default() -> CheckinTemplate:
+        """The built-in template of ordinary occupancy (eight steps, nine documents, six records)."""
+    @staticmethod
+    def from_json(text: str) -> CheckinTemplate:
+        """Parse and validate template JSON; ValidationError names the bad field (e.g. a cycle)."""
+    def to_json(self) -> str:
+        """The template as JSON; `from_json` reads it back unchanged."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def steps(self) -> list[CheckinStep]: ...
+    def item(self, code: str) -> Optional[CheckinItem]: ...
+    @property
+    def audit_item(self) -> Optional[str]:
+        """The item the manager completes to audit a check-in."""
+    @property
+    def rectification_days(self) -> dict[_SeverityName, int]:
+        """Days allowed to rectify a defect, by severity."""
+
+@final
+class ChecklistItem:
+    """The state of one item of a checklist."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def kind(self) -> _ItemKindName: ...
+    @property
+    def mandatory(self) -> bool: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def actor(self) -> Optional[str]: ...
+    @property
+    def role(self) -> Optional[_RoleName]: ...
+    @property
+    def at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def data(self) -> Optional[_ItemData]: ...
+
+@final
+class Defect:
+    """A defect found at inspection, with its rectification deadline."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def severity(self) -> _SeverityName: ...
+    @property
+    def responsible(self) -> _ResponsibleName: ...
+    @property
+    def found_by(self) -> str: ...
+    @property
+    def found_at(self) -> datetime.datetime: ...
+    @property
+    def deadline(self) -> datetime.date: ...
+    @property
+    def status(self) -> _DefectStatusName: ...
+    @property
+    def rectified_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def reinspections(self) -> list[tuple[str, datetime.datetime, bool, Optional[str]]]:
+        """Re-inspections as (actor, at, passed, note), oldest first."""
+    def is_overdue(self, as_of: datetime.date) -> bool:
+        """True when not closed and the deadline is before `as_of`."""
+
+@final
+class CheckinEvent:
+    """An entry of a checklist's event log."""
+
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def role(self) -> _RoleName: ...
+    @property
+    def action(
+        self,
+    ) -> Literal["completed", "undone", "defect_recorded", "defect_rectified", "reinspected", "finished"]: ...
+    @property
+    def target(self) -> Optional[str]: ...
+    @property
+    def data(self) -> Optional[_ItemData]: ...
+    @property
+    def passed(self) -> Optional[bool]: ...
+    @property
+    def note(self) -> Optional[str]: ...
+
+@final
+class TemplateMismatch:
+    """A difference between a saved checklist and the template it is restored against."""
+
+    @property
+    def kind(
+        self,
+    ) -> Literal[
+        "template_id",
+        "template_version",
+        "item_removed",
+        "item_added",
+        "kind_changed",
+        "step_changed",
+        "mandatory_changed",
+    ]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+
+@final
+class MeterBaseReading:
+    """A meter base reading that became a reading of the estate's meter."""
+
+    @property
+    def item(self) -> str: ...
+    @property
+    def meter_id(self) -> str: ...
+    @property
+    def kind(self) -> _MeterKindName: ...
+    @property
+    def date(self) -> datetime.date: ...
+    @property
+    def value(self) -> Decimal: ...
+    @property
+    def new_meter(self) -> bool: ...
+
+@final
+class ChargeLine:
+    """A check-in charge to bill."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def receipt_ref(self) -> Optional[str]: ...
+
+@final
+class CompletionEffects:
+    """What a completed check-in changes, and the changed estate."""
+
+    @property
+    def estate(self) -> Estate: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def status_from(self) -> _UnitStatusName: ...
+    @property
+    def status_to(self) -> _UnitStatusName: ...
+    @property
+    def on(self) -> datetime.date: ...
+    @property
+    def delivered_on(self) -> datetime.date: ...
+    @property
+    def readings(self) -> list[MeterBaseReading]: ...
+    @property
+    def charges(self) -> list[ChargeLine]: ...
+    @property
+    def total_charges(self) -> Decimal: ...
+
+@final
+class OverdueRectification:
+    """A defect not closed by its deadline."""
+
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def defect_id(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def severity(self) -> _SeverityName: ...
+    @property
+    def responsible(self) -> _ResponsibleName: ...
+    @property
+    def deadline(self) -> datetime.date: ...
+    @property
+    def days_overdue(self) -> int: ...
+    @property
+    def status(self) -> _DefectStatusName: ...
+
+@final
+class Checklist:
+    """The check-in of one unit by one owner. Timestamps (`at`) are timezone-aware
+    datetimes (stored in UTC); naive datetimes raise ValidationError ('invalid_timestamp')."""
+
+    @staticmethod
+    def start(
+        template: CheckinTemplate,
+        unit_id: str,
+        owner: str,
+        started_on: datetime.date,
+        *,
+        mode: _ModeName = "ordinary",
+    ) -> Checklist:
+        """Start a check-in; every item open."""
+    def complete(
+        self,
+        item_code: str,
+        *,
+        actor: str,
+        role: _RoleName,
+        at: datetime.datetime,
+        data: Optional[_ItemData] = None,
+        estate: Optional[Estate] = None,
+    ) -> None:
+        """Complete an item. `data` keys: reading (Decimal), keys (int), signature_ref,
+        receipt_ref, outcome, note. With `estate`, a reading below the meter's last is refused.
+        StateError for a second completion or unmet step dependencies."""
+    def undo(self, item_code: str, *, actor: str, role: _RoleName, at: datetime.datetime, reason: str) -> None:
+        """Undo a done item, with a reason."""
+    def finish(self, *, actor: str, role: _RoleName, at: datetime.datetime) -> None:
+        """Complete the check-in; StateError while a mandatory item is open or the handover was refused."""
+    def record_defect(
+        self,
+        *,
+        location: str,
+        description: str,
+        category: str,
+        severity: _SeverityName,
+        responsible: _ResponsibleName,
+        actor: str,
+        role: _RoleName,
+        at: datetime.datetime,
+    ) -> str:
+        """Record a defect found at inspection; returns its id ("D1", ...)."""
+    def mark_rectified(
+        self, defect_id: str, *, actor: str, role: _RoleName, at: datetime.datetime, note: Optional[str] = None
+    ) -> None:
+        """Report a defect rectified (awaiting re-inspection)."""
+    def reinspect(
+        self,
+        defect_id: str,
+        *,
+        passed: bool,
+        actor: str,
+        role: _RoleName,
+        at: datetime.datetime,
+        note: Optional[str] = None,
+    ) -> None:
+        """Re-inspect a defect: passed closes it, failed re-opens it."""
+    def actionable(self) -> list[str]:
+        """Steps that can be worked on now (dependencies done, items open)."""
+    def missing(self) -> list[str]:
+        """The open mandatory items, in template order."""
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(mandatory items done, mandatory items in all)."""
+    @property
+    def is_complete(self) -> bool: ...
+    @property
+    def is_audited(self) -> bool: ...
+    @property
+    def outcome(self) -> Optional[_OutcomeName]: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def mode(self) -> _ModeName: ...
+    @property
+    def started_on(self) -> datetime.date: ...
+    @property
+    def finished_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def template(self) -> CheckinTemplate: ...
+    @property
+    def items(self) -> list[ChecklistItem]: ...
+    @property
+    def defects(self) -> list[Defect]: ...
+    @property
+    def events(self) -> list[CheckinEvent]: ...
+    def to_json(self) -> str:
+        """The checklist as JSON (without the template)."""
+    @staticmethod
+    def from_json(text: str, template: CheckinTemplate) -> Checklist:
+        """Restore exactly; ValidationError 'template_mismatch' when the template differs."""
+    @staticmethod
+    def restore(text: str, template: CheckinTemplate) -> tuple[Checklist, list[TemplateMismatch]]:
+        """Restore against a possibly changed template, listing what no longer matches."""
+    def completion_effects(self, estate: Estate, *, status: _UnitStatusName = "delivered") -> CompletionEffects:
+        """The effects of the completed check-in on `estate` (unchanged)."""
+
+def audit_dates(mode: _ModeName, from_: datetime.date, to: datetime.date) -> list[datetime.date]:
+    """The manager's audit days in [from_, to]: the 7th, 14th, 21st and last day of each
+    month when centralized, the last day otherwise."""
+
+def awaiting_audit(checklists: list[Checklist], as_of: datetime.date) -> list[Checklist]:
+    """The checklists (the same objects) completed by `as_of` and not yet audited."""
+
+def overdue_rectifications(checklists: list[Checklist], as_of: datetime.date) -> list[OverdueRectification]:
+    """Defects not closed by their deadline, ordered by deadline, unit and defect id."""

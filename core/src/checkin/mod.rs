@@ -1,0 +1,601 @@
+//! Check-in (入住 / 收楼): templates, checklists, inspection and defects, the effects
+//! of a completed check-in on the estate, the manager's audit schedule.
+//!
+//! - [`CheckinTemplate`]: ordered steps with dependencies, each with items (documents
+//!   issued, records made, signatures, payments, meter base readings, key handover,
+//!   inspection), validated; [`CheckinTemplate::default_template`] is the procedure of
+//!   the seeds (eight steps, nine documents, six records).
+//! - [`Checklist`]: one check-in of one unit by one owner: complete and undo items,
+//!   progress, what is missing, which steps are actionable, defects and their
+//!   rectification, the event log, JSON that restores exactly.
+//! - [`completion_effects`]: the unit's new status, the meter base readings and the
+//!   check-in charges, as a new [`Estate`](crate::estate::Estate).
+//! - [`audit_dates`], [`awaiting_audit`], [`overdue_rectifications`]: back-office queries.
+//!
+//! The enums have zh-CN and en labels ([`Label`](crate::i18n::Label)), e.g.
+//! `HandoverOutcome::Refused.label(Lang::ZhCn)` is "拒绝收楼".
+//!
+//! ```
+//! use estatekit::checkin::{CheckinTemplate, Checklist, ItemData, Mode, Role};
+//! use chrono::{TimeZone, Utc};
+//!
+//! let template = CheckinTemplate::default_template();
+//! let mut c = Checklist::start(&template, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+//! let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+//! c.complete("occupancy_notice_presented", "李四", Role::Receptionist, at, ItemData::default(), None)?;
+//! assert_eq!(c.actionable(), ["document_review"]);
+//! let err = c.finish("李四", Role::Receptionist, at).unwrap_err();
+//! assert_eq!(err.code(), "checklist_incomplete");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use audit::{OverdueRectification, audit_dates, awaiting_audit, overdue_rectifications};
+pub use checklist::{
+    CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Completion, Defect, DefectInput, Event,
+    EventAction, ItemData, ItemState, Mismatch, MismatchKind, Progress, Reinspection, Restored,
+};
+pub use effects::{
+    ChargeLine, CompletionEffects, MeterBaseReading, StatusChange, completion_effects,
+};
+pub use template::{
+    CheckinTemplate, ItemDef, RectificationDays, StepDef, TEMPLATE_FORMAT_VERSION, TemplateData,
+};
+
+macro_rules! checkin_enum {
+    ($(#[$meta:meta])* $name:ident ($path:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            ///
+            /// ```
+            /// assert_eq!(estatekit::checkin::Role::ALL.len(), 3);
+            /// ```
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case name used in JSON and by the bindings.
+            ///
+            /// ```
+            /// assert_eq!(estatekit::checkin::Mode::Ordinary.as_str(), "ordinary");
+            /// ```
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::checkin::CheckinError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    $crate::checkin::CheckinError::InvalidField {
+                        path: $path.to_owned(),
+                        reason: format!(
+                            "unknown value {s:?}; expected one of {}",
+                            Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    }
+                })
+            }
+        }
+    };
+}
+
+mod audit;
+mod checklist;
+mod effects;
+mod template;
+
+checkin_enum! {
+    /// Who may complete an item: the staff roles of a service center.
+    ///
+    /// ```
+    /// use estatekit::checkin::Role;
+    /// assert_eq!("inspector".parse::<Role>()?, Role::Inspector);
+    /// # Ok::<(), estatekit::checkin::CheckinError>(())
+    /// ```
+    Role ("role") {
+        /// Front-desk receptionist (前台接待 / 客服).
+        Receptionist => "receptionist",
+        /// Engineering inspector who inspects the unit with the owner (验房员).
+        Inspector => "inspector",
+        /// Customer-service manager (客服经理).
+        Manager => "manager",
+    }
+}
+
+checkin_enum! {
+    /// What an item of the procedure is.
+    ///
+    /// ```
+    /// use estatekit::checkin::ItemKind;
+    /// assert_eq!(ItemKind::MeterReading.as_str(), "meter_reading");
+    /// ```
+    ItemKind ("kind") {
+        /// A document handed to the owner (发放资料).
+        DocumentIssued => "document_issued",
+        /// A record the service center keeps (记录).
+        RecordMade => "record_made",
+        /// The owner signs an agreement (签署); needs a signature reference.
+        Signature => "signature",
+        /// A check-in charge is paid (收费); has an amount; needs a receipt reference.
+        Payment => "payment",
+        /// A meter base reading (抄表底数); has a meter kind; needs the reading.
+        MeterReading => "meter_reading",
+        /// Keys handed over and signed for (交钥匙); needs the key count.
+        KeyHandover => "key_handover",
+        /// The joint inspection of the unit (验房); needs the handover outcome.
+        Inspection => "inspection",
+    }
+}
+
+checkin_enum! {
+    /// How check-ins are organized (入住方式).
+    ///
+    /// ```
+    /// use estatekit::checkin::Mode;
+    /// assert_eq!(Mode::Centralized.to_string(), "centralized");
+    /// ```
+    Mode ("mode") {
+        /// Centralized occupancy (集中入住): a working group handles many units at once.
+        Centralized => "centralized",
+        /// Ordinary occupancy (平时入住): the customer-service department, one at a time.
+        Ordinary => "ordinary",
+    }
+}
+
+checkin_enum! {
+    /// How serious a defect found at inspection is; sets the rectification deadline.
+    ///
+    /// ```
+    /// use estatekit::checkin::Severity;
+    /// assert!(Severity::Critical > Severity::Minor);
+    /// ```
+    Severity ("severity") {
+        /// Cosmetic (e.g. a scratch on a door).
+        Minor => "minor",
+        /// Affects use (e.g. a window that does not close).
+        Major => "major",
+        /// Affects safety or habitability (e.g. water seepage, a live wire).
+        Critical => "critical",
+    }
+}
+
+checkin_enum! {
+    /// Who must rectify a defect.
+    ///
+    /// ```
+    /// use estatekit::checkin::Responsible;
+    /// assert_eq!(Responsible::PropertyCompany.as_str(), "property_company");
+    /// ```
+    Responsible ("responsible") {
+        /// The developer (开发商), e.g. under the quality guarantee.
+        Developer => "developer",
+        /// The owner.
+        Owner => "owner",
+        /// The property-management company (物业公司).
+        PropertyCompany => "property_company",
+    }
+}
+
+checkin_enum! {
+    /// The outcome of the handover inspection (收楼结论).
+    ///
+    /// ```
+    /// use estatekit::checkin::HandoverOutcome;
+    /// assert_eq!(HandoverOutcome::AcceptedWithRectificationList.as_str(), "accepted_with_rectification_list");
+    /// ```
+    HandoverOutcome ("outcome") {
+        /// Accepted, no open defect.
+        Accepted => "accepted",
+        /// Accepted; the open defects form the rectification list (整改清单).
+        AcceptedWithRectificationList => "accepted_with_rectification_list",
+        /// Refused: the owner does not take the unit until the defects are rectified.
+        Refused => "refused",
+    }
+}
+
+checkin_enum! {
+    /// Where a defect stands.
+    ///
+    /// ```
+    /// use estatekit::checkin::DefectStatus;
+    /// assert_eq!(DefectStatus::Closed.as_str(), "closed");
+    /// ```
+    DefectStatus ("status") {
+        /// Found, not yet rectified (or a re-inspection failed).
+        Open => "open",
+        /// Reported rectified, awaiting re-inspection.
+        Rectified => "rectified",
+        /// Re-inspection passed.
+        Closed => "closed",
+    }
+}
+
+/// Errors of the check-in module; each names the path of the field or object concerned.
+///
+/// ```
+/// use estatekit::checkin::CheckinTemplate;
+/// let err = CheckinTemplate::from_json("{").unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("json", "$"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckinError {
+    /// The JSON is malformed, has a wrong type, or a missing or unknown field.
+    #[error("{path}: {message}")]
+    Json {
+        /// Where in the document (`$` for the whole).
+        path: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// The document's `format_version` is not supported.
+    #[error("{path}: unsupported format version {found}, expected {supported}")]
+    UnsupportedFormatVersion {
+        /// `format_version`.
+        path: String,
+        /// The version found.
+        found: u32,
+        /// The version this library reads.
+        supported: u32,
+    },
+    /// A step or item code appears twice.
+    #[error("{path}: duplicate code {code:?}")]
+    DuplicateCode {
+        /// E.g. `steps[2].items[1].code`.
+        path: String,
+        /// The code.
+        code: String,
+    },
+    /// A step depends on a step that does not exist.
+    #[error("{path}: step {step:?} depends on unknown step {depends_on:?}")]
+    UnknownDependency {
+        /// E.g. `steps[2].depends_on[0]`.
+        path: String,
+        /// The step.
+        step: String,
+        /// The unknown step code.
+        depends_on: String,
+    },
+    /// Step dependencies form a cycle.
+    #[error("{path}: dependency cycle {}", cycle.join(" -> "))]
+    DependencyCycle {
+        /// The `depends_on` of the first step of the cycle.
+        path: String,
+        /// The steps of the cycle, the first repeated at the end.
+        cycle: Vec<String>,
+    },
+    /// A field has a bad value.
+    #[error("{path}: {reason}")]
+    InvalidField {
+        /// The field.
+        path: String,
+        /// Why it is bad.
+        reason: String,
+    },
+    /// No item of the template has this code.
+    #[error("{path}: unknown item {item:?}")]
+    UnknownItem {
+        /// `item_code`.
+        path: String,
+        /// The code given.
+        item: String,
+    },
+    /// The item's step depends on steps whose mandatory items are not all done.
+    #[error("{path}: item {item:?} of step {step:?} waits for step(s) {}", unmet.join(", "))]
+    DependenciesUnmet {
+        /// `item_code`.
+        path: String,
+        /// The item.
+        item: String,
+        /// Its step.
+        step: String,
+        /// The steps not yet done, in template order.
+        unmet: Vec<String>,
+    },
+    /// The item is already done (undo it first to redo it).
+    #[error("{path}: item {item:?} is already completed")]
+    AlreadyCompleted {
+        /// `item_code`.
+        path: String,
+        /// The item.
+        item: String,
+    },
+    /// The item is open, so there is nothing to undo.
+    #[error("{path}: item {item:?} is not completed")]
+    NotCompleted {
+        /// `item_code`.
+        path: String,
+        /// The item.
+        item: String,
+    },
+    /// Done items of later steps depend on this item's step: undo them first.
+    #[error("{path}: item {item:?} cannot be undone while {} depend(s) on it", dependents.join(", "))]
+    HasDependents {
+        /// `item_code`.
+        path: String,
+        /// The item.
+        item: String,
+        /// Done items of dependent steps, in template order.
+        dependents: Vec<String>,
+    },
+    /// A meter reading is below zero.
+    #[error("{path}: a meter reading must not be negative, got {value}")]
+    NegativeReading {
+        /// `data.reading`.
+        path: String,
+        /// The reading.
+        value: Decimal,
+    },
+    /// A meter reading is lower than the meter's previous reading in the estate.
+    #[error("{path}: reading {value} is below meter {meter_id}'s previous reading {previous}")]
+    DecreasingReading {
+        /// `data.reading`.
+        path: String,
+        /// The estate's meter.
+        meter_id: String,
+        /// Its last reading.
+        previous: Decimal,
+        /// The reading given.
+        value: Decimal,
+    },
+    /// The role may not do this.
+    #[error("{path}: role {role} may not {action}; allowed: {}", allowed.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))]
+    RoleNotAllowed {
+        /// `role`.
+        path: String,
+        /// The role given.
+        role: Role,
+        /// What was attempted, e.g. `complete item "joint_inspection"`.
+        action: String,
+        /// The roles allowed.
+        allowed: Vec<Role>,
+    },
+    /// The check-in cannot complete: mandatory items are open.
+    #[error("{path}: {} mandatory item(s) open: {}", missing.len(), missing.join(", "))]
+    ChecklistIncomplete {
+        /// `items`.
+        path: String,
+        /// The open mandatory items, in template order.
+        missing: Vec<String>,
+    },
+    /// The handover was refused at inspection: the check-in cannot complete.
+    #[error("{path}: the handover was refused at inspection; undo the inspection and re-inspect")]
+    HandoverRefused {
+        /// The inspection item, e.g. `items.joint_inspection`.
+        path: String,
+    },
+    /// The check-in is already completed: it can only be audited.
+    #[error("{path}: the check-in was completed; no further changes are allowed")]
+    ChecklistFinished {
+        /// `finished_at`.
+        path: String,
+    },
+    /// The check-in is not completed yet.
+    #[error("{path}: the check-in is not completed yet")]
+    NotFinished {
+        /// `finished_at`.
+        path: String,
+    },
+    /// No defect has this id.
+    #[error("{path}: unknown defect {id:?}")]
+    UnknownDefect {
+        /// `defect_id`.
+        path: String,
+        /// The id given.
+        id: String,
+    },
+    /// The defect's status does not allow the operation.
+    #[error("{path}: defect {id:?} is {status}; cannot {action}")]
+    DefectState {
+        /// `defect_id`.
+        path: String,
+        /// The defect.
+        id: String,
+        /// Its status.
+        status: DefectStatus,
+        /// What was attempted.
+        action: String,
+    },
+    /// The unit is not in the estate.
+    #[error("{path}: unit {unit_id:?} is not in the estate")]
+    UnknownUnit {
+        /// `unit_id`.
+        path: String,
+        /// The unit.
+        unit_id: String,
+    },
+    /// The template does not match the checklist (see [`Checklist::restore`]).
+    #[error("{path}: the checklist does not match the template: {}", mismatches.iter().map(|m| m.detail.as_str()).collect::<Vec<_>>().join("; "))]
+    TemplateMismatch {
+        /// `template`.
+        path: String,
+        /// What no longer matches.
+        mismatches: Vec<Mismatch>,
+    },
+    /// The estate built from the check-in's effects is invalid.
+    #[error("{path}: {message}")]
+    Estate {
+        /// The estate path, e.g. `meters[12].readings[2].date`.
+        path: String,
+        /// What the estate validation said.
+        message: String,
+    },
+}
+
+impl CheckinError {
+    /// A stable snake_case code for the error kind (e.g. `"dependency_cycle"`).
+    ///
+    /// ```
+    /// use estatekit::checkin::CheckinError;
+    /// let e = CheckinError::UnknownItem { path: "item_code".into(), item: "x".into() };
+    /// assert_eq!(e.code(), "unknown_item");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json { .. } => "json",
+            Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
+            Self::DuplicateCode { .. } => "duplicate_code",
+            Self::UnknownDependency { .. } => "unknown_dependency",
+            Self::DependencyCycle { .. } => "dependency_cycle",
+            Self::InvalidField { .. } => "invalid_field",
+            Self::UnknownItem { .. } => "unknown_item",
+            Self::DependenciesUnmet { .. } => "dependencies_unmet",
+            Self::AlreadyCompleted { .. } => "already_completed",
+            Self::NotCompleted { .. } => "not_completed",
+            Self::HasDependents { .. } => "has_dependents",
+            Self::NegativeReading { .. } => "negative_reading",
+            Self::DecreasingReading { .. } => "decreasing_reading",
+            Self::RoleNotAllowed { .. } => "role_not_allowed",
+            Self::ChecklistIncomplete { .. } => "checklist_incomplete",
+            Self::HandoverRefused { .. } => "handover_refused",
+            Self::ChecklistFinished { .. } => "checklist_finished",
+            Self::NotFinished { .. } => "not_finished",
+            Self::UnknownDefect { .. } => "unknown_defect",
+            Self::DefectState { .. } => "defect_state",
+            Self::UnknownUnit { .. } => "unknown_unit",
+            Self::TemplateMismatch { .. } => "template_mismatch",
+            Self::Estate { .. } => "estate",
+        }
+    }
+
+    /// The field or object the error is about (e.g. `"steps[1].depends_on[0]"`).
+    ///
+    /// ```
+    /// use estatekit::checkin::CheckinError;
+    /// let e = CheckinError::UnknownItem { path: "item_code".into(), item: "x".into() };
+    /// assert_eq!(e.path(), "item_code");
+    /// ```
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Json { path, .. }
+            | Self::UnsupportedFormatVersion { path, .. }
+            | Self::DuplicateCode { path, .. }
+            | Self::UnknownDependency { path, .. }
+            | Self::DependencyCycle { path, .. }
+            | Self::InvalidField { path, .. }
+            | Self::UnknownItem { path, .. }
+            | Self::DependenciesUnmet { path, .. }
+            | Self::AlreadyCompleted { path, .. }
+            | Self::NotCompleted { path, .. }
+            | Self::HasDependents { path, .. }
+            | Self::NegativeReading { path, .. }
+            | Self::DecreasingReading { path, .. }
+            | Self::RoleNotAllowed { path, .. }
+            | Self::ChecklistIncomplete { path, .. }
+            | Self::HandoverRefused { path }
+            | Self::ChecklistFinished { path }
+            | Self::NotFinished { path }
+            | Self::UnknownDefect { path, .. }
+            | Self::DefectState { path, .. }
+            | Self::UnknownUnit { path, .. }
+            | Self::TemplateMismatch { path, .. }
+            | Self::Estate { path, .. } => path,
+        }
+    }
+
+    /// True for operations the checklist's current state does not allow (a second
+    /// completion, undoing an open item, changing a completed check-in, …), as opposed
+    /// to bad input. The bindings raise these as state errors.
+    ///
+    /// ```
+    /// use estatekit::checkin::CheckinError;
+    /// let e = CheckinError::AlreadyCompleted { path: "item_code".into(), item: "x".into() };
+    /// assert!(e.is_state());
+    /// ```
+    pub fn is_state(&self) -> bool {
+        matches!(
+            self,
+            Self::DependenciesUnmet { .. }
+                | Self::AlreadyCompleted { .. }
+                | Self::NotCompleted { .. }
+                | Self::HasDependents { .. }
+                | Self::ChecklistIncomplete { .. }
+                | Self::HandoverRefused { .. }
+                | Self::ChecklistFinished { .. }
+                | Self::NotFinished { .. }
+                | Self::DefectState { .. }
+        )
+    }
+}
+
+pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> CheckinError {
+    CheckinError::InvalidField {
+        path: path.into(),
+        reason: reason.into(),
+    }
+}
+
+macro_rules! checkin_labels {
+    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
+        impl crate::i18n::Label for $ty {
+            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
+                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
+checkin_labels!(Role {
+    Receptionist => "前台接待", "receptionist";
+    Inspector => "验房员", "inspector";
+    Manager => "客服经理", "customer-service manager";
+});
+
+checkin_labels!(ItemKind {
+    DocumentIssued => "发放资料", "document issued";
+    RecordMade => "记录", "record made";
+    Signature => "签署", "signature";
+    Payment => "收费", "payment";
+    MeterReading => "抄表底数", "meter base reading";
+    KeyHandover => "交付钥匙", "key handover";
+    Inspection => "验房", "inspection";
+});
+
+checkin_labels!(Mode {
+    Centralized => "集中入住", "centralized occupancy";
+    Ordinary => "平时入住", "ordinary occupancy";
+});
+
+checkin_labels!(Severity {
+    Minor => "轻微", "minor";
+    Major => "较严重", "major";
+    Critical => "严重", "critical";
+});
+
+checkin_labels!(Responsible {
+    Developer => "开发商", "developer";
+    Owner => "业主", "owner";
+    PropertyCompany => "物业公司", "property company";
+});
+
+checkin_labels!(HandoverOutcome {
+    Accepted => "验收合格", "accepted";
+    AcceptedWithRectificationList => "附整改清单收楼", "accepted with a rectification list";
+    Refused => "拒绝收楼", "refused";
+});
+
+checkin_labels!(DefectStatus {
+    Open => "待整改", "open";
+    Rectified => "已整改待复验", "rectified, awaiting re-inspection";
+    Closed => "已关闭", "closed";
+});
