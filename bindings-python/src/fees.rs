@@ -35,6 +35,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPoolSummary>()?;
     m.add_class::<PyLedger>()?;
     m.add_class::<PyPayment>()?;
+    m.add_class::<PyArrears>()?;
+    m.add_class::<PyPenaltyBatch>()?;
     Ok(())
 }
 
@@ -122,6 +124,97 @@ fn late_penalty(
     .map_err(fee_err)
 }
 
+fn overdue_pairs(items: &Bound<'_, PyAny>) -> PyResult<Vec<(Decimal, NaiveDate)>> {
+    let mut parsed = Vec::with_capacity(items.len().unwrap_or(0));
+    for (i, item) in items.try_iter()?.enumerate() {
+        let item = item?;
+        let (p, due): (Bound<'_, PyAny>, NaiveDate) = item.extract().map_err(|_| {
+            validation_error(
+                "invalid",
+                &format!("items[{i}]"),
+                format!("items[{i}]: expected a (principal, due date) pair"),
+            )
+        })?;
+        parsed.push((decimal_arg(&p, &format!("items[{i}].principal"))?, due));
+    }
+    Ok(parsed)
+}
+
+/// Overdue items held in Rust: load once, compute penalties as of any date in one call.
+#[pyclass(frozen, module = "estatekit", name = "Arrears")]
+pub(crate) struct PyArrears {
+    items: Vec<(Decimal, NaiveDate)>,
+}
+
+#[pymethods]
+impl PyArrears {
+    #[new]
+    fn new(items: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            items: overdue_pairs(items)?,
+        })
+    }
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
+    /// The penalty of every item as of `as_of` (see `late_penalty`), in one call.
+    #[pyo3(signature = (as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
+    #[allow(clippy::too_many_arguments)]
+    fn late_penalties(
+        &self,
+        py: Python<'_>,
+        as_of: NaiveDate,
+        daily_rate: &Bound<'_, PyAny>,
+        grace_days: i64,
+        cap: Option<&Bound<'_, PyAny>>,
+        count_from: &str,
+        scale: i64,
+        rounding: &str,
+    ) -> PyResult<PyPenaltyBatch> {
+        let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+        let rounding = policy_arg(scale, rounding)?;
+        let amounts = py
+            .detach(|| calc::late_penalties(&self.items, as_of, &policy, &rounding))
+            .map_err(fee_err)?;
+        let total = amounts.iter().sum();
+        Ok(PyPenaltyBatch { amounts, total })
+    }
+    fn __repr__(&self) -> String {
+        format!("Arrears(items={})", self.items.len())
+    }
+}
+
+/// Penalties of a set of arrears: the total, and each item's amount on demand.
+#[pyclass(frozen, module = "estatekit", name = "PenaltyBatch")]
+pub(crate) struct PyPenaltyBatch {
+    amounts: Vec<Decimal>,
+    total: Decimal,
+}
+
+#[pymethods]
+impl PyPenaltyBatch {
+    /// Sum of the penalties.
+    #[getter]
+    fn total(&self) -> Decimal {
+        self.total
+    }
+    /// Each item's penalty, in item order.
+    #[getter]
+    fn amounts(&self) -> Vec<Decimal> {
+        self.amounts.clone()
+    }
+    fn __len__(&self) -> usize {
+        self.amounts.len()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "PenaltyBatch(items={}, total=Decimal('{}'))",
+            self.amounts.len(),
+            self.total
+        )
+    }
+}
+
 /// Late penalties of many `(principal, due)` items as of one date, in one call.
 #[pyfunction]
 #[pyo3(signature = (items, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
@@ -139,18 +232,7 @@ fn late_penalties(
 ) -> PyResult<Vec<Decimal>> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
     let rounding = policy_arg(scale, rounding)?;
-    let mut parsed = Vec::with_capacity(items.len().unwrap_or(0));
-    for (i, item) in items.try_iter()?.enumerate() {
-        let item = item?;
-        let (p, due): (Bound<'_, PyAny>, NaiveDate) = item.extract().map_err(|_| {
-            validation_error(
-                "invalid",
-                &format!("items[{i}]"),
-                format!("items[{i}]: expected a (principal, due date) pair"),
-            )
-        })?;
-        parsed.push((decimal_arg(&p, &format!("items[{i}].principal"))?, due));
-    }
+    let parsed = overdue_pairs(items)?;
     py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
         .map_err(fee_err)
 }

@@ -41,6 +41,20 @@ def test_late_penalties_batch() -> None:
     assert got == [D("45.00"), D("3.00")]
 
 
+def test_arrears_held_in_rust() -> None:
+    arrears = estatekit.Arrears([(D("500"), OCT1), (D("100"), dt.date(2026, 10, 21)), (D("7"), dt.date(2026, 11, 5))])
+    assert len(arrears) == 3
+    batch = arrears.late_penalties(OCT31, daily_rate=D("0.003"))
+    assert batch.amounts == [D("45.00"), D("3.00"), D("0.00")]
+    assert batch.total == D("48.00") and len(batch) == 3
+    with pytest.raises(ValidationError) as info:
+        estatekit.Arrears([(D("1"), OCT1), ("x", OCT1)])
+    assert (info.value.code, info.value.path) == ("invalid_decimal", "items[1].principal")
+    with pytest.raises(ValidationError) as info:
+        estatekit.Arrears([(D("-1"), OCT1)]).late_penalties(OCT31, daily_rate=D("0.1"))
+    assert (info.value.code, info.value.path) == ("negative", "items[0].principal")
+
+
 def test_prorate_30_360() -> None:
     assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), OCT31, convention="30/360")) == "36.67"
     feb = (dt.date(2026, 2, 1), dt.date(2026, 2, 28))

@@ -32,6 +32,8 @@ __all__ = [
     "PoolSummary",
     "Ledger",
     "Payment",
+    "Arrears",
+    "PenaltyBatch",
     "CheckinTemplate",
     "CheckinStep",
     "CheckinItem",
@@ -330,6 +332,36 @@ def bill_estate(
     for pooled items whose source is "given". `readings`: extra dicts with meter_id,
     date, value. `meter_changes`: dicts with meter_id and either
     replacement={"old_final", "new_initial"} or rollover={"wraps_at"}."""
+
+@final
+class Arrears:
+    """Overdue (principal, due date) items held in Rust: load once, then compute the
+    penalties of all of them as of any date in one call."""
+
+    def __new__(cls, items: Iterable[tuple[_DecimalLike, datetime.date]]) -> Arrears: ...
+    def __len__(self) -> int: ...
+    def late_penalties(
+        self,
+        as_of: datetime.date,
+        *,
+        daily_rate: _DecimalLike,
+        grace_days: int = 0,
+        cap: Optional[_DecimalLike] = None,
+        count_from: Literal["due", "grace_end"] = "due",
+        scale: int = 2,
+        rounding: _RoundingName = "half_up",
+    ) -> PenaltyBatch:
+        """Every item's `late_penalty` as of `as_of`."""
+
+@final
+class PenaltyBatch:
+    """Penalties of a set of arrears."""
+
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def amounts(self) -> list[Decimal]: ...
+    def __len__(self) -> int: ...
 
 @final
 class PenaltyPolicy:

@@ -486,10 +486,16 @@ pub fn late_penalties(
             non_negative(principal, || format!("items[{i}].principal"))?;
             // Common case: principal × rate × days in integers, rounded once.
             if policy.cap.is_none() && policy.min_balance.is_none() {
-                if (as_of - due).num_days() <= i64::from(policy.grace_days) {
+                let overdue =
+                    i64::from(as_of.num_days_from_ce()) - i64::from(due.num_days_from_ce());
+                let grace = i64::from(policy.grace_days);
+                if overdue <= grace {
                     return Ok(rounding.round(Decimal::ZERO));
                 }
-                let days = (as_of - policy.first_counted_day(due)).num_days() + 1;
+                let days = match policy.count_from {
+                    CountFrom::Due => overdue,
+                    CountFrom::GraceEnd => overdue - grace,
+                };
                 if let Some(p) =
                     rounding.round_product(&[principal, policy.daily_rate, Decimal::from(days)])
                 {
