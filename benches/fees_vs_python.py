@@ -75,45 +75,61 @@ def pooled_amount(n: int) -> Decimal:
 # ---- the pure-Python peer ---------------------------------------------------------
 
 
-def peer(units: list[tuple[Decimal, bool, dt.date]], pool: Decimal, items: list[tuple[Decimal, dt.date]]) -> Decimal:
+def peer(units: list[tuple[str, Decimal, bool, dt.date]], pool: Decimal, items: list[tuple[Decimal, dt.date]]) -> Decimal:
+    """The same outputs as the Rust run: a bill per unit with its lines (amount and the
+    inputs that explain it), the pooled split with its adjustments, a penalty per item."""
     start, end = PERIOD
     days_in_period = (end - start).days + 1
-    total = Decimal(0)
-    # Area fee, prorated and discounted, rounded once per line.
-    for area, vacant, delivered in units:
-        fee = area * RATE
-        if delivered > start:
-            fee = fee * ((end - delivered).days + 1) / days_in_period
-        if vacant:
-            fee = fee * VACANT
-        total += fee.quantize(CENT, ROUND_HALF_UP)
     # Pooled bill by gross area, largest remainder in cents, ties to the lower index.
-    weight_sum = sum(a for a, _, _ in units)
+    weight_sum = sum(u[1] for u in units)
     pool_cents = int((pool / CENT).to_integral_value())
     shares, remainders = [], []
-    for i, (area, _, _) in enumerate(units):
+    for i, (_, area, _, _) in enumerate(units):
         exact = pool_cents * area / weight_sum
         floor = int(exact.to_integral_value(ROUND_DOWN))
         shares.append(floor)
         remainders.append((exact - floor, i))
     leftover = pool_cents - sum(shares)
+    adjusted = set()
     for _, i in sorted(remainders, key=lambda r: (-r[0], r[1]))[:leftover]:
         shares[i] += 1
-    total += Decimal(sum(shares)) * CENT
+        adjusted.add(i)
+    bills = []
+    for i, (unit_id, area, vacant, delivered) in enumerate(units):
+        # Area fee, prorated and discounted, rounded once per line.
+        fee = area * RATE
+        served = (end - delivered).days + 1 if delivered > start else days_in_period
+        if served != days_in_period:
+            fee = fee * served / days_in_period
+        factor = VACANT if vacant else Decimal(1)
+        if vacant:
+            fee = fee * VACANT
+        fee = fee.quantize(CENT, ROUND_HALF_UP)
+        share = Decimal(shares[i]) * CENT
+        lines = [
+            {"item": "management", "amount": fee,
+             "explanation": {"type": "area", "area": area, "rate": RATE, "months": 1,
+                             "served_days": served, "period_days": days_in_period, "factor": factor}},
+            {"item": "common", "amount": share,
+             "explanation": {"type": "pooled", "pool": pool, "method": "area", "weight": area,
+                             "total_weight": weight_sum, "participants": len(units),
+                             "adjustment": CENT if i in adjusted else Decimal(0)}},
+        ]
+        bills.append({"unit_id": unit_id, "lines": lines, "total": fee + share})
     # Penalties: principal × daily rate × days overdue, rounded once per item.
+    penalties = []
     for principal, due in items:
         days = (AS_OF - due).days
-        if days > 0:
-            total += (principal * DAILY * days).quantize(CENT, ROUND_HALF_UP)
-    return total
+        penalties.append((principal * DAILY * days).quantize(CENT, ROUND_HALF_UP) if days > 0 else Decimal("0.00"))
+    return sum(b["total"] for b in bills) + sum(penalties)
 
 
-def peer_units(n: int) -> list[tuple[Decimal, bool, dt.date]]:
+def peer_units(n: int) -> list[tuple[str, Decimal, bool, dt.date]]:
     out = []
     for i in range(n):
         area, vacant, mid = unit_params(i)
         delivered = dt.date(2026, 10, mid) if mid else dt.date(2024, 6, 1)
-        out.append((Decimal(area) / 100, vacant, delivered))
+        out.append((f"U{i}", Decimal(area) / 100, vacant, delivered))
     return out
 
 
