@@ -472,7 +472,7 @@ pub fn allocate(
     if let Some((index, value)) = weights
         .iter()
         .enumerate()
-        .find(|(_, w)| **w < Decimal::ZERO)
+        .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
     {
         return Err(MoneyError::NegativeWeight {
             index,
@@ -482,6 +482,15 @@ pub fn allocate(
     let t_minor = policy.to_minor(total)?;
     let scale = policy.scale();
     let rounded_total = Decimal::from_i128_with_scale(t_minor, scale);
+    let negative = t_minor < 0;
+    if let Some(narrow) = split_narrow(t_minor.unsigned_abs(), weights, scale, negative) {
+        let (parts, adjusted) = narrow?;
+        return Ok(Allocation {
+            total: rounded_total,
+            parts,
+            adjusted,
+        });
+    }
     // Exact scaling can overflow for weights with many digits; trailing zeros removed, it may not.
     let w = integer_weights(weights, false).or_else(|_| integer_weights(weights, true))?;
     if w.sum == 0 {
@@ -490,7 +499,6 @@ pub fn allocate(
         });
     }
     let parts_minor = split_minor(t_minor.unsigned_abs(), &w)?;
-    let negative = t_minor < 0;
     let parts = parts_minor
         .magnitudes
         .iter()
@@ -510,6 +518,73 @@ pub fn allocate(
 struct MinorSplit {
     magnitudes: Vec<u128>,
     adjusted: Vec<usize>,
+}
+
+/// The usual case in 64-bit integers, in place: every weight at the common scale, their
+/// sum and the total times the largest weight fit in `u64`. `None` when they do not
+/// (the 128-bit path then runs); the result is the same either way.
+fn split_narrow(
+    t: u128,
+    weights: &[Decimal],
+    scale: u32,
+    negative: bool,
+) -> Option<Result<(Vec<Decimal>, Vec<usize>), MoneyError>> {
+    let t = u64::try_from(t).ok()?;
+    let common = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    let mut minor: Vec<u64> = Vec::with_capacity(weights.len());
+    let (mut sum, mut max) = (0u64, 0u64);
+    for w in weights {
+        let v = u64::try_from(w.mantissa().unsigned_abs())
+            .ok()?
+            .checked_mul(10u64.checked_pow(common - w.scale())?)?;
+        sum = sum.checked_add(v)?;
+        max = max.max(v);
+        minor.push(v);
+    }
+    if sum == 0 {
+        return Some(Err(MoneyError::AllZeroWeights {
+            count: weights.len(),
+        }));
+    }
+    t.checked_mul(max)?;
+    let n = minor.len();
+    let mut remainders: Vec<(u64, u32)> = Vec::with_capacity(n);
+    let mut handed_out: u64 = 0;
+    for (i, slot) in minor.iter_mut().enumerate() {
+        let p = t * *slot; // ≤ t × max, checked above
+        let (q, r) = (p / sum, p % sum);
+        handed_out += q; // Σ q ≤ t
+        *slot = q;
+        if r > 0 {
+            remainders.push((r, u32::try_from(i).ok()?));
+        }
+    }
+    let leftover = usize::try_from(t - handed_out).ok()?;
+    let mut adjusted = Vec::with_capacity(leftover);
+    if leftover > 0 {
+        let by_priority =
+            |a: &(u64, u32), b: &(u64, u32)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
+        if leftover < remainders.len() {
+            remainders.select_nth_unstable_by(leftover - 1, by_priority);
+        }
+        // Mark the winners, then collect them in index order without sorting.
+        let mut won = vec![false; n];
+        for &(_, i) in &remainders[..leftover] {
+            won[i as usize] = true;
+        }
+        for i in (0..n).filter(|&i| won[i]) {
+            minor[i] += 1;
+            adjusted.push(i);
+        }
+    }
+    let parts = minor
+        .iter()
+        .map(|&m| {
+            let m = i128::from(m);
+            Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
+        })
+        .collect();
+    Some(Ok((parts, adjusted)))
 }
 
 /// Largest-remainder split of `t` minor units by integer weights.
@@ -662,6 +737,29 @@ mod tests {
         let big = Decimal::from(10u64.pow(18));
         let a = allocate(d("3"), &[precise, big], &RoundingPolicy::default()).expect("ok");
         assert_eq!(a.parts.iter().sum::<Decimal>(), d("3"));
+    }
+
+    #[test]
+    fn narrow_and_wide_paths_agree() {
+        let weights: Vec<Decimal> = (0..2000u32)
+            .map(|i| Decimal::new(i64::from(5000 + i * 7919 % 9000), 2))
+            .collect();
+        for total in ["0", "0.01", "123456.78", "-987.65", "1000000000.01"] {
+            let p = RoundingPolicy::default();
+            let narrow = allocate(d(total), &weights, &p).expect("narrow");
+            let t = p.to_minor(d(total)).expect("minor");
+            let w = integer_weights(&weights, false).expect("weights");
+            let wide = split_minor(t.unsigned_abs(), &w).expect("wide");
+            let wide_parts: Vec<Decimal> = wide
+                .magnitudes
+                .iter()
+                .map(|&m| {
+                    Decimal::from_i128_with_scale(if t < 0 { -(m as i128) } else { m as i128 }, 2)
+                })
+                .collect();
+            assert_eq!(narrow.parts, wide_parts, "{total}");
+            assert_eq!(narrow.adjusted, wide.adjusted, "{total}");
+        }
     }
 
     #[test]
