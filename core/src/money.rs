@@ -520,26 +520,38 @@ struct MinorSplit {
     adjusted: Vec<usize>,
 }
 
-/// The usual case in 64-bit integers, in place: every weight at the common scale, their
-/// sum and the total times the largest weight fit in `u64`. `None` when they do not
-/// (the 128-bit path then runs); the result is the same either way.
+/// Parts and adjusted indices of an allocation.
+type Split = (Vec<Decimal>, Vec<usize>);
+
+/// Buckets of the remainder histogram in [`split_narrow`].
+const BUCKETS: usize = 1024;
+
+/// The usual case in 64-bit integers: every weight at the common scale, their sum and
+/// the total times the largest weight fit in `u64`. `None` when they do not (the
+/// 128-bit path then runs); the result is the same either way.
+///
+/// Memory is kept to the output: instead of sorting all remainders, a first pass
+/// counts them in [`BUCKETS`] monotonic buckets; the winners above the threshold
+/// bucket are taken directly and only the threshold bucket is selected exactly
+/// (largest remainder first, lower index on ties).
 fn split_narrow(
     t: u128,
     weights: &[Decimal],
     scale: u32,
     negative: bool,
-) -> Option<Result<(Vec<Decimal>, Vec<usize>), MoneyError>> {
+) -> Option<Result<Split, MoneyError>> {
     let t = u64::try_from(t).ok()?;
     let common = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
-    let mut minor: Vec<u64> = Vec::with_capacity(weights.len());
+    let value = |w: &Decimal| -> Option<u64> {
+        u64::try_from(w.mantissa().unsigned_abs())
+            .ok()?
+            .checked_mul(10u64.checked_pow(common - w.scale())?)
+    };
     let (mut sum, mut max) = (0u64, 0u64);
     for w in weights {
-        let v = u64::try_from(w.mantissa().unsigned_abs())
-            .ok()?
-            .checked_mul(10u64.checked_pow(common - w.scale())?)?;
+        let v = value(w)?;
         sum = sum.checked_add(v)?;
         max = max.max(v);
-        minor.push(v);
     }
     if sum == 0 {
         return Some(Err(MoneyError::AllZeroWeights {
@@ -547,37 +559,67 @@ fn split_narrow(
         }));
     }
     t.checked_mul(max)?;
-    let n = minor.len();
-    let mut remainders: Vec<(u64, u32)> = Vec::with_capacity(n);
+    // bucket(r) = ⌊r × BUCKETS / sum⌋ by a fixed-point reciprocal: monotonic in r, < BUCKETS.
+    let recip = ((BUCKETS as u128) << 64) / u128::from(sum);
+    let bucket = |r: u64| (((u128::from(r) * recip) >> 64) as usize).min(BUCKETS - 1);
+    let mut counts = vec![0usize; BUCKETS];
+    let mut quotients: Vec<u64> = Vec::with_capacity(weights.len());
     let mut handed_out: u64 = 0;
-    for (i, slot) in minor.iter_mut().enumerate() {
-        let p = t * *slot; // ≤ t × max, checked above
+    for w in weights {
+        let p = t * value(w)?; // ≤ t × max, checked above
         let (q, r) = (p / sum, p % sum);
         handed_out += q; // Σ q ≤ t
-        *slot = q;
+        quotients.push(q);
         if r > 0 {
-            remainders.push((r, u32::try_from(i).ok()?));
+            counts[bucket(r)] += 1;
         }
     }
     let leftover = usize::try_from(t - handed_out).ok()?;
     let mut adjusted = Vec::with_capacity(leftover);
     if leftover > 0 {
+        // The threshold bucket: all remainders above it win, some within it.
+        let (mut above, mut threshold) = (0usize, 0usize);
+        for b in (0..BUCKETS).rev() {
+            if above + counts[b] >= leftover {
+                threshold = b;
+                break;
+            }
+            above += counts[b];
+        }
+        let mut sure = Vec::with_capacity(above);
+        let mut candidates: Vec<(u64, usize)> = Vec::with_capacity(counts[threshold]);
+        for (i, (w, &q)) in weights.iter().zip(&quotients).enumerate() {
+            let r = t * value(w)? - q * sum;
+            if r == 0 {
+                continue;
+            }
+            match bucket(r) {
+                b if b > threshold => sure.push(i),
+                b if b == threshold => candidates.push((r, i)),
+                _ => {}
+            }
+        }
+        let need = leftover - sure.len();
         let by_priority =
-            |a: &(u64, u32), b: &(u64, u32)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
-        if leftover < remainders.len() {
-            remainders.select_nth_unstable_by(leftover - 1, by_priority);
+            |a: &(u64, usize), b: &(u64, usize)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
+        if need > 0 && need < candidates.len() {
+            candidates.select_nth_unstable_by(need - 1, by_priority);
         }
-        // Mark the winners, then collect them in index order without sorting.
-        let mut won = vec![false; n];
-        for &(_, i) in &remainders[..leftover] {
-            won[i as usize] = true;
-        }
-        for i in (0..n).filter(|&i| won[i]) {
-            minor[i] += 1;
+        let mut chosen: Vec<usize> = candidates[..need].iter().map(|c| c.1).collect();
+        chosen.sort_unstable();
+        // Merge the two ascending lists.
+        let (mut a, mut b) = (sure.into_iter().peekable(), chosen.into_iter().peekable());
+        while let Some(i) = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x < y => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => None,
+        } {
+            quotients[i] += 1;
             adjusted.push(i);
         }
     }
-    let parts = minor
+    let parts = quotients
         .iter()
         .map(|&m| {
             let m = i128::from(m);
