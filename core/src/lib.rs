@@ -32,6 +32,7 @@ pub mod estate;
 pub mod i18n;
 mod json;
 pub mod money;
+pub mod tickets;
 
 pub use chrono::NaiveDate;
 
