@@ -108,7 +108,6 @@ impl Action {
 /// assert_eq!((e.actor.as_str(), &e.action, e.to), ("前台小张", &Action::Receive, TicketState::Received));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Event {
     /// When (UTC).
     pub at: DateTime<Utc>,

@@ -105,7 +105,7 @@ pub struct TemperamentRules {
 /// assert_eq!(merged.categories.iter().find(|c| c.code == "fees").unwrap().phrases["车位管理费"], 3.0);
 /// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     /// Format name, `estatekit.ticket_rules` when present.
@@ -136,6 +136,21 @@ pub struct RuleSet {
 
 fn default_version() -> u32 {
     RULES_FORMAT_VERSION
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        Self {
+            format: String::new(),
+            version: RULES_FORMAT_VERSION,
+            language: String::new(),
+            categories: Vec::new(),
+            kinds: BTreeMap::new(),
+            urgency: BTreeMap::new(),
+            temperament: TemperamentRules::default(),
+            departments: BTreeMap::new(),
+        }
+    }
 }
 
 fn check_phrases(phrases: &Phrases, path: &str) -> Result<(), TicketError> {
