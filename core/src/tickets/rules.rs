@@ -884,7 +884,9 @@ impl TicketClassifier {
             }
         };
 
-        // Kind: phrases, else repair categories are repair requests, else complaints.
+        // Kind: phrases (anger and comparisons count for a complaint), else repair
+        // categories are repair requests, else complaints.
+        kind_scores[TicketKind::Complaint as usize] += anger.max(0.0) + comparison.max(0.0);
         let mut kind = None;
         for k in TicketKind::ALL {
             let s = kind_scores[*k as usize];
@@ -932,7 +934,8 @@ impl TicketClassifier {
         let expectation = comparison + explanation;
         let temperament = if anger >= 1.0 && venting >= 3.0 {
             Temperament::Venting
-        } else if expectation >= 1.0 && anger < 1.0 && exclaim < 2 {
+        } else if kind == TicketKind::Complaint && expectation >= 1.0 && anger < 1.0 && exclaim < 2
+        {
             Temperament::Expectation
         } else {
             Temperament::ProblemSolving
