@@ -105,7 +105,7 @@ impl Action {
 /// let t = Ticket::new("T1", "1-201", Channel::Hotline, chrono::DateTime::UNIX_EPOCH, "王女士", "漏水", TicketKind::RepairRequest);
 /// let flow = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "前台小张");
 /// let e = &flow.events()[0];
-/// assert_eq!((e.actor.as_str(), &e.action, e.to), ("前台小张", &Action::Receive, TicketState::Received));
+/// assert_eq!((e.actor.as_str(), &e.action, e.to_state), ("前台小张", &Action::Receive, TicketState::Received));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -117,9 +117,9 @@ pub struct Event {
     #[serde(flatten)]
     pub action: Action,
     /// State before.
-    pub from: TicketState,
+    pub from_state: TicketState,
     /// State after.
-    pub to: TicketState,
+    pub to_state: TicketState,
 }
 
 /// A ticket being handled: its triage (category, urgency, department), state, owner
@@ -179,8 +179,8 @@ impl TicketFlow {
             at: ticket.received_at,
             actor: receiver.clone(),
             action: Action::Receive,
-            from: TicketState::Received,
-            to: TicketState::Received,
+            from_state: TicketState::Received,
+            to_state: TicketState::Received,
         }];
         Self {
             ticket,
@@ -278,8 +278,8 @@ impl TicketFlow {
             at,
             actor: actor.to_owned(),
             action,
-            from,
-            to,
+            from_state: from,
+            to_state: to,
         });
         Ok(to)
     }
