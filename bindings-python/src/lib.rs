@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 
 mod estate;
 mod money_py;
+mod tickets;
 
 create_exception!(
     estatekit,
@@ -60,7 +61,6 @@ fn validation_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// Which Python exception a core error becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // `State` is raised by the check-in and ticket bindings
 pub(crate) enum ErrorClass {
     /// `estatekit.ValidationError` (also a `ValueError`).
     Validation,
@@ -194,6 +194,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StateError", py.get_type::<StateError>())?;
     money_py::register(m)?;
     estate::register(m)?;
+    tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

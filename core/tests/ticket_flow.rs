@@ -1,4 +1,5 @@
 //! SLA, lifecycle and statistics scenarios, and classifier invariants.
+#![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, Utc};
 use estatekit::tickets::{

@@ -1,4 +1,5 @@
 //! The trained category model: typed errors, determinism, JSON round trip, and
+#![allow(clippy::unwrap_used)]
 //! cross-validated accuracy on the development data (skipped when it is missing).
 
 use std::path::Path;

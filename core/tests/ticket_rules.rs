@@ -1,4 +1,5 @@
 //! The built-in rule sets and the classifier on the labelled set.
+#![allow(clippy::unwrap_used)]
 
 use estatekit::tickets::{RuleSet, TicketClassifier};
 
