@@ -13,9 +13,11 @@ use rust_decimal::Decimal;
 
 mod estate;
 mod money;
+mod tickets;
 
 pub use estate::*;
 pub use money::*;
+pub use tickets::*;
 
 uniffi::setup_scaffolding!();
 
