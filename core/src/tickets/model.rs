@@ -643,22 +643,29 @@ impl TicketModel {
             .collect();
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         contrib.truncate(top);
-        // Recover the text of each chosen n-gram (first occurrence).
-        let mut grams: Vec<(String, f64)> = Vec::new();
-        for (col, c) in contrib {
-            let bucket = self.buckets[col as usize];
-            let mut found = None;
-            let mut buf2 = Vec::new();
-            self.feat.each(text, &mut buf2, |b, start, len| {
-                if found.is_none() && b == bucket {
-                    found = Some((start, len));
+        // Recover the text of each chosen n-gram (first occurrence), in one pass.
+        let wanted: Vec<u32> = contrib
+            .iter()
+            .map(|(col, _)| self.buckets[*col as usize])
+            .collect();
+        let mut found: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
+        self.feat.each(text, &mut buf, |b, start, len| {
+            for (i, w) in wanted.iter().enumerate() {
+                if *w == b && found[i].is_none() {
+                    found[i] = Some((start, len));
                 }
-            });
-            let gram = found.map_or_else(String::new, |(s, l)| {
-                buf2[s..s + l].iter().collect::<String>().trim().to_owned()
-            });
-            grams.push((gram, f64::from(c)));
-        }
+            }
+        });
+        let grams = contrib
+            .iter()
+            .zip(&found)
+            .map(|((_, c), f)| {
+                let gram = f.map_or_else(String::new, |(s, l)| {
+                    buf[s..s + l].iter().collect::<String>().trim().to_owned()
+                });
+                (gram, f64::from(*c))
+            })
+            .collect();
         (self.labels[best].clone(), conf, grams)
     }
 

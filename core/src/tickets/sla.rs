@@ -325,6 +325,11 @@ pub struct SlaTargets {
 /// An SLA policy: targets per urgency and, optionally, per category, measured in
 /// calendar time or in the business time of a calendar.
 ///
+/// Targets are minutes of the policy's clock: with a calendar, working minutes (a
+/// 2-hour response is 2 working hours; a resolution target of 8 × 1440 minutes is 192
+/// working hours, so give business-time policies targets in working time, e.g. 8
+/// working days of 9 hours = 4320 minutes).
+///
 /// Targets: a category's targets replace the urgency's for normal tickets; for urgent
 /// and emergency tickets the stricter of the two applies, field by field. Emergencies
 /// are always measured in calendar time (on-site at once, day or night).
