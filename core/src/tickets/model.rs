@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::TicketError;
 
+/// Training sets of at least this many texts drop features seen in one text only
+/// (see [`TrainOptions::min_df`]).
+const AUTO_MIN_DF_TEXTS: usize = 100;
+
 /// The model JSON format version this library reads and writes.
 pub const MODEL_FORMAT_VERSION: u32 = 1;
 
@@ -38,7 +42,10 @@ pub struct TrainOptions {
     pub word_ngrams: u32,
     /// Hash space: 2^bits buckets (default 20).
     pub buckets_bits: u32,
-    /// Ignore features seen in fewer documents (default 1: keep all).
+    /// Ignore features seen in fewer training documents. 0 (the default) means
+    /// automatic: 2 with at least 100 training texts (a feature seen once does not
+    /// generalise; dropping those makes the model about 4× smaller and faster, and was
+    /// more accurate on the development data), 1 (keep all) below.
     pub min_df: u32,
     /// Drop features whose largest weight is below this share of the largest weight
     /// in the model, to make the model smaller (default 0.0: keep all).
@@ -54,7 +61,7 @@ impl Default for TrainOptions {
             ngram_max: 4,
             word_ngrams: 2,
             buckets_bits: 20,
-            min_df: 1,
+            min_df: 0,
             prune: 0.0,
         }
     }
@@ -115,7 +122,7 @@ impl TrainOptions {
             "ngram_max" => self.ngram_max = as_u32(name, value, 1, 8)?,
             "word_ngrams" => self.word_ngrams = as_u32(name, value, 0, 3)?,
             "buckets_bits" => self.buckets_bits = as_u32(name, value, 10, 24)?,
-            "min_df" => self.min_df = as_u32(name, value, 1, 1_000_000)?,
+            "min_df" => self.min_df = as_u32(name, value, 0, 1_000_000)?,
             "prune" => {
                 if !(0.0..1.0).contains(&value) {
                     return Err(opt_err(name, format!("must be in [0, 1), got {value}")));
@@ -192,15 +199,23 @@ impl Featurizer {
         let mut ws = 0;
         let mut cjk = false;
         for ch in text.chars() {
-            if ch.is_alphanumeric() {
+            // Fast paths: ASCII and CJK ideographs (alphanumeric, caseless).
+            let (alnum, this_cjk) = if ch.is_ascii() {
+                (ch.is_ascii_alphanumeric(), false)
+            } else if is_cjk(ch) {
+                (true, true)
+            } else {
+                (ch.is_alphanumeric(), false)
+            };
+            if alnum {
                 if !in_word {
                     buf.push(' ');
                     ws = buf.len();
                     in_word = true;
                     cjk = false;
                 }
-                cjk |= is_cjk(ch);
-                buf.push(lower(ch));
+                cjk |= this_cjk;
+                buf.push(if this_cjk { ch } else { lower(ch) });
             } else if in_word {
                 words.push((ws, buf.len() - ws, !cjk));
                 buf.push(' ');
@@ -251,18 +266,47 @@ impl Featurizer {
         }
     }
 
-    /// Sorted (bucket, count) pairs of `text`.
-    fn counts(&self, text: &str, buf: &mut Vec<char>, out: &mut Vec<(u32, u32)>) {
-        let mut raw: Vec<u32> = Vec::with_capacity(text.len() * 4);
-        self.each(text, buf, |b, _, _| raw.push(b));
-        raw.sort_unstable();
+    /// (bucket, count) pairs of `text` in order of first occurrence, and where each
+    /// bucket first occurred in `buf` (start, length).
+    fn counts_at(
+        &self,
+        text: &str,
+        buf: &mut Vec<char>,
+        out: &mut Vec<(u32, u32)>,
+        first: &mut Vec<(usize, usize)>,
+    ) {
+        let mut raw: Vec<(u32, usize, usize)> = Vec::with_capacity(text.len() * 2);
+        self.each(text, buf, |b, start, len| raw.push((b, start, len)));
         out.clear();
-        for b in raw {
-            match out.last_mut() {
-                Some(last) if last.0 == b => last.1 += 1,
-                _ => out.push((b, 1)),
+        first.clear();
+        // Open addressing on the bucket ids (all < 2^24, so u32::MAX marks a free slot).
+        let cap = (raw.len() * 2).next_power_of_two().max(16);
+        let shift = 32 - cap.trailing_zeros();
+        let mut keys = vec![u32::MAX; cap];
+        let mut slots = vec![0u32; cap];
+        for (b, start, len) in raw {
+            let mut i = (b.wrapping_mul(0x9e37_79b1) >> shift) as usize;
+            loop {
+                if keys[i] == b {
+                    out[slots[i] as usize].1 += 1;
+                    break;
+                }
+                if keys[i] == u32::MAX {
+                    keys[i] = b;
+                    slots[i] = out.len() as u32;
+                    out.push((b, 1));
+                    first.push((start, len));
+                    break;
+                }
+                i = (i + 1) & (cap - 1);
             }
         }
+    }
+
+    /// (bucket, count) pairs of `text` in order of first occurrence.
+    fn counts(&self, text: &str, buf: &mut Vec<char>, out: &mut Vec<(u32, u32)>) {
+        let mut first = Vec::new();
+        self.counts_at(text, buf, out, &mut first);
     }
 }
 
@@ -285,6 +329,8 @@ impl Hasher for IdHasher {
 }
 
 type BucketMap = HashMap<u32, u32, BuildHasherDefault<IdHasher>>;
+/// Bucket → (column, idf): the idf sits next to the key, one cache line per lookup.
+type FeatureMap = HashMap<u32, (u32, f32), BuildHasherDefault<IdHasher>>;
 
 /// A trained category model. Immutable; `Send + Sync`.
 ///
@@ -309,7 +355,7 @@ pub struct TicketModel {
     buckets: Vec<u32>,
     df: Vec<u32>,
     idf: Vec<f32>,
-    index: BucketMap,
+    index: FeatureMap,
     /// Column-major weights: `weights[col * k + class]`.
     weights: Vec<f32>,
     bias: Vec<f32>,
@@ -431,22 +477,20 @@ impl TicketModel {
             }
             docs.push(counts);
         }
-        let mut vocab: Vec<(u32, u32)> = df_map
-            .into_iter()
-            .filter(|(_, d)| *d >= options.min_df)
-            .collect();
+        let min_df = match options.min_df {
+            0 if texts.len() >= AUTO_MIN_DF_TEXTS => 2,
+            0 => 1,
+            m => m,
+        };
+        let mut vocab: Vec<(u32, u32)> = df_map.into_iter().filter(|(_, d)| *d >= min_df).collect();
         vocab.sort_unstable();
         let buckets: Vec<u32> = vocab.iter().map(|v| v.0).collect();
         let df: Vec<u32> = vocab.iter().map(|v| v.1).collect();
         let idf: Vec<f32> = df.iter().map(|d| idf_of(n_docs, *d)).collect();
-        let index: BucketMap = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (*b, i as u32))
-            .collect();
+        let index = feature_map(&buckets, &idf);
         let rows: Vec<Row> = docs
             .iter()
-            .map(|counts| tfidf_row(counts, &index, &idf))
+            .map(|counts| tfidf_row(counts, &index))
             .collect();
 
         let k = classes.len();
@@ -512,12 +556,7 @@ impl TicketModel {
             .iter()
             .flat_map(|c| self.weights[c * k..(c + 1) * k].iter().copied())
             .collect();
-        self.index = self
-            .buckets
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (*b, i as u32))
-            .collect();
+        self.index = feature_map(&self.buckets, &self.idf);
     }
 
     /// The class labels, sorted.
@@ -547,7 +586,7 @@ impl TicketModel {
     fn row(&self, text: &str, buf: &mut Vec<char>) -> Row {
         let mut counts = Vec::new();
         self.feat.counts(text, buf, &mut counts);
-        tfidf_row(&counts, &self.index, &self.idf)
+        tfidf_row(&counts, &self.index)
     }
 
     fn scores(&self, row: &Row) -> Vec<f32> {
@@ -625,8 +664,9 @@ impl TicketModel {
     pub(crate) fn explain(&self, text: &str, top: usize) -> (String, f64, Vec<(String, f64)>) {
         let mut buf = Vec::new();
         let mut counts = Vec::new();
-        self.feat.counts(text, &mut buf, &mut counts);
-        let row = tfidf_row(&counts, &self.index, &self.idf);
+        let mut first = Vec::new();
+        self.feat.counts_at(text, &mut buf, &mut counts, &mut first);
+        let row = tfidf_row(&counts, &self.index);
         let scores = self.scores(&row);
         let best = Self::best(&scores);
         let max = scores[best];
@@ -643,26 +683,19 @@ impl TicketModel {
             .collect();
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         contrib.truncate(top);
-        // Recover the text of each chosen n-gram (first occurrence), in one pass.
-        let wanted: Vec<u32> = contrib
-            .iter()
-            .map(|(col, _)| self.buckets[*col as usize])
-            .collect();
-        let mut found: Vec<Option<(usize, usize)>> = vec![None; wanted.len()];
-        self.feat.each(text, &mut buf, |b, start, len| {
-            for (i, w) in wanted.iter().enumerate() {
-                if *w == b && found[i].is_none() {
-                    found[i] = Some((start, len));
-                }
-            }
-        });
+        // The text of each chosen n-gram, at its first occurrence.
         let grams = contrib
             .iter()
-            .zip(&found)
-            .map(|((_, c), f)| {
-                let gram = f.map_or_else(String::new, |(s, l)| {
-                    buf[s..s + l].iter().collect::<String>().trim().to_owned()
-                });
+            .map(|(col, c)| {
+                let bucket = self.buckets[*col as usize];
+                let gram =
+                    counts
+                        .iter()
+                        .position(|(b, _)| *b == bucket)
+                        .map_or_else(String::new, |i| {
+                            let (s, l) = first[i];
+                            buf[s..s + l].iter().collect::<String>().trim().to_owned()
+                        });
                 (gram, f64::from(*c))
             })
             .collect();
@@ -828,12 +861,8 @@ impl TicketModel {
                 weights[col * k + c] = (f64::from(*q) * doc.scale) as f32;
             }
         }
-        let idf = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
-        let index = buckets
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (*b, i as u32))
-            .collect();
+        let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
+        let index = feature_map(&buckets, &idf);
         Ok(Self {
             feat: Featurizer {
                 ngram_max: doc.ngram_max,
@@ -884,12 +913,22 @@ impl TicketModel {
     }
 }
 
-fn tfidf_row(counts: &[(u32, u32)], index: &BucketMap, idf: &[f32]) -> Row {
+fn feature_map(buckets: &[u32], idf: &[f32]) -> FeatureMap {
+    buckets
+        .iter()
+        .zip(idf)
+        .enumerate()
+        .map(|(i, (b, f))| (*b, (i as u32, *f)))
+        .collect()
+}
+
+fn tfidf_row(counts: &[(u32, u32)], index: &FeatureMap) -> Row {
     let mut row: Row = Vec::with_capacity(counts.len());
     let mut norm = 0.0f32;
     for &(b, n) in counts {
-        if let Some(&col) = index.get(&b) {
-            let v = (1.0 + (n as f32).ln()) * idf[col as usize];
+        if let Some(&(col, idf)) = index.get(&b) {
+            let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
+            let v = tf * idf;
             norm += v * v;
             row.push((col, v));
         }
@@ -900,7 +939,6 @@ fn tfidf_row(counts: &[(u32, u32)], index: &BucketMap, idf: &[f32]) -> Row {
             e.1 *= inv;
         }
     }
-    row.sort_unstable_by_key(|e| e.0);
     row
 }
 
