@@ -778,7 +778,7 @@ impl TicketClassifier {
     fn hits(&self, text: &str) -> Hits {
         let c = &self.compiled;
         let bytes = text.as_bytes();
-        let mut hits: Hits = Vec::new();
+        let mut hits: Hits = Vec::with_capacity(16);
         let Some(matcher) = &c.matcher else {
             return hits;
         };
@@ -808,7 +808,15 @@ impl TicketClassifier {
         let c = &self.compiled;
         let hits = self.hits(text);
         let n_cat = c.categories.len();
-        let mut cat_scores = vec![0.0f64; n_cat];
+        // Scores on the stack for the usual number of categories.
+        let mut cat_stack = [0.0f64; 32];
+        let mut cat_heap = Vec::new();
+        let cat_scores: &mut [f64] = if n_cat <= cat_stack.len() {
+            &mut cat_stack[..n_cat]
+        } else {
+            cat_heap.resize(n_cat, 0.0);
+            &mut cat_heap
+        };
         let mut kind_scores = [0.0f64; 5];
         let mut urg_scores = [0.0f64; 3];
         let (mut anger, mut comparison, mut explanation, mut repeats) = (0.0, 0.0, 0.0, 0u32);
@@ -924,11 +932,19 @@ impl TicketClassifier {
 
         // Temperament: anger, exclamation and repetition make venting; comparisons and
         // self-explanation without anger make expectation; otherwise problem-solving.
-        let exclaim = text.chars().filter(|ch| *ch == '!' || *ch == '！').count();
-        let exclaim_runs = text.contains("!!")
-            || text.contains("！！")
-            || text.contains("？？")
-            || text.contains("??");
+        // One pass over the text: exclamation marks, runs of !! or ??, CJK (language).
+        let (mut exclaim, mut exclaim_runs, mut has_cjk, mut prev) = (0usize, false, false, ' ');
+        for ch in text.chars() {
+            let mark = matches!(ch, '!' | '！' | '?' | '？');
+            if matches!(ch, '!' | '！') {
+                exclaim += 1;
+            }
+            if mark && (prev == ch || (matches!(prev, '!' | '！') && matches!(ch, '!' | '！'))) {
+                exclaim_runs = true;
+            }
+            has_cjk |= ('\u{4e00}'..='\u{9fff}').contains(&ch);
+            prev = ch;
+        }
         let rep = f64::from(repeats) + if exclaim_runs { 1.0 } else { 0.0 };
         let venting = anger + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
         let expectation = comparison + explanation;
@@ -964,14 +980,7 @@ impl TicketClassifier {
             }
             Temperament::ProblemSolving => {}
         }
-        let lang = if text
-            .chars()
-            .any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
-        {
-            Lang::ZhCn
-        } else {
-            Lang::En
-        };
+        let lang = if has_cjk { Lang::ZhCn } else { Lang::En };
         let department = c.department(&category);
         Classification {
             category,
