@@ -237,12 +237,15 @@ impl PyTicketClassifier {
         }
     }
 
-    /// Classifies many texts in one call (the GIL is released while classifying).
+    /// Classifies many texts in one call (the GIL is released while classifying;
+    /// results are built in chunks to stay in cache).
     fn classify_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<PyClassification> {
-        py.detach(|| self.inner.classify_batch(&texts))
-            .into_iter()
-            .map(|inner| PyClassification { inner })
-            .collect()
+        let mut out = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(2048) {
+            let results = py.detach(|| self.inner.classify_batch(chunk));
+            out.extend(results.into_iter().map(|inner| PyClassification { inner }));
+        }
+        out
     }
 
     /// The department a category is routed to.
