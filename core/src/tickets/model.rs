@@ -681,8 +681,15 @@ impl TicketModel {
             .map(|&(col, v)| (col, self.weights[col as usize * k + best] * v))
             .filter(|(_, c)| *c > 0.0)
             .collect();
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        contrib.truncate(top);
+        // The `top` largest (ties to the lower column), without sorting them all.
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if top == 0 {
+            contrib.clear();
+        } else if contrib.len() > top {
+            contrib.select_nth_unstable_by(top - 1, order);
+            contrib.truncate(top);
+        }
+        contrib.sort_by(order);
         // The text of each chosen n-gram, at its first occurrence.
         let grams = contrib
             .iter()
