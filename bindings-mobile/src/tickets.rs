@@ -217,6 +217,11 @@ impl TicketClassifier {
             .collect()
     }
 
+    /// Only the category of each text (the model alone when trained), in one call.
+    pub fn predict_batch(&self, texts: Vec<String>) -> Vec<String> {
+        self.inner.predict_batch(&texts)
+    }
+
     /// The department a category is routed to.
     pub fn department(&self, category: String) -> String {
         self.inner.department(&category)

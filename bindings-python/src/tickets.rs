@@ -248,6 +248,12 @@ impl PyTicketClassifier {
         out
     }
 
+    /// Only the category of each text (model only when trained: no rules, no
+    /// evidence), in one call without the GIL.
+    fn predict_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<String> {
+        py.detach(|| self.inner.predict_batch(&texts))
+    }
+
     /// The department a category is routed to.
     fn department(&self, category: &str) -> String {
         self.inner.department(category)

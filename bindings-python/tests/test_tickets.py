@@ -66,6 +66,8 @@ def test_train_predicts_any_label_set_and_round_trips() -> None:
     back = TicketClassifier.from_json(text)
     assert back.to_json() == text
     assert [x.category for x in back.classify_batch(texts)] == labels
+    assert back.predict_batch(texts) == labels
+    assert TicketClassifier.default().predict_batch(["停电了"]) == ["repair.electrical"]
     assert TicketClassifier.train(texts, labels, seed=3).to_json() == TicketClassifier.train(texts, labels, seed=3).to_json()
 
 

@@ -32,6 +32,7 @@ fun testTrainAndRoundTrip() {
     TicketClassifier.train(texts, labels, 3UL, mapOf("c" to 1.0)).use { clf ->
         assertEquals(listOf("HEATING", "NOISE"), clf.labels())
         assertEquals("HEATING", clf.classify("the heat is off").category)
+        assertEquals(listOf("HEATING", "NOISE"), clf.predictBatch(listOf("no heat", "music too loud")))
         TicketClassifier.fromJson(clf.toJson()).use { back -> assertEquals(clf.toJson(), back.toJson()) }
     }
     val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0UL, mapOf()) }

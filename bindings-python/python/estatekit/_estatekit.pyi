@@ -292,6 +292,8 @@ class TicketClassifier:
         """Classify one text."""
     def classify_batch(self, texts: list[str]) -> list[Classification]:
         """Classify many texts in one call (the GIL is released)."""
+    def predict_batch(self, texts: list[str]) -> list[str]:
+        """Only the category of each text (the model alone when trained), in one call."""
     def department(self, category: str) -> str:
         """The department a category is routed to."""
     @property

@@ -488,10 +488,22 @@ impl TicketModel {
         let df: Vec<u32> = vocab.iter().map(|v| v.1).collect();
         let idf: Vec<f32> = df.iter().map(|d| idf_of(n_docs, *d)).collect();
         let index = feature_map(&buckets, &idf);
-        let rows: Vec<Row> = docs
-            .iter()
-            .map(|counts| tfidf_row(counts, &index))
-            .collect();
+        // Identical (text, label) pairs train as one example weighted by their count:
+        // the same objective (C × count), solved once instead of count times.
+        let mut seen: std::collections::BTreeMap<(&str, usize), usize> = Default::default();
+        let (mut rows, mut y_u, mut mult): (Vec<Row>, Vec<usize>, Vec<f64>) = Default::default();
+        for (i, counts) in docs.iter().enumerate() {
+            let key = (texts[i].as_ref(), y[i]);
+            match seen.get(&key) {
+                Some(&u) => mult[u] += 1.0,
+                None => {
+                    seen.insert(key, rows.len());
+                    rows.push(tfidf_row(counts, &index));
+                    y_u.push(y[i]);
+                    mult.push(1.0);
+                }
+            }
+        }
 
         let k = classes.len();
         let f = buckets.len();
@@ -502,7 +514,7 @@ impl TicketModel {
         let problems = if k == 2 { 1 } else { k };
         for class in 0..problems {
             let target = if k == 2 { 1 } else { class };
-            let (w, b) = train_binary(&rows, &y, target, f, options, &mut rng);
+            let (w, b) = train_binary(&rows, &y_u, &mult, target, f, options, &mut rng);
             if k == 2 {
                 for (col, wv) in w.iter().enumerate() {
                     weights[col * k + 1] = *wv;
@@ -951,16 +963,19 @@ fn tfidf_row(counts: &[(u32, u32)], index: &FeatureMap) -> Row {
 
 /// Dual coordinate descent for the L2-regularised squared-hinge SVM with a bias term
 /// (an extra feature of value 1), one class against the rest.
+#[allow(clippy::too_many_arguments)]
 fn train_binary(
     rows: &[Row],
     y: &[usize],
+    mult: &[f64],
     target: usize,
     f: usize,
     o: &TrainOptions,
     rng: &mut SplitMix,
 ) -> (Vec<f32>, f32) {
     let n = rows.len();
-    let diag = 0.5 / o.c;
+    // Per example: D_ii = 1 / (2 C m_i) for an example standing for m_i copies.
+    let diag: Vec<f64> = mult.iter().map(|m| 0.5 / (o.c * m)).collect();
     let mut w = vec![0.0f64; f];
     let mut b = 0.0f64;
     let mut alpha = vec![0.0f64; n];
@@ -970,7 +985,8 @@ fn train_binary(
         .collect();
     let qd: Vec<f64> = rows
         .iter()
-        .map(|r| r.iter().map(|e| f64::from(e.1).powi(2)).sum::<f64>() + 1.0 + diag)
+        .zip(&diag)
+        .map(|(r, d)| r.iter().map(|e| f64::from(e.1).powi(2)).sum::<f64>() + 1.0 + d)
         .collect();
     let mut order: Vec<usize> = (0..n).collect();
     for _ in 0..o.epochs {
@@ -987,7 +1003,7 @@ fn train_binary(
                 .map(|&(c, v)| w[c as usize] * f64::from(v))
                 .sum::<f64>()
                 + b;
-            let g = yi * dot - 1.0 + diag * alpha[i];
+            let g = yi * dot - 1.0 + diag[i] * alpha[i];
             let pg = if alpha[i] == 0.0 { g.min(0.0) } else { g };
             pg_max = pg_max.max(pg);
             pg_min = pg_min.min(pg);

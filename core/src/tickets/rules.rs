@@ -1006,6 +1006,32 @@ impl TicketClassifier {
     }
 }
 
+impl TicketClassifier {
+    /// The category of each text, and nothing else: from the model when there is one
+    /// (no rules, no evidence: the fast path for bulk labelling), else from the rules.
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketClassifier, TrainOptions};
+    /// let clf = TicketClassifier::train(&["水管漏水", "电梯坏了"], &["water", "lift"], 0, &TrainOptions::default())?;
+    /// assert_eq!(clf.predict_batch(&["电梯又坏了"]), ["lift"]);
+    /// assert_eq!(TicketClassifier::default_rules().predict_batch(&["停电了"]), ["repair.electrical"]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<String> {
+        match &self.model {
+            Some(m) => m
+                .predict_batch(texts)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            None => texts
+                .iter()
+                .map(|t| self.classify(t.as_ref()).category)
+                .collect(),
+        }
+    }
+}
+
 impl Default for TicketClassifier {
     fn default() -> Self {
         Self::default_rules()
