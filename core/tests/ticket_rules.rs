@@ -119,3 +119,61 @@ fn labelled_set_accuracy() {
     assert!(acc(temp) >= 0.97, "temperament accuracy {:.3}", acc(temp));
     assert_eq!(per_cat.len(), 17, "every category is in the set");
 }
+
+/// A held-out check of the English rules (not tuned on it): NYC 311 descriptors of
+/// housing-related complaint types, mapped to the DOMAIN categories. Descriptors are
+/// terse ("No Access", "CEILING"), so this is a floor, not a showcase. Skipped when the
+/// development data is missing.
+#[test]
+fn nyc311_descriptors_held_out() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/en_nyc311_types.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: development data {} not found", path.display());
+        return;
+    };
+    let map = [
+        ("HEATING", "repair.plumbing"),
+        ("PLUMBING", "repair.plumbing"),
+        ("Water System", "repair.plumbing"),
+        ("Sewer", "repair.plumbing"),
+        ("Boilers", "repair.plumbing"),
+        ("ELECTRIC", "repair.electrical"),
+        ("Street Light Condition", "repair.electrical"),
+        ("Elevator", "repair.elevator"),
+        ("PAINT - PLASTER", "house_quality"),
+        ("Blocked Driveway", "parking"),
+        ("Illegal Parking", "parking"),
+        ("Derelict Vehicle", "parking"),
+        ("Derelict Vehicles", "parking"),
+        ("Noise", "noise"),
+        ("Noise - Commercial", "noise"),
+        ("Noise - Street/Sidewalk", "noise"),
+        ("Noise - Vehicle", "noise"),
+        ("Dirty Conditions", "cleaning"),
+        ("Sanitation Condition", "cleaning"),
+        ("Rodent", "cleaning"),
+        ("Missed Collection (All Materials)", "cleaning"),
+        ("Damaged Tree", "greening"),
+    ];
+    let clf = TicketClassifier::default_rules();
+    let (mut ok, mut total) = (0u32, 0u32);
+    for line in text.lines().skip(1) {
+        // id,agency,complaint_type,descriptor (the descriptor may be quoted).
+        let mut parts = line.splitn(4, ',');
+        let (Some(_), Some(_), Some(kind), Some(desc)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Some((_, cat)) = map.iter().find(|(k, _)| *k == kind) else {
+            continue;
+        };
+        total += 1;
+        ok += u32::from(clf.classify(desc.trim_matches('"')).category == *cat);
+    }
+    let acc = f64::from(ok) / f64::from(total.max(1));
+    println!("nyc311 descriptors (held out): {ok}/{total} = {acc:.3}");
+    assert!(total > 1800);
+    assert!(acc >= 0.80, "accuracy {acc}");
+}
