@@ -1,7 +1,9 @@
 //! The EstateKit demo on the embedded sample estate (湖畔花园 Lakeside Garden):
 //! the estate at a glance, then a pooled common-area electricity bill split among
-//! the delivered units by gross area, to the cent; then one check-in (入住) of an
-//! unsold unit from the default template, with one defect and its rectification deadline.
+//! the delivered units by gross area, to the cent; October's bills explained in zh and
+//! en and an overdue account; one check-in (入住) of an unsold unit from the default
+//! template, with one defect and its rectification deadline; then a handful of tickets
+//! triaged (category, urgency, temperament, department, evidence, SLA deadline).
 //!
 //! Run: `cargo run -p estatekit-examples --bin estatekit-demo`
 
@@ -18,6 +20,7 @@ use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::i18n::{Label, Lang};
 use estatekit::money::allocate;
+use estatekit::tickets::{BusinessCalendar, EvidenceField, SlaPolicy, TicketClassifier};
 use rust_decimal::Decimal;
 
 fn main() -> ExitCode {
@@ -130,6 +133,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     fees(&estate, bill)?;
     run_checkin(&estate)?;
+    triage_tickets()?;
     Ok(())
 }
 
@@ -333,6 +337,53 @@ fn run_checkin(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
             "Overdue on {as_of}: unit {} defect {} ({} days past {})",
             o.unit_id, o.defect_id, o.days_overdue, o.deadline
         );
+    }
+    Ok(())
+}
+
+/// Classifies a handful of zh and en tickets received on a Friday afternoon in Beijing
+/// and shows where each goes and by when it must be answered: responses in business
+/// hours (Mon–Fri 09:00–18:00 UTC+8), resolutions in calendar time, emergencies at once.
+fn triage_tickets() -> Result<(), Box<dyn std::error::Error>> {
+    let clf = TicketClassifier::default_rules();
+    let calendar = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)?;
+    let business = SlaPolicy::default().with_calendar(calendar);
+    let calendar_time = SlaPolicy::default();
+    let received: chrono::DateTime<chrono::Utc> = "2026-11-06T08:30:00Z".parse()?;
+    let tickets = [
+        "厨房水管爆裂，水漫到客厅了，快来人！",
+        "凭什么天天停水！！！物业到底管不管？气死人了！！",
+        "别的小区保安晚上都巡逻，我们小区晚上一个保安都看不到，希望加强。",
+        "请问物业费可以用微信交吗？",
+        "Someone is trapped in the elevator in tower A, please hurry!",
+        "Loud music from the bar downstairs every night until 2 am.",
+        "There are cracks in the living room wall of our new apartment.",
+    ];
+    println!("\n== Ticket triage 工单分派 (received Friday 16:30 Beijing time)");
+    for (text, c) in tickets.iter().zip(clf.classify_batch(&tickets)) {
+        let respond = business.status(received, c.urgency, &c.category, None, None, &[], received);
+        let sla = calendar_time.status(received, c.urgency, &c.category, None, None, &[], received);
+        let evidence: Vec<String> = c
+            .evidence
+            .iter()
+            .filter(|e| matches!(e.field, EvidenceField::Category | EvidenceField::Urgency))
+            .take(4)
+            .map(|e| format!("{}:{}×{}", e.field.as_str(), e.phrase, e.weight))
+            .collect();
+        println!("  {text}");
+        println!(
+            "    {} / {} / {} / {} → {} (confidence {:.2})",
+            c.category, c.kind, c.urgency, c.temperament, c.department, c.confidence
+        );
+        println!("    evidence: {}", evidence.join(", "));
+        println!(
+            "    respond by {}, resolve by {}",
+            respond.response_due.format("%Y-%m-%d %H:%M UTC"),
+            sla.resolution_due.map_or("-".to_owned(), |d| d
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string())
+        );
+        println!("    advice: {}", c.advice);
     }
     Ok(())
 }

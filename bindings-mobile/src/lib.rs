@@ -16,11 +16,13 @@ mod checkin;
 mod estate;
 mod fees;
 mod money;
+mod tickets;
 
 pub use checkin::*;
 pub use estate::*;
 pub use fees::*;
 pub use money::*;
+pub use tickets::*;
 
 uniffi::setup_scaffolding!();
 

@@ -25,6 +25,7 @@ mod checkin;
 mod estate;
 mod fees;
 mod money_py;
+mod tickets;
 
 create_exception!(
     estatekit,
@@ -206,6 +207,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     estate::register(m)?;
     fees::register(m)?;
     checkin::register(m)?;
+    tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,0 +1,610 @@
+//! Tickets: classification, lifecycle, SLA and statistics.
+//!
+//! Timestamps cross as [`Timestamp`]: an ISO-8601 UTC string on the wire
+//! (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use estatekit::tickets::{
+    self, Action, Channel, Temperament, TicketError, TicketKind, TicketState, TrainOptions, Urgency,
+};
+
+use crate::EstateKitError;
+
+/// A UTC instant (ISO-8601 string on the wire).
+pub type Timestamp = DateTime<Utc>;
+
+uniffi::custom_type!(Timestamp, String, {
+    remote,
+    lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    try_lift: |s| DateTime::parse_from_rfc3339(&s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| uniffi::deps::anyhow::anyhow!("{s:?} is not an ISO-8601 instant: {e}")),
+});
+
+impl From<TicketError> for EstateKitError {
+    fn from(e: TicketError) -> Self {
+        let (code, path, detail) = (e.code().to_owned(), e.path(), e.to_string());
+        if e.is_state() {
+            Self::State { code, path, detail }
+        } else {
+            Self::Validation { code, path, detail }
+        }
+    }
+}
+
+#[uniffi::remote(Enum)]
+pub enum Channel {
+    Hotline,
+    FrontDesk,
+    App,
+    Email,
+    Forum,
+    ContactBox,
+    Patrol,
+}
+
+#[uniffi::remote(Enum)]
+pub enum TicketKind {
+    Complaint,
+    RepairRequest,
+    Consultation,
+    Suggestion,
+    Praise,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Urgency {
+    Emergency,
+    Urgent,
+    Normal,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Temperament {
+    ProblemSolving,
+    Venting,
+    Expectation,
+}
+
+#[uniffi::remote(Enum)]
+pub enum TicketState {
+    Received,
+    Assigned,
+    InProgress,
+    Paused,
+    Resolved,
+    ReturnVisited,
+    Closed,
+}
+
+/// One reason for a classification.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Evidence {
+    /// `category`, `kind`, `urgency` or `temperament`.
+    pub field: String,
+    /// The label supported.
+    pub label: String,
+    /// The phrase (or model n-gram).
+    pub phrase: String,
+    /// Its weight.
+    pub weight: f64,
+}
+
+/// The result of classifying one text.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Classification {
+    /// Category code (or model label).
+    pub category: String,
+    /// Kind of ticket.
+    pub kind: TicketKind,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Complainant temperament.
+    pub temperament: Temperament,
+    /// How to handle the complainant, in the text's language.
+    pub advice: String,
+    /// Department to route to.
+    pub department: String,
+    /// Confidence in the category, 0–1.
+    pub confidence: f64,
+    /// Matched phrases and weights.
+    pub evidence: Vec<Evidence>,
+}
+
+impl From<tickets::Classification> for Classification {
+    fn from(c: tickets::Classification) -> Self {
+        Self {
+            category: c.category,
+            kind: c.kind,
+            urgency: c.urgency,
+            temperament: c.temperament,
+            advice: c.advice.to_owned(),
+            department: c.department,
+            confidence: c.confidence,
+            evidence: c
+                .evidence
+                .into_iter()
+                .map(|e| Evidence {
+                    field: e.field.as_str().to_owned(),
+                    label: e.label,
+                    phrase: e.phrase,
+                    weight: e.weight,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The ticket classifier (immutable, shareable across threads).
+#[derive(Debug, uniffi::Object)]
+pub struct TicketClassifier {
+    inner: tickets::TicketClassifier,
+}
+
+#[uniffi::export]
+impl TicketClassifier {
+    /// The built-in Chinese and English rules and routing table.
+    #[uniffi::constructor]
+    pub fn default_rules() -> Arc<Self> {
+        Arc::new(Self {
+            inner: tickets::TicketClassifier::default_rules(),
+        })
+    }
+
+    /// Built-in rules (unless `builtin` is false) extended by rule-set JSON documents.
+    #[uniffi::constructor]
+    pub fn from_rules(rules: Vec<String>, builtin: bool) -> Result<Arc<Self>, EstateKitError> {
+        let mut set = if builtin {
+            tickets::RuleSet::builtin()
+        } else {
+            tickets::RuleSet::default()
+        };
+        for r in &rules {
+            set = set.merge(tickets::RuleSet::from_json(r)?);
+        }
+        Ok(Arc::new(Self {
+            inner: tickets::TicketClassifier::with_rules(set)?,
+        }))
+    }
+
+    /// Learns a category model; `options` by name (c, epochs, tol, ngram_max,
+    /// word_ngrams, buckets_bits, min_df, prune).
+    #[uniffi::constructor]
+    pub fn train(
+        texts: Vec<String>,
+        labels: Vec<String>,
+        seed: u64,
+        options: HashMap<String, f64>,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        let mut o = TrainOptions::default();
+        let mut names: Vec<_> = options.into_iter().collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, v) in names {
+            o.set(&k, v)?;
+        }
+        Ok(Arc::new(Self {
+            inner: tickets::TicketClassifier::train(&texts, &labels, seed, &o)?,
+        }))
+    }
+
+    /// Reads a classifier (or bare model) written by `toJson`.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: tickets::TicketClassifier::from_json(&text)?,
+        }))
+    }
+
+    /// The classifier as JSON.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Classifies one text.
+    pub fn classify(&self, text: String) -> Classification {
+        self.inner.classify(&text).into()
+    }
+
+    /// Classifies many texts in one call.
+    pub fn classify_batch(&self, texts: Vec<String>) -> Vec<Classification> {
+        self.inner
+            .classify_batch(&texts)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Only the category of each text (the model alone when trained), in one call.
+    pub fn predict_batch(&self, texts: Vec<String>) -> Vec<String> {
+        self.inner.predict_batch(&texts)
+    }
+
+    /// The department a category is routed to.
+    pub fn department(&self, category: String) -> String {
+        self.inner.department(&category)
+    }
+
+    /// The model's labels (sorted), empty without a model.
+    pub fn labels(&self) -> Vec<String> {
+        self.inner
+            .model()
+            .map(|m| m.labels().to_vec())
+            .unwrap_or_default()
+    }
+}
+
+/// A business calendar.
+#[derive(Debug, uniffi::Object)]
+pub struct BusinessCalendar {
+    inner: tickets::BusinessCalendar,
+}
+
+#[uniffi::export]
+impl BusinessCalendar {
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays.
+    #[uniffi::constructor]
+    pub fn weekly(
+        start: String,
+        end: String,
+        days: Vec<u32>,
+        utc_offset_minutes: i32,
+        holidays: Vec<NaiveDate>,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: tickets::BusinessCalendar::weekly(&start, &end, &days, utc_offset_minutes)?
+                .with_holidays(holidays),
+        }))
+    }
+
+    /// Working seconds between two instants.
+    pub fn seconds_between(&self, start: Timestamp, end: Timestamp) -> i64 {
+        self.inner.seconds_between(start, end)
+    }
+
+    /// The instant `seconds` working seconds after `start`.
+    pub fn add_seconds(&self, start: Timestamp, seconds: i64) -> Timestamp {
+        self.inner.add_seconds(start, seconds)
+    }
+}
+
+/// An SLA policy.
+#[derive(Debug, uniffi::Object)]
+pub struct SlaPolicy {
+    inner: tickets::SlaPolicy,
+}
+
+#[uniffi::export]
+impl SlaPolicy {
+    /// The default policy, in business time on `calendar` if given.
+    #[uniffi::constructor]
+    pub fn standard(calendar: Option<Arc<BusinessCalendar>>) -> Arc<Self> {
+        let inner = match calendar {
+            Some(c) => tickets::SlaPolicy::default().with_calendar(c.inner.clone()),
+            None => tickets::SlaPolicy::default(),
+        };
+        Arc::new(Self { inner })
+    }
+
+    /// Parses a policy JSON document.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: tickets::SlaPolicy::from_json(&text)?,
+        }))
+    }
+
+    /// The policy as JSON.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+}
+
+/// Where a ticket stands against its SLA.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SlaStatus {
+    /// Response target, minutes.
+    pub response_minutes: u32,
+    /// Resolution target, minutes.
+    pub resolution_minutes: u32,
+    /// Respond by.
+    pub response_due: Timestamp,
+    /// Resolve by; null while paused.
+    pub resolution_due: Option<Timestamp>,
+    /// Response time left, seconds (negative when overdue).
+    pub response_remaining_seconds: i64,
+    /// Resolution time left, seconds (negative when overdue).
+    pub resolution_remaining_seconds: i64,
+    /// Responded late, or overdue.
+    pub response_breached: bool,
+    /// Resolved late, or overdue.
+    pub resolution_breached: bool,
+    /// Waiting for the owner.
+    pub paused: bool,
+}
+
+/// One entry of the event log.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TicketEvent {
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`,
+    /// `close` or `escalate`.
+    pub action: String,
+    /// State before.
+    pub from_state: TicketState,
+    /// State after.
+    pub to_state: TicketState,
+}
+
+/// A ticket being handled (thread-safe; actions are serialised).
+#[derive(Debug, uniffi::Object)]
+pub struct TicketFlow {
+    inner: Mutex<tickets::TicketFlow>,
+}
+
+impl TicketFlow {
+    fn lock(&self) -> MutexGuard<'_, tickets::TicketFlow> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn act(
+        &self,
+        action: Action,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        Ok(self.lock().apply(action, &actor, at)?)
+    }
+}
+
+#[uniffi::export]
+impl TicketFlow {
+    /// A received ticket, owned by `receiver` until it is assigned or escalated.
+    #[uniffi::constructor]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        unit: String,
+        channel: Channel,
+        received_at: Timestamp,
+        reporter: String,
+        text: String,
+        kind: TicketKind,
+        category: String,
+        urgency: Urgency,
+        department: String,
+        receiver: String,
+    ) -> Arc<Self> {
+        let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
+        Arc::new(Self {
+            inner: Mutex::new(tickets::TicketFlow::new(
+                ticket, category, urgency, department, receiver,
+            )),
+        })
+    }
+
+    /// Reads a flow written by `toJson`.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: Mutex::new(tickets::TicketFlow::from_json(&text)?),
+        }))
+    }
+
+    /// The flow as JSON.
+    pub fn to_json(&self) -> String {
+        self.lock().to_json()
+    }
+
+    /// Hand the ticket to `to`, who then owns it.
+    pub fn assign(
+        &self,
+        to: String,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Assign { to }, actor, at)
+    }
+    /// Start handling.
+    pub fn start(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Start, actor, at)
+    }
+    /// Wait for the owner.
+    pub fn pause(
+        &self,
+        reason: String,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Pause { reason }, actor, at)
+    }
+    /// Continue after a pause.
+    pub fn resume(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Resume, actor, at)
+    }
+    /// Mark as resolved.
+    pub fn resolve(
+        &self,
+        note: String,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Resolve { note }, actor, at)
+    }
+    /// Record the return visit; unsatisfied reopens the ticket.
+    pub fn return_visit(
+        &self,
+        satisfied: bool,
+        note: String,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::ReturnVisit { satisfied, note }, actor, at)
+    }
+    /// Close the ticket.
+    pub fn close(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Close, actor, at)
+    }
+    /// Escalate to `to`.
+    pub fn escalate(
+        &self,
+        to: String,
+        reason: String,
+        actor: String,
+        at: Timestamp,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Escalate { to, reason }, actor, at)
+    }
+
+    /// The SLA status as of `as_of` (default policy if null).
+    pub fn sla(&self, as_of: Timestamp, policy: Option<Arc<SlaPolicy>>) -> SlaStatus {
+        let default = tickets::SlaPolicy::default();
+        let p = policy.as_ref().map_or(&default, |p| &p.inner);
+        let s = self.lock().sla(p, as_of);
+        SlaStatus {
+            response_minutes: s.targets.response_minutes,
+            resolution_minutes: s.targets.resolution_minutes,
+            response_due: s.response_due,
+            resolution_due: s.resolution_due,
+            response_remaining_seconds: s.response_remaining_seconds,
+            resolution_remaining_seconds: s.resolution_remaining_seconds,
+            response_breached: s.response_breached,
+            resolution_breached: s.resolution_breached,
+            paused: s.paused,
+        }
+    }
+
+    /// Ticket id.
+    pub fn id(&self) -> String {
+        self.lock().ticket().id.clone()
+    }
+    /// Current state.
+    pub fn state(&self) -> TicketState {
+        self.lock().state()
+    }
+    /// Current owner.
+    pub fn owner(&self) -> String {
+        self.lock().owner().to_owned()
+    }
+    /// Category code.
+    pub fn category(&self) -> String {
+        self.lock().category().to_owned()
+    }
+    /// Times escalated.
+    pub fn escalations(&self) -> u32 {
+        self.lock().escalations()
+    }
+    /// Times reopened.
+    pub fn reopened(&self) -> u32 {
+        self.lock().reopened()
+    }
+    /// The event log.
+    pub fn events(&self) -> Vec<TicketEvent> {
+        self.lock()
+            .events()
+            .iter()
+            .map(|e| TicketEvent {
+                at: e.at,
+                actor: e.actor.clone(),
+                action: e.action.name().to_owned(),
+                from_state: e.from_state,
+                to_state: e.to_state,
+            })
+            .collect()
+    }
+}
+
+/// How many tickets have a key.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TicketCount {
+    /// Category, kind, channel or department.
+    pub key: String,
+    /// Number of tickets.
+    pub count: u64,
+}
+
+/// Ticket statistics for a period.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct TicketStatistics {
+    /// Tickets received in the period.
+    pub total: u64,
+    /// Per category, sorted by code.
+    pub by_category: Vec<TicketCount>,
+    /// Per kind, declaration order.
+    pub by_kind: Vec<TicketCount>,
+    /// Per channel, declaration order.
+    pub by_channel: Vec<TicketCount>,
+    /// Per department, sorted.
+    pub by_department: Vec<TicketCount>,
+    /// Share of responses in time.
+    pub response_rate: Option<f64>,
+    /// Share of resolutions in time.
+    pub resolution_rate: Option<f64>,
+    /// Tickets resolved.
+    pub resolved: u64,
+    /// Mean hours to resolve.
+    pub mean_hours_to_resolve: Option<f64>,
+    /// Median hours to resolve.
+    pub median_hours_to_resolve: Option<f64>,
+    /// Return visits.
+    pub return_visits: u64,
+    /// Satisfied return visits.
+    pub satisfied: u64,
+    /// Satisfaction rate.
+    pub satisfaction_rate: Option<f64>,
+    /// At least 95 % satisfied.
+    pub meets_satisfaction_target: bool,
+    /// Complaints.
+    pub complaints: u64,
+    /// Complaints per 100 units.
+    pub complaints_per_100_units: Option<f64>,
+    /// Repeat ticket ids.
+    pub repeat_tickets: Vec<String>,
+}
+
+fn counts(v: Vec<tickets::Count>) -> Vec<TicketCount> {
+    v.into_iter()
+        .map(|c| TicketCount {
+            key: c.key,
+            count: c.count,
+        })
+        .collect()
+}
+
+/// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+#[uniffi::export]
+pub fn ticket_statistics(
+    flows: Vec<Arc<TicketFlow>>,
+    start: Timestamp,
+    end: Timestamp,
+    units: u32,
+    policy: Option<Arc<SlaPolicy>>,
+) -> Result<TicketStatistics, EstateKitError> {
+    let flows: Vec<tickets::TicketFlow> = flows.iter().map(|f| f.lock().clone()).collect();
+    let default = tickets::SlaPolicy::default();
+    let p = policy.as_ref().map_or(&default, |p| &p.inner);
+    let s = tickets::statistics(&flows, start, end, units, p)?;
+    Ok(TicketStatistics {
+        total: s.total,
+        by_category: counts(s.by_category),
+        by_kind: counts(s.by_kind),
+        by_channel: counts(s.by_channel),
+        by_department: counts(s.by_department),
+        response_rate: s.sla.response_rate,
+        resolution_rate: s.sla.resolution_rate,
+        resolved: s.resolved,
+        mean_hours_to_resolve: s.mean_hours_to_resolve,
+        median_hours_to_resolve: s.median_hours_to_resolve,
+        return_visits: s.return_visits,
+        satisfied: s.satisfied,
+        satisfaction_rate: s.satisfaction_rate,
+        meets_satisfaction_target: s.meets_satisfaction_target,
+        complaints: s.complaints,
+        complaints_per_100_units: s.complaints_per_100_units,
+        repeat_tickets: s.repeat_tickets,
+    })
+}

@@ -1,0 +1,103 @@
+// Ticket classification, lifecycle, SLA and statistics through the generated bindings.
+import estatekit.*
+import java.time.Instant
+import java.time.LocalDate
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+
+private fun at(s: String): Instant = Instant.parse(s)
+
+fun testClassifyRules() {
+    TicketClassifier.defaultRules().use { clf ->
+        val c = clf.classify("厨房水管爆裂，水漫到客厅了，快来人！")
+        assertEquals("repair.plumbing", c.category)
+        assertEquals(Urgency.EMERGENCY, c.urgency)
+        assertEquals(TicketKind.REPAIR_REQUEST, c.kind)
+        assertEquals(Temperament.PROBLEM_SOLVING, c.temperament)
+        assertEquals("engineering", c.department)
+        assertTrue(c.evidence.any { it.field == "urgency" && it.phrase == "水漫" })
+        val v = clf.classify("凭什么天天停水！！！物业到底管不管？气死人了！！")
+        assertEquals(Temperament.VENTING, v.temperament)
+        val batch = clf.classifyBatch(listOf("停电了", "Noise from upstairs every night", "电梯困人了"))
+        assertEquals(listOf("repair.electrical", "noise", "repair.elevator"), batch.map { it.category })
+        assertEquals(listOf(Urgency.URGENT, Urgency.NORMAL, Urgency.EMERGENCY), batch.map { it.urgency })
+    }
+}
+
+fun testTrainAndRoundTrip() {
+    val texts = listOf("no heat in apartment", "heating not working", "loud music next door", "party noise all night")
+    val labels = listOf("HEATING", "HEATING", "NOISE", "NOISE")
+    TicketClassifier.train(texts, labels, 3UL, mapOf("c" to 1.0)).use { clf ->
+        assertEquals(listOf("HEATING", "NOISE"), clf.labels())
+        assertEquals("HEATING", clf.classify("the heat is off").category)
+        assertEquals(listOf("HEATING", "NOISE"), clf.predictBatch(listOf("no heat", "music too loud")))
+        TicketClassifier.fromJson(clf.toJson()).use { back -> assertEquals(clf.toJson(), back.toJson()) }
+    }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0UL, mapOf()) }
+    assertEquals("empty_training_set", e.code)
+    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0UL, mapOf()) }
+    assertEquals(listOf("length_mismatch", "labels"), listOf(m.code, m.path))
+    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0UL, mapOf()) }
+    assertEquals("single_class", s.code)
+    val j = assertFailsWith<EstateKitException.Validation> { TicketClassifier.fromJson("{") }
+    assertEquals("invalid_model", j.code)
+}
+
+fun testLifecycle() {
+    TicketFlow(
+        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T00:00:00Z"), "王女士", "卫生间漏水",
+        TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张"
+    ).use { f ->
+        assertEquals("前台小张", f.owner())
+        val e = assertFailsWith<EstateKitException.State> { f.start("前台小张", at("2026-11-02T00:01:00Z")) }
+        assertEquals(listOf("invalid_transition", "ticket.T1.state"), listOf(e.code, e.path))
+        assertEquals(TicketState.ASSIGNED, f.assign("李工", "前台小张", at("2026-11-02T00:10:00Z")))
+        f.start("李工", at("2026-11-02T01:00:00Z"))
+        f.pause("业主不在家", "李工", at("2026-11-02T02:00:00Z"))
+        val paused = f.sla(at("2026-11-03T12:00:00Z"), null)
+        assertTrue(paused.paused)
+        assertNull(paused.resolutionDue)
+        f.resume("李工", at("2026-11-04T02:00:00Z"))
+        assertEquals(at("2026-11-05T00:00:00Z"), f.sla(at("2026-11-04T02:00:00Z"), null).resolutionDue)
+        f.resolve("换了密封圈", "李工", at("2026-11-04T03:00:00Z"))
+        assertEquals(TicketState.ASSIGNED, f.returnVisit(false, "还在漏", "回访员", at("2026-11-05T00:00:00Z")))
+        f.escalate("工程主管", "需要换管", "李工", at("2026-11-05T01:00:00Z"))
+        assertEquals(listOf("工程主管", "1", "1"), listOf(f.owner(), f.escalations().toString(), f.reopened().toString()))
+        assertEquals(
+            listOf("receive", "assign", "start", "pause", "resume", "resolve", "return_visit", "escalate"),
+            f.events().map { it.action })
+        TicketFlow.fromJson(f.toJson()).use { back -> assertEquals(f.toJson(), back.toJson()) }
+    }
+}
+
+fun testSlaCalendarAndStatistics() {
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
+        assertEquals(at("2026-11-10T02:00:00Z"), cal.addSeconds(at("2026-11-06T09:00:00Z"), 7200L))
+        SlaPolicy.standard(cal).use { policy ->
+            TicketFlow(
+                "A", "1-101", Channel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
+                TicketKind.REPAIR_REQUEST, "repair.electrical", Urgency.URGENT, "engineering", "小张"
+            ).use { f ->
+                val s = f.sla(at("2026-11-10T03:00:00Z"), policy)
+                assertEquals(at("2026-11-10T02:00:00Z"), s.responseDue)
+                assertTrue(s.responseBreached)
+                assertEquals(-3600L, s.responseRemainingSeconds)
+                val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40u, policy)
+                assertEquals(1UL, st.total)
+                assertEquals(listOf(TicketCount("repair.electrical", 1UL)), st.byCategory)
+                assertEquals(0.0, st.responseRate)
+            }
+        }
+    }
+    val e = assertFailsWith<EstateKitException.Validation> { BusinessCalendar.weekly("09:00", "18:00", listOf(), 0, listOf()) }
+    assertEquals(listOf("no_working_hours", "calendar.hours"), listOf(e.code, e.path))
+}
+
+val ticketsTests = listOf(
+    "tickets: rule classification" to ::testClassifyRules,
+    "tickets: train, JSON round trip, errors" to ::testTrainAndRoundTrip,
+    "tickets: lifecycle and state errors" to ::testLifecycle,
+    "tickets: SLA calendar and statistics" to ::testSlaCalendarAndStatistics,
+)

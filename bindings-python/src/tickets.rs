@@ -1,0 +1,775 @@
+//! `estatekit.TicketClassifier`, `TicketFlow`, `SlaPolicy`, `BusinessCalendar`,
+//! `ticket_statistics` and their result types.
+//!
+//! Timestamps are timezone-aware `datetime.datetime` objects (returned in UTC).
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use estatekit::tickets::{
+    self, Action, BusinessCalendar, Channel, SlaPolicy, Ticket, TicketClassifier, TicketError,
+    TicketFlow, TicketKind, TrainOptions, Urgency,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFloat, PyInt};
+
+use crate::{CoreError, ErrorClass, to_py, validation_error};
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTicketClassifier>()?;
+    m.add_class::<PyClassification>()?;
+    m.add_class::<PyEvidence>()?;
+    m.add_class::<PyBusinessCalendar>()?;
+    m.add_class::<PySlaPolicy>()?;
+    m.add_class::<PySlaStatus>()?;
+    m.add_class::<PyTicketFlow>()?;
+    m.add_class::<PyTicketEvent>()?;
+    m.add_class::<PyTicketStatistics>()?;
+    m.add_function(wrap_pyfunction!(ticket_statistics, m)?)?;
+    Ok(())
+}
+
+impl CoreError for TicketError {
+    fn code(&self) -> &'static str {
+        TicketError::code(self)
+    }
+    fn path(&self) -> String {
+        TicketError::path(self)
+    }
+    fn class(&self) -> ErrorClass {
+        if self.is_state() {
+            ErrorClass::State
+        } else {
+            ErrorClass::Validation
+        }
+    }
+}
+
+/// Parses a snake_case enum argument, naming the argument in the error.
+fn enum_arg<T: FromStr<Err = TicketError>>(value: &str, path: &str) -> PyResult<T> {
+    value.parse::<T>().map_err(|e| match e {
+        TicketError::UnknownValue {
+            value, expected, ..
+        } => to_py(TicketError::UnknownValue {
+            path: path.to_owned(),
+            value,
+            expected,
+        }),
+        other => to_py(other),
+    })
+}
+
+/// One reason for a classification.
+#[pyclass(frozen, module = "estatekit", name = "Evidence")]
+struct PyEvidence {
+    #[pyo3(get)]
+    field: &'static str,
+    #[pyo3(get)]
+    label: String,
+    #[pyo3(get)]
+    phrase: String,
+    #[pyo3(get)]
+    weight: f64,
+}
+
+#[pymethods]
+impl PyEvidence {
+    fn __repr__(&self) -> String {
+        format!(
+            "Evidence(field={:?}, label={:?}, phrase={:?}, weight={})",
+            self.field, self.label, self.phrase, self.weight
+        )
+    }
+}
+
+/// The result of classifying one text.
+#[pyclass(frozen, module = "estatekit", name = "Classification")]
+struct PyClassification {
+    inner: tickets::Classification,
+}
+
+#[pymethods]
+impl PyClassification {
+    #[getter]
+    fn category(&self) -> &str {
+        &self.inner.category
+    }
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.kind.as_str()
+    }
+    #[getter]
+    fn urgency(&self) -> &'static str {
+        self.inner.urgency.as_str()
+    }
+    #[getter]
+    fn temperament(&self) -> &'static str {
+        self.inner.temperament.as_str()
+    }
+    #[getter]
+    fn advice(&self) -> &'static str {
+        self.inner.advice
+    }
+    #[getter]
+    fn department(&self) -> &str {
+        &self.inner.department
+    }
+    #[getter]
+    fn confidence(&self) -> f64 {
+        self.inner.confidence
+    }
+    #[getter]
+    fn evidence(&self) -> Vec<PyEvidence> {
+        self.inner
+            .evidence
+            .iter()
+            .map(|e| PyEvidence {
+                field: e.field.as_str(),
+                label: e.label.clone(),
+                phrase: e.phrase.clone(),
+                weight: e.weight,
+            })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        let c = &self.inner;
+        format!(
+            "Classification(category={:?}, kind={:?}, urgency={:?}, temperament={:?}, department={:?}, confidence={})",
+            c.category,
+            c.kind.as_str(),
+            c.urgency.as_str(),
+            c.temperament.as_str(),
+            c.department,
+            c.confidence
+        )
+    }
+}
+
+/// Ticket classifier: built-in rules, or rules plus a trained category model.
+#[pyclass(frozen, module = "estatekit", name = "TicketClassifier")]
+struct PyTicketClassifier {
+    inner: TicketClassifier,
+}
+
+fn train_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TrainOptions> {
+    let mut o = TrainOptions::default();
+    if let Some(opts) = options {
+        for (k, v) in opts.iter() {
+            let name: String = k.extract()?;
+            if !(v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>()) {
+                return Err(validation_error(
+                    "invalid_option",
+                    &name,
+                    format!("{name}: expected a number"),
+                ));
+            }
+            let value: f64 = v.extract()?;
+            o.set(&name, value).map_err(to_py)?;
+        }
+    }
+    Ok(o)
+}
+
+#[pymethods]
+impl PyTicketClassifier {
+    /// The built-in Chinese and English rules and routing table.
+    #[staticmethod]
+    fn default() -> Self {
+        Self {
+            inner: TicketClassifier::default_rules(),
+        }
+    }
+
+    /// Built-in rules extended by rule-set JSON documents (later ones win), or only
+    /// the given rules with `builtin=False`.
+    #[staticmethod]
+    #[pyo3(signature = (*rules, builtin = true))]
+    fn from_rules(py: Python<'_>, rules: Vec<String>, builtin: bool) -> PyResult<Self> {
+        py.detach(|| {
+            let mut set = if builtin {
+                tickets::RuleSet::builtin()
+            } else {
+                tickets::RuleSet::default()
+            };
+            for r in &rules {
+                set = set.merge(tickets::RuleSet::from_json(r)?);
+            }
+            TicketClassifier::with_rules(set)
+        })
+        .map(|inner| Self { inner })
+        .map_err(to_py)
+    }
+
+    /// Learns a category model from labelled texts (deterministic for a seed).
+    /// Options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune.
+    #[staticmethod]
+    #[pyo3(signature = (texts, labels, *, seed = 0, **options))]
+    fn train(
+        py: Python<'_>,
+        texts: Vec<String>,
+        labels: Vec<String>,
+        seed: u64,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let o = train_options(options)?;
+        py.detach(|| TicketClassifier::train(&texts, &labels, seed, &o))
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// Reads a classifier (or a bare model) written by `to_json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        py.detach(|| TicketClassifier::from_json(text))
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// The classifier (rules and model) as JSON.
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| self.inner.to_json())
+    }
+
+    /// Classifies one text.
+    fn classify(&self, text: &str) -> PyClassification {
+        PyClassification {
+            inner: self.inner.classify(text),
+        }
+    }
+
+    /// Classifies many texts in one call (the GIL is released while classifying;
+    /// results are built in chunks to stay in cache).
+    fn classify_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<PyClassification> {
+        let mut out = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(2048) {
+            let results = py.detach(|| self.inner.classify_batch(chunk));
+            out.extend(results.into_iter().map(|inner| PyClassification { inner }));
+        }
+        out
+    }
+
+    /// Only the category of each text (model only when trained: no rules, no
+    /// evidence), in one call without the GIL.
+    fn predict_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<String> {
+        py.detach(|| self.inner.predict_batch(&texts))
+    }
+
+    /// The department a category is routed to.
+    fn department(&self, category: &str) -> String {
+        self.inner.department(category)
+    }
+
+    /// The model's labels (sorted), or None without a trained model.
+    #[getter]
+    fn labels(&self) -> Option<Vec<String>> {
+        self.inner.model().map(|m| m.labels().to_vec())
+    }
+
+    fn __repr__(&self) -> String {
+        match self.inner.model() {
+            Some(m) => format!("TicketClassifier(model labels={})", m.labels().len()),
+            None => "TicketClassifier(rules)".to_owned(),
+        }
+    }
+}
+
+/// Working hours per weekday, holidays and the UTC offset of local time.
+#[pyclass(frozen, module = "estatekit", name = "BusinessCalendar")]
+struct PyBusinessCalendar {
+    inner: BusinessCalendar,
+}
+
+#[pymethods]
+impl PyBusinessCalendar {
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays.
+    #[staticmethod]
+    #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new()))]
+    fn weekly(
+        start: &str,
+        end: &str,
+        days: Vec<u32>,
+        utc_offset_minutes: i32,
+        holidays: Vec<chrono::NaiveDate>,
+    ) -> PyResult<Self> {
+        let inner = BusinessCalendar::weekly(start, end, &days, utc_offset_minutes)
+            .map_err(to_py)?
+            .with_holidays(holidays);
+        Ok(Self { inner })
+    }
+
+    /// Working seconds between two instants.
+    fn seconds_between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+        self.inner.seconds_between(start, end)
+    }
+
+    /// The instant `seconds` working seconds after `start`.
+    fn add_seconds(&self, start: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+        self.inner.add_seconds(start, seconds)
+    }
+
+    #[getter]
+    fn utc_offset_minutes(&self) -> i32 {
+        self.inner.utc_offset_minutes()
+    }
+
+    #[getter]
+    fn holidays(&self) -> Vec<chrono::NaiveDate> {
+        self.inner.holidays().iter().copied().collect()
+    }
+}
+
+/// SLA policy: response and resolution targets by urgency and category.
+#[pyclass(frozen, module = "estatekit", name = "SlaPolicy")]
+struct PySlaPolicy {
+    inner: SlaPolicy,
+}
+
+#[pymethods]
+impl PySlaPolicy {
+    /// The default policy (calendar time), or business time on `calendar`.
+    #[new]
+    #[pyo3(signature = (*, calendar = None))]
+    fn new(calendar: Option<PyRef<'_, PyBusinessCalendar>>) -> Self {
+        let inner = match calendar {
+            Some(c) => SlaPolicy::default().with_calendar(c.inner.clone()),
+            None => SlaPolicy::default(),
+        };
+        Self { inner }
+    }
+
+    /// Parses a policy JSON document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        SlaPolicy::from_json(text)
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// The policy as JSON.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// `(response_minutes, resolution_minutes)` for a ticket.
+    fn targets(&self, urgency: &str, category: &str) -> PyResult<(u32, u32)> {
+        let t = self.inner.targets(enum_arg(urgency, "urgency")?, category);
+        Ok((t.response_minutes, t.resolution_minutes))
+    }
+}
+
+/// Where a ticket stands against its SLA.
+#[pyclass(frozen, module = "estatekit", name = "SlaStatus")]
+struct PySlaStatus {
+    #[pyo3(get)]
+    response_minutes: u32,
+    #[pyo3(get)]
+    resolution_minutes: u32,
+    #[pyo3(get)]
+    response_due: DateTime<Utc>,
+    #[pyo3(get)]
+    resolution_due: Option<DateTime<Utc>>,
+    #[pyo3(get)]
+    response_remaining_seconds: i64,
+    #[pyo3(get)]
+    resolution_remaining_seconds: i64,
+    #[pyo3(get)]
+    response_breached: bool,
+    #[pyo3(get)]
+    resolution_breached: bool,
+    #[pyo3(get)]
+    paused: bool,
+}
+
+#[pymethods]
+impl PySlaStatus {
+    fn __repr__(&self) -> String {
+        format!(
+            "SlaStatus(response_due={}, resolution_due={:?}, response_breached={}, resolution_breached={}, paused={})",
+            self.response_due.to_rfc3339(),
+            self.resolution_due.map(|d| d.to_rfc3339()),
+            self.response_breached,
+            self.resolution_breached,
+            self.paused
+        )
+    }
+}
+
+impl From<tickets::SlaStatus> for PySlaStatus {
+    fn from(s: tickets::SlaStatus) -> Self {
+        Self {
+            response_minutes: s.targets.response_minutes,
+            resolution_minutes: s.targets.resolution_minutes,
+            response_due: s.response_due,
+            resolution_due: s.resolution_due,
+            response_remaining_seconds: s.response_remaining_seconds,
+            resolution_remaining_seconds: s.resolution_remaining_seconds,
+            response_breached: s.response_breached,
+            resolution_breached: s.resolution_breached,
+            paused: s.paused,
+        }
+    }
+}
+
+/// One entry of a ticket's event log.
+#[pyclass(frozen, module = "estatekit", name = "TicketEvent")]
+struct PyTicketEvent {
+    #[pyo3(get)]
+    at: DateTime<Utc>,
+    #[pyo3(get)]
+    actor: String,
+    #[pyo3(get)]
+    action: &'static str,
+    #[pyo3(get)]
+    from_state: &'static str,
+    #[pyo3(get)]
+    to_state: &'static str,
+    #[pyo3(get)]
+    detail: String,
+}
+
+#[pymethods]
+impl PyTicketEvent {
+    fn __repr__(&self) -> String {
+        format!(
+            "TicketEvent(at={}, actor={:?}, action={:?}, {} -> {})",
+            self.at.to_rfc3339(),
+            self.actor,
+            self.action,
+            self.from_state,
+            self.to_state
+        )
+    }
+}
+
+/// A ticket being handled: triage, state, owner (首问责任制) and event log.
+#[pyclass(module = "estatekit", name = "TicketFlow")]
+struct PyTicketFlow {
+    inner: TicketFlow,
+}
+
+impl PyTicketFlow {
+    fn act(&mut self, action: Action, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.inner
+            .apply(action, actor, at)
+            .map(|s| s.as_str())
+            .map_err(to_py)
+    }
+}
+
+#[pymethods]
+impl PyTicketFlow {
+    /// A received ticket, owned by `receiver` until it is assigned or escalated.
+    #[new]
+    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: String,
+        unit: String,
+        channel: &str,
+        received_at: DateTime<Utc>,
+        reporter: String,
+        text: String,
+        kind: &str,
+        category: String,
+        urgency: &str,
+        department: String,
+        receiver: String,
+    ) -> PyResult<Self> {
+        let channel: Channel = enum_arg(channel, "channel")?;
+        let kind: TicketKind = enum_arg(kind, "kind")?;
+        let urgency: Urgency = enum_arg(urgency, "urgency")?;
+        let ticket = Ticket::new(id, unit, channel, received_at, reporter, text, kind);
+        Ok(Self {
+            inner: TicketFlow::new(ticket, category, urgency, department, receiver),
+        })
+    }
+
+    /// Reads a flow written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        TicketFlow::from_json(text)
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// The flow (ticket, triage, state, owner, events) as JSON.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Hand the ticket to `to`, who then owns it. Returns the new state.
+    #[pyo3(signature = (to, *, actor, at))]
+    fn assign(&mut self, to: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Assign { to }, actor, at)
+    }
+    /// Start handling.
+    #[pyo3(signature = (*, actor, at))]
+    fn start(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Start, actor, at)
+    }
+    /// Wait for the owner (stops the resolution clock).
+    #[pyo3(signature = (reason, *, actor, at))]
+    fn pause(&mut self, reason: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Pause { reason }, actor, at)
+    }
+    /// Continue after a pause.
+    #[pyo3(signature = (*, actor, at))]
+    fn resume(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Resume, actor, at)
+    }
+    /// Mark as resolved.
+    #[pyo3(signature = (note, *, actor, at))]
+    fn resolve(&mut self, note: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Resolve { note }, actor, at)
+    }
+    /// Record the return visit; unsatisfied reopens the ticket.
+    #[pyo3(signature = (satisfied, note = String::new(), *, actor, at))]
+    fn return_visit(
+        &mut self,
+        satisfied: bool,
+        note: String,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::ReturnVisit { satisfied, note }, actor, at)
+    }
+    /// Close the ticket.
+    #[pyo3(signature = (*, actor, at))]
+    fn close(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+        self.act(Action::Close, actor, at)
+    }
+    /// Escalate to `to` (beyond the handler's authority).
+    #[pyo3(signature = (to, reason, *, actor, at))]
+    fn escalate(
+        &mut self,
+        to: String,
+        reason: String,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Escalate { to, reason }, actor, at)
+    }
+
+    /// The SLA status as of `as_of` (default policy if none is given).
+    #[pyo3(signature = (as_of, policy = None))]
+    fn sla(&self, as_of: DateTime<Utc>, policy: Option<PyRef<'_, PySlaPolicy>>) -> PySlaStatus {
+        let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+        self.inner.sla(&policy, as_of).into()
+    }
+
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.ticket().id
+    }
+    #[getter]
+    fn unit(&self) -> &str {
+        &self.inner.ticket().unit
+    }
+    #[getter]
+    fn channel(&self) -> &'static str {
+        self.inner.ticket().channel.as_str()
+    }
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.inner.ticket().kind.as_str()
+    }
+    #[getter]
+    fn received_at(&self) -> DateTime<Utc> {
+        self.inner.ticket().received_at
+    }
+    #[getter]
+    fn text(&self) -> &str {
+        &self.inner.ticket().text
+    }
+    #[getter]
+    fn reporter(&self) -> &str {
+        &self.inner.ticket().reporter
+    }
+    #[getter]
+    fn category(&self) -> &str {
+        self.inner.category()
+    }
+    #[getter]
+    fn urgency(&self) -> &'static str {
+        self.inner.urgency().as_str()
+    }
+    #[getter]
+    fn department(&self) -> &str {
+        self.inner.department()
+    }
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state().as_str()
+    }
+    #[getter]
+    fn receiver(&self) -> &str {
+        self.inner.receiver()
+    }
+    #[getter]
+    fn owner(&self) -> &str {
+        self.inner.owner()
+    }
+    #[getter]
+    fn escalations(&self) -> u32 {
+        self.inner.escalations()
+    }
+    #[getter]
+    fn reopened(&self) -> u32 {
+        self.inner.reopened()
+    }
+    #[getter]
+    fn satisfied(&self) -> Option<bool> {
+        self.inner.satisfied()
+    }
+    #[getter]
+    fn responded_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.responded_at()
+    }
+    #[getter]
+    fn resolved_at(&self) -> Option<DateTime<Utc>> {
+        self.inner.resolved_at()
+    }
+    #[getter]
+    fn events(&self) -> Vec<PyTicketEvent> {
+        self.inner
+            .events()
+            .iter()
+            .map(|e| PyTicketEvent {
+                at: e.at,
+                actor: e.actor.clone(),
+                action: e.action.name(),
+                from_state: e.from_state.as_str(),
+                to_state: e.to_state.as_str(),
+                detail: match &e.action {
+                    Action::Assign { to } => to.clone(),
+                    Action::Escalate { to, reason } => format!("{to}: {reason}"),
+                    Action::Pause { reason } => reason.clone(),
+                    Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
+                    _ => String::new(),
+                },
+            })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "TicketFlow(id={:?}, state={:?}, owner={:?}, category={:?})",
+            self.inner.ticket().id,
+            self.inner.state().as_str(),
+            self.inner.owner(),
+            self.inner.category()
+        )
+    }
+}
+
+/// Ticket statistics for a period.
+#[pyclass(frozen, module = "estatekit", name = "TicketStatistics")]
+struct PyTicketStatistics {
+    inner: tickets::TicketStatistics,
+}
+
+fn counts<'py>(py: Python<'py>, v: &[tickets::Count]) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for c in v {
+        d.set_item(&c.key, c.count)?;
+    }
+    Ok(d)
+}
+
+#[pymethods]
+impl PyTicketStatistics {
+    #[getter]
+    fn total(&self) -> u64 {
+        self.inner.total
+    }
+    /// Counts per category, sorted by code.
+    #[getter]
+    fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_category)
+    }
+    /// Counts per kind, every kind in declaration order.
+    #[getter]
+    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_kind)
+    }
+    /// Counts per channel, every channel in declaration order.
+    #[getter]
+    fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_channel)
+    }
+    /// Counts per department, sorted by name.
+    #[getter]
+    fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_department)
+    }
+    #[getter]
+    fn response_rate(&self) -> Option<f64> {
+        self.inner.sla.response_rate
+    }
+    #[getter]
+    fn resolution_rate(&self) -> Option<f64> {
+        self.inner.sla.resolution_rate
+    }
+    #[getter]
+    fn resolved(&self) -> u64 {
+        self.inner.resolved
+    }
+    #[getter]
+    fn mean_hours_to_resolve(&self) -> Option<f64> {
+        self.inner.mean_hours_to_resolve
+    }
+    #[getter]
+    fn median_hours_to_resolve(&self) -> Option<f64> {
+        self.inner.median_hours_to_resolve
+    }
+    #[getter]
+    fn return_visits(&self) -> u64 {
+        self.inner.return_visits
+    }
+    #[getter]
+    fn satisfied(&self) -> u64 {
+        self.inner.satisfied
+    }
+    #[getter]
+    fn satisfaction_rate(&self) -> Option<f64> {
+        self.inner.satisfaction_rate
+    }
+    #[getter]
+    fn meets_satisfaction_target(&self) -> bool {
+        self.inner.meets_satisfaction_target
+    }
+    #[getter]
+    fn complaints(&self) -> u64 {
+        self.inner.complaints
+    }
+    #[getter]
+    fn complaints_per_100_units(&self) -> Option<f64> {
+        self.inner.complaints_per_100_units
+    }
+    #[getter]
+    fn repeat_tickets(&self) -> Vec<String> {
+        self.inner.repeat_tickets.clone()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "TicketStatistics(total={}, resolved={}, complaints={})",
+            self.inner.total, self.inner.resolved, self.inner.complaints
+        )
+    }
+}
+
+/// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+#[pyfunction]
+#[pyo3(signature = (flows, start, end, *, units, policy = None))]
+fn ticket_statistics(
+    flows: Vec<PyRef<'_, PyTicketFlow>>,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    units: u32,
+    policy: Option<PyRef<'_, PySlaPolicy>>,
+) -> PyResult<PyTicketStatistics> {
+    let flows: Vec<TicketFlow> = flows.iter().map(|f| f.inner.clone()).collect();
+    let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
+    tickets::statistics(&flows, start, end, units, &policy)
+        .map(|inner| PyTicketStatistics { inner })
+        .map_err(to_py)
+}

@@ -1,0 +1,202 @@
+"""Tickets: classification (rules and trained model), SLA, lifecycle, statistics."""
+
+import datetime
+import json
+
+import pytest
+
+import estatekit
+from estatekit import (
+    BusinessCalendar,
+    SlaPolicy,
+    StateError,
+    TicketClassifier,
+    TicketFlow,
+    ValidationError,
+    ticket_statistics,
+)
+
+UTC = datetime.timezone.utc
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_default_rules_classify_zh_and_en() -> None:
+    clf = TicketClassifier.default()
+    c = clf.classify("厨房水管爆裂，水漫到客厅了，快来人！")
+    assert (c.category, c.kind, c.urgency, c.temperament, c.department) == (
+        "repair.plumbing", "repair_request", "emergency", "problem_solving", "engineering")
+    assert 0 < c.confidence <= 1
+    assert [(e.field, e.label) for e in c.evidence][:1] == [("category", "repair.plumbing")]
+    assert any(e.field == "urgency" and e.label == "emergency" and e.phrase == "水漫" for e in c.evidence)
+    c = clf.classify("I smell gas in the stairwell on the 5th floor")
+    assert (c.category, c.urgency, c.department) == ("security", "emergency", "security")
+    c = clf.classify("凭什么天天停水！！！物业到底管不管？气死人了！！")
+    assert (c.temperament, c.kind) == ("venting", "complaint")
+    assert c.advice == "耐心倾听，让业主说完，稳定情绪后再记录事实。"
+    c = clf.classify("How much is the management fee per square meter?")
+    assert (c.category, c.kind, c.department) == ("fees", "consultation", "finance")
+
+
+def test_classify_batch_is_one_call_and_matches_classify() -> None:
+    clf = TicketClassifier.default()
+    texts = ["停电了", "Noise from upstairs every night", "", "电梯困人了"]
+    batch = clf.classify_batch(texts)
+    assert [c.category for c in batch] == ["repair.electrical", "noise", "other", "repair.elevator"]
+    assert [c.urgency for c in batch] == ["urgent", "normal", "normal", "emergency"]
+    for text, c in zip(texts, batch):
+        assert repr(clf.classify(text)) == repr(c)
+    assert batch[2].confidence == 0.0 and batch[2].evidence == []
+
+
+def test_train_predicts_any_label_set_and_round_trips() -> None:
+    texts = ["no heat in apartment", "heating not working", "loud music next door", "party noise all night",
+             "water leaking from ceiling", "pipe leak in kitchen"]
+    labels = ["HEATING", "HEATING", "NOISE", "NOISE", "PLUMBING", "PLUMBING"]
+    clf = TicketClassifier.train(texts, labels, seed=3, c=1.0, ngram_max=4)
+    assert clf.labels == ["HEATING", "NOISE", "PLUMBING"]
+    c = clf.classify("the heat is off again")
+    assert c.category == "HEATING"
+    assert c.department == "customer_service"  # not in the routing table
+    assert c.evidence[0].field == "category" and c.evidence[0].label == "HEATING"
+    assert c.urgency == "normal"  # urgency, kind, temperament still from the rules
+    text = clf.to_json()
+    back = TicketClassifier.from_json(text)
+    assert back.to_json() == text
+    assert [x.category for x in back.classify_batch(texts)] == labels
+    assert back.predict_batch(texts) == labels
+    assert TicketClassifier.default().predict_batch(["停电了"]) == ["repair.electrical"]
+    assert TicketClassifier.train(texts, labels, seed=3).to_json() == TicketClassifier.train(texts, labels, seed=3).to_json()
+
+
+def test_training_errors_are_typed() -> None:
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.train([], [])
+    assert (e.value.code, e.value.path) == ("empty_training_set", "texts")
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.train(["a", "b"], ["x"])
+    assert (e.value.code, e.value.path) == ("length_mismatch", "labels")
+    with pytest.raises(ValueError) as e:
+        TicketClassifier.train(["a", "b"], ["x", "x"])
+    assert e.value.code == "single_class"  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.train(["a", "b"], ["x", "y"], gamma=1)
+    assert (e.value.code, e.value.path) == ("invalid_option", "gamma")
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.from_json("{")
+    assert e.value.code == "invalid_model"
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.from_rules('{"categories": [{"code": "x", "phrases": {"a": "heavy"}}]}')
+    assert (e.value.code, e.value.path) == ("invalid_rules", "categories[0].phrases.a")
+
+
+def test_custom_rules_extend_the_builtin_set() -> None:
+    own = json.dumps({"categories": [{"code": "pool", "phrases": {"泳池": 5, "swimming pool": 5}}],
+                      "departments": {"pool": "leisure"}})
+    clf = TicketClassifier.from_rules(own)
+    c = clf.classify("泳池的水很脏")
+    assert (c.category, c.department) == ("pool", "leisure")
+    assert clf.classify("停电了").category == "repair.electrical"
+    only = TicketClassifier.from_rules(own, builtin=False)
+    assert only.classify("停电了").category == "other"
+
+
+def flow(id: str = "T1", unit: str = "1-201", received: str = "2026-11-02T00:00:00", **kw: str) -> TicketFlow:
+    args = dict(unit=unit, channel="hotline", received_at=at(received), reporter="王女士", text="卫生间漏水",
+                kind="repair_request", category="repair.plumbing", urgency="urgent", department="engineering",
+                receiver="前台小张")
+    args.update(kw)
+    return TicketFlow(id, **args)  # type: ignore[arg-type]
+
+
+def test_lifecycle_and_state_errors() -> None:
+    f = flow()
+    assert (f.state, f.owner, f.receiver) == ("received", "前台小张", "前台小张")
+    with pytest.raises(StateError) as e:
+        f.start(actor="前台小张", at=at("2026-11-02T00:01:00"))
+    assert (e.value.code, e.value.path) == ("invalid_transition", "ticket.T1.state")
+    assert not isinstance(e.value, ValueError)
+    assert f.assign("李工", actor="前台小张", at=at("2026-11-02T00:10:00")) == "assigned"
+    assert f.owner == "李工"
+    f.start(actor="李工", at=at("2026-11-02T01:00:00"))
+    f.pause("业主不在家", actor="李工", at=at("2026-11-02T02:00:00"))
+    s = f.sla(at("2026-11-03T12:00:00"))
+    assert (s.paused, s.resolution_due, s.resolution_remaining_seconds) == (True, None, 22 * 3600)
+    f.resume(actor="李工", at=at("2026-11-04T02:00:00"))
+    assert f.sla(at("2026-11-04T02:00:00")).resolution_due == at("2026-11-05T00:00:00")
+    f.resolve("换了密封圈", actor="李工", at=at("2026-11-04T03:00:00"))
+    assert f.return_visit(False, "还在漏", actor="回访员", at=at("2026-11-05T00:00:00")) == "assigned"
+    assert (f.reopened, f.satisfied) == (1, False)
+    f.escalate("工程主管", "需要换管", actor="李工", at=at("2026-11-05T01:00:00"))
+    assert (f.owner, f.escalations) == ("工程主管", 1)
+    f.start(actor="工程主管", at=at("2026-11-05T02:00:00"))
+    f.resolve("换管", actor="工程主管", at=at("2026-11-05T05:00:00"))
+    f.return_visit(True, actor="回访员", at=at("2026-11-06T00:00:00"))
+    assert f.close(actor="回访员", at=at("2026-11-06T00:00:00")) == "closed"
+    assert [e.action for e in f.events] == ["receive", "assign", "start", "pause", "resume", "resolve",
+                                           "return_visit", "escalate", "start", "resolve", "return_visit", "close"]
+    assert f.events[3].detail == "业主不在家" and f.events[3].to_state == "paused"
+    assert f.events[0].at.tzinfo is not None
+    back = TicketFlow.from_json(f.to_json())
+    assert back.to_json() == f.to_json()
+    with pytest.raises(ValidationError) as e:
+        f.close(actor="x", at=at("2026-01-01T00:00:00"))
+    assert e.value.code == "event_out_of_order"
+    with pytest.raises(ValidationError) as e:
+        flow(channel="fax")
+    assert (e.value.code, e.value.path) == ("unknown_value", "channel")
+
+
+def test_business_calendar_and_sla_policy() -> None:
+    cal = BusinessCalendar.weekly("09:00", "18:00", [0, 1, 2, 3, 4], utc_offset_minutes=480,
+                                  holidays=[datetime.date(2026, 11, 9)])
+    # Friday 17:00 Beijing + 2 business hours, Monday a holiday: Tuesday 10:00 Beijing.
+    assert cal.add_seconds(at("2026-11-06T09:00:00"), 7200) == at("2026-11-10T02:00:00")
+    assert cal.seconds_between(at("2026-11-06T09:00:00"), at("2026-11-10T02:00:00")) == 7200
+    policy = SlaPolicy(calendar=cal)
+    assert policy.targets("normal", "house_quality") == (120, 45 * 24 * 60)
+    f = flow(received="2026-11-06T09:00:00")
+    s = f.sla(at("2026-11-10T03:00:00"), policy)
+    assert s.response_due == at("2026-11-10T02:00:00")
+    assert (s.response_breached, s.response_remaining_seconds) == (True, -3600)
+    with pytest.raises(ValidationError) as e:
+        BusinessCalendar.weekly("09:00", "18:00", [])
+    assert (e.value.code, e.value.path) == ("no_working_hours", "calendar.hours")
+    with pytest.raises(ValidationError) as e:
+        SlaPolicy.from_json('{"by_urgency": {}, "calendar": {"hours": [[],[],[],[],[],[],[]]}}')
+    assert e.value.code == "no_working_hours"
+    assert SlaPolicy.from_json(SlaPolicy().to_json()).to_json() == SlaPolicy().to_json()
+
+
+def test_statistics() -> None:
+    a = flow("A", received="2026-11-02T00:00:00")
+    a.assign("李工", actor="小张", at=at("2026-11-02T00:30:00"))
+    a.start(actor="李工", at=at("2026-11-02T01:00:00"))
+    a.resolve("ok", actor="李工", at=at("2026-11-02T10:00:00"))
+    a.return_visit(True, actor="回访", at=at("2026-11-03T00:00:00"))
+    b = flow("B", received="2026-11-20T00:00:00", kind="complaint")
+    c = flow("C", unit="2-101", received="2026-11-05T00:00:00", kind="complaint", category="noise",
+             department="customer_service", urgency="normal", channel="app")
+    s = ticket_statistics([a, b, c], at("2026-11-01T00:00:00"), at("2026-12-01T00:00:00"), units=40)
+    assert s.total == 3
+    assert s.by_category == {"noise": 1, "repair.plumbing": 2}
+    assert list(s.by_kind.items()) == [("complaint", 2), ("repair_request", 1), ("consultation", 0),
+                                       ("suggestion", 0), ("praise", 0)]
+    assert s.by_channel["app"] == 1 and s.by_channel["hotline"] == 2
+    assert s.by_department == {"customer_service": 1, "engineering": 2}
+    assert (s.resolved, s.mean_hours_to_resolve, s.median_hours_to_resolve) == (1, 10.0, 10.0)
+    assert (s.return_visits, s.satisfied, s.satisfaction_rate, s.meets_satisfaction_target) == (1, 1, 1.0, True)
+    assert (s.complaints, s.complaints_per_100_units) == (2, 5.0)
+    assert s.repeat_tickets == ["B"]
+    assert (s.response_rate, s.resolution_rate) == (pytest.approx(1 / 3, abs=1e-4), pytest.approx(1 / 3, abs=1e-4))
+    with pytest.raises(ValidationError) as e:
+        ticket_statistics([a], at("2026-11-01T00:00:00"), at("2026-11-01T00:00:00"), units=1)
+    assert e.value.code == "invalid_period"
+
+
+def test_names_are_exported() -> None:
+    for name in ["TicketClassifier", "Classification", "Evidence", "TicketFlow", "SlaPolicy",
+                 "BusinessCalendar", "ticket_statistics"]:
+        assert name in estatekit.__all__

@@ -1,0 +1,444 @@
+//! Tickets (工单): complaints, repair requests, consultations, suggestions and praise.
+//!
+//! - [`Ticket`]: what came in, by which [`Channel`], when (UTC), from whom, about which unit.
+//! - [`TicketClassifier`]: category (the DOMAIN codes, e.g. `repair.plumbing`), kind,
+//!   [`Urgency`], complainant [`Temperament`] with handling advice, and the department
+//!   to route to, each with a confidence and its evidence (matched phrases and weights).
+//!   Built-in rule sets for Chinese and English live in `core/data/ticket_rules_*.json`
+//!   ([`RuleSet`], replaceable and extendable); [`TicketClassifier::train`] learns the
+//!   category from an estate's own labelled history ([`TicketModel`]).
+//! - [`SlaPolicy`] and [`BusinessCalendar`]: response and resolution deadlines in
+//!   business or calendar time, paused while waiting for the owner.
+//! - [`TicketFlow`]: the lifecycle (received → assigned → in progress → resolved →
+//!   return visit → closed), escalation and first-contact ownership (首问责任制).
+//! - [`statistics`]: counts, SLA compliance, time to resolve, satisfaction, repeats.
+//!
+//! ```
+//! use estatekit::tickets::{TicketClassifier, Urgency};
+//!
+//! let clf = TicketClassifier::default_rules();
+//! let c = clf.classify("厨房水管爆裂，水漫到客厅了，快来人！");
+//! assert_eq!(c.category, "repair.plumbing");
+//! assert_eq!(c.urgency, Urgency::Emergency);
+//! assert_eq!(c.department, "engineering");
+//! assert!(!c.evidence.is_empty());
+//! ```
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+mod lifecycle;
+mod model;
+mod rules;
+mod sla;
+mod stats;
+
+pub use lifecycle::{Action, Event, TicketFlow, TicketState};
+pub use model::{MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
+pub use rules::{
+    CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
+    TemperamentRules, TicketClassifier, default_departments,
+};
+pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
+pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
+
+/// The default category codes, in the order of DOMAIN.md (ties between categories go
+/// to the earlier one).
+///
+/// ```
+/// assert_eq!(estatekit::tickets::CATEGORIES.len(), 17);
+/// assert_eq!(estatekit::tickets::CATEGORIES[0], "repair.plumbing");
+/// ```
+pub const CATEGORIES: &[&str] = &[
+    "repair.plumbing",
+    "repair.electrical",
+    "repair.elevator",
+    "repair.facility",
+    "house_quality",
+    "planning_design",
+    "decoration",
+    "security",
+    "cleaning",
+    "greening",
+    "noise",
+    "parking",
+    "fees",
+    "sales_contract",
+    "staff_service",
+    "neighbour",
+    "other",
+];
+
+macro_rules! ticket_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable snake_case name used in JSON and by the bindings.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::tickets::TicketError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    $crate::tickets::TicketError::UnknownValue {
+                        path: stringify!($name).to_owned(),
+                        value: s.to_owned(),
+                        expected: Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    }
+                })
+            }
+        }
+    };
+}
+pub(crate) use ticket_enum;
+
+ticket_enum! {
+    /// How a ticket came in (受理渠道).
+    ///
+    /// ```
+    /// use estatekit::tickets::Channel;
+    /// assert_eq!("contact_box".parse::<Channel>()?, Channel::ContactBox);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    Channel {
+        /// Customer-service hotline (服务热线).
+        Hotline => "hotline",
+        /// Front desk of the service centre (前台).
+        FrontDesk => "front_desk",
+        /// The butler app (App).
+        App => "app",
+        /// E-mail (邮件).
+        Email => "email",
+        /// Owners' forum (业主论坛).
+        Forum => "forum",
+        /// Contact box (意见箱).
+        ContactBox => "contact_box",
+        /// Found on patrol (巡查).
+        Patrol => "patrol",
+    }
+}
+
+ticket_enum! {
+    /// What a ticket is (工单类型).
+    ///
+    /// ```
+    /// assert_eq!(estatekit::tickets::TicketKind::RepairRequest.as_str(), "repair_request");
+    /// ```
+    TicketKind {
+        /// A complaint (投诉).
+        Complaint => "complaint",
+        /// A repair request (报修).
+        RepairRequest => "repair_request",
+        /// A question (咨询).
+        Consultation => "consultation",
+        /// A suggestion (建议).
+        Suggestion => "suggestion",
+        /// Praise (表扬).
+        Praise => "praise",
+    }
+}
+
+ticket_enum! {
+    /// How fast a ticket needs an answer. Ordered: `Emergency < Urgent < Normal`
+    /// (the most urgent first).
+    ///
+    /// ```
+    /// use estatekit::tickets::Urgency;
+    /// assert!(Urgency::Emergency < Urgency::Urgent);
+    /// ```
+    Urgency {
+        /// Fire, smoke, gas leak, burst pipe or flooding, electric shock, a person
+        /// trapped in an elevator: on-site response at once (紧急).
+        Emergency => "emergency",
+        /// Needs handling the same day (加急).
+        Urgent => "urgent",
+        /// Everything else (一般).
+        Normal => "normal",
+    }
+}
+
+ticket_enum! {
+    /// The complainant's temperament (seed 000, complaint handling methods).
+    ///
+    /// ```
+    /// use estatekit::tickets::Temperament;
+    /// assert_eq!(Temperament::Venting.advice(estatekit::i18n::Lang::En), "Listen attentively; let the owner finish, stabilise their mood, then record the facts.");
+    /// ```
+    Temperament {
+        /// Wants the problem solved: well-founded, rational, possibly angry, clear,
+        /// repeats key points (解决问题型).
+        ProblemSolving => "problem_solving",
+        /// Venting: anger, loud, fast, unclear views, simple repeated reasons (发泄型).
+        Venting => "venting",
+        /// Out of some expectation: no anger, self-explanation, comparisons (期望型).
+        Expectation => "expectation",
+    }
+}
+
+impl Temperament {
+    /// How to handle a complainant of this temperament (seed 000).
+    ///
+    /// ```
+    /// use estatekit::tickets::Temperament;
+    /// use estatekit::i18n::Lang;
+    /// assert_eq!(Temperament::Expectation.advice(Lang::ZhCn), "识别其期望，表达改进的意向。");
+    /// ```
+    pub fn advice(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (Self::ProblemSolving, Lang::En) => {
+                "Listen, identify the problem, state how it will be improved, handle it and reply in time."
+            }
+            (Self::ProblemSolving, Lang::ZhCn) => "倾听、识别问题并表达改进意向，及时处理并答复。",
+            (Self::Venting, Lang::En) => {
+                "Listen attentively; let the owner finish, stabilise their mood, then record the facts."
+            }
+            (Self::Venting, Lang::ZhCn) => "耐心倾听，让业主说完，稳定情绪后再记录事实。",
+            (Self::Expectation, Lang::En) => {
+                "Identify the expectation and state the intention to improve."
+            }
+            (Self::Expectation, Lang::ZhCn) => "识别其期望，表达改进的意向。",
+        }
+    }
+}
+
+/// A ticket as received. `received_at` is UTC.
+///
+/// ```
+/// use estatekit::tickets::{Channel, Ticket, TicketKind};
+/// let t = Ticket::new("T1", "1-201", Channel::Hotline, "2026-11-02T01:30:00Z".parse()?,
+///                     "王女士", "卫生间漏水", TicketKind::RepairRequest);
+/// assert_eq!(t.unit, "1-201");
+/// # Ok::<(), chrono::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    /// Ticket id, unique within the estate.
+    pub id: String,
+    /// The unit concerned (may be empty for common areas).
+    pub unit: String,
+    /// How it came in.
+    pub channel: Channel,
+    /// When it was received (UTC).
+    pub received_at: DateTime<Utc>,
+    /// Who reported it.
+    pub reporter: String,
+    /// The owner's words.
+    pub text: String,
+    /// Complaint, repair request, consultation, suggestion or praise.
+    pub kind: TicketKind,
+}
+
+impl Ticket {
+    /// Builds a ticket.
+    ///
+    /// ```
+    /// use estatekit::tickets::{Channel, Ticket, TicketKind};
+    /// let t = Ticket::new("T2", "", Channel::Patrol, chrono::DateTime::UNIX_EPOCH, "巡查员",
+    ///                     "2号楼消防通道堆放杂物", TicketKind::Complaint);
+    /// assert_eq!(t.channel, Channel::Patrol);
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        unit: impl Into<String>,
+        channel: Channel,
+        received_at: DateTime<Utc>,
+        reporter: impl Into<String>,
+        text: impl Into<String>,
+        kind: TicketKind,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            unit: unit.into(),
+            channel,
+            received_at,
+            reporter: reporter.into(),
+            text: text.into(),
+            kind,
+        }
+    }
+}
+
+/// Errors of the tickets module.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TicketError {
+    /// A name is not one of the known values.
+    #[error("{path}: unknown value {value:?}; expected one of {expected}")]
+    UnknownValue {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The accepted values.
+        expected: String,
+    },
+    /// A rule set is malformed (JSON or content).
+    #[error("rules: {path}: {message}")]
+    InvalidRules {
+        /// The bad field, e.g. `categories[2].phrases`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A model document is malformed.
+    #[error("model: {path}: {message}")]
+    InvalidModel {
+        /// The bad field, e.g. `weights[0]`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A ticket or flow document is malformed.
+    #[error("{path}: {message}")]
+    InvalidDocument {
+        /// The bad field.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No training examples.
+    #[error("texts: the training set is empty")]
+    EmptyTrainingSet,
+    /// Texts and labels differ in number.
+    #[error("labels: {labels} labels for {texts} texts")]
+    LengthMismatch {
+        /// Number of texts.
+        texts: usize,
+        /// Number of labels.
+        labels: usize,
+    },
+    /// All labels are the same: there is nothing to learn.
+    #[error("labels: every label is {label:?}; at least two classes are needed")]
+    SingleClass {
+        /// The only label.
+        label: String,
+    },
+    /// A training option is out of range or unknown.
+    #[error("{name}: {reason}")]
+    InvalidOption {
+        /// The option.
+        name: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// A business calendar has no working hours on any day.
+    #[error("calendar.hours: the calendar has no working hours on any weekday")]
+    NoWorkingHours,
+    /// A calendar or SLA policy value is invalid.
+    #[error("{path}: {reason}")]
+    InvalidSla {
+        /// The bad field.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The action is not allowed in the ticket's current state.
+    #[error("ticket {ticket}: cannot {action} a ticket that is {state}")]
+    InvalidTransition {
+        /// Ticket id.
+        ticket: String,
+        /// The current state.
+        state: TicketState,
+        /// The action refused.
+        action: &'static str,
+    },
+    /// An event is dated before the previous one.
+    #[error("at: event at {at} is before the last event at {last} (ticket {ticket})")]
+    EventOutOfOrder {
+        /// Ticket id.
+        ticket: String,
+        /// The event time given.
+        at: DateTime<Utc>,
+        /// The time of the last event.
+        last: DateTime<Utc>,
+    },
+    /// A period whose end is not after its start.
+    #[error("period: end {end} is not after start {start}")]
+    InvalidPeriod {
+        /// Start.
+        start: DateTime<Utc>,
+        /// End.
+        end: DateTime<Utc>,
+    },
+}
+
+impl TicketError {
+    /// A stable snake_case code for the error kind.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::tickets::TicketError::EmptyTrainingSet.code(), "empty_training_set");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownValue { .. } => "unknown_value",
+            Self::InvalidRules { .. } => "invalid_rules",
+            Self::InvalidModel { .. } => "invalid_model",
+            Self::InvalidDocument { .. } => "invalid_document",
+            Self::EmptyTrainingSet => "empty_training_set",
+            Self::LengthMismatch { .. } => "length_mismatch",
+            Self::SingleClass { .. } => "single_class",
+            Self::InvalidOption { .. } => "invalid_option",
+            Self::NoWorkingHours => "no_working_hours",
+            Self::InvalidSla { .. } => "invalid_sla",
+            Self::InvalidTransition { .. } => "invalid_transition",
+            Self::EventOutOfOrder { .. } => "event_out_of_order",
+            Self::InvalidPeriod { .. } => "invalid_period",
+        }
+    }
+
+    /// The field or object the error is about.
+    ///
+    /// ```
+    /// use estatekit::tickets::TicketError;
+    /// assert_eq!(TicketError::LengthMismatch { texts: 2, labels: 1 }.path(), "labels");
+    /// assert_eq!(TicketError::NoWorkingHours.path(), "calendar.hours");
+    /// ```
+    pub fn path(&self) -> String {
+        match self {
+            Self::UnknownValue { path, .. }
+            | Self::InvalidRules { path, .. }
+            | Self::InvalidModel { path, .. }
+            | Self::InvalidSla { path, .. }
+            | Self::InvalidDocument { path, .. } => path.clone(),
+            Self::EmptyTrainingSet => "texts".to_owned(),
+            Self::LengthMismatch { .. } | Self::SingleClass { .. } => "labels".to_owned(),
+            Self::InvalidOption { name, .. } => name.clone(),
+            Self::NoWorkingHours => "calendar.hours".to_owned(),
+            Self::InvalidTransition { ticket, .. } => format!("ticket.{ticket}.state"),
+            Self::EventOutOfOrder { .. } => "at".to_owned(),
+            Self::InvalidPeriod { .. } => "period".to_owned(),
+        }
+    }
+
+    /// True for errors about the state of a ticket (an invalid lifecycle transition),
+    /// as opposed to bad input. Bindings raise `StateError` for these.
+    ///
+    /// ```
+    /// assert!(!estatekit::tickets::TicketError::NoWorkingHours.is_state());
+    /// ```
+    pub fn is_state(&self) -> bool {
+        matches!(self, Self::InvalidTransition { .. })
+    }
+}

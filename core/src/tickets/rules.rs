@@ -1,0 +1,1039 @@
+//! Rule sets (phrases and weights) and the classifier built from them.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::model::TicketModel;
+use super::{CATEGORIES, Temperament, TicketError, TicketKind, TrainOptions, Urgency};
+use crate::i18n::Lang;
+
+/// The rule-set JSON format version this library reads and writes.
+pub const RULES_FORMAT_VERSION: u32 = 1;
+
+const ZH_RULES: &str = include_str!("../../data/ticket_rules_zh.json");
+const EN_RULES: &str = include_str!("../../data/ticket_rules_en.json");
+
+/// The department a default category is routed to (DOMAIN.md), as `(category, department)`
+/// in category order.
+///
+/// ```
+/// let d = estatekit::tickets::default_departments();
+/// assert_eq!(d[0], ("repair.plumbing", "engineering"));
+/// assert_eq!(d.len(), estatekit::tickets::CATEGORIES.len());
+/// ```
+pub fn default_departments() -> Vec<(&'static str, &'static str)> {
+    CATEGORIES
+        .iter()
+        .map(|c| {
+            let dept = match *c {
+                "repair.plumbing" | "repair.electrical" | "repair.elevator" | "repair.facility" => {
+                    "engineering"
+                }
+                "house_quality" => "developer_after_sales",
+                "planning_design" => "developer",
+                "security" | "parking" => "security",
+                "cleaning" => "cleaning",
+                "greening" => "greening",
+                "fees" => "finance",
+                "sales_contract" => "sales",
+                "staff_service" => "customer_service_manager",
+                _ => "customer_service",
+            };
+            (*c, dept)
+        })
+        .collect()
+}
+
+/// The department for categories missing from the routing table.
+const FALLBACK_DEPARTMENT: &str = "customer_service";
+
+/// Phrases with their weights (phrase → non-zero weight; a negative weight cancels
+/// a shorter phrase it contains, e.g. `"fire exit": -3` against `"fire": 3`).
+/// Matching ignores ASCII case; a phrase starting with an ASCII letter or digit only
+/// matches at the start of a word (so `leak` matches `leaking`, not `bleak`).
+pub type Phrases = BTreeMap<String, f64>;
+
+/// The phrases of one category.
+///
+/// ```
+/// let r: estatekit::tickets::RuleSet = serde_json::from_str(
+///     r#"{"categories": [{"code": "greening", "phrases": {"草坪": 2.0}}]}"#).unwrap();
+/// assert_eq!(r.categories[0].code, "greening");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    /// Category code, e.g. `repair.plumbing`.
+    pub code: String,
+    /// Phrases that point to the category.
+    #[serde(default)]
+    pub phrases: Phrases,
+}
+
+/// Phrases that are signs of a complainant's temperament.
+///
+/// ```
+/// let t = estatekit::tickets::TemperamentRules::default();
+/// assert!(t.anger.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemperamentRules {
+    /// Anger words (气死, ridiculous, …): signs of venting.
+    #[serde(default)]
+    pub anger: Phrases,
+    /// Comparisons (别的小区, other buildings, …): signs of expectation.
+    #[serde(default)]
+    pub comparison: Phrases,
+    /// Self-explanation and wishes (我理解, 希望, I understand, …): signs of expectation.
+    #[serde(default)]
+    pub explanation: Phrases,
+}
+
+/// A rule set: phrases and weights for categories, kinds, urgency and temperament,
+/// and the routing table. The JSON form is the serde form; every field is optional so
+/// that a file can extend another ([`RuleSet::merge`]).
+///
+/// ```
+/// use estatekit::tickets::RuleSet;
+/// let zh = RuleSet::builtin_zh();
+/// assert_eq!(zh.language, "zh");
+/// let extra = RuleSet::from_json(r#"{"categories": [{"code": "fees", "phrases": {"车位管理费": 3}}]}"#)?;
+/// let merged = zh.merge(extra);
+/// assert_eq!(merged.categories.iter().find(|c| c.code == "fees").unwrap().phrases["车位管理费"], 3.0);
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// Format name, `estatekit.ticket_rules` when present.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub format: String,
+    /// Format version ([`RULES_FORMAT_VERSION`]).
+    #[serde(default = "default_version")]
+    pub version: u32,
+    /// Language tag of the phrases, e.g. `zh` or `en` (informative).
+    #[serde(default)]
+    pub language: String,
+    /// Category phrases; the order is the tie-break order.
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+    /// Kind phrases.
+    #[serde(default)]
+    pub kinds: BTreeMap<TicketKind, Phrases>,
+    /// Urgency phrases (`emergency`, `urgent`; `normal` is the default).
+    #[serde(default)]
+    pub urgency: BTreeMap<Urgency, Phrases>,
+    /// Temperament signs.
+    #[serde(default)]
+    pub temperament: TemperamentRules,
+    /// Routing table: category → department.
+    #[serde(default)]
+    pub departments: BTreeMap<String, String>,
+}
+
+fn default_version() -> u32 {
+    RULES_FORMAT_VERSION
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        Self {
+            format: String::new(),
+            version: RULES_FORMAT_VERSION,
+            language: String::new(),
+            categories: Vec::new(),
+            kinds: BTreeMap::new(),
+            urgency: BTreeMap::new(),
+            temperament: TemperamentRules::default(),
+            departments: BTreeMap::new(),
+        }
+    }
+}
+
+fn check_phrases(phrases: &Phrases, path: &str) -> Result<(), TicketError> {
+    for (phrase, weight) in phrases {
+        let bad = |message: String| TicketError::InvalidRules {
+            path: format!("{path}[{phrase:?}]"),
+            message,
+        };
+        if phrase.trim().is_empty() {
+            return Err(bad("a phrase must not be empty".to_owned()));
+        }
+        if !weight.is_finite() || *weight == 0.0 {
+            return Err(bad(format!(
+                "weight must be a finite non-zero number, got {weight}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl RuleSet {
+    /// Parses and validates a rule set; errors name the bad field.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidRules`] for malformed JSON, an unknown field, a bad
+    /// weight, an empty phrase or category code, or a duplicated category.
+    ///
+    /// ```
+    /// use estatekit::tickets::RuleSet;
+    /// let err = RuleSet::from_json(r#"{"categories": [{"code": "x", "phrases": {"a": 0}}]}"#).unwrap_err();
+    /// assert_eq!(err.path(), r#"categories[0].phrases["a"]"#);
+    /// assert_eq!(RuleSet::from_json("{").unwrap_err().code(), "invalid_rules");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        let rules: RuleSet = crate::json::parse(text).map_err(|f| TicketError::InvalidRules {
+            path: f.path,
+            message: f.message,
+        })?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    /// The rule set as pretty JSON; [`RuleSet::from_json`] reads it back unchanged.
+    ///
+    /// ```
+    /// use estatekit::tickets::RuleSet;
+    /// let en = RuleSet::builtin_en();
+    /// assert_eq!(RuleSet::from_json(&en.to_json())?, en);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks weights, phrases and codes.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidRules`] naming the bad field.
+    ///
+    /// ```
+    /// assert!(estatekit::tickets::RuleSet::builtin_zh().validate().is_ok());
+    /// ```
+    pub fn validate(&self) -> Result<(), TicketError> {
+        if self.version != RULES_FORMAT_VERSION {
+            return Err(TicketError::InvalidRules {
+                path: "version".to_owned(),
+                message: format!(
+                    "unsupported version {}; expected {RULES_FORMAT_VERSION}",
+                    self.version
+                ),
+            });
+        }
+        if !self.format.is_empty() && self.format != "estatekit.ticket_rules" {
+            return Err(TicketError::InvalidRules {
+                path: "format".to_owned(),
+                message: format!("expected \"estatekit.ticket_rules\", got {:?}", self.format),
+            });
+        }
+        for (i, c) in self.categories.iter().enumerate() {
+            if c.code.trim().is_empty() {
+                return Err(TicketError::InvalidRules {
+                    path: format!("categories[{i}].code"),
+                    message: "a category code must not be empty".to_owned(),
+                });
+            }
+            if self.categories[..i].iter().any(|p| p.code == c.code) {
+                return Err(TicketError::InvalidRules {
+                    path: format!("categories[{i}].code"),
+                    message: format!("category {:?} is listed twice", c.code),
+                });
+            }
+            check_phrases(&c.phrases, &format!("categories[{i}].phrases"))?;
+        }
+        for (kind, phrases) in &self.kinds {
+            check_phrases(phrases, &format!("kinds.{kind}"))?;
+        }
+        for (urgency, phrases) in &self.urgency {
+            check_phrases(phrases, &format!("urgency.{urgency}"))?;
+        }
+        check_phrases(&self.temperament.anger, "temperament.anger")?;
+        check_phrases(&self.temperament.comparison, "temperament.comparison")?;
+        check_phrases(&self.temperament.explanation, "temperament.explanation")?;
+        for (cat, dept) in &self.departments {
+            if dept.trim().is_empty() {
+                return Err(TicketError::InvalidRules {
+                    path: format!("departments[{cat:?}]"),
+                    message: "a department must not be empty".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The built-in Chinese rule set (`core/data/ticket_rules_zh.json`).
+    ///
+    /// ```
+    /// assert!(estatekit::tickets::RuleSet::builtin_zh().categories.len() >= 16);
+    /// ```
+    pub fn builtin_zh() -> Self {
+        Self::from_json(ZH_RULES).unwrap_or_default()
+    }
+
+    /// The built-in English rule set (`core/data/ticket_rules_en.json`).
+    ///
+    /// ```
+    /// assert_eq!(estatekit::tickets::RuleSet::builtin_en().language, "en");
+    /// ```
+    pub fn builtin_en() -> Self {
+        Self::from_json(EN_RULES).unwrap_or_default()
+    }
+
+    /// Both built-in rule sets merged (Chinese first), with the default routing table.
+    ///
+    /// ```
+    /// let r = estatekit::tickets::RuleSet::builtin();
+    /// assert_eq!(r.departments["fees"], "finance");
+    /// ```
+    pub fn builtin() -> Self {
+        let mut base = RuleSet {
+            departments: default_departments()
+                .into_iter()
+                .map(|(c, d)| (c.to_owned(), d.to_owned()))
+                .collect(),
+            ..RuleSet::default()
+        };
+        base.categories = CATEGORIES
+            .iter()
+            .map(|c| CategoryRule {
+                code: (*c).to_owned(),
+                phrases: Phrases::new(),
+            })
+            .collect();
+        base.merge(Self::builtin_zh()).merge(Self::builtin_en())
+    }
+
+    /// `self` extended by `other`: new categories are appended, phrases of known
+    /// categories, kinds, urgencies and temperament signs are added (a phrase in both
+    /// takes `other`'s weight), routing entries of `other` replace `self`'s.
+    ///
+    /// ```
+    /// use estatekit::tickets::RuleSet;
+    /// let a = RuleSet::from_json(r#"{"departments": {"noise": "security"}}"#)?;
+    /// let merged = RuleSet::builtin().merge(a);
+    /// assert_eq!(merged.departments["noise"], "security");
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn merge(mut self, other: RuleSet) -> RuleSet {
+        if self.language.is_empty() {
+            self.language = other.language;
+        } else if !other.language.is_empty() && other.language != self.language {
+            self.language = format!("{}+{}", self.language, other.language);
+        }
+        if self.format.is_empty() {
+            self.format = other.format;
+        }
+        for cat in other.categories {
+            match self.categories.iter_mut().find(|c| c.code == cat.code) {
+                Some(c) => c.phrases.extend(cat.phrases),
+                None => self.categories.push(cat),
+            }
+        }
+        for (k, p) in other.kinds {
+            self.kinds.entry(k).or_default().extend(p);
+        }
+        for (u, p) in other.urgency {
+            self.urgency.entry(u).or_default().extend(p);
+        }
+        self.temperament.anger.extend(other.temperament.anger);
+        self.temperament
+            .comparison
+            .extend(other.temperament.comparison);
+        self.temperament
+            .explanation
+            .extend(other.temperament.explanation);
+        self.departments.extend(other.departments);
+        self
+    }
+}
+
+/// Which field a piece of evidence supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceField {
+    /// The category.
+    Category,
+    /// The kind.
+    Kind,
+    /// The urgency.
+    Urgency,
+    /// The temperament.
+    Temperament,
+}
+
+impl EvidenceField {
+    /// The stable snake_case name.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::tickets::EvidenceField::Urgency.as_str(), "urgency");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Category => "category",
+            Self::Kind => "kind",
+            Self::Urgency => "urgency",
+            Self::Temperament => "temperament",
+        }
+    }
+}
+
+/// One reason for a classification: a phrase found in the text (or, for a trained
+/// model, a character n-gram) and the weight it contributed to `label` of `field`.
+///
+/// ```
+/// let c = estatekit::tickets::TicketClassifier::default_rules().classify("电梯困人了");
+/// let e = &c.evidence[0];
+/// assert_eq!((e.field.as_str(), e.label.as_str(), e.phrase.as_str()), ("category", "repair.elevator", "电梯"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The field supported.
+    pub field: EvidenceField,
+    /// The label supported, e.g. `repair.elevator`, `emergency`, `venting`.
+    pub label: String,
+    /// The phrase as written in the rules (or the n-gram as found in the text).
+    pub phrase: String,
+    /// Its contribution: weight × occurrences (or the model's score share).
+    pub weight: f64,
+}
+
+/// The result of classifying one text.
+///
+/// ```
+/// use estatekit::tickets::{TicketClassifier, TicketKind, Temperament, Urgency};
+/// let c = TicketClassifier::default_rules()
+///     .classify("Smoke is coming out of the garbage room on floor 3!");
+/// assert_eq!((c.category.as_str(), c.urgency), ("cleaning", Urgency::Emergency));
+/// assert_eq!(c.kind, TicketKind::Complaint);
+/// assert_eq!(c.temperament, Temperament::ProblemSolving);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    /// Category code (a DOMAIN code with the rules; any label with a trained model).
+    pub category: String,
+    /// Kind of ticket.
+    pub kind: TicketKind,
+    /// Urgency; emergencies are never reported below urgent.
+    pub urgency: Urgency,
+    /// Complainant temperament.
+    pub temperament: Temperament,
+    /// How to handle this complainant (seed 000), in the text's language.
+    pub advice: &'static str,
+    /// Department to route to.
+    pub department: String,
+    /// Confidence in the category, 0–1 (0 when nothing matched and the category is
+    /// the fallback `other`).
+    pub confidence: f64,
+    /// Matched phrases and their weights: category first, then kind, urgency and
+    /// temperament; within a field in order of first occurrence in the text.
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Category(u16),
+    Kind(TicketKind),
+    Urgency(Urgency),
+    Anger,
+    Comparison,
+    Explanation,
+}
+
+/// Rules compiled into one Aho-Corasick automaton.
+#[derive(Debug, Clone)]
+struct Compiled {
+    matcher: Option<AhoCorasick>,
+    phrases: Vec<String>,
+    /// Whether the phrase must start at a word start (it begins with an ASCII alphanumeric).
+    word_start: Vec<bool>,
+    targets: Vec<Vec<(Target, f64)>>,
+    categories: Vec<String>,
+    departments: BTreeMap<String, String>,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl Compiled {
+    fn new(rules: &RuleSet) -> Result<Self, TicketError> {
+        rules.validate()?;
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut phrases: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<(Target, f64)>> = Vec::new();
+        let mut add = |phrase: &str, target: Target, weight: f64| {
+            let key = phrase.to_ascii_lowercase();
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                phrases.push(key);
+                targets.push(Vec::new());
+                phrases.len() - 1
+            });
+            targets[i].push((target, weight));
+        };
+        let mut categories = Vec::new();
+        for (ci, cat) in rules.categories.iter().enumerate() {
+            let ci = u16::try_from(ci).map_err(|_| TicketError::InvalidRules {
+                path: "categories".to_owned(),
+                message: "too many categories (at most 65535)".to_owned(),
+            })?;
+            categories.push(cat.code.clone());
+            for (p, w) in &cat.phrases {
+                add(p, Target::Category(ci), *w);
+            }
+        }
+        for (k, ps) in &rules.kinds {
+            for (p, w) in ps {
+                add(p, Target::Kind(*k), *w);
+            }
+        }
+        for (u, ps) in &rules.urgency {
+            for (p, w) in ps {
+                add(p, Target::Urgency(*u), *w);
+            }
+        }
+        for (p, w) in &rules.temperament.anger {
+            add(p, Target::Anger, *w);
+        }
+        for (p, w) in &rules.temperament.comparison {
+            add(p, Target::Comparison, *w);
+        }
+        for (p, w) in &rules.temperament.explanation {
+            add(p, Target::Explanation, *w);
+        }
+        if !categories.iter().any(|c| c == "other") {
+            categories.push("other".to_owned());
+        }
+        let matcher = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&phrases)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&phrases)
+            })
+            .map_err(|e| TicketError::InvalidRules {
+                path: "$".to_owned(),
+                message: format!("the phrases cannot be compiled: {e}"),
+            })?;
+        let word_start = phrases
+            .iter()
+            .map(|p| p.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()))
+            .collect();
+        Ok(Self {
+            matcher: Some(matcher),
+            phrases,
+            word_start,
+            targets,
+            categories,
+            departments: rules.departments.clone(),
+        })
+    }
+
+    fn department(&self, category: &str) -> String {
+        self.departments
+            .get(category)
+            .map_or(FALLBACK_DEPARTMENT, String::as_str)
+            .to_owned()
+    }
+}
+
+/// Counts of a matched phrase: (phrase index, first position, occurrences).
+type Hits = Vec<(usize, usize, u32)>;
+
+/// The ticket classifier: rules for kind, urgency and temperament, and for the category
+/// unless a trained model is attached. Cheap to share (`Send + Sync`); classification
+/// is deterministic.
+///
+/// ```
+/// use estatekit::tickets::{TicketClassifier, Temperament};
+/// let clf = TicketClassifier::default_rules();
+/// let c = clf.classify("凭什么天天停水！！！物业到底管不管？气死人了！！");
+/// assert_eq!(c.category, "repair.plumbing");
+/// assert_eq!(c.temperament, Temperament::Venting);
+/// ```
+#[derive(Debug, Clone)]
+pub struct TicketClassifier {
+    rules: RuleSet,
+    compiled: Compiled,
+    model: Option<TicketModel>,
+}
+
+impl TicketClassifier {
+    /// The classifier with the built-in Chinese and English rules and routing table.
+    ///
+    /// ```
+    /// let c = estatekit::tickets::TicketClassifier::default_rules().classify("The hallway light is out");
+    /// assert_eq!(c.category, "repair.electrical");
+    /// ```
+    pub fn default_rules() -> Self {
+        let rules = RuleSet::builtin();
+        match Compiled::new(&rules) {
+            Ok(compiled) => Self {
+                rules,
+                compiled,
+                model: None,
+            },
+            // The built-in rules are tested to compile; fall back to an empty set.
+            Err(_) => Self::empty(),
+        }
+    }
+
+    fn empty() -> Self {
+        let rules = RuleSet::default();
+        let compiled = Compiled {
+            matcher: None,
+            phrases: Vec::new(),
+            word_start: Vec::new(),
+            targets: Vec::new(),
+            categories: vec!["other".to_owned()],
+            departments: BTreeMap::new(),
+        };
+        Self {
+            rules,
+            compiled,
+            model: None,
+        }
+    }
+
+    /// A classifier from a rule set (e.g. the built-in set merged with an estate's own).
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidRules`] if the rule set is invalid.
+    ///
+    /// ```
+    /// use estatekit::tickets::{RuleSet, TicketClassifier};
+    /// let own = RuleSet::from_json(r#"{"categories": [{"code": "pool", "phrases": {"泳池": 5}}],
+    ///                                   "departments": {"pool": "leisure"}}"#)?;
+    /// let clf = TicketClassifier::with_rules(RuleSet::builtin().merge(own))?;
+    /// let c = clf.classify("泳池的水很脏");
+    /// assert_eq!((c.category.as_str(), c.department.as_str()), ("pool", "leisure"));
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn with_rules(rules: RuleSet) -> Result<Self, TicketError> {
+        let compiled = Compiled::new(&rules)?;
+        Ok(Self {
+            rules,
+            compiled,
+            model: None,
+        })
+    }
+
+    /// Trains a category model on labelled texts and attaches it to the built-in rules.
+    ///
+    /// # Errors
+    /// [`TicketError::EmptyTrainingSet`], [`TicketError::LengthMismatch`],
+    /// [`TicketError::SingleClass`], [`TicketError::InvalidOption`].
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketClassifier, TrainOptions};
+    /// let texts = ["水管漏水", "下水道堵了", "电梯坏了", "电梯停运"];
+    /// let labels = ["water", "water", "lift", "lift"];
+    /// let clf = TicketClassifier::train(&texts, &labels, 0, &TrainOptions::default())?;
+    /// assert_eq!(clf.classify("电梯又坏了").category, "lift");
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn train<S: AsRef<str>, L: AsRef<str>>(
+        texts: &[S],
+        labels: &[L],
+        seed: u64,
+        options: &TrainOptions,
+    ) -> Result<Self, TicketError> {
+        let model = TicketModel::train(texts, labels, seed, options)?;
+        Ok(Self::default_rules().with_model(model))
+    }
+
+    /// This classifier with `model` deciding the category.
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketClassifier, TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["a b", "c d"], &["x", "y"], 1, &TrainOptions::default())?;
+    /// assert!(TicketClassifier::default_rules().with_model(m).model().is_some());
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn with_model(mut self, model: TicketModel) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    /// The trained model, if any.
+    ///
+    /// ```
+    /// assert!(estatekit::tickets::TicketClassifier::default_rules().model().is_none());
+    /// ```
+    pub fn model(&self) -> Option<&TicketModel> {
+        self.model.as_ref()
+    }
+
+    /// The rule set in use.
+    ///
+    /// ```
+    /// assert!(!estatekit::tickets::TicketClassifier::default_rules().rules().categories.is_empty());
+    /// ```
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The classifier as JSON: `{"rules": …, "model": … | null}`; read back by
+    /// [`TicketClassifier::from_json`].
+    ///
+    /// ```
+    /// use estatekit::tickets::TicketClassifier;
+    /// let clf = TicketClassifier::default_rules();
+    /// let back = TicketClassifier::from_json(&clf.to_json())?;
+    /// assert_eq!(back.classify("停电了"), clf.classify("停电了"));
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            format: &'static str,
+            rules: &'a RuleSet,
+            model: Option<serde_json::Value>,
+        }
+        let model = self
+            .model
+            .as_ref()
+            .and_then(|m| serde_json::from_str(&m.to_json()).ok());
+        serde_json::to_string(&Doc {
+            format: "estatekit.ticket_classifier",
+            rules: &self.rules,
+            model,
+        })
+        .unwrap_or_default()
+    }
+
+    /// Reads a classifier written by [`TicketClassifier::to_json`]. A bare model
+    /// document ([`TicketModel::to_json`]) is accepted too and gets the built-in rules.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidRules`] or [`TicketError::InvalidModel`], naming the field.
+    ///
+    /// ```
+    /// use estatekit::tickets::TicketClassifier;
+    /// let err = TicketClassifier::from_json(r#"{"format": "estatekit.ticket_classifier", "rules": {"version": 9}}"#).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("invalid_rules", "rules.version"));
+    /// assert_eq!(TicketClassifier::from_json("[").unwrap_err().code(), "invalid_model");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            format: String,
+            rules: serde_json::Value,
+            #[serde(default)]
+            model: Option<serde_json::Value>,
+        }
+        let value: serde_json::Value =
+            crate::json::parse(text).map_err(|f| TicketError::InvalidModel {
+                path: f.path,
+                message: f.message,
+            })?;
+        let is_classifier =
+            value.get("format").and_then(|f| f.as_str()) == Some("estatekit.ticket_classifier");
+        if !is_classifier {
+            return Ok(Self::default_rules().with_model(TicketModel::from_json(text)?));
+        }
+        let doc: Doc = crate::json::parse(text).map_err(|f| TicketError::InvalidModel {
+            path: f.path,
+            message: f.message,
+        })?;
+        let _ = doc.format;
+        let prefix = |e: TicketError, root: &str| match e {
+            TicketError::InvalidRules { path, message } => TicketError::InvalidRules {
+                path: format!("{root}.{path}"),
+                message,
+            },
+            TicketError::InvalidModel { path, message } => TicketError::InvalidModel {
+                path: format!("{root}.{path}"),
+                message,
+            },
+            other => other,
+        };
+        let rules = RuleSet::from_json(&doc.rules.to_string()).map_err(|e| prefix(e, "rules"))?;
+        let mut clf = Self::with_rules(rules).map_err(|e| prefix(e, "rules"))?;
+        if let Some(m) = doc.model.filter(|m| !m.is_null()) {
+            let model = TicketModel::from_json(&m.to_string()).map_err(|e| prefix(e, "model"))?;
+            clf.model = Some(model);
+        }
+        Ok(clf)
+    }
+
+    /// The department a category is routed to (`customer_service` if not in the table).
+    ///
+    /// ```
+    /// let clf = estatekit::tickets::TicketClassifier::default_rules();
+    /// assert_eq!(clf.department("house_quality"), "developer_after_sales");
+    /// assert_eq!(clf.department("unknown"), "customer_service");
+    /// ```
+    pub fn department(&self, category: &str) -> String {
+        self.compiled.department(category)
+    }
+
+    fn hits(&self, text: &str) -> Hits {
+        let c = &self.compiled;
+        let bytes = text.as_bytes();
+        let mut hits: Hits = Vec::with_capacity(16);
+        let Some(matcher) = &c.matcher else {
+            return hits;
+        };
+        for m in matcher.find_overlapping_iter(text) {
+            let pid = m.pattern().as_usize();
+            let start = m.start();
+            if c.word_start[pid] && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            match hits.iter_mut().find(|h| h.0 == pid) {
+                Some(h) => h.2 += 1,
+                None => hits.push((pid, start, 1)),
+            }
+        }
+        hits
+    }
+
+    /// Classifies one text.
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketClassifier, TicketKind, Urgency};
+    /// let c = TicketClassifier::default_rules().classify("请问物业费可以用微信交吗？");
+    /// assert_eq!((c.category.as_str(), c.kind, c.urgency), ("fees", TicketKind::Consultation, Urgency::Normal));
+    /// assert_eq!(c.department, "finance");
+    /// ```
+    pub fn classify(&self, text: &str) -> Classification {
+        let c = &self.compiled;
+        let hits = self.hits(text);
+        let n_cat = c.categories.len();
+        // Scores on the stack for the usual number of categories.
+        let mut cat_stack = [0.0f64; 32];
+        let mut cat_heap = Vec::new();
+        let cat_scores: &mut [f64] = if n_cat <= cat_stack.len() {
+            &mut cat_stack[..n_cat]
+        } else {
+            cat_heap.resize(n_cat, 0.0);
+            &mut cat_heap
+        };
+        let mut kind_scores = [0.0f64; 5];
+        let mut urg_scores = [0.0f64; 3];
+        let (mut anger, mut comparison, mut explanation, mut repeats) = (0.0, 0.0, 0.0, 0u32);
+        for &(pid, _, count) in &hits {
+            let n = f64::from(count);
+            repeats += count - 1;
+            for &(t, w) in &c.targets[pid] {
+                match t {
+                    Target::Category(ci) => cat_scores[usize::from(ci)] += w * n,
+                    Target::Kind(k) => kind_scores[k as usize] += w * n,
+                    Target::Urgency(u) => urg_scores[u as usize] += w * n,
+                    Target::Anger => anger += w * n,
+                    Target::Comparison => comparison += w * n,
+                    Target::Explanation => explanation += w * n,
+                }
+            }
+        }
+        let mut evidence = Vec::new();
+        let push_evidence = |evidence: &mut Vec<Evidence>,
+                             field: EvidenceField,
+                             label: &str,
+                             pred: &dyn Fn(Target) -> bool| {
+            for &(pid, _, count) in &hits {
+                for &(t, w) in &c.targets[pid] {
+                    if pred(t) {
+                        evidence.push(Evidence {
+                            field,
+                            label: label.to_owned(),
+                            phrase: c.phrases[pid].clone(),
+                            weight: w * f64::from(count),
+                        });
+                    }
+                }
+            }
+        };
+
+        // Category: rules, or the model.
+        let (category, confidence) = match &self.model {
+            Some(model) => {
+                let (label, conf, grams) = model.explain(text, 5);
+                for (gram, w) in grams {
+                    evidence.push(Evidence {
+                        field: EvidenceField::Category,
+                        label: label.clone(),
+                        phrase: gram,
+                        weight: round4(w),
+                    });
+                }
+                (label, conf)
+            }
+            None => {
+                let total: f64 = cat_scores.iter().sum();
+                let mut best = None;
+                for (i, s) in cat_scores.iter().enumerate() {
+                    if *s > 0.0 && best.is_none_or(|(_, b)| *s > b) {
+                        best = Some((i, *s));
+                    }
+                }
+                match best {
+                    Some((i, s)) => {
+                        let ci = u16::try_from(i).unwrap_or(u16::MAX);
+                        push_evidence(
+                            &mut evidence,
+                            EvidenceField::Category,
+                            &c.categories[i],
+                            &|t| matches!(t, Target::Category(x) if x == ci),
+                        );
+                        let conf = (s / total) * (1.0 - (-s / 2.0).exp());
+                        (c.categories[i].clone(), round4(conf))
+                    }
+                    None => ("other".to_owned(), 0.0),
+                }
+            }
+        };
+
+        // Kind: phrases (anger and comparisons count for a complaint), else repair
+        // categories are repair requests, else complaints.
+        kind_scores[TicketKind::Complaint as usize] += anger.max(0.0) + comparison.max(0.0);
+        let mut kind = None;
+        for k in TicketKind::ALL {
+            let s = kind_scores[*k as usize];
+            if s > 0.0 && kind.is_none_or(|(_, b)| s > b) {
+                kind = Some((*k, s));
+            }
+        }
+        let kind = match kind {
+            Some((k, _)) => {
+                push_evidence(
+                    &mut evidence,
+                    EvidenceField::Kind,
+                    k.as_str(),
+                    &|t| matches!(t, Target::Kind(x) if x == k),
+                );
+                k
+            }
+            None if category.starts_with("repair.") => TicketKind::RepairRequest,
+            None => TicketKind::Complaint,
+        };
+
+        // Urgency: the most urgent level whose phrases weigh at least 1.
+        let urgency = [Urgency::Emergency, Urgency::Urgent]
+            .into_iter()
+            .find(|u| urg_scores[*u as usize] >= 1.0)
+            .unwrap_or(Urgency::Normal);
+        if urgency != Urgency::Normal {
+            push_evidence(
+                &mut evidence,
+                EvidenceField::Urgency,
+                urgency.as_str(),
+                &|t| matches!(t, Target::Urgency(x) if x == urgency),
+            );
+        }
+
+        // Temperament: anger, exclamation and repetition make venting; comparisons and
+        // self-explanation without anger make expectation; otherwise problem-solving.
+        // One pass over the text: exclamation marks, runs of !! or ??, CJK (language).
+        let (mut exclaim, mut exclaim_runs, mut has_cjk, mut prev) = (0usize, false, false, ' ');
+        for ch in text.chars() {
+            let mark = matches!(ch, '!' | '！' | '?' | '？');
+            if matches!(ch, '!' | '！') {
+                exclaim += 1;
+            }
+            if mark && (prev == ch || (matches!(prev, '!' | '！') && matches!(ch, '!' | '！'))) {
+                exclaim_runs = true;
+            }
+            has_cjk |= ('\u{4e00}'..='\u{9fff}').contains(&ch);
+            prev = ch;
+        }
+        let rep = f64::from(repeats) + if exclaim_runs { 1.0 } else { 0.0 };
+        let venting = anger + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
+        let expectation = comparison + explanation;
+        let temperament = if anger >= 1.0 && venting >= 3.0 {
+            Temperament::Venting
+        } else if kind == TicketKind::Complaint && expectation >= 1.0 && anger < 1.0 && exclaim < 2
+        {
+            Temperament::Expectation
+        } else {
+            Temperament::ProblemSolving
+        };
+        match temperament {
+            Temperament::Venting => {
+                push_evidence(&mut evidence, EvidenceField::Temperament, "venting", &|t| {
+                    matches!(t, Target::Anger)
+                });
+                if exclaim > 0 {
+                    evidence.push(Evidence {
+                        field: EvidenceField::Temperament,
+                        label: "venting".to_owned(),
+                        phrase: "!".to_owned(),
+                        weight: 0.5 * (exclaim.min(6) as f64),
+                    });
+                }
+            }
+            Temperament::Expectation => {
+                push_evidence(
+                    &mut evidence,
+                    EvidenceField::Temperament,
+                    "expectation",
+                    &|t| matches!(t, Target::Comparison | Target::Explanation),
+                );
+            }
+            Temperament::ProblemSolving => {}
+        }
+        let lang = if has_cjk { Lang::ZhCn } else { Lang::En };
+        let department = c.department(&category);
+        Classification {
+            category,
+            kind,
+            urgency,
+            temperament,
+            advice: temperament.advice(lang),
+            department,
+            confidence,
+            evidence,
+        }
+    }
+
+    /// Classifies many texts (the same as [`classify`](Self::classify) on each, in order).
+    ///
+    /// ```
+    /// let clf = estatekit::tickets::TicketClassifier::default_rules();
+    /// let out = clf.classify_batch(&["停电了", "Noise from upstairs every night"]);
+    /// assert_eq!(out.iter().map(|c| c.category.as_str()).collect::<Vec<_>>(), ["repair.electrical", "noise"]);
+    /// ```
+    pub fn classify_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Classification> {
+        texts.iter().map(|t| self.classify(t.as_ref())).collect()
+    }
+}
+
+impl TicketClassifier {
+    /// The category of each text, and nothing else: from the model when there is one
+    /// (no rules, no evidence: the fast path for bulk labelling), else from the rules.
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketClassifier, TrainOptions};
+    /// let clf = TicketClassifier::train(&["水管漏水", "电梯坏了"], &["water", "lift"], 0, &TrainOptions::default())?;
+    /// assert_eq!(clf.predict_batch(&["电梯又坏了"]), ["lift"]);
+    /// assert_eq!(TicketClassifier::default_rules().predict_batch(&["停电了"]), ["repair.electrical"]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<String> {
+        match &self.model {
+            Some(m) => m
+                .predict_batch(texts)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            None => texts
+                .iter()
+                .map(|t| self.classify(t.as_ref()).category)
+                .collect(),
+        }
+    }
+}
+
+impl Default for TicketClassifier {
+    fn default() -> Self {
+        Self::default_rules()
+    }
+}

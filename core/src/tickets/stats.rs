@@ -1,0 +1,252 @@
+//! Statistics over a set of tickets and a period.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use super::{Channel, SlaPolicy, TicketError, TicketFlow, TicketKind};
+
+/// The return-visit satisfaction target (DOMAIN.md): 95 %.
+pub const SATISFACTION_TARGET: f64 = 0.95;
+
+/// How many tickets have a key.
+///
+/// ```
+/// let c = estatekit::tickets::Count { key: "noise".into(), count: 3 };
+/// assert_eq!(c.count, 3);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The key (category code, kind, channel or department).
+    pub key: String,
+    /// Number of tickets.
+    pub count: u64,
+}
+
+/// SLA compliance over the tickets whose outcome is known as of the end of the period
+/// (responded or resolved, or already overdue).
+///
+/// ```
+/// let s = estatekit::tickets::SlaCompliance::default();
+/// assert_eq!(s.response_rate, None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SlaCompliance {
+    /// Tickets whose response is known.
+    pub response_evaluated: u64,
+    /// Of those, responded in time.
+    pub response_met: u64,
+    /// `response_met / response_evaluated`.
+    pub response_rate: Option<f64>,
+    /// Tickets whose resolution is known.
+    pub resolution_evaluated: u64,
+    /// Of those, resolved in time.
+    pub resolution_met: u64,
+    /// `resolution_met / resolution_evaluated`.
+    pub resolution_rate: Option<f64>,
+}
+
+/// Statistics for a period. Categories and departments are sorted by key; kinds and
+/// channels are listed in declaration order, zeros included.
+///
+/// ```
+/// use estatekit::tickets::{statistics, SlaPolicy};
+/// let t: chrono::DateTime<chrono::Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
+/// let s = statistics(&[], t, t + chrono::Duration::days(30), 100, &SlaPolicy::default())?;
+/// assert_eq!(s.total, 0);
+/// assert_eq!(s.by_kind.len(), 5);
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketStatistics {
+    /// Start of the period (inclusive).
+    pub start: DateTime<Utc>,
+    /// End of the period (exclusive); also the "as of" time for the SLA.
+    pub end: DateTime<Utc>,
+    /// Tickets received in the period.
+    pub total: u64,
+    /// Per category code, sorted by code.
+    pub by_category: Vec<Count>,
+    /// Per kind, declaration order.
+    pub by_kind: Vec<Count>,
+    /// Per channel, declaration order.
+    pub by_channel: Vec<Count>,
+    /// Per department, sorted by name.
+    pub by_department: Vec<Count>,
+    /// SLA compliance.
+    pub sla: SlaCompliance,
+    /// Tickets resolved (by the end of the period).
+    pub resolved: u64,
+    /// Mean hours from receipt to resolution (calendar time).
+    pub mean_hours_to_resolve: Option<f64>,
+    /// Median hours from receipt to resolution (calendar time).
+    pub median_hours_to_resolve: Option<f64>,
+    /// Tickets with a return visit.
+    pub return_visits: u64,
+    /// Of those, satisfied (last visit).
+    pub satisfied: u64,
+    /// `satisfied / return_visits`.
+    pub satisfaction_rate: Option<f64>,
+    /// Whether the satisfaction rate reaches [`SATISFACTION_TARGET`].
+    pub meets_satisfaction_target: bool,
+    /// Complaints received.
+    pub complaints: u64,
+    /// Complaints per 100 units (`None` when `units` is 0).
+    pub complaints_per_100_units: Option<f64>,
+    /// Ids of repeat tickets: same unit and category as an earlier ticket received at
+    /// most 30 days before; in order of receipt.
+    pub repeat_tickets: Vec<String>,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| round4(a as f64 / b as f64))
+}
+
+/// Statistics of the tickets received in `[start, end)`; SLA as of `end`. All tickets
+/// given serve as history for repeat detection; `units` is the number of units in the
+/// estate (for the complaint rate).
+///
+/// # Errors
+/// [`TicketError::InvalidPeriod`] if `end <= start`.
+///
+/// ```
+/// use estatekit::tickets::*;
+/// let t0: chrono::DateTime<chrono::Utc> = "2026-11-02T01:00:00Z".parse().unwrap();
+/// let day = chrono::Duration::days(1);
+/// let mk = |id: &str, at| TicketFlow::new(
+///     Ticket::new(id, "1-201", Channel::Hotline, at, "王", "漏水", TicketKind::Complaint),
+///     "repair.plumbing", Urgency::Normal, "engineering", "小张");
+/// let flows = [mk("A", t0), mk("B", t0 + day * 3)];
+/// let s = statistics(&flows, t0, t0 + day * 30, 40, &SlaPolicy::default())?;
+/// assert_eq!(s.repeat_tickets, ["B"]);
+/// assert_eq!(s.complaints_per_100_units, Some(5.0));
+/// assert!(statistics(&flows, t0, t0, 40, &SlaPolicy::default()).is_err());
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+pub fn statistics(
+    flows: &[TicketFlow],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    units: u32,
+    policy: &SlaPolicy,
+) -> Result<TicketStatistics, TicketError> {
+    if end <= start {
+        return Err(TicketError::InvalidPeriod { start, end });
+    }
+    let mut in_period: Vec<&TicketFlow> = flows
+        .iter()
+        .filter(|f| f.ticket().received_at >= start && f.ticket().received_at < end)
+        .collect();
+    in_period.sort_by(|a, b| {
+        (a.ticket().received_at, &a.ticket().id).cmp(&(b.ticket().received_at, &b.ticket().id))
+    });
+    let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_department: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut kinds = vec![0u64; TicketKind::ALL.len()];
+    let mut channels = vec![0u64; Channel::ALL.len()];
+    let mut sla = SlaCompliance::default();
+    let mut hours: Vec<f64> = Vec::new();
+    let (mut visits, mut satisfied, mut complaints) = (0u64, 0u64, 0u64);
+    for f in &in_period {
+        let t = f.ticket();
+        *by_category.entry(f.category()).or_default() += 1;
+        *by_department.entry(f.department()).or_default() += 1;
+        kinds[t.kind as usize] += 1;
+        channels[t.channel as usize] += 1;
+        if t.kind == TicketKind::Complaint {
+            complaints += 1;
+        }
+        let st = f.sla(policy, end);
+        if f.responded_at().is_some_and(|r| r <= end) || st.response_breached {
+            sla.response_evaluated += 1;
+            if !st.response_breached {
+                sla.response_met += 1;
+            }
+        }
+        let resolved = f.resolved_at().filter(|r| *r <= end);
+        if resolved.is_some() || st.resolution_breached {
+            sla.resolution_evaluated += 1;
+            if !st.resolution_breached {
+                sla.resolution_met += 1;
+            }
+        }
+        if let Some(r) = resolved {
+            hours.push((r - t.received_at).num_seconds() as f64 / 3600.0);
+        }
+        if let Some(s) = f.satisfied() {
+            visits += 1;
+            if s {
+                satisfied += 1;
+            }
+        }
+    }
+    sla.response_rate = ratio(sla.response_met, sla.response_evaluated);
+    sla.resolution_rate = ratio(sla.resolution_met, sla.resolution_evaluated);
+    let mean = (!hours.is_empty()).then(|| round4(hours.iter().sum::<f64>() / hours.len() as f64));
+    hours.sort_by(f64::total_cmp);
+    let median = (!hours.is_empty()).then(|| {
+        let n = hours.len();
+        round4(if n % 2 == 1 {
+            hours[n / 2]
+        } else {
+            (hours[n / 2 - 1] + hours[n / 2]) / 2.0
+        })
+    });
+
+    // Repeats: an earlier ticket (any in `flows`) with the same unit and category,
+    // received at most 30 days before.
+    let window = Duration::days(30);
+    let repeat_tickets = in_period
+        .iter()
+        .filter(|f| {
+            let t = f.ticket();
+            !t.unit.is_empty()
+                && flows.iter().any(|g| {
+                    let u = g.ticket();
+                    u.unit == t.unit
+                        && g.category() == f.category()
+                        && (u.received_at, &u.id) < (t.received_at, &t.id)
+                        && t.received_at - u.received_at <= window
+                })
+        })
+        .map(|f| f.ticket().id.clone())
+        .collect();
+
+    let count = |(k, n): (&str, u64)| Count {
+        key: k.to_owned(),
+        count: n,
+    };
+    let satisfaction_rate = ratio(satisfied, visits);
+    Ok(TicketStatistics {
+        start,
+        end,
+        total: in_period.len() as u64,
+        by_category: by_category.into_iter().map(count).collect(),
+        by_kind: TicketKind::ALL
+            .iter()
+            .map(|k| count((k.as_str(), kinds[*k as usize])))
+            .collect(),
+        by_channel: Channel::ALL
+            .iter()
+            .map(|c| count((c.as_str(), channels[*c as usize])))
+            .collect(),
+        by_department: by_department.into_iter().map(count).collect(),
+        sla,
+        resolved: hours.len() as u64,
+        mean_hours_to_resolve: mean,
+        median_hours_to_resolve: median,
+        return_visits: visits,
+        satisfied,
+        satisfaction_rate,
+        meets_satisfaction_target: satisfaction_rate.is_some_and(|r| r >= SATISFACTION_TARGET),
+        complaints,
+        complaints_per_100_units: (units > 0)
+            .then(|| round4(complaints as f64 * 100.0 / f64::from(units))),
+        repeat_tickets,
+    })
+}

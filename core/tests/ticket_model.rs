@@ -1,0 +1,219 @@
+//! The trained category model: typed errors, determinism, JSON round trip, and
+#![allow(clippy::unwrap_used)]
+//! cross-validated accuracy on the development data (skipped when it is missing).
+
+use std::path::Path;
+
+use estatekit::tickets::{TicketClassifier, TicketError, TicketModel, TrainOptions};
+use proptest::prelude::*;
+
+/// Minimal CSV reader (RFC 4180 quoting) for the development data.
+fn read_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            ('\r', false) => {}
+            (c, _) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+fn dev_data(name: &str) -> Option<Vec<Vec<String>>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(read_csv(&text).into_iter().skip(1).collect()),
+        Err(_) => {
+            eprintln!("skipped: development data {} not found", path.display());
+            None
+        }
+    }
+}
+
+/// Stratified k-fold split: fold of each row (by label, in order of appearance).
+fn folds(labels: &[String], k: usize) -> Vec<usize> {
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    labels
+        .iter()
+        .map(|l| {
+            let n = seen.entry(l.as_str()).or_default();
+            *n += 1;
+            (*n - 1) % k
+        })
+        .collect()
+}
+
+#[test]
+fn zh_gov_messages_cross_validation() {
+    let Some(rows) = dev_data("zh_gov_messages_labelled.csv") else {
+        return;
+    };
+    let texts: Vec<String> = rows.iter().map(|r| format!("{} {}", r[1], r[2])).collect();
+    let labels: Vec<String> = rows.iter().map(|r| r[3].clone()).collect();
+    assert_eq!(texts.len(), 477);
+    let fold = folds(&labels, 5);
+    let mut correct = 0;
+    for f in 0..5 {
+        let (mut tx, mut ty, mut vx, mut vy) = (vec![], vec![], vec![], vec![]);
+        for i in 0..texts.len() {
+            if fold[i] == f {
+                vx.push(texts[i].as_str());
+                vy.push(labels[i].as_str());
+            } else {
+                tx.push(texts[i].as_str());
+                ty.push(labels[i].as_str());
+            }
+        }
+        let m = TicketModel::train(&tx, &ty, 0, &TrainOptions::default()).unwrap();
+        correct += m
+            .predict_batch(&vx)
+            .iter()
+            .zip(&vy)
+            .filter(|(p, y)| *p == *y)
+            .count();
+    }
+    let acc = correct as f64 / texts.len() as f64;
+    println!("zh_gov_messages 5-fold accuracy: {acc:.4}");
+    assert!(acc >= 0.78, "accuracy {acc}");
+}
+
+#[test]
+fn nyc311_types_from_descriptor() {
+    let Some(rows) = dev_data("en_nyc311_types.csv") else {
+        return;
+    };
+    let texts: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    let labels: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    let m = TicketModel::train(&texts, &labels, 0, &TrainOptions::default()).unwrap();
+    let train_acc = m
+        .predict_batch(&texts)
+        .iter()
+        .zip(&labels)
+        .filter(|(p, y)| *p == *y)
+        .count() as f64
+        / texts.len() as f64;
+    println!("nyc311 training accuracy (descriptor -> complaint_type): {train_acc:.4}");
+    assert!(train_acc > 0.9);
+}
+
+#[test]
+fn training_errors_are_typed() {
+    let o = TrainOptions::default();
+    assert_eq!(
+        TicketModel::train::<&str, &str>(&[], &[], 0, &o).unwrap_err(),
+        TicketError::EmptyTrainingSet
+    );
+    assert_eq!(
+        TicketModel::train(&["a", "b"], &["x"], 0, &o).unwrap_err(),
+        TicketError::LengthMismatch {
+            texts: 2,
+            labels: 1
+        }
+    );
+    assert_eq!(
+        TicketModel::train(&["a", "b"], &["x", "x"], 0, &o).unwrap_err(),
+        TicketError::SingleClass { label: "x".into() }
+    );
+    let bad = TrainOptions {
+        c: 0.0,
+        ..TrainOptions::default()
+    };
+    let e = TicketModel::train(&["a", "b"], &["x", "y"], 0, &bad).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_option", "c"));
+}
+
+#[test]
+fn malformed_model_json_names_the_field() {
+    let m = TicketModel::train(
+        &["水管漏水", "电梯坏了"],
+        &["w", "e"],
+        0,
+        &TrainOptions::default(),
+    )
+    .unwrap();
+    let json = m.to_json();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["weights"][1] = serde_json::json!([1, 2]);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path().as_str()),
+        ("invalid_model", "weights[1]")
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["labels"] = serde_json::json!(["b", "a"]);
+    assert_eq!(
+        TicketModel::from_json(&v.to_string()).unwrap_err().path(),
+        "labels[1]"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    v["df"][0] = serde_json::json!("x");
+    assert_eq!(
+        TicketModel::from_json(&v.to_string()).unwrap_err().path(),
+        "df[0]"
+    );
+    assert_eq!(TicketModel::from_json("").unwrap_err().path(), "$");
+}
+
+#[test]
+fn same_seed_same_model() {
+    let texts = [
+        "no heat",
+        "heating broken",
+        "loud party",
+        "music too loud",
+        "leak under sink",
+        "pipe leaking",
+    ];
+    let labels = ["heat", "heat", "noise", "noise", "leak", "leak"];
+    let a = TicketModel::train(&texts, &labels, 42, &TrainOptions::default()).unwrap();
+    let b = TicketModel::train(&texts, &labels, 42, &TrainOptions::default()).unwrap();
+    assert_eq!(a.to_json(), b.to_json());
+    let clf = TicketClassifier::default_rules().with_model(a);
+    let c = clf.classify("the party music is loud");
+    assert_eq!(c.category, "noise");
+    assert_eq!(c.department, "customer_service"); // not a routing-table category
+    assert!(
+        c.evidence
+            .iter()
+            .any(|e| e.label == "noise" && !e.phrase.is_empty())
+    );
+    let back = TicketClassifier::from_json(&clf.to_json()).unwrap();
+    assert_eq!(
+        back.classify("pipe is leaking again"),
+        clf.classify("pipe is leaking again")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn model_json_round_trip_predicts_the_same(texts in prop::collection::vec("[a-z漏水电梯 ]{1,20}", 2..12), probe in "\\PC{0,40}") {
+        let labels: Vec<String> = (0..texts.len()).map(|i| format!("c{}", i % 3)).collect();
+        let m = TicketModel::train(&texts, &labels, 1, &TrainOptions::default()).unwrap();
+        let back = TicketModel::from_json(&m.to_json()).unwrap();
+        prop_assert_eq!(back.to_json(), m.to_json());
+        prop_assert_eq!(back.predict(&probe), m.predict(&probe));
+    }
+}
