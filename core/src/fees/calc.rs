@@ -316,6 +316,19 @@ impl PenaltyPolicy {
         due + chrono::Duration::days(skip)
     }
 
+    /// Days that accrue a penalty for an item due on `due`, as of `as_of`: none while
+    /// the days overdue are within the grace; then every overdue day (count from the
+    /// due date) or only those after the grace.
+    fn counted_days(&self, due: NaiveDate, as_of: NaiveDate) -> i64 {
+        let overdue = i64::from(as_of.num_days_from_ce()) - i64::from(due.num_days_from_ce());
+        let grace = i64::from(self.grace_days);
+        match self.count_from {
+            _ if overdue <= grace => 0,
+            CountFrom::Due => overdue,
+            CountFrom::GraceEnd => overdue - grace,
+        }
+    }
+
     fn cap_amount(&self, principal: Decimal) -> Result<Option<Decimal>, FeeError> {
         Ok(match self.cap {
             None => None,
@@ -383,13 +396,12 @@ fn accrue(
     policy: &PenaltyPolicy,
     payments: &[PrincipalPayment],
 ) -> Result<Decimal, FeeError> {
-    let overdue_days = (as_of - due).num_days();
-    if overdue_days <= i64::from(policy.grace_days) {
+    let days = policy.counted_days(due, as_of);
+    if days == 0 {
         return Ok(Decimal::ZERO);
     }
     if payments.is_empty() && policy.min_balance.is_none() {
         // One segment of constant principal: principal × rate × counted days.
-        let days = (as_of - policy.first_counted_day(due)).num_days() + 1;
         let per_days = mul(policy.daily_rate, Decimal::from(days), "daily_rate")?;
         let total = mul(principal, per_days, "principal")?;
         return Ok(match policy.cap_amount(principal)? {
@@ -486,16 +498,7 @@ pub fn late_penalties(
             non_negative(principal, || format!("items[{i}].principal"))?;
             // Common case: principal × rate × days in integers, rounded once.
             if policy.cap.is_none() && policy.min_balance.is_none() {
-                let overdue =
-                    i64::from(as_of.num_days_from_ce()) - i64::from(due.num_days_from_ce());
-                let grace = i64::from(policy.grace_days);
-                if overdue <= grace {
-                    return Ok(rounding.round(Decimal::ZERO));
-                }
-                let days = match policy.count_from {
-                    CountFrom::Due => overdue,
-                    CountFrom::GraceEnd => overdue - grace,
-                };
+                let days = policy.counted_days(due, as_of);
                 if let Some(p) =
                     rounding.round_product(&[principal, policy.daily_rate, Decimal::from(days)])
                 {
