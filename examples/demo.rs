@@ -155,11 +155,7 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
     for p in &run.pools {
         println!(
             "  pool {}: split {} among {} units, shares sum to {} ({} adjusted by one cent)",
-            p.code,
-            p.split_amount,
-            p.participants,
-            p.shares_total,
-            p.adjusted_units.len()
+            p.code, p.split_amount, p.participants, p.shares_total, p.adjusted_count
         );
     }
     for unit in ["1-101", "1-102", "2-S01", "P-01"] {

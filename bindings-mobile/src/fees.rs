@@ -491,7 +491,12 @@ impl BillingRun {
                 deduction: p.deduction,
                 admin_fee: p.admin_fee,
                 participants: p.participants as u64,
-                adjusted_units: p.adjusted_units.clone(),
+                adjusted_units: self
+                    .inner
+                    .adjusted_units(&p.code)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
             })
             .collect()
     }

@@ -645,7 +645,15 @@ impl PyBillingRun {
         self.inner
             .pools
             .iter()
-            .map(|p| PyPoolSummary { inner: p.clone() })
+            .map(|p| PyPoolSummary {
+                inner: p.clone(),
+                adjusted_units: self
+                    .inner
+                    .adjusted_units(&p.code)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            })
             .collect()
     }
     /// The bill of one unit, or None.
@@ -775,6 +783,7 @@ impl PyBillLine {
 #[pyclass(frozen, module = "estatekit", name = "PoolSummary")]
 pub(crate) struct PyPoolSummary {
     inner: PoolSummary,
+    adjusted_units: Vec<String>,
 }
 
 #[pymethods]
@@ -817,7 +826,7 @@ impl PyPoolSummary {
     }
     #[getter]
     fn adjusted_units(&self) -> Vec<String> {
-        self.inner.adjusted_units.clone()
+        self.adjusted_units.clone()
     }
 }
 

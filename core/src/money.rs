@@ -238,29 +238,44 @@ impl RoundingPolicy {
         self.round_mantissa(mantissa, scale)
     }
 
-    /// `mantissa × 10^-scale` rounded to the policy's scale, in integers.
-    fn round_mantissa(&self, mantissa: i128, scale: u32) -> Option<Decimal> {
+    /// `mantissa × 10^-scale` rounded to the policy's scale, in integers; `None` when
+    /// the result does not fit a `Decimal`.
+    #[inline]
+    pub(crate) fn round_mantissa(&self, mantissa: i128, scale: u32) -> Option<Decimal> {
         let target = self.scale;
-        let q = if scale > target {
-            let div = 10i128.checked_pow(scale - target)?;
-            // 64-bit division when both fit: several times cheaper than 128-bit.
-            let (q, r) = match (i64::try_from(mantissa), i64::try_from(div)) {
-                (Ok(m), Ok(d)) => (i128::from(m / d), i128::from(m % d)),
-                _ => (mantissa / div, mantissa % div),
-            };
+        if scale <= target {
+            let q = mantissa.checked_mul(10i128.checked_pow(target - scale)?)?;
+            return Decimal::try_from_i128_with_scale(q, target).ok();
+        }
+        let exp = scale - target;
+        // Usual case (amounts below 9.2e18 in the product's scale): 64-bit division
+        // by a constant power of ten, which compiles to a multiplication.
+        if let Ok(m) = i64::try_from(mantissa)
+            && let Some((q, r, div)) = div_rem_pow10(m, exp)
+        {
             let twice = r.unsigned_abs() * 2;
             let away = match self.mode {
-                RoundingMode::HalfUp => twice >= div.unsigned_abs(),
-                RoundingMode::HalfEven => {
-                    twice > div.unsigned_abs() || (twice == div.unsigned_abs() && q % 2 != 0)
-                }
+                RoundingMode::HalfUp => twice >= div,
+                RoundingMode::HalfEven => twice > div || (twice == div && q % 2 != 0),
                 RoundingMode::Down => false,
                 RoundingMode::Up => r != 0,
             };
-            if away { q + mantissa.signum() } else { q }
-        } else {
-            mantissa.checked_mul(10i128.checked_pow(target - scale)?)?
+            let q = if away { q + m.signum() } else { q };
+            // |q| < 2^63 and target ≤ MAX_SCALE: always a valid Decimal.
+            return Some(Decimal::new(q, target));
+        }
+        let div = 10i128.checked_pow(exp)?;
+        let (q, r) = (mantissa / div, mantissa % div);
+        let twice = r.unsigned_abs() * 2;
+        let away = match self.mode {
+            RoundingMode::HalfUp => twice >= div.unsigned_abs(),
+            RoundingMode::HalfEven => {
+                twice > div.unsigned_abs() || (twice == div.unsigned_abs() && q % 2 != 0)
+            }
+            RoundingMode::Down => false,
+            RoundingMode::Up => r != 0,
         };
+        let q = if away { q + mantissa.signum() } else { q };
         Decimal::try_from_i128_with_scale(q, target).ok()
     }
 
@@ -276,6 +291,26 @@ impl RoundingPolicy {
                 context: format!("total {amount} cannot be expressed at scale {}", self.scale),
             })
     }
+}
+
+/// `(m / 10^exp, m % 10^exp, 10^exp)` for `1 ≤ exp ≤ 18`, each divisor a constant so
+/// the division compiles to a multiplication; `None` for other exponents.
+#[inline]
+fn div_rem_pow10(m: i64, exp: u32) -> Option<(i64, i64, u64)> {
+    macro_rules! arms {
+        ($($e:literal),*) => {
+            match exp {
+                $($e => {
+                    const D: i64 = 10i64.pow($e);
+                    Some((m / D, m % D, D.unsigned_abs()))
+                })*
+                _ => None,
+            }
+        };
+    }
+    arms!(
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+    )
 }
 
 fn pow10(exp: u32) -> u128 {

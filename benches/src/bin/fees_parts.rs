@@ -6,7 +6,7 @@ use estatekit::fees::schedule::FeeSchedule;
 use estatekit_benches::{SCHEDULE, estate_json, overdue_items, pooled_amount};
 use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n = 200_000u64;
+    let n: u64 = std::env::args().nth(1).map_or(Ok(200_000), |a| a.parse())?;
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
     let estate = Estate::from_json(&estate_json(n))?;
     let items = overdue_items(n);

@@ -28,12 +28,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::calc::{MeterChange, TierUse, consumption, fraction_of, tiered_cost};
-use super::pooled;
+use super::pooled::{self, SplitMethod};
 use super::schedule::{
     AreaBasis, FeeItem, FeeSchedule, Frequency, Participants, PooledSource, Rule,
 };
 use super::{FeeError, mul};
-use crate::estate::{Estate, Meter, MeterKind, Unit, UnitStatus};
+use crate::estate::{Estate, Meter, MeterKind, Unit, UnitKind, UnitStatus};
 use crate::i18n::{Label, Lang};
 use crate::money::{self, RoundingPolicy};
 
@@ -616,8 +616,9 @@ pub struct PoolSummary {
     /// Minor units handed out to make the sum exact.
     #[serde(with = "rust_decimal::serde::str")]
     pub adjustment: Decimal,
-    /// Units whose share was adjusted, in estate order.
-    pub adjusted_units: Vec<String>,
+    /// Number of units whose share was adjusted (listed by
+    /// [`BillingRun::adjusted_units`]).
+    pub adjusted_count: usize,
 }
 
 /// The result of [`bill_estate`]: every bill of the estate for the period.
@@ -643,26 +644,76 @@ pub struct BillingRun {
     /// One summary per pooled item, in schedule order.
     pub pools: Vec<PoolSummary>,
     items: Vec<ItemText>,
+    /// The unit ids of the bills, one after the other (one buffer, not a `String` each).
+    ids: String,
     slots: Vec<BillSlot>,
     lines: Vec<Line>,
+    /// Inputs shared by many area lines (rate, factor, months, basis).
+    area_params: Vec<AreaParams>,
+    /// Per item in force: the constants of its pooled lines.
+    pool_params: Vec<Option<PoolParams>>,
+    /// Explanations of lines that are neither area nor pooled lines.
+    others: Vec<Explanation>,
     index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-/// A bill in the run: its unit and its lines `start..end`.
-#[derive(Debug, Clone)]
+/// A bill in the run: its unit id `ids[id_start..id_end]` and its lines `start..end`.
+#[derive(Debug, Clone, Copy)]
 struct BillSlot {
-    unit_id: String,
-    start: usize,
-    end: usize,
+    id_start: u32,
+    id_end: u32,
+    start: u32,
+    end: u32,
     total: Decimal,
 }
 
-/// A line as stored in the run: the item by index.
-#[derive(Debug, Clone)]
+/// A line as stored in the run: 48 bytes. The explanation of an area or pooled
+/// line (nearly every line) is rebuilt from these numbers and the run's shared
+/// tables when a bill is materialized.
+#[derive(Debug, Clone, Copy)]
 struct Line {
-    item: usize,
     amount: Decimal,
-    explanation: Explanation,
+    /// Area lines: the area; pooled lines: the unit's weight; otherwise unused.
+    value: Decimal,
+    item: u32,
+    detail: Detail,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Detail {
+    /// `area_params[params]`, served `served` of `days` days.
+    Area { params: u32, served: u16, days: u16 },
+    /// A pooled share; `adjusted`: it received a minor unit of the remainder.
+    Pooled { adjusted: bool },
+    /// `others[i]`.
+    Other(u32),
+}
+
+/// What an area line shares with the other lines of its item, kind and status.
+#[derive(Debug, Clone, Copy)]
+struct AreaParams {
+    basis: AreaBasis,
+    rate: Decimal,
+    months: u32,
+    factor: Decimal,
+    /// `rate × months × factor` as an exact integer mantissa and scale, when it fits.
+    coefficient: Option<(i64, u32)>,
+}
+
+/// What the pooled lines of an item share.
+#[derive(Debug, Clone, Copy)]
+struct PoolParams {
+    pool: Decimal,
+    method: &'static str,
+    total_weight: Decimal,
+    participants: usize,
+    adjustment: Decimal,
+}
+
+/// `n` as a `u32` index of the run, or an error naming what overflowed.
+fn index_u32(n: usize, what: &str) -> Result<u32, FeeError> {
+    u32::try_from(n)
+        .map_err(|_| FeeError::invalid("units", format!("more than 4 billion {what} in one run")))
 }
 
 /// One bill line as a flat record (for pandas, spreadsheets).
@@ -701,23 +752,76 @@ pub struct BillRecord {
 }
 
 impl BillingRun {
+    fn id_of(&self, slot: &BillSlot) -> &str {
+        &self.ids[slot.id_start as usize..slot.id_end as usize]
+    }
+
+    fn lines_of(&self, slot: &BillSlot) -> &[Line] {
+        &self.lines[slot.start as usize..slot.end as usize]
+    }
+
+    fn explanation(&self, line: &Line) -> Explanation {
+        match line.detail {
+            Detail::Area {
+                params,
+                served,
+                days,
+            } => {
+                let p = &self.area_params[params as usize];
+                Explanation::Area {
+                    area: line.value,
+                    basis: p.basis,
+                    rate: p.rate,
+                    months: p.months,
+                    served_days: i64::from(served),
+                    period_days: i64::from(days),
+                    factor: p.factor,
+                }
+            }
+            Detail::Pooled { adjusted } => {
+                // Every pooled line was built from its item's parameters.
+                let p = self.pool_params[line.item as usize].unwrap_or(PoolParams {
+                    pool: Decimal::ZERO,
+                    method: "",
+                    total_weight: Decimal::ZERO,
+                    participants: 0,
+                    adjustment: Decimal::ZERO,
+                });
+                Explanation::Pooled {
+                    pool: p.pool,
+                    method: Cow::Borrowed(p.method),
+                    weight: line.value,
+                    total_weight: p.total_weight,
+                    participants: p.participants,
+                    adjustment: if adjusted {
+                        p.adjustment
+                    } else {
+                        Decimal::ZERO
+                    },
+                }
+            }
+            Detail::Other(i) => self.others[i as usize].clone(),
+        }
+    }
+
     fn materialize(&self, slot: &BillSlot) -> Bill {
-        let lines = self.lines[slot.start..slot.end]
+        let lines = self
+            .lines_of(slot)
             .iter()
             .map(|l| {
-                let t = &self.items[l.item];
+                let t = &self.items[l.item as usize];
                 BillLine {
                     item_code: t.code.clone(),
                     name_zh: t.zh.clone(),
                     name_en: t.en.clone(),
                     amount: l.amount,
                     due: t.due,
-                    explanation: l.explanation.clone(),
+                    explanation: self.explanation(l),
                 }
             })
             .collect();
         Bill {
-            unit_id: slot.unit_id.clone(),
+            unit_id: self.id_of(slot).to_owned(),
             period: self.period,
             lines,
             total: slot.total,
@@ -739,7 +843,7 @@ impl BillingRun {
             self.slots
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (s.unit_id.clone(), i))
+                .map(|(i, s)| (self.id_of(s).to_owned(), i))
                 .collect()
         });
         index
@@ -783,7 +887,7 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn unit_ids(&self) -> impl Iterator<Item = &str> {
-        self.slots.iter().map(|s| s.unit_id.as_str())
+        self.slots.iter().map(|s| self.id_of(s))
     }
 
     /// Sum of all bills.
@@ -799,6 +903,32 @@ impl BillingRun {
         self.slots.iter().map(|b| b.total).sum()
     }
 
+    /// The units whose share of pooled item `code` received a minor unit of the
+    /// remainder (so the shares sum exactly), in estate order.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// let inputs = BillingInputs::default().with_pooled("common_electricity", "100.00".parse()?);
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// let adjusted = run.adjusted_units("common_electricity");
+    /// assert_eq!(adjusted.len(), run.pools[0].adjusted_count);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adjusted_units(&self, code: &str) -> Vec<&str> {
+        let Some(item) = self.items.iter().position(|t| &*t.code == code) else {
+            return Vec::new();
+        };
+        self.slots
+            .iter()
+            .filter(|s| {
+                self.lines_of(s).iter().any(|l| {
+                    l.item as usize == item && matches!(l.detail, Detail::Pooled { adjusted: true })
+                })
+            })
+            .map(|s| self.id_of(s))
+            .collect()
+    }
+
     /// Every line as a flat record, in bill then line order.
     ///
     /// ```
@@ -811,10 +941,11 @@ impl BillingRun {
     pub fn to_records(&self) -> Vec<BillRecord> {
         let mut out = Vec::with_capacity(self.lines.len());
         for slot in &self.slots {
-            for l in &self.lines[slot.start..slot.end] {
-                let t = &self.items[l.item];
+            for l in self.lines_of(slot) {
+                let t = &self.items[l.item as usize];
+                let explanation = self.explanation(l);
                 out.push(BillRecord {
-                    unit_id: slot.unit_id.clone(),
+                    unit_id: self.id_of(slot).to_owned(),
                     period_start: self.period.start,
                     period_end: self.period.end,
                     item_code: t.code.to_string(),
@@ -822,8 +953,8 @@ impl BillingRun {
                     name_en: t.en.to_string(),
                     amount: l.amount,
                     due: t.due,
-                    explanation_zh: l.explanation.render(Lang::ZhCn, l.amount),
-                    explanation_en: l.explanation.render(Lang::En, l.amount),
+                    explanation_zh: explanation.render(Lang::ZhCn, l.amount),
+                    explanation_en: explanation.render(Lang::En, l.amount),
                 });
             }
         }
@@ -834,19 +965,32 @@ impl BillingRun {
 impl Serialize for BillingRun {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
+        struct Pool<'a> {
+            #[serde(flatten)]
+            summary: &'a PoolSummary,
+            adjusted_units: Vec<&'a str>,
+        }
+        #[derive(Serialize)]
         struct Doc<'a> {
             estate_id: &'a str,
             currency: &'a str,
             period: BillingPeriod,
             bills: Vec<Bill>,
-            pools: &'a [PoolSummary],
+            pools: Vec<Pool<'a>>,
         }
         Doc {
             estate_id: &self.estate_id,
             currency: &self.currency,
             period: self.period,
             bills: self.bills(),
-            pools: &self.pools,
+            pools: self
+                .pools
+                .iter()
+                .map(|p| Pool {
+                    summary: p,
+                    adjusted_units: self.adjusted_units(&p.code),
+                })
+                .collect(),
         }
         .serialize(serializer)
     }
@@ -970,40 +1114,72 @@ struct Span {
     days: i64,
 }
 
-fn billed_span(item: &FeeItem, unit: &Unit, period: &BillingPeriod) -> Option<Span> {
-    let months = item.frequency.months();
-    let billed = match item.frequency {
-        Frequency::Monthly => true,
-        Frequency::Quarterly => period.start.month() % 3 == 1,
-        Frequency::Yearly => period.start.month() == 1,
-        Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
-    };
-    if !billed {
-        return None;
+/// What a non-pooled item bills in a period, the same for every unit: computed once
+/// per item and run.
+#[derive(Debug, Clone, Copy)]
+struct ItemSpan {
+    months: u32,
+    one_off: bool,
+    /// First day billable (the period start or the version's effective date).
+    start: NaiveDate,
+    /// Last day billable.
+    end: NaiveDate,
+    /// Days in the billed span (the denominator of proration).
+    days: i64,
+    /// Days from `start` to `end`: the served days of a unit delivered before `start`.
+    served: i64,
+}
+
+impl ItemSpan {
+    /// `None` when the item bills nothing in `period` (not due this month).
+    fn new(item: &FeeItem, period: &BillingPeriod) -> Option<Self> {
+        let months = item.frequency.months();
+        let billed = match item.frequency {
+            Frequency::Monthly => true,
+            Frequency::Quarterly => period.start.month() % 3 == 1,
+            Frequency::Yearly => period.start.month() == 1,
+            Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
+        };
+        if !billed {
+            return None;
+        }
+        let span_end = if months == 0 {
+            period.end
+        } else {
+            month_end(period.start, months)?
+        };
+        let start = period.start.max(item.effective_from);
+        let end = span_end.min(item.effective_until.unwrap_or(span_end));
+        Some(Self {
+            months,
+            one_off: item.frequency == Frequency::OneOff,
+            start,
+            end,
+            days: item.day_count.days(period.start, span_end),
+            served: item.day_count.days(start, end),
+        })
     }
-    let span_end = if months == 0 {
-        period.end
-    } else {
-        month_end(period.start, months)?
-    };
-    let start = period
-        .start
-        .max(item.effective_from)
-        .max(unit.delivered_on.unwrap_or(period.start));
-    let end = span_end.min(item.effective_until.unwrap_or(span_end));
-    if item.frequency == Frequency::OneOff {
-        return (start <= end).then_some(Span {
-            months: 1,
-            served: 1,
-            days: 1,
-        });
+
+    /// The span billed to `unit`: from its delivery date when that is later.
+    fn for_unit(&self, item: &FeeItem, unit: &Unit) -> Option<Span> {
+        let (start, served) = match unit.delivered_on {
+            Some(d) if d > self.start => (d, None),
+            _ => (self.start, Some(self.served)),
+        };
+        if self.one_off {
+            return (start <= self.end).then_some(Span {
+                months: 1,
+                served: 1,
+                days: 1,
+            });
+        }
+        let served = served.unwrap_or_else(|| item.day_count.days(start, self.end));
+        (served > 0).then_some(Span {
+            months: self.months,
+            served,
+            days: self.days,
+        })
     }
-    let served = item.day_count.days(start, end);
-    (served > 0).then(|| Span {
-        months,
-        served,
-        days: item.day_count.days(period.start, span_end),
-    })
 }
 
 fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<Decimal, FeeError> {
@@ -1102,32 +1278,40 @@ pub fn bill_estate(
             None => shares.push(None),
         }
     }
-    let mut lines: Vec<Line> = Vec::with_capacity(units.len() * in_force.len());
-    let mut slots = Vec::new();
+    let mut b = RunBuilder {
+        spans: in_force.iter().map(|i| ItemSpan::new(i, &period)).collect(),
+        lines: Vec::with_capacity(units.len() * in_force.len()),
+        area_params: Vec::new(),
+        area_cache: Vec::new(),
+        others: Vec::new(),
+    };
+    let mut ids = String::with_capacity(units.iter().map(|u| u.id.len()).sum());
+    let mut slots = Vec::with_capacity(units.len());
     for (u, unit) in units.iter().enumerate() {
-        let start = lines.len();
+        let start = b.lines.len();
         for (k, item) in in_force.iter().enumerate() {
+            let k32 = index_u32(k, "fee items")?;
             match &shares[k] {
                 Some(pool) => {
-                    if let Some(line) = pool.line(u, k) {
-                        lines.push(line);
+                    if let Some(line) = pool.line(u, k32) {
+                        b.lines.push(line);
                     }
                 }
                 None if item.applies_to(unit.kind, unit.status) => {
-                    unit_line(
-                        estate, item, unit, &period, &readings, &policy, k, &mut lines,
-                    )?;
+                    unit_line(estate, item, unit, &period, &readings, &policy, k32, &mut b)?;
                 }
                 None => {}
             }
         }
-        if lines.len() > start {
-            let total = lines[start..].iter().map(|l| l.amount).sum();
+        if b.lines.len() > start {
+            let id_start = index_u32(ids.len(), "bytes of unit ids")?;
+            ids.push_str(&unit.id);
             slots.push(BillSlot {
-                unit_id: unit.id.clone(),
-                start,
-                end: lines.len(),
-                total,
+                id_start,
+                id_end: index_u32(ids.len(), "bytes of unit ids")?,
+                start: index_u32(start, "lines")?,
+                end: index_u32(b.lines.len(), "lines")?,
+                total: sum_amounts(&b.lines[start..], policy.scale())?,
             });
         }
     }
@@ -1137,10 +1321,128 @@ pub fn bill_estate(
         period,
         pools,
         items,
+        ids,
         slots,
-        lines,
+        lines: b.lines,
+        area_params: b.area_params,
+        pool_params: shares
+            .iter()
+            .map(|s| s.as_ref().map(|s| s.params))
+            .collect(),
+        others: b.others,
         index: std::sync::OnceLock::new(),
     })
+}
+
+/// The sum of rounded line amounts: integer addition of the mantissas when every
+/// amount has the policy's scale (always, for lines of a run).
+fn sum_amounts(lines: &[Line], scale: u32) -> Result<Decimal, FeeError> {
+    let mut sum: i128 = 0;
+    for l in lines {
+        if l.amount.scale() != scale {
+            return lines
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, l| super::add(acc, l.amount, "total"));
+        }
+        // Each mantissa is below 2^96: a few billion of them cannot overflow i128.
+        sum += l.amount.mantissa();
+    }
+    Decimal::try_from_i128_with_scale(sum, scale).map_err(|_| FeeError::Money {
+        path: "total".into(),
+        source: money::MoneyError::Overflow {
+            context: "a bill total does not fit a decimal".into(),
+        },
+    })
+}
+
+/// The sum of `values`, by integer addition of the mantissas when they share a scale.
+fn exact_sum(values: &[Decimal], path: &str) -> Result<Decimal, FeeError> {
+    let scale = values.first().map_or(0, Decimal::scale);
+    let mut sum: i128 = 0;
+    for v in values {
+        if v.scale() != scale {
+            return values
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, v| super::add(acc, *v, path));
+        }
+        // Each mantissa is below 2^96: a few billion of them cannot overflow i128.
+        sum += v.mantissa();
+    }
+    Decimal::try_from_i128_with_scale(sum, scale).map_err(|_| FeeError::Money {
+        path: path.into(),
+        source: money::MoneyError::Overflow {
+            context: format!("the sum of the {path} does not fit a decimal"),
+        },
+    })
+}
+
+/// The lines of a run being built, and the tables they refer to.
+struct RunBuilder {
+    /// Per item in force: what it bills this period.
+    spans: Vec<Option<ItemSpan>>,
+    lines: Vec<Line>,
+    area_params: Vec<AreaParams>,
+    /// `(item, kind, status) → area_params` index, for the combinations seen so far.
+    area_cache: Vec<(u32, UnitKind, UnitStatus, u32)>,
+    others: Vec<Explanation>,
+}
+
+impl RunBuilder {
+    /// Stores an explanation that has no compact form and returns its line detail.
+    fn other(&mut self, e: Explanation) -> Result<Detail, FeeError> {
+        self.others.push(e);
+        Ok(Detail::Other(index_u32(
+            self.others.len() - 1,
+            "explanations",
+        )?))
+    }
+
+    /// The index of the area parameters of `item` for a unit of `kind` and `status`.
+    fn area_params(
+        &mut self,
+        item_idx: u32,
+        item: &FeeItem,
+        unit: &Unit,
+        months: u32,
+    ) -> Result<u32, FeeError> {
+        if let Some(&(.., i)) = self
+            .area_cache
+            .iter()
+            .find(|(it, k, st, _)| *it == item_idx && *k == unit.kind && *st == unit.status)
+            && self.area_params[i as usize].months == months
+        {
+            return Ok(i);
+        }
+        let Rule::Area {
+            rate,
+            kind_rates,
+            basis,
+        } = &item.rule
+        else {
+            return Err(FeeError::invalid("rule", "not an area rule"));
+        };
+        let rate = kind_rates
+            .iter()
+            .find(|k| k.kind == unit.kind)
+            .map_or(*rate, |k| k.rate);
+        let factor = item.status_factor(unit.status);
+        let coefficient = [rate, Decimal::from(months), factor]
+            .iter()
+            .try_fold((1i128, 0u32), |(m, s), f| {
+                Some((m.checked_mul(f.mantissa())?, s.checked_add(f.scale())?))
+            })
+            .and_then(|(m, s)| Some((i64::try_from(m).ok()?, s)));
+        let i = index_u32(self.area_params.len(), "area parameters")?;
+        self.area_params.push(AreaParams {
+            basis: *basis,
+            rate,
+            months,
+            factor,
+            coefficient,
+        });
+        self.area_cache.push((item_idx, unit.kind, unit.status, i));
+        Ok(i)
+    }
 }
 
 /// One pooled item's split: which units share, and each one's weight and amount.
@@ -1150,30 +1452,19 @@ struct PoolShares {
     weights: Vec<Decimal>,
     amounts: Vec<Decimal>,
     adjusted: Vec<bool>,
-    pool: Decimal,
-    method: &'static str,
-    total_weight: Decimal,
-    adjustment: Decimal,
+    params: PoolParams,
 }
 
 impl PoolShares {
-    fn line(&self, unit: usize, item: usize) -> Option<Line> {
+    fn line(&self, unit: usize, item: u32) -> Option<Line> {
         let m = *self.member_of.get(unit)?;
         let m = usize::try_from(m).ok().filter(|_| m != u32::MAX)?;
         Some(Line {
-            item,
             amount: self.amounts[m],
-            explanation: Explanation::Pooled {
-                pool: self.pool,
-                method: Cow::Borrowed(self.method),
-                weight: self.weights[m],
-                total_weight: self.total_weight,
-                participants: self.amounts.len(),
-                adjustment: if self.adjusted[m] {
-                    self.adjustment
-                } else {
-                    Decimal::ZERO
-                },
+            value: self.weights[m],
+            item,
+            detail: Detail::Pooled {
+                adjusted: self.adjusted[m],
             },
         })
     }
@@ -1187,58 +1478,63 @@ fn unit_line(
     period: &BillingPeriod,
     readings: &MeterReadings<'_>,
     policy: &RoundingPolicy,
-    item_idx: usize,
-    out: &mut Vec<Line>,
+    item_idx: u32,
+    b: &mut RunBuilder,
 ) -> Result<(), FeeError> {
     // Computed with an empty path; the field is named only if something fails.
     let path = "";
     let result = (|| -> Result<(), FeeError> {
         match &item.rule {
-            Rule::Area {
-                rate,
-                kind_rates,
-                basis,
-            } => {
-                let Some(span) = billed_span(item, unit, period) else {
+            Rule::Area { basis, .. } => {
+                let Some(span) = b.spans[item_idx as usize].and_then(|s| s.for_unit(item, unit))
+                else {
                     return Ok(());
                 };
-                let rate = kind_rates
-                    .iter()
-                    .find(|k| k.kind == unit.kind)
-                    .map_or(*rate, |k| k.rate);
+                let params = b.area_params(item_idx, item, unit, span.months)?;
+                let p = b.area_params[params as usize];
                 let area = unit.area(*basis == AreaBasis::Internal);
-                let factor = item.status_factor(unit.status);
                 let full = span.served == span.days;
-                let fast = full
-                    .then(|| {
-                        policy.round_product(&[area, rate, Decimal::from(span.months), factor])
-                    })
-                    .flatten();
+                // Usual case: a whole period, area × (rate × months × factor) in integers.
+                let fast = match (full, p.coefficient, i64::try_from(area.mantissa())) {
+                    (true, Some((c, cs)), Ok(a)) => {
+                        policy.round_mantissa(i128::from(a) * i128::from(c), area.scale() + cs)
+                    }
+                    _ => None,
+                };
                 let amount = match fast {
                     Some(a) => a,
                     None => {
-                        let base = mul(mul(area, rate, path)?, Decimal::from(span.months), path)?;
-                        policy.round(prorated(base, &span, factor, path)?)
+                        let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
+                        policy.round(prorated(base, &span, p.factor, path)?)
                     }
                 };
-                let e = Explanation::Area {
-                    area,
-                    basis: *basis,
-                    rate,
-                    months: span.months,
-                    served_days: span.served,
-                    period_days: span.days,
-                    factor,
+                let detail = match (u16::try_from(span.served), u16::try_from(span.days)) {
+                    (Ok(served), Ok(days)) => Detail::Area {
+                        params,
+                        served,
+                        days,
+                    },
+                    _ => b.other(Explanation::Area {
+                        area,
+                        basis: *basis,
+                        rate: p.rate,
+                        months: span.months,
+                        served_days: span.served,
+                        period_days: span.days,
+                        factor: p.factor,
+                    })?,
                 };
-                out.push(Line {
-                    item: item_idx,
+                b.lines.push(Line {
                     amount,
-                    explanation: e,
+                    value: area,
+                    item: item_idx,
+                    detail,
                 });
                 Ok(())
             }
             Rule::Fixed { amount } => {
-                let Some(span) = billed_span(item, unit, period) else {
+                let Some(span) = b.spans[item_idx as usize].and_then(|s| s.for_unit(item, unit))
+                else {
                     return Ok(());
                 };
                 let factor = item.status_factor(unit.status);
@@ -1249,10 +1545,12 @@ fn unit_line(
                     period_days: span.days,
                     factor,
                 };
-                out.push(Line {
-                    item: item_idx,
+                let detail = b.other(e)?;
+                b.lines.push(Line {
                     amount: value,
-                    explanation: e,
+                    value: Decimal::ZERO,
+                    item: item_idx,
+                    detail,
                 });
                 Ok(())
             }
@@ -1274,10 +1572,12 @@ fn unit_line(
                         consumption: used,
                         tiers: uses,
                     }));
-                    out.push(Line {
-                        item: item_idx,
+                    let detail = b.other(e)?;
+                    b.lines.push(Line {
                         amount: policy.round(cost),
-                        explanation: e,
+                        value: Decimal::ZERO,
+                        item: item_idx,
+                        detail,
                     });
                 }
                 Ok(())
@@ -1366,8 +1666,11 @@ fn bill_pooled(
     // Participants, in estate order, with their metrics.
     let units = estate.units();
     let mut member_of = vec![u32::MAX; units.len()];
-    let mut members = Vec::new();
+    let mut members = 0usize;
+    // Single-basis methods: the weights directly; hybrid: every metric, then weights.
+    let hybrid = matches!(method, SplitMethod::Hybrid(_));
     let mut metrics = Vec::new();
+    let mut direct = Vec::new();
     for (u, unit) in units.iter().enumerate() {
         let kind_ok = item.unit_kinds.is_empty() || item.unit_kinds.contains(&unit.kind);
         let status_ok = match participants {
@@ -1384,6 +1687,7 @@ fn bill_pooled(
             occupants: unit.occupants,
             fraction: Decimal::ONE,
         };
+        let mut partial = false;
         if let Some(kind) = usage_kind {
             for meter in estate
                 .meters_of(&unit.id)
@@ -1401,26 +1705,47 @@ fn bill_pooled(
             if let Some(since) = since.filter(|s| *s > period.start) {
                 let served = (period.end - since).num_days() + 1;
                 m.fraction = Decimal::from(served.max(0)) / Decimal::from(period.days());
+                partial = true;
             }
         }
-        member_of[u] = u32::try_from(members.len()).map_err(|_| {
+        member_of[u] = u32::try_from(members).map_err(|_| {
             FeeError::invalid(format!("{path}.participants"), "more than 4 billion units")
         })?;
-        members.push(u);
-        metrics.push(m);
+        if hybrid {
+            metrics.push(m);
+        } else {
+            let metric = match method {
+                SplitMethod::Usage => m.usage,
+                SplitMethod::Equal => Decimal::ONE,
+                SplitMethod::Occupants => Decimal::from(m.occupants),
+                _ => m.area,
+            };
+            let w = if !partial {
+                metric
+            } else {
+                mul(metric, m.fraction, "units")?
+            };
+            if w.is_sign_negative() && !w.is_zero() {
+                return Err(FeeError::Negative {
+                    path: format!("{path}.participants[{}]", members),
+                    value: w,
+                });
+            }
+            direct.push(w);
+        }
+        members += 1;
     }
-    let weights = pooled::weights_of(&metrics, method)?;
+    let weights = if hybrid {
+        pooled::weights_of(&metrics, method)?
+    } else {
+        direct
+    };
     let split = money::allocate(split_amount, &weights, policy)
         .map_err(FeeError::money(format!("{path}.participants")))?;
-    let mut adjusted = vec![false; members.len()];
+    let mut adjusted = vec![false; members];
     for &a in &split.adjusted {
         adjusted[a] = true;
     }
-    let adjusted_units = split
-        .adjusted
-        .iter()
-        .map(|&a| units[members[a]].id.clone())
-        .collect();
     let adjustment = split.adjustment();
     let minor = if split.total < Decimal::ZERO {
         -policy.minor_unit()
@@ -1434,20 +1759,24 @@ fn bill_pooled(
         deduction: deducted,
         admin_fee: fee,
         split_amount: split.total,
-        shares_total: split.parts.iter().sum(),
-        participants: members.len(),
+        shares_total: exact_sum(&split.parts, "shares")?,
+        participants: members,
         adjustment,
-        adjusted_units,
+        adjusted_count: split.adjusted.len(),
     };
+    let total_weight = exact_sum(&weights, "weights")?;
     let shares = PoolShares {
         member_of,
-        total_weight: weights.iter().sum(),
         weights,
         amounts: split.parts,
         adjusted,
-        pool: split.total,
-        method: method.name(),
-        adjustment: minor,
+        params: PoolParams {
+            pool: split.total,
+            method: method.name(),
+            total_weight,
+            participants: members,
+            adjustment: minor,
+        },
     };
     Ok(Some((summary, shares)))
 }

@@ -320,7 +320,12 @@ impl PenaltyPolicy {
     /// the days overdue are within the grace; then every overdue day (count from the
     /// due date) or only those after the grace.
     fn counted_days(&self, due: NaiveDate, as_of: NaiveDate) -> i64 {
-        let overdue = i64::from(as_of.num_days_from_ce()) - i64::from(due.num_days_from_ce());
+        self.counted_days_from(due, i64::from(as_of.num_days_from_ce()))
+    }
+
+    /// [`Self::counted_days`] with the as-of date as days from the common era.
+    fn counted_days_from(&self, due: NaiveDate, as_of_day: i64) -> i64 {
+        let overdue = as_of_day - i64::from(due.num_days_from_ce());
         let grace = i64::from(self.grace_days);
         match self.count_from {
             _ if overdue <= grace => 0,
@@ -491,23 +496,37 @@ pub fn late_penalties(
     rounding: &RoundingPolicy,
 ) -> Result<Vec<Decimal>, FeeError> {
     policy.validate()?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, &(principal, due))| {
+    // Common case (no cap, no minimum balance): principal × rate × days in integers,
+    // rounded once; the rate's mantissa and the as-of day are read once.
+    let simple = policy.cap.is_none() && policy.min_balance.is_none();
+    let rate = i64::try_from(policy.daily_rate.mantissa()).ok();
+    let rate_scale = policy.daily_rate.scale();
+    let as_of_day = i64::from(as_of.num_days_from_ce());
+    let mut out = Vec::with_capacity(items.len());
+    for (i, &(principal, due)) in items.iter().enumerate() {
+        if principal.is_sign_negative() && !principal.is_zero() {
             non_negative(principal, || format!("items[{i}].principal"))?;
-            // Common case: principal × rate × days in integers, rounded once.
-            if policy.cap.is_none() && policy.min_balance.is_none() {
-                let days = policy.counted_days(due, as_of);
-                if let Some(p) =
-                    rounding.round_product(&[principal, policy.daily_rate, Decimal::from(days)])
-                {
-                    return Ok(p);
-                }
+        }
+        if simple
+            && let Some(rate) = rate
+            && let Ok(p) = i64::try_from(principal.mantissa())
+        {
+            let days = policy.counted_days_from(due, as_of_day);
+            // |rate × days| < 2^63 · 2^32 does not fit i64 in general: check it; the
+            // final product of two i64 values always fits i128.
+            if let Some(rd) = rate.checked_mul(days)
+                && let Some(v) = rounding.round_mantissa(
+                    i128::from(p) * i128::from(rd),
+                    principal.scale() + rate_scale,
+                )
+            {
+                out.push(v);
+                continue;
             }
-            Ok(rounding.round(accrue(principal, due, as_of, policy, &[])?))
-        })
-        .collect()
+        }
+        out.push(rounding.round(accrue(principal, due, as_of, policy, &[])?));
+    }
+    Ok(out)
 }
 
 /// One block of a tiered (阶梯) price: units up to `up_to` (cumulative; `None` = no
