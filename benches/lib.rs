@@ -104,5 +104,10 @@ pub fn run_fee_workload(
         &PenaltyPolicy::daily(Decimal::new(5, 4)),
         estate.rounding(),
     )?;
-    Ok(run.total() + penalties.iter().sum::<Decimal>())
+    let penalties =
+        estatekit::money::sum(&penalties).map_err(|source| estatekit::fees::FeeError::Money {
+            path: "penalties".into(),
+            source,
+        })?;
+    Ok(run.total() + penalties)
 }

@@ -176,7 +176,7 @@ impl PyArrears {
         let amounts = py
             .detach(|| calc::late_penalties(&self.items, as_of, &policy, &rounding))
             .map_err(fee_err)?;
-        let total = amounts.iter().sum();
+        let total = estatekit::money::sum(&amounts).map_err(to_py)?;
         Ok(PyPenaltyBatch { amounts, total })
     }
     fn __repr__(&self) -> String {

@@ -293,6 +293,22 @@ impl RoundingPolicy {
     }
 }
 
+/// `m × 10^-EXP` rounded to an integer with `mode`, for `1 ≤ EXP ≤ 18`: the divisor
+/// is a compile-time constant, so the division compiles to a multiplication.
+#[inline(always)]
+pub(crate) fn round_pow10<const EXP: u32>(m: i64, mode: RoundingMode) -> i64 {
+    let d = 10i64.pow(EXP);
+    let (q, r) = (m / d, m % d);
+    let (twice, div) = (r.unsigned_abs() * 2, d.unsigned_abs());
+    let away = match mode {
+        RoundingMode::HalfUp => twice >= div,
+        RoundingMode::HalfEven => twice > div || (twice == div && q % 2 != 0),
+        RoundingMode::Down => false,
+        RoundingMode::Up => r != 0,
+    };
+    if away { q + m.signum() } else { q }
+}
+
 /// `(m / 10^exp, m % 10^exp, 10^exp)` for `1 ≤ exp ≤ 18`, each divisor a constant so
 /// the division compiles to a multiplication; `None` for other exponents.
 #[inline]
@@ -466,6 +482,43 @@ fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, M
         values.push(v);
     }
     Ok(IntWeights { values, sum })
+}
+
+/// The exact sum of `amounts`: integer addition of the mantissas when they share a
+/// scale (amounts rounded with one policy always do), `Decimal` addition otherwise.
+///
+/// # Errors
+/// [`MoneyError::Overflow`] when the sum does not fit a `Decimal`.
+///
+/// ```
+/// use estatekit::money::sum;
+/// use rust_decimal::Decimal;
+/// let v = ["0.10", "0.20", "1.5"].map(|s| s.parse::<Decimal>().unwrap());
+/// assert_eq!(sum(&v)?.to_string(), "1.80");
+/// assert_eq!(sum(&[])?, Decimal::ZERO);
+/// assert!(sum(&[Decimal::MAX, Decimal::MAX]).is_err());
+/// # Ok::<(), estatekit::money::MoneyError>(())
+/// ```
+pub fn sum(amounts: &[Decimal]) -> Result<Decimal, MoneyError> {
+    let overflow = || MoneyError::Overflow {
+        context: format!(
+            "the sum of {} amounts does not fit a decimal",
+            amounts.len()
+        ),
+    };
+    let scale = amounts.first().map_or(0, Decimal::scale);
+    let mut total: i128 = 0;
+    for a in amounts {
+        if a.scale() != scale {
+            return amounts
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
+                .ok_or_else(overflow);
+        }
+        // Each mantissa is below 2^96 in magnitude: 2^31 of them cannot overflow.
+        total = total.checked_add(a.mantissa()).ok_or_else(overflow)?;
+    }
+    Decimal::try_from_i128_with_scale(total, scale).map_err(|_| overflow())
 }
 
 /// Splits `total` into parts proportional to `weights`, exactly.

@@ -900,7 +900,14 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn total(&self) -> Decimal {
-        self.slots.iter().map(|b| b.total).sum()
+        // Bill totals share the policy's scale: integer addition. A run whose total
+        // overflowed could not have been built (each bill total is a checked sum).
+        let mut total: i128 = 0;
+        for slot in &self.slots {
+            total = total.saturating_add(slot.total.mantissa());
+        }
+        let scale = self.slots.first().map_or(0, |s| s.total.scale());
+        Decimal::try_from_i128_with_scale(total, scale).unwrap_or(Decimal::MAX)
     }
 
     /// The units whose share of pooled item `code` received a minor unit of the
@@ -1355,25 +1362,9 @@ fn sum_amounts(lines: &[Line], scale: u32) -> Result<Decimal, FeeError> {
     })
 }
 
-/// The sum of `values`, by integer addition of the mantissas when they share a scale.
+/// [`money::sum`] with its error naming `path`.
 fn exact_sum(values: &[Decimal], path: &str) -> Result<Decimal, FeeError> {
-    let scale = values.first().map_or(0, Decimal::scale);
-    let mut sum: i128 = 0;
-    for v in values {
-        if v.scale() != scale {
-            return values
-                .iter()
-                .try_fold(Decimal::ZERO, |acc, v| super::add(acc, *v, path));
-        }
-        // Each mantissa is below 2^96: a few billion of them cannot overflow i128.
-        sum += v.mantissa();
-    }
-    Decimal::try_from_i128_with_scale(sum, scale).map_err(|_| FeeError::Money {
-        path: path.into(),
-        source: money::MoneyError::Overflow {
-            context: format!("the sum of the {path} does not fit a decimal"),
-        },
-    })
+    money::sum(values).map_err(FeeError::money(path))
 }
 
 /// The lines of a run being built, and the tables they refer to.

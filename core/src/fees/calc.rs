@@ -496,37 +496,109 @@ pub fn late_penalties(
     rounding: &RoundingPolicy,
 ) -> Result<Vec<Decimal>, FeeError> {
     policy.validate()?;
-    // Common case (no cap, no minimum balance): principal × rate × days in integers,
-    // rounded once; the rate's mantissa and the as-of day are read once.
-    let simple = policy.cap.is_none() && policy.min_balance.is_none();
-    let rate = i64::try_from(policy.daily_rate.mantissa()).ok();
-    let rate_scale = policy.daily_rate.scale();
-    let as_of_day = i64::from(as_of.num_days_from_ce());
     let mut out = Vec::with_capacity(items.len());
-    for (i, &(principal, due)) in items.iter().enumerate() {
-        if principal.is_sign_negative() && !principal.is_zero() {
-            non_negative(principal, || format!("items[{i}].principal"))?;
-        }
-        if simple
-            && let Some(rate) = rate
-            && let Ok(p) = i64::try_from(principal.mantissa())
-        {
-            let days = policy.counted_days_from(due, as_of_day);
-            // |rate × days| < 2^63 · 2^32 does not fit i64 in general: check it; the
-            // final product of two i64 values always fits i128.
-            if let Some(rd) = rate.checked_mul(days)
-                && let Some(v) = rounding.round_mantissa(
-                    i128::from(p) * i128::from(rd),
-                    principal.scale() + rate_scale,
-                )
-            {
-                out.push(v);
-                continue;
-            }
-        }
+    let mut i = 0;
+    while i < items.len() {
+        i += batch_fast(&items[i..], as_of, policy, rounding, &mut out);
+        let Some(&(principal, due)) = items.get(i) else {
+            break;
+        };
+        // The item the fast path could not take: exactly, in `Decimal`.
+        non_negative(principal, || format!("items[{i}].principal"))?;
         out.push(rounding.round(accrue(principal, due, as_of, policy, &[])?));
+        i += 1;
     }
     Ok(out)
+}
+
+/// The common case of [`late_penalties`] (no cap, no minimum balance, principals of
+/// one scale that fit 64 bits): `principal × rate × days` in integers, rounded once
+/// by a constant power of ten. Pushes the penalties of the leading items it can take
+/// and returns how many that was.
+fn batch_fast(
+    items: &[(Decimal, NaiveDate)],
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    rounding: &RoundingPolicy,
+    out: &mut Vec<Decimal>,
+) -> usize {
+    let (Some(&(first, _)), None, None) = (items.first(), policy.cap, policy.min_balance) else {
+        return 0;
+    };
+    let Ok(rate) = i64::try_from(policy.daily_rate.mantissa()) else {
+        return 0;
+    };
+    let scale = first.scale();
+    let Some(exp) = (scale + policy.daily_rate.scale()).checked_sub(rounding.scale()) else {
+        return 0;
+    };
+    let run = Batch {
+        rate,
+        scale,
+        target: rounding.scale(),
+        mode: rounding.mode(),
+        as_of_day: i64::from(as_of.num_days_from_ce()),
+        policy,
+    };
+    macro_rules! dispatch {
+        ($($e:literal),*) => {
+            match exp {
+                $($e => run.take::<$e>(items, out),)*
+                _ => 0,
+            }
+        };
+    }
+    dispatch!(
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
+    )
+}
+
+/// The constants of a [`batch_fast`] run.
+struct Batch<'a> {
+    rate: i64,
+    scale: u32,
+    target: u32,
+    mode: crate::money::RoundingMode,
+    as_of_day: i64,
+    policy: &'a PenaltyPolicy,
+}
+
+impl Batch<'_> {
+    /// Penalties of the leading items whose principal has `self.scale`, is not
+    /// negative and whose product fits 64 bits, rounded by `10^EXP`.
+    fn take<const EXP: u32>(
+        &self,
+        items: &[(Decimal, NaiveDate)],
+        out: &mut Vec<Decimal>,
+    ) -> usize {
+        // Items share few due dates: day counts are kept in a small direct-mapped
+        // cache keyed by the day of the year.
+        let mut seen: [Option<(NaiveDate, i64)>; 16] = [None; 16];
+        for (n, &(principal, due)) in items.iter().enumerate() {
+            if principal.scale() != self.scale || principal.is_sign_negative() {
+                return n;
+            }
+            let Ok(p) = i64::try_from(principal.mantissa()) else {
+                return n;
+            };
+            let slot = &mut seen[due.ordinal0() as usize % 16];
+            let days = match *slot {
+                Some((d, days)) if d == due => days,
+                _ => {
+                    let days = self.policy.counted_days_from(due, self.as_of_day);
+                    *slot = Some((due, days));
+                    days
+                }
+            };
+            let Some(v) = self.rate.checked_mul(days).and_then(|rd| rd.checked_mul(p)) else {
+                return n;
+            };
+            let q = crate::money::round_pow10::<EXP>(v, self.mode);
+            // |q| < 2^63 and the target scale is at most 12: a valid `Decimal`.
+            out.push(Decimal::new(q, self.target));
+        }
+        items.len()
+    }
 }
 
 /// One block of a tiered (阶梯) price: units up to `up_to` (cumulative; `None` = no
