@@ -652,8 +652,11 @@ pub struct BillingRun {
     area_params: Vec<AreaParams>,
     /// Per item in force: the constants of its pooled lines.
     pool_params: Vec<Option<PoolParams>>,
-    /// Explanations of lines that are neither area nor pooled lines.
-    others: Vec<Explanation>,
+    /// Amounts and explanations of lines that are neither area nor pooled lines
+    /// (or whose amount does not fit the compact form).
+    others: Vec<(Decimal, Explanation)>,
+    /// The scale of every compact line amount (the estate's rounding policy).
+    scale: u32,
     index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
@@ -667,34 +670,43 @@ struct BillSlot {
     total: Decimal,
 }
 
-/// A line as stored in the run: 48 bytes. The explanation of an area or pooled
+/// A line as stored in the run: 32 bytes. The explanation of an area or pooled
 /// line (nearly every line) is rebuilt from these numbers and the run's shared
 /// tables when a bill is materialized.
 #[derive(Debug, Clone, Copy)]
 struct Line {
-    amount: Decimal,
+    /// The amount in minor units of the run's scale (`Kind::Other`: in `others`).
+    minor: i64,
     /// Area lines: the area; pooled lines: the unit's weight; otherwise unused.
     value: Decimal,
-    item: u32,
-    detail: Detail,
+    item: u16,
+    kind: Kind,
+    /// `Kind::Area`: index in `area_params`; `Kind::Other`: index in `others`.
+    idx: u32,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Detail {
-    /// `area_params[params]`, served `served` of `days` days.
-    Area { params: u32, served: u16, days: u16 },
-    /// A pooled share; `adjusted`: it received a minor unit of the remainder.
-    Pooled { adjusted: bool },
-    /// `others[i]`.
-    Other(u32),
+// The size is the point of the layout: 2 million lines for a million units.
+const _: () = assert!(std::mem::size_of::<Line>() == 32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Area,
+    /// A pooled share.
+    Pooled,
+    /// A pooled share that received a minor unit of the remainder.
+    PooledAdjusted,
+    /// Amount and explanation in `others`.
+    Other,
 }
 
-/// What an area line shares with the other lines of its item, kind and status.
+/// What an area line shares with the other lines of its item, kind, status and span.
 #[derive(Debug, Clone, Copy)]
 struct AreaParams {
     basis: AreaBasis,
     rate: Decimal,
     months: u32,
+    served: i64,
+    days: i64,
     factor: Decimal,
     /// `rate × months × factor` as an exact integer mantissa and scale, when it fits.
     coefficient: Option<(i64, u32)>,
@@ -708,6 +720,23 @@ struct PoolParams {
     total_weight: Decimal,
     participants: usize,
     adjustment: Decimal,
+}
+
+impl PoolParams {
+    fn explain(&self, weight: Decimal, adjusted: bool) -> Explanation {
+        Explanation::Pooled {
+            pool: self.pool,
+            method: Cow::Borrowed(self.method),
+            weight,
+            total_weight: self.total_weight,
+            participants: self.participants,
+            adjustment: if adjusted {
+                self.adjustment
+            } else {
+                Decimal::ZERO
+            },
+        }
+    }
 }
 
 /// `n` as a `u32` index of the run, or an error naming what overflowed.
@@ -760,47 +789,39 @@ impl BillingRun {
         &self.lines[slot.start as usize..slot.end as usize]
     }
 
+    fn amount(&self, line: &Line) -> Decimal {
+        match line.kind {
+            Kind::Other => self.others[line.idx as usize].0,
+            _ => Decimal::new(line.minor, self.scale),
+        }
+    }
+
     fn explanation(&self, line: &Line) -> Explanation {
-        match line.detail {
-            Detail::Area {
-                params,
-                served,
-                days,
-            } => {
-                let p = &self.area_params[params as usize];
+        match line.kind {
+            Kind::Area => {
+                let p = &self.area_params[line.idx as usize];
                 Explanation::Area {
                     area: line.value,
                     basis: p.basis,
                     rate: p.rate,
                     months: p.months,
-                    served_days: i64::from(served),
-                    period_days: i64::from(days),
+                    served_days: p.served,
+                    period_days: p.days,
                     factor: p.factor,
                 }
             }
-            Detail::Pooled { adjusted } => {
+            Kind::Pooled | Kind::PooledAdjusted => {
                 // Every pooled line was built from its item's parameters.
-                let p = self.pool_params[line.item as usize].unwrap_or(PoolParams {
+                let p = self.pool_params[usize::from(line.item)].unwrap_or(PoolParams {
                     pool: Decimal::ZERO,
                     method: "",
                     total_weight: Decimal::ZERO,
                     participants: 0,
                     adjustment: Decimal::ZERO,
                 });
-                Explanation::Pooled {
-                    pool: p.pool,
-                    method: Cow::Borrowed(p.method),
-                    weight: line.value,
-                    total_weight: p.total_weight,
-                    participants: p.participants,
-                    adjustment: if adjusted {
-                        p.adjustment
-                    } else {
-                        Decimal::ZERO
-                    },
-                }
+                p.explain(line.value, line.kind == Kind::PooledAdjusted)
             }
-            Detail::Other(i) => self.others[i as usize].clone(),
+            Kind::Other => self.others[line.idx as usize].1.clone(),
         }
     }
 
@@ -809,12 +830,12 @@ impl BillingRun {
             .lines_of(slot)
             .iter()
             .map(|l| {
-                let t = &self.items[l.item as usize];
+                let t = &self.items[usize::from(l.item)];
                 BillLine {
                     item_code: t.code.clone(),
                     name_zh: t.zh.clone(),
                     name_en: t.en.clone(),
-                    amount: l.amount,
+                    amount: self.amount(l),
                     due: t.due,
                     explanation: self.explanation(l),
                 }
@@ -928,9 +949,9 @@ impl BillingRun {
         self.slots
             .iter()
             .filter(|s| {
-                self.lines_of(s).iter().any(|l| {
-                    l.item as usize == item && matches!(l.detail, Detail::Pooled { adjusted: true })
-                })
+                self.lines_of(s)
+                    .iter()
+                    .any(|l| usize::from(l.item) == item && l.kind == Kind::PooledAdjusted)
             })
             .map(|s| self.id_of(s))
             .collect()
@@ -949,8 +970,9 @@ impl BillingRun {
         let mut out = Vec::with_capacity(self.lines.len());
         for slot in &self.slots {
             for l in self.lines_of(slot) {
-                let t = &self.items[l.item as usize];
+                let t = &self.items[usize::from(l.item)];
                 let explanation = self.explanation(l);
+                let amount = self.amount(l);
                 out.push(BillRecord {
                     unit_id: self.id_of(slot).to_owned(),
                     period_start: self.period.start,
@@ -958,10 +980,10 @@ impl BillingRun {
                     item_code: t.code.to_string(),
                     name_zh: t.zh.to_string(),
                     name_en: t.en.to_string(),
-                    amount: l.amount,
+                    amount,
                     due: t.due,
-                    explanation_zh: explanation.render(Lang::ZhCn, l.amount),
-                    explanation_en: explanation.render(Lang::En, l.amount),
+                    explanation_zh: explanation.render(Lang::ZhCn, amount),
+                    explanation_en: explanation.render(Lang::En, amount),
                 });
             }
         }
@@ -1286,6 +1308,7 @@ pub fn bill_estate(
         }
     }
     let mut b = RunBuilder {
+        scale: policy.scale(),
         spans: in_force.iter().map(|i| ItemSpan::new(i, &period)).collect(),
         lines: Vec::with_capacity(units.len() * in_force.len()),
         area_params: Vec::new(),
@@ -1297,15 +1320,23 @@ pub fn bill_estate(
     for (u, unit) in units.iter().enumerate() {
         let start = b.lines.len();
         for (k, item) in in_force.iter().enumerate() {
-            let k32 = index_u32(k, "fee items")?;
+            let k16 = u16::try_from(k)
+                .map_err(|_| FeeError::invalid("items", "more than 65536 fee items in force"))?;
             match &shares[k] {
                 Some(pool) => {
-                    if let Some(line) = pool.line(u, k32) {
-                        b.lines.push(line);
+                    if let Some((amount, weight, adjusted)) = pool.share(u) {
+                        let kind = if adjusted {
+                            Kind::PooledAdjusted
+                        } else {
+                            Kind::Pooled
+                        };
+                        b.push(amount, weight, k16, kind, 0, || {
+                            pool.params.explain(weight, adjusted)
+                        })?;
                     }
                 }
                 None if item.applies_to(unit.kind, unit.status) => {
-                    unit_line(estate, item, unit, &period, &readings, &policy, k32, &mut b)?;
+                    unit_line(estate, item, unit, &period, &readings, &policy, k16, &mut b)?;
                 }
                 None => {}
             }
@@ -1318,7 +1349,7 @@ pub fn bill_estate(
                 id_end: index_u32(ids.len(), "bytes of unit ids")?,
                 start: index_u32(start, "lines")?,
                 end: index_u32(b.lines.len(), "lines")?,
-                total: sum_amounts(&b.lines[start..], policy.scale())?,
+                total: b.sum(start)?,
             });
         }
     }
@@ -1337,28 +1368,8 @@ pub fn bill_estate(
             .map(|s| s.as_ref().map(|s| s.params))
             .collect(),
         others: b.others,
+        scale: b.scale,
         index: std::sync::OnceLock::new(),
-    })
-}
-
-/// The sum of rounded line amounts: integer addition of the mantissas when every
-/// amount has the policy's scale (always, for lines of a run).
-fn sum_amounts(lines: &[Line], scale: u32) -> Result<Decimal, FeeError> {
-    let mut sum: i128 = 0;
-    for l in lines {
-        if l.amount.scale() != scale {
-            return lines
-                .iter()
-                .try_fold(Decimal::ZERO, |acc, l| super::add(acc, l.amount, "total"));
-        }
-        // Each mantissa is below 2^96: a few billion of them cannot overflow i128.
-        sum += l.amount.mantissa();
-    }
-    Decimal::try_from_i128_with_scale(sum, scale).map_err(|_| FeeError::Money {
-        path: "total".into(),
-        source: money::MoneyError::Overflow {
-            context: "a bill total does not fit a decimal".into(),
-        },
     })
 }
 
@@ -1369,39 +1380,114 @@ fn exact_sum(values: &[Decimal], path: &str) -> Result<Decimal, FeeError> {
 
 /// The lines of a run being built, and the tables they refer to.
 struct RunBuilder {
+    /// The scale of compact line amounts.
+    scale: u32,
     /// Per item in force: what it bills this period.
     spans: Vec<Option<ItemSpan>>,
     lines: Vec<Line>,
     area_params: Vec<AreaParams>,
-    /// `(item, kind, status) → area_params` index, for the combinations seen so far.
-    area_cache: Vec<(u32, UnitKind, UnitStatus, u32)>,
-    others: Vec<Explanation>,
+    /// `(item, kind, status, served days) → area_params` index, for the
+    /// combinations seen so far.
+    area_cache: Vec<(u16, UnitKind, UnitStatus, i64, u32)>,
+    others: Vec<(Decimal, Explanation)>,
 }
 
 impl RunBuilder {
-    /// Stores an explanation that has no compact form and returns its line detail.
-    fn other(&mut self, e: Explanation) -> Result<Detail, FeeError> {
-        self.others.push(e);
-        Ok(Detail::Other(index_u32(
-            self.others.len() - 1,
-            "explanations",
-        )?))
+    /// Adds a line: compact when the amount is in minor units of the run's scale
+    /// that fit 64 bits (always, in practice), else with `explain()` in `others`.
+    #[inline]
+    fn push(
+        &mut self,
+        amount: Decimal,
+        value: Decimal,
+        item: u16,
+        kind: Kind,
+        idx: u32,
+        explain: impl FnOnce() -> Explanation,
+    ) -> Result<(), FeeError> {
+        let minor = (amount.scale() == self.scale)
+            .then(|| i64::try_from(amount.mantissa()).ok())
+            .flatten();
+        match (kind, minor) {
+            (Kind::Other, _) | (_, None) => self.push_other(amount, item, explain()),
+            (_, Some(minor)) => {
+                self.lines.push(Line {
+                    minor,
+                    value,
+                    item,
+                    kind,
+                    idx,
+                });
+                Ok(())
+            }
+        }
     }
 
-    /// The index of the area parameters of `item` for a unit of `kind` and `status`.
+    /// Adds a line whose amount and explanation are kept whole.
+    fn push_other(&mut self, amount: Decimal, item: u16, e: Explanation) -> Result<(), FeeError> {
+        let idx = index_u32(self.others.len(), "explanations")?;
+        self.others.push((amount, e));
+        self.lines.push(Line {
+            minor: 0,
+            value: Decimal::ZERO,
+            item,
+            kind: Kind::Other,
+            idx,
+        });
+        Ok(())
+    }
+
+    /// The sum of the amounts of the lines from `start` on (one bill).
+    fn sum(&self, start: usize) -> Result<Decimal, FeeError> {
+        let mut total: i128 = 0;
+        let mut exact = true;
+        for l in &self.lines[start..] {
+            match l.kind {
+                Kind::Other => {
+                    let a = self.others[l.idx as usize].0;
+                    if a.scale() == self.scale {
+                        total += a.mantissa();
+                    } else {
+                        exact = false;
+                    }
+                }
+                // A bill has a handful of lines: i128 cannot overflow.
+                _ => total += i128::from(l.minor),
+            }
+        }
+        if !exact {
+            let amounts: Vec<Decimal> = self.lines[start..]
+                .iter()
+                .map(|l| match l.kind {
+                    Kind::Other => self.others[l.idx as usize].0,
+                    _ => Decimal::new(l.minor, self.scale),
+                })
+                .collect();
+            return exact_sum(&amounts, "total");
+        }
+        Decimal::try_from_i128_with_scale(total, self.scale).map_err(|_| FeeError::Money {
+            path: "total".into(),
+            source: money::MoneyError::Overflow {
+                context: "a bill total does not fit a decimal".into(),
+            },
+        })
+    }
+
+    /// The index of the area parameters of `item` for a unit of `kind` and `status`
+    /// served `span`.
     fn area_params(
         &mut self,
-        item_idx: u32,
+        item_idx: u16,
         item: &FeeItem,
         unit: &Unit,
-        months: u32,
+        span: &Span,
     ) -> Result<u32, FeeError> {
-        if let Some(&(.., i)) = self
-            .area_cache
-            .iter()
-            .find(|(it, k, st, _)| *it == item_idx && *k == unit.kind && *st == unit.status)
-            && self.area_params[i as usize].months == months
-        {
+        if let Some(&(.., i)) = self.area_cache.iter().find(|(it, k, st, served, _)| {
+            *it == item_idx && *k == unit.kind && *st == unit.status && *served == span.served
+        }) && {
+            let p = &self.area_params[i as usize];
+            p.months == span.months && p.days == span.days
+        } {
             return Ok(i);
         }
         let Rule::Area {
@@ -1417,7 +1503,7 @@ impl RunBuilder {
             .find(|k| k.kind == unit.kind)
             .map_or(*rate, |k| k.rate);
         let factor = item.status_factor(unit.status);
-        let coefficient = [rate, Decimal::from(months), factor]
+        let coefficient = [rate, Decimal::from(span.months), factor]
             .iter()
             .try_fold((1i128, 0u32), |(m, s), f| {
                 Some((m.checked_mul(f.mantissa())?, s.checked_add(f.scale())?))
@@ -1427,11 +1513,14 @@ impl RunBuilder {
         self.area_params.push(AreaParams {
             basis: *basis,
             rate,
-            months,
+            months: span.months,
+            served: span.served,
+            days: span.days,
             factor,
             coefficient,
         });
-        self.area_cache.push((item_idx, unit.kind, unit.status, i));
+        self.area_cache
+            .push((item_idx, unit.kind, unit.status, span.served, i));
         Ok(i)
     }
 }
@@ -1447,17 +1536,11 @@ struct PoolShares {
 }
 
 impl PoolShares {
-    fn line(&self, unit: usize, item: u32) -> Option<Line> {
+    /// `(amount, weight, adjusted)` of the estate's unit `unit`, if it shares.
+    fn share(&self, unit: usize) -> Option<(Decimal, Decimal, bool)> {
         let m = *self.member_of.get(unit)?;
         let m = usize::try_from(m).ok().filter(|_| m != u32::MAX)?;
-        Some(Line {
-            amount: self.amounts[m],
-            value: self.weights[m],
-            item,
-            detail: Detail::Pooled {
-                adjusted: self.adjusted[m],
-            },
-        })
+        Some((self.amounts[m], self.weights[m], self.adjusted[m]))
     }
 }
 
@@ -1469,7 +1552,7 @@ fn unit_line(
     period: &BillingPeriod,
     readings: &MeterReadings<'_>,
     policy: &RoundingPolicy,
-    item_idx: u32,
+    item_idx: u16,
     b: &mut RunBuilder,
 ) -> Result<(), FeeError> {
     // Computed with an empty path; the field is named only if something fails.
@@ -1477,11 +1560,12 @@ fn unit_line(
     let result = (|| -> Result<(), FeeError> {
         match &item.rule {
             Rule::Area { basis, .. } => {
-                let Some(span) = b.spans[item_idx as usize].and_then(|s| s.for_unit(item, unit))
+                let Some(span) =
+                    b.spans[usize::from(item_idx)].and_then(|s| s.for_unit(item, unit))
                 else {
                     return Ok(());
                 };
-                let params = b.area_params(item_idx, item, unit, span.months)?;
+                let params = b.area_params(item_idx, item, unit, &span)?;
                 let p = b.area_params[params as usize];
                 let area = unit.area(*basis == AreaBasis::Internal);
                 let full = span.served == span.days;
@@ -1499,13 +1583,8 @@ fn unit_line(
                         policy.round(prorated(base, &span, p.factor, path)?)
                     }
                 };
-                let detail = match (u16::try_from(span.served), u16::try_from(span.days)) {
-                    (Ok(served), Ok(days)) => Detail::Area {
-                        params,
-                        served,
-                        days,
-                    },
-                    _ => b.other(Explanation::Area {
+                b.push(amount, area, item_idx, Kind::Area, params, || {
+                    Explanation::Area {
                         area,
                         basis: *basis,
                         rate: p.rate,
@@ -1513,18 +1592,12 @@ fn unit_line(
                         served_days: span.served,
                         period_days: span.days,
                         factor: p.factor,
-                    })?,
-                };
-                b.lines.push(Line {
-                    amount,
-                    value: area,
-                    item: item_idx,
-                    detail,
-                });
-                Ok(())
+                    }
+                })
             }
             Rule::Fixed { amount } => {
-                let Some(span) = b.spans[item_idx as usize].and_then(|s| s.for_unit(item, unit))
+                let Some(span) =
+                    b.spans[usize::from(item_idx)].and_then(|s| s.for_unit(item, unit))
                 else {
                     return Ok(());
                 };
@@ -1536,14 +1609,7 @@ fn unit_line(
                     period_days: span.days,
                     factor,
                 };
-                let detail = b.other(e)?;
-                b.lines.push(Line {
-                    amount: value,
-                    value: Decimal::ZERO,
-                    item: item_idx,
-                    detail,
-                });
-                Ok(())
+                b.push_other(value, item_idx, e)
             }
             Rule::Metered { meter_kind, tiers } => {
                 for meter in estate
@@ -1563,13 +1629,7 @@ fn unit_line(
                         consumption: used,
                         tiers: uses,
                     }));
-                    let detail = b.other(e)?;
-                    b.lines.push(Line {
-                        amount: policy.round(cost),
-                        value: Decimal::ZERO,
-                        item: item_idx,
-                        detail,
-                    });
+                    b.push_other(policy.round(cost), item_idx, e)?;
                 }
                 Ok(())
             }
