@@ -652,6 +652,8 @@ pub struct BillingRun {
     area_params: Vec<AreaParams>,
     /// Per item in force: the constants of its pooled lines.
     pool_params: Vec<Option<PoolParams>>,
+    /// Sum of all bills (checked when the run was built).
+    total: Decimal,
     /// Amounts and explanations of lines that are neither area nor pooled lines
     /// (or whose amount does not fit the compact form).
     others: Vec<(Decimal, Explanation)>,
@@ -921,14 +923,7 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn total(&self) -> Decimal {
-        // Bill totals share the policy's scale: integer addition. A run whose total
-        // overflowed could not have been built (each bill total is a checked sum).
-        let mut total: i128 = 0;
-        for slot in &self.slots {
-            total = total.saturating_add(slot.total.mantissa());
-        }
-        let scale = self.slots.first().map_or(0, |s| s.total.scale());
-        Decimal::try_from_i128_with_scale(total, scale).unwrap_or(Decimal::MAX)
+        self.total
     }
 
     /// The units whose share of pooled item `code` received a minor unit of the
@@ -1353,7 +1348,29 @@ pub fn bill_estate(
             });
         }
     }
+    // Bill totals have the policy's scale: added as integers (checked at the end);
+    // any other total is added as a decimal.
+    let overflow = || FeeError::Money {
+        path: "total".into(),
+        source: money::MoneyError::Overflow {
+            context: "the run total does not fit a decimal".into(),
+        },
+    };
+    let mut minor: i128 = 0;
+    let mut odd = Decimal::ZERO;
+    for s in &slots {
+        if s.total.scale() == policy.scale() {
+            minor = minor.checked_add(s.total.mantissa()).ok_or_else(overflow)?;
+        } else {
+            odd = odd.checked_add(s.total).ok_or_else(overflow)?;
+        }
+    }
+    let total = Decimal::try_from_i128_with_scale(minor, policy.scale())
+        .ok()
+        .and_then(|t| t.checked_add(odd))
+        .ok_or_else(overflow)?;
     Ok(BillingRun {
+        total,
         estate_id: estate.id().to_owned(),
         currency: estate.currency().to_owned(),
         period,
@@ -1706,7 +1723,18 @@ fn bill_pooled(
     };
     let deducted = deduction.map_or(Decimal::ZERO, |d| d.of(source_amount));
     let fee = admin_fee.map_or(Decimal::ZERO, |a| a.of(source_amount));
-    let split_amount = policy.round(source_amount - deducted + fee);
+    let split_amount = policy.round(super::add(
+        source_amount
+            .checked_sub(deducted)
+            .ok_or_else(|| FeeError::Money {
+                path: format!("{path}.deduction"),
+                source: money::MoneyError::Overflow {
+                    context: format!("{source_amount} − {deducted} is too large"),
+                },
+            })?,
+        fee,
+        &format!("{path}.admin_fee"),
+    )?);
     if split_amount < Decimal::ZERO {
         return Err(FeeError::Negative {
             path: format!("{path}.amount"),

@@ -307,13 +307,14 @@ impl PenaltyPolicy {
         Ok(())
     }
 
-    /// The first day on which a penalty accrues for an item due on `due`.
-    fn first_counted_day(&self, due: NaiveDate) -> NaiveDate {
+    /// The first day on which a penalty accrues for an item due on `due` (`None`
+    /// past the last date `NaiveDate` represents: then no day accrues).
+    fn first_counted_day(&self, due: NaiveDate) -> Option<NaiveDate> {
         let skip = match self.count_from {
             CountFrom::Due => 1,
             CountFrom::GraceEnd => i64::from(self.grace_days) + 1,
         };
-        due + chrono::Duration::days(skip)
+        due.checked_add_signed(chrono::Duration::days(skip))
     }
 
     /// Days that accrue a penalty for an item due on `due`, as of `as_of`: none while
@@ -417,14 +418,21 @@ fn accrue(
     let mut sorted: Vec<PrincipalPayment> = payments.to_vec();
     sorted.sort_by_key(|p| p.date);
     // Walk the counted days [first, as_of] in segments of constant principal.
-    let mut day = policy.first_counted_day(due);
+    let Some(mut day) = policy.first_counted_day(due) else {
+        return Ok(Decimal::ZERO);
+    };
     let mut outstanding = principal;
     let mut total = Decimal::ZERO;
     let mut next = sorted.iter().peekable();
     while day <= as_of {
         // Payments dated before `day` have reduced the principal.
         while let Some(p) = next.next_if(|p| p.date < day) {
-            outstanding = (outstanding - p.amount).max(Decimal::ZERO);
+            // A payment larger than what is left leaves nothing (not an overflow).
+            outstanding = match outstanding.checked_sub(p.amount) {
+                Some(v) => v.max(Decimal::ZERO),
+                None if p.amount > Decimal::ZERO => Decimal::ZERO,
+                None => return Err(FeeError::invalid("payments", "payment amount out of range")),
+            };
         }
         let segment_end = match next.peek() {
             Some(p) if p.date < as_of => p.date.max(day),
@@ -440,7 +448,11 @@ fn accrue(
                 "penalty",
             )?;
         }
-        day = segment_end + chrono::Duration::days(1);
+        // The walk ends at `as_of`; past the last representable date there is none.
+        match segment_end.succ_opt() {
+            Some(next_day) => day = next_day,
+            None => break,
+        }
     }
     if let Some(cap) = policy.cap_amount(principal)? {
         total = total.min(cap);
@@ -776,6 +788,15 @@ pub fn consumption(
     change: Option<MeterChange>,
 ) -> Result<Decimal, FeeError> {
     let path = || format!("meters[{meter_id}]");
+    for (value, field) in [
+        (previous, "previous"),
+        (current, "current"),
+        (multiplier, "multiplier"),
+    ] {
+        non_negative(value, || format!("meters[{meter_id}].{field}"))?;
+    }
+    // Every reading is ≥ 0 from here on: a difference of two cannot overflow, a sum
+    // of two can (checked).
     let register = match change {
         None if current < previous => {
             return Err(FeeError::ReadingBelowPrevious {
@@ -798,7 +819,8 @@ pub fn consumption(
                     ),
                 ));
             }
-            (old_final - previous) + (current - new_initial)
+            non_negative(new_initial, || format!("meters[{meter_id}].new_initial"))?;
+            add(old_final - previous, current - new_initial, &path())?
         }
         Some(MeterChange::Rollover { wraps_at }) => {
             if previous >= wraps_at || current >= wraps_at || current >= previous {
@@ -809,7 +831,7 @@ pub fn consumption(
                     ),
                 ));
             }
-            (wraps_at - previous) + current
+            add(wraps_at - previous, current, &path())?
         }
     };
     mul(register, multiplier, &path())
