@@ -1748,8 +1748,8 @@ fn bill_pooled(
     let mut members = 0usize;
     // Single-basis methods: the weights directly; hybrid: every metric, then weights.
     let hybrid = matches!(method, SplitMethod::Hybrid(_));
-    let mut metrics = Vec::new();
-    let mut direct = Vec::new();
+    let mut metrics = Vec::with_capacity(if hybrid { units.len() } else { 0 });
+    let mut direct = Vec::with_capacity(if hybrid { 0 } else { units.len() });
     for (u, unit) in units.iter().enumerate() {
         let kind_ok = item.unit_kinds.is_empty() || item.unit_kinds.contains(&unit.kind);
         let status_ok = match participants {
