@@ -93,6 +93,13 @@ class StateError(EstateKitError):
     code: str
     path: str
 
+class InternalError(EstateKitError):
+    """A bug in EstateKit: a Rust panic caught at the boundary (never a crash of the
+    interpreter). `code` is "internal", `path` is empty; please report the message."""
+
+    code: str
+    path: str
+
 def allocate(
     total: _DecimalLike,
     weights: Iterable[_DecimalLike],
