@@ -22,12 +22,22 @@ fn known_issue(schedule: &FeeSchedule, inputs: &BillingInputs) -> bool {
     let big = |d: Decimal| d.abs() > Decimal::from(10u64.pow(18)) * Decimal::from(100);
     inputs.pooled.iter().any(|p| big(p.amount))
         || inputs.meter_changes.iter().any(|c| match c.change {
-            MeterChange::Replacement { old_final, new_initial } => big(old_final) || big(new_initial),
+            MeterChange::Replacement {
+                old_final,
+                new_initial,
+            } => big(old_final) || big(new_initial),
             MeterChange::Rollover { wraps_at } => big(wraps_at),
         })
         || schedule.items().iter().any(|i| match &i.rule {
-            Rule::Pooled { deduction, admin_fee, source, .. } => {
-                [deduction, admin_fee].iter().any(|a| matches!(a, Some(Adjustment::Amount(x)) if big(*x)))
+            Rule::Pooled {
+                deduction,
+                admin_fee,
+                source,
+                ..
+            } => {
+                [deduction, admin_fee]
+                    .iter()
+                    .any(|a| matches!(a, Some(Adjustment::Amount(x)) if big(*x)))
                     || matches!(source, PooledSource::MasterMeter { price, .. } if big(*price))
             }
             _ => false,
@@ -80,7 +90,11 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     for b in &bills {
         let mut total = Decimal::ZERO;
         for l in &b.lines {
-            assert!(l.amount.scale() <= scale || l.amount.is_zero(), "line not rounded: {}", l.amount);
+            assert!(
+                l.amount.scale() <= scale || l.amount.is_zero(),
+                "line not rounded: {}",
+                l.amount
+            );
             total = total.checked_add(l.amount).expect("bill total fits");
             let _ = (l.explain(Lang::En), l.explain(Lang::ZhCn));
         }
@@ -97,11 +111,19 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             .filter(|l| *l.item_code == *pool.code)
             .map(|l| l.amount)
             .sum();
-        assert_eq!(lines, pool.split_amount, "pooled lines of {} do not sum to the pool", pool.code);
+        assert_eq!(
+            lines, pool.split_amount,
+            "pooled lines of {} do not sum to the pool",
+            pool.code
+        );
         assert!(pool.split_amount >= Decimal::ZERO);
     }
-    assert_eq!(run.to_records().len(), bills.iter().map(|b| b.lines.len()).sum::<usize>());
-    let again = bill_estate(&estate, &schedule, period, &inputs).expect("same inputs succeed again");
+    assert_eq!(
+        run.to_records().len(),
+        bills.iter().map(|b| b.lines.len()).sum::<usize>()
+    );
+    let again =
+        bill_estate(&estate, &schedule, period, &inputs).expect("same inputs succeed again");
     assert_eq!(again.bills(), bills, "not deterministic");
     Ok(())
 }

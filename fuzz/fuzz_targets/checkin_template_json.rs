@@ -10,17 +10,29 @@ fuzz_target!(|data: &[u8]| {
     match CheckinTemplate::from_json(&text) {
         Err(e) => assert!(!e.path().is_empty(), "error without a path: {e}"),
         Ok(t) => {
-            assert_round_trip!(t, CheckinTemplate::to_json, |s: &str| CheckinTemplate::from_json(s));
+            assert_round_trip!(t, CheckinTemplate::to_json, |s: &str| {
+                CheckinTemplate::from_json(s)
+            });
             let mut codes = std::collections::BTreeSet::new();
             for (step, item) in t.items() {
-                assert!(codes.insert(item.code.clone()), "duplicate item code {}", item.code);
+                assert!(
+                    codes.insert(item.code.clone()),
+                    "duplicate item code {}",
+                    item.code
+                );
                 assert_eq!(t.step_of(&item.code).map(|s| &s.code), Some(&step.code));
                 for d in &step.depends_on {
                     assert!(t.step(d).is_some(), "unknown dependency {d}");
                 }
             }
-            let c = Checklist::start(&t, "U1", "owner", "2026-11-02".parse().unwrap(), Mode::Ordinary)
-                .expect("a valid template starts a checklist");
+            let c = Checklist::start(
+                &t,
+                "U1",
+                "owner",
+                "2026-11-02".parse().unwrap(),
+                Mode::Ordinary,
+            )
+            .expect("a valid template starts a checklist");
             assert_eq!(c.items().len(), codes.len());
             // Something is always actionable at the start: the graph is acyclic.
             assert!(!c.actionable().is_empty() || c.missing().is_empty());

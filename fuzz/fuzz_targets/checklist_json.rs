@@ -59,7 +59,11 @@ fn step(c: &mut Checklist, u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let estate = bool::arbitrary(u)?.then_some(&*ESTATE);
     let result = match u.int_in_range(0u8..=6)? {
         0 | 1 => {
-            let code = if u.ratio(1u8, 20)? { String::arbitrary(u)? } else { u.choose(&codes)?.clone() };
+            let code = if u.ratio(1u8, 20)? {
+                String::arbitrary(u)?
+            } else {
+                u.choose(&codes)?.clone()
+            };
             c.complete(&code, "actor", role(u)?, at(u)?, item_data(u)?, estate)
         }
         2 => {
@@ -73,7 +77,11 @@ fn step(c: &mut Checklist, u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
                 description: String::arbitrary(u)?,
                 category: String::arbitrary(u)?,
                 severity: *u.choose(&[Severity::Minor, Severity::Major, Severity::Critical])?,
-                responsible: *u.choose(&[Responsible::Developer, Responsible::Owner, Responsible::PropertyCompany])?,
+                responsible: *u.choose(&[
+                    Responsible::Developer,
+                    Responsible::Owner,
+                    Responsible::PropertyCompany,
+                ])?,
             };
             c.record_defect(d, "actor", role(u)?, at(u)?).map(|_| ())
         }
@@ -113,9 +121,14 @@ fn restored(json: &str) -> Option<Checklist> {
             None
         }
         Ok(r) => {
-            let _ = (r.checklist.progress(), r.checklist.missing(), r.checklist.actionable());
+            let _ = (
+                r.checklist.progress(),
+                r.checklist.missing(),
+                r.checklist.actionable(),
+            );
             if r.mismatches.is_empty() {
-                let back = Checklist::from_json(&r.checklist.to_json(), &TEMPLATE).expect("round trip");
+                let back =
+                    Checklist::from_json(&r.checklist.to_json(), &TEMPLATE).expect("round trip");
                 assert_eq!(back, r.checklist);
             }
             Some(r.checklist)
@@ -125,8 +138,13 @@ fn restored(json: &str) -> Option<Checklist> {
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let unit = *u.choose(&UNITS)?;
-    let mode = if bool::arbitrary(u)? { Mode::Centralized } else { Mode::Ordinary };
-    let mut c = Checklist::start(&TEMPLATE, unit, "owner", estatekit_fuzz::date(u)?, mode).expect("start");
+    let mode = if bool::arbitrary(u)? {
+        Mode::Centralized
+    } else {
+        Mode::Ordinary
+    };
+    let mut c =
+        Checklist::start(&TEMPLATE, unit, "owner", estatekit_fuzz::date(u)?, mode).expect("start");
     while !u.is_empty() {
         step(&mut c, u)?;
     }

@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
                 }
                 for b in &s.items()[..i] {
                     if a.code == b.code {
-                        let overlap = a.in_force(b.effective_from, b.effective_until.unwrap_or(chrono::NaiveDate::MAX));
+                        let overlap = a.in_force(
+                            b.effective_from,
+                            b.effective_until.unwrap_or(chrono::NaiveDate::MAX),
+                        );
                         assert!(!overlap, "overlapping versions of {}", a.code);
                     }
                 }

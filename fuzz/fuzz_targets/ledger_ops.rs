@@ -11,9 +11,20 @@ use rust_decimal::Decimal;
 fn check(l: &Ledger) {
     let (paid, principal, penalty, prepaid) = l.money_flow();
     // Prepaid drawn by a new charge moves from `prepaid` to `principal`: the sum holds.
-    assert_eq!(Some(paid), principal.checked_add(penalty).and_then(|x| x.checked_add(prepaid)), "money created or lost\n{}", l.to_json());
+    assert_eq!(
+        Some(paid),
+        principal
+            .checked_add(penalty)
+            .and_then(|x| x.checked_add(prepaid)),
+        "money created or lost\n{}",
+        l.to_json()
+    );
     for c in l.charges() {
-        assert!(c.outstanding_principal() >= Decimal::ZERO, "overpaid charge {}", c.id);
+        assert!(
+            c.outstanding_principal() >= Decimal::ZERO,
+            "overpaid charge {}",
+            c.id
+        );
     }
     assert!(prepaid >= Decimal::ZERO);
     let back = Ledger::from_json(&l.to_json()).expect("own JSON re-reads");
@@ -21,7 +32,11 @@ fn check(l: &Ledger) {
 }
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
-    let order = if bool::arbitrary(u)? { PaymentOrder::PenaltyFirst } else { PaymentOrder::PrincipalFirst };
+    let order = if bool::arbitrary(u)? {
+        PaymentOrder::PenaltyFirst
+    } else {
+        PaymentOrder::PrincipalFirst
+    };
     let mut l = Ledger::new("U1", policy(u)?, order);
     let mut n = 0;
     while !u.is_empty() {
@@ -32,7 +47,10 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             0 | 1 => {
                 let mut c = ChargeInput::new(id, "management", date(u)?, amount(u)?);
                 if bool::arbitrary(u)? {
-                    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(Decimal::new(i64::from(u.int_in_range(0u32..=50)?), 4));
+                    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(Decimal::new(
+                        i64::from(u.int_in_range(0u32..=50)?),
+                        4,
+                    ));
                     p.grace_days = u.int_in_range(0..=10)?;
                     c = c.with_penalty(p);
                 }
@@ -40,16 +58,28 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             }
             2 | 3 => {
                 n += 1;
-                let pid = if u.ratio(1u8, 10)? { String::new() } else { format!("P{n}") };
+                let pid = if u.ratio(1u8, 10)? {
+                    String::new()
+                } else {
+                    format!("P{n}")
+                };
                 l.pay(&pid, amount(u)?, on).map(|p| {
                     let split = p.applied.iter().try_fold(p.to_prepaid, |acc, a| {
                         acc.checked_add(a.principal)?.checked_add(a.penalty)
                     });
-                    assert_eq!(split, Some(p.amount), "payment split does not sum to the payment");
+                    assert_eq!(
+                        split,
+                        Some(p.amount),
+                        "payment split does not sum to the payment"
+                    );
                 })
             }
             4 => {
-                let a = if bool::arbitrary(u)? { Some(amount(u)?) } else { None };
+                let a = if bool::arbitrary(u)? {
+                    Some(amount(u)?)
+                } else {
+                    None
+                };
                 l.waive(&id, a, "goodwill", on).map(|_| ())
             }
             _ => l.defer(&id, on),
@@ -62,7 +92,12 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             }
         }
         let as_of = date(u)?;
-        let _ = (l.aging(as_of), l.reminder(as_of), l.collection_rate(on, as_of), l.low_balance());
+        let _ = (
+            l.aging(as_of),
+            l.reminder(as_of),
+            l.collection_rate(on, as_of),
+            l.low_balance(),
+        );
     }
     Ok(())
 }

@@ -16,7 +16,11 @@ fn pooled(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     for i in 0..u.int_in_range(0..=8)? {
         let mut p = PoolUnit::new(format!("U{i}"), amount(u)?);
         p.usage = amount(u)?;
-        p.occupants = if u.ratio(1u8, 16)? { u32::arbitrary(u)? } else { u.int_in_range(0..=6)? };
+        p.occupants = if u.ratio(1u8, 16)? {
+            u32::arbitrary(u)?
+        } else {
+            u.int_in_range(0..=6)?
+        };
         if bool::arbitrary(u)? {
             p.fraction = Decimal::new(i64::from(u.int_in_range(0u32..=31)?), 0) / Decimal::from(31);
         }
@@ -28,7 +32,11 @@ fn pooled(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     match split(total, &units, &method, &policy) {
         Ok(s) => {
             assert_eq!(s.shares.len(), units.len());
-            let sum = s.shares.iter().try_fold(Decimal::ZERO, |a, x| a.checked_add(x.amount)).expect("sum fits");
+            let sum = s
+                .shares
+                .iter()
+                .try_fold(Decimal::ZERO, |a, x| a.checked_add(x.amount))
+                .expect("sum fits");
             assert_eq!(sum, s.total, "shares do not sum to the total");
             assert_eq!(s.total, policy.round(total));
             for sh in &s.shares {
@@ -49,17 +57,32 @@ fn pooled(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
 /// the values here stay within ±1e20.
 fn reading(u: &mut Unstructured<'_>) -> arbitrary::Result<Decimal> {
     let v = amount(u)?.abs();
-    Ok(if v > Decimal::new(1, 0) * Decimal::from(10u64.pow(15)) * Decimal::from(100_000) { small(u)? } else { v })
+    Ok(
+        if v > Decimal::new(1, 0) * Decimal::from(10u64.pow(15)) * Decimal::from(100_000) {
+            small(u)?
+        } else {
+            v
+        },
+    )
 }
 
 fn readings(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let previous = reading(u)?;
     let current = reading(u)?;
-    let multiplier = if bool::arbitrary(u)? { Decimal::ONE } else { reading(u)?.max(Decimal::new(1, 4)) };
+    let multiplier = if bool::arbitrary(u)? {
+        Decimal::ONE
+    } else {
+        reading(u)?.max(Decimal::new(1, 4))
+    };
     let change = match u.int_in_range(0u8..=2)? {
         0 => None,
-        1 => Some(MeterChange::Replacement { old_final: reading(u)?, new_initial: reading(u)? }),
-        _ => Some(MeterChange::Rollover { wraps_at: reading(u)? }),
+        1 => Some(MeterChange::Replacement {
+            old_final: reading(u)?,
+            new_initial: reading(u)?,
+        }),
+        _ => Some(MeterChange::Rollover {
+            wraps_at: reading(u)?,
+        }),
     };
     if let Ok(used) = consumption("M", previous, current, multiplier, change) {
         assert!(used >= Decimal::ZERO, "negative consumption {used}");
@@ -67,16 +90,25 @@ fn readings(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         let mut bound = Decimal::ZERO;
         for _ in 0..u.int_in_range(0..=3)? {
             bound += small(u)? + Decimal::ONE;
-            tiers.push(Tier { up_to: Some(bound), price: amount(u)? });
+            tiers.push(Tier {
+                up_to: Some(bound),
+                price: amount(u)?,
+            });
         }
-        tiers.push(Tier { up_to: None, price: amount(u)? });
+        tiers.push(Tier {
+            up_to: None,
+            price: amount(u)?,
+        });
         if let Ok((cost, uses)) = tiered_cost(used, &tiers, "tiers") {
             // Reported (calc.rs): above ~1e25 the tier subtraction rounds in the 28th digit.
             if used < Decimal::from(10u64.pow(18)) {
                 let q: Decimal = uses.iter().map(|t| t.quantity).sum();
                 assert_eq!(q, used, "tier quantities do not sum to the consumption");
             }
-            let c = uses.iter().try_fold(Decimal::ZERO, |a, t| a.checked_add(t.amount)).expect("fits");
+            let c = uses
+                .iter()
+                .try_fold(Decimal::ZERO, |a, t| a.checked_add(t.amount))
+                .expect("fits");
             assert_eq!(c, cost);
         }
     }
@@ -87,8 +119,16 @@ fn penalties(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let principal = amount(u)?;
     let due = estatekit_fuzz::date(u)?;
     let as_of = estatekit_fuzz::date(u)?;
-    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(if bool::arbitrary(u)? { decimal(u)? } else { Decimal::new(5, 4) });
-    p.grace_days = if u.ratio(1u8, 8)? { u32::arbitrary(u)? } else { u.int_in_range(0..=30)? };
+    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(if bool::arbitrary(u)? {
+        decimal(u)?
+    } else {
+        Decimal::new(5, 4)
+    });
+    p.grace_days = if u.ratio(1u8, 8)? {
+        u32::arbitrary(u)?
+    } else {
+        u.int_in_range(0..=30)?
+    };
     let r = policy(u)?;
     if let Ok(pen) = late_penalty(principal, due, as_of, &p, &r) {
         assert!(pen >= Decimal::ZERO, "negative penalty {pen}");
@@ -106,7 +146,10 @@ fuzz_target!(|data: &[u8]| {
         let text = estatekit_fuzz::text(data);
         if let Ok(inputs) = serde_json::from_str::<BillingInputs>(&text) {
             let json = serde_json::to_string(&inputs).expect("serializes");
-            assert_eq!(serde_json::from_str::<BillingInputs>(&json).expect("re-reads"), inputs);
+            assert_eq!(
+                serde_json::from_str::<BillingInputs>(&json).expect("re-reads"),
+                inputs
+            );
         }
         return;
     }

@@ -5,7 +5,12 @@ use estatekit::tickets::{TicketClassifier, TicketModel};
 use estatekit_fuzz::text;
 use libfuzzer_sys::fuzz_target;
 
-const TEXTS: [&str; 4] = ["no heat in apartment", "楼上噪音太大", "", "🔥🔥🔥 loud party !!!"];
+const TEXTS: [&str; 4] = [
+    "no heat in apartment",
+    "楼上噪音太大",
+    "",
+    "🔥🔥🔥 loud party !!!",
+];
 
 fuzz_target!(|data: &[u8]| {
     let text = text(data);
@@ -17,13 +22,19 @@ fuzz_target!(|data: &[u8]| {
             assert!(m.labels().len() >= 2);
             for t in TEXTS {
                 let label = m.predict(t);
-                assert!(m.labels().iter().any(|l| l == label), "{label:?} not a label");
+                assert!(
+                    m.labels().iter().any(|l| l == label),
+                    "{label:?} not a label"
+                );
                 assert_eq!(again.predict(t), label);
                 let d = m.decision(t);
                 assert_eq!(d.len(), m.labels().len());
                 assert!(d.iter().all(|x| x.is_finite()), "{d:?}");
             }
-            assert_eq!(m.predict_batch(&TEXTS), TEXTS.map(|t| m.predict(t)).to_vec());
+            assert_eq!(
+                m.predict_batch(&TEXTS),
+                TEXTS.map(|t| m.predict(t)).to_vec()
+            );
         }
     }
     if let Ok(clf) = TicketClassifier::from_json(&text) {
@@ -36,7 +47,12 @@ fuzz_target!(|data: &[u8]| {
         // Reported (model.rs): the first save of a hand-edited model re-quantises its
         // weights, so evidence weights may move in the 4th decimal once; labels do not,
         // and from then on the JSON is a fixed point.
-        let cats = |c: &TicketClassifier| c.classify_batch(&TEXTS).into_iter().map(|x| x.category).collect::<Vec<_>>();
+        let cats = |c: &TicketClassifier| {
+            c.classify_batch(&TEXTS)
+                .into_iter()
+                .map(|x| x.category)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(cats(&again), cats(&clf));
         assert_eq!(third.classify_batch(&TEXTS), again.classify_batch(&TEXTS));
         assert_eq!(third.to_json(), again.to_json());

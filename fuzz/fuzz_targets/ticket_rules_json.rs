@@ -23,14 +23,21 @@ fuzz_target!(|data: &[u8]| {
         }
         Ok(r) => r,
     };
-    assert_round_trip!(rules.clone(), RuleSet::to_json, |s: &str| RuleSet::from_json(s));
+    assert_round_trip!(rules.clone(), RuleSet::to_json, |s: &str| {
+        RuleSet::from_json(s)
+    });
     for set in [rules.clone(), RuleSet::builtin().merge(rules)] {
-        let Ok(clf) = TicketClassifier::with_rules(set) else { continue };
+        let Ok(clf) = TicketClassifier::with_rules(set) else {
+            continue;
+        };
         let batch = clf.classify_batch(&TEXTS);
         for (t, b) in TEXTS.iter().zip(&batch) {
             let c = clf.classify(t);
             assert_eq!(&c, b, "batch and single classification differ");
-            assert!(c.confidence.is_finite() && (0.0..=1.0).contains(&c.confidence), "{c:?}");
+            assert!(
+                c.confidence.is_finite() && (0.0..=1.0).contains(&c.confidence),
+                "{c:?}"
+            );
             assert!(!c.category.is_empty() && !c.department.is_empty());
             for e in &c.evidence {
                 assert!(e.weight.is_finite(), "{e:?}");

@@ -34,7 +34,10 @@ pub fn non_negative(u: &mut Unstructured<'_>) -> Result<Decimal> {
 
 /// A small non-negative money-like decimal (0 to ~2 million, 0–4 places).
 pub fn small(u: &mut Unstructured<'_>) -> Result<Decimal> {
-    Ok(Decimal::new(i64::from(u.int_in_range(0u32..=200_000_000)?), u.int_in_range(0..=4)?))
+    Ok(Decimal::new(
+        i64::from(u.int_in_range(0u32..=200_000_000)?),
+        u.int_in_range(0..=4)?,
+    ))
 }
 
 /// A date in 2020–2030 most of the time, anywhere chrono allows otherwise.
@@ -68,9 +71,7 @@ use estatekit::estate::{
     Building, EstateData, Meter, MeterKind, Reading, Unit, UnitKind, UnitStatus,
 };
 use estatekit::fees::billing::{BillingInputs, MeterChangeInput, PooledAmount, ReadingInput};
-use estatekit::fees::calc::{
-    CountFrom, DayCount, MeterChange, PenaltyCap, PenaltyPolicy, Tier,
-};
+use estatekit::fees::calc::{CountFrom, DayCount, MeterChange, PenaltyCap, PenaltyPolicy, Tier};
 use estatekit::fees::pooled::{Adjustment, Basis, BasisWeight, SplitMethod};
 use estatekit::fees::schedule::{
     AreaBasis, FeeItem, Frequency, KindRate, Participants, PooledSource, Rule, StatusFactor,
@@ -88,7 +89,14 @@ fn extreme() -> bool {
 /// Either a money-like value (most of the time) or anything representable.
 pub fn amount(u: &mut Unstructured<'_>) -> Result<Decimal> {
     if u.ratio(1u8, 8)? {
-        if extreme() { decimal(u) } else { Ok(Decimal::new(i64::from(i32::arbitrary(u)?), u.int_in_range(0..=6)?)) }
+        if extreme() {
+            decimal(u)
+        } else {
+            Ok(Decimal::new(
+                i64::from(i32::arbitrary(u)?),
+                u.int_in_range(0..=6)?,
+            ))
+        }
     } else {
         small(u)
     }
@@ -101,7 +109,11 @@ fn pick<T: Copy>(u: &mut Unstructured<'_>, all: &[T]) -> Result<T> {
 /// A rounding policy, any valid scale and mode.
 pub fn policy(u: &mut Unstructured<'_>) -> Result<RoundingPolicy> {
     let mode = pick(u, &RoundingMode::ALL)?;
-    let scale = if u.ratio(1u8, 4)? { u.int_in_range(0..=12)? } else { 2 };
+    let scale = if u.ratio(1u8, 4)? {
+        u.int_in_range(0..=12)?
+    } else {
+        2
+    };
     Ok(RoundingPolicy::new(scale, mode).unwrap_or_default())
 }
 
@@ -109,21 +121,40 @@ pub fn policy(u: &mut Unstructured<'_>) -> Result<RoundingPolicy> {
 /// the invalid ones, which must fail with a typed error).
 pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
     let buildings = vec![
-        Building { id: "B1".into(), name: "1号楼".into() },
-        Building { id: "B2".into(), name: "2号楼".into() },
+        Building {
+            id: "B1".into(),
+            name: "1号楼".into(),
+        },
+        Building {
+            id: "B2".into(),
+            name: "2号楼".into(),
+        },
     ];
     let n = u.int_in_range(1..=6)?;
     let mut units = Vec::new();
     let mut meters = Vec::new();
     for i in 0..n {
         let status = pick(u, UnitStatus::ALL)?;
-        let delivered_on = (status != UnitStatus::Unsold).then(|| date(u)).transpose()?;
+        let delivered_on = (status != UnitStatus::Unsold)
+            .then(|| date(u))
+            .transpose()?;
         let status_since = match delivered_on {
-            Some(d) => Some(d.checked_add_days(chrono::Days::new(u.int_in_range(0..=90)?)).unwrap_or(d)),
+            Some(d) => Some(
+                d.checked_add_days(chrono::Days::new(u.int_in_range(0..=90)?))
+                    .unwrap_or(d),
+            ),
             None => None,
         };
-        let gross = if extreme() && u.ratio(1u8, 8)? { non_negative(u)? } else { small(u)? + Decimal::ONE }; // ≤ 2e8 + 1: no overflow
-        let internal = if bool::arbitrary(u)? { Some(gross * Decimal::new(8, 1)) } else { None };
+        let gross = if extreme() && u.ratio(1u8, 8)? {
+            non_negative(u)?
+        } else {
+            small(u)? + Decimal::ONE
+        }; // ≤ 2e8 + 1: no overflow
+        let internal = if bool::arbitrary(u)? {
+            Some(gross * Decimal::new(8, 1))
+        } else {
+            None
+        };
         let occupants = if matches!(status, UnitStatus::Unsold | UnitStatus::Delivered) {
             0
         } else {
@@ -166,17 +197,38 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
     })
 }
 
-fn meter(u: &mut Unstructured<'_>, id: String, unit_id: Option<String>, kind: MeterKind) -> Result<Meter> {
+fn meter(
+    u: &mut Unstructured<'_>,
+    id: String,
+    unit_id: Option<String>,
+    kind: MeterKind,
+) -> Result<Meter> {
     let mut readings = Vec::new();
     let mut d = date(u)?;
     let mut v = small(u)?;
     for _ in 0..u.int_in_range(0..=3)? {
         readings.push(Reading { date: d, value: v });
-        d = d.checked_add_days(chrono::Days::new(u.int_in_range(1..=40)?)).unwrap_or(d);
-        v = if u.ratio(1u8, 8)? { amount(u)? } else { v.checked_add(small(u)?).unwrap_or(v) };
+        d = d
+            .checked_add_days(chrono::Days::new(u.int_in_range(1..=40)?))
+            .unwrap_or(d);
+        v = if u.ratio(1u8, 8)? {
+            amount(u)?
+        } else {
+            v.checked_add(small(u)?).unwrap_or(v)
+        };
     }
-    let multiplier = if u.ratio(1u8, 8)? { amount(u)? } else { Decimal::ONE };
-    Ok(Meter { id, unit_id, kind, multiplier, readings })
+    let multiplier = if u.ratio(1u8, 8)? {
+        amount(u)?
+    } else {
+        Decimal::ONE
+    };
+    Ok(Meter {
+        id,
+        unit_id,
+        kind,
+        multiplier,
+        readings,
+    })
 }
 
 fn tiers(u: &mut Unstructured<'_>) -> Result<Vec<Tier>> {
@@ -184,9 +236,15 @@ fn tiers(u: &mut Unstructured<'_>) -> Result<Vec<Tier>> {
     let mut bound = Decimal::ZERO;
     for _ in 0..u.int_in_range(0..=2)? {
         bound += small(u)? + Decimal::ONE;
-        out.push(Tier { up_to: Some(bound), price: amount(u)? });
+        out.push(Tier {
+            up_to: Some(bound),
+            price: amount(u)?,
+        });
     }
-    out.push(Tier { up_to: None, price: amount(u)? });
+    out.push(Tier {
+        up_to: None,
+        price: amount(u)?,
+    });
     Ok(out)
 }
 
@@ -199,17 +257,28 @@ fn penalty(u: &mut Unstructured<'_>) -> Result<PenaltyPolicy> {
     p.count_from = pick(u, &[CountFrom::Due, CountFrom::GraceEnd])?;
     p.cap = match u.int_in_range(0u8..=2)? {
         0 => None,
-        1 => Some(PenaltyCap::Fraction(Decimal::new(i64::from(u.int_in_range(0u32..=20)?), 1))),
+        1 => Some(PenaltyCap::Fraction(Decimal::new(
+            i64::from(u.int_in_range(0u32..=20)?),
+            1,
+        ))),
         _ => Some(PenaltyCap::Amount(amount(u)?)),
     };
-    p.min_balance = if bool::arbitrary(u)? { Some(amount(u)?) } else { None };
+    p.min_balance = if bool::arbitrary(u)? {
+        Some(amount(u)?)
+    } else {
+        None
+    };
     Ok(p)
 }
 
 fn adjustment(u: &mut Unstructured<'_>) -> Result<Option<Adjustment>> {
     Ok(match u.int_in_range(0u8..=2)? {
         0 => None,
-        1 => Some(Adjustment::Percent(if u.ratio(1u8, 8)? { decimal(u)? } else { Decimal::from(u.int_in_range(0..=100)?) })),
+        1 => Some(Adjustment::Percent(if u.ratio(1u8, 8)? {
+            decimal(u)?
+        } else {
+            Decimal::from(u.int_in_range(0..=100)?)
+        })),
         _ => Some(Adjustment::Amount(amount(u)?)),
     })
 }
@@ -224,8 +293,15 @@ pub fn split_method(u: &mut Unstructured<'_>) -> Result<SplitMethod> {
         _ => {
             let mut ws = Vec::new();
             for _ in 0..u.int_in_range(0..=3)? {
-                let basis = pick(u, &[Basis::Area, Basis::Usage, Basis::Equal, Basis::Occupants])?;
-                let weight = if u.ratio(1u8, 8)? { decimal(u)? } else { Decimal::new(i64::from(u.int_in_range(0u32..=10)?), 1) };
+                let basis = pick(
+                    u,
+                    &[Basis::Area, Basis::Usage, Basis::Equal, Basis::Occupants],
+                )?;
+                let weight = if u.ratio(1u8, 8)? {
+                    decimal(u)?
+                } else {
+                    Decimal::new(i64::from(u.int_in_range(0u32..=10)?), 1)
+                };
                 ws.push(BasisWeight { basis, weight });
             }
             SplitMethod::Hybrid(ws)
@@ -239,14 +315,20 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         0 => Rule::Area {
             rate: amount(u)?,
             kind_rates: if bool::arbitrary(u)? {
-                vec![KindRate { kind: pick(u, UnitKind::ALL)?, rate: amount(u)? }]
+                vec![KindRate {
+                    kind: pick(u, UnitKind::ALL)?,
+                    rate: amount(u)?,
+                }]
             } else {
                 Vec::new()
             },
             basis: pick(u, &[AreaBasis::Gross, AreaBasis::Internal])?,
         },
         1 => Rule::Fixed { amount: amount(u)? },
-        2 => Rule::Metered { meter_kind: pick(u, MeterKind::ALL)?, tiers: tiers(u)? },
+        2 => Rule::Metered {
+            meter_kind: pick(u, MeterKind::ALL)?,
+            tiers: tiers(u)?,
+        },
         _ => Rule::Pooled {
             source: if bool::arbitrary(u)? || meters.is_empty() {
                 PooledSource::Given
@@ -260,7 +342,14 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
             method: split_method(u)?,
             deduction: adjustment(u)?,
             admin_fee: adjustment(u)?,
-            participants: pick(u, &[Participants::Occupied, Participants::Delivered, Participants::All])?,
+            participants: pick(
+                u,
+                &[
+                    Participants::Occupied,
+                    Participants::Delivered,
+                    Participants::All,
+                ],
+            )?,
             occupied_day_fraction: bool::arbitrary(u)?,
         },
     };
@@ -270,20 +359,47 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         name_zh: format!("{code}费"),
         name_en: format!("{code} fee"),
         rule,
-        unit_kinds: if u.ratio(1u8, 4)? { vec![pick(u, UnitKind::ALL)?] } else { Vec::new() },
-        statuses: if u.ratio(1u8, 4)? { vec![pick(u, UnitStatus::ALL)?] } else { Vec::new() },
-        status_factors: if bool::arbitrary(u)? {
-            vec![StatusFactor { status: pick(u, UnitStatus::ALL)?, factor: Decimal::new(i64::from(u.int_in_range(0u32..=10)?), 1) }]
+        unit_kinds: if u.ratio(1u8, 4)? {
+            vec![pick(u, UnitKind::ALL)?]
         } else {
             Vec::new()
         },
-        frequency: pick(u, &[Frequency::Monthly, Frequency::Quarterly, Frequency::Yearly, Frequency::OneOff])?,
+        statuses: if u.ratio(1u8, 4)? {
+            vec![pick(u, UnitStatus::ALL)?]
+        } else {
+            Vec::new()
+        },
+        status_factors: if bool::arbitrary(u)? {
+            vec![StatusFactor {
+                status: pick(u, UnitStatus::ALL)?,
+                factor: Decimal::new(i64::from(u.int_in_range(0u32..=10)?), 1),
+            }]
+        } else {
+            Vec::new()
+        },
+        frequency: pick(
+            u,
+            &[
+                Frequency::Monthly,
+                Frequency::Quarterly,
+                Frequency::Yearly,
+                Frequency::OneOff,
+            ],
+        )?,
         due_day: u.int_in_range(1..=28)?,
         day_count: pick(u, &[DayCount::Actual, DayCount::Thirty360])?,
-        penalty: if u.ratio(1u8, 4)? { Some(penalty(u)?) } else { None },
+        penalty: if u.ratio(1u8, 4)? {
+            Some(penalty(u)?)
+        } else {
+            None
+        },
         effective_from,
         effective_until: if u.ratio(1u8, 4)? {
-            Some(effective_from.checked_add_days(chrono::Days::new(u.int_in_range(0..=400)?)).unwrap_or(effective_from))
+            Some(
+                effective_from
+                    .checked_add_days(chrono::Days::new(u.int_in_range(0..=400)?))
+                    .unwrap_or(effective_from),
+            )
         } else {
             None
         },
@@ -291,24 +407,43 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
 }
 
 /// Billing inputs: pooled amounts for the given codes, extra readings, meter changes.
-pub fn billing_inputs(u: &mut Unstructured<'_>, codes: &[String], meters: &[Meter]) -> Result<BillingInputs> {
+pub fn billing_inputs(
+    u: &mut Unstructured<'_>,
+    codes: &[String],
+    meters: &[Meter],
+) -> Result<BillingInputs> {
     let mut inputs = BillingInputs::default();
     for code in codes {
         if !u.ratio(1u8, 8)? {
-            inputs.pooled.push(PooledAmount { code: code.clone(), amount: amount(u)? });
+            inputs.pooled.push(PooledAmount {
+                code: code.clone(),
+                amount: amount(u)?,
+            });
         }
     }
     for m in meters {
         if bool::arbitrary(u)? {
-            inputs.readings.push(ReadingInput { meter_id: m.id.clone(), date: date(u)?, value: amount(u)? });
+            inputs.readings.push(ReadingInput {
+                meter_id: m.id.clone(),
+                date: date(u)?,
+                value: amount(u)?,
+            });
         }
         if u.ratio(1u8, 10)? {
             let change = if bool::arbitrary(u)? {
-                MeterChange::Replacement { old_final: amount(u)?, new_initial: amount(u)? }
+                MeterChange::Replacement {
+                    old_final: amount(u)?,
+                    new_initial: amount(u)?,
+                }
             } else {
-                MeterChange::Rollover { wraps_at: amount(u)? }
+                MeterChange::Rollover {
+                    wraps_at: amount(u)?,
+                }
             };
-            inputs.meter_changes.push(MeterChangeInput { meter_id: m.id.clone(), change });
+            inputs.meter_changes.push(MeterChangeInput {
+                meter_id: m.id.clone(),
+                change,
+            });
         }
     }
     Ok(inputs)
