@@ -143,3 +143,33 @@ macro_rules! validation_from {
 pub(crate) use validation_from;
 
 validation_from!(MoneyError, EstateError, FeeError);
+
+#[cfg(test)]
+mod tests {
+    /// Every `#[uniffi::export]` item is wrapped by `#[guard]`, so no panic reaches the
+    /// app (and every export throws `EstateKitError`).
+    #[test]
+    fn every_export_is_guarded() {
+        let sources = [
+            include_str!("lib.rs"),
+            include_str!("money.rs"),
+            include_str!("estate.rs"),
+            include_str!("fees.rs"),
+            include_str!("checkin.rs"),
+            include_str!("tickets.rs"),
+        ];
+        for src in sources {
+            let lines: Vec<&str> = src.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.starts_with("#[uniffi::export") {
+                    let prev = if i > 0 { lines[i - 1] } else { "" };
+                    assert!(
+                        prev.ends_with("guard(crate::panic_guard)]"),
+                        "unguarded export before line {}: {prev:?}",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}

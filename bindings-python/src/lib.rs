@@ -19,7 +19,6 @@ use std::str::FromStr;
 use estatekit::estate::EstateError;
 use estatekit::fees::FeeError;
 use estatekit::money::{self, MoneyError, RoundingMode, RoundingPolicy};
-use estatekit_ffi_guard::guard;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -178,7 +177,7 @@ pub(crate) mod panic_guard {
 /// Panics on purpose, to test that a panic surfaces as `InternalError`. Compiled only
 /// with the `test-hooks` feature (the test command builds the wheel with it).
 #[cfg(feature = "test-hooks")]
-#[guard(crate::panic_guard)]
+#[estatekit_ffi_guard::guard(crate::panic_guard)]
 #[pyfunction]
 fn _panic_for_test(message: &str) {
     panic!("{message}");
@@ -256,8 +255,9 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ValidationError", validation_error_type(py)?)?;
     m.add("StateError", py.get_type::<StateError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
+    // A test hook, kept out of `__all__` and the stubs (setattr, not add).
     #[cfg(feature = "test-hooks")]
-    m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
+    m.setattr("_panic_for_test", wrap_pyfunction!(_panic_for_test, m)?)?;
     money_py::register(m)?;
     estate::register(m)?;
     fees::register(m)?;
@@ -265,4 +265,34 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `#[pymethods]` block and `#[pyfunction]` is wrapped by `#[guard]`, so no
+    /// panic reaches Python as a `PanicException`.
+    #[test]
+    fn every_export_is_guarded() {
+        let sources = [
+            include_str!("lib.rs"),
+            include_str!("money_py.rs"),
+            include_str!("estate.rs"),
+            include_str!("fees.rs"),
+            include_str!("checkin.rs"),
+            include_str!("tickets.rs"),
+        ];
+        for src in sources {
+            let lines: Vec<&str> = src.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if *line == "#[pymethods]" || *line == "#[pyfunction]" {
+                    let prev = if i > 0 { lines[i - 1] } else { "" };
+                    assert!(
+                        prev.ends_with("guard(crate::panic_guard)]"),
+                        "unguarded export before line {}: {prev:?}",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ __all__ = [
     "EstateKitError",
     "ValidationError",
     "StateError",
+    "InternalError",
     "allocate",
     "allocate_detailed",
     "Allocation",
