@@ -598,3 +598,34 @@ fn failed_checklist_operations_change_nothing() {
         assert_eq!(c, before, "{what} changed the checklist");
     }
 }
+
+/// Timestamps at the ends of chrono's range (a ticket flow read from JSON may carry
+/// them) give an SLA status, not a panic; counters read as u32::MAX saturate.
+#[test]
+fn extreme_timestamps_and_counters_do_not_panic() {
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 840).unwrap();
+    let policy = SlaPolicy::default().with_calendar(cal);
+    for at in [
+        "+262142-12-31T23:00:00Z",
+        "-262143-01-01T01:00:00Z",
+        "2026-11-06T09:00:00Z",
+    ] {
+        let json = format!(
+            r#"{{"ticket":{{"id":"T1","unit":"1-101","channel":"app","received_at":"{at}","reporter":"r","text":"停电了","kind":"repair_request"}},"category":"repair.electrical","urgency":"normal","department":"engineering","state":"received","receiver":"a","owner":"a","escalations":4294967295,"reopened":0,"satisfied":null,"events":[{{"at":"{at}","actor":"a","action":"receive","from_state":"received","to_state":"received"}}]}}"#
+        );
+        let mut flow = TicketFlow::from_json(&json).unwrap();
+        let t = flow.ticket().received_at;
+        let _ = flow.sla(&policy, t);
+        let _ = flow.sla(&SlaPolicy::default(), t);
+        flow.apply(
+            estatekit::tickets::Action::Escalate {
+                to: "b".into(),
+                reason: "x".into(),
+            },
+            "a",
+            t,
+        )
+        .unwrap();
+        assert_eq!(flow.escalations(), u32::MAX);
+    }
+}

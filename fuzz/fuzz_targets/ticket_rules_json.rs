@@ -26,7 +26,12 @@ fuzz_target!(|data: &[u8]| {
     assert_round_trip!(rules.clone(), RuleSet::to_json, |s: &str| {
         RuleSet::from_json(s)
     });
-    for set in [rules.clone(), RuleSet::builtin().merge(rules)] {
+    // On top of the built-in rules for one input in eight: compiling those is slow.
+    let mut sets = vec![rules.clone()];
+    if data.len() % 8 == 0 {
+        sets.push(RuleSet::builtin().merge(rules));
+    }
+    for set in sets {
         let Ok(clf) = TicketClassifier::with_rules(set) else {
             continue;
         };
