@@ -352,9 +352,18 @@ pub(crate) fn weights_of(
                 ));
             }
             for (o, u) in out.iter_mut().zip(units) {
-                // metric ≤ total (all metrics are ≥ 0, total is their sum, ≠ 0): the
-                // quotient is at most the weight, so the division cannot overflow.
-                let share = mul(w.weight, w.basis.of(u), "weights")? / total;
+                // metric ≤ total (all metrics are ≥ 0, total is their sum, ≠ 0), so the
+                // quotient is about the weight at most; but the product is rounded to 28
+                // digits, and with a weight near Decimal::MAX the quotient can exceed it
+                // (found by fuzzing): checked.
+                let share = mul(w.weight, w.basis.of(u), "weights")?
+                    .checked_div(total)
+                    .ok_or_else(|| FeeError::Money {
+                        path: format!("weights[{k}].weight"),
+                        source: crate::money::MoneyError::Overflow {
+                            context: format!("weight {} is too large", w.weight),
+                        },
+                    })?;
                 *o = add(*o, share, "weights")?;
             }
         }
@@ -564,6 +573,26 @@ mod tests {
         .unwrap();
         assert_eq!(s.shares[0].amount, dec("60.00"));
         assert_eq!(s.shares[1].amount, dec("30.00"));
+    }
+
+    #[test]
+    fn hybrid_weight_near_the_limit_is_an_error_not_a_panic() {
+        // Found by fuzzing: the rounded product weight × metric divided by the total
+        // exceeded Decimal::MAX ("Division overflowed").
+        let hybrid = SplitMethod::Hybrid(vec![BasisWeight {
+            basis: Basis::Area,
+            weight: Decimal::MAX,
+        }]);
+        for area in ["0.9", "0.6666666666666666666666666667", "1"] {
+            let units = [PoolUnit::new("A", dec(area))];
+            let r = split(dec("100"), &units, &hybrid, &RoundingPolicy::default());
+            if let Ok(s) = r {
+                assert_eq!(
+                    s.shares.iter().map(|x| x.amount).sum::<Decimal>(),
+                    dec("100.00")
+                );
+            }
+        }
     }
 
     #[test]
