@@ -3,6 +3,7 @@
 //! Timestamps cross as `java.time.Instant` (Kotlin) / `Date` (Swift) and are stored in
 //! UTC; dates as `LocalDate` / ISO strings; money as `BigDecimal` / `Decimal`.
 
+use estatekit_ffi_guard::guard;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
@@ -363,6 +364,7 @@ pub struct CheckinTemplate {
     inner: checkin::CheckinTemplate,
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl CheckinTemplate {
     /// The built-in template of ordinary occupancy (eight steps, nine documents, six records).
@@ -431,6 +433,7 @@ impl Checklist {
     }
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Checklist {
     /// Starts the check-in of `unit_id` by `owner`; every item open.
@@ -697,6 +700,7 @@ impl Checklist {
 }
 
 /// Restores a saved checklist against a possibly changed template, listing mismatches.
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn restore_checklist(
     text: String,
@@ -710,6 +714,7 @@ pub fn restore_checklist(
 }
 
 /// The manager's audit days in `[from, to]`: four a month when centralized, else one.
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     checkin::audit_dates(mode, from, to)
@@ -717,6 +722,7 @@ pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate>
 
 /// The checklists completed by `as_of` and not yet audited (handles to the same
 /// underlying checklists).
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn awaiting_audit(checklists: Vec<Arc<Checklist>>, as_of: NaiveDate) -> Vec<Arc<Checklist>> {
     let copies: Vec<checkin::Checklist> = checklists.iter().map(|c| c.lock().clone()).collect();
@@ -730,6 +736,7 @@ pub fn awaiting_audit(checklists: Vec<Arc<Checklist>>, as_of: NaiveDate) -> Vec<
 }
 
 /// Defects not closed by their deadline, across checklists.
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn overdue_rectifications(
     checklists: Vec<Arc<Checklist>>,

@@ -1,5 +1,6 @@
 //! The estate model: an `Estate` object and plain records for its parts.
 
+use estatekit_ffi_guard::guard;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -122,6 +123,7 @@ impl Estate {
     }
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Estate {
     /// Parses and validates estate JSON; errors name the path of the bad field.

@@ -1,6 +1,7 @@
 //! The fee engine on mobile, in coarse calls: `billEstate` bills a whole estate in one
 //! call and returns a `BillingRun` object; a `Ledger` object holds a unit's account.
 
+use estatekit_ffi_guard::guard;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
@@ -119,6 +120,7 @@ impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
 }
 
 /// Late penalty on `principal` due on `due`, as of `as_of`, rounded once.
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(rounding_policy = None))]
 pub fn late_penalty(
     principal: Decimal,
@@ -146,6 +148,7 @@ pub struct OverdueItem {
 }
 
 /// Late penalties of many items as of one date, in one call.
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(rounding_policy = None))]
 pub fn late_penalties(
     items: Vec<OverdueItem>,
@@ -165,6 +168,7 @@ pub fn late_penalties(
 
 /// `amount × service days ÷ period days`, all ranges inclusive, rounded once
 /// (`convention` defaults to actual days).
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(convention = None, rounding_policy = None))]
 pub fn prorate(
     amount: Decimal,
@@ -223,6 +227,7 @@ pub struct PoolShare {
 }
 
 /// Splits `total` among members by one basis (one weight) or a weighted hybrid.
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(rounding_policy = None))]
 pub fn pooled_split(
     total: Decimal,
@@ -270,6 +275,7 @@ pub struct FeeSchedule {
     inner: schedule::FeeSchedule,
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl FeeSchedule {
     /// Parses and validates a schedule; errors name the field's path.
@@ -398,6 +404,7 @@ pub struct BillingRun {
 }
 
 /// Bills every unit of `estate` for `year`-`month` in one call.
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn bill_estate(
     estate: Arc<Estate>,
@@ -438,6 +445,7 @@ pub fn bill_estate(
     Ok(Arc::new(BillingRun { inner: run }))
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillingRun {
     /// Sum of all bills.
@@ -594,6 +602,7 @@ impl Ledger {
     }
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Ledger {
     /// An empty ledger (penalty-first payment order unless `order` says otherwise).

@@ -3,6 +3,11 @@
 //! A thin adapter: money crosses as `java.math.BigDecimal` / `Foundation.Decimal`
 //! (a decimal string on the wire), dates as `java.time.LocalDate` / ISO strings,
 //! errors as the [`EstateKitError`] enum. Every rule lives in the `estatekit` core.
+//!
+//! No panic crosses into the app: every exported function and method is wrapped by
+//! `#[guard(crate::panic_guard)]` and returns `Result<_, EstateKitError>`, so a panic
+//! becomes [`EstateKitError::Internal`] (Kotlin `EstateKitException.Internal`, Swift
+//! `EstateKitError.Internal`), never an aborted process or Swift's `try!` trap.
 
 use std::str::FromStr;
 
@@ -26,20 +31,69 @@ pub use tickets::*;
 
 uniffi::setup_scaffolding!();
 
+// A value that cannot be lifted (a BigDecimal beyond ±7.9e28, a date outside years
+// 1–9999) fails as `EstateKitError.Validation` (code `invalid_decimal` / `invalid_date`,
+// path `argument`: UniFFI does not tell the lift which argument it is).
 uniffi::custom_type!(Decimal, String, {
     remote,
     lower: |d| d.to_string(),
     try_lift: |s| Decimal::from_str(&s)
         .or_else(|_| Decimal::from_scientific(&s))
-        .map_err(|_| uniffi::deps::anyhow::anyhow!("{s:?} is not a decimal within ±7.9e28")),
+        .map_err(|_| lift_error("invalid_decimal", format!("{s:?} is not a decimal within ±7.9e28"))),
 });
 
 uniffi::custom_type!(NaiveDate, String, {
     remote,
     lower: |d| d.format("%Y-%m-%d").to_string(),
     try_lift: |s| NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|e| uniffi::deps::anyhow::anyhow!("{s:?} is not an ISO date: {e}")),
+        .map_err(|e| format!("{s:?} is not an ISO date: {e}"))
+        .and_then(|d| if (1..=9999).contains(&chrono::Datelike::year(&d)) {
+            Ok(d)
+        } else {
+            Err(format!("{s:?} is outside the supported years 1–9999"))
+        })
+        .map_err(|m| lift_error("invalid_date", m)),
 });
+
+fn lift_error(code: &str, detail: String) -> uniffi::deps::anyhow::Error {
+    uniffi::deps::anyhow::Error::new(EstateKitError::Validation {
+        code: code.to_owned(),
+        path: "argument".to_owned(),
+        detail: format!("argument: {detail}"),
+    })
+}
+
+/// Used by `#[guard(crate::panic_guard)]` (crate `estatekit-ffi-guard`): runs a
+/// function body and turns a panic into [`EstateKitError::Internal`].
+pub(crate) mod panic_guard {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    /// What a caught panic becomes.
+    pub(crate) type Error = super::EstateKitError;
+
+    /// Runs `f`; a panic becomes `EstateKitError::Internal` with its message.
+    pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Error> {
+        catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            Error::Internal {
+                detail: format!("internal error (please report): {what}"),
+            }
+        })
+    }
+}
+
+/// Panics on purpose, to test that a panic surfaces as `EstateKitError.Internal`.
+/// Compiled only with the `test-hooks` feature (the test command builds with it).
+#[cfg(feature = "test-hooks")]
+#[estatekit_ffi_guard::guard(crate::panic_guard)]
+#[uniffi::export]
+pub fn panic_for_test(message: String) {
+    panic!("{message}");
+}
 
 /// Every error EstateKit raises on mobile. Kotlin: `EstateKitException`.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
@@ -66,6 +120,13 @@ pub enum EstateKitError {
         /// Human-readable message.
         detail: String,
     },
+    /// A bug in EstateKit: an internal invariant failed (a Rust panic, caught at the
+    /// boundary). The app is not harmed; please report `detail`.
+    #[error("{detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
 }
 
 /// Conversion of core errors: each core error type has a `code()` and a `path()`.
@@ -82,3 +143,33 @@ macro_rules! validation_from {
 pub(crate) use validation_from;
 
 validation_from!(MoneyError, EstateError, FeeError);
+
+#[cfg(test)]
+mod tests {
+    /// Every `#[uniffi::export]` item is wrapped by `#[guard]`, so no panic reaches the
+    /// app (and every export throws `EstateKitError`).
+    #[test]
+    fn every_export_is_guarded() {
+        let sources = [
+            include_str!("lib.rs"),
+            include_str!("money.rs"),
+            include_str!("estate.rs"),
+            include_str!("fees.rs"),
+            include_str!("checkin.rs"),
+            include_str!("tickets.rs"),
+        ];
+        for src in sources {
+            let lines: Vec<&str> = src.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.starts_with("#[uniffi::export") {
+                    let prev = if i > 0 { lines[i - 1] } else { "" };
+                    assert!(
+                        prev.ends_with("guard(crate::panic_guard)]"),
+                        "unguarded export before line {}: {prev:?}",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Money: rounding policy and exact allocation.
 
 use estatekit::money::{self, RoundingMode};
+use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
@@ -51,6 +52,7 @@ pub struct Allocation {
 
 /// Splits `total` by `weights` so the parts sum exactly to `total` rounded with the
 /// policy (default: 2 places, half-up). Largest remainder, ties to the lower index.
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(policy = None))]
 pub fn allocate(
     total: Decimal,
@@ -61,6 +63,7 @@ pub fn allocate(
 }
 
 /// Like [`allocate`], also returning the rounded total and the adjusted parts.
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(policy = None))]
 pub fn allocate_detailed(
     total: Decimal,
@@ -76,6 +79,7 @@ pub fn allocate_detailed(
 }
 
 /// Rounds `amount` with the policy (default: 2 places, half-up).
+#[guard(crate::panic_guard)]
 #[uniffi::export(default(policy = None))]
 pub fn round_amount(
     amount: Decimal,

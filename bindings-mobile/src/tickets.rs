@@ -3,6 +3,7 @@
 //! Timestamps cross as [`Timestamp`]: an ISO-8601 UTC string on the wire
 //! (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
 
+use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -144,6 +145,7 @@ pub struct TicketClassifier {
     inner: tickets::TicketClassifier,
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl TicketClassifier {
     /// The built-in Chinese and English rules and routing table.
@@ -242,6 +244,7 @@ pub struct BusinessCalendar {
     inner: tickets::BusinessCalendar,
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BusinessCalendar {
     /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays.
@@ -276,6 +279,7 @@ pub struct SlaPolicy {
     inner: tickets::SlaPolicy,
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl SlaPolicy {
     /// The default policy, in business time on `calendar` if given.
@@ -361,6 +365,7 @@ impl TicketFlow {
     }
 }
 
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 impl TicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated.
@@ -576,6 +581,7 @@ fn counts(v: Vec<tickets::Count>) -> Vec<TicketCount> {
 }
 
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+#[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn ticket_statistics(
     flows: Vec<Arc<TicketFlow>>,

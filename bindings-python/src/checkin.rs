@@ -3,6 +3,7 @@
 //! Timestamps (`at`) are timezone-aware `datetime.datetime` values (any offset; stored
 //! in UTC); naive datetimes are refused. Results carry `datetime.timezone.utc`.
 
+use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -160,6 +161,7 @@ struct PyCheckinItem {
     inner: checkin::ItemDef,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinItem {
     #[getter]
@@ -219,6 +221,7 @@ struct PyCheckinStep {
     inner: checkin::StepDef,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinStep {
     #[getter]
@@ -261,6 +264,7 @@ struct PyCheckinTemplate {
     inner: CheckinTemplate,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinTemplate {
     /// The built-in template of ordinary occupancy (eight steps, nine documents, six records).
@@ -333,6 +337,7 @@ struct PyChecklistItem {
     inner: checkin::ItemState,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChecklistItem {
     #[getter]
@@ -394,6 +399,7 @@ struct PyDefect {
     inner: checkin::Defect,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyDefect {
     #[getter]
@@ -470,6 +476,7 @@ struct PyCheckinEvent {
     inner: checkin::Event,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinEvent {
     #[getter]
@@ -525,6 +532,7 @@ struct PyTemplateMismatch {
     inner: checkin::Mismatch,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTemplateMismatch {
     #[getter]
@@ -554,6 +562,7 @@ struct PyMeterBaseReading {
     inner: checkin::MeterBaseReading,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyMeterBaseReading {
     #[getter]
@@ -588,6 +597,7 @@ struct PyChargeLine {
     inner: checkin::ChargeLine,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChargeLine {
     #[getter]
@@ -618,6 +628,7 @@ struct PyCompletionEffects {
     inner: checkin::CompletionEffects,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCompletionEffects {
     /// The estate with the unit's new status and the meter base readings.
@@ -675,6 +686,7 @@ struct PyOverdueRectification {
     inner: checkin::OverdueRectification,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyOverdueRectification {
     #[getter]
@@ -732,6 +744,7 @@ struct PyChecklist {
     inner: Checklist,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChecklist {
     /// Start the check-in of `unit_id` by `owner` on `started_on`; every item open.
@@ -1012,6 +1025,7 @@ impl PyChecklist {
 }
 
 /// The manager's audit days in [from_, to]: four a month when centralized, else one.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (mode, from_, to))]
 fn audit_dates(mode: &str, from_: NaiveDate, to: NaiveDate) -> PyResult<Vec<NaiveDate>> {
@@ -1020,6 +1034,7 @@ fn audit_dates(mode: &str, from_: NaiveDate, to: NaiveDate) -> PyResult<Vec<Naiv
 }
 
 /// The checklists (the same objects) completed by `as_of` and not yet audited.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 fn awaiting_audit<'py>(
     checklists: Vec<Bound<'py, PyChecklist>>,
@@ -1039,6 +1054,7 @@ fn awaiting_audit<'py>(
 }
 
 /// Defects not closed by their deadline, across checklists, as of a date.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 fn overdue_rectifications(
     checklists: Vec<PyRef<'_, PyChecklist>>,

@@ -1,6 +1,7 @@
 //! `estatekit.Estate` and its buildings, units, meters and readings.
 
 use estatekit::estate::{Building, Estate, Meter, Reading, Unit};
+use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rust_decimal::Decimal;
@@ -25,6 +26,7 @@ struct PyBuilding {
     inner: Building,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBuilding {
     #[getter]
@@ -50,6 +52,7 @@ struct PyUnit {
     inner: Unit,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyUnit {
     #[getter]
@@ -124,6 +127,7 @@ struct PyReading {
     inner: Reading,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReading {
     #[getter]
@@ -149,6 +153,7 @@ struct PyMeter {
     inner: Meter,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyMeter {
     #[getter]
@@ -215,6 +220,7 @@ fn counts_dict<'py>(
     Ok(dict)
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl EstateSummary {
     /// Units per kind, every kind in declaration order.
@@ -242,6 +248,7 @@ pub(crate) struct PyEstate {
     pub(crate) inner: Estate,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyEstate {
     /// Parse and validate an estate JSON document.

@@ -1,6 +1,7 @@
 //! The fee engine in Python: `late_penalty`, `late_penalties`, `prorate`,
 //! `pooled_split`, `FeeSchedule`, `bill_estate` → `BillingRun`, `Ledger`.
 
+use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -98,6 +99,7 @@ fn penalty_policy(
 }
 
 /// Late penalty on `principal` due on `due`, as of `as_of` (simple daily rate).
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (principal, due, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
 #[allow(clippy::too_many_arguments)]
@@ -146,6 +148,7 @@ pub(crate) struct PyArrears {
     items: Vec<(Decimal, NaiveDate)>,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyArrears {
     #[new]
@@ -191,6 +194,7 @@ pub(crate) struct PyPenaltyBatch {
     total: Decimal,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPenaltyBatch {
     /// Sum of the penalties.
@@ -216,6 +220,7 @@ impl PyPenaltyBatch {
 }
 
 /// Late penalties of many `(principal, due)` items as of one date, in one call.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (items, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
 #[allow(clippy::too_many_arguments)]
@@ -238,6 +243,7 @@ fn late_penalties(
 }
 
 /// `amount × service days ÷ period days` (all ranges inclusive), rounded.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (amount, period_start, period_end, service_start, service_end, *, convention = "actual", scale = 2, rounding = "half_up"))]
 #[allow(clippy::too_many_arguments)]
@@ -318,6 +324,7 @@ fn field<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Option<B
 }
 
 /// Split `total` among `units` (dicts with id, area, usage, occupants) → {id: share}.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (total, units, *, method, weights = None, scale = 2, rounding = "half_up"))]
 fn pooled_split<'py>(
@@ -399,6 +406,7 @@ pub(crate) struct PyPenaltyPolicy {
     inner: PenaltyPolicy,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPenaltyPolicy {
     #[new]
@@ -445,6 +453,7 @@ pub(crate) struct PyFeeSchedule {
     pub(crate) inner: FeeSchedule,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyFeeSchedule {
     /// Parse and validate a schedule; errors name the field's path.
@@ -578,6 +587,7 @@ fn inputs_arg(
 }
 
 /// Bill every unit of an estate for a calendar month, in one call.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None))]
 #[allow(clippy::too_many_arguments)]
@@ -611,6 +621,7 @@ pub(crate) struct PyBillingRun {
     pub(crate) inner: billing::BillingRun,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillingRun {
     #[getter]
@@ -700,6 +711,7 @@ pub(crate) struct PyBill {
     pub(crate) inner: Bill,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBill {
     #[getter]
@@ -739,6 +751,7 @@ pub(crate) struct PyBillLine {
     inner: BillLine,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillLine {
     #[getter]
@@ -786,6 +799,7 @@ pub(crate) struct PyPoolSummary {
     adjusted_units: Vec<String>,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPoolSummary {
     #[getter]
@@ -836,6 +850,7 @@ pub(crate) struct PyPayment {
     inner: ledger::Payment,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPayment {
     #[getter]
@@ -877,6 +892,7 @@ pub(crate) struct PyLedger {
     inner: ledger::Ledger,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyLedger {
     #[new]

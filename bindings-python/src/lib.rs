@@ -8,6 +8,11 @@
 //! `estatekit.ValidationError` (bad input; also a `ValueError`) or
 //! `estatekit.StateError` (an operation the current state does not allow), both
 //! subclasses of `estatekit.EstateKitError` and both carrying `.code` and `.path`.
+//!
+//! No panic crosses into Python: every exported function and method is wrapped by
+//! `#[guard(crate::panic_guard)]`, which turns a panic into `estatekit.InternalError`
+//! (code `"internal"`) instead of pyo3's `PanicException` (a `BaseException` that
+//! `except Exception` does not catch).
 
 use std::str::FromStr;
 
@@ -32,6 +37,14 @@ create_exception!(
     EstateKitError,
     PyException,
     "Base class of every error raised by EstateKit."
+);
+create_exception!(
+    estatekit,
+    InternalError,
+    EstateKitError,
+    "A bug in EstateKit: an internal invariant failed (a Rust panic was caught at the \
+     boundary). `code` is 'internal', `path` is empty; the message says what failed. \
+     The process is not harmed; please report the message."
 );
 create_exception!(
     estatekit,
@@ -69,6 +82,8 @@ pub(crate) enum ErrorClass {
     Validation,
     /// `estatekit.StateError`.
     State,
+    /// `estatekit.InternalError`.
+    Internal,
 }
 
 /// A core error as the bindings see it: a message, a stable code, the field path.
@@ -122,6 +137,7 @@ pub(crate) fn raise(class: ErrorClass, code: &str, path: &str, message: String) 
             let ty = match class {
                 ErrorClass::Validation => validation_error_type(py)?.clone(),
                 ErrorClass::State => py.get_type::<StateError>(),
+                ErrorClass::Internal => py.get_type::<InternalError>(),
             };
             let err = ty.call1((message.clone(),))?;
             err.setattr("code", code)?;
@@ -130,6 +146,41 @@ pub(crate) fn raise(class: ErrorClass, code: &str, path: &str, message: String) 
         };
         build().unwrap_or_else(|e| e)
     })
+}
+
+/// Used by `#[guard(crate::panic_guard)]` (crate `estatekit-ffi-guard`): runs a
+/// function body and turns a panic into `estatekit.InternalError`.
+pub(crate) mod panic_guard {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+
+    /// What a caught panic becomes.
+    pub(crate) type Error = pyo3::PyErr;
+
+    /// Runs `f`; a panic becomes `InternalError(code="internal")` with its message.
+    pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Result<R, Error> {
+        catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            super::raise(
+                super::ErrorClass::Internal,
+                "internal",
+                "",
+                format!("internal error (please report): {what}"),
+            )
+        })
+    }
+}
+
+/// Panics on purpose, to test that a panic surfaces as `InternalError`. Compiled only
+/// with the `test-hooks` feature (the test command builds the wheel with it).
+#[cfg(feature = "test-hooks")]
+#[estatekit_ffi_guard::guard(crate::panic_guard)]
+#[pyfunction]
+fn _panic_for_test(message: &str) {
+    panic!("{message}");
 }
 
 /// A `ValidationError` for a bad argument.
@@ -203,6 +254,10 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("EstateKitError", py.get_type::<EstateKitError>())?;
     m.add("ValidationError", validation_error_type(py)?)?;
     m.add("StateError", py.get_type::<StateError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    // A test hook, kept out of `__all__` and the stubs (setattr, not add).
+    #[cfg(feature = "test-hooks")]
+    m.setattr("_panic_for_test", wrap_pyfunction!(_panic_for_test, m)?)?;
     money_py::register(m)?;
     estate::register(m)?;
     fees::register(m)?;
@@ -210,4 +265,34 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `#[pymethods]` block and `#[pyfunction]` is wrapped by `#[guard]`, so no
+    /// panic reaches Python as a `PanicException`.
+    #[test]
+    fn every_export_is_guarded() {
+        let sources = [
+            include_str!("lib.rs"),
+            include_str!("money_py.rs"),
+            include_str!("estate.rs"),
+            include_str!("fees.rs"),
+            include_str!("checkin.rs"),
+            include_str!("tickets.rs"),
+        ];
+        for src in sources {
+            let lines: Vec<&str> = src.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if *line == "#[pymethods]" || *line == "#[pyfunction]" {
+                    let prev = if i > 0 { lines[i - 1] } else { "" };
+                    assert!(
+                        prev.ends_with("guard(crate::panic_guard)]"),
+                        "unguarded export before line {}: {prev:?}",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `estatekit.allocate`, `allocate_detailed`, `Allocation`, `RoundingPolicy`.
 
 use estatekit::money;
+use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 
@@ -23,6 +24,7 @@ fn weights_arg(weights: &Bound<'_, PyAny>) -> PyResult<Vec<Decimal>> {
 }
 
 /// Split `total` by `weights` so the parts sum exactly to `total` rounded to `scale`.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (total, weights, *, scale = 2, rounding = "half_up"))]
 fn allocate(
@@ -38,6 +40,7 @@ fn allocate(
 }
 
 /// Like `allocate`, but also returns the rounded total and which parts were adjusted.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (total, weights, *, scale = 2, rounding = "half_up"))]
 fn allocate_detailed(
@@ -62,6 +65,7 @@ struct Allocation {
     inner: money::Allocation,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl Allocation {
     /// The amount split, rounded to the scale.
@@ -101,6 +105,7 @@ pub(crate) struct PyRoundingPolicy {
     pub(crate) inner: money::RoundingPolicy,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyRoundingPolicy {
     #[new]

@@ -3,6 +3,7 @@
 //!
 //! Timestamps are timezone-aware `datetime.datetime` objects (returned in UTC).
 
+use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
@@ -72,6 +73,7 @@ struct PyEvidence {
     weight: f64,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyEvidence {
     fn __repr__(&self) -> String {
@@ -88,6 +90,7 @@ struct PyClassification {
     inner: tickets::Classification,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyClassification {
     #[getter]
@@ -170,6 +173,7 @@ fn train_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TrainOptions> 
     Ok(o)
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketClassifier {
     /// The built-in Chinese and English rules and routing table.
@@ -279,6 +283,7 @@ struct PyBusinessCalendar {
     inner: BusinessCalendar,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBusinessCalendar {
     /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays.
@@ -324,6 +329,7 @@ struct PySlaPolicy {
     inner: SlaPolicy,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PySlaPolicy {
     /// The default policy (calendar time), or business time on `calendar`.
@@ -380,6 +386,7 @@ struct PySlaStatus {
     paused: bool,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PySlaStatus {
     fn __repr__(&self) -> String {
@@ -427,6 +434,7 @@ struct PyTicketEvent {
     detail: String,
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketEvent {
     fn __repr__(&self) -> String {
@@ -456,6 +464,7 @@ impl PyTicketFlow {
     }
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated.
@@ -675,6 +684,7 @@ fn counts<'py>(py: Python<'py>, v: &[tickets::Count]) -> PyResult<Bound<'py, PyD
     Ok(d)
 }
 
+#[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketStatistics {
     #[getter]
@@ -758,6 +768,7 @@ impl PyTicketStatistics {
 }
 
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+#[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (flows, start, end, *, units, policy = None))]
 fn ticket_statistics(

@@ -544,6 +544,7 @@ fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
             format!("multiplier must be greater than zero, got {}", m.multiplier),
         ));
     }
+    let mut previous: Option<NaiveDate> = None;
     for (j, r) in m.readings.iter().enumerate() {
         if r.value < Decimal::ZERO {
             return Err(invalid(
@@ -551,16 +552,43 @@ fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
                 format!("a reading must not be negative, got {}", r.value),
             ));
         }
-        if j > 0 && r.date <= m.readings[j - 1].date {
+        if let Some(prev) = previous.filter(|p| r.date <= *p) {
             return Err(invalid(
                 format!("meters[{i}].readings[{j}].date"),
                 format!(
-                    "readings must be in increasing date order: {} follows {}",
-                    r.date,
-                    m.readings[j - 1].date
+                    "readings must be in increasing date order: {} follows {prev}",
+                    r.date
                 ),
             ));
         }
+        previous = Some(r.date);
+    }
+    Ok(())
+}
+
+/// The totals of [`Estate::summary`] must fit: the sums of gross and internal areas in
+/// a decimal, the occupants in a `u32`. Checked once here so that the summary (and any
+/// sum over a subset of units) cannot overflow.
+fn check_totals(units: &[Unit]) -> Result<(), EstateError> {
+    let mut gross = Decimal::ZERO;
+    let mut internal = Decimal::ZERO;
+    let mut occupants: u32 = 0;
+    for (i, u) in units.iter().enumerate() {
+        let too_large = |field: &str, what: &str| {
+            invalid(
+                format!("units[{i}].{field}"),
+                format!("the estate's total {what} is too large"),
+            )
+        };
+        gross = gross
+            .checked_add(u.gross_area)
+            .ok_or_else(|| too_large("gross_area", "gross area"))?;
+        internal = internal
+            .checked_add(u.internal_area.unwrap_or_default())
+            .ok_or_else(|| too_large("internal_area", "internal area"))?;
+        occupants = occupants
+            .checked_add(u.occupants)
+            .ok_or_else(|| too_large("occupants", "number of occupants"))?;
     }
     Ok(())
 }
@@ -611,6 +639,7 @@ impl Estate {
             }
             validate_unit(i, u)?;
         }
+        check_totals(&data.units)?;
         for (i, m) in data.meters.iter().enumerate() {
             if let Some(unit_id) = &m.unit_id {
                 if !unit_index.contains_key(unit_id) {
@@ -759,7 +788,9 @@ impl Estate {
     /// assert!(estate.unit("nope").is_none());
     /// ```
     pub fn unit(&self, id: &str) -> Option<&Unit> {
-        self.unit_index.get(id).map(|&i| &self.data.units[i])
+        self.unit_index
+            .get(id)
+            .and_then(|&i| self.data.units.get(i))
     }
 
     /// The building with this id.
@@ -770,7 +801,7 @@ impl Estate {
     pub fn building(&self, id: &str) -> Option<&Building> {
         self.building_index
             .get(id)
-            .map(|&i| &self.data.buildings[i])
+            .and_then(|&i| self.data.buildings.get(i))
     }
 
     /// The meter with this id.
@@ -781,7 +812,9 @@ impl Estate {
     /// assert_eq!(estate.meter(&id).map(|m| &m.id), Some(&id));
     /// ```
     pub fn meter(&self, id: &str) -> Option<&Meter> {
-        self.meter_index.get(id).map(|&i| &self.data.meters[i])
+        self.meter_index
+            .get(id)
+            .and_then(|&i| self.data.meters.get(i))
     }
 
     /// The meters of one unit, in document order.
@@ -809,6 +842,8 @@ impl Estate {
     /// assert_eq!(s.by_kind[0].0, UnitKind::Residential);
     /// ```
     pub fn summary(&self) -> EstateSummary {
+        // The sums below cannot overflow: `check_totals` proved them at construction
+        // (areas are positive, so no partial sum exceeds the total).
         let units = &self.data.units;
         let count_kind = |k: UnitKind| units.iter().filter(|u| u.kind == k).count();
         let count_status = |s: UnitStatus| units.iter().filter(|u| u.status == s).count();

@@ -18,7 +18,7 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
         let base = if raw_path == "." || raw_path == "?" {
             String::new()
         } else {
-            raw_path
+            known_prefix(&raw_path, &message)
         };
         // serde reports a missing field at the struct that lacks it: name the field itself.
         let missing = message
@@ -33,6 +33,28 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
         };
         JsonFailure { path, message }
     })
+}
+
+/// The path without segments the tracker could not name (`?`: a map key that is not a
+/// plain string, e.g. an enum). An unknown enum key names itself in the message
+/// ("unknown variant `x`"), so it replaces the first `?`; the path stops at any other.
+fn known_prefix(raw: &str, message: &str) -> String {
+    let variant = message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split('`').next());
+    let mut out: Vec<String> = Vec::new();
+    let mut variant = variant;
+    for seg in raw.split('.') {
+        if seg == "?" || seg.starts_with("?[") {
+            match variant.take() {
+                Some(v) if seg == "?" => out.push(v.to_owned()),
+                _ => break,
+            }
+        } else {
+            out.push(seg.to_owned());
+        }
+    }
+    out.join(".")
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ __all__ = [
     "EstateKitError",
     "ValidationError",
     "StateError",
+    "InternalError",
     "allocate",
     "allocate_detailed",
     "Allocation",
@@ -89,6 +90,13 @@ class ValidationError(EstateKitError, ValueError):
 
 class StateError(EstateKitError):
     """An operation the current state does not allow. Carries `code` and `path`."""
+
+    code: str
+    path: str
+
+class InternalError(EstateKitError):
+    """A bug in EstateKit: a Rust panic caught at the boundary (never a crash of the
+    interpreter). `code` is "internal", `path` is empty; please report the message."""
 
     code: str
     path: str

@@ -527,44 +527,44 @@ fn validate_item(s: usize, i: usize, item: &ItemDef) -> Result<(), CheckinError>
 }
 
 /// The first dependency cycle in step order, as codes with the first repeated at the end.
+///
+/// Iterative depth-first search (an explicit stack, not recursion): a template with a
+/// dependency chain of any length cannot overflow the thread's stack, which would abort
+/// the host process rather than fail with an error.
 fn find_cycle(steps: &[StepDef], index: &BTreeMap<String, usize>) -> Option<Vec<String>> {
-    // 0 = unvisited, 1 = on the stack, 2 = done
-    fn visit(
-        s: usize,
-        steps: &[StepDef],
-        index: &BTreeMap<String, usize>,
-        state: &mut [u8],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<String>> {
-        state[s] = 1;
-        stack.push(s);
-        for dep in &steps[s].depends_on {
-            let Some(&d) = index.get(dep) else { continue };
-            if state[d] == 1 {
-                let start = stack.iter().position(|&x| x == d).unwrap_or(0);
-                let mut cycle: Vec<String> = stack[start..]
-                    .iter()
-                    .map(|&x| steps[x].code.clone())
-                    .collect();
-                cycle.push(steps[d].code.clone());
-                return Some(cycle);
-            }
-            if state[d] == 0 {
-                if let Some(c) = visit(d, steps, index, state, stack) {
-                    return Some(c);
-                }
-            }
-        }
-        stack.pop();
-        state[s] = 2;
-        None
-    }
+    // 0 = unvisited, 1 = on the path, 2 = done
     let mut state = vec![0u8; steps.len()];
-    for s in 0..steps.len() {
-        if state[s] == 0 {
-            let mut stack = Vec::new();
-            if let Some(c) = visit(s, steps, index, &mut state, &mut stack) {
-                return Some(c);
+    for root in 0..steps.len() {
+        if state.get(root) != Some(&0) {
+            continue;
+        }
+        // The current path: (step, index of the next dependency to look at).
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (s, ref mut next)) = path.last_mut() {
+            let deps = &steps[s].depends_on;
+            let Some(dep) = deps.get(*next) else {
+                state[s] = 2;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            let Some(&d) = index.get(dep) else { continue };
+            match state[d] {
+                1 => {
+                    let start = path.iter().position(|&(x, _)| x == d).unwrap_or(0);
+                    let mut cycle: Vec<String> = path[start..]
+                        .iter()
+                        .map(|&(x, _)| steps[x].code.clone())
+                        .collect();
+                    cycle.push(steps[d].code.clone());
+                    return Some(cycle);
+                }
+                0 => {
+                    state[d] = 1;
+                    path.push((d, 0));
+                }
+                _ => {}
             }
         }
     }
@@ -574,6 +574,47 @@ fn find_cycle(steps: &[StepDef], index: &BTreeMap<String, usize>) -> Option<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_dependency_chains_do_not_overflow_the_stack() {
+        let item = |s: usize| ItemDef {
+            code: format!("i{s}"),
+            kind: super::super::ItemKind::RecordMade,
+            name_zh: "x".into(),
+            name_en: "x".into(),
+            mandatory: true,
+            roles: vec![Role::Receptionist],
+            amount: None,
+            meter_kind: None,
+            keys: None,
+        };
+        let n = 200_000;
+        let steps: Vec<StepDef> = (0..n)
+            .map(|s| StepDef {
+                code: format!("s{s}"),
+                name_zh: "x".into(),
+                name_en: "x".into(),
+                depends_on: if s + 1 < n {
+                    vec![format!("s{}", s + 1)]
+                } else {
+                    vec!["s0".into()]
+                },
+                items: vec![item(s)],
+            })
+            .collect();
+        let data = TemplateData {
+            format_version: 1,
+            id: "t".into(),
+            version: 1,
+            name_zh: "x".into(),
+            name_en: "x".into(),
+            rectification_days: RectificationDays::default(),
+            audit_item: None,
+            steps,
+        };
+        let err = CheckinTemplate::new(data).unwrap_err();
+        assert_eq!(err.code(), "dependency_cycle");
+    }
 
     #[test]
     fn default_template_is_valid() {

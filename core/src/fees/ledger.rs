@@ -21,15 +21,28 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::billing::Bill;
 use super::calc::{PenaltyPolicy, PrincipalPayment, penalty_exact};
 use super::schedule::FeeSchedule;
-use super::{FeeError, add};
+use super::{FeeError, add, non_negative};
 use crate::money::RoundingPolicy;
+
+/// The dates a ledger accepts: years 1–9999 (as Python's `datetime.date`), so that
+/// penalty day counts and due-date arithmetic stay far from chrono's limits.
+fn check_date(date: NaiveDate, path: &str) -> Result<(), FeeError> {
+    if (1..=9999).contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(FeeError::invalid(
+            path,
+            format!("{date} is outside the supported years 1–9999"),
+        ))
+    }
+}
 
 /// Within one item, whether a payment settles the penalty or the principal first.
 ///
@@ -199,6 +212,9 @@ impl Charge {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn outstanding_principal(&self) -> Decimal {
+        // Ledger invariant (checked by every operation and by `Ledger::from_json`):
+        // payments are positive and sum to at most the principal, so neither the sum
+        // nor the difference can overflow.
         self.principal
             - self
                 .principal_payments
@@ -207,8 +223,11 @@ impl Charge {
                 .sum::<Decimal>()
     }
 
-    fn waived(&self) -> Decimal {
-        self.waivers.iter().map(|w| w.amount).sum()
+    /// Penalty paid plus waived; fits by the ledger invariant (checked on every change).
+    fn penalty_settled(&self) -> Result<Decimal, FeeError> {
+        self.waivers
+            .iter()
+            .try_fold(self.penalty_paid, |acc, w| add(acc, w.amount, "waivers"))
     }
 
     /// Penalty accrued as of `as_of` (rounded once), before payments and waivers.
@@ -235,7 +254,8 @@ impl Charge {
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
     ) -> Result<Decimal, FeeError> {
-        let owed = self.accrued_penalty(as_of, rounding)? - self.penalty_paid - self.waived();
+        // accrued ≥ 0 and settled ≥ 0, so the difference fits.
+        let owed = self.accrued_penalty(as_of, rounding)? - self.penalty_settled()?;
         Ok(rounding.round(owed.max(Decimal::ZERO)))
     }
 }
@@ -423,10 +443,105 @@ impl Ledger {
     /// assert_eq!(estatekit::fees::ledger::Ledger::from_json("{}").unwrap_err().path(), "unit_id");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
-        crate::json::parse(text).map_err(|f| FeeError::Json {
+        let ledger: Self = crate::json::parse(text).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,
-        })
+        })?;
+        ledger.validate()?;
+        Ok(ledger)
+    }
+
+    /// The invariants every operation keeps, checked on a ledger read from JSON: ids
+    /// unique and not empty, amounts not negative (payments positive), payments of a
+    /// charge at most its principal, dates within years 1–9999, and every total the
+    /// ledger reports (principal, paid, penalty, prepaid) within the decimal range.
+    fn validate(&self) -> Result<(), FeeError> {
+        let mut principal_total = Decimal::ZERO;
+        let mut penalty_total = Decimal::ZERO;
+        for (i, c) in self.charges.iter().enumerate() {
+            let p = |f: &str| format!("charges[{i}].{f}");
+            if c.id.trim().is_empty() {
+                return Err(FeeError::invalid(p("id"), "charge id must not be empty"));
+            }
+            if self.charges[..i].iter().any(|o| o.id == c.id) {
+                return Err(FeeError::invalid(
+                    p("id"),
+                    format!("duplicate charge id {:?}", c.id),
+                ));
+            }
+            check_date(c.due, &p("due"))?;
+            if let Some(d) = c.deferred_to {
+                check_date(d, &p("deferred_to"))?;
+            }
+            non_negative(c.principal, || p("principal"))?;
+            self.check_money(c.principal, &p("principal"))?;
+            principal_total = add(principal_total, c.principal, &p("principal"))?;
+            self.check_total(principal_total, &p("principal"))?;
+            if let Some(pen) = &c.penalty {
+                pen.validate().map_err(|e| e.or_path(|| p("penalty")))?;
+            }
+            let mut paid = Decimal::ZERO;
+            for (j, pp) in c.principal_payments.iter().enumerate() {
+                let path = p(&format!("principal_payments[{j}].amount"));
+                check_date(pp.date, &p(&format!("principal_payments[{j}].date")))?;
+                if pp.amount <= Decimal::ZERO {
+                    return Err(FeeError::NonPositivePayment {
+                        path,
+                        amount: pp.amount,
+                    });
+                }
+                self.check_money(pp.amount, &path)?;
+                paid = add(paid, pp.amount, &path)?;
+                if paid > c.principal {
+                    return Err(FeeError::invalid(
+                        path,
+                        format!("payments exceed the principal {}", c.principal),
+                    ));
+                }
+            }
+            non_negative(c.penalty_paid, || p("penalty_paid"))?;
+            self.check_money(c.penalty_paid, &p("penalty_paid"))?;
+            penalty_total = add(penalty_total, c.penalty_paid, &p("penalty_paid"))?;
+            self.check_total(penalty_total, &p("penalty_paid"))?;
+            for (j, w) in c.waivers.iter().enumerate() {
+                check_date(w.date, &p(&format!("waivers[{j}].date")))?;
+                non_negative(w.amount, || p(&format!("waivers[{j}].amount")))?;
+                self.check_money(w.amount, &p(&format!("waivers[{j}].amount")))?;
+            }
+            let settled = c
+                .penalty_settled()
+                .map_err(|e| e.or_path(|| p("waivers")))?;
+            self.check_total(settled, &p("waivers"))?;
+        }
+        let mut paid_total = Decimal::ZERO;
+        for (i, pay) in self.payments.iter().enumerate() {
+            let p = |f: &str| format!("payments[{i}].{f}");
+            if pay.id.trim().is_empty() {
+                return Err(FeeError::invalid(p("id"), "payment id must not be empty"));
+            }
+            if self.payments[..i].iter().any(|o| o.id == pay.id) {
+                return Err(FeeError::invalid(
+                    p("id"),
+                    format!("duplicate payment id {:?}", pay.id),
+                ));
+            }
+            check_date(pay.date, &p("date"))?;
+            if pay.amount <= Decimal::ZERO {
+                return Err(FeeError::NonPositivePayment {
+                    path: p("amount"),
+                    amount: pay.amount,
+                });
+            }
+            self.check_money(pay.amount, &p("amount"))?;
+            paid_total = add(paid_total, pay.amount, &p("amount"))?;
+            self.check_total(paid_total, &p("amount"))?;
+        }
+        non_negative(self.prepaid, || "prepaid".into())?;
+        self.check_money(self.prepaid, "prepaid")?;
+        if let Some(t) = self.low_balance_threshold {
+            non_negative(t, || "low_balance_threshold".into())?;
+        }
+        Ok(())
     }
 
     /// The ledger as JSON.
@@ -501,6 +616,42 @@ impl Ledger {
         self.low_balance_threshold.is_some_and(|t| self.prepaid < t)
     }
 
+    /// The largest amount the ledger holds exactly: every amount is in minor units of
+    /// the ledger's scale, and any total of them must fit a decimal mantissa at that
+    /// scale, so that sums and differences are exact (no money is rounded away).
+    fn limit(&self) -> Decimal {
+        Decimal::from_i128_with_scale(
+            i128::from(u64::MAX) << 32 | i128::from(u32::MAX),
+            self.rounding.scale(),
+        )
+    }
+
+    /// An amount entering the ledger: not more decimal places than the ledger's
+    /// scale, and within [`Ledger::limit`].
+    fn check_money(&self, amount: Decimal, path: &str) -> Result<(), FeeError> {
+        let scale = self.rounding.scale();
+        if amount.normalize().scale() > scale {
+            return Err(FeeError::invalid(
+                path,
+                format!("{amount} has more decimal places than the ledger's scale {scale}"),
+            ));
+        }
+        self.check_total(amount, path)
+    }
+
+    /// A total the ledger keeps must stay within [`Ledger::limit`].
+    fn check_total(&self, total: Decimal, path: &str) -> Result<(), FeeError> {
+        if total.abs() > self.limit() {
+            return Err(FeeError::Money {
+                path: path.to_owned(),
+                source: crate::money::MoneyError::Overflow {
+                    context: format!("{total} exceeds the ledger's limit {}", self.limit()),
+                },
+            });
+        }
+        Ok(())
+    }
+
     fn index(&self, id: &str) -> Result<usize, FeeError> {
         self.charges
             .iter()
@@ -527,6 +678,8 @@ impl Ledger {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn add_charge(&mut self, charge: ChargeInput, on: NaiveDate) -> Result<(), FeeError> {
+        check_date(charge.due, "due")?;
+        check_date(on, "on")?;
         if charge.id.trim().is_empty() {
             return Err(FeeError::invalid("id", "charge id must not be empty"));
         }
@@ -542,6 +695,13 @@ impl Ledger {
                 value: charge.amount,
             });
         }
+        // Keep the invariant: amounts in minor units, the total principal within the limit.
+        self.check_money(charge.amount, "amount")?;
+        let total = self
+            .charges
+            .iter()
+            .try_fold(charge.amount, |acc, c| add(acc, c.principal, "amount"))?;
+        self.check_total(total, "amount")?;
         if let Some(p) = &charge.penalty {
             p.validate().map_err(|e| match e {
                 FeeError::Negative { path, value } => FeeError::Negative {
@@ -651,7 +811,9 @@ impl Ledger {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn penalty(&self, charge_id: &str, as_of: NaiveDate) -> Result<Decimal, FeeError> {
-        self.charges[self.index(charge_id)?].outstanding_penalty(as_of, &self.rounding)
+        check_date(as_of, "as_of")?;
+        let i = self.index(charge_id)?;
+        self.charges[i].outstanding_penalty(as_of, &self.rounding)
     }
 
     /// Applies a payment: charges oldest first (by due date in force, then order
@@ -679,6 +841,15 @@ impl Ledger {
         if id.trim().is_empty() {
             return Err(FeeError::invalid("id", "payment id must not be empty"));
         }
+        check_date(date, "date")?;
+        // Keep the invariant: amounts in minor units, the total paid within the limit
+        // (so the prepaid balance and penalties paid, parts of it, are within it too).
+        self.check_money(amount, "amount")?;
+        let total = self
+            .payments
+            .iter()
+            .try_fold(amount, |acc, p| add(acc, p.amount, "amount"))?;
+        self.check_total(total, "amount")?;
         if self.payments.iter().any(|p| p.id == id) {
             return Err(FeeError::invalid(
                 "id",
@@ -711,7 +882,7 @@ impl Ledger {
                 PaymentOrder::PenaltyFirst => (a, b),
                 PaymentOrder::PrincipalFirst => (b, a),
             };
-            c.penalty_paid += penalty;
+            c.penalty_paid = add(c.penalty_paid, penalty, "amount")?;
             if principal > Decimal::ZERO {
                 c.principal_payments.push(PrincipalPayment {
                     date,
@@ -762,6 +933,7 @@ impl Ledger {
         date: NaiveDate,
     ) -> Result<Decimal, FeeError> {
         let i = self.index(charge_id)?;
+        check_date(date, "date")?;
         if reason.trim().is_empty() {
             return Err(FeeError::invalid("reason", "a waiver needs a reason"));
         }
@@ -779,6 +951,9 @@ impl Ledger {
                 format!("cannot waive {amount}: only {owed} penalty is owed"),
             ));
         }
+        self.check_money(amount, "amount")?;
+        let settled = add(self.charges[i].penalty_settled()?, amount, "amount")?;
+        self.check_total(settled, "amount")?;
         self.charges[i].waivers.push(Waiver {
             date,
             amount,
@@ -802,6 +977,7 @@ impl Ledger {
     /// ```
     pub fn defer(&mut self, charge_id: &str, new_due: NaiveDate) -> Result<(), FeeError> {
         let i = self.index(charge_id)?;
+        check_date(new_due, "new_due")?;
         let current = self.charges[i].effective_due();
         if new_due <= current {
             return Err(FeeError::invalid(
@@ -832,6 +1008,8 @@ impl Ledger {
                 61..=90 => &mut a.days_61_90,
                 _ => &mut a.days_90_plus,
             };
+            // Each outstanding principal is ≤ its principal, and the ledger's total
+            // principal fits (invariant), so the bucket sums cannot overflow.
             *bucket += owed;
         }
         a
@@ -853,6 +1031,7 @@ impl Ledger {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn reminder(&self, as_of: NaiveDate) -> Result<Reminder, FeeError> {
+        check_date(as_of, "as_of")?;
         let mut order: Vec<&Charge> = self.charges.iter().collect();
         order.sort_by_key(|c| c.effective_due());
         let mut items = Vec::new();
@@ -864,7 +1043,7 @@ impl Ledger {
             if days <= 0 || (principal.is_zero() && penalty.is_zero()) {
                 continue;
             }
-            total = add(total, principal + penalty, "total_due")?;
+            total = add(total, add(principal, penalty, "total_due")?, "total_due")?;
             items.push(ReminderItem {
                 charge_id: c.id.clone(),
                 item_code: c.item_code.clone(),
@@ -918,6 +1097,8 @@ impl Ledger {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn money_flow(&self) -> (Decimal, Decimal, Decimal, Decimal) {
+        // No sum overflows: the total paid fits (checked by `pay`), principal payments
+        // are bounded by the total principal and penalty payments by the total paid.
         let paid: Decimal = self.payments.iter().map(|p| p.amount).sum();
         let principal: Decimal = self
             .charges

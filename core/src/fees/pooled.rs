@@ -352,18 +352,33 @@ pub(crate) fn weights_of(
                 ));
             }
             for (o, u) in out.iter_mut().zip(units) {
-                let share = mul(w.weight, w.basis.of(u), "weights")? / total;
+                // metric ≤ total (all metrics are ≥ 0, total is their sum, ≠ 0), so the
+                // quotient is about the weight at most; but the product is rounded to 28
+                // digits, and with a weight near Decimal::MAX the quotient can exceed it
+                // (found by fuzzing): checked.
+                let share = mul(w.weight, w.basis.of(u), "weights")?
+                    .checked_div(total)
+                    .ok_or_else(|| FeeError::Money {
+                        path: format!("weights[{k}].weight"),
+                        source: crate::money::MoneyError::Overflow {
+                            context: format!("weight {} is too large", w.weight),
+                        },
+                    })?;
                 *o = add(*o, share, "weights")?;
             }
         }
-        return units
+        let weights = units
             .iter()
             .zip(out)
             .map(|(u, w)| Ok(mul(w, u.fraction, "units")?.round_dp(WEIGHT_SCALE)))
-            .collect();
+            .collect::<Result<Vec<_>, FeeError>>()?;
+        return total_fits(weights);
     }
-    let basis = parts[0].basis;
-    units
+    // `parts` is not empty (checked above) and holds exactly one basis here.
+    let Some(basis) = parts.first().map(|p| p.basis) else {
+        return Err(FeeError::invalid("weights", "no basis to split by"));
+    };
+    let weights = units
         .iter()
         .map(|u| {
             let metric = basis.of(u);
@@ -373,7 +388,17 @@ pub(crate) fn weights_of(
                 mul(metric, u.fraction, "units")
             }
         })
-        .collect()
+        .collect::<Result<Vec<_>, FeeError>>()?;
+    total_fits(weights)
+}
+
+/// Weights whose sum fits a decimal: callers (the split, billing's pool summary) sum
+/// them, and that sum must not overflow.
+fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
+    weights
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, w| add(acc, *w, "weights"))?;
+    Ok(weights)
 }
 
 /// Splits `total` among `units` by `method`; the shares sum exactly to `total`
@@ -420,9 +445,13 @@ pub fn split(
             adjusted: adjusted.next_if(|&&j| j == i).is_some(),
         })
         .collect();
+    // allocate() summed the same weights without overflow; checked all the same.
+    let total_weight = w
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, x| add(acc, *x, "weights"))?;
     Ok(PoolSplit {
         total: a.total,
-        total_weight: w.iter().sum(),
+        total_weight,
         adjustment,
         shares,
     })
@@ -447,20 +476,53 @@ pub enum Adjustment {
 impl Adjustment {
     /// The adjustment's value on `base` (unrounded).
     ///
+    /// For a validated adjustment (a percentage within 0–100, as every fee schedule
+    /// holds) the result never exceeds `|base|` or the amount, so it cannot overflow.
+    /// An unvalidated percentage above 100 of an amount near `Decimal::MAX` saturates
+    /// at `Decimal::MAX` / `Decimal::MIN`; use [`Adjustment::checked_of`] to detect it.
+    ///
     /// ```
     /// use estatekit::fees::pooled::Adjustment;
     /// assert_eq!(Adjustment::Amount(5.into()).of(200.into()), 5.into());
     /// ```
     pub fn of(&self, base: Decimal) -> Decimal {
+        self.checked_of(base)
+            .unwrap_or(match (base.is_sign_negative(), self) {
+                (true, Self::Percent(p)) if !p.is_sign_negative() => Decimal::MIN,
+                (false, Self::Percent(p)) if p.is_sign_negative() => Decimal::MIN,
+                _ => Decimal::MAX,
+            })
+    }
+
+    /// The adjustment's value on `base`, or `None` when it does not fit a decimal.
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::Adjustment;
+    /// assert_eq!(Adjustment::Percent("10".parse().unwrap()).checked_of(200.into()), Some(20.into()));
+    /// assert_eq!(Adjustment::Percent(1000.into()).checked_of(rust_decimal::Decimal::MAX), None);
+    /// ```
+    pub fn checked_of(&self, base: Decimal) -> Option<Decimal> {
         match *self {
-            Self::Percent(p) => base * p / Decimal::ONE_HUNDRED,
-            Self::Amount(a) => a,
+            // base / 100 first: with p ≤ 100 the product is at most |base|.
+            Self::Percent(p) => (base / Decimal::ONE_HUNDRED).checked_mul(p),
+            Self::Amount(a) => Some(a),
         }
     }
 
     pub(crate) fn validate(&self, path: &str) -> Result<(), FeeError> {
-        let (Self::Percent(v) | Self::Amount(v)) = *self;
-        non_negative(v, || path.to_owned()).map(|_| ())
+        match *self {
+            Self::Percent(v) => {
+                let v = non_negative(v, || format!("{path}.percent"))?;
+                if v > Decimal::ONE_HUNDRED {
+                    return Err(FeeError::invalid(
+                        format!("{path}.percent"),
+                        format!("a percentage must be between 0 and 100, got {v}"),
+                    ));
+                }
+                Ok(())
+            }
+            Self::Amount(v) => non_negative(v, || format!("{path}.amount")).map(|_| ()),
+        }
     }
 }
 
@@ -511,6 +573,26 @@ mod tests {
         .unwrap();
         assert_eq!(s.shares[0].amount, dec("60.00"));
         assert_eq!(s.shares[1].amount, dec("30.00"));
+    }
+
+    #[test]
+    fn hybrid_weight_near_the_limit_is_an_error_not_a_panic() {
+        // Found by fuzzing: the rounded product weight × metric divided by the total
+        // exceeded Decimal::MAX ("Division overflowed").
+        let hybrid = SplitMethod::Hybrid(vec![BasisWeight {
+            basis: Basis::Area,
+            weight: Decimal::MAX,
+        }]);
+        for area in ["0.9", "0.6666666666666666666666666667", "1"] {
+            let units = [PoolUnit::new("A", dec(area))];
+            let r = split(dec("100"), &units, &hybrid, &RoundingPolicy::default());
+            if let Ok(s) = r {
+                assert_eq!(
+                    s.shares.iter().map(|x| x.amount).sum::<Decimal>(),
+                    dec("100.00")
+                );
+            }
+        }
     }
 
     #[test]

@@ -263,12 +263,12 @@ impl TicketFlow {
             Action::Assign { to } => self.owner = to.clone(),
             Action::Escalate { to, .. } => {
                 self.owner = to.clone();
-                self.escalations += 1;
+                self.escalations = self.escalations.saturating_add(1);
             }
             Action::ReturnVisit { satisfied, .. } => {
                 self.satisfied = Some(*satisfied);
                 if !satisfied {
-                    self.reopened += 1;
+                    self.reopened = self.reopened.saturating_add(1);
                 }
             }
             _ => {}

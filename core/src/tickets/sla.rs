@@ -221,12 +221,28 @@ impl BusinessCalendar {
         self.utc_offset_minutes
     }
 
+    // Within 18 hours of the ends of chrono's range (year ±262143) the shifted time is
+    // not representable: it saturates at the end instead of panicking.
     fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        t.naive_utc() + Duration::minutes(i64::from(self.utc_offset_minutes))
+        let offset = Duration::minutes(i64::from(self.utc_offset_minutes));
+        t.naive_utc()
+            .checked_add_signed(offset)
+            .unwrap_or(if offset > Duration::zero() {
+                NaiveDateTime::MAX
+            } else {
+                NaiveDateTime::MIN
+            })
     }
 
     fn utc(&self, t: NaiveDateTime) -> DateTime<Utc> {
-        (t - Duration::minutes(i64::from(self.utc_offset_minutes))).and_utc()
+        let offset = Duration::minutes(i64::from(self.utc_offset_minutes));
+        t.checked_sub_signed(offset)
+            .unwrap_or(if offset > Duration::zero() {
+                NaiveDateTime::MIN
+            } else {
+                NaiveDateTime::MAX
+            })
+            .and_utc()
     }
 
     fn periods(&self, date: NaiveDate) -> &[WorkingHours] {
@@ -294,7 +310,11 @@ impl BusinessCalendar {
                 }
                 let avail = (pe - ps).num_seconds();
                 if left <= avail {
-                    return self.utc(ps + Duration::seconds(left));
+                    // left ≤ avail < one day: Duration::seconds cannot overflow.
+                    let end = ps
+                        .checked_add_signed(Duration::seconds(left))
+                        .unwrap_or(NaiveDateTime::MAX);
+                    return self.utc(end);
                 }
                 left -= avail;
             }

@@ -1,0 +1,176 @@
+// Reliability through the generated Kotlin bindings: a Rust panic surfaces as
+// EstateKitException.Internal, malformed input as a typed error naming the field (the
+// shared table core/tests/data/bad_inputs.tsv plus Kotlin-only arguments), failed
+// operations change nothing, shared objects give the same results from many threads.
+import estatekit.*
+import java.io.File
+import java.math.BigDecimal
+import java.time.Instant
+import java.time.LocalDate
+import java.util.concurrent.Callable
+import java.util.concurrent.Executors
+import java.util.concurrent.Future
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+
+private fun d(s: String) = BigDecimal(s)
+private val OCT1 = LocalDate.of(2026, 10, 1)
+private val OCT31 = LocalDate.of(2026, 10, 31)
+private val AT = Instant.parse("2026-11-02T09:00:00Z")
+
+fun testPanicBecomesInternal() {
+    val e = assertFailsWith<EstateKitException.Internal> { panicForTest("deliberate test panic") }
+    assertTrue(e.detail.contains("deliberate test panic"), e.detail)
+    assertTrue(e is EstateKitException)
+    // From several threads at once, and the library still works afterwards.
+    val pool = Executors.newFixedThreadPool(4)
+    try {
+        val futures: List<Future<Throwable?>> =
+            (1..8).map { i -> pool.submit(Callable<Throwable?> { runCatching { panicForTest("t$i") }.exceptionOrNull() }) }
+        for (f in futures) assertTrue(f.get() is EstateKitException.Internal)
+    } finally {
+        pool.shutdown()
+    }
+    assertEquals(listOf(d("0.50"), d("0.50")), allocate(d("1"), listOf(BigDecimal.ONE, BigDecimal.ONE)))
+}
+
+private data class Row(val kind: String, val code: String, val path: String, val what: String, val input: String)
+
+private fun rows(): List<Row> {
+    val path = System.getenv("ESTATEKIT_BAD_INPUTS") ?: "core/tests/data/bad_inputs.tsv"
+    return File(path).readLines(Charsets.UTF_8)
+        .filter { it.isNotBlank() && !it.startsWith("#") }
+        .map { val f = it.split('\t', limit = 5); Row(f[0], f[1], f[2], f[3], f[4]) }
+}
+
+private fun parse(kind: String, text: String) {
+    when (kind) {
+        "estate" -> Estate.fromJson(text)
+        "schedule" -> FeeSchedule.fromJson(text)
+        "template" -> CheckinTemplate.fromJson(text)
+        "checklist" -> Checklist.fromJson(text, CheckinTemplate.defaultTemplate())
+        "rules" -> TicketClassifier.fromRules(listOf(text), false)
+        "ledger" -> Ledger.fromJson(text)
+        "flow" -> TicketFlow.fromJson(text)
+        "sla" -> SlaPolicy.fromJson(text)
+        else -> error("unknown kind $kind")
+    }
+}
+
+private fun codeAndPath(block: () -> Unit): Pair<String, String>? =
+    try {
+        block()
+        null
+    } catch (e: EstateKitException.Validation) {
+        e.code to e.path
+    } catch (e: EstateKitException.State) {
+        "state:${e.code}" to e.path
+    }
+
+fun testSharedBadDocuments() {
+    val rows = rows()
+    assertTrue(rows.size >= 50, "only ${rows.size} rows")
+    val failures = rows.mapNotNull { r ->
+        val got = codeAndPath { parse(r.kind, r.input) }
+        if (got == r.code to r.path) null else "${r.kind} (${r.what}): want ${r.code} ${r.path}, got $got"
+    }
+    assertTrue(failures.isEmpty(), failures.joinToString("\n"))
+}
+
+private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>> = listOf(
+    Triple("1e30 BigDecimal", { allocate(d("1e30"), listOf(BigDecimal.ONE)); Unit }, "invalid_decimal" to "argument"),
+    Triple("-1e30 weight", { allocate(d("1"), listOf(d("-1e30"))); Unit }, "invalid_decimal" to "argument"),
+    Triple("negative weight", { allocate(d("1"), listOf(d("1"), d("-2"))); Unit }, "negative_weight" to "weights[1]"),
+    Triple("no weights", { allocate(d("1"), emptyList()); Unit }, "empty_weights" to "weights"),
+    Triple("scale 13", { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13u, RoundingMode.HALF_UP)); Unit }, "invalid_scale" to "scale"),
+    Triple("7e28 total overflows", { allocate(d("70000000000000000000000000000"), listOf(BigDecimal.ONE)); Unit }, "overflow" to "total"),
+    Triple("year 10000", { latePenalty(d("1"), OCT1, LocalDate.of(10000, 1, 1), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
+    Triple("year 262143", { latePenalty(d("1"), OCT1, LocalDate.of(262143, 12, 31), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
+    Triple("negative penalty rate", { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.001"))); Unit }, "negative" to "daily_rate"),
+    Triple("service ends before it starts", { prorate(d("100"), OCT1, OCT31, LocalDate.of(2026, 10, 20), LocalDate.of(2026, 10, 10)); Unit }, "invalid" to "service_end"),
+    Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputsRecord()); Unit }, "invalid" to "month"),
+    Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
+    Triple("zero payment", { Ledger("1-101").pay("R1", BigDecimal.ZERO, OCT1); Unit }, "non_positive_payment" to "amount"),
+    Triple("payment in tenths of a cent", { Ledger("1-101").pay("R1", d("0.001"), OCT1); Unit }, "invalid" to "amount"),
+    Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0uL, emptyMap()); Unit }, "single_class" to "labels"),
+    Triple("NaN training option", { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), 0uL, mapOf("c" to Double.NaN)); Unit }, "invalid_option" to "c"),
+    Triple("calendar without working days", { BusinessCalendar.weekly("09:00", "18:00", emptyList(), 0, emptyList()); Unit }, "no_working_hours" to "calendar.hours"),
+    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
+)
+
+fun testBadArguments() {
+    val failures = argumentCases.mapNotNull { (what, call, want) ->
+        val got = codeAndPath(call)
+        if (got == want) null else "$what: want $want, got $got"
+    }
+    assertTrue(failures.isEmpty(), failures.joinToString("\n"))
+    assertTrue(rows().size + argumentCases.size >= 50)
+}
+
+fun testFailedPaymentChangesNothing() {
+    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+    val ledger = Ledger("1-101")
+    ledger.addBill(run, "1-101", FeeSchedule.demo(), OCT1)
+    ledger.pay("R-1", d("100.00"), LocalDate.of(2026, 11, 14))
+    val before = ledger.toJson()
+    for ((id, amount) in listOf("R-2" to "0", "R-2" to "-5", "R-2" to "0.001", "R-1" to "1", "R-3" to "79000000000000000000000000000")) {
+        assertFailsWith<EstateKitException.Validation> { ledger.pay(id, d(amount), LocalDate.of(2026, 11, 15)) }
+        assertEquals(before, ledger.toJson(), "pay($id, $amount) changed the ledger")
+    }
+}
+
+fun testFailedChecklistStepChangesNothing() {
+    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT)
+    val before = c.toJson()
+    val attempts: List<() -> Unit> = listOf(
+        { c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT) },
+        { c.complete("key_handover", "李四", Role.RECEPTIONIST, AT) },
+        { c.complete("nope", "李四", Role.RECEPTIONIST, AT) },
+        { c.finish("李四", Role.RECEPTIONIST, AT) },
+        { c.complete("owner_registration", "李四", Role.INSPECTOR, AT) },
+    )
+    for (a in attempts) {
+        assertFailsWith<EstateKitException> { a() }
+        assertEquals(before, c.toJson())
+    }
+}
+
+private val TEXTS = (0 until 300).flatMap { i ->
+    listOf("厨房水管爆裂，水漫到客厅了，快来人！", "Loud music from the bar downstairs every night!!!",
+        "楼道灯不亮已经一周了，请尽快维修", "停电了", "My package was stolen from the lobby").map { "$it #$i" }
+}
+
+fun testSharedObjectsFromManyThreads() {
+    val clf = TicketClassifier.defaultRules()
+    val expected = clf.classifyBatch(TEXTS)
+    val estate = Estate.demo()
+    val schedule = FeeSchedule.demo()
+    val inputs = BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20"))))
+    val bills = billEstate(estate, schedule, 2026, 10u, inputs).bills()
+    val pool = Executors.newFixedThreadPool(8)
+    try {
+        val classified: List<Future<List<Classification>>> =
+            (1..16).map { pool.submit(Callable<List<Classification>> { clf.classifyBatch(TEXTS) }) }
+        val singles: List<Future<Classification>> =
+            TEXTS.map { t -> pool.submit(Callable<Classification> { clf.classify(t) }) }
+        val billed: List<Future<List<BillRecord>>> =
+            (1..16).map { pool.submit(Callable<List<BillRecord>> { billEstate(estate, schedule, 2026, 10u, inputs).bills() }) }
+        for (f in classified) assertEquals<List<Classification>>(expected, f.get())
+        assertEquals<List<Classification>>(expected, singles.map { it.get() })
+        for (f in billed) assertEquals<List<BillRecord>>(bills, f.get())
+    } finally {
+        pool.shutdown()
+    }
+}
+
+val reliabilityTests = listOf(
+    "reliability: a panic becomes EstateKitException.Internal" to ::testPanicBecomesInternal,
+    "reliability: shared bad-document table" to ::testSharedBadDocuments,
+    "reliability: bad arguments" to ::testBadArguments,
+    "reliability: a failed payment changes nothing" to ::testFailedPaymentChangesNothing,
+    "reliability: a failed checklist step changes nothing" to ::testFailedChecklistStepChangesNothing,
+    "reliability: shared classifier and estate from 8 threads" to ::testSharedObjectsFromManyThreads,
+)

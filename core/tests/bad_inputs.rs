@@ -1,0 +1,631 @@
+//! Bad-input tables: malformed documents and arguments across every module, each
+//! expecting a specific typed error (code and field path), and checks that a failed
+//! operation changes nothing. The document table `data/bad_inputs.tsv` is shared with
+//! the Python and Kotlin tests, which must report the same code and path.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use estatekit::checkin::{CheckinTemplate, Checklist, ItemData, Mode, Role};
+use estatekit::estate::Estate;
+use estatekit::fees::billing::{BillingInputs, BillingPeriod, ReadingInput, bill_estate};
+use estatekit::fees::calc::{DayCount, PenaltyPolicy, late_penalty, prorate};
+use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+use estatekit::fees::pooled::{PoolUnit, SplitMethod, split};
+use estatekit::fees::schedule::FeeSchedule;
+use estatekit::money::{RoundingPolicy, allocate};
+use estatekit::tickets::{
+    BusinessCalendar, RuleSet, SlaPolicy, TicketClassifier, TicketFlow, TicketModel, TrainOptions,
+};
+use rust_decimal::Decimal;
+
+const TABLE: &str = include_str!("data/bad_inputs.tsv");
+
+/// One row of the shared table.
+struct Case<'a> {
+    kind: &'a str,
+    code: &'a str,
+    path: &'a str,
+    what: &'a str,
+    input: &'a str,
+}
+
+fn cases() -> Vec<Case<'static>> {
+    TABLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.splitn(5, '\t').collect();
+            assert_eq!(f.len(), 5, "bad table line {l:?}");
+            Case {
+                kind: f[0],
+                code: f[1],
+                path: f[2],
+                what: f[3],
+                input: f[4],
+            }
+        })
+        .collect()
+}
+
+/// The (code, path) of the error a document of `kind` fails with, or `None` if it is
+/// accepted.
+fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
+    fn err<T, E>(r: Result<T, E>, f: impl Fn(&E) -> (String, String)) -> Option<(String, String)> {
+        r.err().map(|e| f(&e))
+    }
+    match kind {
+        "estate" => err(Estate::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "schedule" => err(FeeSchedule::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "template" => err(CheckinTemplate::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "checklist" => err(
+            Checklist::from_json(input, &CheckinTemplate::default_template()),
+            |e| (e.code().into(), e.path().into()),
+        ),
+        "rules" => err(
+            RuleSet::from_json(input).and_then(TicketClassifier::with_rules),
+            |e| (e.code().into(), e.path()),
+        ),
+        "ledger" => err(Ledger::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "flow" => err(TicketFlow::from_json(input), |e| {
+            (e.code().into(), e.path())
+        }),
+        "sla" => err(SlaPolicy::from_json(input), |e| (e.code().into(), e.path())),
+        other => panic!("unknown kind {other}"),
+    }
+}
+
+#[test]
+fn shared_document_table() {
+    let cases = cases();
+    assert!(cases.len() >= 50, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for c in &cases {
+        let got = outcome(c.kind, c.input);
+        let want = Some((c.code.to_owned(), c.path.to_owned()));
+        if got != want {
+            failures.push(format!(
+                "{} ({}): want {want:?}, got {got:?}",
+                c.kind, c.what
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+type Outcome = Result<(), (String, String)>;
+
+fn fee<T>(r: Result<T, estatekit::fees::FeeError>) -> Outcome {
+    r.map(|_| ())
+        .map_err(|e| (e.code().to_owned(), e.path().to_owned()))
+}
+
+fn money<T>(r: Result<T, estatekit::money::MoneyError>) -> Outcome {
+    r.map(|_| ()).map_err(|e| (e.code().to_owned(), e.path()))
+}
+
+/// Argument-level cases: functions called with values no document carries.
+#[test]
+fn argument_table() {
+    let p = RoundingPolicy::default();
+    let estate = Estate::demo();
+    let schedule = FeeSchedule::demo();
+    let oct = BillingPeriod::month(2026, 10).unwrap();
+    let pooled = || BillingInputs::default().with_pooled("common_electricity", dec("3943.20"));
+    let tickets = |r: Result<(), estatekit::tickets::TicketError>| -> Outcome {
+        r.map_err(|e| (e.code().to_owned(), e.path()))
+    };
+    let table: Vec<(&str, Outcome, &str, &str)> = vec![
+        (
+            "allocate: no weights",
+            money(allocate(dec("1"), &[], &p)),
+            "empty_weights",
+            "weights",
+        ),
+        (
+            "allocate: negative weight",
+            money(allocate(dec("1"), &[dec("1"), dec("-2")], &p)),
+            "negative_weight",
+            "weights[1]",
+        ),
+        (
+            "allocate: all-zero weights",
+            money(allocate(dec("1"), &[Decimal::ZERO], &p)),
+            "all_zero_weights",
+            "weights",
+        ),
+        (
+            "rounding: scale 40",
+            money(RoundingPolicy::new(40, Default::default())),
+            "invalid_scale",
+            "scale",
+        ),
+        (
+            "split: negative area",
+            fee(split(
+                dec("1"),
+                &[PoolUnit::new("A", dec("-1"))],
+                &SplitMethod::Area,
+                &p,
+            )),
+            "negative",
+            "units[0].area",
+        ),
+        (
+            "split: usage with no usage",
+            fee(split(
+                dec("1"),
+                &[PoolUnit::new("A", dec("1"))],
+                &SplitMethod::Usage,
+                &p,
+            )),
+            "all_zero_weights",
+            "weights",
+        ),
+        (
+            "split: empty hybrid",
+            fee(split(
+                dec("1"),
+                &[PoolUnit::new("A", dec("1"))],
+                &SplitMethod::Hybrid(vec![]),
+                &p,
+            )),
+            "invalid",
+            "weights",
+        ),
+        (
+            "billing: month 13",
+            fee(BillingPeriod::month(2026, 13)),
+            "invalid",
+            "month",
+        ),
+        (
+            "billing: month 0",
+            fee(BillingPeriod::month(2026, 0)),
+            "invalid",
+            "month",
+        ),
+        (
+            "billing: no pooled amount",
+            fee(bill_estate(
+                &estate,
+                &schedule,
+                oct,
+                &BillingInputs::default(),
+            )),
+            "missing_pooled_amount",
+            "pooled[common_electricity]",
+        ),
+        (
+            "billing: pooled amount of an unknown item",
+            fee(bill_estate(
+                &estate,
+                &schedule,
+                oct,
+                &pooled().with_pooled("nope", dec("1")),
+            )),
+            "unknown_reference",
+            "pooled[1].code",
+        ),
+        (
+            "billing: reading of an unknown meter",
+            fee(bill_estate(&estate, &schedule, oct, &{
+                let mut i = pooled();
+                i.readings.push(ReadingInput {
+                    meter_id: "nope".into(),
+                    date: d("2026-10-31"),
+                    value: dec("1"),
+                });
+                i
+            })),
+            "unknown_reference",
+            "readings[0].meter_id",
+        ),
+        (
+            "billing: negative reading",
+            fee(bill_estate(&estate, &schedule, oct, &{
+                let mut i = pooled();
+                i.readings.push(ReadingInput {
+                    meter_id: estate.meters()[0].id.clone(),
+                    date: d("2026-10-31"),
+                    value: dec("-1"),
+                });
+                i
+            })),
+            "negative",
+            "readings[0].value",
+        ),
+        (
+            "prorate: service ends before it starts",
+            fee(prorate(
+                dec("100"),
+                d("2026-10-01"),
+                d("2026-10-31"),
+                d("2026-10-20"),
+                d("2026-10-10"),
+                DayCount::Actual,
+                &p,
+            )),
+            "invalid",
+            "service_end",
+        ),
+        (
+            "penalty: negative principal",
+            fee(late_penalty(
+                dec("-1"),
+                d("2026-10-01"),
+                d("2026-10-31"),
+                &PenaltyPolicy::daily(dec("0.001")),
+                &p,
+            )),
+            "negative",
+            "principal",
+        ),
+        (
+            "penalty: negative rate",
+            fee(late_penalty(
+                dec("1"),
+                d("2026-10-01"),
+                d("2026-10-31"),
+                &PenaltyPolicy::daily(dec("-0.001")),
+                &p,
+            )),
+            "negative",
+            "daily_rate",
+        ),
+        (
+            "train: no texts",
+            tickets(
+                TicketModel::train::<&str, &str>(&[], &[], 0, &TrainOptions::default()).map(|_| ()),
+            ),
+            "empty_training_set",
+            "texts",
+        ),
+        (
+            "train: one class",
+            tickets(
+                TicketModel::train(&["a", "b"], &["x", "x"], 0, &TrainOptions::default())
+                    .map(|_| ()),
+            ),
+            "single_class",
+            "labels",
+        ),
+        (
+            "train: lengths differ",
+            tickets(
+                TicketModel::train(&["a"], &["x", "y"], 0, &TrainOptions::default()).map(|_| ()),
+            ),
+            "length_mismatch",
+            "labels",
+        ),
+        (
+            "train: option NaN",
+            tickets(TrainOptions::default().set("c", f64::NAN)),
+            "invalid_option",
+            "c",
+        ),
+        (
+            "train: unknown option",
+            tickets(TrainOptions::default().set("temperature", 1.0)),
+            "invalid_option",
+            "temperature",
+        ),
+        (
+            "calendar: offset beyond 18 h",
+            tickets(BusinessCalendar::weekly("09:00", "18:00", &[0, 1], 20 * 60).map(|_| ())),
+            "invalid_sla",
+            "calendar.utc_offset_minutes",
+        ),
+        (
+            "calendar: no working days",
+            tickets(BusinessCalendar::weekly("09:00", "18:00", &[], 0).map(|_| ())),
+            "no_working_hours",
+            "calendar.hours",
+        ),
+        (
+            "model: not a model",
+            tickets(TicketModel::from_json("{}").map(|_| ())),
+            "invalid_model",
+            "format",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, got, code, path) in &table {
+        let want = Err((code.to_string(), path.to_string()));
+        if *got != want {
+            failures.push(format!("{what}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(table.len() >= 20);
+}
+
+/// Ledger operations that fail leave the ledger exactly as it was.
+#[test]
+fn failed_ledger_operations_change_nothing() {
+    let mut l = Ledger::new(
+        "1-101",
+        RoundingPolicy::default(),
+        PaymentOrder::PenaltyFirst,
+    );
+    l.add_charge(
+        ChargeInput::new("c1", "management", d("2026-09-15"), dec("331.15"))
+            .with_penalty(PenaltyPolicy::daily(dec("0.0005"))),
+        d("2026-09-01"),
+    )
+    .unwrap();
+    l.pay("R1", dec("100"), d("2026-10-15")).unwrap();
+    let before = l.clone();
+    let attempts: Vec<(&str, Outcome, &str, &str)> = vec![
+        (
+            "zero payment",
+            fee(l.pay("R2", Decimal::ZERO, d("2026-10-16"))),
+            "non_positive_payment",
+            "amount",
+        ),
+        (
+            "negative payment",
+            fee(l.pay("R2", dec("-5"), d("2026-10-16"))),
+            "non_positive_payment",
+            "amount",
+        ),
+        (
+            "duplicate payment id",
+            fee(l.pay("R1", dec("5"), d("2026-10-16"))),
+            "invalid",
+            "id",
+        ),
+        (
+            "empty payment id",
+            fee(l.pay(" ", dec("5"), d("2026-10-16"))),
+            "invalid",
+            "id",
+        ),
+        (
+            "payment beyond the decimal limit",
+            fee(l.pay("R3", Decimal::MAX, d("2026-10-16"))),
+            "overflow",
+            "amount",
+        ),
+        (
+            "payment in tenths of a cent",
+            fee(l.pay("R3", dec("0.001"), d("2026-10-16"))),
+            "invalid",
+            "amount",
+        ),
+        (
+            "payment in year 10000",
+            fee(l.pay(
+                "R3",
+                dec("1"),
+                NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+            )),
+            "invalid",
+            "date",
+        ),
+        (
+            "duplicate charge",
+            fee(l.add_charge(
+                ChargeInput::new("c1", "x", d("2026-10-15"), dec("1")),
+                d("2026-10-01"),
+            )),
+            "invalid",
+            "id",
+        ),
+        (
+            "negative charge",
+            fee(l.add_charge(
+                ChargeInput::new("c2", "x", d("2026-10-15"), dec("-1")),
+                d("2026-10-01"),
+            )),
+            "negative",
+            "amount",
+        ),
+        (
+            "waive more than owed",
+            fee(l.waive("c1", Some(dec("1000")), "goodwill", d("2026-10-16"))),
+            "invalid",
+            "amount",
+        ),
+        (
+            "waive without a reason",
+            fee(l.waive("c1", None, " ", d("2026-10-16"))),
+            "invalid",
+            "reason",
+        ),
+        (
+            "waive an unknown charge",
+            fee(l.waive("zz", None, "x", d("2026-10-16"))),
+            "unknown_reference",
+            "charge_id",
+        ),
+        (
+            "defer backwards",
+            fee(l.defer("c1", d("2026-01-01"))),
+            "invalid",
+            "new_due",
+        ),
+    ];
+    for (what, got, code, path) in attempts {
+        assert_eq!(got, Err((code.to_owned(), path.to_owned())), "{what}");
+        assert_eq!(l, before, "{what} changed the ledger");
+    }
+    // A bill that fails half-way adds none of its lines.
+    let run = bill_estate(
+        &Estate::demo(),
+        &FeeSchedule::demo(),
+        BillingPeriod::month(2026, 10).unwrap(),
+        &BillingInputs::default().with_pooled("common_electricity", dec("3943.20")),
+    )
+    .unwrap();
+    let mut bill = run.bill("1-101").unwrap();
+    let mut other = Ledger::new(
+        "1-101",
+        RoundingPolicy::new(0, Default::default()).unwrap(),
+        PaymentOrder::PenaltyFirst,
+    );
+    bill.lines[1].amount = dec("0.5"); // not in minor units of scale 0
+    let snapshot = other.clone();
+    assert!(
+        other
+            .add_bill(&bill, &FeeSchedule::demo(), d("2026-10-01"))
+            .is_err()
+    );
+    assert_eq!(other, snapshot, "a failed add_bill added some lines");
+}
+
+/// Checklist operations that fail leave the checklist exactly as it was.
+#[test]
+fn failed_checklist_operations_change_nothing() {
+    let t = CheckinTemplate::default_template();
+    let mut c = Checklist::start(&t, "1-603", "张三", d("2026-11-02"), Mode::Ordinary).unwrap();
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    c.complete(
+        "occupancy_notice_presented",
+        "李四",
+        Role::Receptionist,
+        at,
+        ItemData::default(),
+        None,
+    )
+    .unwrap();
+    let before = c.clone();
+    let estate = Estate::demo();
+    let mut cases: Vec<(
+        &str,
+        Result<(), estatekit::checkin::CheckinError>,
+        &str,
+        &str,
+    )> = vec![
+        (
+            "second completion",
+            c.complete(
+                "occupancy_notice_presented",
+                "李四",
+                Role::Receptionist,
+                at,
+                ItemData::default(),
+                None,
+            ),
+            "already_completed",
+            "item_code",
+        ),
+        (
+            "unknown item",
+            c.complete(
+                "nope",
+                "李四",
+                Role::Receptionist,
+                at,
+                ItemData::default(),
+                None,
+            ),
+            "unknown_item",
+            "item_code",
+        ),
+        (
+            "dependencies unmet",
+            c.complete(
+                "key_handover",
+                "李四",
+                Role::Receptionist,
+                at,
+                ItemData::default(),
+                None,
+            ),
+            "dependencies_unmet",
+            "item_code",
+        ),
+        (
+            "finish while open",
+            c.finish("李四", Role::Receptionist, at),
+            "checklist_incomplete",
+            "items",
+        ),
+        (
+            "undo an open item",
+            c.undo("owner_registration", "李四", Role::Receptionist, at, "x"),
+            "not_completed",
+            "item_code",
+        ),
+        (
+            "unknown defect",
+            c.mark_rectified("D9", "王五", Role::Inspector, at, None),
+            "unknown_defect",
+            "defect_id",
+        ),
+        (
+            "empty actor",
+            c.complete(
+                "owner_registration",
+                "",
+                Role::Receptionist,
+                at,
+                ItemData::default(),
+                Some(&estate),
+            ),
+            "invalid_field",
+            "actor",
+        ),
+    ];
+    let role_case = c.complete(
+        "owner_registration",
+        "李四",
+        Role::Inspector,
+        at,
+        ItemData::default(),
+        None,
+    );
+    cases.push(("role not allowed", role_case, "role_not_allowed", "role"));
+    for (what, got, code, path) in cases {
+        let got = got.map_err(|e| (e.code().to_owned(), e.path().to_owned()));
+        assert_eq!(got, Err((code.to_owned(), path.to_owned())), "{what}");
+        assert_eq!(c, before, "{what} changed the checklist");
+    }
+}
+
+/// Timestamps at the ends of chrono's range (a ticket flow read from JSON may carry
+/// them) give an SLA status, not a panic; counters read as u32::MAX saturate.
+#[test]
+fn extreme_timestamps_and_counters_do_not_panic() {
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 840).unwrap();
+    let policy = SlaPolicy::default().with_calendar(cal);
+    for at in [
+        "+262142-12-31T23:00:00Z",
+        "-262143-01-01T01:00:00Z",
+        "2026-11-06T09:00:00Z",
+    ] {
+        let json = format!(
+            r#"{{"ticket":{{"id":"T1","unit":"1-101","channel":"app","received_at":"{at}","reporter":"r","text":"停电了","kind":"repair_request"}},"category":"repair.electrical","urgency":"normal","department":"engineering","state":"received","receiver":"a","owner":"a","escalations":4294967295,"reopened":0,"satisfied":null,"events":[{{"at":"{at}","actor":"a","action":"receive","from_state":"received","to_state":"received"}}]}}"#
+        );
+        let mut flow = TicketFlow::from_json(&json).unwrap();
+        let t = flow.ticket().received_at;
+        let _ = flow.sla(&policy, t);
+        let _ = flow.sla(&SlaPolicy::default(), t);
+        flow.apply(
+            estatekit::tickets::Action::Escalate {
+                to: "b".into(),
+                reason: "x".into(),
+            },
+            "a",
+            t,
+        )
+        .unwrap();
+        assert_eq!(flow.escalations(), u32::MAX);
+    }
+}
