@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use estatekit::estate::Estate;
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
-use estatekit::fees::calc::{PenaltyPolicy, late_penalties};
+use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::schedule::FeeSchedule;
 use rust_decimal::Decimal;
 
@@ -98,16 +98,12 @@ pub fn run_fee_workload(
     let n = estate.units().len() as u64;
     let inputs = BillingInputs::default().with_pooled("common", pooled_amount(n));
     let run = bill_estate(estate, schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
-    let penalties = late_penalties(
+    let penalties = late_penalty_batch(
         items,
         date(2026, 10, 31),
         &PenaltyPolicy::daily(Decimal::new(5, 4)),
         estate.rounding(),
-    )?;
-    let penalties =
-        estatekit::money::sum(&penalties).map_err(|source| estatekit::fees::FeeError::Money {
-            path: "penalties".into(),
-            source,
-        })?;
+    )?
+    .total()?;
     Ok(run.total() + penalties)
 }

@@ -176,11 +176,11 @@ impl PyArrears {
     ) -> PyResult<PyPenaltyBatch> {
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
         let rounding = policy_arg(scale, rounding)?;
-        let amounts = py
-            .detach(|| calc::late_penalties(&self.items, as_of, &policy, &rounding))
+        let batch = py
+            .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
             .map_err(fee_err)?;
-        let total = estatekit::money::sum(&amounts).map_err(to_py)?;
-        Ok(PyPenaltyBatch { amounts, total })
+        let total = batch.total().map_err(fee_err)?;
+        Ok(PyPenaltyBatch { batch, total })
     }
     fn __repr__(&self) -> String {
         format!("Arrears(items={})", self.items.len())
@@ -190,7 +190,7 @@ impl PyArrears {
 /// Penalties of a set of arrears: the total, and each item's amount on demand.
 #[pyclass(frozen, module = "estatekit", name = "PenaltyBatch")]
 pub(crate) struct PyPenaltyBatch {
-    amounts: Vec<Decimal>,
+    batch: calc::PenaltyBatch,
     total: Decimal,
 }
 
@@ -205,15 +205,15 @@ impl PyPenaltyBatch {
     /// Each item's penalty, in item order.
     #[getter]
     fn amounts(&self) -> Vec<Decimal> {
-        self.amounts.clone()
+        self.batch.to_vec()
     }
     fn __len__(&self) -> usize {
-        self.amounts.len()
+        self.batch.len()
     }
     fn __repr__(&self) -> String {
         format!(
             "PenaltyBatch(items={}, total=Decimal('{}'))",
-            self.amounts.len(),
+            self.batch.len(),
             self.total
         )
     }

@@ -1,7 +1,7 @@
 //! Times the parts of the fee workload separately (profiling aid).
 use estatekit::estate::Estate;
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
-use estatekit::fees::calc::{PenaltyPolicy, late_penalties};
+use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit_benches::{SCHEDULE, estate_json, overdue_items, pooled_amount};
 use std::time::Instant;
@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(run);
         let t3 = t.elapsed();
         let t = Instant::now();
-        let p = late_penalties(
+        let p = late_penalty_batch(
             &items,
             "2026-10-31".parse()?,
             &PenaltyPolicy::daily("0.0005".parse()?),
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             t3,
             t4,
             t4.as_nanos() as f64 / (6 * n) as f64,
-            total + p.iter().sum::<rust_decimal::Decimal>()
+            total + p.total()?
         );
     }
     Ok(())

@@ -509,9 +509,13 @@ pub fn late_penalties(
 ) -> Result<Vec<Decimal>, FeeError> {
     policy.validate()?;
     let mut out = Vec::with_capacity(items.len());
+    let target = rounding.scale();
     let mut i = 0;
     while i < items.len() {
-        i += batch_fast(&items[i..], as_of, policy, rounding, &mut out);
+        i += batch_fast(&items[i..], as_of, policy, rounding, |q| {
+            // |q| < 2^63 and the target scale is at most 12: a valid `Decimal`.
+            out.push(Decimal::new(q, target));
+        });
         let Some(&(principal, due)) = items.get(i) else {
             break;
         };
@@ -523,6 +527,172 @@ pub fn late_penalties(
     Ok(out)
 }
 
+/// The penalties of many items (see [`late_penalties`]), kept compactly: each is
+/// rounded to the policy's scale, so it is stored as a count of minor units (8 bytes
+/// instead of 16, which matters for millions of items).
+///
+/// ```
+/// use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let items = [("500".parse()?, d("2026-10-01")), ("100".parse()?, d("2026-10-21"))];
+/// let b = late_penalty_batch(&items, d("2026-10-31"), &PenaltyPolicy::daily("0.003".parse()?), &RoundingPolicy::default())?;
+/// assert_eq!((b.len(), b.get(0).unwrap().to_string()), (2, "45.00".to_string()));
+/// assert_eq!(b.total()?.to_string(), "48.00");
+/// assert_eq!(b.to_vec()[1].to_string(), "3.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PenaltyBatch {
+    scale: u32,
+    /// Minor units of each penalty (0 where the penalty is in `wide`).
+    minor: Vec<i64>,
+    /// Penalties too large for 64-bit minor units, by item index, in index order.
+    wide: Vec<(usize, Decimal)>,
+}
+
+impl PenaltyBatch {
+    /// Number of items.
+    ///
+    /// ```
+    /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let b = late_penalty_batch(&[], d("2026-10-31"), &PenaltyPolicy::daily(1.into()), &Default::default())?;
+    /// assert!(b.is_empty() && b.len() == 0);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.minor.len()
+    }
+
+    /// Whether there are no items.
+    ///
+    /// ```
+    /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let b = late_penalty_batch(&[(1.into(), d("2026-01-01"))], d("2026-10-31"), &PenaltyPolicy::daily(1.into()), &Default::default())?;
+    /// assert!(!b.is_empty());
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.minor.is_empty()
+    }
+
+    /// The penalty of item `i`.
+    ///
+    /// ```
+    /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let b = late_penalty_batch(&[(100.into(), d("2026-10-30"))], d("2026-10-31"), &PenaltyPolicy::daily("0.01".parse()?), &Default::default())?;
+    /// assert_eq!(b.get(0).map(|p| p.to_string()), Some("1.00".into()));
+    /// assert_eq!(b.get(1), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn get(&self, i: usize) -> Option<Decimal> {
+        let m = *self.minor.get(i)?;
+        Some(match self.wide.binary_search_by_key(&i, |w| w.0) {
+            Ok(k) => self.wide[k].1,
+            Err(_) => Decimal::new(m, self.scale),
+        })
+    }
+
+    /// Every penalty, in item order.
+    ///
+    /// ```
+    /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let b = late_penalty_batch(&[(100.into(), d("2026-10-30"))], d("2026-10-31"), &PenaltyPolicy::daily("0.01".parse()?), &Default::default())?;
+    /// assert_eq!(b.to_vec(), vec!["1.00".parse::<rust_decimal::Decimal>()?]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_vec(&self) -> Vec<Decimal> {
+        let mut out: Vec<Decimal> = self
+            .minor
+            .iter()
+            .map(|&m| Decimal::new(m, self.scale))
+            .collect();
+        for &(i, v) in &self.wide {
+            out[i] = v;
+        }
+        out
+    }
+
+    /// The exact sum of the penalties.
+    ///
+    /// # Errors
+    /// [`FeeError::Money`] when the sum does not fit a `Decimal`.
+    ///
+    /// ```
+    /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let items = [(100.into(), d("2026-10-30")), (200.into(), d("2026-10-30"))];
+    /// let b = late_penalty_batch(&items, d("2026-10-31"), &PenaltyPolicy::daily("0.01".parse()?), &Default::default())?;
+    /// assert_eq!(b.total()?.to_string(), "3.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn total(&self) -> Result<Decimal, FeeError> {
+        let overflow = || FeeError::Money {
+            path: "penalties".into(),
+            source: crate::money::MoneyError::Overflow {
+                context: "the sum of the penalties does not fit a decimal".into(),
+            },
+        };
+        // Fewer than 2^63 values of magnitude below 2^63: the i128 sum cannot overflow.
+        let minor: i128 = self.minor.iter().map(|&m| i128::from(m)).sum();
+        let mut total =
+            Decimal::try_from_i128_with_scale(minor, self.scale).map_err(|_| overflow())?;
+        for &(_, v) in &self.wide {
+            total = total.checked_add(v).ok_or_else(overflow)?;
+        }
+        Ok(total)
+    }
+}
+
+/// [`late_penalties`] into a compact [`PenaltyBatch`] (for millions of items).
+///
+/// # Errors
+/// As [`late_penalties`].
+///
+/// ```
+/// use estatekit::fees::calc::{late_penalties, late_penalty_batch, PenaltyPolicy};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let items = [("500".parse()?, d("2026-10-01")), ("100".parse()?, d("2026-10-21"))];
+/// let (p, r) = (PenaltyPolicy::daily("0.003".parse()?), RoundingPolicy::default());
+/// let batch = late_penalty_batch(&items, d("2026-10-31"), &p, &r)?;
+/// assert_eq!(batch.to_vec(), late_penalties(&items, d("2026-10-31"), &p, &r)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn late_penalty_batch(
+    items: &[(Decimal, NaiveDate)],
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    rounding: &RoundingPolicy,
+) -> Result<PenaltyBatch, FeeError> {
+    policy.validate()?;
+    let scale = rounding.scale();
+    let mut minor = Vec::with_capacity(items.len());
+    let mut wide = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        i += batch_fast(&items[i..], as_of, policy, rounding, |q| minor.push(q));
+        let Some(&(principal, due)) = items.get(i) else {
+            break;
+        };
+        non_negative(principal, || format!("items[{i}].principal"))?;
+        let v = rounding.round(accrue(principal, due, as_of, policy, &[])?);
+        match i64::try_from(v.mantissa()) {
+            Ok(m) if v.scale() == scale => minor.push(m),
+            _ => {
+                minor.push(0);
+                wide.push((i, v));
+            }
+        }
+        i += 1;
+    }
+    Ok(PenaltyBatch { scale, minor, wide })
+}
+
 /// The common case of [`late_penalties`] (no cap, no minimum balance, principals of
 /// one scale that fit 64 bits): `principal × rate × days` in integers, rounded once
 /// by a constant power of ten. Pushes the penalties of the leading items it can take
@@ -532,7 +702,7 @@ fn batch_fast(
     as_of: NaiveDate,
     policy: &PenaltyPolicy,
     rounding: &RoundingPolicy,
-    out: &mut Vec<Decimal>,
+    mut emit: impl FnMut(i64),
 ) -> usize {
     let (Some(&(first, _)), None, None) = (items.first(), policy.cap, policy.min_balance) else {
         return 0;
@@ -547,7 +717,6 @@ fn batch_fast(
     let run = Batch {
         rate,
         scale,
-        target: rounding.scale(),
         mode: rounding.mode(),
         as_of_day: i64::from(as_of.num_days_from_ce()),
         policy,
@@ -555,7 +724,7 @@ fn batch_fast(
     macro_rules! dispatch {
         ($($e:literal),*) => {
             match exp {
-                $($e => run.take::<$e>(items, out),)*
+                $($e => run.take::<$e>(items, &mut emit),)*
                 _ => 0,
             }
         };
@@ -569,7 +738,6 @@ fn batch_fast(
 struct Batch<'a> {
     rate: i64,
     scale: u32,
-    target: u32,
     mode: crate::money::RoundingMode,
     as_of_day: i64,
     policy: &'a PenaltyPolicy,
@@ -581,7 +749,7 @@ impl Batch<'_> {
     fn take<const EXP: u32>(
         &self,
         items: &[(Decimal, NaiveDate)],
-        out: &mut Vec<Decimal>,
+        emit: &mut impl FnMut(i64),
     ) -> usize {
         // Items share few due dates: day counts are kept in a small direct-mapped
         // cache keyed by the day of the year.
@@ -605,9 +773,7 @@ impl Batch<'_> {
             let Some(v) = self.rate.checked_mul(days).and_then(|rd| rd.checked_mul(p)) else {
                 return n;
             };
-            let q = crate::money::round_pow10::<EXP>(v, self.mode);
-            // |q| < 2^63 and the target scale is at most 12: a valid `Decimal`.
-            out.push(Decimal::new(q, self.target));
+            emit(crate::money::round_pow10::<EXP>(v, self.mode));
         }
         items.len()
     }
