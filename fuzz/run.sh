@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
     echo "fuzz target $t crashed; input in $artifacts/" >&2
     exit 1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
+  runs=$(grep -a -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   summary+=("$(printf '%-22s %12s executions in %ss, 0 crashes' "$t" "$runs" "$secs")")
 done
 printf '%s\n' "${summary[@]}"

@@ -276,9 +276,11 @@ impl PyCheckinTemplate {
     }
     /// Parse and validate a template JSON document.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         Ok(Self {
-            inner: CheckinTemplate::from_json(text).map_err(to_py)?,
+            inner: py
+                .detach(|| CheckinTemplate::from_json(text))
+                .map_err(to_py)?,
         })
     }
     /// The template as JSON; `from_json` reads it back unchanged.
@@ -971,9 +973,16 @@ impl PyChecklist {
     /// Restore a checklist saved with `to_json`, exactly; ValidationError
     /// (code 'template_mismatch') when the template differs.
     #[staticmethod]
-    fn from_json(text: &str, template: PyRef<'_, PyCheckinTemplate>) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        text: &str,
+        template: PyRef<'_, PyCheckinTemplate>,
+    ) -> PyResult<Self> {
+        let template = &template.inner;
         Ok(Self {
-            inner: Checklist::from_json(text, &template.inner).map_err(to_py)?,
+            inner: py
+                .detach(|| Checklist::from_json(text, template))
+                .map_err(to_py)?,
         })
     }
 

@@ -458,9 +458,11 @@ pub(crate) struct PyFeeSchedule {
 impl PyFeeSchedule {
     /// Parse and validate a schedule; errors name the field's path.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         Ok(Self {
-            inner: FeeSchedule::from_json(text).map_err(fee_err)?,
+            inner: py
+                .detach(|| FeeSchedule::from_json(text))
+                .map_err(fee_err)?,
         })
     }
     /// The demo schedule for the demo estate.
@@ -905,9 +907,11 @@ impl PyLedger {
     }
     /// Restore a ledger saved with `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         Ok(Self {
-            inner: ledger::Ledger::from_json(text).map_err(fee_err)?,
+            inner: py
+                .detach(|| ledger::Ledger::from_json(text))
+                .map_err(fee_err)?,
         })
     }
     fn to_json(&self) -> String {

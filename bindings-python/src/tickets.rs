@@ -772,6 +772,7 @@ impl PyTicketStatistics {
 #[pyfunction]
 #[pyo3(signature = (flows, start, end, *, units, policy = None))]
 fn ticket_statistics(
+    py: Python<'_>,
     flows: Vec<PyRef<'_, PyTicketFlow>>,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -780,7 +781,7 @@ fn ticket_statistics(
 ) -> PyResult<PyTicketStatistics> {
     let flows: Vec<TicketFlow> = flows.iter().map(|f| f.inner.clone()).collect();
     let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
-    tickets::statistics(&flows, start, end, units, &policy)
+    py.detach(|| tickets::statistics(&flows, start, end, units, &policy))
         .map(|inner| PyTicketStatistics { inner })
         .map_err(to_py)
 }

@@ -629,3 +629,13 @@ fn extreme_timestamps_and_counters_do_not_panic() {
         assert_eq!(flow.escalations(), u32::MAX);
     }
 }
+
+/// Found by fuzzing: a rule weight written as a 44-digit integer did not survive a
+/// JSON round trip (serde_json's default float parsing is not exactly rounded; the
+/// workspace enables `float_roundtrip`).
+#[test]
+fn extreme_rule_weights_round_trip() {
+    let text = r#"{"categories": [{"code": "pool", "phrases": {"泳池": 66666666666666666666666666666666666666666665, "swimming pool": 5, "pool party": -2}}], "departments": {"pool": "leisure"}}"#;
+    let rules = RuleSet::from_json(text).unwrap();
+    assert_eq!(RuleSet::from_json(&rules.to_json()).unwrap(), rules);
+}

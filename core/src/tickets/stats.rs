@@ -156,6 +156,8 @@ pub fn statistics(
         let t = f.ticket();
         *by_category.entry(f.category()).or_default() += 1;
         *by_department.entry(f.department()).or_default() += 1;
+        // In bounds: the enums are fieldless with discriminants 0..ALL.len() in
+        // declaration order, and the vectors have ALL.len() slots.
         kinds[t.kind as usize] += 1;
         channels[t.channel as usize] += 1;
         if t.kind == TicketKind::Complaint {
