@@ -125,8 +125,8 @@ impl PyClassification {
             .iter()
             .map(|e| PyEvidence {
                 field: e.field.as_str(),
-                label: e.label.clone(),
-                phrase: e.phrase.clone(),
+                label: e.label.to_string(),
+                phrase: e.phrase.to_string(),
                 weight: e.weight,
             })
             .collect()

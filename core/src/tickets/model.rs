@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use super::TicketError;
+use super::{SharedStr, TicketError};
 
 /// Training sets of at least this many texts drop features seen in one text only
 /// (see [`TrainOptions::min_df`]).
@@ -350,6 +350,8 @@ pub struct TicketModel {
     feat: Featurizer,
     buckets_bits: u32,
     labels: Vec<String>,
+    /// The labels as shared strings, for classification results.
+    shared_labels: Vec<SharedStr>,
     n_docs: u32,
     /// Sorted bucket ids of the vocabulary.
     buckets: Vec<u32>,
@@ -532,6 +534,7 @@ impl TicketModel {
         let mut model = Self {
             feat,
             buckets_bits: options.buckets_bits,
+            shared_labels: classes.iter().map(SharedStr::from).collect(),
             labels: classes,
             n_docs,
             buckets,
@@ -671,9 +674,14 @@ impl TicketModel {
             .collect()
     }
 
-    /// Label, confidence (softmax of 4 × the decision scores) and the `top` n-grams
+    /// The label of index `i` as a shared string.
+    pub(crate) fn shared_label(&self, i: usize) -> SharedStr {
+        self.shared_labels[i].clone()
+    }
+
+    /// Index of the label, confidence (softmax of 4 × the decision scores) and the `top` n-grams
     /// that contributed most to the label, with their contributions.
-    pub(crate) fn explain(&self, text: &str, top: usize) -> (String, f64, Vec<(String, f64)>) {
+    pub(crate) fn explain(&self, text: &str, top: usize) -> (usize, f64, Vec<(String, f64)>) {
         let mut buf = Vec::new();
         let mut counts = Vec::new();
         let mut first = Vec::new();
@@ -718,7 +726,7 @@ impl TicketModel {
                 (gram, f64::from(*c))
             })
             .collect();
-        (self.labels[best].clone(), conf, grams)
+        (best, conf, grams)
     }
 
     fn to_doc(&self) -> ModelDoc {
@@ -889,6 +897,7 @@ impl TicketModel {
                 mask: (1u32 << doc.buckets_bits) - 1,
             },
             buckets_bits: doc.buckets_bits,
+            shared_labels: doc.labels.iter().map(SharedStr::from).collect(),
             labels: doc.labels,
             n_docs: doc.n_docs,
             buckets,
