@@ -1,7 +1,7 @@
 //! Rule sets (phrases and weights) and the classifier built from them.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
@@ -933,8 +933,9 @@ fn has_cjk(text: &str) -> bool {
 /// ```
 #[derive(Debug, Clone)]
 pub struct TicketClassifier {
-    rules: RuleSet,
-    compiled: Compiled,
+    /// Shared: clones (and every `default_rules()`) share the rules and the automaton.
+    rules: Arc<RuleSet>,
+    compiled: Arc<Compiled>,
     model: Option<TicketModel>,
 }
 
@@ -946,24 +947,31 @@ impl TicketClassifier {
     /// assert_eq!(c.category, "repair.electrical");
     /// ```
     pub fn default_rules() -> Self {
-        let rules = RuleSet::builtin();
-        match Compiled::new(&rules) {
-            Ok(compiled) => Self {
-                rules,
-                compiled,
-                model: None,
-            },
-            // The built-in rules are tested to compile; fall back to an empty set.
-            Err(_) => Self::empty(),
-        }
+        // Compiled once per process (the automaton takes milliseconds to build), then
+        // shared.
+        static DEFAULT: OnceLock<TicketClassifier> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let rules = RuleSet::builtin();
+                match Compiled::new(&rules) {
+                    Ok(compiled) => Self {
+                        rules: Arc::new(rules),
+                        compiled: Arc::new(compiled),
+                        model: None,
+                    },
+                    // The built-in rules are tested to compile; fall back to an empty set.
+                    Err(_) => Self::empty(),
+                }
+            })
+            .clone()
     }
 
     fn empty() -> Self {
         let rules = RuleSet::default();
         let compiled = Compiled::empty(SharedStr::from_static("other"));
         Self {
-            rules,
-            compiled,
+            rules: Arc::new(rules),
+            compiled: Arc::new(compiled),
             model: None,
         }
     }
@@ -985,8 +993,8 @@ impl TicketClassifier {
     pub fn with_rules(rules: RuleSet) -> Result<Self, TicketError> {
         let compiled = Compiled::new(&rules)?;
         Ok(Self {
-            rules,
-            compiled,
+            rules: Arc::new(rules),
+            compiled: Arc::new(compiled),
             model: None,
         })
     }
