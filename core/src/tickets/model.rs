@@ -1221,13 +1221,19 @@ impl TicketModel {
 /// the training texts that lies in features seen in one text only. `docs`: the term
 /// counts of each distinct text and how many times it occurs.
 fn hapax_share(docs: &[(Vec<(u32, u32)>, u32)], df: &BucketMap, n_docs: u32) -> f64 {
+    // idf of the usual (small) document frequencies, computed once.
+    let idf_small: Vec<f64> = (0..256).map(|d| f64::from(idf_of(n_docs, d))).collect();
     let (mut hapax, mut total) = (0.0f64, 0.0f64);
     for (counts, times) in docs {
         let (mut h, mut all) = (0.0f64, 0.0f64);
         for &(b, n) in counts {
             let d = df.get(&b).copied().unwrap_or(1);
-            let tf = 1.0 + f64::from(n).ln();
-            let v = tf * f64::from(idf_of(n_docs, d));
+            let tf = if n == 1 { 1.0 } else { 1.0 + f64::from(n).ln() };
+            let idf = match idf_small.get(d as usize) {
+                Some(x) => *x,
+                None => f64::from(idf_of(n_docs, d)),
+            };
+            let v = tf * idf;
             all += v * v;
             if d == 1 {
                 h += v * v;
