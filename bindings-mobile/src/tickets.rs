@@ -118,20 +118,20 @@ pub struct Classification {
 impl From<tickets::Classification> for Classification {
     fn from(c: tickets::Classification) -> Self {
         Self {
-            category: c.category,
+            category: c.category.into(),
             kind: c.kind,
             urgency: c.urgency,
             temperament: c.temperament,
             advice: c.advice.to_owned(),
-            department: c.department,
+            department: c.department.into(),
             confidence: c.confidence,
             evidence: c
                 .evidence
                 .into_iter()
                 .map(|e| Evidence {
                     field: e.field.as_str().to_owned(),
-                    label: e.label,
-                    phrase: e.phrase,
+                    label: e.label.into(),
+                    phrase: e.phrase.into(),
                     weight: e.weight,
                 })
                 .collect(),

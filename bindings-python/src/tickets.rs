@@ -12,7 +12,7 @@ use estatekit::tickets::{
     TicketFlow, TicketKind, TrainOptions, Urgency,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyInt};
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::{CoreError, ErrorClass, to_py, validation_error};
 
@@ -128,8 +128,8 @@ impl PyClassification {
             .iter()
             .map(|e| PyEvidence {
                 field: e.field.as_str(),
-                label: e.label.clone(),
-                phrase: e.phrase.clone(),
+                label: e.label.to_string(),
+                phrase: e.phrase.to_string(),
                 weight: e.weight,
             })
             .collect()
@@ -254,8 +254,24 @@ impl PyTicketClassifier {
 
     /// Only the category of each text (model only when trained: no rules, no
     /// evidence), in one call without the GIL.
-    fn predict_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<String> {
-        py.detach(|| self.inner.predict_batch(&texts))
+    fn predict_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        match self.inner.model() {
+            // Label indices, then one Python string per label shared by the results.
+            Some(model) => {
+                let indices = py.detach(|| model.predict_indices(&texts));
+                let labels: Vec<Bound<'py, PyString>> = model
+                    .labels()
+                    .iter()
+                    .map(|l| PyString::new(py, l))
+                    .collect();
+                PyList::new(py, indices.into_iter().map(|i| &labels[i]))
+            }
+            None => PyList::new(py, py.detach(|| self.inner.predict_batch(&texts))),
+        }
     }
 
     /// The department a category is routed to.

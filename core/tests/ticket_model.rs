@@ -205,6 +205,107 @@ fn same_seed_same_model() {
     );
 }
 
+/// Batch prediction (which scores each distinct short text once) equals one call per
+/// text, for repeated, short, long, empty and unseen texts.
+#[test]
+fn predict_batch_equals_predict() {
+    let texts = [
+        "no heat",
+        "heating broken",
+        "loud party",
+        "music too loud",
+        "leak under sink",
+        "pipe leaking",
+    ];
+    let labels = ["heat", "heat", "noise", "noise", "leak", "leak"];
+    let m = TicketModel::train(&texts, &labels, 7, &TrainOptions::default()).unwrap();
+    let long = "the radiator is cold and the pipe under the sink leaks, ".repeat(8);
+    let probe: Vec<&str> = vec![
+        "no heat",
+        "music",
+        "no heat",
+        "",
+        long.as_str(),
+        "漏水",
+        "music",
+        long.as_str(),
+        "LOUD Party!!",
+    ];
+    let one: Vec<&str> = probe.iter().map(|t| m.predict(t)).collect();
+    assert_eq!(m.predict_batch(&probe), one);
+    let idx = m.predict_indices(&probe);
+    let by_index: Vec<&str> = idx.iter().map(|i| m.labels()[*i].as_str()).collect();
+    assert_eq!(by_index, one);
+}
+
+/// Models of format version 1 split texts differently: they are refused, not misread.
+#[test]
+fn older_model_versions_are_refused() {
+    let m = TicketModel::train(&["ab", "cd"], &["x", "y"], 0, &TrainOptions::default()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
+    v["version"] = serde_json::json!(1);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "version"));
+    assert!(e.to_string().contains("train again"), "{e}");
+}
+
+/// Automatic `min_df`: features seen in one text only are kept for short, repetitive
+/// texts (there they are the evidence of rare classes) and dropped for long texts full
+/// of n-grams of their own.
+#[test]
+fn automatic_min_df_follows_the_share_of_features_seen_once() {
+    let auto = TrainOptions::default();
+    let with = |min_df: u32| TrainOptions {
+        min_df,
+        ..TrainOptions::default()
+    };
+    // Short: 120 texts, 4 templates repeated, and one text of its own.
+    let mut texts: Vec<String> = (0..119)
+        .map(|i| ["no heat", "loud music", "leak", "no hot water"][i % 4].to_owned())
+        .collect();
+    texts.push("branch cracked".to_owned());
+    let labels: Vec<String> = (0..120)
+        .map(|i| {
+            if i == 119 {
+                "tree".to_owned()
+            } else {
+                format!("c{}", i % 4)
+            }
+        })
+        .collect();
+    let n = |o: &TrainOptions| {
+        TicketModel::train(&texts, &labels, 0, o)
+            .unwrap()
+            .feature_count()
+    };
+    assert_eq!(n(&auto), n(&with(1)));
+    assert!(n(&with(1)) > n(&with(2)));
+    // Long: 120 texts of 30 pseudo-random words each.
+    let mut state = 0x2545_f491_u64;
+    let mut letter = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        char::from(b'a' + ((state >> 33) % 26) as u8)
+    };
+    let texts: Vec<String> = (0..120)
+        .map(|_| {
+            (0..30)
+                .map(|_| (0..7).map(|_| letter()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let labels: Vec<String> = (0..120).map(|i| format!("c{}", i % 3)).collect();
+    let n = |o: &TrainOptions| {
+        TicketModel::train(&texts, &labels, 0, o)
+            .unwrap()
+            .feature_count()
+    };
+    assert_eq!(n(&auto), n(&with(2)));
+    assert!(n(&with(1)) > n(&with(2)));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 

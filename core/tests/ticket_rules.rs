@@ -56,7 +56,7 @@ fn labelled_set_accuracy() {
             e.0 += 1;
             per_cat.entry(d.category.clone()).or_default().0 += 1;
         } else {
-            per_cat.entry(c.category.clone()).or_default().1 += 1;
+            per_cat.entry(c.category.to_string()).or_default().1 += 1;
             per_cat.entry(d.category.clone()).or_default().2 += 1;
             if std::env::var_os("TICKETS_VERBOSE").is_some() {
                 eprintln!("category {} -> {}: {}", d.category, c.category, d.text);
@@ -176,4 +176,32 @@ fn nyc311_descriptors_held_out() {
     println!("nyc311 descriptors (held out): {ok}/{total} = {acc:.3}");
     assert!(total > 1800);
     assert!(acc >= 0.80, "accuracy {acc}");
+}
+
+/// `classify_batch` scans texts in groups; its results are exactly those of `classify`
+/// on each text, for any batch length (odd, even, one) and texts of any length.
+#[test]
+fn classify_batch_equals_classify() {
+    let mut texts: Vec<String> = labelled().into_iter().map(|d| d.text).collect();
+    texts.extend(
+        [
+            "",
+            "!",
+            "漏水",
+            "Fire!!",
+            "气死了！！！",
+            "a",
+            "no hot water?? again!!",
+        ]
+        .map(String::from),
+    );
+    let clf = TicketClassifier::default_rules();
+    let one: Vec<_> = texts.iter().map(|t| clf.classify(t)).collect();
+    for n in [0, 1, 2, 3, texts.len() - 1, texts.len()] {
+        assert_eq!(clf.classify_batch(&texts[..n]), one[..n], "{n} texts");
+    }
+    // Short texts next to long ones.
+    let mixed: Vec<&str> = texts.iter().rev().map(String::as_str).collect();
+    let want: Vec<_> = one.iter().rev().cloned().collect();
+    assert_eq!(clf.classify_batch(&mixed), want);
 }

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 mod lifecycle;
 mod model;
 mod rules;
+mod shared;
 mod sla;
 mod stats;
 
@@ -39,6 +40,7 @@ pub use rules::{
     CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
     TemperamentRules, TicketClassifier, default_departments,
 };
+pub use shared::SharedStr;
 pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
 

@@ -7,14 +7,23 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
-use super::TicketError;
+use super::{SharedStr, TicketError};
 
-/// Training sets of at least this many texts drop features seen in one text only
+/// Training sets of at least this many texts may drop features seen in one text only
 /// (see [`TrainOptions::min_df`]).
 const AUTO_MIN_DF_TEXTS: usize = 100;
 
+/// ... when such features carry at least this share of the training tf-idf mass. On
+/// the development data the share was 0.01 for NYC 311 descriptors and 0.2 for the
+/// labelled English tickets (keeping them was better), 0.5 for the Chinese messages
+/// and 0.7 for the labelled Chinese tickets (dropping them was better).
+const AUTO_MIN_DF_HAPAX_SHARE: f64 = 1.0 / 3.0;
+
+/// Texts up to this length are scored once per batch when repeated.
+const MEMO_MAX_BYTES: usize = 128;
+
 /// The model JSON format version this library reads and writes.
-pub const MODEL_FORMAT_VERSION: u32 = 1;
+pub const MODEL_FORMAT_VERSION: u32 = 2;
 
 /// Training options. Every option can also be set by name with [`TrainOptions::set`]
 /// (the Python binding's `**options`).
@@ -38,14 +47,21 @@ pub struct TrainOptions {
     pub tol: f64,
     /// Longest character n-gram (default 4; the shortest is 1).
     pub ngram_max: u32,
-    /// Longest word n-gram over spaced (non-CJK) words; 0 disables (default 2).
+    /// Longest word n-gram over spaced (non-CJK) words, added to the character
+    /// n-grams; 0 disables (the default: on the development data, NYC 311 descriptors
+    /// and the labelled English and Chinese tickets, they added nothing to the
+    /// whitespace-delimited character n-grams and cost accuracy on the NYC descriptors).
     pub word_ngrams: u32,
     /// Hash space: 2^bits buckets (default 20).
     pub buckets_bits: u32,
     /// Ignore features seen in fewer training documents. 0 (the default) means
-    /// automatic: 2 with at least 100 training texts (a feature seen once does not
-    /// generalise; dropping those makes the model about 4× smaller and faster, and was
-    /// more accurate on the development data), 1 (keep all) below.
+    /// automatic: 2 when there are at least 100 training texts and features seen in
+    /// one text only carry at least a third of the training tf-idf mass (long texts, each
+    /// with many n-grams of its own: a model can fit every text by those alone, and
+    /// they do not generalise; dropping them made the model more accurate on the
+    /// Chinese development data and about 4× smaller), else 1 (keep all: in short,
+    /// repetitive texts the few features seen once are the only evidence for rare
+    /// classes).
     pub min_df: u32,
     /// Drop features whose largest weight is below this share of the largest weight
     /// in the model, to make the model smaller (default 0.0: keep all).
@@ -59,7 +75,7 @@ impl Default for TrainOptions {
             epochs: 100,
             tol: 0.01,
             ngram_max: 4,
-            word_ngrams: 2,
+            word_ngrams: 0,
             buckets_bits: 20,
             min_df: 0,
             prune: 0.0,
@@ -152,6 +168,12 @@ impl TrainOptions {
     }
 }
 
+/// The weights of a column take `stride(k)` floats for `k` classes: a multiple of 4,
+/// so that scoring runs four classes at a time.
+fn stride(k: usize) -> usize {
+    k.next_multiple_of(4)
+}
+
 /// Feature extraction settings (stored in the model).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Featurizer {
@@ -187,127 +209,277 @@ fn lower(c: char) -> char {
     }
 }
 
-impl Featurizer {
-    /// Calls `emit(bucket, start, len)` for every n-gram of `text`; `start`/`len` index
-    /// into the normalised char buffer `buf` (which holds space-padded words).
-    fn each(&self, text: &str, buf: &mut Vec<char>, mut emit: impl FnMut(u32, usize, usize)) {
-        buf.clear();
-        // Words: maximal runs of alphanumeric characters, lower-cased, each padded with
-        // a space on both sides (like scikit-learn's `char_wb`).
-        let mut words: Vec<(usize, usize, bool)> = Vec::new(); // (start, len, spaced)
-        let mut in_word = false;
-        let mut ws = 0;
-        let mut cjk = false;
+/// Where an n-gram was found, to show it as evidence: `n` characters from `off` of the
+/// space-padded word `word`, or `n` spaced words from word `tok`.
+#[derive(Debug, Clone, Copy)]
+enum Loc {
+    Char { word: u32, off: u32, n: u32 },
+    Word { tok: u32, n: u32 },
+}
+
+/// A text split for featurising: lower-cased characters, the words whose character
+/// n-grams are taken, and the spaced (non-CJK) words for word n-grams, as
+/// `(start, len)` in `chars`. Reused from text to text.
+#[derive(Debug, Default)]
+struct Tokens {
+    chars: Vec<char>,
+    words: Vec<(u32, u32)>,
+    toks: Vec<(u32, u32)>,
+}
+
+/// Punctuation that separates words in CJK text: CJK symbols and punctuation (、。「」
+/// …), full-width forms (，！？：；（）…), and the quotation marks, dash and ellipsis of
+/// Chinese typography (“ ” — …).
+#[inline]
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303f}'
+        | '\u{ff00}'..='\u{ff0f}'
+        | '\u{ff1a}'..='\u{ff20}'
+        | '\u{ff3b}'..='\u{ff40}'
+        | '\u{ff5b}'..='\u{ff65}'
+        | '\u{201c}' | '\u{201d}' | '\u{2014}' | '\u{2026}')
+}
+
+impl Tokens {
+    /// Splits `text`. Words for character n-grams are whitespace-separated, as in
+    /// scikit-learn's `char_wb` (punctuation stays in the word: `mail-box`,
+    /// `(wzz1)`), and also end at CJK punctuation (Chinese runs clauses together without
+    /// spaces: `楼道灯不亮，请尽快维修` is two words). Spaced words for word n-grams are
+    /// maximal runs of alphanumeric characters without CJK (only with `word_ngrams`).
+    fn split(&mut self, text: &str, spaced: bool) {
+        self.chars.clear();
+        self.words.clear();
+        self.toks.clear();
+        let (mut word, mut tok, mut tok_cjk) = (None::<u32>, None::<u32>, false);
         for ch in text.chars() {
-            // Fast paths: ASCII and CJK ideographs (alphanumeric, caseless).
-            let (alnum, this_cjk) = if ch.is_ascii() {
-                (ch.is_ascii_alphanumeric(), false)
+            let i = self.chars.len() as u32;
+            // Fast paths: ASCII and CJK ideographs (caseless).
+            let (sep, this_cjk) = if ch.is_ascii() {
+                (ch.is_ascii_whitespace(), false)
             } else if is_cjk(ch) {
-                (true, true)
+                (false, true)
             } else {
-                (ch.is_alphanumeric(), false)
+                (ch.is_whitespace() || is_cjk_punctuation(ch), false)
             };
-            if alnum {
-                if !in_word {
-                    buf.push(' ');
-                    ws = buf.len();
-                    in_word = true;
-                    cjk = false;
-                }
-                cjk |= this_cjk;
-                buf.push(if this_cjk { ch } else { lower(ch) });
-            } else if in_word {
-                words.push((ws, buf.len() - ws, !cjk));
-                buf.push(' ');
-                in_word = false;
+            if !sep {
+                word.get_or_insert(i);
+            } else if let Some(s) = word.take() {
+                self.words.push((s, i - s));
             }
-        }
-        if in_word {
-            words.push((ws, buf.len() - ws, !cjk));
-            buf.push(' ');
-        }
-        let nmax = self.ngram_max as usize;
-        for &(ws, wl, _) in &words {
-            // Padded word: buf[ws-1 ..= ws+wl].
-            let lo = ws - 1;
-            let hi = ws + wl + 1;
-            for i in lo..hi {
-                let mut h = CHAR_BASIS;
-                for n in 1..=nmax {
-                    let j = i + n;
-                    if j > hi {
-                        break;
+            if spaced {
+                if this_cjk || ch.is_alphanumeric() {
+                    if tok.is_none() {
+                        tok = Some(i);
+                        tok_cjk = false;
                     }
-                    h = (h ^ (buf[j - 1] as u32)).wrapping_mul(FNV_PRIME);
-                    if n == 1 && buf[i] == ' ' {
-                        continue;
+                    tok_cjk |= this_cjk;
+                } else if let Some(s) = tok.take() {
+                    if !tok_cjk {
+                        self.toks.push((s, i - s));
                     }
-                    emit(fmix(h) & self.mask, i, n);
                 }
             }
+            self.chars.push(if this_cjk { ch } else { lower(ch) });
         }
-        if self.word_ngrams > 0 {
-            let spaced: Vec<(usize, usize)> =
-                words.iter().filter(|w| w.2).map(|w| (w.0, w.1)).collect();
-            for i in 0..spaced.len() {
-                let mut h = WORD_BASIS;
-                for n in 1..=self.word_ngrams as usize {
-                    let Some(&(ws, wl)) = spaced.get(i + n - 1) else {
-                        break;
-                    };
-                    for &c in &buf[ws..ws + wl] {
-                        h = (h ^ (c as u32)).wrapping_mul(FNV_PRIME);
-                    }
-                    h = (h ^ 0x20).wrapping_mul(FNV_PRIME);
-                    let (s0, _) = spaced[i];
-                    emit(fmix(h ^ 0x5bd1_e995) & self.mask, s0, ws + wl - s0);
-                }
+        let end = self.chars.len() as u32;
+        if let Some(s) = word {
+            self.words.push((s, end - s));
+        }
+        if let Some(s) = tok {
+            if !tok_cjk {
+                self.toks.push((s, end - s));
             }
         }
     }
 
-    /// (bucket, count) pairs of `text` in order of first occurrence, and where each
-    /// bucket first occurred in `buf` (start, length).
-    fn counts_at(
-        &self,
-        text: &str,
-        buf: &mut Vec<char>,
-        out: &mut Vec<(u32, u32)>,
-        first: &mut Vec<(usize, usize)>,
-    ) {
-        let mut raw: Vec<(u32, usize, usize)> = Vec::with_capacity(text.len() * 2);
-        self.each(text, buf, |b, start, len| raw.push((b, start, len)));
+    /// Whether the n-gram is a padding space alone.
+    fn is_padding(&self, loc: Loc) -> bool {
+        match loc {
+            Loc::Char { word, off, n: 1 } => {
+                off == 0 || off == self.words.get(word as usize).map_or(0, |w| w.1) + 1
+            }
+            _ => false,
+        }
+    }
+
+    /// The text of an n-gram.
+    fn gram(&self, loc: Loc) -> String {
+        match loc {
+            Loc::Char { word, off, n } => {
+                let (s, l) = self.words[word as usize];
+                let padded = std::iter::once(' ')
+                    .chain(self.chars[s as usize..(s + l) as usize].iter().copied())
+                    .chain(std::iter::once(' '));
+                let g: String = padded.skip(off as usize).take(n as usize).collect();
+                g.trim().to_owned()
+            }
+            Loc::Word { tok, n } => {
+                let mut out = String::new();
+                for &(s, l) in &self.toks[tok as usize..(tok + n) as usize] {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.extend(&self.chars[s as usize..(s + l) as usize]);
+                }
+                out
+            }
+        }
+    }
+}
+
+impl Featurizer {
+    /// Calls `emit(bucket, loc)` for every n-gram of the split text: character n-grams
+    /// of each space-padded word (lengths 1 to `ngram_max`, the padding spaces
+    /// included, as in scikit-learn's `char_wb`), then word n-grams (1 to
+    /// `word_ngrams` words) of the spaced words. Hashes are computed on the fly
+    /// (FNV-1a per start position, then a finaliser); nothing is allocated.
+    #[inline]
+    fn each(&self, t: &Tokens, mut emit: impl FnMut(u32, Loc)) {
+        let nmax = self.ngram_max as usize;
+        for (w, &(s, l)) in t.words.iter().enumerate() {
+            let word = &t.chars[s as usize..(s + l) as usize];
+            // The padded word is ' ' + word + ' ': `p` characters.
+            let p = word.len() + 2;
+            let at = |j: usize| -> u32 {
+                if j == 0 || j == p - 1 {
+                    0x20
+                } else {
+                    word[j - 1] as u32
+                }
+            };
+            for i in 0..p {
+                let mut h = CHAR_BASIS;
+                for n in 1..=nmax.min(p - i) {
+                    h = (h ^ at(i + n - 1)).wrapping_mul(FNV_PRIME);
+                    let loc = Loc::Char {
+                        word: w as u32,
+                        off: i as u32,
+                        n: n as u32,
+                    };
+                    emit(fmix(h) & self.mask, loc);
+                }
+            }
+        }
+        let wn = self.word_ngrams as usize;
+        for i in 0..t.toks.len() {
+            let mut h = WORD_BASIS;
+            for n in 1..=wn.min(t.toks.len() - i) {
+                let (s, l) = t.toks[i + n - 1];
+                for &c in &t.chars[s as usize..(s + l) as usize] {
+                    h = (h ^ (c as u32)).wrapping_mul(FNV_PRIME);
+                }
+                h = (h ^ 0x20).wrapping_mul(FNV_PRIME);
+                let loc = Loc::Word {
+                    tok: i as u32,
+                    n: n as u32,
+                };
+                emit(fmix(h ^ 0x5bd1_e995) & self.mask, loc);
+            }
+        }
+    }
+}
+
+/// Counts bucket ids (all below `u32::MAX`) in order of first occurrence: open
+/// addressing over a table reused from text to text (training; prediction counts
+/// columns in a dense array).
+#[derive(Debug, Default)]
+struct Counter {
+    /// `(key + 1) << 32 | index in out`, 0 for a free slot.
+    table: Vec<u64>,
+}
+
+impl Counter {
+    /// `out[i] = (key, count)` for the distinct keys of `keys`, in order of first
+    /// occurrence.
+    fn count(&mut self, keys: &[u32], out: &mut Vec<(u32, u32)>) {
         out.clear();
-        first.clear();
-        // Open addressing on the bucket ids (all < 2^24, so u32::MAX marks a free slot).
-        let cap = (raw.len() * 2).next_power_of_two().max(16);
-        let shift = 32 - cap.trailing_zeros();
-        let mut keys = vec![u32::MAX; cap];
-        let mut slots = vec![0u32; cap];
-        for (b, start, len) in raw {
-            let mut i = (b.wrapping_mul(0x9e37_79b1) >> shift) as usize;
+        let cap = (keys.len() * 2).next_power_of_two().max(16);
+        let shift = 64 - cap.trailing_zeros();
+        self.table.clear();
+        self.table.resize(cap, 0);
+        for &key in keys {
+            let tag = u64::from(key) + 1;
+            let mut i = ((tag.wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> shift) as usize;
             loop {
-                if keys[i] == b {
-                    out[slots[i] as usize].1 += 1;
+                let slot = self.table[i];
+                if slot == 0 {
+                    self.table[i] = (tag << 32) | out.len() as u64;
+                    out.push((key, 1));
                     break;
                 }
-                if keys[i] == u32::MAX {
-                    keys[i] = b;
-                    slots[i] = out.len() as u32;
-                    out.push((b, 1));
-                    first.push((start, len));
+                if slot >> 32 == tag {
+                    out[(slot & 0xffff_ffff) as usize].1 += 1;
                     break;
                 }
                 i = (i + 1) & (cap - 1);
             }
         }
     }
+}
 
-    /// (bucket, count) pairs of `text` in order of first occurrence.
-    fn counts(&self, text: &str, buf: &mut Vec<char>, out: &mut Vec<(u32, u32)>) {
-        let mut first = Vec::new();
-        self.counts_at(text, buf, out, &mut first);
+/// The vocabulary: which bucket ids are features, and their columns (columns are in
+/// bucket order, so a bucket's column is its rank). A bitmap over all buckets with the
+/// rank at the start of each 64-bit word: one memory access and a popcount per
+/// lookup, no probing; 2^bits / 4 bytes (256 KiB for 2^20 buckets).
+#[derive(Debug, Clone)]
+struct Vocab {
+    /// Per 64 buckets: the bits of the features among them, and the number of
+    /// features in all earlier words.
+    words: Vec<(u64, u32)>,
+}
+
+impl Vocab {
+    /// `buckets`: sorted, distinct, below 2^`bits`.
+    fn new(buckets: &[u32], bits: u32) -> Self {
+        let mut words = vec![(0u64, 0u32); ((1usize << bits) / 64).max(1)];
+        for &b in buckets {
+            if let Some(w) = words.get_mut((b >> 6) as usize) {
+                w.0 |= 1 << (b & 63);
+            }
+        }
+        let mut rank = 0u32;
+        for w in &mut words {
+            w.1 = rank;
+            rank += w.0.count_ones();
+        }
+        Self { words }
     }
+
+    #[inline]
+    fn get(&self, bucket: u32) -> Option<u32> {
+        let &(bits, rank) = self.words.get((bucket >> 6) as usize)?;
+        let bit = 1u64 << (bucket & 63);
+        (bits & bit != 0).then(|| rank + (bits & (bit - 1)).count_ones())
+    }
+}
+
+/// Buffers for featurising and scoring, reused across a batch.
+#[derive(Debug, Default)]
+struct Scratch {
+    tokens: Tokens,
+    keys: Vec<u32>,
+    locs: Vec<Loc>,
+    counter: Counter,
+    counts: Vec<(u32, u32)>,
+    /// Occurrences per column of the current model (all zero between texts).
+    per_col: Vec<u32>,
+    row: Vec<(u32, f32)>,
+    scores: Vec<f32>,
+}
+
+thread_local! {
+    /// Buffers of single-text calls (`predict`, `decision`, classification), kept per
+    /// thread so that they are not allocated per call.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// `f` with this thread's scratch buffers (fresh ones if they are in use).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 /// A fast, deterministic hasher for bucket ids (already well mixed).
@@ -329,8 +501,6 @@ impl Hasher for IdHasher {
 }
 
 type BucketMap = HashMap<u32, u32, BuildHasherDefault<IdHasher>>;
-/// Bucket → (column, idf): the idf sits next to the key, one cache line per lookup.
-type FeatureMap = HashMap<u32, (u32, f32), BuildHasherDefault<IdHasher>>;
 
 /// A trained category model. Immutable; `Send + Sync`.
 ///
@@ -350,13 +520,15 @@ pub struct TicketModel {
     feat: Featurizer,
     buckets_bits: u32,
     labels: Vec<String>,
+    /// The labels as shared strings, for classification results.
+    shared_labels: Vec<SharedStr>,
     n_docs: u32,
     /// Sorted bucket ids of the vocabulary.
     buckets: Vec<u32>,
     df: Vec<u32>,
     idf: Vec<f32>,
-    index: FeatureMap,
-    /// Column-major weights: `weights[col * k + class]`.
+    vocab: Vocab,
+    /// Column-major weights: `weights[col * stride(k) + class]`, the padding zero.
     weights: Vec<f32>,
     bias: Vec<f32>,
 }
@@ -465,20 +637,38 @@ impl TicketModel {
             mask: (1u32 << options.buckets_bits) - 1,
         };
 
-        // Term counts per document and document frequencies.
-        let mut buf = Vec::new();
-        let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(texts.len());
-        let mut df_map: BucketMap = BucketMap::default();
+        // Term counts of each distinct text (featurised once), and document
+        // frequencies (every text counts, duplicates included).
+        let mut scratch = Scratch::default();
+        let mut distinct: HashMap<&str, usize> = HashMap::new();
+        let mut text_of: Vec<usize> = Vec::with_capacity(texts.len());
+        let mut docs: Vec<(Vec<(u32, u32)>, u32)> = Vec::new();
         for t in texts {
-            let mut counts = Vec::new();
-            feat.counts(t.as_ref(), &mut buf, &mut counts);
-            for (b, _) in &counts {
-                *df_map.entry(*b).or_insert(0) += 1;
+            let t = t.as_ref();
+            let d = *distinct.entry(t).or_insert_with(|| {
+                scratch.tokens.split(t, feat.word_ngrams > 0);
+                scratch.keys.clear();
+                feat.each(&scratch.tokens, |b, _| scratch.keys.push(b));
+                let mut counts = Vec::new();
+                scratch.counter.count(&scratch.keys, &mut counts);
+                docs.push((counts, 0));
+                docs.len() - 1
+            });
+            docs[d].1 += 1;
+            text_of.push(d);
+        }
+        let mut df_map: BucketMap = BucketMap::default();
+        for (counts, times) in &docs {
+            for (b, _) in counts {
+                *df_map.entry(*b).or_insert(0) += times;
             }
-            docs.push(counts);
         }
         let min_df = match options.min_df {
-            0 if texts.len() >= AUTO_MIN_DF_TEXTS => 2,
+            0 if texts.len() >= AUTO_MIN_DF_TEXTS
+                && hapax_share(&docs, &df_map, n_docs) >= AUTO_MIN_DF_HAPAX_SHARE =>
+            {
+                2
+            }
             0 => 1,
             m => m,
         };
@@ -487,18 +677,19 @@ impl TicketModel {
         let buckets: Vec<u32> = vocab.iter().map(|v| v.0).collect();
         let df: Vec<u32> = vocab.iter().map(|v| v.1).collect();
         let idf: Vec<f32> = df.iter().map(|d| idf_of(n_docs, *d)).collect();
-        let index = feature_map(&buckets, &idf);
+        let index = Vocab::new(&buckets, options.buckets_bits);
         // Identical (text, label) pairs train as one example weighted by their count:
         // the same objective (C × count), solved once instead of count times.
-        let mut seen: std::collections::BTreeMap<(&str, usize), usize> = Default::default();
+        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
         let (mut rows, mut y_u, mut mult): (Vec<Row>, Vec<usize>, Vec<f64>) = Default::default();
-        for (i, counts) in docs.iter().enumerate() {
-            let key = (texts[i].as_ref(), y[i]);
-            match seen.get(&key) {
+        for (i, &d) in text_of.iter().enumerate() {
+            match seen.get(&(d, y[i])) {
                 Some(&u) => mult[u] += 1.0,
                 None => {
-                    seen.insert(key, rows.len());
-                    rows.push(tfidf_row(counts, &index));
+                    seen.insert((d, y[i]), rows.len());
+                    let mut row = Vec::new();
+                    tfidf_row(&docs[d].0, |b| index.get(b), &idf, &mut row);
+                    rows.push(row);
                     y_u.push(y[i]);
                     mult.push(1.0);
                 }
@@ -506,8 +697,9 @@ impl TicketModel {
         }
 
         let k = classes.len();
+        let ks = stride(k);
         let f = buckets.len();
-        let mut weights = vec![0.0f32; f * k];
+        let mut weights = vec![0.0f32; f * ks];
         let mut bias = vec![0.0f32; k];
         let mut rng = SplitMix(seed ^ 0x5eed_0000_0000_0001);
         // Binary problems: with two classes one SVM decides (class 1 vs class 0).
@@ -517,14 +709,14 @@ impl TicketModel {
             let (w, b) = train_binary(&rows, &y_u, &mult, target, f, options, &mut rng);
             if k == 2 {
                 for (col, wv) in w.iter().enumerate() {
-                    weights[col * k + 1] = *wv;
-                    weights[col * k] = -*wv;
+                    weights[col * ks + 1] = *wv;
+                    weights[col * ks] = -*wv;
                 }
                 bias[1] = b;
                 bias[0] = -b;
             } else {
                 for (col, wv) in w.iter().enumerate() {
-                    weights[col * k + class] = *wv;
+                    weights[col * ks + class] = *wv;
                 }
                 bias[class] = b;
             }
@@ -532,12 +724,13 @@ impl TicketModel {
         let mut model = Self {
             feat,
             buckets_bits: options.buckets_bits,
+            shared_labels: classes.iter().map(SharedStr::from).collect(),
             labels: classes,
             n_docs,
             buckets,
             df,
             idf,
-            index,
+            vocab: index,
             weights,
             bias,
         };
@@ -552,11 +745,12 @@ impl TicketModel {
 
     fn prune(&mut self, share: f64) {
         let k = self.labels.len();
+        let ks = stride(k);
         let max = self.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
         let limit = (f64::from(max) * share) as f32;
         let mut keep = Vec::new();
         for col in 0..self.buckets.len() {
-            let row = &self.weights[col * k..(col + 1) * k];
+            let row = &self.weights[col * ks..col * ks + k];
             if row.iter().any(|w| w.abs() >= limit) {
                 keep.push(col);
             }
@@ -566,9 +760,9 @@ impl TicketModel {
         self.idf = keep.iter().map(|c| self.idf[*c]).collect();
         self.weights = keep
             .iter()
-            .flat_map(|c| self.weights[c * k..(c + 1) * k].iter().copied())
+            .flat_map(|c| self.weights[c * ks..(c + 1) * ks].iter().copied())
             .collect();
-        self.index = feature_map(&self.buckets, &self.idf);
+        self.vocab = Vocab::new(&self.buckets, self.buckets_bits);
     }
 
     /// The class labels, sorted.
@@ -595,22 +789,63 @@ impl TicketModel {
         self.buckets.len()
     }
 
-    fn row(&self, text: &str, buf: &mut Vec<char>) -> Row {
-        let mut counts = Vec::new();
-        self.feat.counts(text, buf, &mut counts);
-        tfidf_row(&counts, &self.index)
+    /// The tf-idf row of `text` into `s.row` (columns in order of first occurrence);
+    /// with `locs`, also where each column first occurs (in `s.locs`, by row entry).
+    fn featurize(&self, text: &str, s: &mut Scratch, locs: bool) {
+        s.tokens.split(text, self.feat.word_ngrams > 0);
+        s.keys.clear();
+        s.locs.clear();
+        let (keys, all_locs, vocab) = (&mut s.keys, &mut s.locs, &self.vocab);
+        self.feat.each(&s.tokens, |b, loc| {
+            if let Some(col) = vocab.get(b) {
+                keys.push(col);
+                if locs {
+                    all_locs.push(loc);
+                }
+            }
+        });
+        // Count per column in a dense array (one increment per occurrence), then take
+        // the columns in order of first occurrence, clearing their counts (branch-free).
+        let n = self.buckets.len();
+        if s.per_col.len() < n {
+            s.per_col.resize(n, 0);
+        }
+        let per_col = &mut s.per_col[..n];
+        for &col in &s.keys {
+            per_col[col as usize] += 1;
+        }
+        s.counts.clear();
+        s.counts.resize(s.keys.len(), (0, 0));
+        let mut len = 0;
+        for (i, &col) in s.keys.iter().enumerate() {
+            let c = std::mem::take(&mut per_col[col as usize]);
+            s.counts[len] = (col, c);
+            if locs {
+                s.locs[len] = s.locs[i];
+            }
+            len += usize::from(c > 0);
+        }
+        s.counts.truncate(len);
+        s.locs.truncate(if locs { len } else { 0 });
+        tfidf_row(&s.counts, Some, &self.idf, &mut s.row);
     }
 
-    fn scores(&self, row: &Row) -> Vec<f32> {
+    /// Decision scores of the row in `s.row` into `s.scores`: bias plus the sparse
+    /// dot product, the weights of a column being contiguous across classes.
+    fn score(&self, s: &mut Scratch) {
         let k = self.labels.len();
-        let mut s = self.bias.clone();
-        for &(col, v) in row {
-            let base = col as usize * k;
-            for (c, w) in self.weights[base..base + k].iter().enumerate() {
-                s[c] += w * v;
+        let ks = stride(k);
+        s.scores.clear();
+        s.scores.extend_from_slice(&self.bias);
+        s.scores.resize(ks, 0.0);
+        for &(col, v) in &s.row {
+            let base = col as usize * ks;
+            let w = &self.weights[base..base + ks];
+            for (sc, w) in s.scores.iter_mut().zip(w) {
+                *sc += w * v;
             }
         }
-        s
+        s.scores.truncate(k);
     }
 
     fn best(scores: &[f32]) -> usize {
@@ -623,6 +858,12 @@ impl TicketModel {
         best
     }
 
+    fn predict_with(&self, text: &str, s: &mut Scratch) -> usize {
+        self.featurize(text, s, false);
+        self.score(s);
+        Self::best(&s.scores)
+    }
+
     /// Decision scores per label (in [`labels`](Self::labels) order).
     ///
     /// ```
@@ -633,9 +874,11 @@ impl TicketModel {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn decision(&self, text: &str) -> Vec<f64> {
-        let mut buf = Vec::new();
-        let row = self.row(text, &mut buf);
-        self.scores(&row).into_iter().map(f64::from).collect()
+        with_scratch(|s| {
+            self.featurize(text, s, false);
+            self.score(s);
+            s.scores.iter().map(|x| f64::from(*x)).collect()
+        })
     }
 
     /// The most likely label (ties to the first label in sorted order).
@@ -647,12 +890,10 @@ impl TicketModel {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn predict(&self, text: &str) -> &str {
-        let mut buf = Vec::new();
-        let row = self.row(text, &mut buf);
-        &self.labels[Self::best(&self.scores(&row))]
+        &self.labels[with_scratch(|s| self.predict_with(text, s))]
     }
 
-    /// Predicts many texts.
+    /// Predicts many texts (buffers are reused: nothing is allocated per text).
     ///
     /// ```
     /// # use estatekit::tickets::{TicketModel, TrainOptions};
@@ -661,40 +902,87 @@ impl TicketModel {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn predict_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<&str> {
-        let mut buf = Vec::new();
-        texts
-            .iter()
-            .map(|t| {
-                let row = self.row(t.as_ref(), &mut buf);
-                self.labels[Self::best(&self.scores(&row))].as_str()
-            })
+        self.predict_indices(texts)
+            .into_iter()
+            .map(|i| self.labels[i].as_str())
             .collect()
     }
 
-    /// Label, confidence (softmax of 4 × the decision scores) and the `top` n-grams
-    /// that contributed most to the label, with their contributions.
-    pub(crate) fn explain(&self, text: &str, top: usize) -> (String, f64, Vec<(String, f64)>) {
-        let mut buf = Vec::new();
-        let mut counts = Vec::new();
-        let mut first = Vec::new();
-        self.feat.counts_at(text, &mut buf, &mut counts, &mut first);
-        let row = tfidf_row(&counts, &self.index);
-        let scores = self.scores(&row);
-        let best = Self::best(&scores);
+    /// The index in [`labels`](Self::labels) of the most likely label of each text
+    /// (what [`predict_batch`](Self::predict_batch) returns, as indices).
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["漏水", "停电"], &["water", "power"], 0, &TrainOptions::default())?;
+    /// assert_eq!(m.predict_indices(&["漏水了", "停电了"]), [1, 0]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict_indices<S: AsRef<str>>(&self, texts: &[S]) -> Vec<usize> {
+        // Short texts repeat in practice (quick picks of an app, a form's descriptors,
+        // "停电了"): each distinct one is scored once per batch. Same results.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        with_scratch(|s| {
+            texts
+                .iter()
+                .map(|t| {
+                    let t = t.as_ref();
+                    if t.len() > MEMO_MAX_BYTES {
+                        return self.predict_with(t, s);
+                    }
+                    if let Some(&i) = seen.get(t) {
+                        return i;
+                    }
+                    let i = self.predict_with(t, s);
+                    seen.insert(t, i);
+                    i
+                })
+                .collect()
+        })
+    }
+
+    /// The label of index `i` as a shared string.
+    pub(crate) fn shared_label(&self, i: usize) -> SharedStr {
+        self.shared_labels[i].clone()
+    }
+
+    /// Index of the label, confidence (softmax of 4 × the decision scores) and the `top`
+    /// n-grams that contributed most to the label, with their contributions.
+    pub(crate) fn explain(&self, text: &str, top: usize) -> (usize, f64, Vec<(String, f64)>) {
+        with_scratch(|s| self.explain_with(text, top, s))
+    }
+
+    fn explain_with(
+        &self,
+        text: &str,
+        top: usize,
+        s: &mut Scratch,
+    ) -> (usize, f64, Vec<(String, f64)>) {
+        self.featurize(text, s, true);
+        self.score(s);
+        let scores = &s.scores;
+        let best = Self::best(scores);
         let max = scores[best];
         let denom: f64 = scores
             .iter()
-            .map(|s| (4.0 * f64::from(s - max)).exp())
+            .map(|x| (4.0 * f64::from(x - max)).exp())
             .sum();
         let conf = ((1.0 / denom) * 10_000.0).round() / 10_000.0;
         let k = self.labels.len();
-        let mut contrib: Vec<(u32, f32)> = row
+        let ks = stride(k);
+        // (row entry, contribution) of the positive contributions.
+        // Positive contributions, but not of the padding spaces (no phrase to show).
+        let mut contrib: Vec<(usize, f32)> = s
+            .row
             .iter()
-            .map(|&(col, v)| (col, self.weights[col as usize * k + best] * v))
-            .filter(|(_, c)| *c > 0.0)
+            .enumerate()
+            .map(|(i, &(col, v))| (i, self.weights[col as usize * ks + best] * v))
+            .filter(|&(i, c)| c > 0.0 && !s.tokens.is_padding(s.locs[i]))
             .collect();
         // The `top` largest (ties to the lower column), without sorting them all.
-        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let row = &s.row;
+        let order = |a: &(usize, f32), b: &(usize, f32)| {
+            b.1.total_cmp(&a.1).then(row[a.0].0.cmp(&row[b.0].0))
+        };
         if top == 0 {
             contrib.clear();
         } else if contrib.len() > top {
@@ -705,24 +993,14 @@ impl TicketModel {
         // The text of each chosen n-gram, at its first occurrence.
         let grams = contrib
             .iter()
-            .map(|(col, c)| {
-                let bucket = self.buckets[*col as usize];
-                let gram =
-                    counts
-                        .iter()
-                        .position(|(b, _)| *b == bucket)
-                        .map_or_else(String::new, |i| {
-                            let (s, l) = first[i];
-                            buf[s..s + l].iter().collect::<String>().trim().to_owned()
-                        });
-                (gram, f64::from(*c))
-            })
+            .map(|&(i, c)| (s.tokens.gram(s.locs[i]), f64::from(c)))
             .collect();
-        (self.labels[best].clone(), conf, grams)
+        (best, conf, grams)
     }
 
     fn to_doc(&self) -> ModelDoc {
         let k = self.labels.len();
+        let ks = stride(k);
         let max = self.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 {
             f64::from(max) / 32_767.0
@@ -738,7 +1016,7 @@ impl TicketModel {
         let weights = (0..k)
             .map(|c| {
                 (0..self.buckets.len())
-                    .map(|col| (f64::from(self.weights[col * k + c]) / scale).round() as i32)
+                    .map(|col| (f64::from(self.weights[col * ks + c]) / scale).round() as i32)
                     .collect()
             })
             .collect();
@@ -773,8 +1051,13 @@ impl TicketModel {
             return Err(bad(
                 "version",
                 format!(
-                    "unsupported version {}; expected {MODEL_FORMAT_VERSION}",
-                    doc.version
+                    "unsupported version {}; expected {MODEL_FORMAT_VERSION}{}",
+                    doc.version,
+                    if doc.version < MODEL_FORMAT_VERSION {
+                        " (older models split texts into n-grams differently: train again)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
         }
@@ -797,6 +1080,7 @@ impl TicketModel {
             ));
         }
         let k = doc.labels.len();
+        let ks = stride(k);
         if k < 2 {
             return Err(bad(
                 "labels",
@@ -874,14 +1158,14 @@ impl TicketModel {
                 ));
             }
         }
-        let mut weights = vec![0.0f32; f * k];
+        let mut weights = vec![0.0f32; f * ks];
         for (c, row) in doc.weights.iter().enumerate() {
             for (col, q) in row.iter().enumerate() {
-                weights[col * k + c] = (f64::from(*q) * doc.scale) as f32;
+                weights[col * ks + c] = (f64::from(*q) * doc.scale) as f32;
             }
         }
         let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
-        let index = feature_map(&buckets, &idf);
+        let vocab = Vocab::new(&buckets, doc.buckets_bits);
         Ok(Self {
             feat: Featurizer {
                 ngram_max: doc.ngram_max,
@@ -889,12 +1173,13 @@ impl TicketModel {
                 mask: (1u32 << doc.buckets_bits) - 1,
             },
             buckets_bits: doc.buckets_bits,
+            shared_labels: doc.labels.iter().map(SharedStr::from).collect(),
             labels: doc.labels,
             n_docs: doc.n_docs,
             buckets,
             df: doc.df,
             idf,
-            index,
+            vocab,
             weights,
             bias: doc.bias.iter().map(|b| *b as f32).collect(),
         })
@@ -906,7 +1191,7 @@ impl TicketModel {
     /// ```
     /// # use estatekit::tickets::{TicketModel, TrainOptions};
     /// let m = TicketModel::train(&["ab", "cd"], &["x", "y"], 0, &TrainOptions::default())?;
-    /// assert!(m.to_json().starts_with(r#"{"format":"estatekit.ticket_model","version":1"#));
+    /// assert!(m.to_json().starts_with(r#"{"format":"estatekit.ticket_model","version":2"#));
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn to_json(&self) -> String {
@@ -932,33 +1217,62 @@ impl TicketModel {
     }
 }
 
-fn feature_map(buckets: &[u32], idf: &[f32]) -> FeatureMap {
-    buckets
-        .iter()
-        .zip(idf)
-        .enumerate()
-        .map(|(i, (b, f))| (*b, (i as u32, *f)))
-        .collect()
+/// The share of the tf-idf mass (squared l2-normalised values, all features kept) of
+/// the training texts that lies in features seen in one text only. `docs`: the term
+/// counts of each distinct text and how many times it occurs.
+fn hapax_share(docs: &[(Vec<(u32, u32)>, u32)], df: &BucketMap, n_docs: u32) -> f64 {
+    // idf of the usual (small) document frequencies, computed once.
+    let idf_small: Vec<f64> = (0..256).map(|d| f64::from(idf_of(n_docs, d))).collect();
+    let (mut hapax, mut total) = (0.0f64, 0.0f64);
+    for (counts, times) in docs {
+        let (mut h, mut all) = (0.0f64, 0.0f64);
+        for &(b, n) in counts {
+            let d = df.get(&b).copied().unwrap_or(1);
+            let tf = if n == 1 { 1.0 } else { 1.0 + f64::from(n).ln() };
+            let idf = match idf_small.get(d as usize) {
+                Some(x) => *x,
+                None => f64::from(idf_of(n_docs, d)),
+            };
+            let v = tf * idf;
+            all += v * v;
+            if d == 1 {
+                h += v * v;
+            }
+        }
+        if all > 0.0 {
+            hapax += f64::from(*times) * h / all;
+            total += f64::from(*times);
+        }
+    }
+    if total > 0.0 { hapax / total } else { 0.0 }
 }
 
-fn tfidf_row(counts: &[(u32, u32)], index: &FeatureMap) -> Row {
-    let mut row: Row = Vec::with_capacity(counts.len());
+/// The l2-normalised tf-idf row of `counts` ((key, count) pairs in order of first
+/// occurrence), for the keys `col_of` finds in the vocabulary: (column, value) pairs.
+/// Term frequencies are sublinear (1 + ln tf).
+#[inline]
+fn tfidf_row(
+    counts: &[(u32, u32)],
+    col_of: impl Fn(u32) -> Option<u32>,
+    idf: &[f32],
+    row: &mut Vec<(u32, f32)>,
+) {
+    row.clear();
     let mut norm = 0.0f32;
-    for &(b, n) in counts {
-        if let Some(&(col, idf)) = index.get(&b) {
+    for &(key, n) in counts {
+        if let Some(col) = col_of(key) {
             let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
-            let v = tf * idf;
+            let v = tf * idf[col as usize];
             norm += v * v;
             row.push((col, v));
         }
     }
     if norm > 0.0 {
         let inv = 1.0 / norm.sqrt();
-        for e in &mut row {
+        for e in row.iter_mut() {
             e.1 *= inv;
         }
     }
-    row
 }
 
 /// Dual coordinate descent for the L2-regularised squared-hinge SVM with a bias term

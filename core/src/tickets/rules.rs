@@ -1,10 +1,15 @@
 //! Rule sets (phrases and weights) and the classifier built from them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::nfa::contiguous;
+use aho_corasick::{Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
 
+use super::SharedStr;
 use super::model::TicketModel;
 use super::{CATEGORIES, Temperament, TicketError, TicketKind, TrainOptions, Urgency};
 use crate::i18n::Lang;
@@ -393,9 +398,9 @@ pub struct Evidence {
     /// The field supported.
     pub field: EvidenceField,
     /// The label supported, e.g. `repair.elevator`, `emergency`, `venting`.
-    pub label: String,
+    pub label: SharedStr,
     /// The phrase as written in the rules (or the n-gram as found in the text).
-    pub phrase: String,
+    pub phrase: SharedStr,
     /// Its contribution: weight × occurrences (or the model's score share).
     pub weight: f64,
 }
@@ -413,7 +418,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
     /// Category code (a DOMAIN code with the rules; any label with a trained model).
-    pub category: String,
+    pub category: SharedStr,
     /// Kind of ticket.
     pub kind: TicketKind,
     /// Urgency; emergencies are never reported below urgent.
@@ -423,7 +428,7 @@ pub struct Classification {
     /// How to handle this complainant (seed 000), in the text's language.
     pub advice: &'static str,
     /// Department to route to.
-    pub department: String,
+    pub department: SharedStr,
     /// Confidence in the category, 0–1 (0 when nothing matched and the category is
     /// the fallback `other`).
     pub confidence: f64,
@@ -432,7 +437,7 @@ pub struct Classification {
     pub evidence: Vec<Evidence>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Target {
     Category(u16),
     Kind(TicketKind),
@@ -442,16 +447,75 @@ enum Target {
     Explanation,
 }
 
-/// Rules compiled into one Aho-Corasick automaton.
+/// The phrase automaton: a DFA (the usual case), or a contiguous NFA when the rule set
+/// is too large for a DFA. Both come from the `aho-corasick` crate and are searched
+/// through its [`Automaton`] interface, monomorphised (no dynamic dispatch per byte).
+#[derive(Debug, Clone)]
+enum Matcher {
+    Dfa(DFA),
+    Nfa(contiguous::NFA),
+}
+
+/// Rules compiled into one Aho-Corasick automaton over every phrase set: a match of
+/// pattern `p` adds `targets[target_at[p]..target_at[p + 1]]`, each a (set, weight).
+/// Strings that end up in results are [`SharedStr`]s, so results share them.
 #[derive(Debug, Clone)]
 struct Compiled {
-    matcher: Option<AhoCorasick>,
-    phrases: Vec<String>,
+    matcher: Option<Matcher>,
+    phrases: Vec<SharedStr>,
+    /// Byte length of each phrase.
+    phrase_len: Vec<u32>,
     /// Whether the phrase must start at a word start (it begins with an ASCII alphanumeric).
     word_start: Vec<bool>,
-    targets: Vec<Vec<(Target, f64)>>,
-    categories: Vec<String>,
-    departments: BTreeMap<String, String>,
+    target_at: Vec<u32>,
+    targets: Vec<(Target, f64)>,
+    categories: Vec<SharedStr>,
+    /// The department of each category, in category order.
+    category_departments: Vec<SharedStr>,
+    departments: BTreeMap<String, SharedStr>,
+    fallback_department: SharedStr,
+    other: SharedStr,
+    kind_labels: Vec<SharedStr>,
+    urgency_labels: Vec<SharedStr>,
+    venting: SharedStr,
+    expectation: SharedStr,
+    exclamation: SharedStr,
+}
+
+/// The phrases (lower-cased), category codes and departments of the built-in rules,
+/// kept for the life of the process: classifiers hand them out as static
+/// [`SharedStr`]s, which are cloned and dropped without reference counting.
+fn builtin_strings() -> &'static BTreeSet<String> {
+    static STRINGS: OnceLock<BTreeSet<String>> = OnceLock::new();
+    STRINGS.get_or_init(|| {
+        let r = RuleSet::builtin();
+        let phrases = r
+            .categories
+            .iter()
+            .map(|c| &c.phrases)
+            .chain(r.kinds.values())
+            .chain(r.urgency.values())
+            .chain([
+                &r.temperament.anger,
+                &r.temperament.comparison,
+                &r.temperament.explanation,
+            ])
+            .flat_map(|p| p.keys().map(|k| k.to_ascii_lowercase()));
+        r.categories
+            .iter()
+            .map(|c| c.code.clone())
+            .chain(r.departments.values().cloned())
+            .chain(phrases)
+            .collect()
+    })
+}
+
+/// `s` as a static string if the built-in rules have it, else reference-counted.
+fn shared(s: &str) -> SharedStr {
+    match builtin_strings().get(s) {
+        Some(b) => SharedStr::from_static(b.as_str()),
+        None => SharedStr::from(s),
+    }
 }
 
 fn round4(x: f64) -> f64 {
@@ -463,15 +527,15 @@ impl Compiled {
         rules.validate()?;
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut phrases: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<(Target, f64)>> = Vec::new();
+        let mut nested: Vec<Vec<(Target, f64)>> = Vec::new();
         let mut add = |phrase: &str, target: Target, weight: f64| {
             let key = phrase.to_ascii_lowercase();
             let i = *index.entry(key.clone()).or_insert_with(|| {
                 phrases.push(key);
-                targets.push(Vec::new());
+                nested.push(Vec::new());
                 phrases.len() - 1
             });
-            targets[i].push((target, weight));
+            nested[i].push((target, weight));
         };
         let mut categories = Vec::new();
         for (ci, cat) in rules.categories.iter().enumerate() {
@@ -506,16 +570,38 @@ impl Compiled {
         if !categories.iter().any(|c| c == "other") {
             categories.push("other".to_owned());
         }
-        let matcher = AhoCorasick::builder()
+        let too_many = |_| TicketError::InvalidRules {
+            path: "$".to_owned(),
+            message: "too many phrases".to_owned(),
+        };
+        let mut target_at = Vec::with_capacity(nested.len() + 1);
+        let mut targets = Vec::new();
+        target_at.push(0);
+        for t in nested {
+            targets.extend(t);
+            target_at.push(u32::try_from(targets.len()).map_err(too_many)?);
+        }
+        // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`), so that
+        // one pass finds both. No prefilter: the search loop below does not use one,
+        // and without it start states are not special, so the loop only stops at matches.
+        let patterns: Vec<&str> = phrases
+            .iter()
+            .map(String::as_str)
+            .chain(MARKS.iter().map(|(m, _)| *m))
+            .collect();
+        let matcher = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&phrases)
+            .prefilter(false)
+            .build(&patterns)
+            .map(Matcher::Dfa)
             .or_else(|_| {
-                AhoCorasick::builder()
+                contiguous::NFA::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .build(&phrases)
+                    .prefilter(false)
+                    .build(&patterns)
+                    .map(Matcher::Nfa)
             })
             .map_err(|e| TicketError::InvalidRules {
                 path: "$".to_owned(),
@@ -525,26 +611,314 @@ impl Compiled {
             .iter()
             .map(|p| p.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()))
             .collect();
+        let phrase_len = phrases
+            .iter()
+            .map(|p| u32::try_from(p.len()).map_err(too_many))
+            .collect::<Result<_, _>>()?;
+        let departments: BTreeMap<String, SharedStr> = rules
+            .departments
+            .iter()
+            .map(|(c, d)| (c.clone(), shared(d)))
+            .collect();
+        let fallback_department = SharedStr::from_static(FALLBACK_DEPARTMENT);
+        let category_departments = categories
+            .iter()
+            .map(|c| departments.get(c).unwrap_or(&fallback_department).clone())
+            .collect();
+        let categories: Vec<SharedStr> = categories.iter().map(|c| shared(c)).collect();
+        let other = categories
+            .iter()
+            .find(|c| *c == "other")
+            .cloned()
+            .unwrap_or_else(|| SharedStr::from_static("other"));
         Ok(Self {
             matcher: Some(matcher),
-            phrases,
+            phrases: phrases.iter().map(|p| shared(p)).collect(),
+            phrase_len,
             word_start,
+            target_at,
             targets,
             categories,
-            departments: rules.departments.clone(),
+            category_departments,
+            departments,
+            fallback_department,
+            ..Self::empty(other)
         })
     }
 
-    fn department(&self, category: &str) -> String {
+    /// No phrases; only the `other` category.
+    fn empty(other: SharedStr) -> Self {
+        Self {
+            matcher: None,
+            phrases: Vec::new(),
+            phrase_len: Vec::new(),
+            word_start: Vec::new(),
+            target_at: vec![0],
+            targets: Vec::new(),
+            categories: vec![other.clone()],
+            category_departments: vec![SharedStr::from_static(FALLBACK_DEPARTMENT)],
+            departments: BTreeMap::new(),
+            fallback_department: SharedStr::from_static(FALLBACK_DEPARTMENT),
+            other,
+            kind_labels: TicketKind::ALL
+                .iter()
+                .map(|k| SharedStr::from_static(k.as_str()))
+                .collect(),
+            urgency_labels: Urgency::ALL
+                .iter()
+                .map(|u| SharedStr::from_static(u.as_str()))
+                .collect(),
+            venting: SharedStr::from_static(Temperament::Venting.as_str()),
+            expectation: SharedStr::from_static(Temperament::Expectation.as_str()),
+            exclamation: SharedStr::from_static("!"),
+        }
+    }
+
+    fn department(&self, category: &str) -> &SharedStr {
         self.departments
             .get(category)
-            .map_or(FALLBACK_DEPARTMENT, String::as_str)
-            .to_owned()
+            .unwrap_or(&self.fallback_department)
+    }
+
+    #[inline]
+    fn targets(&self, pid: u32) -> &[(Target, f64)] {
+        let p = pid as usize;
+        &self.targets[self.target_at[p] as usize..self.target_at[p + 1] as usize]
+    }
+
+    /// Every phrase found in `text` (overlapping, ASCII case ignored, word-start
+    /// phrases only at word starts), counted, in order of first occurrence; and the
+    /// exclamation and question marks.
+    fn scan(&self, text: &str, scan: &mut Scan) {
+        match &self.matcher {
+            Some(Matcher::Dfa(a)) => self.scan_with(a, text.as_bytes(), scan),
+            Some(Matcher::Nfa(a)) => self.scan_with(a, text.as_bytes(), scan),
+            None => {
+                for (end, ch) in text.char_indices() {
+                    if let Some(m) = MARKS.iter().position(|(s, _)| s.starts_with(ch)) {
+                        scan.mark(m, end + ch.len_utf8());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The phrases and marks of `N` texts, scanned in lock-step: the `N` chains of
+    /// dependent table lookups overlap (the automaton is larger than the L1 cache, so
+    /// each lookup waits on memory). The same as `N` [`scan`](Self::scan)s.
+    fn scan_many<const N: usize>(&self, texts: [&str; N], scans: &mut [Scan; N]) {
+        match &self.matcher {
+            Some(Matcher::Dfa(a)) => self.scan_many_with(a, texts, scans),
+            Some(Matcher::Nfa(a)) => self.scan_many_with(a, texts, scans),
+            None => {
+                for (t, s) in texts.iter().zip(scans.iter_mut()) {
+                    self.scan(t, s);
+                }
+            }
+        }
+    }
+
+    fn scan_many_with<A: Automaton, const N: usize>(
+        &self,
+        aut: &A,
+        texts: [&str; N],
+        scans: &mut [Scan; N],
+    ) {
+        let Ok(start) = aut.start_state(Anchored::No) else {
+            return;
+        };
+        let bytes = texts.map(str::as_bytes);
+        let mut sids = [start; N];
+        let n = bytes.iter().map(|b| b.len()).min().unwrap_or(0);
+        let mut at = 0;
+        let mut dead = false;
+        while at < n {
+            let mut special = false;
+            for i in 0..N {
+                sids[i] = aut.next_state(Anchored::No, sids[i], bytes[i][at]);
+                special |= aut.is_special(sids[i]);
+            }
+            at += 1;
+            if special {
+                for i in 0..N {
+                    if aut.is_special(sids[i]) {
+                        if aut.is_dead(sids[i]) {
+                            dead = true;
+                        } else {
+                            self.record(aut, sids[i], bytes[i], at, &mut scans[i]);
+                        }
+                    }
+                }
+                if dead {
+                    // Not reached with standard semantics; finish each on its own.
+                    break;
+                }
+            }
+        }
+        for i in 0..N {
+            if !aut.is_dead(sids[i]) {
+                self.scan_from(aut, sids[i], bytes[i], at, &mut scans[i]);
+            }
+        }
+    }
+
+    /// The overlapping search of the `aho-corasick` documentation, inlined for one
+    /// automaton type: one pass over the bytes, every match of every pattern. The
+    /// inner loop only follows transitions; matches are handled out of line.
+    #[inline]
+    fn scan_with<A: Automaton>(&self, aut: &A, bytes: &[u8], scan: &mut Scan) {
+        if let Ok(sid) = aut.start_state(Anchored::No) {
+            self.scan_from(aut, sid, bytes, 0, scan);
+        }
+    }
+
+    /// [`scan_with`](Self::scan_with) from state `sid` at byte `at`.
+    #[inline]
+    fn scan_from<A: Automaton>(
+        &self,
+        aut: &A,
+        mut sid: StateID,
+        bytes: &[u8],
+        mut at: usize,
+        scan: &mut Scan,
+    ) {
+        // Patterns are never empty (validated), so the start state is not a match, and
+        // without a prefilter the only special states are matches and the dead state.
+        while at < bytes.len() {
+            sid = aut.next_state(Anchored::No, sid, bytes[at]);
+            at += 1;
+            if aut.is_special(sid) {
+                if aut.is_dead(sid) {
+                    return;
+                }
+                self.record(aut, sid, bytes, at, scan);
+            }
+        }
+    }
+
+    /// Records the matches of match state `sid`, ending at byte `end`.
+    #[inline(never)]
+    fn record<A: Automaton>(
+        &self,
+        aut: &A,
+        sid: StateID,
+        bytes: &[u8],
+        end: usize,
+        scan: &mut Scan,
+    ) {
+        if !aut.is_match(sid) {
+            return;
+        }
+        for i in 0..aut.match_len(sid) {
+            let pid = aut.match_pattern(sid, i).as_u32();
+            let p = pid as usize;
+            let Some(&len) = self.phrase_len.get(p) else {
+                scan.mark(p - self.phrase_len.len(), end);
+                continue;
+            };
+            let start = end - len as usize;
+            if self.word_start[p] && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            scan.add(pid);
+        }
     }
 }
 
-/// Counts of a matched phrase: (phrase index, first position, occurrences).
-type Hits = Vec<(usize, usize, u32)>;
+/// Texts scanned together by [`TicketClassifier::classify_batch`] (more than two did
+/// not measure faster).
+const LANES: usize = 2;
+
+/// The marks counted for the temperament, searched for with the phrases: (mark,
+/// whether it is an exclamation). A mark right after a mark is a run (`!!`, `？？`,
+/// `!！`: the same mark, or two exclamations).
+const MARKS: [(&str, bool); 4] = [("!", true), ("！", true), ("?", false), ("？", false)];
+
+/// What one pass over a text found: matched phrases as (phrase index, occurrences) in
+/// order of first occurrence (inline for the usual handful, spilling to the heap past
+/// that), exclamation marks and runs of marks.
+struct Scan {
+    len: usize,
+    inline: [(u32, u32); 24],
+    spill: Vec<(u32, u32)>,
+    exclaim: usize,
+    runs: bool,
+    /// The last mark seen (index in `MARKS`) and the byte where it ends.
+    last_mark: Option<(usize, usize)>,
+}
+
+impl Scan {
+    fn new() -> Self {
+        Self {
+            len: 0,
+            inline: [(0, 0); 24],
+            spill: Vec::new(),
+            exclaim: 0,
+            runs: false,
+            last_mark: None,
+        }
+    }
+
+    #[inline]
+    fn hits(&self) -> &[(u32, u32)] {
+        if self.spill.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, pid: u32) {
+        if self.spill.is_empty() {
+            if let Some(h) = self.inline[..self.len].iter_mut().find(|h| h.0 == pid) {
+                h.1 += 1;
+            } else if self.len < self.inline.len() {
+                self.inline[self.len] = (pid, 1);
+                self.len += 1;
+            } else {
+                self.spill.extend_from_slice(&self.inline);
+                self.spill.push((pid, 1));
+            }
+        } else if let Some(h) = self.spill.iter_mut().find(|h| h.0 == pid) {
+            h.1 += 1;
+        } else {
+            self.spill.push((pid, 1));
+        }
+    }
+
+    /// Mark `m` of `MARKS`, ending at byte `end`.
+    fn mark(&mut self, m: usize, end: usize) {
+        let Some(&(text, bang)) = MARKS.get(m) else {
+            return;
+        };
+        if bang {
+            self.exclaim += 1;
+        }
+        if let Some((prev, prev_end)) = self.last_mark {
+            if prev_end + text.len() == end {
+                self.runs |= prev == m || (bang && MARKS[prev].1);
+            }
+        }
+        self.last_mark = Some((m, end));
+    }
+}
+
+/// Whether `text` has a CJK ideograph (U+4E00–U+9FFF): the language of the advice.
+fn has_cjk(text: &str) -> bool {
+    // ASCII text (checked a word at a time) has none; else look at each lead byte of
+    // U+4000–U+9FFF (0xE4–0xE9; with 0xE4 from the second byte 0xB8), usually the first
+    // non-ASCII character.
+    if text.is_ascii() {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0xE5..=0xE9 => true,
+        0xE4 => bytes.get(i + 1).is_some_and(|c| *c >= 0xB8),
+        _ => false,
+    })
+}
 
 /// The ticket classifier: rules for kind, urgency and temperament, and for the category
 /// unless a trained model is attached. Cheap to share (`Send + Sync`); classification
@@ -559,8 +933,9 @@ type Hits = Vec<(usize, usize, u32)>;
 /// ```
 #[derive(Debug, Clone)]
 pub struct TicketClassifier {
-    rules: RuleSet,
-    compiled: Compiled,
+    /// Shared: clones (and every `default_rules()`) share the rules and the automaton.
+    rules: Arc<RuleSet>,
+    compiled: Arc<Compiled>,
     model: Option<TicketModel>,
 }
 
@@ -572,31 +947,31 @@ impl TicketClassifier {
     /// assert_eq!(c.category, "repair.electrical");
     /// ```
     pub fn default_rules() -> Self {
-        let rules = RuleSet::builtin();
-        match Compiled::new(&rules) {
-            Ok(compiled) => Self {
-                rules,
-                compiled,
-                model: None,
-            },
-            // The built-in rules are tested to compile; fall back to an empty set.
-            Err(_) => Self::empty(),
-        }
+        // Compiled once per process (the automaton takes milliseconds to build), then
+        // shared.
+        static DEFAULT: OnceLock<TicketClassifier> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let rules = RuleSet::builtin();
+                match Compiled::new(&rules) {
+                    Ok(compiled) => Self {
+                        rules: Arc::new(rules),
+                        compiled: Arc::new(compiled),
+                        model: None,
+                    },
+                    // The built-in rules are tested to compile; fall back to an empty set.
+                    Err(_) => Self::empty(),
+                }
+            })
+            .clone()
     }
 
     fn empty() -> Self {
         let rules = RuleSet::default();
-        let compiled = Compiled {
-            matcher: None,
-            phrases: Vec::new(),
-            word_start: Vec::new(),
-            targets: Vec::new(),
-            categories: vec!["other".to_owned()],
-            departments: BTreeMap::new(),
-        };
+        let compiled = Compiled::empty(SharedStr::from_static("other"));
         Self {
-            rules,
-            compiled,
+            rules: Arc::new(rules),
+            compiled: Arc::new(compiled),
             model: None,
         }
     }
@@ -618,8 +993,8 @@ impl TicketClassifier {
     pub fn with_rules(rules: RuleSet) -> Result<Self, TicketError> {
         let compiled = Compiled::new(&rules)?;
         Ok(Self {
-            rules,
-            compiled,
+            rules: Arc::new(rules),
+            compiled: Arc::new(compiled),
             model: None,
         })
     }
@@ -772,28 +1147,7 @@ impl TicketClassifier {
     /// assert_eq!(clf.department("unknown"), "customer_service");
     /// ```
     pub fn department(&self, category: &str) -> String {
-        self.compiled.department(category)
-    }
-
-    fn hits(&self, text: &str) -> Hits {
-        let c = &self.compiled;
-        let bytes = text.as_bytes();
-        let mut hits: Hits = Vec::with_capacity(16);
-        let Some(matcher) = &c.matcher else {
-            return hits;
-        };
-        for m in matcher.find_overlapping_iter(text) {
-            let pid = m.pattern().as_usize();
-            let start = m.start();
-            if c.word_start[pid] && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            match hits.iter_mut().find(|h| h.0 == pid) {
-                Some(h) => h.2 += 1,
-                None => hits.push((pid, start, 1)),
-            }
-        }
-        hits
+        self.compiled.department(category).to_string()
     }
 
     /// Classifies one text.
@@ -805,8 +1159,15 @@ impl TicketClassifier {
     /// assert_eq!(c.department, "finance");
     /// ```
     pub fn classify(&self, text: &str) -> Classification {
+        let mut scan = Scan::new();
+        self.compiled.scan(text, &mut scan);
+        self.decide(text, &scan)
+    }
+
+    /// The classification of `text` from its matched phrases.
+    fn decide(&self, text: &str, scan: &Scan) -> Classification {
         let c = &self.compiled;
-        let hits = self.hits(text);
+        let hits = scan.hits();
         let n_cat = c.categories.len();
         // Scores on the stack for the usual number of categories.
         let mut cat_stack = [0.0f64; 32];
@@ -820,10 +1181,10 @@ impl TicketClassifier {
         let mut kind_scores = [0.0f64; 5];
         let mut urg_scores = [0.0f64; 3];
         let (mut anger, mut comparison, mut explanation, mut repeats) = (0.0, 0.0, 0.0, 0u32);
-        for &(pid, _, count) in &hits {
+        for &(pid, count) in hits {
             let n = f64::from(count);
             repeats += count - 1;
-            for &(t, w) in &c.targets[pid] {
+            for &(t, w) in c.targets(pid) {
                 match t {
                     Target::Category(ci) => cat_scores[usize::from(ci)] += w * n,
                     Target::Kind(k) => kind_scores[k as usize] += w * n,
@@ -834,38 +1195,17 @@ impl TicketClassifier {
                 }
             }
         }
-        let mut evidence = Vec::new();
-        let push_evidence = |evidence: &mut Vec<Evidence>,
-                             field: EvidenceField,
-                             label: &str,
-                             pred: &dyn Fn(Target) -> bool| {
-            for &(pid, _, count) in &hits {
-                for &(t, w) in &c.targets[pid] {
-                    if pred(t) {
-                        evidence.push(Evidence {
-                            field,
-                            label: label.to_owned(),
-                            phrase: c.phrases[pid].clone(),
-                            weight: w * f64::from(count),
-                        });
-                    }
-                }
-            }
-        };
 
-        // Category: rules, or the model.
-        let (category, confidence) = match &self.model {
+        // Category: the model, or the best-scoring category (ties to the earlier one).
+        let mut grams = Vec::new();
+        let mut best_category = None;
+        let (category, department, confidence) = match &self.model {
             Some(model) => {
-                let (label, conf, grams) = model.explain(text, 5);
-                for (gram, w) in grams {
-                    evidence.push(Evidence {
-                        field: EvidenceField::Category,
-                        label: label.clone(),
-                        phrase: gram,
-                        weight: round4(w),
-                    });
-                }
-                (label, conf)
+                let (best, conf, g) = model.explain(text, 5);
+                grams = g;
+                let label = model.shared_label(best);
+                let department = c.department(&label).clone();
+                (label, department, conf)
             }
             None => {
                 let total: f64 = cat_scores.iter().sum();
@@ -877,17 +1217,12 @@ impl TicketClassifier {
                 }
                 match best {
                     Some((i, s)) => {
-                        let ci = u16::try_from(i).unwrap_or(u16::MAX);
-                        push_evidence(
-                            &mut evidence,
-                            EvidenceField::Category,
-                            &c.categories[i],
-                            &|t| matches!(t, Target::Category(x) if x == ci),
-                        );
+                        best_category = u16::try_from(i).ok();
                         let conf = (s / total) * (1.0 - (-s / 2.0).exp());
-                        (c.categories[i].clone(), round4(conf))
+                        let department = c.category_departments[i].clone();
+                        (c.categories[i].clone(), department, round4(conf))
                     }
-                    None => ("other".to_owned(), 0.0),
+                    None => (c.other.clone(), c.department(&c.other).clone(), 0.0),
                 }
             }
         };
@@ -895,23 +1230,16 @@ impl TicketClassifier {
         // Kind: phrases (anger and comparisons count for a complaint), else repair
         // categories are repair requests, else complaints.
         kind_scores[TicketKind::Complaint as usize] += anger.max(0.0) + comparison.max(0.0);
-        let mut kind = None;
+        let mut by_phrase = None;
         for k in TicketKind::ALL {
             let s = kind_scores[*k as usize];
-            if s > 0.0 && kind.is_none_or(|(_, b)| s > b) {
-                kind = Some((*k, s));
+            if s > 0.0 && by_phrase.is_none_or(|(_, b)| s > b) {
+                by_phrase = Some((*k, s));
             }
         }
-        let kind = match kind {
-            Some((k, _)) => {
-                push_evidence(
-                    &mut evidence,
-                    EvidenceField::Kind,
-                    k.as_str(),
-                    &|t| matches!(t, Target::Kind(x) if x == k),
-                );
-                k
-            }
+        let by_phrase = by_phrase.map(|(k, _)| k);
+        let kind = match by_phrase {
+            Some(k) => k,
             None if category.starts_with("repair.") => TicketKind::RepairRequest,
             None => TicketKind::Complaint,
         };
@@ -921,31 +1249,11 @@ impl TicketClassifier {
             .into_iter()
             .find(|u| urg_scores[*u as usize] >= 1.0)
             .unwrap_or(Urgency::Normal);
-        if urgency != Urgency::Normal {
-            push_evidence(
-                &mut evidence,
-                EvidenceField::Urgency,
-                urgency.as_str(),
-                &|t| matches!(t, Target::Urgency(x) if x == urgency),
-            );
-        }
 
         // Temperament: anger, exclamation and repetition make venting; comparisons and
         // self-explanation without anger make expectation; otherwise problem-solving.
-        // One pass over the text: exclamation marks, runs of !! or ??, CJK (language).
-        let (mut exclaim, mut exclaim_runs, mut has_cjk, mut prev) = (0usize, false, false, ' ');
-        for ch in text.chars() {
-            let mark = matches!(ch, '!' | '！' | '?' | '？');
-            if matches!(ch, '!' | '！') {
-                exclaim += 1;
-            }
-            if mark && (prev == ch || (matches!(prev, '!' | '！') && matches!(ch, '!' | '！'))) {
-                exclaim_runs = true;
-            }
-            has_cjk |= ('\u{4e00}'..='\u{9fff}').contains(&ch);
-            prev = ch;
-        }
-        let rep = f64::from(repeats) + if exclaim_runs { 1.0 } else { 0.0 };
+        let exclaim = scan.exclaim;
+        let rep = f64::from(repeats) + if scan.runs { 1.0 } else { 0.0 };
         let venting = anger + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
         let expectation = comparison + explanation;
         let temperament = if anger >= 1.0 && venting >= 3.0 {
@@ -956,32 +1264,81 @@ impl TicketClassifier {
         } else {
             Temperament::ProblemSolving
         };
-        match temperament {
-            Temperament::Venting => {
-                push_evidence(&mut evidence, EvidenceField::Temperament, "venting", &|t| {
-                    matches!(t, Target::Anger)
-                });
-                if exclaim > 0 {
-                    evidence.push(Evidence {
-                        field: EvidenceField::Temperament,
-                        label: "venting".to_owned(),
-                        phrase: "!".to_owned(),
-                        weight: 0.5 * (exclaim.min(6) as f64),
-                    });
+
+        // Evidence, in field order (category, kind, urgency, temperament), each field's
+        // phrases in order of first occurrence; counted first for one exact allocation.
+        let field_of = |t: Target| -> Option<EvidenceField> {
+            let f = match t {
+                Target::Category(ci) if Some(ci) == best_category => EvidenceField::Category,
+                Target::Kind(k) if Some(k) == by_phrase => EvidenceField::Kind,
+                Target::Urgency(u) if u == urgency => EvidenceField::Urgency,
+                Target::Anger if temperament == Temperament::Venting => EvidenceField::Temperament,
+                Target::Comparison | Target::Explanation
+                    if temperament == Temperament::Expectation =>
+                {
+                    EvidenceField::Temperament
+                }
+                _ => return None,
+            };
+            Some(f)
+        };
+        let bang = temperament == Temperament::Venting && exclaim > 0;
+        let mut count = grams.len() + usize::from(bang);
+        for &(pid, _) in hits {
+            count += c
+                .targets(pid)
+                .iter()
+                .filter(|(t, _)| field_of(*t).is_some())
+                .count();
+        }
+        let mut evidence = Vec::with_capacity(count);
+        for (gram, w) in grams {
+            evidence.push(Evidence {
+                field: EvidenceField::Category,
+                label: category.clone(),
+                phrase: SharedStr::from(gram),
+                weight: round4(w),
+            });
+        }
+        if count > evidence.len() {
+            for field in [
+                EvidenceField::Category,
+                EvidenceField::Kind,
+                EvidenceField::Urgency,
+                EvidenceField::Temperament,
+            ] {
+                let label = match field {
+                    EvidenceField::Category => &category,
+                    EvidenceField::Kind => &c.kind_labels[kind as usize],
+                    EvidenceField::Urgency => &c.urgency_labels[urgency as usize],
+                    EvidenceField::Temperament => match temperament {
+                        Temperament::Venting => &c.venting,
+                        _ => &c.expectation,
+                    },
+                };
+                for &(pid, n) in hits {
+                    for &(t, w) in c.targets(pid) {
+                        if field_of(t) == Some(field) {
+                            evidence.push(Evidence {
+                                field,
+                                label: label.clone(),
+                                phrase: c.phrases[pid as usize].clone(),
+                                weight: w * f64::from(n),
+                            });
+                        }
+                    }
                 }
             }
-            Temperament::Expectation => {
-                push_evidence(
-                    &mut evidence,
-                    EvidenceField::Temperament,
-                    "expectation",
-                    &|t| matches!(t, Target::Comparison | Target::Explanation),
-                );
+            if bang {
+                evidence.push(Evidence {
+                    field: EvidenceField::Temperament,
+                    label: c.venting.clone(),
+                    phrase: c.exclamation.clone(),
+                    weight: 0.5 * (exclaim.min(6) as f64),
+                });
             }
-            Temperament::ProblemSolving => {}
         }
-        let lang = if has_cjk { Lang::ZhCn } else { Lang::En };
-        let department = c.department(&category);
+        let lang = if has_cjk(text) { Lang::ZhCn } else { Lang::En };
         Classification {
             category,
             kind,
@@ -1002,7 +1359,19 @@ impl TicketClassifier {
     /// assert_eq!(out.iter().map(|c| c.category.as_str()).collect::<Vec<_>>(), ["repair.electrical", "noise"]);
     /// ```
     pub fn classify_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<Classification> {
-        texts.iter().map(|t| self.classify(t.as_ref())).collect()
+        // LANES texts at a time: their scans overlap (see `Compiled::scan_many`).
+        let mut out = Vec::with_capacity(texts.len());
+        let mut groups = texts.chunks_exact(LANES);
+        for group in &mut groups {
+            let group: [&str; LANES] = std::array::from_fn(|i| group[i].as_ref());
+            let mut scans: [Scan; LANES] = std::array::from_fn(|_| Scan::new());
+            self.compiled.scan_many(group, &mut scans);
+            for (t, scan) in group.iter().zip(&scans) {
+                out.push(self.decide(t, scan));
+            }
+        }
+        out.extend(groups.remainder().iter().map(|t| self.classify(t.as_ref())));
+        out
     }
 }
 
@@ -1024,9 +1393,10 @@ impl TicketClassifier {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
-            None => texts
-                .iter()
-                .map(|t| self.classify(t.as_ref()).category)
+            None => self
+                .classify_batch(texts)
+                .into_iter()
+                .map(|c| c.category.into())
                 .collect(),
         }
     }
@@ -1035,5 +1405,68 @@ impl TicketClassifier {
 impl Default for TicketClassifier {
     fn default() -> Self {
         Self::default_rules()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Compiled, RuleSet, Scan, SharedStr, has_cjk};
+
+    /// The char-by-char definition of the exclamation count, runs and CJK.
+    fn marks_by_char(text: &str) -> (usize, bool, bool) {
+        let (mut exclaim, mut runs, mut cjk, mut prev) = (0usize, false, false, ' ');
+        for ch in text.chars() {
+            let mark = matches!(ch, '!' | '！' | '?' | '？');
+            if matches!(ch, '!' | '！') {
+                exclaim += 1;
+            }
+            if mark && (prev == ch || (matches!(prev, '!' | '！') && matches!(ch, '!' | '！'))) {
+                runs = true;
+            }
+            cjk |= ('\u{4e00}'..='\u{9fff}').contains(&ch);
+            prev = ch;
+        }
+        (exclaim, runs, cjk)
+    }
+
+    #[test]
+    fn marks_agree_with_the_char_definition() {
+        // Every string of up to 4 characters over marks, ideographs at the edges of the
+        // range, look-alike bytes (U+FF41 'ａ' = EF BD 81, U+4081 = E4 82 81) and ASCII.
+        let alphabet = [
+            '!', '！', '?', '？', 'a', '中', '一', '鿿', '䀀', '䷿', '，', 'ａ', '\u{4081}', '。',
+        ];
+        let mut texts = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut u = t.clone();
+                    u.push(c);
+                    next.push(u);
+                }
+            }
+            all.extend(texts);
+            texts = next;
+        }
+        all.extend(texts);
+        // With the automaton (the built-in rules, and marks only), and without one.
+        let compiled = [
+            Compiled::new(&RuleSet::builtin()),
+            Compiled::new(&RuleSet::default()),
+        ];
+        let mut all_compiled: Vec<Compiled> = compiled.into_iter().flatten().collect();
+        assert_eq!(all_compiled.len(), 2);
+        all_compiled.push(Compiled::empty(SharedStr::from_static("other")));
+        for t in &all {
+            let want = marks_by_char(t);
+            assert_eq!(has_cjk(t), want.2, "{t:?}");
+            for c in &all_compiled {
+                let mut scan = Scan::new();
+                c.scan(t, &mut scan);
+                assert_eq!((scan.exclaim, scan.runs), (want.0, want.1), "{t:?}");
+            }
+        }
     }
 }
