@@ -118,12 +118,12 @@ pub struct Classification {
 impl From<tickets::Classification> for Classification {
     fn from(c: tickets::Classification) -> Self {
         Self {
-            category: c.category.into(),
+            category: c.category,
             kind: c.kind,
             urgency: c.urgency,
             temperament: c.temperament,
             advice: c.advice.to_owned(),
-            department: c.department.into(),
+            department: c.department,
             confidence: c.confidence,
             evidence: c
                 .evidence

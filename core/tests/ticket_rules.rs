@@ -56,7 +56,7 @@ fn labelled_set_accuracy() {
             e.0 += 1;
             per_cat.entry(d.category.clone()).or_default().0 += 1;
         } else {
-            per_cat.entry(c.category.to_string()).or_default().1 += 1;
+            per_cat.entry(c.category.clone()).or_default().1 += 1;
             per_cat.entry(d.category.clone()).or_default().2 += 1;
             if std::env::var_os("TICKETS_VERBOSE").is_some() {
                 eprintln!("category {} -> {}: {}", d.category, c.category, d.text);

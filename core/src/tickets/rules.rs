@@ -418,7 +418,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
     /// Category code (a DOMAIN code with the rules; any label with a trained model).
-    pub category: SharedStr,
+    pub category: String,
     /// Kind of ticket.
     pub kind: TicketKind,
     /// Urgency; emergencies are never reported below urgent.
@@ -428,7 +428,7 @@ pub struct Classification {
     /// How to handle this complainant (seed 000), in the text's language.
     pub advice: &'static str,
     /// Department to route to.
-    pub department: SharedStr,
+    pub department: String,
     /// Confidence in the category, 0–1 (0 when nothing matched and the category is
     /// the fallback `other`).
     pub confidence: f64,
@@ -1340,12 +1340,12 @@ impl TicketClassifier {
         }
         let lang = if has_cjk(text) { Lang::ZhCn } else { Lang::En };
         Classification {
-            category,
+            category: category.into(),
             kind,
             urgency,
             temperament,
             advice: temperament.advice(lang),
-            department,
+            department: department.into(),
             confidence,
             evidence,
         }
@@ -1396,7 +1396,7 @@ impl TicketClassifier {
             None => self
                 .classify_batch(texts)
                 .into_iter()
-                .map(|c| c.category.into())
+                .map(|c| c.category)
                 .collect(),
         }
     }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// An immutable shared string: the category, department, evidence labels and phrases
-/// of a [`Classification`](super::Classification) point into the classifier's tables
-/// instead of being copied, so classifying a text allocates at most its evidence list.
+/// An immutable shared string: the labels and phrases of a classification's
+/// [`Evidence`](super::Evidence) point into the classifier's tables instead of being
+/// copied, so the evidence list is one allocation however long it is.
 /// Strings of the built-in rules are static (cloning copies a pointer); others are
 /// reference-counted (cloning increments a count).
 ///
