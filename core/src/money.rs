@@ -253,28 +253,18 @@ impl RoundingPolicy {
         if let Ok(m) = i64::try_from(mantissa)
             && let Some((q, r, div)) = div_rem_pow10(m, exp)
         {
-            let twice = r.unsigned_abs() * 2;
-            let away = match self.mode {
-                RoundingMode::HalfUp => twice >= div,
-                RoundingMode::HalfEven => twice > div || (twice == div && q % 2 != 0),
-                RoundingMode::Down => false,
-                RoundingMode::Up => r != 0,
-            };
+            let away = self
+                .mode
+                .away(u128::from(r.unsigned_abs()), u128::from(div), q % 2 != 0);
             let q = if away { q + m.signum() } else { q };
             // |q| < 2^63 and target ≤ MAX_SCALE: always a valid Decimal.
             return Some(Decimal::new(q, target));
         }
         let div = 10i128.checked_pow(exp)?;
         let (q, r) = (mantissa / div, mantissa % div);
-        let twice = r.unsigned_abs() * 2;
-        let away = match self.mode {
-            RoundingMode::HalfUp => twice >= div.unsigned_abs(),
-            RoundingMode::HalfEven => {
-                twice > div.unsigned_abs() || (twice == div.unsigned_abs() && q % 2 != 0)
-            }
-            RoundingMode::Down => false,
-            RoundingMode::Up => r != 0,
-        };
+        let away = self
+            .mode
+            .away(r.unsigned_abs(), div.unsigned_abs(), q % 2 != 0);
         let q = if away { q + mantissa.signum() } else { q };
         Decimal::try_from_i128_with_scale(q, target).ok()
     }
@@ -293,19 +283,33 @@ impl RoundingPolicy {
     }
 }
 
+impl RoundingMode {
+    /// Whether a truncated quotient (odd or not) with remainder `|r|` of divisor `div`
+    /// rounds away from zero in this mode: the one rounding decision of the integer
+    /// paths.
+    #[inline(always)]
+    fn away(self, r: u128, div: u128, q_odd: bool) -> bool {
+        let twice = r * 2;
+        match self {
+            Self::HalfUp => twice >= div,
+            Self::HalfEven => twice > div || (twice == div && q_odd),
+            Self::Down => false,
+            Self::Up => r != 0,
+        }
+    }
+}
+
 /// `m × 10^-EXP` rounded to an integer with `mode`, for `1 ≤ EXP ≤ 18`: the divisor
 /// is a compile-time constant, so the division compiles to a multiplication.
 #[inline(always)]
 pub(crate) fn round_pow10<const EXP: u32>(m: i64, mode: RoundingMode) -> i64 {
     let d = 10i64.pow(EXP);
     let (q, r) = (m / d, m % d);
-    let (twice, div) = (r.unsigned_abs() * 2, d.unsigned_abs());
-    let away = match mode {
-        RoundingMode::HalfUp => twice >= div,
-        RoundingMode::HalfEven => twice > div || (twice == div && q % 2 != 0),
-        RoundingMode::Down => false,
-        RoundingMode::Up => r != 0,
-    };
+    let away = mode.away(
+        u128::from(r.unsigned_abs()),
+        u128::from(d.unsigned_abs()),
+        q % 2 != 0,
+    );
     if away { q + m.signum() } else { q }
 }
 
