@@ -242,10 +242,17 @@ impl RoundingPolicy {
     /// the result does not fit a `Decimal`.
     #[inline]
     pub(crate) fn round_mantissa(&self, mantissa: i128, scale: u32) -> Option<Decimal> {
+        let q = self.round_to_minor(mantissa, scale)?;
+        Decimal::try_from_i128_with_scale(q, self.scale).ok()
+    }
+
+    /// `mantissa × 10^-scale` rounded to the policy's scale, as a count of minor units
+    /// (the mantissa of the rounded amount at the policy's scale); `None` on overflow.
+    #[inline]
+    pub(crate) fn round_to_minor(&self, mantissa: i128, scale: u32) -> Option<i128> {
         let target = self.scale;
         if scale <= target {
-            let q = mantissa.checked_mul(10i128.checked_pow(target - scale)?)?;
-            return Decimal::try_from_i128_with_scale(q, target).ok();
+            return mantissa.checked_mul(10i128.checked_pow(target - scale)?);
         }
         let exp = scale - target;
         // Usual case (amounts below 9.2e18 in the product's scale): 64-bit division
@@ -256,17 +263,14 @@ impl RoundingPolicy {
             let away = self
                 .mode
                 .away(u128::from(r.unsigned_abs()), u128::from(div), q % 2 != 0);
-            let q = if away { q + m.signum() } else { q };
-            // |q| < 2^63 and target ≤ MAX_SCALE: always a valid Decimal.
-            return Some(Decimal::new(q, target));
+            return Some(i128::from(if away { q + m.signum() } else { q }));
         }
         let div = 10i128.checked_pow(exp)?;
         let (q, r) = (mantissa / div, mantissa % div);
         let away = self
             .mode
             .away(r.unsigned_abs(), div.unsigned_abs(), q % 2 != 0);
-        let q = if away { q + mantissa.signum() } else { q };
-        Decimal::try_from_i128_with_scale(q, target).ok()
+        Some(if away { q + mantissa.signum() } else { q })
     }
 
     /// `amount` (rounded with the policy) as a signed count of minor units.
@@ -299,18 +303,29 @@ impl RoundingMode {
     }
 }
 
-/// `m × 10^-EXP` rounded to an integer with `mode`, for `1 ≤ EXP ≤ 18`: the divisor
-/// is a compile-time constant, so the division compiles to a multiplication.
+/// `m × 10^-EXP` rounded to an integer with the mode whose `as u8` value is `MODE`,
+/// for `1 ≤ EXP ≤ 18` and `0 ≤ m ≤ i64::MAX`: with both the divisor and the mode known
+/// at compile time, each mode is one or two multiplications and no branch.
+///
+/// `m + 10^EXP` cannot overflow `u64` since `m ≤ i64::MAX` and `10^EXP ≤ 10^18`.
 #[inline(always)]
-pub(crate) fn round_pow10<const EXP: u32>(m: i64, mode: RoundingMode) -> i64 {
-    let d = 10i64.pow(EXP);
-    let (q, r) = (m / d, m % d);
-    let away = mode.away(
-        u128::from(r.unsigned_abs()),
-        u128::from(d.unsigned_abs()),
-        q % 2 != 0,
-    );
-    if away { q + m.signum() } else { q }
+pub(crate) fn round_pow10_unsigned<const EXP: u32, const MODE: u8>(m: u64) -> u64 {
+    const HALF_UP: u8 = RoundingMode::HalfUp as u8;
+    const DOWN: u8 = RoundingMode::Down as u8;
+    const UP: u8 = RoundingMode::Up as u8;
+    debug_assert!(m <= i64::MAX as u64);
+    let d = 10u64.pow(EXP);
+    match MODE {
+        HALF_UP => (m + d / 2) / d,
+        DOWN => m / d,
+        UP => m.div_ceil(d),
+        _ => {
+            // Half to even.
+            let q = m / d;
+            let twice = 2 * (m - q * d);
+            q + u64::from(twice > d || (twice == d && q % 2 == 1))
+        }
+    }
 }
 
 /// `(m / 10^exp, m % 10^exp, 10^exp)` for `1 ≤ exp ≤ 18`, each divisor a constant so
@@ -366,14 +381,35 @@ impl Allocation {
     /// # Ok::<(), estatekit::money::MoneyError>(())
     /// ```
     pub fn adjustment(&self) -> Decimal {
-        // `total` carries the policy's scale, so its last digit is one minor unit.
-        let units = self.adjusted.len() as i64;
-        let signed = if self.total < Decimal::ZERO {
-            -units
-        } else {
-            units
-        };
-        Decimal::new(signed, self.total.scale())
+        adjustment_of(self.total, self.adjusted.len())
+    }
+}
+
+/// `count` minor units of `total`'s scale, with `total`'s sign.
+fn adjustment_of(total: Decimal, count: usize) -> Decimal {
+    // `total` carries the policy's scale, so its last digit is one minor unit.
+    let units = count as i64;
+    let signed = if total < Decimal::ZERO { -units } else { units };
+    Decimal::new(signed, total.scale())
+}
+
+impl RawAllocation {
+    /// As [`Allocation::adjustment`].
+    pub(crate) fn adjustment(&self) -> Decimal {
+        adjustment_of(self.total, self.adjusted.len())
+    }
+
+    /// The exact sum of the parts.
+    pub(crate) fn parts_sum(&self) -> Result<Decimal, MoneyError> {
+        match &self.parts {
+            // Fewer than 2^64 parts below 2^63 in magnitude: the i128 sum is exact.
+            Parts::Minor(v) => {
+                let minor: i128 = v.iter().map(|&m| i128::from(m)).sum();
+                Decimal::try_from_i128_with_scale(minor, self.total.scale())
+                    .map_err(|_| overflow("the sum of the parts does not fit a decimal"))
+            }
+            Parts::Wide(v) => sum(v),
+        }
     }
 }
 
@@ -488,11 +524,12 @@ fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, M
     Ok(IntWeights { values, sum })
 }
 
-/// The exact sum of `amounts`: integer addition of the mantissas when they share a
-/// scale (amounts rounded with one policy always do), `Decimal` addition otherwise.
+/// The exact sum of `amounts`: integer addition of the mantissas, aligned to the
+/// largest scale when the scales differ (amounts rounded with one policy share one).
+/// Never rounds: a sum that a `Decimal` cannot hold exactly is an error.
 ///
 /// # Errors
-/// [`MoneyError::Overflow`] when the sum does not fit a `Decimal`.
+/// [`MoneyError::Overflow`] when the sum does not fit a `Decimal` exactly.
 ///
 /// ```
 /// use estatekit::money::sum;
@@ -501,12 +538,15 @@ fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, M
 /// assert_eq!(sum(&v)?.to_string(), "1.80");
 /// assert_eq!(sum(&[])?, Decimal::ZERO);
 /// assert!(sum(&[Decimal::MAX, Decimal::MAX]).is_err());
-/// # Ok::<(), estatekit::money::MoneyError>(())
+/// // 29 significant digits: `Decimal` addition would round this, `sum` refuses.
+/// let big = "30000000000000000000000000000".parse::<Decimal>()?;
+/// assert!(sum(&[big, "0.5".parse()?]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn sum(amounts: &[Decimal]) -> Result<Decimal, MoneyError> {
     let overflow = || MoneyError::Overflow {
         context: format!(
-            "the sum of {} amounts does not fit a decimal",
+            "the sum of {} amounts does not fit a decimal exactly",
             amounts.len()
         ),
     };
@@ -514,15 +554,48 @@ pub fn sum(amounts: &[Decimal]) -> Result<Decimal, MoneyError> {
     let mut total: i128 = 0;
     for a in amounts {
         if a.scale() != scale {
-            return amounts
-                .iter()
-                .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(*a))
-                .ok_or_else(overflow);
+            return sum_mixed(amounts).ok_or_else(overflow);
         }
         // Each mantissa is below 2^96 in magnitude: 2^31 of them cannot overflow.
         total = total.checked_add(a.mantissa()).ok_or_else(overflow)?;
     }
     Decimal::try_from_i128_with_scale(total, scale).map_err(|_| overflow())
+}
+
+/// [`sum`] of amounts of different scales: aligned to the largest scale (as
+/// `Decimal` addition keeps it), added in `i128`; if that overflows, again with
+/// trailing zeros removed first; then trailing zeros are dropped until the result
+/// fits. `None` when it cannot be represented exactly.
+fn sum_mixed(amounts: &[Decimal]) -> Option<Decimal> {
+    let aligned = |normalize: bool| -> Option<Decimal> {
+        let view = |a: &Decimal| if normalize { a.normalize() } else { *a };
+        let scale = amounts.iter().map(|a| view(a).scale()).max().unwrap_or(0);
+        let mut total: i128 = 0;
+        for a in amounts {
+            let a = view(a);
+            let m = a
+                .mantissa()
+                .checked_mul(10i128.checked_pow(scale - a.scale())?)?;
+            total = total.checked_add(m)?;
+        }
+        exact_decimal(total, scale)
+    };
+    aligned(false).or_else(|| aligned(true))
+}
+
+/// `mantissa × 10^-scale` as a `Decimal`, dropping trailing zeros if it must;
+/// `None` when it cannot be represented exactly.
+pub(crate) fn exact_decimal(mut mantissa: i128, mut scale: u32) -> Option<Decimal> {
+    loop {
+        if let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+            return Some(d);
+        }
+        if scale == 0 || mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
 }
 
 /// Splits `total` into parts proportional to `weights`, exactly.
@@ -558,6 +631,44 @@ pub fn allocate(
     weights: &[Decimal],
     policy: &RoundingPolicy,
 ) -> Result<Allocation, MoneyError> {
+    let raw = allocate_raw(total, weights, policy)?;
+    let scale = policy.scale();
+    let parts = match raw.parts {
+        // |m| ≤ |total| in minor units < 2^63 and the scale is a policy's: valid.
+        Parts::Minor(v) => v.into_iter().map(|m| Decimal::new(m, scale)).collect(),
+        Parts::Wide(v) => v,
+    };
+    Ok(Allocation {
+        total: raw.total,
+        parts,
+        adjusted: raw.adjusted,
+    })
+}
+
+/// The parts of an allocation: minor units of the policy's scale when every part
+/// fits 64 bits (a total below 9.2e18 minor units), else whole decimals.
+#[derive(Debug)]
+pub(crate) enum Parts {
+    Minor(Vec<i64>),
+    Wide(Vec<Decimal>),
+}
+
+/// [`allocate`]'s result before the parts become decimals (the billing run keeps
+/// them in minor units), with the sum of the weights when it was computed exactly.
+#[derive(Debug)]
+pub(crate) struct RawAllocation {
+    pub total: Decimal,
+    pub parts: Parts,
+    pub adjusted: Vec<usize>,
+    pub weight_sum: Option<Decimal>,
+}
+
+/// [`allocate`] with the parts in minor units where they fit.
+pub(crate) fn allocate_raw(
+    total: Decimal,
+    weights: &[Decimal],
+    policy: &RoundingPolicy,
+) -> Result<RawAllocation, MoneyError> {
     if weights.is_empty() {
         return Err(MoneyError::EmptyWeights);
     }
@@ -575,12 +686,13 @@ pub fn allocate(
     let scale = policy.scale();
     let rounded_total = Decimal::from_i128_with_scale(t_minor, scale);
     let negative = t_minor < 0;
-    if let Some(narrow) = split_narrow(t_minor.unsigned_abs(), weights, scale, negative) {
-        let (parts, adjusted) = narrow?;
-        return Ok(Allocation {
+    if let Some(narrow) = split_narrow(t_minor.unsigned_abs(), weights, negative) {
+        let (parts, adjusted, weight_sum) = narrow?;
+        return Ok(RawAllocation {
             total: rounded_total,
-            parts,
+            parts: Parts::Minor(parts),
             adjusted,
+            weight_sum,
         });
     }
     // Exact scaling can overflow for weights with many digits; trailing zeros removed, it may not.
@@ -600,10 +712,11 @@ pub fn allocate(
             Decimal::from_i128_with_scale(signed, scale)
         })
         .collect();
-    Ok(Allocation {
+    Ok(RawAllocation {
         total: rounded_total,
-        parts,
+        parts: Parts::Wide(parts),
         adjusted: parts_minor.adjusted,
+        weight_sum: None,
     })
 }
 
@@ -612,15 +725,54 @@ struct MinorSplit {
     adjusted: Vec<usize>,
 }
 
-/// Parts and adjusted indices of an allocation.
-type Split = (Vec<Decimal>, Vec<usize>);
+/// Parts in minor units, adjusted indices and the exact sum of the weights.
+type NarrowSplit = (Vec<i64>, Vec<usize>, Option<Decimal>);
 
 /// Buckets of the remainder histogram in [`split_narrow`].
 const BUCKETS: usize = 1024;
 
+/// Division of `u64`s by one run-time divisor `d` with a precomputed reciprocal:
+/// a multiplication and at most one correction instead of a hardware division.
+#[derive(Clone, Copy)]
+struct DivBy {
+    d: u64,
+    /// `⌊2^64 / d⌋` (unused when `d == 1`).
+    recip: u64,
+}
+
+impl DivBy {
+    /// `None` for a zero divisor.
+    fn new(d: u64) -> Option<Self> {
+        let recip = match d {
+            0 => return None,
+            1 => 0,
+            // d ≥ 2: the quotient is below 2^63.
+            _ => ((1u128 << 64) / u128::from(d)) as u64,
+        };
+        Some(Self { d, recip })
+    }
+
+    /// `(p / d, p % d)`.
+    #[inline(always)]
+    fn div_rem(self, p: u64) -> (u64, u64) {
+        if self.d == 1 {
+            return (p, 0);
+        }
+        // With x = p / d exactly: x - 1 < p × recip / 2^64 ≤ x, so the estimate is
+        // ⌊x⌋ or ⌊x⌋ - 1, and q × d ≤ p (no underflow below).
+        let q = ((u128::from(p) * u128::from(self.recip)) >> 64) as u64;
+        let r = p - q * self.d;
+        if r >= self.d {
+            (q + 1, r - self.d)
+        } else {
+            (q, r)
+        }
+    }
+}
+
 /// The usual case in 64-bit integers: every weight at the common scale, their sum and
-/// the total times the largest weight fit in `u64`. `None` when they do not (the
-/// 128-bit path then runs); the result is the same either way.
+/// the total times the largest weight fit in `u64`, and the total in `i64`. `None`
+/// when they do not (the 128-bit path then runs); the result is the same either way.
 ///
 /// Memory is kept to the output: instead of sorting all remainders, a first pass
 /// counts them in [`BUCKETS`] monotonic buckets; the winners above the threshold
@@ -629,15 +781,19 @@ const BUCKETS: usize = 1024;
 fn split_narrow(
     t: u128,
     weights: &[Decimal],
-    scale: u32,
     negative: bool,
-) -> Option<Result<Split, MoneyError>> {
-    let t = u64::try_from(t).ok()?;
+) -> Option<Result<NarrowSplit, MoneyError>> {
+    let t = u64::try_from(t).ok().filter(|&t| t <= i64::MAX as u64)?;
     let common = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    // 10^(common - scale) for each scale a weight can have (`None`: too large).
+    let mut factors = [None; 29];
+    for (s, f) in factors.iter_mut().enumerate().take(common as usize + 1) {
+        *f = 10u64.checked_pow(common - s as u32);
+    }
     let value = |w: &Decimal| -> Option<u64> {
         u64::try_from(w.mantissa().unsigned_abs())
             .ok()?
-            .checked_mul(10u64.checked_pow(common - w.scale())?)
+            .checked_mul(factors[w.scale() as usize]?)
     };
     let (mut sum, mut max) = (0u64, 0u64);
     for w in weights {
@@ -645,11 +801,11 @@ fn split_narrow(
         sum = sum.checked_add(v)?;
         max = max.max(v);
     }
-    if sum == 0 {
+    let Some(div) = DivBy::new(sum) else {
         return Some(Err(MoneyError::AllZeroWeights {
             count: weights.len(),
         }));
-    }
+    };
     t.checked_mul(max)?;
     // bucket(r) = ⌊r × BUCKETS / sum⌋ by a fixed-point reciprocal: monotonic in r, < BUCKETS.
     let recip = ((BUCKETS as u128) << 64) / u128::from(sum);
@@ -658,8 +814,7 @@ fn split_narrow(
     let mut quotients: Vec<u64> = Vec::with_capacity(weights.len());
     let mut handed_out: u64 = 0;
     for w in weights {
-        let p = t * value(w)?; // ≤ t × max, checked above
-        let (q, r) = (p / sum, p % sum);
+        let (q, r) = div.div_rem(t * value(w)?); // ≤ t × max, checked above
         handed_out += q; // Σ q ≤ t
         quotients.push(q);
         if r > 0 {
@@ -711,14 +866,13 @@ fn split_narrow(
             adjusted.push(i);
         }
     }
+    // Every part is at most t ≤ i64::MAX: the casts are exact (and reuse the buffer).
     let parts = quotients
-        .iter()
-        .map(|&m| {
-            let m = i128::from(m);
-            Decimal::from_i128_with_scale(if negative { -m } else { m }, scale)
-        })
+        .into_iter()
+        .map(|q| if negative { -(q as i64) } else { q as i64 })
         .collect();
-    Some(Ok((parts, adjusted)))
+    let weight_sum = Decimal::try_from_i128_with_scale(i128::from(sum), common).ok();
+    Some(Ok((parts, adjusted, weight_sum)))
 }
 
 /// Largest-remainder split of `t` minor units by integer weights.

@@ -5,11 +5,12 @@
 
 use chrono::{Duration, NaiveDate};
 use estatekit::fees::calc::{
-    DayCount, PenaltyCap, PenaltyPolicy, PrincipalPayment, penalty_exact, prorate,
+    CountFrom, DayCount, PenaltyCap, PenaltyPolicy, PrincipalPayment, late_penalties, late_penalty,
+    late_penalty_batch, penalty_exact, prorate,
 };
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::pooled::{Basis, BasisWeight, PoolUnit, SplitMethod, split};
-use estatekit::money::RoundingPolicy;
+use estatekit::money::{RoundingMode, RoundingPolicy};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -36,8 +37,77 @@ fn method() -> impl Strategy<Value = SplitMethod> {
     ]
 }
 
+/// A principal: usually an everyday amount, sometimes one whose penalty needs more
+/// than 32 or 64 bits of minor units, or a negative one (an error).
+fn principal() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        6 => (0i64..10_000_000, 0u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+        2 => (0i64..i64::MAX, 0u32..8).prop_map(|(m, s)| Decimal::new(m, s)),
+        1 => (any::<i128>(), 0u32..28).prop_map(|(m, s)| {
+            Decimal::try_from_i128_with_scale(m % 79_228_162_514_264_337_593_543_950_335, s)
+                .unwrap_or(Decimal::MAX)
+        }),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The batch paths (integer fast path, 32-bit storage with values kept aside)
+    /// give exactly the item-by-item penalties, in every rounding mode and scale.
+    #[test]
+    fn penalty_batch_is_the_item_by_item_penalty(
+        items in prop::collection::vec((principal(), -30i64..400), 0..24),
+        rate in (0i64..200_000, 0u32..9).prop_map(|(m, s)| Decimal::new(m, s)),
+        mode in 0usize..4,
+        scale in 0u32..5,
+        grace in 0u32..40,
+        from_grace_end in any::<bool>(),
+    ) {
+        let items: Vec<(Decimal, NaiveDate)> = items.iter().map(|&(p, d)| (p, day(d))).collect();
+        let mut policy = PenaltyPolicy::daily(rate);
+        policy.grace_days = grace;
+        if from_grace_end {
+            policy.count_from = CountFrom::GraceEnd;
+        }
+        let rounding = RoundingPolicy::new(scale, RoundingMode::ALL[mode]).unwrap();
+        let as_of = day(365);
+        let expected: Result<Vec<Decimal>, _> = items
+            .iter()
+            .map(|&(p, due)| late_penalty(p, due, as_of, &policy, &rounding))
+            .collect();
+        let batch = late_penalty_batch(&items, as_of, &policy, &rounding);
+        let list = late_penalties(&items, as_of, &policy, &rounding);
+        match expected {
+            Ok(expected) => {
+                let text = |v: &[Decimal]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+                let batch = batch.unwrap();
+                prop_assert_eq!(text(&batch.to_vec()), text(&expected));
+                prop_assert_eq!(text(&list.unwrap()), text(&expected));
+                for (i, e) in expected.iter().enumerate() {
+                    prop_assert_eq!(batch.get(i).map(|v| v.to_string()), Some(e.to_string()));
+                }
+                prop_assert_eq!(batch.get(expected.len()), None);
+                // The exact sum, in i128 at the largest scale; `Decimal` addition
+                // would round sums of 29 digits.
+                let top = expected.iter().map(|v| v.normalize().scale()).max().unwrap_or(0);
+                let exact = expected.iter().try_fold(0i128, |a, v| {
+                    let v = v.normalize();
+                    a.checked_add(v.mantissa().checked_mul(10i128.checked_pow(top - v.scale())?)?)
+                });
+                match exact.and_then(|m| Decimal::try_from_i128_with_scale(m, top).ok()) {
+                    Some(sum) => prop_assert_eq!(batch.total().unwrap(), sum),
+                    None => prop_assert!(batch.total().is_err()),
+                }
+            }
+            Err(e) => {
+                let first_bad = items.iter().position(|&(p, due)| late_penalty(p, due, as_of, &policy, &rounding).is_err()).unwrap();
+                let b = batch.unwrap_err();
+                prop_assert_eq!(b.to_string().replace(&format!("items[{first_bad}]."), ""), e.to_string());
+                prop_assert!(list.is_err());
+            }
+        }
+    }
 
     #[test]
     fn pooled_shares_sum_exactly(

@@ -646,7 +646,11 @@ pub struct BillingRun {
     items: Vec<ItemText>,
     /// The unit ids of the bills, one after the other (one buffer, not a `String` each).
     ids: String,
+    /// One per bill, plus a last one marking the ends of the last bill.
     slots: Vec<BillSlot>,
+    /// Totals of the bills with a line kept whole (`Kind::Other`), by bill index in
+    /// ascending order; any other bill's total is the sum of its lines' minor units.
+    odd_totals: Vec<(u32, Decimal)>,
     lines: Vec<Line>,
     /// Inputs shared by many area lines (rate, factor, months, basis).
     area_params: Vec<AreaParams>,
@@ -662,35 +666,48 @@ pub struct BillingRun {
     index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-/// A bill in the run: its unit id `ids[id_start..id_end]` and its lines `start..end`.
+/// Where a bill starts in the run: its unit id at `ids[id_start..]` and its lines at
+/// `lines[start..]`. Both end where the next slot's begin.
 #[derive(Debug, Clone, Copy)]
 struct BillSlot {
     id_start: u32,
-    id_end: u32,
     start: u32,
-    end: u32,
-    total: Decimal,
 }
 
-/// A line as stored in the run: 32 bytes. The explanation of an area or pooled
+/// A line as stored in the run: 24 bytes. The explanation of an area or pooled
 /// line (nearly every line) is rebuilt from these numbers and the run's shared
 /// tables when a bill is materialized.
 #[derive(Debug, Clone, Copy)]
 struct Line {
     /// The amount in minor units of the run's scale (`Kind::Other`: in `others`).
     minor: i64,
-    /// Area lines: the area; pooled lines: the unit's weight; otherwise unused.
-    value: Decimal,
-    item: u16,
-    kind: Kind,
+    /// Area lines: the area; pooled lines: the unit's weight (mantissa of
+    /// `value × 10^-value_scale`); otherwise unused.
+    value: i64,
     /// `Kind::Area`: index in `area_params`; `Kind::Other`: index in `others`.
     idx: u32,
+    item: u16,
+    kind: Kind,
+    value_scale: u8,
 }
 
 // The size is the point of the layout: 2 million lines for a million units.
-const _: () = assert!(std::mem::size_of::<Line>() == 32);
+const _: () = assert!(std::mem::size_of::<Line>() == 24);
+
+/// `d` as the mantissa and scale of a [`Line`] value, when it fits.
+#[inline]
+fn compact_value(d: Decimal) -> Option<(i64, u8)> {
+    let m = i64::try_from(d.mantissa()).ok()?;
+    // A negative zero would come back positive: kept whole instead.
+    if m == 0 && d.is_sign_negative() {
+        return None;
+    }
+    // A decimal's scale is at most 28.
+    Some((m, d.scale() as u8))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Kind {
     Area,
     /// A pooled share.
@@ -742,9 +759,18 @@ impl PoolParams {
 }
 
 /// `n` as a `u32` index of the run, or an error naming what overflowed.
+#[inline]
 fn index_u32(n: usize, what: &str) -> Result<u32, FeeError> {
-    u32::try_from(n)
-        .map_err(|_| FeeError::invalid("units", format!("more than 4 billion {what} in one run")))
+    match u32::try_from(n) {
+        Ok(i) => Ok(i),
+        Err(_) => Err(too_many(what)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn too_many(what: &str) -> FeeError {
+    FeeError::invalid("units", format!("more than 4 billion {what} in one run"))
 }
 
 /// One bill line as a flat record (for pandas, spreadsheets).
@@ -783,12 +809,33 @@ pub struct BillRecord {
 }
 
 impl BillingRun {
-    fn id_of(&self, slot: &BillSlot) -> &str {
-        &self.ids[slot.id_start as usize..slot.id_end as usize]
+    /// The unit id of bill `i` (`i < bill_count()`).
+    fn id_of(&self, i: usize) -> &str {
+        let (a, b) = (self.slots[i].id_start, self.slots[i + 1].id_start);
+        &self.ids[a as usize..b as usize]
     }
 
-    fn lines_of(&self, slot: &BillSlot) -> &[Line] {
-        &self.lines[slot.start as usize..slot.end as usize]
+    /// The lines of bill `i` (`i < bill_count()`).
+    fn lines_of(&self, i: usize) -> &[Line] {
+        let (a, b) = (self.slots[i].start, self.slots[i + 1].start);
+        &self.lines[a as usize..b as usize]
+    }
+
+    /// The total of bill `i` (`i < bill_count()`).
+    fn total_of(&self, i: usize) -> Decimal {
+        if let Ok(k) = self.odd_totals.binary_search_by_key(&i, |t| t.0 as usize) {
+            return self.odd_totals[k].1;
+        }
+        // Compact lines only: fewer than 2^32 amounts below 2^63 in magnitude sum
+        // below 2^95 (i128 does not overflow and the total fits a decimal).
+        let minor: i128 = self.lines_of(i).iter().map(|l| i128::from(l.minor)).sum();
+        Decimal::try_from_i128_with_scale(minor, self.scale).unwrap_or_default()
+    }
+
+    /// The value of an area or pooled line (see [`Line::value`]).
+    fn value(line: &Line) -> Decimal {
+        // The scale came from a decimal (at most 28): never an error.
+        Decimal::try_new(line.value, u32::from(line.value_scale)).unwrap_or_default()
     }
 
     fn amount(&self, line: &Line) -> Decimal {
@@ -803,7 +850,7 @@ impl BillingRun {
             Kind::Area => {
                 let p = &self.area_params[line.idx as usize];
                 Explanation::Area {
-                    area: line.value,
+                    area: Self::value(line),
                     basis: p.basis,
                     rate: p.rate,
                     months: p.months,
@@ -821,15 +868,15 @@ impl BillingRun {
                     participants: 0,
                     adjustment: Decimal::ZERO,
                 });
-                p.explain(line.value, line.kind == Kind::PooledAdjusted)
+                p.explain(Self::value(line), line.kind == Kind::PooledAdjusted)
             }
             Kind::Other => self.others[line.idx as usize].1.clone(),
         }
     }
 
-    fn materialize(&self, slot: &BillSlot) -> Bill {
+    fn materialize(&self, i: usize) -> Bill {
         let lines = self
-            .lines_of(slot)
+            .lines_of(i)
             .iter()
             .map(|l| {
                 let t = &self.items[usize::from(l.item)];
@@ -844,10 +891,10 @@ impl BillingRun {
             })
             .collect();
         Bill {
-            unit_id: self.id_of(slot).to_owned(),
+            unit_id: self.id_of(i).to_owned(),
             period: self.period,
             lines,
-            total: slot.total,
+            total: self.total_of(i),
         }
     }
 
@@ -863,15 +910,11 @@ impl BillingRun {
     /// ```
     pub fn bill(&self, unit_id: &str) -> Option<Bill> {
         let index = self.index.get_or_init(|| {
-            self.slots
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (self.id_of(s).to_owned(), i))
+            (0..self.bill_count())
+                .map(|i| (self.id_of(i).to_owned(), i))
                 .collect()
         });
-        index
-            .get(unit_id)
-            .map(|&i| self.materialize(&self.slots[i]))
+        index.get(unit_id).map(|&i| self.materialize(i))
     }
 
     /// Every bill, in estate order.
@@ -884,7 +927,9 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn bills(&self) -> Vec<Bill> {
-        self.slots.iter().map(|s| self.materialize(s)).collect()
+        (0..self.bill_count())
+            .map(|i| self.materialize(i))
+            .collect()
     }
 
     /// Number of bills (units charged).
@@ -897,7 +942,7 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn bill_count(&self) -> usize {
-        self.slots.len()
+        self.slots.len().saturating_sub(1)
     }
 
     /// Unit ids charged, in estate order.
@@ -910,7 +955,7 @@ impl BillingRun {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn unit_ids(&self) -> impl Iterator<Item = &str> {
-        self.slots.iter().map(|s| self.id_of(s))
+        (0..self.bill_count()).map(|i| self.id_of(i))
     }
 
     /// Sum of all bills.
@@ -941,14 +986,13 @@ impl BillingRun {
         let Some(item) = self.items.iter().position(|t| &*t.code == code) else {
             return Vec::new();
         };
-        self.slots
-            .iter()
-            .filter(|s| {
-                self.lines_of(s)
+        (0..self.bill_count())
+            .filter(|&i| {
+                self.lines_of(i)
                     .iter()
                     .any(|l| usize::from(l.item) == item && l.kind == Kind::PooledAdjusted)
             })
-            .map(|s| self.id_of(s))
+            .map(|i| self.id_of(i))
             .collect()
     }
 
@@ -963,13 +1007,13 @@ impl BillingRun {
     /// ```
     pub fn to_records(&self) -> Vec<BillRecord> {
         let mut out = Vec::with_capacity(self.lines.len());
-        for slot in &self.slots {
-            for l in self.lines_of(slot) {
+        for i in 0..self.bill_count() {
+            for l in self.lines_of(i) {
                 let t = &self.items[usize::from(l.item)];
                 let explanation = self.explanation(l);
                 let amount = self.amount(l);
                 out.push(BillRecord {
-                    unit_id: self.id_of(slot).to_owned(),
+                    unit_id: self.id_of(i).to_owned(),
                     period_start: self.period.start,
                     period_end: self.period.end,
                     item_code: t.code.to_string(),
@@ -1309,27 +1353,28 @@ pub fn bill_estate(
         area_params: Vec::new(),
         area_cache: Vec::new(),
         others: Vec::new(),
+        compact_minor: 0,
+        odd_total: Decimal::ZERO,
+        odd_totals: Vec::new(),
     };
-    let mut ids = String::with_capacity(units.iter().map(|u| u.id.len()).sum());
-    let mut slots = Vec::with_capacity(units.len());
+    if in_force.len() > usize::from(u16::MAX) + 1 {
+        return Err(FeeError::invalid(
+            "items",
+            "more than 65536 fee items in force",
+        ));
+    }
+    // Every unit id fits the id buffer's u32 offsets: checked once here.
+    let id_bytes: usize = units.iter().map(|u| u.id.len()).sum();
+    index_u32(id_bytes, "bytes of unit ids")?;
+    let mut ids = String::with_capacity(id_bytes);
+    let mut slots = Vec::with_capacity(units.len() + 1);
+    let mut start: usize = 0;
     for (u, unit) in units.iter().enumerate() {
-        let start = b.lines.len();
         for (k, item) in in_force.iter().enumerate() {
-            let k16 = u16::try_from(k)
-                .map_err(|_| FeeError::invalid("items", "more than 65536 fee items in force"))?;
+            // Checked above: fewer than 65537 items.
+            let k16 = k as u16;
             match &shares[k] {
-                Some(pool) => {
-                    if let Some((amount, weight, adjusted)) = pool.share(u) {
-                        let kind = if adjusted {
-                            Kind::PooledAdjusted
-                        } else {
-                            Kind::Pooled
-                        };
-                        b.push(amount, weight, k16, kind, 0, || {
-                            pool.params.explain(weight, adjusted)
-                        })?;
-                    }
-                }
+                Some(pool) => pool.push_share(u, k16, &mut b)?,
                 None if item.applies_to(unit.kind, unit.status) => {
                     unit_line(estate, item, unit, &period, &readings, &policy, k16, &mut b)?;
                 }
@@ -1337,38 +1382,21 @@ pub fn bill_estate(
             }
         }
         if b.lines.len() > start {
-            let id_start = index_u32(ids.len(), "bytes of unit ids")?;
-            ids.push_str(&unit.id);
             slots.push(BillSlot {
-                id_start,
-                id_end: index_u32(ids.len(), "bytes of unit ids")?,
+                // At most `id_bytes`, checked above.
+                id_start: ids.len() as u32,
                 start: index_u32(start, "lines")?,
-                end: index_u32(b.lines.len(), "lines")?,
-                total: b.sum(start)?,
             });
+            ids.push_str(&unit.id);
+            b.finish_bill(start, slots.len() - 1)?;
+            start = b.lines.len();
         }
     }
-    // Bill totals have the policy's scale: added as integers (checked at the end);
-    // any other total is added as a decimal.
-    let overflow = || FeeError::Money {
-        path: "total".into(),
-        source: money::MoneyError::Overflow {
-            context: "the run total does not fit a decimal".into(),
-        },
-    };
-    let mut minor: i128 = 0;
-    let mut odd = Decimal::ZERO;
-    for s in &slots {
-        if s.total.scale() == policy.scale() {
-            minor = minor.checked_add(s.total.mantissa()).ok_or_else(overflow)?;
-        } else {
-            odd = odd.checked_add(s.total).ok_or_else(overflow)?;
-        }
-    }
-    let total = Decimal::try_from_i128_with_scale(minor, policy.scale())
-        .ok()
-        .and_then(|t| t.checked_add(odd))
-        .ok_or_else(overflow)?;
+    slots.push(BillSlot {
+        id_start: ids.len() as u32,
+        start: index_u32(start, "lines")?,
+    });
+    let total = b.total()?;
     Ok(BillingRun {
         total,
         estate_id: estate.id().to_owned(),
@@ -1378,6 +1406,7 @@ pub fn bill_estate(
         items,
         ids,
         slots,
+        odd_totals: b.odd_totals,
         lines: b.lines,
         area_params: b.area_params,
         pool_params: shares
@@ -1388,6 +1417,17 @@ pub fn bill_estate(
         scale: b.scale,
         index: std::sync::OnceLock::new(),
     })
+}
+
+/// An overflow of a total, naming `total`.
+#[cold]
+fn total_overflow(context: &str) -> FeeError {
+    FeeError::Money {
+        path: "total".into(),
+        source: money::MoneyError::Overflow {
+            context: context.into(),
+        },
+    }
 }
 
 /// [`money::sum`] with its error naming `path`.
@@ -1407,9 +1447,43 @@ struct RunBuilder {
     /// combinations seen so far.
     area_cache: Vec<(u16, UnitKind, UnitStatus, i64, u32)>,
     others: Vec<(Decimal, Explanation)>,
+    /// Sum of the bills made of compact lines only, in minor units (below 2^127:
+    /// fewer than 2^64 lines below 2^63).
+    compact_minor: i128,
+    /// Sum of the other bills (each in `odd_totals`).
+    odd_total: Decimal,
+    odd_totals: Vec<(u32, Decimal)>,
 }
 
 impl RunBuilder {
+    /// Adds a line of `minor` units of the run's scale, compact when `value` fits
+    /// (always, in practice), else with `explain()` in `others`.
+    #[inline]
+    fn push_minor(
+        &mut self,
+        minor: i64,
+        value: Decimal,
+        item: u16,
+        kind: Kind,
+        idx: u32,
+        explain: impl FnOnce() -> Explanation,
+    ) -> Result<(), FeeError> {
+        match compact_value(value) {
+            Some((value, value_scale)) if kind != Kind::Other => {
+                self.lines.push(Line {
+                    minor,
+                    value,
+                    idx,
+                    item,
+                    kind,
+                    value_scale,
+                });
+                Ok(())
+            }
+            _ => self.push_other(Decimal::new(minor, self.scale), item, explain()),
+        }
+    }
+
     /// Adds a line: compact when the amount is in minor units of the run's scale
     /// that fit 64 bits (always, in practice), else with `explain()` in `others`.
     #[inline]
@@ -1424,70 +1498,70 @@ impl RunBuilder {
     ) -> Result<(), FeeError> {
         let minor = (amount.scale() == self.scale)
             .then(|| i64::try_from(amount.mantissa()).ok())
-            .flatten();
-        match (kind, minor) {
-            (Kind::Other, _) | (_, None) => self.push_other(amount, item, explain()),
-            (_, Some(minor)) => {
-                self.lines.push(Line {
-                    minor,
-                    value,
-                    item,
-                    kind,
-                    idx,
-                });
-                Ok(())
+            .flatten()
+            // A negative zero would come back positive: kept whole instead.
+            .filter(|&m| m != 0 || !amount.is_sign_negative());
+        match minor {
+            Some(minor) if kind != Kind::Other => {
+                self.push_minor(minor, value, item, kind, idx, explain)
             }
+            _ => self.push_other(amount, item, explain()),
         }
     }
 
     /// Adds a line whose amount and explanation are kept whole.
+    #[cold]
     fn push_other(&mut self, amount: Decimal, item: u16, e: Explanation) -> Result<(), FeeError> {
         let idx = index_u32(self.others.len(), "explanations")?;
         self.others.push((amount, e));
         self.lines.push(Line {
             minor: 0,
-            value: Decimal::ZERO,
+            value: 0,
+            idx,
             item,
             kind: Kind::Other,
-            idx,
+            value_scale: 0,
         });
         Ok(())
     }
 
-    /// The sum of the amounts of the lines from `start` on (one bill).
-    fn sum(&self, start: usize) -> Result<Decimal, FeeError> {
-        let mut total: i128 = 0;
-        let mut exact = true;
-        for l in &self.lines[start..] {
-            match l.kind {
-                Kind::Other => {
-                    let a = self.others[l.idx as usize].0;
-                    if a.scale() == self.scale {
-                        total += a.mantissa();
-                    } else {
-                        exact = false;
-                    }
-                }
-                // A bill has a handful of lines: i128 cannot overflow.
-                _ => total += i128::from(l.minor),
+    /// Ends bill number `bill`, whose lines start at `start`: adds its total to the
+    /// run's, and records it when the bill has a line kept whole.
+    #[inline]
+    fn finish_bill(&mut self, start: usize, bill: usize) -> Result<(), FeeError> {
+        let lines = &self.lines[start..];
+        if lines.iter().all(|l| l.kind != Kind::Other) {
+            for l in lines {
+                self.compact_minor += i128::from(l.minor);
             }
+            return Ok(());
         }
-        if !exact {
-            let amounts: Vec<Decimal> = self.lines[start..]
-                .iter()
-                .map(|l| match l.kind {
-                    Kind::Other => self.others[l.idx as usize].0,
-                    _ => Decimal::new(l.minor, self.scale),
-                })
-                .collect();
-            return exact_sum(&amounts, "total");
-        }
-        Decimal::try_from_i128_with_scale(total, self.scale).map_err(|_| FeeError::Money {
-            path: "total".into(),
-            source: money::MoneyError::Overflow {
-                context: "a bill total does not fit a decimal".into(),
-            },
-        })
+        let total = self.odd_bill_total(start)?;
+        self.odd_total = money::sum(&[self.odd_total, total])
+            .map_err(|_| total_overflow("the run total does not fit a decimal"))?;
+        self.odd_totals.push((index_u32(bill, "bills")?, total));
+        Ok(())
+    }
+
+    /// The exact total of a bill with a line kept whole.
+    #[cold]
+    fn odd_bill_total(&self, start: usize) -> Result<Decimal, FeeError> {
+        let amounts: Vec<Decimal> = self.lines[start..]
+            .iter()
+            .map(|l| match l.kind {
+                Kind::Other => self.others[l.idx as usize].0,
+                _ => Decimal::new(l.minor, self.scale),
+            })
+            .collect();
+        money::sum(&amounts).map_err(|_| total_overflow("a bill total does not fit a decimal"))
+    }
+
+    /// The run total: every bill's, checked.
+    fn total(&self) -> Result<Decimal, FeeError> {
+        Decimal::try_from_i128_with_scale(self.compact_minor, self.scale)
+            .ok()
+            .and_then(|t| money::sum(&[t, self.odd_total]).ok())
+            .ok_or_else(|| total_overflow("the run total does not fit a decimal"))
     }
 
     /// The index of the area parameters of `item` for a unit of `kind` and `status`
@@ -1547,17 +1621,34 @@ struct PoolShares {
     /// For each estate unit, its position among the members (`u32::MAX`: not a member).
     member_of: Vec<u32>,
     weights: Vec<Decimal>,
-    amounts: Vec<Decimal>,
+    amounts: money::Parts,
     adjusted: Vec<bool>,
     params: PoolParams,
 }
 
 impl PoolShares {
-    /// `(amount, weight, adjusted)` of the estate's unit `unit`, if it shares.
-    fn share(&self, unit: usize) -> Option<(Decimal, Decimal, bool)> {
-        let m = *self.member_of.get(unit)?;
-        let m = usize::try_from(m).ok().filter(|_| m != u32::MAX)?;
-        Some((self.amounts[m], self.weights[m], self.adjusted[m]))
+    /// Adds the line of the estate's unit `unit` for item `item`, if it shares.
+    #[inline]
+    fn push_share(&self, unit: usize, item: u16, b: &mut RunBuilder) -> Result<(), FeeError> {
+        let Some(&m) = self.member_of.get(unit) else {
+            return Ok(());
+        };
+        if m == u32::MAX {
+            return Ok(());
+        }
+        let m = m as usize;
+        let (weight, adjusted) = (self.weights[m], self.adjusted[m]);
+        let kind = if adjusted {
+            Kind::PooledAdjusted
+        } else {
+            Kind::Pooled
+        };
+        let explain = || self.params.explain(weight, adjusted);
+        match &self.amounts {
+            // Minor units of the policy's scale, which is the run's.
+            money::Parts::Minor(v) => b.push_minor(v[m], weight, item, kind, 0, explain),
+            money::Parts::Wide(v) => b.push(v[m], weight, item, kind, 0, explain),
+        }
     }
 }
 
@@ -1586,31 +1677,27 @@ fn unit_line(
                 let p = b.area_params[params as usize];
                 let area = unit.area(*basis == AreaBasis::Internal);
                 let full = span.served == span.days;
+                let explain = || Explanation::Area {
+                    area,
+                    basis: *basis,
+                    rate: p.rate,
+                    months: span.months,
+                    served_days: span.served,
+                    period_days: span.days,
+                    factor: p.factor,
+                };
                 // Usual case: a whole period, area × (rate × months × factor) in integers.
-                let fast = match (full, p.coefficient, i64::try_from(area.mantissa())) {
-                    (true, Some((c, cs)), Ok(a)) => {
-                        policy.round_mantissa(i128::from(a) * i128::from(c), area.scale() + cs)
-                    }
-                    _ => None,
-                };
-                let amount = match fast {
-                    Some(a) => a,
-                    None => {
-                        let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
-                        policy.round(prorated(base, &span, p.factor, path)?)
-                    }
-                };
-                b.push(amount, area, item_idx, Kind::Area, params, || {
-                    Explanation::Area {
-                        area,
-                        basis: *basis,
-                        rate: p.rate,
-                        months: span.months,
-                        served_days: span.served,
-                        period_days: span.days,
-                        factor: p.factor,
-                    }
-                })
+                if let (true, Some((c, cs)), Ok(a)) =
+                    (full, p.coefficient, i64::try_from(area.mantissa()))
+                    && let Some(minor) = policy
+                        .round_to_minor(i128::from(a) * i128::from(c), area.scale() + cs)
+                        .and_then(|m| i64::try_from(m).ok())
+                {
+                    return b.push_minor(minor, area, item_idx, Kind::Area, params, explain);
+                }
+                let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
+                let amount = policy.round(prorated(base, &span, p.factor, path)?);
+                b.push(amount, area, item_idx, Kind::Area, params, explain)
             }
             Rule::Fixed { amount } => {
                 let Some(span) =
@@ -1819,7 +1906,7 @@ fn bill_pooled(
     } else {
         direct
     };
-    let split = money::allocate(split_amount, &weights, policy)
+    let split = money::allocate_raw(split_amount, &weights, policy)
         .map_err(FeeError::money(format!("{path}.participants")))?;
     let mut adjusted = vec![false; members];
     for &a in &split.adjusted {
@@ -1838,12 +1925,17 @@ fn bill_pooled(
         deduction: deducted,
         admin_fee: fee,
         split_amount: split.total,
-        shares_total: exact_sum(&split.parts, "shares")?,
+        shares_total: split
+            .parts_sum()
+            .map_err(FeeError::money(format!("{path}.shares")))?,
         participants: members,
         adjustment,
         adjusted_count: split.adjusted.len(),
     };
-    let total_weight = exact_sum(&weights, "weights")?;
+    let total_weight = match split.weight_sum {
+        Some(w) => w,
+        None => exact_sum(&weights, "weights")?,
+    };
     let shares = PoolShares {
         member_of,
         weights,

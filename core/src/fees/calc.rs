@@ -528,8 +528,9 @@ pub fn late_penalties(
 }
 
 /// The penalties of many items (see [`late_penalties`]), kept compactly: each is
-/// rounded to the policy's scale, so it is stored as a count of minor units (8 bytes
-/// instead of 16, which matters for millions of items).
+/// rounded to the policy's scale, so it is stored as a 32-bit count of minor units
+/// (4 bytes instead of 16, which matters for millions of items); the rare penalty
+/// beyond ±2,147,483,647 minor units is kept aside whole.
 ///
 /// ```
 /// use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
@@ -546,8 +547,8 @@ pub fn late_penalties(
 pub struct PenaltyBatch {
     scale: u32,
     /// Minor units of each penalty (0 where the penalty is in `wide`).
-    minor: Vec<i64>,
-    /// Penalties too large for 64-bit minor units, by item index, in index order.
+    minor: Vec<i32>,
+    /// Penalties too large for 32-bit minor units, by item index, in index order.
     wide: Vec<(usize, Decimal)>,
 }
 
@@ -592,7 +593,7 @@ impl PenaltyBatch {
         let m = *self.minor.get(i)?;
         Some(match self.wide.binary_search_by_key(&i, |w| w.0) {
             Ok(k) => self.wide[k].1,
-            Err(_) => Decimal::new(m, self.scale),
+            Err(_) => Decimal::new(i64::from(m), self.scale),
         })
     }
 
@@ -609,7 +610,7 @@ impl PenaltyBatch {
         let mut out: Vec<Decimal> = self
             .minor
             .iter()
-            .map(|&m| Decimal::new(m, self.scale))
+            .map(|&m| Decimal::new(i64::from(m), self.scale))
             .collect();
         for &(i, v) in &self.wide {
             out[i] = v;
@@ -637,13 +638,22 @@ impl PenaltyBatch {
                 context: "the sum of the penalties does not fit a decimal".into(),
             },
         };
-        // Fewer than 2^63 values of magnitude below 2^63: the i128 sum cannot overflow.
-        let minor: i128 = self.minor.iter().map(|&m| i128::from(m)).sum();
-        let mut total =
+        // 2^31 values below 2^31 in magnitude sum below 2^62 in an i64 (which
+        // vectorizes); the chunk sums are added in i128.
+        let minor: i128 = self
+            .minor
+            .chunks(1 << 31)
+            .map(|c| i128::from(c.iter().map(|&m| i64::from(m)).sum::<i64>()))
+            .sum();
+        let compact =
             Decimal::try_from_i128_with_scale(minor, self.scale).map_err(|_| overflow())?;
-        for &(_, v) in &self.wide {
-            total = total.checked_add(v).ok_or_else(overflow)?;
+        if self.wide.is_empty() {
+            return Ok(compact);
         }
+        let mut all: Vec<Decimal> = Vec::with_capacity(self.wide.len() + 1);
+        all.push(compact);
+        all.extend(self.wide.iter().map(|w| w.1));
+        let total = crate::money::sum(&all).map_err(|_| overflow())?;
         Ok(total)
     }
 }
@@ -671,26 +681,41 @@ pub fn late_penalty_batch(
 ) -> Result<PenaltyBatch, FeeError> {
     policy.validate()?;
     let scale = rounding.scale();
-    let mut minor = Vec::with_capacity(items.len());
+    let mut minor: Vec<i32> = Vec::with_capacity(items.len());
     let mut wide = Vec::new();
     let mut i = 0;
     while i < items.len() {
-        i += batch_fast(&items[i..], as_of, policy, rounding, |q| minor.push(q));
+        i += batch_fast(&items[i..], as_of, policy, rounding, |q| {
+            match i32::try_from(q) {
+                Ok(m) => minor.push(m),
+                // |q| < 2^63 and the scale is at most 12: a valid `Decimal`.
+                Err(_) => keep_wide(&mut minor, &mut wide, Decimal::new(q, scale)),
+            }
+        });
         let Some(&(principal, due)) = items.get(i) else {
             break;
         };
         non_negative(principal, || format!("items[{i}].principal"))?;
         let v = rounding.round(accrue(principal, due, as_of, policy, &[])?);
-        match i64::try_from(v.mantissa()) {
-            Ok(m) if v.scale() == scale => minor.push(m),
-            _ => {
-                minor.push(0);
-                wide.push((i, v));
-            }
+        match i64::try_from(v.mantissa())
+            .ok()
+            .filter(|_| v.scale() == scale)
+            .and_then(|m| i32::try_from(m).ok())
+        {
+            Some(m) => minor.push(m),
+            None => keep_wide(&mut minor, &mut wide, v),
         }
         i += 1;
     }
     Ok(PenaltyBatch { scale, minor, wide })
+}
+
+/// Records a penalty that does not fit the 32-bit minor units of a [`PenaltyBatch`].
+#[cold]
+#[inline(never)]
+fn keep_wide(minor: &mut Vec<i32>, wide: &mut Vec<(usize, Decimal)>, v: Decimal) {
+    wide.push((minor.len(), v));
+    minor.push(0);
 }
 
 /// The common case of [`late_penalties`] (no cap, no minimum balance, principals of
@@ -721,10 +746,20 @@ fn batch_fast(
         as_of_day: i64::from(as_of.num_days_from_ce()),
         policy,
     };
+    use crate::money::RoundingMode as M;
+    const HALF_UP: u8 = M::HalfUp as u8;
+    const HALF_EVEN: u8 = M::HalfEven as u8;
+    const DOWN: u8 = M::Down as u8;
+    const UP: u8 = M::Up as u8;
     macro_rules! dispatch {
         ($($e:literal),*) => {
-            match exp {
-                $($e => run.take::<$e>(items, &mut emit),)*
+            match (exp, run.mode) {
+                $(
+                    ($e, M::HalfUp) => run.take::<$e, HALF_UP>(items, &mut emit),
+                    ($e, M::HalfEven) => run.take::<$e, HALF_EVEN>(items, &mut emit),
+                    ($e, M::Down) => run.take::<$e, DOWN>(items, &mut emit),
+                    ($e, M::Up) => run.take::<$e, UP>(items, &mut emit),
+                )*
                 _ => 0,
             }
         };
@@ -745,8 +780,9 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     /// Penalties of the leading items whose principal has `self.scale`, is not
-    /// negative and whose product fits 64 bits, rounded by `10^EXP`.
-    fn take<const EXP: u32>(
+    /// negative and whose product fits 64 bits, rounded by `10^EXP` with the mode
+    /// `MODE` (a `RoundingMode as u8`).
+    fn take<const EXP: u32, const MODE: u8>(
         &self,
         items: &[(Decimal, NaiveDate)],
         emit: &mut impl FnMut(i64),
@@ -770,10 +806,13 @@ impl Batch<'_> {
                     days
                 }
             };
+            // rate ≥ 0 (validated), days ≥ 0 and p ≥ 0: the product is in 0..=i64::MAX.
             let Some(v) = self.rate.checked_mul(days).and_then(|rd| rd.checked_mul(p)) else {
                 return n;
             };
-            emit(crate::money::round_pow10::<EXP>(v, self.mode));
+            let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v.unsigned_abs());
+            // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
+            emit(q as i64);
         }
         items.len()
     }

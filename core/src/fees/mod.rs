@@ -241,7 +241,8 @@ pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeErro
 
 /// `a + b` or an overflow error naming `path`.
 pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeError> {
-    a.checked_add(b).ok_or_else(|| FeeError::Money {
+    // Exact: a sum that a decimal cannot hold to the last digit is an error, not rounded.
+    crate::money::sum(&[a, b]).map_err(|_| FeeError::Money {
         path: path.to_owned(),
         source: MoneyError::Overflow {
             context: format!("{a} + {b} is too large"),
