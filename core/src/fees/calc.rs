@@ -732,7 +732,7 @@ fn batch_fast(
     let (Some(&(first, _)), None, None) = (items.first(), policy.cap, policy.min_balance) else {
         return 0;
     };
-    let Ok(rate) = i64::try_from(policy.daily_rate.mantissa()) else {
+    let Ok(rate) = u64::try_from(policy.daily_rate.mantissa()) else {
         return 0;
     };
     let scale = first.scale();
@@ -771,7 +771,7 @@ fn batch_fast(
 
 /// The constants of a [`batch_fast`] run.
 struct Batch<'a> {
-    rate: i64,
+    rate: u64,
     scale: u32,
     mode: crate::money::RoundingMode,
     as_of_day: i64,
@@ -780,37 +780,47 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     /// Penalties of the leading items whose principal has `self.scale`, is not
-    /// negative and whose product fits 64 bits, rounded by `10^EXP` with the mode
+    /// negative and whose product fits 63 bits, rounded by `10^EXP` with the mode
     /// `MODE` (a `RoundingMode as u8`).
     fn take<const EXP: u32, const MODE: u8>(
         &self,
         items: &[(Decimal, NaiveDate)],
         emit: &mut impl FnMut(i64),
     ) -> usize {
-        // Items share few due dates: day counts are kept in a small direct-mapped
-        // cache keyed by the day of the year.
-        let mut seen: [Option<(NaiveDate, i64)>; 16] = [None; 16];
+        // The flags word of a non-negative decimal of this scale (sign bit clear).
+        let flags = self.scale << 16;
+        // Items share few due dates: `rate × days` is kept in a small direct-mapped
+        // cache keyed by the day of the year (`None`: the product overflows).
+        let mut seen: [Option<(NaiveDate, Option<u64>)>; 16] = [None; 16];
         for (n, &(principal, due)) in items.iter().enumerate() {
-            if principal.scale() != self.scale || principal.is_sign_negative() {
+            // Little-endian flags, lo, mid, hi: one comparison for sign and scale, and
+            // the low 64 bits of the mantissa when the high 32 are zero.
+            let b = principal.serialize();
+            let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            if word(0) != flags || word(12) != 0 {
                 return n;
             }
-            let Ok(p) = i64::try_from(principal.mantissa()) else {
-                return n;
-            };
+            let p = u64::from(word(4)) | (u64::from(word(8)) << 32);
             let slot = &mut seen[due.ordinal0() as usize % 16];
-            let days = match *slot {
-                Some((d, days)) if d == due => days,
+            let rate_days = match *slot {
+                Some((d, rd)) if d == due => rd,
                 _ => {
                     let days = self.policy.counted_days_from(due, self.as_of_day);
-                    *slot = Some((due, days));
-                    days
+                    // rate ≥ 0 (validated) and days ≥ 0.
+                    let rd = u64::try_from(days)
+                        .ok()
+                        .and_then(|d| self.rate.checked_mul(d));
+                    *slot = Some((due, rd));
+                    rd
                 }
             };
-            // rate ≥ 0 (validated), days ≥ 0 and p ≥ 0: the product is in 0..=i64::MAX.
-            let Some(v) = self.rate.checked_mul(days).and_then(|rd| rd.checked_mul(p)) else {
+            let Some(v) = rate_days
+                .and_then(|rd| rd.checked_mul(p))
+                .filter(|&v| v <= i64::MAX as u64)
+            else {
                 return n;
             };
-            let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v.unsigned_abs());
+            let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v);
             // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
             emit(q as i64);
         }
