@@ -318,6 +318,27 @@ pub struct Estate {
     unit_index: BTreeMap<String, usize>,
     building_index: BTreeMap<String, usize>,
     meter_index: BTreeMap<String, usize>,
+    /// Per unit, in order: what the fee engine reads of every unit, compactly.
+    cores: Vec<UnitCore>,
+    /// The unit ids one after the other (see [`UnitCore::id_end`]).
+    unit_ids: String,
+}
+
+/// What the fee engine reads of every unit, laid out compactly and built once when
+/// the estate is validated: a billing run over a million units then reads about
+/// 40 MB of these and one buffer of ids instead of 128 MB of [`Unit`]s and a million
+/// separately allocated id strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UnitCore {
+    pub(crate) gross_area: Decimal,
+    pub(crate) delivered_on: Option<NaiveDate>,
+    pub(crate) status_since: Option<NaiveDate>,
+    pub(crate) occupants: u32,
+    /// Where the unit's id ends in the estate's id buffer; it starts where the
+    /// previous unit's ends.
+    pub(crate) id_end: u32,
+    pub(crate) kind: UnitKind,
+    pub(crate) status: UnitStatus,
 }
 
 /// Errors of the estate module; each names the path of the bad field.
@@ -651,12 +672,44 @@ impl Estate {
             }
             validate_meter(i, m)?;
         }
+        let mut unit_ids = String::with_capacity(data.units.iter().map(|u| u.id.len()).sum());
+        let mut cores = Vec::with_capacity(data.units.len());
+        for u in &data.units {
+            unit_ids.push_str(&u.id);
+            cores.push(UnitCore {
+                gross_area: u.gross_area,
+                delivered_on: u.delivered_on,
+                status_since: u.status_since,
+                occupants: u.occupants,
+                id_end: u32::try_from(unit_ids.len())
+                    .map_err(|_| invalid("units".into(), "the unit ids exceed 4 GiB in all"))?,
+                kind: u.kind,
+                status: u.status,
+            });
+        }
         Ok(Self {
             data,
             unit_index,
             building_index,
             meter_index,
+            cores,
+            unit_ids,
         })
+    }
+
+    /// The compact view of the units, in order (see [`UnitCore`]).
+    pub(crate) fn unit_cores(&self) -> &[UnitCore] {
+        &self.cores
+    }
+
+    /// The id of unit `i` from the id buffer (empty when `i` is out of range).
+    pub(crate) fn unit_id_at(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(p) => self.cores.get(p).map_or(0, |c| c.id_end as usize),
+            None => 0,
+        };
+        let end = self.cores.get(i).map_or(start, |c| c.id_end as usize);
+        self.unit_ids.get(start..end).unwrap_or_default()
     }
 
     /// Parses and validates an estate JSON document.

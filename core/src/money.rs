@@ -733,7 +733,7 @@ const BUCKETS: usize = 1024;
 
 /// Division of `u64`s by one run-time divisor `d` with a precomputed reciprocal:
 /// a multiplication and at most one correction instead of a hardware division.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct DivBy {
     d: u64,
     /// `⌊2^64 / d⌋` (unused when `d == 1`).
@@ -767,6 +767,47 @@ impl DivBy {
         } else {
             (q, r)
         }
+    }
+}
+
+/// Rounds non-negative `u64` values by a power of ten known only at run time, with
+/// a rounding mode, using a precomputed reciprocal (no hardware division): for
+/// amounts computed with a scale that depends on the data (an area's scale).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pow10Rounder {
+    div: DivBy,
+    /// Added before dividing: half the divisor (half up, half even), the divisor
+    /// less one (up) or nothing (down).
+    bias: u64,
+    half_even: bool,
+}
+
+impl Pow10Rounder {
+    /// A rounder by `10^exp` (`1 ≤ exp ≤ 19`) with `mode`.
+    pub(crate) fn new(exp: u32, mode: RoundingMode) -> Option<Self> {
+        if exp == 0 {
+            return None;
+        }
+        let d = 10u64.checked_pow(exp)?;
+        let bias = match mode {
+            RoundingMode::HalfUp | RoundingMode::HalfEven => d / 2,
+            RoundingMode::Down => 0,
+            RoundingMode::Up => d - 1,
+        };
+        Some(Self {
+            div: DivBy::new(d)?,
+            bias,
+            half_even: mode == RoundingMode::HalfEven,
+        })
+    }
+
+    /// `v / 10^exp` rounded; `None` when `v + bias` overflows.
+    #[inline(always)]
+    pub(crate) fn round(&self, v: u64) -> Option<u64> {
+        let (q, r) = self.div.div_rem(v.checked_add(self.bias)?);
+        // Half even: a remainder of zero after adding half the (even) divisor is an
+        // exact tie; an odd quotient then goes back down to the even one.
+        Some(q - (u64::from(self.half_even && r == 0) & q))
     }
 }
 
@@ -937,6 +978,38 @@ mod tests {
 
     fn ds(v: &[&str]) -> Vec<Decimal> {
         v.iter().map(|s| d(s)).collect()
+    }
+
+    #[test]
+    fn pow10_rounder_is_round_to_minor() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for mode in RoundingMode::ALL {
+            let policy = RoundingPolicy::new(2, mode).expect("policy");
+            for exp in 1..=19u32 {
+                let r = Pow10Rounder::new(exp, mode).expect("rounder");
+                let d = 10u64.pow(exp);
+                let mut values = vec![0, 1, d / 2 - 1, d / 2, d / 2 + 1, d - 1, d, d + d / 2];
+                values.extend(d.checked_mul(3).map(|t| t + d / 2));
+                values.push(u64::MAX);
+                for _ in 0..200 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    values.push(x >> (x % 64));
+                }
+                for v in values {
+                    let expected = policy
+                        .round_to_minor(i128::from(v), exp + 2)
+                        .and_then(|q| u64::try_from(q).ok());
+                    match r.round(v) {
+                        Some(q) => assert_eq!(Some(q), expected, "{v} / 10^{exp} {mode:?}"),
+                        None => assert!(v.checked_add(r.bias).is_none(), "{v} {exp} {mode:?}"),
+                    }
+                }
+            }
+        }
+        assert!(Pow10Rounder::new(0, RoundingMode::HalfUp).is_none());
+        assert!(Pow10Rounder::new(20, RoundingMode::HalfUp).is_none());
     }
 
     #[test]

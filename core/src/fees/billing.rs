@@ -33,7 +33,7 @@ use super::schedule::{
     AreaBasis, FeeItem, FeeSchedule, Frequency, Participants, PooledSource, Rule,
 };
 use super::{FeeError, mul};
-use crate::estate::{Estate, Meter, MeterKind, Unit, UnitKind, UnitStatus};
+use crate::estate::{Estate, Meter, MeterKind, UnitCore, UnitKind, UnitStatus};
 use crate::i18n::{Label, Lang};
 use crate::money::{self, RoundingPolicy};
 
@@ -727,8 +727,9 @@ struct AreaParams {
     served: i64,
     days: i64,
     factor: Decimal,
-    /// `rate × months × factor` as an exact integer mantissa and scale, when it fits.
-    coefficient: Option<(i64, u32)>,
+    /// `rate × months × factor` as an exact integer mantissa and scale, when it fits
+    /// (and is not negative).
+    coefficient: Option<(u64, u32)>,
 }
 
 /// What the pooled lines of an item share.
@@ -1228,9 +1229,10 @@ impl ItemSpan {
         })
     }
 
-    /// The span billed to `unit`: from its delivery date when that is later.
-    fn for_unit(&self, item: &FeeItem, unit: &Unit) -> Option<Span> {
-        let (start, served) = match unit.delivered_on {
+    /// The span billed to a unit delivered on `delivered_on`: from that date when it
+    /// is later.
+    fn for_unit(&self, item: &FeeItem, delivered_on: Option<NaiveDate>) -> Option<Span> {
+        let (start, served) = match delivered_on {
             Some(d) if d > self.start => (d, None),
             _ => (self.start, Some(self.served)),
         };
@@ -1321,7 +1323,7 @@ pub fn bill_estate(
         }
     }
     let readings = MeterReadings::new(estate, inputs)?;
-    let units = estate.units();
+    let units = estate.unit_cores();
     let in_force = schedule.in_force(period.start, period.end);
     let items: Vec<ItemText> = in_force
         .iter()
@@ -1356,6 +1358,7 @@ pub fn bill_estate(
         compact_minor: 0,
         odd_total: Decimal::ZERO,
         odd_totals: Vec::new(),
+        rounders: std::array::from_fn(|exp| money::Pow10Rounder::new(exp as u32, policy.mode())),
     };
     if in_force.len() > usize::from(u16::MAX) + 1 {
         return Err(FeeError::invalid(
@@ -1363,12 +1366,10 @@ pub fn bill_estate(
             "more than 65536 fee items in force",
         ));
     }
-    // Every unit id fits the id buffer's u32 offsets: checked once here.
-    let id_bytes: usize = units.iter().map(|u| u.id.len()).sum();
-    index_u32(id_bytes, "bytes of unit ids")?;
-    let mut ids = String::with_capacity(id_bytes);
+    // The estate's ids fit u32 offsets (checked when it was built), so do these.
+    let mut ids = String::with_capacity(units.last().map_or(0, |u| u.id_end as usize));
     let mut slots = Vec::with_capacity(units.len() + 1);
-    let mut start: usize = 0;
+    let (mut start, mut others_start) = (0, 0);
     for (u, unit) in units.iter().enumerate() {
         for (k, item) in in_force.iter().enumerate() {
             // Checked above: fewer than 65537 items.
@@ -1376,20 +1377,22 @@ pub fn bill_estate(
             match &shares[k] {
                 Some(pool) => pool.push_share(u, k16, &mut b)?,
                 None if item.applies_to(unit.kind, unit.status) => {
-                    unit_line(estate, item, unit, &period, &readings, &policy, k16, &mut b)?;
+                    unit_line(
+                        estate, item, u, unit, &period, &readings, &policy, k16, &mut b,
+                    )?;
                 }
                 None => {}
             }
         }
         if b.lines.len() > start {
             slots.push(BillSlot {
-                // At most `id_bytes`, checked above.
+                // At most the estate's id bytes, which fit u32.
                 id_start: ids.len() as u32,
                 start: index_u32(start, "lines")?,
             });
-            ids.push_str(&unit.id);
-            b.finish_bill(start, slots.len() - 1)?;
-            start = b.lines.len();
+            ids.push_str(estate.unit_id_at(u));
+            b.finish_bill(start, others_start, slots.len() - 1)?;
+            (start, others_start) = (b.lines.len(), b.others.len());
         }
     }
     slots.push(BillSlot {
@@ -1453,9 +1456,23 @@ struct RunBuilder {
     /// Sum of the other bills (each in `odd_totals`).
     odd_total: Decimal,
     odd_totals: Vec<(u32, Decimal)>,
+    /// Rounding to the run's scale from `scale + exp`, by `exp` (1 to 19).
+    rounders: [Option<money::Pow10Rounder>; 20],
 }
 
 impl RunBuilder {
+    /// `a × c × 10^-scale` rounded to minor units of the run's scale, in 64-bit
+    /// integers; `None` when an intermediate does not fit (the decimal path then runs).
+    #[inline]
+    fn area_minor(&self, a: u64, c: u64, scale: u32) -> Option<i64> {
+        let v = a.checked_mul(c)?;
+        let q = match scale.checked_sub(self.scale)? {
+            0 => v,
+            exp => self.rounders.get(exp as usize)?.as_ref()?.round(v)?,
+        };
+        i64::try_from(q).ok()
+    }
+
     /// Adds a line of `minor` units of the run's scale, compact when `value` fits
     /// (always, in practice), else with `explain()` in `others`.
     #[inline]
@@ -1525,13 +1542,18 @@ impl RunBuilder {
         Ok(())
     }
 
-    /// Ends bill number `bill`, whose lines start at `start`: adds its total to the
-    /// run's, and records it when the bill has a line kept whole.
-    #[inline]
-    fn finish_bill(&mut self, start: usize, bill: usize) -> Result<(), FeeError> {
-        let lines = &self.lines[start..];
-        if lines.iter().all(|l| l.kind != Kind::Other) {
-            for l in lines {
+    /// Ends bill number `bill`, whose lines start at `start` (and its explanations
+    /// kept whole at `others_start`): adds its total to the run's, and records it when
+    /// the bill has a line kept whole.
+    #[inline(always)]
+    fn finish_bill(
+        &mut self,
+        start: usize,
+        others_start: usize,
+        bill: usize,
+    ) -> Result<(), FeeError> {
+        if self.others.len() == others_start {
+            for l in &self.lines[start..] {
                 self.compact_minor += i128::from(l.minor);
             }
             return Ok(());
@@ -1570,7 +1592,7 @@ impl RunBuilder {
         &mut self,
         item_idx: u16,
         item: &FeeItem,
-        unit: &Unit,
+        unit: &UnitCore,
         span: &Span,
     ) -> Result<u32, FeeError> {
         if let Some(&(.., i)) = self.area_cache.iter().find(|(it, k, st, served, _)| {
@@ -1599,7 +1621,7 @@ impl RunBuilder {
             .try_fold((1i128, 0u32), |(m, s), f| {
                 Some((m.checked_mul(f.mantissa())?, s.checked_add(f.scale())?))
             })
-            .and_then(|(m, s)| Some((i64::try_from(m).ok()?, s)));
+            .and_then(|(m, s)| Some((u64::try_from(m).ok()?, s)));
         let i = index_u32(self.area_params.len(), "area parameters")?;
         self.area_params.push(AreaParams {
             basis: *basis,
@@ -1656,7 +1678,8 @@ impl PoolShares {
 fn unit_line(
     estate: &Estate,
     item: &FeeItem,
-    unit: &Unit,
+    u: usize,
+    unit: &UnitCore,
     period: &BillingPeriod,
     readings: &MeterReadings<'_>,
     policy: &RoundingPolicy,
@@ -1668,14 +1691,17 @@ fn unit_line(
     let result = (|| -> Result<(), FeeError> {
         match &item.rule {
             Rule::Area { basis, .. } => {
-                let Some(span) =
-                    b.spans[usize::from(item_idx)].and_then(|s| s.for_unit(item, unit))
+                let Some(span) = b.spans[usize::from(item_idx)]
+                    .and_then(|s| s.for_unit(item, unit.delivered_on))
                 else {
                     return Ok(());
                 };
                 let params = b.area_params(item_idx, item, unit, &span)?;
                 let p = b.area_params[params as usize];
-                let area = unit.area(*basis == AreaBasis::Internal);
+                let area = match basis {
+                    AreaBasis::Gross => unit.gross_area,
+                    AreaBasis::Internal => estate.units()[u].area(true),
+                };
                 let full = span.served == span.days;
                 let explain = || Explanation::Area {
                     area,
@@ -1688,10 +1714,8 @@ fn unit_line(
                 };
                 // Usual case: a whole period, area × (rate × months × factor) in integers.
                 if let (true, Some((c, cs)), Ok(a)) =
-                    (full, p.coefficient, i64::try_from(area.mantissa()))
-                    && let Some(minor) = policy
-                        .round_to_minor(i128::from(a) * i128::from(c), area.scale() + cs)
-                        .and_then(|m| i64::try_from(m).ok())
+                    (full, p.coefficient, u64::try_from(area.mantissa()))
+                    && let Some(minor) = b.area_minor(a, c, area.scale() + cs)
                 {
                     return b.push_minor(minor, area, item_idx, Kind::Area, params, explain);
                 }
@@ -1700,8 +1724,8 @@ fn unit_line(
                 b.push(amount, area, item_idx, Kind::Area, params, explain)
             }
             Rule::Fixed { amount } => {
-                let Some(span) =
-                    b.spans[usize::from(item_idx)].and_then(|s| s.for_unit(item, unit))
+                let Some(span) = b.spans[usize::from(item_idx)]
+                    .and_then(|s| s.for_unit(item, unit.delivered_on))
                 else {
                     return Ok(());
                 };
@@ -1717,7 +1741,7 @@ fn unit_line(
             }
             Rule::Metered { meter_kind, tiers } => {
                 for meter in estate
-                    .meters_of(&unit.id)
+                    .meters_of(estate.unit_id_at(u))
                     .into_iter()
                     .filter(|m| m.kind == *meter_kind)
                 {
@@ -1740,7 +1764,9 @@ fn unit_line(
             Rule::Pooled { .. } => Ok(()),
         }
     })();
-    result.map_err(|e: FeeError| e.or_path(|| format!("units[{}].{}", unit.id, item.code)))
+    result.map_err(|e: FeeError| {
+        e.or_path(|| format!("units[{}].{}", estate.unit_id_at(u), item.code))
+    })
 }
 
 fn bill_pooled(
@@ -1830,7 +1856,7 @@ fn bill_pooled(
     }
 
     // Participants, in estate order, with their metrics.
-    let units = estate.units();
+    let units = estate.unit_cores();
     let mut member_of = vec![u32::MAX; units.len()];
     let mut members = 0usize;
     // Single-basis methods: the weights directly; hybrid: every metric, then weights.
@@ -1841,7 +1867,7 @@ fn bill_pooled(
         let kind_ok = item.unit_kinds.is_empty() || item.unit_kinds.contains(&unit.kind);
         let status_ok = match participants {
             Participants::Occupied => is_occupied(unit.status),
-            Participants::Delivered => unit.is_delivered(),
+            Participants::Delivered => unit.status != UnitStatus::Unsold,
             Participants::All => true,
         } && (item.statuses.is_empty() || item.statuses.contains(&unit.status));
         if !(kind_ok && status_ok) {
@@ -1856,7 +1882,7 @@ fn bill_pooled(
         let mut partial = false;
         if let Some(kind) = usage_kind {
             for meter in estate
-                .meters_of(&unit.id)
+                .meters_of(estate.unit_id_at(u))
                 .into_iter()
                 .filter(|x| x.kind == kind)
             {
