@@ -37,6 +37,7 @@ pub mod fees;
 pub mod i18n;
 mod json;
 pub mod money;
+mod stream;
 pub mod tickets;
 
 pub use chrono::NaiveDate;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{FeeError, add, mul, non_negative};
 use crate::money::RoundingPolicy;
+use crate::stream;
 
 /// How days are counted when a period is only partly served.
 ///
@@ -792,7 +793,14 @@ impl Batch<'_> {
         // Items share few due dates: `rate × days` is kept in a small direct-mapped
         // cache keyed by the day of the year (`None`: the product overflows).
         let mut seen: [Option<(NaiveDate, Option<u64>)>; 16] = [None; 16];
+        // Memory bounds this loop for millions of items: see `crate::stream`.
+        let mut touched = 0u32;
         for (n, &(principal, due)) in items.iter().enumerate() {
+            if n % stream::BLOCK == 0 {
+                touched = touched.wrapping_add(stream::touch(items, n + stream::BLOCK, |x| {
+                    x.0.serialize()[0].into()
+                }));
+            }
             // Little-endian flags, lo, mid, hi: one comparison for sign and scale, and
             // the low 64 bits of the mantissa when the high 32 are zero.
             let b = principal.serialize();
@@ -824,6 +832,7 @@ impl Batch<'_> {
             // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
             emit(q as i64);
         }
+        std::hint::black_box(touched);
         items.len()
     }
 }
