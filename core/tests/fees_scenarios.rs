@@ -360,3 +360,59 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
     let err = BillingPeriod::month(2026, 0).unwrap_err();
     assert_eq!(err.path(), "month");
 }
+
+/// A pooled item split by area × occupied-day fraction: a unit that moved in on
+/// October 21 weighs `area × 11/31`, a weight with 29 significant digits (its line is
+/// kept whole rather than in the compact form, and the weights' sum cannot be held
+/// exactly: it used to fail as an overflow once sums became exact). Shares, bills and
+/// the run still add up exactly and the explanation shows that weight.
+#[test]
+fn occupied_day_fraction_weights_bill_exactly() {
+    let estate = Estate::from_json(
+        r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+        "units": [
+          {"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+           "gross_area": "100.00", "occupants": 2, "status": "occupied",
+           "delivered_on": "2024-01-01", "status_since": "2024-01-01"},
+          {"id": "C", "building_id": "B", "floor": 1, "number": "2", "kind": "residential",
+           "gross_area": "62.00", "occupants": 1, "status": "occupied",
+           "delivered_on": "2024-01-01", "status_since": "2026-10-21"}]}"#,
+    )
+    .unwrap();
+    let schedule = FeeSchedule::from_json(
+        r#"{"format_version": 1, "items": [
+          {"code": "mgmt", "name_zh": "物业费", "name_en": "Management",
+           "rule": {"area": {"rate": "2.50"}}, "effective_from": "2020-01-01"},
+          {"code": "lift", "name_zh": "电梯电费", "name_en": "Lift power",
+           "rule": {"pooled": {"source": "given", "method": "area", "participants": "occupied",
+                               "occupied_day_fraction": true}},
+           "effective_from": "2020-01-01"}]}"#,
+    )
+    .unwrap();
+    let inputs = BillingInputs::default().with_pooled("lift", dec("100.00"));
+    let run = bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2026, 10).unwrap(),
+        &inputs,
+    )
+    .unwrap();
+    let bills = run.bills();
+    // Weights 100 and 62 × 11/31 = 22.0: shares 100 × 100/122 and 100 × 22/122.
+    let amounts: Vec<Vec<String>> = bills
+        .iter()
+        .map(|b| b.lines.iter().map(|l| l.amount.to_string()).collect())
+        .collect();
+    assert_eq!(amounts, [["250.00", "81.97"], ["155.00", "18.03"]]);
+    assert_eq!(run.pools[0].shares_total, dec("100.00"));
+    for b in &bills {
+        assert_eq!(b.total, b.lines.iter().map(|l| l.amount).sum::<Decimal>());
+    }
+    assert_eq!(run.total(), dec("505.00"));
+    // 11/31 has no finite decimal: the weight is 62 × 0.3548387096774193548387096774,
+    // and the total weight (shown only) is rounded to the 28 digits a decimal holds.
+    assert_eq!(
+        bills[1].lines[1].explain(Lang::En),
+        "pool 100.00 split by area among 2 units: 21.999999999999999999999999999 / 122 × 100.00 = 18.03"
+    );
+}

@@ -1433,11 +1433,6 @@ fn total_overflow(context: &str) -> FeeError {
     }
 }
 
-/// [`money::sum`] with its error naming `path`.
-fn exact_sum(values: &[Decimal], path: &str) -> Result<Decimal, FeeError> {
-    money::sum(values).map_err(FeeError::money(path))
-}
-
 /// The lines of a run being built, and the tables they refer to.
 struct RunBuilder {
     /// The scale of compact line amounts.
@@ -1527,7 +1522,6 @@ impl RunBuilder {
     }
 
     /// Adds a line whose amount and explanation are kept whole.
-    #[cold]
     fn push_other(&mut self, amount: Decimal, item: u16, e: Explanation) -> Result<(), FeeError> {
         let idx = index_u32(self.others.len(), "explanations")?;
         self.others.push((amount, e));
@@ -1566,7 +1560,6 @@ impl RunBuilder {
     }
 
     /// The exact total of a bill with a line kept whole.
-    #[cold]
     fn odd_bill_total(&self, start: usize) -> Result<Decimal, FeeError> {
         let amounts: Vec<Decimal> = self.lines[start..]
             .iter()
@@ -1958,9 +1951,16 @@ fn bill_pooled(
         adjustment,
         adjusted_count: split.adjusted.len(),
     };
+    // Shown in explanations only: exact when a decimal holds it, else rounded to the
+    // 28 digits a decimal holds (occupied-day fractions give weights of 28 digits).
     let total_weight = match split.weight_sum {
         Some(w) => w,
-        None => exact_sum(&weights, "weights")?,
+        None => {
+            let at = format!("{path}.participants");
+            weights
+                .iter()
+                .try_fold(Decimal::ZERO, |a, w| super::add_weight(a, *w, &at))?
+        }
     };
     let shares = PoolShares {
         member_of,

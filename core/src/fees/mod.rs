@@ -239,7 +239,20 @@ pub(crate) fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeErro
     })
 }
 
-/// `a + b` or an overflow error naming `path`.
+/// `a + b` of weights (areas, shares of a hybrid split): rounded to the 28 digits a
+/// decimal holds when it must, an overflow error naming `path` only when it cannot
+/// be held at all. Weights with many digits (a fraction such as 11/31) are normal;
+/// money is added with [`add`].
+pub(crate) fn add_weight(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeError> {
+    a.checked_add(b).ok_or_else(|| FeeError::Money {
+        path: path.to_owned(),
+        source: MoneyError::Overflow {
+            context: format!("{a} + {b} is too large"),
+        },
+    })
+}
+
+/// `a + b` of money, or an overflow error naming `path`.
 pub(crate) fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, FeeError> {
     // Exact: a sum that a decimal cannot hold to the last digit is an error, not rounded.
     crate::money::sum(&[a, b]).map_err(|_| FeeError::Money {

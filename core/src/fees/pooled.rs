@@ -18,7 +18,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{FeeError, add, mul, non_negative};
+use super::{FeeError, add_weight, mul, non_negative};
 use crate::money::{self, RoundingPolicy};
 
 /// One unit taking part in a pooled split, with its metrics.
@@ -336,9 +336,9 @@ pub(crate) fn weights_of(
         }
         let mut out = vec![Decimal::ZERO; units.len()];
         for (k, w) in ws.iter().enumerate() {
-            let total = units
-                .iter()
-                .try_fold(Decimal::ZERO, |acc, u| add(acc, w.basis.of(u), "units"))?;
+            let total = units.iter().try_fold(Decimal::ZERO, |acc, u| {
+                add_weight(acc, w.basis.of(u), "units")
+            })?;
             if total.is_zero() {
                 if w.weight.is_zero() {
                     continue;
@@ -364,7 +364,7 @@ pub(crate) fn weights_of(
                             context: format!("weight {} is too large", w.weight),
                         },
                     })?;
-                *o = add(*o, share, "weights")?;
+                *o = add_weight(*o, share, "weights")?;
             }
         }
         let weights = units
@@ -397,7 +397,7 @@ pub(crate) fn weights_of(
 fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
     weights
         .iter()
-        .try_fold(Decimal::ZERO, |acc, w| add(acc, *w, "weights"))?;
+        .try_fold(Decimal::ZERO, |acc, w| add_weight(acc, *w, "weights"))?;
     Ok(weights)
 }
 
@@ -448,7 +448,7 @@ pub fn split(
     // allocate() summed the same weights without overflow; checked all the same.
     let total_weight = w
         .iter()
-        .try_fold(Decimal::ZERO, |acc, x| add(acc, *x, "weights"))?;
+        .try_fold(Decimal::ZERO, |acc, x| add_weight(acc, *x, "weights"))?;
     Ok(PoolSplit {
         total: a.total,
         total_weight,
