@@ -1,5 +1,6 @@
-//! Regressions of panics found by fuzzing in fees/billing.rs and fees/calc.rs: each
-//! input now gives a typed error (or a value), never a panic.
+//! Regressions of failures found by fuzzing: panics in fees/billing.rs and
+//! fees/calc.rs (each input now gives a typed error or a value, never a panic), and
+//! trained-model documents that tickets/model.rs accepted but could not save faithfully.
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
@@ -102,3 +103,79 @@ fn penalty_as_of_max_date_is_an_error_or_a_value() {
     let r = penalty_exact(100.into(), d("2026-01-01"), NaiveDate::MAX, &policy, &[]);
     assert!(r.is_ok() || r.is_err()); // must not panic
 }
+
+/// A trained model's JSON (3 labels), as a JSON value to edit.
+fn model_doc() -> serde_json::Value {
+    use estatekit::tickets::{TicketModel, TrainOptions};
+    let texts = ["lift stuck", "电梯坏了", "no heat", "暖气不热", "loud party", "楼上吵"];
+    let labels = ["LIFT", "LIFT", "HEAT", "HEAT", "NOISE", "NOISE"];
+    let m = TicketModel::train(&texts, &labels, 7, &TrainOptions::default()).unwrap();
+    serde_json::from_str(&m.to_json()).unwrap()
+}
+
+const TEXTS: [&str; 4] = ["no heat in apartment", "楼上噪音太大", "", "🔥 loud party !!!"];
+
+/// tickets/model.rs `from_doc` accepted quantised weights beyond ±32767, which the
+/// writer never produces; saving re-quantised the whole model to the largest one, most
+/// weights became 0 and the saved classifier predicted other labels (found by fuzzing
+/// ticket_model_json: a weight of 1944444956 in a classifier document). Now an error
+/// naming the weight.
+#[test]
+fn model_weight_beyond_16_bits_is_an_error() {
+    use estatekit::tickets::{TicketClassifier, TicketModel};
+    let mut v = model_doc();
+    v["weights"][1][3] = serde_json::json!(1_944_444_956);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "weights[1][3]"));
+    let doc = serde_json::json!({
+        "format": "estatekit.ticket_classifier",
+        "rules": {"categories": [{"code": "pool", "phrases": {"泳池": 5}}]},
+        "model": v,
+    });
+    let e = TicketClassifier::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(e.path(), "model.weights[1][3]");
+    v["weights"][1][3] = serde_json::json!(-32_767);
+    assert!(TicketModel::from_json(&v.to_string()).is_ok());
+}
+
+/// A scale or bias that fits f64 but not f32 made infinite weights or biases, saved as
+/// `null`: the model's own JSON was refused (found with the harness of
+/// ticket_model_json). Now errors naming the field.
+#[test]
+fn model_scale_and_bias_beyond_f32_are_errors() {
+    use estatekit::tickets::TicketModel;
+    let mut v = model_doc();
+    v["scale"] = serde_json::json!(1e300);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "scale"));
+    let mut v = model_doc();
+    v["bias"][0] = serde_json::json!(1e300);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "bias[0]"));
+}
+
+/// A hand-edited model (weights within range, another scale) saves to the integers and
+/// scale it was read with: its saved JSON reads back to the same model, which predicts
+/// the same labels and scores.
+#[test]
+fn loaded_model_saves_what_it_read() {
+    use estatekit::tickets::TicketModel;
+    let mut v = model_doc();
+    v["scale"] = serde_json::json!(0.001);
+    for row in v["weights"].as_array_mut().unwrap() {
+        for q in row.as_array_mut().unwrap() {
+            *q = serde_json::json!(q.as_i64().unwrap() / 7);
+        }
+    }
+    let m = TicketModel::from_json(&v.to_string()).unwrap();
+    let saved = m.to_json();
+    let again = TicketModel::from_json(&saved).unwrap();
+    assert_eq!(again.to_json(), saved);
+    let w: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!((&w["weights"], &w["scale"]), (&v["weights"], &v["scale"]));
+    for t in TEXTS {
+        assert_eq!(again.predict(t), m.predict(t));
+        assert_eq!(again.decision(t), m.decision(t));
+    }
+}
+

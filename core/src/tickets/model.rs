@@ -531,6 +531,25 @@ pub struct TicketModel {
     /// Column-major weights: `weights[col * stride(k) + class]`, the padding zero.
     weights: Vec<f32>,
     bias: Vec<f32>,
+    /// The quantisation step of the saved form: each weight is `q × scale` for an
+    /// integer `q` in ±[`MAX_Q`]. Kept from the document a model is read from, so that
+    /// saving a model writes the integers it was read with (a loaded model saves to the
+    /// same weights and predicts the same).
+    scale: f64,
+}
+
+/// The largest quantised weight (16 bits): the largest weight of a trained model is
+/// saved as ±`MAX_Q`.
+const MAX_Q: i32 = 32_767;
+
+/// The quantisation step of `weights`: the largest maps to ±[`MAX_Q`].
+fn quantisation_step(weights: &[f32]) -> f64 {
+    let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+    if max > 0.0 {
+        f64::from(max) / f64::from(MAX_Q)
+    } else {
+        1.0
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -733,10 +752,12 @@ impl TicketModel {
             vocab: index,
             weights,
             bias,
+            scale: 1.0,
         };
         if options.prune > 0.0 {
             model.prune(options.prune);
         }
+        model.scale = quantisation_step(&model.weights);
         // Round-trip through the quantised form so that a saved model predicts exactly
         // like the trained one.
         let doc = model.to_doc();
@@ -1041,12 +1062,7 @@ impl TicketModel {
     fn to_doc(&self) -> ModelDoc {
         let k = self.labels.len();
         let ks = stride(k);
-        let max = self.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 {
-            f64::from(max) / 32_767.0
-        } else {
-            1.0
-        };
+        let scale = self.scale;
         let mut features = Vec::with_capacity(self.buckets.len());
         let mut prev = 0;
         for (i, b) in self.buckets.iter().enumerate() {
@@ -1135,10 +1151,15 @@ impl TicketModel {
                 ));
             }
         }
-        if !doc.scale.is_finite() || doc.scale <= 0.0 {
+        // Every weight (q × scale, |q| ≤ MAX_Q) must be a finite f32.
+        let max_scale = f64::from(f32::MAX) / f64::from(MAX_Q);
+        if !doc.scale.is_finite() || doc.scale <= 0.0 || doc.scale > max_scale {
             return Err(bad(
                 "scale",
-                format!("must be a finite number > 0, got {}", doc.scale),
+                format!(
+                    "must be a finite number > 0 and at most {max_scale:e}, got {}",
+                    doc.scale
+                ),
             ));
         }
         let f = doc.features.len();
@@ -1160,14 +1181,26 @@ impl TicketModel {
                 format!("{} values for {k} labels", doc.bias.len()),
             ));
         }
-        if let Some(i) = doc.bias.iter().position(|b| !b.is_finite()) {
-            return Err(bad(&format!("bias[{i}]"), "must be finite".to_owned()));
+        // Biases are kept as f32: a larger value would become infinite.
+        if let Some(i) = doc.bias.iter().position(|b| !(*b as f32).is_finite()) {
+            return Err(bad(
+                &format!("bias[{i}]"),
+                format!("must be finite and within ±{:e}", f32::MAX),
+            ));
         }
         for (c, row) in doc.weights.iter().enumerate() {
             if row.len() != f {
                 return Err(bad(
                     &format!("weights[{c}]"),
                     format!("{} values for {f} features", row.len()),
+                ));
+            }
+            // The writer never exceeds ±MAX_Q; a larger integer would be re-quantised
+            // (and the model changed) on the next save.
+            if let Some(col) = row.iter().position(|q| !(-MAX_Q..=MAX_Q).contains(q)) {
+                return Err(bad(
+                    &format!("weights[{c}][{col}]"),
+                    format!("must be in -{MAX_Q}..={MAX_Q}, got {}", row[col]),
                 ));
             }
         }
@@ -1222,6 +1255,7 @@ impl TicketModel {
             vocab,
             weights,
             bias: doc.bias.iter().map(|b| *b as f32).collect(),
+            scale: doc.scale,
         })
     }
 
