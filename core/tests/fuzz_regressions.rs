@@ -1,6 +1,7 @@
 //! Regressions of failures found by fuzzing: panics in fees/billing.rs and
-//! fees/calc.rs (each input now gives a typed error or a value, never a panic), and
-//! trained-model documents that tickets/model.rs accepted but could not save faithfully.
+//! fees/calc.rs (each input now gives a typed error or a value, never a panic),
+//! trained-model documents that tickets/model.rs accepted but could not save
+//! faithfully, and a rule-classifier confidence outside 0–1 (tickets/rules.rs).
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
@@ -179,3 +180,23 @@ fn loaded_model_saves_what_it_read() {
     }
 }
 
+/// tickets/rules.rs `decide`: the confidence was the best category score's share of the
+/// sum of *all* category scores, so a category matched by a negative phrase only made it
+/// larger than 1 (or negative when the sum was ≤ 0). Found by fuzzing ticket_rules_json
+/// (own rules merged on top of built-in ones). Now the share of the positive scores.
+#[test]
+fn rule_confidence_stays_within_0_and_1_with_negative_phrases() {
+    use estatekit::tickets::{RuleSet, TicketClassifier};
+    for minus in ["-1", "-10"] {
+        let json = format!(
+            r#"{{"categories": [{{"code": "lift", "phrases": {{"elevator": 4}}}},
+                                {{"code": "pool", "phrases": {{"p": {minus}}}}}]}}"#
+        );
+        let clf = TicketClassifier::with_rules(RuleSet::from_json(&json).unwrap()).unwrap();
+        let c = clf.classify("no power, elevator stuck");
+        assert_eq!(c.category, "lift");
+        assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);
+        let alone = clf.classify("elevator stuck");
+        assert_eq!(c.confidence, alone.confidence);
+    }
+}

@@ -1208,7 +1208,10 @@ impl TicketClassifier {
                 (label, department, conf)
             }
             None => {
-                let total: f64 = cat_scores.iter().sum();
+                // The best score's share of the positive scores: a category that only
+                // negative phrases matched must not raise the share above 1 (or, with a
+                // total ≤ 0, make it negative).
+                let total: f64 = cat_scores.iter().filter(|s| **s > 0.0).sum();
                 let mut best = None;
                 for (i, s) in cat_scores.iter().enumerate() {
                     if *s > 0.0 && best.is_none_or(|(_, b)| *s > b) {
