@@ -294,6 +294,12 @@ impl RuleSet {
     /// assert_eq!(r.departments["fees"], "finance");
     /// ```
     pub fn builtin() -> Self {
+        // Parsed and merged once per process (a few hundred microseconds), then cloned.
+        static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
+        BUILTIN.get_or_init(Self::builtin_uncached).clone()
+    }
+
+    fn builtin_uncached() -> Self {
         let mut base = RuleSet {
             departments: default_departments()
                 .into_iter()
