@@ -108,13 +108,25 @@ fn penalty_as_of_max_date_is_an_error_or_a_value() {
 /// A trained model's JSON (3 labels), as a JSON value to edit.
 fn model_doc() -> serde_json::Value {
     use estatekit::tickets::{TicketModel, TrainOptions};
-    let texts = ["lift stuck", "电梯坏了", "no heat", "暖气不热", "loud party", "楼上吵"];
+    let texts = [
+        "lift stuck",
+        "电梯坏了",
+        "no heat",
+        "暖气不热",
+        "loud party",
+        "楼上吵",
+    ];
     let labels = ["LIFT", "LIFT", "HEAT", "HEAT", "NOISE", "NOISE"];
     let m = TicketModel::train(&texts, &labels, 7, &TrainOptions::default()).unwrap();
     serde_json::from_str(&m.to_json()).unwrap()
 }
 
-const TEXTS: [&str; 4] = ["no heat in apartment", "楼上噪音太大", "", "🔥 loud party !!!"];
+const TEXTS: [&str; 4] = [
+    "no heat in apartment",
+    "楼上噪音太大",
+    "",
+    "🔥 loud party !!!",
+];
 
 /// tickets/model.rs `from_doc` accepted quantised weights beyond ±32767, which the
 /// writer never produces; saving re-quantised the whole model to the largest one, most
@@ -127,7 +139,10 @@ fn model_weight_beyond_16_bits_is_an_error() {
     let mut v = model_doc();
     v["weights"][1][3] = serde_json::json!(1_944_444_956);
     let e = TicketModel::from_json(&v.to_string()).unwrap_err();
-    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "weights[1][3]"));
+    assert_eq!(
+        (e.code(), e.path().as_str()),
+        ("invalid_model", "weights[1][3]")
+    );
     let doc = serde_json::json!({
         "format": "estatekit.ticket_classifier",
         "rules": {"categories": [{"code": "pool", "phrases": {"泳池": 5}}]},

@@ -58,6 +58,10 @@ fuzz_target!(|data: &[u8]| {
         let json = clf.to_json();
         let again = TicketClassifier::from_json(&json).expect("own JSON re-reads");
         assert_eq!(again.to_json(), json, "JSON not stable");
-        assert_eq!(again.classify_batch(&TEXTS), batch, "saved classifier differs");
+        assert_eq!(
+            again.classify_batch(&TEXTS),
+            batch,
+            "saved classifier differs"
+        );
     }
 });
