@@ -542,11 +542,19 @@ pub struct TicketModel {
 /// saved as ±`MAX_Q`.
 const MAX_Q: i32 = 32_767;
 
-/// The quantisation step of `weights`: the largest maps to ±[`MAX_Q`].
+/// The smallest quantisation step: every non-zero weight `q × scale` is then a normal
+/// f32, which saving turns back into `q` exactly.
+const MIN_SCALE: f64 = f32::MIN_POSITIVE as f64;
+
+/// The largest quantisation step: every weight `q × scale` is then a finite f32.
+const MAX_SCALE: f64 = f32::MAX as f64 / MAX_Q as f64;
+
+/// The quantisation step of `weights`: the largest maps to ±[`MAX_Q`] (weights too
+/// small for an f32 step, below ~1e-38, are saved as 0).
 fn quantisation_step(weights: &[f32]) -> f64 {
     let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
     if max > 0.0 {
-        f64::from(max) / f64::from(MAX_Q)
+        (f64::from(max) / f64::from(MAX_Q)).max(MIN_SCALE)
     } else {
         1.0
     }
@@ -1151,13 +1159,13 @@ impl TicketModel {
                 ));
             }
         }
-        // Every weight (q × scale, |q| ≤ MAX_Q) must be a finite f32.
-        let max_scale = f64::from(f32::MAX) / f64::from(MAX_Q);
-        if !doc.scale.is_finite() || doc.scale <= 0.0 || doc.scale > max_scale {
+        // Every weight (q × scale, |q| ≤ MAX_Q) must be a finite f32, and a normal one
+        // unless 0, so that saving writes the same q.
+        if !(MIN_SCALE..=MAX_SCALE).contains(&doc.scale) {
             return Err(bad(
                 "scale",
                 format!(
-                    "must be a finite number > 0 and at most {max_scale:e}, got {}",
+                    "must be in {MIN_SCALE:e}..={MAX_SCALE:e}, got {}",
                     doc.scale
                 ),
             ));
