@@ -155,23 +155,38 @@ fn model_weight_beyond_16_bits_is_an_error() {
 }
 
 /// A scale or bias that fits f64 but not f32 made infinite weights or biases, saved as
-/// `null`: the model's own JSON was refused. A scale so small that weights are
-/// subnormal f32s saved them as other integers, beyond ±32767: refused too. (Found
-/// with the harness of ticket_model_json.) Now errors naming the field.
+/// `null`: the model's own JSON was refused; finite ones near f32::MAX summed to
+/// infinite decision scores. A scale so small that weights are subnormal f32s saved
+/// them as other integers, beyond ±32767: refused too. (Found with the harness of
+/// ticket_model_json.) Now errors naming the field: weights and biases are within
+/// ±1e30.
 #[test]
 fn model_scale_and_bias_beyond_f32_are_errors() {
     use estatekit::tickets::TicketModel;
-    for scale in [1e300, 1.0987e-49] {
+    for scale in [1e300, 1.04e34, 1.0987e-49] {
         let mut v = model_doc();
         v["scale"] = serde_json::json!(scale);
         v["weights"][0][0] = serde_json::json!(32_767);
         let e = TicketModel::from_json(&v.to_string()).unwrap_err();
         assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "scale"));
     }
+    for bias in [1e300, 3.4e38] {
+        let mut v = model_doc();
+        v["bias"][0] = serde_json::json!(bias);
+        let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+        assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "bias[0]"));
+    }
+    // At the limits, scores stay finite.
     let mut v = model_doc();
-    v["bias"][0] = serde_json::json!(1e300);
-    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
-    assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "bias[0]"));
+    v["bias"][0] = serde_json::json!(1e30);
+    v["scale"] = serde_json::json!(1e30 / 32_767.0);
+    for q in v["weights"][0].as_array_mut().unwrap() {
+        *q = serde_json::json!(32_767);
+    }
+    let m = TicketModel::from_json(&v.to_string()).unwrap();
+    for t in TEXTS {
+        assert!(m.decision(t).iter().all(|d| d.is_finite()), "{t}");
+    }
 }
 
 /// A hand-edited model (weights within range, another scale) saves to the integers and

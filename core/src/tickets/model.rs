@@ -546,8 +546,14 @@ const MAX_Q: i32 = 32_767;
 /// f32, which saving turns back into `q` exactly.
 const MIN_SCALE: f64 = f32::MIN_POSITIVE as f64;
 
-/// The largest quantisation step: every weight `q × scale` is then a finite f32.
-const MAX_SCALE: f64 = f32::MAX as f64 / MAX_Q as f64;
+/// The largest weight or bias a model may have: a decision score (the bias plus the
+/// weights of a text's features times their l2-normalised values, at most
+/// √(2^24) × this) then stays far below f32::MAX, so it is never infinite.
+const MAX_WEIGHT: f64 = 1e30;
+
+/// The largest quantisation step: every weight `q × scale` is then within
+/// ±[`MAX_WEIGHT`].
+const MAX_SCALE: f64 = MAX_WEIGHT / MAX_Q as f64;
 
 /// The quantisation step of `weights`: the largest maps to ±[`MAX_Q`] (weights too
 /// small for an f32 step, below ~1e-38, are saved as 0).
@@ -1159,8 +1165,8 @@ impl TicketModel {
                 ));
             }
         }
-        // Every weight (q × scale, |q| ≤ MAX_Q) must be a finite f32, and a normal one
-        // unless 0, so that saving writes the same q.
+        // Every weight (q × scale, |q| ≤ MAX_Q) must be within ±MAX_WEIGHT, and a
+        // normal f32 unless 0, so that saving writes the same q.
         if !(MIN_SCALE..=MAX_SCALE).contains(&doc.scale) {
             return Err(bad(
                 "scale",
@@ -1189,11 +1195,15 @@ impl TicketModel {
                 format!("{} values for {k} labels", doc.bias.len()),
             ));
         }
-        // Biases are kept as f32: a larger value would become infinite.
-        if let Some(i) = doc.bias.iter().position(|b| !(*b as f32).is_finite()) {
+        // Biases are f32 added to the weights: within ±MAX_WEIGHT, like them.
+        if let Some(i) = doc
+            .bias
+            .iter()
+            .position(|b| !(-MAX_WEIGHT..=MAX_WEIGHT).contains(b))
+        {
             return Err(bad(
                 &format!("bias[{i}]"),
-                format!("must be finite and within ±{:e}", f32::MAX),
+                format!("must be within ±{MAX_WEIGHT:e}, got {}", doc.bias[i]),
             ));
         }
         for (c, row) in doc.weights.iter().enumerate() {
