@@ -1,5 +1,7 @@
-//! Regressions of panics found by fuzzing in fees/billing.rs and fees/calc.rs: each
-//! input now gives a typed error (or a value), never a panic.
+//! Regressions of failures found by fuzzing: panics in fees/billing.rs and
+//! fees/calc.rs (each input now gives a typed error or a value, never a panic),
+//! trained-model documents that tickets/model.rs accepted but could not save
+//! faithfully, and a rule-classifier confidence outside 0–1 (tickets/rules.rs).
 #![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
@@ -101,4 +103,134 @@ fn penalty_as_of_max_date_is_an_error_or_a_value() {
     policy.min_balance = Some(Decimal::ONE);
     let r = penalty_exact(100.into(), d("2026-01-01"), NaiveDate::MAX, &policy, &[]);
     assert!(r.is_ok() || r.is_err()); // must not panic
+}
+
+/// A trained model's JSON (3 labels), as a JSON value to edit.
+fn model_doc() -> serde_json::Value {
+    use estatekit::tickets::{TicketModel, TrainOptions};
+    let texts = [
+        "lift stuck",
+        "电梯坏了",
+        "no heat",
+        "暖气不热",
+        "loud party",
+        "楼上吵",
+    ];
+    let labels = ["LIFT", "LIFT", "HEAT", "HEAT", "NOISE", "NOISE"];
+    let m = TicketModel::train(&texts, &labels, 7, &TrainOptions::default()).unwrap();
+    serde_json::from_str(&m.to_json()).unwrap()
+}
+
+const TEXTS: [&str; 4] = [
+    "no heat in apartment",
+    "楼上噪音太大",
+    "",
+    "🔥 loud party !!!",
+];
+
+/// tickets/model.rs `from_doc` accepted quantised weights beyond ±32767, which the
+/// writer never produces; saving re-quantised the whole model to the largest one, most
+/// weights became 0 and the saved classifier predicted other labels (found by fuzzing
+/// ticket_model_json: a weight of 1944444956 in a classifier document). Now an error
+/// naming the weight.
+#[test]
+fn model_weight_beyond_16_bits_is_an_error() {
+    use estatekit::tickets::{TicketClassifier, TicketModel};
+    let mut v = model_doc();
+    v["weights"][1][3] = serde_json::json!(1_944_444_956);
+    let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path().as_str()),
+        ("invalid_model", "weights[1][3]")
+    );
+    let doc = serde_json::json!({
+        "format": "estatekit.ticket_classifier",
+        "rules": {"categories": [{"code": "pool", "phrases": {"泳池": 5}}]},
+        "model": v,
+    });
+    let e = TicketClassifier::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(e.path(), "model.weights[1][3]");
+    v["weights"][1][3] = serde_json::json!(-32_767);
+    assert!(TicketModel::from_json(&v.to_string()).is_ok());
+}
+
+/// A scale or bias that fits f64 but not f32 made infinite weights or biases, saved as
+/// `null`: the model's own JSON was refused; finite ones near f32::MAX summed to
+/// infinite decision scores. A scale so small that weights are subnormal f32s saved
+/// them as other integers, beyond ±32767: refused too. (Found with the harness of
+/// ticket_model_json.) Now errors naming the field: weights and biases are within
+/// ±1e30.
+#[test]
+fn model_scale_and_bias_beyond_f32_are_errors() {
+    use estatekit::tickets::TicketModel;
+    for scale in [1e300, 1.04e34, 1.0987e-49] {
+        let mut v = model_doc();
+        v["scale"] = serde_json::json!(scale);
+        v["weights"][0][0] = serde_json::json!(32_767);
+        let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+        assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "scale"));
+    }
+    for bias in [1e300, 3.4e38] {
+        let mut v = model_doc();
+        v["bias"][0] = serde_json::json!(bias);
+        let e = TicketModel::from_json(&v.to_string()).unwrap_err();
+        assert_eq!((e.code(), e.path().as_str()), ("invalid_model", "bias[0]"));
+    }
+    // At the limits, scores stay finite.
+    let mut v = model_doc();
+    v["bias"][0] = serde_json::json!(1e30);
+    v["scale"] = serde_json::json!(1e30 / 32_767.0);
+    for q in v["weights"][0].as_array_mut().unwrap() {
+        *q = serde_json::json!(32_767);
+    }
+    let m = TicketModel::from_json(&v.to_string()).unwrap();
+    for t in TEXTS {
+        assert!(m.decision(t).iter().all(|d| d.is_finite()), "{t}");
+    }
+}
+
+/// A hand-edited model (weights within range, another scale) saves to the integers and
+/// scale it was read with: its saved JSON reads back to the same model, which predicts
+/// the same labels and scores.
+#[test]
+fn loaded_model_saves_what_it_read() {
+    use estatekit::tickets::TicketModel;
+    let mut v = model_doc();
+    v["scale"] = serde_json::json!(0.001);
+    for row in v["weights"].as_array_mut().unwrap() {
+        for q in row.as_array_mut().unwrap() {
+            *q = serde_json::json!(q.as_i64().unwrap() / 7);
+        }
+    }
+    let m = TicketModel::from_json(&v.to_string()).unwrap();
+    let saved = m.to_json();
+    let again = TicketModel::from_json(&saved).unwrap();
+    assert_eq!(again.to_json(), saved);
+    let w: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!((&w["weights"], &w["scale"]), (&v["weights"], &v["scale"]));
+    for t in TEXTS {
+        assert_eq!(again.predict(t), m.predict(t));
+        assert_eq!(again.decision(t), m.decision(t));
+    }
+}
+
+/// tickets/rules.rs `decide`: the confidence was the best category score's share of the
+/// sum of *all* category scores, so a category matched by a negative phrase only made it
+/// larger than 1 (or negative when the sum was ≤ 0). Found by fuzzing ticket_rules_json
+/// (own rules merged on top of built-in ones). Now the share of the positive scores.
+#[test]
+fn rule_confidence_stays_within_0_and_1_with_negative_phrases() {
+    use estatekit::tickets::{RuleSet, TicketClassifier};
+    for minus in ["-1", "-10"] {
+        let json = format!(
+            r#"{{"categories": [{{"code": "lift", "phrases": {{"elevator": 4}}}},
+                                {{"code": "pool", "phrases": {{"p": {minus}}}}}]}}"#
+        );
+        let clf = TicketClassifier::with_rules(RuleSet::from_json(&json).unwrap()).unwrap();
+        let c = clf.classify("no power, elevator stuck");
+        assert_eq!(c.category, "lift");
+        assert!((0.0..=1.0).contains(&c.confidence), "{}", c.confidence);
+        let alone = clf.classify("elevator stuck");
+        assert_eq!(c.confidence, alone.confidence);
+    }
 }

@@ -1,48 +1,25 @@
-//! Billing a fuzzed estate with a fuzzed schedule and inputs. A run that succeeds has
+//! Billing a fuzzed estate with a fuzzed schedule and inputs, with money-like values or
+//! (one input in two) values anywhere in the decimal range. A run that succeeds has
 //! pooled shares summing exactly to the split amount, bill totals equal to their lines,
 //! a run total equal to the bills, every line rounded to the estate's scale, and the
 //! same result twice. A run that fails names a path.
 #![no_main]
 use arbitrary::Unstructured;
 use estatekit::estate::Estate;
-use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
-use estatekit::fees::calc::MeterChange;
-use estatekit::fees::pooled::Adjustment;
-use estatekit::fees::schedule::{FeeSchedule, PooledSource, Rule};
+use estatekit::fees::billing::{BillingPeriod, bill_estate};
+use estatekit::fees::schedule::{FeeSchedule, Rule};
 use estatekit::i18n::Lang;
 use estatekit_fuzz::{billing_inputs, estate_data, fee_item};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
+use std::sync::LazyLock;
 
-/// Inputs that reach overflows in fees/billing.rs and fees/calc.rs, which belong to
-/// another change and were reported with reproducers (`source − deduction + fee` of a
-/// pooled item, and `consumption` with extreme replacement/rollover values): skipped
-/// so the fuzzer keeps looking for new failures.
-fn known_issue(schedule: &FeeSchedule, inputs: &BillingInputs) -> bool {
-    let big = |d: Decimal| d.abs() > Decimal::from(10u64.pow(18)) * Decimal::from(100);
-    inputs.pooled.iter().any(|p| big(p.amount))
-        || inputs.meter_changes.iter().any(|c| match c.change {
-            MeterChange::Replacement {
-                old_final,
-                new_initial,
-            } => big(old_final) || big(new_initial),
-            MeterChange::Rollover { wraps_at } => big(wraps_at),
-        })
-        || schedule.items().iter().any(|i| match &i.rule {
-            Rule::Pooled {
-                deduction,
-                admin_fee,
-                source,
-                ..
-            } => {
-                [deduction, admin_fee]
-                    .iter()
-                    .any(|a| matches!(a, Some(Adjustment::Amount(x)) if big(*x)))
-                    || matches!(source, PooledSource::MasterMeter { price, .. } if big(*price))
-            }
-            _ => false,
-        })
-}
+/// `ESTATEKIT_FUZZ_STRICT_TOTALS=1`: the run total must equal the sum of the bills
+/// exactly even when bill totals are too large for the estate's scale (above ~7.9e26
+/// at 2 places). Fails within seconds (bill_estate rounds such sums in another order):
+/// reported, for billing.rs to decide between an exact total and a typed error.
+static STRICT_TOTALS: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("ESTATEKIT_FUZZ_STRICT_TOTALS").is_some_and(|v| v == "1"));
 
 fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     let data = estate_data(u)?;
@@ -71,9 +48,6 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         .map(|i| i.code.clone())
         .collect();
     let inputs = billing_inputs(u, &pooled, estate.meters())?;
-    if known_issue(&schedule, &inputs) {
-        return Ok(());
-    }
     let year = u.int_in_range(2019..=2031)?;
     let month = u.int_in_range(1..=12)?;
     let period = BillingPeriod::month(year, month).expect("valid month");
@@ -102,7 +76,26 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         run_total = run_total.checked_add(total).expect("run total fits");
         let _ = b.explain(Lang::En);
     }
-    assert_eq!(run.total(), run_total);
+    // Exact when every bill total is in minor units of the estate's scale (always with
+    // money-like values). A larger total cannot keep that scale and decimal sums of
+    // such totals round: bill_estate adds them in another order than this loop, so
+    // they may differ in the last unit, each addition rounding by half a unit at most
+    // (reported, billing.rs: see STRICT_TOTALS).
+    let exact = bills.iter().all(|b| b.total.scale() == scale);
+    if exact || *STRICT_TOTALS {
+        assert_eq!(
+            run.total(),
+            run_total,
+            "run total is not the sum of the bills"
+        );
+    } else {
+        let diff = run.total().checked_sub(run_total).map(|d| d.abs());
+        assert!(
+            diff.is_some_and(|d| d <= Decimal::from(bills.len())),
+            "run total {} is not the sum of the bills {run_total}",
+            run.total()
+        );
+    }
     for pool in &run.pools {
         assert_eq!(pool.shares_total, pool.split_amount, "pool {}", pool.code);
         let lines: Decimal = bills
@@ -129,10 +122,14 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    // Magnitudes up to ~2e9 (amounts, rates, areas, readings): reported that
-    // fees/billing.rs sums a bill's lines (and the run's bills) without a check, so
-    // extreme values that each fit overflow the sum. Extremes are fuzzed by the other
-    // targets (schedule and estate JSON, pooled splits, ledgers).
-    estatekit_fuzz::EXTREME.store(false, std::sync::atomic::Ordering::Relaxed);
+    // The first byte picks the magnitudes: odd, anything a decimal holds for a share of
+    // the amounts, rates, areas, readings and meter changes (each must then bill or
+    // fail with a typed error: overflowing sums and meter arithmetic are errors since
+    // the fixes in core/tests/fuzz_regressions.rs); even, money-like values only (up to
+    // ~2e9), where every run bills and the sums are checked in depth.
+    let Some((mode, data)) = data.split_first() else {
+        return;
+    };
+    estatekit_fuzz::EXTREME.store(mode & 1 == 1, std::sync::atomic::Ordering::Relaxed);
     let _ = run(&mut Unstructured::new(data));
 });

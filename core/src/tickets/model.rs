@@ -531,6 +531,39 @@ pub struct TicketModel {
     /// Column-major weights: `weights[col * stride(k) + class]`, the padding zero.
     weights: Vec<f32>,
     bias: Vec<f32>,
+    /// The quantisation step of the saved form: each weight is `q × scale` for an
+    /// integer `q` in ±[`MAX_Q`]. Kept from the document a model is read from, so that
+    /// saving a model writes the integers it was read with (a loaded model saves to the
+    /// same weights and predicts the same).
+    scale: f64,
+}
+
+/// The largest quantised weight (16 bits): the largest weight of a trained model is
+/// saved as ±`MAX_Q`.
+const MAX_Q: i32 = 32_767;
+
+/// The smallest quantisation step: every non-zero weight `q × scale` is then a normal
+/// f32, which saving turns back into `q` exactly.
+const MIN_SCALE: f64 = f32::MIN_POSITIVE as f64;
+
+/// The largest weight or bias a model may have: a decision score (the bias plus the
+/// weights of a text's features times their l2-normalised values, at most
+/// √(2^24) × this) then stays far below f32::MAX, so it is never infinite.
+const MAX_WEIGHT: f64 = 1e30;
+
+/// The largest quantisation step: every weight `q × scale` is then within
+/// ±[`MAX_WEIGHT`].
+const MAX_SCALE: f64 = MAX_WEIGHT / MAX_Q as f64;
+
+/// The quantisation step of `weights`: the largest maps to ±[`MAX_Q`] (weights too
+/// small for an f32 step, below ~1e-38, are saved as 0).
+fn quantisation_step(weights: &[f32]) -> f64 {
+    let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+    if max > 0.0 {
+        (f64::from(max) / f64::from(MAX_Q)).max(MIN_SCALE)
+    } else {
+        1.0
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -733,10 +766,12 @@ impl TicketModel {
             vocab: index,
             weights,
             bias,
+            scale: 1.0,
         };
         if options.prune > 0.0 {
             model.prune(options.prune);
         }
+        model.scale = quantisation_step(&model.weights);
         // Round-trip through the quantised form so that a saved model predicts exactly
         // like the trained one.
         let doc = model.to_doc();
@@ -1041,12 +1076,7 @@ impl TicketModel {
     fn to_doc(&self) -> ModelDoc {
         let k = self.labels.len();
         let ks = stride(k);
-        let max = self.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 {
-            f64::from(max) / 32_767.0
-        } else {
-            1.0
-        };
+        let scale = self.scale;
         let mut features = Vec::with_capacity(self.buckets.len());
         let mut prev = 0;
         for (i, b) in self.buckets.iter().enumerate() {
@@ -1135,10 +1165,15 @@ impl TicketModel {
                 ));
             }
         }
-        if !doc.scale.is_finite() || doc.scale <= 0.0 {
+        // Every weight (q × scale, |q| ≤ MAX_Q) must be within ±MAX_WEIGHT, and a
+        // normal f32 unless 0, so that saving writes the same q.
+        if !(MIN_SCALE..=MAX_SCALE).contains(&doc.scale) {
             return Err(bad(
                 "scale",
-                format!("must be a finite number > 0, got {}", doc.scale),
+                format!(
+                    "must be in {MIN_SCALE:e}..={MAX_SCALE:e}, got {}",
+                    doc.scale
+                ),
             ));
         }
         let f = doc.features.len();
@@ -1160,14 +1195,30 @@ impl TicketModel {
                 format!("{} values for {k} labels", doc.bias.len()),
             ));
         }
-        if let Some(i) = doc.bias.iter().position(|b| !b.is_finite()) {
-            return Err(bad(&format!("bias[{i}]"), "must be finite".to_owned()));
+        // Biases are f32 added to the weights: within ±MAX_WEIGHT, like them.
+        if let Some(i) = doc
+            .bias
+            .iter()
+            .position(|b| !(-MAX_WEIGHT..=MAX_WEIGHT).contains(b))
+        {
+            return Err(bad(
+                &format!("bias[{i}]"),
+                format!("must be within ±{MAX_WEIGHT:e}, got {}", doc.bias[i]),
+            ));
         }
         for (c, row) in doc.weights.iter().enumerate() {
             if row.len() != f {
                 return Err(bad(
                     &format!("weights[{c}]"),
                     format!("{} values for {f} features", row.len()),
+                ));
+            }
+            // The writer never exceeds ±MAX_Q; a larger integer would be re-quantised
+            // (and the model changed) on the next save.
+            if let Some(col) = row.iter().position(|q| !(-MAX_Q..=MAX_Q).contains(q)) {
+                return Err(bad(
+                    &format!("weights[{c}][{col}]"),
+                    format!("must be in -{MAX_Q}..={MAX_Q}, got {}", row[col]),
                 ));
             }
         }
@@ -1222,6 +1273,7 @@ impl TicketModel {
             vocab,
             weights,
             bias: doc.bias.iter().map(|b| *b as f32).collect(),
+            scale: doc.scale,
         })
     }
 

@@ -294,6 +294,12 @@ impl RuleSet {
     /// assert_eq!(r.departments["fees"], "finance");
     /// ```
     pub fn builtin() -> Self {
+        // Parsed and merged once per process (a few hundred microseconds), then cloned.
+        static BUILTIN: OnceLock<RuleSet> = OnceLock::new();
+        BUILTIN.get_or_init(Self::builtin_uncached).clone()
+    }
+
+    fn builtin_uncached() -> Self {
         let mut base = RuleSet {
             departments: default_departments()
                 .into_iter()
@@ -1208,7 +1214,10 @@ impl TicketClassifier {
                 (label, department, conf)
             }
             None => {
-                let total: f64 = cat_scores.iter().sum();
+                // The best score's share of the positive scores: a category that only
+                // negative phrases matched must not raise the share above 1 (or, with a
+                // total ≤ 0, make it negative).
+                let total: f64 = cat_scores.iter().filter(|s| **s > 0.0).sum();
                 let mut best = None;
                 for (i, s) in cat_scores.iter().enumerate() {
                     if *s > 0.0 && best.is_none_or(|(_, b)| *s > b) {
