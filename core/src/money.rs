@@ -538,6 +538,9 @@ fn integer_weights(weights: &[Decimal], normalize: bool) -> Result<IntWeights, M
 /// assert_eq!(sum(&v)?.to_string(), "1.80");
 /// assert_eq!(sum(&[])?, Decimal::ZERO);
 /// assert!(sum(&[Decimal::MAX, Decimal::MAX]).is_err());
+/// // Too many digits at scale 12, exact once a trailing zero is dropped: kept.
+/// let (a, b) = ("55047298579610353.139111541300", "28513654072152815.444747623920");
+/// assert_eq!(sum(&[a.parse()?, b.parse()?])?.to_string(), "83560952651763168.58385916522");
 /// // 29 significant digits: `Decimal` addition would round this, `sum` refuses.
 /// let big = "30000000000000000000000000000".parse::<Decimal>()?;
 /// assert!(sum(&[big, "0.5".parse()?]).is_err());
@@ -559,7 +562,7 @@ pub fn sum(amounts: &[Decimal]) -> Result<Decimal, MoneyError> {
         // Each mantissa is below 2^96 in magnitude: 2^31 of them cannot overflow.
         total = total.checked_add(a.mantissa()).ok_or_else(overflow)?;
     }
-    Decimal::try_from_i128_with_scale(total, scale).map_err(|_| overflow())
+    exact_decimal(total, scale).ok_or_else(overflow)
 }
 
 /// [`sum`] of amounts of different scales: aligned to the largest scale (as

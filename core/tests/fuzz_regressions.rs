@@ -234,3 +234,31 @@ fn rule_confidence_stays_within_0_and_1_with_negative_phrases() {
         assert_eq!(c.confidence, alone.confidence);
     }
 }
+
+/// ledger_ops: at scale 11, two payments applied to one charge summed to a value with
+/// too many digits at their written scale (12, a trailing zero) but exact at 11; the
+/// exact sum refused it, so the ledger's own JSON did not read back. Trailing zeros
+/// are now dropped before a sum is called an overflow.
+#[test]
+fn ledger_with_payments_summing_past_their_written_scale_reads_back() {
+    use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+    use estatekit::money::{RoundingMode, RoundingPolicy};
+    let rounding = RoundingPolicy::new(11, RoundingMode::HalfEven).unwrap();
+    let mut l = Ledger::new("U", rounding, PaymentOrder::default());
+    let principal: Decimal = "83560952651763168.58385916522".parse().unwrap();
+    l.add_charge(
+        ChargeInput::new("C", "fee", d("2026-10-15"), principal),
+        d("2026-10-01"),
+    )
+    .unwrap();
+    for a in [
+        "55047298579610353.139111541300",
+        "28513654072152815.444747623920",
+    ] {
+        l.pay(&format!("P{a}"), a.parse().unwrap(), d("2026-10-20"))
+            .unwrap();
+    }
+    assert_eq!(l.charges()[0].outstanding_principal(), Decimal::ZERO);
+    let back = Ledger::from_json(&l.to_json()).unwrap();
+    assert_eq!(back, l);
+}

@@ -36,7 +36,8 @@ fn check(l: &Ledger) {
 }
 
 fn round_trip(l: &Ledger) {
-    let back = Ledger::from_json(&l.to_json()).expect("own JSON re-reads");
+    let back = Ledger::from_json(&l.to_json())
+        .unwrap_or_else(|e| panic!("own JSON re-reads: {e:?}\n{}", l.to_json()));
     assert_eq!(&back, l);
 }
 
@@ -133,7 +134,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = l.reminder(chrono::NaiveDate::MAX);
             let _ = l.aging(chrono::NaiveDate::MIN);
             let _ = l.money_flow();
-            let back = Ledger::from_json(&l.to_json()).expect("own JSON re-reads");
+            let back = Ledger::from_json(&l.to_json())
+                .unwrap_or_else(|e| panic!("own JSON re-reads: {e:?}\n{}", l.to_json()));
             assert_eq!(back, l);
         }
         return;
