@@ -33,7 +33,8 @@ export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg=fuzz_rustc_wrapper"
 max_len() {
   case $1 in
     ledger_ops) echo 1024 ;;
-    checklist_json | ticket_rules_json) echo 4096 ;;
+    ticket_rules_json) echo 2048 ;;
+    checklist_json) echo 4096 ;;
     ticket_model_json) echo 8192 ;;
     *) echo 16384 ;;
   esac
