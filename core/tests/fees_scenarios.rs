@@ -298,7 +298,7 @@ fn ledger_walk_with_penalty_and_payment() {
         (dec("300.00"), dec("0"))
     );
     // Aging and collection rate.
-    let aging = l.aging(d("2026-11-20")); // due Oct 15: 36 days overdue
+    let aging = l.aging(d("2026-11-20")).unwrap(); // due Oct 15: 36 days overdue
     assert_eq!(aging.days_61_90, Decimal::ZERO);
     assert_eq!(aging.days_31_60, bill.total - dec("295.03"));
     let rate = l.collection_rate(d("2026-10-01"), d("2026-10-31")).unwrap();

@@ -264,9 +264,21 @@ pub struct PenaltyPolicy {
         skip_serializing_if = "Option::is_none"
     )]
     pub min_balance: Option<Decimal>,
+    /// Accept a daily rate above [`PenaltyPolicy::MAX_DAILY_RATE`] (1 % a day, 365 % a
+    /// year): such a rate is almost always a yearly or monthly rate given as daily.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_high_rate: bool,
 }
 
 impl PenaltyPolicy {
+    /// The highest daily rate accepted without [`PenaltyPolicy::allow_high_rate`]: 1 % a day.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::PenaltyPolicy;
+    /// assert_eq!(PenaltyPolicy::MAX_DAILY_RATE.to_string(), "0.01");
+    /// ```
+    pub const MAX_DAILY_RATE: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
     /// A policy with only a daily rate: no grace, no cap, no minimum.
     ///
     /// ```
@@ -280,13 +292,24 @@ impl PenaltyPolicy {
             count_from: CountFrom::Due,
             cap: None,
             min_balance: None,
+            allow_high_rate: false,
         }
     }
 
-    /// Checks that the rate, cap and minimum are not negative.
+    /// Checks that the rate, cap and minimum are not negative, and that the daily rate
+    /// is at most 1 % unless [`PenaltyPolicy::allow_high_rate`] is set.
     ///
     /// # Errors
-    /// [`FeeError::Negative`] naming `daily_rate`, `cap` or `min_balance`.
+    /// [`FeeError::Negative`] naming `daily_rate`, `cap` or `min_balance`;
+    /// [`FeeError::Invalid`] naming `daily_rate` for a rate above 1 % a day.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::PenaltyPolicy;
+    /// let yearly_as_daily = PenaltyPolicy::daily("0.18".parse().unwrap());
+    /// assert_eq!(yearly_as_daily.validate().unwrap_err().path(), "daily_rate");
+    /// let allowed = PenaltyPolicy { allow_high_rate: true, ..yearly_as_daily };
+    /// assert!(allowed.validate().is_ok());
+    /// ```
     ///
     /// ```
     /// use estatekit::fees::calc::{PenaltyCap, PenaltyPolicy};
@@ -296,6 +319,16 @@ impl PenaltyPolicy {
     /// ```
     pub fn validate(&self) -> Result<(), FeeError> {
         non_negative(self.daily_rate, || "daily_rate".into())?;
+        if self.daily_rate > Self::MAX_DAILY_RATE && !self.allow_high_rate {
+            return Err(FeeError::invalid(
+                "daily_rate",
+                format!(
+                    "a daily rate of {} is above 1 % a day (a yearly rate divides by 365); \
+                     set allow_high_rate to accept it",
+                    self.daily_rate
+                ),
+            ));
+        }
         match self.cap {
             Some(PenaltyCap::Fraction(v) | PenaltyCap::Amount(v)) => {
                 non_negative(v, || "cap".into())?;
@@ -395,59 +428,65 @@ pub fn penalty_exact(
     accrue(principal, due, as_of, policy, payments)
 }
 
-/// [`penalty_exact`] for a validated policy and a non-negative principal.
-fn accrue(
+/// The accrual of one item before its rate is applied: the sum, over the counted
+/// days, of the principal outstanding that day (in "amount-days"), as an exact
+/// integer `mantissa × 10^-scale`; `None` when no day counts. Simple interest makes
+/// the penalty `daily_rate × amount-days`, so the rate is applied once, to an exact
+/// sum, and no intermediate product of a long rate (0.18 / 365 has 28 digits) is ever
+/// rounded or added.
+fn amount_days(
     principal: Decimal,
     due: NaiveDate,
     as_of: NaiveDate,
     policy: &PenaltyPolicy,
     payments: &[PrincipalPayment],
-) -> Result<Decimal, FeeError> {
-    let days = policy.counted_days(due, as_of);
-    if days == 0 {
-        return Ok(Decimal::ZERO);
+) -> Result<Option<(u128, u32)>, FeeError> {
+    if policy.counted_days(due, as_of) == 0 {
+        return Ok(None);
     }
-    if payments.is_empty() && policy.min_balance.is_none() {
-        // One segment of constant principal: principal × rate × counted days.
-        let per_days = mul(policy.daily_rate, Decimal::from(days), "daily_rate")?;
-        let total = mul(principal, per_days, "principal")?;
-        return Ok(match policy.cap_amount(principal)? {
-            Some(cap) => total.min(cap),
-            None => total,
-        });
-    }
+    let overflow = || FeeError::Money {
+        path: "penalty".into(),
+        source: crate::money::MoneyError::Overflow {
+            context: format!("the accrual on {principal} is too large to compute exactly"),
+        },
+    };
+    let scale = payments
+        .iter()
+        .map(|p| p.amount.scale())
+        .fold(principal.scale(), u32::max);
+    let at_scale = |d: Decimal| -> Option<i128> {
+        d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+    };
+    let mut outstanding = at_scale(principal).ok_or_else(overflow)?;
+    // A minimum too large for the scale is above every outstanding principal.
+    let min = policy.min_balance.map(|m| at_scale(m).unwrap_or(i128::MAX));
+    let Some(mut day) = policy.first_counted_day(due) else {
+        return Ok(None);
+    };
     let mut sorted: Vec<PrincipalPayment> = payments.to_vec();
     sorted.sort_by_key(|p| p.date);
-    // Walk the counted days [first, as_of] in segments of constant principal.
-    let Some(mut day) = policy.first_counted_day(due) else {
-        return Ok(Decimal::ZERO);
-    };
-    let mut outstanding = principal;
-    let mut total = Decimal::ZERO;
     let mut next = sorted.iter().peekable();
+    let mut total: u128 = 0;
+    // Walk the counted days [first, as_of] in segments of constant principal.
     while day <= as_of {
         // Payments dated before `day` have reduced the principal.
         while let Some(p) = next.next_if(|p| p.date < day) {
-            // A payment larger than what is left leaves nothing (not an overflow).
-            outstanding = match outstanding.checked_sub(p.amount) {
-                Some(v) => v.max(Decimal::ZERO),
-                None if p.amount > Decimal::ZERO => Decimal::ZERO,
-                None => return Err(FeeError::invalid("payments", "payment amount out of range")),
-            };
+            let paid = at_scale(p.amount).ok_or_else(overflow)?;
+            // A payment larger than what is left leaves nothing.
+            outstanding = outstanding.saturating_sub(paid).max(0);
         }
         let segment_end = match next.peek() {
             Some(p) if p.date < as_of => p.date.max(day),
             _ => as_of,
         };
         let days = (segment_end - day).num_days() + 1;
-        let below_min = policy.min_balance.is_some_and(|m| outstanding < m);
-        if !below_min && outstanding > Decimal::ZERO {
-            let daily = mul(outstanding, policy.daily_rate, "daily_rate")?;
-            total = add(
-                total,
-                mul(daily, Decimal::from(days), "daily_rate")?,
-                "penalty",
-            )?;
+        let below_min = min.is_some_and(|m| outstanding < m);
+        if !below_min && outstanding > 0 {
+            // outstanding > 0 and days ≥ 1: both casts are exact.
+            let add = (outstanding as u128)
+                .checked_mul(days as u128)
+                .ok_or_else(overflow)?;
+            total = total.checked_add(add).ok_or_else(overflow)?;
         }
         // The walk ends at `as_of`; past the last representable date there is none.
         match segment_end.succ_opt() {
@@ -455,10 +494,102 @@ fn accrue(
             None => break,
         }
     }
-    if let Some(cap) = policy.cap_amount(principal)? {
-        total = total.min(cap);
+    Ok(Some((total, scale)))
+}
+
+/// [`penalty_exact`] for a validated policy and a non-negative principal: the rate
+/// applied to the exact amount-days (a product of more than 28 significant digits is
+/// rounded to 28), then the cap.
+fn accrue(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    payments: &[PrincipalPayment],
+) -> Result<Decimal, FeeError> {
+    let Some((sum, scale)) = amount_days(principal, due, as_of, policy, payments)? else {
+        return Ok(Decimal::ZERO);
+    };
+    let sum = i128::try_from(sum)
+        .ok()
+        .and_then(|m| crate::money::exact_decimal(m, scale))
+        .ok_or_else(|| FeeError::Money {
+            path: "penalty".into(),
+            source: crate::money::MoneyError::Overflow {
+                context: format!("the accrual on {principal} does not fit a decimal"),
+            },
+        })?;
+    let total = mul(sum, policy.daily_rate, "daily_rate")?;
+    Ok(match policy.cap_amount(principal)? {
+        Some(cap) => total.min(cap),
+        None => total,
+    })
+}
+
+/// The penalty of one item rounded once, exactly: `daily_rate × amount-days` formed
+/// in 256 bits and rounded to the policy's scale, then capped (rounding is monotonic,
+/// so capping the rounded value equals rounding the capped one). The result must be
+/// representable at the larger of the rounding scale and the amounts' scale: a
+/// penalty that could not be added to the principal it is charged on is an error, not
+/// a number.
+pub(crate) fn accrue_rounded(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    payments: &[PrincipalPayment],
+    rounding: &RoundingPolicy,
+) -> Result<Decimal, FeeError> {
+    let target = rounding.scale();
+    let Some((sum, scale)) = amount_days(principal, due, as_of, policy, payments)? else {
+        return Ok(Decimal::new(0, target));
+    };
+    let overflow = || FeeError::Money {
+        path: "penalty".into(),
+        source: crate::money::MoneyError::Overflow {
+            context: format!(
+                "the penalty on {principal} cannot be held exactly at scale {}",
+                target.max(scale)
+            ),
+        },
+    };
+    let rate = policy.daily_rate;
+    // The rate is validated non-negative: its mantissa is too.
+    let mut q = crate::money::round_wide_product(
+        rate.mantissa().unsigned_abs(),
+        sum,
+        scale + rate.scale(),
+        rounding,
+    )
+    .ok_or_else(overflow)?;
+    match policy.cap {
+        None => {}
+        Some(PenaltyCap::Fraction(f)) => {
+            let cap = crate::money::round_wide_product(
+                principal.mantissa().unsigned_abs(),
+                f.mantissa().unsigned_abs(),
+                principal.scale() + f.scale(),
+                rounding,
+            )
+            .ok_or_else(overflow)?;
+            q = q.min(cap);
+        }
+        Some(PenaltyCap::Amount(a)) => {
+            let cap = rounding.round(a);
+            let cap_minor = cap.mantissa().unsigned_abs() * 10u128.pow(target - cap.scale());
+            q = q.min(cap_minor);
+        }
     }
-    Ok(total)
+    // Held at the larger scale: q × 10^(scale − target) within a decimal mantissa.
+    let widened = match scale.checked_sub(target) {
+        Some(up) if up > 0 => 10u128.checked_pow(up).and_then(|f| q.checked_mul(f)),
+        _ => Some(q),
+    };
+    if widened.is_none_or(|w| w >= 1u128 << 96) {
+        return Err(overflow());
+    }
+    let q = i128::try_from(q).map_err(|_| overflow())?;
+    Decimal::try_from_i128_with_scale(q, target).map_err(|_| overflow())
 }
 
 /// The late penalty on `principal` due on `due`, as of `as_of`, rounded once with
@@ -484,7 +615,9 @@ pub fn late_penalty(
     policy: &PenaltyPolicy,
     rounding: &RoundingPolicy,
 ) -> Result<Decimal, FeeError> {
-    Ok(rounding.round(penalty_exact(principal, due, as_of, policy, &[])?))
+    policy.validate()?;
+    non_negative(principal, || "principal".into())?;
+    accrue_rounded(principal, due, as_of, policy, &[], rounding)
 }
 
 /// [`late_penalty`] for many items at once (one call for a whole estate's arrears):
@@ -522,7 +655,10 @@ pub fn late_penalties(
         };
         // The item the fast path could not take: exactly, in `Decimal`.
         non_negative(principal, || format!("items[{i}].principal"))?;
-        out.push(rounding.round(accrue(principal, due, as_of, policy, &[])?));
+        out.push(
+            accrue_rounded(principal, due, as_of, policy, &[], rounding)
+                .map_err(|e| e.or_path(|| format!("items[{i}]")))?,
+        );
         i += 1;
     }
     Ok(out)
@@ -559,7 +695,7 @@ impl PenaltyBatch {
     /// ```
     /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
     /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-    /// let b = late_penalty_batch(&[], d("2026-10-31"), &PenaltyPolicy::daily(1.into()), &Default::default())?;
+    /// let b = late_penalty_batch(&[], d("2026-10-31"), &PenaltyPolicy::daily("0.001".parse().unwrap()), &Default::default())?;
     /// assert!(b.is_empty() && b.len() == 0);
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
@@ -572,7 +708,7 @@ impl PenaltyBatch {
     /// ```
     /// # use estatekit::fees::calc::{late_penalty_batch, PenaltyPolicy};
     /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
-    /// let b = late_penalty_batch(&[(1.into(), d("2026-01-01"))], d("2026-10-31"), &PenaltyPolicy::daily(1.into()), &Default::default())?;
+    /// let b = late_penalty_batch(&[(1.into(), d("2026-01-01"))], d("2026-10-31"), &PenaltyPolicy::daily("0.001".parse().unwrap()), &Default::default())?;
     /// assert!(!b.is_empty());
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
@@ -697,7 +833,8 @@ pub fn late_penalty_batch(
             break;
         };
         non_negative(principal, || format!("items[{i}].principal"))?;
-        let v = rounding.round(accrue(principal, due, as_of, policy, &[])?);
+        let v = accrue_rounded(principal, due, as_of, policy, &[], rounding)
+            .map_err(|e| e.or_path(|| format!("items[{i}]")))?;
         match i64::try_from(v.mantissa())
             .ok()
             .filter(|_| v.scale() == scale)
@@ -1158,7 +1295,7 @@ mod tests {
     fn negative_inputs_are_errors() {
         let mut p = PenaltyPolicy::daily(dec("-0.1"));
         assert_eq!(p.validate().unwrap_err().path(), "daily_rate");
-        p.daily_rate = dec("0.1");
+        p.daily_rate = dec("0.001");
         let e = penalty_exact(dec("-1"), d("2026-01-01"), d("2026-01-31"), &p, &[]).unwrap_err();
         assert_eq!((e.code(), e.path()), ("negative", "principal"));
     }

@@ -21,12 +21,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::billing::Bill;
-use super::calc::{PenaltyPolicy, PrincipalPayment, penalty_exact};
+use super::calc::{PenaltyPolicy, PrincipalPayment, accrue_rounded};
 use super::schedule::FeeSchedule;
 use super::{FeeError, add, non_negative};
 use crate::money::RoundingPolicy;
@@ -153,11 +155,15 @@ pub struct Waiver {
 
 /// A charge in the ledger, with what has been paid and waived.
 ///
+/// The first fields are the charge as posted (its history); `principal_payments`,
+/// `penalty_paid` and `penalty_waived` are derived: the ledger recomputes them from
+/// its history, in date order, whenever a dated event arrives out of order.
+///
 /// ```
 /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
 /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
 /// l.add_charge(ChargeInput::new("c", "x", "2026-01-15".parse().unwrap(), 10.into()), "2026-01-01".parse().unwrap())?;
-/// assert_eq!(l.charges()[0].outstanding_principal(), 10.into());
+/// assert_eq!(l.charges()[0].outstanding_principal().to_string(), "10.00");
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +172,14 @@ pub struct Charge {
     pub id: String,
     /// Fee item code.
     pub item_code: String,
+    /// Day the charge was issued to the owner (the bill's issue date): from then on
+    /// payments and the prepaid balance settle it. `None` (documents written before
+    /// issue dates were kept): open from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<NaiveDate>,
+    /// Day the charge was posted to the book, if it differs from the issue date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posted_on: Option<NaiveDate>,
     /// Original due date.
     pub due: NaiveDate,
     /// Approved later due date (延期付款), if any.
@@ -177,13 +191,22 @@ pub struct Charge {
     /// Penalty clause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
-    /// Principal paid, by date (also used for the piecewise penalty).
+    /// Principal paid, by date (derived; also used for the piecewise penalty).
+    #[serde(default)]
     pub principal_payments: Vec<PrincipalPayment>,
-    /// Penalty paid.
-    #[serde(with = "rust_decimal::serde::str")]
+    /// Penalty paid (derived).
+    #[serde(default = "zero", with = "rust_decimal::serde::str")]
     pub penalty_paid: Decimal,
-    /// Penalty waivers.
+    /// Penalty waived (derived: each waiver counts up to what was owed on its date).
+    #[serde(default = "zero", with = "rust_decimal::serde::str")]
+    pub penalty_waived: Decimal,
+    /// Penalty waivers granted (history).
+    #[serde(default)]
     pub waivers: Vec<Waiver>,
+}
+
+fn zero() -> Decimal {
+    Decimal::ZERO
 }
 
 impl Charge {
@@ -208,7 +231,7 @@ impl Charge {
     /// # let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
     /// # l.add_charge(ChargeInput::new("c", "x", "2026-01-15".parse().unwrap(), 10.into()), "2026-01-01".parse().unwrap())?;
     /// l.pay("p", 4.into(), "2026-01-10".parse().unwrap())?;
-    /// assert_eq!(l.charges()[0].outstanding_principal(), 6.into());
+    /// assert_eq!(l.charges()[0].outstanding_principal().to_string(), "6.00");
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn outstanding_principal(&self) -> Decimal {
@@ -223,40 +246,41 @@ impl Charge {
                 .sum::<Decimal>()
     }
 
-    /// Penalty paid plus waived; fits by the ledger invariant (checked on every change).
-    fn penalty_settled(&self) -> Result<Decimal, FeeError> {
-        self.waivers
-            .iter()
-            .try_fold(self.penalty_paid, |acc, w| add(acc, w.amount, "waivers"))
+    fn issued_by(&self, date: NaiveDate) -> bool {
+        self.issued_on.is_none_or(|i| i <= date)
     }
 
-    /// Penalty accrued as of `as_of` (rounded once), before payments and waivers.
+    /// Penalty accrued as of `as_of`, rounded once, before payments and waivers.
     fn accrued_penalty(
         &self,
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
     ) -> Result<Decimal, FeeError> {
         match &self.penalty {
-            None => Ok(Decimal::ZERO),
-            Some(p) => Ok(rounding.round(penalty_exact(
+            None => Ok(Decimal::new(0, rounding.scale())),
+            Some(p) => accrue_rounded(
                 self.principal,
                 self.effective_due(),
                 as_of,
                 p,
                 &self.principal_payments,
-            )?)),
+                rounding,
+            ),
         }
     }
 
-    /// Penalty still owed as of `as_of`.
+    /// Penalty still owed as of `as_of`: accrued less paid and waived, never negative.
     fn outstanding_penalty(
         &self,
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
     ) -> Result<Decimal, FeeError> {
-        // accrued ≥ 0 and settled ≥ 0, so the difference fits.
-        let owed = self.accrued_penalty(as_of, rounding)? - self.penalty_settled()?;
-        Ok(rounding.round(owed.max(Decimal::ZERO)))
+        let accrued = self.accrued_penalty(as_of, rounding)?;
+        // paid + waived ≤ the ledger's limit (invariant); accrued ≥ 0.
+        let settled = self.penalty_paid + self.penalty_waived;
+        let mut owed = (accrued - settled).max(Decimal::ZERO);
+        owed.rescale(rounding.scale());
+        Ok(owed)
     }
 }
 
@@ -267,7 +291,7 @@ impl Charge {
 /// # let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
 /// # l.add_charge(ChargeInput::new("c", "x", "2026-01-15".parse().unwrap(), 10.into()), "2026-01-01".parse().unwrap())?;
 /// let r = l.pay("p", 4.into(), "2026-01-10".parse().unwrap())?;
-/// assert_eq!((r.applied[0].charge_id.as_str(), r.applied[0].principal), ("c", 4.into()));
+/// assert_eq!((r.applied[0].charge_id.as_str(), r.applied[0].principal.to_string()), ("c", "4.00".into()));
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -282,28 +306,59 @@ pub struct Application {
     pub penalty: Decimal,
 }
 
+/// Prepaid money (预存款) settling a charge: on the later of the charge's issue date
+/// and the day the money arrived.
+///
+/// ```
+/// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+/// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+/// l.pay("p", 50.into(), d("2026-01-01"))?;
+/// l.add_charge(ChargeInput::new("c", "x", d("2026-02-16"), 30.into()), d("2026-02-01"))?;
+/// let dd = &l.prepaid_applied()[0];
+/// assert_eq!((dd.charge_id.as_str(), dd.date, dd.principal.to_string()), ("c", d("2026-02-01"), "30.00".into()));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drawdown {
+    /// Charge id.
+    pub charge_id: String,
+    /// Day the prepaid money settled it.
+    pub date: NaiveDate,
+    /// Principal settled.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal: Decimal,
+    /// Penalty settled (only for a charge issued after its due date).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penalty: Decimal,
+}
+
 /// A payment and how it was applied: `amount = Σ applied + to_prepaid`.
+///
+/// `id`, `date` and `amount` are its history; `applied` and `to_prepaid` are derived
+/// and recomputed when a payment dated earlier arrives later.
 ///
 /// ```
 /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
 /// # let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
 /// let r = l.pay("p", 50.into(), "2026-01-10".parse().unwrap())?;
-/// assert_eq!(r.to_prepaid, 50.into());
+/// assert_eq!(r.to_prepaid.to_string(), "50.00");
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    /// Payment id (receipt number).
+    /// Payment id (receipt number, bank reference).
     pub id: String,
     /// Day paid.
     pub date: NaiveDate,
     /// Amount paid, > 0.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
-    /// Applications to charges, oldest first.
+    /// Applications to charges, oldest first (derived).
+    #[serde(default)]
     pub applied: Vec<Application>,
-    /// What went to the prepaid balance.
-    #[serde(with = "rust_decimal::serde::str")]
+    /// What went to the prepaid balance (derived).
+    #[serde(default = "zero", with = "rust_decimal::serde::str")]
     pub to_prepaid: Decimal,
 }
 
@@ -313,8 +368,8 @@ pub struct Payment {
 /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
 /// # let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
 /// # l.add_charge(ChargeInput::new("c", "x", "2026-01-15".parse().unwrap(), 10.into()), "2026-01-01".parse().unwrap())?;
-/// let a = l.aging("2026-03-01".parse().unwrap());
-/// assert_eq!(a.days_31_60, 10.into());
+/// let a = l.aging("2026-03-01".parse().unwrap())?;
+/// assert_eq!(a.days_31_60.to_string(), "10.00");
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -334,6 +389,19 @@ pub struct Aging {
     /// More than 90 days overdue.
     #[serde(with = "rust_decimal::serde::str")]
     pub days_90_plus: Decimal,
+}
+
+impl Aging {
+    fn zero(scale: u32) -> Self {
+        let z = Decimal::new(0, scale);
+        Self {
+            not_due: z,
+            days_0_30: z,
+            days_31_60: z,
+            days_61_90: z,
+            days_90_plus: z,
+        }
+    }
 }
 
 /// One overdue item of a payment reminder.
@@ -389,7 +457,107 @@ pub struct Reminder {
     pub prepaid: Decimal,
 }
 
-/// A unit's ledger.
+/// An account's figures as of a date, at the ledger's scale.
+///
+/// `paid = principal_paid + penalty_paid + prepaid` and
+/// `billed + penalty_accrued − penalty_waived = principal_paid + penalty_paid +
+/// principal_outstanding + penalty_outstanding` always hold.
+///
+/// ```
+/// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+/// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+/// l.add_charge(ChargeInput::new("c", "x", d("2026-01-15"), 100.into()), d("2026-01-01"))?;
+/// l.pay("p", 130.into(), d("2026-01-10"))?;
+/// let b = l.balance(d("2026-01-31"))?;
+/// assert_eq!((b.billed.to_string(), b.principal_outstanding.to_string(), b.prepaid.to_string()),
+///            ("100.00".into(), "0.00".into(), "30.00".into()));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Balance {
+    /// Principal of the charges issued by the date.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub billed: Decimal,
+    /// Penalty accrued by the date (rounded once per charge).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penalty_accrued: Decimal,
+    /// Penalty waived by the date.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penalty_waived: Decimal,
+    /// Money received by the date.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub paid: Decimal,
+    /// Principal settled by payments and prepaid money.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal_paid: Decimal,
+    /// Penalty settled by payments and prepaid money.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penalty_paid: Decimal,
+    /// Principal still owed.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal_outstanding: Decimal,
+    /// Penalty still owed.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub penalty_outstanding: Decimal,
+    /// Prepaid balance (预存款).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub prepaid: Decimal,
+}
+
+/// When a dated event takes effect, and its place among events of the same day:
+/// charges are issued first (by due date, then the order posted), then waivers, then
+/// payments (by id, so that the order they were recorded in never matters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct EventKey {
+    date: NaiveDate,
+    rank: u8,
+    due: NaiveDate,
+    id: String,
+    seq: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    Issue(usize),
+    Waiver(usize, usize),
+    Payment(usize),
+}
+
+/// What the ledger derives from its history, besides the charges' and payments'
+/// derived fields: indexes and the last event applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Cursor {
+    /// The last event applied (a later one is applied incrementally; an earlier one
+    /// makes the ledger replay its history).
+    last: Option<EventKey>,
+    /// Charges that may still owe something, oldest first: (due in force, issued,
+    /// index) → index.
+    open: BTreeMap<(NaiveDate, NaiveDate, usize), usize>,
+    /// Charge id → index.
+    charge_ids: HashMap<String, usize>,
+    /// Payment id → index.
+    payment_ids: HashMap<String, usize>,
+    /// Total principal posted and total paid (kept within the limit).
+    principal_total: Decimal,
+    paid_total: Decimal,
+}
+
+/// A unit's account: the charges posted to it, the payments received, penalty
+/// waivers and deferrals (its history), and what follows from them in date order.
+///
+/// **Order-independent.** Dated events take effect by date, whatever order they are
+/// recorded in: a payment dated before one already applied is inserted where it
+/// belongs and every later application, penalty and prepaid drawdown is recomputed,
+/// so any permutation of the same payments gives the same ledger. Queries as of a
+/// past date answer for that date.
+///
+/// **Prepaid money is never dunned.** A prepaid balance settles a charge on the later
+/// of its issue date and the day the money arrived, before any penalty is counted.
+///
+/// Complexity: a payment, charge or waiver dated on or after the latest event costs
+/// O(log n + charges it settles); an earlier-dated one, a deferral, a query as of a
+/// past date and loading from JSON replay the history, O(n log n).
 ///
 /// ```
 /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -413,6 +581,19 @@ pub struct Ledger {
     payments: Vec<Payment>,
     #[serde(with = "rust_decimal::serde::str")]
     prepaid: Decimal,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    prepaid_applied: Vec<Drawdown>,
+    #[serde(skip)]
+    cursor: Cursor,
+}
+
+/// A planned application of money to one charge.
+struct Planned {
+    charge: usize,
+    principal: Decimal,
+    penalty: Decimal,
+    /// The charge owes nothing afterwards.
+    closes: bool,
 }
 
 impl Ledger {
@@ -423,6 +604,7 @@ impl Ledger {
     /// assert_eq!(Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default()).unit_id(), "u");
     /// ```
     pub fn new(unit_id: impl Into<String>, rounding: RoundingPolicy, order: PaymentOrder) -> Self {
+        let z = Decimal::new(0, rounding.scale());
         Self {
             unit_id: unit_id.into(),
             rounding,
@@ -430,24 +612,35 @@ impl Ledger {
             low_balance_threshold: None,
             charges: Vec::new(),
             payments: Vec::new(),
-            prepaid: Decimal::ZERO,
+            prepaid: z,
+            prepaid_applied: Vec::new(),
+            cursor: Cursor {
+                principal_total: z,
+                paid_total: z,
+                ..Cursor::default()
+            },
         }
     }
 
-    /// Reads a ledger saved with [`Ledger::to_json`].
+    /// Reads a ledger saved with [`Ledger::to_json`]. The document's history (charges
+    /// as posted, payments, waivers, deferrals) is checked and replayed: the derived
+    /// fields (applications, principal payments, penalty paid, prepaid) are rebuilt
+    /// from it, so they always agree with it.
     ///
     /// # Errors
-    /// [`FeeError::Json`] naming the bad field.
+    /// [`FeeError::Json`] naming the bad field; [`FeeError::Invalid`] for a broken
+    /// invariant (duplicate ids, amounts beyond the ledger's scale…).
     ///
     /// ```
     /// assert_eq!(estatekit::fees::ledger::Ledger::from_json("{}").unwrap_err().path(), "unit_id");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
-        let ledger: Self = crate::json::parse(text).map_err(|f| FeeError::Json {
+        let mut ledger: Self = crate::json::parse(text).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,
         })?;
         ledger.validate()?;
+        ledger.replay(None)?;
         Ok(ledger)
     }
 
@@ -458,20 +651,27 @@ impl Ledger {
     fn validate(&self) -> Result<(), FeeError> {
         let mut principal_total = Decimal::ZERO;
         let mut penalty_total = Decimal::ZERO;
+        let mut ids: HashSet<&str> = HashSet::with_capacity(self.charges.len());
         for (i, c) in self.charges.iter().enumerate() {
             let p = |f: &str| format!("charges[{i}].{f}");
             if c.id.trim().is_empty() {
                 return Err(FeeError::invalid(p("id"), "charge id must not be empty"));
             }
-            if self.charges[..i].iter().any(|o| o.id == c.id) {
+            if !ids.insert(&c.id) {
                 return Err(FeeError::invalid(
                     p("id"),
                     format!("duplicate charge id {:?}", c.id),
                 ));
             }
             check_date(c.due, &p("due"))?;
-            if let Some(d) = c.deferred_to {
-                check_date(d, &p("deferred_to"))?;
+            for (d, f) in [
+                (c.deferred_to, "deferred_to"),
+                (c.issued_on, "issued_on"),
+                (c.posted_on, "posted_on"),
+            ] {
+                if let Some(d) = d {
+                    check_date(d, &p(f))?;
+                }
             }
             non_negative(c.principal, || p("principal"))?;
             self.check_money(c.principal, &p("principal"))?;
@@ -499,27 +699,30 @@ impl Ledger {
                     ));
                 }
             }
-            non_negative(c.penalty_paid, || p("penalty_paid"))?;
-            self.check_money(c.penalty_paid, &p("penalty_paid"))?;
-            penalty_total = add(penalty_total, c.penalty_paid, &p("penalty_paid"))?;
-            self.check_total(penalty_total, &p("penalty_paid"))?;
-            for (j, w) in c.waivers.iter().enumerate() {
-                check_date(w.date, &p(&format!("waivers[{j}].date")))?;
-                non_negative(w.amount, || p(&format!("waivers[{j}].amount")))?;
-                self.check_money(w.amount, &p(&format!("waivers[{j}].amount")))?;
+            for (v, f) in [(c.penalty_paid, "penalty_paid"), (c.penalty_waived, "penalty_waived")] {
+                non_negative(v, || p(f))?;
+                self.check_money(v, &p(f))?;
+                penalty_total = add(penalty_total, v, &p(f))?;
+                self.check_total(penalty_total, &p(f))?;
             }
-            let settled = c
-                .penalty_settled()
-                .map_err(|e| e.or_path(|| p("waivers")))?;
-            self.check_total(settled, &p("waivers"))?;
+            let mut waived = Decimal::ZERO;
+            for (j, w) in c.waivers.iter().enumerate() {
+                let path = p(&format!("waivers[{j}].amount"));
+                check_date(w.date, &p(&format!("waivers[{j}].date")))?;
+                non_negative(w.amount, || path.clone())?;
+                self.check_money(w.amount, &path)?;
+                waived = add(waived, w.amount, &path)?;
+                self.check_total(waived, &path)?;
+            }
         }
         let mut paid_total = Decimal::ZERO;
+        let mut ids: HashSet<&str> = HashSet::with_capacity(self.payments.len());
         for (i, pay) in self.payments.iter().enumerate() {
             let p = |f: &str| format!("payments[{i}].{f}");
             if pay.id.trim().is_empty() {
                 return Err(FeeError::invalid(p("id"), "payment id must not be empty"));
             }
-            if self.payments[..i].iter().any(|o| o.id == pay.id) {
+            if !ids.insert(&pay.id) {
                 return Err(FeeError::invalid(
                     p("id"),
                     format!("duplicate payment id {:?}", pay.id),
@@ -548,10 +751,10 @@ impl Ledger {
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
-    /// assert!(Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default()).to_json().contains("\"prepaid\": \"0\""));
+    /// assert!(Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default()).to_json().contains("\"prepaid\": \"0.00\""));
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(self).expect("a ledger serializes: string keys, no floats")
     }
 
     /// Unit id.
@@ -564,6 +767,26 @@ impl Ledger {
         &self.unit_id
     }
 
+    /// The rounding policy (scale and mode) of the ledger's money.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert_eq!(Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default()).rounding().scale(), 2);
+    /// ```
+    pub fn rounding(&self) -> &RoundingPolicy {
+        &self.rounding
+    }
+
+    /// The payment order within a charge.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert_eq!(Ledger::new("x", RoundingPolicy::default(), PaymentOrder::PrincipalFirst).order(), PaymentOrder::PrincipalFirst);
+    /// ```
+    pub fn order(&self) -> PaymentOrder {
+        self.order
+    }
+
     /// Charges, in the order added.
     ///
     /// ```
@@ -574,7 +797,17 @@ impl Ledger {
         &self.charges
     }
 
-    /// Payments, in the order made.
+    /// One charge by id.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert!(Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default()).charge("c").is_none());
+    /// ```
+    pub fn charge(&self, id: &str) -> Option<&Charge> {
+        self.cursor.charge_ids.get(id).map(|&i| &self.charges[i])
+    }
+
+    /// Payments, in the order recorded.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -584,7 +817,30 @@ impl Ledger {
         &self.payments
     }
 
-    /// The prepaid balance (预存款).
+    /// One payment by id.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// let mut l = Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default());
+    /// l.pay("R1", 5.into(), "2026-01-01".parse().unwrap())?;
+    /// assert_eq!(l.payment("R1").unwrap().to_prepaid.to_string(), "5.00");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn payment(&self, id: &str) -> Option<&Payment> {
+        self.cursor.payment_ids.get(id).map(|&i| &self.payments[i])
+    }
+
+    /// Prepaid money applied to charges when they were issued.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert!(Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default()).prepaid_applied().is_empty());
+    /// ```
+    pub fn prepaid_applied(&self) -> &[Drawdown] {
+        &self.prepaid_applied
+    }
+
+    /// The prepaid balance (预存款) after every recorded event.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -594,19 +850,27 @@ impl Ledger {
         self.prepaid
     }
 
-    /// Sets the prepaid balance below which [`Ledger::low_balance`] alerts.
+    /// Sets the balance below which [`Ledger::low_balance`] warns.
+    ///
+    /// # Errors
+    /// [`FeeError::Negative`] for a negative threshold.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// let mut l = Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default());
-    /// l.set_low_balance_threshold(Some(100.into()));
+    /// l.set_low_balance_threshold(Some(100.into()))?;
     /// assert!(l.low_balance());
+    /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
-    pub fn set_low_balance_threshold(&mut self, threshold: Option<Decimal>) {
+    pub fn set_low_balance_threshold(&mut self, threshold: Option<Decimal>) -> Result<(), FeeError> {
+        if let Some(t) = threshold {
+            non_negative(t, || "threshold".into())?;
+        }
         self.low_balance_threshold = threshold;
+        Ok(())
     }
 
-    /// True when a threshold is set and the prepaid balance is below it.
+    /// Whether the prepaid balance is below the low-balance threshold (if one is set).
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -652,10 +916,21 @@ impl Ledger {
         Ok(())
     }
 
+    /// `amount` at the ledger's scale (checked by `check_money` to fit).
+    fn at_scale(&self, mut amount: Decimal) -> Decimal {
+        amount.rescale(self.rounding.scale());
+        amount
+    }
+
+    fn zero(&self) -> Decimal {
+        Decimal::new(0, self.rounding.scale())
+    }
+
     fn index(&self, id: &str) -> Result<usize, FeeError> {
-        self.charges
-            .iter()
-            .position(|c| c.id == id)
+        self.cursor
+            .charge_ids
+            .get(id)
+            .copied()
             .ok_or_else(|| FeeError::Unknown {
                 path: "charge_id".into(),
                 what: "charge",
@@ -663,27 +938,279 @@ impl Ledger {
             })
     }
 
-    /// Adds a charge; the prepaid balance pays it down at once (dated `on`).
+    fn open_key(c: &Charge, i: usize) -> (NaiveDate, NaiveDate, usize) {
+        (c.effective_due(), c.issued_on.unwrap_or(NaiveDate::MIN), i)
+    }
+
+    fn event_key(&self, e: Event) -> EventKey {
+        match e {
+            Event::Issue(i) => {
+                let c = &self.charges[i];
+                EventKey {
+                    date: c.issued_on.unwrap_or(NaiveDate::MIN),
+                    rank: 0,
+                    due: c.effective_due(),
+                    id: String::new(),
+                    seq: i,
+                }
+            }
+            Event::Waiver(i, j) => EventKey {
+                date: self.charges[i].waivers[j].date,
+                rank: 1,
+                due: NaiveDate::MIN,
+                id: self.charges[i].id.clone(),
+                seq: j,
+            },
+            Event::Payment(i) => EventKey {
+                date: self.payments[i].date,
+                rank: 2,
+                due: NaiveDate::MIN,
+                id: self.payments[i].id.clone(),
+                seq: 0,
+            },
+        }
+    }
+
+    /// Whether an event with this key can be applied on top of the current state.
+    fn in_order(&self, key: &EventKey) -> bool {
+        self.cursor.last.as_ref().is_none_or(|last| key > last)
+    }
+
+    /// Rebuilds every derived field from the history, applying the events dated up to
+    /// `until` (all when `None`) in date order. On error the ledger is unchanged.
+    fn replay(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
+        let mut next = self.clone();
+        next.replay_in_place(until)?;
+        *self = next;
+        Ok(())
+    }
+
+    fn replay_in_place(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
+        let z = self.zero();
+        for c in &mut self.charges {
+            c.principal_payments.clear();
+            c.penalty_paid = z;
+            c.penalty_waived = z;
+        }
+        for p in &mut self.payments {
+            p.applied.clear();
+            p.to_prepaid = z;
+        }
+        self.prepaid = z;
+        self.prepaid_applied.clear();
+        let mut cursor = Cursor {
+            principal_total: z,
+            paid_total: z,
+            ..Cursor::default()
+        };
+        for (i, c) in self.charges.iter().enumerate() {
+            cursor.charge_ids.insert(c.id.clone(), i);
+            cursor.principal_total += c.principal;
+        }
+        for (i, p) in self.payments.iter().enumerate() {
+            cursor.payment_ids.insert(p.id.clone(), i);
+            cursor.paid_total += p.amount;
+        }
+        self.cursor = cursor;
+        let mut events: Vec<(EventKey, Event)> = Vec::new();
+        for (i, c) in self.charges.iter().enumerate() {
+            events.push((self.event_key(Event::Issue(i)), Event::Issue(i)));
+            for j in 0..c.waivers.len() {
+                events.push((self.event_key(Event::Waiver(i, j)), Event::Waiver(i, j)));
+            }
+        }
+        for i in 0..self.payments.len() {
+            events.push((self.event_key(Event::Payment(i)), Event::Payment(i)));
+        }
+        events.sort();
+        for (key, event) in events {
+            if until.is_some_and(|u| key.date > u) {
+                break;
+            }
+            self.apply(event)?;
+            self.cursor.last = Some(key);
+        }
+        Ok(())
+    }
+
+    /// Applies one event on top of the current state; on error nothing changed.
+    fn apply(&mut self, event: Event) -> Result<(), FeeError> {
+        match event {
+            Event::Issue(i) => {
+                let c = &self.charges[i];
+                self.cursor.open.insert(Self::open_key(c, i), i);
+                if self.prepaid > Decimal::ZERO {
+                    let date = c.issued_on.unwrap_or(NaiveDate::MIN);
+                    let (plan, left) = self.plan(self.prepaid, date)?;
+                    for a in &plan {
+                        self.prepaid_applied.push(Drawdown {
+                            charge_id: self.charges[a.charge].id.clone(),
+                            date,
+                            principal: a.principal,
+                            penalty: a.penalty,
+                        });
+                    }
+                    self.commit(&plan, date);
+                    self.prepaid = left;
+                }
+            }
+            Event::Waiver(i, j) => {
+                let w = &self.charges[i].waivers[j];
+                let (date, amount) = (w.date, w.amount);
+                let c = &self.charges[i];
+                let owed = if c.issued_by(date) {
+                    c.outstanding_penalty(date, &self.rounding)?
+                } else {
+                    self.zero()
+                };
+                // A waiver counts up to what is owed on its date: a payment recorded
+                // later but dated earlier may have settled part of it.
+                self.charges[i].penalty_waived += amount.min(owed);
+            }
+            Event::Payment(i) => {
+                let (amount, date) = (self.payments[i].amount, self.payments[i].date);
+                let (plan, left) = self.plan(amount, date)?;
+                self.commit(&plan, date);
+                let p = &mut self.payments[i];
+                p.applied = plan
+                    .iter()
+                    .map(|a| Application {
+                        charge_id: self.charges[a.charge].id.clone(),
+                        principal: a.principal,
+                        penalty: a.penalty,
+                    })
+                    .collect();
+                p.to_prepaid = left;
+                // prepaid + left ≤ total paid ≤ limit (invariant of `pay`).
+                self.prepaid += left;
+            }
+        }
+        Ok(())
+    }
+
+    /// How `amount` received on `date` settles the open charges, oldest first (due
+    /// date in force, then issue date, then the order posted), penalty or principal first within
+    /// each as configured; returns the applications and what is left. Read-only.
+    fn plan(&self, amount: Decimal, date: NaiveDate) -> Result<(Vec<Planned>, Decimal), FeeError> {
+        let mut left = amount;
+        let mut plan = Vec::new();
+        for (_, &i) in &self.cursor.open {
+            let c = &self.charges[i];
+            if !c.issued_by(date) {
+                continue;
+            }
+            let owed_penalty = c.outstanding_penalty(date, &self.rounding)?;
+            let owed_principal = c.outstanding_principal();
+            if owed_penalty.is_zero() && owed_principal.is_zero() {
+                plan.push(Planned {
+                    charge: i,
+                    principal: self.zero(),
+                    penalty: self.zero(),
+                    closes: true,
+                });
+                continue;
+            }
+            if left.is_zero() {
+                break;
+            }
+            let (first, second) = match self.order {
+                PaymentOrder::PenaltyFirst => (owed_penalty, owed_principal),
+                PaymentOrder::PrincipalFirst => (owed_principal, owed_penalty),
+            };
+            let a = left.min(first);
+            let b = (left - a).min(second);
+            left -= a + b;
+            let (penalty, principal) = match self.order {
+                PaymentOrder::PenaltyFirst => (a, b),
+                PaymentOrder::PrincipalFirst => (b, a),
+            };
+            plan.push(Planned {
+                charge: i,
+                principal,
+                penalty,
+                closes: penalty == owed_penalty && principal == owed_principal,
+            });
+        }
+        Ok((plan, left))
+    }
+
+    /// Applies a plan (infallible: every sum is bounded by the ledger's totals).
+    fn commit(&mut self, plan: &[Planned], date: NaiveDate) {
+        for a in plan {
+            let c = &mut self.charges[a.charge];
+            c.penalty_paid += a.penalty;
+            if a.principal > Decimal::ZERO {
+                c.principal_payments.push(PrincipalPayment {
+                    date,
+                    amount: a.principal,
+                });
+            }
+            if a.closes {
+                let key = Self::open_key(c, a.charge);
+                self.cursor.open.remove(&key);
+            }
+        }
+    }
+
+    /// Adds an event to the history: on top of the current state when it is the
+    /// latest, else by replaying. On error the ledger is unchanged (the caller has
+    /// not yet changed the history: `record` pushes and pops on failure).
+    fn settle_new(&mut self, event: Event) -> Result<(), FeeError> {
+        let key = self.event_key(event);
+        if self.in_order(&key) {
+            // `apply` checks everything that can fail before it changes anything.
+            self.apply(event)?;
+            self.cursor.last = Some(key);
+            Ok(())
+        } else {
+            self.replay(None)
+        }
+    }
+
+    /// The ledger as it stood at the end of `as_of`: itself when no recorded event is
+    /// later, else a replay of its history up to that day.
+    fn state_at(&self, as_of: NaiveDate) -> Result<std::borrow::Cow<'_, Self>, FeeError> {
+        if self.cursor.last.as_ref().is_none_or(|k| k.date <= as_of) {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut past = self.clone();
+        past.replay_in_place(Some(as_of))?;
+        Ok(std::borrow::Cow::Owned(past))
+    }
+
+    /// Adds a charge issued to the owner on `on` (its issue date): from that day
+    /// payments settle it, and the prepaid balance settles it at once.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] for a duplicate or empty id, [`FeeError::Negative`] for a
-    /// negative amount or penalty parameter.
+    /// [`FeeError::Invalid`] for a duplicate or empty id, or an amount with more
+    /// decimals than the ledger's scale; [`FeeError::Negative`] for a negative amount
+    /// or penalty parameter.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
     /// l.pay("p", 30.into(), "2026-01-01".parse().unwrap())?;
     /// l.add_charge(ChargeInput::new("c", "x", "2026-01-15".parse().unwrap(), 10.into()), "2026-01-02".parse().unwrap())?;
-    /// assert_eq!((l.prepaid(), l.charges()[0].outstanding_principal()), (20.into(), 0.into()));
+    /// assert_eq!((l.prepaid().to_string(), l.charges()[0].outstanding_principal().to_string()), ("20.00".into(), "0.00".into()));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn add_charge(&mut self, charge: ChargeInput, on: NaiveDate) -> Result<(), FeeError> {
+        self.add_charge_posted(charge, on, None)
+    }
+
+    /// [`Ledger::add_charge`] with the day it was posted, when that differs.
+    pub(crate) fn add_charge_posted(
+        &mut self,
+        charge: ChargeInput,
+        on: NaiveDate,
+        posted_on: Option<NaiveDate>,
+    ) -> Result<(), FeeError> {
         check_date(charge.due, "due")?;
         check_date(on, "on")?;
         if charge.id.trim().is_empty() {
             return Err(FeeError::invalid("id", "charge id must not be empty"));
         }
-        if self.charges.iter().any(|c| c.id == charge.id) {
+        if self.cursor.charge_ids.contains_key(&charge.id) {
             return Err(FeeError::invalid(
                 "id",
                 format!("duplicate charge id {:?}", charge.id),
@@ -697,10 +1224,7 @@ impl Ledger {
         }
         // Keep the invariant: amounts in minor units, the total principal within the limit.
         self.check_money(charge.amount, "amount")?;
-        let total = self
-            .charges
-            .iter()
-            .try_fold(charge.amount, |acc, c| add(acc, c.principal, "amount"))?;
+        let total = add(self.cursor.principal_total, charge.amount, "amount")?;
         self.check_total(total, "amount")?;
         if let Some(p) = &charge.penalty {
             p.validate().map_err(|e| match e {
@@ -708,34 +1232,43 @@ impl Ledger {
                     path: format!("penalty.{path}"),
                     value,
                 },
+                FeeError::Invalid { path, reason } => FeeError::Invalid {
+                    path: format!("penalty.{path}"),
+                    reason,
+                },
                 other => other,
             })?;
         }
-        let drawn = self.prepaid.min(charge.amount);
-        let mut payments = Vec::new();
-        if drawn > Decimal::ZERO {
-            payments.push(PrincipalPayment {
-                date: on,
-                amount: drawn,
-            });
-            self.prepaid -= drawn;
-        }
+        let i = self.charges.len();
         self.charges.push(Charge {
-            id: charge.id,
+            id: charge.id.clone(),
             item_code: charge.item_code,
+            issued_on: Some(on),
+            posted_on: posted_on.filter(|&p| p != on),
             due: charge.due,
             deferred_to: None,
-            principal: charge.amount,
+            principal: self.at_scale(charge.amount),
             penalty: charge.penalty,
-            principal_payments: payments,
-            penalty_paid: Decimal::ZERO,
+            principal_payments: Vec::new(),
+            penalty_paid: self.zero(),
+            penalty_waived: self.zero(),
             waivers: Vec::new(),
         });
+        self.cursor.charge_ids.insert(charge.id, i);
+        let before = self.cursor.principal_total;
+        self.cursor.principal_total = total;
+        if let Err(e) = self.settle_new(Event::Issue(i)) {
+            self.charges.pop();
+            self.cursor.charge_ids.remove(&self.charges.get(i).map_or(String::new(), |c| c.id.clone()));
+            self.cursor.principal_total = before;
+            return Err(e);
+        }
         Ok(())
     }
 
-    /// Adds every line of a bill as a charge (id `"<period start>/<item code>"`, plus
-    /// `#n` for a second line of the same item), with the schedule's penalty clauses.
+    /// Adds every line of a bill as a charge issued on the bill's issue date (id
+    /// `"<period start>/<item code>"`, plus `#n` for a second line of the same item),
+    /// with the schedule's penalty clauses; `on` is the day it was posted.
     ///
     /// # Errors
     /// As [`Ledger::add_charge`]; [`FeeError::Invalid`] when the bill is for another unit.
@@ -748,8 +1281,9 @@ impl Ledger {
     /// let run = bill_estate(&Estate::demo(), &schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
     /// let bill = run.bill("1-101").unwrap();
     /// let mut l = Ledger::new("1-101", *Estate::demo().rounding(), PaymentOrder::default());
-    /// l.add_bill(&bill, &schedule, bill.period.start)?;
+    /// l.add_bill(&bill, &schedule, bill.issued_on)?;
     /// assert_eq!(l.charges()[0].id, "2026-10-01/management");
+    /// assert_eq!(l.charges()[0].issued_on, Some(bill.issued_on));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn add_bill(
@@ -768,36 +1302,17 @@ impl Ledger {
             ));
         }
         let mut next = self.clone();
-        for line in &bill.lines {
-            let base = format!("{}/{}", bill.period.start, line.item_code);
-            let mut id = base.clone();
-            let mut n = 2;
-            while next.charges.iter().any(|c| c.id == id) {
-                id = format!("{base}#{n}");
-                n += 1;
-            }
-            let penalty = schedule
-                .items()
-                .iter()
-                .find(|i| {
-                    *i.code == *line.item_code && i.in_force(bill.period.start, bill.period.end)
-                })
-                .and_then(|i| i.penalty.clone());
-            let input = ChargeInput {
-                id,
-                item_code: line.item_code.to_string(),
-                due: line.due,
-                amount: line.amount,
-                penalty,
-            };
-            next.add_charge(input, on)?;
+        for (id, input) in bill_charges(bill, schedule) {
+            let mut input = input;
+            input.id = id;
+            next.add_charge_posted(input, bill_issued_on(bill), Some(on))?;
         }
         *self = next;
         Ok(())
     }
 
     /// Penalty owed on one charge as of a date (accrued, rounded once, less what was
-    /// paid and waived).
+    /// paid and waived by that date).
     ///
     /// # Errors
     /// [`FeeError::Unknown`] for an unknown charge.
@@ -813,12 +1328,19 @@ impl Ledger {
     pub fn penalty(&self, charge_id: &str, as_of: NaiveDate) -> Result<Decimal, FeeError> {
         check_date(as_of, "as_of")?;
         let i = self.index(charge_id)?;
-        self.charges[i].outstanding_penalty(as_of, &self.rounding)
+        let state = self.state_at(as_of)?;
+        let c = &state.charges[i];
+        if !c.issued_by(as_of) {
+            return Ok(self.zero());
+        }
+        c.outstanding_penalty(as_of, &self.rounding)
     }
 
-    /// Applies a payment: charges oldest first (by due date in force, then order
-    /// added), within each the penalty or the principal first as configured; the
-    /// rest goes to the prepaid balance.
+    /// Records a payment received on `date`: charges oldest first (by due date in
+    /// force, then issue date, then the order posted), within each the penalty or the principal
+    /// first as configured; the rest goes to the prepaid balance. A payment dated
+    /// before others already recorded takes its place in date order, and the later
+    /// ones are applied again after it.
     ///
     /// # Errors
     /// [`FeeError::NonPositivePayment`] for a zero or negative amount,
@@ -845,71 +1367,37 @@ impl Ledger {
         // Keep the invariant: amounts in minor units, the total paid within the limit
         // (so the prepaid balance and penalties paid, parts of it, are within it too).
         self.check_money(amount, "amount")?;
-        let total = self
-            .payments
-            .iter()
-            .try_fold(amount, |acc, p| add(acc, p.amount, "amount"))?;
+        let total = add(self.cursor.paid_total, amount, "amount")?;
         self.check_total(total, "amount")?;
-        if self.payments.iter().any(|p| p.id == id) {
+        if self.cursor.payment_ids.contains_key(id) {
             return Err(FeeError::invalid(
                 "id",
                 format!("duplicate payment id {id:?}"),
             ));
         }
-        let mut order: Vec<usize> = (0..self.charges.len()).collect();
-        order.sort_by_key(|&i| (self.charges[i].effective_due(), i));
-        let mut left = amount;
-        let mut applied = Vec::new();
-        let mut charges = self.charges.clone();
-        for i in order {
-            if left.is_zero() {
-                break;
-            }
-            let c = &mut charges[i];
-            let owed_penalty = c.outstanding_penalty(date, &self.rounding)?;
-            let owed_principal = c.outstanding_principal();
-            if owed_penalty.is_zero() && owed_principal.is_zero() {
-                continue;
-            }
-            let (first, second) = match self.order {
-                PaymentOrder::PenaltyFirst => (owed_penalty, owed_principal),
-                PaymentOrder::PrincipalFirst => (owed_principal, owed_penalty),
-            };
-            let a = left.min(first);
-            let b = (left - a).min(second);
-            left -= a + b;
-            let (penalty, principal) = match self.order {
-                PaymentOrder::PenaltyFirst => (a, b),
-                PaymentOrder::PrincipalFirst => (b, a),
-            };
-            c.penalty_paid = add(c.penalty_paid, penalty, "amount")?;
-            if principal > Decimal::ZERO {
-                c.principal_payments.push(PrincipalPayment {
-                    date,
-                    amount: principal,
-                });
-            }
-            applied.push(Application {
-                charge_id: c.id.clone(),
-                principal,
-                penalty,
-            });
-        }
-        let prepaid = add(self.prepaid, left, "amount")?;
-        let payment = Payment {
+        let i = self.payments.len();
+        self.payments.push(Payment {
             id: id.to_owned(),
             date,
-            amount,
-            applied,
-            to_prepaid: left,
-        };
-        self.charges = charges;
-        self.prepaid = prepaid;
-        self.payments.push(payment.clone());
-        Ok(payment)
+            amount: self.at_scale(amount),
+            applied: Vec::new(),
+            to_prepaid: self.zero(),
+        });
+        self.cursor.payment_ids.insert(id.to_owned(), i);
+        let before = self.cursor.paid_total;
+        self.cursor.paid_total = total;
+        if let Err(e) = self.settle_new(Event::Payment(i)) {
+            self.payments.pop();
+            self.cursor.payment_ids.remove(id);
+            self.cursor.paid_total = before;
+            return Err(e);
+        }
+        Ok(self.payments[i].clone())
     }
 
     /// Waives `amount` of a charge's penalty owed as of `date` (all of it when `None`).
+    /// The waiver counts from its date on: a query as of an earlier date does not see
+    /// it, and it never exceeds what is owed on its date.
     ///
     /// # Errors
     /// [`FeeError::Unknown`]; [`FeeError::Invalid`] for an empty reason or more than is
@@ -923,6 +1411,7 @@ impl Ledger {
     ///     .with_penalty(PenaltyPolicy::daily("0.003".parse().unwrap())), d("2026-01-01"))?;
     /// l.waive("c", None, "hardship", d("2026-01-31"))?;
     /// assert!(l.penalty("c", d("2026-01-31"))?.is_zero());
+    /// assert_eq!(l.penalty("c", d("2026-01-21"))?.to_string(), "30.00"); // before the waiver
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn waive(
@@ -937,7 +1426,7 @@ impl Ledger {
         if reason.trim().is_empty() {
             return Err(FeeError::invalid("reason", "a waiver needs a reason"));
         }
-        let owed = self.charges[i].outstanding_penalty(date, &self.rounding)?;
+        let owed = self.penalty(charge_id, date)?;
         let amount = amount.unwrap_or(owed);
         if amount < Decimal::ZERO {
             return Err(FeeError::Negative {
@@ -948,21 +1437,27 @@ impl Ledger {
         if amount > owed {
             return Err(FeeError::invalid(
                 "amount",
-                format!("cannot waive {amount}: only {owed} penalty is owed"),
+                format!("cannot waive {amount}: only {owed} penalty is owed on {date}"),
             ));
         }
         self.check_money(amount, "amount")?;
-        let settled = add(self.charges[i].penalty_settled()?, amount, "amount")?;
-        self.check_total(settled, "amount")?;
+        let amount = self.at_scale(amount);
+        let j = self.charges[i].waivers.len();
         self.charges[i].waivers.push(Waiver {
             date,
             amount,
             reason: reason.to_owned(),
         });
+        if let Err(e) = self.settle_new(Event::Waiver(i, j)) {
+            self.charges[i].waivers.pop();
+            return Err(e);
+        }
         Ok(amount)
     }
 
-    /// Approves a deferred payment: a later due date for one charge.
+    /// Approves a deferred payment (延期付款): a later due date for one charge. The new
+    /// date applies from the start: penalty counts from it, and a penalty already paid
+    /// that is no longer owed is credited (the payments are applied again).
     ///
     /// # Errors
     /// [`FeeError::Unknown`]; [`FeeError::Invalid`] when `new_due` is not after the due
@@ -985,25 +1480,34 @@ impl Ledger {
                 format!("{new_due} is not after the due date {current}"),
             ));
         }
-        self.charges[i].deferred_to = Some(new_due);
+        let mut next = self.clone();
+        next.charges[i].deferred_to = Some(new_due);
+        next.replay_in_place(None)?;
+        *self = next;
         Ok(())
     }
 
-    /// Outstanding principal by days overdue as of `as_of`.
+    /// Outstanding principal of the charges issued by `as_of`, by days overdue.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] for a date outside years 1–9999.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// # let l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
-    /// assert_eq!(l.aging("2026-01-01".parse().unwrap()), Aging::default());
+    /// assert_eq!(l.aging("2026-01-01".parse().unwrap())?.not_due.to_string(), "0.00");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
-    pub fn aging(&self, as_of: NaiveDate) -> Aging {
-        let mut a = Aging::default();
-        for c in &self.charges {
+    pub fn aging(&self, as_of: NaiveDate) -> Result<Aging, FeeError> {
+        check_date(as_of, "as_of")?;
+        let state = self.state_at(as_of)?;
+        let mut a = Aging::zero(self.rounding.scale());
+        for c in state.charges.iter().filter(|c| c.issued_by(as_of)) {
             let owed = c.outstanding_principal();
             let days = (as_of - c.effective_due()).num_days();
             let bucket = match days {
-                ..=-1 => &mut a.not_due,
-                0..=30 => &mut a.days_0_30,
+                ..=0 => &mut a.not_due,
+                1..=30 => &mut a.days_0_30,
                 31..=60 => &mut a.days_31_60,
                 61..=90 => &mut a.days_61_90,
                 _ => &mut a.days_90_plus,
@@ -1012,7 +1516,7 @@ impl Ledger {
             // principal fits (invariant), so the bucket sums cannot overflow.
             *bucket += owed;
         }
-        a
+        Ok(a)
     }
 
     /// The data of a payment reminder as of a date: every overdue item with its
@@ -1032,15 +1536,24 @@ impl Ledger {
     /// ```
     pub fn reminder(&self, as_of: NaiveDate) -> Result<Reminder, FeeError> {
         check_date(as_of, "as_of")?;
-        let mut order: Vec<&Charge> = self.charges.iter().collect();
-        order.sort_by_key(|c| c.effective_due());
+        let state = self.state_at(as_of)?;
+        let mut order: Vec<(usize, &Charge)> = state
+            .charges
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.issued_by(as_of))
+            .collect();
+        order.sort_by_key(|&(i, c)| Self::open_key(c, i));
         let mut items = Vec::new();
-        let mut total = Decimal::ZERO;
-        for c in order {
+        let mut total = self.zero();
+        for (_, c) in order {
             let days = (as_of - c.effective_due()).num_days();
+            if days <= 0 {
+                continue;
+            }
             let principal = c.outstanding_principal();
             let penalty = c.outstanding_penalty(as_of, &self.rounding)?;
-            if days <= 0 || (principal.is_zero() && penalty.is_zero()) {
+            if principal.is_zero() && penalty.is_zero() {
                 continue;
             }
             total = add(total, add(principal, penalty, "total_due")?, "total_due")?;
@@ -1058,8 +1571,58 @@ impl Ledger {
             as_of,
             items,
             total_due: total,
-            prepaid: self.prepaid,
+            prepaid: state.prepaid,
         })
+    }
+
+    /// The account's figures as of a date (see [`Balance`]).
+    ///
+    /// # Errors
+    /// [`FeeError::Money`] on overflow; [`FeeError::Invalid`] for a date outside
+    /// years 1–9999.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// let l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+    /// assert_eq!(l.balance("2026-01-01".parse().unwrap())?.paid.to_string(), "0.00");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn balance(&self, as_of: NaiveDate) -> Result<Balance, FeeError> {
+        check_date(as_of, "as_of")?;
+        let state = self.state_at(as_of)?;
+        let z = self.zero();
+        let mut b = Balance {
+            billed: z,
+            penalty_accrued: z,
+            penalty_waived: z,
+            paid: z,
+            principal_paid: z,
+            penalty_paid: z,
+            principal_outstanding: z,
+            penalty_outstanding: z,
+            prepaid: state.prepaid,
+        };
+        for c in state.charges.iter().filter(|c| c.issued_by(as_of)) {
+            let accrued = c.accrued_penalty(as_of, &self.rounding)?;
+            // What is settled beyond the accrual (a waiver granted, then a deferral)
+            // counts as accrued, so the identity holds with owed ≥ 0.
+            let settled = c.penalty_paid + c.penalty_waived;
+            let accrued = accrued.max(settled);
+            let principal_paid = c.principal - c.outstanding_principal();
+            b.billed = add(b.billed, c.principal, "billed")?;
+            b.penalty_accrued = add(b.penalty_accrued, accrued, "penalty_accrued")?;
+            b.penalty_waived = add(b.penalty_waived, c.penalty_waived, "penalty_waived")?;
+            b.principal_paid = add(b.principal_paid, principal_paid, "principal_paid")?;
+            b.penalty_paid = add(b.penalty_paid, c.penalty_paid, "penalty_paid")?;
+            b.principal_outstanding =
+                add(b.principal_outstanding, c.outstanding_principal(), "principal_outstanding")?;
+            b.penalty_outstanding =
+                add(b.penalty_outstanding, accrued - settled, "penalty_outstanding")?;
+        }
+        for p in state.payments.iter().filter(|p| p.date <= as_of) {
+            b.paid = add(b.paid, p.amount, "paid")?;
+        }
+        Ok(b)
     }
 
     /// Collected ÷ billed principal for the charges due in `[start, end]` (unrounded),
@@ -1082,7 +1645,7 @@ impl Ledger {
             .fold((Decimal::ZERO, Decimal::ZERO), |(b, p), c| {
                 (b + c.principal, p + c.principal - c.outstanding_principal())
             });
-        (!billed.is_zero()).then(|| collected / billed)
+        (!billed.is_zero()).then(|| (collected / billed).normalize())
     }
 
     /// Total paid into the ledger, and where it went: `(paid, principal, penalty, prepaid)`.
@@ -1099,14 +1662,53 @@ impl Ledger {
     pub fn money_flow(&self) -> (Decimal, Decimal, Decimal, Decimal) {
         // No sum overflows: the total paid fits (checked by `pay`), principal payments
         // are bounded by the total principal and penalty payments by the total paid.
-        let paid: Decimal = self.payments.iter().map(|p| p.amount).sum();
+        let z = self.zero();
+        let paid: Decimal = self.payments.iter().map(|p| p.amount).fold(z, |a, b| a + b);
         let principal: Decimal = self
             .charges
             .iter()
             .flat_map(|c| &c.principal_payments)
             .map(|p| p.amount)
-            .sum();
-        let penalty: Decimal = self.charges.iter().map(|c| c.penalty_paid).sum();
+            .fold(z, |a, b| a + b);
+        let penalty: Decimal = self.charges.iter().map(|c| c.penalty_paid).fold(z, |a, b| a + b);
         (paid, principal, penalty, self.prepaid)
     }
+}
+
+/// The charges a bill posts: `(id, input)` per line, ids `"<period start>/<item
+/// code>"` plus `#n` for the n-th line of the same item, penalty clauses from the
+/// schedule's version in force for the period.
+pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, ChargeInput)> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    bill.lines
+        .iter()
+        .map(|line| {
+            let code: &str = &line.item_code;
+            let n = seen.entry(code).or_insert(0);
+            *n += 1;
+            let id = if *n == 1 {
+                format!("{}/{}", bill.period.start, code)
+            } else {
+                format!("{}/{}#{}", bill.period.start, code, n)
+            };
+            let penalty = schedule
+                .items()
+                .iter()
+                .find(|i| *i.code == *code && i.in_force(bill.period.start, bill.period.end))
+                .and_then(|i| i.penalty.clone());
+            let input = ChargeInput {
+                id: id.clone(),
+                item_code: code.to_owned(),
+                due: line.due,
+                amount: line.amount,
+                penalty,
+            };
+            (id, input)
+        })
+        .collect()
+}
+
+// TEMP until Bill carries its issue date.
+fn bill_issued_on(bill: &Bill) -> NaiveDate {
+    bill.period.end.succ_opt().unwrap_or(bill.period.end)
 }
