@@ -1091,13 +1091,22 @@ mod tests {
                 let scale = (x >> 50) as u32 % 12;
                 let exact = Decimal::from_i128_with_scale((a * b) as i128, scale);
                 let want = policy.round(exact).mantissa() as u128;
-                assert_eq!(round_wide_product(a, b, scale, &policy), Some(want), "{a}×{b}e-{scale} {mode}");
+                assert_eq!(
+                    round_wide_product(a, b, scale, &policy),
+                    Some(want),
+                    "{a}×{b}e-{scale} {mode}"
+                );
             }
         }
         // 28-digit rate × 30-digit sum: 0.18/365 × 3,000,000.00 amount-days = 1479.45…
         let rate = d("0.18") / d("365");
         let policy = RoundingPolicy::default();
-        let q = round_wide_product(rate.mantissa() as u128, 300_000_000, rate.scale() + 2, &policy);
+        let q = round_wide_product(
+            rate.mantissa() as u128,
+            300_000_000,
+            rate.scale() + 2,
+            &policy,
+        );
         assert_eq!(q, Some(147_945));
         // Ties decided on the dropped digits, not on a rounded intermediate.
         let half = RoundingPolicy::new(0, RoundingMode::HalfEven).expect("policy");

@@ -455,7 +455,8 @@ fn amount_days(
         .map(|p| p.amount.scale())
         .fold(principal.scale(), u32::max);
     let at_scale = |d: Decimal| -> Option<i128> {
-        d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)
+        d.mantissa()
+            .checked_mul(10i128.checked_pow(scale - d.scale())?)
     };
     let mut outstanding = at_scale(principal).ok_or_else(overflow)?;
     // A minimum too large for the scale is above every outstanding principal.

@@ -517,6 +517,16 @@ struct EventKey {
     seq: usize,
 }
 
+/// An applied event and what undoing it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Logged {
+    key: EventKey,
+    event: Event,
+    /// Issue: drawdowns made; waiver: the amount that counted.
+    drawdowns: usize,
+    waived: Decimal,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
     Issue(usize),
@@ -528,9 +538,10 @@ enum Event {
 /// derived fields: indexes and the last event applied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Cursor {
-    /// The last event applied (a later one is applied incrementally; an earlier one
-    /// makes the ledger replay its history).
-    last: Option<EventKey>,
+    /// The events applied, in date order, each with what it changed: a later event is
+    /// applied on top; an earlier one rewinds the events after it, is applied, and
+    /// they are applied again (so a row dated a few days back costs those days only).
+    log: Vec<Logged>,
     /// Charges that may still owe something, oldest first: (due in force, issued,
     /// index) → index.
     open: BTreeMap<(NaiveDate, NaiveDate, usize), usize>,
@@ -699,7 +710,10 @@ impl Ledger {
                     ));
                 }
             }
-            for (v, f) in [(c.penalty_paid, "penalty_paid"), (c.penalty_waived, "penalty_waived")] {
+            for (v, f) in [
+                (c.penalty_paid, "penalty_paid"),
+                (c.penalty_waived, "penalty_waived"),
+            ] {
                 non_negative(v, || p(f))?;
                 self.check_money(v, &p(f))?;
                 penalty_total = add(penalty_total, v, &p(f))?;
@@ -862,7 +876,10 @@ impl Ledger {
     /// assert!(l.low_balance());
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
-    pub fn set_low_balance_threshold(&mut self, threshold: Option<Decimal>) -> Result<(), FeeError> {
+    pub fn set_low_balance_threshold(
+        &mut self,
+        threshold: Option<Decimal>,
+    ) -> Result<(), FeeError> {
         if let Some(t) = threshold {
             non_negative(t, || "threshold".into())?;
         }
@@ -973,7 +990,51 @@ impl Ledger {
 
     /// Whether an event with this key can be applied on top of the current state.
     fn in_order(&self, key: &EventKey) -> bool {
-        self.cursor.last.as_ref().is_none_or(|last| key > last)
+        self.cursor.log.last().is_none_or(|last| *key > last.key)
+    }
+
+    /// Undoes the last applied event (infallible: it subtracts what was added).
+    fn undo_last(&mut self) {
+        let Some(logged) = self.cursor.log.pop() else {
+            return;
+        };
+        let z = self.zero();
+        match logged.event {
+            Event::Payment(i) => {
+                let applied = std::mem::take(&mut self.payments[i].applied);
+                for a in applied.iter().rev() {
+                    let ci = self.cursor.charge_ids[&a.charge_id];
+                    self.unapply(ci, a.principal, a.penalty);
+                }
+                self.prepaid -= self.payments[i].to_prepaid;
+                self.payments[i].to_prepaid = z;
+            }
+            Event::Issue(i) => {
+                for _ in 0..logged.drawdowns {
+                    if let Some(dd) = self.prepaid_applied.pop() {
+                        let ci = self.cursor.charge_ids[&dd.charge_id];
+                        self.unapply(ci, dd.principal, dd.penalty);
+                        self.prepaid += dd.principal + dd.penalty;
+                    }
+                }
+                let key = Self::open_key(&self.charges[i], i);
+                self.cursor.open.remove(&key);
+            }
+            Event::Waiver(i, _) => {
+                self.charges[i].penalty_waived -= logged.waived;
+            }
+        }
+    }
+
+    /// Takes back one application to charge `ci` (its last principal payment).
+    fn unapply(&mut self, ci: usize, principal: Decimal, penalty: Decimal) {
+        let c = &mut self.charges[ci];
+        c.penalty_paid -= penalty;
+        if principal > Decimal::ZERO {
+            c.principal_payments.pop();
+        }
+        let key = Self::open_key(c, ci);
+        self.cursor.open.insert(key, ci);
     }
 
     /// Rebuilds every derived field from the history, applying the events dated up to
@@ -1027,9 +1088,29 @@ impl Ledger {
             if until.is_some_and(|u| key.date > u) {
                 break;
             }
-            self.apply(event)?;
-            self.cursor.last = Some(key);
+            self.apply_logged(key, event)?;
         }
+        Ok(())
+    }
+
+    /// [`Self::apply`], recorded in the log.
+    fn apply_logged(&mut self, key: EventKey, event: Event) -> Result<(), FeeError> {
+        let drawdowns = self.prepaid_applied.len();
+        let waived = match event {
+            Event::Waiver(i, _) => self.charges[i].penalty_waived,
+            _ => Decimal::ZERO,
+        };
+        self.apply(event)?;
+        let waived = match event {
+            Event::Waiver(i, _) => self.charges[i].penalty_waived - waived,
+            _ => Decimal::ZERO,
+        };
+        self.cursor.log.push(Logged {
+            key,
+            event,
+            drawdowns: self.prepaid_applied.len() - drawdowns,
+            waived,
+        });
         Ok(())
     }
 
@@ -1159,18 +1240,38 @@ impl Ledger {
         let key = self.event_key(event);
         if self.in_order(&key) {
             // `apply` checks everything that can fail before it changes anything.
-            self.apply(event)?;
-            self.cursor.last = Some(key);
-            Ok(())
-        } else {
-            self.replay(None)
+            return self.apply_logged(key, event);
         }
+        // Rewind the events after it, apply it, apply them again.
+        let at = self.cursor.log.partition_point(|l| l.key < key);
+        let tail: Vec<(EventKey, Event)> = self.cursor.log[at..]
+            .iter()
+            .map(|l| (l.key.clone(), l.event))
+            .collect();
+        for _ in 0..tail.len() {
+            self.undo_last();
+        }
+        let redo = std::iter::once((key, event)).chain(tail);
+        for (k, e) in redo {
+            if let Err(err) = self.apply_logged(k, e) {
+                // The caller takes the event out of the history; rebuild from it.
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// After a failed operation, with its event taken out of the history again:
+    /// rebuilds the derived state, indexes and totals from the history as it was.
+    fn restore(&mut self) {
+        self.replay_in_place(None)
+            .expect("the history before a failed operation was applied without error");
     }
 
     /// The ledger as it stood at the end of `as_of`: itself when no recorded event is
     /// later, else a replay of its history up to that day.
     fn state_at(&self, as_of: NaiveDate) -> Result<std::borrow::Cow<'_, Self>, FeeError> {
-        if self.cursor.last.as_ref().is_none_or(|k| k.date <= as_of) {
+        if self.cursor.log.last().is_none_or(|l| l.key.date <= as_of) {
             return Ok(std::borrow::Cow::Borrowed(self));
         }
         let mut past = self.clone();
@@ -1255,12 +1356,10 @@ impl Ledger {
             waivers: Vec::new(),
         });
         self.cursor.charge_ids.insert(charge.id, i);
-        let before = self.cursor.principal_total;
         self.cursor.principal_total = total;
         if let Err(e) = self.settle_new(Event::Issue(i)) {
             self.charges.pop();
-            self.cursor.charge_ids.remove(&self.charges.get(i).map_or(String::new(), |c| c.id.clone()));
-            self.cursor.principal_total = before;
+            self.restore();
             return Err(e);
         }
         Ok(())
@@ -1384,12 +1483,10 @@ impl Ledger {
             to_prepaid: self.zero(),
         });
         self.cursor.payment_ids.insert(id.to_owned(), i);
-        let before = self.cursor.paid_total;
         self.cursor.paid_total = total;
         if let Err(e) = self.settle_new(Event::Payment(i)) {
             self.payments.pop();
-            self.cursor.payment_ids.remove(id);
-            self.cursor.paid_total = before;
+            self.restore();
             return Err(e);
         }
         Ok(self.payments[i].clone())
@@ -1450,6 +1547,7 @@ impl Ledger {
         });
         if let Err(e) = self.settle_new(Event::Waiver(i, j)) {
             self.charges[i].waivers.pop();
+            self.restore();
             return Err(e);
         }
         Ok(amount)
@@ -1614,10 +1712,16 @@ impl Ledger {
             b.penalty_waived = add(b.penalty_waived, c.penalty_waived, "penalty_waived")?;
             b.principal_paid = add(b.principal_paid, principal_paid, "principal_paid")?;
             b.penalty_paid = add(b.penalty_paid, c.penalty_paid, "penalty_paid")?;
-            b.principal_outstanding =
-                add(b.principal_outstanding, c.outstanding_principal(), "principal_outstanding")?;
-            b.penalty_outstanding =
-                add(b.penalty_outstanding, accrued - settled, "penalty_outstanding")?;
+            b.principal_outstanding = add(
+                b.principal_outstanding,
+                c.outstanding_principal(),
+                "principal_outstanding",
+            )?;
+            b.penalty_outstanding = add(
+                b.penalty_outstanding,
+                accrued - settled,
+                "penalty_outstanding",
+            )?;
         }
         for p in state.payments.iter().filter(|p| p.date <= as_of) {
             b.paid = add(b.paid, p.amount, "paid")?;
@@ -1670,7 +1774,11 @@ impl Ledger {
             .flat_map(|c| &c.principal_payments)
             .map(|p| p.amount)
             .fold(z, |a, b| a + b);
-        let penalty: Decimal = self.charges.iter().map(|c| c.penalty_paid).fold(z, |a, b| a + b);
+        let penalty: Decimal = self
+            .charges
+            .iter()
+            .map(|c| c.penalty_paid)
+            .fold(z, |a, b| a + b);
         (paid, principal, penalty, self.prepaid)
     }
 }
@@ -1709,6 +1817,6 @@ pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, 
 }
 
 // TEMP until Bill carries its issue date.
-fn bill_issued_on(bill: &Bill) -> NaiveDate {
+pub(crate) fn bill_issued_on(bill: &Bill) -> NaiveDate {
     bill.period.end.succ_opt().unwrap_or(bill.period.end)
 }

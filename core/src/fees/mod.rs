@@ -7,7 +7,10 @@
 //!   shares, occupants or a weighted hybrid, exactly.
 //! - [`schedule`]: the fee schedule (JSON, versioned), its items and rules.
 //! - [`billing`]: billing a whole estate for a month, with an explanation per line.
-//! - [`ledger`]: charges, payments, prepaid balance, penalties, aging, reminders.
+//! - [`ledger`]: a unit's account: charges, payments, prepaid balance, penalties,
+//!   aging, reminders, in date order whatever order events arrive in.
+//! - [`receivables`]: the estate's book of accounts: posting billing runs and bank
+//!   files, safely retried.
 //!
 //! ```
 //! use estatekit::fees::calc::{prorate, DayCount};
@@ -26,6 +29,7 @@ pub mod billing;
 pub mod calc;
 pub mod ledger;
 pub mod pooled;
+pub mod receivables;
 pub mod schedule;
 
 use chrono::NaiveDate;
@@ -125,6 +129,36 @@ pub enum FeeError {
         /// The money error.
         source: MoneyError,
     },
+    /// The same payment reference with other content (unit, amount or date) than the
+    /// payment already recorded under it.
+    #[error("{path}: reference {reference:?} is already used by {existing}")]
+    DuplicateRef {
+        /// `ref` (or the row's path).
+        path: String,
+        /// The reference.
+        reference: String,
+        /// The payment recorded under it.
+        existing: String,
+    },
+    /// A bill line already posted with another amount or due date (a corrected re-run
+    /// must be posted as a correction, not again).
+    #[error(
+        "{path}: {charge_id:?} of unit {unit_id:?} is posted with {field} {booked}, not {given}"
+    )]
+    ConflictingRepost {
+        /// Where (`units[1-101].2026-11-01/management`).
+        path: String,
+        /// Unit id.
+        unit_id: String,
+        /// Charge id.
+        charge_id: String,
+        /// Which field differs (`amount` or `due`).
+        field: String,
+        /// The value in the book.
+        booked: String,
+        /// The value given now.
+        given: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -154,6 +188,8 @@ impl FeeError {
             Self::Unknown { .. } => "unknown_reference",
             Self::NonPositivePayment { .. } => "non_positive_payment",
             Self::Money { source, .. } => source.code(),
+            Self::DuplicateRef { .. } => "duplicate_ref",
+            Self::ConflictingRepost { .. } => "conflicting_repost",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -176,6 +212,8 @@ impl FeeError {
             | Self::Unknown { path, .. }
             | Self::NonPositivePayment { path, .. }
             | Self::Money { path, .. }
+            | Self::DuplicateRef { path, .. }
+            | Self::ConflictingRepost { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -193,11 +231,43 @@ impl FeeError {
             | Self::Unknown { path, .. }
             | Self::NonPositivePayment { path, .. }
             | Self::Money { path, .. }
+            | Self::DuplicateRef { path, .. }
+            | Self::ConflictingRepost { path, .. }
             | Self::Invalid { path, .. } => path,
         };
         if slot.is_empty() {
             *slot = path();
         }
+        self
+    }
+
+    /// The same error with its path under `prefix` (`prefix.path`).
+    pub(crate) fn under(self, prefix: &str) -> Self {
+        let inner = self.path().to_owned();
+        self.with_path(if inner.is_empty() {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}.{inner}")
+        })
+    }
+
+    /// The same error naming another path.
+    pub(crate) fn with_path(mut self, new: String) -> Self {
+        let slot = match &mut self {
+            Self::Json { path, .. }
+            | Self::Negative { path, .. }
+            | Self::OverlappingEffectiveDates { path, .. }
+            | Self::ReadingBelowPrevious { path, .. }
+            | Self::MissingReading { path, .. }
+            | Self::MissingPooledAmount { path, .. }
+            | Self::Unknown { path, .. }
+            | Self::NonPositivePayment { path, .. }
+            | Self::Money { path, .. }
+            | Self::DuplicateRef { path, .. }
+            | Self::ConflictingRepost { path, .. }
+            | Self::Invalid { path, .. } => path,
+        };
+        *slot = new;
         self
     }
 
