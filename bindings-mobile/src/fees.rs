@@ -439,6 +439,7 @@ pub fn bill_estate(
                 change: c.change,
             })
             .collect(),
+        issued_on: None,
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
