@@ -551,8 +551,8 @@ fn november_bills_issued_december_first_are_due_december_sixteenth() {
     );
 }
 
-/// An issue date whose due date would fall past the calendar's last date is a typed
-/// error naming `issued_on`, not a panic.
+/// An issue date whose due date would fall past the calendar's last date, or outside
+/// the years a ledger holds, is a typed error naming `issued_on`, not a panic.
 #[test]
 fn due_dates_past_the_calendar_are_errors() {
     let estate = Estate::demo();
@@ -576,4 +576,25 @@ fn due_dates_past_the_calendar_are_errors() {
     };
     let err = bill_estate(&estate, &only_fixed, last, &BillingInputs::default()).unwrap_err();
     assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    // Dates a ledger cannot hold (years 1–9999) are refused too: the last issue date
+    // whose bills are due within 9999 works, the next day does not.
+    let ok = BillingInputs::default().with_issued_on(d("9999-12-16"));
+    let run = bill_estate(&estate, &only_fixed, oct, &ok).unwrap();
+    assert_eq!(run.bill("P-01").unwrap().lines[0].due, d("9999-12-31"));
+    let late = BillingInputs::default().with_issued_on(d("9999-12-17"));
+    let err = bill_estate(&estate, &only_fixed, oct, &late).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path(), err.to_string().as_str()),
+        (
+            "invalid",
+            "issued_on",
+            "issued_on: bills issued on 9999-12-17 would be due on +10000-01-01, outside the supported years 1–9999"
+        )
+    );
+    let early = BillingInputs::default().with_issued_on(d("0000-12-31"));
+    let err = bill_estate(&estate, &only_fixed, oct, &early).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "issued_on: 0000-12-31 is outside the supported years 1–9999"
+    );
 }

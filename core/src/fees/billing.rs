@@ -1346,6 +1346,24 @@ fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<D
     Ok(v)
 }
 
+/// `date` (the issue date or a due date of a run issued on `issued_on`) when its year
+/// is one a ledger holds (1–9999), else an error naming `issued_on`.
+fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeError> {
+    if (1..=9999).contains(&date.year()) {
+        return Ok(date);
+    }
+    Err(FeeError::invalid(
+        "issued_on",
+        if date == issued_on {
+            format!("{issued_on} is outside the supported years 1–9999")
+        } else {
+            format!(
+                "bills issued on {issued_on} would be due on {date}, outside the supported years 1–9999"
+            )
+        },
+    ))
+}
+
 /// Per-item constants shared by its lines.
 #[derive(Debug, Clone)]
 struct ItemText {
@@ -1377,8 +1395,8 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// [`FeeError::ReadingBelowPrevious`] (no replacement or rollover recorded),
 /// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
 /// pooled amount naming an unknown item, [`FeeError::Money`] on overflow,
-/// [`FeeError::Invalid`] naming `issued_on` when a due date would fall past the last
-/// date the calendar holds.
+/// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
+/// outside the years 1–9999 (the years a [`Ledger`](super::ledger::Ledger) holds).
 ///
 /// ```
 /// use estatekit::estate::Estate;
@@ -1410,6 +1428,7 @@ pub fn bill_estate(
         }
     }
     let issued_on = inputs.issue_date(&period)?;
+    supported(issued_on, issued_on)?;
     let readings = MeterReadings::new(estate, inputs)?;
     let units = estate.unit_cores();
     let in_force = schedule.in_force(period.start, period.end);
@@ -1420,7 +1439,7 @@ pub fn bill_estate(
                 code: item.code.as_str().into(),
                 zh: item.name_zh.as_str().into(),
                 en: item.name_en.as_str().into(),
-                due: item.due.due_date(issued_on)?,
+                due: supported(item.due.due_date(issued_on)?, issued_on)?,
             })
         })
         .collect::<Result<_, FeeError>>()?;
