@@ -172,7 +172,11 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
     let bill = run.bill(unit).ok_or("1-203 is billed")?;
     let mgmt = bill.lines.first().ok_or("a management line")?;
     let penalty = schedule.items()[0].penalty.clone();
-    for (month, due) in [("2026-08", "2026-08-15"), ("2026-09", "2026-09-15")] {
+    // Earlier bills, like October's: issued the 1st of the next month, due 15 days later.
+    for (month, issued, due) in [
+        ("2026-08", "2026-09-01", "2026-09-16"),
+        ("2026-09", "2026-10-01", "2026-10-16"),
+    ] {
         let charge = ChargeInput {
             penalty: penalty.clone(),
             ..ChargeInput::new(
@@ -182,9 +186,9 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
                 mgmt.amount,
             )
         };
-        ledger.add_charge(charge, date(&format!("{month}-01"))?)?;
+        ledger.add_charge(charge, date(issued)?)?;
     }
-    ledger.add_bill(&bill, &schedule, date("2026-10-01")?)?;
+    ledger.add_bill(&bill, &schedule, bill.issued_on)?;
     let as_of = date("2026-11-20")?;
     let reminder = ledger.reminder(as_of)?;
     println!("\n== Payment reminder 催交款通知书: unit {unit}, as of {as_of}");

@@ -346,6 +346,10 @@ pub struct BillingInputsRecord {
     /// Replacements and rollovers.
     #[uniffi(default = [])]
     pub meter_changes: Vec<MeterChangeRecord>,
+    /// The bills' issue date; `null`/`nil`: the day after the month ends. Each line is
+    /// due by its item's due rule counted from it.
+    #[uniffi(default = None)]
+    pub issued_on: Option<NaiveDate>,
 }
 
 /// One bill line with its explanation rendered in both languages.
@@ -359,7 +363,7 @@ pub struct BillLineRecord {
     pub name_en: String,
     /// Amount.
     pub amount: Decimal,
-    /// Due date.
+    /// Due date: the item's due rule applied to the bill's issue date.
     pub due: NaiveDate,
     /// Explanation in Chinese.
     pub explanation_zh: String,
@@ -372,6 +376,8 @@ pub struct BillLineRecord {
 pub struct BillRecord {
     /// Unit id.
     pub unit_id: String,
+    /// The date the bill is issued.
+    pub issued_on: NaiveDate,
     /// Lines in schedule order.
     pub lines: Vec<BillLineRecord>,
     /// Sum of the lines.
@@ -439,6 +445,7 @@ pub fn bill_estate(
                 change: c.change,
             })
             .collect(),
+        issued_on: inputs.issued_on,
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
@@ -453,6 +460,11 @@ impl BillingRun {
         self.inner.total()
     }
 
+    /// The date the bills are issued.
+    pub fn issued_on(&self) -> NaiveDate {
+        self.inner.issued_on
+    }
+
     /// Every bill, lines explained in both languages.
     pub fn bills(&self) -> Vec<BillRecord> {
         self.inner
@@ -460,6 +472,7 @@ impl BillingRun {
             .iter()
             .map(|b| BillRecord {
                 unit_id: b.unit_id.clone(),
+                issued_on: b.issued_on,
                 total: b.total,
                 lines: b
                     .lines
@@ -479,7 +492,7 @@ impl BillingRun {
     }
 
     /// A unit's bill explained in `lang`: one `name: explanation` line per bill line,
-    /// then the total. Empty when the unit has no bill.
+    /// then the total with the issue and due dates. Empty when the unit has no bill.
     pub fn explain(&self, unit_id: String, lang: Lang) -> Vec<String> {
         self.inner
             .bill(&unit_id)

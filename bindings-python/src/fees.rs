@@ -588,10 +588,12 @@ fn inputs_arg(
     Ok(inputs)
 }
 
-/// Bill every unit of an estate for a calendar month, in one call.
+/// Bill every unit of an estate for a calendar month, in one call. The bills are
+/// issued on `issued_on` (default: the day after the month ends); each line is due
+/// by its item's due rule, counted from that date.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -602,8 +604,10 @@ fn bill_estate(
     pooled: Option<&Bound<'_, PyAny>>,
     readings: Option<&Bound<'_, PyAny>>,
     meter_changes: Option<&Bound<'_, PyAny>>,
+    issued_on: Option<NaiveDate>,
 ) -> PyResult<PyBillingRun> {
-    let inputs = inputs_arg(pooled, readings, meter_changes)?;
+    let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
+    inputs.issued_on = issued_on;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
     let run = py
         .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))
@@ -633,6 +637,11 @@ impl PyBillingRun {
     #[getter]
     fn period_end(&self) -> NaiveDate {
         self.inner.period.end
+    }
+    /// The date the bills are issued.
+    #[getter]
+    fn issued_on(&self) -> NaiveDate {
+        self.inner.issued_on
     }
     #[getter]
     fn currency(&self) -> &str {
@@ -685,6 +694,7 @@ impl PyBillingRun {
             d.set_item("name_zh", r.name_zh)?;
             d.set_item("name_en", r.name_en)?;
             d.set_item("amount", r.amount)?;
+            d.set_item("issued_on", r.issued_on)?;
             d.set_item("due", r.due)?;
             d.set_item("explanation_zh", r.explanation_zh)?;
             d.set_item("explanation_en", r.explanation_en)?;
@@ -724,6 +734,11 @@ impl PyBill {
     fn total(&self) -> Decimal {
         self.inner.total
     }
+    /// The date the bill is issued (its lines' due dates count from it).
+    #[getter]
+    fn issued_on(&self) -> NaiveDate {
+        self.inner.issued_on
+    }
     #[getter]
     fn lines(&self) -> Vec<PyBillLine> {
         self.inner
@@ -732,7 +747,8 @@ impl PyBill {
             .map(|l| PyBillLine { inner: l.clone() })
             .collect()
     }
-    /// Every line as `name: explanation`, then the total, in "zh-CN" or "en".
+    /// Every line as `name: explanation`, then the total with the issue and due dates,
+    /// in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
     fn explain(&self, lang: &str) -> PyResult<Vec<String>> {
         Ok(self.inner.explain(lang_arg(lang)?))

@@ -84,8 +84,11 @@ def test_billing_run() -> None:
     bill = run.bill("1-101")
     assert bill is not None
     assert [l.item_code for l in bill.lines] == ["management", "garbage", "water", "electricity", "common_electricity", "common_water"]
+    # Issued the day after October ends; the demo schedule's items are due 15 days later.
+    assert run.issued_on == bill.issued_on == dt.date(2026, 11, 1)
     first = bill.lines[0]
-    assert (first.amount, first.due) == (D("331.15"), dt.date(2026, 10, 15))
+    assert (first.amount, first.due) == (D("331.15"), dt.date(2026, 11, 16))
+    assert all(l.due == dt.date(2026, 11, 16) for l in bill.lines)
     assert first.explain("zh-CN") == "89.50 m² × 3.70/m²/月 × 1 月 = 331.15"
     assert first.explain("en") == "89.50 m² × 3.70/m²/month × 1 month = 331.15"
     assert first.explanation == {
@@ -95,7 +98,8 @@ def test_billing_run() -> None:
     vacant = run.bill("1-102")
     assert vacant is not None
     assert vacant.explain("en")[0] == "Management fee: 120.30 m² × 3.70/m²/month × 1 month × 70% = 311.58"
-    assert vacant.explain("zh-CN")[-1] == f"合计：{vacant.total}"
+    assert vacant.explain("zh-CN")[-1] == f"合计：{vacant.total}，开票 2026-11-01，到期 2026-11-16"
+    assert vacant.explain("en")[-1] == f"Total: {vacant.total}, issued 2026-11-01, due 2026-11-16"
     pools = {p.code: p for p in run.pools}
     assert pools["common_electricity"].shares_total == D("3943.20")
     assert pools["common_water"].split_amount == D("391.23")
@@ -103,9 +107,83 @@ def test_billing_run() -> None:
     records = run.to_records()
     assert len(records) == sum(len(b.lines) for b in run.bills)
     assert records[0]["amount"] == D("331.15") and records[0]["unit_id"] == "1-101"
+    assert all((r["issued_on"], r["due"]) == (dt.date(2026, 11, 1), dt.date(2026, 11, 16)) for r in records)
     assert run.bill("1-603") is None
-    assert json.loads(run.to_json())["bills"][0]["unit_id"] == "1-101"
+    doc = json.loads(run.to_json())
+    assert (doc["issued_on"], doc["bills"][0]["unit_id"], doc["bills"][0]["issued_on"]) == ("2026-11-01", "1-101", "2026-11-01")
 
+
+def fixed_items_schedule(due: object = None) -> FeeSchedule:
+    """The demo schedule's area and fixed items (no meters to read), each with `due`."""
+    doc = json.loads(FeeSchedule.demo().to_json())
+    doc["items"] = [i for i in doc["items"] if i["code"] in ("management", "parking", "garbage")]
+    if due is not None:
+        for i in doc["items"]:
+            i["due"] = due
+    return FeeSchedule.from_json(json.dumps(doc))
+
+
+def test_november_issued_december_first_is_due_december_sixteenth() -> None:
+    schedule = fixed_items_schedule()
+    assert json.loads(schedule.to_json())["items"][0]["due"] == {"days_after_issue": 15}
+    run = estatekit.bill_estate(Estate.demo(), schedule, 2026, 11, issued_on=dt.date(2026, 12, 1))
+    assert run.issued_on == dt.date(2026, 12, 1)
+    assert len(run.bills) == 34
+    for bill in run.bills:
+        assert bill.issued_on == dt.date(2026, 12, 1)
+        assert {l.due for l in bill.lines} == {dt.date(2026, 12, 16)}
+    records = run.to_records()
+    assert {(r["issued_on"], r["due"]) for r in records} == {(dt.date(2026, 12, 1), dt.date(2026, 12, 16))}
+    p01 = run.bill("P-01")
+    assert p01 is not None
+    assert p01.explain("en") == ["Parking space management: 60.00 per period = 60.00", "Total: 60.00, issued 2026-12-01, due 2026-12-16"]
+    assert p01.explain("zh-CN")[-1] == "合计：60.00，开票 2026-12-01，到期 2026-12-16"
+    # Default: the day after the period ends.
+    assert estatekit.bill_estate(Estate.demo(), schedule, 2026, 11).issued_on == dt.date(2026, 12, 1)
+    assert estatekit.bill_estate(Estate.demo(), schedule, 2028, 2).issued_on == dt.date(2028, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("due", "issued_on", "expected"),
+    [
+        ({"days_after_issue": 0}, dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
+        ({"days_after_issue": 45}, dt.date(2026, 12, 1), dt.date(2027, 1, 15)),
+        ({"day_of_next_month": 10}, dt.date(2026, 12, 1), dt.date(2027, 1, 10)),
+        ({"day_of_next_month": 31}, dt.date(2028, 1, 5), dt.date(2028, 2, 29)),
+        ({"day_of_month": 15}, dt.date(2026, 12, 1), dt.date(2026, 12, 15)),
+        ({"day_of_month": 15}, dt.date(2026, 12, 15), dt.date(2026, 12, 15)),
+        ({"day_of_month": 15}, dt.date(2026, 12, 16), dt.date(2027, 1, 15)),
+        ({"day_of_month": 31}, dt.date(2027, 4, 2), dt.date(2027, 4, 30)),
+    ],
+)
+def test_due_rules(due: dict, issued_on: dt.date, expected: dt.date) -> None:  # type: ignore[type-arg]
+    run = estatekit.bill_estate(Estate.demo(), fixed_items_schedule(due), 2026, 11, issued_on=issued_on)
+    assert {l.due for b in run.bills for l in b.lines} == {expected}
+
+
+def test_version_1_due_day_loads_as_day_of_month() -> None:
+    doc = json.loads(fixed_items_schedule().to_json())
+    doc["format_version"] = 1
+    for i in doc["items"]:
+        del i["due"]
+        i["due_day"] = 15
+    schedule = FeeSchedule.from_json(json.dumps(doc))
+    again = json.loads(schedule.to_json())
+    assert again["format_version"] == 2
+    assert {json.dumps(i["due"]) for i in again["items"]} == {'{"day_of_month": 15}'}
+    assert all("due_day" not in i for i in again["items"])
+    run = estatekit.bill_estate(Estate.demo(), schedule, 2026, 11)
+    assert {l.due for b in run.bills for l in b.lines} == {dt.date(2026, 12, 15)}
+
+
+def test_due_date_past_year_9999_is_a_validation_error() -> None:
+    schedule = fixed_items_schedule()
+    run = estatekit.bill_estate(Estate.demo(), schedule, 2026, 11, issued_on=dt.date(9999, 12, 16))
+    assert {l.due for b in run.bills for l in b.lines} == {dt.date(9999, 12, 31)}
+    with pytest.raises(ValidationError) as info:
+        estatekit.bill_estate(Estate.demo(), schedule, 2026, 11, issued_on=dt.date.max)
+    assert (info.value.code, info.value.path) == ("invalid", "issued_on")
+    assert str(info.value) == "issued_on: bills issued on 9999-12-31 would be due on +10000-01-15, outside the supported years 1–9999"
 
 def test_meter_replacement_and_bad_reading() -> None:
     only_elec = json.loads(FeeSchedule.demo().to_json())
@@ -131,21 +209,23 @@ def test_ledger_walk() -> None:
     bill = run.bill("1-101")
     assert bill is not None
     ledger = Ledger("1-101")
-    ledger.add_bill(bill, FeeSchedule.demo(), OCT1)
-    nov14 = dt.date(2026, 11, 14)
-    assert ledger.penalty("2026-10-01/management", nov14) == D("4.97")
-    reminder = ledger.reminder(nov14)
+    ledger.add_bill(bill, FeeSchedule.demo(), bill.issued_on)
+    # Due November 16: nothing on the day; 30 days later, December 16: 4.97.
+    assert ledger.penalty("2026-10-01/management", dt.date(2026, 11, 16)) == D("0")
+    dec16 = dt.date(2026, 12, 16)
+    assert ledger.penalty("2026-10-01/management", dec16) == D("4.97")
+    reminder = ledger.reminder(dec16)
     assert reminder["total_due"] == bill.total + D("4.97")
     assert reminder["items"][0]["days_overdue"] == 30
-    receipt = ledger.pay("R-1", D("300.00"), nov14)
+    receipt = ledger.pay("R-1", D("300.00"), dec16)
     assert receipt.applied[0] == ("2026-10-01/management", D("295.03"), D("4.97"))
     paid, principal, penalty, prepaid = ledger.money_flow()
     assert paid == principal + penalty + prepaid == D("300.00")
-    big = ledger.pay("R-2", D("2000.00"), nov14)
+    big = ledger.pay("R-2", D("2000.00"), dec16)
     assert big.to_prepaid == D("2000.00") - (bill.total - D("295.03"))
     assert ledger.prepaid == big.to_prepaid
-    assert ledger.aging(nov14) == {"not_due": D(0), "0-30": D(0), "31-60": D(0), "61-90": D(0), "90+": D(0)}
-    assert ledger.collection_rate(OCT1, OCT31) == D(1)
+    assert ledger.aging(dec16) == {"not_due": D(0), "0-30": D(0), "31-60": D(0), "61-90": D(0), "90+": D(0)}
+    assert ledger.collection_rate(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == D(1)
     again = Ledger.from_json(ledger.to_json())
     assert again.to_json() == ledger.to_json()
 

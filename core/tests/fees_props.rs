@@ -224,3 +224,39 @@ proptest! {
         prop_assert!((first + second - whole).abs() <= p.minor_unit(), "{} + {} vs {}", first, second, whole);
     }
 }
+
+fn due_rule() -> impl Strategy<Value = estatekit::fees::schedule::DueRule> {
+    use estatekit::fees::schedule::DueRule;
+    prop_oneof![
+        (0u32..=3650).prop_map(DueRule::DaysAfterIssue),
+        (1u32..=31).prop_map(DueRule::DayOfNextMonth),
+        (1u32..=31).prop_map(DueRule::DayOfMonth),
+    ]
+}
+
+proptest! {
+    /// No rule makes a bill due before it is issued, on any date of years 1–9998;
+    /// month rules land on their day, clamped to the month's length, within a month.
+    #[test]
+    fn due_is_never_before_issue(rule in due_rule(), offset in 0i64..3_652_059) {
+        use chrono::Datelike;
+        use estatekit::fees::schedule::DueRule;
+        // 0001-01-01 plus up to 3,652,058 days: 9998-12-31 at most.
+        let issued = NaiveDate::from_ymd_opt(1, 1, 1).unwrap() + Duration::days(offset);
+        prop_assume!(issued.year() <= 9998);
+        let due = rule.due_date(issued).unwrap();
+        prop_assert!(due >= issued, "{rule:?} issued {issued}: due {due}");
+        match rule {
+            DueRule::DaysAfterIssue(n) => prop_assert_eq!((due - issued).num_days(), i64::from(n)),
+            DueRule::DayOfNextMonth(day) | DueRule::DayOfMonth(day) => {
+                let last = due.with_day(1).unwrap().checked_add_months(chrono::Months::new(1))
+                    .unwrap().pred_opt().unwrap().day();
+                prop_assert_eq!(due.day(), day.min(last));
+                prop_assert!((due - issued).num_days() <= 62);
+                if let DueRule::DayOfNextMonth(_) = rule {
+                    prop_assert_eq!(due.month0(), (issued.month0() + 1) % 12);
+                }
+            }
+        }
+    }
+}

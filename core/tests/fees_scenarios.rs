@@ -12,7 +12,7 @@ use estatekit::fees::calc::{
 };
 use estatekit::fees::ledger::{Ledger, PaymentOrder};
 use estatekit::fees::pooled::{PoolUnit, SplitMethod, split};
-use estatekit::fees::schedule::FeeSchedule;
+use estatekit::fees::schedule::{DueRule, FeeSchedule};
 use estatekit::i18n::Lang;
 use estatekit::money::RoundingPolicy;
 use rust_decimal::Decimal;
@@ -272,15 +272,21 @@ fn ledger_walk_with_penalty_and_payment() {
         PaymentOrder::PenaltyFirst,
     );
     l.add_bill(&bill, &schedule, d("2026-10-01")).unwrap();
-    // Management fee due Oct 15; as of Nov 14: 30 days × 0.05 % × 331.15 = 4.97.
+    // October's bill is issued Nov 1 and due 15 days later, Nov 16: no penalty the
+    // day it is due; as of Dec 16: 30 days × 0.05 % × 331.15 = 4.97.
+    assert!(bill.lines.iter().all(|l| l.due == d("2026-11-16")));
     assert_eq!(
-        l.penalty("2026-10-01/management", d("2026-11-14")).unwrap(),
+        l.penalty("2026-10-01/management", d("2026-11-16")).unwrap(),
+        dec("0")
+    );
+    assert_eq!(
+        l.penalty("2026-10-01/management", d("2026-12-16")).unwrap(),
         dec("4.97")
     );
-    let reminder = l.reminder(d("2026-11-14")).unwrap();
+    let reminder = l.reminder(d("2026-12-16")).unwrap();
     assert_eq!(reminder.items.len(), bill.lines.len());
     assert_eq!(reminder.total_due, bill.total + dec("4.97"));
-    let receipt = l.pay("R-1", dec("300.00"), d("2026-11-14")).unwrap();
+    let receipt = l.pay("R-1", dec("300.00"), d("2026-12-16")).unwrap();
     assert_eq!(receipt.applied[0].penalty, dec("4.97"));
     assert_eq!(receipt.applied[0].principal, dec("295.03"));
     let (paid, principal, penalty, prepaid) = l.money_flow();
@@ -292,16 +298,16 @@ fn ledger_walk_with_penalty_and_payment() {
         PaymentOrder::PrincipalFirst,
     );
     l2.add_bill(&bill, &schedule, d("2026-10-01")).unwrap();
-    let r2 = l2.pay("R-1", dec("300.00"), d("2026-11-14")).unwrap();
+    let r2 = l2.pay("R-1", dec("300.00"), d("2026-12-16")).unwrap();
     assert_eq!(
         (r2.applied[0].principal, r2.applied[0].penalty),
         (dec("300.00"), dec("0"))
     );
     // Aging and collection rate.
-    let aging = l.aging(d("2026-11-20")).unwrap(); // due Oct 15: 36 days overdue
+    let aging = l.aging(d("2026-12-22")).unwrap(); // due Nov 16: 36 days overdue
     assert_eq!(aging.days_61_90, Decimal::ZERO);
     assert_eq!(aging.days_31_60, bill.total - dec("295.03"));
-    let rate = l.collection_rate(d("2026-10-01"), d("2026-10-31")).unwrap();
+    let rate = l.collection_rate(d("2026-11-01"), d("2026-11-30")).unwrap();
     assert_eq!(rate, dec("295.03") / bill.total);
     // Save and restore.
     assert_eq!(Ledger::from_json(&l.to_json()).unwrap(), l);
@@ -326,6 +332,15 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
          "overlapping_effective_dates", "items[1].effective_from"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due_day": 31}]}"#.to_owned(),
          "invalid", "items[0].due_day"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": -15}}]}"#.to_owned(),
+         "json", "items[0].due.days_after_issue"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"day_of_month": 0}}]}"#.to_owned(),
+         "invalid", "items[0].due.day_of_month"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"day_of_next_month": 32}}]}"#.to_owned(),
+         "invalid", "items[0].due.day_of_next_month"),
+        (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": 15}, "due_day": 15}]}"#.to_owned(),
+         "invalid", "items[0].due_day"),
+        (r#"{"format_version": 3, "items": []}"#.to_owned(), "invalid", "format_version"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}"#.to_owned(),
          "json", "items[0].unit_kinds[0]"),
     ];
@@ -414,5 +429,172 @@ fn occupied_day_fraction_weights_bill_exactly() {
     assert_eq!(
         bills[1].lines[1].explain(Lang::En),
         "pool 100.00 split by area among 2 units: 21.999999999999999999999999999 / 122 × 100.00 = 18.03"
+    );
+}
+
+/// November 2026, billed with readings taken on November 30 and issued on December 1:
+/// every line is due 15 days after issue (the demo schedule's `days_after_issue`),
+/// December 16, after the bill exists; the records and explanations carry both dates.
+#[test]
+fn november_bills_issued_december_first_are_due_december_sixteenth() {
+    let estate = Estate::demo();
+    let schedule = FeeSchedule::demo();
+    assert!(
+        schedule
+            .items()
+            .iter()
+            .all(|i| i.due == DueRule::DaysAfterIssue(15))
+    );
+    let mut inputs = BillingInputs::default()
+        .with_pooled("common_electricity", dec("3943.20"))
+        .with_issued_on(d("2026-12-01"));
+    let subs = estate
+        .meters()
+        .iter()
+        .filter(|m| m.unit_id.is_some())
+        .count();
+    for m in estate.meters() {
+        let last = m.readings.iter().map(|r| r.value).max().unwrap();
+        let used = if m.unit_id.is_some() {
+            dec("10")
+        } else {
+            Decimal::from(10 * subs + 100)
+        };
+        inputs.readings.push(ReadingInput {
+            meter_id: m.id.clone(),
+            date: d("2026-11-30"),
+            value: last + used,
+        });
+    }
+    let nov = BillingPeriod::month(2026, 11).unwrap();
+    let run = bill_estate(&estate, &schedule, nov, &inputs).unwrap();
+    assert_eq!(run.issued_on, d("2026-12-01"));
+    assert_eq!(run.bill_count(), 34);
+    let bills = run.bills();
+    let mut lines = 0;
+    for b in &bills {
+        assert_eq!(b.issued_on, d("2026-12-01"), "{}", b.unit_id);
+        for l in &b.lines {
+            assert_eq!(l.due, d("2026-12-16"), "{} {}", b.unit_id, l.item_code);
+            lines += 1;
+        }
+    }
+    let rows = run.to_records();
+    assert_eq!(rows.len(), lines);
+    assert!(
+        rows.iter()
+            .all(|r| (r.issued_on, r.due) == (d("2026-12-01"), d("2026-12-16")))
+    );
+    let b = run.bill("1-101").unwrap();
+    assert_eq!(
+        b.explain(Lang::En).last().unwrap(),
+        &format!("Total: {}, issued 2026-12-01, due 2026-12-16", b.total)
+    );
+    assert_eq!(
+        b.explain(Lang::ZhCn).last().unwrap(),
+        &format!("合计：{}，开票 2026-12-01，到期 2026-12-16", b.total)
+    );
+    // The run's JSON carries the issue date, run-wide and per bill.
+    let json = serde_json::to_value(&run).unwrap();
+    assert_eq!(json["issued_on"], "2026-12-01");
+    assert_eq!(json["bills"][0]["issued_on"], "2026-12-01");
+    assert_eq!(json["bills"][0]["lines"][0]["due"], "2026-12-16");
+
+    // Without an issue date: the day after the period ends.
+    inputs.issued_on = None;
+    let run = bill_estate(&estate, &schedule, nov, &inputs).unwrap();
+    assert_eq!(run.issued_on, d("2026-12-01"));
+    // The version-1 `due_day` 15, read as `day_of_month`: the first 15th on or after
+    // issue, so a bill issued December 1 is due December 15, not November 15.
+    let v1 = schedule
+        .to_json()
+        .replace("\"format_version\": 2", "\"format_version\": 1")
+        .replace(
+            "\"due\": {\n        \"days_after_issue\": 15\n      }",
+            "\"due_day\": 15",
+        );
+    assert!(!v1.contains("days_after_issue"));
+    let v1 = FeeSchedule::from_json(&v1).unwrap();
+    let run = bill_estate(&estate, &v1, nov, &inputs).unwrap();
+    assert!(
+        run.bills()
+            .iter()
+            .flat_map(|b| b.lines.iter())
+            .all(|l| l.due == d("2026-12-15"))
+    );
+    // Issued on the 16th: due the next 15th.
+    let late = inputs.clone().with_issued_on(d("2026-12-16"));
+    let run = bill_estate(&estate, &v1, nov, &late).unwrap();
+    assert_eq!(run.bill("1-101").unwrap().lines[0].due, d("2027-01-15"));
+    // Mixed rules: each line says when it is due.
+    let mut items = schedule.items().to_vec();
+    items[0].due = DueRule::DayOfNextMonth(10);
+    let mixed = FeeSchedule::new(items).unwrap();
+    let run = bill_estate(&estate, &mixed, nov, &inputs).unwrap();
+    let b = run.bill("P-01").unwrap();
+    assert_eq!(b.lines[0].due, d("2026-12-16")); // parking
+    let b = run.bill("1-101").unwrap();
+    assert_eq!(b.lines[0].due, d("2027-01-10")); // management
+    let en = b.explain(Lang::En);
+    assert_eq!(
+        en[0],
+        "Management fee: 89.50 m² × 3.70/m²/month × 1 month = 331.15 (due 2027-01-10)"
+    );
+    assert!(en[1].ends_with(" = 10.00 (due 2026-12-16)"), "{}", en[1]);
+    assert_eq!(
+        en.last().unwrap(),
+        &format!("Total: {}, issued 2026-12-01", b.total)
+    );
+    assert_eq!(
+        b.explain(Lang::ZhCn)[0],
+        "物业服务费：89.50 m² × 3.70/m²/月 × 1 月 = 331.15（到期 2027-01-10）"
+    );
+}
+
+/// An issue date whose due date would fall past the calendar's last date, or outside
+/// the years a ledger holds, is a typed error naming `issued_on`, not a panic.
+#[test]
+fn due_dates_past_the_calendar_are_errors() {
+    let estate = Estate::demo();
+    let only_fixed = FeeSchedule::new(
+        FeeSchedule::demo()
+            .items()
+            .iter()
+            .filter(|i| i.code == "parking")
+            .cloned()
+            .collect(),
+    )
+    .unwrap();
+    let oct = BillingPeriod::month(2026, 10).unwrap();
+    let inputs = BillingInputs::default().with_issued_on(NaiveDate::MAX);
+    let err = bill_estate(&estate, &only_fixed, oct, &inputs).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    // The last month the calendar holds: no day after it to issue on.
+    let last = BillingPeriod {
+        start: d("+262142-12-01"),
+        end: NaiveDate::MAX,
+    };
+    let err = bill_estate(&estate, &only_fixed, last, &BillingInputs::default()).unwrap_err();
+    assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    // Dates a ledger cannot hold (years 1–9999) are refused too: the last issue date
+    // whose bills are due within 9999 works, the next day does not.
+    let ok = BillingInputs::default().with_issued_on(d("9999-12-16"));
+    let run = bill_estate(&estate, &only_fixed, oct, &ok).unwrap();
+    assert_eq!(run.bill("P-01").unwrap().lines[0].due, d("9999-12-31"));
+    let late = BillingInputs::default().with_issued_on(d("9999-12-17"));
+    let err = bill_estate(&estate, &only_fixed, oct, &late).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path(), err.to_string().as_str()),
+        (
+            "invalid",
+            "issued_on",
+            "issued_on: bills issued on 9999-12-17 would be due on +10000-01-01, outside the supported years 1–9999"
+        )
+    );
+    let early = BillingInputs::default().with_issued_on(d("0000-12-31"));
+    let err = bill_estate(&estate, &only_fixed, oct, &early).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "issued_on: 0000-12-31 is outside the supported years 1–9999"
     );
 }

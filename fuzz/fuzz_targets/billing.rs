@@ -69,6 +69,12 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
                 "line not rounded: {}",
                 l.amount
             );
+            assert!(
+                l.due >= b.issued_on,
+                "due {} before issue {}",
+                l.due,
+                b.issued_on
+            );
             total = total.checked_add(l.amount).expect("bill total fits");
             let _ = (l.explain(Lang::En), l.explain(Lang::ZhCn));
         }

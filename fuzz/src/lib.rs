@@ -74,7 +74,8 @@ use estatekit::fees::billing::{BillingInputs, MeterChangeInput, PooledAmount, Re
 use estatekit::fees::calc::{CountFrom, DayCount, MeterChange, PenaltyCap, PenaltyPolicy, Tier};
 use estatekit::fees::pooled::{Adjustment, Basis, BasisWeight, SplitMethod};
 use estatekit::fees::schedule::{
-    AreaBasis, FeeItem, Frequency, KindRate, Participants, PooledSource, Rule, StatusFactor,
+    AreaBasis, DueRule, FeeItem, Frequency, KindRate, Participants, PooledSource, Rule,
+    StatusFactor,
 };
 use estatekit::money::{RoundingMode, RoundingPolicy};
 
@@ -386,7 +387,11 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
                 Frequency::OneOff,
             ],
         )?,
-        due_day: u.int_in_range(1..=28)?,
+        due: match u.int_in_range(0..=2)? {
+            0 => DueRule::DaysAfterIssue(u.int_in_range(0..=3650)?),
+            1 => DueRule::DayOfNextMonth(u.int_in_range(1..=31)?),
+            _ => DueRule::DayOfMonth(u.int_in_range(1..=31)?),
+        },
         day_count: pick(u, &[DayCount::Actual, DayCount::Thirty360])?,
         penalty: if u.ratio(1u8, 4)? {
             Some(penalty(u)?)
@@ -445,6 +450,9 @@ pub fn billing_inputs(
                 change,
             });
         }
+    }
+    if u.ratio(1u8, 4)? {
+        inputs.issued_on = Some(date(u)?);
     }
     Ok(inputs)
 }

@@ -41,10 +41,15 @@ fun testBillingRun() {
     assertEquals(d("331.15"), b.lines[0].amount)
     assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explanationZh)
     assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explanationEn)
-    assertEquals(LocalDate.of(2026, 10, 15), b.lines[0].due)
+    // Issued the day after October ends; the demo items are due 15 days later.
+    assertEquals(LocalDate.of(2026, 11, 1), run.issuedOn())
+    assertEquals(LocalDate.of(2026, 11, 1), b.issuedOn)
+    assertEquals(setOf(LocalDate.of(2026, 11, 16)), b.lines.map { it.due }.toSet())
     val explained = run.explain("1-102", Lang.EN)
     assertEquals("Management fee: 120.30 m² × 3.70/m²/month × 1 month × 70% = 311.58", explained[0])
-    assertTrue(run.explain("1-102", Lang.ZH_CN).last().startsWith("合计："))
+    val vacant = bills.first { it.unitId == "1-102" }
+    assertEquals("Total: ${vacant.total}, issued 2026-11-01, due 2026-11-16", explained.last())
+    assertEquals("合计：${vacant.total}，开票 2026-11-01，到期 2026-11-16", run.explain("1-102", Lang.ZH_CN).last())
     assertEquals(emptyList(), run.explain("1-603", Lang.EN))
     val pools = run.pools()
     assertEquals(d("3943.20"), pools[0].sharesTotal)
@@ -87,17 +92,19 @@ fun testMeterReplacement() {
 fun testLedgerWalk() {
     val run = october()
     val ledger = Ledger("1-101")
-    ledger.addBill(run, "1-101", FeeSchedule.demo(), OCT1)
-    val nov14 = LocalDate.of(2026, 11, 14)
-    assertEquals(d("4.97"), ledger.penalty("2026-10-01/management", nov14))
+    ledger.addBill(run, "1-101", FeeSchedule.demo(), run.issuedOn())
+    // Due November 16: nothing on the day; 30 days later, December 16: 4.97.
+    assertEquals(d("0"), ledger.penalty("2026-10-01/management", LocalDate.of(2026, 11, 16)).stripTrailingZeros())
+    val dec16 = LocalDate.of(2026, 12, 16)
+    assertEquals(d("4.97"), ledger.penalty("2026-10-01/management", dec16))
     val bill = run.bills().first { it.unitId == "1-101" }
-    assertEquals(bill.total + d("4.97"), ledger.reminder(nov14).totalDue)
-    val receipt = ledger.pay("R-1", d("300.00"), nov14)
+    assertEquals(bill.total + d("4.97"), ledger.reminder(dec16).totalDue)
+    val receipt = ledger.pay("R-1", d("300.00"), dec16)
     assertEquals(ApplicationRecord("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
-    val big = ledger.pay("R-2", d("2000.00"), nov14)
+    val big = ledger.pay("R-2", d("2000.00"), dec16)
     assertEquals(d("2000.00") - (bill.total - d("295.03")), big.toPrepaid)
     assertEquals(big.toPrepaid, ledger.prepaid())
-    assertEquals(BigDecimal.ONE, ledger.collectionRate(OCT1, OCT31)!!.stripTrailingZeros())
+    assertEquals(BigDecimal.ONE, ledger.collectionRate(LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30))!!.stripTrailingZeros())
     val restored = Ledger.fromJson(ledger.toJson())
     assertEquals(ledger.toJson(), restored.toJson())
 
@@ -107,6 +114,47 @@ fun testLedgerWalk() {
     assertEquals(d("40.00"), l2.penalty("c1", OCT31))
     l2.defer("c1", LocalDate.of(2026, 12, 1))
     assertEquals(d("500"), l2.aging(OCT31).notDue)
+}
+
+// The demo schedule's area and fixed items (no meters to read), with a due rule.
+private fun fixedItems(due: String): FeeSchedule = FeeSchedule.fromJson("""
+{"format_version": 2, "items": [
+ {"code": "management", "name_zh": "物业服务费", "name_en": "Management fee", "rule": {"area": {"rate": "3.70"}},
+  "unit_kinds": ["residential"], "effective_from": "2024-01-01"$due},
+ {"code": "parking", "name_zh": "车位管理费", "name_en": "Parking space management", "rule": {"fixed": {"amount": "60.00"}},
+  "unit_kinds": ["parking"], "effective_from": "2024-01-01"$due}]}
+""")
+
+fun testIssueAndDueDates() {
+    val dec1 = LocalDate.of(2026, 12, 1)
+    val run = billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord(issuedOn = dec1))
+    assertEquals(dec1, run.issuedOn())
+    val bills = run.bills()
+    assertTrue(bills.isNotEmpty())
+    assertEquals(setOf(dec1), bills.map { it.issuedOn }.toSet())
+    assertEquals(setOf(LocalDate.of(2026, 12, 16)), bills.flatMap { b -> b.lines.map { it.due } }.toSet())
+    assertEquals(listOf("Parking space management: 60.00 per period = 60.00", "Total: 60.00, issued 2026-12-01, due 2026-12-16"),
+        run.explain("P-01", Lang.EN))
+    // Default: the day after the month ends.
+    assertEquals(dec1, billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord()).issuedOn())
+    fun dueOf(due: String, issued: LocalDate): Set<LocalDate> =
+        billEstate(Estate.demo(), fixedItems(due), 2026, 11u, BillingInputsRecord(issuedOn = issued)).bills().flatMap { b -> b.lines.map { it.due } }.toSet()
+    assertEquals(setOf(LocalDate.of(2027, 1, 10)), dueOf(""", "due": {"day_of_next_month": 10}""", dec1))
+    assertEquals(setOf(LocalDate.of(2028, 2, 29)), dueOf(""", "due": {"day_of_next_month": 31}""", LocalDate.of(2028, 1, 5)))
+    assertEquals(setOf(LocalDate.of(2026, 12, 15)), dueOf(""", "due": {"day_of_month": 15}""", dec1))
+    assertEquals(setOf(LocalDate.of(2026, 12, 15)), dueOf(""", "due": {"day_of_month": 15}""", LocalDate.of(2026, 12, 15)))
+    assertEquals(setOf(LocalDate.of(2027, 1, 15)), dueOf(""", "due": {"day_of_month": 15}""", LocalDate.of(2026, 12, 16)))
+    assertEquals(setOf(LocalDate.of(2026, 12, 15)), dueOf(""", "due_day": 15""", dec1))
+    assertEquals(setOf(LocalDate.of(2027, 1, 15)), dueOf(""", "due": {"days_after_issue": 45}""", dec1))
+    // Version 1 is written back as version 2, `due_day` as `day_of_month`.
+    val v1 = FeeSchedule.fromJson("""{"format_version": 1, "items": [{"code": "g", "name_zh": "垃圾费", "name_en": "Garbage",
+        "rule": {"fixed": {"amount": "10.00"}}, "due_day": 20, "effective_from": "2024-01-01"}]}""").toJson()
+    assertTrue(v1.contains("\"format_version\": 2") && v1.contains("\"day_of_month\": 20") && !v1.contains("due_day"), v1)
+    // A due date a ledger cannot hold is a typed error naming the issue date.
+    val late = assertFailsWith<EstateKitException.Validation> {
+        billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord(issuedOn = LocalDate.of(9999, 12, 31)))
+    }
+    assertEquals("invalid" to "issued_on", late.code to late.path)
 }
 
 fun testFeeErrors() {
@@ -140,5 +188,6 @@ val feesTests = listOf(
     "fees: billing run with explanations" to ::testBillingRun,
     "fees: meter replacement" to ::testMeterReplacement,
     "fees: ledger walk" to ::testLedgerWalk,
+    "fees: issue and due dates" to ::testIssueAndDueDates,
     "fees: typed errors" to ::testFeeErrors,
 )

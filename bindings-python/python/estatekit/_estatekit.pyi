@@ -345,11 +345,14 @@ def bill_estate(
     pooled: Optional[Mapping[str, _DecimalLike]] = None,
     readings: Optional[Iterable[Mapping[str, Any]]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
+    issued_on: Optional[datetime.date] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given". `readings`: extra dicts with meter_id,
     date, value. `meter_changes`: dicts with meter_id and either
-    replacement={"old_final", "new_initial"} or rollover={"wraps_at"}."""
+    replacement={"old_final", "new_initial"} or rollover={"wraps_at"}. `issued_on`:
+    the bills' issue date (default: the day after the month ends); each line is due
+    by its item's `due` rule counted from it."""
 
 @final
 class Arrears:
@@ -425,6 +428,8 @@ class BillingRun:
     @property
     def period_end(self) -> datetime.date: ...
     @property
+    def issued_on(self) -> datetime.date: ...
+    @property
     def currency(self) -> str: ...
     @property
     def total(self) -> Decimal: ...
@@ -434,7 +439,8 @@ class BillingRun:
     def pools(self) -> list[PoolSummary]: ...
     def bill(self, unit_id: str) -> Optional[Bill]: ...
     def to_records(self) -> list[dict[str, Any]]:
-        """One dict per line, for pandas.DataFrame (Decimal amounts, date dates)."""
+        """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
+        with the bill's `issued_on` and the line's `due`)."""
     def to_json(self) -> str: ...
 
 @final
@@ -446,9 +452,12 @@ class Bill:
     @property
     def total(self) -> Decimal: ...
     @property
+    def issued_on(self) -> datetime.date: ...
+    @property
     def lines(self) -> list[BillLine]: ...
     def explain(self, lang: _Lang = "zh-CN") -> list[str]:
-        """Every line as `name: explanation`, then the total."""
+        """Every line as `name: explanation`, then the total with the issue and due
+        dates, e.g. "Total: 613.60, issued 2026-11-01, due 2026-11-16"."""
 
 @final
 class BillLine:

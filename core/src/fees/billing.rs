@@ -144,7 +144,7 @@ pub struct MeterChangeInput {
 ///
 /// ```
 /// let i = estatekit::fees::billing::BillingInputs::default().with_pooled("common_electricity", 100.into());
-/// assert_eq!(i.pooled.len(), 1);
+/// assert_eq!((i.pooled.len(), i.issued_on), (1, None));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +158,11 @@ pub struct BillingInputs {
     /// Meter replacements and rollovers during the period.
     #[serde(default)]
     pub meter_changes: Vec<MeterChangeInput>,
+    /// The date the bills are issued (JSON `issued_on`); every line's due date is its
+    /// item's [`DueRule`](super::schedule::DueRule) applied to it. `None` (the
+    /// default): the day after the period ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<NaiveDate>,
 }
 
 impl BillingInputs {
@@ -173,6 +178,43 @@ impl BillingInputs {
             amount,
         });
         self
+    }
+
+    /// Sets the issue date.
+    ///
+    /// ```
+    /// let day: chrono::NaiveDate = "2026-12-01".parse().unwrap();
+    /// let i = estatekit::fees::billing::BillingInputs::default().with_issued_on(day);
+    /// assert_eq!(i.issued_on, Some(day));
+    /// ```
+    pub fn with_issued_on(mut self, issued_on: NaiveDate) -> Self {
+        self.issued_on = Some(issued_on);
+        self
+    }
+
+    /// The issue date of a run for `period`: [`BillingInputs::issued_on`], or the day
+    /// after the period ends.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `issued_on` when the period ends on the last date
+    /// the calendar holds.
+    ///
+    /// ```
+    /// use estatekit::fees::billing::{BillingInputs, BillingPeriod};
+    /// let nov = BillingPeriod::month(2026, 11)?;
+    /// assert_eq!(BillingInputs::default().issue_date(&nov)?.to_string(), "2026-12-01");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn issue_date(&self, period: &BillingPeriod) -> Result<NaiveDate, FeeError> {
+        match self.issued_on {
+            Some(d) => Ok(d),
+            None => period.end.succ_opt().ok_or_else(|| {
+                FeeError::invalid(
+                    "issued_on",
+                    format!("no day after {} to issue the bills on", period.end),
+                )
+            }),
+        }
     }
 }
 
@@ -483,7 +525,8 @@ pub struct BillLine {
     /// Amount, rounded once with the estate's policy.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
-    /// Payment due date.
+    /// Payment due date: the item's due rule applied to the bill's issue date (never
+    /// before it).
     pub due: NaiveDate,
     /// How the amount was computed.
     pub explanation: Explanation,
@@ -528,6 +571,8 @@ impl BillLine {
 /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
 /// let bill = run.bill("1-101").unwrap();
 /// assert_eq!(bill.total, bill.lines.iter().map(|l| l.amount).sum());
+/// // Issued the day after October ends; the demo items are due 15 days later.
+/// assert_eq!((bill.issued_on.to_string(), bill.lines[0].due.to_string()), ("2026-11-01".into(), "2026-11-16".into()));
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -536,6 +581,8 @@ pub struct Bill {
     pub unit_id: String,
     /// The period billed.
     pub period: BillingPeriod,
+    /// The date the bill is issued (its lines' due dates count from it).
+    pub issued_on: NaiveDate,
     /// Lines, in schedule order.
     pub lines: Vec<BillLine>,
     /// Sum of the rounded lines.
@@ -544,33 +591,59 @@ pub struct Bill {
 }
 
 impl Bill {
-    /// Every line as `name: explanation`, in `lang`, then the total.
+    /// Every line as `name: explanation`, in `lang`, then the total with the issue
+    /// and due dates. When the lines are due on different dates, each line ends with
+    /// its own (`(due 2026-12-16)`, `（到期 2026-12-16）`) and the total line gives the
+    /// issue date only.
     ///
     /// ```
     /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}, i18n::Lang};
     /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
     /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
     /// let text = run.bill("P-01").unwrap().explain(Lang::En);
-    /// assert_eq!(text[0], "Parking space management: 60.00 per period = 60.00");
+    /// assert_eq!(text, ["Parking space management: 60.00 per period = 60.00",
+    ///                   "Common-area electricity: pool 100.00 split by area among 34 units: 12.50 / 2833.00 × 100.00 = 0.44",
+    ///                   "Total: 60.44, issued 2026-11-01, due 2026-11-16"]);
+    /// let text = run.bill("P-01").unwrap().explain(Lang::ZhCn);
+    /// assert_eq!(text[2], "合计：60.44，开票 2026-11-01，到期 2026-11-16");
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn explain(&self, lang: Lang) -> Vec<String> {
+        let zh = lang == Lang::ZhCn;
+        let one_due = self
+            .lines
+            .first()
+            .map(|l| l.due)
+            .filter(|first| self.lines.iter().all(|l| l.due == *first));
         let mut out: Vec<String> = self
             .lines
             .iter()
             .map(|l| {
-                format!(
+                let mut s = format!(
                     "{}{}{}",
                     l.name(lang),
-                    if lang == Lang::ZhCn { "：" } else { ": " },
+                    if zh { "：" } else { ": " },
                     l.explain(lang)
-                )
+                );
+                if one_due.is_none() {
+                    let _ = if zh {
+                        write!(s, "（到期 {}）", l.due)
+                    } else {
+                        write!(s, " (due {})", l.due)
+                    };
+                }
+                s
             })
             .collect();
-        out.push(match lang {
-            Lang::ZhCn => format!("合计：{}", self.total),
-            Lang::En => format!("Total: {}", self.total),
-        });
+        let mut total = if zh {
+            format!("合计：{}，开票 {}", self.total, self.issued_on)
+        } else {
+            format!("Total: {}, issued {}", self.total, self.issued_on)
+        };
+        if let Some(due) = one_due {
+            let _ = write!(total, "{}{due}", if zh { "，到期 " } else { ", due " });
+        }
+        out.push(total);
         out
     }
 }
@@ -641,6 +714,8 @@ pub struct BillingRun {
     pub currency: String,
     /// The period.
     pub period: BillingPeriod,
+    /// The date the bills are issued.
+    pub issued_on: NaiveDate,
     /// One summary per pooled item, in schedule order.
     pub pools: Vec<PoolSummary>,
     items: Vec<ItemText>,
@@ -801,6 +876,8 @@ pub struct BillRecord {
     /// Amount.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    /// The bill's issue date.
+    pub issued_on: NaiveDate,
     /// Due date.
     pub due: NaiveDate,
     /// Explanation in Chinese.
@@ -894,6 +971,7 @@ impl BillingRun {
         Bill {
             unit_id: self.id_of(i).to_owned(),
             period: self.period,
+            issued_on: self.issued_on,
             lines,
             total: self.total_of(i),
         }
@@ -1003,7 +1081,9 @@ impl BillingRun {
     /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
     /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
     /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
-    /// assert_eq!(run.to_records()[0].explanation_en, "89.50 m² × 3.70/m²/month × 1 month = 331.15");
+    /// let first = &run.to_records()[0];
+    /// assert_eq!(first.explanation_en, "89.50 m² × 3.70/m²/month × 1 month = 331.15");
+    /// assert_eq!((first.issued_on.to_string(), first.due.to_string()), ("2026-11-01".into(), "2026-11-16".into()));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn to_records(&self) -> Vec<BillRecord> {
@@ -1021,6 +1101,7 @@ impl BillingRun {
                     name_zh: t.zh.to_string(),
                     name_en: t.en.to_string(),
                     amount,
+                    issued_on: self.issued_on,
                     due: t.due,
                     explanation_zh: explanation.render(Lang::ZhCn, amount),
                     explanation_en: explanation.render(Lang::En, amount),
@@ -1044,6 +1125,7 @@ impl Serialize for BillingRun {
             estate_id: &'a str,
             currency: &'a str,
             period: BillingPeriod,
+            issued_on: NaiveDate,
             bills: Vec<Bill>,
             pools: Vec<Pool<'a>>,
         }
@@ -1051,6 +1133,7 @@ impl Serialize for BillingRun {
             estate_id: &self.estate_id,
             currency: &self.currency,
             period: self.period,
+            issued_on: self.issued_on,
             bills: self.bills(),
             pools: self
                 .pools
@@ -1263,6 +1346,24 @@ fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<D
     Ok(v)
 }
 
+/// `date` (the issue date or a due date of a run issued on `issued_on`) when its year
+/// is one a ledger holds (1–9999), else an error naming `issued_on`.
+fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeError> {
+    if (1..=9999).contains(&date.year()) {
+        return Ok(date);
+    }
+    Err(FeeError::invalid(
+        "issued_on",
+        if date == issued_on {
+            format!("{issued_on} is outside the supported years 1–9999")
+        } else {
+            format!(
+                "bills issued on {issued_on} would be due on {date}, outside the supported years 1–9999"
+            )
+        },
+    ))
+}
+
 /// Per-item constants shared by its lines.
 #[derive(Debug, Clone)]
 struct ItemText {
@@ -1285,13 +1386,17 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// a base reading within it) and the last reading in it; pooled amounts are split
 /// among participants so the shares sum exactly. Every line is rounded once with the
 /// estate's policy. Units without any line get no bill; unsold units are charged only
-/// by items that list `unsold` explicitly.
+/// by items that list `unsold` explicitly. The bills are issued on
+/// [`BillingInputs::issued_on`] (by default the day after the period ends) and each
+/// line is due on its item's [`DueRule`](super::schedule::DueRule) applied to that date.
 ///
 /// # Errors
 /// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
 /// [`FeeError::ReadingBelowPrevious`] (no replacement or rollover recorded),
 /// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
-/// pooled amount naming an unknown item, [`FeeError::Money`] on overflow.
+/// pooled amount naming an unknown item, [`FeeError::Money`] on overflow,
+/// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
+/// outside the years 1–9999 (the years a [`Ledger`](super::ledger::Ledger) holds).
 ///
 /// ```
 /// use estatekit::estate::Estate;
@@ -1322,19 +1427,22 @@ pub fn bill_estate(
             });
         }
     }
+    let issued_on = inputs.issue_date(&period)?;
+    supported(issued_on, issued_on)?;
     let readings = MeterReadings::new(estate, inputs)?;
     let units = estate.unit_cores();
     let in_force = schedule.in_force(period.start, period.end);
     let items: Vec<ItemText> = in_force
         .iter()
-        .map(|item| ItemText {
-            code: item.code.as_str().into(),
-            zh: item.name_zh.as_str().into(),
-            en: item.name_en.as_str().into(),
-            due: NaiveDate::from_ymd_opt(period.start.year(), period.start.month(), item.due_day)
-                .unwrap_or(period.end),
+        .map(|item| {
+            Ok(ItemText {
+                code: item.code.as_str().into(),
+                zh: item.name_zh.as_str().into(),
+                en: item.name_en.as_str().into(),
+                due: supported(item.due.due_date(issued_on)?, issued_on)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, FeeError>>()?;
     // Pooled items are split first (they need every participant); lines are then
     // built unit by unit so each bill's lines are contiguous.
     let mut pools = Vec::new();
@@ -1405,6 +1513,7 @@ pub fn bill_estate(
         estate_id: estate.id().to_owned(),
         currency: estate.currency().to_owned(),
         period,
+        issued_on,
         pools,
         items,
         ids,

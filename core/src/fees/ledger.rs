@@ -1404,7 +1404,7 @@ impl Ledger {
         for (id, input) in bill_charges(bill, schedule) {
             let mut input = input;
             input.id = id;
-            next.add_charge_posted(input, bill_issued_on(bill), Some(on))?;
+            next.add_charge_posted(input, bill.issued_on, Some(on))?;
         }
         *self = next;
         Ok(())
@@ -1814,9 +1814,4 @@ pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, 
             (id, input)
         })
         .collect()
-}
-
-// TEMP until Bill carries its issue date.
-pub(crate) fn bill_issued_on(bill: &Bill) -> NaiveDate {
-    bill.period.end.succ_opt().unwrap_or(bill.period.end)
 }

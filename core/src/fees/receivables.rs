@@ -45,9 +45,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::billing::BillingRun;
-use super::ledger::{
-    Aging, Balance, Ledger, Payment, PaymentOrder, Reminder, bill_charges, bill_issued_on,
-};
+use super::ledger::{Aging, Balance, Ledger, Payment, PaymentOrder, Reminder, bill_charges};
 use super::schedule::FeeSchedule;
 use super::{FeeError, add};
 use crate::estate::Estate;
@@ -568,7 +566,7 @@ impl Receivables {
                         .unwrap_or_else(|| self.empty_account(&bill.unit_id))
                 });
                 let path = format!("units[{}].{}", bill.unit_id, id);
-                let issued = bill_issued_on(&bill);
+                let issued = bill.issued_on;
                 account
                     .add_charge_posted(input, issued, Some(on.unwrap_or(issued)))
                     .map_err(|e| e.under(&path))?;

@@ -1,7 +1,12 @@
 //! The fee schedule: fee items with their rules, the unit kinds and statuses they
-//! apply to, frequency, due day and effective dates. JSON, versioned with
+//! apply to, frequency, due rule and effective dates. JSON, versioned with
 //! `format_version`, so a schedule written by a Python script is read unchanged by a
 //! phone, and any past period is recomputed with the schedule then in force.
+//!
+//! Format version 2 gives each item a [`DueRule`] relative to the bill's issue date
+//! (`"due": {"days_after_issue": 15}` by default); version-1 documents, whose
+//! `due_day` was a day of the billed month, still load (`due_day` becomes
+//! [`DueRule::DayOfMonth`]) and are written back as version 2.
 //!
 //! ```
 //! use estatekit::fees::schedule::FeeSchedule;
@@ -11,17 +16,29 @@
 //! # Ok::<(), estatekit::fees::FeeError>(())
 //! ```
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::calc::{DayCount, PenaltyPolicy, Tier, validate_tiers};
 use super::pooled::{Adjustment, SplitMethod};
 use super::{FeeError, non_negative};
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
 
-/// The schedule JSON format version this library reads and writes.
-pub const SCHEDULE_FORMAT_VERSION: u32 = 1;
+/// The schedule JSON format version this library writes. It reads this one and
+/// version 1 (whose `due_day` is read as [`DueRule::DayOfMonth`]).
+///
+/// ```
+/// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 2);
+/// ```
+pub const SCHEDULE_FORMAT_VERSION: u32 = 2;
+
+/// The most days a [`DueRule::DaysAfterIssue`] may give (ten years).
+///
+/// ```
+/// assert_eq!(estatekit::fees::schedule::MAX_DAYS_AFTER_ISSUE, 3650);
+/// ```
+pub const MAX_DAYS_AFTER_ISSUE: u32 = 3650;
 
 const DEMO_SCHEDULE: &str = include_str!("../../data/demo_fee_schedule.json");
 
@@ -211,6 +228,165 @@ pub struct StatusFactor {
     pub factor: Decimal,
 }
 
+/// When payment of a bill line is due, relative to the bill's **issue date** (a
+/// month's metered lines use readings taken at its end, so a bill is issued after
+/// its period; no rule can make a line due before its bill is issued).
+///
+/// In schedule JSON, an item's `due` is one of:
+///
+/// - `{"days_after_issue": n}`: `n` days after the issue date (0–3650; 0 is due on
+///   issue). `{"days_after_issue": 15}` is the default when an item says nothing.
+/// - `{"day_of_next_month": d}`: day `d` (1–31) of the month after the issue date's
+///   month, clamped to that month's last day (31 → 30 April, 28 or 29 February).
+/// - `{"day_of_month": d}`: the first day `d` (1–31) on or after the issue date: day
+///   `d` of the issue date's month if that is not before the issue date, else of the
+///   next month; clamped to the month's last day (31 → 30 April). The version-1
+///   field `"due_day": d` (1–28) is read as this rule.
+///
+/// ```
+/// use estatekit::fees::schedule::DueRule;
+/// use chrono::NaiveDate;
+/// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+/// let issued = d("2026-12-01");
+/// assert_eq!(DueRule::DaysAfterIssue(15).due_date(issued)?, d("2026-12-16"));
+/// assert_eq!(DueRule::DayOfNextMonth(10).due_date(issued)?, d("2027-01-10"));
+/// assert_eq!(DueRule::DayOfMonth(15).due_date(issued)?, d("2026-12-15"));
+/// assert_eq!(DueRule::DayOfMonth(1).due_date(d("2026-12-02"))?, d("2027-01-01"));
+/// assert_eq!(DueRule::DayOfNextMonth(31).due_date(d("2027-01-20"))?, d("2027-02-28"));
+/// let rule: DueRule = serde_json::from_str(r#"{"day_of_next_month": 10}"#).unwrap();
+/// assert_eq!(rule, DueRule::DayOfNextMonth(10));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum DueRule {
+    /// Due this many days after the issue date (0–3650).
+    #[serde(deserialize_with = "count")]
+    DaysAfterIssue(u32),
+    /// Due on this day (1–31, clamped to the month's last day) of the month after the
+    /// issue date's month.
+    #[serde(deserialize_with = "count")]
+    DayOfNextMonth(u32),
+    /// Due on the first such day (1–31, clamped to the month's last day) on or after
+    /// the issue date.
+    #[serde(deserialize_with = "count")]
+    DayOfMonth(u32),
+}
+
+impl Default for DueRule {
+    /// Fifteen days after issue.
+    ///
+    /// ```
+    /// use estatekit::fees::schedule::DueRule;
+    /// assert_eq!(DueRule::default(), DueRule::DaysAfterIssue(15));
+    /// ```
+    fn default() -> Self {
+        Self::DaysAfterIssue(15)
+    }
+}
+
+/// A whole number of days, refusing negatives with a message saying why.
+fn count<'de, D: Deserializer<'de>>(de: D) -> Result<u32, D::Error> {
+    let n = i64::deserialize(de)?;
+    u32::try_from(n).map_err(|_| {
+        serde::de::Error::custom(if n < 0 {
+            format!("must not be negative (a bill cannot be due before it is issued), got {n}")
+        } else {
+            format!("{n} is out of range")
+        })
+    })
+}
+
+/// Day `day` of the month starting on `first`, clamped to the month's last day.
+fn clamped_day(first: NaiveDate, day: u32) -> Option<NaiveDate> {
+    // December always has 31 days (and the calendar's last month is a December).
+    let last = match first.month() {
+        12 => 31,
+        m => NaiveDate::from_ymd_opt(first.year(), m + 1, 1)?
+            .pred_opt()?
+            .day(),
+    };
+    first.with_day(day.min(last))
+}
+
+impl DueRule {
+    /// The JSON name of the rule, e.g. `days_after_issue`.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::schedule::DueRule::DayOfMonth(15).name(), "day_of_month");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::DaysAfterIssue(_) => "days_after_issue",
+            Self::DayOfNextMonth(_) => "day_of_next_month",
+            Self::DayOfMonth(_) => "day_of_month",
+        }
+    }
+
+    /// Checks the rule's number: days 0–3650, day of month 1–31.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `due.<rule>`, e.g. `due.day_of_month`.
+    ///
+    /// ```
+    /// use estatekit::fees::schedule::DueRule;
+    /// assert!(DueRule::DaysAfterIssue(3650).validate().is_ok());
+    /// let err = DueRule::DayOfMonth(0).validate().unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("invalid", "due.day_of_month"));
+    /// ```
+    pub fn validate(&self) -> Result<(), FeeError> {
+        let path = || format!("due.{}", self.name());
+        match *self {
+            Self::DaysAfterIssue(n) if n > MAX_DAYS_AFTER_ISSUE => Err(FeeError::invalid(
+                path(),
+                format!("days after issue must be 0–{MAX_DAYS_AFTER_ISSUE}, got {n}"),
+            )),
+            Self::DayOfNextMonth(d) | Self::DayOfMonth(d) if !(1..=31).contains(&d) => Err(
+                FeeError::invalid(path(), format!("day of month must be 1–31, got {d}")),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// The due date of a bill issued on `issued_on`; never before `issued_on`.
+    ///
+    /// # Errors
+    /// Any error of [`DueRule::validate`]; [`FeeError::Invalid`] naming `issued_on`
+    /// when the due date would be past the last date the calendar holds.
+    ///
+    /// ```
+    /// use estatekit::fees::schedule::DueRule;
+    /// use chrono::NaiveDate;
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// assert_eq!(DueRule::DayOfMonth(31).due_date(d("2028-02-10"))?, d("2028-02-29"));
+    /// assert_eq!(DueRule::DaysAfterIssue(0).due_date(d("2026-12-01"))?, d("2026-12-01"));
+    /// let err = DueRule::DaysAfterIssue(15).due_date(NaiveDate::MAX).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn due_date(&self, issued_on: NaiveDate) -> Result<NaiveDate, FeeError> {
+        self.validate()?;
+        let month = issued_on.with_day(1);
+        let next_month = || month?.checked_add_months(Months::new(1));
+        let due = match *self {
+            Self::DaysAfterIssue(n) => issued_on.checked_add_days(Days::new(u64::from(n))),
+            Self::DayOfNextMonth(d) => next_month().and_then(|m| clamped_day(m, d)),
+            Self::DayOfMonth(d) => match month.and_then(|m| clamped_day(m, d)) {
+                Some(this) if this >= issued_on => Some(this),
+                _ => next_month().and_then(|m| clamped_day(m, d)),
+            },
+        };
+        due.filter(|due| *due >= issued_on).ok_or_else(|| {
+            FeeError::invalid(
+                "issued_on",
+                format!(
+                    "a bill issued on {issued_on} would be due past the last date the calendar holds"
+                ),
+            )
+        })
+    }
+}
+
 /// One fee item (收费项目), in force from `effective_from` to `effective_until`.
 ///
 /// ```
@@ -219,7 +395,7 @@ pub struct StatusFactor {
 /// assert_eq!((m.name_zh.as_str(), m.name_en.as_str()), ("物业服务费", "Management fee"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "FeeItemDoc")]
 pub struct FeeItem {
     /// Code, stable across versions, e.g. "management".
     pub code: String,
@@ -242,9 +418,9 @@ pub struct FeeItem {
     /// Billing frequency.
     #[serde(default)]
     pub frequency: Frequency,
-    /// Day of the billed month on which payment is due (1–28).
-    #[serde(default = "default_due_day")]
-    pub due_day: u32,
+    /// When payment is due, relative to the bill's issue date (JSON `due`; 15 days
+    /// after issue by default).
+    pub due: DueRule,
     /// Day-count convention for partial periods.
     #[serde(default)]
     pub day_count: DayCount,
@@ -258,8 +434,88 @@ pub struct FeeItem {
     pub effective_until: Option<NaiveDate>,
 }
 
-fn default_due_day() -> u32 {
-    15
+/// The reason of an [`FeeError::Invalid`] (the whole message of any other error).
+fn reason(e: &FeeError) -> String {
+    match e {
+        FeeError::Invalid { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A fee item as written in JSON: the version-1 `due_day` beside `due`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeeItemDoc {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    rule: Rule,
+    #[serde(default)]
+    unit_kinds: Vec<UnitKind>,
+    #[serde(default)]
+    statuses: Vec<UnitStatus>,
+    #[serde(default)]
+    status_factors: Vec<StatusFactor>,
+    #[serde(default)]
+    frequency: Frequency,
+    #[serde(default)]
+    due: Option<DueRule>,
+    /// Version 1: a day of the month (1–28), read as [`DueRule::DayOfMonth`].
+    #[serde(default)]
+    due_day: Option<u32>,
+    #[serde(default)]
+    day_count: DayCount,
+    #[serde(default)]
+    penalty: Option<PenaltyPolicy>,
+    effective_from: NaiveDate,
+    #[serde(default)]
+    effective_until: Option<NaiveDate>,
+}
+
+impl FeeItemDoc {
+    /// The item, or an error naming the field relative to the item (`due_day`).
+    fn into_item(self) -> Result<FeeItem, FeeError> {
+        let due = match (self.due, self.due_day) {
+            (Some(_), Some(_)) => {
+                return Err(FeeError::invalid(
+                    "due_day",
+                    "give `due` or the version-1 `due_day`, not both",
+                ));
+            }
+            (Some(rule), None) => rule,
+            (None, Some(day)) if !(1..=28).contains(&day) => {
+                return Err(FeeError::invalid(
+                    "due_day",
+                    format!("due day must be 1–28, got {day}"),
+                ));
+            }
+            (None, Some(day)) => DueRule::DayOfMonth(day),
+            (None, None) => DueRule::default(),
+        };
+        Ok(FeeItem {
+            code: self.code,
+            name_zh: self.name_zh,
+            name_en: self.name_en,
+            rule: self.rule,
+            unit_kinds: self.unit_kinds,
+            statuses: self.statuses,
+            status_factors: self.status_factors,
+            frequency: self.frequency,
+            due,
+            day_count: self.day_count,
+            penalty: self.penalty,
+            effective_from: self.effective_from,
+            effective_until: self.effective_until,
+        })
+    }
+}
+
+impl TryFrom<FeeItemDoc> for FeeItem {
+    type Error = FeeError;
+
+    fn try_from(doc: FeeItemDoc) -> Result<Self, FeeError> {
+        doc.into_item()
+    }
 }
 
 impl FeeItem {
@@ -315,12 +571,9 @@ impl FeeItem {
         if self.code.trim().is_empty() {
             return Err(FeeError::invalid(p("code"), "code must not be empty"));
         }
-        if !(1..=28).contains(&self.due_day) {
-            return Err(FeeError::invalid(
-                p("due_day"),
-                format!("due day must be 1–28, got {}", self.due_day),
-            ));
-        }
+        self.due
+            .validate()
+            .map_err(|e| FeeError::invalid(p(e.path()), reason(&e)))?;
         if let Some(until) = self.effective_until {
             if until < self.effective_from {
                 return Err(FeeError::invalid(
@@ -411,7 +664,7 @@ pub struct FeeSchedule {
 struct ScheduleDoc {
     #[serde(default = "format_version")]
     format_version: u32,
-    items: Vec<FeeItem>,
+    items: Vec<FeeItemDoc>,
 }
 
 fn format_version() -> u32 {
@@ -423,7 +676,8 @@ impl FeeSchedule {
     ///
     /// # Errors
     /// [`FeeError`] naming the first bad field: negative rates, amounts or prices,
-    /// bad tiers, due days outside 1–28, shares outside 0–1, end before start, and
+    /// bad tiers, due rules out of range ([`DueRule::validate`]), shares outside 0–1,
+    /// end before start, and
     /// two versions of the same code in force on the same day
     /// ([`FeeError::OverlappingEffectiveDates`]).
     ///
@@ -460,36 +714,57 @@ impl FeeSchedule {
 
     /// Parses and validates a schedule JSON document (decimals as strings).
     ///
+    /// Reads format versions 1 and 2 (version 1's `due_day` becomes
+    /// [`DueRule::DayOfMonth`]); a missing `format_version` means the current one.
+    ///
     /// # Errors
-    /// [`FeeError::Json`] with the path of a malformed field; any error of [`FeeSchedule::new`].
+    /// [`FeeError::Json`] with the path of a malformed field (e.g. a negative
+    /// `items[0].due.days_after_issue`); [`FeeError::Invalid`] naming `format_version`
+    /// for any other version, or `items[i].due_day` when an item gives both `due` and
+    /// `due_day`; any error of [`FeeSchedule::new`].
     ///
     /// ```
-    /// use estatekit::fees::schedule::FeeSchedule;
-    /// let json = r#"{"format_version": 1, "items": [{"code": "garbage", "name_zh": "垃圾费", "name_en": "Garbage",
+    /// use estatekit::fees::schedule::{DueRule, FeeSchedule};
+    /// let json = r#"{"format_version": 2, "items": [{"code": "garbage", "name_zh": "垃圾费", "name_en": "Garbage",
     ///   "rule": {"fixed": {"amount": "-5"}}, "effective_from": "2026-01-01"}]}"#;
     /// assert_eq!(FeeSchedule::from_json(json).unwrap_err().path(), "items[0].rule.fixed.amount");
+    /// // Version 1: `due_day` is a day of the month, on or after the issue date.
+    /// let v1 = r#"{"format_version": 1, "items": [{"code": "garbage", "name_zh": "垃圾费", "name_en": "Garbage",
+    ///   "rule": {"fixed": {"amount": "5"}}, "due_day": 20, "effective_from": "2026-01-01"}]}"#;
+    /// assert_eq!(FeeSchedule::from_json(v1)?.items()[0].due, DueRule::DayOfMonth(20));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
         let doc: ScheduleDoc = crate::json::parse(text).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,
         })?;
-        if doc.format_version != SCHEDULE_FORMAT_VERSION {
+        if !(1..=SCHEDULE_FORMAT_VERSION).contains(&doc.format_version) {
             return Err(FeeError::invalid(
                 "format_version",
                 format!(
-                    "format version {} is not supported (expected {SCHEDULE_FORMAT_VERSION})",
+                    "format version {} is not supported (expected 1 to {SCHEDULE_FORMAT_VERSION})",
                     doc.format_version
                 ),
             ));
         }
-        Self::new(doc.items)
+        let items = doc
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                item.into_item()
+                    .map_err(|e| FeeError::invalid(format!("items[{i}].{}", e.path()), reason(&e)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::new(items)
     }
 
-    /// The schedule as pretty JSON; [`FeeSchedule::from_json`] reads it back unchanged.
+    /// The schedule as pretty JSON, in the current format version;
+    /// [`FeeSchedule::from_json`] reads it back unchanged.
     ///
     /// ```
-    /// assert!(estatekit::fees::schedule::FeeSchedule::demo().to_json().contains("\"format_version\": 1"));
+    /// assert!(estatekit::fees::schedule::FeeSchedule::demo().to_json().contains("\"format_version\": 2"));
     /// ```
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -535,6 +810,239 @@ impl FeeSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn due(rule: DueRule, issued: &str) -> String {
+        rule.due_date(d(issued)).unwrap().to_string()
+    }
+
+    #[test]
+    fn days_after_issue() {
+        use DueRule::DaysAfterIssue as A;
+        assert_eq!(due(A(15), "2026-12-01"), "2026-12-16");
+        assert_eq!(due(A(0), "2026-12-01"), "2026-12-01");
+        assert_eq!(due(A(15), "2026-12-20"), "2027-01-04"); // Dec → Jan
+        assert_eq!(due(A(1), "2028-02-28"), "2028-02-29"); // leap year
+        assert_eq!(due(A(1), "2026-02-28"), "2026-03-01");
+        assert_eq!(due(A(3650), "2026-12-01"), "2036-11-28");
+        assert_eq!(due(A(30), "2026-01-31"), "2026-03-02");
+    }
+
+    #[test]
+    fn day_of_next_month() {
+        use DueRule::DayOfNextMonth as N;
+        assert_eq!(due(N(10), "2026-12-01"), "2027-01-10"); // Dec → Jan
+        assert_eq!(due(N(10), "2026-11-30"), "2026-12-10");
+        assert_eq!(due(N(31), "2026-01-31"), "2026-02-28"); // clamped
+        assert_eq!(due(N(31), "2028-01-01"), "2028-02-29"); // leap February
+        assert_eq!(due(N(29), "2100-01-15"), "2100-02-28"); // 2100 is not a leap year
+        assert_eq!(due(N(31), "2026-03-15"), "2026-04-30");
+        assert_eq!(due(N(31), "2026-06-30"), "2026-07-31");
+        assert_eq!(due(N(1), "2026-12-31"), "2027-01-01");
+    }
+
+    #[test]
+    fn day_of_month() {
+        use DueRule::DayOfMonth as M;
+        assert_eq!(due(M(15), "2026-12-01"), "2026-12-15");
+        assert_eq!(due(M(15), "2026-12-15"), "2026-12-15"); // on the issue day itself
+        assert_eq!(due(M(15), "2026-12-16"), "2027-01-15"); // Dec → Jan
+        assert_eq!(due(M(31), "2026-04-10"), "2026-04-30"); // clamped
+        assert_eq!(due(M(31), "2026-04-30"), "2026-04-30");
+        assert_eq!(due(M(30), "2026-02-01"), "2026-02-28");
+        assert_eq!(due(M(30), "2028-02-01"), "2028-02-29"); // leap February
+        assert_eq!(due(M(29), "2026-01-30"), "2026-02-28"); // next month, clamped
+        assert_eq!(due(M(1), "2026-12-02"), "2027-01-01");
+        assert_eq!(due(M(1), "2026-12-01"), "2026-12-01");
+        assert_eq!(due(M(31), "2026-01-31"), "2026-01-31");
+    }
+
+    #[test]
+    fn out_of_range_rules_and_late_dates_are_typed_errors() {
+        let err = |rule: DueRule, issued: NaiveDate| {
+            let e = rule.due_date(issued).unwrap_err();
+            (e.code(), e.path().to_owned())
+        };
+        let day = d("2026-12-01");
+        assert_eq!(
+            err(DueRule::DaysAfterIssue(3651), day),
+            ("invalid", "due.days_after_issue".into())
+        );
+        assert_eq!(
+            err(DueRule::DaysAfterIssue(u32::MAX), day),
+            ("invalid", "due.days_after_issue".into())
+        );
+        for n in [0, 32, u32::MAX] {
+            assert_eq!(
+                err(DueRule::DayOfMonth(n), day),
+                ("invalid", "due.day_of_month".into())
+            );
+            assert_eq!(
+                err(DueRule::DayOfNextMonth(n), day),
+                ("invalid", "due.day_of_next_month".into())
+            );
+        }
+        let max = NaiveDate::MAX; // +262142-12-31
+        for rule in [
+            DueRule::DaysAfterIssue(1),
+            DueRule::DaysAfterIssue(3650),
+            DueRule::DayOfNextMonth(1),
+            DueRule::DayOfMonth(1),
+        ] {
+            assert_eq!(err(rule, max), ("invalid", "issued_on".into()), "{rule:?}");
+        }
+        // Within the last month the calendar holds, a rule that stays in it works.
+        assert_eq!(DueRule::DaysAfterIssue(0).due_date(max).unwrap(), max);
+        assert_eq!(DueRule::DayOfMonth(31).due_date(max).unwrap(), max);
+        assert_eq!(
+            DueRule::DayOfMonth(31)
+                .due_date(d("+262142-12-01"))
+                .unwrap(),
+            max
+        );
+        assert_eq!(
+            err(DueRule::DayOfNextMonth(31), d("+262142-12-01")),
+            ("invalid", "issued_on".into())
+        );
+        // The earliest dates work too.
+        let min = NaiveDate::MIN; // -262143-01-01
+        assert_eq!(DueRule::DayOfMonth(1).due_date(min).unwrap(), min);
+        assert_eq!(
+            DueRule::DayOfNextMonth(31)
+                .due_date(min)
+                .unwrap()
+                .to_string(),
+            "-262143-02-28"
+        );
+    }
+
+    fn item_json(due: &str) -> String {
+        format!(
+            r#"{{"format_version": 2, "items": [{{"code": "m", "name_zh": "物业费", "name_en": "Fee",
+              "rule": {{"fixed": {{"amount": "1"}}}}, "effective_from": "2026-01-01"{due}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn due_rules_in_json() {
+        let rule = |due: &str| FeeSchedule::from_json(&item_json(due)).unwrap().items()[0].due;
+        assert_eq!(rule(""), DueRule::DaysAfterIssue(15));
+        assert_eq!(
+            rule(r#", "due": {"days_after_issue": 0}"#),
+            DueRule::DaysAfterIssue(0)
+        );
+        assert_eq!(
+            rule(r#", "due": {"day_of_next_month": 31}"#),
+            DueRule::DayOfNextMonth(31)
+        );
+        assert_eq!(
+            rule(r#", "due": {"day_of_month": 1}"#),
+            DueRule::DayOfMonth(1)
+        );
+        assert_eq!(rule(r#", "due_day": 28"#), DueRule::DayOfMonth(28));
+        let err = |due: &str| {
+            let e = FeeSchedule::from_json(&item_json(due)).unwrap_err();
+            (e.code(), e.path().to_owned(), e.to_string())
+        };
+        let (code, path, msg) = err(r#", "due": {"days_after_issue": -1}"#);
+        assert_eq!(
+            (code, path.as_str()),
+            ("json", "items[0].due.days_after_issue")
+        );
+        assert!(
+            msg.contains("must not be negative (a bill cannot be due before it is issued), got -1"),
+            "{msg}"
+        );
+        let cases = [
+            (
+                r#", "due": {"days_after_issue": 3651}"#,
+                "invalid",
+                "items[0].due.days_after_issue",
+                "items[0].due.days_after_issue: days after issue must be 0–3650, got 3651",
+            ),
+            (
+                r#", "due": {"day_of_month": 0}"#,
+                "invalid",
+                "items[0].due.day_of_month",
+                "items[0].due.day_of_month: day of month must be 1–31, got 0",
+            ),
+            (
+                r#", "due": {"day_of_next_month": 32}"#,
+                "invalid",
+                "items[0].due.day_of_next_month",
+                "items[0].due.day_of_next_month: day of month must be 1–31, got 32",
+            ),
+            (
+                r#", "due": {"days_after_issue": 15}, "due_day": 15"#,
+                "invalid",
+                "items[0].due_day",
+                "items[0].due_day: give `due` or the version-1 `due_day`, not both",
+            ),
+            (
+                r#", "due_day": 29"#,
+                "invalid",
+                "items[0].due_day",
+                "items[0].due_day: due day must be 1–28, got 29",
+            ),
+        ];
+        for (due, code, path, msg) in cases {
+            assert_eq!(err(due), (code, path.to_owned(), msg.to_owned()), "{due}");
+        }
+        for due in [
+            r#", "due": {"day_of_month": 1.5}"#,
+            r#", "due": {"day_of_month": "1"}"#,
+            r#", "due": {"day_of_month": 4294967296}"#,
+        ] {
+            let (code, path, _) = err(due);
+            assert_eq!(
+                (code, path.as_str()),
+                ("json", "items[0].due.day_of_month"),
+                "{due}"
+            );
+        }
+        let (code, path, msg) = err(r#", "due": {"weekly": 1}"#);
+        assert_eq!((code, path.as_str()), ("json", "items[0].due"));
+        assert!(msg.contains("unknown variant `weekly`"), "{msg}");
+        assert_eq!(err(r#", "due": 15"#).1, "items[0].due");
+    }
+
+    #[test]
+    fn version_1_loads_and_is_written_as_version_2() {
+        let v1 = r#"{"format_version": 1, "items": [
+            {"code": "m", "name_zh": "物业费", "name_en": "Fee", "rule": {"fixed": {"amount": "1"}},
+             "due_day": 15, "effective_from": "2026-01-01"},
+            {"code": "g", "name_zh": "垃圾费", "name_en": "Garbage", "rule": {"fixed": {"amount": "1"}},
+             "effective_from": "2026-01-01"}]}"#;
+        let s = FeeSchedule::from_json(v1).unwrap();
+        assert_eq!(s.items()[0].due, DueRule::DayOfMonth(15));
+        assert_eq!(s.items()[1].due, DueRule::DaysAfterIssue(15));
+        let json = s.to_json();
+        assert!(json.contains("\"format_version\": 2"), "{json}");
+        assert!(
+            json.contains("\"due\": {\n        \"day_of_month\": 15\n      }"),
+            "{json}"
+        );
+        assert!(!json.contains("due_day"), "{json}");
+        assert_eq!(FeeSchedule::from_json(&json).unwrap(), s);
+        for bad in [0, 3, 99] {
+            let e = FeeSchedule::from_json(&v1.replace(
+                "\"format_version\": 1",
+                &format!("\"format_version\": {bad}"),
+            ))
+            .unwrap_err();
+            assert_eq!((e.code(), e.path()), ("invalid", "format_version"));
+        }
+        // FeeItem read on its own takes the same fields.
+        let item: FeeItem = serde_json::from_str(
+            r#"{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}},
+                "due_day": 10, "effective_from": "2026-01-01"}"#,
+        )
+        .unwrap();
+        assert_eq!(item.due, DueRule::DayOfMonth(10));
+    }
 
     #[test]
     fn demo_schedule_is_valid() {
