@@ -1115,6 +1115,7 @@ impl<'a> MeterReadings<'a> {
             .extra
             .get(meter.id.as_str())
             .map_or(&[][..], Vec::as_slice);
+        crate::estate::count_meter_records(meter.readings.len() + extra.len());
         let all = meter
             .readings
             .iter()
@@ -1286,6 +1287,10 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// among participants so the shares sum exactly. Every line is rounded once with the
 /// estate's policy. Units without any line get no bill; unsold units are charged only
 /// by items that list `unsold` explicitly.
+///
+/// Linear in the estate: O((units + meters + readings) × items in force), plus
+/// O(r log r) for the r readings and meter changes of `inputs`. A unit's meters are
+/// found through the estate's index of meters by unit, never by scanning the others.
 ///
 /// # Errors
 /// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
@@ -1733,11 +1738,7 @@ fn unit_line(
                 b.push_other(value, item_idx, e)
             }
             Rule::Metered { meter_kind, tiers } => {
-                for meter in estate
-                    .meters_of(estate.unit_id_at(u))
-                    .into_iter()
-                    .filter(|m| m.kind == *meter_kind)
-                {
+                for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
                     let (previous, current, used, change) = readings.consumption(meter, period)?;
                     let (cost, uses) = tiered_cost(used, tiers, "tiers")?;
                     let e = Explanation::Metered(Box::new(MeteredExplanation {
@@ -1807,6 +1808,7 @@ fn bill_pooled(
             })?;
             let (_, _, mut used, _) = readings.consumption(master, period)?;
             if *subtract_sub_meters {
+                crate::estate::count_meter_records(estate.meters().len());
                 for m in estate
                     .meters()
                     .iter()
@@ -1874,11 +1876,7 @@ fn bill_pooled(
         };
         let mut partial = false;
         if let Some(kind) = usage_kind {
-            for meter in estate
-                .meters_of(estate.unit_id_at(u))
-                .into_iter()
-                .filter(|x| x.kind == kind)
-            {
+            for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
                 m.usage += readings.consumption(meter, period)?.2;
             }
         }
