@@ -11,7 +11,7 @@ use estatekit::fees::billing::{
 };
 use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
 use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
-use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolUnit, SplitMethod};
+use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolField, PoolUnit, SplitMethod};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::fees::{FeeError, calc::PenaltyPolicy};
 use estatekit::i18n::Lang;
@@ -323,7 +323,9 @@ fn field<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Option<B
     }
 }
 
-/// Split `total` among `units` (dicts with id, area, usage, occupants) → {id: share}.
+/// Split `total` among `units` (dicts with id, area, usage, occupants, fraction) →
+/// {id: share}. The rules (unknown keys, a total finer than the scale, hybrid weights
+/// not summing to 1 are errors) are the core's: this converts the arguments.
 #[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (total, units, *, method, weights = None, scale = 2, rounding = "half_up"))]
@@ -337,6 +339,13 @@ fn pooled_split<'py>(
     rounding: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let policy = policy_arg(scale, rounding)?;
+    if method != "hybrid" && weights.is_some_and(|w| !w.is_none()) {
+        return Err(validation_error(
+            "invalid",
+            "weights",
+            format!("weights: only a hybrid split takes weights, not {method:?}"),
+        ));
+    }
     let method = split_method(method, weights)?;
     let total = decimal_arg(total, "total")?;
     let mut pool = Vec::new();
@@ -359,30 +368,47 @@ fn pooled_split<'py>(
                     format!("{path}.id: expected a str"),
                 )
             })?;
-        let num = |key: &str| -> PyResult<Decimal> {
-            match field(&u, key, &path)? {
-                Some(v) => decimal_arg(&v, &format!("{path}.{key}")),
-                None => Ok(Decimal::ZERO),
-            }
-        };
-        let occupants = num("occupants")?;
-        let occupants = u32::try_from(occupants.trunc().mantissa())
-            .ok()
-            .filter(|_| occupants.fract().is_zero())
-            .ok_or_else(|| {
+        let mut unit = PoolUnit::new(id, Decimal::ZERO);
+        // `field` checked that `u` is a mapping.
+        for item in u.cast::<PyMapping>()?.items()?.iter() {
+            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let key: String = key.extract().map_err(|_| {
                 validation_error(
                     "invalid",
-                    &format!("{path}.occupants"),
-                    format!("{path}.occupants: expected a whole number ≥ 0, got {occupants}"),
+                    &path,
+                    format!(
+                        "{path}: keys must be str, got {}",
+                        key.repr().map_or_else(|_| "?".into(), |r| r.to_string())
+                    ),
                 )
             })?;
-        pool.push(PoolUnit {
-            id,
-            area: num("area")?,
-            usage: num("usage")?,
-            occupants,
-            fraction: Decimal::ONE,
-        });
+            let at = format!("{path}.{key}");
+            // An unknown key is the core's error (it names the key and the unit).
+            let target = match PoolField::of_unit(i, Some(&unit.id), &key).map_err(fee_err)? {
+                // None means absent (the default), as before.
+                _ if value.is_none() => continue,
+                PoolField::Id => continue,
+                PoolField::Area => &mut unit.area,
+                PoolField::Usage => &mut unit.usage,
+                PoolField::Fraction => &mut unit.fraction,
+                PoolField::Occupants => {
+                    let occupants = decimal_arg(&value, &at)?;
+                    unit.occupants = u32::try_from(occupants.trunc().mantissa())
+                        .ok()
+                        .filter(|_| occupants.fract().is_zero())
+                        .ok_or_else(|| {
+                            validation_error(
+                                "invalid",
+                                &at,
+                                format!("{at}: expected a whole number ≥ 0, got {occupants}"),
+                            )
+                        })?;
+                    continue;
+                }
+            };
+            *target = decimal_arg(&value, &at)?;
+        }
+        pool.push(unit);
     }
     let split = pooled::split(total, &pool, &method, &policy).map_err(fee_err)?;
     let out = PyDict::new(py);

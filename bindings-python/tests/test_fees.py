@@ -71,6 +71,55 @@ def test_pooled_split_methods() -> None:
     hybrid = estatekit.pooled_split(D("100"), units, method="hybrid", weights={"occupants": D("0.5"), "area": D("0.5")})
     assert hybrid == {"A": D("37.50"), "B": D("62.50")}
     assert sum(estatekit.pooled_split(D("100.01"), units * 1, method="occupants").values()) == D("100.01")
+    # `fraction` weights a unit by the part of the period it took part; None is absent.
+    part = [{"id": "A", "area": D(100), "fraction": D("0.5")}, {"id": "B", "area": D(100), "fraction": None}]
+    assert estatekit.pooled_split(D("90"), part, method="area") == {"A": D("30.00"), "B": D("60.00")}
+
+
+def _error(call) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as info:
+        call()
+    return info.value.code, info.value.path, str(info.value)
+
+
+def test_pooled_split_refuses_unknown_unit_keys() -> None:
+    # "occupant" (a typo) used to be ignored: the split then ran with 0 occupants.
+    units = [{"id": "A", "area": D(100), "occupants": 1}, {"id": "B", "area": D(100), "occupant": 3}]
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="occupants")) == (
+        "invalid", "units[1].occupant",
+        'units[1].occupant: unknown field "occupant" in unit "B"; expected id, area, usage, occupants or fraction')
+    # Even with a None value, and whatever the method.
+    units = [{"id": "A", "area": D(100), "Area": None}]
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="area"))[:2] == ("invalid", "units[0].Area")
+    assert _error(lambda: estatekit.pooled_split(D("100"), [{"id": "A", "area": D(1), 1: 2}], method="area")) == (
+        "invalid", "units[0]", "units[0]: keys must be str, got 1")
+
+
+def test_pooled_split_refuses_a_total_finer_than_the_scale() -> None:
+    units = [{"id": "A", "area": D(1)}, {"id": "B", "area": D(1)}]
+    # Used to be rounded silently to 100.01 (half up).
+    assert _error(lambda: estatekit.pooled_split(D("100.005"), units, method="area")) == (
+        "invalid", "total", "total: 100.005 has more decimal places than the rounding scale 2")
+    assert _error(lambda: estatekit.pooled_split("0.5", units, method="equal", scale=0)) == (
+        "invalid", "total", "total: 0.5 has more decimal places than the rounding scale 0")
+    # Trailing zeros are not extra precision; a finer scale takes the amount.
+    assert estatekit.pooled_split(D("100.000"), units, method="area") == {"A": D("50.00"), "B": D("50.00")}
+    assert estatekit.pooled_split(D("100.005"), units, method="area", scale=3) == {"A": D("50.003"), "B": D("50.002")}
+
+
+def test_pooled_split_hybrid_weights_must_sum_to_one() -> None:
+    units = [{"id": "A", "area": D(100), "occupants": 1}, {"id": "B", "area": D(100), "occupants": 3}]
+    # Used to be normalised silently (0.5 : 0.3 split as 0.625 : 0.375).
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="hybrid",
+                                                 weights={"occupants": D("0.3"), "area": D("0.5")})) == (
+        "invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8")
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="hybrid", weights={"occupants": 1, "area": 1}))[2] == (
+        "weights: hybrid weights must sum to 1, got area 1 + occupants 1 = 2")
+    assert estatekit.pooled_split(D("100"), units, method="hybrid",
+                                  weights={"occupants": D("0.7"), "area": "0.3"}) == {"A": D("32.50"), "B": D("67.50")}
+    # Weights are for a hybrid only: with another method they were ignored.
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="area", weights={"area": 1})) == (
+        "invalid", "weights", "weights: only a hybrid split takes weights, not \"area\"")
 
 
 def october() -> estatekit.BillingRun:
@@ -260,6 +309,9 @@ def test_ledger_options() -> None:
         (lambda: estatekit.pooled_split(D("1"), [{"area": D("1")}], method="area"), "invalid", "units[0].id"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}] * 2, method="area"), "duplicate_id", "units"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid"), "invalid", "weights"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1"), "occupant": 3}], method="area"), "invalid", "units[0].occupant"),
+        (lambda: estatekit.pooled_split(D("1.001"), [{"id": "A", "area": D("1")}], method="area"), "invalid", "total"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid", weights={"area": D("0.9")}), "invalid", "weights"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10), "missing_pooled_amount", "pooled[common_electricity]"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 13, pooled={"common_electricity": 1}), "invalid", "month"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10, pooled={"nope": 1}), "unknown_reference", "pooled[0].code"),

@@ -15,7 +15,7 @@
 //! assert_eq!(err.path(), "name");
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -315,13 +315,20 @@ pub struct EstateData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Estate {
     data: EstateData,
-    unit_index: BTreeMap<String, usize>,
-    building_index: BTreeMap<String, usize>,
-    meter_index: BTreeMap<String, usize>,
+    /// Id → position: hash maps (lookups only, never iterated), so a lookup costs the
+    /// same in a million units as in forty.
+    unit_index: HashMap<String, usize>,
+    building_index: HashMap<String, usize>,
+    meter_index: HashMap<String, usize>,
     /// Per unit, in order: what the fee engine reads of every unit, compactly.
     cores: Vec<UnitCore>,
     /// The unit ids one after the other (see [`UnitCore::id_end`]).
     unit_ids: String,
+    /// The meters of unit `u`, by index in `data.meters` and in document order, are
+    /// `unit_meters[meter_starts[u]..meter_starts[u + 1]]`: built once (a counting
+    /// sort, linear), so a unit's meters are found without looking at any other.
+    meter_starts: Vec<u32>,
+    unit_meters: Vec<u32>,
 }
 
 /// What the fee engine reads of every unit, laid out compactly and built once when
@@ -465,6 +472,22 @@ impl EstateError {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Meter records examined by meter lookups on this thread (tests only): the scaling
+    /// tests check that it grows linearly with the estate.
+    pub(crate) static METER_RECORDS_EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` meter records examined by a lookup (in tests; nothing otherwise).
+#[inline(always)]
+pub(crate) fn count_meter_records(n: usize) {
+    #[cfg(test)]
+    METER_RECORDS_EXAMINED.with(|c| c.set(c.get() + n as u64));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
 fn invalid(path: String, reason: impl Into<String>) -> EstateError {
     EstateError::InvalidField {
         path,
@@ -475,21 +498,50 @@ fn invalid(path: String, reason: impl Into<String>) -> EstateError {
 fn index_ids<'a>(
     ids: impl Iterator<Item = &'a str>,
     list: &str,
-) -> Result<BTreeMap<String, usize>, EstateError> {
-    let mut index = BTreeMap::new();
+) -> Result<HashMap<String, usize>, EstateError> {
+    let mut index = HashMap::new();
     for (i, id) in ids.enumerate() {
-        let path = format!("{list}[{i}].id");
+        // The path is formatted only for an error (a million ids are common).
+        let path = || format!("{list}[{i}].id");
         if id.trim().is_empty() {
-            return Err(invalid(path, "id must not be empty"));
+            return Err(invalid(path(), "id must not be empty"));
         }
         if index.insert(id.to_owned(), i).is_some() {
             return Err(EstateError::DuplicateId {
-                path,
+                path: path(),
                 id: id.to_owned(),
             });
         }
     }
     Ok(index)
+}
+
+/// Groups the meters by unit: `(starts, meters)` such that the meters of unit `u` are
+/// `meters[starts[u]..starts[u + 1]]`, in document order. `meter_units[m]` is the unit
+/// of meter `m` (`u32::MAX` for a common meter). Linear (a stable counting sort).
+fn index_meters(meter_units: &[u32], units: usize) -> Result<(Vec<u32>, Vec<u32>), EstateError> {
+    if u32::try_from(meter_units.len()).is_err() {
+        return Err(invalid("meters".into(), "more than 4 billion meters"));
+    }
+    let mut starts = vec![0u32; units + 1];
+    for &u in meter_units {
+        if let Some(count) = starts.get_mut(u as usize + 1) {
+            *count += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut meters = vec![0u32; starts.last().map_or(0, |&n| n as usize)];
+    for (m, &u) in meter_units.iter().enumerate() {
+        if let Some(slot) = next.get_mut(u as usize) {
+            // Fewer than 2^32 meters (checked above).
+            meters[*slot as usize] = m as u32;
+            *slot += 1;
+        }
+    }
+    Ok((starts, meters))
 }
 
 fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
@@ -617,6 +669,9 @@ fn check_totals(units: &[Unit]) -> Result<(), EstateError> {
 impl Estate {
     /// Validates `data` and builds an estate.
     ///
+    /// Linear (expected) in the number of buildings, units, meters and readings: the
+    /// ids are indexed in hash maps, the meters grouped by unit by a counting sort.
+    ///
     /// # Errors
     /// An [`EstateError`] naming the first bad field: unsupported format version,
     /// invalid currency, empty or duplicate ids, non-positive areas, internal area
@@ -661,17 +716,25 @@ impl Estate {
             validate_unit(i, u)?;
         }
         check_totals(&data.units)?;
+        // The unit of every meter (`u32::MAX`: a common meter), to index them below.
+        let mut meter_units = Vec::with_capacity(data.meters.len());
         for (i, m) in data.meters.iter().enumerate() {
+            let mut unit = u32::MAX;
             if let Some(unit_id) = &m.unit_id {
-                if !unit_index.contains_key(unit_id) {
+                let Some(&u) = unit_index.get(unit_id) else {
                     return Err(EstateError::UnknownUnit {
                         path: format!("meters[{i}].unit_id"),
                         id: unit_id.clone(),
                     });
-                }
+                };
+                // Unit indices fit u32 (their ids fit 4 GiB, checked below); were one
+                // not to, its meters would only be missing from the index.
+                unit = u32::try_from(u).unwrap_or(u32::MAX);
             }
             validate_meter(i, m)?;
+            meter_units.push(unit);
         }
+        let (meter_starts, unit_meters) = index_meters(&meter_units, data.units.len())?;
         let mut unit_ids = String::with_capacity(data.units.iter().map(|u| u.id.len()).sum());
         let mut cores = Vec::with_capacity(data.units.len());
         for u in &data.units {
@@ -694,7 +757,23 @@ impl Estate {
             meter_index,
             cores,
             unit_ids,
+            meter_starts,
+            unit_meters,
         })
+    }
+
+    /// The meters of unit `u` (its index in [`Estate::units`]), in document order:
+    /// O(its meters).
+    pub(crate) fn meters_at(&self, u: usize) -> impl Iterator<Item = &Meter> + '_ {
+        let (start, end) = match (self.meter_starts.get(u), self.meter_starts.get(u + 1)) {
+            (Some(&s), Some(&e)) => (s as usize, e as usize),
+            _ => (0, 0),
+        };
+        let of_unit = self.unit_meters.get(start..end).unwrap_or_default();
+        count_meter_records(of_unit.len());
+        of_unit
+            .iter()
+            .filter_map(|&m| self.data.meters.get(m as usize))
     }
 
     /// The compact view of the units, in order (see [`UnitCore`]).
@@ -716,6 +795,8 @@ impl Estate {
     ///
     /// Decimals (areas, multipliers, readings) are JSON strings such as `"89.50"`,
     /// dates ISO strings such as `"2026-03-01"`. Unknown fields are rejected.
+    ///
+    /// Linear in the length of the text (parsing, then validation as [`Estate::new`]).
     ///
     /// # Errors
     /// [`EstateError::Json`] with the path of the bad field for malformed JSON, wrong
@@ -833,7 +914,7 @@ impl Estate {
         &self.data
     }
 
-    /// The unit with this id.
+    /// The unit with this id: O(1) expected (a hash map).
     ///
     /// ```
     /// let estate = estatekit::estate::Estate::demo();
@@ -846,7 +927,7 @@ impl Estate {
             .and_then(|&i| self.data.units.get(i))
     }
 
-    /// The building with this id.
+    /// The building with this id: O(1) expected (a hash map).
     ///
     /// ```
     /// assert_eq!(estatekit::estate::Estate::demo().building("B2").map(|b| b.id.as_str()), Some("B2"));
@@ -857,7 +938,7 @@ impl Estate {
             .and_then(|&i| self.data.buildings.get(i))
     }
 
-    /// The meter with this id.
+    /// The meter with this id: O(1) expected (a hash map).
     ///
     /// ```
     /// let estate = estatekit::estate::Estate::demo();
@@ -870,22 +951,26 @@ impl Estate {
             .and_then(|&i| self.data.meters.get(i))
     }
 
-    /// The meters of one unit, in document order.
+    /// The meters of one unit, in document order (empty for an unknown unit).
+    ///
+    /// O(1 + the unit's meters), expected: the meters are indexed by unit when the
+    /// estate is built, so looking up every unit's meters is linear in all.
     ///
     /// ```
     /// let estate = estatekit::estate::Estate::demo();
     /// assert!(estate.meters_of("1-201").len() >= 2);
+    /// assert!(estate.meters_of("nope").is_empty());
     /// ```
     pub fn meters_of(&self, unit_id: &str) -> Vec<&Meter> {
-        self.data
-            .meters
-            .iter()
-            .filter(|m| m.unit_id.as_deref() == Some(unit_id))
-            .collect()
+        match self.unit_index.get(unit_id) {
+            Some(&u) => self.meters_at(u).collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Counts and areas: units by kind and by status, total gross and internal area,
     /// occupants. Kinds and statuses appear in declaration order, zero counts included.
+    /// Linear in the number of units.
     ///
     /// ```
     /// use estatekit::estate::{Estate, UnitKind};
@@ -976,5 +1061,108 @@ mod tests {
     fn demo_estate_is_valid() {
         let estate = Estate::from_json(DEMO_JSON).expect("demo estate");
         assert_eq!(estate.units().len(), 40);
+    }
+
+    /// `n` occupied units, each with a water and an electricity meter read at the end
+    /// of September and of October 2026, and a master water meter.
+    fn metered_estate(n: usize) -> Estate {
+        let mut units = Vec::with_capacity(n);
+        let mut meters = Vec::with_capacity(2 * n + 1);
+        let reading = |date: &str, value: usize| Reading {
+            date: date.parse().expect("date"),
+            value: Decimal::from(value),
+        };
+        for i in 0..n {
+            let id = format!("U{i}");
+            units.push(Unit {
+                id: id.clone(),
+                building_id: "B".into(),
+                floor: 1,
+                number: i.to_string(),
+                kind: UnitKind::Residential,
+                gross_area: Decimal::from(50 + i % 90),
+                internal_area: None,
+                occupants: 1 + (i % 4) as u32,
+                status: UnitStatus::Occupied,
+                status_since: "2024-06-01".parse().ok(),
+                delivered_on: "2024-06-01".parse().ok(),
+            });
+            for (kind, prefix, used) in [
+                (MeterKind::Water, "W", 5 + i * 13 % 20),
+                (MeterKind::Electricity, "E", 100 + i * 37 % 250),
+            ] {
+                meters.push(Meter {
+                    id: format!("{prefix}-{id}"),
+                    unit_id: Some(id.clone()),
+                    kind,
+                    multiplier: Decimal::ONE,
+                    readings: vec![
+                        reading("2026-09-30", 1000),
+                        reading("2026-10-31", 1000 + used),
+                    ],
+                });
+            }
+        }
+        meters.push(Meter {
+            id: "W-MASTER".into(),
+            unit_id: None,
+            kind: MeterKind::Water,
+            multiplier: Decimal::ONE,
+            readings: vec![reading("2026-09-30", 0), reading("2026-10-31", 30 * n)],
+        });
+        Estate::new(EstateData {
+            format_version: ESTATE_FORMAT_VERSION,
+            id: "scale".into(),
+            name: "Scale".into(),
+            currency: "CNY".into(),
+            rounding: RoundingPolicy::default(),
+            buildings: vec![Building {
+                id: "B".into(),
+                name: "B".into(),
+            }],
+            units,
+            meters,
+        })
+        .expect("valid estate")
+    }
+
+    /// Meter records examined while billing `estate` with two metered items and a
+    /// pooled item split by water usage.
+    fn meter_records_examined_billing(estate: &Estate) -> u64 {
+        use crate::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
+        use crate::fees::schedule::FeeSchedule;
+        let schedule = FeeSchedule::from_json(
+            r#"{"format_version": 1, "items": [
+              {"code": "water", "name_zh": "水费", "name_en": "Water", "effective_from": "2020-01-01",
+               "rule": {"metered": {"meter_kind": "water", "tiers": [{"up_to": "15", "price": "3.45"}, {"price": "5.83"}]}}},
+              {"code": "electricity", "name_zh": "电费", "name_en": "Electricity", "effective_from": "2020-01-01",
+               "rule": {"metered": {"meter_kind": "electricity", "tiers": [{"up_to": "180", "price": "0.56"}, {"price": "0.86"}]}}},
+              {"code": "common_water", "name_zh": "公共用水", "name_en": "Common water", "effective_from": "2020-01-01",
+               "rule": {"pooled": {"source": {"master_meter": {"meter_id": "W-MASTER", "price": "3.45", "subtract_sub_meters": true}},
+                                   "method": "usage"}}}]}"#,
+        )
+        .expect("schedule");
+        let period = BillingPeriod::month(2026, 10).expect("period");
+        METER_RECORDS_EXAMINED.with(|c| c.set(0));
+        let run = bill_estate(estate, &schedule, period, &BillingInputs::default()).expect("run");
+        assert_eq!(run.bill_count(), estate.units().len());
+        METER_RECORDS_EXAMINED.with(|c| c.get())
+    }
+
+    /// Billing looks up each unit's meters in an index: the meter records it examines
+    /// grow linearly with the estate (a scan of every meter per unit grew 100-fold
+    /// for 10 times the units).
+    #[test]
+    fn billing_examines_meter_records_linearly() {
+        let small = meter_records_examined_billing(&metered_estate(200));
+        let large = meter_records_examined_billing(&metered_estate(2000));
+        assert!(small > 0);
+        assert!(
+            large <= 12 * small,
+            "10x the units examined {large} meter records, {}x the {small} of 1x",
+            large / small
+        );
+        // At most a few records per meter (its lookups and its readings).
+        assert!(large <= 20 * 4001, "{large} records for 4001 meters");
     }
 }

@@ -10,7 +10,7 @@ use estatekit::estate::Estate;
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, ReadingInput, bill_estate};
 use estatekit::fees::calc::{DayCount, PenaltyPolicy, late_penalty, prorate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
-use estatekit::fees::pooled::{PoolUnit, SplitMethod, split};
+use estatekit::fees::pooled::{Basis, BasisWeight, PoolField, PoolUnit, SplitMethod, split};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::money::{RoundingPolicy, allocate};
 use estatekit::tickets::{
@@ -187,6 +187,43 @@ fn argument_table() {
             )),
             "invalid",
             "weights",
+        ),
+        (
+            "split: total finer than the rounding scale",
+            fee(split(
+                dec("100.005"),
+                &[PoolUnit::new("A", dec("1"))],
+                &SplitMethod::Area,
+                &p,
+            )),
+            "invalid",
+            "total",
+        ),
+        (
+            "split: hybrid weights summing to 0.8",
+            fee(split(
+                dec("1"),
+                &[PoolUnit::new("A", dec("1"))],
+                &SplitMethod::Hybrid(vec![
+                    BasisWeight {
+                        basis: Basis::Area,
+                        weight: dec("0.5"),
+                    },
+                    BasisWeight {
+                        basis: Basis::Occupants,
+                        weight: dec("0.3"),
+                    },
+                ]),
+                &p,
+            )),
+            "invalid",
+            "weights",
+        ),
+        (
+            "split: unknown unit field",
+            fee(PoolField::of_unit(1, Some("B"), "occupant")),
+            "invalid",
+            "units[1].occupant",
         ),
         (
             "billing: month 13",

@@ -1,13 +1,16 @@
 //! Times the fee workload of `estatekit_benches` in Rust for each unit count given:
 //! `fees_workload 10000 100000 1000000` prints one JSON line per count, with the best
 //! wall time and the best CPU time of the thread (user and system time, page faults
-//! included; robust when the machine is shared).
+//! included; robust when the machine is shared), the run's total and a digest of its
+//! line amounts (see `estatekit_benches::line_digest`, computed outside the timing).
 
 use std::time::Instant;
 
 use estatekit::estate::Estate;
 use estatekit::fees::schedule::FeeSchedule;
-use estatekit_benches::{SCHEDULE, estate_json, overdue_items, run_fee_workload};
+use estatekit_benches::{
+    SCHEDULE, bill_workload, estate_json, line_digest, overdue_items, run_fee_workload,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
@@ -27,8 +30,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 best_cpu = best_cpu.min(c1 - c0);
             }
         }
+        let digest = line_digest(&bill_workload(&estate, &schedule)?);
         println!(
-            r#"{{"n": {n}, "seconds": {best:.6}, "cpu_seconds": {best_cpu:.6}, "ns_per_unit": {:.1}, "total": "{total}"}}"#,
+            r#"{{"n": {n}, "seconds": {best:.6}, "cpu_seconds": {best_cpu:.6}, "ns_per_unit": {:.1}, "total": "{total}", "digest": {digest}}}"#,
             best * 1e9 / n as f64
         );
     }

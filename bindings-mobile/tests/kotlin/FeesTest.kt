@@ -183,6 +183,32 @@ fun testFeeErrors() {
     }
 }
 
+// pooledSplit is as strict as the core: a total finer than the scale and hybrid weights
+// not summing to 1 are errors (they were rounded and normalised silently). Unknown unit
+// fields cannot occur here: PoolMember is a typed record.
+fun testPooledSplitStrict() {
+    fun error(block: () -> Unit): Triple<String, String, String> {
+        val e = assertFailsWith<EstateKitException.Validation> { block() }
+        return Triple(e.code, e.path, e.detail)
+    }
+    val members = listOf(PoolMember("A", d("100"), occupants = 1u), PoolMember("B", d("100"), occupants = 3u))
+    val area = listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))
+    assertEquals(Triple("invalid", "total", "total: 100.005 has more decimal places than the rounding scale 2"),
+        error { pooledSplit(d("100.005"), members, area) })
+    assertEquals(Triple("invalid", "total", "total: 100.5 has more decimal places than the rounding scale 0"),
+        error { pooledSplit(d("100.5"), members, area, RoundingPolicy(0u, RoundingMode.HALF_UP)) })
+    assertEquals(listOf(d("50.00"), d("50.00")), pooledSplit(d("100.000"), members, area).map { it.amount })
+    assertEquals(listOf(d("50.003"), d("50.002")),
+        pooledSplit(d("100.005"), members, area, RoundingPolicy(3u, RoundingMode.HALF_UP)).map { it.amount })
+    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got occupants 0.3 + area 0.5 = 0.8"),
+        error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.3")), SplitWeight(Basis.AREA, d("0.5")))) })
+    // One basis at a weight other than 1 is a hybrid too (it used to split by area).
+    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 = 0.5"),
+        error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")))) })
+    assertEquals(listOf(d("32.50"), d("67.50")),
+        pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.7")), SplitWeight(Basis.AREA, d("0.3")))).map { it.amount })
+}
+
 val feesTests = listOf(
     "fees: worked examples" to ::testWorkedExamples,
     "fees: billing run with explanations" to ::testBillingRun,
@@ -190,4 +216,5 @@ val feesTests = listOf(
     "fees: ledger walk" to ::testLedgerWalk,
     "fees: issue and due dates" to ::testIssueAndDueDates,
     "fees: typed errors" to ::testFeeErrors,
+    "fees: pooled split is strict" to ::testPooledSplitStrict,
 )

@@ -91,6 +91,8 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("service ends before it starts", { prorate(d("100"), OCT1, OCT31, LocalDate.of(2026, 10, 20), LocalDate.of(2026, 10, 10)); Unit }, "invalid" to "service_end"),
     Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputsRecord()); Unit }, "invalid" to "month"),
     Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
+    Triple("pooled split: total finer than the scale", { pooledSplit(d("100.005"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))); Unit }, "invalid" to "total"),
+    Triple("pooled split: hybrid weights sum 0.8", { pooledSplit(d("1"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.OCCUPANTS, d("0.3")))); Unit }, "invalid" to "weights"),
     Triple("zero payment", { Ledger("1-101").pay("R1", BigDecimal.ZERO, OCT1); Unit }, "non_positive_payment" to "amount"),
     Triple("payment in tenths of a cent", { Ledger("1-101").pay("R1", d("0.001"), OCT1); Unit }, "invalid" to "amount"),
     Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0uL, emptyMap()); Unit }, "single_class" to "labels"),

@@ -332,9 +332,14 @@ def pooled_split(
     scale: int = 2,
     rounding: _RoundingName = "half_up",
 ) -> dict[str, Decimal]:
-    """Split `total` among units (dicts with `id`, `area`, `usage`, `occupants`);
-    the shares sum exactly to `total`. `weights` for "hybrid", e.g.
-    {"occupants": Decimal("0.5"), "area": Decimal("0.5")}."""
+    """Split `total` among units (dicts with `id` and any of `area`, `usage`,
+    `occupants`, `fraction`); the shares sum exactly to `total`. `weights` for "hybrid"
+    only, summing to exactly 1, e.g. {"occupants": Decimal("0.5"), "area": Decimal("0.5")}.
+
+    Strict, so nothing changes a split silently: an unknown key in a unit dict
+    (`"occupant": 3`), a `total` with more decimal places than `scale` and hybrid
+    weights not summing to 1 raise `ValidationError` (code "invalid", path
+    "units[i].<key>", "total" and "weights")."""
 
 def bill_estate(
     estate: Estate,

@@ -1198,6 +1198,7 @@ impl<'a> MeterReadings<'a> {
             .extra
             .get(meter.id.as_str())
             .map_or(&[][..], Vec::as_slice);
+        crate::estate::count_meter_records(meter.readings.len() + extra.len());
         let all = meter
             .readings
             .iter()
@@ -1389,6 +1390,10 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// by items that list `unsold` explicitly. The bills are issued on
 /// [`BillingInputs::issued_on`] (by default the day after the period ends) and each
 /// line is due on its item's [`DueRule`](super::schedule::DueRule) applied to that date.
+///
+/// Linear in the estate: O((units + meters + readings) × items in force), plus
+/// O(r log r) for the r readings and meter changes of `inputs`. A unit's meters are
+/// found through the estate's index of meters by unit, never by scanning the others.
 ///
 /// # Errors
 /// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
@@ -1842,11 +1847,7 @@ fn unit_line(
                 b.push_other(value, item_idx, e)
             }
             Rule::Metered { meter_kind, tiers } => {
-                for meter in estate
-                    .meters_of(estate.unit_id_at(u))
-                    .into_iter()
-                    .filter(|m| m.kind == *meter_kind)
-                {
+                for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
                     let (previous, current, used, change) = readings.consumption(meter, period)?;
                     let (cost, uses) = tiered_cost(used, tiers, "tiers")?;
                     let e = Explanation::Metered(Box::new(MeteredExplanation {
@@ -1916,6 +1917,7 @@ fn bill_pooled(
             })?;
             let (_, _, mut used, _) = readings.consumption(master, period)?;
             if *subtract_sub_meters {
+                crate::estate::count_meter_records(estate.meters().len());
                 for m in estate
                     .meters()
                     .iter()
@@ -1983,11 +1985,7 @@ fn bill_pooled(
         };
         let mut partial = false;
         if let Some(kind) = usage_kind {
-            for meter in estate
-                .meters_of(estate.unit_id_at(u))
-                .into_iter()
-                .filter(|x| x.kind == kind)
-            {
+            for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
                 m.usage += readings.consumption(meter, period)?.2;
             }
         }

@@ -2,6 +2,11 @@
 //! units by area, usage, equal shares, occupants or a weighted hybrid, so that the
 //! shares sum exactly to the amount (largest remainder, recorded adjustments).
 //!
+//! [`split`] is strict about what it is given, so that nothing changes a split
+//! silently: an amount with more decimal places than the rounding scale, hybrid
+//! weights that do not sum to 1 and (for the bindings' unit records, see
+//! [`PoolField`]) unknown fields are typed errors naming the value.
+//!
 //! ```
 //! use estatekit::fees::pooled::{split, PoolUnit, SplitMethod};
 //! use estatekit::money::RoundingPolicy;
@@ -28,6 +33,7 @@ use crate::money::{self, RoundingPolicy};
 /// assert_eq!(u.occupants, 0);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PoolUnit {
     /// Unit id.
     pub id: String,
@@ -64,6 +70,84 @@ impl PoolUnit {
             occupants: 0,
             fraction: Decimal::ONE,
         }
+    }
+}
+
+/// A field of a [`PoolUnit`] record, by the name it has in JSON and in the unit
+/// records the bindings accept (Python dicts): `id`, `area`, `usage`, `occupants`,
+/// `fraction`. Any other key is an error: ignoring it (a misspelt `"occupant": 3`)
+/// would change the split silently.
+///
+/// ```
+/// use estatekit::fees::pooled::PoolField;
+/// assert_eq!(PoolField::of_unit(0, Some("A"), "occupants")?, PoolField::Occupants);
+/// let e = PoolField::of_unit(1, Some("B"), "occupant").unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid", "units[1].occupant"));
+/// assert_eq!(e.to_string(), "units[1].occupant: unknown field \"occupant\" in unit \"B\"; \
+///     expected id, area, usage, occupants or fraction");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PoolField {
+    /// `id`: the unit id.
+    Id,
+    /// `area`: [`PoolUnit::area`].
+    Area,
+    /// `usage`: [`PoolUnit::usage`].
+    Usage,
+    /// `occupants`: [`PoolUnit::occupants`].
+    Occupants,
+    /// `fraction`: [`PoolUnit::fraction`].
+    Fraction,
+}
+
+impl PoolField {
+    /// Every field, in declaration order.
+    pub const ALL: [Self; 5] = [
+        Self::Id,
+        Self::Area,
+        Self::Usage,
+        Self::Occupants,
+        Self::Fraction,
+    ];
+
+    /// The field's name.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::pooled::PoolField::Fraction.as_str(), "fraction");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Area => "area",
+            Self::Usage => "usage",
+            Self::Occupants => "occupants",
+            Self::Fraction => "fraction",
+        }
+    }
+
+    /// The field named `key` of unit number `index` (whose id is `unit_id`, when
+    /// known).
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] at `units[index].key`, naming the key and the unit, for
+    /// any other key.
+    pub fn of_unit(index: usize, unit_id: Option<&str>, key: &str) -> Result<Self, FeeError> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == key)
+            .ok_or_else(|| {
+                let unit = match unit_id {
+                    Some(id) => format!(" in unit {id:?}"),
+                    None => String::new(),
+                };
+                FeeError::invalid(
+                    format!("units[{index}].{key}"),
+                    format!(
+                        "unknown field {key:?}{unit}; expected id, area, usage, occupants or fraction"
+                    ),
+                )
+            })
     }
 }
 
@@ -194,6 +278,56 @@ impl SplitMethod {
             Self::Equal => "equal",
             Self::Occupants => "occupants",
             Self::Hybrid(_) => "hybrid",
+        }
+    }
+
+    /// Checks a hybrid's weights: at least one, none negative, and summing to exactly
+    /// 1 (they are the shares of the amount each basis carries; weights summing to
+    /// anything else were once normalised silently). Single-basis methods are valid.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] at `weights` for no weights or a sum other than 1 (the
+    /// message lists the weights and their sum); [`FeeError::Negative`] at
+    /// `weights[i].weight`.
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::{Basis, BasisWeight, SplitMethod};
+    /// let w = |basis, weight: &str| BasisWeight { basis, weight: weight.parse().unwrap() };
+    /// assert!(SplitMethod::Hybrid(vec![w(Basis::Area, "0.3"), w(Basis::Occupants, "0.7")]).validate().is_ok());
+    /// let e = SplitMethod::Hybrid(vec![w(Basis::Area, "0.5"), w(Basis::Occupants, "0.3")]).validate().unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("invalid", "weights"));
+    /// assert_eq!(e.to_string(), "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8");
+    /// ```
+    pub fn validate(&self) -> Result<(), FeeError> {
+        let Self::Hybrid(ws) = self else {
+            return Ok(());
+        };
+        if ws.is_empty() {
+            return Err(FeeError::invalid(
+                "weights",
+                "a hybrid split needs at least one basis weight",
+            ));
+        }
+        for (i, w) in ws.iter().enumerate() {
+            non_negative(w.weight, || format!("weights[{i}].weight"))?;
+        }
+        let listed = || {
+            ws.iter()
+                .map(|w| format!("{} {}", w.basis, w.weight))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        // Exact: weights with more digits than a sum can hold do not sum to 1 either.
+        match money::sum(&ws.iter().map(|w| w.weight).collect::<Vec<_>>()) {
+            Ok(sum) if sum == Decimal::ONE => Ok(()),
+            Ok(sum) => Err(FeeError::invalid(
+                "weights",
+                format!("hybrid weights must sum to 1, got {} = {sum}", listed()),
+            )),
+            Err(_) => Err(FeeError::invalid(
+                "weights",
+                format!("hybrid weights must sum to 1, got {} (too large)", listed()),
+            )),
         }
     }
 
@@ -401,12 +535,30 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
     Ok(weights)
 }
 
-/// Splits `total` among `units` by `method`; the shares sum exactly to `total`
-/// rounded with the policy.
+/// Splits `total` among `units` by `method`; the shares sum exactly to `total`.
+///
+/// Strict: `total` must have no more decimal places than the policy's scale (trailing
+/// zeros aside: `100.000` is `100.00`), and hybrid weights must sum to exactly 1
+/// ([`SplitMethod::validate`]); neither is rounded or normalised silently.
+///
+/// O(n) in the number of units (plus O(n log n) to hand out the remainder's minor
+/// units, as [`money::allocate`]).
 ///
 /// # Errors
-/// As [`weights`]; [`FeeError::Money`] when there are no units, every weight is zero
-/// (e.g. usage split with no consumption), or the amounts overflow.
+/// [`FeeError::Invalid`] at `total` for more decimal places than the policy's scale;
+/// as [`SplitMethod::validate`] and [`weights`]; [`FeeError::Money`] when there are no
+/// units, every weight is zero (e.g. usage split with no consumption), or the amounts
+/// overflow.
+///
+/// ```
+/// use estatekit::fees::pooled::{split, PoolUnit, SplitMethod};
+/// use estatekit::money::RoundingPolicy;
+/// let units = [PoolUnit::new("A", 1.into())];
+/// let e = split("100.005".parse()?, &units, &SplitMethod::Area, &RoundingPolicy::default()).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("invalid", "total"));
+/// assert_eq!(e.to_string(), "total: 100.005 has more decimal places than the rounding scale 2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// ```
 /// use estatekit::fees::pooled::{split, Basis, BasisWeight, PoolUnit, SplitMethod};
@@ -426,6 +578,14 @@ pub fn split(
     method: &SplitMethod,
     policy: &RoundingPolicy,
 ) -> Result<PoolSplit, FeeError> {
+    let scale = policy.scale();
+    if total.normalize().scale() > scale {
+        return Err(FeeError::invalid(
+            "total",
+            format!("{total} has more decimal places than the rounding scale {scale}"),
+        ));
+    }
+    method.validate()?;
     let w = weights(units, method)?;
     let a = money::allocate(total, &w, policy).map_err(FeeError::money(if units.is_empty() {
         "units"
@@ -585,13 +745,12 @@ mod tests {
         }]);
         for area in ["0.9", "0.6666666666666666666666666667", "1"] {
             let units = [PoolUnit::new("A", dec(area))];
-            let r = split(dec("100"), &units, &hybrid, &RoundingPolicy::default());
-            if let Ok(s) = r {
-                assert_eq!(
-                    s.shares.iter().map(|x| x.amount).sum::<Decimal>(),
-                    dec("100.00")
-                );
+            // The weights alone (split refuses a hybrid whose weights do not sum to 1).
+            if let Ok(w) = weights(&units, &hybrid) {
+                assert_eq!(w.len(), 1);
             }
+            let e = split(dec("100"), &units, &hybrid, &RoundingPolicy::default()).unwrap_err();
+            assert_eq!((e.code(), e.path()), ("invalid", "weights"));
         }
     }
 
