@@ -90,6 +90,9 @@ pub struct PenaltyPolicy {
     /// No penalty accrues while the outstanding principal is below this.
     #[uniffi(default = None)]
     pub min_balance: Option<Decimal>,
+    /// Accept a daily rate above 1 % (almost always a yearly rate given as daily).
+    #[uniffi(default = false)]
+    pub allow_high_rate: bool,
 }
 
 impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
@@ -113,6 +116,7 @@ impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
             count_from: p.count_from.unwrap_or_default(),
             cap,
             min_balance: p.min_balance,
+            allow_high_rate: p.allow_high_rate,
         };
         policy.validate()?;
         Ok(policy)
@@ -272,7 +276,7 @@ pub fn pooled_split(
 /// A validated fee schedule.
 #[derive(Debug, uniffi::Object)]
 pub struct FeeSchedule {
-    inner: schedule::FeeSchedule,
+    pub(crate) inner: schedule::FeeSchedule,
 }
 
 #[guard(crate::panic_guard)]
@@ -406,7 +410,7 @@ pub struct PoolRecord {
 /// A billing run: every bill of an estate for a month.
 #[derive(Debug, uniffi::Object)]
 pub struct BillingRun {
-    inner: billing::BillingRun,
+    pub(crate) inner: billing::BillingRun,
 }
 
 /// Bills every unit of `estate` for `year`-`month` in one call.
@@ -601,10 +605,104 @@ pub struct ReminderRecord {
     pub prepaid: Decimal,
 }
 
+impl From<ledger::Aging> for AgingRecord {
+    fn from(a: ledger::Aging) -> Self {
+        Self {
+            not_due: a.not_due,
+            days_0_30: a.days_0_30,
+            days_31_60: a.days_31_60,
+            days_61_90: a.days_61_90,
+            days_90_plus: a.days_90_plus,
+        }
+    }
+}
+
+impl From<ledger::Reminder> for ReminderRecord {
+    fn from(r: ledger::Reminder) -> Self {
+        Self {
+            unit_id: r.unit_id,
+            as_of: r.as_of,
+            items: r
+                .items
+                .into_iter()
+                .map(|i| ReminderItemRecord {
+                    charge_id: i.charge_id,
+                    item_code: i.item_code,
+                    due: i.due,
+                    days_overdue: i.days_overdue,
+                    principal: i.principal,
+                    penalty: i.penalty,
+                })
+                .collect(),
+            total_due: r.total_due,
+            prepaid: r.prepaid,
+        }
+    }
+}
+
+impl From<ledger::Payment> for PaymentRecord {
+    fn from(p: ledger::Payment) -> Self {
+        Self {
+            id: p.id,
+            date: p.date,
+            amount: p.amount,
+            applied: p
+                .applied
+                .into_iter()
+                .map(|a| ApplicationRecord {
+                    charge_id: a.charge_id,
+                    principal: a.principal,
+                    penalty: a.penalty,
+                })
+                .collect(),
+            to_prepaid: p.to_prepaid,
+        }
+    }
+}
+
+/// An account's figures as of a date, at the estate's scale.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BalanceRecord {
+    /// Principal of the charges issued by the date.
+    pub billed: Decimal,
+    /// Penalty accrued.
+    pub penalty_accrued: Decimal,
+    /// Penalty waived.
+    pub penalty_waived: Decimal,
+    /// Money received.
+    pub paid: Decimal,
+    /// Principal settled.
+    pub principal_paid: Decimal,
+    /// Penalty settled.
+    pub penalty_paid: Decimal,
+    /// Principal still owed.
+    pub principal_outstanding: Decimal,
+    /// Penalty still owed.
+    pub penalty_outstanding: Decimal,
+    /// Prepaid balance.
+    pub prepaid: Decimal,
+}
+
+impl From<ledger::Balance> for BalanceRecord {
+    fn from(b: ledger::Balance) -> Self {
+        Self {
+            billed: b.billed,
+            penalty_accrued: b.penalty_accrued,
+            penalty_waived: b.penalty_waived,
+            paid: b.paid,
+            principal_paid: b.principal_paid,
+            penalty_paid: b.penalty_paid,
+            principal_outstanding: b.principal_outstanding,
+            penalty_outstanding: b.penalty_outstanding,
+            prepaid: b.prepaid,
+        }
+    }
+}
+
 /// A unit's ledger (thread-safe; every method is one call).
 #[derive(Debug, uniffi::Object)]
 pub struct Ledger {
-    inner: Mutex<ledger::Ledger>,
+    pub(crate) inner: Mutex<ledger::Ledger>,
 }
 
 impl Ledger {
@@ -695,22 +793,7 @@ impl Ledger {
         amount: Decimal,
         date: NaiveDate,
     ) -> Result<PaymentRecord, EstateKitError> {
-        let p = self.lock().pay(&id, amount, date)?;
-        Ok(PaymentRecord {
-            id: p.id,
-            date: p.date,
-            amount: p.amount,
-            applied: p
-                .applied
-                .into_iter()
-                .map(|a| ApplicationRecord {
-                    charge_id: a.charge_id,
-                    principal: a.principal,
-                    penalty: a.penalty,
-                })
-                .collect(),
-            to_prepaid: p.to_prepaid,
-        })
+        Ok(self.lock().pay(&id, amount, date)?.into())
     }
 
     /// Penalty owed on one charge as of a date.
@@ -736,38 +819,18 @@ impl Ledger {
     }
 
     /// Outstanding principal by days overdue.
-    pub fn aging(&self, as_of: NaiveDate) -> AgingRecord {
-        let a = self.lock().aging(as_of);
-        AgingRecord {
-            not_due: a.not_due,
-            days_0_30: a.days_0_30,
-            days_31_60: a.days_31_60,
-            days_61_90: a.days_61_90,
-            days_90_plus: a.days_90_plus,
-        }
+    pub fn aging(&self, as_of: NaiveDate) -> Result<AgingRecord, EstateKitError> {
+        Ok(self.lock().aging(as_of)?.into())
+    }
+
+    /// The account's figures as of a date.
+    pub fn balance(&self, as_of: NaiveDate) -> Result<BalanceRecord, EstateKitError> {
+        Ok(self.lock().balance(as_of)?.into())
     }
 
     /// Payment-reminder data as of a date.
     pub fn reminder(&self, as_of: NaiveDate) -> Result<ReminderRecord, EstateKitError> {
-        let r = self.lock().reminder(as_of)?;
-        Ok(ReminderRecord {
-            unit_id: r.unit_id,
-            as_of: r.as_of,
-            items: r
-                .items
-                .into_iter()
-                .map(|i| ReminderItemRecord {
-                    charge_id: i.charge_id,
-                    item_code: i.item_code,
-                    due: i.due,
-                    days_overdue: i.days_overdue,
-                    principal: i.principal,
-                    penalty: i.penalty,
-                })
-                .collect(),
-            total_due: r.total_due,
-            prepaid: r.prepaid,
-        })
+        Ok(self.lock().reminder(as_of)?.into())
     }
 
     /// Collected ÷ billed principal for charges due in [start, end], if any were billed.

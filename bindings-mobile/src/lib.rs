@@ -21,6 +21,7 @@ mod checkin;
 mod estate;
 mod fees;
 mod money;
+mod receivables;
 mod tickets;
 
 pub use checkin::*;
@@ -155,6 +156,7 @@ mod tests {
             include_str!("money.rs"),
             include_str!("estate.rs"),
             include_str!("fees.rs"),
+            include_str!("receivables.rs"),
             include_str!("checkin.rs"),
             include_str!("tickets.rs"),
         ];

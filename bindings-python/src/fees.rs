@@ -64,6 +64,7 @@ fn penalty_policy(
     cap_amount: Option<&Bound<'_, PyAny>>,
     count_from: &str,
     min_balance: Option<&Bound<'_, PyAny>>,
+    allow_high_rate: bool,
 ) -> PyResult<PenaltyPolicy> {
     let grace_days = u32::try_from(grace_days).map_err(|_| {
         validation_error(
@@ -93,6 +94,7 @@ fn penalty_policy(
         count_from: CountFrom::from_str(count_from).map_err(fee_err)?,
         cap,
         min_balance: opt_decimal_arg(min_balance, "min_balance")?,
+        allow_high_rate,
     };
     policy.validate().map_err(fee_err)?;
     Ok(policy)
@@ -114,7 +116,7 @@ fn late_penalty(
     scale: i64,
     rounding: &str,
 ) -> PyResult<Decimal> {
-    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
     calc::late_penalty(
         principal,
@@ -174,7 +176,7 @@ impl PyArrears {
         scale: i64,
         rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
-        let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+        let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
         let rounding = policy_arg(scale, rounding)?;
         let batch = py
             .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
@@ -235,7 +237,7 @@ fn late_penalties(
     scale: i64,
     rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
-    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None)?;
+    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let rounding = policy_arg(scale, rounding)?;
     let parsed = overdue_pairs(items)?;
     py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
@@ -436,7 +438,8 @@ pub(crate) struct PyPenaltyPolicy {
 #[pymethods]
 impl PyPenaltyPolicy {
     #[new]
-    #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None))]
+    #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None, allow_high_rate = false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         daily_rate: &Bound<'_, PyAny>,
         grace_days: i64,
@@ -444,6 +447,7 @@ impl PyPenaltyPolicy {
         cap: Option<&Bound<'_, PyAny>>,
         cap_amount: Option<&Bound<'_, PyAny>>,
         min_balance: Option<&Bound<'_, PyAny>>,
+        allow_high_rate: bool,
     ) -> PyResult<Self> {
         Ok(Self {
             inner: penalty_policy(
@@ -453,8 +457,13 @@ impl PyPenaltyPolicy {
                 cap_amount,
                 count_from,
                 min_balance,
+                allow_high_rate,
             )?,
         })
+    }
+    #[getter]
+    fn allow_high_rate(&self) -> bool {
+        self.inner.allow_high_rate
     }
     #[getter]
     fn daily_rate(&self) -> Decimal {
@@ -891,7 +900,7 @@ impl PyPoolSummary {
 /// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
 #[pyclass(frozen, module = "estatekit", name = "Payment")]
 pub(crate) struct PyPayment {
-    inner: ledger::Payment,
+    pub(crate) inner: ledger::Payment,
 }
 
 #[guard(crate::panic_guard)]
@@ -930,10 +939,58 @@ impl PyPayment {
     }
 }
 
+pub(crate) fn aging_dict<'py>(py: Python<'py>, a: &ledger::Aging) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("not_due", a.not_due)?;
+    d.set_item("0-30", a.days_0_30)?;
+    d.set_item("31-60", a.days_31_60)?;
+    d.set_item("61-90", a.days_61_90)?;
+    d.set_item("90+", a.days_90_plus)?;
+    Ok(d)
+}
+
+pub(crate) fn reminder_dict(py: Python<'_>, r: ledger::Reminder) -> PyResult<Bound<'_, PyDict>> {
+    let items = PyList::empty(py);
+    for i in r.items {
+        let d = PyDict::new(py);
+        d.set_item("charge_id", i.charge_id)?;
+        d.set_item("item_code", i.item_code)?;
+        d.set_item("due", i.due)?;
+        d.set_item("days_overdue", i.days_overdue)?;
+        d.set_item("principal", i.principal)?;
+        d.set_item("penalty", i.penalty)?;
+        items.append(d)?;
+    }
+    let d = PyDict::new(py);
+    d.set_item("unit_id", r.unit_id)?;
+    d.set_item("as_of", r.as_of)?;
+    d.set_item("items", items)?;
+    d.set_item("total_due", r.total_due)?;
+    d.set_item("prepaid", r.prepaid)?;
+    Ok(d)
+}
+
+pub(crate) fn balance_dict<'py>(
+    py: Python<'py>,
+    b: &ledger::Balance,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("billed", b.billed)?;
+    d.set_item("penalty_accrued", b.penalty_accrued)?;
+    d.set_item("penalty_waived", b.penalty_waived)?;
+    d.set_item("paid", b.paid)?;
+    d.set_item("principal_paid", b.principal_paid)?;
+    d.set_item("penalty_paid", b.penalty_paid)?;
+    d.set_item("principal_outstanding", b.principal_outstanding)?;
+    d.set_item("penalty_outstanding", b.penalty_outstanding)?;
+    d.set_item("prepaid", b.prepaid)?;
+    Ok(d)
+}
+
 /// A unit's ledger: charges, payments, prepaid balance, penalties.
 #[pyclass(module = "estatekit", name = "Ledger")]
 pub(crate) struct PyLedger {
-    inner: ledger::Ledger,
+    pub(crate) inner: ledger::Ledger,
 }
 
 #[guard(crate::panic_guard)]
@@ -974,8 +1031,8 @@ impl PyLedger {
     /// Alert when the prepaid balance is below `threshold` (None: never).
     fn set_low_balance_threshold(&mut self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         self.inner
-            .set_low_balance_threshold(opt_decimal_arg(threshold, "threshold")?);
-        Ok(())
+            .set_low_balance_threshold(opt_decimal_arg(threshold, "threshold")?)
+            .map_err(fee_err)
     }
     /// `(id, item_code, due in force, principal, outstanding principal)` per charge.
     #[getter]
@@ -1046,36 +1103,16 @@ impl PyLedger {
     }
     /// Outstanding principal by days overdue.
     fn aging<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
-        let a = self.inner.aging(as_of);
-        let d = PyDict::new(py);
-        d.set_item("not_due", a.not_due)?;
-        d.set_item("0-30", a.days_0_30)?;
-        d.set_item("31-60", a.days_31_60)?;
-        d.set_item("61-90", a.days_61_90)?;
-        d.set_item("90+", a.days_90_plus)?;
-        Ok(d)
+        aging_dict(py, &self.inner.aging(as_of).map_err(fee_err)?)
     }
     /// Payment-reminder data: overdue items with principal, penalty, days overdue.
     fn reminder<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
-        let r = self.inner.reminder(as_of).map_err(fee_err)?;
-        let items = PyList::empty(py);
-        for i in r.items {
-            let d = PyDict::new(py);
-            d.set_item("charge_id", i.charge_id)?;
-            d.set_item("item_code", i.item_code)?;
-            d.set_item("due", i.due)?;
-            d.set_item("days_overdue", i.days_overdue)?;
-            d.set_item("principal", i.principal)?;
-            d.set_item("penalty", i.penalty)?;
-            items.append(d)?;
-        }
-        let d = PyDict::new(py);
-        d.set_item("unit_id", r.unit_id)?;
-        d.set_item("as_of", r.as_of)?;
-        d.set_item("items", items)?;
-        d.set_item("total_due", r.total_due)?;
-        d.set_item("prepaid", r.prepaid)?;
-        Ok(d)
+        reminder_dict(py, self.inner.reminder(as_of).map_err(fee_err)?)
+    }
+    /// The account's figures as of a date: billed, penalty accrued and waived, paid,
+    /// principal and penalty paid and outstanding, prepaid.
+    fn balance<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+        balance_dict(py, &self.inner.balance(as_of).map_err(fee_err)?)
     }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(&self, start: NaiveDate, end: NaiveDate) -> Option<Decimal> {

@@ -30,6 +30,7 @@ mod checkin;
 mod estate;
 mod fees;
 mod money_py;
+mod receivables;
 mod tickets;
 
 create_exception!(
@@ -261,6 +262,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     money_py::register(m)?;
     estate::register(m)?;
     fees::register(m)?;
+    receivables::register(m)?;
     checkin::register(m)?;
     tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
