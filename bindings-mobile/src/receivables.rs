@@ -119,6 +119,34 @@ pub struct BookTotalsRecord {
     pub refunded: Decimal,
 }
 
+fn import_record(res: receivables::PaymentImport) -> PaymentImportRecord {
+    PaymentImportRecord {
+        applied: res
+            .applied
+            .into_iter()
+            .map(|a| AppliedRowRecord {
+                row: a.row as u64,
+                unit_id: a.unit_id,
+                payment: a.payment.into(),
+            })
+            .collect(),
+        already_applied: res
+            .already_applied
+            .into_iter()
+            .map(|a| AlreadyAppliedRecord {
+                row: a.row as u64,
+                reference: a.reference,
+                unit_id: a.unit_id,
+            })
+            .collect(),
+        rejected: res
+            .rejected
+            .iter()
+            .map(|r| problem(r.row, r.reference.clone(), &r.error))
+            .collect(),
+    }
+}
+
 /// The estate's book of receivables (thread-safe; every method is one call).
 #[derive(Debug, uniffi::Object)]
 pub struct Receivables {
@@ -209,32 +237,13 @@ impl Receivables {
             .into_iter()
             .map(|r| PaymentRow::new(r.unit_id, r.amount, r.date, r.reference))
             .collect();
-        let res = self.lock().apply_payments(&rows);
-        Ok(PaymentImportRecord {
-            applied: res
-                .applied
-                .into_iter()
-                .map(|a| AppliedRowRecord {
-                    row: a.row as u64,
-                    unit_id: a.unit_id,
-                    payment: a.payment.into(),
-                })
-                .collect(),
-            already_applied: res
-                .already_applied
-                .into_iter()
-                .map(|a| AlreadyAppliedRecord {
-                    row: a.row as u64,
-                    reference: a.reference,
-                    unit_id: a.unit_id,
-                })
-                .collect(),
-            rejected: res
-                .rejected
-                .iter()
-                .map(|r| problem(r.row, r.reference.clone(), &r.error))
-                .collect(),
-        })
+        Ok(import_record(self.lock().apply_payments(&rows)))
+    }
+
+    /// Applies payment rows given as a JSON array of objects (unit_id, amount as a
+    /// decimal string, date as YYYY-MM-DD, ref); unreadable rows are rejected.
+    pub fn apply_payments_json(&self, text: String) -> Result<PaymentImportRecord, EstateKitError> {
+        Ok(import_record(self.lock().apply_payments_json(&text)?))
     }
 
     /// Penalty owed on one charge of a unit as of a date.

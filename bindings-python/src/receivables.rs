@@ -218,6 +218,16 @@ impl PyReceivables {
         Ok(PyPaymentImport { inner: res })
     }
 
+    /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
+    /// decimal string, date as YYYY-MM-DD, ref).
+    fn apply_payments_json(&mut self, py: Python<'_>, text: &str) -> PyResult<PyPaymentImport> {
+        let inner = &mut self.inner;
+        let res = py
+            .detach(|| inner.apply_payments_json(text))
+            .map_err(fee_err)?;
+        Ok(PyPaymentImport { inner: res })
+    }
+
     /// Penalty owed on one charge of a unit as of a date.
     fn penalty(
         &self,

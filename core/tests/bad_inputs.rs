@@ -11,6 +11,7 @@ use estatekit::fees::billing::{BillingInputs, BillingPeriod, ReadingInput, bill_
 use estatekit::fees::calc::{DayCount, PenaltyPolicy, late_penalty, prorate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::pooled::{Basis, BasisWeight, PoolField, PoolUnit, SplitMethod, split};
+use estatekit::fees::receivables::Receivables;
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::money::{RoundingPolicy, allocate};
 use estatekit::tickets::{
@@ -78,6 +79,26 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
             (e.code().into(), e.path())
         }),
         "sla" => err(SlaPolicy::from_json(input), |e| (e.code().into(), e.path())),
+        // A bank file applied to an empty book of the demo estate: the last rejected
+        // row, as `rows[<1-based row>].<field>`.
+        "payments" => {
+            let mut book = Receivables::new(
+                &Estate::demo(),
+                &FeeSchedule::demo(),
+                PaymentOrder::PenaltyFirst,
+            );
+            match book.apply_payments_json(input) {
+                Err(e) => Some((e.code().into(), e.path().into())),
+                Ok(res) => res
+                    .rejected
+                    .last()
+                    .map(|r| (r.code().into(), format!("rows[{}].{}", r.row, r.path()))),
+            }
+        }
+        "book" => err(
+            Receivables::from_json(input, &Estate::demo(), &FeeSchedule::demo()),
+            |e| (e.code().into(), e.path().into()),
+        ),
         other => panic!("unknown kind {other}"),
     }
 }

@@ -601,6 +601,45 @@ impl Receivables {
         self.apply_payment_rows(rows.iter().cloned().map(Ok))
     }
 
+    /// [`Receivables::apply_payments`] for a JSON array of row objects (`unit_id`,
+    /// `amount` as a decimal string, `date` as `YYYY-MM-DD`, `ref`): a row that cannot
+    /// be read is rejected with a `json` error naming its field, the others are
+    /// applied.
+    ///
+    /// # Errors
+    /// [`FeeError::Json`] when the text is not a JSON array.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.apply_payments_json(r#"[
+    ///   {"unit_id": "1-101", "amount": "100.00", "date": "2026-11-03", "ref": "B-1"},
+    ///   {"unit_id": "1-101", "amount": 100.0, "date": "2026-11-03", "ref": "B-2"}]"#)?;
+    /// assert_eq!(res.applied.len(), 1);
+    /// let r = &res.rejected[0];
+    /// assert_eq!((r.row, r.reference.as_deref(), r.code(), r.path()), (2, Some("B-2"), "json", "amount"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn apply_payments_json(&mut self, text: &str) -> Result<PaymentImport, FeeError> {
+        let rows: Vec<serde_json::Value> =
+            crate::json::parse(text).map_err(|f| FeeError::Json {
+                path: f.path,
+                message: f.message,
+            })?;
+        let parsed = rows.iter().map(|v| {
+            let text = v.to_string();
+            crate::json::parse::<PaymentRow>(&text).map_err(|f| RejectedRow {
+                row: 0,
+                reference: v.get("ref").and_then(|r| r.as_str()).map(str::to_owned),
+                error: FeeError::Json {
+                    path: f.path,
+                    message: f.message,
+                },
+            })
+        });
+        Ok(self.apply_payment_rows(parsed.collect::<Vec<_>>()))
+    }
+
     /// [`Receivables::apply_payments`] for rows some of which could not be read (a
     /// binding or a file reader gives those as [`RejectedRow`]s, whose row numbers
     /// are set here from their position).
