@@ -33,6 +33,9 @@ __all__ = [
     "PoolSummary",
     "Ledger",
     "Payment",
+    "Receivables",
+    "PostResult",
+    "PaymentImport",
     "Arrears",
     "PenaltyBatch",
     "CheckinTemplate",
@@ -403,11 +406,17 @@ class PenaltyPolicy:
         cap: Optional[_DecimalLike] = None,
         cap_amount: Optional[_DecimalLike] = None,
         min_balance: Optional[_DecimalLike] = None,
-    ) -> PenaltyPolicy: ...
+        allow_high_rate: bool = False,
+    ) -> PenaltyPolicy:
+        """A daily rate above 1 % raises ValidationError (code "invalid", path
+        "daily_rate") unless `allow_high_rate`: it is almost always a yearly rate
+        given as daily (18 % a year is `Decimal("0.18") / 365`)."""
     @property
     def daily_rate(self) -> Decimal: ...
     @property
     def grace_days(self) -> int: ...
+    @property
+    def allow_high_rate(self) -> bool: ...
 
 @final
 class FeeSchedule:
@@ -527,7 +536,12 @@ class Payment:
 
 @final
 class Ledger:
-    """A unit's ledger: charges, payments, prepaid balance (预存款), penalties."""
+    """A unit's account: charges, payments, prepaid balance (预存款), penalties.
+
+    Dated events take effect by date whatever order they are recorded in: a payment
+    dated before others is applied in its place and the later ones again; queries
+    as of a past date answer for that date. Prepaid money settles a charge on the
+    later of its issue date (`on`) and the day the money arrived."""
 
     def __new__(
         cls,
@@ -546,7 +560,8 @@ class Ledger:
     def prepaid(self) -> Decimal: ...
     @property
     def low_balance(self) -> bool: ...
-    def set_low_balance_threshold(self, threshold: Optional[_DecimalLike]) -> None: ...
+    def set_low_balance_threshold(self, threshold: Optional[_DecimalLike]) -> None:
+        """A negative threshold raises ValidationError."""
     @property
     def charges(self) -> list[tuple[str, str, datetime.date, Decimal, Decimal]]:
         """(id, item_code, due in force, principal, outstanding principal)."""
@@ -573,9 +588,94 @@ class Ledger:
         """Keys: not_due, 0-30, 31-60, 61-90, 90+."""
     def reminder(self, as_of: datetime.date) -> dict[str, Any]:
         """催交款通知书 data: unit_id, as_of, items, total_due, prepaid."""
+    def balance(self, as_of: datetime.date) -> dict[str, Decimal]:
+        """Keys: billed, penalty_accrued, penalty_waived, paid, principal_paid,
+        penalty_paid, principal_outstanding, penalty_outstanding, prepaid; amounts at
+        the ledger's scale."""
     def collection_rate(self, start: datetime.date, end: datetime.date) -> Optional[Decimal]: ...
     def money_flow(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """(paid, principal, penalty, prepaid): paid == principal + penalty + prepaid."""
+
+@final
+class PostResult:
+    """What `Receivables.post` did."""
+
+    @property
+    def posted(self) -> int:
+        """Bill lines posted now."""
+    @property
+    def already_posted(self) -> int:
+        """Bill lines already in the book with the same amount and due date."""
+    @property
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Lines already posted with another amount or due date, not posted: dicts
+        with code ("conflicting_repost"), path, message, unit_id, charge_id, field,
+        booked, given."""
+
+@final
+class PaymentImport:
+    """What `Receivables.apply_payments` did: every row is in exactly one list."""
+
+    @property
+    def applied(self) -> list[dict[str, Any]]:
+        """Rows applied now: row, ref, unit_id, amount, date, applied
+        ([(charge_id, principal, penalty)]), to_prepaid."""
+    @property
+    def already_applied(self) -> list[dict[str, Any]]:
+        """Rows already in the book (same ref, unit, amount, date): row, ref, unit_id."""
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        """Rows refused, nothing changed for them: row (1-based), ref (None when it
+        could not be read), code, path, message."""
+
+@final
+class Receivables:
+    """The estate's book of accounts: one Ledger per unit with activity, posted from
+    billing runs and bank rows, safe to retry; references unique across the book."""
+
+    def __new__(
+        cls,
+        estate: Estate,
+        schedule: FeeSchedule,
+        *,
+        order: Literal["penalty_first", "principal_first"] = "penalty_first",
+    ) -> Receivables: ...
+    @staticmethod
+    def from_json(text: str, estate: Estate, schedule: FeeSchedule) -> Receivables:
+        """Restore a book saved with `to_json`, for the same estate; every account is
+        checked and rebuilt from its history."""
+    def to_json(self) -> str: ...
+    @property
+    def estate_id(self) -> str: ...
+    def post(
+        self,
+        run: BillingRun,
+        on: Optional[datetime.date] = None,
+        units: Optional[list[str]] = None,
+    ) -> PostResult:
+        """Post a run's lines as charges issued on its issue date (on: posting date,
+        default the issue date; units: a subset). A line already posted with the same
+        amount and due date is counted in already_posted; with another, it is a
+        conflict and is not posted."""
+    def apply_payments(self, rows: Any) -> PaymentImport:
+        """Rows as a list of dicts or a pandas/polars DataFrame with exactly the
+        columns unit_id, amount (Decimal, int or str, never float), date
+        (datetime.date or YYYY-MM-DD) and ref (str or int)."""
+    def apply_payments_json(self, text: str) -> PaymentImport:
+        """Rows as a JSON array of objects (amount as a decimal string)."""
+    def penalty(self, unit_id: str, charge_id: str, as_of: datetime.date) -> Decimal: ...
+    def balance(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]:
+        """As Ledger.balance (zeros for a unit without an account)."""
+    def reminder(self, unit_id: str, as_of: datetime.date) -> dict[str, Any]: ...
+    def reminders(self, as_of: datetime.date) -> list[dict[str, Any]]:
+        """Every unit with an overdue item as of the date, in unit-id order."""
+    def aging(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]: ...
+    def totals(self, as_of: datetime.date) -> dict[str, Decimal]:
+        """billed, penalty_accrued, penalty_waived, applied, outstanding, collected,
+        prepaid, refunded: billed + penalty_accrued - penalty_waived == applied +
+        outstanding; collected == applied + prepaid + refunded."""
+    def account(self, unit_id: str) -> Optional[Ledger]:
+        """A copy of one unit's account, or None."""
 
 @final
 class CheckinItem:
