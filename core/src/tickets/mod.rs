@@ -29,6 +29,8 @@ use serde::{Deserialize, Serialize};
 
 mod lifecycle;
 mod model;
+#[doc(hidden)]
+pub mod ops;
 mod rules;
 mod shared;
 mod sla;
