@@ -153,3 +153,147 @@ fn statistics_repeat_detection_is_n_log_n() {
         "{checks_n} {sort_n} {checks_10n} {sort_10n}"
     );
 }
+
+/// Custom phrases `哈`, `哈哈`, … (`depth` of them, weight 1) and `a`, `aa`, … (weight
+/// -1: word-start phrases), classifying `哈` × n then `a` × n.
+fn nested_classify(depth: usize, n: usize) -> (u64, estatekit::tickets::Classification) {
+    use estatekit::tickets::{CategoryRule, RuleSet, TicketClassifier};
+    let mut phrases = estatekit::tickets::Phrases::new();
+    for k in 1..=depth {
+        phrases.insert("哈".repeat(k), 1.0);
+        phrases.insert("a".repeat(k), -1.0);
+    }
+    let rules = RuleSet {
+        categories: vec![CategoryRule {
+            code: "laugh".into(),
+            phrases,
+        }],
+        ..RuleSet::default()
+    };
+    let clf = TicketClassifier::with_rules(rules).unwrap();
+    let text = format!("{} {}", "哈".repeat(n), "a".repeat(n));
+    ops::reset();
+    let c = clf.classify(&text);
+    (ops::get(Op::RuleMatchWork), c)
+}
+
+#[test]
+fn nested_custom_phrases_classify_in_linear_work() {
+    let depth = 50;
+    let (small, c) = nested_classify(depth, 100_000);
+    let (large, c10) = nested_classify(depth, 1_000_000);
+    assert_eq!(
+        (c.category.as_str(), c10.category.as_str()),
+        ("laugh", "laugh")
+    );
+    // Evidence: every phrase, first found first; `哈` × k occurs n - k + 1 times,
+    // `a` × k once (at the start of the word only).
+    let ev: Vec<(&str, f64)> = c
+        .evidence
+        .iter()
+        .map(|e| (e.phrase.as_str(), e.weight))
+        .collect();
+    assert_eq!(ev.len(), 2 * depth);
+    assert_eq!(ev[0], ("哈", 100_000.0));
+    assert_eq!(
+        ev[depth - 1],
+        ("哈".repeat(depth).as_str(), (100_000 - depth + 1) as f64)
+    );
+    assert_eq!(ev[depth], ("a", -1.0));
+    assert_eq!(c10.evidence[0].weight, 1_000_000.0);
+    // One unit per match-state visit and per distinct phrase (every occurrence one by
+    // one was 50 per character: 5 million and 50 million).
+    assert!(small <= 2 * 100_000 + 4 * depth as u64, "{small}");
+    assert!(large <= 11 * small, "{small} {large}");
+}
+
+mod model {
+    use super::{Op, ops};
+    use estatekit::tickets::{MAX_CLASSES, TicketError, TicketModel, TrainOptions};
+
+    /// `n` texts of 8 words: 5 from their label's own 40, 3 from 400 shared ones.
+    fn training_set(n: usize, classes: usize) -> (Vec<String>, Vec<String>) {
+        let mut x: u64 = 7;
+        let mut next = |m: usize| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((x >> 33) % m as u64) as usize
+        };
+        let mut texts = Vec::new();
+        let mut labels = Vec::new();
+        for _ in 0..n {
+            let label = next(classes);
+            let mut words: Vec<String> = (0..5).map(|_| format!("w{label}x{}", next(40))).collect();
+            words.extend((0..3).map(|_| format!("c{}", next(400))));
+            texts.push(words.join(" "));
+            labels.push(format!("L{label}"));
+        }
+        (texts, labels)
+    }
+
+    #[test]
+    fn one_label_per_text_is_refused_before_any_work() {
+        let texts: Vec<String> = (0..5_000).map(|i| format!("ticket number {i}")).collect();
+        ops::reset();
+        let err = TicketModel::train(&texts, &texts, 0, &TrainOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            TicketError::TooManyClasses {
+                classes: 5_000,
+                max: 1_000
+            }
+        );
+        assert_eq!(
+            (err.code(), err.path().as_str()),
+            ("too_many_classes", "labels")
+        );
+        assert_eq!(
+            err.to_string(),
+            "labels: 5000 distinct labels; a model is trained with at most 1000 classes"
+        );
+        assert_eq!(ops::get(Op::TrainWork), 0);
+        // One over the limit (the limit itself trains: 1,000 one-vs-rest problems).
+        let err = TicketModel::train(
+            &texts[..=MAX_CLASSES],
+            &texts[..=MAX_CLASSES],
+            0,
+            &TrainOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            TicketError::TooManyClasses {
+                classes: 1_001,
+                max: 1_000
+            }
+        );
+    }
+
+    fn train_work(n: usize) -> u64 {
+        let (texts, labels) = training_set(n, 17);
+        ops::reset();
+        let m = TicketModel::train(&texts, &labels, 0, &TrainOptions::default()).unwrap();
+        assert_eq!(m.labels().len(), 17);
+        assert_eq!(m.predict(&texts[0]), labels[0]);
+        ops::get(Op::TrainWork)
+    }
+
+    #[test]
+    fn training_with_a_fixed_label_set_is_linear_in_the_texts() {
+        let small = train_work(1_000);
+        let large = train_work(10_000);
+        assert!(large <= 12 * small, "{small} {large}");
+    }
+
+    #[test]
+    fn a_trained_model_is_its_saved_form() {
+        let (texts, labels) = training_set(500, 17);
+        let m = TicketModel::train(&texts, &labels, 3, &TrainOptions::default()).unwrap();
+        let back = TicketModel::from_json(&m.to_json()).unwrap();
+        assert_eq!(back.to_json(), m.to_json());
+        for t in &texts[..50] {
+            assert_eq!(back.decision(t), m.decision(t));
+        }
+    }
+}
