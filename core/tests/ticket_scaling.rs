@@ -297,3 +297,46 @@ mod model {
         }
     }
 }
+
+#[test]
+fn many_categories_validate_and_merge_by_code() {
+    use estatekit::tickets::{CategoryRule, RuleSet};
+    let cats = |n: usize, from: usize| -> Vec<CategoryRule> {
+        (from..from + n)
+            .map(|i| CategoryRule {
+                code: format!("c{i}"),
+                phrases: Default::default(),
+            })
+            .collect()
+    };
+    let mut a = RuleSet {
+        categories: cats(50_000, 0),
+        ..RuleSet::default()
+    };
+    let b = RuleSet {
+        categories: cats(50_000, 25_000),
+        ..RuleSet::default()
+    };
+    let merged = a.clone().merge(b);
+    assert_eq!(merged.categories.len(), 75_000);
+    assert_eq!(merged.categories[74_999].code, "c74999");
+    assert!(merged.validate().is_ok());
+    // The first repeated code is the one reported.
+    a.categories.push(CategoryRule {
+        code: "c7".into(),
+        phrases: Default::default(),
+    });
+    a.categories.push(CategoryRule {
+        code: "c3".into(),
+        phrases: Default::default(),
+    });
+    let err = a.validate().unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("invalid_rules", "categories[50000].code")
+    );
+    assert_eq!(
+        err.to_string(),
+        "rules: categories[50000].code: category \"c7\" is listed twice"
+    );
+}

@@ -1,6 +1,6 @@
 //! Rule sets (phrases and weights) and the classifier built from them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -211,7 +211,8 @@ impl RuleSet {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Checks weights, phrases and codes.
+    /// Checks weights, phrases and codes. O(phrases + categories): the first repeated
+    /// category code is found with a set.
     ///
     /// # Errors
     /// [`TicketError::InvalidRules`] naming the bad field.
@@ -235,6 +236,9 @@ impl RuleSet {
                 message: format!("expected \"estatekit.ticket_rules\", got {:?}", self.format),
             });
         }
+        // Codes seen so far (a set: the first repeat is found in O(n), not by comparing
+        // every pair).
+        let mut seen: HashSet<&str> = HashSet::with_capacity(self.categories.len());
         for (i, c) in self.categories.iter().enumerate() {
             if c.code.trim().is_empty() {
                 return Err(TicketError::InvalidRules {
@@ -242,7 +246,7 @@ impl RuleSet {
                     message: "a category code must not be empty".to_owned(),
                 });
             }
-            if self.categories[..i].iter().any(|p| p.code == c.code) {
+            if !seen.insert(c.code.as_str()) {
                 return Err(TicketError::InvalidRules {
                     path: format!("categories[{i}].code"),
                     message: format!("category {:?} is listed twice", c.code),
@@ -318,7 +322,8 @@ impl RuleSet {
         base.merge(Self::builtin_zh()).merge(Self::builtin_en())
     }
 
-    /// `self` extended by `other`: new categories are appended, phrases of known
+    /// `self` extended by `other` (O(categories + phrases), categories looked up by code):
+    /// new categories are appended, phrases of known
     /// categories, kinds, urgencies and temperament signs are added (a phrase in both
     /// takes `other`'s weight), routing entries of `other` replace `self`'s.
     ///
@@ -338,10 +343,18 @@ impl RuleSet {
         if self.format.is_empty() {
             self.format = other.format;
         }
+        // The first category of each code, by code (one lookup per merged category).
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(self.categories.len());
+        for (i, c) in self.categories.iter().enumerate() {
+            index.entry(c.code.clone()).or_insert(i);
+        }
         for cat in other.categories {
-            match self.categories.iter_mut().find(|c| c.code == cat.code) {
-                Some(c) => c.phrases.extend(cat.phrases),
-                None => self.categories.push(cat),
+            match index.get(&cat.code) {
+                Some(&i) => self.categories[i].phrases.extend(cat.phrases),
+                None => {
+                    index.insert(cat.code.clone(), self.categories.len());
+                    self.categories.push(cat);
+                }
             }
         }
         for (k, p) in other.kinds {
