@@ -12,7 +12,7 @@
 //!
 //! Entry points: `stats` (statistics of n flows: 50 units, 5 categories, one every 10
 //! minutes), `nested` (classify n × `哈` then n × `a` with the nested custom phrases
-//! `哈` … `哈`×50 and `a` … `a`×50), `classify` (classify_batch of n texts of the
+//! `哈` … `哈`×50 and `a` … `a`×50; `nested_deep`: n / 1000 of each), `classify` (classify_batch of n texts of the
 //! labelled set), `train` (train on n synthetic texts, 17 labels), `train_unique`
 //! (train on n texts, one label each), `checkin` (a template of n chained steps, one
 //! item each: the first half completed one by one, then actionable() and missing()).
@@ -100,9 +100,9 @@ fn labelled_texts(n: usize) -> Vec<String> {
     (0..n).map(|i| all[i % all.len()].clone()).collect()
 }
 
-fn nested_classifier() -> TicketClassifier {
+fn nested_classifier(depth: usize) -> TicketClassifier {
     let mut phrases = Phrases::new();
-    for k in 1..=50 {
+    for k in 1..=depth {
         phrases.insert("哈".repeat(k), 1.0);
         phrases.insert("a".repeat(k), -1.0);
     }
@@ -160,7 +160,7 @@ fn main() {
         args.get(2).and_then(|n| n.parse::<usize>().ok()),
     ) else {
         eprintln!(
-            "usage: scaling_tickets stats|nested|classify|train|train_unique|checkin N [--skip]"
+            "usage: scaling_tickets stats|nested|nested_deep|classify|train|train_unique|checkin N [--skip]"
         );
         std::process::exit(2);
     };
@@ -185,8 +185,14 @@ fn main() {
                 format!("total {} repeats {}", s.total, s.repeat_tickets.len())
             };
         }
-        "nested" => {
-            let clf = nested_classifier();
+        "nested" | "nested_deep" => {
+            // `nested_deep`: the nesting grows with the text (n / 1000 phrases of each).
+            let depth = if what == "nested" {
+                50
+            } else {
+                (n / 1000).max(1)
+            };
+            let clf = nested_classifier(depth);
             let text = format!("{} {}", "哈".repeat(n), "a".repeat(n));
             start = Instant::now();
             summary = if skip {

@@ -779,20 +779,21 @@ impl Compiled {
         };
         let bytes = texts.map(str::as_bytes);
         let mut sids = [start; N];
-        let mut word = [false; N];
         let n = bytes.iter().map(|b| b.len()).min().unwrap_or(0);
-        let ws = self.word_starts;
+        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
+        let ws = u8::from(!self.word_starts);
+        let mut word = [ws; N];
         let mut at = 0;
         let mut dead = false;
         while at < n {
             let mut special = false;
             for i in 0..N {
                 let b = bytes[i][at];
-                let w = b.is_ascii_alphanumeric();
-                if ws && w && !word[i] {
+                let w = WORD[b as usize];
+                if w > word[i] {
                     sids[i] = aut.next_state(Anchored::No, sids[i], WORD_START);
                 }
-                word[i] = w;
+                word[i] = w | ws;
                 sids[i] = aut.next_state(Anchored::No, sids[i], b);
                 special |= aut.is_special(sids[i]);
             }
@@ -843,15 +844,16 @@ impl Compiled {
         // Patterns are never empty (validated), so the start state is not a match, and
         // without a prefilter the only special states are matches and the dead state.
         // WORD_START never ends a pattern: the state after it is not special.
-        let ws = self.word_starts;
-        let mut word = at > 0 && bytes[at - 1].is_ascii_alphanumeric();
+        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
+        let ws = u8::from(!self.word_starts);
+        let mut word = ws | at.checked_sub(1).map_or(0, |p| WORD[bytes[p] as usize]);
         while at < bytes.len() {
             let b = bytes[at];
-            let w = b.is_ascii_alphanumeric();
-            if ws && w && !word {
+            let w = WORD[b as usize];
+            if w > word {
                 sid = aut.next_state(Anchored::No, sid, WORD_START);
             }
-            word = w;
+            word = w | ws;
             sid = aut.next_state(Anchored::No, sid, b);
             at += 1;
             if aut.is_special(sid) {
@@ -887,6 +889,17 @@ impl Compiled {
 /// a phrase that starts with a letter or digit then only matches at the start of a word
 /// (`leak` in `leaking`, not in `bleak`), with no check per match. Never in UTF-8.
 const WORD_START: u8 = 0xFF;
+
+/// 1 for the bytes that are ASCII letters and digits (word characters), else 0.
+const WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() as u8;
+        b += 1;
+    }
+    t
+};
 
 /// "No phrase".
 const NONE: u32 = u32::MAX;
@@ -1142,12 +1155,7 @@ impl Scan {
     /// The node of phrase `p` (created empty if new).
     #[inline]
     fn node(&mut self, p: u32) -> usize {
-        let at = if self.nodes.len() <= SMALL {
-            self.nodes.iter().position(|v| v.0 == p)
-        } else {
-            self.node_index.get(p).map(|i| i as usize)
-        };
-        at.unwrap_or_else(|| {
+        self.find_node(p).unwrap_or_else(|| {
             self.nodes.push((p, 0, usize::MAX));
             let n = self.nodes.len();
             if n == SMALL + 1 {
@@ -1159,6 +1167,17 @@ impl Scan {
             }
             n - 1
         })
+    }
+
+    /// The node of phrase `p`, if any: a linear search while there are few, else
+    /// the index.
+    #[inline]
+    fn find_node(&self, p: u32) -> Option<usize> {
+        if self.nodes.len() <= SMALL {
+            self.nodes.iter().position(|v| v.0 == p)
+        } else {
+            self.node_index.get(p).map(|i| i as usize)
+        }
     }
 
     /// The phrases of the states reached: each state reports its longest phrase and
@@ -1176,6 +1195,9 @@ impl Scan {
                 node.2 = node.2.min(first);
             }
         }
+        ops::add(Op::RuleMatchWork, visits.len() as u64);
+        self.visits = visits;
+        let mut nested = false;
         let mut i = 0;
         while i < self.nodes.len() {
             let parent = c
@@ -1184,31 +1206,43 @@ impl Scan {
                 .copied()
                 .unwrap_or(NONE);
             if parent != NONE {
+                nested = true;
                 self.node(parent);
             }
             i += 1;
         }
-        ops::add(Op::RuleMatchWork, (visits.len() + self.nodes.len()) as u64);
-        self.visits = visits;
+        ops::add(Op::RuleMatchWork, self.nodes.len() as u64);
         let len = |p: u32| c.phrase_len.get(p as usize).copied().unwrap_or(0);
-        // A parent is shorter than its children: longest first, each adds to its parent.
-        self.nodes
-            .sort_unstable_by_key(|n| std::cmp::Reverse(len(n.0)));
-        self.node_index.clear();
-        for (i, n) in self.nodes.iter().enumerate() {
-            self.node_index.insert(n.0, i as u32);
-        }
-        for i in 0..self.nodes.len() {
-            let (p, n, first) = self.nodes[i];
-            let parent = c.parent.get(p as usize).copied().unwrap_or(NONE);
-            if let Some(j) = self.node_index.get(parent) {
-                let node = &mut self.nodes[j as usize];
-                node.1 += n;
-                node.2 = node.2.min(first);
+        if nested {
+            // A parent is shorter than its children: longest first, each adds to its
+            // parent.
+            self.nodes
+                .sort_unstable_by_key(|n| std::cmp::Reverse(len(n.0)));
+            if self.nodes.len() > SMALL {
+                self.node_index.clear();
+                for (i, n) in self.nodes.iter().enumerate() {
+                    self.node_index.insert(n.0, i as u32);
+                }
+            }
+            for i in 0..self.nodes.len() {
+                let (p, n, first) = self.nodes[i];
+                let parent = c.parent.get(p as usize).copied().unwrap_or(NONE);
+                if parent == NONE {
+                    continue;
+                }
+                if let Some(j) = self.find_node(parent) {
+                    let node = &mut self.nodes[j];
+                    node.1 += n;
+                    node.2 = node.2.min(first);
+                }
             }
         }
-        self.nodes
-            .sort_unstable_by_key(|n| (n.2, std::cmp::Reverse(len(n.0))));
+        // Without nesting the nodes are already in order of first occurrence: they were
+        // created in order of first visit, one per state's phrase.
+        if nested && self.nodes.len() > 1 {
+            self.nodes
+                .sort_unstable_by_key(|n| (n.2, std::cmp::Reverse(len(n.0))));
+        }
         self.hits.clear();
         self.hits.extend(self.nodes.iter().map(|n| (n.0, n.1)));
     }
