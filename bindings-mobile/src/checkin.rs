@@ -726,11 +726,17 @@ pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate>
 #[uniffi::export]
 pub fn awaiting_audit(checklists: Vec<Arc<Checklist>>, as_of: NaiveDate) -> Vec<Arc<Checklist>> {
     let copies: Vec<checkin::Checklist> = checklists.iter().map(|c| c.lock().clone()).collect();
-    let waiting = checkin::awaiting_audit(&copies, as_of);
+    // The waiting copies are references into `copies`, in order: their indices pick
+    // the callers' objects (one pass, not a search of `waiting` per checklist).
+    let waiting: std::collections::HashSet<*const checkin::Checklist> =
+        checkin::awaiting_audit(&copies, as_of)
+            .into_iter()
+            .map(std::ptr::from_ref)
+            .collect();
     checklists
         .into_iter()
         .zip(&copies)
-        .filter(|(_, copy)| waiting.iter().any(|w| std::ptr::eq(*w, *copy)))
+        .filter(|(_, copy)| waiting.contains(&std::ptr::from_ref(*copy)))
         .map(|(c, _)| c)
         .collect()
 }

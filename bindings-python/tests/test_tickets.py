@@ -200,3 +200,47 @@ def test_names_are_exported() -> None:
     for name in ["TicketClassifier", "Classification", "Evidence", "TicketFlow", "SlaPolicy",
                  "BusinessCalendar", "ticket_statistics"]:
         assert name in estatekit.__all__
+
+
+def test_too_many_classes_is_a_typed_error() -> None:
+    # One label per text: refused at once (training it was quadratic: 5,000 labels took 55 s).
+    texts = [f"ticket number {i}" for i in range(5000)]
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.train(texts, texts)
+    assert (e.value.code, e.value.path) == ("too_many_classes", "labels")
+    assert str(e.value) == "labels: 5000 distinct labels; a model is trained with at most 1000 classes"
+    with pytest.raises(ValidationError) as e:
+        TicketClassifier.train(texts[:1001], texts[:1001])
+    assert str(e.value) == "labels: 1001 distinct labels; a model is trained with at most 1000 classes"
+
+
+def test_statistics_of_40k_flows() -> None:
+    # 50 units, 5 categories, a ticket every 10 minutes: every ticket but the first of its
+    # (unit, category) is a repeat. Repeat detection compared every pair (40k flows: 12 s).
+    cats = ["noise", "repair.plumbing", "cleaning", "parking", "fees"]
+    t0 = at("2026-11-01T00:00:00")
+    flows = [
+        flow(f"T{i:06}", unit=f"1-{i % 50:03}", received=(t0 + datetime.timedelta(minutes=10 * i)).isoformat()[:19],
+             category=cats[i // 50 % 5])
+        for i in range(40_000)
+    ]
+    s = ticket_statistics(flows, t0, t0 + datetime.timedelta(days=3650), units=50)
+    assert (s.total, len(s.repeat_tickets)) == (40_000, 39_750)
+    assert s.repeat_tickets[:2] == ["T000250", "T000251"]
+    assert s.repeat_tickets[-1] == "T039999"
+    assert s.by_category == {c: 8000 for c in cats}
+
+
+def test_nested_custom_phrases_classify_a_long_text() -> None:
+    # 哈, 哈哈, … and a, aa, … nest: a million characters took 51 s when every nested
+    # occurrence was handled one by one.
+    phrases = {"哈" * k: 1 for k in range(1, 51)}
+    phrases.update({"a" * k: -1 for k in range(1, 51)})
+    clf = TicketClassifier.from_rules(json.dumps({"categories": [{"code": "laugh", "phrases": phrases}]}), builtin=False)
+    c = clf.classify("哈" * 1_000_000 + " " + "a" * 1_000_000)
+    assert c.category == "laugh"
+    ev = [(e.phrase, e.weight) for e in c.evidence]
+    assert len(ev) == 100
+    assert ev[0] == ("哈", 1_000_000.0)
+    assert ev[49] == ("哈" * 50, 999_951.0)
+    assert ev[50:52] == [("a", -1.0), ("aa", -1.0)]   # word-start phrases: at the word start only

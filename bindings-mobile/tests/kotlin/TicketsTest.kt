@@ -95,7 +95,55 @@ fun testSlaCalendarAndStatistics() {
     assertEquals(listOf("no_working_hours", "calendar.hours"), listOf(e.code, e.path))
 }
 
+fun testTooManyClasses() {
+    // One label per text: refused before any work (training it was quadratic).
+    val texts = (0 until 5000).map { "ticket number $it" }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0UL, mapOf()) }
+    assertEquals(listOf("too_many_classes", "labels"), listOf(e.code, e.path))
+    assertEquals("labels: 5000 distinct labels; a model is trained with at most 1000 classes", e.detail)
+}
+
+fun testStatisticsOf40kFlows() {
+    // 50 units, 5 categories, a ticket every 10 minutes: all but the first of each
+    // (unit, category) are repeats. Repeat detection compared every pair (40k: 12 s).
+    val cats = listOf("noise", "repair.plumbing", "cleaning", "parking", "fees")
+    val t0 = at("2026-11-01T00:00:00Z")
+    val flows = (0 until 40_000).map { i ->
+        TicketFlow(
+            "T" + i.toString().padStart(6, '0'), "1-" + (i % 50).toString().padStart(3, '0'), Channel.HOTLINE,
+            t0.plusSeconds(600L * i), "业主", "text", TicketKind.COMPLAINT, cats[i / 50 % 5], Urgency.NORMAL,
+            "engineering", "前台"
+        )
+    }
+    SlaPolicy.standard(null).use { policy ->
+        val st = ticketStatistics(flows, t0, t0.plusSeconds(3650L * 86400), 50u, policy)
+        assertEquals(40_000UL, st.total)
+        assertEquals(39_750, st.repeatTickets.size)
+        assertEquals(listOf("T000250", "T000251"), st.repeatTickets.take(2))
+        assertEquals(cats.sorted().map { TicketCount(it, 8000UL) }, st.byCategory)
+    }
+    flows.forEach { it.close() }
+}
+
+fun testNestedCustomPhrases() {
+    // 哈, 哈哈, … and a, aa, …: a million characters took 51 s when every nested
+    // occurrence was handled one by one.
+    val phrases = (1..50).joinToString(", ") { "\"${"哈".repeat(it)}\": 1, \"${"a".repeat(it)}\": -1" }
+    val rules = "{\"categories\": [{\"code\": \"laugh\", \"phrases\": {$phrases}}]}"
+    TicketClassifier.fromRules(listOf(rules), false).use { clf ->
+        val c = clf.classify("哈".repeat(1_000_000) + " " + "a".repeat(1_000_000))
+        assertEquals("laugh", c.category)
+        assertEquals(100, c.evidence.size)
+        assertEquals("哈" to 1_000_000.0, c.evidence[0].phrase to c.evidence[0].weight)
+        assertEquals("哈".repeat(50) to 999_951.0, c.evidence[49].phrase to c.evidence[49].weight)
+        assertEquals("a" to -1.0, c.evidence[50].phrase to c.evidence[50].weight)
+    }
+}
+
 val ticketsTests = listOf(
+    "tickets: too many classes is a typed error" to ::testTooManyClasses,
+    "tickets: statistics of 40k flows" to ::testStatisticsOf40kFlows,
+    "tickets: nested custom phrases on a long text" to ::testNestedCustomPhrases,
     "tickets: rule classification" to ::testClassifyRules,
     "tickets: train, JSON round trip, errors" to ::testTrainAndRoundTrip,
     "tickets: lifecycle and state errors" to ::testLifecycle,

@@ -1093,7 +1093,10 @@ class TicketClassifier:
         """Built-in rules extended by rule-set JSON documents (or only these)."""
     @staticmethod
     def train(texts: list[str], labels: list[str], *, seed: int = 0, **options: float) -> TicketClassifier:
-        """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune)."""
+        """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune).
+
+        At most 1000 distinct labels: more raise ValidationError ('too_many_classes', path 'labels')
+        before any work (training time grows with classes × texts)."""
     @staticmethod
     def from_json(text: str) -> TicketClassifier:
         """Read a classifier (or a bare model) written by `to_json`."""
@@ -1315,4 +1318,4 @@ def ticket_statistics(
     units: int,
     policy: Optional[SlaPolicy] = None,
 ) -> TicketStatistics:
-    """Statistics of the tickets received in [start, end); SLA as of `end`."""
+    """Statistics of the tickets received in [start, end); SLA as of `end`. O(n log n) in the flows."""

@@ -1,9 +1,12 @@
 //! One check-in: items done and open, defects, the event log, JSON persistence.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::ops::{self, Op};
 use super::{
     CheckinError, CheckinTemplate, DefectStatus, HandoverOutcome, ItemKind, Mode, Responsible,
     Role, Severity, invalid,
@@ -593,7 +596,7 @@ impl Checklist {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn item(&self, code: &str) -> Option<&ItemState> {
-        self.data.items.iter().find(|i| i.code == code)
+        self.index_of(code).ok().map(|i| &self.data.items[i])
     }
 
     /// The defects, in the order recorded.
@@ -657,31 +660,43 @@ impl Checklist {
             .collect()
     }
 
-    /// True when every mandatory item of the step is done (a step with none is done).
-    fn step_done(&self, step: &str) -> bool {
-        self.data
-            .items
-            .iter()
-            .filter(|i| i.step == step && i.mandatory)
-            .all(ItemState::is_done)
+    /// The items of step `s` (template order; a checklist's items are in that order).
+    fn step_items(&self, s: usize) -> &[ItemState] {
+        let start = &self.template.graph().item_start;
+        match (start.get(s), start.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.data.items.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
+    /// True when every mandatory item of step `s` is done (a step with none is done).
+    fn step_done(&self, s: usize) -> bool {
+        let items = self.step_items(s);
+        ops::add(Op::ItemVisits, items.len() as u64);
+        items.iter().filter(|i| i.mandatory).all(ItemState::is_done)
+    }
+
+    /// The steps `step` depends on that are not done, in `depends_on` order.
+    /// O(dependencies + their items).
     fn unmet_dependencies(&self, step: &str) -> Vec<String> {
-        self.template
-            .step(step)
-            .map(|s| {
-                s.depends_on
-                    .iter()
-                    .filter(|d| !self.step_done(d))
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
+        let Some(s) = self.template.step_index(step) else {
+            return Vec::new();
+        };
+        let graph = self.template.graph();
+        ops::add(Op::StepVisits, graph.deps[s].len() as u64);
+        graph.deps[s]
+            .iter()
+            .filter(|&&d| !self.step_done(d))
+            .map(|&d| self.template.steps()[d].code.clone())
+            .collect()
     }
 
     /// The steps that can be worked on now: their dependencies are done and they have
     /// open items. Once the check-in is completed, only the audit step (if its audit
     /// item is open).
+    ///
+    /// O(steps + items + dependencies): whether each step is done and has open items is
+    /// computed once, in one pass over the items.
     ///
     /// ```
     /// # use estatekit::checkin::*;
@@ -691,18 +706,30 @@ impl Checklist {
     /// ```
     pub fn actionable(&self) -> Vec<String> {
         let audit = self.template.audit_item();
-        self.template
-            .steps()
+        let complete = self.is_complete();
+        let steps = self.template.steps();
+        let graph = self.template.graph();
+        let mut done = Vec::with_capacity(steps.len());
+        let mut open = Vec::with_capacity(steps.len());
+        for s in 0..steps.len() {
+            let items = self.step_items(s);
+            ops::add(Op::ItemVisits, items.len() as u64);
+            done.push(items.iter().filter(|i| i.mandatory).all(ItemState::is_done));
+            open.push(
+                items
+                    .iter()
+                    .any(|i| !i.is_done() && (!complete || Some(i.code.as_str()) == audit)),
+            );
+        }
+        ops::add(
+            Op::StepVisits,
+            (steps.len() + graph.deps.iter().map(Vec::len).sum::<usize>()) as u64,
+        );
+        steps
             .iter()
-            .filter(|s| {
-                self.data.items.iter().any(|i| {
-                    i.step == s.code
-                        && !i.is_done()
-                        && (!self.is_complete() || Some(i.code.as_str()) == audit)
-                })
-            })
-            .filter(|s| self.unmet_dependencies(&s.code).is_empty())
-            .map(|s| s.code.clone())
+            .enumerate()
+            .filter(|&(s, _)| open[s] && graph.deps[s].iter().all(|&d| done[d]))
+            .map(|(_, step)| step.code.clone())
             .collect()
     }
 
@@ -856,11 +883,12 @@ impl Checklist {
         Ok(())
     }
 
+    /// The index of an item: its template index (a checklist's items are in template
+    /// order), O(log items).
     fn index_of(&self, item_code: &str) -> Result<usize, CheckinError> {
-        self.data
-            .items
-            .iter()
-            .position(|i| i.code == item_code)
+        self.template
+            .item_index(item_code)
+            .filter(|&i| self.data.items.get(i).is_some_and(|s| s.code == item_code))
             .ok_or_else(|| CheckinError::UnknownItem {
                 path: "item_code".into(),
                 item: item_code.to_owned(),
@@ -1036,15 +1064,20 @@ impl Checklist {
             });
         }
         if def.mandatory {
-            let step = self.data.items[idx].step.clone();
-            let dependent_steps = self.template.transitive_dependents(&step);
-            let dependents: Vec<String> = self
-                .data
-                .items
-                .iter()
-                .filter(|i| i.is_done() && dependent_steps.contains(&i.step.as_str()))
-                .map(|i| i.code.clone())
-                .collect();
+            // Done items of the steps that depend on this one, directly or not, in
+            // item order: O(steps + dependencies + items).
+            let step = self.template.step_index(&self.data.items[idx].step);
+            let dependent_steps = step
+                .map(|s| self.template.transitive_dependents(s))
+                .unwrap_or_default();
+            let mut dependents: Vec<String> = Vec::new();
+            for (s, &dependent) in dependent_steps.iter().enumerate() {
+                if dependent {
+                    let items = self.step_items(s);
+                    ops::add(Op::ItemVisits, items.len() as u64);
+                    dependents.extend(items.iter().filter(|i| i.is_done()).map(|i| i.code.clone()));
+                }
+            }
             if !dependents.is_empty() {
                 return Err(CheckinError::HasDependents {
                     path: "item_code".into(),
@@ -1502,9 +1535,15 @@ impl Checklist {
                 });
             }
         }
+        // The first saved item of each code (a map: O(items log items), not a search
+        // per template item).
+        let mut by_code: HashMap<&str, &ItemState> = HashMap::with_capacity(saved.items.len());
+        for s in &saved.items {
+            by_code.entry(s.code.as_str()).or_insert(s);
+        }
         let mut items = Vec::new();
         for (step, def) in template.items() {
-            let old = saved.items.iter().find(|i| i.code == def.code);
+            let old = by_code.get(def.code.as_str()).copied();
             let path = format!("items.{}", def.code);
             let mut state = ItemState {
                 code: def.code.clone(),

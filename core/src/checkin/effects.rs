@@ -1,5 +1,7 @@
 //! What a completed check-in changes: unit status, meter base readings, charges.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -171,6 +173,14 @@ pub fn completion_effects(
     };
 
     let template = checklist.template();
+    // The unit's meter of each kind (the first, as a search would find), found once:
+    // O(meters + items), not a search of the estate's meters per reading.
+    let mut meter_of: HashMap<MeterKind, usize> = HashMap::new();
+    for (p, m) in data.meters.iter().enumerate() {
+        if m.unit_id.as_deref() == Some(unit_id) {
+            meter_of.entry(m.kind).or_insert(p);
+        }
+    }
     let mut readings = Vec::new();
     let mut charges = Vec::new();
     let mut total = Decimal::ZERO;
@@ -184,10 +194,7 @@ pub fn completion_effects(
                     continue;
                 };
                 let date = done.at.date_naive();
-                let pos = data
-                    .meters
-                    .iter()
-                    .position(|m| m.unit_id.as_deref() == Some(unit_id) && m.kind == kind);
+                let pos = meter_of.get(&kind).copied();
                 let new_meter = pos.is_none();
                 let pos = match pos {
                     Some(p) => p,
@@ -199,6 +206,7 @@ pub fn completion_effects(
                             multiplier: Decimal::ONE,
                             readings: Vec::new(),
                         });
+                        meter_of.insert(kind, data.meters.len() - 1);
                         data.meters.len() - 1
                     }
                 };

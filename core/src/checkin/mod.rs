@@ -99,6 +99,8 @@ macro_rules! checkin_enum {
 mod audit;
 mod checklist;
 mod effects;
+#[doc(hidden)]
+pub mod ops;
 mod template;
 
 checkin_enum! {

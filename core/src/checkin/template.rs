@@ -176,6 +176,19 @@ pub struct CheckinTemplate {
     /// item code → (step index, item index)
     items: BTreeMap<String, (usize, usize)>,
     steps: BTreeMap<String, usize>,
+    /// Derived from `data`, computed once: see [`Graph`].
+    graph: Graph,
+}
+
+/// The template's structure by index, so that checklist queries are linear: the items
+/// of step `s` are `item_start[s]..item_start[s + 1]` of the template order (a
+/// checklist's items are in that order), `deps[s]` the steps `s` depends on (in
+/// `depends_on` order) and `dependents[s]` the steps that depend on `s` directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Graph {
+    pub(crate) item_start: Vec<usize>,
+    pub(crate) deps: Vec<Vec<usize>>,
+    pub(crate) dependents: Vec<Vec<usize>>,
 }
 
 impl CheckinTemplate {
@@ -280,7 +293,39 @@ impl CheckinTemplate {
                 Some(_) => {}
             }
         }
-        Ok(Self { data, items, steps })
+        let mut item_start = Vec::with_capacity(data.steps.len() + 1);
+        item_start.push(0);
+        for step in &data.steps {
+            item_start.push(item_start.last().copied().unwrap_or(0) + step.items.len());
+        }
+        // Dependencies were checked above: every one is a known step.
+        let deps: Vec<Vec<usize>> = data
+            .steps
+            .iter()
+            .map(|s| {
+                s.depends_on
+                    .iter()
+                    .filter_map(|d| steps.get(d).copied())
+                    .collect()
+            })
+            .collect();
+        let mut dependents = vec![Vec::new(); data.steps.len()];
+        for (s, ds) in deps.iter().enumerate() {
+            for &d in ds {
+                dependents[d].push(s);
+            }
+        }
+        let graph = Graph {
+            item_start,
+            deps,
+            dependents,
+        };
+        Ok(Self {
+            data,
+            items,
+            steps,
+            graph,
+        })
     }
 
     /// Parses and validates a template JSON document.
@@ -435,34 +480,39 @@ impl CheckinTemplate {
         self.data.audit_item.as_deref()
     }
 
-    /// Steps that `step` depends on, directly or transitively (codes, template order).
-    pub(crate) fn transitive_dependents(&self, step: &str) -> Vec<&str> {
-        // Steps that (transitively) depend on `step`.
-        let mut found: Vec<bool> = vec![false; self.data.steps.len()];
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for (s, def) in self.data.steps.iter().enumerate() {
-                if found[s] {
-                    continue;
-                }
-                let hit = def
-                    .depends_on
-                    .iter()
-                    .any(|d| d == step || self.steps.get(d).is_some_and(|&di| found[di]));
-                if hit {
-                    found[s] = true;
-                    changed = true;
+    /// The structure by index (item ranges per step, dependency edges both ways).
+    pub(crate) fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The index of a step.
+    pub(crate) fn step_index(&self, code: &str) -> Option<usize> {
+        self.steps.get(code).copied()
+    }
+
+    /// The index of an item in template order (its index in a checklist's items).
+    pub(crate) fn item_index(&self, code: &str) -> Option<usize> {
+        self.items
+            .get(code)
+            .map(|&(s, i)| self.graph.item_start[s] + i)
+    }
+
+    /// The steps that depend on step `step`, directly or transitively, as a flag per
+    /// step. O(steps + dependencies): a traversal of the reverse edges.
+    pub(crate) fn transitive_dependents(&self, step: usize) -> Vec<bool> {
+        let mut found = vec![false; self.data.steps.len()];
+        let mut stack = vec![step];
+        while let Some(s) = stack.pop() {
+            let next = self.graph.dependents.get(s).map_or(&[][..], Vec::as_slice);
+            super::ops::add(super::ops::Op::StepVisits, 1 + next.len() as u64);
+            for &d in next {
+                if !found[d] {
+                    found[d] = true;
+                    stack.push(d);
                 }
             }
         }
-        self.data
-            .steps
-            .iter()
-            .enumerate()
-            .filter(|(s, _)| found[*s])
-            .map(|(_, d)| d.code.as_str())
-            .collect()
+        found
     }
 }
 

@@ -29,13 +29,15 @@ use serde::{Deserialize, Serialize};
 
 mod lifecycle;
 mod model;
+#[doc(hidden)]
+pub mod ops;
 mod rules;
 mod shared;
 mod sla;
 mod stats;
 
 pub use lifecycle::{Action, Event, TicketFlow, TicketState};
-pub use model::{MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
+pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
     CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
     TemperamentRules, TicketClassifier, default_departments,
@@ -337,6 +339,17 @@ pub enum TicketError {
         /// The only label.
         label: String,
     },
+    /// More distinct labels than a model can be trained with
+    /// ([`MAX_CLASSES`](crate::tickets::MAX_CLASSES)): training costs time in proportion
+    /// to classes × texts and memory to classes × features, so e.g. one label per text
+    /// would be quadratic.
+    #[error("labels: {classes} distinct labels; a model is trained with at most {max} classes")]
+    TooManyClasses {
+        /// Distinct labels given.
+        classes: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A training option is out of range or unknown.
     #[error("{name}: {reason}")]
     InvalidOption {
@@ -401,6 +414,7 @@ impl TicketError {
             Self::EmptyTrainingSet => "empty_training_set",
             Self::LengthMismatch { .. } => "length_mismatch",
             Self::SingleClass { .. } => "single_class",
+            Self::TooManyClasses { .. } => "too_many_classes",
             Self::InvalidOption { .. } => "invalid_option",
             Self::NoWorkingHours => "no_working_hours",
             Self::InvalidSla { .. } => "invalid_sla",
@@ -425,7 +439,9 @@ impl TicketError {
             | Self::InvalidSla { path, .. }
             | Self::InvalidDocument { path, .. } => path.clone(),
             Self::EmptyTrainingSet => "texts".to_owned(),
-            Self::LengthMismatch { .. } | Self::SingleClass { .. } => "labels".to_owned(),
+            Self::LengthMismatch { .. }
+            | Self::SingleClass { .. }
+            | Self::TooManyClasses { .. } => "labels".to_owned(),
             Self::InvalidOption { name, .. } => name.clone(),
             Self::NoWorkingHours => "calendar.hours".to_owned(),
             Self::InvalidTransition { ticket, .. } => format!("ticket.{ticket}.state"),

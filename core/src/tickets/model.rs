@@ -7,6 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::ops::{self, Op};
 use super::{SharedStr, TicketError};
 
 /// Training sets of at least this many texts may drop features seen in one text only
@@ -21,6 +22,22 @@ const AUTO_MIN_DF_HAPAX_SHARE: f64 = 1.0 / 3.0;
 
 /// Texts up to this length are scored once per batch when repeated.
 const MEMO_MAX_BYTES: usize = 128;
+
+/// The most classes (distinct labels) a model is trained with; more is refused with
+/// [`TicketError::TooManyClasses`] before any work. Training is one-vs-rest: one linear
+/// SVM per class over every training text, so its time grows with classes × texts and
+/// the model with classes × features; with at most 1,000 classes it grows linearly
+/// with the texts. Ticket categories number in the tens (17 DOMAIN codes, 41 NYC 311
+/// complaint types); a label per text (nothing to generalise from) is refused.
+///
+/// ```
+/// use estatekit::tickets::{MAX_CLASSES, TicketModel, TrainOptions};
+/// let texts: Vec<String> = (0..=MAX_CLASSES).map(|i| format!("text {i}")).collect();
+/// let err = TicketModel::train(&texts, &texts, 0, &TrainOptions::default()).unwrap_err();
+/// assert_eq!((err.code(), err.path().as_str()), ("too_many_classes", "labels"));
+/// assert_eq!(err.to_string(), "labels: 1001 distinct labels; a model is trained with at most 1000 classes");
+/// ```
+pub const MAX_CLASSES: usize = 1000;
 
 /// The model JSON format version this library reads and writes.
 pub const MODEL_FORMAT_VERSION: u32 = 2;
@@ -611,11 +628,18 @@ type Row = Vec<(u32, f32)>;
 
 impl TicketModel {
     /// Learns a category model from labelled texts. Labels may be any strings; the
-    /// classes are the distinct labels in sorted order. Deterministic for a `seed`.
+    /// classes are the distinct labels in sorted order, at most [`MAX_CLASSES`].
+    /// Deterministic for a `seed`.
+    ///
+    /// Cost: featurising is linear in the total text length; the solver makes up to
+    /// `epochs` passes over the distinct (text, label) pairs per class, so time is
+    /// O(classes × texts × n-grams per text) and memory O(classes × features): linear
+    /// in the texts for a given number of classes, which [`MAX_CLASSES`] bounds.
     ///
     /// # Errors
     /// [`TicketError::EmptyTrainingSet`], [`TicketError::LengthMismatch`],
-    /// [`TicketError::SingleClass`], [`TicketError::InvalidOption`].
+    /// [`TicketError::SingleClass`], [`TicketError::TooManyClasses`] (checked before
+    /// any featurising), [`TicketError::InvalidOption`].
     ///
     /// ```
     /// use estatekit::tickets::{TicketModel, TicketError, TrainOptions};
@@ -652,6 +676,12 @@ impl TicketModel {
         if classes.len() < 2 {
             return Err(TicketError::SingleClass {
                 label: classes.into_iter().next().unwrap_or_default(),
+            });
+        }
+        if classes.len() > MAX_CLASSES {
+            return Err(TicketError::TooManyClasses {
+                classes: classes.len(),
+                max: MAX_CLASSES,
             });
         }
         let n_docs = u32::try_from(texts.len())
@@ -772,10 +802,16 @@ impl TicketModel {
             model.prune(options.prune);
         }
         model.scale = quantisation_step(&model.weights);
-        // Round-trip through the quantised form so that a saved model predicts exactly
-        // like the trained one.
-        let doc = model.to_doc();
-        Self::from_doc(doc)
+        // Quantise in place, exactly as saving and reading the model back would (see
+        // `to_doc` and `from_doc`), so that a saved model predicts exactly like the
+        // trained one, without the two copies of the weights a round trip makes.
+        let scale = model.scale;
+        for w in &mut model.weights {
+            let q = (f64::from(*w) / scale).round() as i32;
+            *w = (f64::from(q) * scale) as f32;
+        }
+        ops::add(Op::TrainWork, model.weights.len() as u64);
+        Ok(model)
     }
 
     fn prune(&mut self, share: f64) {
@@ -1400,6 +1436,7 @@ fn train_binary(
             let j = rng.below(i + 1);
             order.swap(i, j);
         }
+        ops::add(Op::TrainWork, n as u64);
         let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
         for &i in &order {
             let row = &rows[i];

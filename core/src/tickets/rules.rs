@@ -1,6 +1,6 @@
 //! Rule sets (phrases and weights) and the classifier built from them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SharedStr;
 use super::model::TicketModel;
+use super::ops::{self, Op};
 use super::{CATEGORIES, Temperament, TicketError, TicketKind, TrainOptions, Urgency};
 use crate::i18n::Lang;
 
@@ -210,7 +211,8 @@ impl RuleSet {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Checks weights, phrases and codes.
+    /// Checks weights, phrases and codes. O(phrases + categories): the first repeated
+    /// category code is found with a set.
     ///
     /// # Errors
     /// [`TicketError::InvalidRules`] naming the bad field.
@@ -234,6 +236,9 @@ impl RuleSet {
                 message: format!("expected \"estatekit.ticket_rules\", got {:?}", self.format),
             });
         }
+        // Codes seen so far (a set: the first repeat is found in O(n), not by comparing
+        // every pair).
+        let mut seen: HashSet<&str> = HashSet::with_capacity(self.categories.len());
         for (i, c) in self.categories.iter().enumerate() {
             if c.code.trim().is_empty() {
                 return Err(TicketError::InvalidRules {
@@ -241,7 +246,7 @@ impl RuleSet {
                     message: "a category code must not be empty".to_owned(),
                 });
             }
-            if self.categories[..i].iter().any(|p| p.code == c.code) {
+            if !seen.insert(c.code.as_str()) {
                 return Err(TicketError::InvalidRules {
                     path: format!("categories[{i}].code"),
                     message: format!("category {:?} is listed twice", c.code),
@@ -317,7 +322,8 @@ impl RuleSet {
         base.merge(Self::builtin_zh()).merge(Self::builtin_en())
     }
 
-    /// `self` extended by `other`: new categories are appended, phrases of known
+    /// `self` extended by `other` (O(categories + phrases), categories looked up by code):
+    /// new categories are appended, phrases of known
     /// categories, kinds, urgencies and temperament signs are added (a phrase in both
     /// takes `other`'s weight), routing entries of `other` replace `self`'s.
     ///
@@ -337,10 +343,18 @@ impl RuleSet {
         if self.format.is_empty() {
             self.format = other.format;
         }
+        // The first category of each code, by code (one lookup per merged category).
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(self.categories.len());
+        for (i, c) in self.categories.iter().enumerate() {
+            index.entry(c.code.clone()).or_insert(i);
+        }
         for cat in other.categories {
-            match self.categories.iter_mut().find(|c| c.code == cat.code) {
-                Some(c) => c.phrases.extend(cat.phrases),
-                None => self.categories.push(cat),
+            match index.get(&cat.code) {
+                Some(&i) => self.categories[i].phrases.extend(cat.phrases),
+                None => {
+                    index.insert(cat.code.clone(), self.categories.len());
+                    self.categories.push(cat);
+                }
             }
         }
         for (k, p) in other.kinds {
@@ -469,10 +483,17 @@ enum Matcher {
 struct Compiled {
     matcher: Option<Matcher>,
     phrases: Vec<SharedStr>,
-    /// Byte length of each phrase.
+    /// Length of each phrase as searched (with its [`WORD_START`] bytes).
     phrase_len: Vec<u32>,
-    /// Whether the phrase must start at a word start (it begins with an ASCII alphanumeric).
-    word_start: Vec<bool>,
+    /// Per phrase, the longest other phrase found wherever it is found (the longest
+    /// phrase that is a proper suffix of it, as searched), or [`NONE`]: the phrases form
+    /// a forest in which every occurrence of a phrase is one of each of its ancestors.
+    parent: Vec<u32>,
+    /// Per match state of the automaton, the longest phrase (not mark) it reports, or
+    /// [`NONE`] (marks only); a state reports that phrase and its ancestors.
+    top: StateMap,
+    /// Whether texts get [`WORD_START`] bytes (some phrase has an ASCII letter or digit).
+    word_starts: bool,
     target_at: Vec<u32>,
     targets: Vec<(Target, f64)>,
     categories: Vec<SharedStr>,
@@ -590,10 +611,11 @@ impl Compiled {
         // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`), so that
         // one pass finds both. No prefilter: the search loop below does not use one,
         // and without it start states are not special, so the loop only stops at matches.
-        let patterns: Vec<&str> = phrases
+        // Phrases get a WORD_START byte before each word start (see `with_word_starts`).
+        let patterns: Vec<Vec<u8>> = phrases
             .iter()
-            .map(String::as_str)
-            .chain(MARKS.iter().map(|(m, _)| *m))
+            .map(|p| with_word_starts(p))
+            .chain(MARKS.iter().map(|(m, _)| m.as_bytes().to_vec()))
             .collect();
         let matcher = DFA::builder()
             .ascii_case_insensitive(true)
@@ -613,14 +635,17 @@ impl Compiled {
                 path: "$".to_owned(),
                 message: format!("the phrases cannot be compiled: {e}"),
             })?;
-        let word_start = phrases
-            .iter()
-            .map(|p| p.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()))
-            .collect();
-        let phrase_len = phrases
+        let phrase_len: Vec<u32> = patterns[..phrases.len()]
             .iter()
             .map(|p| u32::try_from(p.len()).map_err(too_many))
             .collect::<Result<_, _>>()?;
+        let (parent, top) = match &matcher {
+            Matcher::Dfa(a) => phrase_forest(a, &patterns, &phrase_len),
+            Matcher::Nfa(a) => phrase_forest(a, &patterns, &phrase_len),
+        };
+        let word_starts = phrases
+            .iter()
+            .any(|p| p.bytes().any(|b| b.is_ascii_alphanumeric()));
         let departments: BTreeMap<String, SharedStr> = rules
             .departments
             .iter()
@@ -641,7 +666,9 @@ impl Compiled {
             matcher: Some(matcher),
             phrases: phrases.iter().map(|p| shared(p)).collect(),
             phrase_len,
-            word_start,
+            parent,
+            top,
+            word_starts,
             target_at,
             targets,
             categories,
@@ -658,7 +685,9 @@ impl Compiled {
             matcher: None,
             phrases: Vec::new(),
             phrase_len: Vec::new(),
-            word_start: Vec::new(),
+            parent: Vec::new(),
+            top: StateMap::default(),
+            word_starts: false,
             target_at: vec![0],
             targets: Vec::new(),
             categories: vec![other.clone()],
@@ -695,7 +724,14 @@ impl Compiled {
     /// Every phrase found in `text` (overlapping, ASCII case ignored, word-start
     /// phrases only at word starts), counted, in order of first occurrence; and the
     /// exclamation and question marks.
+    ///
+    /// Linear in the text: one automaton step per byte (two at a word start), at most
+    /// one match-state visit per byte (O(1): a count per distinct state), then
+    /// [`Scan::finish`] in O(d log d) for the `d` distinct phrases found, however many
+    /// phrases end at the same place (nested phrases such as `a`, `aa`, `aaa`, … are
+    /// counted through the phrase forest, not one by one at each byte).
     fn scan(&self, text: &str, scan: &mut Scan) {
+        scan.clear();
         match &self.matcher {
             Some(Matcher::Dfa(a)) => self.scan_with(a, text.as_bytes(), scan),
             Some(Matcher::Nfa(a)) => self.scan_with(a, text.as_bytes(), scan),
@@ -707,12 +743,16 @@ impl Compiled {
                 }
             }
         }
+        scan.finish(self);
     }
 
     /// The phrases and marks of `N` texts, scanned in lock-step: the `N` chains of
     /// dependent table lookups overlap (the automaton is larger than the L1 cache, so
     /// each lookup waits on memory). The same as `N` [`scan`](Self::scan)s.
     fn scan_many<const N: usize>(&self, texts: [&str; N], scans: &mut [Scan; N]) {
+        for s in scans.iter_mut() {
+            s.clear();
+        }
         match &self.matcher {
             Some(Matcher::Dfa(a)) => self.scan_many_with(a, texts, scans),
             Some(Matcher::Nfa(a)) => self.scan_many_with(a, texts, scans),
@@ -720,7 +760,11 @@ impl Compiled {
                 for (t, s) in texts.iter().zip(scans.iter_mut()) {
                     self.scan(t, s);
                 }
+                return;
             }
+        }
+        for s in scans.iter_mut() {
+            s.finish(self);
         }
     }
 
@@ -736,12 +780,21 @@ impl Compiled {
         let bytes = texts.map(str::as_bytes);
         let mut sids = [start; N];
         let n = bytes.iter().map(|b| b.len()).min().unwrap_or(0);
+        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
+        let ws = u8::from(!self.word_starts);
+        let mut word = [ws; N];
         let mut at = 0;
         let mut dead = false;
         while at < n {
             let mut special = false;
             for i in 0..N {
-                sids[i] = aut.next_state(Anchored::No, sids[i], bytes[i][at]);
+                let b = bytes[i][at];
+                let w = WORD[b as usize];
+                if w > word[i] {
+                    sids[i] = aut.next_state(Anchored::No, sids[i], WORD_START);
+                }
+                word[i] = w | ws;
+                sids[i] = aut.next_state(Anchored::No, sids[i], b);
                 special |= aut.is_special(sids[i]);
             }
             at += 1;
@@ -751,7 +804,7 @@ impl Compiled {
                         if aut.is_dead(sids[i]) {
                             dead = true;
                         } else {
-                            self.record(aut, sids[i], bytes[i], at, &mut scans[i]);
+                            record(sids[i], bytes[i], at, &mut scans[i]);
                         }
                     }
                 }
@@ -769,8 +822,8 @@ impl Compiled {
     }
 
     /// The overlapping search of the `aho-corasick` documentation, inlined for one
-    /// automaton type: one pass over the bytes, every match of every pattern. The
-    /// inner loop only follows transitions; matches are handled out of line.
+    /// automaton type: one pass over the bytes. The inner loop only follows
+    /// transitions; match states are recorded out of line.
     #[inline]
     fn scan_with<A: Automaton>(&self, aut: &A, bytes: &[u8], scan: &mut Scan) {
         if let Ok(sid) = aut.start_state(Anchored::No) {
@@ -790,43 +843,220 @@ impl Compiled {
     ) {
         // Patterns are never empty (validated), so the start state is not a match, and
         // without a prefilter the only special states are matches and the dead state.
+        // WORD_START never ends a pattern: the state after it is not special.
+        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
+        let ws = u8::from(!self.word_starts);
+        let mut word = ws | at.checked_sub(1).map_or(0, |p| WORD[bytes[p] as usize]);
         while at < bytes.len() {
-            sid = aut.next_state(Anchored::No, sid, bytes[at]);
+            let b = bytes[at];
+            let w = WORD[b as usize];
+            if w > word {
+                sid = aut.next_state(Anchored::No, sid, WORD_START);
+            }
+            word = w | ws;
+            sid = aut.next_state(Anchored::No, sid, b);
             at += 1;
             if aut.is_special(sid) {
                 if aut.is_dead(sid) {
                     return;
                 }
-                self.record(aut, sid, bytes, at, scan);
+                record(sid, bytes, at, scan);
             }
         }
     }
 
-    /// Records the matches of match state `sid`, ending at byte `end`.
-    #[inline(never)]
-    fn record<A: Automaton>(
-        &self,
-        aut: &A,
-        sid: StateID,
-        bytes: &[u8],
-        end: usize,
-        scan: &mut Scan,
-    ) {
-        if !aut.is_match(sid) {
-            return;
-        }
-        for i in 0..aut.match_len(sid) {
-            let pid = aut.match_pattern(sid, i).as_u32();
-            let p = pid as usize;
-            let Some(&len) = self.phrase_len.get(p) else {
-                scan.mark(p - self.phrase_len.len(), end);
-                continue;
-            };
-            let start = end - len as usize;
-            if self.word_start[p] && start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-                continue;
+    /// The longest phrase match state `sid` reports, if any (not a mark).
+    #[inline]
+    fn top_of(&self, sid: u32) -> Option<u32> {
+        match self.top.get(sid) {
+            Some(p) => (p != NONE).then_some(p),
+            // Every state is reached by a prefix of a pattern, so `phrase_forest` saw
+            // it; if not, ask the automaton.
+            None => {
+                let sid = StateID::new(sid as usize).ok()?;
+                match &self.matcher {
+                    Some(Matcher::Dfa(a)) => longest_phrase(a, sid, &self.phrase_len),
+                    Some(Matcher::Nfa(a)) => longest_phrase(a, sid, &self.phrase_len),
+                    None => None,
+                }
             }
-            scan.add(pid);
+        }
+    }
+}
+
+/// Written before every byte that starts a word (an ASCII letter or digit at the start
+/// or after a byte that is not one) of the phrases and, during the search, of the text:
+/// a phrase that starts with a letter or digit then only matches at the start of a word
+/// (`leak` in `leaking`, not in `bleak`), with no check per match. Never in UTF-8.
+const WORD_START: u8 = 0xFF;
+
+/// 1 for the bytes that are ASCII letters and digits (word characters), else 0.
+const WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric() as u8;
+        b += 1;
+    }
+    t
+};
+
+/// "No phrase".
+const NONE: u32 = u32::MAX;
+
+/// `phrase` as searched: [`WORD_START`] before each word start.
+fn with_word_starts(phrase: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(phrase.len() + 2);
+    let mut word = false;
+    for &b in phrase.as_bytes() {
+        let w = b.is_ascii_alphanumeric();
+        if w && !word {
+            out.push(WORD_START);
+        }
+        word = w;
+        out.push(b);
+    }
+    out
+}
+
+/// The longest phrase (pattern below `phrase_len.len()`) that match state `sid` reports.
+fn longest_phrase<A: Automaton>(aut: &A, sid: StateID, phrase_len: &[u32]) -> Option<u32> {
+    if !aut.is_match(sid) {
+        return None;
+    }
+    (0..aut.match_len(sid))
+        .map(|i| aut.match_pattern(sid, i).as_u32())
+        .filter(|p| (*p as usize) < phrase_len.len())
+        .max_by_key(|p| phrase_len[*p as usize])
+}
+
+/// The phrase forest and the longest phrase of each match state, from the automaton.
+/// Every state is the end of a prefix of a pattern, so walking every pattern from the
+/// start state reaches every state; the match lists are read once per state. O(size of
+/// the automaton).
+fn phrase_forest<A: Automaton>(
+    aut: &A,
+    patterns: &[Vec<u8>],
+    phrase_len: &[u32],
+) -> (Vec<u32>, StateMap) {
+    let mut top = StateMap::default();
+    let mut parent = vec![NONE; phrase_len.len()];
+    let Ok(start) = aut.start_state(Anchored::No) else {
+        return (parent, top);
+    };
+    for (p, pattern) in patterns.iter().enumerate() {
+        let mut sid = start;
+        for &b in pattern {
+            sid = aut.next_state(Anchored::No, sid, b);
+            if aut.is_match(sid) && top.get(sid.as_u32()).is_none() {
+                top.insert(
+                    sid.as_u32(),
+                    longest_phrase(aut, sid, phrase_len).unwrap_or(NONE),
+                );
+            }
+        }
+        // `sid` is where the pattern ends: it reports the phrases that end it.
+        if let Some(&len) = phrase_len.get(p) {
+            if aut.is_match(sid) {
+                parent[p] = (0..aut.match_len(sid))
+                    .map(|i| aut.match_pattern(sid, i).as_u32())
+                    .filter(|q| phrase_len.get(*q as usize).is_some_and(|l| *l < len))
+                    .max_by_key(|q| phrase_len[*q as usize])
+                    .unwrap_or(NONE);
+            }
+        }
+    }
+    (parent, top)
+}
+
+/// Records match state `sid`, reached at byte `end`: its marks at once (a mark is one
+/// character, recognised by its bytes), its phrases by a count per state.
+#[inline(never)]
+fn record(sid: StateID, bytes: &[u8], end: usize, scan: &mut Scan) {
+    let mark = match bytes[end - 1] {
+        b'!' => Some(0),
+        b'?' => Some(2),
+        last @ (0x81 | 0x9f) if end >= 3 && bytes[end - 3] == 0xef && bytes[end - 2] == 0xbc => {
+            Some(if last == 0x81 { 1 } else { 3 })
+        }
+        _ => None,
+    };
+    if let Some(m) = mark {
+        scan.mark(m, end);
+    }
+    scan.visit(sid.as_u32(), end);
+}
+
+/// A map from automaton states (or phrases) to a `u32`: open addressing with a
+/// multiplicative hash (the keys are small integers).
+#[derive(Debug, Clone, Default)]
+struct StateMap {
+    /// (key + 1, value); key 0 marks a free slot.
+    slots: Vec<(u32, u32)>,
+    len: usize,
+}
+
+impl StateMap {
+    #[inline]
+    fn slot(&self, key: u32) -> usize {
+        let shift = 64 - self.slots.len().trailing_zeros();
+        ((u64::from(key)
+            .wrapping_add(1)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            >> shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, key: u32) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, v) = self.slots[i];
+            if k == 0 {
+                return None;
+            }
+            if k == key.wrapping_add(1) {
+                return Some(v);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, key: u32, value: u32) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(0, 0); (old.len() * 2).max(16)];
+            self.len = 0;
+            for (k, v) in old {
+                if k != 0 {
+                    self.insert(k - 1, v);
+                }
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            let (k, _) = self.slots[i];
+            if k == 0 {
+                self.slots[i] = (key.wrapping_add(1), value);
+                self.len += 1;
+                return;
+            }
+            if k == key.wrapping_add(1) {
+                self.slots[i].1 = value;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn clear(&mut self) {
+        if self.len > 0 {
+            self.slots.iter_mut().for_each(|s| *s = (0, 0));
+            self.len = 0;
         }
     }
 }
@@ -840,13 +1070,37 @@ const LANES: usize = 2;
 /// `!！`: the same mark, or two exclamations).
 const MARKS: [(&str, bool); 4] = [("!", true), ("！", true), ("?", false), ("？", false)];
 
-/// What one pass over a text found: matched phrases as (phrase index, occurrences) in
-/// order of first occurrence (inline for the usual handful, spilling to the heap past
-/// that), exclamation marks and runs of marks.
+thread_local! {
+    /// The scan buffers of single-text calls, kept per thread so that they are not
+    /// allocated per call.
+    static SCAN: std::cell::RefCell<Scan> = std::cell::RefCell::new(Scan::new());
+}
+
+/// `f` with this thread's scan buffers (fresh ones if they are in use).
+fn with_scan<R>(f: impl FnOnce(&mut Scan) -> R) -> R {
+    SCAN.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut Scan::new()),
+    })
+}
+
+/// Up to this many entries, [`Scan`] looks states and phrases up by a linear search.
+const SMALL: usize = 16;
+
+/// What one pass over a text found: the match states reached, then (after
+/// [`finish`](Self::finish)) the matched phrases as (phrase index, occurrences) in
+/// order of first occurrence; exclamation marks and runs of marks. Reused from text to
+/// text.
+#[derive(Debug, Default)]
 struct Scan {
-    len: usize,
-    inline: [(u32, u32); 24],
-    spill: Vec<(u32, u32)>,
+    /// (state, visits, end of the first visit), in order of first visit.
+    visits: Vec<(u32, u32, usize)>,
+    /// `visits` by state, once there are more than [`SMALL`].
+    visit_index: StateMap,
+    /// (phrase, occurrences, end of the first occurrence) while finishing.
+    nodes: Vec<(u32, u32, usize)>,
+    node_index: StateMap,
+    hits: Vec<(u32, u32)>,
     exclaim: usize,
     runs: bool,
     /// The last mark seen (index in `MARKS`) and the byte where it ends.
@@ -855,42 +1109,142 @@ struct Scan {
 
 impl Scan {
     fn new() -> Self {
-        Self {
-            len: 0,
-            inline: [(0, 0); 24],
-            spill: Vec::new(),
-            exclaim: 0,
-            runs: false,
-            last_mark: None,
-        }
+        Self::default()
+    }
+
+    fn clear(&mut self) {
+        self.visits.clear();
+        self.visit_index.clear();
+        self.nodes.clear();
+        self.node_index.clear();
+        self.hits.clear();
+        self.exclaim = 0;
+        self.runs = false;
+        self.last_mark = None;
     }
 
     #[inline]
     fn hits(&self) -> &[(u32, u32)] {
-        if self.spill.is_empty() {
-            &self.inline[..self.len]
+        &self.hits
+    }
+
+    /// Match state `sid` reached at byte `end`.
+    #[inline]
+    fn visit(&mut self, sid: u32, end: usize) {
+        let at = if self.visits.len() <= SMALL {
+            self.visits.iter().position(|v| v.0 == sid)
         } else {
-            &self.spill
+            self.visit_index.get(sid).map(|i| i as usize)
+        };
+        match at {
+            Some(i) => self.visits[i].1 += 1,
+            None => {
+                self.visits.push((sid, 1, end));
+                let n = self.visits.len();
+                if n == SMALL + 1 {
+                    for (i, v) in self.visits.iter().enumerate() {
+                        self.visit_index.insert(v.0, i as u32);
+                    }
+                } else if n > SMALL + 1 {
+                    self.visit_index.insert(sid, (n - 1) as u32);
+                }
+            }
         }
     }
 
+    /// The node of phrase `p` (created empty if new).
     #[inline]
-    fn add(&mut self, pid: u32) {
-        if self.spill.is_empty() {
-            if let Some(h) = self.inline[..self.len].iter_mut().find(|h| h.0 == pid) {
-                h.1 += 1;
-            } else if self.len < self.inline.len() {
-                self.inline[self.len] = (pid, 1);
-                self.len += 1;
-            } else {
-                self.spill.extend_from_slice(&self.inline);
-                self.spill.push((pid, 1));
+    fn node(&mut self, p: u32) -> usize {
+        self.find_node(p).unwrap_or_else(|| {
+            self.nodes.push((p, 0, usize::MAX));
+            let n = self.nodes.len();
+            if n == SMALL + 1 {
+                for (i, v) in self.nodes.iter().enumerate() {
+                    self.node_index.insert(v.0, i as u32);
+                }
+            } else if n > SMALL + 1 {
+                self.node_index.insert(p, (n - 1) as u32);
             }
-        } else if let Some(h) = self.spill.iter_mut().find(|h| h.0 == pid) {
-            h.1 += 1;
+            n - 1
+        })
+    }
+
+    /// The node of phrase `p`, if any: a linear search while there are few, else
+    /// the index.
+    #[inline]
+    fn find_node(&self, p: u32) -> Option<usize> {
+        if self.nodes.len() <= SMALL {
+            self.nodes.iter().position(|v| v.0 == p)
         } else {
-            self.spill.push((pid, 1));
+            self.node_index.get(p).map(|i| i as usize)
         }
+    }
+
+    /// The phrases of the states reached: each state reports its longest phrase and
+    /// that phrase's ancestors in the phrase forest, so the counts and first
+    /// occurrences of the longest phrases are summed up the forest (longest first),
+    /// over the distinct phrases found only. Then in order of first occurrence, longer
+    /// first among phrases first found at the same byte (the automaton's order).
+    fn finish(&mut self, c: &Compiled) {
+        let visits = std::mem::take(&mut self.visits);
+        for &(sid, n, first) in &visits {
+            if let Some(p) = c.top_of(sid) {
+                let i = self.node(p);
+                let node = &mut self.nodes[i];
+                node.1 += n;
+                node.2 = node.2.min(first);
+            }
+        }
+        ops::add(Op::RuleMatchWork, visits.len() as u64);
+        self.visits = visits;
+        let mut nested = false;
+        let mut i = 0;
+        while i < self.nodes.len() {
+            let parent = c
+                .parent
+                .get(self.nodes[i].0 as usize)
+                .copied()
+                .unwrap_or(NONE);
+            if parent != NONE {
+                nested = true;
+                self.node(parent);
+            }
+            i += 1;
+        }
+        ops::add(Op::RuleMatchWork, self.nodes.len() as u64);
+        let len = |p: u32| c.phrase_len.get(p as usize).copied().unwrap_or(0);
+        if nested {
+            // A parent is shorter than its children: longest first, each adds to its
+            // parent.
+            self.nodes
+                .sort_unstable_by_key(|n| std::cmp::Reverse(len(n.0)));
+            if self.nodes.len() > SMALL {
+                self.node_index.clear();
+                for (i, n) in self.nodes.iter().enumerate() {
+                    self.node_index.insert(n.0, i as u32);
+                }
+            }
+            for i in 0..self.nodes.len() {
+                let (p, n, first) = self.nodes[i];
+                let parent = c.parent.get(p as usize).copied().unwrap_or(NONE);
+                if parent == NONE {
+                    continue;
+                }
+                if let Some(j) = self.find_node(parent) {
+                    let node = &mut self.nodes[j];
+                    node.1 += n;
+                    node.2 = node.2.min(first);
+                }
+            }
+        }
+        // Without nesting the nodes are already in order of first occurrence: they were
+        // created in order of first visit, one per state's phrase.
+        if nested && self.nodes.len() > 1 {
+            self.nodes
+                .sort_unstable_by_key(|n| (n.2, std::cmp::Reverse(len(n.0))));
+        }
+        self.hits.clear();
+        self.hits.extend(self.nodes.iter().map(|n| (n.0, n.1)));
     }
 
     /// Mark `m` of `MARKS`, ending at byte `end`.
@@ -1165,9 +1519,10 @@ impl TicketClassifier {
     /// assert_eq!(c.department, "finance");
     /// ```
     pub fn classify(&self, text: &str) -> Classification {
-        let mut scan = Scan::new();
-        self.compiled.scan(text, &mut scan);
-        self.decide(text, &scan)
+        with_scan(|scan| {
+            self.compiled.scan(text, scan);
+            self.decide(text, scan)
+        })
     }
 
     /// The classification of `text` from its matched phrases.
@@ -1371,9 +1726,9 @@ impl TicketClassifier {
         // LANES texts at a time: their scans overlap (see `Compiled::scan_many`).
         let mut out = Vec::with_capacity(texts.len());
         let mut groups = texts.chunks_exact(LANES);
+        let mut scans: [Scan; LANES] = std::array::from_fn(|_| Scan::new());
         for group in &mut groups {
             let group: [&str; LANES] = std::array::from_fn(|i| group[i].as_ref());
-            let mut scans: [Scan; LANES] = std::array::from_fn(|_| Scan::new());
             self.compiled.scan_many(group, &mut scans);
             for (t, scan) in group.iter().zip(&scans) {
                 out.push(self.decide(t, scan));
@@ -1419,7 +1774,135 @@ impl Default for TicketClassifier {
 
 #[cfg(test)]
 mod tests {
-    use super::{Compiled, RuleSet, Scan, SharedStr, has_cjk};
+    use super::{CategoryRule, Compiled, Phrases, RuleSet, Scan, SharedStr, has_cjk};
+    use crate::tickets::ops::{self, Op};
+    use proptest::prelude::*;
+
+    /// The documented matching, occurrence by occurrence (what the classifier did
+    /// before nested phrases were counted through the phrase forest): every
+    /// overlapping occurrence of every phrase, ASCII case ignored, a phrase starting
+    /// with an ASCII letter or digit only at a word start; (phrase, occurrences) in
+    /// order of first report.
+    fn hits_by_occurrence(phrases: &[String], text: &str) -> Vec<(String, u32)> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(phrases)
+            .unwrap();
+        let bytes = text.as_bytes();
+        let mut out: Vec<(String, u32)> = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            let p = &phrases[m.pattern().as_usize()];
+            let word_start = p.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+            if word_start && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            match out.iter_mut().find(|h| h.0 == *p) {
+                Some(h) => h.1 += 1,
+                None => out.push((p.clone(), 1)),
+            }
+        }
+        out
+    }
+
+    fn scan_hits(c: &Compiled, text: &str) -> Vec<(String, u32)> {
+        let mut scan = Scan::new();
+        c.scan(text, &mut scan);
+        scan.hits()
+            .iter()
+            .map(|&(p, n)| (c.phrases[p as usize].to_string(), n))
+            .collect()
+    }
+
+    fn rules_of(phrases: &[String]) -> RuleSet {
+        let phrases: Phrases = phrases.iter().map(|p| (p.clone(), 1.0)).collect();
+        RuleSet {
+            categories: vec![CategoryRule {
+                code: "x".into(),
+                phrases,
+            }],
+            ..RuleSet::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+        #[test]
+        fn nested_phrases_count_like_every_occurrence(
+            phrases in proptest::collection::btree_set("[aAb 哈!-]{1,5}", 1..12),
+            text in "[aAbB 哈!？-]{0,60}",
+        ) {
+            // The rule set lower-cases phrases (ASCII) and drops blank ones.
+            let phrases: Vec<String> = phrases
+                .into_iter()
+                .map(|p| p.to_ascii_lowercase())
+                .filter(|p| !p.trim().is_empty())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            prop_assume!(!phrases.is_empty());
+            let c = Compiled::new(&rules_of(&phrases)).unwrap();
+            prop_assert_eq!(scan_hits(&c, &text), hits_by_occurrence(&phrases, &text));
+        }
+    }
+
+    #[test]
+    fn builtin_rules_count_like_every_occurrence() {
+        let r = RuleSet::builtin();
+        let c = Compiled::new(&r).unwrap();
+        let phrases: Vec<String> = c.phrases.iter().map(|p| p.to_string()).collect();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/tickets_labelled.jsonl"
+        ))
+        .unwrap();
+        for line in text.lines().take(400) {
+            assert_eq!(
+                scan_hits(&c, line),
+                hits_by_occurrence(&phrases, line),
+                "{line}"
+            );
+        }
+    }
+
+    /// Match work outside the byte loop for `text` with the phrases `a`, `aa`, …
+    /// (`depth` of them) and `哈`, `哈哈`, …: nested phrases end at every byte.
+    fn nested_work(depth: usize, text: &str) -> (u64, Vec<(String, u32)>) {
+        let phrases: Vec<String> = (1..=depth)
+            .flat_map(|n| ["a".repeat(n), "哈".repeat(n)])
+            .collect();
+        let c = Compiled::new(&rules_of(&phrases)).unwrap();
+        ops::reset();
+        let hits = scan_hits(&c, text);
+        (ops::get(Op::RuleMatchWork), hits)
+    }
+
+    #[test]
+    fn nested_phrases_cost_linear_work() {
+        let depth = 64;
+        let n = 20_000;
+        let text = |n: usize| format!("{} {}", "a".repeat(n), "哈".repeat(n));
+        let (small, hits) = nested_work(depth, &text(n));
+        let (large, hits_10) = nested_work(depth, &text(10 * n));
+        // `a` × k is a word-start phrase: once, at the start of the run; `哈` × k
+        // occurs at every character from the k-th on.
+        assert_eq!(hits.len(), 2 * depth);
+        assert_eq!(hits[0], ("a".into(), 1));
+        assert_eq!(hits[depth - 1], ("a".repeat(depth), 1));
+        assert_eq!(hits[depth], ("哈".into(), n as u32));
+        assert_eq!(
+            hits[2 * depth - 1],
+            ("哈".repeat(depth), (n - depth + 1) as u32)
+        );
+        assert_eq!(
+            hits_10[2 * depth - 1],
+            ("哈".repeat(depth), (10 * n - depth + 1) as u32)
+        );
+        // One unit per match-state visit (at most one per character) plus the distinct
+        // phrases; every occurrence one by one would be ~64 per character.
+        assert!(small <= (2 * n + 4 * depth) as u64, "{small}");
+        assert!(large <= 11 * small, "{small} {large}");
+    }
 
     /// The char-by-char definition of the exclamation count, runs and CJK.
     fn marks_by_char(text: &str) -> (usize, bool, bool) {

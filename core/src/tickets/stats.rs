@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
+use super::ops::{self, Op};
 use super::{Channel, SlaPolicy, TicketError, TicketFlow, TicketKind};
 
 /// The return-visit satisfaction target (DOMAIN.md): 95 %.
@@ -111,6 +112,10 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// given serve as history for repeat detection; `units` is the number of units in the
 /// estate (for the complaint rate).
 ///
+/// Cost: O(n log n) time and O(n) memory for `n` flows (one sort for the period, one
+/// for repeat detection, which groups the flows by unit and category instead of
+/// comparing every pair).
+///
 /// # Errors
 /// [`TicketError::InvalidPeriod`] if `end <= start`.
 ///
@@ -138,11 +143,12 @@ pub fn statistics(
     if end <= start {
         return Err(TicketError::InvalidPeriod { start, end });
     }
-    let mut in_period: Vec<&TicketFlow> = flows
+    let mut in_period: Vec<(usize, &TicketFlow)> = flows
         .iter()
-        .filter(|f| f.ticket().received_at >= start && f.ticket().received_at < end)
+        .enumerate()
+        .filter(|(_, f)| f.ticket().received_at >= start && f.ticket().received_at < end)
         .collect();
-    in_period.sort_by(|a, b| {
+    in_period.sort_by(|(_, a), (_, b)| {
         (a.ticket().received_at, &a.ticket().id).cmp(&(b.ticket().received_at, &b.ticket().id))
     });
     let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
@@ -152,7 +158,7 @@ pub fn statistics(
     let mut sla = SlaCompliance::default();
     let mut hours: Vec<f64> = Vec::new();
     let (mut visits, mut satisfied, mut complaints) = (0u64, 0u64, 0u64);
-    for f in &in_period {
+    for (_, f) in &in_period {
         let t = f.ticket();
         *by_category.entry(f.category()).or_default() += 1;
         *by_department.entry(f.department()).or_default() += 1;
@@ -202,21 +208,11 @@ pub fn statistics(
 
     // Repeats: an earlier ticket (any in `flows`) with the same unit and category,
     // received at most 30 days before.
-    let window = Duration::days(30);
+    let repeat = repeats(flows);
     let repeat_tickets = in_period
         .iter()
-        .filter(|f| {
-            let t = f.ticket();
-            !t.unit.is_empty()
-                && flows.iter().any(|g| {
-                    let u = g.ticket();
-                    u.unit == t.unit
-                        && g.category() == f.category()
-                        && (u.received_at, &u.id) < (t.received_at, &t.id)
-                        && t.received_at - u.received_at <= window
-                })
-        })
-        .map(|f| f.ticket().id.clone())
+        .filter(|(i, _)| repeat[*i])
+        .map(|(_, f)| f.ticket().id.clone())
         .collect();
 
     let count = |(k, n): (&str, u64)| Count {
@@ -251,4 +247,57 @@ pub fn statistics(
             .then(|| round4(complaints as f64 * 100.0 / f64::from(units))),
         repeat_tickets,
     })
+}
+
+/// Whether each flow is a repeat: an earlier flow (any in `flows`) has the same
+/// non-empty unit and the same category and was received at most 30 days before it;
+/// "earlier" is `(received_at, id)` order, so of two flows received at the same instant
+/// the one with the smaller id is the earlier, and identical `(received_at, id)` pairs
+/// are not earlier than each other.
+///
+/// O(n log n): the flows sorted by `(unit, category, received_at, id)`; within a
+/// (unit, category) group, the latest flow strictly earlier than a flow is the one
+/// received last among those before it in the order, so only that one needs checking.
+fn repeats(flows: &[TicketFlow]) -> Vec<bool> {
+    let window = Duration::days(30);
+    let key = |i: usize| {
+        let f = &flows[i];
+        let t = f.ticket();
+        (t.unit.as_str(), f.category(), t.received_at, t.id.as_str())
+    };
+    let mut order: Vec<usize> = (0..flows.len())
+        .filter(|&i| !flows[i].ticket().unit.is_empty())
+        .collect();
+    let mut compares = 0u64;
+    order.sort_unstable_by(|&a, &b| {
+        compares += 1;
+        key(a).cmp(&key(b))
+    });
+    ops::add(Op::RepeatSortCompares, compares);
+    ops::add(Op::RepeatChecks, order.len() as u64);
+    let mut repeat = vec![false; flows.len()];
+    // `prev`: the time of the latest flow of the current group strictly earlier (in
+    // (received_at, id) order) than the run of equal keys being looked at.
+    let mut prev: Option<DateTime<Utc>> = None;
+    let mut run = 0;
+    while run < order.len() {
+        let (unit, category, at, id) = key(order[run]);
+        let mut end = run + 1;
+        while end < order.len() && key(order[end]) == (unit, category, at, id) {
+            end += 1;
+        }
+        if run > 0 {
+            let (u, c, _, _) = key(order[run - 1]);
+            if (u, c) != (unit, category) {
+                prev = None;
+            }
+        }
+        let is_repeat = prev.is_some_and(|p| at - p <= window);
+        for &i in &order[run..end] {
+            repeat[i] = is_repeat;
+        }
+        prev = Some(at);
+        run = end;
+    }
+    repeat
 }
