@@ -51,7 +51,7 @@ def test_arrears_held_in_rust() -> None:
         estatekit.Arrears([(D("1"), OCT1), ("x", OCT1)])
     assert (info.value.code, info.value.path) == ("invalid_decimal", "items[1].principal")
     with pytest.raises(ValidationError) as info:
-        estatekit.Arrears([(D("-1"), OCT1)]).late_penalties(OCT31, daily_rate=D("0.1"))
+        estatekit.Arrears([(D("-1"), OCT1)]).late_penalties(OCT31, daily_rate=D("0.001"))
     assert (info.value.code, info.value.path) == ("negative", "items[0].principal")
 
 
@@ -296,8 +296,8 @@ def test_ledger_options() -> None:
     ("call", "code", "path"),
     [
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("-0.1")), "negative", "daily_rate"),
-        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), cap=D("-1")), "negative", "cap"),
-        (lambda: estatekit.late_penalty(D("-1"), OCT1, OCT31, daily_rate=D("0.1")), "negative", "principal"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.001"), cap=D("-1")), "negative", "cap"),
+        (lambda: estatekit.late_penalty(D("-1"), OCT1, OCT31, daily_rate=D("0.001")), "negative", "principal"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=0.1), "invalid_decimal", "daily_rate"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), grace_days=-1), "negative", "grace_days"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), count_from="x"), "invalid", "count_from"),

@@ -38,7 +38,21 @@ _PARSERS = {
     "ledger": estatekit.Ledger.from_json,
     "flow": estatekit.TicketFlow.from_json,
     "sla": estatekit.SlaPolicy.from_json,
+    "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
+    "payments": lambda t: _last_rejected(t),
 }
+
+
+def _last_rejected(text: str) -> None:
+    """A bank file applied to an empty book of the demo estate: the last rejected row
+    raised as `rows[<row>].<field>`."""
+    book = estatekit.Receivables(estatekit.Estate.demo(), estatekit.FeeSchedule.demo())
+    rejected = book.apply_payments_json(text).rejected
+    if rejected:
+        r = rejected[-1]
+        e = estatekit.ValidationError(r["message"])
+        e.code, e.path = r["code"], f"rows[{r['row']}].{r['path']}"
+        raise e
 
 
 # ---- panics -------------------------------------------------------------------------

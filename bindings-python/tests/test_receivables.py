@@ -1,0 +1,277 @@
+"""The month's accounts from Python: the estate's book (`Receivables`) posted from a
+billing run and a bank file, retried safely, payments in date order, prepaid money
+never dunned, exact penalties at realistic rates."""
+
+import datetime as dt
+import json
+from decimal import Decimal as D
+
+import pytest
+
+import estatekit
+from estatekit import Estate, FeeSchedule, Ledger, PenaltyPolicy, Receivables, ValidationError
+
+DEC1, DEC16 = dt.date(2026, 12, 1), dt.date(2026, 12, 16)
+
+
+def _schedule() -> FeeSchedule:
+    """The demo schedule without its metered items (the demo estate has readings for
+    October only): area, fixed and given pooled items, due 15 days after issue."""
+    doc = json.loads(FeeSchedule.demo().to_json())
+    doc["items"] = [
+        i for i in doc["items"] if "area" in i["rule"] or "fixed" in i["rule"] or i["rule"].get("pooled", {}).get("source") == "given"
+    ]
+    return FeeSchedule.from_json(json.dumps(doc))
+
+
+SCHEDULE = _schedule()
+
+
+def month(m: int, issued_on: "dt.date | None" = None, pooled: D = D("1000.00")) -> estatekit.BillingRun:
+    return estatekit.bill_estate(Estate.demo(), SCHEDULE, 2026, m, pooled={"common_electricity": pooled}, issued_on=issued_on)
+
+
+def november() -> estatekit.BillingRun:
+    return month(11, DEC1)
+
+
+def book() -> Receivables:
+    return Receivables(Estate.demo(), SCHEDULE)
+
+
+def test_on_time_payers_are_not_charged_and_late_ones_are() -> None:
+    run = november()
+    b = book()
+    res = b.post(run)
+    lines = sum(len(bill.lines) for bill in run.bills)
+    assert (res.posted, res.already_posted, res.conflicts) == (lines, 0, [])
+    bill = run.bill("1-101")
+    assert bill is not None and all(line.due == DEC16 for line in bill.lines)
+    # 1-101 pays in full on Dec 10 (issued Dec 1, due Dec 16): no penalty, no reminder.
+    # 1-102 pays on Dec 26: ten days of 0.05 % on its management fee.
+    bill2 = run.bill("1-102")
+    assert bill2 is not None
+    imported = b.apply_payments(
+        [
+            {"unit_id": "1-101", "amount": bill.total, "date": dt.date(2026, 12, 10), "ref": "BANK-1"},
+            {"unit_id": "1-102", "amount": bill2.total, "date": dt.date(2026, 12, 26), "ref": "BANK-2"},
+        ]
+    )
+    assert [a["row"] for a in imported.applied] == [1, 2]
+    assert b.reminder("1-101", dt.date(2027, 1, 31))["items"] == []
+    assert b.balance("1-101", dt.date(2027, 1, 31))["penalty_accrued"] == D("0.00")
+    mgmt = next(line for line in bill2.lines if line.item_code == "management")
+    owed = (mgmt.amount * D("0.0005") * 10).quantize(D("0.01"))
+    assert b.balance("1-102", dt.date(2026, 12, 26))["penalty_accrued"] == owed
+    # The December 26 payment paid the penalty first: a little principal is left.
+    assert b.balance("1-102", dt.date(2026, 12, 26))["principal_outstanding"] == owed
+    dunned = [r["unit_id"] for r in b.reminders(dt.date(2026, 12, 31))]
+    assert "1-102" in dunned and "1-101" not in dunned
+    assert len(dunned) == len(run.bills) - 1
+
+
+def test_posting_twice_does_not_double_bill_and_a_corrected_rerun_is_a_conflict() -> None:
+    run = november()
+    b = book()
+    first = b.post(run, on=dt.date(2026, 12, 2))
+    text = b.to_json()
+    again = b.post(run)
+    assert (again.posted, again.already_posted, again.conflicts) == (0, first.posted, [])
+    assert b.to_json() == text
+    rerun = month(11, DEC1, pooled=D("1500.00"))
+    res = b.post(rerun)
+    assert res.posted == 0 and len(res.conflicts) > 0
+    c = res.conflicts[0]
+    assert (c["code"], c["field"], c["charge_id"]) == ("conflicting_repost", "amount", "2026-11-01/common_electricity")
+    assert b.to_json() == text
+    # A subset of units, then the rest.
+    b2 = book()
+    assert b2.post(run, units=["1-101"]).posted == len(run.bill("1-101").lines)  # type: ignore[union-attr]
+    rest = b2.post(run)
+    assert rest.already_posted == len(run.bill("1-101").lines)  # type: ignore[union-attr]
+    with pytest.raises(ValidationError) as info:
+        b2.post(run, units=["9-999"])
+    assert (info.value.code, info.value.path) == ("unknown_reference", "units[0]")
+
+
+def test_bank_rows_applied_once_bad_rows_named_by_row_and_ref() -> None:
+    b = book()
+    b.post(november())
+    rows = [
+        {"unit_id": "1-101", "amount": D("100.00"), "date": dt.date(2026, 12, 5), "ref": "B-1"},
+        {"unit_id": "1-101", "amount": "100.00", "date": "2026-12-05", "ref": "B-1"},  # the file again
+        {"unit_id": "1-101", "amount": D("90.00"), "date": dt.date(2026, 12, 5), "ref": "B-1"},
+        {"unit_id": "9-999", "amount": D("10.00"), "date": dt.date(2026, 12, 5), "ref": "B-2"},
+        {"unit_id": "1-102", "amount": D("0"), "date": dt.date(2026, 12, 5), "ref": "B-3"},
+        {"unit_id": "1-102", "amount": 10.5, "date": dt.date(2026, 12, 5), "ref": "B-4"},
+        {"unit_id": "1-102", "amount": D("10"), "ref": "B-5"},
+        {"unit_id": "1-102", "amount": D("10"), "date": dt.date(2026, 12, 5), "ref": 80061, "memo": "x"},
+        "not a row",
+    ]
+    res = b.apply_payments(rows)
+    assert [a["ref"] for a in res.applied] == ["B-1"]
+    assert res.applied[0]["amount"] == D("100.00") and res.applied[0]["to_prepaid"] == D("0.00")
+    assert res.already_applied == [{"row": 2, "ref": "B-1", "unit_id": "1-101"}]
+    got = [(r["row"], r["ref"], r["code"], r["path"]) for r in res.rejected]
+    assert got == [
+        (3, "B-1", "duplicate_ref", "ref"),
+        (4, "B-2", "unknown_reference", "unit_id"),
+        (5, "B-3", "non_positive_payment", "amount"),
+        (6, "B-4", "json", "amount"),
+        (7, "B-5", "json", "date"),
+        (8, "80061", "json", "memo"),
+        (9, None, "json", "row"),
+    ]
+    assert res.rejected[0]["message"].startswith('row 3 (ref "B-1"): ')
+    # Nothing was lost or done twice: exactly one payment in the book.
+    assert b.totals(dt.date(2026, 12, 31))["collected"] == D("100.00")
+
+
+class _PolarsLike:
+    """A stand-in with polars' `to_dicts` (the binding takes pandas and polars frames)."""
+
+    def __init__(self, rows: list) -> None:  # type: ignore[type-arg]
+        self._rows = rows
+
+    def to_dicts(self) -> list:  # type: ignore[type-arg]
+        return self._rows
+
+
+def test_rows_from_a_dataframe() -> None:
+    rows = [{"unit_id": "1-101", "amount": D("50.00"), "date": dt.date(2026, 12, 5), "ref": "P-1"}]
+    b = book()
+    assert len(b.apply_payments(_PolarsLike(rows)).applied) == 1
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame([{"unit_id": "1-102", "amount": "20.00", "date": pd.Timestamp("2026-12-06"), "ref": "P-2"}])
+    res = b.apply_payments(frame)
+    assert [(a["ref"], a["date"]) for a in res.applied] == [("P-2", dt.date(2026, 12, 6))]
+
+
+def test_payments_in_any_order_give_the_same_book() -> None:
+    run = november()
+    rows = [
+        {"unit_id": bill.unit_id, "amount": bill.total, "date": dt.date(2026, 12, 10 + i % 20), "ref": f"B-{i}"}
+        for i, bill in enumerate(run.bills)
+    ]
+    extra = [{"unit_id": "1-101", "amount": D("40.00"), "date": dt.date(2027, 1, 5 - k), "ref": f"X-{k}"} for k in range(3)]
+    a, b = book(), book()
+    a.post(run)
+    b.post(run)
+    a.apply_payments(rows + extra)
+    b.apply_payments(list(reversed(rows + extra)))
+    for unit in ("1-101", "1-102", run.bills[-1].unit_id):
+        for day in (dt.date(2026, 12, 15), dt.date(2027, 1, 31)):
+            assert a.balance(unit, day) == b.balance(unit, day)
+    assert a.totals(dt.date(2027, 1, 31)) == b.totals(dt.date(2027, 1, 31))
+
+
+def test_back_dated_payment_recomputes_later_ones() -> None:
+    # Issue reproduction: the same two payments gave 19.20 of penalty instead of 12.80
+    # when the earlier one was recorded second.
+    def build(order: list) -> Ledger:  # type: ignore[type-arg]
+        ledger = Ledger("1-101")
+        ledger.add_charge("c", "x", dt.date(2026, 1, 1), D("800.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(D("0.001")))
+        for ref, day in order:
+            ledger.pay(ref, D("400.00"), day)
+        return ledger
+
+    in_order = build([("A", dt.date(2026, 1, 17)), ("B", dt.date(2026, 1, 25))])
+    back = build([("B", dt.date(2026, 1, 25)), ("A", dt.date(2026, 1, 17))])
+    assert back.balance(dt.date(2026, 2, 1)) == in_order.balance(dt.date(2026, 2, 1))
+    assert back.balance(dt.date(2026, 2, 1))["penalty_paid"] == D("16.10")  # 12.80 + 3.30
+    # As of a past date the penalty is what was owed then.
+    assert back.penalty("c", dt.date(2026, 1, 16)) == D("12.00")
+
+
+def test_a_year_prepaid_is_never_dunned() -> None:
+    b = book()
+    b.apply_payments([{"unit_id": "1-101", "amount": D("10000.00"), "date": dt.date(2026, 1, 3), "ref": "YEAR"}])
+    for m in range(1, 13):
+        b.post(month(m), units=["1-101"])
+    for day in (dt.date(2026, 3, 31), dt.date(2026, 12, 31), dt.date(2027, 2, 1)):
+        assert b.reminder("1-101", day)["items"] == []
+    bal = b.balance("1-101", dt.date(2027, 2, 1))
+    assert bal["penalty_accrued"] == D("0.00")
+    assert bal["paid"] == bal["principal_paid"] + bal["penalty_paid"] + bal["prepaid"] == D("10000.00")
+
+
+def test_totals_balance_and_the_book_round_trips() -> None:
+    run = november()
+    b = book()
+    b.post(run)
+    b.apply_payments(
+        [
+            {"unit_id": bill.unit_id, "amount": bill.total - D("1.00"), "date": dt.date(2027, 1, 10), "ref": f"B-{i}"}
+            for i, bill in enumerate(run.bills)
+        ]
+    )
+    t = b.totals(dt.date(2027, 1, 31))
+    assert t["billed"] == run.total
+    assert t["billed"] + t["penalty_accrued"] - t["penalty_waived"] == t["applied"] + t["outstanding"]
+    assert t["collected"] == t["applied"] + t["prepaid"] + t["refunded"]
+    assert all(str(v).endswith(tuple("0123456789")) and v.as_tuple().exponent == -2 for v in t.values())
+    text = b.to_json()
+    again = Receivables.from_json(text, Estate.demo(), SCHEDULE)
+    assert again.to_json() == text
+    doc = json.loads(text)
+    doc["estate_id"] = "elsewhere"
+    with pytest.raises(ValidationError) as info:
+        Receivables.from_json(json.dumps(doc), Estate.demo(), SCHEDULE)
+    assert (info.value.code, info.value.path) == ("invalid", "estate_id")
+    account = b.account("1-101")
+    assert account is not None and account.unit_id == "1-101"
+    assert b.account("2-603") is None
+
+
+# ---- Hardening 1: a realistic rate, ledger semantics -----------------------------
+
+
+def test_a_yearly_rate_given_as_daily_keeps_the_ledger_usable() -> None:
+    rate = D("0.18") / 365  # 28 significant digits
+    ledger = Ledger("1-101")
+    ledger.add_charge("c", "management", dt.date(2026, 1, 1), D("1000.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(rate))
+    receipt = ledger.pay("P1", D("400.00"), dt.date(2026, 1, 31))
+    assert receipt.applied == [("c", D("385.21"), D("14.79"))]
+    mar2 = dt.date(2026, 3, 2)
+    assert ledger.penalty("c", mar2) == D("9.10")
+    assert ledger.reminder(mar2)["total_due"] == D("623.89")
+    assert ledger.waive("c", reason="goodwill", date=mar2, amount=D("1.10")) == D("1.10")
+    assert ledger.pay("P2", D("622.79"), mar2).to_prepaid == D("0.00")
+    assert ledger.balance(mar2)["principal_outstanding"] == D("0.00")
+
+
+def test_a_published_penalty_clause() -> None:
+    # 每日万分之五 (0.05 % a day), the clause of most property service contracts: 1,000
+    # yuan 30 days overdue owes 1000 × 0.0005 × 30 = 15 yuan.
+    assert estatekit.late_penalty(D("1000"), dt.date(2026, 1, 1), dt.date(2026, 1, 31), daily_rate=D("0.0005")) == D("15.00")
+
+
+def test_rates_above_one_percent_a_day_need_consent() -> None:
+    with pytest.raises(ValidationError) as info:
+        PenaltyPolicy(D("0.18"))
+    assert (info.value.code, info.value.path) == ("invalid", "daily_rate")
+    assert PenaltyPolicy(D("0.18"), allow_high_rate=True).allow_high_rate
+
+
+def test_a_penalty_beyond_the_amounts_scale_is_an_error() -> None:
+    with pytest.raises(ValidationError) as info:
+        estatekit.late_penalty(
+            D("10000000000000000000000000.00"), dt.date(1, 1, 1), dt.date(9999, 12, 31), daily_rate=D("0.01"), scale=0
+        )
+    assert (info.value.code, info.value.path) == ("overflow", "penalty")
+
+
+def test_defer_after_a_paid_penalty_credits_it() -> None:
+    ledger = Ledger("1-101")
+    ledger.add_charge("c", "x", dt.date(2026, 1, 1), D("500.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(D("0.003")))
+    assert ledger.pay("P1", D("100.00"), dt.date(2026, 1, 11)).applied == [("c", D("85.00"), D("15.00"))]
+    ledger.defer("c", dt.date(2026, 2, 1))
+    assert ledger.charges[0][4] == D("400.00")
+    assert ledger.balance(dt.date(2026, 1, 31))["penalty_paid"] == D("0.00")
+
+
+def test_a_future_waiver_does_not_reach_back() -> None:
+    ledger = Ledger("1-101")
+    ledger.add_charge("c", "x", dt.date(2026, 1, 1), D("1000.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(D("0.003")))
+    ledger.waive("c", reason="board", date=dt.date(2269, 6, 1))
+    assert ledger.penalty("c", dt.date(2026, 2, 1)) == D("93.00")
