@@ -76,10 +76,15 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             0 | 1 => {
                 let mut c = ChargeInput::new(id, "management", date(u)?, amount(u)?);
                 if bool::arbitrary(u)? {
-                    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(Decimal::new(
-                        i64::from(u.int_in_range(0u32..=50)?),
-                        4,
-                    ));
+                    // Short rates (0.01 % steps) and, one time in four, a yearly rate
+                    // given as daily: 18 % / 365 has 28 significant digits (it once
+                    // made every operation after a partial payment an overflow).
+                    let rate = if u.ratio(1u8, 4)? {
+                        Decimal::from(u.int_in_range(1u32..=24)?) / Decimal::from(36_500)
+                    } else {
+                        Decimal::new(i64::from(u.int_in_range(0u32..=50)?), 4)
+                    };
+                    let mut p = estatekit::fees::calc::PenaltyPolicy::daily(rate);
                     p.grace_days = u.int_in_range(0..=10)?;
                     c = c.with_penalty(p);
                 }
