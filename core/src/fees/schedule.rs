@@ -639,6 +639,10 @@ impl FeeItem {
                             p(&format!("rule.pooled.method.hybrid[{j}].weight"))
                         })?;
                     }
+                    // Weights that do not sum to exactly 1 are refused, never normalised.
+                    method
+                        .validate()
+                        .map_err(|e| e.with_path(p("rule.pooled.method.hybrid")))?;
                 }
             }
         }
