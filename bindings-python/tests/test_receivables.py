@@ -275,3 +275,25 @@ def test_a_future_waiver_does_not_reach_back() -> None:
     ledger.add_charge("c", "x", dt.date(2026, 1, 1), D("1000.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(D("0.003")))
     ledger.waive("c", reason="board", date=dt.date(2269, 6, 1))
     assert ledger.penalty("c", dt.date(2026, 2, 1)) == D("93.00")
+
+
+def test_eight_thousand_payments_and_a_forty_thousand_charge_document() -> None:
+    # Issue reproduction (not timed): 8k payments took 7.6 s (every payment re-summed
+    # every payment and cloned every charge) and loading 40k charges with long shared
+    # id prefixes checked ids pairwise. Both are now linear (see benches/src/bin/scaling_ledger.rs).
+    ledger = Ledger("1-101")
+    policy = PenaltyPolicy(D("0.0005"))
+    start = dt.date(2026, 1, 1)
+    for k in range(400):
+        day = start + dt.timedelta(days=k)
+        for c in range(100):
+            ledger.add_charge(
+                f"2026-01-01/a-long-shared-prefix-of-an-item-code-{k * 100 + c}", "x",
+                day + dt.timedelta(days=15), D("1.00"), on=day, penalty=policy,
+            )
+        for p in reversed(range(20)):
+            ledger.pay(f"P{k * 20 + p}", D("5.00"), day)
+    paid, principal, penalty, prepaid = ledger.money_flow()
+    assert paid == D("40000.00") == principal + penalty + prepaid
+    again = Ledger.from_json(ledger.to_json())
+    assert again.to_json() == ledger.to_json()
