@@ -17,6 +17,7 @@ use estatekit::checkin::{
 use estatekit::estate::{Estate, MeterKind, UnitStatus};
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+use estatekit::fees::receivables::{PaymentRow, Receivables};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::i18n::{Label, Lang};
 use estatekit::money::allocate;
@@ -199,7 +200,7 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
         );
     }
     println!("  total due 应缴合计: {}", reminder.total_due);
-    let aging = ledger.aging(as_of);
+    let aging = ledger.aging(as_of)?;
     println!(
         "  aging 账龄: 0–30 {}, 31–60 {}, 61–90 {}, 90+ {}",
         aging.days_0_30, aging.days_31_60, aging.days_61_90, aging.days_90_plus
@@ -218,6 +219,45 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
         paid.to_prepaid
     );
     println!("  still due 仍欠: {}", ledger.reminder(as_of)?.total_due);
+
+    // The estate's book: October posted (twice: a retried sync), a bank file with a
+    // repeated row, a back-dated row and a row for a unit that does not exist.
+    let mut book = Receivables::new(estate, &schedule, PaymentOrder::PenaltyFirst);
+    let first = book.post(&run, None, None)?;
+    let again = book.post(&run, None, None)?;
+    println!(
+        "\n== The book 应收账款: posted {} lines; posted again: {} already posted, {} new",
+        first.posted, again.already_posted, again.posted
+    );
+    let owed = |u: &str| run.bill(u).map(|b| b.total).unwrap_or_default();
+    let rows = [
+        PaymentRow::new("1-101", owed("1-101"), date("2026-11-10")?, "BANK-0001"),
+        PaymentRow::new("1-101", owed("1-101"), date("2026-11-10")?, "BANK-0001"),
+        PaymentRow::new("1-102", owed("1-102"), date("2026-11-30")?, "BANK-0003"),
+        PaymentRow::new("1-102", "100.00".parse()?, date("2026-11-12")?, "BANK-0002"),
+        PaymentRow::new("9-999", "50.00".parse()?, date("2026-11-12")?, "BANK-0004"),
+    ];
+    let res = book.apply_payments(&rows);
+    println!(
+        "  bank file: {} applied, {} already applied, {} rejected",
+        res.applied.len(),
+        res.already_applied.len(),
+        res.rejected.len()
+    );
+    for r in &res.rejected {
+        println!(
+            "  row {} ({:?}): {} at {}",
+            r.row,
+            r.reference,
+            r.code(),
+            r.path()
+        );
+    }
+    let t = book.totals(date("2026-12-31")?)?;
+    println!(
+        "  as of 2026-12-31: billed {} + penalty {} = applied {} + outstanding {}; collected {} = applied + prepaid {}",
+        t.billed, t.penalty_accrued, t.applied, t.outstanding, t.collected, t.prepaid
+    );
     Ok(())
 }
 

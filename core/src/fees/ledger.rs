@@ -1604,8 +1604,8 @@ impl Ledger {
             let owed = c.outstanding_principal();
             let days = (as_of - c.effective_due()).num_days();
             let bucket = match days {
-                ..=0 => &mut a.not_due,
-                1..=30 => &mut a.days_0_30,
+                ..=-1 => &mut a.not_due,
+                0..=30 => &mut a.days_0_30,
                 31..=60 => &mut a.days_31_60,
                 61..=90 => &mut a.days_61_90,
                 _ => &mut a.days_90_plus,
