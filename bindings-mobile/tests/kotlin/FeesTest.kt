@@ -110,10 +110,10 @@ fun testLedgerWalk() {
 
     val l2 = Ledger("u", order = PaymentOrder.PRINCIPAL_FIRST)
     l2.addCharge("c1", "management", OCT1, d("500"), OCT1, PenaltyPolicy(dailyRate = d("0.003")))
-    assertEquals(d("5"), l2.waive("c1", "first offence", OCT31, d("5")))
+    assertEquals(d("5.00"), l2.waive("c1", "first offence", OCT31, d("5")))
     assertEquals(d("40.00"), l2.penalty("c1", OCT31))
     l2.defer("c1", LocalDate.of(2026, 12, 1))
-    assertEquals(d("500"), l2.aging(OCT31).notDue)
+    assertEquals(d("500.00"), l2.aging(OCT31).notDue)
 }
 
 // The demo schedule's area and fixed items (no meters to read), with a due rule.
@@ -163,7 +163,7 @@ fun testFeeErrors() {
         assertEquals(code to path, e.code to e.path, e.detail)
     }
     check("negative", "daily_rate") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.1"))) }
-    check("negative", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("-1"))) }
+    check("negative", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.001"), capFraction = d("-1"))) }
     check("invalid", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("1"), capAmount = d("1"))) }
     check("invalid", "period_end") { prorate(d("1"), OCT31, OCT1, OCT1, OCT31) }
     check("negative", "units[0].area") { pooledSplit(d("1"), listOf(PoolMember("A", d("-1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))) }
@@ -173,7 +173,7 @@ fun testFeeErrors() {
     check("non_positive_payment", "amount") { ledger.pay("p", d("0"), OCT1) }
     check("non_positive_payment", "amount") { ledger.pay("p", d("-1"), OCT1) }
     check("unknown_reference", "charge_id") { ledger.penalty("nope", OCT1) }
-    assertEquals(BigDecimal.ZERO, ledger.prepaid())
+    assertEquals(d("0.00"), ledger.prepaid())
     check("negative", "items[0].rule.area.rate") {
         FeeSchedule.fromJson("""{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"area": {"rate": "-3.70"}}, "effective_from": "2026-01-01"}]}""")
     }

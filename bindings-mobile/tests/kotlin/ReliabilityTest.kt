@@ -54,6 +54,12 @@ private fun parse(kind: String, text: String) {
         "ledger" -> Ledger.fromJson(text)
         "flow" -> TicketFlow.fromJson(text)
         "sla" -> SlaPolicy.fromJson(text)
+        "book" -> Receivables.fromJson(text, Estate.demo(), FeeSchedule.demo())
+        // A bank file applied to an empty book of the demo estate: the last rejected
+        // row, as `rows[<1-based row>].<field>` (as core/tests/bad_inputs.rs does).
+        "payments" -> Receivables(Estate.demo(), FeeSchedule.demo()).applyPaymentsJson(text).rejected.lastOrNull()?.let {
+            throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.detail)
+        }
         else -> error("unknown kind $kind")
     }
 }
@@ -123,6 +129,46 @@ fun testFailedPaymentChangesNothing() {
     }
 }
 
+fun testFailedBookOperationsChangeNothing() {
+    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+    val book = Receivables(Estate.demo(), FeeSchedule.demo())
+    book.post(run)
+    val nov14 = LocalDate.of(2026, 11, 14)
+    assertEquals(1, book.applyPayments(listOf(PaymentRowRecord("1-101", d("100.00"), nov14, "R-1"))).applied.size)
+    val before = book.toJson()
+    // Rejected payment rows.
+    val badRows = listOf(
+        PaymentRowRecord("1-101", d("0"), nov14, "R-2") to "non_positive_payment",
+        PaymentRowRecord("1-101", d("-5"), nov14, "R-2") to "non_positive_payment",
+        PaymentRowRecord("1-101", d("0.001"), nov14, "R-2") to "invalid",
+        PaymentRowRecord("1-101", d("1"), nov14, "R-1") to "duplicate_ref",
+        PaymentRowRecord("1-102", d("100.00"), nov14, "R-1") to "duplicate_ref",
+        PaymentRowRecord("9-999", d("1"), nov14, "R-3") to "unknown_reference",
+        PaymentRowRecord("1-101", d("1"), nov14, "") to "invalid",
+        PaymentRowRecord("1-101", d("79000000000000000000000000000"), nov14, "R-4") to "overflow",
+    )
+    for ((r, code) in badRows) {
+        val res = book.applyPayments(listOf(r))
+        assertEquals(listOf(1uL to code), res.rejected.map { it.row to it.code }, "$r")
+        assertEquals(before, book.toJson(), "row $r changed the book")
+    }
+    val json = book.applyPaymentsJson("""[{"unit_id": "1-101", "amount": 5.5, "date": "2026-11-14", "ref": "R-5"}]""")
+    assertEquals(listOf("json" to "amount"), json.rejected.map { it.code to it.path })
+    assertEquals(before, book.toJson())
+    assertFailsWith<EstateKitException.Validation> { book.applyPaymentsJson("not json") }
+    assertEquals(before, book.toJson())
+    // A conflicting re-post (another pooled amount) and a posting for an unknown unit.
+    val rerun = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("4000.00")))))
+    val res = book.post(rerun)
+    assertTrue(res.conflicts.isNotEmpty() && res.posted == 0uL, "$res")
+    assertEquals(before, book.toJson(), "a conflicting re-post changed the book")
+    val unknown = assertFailsWith<EstateKitException.Validation> { book.post(run, units = listOf("1-101", "9-999")) }
+    assertEquals("unknown_reference" to "units[1]", unknown.code to unknown.path)
+    assertEquals(before, book.toJson())
+}
+
 fun testFailedChecklistStepChangesNothing() {
     val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT)
@@ -173,6 +219,7 @@ val reliabilityTests = listOf(
     "reliability: shared bad-document table" to ::testSharedBadDocuments,
     "reliability: bad arguments" to ::testBadArguments,
     "reliability: a failed payment changes nothing" to ::testFailedPaymentChangesNothing,
+    "reliability: a rejected payment row or conflicting re-post changes nothing" to ::testFailedBookOperationsChangeNothing,
     "reliability: a failed checklist step changes nothing" to ::testFailedChecklistStepChangesNothing,
     "reliability: shared classifier and estate from 8 threads" to ::testSharedObjectsFromManyThreads,
 )

@@ -1,0 +1,318 @@
+// The estate's book of accounts (Receivables) through the generated Kotlin bindings:
+// idempotent postings and imports, conflicting re-runs, back-dated payments, prepaid
+// money that is never dunned, balanced totals, exact penalties at a yearly rate given
+// as daily. The same scenarios as core/tests/receivables.rs.
+import estatekit.*
+import java.math.BigDecimal
+import java.time.LocalDate
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
+import kotlin.test.assertTrue
+
+private fun d(s: String) = BigDecimal(s)
+private fun day(s: String): LocalDate = LocalDate.parse(s)
+private const val MGMT = "2026-10-01/management"
+
+private fun october(pooled: String = "3943.20"): BillingRun =
+    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d(pooled)))))
+
+private fun book(): Receivables = Receivables(Estate.demo(), FeeSchedule.demo())
+
+private fun row(unit: String, amount: String, date: String, ref: String) =
+    PaymentRowRecord(unit, d(amount), day(date), ref)
+
+fun testPostingIsIdempotent() {
+    val run = october()
+    val book = book()
+    val lines = run.bills().sumOf { it.lines.size }
+    val first = book.post(run)
+    assertEquals(PostResultRecord(lines.toULong(), 0uL, emptyList()), first)
+    val json = book.toJson()
+    repeat(2) {
+        val again = book.post(run)
+        assertEquals(PostResultRecord(0uL, first.posted, emptyList()), again)
+        assertEquals(json, book.toJson())
+    }
+    // A subset posted into a fresh book, then the whole run: only the rest is new.
+    val partial = book()
+    val some = listOf("1-101", "1-102")
+    val subset = partial.post(run, units = some)
+    val subsetLines = run.bills().filter { it.unitId in some }.sumOf { it.lines.size }
+    assertEquals(subsetLines.toULong(), subset.posted)
+    val rest = partial.post(run)
+    assertEquals(PostResultRecord((lines - subsetLines).toULong(), subsetLines.toULong(), emptyList()), rest)
+    assertEquals(json, partial.toJson())
+    // Posted on the issue date: 1-101's management fee is due Nov 16.
+    assertEquals(d("0.00"), book.penalty("1-101", MGMT, day("2026-11-16")))
+    assertEquals(d("4.97"), book.penalty("1-101", MGMT, day("2026-12-16")))
+}
+
+fun testCorrectedRerunIsAConflict() {
+    val run = october()
+    val book = book()
+    val first = book.post(run)
+    val before = book.toJson()
+    val rerun = october("4100.00")
+    val res = book.post(rerun)
+    assertEquals(0uL, res.posted)
+    // The lines that differ are exactly the pooled electricity shares that changed.
+    val oldShares = run.bills().flatMap { b -> b.lines.map { (b.unitId to it.itemCode) to it.amount } }.toMap()
+    val changed = rerun.bills().flatMap { b -> b.lines.filter { oldShares[b.unitId to it.itemCode] != it.amount }.map { b.unitId } }
+    assertTrue(changed.isNotEmpty())
+    assertEquals(changed.size, res.conflicts.size)
+    assertEquals(first.posted, res.alreadyPosted + res.conflicts.size.toULong())
+    for ((c, unit) in res.conflicts.zip(changed)) {
+        assertEquals("conflicting_repost", c.code, c.detail)
+        assertEquals(0uL, c.row)
+        assertEquals("2026-10-01/common_electricity", c.reference)
+        assertEquals("units[$unit].2026-10-01/common_electricity", c.path)
+    }
+    assertEquals(before, book.toJson())
+    // Posting it again is still a conflict, and still changes nothing.
+    assertEquals(res, book.post(rerun))
+    assertEquals(before, book.toJson())
+}
+
+fun testPaymentRowsAppliedOnce() {
+    val book = book()
+    book.post(october())
+    val rows = listOf(
+        row("1-101", "100.00", "2026-11-05", "B-1"),
+        row("1-101", "100.00", "2026-11-05", "B-1"), // the bank file twice
+        row("1-101", "90.00", "2026-11-05", "B-1"), // same ref, other amount
+        row("Z-999", "10.00", "2026-11-05", "B-2"),
+        row("1-102", "0", "2026-11-05", "B-3"),
+        row("1-102", "0.001", "2026-11-05", "B-4"),
+        row("1-102", "50", "2026-11-05", " "),
+    )
+    val res = book.applyPayments(rows)
+    assertEquals(1, res.applied.size)
+    val applied = res.applied[0]
+    assertEquals(1uL to "1-101", applied.row to applied.unitId)
+    assertEquals("B-1", applied.payment.id)
+    assertEquals(d("100.00"), applied.payment.amount)
+    assertEquals(day("2026-11-05"), applied.payment.date)
+    // Before the due date: no penalty, the oldest line (management) first.
+    assertEquals(ApplicationRecord(MGMT, d("100.00"), d("0.00")), applied.payment.applied[0])
+    assertEquals(listOf(AlreadyAppliedRecord(2uL, "B-1", "1-101")), res.alreadyApplied)
+    assertEquals(
+        listOf(
+            listOf("3", "B-1", "duplicate_ref", "ref"),
+            listOf("4", "B-2", "unknown_reference", "unit_id"),
+            listOf("5", "B-3", "non_positive_payment", "amount"),
+            listOf("6", "B-4", "invalid", "amount"),
+            listOf("7", " ", "invalid", "ref"),
+        ),
+        res.rejected.map { listOf(it.row.toString(), it.reference, it.code, it.path) },
+    )
+    for (r in res.rejected) assertTrue(r.detail.isNotBlank(), r.toString())
+    val json = book.toJson()
+    // The whole file again: nothing new, the same rows already applied or rejected.
+    val again = book.applyPayments(rows)
+    assertEquals(emptyList(), again.applied)
+    assertEquals(listOf(1uL, 2uL), again.alreadyApplied.map { it.row })
+    assertEquals(res.rejected.map { it.row to it.code }, again.rejected.map { it.row to it.code })
+    assertEquals(json, book.toJson())
+    // A reference is unique across the book, not per unit.
+    val other = book.applyPayments(listOf(row("1-102", "100.00", "2026-11-05", "B-1")))
+    assertEquals(listOf("duplicate_ref" to "ref"), other.rejected.map { it.code to it.path })
+    assertEquals(json, book.toJson())
+    // Amounts leave the book at the estate's scale.
+    assertEquals(d("100.00"), book.balance("1-101", day("2026-11-05")).paid)
+    assertEquals(d("0.00"), book.balance("1-102", day("2026-11-05")).paid)
+    // The same rows as JSON: already applied and rejected alike.
+    val fromJson = book.applyPaymentsJson("""[
+        {"unit_id": "1-101", "amount": "100.00", "date": "2026-11-05", "ref": "B-1"},
+        {"unit_id": "1-101", "amount": "90.00", "date": "2026-11-05", "ref": "B-1"},
+        {"unit_id": "1-101", "amount": 90.5, "date": "2026-11-05", "ref": "B-5"}]""")
+    assertEquals(emptyList(), fromJson.applied)
+    assertEquals(listOf(AlreadyAppliedRecord(1uL, "B-1", "1-101")), fromJson.alreadyApplied)
+    assertEquals(listOf(Triple(2uL, "duplicate_ref", "ref"), Triple(3uL, "json", "amount")),
+        fromJson.rejected.map { Triple(it.row, it.code, it.path) })
+    assertEquals(json, book.toJson())
+    val notArray = assertFailsWith<EstateKitException.Validation> { book.applyPaymentsJson("{}") }
+    assertEquals("json", notArray.code, notArray.detail)
+    assertEquals(json, book.toJson())
+}
+
+fun testBackDatedPaymentAppliedInDateOrder() {
+    val run = october()
+    val a = row("1-101", "200.00", "2026-12-16", "A")
+    val b = row("1-101", "200.00", "2026-12-26", "B")
+    val inOrder = book().also { it.post(run) }
+    val backDated = book().also { it.post(run) }
+    val a1 = inOrder.applyPayments(listOf(a)).applied.single().payment
+    val b1 = inOrder.applyPayments(listOf(b)).applied.single().payment
+    val b2 = backDated.applyPayments(listOf(b)).applied.single().payment
+    val a2 = backDated.applyPayments(listOf(a)).applied.single().payment
+    // A, 30 days late: 331.15 × 30 × 0.0005 = 4.97 penalty first, then 195.03 principal.
+    assertEquals(ApplicationRecord(MGMT, d("195.03"), d("4.97")), a1.applied[0])
+    assertEquals(a1, a2)
+    // B, 10 days later on 136.12: (9,934.50 + 1,361.20) amount-days × 0.0005 = 5.65
+    // accrued, 4.97 paid: 0.68 penalty, then the 136.12 left.
+    assertEquals(ApplicationRecord(MGMT, d("136.12"), d("0.68")), b1.applied[0])
+    // Recorded first, B was applied as if A did not exist (40 days on 331.15).
+    assertEquals(ApplicationRecord(MGMT, d("193.38"), d("6.62")), b2.applied[0])
+    // Whatever the order of arrival, the accounts agree on every day.
+    for (date in listOf("2026-11-16", "2026-12-16", "2026-12-20", "2026-12-26", "2026-12-31", "2027-06-30").map(::day)) {
+        assertEquals(inOrder.balance("1-101", date), backDated.balance("1-101", date), "balance on $date")
+        assertEquals(inOrder.penalty("1-101", MGMT, date), backDated.penalty("1-101", MGMT, date), "penalty on $date")
+        assertEquals(inOrder.aging("1-101", date), backDated.aging("1-101", date), "aging on $date")
+        assertEquals(inOrder.reminder("1-101", date), backDated.reminder("1-101", date), "reminder on $date")
+    }
+    // Between the two payments the penalty is what was owed then: 5.24 accrued − 4.97.
+    assertEquals(d("0.27"), backDated.penalty("1-101", MGMT, day("2026-12-20")))
+    // The day before A: 29 days on 331.15 = 4.80; on A's day it is paid.
+    assertEquals(d("4.80"), backDated.penalty("1-101", MGMT, day("2026-12-15")))
+    assertEquals(d("0.00"), backDated.penalty("1-101", MGMT, day("2026-12-16")))
+    assertEquals(d("0.00"), backDated.penalty("1-101", MGMT, day("2026-12-31")))
+    val bal = backDated.balance("1-101", day("2026-12-31"))
+    assertEquals(d("5.65"), bal.penaltyAccrued)
+    assertEquals(d("5.65"), bal.penaltyPaid)
+    assertEquals(d("400.00"), bal.paid)
+    assertEquals(bal.paid, bal.principalPaid + bal.penaltyPaid + bal.prepaid)
+    assertEquals(bal.billed + bal.penaltyAccrued - bal.penaltyWaived,
+        bal.principalPaid + bal.penaltyPaid + bal.principalOutstanding + bal.penaltyOutstanding)
+    // The account documents list the payments in the order they were recorded, with
+    // the same applications: B's was rewritten when A arrived.
+    val inOrderJson = inOrder.account("1-101")!!.toJson()
+    val backDatedJson = backDated.account("1-101")!!.toJson()
+    assertEquals(inOrderJson.lines().sorted(), backDatedJson.lines().sorted())
+    assertTrue(backDatedJson.indexOf("\"id\": \"B\"") < backDatedJson.indexOf("\"id\": \"A\""))
+    assertTrue("\"principal\": \"136.12\"" in backDatedJson && "193.38" !in backDatedJson, backDatedJson)
+    for (l in listOf(inOrder, backDated)) {
+        val account = l.account("1-101")!!
+        assertEquals(l.balance("1-101", day("2026-12-31")), account.balance(day("2026-12-31")))
+        assertEquals(d("0.00"), account.prepaid())
+    }
+}
+
+fun testPrepaidIsNeverDunned() {
+    val run = october()
+    val book = book()
+    val early = book.applyPayments(listOf(row("1-101", "5000.00", "2026-10-20", "PRE")))
+    assertEquals(d("5000.00"), early.applied.single().payment.toPrepaid)
+    book.post(run)
+    val total = run.bills().first { it.unitId == "1-101" }.total
+    for (asOf in listOf("2026-11-16", "2026-12-31", "2027-06-30").map(::day)) {
+        val reminders = book.reminders(asOf)
+        assertNull(reminders.firstOrNull { it.unitId == "1-101" }, "1-101 dunned on $asOf")
+        val bal = book.balance("1-101", asOf)
+        assertEquals(d("0.00"), bal.penaltyAccrued)
+        assertEquals(d("0.00"), bal.principalOutstanding)
+        assertEquals(total, bal.principalPaid)
+        assertEquals(d("5000.00") - total, bal.prepaid)
+        assertEquals(emptyList(), book.reminder("1-101", asOf).items)
+        assertEquals(d("0.00"), book.reminder("1-101", asOf).totalDue)
+    }
+    // The units that did not pay are dunned after the due date, and only those.
+    assertEquals(emptyList(), book.reminders(day("2026-11-16")))
+    val dunned = book.reminders(day("2026-12-31"))
+    assertEquals(run.bills().map { it.unitId }.filter { it != "1-101" }.sorted(), dunned.map { it.unitId }.sorted())
+    val r102 = dunned.first { it.unitId == "1-102" }
+    assertEquals(r102.items.fold(BigDecimal.ZERO) { acc, i -> acc + i.principal + i.penalty }, r102.totalDue)
+    // Nothing outstanding on the prepaid account, but the money is counted once.
+    val t = book.totals(day("2026-12-31"))
+    assertEquals(d("5000.00") - total, book.balance("1-101", day("2026-12-31")).prepaid)
+    assertEquals(d("5000.00"), t.collected)
+    assertEquals(d("5000.00") - total, t.prepaid)
+}
+
+fun testTotalsBalanceAndRoundTrip() {
+    val run = october()
+    val estate = Estate.demo()
+    val schedule = FeeSchedule.demo()
+    val book = Receivables(estate, schedule)
+    book.post(run, on = day("2026-11-02"))
+    val rows = run.bills().mapIndexed { i, b ->
+        PaymentRowRecord(b.unitId, b.total, day("2026-11-20").plusDays((i % 20).toLong()), "B-$i")
+    }
+    // Applied in reverse order: each account still applies by date.
+    val res = book.applyPayments(rows.reversed())
+    assertEquals(rows.size to 0, res.applied.size to res.rejected.size)
+    val empty = Receivables(estate, schedule).totals(day("2026-12-31"))
+    assertEquals(BookTotalsRecord(d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00")), empty)
+    for (asOf in listOf("2026-11-30", "2026-12-31").map(::day)) {
+        val t = book.totals(asOf)
+        assertEquals(run.total(), t.billed)
+        assertEquals(t.billed + t.penaltyAccrued - t.penaltyWaived, t.applied + t.outstanding)
+        assertEquals(t.collected, t.applied + t.prepaid + t.refunded)
+        assertEquals(d("0.00"), t.refunded)
+        assertTrue(t.penaltyAccrued.signum() > 0, "some rows were paid after Nov 16: $t")
+    }
+    // Every row paid by Dec 9: all the money is in by the end of the year.
+    val dec31 = book.totals(day("2026-12-31"))
+    assertEquals(run.total(), dec31.collected)
+    assertTrue(book.totals(day("2026-11-30")).collected < run.total())
+    val text = book.toJson()
+    val back = Receivables.fromJson(text, estate, schedule)
+    assertEquals(text, back.toJson())
+    assertEquals(book.totals(day("2026-12-31")), back.totals(day("2026-12-31")))
+    // Another estate's document is refused, naming the field.
+    val id = estate.id()
+    val e = assertFailsWith<EstateKitException.Validation> {
+        Receivables.fromJson(text.replace("\"estate_id\": \"$id\"", "\"estate_id\": \"elsewhere\""), estate, schedule)
+    }
+    assertEquals("invalid" to "estate_id", e.code to e.path)
+    assertNull(Receivables(estate, schedule).account("1-101"))
+    assertNotNull(back.account("1-101"))
+}
+
+// 18 % a year given as a daily rate: 0.18 / 365 has 28 decimal places.
+private val YEARLY_18: BigDecimal = d("0.18").divide(BigDecimal(365), 28, java.math.RoundingMode.HALF_EVEN)
+
+fun testYearlyRateGivenAsDaily() {
+    assertEquals(d("0.0004931506849315068493150685"), YEARLY_18)
+    val jan1 = day("2026-01-01")
+    val mar2 = day("2026-03-02")
+    val l = Ledger("1-101")
+    l.addCharge("c", "management", jan1, d("1000.00"), jan1, PenaltyPolicy(dailyRate = YEARLY_18))
+    // 30 days on 1000.00: 14.7945… → 14.79, paid first; 385.21 principal.
+    val r = l.pay("P1", d("400.00"), day("2026-01-31"))
+    assertEquals(listOf(ApplicationRecord("c", d("385.21"), d("14.79"))), r.applied)
+    assertEquals(d("0.00"), r.toPrepaid)
+    // Mar 2: 30 days on 1000.00 + 30 days on 614.79 = 48,443.70 amount-days → 23.89
+    // accrued, 14.79 paid: 9.10 owed.
+    assertEquals(d("9.10"), l.penalty("c", mar2))
+    assertEquals(d("623.89"), l.reminder(mar2).totalDue)
+    assertEquals(d("1.10"), l.waive("c", "goodwill", mar2, d("1.10")))
+    assertEquals(d("0.00"), l.pay("P2", d("622.79"), mar2).toPrepaid)
+    assertEquals(d("0.00"), l.balance(mar2).principalOutstanding)
+    assertEquals(d("0.00"), l.penalty("c", day("2026-12-31")))
+    assertEquals(l.toJson(), Ledger.fromJson(l.toJson()).toJson())
+    // The same rate through latePenalty: 331.15 × 30 × 0.18/365 = 4.8993… → 4.90.
+    assertEquals(d("4.90"), latePenalty(d("331.15"), day("2026-10-15"), day("2026-11-14"), PenaltyPolicy(dailyRate = YEARLY_18)))
+}
+
+fun testHighDailyRateNeedsConsent() {
+    val jan1 = day("2026-01-01")
+    val l = Ledger("1-101")
+    val e = assertFailsWith<EstateKitException.Validation> {
+        l.addCharge("c", "x", jan1, d("10"), jan1, PenaltyPolicy(dailyRate = d("0.18")))
+    }
+    assertEquals("invalid" to "daily_rate", e.code to e.path, e.detail)
+    assertEquals(Ledger("1-101").toJson(), l.toJson())
+    val lp = assertFailsWith<EstateKitException.Validation> {
+        latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.18")))
+    }
+    assertEquals("invalid" to "daily_rate", lp.code to lp.path, lp.detail)
+    l.addCharge("c", "x", jan1, d("10"), jan1, PenaltyPolicy(dailyRate = d("0.18"), allowHighRate = true))
+    assertEquals(d("18.00"), l.penalty("c", day("2026-01-11")))
+    assertEquals(d("18.00"), latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.18"), allowHighRate = true)))
+    // 1 % a day is still accepted without consent.
+    assertEquals(d("1.00"), latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.01"))))
+}
+
+val receivablesTests = listOf(
+    "receivables: posting a run is idempotent" to ::testPostingIsIdempotent,
+    "receivables: a corrected re-run is a conflict and changes nothing" to ::testCorrectedRerunIsAConflict,
+    "receivables: payment rows are applied once, bad rows are named" to ::testPaymentRowsAppliedOnce,
+    "receivables: a back-dated payment is applied in date order" to ::testBackDatedPaymentAppliedInDateOrder,
+    "receivables: prepaid money is never dunned" to ::testPrepaidIsNeverDunned,
+    "receivables: totals balance and the book round-trips" to ::testTotalsBalanceAndRoundTrip,
+    "receivables: a yearly rate given as daily is exact" to ::testYearlyRateGivenAsDaily,
+    "receivables: a daily rate above 1 % needs consent" to ::testHighDailyRateNeedsConsent,
+)
