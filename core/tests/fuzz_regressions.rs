@@ -262,3 +262,35 @@ fn ledger_with_payments_summing_past_their_written_scale_reads_back() {
     let back = Ledger::from_json(&l.to_json()).unwrap();
     assert_eq!(back, l);
 }
+
+/// Fuzz `ledger_ops` (after the ledger was rebuilt from its history): two waivers whose
+/// amounts, each within what was owed on its own date, sum past the ledger's limit. The
+/// ledger's own JSON must read back (each waiver counts only up to what is owed).
+#[test]
+fn waivers_asked_beyond_the_limit_in_total_read_back() {
+    use estatekit::fees::calc::PenaltyPolicy;
+    use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+    use estatekit::money::RoundingPolicy;
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let mut p = PenaltyPolicy::daily("0.01".parse().unwrap());
+    p.allow_high_rate = true;
+    let scale0 = RoundingPolicy::new(0, estatekit::money::RoundingMode::HalfUp).unwrap();
+    let mut l = Ledger::new("U1", scale0, PaymentOrder::PenaltyFirst);
+    let big: rust_decimal::Decimal = "200000000000000000000000000".parse().unwrap();
+    l.add_charge(
+        ChargeInput::new("C0", "x", d("2026-01-01"), big).with_penalty(p),
+        d("2026-01-01"),
+    )
+    .unwrap();
+    // The later waiver first: the earlier one does not see it, and asks for all that
+    // was owed on its own date. Each fits; their sum does not.
+    let day = |n: i64| d("2026-01-01") + chrono::Duration::days(n);
+    let w1 = l.waive("C0", None, "a", day(39_000)).unwrap();
+    let w2 = l.waive("C0", None, "b", day(30_000)).unwrap();
+    assert!(
+        w1.checked_add(w2)
+            .is_none_or(|s| s > "79228162514264337593543950335".parse().unwrap())
+    );
+    let back = Ledger::from_json(&l.to_json()).unwrap();
+    assert_eq!(back, l);
+}
