@@ -801,6 +801,21 @@ impl Ledger {
         Ok(self.lock().penalty(&charge_id, as_of)?)
     }
 
+    /// Every payment as it is applied now, in the order recorded.
+    pub fn payments(&self) -> Vec<PaymentRecord> {
+        self.lock()
+            .payments()
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// One payment by id as it is applied now, or null.
+    pub fn payment(&self, id: String) -> Option<PaymentRecord> {
+        self.lock().payment(&id).cloned().map(Into::into)
+    }
+
     /// Waives (part of) a charge's penalty; returns the amount waived.
     #[uniffi::method(default(amount = None))]
     pub fn waive(

@@ -1083,6 +1083,22 @@ impl PyLedger {
     fn penalty(&self, charge_id: &str, as_of: NaiveDate) -> PyResult<Decimal> {
         self.inner.penalty(charge_id, as_of).map_err(fee_err)
     }
+    /// Every payment as it is applied now (a payment recorded later but dated earlier
+    /// may have changed how later ones apply), in the order recorded.
+    #[getter]
+    fn payments(&self) -> Vec<PyPayment> {
+        self.inner
+            .payments()
+            .iter()
+            .map(|p| PyPayment { inner: p.clone() })
+            .collect()
+    }
+    /// One payment by id, as it is applied now, or None.
+    fn payment(&self, id: &str) -> Option<PyPayment> {
+        self.inner
+            .payment(id)
+            .map(|p| PyPayment { inner: p.clone() })
+    }
     /// Waive (part of) a charge's penalty owed as of `date`; returns the amount waived.
     #[pyo3(signature = (charge_id, *, reason, date, amount = None))]
     fn waive(

@@ -179,6 +179,10 @@ def test_back_dated_payment_recomputes_later_ones() -> None:
     back = build([("B", dt.date(2026, 1, 25)), ("A", dt.date(2026, 1, 17))])
     assert back.balance(dt.date(2026, 2, 1)) == in_order.balance(dt.date(2026, 2, 1))
     assert back.balance(dt.date(2026, 2, 1))["penalty_paid"] == D("16.10")  # 12.80 + 3.30
+    a = back.payment("A")
+    assert a is not None and a.applied == [("c", D("387.20"), D("12.80"))]
+    assert [p.id for p in back.payments] == ["B", "A"]  # the order recorded
+    assert back.payment("B").applied == [("c", D("396.70"), D("3.30"))]  # type: ignore[union-attr]
     # As of a past date the penalty is what was owed then.
     assert back.penalty("c", dt.date(2026, 1, 16)) == D("12.00")
 

@@ -183,6 +183,11 @@ fun testBackDatedPaymentAppliedInDateOrder() {
     assertEquals(inOrderJson.lines().sorted(), backDatedJson.lines().sorted())
     assertTrue(backDatedJson.indexOf("\"id\": \"B\"") < backDatedJson.indexOf("\"id\": \"A\""))
     assertTrue("\"principal\": \"136.12\"" in backDatedJson && "193.38" !in backDatedJson, backDatedJson)
+    // The same, read without JSON: each payment as it is applied now.
+    val account = backDated.account("1-101")!!
+    assertEquals(ApplicationRecord(MGMT, d("136.12"), d("0.68")), account.payment("B")!!.applied[0])
+    assertEquals(listOf("B", "A"), account.payments().map { it.id })
+    assertEquals(null, account.payment("Z"))
     for (l in listOf(inOrder, backDated)) {
         val account = l.account("1-101")!!
         assertEquals(l.balance("1-101", day("2026-12-31")), account.balance(day("2026-12-31")))

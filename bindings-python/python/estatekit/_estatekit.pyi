@@ -580,6 +580,12 @@ class Ledger:
         """Oldest item first; penalty or principal first as configured; rest to prepaid.
         A zero or negative amount raises ValidationError and changes nothing."""
     def penalty(self, charge_id: str, as_of: datetime.date) -> Decimal: ...
+    @property
+    def payments(self) -> list[Payment]:
+        """Every payment as it is applied now (a payment recorded later but dated
+        earlier may change how later ones apply), in the order recorded."""
+    def payment(self, id: str) -> Optional[Payment]:
+        """One payment by id as it is applied now, or None."""
     def waive(
         self, charge_id: str, *, reason: str, date: datetime.date, amount: Optional[_DecimalLike] = None
     ) -> Decimal: ...
