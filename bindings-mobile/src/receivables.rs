@@ -219,7 +219,9 @@ impl Receivables {
                 .iter()
                 .map(|e| {
                     let id = match e {
-                        FeeError::ConflictingRepost { charge_id, .. } => Some(charge_id.clone()),
+                        FeeError::ConflictingRepost { conflict, .. } => {
+                            Some(conflict.charge_id.clone())
+                        }
                         _ => None,
                     };
                     problem(0, id, e)

@@ -345,20 +345,12 @@ impl PyPostResult {
         let list = PyList::empty(py);
         for e in &self.inner.conflicts {
             let d = error_dict(py, e)?;
-            if let FeeError::ConflictingRepost {
-                unit_id,
-                charge_id,
-                field,
-                booked,
-                given,
-                ..
-            } = e
-            {
-                d.set_item("unit_id", unit_id)?;
-                d.set_item("charge_id", charge_id)?;
-                d.set_item("field", field)?;
-                d.set_item("booked", booked)?;
-                d.set_item("given", given)?;
+            if let FeeError::ConflictingRepost { conflict, .. } = e {
+                d.set_item("unit_id", &conflict.unit_id)?;
+                d.set_item("charge_id", &conflict.charge_id)?;
+                d.set_item("field", &conflict.field)?;
+                d.set_item("booked", &conflict.booked)?;
+                d.set_item("given", &conflict.given)?;
             }
             list.append(d)?;
         }

@@ -2,6 +2,8 @@
 //! (`Receivables`): retried postings and imports, back-dated payments, prepaid money
 //! that is never dunned, exact penalties at realistic rates.
 
+#![allow(clippy::unwrap_used)]
+
 use chrono::{Duration, NaiveDate};
 use estatekit::estate::Estate;
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};

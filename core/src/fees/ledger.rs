@@ -1174,7 +1174,7 @@ impl Ledger {
     fn plan(&self, amount: Decimal, date: NaiveDate) -> Result<(Vec<Planned>, Decimal), FeeError> {
         let mut left = amount;
         let mut plan = Vec::new();
-        for (_, &i) in &self.cursor.open {
+        for &i in self.cursor.open.values() {
             let c = &self.charges[i];
             if !c.issued_by(date) {
                 continue;
@@ -1252,10 +1252,8 @@ impl Ledger {
         }
         let redo = std::iter::once((key, event)).chain(tail);
         for (k, e) in redo {
-            if let Err(err) = self.apply_logged(k, e) {
-                // The caller takes the event out of the history; rebuild from it.
-                return Err(err);
-            }
+            // On error the caller takes the event out of the history and rebuilds.
+            self.apply_logged(k, e)?;
         }
         Ok(())
     }

@@ -142,22 +142,12 @@ pub enum FeeError {
     },
     /// A bill line already posted with another amount or due date (a corrected re-run
     /// must be posted as a correction, not again).
-    #[error(
-        "{path}: {charge_id:?} of unit {unit_id:?} is posted with {field} {booked}, not {given}"
-    )]
+    #[error("{path}: {conflict}")]
     ConflictingRepost {
         /// Where (`units[1-101].2026-11-01/management`).
         path: String,
-        /// Unit id.
-        unit_id: String,
-        /// Charge id.
-        charge_id: String,
-        /// Which field differs (`amount` or `due`).
-        field: String,
-        /// The value in the book.
-        booked: String,
-        /// The value given now.
-        given: String,
+        /// What differs.
+        conflict: Box<RepostConflict>,
     },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
@@ -281,6 +271,37 @@ impl FeeError {
     pub(crate) fn money(path: impl Into<String>) -> impl FnOnce(MoneyError) -> Self {
         let path = path.into();
         move |source| Self::Money { path, source }
+    }
+}
+
+/// The details of a [`FeeError::ConflictingRepost`].
+///
+/// ```
+/// let c = estatekit::fees::RepostConflict { unit_id: "1-101".into(), charge_id: "2026-11-01/management".into(),
+///     field: "amount".into(), booked: "331.15".into(), given: "340.00".into() };
+/// assert_eq!(c.to_string(), "\"2026-11-01/management\" of unit \"1-101\" is posted with amount 331.15, not 340.00");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepostConflict {
+    /// Unit id.
+    pub unit_id: String,
+    /// Charge id.
+    pub charge_id: String,
+    /// Which field differs (`amount` or `due`).
+    pub field: String,
+    /// The value in the book.
+    pub booked: String,
+    /// The value given now.
+    pub given: String,
+}
+
+impl std::fmt::Display for RepostConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} of unit {:?} is posted with {} {}, not {}",
+            self.charge_id, self.unit_id, self.field, self.booked, self.given
+        )
     }
 }
 

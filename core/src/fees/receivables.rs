@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use super::billing::BillingRun;
 use super::ledger::{Aging, Balance, Ledger, Payment, PaymentOrder, Reminder, bill_charges};
 use super::schedule::FeeSchedule;
-use super::{FeeError, add};
+use super::{FeeError, RepostConflict, add};
 use crate::estate::Estate;
 use crate::money::RoundingPolicy;
 
@@ -550,11 +550,13 @@ impl Receivables {
                         Some((field, booked, given)) => {
                             result.conflicts.push(FeeError::ConflictingRepost {
                                 path: path(),
-                                unit_id: bill.unit_id.to_string(),
-                                charge_id: id,
-                                field: field.into(),
-                                booked,
-                                given,
+                                conflict: Box::new(RepostConflict {
+                                    unit_id: bill.unit_id.to_string(),
+                                    charge_id: id,
+                                    field: field.into(),
+                                    booked,
+                                    given,
+                                }),
                             });
                         }
                     }
