@@ -556,6 +556,8 @@ pub struct PaymentRecord {
     pub applied: Vec<ApplicationRecord>,
     /// Amount added to the prepaid balance.
     pub to_prepaid: Decimal,
+    /// Day the payment was reversed (冲正), if it was.
+    pub reversed_on: Option<NaiveDate>,
 }
 
 /// Outstanding principal by days overdue.
@@ -656,6 +658,7 @@ impl From<ledger::Payment> for PaymentRecord {
                 })
                 .collect(),
             to_prepaid: p.to_prepaid,
+            reversed_on: p.reversed.map(|r| r.on),
         }
     }
 }
@@ -681,6 +684,8 @@ pub struct BalanceRecord {
     pub penalty_outstanding: Decimal,
     /// Prepaid balance.
     pub prepaid: Decimal,
+    /// Money paid back out of the prepaid balance.
+    pub refunded: Decimal,
 }
 
 impl From<ledger::Balance> for BalanceRecord {
@@ -695,6 +700,7 @@ impl From<ledger::Balance> for BalanceRecord {
             principal_outstanding: b.principal_outstanding,
             penalty_outstanding: b.penalty_outstanding,
             prepaid: b.prepaid,
+            refunded: b.refunded,
         }
     }
 }
@@ -809,6 +815,22 @@ impl Ledger {
             .cloned()
             .map(Into::into)
             .collect()
+    }
+
+    /// Reverses (冲正) a payment recorded `on`: it counts as never made from its own
+    /// date on; its id stays taken.
+    pub fn reverse(
+        &self,
+        id: String,
+        on: NaiveDate,
+        reason: String,
+    ) -> Result<PaymentRecord, EstateKitError> {
+        Ok(self.lock().reverse(&id, on, &reason)?.into())
+    }
+
+    /// Pays `amount` back out of the prepaid balance on `on` (退款).
+    pub fn refund(&self, id: String, amount: Decimal, on: NaiveDate) -> Result<(), EstateKitError> {
+        Ok(self.lock().refund(&id, amount, on)?)
     }
 
     /// One payment by id as it is applied now, or null.

@@ -248,6 +248,27 @@ impl Receivables {
         Ok(import_record(self.lock().apply_payments_json(&text)?))
     }
 
+    /// Reverses (冲正) the payment with this reference, recorded `on`.
+    pub fn reverse(
+        &self,
+        reference: String,
+        on: NaiveDate,
+        reason: String,
+    ) -> Result<PaymentRecord, EstateKitError> {
+        Ok(self.lock().reverse(&reference, on, &reason)?.into())
+    }
+
+    /// Pays money back to a unit's owner out of its prepaid balance (退款).
+    pub fn refund(
+        &self,
+        unit_id: String,
+        amount: Decimal,
+        on: NaiveDate,
+        reference: String,
+    ) -> Result<(), EstateKitError> {
+        Ok(self.lock().refund(&unit_id, amount, on, &reference)?)
+    }
+
     /// Penalty owed on one charge of a unit as of a date.
     pub fn penalty(
         &self,

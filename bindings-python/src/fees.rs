@@ -922,6 +922,14 @@ impl PyPayment {
     fn to_prepaid(&self) -> Decimal {
         self.inner.to_prepaid
     }
+    /// `(on, reason)` when the payment was reversed (冲正), else None.
+    #[getter]
+    fn reversed(&self) -> Option<(NaiveDate, String)> {
+        self.inner
+            .reversed
+            .as_ref()
+            .map(|r| (r.on, r.reason.clone()))
+    }
     /// `(charge_id, principal, penalty)` per charge paid, oldest first.
     #[getter]
     fn applied(&self) -> Vec<(String, Decimal, Decimal)> {
@@ -984,6 +992,7 @@ pub(crate) fn balance_dict<'py>(
     d.set_item("principal_outstanding", b.principal_outstanding)?;
     d.set_item("penalty_outstanding", b.penalty_outstanding)?;
     d.set_item("prepaid", b.prepaid)?;
+    d.set_item("refunded", b.refunded)?;
     Ok(d)
 }
 
@@ -1091,6 +1100,30 @@ impl PyLedger {
             .payments()
             .iter()
             .map(|p| PyPayment { inner: p.clone() })
+            .collect()
+    }
+    /// Reverse (冲正) a payment recorded `on`: it counts as never made, from its own
+    /// date on; its id stays taken.
+    #[pyo3(signature = (id, *, on, reason))]
+    fn reverse(&mut self, id: &str, on: NaiveDate, reason: &str) -> PyResult<PyPayment> {
+        Ok(PyPayment {
+            inner: self.inner.reverse(id, on, reason).map_err(fee_err)?,
+        })
+    }
+    /// Pay `amount` back out of the prepaid balance on `on` (退款), never more than it
+    /// holds that day.
+    #[pyo3(signature = (id, amount, *, on))]
+    fn refund(&mut self, id: &str, amount: &Bound<'_, PyAny>, on: NaiveDate) -> PyResult<()> {
+        let amount = decimal_arg(amount, "amount")?;
+        self.inner.refund(id, amount, on).map_err(fee_err)
+    }
+    /// `(id, date, amount)` per refund, in the order recorded.
+    #[getter]
+    fn refunds(&self) -> Vec<(String, NaiveDate, Decimal)> {
+        self.inner
+            .refunds()
+            .iter()
+            .map(|r| (r.id.clone(), r.date, r.amount))
             .collect()
     }
     /// One payment by id, as it is applied now, or None.

@@ -228,6 +228,36 @@ impl PyReceivables {
         Ok(PyPaymentImport { inner: res })
     }
 
+    /// Reverse (冲正) the payment with reference `ref`, recorded `on`: it counts as
+    /// never made, from its own date on; the reference cannot be used again.
+    #[pyo3(name = "reverse", signature = (reference, *, on, reason))]
+    fn reverse_payment(
+        &mut self,
+        reference: &str,
+        on: NaiveDate,
+        reason: &str,
+    ) -> PyResult<crate::fees::PyPayment> {
+        Ok(crate::fees::PyPayment {
+            inner: self.inner.reverse(reference, on, reason).map_err(fee_err)?,
+        })
+    }
+
+    /// Pay money back to a unit's owner out of its prepaid balance (退款), never more
+    /// than it holds on `on`; `ref` is unique in the book.
+    #[pyo3(signature = (unit_id, amount, *, on, r#ref))]
+    fn refund(
+        &mut self,
+        unit_id: &str,
+        amount: &Bound<'_, PyAny>,
+        on: NaiveDate,
+        r#ref: &str,
+    ) -> PyResult<()> {
+        let amount = decimal_arg(amount, "amount")?;
+        self.inner
+            .refund(unit_id, amount, on, r#ref)
+            .map_err(fee_err)
+    }
+
     /// Penalty owed on one charge of a unit as of a date.
     fn penalty(
         &self,

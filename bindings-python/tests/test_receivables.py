@@ -301,3 +301,52 @@ def test_eight_thousand_payments_and_a_forty_thousand_charge_document() -> None:
     assert paid == D("40000.00") == principal + penalty + prepaid
     again = Ledger.from_json(ledger.to_json())
     assert again.to_json() == ledger.to_json()
+
+
+# ---- Reversals (冲正) and refunds (退款) --------------------------------------------
+
+
+def test_a_bounced_payment_is_reversed_and_its_ref_stays_taken() -> None:
+    run = november()
+    b = book()
+    b.post(run)
+    total = run.bill("1-101").total  # type: ignore[union-attr]
+    b.apply_payments([{"unit_id": "1-101", "amount": total, "date": dt.date(2026, 12, 10), "ref": "B-1"}])
+    assert b.reminder("1-101", dt.date(2027, 1, 15))["items"] == []
+    p = b.reverse("B-1", on=dt.date(2027, 1, 5), reason="transfer bounced")
+    assert (p.applied, p.reversed) == ([], (dt.date(2027, 1, 5), "transfer bounced"))
+    r = b.reminder("1-101", dt.date(2027, 1, 15))
+    assert r["items"][0]["days_overdue"] == 30
+    assert r["items"][0]["penalty"] == D("4.97")  # 331.15 × 30 × 0.0005, as if never paid
+    with pytest.raises(ValidationError) as info:
+        b.reverse("B-1", on=dt.date(2027, 1, 6), reason="again")
+    assert (info.value.code, info.value.path) == ("already_reversed", "ref")
+    with pytest.raises(ValidationError) as info:
+        b.reverse("B-404", on=dt.date(2027, 1, 6), reason="x")
+    assert (info.value.code, info.value.path) == ("unknown_reference", "ref")
+    again = b.apply_payments([{"unit_id": "1-101", "amount": total, "date": dt.date(2027, 1, 6), "ref": "B-1"}])
+    assert again.rejected[0]["code"] == "duplicate_ref"
+    # The same book with the payment never made: the same figures.
+    other = book()
+    other.post(run)
+    for day in (dt.date(2026, 12, 20), dt.date(2027, 1, 31)):
+        assert b.balance("1-101", day) == other.balance("1-101", day)
+
+
+def test_refunds_come_out_of_the_prepaid_balance_only() -> None:
+    b = book()
+    b.post(november())
+    b.apply_payments([{"unit_id": "1-102", "amount": D("5000.00"), "date": dt.date(2026, 12, 5), "ref": "B-2"}])
+    with pytest.raises(ValidationError) as info:
+        b.refund("1-102", D("9000.00"), on=dt.date(2026, 12, 20), ref="RF-1")
+    assert (info.value.code, info.value.path) == ("refund_exceeds_prepaid", "amount")
+    prepaid = b.balance("1-102", dt.date(2026, 12, 20))["prepaid"]
+    b.refund("1-102", prepaid, on=dt.date(2026, 12, 20), ref="RF-1")
+    bal = b.balance("1-102", dt.date(2026, 12, 31))
+    assert (bal["prepaid"], bal["refunded"]) == (D("0.00"), prepaid)
+    t = b.totals(dt.date(2026, 12, 31))
+    assert t["collected"] == t["applied"] + t["prepaid"] + t["refunded"] == D("5000.00")
+    with pytest.raises(ValidationError) as info:
+        b.refund("1-102", D("1.00"), on=dt.date(2026, 12, 21), ref="B-2")
+    assert info.value.code == "duplicate_ref"
+    assert b.account("1-102").refunds == [("RF-1", dt.date(2026, 12, 20), prepaid)]  # type: ignore[union-attr]

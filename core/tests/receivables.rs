@@ -561,3 +561,140 @@ fn eight_thousand_payments_and_forty_thousand_charges_stay_linear() {
     let back = Ledger::from_json(&text).unwrap();
     assert_eq!(back, l);
 }
+
+// ---- Reversals (冲正) and refunds (退款) ------------------------------------------------
+
+fn without(l: &Ledger, id: &str) -> Vec<String> {
+    canonical(l)
+        .into_iter()
+        .filter(|line| !line.starts_with(&format!("{id} ")))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A payment made and then reversed leaves the book as if it had never been made.
+    #[test]
+    fn a_reversal_restores_the_book(
+        charges in prop::collection::vec((0i64..90, 0i64..20, 1i64..100_000), 1..6),
+        payments in prop::collection::vec((0i64..200, 1i64..60_000), 0..6),
+        extra in (0i64..200, 1i64..200_000),
+        reverse_after in 0i64..30,
+    ) {
+        let build = |with_extra: bool| {
+            let mut l = ledger(PaymentOrder::PenaltyFirst);
+            for (i, &(issue, after, amount)) in charges.iter().enumerate() {
+                l.add_charge(
+                    ChargeInput::new(format!("c{i}"), "fee", day(issue + after), Decimal::new(amount, 2))
+                        .with_penalty(daily("0.0005")),
+                    day(issue),
+                ).unwrap();
+            }
+            for (i, &(date, amount)) in payments.iter().enumerate() {
+                l.pay(&format!("p{i}"), Decimal::new(amount, 2), day(date)).unwrap();
+            }
+            if with_extra {
+                l.pay("X", Decimal::new(extra.1, 2), day(extra.0)).unwrap();
+                l.reverse("X", day(extra.0 + reverse_after), "bounced").unwrap();
+            }
+            l
+        };
+        let (plain, reversed) = (build(false), build(true));
+        prop_assert_eq!(canonical(&plain), without(&reversed, "X"));
+        prop_assert_eq!(plain.balance(day(400)).unwrap(), reversed.balance(day(400)).unwrap());
+        // The reversal stays in the history and survives a reload.
+        let back = Ledger::from_json(&reversed.to_json()).unwrap();
+        prop_assert_eq!(back.payment("X").and_then(|p| p.reversed.clone()).map(|r| r.on), Some(day(extra.0 + reverse_after)));
+        prop_assert_eq!(&back, &reversed);
+    }
+
+    /// Refunds never exceed the prepaid balance, and money is conserved with them:
+    /// collected = principal + penalty paid + prepaid + refunded.
+    #[test]
+    fn refunds_never_exceed_the_prepaid_balance(
+        payments in prop::collection::vec((0i64..100, 1i64..50_000), 1..6),
+        refunds in prop::collection::vec((0i64..120, 1i64..40_000), 1..6),
+        charge in 1i64..60_000,
+    ) {
+        let mut l = ledger(PaymentOrder::PenaltyFirst);
+        l.add_charge(ChargeInput::new("c", "fee", day(50), Decimal::new(charge, 2)).with_penalty(daily("0.0005")), day(40)).unwrap();
+        for (i, &(date, amount)) in payments.iter().enumerate() {
+            l.pay(&format!("p{i}"), Decimal::new(amount, 2), day(date)).unwrap();
+        }
+        for (i, &(date, amount)) in refunds.iter().enumerate() {
+            let before = l.clone();
+            let held = l.balance(day(date)).unwrap().prepaid;
+            let later_ok = l.refund(&format!("r{i}"), Decimal::new(amount, 2), day(date));
+            match later_ok {
+                Ok(()) => prop_assert!(Decimal::new(amount, 2) <= held),
+                Err(e) => {
+                    prop_assert_eq!(e.code(), "refund_exceeds_prepaid");
+                    prop_assert_eq!(&l, &before);
+                }
+            }
+        }
+        let b = l.balance(day(400)).unwrap();
+        prop_assert!(b.prepaid >= Decimal::ZERO);
+        prop_assert_eq!(b.paid, b.principal_paid + b.penalty_paid + b.prepaid + b.refunded);
+        prop_assert_eq!(&Ledger::from_json(&l.to_json()).unwrap(), &l);
+    }
+}
+
+#[test]
+fn a_bounced_payment_is_reversed_in_the_book_and_its_ref_stays_taken() {
+    let (estate, schedule, run) = october();
+    let mut book = Receivables::new(&estate, &schedule, PaymentOrder::PenaltyFirst);
+    book.post(&run, None, None).unwrap();
+    let total = run.bill("1-101").unwrap().total;
+    book.apply_payments(&[PaymentRow::new("1-101", total, d("2026-11-10"), "B-1")]);
+    assert!(
+        book.reminder("1-101", d("2026-12-31"))
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    // The transfer bounced, found on Dec 2: the bill is unpaid since Nov 16 again.
+    let p = book
+        .reverse("B-1", d("2026-12-02"), "transfer bounced")
+        .unwrap();
+    assert!(p.applied.is_empty());
+    let r = book.reminder("1-101", d("2026-12-16")).unwrap();
+    assert_eq!(r.items[0].days_overdue, 30);
+    assert_eq!(r.items[0].penalty.to_string(), "4.97"); // 331.15 × 30 × 0.0005
+    let errors: Vec<(&str, String)> = [
+        book.reverse("B-1", d("2026-12-03"), "again").unwrap_err(),
+        book.reverse("B-9", d("2026-12-03"), "x").unwrap_err(),
+    ]
+    .iter()
+    .map(|e| (e.code(), e.path().to_owned()))
+    .collect();
+    assert_eq!(
+        errors,
+        [
+            ("already_reversed", "ref".to_string()),
+            ("unknown_reference", "ref".to_string())
+        ]
+    );
+    let again = book.apply_payments(&[PaymentRow::new("1-101", total, d("2026-12-05"), "B-1")]);
+    assert_eq!(again.rejected[0].code(), "duplicate_ref");
+    // Refunds: never more than the prepaid balance, and the book still balances.
+    book.apply_payments(&[PaymentRow::new(
+        "1-102",
+        dec("5000.00"),
+        d("2026-11-10"),
+        "B-2",
+    )]);
+    let e = book
+        .refund("1-102", dec("9000.00"), d("2026-12-01"), "RF-1")
+        .unwrap_err();
+    assert_eq!((e.code(), e.path()), ("refund_exceeds_prepaid", "amount"));
+    book.refund("1-102", dec("1000.00"), d("2026-12-01"), "RF-1")
+        .unwrap();
+    let t = book.totals(d("2026-12-31")).unwrap();
+    assert_eq!(t.refunded.to_string(), "1000.00");
+    assert_eq!(t.collected, t.applied + t.prepaid + t.refunded);
+    assert_eq!(t.collected.to_string(), "5000.00");
+    let back = Receivables::from_json(&book.to_json(), &estate, &schedule).unwrap();
+    assert_eq!(back, book);
+}

@@ -533,6 +533,9 @@ class Payment:
     @property
     def applied(self) -> list[tuple[str, Decimal, Decimal]]:
         """(charge_id, principal, penalty) per charge paid, oldest first."""
+    @property
+    def reversed(self) -> Optional[tuple[datetime.date, str]]:
+        """(on, reason) when the payment was reversed (冲正), else None."""
 
 @final
 class Ledger:
@@ -586,6 +589,17 @@ class Ledger:
         earlier may change how later ones apply), in the order recorded."""
     def payment(self, id: str) -> Optional[Payment]:
         """One payment by id as it is applied now, or None."""
+    def reverse(self, id: str, *, on: datetime.date, reason: str) -> Payment:
+        """Reverse (冲正) a payment recorded `on`: it counts as never made, from its
+        own date on (later applications and penalties recomputed); its id stays taken.
+        Errors: unknown_reference, already_reversed, invalid (empty reason, a day
+        before the payment), refund_exceeds_prepaid (a refund would be uncovered)."""
+    def refund(self, id: str, amount: _DecimalLike, *, on: datetime.date) -> None:
+        """Pay money back out of the prepaid balance (退款), never more than it holds
+        on `on` (refund_exceeds_prepaid)."""
+    @property
+    def refunds(self) -> list[tuple[str, datetime.date, Decimal]]:
+        """(id, date, amount) per refund, in the order recorded."""
     def waive(
         self, charge_id: str, *, reason: str, date: datetime.date, amount: Optional[_DecimalLike] = None
     ) -> Decimal: ...
@@ -596,8 +610,9 @@ class Ledger:
         """催交款通知书 data: unit_id, as_of, items, total_due, prepaid."""
     def balance(self, as_of: datetime.date) -> dict[str, Decimal]:
         """Keys: billed, penalty_accrued, penalty_waived, paid, principal_paid,
-        penalty_paid, principal_outstanding, penalty_outstanding, prepaid; amounts at
-        the ledger's scale."""
+        penalty_paid, principal_outstanding, penalty_outstanding, prepaid, refunded;
+        amounts at the ledger's scale. paid == principal_paid + penalty_paid + prepaid
+        + refunded (reversed payments count as never made)."""
     def collection_rate(self, start: datetime.date, end: datetime.date) -> Optional[Decimal]: ...
     def money_flow(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """(paid, principal, penalty, prepaid): paid == principal + penalty + prepaid."""
@@ -669,6 +684,12 @@ class Receivables:
         (datetime.date or YYYY-MM-DD) and ref (str or int)."""
     def apply_payments_json(self, text: str) -> PaymentImport:
         """Rows as a JSON array of objects (amount as a decimal string)."""
+    def reverse(self, reference: str, *, on: datetime.date, reason: str) -> Payment:
+        """Reverse (冲正) the payment with this reference, recorded `on`: it counts as
+        never made, from its own date on; the reference cannot be used again."""
+    def refund(self, unit_id: str, amount: _DecimalLike, *, on: datetime.date, ref: str) -> None:
+        """Pay money back out of a unit's prepaid balance (退款), never more than it
+        holds on `on`; `ref` is unique in the book."""
     def penalty(self, unit_id: str, charge_id: str, as_of: datetime.date) -> Decimal: ...
     def balance(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]:
         """As Ledger.balance (zeros for a unit without an account)."""

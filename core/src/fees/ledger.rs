@@ -360,6 +360,48 @@ pub struct Payment {
     /// What went to the prepaid balance (derived).
     #[serde(default = "zero", with = "rust_decimal::serde::str")]
     pub to_prepaid: Decimal,
+    /// The reversal (冲正) of this payment, if it was reversed: it then counts as never
+    /// made, from its own date on; its id stays taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reversed: Option<Reversal>,
+}
+
+/// A payment's reversal (冲正): a bounced transfer, a cheque returned.
+///
+/// ```
+/// let r = estatekit::fees::ledger::Reversal { on: "2026-12-03".parse().unwrap(), reason: "bounced".into() };
+/// assert_eq!(r.reason, "bounced");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reversal {
+    /// Day the reversal was recorded.
+    pub on: NaiveDate,
+    /// Why.
+    pub reason: String,
+}
+
+/// Money paid back to the owner out of the prepaid balance (退款).
+///
+/// ```
+/// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+/// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+/// l.pay("P1", 100.into(), d("2026-01-05"))?;
+/// l.refund("R1", 30.into(), d("2026-01-20"))?;
+/// assert_eq!((l.prepaid().to_string(), l.refunds()[0].amount.to_string()), ("70.00".into(), "30.00".into()));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refund {
+    /// Reference (unique among the ledger's payments and refunds).
+    pub id: String,
+    /// Day paid out.
+    pub date: NaiveDate,
+    /// Amount, > 0, never more than the prepaid balance that day.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
 }
 
 /// Outstanding principal by days overdue (账龄).
@@ -459,7 +501,7 @@ pub struct Reminder {
 
 /// An account's figures as of a date, at the ledger's scale.
 ///
-/// `paid = principal_paid + penalty_paid + prepaid` and
+/// `paid = principal_paid + penalty_paid + prepaid + refunded` and
 /// `billed + penalty_accrued − penalty_waived = principal_paid + penalty_paid +
 /// principal_outstanding + penalty_outstanding` always hold.
 ///
@@ -503,6 +545,9 @@ pub struct Balance {
     /// Prepaid balance (预存款).
     #[serde(with = "rust_decimal::serde::str")]
     pub prepaid: Decimal,
+    /// Money paid back out of the prepaid balance.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub refunded: Decimal,
 }
 
 /// When a dated event takes effect, and its place among events of the same day:
@@ -532,6 +577,7 @@ enum Event {
     Issue(usize),
     Waiver(usize, usize),
     Payment(usize),
+    Refund(usize),
 }
 
 /// What the ledger derives from its history, besides the charges' and payments'
@@ -549,6 +595,8 @@ struct Cursor {
     charge_ids: HashMap<String, usize>,
     /// Payment id → index.
     payment_ids: HashMap<String, usize>,
+    /// Refund id → index (ids are unique among payments and refunds together).
+    refund_ids: HashMap<String, usize>,
     /// Total principal posted and total paid (kept within the limit).
     principal_total: Decimal,
     paid_total: Decimal,
@@ -594,6 +642,8 @@ pub struct Ledger {
     prepaid: Decimal,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     prepaid_applied: Vec<Drawdown>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    refunds: Vec<Refund>,
     #[serde(skip)]
     cursor: Cursor,
 }
@@ -625,6 +675,7 @@ impl Ledger {
             payments: Vec::new(),
             prepaid: z,
             prepaid_applied: Vec::new(),
+            refunds: Vec::new(),
             cursor: Cursor {
                 principal_total: z,
                 paid_total: z,
@@ -749,8 +800,37 @@ impl Ledger {
                 });
             }
             self.check_money(pay.amount, &p("amount"))?;
+            if let Some(r) = &pay.reversed {
+                check_date(r.on, &p("reversed.on"))?;
+                if r.reason.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        p("reversed.reason"),
+                        "a reversal needs a reason",
+                    ));
+                }
+            }
             paid_total = add(paid_total, pay.amount, &p("amount"))?;
             self.check_total(paid_total, &p("amount"))?;
+        }
+        for (i, r) in self.refunds.iter().enumerate() {
+            let p = |f: &str| format!("refunds[{i}].{f}");
+            if r.id.trim().is_empty() {
+                return Err(FeeError::invalid(p("id"), "refund id must not be empty"));
+            }
+            if !ids.insert(&r.id) {
+                return Err(FeeError::invalid(
+                    p("id"),
+                    format!("duplicate payment or refund id {:?}", r.id),
+                ));
+            }
+            check_date(r.date, &p("date"))?;
+            if r.amount <= Decimal::ZERO {
+                return Err(FeeError::NonPositivePayment {
+                    path: p("amount"),
+                    amount: r.amount,
+                });
+            }
+            self.check_money(r.amount, &p("amount"))?;
         }
         non_negative(self.prepaid, || "prepaid".into())?;
         self.check_money(self.prepaid, "prepaid")?;
@@ -984,6 +1064,13 @@ impl Ledger {
                 id: self.payments[i].id.clone(),
                 seq: 0,
             },
+            Event::Refund(i) => EventKey {
+                date: self.refunds[i].date,
+                rank: 3,
+                due: NaiveDate::MIN,
+                id: self.refunds[i].id.clone(),
+                seq: 0,
+            },
         }
     }
 
@@ -1021,6 +1108,9 @@ impl Ledger {
             }
             Event::Waiver(i, _) => {
                 self.charges[i].penalty_waived -= logged.waived;
+            }
+            Event::Refund(i) => {
+                self.prepaid += self.refunds[i].amount;
             }
         }
     }
@@ -1071,6 +1161,9 @@ impl Ledger {
             cursor.payment_ids.insert(p.id.clone(), i);
             cursor.paid_total += p.amount;
         }
+        for (i, r) in self.refunds.iter().enumerate() {
+            cursor.refund_ids.insert(r.id.clone(), i);
+        }
         self.cursor = cursor;
         let mut events: Vec<(EventKey, Event)> = Vec::new();
         for (i, c) in self.charges.iter().enumerate() {
@@ -1079,8 +1172,14 @@ impl Ledger {
                 events.push((self.event_key(Event::Waiver(i, j)), Event::Waiver(i, j)));
             }
         }
-        for i in 0..self.payments.len() {
-            events.push((self.event_key(Event::Payment(i)), Event::Payment(i)));
+        for (i, p) in self.payments.iter().enumerate() {
+            // A reversed payment counts as never made.
+            if p.reversed.is_none() {
+                events.push((self.event_key(Event::Payment(i)), Event::Payment(i)));
+            }
+        }
+        for i in 0..self.refunds.len() {
+            events.push((self.event_key(Event::Refund(i)), Event::Refund(i)));
         }
         events.sort();
         for (key, event) in events {
@@ -1163,6 +1262,19 @@ impl Ledger {
                 p.to_prepaid = left;
                 // prepaid + left ≤ total paid ≤ limit (invariant of `pay`).
                 self.prepaid += left;
+            }
+            Event::Refund(i) => {
+                let r = &self.refunds[i];
+                if r.amount > self.prepaid {
+                    return Err(FeeError::RefundExceedsPrepaid {
+                        path: "amount".into(),
+                        reference: r.id.clone(),
+                        amount: r.amount,
+                        prepaid: self.prepaid,
+                        date: r.date,
+                    });
+                }
+                self.prepaid -= r.amount;
             }
         }
         Ok(())
@@ -1465,7 +1577,7 @@ impl Ledger {
         self.check_money(amount, "amount")?;
         let total = add(self.cursor.paid_total, amount, "amount")?;
         self.check_total(total, "amount")?;
-        if self.cursor.payment_ids.contains_key(id) {
+        if self.cursor.payment_ids.contains_key(id) || self.cursor.refund_ids.contains_key(id) {
             return Err(FeeError::invalid(
                 "id",
                 format!("duplicate payment id {id:?}"),
@@ -1478,6 +1590,7 @@ impl Ledger {
             amount: self.at_scale(amount),
             applied: Vec::new(),
             to_prepaid: self.zero(),
+            reversed: None,
         });
         self.cursor.payment_ids.insert(id.to_owned(), i);
         self.cursor.paid_total = total;
@@ -1487,6 +1600,128 @@ impl Ledger {
             return Err(e);
         }
         Ok(self.payments[i].clone())
+    }
+
+    /// Reverses (冲正) a payment recorded `on` (a bounced transfer, a returned cheque):
+    /// it counts as never made, from its own date on, and the later applications,
+    /// penalties and prepaid drawdowns are computed again. The reversal stays in the
+    /// history with the day it was recorded; the payment's id stays taken.
+    ///
+    /// # Errors
+    /// [`FeeError::Unknown`] for an unknown payment; [`FeeError::AlreadyReversed`];
+    /// [`FeeError::Invalid`] for an empty reason or a day before the payment's;
+    /// [`FeeError::RefundExceedsPrepaid`] when a refund already made would no longer be
+    /// covered. A failed reversal changes nothing.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+    /// l.add_charge(ChargeInput::new("c", "x", d("2026-01-15"), 100.into()), d("2026-01-01"))?;
+    /// l.pay("P1", 100.into(), d("2026-01-10"))?;
+    /// l.reverse("P1", d("2026-01-12"), "transfer bounced")?;
+    /// assert_eq!(l.charges()[0].outstanding_principal().to_string(), "100.00");
+    /// assert_eq!(l.reverse("P1", d("2026-01-13"), "again").unwrap_err().code(), "already_reversed");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn reverse(&mut self, id: &str, on: NaiveDate, reason: &str) -> Result<Payment, FeeError> {
+        let i = self
+            .cursor
+            .payment_ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| FeeError::Unknown {
+                path: "ref".into(),
+                what: "payment",
+                id: id.to_owned(),
+            })?;
+        check_date(on, "on")?;
+        if self.payments[i].reversed.is_some() {
+            return Err(FeeError::AlreadyReversed {
+                path: "ref".into(),
+                reference: id.to_owned(),
+            });
+        }
+        if reason.trim().is_empty() {
+            return Err(FeeError::invalid("reason", "a reversal needs a reason"));
+        }
+        if on < self.payments[i].date {
+            return Err(FeeError::invalid(
+                "on",
+                format!(
+                    "{on} is before the payment's date {}",
+                    self.payments[i].date
+                ),
+            ));
+        }
+        let mut next = self.clone();
+        next.payments[i].reversed = Some(Reversal {
+            on,
+            reason: reason.to_owned(),
+        });
+        next.replay_in_place(None)?;
+        *self = next;
+        Ok(self.payments[i].clone())
+    }
+
+    /// Pays `amount` back to the owner out of the prepaid balance on `date` (退款),
+    /// never more than the balance holds that day.
+    ///
+    /// # Errors
+    /// [`FeeError::NonPositivePayment`]; [`FeeError::Invalid`] for an empty or taken id
+    /// or an amount finer than the ledger's scale; [`FeeError::RefundExceedsPrepaid`].
+    /// A failed refund changes nothing.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+    /// l.pay("P1", 50.into(), d("2026-01-05"))?;
+    /// let e = l.refund("R1", 60.into(), d("2026-01-20")).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("refund_exceeds_prepaid", "amount"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn refund(&mut self, id: &str, amount: Decimal, date: NaiveDate) -> Result<(), FeeError> {
+        if amount <= Decimal::ZERO {
+            return Err(FeeError::NonPositivePayment {
+                path: "amount".into(),
+                amount,
+            });
+        }
+        if id.trim().is_empty() {
+            return Err(FeeError::invalid("ref", "a refund needs a reference"));
+        }
+        if self.cursor.payment_ids.contains_key(id) || self.cursor.refund_ids.contains_key(id) {
+            return Err(FeeError::invalid(
+                "ref",
+                format!("duplicate reference {id:?}"),
+            ));
+        }
+        check_date(date, "date")?;
+        self.check_money(amount, "amount")?;
+        let i = self.refunds.len();
+        self.refunds.push(Refund {
+            id: id.to_owned(),
+            date,
+            amount: self.at_scale(amount),
+        });
+        self.cursor.refund_ids.insert(id.to_owned(), i);
+        if let Err(e) = self.settle_new(Event::Refund(i)) {
+            self.refunds.pop();
+            self.restore();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Refunds, in the order recorded.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert!(Ledger::new("x", RoundingPolicy::default(), PaymentOrder::default()).refunds().is_empty());
+    /// ```
+    pub fn refunds(&self) -> &[Refund] {
+        &self.refunds
     }
 
     /// Waives `amount` of a charge's penalty owed as of `date` (all of it when `None`).
@@ -1696,6 +1931,7 @@ impl Ledger {
             principal_outstanding: z,
             penalty_outstanding: z,
             prepaid: state.prepaid,
+            refunded: z,
         };
         for c in state.charges.iter().filter(|c| c.issued_by(as_of)) {
             let accrued = c.accrued_penalty(as_of, &self.rounding)?;
@@ -1720,8 +1956,15 @@ impl Ledger {
                 "penalty_outstanding",
             )?;
         }
-        for p in state.payments.iter().filter(|p| p.date <= as_of) {
+        for p in state
+            .payments
+            .iter()
+            .filter(|p| p.date <= as_of && p.reversed.is_none())
+        {
             b.paid = add(b.paid, p.amount, "paid")?;
+        }
+        for r in state.refunds.iter().filter(|r| r.date <= as_of) {
+            b.refunded = add(b.refunded, r.amount, "refunded")?;
         }
         Ok(b)
     }
@@ -1749,8 +1992,9 @@ impl Ledger {
         (!billed.is_zero()).then(|| (collected / billed).normalize())
     }
 
-    /// Total paid into the ledger, and where it went: `(paid, principal, penalty, prepaid)`.
-    /// `paid = principal + penalty + prepaid` always holds: money is neither created nor lost.
+    /// Total paid into the ledger (less reversed payments and refunds), and where it
+    /// went: `(paid, principal, penalty, prepaid)`. `paid = principal + penalty +
+    /// prepaid` always holds: money is neither created nor lost.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -1764,7 +2008,15 @@ impl Ledger {
         // No sum overflows: the total paid fits (checked by `pay`), principal payments
         // are bounded by the total principal and penalty payments by the total paid.
         let z = self.zero();
-        let paid: Decimal = self.payments.iter().map(|p| p.amount).fold(z, |a, b| a + b);
+        let paid: Decimal = self
+            .payments
+            .iter()
+            .filter(|p| p.reversed.is_none())
+            .map(|p| p.amount)
+            .fold(z, |a, b| a + b);
+        let refunded: Decimal = self.refunds.iter().map(|r| r.amount).fold(z, |a, b| a + b);
+        // What was paid back is no longer held: `paid` counts what stays.
+        let paid = paid - refunded;
         let principal: Decimal = self
             .charges
             .iter()

@@ -149,6 +149,30 @@ pub enum FeeError {
         /// What differs.
         conflict: Box<RepostConflict>,
     },
+    /// A refund larger than the prepaid balance on its date.
+    #[error(
+        "{path}: refund {reference:?} of {amount} on {date} exceeds the prepaid balance {prepaid}"
+    )]
+    RefundExceedsPrepaid {
+        /// `amount`.
+        path: String,
+        /// The refund's reference.
+        reference: String,
+        /// The refund.
+        amount: Decimal,
+        /// The prepaid balance that day.
+        prepaid: Decimal,
+        /// The refund's date.
+        date: NaiveDate,
+    },
+    /// A payment reversed a second time.
+    #[error("{path}: payment {reference:?} is already reversed")]
+    AlreadyReversed {
+        /// `ref`.
+        path: String,
+        /// The payment's reference.
+        reference: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -180,6 +204,8 @@ impl FeeError {
             Self::Money { source, .. } => source.code(),
             Self::DuplicateRef { .. } => "duplicate_ref",
             Self::ConflictingRepost { .. } => "conflicting_repost",
+            Self::RefundExceedsPrepaid { .. } => "refund_exceeds_prepaid",
+            Self::AlreadyReversed { .. } => "already_reversed",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -204,6 +230,8 @@ impl FeeError {
             | Self::Money { path, .. }
             | Self::DuplicateRef { path, .. }
             | Self::ConflictingRepost { path, .. }
+            | Self::RefundExceedsPrepaid { path, .. }
+            | Self::AlreadyReversed { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -223,6 +251,8 @@ impl FeeError {
             | Self::Money { path, .. }
             | Self::DuplicateRef { path, .. }
             | Self::ConflictingRepost { path, .. }
+            | Self::RefundExceedsPrepaid { path, .. }
+            | Self::AlreadyReversed { path, .. }
             | Self::Invalid { path, .. } => path,
         };
         if slot.is_empty() {
@@ -255,6 +285,8 @@ impl FeeError {
             | Self::Money { path, .. }
             | Self::DuplicateRef { path, .. }
             | Self::ConflictingRepost { path, .. }
+            | Self::RefundExceedsPrepaid { path, .. }
+            | Self::AlreadyReversed { path, .. }
             | Self::Invalid { path, .. } => path,
         };
         *slot = new;

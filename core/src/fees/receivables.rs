@@ -245,7 +245,7 @@ pub struct BookTotals {
     /// Prepaid balances (预存款).
     #[serde(with = "rust_decimal::serde::str")]
     pub prepaid: Decimal,
-    /// Money refunded (always zero until refunds are recorded).
+    /// Money paid back out of prepaid balances.
     #[serde(with = "rust_decimal::serde::str")]
     pub refunded: Decimal,
 }
@@ -381,6 +381,15 @@ impl Receivables {
                         path: p(&format!("payments[{j}].id")),
                         reference: pay.id.clone(),
                         existing: format!("a payment of unit {other:?}"),
+                    });
+                }
+            }
+            for (j, r) in account.refunds().iter().enumerate() {
+                if let Some(other) = book.refs.insert(r.id.clone(), unit.clone()) {
+                    return Err(FeeError::DuplicateRef {
+                        path: p(&format!("refunds[{j}].id")),
+                        reference: r.id.clone(),
+                        existing: format!("a payment or refund of unit {other:?}"),
                     });
                 }
             }
@@ -697,18 +706,19 @@ impl Receivables {
             let existing = self
                 .accounts
                 .get(unit)
-                .and_then(|l| l.payment(&row.reference))
-                .expect("every reference in the index names a payment of its account");
-            if *unit == row.unit_id && existing.amount == row.amount && existing.date == row.date {
-                return Ok(None);
-            }
+                .and_then(|l| l.payment(&row.reference));
+            let existing = match existing {
+                Some(p) if *unit == row.unit_id && p.amount == row.amount && p.date == row.date => {
+                    return Ok(None);
+                }
+                Some(p) => format!("a payment of {} on {} for unit {unit:?}", p.amount, p.date),
+                // Every reference in the index names a payment or a refund of its account.
+                None => format!("a refund of unit {unit:?}"),
+            };
             return Err(FeeError::DuplicateRef {
                 path: "ref".into(),
                 reference: row.reference.clone(),
-                existing: format!(
-                    "a payment of {} on {} for unit {unit:?}",
-                    existing.amount, existing.date
-                ),
+                existing,
             });
         }
         let payment = match self.accounts.get_mut(&row.unit_id) {
@@ -722,6 +732,88 @@ impl Receivables {
         };
         self.refs.insert(row.reference.clone(), row.unit_id.clone());
         Ok(Some(payment))
+    }
+
+    /// Reverses (冲正) the payment with reference `reference`, recorded `on`: it counts
+    /// as never made, from its own date on, and its account's later applications and
+    /// penalties are computed again; the reference cannot be used again.
+    ///
+    /// # Errors
+    /// [`FeeError::Unknown`] for an unknown reference; [`FeeError::AlreadyReversed`];
+    /// any error of [`Ledger::reverse`]. A failed reversal changes nothing.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// book.apply_payments(&[PaymentRow::new("1-101", 100.into(), d("2026-11-03"), "B-1")]);
+    /// book.reverse("B-1", d("2026-11-05"), "bounced")?;
+    /// assert_eq!(book.balance("1-101", d("2026-11-30"))?.paid.to_string(), "0.00");
+    /// assert_eq!(book.reverse("B-1", d("2026-11-06"), "again").unwrap_err().code(), "already_reversed");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn reverse(
+        &mut self,
+        reference: &str,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<Payment, FeeError> {
+        let unknown = || FeeError::Unknown {
+            path: "ref".into(),
+            what: "payment",
+            id: reference.to_owned(),
+        };
+        let unit = self.refs.get(reference).ok_or_else(unknown)?;
+        let account = self.accounts.get_mut(unit).ok_or_else(unknown)?;
+        account.reverse(reference, on, reason)
+    }
+
+    /// Pays `amount` back to a unit's owner out of its prepaid balance on `on` (退款),
+    /// never more than the balance holds that day; `reference` is unique in the book.
+    ///
+    /// # Errors
+    /// [`FeeError::Unknown`] for an unknown unit; [`FeeError::DuplicateRef`];
+    /// [`FeeError::RefundExceedsPrepaid`]; any error of [`Ledger::refund`].
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// book.apply_payments(&[PaymentRow::new("1-101", 100.into(), d("2026-11-03"), "B-1")]);
+    /// book.refund("1-101", "40.00".parse().unwrap(), d("2026-11-20"), "RF-1")?;
+    /// let t = book.totals(d("2026-11-30"))?;
+    /// assert_eq!((t.prepaid.to_string(), t.refunded.to_string()), ("60.00".into(), "40.00".into()));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn refund(
+        &mut self,
+        unit_id: &str,
+        amount: Decimal,
+        on: NaiveDate,
+        reference: &str,
+    ) -> Result<(), FeeError> {
+        self.known_unit(unit_id, || "unit_id".into())?;
+        if let Some(other) = self.refs.get(reference) {
+            return Err(FeeError::DuplicateRef {
+                path: "ref".into(),
+                reference: reference.to_owned(),
+                existing: format!("a payment or refund of unit {other:?}"),
+            });
+        }
+        let zero = Decimal::new(0, self.rounding.scale());
+        let account =
+            self.accounts
+                .get_mut(unit_id)
+                .ok_or_else(|| FeeError::RefundExceedsPrepaid {
+                    path: "amount".into(),
+                    reference: reference.to_owned(),
+                    amount,
+                    prepaid: zero,
+                    date: on,
+                })?;
+        account.refund(reference, amount, on)?;
+        self.refs.insert(reference.to_owned(), unit_id.to_owned());
+        Ok(())
     }
 
     fn account_or_err(&self, unit_id: &str) -> Result<Option<&Ledger>, FeeError> {
@@ -882,6 +974,7 @@ impl Receivables {
             )?;
             t.collected = sum(t.collected, b.paid, "collected")?;
             t.prepaid = sum(t.prepaid, b.prepaid, "prepaid")?;
+            t.refunded = sum(t.refunded, b.refunded, "refunded")?;
         }
         Ok(t)
     }
