@@ -311,6 +311,39 @@ fun testHighDailyRateNeedsConsent() {
     assertEquals(d("1.00"), latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.01"))))
 }
 
+fun testReversalAndRefund() {
+    val run = october()
+    val book = book().also { it.post(run) }
+    val total = run.bills().first { it.unitId == "1-101" }.total
+    book.applyPayments(listOf(row("1-101", total.toPlainString(), "2026-11-10", "B-1")))
+    assertTrue(book.reminder("1-101", day("2026-12-16")).items.isEmpty())
+    // The transfer bounced: as if never paid, the bill is 30 days late on Dec 16.
+    val p = book.reverse("B-1", day("2026-12-02"), "transfer bounced")
+    assertEquals(day("2026-12-02"), p.reversedOn)
+    assertTrue(p.applied.isEmpty())
+    val r = book.reminder("1-101", day("2026-12-16"))
+    assertEquals(30L, r.items[0].daysOverdue)
+    assertEquals(d("4.97"), r.items[0].penalty)
+    val again = assertFailsWith<EstateKitException.Validation> { book.reverse("B-1", day("2026-12-03"), "again") }
+    assertEquals("already_reversed" to "ref", again.code to again.path)
+    val unknown = assertFailsWith<EstateKitException.Validation> { book.reverse("B-404", day("2026-12-03"), "x") }
+    assertEquals("unknown_reference" to "ref", unknown.code to unknown.path)
+    assertEquals("duplicate_ref", book.applyPayments(listOf(row("1-101", "1.00", "2026-12-05", "B-1"))).rejected.single().code)
+    // Refunds come out of the prepaid balance only.
+    book.applyPayments(listOf(row("1-102", "5000.00", "2026-11-10", "B-2")))
+    val before = book.toJson()
+    val tooMuch = assertFailsWith<EstateKitException.Validation> { book.refund("1-102", d("9000.00"), day("2026-12-01"), "RF-1") }
+    assertEquals("refund_exceeds_prepaid" to "amount", tooMuch.code to tooMuch.path)
+    assertEquals(before, book.toJson())
+    book.refund("1-102", d("1000.00"), day("2026-12-01"), "RF-1")
+    val t = book.totals(day("2026-12-31"))
+    assertEquals(d("1000.00"), t.refunded)
+    assertEquals(d("5000.00"), t.collected)
+    assertEquals(t.collected, t.applied + t.prepaid + t.refunded)
+    assertEquals(d("1000.00"), book.balance("1-102", day("2026-12-31")).refunded)
+    assertEquals(book.toJson(), Receivables.fromJson(book.toJson(), Estate.demo(), FeeSchedule.demo()).toJson())
+}
+
 val receivablesTests = listOf(
     "receivables: posting a run is idempotent" to ::testPostingIsIdempotent,
     "receivables: a corrected re-run is a conflict and changes nothing" to ::testCorrectedRerunIsAConflict,
@@ -320,4 +353,5 @@ val receivablesTests = listOf(
     "receivables: totals balance and the book round-trips" to ::testTotalsBalanceAndRoundTrip,
     "receivables: a yearly rate given as daily is exact" to ::testYearlyRateGivenAsDaily,
     "receivables: a daily rate above 1 % needs consent" to ::testHighDailyRateNeedsConsent,
+    "receivables: a bounced payment is reversed, refunds only from prepaid" to ::testReversalAndRefund,
 )
