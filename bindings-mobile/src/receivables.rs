@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::{self, PaymentOrder};
-use estatekit::fees::receivables::{self, PaymentRow};
+use estatekit::fees::receivables::{self, GroupBy, PaymentRow};
 use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
@@ -96,6 +96,44 @@ pub struct PaymentImportRecord {
     pub already_applied: Vec<AlreadyAppliedRecord>,
     /// Rows refused; nothing changed for them.
     pub rejected: Vec<RowProblem>,
+}
+
+/// One row of the aging report: owed by days overdue, principal and penalty.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AgingRowRecord {
+    /// The estate, building, unit or item code.
+    pub key: String,
+    /// Not yet due.
+    pub not_due: Decimal,
+    /// 0–30 days overdue.
+    pub days_0_30: Decimal,
+    /// 31–60 days overdue.
+    pub days_31_60: Decimal,
+    /// 61–90 days overdue.
+    pub days_61_90: Decimal,
+    /// More than 90 days overdue.
+    pub days_90_plus: Decimal,
+    /// Everything outstanding.
+    pub total: Decimal,
+}
+
+/// One row of the collection report (收缴率).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CollectionRowRecord {
+    /// The estate, building, unit or item code.
+    pub key: String,
+    /// Principal billed for periods in the range.
+    pub billed: Decimal,
+    /// What of it was paid by the cut-off.
+    pub collected: Decimal,
+    /// collected ÷ billed, half-up to 4 places; null when nothing was billed.
+    pub rate: Option<Decimal>,
+    /// Penalty paid on those charges by the cut-off.
+    pub penalty_collected: Decimal,
+}
+
+fn group(by: Option<String>) -> Result<GroupBy, EstateKitError> {
+    Ok(by.map_or(Ok(GroupBy::Estate), |b| b.parse::<GroupBy>())?)
 }
 
 /// The book's figures as of a date.
@@ -307,8 +345,62 @@ impl Receivables {
             .collect())
     }
 
-    /// A unit's outstanding principal by days overdue.
-    pub fn aging(&self, unit_id: String, as_of: NaiveDate) -> Result<AgingRecord, EstateKitError> {
+    /// Aging of everything owed as of a date (principal and penalty) by days overdue,
+    /// grouped `by` null (the estate), "building", "unit" or "item_code".
+    #[uniffi::method(default(by = None))]
+    pub fn aging(
+        &self,
+        as_of: NaiveDate,
+        by: Option<String>,
+    ) -> Result<Vec<AgingRowRecord>, EstateKitError> {
+        let by = group(by)?;
+        Ok(self
+            .lock()
+            .aging_report(as_of, by)?
+            .into_iter()
+            .map(|r| AgingRowRecord {
+                key: r.key,
+                not_due: r.not_due,
+                days_0_30: r.days_0_30,
+                days_31_60: r.days_31_60,
+                days_61_90: r.days_61_90,
+                days_90_plus: r.days_90_plus,
+                total: r.total,
+            })
+            .collect())
+    }
+
+    /// The collection rate (收缴率) of the principal billed for periods within
+    /// [start, end], paid by `asOf`, grouped like `aging`.
+    #[uniffi::method(default(by = None))]
+    pub fn collection(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        as_of: NaiveDate,
+        by: Option<String>,
+    ) -> Result<Vec<CollectionRowRecord>, EstateKitError> {
+        let by = group(by)?;
+        Ok(self
+            .lock()
+            .collection_report(start, end, as_of, by)?
+            .into_iter()
+            .map(|r| CollectionRowRecord {
+                key: r.key,
+                billed: r.billed,
+                collected: r.collected,
+                rate: r.rate,
+                penalty_collected: r.penalty_collected,
+            })
+            .collect())
+    }
+
+    /// One unit's outstanding principal by days overdue.
+    pub fn unit_aging(
+        &self,
+        unit_id: String,
+        as_of: NaiveDate,
+    ) -> Result<AgingRecord, EstateKitError> {
         Ok(self.lock().aging(&unit_id, as_of)?.into())
     }
 

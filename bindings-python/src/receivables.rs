@@ -8,12 +8,12 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
-use estatekit::fees::receivables::{self, PaymentRow, RejectedRow};
+use estatekit::fees::receivables::{self, GroupBy, PaymentRow, RejectedRow};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDict, PyInt, PyList, PyString};
 
 use crate::estate::PyEstate;
-use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, aging_dict, balance_dict, reminder_dict};
+use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
 use crate::{decimal_arg, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -147,6 +147,22 @@ fn row_of(row: &Bound<'_, PyAny>) -> Result<PaymentRow, RejectedRow> {
         date,
         reference,
     })
+}
+
+fn group_arg(by: Option<&str>) -> PyResult<GroupBy> {
+    by.map_or(Ok(GroupBy::Estate), |b| {
+        GroupBy::from_str(b).map_err(fee_err)
+    })
+}
+
+/// The column a report's group key is in.
+fn key_name(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Building => "building",
+        GroupBy::Unit => "unit_id",
+        GroupBy::ItemCode => "item_code",
+        _ => "estate",
+    }
 }
 
 /// The estate's book of receivables: every unit's account, posted from billing runs
@@ -299,14 +315,62 @@ impl PyReceivables {
         Ok(list)
     }
 
-    /// A unit's outstanding principal by days overdue.
+    /// Aging (账龄) of everything owed as of a date (principal and penalty), by days
+    /// overdue, grouped by None (the estate), "building", "unit" or "item_code": one
+    /// dict per group (DataFrame-ready records).
+    #[pyo3(signature = (as_of, by = None))]
     fn aging<'py>(
         &self,
         py: Python<'py>,
-        unit_id: &str,
         as_of: NaiveDate,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        aging_dict(py, &self.inner.aging(unit_id, as_of).map_err(fee_err)?)
+        by: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let by = group_arg(by)?;
+        let rows = self.inner.aging_report(as_of, by).map_err(fee_err)?;
+        let list = PyList::empty(py);
+        for r in rows {
+            let d = PyDict::new(py);
+            d.set_item(key_name(by), r.key)?;
+            d.set_item("not_due", r.not_due)?;
+            d.set_item("days_0_30", r.days_0_30)?;
+            d.set_item("days_31_60", r.days_31_60)?;
+            d.set_item("days_61_90", r.days_61_90)?;
+            d.set_item("days_90_plus", r.days_90_plus)?;
+            d.set_item("total", r.total)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+
+    /// The collection rate (收缴率) of the principal billed for periods within
+    /// [start, end], paid by `as_of`, grouped like `aging`: dicts with billed,
+    /// collected, rate (half-up to 4 places, None when nothing was billed) and
+    /// penalty_collected.
+    #[pyo3(signature = (start, end, as_of, by = None))]
+    fn collection<'py>(
+        &self,
+        py: Python<'py>,
+        start: NaiveDate,
+        end: NaiveDate,
+        as_of: NaiveDate,
+        by: Option<&str>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let by = group_arg(by)?;
+        let rows = self
+            .inner
+            .collection_report(start, end, as_of, by)
+            .map_err(fee_err)?;
+        let list = PyList::empty(py);
+        for r in rows {
+            let d = PyDict::new(py);
+            d.set_item(key_name(by), r.key)?;
+            d.set_item("billed", r.billed)?;
+            d.set_item("collected", r.collected)?;
+            d.set_item("rate", r.rate)?;
+            d.set_item("penalty_collected", r.penalty_collected)?;
+            list.append(d)?;
+        }
+        Ok(list)
     }
 
     /// The book's figures as of a date: billed + penalty_accrued − penalty_waived ==

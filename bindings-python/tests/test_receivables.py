@@ -350,3 +350,41 @@ def test_refunds_come_out_of_the_prepaid_balance_only() -> None:
         b.refund("1-102", D("1.00"), on=dt.date(2026, 12, 21), ref="B-2")
     assert info.value.code == "duplicate_ref"
     assert b.account("1-102").refunds == [("RF-1", dt.date(2026, 12, 20), prepaid)]  # type: ignore[union-attr]
+
+
+# ---- Reports: aging and 收缴率 by building -------------------------------------------
+
+
+def test_aging_and_collection_by_building() -> None:
+    run = november()
+    b = book()
+    b.post(run)
+    estate = Estate.demo()
+    building = {u.id: u.building_id for u in estate.units}
+    # By hand: on Feb 1 every November line is 47 days past its Dec 16 due date; the
+    # management fee owes 47 days × 0.05 %.
+    want: dict = {}  # type: ignore[type-arg]
+    for bill in run.bills:
+        pen = sum(((ln.amount * D("0.0005") * 47).quantize(D("0.01")) for ln in bill.lines if ln.item_code == "management"), D(0))
+        want[building[bill.unit_id]] = want.get(building[bill.unit_id], D(0)) + bill.total + pen
+    rows = b.aging(dt.date(2027, 2, 1), by="building")
+    assert [(r["building"], r["days_31_60"], r["total"]) for r in rows] == [(k, v, v) for k, v in sorted(want.items())]
+    assert b.aging(DEC16)[0] == {
+        "estate": "lakeside", "not_due": D("0.00"), "days_0_30": run.total, "days_31_60": D("0.00"),
+        "days_61_90": D("0.00"), "days_90_plus": D("0.00"), "total": run.total,
+    }
+    # 收缴率 with a cut-off: money after it does not change the figure.
+    bill = run.bill("1-101")
+    b.apply_payments([{"unit_id": "1-101", "amount": bill.total, "date": dt.date(2026, 12, 10), "ref": "B-1"}])  # type: ignore[union-attr]
+    nov1, nov30, dec31 = dt.date(2026, 11, 1), dt.date(2026, 11, 30), dt.date(2026, 12, 31)
+    before = b.collection(nov1, nov30, dec31)
+    assert before[0]["billed"] == run.total and before[0]["collected"] == bill.total  # type: ignore[union-attr]
+    assert before[0]["rate"] == (bill.total / run.total).quantize(D("0.0001"))  # type: ignore[union-attr]
+    b.apply_payments([{"unit_id": "1-102", "amount": D("10.00"), "date": dt.date(2027, 1, 3), "ref": "B-2"}])
+    assert b.collection(nov1, nov30, dec31) == before
+    by_unit = {r["unit_id"]: r for r in b.collection(nov1, nov30, dec31, by="unit")}
+    assert by_unit["1-101"]["rate"] == D("1.0000") and by_unit["1-102"]["rate"] == D("0.0000")
+    assert b.collection(dt.date(2027, 1, 1), dt.date(2027, 1, 31), dec31)[0]["rate"] is None
+    with pytest.raises(ValidationError) as info:
+        b.aging(DEC16, by="floor")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.path) == ("invalid", "by")

@@ -160,7 +160,8 @@ fun testBackDatedPaymentAppliedInDateOrder() {
     for (date in listOf("2026-11-16", "2026-12-16", "2026-12-20", "2026-12-26", "2026-12-31", "2027-06-30").map(::day)) {
         assertEquals(inOrder.balance("1-101", date), backDated.balance("1-101", date), "balance on $date")
         assertEquals(inOrder.penalty("1-101", MGMT, date), backDated.penalty("1-101", MGMT, date), "penalty on $date")
-        assertEquals(inOrder.aging("1-101", date), backDated.aging("1-101", date), "aging on $date")
+        assertEquals(inOrder.unitAging("1-101", date), backDated.unitAging("1-101", date), "aging on $date")
+        assertEquals(inOrder.aging(date, "building"), backDated.aging(date, "building"), "aging by building on $date")
         assertEquals(inOrder.reminder("1-101", date), backDated.reminder("1-101", date), "reminder on $date")
     }
     // Between the two payments the penalty is what was owed then: 5.24 accrued − 4.97.
@@ -344,6 +345,35 @@ fun testReversalAndRefund() {
     assertEquals(book.toJson(), Receivables.fromJson(book.toJson(), Estate.demo(), FeeSchedule.demo()).toJson())
 }
 
+fun testAgingAndCollectionByBuilding() {
+    val run = october()
+    val book = book().also { it.post(run) }
+    val buildings = Estate.demo().units().associate { it.id to it.buildingId }
+    // On Nov 16 (the due date) everything is 0 days overdue, no penalty yet.
+    val byBuilding = book.aging(day("2026-11-16"), "building")
+    val want = run.bills().groupBy { buildings.getValue(it.unitId) }
+        .mapValues { (_, bills) -> bills.fold(BigDecimal("0.00")) { a, b -> a + b.total } }.toSortedMap()
+    assertEquals(want.keys.toList(), byBuilding.map { it.key })
+    for (row in byBuilding) {
+        assertEquals(want.getValue(row.key), row.total)
+        assertEquals(row.total, row.days030)
+    }
+    assertEquals(run.total(), book.aging(day("2026-11-16")).single().total)
+    // 收缴率 with a cut-off.
+    val total = run.bills().first { it.unitId == "1-101" }.total
+    book.applyPayments(listOf(row("1-101", total.toPlainString(), "2026-11-10", "B-1")))
+    val (oct1, oct31, nov30) = Triple(day("2026-10-01"), day("2026-10-31"), day("2026-11-30"))
+    val before = book.collection(oct1, oct31, nov30)
+    assertEquals(total, before.single().collected)
+    assertEquals(total.divide(run.total(), 4, java.math.RoundingMode.HALF_UP), before.single().rate)
+    book.applyPayments(listOf(row("1-102", "10.00", "2026-12-03", "B-2")))
+    assertEquals(before, book.collection(oct1, oct31, nov30))
+    assertEquals(d("1.0000"), book.collection(oct1, oct31, nov30, "unit").first { it.key == "1-101" }.rate)
+    assertNull(book.collection(day("2027-01-01"), day("2027-01-31"), nov30).single().rate)
+    val bad = assertFailsWith<EstateKitException.Validation> { book.aging(nov30, "floor") }
+    assertEquals("invalid" to "by", bad.code to bad.path)
+}
+
 val receivablesTests = listOf(
     "receivables: posting a run is idempotent" to ::testPostingIsIdempotent,
     "receivables: a corrected re-run is a conflict and changes nothing" to ::testCorrectedRerunIsAConflict,
@@ -354,4 +384,5 @@ val receivablesTests = listOf(
     "receivables: a yearly rate given as daily is exact" to ::testYearlyRateGivenAsDaily,
     "receivables: a daily rate above 1 % needs consent" to ::testHighDailyRateNeedsConsent,
     "receivables: a bounced payment is reversed, refunds only from prepaid" to ::testReversalAndRefund,
+    "receivables: aging and collection by building" to ::testAgingAndCollectionByBuilding,
 )

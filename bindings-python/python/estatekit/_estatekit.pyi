@@ -696,7 +696,24 @@ class Receivables:
     def reminder(self, unit_id: str, as_of: datetime.date) -> dict[str, Any]: ...
     def reminders(self, as_of: datetime.date) -> list[dict[str, Any]]:
         """Every unit with an overdue item as of the date, in unit-id order."""
-    def aging(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]: ...
+    def aging(
+        self, as_of: datetime.date, by: Optional[Literal["building", "unit", "item_code"]] = None
+    ) -> list[dict[str, Any]]:
+        """Aging (账龄) of everything owed as of the date (principal and penalty) by
+        days overdue: one dict per estate / building / unit_id / item_code with
+        not_due, days_0_30, days_31_60, days_61_90, days_90_plus, total. An unknown
+        `by` raises ValidationError (code "invalid", path "by")."""
+    def collection(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        as_of: datetime.date,
+        by: Optional[Literal["building", "unit", "item_code"]] = None,
+    ) -> list[dict[str, Any]]:
+        """收缴率: billed = principal of the charges whose billing period lies in
+        [start, end]; collected = what of it was paid by as_of (the cut-off); rate =
+        collected / billed half-up to 4 places, None when nothing was billed;
+        penalty_collected beside it. One dict per group, like `aging`."""
     def totals(self, as_of: datetime.date) -> dict[str, Decimal]:
         """billed, penalty_accrued, penalty_waived, applied, outstanding, collected,
         prepaid, refunded: billed + penalty_accrued - penalty_waived == applied +

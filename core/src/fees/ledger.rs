@@ -27,7 +27,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::billing::Bill;
+use super::billing::{Bill, BillingPeriod};
 use super::calc::{PenaltyPolicy, PrincipalPayment, accrue_rounded};
 use super::schedule::FeeSchedule;
 use super::{FeeError, add, non_negative};
@@ -99,6 +99,9 @@ pub struct ChargeInput {
     /// Late-penalty clause, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
+    /// The billing period the charge is for (收缴率 counts charges by period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<BillingPeriod>,
 }
 
 impl ChargeInput {
@@ -120,6 +123,7 @@ impl ChargeInput {
             due,
             amount,
             penalty: None,
+            period: None,
         }
     }
 
@@ -180,6 +184,9 @@ pub struct Charge {
     /// Day the charge was posted to the book, if it differs from the issue date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posted_on: Option<NaiveDate>,
+    /// The billing period the charge is for, when it came from a bill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<BillingPeriod>,
     /// Original due date.
     pub due: NaiveDate,
     /// Approved later due date (延期付款), if any.
@@ -1455,6 +1462,7 @@ impl Ledger {
             item_code: charge.item_code,
             issued_on: Some(on),
             posted_on: posted_on.filter(|&p| p != on),
+            period: charge.period,
             due: charge.due,
             deferred_to: None,
             principal: self.at_scale(charge.amount),
@@ -1969,6 +1977,52 @@ impl Ledger {
         Ok(b)
     }
 
+    /// Per charge issued by `as_of`: `(item code, days overdue, principal outstanding,
+    /// penalty outstanding)`, as of that date (for the book's aging report).
+    pub(crate) fn outstanding_by_charge(
+        &self,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(String, i64, Decimal, Decimal)>, FeeError> {
+        check_date(as_of, "as_of")?;
+        let state = self.state_at(as_of)?;
+        let mut out = Vec::new();
+        for c in state.charges.iter().filter(|c| c.issued_by(as_of)) {
+            let days = (as_of - c.effective_due()).num_days();
+            let principal = c.outstanding_principal();
+            let penalty = c.outstanding_penalty(as_of, &self.rounding)?;
+            out.push((c.item_code.clone(), days, principal, penalty));
+        }
+        Ok(out)
+    }
+
+    /// Per charge for a billing period within `[start, end]` (a charge without a
+    /// period counts by its issue date, else its due date): `(item code, principal,
+    /// principal paid by as_of, penalty paid by as_of)`.
+    pub(crate) fn collected_by_charge(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(String, Decimal, Decimal, Decimal)>, FeeError> {
+        check_date(as_of, "as_of")?;
+        let state = self.state_at(as_of)?;
+        let mut out = Vec::new();
+        for (i, c) in self.charges.iter().enumerate() {
+            let inside = match c.period {
+                Some(p) => start <= p.start && p.end <= end,
+                None => (start..=end).contains(&c.issued_on.unwrap_or(c.due)),
+            };
+            if !inside {
+                continue;
+            }
+            // The state as of `as_of` has every charge (issued later or not), in order.
+            let then = &state.charges[i];
+            let paid = then.principal - then.outstanding_principal();
+            out.push((c.item_code.clone(), c.principal, paid, then.penalty_paid));
+        }
+        Ok(out)
+    }
+
     /// Collected ÷ billed principal for the charges due in `[start, end]` (unrounded),
     /// or `None` when nothing was billed.
     ///
@@ -2059,6 +2113,7 @@ pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, 
                 due: line.due,
                 amount: line.amount,
                 penalty,
+                period: Some(bill.period),
             };
             (id, input)
         })
