@@ -709,7 +709,19 @@ impl Ledger {
             message: f.message,
         })?;
         ledger.validate()?;
-        ledger.replay(None)?;
+        ledger.replay(None).map_err(|e| {
+            // Name the refund the history cannot cover.
+            let at = match &e {
+                FeeError::RefundExceedsPrepaid { reference, .. } => {
+                    ledger.refunds.iter().position(|r| &r.id == reference)
+                }
+                _ => None,
+            };
+            match at {
+                Some(i) => e.with_path(format!("refunds[{i}].amount")),
+                None => e,
+            }
+        })?;
         Ok(ledger)
     }
 
