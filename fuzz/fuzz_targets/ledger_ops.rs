@@ -57,7 +57,7 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
         if u.is_empty() {
             break;
         }
-        let op = u.int_in_range(0u8..=6)?;
+        let op = u.int_in_range(0u8..=8)?;
         let on = date(u)?;
         if op == 6 {
             // Queries, at any point of the sequence the fuzzer chooses (not after every
@@ -107,6 +107,17 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
                         "payment split does not sum to the payment"
                     );
                 })
+            }
+            7 => {
+                // Reverse (冲正) one of the payments made so far (or an unknown one).
+                let pid = format!("P{}", u.int_in_range(0..=n + 1)?);
+                l.reverse(&pid, on, "bounced").map(|p| {
+                    assert!(p.applied.is_empty() && p.reversed.is_some());
+                })
+            }
+            8 => {
+                n += 1;
+                l.refund(&format!("R{n}"), amount(u)?, on)
             }
             4 => {
                 let a = if bool::arbitrary(u)? {
