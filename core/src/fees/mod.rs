@@ -239,22 +239,7 @@ impl FeeError {
     /// Sets the path when the error has none (hot loops compute with an empty path and
     /// name the field only when something actually fails).
     pub(crate) fn or_path(mut self, path: impl FnOnce() -> String) -> Self {
-        let slot = match &mut self {
-            Self::Json { path, .. }
-            | Self::Negative { path, .. }
-            | Self::OverlappingEffectiveDates { path, .. }
-            | Self::ReadingBelowPrevious { path, .. }
-            | Self::MissingReading { path, .. }
-            | Self::MissingPooledAmount { path, .. }
-            | Self::Unknown { path, .. }
-            | Self::NonPositivePayment { path, .. }
-            | Self::Money { path, .. }
-            | Self::DuplicateRef { path, .. }
-            | Self::ConflictingRepost { path, .. }
-            | Self::RefundExceedsPrepaid { path, .. }
-            | Self::AlreadyReversed { path, .. }
-            | Self::Invalid { path, .. } => path,
-        };
+        let slot = self.path_slot();
         if slot.is_empty() {
             *slot = path();
         }
@@ -273,7 +258,13 @@ impl FeeError {
 
     /// The same error naming another path.
     pub(crate) fn with_path(mut self, new: String) -> Self {
-        let slot = match &mut self {
+        *self.path_slot() = new;
+        self
+    }
+
+    /// The path field of any variant.
+    fn path_slot(&mut self) -> &mut String {
+        match self {
             Self::Json { path, .. }
             | Self::Negative { path, .. }
             | Self::OverlappingEffectiveDates { path, .. }
@@ -288,9 +279,7 @@ impl FeeError {
             | Self::RefundExceedsPrepaid { path, .. }
             | Self::AlreadyReversed { path, .. }
             | Self::Invalid { path, .. } => path,
-        };
-        *slot = new;
-        self
+        }
     }
 
     pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {
