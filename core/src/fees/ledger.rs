@@ -102,6 +102,9 @@ pub struct ChargeInput {
     /// The billing period the charge is for (收缴率 counts charges by period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<BillingPeriod>,
+    /// What the charge is for, when its item code is not in the fee schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl ChargeInput {
@@ -124,6 +127,7 @@ impl ChargeInput {
             amount,
             penalty: None,
             period: None,
+            description: None,
         }
     }
 
@@ -140,10 +144,11 @@ impl ChargeInput {
     }
 }
 
-/// A waiver of (part of) an item's penalty.
+/// A waiver of (part of) an item's penalty, and with a write-off (核销, see
+/// [`Ledger::write_off`]) of its principal too.
 ///
 /// ```
-/// let w = estatekit::fees::ledger::Waiver { date: "2026-11-01".parse().unwrap(), amount: 5.into(), reason: "first time".into() };
+/// let w = estatekit::fees::ledger::Waiver { date: "2026-11-01".parse().unwrap(), amount: 5.into(), principal: 0.into(), reason: "first time".into() };
 /// assert_eq!(w.reason, "first time");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +158,13 @@ pub struct Waiver {
     /// Penalty waived.
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
+    /// Principal written off (zero for a penalty waiver).
+    #[serde(
+        default = "zero",
+        with = "rust_decimal::serde::str",
+        skip_serializing_if = "Decimal::is_zero"
+    )]
+    pub principal: Decimal,
     /// Why.
     pub reason: String,
 }
@@ -207,9 +219,21 @@ pub struct Charge {
     /// Penalty waived (derived: each waiver counts up to what was owed on its date).
     #[serde(default = "zero", with = "rust_decimal::serde::str")]
     pub penalty_waived: Decimal,
-    /// Penalty waivers granted (history).
+    /// Penalty waivers and write-offs granted (history).
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// Principal written off (derived; also among `principal_payments`, as the
+    /// principal is lower from the write-off's date on).
+    #[serde(
+        default = "zero",
+        with = "rust_decimal::serde::str",
+        skip_serializing_if = "Decimal::is_zero"
+    )]
+    pub principal_written_off: Decimal,
+    /// What the charge is for, when its item code is not in the fee schedule (a lock
+    /// replacement): reminders name it so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 fn zero() -> Decimal {
@@ -509,8 +533,9 @@ pub struct Reminder {
 /// An account's figures as of a date, at the ledger's scale.
 ///
 /// `paid = principal_paid + penalty_paid + prepaid + refunded` and
-/// `billed + penalty_accrued − penalty_waived = principal_paid + penalty_paid +
-/// principal_outstanding + penalty_outstanding` always hold.
+/// `billed − principal_written_off + penalty_accrued − penalty_waived =
+/// principal_paid + penalty_paid + principal_outstanding + penalty_outstanding`
+/// always hold.
 ///
 /// ```
 /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -540,6 +565,9 @@ pub struct Balance {
     /// Principal settled by payments and prepaid money.
     #[serde(with = "rust_decimal::serde::str")]
     pub principal_paid: Decimal,
+    /// Principal written off (核销, [`Ledger::write_off`]) by the date.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub principal_written_off: Decimal,
     /// Penalty settled by payments and prepaid money.
     #[serde(with = "rust_decimal::serde::str")]
     pub penalty_paid: Decimal,
@@ -574,9 +602,10 @@ struct EventKey {
 struct Logged {
     key: EventKey,
     event: Event,
-    /// Issue: drawdowns made; waiver: the amount that counted.
+    /// Issue: drawdowns made; waiver: the penalty and principal that counted.
     drawdowns: usize,
     waived: Decimal,
+    wrote_off: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -796,6 +825,15 @@ impl Ledger {
                 check_date(w.date, &p(&format!("waivers[{j}].date")))?;
                 non_negative(w.amount, || path.clone())?;
                 self.check_money(w.amount, &path)?;
+                let path = p(&format!("waivers[{j}].principal"));
+                non_negative(w.principal, || path.clone())?;
+                self.check_money(w.principal, &path)?;
+                if w.reason.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        p(&format!("waivers[{j}].reason")),
+                        "a waiver needs a reason",
+                    ));
+                }
             }
         }
         let mut paid_total = Decimal::ZERO;
@@ -1126,7 +1164,14 @@ impl Ledger {
                 self.cursor.open.remove(&key);
             }
             Event::Waiver(i, _) => {
-                self.charges[i].penalty_waived -= logged.waived;
+                let c = &mut self.charges[i];
+                c.penalty_waived -= logged.waived;
+                if logged.wrote_off > Decimal::ZERO {
+                    c.principal_written_off -= logged.wrote_off;
+                    c.principal_payments.pop();
+                    let key = Self::open_key(c, i);
+                    self.cursor.open.insert(key, i);
+                }
             }
             Event::Refund(i) => {
                 self.prepaid += self.refunds[i].amount;
@@ -1160,6 +1205,7 @@ impl Ledger {
             c.principal_payments.clear();
             c.penalty_paid = z;
             c.penalty_waived = z;
+            c.principal_written_off = z;
         }
         for p in &mut self.payments {
             p.applied.clear();
@@ -1213,20 +1259,22 @@ impl Ledger {
     /// [`Self::apply`], recorded in the log.
     fn apply_logged(&mut self, key: EventKey, event: Event) -> Result<(), FeeError> {
         let drawdowns = self.prepaid_applied.len();
-        let waived = match event {
-            Event::Waiver(i, _) => self.charges[i].penalty_waived,
-            _ => Decimal::ZERO,
+        let settled = |l: &Self| match event {
+            Event::Waiver(i, _) => (
+                l.charges[i].penalty_waived,
+                l.charges[i].principal_written_off,
+            ),
+            _ => (Decimal::ZERO, Decimal::ZERO),
         };
+        let before = settled(self);
         self.apply(event)?;
-        let waived = match event {
-            Event::Waiver(i, _) => self.charges[i].penalty_waived - waived,
-            _ => Decimal::ZERO,
-        };
+        let after = settled(self);
         self.cursor.log.push(Logged {
             key,
             event,
             drawdowns: self.prepaid_applied.len() - drawdowns,
-            waived,
+            waived: after.0 - before.0,
+            wrote_off: after.1 - before.1,
         });
         Ok(())
     }
@@ -1254,16 +1302,29 @@ impl Ledger {
             }
             Event::Waiver(i, j) => {
                 let w = &self.charges[i].waivers[j];
-                let (date, amount) = (w.date, w.amount);
+                let (date, amount, principal) = (w.date, w.amount, w.principal);
                 let c = &self.charges[i];
-                let owed = if c.issued_by(date) {
-                    c.outstanding_penalty(date, &self.rounding)?
+                let (owed, owed_principal) = if c.issued_by(date) {
+                    (
+                        c.outstanding_penalty(date, &self.rounding)?,
+                        c.outstanding_principal(),
+                    )
                 } else {
-                    self.zero()
+                    (self.zero(), self.zero())
                 };
                 // A waiver counts up to what is owed on its date: a payment recorded
-                // later but dated earlier may have settled part of it.
-                self.charges[i].penalty_waived += amount.min(owed);
+                // later but dated earlier may have settled part of it. The penalty is
+                // counted before the principal is written off.
+                let c = &mut self.charges[i];
+                c.penalty_waived += amount.min(owed);
+                let principal = principal.min(owed_principal);
+                if principal > Decimal::ZERO {
+                    c.principal_written_off += principal;
+                    c.principal_payments.push(PrincipalPayment {
+                        date,
+                        amount: principal,
+                    });
+                }
             }
             Event::Payment(i) => {
                 let (amount, date) = (self.payments[i].amount, self.payments[i].date);
@@ -1483,6 +1544,8 @@ impl Ledger {
             penalty_paid: self.zero(),
             penalty_waived: self.zero(),
             waivers: Vec::new(),
+            principal_written_off: self.zero(),
+            description: charge.description.filter(|d| !d.trim().is_empty()),
         });
         self.cursor.charge_ids.insert(charge.id, i);
         self.cursor.principal_total = total;
@@ -1791,10 +1854,11 @@ impl Ledger {
         }
         self.check_money(amount, "amount")?;
         let amount = self.at_scale(amount);
-        let j = self.charges[i].waivers.len();
+        let (j, zero) = (self.charges[i].waivers.len(), self.zero());
         self.charges[i].waivers.push(Waiver {
             date,
             amount,
+            principal: zero,
             reason: reason.to_owned(),
         });
         if let Err(e) = self.settle_new(Event::Waiver(i, j)) {
@@ -1803,6 +1867,73 @@ impl Ledger {
             return Err(e);
         }
         Ok(amount)
+    }
+
+    /// Writes off (核销) what one charge still owes on `date`, principal and penalty,
+    /// with a recorded reason: a residue of a few fen left by paying penalty first,
+    /// a debt settled out of court. Recorded as a [`Waiver`] with a principal part;
+    /// from its date on the charge owes nothing and accrues no penalty. Returns
+    /// `(principal, penalty)` written off. Like a waiver it counts from its date and
+    /// up to what is owed then, so a payment dated earlier and recorded later is not
+    /// lost.
+    ///
+    /// # Errors
+    /// [`FeeError::Unknown`] for an unknown charge; [`FeeError::Invalid`] for an empty
+    /// reason, a charge not yet issued on `date`, or one that owes nothing then.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+    /// l.add_charge(ChargeInput::new("c", "x", d("2026-01-15"), 100.into()), d("2026-01-01"))?;
+    /// l.pay("p", "99.97".parse()?, d("2026-01-10"))?;
+    /// let (principal, penalty) = l.write_off("c", "residue under 1.00", d("2026-02-01"))?;
+    /// assert_eq!((principal.to_string(), penalty.to_string()), ("0.03".into(), "0.00".into()));
+    /// let b = l.balance(d("2026-02-01"))?;
+    /// assert_eq!((b.principal_outstanding.to_string(), b.principal_written_off.to_string()), ("0.00".into(), "0.03".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_off(
+        &mut self,
+        charge_id: &str,
+        reason: &str,
+        date: NaiveDate,
+    ) -> Result<(Decimal, Decimal), FeeError> {
+        let i = self.index(charge_id)?;
+        check_date(date, "date")?;
+        if reason.trim().is_empty() {
+            return Err(FeeError::invalid("reason", "a write-off needs a reason"));
+        }
+        let state = self.state_at(date)?;
+        let c = &state.charges[i];
+        if !c.issued_by(date) {
+            return Err(FeeError::invalid(
+                "date",
+                format!("charge {charge_id:?} is not issued on {date}"),
+            ));
+        }
+        let principal = c.outstanding_principal();
+        let penalty = c.outstanding_penalty(date, &self.rounding)?;
+        drop(state);
+        if principal.is_zero() && penalty.is_zero() {
+            return Err(FeeError::invalid(
+                "charge_id",
+                format!("charge {charge_id:?} owes nothing on {date}"),
+            ));
+        }
+        let j = self.charges[i].waivers.len();
+        self.charges[i].waivers.push(Waiver {
+            date,
+            amount: penalty,
+            principal,
+            reason: reason.to_owned(),
+        });
+        if let Err(e) = self.settle_new(Event::Waiver(i, j)) {
+            self.charges[i].waivers.pop();
+            self.restore();
+            return Err(e);
+        }
+        Ok((principal, penalty))
     }
 
     /// Approves a deferred payment (延期付款): a later due date for one charge. The new
@@ -1947,6 +2078,7 @@ impl Ledger {
             penalty_waived: z,
             paid: z,
             principal_paid: z,
+            principal_written_off: z,
             penalty_paid: z,
             principal_outstanding: z,
             penalty_outstanding: z,
@@ -1959,8 +2091,13 @@ impl Ledger {
             // counts as accrued, so the identity holds with owed ≥ 0.
             let settled = c.penalty_paid + c.penalty_waived;
             let accrued = accrued.max(settled);
-            let principal_paid = c.principal - c.outstanding_principal();
+            let principal_paid = c.principal - c.outstanding_principal() - c.principal_written_off;
             b.billed = add(b.billed, c.principal, "billed")?;
+            b.principal_written_off = add(
+                b.principal_written_off,
+                c.principal_written_off,
+                "principal_written_off",
+            )?;
             b.penalty_accrued = add(b.penalty_accrued, accrued, "penalty_accrued")?;
             b.penalty_waived = add(b.penalty_waived, c.penalty_waived, "penalty_waived")?;
             b.principal_paid = add(b.principal_paid, principal_paid, "principal_paid")?;
@@ -1989,12 +2126,13 @@ impl Ledger {
         Ok(b)
     }
 
-    /// Per charge issued by `as_of`: `(item code, days overdue, principal outstanding,
-    /// penalty outstanding)`, as of that date (for the book's aging report).
+    /// Per charge issued by `as_of`: `(charge id, item code, days overdue, principal
+    /// outstanding, penalty outstanding)`, as of that date (for the book's reports).
+    #[allow(clippy::type_complexity)]
     pub(crate) fn outstanding_by_charge(
         &self,
         as_of: NaiveDate,
-    ) -> Result<Vec<(String, i64, Decimal, Decimal)>, FeeError> {
+    ) -> Result<Vec<(String, String, i64, Decimal, Decimal)>, FeeError> {
         check_date(as_of, "as_of")?;
         let state = self.state_at(as_of)?;
         let mut out = Vec::new();
@@ -2002,7 +2140,7 @@ impl Ledger {
             let days = (as_of - c.effective_due()).num_days();
             let principal = c.outstanding_principal();
             let penalty = c.outstanding_penalty(as_of, &self.rounding)?;
-            out.push((c.item_code.clone(), days, principal, penalty));
+            out.push((c.id.clone(), c.item_code.clone(), days, principal, penalty));
         }
         Ok(out)
     }
@@ -2029,7 +2167,7 @@ impl Ledger {
             }
             // The state as of `as_of` has every charge (issued later or not), in order.
             let then = &state.charges[i];
-            let paid = then.principal - then.outstanding_principal();
+            let paid = then.principal - then.outstanding_principal() - then.principal_written_off;
             out.push((c.item_code.clone(), c.principal, paid, then.penalty_paid));
         }
         Ok(out)
@@ -2086,8 +2224,7 @@ impl Ledger {
         let principal: Decimal = self
             .charges
             .iter()
-            .flat_map(|c| &c.principal_payments)
-            .map(|p| p.amount)
+            .map(|c| c.principal - c.outstanding_principal() - c.principal_written_off)
             .fold(z, |a, b| a + b);
         let penalty: Decimal = self
             .charges
@@ -2126,6 +2263,7 @@ pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, 
                 amount: line.amount,
                 penalty,
                 period: Some(bill.period),
+                description: None,
             };
             (id, input)
         })
