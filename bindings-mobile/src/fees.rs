@@ -676,6 +676,8 @@ pub struct BalanceRecord {
     pub paid: Decimal,
     /// Principal settled.
     pub principal_paid: Decimal,
+    /// Principal written off (核销, `Ledger.writeOff`).
+    pub principal_written_off: Decimal,
     /// Penalty settled.
     pub penalty_paid: Decimal,
     /// Principal still owed.
@@ -696,6 +698,7 @@ impl From<ledger::Balance> for BalanceRecord {
             penalty_waived: b.penalty_waived,
             paid: b.paid,
             principal_paid: b.principal_paid,
+            principal_written_off: b.principal_written_off,
             penalty_paid: b.penalty_paid,
             principal_outstanding: b.principal_outstanding,
             penalty_outstanding: b.penalty_outstanding,
@@ -703,6 +706,15 @@ impl From<ledger::Balance> for BalanceRecord {
             refunded: b.refunded,
         }
     }
+}
+
+/// What `Ledger.writeOff` wrote off.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WriteOffAmountsRecord {
+    /// Principal written off.
+    pub principal: Decimal,
+    /// Penalty written off.
+    pub penalty: Decimal,
 }
 
 /// A unit's ledger (thread-safe; every method is one call).
@@ -848,6 +860,19 @@ impl Ledger {
         amount: Option<Decimal>,
     ) -> Result<Decimal, EstateKitError> {
         Ok(self.lock().waive(&charge_id, amount, &reason, date)?)
+    }
+
+    /// Writes off (核销) what one charge still owes on `date`, principal and penalty,
+    /// with a recorded reason (a residue of a few fen, a debt settled out of court);
+    /// from that date on the charge owes nothing. Returns the amounts written off.
+    pub fn write_off(
+        &self,
+        charge_id: String,
+        reason: String,
+        date: NaiveDate,
+    ) -> Result<WriteOffAmountsRecord, EstateKitError> {
+        let (principal, penalty) = self.lock().write_off(&charge_id, &reason, date)?;
+        Ok(WriteOffAmountsRecord { principal, penalty })
     }
 
     /// Approves a later due date for one charge.

@@ -45,7 +45,7 @@ fn fee_err(e: FeeError) -> PyErr {
     to_py(e)
 }
 
-fn lang_arg(lang: &str) -> PyResult<Lang> {
+pub(crate) fn lang_arg(lang: &str) -> PyResult<Lang> {
     match lang {
         "zh-CN" | "zh" => Ok(Lang::ZhCn),
         "en" => Ok(Lang::En),
@@ -988,6 +988,7 @@ pub(crate) fn balance_dict<'py>(
     d.set_item("penalty_waived", b.penalty_waived)?;
     d.set_item("paid", b.paid)?;
     d.set_item("principal_paid", b.principal_paid)?;
+    d.set_item("principal_written_off", b.principal_written_off)?;
     d.set_item("penalty_paid", b.penalty_paid)?;
     d.set_item("principal_outstanding", b.principal_outstanding)?;
     d.set_item("penalty_outstanding", b.penalty_outstanding)?;
@@ -1146,6 +1147,17 @@ impl PyLedger {
             .waive(charge_id, amount, reason, date)
             .map_err(fee_err)
     }
+    /// Write off (核销) what one charge still owes on `on`, principal and penalty,
+    /// with a recorded reason; returns `(principal, penalty)` written off.
+    #[pyo3(signature = (charge_id, *, reason, on))]
+    fn write_off(
+        &mut self,
+        charge_id: &str,
+        reason: &str,
+        on: NaiveDate,
+    ) -> PyResult<(Decimal, Decimal)> {
+        self.inner.write_off(charge_id, reason, on).map_err(fee_err)
+    }
     /// Approve a deferred payment: a later due date for one charge.
     fn defer(&mut self, charge_id: &str, new_due: NaiveDate) -> PyResult<()> {
         self.inner.defer(charge_id, new_due).map_err(fee_err)
@@ -1159,7 +1171,7 @@ impl PyLedger {
         reminder_dict(py, self.inner.reminder(as_of).map_err(fee_err)?)
     }
     /// The account's figures as of a date: billed, penalty accrued and waived, paid,
-    /// principal and penalty paid and outstanding, prepaid.
+    /// principal and penalty paid and outstanding, principal written off, prepaid.
     fn balance<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
         balance_dict(py, &self.inner.balance(as_of).map_err(fee_err)?)
     }

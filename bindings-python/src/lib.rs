@@ -27,6 +27,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 
 mod checkin;
+mod dunning;
 mod estate;
 mod fees;
 mod money_py;
@@ -263,6 +264,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     estate::register(m)?;
     fees::register(m)?;
     receivables::register(m)?;
+    dunning::register(m)?;
     checkin::register(m)?;
     tickets::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -280,6 +282,8 @@ mod tests {
             include_str!("money_py.rs"),
             include_str!("estate.rs"),
             include_str!("fees.rs"),
+            include_str!("receivables.rs"),
+            include_str!("dunning.rs"),
             include_str!("checkin.rs"),
             include_str!("tickets.rs"),
         ];

@@ -65,7 +65,7 @@ def test_on_time_payers_are_not_charged_and_late_ones_are() -> None:
     assert b.balance("1-102", dt.date(2026, 12, 26))["penalty_accrued"] == owed
     # The December 26 payment paid the penalty first: a little principal is left.
     assert b.balance("1-102", dt.date(2026, 12, 26))["principal_outstanding"] == owed
-    dunned = [r["unit_id"] for r in b.reminders(dt.date(2026, 12, 31))]
+    dunned = [letter.to for letter in b.reminders(dt.date(2026, 12, 31))]
     assert "1-102" in dunned and "1-101" not in dunned
     assert len(dunned) == len(run.bills) - 1
 
@@ -388,3 +388,278 @@ def test_aging_and_collection_by_building() -> None:
     with pytest.raises(ValidationError) as info:
         b.aging(DEC16, by="floor")  # type: ignore[arg-type]
     assert (info.value.code, info.value.path) == ("invalid", "by")
+    assert isinstance(rows, estatekit.Report) and isinstance(before, estatekit.Report)
+
+
+# ---- Single charges (门锁更换), opening balances (期初余额) ---------------------------------
+
+LOCK = {
+    "unit_id": "1-101", "ref": "WO-77", "item_code": "lock", "amount": D("80.00"),
+    "issued_on": dt.date(2026, 11, 5), "due": dt.date(2026, 11, 20), "description": "门锁更换 lock replacement",
+}
+
+
+def test_a_single_charge_is_posted_once_and_a_corrected_amount_is_refused() -> None:
+    b = book()
+    first = b.post_charges([LOCK])
+    assert (first.posted, first.already_posted, first.rejected) == ([{"row": 1, "unit_id": "1-101", "ref": "WO-77"}], [], [])
+    text = b.to_json()
+    retry = b.post_charges(
+        [
+            LOCK,  # the same file again
+            {**LOCK, "amount": D("95.00")},  # same ref, another amount
+            {**LOCK, "ref": "WO-78", "amount": 80.0},
+            {**LOCK, "ref": "WO-79", "colour": "red"},
+            {**LOCK, "ref": "WO-80", "due": "2026-13-01"},
+            {**LOCK, "ref": "WO-81", "penalty": "no"},
+            {**LOCK, "ref": 82, "issued_on": None},
+            {**LOCK, "ref": "WO-83", "unit_id": "9-999"},
+        ]
+    )
+    assert (retry.posted, retry.already_posted) == ([], [{"row": 1, "unit_id": "1-101", "ref": "WO-77"}])
+    assert [(r["row"], r["ref"], r["code"], r["path"]) for r in retry.rejected] == [
+        (2, "WO-77", "conflicting_repost", "amount"),
+        (3, "WO-78", "json", "amount"),
+        (4, "WO-79", "json", "colour"),
+        (5, "WO-80", "json", "due"),
+        (6, "WO-81", "json", "penalty"),
+        (7, "82", "invalid", "issued_on"),
+        (8, "WO-83", "unknown_reference", "unit_id"),
+    ]
+    assert retry.rejected[0]["message"].startswith('row 2 (ref "WO-77"): ')
+    assert b.to_json() == text
+    # Not in the schedule: no penalty, named by its description on reminders.
+    item = b.reminders(DEC1)[0].items[0]
+    assert (item["charge_id"], item["name_zh"], item["name_en"]) == ("WO-77", "门锁更换 lock replacement", "门锁更换 lock replacement")
+    assert (item["days_overdue"], item["principal"], item["penalty"], item["period_start"]) == (11, D("80.00"), D("0.00"), None)
+    # A schedule item gets its penalty clause unless `penalty` is False; without a
+    # ref the charge is named by its period like a billing run's line.
+    adj = {"unit_id": "1-102", "item_code": "management", "amount": "100.00", "issued_on": "2026-11-01", "due": "2026-11-16"}
+    res = b.post_charges(
+        [
+            {**adj, "period_start": dt.date(2026, 10, 1), "period_end": dt.date(2026, 10, 31)},
+            {**adj, "ref": "ADJ-2", "penalty": False},
+        ]
+    )
+    assert [r["ref"] for r in res.posted] == ["2026-10-01/management", "ADJ-2"]
+    assert b.penalty("1-102", "2026-10-01/management", DEC1) == D("0.75")  # 100 × 0.05 % × 15
+    assert b.penalty("1-102", "ADJ-2", DEC1) == D("0.00")
+    json_res = b.post_charges_json(json.dumps([{**LOCK, "amount": "80.00", "issued_on": "2026-11-05", "due": "2026-11-20"}]))
+    assert (json_res.posted, len(json_res.already_posted)) == ([], 1)
+
+
+def test_single_charges_from_dataframes() -> None:
+    # polars gives None for an empty cell.
+    b = book()
+    row = {**LOCK, "period_start": None, "period_end": None, "penalty": None}
+    assert len(b.post_charges(_PolarsLike([row])).posted) == 1
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        [
+            {**LOCK, "ref": "WO-90", "issued_on": pd.Timestamp("2026-11-05"), "due": pd.Timestamp("2026-11-20")},
+            {"unit_id": "1-102", "item_code": "management", "amount": "12.00", "issued_on": pd.Timestamp("2026-11-05"),
+             "due": pd.Timestamp("2026-11-20"), "period_start": pd.Timestamp("2026-10-01"), "period_end": pd.Timestamp("2026-10-31")},
+            {**LOCK, "ref": "WO-91", "amount": D("-1.00")},
+        ]
+    )
+    res = b.post_charges(frame)  # NaN and NaT cells count as absent
+    assert res.posted == [{"row": 1, "unit_id": "1-101", "ref": "WO-90"}, {"row": 2, "unit_id": "1-102", "ref": "2026-10-01/management"}]
+    assert [(r["row"], r["code"], r["path"]) for r in res.rejected] == [(3, "negative", "amount")]
+
+
+def _opening_rows() -> list:  # type: ignore[type-arg]
+    return [
+        # Unpaid items of the old system, with their original due dates.
+        {"unit_id": "1-101", "item_code": "management", "amount": D("331.15"), "due": dt.date(2026, 8, 16),
+         "period_start": dt.date(2026, 7, 1), "period_end": dt.date(2026, 7, 31), "prepaid": None},
+        {"unit_id": "1-102", "ref": "OLD-7", "item_code": "garbage", "amount": D("10.00"), "due": dt.date(2026, 10, 16)},
+        {"unit_id": "9-999", "ref": "OLD-8", "item_code": "garbage", "amount": D("10.00"), "due": dt.date(2026, 10, 16)},
+        # A prepaid balance held on the cut-over day.
+        {"unit_id": "1-103", "prepaid": D("500.00"), "date": dt.date(2026, 10, 31), "ref": "OPEN-1-103", "item_code": None},
+    ]
+
+
+def test_opening_balances_age_from_their_original_dues_and_prepaid_money_settles_bills() -> None:
+    b = book()
+    res = b.open_balances(_opening_rows())
+    assert res.posted == [
+        {"row": 1, "unit_id": "1-101", "ref": "2026-07-01/management"},
+        {"row": 2, "unit_id": "1-102", "ref": "OLD-7"},
+        {"row": 4, "unit_id": "1-103", "ref": "OPEN-1-103"},
+    ]
+    assert [(r["row"], r["ref"], r["code"], r["path"]) for r in res.rejected] == [(3, "OLD-8", "unknown_reference", "unit_id")]
+    # On Nov 30 the July fee is 106 days overdue with 106 days of 0.05 % (17.55);
+    # the garbage fee (no penalty clause) 45 days.
+    aging = b.aging(dt.date(2026, 11, 30), by="unit")
+    assert [(r["unit_id"], r["days_31_60"], r["days_90_plus"], r["total"]) for r in aging] == [
+        ("1-101", D("0.00"), D("348.70"), D("348.70")),
+        ("1-102", D("10.00"), D("0.00"), D("10.00")),
+    ]
+    # The prepaid balance settles 1-103's November bill on its issue date.
+    run = november()
+    b.post(run)
+    bill = run.bill("1-103")
+    assert bill is not None
+    assert b.reminder("1-103", dt.date(2026, 12, 31))["items"] == []
+    assert b.balance("1-103", dt.date(2026, 12, 31))["prepaid"] == D("500.00") - bill.total
+    # A retried import changes nothing.
+    text = b.to_json()
+    again = b.open_balances(_opening_rows())
+    assert again.posted == [] and [r["row"] for r in again.already_posted] == [1, 2, 4]
+    assert b.to_json() == text
+    good = [r for r in _opening_rows() if r["unit_id"] != "9-999"]
+    retry = b.open_balances(good)
+    assert (retry.posted, retry.rejected, [r["ref"] for r in retry.already_posted]) == (
+        [], [], ["2026-07-01/management", "OLD-7", "OPEN-1-103"])
+    doc = json.dumps([{"unit_id": "1-102", "prepaid": "50.00", "date": "2026-10-31", "ref": "OPEN-1-102"},
+                      {"unit_id": "1-102", "prepaid": "50.00", "date": "2026-10-31", "ref": "OPEN-1-102", "item_code": "x"}])
+    json_res = b.open_balances_json(doc)
+    assert (json_res.posted[0]["ref"], json_res.rejected[0]["path"]) == ("OPEN-1-102", "item_code")
+
+
+def test_opening_balances_from_a_dataframe() -> None:
+    pd = pytest.importorskip("pandas")
+    b = book()
+    # Every row has every column: the other kind's cells are NaN / NaT.
+    res = b.open_balances(pd.DataFrame(_opening_rows()))
+    assert [r["row"] for r in res.posted] == [1, 2, 4] and [r["row"] for r in res.rejected] == [3]
+    assert b.balance("1-103", dt.date(2026, 11, 1))["prepaid"] == D("500.00")
+
+
+# ---- Reminders (催交款通知书) and write-offs (核销) --------------------------------------
+
+DEC31 = dt.date(2026, 12, 31)
+OWNER = {"1-101": "Wang", "P-01": "Wang", "S-01": "Wang"}
+
+
+def _owner_book() -> tuple:  # type: ignore[type-arg]
+    """November posted for a flat, a parking space and a storage room of one owner,
+    and 1-102, which pays its bill exactly, a day late (Dec 17): with penalty first,
+    one day of penalty on its management fee (0.16) is left as principal of its last
+    item."""
+    run = november()
+    b = book()
+    b.post(run, units=["1-101", "P-01", "S-01", "1-102"])
+    total = run.bill("1-102").total  # type: ignore[union-attr]
+    b.apply_payments([{"unit_id": "1-102", "amount": total, "date": dt.date(2026, 12, 17), "ref": "B-1"}])
+    return b, run
+
+
+def test_reminders_per_owner_with_schedule_names_and_a_minimum() -> None:
+    b, _ = _owner_book()
+    r = b.reminders(DEC31, group=OWNER)
+    assert isinstance(r, estatekit.Reminders) and len(r) == 1
+    # 1-102 owes a few fen: not sent, but listed.
+    assert r.suppressed == [{"to": "1-102", "unit_ids": ["1-102"], "total_due": D("0.16")}]
+    letter = r[0]
+    assert r[-1].to == letter.to == "Wang" and [x.to for x in r] == [x.to for x in r.letters] == ["Wang"]
+    assert (letter.unit_ids, letter.as_of, len(letter.items)) == (["1-101", "P-01", "S-01"], DEC31, 7)
+    assert (letter.principal, letter.penalty, letter.total_due, letter.prepaid) == (D("472.01"), D("2.72"), D("474.73"), D("0.00"))
+    parking = letter.items[3]
+    assert parking == {
+        "unit_id": "P-01", "charge_id": "2026-11-01/parking", "item_code": "parking", "name_zh": "车位管理费",
+        "name_en": "Parking space management", "period_start": dt.date(2026, 11, 1), "period_end": dt.date(2026, 11, 30),
+        "due": DEC16, "days_overdue": 15, "principal": D("60.00"), "penalty": D("0.00"), "total": D("60.00"),
+    }
+    zh = letter.render("zh-CN").splitlines()
+    assert "尊敬的 Wang 业主（1-101、P-01、S-01）：" in zh
+    assert "1. 1-101 物业服务费（2026-11-01 至 2026-11-30），应缴日 2026-12-16，逾期 15 天：本金 331.15 元，滞纳金 2.48 元，小计 333.63 元" in zh
+    assert "合计应缴：474.73 元（本金 472.01 元，滞纳金 2.72 元）" in zh
+    en = letter.render("en").splitlines()
+    assert "To: Wang (units 1-101, P-01, S-01)" in en
+    assert "4. P-01 Parking space management (2026-11-01 to 2026-11-30), due 2026-12-16, 15 days overdue: principal 60.00, penalty 0.00, total 60.00" in en
+    assert "Total due: 474.73 (principal 472.01, penalty 2.72)" in en
+    assert letter.render() == letter.render("zh") == "\n".join(zh)
+    with pytest.raises(ValidationError) as info:
+        letter.render("fr")  # type: ignore[arg-type]
+    assert (info.value.code, info.value.path) == ("invalid", "lang")
+    records = r.to_records()
+    assert len(records) == 7 and list(records[0]) == [
+        "to", "unit_id", "charge_id", "item_code", "name_zh", "name_en", "period_start", "period_end", "due",
+        "days_overdue", "principal", "penalty", "total",
+    ]
+    assert records[3] == {"to": "Wang", **parking}
+    assert sum((x["total"] for x in records), D(0)) == letter.total_due
+    # Without a minimum every letter goes out; without a group one per unit.
+    every = b.reminders(DEC31, min_total=D("0"))
+    assert [x.to for x in every] == ["1-101", "1-102", "P-01", "S-01"] and every.suppressed == []
+    assert every[1].render("en").splitlines()[2] == "To: the owner of unit 1-102"
+    with pytest.raises(IndexError):
+        every[4]
+    with pytest.raises(ValidationError) as info:
+        b.reminders(DEC31, group={"9-999": "Li"})
+    assert (info.value.code, info.value.path) == ("unknown_reference", "group[9-999]")
+    with pytest.raises(ValidationError) as info:
+        b.reminders(DEC31, min_total=D("-1"))
+    assert (info.value.code, info.value.path) == ("negative", "min_total")
+
+
+def test_a_residue_is_written_off_and_no_longer_dunned() -> None:
+    b, run = _owner_book()
+    bal = b.balance("1-102", DEC31)
+    assert (bal["principal_outstanding"], bal["penalty_outstanding"], bal["principal_written_off"]) == (D("0.16"), D("0.00"), D("0.00"))
+    done = b.write_off_residues(DEC31, reason="residue under 1 yuan")
+    # The payment settled the items oldest first, penalty first: the shortfall is on
+    # the last one.
+    assert done == [{"unit_id": "1-102", "charge_id": "2026-11-01/common_electricity", "item_code": "common_electricity",
+                     "principal": D("0.16"), "penalty": D("0.00")}]
+    bal = b.balance("1-102", DEC31)
+    assert (bal["principal_outstanding"], bal["principal_written_off"]) == (D("0.00"), D("0.16"))
+    assert "1-102" not in [x.to for x in b.reminders(DEC31, min_total=D("0"))]
+    assert b.reminders(DEC31).suppressed == []
+    assert b.write_off_residues(DEC31, reason="again") == []
+    t = b.totals(DEC31)
+    assert t["written_off"] == D("0.16")
+    assert t["billed"] - t["written_off"] + t["penalty_accrued"] - t["penalty_waived"] == t["applied"] + t["outstanding"]
+    # The owner's letters are above the threshold: untouched.
+    assert b.reminders(DEC31, group=OWNER)[0].total_due == D("474.73")
+    with pytest.raises(ValidationError) as info:
+        b.write_off_residues(DEC31, reason="x", below=D("0"))
+    assert (info.value.code, info.value.path) == ("invalid", "below")
+
+
+def test_ledger_write_off() -> None:
+    ledger = Ledger("1-101")
+    ledger.add_charge("c", "x", dt.date(2026, 1, 15), D("100.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(D("0.0005")))
+    ledger.pay("p", D("99.97"), dt.date(2026, 1, 10))
+    assert ledger.write_off("c", reason="residue under 1.00", on=dt.date(2026, 2, 1)) == (D("0.03"), D("0.00"))
+    bal = ledger.balance(dt.date(2026, 2, 1))
+    assert (bal["principal_outstanding"], bal["principal_written_off"]) == (D("0.00"), D("0.03"))
+    with pytest.raises(ValidationError) as info:
+        ledger.write_off("c", reason="again", on=dt.date(2026, 2, 2))
+    assert (info.value.code, info.value.path) == ("invalid", "charge_id")
+
+
+# ---- Report objects -------------------------------------------------------------------
+
+
+def test_reports_are_read_only_sequences_of_records() -> None:
+    b = book()
+    b.post(november())
+    report = b.collection(dt.date(2026, 11, 1), dt.date(2026, 11, 30), DEC31, by="building")
+    records = report.to_records()
+    assert report.columns == ["building", "billed", "collected", "rate", "penalty_collected"]
+    assert report == records and list(report) == records and not (report != records)
+    assert len(report) == 2 and report[-1] == records[1] and report[0]["building"] == "B1"
+    assert report[:1] == records[:1]
+    assert report != records[:1] and report != tuple(records)
+    with pytest.raises(IndexError):
+        report[2]
+    report[0]["billed"] = D("0")  # a copy
+    records.clear()
+    assert report[0]["billed"] == report.to_records()[0]["billed"] != D("0")
+    aging = b.aging(DEC31)
+    assert aging.columns == ["estate", "not_due", "days_0_30", "days_31_60", "days_61_90", "days_90_plus", "total"]
+    assert aging == b.aging(DEC31) and aging != report
+
+
+def test_reports_make_dataframes() -> None:
+    pd = pytest.importorskip("pandas")
+    b = book()
+    b.post(november())
+    report = b.aging(DEC31, by="unit")
+    frame = pd.DataFrame(report.to_records())
+    assert list(frame.columns) == report.columns and len(frame) == len(report)
+    assert frame["total"].sum() == sum((r["total"] for r in report), D(0))
+    letters = pd.DataFrame(b.reminders(DEC31).to_records())
+    assert list(letters.columns)[:3] == ["to", "unit_id", "charge_id"]

@@ -39,15 +39,18 @@ _PARSERS = {
     "flow": estatekit.TicketFlow.from_json,
     "sla": estatekit.SlaPolicy.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
-    "payments": lambda t: _last_rejected(t),
+    "payments": lambda t: _last_rejected(t, "apply_payments_json"),
+    "charges": lambda t: _last_rejected(t, "post_charges_json"),
+    "opening": lambda t: _last_rejected(t, "open_balances_json"),
 }
 
 
-def _last_rejected(text: str) -> None:
-    """A bank file applied to an empty book of the demo estate: the last rejected row
-    raised as `rows[<row>].<field>`."""
+def _last_rejected(text: str, method: str) -> None:
+    """Rows (a bank file, single charges, opening balances) imported by `method` into
+    an empty book of the demo estate: the last rejected row raised as
+    `rows[<row>].<field>`."""
     book = estatekit.Receivables(estatekit.Estate.demo(), estatekit.FeeSchedule.demo())
-    rejected = book.apply_payments_json(text).rejected
+    rejected = getattr(book, method)(text).rejected
     if rejected:
         r = rejected[-1]
         e = estatekit.ValidationError(r["message"])

@@ -95,6 +95,25 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
                     .map(|r| (r.code().into(), format!("rows[{}].{}", r.row, r.path()))),
             }
         }
+        "charges" | "opening" => {
+            let mut book = Receivables::new(
+                &Estate::demo(),
+                &FeeSchedule::demo(),
+                PaymentOrder::PenaltyFirst,
+            );
+            let res = if kind == "charges" {
+                book.post_charges_json(input)
+            } else {
+                book.open_balances_json(input)
+            };
+            match res {
+                Err(e) => Some((e.code().into(), e.path().into())),
+                Ok(res) => res
+                    .rejected
+                    .last()
+                    .map(|r| (r.code().into(), format!("rows[{}].{}", r.row, r.path()))),
+            }
+        }
         "book" => err(
             Receivables::from_json(input, &Estate::demo(), &FeeSchedule::demo()),
             |e| (e.code().into(), e.path().into()),

@@ -204,8 +204,9 @@ fun testPrepaidIsNeverDunned() {
     book.post(run)
     val total = run.bills().first { it.unitId == "1-101" }.total
     for (asOf in listOf("2026-11-16", "2026-12-31", "2027-06-30").map(::day)) {
-        val reminders = book.reminders(asOf)
-        assertNull(reminders.firstOrNull { it.unitId == "1-101" }, "1-101 dunned on $asOf")
+        val reminders = book.reminders(asOf, d("0.00"))
+        assertNull(reminders.letters.firstOrNull { "1-101" in it.unitIds }, "1-101 dunned on $asOf")
+        assertEquals(emptyList(), reminders.suppressed)
         val bal = book.balance("1-101", asOf)
         assertEquals(d("0.00"), bal.penaltyAccrued)
         assertEquals(d("0.00"), bal.principalOutstanding)
@@ -215,10 +216,11 @@ fun testPrepaidIsNeverDunned() {
         assertEquals(d("0.00"), book.reminder("1-101", asOf).totalDue)
     }
     // The units that did not pay are dunned after the due date, and only those.
-    assertEquals(emptyList(), book.reminders(day("2026-11-16")))
-    val dunned = book.reminders(day("2026-12-31"))
-    assertEquals(run.bills().map { it.unitId }.filter { it != "1-101" }.sorted(), dunned.map { it.unitId }.sorted())
-    val r102 = dunned.first { it.unitId == "1-102" }
+    assertEquals(RemindersRecord(emptyList(), emptyList()), book.reminders(day("2026-11-16"), d("0.00")))
+    val dunned = book.reminders(day("2026-12-31"), d("0.00")).letters
+    assertEquals(run.bills().map { it.unitId }.filter { it != "1-101" }.sorted(), dunned.map { it.to })
+    for (l in dunned) assertEquals(listOf(l.to), l.unitIds)
+    val r102 = dunned.first { it.to == "1-102" }
     assertEquals(r102.items.fold(BigDecimal.ZERO) { acc, i -> acc + i.principal + i.penalty }, r102.totalDue)
     // Nothing outstanding on the prepaid account, but the money is counted once.
     val t = book.totals(day("2026-12-31"))
@@ -240,13 +242,14 @@ fun testTotalsBalanceAndRoundTrip() {
     val res = book.applyPayments(rows.reversed())
     assertEquals(rows.size to 0, res.applied.size to res.rejected.size)
     val empty = Receivables(estate, schedule).totals(day("2026-12-31"))
-    assertEquals(BookTotalsRecord(d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00")), empty)
+    assertEquals(BookTotalsRecord(d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00"), d("0.00")), empty)
     for (asOf in listOf("2026-11-30", "2026-12-31").map(::day)) {
         val t = book.totals(asOf)
         assertEquals(run.total(), t.billed)
-        assertEquals(t.billed + t.penaltyAccrued - t.penaltyWaived, t.applied + t.outstanding)
+        assertEquals(t.billed - t.writtenOff + t.penaltyAccrued - t.penaltyWaived, t.applied + t.outstanding)
         assertEquals(t.collected, t.applied + t.prepaid + t.refunded)
         assertEquals(d("0.00"), t.refunded)
+        assertEquals(d("0.00"), t.writtenOff)
         assertTrue(t.penaltyAccrued.signum() > 0, "some rows were paid after Nov 16: $t")
     }
     // Every row paid by Dec 9: all the money is in by the end of the year.

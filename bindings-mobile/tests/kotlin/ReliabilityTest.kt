@@ -44,6 +44,12 @@ private fun rows(): List<Row> {
         .map { val f = it.split('\t', limit = 5); Row(f[0], f[1], f[2], f[3], f[4]) }
 }
 
+private fun emptyBook() = Receivables(Estate.demo(), FeeSchedule.demo())
+
+private fun throwLastRejected(rejected: List<RowProblem>) {
+    rejected.lastOrNull()?.let { throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.detail) }
+}
+
 private fun parse(kind: String, text: String) {
     when (kind) {
         "estate" -> Estate.fromJson(text)
@@ -55,11 +61,12 @@ private fun parse(kind: String, text: String) {
         "flow" -> TicketFlow.fromJson(text)
         "sla" -> SlaPolicy.fromJson(text)
         "book" -> Receivables.fromJson(text, Estate.demo(), FeeSchedule.demo())
-        // A bank file applied to an empty book of the demo estate: the last rejected
-        // row, as `rows[<1-based row>].<field>` (as core/tests/bad_inputs.rs does).
-        "payments" -> Receivables(Estate.demo(), FeeSchedule.demo()).applyPaymentsJson(text).rejected.lastOrNull()?.let {
-            throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.detail)
-        }
+        // A bank file, single charges or opening balances fed to an empty book of the
+        // demo estate: the last rejected row, as `rows[<1-based row>].<field>` (as
+        // core/tests/bad_inputs.rs does).
+        "payments" -> throwLastRejected(emptyBook().applyPaymentsJson(text).rejected)
+        "charges" -> throwLastRejected(emptyBook().postChargesJson(text).rejected)
+        "opening" -> throwLastRejected(emptyBook().openBalancesJson(text).rejected)
         else -> error("unknown kind $kind")
     }
 }
@@ -104,6 +111,11 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0uL, emptyMap()); Unit }, "single_class" to "labels"),
     Triple("NaN training option", { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), 0uL, mapOf("c" to Double.NaN)); Unit }, "invalid_option" to "c"),
     Triple("calendar without working days", { BusinessCalendar.weekly("09:00", "18:00", emptyList(), 0, emptyList()); Unit }, "no_working_hours" to "calendar.hours"),
+    Triple("write-off threshold zero", { emptyBook().writeOffResidues(OCT31, "residue", BigDecimal.ZERO); Unit }, "invalid" to "below"),
+    Triple("write-off without a reason", { emptyBook().writeOffResidues(OCT31, " ", d("1.00")); Unit }, "invalid" to "reason"),
+    Triple("negative reminder minimum", { emptyBook().reminders(OCT31, d("-1.00")); Unit }, "negative" to "min_total"),
+    Triple("reminder group with an unknown unit", { emptyBook().reminders(OCT31, d("1.00"), mapOf("9-999" to "王伟")); Unit }, "unknown_reference" to "group[9-999]"),
+    Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
     Triple("empty checklist owner", { Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 

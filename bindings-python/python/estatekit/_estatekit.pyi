@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Literal, Mapping, Optional, Union, final
+from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Optional, Union, final, overload
 
 __version__: str
 __all__ = [
@@ -36,6 +36,10 @@ __all__ = [
     "Receivables",
     "PostResult",
     "PaymentImport",
+    "RowImport",
+    "Report",
+    "Reminders",
+    "ReminderLetter",
     "Arrears",
     "PenaltyBatch",
     "CheckinTemplate",
@@ -603,6 +607,12 @@ class Ledger:
     def waive(
         self, charge_id: str, *, reason: str, date: datetime.date, amount: Optional[_DecimalLike] = None
     ) -> Decimal: ...
+    def write_off(self, charge_id: str, *, reason: str, on: datetime.date) -> tuple[Decimal, Decimal]:
+        """Write off (核销) what one charge still owes on `on`, principal and penalty,
+        with a recorded reason (a residue of a few fen, a debt settled out of court);
+        from then on it owes nothing and accrues no penalty. Returns (principal,
+        penalty) written off. Errors: unknown_reference; invalid (empty reason, a
+        charge not issued on `on`, or one that owes nothing then)."""
     def defer(self, charge_id: str, new_due: datetime.date) -> None: ...
     def aging(self, as_of: datetime.date) -> dict[str, Decimal]:
         """Keys: not_due, 0-30, 31-60, 61-90, 90+."""
@@ -610,9 +620,12 @@ class Ledger:
         """催交款通知书 data: unit_id, as_of, items, total_due, prepaid."""
     def balance(self, as_of: datetime.date) -> dict[str, Decimal]:
         """Keys: billed, penalty_accrued, penalty_waived, paid, principal_paid,
-        penalty_paid, principal_outstanding, penalty_outstanding, prepaid, refunded;
-        amounts at the ledger's scale. paid == principal_paid + penalty_paid + prepaid
-        + refunded (reversed payments count as never made)."""
+        principal_written_off, penalty_paid, principal_outstanding,
+        penalty_outstanding, prepaid, refunded; amounts at the ledger's scale. paid ==
+        principal_paid + penalty_paid + prepaid + refunded (reversed payments count as
+        never made); billed - principal_written_off + penalty_accrued - penalty_waived
+        == principal_paid + penalty_paid + principal_outstanding +
+        penalty_outstanding."""
     def collection_rate(self, start: datetime.date, end: datetime.date) -> Optional[Decimal]: ...
     def money_flow(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """(paid, principal, penalty, prepaid): paid == principal + penalty + prepaid."""
@@ -648,6 +661,105 @@ class PaymentImport:
     def rejected(self) -> list[dict[str, Any]]:
         """Rows refused, nothing changed for them: row (1-based), ref (None when it
         could not be read), code, path, message."""
+
+@final
+class RowImport:
+    """What `Receivables.post_charges` or `Receivables.open_balances` did: every row
+    is in exactly one list."""
+
+    @property
+    def posted(self) -> list[dict[str, Any]]:
+        """Rows posted now: row (1-based), unit_id, ref (the charge id: the row's ref,
+        else "<period_start>/<item_code>"; for a prepaid balance its ref)."""
+    @property
+    def already_posted(self) -> list[dict[str, Any]]:
+        """Rows already in the book with the same content (not posted again): row,
+        unit_id, ref."""
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        """Rows refused, nothing changed for them: row (1-based), ref (None when it
+        could not be read), code, path, message. A charge id already in the book with
+        another item, amount or due date is code "conflicting_repost", path the
+        field."""
+
+@final
+class Report:
+    """A report (`Receivables.aging`, `Receivables.collection`): a read-only sequence
+    of row dicts with the keys `columns`, equal to the list of those dicts;
+    `pandas.DataFrame(report.to_records())` makes a DataFrame."""
+
+    @property
+    def columns(self) -> list[str]:
+        """The keys of every row, in order (the group key first)."""
+    def to_records(self) -> list[dict[str, Any]]:
+        """The rows as a new list of dicts (Decimal amounts, None for no rate)."""
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: int, /) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> list[dict[str, Any]]: ...
+    def __iter__(self) -> Iterator[dict[str, Any]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class ReminderLetter:
+    """A payment reminder (催交款通知书) to one recipient: an owner (the units grouped
+    under their key) or a unit. Amounts at the estate's scale."""
+
+    @property
+    def to(self) -> str:
+        """The recipient: the owner key given in `group`, else the unit id."""
+    @property
+    def unit_ids(self) -> list[str]:
+        """The units on the letter, in id order."""
+    @property
+    def as_of(self) -> datetime.date:
+        """Date of the letter."""
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        """Overdue items, by unit, oldest first: unit_id, charge_id, item_code,
+        name_zh, name_en (the fee schedule's names; else the charge's description;
+        else the code), period_start, period_end (None without a period), due,
+        days_overdue, principal, penalty, total."""
+    @property
+    def principal(self) -> Decimal:
+        """Principal outstanding on the items."""
+    @property
+    def penalty(self) -> Decimal:
+        """Penalty outstanding on the items as of the date."""
+    @property
+    def total_due(self) -> Decimal:
+        """principal + penalty: what the letter asks for."""
+    @property
+    def prepaid(self) -> Decimal:
+        """Prepaid balances of the units (each settles its own unit's charges only)."""
+    def render(self, lang: _Lang = "zh-CN") -> str:
+        """The notice text: the recipient, every item with its name, period, due
+        date, days overdue, principal and penalty, the total, the prepaid balance when
+        there is one. An unknown lang raises ValidationError (code "invalid", path
+        "lang")."""
+
+@final
+class Reminders:
+    """The reminders of a date (`Receivables.reminders`): a read-only sequence of the
+    letters to send, in recipient order, and the letters not sent because their total
+    is below the minimum (nothing is dropped silently)."""
+
+    @property
+    def letters(self) -> list[ReminderLetter]:
+        """The letters to send."""
+    @property
+    def suppressed(self) -> list[dict[str, Any]]:
+        """Letters below the minimum, not sent: to, unit_ids, total_due."""
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per item of every letter, for pandas.DataFrame: to, unit_id,
+        charge_id, item_code, name_zh, name_en, period_start, period_end, due,
+        days_overdue, principal, penalty, total."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int, /) -> ReminderLetter: ...
+    def __iter__(self) -> Iterator[ReminderLetter]: ...
 
 @final
 class Receivables:
@@ -694,13 +806,55 @@ class Receivables:
     def balance(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]:
         """As Ledger.balance (zeros for a unit without an account)."""
     def reminder(self, unit_id: str, as_of: datetime.date) -> dict[str, Any]: ...
-    def reminders(self, as_of: datetime.date) -> list[dict[str, Any]]:
-        """Every unit with an overdue item as of the date, in unit-id order."""
+    def reminders(
+        self,
+        as_of: datetime.date,
+        min_total: Optional[_DecimalLike] = None,
+        group: Optional[Mapping[str, str]] = None,
+    ) -> Reminders:
+        """The reminders worth sending as of the date (催交款通知书): one letter per
+        unit with an overdue item, or per owner when `group` maps unit ids to an owner
+        key (units not in it get their own letter). A letter whose total is below
+        `min_total` (None: Decimal("1.00"), which keeps out the few fen left when a
+        bill is paid exactly, a day late, with penalty first) is listed in
+        `suppressed`, not sent. An owner whose prepaid balance settled everything gets none. Errors: negative
+        (min_total), unknown_reference (path group[<unit>]), invalid (an empty owner
+        key)."""
+    def post_charges(self, rows: Any) -> RowImport:
+        """Single charges outside a billing run (a lock replacement, a renovation
+        shortfall): a list of dicts or a pandas/polars DataFrame with the columns
+        unit_id, ref (optional: the charge id; without it the period names it),
+        item_code, amount (Decimal, int or str, never float), issued_on, due,
+        period_start and period_end (optional, both or neither), description
+        (optional, shown on reminders when the item is not in the fee schedule) and
+        penalty (optional bool, default True: the schedule's penalty clause applies).
+        None, NaN and NaT cells count as absent. Each row is posted, already posted
+        (same id, item, amount, due), or rejected with its row number."""
+    def post_charges_json(self, text: str) -> RowImport:
+        """Single charges as a JSON array of objects (amount as a decimal string)."""
+    def open_balances(self, rows: Any) -> RowImport:
+        """The old system's balances on the day the book takes over (期初余额), as a
+        list of dicts or a DataFrame: a row whose `prepaid` cell is present is a
+        prepaid balance (unit_id, prepaid, date, ref; recorded as a payment), any
+        other an unpaid item with the columns of `post_charges` (issued_on optional)
+        and its original due date, from which aging and penalty count. Safe to
+        retry."""
+    def open_balances_json(self, text: str) -> RowImport:
+        """Opening balances as a JSON array of objects (a row with a "prepaid" key is
+        a prepaid balance)."""
+    def write_off_residues(
+        self, as_of: datetime.date, *, reason: str, below: Optional[_DecimalLike] = None
+    ) -> list[dict[str, Any]]:
+        """Write off (核销) every overdue charge owing more than zero and less than
+        `below` (None: Decimal("1.00")) on `as_of`, principal and penalty, with
+        `reason` recorded: one dict per charge with unit_id, charge_id, item_code,
+        principal, penalty. All or nothing; a second run returns []. Errors: invalid
+        (below not above zero, an empty reason)."""
     def aging(
         self, as_of: datetime.date, by: Optional[Literal["building", "unit", "item_code"]] = None
-    ) -> list[dict[str, Any]]:
+    ) -> Report:
         """Aging (账龄) of everything owed as of the date (principal and penalty) by
-        days overdue: one dict per estate / building / unit_id / item_code with
+        days overdue: one row per estate / building / unit_id / item_code with
         not_due, days_0_30, days_31_60, days_61_90, days_90_plus, total. An unknown
         `by` raises ValidationError (code "invalid", path "by")."""
     def collection(
@@ -709,15 +863,16 @@ class Receivables:
         end: datetime.date,
         as_of: datetime.date,
         by: Optional[Literal["building", "unit", "item_code"]] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> Report:
         """收缴率: billed = principal of the charges whose billing period lies in
         [start, end]; collected = what of it was paid by as_of (the cut-off); rate =
         collected / billed half-up to 4 places, None when nothing was billed;
-        penalty_collected beside it. One dict per group, like `aging`."""
+        penalty_collected beside it. One row per group, like `aging`."""
     def totals(self, as_of: datetime.date) -> dict[str, Decimal]:
-        """billed, penalty_accrued, penalty_waived, applied, outstanding, collected,
-        prepaid, refunded: billed + penalty_accrued - penalty_waived == applied +
-        outstanding; collected == applied + prepaid + refunded."""
+        """billed, penalty_accrued, penalty_waived, written_off, applied, outstanding,
+        collected, prepaid, refunded: billed - written_off + penalty_accrued -
+        penalty_waived == applied + outstanding; collected == applied + prepaid +
+        refunded."""
     def account(self, unit_id: str) -> Optional[Ledger]:
         """A copy of one unit's account, or None."""
 

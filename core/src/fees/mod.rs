@@ -10,7 +10,10 @@
 //! - [`ledger`]: a unit's account: charges, payments, prepaid balance, penalties,
 //!   aging, reminders, in date order whatever order events arrive in.
 //! - [`receivables`]: the estate's book of accounts: posting billing runs and bank
-//!   files, safely retried.
+//!   files, safely retried; opening balances, single charges, reversals, refunds,
+//!   write-offs, aging and collection reports.
+//! - [`dunning`]: payment reminders worth sending, per unit or per owner, rendered
+//!   in zh-CN and en.
 //!
 //! ```
 //! use estatekit::fees::calc::{prorate, DayCount};
@@ -27,6 +30,7 @@
 
 pub mod billing;
 pub mod calc;
+pub mod dunning;
 pub mod ledger;
 pub mod pooled;
 pub mod receivables;

@@ -44,8 +44,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::billing::BillingRun;
-use super::ledger::{Aging, Balance, Ledger, Payment, PaymentOrder, Reminder, bill_charges};
+use super::billing::{BillingPeriod, BillingRun};
+use super::dunning::{LetterItem, ReminderLetter, Reminders, Suppressed};
+use super::ledger::{
+    Aging, Balance, ChargeInput, Ledger, Payment, PaymentOrder, Reminder, bill_charges,
+};
 use super::schedule::FeeSchedule;
 use super::{FeeError, RepostConflict, add};
 use crate::estate::Estate;
@@ -210,6 +213,390 @@ pub struct PaymentImport {
     pub rejected: Vec<RejectedRow>,
 }
 
+/// A single charge outside a billing run (a renovation shortfall, a lock
+/// replacement), or an unpaid item of the old system in
+/// [`Receivables::open_balances`].
+///
+/// The charge's id in the unit's account is `reference` (the old system's bill
+/// number, the work order); without one it is `"<period start>/<item code>"`, the id
+/// a billing run gives the same item, so an item entered twice is found either way.
+/// When the item code is in the fee schedule, its penalty clause applies (unless
+/// `penalty` is false) and reminders show its names; otherwise reminders show
+/// `description`.
+///
+/// ```
+/// # use estatekit::fees::receivables::ChargeRow;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let r = ChargeRow::new("1-101", "lock", "80.00".parse().unwrap(), d("2026-11-05"), d("2026-11-20"))
+///     .with_reference("WO-77")
+///     .with_description("门锁更换 lock replacement");
+/// assert_eq!((r.charge_id()?, r.issued_on), ("WO-77".to_string(), Some(d("2026-11-05"))));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeRow {
+    /// The unit charged.
+    pub unit_id: String,
+    /// The charge's id in the account (`ref` in JSON and Python).
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Fee item code.
+    pub item_code: String,
+    /// Amount, > 0, at most the estate's scale.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// Day issued to the owner. Required by [`Receivables::post_charges`]; an opening
+    /// balance without one is issued on its due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<NaiveDate>,
+    /// Due date (for an opening balance: the original due date, from which aging and
+    /// penalty count).
+    pub due: NaiveDate,
+    /// First day of the billing period the charge is for (with `period_end`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<NaiveDate>,
+    /// Last day of the billing period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<NaiveDate>,
+    /// What the charge is for, shown on reminders when the item code is not in the
+    /// fee schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the schedule's penalty clause for the item applies (default true).
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub penalty: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ChargeRow {
+    /// A row issued on `issued_on` and due on `due`, with the schedule's penalty
+    /// clause for the item.
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let r = ChargeRow::new("1-101", "lock", 80.into(), d("2026-11-05"), d("2026-11-20"));
+    /// assert!(r.penalty && r.reference.is_none());
+    /// ```
+    pub fn new(
+        unit_id: impl Into<String>,
+        item_code: impl Into<String>,
+        amount: Decimal,
+        issued_on: NaiveDate,
+        due: NaiveDate,
+    ) -> Self {
+        Self {
+            unit_id: unit_id.into(),
+            reference: None,
+            item_code: item_code.into(),
+            amount,
+            issued_on: Some(issued_on),
+            due,
+            period_start: None,
+            period_end: None,
+            description: None,
+            penalty: true,
+        }
+    }
+
+    /// An unpaid item of the old system, due on its original due date (issued then).
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let r = ChargeRow::unpaid("1-101", "management", 300.into(), "2026-08-15".parse().unwrap());
+    /// assert_eq!(r.issued_on, None);
+    /// ```
+    pub fn unpaid(
+        unit_id: impl Into<String>,
+        item_code: impl Into<String>,
+        amount: Decimal,
+        due: NaiveDate,
+    ) -> Self {
+        Self {
+            issued_on: None,
+            ..Self::new(unit_id, item_code, amount, due, due)
+        }
+    }
+
+    /// With a reference (the charge's id in the account).
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let r = ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap()).with_reference("OLD-1");
+    /// assert_eq!(r.reference.as_deref(), Some("OLD-1"));
+    /// ```
+    #[must_use]
+    pub fn with_reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// With the billing period the charge is for.
+    ///
+    /// ```
+    /// # use estatekit::fees::{billing::BillingPeriod, receivables::ChargeRow};
+    /// let r = ChargeRow::unpaid("1-101", "management", 1.into(), "2026-08-15".parse().unwrap())
+    ///     .with_period(BillingPeriod::month(2026, 7)?);
+    /// assert_eq!(r.charge_id()?, "2026-07-01/management");
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    #[must_use]
+    pub fn with_period(mut self, period: BillingPeriod) -> Self {
+        self.period_start = Some(period.start);
+        self.period_end = Some(period.end);
+        self
+    }
+
+    /// With a description (shown on reminders when the item code is not in the
+    /// schedule).
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let r = ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap()).with_description("门锁");
+    /// assert_eq!(r.description.as_deref(), Some("门锁"));
+    /// ```
+    #[must_use]
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Without the schedule's penalty clause.
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let r = ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap()).without_penalty();
+    /// assert!(!r.penalty);
+    /// ```
+    #[must_use]
+    pub fn without_penalty(mut self) -> Self {
+        self.penalty = false;
+        self
+    }
+
+    /// The billing period, when both ends are given.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] when only one end is given or the end is before the
+    /// start.
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let mut r = ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap());
+    /// r.period_start = Some("2026-07-01".parse().unwrap());
+    /// assert_eq!(r.period().unwrap_err().path(), "period_end");
+    /// ```
+    pub fn period(&self) -> Result<Option<BillingPeriod>, FeeError> {
+        match (self.period_start, self.period_end) {
+            (None, None) => Ok(None),
+            (Some(start), Some(end)) if start <= end => Ok(Some(BillingPeriod { start, end })),
+            (Some(start), Some(end)) => Err(FeeError::invalid(
+                "period_end",
+                format!("{end} is before the period start {start}"),
+            )),
+            (Some(_), None) => Err(FeeError::invalid(
+                "period_end",
+                "a period needs both period_start and period_end",
+            )),
+            (None, Some(_)) => Err(FeeError::invalid(
+                "period_start",
+                "a period needs both period_start and period_end",
+            )),
+        }
+    }
+
+    /// The charge's id in the account: the reference, else `"<period start>/<item
+    /// code>"`.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] at `ref` when there is neither a reference nor a period.
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::ChargeRow;
+    /// let r = ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap());
+    /// assert_eq!(r.charge_id().unwrap_err().path(), "ref");
+    /// ```
+    pub fn charge_id(&self) -> Result<String, FeeError> {
+        if let Some(r) = self.reference.as_deref().filter(|r| !r.trim().is_empty()) {
+            return Ok(r.to_owned());
+        }
+        match self.period()? {
+            Some(p) => Ok(format!("{}/{}", p.start, self.item_code)),
+            None => Err(FeeError::invalid(
+                "ref",
+                "a charge needs a reference, or a billing period to name it by",
+            )),
+        }
+    }
+}
+
+/// One row of an opening balance (期初余额): what the old system says a unit owes or
+/// holds on the day the book takes over.
+///
+/// ```
+/// # use estatekit::fees::receivables::{ChargeRow, OpeningBalance};
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// let rows = [
+///     OpeningBalance::Unpaid(ChargeRow::unpaid("1-101", "management", "331.15".parse().unwrap(), d("2026-08-15")).with_reference("OLD-88")),
+///     OpeningBalance::Prepaid { unit_id: "1-102".into(), amount: 500.into(), date: d("2026-10-31"), reference: "OPEN-1-102".into() },
+/// ];
+/// assert_eq!(rows[1].unit_id(), "1-102");
+/// ```
+///
+/// As JSON rows ([`Receivables::open_balances_json`]) a prepaid balance is a flat
+/// object with a `prepaid` field, an unpaid item one with the fields of [`ChargeRow`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpeningBalance {
+    /// An unpaid item, with its original due date.
+    Unpaid(ChargeRow),
+    /// A prepaid balance held on `date` (the cut-over day), recorded as a payment
+    /// with reference `reference`.
+    Prepaid {
+        /// The unit.
+        unit_id: String,
+        /// The balance, > 0.
+        amount: Decimal,
+        /// The day the balance is taken over.
+        date: NaiveDate,
+        /// A reference unique in the book (`ref` in Python).
+        reference: String,
+    },
+}
+
+impl OpeningBalance {
+    /// The unit.
+    ///
+    /// ```
+    /// # use estatekit::fees::receivables::{ChargeRow, OpeningBalance};
+    /// let r = OpeningBalance::Unpaid(ChargeRow::unpaid("1-101", "x", 1.into(), "2026-08-15".parse().unwrap()));
+    /// assert_eq!(r.unit_id(), "1-101");
+    /// ```
+    pub fn unit_id(&self) -> &str {
+        match self {
+            Self::Unpaid(r) => &r.unit_id,
+            Self::Prepaid { unit_id, .. } => unit_id,
+        }
+    }
+}
+
+/// A row of [`Receivables::post_charges`] or [`Receivables::open_balances`] posted
+/// now or found already in the book.
+///
+/// ```
+/// let r = estatekit::fees::receivables::ImportedRow { row: 1, unit_id: "1-101".into(), reference: "WO-7".into() };
+/// assert_eq!(r.reference, "WO-7");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedRow {
+    /// 1-based row number.
+    pub row: usize,
+    /// Unit id.
+    pub unit_id: String,
+    /// The charge id or payment reference.
+    pub reference: String,
+}
+
+/// What [`Receivables::post_charges`] or [`Receivables::open_balances`] did with each
+/// row: every row is in exactly one of the three lists.
+///
+/// ```
+/// let r = estatekit::fees::receivables::RowImport::default();
+/// assert!(r.posted.is_empty() && r.already_posted.is_empty() && r.rejected.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowImport {
+    /// Rows posted now.
+    pub posted: Vec<ImportedRow>,
+    /// Rows already in the book with the same content (not posted again).
+    pub already_posted: Vec<ImportedRow>,
+    /// Rows refused (a charge id already in the book with another amount or due date
+    /// is a [`FeeError::ConflictingRepost`]); nothing changed for them.
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// A residue written off by [`Receivables::write_off_residues`].
+///
+/// ```
+/// let w = estatekit::fees::receivables::WriteOff { unit_id: "1-101".into(), charge_id: "2026-10-01/management".into(), item_code: "management".into(), principal: "0.03".parse().unwrap(), penalty: 0.into() };
+/// assert_eq!(w.principal.to_string(), "0.03");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOff {
+    /// Unit id.
+    pub unit_id: String,
+    /// Charge id.
+    pub charge_id: String,
+    /// Fee item code.
+    pub item_code: String,
+    /// Principal written off.
+    pub principal: Decimal,
+    /// Penalty written off.
+    pub penalty: Decimal,
+}
+
+/// A prepaid opening balance as written in JSON.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrepaidRow {
+    unit_id: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    prepaid: Decimal,
+    date: NaiveDate,
+    #[serde(rename = "ref")]
+    reference: String,
+}
+
+/// Reads a JSON array of rows, each with `parse`: a row that cannot be read becomes a
+/// [`RejectedRow`] with a `json` error (row numbers are set by the import).
+fn json_rows<T>(
+    text: &str,
+    parse: impl Fn(&serde_json::Value) -> Result<T, crate::json::JsonFailure>,
+) -> Result<Vec<Result<T, RejectedRow>>, FeeError> {
+    let rows: Vec<serde_json::Value> = crate::json::parse(text).map_err(|f| FeeError::Json {
+        path: f.path,
+        message: f.message,
+    })?;
+    Ok(rows
+        .iter()
+        .map(|v| {
+            parse(v).map_err(|f| RejectedRow {
+                row: 0,
+                reference: v.get("ref").and_then(|r| r.as_str()).map(str::to_owned),
+                error: FeeError::Json {
+                    path: f.path,
+                    message: f.message,
+                },
+            })
+        })
+        .collect())
+}
+
+/// The unit and reference of a row, for the import report.
+trait HasRowKey {
+    fn key(&self) -> (String, Option<String>);
+}
+
+impl HasRowKey for (ChargeRow, bool) {
+    fn key(&self) -> (String, Option<String>) {
+        (self.0.unit_id.clone(), self.0.charge_id().ok())
+    }
+}
+
+impl HasRowKey for OpeningBalance {
+    fn key(&self) -> (String, Option<String>) {
+        match self {
+            Self::Unpaid(c) => (c.unit_id.clone(), c.charge_id().ok()),
+            Self::Prepaid {
+                unit_id, reference, ..
+            } => (unit_id.clone(), Some(reference.clone())),
+        }
+    }
+}
+
 /// How a book report groups its rows.
 ///
 /// ```
@@ -301,8 +688,8 @@ pub struct CollectionRow {
 
 /// The book's figures as of a date, at the estate's scale, with the identities that
 /// prove no money was created or lost:
-/// `billed + penalty_accrued − penalty_waived = applied + outstanding` and
-/// `collected = applied + prepaid + refunded`.
+/// `billed − written_off + penalty_accrued − penalty_waived = applied +
+/// outstanding` and `collected = applied + prepaid + refunded`.
 ///
 /// ```
 /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
@@ -319,9 +706,12 @@ pub struct BookTotals {
     /// Penalty accrued by the date.
     #[serde(with = "rust_decimal::serde::str")]
     pub penalty_accrued: Decimal,
-    /// Penalty waived by the date.
+    /// Penalty waived by the date (and penalty written off).
     #[serde(with = "rust_decimal::serde::str")]
     pub penalty_waived: Decimal,
+    /// Principal written off (核销) by the date.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub written_off: Decimal,
     /// Principal and penalty settled (by payments and prepaid money).
     #[serde(with = "rust_decimal::serde::str")]
     pub applied: Decimal,
@@ -728,23 +1118,8 @@ impl Receivables {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn apply_payments_json(&mut self, text: &str) -> Result<PaymentImport, FeeError> {
-        let rows: Vec<serde_json::Value> =
-            crate::json::parse(text).map_err(|f| FeeError::Json {
-                path: f.path,
-                message: f.message,
-            })?;
-        let parsed = rows.iter().map(|v| {
-            let text = v.to_string();
-            crate::json::parse::<PaymentRow>(&text).map_err(|f| RejectedRow {
-                row: 0,
-                reference: v.get("ref").and_then(|r| r.as_str()).map(str::to_owned),
-                error: FeeError::Json {
-                    path: f.path,
-                    message: f.message,
-                },
-            })
-        });
-        Ok(self.apply_payment_rows(parsed.collect::<Vec<_>>()))
+        let rows = json_rows(text, |v| crate::json::parse::<PaymentRow>(&v.to_string()))?;
+        Ok(self.apply_payment_rows(rows))
     }
 
     /// [`Receivables::apply_payments`] for rows some of which could not be read (a
@@ -912,6 +1287,403 @@ impl Receivables {
         Ok(())
     }
 
+    /// The schedule's version of `item_code` in force for a charge (its period, else
+    /// its due date), if the schedule has the item.
+    fn schedule_item(
+        &self,
+        item_code: &str,
+        period: Option<BillingPeriod>,
+        due: NaiveDate,
+    ) -> Option<&super::schedule::FeeItem> {
+        let (start, end) = period.map_or((due, due), |p| (p.start, p.end));
+        let items = self.schedule.items().iter().filter(|i| i.code == item_code);
+        let mut fallback = None;
+        for i in items {
+            if i.in_force(start, end) {
+                return Some(i);
+            }
+            fallback = fallback.or(Some(i));
+        }
+        fallback
+    }
+
+    /// Posts single charges outside a billing run (a renovation shortfall, a lock
+    /// replacement), each row independently and safe to retry like
+    /// [`Receivables::post`]: a row whose charge id is already in the book with the
+    /// same item, amount, due date, issue date and period is counted in
+    /// `already_posted` (a changed description or penalty flag is not a new charge);
+    /// with another, it is rejected as [`FeeError::ConflictingRepost`] naming the
+    /// field. Every row needs `issued_on`.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let lock = ChargeRow::new("1-101", "lock", "80.00".parse().unwrap(), d("2026-11-05"), d("2026-11-20"))
+    ///     .with_reference("WO-77").with_description("门锁更换");
+    /// let res = book.post_charges(&[lock.clone(), lock.clone()]);
+    /// assert_eq!((res.posted.len(), res.already_posted.len()), (1, 1));
+    /// let mut other = lock;
+    /// other.amount = "95.00".parse().unwrap();
+    /// let res = book.post_charges(&[other]);
+    /// assert_eq!((res.rejected[0].code(), res.rejected[0].path()), ("conflicting_repost", "amount"));
+    /// ```
+    pub fn post_charges(&mut self, rows: &[ChargeRow]) -> RowImport {
+        self.post_charge_rows(rows.iter().cloned().map(Ok))
+    }
+
+    /// [`Receivables::post_charges`] for rows some of which could not be read (their
+    /// row numbers are set here from their position).
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{FeeError, ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let bad = RejectedRow { row: 0, reference: None, error: FeeError::Json { path: "due".into(), message: "missing field".into() } };
+    /// assert_eq!(book.post_charge_rows([Err(bad)]).rejected[0].row, 1);
+    /// ```
+    pub fn post_charge_rows(
+        &mut self,
+        rows: impl IntoIterator<Item = Result<ChargeRow, RejectedRow>>,
+    ) -> RowImport {
+        self.import_rows(
+            rows.into_iter().map(|r| r.map(|c| (c, false))),
+            |book, (row, opening)| book.post_charge(&row, opening),
+        )
+    }
+
+    /// Enters the old system's balances on the day the book takes over (期初余额):
+    /// unpaid items with their original due dates (aging and penalty count from
+    /// them; the id is the reference, else `"<period start>/<item code>"`) and prepaid
+    /// balances (recorded as payments on their date). Each row independently and safe
+    /// to retry, as [`Receivables::post_charges`] and
+    /// [`Receivables::apply_payments`]. A unit's prepaid balance settles its unpaid
+    /// items, as any payment would.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::BillingPeriod, ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.open_balances(&[
+    ///     OpeningBalance::Unpaid(ChargeRow::unpaid("1-101", "management", "331.15".parse()?, d("2026-08-16"))
+    ///         .with_period(BillingPeriod::month(2026, 7)?)),
+    ///     OpeningBalance::Prepaid { unit_id: "1-102".into(), amount: "500.00".parse()?, date: d("2026-10-31"), reference: "OPEN-1-102".into() },
+    ///     OpeningBalance::Prepaid { unit_id: "9-999".into(), amount: "1.00".parse()?, date: d("2026-10-31"), reference: "OPEN-9-999".into() },
+    /// ]);
+    /// assert_eq!((res.posted.len(), res.rejected[0].row, res.rejected[0].code()), (2, 3, "unknown_reference"));
+    /// assert_eq!(book.aging("1-101", d("2026-10-31"))?.days_61_90.to_string(), "331.15");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_balances(&mut self, rows: &[OpeningBalance]) -> RowImport {
+        self.open_balance_rows(rows.iter().cloned().map(Ok))
+    }
+
+    /// [`Receivables::open_balances`] for rows some of which could not be read.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{FeeError, ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let bad = RejectedRow { row: 0, reference: None, error: FeeError::Json { path: "due".into(), message: "missing field".into() } };
+    /// assert_eq!(book.open_balance_rows([Err(bad)]).rejected[0].code(), "json");
+    /// ```
+    pub fn open_balance_rows(
+        &mut self,
+        rows: impl IntoIterator<Item = Result<OpeningBalance, RejectedRow>>,
+    ) -> RowImport {
+        self.import_rows(rows, |book, row| match row {
+            OpeningBalance::Unpaid(c) => book.post_charge(&c, true),
+            OpeningBalance::Prepaid {
+                unit_id,
+                amount,
+                date,
+                reference,
+            } => {
+                let payment = PaymentRow::new(unit_id, amount, date, reference);
+                // The row's column is `prepaid`.
+                let applied = book.apply_one(&payment).map_err(|e| match e.path() {
+                    "amount" => e.with_path("prepaid".into()),
+                    _ => e,
+                })?;
+                Ok((payment.reference, applied.is_some()))
+            }
+        })
+    }
+
+    /// [`Receivables::post_charges`] for a JSON array of row objects (the fields of
+    /// [`ChargeRow`]: `unit_id`, `ref`, `item_code`, `amount` as a decimal string,
+    /// `issued_on`, `due`, `period_start`, `period_end`, `description`, `penalty`): a
+    /// row that cannot be read is rejected with a `json` error naming its field.
+    ///
+    /// # Errors
+    /// [`FeeError::Json`] when the text is not a JSON array.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.post_charges_json(r#"[
+    ///   {"unit_id": "1-101", "ref": "WO-1", "item_code": "lock", "amount": "80.00", "issued_on": "2026-11-05", "due": "2026-11-20"},
+    ///   {"unit_id": "1-101", "ref": "WO-2", "item_code": "lock", "amount": "80.00", "due": "2026-11-20", "colour": "red"}]"#)?;
+    /// assert_eq!((res.posted.len(), res.rejected[0].path()), (1, "colour"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn post_charges_json(&mut self, text: &str) -> Result<RowImport, FeeError> {
+        let rows = json_rows(text, |v| {
+            let text = v.to_string();
+            crate::json::parse::<ChargeRow>(&text)
+        })?;
+        Ok(self.post_charge_rows(rows))
+    }
+
+    /// [`Receivables::open_balances`] for a JSON array of row objects: a row with a
+    /// `prepaid` field is a prepaid balance (`unit_id`, `prepaid` as a decimal
+    /// string, `date`, `ref`); any other row is an unpaid item with the fields of
+    /// [`ChargeRow`] (`issued_on` optional).
+    ///
+    /// # Errors
+    /// [`FeeError::Json`] when the text is not a JSON array.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.open_balances_json(r#"[
+    ///   {"unit_id": "1-101", "item_code": "management", "amount": "331.15", "due": "2026-08-16", "period_start": "2026-07-01", "period_end": "2026-07-31"},
+    ///   {"unit_id": "1-102", "prepaid": "500.00", "date": "2026-10-31", "ref": "OPEN-1-102"}]"#)?;
+    /// let refs: Vec<_> = res.posted.iter().map(|r| r.reference.as_str()).collect();
+    /// assert_eq!(refs, ["2026-07-01/management", "OPEN-1-102"]);
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn open_balances_json(&mut self, text: &str) -> Result<RowImport, FeeError> {
+        let rows = json_rows(text, |v| {
+            let text = v.to_string();
+            if v.get("prepaid").is_some_and(|p| !p.is_null()) {
+                crate::json::parse::<PrepaidRow>(&text).map(|p| OpeningBalance::Prepaid {
+                    unit_id: p.unit_id,
+                    amount: p.prepaid,
+                    date: p.date,
+                    reference: p.reference,
+                })
+            } else {
+                // A table with both kinds of rows has an empty `prepaid` cell here.
+                let mut v = v.clone();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("prepaid");
+                }
+                crate::json::parse::<ChargeRow>(&v.to_string()).map(OpeningBalance::Unpaid)
+            }
+        })?;
+        Ok(self.open_balance_rows(rows))
+    }
+
+    /// Runs `post` on every row: `Ok((reference, true))` posted now, `(reference,
+    /// false)` already in the book.
+    fn import_rows<R>(
+        &mut self,
+        rows: impl IntoIterator<Item = Result<R, RejectedRow>>,
+        mut post: impl FnMut(&mut Self, R) -> Result<(String, bool), FeeError>,
+    ) -> RowImport
+    where
+        R: HasRowKey,
+    {
+        let mut out = RowImport::default();
+        for (i, row) in rows.into_iter().enumerate() {
+            let n = i + 1;
+            let row = match row {
+                Err(mut r) => {
+                    r.row = n;
+                    out.rejected.push(r);
+                    continue;
+                }
+                Ok(row) => row,
+            };
+            let (unit_id, reference) = row.key();
+            match post(self, row) {
+                Ok((reference, now)) => {
+                    let done = ImportedRow {
+                        row: n,
+                        unit_id,
+                        reference,
+                    };
+                    if now {
+                        out.posted.push(done);
+                    } else {
+                        out.already_posted.push(done);
+                    }
+                }
+                Err(error) => out.rejected.push(RejectedRow {
+                    row: n,
+                    reference,
+                    error,
+                }),
+            }
+        }
+        out
+    }
+
+    /// One charge row: `(charge id, true)` posted now, `(charge id, false)` already in
+    /// the book. `opening`: an unpaid item of the old system (issued on its due date
+    /// unless given).
+    fn post_charge(&mut self, row: &ChargeRow, opening: bool) -> Result<(String, bool), FeeError> {
+        self.known_unit(&row.unit_id, || "unit_id".into())?;
+        if row.item_code.trim().is_empty() {
+            return Err(FeeError::invalid(
+                "item_code",
+                "a charge needs an item code",
+            ));
+        }
+        if row.amount < Decimal::ZERO {
+            return Err(FeeError::Negative {
+                path: "amount".into(),
+                value: row.amount,
+            });
+        }
+        if row.amount.is_zero() {
+            return Err(FeeError::invalid(
+                "amount",
+                "a charge needs an amount above zero",
+            ));
+        }
+        let period = row.period()?;
+        let id = row.charge_id()?;
+        let issued = match row.issued_on {
+            Some(d) => d,
+            None if opening => row.due,
+            None => {
+                return Err(FeeError::invalid(
+                    "issued_on",
+                    "a single charge needs the day it was issued",
+                ));
+            }
+        };
+        if row.due < issued {
+            return Err(FeeError::invalid(
+                "due",
+                format!("{} is before the issue date {issued}", row.due),
+            ));
+        }
+        if let Some(c) = self.accounts.get(&row.unit_id).and_then(|l| l.charge(&id)) {
+            let show = |p: Option<BillingPeriod>| {
+                p.map_or_else(|| "none".to_owned(), |p| format!("{}..{}", p.start, p.end))
+            };
+            let conflict = if c.item_code != row.item_code {
+                Some(("item_code", c.item_code.clone(), row.item_code.clone()))
+            } else if c.principal != row.amount {
+                Some(("amount", c.principal.to_string(), row.amount.to_string()))
+            } else if c.due != row.due {
+                Some(("due", c.due.to_string(), row.due.to_string()))
+            } else if c.issued_on.is_some_and(|i| i != issued) {
+                let booked = c.issued_on.map(|i| i.to_string()).unwrap_or_default();
+                Some(("issued_on", booked, issued.to_string()))
+            } else if c.period != period {
+                Some(("period_start", show(c.period), show(period)))
+            } else {
+                None
+            };
+            return match conflict {
+                None => Ok((id, false)),
+                Some((field, booked, given)) => Err(FeeError::ConflictingRepost {
+                    path: field.into(),
+                    conflict: Box::new(RepostConflict {
+                        unit_id: row.unit_id.clone(),
+                        charge_id: id,
+                        field: field.into(),
+                        booked,
+                        given,
+                    }),
+                }),
+            };
+        }
+        let penalty = if row.penalty {
+            self.schedule_item(&row.item_code, period, row.due)
+                .and_then(|i| i.penalty.clone())
+        } else {
+            None
+        };
+        let input = ChargeInput {
+            id: id.clone(),
+            item_code: row.item_code.clone(),
+            due: row.due,
+            amount: row.amount,
+            penalty,
+            period,
+            description: row.description.clone(),
+        };
+        match self.accounts.get_mut(&row.unit_id) {
+            // A failed charge leaves the ledger unchanged.
+            Some(account) => account.add_charge(input, issued)?,
+            None => {
+                let mut account = self.empty_account(&row.unit_id);
+                account.add_charge(input, issued)?;
+                self.accounts.insert(row.unit_id.clone(), account);
+            }
+        }
+        Ok((id, true))
+    }
+
+    /// Writes off (核销) every overdue charge whose outstanding principal and penalty
+    /// together are above zero and below `below` on `as_of`, with `reason` recorded on
+    /// each (see [`Ledger::write_off`]): the few fen of principal left when a bill is
+    /// paid exactly, a day late, with penalty first. Safe to retry (a second run finds
+    /// nothing). All or nothing.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] for `below` not above zero or an empty reason; a ledger
+    /// error, its path under `accounts[<unit>]`.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::*, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// book.post_charges(&[ChargeRow::new("1-101", "lock", "80.00".parse()?, d("2026-11-05"), d("2026-11-20")).with_reference("WO-1")]);
+    /// book.apply_payments(&[PaymentRow::new("1-101", "79.96".parse()?, d("2026-11-10"), "B-1")]);
+    /// let w = book.write_off_residues(d("2026-12-01"), "1.00".parse()?, "residue under 1 yuan")?;
+    /// assert_eq!((w[0].charge_id.as_str(), w[0].principal.to_string()), ("WO-1", "0.04".into()));
+    /// assert!(book.write_off_residues(d("2026-12-01"), "1.00".parse()?, "again")?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_off_residues(
+        &mut self,
+        as_of: NaiveDate,
+        below: Decimal,
+        reason: &str,
+    ) -> Result<Vec<WriteOff>, FeeError> {
+        if below <= Decimal::ZERO {
+            return Err(FeeError::invalid(
+                "below",
+                format!("the threshold must be above zero, got {below}"),
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(FeeError::invalid("reason", "a write-off needs a reason"));
+        }
+        let mut done = Vec::new();
+        let mut changed: Vec<(String, Ledger)> = Vec::new();
+        for (unit, l) in &self.accounts {
+            let at = |e: FeeError| e.under(&format!("accounts[{unit}]"));
+            let mut next: Option<Ledger> = None;
+            for (id, item, days, principal, penalty) in
+                l.outstanding_by_charge(as_of).map_err(at)?
+            {
+                let owed = add(principal, penalty, "total").map_err(at)?;
+                if days <= 0 || owed.is_zero() || owed >= below {
+                    continue;
+                }
+                let account = next.get_or_insert_with(|| l.clone());
+                let (principal, penalty) = account.write_off(&id, reason, as_of).map_err(at)?;
+                done.push(WriteOff {
+                    unit_id: unit.clone(),
+                    charge_id: id,
+                    item_code: item,
+                    principal,
+                    penalty,
+                });
+            }
+            if let Some(account) = next {
+                changed.push((unit.clone(), account));
+            }
+        }
+        self.accounts.extend(changed);
+        Ok(done)
+    }
+
     fn group_key(&self, by: GroupBy, unit: &str, item: &str) -> String {
         match by {
             GroupBy::Estate => self.estate_id.clone(),
@@ -959,7 +1731,7 @@ impl Receivables {
         }
         for (unit, l) in &self.accounts {
             let at = |e: FeeError| e.under(&format!("accounts[{unit}]"));
-            for (item, days, principal, penalty) in l.outstanding_by_charge(as_of).map_err(at)? {
+            for (_, item, days, principal, penalty) in l.outstanding_by_charge(as_of).map_err(at)? {
                 let owed = add(principal, penalty, "total").map_err(at)?;
                 if owed.is_zero() {
                     continue;
@@ -1118,26 +1890,125 @@ impl Receivables {
         }
     }
 
-    /// The reminders worth sending as of a date: every unit with an overdue item, in
-    /// unit-id order (an owner whose prepaid balance settled everything has none).
+    /// The reminders worth sending as of a date (催交款通知书): one letter per unit
+    /// with an overdue item, or per owner when `group` maps unit ids to an owner key
+    /// (units not in it get their own letter); items named as the schedule names
+    /// them, with days overdue and the penalty as of the date. A letter whose total
+    /// is below `min_total` is not sent but listed in [`Reminders::suppressed`]. An
+    /// owner whose prepaid balance settled everything gets none.
+    ///
+    /// Why small totals: with penalty first (the default order), a bill paid exactly,
+    /// a day late, settles the day's penalty first and leaves that much principal
+    /// open. A minimum such as 1.00 keeps those few fen out of the letters;
+    /// [`Receivables::write_off_residues`] closes them with a recorded reason.
     ///
     /// # Errors
-    /// A ledger error, its path under `accounts[<unit>]`.
+    /// [`FeeError::Negative`] for a negative `min_total`; [`FeeError::Unknown`] for an
+    /// unknown unit in `group` (path `group[<unit>]`); [`FeeError::Invalid`] for an
+    /// empty owner key; a ledger error, its path under `accounts[<unit>]`.
     ///
     /// ```
-    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
-    /// let book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
-    /// assert!(book.reminders("2026-12-01".parse().unwrap())?.is_empty());
-    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// # use std::collections::HashMap;
+    /// # use estatekit::{estate::Estate, fees::{billing::*, ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+    /// # let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// # let (estate, schedule) = (Estate::demo(), FeeSchedule::demo());
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&estate, &schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// let mut book = Receivables::new(&estate, &schedule, PaymentOrder::default());
+    /// book.post(&run, None, None)?;
+    /// let group = HashMap::from([("1-101".to_string(), "Wang".to_string()), ("1-102".to_string(), "Wang".to_string())]);
+    /// let r = book.reminders(d("2026-12-31"), "1.00".parse()?, Some(&group))?;
+    /// let wang = r.letters.iter().find(|l| l.to == "Wang").unwrap();
+    /// assert_eq!(wang.unit_ids, ["1-101", "1-102"]);
+    /// assert_eq!(wang.items[0].name_zh, "物业服务费");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn reminders(&self, as_of: NaiveDate) -> Result<Vec<Reminder>, FeeError> {
-        let mut out = Vec::new();
+    pub fn reminders(
+        &self,
+        as_of: NaiveDate,
+        min_total: Decimal,
+        group: Option<&HashMap<String, String>>,
+    ) -> Result<Reminders, FeeError> {
+        if min_total < Decimal::ZERO {
+            return Err(FeeError::Negative {
+                path: "min_total".into(),
+                value: min_total,
+            });
+        }
+        if let Some(g) = group {
+            for (unit, owner) in g {
+                self.known_unit(unit, || format!("group[{unit}]"))?;
+                if owner.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        format!("group[{unit}]"),
+                        "an owner key must not be empty",
+                    ));
+                }
+            }
+        }
+        let z = Decimal::new(0, self.rounding.scale());
+        let mut letters: BTreeMap<&str, ReminderLetter> = BTreeMap::new();
         for (unit, l) in &self.accounts {
-            let r = l
-                .reminder(as_of)
-                .map_err(|e| e.under(&format!("accounts[{unit}]")))?;
-            if !r.items.is_empty() {
-                out.push(r);
+            let at = |e: FeeError| e.under(&format!("accounts[{unit}]"));
+            let r = l.reminder(as_of).map_err(at)?;
+            if r.items.is_empty() {
+                continue;
+            }
+            let to = group
+                .and_then(|g| g.get(unit))
+                .map_or(unit.as_str(), String::as_str);
+            let letter = letters.entry(to).or_insert_with(|| ReminderLetter {
+                to: to.to_owned(),
+                unit_ids: Vec::new(),
+                as_of,
+                items: Vec::new(),
+                principal: z,
+                penalty: z,
+                total_due: z,
+                prepaid: z,
+            });
+            letter.unit_ids.push(unit.clone());
+            letter.prepaid = add(letter.prepaid, r.prepaid, "prepaid").map_err(at)?;
+            for i in r.items {
+                let charge = l.charge(&i.charge_id);
+                let period = charge.and_then(|c| c.period);
+                let description = charge.and_then(|c| c.description.clone());
+                let (name_zh, name_en) = match self.schedule_item(&i.item_code, period, i.due) {
+                    Some(item) => (item.name_zh.clone(), item.name_en.clone()),
+                    None => {
+                        let name = description.unwrap_or_else(|| i.item_code.clone());
+                        (name.clone(), name)
+                    }
+                };
+                let total = add(i.principal, i.penalty, "total").map_err(at)?;
+                letter.principal = add(letter.principal, i.principal, "principal").map_err(at)?;
+                letter.penalty = add(letter.penalty, i.penalty, "penalty").map_err(at)?;
+                letter.total_due = add(letter.total_due, total, "total_due").map_err(at)?;
+                letter.items.push(LetterItem {
+                    unit_id: unit.clone(),
+                    charge_id: i.charge_id,
+                    item_code: i.item_code,
+                    name_zh,
+                    name_en,
+                    period,
+                    due: i.due,
+                    days_overdue: i.days_overdue,
+                    principal: i.principal,
+                    penalty: i.penalty,
+                    total,
+                });
+            }
+        }
+        let mut out = Reminders::default();
+        for letter in letters.into_values() {
+            if letter.total_due < min_total {
+                out.suppressed.push(Suppressed {
+                    to: letter.to,
+                    unit_ids: letter.unit_ids,
+                    total_due: letter.total_due,
+                });
+            } else {
+                out.letters.push(letter);
             }
         }
         Ok(out)
@@ -1170,7 +2041,7 @@ impl Receivables {
     /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
     /// let book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
     /// let t = book.totals("2026-12-01".parse().unwrap())?;
-    /// assert_eq!(t.billed + t.penalty_accrued - t.penalty_waived, t.applied + t.outstanding);
+    /// assert_eq!(t.billed - t.written_off + t.penalty_accrued - t.penalty_waived, t.applied + t.outstanding);
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn totals(&self, as_of: NaiveDate) -> Result<BookTotals, FeeError> {
@@ -1179,6 +2050,7 @@ impl Receivables {
             billed: z,
             penalty_accrued: z,
             penalty_waived: z,
+            written_off: z,
             applied: z,
             outstanding: z,
             collected: z,
@@ -1192,6 +2064,7 @@ impl Receivables {
             t.billed = sum(t.billed, b.billed, "billed")?;
             t.penalty_accrued = sum(t.penalty_accrued, b.penalty_accrued, "penalty_accrued")?;
             t.penalty_waived = sum(t.penalty_waived, b.penalty_waived, "penalty_waived")?;
+            t.written_off = sum(t.written_off, b.principal_written_off, "written_off")?;
             t.applied = sum(
                 t.applied,
                 sum(b.principal_paid, b.penalty_paid, "applied")?,
