@@ -253,10 +253,41 @@ fn fees(estate: &Estate, common_electricity: Decimal) -> Result<(), Box<dyn std:
             r.path()
         );
     }
-    let t = book.totals(date("2026-12-31")?)?;
+    // The letters of Dec 31: one per owner (the owner of 1-101 also has P-01 and
+    // S-01), none below 1.00; the few fen left by a late exact payment written off.
+    let dec31 = date("2026-12-31")?;
+    let group: std::collections::HashMap<String, String> = ["1-101", "P-01", "S-01"]
+        .iter()
+        .map(|u| (u.to_string(), "王先生 Wang".to_string()))
+        .collect();
+    let letters = book.reminders(dec31, "1.00".parse()?, Some(&group))?;
     println!(
-        "  as of 2026-12-31: billed {} + penalty {} = applied {} + outstanding {}; collected {} = applied + prepaid {}",
-        t.billed, t.penalty_accrued, t.applied, t.outstanding, t.collected, t.prepaid
+        "\n== Reminders 催交款通知书 as of {dec31}: {} letters, {} below 1.00 not sent",
+        letters.letters.len(),
+        letters.suppressed.len()
+    );
+    if let Some(letter) = letters.letters.iter().find(|l| l.unit_ids.len() > 1) {
+        for line in letter.render(Lang::ZhCn).lines() {
+            println!("  | {line}");
+        }
+    }
+    let done = book.write_off_residues(dec31, "1.00".parse()?, "尾差核销 residue under 1.00")?;
+    for w in &done {
+        println!(
+            "  written off 核销: {} {} principal {} penalty {}",
+            w.unit_id, w.charge_id, w.principal, w.penalty
+        );
+    }
+    let t = book.totals(dec31)?;
+    println!(
+        "  as of {dec31}: billed {} − written off {} + penalty {} = applied {} + outstanding {}; collected {} = applied + prepaid {}",
+        t.billed,
+        t.written_off,
+        t.penalty_accrued,
+        t.applied,
+        t.outstanding,
+        t.collected,
+        t.prepaid
     );
     Ok(())
 }

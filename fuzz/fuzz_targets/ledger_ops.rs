@@ -1,6 +1,7 @@
-//! A ledger driven by fuzzed charges, payments, waivers and deferrals (or restored
-//! from JSON). Money is never created or lost: paid = principal + penalty + prepaid;
-//! every failed operation leaves the ledger unchanged; the ledger round-trips.
+//! A ledger driven by fuzzed charges, payments, waivers, write-offs, deferrals,
+//! reversals and refunds (or restored from JSON). Money is never created or lost:
+//! paid = principal + penalty + prepaid; every failed operation leaves the ledger
+//! unchanged; the ledger round-trips.
 #![no_main]
 use arbitrary::{Arbitrary, Unstructured};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
@@ -29,6 +30,12 @@ fn check(l: &Ledger) {
         assert!(
             c.outstanding_principal() >= Decimal::ZERO,
             "overpaid charge {}",
+            c.id
+        );
+        assert!(
+            c.principal_written_off >= Decimal::ZERO
+                && c.principal_written_off <= c.principal - c.outstanding_principal(),
+            "written off more than settled on {}",
             c.id
         );
     }
@@ -118,6 +125,12 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             8 => {
                 n += 1;
                 l.refund(&format!("R{n}"), amount(u)?, on)
+            }
+            4 if u.ratio(1u8, 3)? => {
+                // Write off (核销) what the charge owes on that day.
+                l.write_off(&id, "residue", on).map(|(principal, penalty)| {
+                    assert!(principal >= Decimal::ZERO && penalty >= Decimal::ZERO);
+                })
             }
             4 => {
                 let a = if bool::arbitrary(u)? {
