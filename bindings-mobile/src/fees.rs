@@ -354,6 +354,32 @@ pub struct BillingInputsRecord {
     /// due by its item's due rule counted from it.
     #[uniffi(default = None)]
     pub issued_on: Option<NaiveDate>,
+    /// All or nothing: a problem of one unit or meter (a missing reading, a reading
+    /// below the previous one, a reading for an unknown meter) fails the whole run.
+    /// By default (`false`) it is set aside in `BillingRun.exceptions()` and every
+    /// other unit is billed.
+    #[uniffi(default = false)]
+    pub strict: bool,
+}
+
+/// A problem of one unit, meter or reading row that a billing run set aside instead
+/// of failing: the unit's bill (or a pooled item's lines for everyone) is not in the
+/// run; fix the input and bill the month again (posting is safe to retry).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BillingExceptionRecord {
+    /// The unit whose bill was set aside, when the problem is one unit's.
+    pub unit_id: Option<String>,
+    /// The pooled item billed to no one, when the problem is in its pool.
+    pub item_code: Option<String>,
+    /// The meter concerned, if any.
+    pub meter_id: Option<String>,
+    /// Stable code: `missing_reading`, `reading_below_previous`, `unknown_reference`,
+    /// `negative`.
+    pub code: String,
+    /// The field concerned, e.g. `meters[W-1-101]`.
+    pub path: String,
+    /// Human-readable message.
+    pub message: String,
 }
 
 /// One bill line with its explanation rendered in both languages.
@@ -450,6 +476,7 @@ pub fn bill_estate(
             })
             .collect(),
         issued_on: inputs.issued_on,
+        strict: inputs.strict,
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
@@ -462,6 +489,23 @@ impl BillingRun {
     /// Sum of all bills.
     pub fn total(&self) -> Decimal {
         self.inner.total()
+    }
+
+    /// Problems of single units, meters or reading rows set aside instead of failing
+    /// the run (empty in a strict run).
+    pub fn exceptions(&self) -> Vec<BillingExceptionRecord> {
+        self.inner
+            .exceptions
+            .iter()
+            .map(|e| BillingExceptionRecord {
+                unit_id: e.unit_id.clone(),
+                item_code: e.item_code.clone(),
+                meter_id: e.meter_id.clone(),
+                code: e.code().into(),
+                path: e.error.path().into(),
+                message: e.message(),
+            })
+            .collect()
     }
 
     /// The date the bills are issued.

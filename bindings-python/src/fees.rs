@@ -628,7 +628,7 @@ fn inputs_arg(
 /// by its item's due rule, counted from that date.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -640,9 +640,11 @@ fn bill_estate(
     readings: Option<&Bound<'_, PyAny>>,
     meter_changes: Option<&Bound<'_, PyAny>>,
     issued_on: Option<NaiveDate>,
+    strict: bool,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
     inputs.issued_on = issued_on;
+    inputs.strict = strict;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
     let run = py
         .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))
@@ -665,6 +667,25 @@ pub(crate) struct PyBillingRun {
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillingRun {
+    /// Problems of single units, meters or reading rows the run set aside instead of
+    /// failing (empty with strict=True): dicts with unit_id (the unit not billed, or
+    /// None), item_code (the pooled item billed to no one, or None), meter_id, code,
+    /// path, message.
+    #[getter]
+    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+        let list = pyo3::types::PyList::empty(py);
+        for e in &self.inner.exceptions {
+            let d = pyo3::types::PyDict::new(py);
+            d.set_item("unit_id", e.unit_id.as_deref())?;
+            d.set_item("item_code", e.item_code.as_deref())?;
+            d.set_item("meter_id", e.meter_id.as_deref())?;
+            d.set_item("code", e.code())?;
+            d.set_item("path", e.error.path())?;
+            d.set_item("message", e.message())?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
     #[getter]
     fn period_start(&self) -> NaiveDate {
         self.inner.period.start

@@ -244,8 +244,13 @@ def test_meter_replacement_and_bad_reading() -> None:
     prev = estate.meter("E-1-101").readings[-1].value  # type: ignore[union-attr]
     readings = [{"meter_id": "E-1-101", "date": dt.date(2026, 11, 30), "value": D("5")}]
     with pytest.raises(ValidationError) as info:
-        estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings)
+        estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings, strict=True)
     assert (info.value.code, info.value.path) == ("reading_below_previous", "meters[E-1-101]")
+    # Not strict: the unit's bill is set aside, named, and the run goes on.
+    aside = estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings)
+    assert aside.bills == []
+    assert [(e["unit_id"], e["meter_id"], e["code"], e["path"]) for e in aside.exceptions] == [
+        ("1-101", "E-1-101", "reading_below_previous", "meters[E-1-101]")]
     changes = [{"meter_id": "E-1-101", "replacement": {"old_final": prev + 100, "new_initial": D("0")}}]
     run = estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings, meter_changes=changes)
     line = run.bills[0].lines[0]
@@ -338,3 +343,30 @@ def test_failed_payment_changes_nothing() -> None:
     with pytest.raises(ValueError):
         ledger.pay("p", D("0"), OCT1)
     assert ledger.to_json() == before
+
+
+def test_one_missing_reading_does_not_stop_the_month() -> None:
+    """Two meters without their November reading and a reading row for an unknown
+    meter: those units are set aside, every other unit is billed."""
+    estate = Estate.demo()
+    schedule = FeeSchedule.demo()
+    october_readings = {m.id: m.readings[-1].value for m in estate.meters if m.readings}
+    readings = [
+        {"meter_id": mid, "date": dt.date(2026, 11, 30), "value": v + 10}
+        for mid, v in sorted(october_readings.items())
+        if mid not in ("W-1-101", "E-1-102")
+    ] + [{"meter_id": "W-9-999", "date": dt.date(2026, 11, 30), "value": D("1")}]
+    run = estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings,
+                                pooled={"common_electricity": D("100.00")})
+    got = [(e["unit_id"], e["item_code"], e["meter_id"], e["code"]) for e in run.exceptions]
+    assert got == [(None, None, "W-9-999", "unknown_reference"),        # the reading row, left out
+                   (None, "common_water", "W-1-101", "missing_reading"),  # the water pool needs every meter
+                   ("1-101", None, "W-1-101", "missing_reading"),
+                   ("1-102", None, "E-1-102", "missing_reading")]
+    assert all(l.item_code != "common_water" for b in run.bills for l in b.lines)
+    billed = {b.unit_id for b in run.bills}
+    assert "1-101" not in billed and "1-102" not in billed and "1-103" in billed
+    with pytest.raises(ValidationError) as info:
+        estatekit.bill_estate(estate, schedule, 2026, 11, readings=readings,
+                              pooled={"common_electricity": D("100.00")}, strict=True)
+    assert (info.value.code, info.value.path) == ("unknown_reference", "readings[" + str(len(readings) - 1) + "].meter_id")

@@ -300,9 +300,10 @@ fn argument_table() {
             "pooled[1].code",
         ),
         (
-            "billing: reading of an unknown meter",
+            "billing (strict): reading of an unknown meter",
             fee(bill_estate(&estate, &schedule, oct, &{
                 let mut i = pooled();
+                i.strict = true;
                 i.readings.push(ReadingInput {
                     meter_id: "nope".into(),
                     date: d("2026-10-31"),
@@ -314,9 +315,10 @@ fn argument_table() {
             "readings[0].meter_id",
         ),
         (
-            "billing: negative reading",
+            "billing (strict): negative reading",
             fee(bill_estate(&estate, &schedule, oct, &{
                 let mut i = pooled();
+                i.strict = true;
                 i.readings.push(ReadingInput {
                     meter_id: estate.meters()[0].id.clone(),
                     date: d("2026-10-31"),

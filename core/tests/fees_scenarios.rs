@@ -214,11 +214,47 @@ fn metered_lines_price_tiers_and_honour_recorded_changes() {
             code: "common_electricity".into(),
             amount: dec("100"),
         });
+    with_invoice.strict = true;
     let err = bill_estate(&estate, &schedule, nov, &with_invoice).unwrap_err();
     assert_eq!(
         (err.code(), err.path()),
         ("missing_reading", "meters[W-MASTER]")
     ); // the master water meter has no November reading
+    // Not strict: the water pool is set aside for everyone, as is every unit whose
+    // own meter has no November reading; the other units are billed.
+    with_invoice.strict = false;
+    let run = bill_estate(&estate, &schedule, nov, &with_invoice).unwrap();
+    let pool = &run.exceptions[0];
+    assert_eq!(
+        (
+            pool.item_code.as_deref(),
+            pool.meter_id.as_deref(),
+            pool.code()
+        ),
+        (Some("common_water"), Some("W-MASTER"), "missing_reading")
+    );
+    let set_aside: Vec<&str> = run
+        .exceptions
+        .iter()
+        .filter_map(|e| e.unit_id.as_deref())
+        .collect();
+    assert!(set_aside.contains(&"1-101") && !set_aside.is_empty());
+    assert!(run.bill("1-101").is_none());
+    for bill in run.bills() {
+        assert!(!set_aside.contains(&&*bill.unit_id));
+        assert!(bill.lines.iter().all(|l| &*l.item_code != "common_water"));
+    }
+    assert_eq!(
+        run.bill_count() + set_aside.len(),
+        bill_estate(
+            &estate,
+            &schedule,
+            BillingPeriod::month(2026, 10).unwrap(),
+            &BillingInputs::default().with_pooled("common_electricity", dec("100"))
+        )
+        .unwrap()
+        .bill_count()
+    );
     // Bill only electricity to isolate the meter check.
     let only_elec = FeeSchedule::new(
         schedule
@@ -229,11 +265,13 @@ fn metered_lines_price_tiers_and_honour_recorded_changes() {
             .collect(),
     )
     .unwrap();
+    inputs.strict = true;
     let err = bill_estate(&estate, &only_elec, nov, &inputs).unwrap_err();
     assert_eq!(
         (err.code(), err.path()),
         ("reading_below_previous", "meters[E-1-101]")
     );
+    inputs.strict = false;
     assert!(
         err.to_string()
             .contains("record a meter replacement or rollover")

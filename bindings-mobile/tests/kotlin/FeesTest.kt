@@ -75,8 +75,13 @@ fun testMeterReplacement() {
     val schedule = FeeSchedule.fromJson(ELECTRICITY_ONLY)
     assertEquals(d("3200.0"), estate.meter("E-1-101")!!.readings.last().value)
     val readings = listOf(MeterReadingInput("E-1-101", LocalDate.of(2026, 11, 30), d("5")))
-    val err = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings)) }
+    val err = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, strict = true)) }
     assertEquals("reading_below_previous" to "meters[E-1-101]", err.code to err.path)
+    // Not strict: the unit's bill is set aside and named; the run goes on.
+    val aside = billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings))
+    assertEquals(emptyList(), aside.bills())
+    val e = aside.exceptions().single()
+    assertEquals(listOf("1-101", "E-1-101", "reading_below_previous", "meters[E-1-101]"), listOf(e.unitId, e.meterId, e.code, e.path))
     val change = MeterChangeRecord("E-1-101", MeterChange.Replacement(d("3300.0"), d("0")))
     val run = billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, meterChanges = listOf(change)))
     val line = run.bills().single().lines.single()

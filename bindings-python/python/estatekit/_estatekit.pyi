@@ -358,13 +358,17 @@ def bill_estate(
     readings: Optional[Iterable[Mapping[str, Any]]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
     issued_on: Optional[datetime.date] = None,
+    strict: bool = False,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given". `readings`: extra dicts with meter_id,
     date, value. `meter_changes`: dicts with meter_id and either
     replacement={"old_final", "new_initial"} or rollover={"wraps_at"}. `issued_on`:
     the bills' issue date (default: the day after the month ends); each line is due
-    by its item's `due` rule counted from it."""
+    by its item's `due` rule counted from it. A problem of one unit or meter (a
+    missing reading, a reading below the previous one, a reading row for an unknown
+    meter) sets that unit's bill (or a pool's lines) aside in `run.exceptions` and
+    bills every other unit; `strict=True` fails the whole run instead."""
 
 @final
 class Arrears:
@@ -440,6 +444,13 @@ class FeeSchedule:
 @final
 class BillingRun:
     """The result of `bill_estate`."""
+
+    @property
+    def exceptions(self) -> list[dict[str, Any]]:
+        """Problems of single units, meters or reading rows the run set aside instead of
+        failing (empty with strict=True): dicts with unit_id (the unit not billed, or
+        None), item_code (the pooled item billed to no one, or None), meter_id, code,
+        path, message."""
 
     @property
     def period_start(self) -> datetime.date: ...

@@ -163,6 +163,74 @@ pub struct BillingInputs {
     /// default): the day after the period ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issued_on: Option<NaiveDate>,
+    /// All or nothing (JSON `strict`, default false): a problem of one unit or meter
+    /// (a missing reading, a reading below the previous one without a recorded
+    /// change, a reading row naming an unknown meter or with a negative value) fails
+    /// the whole run, as in earlier releases. By default it becomes one of the run's
+    /// [`BillingRun::exceptions`] and every other unit is billed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub strict: bool,
+}
+
+/// A problem of one unit, meter or input row that a (non-strict) billing run set
+/// aside instead of failing: the unit's bill, or the pooled item's lines for every
+/// unit, are not in the run; every other bill is. Fix the input and run the month
+/// again: posting the new run adds what was missing and leaves what was posted
+/// ([`Receivables::post`](super::receivables::Receivables::post) is safe to retry).
+///
+/// ```
+/// # use estatekit::fees::{FeeError, billing::BillingException};
+/// let e = BillingException { unit_id: Some("1-101".into()), item_code: None, meter_id: Some("W-1-101".into()),
+///     error: FeeError::MissingReading { path: "meters[W-1-101]".into(), meter_id: "W-1-101".into(), when: "between 2026-10-01 and 2026-10-31".into() } };
+/// assert_eq!(e.code(), "missing_reading");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingException {
+    /// The unit whose bill was set aside, when the problem is one unit's.
+    pub unit_id: Option<String>,
+    /// The pooled item not billed to anyone, when the problem is in its pool.
+    pub item_code: Option<String>,
+    /// The meter concerned, if any.
+    pub meter_id: Option<String>,
+    /// What went wrong (code, path, message).
+    pub error: FeeError,
+}
+
+impl BillingException {
+    /// The error's stable code (`missing_reading`, `reading_below_previous`,
+    /// `unknown_reference`, `negative`).
+    ///
+    /// ```
+    /// # use estatekit::fees::{FeeError, billing::BillingException};
+    /// let e = BillingException { unit_id: None, item_code: None, meter_id: Some("X".into()),
+    ///     error: FeeError::Unknown { path: "readings[0].meter_id".into(), what: "meter", id: "X".into() } };
+    /// assert_eq!(e.code(), "unknown_reference");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        self.error.code()
+    }
+
+    /// The error message (naming the path).
+    ///
+    /// ```
+    /// # use estatekit::fees::{FeeError, billing::BillingException};
+    /// let e = BillingException { unit_id: None, item_code: None, meter_id: Some("X".into()),
+    ///     error: FeeError::Unknown { path: "readings[0].meter_id".into(), what: "meter", id: "X".into() } };
+    /// assert!(e.message().starts_with("readings[0].meter_id"));
+    /// ```
+    pub fn message(&self) -> String {
+        self.error.to_string()
+    }
+}
+
+/// Whether an error is a problem of one unit or meter (set aside by a non-strict
+/// run) rather than of the schedule, the estate or the run.
+fn unit_problem(e: &FeeError) -> Option<String> {
+    match e {
+        FeeError::MissingReading { meter_id, .. }
+        | FeeError::ReadingBelowPrevious { meter_id, .. } => Some(meter_id.clone()),
+        _ => None,
+    }
 }
 
 impl BillingInputs {
@@ -733,6 +801,9 @@ pub struct BillingRun {
     pool_params: Vec<Option<PoolParams>>,
     /// Sum of all bills (checked when the run was built).
     total: Decimal,
+    /// Problems of single units, meters or input rows set aside (see
+    /// [`BillingException`]); empty in a strict run.
+    pub exceptions: Vec<BillingException>,
     /// Amounts and explanations of lines that are neither area nor pooled lines
     /// (or whose amount does not fit the compact form).
     others: Vec<(Decimal, Explanation)>,
@@ -1155,21 +1226,40 @@ struct MeterReadings<'a> {
 }
 
 impl<'a> MeterReadings<'a> {
-    fn new(estate: &Estate, inputs: &'a BillingInputs) -> Result<Self, FeeError> {
+    /// The readings and changes of `inputs`; a bad reading row fails (`strict`) or
+    /// is left out and recorded in `exceptions`.
+    fn new(
+        estate: &Estate,
+        inputs: &'a BillingInputs,
+        exceptions: &mut Vec<BillingException>,
+    ) -> Result<Self, FeeError> {
         let mut extra: BTreeMap<&str, Vec<(NaiveDate, Decimal)>> = BTreeMap::new();
         for (i, r) in inputs.readings.iter().enumerate() {
-            if estate.meter(&r.meter_id).is_none() {
-                return Err(FeeError::Unknown {
+            let problem = if estate.meter(&r.meter_id).is_none() {
+                Some(FeeError::Unknown {
                     path: format!("readings[{i}].meter_id"),
                     what: "meter",
                     id: r.meter_id.clone(),
-                });
-            }
-            if r.value < Decimal::ZERO {
-                return Err(FeeError::Negative {
+                })
+            } else if r.value < Decimal::ZERO {
+                Some(FeeError::Negative {
                     path: format!("readings[{i}].value"),
                     value: r.value,
+                })
+            } else {
+                None
+            };
+            if let Some(error) = problem {
+                if inputs.strict {
+                    return Err(error);
+                }
+                exceptions.push(BillingException {
+                    unit_id: estate.meter(&r.meter_id).and_then(|m| m.unit_id.clone()),
+                    item_code: None,
+                    meter_id: Some(r.meter_id.clone()),
+                    error,
                 });
+                continue;
             }
             extra
                 .entry(&r.meter_id)
@@ -1434,7 +1524,8 @@ pub fn bill_estate(
     }
     let issued_on = inputs.issue_date(&period)?;
     supported(issued_on, issued_on)?;
-    let readings = MeterReadings::new(estate, inputs)?;
+    let mut exceptions = Vec::new();
+    let readings = MeterReadings::new(estate, inputs, &mut exceptions)?;
     let units = estate.unit_cores();
     let in_force = schedule.in_force(period.start, period.end);
     let items: Vec<ItemText> = in_force
@@ -1452,13 +1543,29 @@ pub fn bill_estate(
     // built unit by unit so each bill's lines are contiguous.
     let mut pools = Vec::new();
     let mut shares: Vec<Option<PoolShares>> = Vec::with_capacity(in_force.len());
-    for item in &in_force {
-        match bill_pooled(estate, item, &period, inputs, &readings, &policy)? {
-            Some((summary, split)) => {
+    // Pooled items whose pool could not be split (a participant's meter without a
+    // reading): billed to no one in a non-strict run.
+    let mut set_aside = vec![false; in_force.len()];
+    for (k, item) in in_force.iter().enumerate() {
+        match bill_pooled(estate, item, &period, inputs, &readings, &policy) {
+            Ok(Some((summary, split))) => {
                 pools.push(summary);
                 shares.push(Some(split));
             }
-            None => shares.push(None),
+            Ok(None) => shares.push(None),
+            Err(e) => match unit_problem(&e) {
+                Some(meter) if !inputs.strict => {
+                    exceptions.push(BillingException {
+                        unit_id: None,
+                        item_code: Some(item.code.clone()),
+                        meter_id: Some(meter),
+                        error: e,
+                    });
+                    set_aside[k] = true;
+                    shares.push(None);
+                }
+                _ => return Err(e),
+            },
         }
     }
     let mut b = RunBuilder {
@@ -1484,17 +1591,38 @@ pub fn bill_estate(
     let mut slots = Vec::with_capacity(units.len() + 1);
     let (mut start, mut others_start) = (0, 0);
     for (u, unit) in units.iter().enumerate() {
+        let mut failed = None;
         for (k, item) in in_force.iter().enumerate() {
             // Checked above: fewer than 65537 items.
             let k16 = k as u16;
-            match &shares[k] {
-                Some(pool) => pool.push_share(u, k16, &mut b)?,
-                None if item.applies_to(unit.kind, unit.status) => {
-                    unit_line(
-                        estate, item, u, unit, &period, &readings, &policy, k16, &mut b,
-                    )?;
+            let done = match &shares[k] {
+                Some(pool) => pool.push_share(u, k16, &mut b),
+                None if set_aside[k] => Ok(()),
+                None if item.applies_to(unit.kind, unit.status) => unit_line(
+                    estate, item, u, unit, &period, &readings, &policy, k16, &mut b,
+                ),
+                None => Ok(()),
+            };
+            if let Err(e) = done {
+                failed = Some(e);
+                break;
+            }
+        }
+        if let Some(e) = failed {
+            match unit_problem(&e) {
+                Some(meter) if !inputs.strict => {
+                    // The unit's bill is set aside whole: no partial bill.
+                    b.lines.truncate(start);
+                    b.others.truncate(others_start);
+                    exceptions.push(BillingException {
+                        unit_id: Some(estate.unit_id_at(u).to_owned()),
+                        item_code: None,
+                        meter_id: Some(meter),
+                        error: e,
+                    });
+                    continue;
                 }
-                None => {}
+                _ => return Err(e),
             }
         }
         if b.lines.len() > start {
@@ -1533,6 +1661,7 @@ pub fn bill_estate(
         others: b.others,
         scale: b.scale,
         index: std::sync::OnceLock::new(),
+        exceptions,
     })
 }
 
