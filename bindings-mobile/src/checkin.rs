@@ -100,6 +100,7 @@ pub enum MismatchKind {
     KindChanged,
     StepChanged,
     MandatoryChanged,
+    History,
 }
 
 #[uniffi::remote(Record)]
@@ -414,7 +415,9 @@ impl CheckinTemplate {
     }
 }
 
-/// The check-in of one unit by one owner (thread-safe; operations lock it).
+/// The check-in of one unit by one owner (thread-safe; operations lock it). Every action
+/// is dated in order: an `at` before the last event or the start day is a `Validation`
+/// error `event_out_of_order` (path `at`).
 #[derive(Debug, uniffi::Object)]
 pub struct Checklist {
     inner: Mutex<checkin::Checklist>,
@@ -455,7 +458,11 @@ impl Checklist {
     }
 
     /// Restores a checklist saved with `toJson`, exactly; `Validation(template_mismatch)`
-    /// when the template differs.
+    /// when the template differs. The event log is replayed through the operations and
+    /// must give exactly what the document says; the first contradiction is a
+    /// `Validation` error: `event_out_of_order` (path `events[i].at`), `role_not_allowed`
+    /// (`events[i].role`) or `inconsistent_document` (e.g. `events[3]`,
+    /// `items.manager_audit.completion.role`, `defects[0].status`).
     #[uniffi::constructor]
     pub fn from_json(
         text: String,

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 mod checkin;
 mod estate;
 mod fees;
+mod integrity;
 mod money;
 mod receivables;
 mod tickets;
@@ -27,6 +28,7 @@ mod tickets;
 pub use checkin::*;
 pub use estate::*;
 pub use fees::*;
+pub use integrity::*;
 pub use money::*;
 pub use tickets::*;
 
@@ -143,7 +145,12 @@ macro_rules! validation_from {
 #[allow(unused_imports)] // for the feature modules' own error types
 pub(crate) use validation_from;
 
-validation_from!(MoneyError, EstateError, FeeError);
+validation_from!(
+    MoneyError,
+    EstateError,
+    FeeError,
+    estatekit::integrity::IntegrityError
+);
 
 #[cfg(test)]
 mod tests {
@@ -156,6 +163,7 @@ mod tests {
             include_str!("money.rs"),
             include_str!("estate.rs"),
             include_str!("fees.rs"),
+            include_str!("integrity.rs"),
             include_str!("receivables.rs"),
             include_str!("checkin.rs"),
             include_str!("tickets.rs"),

@@ -306,6 +306,81 @@ impl SlaPolicy {
     }
 }
 
+/// Who may do what to a ticket: roles per action, whether the handler may record the
+/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+#[derive(Debug, uniffi::Object)]
+pub struct AccessPolicy {
+    inner: tickets::AccessPolicy,
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl AccessPolicy {
+    /// The default policy: no role restricted, first-contact ownership not enforced,
+    /// the handler may not record the return visit.
+    #[uniffi::constructor]
+    pub fn standard() -> Arc<Self> {
+        Arc::new(Self {
+            inner: tickets::AccessPolicy::default(),
+        })
+    }
+
+    /// A policy: `roles` maps actions (`assign`, `start`, `pause`, `resume`,
+    /// `resolve`, `return_visit`, `close`, `escalate`) to the roles allowed to do them.
+    #[uniffi::constructor]
+    pub fn new(
+        roles: HashMap<String, Vec<String>>,
+        handler_may_record_return_visit: bool,
+        first_contact_ownership: bool,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        let mut inner = tickets::AccessPolicy::default()
+            .with_handler_may_record_return_visit(handler_may_record_return_visit)
+            .with_first_contact_ownership(first_contact_ownership);
+        let mut roles: Vec<_> = roles.into_iter().collect();
+        roles.sort();
+        for (action, list) in roles {
+            inner = inner.allow(&action, list)?;
+        }
+        Ok(Arc::new(Self { inner }))
+    }
+
+    /// Parses a policy JSON document.
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: tickets::AccessPolicy::from_json(&text)?,
+        }))
+    }
+
+    /// The policy as JSON.
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The restricted actions and their allowed roles.
+    pub fn roles(&self) -> HashMap<String, Vec<String>> {
+        self.inner
+            .restricted()
+            .iter()
+            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .collect()
+    }
+
+    /// Whether the handler may record the return visit.
+    pub fn handler_may_record_return_visit(&self) -> bool {
+        self.inner.handler_may_record_return_visit()
+    }
+
+    /// Whether first-contact ownership is enforced.
+    pub fn first_contact_ownership(&self) -> bool {
+        self.inner.first_contact_ownership()
+    }
+}
+
+fn policy_of(policy: Option<Arc<AccessPolicy>>) -> tickets::AccessPolicy {
+    policy.map(|p| p.inner.clone()).unwrap_or_default()
+}
+
 /// Where a ticket stands against its SLA.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SlaStatus {
@@ -343,6 +418,9 @@ pub struct TicketEvent {
     pub from_state: TicketState,
     /// State after.
     pub to_state: TicketState,
+    /// The role the actor acted in, if the operation named one.
+    #[uniffi(default = None)]
+    pub role: Option<String>,
 }
 
 /// A ticket being handled (thread-safe; actions are serialised).
@@ -359,17 +437,19 @@ impl TicketFlow {
         &self,
         action: Action,
         actor: String,
+        role: Option<String>,
         at: Timestamp,
     ) -> Result<TicketState, EstateKitError> {
-        Ok(self.lock().apply(action, &actor, at)?)
+        Ok(self.lock().apply_as(action, &actor, role.as_deref(), at)?)
     }
 }
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl TicketFlow {
-    /// A received ticket, owned by `receiver` until it is assigned or escalated.
-    #[uniffi::constructor]
+    /// A received ticket, owned by `receiver` until it is assigned or escalated; its
+    /// operations are checked against `policy` (default: the standard policy).
+    #[uniffi::constructor(default(policy = None))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
@@ -383,21 +463,41 @@ impl TicketFlow {
         urgency: Urgency,
         department: String,
         receiver: String,
+        policy: Option<Arc<AccessPolicy>>,
     ) -> Arc<Self> {
         let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
         Arc::new(Self {
-            inner: Mutex::new(tickets::TicketFlow::new(
-                ticket, category, urgency, department, receiver,
+            inner: Mutex::new(tickets::TicketFlow::with_policy(
+                ticket,
+                category,
+                urgency,
+                department,
+                receiver,
+                policy_of(policy),
             )),
         })
     }
 
-    /// Reads a flow written by `toJson`.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+    /// Reads a flow written by `toJson`, replaying its event log under `policy`
+    /// (default: the standard policy): a document that contradicts itself or the
+    /// policy throws `Validation` (`inconsistent_document`, `event_out_of_order`,
+    /// `not_permitted`) naming the first contradiction.
+    #[uniffi::constructor(default(policy = None))]
+    pub fn from_json(
+        text: String,
+        policy: Option<Arc<AccessPolicy>>,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        let policy = policy_of(policy);
         Ok(Arc::new(Self {
-            inner: Mutex::new(tickets::TicketFlow::from_json(&text)?),
+            inner: Mutex::new(tickets::TicketFlow::from_json_with_policy(&text, &policy)?),
         }))
+    }
+
+    /// The access policy the operations are checked against.
+    pub fn policy(&self) -> Arc<AccessPolicy> {
+        Arc::new(AccessPolicy {
+            inner: self.lock().policy().clone(),
+        })
     }
 
     /// The flow as JSON.
@@ -405,64 +505,93 @@ impl TicketFlow {
         self.lock().to_json()
     }
 
-    /// Hand the ticket to `to`, who then owns it.
+    /// Hand the ticket to `to`, who then owns it. `role`: the role the actor acts in.
+    #[uniffi::method(default(role = None))]
     pub fn assign(
         &self,
         to: String,
         actor: String,
         at: Timestamp,
+        role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Assign { to }, actor, at)
+        self.act(Action::Assign { to }, actor, role, at)
     }
     /// Start handling.
-    pub fn start(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Start, actor, at)
+    #[uniffi::method(default(role = None))]
+    pub fn start(
+        &self,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Start, actor, role, at)
     }
     /// Wait for the owner.
+    #[uniffi::method(default(role = None))]
     pub fn pause(
         &self,
         reason: String,
         actor: String,
         at: Timestamp,
+        role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Pause { reason }, actor, at)
+        self.act(Action::Pause { reason }, actor, role, at)
     }
     /// Continue after a pause.
-    pub fn resume(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Resume, actor, at)
+    #[uniffi::method(default(role = None))]
+    pub fn resume(
+        &self,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Resume, actor, role, at)
     }
     /// Mark as resolved.
+    #[uniffi::method(default(role = None))]
     pub fn resolve(
         &self,
         note: String,
         actor: String,
         at: Timestamp,
+        role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Resolve { note }, actor, at)
+        self.act(Action::Resolve { note }, actor, role, at)
     }
-    /// Record the return visit; unsatisfied reopens the ticket.
+    /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
+    /// last resolver) may not record it unless the policy allows.
+    #[uniffi::method(default(role = None))]
     pub fn return_visit(
         &self,
         satisfied: bool,
         note: String,
         actor: String,
         at: Timestamp,
+        role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::ReturnVisit { satisfied, note }, actor, at)
+        self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
     }
     /// Close the ticket.
-    pub fn close(&self, actor: String, at: Timestamp) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Close, actor, at)
+    #[uniffi::method(default(role = None))]
+    pub fn close(
+        &self,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(Action::Close, actor, role, at)
     }
     /// Escalate to `to`.
+    #[uniffi::method(default(role = None))]
     pub fn escalate(
         &self,
         to: String,
         reason: String,
         actor: String,
         at: Timestamp,
+        role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Escalate { to, reason }, actor, at)
+        self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
     /// The SLA status as of `as_of` (default policy if null).
@@ -518,6 +647,7 @@ impl TicketFlow {
                 action: e.action.name().to_owned(),
                 from_state: e.from_state,
                 to_state: e.to_state,
+                role: e.role.clone(),
             })
             .collect()
     }

@@ -739,7 +739,9 @@ impl PyOverdueRectification {
     }
 }
 
-/// The check-in of one unit by one owner, following a template.
+/// The check-in of one unit by one owner, following a template. Every action is dated
+/// in order: an `at` before the last event or the start day raises ValidationError
+/// ('event_out_of_order', path 'at').
 #[pyclass(eq, module = "estatekit", name = "Checklist")]
 #[derive(PartialEq)]
 struct PyChecklist {
@@ -971,7 +973,11 @@ impl PyChecklist {
     }
 
     /// Restore a checklist saved with `to_json`, exactly; ValidationError
-    /// (code 'template_mismatch') when the template differs.
+    /// (code 'template_mismatch') when the template differs. The event log is replayed
+    /// through the operations and must give exactly what the document says; the first
+    /// contradiction raises ValidationError: 'event_out_of_order' (path 'events[i].at'),
+    /// 'role_not_allowed' ('events[i].role') or 'inconsistent_document' (e.g.
+    /// 'events[3]', 'items.manager_audit.completion.role', 'defects[0].status').
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
@@ -986,7 +992,9 @@ impl PyChecklist {
         })
     }
 
-    /// Restore against a possibly changed template: (checklist, mismatches).
+    /// Restore against a possibly changed template: (checklist, mismatches). Events out
+    /// of time order raise ValidationError; a contradiction with the event log (what
+    /// `from_json` refuses) is listed as a mismatch of kind 'history'.
     #[staticmethod]
     fn restore(
         text: &str,

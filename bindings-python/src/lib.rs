@@ -30,6 +30,7 @@ mod checkin;
 mod dunning;
 mod estate;
 mod fees;
+mod integrity;
 mod money_py;
 mod receivables;
 mod tickets;
@@ -115,6 +116,15 @@ impl CoreError for EstateError {
     }
     fn path(&self) -> String {
         EstateError::path(self).to_owned()
+    }
+}
+
+impl CoreError for estatekit::integrity::IntegrityError {
+    fn code(&self) -> &'static str {
+        estatekit::integrity::IntegrityError::code(self)
+    }
+    fn path(&self) -> String {
+        estatekit::integrity::IntegrityError::path(self).to_owned()
     }
 }
 
@@ -267,6 +277,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dunning::register(m)?;
     checkin::register(m)?;
     tickets::register(m)?;
+    integrity::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
@@ -284,6 +295,7 @@ mod tests {
             include_str!("fees.rs"),
             include_str!("receivables.rs"),
             include_str!("dunning.rs"),
+            include_str!("integrity.rs"),
             include_str!("checkin.rs"),
             include_str!("tickets.rs"),
         ];

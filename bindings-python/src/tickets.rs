@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use estatekit::tickets::{
-    self, Action, BusinessCalendar, Channel, SlaPolicy, Ticket, TicketClassifier, TicketError,
-    TicketFlow, TicketKind, TrainOptions, Urgency,
+    self, AccessPolicy, Action, BusinessCalendar, Channel, SlaPolicy, Ticket, TicketClassifier,
+    TicketError, TicketFlow, TicketKind, TrainOptions, Urgency,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
@@ -23,6 +23,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyBusinessCalendar>()?;
     m.add_class::<PySlaPolicy>()?;
     m.add_class::<PySlaStatus>()?;
+    m.add_class::<PyAccessPolicy>()?;
     m.add_class::<PyTicketFlow>()?;
     m.add_class::<PyTicketEvent>()?;
     m.add_class::<PyTicketStatistics>()?;
@@ -379,6 +380,74 @@ impl PySlaPolicy {
     }
 }
 
+/// Who may do what to a ticket: roles per action, whether the handler may record the
+/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+#[pyclass(frozen, eq, module = "estatekit", name = "AccessPolicy")]
+#[derive(PartialEq)]
+struct PyAccessPolicy {
+    inner: AccessPolicy,
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyAccessPolicy {
+    /// `roles` maps actions (assign, start, pause, resume, resolve, return_visit,
+    /// close, escalate) to the roles allowed to do them; actions left out are open to
+    /// everyone. With no arguments: the default policy.
+    #[new]
+    #[pyo3(signature = (roles = None, *, handler_may_record_return_visit = false, first_contact_ownership = false))]
+    fn new(
+        roles: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        handler_may_record_return_visit: bool,
+        first_contact_ownership: bool,
+    ) -> PyResult<Self> {
+        let mut inner = AccessPolicy::default()
+            .with_handler_may_record_return_visit(handler_may_record_return_visit)
+            .with_first_contact_ownership(first_contact_ownership);
+        for (action, list) in roles.unwrap_or_default() {
+            inner = inner.allow(&action, list).map_err(to_py)?;
+        }
+        Ok(Self { inner })
+    }
+
+    /// Parses a policy JSON document.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        AccessPolicy::from_json(text)
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// The policy as JSON.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The restricted actions and their allowed roles (sorted).
+    #[getter]
+    fn roles(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        self.inner
+            .restricted()
+            .iter()
+            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .collect()
+    }
+
+    #[getter]
+    fn handler_may_record_return_visit(&self) -> bool {
+        self.inner.handler_may_record_return_visit()
+    }
+
+    #[getter]
+    fn first_contact_ownership(&self) -> bool {
+        self.inner.first_contact_ownership()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AccessPolicy({})", self.inner.to_json())
+    }
+}
+
 /// Where a ticket stands against its SLA.
 #[pyclass(frozen, module = "estatekit", name = "SlaStatus")]
 struct PySlaStatus {
@@ -441,6 +510,8 @@ struct PyTicketEvent {
     #[pyo3(get)]
     actor: String,
     #[pyo3(get)]
+    role: Option<String>,
+    #[pyo3(get)]
     action: &'static str,
     #[pyo3(get)]
     from_state: &'static str,
@@ -465,27 +536,40 @@ impl PyTicketEvent {
     }
 }
 
-/// A ticket being handled: triage, state, owner (首问责任制) and event log.
-#[pyclass(module = "estatekit", name = "TicketFlow")]
+/// A ticket being handled: triage, state, owner (首问责任制) and event log. Operations
+/// take an optional `role` and are checked against the flow's `AccessPolicy`.
+#[pyclass(eq, module = "estatekit", name = "TicketFlow")]
+#[derive(PartialEq)]
 struct PyTicketFlow {
     inner: TicketFlow,
 }
 
 impl PyTicketFlow {
-    fn act(&mut self, action: Action, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
+    fn act(
+        &mut self,
+        action: Action,
+        actor: &str,
+        role: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> PyResult<&'static str> {
         self.inner
-            .apply(action, actor, at)
+            .apply_as(action, actor, role, at)
             .map(|s| s.as_str())
             .map_err(to_py)
     }
 }
 
+fn policy_arg(policy: Option<PyRef<'_, PyAccessPolicy>>) -> AccessPolicy {
+    policy.map(|p| p.inner.clone()).unwrap_or_default()
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketFlow {
-    /// A received ticket, owned by `receiver` until it is assigned or escalated.
+    /// A received ticket, owned by `receiver` until it is assigned or escalated; its
+    /// operations are checked against `policy` (default: `AccessPolicy()`).
     #[new]
-    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver))]
+    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         id: String,
@@ -499,22 +583,47 @@ impl PyTicketFlow {
         urgency: &str,
         department: String,
         receiver: String,
+        policy: Option<PyRef<'_, PyAccessPolicy>>,
     ) -> PyResult<Self> {
         let channel: Channel = enum_arg(channel, "channel")?;
         let kind: TicketKind = enum_arg(kind, "kind")?;
         let urgency: Urgency = enum_arg(urgency, "urgency")?;
         let ticket = Ticket::new(id, unit, channel, received_at, reporter, text, kind);
         Ok(Self {
-            inner: TicketFlow::new(ticket, category, urgency, department, receiver),
+            inner: TicketFlow::with_policy(
+                ticket,
+                category,
+                urgency,
+                department,
+                receiver,
+                policy_arg(policy),
+            ),
         })
     }
 
-    /// Reads a flow written by `to_json`.
+    /// Reads a flow written by `to_json`, replaying its event log under `policy`
+    /// (default: `AccessPolicy()`): a document that contradicts itself or the policy
+    /// raises `ValidationError` (`inconsistent_document`, `event_out_of_order`,
+    /// `not_permitted`) naming the first contradiction.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        TicketFlow::from_json(text)
+    #[pyo3(signature = (text, policy = None))]
+    fn from_json(
+        py: Python<'_>,
+        text: &str,
+        policy: Option<PyRef<'_, PyAccessPolicy>>,
+    ) -> PyResult<Self> {
+        let policy = policy_arg(policy);
+        py.detach(|| TicketFlow::from_json_with_policy(text, &policy))
             .map(|inner| Self { inner })
             .map_err(to_py)
+    }
+
+    /// The access policy the operations are checked against.
+    #[getter]
+    fn policy(&self) -> PyAccessPolicy {
+        PyAccessPolicy {
+            inner: self.inner.policy().clone(),
+        }
     }
 
     /// The flow (ticket, triage, state, owner, events) as JSON.
@@ -523,56 +632,92 @@ impl PyTicketFlow {
     }
 
     /// Hand the ticket to `to`, who then owns it. Returns the new state.
-    #[pyo3(signature = (to, *, actor, at))]
-    fn assign(&mut self, to: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Assign { to }, actor, at)
+    #[pyo3(signature = (to, *, actor, at, role = None))]
+    fn assign(
+        &mut self,
+        to: String,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Assign { to }, actor, role, at)
     }
     /// Start handling.
-    #[pyo3(signature = (*, actor, at))]
-    fn start(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Start, actor, at)
+    #[pyo3(signature = (*, actor, at, role = None))]
+    fn start(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Start, actor, role, at)
     }
     /// Wait for the owner (stops the resolution clock).
-    #[pyo3(signature = (reason, *, actor, at))]
-    fn pause(&mut self, reason: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Pause { reason }, actor, at)
+    #[pyo3(signature = (reason, *, actor, at, role = None))]
+    fn pause(
+        &mut self,
+        reason: String,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Pause { reason }, actor, role, at)
     }
     /// Continue after a pause.
-    #[pyo3(signature = (*, actor, at))]
-    fn resume(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Resume, actor, at)
+    #[pyo3(signature = (*, actor, at, role = None))]
+    fn resume(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Resume, actor, role, at)
     }
     /// Mark as resolved.
-    #[pyo3(signature = (note, *, actor, at))]
-    fn resolve(&mut self, note: String, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Resolve { note }, actor, at)
+    #[pyo3(signature = (note, *, actor, at, role = None))]
+    fn resolve(
+        &mut self,
+        note: String,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Resolve { note }, actor, role, at)
     }
-    /// Record the return visit; unsatisfied reopens the ticket.
-    #[pyo3(signature = (satisfied, note = String::new(), *, actor, at))]
+    /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
+    /// last resolver) may not record it unless the policy allows.
+    #[pyo3(signature = (satisfied, note = String::new(), *, actor, at, role = None))]
     fn return_visit(
         &mut self,
         satisfied: bool,
         note: String,
         actor: &str,
         at: DateTime<Utc>,
+        role: Option<&str>,
     ) -> PyResult<&'static str> {
-        self.act(Action::ReturnVisit { satisfied, note }, actor, at)
+        self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
     }
     /// Close the ticket.
-    #[pyo3(signature = (*, actor, at))]
-    fn close(&mut self, actor: &str, at: DateTime<Utc>) -> PyResult<&'static str> {
-        self.act(Action::Close, actor, at)
+    #[pyo3(signature = (*, actor, at, role = None))]
+    fn close(
+        &mut self,
+        actor: &str,
+        at: DateTime<Utc>,
+        role: Option<&str>,
+    ) -> PyResult<&'static str> {
+        self.act(Action::Close, actor, role, at)
     }
     /// Escalate to `to` (beyond the handler's authority).
-    #[pyo3(signature = (to, reason, *, actor, at))]
+    #[pyo3(signature = (to, reason, *, actor, at, role = None))]
     fn escalate(
         &mut self,
         to: String,
         reason: String,
         actor: &str,
         at: DateTime<Utc>,
+        role: Option<&str>,
     ) -> PyResult<&'static str> {
-        self.act(Action::Escalate { to, reason }, actor, at)
+        self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
     /// The SLA status as of `as_of` (default policy if none is given).
@@ -662,6 +807,7 @@ impl PyTicketFlow {
             .map(|e| PyTicketEvent {
                 at: e.at,
                 actor: e.actor.clone(),
+                role: e.role.clone(),
                 action: e.action.name(),
                 from_state: e.from_state.as_str(),
                 to_state: e.to_state.as_str(),

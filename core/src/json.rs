@@ -57,6 +57,117 @@ fn known_prefix(raw: &str, message: &str) -> String {
     out.join(".")
 }
 
+/// The first place where a document as given disagrees with the same document
+/// rebuilt from its history: `(path, reason)`, or `None` when they agree.
+///
+/// Only what the given document states is compared: a key it leaves out is rebuilt,
+/// not contradicted (a history-only document is fine), and a key the rebuilt one
+/// leaves out (an empty list, a zero it does not write) must be empty in the given one.
+/// Decimal strings compare by value (`"0"` equals `"0.00"`).
+pub(crate) fn first_contradiction(
+    given: &serde_json::Value,
+    rebuilt: &serde_json::Value,
+) -> Option<(String, String)> {
+    contradiction_at(given, rebuilt, &mut String::new())
+}
+
+fn contradiction_at(
+    given: &serde_json::Value,
+    rebuilt: &serde_json::Value,
+    path: &mut String,
+) -> Option<(String, String)> {
+    use serde_json::Value;
+    let here = |path: &str| {
+        if path.is_empty() {
+            "$".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match (given, rebuilt) {
+        (Value::Object(g), Value::Object(r)) => {
+            for (k, gv) in g {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                let found = match r.get(k) {
+                    Some(rv) => contradiction_at(gv, rv, path),
+                    None if is_empty(gv) => None,
+                    None => Some((
+                        here(path),
+                        format!("the history gives nothing here, the document {gv}"),
+                    )),
+                };
+                if found.is_some() {
+                    return found;
+                }
+                path.truncate(len);
+            }
+            None
+        }
+        (Value::Array(g), Value::Array(r)) => {
+            if g.len() != r.len() {
+                return Some((
+                    here(path),
+                    format!(
+                        "the history gives {} entries, the document {}",
+                        r.len(),
+                        g.len()
+                    ),
+                ));
+            }
+            for (i, (gv, rv)) in g.iter().zip(r).enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                if let Some(found) = contradiction_at(gv, rv, path) {
+                    return Some(found);
+                }
+                path.truncate(len);
+            }
+            None
+        }
+        (Value::String(g), Value::String(r)) if g == r => None,
+        (Value::String(g), Value::String(r)) => {
+            let same = match (
+                g.parse::<rust_decimal::Decimal>(),
+                r.parse::<rust_decimal::Decimal>(),
+            ) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            (!same).then(|| {
+                (
+                    here(path),
+                    format!("the history gives {r:?}, the document {g:?}"),
+                )
+            })
+        }
+        (g, r) if g == r => None,
+        (g, r) if is_empty(g) && is_empty(r) => None,
+        (g, r) => Some((
+            here(path),
+            format!("the history gives {r}, the document {g}"),
+        )),
+    }
+}
+
+/// Null, an empty list or object, false, or a zero decimal string.
+fn is_empty(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::String(s) => s
+            .parse::<rust_decimal::Decimal>()
+            .is_ok_and(|d| d.is_zero()),
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@
 //!   signatures, charges, meter base readings, keys, inspection and defects with
 //!   rectification deadlines, the effects on the estate, the manager's audit schedule.
 //! - [`i18n`]: zh-CN and en labels.
+//! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
 //!
 //! ```
 //! use estatekit::estate::Estate;
@@ -35,6 +36,7 @@ pub mod checkin;
 pub mod estate;
 pub mod fees;
 pub mod i18n;
+pub mod integrity;
 mod json;
 pub mod money;
 mod stream;

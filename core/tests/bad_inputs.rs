@@ -679,7 +679,8 @@ fn failed_checklist_operations_change_nothing() {
 }
 
 /// Timestamps at the ends of chrono's range (a ticket flow read from JSON may carry
-/// them) give an SLA status, not a panic; counters read as u32::MAX saturate.
+/// them) give an SLA status, not a panic. A counter the event log does not support
+/// (u32::MAX escalations with no escalation) is refused on load.
 #[test]
 fn extreme_timestamps_and_counters_do_not_panic() {
     let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 840).unwrap();
@@ -692,6 +693,12 @@ fn extreme_timestamps_and_counters_do_not_panic() {
         let json = format!(
             r#"{{"ticket":{{"id":"T1","unit":"1-101","channel":"app","received_at":"{at}","reporter":"r","text":"停电了","kind":"repair_request"}},"category":"repair.electrical","urgency":"normal","department":"engineering","state":"received","receiver":"a","owner":"a","escalations":4294967295,"reopened":0,"satisfied":null,"events":[{{"at":"{at}","actor":"a","action":"receive","from_state":"received","to_state":"received"}}]}}"#
         );
+        let err = TicketFlow::from_json(&json).unwrap_err();
+        assert_eq!(
+            (err.code(), err.path().as_str()),
+            ("inconsistent_document", "escalations")
+        );
+        let json = json.replace("4294967295", "0");
         let mut flow = TicketFlow::from_json(&json).unwrap();
         let t = flow.ticket().received_at;
         let _ = flow.sla(&policy, t);
@@ -705,7 +712,7 @@ fn extreme_timestamps_and_counters_do_not_panic() {
             t,
         )
         .unwrap();
-        assert_eq!(flow.escalations(), u32::MAX);
+        assert_eq!(flow.escalations(), 1);
     }
 }
 

@@ -63,10 +63,13 @@ __all__ = [
     "BusinessCalendar",
     "SlaPolicy",
     "SlaStatus",
+    "AccessPolicy",
     "TicketFlow",
     "TicketEvent",
     "TicketStatistics",
     "ticket_statistics",
+    "seal",
+    "unseal",
     "__version__",
 ]
 
@@ -1050,6 +1053,7 @@ class TemplateMismatch:
         "kind_changed",
         "step_changed",
         "mandatory_changed",
+        "history",
     ]: ...
     @property
     def path(self) -> str: ...
@@ -1139,7 +1143,9 @@ class OverdueRectification:
 @final
 class Checklist:
     """The check-in of one unit by one owner. Timestamps (`at`) are timezone-aware
-    datetimes (stored in UTC); naive datetimes raise ValidationError ('invalid_timestamp')."""
+    datetimes (stored in UTC); naive datetimes raise ValidationError ('invalid_timestamp').
+    Every action is dated in order: an `at` before the last event or before the start day
+    raises ValidationError ('event_out_of_order', path 'at')."""
 
     @staticmethod
     def start(
@@ -1231,10 +1237,18 @@ class Checklist:
         """The checklist as JSON (without the template)."""
     @staticmethod
     def from_json(text: str, template: CheckinTemplate) -> Checklist:
-        """Restore exactly; ValidationError 'template_mismatch' when the template differs."""
+        """Restore exactly; ValidationError 'template_mismatch' when the template differs.
+        The event log is replayed through the operations and must give exactly what the
+        document says; the first contradiction raises ValidationError: 'event_out_of_order'
+        (path 'events[i].at'), 'role_not_allowed' ('events[i].role') or
+        'inconsistent_document' (e.g. 'events[3]', 'items.manager_audit.completion.role',
+        'defects[0].status', 'finished_at')."""
     @staticmethod
     def restore(text: str, template: CheckinTemplate) -> tuple[Checklist, list[TemplateMismatch]]:
-        """Restore against a possibly changed template, listing what no longer matches."""
+        """Restore against a possibly changed template, listing what no longer matches.
+        Events out of time order raise ValidationError ('event_out_of_order'); what
+        `from_json` refuses as a contradiction with the event log is listed as a
+        mismatch of kind 'history' (the document is restored as saved)."""
     def completion_effects(self, estate: Estate, *, status: _UnitStatusName = "delivered") -> CompletionEffects:
         """The effects of the completed check-in on `estate` (unchanged)."""
 
@@ -1392,6 +1406,9 @@ class TicketEvent:
     @property
     def actor(self) -> str: ...
     @property
+    def role(self) -> Optional[str]:
+        """The role the actor acted in, if the operation named one."""
+    @property
     def action(self) -> str: ...
     @property
     def from_state(self) -> _TicketState: ...
@@ -1401,8 +1418,51 @@ class TicketEvent:
     def detail(self) -> str: ...
 
 @final
+class AccessPolicy:
+    """Who may do what to a ticket.
+
+    `roles` maps actions (assign, start, pause, resume, resolve, return_visit, close,
+    escalate) to the roles allowed to do them; actions left out are open to everyone.
+    The handler of a ticket (its owner, or whoever resolved it last) may not record its
+    return visit unless `handler_may_record_return_visit`; with
+    `first_contact_ownership` (首问负责制) only the current owner may assign, escalate,
+    start, pause, resume or resolve it. `AccessPolicy()` is the default policy.
+    """
+
+    def __new__(
+        cls,
+        roles: Optional[Mapping[_TicketAction, list[str]]] = None,
+        *,
+        handler_may_record_return_visit: bool = False,
+        first_contact_ownership: bool = False,
+    ) -> AccessPolicy: ...
+    @staticmethod
+    def from_json(text: str) -> AccessPolicy:
+        """Parse a policy JSON document (`roles`, `handler_may_record_return_visit`,
+        `first_contact_ownership`, all optional); `ValidationError` `invalid_policy`."""
+    def to_json(self) -> str:
+        """The policy as JSON."""
+    @property
+    def roles(self) -> dict[str, list[str]]:
+        """The restricted actions and their allowed roles (sorted)."""
+    @property
+    def handler_may_record_return_visit(self) -> bool: ...
+    @property
+    def first_contact_ownership(self) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+_TicketAction = Literal["assign", "start", "pause", "resume", "resolve", "return_visit", "close", "escalate"]
+
+@final
 class TicketFlow:
-    """A ticket being handled: triage, state, owner (first-contact responsibility), event log."""
+    """A ticket being handled: triage, state, owner (first-contact responsibility), event log.
+
+    Operations take an optional `role` (recorded in the event) and are checked against
+    the flow's `AccessPolicy`; a refusal is `ValidationError` `not_permitted` (path
+    `role` or `actor`).
+    """
 
     def __new__(
         cls,
@@ -1418,28 +1478,46 @@ class TicketFlow:
         urgency: _Urgency,
         department: str,
         receiver: str,
+        policy: Optional[AccessPolicy] = None,
     ) -> TicketFlow: ...
     @staticmethod
-    def from_json(text: str) -> TicketFlow:
-        """Read a flow written by `to_json`."""
+    def from_json(text: str, policy: Optional[AccessPolicy] = None) -> TicketFlow:
+        """Read a flow written by `to_json`, replaying its event log under `policy`.
+
+        A document that contradicts itself or the policy raises `ValidationError`
+        naming the first contradiction: `inconsistent_document` (e.g. `state`, `owner`,
+        `events[2].action`), `event_out_of_order` (`events[i].at`) or `not_permitted`
+        (`events[i].role`, `events[i].actor`).
+        """
     def to_json(self) -> str:
         """The flow as JSON."""
-    def assign(self, to: str, *, actor: str, at: datetime.datetime) -> _TicketState:
+    @property
+    def policy(self) -> AccessPolicy:
+        """The access policy the operations are checked against."""
+    def assign(self, to: str, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Hand the ticket to `to`, who then owns it."""
-    def start(self, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def start(self, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Start handling."""
-    def pause(self, reason: str, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def pause(self, reason: str, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Wait for the owner (stops the resolution clock)."""
-    def resume(self, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def resume(self, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Continue after a pause."""
-    def resolve(self, note: str, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def resolve(self, note: str, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Mark as resolved."""
-    def return_visit(self, satisfied: bool, note: str = ..., *, actor: str, at: datetime.datetime) -> _TicketState:
-        """Record the return visit; unsatisfied reopens the ticket."""
-    def close(self, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def return_visit(
+        self, satisfied: bool, note: str = ..., *, actor: str, at: datetime.datetime, role: Optional[str] = None
+    ) -> _TicketState:
+        """Record the return visit; unsatisfied reopens the ticket. Not by the handler
+        unless the policy allows."""
+    def close(self, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Close the ticket."""
-    def escalate(self, to: str, reason: str, *, actor: str, at: datetime.datetime) -> _TicketState:
+    def escalate(
+        self, to: str, reason: str, *, actor: str, at: datetime.datetime, role: Optional[str] = None
+    ) -> _TicketState:
         """Escalate to `to` (beyond the handler's authority)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def sla(self, as_of: datetime.datetime, policy: Optional[SlaPolicy] = None) -> SlaStatus:
         """The SLA status as of `as_of`."""
     @property
@@ -1529,3 +1607,12 @@ def ticket_statistics(
     policy: Optional[SlaPolicy] = None,
 ) -> TicketStatistics:
     """Statistics of the tickets received in [start, end); SLA as of `end`. O(n log n) in the flows."""
+
+def seal(text: str, key: bytes) -> str:
+    """Seals a JSON document (a ledger, a book, a checklist, a ticket flow) with `key`
+    (bytes, at least 16): returns `{"document": …, "hmac_sha256": …}` as text."""
+
+def unseal(text: str, key: bytes) -> str:
+    """Checks a sealed document against `key` and returns the document's JSON text, for
+    the type's own `from_json`; raises `ValidationError` (code `seal_mismatch`) when
+    anything in it was edited or another key sealed it."""

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,8 @@ use super::{
     Role, Severity, invalid,
 };
 use crate::estate::Estate;
+
+mod verify;
 
 /// The checklist JSON format version this library reads and writes.
 ///
@@ -386,6 +388,9 @@ checkin_enum! {
         StepChanged => "step_changed",
         /// An item became mandatory or optional.
         MandatoryChanged => "mandatory_changed",
+        /// With the template it was saved with, the document contradicts its event log
+        /// (what [`Checklist::from_json`] refuses): restored as saved, not replayed.
+        History => "history",
     }
 }
 
@@ -795,6 +800,8 @@ impl Checklist {
     /// it must not be below the meter's last reading.
     ///
     /// # Errors
+    /// - [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event or
+    ///   before the start day (every action: events are recorded in time order);
     /// - [`CheckinError::UnknownItem`] (`item_code`);
     /// - [`CheckinError::ChecklistFinished`] after completion (but the audit item);
     /// - [`CheckinError::AlreadyCompleted`] for a second completion;
@@ -830,6 +837,7 @@ impl Checklist {
         data: ItemData,
         estate: Option<&Estate>,
     ) -> Result<(), CheckinError> {
+        self.check_time(at)?;
         let def = self
             .template
             .item(item_code)
@@ -893,6 +901,27 @@ impl Checklist {
                 path: "item_code".into(),
                 item: item_code.to_owned(),
             })
+    }
+
+    /// The earliest time an action may be dated: the last event's time, or the start
+    /// day at 00:00 UTC before any event.
+    fn earliest(&self) -> DateTime<Utc> {
+        let start = self.data.started_on.and_time(NaiveTime::MIN).and_utc();
+        self.data.events.last().map_or(start, |e| e.at.max(start))
+    }
+
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before [`Self::earliest`].
+    fn check_time(&self, at: DateTime<Utc>) -> Result<(), CheckinError> {
+        let last = self.earliest();
+        if at < last {
+            Err(CheckinError::EventOutOfOrder {
+                path: "at".into(),
+                at,
+                last,
+            })
+        } else {
+            Ok(())
+        }
     }
 
     fn validate_data(
@@ -1017,6 +1046,8 @@ impl Checklist {
     /// Undoes a done item, with a reason (kept in the event log).
     ///
     /// # Errors
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event (here:
+    /// the completion it undoes) or the start day;
     /// [`CheckinError::UnknownItem`], [`CheckinError::ChecklistFinished`],
     /// [`CheckinError::NotCompleted`] for an open item, [`CheckinError::HasDependents`]
     /// when done items of dependent steps rely on it (while its step would become
@@ -1043,6 +1074,7 @@ impl Checklist {
         at: DateTime<Utc>,
         reason: &str,
     ) -> Result<(), CheckinError> {
+        self.check_time(at)?;
         let def = self
             .template
             .item(item_code)
@@ -1106,6 +1138,8 @@ impl Checklist {
     /// Completes the check-in.
     ///
     /// # Errors
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event or
+    /// the start day (the delivery date is the UTC date of `at`);
     /// [`CheckinError::ChecklistFinished`] the second time;
     /// [`CheckinError::ChecklistIncomplete`] (`items`) while a mandatory item is open;
     /// [`CheckinError::HandoverRefused`] when the inspection refused the handover;
@@ -1128,6 +1162,7 @@ impl Checklist {
         role: Role,
         at: DateTime<Utc>,
     ) -> Result<(), CheckinError> {
+        self.check_time(at)?;
         if self.is_complete() {
             return Err(CheckinError::ChecklistFinished {
                 path: "finished_at".into(),
@@ -1170,7 +1205,9 @@ impl Checklist {
     /// deadline is the UTC date of `at` plus the template's days for the severity.
     ///
     /// # Errors
-    /// [`CheckinError::ChecklistFinished`]; [`CheckinError::AlreadyCompleted`] when the
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event or
+    /// the start day; [`CheckinError::ChecklistFinished`];
+    /// [`CheckinError::AlreadyCompleted`] when the
     /// inspection item is already done (undo it to add defects);
     /// [`CheckinError::DependenciesUnmet`] before the inspection step is reachable;
     /// [`CheckinError::RoleNotAllowed`] unless inspector or manager;
@@ -1195,6 +1232,7 @@ impl Checklist {
         role: Role,
         at: DateTime<Utc>,
     ) -> Result<String, CheckinError> {
+        self.check_time(at)?;
         if self.is_complete() {
             return Err(CheckinError::ChecklistFinished {
                 path: "finished_at".into(),
@@ -1284,6 +1322,7 @@ impl Checklist {
     /// check-in is completed (rectification lists are worked off after handover).
     ///
     /// # Errors
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event;
     /// [`CheckinError::UnknownDefect`], [`CheckinError::DefectState`] unless open,
     /// [`CheckinError::RoleNotAllowed`] unless inspector or manager, empty actor.
     ///
@@ -1305,6 +1344,7 @@ impl Checklist {
         at: DateTime<Utc>,
         note: Option<String>,
     ) -> Result<(), CheckinError> {
+        self.check_time(at)?;
         let idx = self.defect_index(defect_id)?;
         let status = self.data.defects[idx].status;
         if status != DefectStatus::Open {
@@ -1336,6 +1376,7 @@ impl Checklist {
     /// Re-inspects a defect: passed closes it, failed re-opens it (same deadline).
     ///
     /// # Errors
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event;
     /// [`CheckinError::UnknownDefect`], [`CheckinError::DefectState`] when closed,
     /// [`CheckinError::RoleNotAllowed`] unless inspector or manager, empty actor.
     ///
@@ -1358,6 +1399,7 @@ impl Checklist {
         at: DateTime<Utc>,
         note: Option<String>,
     ) -> Result<(), CheckinError> {
+        self.check_time(at)?;
         let idx = self.defect_index(defect_id)?;
         let status = self.data.defects[idx].status;
         if status == DefectStatus::Closed {
@@ -1408,7 +1450,9 @@ impl Checklist {
         serde_json::to_string_pretty(&self.data).unwrap_or_default()
     }
 
-    fn parse(text: &str) -> Result<ChecklistData, CheckinError> {
+    /// Parses a document; `strict` (loading, not restoring) also refuses a completed
+    /// check-in with an open mandatory item (an adapted checklist may have one).
+    fn parse(text: &str, strict: bool) -> Result<ChecklistData, CheckinError> {
         let data: ChecklistData = crate::json::parse(text).map_err(|f| CheckinError::Json {
             path: f.path,
             message: f.message,
@@ -1428,7 +1472,7 @@ impl Checklist {
                 "finished_at and finished_by are set together",
             ));
         }
-        if data.finished_at.is_some() {
+        if strict && data.finished_at.is_some() {
             if let Some(i) = data.items.iter().position(|i| i.mandatory && !i.is_done()) {
                 return Err(invalid(
                     format!("items[{i}].completion"),
@@ -1449,21 +1493,40 @@ impl Checklist {
 
     /// Restores a checklist saved with [`Checklist::to_json`], exactly.
     ///
+    /// Loading keeps every invariant the operations keep: the checklist is rebuilt by
+    /// replaying the document's event log through the operations (with `template`), and
+    /// the document must say exactly what the rebuilt checklist says (its items and
+    /// their completions, defects, completion); a document that loads writes back
+    /// byte-identical with [`Checklist::to_json`].
+    ///
     /// # Errors
     /// [`CheckinError::Json`] / [`CheckinError::UnsupportedFormatVersion`] for a bad
     /// document; [`CheckinError::TemplateMismatch`] (`template`) listing every
     /// difference when the template is not the one the checklist was saved with (use
-    /// [`Checklist::restore`] to adapt instead).
+    /// [`Checklist::restore`] to adapt instead); the first contradiction:
+    /// [`CheckinError::EventOutOfOrder`] (`events[i].at`) for an event dated before the
+    /// previous one or the start day, [`CheckinError::RoleNotAllowed`]
+    /// (`events[i].role`) for a role the template does not allow,
+    /// [`CheckinError::InconsistentDocument`] for any other event the operations refuse
+    /// (`events[i]`, `events[i].target`, …) or a field that is not what the event log
+    /// gives (`items.<code>.completion.role`, `defects[0].status`, `finished_at`, …;
+    /// `events` when the log is empty).
     ///
     /// ```
     /// # use estatekit::checkin::*;
     /// let t = CheckinTemplate::default_template();
     /// let c = Checklist::start(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
     /// assert_eq!(Checklist::from_json(&c.to_json(), &t)?, c);
+    ///
+    /// // The demo walk, finished on 2020-01-01 (years before it started).
+    /// let walk = include_str!("../../tests/data/checkin_walk.json");
+    /// let early = walk.replace("2026-11-02T02:30:00Z", "2020-01-01T00:00:00Z");
+    /// let err = Checklist::from_json(&early, &t).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("event_out_of_order", "events[25].at"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(text: &str, template: &CheckinTemplate) -> Result<Self, CheckinError> {
-        let restored = Self::restore(text, template)?;
+        let restored = Self::restore_with(text, template, true)?;
         if restored.mismatches.is_empty() {
             Ok(restored.checklist)
         } else {
@@ -1480,8 +1543,17 @@ impl Checklist {
     /// completion, step and mandatory flags follow the template; the template id and
     /// revision become the template's. Defects and the event log are kept as saved.
     ///
+    /// The events must be in time order. Against the template the checklist was saved
+    /// with, the document is rebuilt from its event log as [`Checklist::from_json`]
+    /// does; where [`Checklist::from_json`] refuses a contradiction, `restore` reports it
+    /// as a [`MismatchKind::History`] mismatch (its path and the error) and restores the
+    /// document as saved. So does a checklist once restored against a changed template
+    /// (its history was recorded with the old one): restore it again, `from_json`
+    /// refuses it.
+    ///
     /// # Errors
-    /// [`CheckinError::Json`] / [`CheckinError::UnsupportedFormatVersion`] / empty ids.
+    /// [`CheckinError::Json`] / [`CheckinError::UnsupportedFormatVersion`] / empty ids;
+    /// [`CheckinError::EventOutOfOrder`] (`events[i].at`).
     ///
     /// ```
     /// # use estatekit::checkin::*;
@@ -1498,7 +1570,18 @@ impl Checklist {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn restore(text: &str, template: &CheckinTemplate) -> Result<Restored, CheckinError> {
-        let saved = Self::parse(text)?;
+        Self::restore_with(text, template, false)
+    }
+
+    /// [`Checklist::restore`]; `strict`: a contradiction with the event log is an error
+    /// (else a [`MismatchKind::History`] mismatch).
+    fn restore_with(
+        text: &str,
+        template: &CheckinTemplate,
+        strict: bool,
+    ) -> Result<Restored, CheckinError> {
+        let saved = Self::parse(text, strict)?;
+        verify::check_event_order(&saved)?;
         let mut mismatches = Vec::new();
         if saved.template_id != template.id() {
             mismatches.push(Mismatch {
@@ -1600,6 +1683,25 @@ impl Checklist {
             }
             items.push(state);
         }
+        if mismatches.is_empty() {
+            // The template is the one the checklist was saved with: rebuild it from its
+            // event log and check it is exactly the document.
+            match Self::rebuild(&saved, template) {
+                Ok(checklist) => {
+                    return Ok(Restored {
+                        checklist,
+                        mismatches,
+                    });
+                }
+                Err(e) if strict => return Err(e),
+                Err(e) => mismatches.push(Mismatch {
+                    kind: MismatchKind::History,
+                    path: e.path().to_owned(),
+                    detail: format!("{e} ({})", e.code()),
+                }),
+            }
+        }
+        // A changed template cannot replay the log (its time order was checked).
         let data = ChecklistData {
             template_id: template.id().to_owned(),
             template_version: template.version(),

@@ -29,6 +29,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -439,6 +440,53 @@ pub enum CheckinError {
         /// What the estate validation said.
         message: String,
     },
+    /// An action is dated before the check-in's last event, or before the day the
+    /// check-in started (a UTC date). Events are recorded in time order, as a ticket's
+    /// are (same code, `event_out_of_order`).
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode, Role};
+    /// use chrono::{TimeZone, Utc};
+    /// let mut c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+    ///     "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// let err = c.finish("李四", Role::Receptionist, Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap())
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("event_out_of_order", "at"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("{path}: event at {at} is before {last} (the check-in's last event, or its start)")]
+    EventOutOfOrder {
+        /// `at` for an operation; `events[i].at` for a loaded document.
+        path: String,
+        /// The time given.
+        at: DateTime<Utc>,
+        /// The earliest time allowed: the last event's, or the start day at 00:00 UTC.
+        last: DateTime<Utc>,
+    },
+    /// A saved checklist contradicts itself: its items, defects or completion are not
+    /// what replaying its event log through the operations gives, or an event of the log
+    /// is one the operations refuse. Names the first contradiction.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist};
+    /// let t = CheckinTemplate::default_template();
+    /// let walk = include_str!("../../tests/data/checkin_walk.json");
+    /// // The manager's audit, recorded (in the items only) as done by a receptionist.
+    /// let forged = walk.replacen(r#""actor": "赵六",
+    ///         "role": "manager""#, r#""actor": "赵六",
+    ///         "role": "receptionist""#, 1);
+    /// let err = Checklist::from_json(&forged, &t).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("inconsistent_document", "items.manager_audit.completion.role"));
+    /// ```
+    #[error("{path}: {reason}")]
+    InconsistentDocument {
+        /// The first field that contradicts the event log (e.g.
+        /// `items.manager_audit.completion.role`, `defects[0].status`, `finished_at`)
+        /// or the event the operations refuse (e.g. `events[3]`, `events[3].target`).
+        path: String,
+        /// What contradicts what.
+        reason: String,
+    },
 }
 
 impl CheckinError {
@@ -474,6 +522,8 @@ impl CheckinError {
             Self::UnknownUnit { .. } => "unknown_unit",
             Self::TemplateMismatch { .. } => "template_mismatch",
             Self::Estate { .. } => "estate",
+            Self::EventOutOfOrder { .. } => "event_out_of_order",
+            Self::InconsistentDocument { .. } => "inconsistent_document",
         }
     }
 
@@ -508,7 +558,9 @@ impl CheckinError {
             | Self::DefectState { path, .. }
             | Self::UnknownUnit { path, .. }
             | Self::TemplateMismatch { path, .. }
-            | Self::Estate { path, .. } => path,
+            | Self::Estate { path, .. }
+            | Self::EventOutOfOrder { path, .. }
+            | Self::InconsistentDocument { path, .. } => path,
         }
     }
 

@@ -663,6 +663,10 @@ struct Cursor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ledger {
+    /// The document format: 2 states figures that must agree with the history; 1
+    /// (absent) is a document of an earlier release, rebuilt from its history.
+    #[serde(default = "legacy_format")]
+    format_version: u32,
     unit_id: String,
     rounding: RoundingPolicy,
     order: PaymentOrder,
@@ -684,6 +688,13 @@ pub struct Ledger {
     cursor: Cursor,
 }
 
+/// The ledger JSON format version this library writes.
+pub const LEDGER_FORMAT_VERSION: u32 = 2;
+
+fn legacy_format() -> u32 {
+    1
+}
+
 /// A planned application of money to one charge.
 struct Planned {
     charge: usize,
@@ -703,6 +714,7 @@ impl Ledger {
     pub fn new(unit_id: impl Into<String>, rounding: RoundingPolicy, order: PaymentOrder) -> Self {
         let z = Decimal::new(0, rounding.scale());
         Self {
+            format_version: LEDGER_FORMAT_VERSION,
             unit_id: unit_id.into(),
             rounding,
             order,
@@ -721,22 +733,45 @@ impl Ledger {
     }
 
     /// Reads a ledger saved with [`Ledger::to_json`]. The document's history (charges
-    /// as posted, payments, waivers, deferrals) is checked and replayed: the derived
-    /// fields (applications, principal payments, penalty paid, prepaid) are rebuilt
-    /// from it, so they always agree with it.
+    /// as posted, payments, waivers, write-offs, deferrals, reversals, refunds) is
+    /// checked and replayed: the derived fields (applications, principal payments,
+    /// penalty paid and waived, prepaid) are rebuilt from it. In a document of the
+    /// current format every figure it states must agree with the rebuilt one (a
+    /// figure it leaves out is simply rebuilt); a document of format 1 (no
+    /// `format_version`, written by an earlier release) is rebuilt without that
+    /// comparison. Either way the ledger loaded keeps every invariant the operations
+    /// keep. To detect any edit, seal the document ([`crate::integrity`]).
     ///
     /// # Errors
     /// [`FeeError::Json`] naming the bad field; [`FeeError::Invalid`] for a broken
-    /// invariant (duplicate ids, amounts beyond the ledger's scale…).
+    /// invariant (duplicate ids, amounts beyond the ledger's scale, a deferral not
+    /// after the due date, an empty unit id…); [`FeeError::Inconsistent`] naming the
+    /// first figure that contradicts the history.
     ///
     /// ```
-    /// assert_eq!(estatekit::fees::ledger::Ledger::from_json("{}").unwrap_err().path(), "unit_id");
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// assert_eq!(Ledger::from_json("{}").unwrap_err().path(), "unit_id");
+    /// // A prepaid balance from nothing.
+    /// let l = Ledger::new("1-101", RoundingPolicy::default(), PaymentOrder::default());
+    /// let forged = l.to_json().replace("\"prepaid\": \"0.00\"", "\"prepaid\": \"500.00\"");
+    /// let e = Ledger::from_json(&forged).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("inconsistent_document", "prepaid"));
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
         let mut ledger: Self = crate::json::parse(text).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,
         })?;
+        if ledger.format_version == 0 || ledger.format_version > LEDGER_FORMAT_VERSION {
+            return Err(FeeError::invalid(
+                "format_version",
+                format!(
+                    "format version {} is not supported (expected 1 to {LEDGER_FORMAT_VERSION})",
+                    ledger.format_version
+                ),
+            ));
+        }
+        let stated = ledger.format_version == LEDGER_FORMAT_VERSION;
         ledger.validate()?;
         ledger.replay(None).map_err(|e| {
             // Name the refund the history cannot cover.
@@ -751,6 +786,16 @@ impl Ledger {
                 None => e,
             }
         })?;
+        ledger.format_version = LEDGER_FORMAT_VERSION;
+        if stated {
+            let given: serde_json::Value =
+                serde_json::from_str(text).expect("the text parsed as a ledger is JSON");
+            let rebuilt =
+                serde_json::to_value(&ledger).expect("a ledger serializes: string keys, no floats");
+            if let Some((path, reason)) = crate::json::first_contradiction(&given, &rebuilt) {
+                return Err(FeeError::Inconsistent { path, reason });
+            }
+        }
         Ok(ledger)
     }
 
@@ -759,6 +804,9 @@ impl Ledger {
     /// charge at most its principal, dates within years 1–9999, and every total the
     /// ledger reports (principal, paid, penalty, prepaid) within the decimal range.
     fn validate(&self) -> Result<(), FeeError> {
+        if self.unit_id.trim().is_empty() {
+            return Err(FeeError::invalid("unit_id", "a ledger needs a unit id"));
+        }
         let mut principal_total = Decimal::ZERO;
         let mut penalty_total = Decimal::ZERO;
         let mut ids: HashSet<&str> = HashSet::with_capacity(self.charges.len());
@@ -783,12 +831,18 @@ impl Ledger {
                     check_date(d, &p(f))?;
                 }
             }
+            if let Some(d) = c.deferred_to.filter(|&d| d <= c.due) {
+                return Err(FeeError::invalid(
+                    p("deferred_to"),
+                    format!("a deferral to {d} is not after the due date {}", c.due),
+                ));
+            }
             non_negative(c.principal, || p("principal"))?;
             self.check_money(c.principal, &p("principal"))?;
             principal_total = add(principal_total, c.principal, &p("principal"))?;
             self.check_total(principal_total, &p("principal"))?;
             if let Some(pen) = &c.penalty {
-                pen.validate().map_err(|e| e.or_path(|| p("penalty")))?;
+                pen.validate().map_err(|e| e.under(&p("penalty")))?;
             }
             let mut paid = Decimal::ZERO;
             for (j, pp) in c.principal_payments.iter().enumerate() {

@@ -177,6 +177,16 @@ pub enum FeeError {
         /// The payment's reference.
         reference: String,
     },
+    /// A document whose stated figures disagree with what its own history gives (a
+    /// prepaid balance from nothing, a charge settled with no payment behind it): it
+    /// was edited, or written by something that does not keep the rules.
+    #[error("{path}: the document contradicts its history: {reason}")]
+    Inconsistent {
+        /// The first field that disagrees.
+        path: String,
+        /// What the history gives and what the document says.
+        reason: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -210,6 +220,7 @@ impl FeeError {
             Self::ConflictingRepost { .. } => "conflicting_repost",
             Self::RefundExceedsPrepaid { .. } => "refund_exceeds_prepaid",
             Self::AlreadyReversed { .. } => "already_reversed",
+            Self::Inconsistent { .. } => "inconsistent_document",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -236,6 +247,7 @@ impl FeeError {
             | Self::ConflictingRepost { path, .. }
             | Self::RefundExceedsPrepaid { path, .. }
             | Self::AlreadyReversed { path, .. }
+            | Self::Inconsistent { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -282,6 +294,7 @@ impl FeeError {
             | Self::ConflictingRepost { path, .. }
             | Self::RefundExceedsPrepaid { path, .. }
             | Self::AlreadyReversed { path, .. }
+            | Self::Inconsistent { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }

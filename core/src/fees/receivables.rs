@@ -763,7 +763,9 @@ struct BookDoc {
     estate_id: String,
     rounding: RoundingPolicy,
     order: PaymentOrder,
-    accounts: Vec<Ledger>,
+    /// Each read by [`Ledger::from_json`] (which compares what it states with its
+    /// history).
+    accounts: Vec<serde_json::Value>,
 }
 
 impl Receivables {
@@ -844,8 +846,8 @@ impl Receivables {
         let mut book = Self::new(estate, schedule, doc.order);
         for (i, account) in doc.accounts.into_iter().enumerate() {
             let p = |f: &str| format!("accounts[{i}].{f}");
-            // Re-read through the ledger's own checks and replay.
-            let account = Ledger::from_json(&account.to_json())
+            // Read through the ledger's own checks, replay and comparison.
+            let account = Ledger::from_json(&account.to_string())
                 .map_err(|e| e.under(&format!("accounts[{i}]")))?;
             if account.rounding() != &book.rounding {
                 return Err(FeeError::invalid(p("rounding"), "differs from the book's"));
@@ -902,7 +904,13 @@ impl Receivables {
             estate_id: self.estate_id.clone(),
             rounding: self.rounding,
             order: self.order,
-            accounts: self.accounts.values().cloned().collect(),
+            accounts: self
+                .accounts
+                .values()
+                .map(|l| {
+                    serde_json::to_value(l).expect("a ledger serializes: string keys, no floats")
+                })
+                .collect(),
         };
         serde_json::to_string_pretty(&doc).expect("a book serializes: string keys, no floats")
     }

@@ -3,7 +3,15 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{SlaPolicy, SlaStatus, Ticket, TicketError, Urgency, ticket_enum};
+use super::{AccessPolicy, SlaPolicy, SlaStatus, Ticket, TicketError, Urgency, ticket_enum};
+
+/// The most events rebuilt for a flow document without an event log (each escalation
+/// and reopening stands for events): a document claiming more is refused.
+///
+/// ```
+/// assert_eq!(estatekit::tickets::MAX_REBUILT_EVENTS, 10_000);
+/// ```
+pub const MAX_REBUILT_EVENTS: u64 = 10_000;
 
 ticket_enum! {
     /// Where a ticket is in its life.
@@ -113,6 +121,10 @@ pub struct Event {
     pub at: DateTime<Utc>,
     /// Who.
     pub actor: String,
+    /// In which role, when the operation named one
+    /// ([`TicketFlow::apply_as`]); left out of the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// What.
     #[serde(flatten)]
     pub action: Action,
@@ -142,8 +154,7 @@ pub struct Event {
 /// assert_eq!(err.to_string(), "ticket T1: cannot start a ticket that is closed");
 /// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TicketFlow {
     ticket: Ticket,
     category: String,
@@ -156,6 +167,78 @@ pub struct TicketFlow {
     reopened: u32,
     satisfied: Option<bool>,
     events: Vec<Event>,
+    #[serde(skip)]
+    policy: AccessPolicy,
+}
+
+/// Flows are equal when their documents are: the [`AccessPolicy`] they are checked
+/// against is the host's, not part of the ticket.
+impl PartialEq for TicketFlow {
+    fn eq(&self, other: &Self) -> bool {
+        self.ticket == other.ticket
+            && self.category == other.category
+            && self.urgency == other.urgency
+            && self.department == other.department
+            && self.state == other.state
+            && self.receiver == other.receiver
+            && self.owner == other.owner
+            && self.escalations == other.escalations
+            && self.reopened == other.reopened
+            && self.satisfied == other.satisfied
+            && self.events == other.events
+    }
+}
+
+impl Eq for TicketFlow {}
+
+/// Deserializing checks the document like [`TicketFlow::from_json`] (default policy).
+impl<'de> Deserialize<'de> for TicketFlow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let doc = FlowDoc::deserialize(d)?;
+        TicketFlow::from_doc(doc, &AccessPolicy::default()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A flow document as written, before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowDoc {
+    ticket: Ticket,
+    category: String,
+    urgency: Urgency,
+    department: String,
+    state: TicketState,
+    receiver: String,
+    owner: String,
+    escalations: u32,
+    reopened: u32,
+    satisfied: Option<bool>,
+    /// Absent in documents that did not store their history.
+    #[serde(default)]
+    events: Option<Vec<EventDoc>>,
+}
+
+/// An event as written: the states are optional (older documents lack them) and, when
+/// present, must be those the replay gives.
+#[derive(Deserialize)]
+struct EventDoc {
+    at: DateTime<Utc>,
+    actor: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(flatten)]
+    action: Action,
+    #[serde(default)]
+    from_state: Option<TicketState>,
+    #[serde(default)]
+    to_state: Option<TicketState>,
+}
+
+fn inconsistent(path: impl Into<String>, message: impl Into<String>) -> TicketError {
+    TicketError::InconsistentDocument {
+        path: path.into(),
+        message: message.into(),
+    }
 }
 
 impl TicketFlow {
@@ -178,6 +261,7 @@ impl TicketFlow {
         let events = vec![Event {
             at: ticket.received_at,
             actor: receiver.clone(),
+            role: None,
             action: Action::Receive,
             from_state: TicketState::Received,
             to_state: TicketState::Received,
@@ -194,14 +278,86 @@ impl TicketFlow {
             reopened: 0,
             satisfied: None,
             events,
+            policy: AccessPolicy::default(),
         }
     }
 
-    /// Applies an action by `actor` at `at` and returns the new state.
+    /// Like [`TicketFlow::new`], checked against `policy` from now on.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t = Ticket::new("T9", "", Channel::Patrol, chrono::DateTime::UNIX_EPOCH, "巡查员", "路灯不亮", TicketKind::RepairRequest);
+    /// let policy = AccessPolicy::default().with_first_contact_ownership(true);
+    /// let mut f = TicketFlow::with_policy(t, "repair.electrical", Urgency::Normal, "engineering", "巡查员", policy);
+    /// let err = f.apply(Action::Resolve { note: "修好".into() }, "李工", chrono::DateTime::UNIX_EPOCH).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("not_permitted", "actor"));
+    /// ```
+    pub fn with_policy(
+        ticket: Ticket,
+        category: impl Into<String>,
+        urgency: Urgency,
+        department: impl Into<String>,
+        receiver: impl Into<String>,
+        policy: AccessPolicy,
+    ) -> Self {
+        let mut f = Self::new(ticket, category, urgency, department, receiver);
+        f.policy = policy;
+        f
+    }
+
+    /// The access policy the flow's operations are checked against.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let f = TicketFlow::new(t, "other", Urgency::Normal, "customer_service", "小张");
+    /// assert_eq!(f.policy(), &AccessPolicy::default());
+    /// ```
+    pub fn policy(&self) -> &AccessPolicy {
+        &self.policy
+    }
+
+    /// Checks the flow's whole history against `policy` and, if it complies, uses it
+    /// from now on. On error nothing changes.
+    ///
+    /// # Errors
+    /// [`TicketError::NotPermitted`] at `events[i].role` or `events[i].actor` for the
+    /// first event the policy would have refused.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let mut f = TicketFlow::new(t, "other", Urgency::Normal, "customer_service", "小张");
+    /// f.apply(Action::Resolve { note: "已转达".into() }, "小张", chrono::DateTime::UNIX_EPOCH)?;
+    /// let strict = AccessPolicy::default().allow("resolve", ["manager"])?;
+    /// assert_eq!(f.set_policy(strict).unwrap_err().path(), "events[1].role");
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn set_policy(&mut self, policy: AccessPolicy) -> Result<(), TicketError> {
+        let mut replay = Self::new(
+            self.ticket.clone(),
+            self.category.clone(),
+            self.urgency,
+            self.department.clone(),
+            self.receiver.clone(),
+        );
+        replay.policy = policy;
+        for (i, e) in self.events.iter().enumerate().skip(1) {
+            replay
+                .apply_as(e.action.clone(), &e.actor, e.role.as_deref(), e.at)
+                .map_err(|err| at_event(err, i))?;
+        }
+        self.policy = replay.policy;
+        Ok(())
+    }
+
+    /// Applies an action by `actor` (in no particular role) at `at` and returns the new
+    /// state: [`TicketFlow::apply_as`] without a role.
     ///
     /// # Errors
     /// [`TicketError::InvalidTransition`] if the action is not allowed in the current
-    /// state; [`TicketError::EventOutOfOrder`] if `at` is before the last event.
+    /// state; [`TicketError::EventOutOfOrder`] if `at` is before the last event;
+    /// [`TicketError::NotPermitted`] if the flow's [`AccessPolicy`] refuses it.
     ///
     /// ```
     /// # use estatekit::tickets::*;
@@ -216,11 +372,49 @@ impl TicketFlow {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<TicketState, TicketError> {
+        self.apply_as(action, actor, None, at)
+    }
+
+    /// Applies an action by `actor`, acting in `role` (recorded in the event), at `at`
+    /// and returns the new state. On error nothing changes.
+    ///
+    /// # Errors
+    /// In this order: [`TicketError::EventOutOfOrder`] (`at`) if `at` is before the
+    /// last event; [`TicketError::InvalidTransition`] if the action is not allowed in
+    /// the current state; [`TicketError::NotPermitted`] if the flow's [`AccessPolicy`]
+    /// refuses it: `role` for a role not allowed to do the action (or none given),
+    /// `actor` for someone other than the owner under first-contact ownership, or for
+    /// the handler (owner or last resolver) recording the return visit.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T4", "1-101", Channel::App, t0, "业主", "漏水", TicketKind::RepairRequest);
+    /// let policy = AccessPolicy::default().allow("assign", ["dispatcher"])?;
+    /// let mut f = TicketFlow::with_policy(t, "repair.plumbing", Urgency::Normal, "engineering", "小张", policy);
+    /// let err = f.apply(Action::Assign { to: "李工".into() }, "小张", t0).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("not_permitted", "role"));
+    /// f.apply_as(Action::Assign { to: "李工".into() }, "小张", Some("dispatcher"), t0)?;
+    /// assert_eq!(f.events()[1].role.as_deref(), Some("dispatcher"));
+    /// f.apply(Action::Resolve { note: "修好".into() }, "李工", t0)?;
+    /// // The default rule: the handler may not record the return visit.
+    /// let err = f.apply(Action::ReturnVisit { satisfied: true, note: String::new() }, "李工", t0).unwrap_err();
+    /// assert_eq!(err.to_string(), "actor: 李工 may not return_visit ticket T4: the handler of a ticket may not record its return visit");
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn apply_as(
+        &mut self,
+        action: Action,
+        actor: &str,
+        role: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<TicketState, TicketError> {
         use TicketState as S;
         if let Some(last) = self.events.last()
             && at < last.at
         {
             return Err(TicketError::EventOutOfOrder {
+                path: "at".to_owned(),
                 ticket: self.ticket.id.clone(),
                 at,
                 last: last.at,
@@ -259,6 +453,7 @@ impl TicketFlow {
                 });
             }
         };
+        self.permit(&action, actor, role)?;
         match &action {
             Action::Assign { to } => self.owner = to.clone(),
             Action::Escalate { to, .. } => {
@@ -277,11 +472,75 @@ impl TicketFlow {
         self.events.push(Event {
             at,
             actor: actor.to_owned(),
+            role: role.map(str::to_owned),
             action,
             from_state: from,
             to_state: to,
         });
         Ok(to)
+    }
+
+    /// Whether the policy lets `actor` in `role` do `action` now.
+    fn permit(&self, action: &Action, actor: &str, role: Option<&str>) -> Result<(), TicketError> {
+        let name = action.name();
+        let refuse = |path: &str, reason: String| TicketError::NotPermitted {
+            path: path.to_owned(),
+            ticket: self.ticket.id.clone(),
+            action: name,
+            actor: actor.to_owned(),
+            reason,
+        };
+        let p = &self.policy;
+        if !p.allows_role(name, role) {
+            let allowed = p
+                .roles(name)
+                .map(|r| r.iter().map(String::as_str).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            return Err(refuse(
+                "role",
+                match role {
+                    Some(r) => format!("role {r:?} may not {name}; allowed: {allowed}"),
+                    None => format!("no role given; {name} is allowed to: {allowed}"),
+                },
+            ));
+        }
+        let owner_only = matches!(
+            action,
+            Action::Assign { .. }
+                | Action::Escalate { .. }
+                | Action::Start
+                | Action::Pause { .. }
+                | Action::Resume
+                | Action::Resolve { .. }
+        );
+        if p.first_contact_ownership() && owner_only && actor != self.owner {
+            return Err(refuse(
+                "actor",
+                format!(
+                    "first-contact ownership: only the owner {:?} may {name} it",
+                    self.owner
+                ),
+            ));
+        }
+        if matches!(action, Action::ReturnVisit { .. })
+            && !p.handler_may_record_return_visit()
+            && (actor == self.owner || Some(actor) == self.last_resolver())
+        {
+            return Err(refuse(
+                "actor",
+                "the handler of a ticket may not record its return visit".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Who resolved the ticket last, if anyone.
+    fn last_resolver(&self) -> Option<&str> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.action, Action::Resolve { .. }))
+            .map(|e| e.actor.as_str())
     }
 
     /// The ticket.
@@ -490,18 +749,327 @@ impl TicketFlow {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a flow written by [`TicketFlow::to_json`].
+    /// Reads a flow written by [`TicketFlow::to_json`], checked against the default
+    /// [`AccessPolicy`]: [`TicketFlow::from_json_with_policy`].
     ///
     /// # Errors
-    /// [`TicketError::InvalidDocument`] naming the bad field.
+    /// See [`TicketFlow::from_json_with_policy`].
     ///
     /// ```
     /// assert_eq!(estatekit::tickets::TicketFlow::from_json("{}").unwrap_err().path(), "ticket");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
-        crate::json::parse(text).map_err(|f| TicketError::InvalidDocument {
+        Self::from_json_with_policy(text, &AccessPolicy::default())
+    }
+
+    /// Reads a flow written by [`TicketFlow::to_json`] and checks that it keeps every
+    /// invariant the operations keep: its event log is replayed through the same
+    /// operations, under `policy`, and the state, owner, counters and satisfaction it
+    /// leads to must be those the document states. The loaded flow is the replayed one
+    /// (checked against `policy` from then on). A document without `events` (history
+    /// not stored) gets the shortest history its fields imply (every rebuilt event dated
+    /// at `received_at`, by the owner, return visits and closing by an unnamed actor
+    /// `""`), checked the same way. Events without `from_state`/`to_state` get them
+    /// from the replay.
+    ///
+    /// # Errors
+    /// The first contradiction, naming its field:
+    /// - [`TicketError::InvalidDocument`]: malformed JSON, a wrong type, a missing or
+    ///   unknown field;
+    /// - [`TicketError::InconsistentDocument`]: no events (`events`); a first event that
+    ///   is not the receipt by `receiver` at `ticket.received_at` (`events[0].action`,
+    ///   `events[0].actor`, `events[0].at`); an event the state does not allow
+    ///   (`events[i].action`); recorded states other than the replayed ones
+    ///   (`events[i].from_state`, `events[i].to_state`); `state`, `owner`,
+    ///   `escalations`, `reopened` or `satisfied` other than the history gives;
+    /// - [`TicketError::EventOutOfOrder`] (`events[i].at`): an event dated before the
+    ///   previous one;
+    /// - [`TicketError::NotPermitted`] (`events[i].role`, `events[i].actor`): an event
+    ///   `policy` refuses.
+    ///
+    /// ```
+    /// use estatekit::tickets::{AccessPolicy, TicketFlow};
+    /// // A ticket "closed" and "satisfied" with nothing but its receipt in its history.
+    /// let doc = r#"{"ticket": {"id": "T1", "unit": "1-101", "channel": "app", "received_at": "2026-11-06T09:00:00Z",
+    ///   "reporter": "王女士", "text": "停电了", "kind": "repair_request"}, "category": "repair.electrical",
+    ///   "urgency": "urgent", "department": "engineering", "state": "closed", "receiver": "前台", "owner": "前台",
+    ///   "escalations": 0, "reopened": 0, "satisfied": true, "events": [{"at": "2026-11-06T09:00:00Z",
+    ///   "actor": "前台", "action": "receive", "from_state": "received", "to_state": "received"}]}"#;
+    /// let err = TicketFlow::from_json(doc).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("inconsistent_document", "state"));
+    /// assert_eq!(err.to_string(), "state: the document says closed; its event log leads to received");
+    /// ```
+    pub fn from_json_with_policy(text: &str, policy: &AccessPolicy) -> Result<Self, TicketError> {
+        let doc: FlowDoc = crate::json::parse(text).map_err(|f| TicketError::InvalidDocument {
             path: f.path,
             message: f.message,
-        })
+        })?;
+        Self::from_doc(doc, policy)
     }
+
+    /// Replays a parsed document (see [`TicketFlow::from_json_with_policy`]).
+    fn from_doc(doc: FlowDoc, policy: &AccessPolicy) -> Result<Self, TicketError> {
+        let rebuilt = doc.events.is_none();
+        let events = match doc.events {
+            Some(events) => events,
+            None => rebuild_events(&doc)?,
+        };
+        let Some(first) = events.first() else {
+            return Err(inconsistent(
+                "events",
+                "the event log is empty; it starts with the receipt of the ticket",
+            ));
+        };
+        if first.action != Action::Receive {
+            return Err(inconsistent(
+                "events[0].action",
+                format!("the first event is {}, not receive", first.action.name()),
+            ));
+        }
+        if first.actor != doc.receiver {
+            return Err(inconsistent(
+                "events[0].actor",
+                format!(
+                    "the ticket was received by {:?}, but receiver is {:?}",
+                    first.actor, doc.receiver
+                ),
+            ));
+        }
+        if first.at != doc.ticket.received_at {
+            return Err(inconsistent(
+                "events[0].at",
+                format!(
+                    "the receipt is dated {}, but ticket.received_at is {}",
+                    first.at, doc.ticket.received_at
+                ),
+            ));
+        }
+        let mut flow = Self::new(
+            doc.ticket,
+            doc.category,
+            doc.urgency,
+            doc.department,
+            doc.receiver,
+        );
+        flow.events[0].role = first.role.clone();
+        flow.policy = policy.clone();
+        let note = if rebuilt {
+            " (in the history rebuilt from a document without events)"
+        } else {
+            ""
+        };
+        for (i, e) in events.into_iter().enumerate() {
+            if i > 0 {
+                if e.action == Action::Receive {
+                    return Err(inconsistent(
+                        format!("events[{i}].action"),
+                        "a ticket is received once, by its first event",
+                    ));
+                }
+                flow.apply_as(e.action, &e.actor, e.role.as_deref(), e.at)
+                    .map_err(|err| match err {
+                        TicketError::InvalidTransition { state, action, .. } => inconsistent(
+                            format!("events[{i}].action"),
+                            format!("cannot {action} a ticket that is {state}{note}"),
+                        ),
+                        other => at_event(other, i),
+                    })?;
+            }
+            let done = &flow.events[i];
+            for (field, given, replayed) in [
+                ("from_state", e.from_state, done.from_state),
+                ("to_state", e.to_state, done.to_state),
+            ] {
+                if let Some(given) = given
+                    && given != replayed
+                {
+                    return Err(inconsistent(
+                        format!("events[{i}].{field}"),
+                        format!("the document says {given}; the replay gives {replayed}"),
+                    ));
+                }
+            }
+        }
+        let says = |field: &str, doc: String, replay: String| -> Result<(), TicketError> {
+            if doc == replay {
+                Ok(())
+            } else {
+                Err(inconsistent(
+                    field,
+                    format!("the document says {doc}; its event log leads to {replay}{note}"),
+                ))
+            }
+        };
+        says("state", doc.state.to_string(), flow.state.to_string())?;
+        says(
+            "owner",
+            format!("{:?}", doc.owner),
+            format!("{:?}", flow.owner),
+        )?;
+        says(
+            "escalations",
+            doc.escalations.to_string(),
+            flow.escalations.to_string(),
+        )?;
+        says(
+            "reopened",
+            doc.reopened.to_string(),
+            flow.reopened.to_string(),
+        )?;
+        let sat = |s: Option<bool>| s.map_or("null".to_owned(), |b| b.to_string());
+        says("satisfied", sat(doc.satisfied), sat(flow.satisfied))?;
+        Ok(flow)
+    }
+}
+
+/// An error of event `i` of a replayed history, with the path naming that event.
+fn at_event(err: TicketError, i: usize) -> TicketError {
+    match err {
+        TicketError::EventOutOfOrder {
+            path,
+            ticket,
+            at,
+            last,
+        } => TicketError::EventOutOfOrder {
+            path: format!("events[{i}].{path}"),
+            ticket,
+            at,
+            last,
+        },
+        TicketError::NotPermitted {
+            path,
+            ticket,
+            action,
+            actor,
+            reason,
+        } => TicketError::NotPermitted {
+            path: format!("events[{i}].{path}"),
+            ticket,
+            action,
+            actor,
+            reason,
+        },
+        TicketError::InvalidTransition { state, action, .. } => inconsistent(
+            format!("events[{i}].action"),
+            format!("cannot {action} a ticket that is {state}"),
+        ),
+        other => other,
+    }
+}
+
+/// The shortest history the fields of a document without events imply: the receipt;
+/// the escalations (or an assignment to an owner other than the receiver); each
+/// reopening as a resolution and an unsatisfied return visit; then the way to the
+/// stated state. Every event is dated at the receipt; the owner acts, return visits
+/// and closing are by an unnamed actor (`""`). Replaying it checks the fields.
+fn rebuild_events(doc: &FlowDoc) -> Result<Vec<EventDoc>, TicketError> {
+    use TicketState as S;
+    let claimed = u64::from(doc.escalations) + u64::from(doc.reopened);
+    if claimed > MAX_REBUILT_EVENTS {
+        return Err(inconsistent(
+            if doc.escalations > doc.reopened {
+                "escalations"
+            } else {
+                "reopened"
+            },
+            format!(
+                "a document without events may claim at most {MAX_REBUILT_EVENTS} escalations and reopenings, got {claimed}"
+            ),
+        ));
+    }
+    let at = doc.ticket.received_at;
+    let ev = |actor: &str, action: Action| EventDoc {
+        at,
+        actor: actor.to_owned(),
+        role: None,
+        action,
+        from_state: None,
+        to_state: None,
+    };
+    let owner = doc.owner.as_str();
+    let mut out = vec![ev(&doc.receiver, Action::Receive)];
+    let mut state = S::Received;
+    for i in 0..doc.escalations {
+        let by = if i == 0 { doc.receiver.as_str() } else { owner };
+        out.push(ev(
+            by,
+            Action::Escalate {
+                to: owner.to_owned(),
+                reason: String::new(),
+            },
+        ));
+        state = S::Assigned;
+    }
+    if doc.escalations == 0 && owner != doc.receiver {
+        out.push(ev(
+            &doc.receiver,
+            Action::Assign {
+                to: owner.to_owned(),
+            },
+        ));
+        state = S::Assigned;
+    }
+    for _ in 0..doc.reopened {
+        out.push(ev(
+            owner,
+            Action::Resolve {
+                note: String::new(),
+            },
+        ));
+        out.push(ev(
+            "",
+            Action::ReturnVisit {
+                satisfied: false,
+                note: String::new(),
+            },
+        ));
+        state = S::Assigned;
+    }
+    let assign = |out: &mut Vec<EventDoc>, state: TicketState| {
+        if state == S::Received {
+            out.push(ev(
+                owner,
+                Action::Assign {
+                    to: owner.to_owned(),
+                },
+            ));
+        }
+    };
+    match doc.state {
+        S::Received => {}
+        S::Assigned => assign(&mut out, state),
+        S::InProgress | S::Paused => {
+            assign(&mut out, state);
+            out.push(ev(owner, Action::Start));
+            if doc.state == S::Paused {
+                out.push(ev(
+                    owner,
+                    Action::Pause {
+                        reason: String::new(),
+                    },
+                ));
+            }
+        }
+        S::Resolved | S::ReturnVisited | S::Closed => {
+            out.push(ev(
+                owner,
+                Action::Resolve {
+                    note: String::new(),
+                },
+            ));
+            if doc.state == S::ReturnVisited || doc.satisfied == Some(true) {
+                out.push(ev(
+                    "",
+                    Action::ReturnVisit {
+                        satisfied: true,
+                        note: String::new(),
+                    },
+                ));
+            }
+            if doc.state == S::Closed {
+                out.push(ev("", Action::Close));
+            }
+        }
+    }
+    Ok(out)
 }

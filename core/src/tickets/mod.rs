@@ -10,7 +10,9 @@
 //! - [`SlaPolicy`] and [`BusinessCalendar`]: response and resolution deadlines in
 //!   business or calendar time, paused while waiting for the owner.
 //! - [`TicketFlow`]: the lifecycle (received → assigned → in progress → resolved →
-//!   return visit → closed), escalation and first-contact ownership (首问责任制).
+//!   return visit → closed), escalation and first-contact ownership (首问责任制);
+//!   [`AccessPolicy`]: who may do what. A loaded flow document is replayed through the
+//!   same operations, so it cannot contradict itself.
 //! - [`statistics`]: counts, SLA compliance, time to resolve, satisfaction, repeats.
 //!
 //! ```
@@ -27,6 +29,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod access;
 mod lifecycle;
 mod model;
 #[doc(hidden)]
@@ -36,7 +39,8 @@ mod shared;
 mod sla;
 mod stats;
 
-pub use lifecycle::{Action, Event, TicketFlow, TicketState};
+pub use access::{AccessPolicy, GOVERNED_ACTIONS};
+pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
 pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
     CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
@@ -380,14 +384,50 @@ pub enum TicketError {
         action: &'static str,
     },
     /// An event is dated before the previous one.
-    #[error("at: event at {at} is before the last event at {last} (ticket {ticket})")]
+    #[error("{path}: event at {at} is before the last event at {last} (ticket {ticket})")]
     EventOutOfOrder {
+        /// `at` for an operation, `events[i].at` in a loaded document.
+        path: String,
         /// Ticket id.
         ticket: String,
         /// The event time given.
         at: DateTime<Utc>,
         /// The time of the last event.
         last: DateTime<Utc>,
+    },
+    /// The [`AccessPolicy`] does not let this actor (in this role) do this action.
+    #[error("{path}: {actor} may not {action} ticket {ticket}: {reason}")]
+    NotPermitted {
+        /// `role` (a role not allowed, or none given) or `actor` (first-contact
+        /// ownership, the handler's own return visit); prefixed by `events[i].` in a
+        /// loaded document.
+        path: String,
+        /// Ticket id.
+        ticket: String,
+        /// The action refused.
+        action: &'static str,
+        /// Who tried.
+        actor: String,
+        /// Which rule refused it.
+        reason: String,
+    },
+    /// An access policy value is invalid.
+    #[error("{path}: {reason}")]
+    InvalidPolicy {
+        /// The bad field, e.g. `roles.close`.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A flow document that parses but contradicts itself: its event log cannot be
+    /// replayed, or leads elsewhere than the document says.
+    #[error("{path}: {message}")]
+    InconsistentDocument {
+        /// The first field that contradicts the replayed history, e.g. `state` or
+        /// `events[2].action`.
+        path: String,
+        /// What is wrong.
+        message: String,
     },
     /// A period whose end is not after its start.
     #[error("period: end {end} is not after start {start}")]
@@ -421,6 +461,9 @@ impl TicketError {
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::EventOutOfOrder { .. } => "event_out_of_order",
             Self::InvalidPeriod { .. } => "invalid_period",
+            Self::NotPermitted { .. } => "not_permitted",
+            Self::InvalidPolicy { .. } => "invalid_policy",
+            Self::InconsistentDocument { .. } => "inconsistent_document",
         }
     }
 
@@ -437,7 +480,11 @@ impl TicketError {
             | Self::InvalidRules { path, .. }
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }
-            | Self::InvalidDocument { path, .. } => path.clone(),
+            | Self::InvalidDocument { path, .. }
+            | Self::EventOutOfOrder { path, .. }
+            | Self::NotPermitted { path, .. }
+            | Self::InvalidPolicy { path, .. }
+            | Self::InconsistentDocument { path, .. } => path.clone(),
             Self::EmptyTrainingSet => "texts".to_owned(),
             Self::LengthMismatch { .. }
             | Self::SingleClass { .. }
@@ -445,7 +492,6 @@ impl TicketError {
             Self::InvalidOption { name, .. } => name.clone(),
             Self::NoWorkingHours => "calendar.hours".to_owned(),
             Self::InvalidTransition { ticket, .. } => format!("ticket.{ticket}.state"),
-            Self::EventOutOfOrder { .. } => "at".to_owned(),
             Self::InvalidPeriod { .. } => "period".to_owned(),
         }
     }
