@@ -423,6 +423,9 @@ pub struct PoolRecord {
     pub split_amount: Decimal,
     /// Sum of the shares (equal to `split_amount`).
     pub shares_total: Decimal,
+    /// Shares of units whose bills were set aside (`exceptions()`): the pooled lines
+    /// sum to `splitAmount − setAside`.
+    pub set_aside: Decimal,
     /// Deducted before splitting.
     pub deduction: Decimal,
     /// Admin fee added.
@@ -557,6 +560,7 @@ impl BillingRun {
                 code: p.code.clone(),
                 split_amount: p.split_amount,
                 shares_total: p.shares_total,
+                set_aside: p.set_aside,
                 deduction: p.deduction,
                 admin_fee: p.admin_fee,
                 participants: p.participants as u64,

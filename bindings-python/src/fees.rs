@@ -904,6 +904,12 @@ impl PyPoolSummary {
     fn shares_total(&self) -> Decimal {
         self.inner.shares_total
     }
+    /// Shares of units whose bills were set aside (run.exceptions): the pooled lines
+    /// sum to split_amount - set_aside.
+    #[getter]
+    fn set_aside(&self) -> Decimal {
+        self.inner.set_aside
+    }
     #[getter]
     fn participants(&self) -> usize {
         self.inner.participants

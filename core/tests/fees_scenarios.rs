@@ -240,6 +240,22 @@ fn metered_lines_price_tiers_and_honour_recorded_changes() {
         .collect();
     assert!(set_aside.contains(&"1-101") && !set_aside.is_empty());
     assert!(run.bill("1-101").is_none());
+    // The electricity pool still accounts for every share: the set-aside units'
+    // shares are not in the lines but are named in the pool.
+    let pool = run
+        .pools
+        .iter()
+        .find(|p| p.code == "common_electricity")
+        .unwrap();
+    let lines: Decimal = run
+        .bills()
+        .iter()
+        .flat_map(|b| b.lines.clone())
+        .filter(|l| &*l.item_code == "common_electricity")
+        .map(|l| l.amount)
+        .sum();
+    assert!(pool.set_aside > Decimal::ZERO);
+    assert_eq!(lines + pool.set_aside, pool.split_amount);
     for bill in run.bills() {
         assert!(!set_aside.contains(&&*bill.unit_id));
         assert!(bill.lines.iter().all(|l| &*l.item_code != "common_water"));

@@ -110,11 +110,19 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
             .filter(|l| *l.item_code == *pool.code)
             .map(|l| l.amount)
             .sum();
+        // The shares of units set aside (run.exceptions) are not in the lines.
         assert_eq!(
-            lines, pool.split_amount,
-            "pooled lines of {} do not sum to the pool",
+            lines + pool.set_aside,
+            pool.split_amount,
+            "pooled lines of {} and the shares set aside do not sum to the pool",
             pool.code
         );
+        if !run.exceptions.iter().any(|e| e.unit_id.is_some()) {
+            assert!(
+                pool.set_aside.is_zero(),
+                "a share set aside with no unit set aside"
+            );
+        }
         assert!(pool.split_amount >= Decimal::ZERO);
     }
     assert_eq!(

@@ -530,6 +530,10 @@ class PoolSummary:
     @property
     def shares_total(self) -> Decimal: ...
     @property
+    def set_aside(self) -> Decimal:
+        """Shares of units whose bills were set aside (run.exceptions): the pooled lines
+        sum to split_amount - set_aside."""
+    @property
     def participants(self) -> int: ...
     @property
     def adjustment(self) -> Decimal: ...

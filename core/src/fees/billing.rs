@@ -760,6 +760,11 @@ pub struct PoolSummary {
     /// Number of units whose share was adjusted (listed by
     /// [`BillingRun::adjusted_units`]).
     pub adjusted_count: usize,
+    /// The shares of units whose bills were set aside (see
+    /// [`BillingRun::exceptions`]): not in this run's lines, so the pooled lines sum to
+    /// `split_amount − set_aside`. Zero when no participant was set aside.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub set_aside: Decimal,
 }
 
 /// The result of [`bill_estate`]: every bill of the estate for the period.
@@ -1546,6 +1551,8 @@ pub fn bill_estate(
     // Pooled items whose pool could not be split (a participant's meter without a
     // reading): billed to no one in a non-strict run.
     let mut set_aside = vec![false; in_force.len()];
+    // Per item in force: the pooled shares of units set aside.
+    let mut pool_set_aside = vec![Decimal::ZERO; in_force.len()];
     for (k, item) in in_force.iter().enumerate() {
         match bill_pooled(estate, item, &period, inputs, &readings, &policy) {
             Ok(Some((summary, split))) => {
@@ -1611,7 +1618,24 @@ pub fn bill_estate(
         if let Some(e) = failed {
             match unit_problem(&e) {
                 Some(meter) if !inputs.strict => {
-                    // The unit's bill is set aside whole: no partial bill.
+                    // The unit's bill is set aside whole: no partial bill. Its shares of
+                    // the pools (all computed before) are counted as set aside.
+                    b.lines.truncate(start);
+                    b.others.truncate(others_start);
+                    for (k, pool) in shares.iter().enumerate() {
+                        let Some(pool) = pool else { continue };
+                        // Checked above: fewer than 65537 items.
+                        pool.push_share(u, k as u16, &mut b)?;
+                    }
+                    for l in &b.lines[start..] {
+                        let amount = match l.kind {
+                            Kind::Other => b.others[l.idx as usize].0,
+                            _ => Decimal::new(l.minor, b.scale),
+                        };
+                        let slot = &mut pool_set_aside[usize::from(l.item)];
+                        *slot = money::sum(&[*slot, amount])
+                            .map_err(|_| total_overflow("a pool's set-aside shares"))?;
+                    }
                     b.lines.truncate(start);
                     b.others.truncate(others_start);
                     exceptions.push(BillingException {
@@ -1641,6 +1665,17 @@ pub fn bill_estate(
         start: index_u32(start, "lines")?,
     });
     let total = b.total()?;
+    // Pools are in the order of their items in force.
+    let mut next_pool = pools.iter_mut();
+    for (k, share) in shares.iter().enumerate() {
+        if share.is_some() {
+            let pool = next_pool
+                .next()
+                .expect("one pool summary per item whose shares were computed");
+            pool.set_aside = money::sum(&[pool.set_aside, pool_set_aside[k]])
+                .map_err(|_| total_overflow("a pool's set-aside shares"))?;
+        }
+    }
     Ok(BillingRun {
         total,
         estate_id: estate.id().to_owned(),
@@ -2186,6 +2221,7 @@ fn bill_pooled(
         participants: members,
         adjustment,
         adjusted_count: split.adjusted.len(),
+        set_aside: Decimal::new(0, policy.scale()),
     };
     // Shown in explanations only: exact when a decimal holds it, else rounded to the
     // 28 digits a decimal holds (occupied-day fractions give weights of 28 digits).
