@@ -8,7 +8,136 @@ use estatekit::estate::{self, Building, Meter, MeterKind, Reading, Unit, UnitKin
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
-use crate::money::RoundingPolicy;
+use crate::money::{RoundingPolicy, core_policy};
+use estatekit::tables::{self, EstateTables};
+use std::collections::HashMap;
+
+/// An estate as spreadsheet tables: each row maps column names to cell text (an
+/// absent key or an empty cell is missing). See the README, "Estates from spreadsheets".
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EstateTablesRecord {
+    /// Estate id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO 4217 currency code.
+    #[uniffi(default = "CNY")]
+    pub currency: String,
+    /// Rounding policy (default 2 places, half-up).
+    #[uniffi(default = None)]
+    pub rounding: Option<RoundingPolicy>,
+    /// Columns `id, name`.
+    pub buildings: Vec<HashMap<String, String>>,
+    /// Columns `id, building_id, floor, number, kind, gross_area, status`, optionally
+    /// `internal_area, occupants, status_since, delivered_on`.
+    pub units: Vec<HashMap<String, String>>,
+    /// Columns `id, kind`, optionally `unit_id` (empty: a common meter), `multiplier`.
+    #[uniffi(default = [])]
+    pub meters: Vec<HashMap<String, String>>,
+    /// Columns `meter_id, date, value`.
+    #[uniffi(default = [])]
+    pub readings: Vec<HashMap<String, String>>,
+}
+
+/// A change made to a cell's text before reading it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Normalisation {
+    /// `buildings`, `units`, `meters` or `readings`.
+    pub table: String,
+    /// 1-based data row number.
+    pub row: u64,
+    /// The row's id (readings: `meter_id@date`), if any.
+    pub id: Option<String>,
+    /// The column.
+    pub column: String,
+    /// The cell as given.
+    pub before: String,
+    /// The text that was read.
+    pub after: String,
+}
+
+/// One problem in the tables.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RecordProblem {
+    /// `estate`, `buildings`, `units`, `meters` or `readings`.
+    pub table: String,
+    /// 1-based data row number (0: the estate's fields or a whole table/column).
+    pub row: u64,
+    /// The row's id, if any.
+    pub id: Option<String>,
+    /// The column, if any.
+    pub column: Option<String>,
+    /// E.g. `units[id=3-1-1203].gross_area`.
+    pub path: String,
+    /// Stable code, e.g. `invalid_decimal`, `duplicate_id`.
+    pub code: String,
+    /// What is wrong, naming the accepted forms.
+    pub message: String,
+}
+
+/// An estate read from tables, and the normalisations made.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EstateFromRecords {
+    /// The validated estate.
+    pub estate: Arc<Estate>,
+    /// Each change made to a cell's text.
+    pub normalisations: Vec<Normalisation>,
+}
+
+/// Builds an estate from spreadsheet tables: lenient about cell text (spaces,
+/// thousands separators, `YYYY/M/D` dates, case), strict about column names; every
+/// problem at once as `EstateKitError.Records`.
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+pub fn estate_from_records(
+    tables: EstateTablesRecord,
+) -> Result<EstateFromRecords, EstateKitError> {
+    let rows = |t: Vec<HashMap<String, String>>| -> Vec<tables::Row> {
+        t.into_iter().map(|r| r.into_iter().collect()).collect()
+    };
+    let mut t = EstateTables::new(&tables.id, &tables.name);
+    t.currency = tables.currency;
+    t.rounding = core_policy(tables.rounding)?;
+    t.buildings = rows(tables.buildings);
+    t.units = rows(tables.units);
+    t.meters = rows(tables.meters);
+    t.readings = rows(tables.readings);
+    let import = t.import().map_err(|e| EstateKitError::Records {
+        code: e.code().to_owned(),
+        detail: e.to_string(),
+        problems: e
+            .problems
+            .iter()
+            .map(|p| RecordProblem {
+                table: p.table.clone(),
+                row: p.row as u64,
+                id: p.id.clone(),
+                column: p.column.clone(),
+                path: p.path.clone(),
+                code: p.code.clone(),
+                message: p.message.clone(),
+            })
+            .collect(),
+        more: e.more as u64,
+    })?;
+    Ok(EstateFromRecords {
+        estate: Arc::new(Estate {
+            inner: import.estate,
+        }),
+        normalisations: import
+            .normalisations
+            .into_iter()
+            .map(|n| Normalisation {
+                table: n.table,
+                row: n.row as u64,
+                id: n.id,
+                column: n.column,
+                before: n.before,
+                after: n.after,
+            })
+            .collect(),
+    })
+}
 
 #[uniffi::remote(Enum)]
 pub enum UnitKind {

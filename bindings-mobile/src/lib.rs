@@ -123,6 +123,19 @@ pub enum EstateKitError {
         /// Human-readable message.
         detail: String,
     },
+    /// Spreadsheet tables that cannot become an estate (`estateFromRecords`): every
+    /// problem found, each naming its table, row, id and column.
+    #[error("{detail}")]
+    Records {
+        /// Always `invalid_records`.
+        code: String,
+        /// The count and the first few problems.
+        detail: String,
+        /// The problems (up to 1,000), in table and row order.
+        problems: Vec<RecordProblem>,
+        /// Problems found beyond those listed.
+        more: u64,
+    },
     /// A bug in EstateKit: an internal invariant failed (a Rust panic, caught at the
     /// boundary). The app is not harmed; please report `detail`.
     #[error("{detail}")]

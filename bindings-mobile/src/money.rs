@@ -32,7 +32,9 @@ impl From<money::RoundingPolicy> for RoundingPolicy {
     }
 }
 
-fn core_policy(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
+pub(crate) fn core_policy(
+    policy: Option<RoundingPolicy>,
+) -> Result<money::RoundingPolicy, EstateKitError> {
     match policy {
         None => Ok(money::RoundingPolicy::default()),
         Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),

@@ -1,13 +1,177 @@
 //! `estatekit.Estate` and its buildings, units, meters and readings.
 
 use estatekit::estate::{Building, Estate, Meter, Reading, Unit};
+use estatekit::tables::{EstateTables, Row, TableProblem, TablesError};
 use estatekit_ffi_guard::guard;
+use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString};
 use rust_decimal::Decimal;
 
 use crate::money_py::PyRoundingPolicy;
-use crate::to_py;
+use crate::receivables::rows_of;
+use crate::{to_py, validation_error};
+
+/// One cell as text: `Ok(None)` when missing (None, NaN, NaT), `Err((code, message))`
+/// for a cell that cannot be taken as text (a float, a bool, an object).
+fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'static str, String)> {
+    let type_name = || {
+        v.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    if v.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Some(s.to_string()));
+    }
+    if v.is_instance_of::<PyBool>() {
+        return Err((
+            "invalid_cell",
+            format!(
+                "expected text, an int, a Decimal or a date, got {}",
+                type_name()
+            ),
+        ));
+    }
+    // NaN, pandas' NaT and a NaN Decimal are not equal to themselves: missing.
+    if v.ne(v).unwrap_or(false) {
+        return Ok(None);
+    }
+    if v.is_instance_of::<PyFloat>() {
+        return Err((
+            "float_cell",
+            format!(
+                "got the float {}; a float cannot hold an exact area or amount: give text, \
+                 an int or a Decimal (e.g. read the sheet with dtype=str)",
+                v.str().map(|s| s.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
+    if v.is_instance_of::<PyInt>() {
+        return Ok(v.str().ok().map(|s| s.to_string()));
+    }
+    if v.is_instance_of::<PyDate>() {
+        let part = |name: &str| {
+            v.getattr(name)
+                .and_then(|x| x.extract::<i64>())
+                .unwrap_or(0)
+        };
+        return Ok(Some(format!(
+            "{:04}-{:02}-{:02}",
+            part("year"),
+            part("month"),
+            part("day")
+        )));
+    }
+    if type_name() == "Decimal" {
+        return Ok(v
+            .call_method1("__format__", ("f",))
+            .and_then(|s| s.extract::<String>())
+            .ok());
+    }
+    if v.hasattr("__index__").unwrap_or(false) {
+        return Ok(v
+            .call_method0("__index__")
+            .and_then(|i| i.str())
+            .map(|s| s.to_string())
+            .ok());
+    }
+    Err((
+        "invalid_cell",
+        format!(
+            "expected text, an int, a Decimal or a date, got {}",
+            type_name()
+        ),
+    ))
+}
+
+/// A table (list of dicts or DataFrame) as core rows; cells that cannot be taken as
+/// text become problems.
+fn table_rows(
+    table: &str,
+    rows: Option<&Bound<'_, PyAny>>,
+    problems: &mut Vec<TableProblem>,
+) -> PyResult<Vec<Row>> {
+    let Some(rows) = rows.filter(|r| !r.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let id_column = if table == "readings" {
+        "meter_id"
+    } else {
+        "id"
+    };
+    let mut out = Vec::new();
+    for (i, row) in rows_of(rows)?.iter().enumerate() {
+        let dict = row.cast::<PyDict>().map_err(|_| {
+            validation_error(
+                "invalid_records",
+                table,
+                format!("{table}: row {} is not a dict", i + 1),
+            )
+        })?;
+        let mut cells = Row::new();
+        let mut bad = Vec::new();
+        for (k, v) in dict.iter() {
+            let key = k.str()?.to_string();
+            match cell_text(&v) {
+                Ok(Some(text)) => {
+                    cells.insert(key, text);
+                }
+                Ok(None) => {}
+                Err(e) => bad.push((key, e)),
+            }
+        }
+        let id = cells
+            .get(id_column)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        for (column, (code, message)) in bad {
+            // The cell stays in the row (empty) so an unknown column is still reported.
+            cells.insert(column.clone(), String::new());
+            problems.push(TableProblem::new(
+                table,
+                i + 1,
+                id.as_deref(),
+                Some(&column),
+                code,
+                message,
+            ));
+        }
+        out.push(cells);
+    }
+    Ok(out)
+}
+
+/// `ValidationError(code="invalid_records")` with `.problems` (a list of dicts) and
+/// `.more` (problems beyond those listed).
+fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
+    let err = validation_error(e.code(), e.path(), e.to_string());
+    let attach = || -> PyResult<()> {
+        let list = PyList::empty(py);
+        for p in &e.problems {
+            let d = PyDict::new(py);
+            d.set_item("table", &p.table)?;
+            d.set_item("row", p.row)?;
+            d.set_item("id", &p.id)?;
+            d.set_item("column", &p.column)?;
+            d.set_item("path", &p.path)?;
+            d.set_item("code", &p.code)?;
+            d.set_item("message", &p.message)?;
+            list.append(d)?;
+        }
+        let value = err.value(py);
+        value.setattr("problems", list)?;
+        value.setattr("more", e.more)?;
+        Ok(())
+    };
+    match attach() {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEstate>()?;
@@ -256,6 +420,56 @@ impl PyEstate {
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
         Ok(Self { inner })
+    }
+    /// An estate from tables of rows (lists of dicts or pandas/polars DataFrames)
+    /// whose cells are text as spreadsheets give them; see the stubs.
+    #[staticmethod]
+    #[pyo3(signature = (*, id, name, buildings, units, meters = None, readings = None, currency = "CNY", rounding = None, report = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn from_records(
+        py: Python<'_>,
+        id: &str,
+        name: &str,
+        buildings: &Bound<'_, PyAny>,
+        units: &Bound<'_, PyAny>,
+        meters: Option<&Bound<'_, PyAny>>,
+        readings: Option<&Bound<'_, PyAny>>,
+        currency: &str,
+        rounding: Option<PyRef<'_, PyRoundingPolicy>>,
+        report: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let mut problems = Vec::new();
+        let mut tables = EstateTables::new(id, name);
+        tables.currency = currency.to_owned();
+        if let Some(r) = rounding {
+            tables.rounding = r.inner;
+        }
+        tables.buildings = table_rows("buildings", Some(buildings), &mut problems)?;
+        tables.units = table_rows("units", Some(units), &mut problems)?;
+        tables.meters = table_rows("meters", meters, &mut problems)?;
+        tables.readings = table_rows("readings", readings, &mut problems)?;
+        let import = py
+            .detach(|| tables.import_with(problems))
+            .map_err(|e| records_error(py, &e))?;
+        let estate = Self {
+            inner: import.estate,
+        }
+        .into_py_any(py)?;
+        if !report {
+            return Ok(estate);
+        }
+        let list = PyList::empty(py);
+        for n in &import.normalisations {
+            let d = PyDict::new(py);
+            d.set_item("table", &n.table)?;
+            d.set_item("row", n.row)?;
+            d.set_item("id", &n.id)?;
+            d.set_item("column", &n.column)?;
+            d.set_item("before", &n.before)?;
+            d.set_item("after", &n.after)?;
+            list.append(d)?;
+        }
+        (estate, list).into_py_any(py)
     }
     /// The embedded demo estate (two buildings, 40 units).
     #[staticmethod]

@@ -43,7 +43,7 @@ const ROW_KEYS: [&str; 4] = ["unit_id", "amount", "date", "ref"];
 
 /// A pandas or polars DataFrame as a list of row dicts; a list (or any iterable) of
 /// dicts as it is.
-fn rows_of<'py>(rows: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+pub(crate) fn rows_of<'py>(rows: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
     let py = rows.py();
     if rows.hasattr("to_dicts")? {
         // polars

@@ -544,7 +544,7 @@ fn index_meters(meter_units: &[u32], units: usize) -> Result<(Vec<u32>, Vec<u32>
     Ok((starts, meters))
 }
 
-fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
+pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
     let p = |field: &str| format!("units[{i}].{field}");
     if u.gross_area <= Decimal::ZERO {
         return Err(EstateError::NonPositiveArea {
@@ -610,7 +610,7 @@ fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
     Ok(())
 }
 
-fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
+pub(crate) fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
     if m.multiplier <= Decimal::ZERO {
         return Err(invalid(
             format!("meters[{i}].multiplier"),

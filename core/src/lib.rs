@@ -40,6 +40,7 @@ pub mod integrity;
 mod json;
 pub mod money;
 mod stream;
+pub mod tables;
 pub mod tickets;
 
 pub use chrono::NaiveDate;

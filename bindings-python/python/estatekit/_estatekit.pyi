@@ -93,10 +93,18 @@ class EstateKitError(Exception):
     """Base class of every error raised by EstateKit."""
 
 class ValidationError(EstateKitError, ValueError):
-    """Invalid input. `code` is a stable snake_case kind, `path` names the bad field."""
+    """Invalid input. `code` is a stable snake_case kind, `path` names the bad field.
+
+    From `Estate.from_records` (code ``"invalid_records"``) it also carries
+    ``problems``: every problem found (up to 1,000), each a dict
+    ``{"table", "row", "id", "column", "path", "code", "message"}``, and ``more``: how
+    many were found beyond those listed.
+    """
 
     code: str
     path: str
+    problems: list[dict[str, Any]]
+    more: int
 
 class StateError(EstateKitError):
     """An operation the current state does not allow. Carries `code` and `path`."""
@@ -260,6 +268,52 @@ class Estate:
     @staticmethod
     def from_json(text: str) -> Estate:
         """Parse and validate estate JSON; ValidationError names the bad field's path."""
+    @overload
+    @staticmethod
+    def from_records(
+        *,
+        id: str,
+        name: str,
+        buildings: Any,
+        units: Any,
+        meters: Any = None,
+        readings: Any = None,
+        currency: str = "CNY",
+        rounding: Optional[RoundingPolicy] = None,
+        report: Literal[False] = False,
+    ) -> Estate: ...
+    @overload
+    @staticmethod
+    def from_records(
+        *,
+        id: str,
+        name: str,
+        buildings: Any,
+        units: Any,
+        meters: Any = None,
+        readings: Any = None,
+        currency: str = "CNY",
+        rounding: Optional[RoundingPolicy] = None,
+        report: Literal[True],
+    ) -> tuple[Estate, list[dict[str, Any]]]:
+        """An estate from spreadsheet tables: each table a list of dicts or a pandas or
+        polars DataFrame. Columns: buildings ``id, name``; units ``id, building_id,
+        floor, number, kind, gross_area, status`` and optionally ``internal_area,
+        occupants, status_since, delivered_on``; meters ``id, kind`` and optionally
+        ``unit_id`` (empty: a common meter), ``multiplier`` (empty: 1); readings
+        ``meter_id, date, value``.
+
+        Cells may be str, int, Decimal, datetime.date/datetime, None or NaN (None, NaN,
+        NaT and "" mean missing); a float cell is refused (code ``float_cell``). Text is
+        normalised: surrounding spaces (also U+00A0, U+3000) trimmed, ``1,234.50`` read
+        as 1234.50, ``2026/11/05`` and ``2026/1/5`` as dates, enum values in any case.
+        Unknown column names are refused.
+
+        Every problem is raised at once as one ``ValidationError`` (code
+        ``invalid_records``) whose ``problems`` lists them by table, 1-based row, id
+        and column. With ``report=True`` returns ``(estate, normalisations)``, each
+        normalisation a dict ``{"table", "row", "id", "column", "before", "after"}``.
+        """
     @staticmethod
     def demo() -> Estate:
         """The embedded demo estate: two buildings, 40 units, unit and master meters."""

@@ -1,0 +1,1233 @@
+//! Estates from spreadsheets: buildings, units, meters and readings given as table
+//! rows whose cells are text, as a spreadsheet or a CSV file gives them.
+//!
+//! Only these importers are lenient about cell text (JSON documents and API arguments
+//! stay strict): surrounding spaces, no-break spaces (U+00A0) and ideographic spaces
+//! (U+3000) are trimmed, `1,234.50` loses its thousands separators, dates may be
+//! written `2026-11-05`, `2026/11/05` or `2026/1/5`, an enum value may be in any case,
+//! and an empty cell means "missing". Each change is reported as a [`Normalisation`]
+//! (table, row, id, column, before → after); a cell that was simply empty is not.
+//!
+//! They are strict about column names (an unknown column is a problem) and report
+//! **every** problem at once (up to [`MAX_PROBLEMS`]), each naming its row by id and
+//! 1-based number: `units[id=3-1-1203].gross_area`, row 12. Once the rows parse, the
+//! estate is checked by the same rules as [`Estate::new`], again naming rows by id.
+//!
+//! Row numbers count the data rows from 1 (the header is not a row; in a spreadsheet
+//! with one header line, row `n` is line `n + 1`). Rows whose cells are all empty are
+//! skipped but counted.
+//!
+//! ```
+//! use estatekit::tables::{EstateTables, Row};
+//!
+//! let row = |cells: &[(&str, &str)]| -> Row {
+//!     cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+//! };
+//! let mut tables = EstateTables::new("e1", "Test");
+//! tables.buildings.push(row(&[("id", "B1"), ("name", "1号楼")]));
+//! tables.units.push(row(&[
+//!     ("id", " 1-101 "), ("building_id", "B1"), ("floor", "1"), ("number", "101"),
+//!     ("kind", "residential"), ("gross_area", "1,089.50"), ("status", "occupied"),
+//!     ("delivered_on", "2024/6/1"), ("status_since", "2024-06-01"), ("occupants", "0"),
+//! ]));
+//! let import = tables.import()?;
+//! assert_eq!(import.estate.unit("1-101").unwrap().gross_area.to_string(), "1089.50");
+//! assert_eq!(import.normalisations.len(), 3); // id, gross_area, delivered_on
+//! assert_eq!(import.normalisations[1].before, "1,089.50");
+//! # Ok::<(), estatekit::tables::TablesError>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::estate::{
+    self, Building, ESTATE_FORMAT_VERSION, Estate, EstateData, EstateError, Meter, MeterKind,
+    Reading, Unit, UnitKind, UnitStatus,
+};
+use crate::money::RoundingPolicy;
+
+/// At most this many problems are reported; [`TablesError::more`] counts the rest.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// One table row: column name → cell text. A missing key and an empty cell both mean
+/// "missing".
+///
+/// ```
+/// let row: estatekit::tables::Row = [("id".to_string(), "B1".to_string())].into();
+/// assert_eq!(row["id"], "B1");
+/// ```
+pub type Row = BTreeMap<String, String>;
+
+/// The columns of each table (required ones first).
+///
+/// ```
+/// assert!(estatekit::tables::UNIT_COLUMNS.contains(&"gross_area"));
+/// ```
+pub const UNIT_COLUMNS: [&str; 11] = [
+    "id",
+    "building_id",
+    "floor",
+    "number",
+    "kind",
+    "gross_area",
+    "status",
+    "internal_area",
+    "occupants",
+    "status_since",
+    "delivered_on",
+];
+/// The columns of the buildings table.
+///
+/// ```
+/// assert_eq!(estatekit::tables::BUILDING_COLUMNS, ["id", "name"]);
+/// ```
+pub const BUILDING_COLUMNS: [&str; 2] = ["id", "name"];
+/// The columns of the meters table (`unit_id` empty: a common/master meter;
+/// `multiplier` empty: 1).
+///
+/// ```
+/// assert_eq!(estatekit::tables::METER_COLUMNS[0], "id");
+/// ```
+pub const METER_COLUMNS: [&str; 4] = ["id", "unit_id", "kind", "multiplier"];
+/// The columns of the readings table, one reading a row.
+///
+/// ```
+/// assert_eq!(estatekit::tables::READING_COLUMNS, ["meter_id", "date", "value"]);
+/// ```
+pub const READING_COLUMNS: [&str; 3] = ["meter_id", "date", "value"];
+
+/// An estate as tables: the estate's own fields and four tables of rows.
+///
+/// ```
+/// let tables = estatekit::tables::EstateTables::new("e1", "Test");
+/// assert_eq!(tables.currency, "CNY");
+/// assert!(tables.units.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstateTables {
+    /// Estate id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO 4217 currency code (default `CNY`).
+    pub currency: String,
+    /// Rounding policy (default 2 places, half-up).
+    pub rounding: RoundingPolicy,
+    /// Columns `id, name`.
+    pub buildings: Vec<Row>,
+    /// Columns [`UNIT_COLUMNS`].
+    pub units: Vec<Row>,
+    /// Columns [`METER_COLUMNS`].
+    pub meters: Vec<Row>,
+    /// Columns `meter_id, date, value`, in date order per meter.
+    pub readings: Vec<Row>,
+}
+
+/// A change an importer made to a cell's text before reading it.
+///
+/// ```
+/// use estatekit::tables::Normalisation;
+/// let n = Normalisation { table: "units".into(), row: 3, id: Some("1-101".into()),
+///     column: "gross_area".into(), before: "1,089.50".into(), after: "1089.50".into() };
+/// assert_eq!(n.to_string(), "units[id=1-101].gross_area (row 3): \"1,089.50\" → \"1089.50\"");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalisation {
+    /// `buildings`, `units`, `meters` or `readings`.
+    pub table: String,
+    /// 1-based data row number.
+    pub row: usize,
+    /// The row's id as read (for readings `meter_id@date`), if it has one.
+    pub id: Option<String>,
+    /// The column.
+    pub column: String,
+    /// The cell as given.
+    pub before: String,
+    /// The text that was read.
+    pub after: String,
+}
+
+impl fmt::Display for Normalisation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (row {}): {:?} → {:?}",
+            row_path(
+                &self.table,
+                self.row,
+                self.id.as_deref(),
+                Some(&self.column)
+            ),
+            self.row,
+            self.before,
+            self.after
+        )
+    }
+}
+
+/// One problem found in the tables.
+///
+/// ```
+/// use estatekit::tables::TableProblem;
+/// let p = TableProblem::new("units", 12, Some("3-1-1203"), Some("gross_area"),
+///     "invalid_decimal", "expected a number such as 1234.50 or 1,234.50, got \"abc\"");
+/// assert_eq!(p.path, "units[id=3-1-1203].gross_area");
+/// assert!(p.to_string().starts_with("units[id=3-1-1203].gross_area (row 12): expected"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableProblem {
+    /// `estate`, `buildings`, `units`, `meters` or `readings`.
+    pub table: String,
+    /// 1-based data row number (0 for the estate's own fields and whole tables).
+    pub row: usize,
+    /// The row's id as read, if it has one.
+    pub id: Option<String>,
+    /// The column, if the problem is in one cell.
+    pub column: Option<String>,
+    /// `units[id=3-1-1203].gross_area` (`units[row=12]…` when the row has no id).
+    pub path: String,
+    /// Stable snake_case code: `missing_value`, `invalid_decimal`, `invalid_integer`,
+    /// `invalid_date`, `invalid_choice`, `unknown_column`, `unknown_meter`, `csv`, a
+    /// binding's own (`float_cell`, `invalid_cell`) or an [`EstateError`] code.
+    pub code: String,
+    /// What is wrong, naming the accepted forms.
+    pub message: String,
+}
+
+impl TableProblem {
+    /// A problem; the path is built from the table, row, id and column.
+    ///
+    /// ```
+    /// let p = estatekit::tables::TableProblem::new("readings", 4, None, Some("value"), "missing_value", "required");
+    /// assert_eq!(p.path, "readings[row=4].value");
+    /// ```
+    pub fn new(
+        table: &str,
+        row: usize,
+        id: Option<&str>,
+        column: Option<&str>,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            table: table.to_owned(),
+            row,
+            id: id.map(str::to_owned),
+            column: column.map(str::to_owned),
+            path: row_path(table, row, id, column),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TableProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.row > 0 {
+            write!(f, "{} (row {}): {}", self.path, self.row, self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+fn row_path(table: &str, row: usize, id: Option<&str>, column: Option<&str>) -> String {
+    let mut path = match (table, row, id) {
+        ("estate", _, _) => String::new(),
+        (_, 0, _) => table.to_owned(),
+        (_, _, Some(id)) => format!("{table}[id={id}]"),
+        (_, _, None) => format!("{table}[row={row}]"),
+    };
+    if let Some(c) = column {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(c);
+    }
+    path
+}
+
+/// Every problem of an import (the first [`MAX_PROBLEMS`]) and how many more there were.
+///
+/// ```
+/// let err = estatekit::tables::EstateTables::new("e1", "Test").import().unwrap_err();
+/// assert_eq!(err.code(), "invalid_records");
+/// assert_eq!(err.problems[0].path, "units");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TablesError {
+    /// The problems, in table and row order.
+    pub problems: Vec<TableProblem>,
+    /// Problems found beyond those listed.
+    pub more: usize,
+}
+
+impl TablesError {
+    /// Always `invalid_records`.
+    ///
+    /// ```
+    /// let e = estatekit::tables::TablesError { problems: vec![], more: 0 };
+    /// assert_eq!(e.code(), "invalid_records");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        "invalid_records"
+    }
+
+    /// The first problem's path (empty if none).
+    ///
+    /// ```
+    /// let e = estatekit::tables::TablesError { problems: vec![], more: 0 };
+    /// assert_eq!(e.path(), "");
+    /// ```
+    pub fn path(&self) -> &str {
+        self.problems.first().map_or("", |p| p.path.as_str())
+    }
+
+    /// Every problem counted, listed or not.
+    ///
+    /// ```
+    /// let e = estatekit::tables::TablesError { problems: vec![], more: 3 };
+    /// assert_eq!(e.total(), 3);
+    /// ```
+    pub fn total(&self) -> usize {
+        self.problems.len() + self.more
+    }
+}
+
+impl fmt::Display for TablesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.total();
+        write!(
+            f,
+            "{total} problem{} in the tables",
+            if total == 1 { "" } else { "s" }
+        )?;
+        for p in self.problems.iter().take(5) {
+            write!(f, "; {p}")?;
+        }
+        if total > 5 {
+            write!(f, "; … and {} more", total - 5)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TablesError {}
+
+/// A successful import: the estate and every normalisation made on the way.
+///
+/// ```
+/// let tables = estatekit::tables::EstateTables::of_estate(&estatekit::Estate::demo());
+/// let import = tables.import()?;
+/// assert_eq!(import.estate, estatekit::Estate::demo());
+/// assert!(import.normalisations.is_empty());
+/// # Ok::<(), estatekit::tables::TablesError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TablesImport {
+    /// The validated estate.
+    pub estate: Estate,
+    /// Each change made to a cell's text, in table and row order.
+    pub normalisations: Vec<Normalisation>,
+}
+
+/// Collects problems up to the limit and remembers the cells already reported.
+struct Problems {
+    list: Vec<TableProblem>,
+    more: usize,
+    cells: HashSet<(String, usize, String)>,
+}
+
+impl Problems {
+    fn push(&mut self, p: TableProblem) {
+        if let Some(c) = &p.column {
+            if !self.cells.insert((p.table.clone(), p.row, c.clone())) {
+                return;
+            }
+        }
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+    fn reported(&self, table: &str, row: usize, column: &str) -> bool {
+        self.cells
+            .contains(&(table.to_owned(), row, column.to_owned()))
+    }
+    fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.more == 0
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// Reads the cells of one row, recording normalisations and problems.
+struct RowReader<'a> {
+    table: &'static str,
+    row: usize,
+    id: Option<String>,
+    cells: &'a Row,
+    problems: &'a mut Problems,
+    norms: &'a mut Vec<Normalisation>,
+    ok: bool,
+}
+
+impl RowReader<'_> {
+    fn problem(&mut self, column: &str, code: &str, message: String) {
+        self.ok = false;
+        let p = TableProblem::new(
+            self.table,
+            self.row,
+            self.id.as_deref(),
+            Some(column),
+            code,
+            message,
+        );
+        self.problems.push(p);
+    }
+
+    fn normalised(&mut self, column: &str, before: &str, after: &str) {
+        self.norms.push(Normalisation {
+            table: self.table.to_owned(),
+            row: self.row,
+            id: self.id.clone(),
+            column: column.to_owned(),
+            before: before.to_owned(),
+            after: after.to_owned(),
+        });
+    }
+
+    /// The trimmed text of a cell, `None` when missing or empty.
+    fn text(&mut self, column: &str) -> Option<String> {
+        if self.problems.reported(self.table, self.row, column) {
+            self.ok = false;
+            return None;
+        }
+        let raw = self.cells.get(column)?;
+        let trimmed = raw.trim_matches(is_space);
+        if trimmed.len() != raw.len() && !trimmed.is_empty() {
+            self.normalised(column, raw, trimmed);
+        }
+        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    }
+
+    fn required(&mut self, column: &str) -> Option<String> {
+        let t = self.text(column);
+        if t.is_none() && !self.problems.reported(self.table, self.row, column) {
+            self.problem(
+                column,
+                "missing_value",
+                format!("{column} is required and the cell is empty"),
+            );
+        }
+        t
+    }
+
+    fn decimal(&mut self, column: &str, text: Option<String>) -> Option<Decimal> {
+        let text = text?;
+        let plain = text.replace(',', "");
+        let grouped = text.contains(',') && thousands_grouped(&text);
+        let well_formed = {
+            let digits = plain.strip_prefix('-').unwrap_or(&plain);
+            let mut parts = digits.splitn(2, '.');
+            let int = parts.next().unwrap_or("");
+            let frac = parts.next();
+            !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let value = if well_formed && (grouped || !text.contains(',')) {
+            Decimal::from_str(&plain).ok()
+        } else {
+            None
+        };
+        match value {
+            Some(v) => {
+                if grouped {
+                    self.normalised(column, &text, &plain);
+                }
+                Some(v)
+            }
+            None => {
+                self.problem(
+                    column,
+                    "invalid_decimal",
+                    format!("expected a number such as 1234.50 or 1,234.50, got {text:?}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, column: &str, text: Option<String>, min: i64) -> Option<i64> {
+        let text = text?;
+        match text
+            .parse::<i64>()
+            .ok()
+            .filter(|&n| n >= min && n <= i64::from(i32::MAX))
+        {
+            Some(n) => Some(n),
+            None => {
+                let what = if min == 0 {
+                    "a whole number ≥ 0 such as 3"
+                } else {
+                    "a whole number such as 12 or -1"
+                };
+                self.problem(
+                    column,
+                    "invalid_integer",
+                    format!("expected {what}, got {text:?}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, column: &str, text: Option<String>) -> Option<NaiveDate> {
+        let text = text?;
+        const FORMS: &str = "expected a date as YYYY-MM-DD or YYYY/MM/DD";
+        match lenient_date(&text) {
+            Err(false) => {
+                self.problem(column, "invalid_date", format!("{FORMS}, got {text:?}"));
+                None
+            }
+            Err(true) => {
+                self.problem(
+                    column,
+                    "invalid_date",
+                    format!("{text:?} is not a calendar date ({FORMS})"),
+                );
+                None
+            }
+            Ok(date) => {
+                let iso = date.format("%Y-%m-%d").to_string();
+                if iso != text {
+                    self.normalised(column, &text, &iso);
+                }
+                Some(date)
+            }
+        }
+    }
+
+    fn choice<T: FromStr + Copy>(
+        &mut self,
+        column: &str,
+        text: Option<String>,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let text = text?;
+        let lower = text.to_lowercase();
+        match all.iter().copied().find(|v| name(*v) == lower) {
+            Some(v) => {
+                if lower != text {
+                    self.normalised(column, &text, &lower);
+                }
+                Some(v)
+            }
+            None => {
+                let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+                self.problem(
+                    column,
+                    "invalid_choice",
+                    format!("expected one of {}, got {text:?}", names.join(", ")),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `2026-11-05`, `2026/11/05` or `2026/1/5`; `Err(true)` when shaped as a date but
+/// not one (`2026-02-30`), `Err(false)` when not shaped as one.
+fn lenient_date(text: &str) -> Result<NaiveDate, bool> {
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let seps: Vec<char> = text.chars().filter(|c| *c == '-' || *c == '/').collect();
+    let shaped = parts.len() == 3
+        && seps.first() == seps.get(1)
+        && parts[0].len() == 4
+        && (1..=2).contains(&parts[1].len())
+        && (1..=2).contains(&parts[2].len())
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if !shaped {
+        return Err(false);
+    }
+    let n = |s: &str| s.parse::<u32>().unwrap_or(0);
+    NaiveDate::from_ymd_opt(parts[0].parse().unwrap_or(0), n(parts[1]), n(parts[2])).ok_or(true)
+}
+
+/// `1,234,567.89`: groups of three digits after the first.
+fn thousands_grouped(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let int = body.split('.').next().unwrap_or("");
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && !body.split('.').nth(1).is_some_and(|f| f.contains(','))
+}
+
+fn blank(row: &Row) -> bool {
+    row.values().all(|v| v.trim_matches(is_space).is_empty())
+}
+
+fn check_columns(table: &'static str, rows: &[Row], known: &[&str], problems: &mut Problems) {
+    let mut seen = HashSet::new();
+    for (i, row) in rows.iter().enumerate() {
+        for column in row.keys() {
+            if !known.contains(&column.as_str()) && seen.insert(column.clone()) {
+                problems.push(TableProblem::new(
+                    table,
+                    0,
+                    None,
+                    Some(column),
+                    "unknown_column",
+                    format!(
+                        "unknown column {column:?} (first in row {}); the columns are {}",
+                        i + 1,
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The id cell of a row, trimmed (`None` if empty).
+fn id_of(row: &Row, column: &str) -> Option<String> {
+    row.get(column)
+        .map(|s| s.trim_matches(is_space).to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// Where each parsed item came from: its row number and id.
+#[derive(Default)]
+struct Origins {
+    buildings: Vec<(usize, String)>,
+    units: Vec<(usize, String)>,
+    meters: Vec<(usize, String)>,
+    /// Per meter, the row number and id of each reading.
+    readings: Vec<Vec<(usize, String)>>,
+}
+
+impl Origins {
+    /// An [`Estate::new`] error as a problem naming rows by id.
+    fn locate(&self, e: &EstateError) -> TableProblem {
+        let path = e.path();
+        let text = e.to_string();
+        let message = text
+            .strip_prefix(&format!("{path}: "))
+            .unwrap_or(&text)
+            .to_owned();
+        let index = |s: &str| -> Option<(String, usize, String)> {
+            let (table, rest) = s.split_once('[')?;
+            let (i, rest) = rest.split_once(']')?;
+            Some((table.to_owned(), i.parse().ok()?, rest.to_owned()))
+        };
+        if let Some((table, i, rest)) = index(path) {
+            let list = match table.as_str() {
+                "buildings" => &self.buildings,
+                "units" => &self.units,
+                "meters" => &self.meters,
+                _ => &Vec::new(),
+            };
+            if let Some((row, id)) = list.get(i) {
+                if let Some((_, j, field)) = rest
+                    .strip_prefix(".readings")
+                    .and_then(|r| index(&format!("r{r}")))
+                {
+                    if let Some((rrow, rid)) = self.readings.get(i).and_then(|r| r.get(j)) {
+                        let column = field.trim_start_matches('.');
+                        return TableProblem::new(
+                            "readings",
+                            *rrow,
+                            Some(rid),
+                            Some(column),
+                            e.code(),
+                            message,
+                        );
+                    }
+                }
+                let column = rest.trim_start_matches('.');
+                let column = (!column.is_empty()).then_some(column);
+                return TableProblem::new(&table, *row, Some(id), column, e.code(), message);
+            }
+        }
+        TableProblem::new("estate", 0, None, Some(path), e.code(), message)
+    }
+}
+
+impl EstateTables {
+    /// Empty tables for an estate with this id and name, in CNY, rounded to 2 places
+    /// half-up.
+    ///
+    /// ```
+    /// let t = estatekit::tables::EstateTables::new("e1", "Test");
+    /// assert_eq!((t.id.as_str(), t.name.as_str()), ("e1", "Test"));
+    /// ```
+    pub fn new(id: &str, name: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            currency: "CNY".to_owned(),
+            rounding: RoundingPolicy::default(),
+            buildings: Vec::new(),
+            units: Vec::new(),
+            meters: Vec::new(),
+            readings: Vec::new(),
+        }
+    }
+
+    /// An estate as tables (cells as the importer reads them back unchanged).
+    ///
+    /// ```
+    /// let t = estatekit::tables::EstateTables::of_estate(&estatekit::Estate::demo());
+    /// assert_eq!(t.units.len(), 40);
+    /// assert_eq!(t.units[0]["id"], "1-101");
+    /// ```
+    pub fn of_estate(estate: &Estate) -> Self {
+        let row = |cells: Vec<(&str, String)>| -> Row {
+            cells
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect()
+        };
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let mut t = Self::new(estate.id(), estate.name());
+        t.currency = estate.currency().to_owned();
+        t.rounding = *estate.rounding();
+        t.buildings = estate
+            .buildings()
+            .iter()
+            .map(|b| row(vec![("id", b.id.clone()), ("name", b.name.clone())]))
+            .collect();
+        t.units = estate
+            .units()
+            .iter()
+            .map(|u| {
+                row(vec![
+                    ("id", u.id.clone()),
+                    ("building_id", u.building_id.clone()),
+                    ("floor", u.floor.to_string()),
+                    ("number", u.number.clone()),
+                    ("kind", u.kind.to_string()),
+                    ("gross_area", u.gross_area.to_string()),
+                    ("status", u.status.to_string()),
+                    (
+                        "internal_area",
+                        u.internal_area.map(|a| a.to_string()).unwrap_or_default(),
+                    ),
+                    ("occupants", u.occupants.to_string()),
+                    ("status_since", date(u.status_since)),
+                    ("delivered_on", date(u.delivered_on)),
+                ])
+            })
+            .collect();
+        for m in estate.meters() {
+            t.meters.push(row(vec![
+                ("id", m.id.clone()),
+                ("unit_id", m.unit_id.clone().unwrap_or_default()),
+                ("kind", m.kind.to_string()),
+                ("multiplier", m.multiplier.to_string()),
+            ]));
+            for r in &m.readings {
+                t.readings.push(row(vec![
+                    ("meter_id", m.id.clone()),
+                    ("date", r.date.to_string()),
+                    ("value", r.value.to_string()),
+                ]));
+            }
+        }
+        t
+    }
+
+    /// Tables from one CSV text per table (RFC 4180: a header line, fields separated
+    /// by commas, quoted with `"` when they hold commas, quotes or line breaks; CRLF or
+    /// LF; a byte-order mark is ignored). An empty text is an empty table; a row may
+    /// have fewer fields than the header (the rest are empty), not more.
+    ///
+    /// # Errors
+    /// [`TablesError`] with a `csv` problem for each table that cannot be read.
+    ///
+    /// ```
+    /// use estatekit::tables::EstateTables;
+    /// let tables = EstateTables::from_csv("e1", "Test",
+    ///     "id,name\nB1,1号楼\n",
+    ///     "id,building_id,floor,number,kind,gross_area,status\n\
+    ///      1-101,B1,1,101,residential,\"1,089.50\",unsold\n",
+    ///     "", "")?;
+    /// let import = tables.import()?;
+    /// assert_eq!(import.estate.units()[0].gross_area.to_string(), "1089.50");
+    /// # Ok::<(), estatekit::tables::TablesError>(())
+    /// ```
+    pub fn from_csv(
+        id: &str,
+        name: &str,
+        buildings: &str,
+        units: &str,
+        meters: &str,
+        readings: &str,
+    ) -> Result<Self, TablesError> {
+        let mut problems = Problems {
+            list: Vec::new(),
+            more: 0,
+            cells: HashSet::new(),
+        };
+        let mut read = |table: &str, text: &str| match read_csv(text) {
+            Ok(rows) => rows,
+            Err((row, message)) => {
+                problems.push(TableProblem::new(table, row, None, None, "csv", message));
+                Vec::new()
+            }
+        };
+        let mut t = Self::new(id, name);
+        t.buildings = read("buildings", buildings);
+        t.units = read("units", units);
+        t.meters = read("meters", meters);
+        t.readings = read("readings", readings);
+        if problems.is_empty() {
+            Ok(t)
+        } else {
+            Err(TablesError {
+                problems: problems.list,
+                more: problems.more,
+            })
+        }
+    }
+
+    /// Reads the rows, then validates the estate as [`Estate::new`] does.
+    ///
+    /// Linear (expected) in the number of cells.
+    ///
+    /// # Errors
+    /// [`TablesError`] listing every problem (see the module documentation).
+    ///
+    /// ```
+    /// use estatekit::tables::{EstateTables, Row};
+    /// let mut t = EstateTables::new("e1", "Test");
+    /// t.buildings.push(Row::from([("id".into(), "B1".into()), ("name".into(), "1号楼".into())]));
+    /// t.units.push(Row::from([("id".into(), "1-101".into()), ("colour".into(), "red".into())]));
+    /// let err = t.import().unwrap_err();
+    /// assert_eq!(err.problems[0].code, "unknown_column");
+    /// assert_eq!(err.problems[0].path, "units.colour");
+    /// ```
+    pub fn import(&self) -> Result<TablesImport, TablesError> {
+        self.import_with(Vec::new())
+    }
+
+    /// As [`EstateTables::import`], with problems a binding found while turning its
+    /// cells into text (e.g. a float cell): they are reported with the others, and
+    /// their cells are neither read nor reported again.
+    ///
+    /// # Errors
+    /// [`TablesError`] listing every problem, `earlier` ones included.
+    ///
+    /// ```
+    /// use estatekit::tables::{EstateTables, TableProblem};
+    /// let t = EstateTables::of_estate(&estatekit::Estate::demo());
+    /// let float = TableProblem::new("units", 1, Some("1-101"), Some("gross_area"), "float_cell", "a float");
+    /// let err = t.import_with(vec![float]).unwrap_err();
+    /// assert_eq!(err.problems.len(), 1);
+    /// assert_eq!(err.problems[0].code, "float_cell");
+    /// ```
+    pub fn import_with(&self, earlier: Vec<TableProblem>) -> Result<TablesImport, TablesError> {
+        let mut problems = Problems {
+            list: Vec::new(),
+            more: 0,
+            cells: HashSet::new(),
+        };
+        for p in earlier {
+            problems.push(p);
+        }
+        let mut norms = Vec::new();
+        let mut origins = Origins::default();
+        check_columns(
+            "buildings",
+            &self.buildings,
+            &BUILDING_COLUMNS,
+            &mut problems,
+        );
+        check_columns("units", &self.units, &UNIT_COLUMNS, &mut problems);
+        check_columns("meters", &self.meters, &METER_COLUMNS, &mut problems);
+        check_columns("readings", &self.readings, &READING_COLUMNS, &mut problems);
+        if self.units.iter().all(blank) {
+            problems.push(TableProblem::new(
+                "units",
+                0,
+                None,
+                None,
+                "missing_value",
+                "the units table has no rows",
+            ));
+        }
+
+        // Every id present in a table, whether or not its row reads, so that a bad
+        // row does not also make the rows referring to it fail.
+        let ids = |rows: &[Row]| -> HashSet<String> {
+            rows.iter().filter_map(|r| id_of(r, "id")).collect()
+        };
+        let building_ids = ids(&self.buildings);
+        let unit_ids = ids(&self.units);
+        let meter_ids = ids(&self.meters);
+
+        let mut buildings = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut dup = |table: &'static str, rd: &mut RowReader<'_>, id: &str| {
+            if let Some(first) = seen.insert(format!("{table}\u{0}{id}"), rd.row) {
+                rd.problem(
+                    "id",
+                    "duplicate_id",
+                    format!("duplicate id {id:?} (first in row {first})"),
+                );
+                seen.insert(format!("{table}\u{0}{id}"), first);
+            }
+        };
+        for (i, cells) in self.buildings.iter().enumerate() {
+            if blank(cells) {
+                continue;
+            }
+            let mut rd = reader("buildings", i, cells, "id", &mut problems, &mut norms);
+            let id = rd.required("id");
+            let name = rd.required("name");
+            if let Some(id) = &id {
+                dup("buildings", &mut rd, id);
+            }
+            if let (true, Some(id), Some(name)) = (rd.ok, id, name) {
+                origins.buildings.push((i + 1, id.clone()));
+                buildings.push(Building { id, name });
+            }
+        }
+
+        let mut units = Vec::new();
+        for (i, cells) in self.units.iter().enumerate() {
+            if blank(cells) {
+                continue;
+            }
+            let mut rd = reader("units", i, cells, "id", &mut problems, &mut norms);
+            let id = rd.required("id");
+            if let Some(id) = &id {
+                dup("units", &mut rd, id);
+            }
+            let building_id = rd.required("building_id");
+            if let Some(b) = &building_id {
+                if !building_ids.contains(b) {
+                    rd.problem(
+                        "building_id",
+                        "unknown_building",
+                        format!("unknown building {b:?}: not in the buildings table"),
+                    );
+                }
+            }
+            let t = rd.required("floor");
+            let floor = rd.integer("floor", t, i64::from(i32::MIN));
+            let number = rd.required("number");
+            let t = rd.required("kind");
+            let kind = rd.choice("kind", t, UnitKind::ALL, UnitKind::as_str);
+            let t = rd.required("gross_area");
+            let gross_area = rd.decimal("gross_area", t);
+            let t = rd.text("internal_area");
+            let internal_area = rd.decimal("internal_area", t);
+            let t = rd.text("occupants");
+            let occupants = rd.integer("occupants", t, 0);
+            let t = rd.required("status");
+            let status = rd.choice("status", t, UnitStatus::ALL, UnitStatus::as_str);
+            let t = rd.text("status_since");
+            let status_since = rd.date("status_since", t);
+            let t = rd.text("delivered_on");
+            let delivered_on = rd.date("delivered_on", t);
+            let (Some(id), Some(building_id), Some(floor), Some(number), Some(kind)) =
+                (id, building_id, floor, number, kind)
+            else {
+                continue;
+            };
+            let (Some(gross_area), Some(status), true) = (gross_area, status, rd.ok) else {
+                continue;
+            };
+            let unit = Unit {
+                id,
+                building_id,
+                floor: i32::try_from(floor).unwrap_or_default(),
+                number,
+                kind,
+                gross_area,
+                internal_area,
+                occupants: u32::try_from(occupants.unwrap_or(0)).unwrap_or_default(),
+                status,
+                status_since,
+                delivered_on,
+            };
+            // The per-unit rules of `Estate::new`, for every unit.
+            if let Err(e) = estate::validate_unit(0, &unit) {
+                let column = e.path().rsplit('.').next().unwrap_or("").to_owned();
+                let text = e.to_string();
+                let message = text
+                    .strip_prefix(&format!("{}: ", e.path()))
+                    .unwrap_or(&text)
+                    .to_owned();
+                rd.problem(&column, e.code(), message);
+                continue;
+            }
+            origins.units.push((i + 1, unit.id.clone()));
+            units.push(unit);
+        }
+
+        let mut meters = Vec::new();
+        let mut meter_at: HashMap<String, usize> = HashMap::new();
+        for (i, cells) in self.meters.iter().enumerate() {
+            if blank(cells) {
+                continue;
+            }
+            let mut rd = reader("meters", i, cells, "id", &mut problems, &mut norms);
+            let id = rd.required("id");
+            if let Some(id) = &id {
+                dup("meters", &mut rd, id);
+            }
+            let unit_id = rd.text("unit_id");
+            if let Some(u) = &unit_id {
+                if !unit_ids.contains(u) {
+                    rd.problem(
+                        "unit_id",
+                        "unknown_unit",
+                        format!("unknown unit {u:?}: not in the units table (leave it empty for a common meter)"),
+                    );
+                }
+            }
+            let t = rd.required("kind");
+            let kind = rd.choice("kind", t, MeterKind::ALL, MeterKind::as_str);
+            let t = rd.text("multiplier");
+            let multiplier = rd.decimal("multiplier", t);
+            if let (Some(id), Some(kind), true) = (id, kind, rd.ok) {
+                meter_at.insert(id.clone(), meters.len());
+                origins.meters.push((i + 1, id.clone()));
+                origins.readings.push(Vec::new());
+                meters.push(Meter {
+                    id,
+                    unit_id,
+                    kind,
+                    multiplier: multiplier.unwrap_or(Decimal::ONE),
+                    readings: Vec::new(),
+                });
+            }
+        }
+
+        for (i, cells) in self.readings.iter().enumerate() {
+            if blank(cells) {
+                continue;
+            }
+            let meter = id_of(cells, "meter_id");
+            let date = id_of(cells, "date")
+                .map(|d| lenient_date(&d).map_or(d, |d| d.format("%Y-%m-%d").to_string()));
+            let mut rd = reader("readings", i, cells, "meter_id", &mut problems, &mut norms);
+            rd.id = match (&meter, &date) {
+                (Some(m), Some(d)) => Some(format!("{m}@{d}")),
+                (Some(m), None) => Some(m.clone()),
+                _ => None,
+            };
+            let meter_id = rd.required("meter_id");
+            if let Some(m) = &meter_id {
+                if !meter_ids.contains(m) {
+                    rd.problem(
+                        "meter_id",
+                        "unknown_meter",
+                        format!("unknown meter {m:?}: not in the meters table"),
+                    );
+                }
+            }
+            let t = rd.required("date");
+            let date = rd.date("date", t);
+            let t = rd.required("value");
+            let value = rd.decimal("value", t);
+            if let (Some(m), Some(date), Some(value), true) = (meter_id, date, value, rd.ok) {
+                if let Some(&k) = meter_at.get(&m) {
+                    let rid = format!("{m}@{date}");
+                    meters[k].readings.push(Reading { date, value });
+                    origins.readings[k].push((i + 1, rid));
+                }
+            }
+        }
+
+        // The per-meter rules (readings in order, ≥ 0; multiplier > 0), every meter.
+        for (k, m) in meters.iter().enumerate() {
+            if let Err(e) = estate::validate_meter(k, m) {
+                problems.push(origins.locate(&e));
+            }
+        }
+
+        let data = EstateData {
+            format_version: ESTATE_FORMAT_VERSION,
+            id: self.id.clone(),
+            name: self.name.clone(),
+            currency: self.currency.clone(),
+            rounding: self.rounding,
+            buildings,
+            units,
+            meters,
+        };
+        if problems.is_empty() {
+            match Estate::new(data) {
+                Ok(estate) => {
+                    return Ok(TablesImport {
+                        estate,
+                        normalisations: norms,
+                    });
+                }
+                Err(e) => problems.push(origins.locate(&e)),
+            }
+        } else if let Err(e) = Estate::new(EstateData {
+            buildings: Vec::new(),
+            units: Vec::new(),
+            meters: Vec::new(),
+            ..data
+        }) {
+            // The estate's own fields (id, currency), checked even when rows fail.
+            problems.push(origins.locate(&e));
+        }
+        let order = |p: &TableProblem| {
+            let t = ["estate", "buildings", "units", "meters", "readings"]
+                .iter()
+                .position(|t| *t == p.table)
+                .unwrap_or(5);
+            (t, p.row)
+        };
+        problems.list.sort_by_key(order);
+        Err(TablesError {
+            problems: problems.list,
+            more: problems.more,
+        })
+    }
+}
+
+fn reader<'a>(
+    table: &'static str,
+    i: usize,
+    cells: &'a Row,
+    id_column: &str,
+    problems: &'a mut Problems,
+    norms: &'a mut Vec<Normalisation>,
+) -> RowReader<'a> {
+    RowReader {
+        table,
+        row: i + 1,
+        id: id_of(cells, id_column),
+        cells,
+        problems,
+        norms,
+        ok: true,
+    }
+}
+
+/// Reads one CSV text into rows keyed by its header. `Err((row, message))` when it
+/// cannot be read (row 0: the header).
+fn read_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let records = parse_records(text)?;
+    let mut records = records.into_iter();
+    let Some(header) = records.next() else {
+        return Ok(Vec::new());
+    };
+    let header: Vec<String> = header.into_iter().map(|h| h.trim().to_owned()).collect();
+    let mut seen = HashSet::new();
+    for h in &header {
+        if h.is_empty() {
+            return Err((0, "the header has an empty column name".into()));
+        }
+        if !seen.insert(h) {
+            return Err((0, format!("the header names column {h:?} twice")));
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, fields) in records.enumerate() {
+        if fields.len() > header.len() {
+            return Err((
+                i + 1,
+                format!(
+                    "row {} has {} fields but the header has {} columns",
+                    i + 1,
+                    fields.len(),
+                    header.len()
+                ),
+            ));
+        }
+        rows.push(header.iter().cloned().zip(fields).collect());
+    }
+    Ok(rows)
+}
+
+/// RFC 4180 records; a final line break is optional, a line that is entirely empty
+/// is skipped.
+fn parse_records(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
+    let mut records = Vec::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted_field = false;
+    let mut line_started = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if field.is_empty() && !quoted_field => {
+                quoted_field = true;
+                line_started = true;
+                loop {
+                    match chars.next() {
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => field.push(c),
+                        None => {
+                            return Err((
+                                records.len(),
+                                format!("a quoted field in row {} is never closed", records.len()),
+                            ));
+                        }
+                    }
+                }
+            }
+            '"' if quoted_field => {
+                return Err((
+                    records.len(),
+                    format!("text after a closing quote in row {}", records.len()),
+                ));
+            }
+            ',' => {
+                record.push(std::mem::take(&mut field));
+                quoted_field = false;
+                line_started = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => {
+                if line_started || !field.is_empty() {
+                    record.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut record));
+                }
+                quoted_field = false;
+                line_started = false;
+            }
+            c => {
+                if quoted_field {
+                    return Err((
+                        records.len(),
+                        format!("text after a closing quote in row {}", records.len()),
+                    ));
+                }
+                field.push(c);
+                line_started = true;
+            }
+        }
+    }
+    if line_started || !field.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    Ok(records)
+}
