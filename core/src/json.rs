@@ -11,8 +11,8 @@ pub(crate) struct JsonFailure {
 
 /// Parses `text`, tracking the path of the value being read when an error occurs.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let raw_path = e.path().to_string();
         let message = e.into_inner().to_string();
         let base = if raw_path == "." || raw_path == "?" {
@@ -32,7 +32,14 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
             (None, false) => base,
         };
         JsonFailure { path, message }
-    })
+    })?;
+    // A document is one JSON value: anything after it (a second document, a stray
+    // character) is refused, as `serde_json::from_str` does, rather than ignored.
+    de.end().map_err(|e| JsonFailure {
+        path: "$".to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// The path without segments the tracker could not name (`?`: a map key that is not a

@@ -725,3 +725,75 @@ fn extreme_rule_weights_round_trip() {
     let rules = RuleSet::from_json(text).unwrap();
     assert_eq!(RuleSet::from_json(&rules.to_json()).unwrap(), rules);
 }
+
+/// Every JSON loader reads exactly one document: a valid document followed by anything
+/// but whitespace (a second document, a stray character, a truncated copy) is refused
+/// as a syntax error at `$`, in every module. Found by the check-in fuzz target:
+/// the shared parser never checked for the end of input.
+#[test]
+fn trailing_text_after_a_document_is_refused() {
+    let estate = Estate::demo();
+    let schedule = FeeSchedule::demo();
+    let template = CheckinTemplate::default_template();
+    let checklist = Checklist::start(&template, "1-603", "张三", d("2026-11-02"), Mode::Ordinary)
+        .unwrap()
+        .to_json();
+    let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    let ticket = estatekit::tickets::Ticket::new(
+        "T1",
+        "1-101",
+        estatekit::tickets::Channel::App,
+        at,
+        "张三",
+        "停电了",
+        estatekit::tickets::TicketKind::RepairRequest,
+    );
+    let flow = TicketFlow::new(
+        ticket,
+        "repair.electrical",
+        estatekit::tickets::Urgency::Normal,
+        "engineering",
+        "李四",
+    )
+    .to_json();
+    let book = Receivables::new(&estate, &schedule, PaymentOrder::PenaltyFirst).to_json();
+    let ledger = Ledger::new(
+        "1-101",
+        RoundingPolicy::default(),
+        PaymentOrder::PenaltyFirst,
+    )
+    .to_json();
+    let docs: Vec<(&str, String)> = vec![
+        ("estate", estate.to_json()),
+        ("schedule", schedule.to_json()),
+        ("template", template.to_json()),
+        ("checklist", checklist),
+        ("rules", RuleSet::builtin_zh().to_json()),
+        ("ledger", ledger),
+        ("flow", flow),
+        ("sla", SlaPolicy::default().to_json()),
+        ("payments", "[]".to_owned()),
+        ("charges", "[]".to_owned()),
+        ("opening", "[]".to_owned()),
+        ("book", book),
+    ];
+    for (kind, doc) in &docs {
+        assert_eq!(outcome(kind, doc), None, "{kind}: the valid document");
+        assert_eq!(
+            outcome(kind, &format!("{doc} \n\t")),
+            None,
+            "{kind}: trailing whitespace is not text"
+        );
+        // The code the loader gives any text that is not JSON (`json`, or the module's
+        // own code where its errors carry one, e.g. `invalid_rules`).
+        let (syntax, path) = outcome(kind, "{").expect("`{` is not a document");
+        assert_eq!(path, "$", "{kind}: a syntax error is at the document");
+        for tail in [" x", "\n{}", "]", &doc[..doc.len() / 2]] {
+            assert_eq!(
+                outcome(kind, &format!("{doc}{tail}")),
+                Some((syntax.clone(), "$".to_owned())),
+                "{kind}: followed by {tail:?}"
+            );
+        }
+    }
+}
