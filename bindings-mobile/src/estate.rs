@@ -4,12 +4,16 @@ use estatekit_ffi_guard::guard;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use estatekit::estate::{self, Building, Meter, MeterKind, Reading, Unit, UnitKind, UnitStatus};
+use estatekit::estate::{
+    self, Building, Meter, MeterChangeUpdate, MeterEvent, MeterKind, Reading, ReadingUpdate,
+    StatusUpdate, Unit, UnitKind, UnitStatus,
+};
+use estatekit::fees::calc::MeterChange;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
 use crate::money::{RoundingPolicy, core_policy};
-use estatekit::tables::{self, EstateTables};
+use estatekit::tables::EstateTables;
 use std::collections::HashMap;
 
 /// An estate as spreadsheet tables: each row maps column names to cell text (an
@@ -34,9 +38,13 @@ pub struct EstateTablesRecord {
     /// Columns `id, kind`, optionally `unit_id` (empty: a common meter), `multiplier`.
     #[uniffi(default = [])]
     pub meters: Vec<HashMap<String, String>>,
-    /// Columns `meter_id, date, value`.
+    /// Columns `meter_id, date, value`, optionally `estimated` (`true` for an estimate).
     #[uniffi(default = [])]
     pub readings: Vec<HashMap<String, String>>,
+    /// Columns `meter_id, date, kind` (`replacement` with `old_final, new_initial`, or
+    /// `rollover` with `wraps_at`; the other kind's cells empty).
+    #[uniffi(default = [])]
+    pub meter_changes: Vec<HashMap<String, String>>,
 }
 
 /// A change made to a cell's text before reading it.
@@ -92,9 +100,7 @@ pub struct EstateFromRecords {
 pub fn estate_from_records(
     tables: EstateTablesRecord,
 ) -> Result<EstateFromRecords, EstateKitError> {
-    let rows = |t: Vec<HashMap<String, String>>| -> Vec<tables::Row> {
-        t.into_iter().map(|r| r.into_iter().collect()).collect()
-    };
+    let rows = crate::records::core_rows;
     let mut t = EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;
     t.rounding = core_policy(tables.rounding)?;
@@ -102,40 +108,13 @@ pub fn estate_from_records(
     t.units = rows(tables.units);
     t.meters = rows(tables.meters);
     t.readings = rows(tables.readings);
-    let import = t.import().map_err(|e| EstateKitError::Records {
-        code: e.code().to_owned(),
-        detail: e.to_string(),
-        problems: e
-            .problems
-            .iter()
-            .map(|p| RecordProblem {
-                table: p.table.clone(),
-                row: p.row as u64,
-                id: p.id.clone(),
-                column: p.column.clone(),
-                path: p.path.clone(),
-                code: p.code.clone(),
-                message: p.message.clone(),
-            })
-            .collect(),
-        more: e.more as u64,
-    })?;
+    t.meter_changes = rows(tables.meter_changes);
+    let import = t.import()?;
     Ok(EstateFromRecords {
         estate: Arc::new(Estate {
             inner: import.estate,
         }),
-        normalisations: import
-            .normalisations
-            .into_iter()
-            .map(|n| Normalisation {
-                table: n.table,
-                row: n.row as u64,
-                id: n.id,
-                column: n.column,
-                before: n.before,
-                after: n.after,
-            })
-            .collect(),
+        normalisations: import.normalisations.into_iter().map(Into::into).collect(),
     })
 }
 
@@ -189,6 +168,14 @@ pub struct Unit {
 pub struct Reading {
     pub date: NaiveDate,
     pub value: Decimal,
+    #[uniffi(default = false)]
+    pub estimated: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct MeterEvent {
+    pub date: NaiveDate,
+    pub change: MeterChange,
 }
 
 #[uniffi::remote(Record)]
@@ -198,6 +185,49 @@ pub struct Meter {
     pub kind: MeterKind,
     pub multiplier: Decimal,
     pub readings: Vec<Reading>,
+    #[uniffi(default = [])]
+    pub changes: Vec<MeterEvent>,
+}
+
+#[uniffi::remote(Record)]
+pub struct ReadingUpdate {
+    pub meter_id: String,
+    pub date: NaiveDate,
+    pub value: Decimal,
+    #[uniffi(default = false)]
+    pub estimated: bool,
+}
+
+#[uniffi::remote(Record)]
+pub struct StatusUpdate {
+    pub unit_id: String,
+    pub status: UnitStatus,
+    pub since: NaiveDate,
+    #[uniffi(default = None)]
+    pub occupants: Option<u32>,
+}
+
+#[uniffi::remote(Record)]
+pub struct MeterChangeUpdate {
+    pub meter_id: String,
+    pub date: NaiveDate,
+    pub change: MeterChange,
+}
+
+/// What changed in an estate since last month, for [`Estate::updated`]: new readings
+/// (real, or a billing run's `estimatedReadings()`), unit status changes, meter
+/// replacements and rollovers. Each list may come in any order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct EstateUpdateRecord {
+    /// New readings, sorted in by date.
+    #[uniffi(default = [])]
+    pub readings: Vec<ReadingUpdate>,
+    /// Status changes (per unit the latest stands).
+    #[uniffi(default = [])]
+    pub status_changes: Vec<StatusUpdate>,
+    /// Meter replacements and rollovers, kept in the estate.
+    #[uniffi(default = [])]
+    pub meter_changes: Vec<MeterChangeUpdate>,
 }
 
 /// Counts and areas of an estate.
@@ -274,6 +304,24 @@ impl Estate {
     /// The estate as JSON; `fromJson` reads it back unchanged.
     pub fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// The estate for the next month: `update` applied to a new, validated estate
+    /// (this one is untouched; a bad row changes nothing). A reading the meter already
+    /// has (same day and value) is already there, so applying the same update twice
+    /// gives the same estate; another value on that day is refused
+    /// (`conflicting_update`, path `readings[i].value`), never overwritten. Errors
+    /// name the update's row (`readings[2].meter_id`, `status_changes[0].since`,
+    /// `meter_changes[0].change.replacement.old_final`).
+    pub fn updated(&self, update: EstateUpdateRecord) -> Result<Arc<Self>, EstateKitError> {
+        let update = estate::EstateUpdate {
+            readings: update.readings,
+            status_changes: update.status_changes,
+            meter_changes: update.meter_changes,
+        };
+        Ok(Arc::new(Self {
+            inner: self.inner.updated(&update)?,
+        }))
     }
 
     /// Estate id.

@@ -360,6 +360,13 @@ pub struct BillingInputsRecord {
     /// other unit is billed.
     #[uniffi(default = false)]
     pub strict: bool,
+    /// Estimate (估抄) a unit meter's missing reading from its last `estimate` periods
+    /// between real readings (`null`/`nil`: no estimate, the reading stays missing).
+    /// The line says so (`BillLineRecord.estimated`); store
+    /// `BillingRun.estimatedReadings()` with `Estate.updated` so that the next real
+    /// reading trues the estimate up (real − estimate, possibly a negative credit).
+    #[uniffi(default = None)]
+    pub estimate: Option<u32>,
 }
 
 /// A problem of one unit, meter or reading row that a billing run set aside instead
@@ -399,6 +406,8 @@ pub struct BillLineRecord {
     pub explanation_zh: String,
     /// Explanation in English.
     pub explanation_en: String,
+    /// A metered line billed on an estimated reading (估抄).
+    pub estimated: bool,
 }
 
 /// A unit's bill.
@@ -480,6 +489,7 @@ pub fn bill_estate(
             .collect(),
         issued_on: inputs.issued_on,
         strict: inputs.strict,
+        estimate: inputs.estimate,
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
@@ -516,6 +526,12 @@ impl BillingRun {
         self.inner.issued_on
     }
 
+    /// The readings this run estimated (估抄), one per meter in estate order, dated the
+    /// month's last day with `estimated` true: store them with `Estate.updated`.
+    pub fn estimated_readings(&self) -> Vec<estatekit::estate::ReadingUpdate> {
+        self.inner.estimated_readings.clone()
+    }
+
     /// Every bill, lines explained in both languages.
     pub fn bills(&self) -> Vec<BillRecord> {
         self.inner
@@ -536,6 +552,7 @@ impl BillingRun {
                         due: l.due,
                         explanation_zh: l.explain(Lang::ZhCn),
                         explanation_en: l.explain(Lang::En),
+                        estimated: l.estimated,
                     })
                     .collect(),
             })

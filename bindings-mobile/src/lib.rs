@@ -23,6 +23,7 @@ mod fees;
 mod integrity;
 mod money;
 mod receivables;
+mod records;
 mod tickets;
 
 pub use checkin::*;

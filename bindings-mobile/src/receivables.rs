@@ -31,6 +31,10 @@ pub struct PaymentRowRecord {
     pub date: NaiveDate,
     /// Bank or receipt reference, unique in the book.
     pub reference: String,
+    /// A reversal row (冲正): the reference of the payment it takes back; `amount`
+    /// is then that payment's amount negated. Applied after the payment rows.
+    #[uniffi(default = None)]
+    pub reverses: Option<String>,
 }
 
 /// A typed problem with one line or row: `code`, `path`, message.
@@ -96,10 +100,16 @@ pub struct AlreadyAppliedRecord {
 pub struct PaymentImportRecord {
     /// Rows applied now.
     pub applied: Vec<AppliedRowRecord>,
+    /// Reversal rows applied now, each with the payment it reversed.
+    #[uniffi(default = [])]
+    pub reversed: Vec<AppliedRowRecord>,
     /// Rows already in the book.
     pub already_applied: Vec<AlreadyAppliedRecord>,
     /// Rows refused; nothing changed for them.
     pub rejected: Vec<RowProblem>,
+    /// Each change made to a cell before reading it (records imports only).
+    #[uniffi(default = [])]
+    pub normalisations: Vec<crate::estate::Normalisation>,
 }
 
 /// One row of the aging report: owed by days overdue, principal and penalty.
@@ -163,17 +173,21 @@ pub struct BookTotalsRecord {
     pub refunded: Decimal,
 }
 
+fn applied_rows(rows: Vec<receivables::AppliedRow>) -> Vec<AppliedRowRecord> {
+    rows.into_iter()
+        .map(|a| AppliedRowRecord {
+            row: a.row as u64,
+            unit_id: a.unit_id,
+            payment: a.payment.into(),
+        })
+        .collect()
+}
+
 fn import_record(res: receivables::PaymentImport) -> PaymentImportRecord {
     PaymentImportRecord {
-        applied: res
-            .applied
-            .into_iter()
-            .map(|a| AppliedRowRecord {
-                row: a.row as u64,
-                unit_id: a.unit_id,
-                payment: a.payment.into(),
-            })
-            .collect(),
+        applied: applied_rows(res.applied),
+        reversed: applied_rows(res.reversed),
+        normalisations: res.normalisations.into_iter().map(Into::into).collect(),
         already_applied: res
             .already_applied
             .into_iter()
@@ -308,6 +322,9 @@ pub struct RowImportRecord {
     /// Rows refused (`conflicting_repost` for a charge id already in the book with
     /// another item, amount or due date); nothing changed for them.
     pub rejected: Vec<RowProblem>,
+    /// Each change made to a cell before reading it (records imports only).
+    #[uniffi(default = [])]
+    pub normalisations: Vec<crate::estate::Normalisation>,
 }
 
 fn imported(rows: Vec<receivables::ImportedRow>) -> Vec<ImportedRowRecord> {
@@ -329,6 +346,7 @@ fn row_import_record(res: receivables::RowImport) -> RowImportRecord {
             .iter()
             .map(|r| problem(r.row, r.reference.clone(), &r.error))
             .collect(),
+        normalisations: res.normalisations.into_iter().map(Into::into).collect(),
     }
 }
 
@@ -605,9 +623,51 @@ impl Receivables {
     ) -> Result<PaymentImportRecord, EstateKitError> {
         let rows: Vec<PaymentRow> = rows
             .into_iter()
-            .map(|r| PaymentRow::new(r.unit_id, r.amount, r.date, r.reference))
+            .map(|r| PaymentRow {
+                reverses: r.reverses,
+                ..PaymentRow::new(r.unit_id, r.amount, r.date, r.reference)
+            })
             .collect();
         Ok(import_record(self.lock().apply_payments(&rows)))
+    }
+
+    /// Applies a bank file or cashier export as rows of text cells (`csvRows`, a
+    /// spreadsheet) with the columns `unit_id, amount, date, ref` and optionally
+    /// `reverses`: spaces, thousands separators and `YYYY/M/D` dates are accepted and
+    /// reported in `normalisations`; an unreadable row is rejected naming its column
+    /// (`invalid_decimal`, `invalid_date`, `missing_value`, `unknown_column`…).
+    pub fn apply_payment_records(
+        &self,
+        rows: Vec<HashMap<String, String>>,
+    ) -> Result<PaymentImportRecord, EstateKitError> {
+        let rows = crate::records::core_rows(rows);
+        Ok(import_record(self.lock().apply_payment_records(&rows, &[])))
+    }
+
+    /// `postCharges` for rows of text cells with the columns `unit_id, ref,
+    /// item_code, amount, issued_on, due, period_start, period_end, description,
+    /// penalty`, read as `applyPaymentRecords` reads them.
+    pub fn post_charge_records(
+        &self,
+        rows: Vec<HashMap<String, String>>,
+    ) -> Result<RowImportRecord, EstateKitError> {
+        let rows = crate::records::core_rows(rows);
+        Ok(row_import_record(
+            self.lock().post_charge_records(&rows, &[]),
+        ))
+    }
+
+    /// `openBalances` for rows of text cells: a row whose `prepaid` cell is filled is
+    /// a prepaid balance (`unit_id, prepaid, date, ref`), any other an unpaid item
+    /// with the columns of `postChargeRecords`.
+    pub fn open_balance_records(
+        &self,
+        rows: Vec<HashMap<String, String>>,
+    ) -> Result<RowImportRecord, EstateKitError> {
+        let rows = crate::records::core_rows(rows);
+        Ok(row_import_record(
+            self.lock().open_balance_records(&rows, &[]),
+        ))
     }
 
     /// Applies payment rows given as a JSON array of objects (unit_id, amount as a

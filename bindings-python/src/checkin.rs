@@ -17,7 +17,7 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::{CoreError, ErrorClass, decimal_arg, to_py, validation_error};
+use crate::{CoreError, ErrorClass, date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCheckinTemplate>()?;
@@ -458,8 +458,8 @@ impl PyDefect {
             .collect()
     }
     /// True when not closed and the deadline is before `as_of`.
-    fn is_overdue(&self, as_of: NaiveDate) -> bool {
-        self.inner.is_overdue(as_of)
+    fn is_overdue(&self, as_of: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.is_overdue(date_arg(as_of, "as_of")?))
     }
     fn __repr__(&self) -> String {
         format!(
@@ -758,9 +758,10 @@ impl PyChecklist {
         template: PyRef<'_, PyCheckinTemplate>,
         unit_id: &str,
         owner: &str,
-        started_on: NaiveDate,
+        started_on: &Bound<'_, PyAny>,
         mode: &str,
     ) -> PyResult<Self> {
+        let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner =
             Checklist::start(&template.inner, unit_id, owner, started_on, mode).map_err(to_py)?;
@@ -1045,7 +1046,13 @@ impl PyChecklist {
 #[guard(crate::panic_guard)]
 #[pyfunction]
 #[pyo3(signature = (mode, from_, to))]
-fn audit_dates(mode: &str, from_: NaiveDate, to: NaiveDate) -> PyResult<Vec<NaiveDate>> {
+fn audit_dates(
+    mode: &str,
+    from_: &Bound<'_, PyAny>,
+    to: &Bound<'_, PyAny>,
+) -> PyResult<Vec<NaiveDate>> {
+    let from_ = date_arg(from_, "from_")?;
+    let to = date_arg(to, "to")?;
     let mode: Mode = enum_arg(mode, "mode")?;
     Ok(checkin::audit_dates(mode, from_, to))
 }
@@ -1055,8 +1062,9 @@ fn audit_dates(mode: &str, from_: NaiveDate, to: NaiveDate) -> PyResult<Vec<Naiv
 #[pyfunction]
 fn awaiting_audit<'py>(
     checklists: Vec<Bound<'py, PyChecklist>>,
-    as_of: NaiveDate,
-) -> Vec<Bound<'py, PyChecklist>> {
+    as_of: &Bound<'py, PyAny>,
+) -> PyResult<Vec<Bound<'py, PyChecklist>>> {
+    let as_of = date_arg(as_of, "as_of")?;
     let copies: Vec<Checklist> = checklists
         .iter()
         .map(|c| c.borrow().inner.clone())
@@ -1068,12 +1076,12 @@ fn awaiting_audit<'py>(
             .into_iter()
             .map(std::ptr::from_ref)
             .collect();
-    checklists
+    Ok(checklists
         .into_iter()
         .zip(&copies)
         .filter(|(_, copy)| waiting.contains(&std::ptr::from_ref(*copy)))
         .map(|(c, _)| c)
-        .collect()
+        .collect())
 }
 
 /// Defects not closed by their deadline, across checklists, as of a date.
@@ -1081,11 +1089,12 @@ fn awaiting_audit<'py>(
 #[pyfunction]
 fn overdue_rectifications(
     checklists: Vec<PyRef<'_, PyChecklist>>,
-    as_of: NaiveDate,
-) -> Vec<PyOverdueRectification> {
+    as_of: &Bound<'_, PyAny>,
+) -> PyResult<Vec<PyOverdueRectification>> {
+    let as_of = date_arg(as_of, "as_of")?;
     let copies: Vec<Checklist> = checklists.iter().map(|c| c.inner.clone()).collect();
-    checkin::overdue_rectifications(&copies, as_of)
+    Ok(checkin::overdue_rectifications(&copies, as_of)
         .into_iter()
         .map(|inner| PyOverdueRectification { inner })
-        .collect()
+        .collect())
 }

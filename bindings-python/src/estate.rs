@@ -1,20 +1,26 @@
 //! `estatekit.Estate` and its buildings, units, meters and readings.
 
-use estatekit::estate::{Building, Estate, Meter, Reading, Unit};
+use std::str::FromStr;
+
+use estatekit::estate::{
+    Building, Estate, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
+    Unit, UnitStatus,
+};
 use estatekit::tables::{EstateTables, Row, TableProblem, TablesError};
 use estatekit_ffi_guard::guard;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
 use rust_decimal::Decimal;
 
+use crate::fees::{field, meter_change_arg, meter_change_dict};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::{to_py, validation_error};
+use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// One cell as text: `Ok(None)` when missing (None, NaN, NaT), `Err((code, message))`
 /// for a cell that cannot be taken as text (a float, a bool, an object).
-fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'static str, String)> {
+pub(crate) fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'static str, String)> {
     let type_name = || {
         v.get_type()
             .name()
@@ -36,8 +42,8 @@ fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'static str, Stri
             ),
         ));
     }
-    // NaN, pandas' NaT and a NaN Decimal are not equal to themselves: missing.
-    if v.ne(v).unwrap_or(false) {
+    // pandas' NA and NaT, NaN and a NaN Decimal: missing.
+    if matches!(type_name().as_str(), "NAType" | "NaTType") || v.ne(v).unwrap_or(false) {
         return Ok(None);
     }
     if v.is_instance_of::<PyFloat>() {
@@ -98,7 +104,7 @@ fn table_rows(
     let Some(rows) = rows.filter(|r| !r.is_none()) else {
         return Ok(Vec::new());
     };
-    let id_column = if table == "readings" {
+    let id_column = if table == "readings" || table == "meter_changes" {
         "meter_id"
     } else {
         "id"
@@ -145,9 +151,28 @@ fn table_rows(
     Ok(out)
 }
 
+/// Normalisations as dicts with table, row, id, column, before and after.
+pub(crate) fn normalisations_list<'py>(
+    py: Python<'py>,
+    list: &[estatekit::tables::Normalisation],
+) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for n in list {
+        let d = PyDict::new(py);
+        d.set_item("table", &n.table)?;
+        d.set_item("row", n.row)?;
+        d.set_item("id", &n.id)?;
+        d.set_item("column", &n.column)?;
+        d.set_item("before", &n.before)?;
+        d.set_item("after", &n.after)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
 /// `ValidationError(code="invalid_records")` with `.problems` (a list of dicts) and
 /// `.more` (problems beyond those listed).
-fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
+pub(crate) fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
     let err = validation_error(e.code(), e.path(), e.to_string());
     let attach = || -> PyResult<()> {
         let list = PyList::empty(py);
@@ -171,6 +196,145 @@ fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
         Ok(()) => err,
         Err(e) => e,
     }
+}
+
+/// The dicts of a list argument of `Estate.updated`, each refused with an unknown key.
+fn update_dicts<'py>(
+    arg: Option<&Bound<'py, PyAny>>,
+    list: &str,
+    keys: &[&str],
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let Some(arg) = arg.filter(|a| !a.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, item) in arg.try_iter()?.enumerate() {
+        let item = item?;
+        let path = format!("{list}[{i}]");
+        let mapping = item
+            .cast::<PyMapping>()
+            .map_err(|_| validation_error("invalid", &path, format!("{path}: expected a dict")))?;
+        for key in mapping.keys()?.iter() {
+            let name = key.str()?.to_string();
+            if !key.is_instance_of::<PyString>() || !keys.contains(&name.as_str()) {
+                return Err(validation_error(
+                    "invalid",
+                    &format!("{path}.{name}"),
+                    format!(
+                        "{path}.{name}: unknown key; the keys are {}",
+                        keys.join(", ")
+                    ),
+                ));
+            }
+        }
+        out.push((path, item));
+    }
+    Ok(out)
+}
+
+/// A required entry of an update dict.
+fn required<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Bound<'py, PyAny>> {
+    field(d, key, path)?.ok_or_else(|| {
+        validation_error(
+            "invalid",
+            &format!("{path}.{key}"),
+            format!("{path}.{key}: required"),
+        )
+    })
+}
+
+/// A required str entry of an update dict.
+fn required_str(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<String> {
+    let v = required(d, key, path)?;
+    v.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
+        validation_error(
+            "invalid",
+            &format!("{path}.{key}"),
+            format!("{path}.{key}: expected a str"),
+        )
+    })
+}
+
+/// The arguments of `Estate.updated` as an [`EstateUpdate`].
+fn update_arg(
+    readings: Option<&Bound<'_, PyAny>>,
+    status_changes: Option<&Bound<'_, PyAny>>,
+    meter_changes: Option<&Bound<'_, PyAny>>,
+) -> PyResult<EstateUpdate> {
+    let mut update = EstateUpdate::default();
+    for (path, r) in update_dicts(
+        readings,
+        "readings",
+        &["meter_id", "date", "value", "estimated"],
+    )? {
+        let estimated = match field(&r, "estimated", &path)? {
+            None => false,
+            Some(b) => b.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
+                validation_error(
+                    "invalid",
+                    &format!("{path}.estimated"),
+                    format!("{path}.estimated: expected True or False"),
+                )
+            })?,
+        };
+        update.readings.push(ReadingUpdate {
+            meter_id: required_str(&r, "meter_id", &path)?,
+            date: date_arg(&required(&r, "date", &path)?, &format!("{path}.date"))?,
+            value: decimal_arg(&required(&r, "value", &path)?, &format!("{path}.value"))?,
+            estimated,
+        });
+    }
+    for (path, c) in update_dicts(
+        status_changes,
+        "status_changes",
+        &["unit_id", "status", "since", "occupants"],
+    )? {
+        let text = required_str(&c, "status", &path)?;
+        let status = UnitStatus::from_str(&text).map_err(|_| {
+            let names: Vec<&str> = UnitStatus::ALL.iter().map(|s| s.as_str()).collect();
+            validation_error(
+                "invalid",
+                &format!("{path}.status"),
+                format!(
+                    "{path}.status: unknown status {text:?}; expected one of {}",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let occupants = match field(&c, "occupants", &path)? {
+            None => None,
+            Some(n) => Some(
+                n.extract::<u32>()
+                    .ok()
+                    .filter(|_| !n.is_instance_of::<PyBool>())
+                    .ok_or_else(|| {
+                        validation_error(
+                            "invalid",
+                            &format!("{path}.occupants"),
+                            format!("{path}.occupants: expected a whole number ≥ 0"),
+                        )
+                    })?,
+            ),
+        };
+        update.status_changes.push(StatusUpdate {
+            unit_id: required_str(&c, "unit_id", &path)?,
+            status,
+            since: date_arg(&required(&c, "since", &path)?, &format!("{path}.since"))?,
+            occupants,
+        });
+    }
+    for (path, c) in update_dicts(
+        meter_changes,
+        "meter_changes",
+        &["meter_id", "date", "replacement", "rollover"],
+    )? {
+        update.meter_changes.push(MeterChangeUpdate {
+            meter_id: required_str(&c, "meter_id", &path)?,
+            date: date_arg(&required(&c, "date", &path)?, &format!("{path}.date"))?,
+            change: meter_change_arg(&c, &path)?,
+        });
+    }
+    Ok(update)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -302,10 +466,21 @@ impl PyReading {
     fn value(&self) -> Decimal {
         self.inner.value
     }
+    /// An estimate (估抄) a billing run made for a missing reading.
+    #[getter]
+    fn estimated(&self) -> bool {
+        self.inner.estimated
+    }
     fn __repr__(&self) -> String {
         format!(
-            "Reading(date={}, value=Decimal('{}'))",
-            self.inner.date, self.inner.value
+            "Reading(date={}, value=Decimal('{}'){})",
+            self.inner.date,
+            self.inner.value,
+            if self.inner.estimated {
+                ", estimated=True"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -343,6 +518,18 @@ impl PyMeter {
             .iter()
             .map(|r| PyReading { inner: r.clone() })
             .collect()
+    }
+    /// Replacements and rollovers kept in the estate, in date order: dicts with date
+    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
+    #[getter]
+    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for c in &self.inner.changes {
+            let d = meter_change_dict(py, &c.change)?;
+            d.set_item("date", c.date)?;
+            list.append(d)?;
+        }
+        Ok(list)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -424,7 +611,7 @@ impl PyEstate {
     /// An estate from tables of rows (lists of dicts or pandas/polars DataFrames)
     /// whose cells are text as spreadsheets give them; see the stubs.
     #[staticmethod]
-    #[pyo3(signature = (*, id, name, buildings, units, meters = None, readings = None, currency = "CNY", rounding = None, report = false))]
+    #[pyo3(signature = (*, id, name, buildings, units, meters = None, readings = None, currency = "CNY", rounding = None, report = false, meter_changes = None))]
     #[allow(clippy::too_many_arguments)]
     fn from_records(
         py: Python<'_>,
@@ -437,6 +624,7 @@ impl PyEstate {
         currency: &str,
         rounding: Option<PyRef<'_, PyRoundingPolicy>>,
         report: bool,
+        meter_changes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let mut problems = Vec::new();
         let mut tables = EstateTables::new(id, name);
@@ -448,6 +636,7 @@ impl PyEstate {
         tables.units = table_rows("units", Some(units), &mut problems)?;
         tables.meters = table_rows("meters", meters, &mut problems)?;
         tables.readings = table_rows("readings", readings, &mut problems)?;
+        tables.meter_changes = table_rows("meter_changes", meter_changes, &mut problems)?;
         let import = py
             .detach(|| tables.import_with(problems))
             .map_err(|e| records_error(py, &e))?;
@@ -458,18 +647,21 @@ impl PyEstate {
         if !report {
             return Ok(estate);
         }
-        let list = PyList::empty(py);
-        for n in &import.normalisations {
-            let d = PyDict::new(py);
-            d.set_item("table", &n.table)?;
-            d.set_item("row", n.row)?;
-            d.set_item("id", &n.id)?;
-            d.set_item("column", &n.column)?;
-            d.set_item("before", &n.before)?;
-            d.set_item("after", &n.after)?;
-            list.append(d)?;
-        }
-        (estate, list).into_py_any(py)
+        (estate, normalisations_list(py, &import.normalisations)?).into_py_any(py)
+    }
+    /// The estate for the next month: new readings, status changes and meter changes
+    /// applied to a copy (this one is untouched); see the stubs.
+    #[pyo3(signature = (*, readings = None, status_changes = None, meter_changes = None))]
+    fn updated(
+        &self,
+        py: Python<'_>,
+        readings: Option<&Bound<'_, PyAny>>,
+        status_changes: Option<&Bound<'_, PyAny>>,
+        meter_changes: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let update = update_arg(readings, status_changes, meter_changes)?;
+        let inner = py.detach(|| self.inner.updated(&update)).map_err(to_py)?;
+        Ok(Self { inner })
     }
     /// The embedded demo estate (two buildings, 40 units).
     #[staticmethod]

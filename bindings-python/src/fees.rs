@@ -20,7 +20,9 @@ use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::{decimal_arg, opt_decimal_arg, policy_arg, to_py, validation_error};
+use crate::{
+    date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
+};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(late_penalty, m)?)?;
@@ -107,8 +109,8 @@ fn penalty_policy(
 #[allow(clippy::too_many_arguments)]
 fn late_penalty(
     principal: &Bound<'_, PyAny>,
-    due: NaiveDate,
-    as_of: NaiveDate,
+    due: &Bound<'_, PyAny>,
+    as_of: &Bound<'_, PyAny>,
     daily_rate: &Bound<'_, PyAny>,
     grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -118,6 +120,8 @@ fn late_penalty(
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
+    let due = date_arg(due, "due")?;
+    let as_of = date_arg(as_of, "as_of")?;
     calc::late_penalty(
         principal,
         due,
@@ -132,14 +136,17 @@ fn overdue_pairs(items: &Bound<'_, PyAny>) -> PyResult<Vec<(Decimal, NaiveDate)>
     let mut parsed = Vec::with_capacity(items.len().unwrap_or(0));
     for (i, item) in items.try_iter()?.enumerate() {
         let item = item?;
-        let (p, due): (Bound<'_, PyAny>, NaiveDate) = item.extract().map_err(|_| {
+        let (p, due): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
             validation_error(
                 "invalid",
                 &format!("items[{i}]"),
                 format!("items[{i}]: expected a (principal, due date) pair"),
             )
         })?;
-        parsed.push((decimal_arg(&p, &format!("items[{i}].principal"))?, due));
+        parsed.push((
+            decimal_arg(&p, &format!("items[{i}].principal"))?,
+            date_arg(&due, &format!("items[{i}].due"))?,
+        ));
     }
     Ok(parsed)
 }
@@ -168,7 +175,7 @@ impl PyArrears {
     fn late_penalties(
         &self,
         py: Python<'_>,
-        as_of: NaiveDate,
+        as_of: &Bound<'_, PyAny>,
         daily_rate: &Bound<'_, PyAny>,
         grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
@@ -176,6 +183,7 @@ impl PyArrears {
         scale: i64,
         rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
+        let as_of = date_arg(as_of, "as_of")?;
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
         let rounding = policy_arg(scale, rounding)?;
         let batch = py
@@ -229,7 +237,7 @@ impl PyPenaltyBatch {
 fn late_penalties(
     py: Python<'_>,
     items: &Bound<'_, PyAny>,
-    as_of: NaiveDate,
+    as_of: &Bound<'_, PyAny>,
     daily_rate: &Bound<'_, PyAny>,
     grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -237,6 +245,7 @@ fn late_penalties(
     scale: i64,
     rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
+    let as_of = date_arg(as_of, "as_of")?;
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let rounding = policy_arg(scale, rounding)?;
     let parsed = overdue_pairs(items)?;
@@ -251,14 +260,18 @@ fn late_penalties(
 #[allow(clippy::too_many_arguments)]
 fn prorate(
     amount: &Bound<'_, PyAny>,
-    period_start: NaiveDate,
-    period_end: NaiveDate,
-    service_start: NaiveDate,
-    service_end: NaiveDate,
+    period_start: &Bound<'_, PyAny>,
+    period_end: &Bound<'_, PyAny>,
+    service_start: &Bound<'_, PyAny>,
+    service_end: &Bound<'_, PyAny>,
     convention: &str,
     scale: i64,
     rounding: &str,
 ) -> PyResult<Decimal> {
+    let period_start = date_arg(period_start, "period_start")?;
+    let period_end = date_arg(period_end, "period_end")?;
+    let service_start = date_arg(service_start, "service_start")?;
+    let service_end = date_arg(service_end, "service_end")?;
     let conv = DayCount::from_str(convention).map_err(fee_err)?;
     let amount = decimal_arg(amount, "amount")?;
     calc::prorate(
@@ -314,7 +327,11 @@ fn split_method(method: &str, weights: Option<&Bound<'_, PyAny>>) -> PyResult<Sp
         .map_err(fee_err)
 }
 
-fn field<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn field<'py>(
+    d: &Bound<'py, PyAny>,
+    key: &str,
+    path: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
     let mapping = d
         .cast::<PyMapping>()
         .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
@@ -562,7 +579,7 @@ fn inputs_arg(
         };
         inputs.readings.push(ReadingInput {
             meter_id: req("meter_id")?.extract()?,
-            date: req("date")?.extract()?,
+            date: date_arg(&req("date")?, &format!("{path}.date"))?,
             value: decimal_arg(&req("value")?, &format!("{path}.value"))?,
         });
     }
@@ -585,37 +602,7 @@ fn inputs_arg(
                 )
             })?
             .extract()?;
-        let change = if let Some(rep) = field(&c, "replacement", &path)? {
-            let p = format!("{path}.replacement");
-            let get = |k: &str| -> PyResult<Decimal> {
-                let v = field(&rep, k, &p)?.ok_or_else(|| {
-                    validation_error("invalid", &format!("{p}.{k}"), format!("{p}.{k}: required"))
-                })?;
-                decimal_arg(&v, &format!("{p}.{k}"))
-            };
-            MeterChange::Replacement {
-                old_final: get("old_final")?,
-                new_initial: get("new_initial")?,
-            }
-        } else if let Some(roll) = field(&c, "rollover", &path)? {
-            let p = format!("{path}.rollover");
-            let v = field(&roll, "wraps_at", &p)?.ok_or_else(|| {
-                validation_error(
-                    "invalid",
-                    &format!("{p}.wraps_at"),
-                    format!("{p}.wraps_at: required"),
-                )
-            })?;
-            MeterChange::Rollover {
-                wraps_at: decimal_arg(&v, &format!("{p}.wraps_at"))?,
-            }
-        } else {
-            return Err(validation_error(
-                "invalid",
-                &path,
-                format!("{path}: expected a 'replacement' or 'rollover' entry"),
-            ));
-        };
+        let change = meter_change_arg(&c, &path)?;
         inputs
             .meter_changes
             .push(MeterChangeInput { meter_id, change });
@@ -623,12 +610,93 @@ fn inputs_arg(
     Ok(inputs)
 }
 
+/// The change of a meter-change dict: its `replacement` ({"old_final",
+/// "new_initial"}) or `rollover` ({"wraps_at"}) entry.
+pub(crate) fn meter_change_arg(c: &Bound<'_, PyAny>, path: &str) -> PyResult<MeterChange> {
+    if let Some(rep) = field(c, "replacement", path)? {
+        let p = format!("{path}.replacement");
+        let get = |k: &str| -> PyResult<Decimal> {
+            let v = field(&rep, k, &p)?.ok_or_else(|| {
+                validation_error("invalid", &format!("{p}.{k}"), format!("{p}.{k}: required"))
+            })?;
+            decimal_arg(&v, &format!("{p}.{k}"))
+        };
+        Ok(MeterChange::Replacement {
+            old_final: get("old_final")?,
+            new_initial: get("new_initial")?,
+        })
+    } else if let Some(roll) = field(c, "rollover", path)? {
+        let p = format!("{path}.rollover");
+        let v = field(&roll, "wraps_at", &p)?.ok_or_else(|| {
+            validation_error(
+                "invalid",
+                &format!("{p}.wraps_at"),
+                format!("{p}.wraps_at: required"),
+            )
+        })?;
+        Ok(MeterChange::Rollover {
+            wraps_at: decimal_arg(&v, &format!("{p}.wraps_at"))?,
+        })
+    } else {
+        Err(validation_error(
+            "invalid",
+            path,
+            format!("{path}: expected a 'replacement' or 'rollover' entry"),
+        ))
+    }
+}
+
+/// A meter change as a dict: `{"replacement": {"old_final", "new_initial"}}` or
+/// `{"rollover": {"wraps_at"}}` (the form `meter_change_arg` reads).
+pub(crate) fn meter_change_dict<'py>(
+    py: Python<'py>,
+    change: &MeterChange,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    let inner = PyDict::new(py);
+    match change {
+        MeterChange::Replacement {
+            old_final,
+            new_initial,
+        } => {
+            inner.set_item("old_final", *old_final)?;
+            inner.set_item("new_initial", *new_initial)?;
+            d.set_item("replacement", inner)?;
+        }
+        MeterChange::Rollover { wraps_at } => {
+            inner.set_item("wraps_at", *wraps_at)?;
+            d.set_item("rollover", inner)?;
+        }
+    }
+    Ok(d)
+}
+
+/// The number of periods of `estimate=`: None (no estimate) or at least 1.
+fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
+    match estimate {
+        None => Ok(None),
+        Some(n) => u32::try_from(n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| {
+                validation_error(
+                    "invalid",
+                    "estimate",
+                    format!(
+                        "estimate: the periods of history must be a whole number from 1, got {n}"
+                    ),
+                )
+            }),
+    }
+}
+
 /// Bill every unit of an estate for a calendar month, in one call. The bills are
 /// issued on `issued_on` (default: the day after the month ends); each line is due
 /// by its item's due rule, counted from that date.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -639,12 +707,14 @@ fn bill_estate(
     pooled: Option<&Bound<'_, PyAny>>,
     readings: Option<&Bound<'_, PyAny>>,
     meter_changes: Option<&Bound<'_, PyAny>>,
-    issued_on: Option<NaiveDate>,
+    issued_on: Option<&Bound<'_, PyAny>>,
     strict: bool,
+    estimate: Option<i64>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
-    inputs.issued_on = issued_on;
+    inputs.issued_on = opt_date_arg(issued_on, "issued_on")?;
     inputs.strict = strict;
+    inputs.estimate = estimate_arg(estimate)?;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
     let run = py
         .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))
@@ -682,6 +752,22 @@ impl PyBillingRun {
             d.set_item("code", e.code())?;
             d.set_item("path", e.error.path())?;
             d.set_item("message", e.message())?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+    /// The readings the run estimated (估抄): dicts with meter_id, date (the month's
+    /// last day), value and estimated=True, in estate order; store them with
+    /// `estate.updated(readings=run.estimated_readings)`.
+    #[getter]
+    fn estimated_readings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for r in &self.inner.estimated_readings {
+            let d = PyDict::new(py);
+            d.set_item("meter_id", &r.meter_id)?;
+            d.set_item("date", r.date)?;
+            d.set_item("value", r.value)?;
+            d.set_item("estimated", r.estimated)?;
             list.append(d)?;
         }
         Ok(list)
@@ -754,6 +840,7 @@ impl PyBillingRun {
             d.set_item("due", r.due)?;
             d.set_item("explanation_zh", r.explanation_zh)?;
             d.set_item("explanation_en", r.explanation_en)?;
+            d.set_item("estimated", r.estimated)?;
             rows.append(d)?;
         }
         Ok(rows)
@@ -847,6 +934,11 @@ impl PyBillLine {
     #[getter]
     fn due(&self) -> NaiveDate {
         self.inner.due
+    }
+    /// A metered line billed on an estimated reading (估抄).
+    #[getter]
+    fn estimated(&self) -> bool {
+        self.inner.estimated
     }
     /// The structured explanation (formula type and inputs; decimals as strings).
     #[getter]
@@ -1094,30 +1186,46 @@ impl PyLedger {
         &mut self,
         id: &str,
         item_code: &str,
-        due: NaiveDate,
+        due: &Bound<'_, PyAny>,
         amount: &Bound<'_, PyAny>,
-        on: NaiveDate,
+        on: &Bound<'_, PyAny>,
         penalty: Option<&PyPenaltyPolicy>,
     ) -> PyResult<()> {
-        let mut input = ChargeInput::new(id, item_code, due, decimal_arg(amount, "amount")?);
+        let due = date_arg(due, "due")?;
+        let amount = decimal_arg(amount, "amount")?;
+        let on = date_arg(on, "on")?;
+        let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(|p| p.inner.clone());
         self.inner.add_charge(input, on).map_err(fee_err)
     }
     /// Add every line of a bill as a charge, with the schedule's penalty clauses.
-    fn add_bill(&mut self, bill: &PyBill, schedule: &PyFeeSchedule, on: NaiveDate) -> PyResult<()> {
+    fn add_bill(
+        &mut self,
+        bill: &PyBill,
+        schedule: &PyFeeSchedule,
+        on: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let on = date_arg(on, "on")?;
         self.inner
             .add_bill(&bill.inner, &schedule.inner, on)
             .map_err(fee_err)
     }
     /// Apply a payment oldest item first; the rest goes to the prepaid balance.
-    fn pay(&mut self, id: &str, amount: &Bound<'_, PyAny>, date: NaiveDate) -> PyResult<PyPayment> {
+    fn pay(
+        &mut self,
+        id: &str,
+        amount: &Bound<'_, PyAny>,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<PyPayment> {
         let amount = decimal_arg(amount, "amount")?;
+        let date = date_arg(date, "date")?;
         Ok(PyPayment {
             inner: self.inner.pay(id, amount, date).map_err(fee_err)?,
         })
     }
     /// Penalty owed on one charge as of a date.
-    fn penalty(&self, charge_id: &str, as_of: NaiveDate) -> PyResult<Decimal> {
+    fn penalty(&self, charge_id: &str, as_of: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+        let as_of = date_arg(as_of, "as_of")?;
         self.inner.penalty(charge_id, as_of).map_err(fee_err)
     }
     /// Every payment as it is applied now (a payment recorded later but dated earlier
@@ -1133,7 +1241,8 @@ impl PyLedger {
     /// Reverse (冲正) a payment recorded `on`: it counts as never made, from its own
     /// date on; its id stays taken.
     #[pyo3(signature = (id, *, on, reason))]
-    fn reverse(&mut self, id: &str, on: NaiveDate, reason: &str) -> PyResult<PyPayment> {
+    fn reverse(&mut self, id: &str, on: &Bound<'_, PyAny>, reason: &str) -> PyResult<PyPayment> {
+        let on = date_arg(on, "on")?;
         Ok(PyPayment {
             inner: self.inner.reverse(id, on, reason).map_err(fee_err)?,
         })
@@ -1141,8 +1250,14 @@ impl PyLedger {
     /// Pay `amount` back out of the prepaid balance on `on` (退款), never more than it
     /// holds that day.
     #[pyo3(signature = (id, amount, *, on))]
-    fn refund(&mut self, id: &str, amount: &Bound<'_, PyAny>, on: NaiveDate) -> PyResult<()> {
+    fn refund(
+        &mut self,
+        id: &str,
+        amount: &Bound<'_, PyAny>,
+        on: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
+        let on = date_arg(on, "on")?;
         self.inner.refund(id, amount, on).map_err(fee_err)
     }
     /// `(id, date, amount)` per refund, in the order recorded.
@@ -1166,9 +1281,10 @@ impl PyLedger {
         &mut self,
         charge_id: &str,
         reason: &str,
-        date: NaiveDate,
+        date: &Bound<'_, PyAny>,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
+        let date = date_arg(date, "date")?;
         let amount = opt_decimal_arg(amount, "amount")?;
         self.inner
             .waive(charge_id, amount, reason, date)
@@ -1181,30 +1297,53 @@ impl PyLedger {
         &mut self,
         charge_id: &str,
         reason: &str,
-        on: NaiveDate,
+        on: &Bound<'_, PyAny>,
     ) -> PyResult<(Decimal, Decimal)> {
+        let on = date_arg(on, "on")?;
         self.inner.write_off(charge_id, reason, on).map_err(fee_err)
     }
     /// Approve a deferred payment: a later due date for one charge.
-    fn defer(&mut self, charge_id: &str, new_due: NaiveDate) -> PyResult<()> {
+    fn defer(&mut self, charge_id: &str, new_due: &Bound<'_, PyAny>) -> PyResult<()> {
+        let new_due = date_arg(new_due, "new_due")?;
         self.inner.defer(charge_id, new_due).map_err(fee_err)
     }
     /// Outstanding principal by days overdue.
-    fn aging<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+    fn aging<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         aging_dict(py, &self.inner.aging(as_of).map_err(fee_err)?)
     }
     /// Payment-reminder data: overdue items with principal, penalty, days overdue.
-    fn reminder<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+    fn reminder<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         reminder_dict(py, self.inner.reminder(as_of).map_err(fee_err)?)
     }
     /// The account's figures as of a date: billed, penalty accrued and waived, paid,
     /// principal and penalty paid and outstanding, principal written off, prepaid.
-    fn balance<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+    fn balance<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         balance_dict(py, &self.inner.balance(as_of).map_err(fee_err)?)
     }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
-    fn collection_rate(&self, start: NaiveDate, end: NaiveDate) -> Option<Decimal> {
-        self.inner.collection_rate(start, end)
+    fn collection_rate(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<Decimal>> {
+        let start = date_arg(start, "start")?;
+        let end = date_arg(end, "end")?;
+        Ok(self.inner.collection_rate(start, end))
     }
     /// `(paid, principal, penalty, prepaid)`: paid == principal + penalty + prepaid.
     fn money_flow(&self) -> (Decimal, Decimal, Decimal, Decimal) {

@@ -16,6 +16,7 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use estatekit::estate::EstateError;
 use estatekit::fees::FeeError;
 use estatekit::money::{self, MoneyError, RoundingMode, RoundingPolicy};
@@ -23,7 +24,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 
 mod checkin;
@@ -240,6 +241,67 @@ pub(crate) fn opt_decimal_arg(
     }
 }
 
+/// Reads a date argument: a `datetime.date` (a `datetime.datetime` counts as its date,
+/// as pyo3's own `NaiveDate` conversion does) or an ISO string of exactly the form
+/// `YYYY-MM-DD`. Anything else raises `ValidationError` (code `invalid_date`, path
+/// `path`). API arguments are strict: lenient forms such as `2026/11/05` are only for
+/// the table importers.
+pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<NaiveDate> {
+    let got = if obj.is_instance_of::<PyDate>() {
+        match obj.extract::<NaiveDate>() {
+            Ok(d) => return Ok(d),
+            Err(_) => obj.repr().map(|r| r.to_string()).unwrap_or_default(),
+        }
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_string();
+        if let Some(d) = iso_date(&text) {
+            return Ok(d);
+        }
+        format!("{text:?}")
+    } else if obj.is_none() {
+        "None".to_owned()
+    } else {
+        obj.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    };
+    Err(validation_error(
+        "invalid_date",
+        path,
+        format!("{path}: expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"),
+    ))
+}
+
+/// An optional date argument: `None` (or the argument left out) is absent.
+pub(crate) fn opt_date_arg(
+    obj: Option<&Bound<'_, PyAny>>,
+    path: &str,
+) -> PyResult<Option<NaiveDate>> {
+    match obj {
+        Some(o) if !o.is_none() => date_arg(o, path).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// `YYYY-MM-DD` exactly (four-digit year from 0001, two-digit month and day), a real
+/// calendar day; no sign, spaces, time or other separators.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        let part = &b[from..to];
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let year = i32::try_from(num(0, 4)?).ok().filter(|y| *y >= 1)?;
+    NaiveDate::from_ymd_opt(year, num(5, 7)?, num(8, 10)?)
+}
+
 static DECIMAL_TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 fn py_decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
@@ -284,6 +346,36 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 #[cfg(test)]
 mod tests {
+    /// Only `YYYY-MM-DD` with a real day is an API date string.
+    #[test]
+    fn iso_date_is_strict() {
+        use chrono::NaiveDate;
+        assert_eq!(
+            super::iso_date("2026-11-05"),
+            NaiveDate::from_ymd_opt(2026, 11, 5)
+        );
+        assert_eq!(
+            super::iso_date("0001-01-01"),
+            NaiveDate::from_ymd_opt(1, 1, 1)
+        );
+        for bad in [
+            "2026/11/05",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-1-5",
+            "2026-01-5 ",
+            " 2026-01-05",
+            "+2026-01-05",
+            "0000-01-01",
+            "2026-11-05T00:00",
+            "20261105",
+            "２０２６-11-05",
+            "",
+        ] {
+            assert_eq!(super::iso_date(bad), None, "{bad:?}");
+        }
+    }
+
     /// Every `#[pymethods]` block and `#[pyfunction]` is wrapped by `#[guard]`, so no
     /// panic reaches Python as a `PanicException`.
     #[test]

@@ -8,22 +8,20 @@ use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
-use estatekit::fees::receivables::{
-    self, ChargeRow, GroupBy, ImportedRow, OpeningBalance, PaymentRow, RejectedRow,
-};
+use estatekit::fees::receivables::{self, GroupBy, ImportedRow, RejectedRow};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PySlice, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PySlice, PyString};
 use rust_decimal::Decimal;
 
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
-use crate::{decimal_arg, opt_decimal_arg, to_py, validation_error};
+use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
+use estatekit::tables::{Row, TableProblem};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReceivables>()?;
@@ -31,15 +29,22 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPaymentImport>()?;
     m.add_class::<PyRowImport>()?;
     m.add_class::<PyReport>()?;
+    m.add_function(pyo3::wrap_pyfunction!(csv_rows, m)?)?;
     Ok(())
+}
+
+/// The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
+/// quoting, LF or CRLF, a byte-order mark dropped, empty lines skipped).
+#[guard(crate::panic_guard)]
+#[pyfunction]
+fn csv_rows(py: Python<'_>, table: &str, text: &str) -> PyResult<Vec<Row>> {
+    py.detach(|| estatekit::records::csv_rows(table, text))
+        .map_err(|e| crate::estate::records_error(py, &e))
 }
 
 fn fee_err(e: FeeError) -> PyErr {
     to_py(e)
 }
-
-/// The keys a payment row may have.
-const ROW_KEYS: [&str; 4] = ["unit_id", "amount", "date", "ref"];
 
 /// A pandas or polars DataFrame as a list of row dicts; a list (or any iterable) of
 /// dicts as it is.
@@ -67,139 +72,6 @@ pub(crate) fn rows_of<'py>(rows: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, 
     rows.try_iter()?.collect()
 }
 
-/// A cell that must be a date: `datetime.date` (a pandas `Timestamp` or `datetime` is
-/// taken at its calendar date) or an ISO `YYYY-MM-DD` string.
-fn date_cell(v: &Bound<'_, PyAny>) -> Result<NaiveDate, String> {
-    if v.is_instance_of::<PyDate>() {
-        let (y, m, d): (i32, u32, u32) = (
-            v.getattr("year")
-                .and_then(|x| x.extract())
-                .map_err(|e| e.to_string())?,
-            v.getattr("month")
-                .and_then(|x| x.extract())
-                .map_err(|e| e.to_string())?,
-            v.getattr("day")
-                .and_then(|x| x.extract())
-                .map_err(|e| e.to_string())?,
-        );
-        return NaiveDate::from_ymd_opt(y, m, d)
-            .ok_or_else(|| format!("{y}-{m}-{d} is not a date"));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        let s = s.to_string();
-        return NaiveDate::from_str(s.trim())
-            .map_err(|_| format!("{s:?} is not a date; expected YYYY-MM-DD or datetime.date"));
-    }
-    Err(format!(
-        "expected datetime.date or a YYYY-MM-DD string, got {}",
-        v.get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    ))
-}
-
-/// A cell that must be a reference: a string, or an integer (a numeric bank ref).
-fn ref_cell(v: &Bound<'_, PyAny>) -> Option<String> {
-    if v.is_instance_of::<PyString>() || v.is_instance_of::<PyInt>() {
-        v.str().ok().map(|s| s.to_string())
-    } else {
-        None
-    }
-}
-
-/// One row dict as a core row, or the reason it cannot be read (with its reference
-/// when that much could be read).
-fn row_of(row: &Bound<'_, PyAny>) -> Result<PaymentRow, RejectedRow> {
-    let bad = |reference: Option<String>, path: &str, message: String| RejectedRow {
-        row: 0,
-        reference,
-        error: FeeError::Json {
-            path: path.to_owned(),
-            message,
-        },
-    };
-    let Ok(dict) = row.cast::<PyDict>() else {
-        return Err(bad(
-            None,
-            "row",
-            "expected a dict with unit_id, amount, date, ref".into(),
-        ));
-    };
-    let get = |k: &str| dict.get_item(k).ok().flatten().filter(|v| !v.is_none());
-    let reference = get("ref").as_ref().and_then(ref_cell);
-    for (k, _) in dict.iter() {
-        let key = k.str().map(|s| s.to_string()).unwrap_or_default();
-        if !ROW_KEYS.contains(&key.as_str()) {
-            return Err(bad(
-                reference,
-                &key,
-                format!("unknown field {key:?}; expected unit_id, amount, date, ref"),
-            ));
-        }
-    }
-    let field =
-        |k: &str| get(k).ok_or_else(|| bad(reference.clone(), k, format!("missing field {k:?}")));
-    let reference_cell = field("ref")?;
-    let Some(reference) = ref_cell(&reference_cell) else {
-        return Err(bad(None, "ref", "expected a string".into()));
-    };
-    let unit = field("unit_id")?;
-    let unit_id = match unit.cast::<PyString>() {
-        Ok(s) => s.to_string(),
-        Err(_) => return Err(bad(Some(reference), "unit_id", "expected a string".into())),
-    };
-    let amount = decimal_arg(&field("amount")?, "amount")
-        .map_err(|e| bad(Some(reference.clone()), "amount", e.to_string()))?;
-    let date = date_cell(&field("date")?).map_err(|m| bad(Some(reference.clone()), "date", m))?;
-    Ok(PaymentRow {
-        unit_id,
-        amount,
-        date,
-        reference,
-    })
-}
-
-/// The keys a charge row (and an unpaid opening item) may have.
-const CHARGE_KEYS: [&str; 10] = [
-    "unit_id",
-    "ref",
-    "item_code",
-    "amount",
-    "issued_on",
-    "due",
-    "period_start",
-    "period_end",
-    "description",
-    "penalty",
-];
-const CHARGE_EXPECTED: &str = "unit_id, ref, item_code, amount, issued_on, due, period_start, \
-                               period_end, description, penalty";
-
-/// The keys a prepaid opening balance may have.
-const PREPAID_KEYS: [&str; 4] = ["unit_id", "prepaid", "date", "ref"];
-const PREPAID_EXPECTED: &str = "unit_id, prepaid, date, ref";
-
-/// Keys of the other kind of opening row (a DataFrame has every column in every row):
-/// allowed when their cell is absent.
-const PREPAID_ONLY: [&str; 2] = ["prepaid", "date"];
-
-/// A cell DataFrames use for "no value": None, a float NaN, pandas' NaT or NA.
-fn is_absent(v: &Bound<'_, PyAny>) -> bool {
-    if v.is_none() {
-        return true;
-    }
-    if let Ok(f) = v.cast::<PyFloat>() {
-        return f.value().is_nan();
-    }
-    let name = v
-        .get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    matches!(name.as_str(), "NaTType" | "NAType")
-}
-
 fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type()
         .name()
@@ -207,187 +79,69 @@ fn type_name(v: &Bound<'_, PyAny>) -> String {
         .unwrap_or_default()
 }
 
-/// A row refused because it cannot be read (row numbers are set by the import).
-fn unreadable(reference: Option<String>, path: &str, message: String) -> RejectedRow {
-    RejectedRow {
-        row: 0,
-        reference,
-        error: FeeError::Json {
-            path: path.to_owned(),
-            message,
-        },
-    }
-}
+/// The columns of each importer, for messages.
+const PAYMENT_COLUMNS_TEXT: &str = "unit_id, amount, date, ref, reverses";
+const CHARGE_COLUMNS_TEXT: &str = "unit_id, ref, item_code, amount, issued_on, due, period_start, \
+                                   period_end, description, penalty";
+const OPENING_COLUMNS_TEXT: &str = "the columns of a charge, or unit_id, prepaid, date, ref";
 
-/// The present cells of one row dict, checked against the keys its kind may have.
-struct Cells<'py> {
-    cells: HashMap<String, Bound<'py, PyAny>>,
-    /// The row's `ref`, when it can be read.
-    reference: Option<String>,
-}
-
-impl<'py> Cells<'py> {
-    /// `keys`: the row's keys; `tolerated`: keys allowed only with an absent cell;
-    /// `expected`: the keys, for messages. Absent cells (None, NaN, NaT) are left out.
-    fn read(
-        row: &Bound<'py, PyAny>,
-        keys: &[&str],
-        tolerated: &[&str],
-        expected: &str,
-    ) -> Result<Self, RejectedRow> {
+/// Rows (a list of dicts or a DataFrame) as text rows for the core's records
+/// importers: each cell through `cell_text` (a bool as `true`/`false`); a cell that
+/// cannot be taken as text (a float) or a row that is not a dict becomes a problem
+/// that rejects its row.
+fn text_rows(
+    table: &str,
+    rows: &Bound<'_, PyAny>,
+    columns: &str,
+) -> PyResult<(Vec<Row>, Vec<TableProblem>)> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (i, row) in rows_of(rows)?.iter().enumerate() {
+        let mut cells = Row::new();
         let Ok(dict) = row.cast::<PyDict>() else {
-            return Err(unreadable(
+            problems.push(TableProblem::new(
+                table,
+                i + 1,
                 None,
-                "row",
-                format!("expected a dict with {expected}"),
+                None,
+                "invalid_cell",
+                format!("expected a dict with {columns}, got {}", type_name(row)),
             ));
+            out.push(cells);
+            continue;
         };
-        let mut cells = HashMap::new();
-        let mut unknown = None;
+        let mut bad = Vec::new();
         for (k, v) in dict.iter() {
-            let key = k.str().map(|s| s.to_string()).unwrap_or_default();
-            let absent = is_absent(&v);
-            if keys.contains(&key.as_str()) {
-                if !absent {
-                    cells.insert(key, v);
+            let key = k.str()?.to_string();
+            if v.is_instance_of::<PyBool>() {
+                cells.insert(key, if v.is_truthy()? { "true" } else { "false" }.into());
+                continue;
+            }
+            match crate::estate::cell_text(&v) {
+                Ok(Some(text)) => {
+                    cells.insert(key, text);
                 }
-            } else if !(absent && tolerated.contains(&key.as_str())) && unknown.is_none() {
-                unknown = Some(key);
+                Ok(None) => {}
+                Err(e) => bad.push((key, e)),
             }
         }
-        let reference = cells.get("ref").and_then(ref_cell);
-        if let Some(key) = unknown {
-            return Err(unreadable(
-                reference,
-                &key,
-                format!("unknown field {key:?}; expected {expected}"),
+        let id = cells
+            .get("ref")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        for (column, (code, message)) in bad {
+            problems.push(TableProblem::new(
+                table,
+                i + 1,
+                id.as_deref(),
+                Some(&column),
+                code,
+                message,
             ));
         }
-        Ok(Self { cells, reference })
+        out.push(cells);
     }
-
-    fn bad(&self, path: &str, message: String) -> RejectedRow {
-        unreadable(self.reference.clone(), path, message)
-    }
-
-    fn required(&self, k: &str) -> Result<&Bound<'py, PyAny>, RejectedRow> {
-        self.cells
-            .get(k)
-            .ok_or_else(|| self.bad(k, format!("missing field {k:?}")))
-    }
-
-    fn text(&self, k: &str) -> Result<Option<String>, RejectedRow> {
-        match self.cells.get(k) {
-            None => Ok(None),
-            Some(v) => match v.cast::<PyString>() {
-                Ok(s) => Ok(Some(s.to_string())),
-                Err(_) => Err(self.bad(k, format!("expected a string, got {}", type_name(v)))),
-            },
-        }
-    }
-
-    fn required_text(&self, k: &str) -> Result<String, RejectedRow> {
-        self.required(k)?;
-        self.text(k).map(Option::unwrap_or_default)
-    }
-
-    /// `ref`: a string or an integer.
-    fn reference(&self) -> Result<Option<String>, RejectedRow> {
-        match self.cells.get("ref") {
-            None => Ok(None),
-            Some(v) => ref_cell(v).map(Some).ok_or_else(|| {
-                unreadable(
-                    None,
-                    "ref",
-                    format!("expected a string, got {}", type_name(v)),
-                )
-            }),
-        }
-    }
-
-    fn money(&self, k: &str) -> Result<Decimal, RejectedRow> {
-        decimal_arg(self.required(k)?, k).map_err(|e| self.bad(k, e.to_string()))
-    }
-
-    fn date(&self, k: &str) -> Result<Option<NaiveDate>, RejectedRow> {
-        self.cells
-            .get(k)
-            .map(|v| date_cell(v).map_err(|m| self.bad(k, m)))
-            .transpose()
-    }
-
-    fn required_date(&self, k: &str) -> Result<NaiveDate, RejectedRow> {
-        date_cell(self.required(k)?).map_err(|m| self.bad(k, m))
-    }
-
-    /// A bool (also numpy's `bool_`).
-    fn flag(&self, k: &str) -> Result<Option<bool>, RejectedRow> {
-        match self.cells.get(k) {
-            None => Ok(None),
-            Some(v) if v.is_instance_of::<PyBool>() || type_name(v) == "bool_" => v
-                .is_truthy()
-                .map(Some)
-                .map_err(|e| self.bad(k, e.to_string())),
-            Some(v) => Err(self.bad(k, format!("expected a bool, got {}", type_name(v)))),
-        }
-    }
-
-    /// The cells of a charge row.
-    fn charge(&self) -> Result<ChargeRow, RejectedRow> {
-        let unit_id = self.required_text("unit_id")?;
-        let reference = self.reference()?;
-        let item_code = self.required_text("item_code")?;
-        let amount = self.money("amount")?;
-        let issued_on = self.date("issued_on")?;
-        let due = self.required_date("due")?;
-        Ok(ChargeRow {
-            unit_id,
-            reference,
-            item_code,
-            amount,
-            issued_on,
-            due,
-            period_start: self.date("period_start")?,
-            period_end: self.date("period_end")?,
-            description: self.text("description")?,
-            penalty: self.flag("penalty")?.unwrap_or(true),
-        })
-    }
-}
-
-/// One row dict of `post_charges` as a core row, or why it cannot be read.
-fn charge_row_of(row: &Bound<'_, PyAny>) -> Result<ChargeRow, RejectedRow> {
-    Cells::read(row, &CHARGE_KEYS, &[], CHARGE_EXPECTED)?.charge()
-}
-
-/// One row dict of `open_balances`: a prepaid balance when its `prepaid` cell is
-/// present, else an unpaid item.
-fn opening_row_of(row: &Bound<'_, PyAny>) -> Result<OpeningBalance, RejectedRow> {
-    let prepaid = row
-        .cast::<PyDict>()
-        .ok()
-        .and_then(|d| d.get_item("prepaid").ok().flatten())
-        .is_some_and(|v| !is_absent(&v));
-    if !prepaid {
-        return Cells::read(row, &CHARGE_KEYS, &PREPAID_ONLY, CHARGE_EXPECTED)?
-            .charge()
-            .map(OpeningBalance::Unpaid);
-    }
-    let charge_only: Vec<&str> = CHARGE_KEYS
-        .into_iter()
-        .filter(|k| !PREPAID_KEYS.contains(k))
-        .collect();
-    let c = Cells::read(row, &PREPAID_KEYS, &charge_only, PREPAID_EXPECTED)?;
-    let unit_id = c.required_text("unit_id")?;
-    let reference = c
-        .reference()?
-        .ok_or_else(|| c.bad("ref", "missing field \"ref\"".into()))?;
-    Ok(OpeningBalance::Prepaid {
-        unit_id,
-        amount: c.money("prepaid")?,
-        date: c.required_date("date")?,
-        reference,
-    })
+    Ok((out, problems))
 }
 
 fn group_arg(by: Option<&str>) -> PyResult<GroupBy> {
@@ -455,9 +209,10 @@ impl PyReceivables {
         &mut self,
         py: Python<'_>,
         run: &PyBillingRun,
-        on: Option<NaiveDate>,
+        on: Option<&Bound<'_, PyAny>>,
         units: Option<Vec<String>>,
     ) -> PyResult<PyPostResult> {
+        let on = opt_date_arg(on, "on")?;
         let inner = &mut self.inner;
         let res = py
             .detach(|| inner.post(&run.inner, on, units.as_deref()))
@@ -469,9 +224,11 @@ impl PyReceivables {
     /// unit_id, amount, date, ref). Every row is applied, already applied, or
     /// rejected with its 1-based row number, ref and code.
     fn apply_payments(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
-        let parsed: Vec<Result<PaymentRow, RejectedRow>> =
-            rows_of(rows)?.iter().map(row_of).collect();
-        let res = rows.py().detach(|| self.inner.apply_payment_rows(parsed));
+        let (cells, earlier) = text_rows("payments", rows, PAYMENT_COLUMNS_TEXT)?;
+        let inner = &mut self.inner;
+        let res = rows
+            .py()
+            .detach(|| inner.apply_payment_records(&cells, &earlier));
         Ok(PyPaymentImport { inner: res })
     }
 
@@ -491,9 +248,10 @@ impl PyReceivables {
     fn reverse_payment(
         &mut self,
         reference: &str,
-        on: NaiveDate,
+        on: &Bound<'_, PyAny>,
         reason: &str,
     ) -> PyResult<crate::fees::PyPayment> {
+        let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
             inner: self.inner.reverse(reference, on, reason).map_err(fee_err)?,
         })
@@ -506,10 +264,11 @@ impl PyReceivables {
         &mut self,
         unit_id: &str,
         amount: &Bound<'_, PyAny>,
-        on: NaiveDate,
+        on: &Bound<'_, PyAny>,
         r#ref: &str,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
+        let on = date_arg(on, "on")?;
         self.inner
             .refund(unit_id, amount, on, r#ref)
             .map_err(fee_err)
@@ -520,8 +279,9 @@ impl PyReceivables {
         &self,
         unit_id: &str,
         charge_id: &str,
-        as_of: NaiveDate,
+        as_of: &Bound<'_, PyAny>,
     ) -> PyResult<rust_decimal::Decimal> {
+        let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .penalty(unit_id, charge_id, as_of)
             .map_err(fee_err)
@@ -532,8 +292,9 @@ impl PyReceivables {
         &self,
         py: Python<'py>,
         unit_id: &str,
-        as_of: NaiveDate,
+        as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         balance_dict(py, &self.inner.balance(unit_id, as_of).map_err(fee_err)?)
     }
 
@@ -542,8 +303,9 @@ impl PyReceivables {
         &self,
         py: Python<'py>,
         unit_id: &str,
-        as_of: NaiveDate,
+        as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         reminder_dict(py, self.inner.reminder(unit_id, as_of).map_err(fee_err)?)
     }
 
@@ -555,10 +317,11 @@ impl PyReceivables {
     fn reminders(
         &self,
         py: Python<'_>,
-        as_of: NaiveDate,
+        as_of: &Bound<'_, PyAny>,
         min_total: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReminders> {
+        let as_of = date_arg(as_of, "as_of")?;
         let min_total = opt_decimal_arg(min_total, "min_total")?.unwrap_or(Decimal::new(100, 2));
         let group: Option<HashMap<String, String>> = match group {
             Some(g) if !g.is_none() => Some(g.extract().map_err(|_| {
@@ -583,9 +346,11 @@ impl PyReceivables {
     /// penalty. Every row is posted, already posted, or rejected with its 1-based row
     /// number.
     fn post_charges(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let parsed: Vec<Result<ChargeRow, RejectedRow>> =
-            rows_of(rows)?.iter().map(charge_row_of).collect();
-        let res = rows.py().detach(|| self.inner.post_charge_rows(parsed));
+        let (cells, earlier) = text_rows("charges", rows, CHARGE_COLUMNS_TEXT)?;
+        let inner = &mut self.inner;
+        let res = rows
+            .py()
+            .detach(|| inner.post_charge_records(&cells, &earlier));
         Ok(PyRowImport { inner: res })
     }
 
@@ -604,9 +369,11 @@ impl PyReceivables {
     /// any other an unpaid item with its original due date (the columns of
     /// `post_charges`, issued_on optional).
     fn open_balances(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let parsed: Vec<Result<OpeningBalance, RejectedRow>> =
-            rows_of(rows)?.iter().map(opening_row_of).collect();
-        let res = rows.py().detach(|| self.inner.open_balance_rows(parsed));
+        let (cells, earlier) = text_rows("opening", rows, OPENING_COLUMNS_TEXT)?;
+        let inner = &mut self.inner;
+        let res = rows
+            .py()
+            .detach(|| inner.open_balance_records(&cells, &earlier));
         Ok(PyRowImport { inner: res })
     }
 
@@ -627,10 +394,11 @@ impl PyReceivables {
     fn write_off_residues<'py>(
         &mut self,
         py: Python<'py>,
-        as_of: NaiveDate,
+        as_of: &Bound<'py, PyAny>,
         reason: &str,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let as_of = date_arg(as_of, "as_of")?;
         let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
         let done = self
             .inner
@@ -653,7 +421,13 @@ impl PyReceivables {
     /// overdue, grouped by None (the estate), "building", "unit" or "item_code": a
     /// `Report`, one row per group.
     #[pyo3(signature = (as_of, by = None))]
-    fn aging(&self, py: Python<'_>, as_of: NaiveDate, by: Option<&str>) -> PyResult<PyReport> {
+    fn aging(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        by: Option<&str>,
+    ) -> PyResult<PyReport> {
+        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self.inner.aging_report(as_of, by).map_err(fee_err)?;
         let columns = vec![
@@ -690,11 +464,14 @@ impl PyReceivables {
     fn collection(
         &self,
         py: Python<'_>,
-        start: NaiveDate,
-        end: NaiveDate,
-        as_of: NaiveDate,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
         by: Option<&str>,
     ) -> PyResult<PyReport> {
+        let start = date_arg(start, "start")?;
+        let end = date_arg(end, "end")?;
+        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self
             .inner
@@ -725,7 +502,12 @@ impl PyReceivables {
     /// The book's figures as of a date: billed − written_off + penalty_accrued −
     /// penalty_waived == applied + outstanding, and collected == applied + prepaid +
     /// refunded.
-    fn totals<'py>(&self, py: Python<'py>, as_of: NaiveDate) -> PyResult<Bound<'py, PyDict>> {
+    fn totals<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
         let t = self.inner.totals(as_of).map_err(fee_err)?;
         let d = PyDict::new(py);
         d.set_item("billed", t.billed)?;
@@ -861,6 +643,35 @@ impl PyPaymentImport {
         }
         Ok(list)
     }
+    /// Reversal rows applied now: dicts with row, ref (the reversed payment's),
+    /// unit_id, amount, date, reversed_on and reason.
+    #[getter]
+    fn reversed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for a in &self.inner.reversed {
+            let d = PyDict::new(py);
+            d.set_item("row", a.row)?;
+            d.set_item("ref", &a.payment.id)?;
+            d.set_item("unit_id", &a.unit_id)?;
+            d.set_item("amount", a.payment.amount)?;
+            d.set_item("date", a.payment.date)?;
+            let r = a
+                .payment
+                .reversed
+                .as_ref()
+                .expect("a reversed row's payment carries its reversal");
+            d.set_item("reversed_on", r.on)?;
+            d.set_item("reason", &r.reason)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    #[getter]
+    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        crate::estate::normalisations_list(py, &self.inner.normalisations)
+    }
     /// Rows already in the book: dicts with row, ref, unit_id.
     #[getter]
     fn already_applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
@@ -882,8 +693,9 @@ impl PyPaymentImport {
     }
     fn __repr__(&self) -> String {
         format!(
-            "PaymentImport(applied={}, already_applied={}, rejected={})",
+            "PaymentImport(applied={}, reversed={}, already_applied={}, rejected={})",
             self.inner.applied.len(),
+            self.inner.reversed.len(),
             self.inner.already_applied.len(),
             self.inner.rejected.len()
         )
@@ -916,6 +728,12 @@ impl PyRowImport {
     #[getter]
     fn posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         imported_list(py, &self.inner.posted)
+    }
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    #[getter]
+    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        crate::estate::normalisations_list(py, &self.inner.normalisations)
     }
     /// Rows already in the book with the same content: dicts like `posted`.
     #[getter]

@@ -14,7 +14,7 @@ use estatekit::tickets::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
-use crate::{CoreError, ErrorClass, to_py, validation_error};
+use crate::{CoreError, ErrorClass, date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTicketClassifier>()?;
@@ -311,8 +311,13 @@ impl PyBusinessCalendar {
         end: &str,
         days: Vec<u32>,
         utc_offset_minutes: i32,
-        holidays: Vec<chrono::NaiveDate>,
+        holidays: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let holidays = holidays
+            .iter()
+            .enumerate()
+            .map(|(i, h)| date_arg(h, &format!("holidays[{i}]")))
+            .collect::<PyResult<Vec<_>>>()?;
         let inner = BusinessCalendar::weekly(start, end, &days, utc_offset_minutes)
             .map_err(to_py)?
             .with_holidays(holidays);

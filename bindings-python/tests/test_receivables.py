@@ -117,11 +117,13 @@ def test_bank_rows_applied_once_bad_rows_named_by_row_and_ref() -> None:
         (3, "B-1", "duplicate_ref", "ref"),
         (4, "B-2", "unknown_reference", "unit_id"),
         (5, "B-3", "non_positive_payment", "amount"),
-        (6, "B-4", "json", "amount"),
-        (7, "B-5", "json", "date"),
-        (8, "80061", "json", "memo"),
-        (9, None, "json", "row"),
+        (6, "B-4", "float_cell", "amount"),
+        (7, "B-5", "missing_value", "date"),
+        (8, "80061", "unknown_column", "memo"),
+        (9, None, "invalid_cell", ""),
     ]
+    assert res.rejected[6]["message"] == 'row 9: expected a dict with unit_id, amount, date, ref, reverses, got str'
+    assert res.rejected[3]["message"].endswith("a float cannot hold an exact area or amount: give text, an int or a Decimal (e.g. read the sheet with dtype=str)")
     assert res.rejected[0]["message"].startswith('row 3 (ref "B-1"): ')
     # Nothing was lost or done twice: exactly one payment in the book.
     assert b.totals(dt.date(2026, 12, 31))["collected"] == D("100.00")
@@ -411,7 +413,7 @@ def test_a_single_charge_is_posted_once_and_a_corrected_amount_is_refused() -> N
             {**LOCK, "ref": "WO-78", "amount": 80.0},
             {**LOCK, "ref": "WO-79", "colour": "red"},
             {**LOCK, "ref": "WO-80", "due": "2026-13-01"},
-            {**LOCK, "ref": "WO-81", "penalty": "no"},
+            {**LOCK, "ref": "WO-81", "penalty": "nope"},
             {**LOCK, "ref": 82, "issued_on": None},
             {**LOCK, "ref": "WO-83", "unit_id": "9-999"},
         ]
@@ -419,10 +421,10 @@ def test_a_single_charge_is_posted_once_and_a_corrected_amount_is_refused() -> N
     assert (retry.posted, retry.already_posted) == ([], [{"row": 1, "unit_id": "1-101", "ref": "WO-77"}])
     assert [(r["row"], r["ref"], r["code"], r["path"]) for r in retry.rejected] == [
         (2, "WO-77", "conflicting_repost", "amount"),
-        (3, "WO-78", "json", "amount"),
-        (4, "WO-79", "json", "colour"),
-        (5, "WO-80", "json", "due"),
-        (6, "WO-81", "json", "penalty"),
+        (3, "WO-78", "float_cell", "amount"),
+        (4, "WO-79", "unknown_column", "colour"),
+        (5, "WO-80", "invalid_date", "due"),
+        (6, "WO-81", "invalid_choice", "penalty"),
         (7, "82", "invalid", "issued_on"),
         (8, "WO-83", "unknown_reference", "unit_id"),
     ]

@@ -42,10 +42,24 @@ _PARSERS = {
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),
     "opening": lambda t: _last_rejected(t, "open_balances_json"),
+    "payment_records": lambda t: _last_rejected(json.loads(t), "apply_payments"),
+    "charge_records": lambda t: _last_rejected(json.loads(t), "post_charges"),
+    "opening_records": lambda t: _last_rejected(json.loads(t), "open_balances"),
+    "estate_tables": lambda t: _first_problem(json.loads(t)),
 }
 
 
-def _last_rejected(text: str, method: str) -> None:
+def _first_problem(tables: dict) -> None:
+    """Estate tables of string cells: the first problem raised as its code and path."""
+    try:
+        estatekit.Estate.from_records(id="e1", name="Test", **tables)
+    except estatekit.ValidationError as e:
+        p = e.problems[0]  # type: ignore[attr-defined]
+        e.code, e.path = p["code"], p["path"]
+        raise
+
+
+def _last_rejected(text: object, method: str) -> None:
     """Rows (a bank file, single charges, opening balances) imported by `method` into
     an empty book of the demo estate: the last rejected row raised as
     `rows[<row>].<field>`."""

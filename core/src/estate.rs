@@ -23,6 +23,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::fees::calc::MeterChange;
 use crate::money::RoundingPolicy;
 
 /// The estate JSON format version this library reads and writes.
@@ -223,8 +224,9 @@ impl Unit {
 ///
 /// ```
 /// use estatekit::estate::Reading;
-/// let r = Reading { date: "2026-10-31".parse().unwrap(), value: "1234.5".parse().unwrap() };
+/// let r = Reading::new("2026-10-31".parse().unwrap(), "1234.5".parse().unwrap());
 /// assert_eq!(r.value.to_string(), "1234.5");
+/// assert!(!r.estimated);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,6 +236,51 @@ pub struct Reading {
     /// The register value (≥ 0), before the multiplier.
     #[serde(with = "rust_decimal::serde::str")]
     pub value: Decimal,
+    /// An estimate (估抄) made by a billing run for a missing reading (JSON
+    /// `estimated`, default false and written only when true): the next real reading
+    /// trues it up (see [`BillingInputs::estimate`](crate::fees::billing::BillingInputs::estimate)).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
+}
+
+impl Reading {
+    /// A real (not estimated) reading.
+    ///
+    /// ```
+    /// let r = estatekit::estate::Reading::new("2026-10-31".parse().unwrap(), 18.into());
+    /// assert_eq!((r.date.to_string(), r.estimated), ("2026-10-31".to_string(), false));
+    /// ```
+    pub fn new(date: NaiveDate, value: Decimal) -> Self {
+        Self {
+            date,
+            value,
+            estimated: false,
+        }
+    }
+}
+
+/// A meter change kept in the estate: a replacement or rollover and the day it
+/// happened. Billing applies it to the consumption between the reading before that
+/// day and the first reading on or after it: a reading taken on the day of a
+/// replacement is the new meter's.
+///
+/// JSON: `{"date": "2026-11-15", "change": {"replacement": {"old_final": "1180",
+/// "new_initial": "0"}}}` or `{"date": …, "change": {"rollover": {"wraps_at": "100000"}}}`.
+///
+/// ```
+/// use estatekit::estate::MeterEvent;
+/// use estatekit::fees::calc::MeterChange;
+/// let e: MeterEvent = serde_json::from_str(
+///     r#"{"date": "2026-11-15", "change": {"rollover": {"wraps_at": "100000"}}}"#).unwrap();
+/// assert_eq!(e.change, MeterChange::Rollover { wraps_at: 100000.into() });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterEvent {
+    /// The day of the change.
+    pub date: NaiveDate,
+    /// What happened.
+    pub change: MeterChange,
 }
 
 /// A meter: a unit's own, or a common/master meter when `unit_id` is `None`.
@@ -259,6 +306,10 @@ pub struct Meter {
     /// Readings in strictly increasing date order.
     #[serde(default)]
     pub readings: Vec<Reading>,
+    /// Replacements and rollovers, in strictly increasing date order (JSON `changes`,
+    /// default empty and written only when not empty). See [`MeterEvent`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<MeterEvent>,
 }
 
 fn one() -> Decimal {
@@ -428,6 +479,24 @@ pub enum EstateError {
         /// Why it is invalid.
         reason: String,
     },
+    /// An update names a meter that does not exist (see [`Estate::updated`]).
+    #[error("{path}: unknown meter {id:?}")]
+    UnknownMeter {
+        /// E.g. `readings[2].meter_id`.
+        path: String,
+        /// The meter id given.
+        id: String,
+    },
+    /// An update gives another value for something the estate already holds (a
+    /// reading on the same day, a meter change on the same day, a status since the
+    /// same day): nothing is ever overwritten (see [`Estate::updated`]).
+    #[error("{path}: {reason}")]
+    ConflictingUpdate {
+        /// E.g. `readings[2].value`.
+        path: String,
+        /// What the estate holds and what was given.
+        reason: String,
+    },
 }
 
 impl EstateError {
@@ -447,7 +516,26 @@ impl EstateError {
             | Self::UnknownUnit { path, .. }
             | Self::InvalidCurrency { path, .. }
             | Self::UnsupportedFormatVersion { path, .. }
-            | Self::InvalidField { path, .. } => path,
+            | Self::InvalidField { path, .. }
+            | Self::UnknownMeter { path, .. }
+            | Self::ConflictingUpdate { path, .. } => path,
+        }
+    }
+
+    /// The path field of any variant.
+    fn path_slot(&mut self) -> &mut String {
+        match self {
+            Self::Json { path, .. }
+            | Self::NonPositiveArea { path, .. }
+            | Self::InternalAreaExceedsGross { path, .. }
+            | Self::DuplicateId { path, .. }
+            | Self::UnknownBuilding { path, .. }
+            | Self::UnknownUnit { path, .. }
+            | Self::InvalidCurrency { path, .. }
+            | Self::UnsupportedFormatVersion { path, .. }
+            | Self::InvalidField { path, .. }
+            | Self::UnknownMeter { path, .. }
+            | Self::ConflictingUpdate { path, .. } => path,
         }
     }
 
@@ -468,6 +556,8 @@ impl EstateError {
             Self::InvalidCurrency { .. } => "invalid_currency",
             Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
             Self::InvalidField { .. } => "invalid_field",
+            Self::UnknownMeter { .. } => "unknown_meter",
+            Self::ConflictingUpdate { .. } => "conflicting_update",
         }
     }
 }
@@ -636,7 +726,138 @@ pub(crate) fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
         }
         previous = Some(r.date);
     }
+    validate_changes(i, m)
+}
+
+/// The meter's changes: in increasing date order, one per date, values ≥ 0, a
+/// rollover's register bound > 0, and each change fitting the last real reading
+/// before it (a replacement's `old_final` not below it, a rollover's `wraps_at`
+/// above it). Estimated readings are not checked against: the next real reading
+/// trues them up. Linear in the readings and changes (both are in date order).
+fn validate_changes(i: usize, m: &Meter) -> Result<(), EstateError> {
+    let mut previous: Option<NaiveDate> = None;
+    // The last real reading before the change being checked.
+    let mut before: Option<&Reading> = None;
+    let mut next_reading = m.readings.iter().peekable();
+    for (j, c) in m.changes.iter().enumerate() {
+        let p = |field: &str| format!("meters[{i}].changes[{j}].{field}");
+        match previous {
+            Some(prev) if c.date == prev => {
+                return Err(invalid(
+                    p("date"),
+                    format!("a meter has at most one change a day: a second one on {prev}"),
+                ));
+            }
+            Some(prev) if c.date < prev => {
+                return Err(invalid(
+                    p("date"),
+                    format!(
+                        "changes must be in increasing date order: {} follows {prev}",
+                        c.date
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        previous = Some(c.date);
+        while let Some(r) = next_reading.next_if(|r| r.date < c.date) {
+            if !r.estimated {
+                before = Some(r);
+            }
+        }
+        let negative = |field: &str, value: Decimal| {
+            invalid(
+                p(field),
+                format!("a register value must not be negative, got {value}"),
+            )
+        };
+        match c.change {
+            MeterChange::Replacement {
+                old_final,
+                new_initial,
+            } => {
+                if old_final < Decimal::ZERO {
+                    return Err(negative("change.replacement.old_final", old_final));
+                }
+                if new_initial < Decimal::ZERO {
+                    return Err(negative("change.replacement.new_initial", new_initial));
+                }
+                if let Some(r) = before.filter(|r| old_final < r.value) {
+                    return Err(invalid(
+                        p("change.replacement.old_final"),
+                        format!(
+                            "the old meter's final reading {old_final} is below its reading of {} on {}",
+                            r.value, r.date
+                        ),
+                    ));
+                }
+            }
+            MeterChange::Rollover { wraps_at } => {
+                if wraps_at <= Decimal::ZERO {
+                    return Err(invalid(
+                        p("change.rollover.wraps_at"),
+                        format!("the register must wrap at a value above zero, got {wraps_at}"),
+                    ));
+                }
+                if let Some(r) = before.filter(|r| r.value >= wraps_at) {
+                    return Err(invalid(
+                        p("change.rollover.wraps_at"),
+                        format!(
+                            "the register wraps at {wraps_at}, but it read {} on {}",
+                            r.value, r.date
+                        ),
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
+}
+
+/// An error of [`validate_meter`] on meter `m` after an update, naming the update's
+/// row: `readings[r]…` / `meter_changes[r]…` for what the update added; for a change
+/// already in the estate, the new reading it contradicts (the last real reading
+/// before it), when the update added that reading.
+fn locate_update_error(
+    mut e: EstateError,
+    m: usize,
+    meter: &Meter,
+    reading_rows: &[Option<usize>],
+    change_rows: Option<&Vec<Option<usize>>>,
+) -> EstateError {
+    let index = |path: &str, list: &str| -> Option<(usize, String)> {
+        let rest = path.strip_prefix(&format!("meters[{m}].{list}["))?;
+        let (k, rest) = rest.split_once(']')?;
+        Some((k.parse().ok()?, rest.to_owned()))
+    };
+    let path = e.path().to_owned();
+    let located = if let Some((k, rest)) = index(&path, "readings") {
+        reading_rows
+            .get(k)
+            .copied()
+            .flatten()
+            .map(|r| format!("readings[{r}]{rest}"))
+    } else if let Some((k, rest)) = index(&path, "changes") {
+        match change_rows.and_then(|rows| rows.get(k).copied().flatten()) {
+            Some(r) => Some(format!("meter_changes[{r}]{rest}")),
+            None => meter.changes.get(k).and_then(|c| {
+                let before = meter
+                    .readings
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, x)| x.date < c.date && !x.estimated)?;
+                let r = reading_rows.get(before.0).copied().flatten()?;
+                Some(format!("readings[{r}].value"))
+            }),
+        }
+    } else {
+        None
+    };
+    if let Some(p) = located {
+        *e.path_slot() = p;
+    }
+    e
 }
 
 /// The totals of [`Estate::summary`] must fit: the sums of gross and internal areas in
@@ -676,7 +897,9 @@ impl Estate {
     /// An [`EstateError`] naming the first bad field: unsupported format version,
     /// invalid currency, empty or duplicate ids, non-positive areas, internal area
     /// above gross, unknown building or unit references, missing dates, vacant units
-    /// with occupants, non-positive multipliers, negative or unordered readings.
+    /// with occupants, non-positive multipliers, negative or unordered readings,
+    /// meter changes out of date order, two on one day, or not fitting the last real
+    /// reading before them (`meters[i].changes[j].change.replacement.old_final`).
     ///
     /// ```
     /// use estatekit::estate::{Estate, EstateData, EstateError};
@@ -999,6 +1222,413 @@ impl Estate {
             meters: self.data.meters.len(),
         }
     }
+
+    /// The estate with `update` applied, for the next month without rebuilding its
+    /// JSON: a new estate, validated as [`Estate::new`]; `self` is untouched, and a
+    /// bad row changes nothing (all or nothing).
+    ///
+    /// - **Readings** are sorted in by date, whatever order they come in. A reading the
+    ///   meter already has (same date and value) is already there, so applying the
+    ///   same update twice gives the same estate; another value on a day the meter
+    ///   already has a reading for is refused, never overwritten (an estimate that was
+    ///   billed is trued up by the next real reading, not replaced). When a real and
+    ///   an estimated reading agree, the reading is real.
+    /// - **Status changes** of one unit are taken in date order and the latest one
+    ///   stands (the estate keeps a unit's current status and the day it began). None
+    ///   may be dated before the unit's current status began; the unit's current
+    ///   status on its own day is already there. From `unsold` the handover date
+    ///   becomes the first change's day; `delivered` (vacant) has no occupants;
+    ///   a unit never becomes `unsold` again.
+    /// - **Meter changes** are kept in date order (see [`MeterEvent`]); the same change
+    ///   on the same day is already there, another one that day is refused.
+    ///
+    /// Linear in the estate (it is validated again) and in the update.
+    ///
+    /// # Errors
+    /// Naming the update's row: [`EstateError::UnknownMeter`] / [`EstateError::UnknownUnit`]
+    /// (`readings[2].meter_id`, `status_changes[0].unit_id`),
+    /// [`EstateError::ConflictingUpdate`] (`readings[2].value`,
+    /// `meter_changes[0].change`, `status_changes[1].status`),
+    /// [`EstateError::InvalidField`] for a negative reading, a status dated before the
+    /// unit's current one, or a change that does not fit the readings
+    /// (`meter_changes[0].change.replacement.old_final`, or the new reading it
+    /// contradicts, `readings[3].value`).
+    ///
+    /// ```
+    /// use estatekit::estate::{Estate, EstateUpdate, ReadingUpdate, StatusUpdate, UnitStatus};
+    /// let estate = Estate::demo();
+    /// let reading = |value: &str| ReadingUpdate { meter_id: "W-1-101".into(),
+    ///     date: "2026-11-30".parse().unwrap(), value: value.parse().unwrap(), estimated: false };
+    /// let update = EstateUpdate {
+    ///     readings: vec![reading("135.0")],
+    ///     status_changes: vec![StatusUpdate { unit_id: "1-102".into(), status: UnitStatus::Occupied,
+    ///         since: "2026-11-10".parse().unwrap(), occupants: Some(2) }],
+    ///     ..EstateUpdate::default()
+    /// };
+    /// let next = estate.updated(&update)?;
+    /// assert_eq!(next.meter("W-1-101").unwrap().readings.len(), 3);
+    /// assert_eq!(next.unit("1-102").unwrap().status, UnitStatus::Occupied);
+    /// assert_eq!(next.updated(&update)?, next); // already there
+    /// assert_eq!(estate, Estate::demo()); // untouched
+    ///
+    /// let conflicting = EstateUpdate { readings: vec![reading("136.0")], ..EstateUpdate::default() };
+    /// let err = next.updated(&conflicting).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("conflicting_update", "readings[0].value"));
+    /// # Ok::<(), estatekit::estate::EstateError>(())
+    /// ```
+    pub fn updated(&self, update: &EstateUpdate) -> Result<Estate, EstateError> {
+        let mut data = self.data.clone();
+        // Per meter touched: the update row of each of its readings and changes (`None`:
+        // already in the estate), to name the row of an error.
+        let mut reading_rows: HashMap<usize, Vec<Option<usize>>> = HashMap::new();
+        let mut change_rows: HashMap<usize, Vec<Option<usize>>> = HashMap::new();
+        for (r, row) in update.readings.iter().enumerate() {
+            let p = |field: &str| format!("readings[{r}].{field}");
+            let (m, meter) = self.meter_for_update(&mut data, &row.meter_id, || p("meter_id"))?;
+            if row.value < Decimal::ZERO {
+                return Err(invalid(
+                    p("value"),
+                    format!("a reading must not be negative, got {}", row.value),
+                ));
+            }
+            let rows = reading_rows
+                .entry(m)
+                .or_insert_with(|| vec![None; meter.readings.len()]);
+            match meter.readings.binary_search_by_key(&row.date, |x| x.date) {
+                Ok(k) => {
+                    let Some(existing) = meter.readings.get_mut(k) else {
+                        continue;
+                    };
+                    if existing.value != row.value {
+                        let held = match rows.get(k).copied().flatten() {
+                            Some(first) => format!("readings[{first}] gives {}", existing.value),
+                            None => format!(
+                                "meter {:?} already has {} of {} on {}",
+                                row.meter_id,
+                                if existing.estimated {
+                                    "an estimated reading"
+                                } else {
+                                    "a reading"
+                                },
+                                existing.value,
+                                row.date
+                            ),
+                        };
+                        return Err(EstateError::ConflictingUpdate {
+                            path: p("value"),
+                            reason: format!(
+                                "{held}, not {}: a reading is never overwritten",
+                                row.value
+                            ),
+                        });
+                    }
+                    if !row.estimated {
+                        existing.estimated = false;
+                    }
+                }
+                Err(k) => {
+                    meter.readings.insert(
+                        k,
+                        Reading {
+                            date: row.date,
+                            value: row.value,
+                            estimated: row.estimated,
+                        },
+                    );
+                    rows.insert(k, Some(r));
+                }
+            }
+        }
+        for (r, row) in update.meter_changes.iter().enumerate() {
+            let p = |field: &str| format!("meter_changes[{r}].{field}");
+            let (m, meter) = self.meter_for_update(&mut data, &row.meter_id, || p("meter_id"))?;
+            let rows = change_rows
+                .entry(m)
+                .or_insert_with(|| vec![None; meter.changes.len()]);
+            match meter.changes.binary_search_by_key(&row.date, |c| c.date) {
+                Ok(k) => {
+                    let existing = meter.changes.get(k).map(|c| c.change);
+                    if existing != Some(row.change) {
+                        let held = match rows.get(k).copied().flatten() {
+                            Some(first) => format!("meter_changes[{first}] gives another change"),
+                            None => format!(
+                                "meter {:?} already has another change on {}",
+                                row.meter_id, row.date
+                            ),
+                        };
+                        return Err(EstateError::ConflictingUpdate {
+                            path: p("change"),
+                            reason: format!("{held}: a meter has at most one change a day"),
+                        });
+                    }
+                }
+                Err(k) => {
+                    meter.changes.insert(
+                        k,
+                        MeterEvent {
+                            date: row.date,
+                            change: row.change,
+                        },
+                    );
+                    rows.insert(k, Some(r));
+                }
+            }
+        }
+        let status_rows = self.apply_status_changes(&mut data, &update.status_changes)?;
+
+        // The touched parts, checked by the rules of `Estate::new` with errors naming
+        // the update's rows; the whole estate is then validated (and indexed) again.
+        for (&m, rows) in &reading_rows {
+            if let Some(meter) = data.meters.get(m) {
+                validate_meter(m, meter)
+                    .map_err(|e| locate_update_error(e, m, meter, rows, change_rows.get(&m)))?;
+            }
+        }
+        for (&m, rows) in &change_rows {
+            if let Some(meter) = data.meters.get(m) {
+                let no_rows = vec![None; meter.readings.len()];
+                let readings = reading_rows.get(&m).unwrap_or(&no_rows);
+                validate_meter(m, meter)
+                    .map_err(|e| locate_update_error(e, m, meter, readings, Some(rows)))?;
+            }
+        }
+        for (&u, &r) in &status_rows {
+            if let Some(unit) = data.units.get(u) {
+                validate_unit(u, unit).map_err(|mut e| {
+                    let field = match e.path().rsplit('.').next() {
+                        Some("status_since" | "delivered_on") => "since",
+                        Some("occupants") => "occupants",
+                        _ => "status",
+                    };
+                    *e.path_slot() = format!("status_changes[{r}].{field}");
+                    e
+                })?;
+            }
+        }
+        Estate::new(data)
+    }
+
+    /// The index and the (mutable) meter named by an update row.
+    fn meter_for_update<'d>(
+        &self,
+        data: &'d mut EstateData,
+        id: &str,
+        path: impl FnOnce() -> String,
+    ) -> Result<(usize, &'d mut Meter), EstateError> {
+        let unknown = |path: String| EstateError::UnknownMeter {
+            path,
+            id: id.to_owned(),
+        };
+        let Some(&m) = self.meter_index.get(id) else {
+            return Err(unknown(path()));
+        };
+        match data.meters.get_mut(m) {
+            Some(meter) => Ok((m, meter)),
+            None => Err(unknown(path())),
+        }
+    }
+
+    /// Applies the status changes of [`Estate::updated`] to `data`: per unit, the
+    /// latest one stands. Returns, per unit changed, the row of its latest change.
+    fn apply_status_changes(
+        &self,
+        data: &mut EstateData,
+        changes: &[StatusUpdate],
+    ) -> Result<HashMap<usize, usize>, EstateError> {
+        // Rows per unit, in date order (stable: rows of one day in row order).
+        let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (r, row) in changes.iter().enumerate() {
+            let Some(&u) = self.unit_index.get(&row.unit_id) else {
+                return Err(EstateError::UnknownUnit {
+                    path: format!("status_changes[{r}].unit_id"),
+                    id: row.unit_id.clone(),
+                });
+            };
+            by_unit.entry(u).or_default().push(r);
+        }
+        let mut applied = HashMap::new();
+        for (u, mut rows) in by_unit {
+            rows.sort_by_key(|&r| changes.get(r).map(|c| c.since));
+            let Some(unit) = data.units.get_mut(u) else {
+                continue;
+            };
+            let same = |c: &StatusUpdate, status: UnitStatus, occupants: u32| {
+                c.status == status && c.occupants.is_none_or(|n| n == occupants)
+            };
+            let Some((r, last)) = rows.last().and_then(|&r| changes.get(r).map(|c| (r, c))) else {
+                continue;
+            };
+            // The unit's current status is the update's latest: already applied.
+            let done =
+                unit.status_since == Some(last.since) && same(last, unit.status, unit.occupants);
+            let mut previous: Option<&StatusUpdate> = None;
+            for &r in &rows {
+                let Some(c) = changes.get(r) else { continue };
+                let p = |field: &str| format!("status_changes[{r}].{field}");
+                if let Some(prev) = previous.filter(|prev| prev.since == c.since && *prev != c) {
+                    return Err(EstateError::ConflictingUpdate {
+                        path: p("status"),
+                        reason: format!(
+                            "another change of unit {:?} is dated {} too ({})",
+                            c.unit_id, prev.since, prev.status
+                        ),
+                    });
+                }
+                previous = Some(c);
+                if done {
+                    continue;
+                }
+                if c.status == UnitStatus::Unsold && unit.status != UnitStatus::Unsold {
+                    return Err(invalid(
+                        p("status"),
+                        format!(
+                            "unit {:?} was handed over on {}: it cannot become unsold again",
+                            c.unit_id,
+                            unit.delivered_on.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                    ));
+                }
+                match unit.status_since {
+                    Some(since) if c.since < since => {
+                        return Err(invalid(
+                            p("since"),
+                            format!(
+                                "{} is before unit {:?} became {} ({since}): status changes are applied in date order",
+                                c.since, c.unit_id, unit.status
+                            ),
+                        ));
+                    }
+                    Some(since) if c.since == since && !same(c, unit.status, unit.occupants) => {
+                        return Err(EstateError::ConflictingUpdate {
+                            path: p("status"),
+                            reason: format!(
+                                "unit {:?} is {} with {} occupants since {since}, not {}{}",
+                                c.unit_id,
+                                unit.status,
+                                unit.occupants,
+                                c.status,
+                                c.occupants
+                                    .map(|n| format!(" with {n}"))
+                                    .unwrap_or_default()
+                            ),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            if done {
+                continue;
+            }
+            if unit.status == UnitStatus::Unsold && unit.delivered_on.is_none() {
+                // Handed over on the first change's day.
+                unit.delivered_on = rows
+                    .first()
+                    .and_then(|&f| changes.get(f))
+                    .map(|f| f.since)
+                    .filter(|_| last.status != UnitStatus::Unsold);
+            }
+            unit.status = last.status;
+            unit.status_since = Some(last.since);
+            match last.occupants {
+                Some(n) => unit.occupants = n,
+                None if matches!(last.status, UnitStatus::Unsold | UnitStatus::Delivered) => {
+                    unit.occupants = 0;
+                }
+                None => {}
+            }
+            applied.insert(u, r);
+        }
+        Ok(applied)
+    }
+}
+
+/// A reading to add with [`Estate::updated`]; also what a billing run estimated
+/// ([`BillingRun::estimated_readings`](crate::fees::billing::BillingRun::estimated_readings),
+/// with `estimated` true).
+///
+/// ```
+/// use estatekit::estate::ReadingUpdate;
+/// let r: ReadingUpdate = serde_json::from_str(
+///     r#"{"meter_id": "W-1-101", "date": "2026-11-30", "value": "1160"}"#).unwrap();
+/// assert!(!r.estimated);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingUpdate {
+    /// Meter id.
+    pub meter_id: String,
+    /// Day the reading was taken.
+    pub date: NaiveDate,
+    /// Register value (≥ 0).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub value: Decimal,
+    /// An estimate (估抄) rather than a reading (default false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
+}
+
+/// A unit's new status with [`Estate::updated`].
+///
+/// ```
+/// use estatekit::estate::{StatusUpdate, UnitStatus};
+/// let s: StatusUpdate = serde_json::from_str(
+///     r#"{"unit_id": "1-102", "status": "occupied", "since": "2026-11-10", "occupants": 2}"#).unwrap();
+/// assert_eq!((s.status, s.occupants), (UnitStatus::Occupied, Some(2)));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusUpdate {
+    /// Unit id.
+    pub unit_id: String,
+    /// The new status (never `unsold`: a handed-over unit stays handed over).
+    pub status: UnitStatus,
+    /// The day it began: not before the unit's current status began. From `unsold`
+    /// it is also the handover (交房) date.
+    pub since: NaiveDate,
+    /// The unit's occupants from then on. `None`: unchanged, except that a vacant
+    /// status (`delivered`) has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupants: Option<u32>,
+}
+
+/// A meter replacement or rollover to keep in the estate with [`Estate::updated`].
+///
+/// ```
+/// use estatekit::estate::MeterChangeUpdate;
+/// let c: MeterChangeUpdate = serde_json::from_str(r#"{"meter_id": "E-1-101", "date": "2026-11-15",
+///     "change": {"replacement": {"old_final": "5230", "new_initial": "0"}}}"#).unwrap();
+/// assert_eq!(c.date.to_string(), "2026-11-15");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterChangeUpdate {
+    /// Meter id.
+    pub meter_id: String,
+    /// The day of the change.
+    pub date: NaiveDate,
+    /// What happened.
+    pub change: MeterChange,
+}
+
+/// What changed in an estate since it was last stored: new readings (real or
+/// estimated), unit status changes and meter changes. See [`Estate::updated`].
+///
+/// ```
+/// let u = estatekit::estate::EstateUpdate::default();
+/// assert!(u.readings.is_empty() && u.status_changes.is_empty() && u.meter_changes.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstateUpdate {
+    /// New readings, in any order.
+    #[serde(default)]
+    pub readings: Vec<ReadingUpdate>,
+    /// Status changes, in any order (applied in date order).
+    #[serde(default)]
+    pub status_changes: Vec<StatusUpdate>,
+    /// Meter replacements and rollovers, in any order.
+    #[serde(default)]
+    pub meter_changes: Vec<MeterChangeUpdate>,
 }
 
 /// Counts and areas of an estate (see [`Estate::summary`]).
@@ -1068,9 +1698,8 @@ mod tests {
     fn metered_estate(n: usize) -> Estate {
         let mut units = Vec::with_capacity(n);
         let mut meters = Vec::with_capacity(2 * n + 1);
-        let reading = |date: &str, value: usize| Reading {
-            date: date.parse().expect("date"),
-            value: Decimal::from(value),
+        let reading = |date: &str, value: usize| {
+            Reading::new(date.parse().expect("date"), Decimal::from(value))
         };
         for i in 0..n {
             let id = format!("U{i}");
@@ -1100,6 +1729,7 @@ mod tests {
                         reading("2026-09-30", 1000),
                         reading("2026-10-31", 1000 + used),
                     ],
+                    changes: Vec::new(),
                 });
             }
         }
@@ -1109,6 +1739,7 @@ mod tests {
             kind: MeterKind::Water,
             multiplier: Decimal::ONE,
             readings: vec![reading("2026-09-30", 0), reading("2026-10-31", 30 * n)],
+            changes: Vec::new(),
         });
         Estate::new(EstateData {
             format_version: ESTATE_FORMAT_VERSION,

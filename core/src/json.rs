@@ -12,27 +12,7 @@ pub(crate) struct JsonFailure {
 /// Parses `text`, tracking the path of the value being read when an error occurs.
 pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let raw_path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        let base = if raw_path == "." || raw_path == "?" {
-            String::new()
-        } else {
-            known_prefix(&raw_path, &message)
-        };
-        // serde reports a missing field at the struct that lacks it: name the field itself.
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split('`').next())
-            .filter(|field| !field.is_empty());
-        let path = match (missing, base.is_empty()) {
-            (Some(field), true) => field.to_owned(),
-            (Some(field), false) => format!("{base}.{field}"),
-            (None, true) => "$".to_owned(),
-            (None, false) => base,
-        };
-        JsonFailure { path, message }
-    })?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(failure)?;
     // A document is one JSON value: anything after it (a second document, a stray
     // character) is refused, as `serde_json::from_str` does, rather than ignored.
     de.end().map_err(|e| JsonFailure {
@@ -40,6 +20,35 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
         message: e.to_string(),
     })?;
     Ok(value)
+}
+
+/// Reads a typed value out of a parsed document, tracking the path as [`parse`] does
+/// (for loaders that also compare the document with what they rebuild, so the text is
+/// parsed once).
+pub(crate) fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, JsonFailure> {
+    serde_path_to_error::deserialize(value).map_err(failure)
+}
+
+fn failure<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> JsonFailure {
+    let raw_path = e.path().to_string();
+    let message = e.into_inner().to_string();
+    let base = if raw_path == "." || raw_path == "?" {
+        String::new()
+    } else {
+        known_prefix(&raw_path, &message)
+    };
+    // serde reports a missing field at the struct that lacks it: name the field itself.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .filter(|field| !field.is_empty());
+    let path = match (missing, base.is_empty()) {
+        (Some(field), true) => field.to_owned(),
+        (Some(field), false) => format!("{base}.{field}"),
+        (None, true) => "$".to_owned(),
+        (None, false) => base,
+    };
+    JsonFailure { path, message }
 }
 
 /// The path without segments the tracker could not name (`?`: a map key that is not a

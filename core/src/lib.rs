@@ -39,6 +39,7 @@ pub mod i18n;
 pub mod integrity;
 mod json;
 pub mod money;
+pub mod records;
 mod stream;
 pub mod tables;
 pub mod tickets;

@@ -1,5 +1,6 @@
-//! Estates from spreadsheets: buildings, units, meters and readings given as table
-//! rows whose cells are text, as a spreadsheet or a CSV file gives them.
+//! Estates from spreadsheets: buildings, units, meters, readings and meter changes
+//! (replacements and rollovers) given as table rows whose cells are text, as a
+//! spreadsheet or a CSV file gives them.
 //!
 //! Only these importers are lenient about cell text (JSON documents and API arguments
 //! stay strict): surrounding spaces, no-break spaces (U+00A0) and ideographic spaces
@@ -45,9 +46,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::estate::{
-    self, Building, ESTATE_FORMAT_VERSION, Estate, EstateData, EstateError, Meter, MeterKind,
-    Reading, Unit, UnitKind, UnitStatus,
+    self, Building, ESTATE_FORMAT_VERSION, Estate, EstateData, EstateError, Meter, MeterEvent,
+    MeterKind, Reading, Unit, UnitKind, UnitStatus,
 };
+use crate::fees::calc::MeterChange;
 use crate::money::RoundingPolicy;
 
 /// At most this many problems are reported; [`TablesError::more`] counts the rest.
@@ -93,14 +95,30 @@ pub const BUILDING_COLUMNS: [&str; 2] = ["id", "name"];
 /// assert_eq!(estatekit::tables::METER_COLUMNS[0], "id");
 /// ```
 pub const METER_COLUMNS: [&str; 4] = ["id", "unit_id", "kind", "multiplier"];
-/// The columns of the readings table, one reading a row.
+/// The columns of the readings table, one reading a row (`estimated`: `true` for an
+/// estimate (估抄) a billing run made, empty or `false` otherwise).
 ///
 /// ```
-/// assert_eq!(estatekit::tables::READING_COLUMNS, ["meter_id", "date", "value"]);
+/// assert_eq!(estatekit::tables::READING_COLUMNS, ["meter_id", "date", "value", "estimated"]);
 /// ```
-pub const READING_COLUMNS: [&str; 3] = ["meter_id", "date", "value"];
+pub const READING_COLUMNS: [&str; 4] = ["meter_id", "date", "value", "estimated"];
+/// The columns of the meter changes table, one replacement or rollover a row: `kind`
+/// is `replacement` (with `old_final` and `new_initial`) or `rollover` (with
+/// `wraps_at`); the other kind's cells stay empty.
+///
+/// ```
+/// assert_eq!(estatekit::tables::METER_CHANGE_COLUMNS[2], "kind");
+/// ```
+pub const METER_CHANGE_COLUMNS: [&str; 6] = [
+    "meter_id",
+    "date",
+    "kind",
+    "old_final",
+    "new_initial",
+    "wraps_at",
+];
 
-/// An estate as tables: the estate's own fields and four tables of rows.
+/// An estate as tables: the estate's own fields and five tables of rows.
 ///
 /// ```
 /// let tables = estatekit::tables::EstateTables::new("e1", "Test");
@@ -123,8 +141,10 @@ pub struct EstateTables {
     pub units: Vec<Row>,
     /// Columns [`METER_COLUMNS`].
     pub meters: Vec<Row>,
-    /// Columns `meter_id, date, value`, in date order per meter.
+    /// Columns [`READING_COLUMNS`], in date order per meter.
     pub readings: Vec<Row>,
+    /// Columns [`METER_CHANGE_COLUMNS`], in date order per meter.
+    pub meter_changes: Vec<Row>,
 }
 
 /// A change an importer made to a cell's text before reading it.
@@ -137,11 +157,12 @@ pub struct EstateTables {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalisation {
-    /// `buildings`, `units`, `meters` or `readings`.
+    /// `buildings`, `units`, `meters`, `readings` or `meter_changes`.
     pub table: String,
     /// 1-based data row number.
     pub row: usize,
-    /// The row's id as read (for readings `meter_id@date`), if it has one.
+    /// The row's id as read (for readings and meter changes `meter_id@date`), if it
+    /// has one.
     pub id: Option<String>,
     /// The column.
     pub column: String,
@@ -180,7 +201,7 @@ impl fmt::Display for Normalisation {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableProblem {
-    /// `estate`, `buildings`, `units`, `meters` or `readings`.
+    /// `estate`, `buildings`, `units`, `meters`, `readings` or `meter_changes`.
     pub table: String,
     /// 1-based data row number (0 for the estate's own fields and whole tables).
     pub row: usize,
@@ -191,7 +212,8 @@ pub struct TableProblem {
     /// `units[id=3-1-1203].gross_area` (`units[row=12]…` when the row has no id).
     pub path: String,
     /// Stable snake_case code: `missing_value`, `invalid_decimal`, `invalid_integer`,
-    /// `invalid_date`, `invalid_choice`, `unknown_column`, `unknown_meter`, `csv`, a
+    /// `invalid_date`, `invalid_choice`, `unexpected_value` (a cell of the other kind
+    /// of meter change), `unknown_column`, `unknown_meter`, `csv`, a
     /// binding's own (`float_cell`, `invalid_cell`) or an [`EstateError`] code.
     pub code: String,
     /// What is wrong, naming the accepted forms.
@@ -336,14 +358,15 @@ pub struct TablesImport {
 }
 
 /// Collects problems up to the limit and remembers the cells already reported.
-struct Problems {
-    list: Vec<TableProblem>,
-    more: usize,
+#[derive(Default)]
+pub(crate) struct Problems {
+    pub(crate) list: Vec<TableProblem>,
+    pub(crate) more: usize,
     cells: HashSet<(String, usize, String)>,
 }
 
 impl Problems {
-    fn push(&mut self, p: TableProblem) {
+    pub(crate) fn push(&mut self, p: TableProblem) {
         if let Some(c) = &p.column {
             if !self.cells.insert((p.table.clone(), p.row, c.clone())) {
                 return;
@@ -364,23 +387,23 @@ impl Problems {
     }
 }
 
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
 /// Reads the cells of one row, recording normalisations and problems.
-struct RowReader<'a> {
-    table: &'static str,
-    row: usize,
-    id: Option<String>,
-    cells: &'a Row,
-    problems: &'a mut Problems,
-    norms: &'a mut Vec<Normalisation>,
-    ok: bool,
+pub(crate) struct RowReader<'a> {
+    pub(crate) table: &'static str,
+    pub(crate) row: usize,
+    pub(crate) id: Option<String>,
+    pub(crate) cells: &'a Row,
+    pub(crate) problems: &'a mut Problems,
+    pub(crate) norms: &'a mut Vec<Normalisation>,
+    pub(crate) ok: bool,
 }
 
 impl RowReader<'_> {
-    fn problem(&mut self, column: &str, code: &str, message: String) {
+    pub(crate) fn problem(&mut self, column: &str, code: &str, message: String) {
         self.ok = false;
         let p = TableProblem::new(
             self.table,
@@ -393,7 +416,7 @@ impl RowReader<'_> {
         self.problems.push(p);
     }
 
-    fn normalised(&mut self, column: &str, before: &str, after: &str) {
+    pub(crate) fn normalised(&mut self, column: &str, before: &str, after: &str) {
         self.norms.push(Normalisation {
             table: self.table.to_owned(),
             row: self.row,
@@ -405,7 +428,7 @@ impl RowReader<'_> {
     }
 
     /// The trimmed text of a cell, `None` when missing or empty.
-    fn text(&mut self, column: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, column: &str) -> Option<String> {
         if self.problems.reported(self.table, self.row, column) {
             self.ok = false;
             return None;
@@ -418,7 +441,7 @@ impl RowReader<'_> {
         (!trimmed.is_empty()).then(|| trimmed.to_owned())
     }
 
-    fn required(&mut self, column: &str) -> Option<String> {
+    pub(crate) fn required(&mut self, column: &str) -> Option<String> {
         let t = self.text(column);
         if t.is_none() && !self.problems.reported(self.table, self.row, column) {
             self.problem(
@@ -430,7 +453,7 @@ impl RowReader<'_> {
         t
     }
 
-    fn decimal(&mut self, column: &str, text: Option<String>) -> Option<Decimal> {
+    pub(crate) fn decimal(&mut self, column: &str, text: Option<String>) -> Option<Decimal> {
         let text = text?;
         let plain = text.replace(',', "");
         let grouped = text.contains(',') && thousands_grouped(&text);
@@ -490,7 +513,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn date(&mut self, column: &str, text: Option<String>) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, column: &str, text: Option<String>) -> Option<NaiveDate> {
         let text = text?;
         const FORMS: &str = "expected a date as YYYY-MM-DD or YYYY/MM/DD";
         match lenient_date(&text) {
@@ -575,7 +598,7 @@ fn thousands_grouped(text: &str) -> bool {
         && !body.split('.').nth(1).is_some_and(|f| f.contains(','))
 }
 
-fn blank(row: &Row) -> bool {
+pub(crate) fn blank(row: &Row) -> bool {
     row.values().all(|v| v.trim_matches(is_space).is_empty())
 }
 
@@ -616,6 +639,8 @@ struct Origins {
     meters: Vec<(usize, String)>,
     /// Per meter, the row number and id of each reading.
     readings: Vec<Vec<(usize, String)>>,
+    /// Per meter, the row number and id of each change.
+    changes: Vec<Vec<(usize, String)>>,
 }
 
 impl Origins {
@@ -656,6 +681,23 @@ impl Origins {
                         );
                     }
                 }
+                if let Some((_, j, field)) = rest
+                    .strip_prefix(".changes")
+                    .and_then(|r| index(&format!("c{r}")))
+                {
+                    if let Some((crow, cid)) = self.changes.get(i).and_then(|c| c.get(j)) {
+                        // `.change.replacement.old_final` is the `old_final` column.
+                        let column = field.rsplit('.').next().unwrap_or("date");
+                        return TableProblem::new(
+                            "meter_changes",
+                            *crow,
+                            Some(cid),
+                            Some(column),
+                            e.code(),
+                            message,
+                        );
+                    }
+                }
                 let column = rest.trim_start_matches('.');
                 let column = (!column.is_empty()).then_some(column);
                 return TableProblem::new(&table, *row, Some(id), column, e.code(), message);
@@ -683,6 +725,7 @@ impl EstateTables {
             units: Vec::new(),
             meters: Vec::new(),
             readings: Vec::new(),
+            meter_changes: Vec::new(),
         }
     }
 
@@ -744,7 +787,29 @@ impl EstateTables {
                     ("meter_id", m.id.clone()),
                     ("date", r.date.to_string()),
                     ("value", r.value.to_string()),
+                    (
+                        "estimated",
+                        if r.estimated { "true" } else { "" }.to_owned(),
+                    ),
                 ]));
+            }
+            for c in &m.changes {
+                let mut cells = vec![("meter_id", m.id.clone()), ("date", c.date.to_string())];
+                match c.change {
+                    MeterChange::Replacement {
+                        old_final,
+                        new_initial,
+                    } => cells.extend([
+                        ("kind", "replacement".to_owned()),
+                        ("old_final", old_final.to_string()),
+                        ("new_initial", new_initial.to_string()),
+                    ]),
+                    MeterChange::Rollover { wraps_at } => cells.extend([
+                        ("kind", "rollover".to_owned()),
+                        ("wraps_at", wraps_at.to_string()),
+                    ]),
+                }
+                t.meter_changes.push(row(cells));
             }
         }
         t
@@ -859,6 +924,12 @@ impl EstateTables {
         check_columns("units", &self.units, &UNIT_COLUMNS, &mut problems);
         check_columns("meters", &self.meters, &METER_COLUMNS, &mut problems);
         check_columns("readings", &self.readings, &READING_COLUMNS, &mut problems);
+        check_columns(
+            "meter_changes",
+            &self.meter_changes,
+            &METER_CHANGE_COLUMNS,
+            &mut problems,
+        );
         if self.units.iter().all(blank) {
             problems.push(TableProblem::new(
                 "units",
@@ -1009,12 +1080,14 @@ impl EstateTables {
                 meter_at.insert(id.clone(), meters.len());
                 origins.meters.push((i + 1, id.clone()));
                 origins.readings.push(Vec::new());
+                origins.changes.push(Vec::new());
                 meters.push(Meter {
                     id,
                     unit_id,
                     kind,
                     multiplier: multiplier.unwrap_or(Decimal::ONE),
                     readings: Vec::new(),
+                    changes: Vec::new(),
                 });
             }
         }
@@ -1046,11 +1119,107 @@ impl EstateTables {
             let date = rd.date("date", t);
             let t = rd.required("value");
             let value = rd.decimal("value", t);
+            let t = rd.text("estimated");
+            let estimated = rd
+                .choice("estimated", t, &[false, true], |b| {
+                    if b { "true" } else { "false" }
+                })
+                .unwrap_or(false);
             if let (Some(m), Some(date), Some(value), true) = (meter_id, date, value, rd.ok) {
                 if let Some(&k) = meter_at.get(&m) {
                     let rid = format!("{m}@{date}");
-                    meters[k].readings.push(Reading { date, value });
+                    meters[k].readings.push(Reading {
+                        date,
+                        value,
+                        estimated,
+                    });
                     origins.readings[k].push((i + 1, rid));
+                }
+            }
+        }
+
+        for (i, cells) in self.meter_changes.iter().enumerate() {
+            if blank(cells) {
+                continue;
+            }
+            let meter = id_of(cells, "meter_id");
+            let date = id_of(cells, "date")
+                .map(|d| lenient_date(&d).map_or(d, |d| d.format("%Y-%m-%d").to_string()));
+            let mut rd = reader(
+                "meter_changes",
+                i,
+                cells,
+                "meter_id",
+                &mut problems,
+                &mut norms,
+            );
+            rd.id = match (&meter, &date) {
+                (Some(m), Some(d)) => Some(format!("{m}@{d}")),
+                (Some(m), None) => Some(m.clone()),
+                _ => None,
+            };
+            let meter_id = rd.required("meter_id");
+            if let Some(m) = &meter_id {
+                if !meter_ids.contains(m) {
+                    rd.problem(
+                        "meter_id",
+                        "unknown_meter",
+                        format!("unknown meter {m:?}: not in the meters table"),
+                    );
+                }
+            }
+            let t = rd.required("date");
+            let date = rd.date("date", t);
+            let t = rd.required("kind");
+            let kind = rd.choice("kind", t, &[true, false], |replacement| {
+                if replacement {
+                    "replacement"
+                } else {
+                    "rollover"
+                }
+            });
+            // The cells of the kind given are required, the other kind's must be empty.
+            let (needed, other): (&[&str], &[&str]) = match kind {
+                Some(true) => (&["old_final", "new_initial"], &["wraps_at"]),
+                Some(false) => (&["wraps_at"], &["old_final", "new_initial"]),
+                None => (&[], &[]),
+            };
+            let mut values = Vec::new();
+            for column in needed {
+                let t = rd.required(column);
+                values.push(rd.decimal(column, t));
+            }
+            for column in other {
+                if let Some(text) = rd.text(column) {
+                    let kind = if kind == Some(true) {
+                        "a replacement"
+                    } else {
+                        "a rollover"
+                    };
+                    rd.problem(
+                        column,
+                        "unexpected_value",
+                        format!("{kind} has no {column} (got {text:?}): leave the cell empty"),
+                    );
+                }
+            }
+            let change = match (kind, values.as_slice()) {
+                (Some(true), [Some(old_final), Some(new_initial)]) => {
+                    Some(MeterChange::Replacement {
+                        old_final: *old_final,
+                        new_initial: *new_initial,
+                    })
+                }
+                (Some(false), [Some(wraps_at)]) => Some(MeterChange::Rollover {
+                    wraps_at: *wraps_at,
+                }),
+                _ => None,
+            };
+            if let (Some(m), Some(date), Some(change), true) = (meter_id, date, change, rd.ok) {
+                if let Some(&k) = meter_at.get(&m) {
+                    let cid = format!("{m}@{date}");
+                    meters[k].changes.push(MeterEvent { date, change });
+                    origins.changes[k].push((i + 1, cid));
                 }
             }
         }
@@ -1092,10 +1261,17 @@ impl EstateTables {
             problems.push(origins.locate(&e));
         }
         let order = |p: &TableProblem| {
-            let t = ["estate", "buildings", "units", "meters", "readings"]
-                .iter()
-                .position(|t| *t == p.table)
-                .unwrap_or(5);
+            let t = [
+                "estate",
+                "buildings",
+                "units",
+                "meters",
+                "readings",
+                "meter_changes",
+            ]
+            .iter()
+            .position(|t| *t == p.table)
+            .unwrap_or(6);
             (t, p.row)
         };
         problems.list.sort_by_key(order);
@@ -1127,7 +1303,7 @@ fn reader<'a>(
 
 /// Reads one CSV text into rows keyed by its header. `Err((row, message))` when it
 /// cannot be read (row 0: the header).
-fn read_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
+pub(crate) fn read_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records = parse_records(text)?;
     let mut records = records.into_iter();
@@ -1162,8 +1338,9 @@ fn read_csv(text: &str) -> Result<Vec<Row>, (usize, String)> {
     Ok(rows)
 }
 
-/// RFC 4180 records; a final line break is optional, a line that is entirely empty
-/// is skipped.
+/// RFC 4180 records; a final line break is optional. A line that is entirely empty
+/// is a record without fields (a blank row, skipped by the importers but counted, so
+/// row `n` is still line `n + 1`), except before the header.
 fn parse_records(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
     let mut records = Vec::new();
     let mut record: Vec<String> = Vec::new();
@@ -1209,6 +1386,8 @@ fn parse_records(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
                 if line_started || !field.is_empty() {
                     record.push(std::mem::take(&mut field));
                     records.push(std::mem::take(&mut record));
+                } else if !records.is_empty() {
+                    records.push(Vec::new());
                 }
                 quoted_field = false;
                 line_started = false;

@@ -14,6 +14,7 @@ use estatekit::fees::pooled::{Basis, BasisWeight, PoolField, PoolUnit, SplitMeth
 use estatekit::fees::receivables::Receivables;
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::money::{RoundingPolicy, allocate};
+use estatekit::tables::{EstateTables, Row};
 use estatekit::tickets::{
     BusinessCalendar, RuleSet, SlaPolicy, TicketClassifier, TicketFlow, TicketModel, TrainOptions,
 };
@@ -118,6 +119,41 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
             Receivables::from_json(input, &Estate::demo(), &FeeSchedule::demo()),
             |e| (e.code().into(), e.path().into()),
         ),
+        // Rows of text cells (a bank file, a spreadsheet) given as a JSON array of
+        // objects with string values, fed to the records importers of an empty book
+        // of the demo estate: the last rejected row, as for "payments".
+        "payment_records" | "charge_records" | "opening_records" => {
+            let rows: Vec<Row> =
+                serde_json::from_str(input).expect("a table row is a JSON object of strings");
+            let mut book = Receivables::new(
+                &Estate::demo(),
+                &FeeSchedule::demo(),
+                PaymentOrder::PenaltyFirst,
+            );
+            let rejected = match kind {
+                "payment_records" => book.apply_payment_records(&rows, &[]).rejected,
+                "charge_records" => book.post_charge_records(&rows, &[]).rejected,
+                _ => book.open_balance_records(&rows, &[]).rejected,
+            };
+            rejected
+                .last()
+                .map(|r| (r.code().into(), format!("rows[{}].{}", r.row, r.path())))
+        }
+        // Estate tables as a JSON object of tables (buildings, units, meters, readings)
+        // of string cells: the first problem.
+        "estate_tables" => {
+            let mut tables: std::collections::BTreeMap<String, Vec<Row>> =
+                serde_json::from_str(input).expect("estate tables are a JSON object of tables");
+            let mut t = EstateTables::new("e1", "Test");
+            let mut take = |name: &str| tables.remove(name).unwrap_or_default();
+            t.buildings = take("buildings");
+            t.units = take("units");
+            t.meters = take("meters");
+            t.readings = take("readings");
+            err(t.import(), |e| {
+                (e.problems[0].code.clone(), e.problems[0].path.clone())
+            })
+        }
         other => panic!("unknown kind {other}"),
     }
 }

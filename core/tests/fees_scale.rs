@@ -36,10 +36,7 @@ fn electricity_used(i: u64) -> u64 {
 }
 
 fn reading(date: &str, value: u64) -> Reading {
-    Reading {
-        date: date.parse().unwrap(),
-        value: Decimal::from(value),
-    }
+    Reading::new(date.parse().unwrap(), Decimal::from(value))
 }
 
 fn unit(i: u64) -> Unit {
@@ -68,6 +65,7 @@ fn meter(id: String, unit: Option<String>, kind: MeterKind, used: u64) -> Meter 
             reading("2026-09-30", 1000),
             reading("2026-10-31", 1000 + used),
         ],
+        changes: Vec::new(),
     }
 }
 

@@ -208,7 +208,7 @@ fn meter(
     let mut d = date(u)?;
     let mut v = small(u)?;
     for _ in 0..u.int_in_range(0..=3)? {
-        readings.push(Reading { date: d, value: v });
+        readings.push(Reading::new(d, v));
         d = d
             .checked_add_days(chrono::Days::new(u.int_in_range(1..=40)?))
             .unwrap_or(d);
@@ -229,6 +229,7 @@ fn meter(
         kind,
         multiplier,
         readings,
+        changes: Vec::new(),
     })
 }
 

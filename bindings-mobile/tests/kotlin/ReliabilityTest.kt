@@ -44,6 +44,47 @@ private fun rows(): List<Row> {
         .map { val f = it.split('\t', limit = 5); Row(f[0], f[1], f[2], f[3], f[4]) }
 }
 
+/** Just enough JSON for the table rows: objects, arrays and strings (no numbers). */
+private class MiniJson(private val s: String) {
+    private var i = 0
+    private fun ws() { while (i < s.length && s[i].isWhitespace()) i++ }
+    fun value(): Any {
+        ws()
+        return when (s[i]) {
+            '{' -> {
+                i++; val m = linkedMapOf<String, Any>(); ws()
+                if (s[i] == '}') i++ else do { ws(); val k = string(); ws(); check(s[i++] == ':'); m[k] = value(); ws() } while (s[i++] == ',')
+                m
+            }
+            '[' -> {
+                i++; val l = mutableListOf<Any>(); ws()
+                if (s[i] == ']') i++ else do { l.add(value()); ws() } while (s[i++] == ',')
+                l
+            }
+            else -> string()
+        }
+    }
+    private fun string(): String {
+        check(s[i++] == '"') { "expected a string at $i" }
+        val b = StringBuilder()
+        while (s[i] != '"') {
+            if (s[i] == '\\') {
+                i++
+                when (val c = s[i++]) {
+                    'u' -> { b.append(s.substring(i, i + 4).toInt(16).toChar()); i += 4 }
+                    'n' -> b.append('\n'); 't' -> b.append('\t'); 'r' -> b.append('\r')
+                    else -> b.append(c)
+                }
+            } else b.append(s[i++])
+        }
+        i++
+        return b.toString()
+    }
+}
+
+@Suppress("UNCHECKED_CAST")
+private fun stringRows(a: Any?): List<Map<String, String>> = (a as List<Map<String, String>>)
+
 private fun emptyBook() = Receivables(Estate.demo(), FeeSchedule.demo())
 
 private fun throwLastRejected(rejected: List<RowProblem>) {
@@ -67,6 +108,22 @@ private fun parse(kind: String, text: String) {
         "payments" -> throwLastRejected(emptyBook().applyPaymentsJson(text).rejected)
         "charges" -> throwLastRejected(emptyBook().postChargesJson(text).rejected)
         "opening" -> throwLastRejected(emptyBook().openBalancesJson(text).rejected)
+        // Rows of text cells as a JSON array of objects of strings (the records
+        // importers), and estate tables as a JSON object of such tables.
+        "payment_records" -> throwLastRejected(emptyBook().applyPaymentRecords(stringRows(MiniJson(text).value())).rejected)
+        "charge_records" -> throwLastRejected(emptyBook().postChargeRecords(stringRows(MiniJson(text).value())).rejected)
+        "opening_records" -> throwLastRejected(emptyBook().openBalanceRecords(stringRows(MiniJson(text).value())).rejected)
+        "estate_tables" -> {
+            @Suppress("UNCHECKED_CAST")
+            val o = MiniJson(text).value() as Map<String, Any>
+            val table = { name: String -> stringRows(o[name] ?: emptyList<Any>()) }
+            try {
+                estateFromRecords(EstateTablesRecord(id = "e1", name = "Test", buildings = table("buildings"),
+                    units = table("units"), meters = table("meters"), readings = table("readings")))
+            } catch (e: EstateKitException.Records) {
+                throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail)
+            }
+        }
         else -> error("unknown kind $kind")
     }
 }

@@ -1,8 +1,8 @@
 """EstateKit: the customer-service rules of residential property management.
 
 Exact money allocation and the estate model, computed by the same Rust core that the
-Kotlin and Swift apps use. Money is always :class:`decimal.Decimal`, dates are
-:class:`datetime.date`.
+Kotlin and Swift apps use. Money is always :class:`decimal.Decimal`; dates are
+:class:`datetime.date` (a date argument also takes an ISO ``"YYYY-MM-DD"`` string).
 
 >>> from decimal import Decimal
 >>> import estatekit

@@ -1,4 +1,14 @@
-"""Type stubs of the native module `estatekit._estatekit` (re-exported by `estatekit`)."""
+"""Type stubs of the native module `estatekit._estatekit` (re-exported by `estatekit`).
+
+Dates: every date argument (`_DateLike`), including the `date` of `bill_estate`'s
+reading dicts, the due dates of `late_penalties`/`Arrears` items and
+`BusinessCalendar.weekly(holidays=...)`, takes a `datetime.date` (a `datetime.datetime`
+counts as its date) or an ISO string of exactly the form "YYYY-MM-DD". Anything else
+(e.g. "2026/11/05", "2026-13-01", an int) raises `ValidationError` with code
+"invalid_date" and the argument's name as path (e.g. "as_of", "readings[2].date").
+Lenient forms such as "2026/11/05" are accepted only in table rows (the importers).
+Dates are always returned as `datetime.date`.
+"""
 
 import datetime
 from decimal import Decimal
@@ -25,6 +35,7 @@ __all__ = [
     "prorate",
     "pooled_split",
     "bill_estate",
+    "csv_rows",
     "PenaltyPolicy",
     "FeeSchedule",
     "BillingRun",
@@ -74,6 +85,9 @@ __all__ = [
 ]
 
 _DecimalLike = Union[Decimal, int, str]
+# A date argument: a datetime.date (a datetime.datetime counts as its date) or an ISO
+# string "YYYY-MM-DD", exactly; anything else raises ValidationError("invalid_date").
+_DateLike = Union[datetime.date, str]
 _RoundingName = Literal["half_up", "half_even", "down", "up"]
 _UnitKindName = Literal["residential", "commercial", "parking", "storage"]
 _UnitStatusName = Literal["unsold", "delivered", "occupied", "decorating", "rented"]
@@ -222,6 +236,10 @@ class Reading:
     def date(self) -> datetime.date: ...
     @property
     def value(self) -> Decimal: ...
+    @property
+    def estimated(self) -> bool:
+        """An estimate (估抄) a billing run made for a missing reading (stored with
+        `Estate.updated`); the next real reading trues it up."""
 
 @final
 class Meter:
@@ -237,6 +255,13 @@ class Meter:
     def multiplier(self) -> Decimal: ...
     @property
     def readings(self) -> list[Reading]: ...
+    @property
+    def changes(self) -> list[dict[str, Any]]:
+        """Replacements and rollovers kept in the estate, in date order: dicts
+        ``{"date": date, "replacement": {"old_final": Decimal, "new_initial": Decimal}}``
+        or ``{"date": date, "rollover": {"wraps_at": Decimal}}``. Billing applies each
+        to the consumption between the reading before its day and the first reading on
+        or after it (a reading taken on the day of a replacement is the new meter's)."""
 
 @final
 class EstateSummary:
@@ -281,6 +306,7 @@ class Estate:
         currency: str = "CNY",
         rounding: Optional[RoundingPolicy] = None,
         report: Literal[False] = False,
+        meter_changes: Any = None,
     ) -> Estate: ...
     @overload
     @staticmethod
@@ -295,13 +321,17 @@ class Estate:
         currency: str = "CNY",
         rounding: Optional[RoundingPolicy] = None,
         report: Literal[True],
+        meter_changes: Any = None,
     ) -> tuple[Estate, list[dict[str, Any]]]:
         """An estate from spreadsheet tables: each table a list of dicts or a pandas or
         polars DataFrame. Columns: buildings ``id, name``; units ``id, building_id,
         floor, number, kind, gross_area, status`` and optionally ``internal_area,
         occupants, status_since, delivered_on``; meters ``id, kind`` and optionally
         ``unit_id`` (empty: a common meter), ``multiplier`` (empty: 1); readings
-        ``meter_id, date, value``.
+        ``meter_id, date, value`` and optionally ``estimated`` (``true`` for an
+        estimate); meter_changes ``meter_id, date, kind`` (``replacement`` with
+        ``old_final, new_initial``, or ``rollover`` with ``wraps_at``; the other kind's
+        cells empty, else code ``unexpected_value``).
 
         Cells may be str, int, Decimal, datetime.date/datetime, None or NaN (None, NaN,
         NaT and "" mean missing); a float cell is refused (code ``float_cell``). Text is
@@ -338,6 +368,39 @@ class Estate:
     def meter(self, id: str) -> Optional[Meter]: ...
     def meters_of(self, unit_id: str) -> list[Meter]: ...
     def summary(self) -> EstateSummary: ...
+    def updated(
+        self,
+        *,
+        readings: Optional[Iterable[Mapping[str, Any]]] = None,
+        status_changes: Optional[Iterable[Mapping[str, Any]]] = None,
+        meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
+    ) -> Estate:
+        """The estate for the next month, without rebuilding its JSON: a new, validated
+        estate; this one is untouched, and a bad row changes nothing.
+
+        `readings`: dicts with meter_id, date (a `_DateLike`), value and optionally
+        estimated (bool; `run.estimated_readings` can be passed as they are), sorted in
+        by date whatever their order. A reading the meter already has (same date and
+        value) is already there, so the same update applied twice gives the same
+        estate; another value on a day the meter has a reading for raises
+        ValidationError(code="conflicting_update", path="readings[i].value"): a
+        reading is never overwritten.
+
+        `status_changes`: dicts with unit_id, status, since (a `_DateLike`) and
+        optionally occupants; per unit the latest stands. `since` may not be before the
+        unit's current status began; from "unsold" it is also the handover date; a
+        "delivered" (vacant) unit has no occupants; a unit never becomes "unsold"
+        again.
+
+        `meter_changes`: dicts with meter_id, date and replacement={"old_final",
+        "new_initial"} or rollover={"wraps_at"}, kept in the estate (`Meter.changes`):
+        billing then applies them without `bill_estate(meter_changes=...)` (giving a
+        change both ways for the same interval is refused).
+
+        Errors name the row: codes "unknown_meter", "unknown_unit",
+        "conflicting_update", "invalid_field" (e.g. "meter_changes[0].change.
+        replacement.old_final" below the meter's last reading), "invalid_date",
+        "invalid_decimal", "invalid" (a missing or unknown key)."""
 
 # ---- fees -------------------------------------------------------------------
 
@@ -345,8 +408,8 @@ _Lang = Literal["zh-CN", "zh", "en"]
 
 def late_penalty(
     principal: _DecimalLike,
-    due: datetime.date,
-    as_of: datetime.date,
+    due: _DateLike,
+    as_of: _DateLike,
     *,
     daily_rate: _DecimalLike,
     grace_days: int = 0,
@@ -361,8 +424,8 @@ def late_penalty(
     Simple interest, never compounding. 500.00, 30 days at 0.003 → 45.00."""
 
 def late_penalties(
-    items: Iterable[tuple[_DecimalLike, datetime.date]],
-    as_of: datetime.date,
+    items: Iterable[tuple[_DecimalLike, _DateLike]],
+    as_of: _DateLike,
     *,
     daily_rate: _DecimalLike,
     grace_days: int = 0,
@@ -375,10 +438,10 @@ def late_penalties(
 
 def prorate(
     amount: _DecimalLike,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    service_start: datetime.date,
-    service_end: datetime.date,
+    period_start: _DateLike,
+    period_end: _DateLike,
+    service_start: _DateLike,
+    service_end: _DateLike,
     *,
     convention: Literal["actual", "30/360"] = "actual",
     scale: int = 2,
@@ -405,6 +468,13 @@ def pooled_split(
     weights not summing to 1 raise `ValidationError` (code "invalid", path
     "units[i].<key>", "total" and "weights")."""
 
+def csv_rows(table: str, text: str) -> list[dict[str, str]]:
+    """The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
+    quoting, LF or CRLF, a byte-order mark dropped, empty lines skipped), for
+    `Receivables.apply_payments`, `post_charges`, `open_balances` or
+    `Estate.from_records`. Raises ValidationError(code="invalid_records") with one
+    problem of code "csv" naming `table` and the row."""
+
 def bill_estate(
     estate: Estate,
     schedule: FeeSchedule,
@@ -414,29 +484,41 @@ def bill_estate(
     pooled: Optional[Mapping[str, _DecimalLike]] = None,
     readings: Optional[Iterable[Mapping[str, Any]]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
-    issued_on: Optional[datetime.date] = None,
+    issued_on: Optional[_DateLike] = None,
     strict: bool = False,
+    estimate: Optional[int] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given". `readings`: extra dicts with meter_id,
-    date, value. `meter_changes`: dicts with meter_id and either
+    date (a `_DateLike`), value. `meter_changes`: dicts with meter_id and either
     replacement={"old_final", "new_initial"} or rollover={"wraps_at"}. `issued_on`:
     the bills' issue date (default: the day after the month ends); each line is due
     by its item's `due` rule counted from it. A problem of one unit or meter (a
     missing reading, a reading below the previous one, a reading row for an unknown
     meter) sets that unit's bill (or a pool's lines) aside in `run.exceptions` and
-    bills every other unit; `strict=True` fails the whole run instead."""
+    bills every other unit; `strict=True` fails the whole run instead.
+
+    `estimate=n` (估抄): a unit meter without a reading in the month is estimated
+    from its last n periods between real readings (fewer if there are fewer, at
+    least 1): their consumption × the days since its previous reading ÷ the days they
+    span, rounded half-up to the precision of the readings. The line says so
+    (`line.estimated`, and its explanation), and `run.estimated_readings` lists the
+    estimates: store them with `estate.updated(readings=run.estimated_readings)` so
+    that the next real reading trues them up (real − estimate, possibly a negative
+    credit). Never estimated, and left missing with the reason in the message: a
+    common or master meter, a meter with fewer than two real readings, with a later
+    reading, or with a change since its last reading."""
 
 @final
 class Arrears:
     """Overdue (principal, due date) items held in Rust: load once, then compute the
     penalties of all of them as of any date in one call."""
 
-    def __new__(cls, items: Iterable[tuple[_DecimalLike, datetime.date]]) -> Arrears: ...
+    def __new__(cls, items: Iterable[tuple[_DecimalLike, _DateLike]]) -> Arrears: ...
     def __len__(self) -> int: ...
     def late_penalties(
         self,
-        as_of: datetime.date,
+        as_of: _DateLike,
         *,
         daily_rate: _DecimalLike,
         grace_days: int = 0,
@@ -510,6 +592,11 @@ class BillingRun:
         path, message."""
 
     @property
+    def estimated_readings(self) -> list[dict[str, Any]]:
+        """The readings this run estimated (估抄): dicts with meter_id, date (the
+        month's last day), value and estimated=True, in estate order; store them with
+        `estate.updated(readings=run.estimated_readings)`. Empty without `estimate`."""
+    @property
     def period_start(self) -> datetime.date: ...
     @property
     def period_end(self) -> datetime.date: ...
@@ -526,7 +613,7 @@ class BillingRun:
     def bill(self, unit_id: str) -> Optional[Bill]: ...
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
-        with the bill's `issued_on` and the line's `due`)."""
+        with the bill's `issued_on`, the line's `due` and `estimated`)."""
     def to_json(self) -> str: ...
 
 @final
@@ -559,6 +646,10 @@ class BillLine:
     def amount(self) -> Decimal: ...
     @property
     def due(self) -> datetime.date: ...
+    @property
+    def estimated(self) -> bool:
+        """A metered line billed on an estimated reading (估抄); its explanation says
+        so ("(140 est. − 130) … (estimated from the last 3 periods: …)")."""
     @property
     def explanation(self) -> dict[str, Any]:
         """The formula type and its inputs (decimals as strings)."""
@@ -648,49 +739,49 @@ class Ledger:
         self,
         id: str,
         item_code: str,
-        due: datetime.date,
+        due: _DateLike,
         amount: _DecimalLike,
         *,
-        on: datetime.date,
+        on: _DateLike,
         penalty: Optional[PenaltyPolicy] = None,
     ) -> None: ...
-    def add_bill(self, bill: Bill, schedule: FeeSchedule, on: datetime.date) -> None: ...
-    def pay(self, id: str, amount: _DecimalLike, date: datetime.date) -> Payment:
+    def add_bill(self, bill: Bill, schedule: FeeSchedule, on: _DateLike) -> None: ...
+    def pay(self, id: str, amount: _DecimalLike, date: _DateLike) -> Payment:
         """Oldest item first; penalty or principal first as configured; rest to prepaid.
         A zero or negative amount raises ValidationError and changes nothing."""
-    def penalty(self, charge_id: str, as_of: datetime.date) -> Decimal: ...
+    def penalty(self, charge_id: str, as_of: _DateLike) -> Decimal: ...
     @property
     def payments(self) -> list[Payment]:
         """Every payment as it is applied now (a payment recorded later but dated
         earlier may change how later ones apply), in the order recorded."""
     def payment(self, id: str) -> Optional[Payment]:
         """One payment by id as it is applied now, or None."""
-    def reverse(self, id: str, *, on: datetime.date, reason: str) -> Payment:
+    def reverse(self, id: str, *, on: _DateLike, reason: str) -> Payment:
         """Reverse (冲正) a payment recorded `on`: it counts as never made, from its
         own date on (later applications and penalties recomputed); its id stays taken.
         Errors: unknown_reference, already_reversed, invalid (empty reason, a day
         before the payment), refund_exceeds_prepaid (a refund would be uncovered)."""
-    def refund(self, id: str, amount: _DecimalLike, *, on: datetime.date) -> None:
+    def refund(self, id: str, amount: _DecimalLike, *, on: _DateLike) -> None:
         """Pay money back out of the prepaid balance (退款), never more than it holds
         on `on` (refund_exceeds_prepaid)."""
     @property
     def refunds(self) -> list[tuple[str, datetime.date, Decimal]]:
         """(id, date, amount) per refund, in the order recorded."""
     def waive(
-        self, charge_id: str, *, reason: str, date: datetime.date, amount: Optional[_DecimalLike] = None
+        self, charge_id: str, *, reason: str, date: _DateLike, amount: Optional[_DecimalLike] = None
     ) -> Decimal: ...
-    def write_off(self, charge_id: str, *, reason: str, on: datetime.date) -> tuple[Decimal, Decimal]:
+    def write_off(self, charge_id: str, *, reason: str, on: _DateLike) -> tuple[Decimal, Decimal]:
         """Write off (核销) what one charge still owes on `on`, principal and penalty,
         with a recorded reason (a residue of a few fen, a debt settled out of court);
         from then on it owes nothing and accrues no penalty. Returns (principal,
         penalty) written off. Errors: unknown_reference; invalid (empty reason, a
         charge not issued on `on`, or one that owes nothing then)."""
-    def defer(self, charge_id: str, new_due: datetime.date) -> None: ...
-    def aging(self, as_of: datetime.date) -> dict[str, Decimal]:
+    def defer(self, charge_id: str, new_due: _DateLike) -> None: ...
+    def aging(self, as_of: _DateLike) -> dict[str, Decimal]:
         """Keys: not_due, 0-30, 31-60, 61-90, 90+."""
-    def reminder(self, as_of: datetime.date) -> dict[str, Any]:
+    def reminder(self, as_of: _DateLike) -> dict[str, Any]:
         """催交款通知书 data: unit_id, as_of, items, total_due, prepaid."""
-    def balance(self, as_of: datetime.date) -> dict[str, Decimal]:
+    def balance(self, as_of: _DateLike) -> dict[str, Decimal]:
         """Keys: billed, penalty_accrued, penalty_waived, paid, principal_paid,
         principal_written_off, penalty_paid, principal_outstanding,
         penalty_outstanding, prepaid, refunded; amounts at the ledger's scale. paid ==
@@ -698,7 +789,7 @@ class Ledger:
         never made); billed - principal_written_off + penalty_accrued - penalty_waived
         == principal_paid + penalty_paid + principal_outstanding +
         penalty_outstanding."""
-    def collection_rate(self, start: datetime.date, end: datetime.date) -> Optional[Decimal]: ...
+    def collection_rate(self, start: _DateLike, end: _DateLike) -> Optional[Decimal]: ...
     def money_flow(self) -> tuple[Decimal, Decimal, Decimal, Decimal]:
         """(paid, principal, penalty, prepaid): paid == principal + penalty + prepaid."""
 
@@ -727,8 +818,17 @@ class PaymentImport:
         """Rows applied now: row, ref, unit_id, amount, date, applied
         ([(charge_id, principal, penalty)]), to_prepaid."""
     @property
+    def reversed(self) -> list[dict[str, Any]]:
+        """Reversal rows applied now (a `reverses` cell): row, ref (the reversed
+        payment's), unit_id, amount, date, reversed_on, reason ("bank reversal <ref>")."""
+    @property
     def already_applied(self) -> list[dict[str, Any]]:
-        """Rows already in the book (same ref, unit, amount, date): row, ref, unit_id."""
+        """Rows already in the book (same ref, unit, amount, date; a reversal row whose
+        payment it already reversed): row, ref, unit_id."""
+    @property
+    def normalisations(self) -> list[dict[str, Any]]:
+        """Each change made to a cell before reading it: table, row, id (the row's
+        ref), column, before, after."""
     @property
     def rejected(self) -> list[dict[str, Any]]:
         """Rows refused, nothing changed for them: row (1-based), ref (None when it
@@ -747,6 +847,10 @@ class RowImport:
     def already_posted(self) -> list[dict[str, Any]]:
         """Rows already in the book with the same content (not posted again): row,
         unit_id, ref."""
+    @property
+    def normalisations(self) -> list[dict[str, Any]]:
+        """Each change made to a cell before reading it: table, row, id (the row's
+        ref), column, before, after."""
     @property
     def rejected(self) -> list[dict[str, Any]]:
         """Rows refused, nothing changed for them: row (1-based), ref (None when it
@@ -855,7 +959,7 @@ class Receivables:
     def post(
         self,
         run: BillingRun,
-        on: Optional[datetime.date] = None,
+        on: Optional[_DateLike] = None,
         units: Optional[list[str]] = None,
     ) -> PostResult:
         """Post a run's lines as charges issued on its issue date (on: posting date,
@@ -863,24 +967,31 @@ class Receivables:
         amount and due date is counted in already_posted; with another, it is a
         conflict and is not posted."""
     def apply_payments(self, rows: Any) -> PaymentImport:
-        """Rows as a list of dicts or a pandas/polars DataFrame with exactly the
-        columns unit_id, amount (Decimal, int or str, never float), date
-        (datetime.date or YYYY-MM-DD) and ref (str or int)."""
+        """A bank file or cashier export as a list of dicts or a pandas/polars
+        DataFrame (or `csv_rows(...)`) with the columns unit_id, amount (Decimal, int
+        or str, never float), date (datetime.date, YYYY-MM-DD or YYYY/M/D), ref (str
+        or int) and optionally reverses (a reversal row: the ref of the payment it
+        takes back, with the amount negated; applied after the payments). Cells are
+        read as spreadsheets give them (spaces, no-break spaces, 1,234.50, slash
+        dates), each change listed in `normalisations`; None, NaN, NaT and "" are
+        missing. A row that cannot be read is rejected naming its column: codes
+        missing_value, invalid_decimal, invalid_date, unknown_column, float_cell,
+        invalid_cell. Safe to retry."""
     def apply_payments_json(self, text: str) -> PaymentImport:
         """Rows as a JSON array of objects (amount as a decimal string)."""
-    def reverse(self, reference: str, *, on: datetime.date, reason: str) -> Payment:
+    def reverse(self, reference: str, *, on: _DateLike, reason: str) -> Payment:
         """Reverse (冲正) the payment with this reference, recorded `on`: it counts as
         never made, from its own date on; the reference cannot be used again."""
-    def refund(self, unit_id: str, amount: _DecimalLike, *, on: datetime.date, ref: str) -> None:
+    def refund(self, unit_id: str, amount: _DecimalLike, *, on: _DateLike, ref: str) -> None:
         """Pay money back out of a unit's prepaid balance (退款), never more than it
         holds on `on`; `ref` is unique in the book."""
-    def penalty(self, unit_id: str, charge_id: str, as_of: datetime.date) -> Decimal: ...
-    def balance(self, unit_id: str, as_of: datetime.date) -> dict[str, Decimal]:
+    def penalty(self, unit_id: str, charge_id: str, as_of: _DateLike) -> Decimal: ...
+    def balance(self, unit_id: str, as_of: _DateLike) -> dict[str, Decimal]:
         """As Ledger.balance (zeros for a unit without an account)."""
-    def reminder(self, unit_id: str, as_of: datetime.date) -> dict[str, Any]: ...
+    def reminder(self, unit_id: str, as_of: _DateLike) -> dict[str, Any]: ...
     def reminders(
         self,
-        as_of: datetime.date,
+        as_of: _DateLike,
         min_total: Optional[_DecimalLike] = None,
         group: Optional[Mapping[str, str]] = None,
     ) -> Reminders:
@@ -899,9 +1010,10 @@ class Receivables:
         item_code, amount (Decimal, int or str, never float), issued_on, due,
         period_start and period_end (optional, both or neither), description
         (optional, shown on reminders when the item is not in the fee schedule) and
-        penalty (optional bool, default True: the schedule's penalty clause applies).
-        None, NaN and NaT cells count as absent. Each row is posted, already posted
-        (same id, item, amount, due), or rejected with its row number."""
+        penalty (optional bool, or true/false, yes/no, 1/0, 是/否; default True: the
+        schedule's penalty clause applies). Cells are read as `apply_payments` reads
+        them. Each row is posted, already posted (same id, item, amount, due), or
+        rejected with its row number."""
     def post_charges_json(self, text: str) -> RowImport:
         """Single charges as a JSON array of objects (amount as a decimal string)."""
     def open_balances(self, rows: Any) -> RowImport:
@@ -915,7 +1027,7 @@ class Receivables:
         """Opening balances as a JSON array of objects (a row with a "prepaid" key is
         a prepaid balance)."""
     def write_off_residues(
-        self, as_of: datetime.date, *, reason: str, below: Optional[_DecimalLike] = None
+        self, as_of: _DateLike, *, reason: str, below: Optional[_DecimalLike] = None
     ) -> list[dict[str, Any]]:
         """Write off (核销) every overdue charge owing more than zero and less than
         `below` (None: Decimal("1.00")) on `as_of`, principal and penalty, with
@@ -923,7 +1035,7 @@ class Receivables:
         principal, penalty. All or nothing; a second run returns []. Errors: invalid
         (below not above zero, an empty reason)."""
     def aging(
-        self, as_of: datetime.date, by: Optional[Literal["building", "unit", "item_code"]] = None
+        self, as_of: _DateLike, by: Optional[Literal["building", "unit", "item_code"]] = None
     ) -> Report:
         """Aging (账龄) of everything owed as of the date (principal and penalty) by
         days overdue: one row per estate / building / unit_id / item_code with
@@ -931,16 +1043,16 @@ class Receivables:
         `by` raises ValidationError (code "invalid", path "by")."""
     def collection(
         self,
-        start: datetime.date,
-        end: datetime.date,
-        as_of: datetime.date,
+        start: _DateLike,
+        end: _DateLike,
+        as_of: _DateLike,
         by: Optional[Literal["building", "unit", "item_code"]] = None,
     ) -> Report:
         """收缴率: billed = principal of the charges whose billing period lies in
         [start, end]; collected = what of it was paid by as_of (the cut-off); rate =
         collected / billed half-up to 4 places, None when nothing was billed;
         penalty_collected beside it. One row per group, like `aging`."""
-    def totals(self, as_of: datetime.date) -> dict[str, Decimal]:
+    def totals(self, as_of: _DateLike) -> dict[str, Decimal]:
         """billed, penalty_accrued, penalty_waived, written_off, applied, outstanding,
         collected, prepaid, refunded: billed - written_off + penalty_accrued -
         penalty_waived == applied + outstanding; collected == applied + prepaid +
@@ -1070,7 +1182,7 @@ class Defect:
     @property
     def reinspections(self) -> list[tuple[str, datetime.datetime, bool, Optional[str]]]:
         """Re-inspections as (actor, at, passed, note), oldest first."""
-    def is_overdue(self, as_of: datetime.date) -> bool:
+    def is_overdue(self, as_of: _DateLike) -> bool:
         """True when not closed and the deadline is before `as_of`."""
 
 @final
@@ -1210,7 +1322,7 @@ class Checklist:
         template: CheckinTemplate,
         unit_id: str,
         owner: str,
-        started_on: datetime.date,
+        started_on: _DateLike,
         *,
         mode: _ModeName = "ordinary",
     ) -> Checklist:
@@ -1310,14 +1422,14 @@ class Checklist:
     def completion_effects(self, estate: Estate, *, status: _UnitStatusName = "delivered") -> CompletionEffects:
         """The effects of the completed check-in on `estate` (unchanged)."""
 
-def audit_dates(mode: _ModeName, from_: datetime.date, to: datetime.date) -> list[datetime.date]:
+def audit_dates(mode: _ModeName, from_: _DateLike, to: _DateLike) -> list[datetime.date]:
     """The manager's audit days in [from_, to]: the 7th, 14th, 21st and last day of each
     month when centralized, the last day otherwise."""
 
-def awaiting_audit(checklists: list[Checklist], as_of: datetime.date) -> list[Checklist]:
+def awaiting_audit(checklists: list[Checklist], as_of: _DateLike) -> list[Checklist]:
     """The checklists (the same objects) completed by `as_of` and not yet audited."""
 
-def overdue_rectifications(checklists: list[Checklist], as_of: datetime.date) -> list[OverdueRectification]:
+def overdue_rectifications(checklists: list[Checklist], as_of: _DateLike) -> list[OverdueRectification]:
     """Defects not closed by their deadline, ordered by deadline, unit and defect id."""
 
 # ---- tickets ---------------------------------------------------------------------------
@@ -1407,7 +1519,7 @@ class BusinessCalendar:
         days: list[int],
         *,
         utc_offset_minutes: int = 0,
-        holidays: list[datetime.date] = ...,
+        holidays: list[_DateLike] = ...,
     ) -> BusinessCalendar:
         """Hours start-end ("HH:MM", local) on `days` (0 = Monday)."""
     def seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:

@@ -205,6 +205,7 @@ pub fn completion_effects(
                             kind,
                             multiplier: Decimal::ONE,
                             readings: Vec::new(),
+                            changes: Vec::new(),
                         });
                         meter_of.insert(kind, data.meters.len() - 1);
                         data.meters.len() - 1
@@ -221,7 +222,7 @@ pub fn completion_effects(
                         });
                     }
                     Some(last) if last.date == date && last.value == value => {}
-                    _ => meter.readings.push(Reading { date, value }),
+                    _ => meter.readings.push(Reading::new(date, value)),
                 }
                 readings.push(MeterBaseReading {
                     item: item.code.clone(),

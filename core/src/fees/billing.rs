@@ -19,12 +19,13 @@
 //! ```
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{Datelike, Months, NaiveDate};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use super::calc::{MeterChange, TierUse, consumption, fraction_of, tiered_cost};
@@ -33,7 +34,7 @@ use super::schedule::{
     AreaBasis, FeeItem, FeeSchedule, Frequency, Participants, PooledSource, Rule,
 };
 use super::{FeeError, mul};
-use crate::estate::{Estate, Meter, MeterKind, UnitCore, UnitKind, UnitStatus};
+use crate::estate::{Estate, Meter, MeterKind, ReadingUpdate, UnitCore, UnitKind, UnitStatus};
 use crate::i18n::{Label, Lang};
 use crate::money::{self, RoundingPolicy};
 
@@ -170,6 +171,14 @@ pub struct BillingInputs {
     /// [`BillingRun::exceptions`] and every other unit is billed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict: bool,
+    /// Estimate (估抄) a unit meter's missing reading (JSON `estimate`: the number of
+    /// periods of history, e.g. 3; `None`, the default, or `Some(0)`: a missing reading
+    /// stays missing). See [`bill_estate`], "Estimates". The run lists what it estimated in
+    /// [`BillingRun::estimated_readings`]: store them with
+    /// [`Estate::updated`](crate::estate::Estate::updated), so that the next real
+    /// reading trues them up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<u32>,
 }
 
 /// A problem of one unit, meter or input row that a (non-strict) billing run set
@@ -359,7 +368,8 @@ pub enum Explanation {
 /// use estatekit::fees::billing::MeteredExplanation;
 /// use estatekit::estate::MeterKind;
 /// let m = MeteredExplanation { meter_id: "W-1".into(), meter_kind: MeterKind::Water, previous: 1.into(),
-///     current: 3.into(), multiplier: 1.into(), change: None, consumption: 2.into(), tiers: vec![] };
+///     current: 3.into(), multiplier: 1.into(), change: None, consumption: 2.into(), tiers: vec![],
+///     estimated: false, previous_estimated: false, estimate: None };
 /// assert_eq!(m.consumption, 2.into());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -383,8 +393,44 @@ pub struct MeteredExplanation {
     /// Consumption.
     #[serde(with = "rust_decimal::serde::str")]
     pub consumption: Decimal,
-    /// Quantity and price per tier.
+    /// Quantity and price per tier (negative for the credit of a true-up).
     pub tiers: Vec<TierUse>,
+    /// The current register value is an estimate (估抄), made by this run (see
+    /// `estimate`) or stored in the estate by an earlier one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
+    /// The previous register value was an estimate: this consumption trues it up,
+    /// and may be negative (a credit).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub previous_estimated: bool,
+    /// How this run estimated the current register value, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateBasis>,
+}
+
+/// How a missing reading was estimated (估抄): the meter's consumption over its last
+/// periods of real readings, scaled to the days since its previous reading.
+///
+/// Estimated consumption = `history_consumption × days ÷ history_days`, rounded
+/// half-up to the reading precision (the most decimal places among the real readings
+/// used); the estimated register value is the previous one plus it.
+///
+/// ```
+/// use estatekit::fees::billing::EstimateBasis;
+/// let b = EstimateBasis { periods: 3, history_consumption: 30.into(), history_days: 92, days: 30 };
+/// assert_eq!(b.periods, 3);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstimateBasis {
+    /// Periods between real readings used (at most [`BillingInputs::estimate`]).
+    pub periods: u32,
+    /// Register consumption over those periods (before the multiplier).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub history_consumption: Decimal,
+    /// Days those periods span.
+    pub history_days: i64,
+    /// Days from the previous reading to the estimated one.
+    pub days: i64,
 }
 
 /// A weight for display: as given when short, trailing zeros trimmed when long
@@ -478,6 +524,9 @@ impl Explanation {
                     change,
                     consumption,
                     tiers,
+                    estimated,
+                    previous_estimated,
+                    estimate,
                 } = m.as_ref();
                 let _ = write!(
                     s,
@@ -485,6 +534,10 @@ impl Explanation {
                     meter_kind.label(lang),
                     if zh { "：" } else { ": " }
                 );
+                // An estimated register value is marked where it appears.
+                let est = if zh { "估" } else { " est." };
+                let current = format!("{current}{}", if *estimated { est } else { "" });
+                let previous = format!("{previous}{}", if *previous_estimated { est } else { "" });
                 match change {
                     None => {
                         let _ =
@@ -515,6 +568,34 @@ impl Explanation {
                             }
                         );
                     }
+                }
+                if let Some(b) = estimate {
+                    let _ = if zh {
+                        write!(
+                            s,
+                            "（估抄：前 {} 期用量 {} × {}/{} 天）",
+                            b.periods, b.history_consumption, b.days, b.history_days
+                        )
+                    } else {
+                        write!(
+                            s,
+                            " (estimated from the last {} period{}: {} × {}/{} days)",
+                            b.periods,
+                            if b.periods == 1 { "" } else { "s" },
+                            b.history_consumption,
+                            b.days,
+                            b.history_days
+                        )
+                    };
+                } else if *estimated {
+                    s.push_str(if zh { "（估抄）" } else { " (estimated)" });
+                }
+                if *previous_estimated {
+                    s.push_str(if zh {
+                        "（实抄冲正估抄）"
+                    } else {
+                        " (trues up the estimate)"
+                    });
                 }
                 s.push_str(if zh { "；" } else { "; " });
                 let parts: Vec<String> = tiers
@@ -598,6 +679,17 @@ pub struct BillLine {
     pub due: NaiveDate,
     /// How the amount was computed.
     pub explanation: Explanation,
+    /// A metered line whose current reading is an estimate (估抄); its explanation
+    /// says so. JSON: written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
+}
+
+impl Explanation {
+    /// True for a metered line whose current register value is an estimate.
+    fn is_estimated(&self) -> bool {
+        matches!(self, Self::Metered(m) if m.estimated)
+    }
 }
 
 impl BillLine {
@@ -809,6 +901,14 @@ pub struct BillingRun {
     /// Problems of single units, meters or input rows set aside (see
     /// [`BillingException`]); empty in a strict run.
     pub exceptions: Vec<BillingException>,
+    /// The readings this run estimated (估抄, see [`BillingInputs::estimate`]), one
+    /// per meter in estate order, each dated the period's last day with `estimated`
+    /// true: store them with [`Estate::updated`](crate::estate::Estate::updated) so
+    /// that the next real reading trues them up. Every estimate the run used is
+    /// listed, including those of a unit whose bill was set aside or of a sub-meter
+    /// subtracted from a master meter: billing the month again then uses the stored
+    /// estimates as they are. Empty unless estimating.
+    pub estimated_readings: Vec<ReadingUpdate>,
     /// Amounts and explanations of lines that are neither area nor pooled lines
     /// (or whose amount does not fit the compact form).
     others: Vec<(Decimal, Explanation)>,
@@ -960,6 +1060,9 @@ pub struct BillRecord {
     pub explanation_zh: String,
     /// Explanation in English.
     pub explanation_en: String,
+    /// A metered line billed on an estimated reading (估抄).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
 }
 
 impl BillingRun {
@@ -1034,13 +1137,15 @@ impl BillingRun {
             .iter()
             .map(|l| {
                 let t = &self.items[usize::from(l.item)];
+                let explanation = self.explanation(l);
                 BillLine {
                     item_code: t.code.clone(),
                     name_zh: t.zh.clone(),
                     name_en: t.en.clone(),
                     amount: self.amount(l),
                     due: t.due,
-                    explanation: self.explanation(l),
+                    estimated: explanation.is_estimated(),
+                    explanation,
                 }
             })
             .collect();
@@ -1181,6 +1286,7 @@ impl BillingRun {
                     due: t.due,
                     explanation_zh: explanation.render(Lang::ZhCn, amount),
                     explanation_en: explanation.render(Lang::En, amount),
+                    estimated: explanation.is_estimated(),
                 });
             }
         }
@@ -1204,6 +1310,8 @@ impl Serialize for BillingRun {
             issued_on: NaiveDate,
             bills: Vec<Bill>,
             pools: Vec<Pool<'a>>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            estimated_readings: &'a [ReadingUpdate],
         }
         Doc {
             estate_id: &self.estate_id,
@@ -1219,6 +1327,7 @@ impl Serialize for BillingRun {
                     adjusted_units: self.adjusted_units(&p.code),
                 })
                 .collect(),
+            estimated_readings: &self.estimated_readings,
         }
         .serialize(serializer)
     }
@@ -1227,7 +1336,59 @@ impl Serialize for BillingRun {
 /// Readings of every meter: the estate's merged with the inputs', sorted by date.
 struct MeterReadings<'a> {
     extra: BTreeMap<&'a str, Vec<(NaiveDate, Decimal)>>,
-    changes: BTreeMap<&'a str, MeterChange>,
+    /// The undated changes of the inputs, with their row.
+    changes: BTreeMap<&'a str, (usize, MeterChange)>,
+    /// [`BillingInputs::estimate`].
+    estimate: Option<u32>,
+    /// What this run estimated, by meter id (a meter's consumption may be asked for
+    /// more than once: by its line, a usage split, a master meter's subtraction).
+    estimated: RefCell<BTreeMap<String, ReadingUpdate>>,
+}
+
+/// A register value read (or estimated) on a day.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    date: NaiveDate,
+    value: Decimal,
+    estimated: bool,
+}
+
+/// The consumption of a meter in a period and what it was computed from.
+#[derive(Debug, Clone, Copy)]
+struct Metered {
+    previous: Point,
+    current: Point,
+    change: Option<MeterChange>,
+    estimate: Option<EstimateBasis>,
+    /// `(current − previous) × multiplier`, adjusted for the change: negative only
+    /// when the previous value is an estimate (a true-up).
+    used: Decimal,
+}
+
+/// `(current − previous)` adjusted for `change`, with no check that the change fits:
+/// after an estimate (which may be above the real value) the result may be negative,
+/// and the parts of consecutive intervals add up to the real consumption.
+fn register_delta(
+    meter_id: &str,
+    previous: Decimal,
+    current: Decimal,
+    change: Option<MeterChange>,
+) -> Result<Decimal, FeeError> {
+    let path = format!("meters[{meter_id}]");
+    let sub = |a: Decimal, b: Decimal| {
+        a.checked_sub(b)
+            .ok_or_else(|| FeeError::invalid(path.clone(), format!("{a} − {b} is too large")))
+    };
+    match change {
+        None => sub(current, previous),
+        Some(MeterChange::Replacement {
+            old_final,
+            new_initial,
+        }) => super::add(sub(old_final, previous)?, sub(current, new_initial)?, &path),
+        Some(MeterChange::Rollover { wraps_at }) => {
+            super::add(sub(wraps_at, previous)?, current, &path)
+        }
+    }
 }
 
 impl<'a> MeterReadings<'a> {
@@ -1280,78 +1441,332 @@ impl<'a> MeterReadings<'a> {
                     id: c.meter_id.clone(),
                 });
             }
-            changes.insert(c.meter_id.as_str(), c.change);
+            changes.insert(c.meter_id.as_str(), (i, c.change));
         }
-        Ok(Self { extra, changes })
+        Ok(Self {
+            extra,
+            changes,
+            estimate: inputs.estimate.filter(|&n| n > 0),
+            estimated: RefCell::new(BTreeMap::new()),
+        })
     }
 
-    /// `(previous, current)` register values for the period: the latest reading
-    /// before the period (or the first within it, e.g. a check-in base reading) and
-    /// the latest within it.
-    fn pair(&self, meter: &Meter, period: &BillingPeriod) -> Result<(Decimal, Decimal), FeeError> {
-        let extra = self
-            .extra
+    /// The readings of `meter` from the inputs.
+    fn extra_of(&self, meter: &Meter) -> &[(NaiveDate, Decimal)] {
+        self.extra
             .get(meter.id.as_str())
-            .map_or(&[][..], Vec::as_slice);
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// `(previous, current)` for the period: the latest reading before the period (or
+    /// the first within it, e.g. a check-in base reading) and the latest within it.
+    /// Without a reading in the period, with [`BillingInputs::estimate`] set, the
+    /// current value of a unit meter is estimated (see [`Self::estimated`]).
+    fn pair(
+        &self,
+        meter: &Meter,
+        period: &BillingPeriod,
+    ) -> Result<(Point, Point, Option<EstimateBasis>), FeeError> {
+        let extra = self.extra_of(meter);
         crate::estate::count_meter_records(meter.readings.len() + extra.len());
         let all = meter
             .readings
             .iter()
-            .map(|r| (r.date, r.value))
-            .chain(extra.iter().copied());
-        let mut before: Option<(NaiveDate, Decimal)> = None;
-        let mut first_in: Option<(NaiveDate, Decimal)> = None;
-        let mut last_in: Option<(NaiveDate, Decimal)> = None;
-        for (date, value) in all {
+            .map(|r| Point {
+                date: r.date,
+                value: r.value,
+                estimated: r.estimated,
+            })
+            .chain(extra.iter().map(|&(date, value)| Point {
+                date,
+                value,
+                estimated: false,
+            }));
+        let mut before: Option<Point> = None;
+        let mut first_in: Option<Point> = None;
+        let mut last_in: Option<Point> = None;
+        let mut later = false;
+        for p in all {
+            let date = p.date;
             if date < period.start {
-                if before.is_none_or(|(d, _)| date >= d) {
-                    before = Some((date, value));
+                if before.is_none_or(|b| date >= b.date) {
+                    before = Some(p);
                 }
             } else if date <= period.end {
-                if first_in.is_none_or(|(d, _)| date < d) {
-                    first_in = Some((date, value));
+                if first_in.is_none_or(|f| date < f.date) {
+                    first_in = Some(p);
                 }
-                if last_in.is_none_or(|(d, _)| date >= d) {
-                    last_in = Some((date, value));
+                if last_in.is_none_or(|l| date >= l.date) {
+                    last_in = Some(p);
                 }
+            } else {
+                later = true;
             }
         }
         let path = || format!("meters[{}]", meter.id);
-        let current = last_in.ok_or_else(|| FeeError::MissingReading {
-            path: path(),
-            meter_id: meter.id.clone(),
-            when: format!("between {} and {}", period.start, period.end),
-        })?;
-        let previous =
-            match before {
-                Some(b) => b,
-                None => first_in.filter(|f| f.0 < current.0).ok_or_else(|| {
-                    FeeError::MissingReading {
-                        path: path(),
-                        meter_id: meter.id.clone(),
-                        when: format!(
-                            "before {} (or a base reading earlier in the period)",
-                            current.0
-                        ),
-                    }
-                })?,
+        let Some(current) = last_in else {
+            let missing = |why: Option<&str>| FeeError::MissingReading {
+                path: path(),
+                meter_id: meter.id.clone(),
+                when: match why {
+                    None => format!("between {} and {}", period.start, period.end),
+                    Some(why) => format!(
+                        "between {} and {} (not estimated: {why})",
+                        period.start, period.end
+                    ),
+                },
             };
-        Ok((previous.1, current.1))
+            let Some(periods) = self.estimate else {
+                return Err(missing(None));
+            };
+            return match self.estimated(meter, period, before, later, periods) {
+                Ok((previous, current, basis)) => Ok((previous, current, Some(basis))),
+                Err(why) => Err(missing(Some(why))),
+            };
+        };
+        let previous = match before {
+            Some(b) => b,
+            None => first_in.filter(|f| f.date < current.date).ok_or_else(|| {
+                FeeError::MissingReading {
+                    path: path(),
+                    meter_id: meter.id.clone(),
+                    when: format!(
+                        "before {} (or a base reading earlier in the period)",
+                        current.date
+                    ),
+                }
+            })?,
+        };
+        Ok((previous, current, None))
     }
 
-    fn consumption(
+    /// The change applied between readings on `from` and `to`: the one the estate
+    /// records on a day in `(from, to]`, or else the inputs' (undated) change of the
+    /// meter.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `meter_changes[i]` when the estate records a
+    /// change in the interval and the inputs give one too (a change is applied
+    /// once), and naming `meters[id].changes` for two recorded changes in one interval.
+    fn change_between(
+        &self,
+        meter: &Meter,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Option<MeterChange>, FeeError> {
+        let mut stored = meter
+            .changes
+            .iter()
+            .filter(|c| c.date > from && c.date <= to);
+        let first = stored.next();
+        if let (Some(a), Some(b)) = (first, stored.next()) {
+            return Err(FeeError::invalid(
+                format!("meters[{}].changes", meter.id),
+                format!(
+                    "two changes of meter {:?} between its readings of {from} and {to} (on {} and {}): \
+                     one change per billed interval; record a reading between them",
+                    meter.id, a.date, b.date
+                ),
+            ));
+        }
+        let input = self.changes.get(meter.id.as_str());
+        match (first, input) {
+            (Some(stored), Some(&(i, _))) => Err(FeeError::invalid(
+                format!("meter_changes[{i}]"),
+                format!(
+                    "meter {:?} has a change recorded in the estate on {} (between its readings of \
+                     {from} and {to}): a change is applied once; leave it out of the billing inputs",
+                    meter.id, stored.date
+                ),
+            )),
+            (Some(stored), None) => Ok(Some(stored.change)),
+            (None, input) => Ok(input.map(|&(_, c)| c)),
+        }
+    }
+
+    /// The estimated register value of `meter` on the period's last day, or why it
+    /// cannot be estimated. See [`bill_estate`], "Estimates".
+    fn estimated(
         &self,
         meter: &Meter,
         period: &BillingPeriod,
-    ) -> Result<(Decimal, Decimal, Decimal, Option<MeterChange>), FeeError> {
-        let (prev, curr) = self.pair(meter, period)?;
-        let change = self.changes.get(meter.id.as_str()).copied();
+        before: Option<Point>,
+        later: bool,
+        periods: u32,
+    ) -> Result<(Point, Point, EstimateBasis), &'static str> {
+        if meter.unit_id.is_none() {
+            return Err("a common or master meter is never estimated");
+        }
+        let previous = before.ok_or("no earlier reading")?;
+        if later {
+            return Err("the meter has a later reading");
+        }
+        if self.changes.contains_key(meter.id.as_str())
+            || meter
+                .changes
+                .iter()
+                .any(|c| c.date > previous.date && c.date <= period.end)
+        {
+            return Err("a meter change is recorded since its last reading: read the meter");
+        }
+        // Every reading before the period, in date order (an input's reading replaces
+        // the estate's of the same day, as in `pair`).
+        let mut history: Vec<Point> = meter
+            .readings
+            .iter()
+            .filter(|r| r.date < period.start)
+            .map(|r| Point {
+                date: r.date,
+                value: r.value,
+                estimated: r.estimated,
+            })
+            .collect();
+        let extra = self.extra_of(meter);
+        if !extra.is_empty() {
+            history.extend(extra.iter().map(|&(date, value)| Point {
+                date,
+                value,
+                estimated: false,
+            }));
+            history.sort_by_key(|p| p.date);
+            // Stable sort: the input's reading is the last of its day.
+            let mut dedup: Vec<Point> = Vec::with_capacity(history.len());
+            for p in history {
+                match dedup.last_mut() {
+                    Some(last) if last.date == p.date => *last = p,
+                    _ => dedup.push(p),
+                }
+            }
+            history = dedup;
+        }
+        let real: Vec<usize> = (0..history.len())
+            .filter(|&i| history.get(i).is_some_and(|p| !p.estimated))
+            .collect();
+        // Periods between real readings: the last `periods`, or as many as there are.
+        let used = (periods as usize).min(real.len().saturating_sub(1));
+        let first_real = real.len().checked_sub(used + 1).and_then(|k| real.get(k));
+        let (true, Some(&from), Some(&to)) = (used > 0, first_real, real.last()) else {
+            return Err("fewer than two real readings");
+        };
+        let window = history
+            .get(from..=to)
+            .ok_or("fewer than two real readings")?;
+        let mut consumption = Decimal::ZERO;
+        let mut precision = 0;
+        for pair in window.windows(2) {
+            let [a, b] = pair else { continue };
+            let change = self
+                .change_between_stored(meter, a.date, b.date)
+                .ok_or("two meter changes between two readings of its history")?;
+            consumption = register_delta(&meter.id, a.value, b.value, change)
+                .and_then(|d| super::add(consumption, d, ""))
+                .map_err(|_| "its history does not fit a decimal")?;
+        }
+        for p in window.iter().filter(|p| !p.estimated) {
+            precision = precision.max(p.value.scale());
+        }
+        if consumption < Decimal::ZERO {
+            return Err("its history has a negative consumption");
+        }
+        let (Some(first), Some(last)) = (window.first(), window.last()) else {
+            return Err("fewer than two real readings");
+        };
+        let history_days = (last.date - first.date).num_days();
+        let days = (period.end - previous.date).num_days();
+        let estimate = consumption
+            .checked_mul(Decimal::from(days))
+            .and_then(|x| x.checked_div(Decimal::from(history_days)))
+            .map(|x| x.round_dp_with_strategy(precision, RoundingStrategy::MidpointAwayFromZero))
+            .and_then(|x| previous.value.checked_add(x))
+            .ok_or("the estimate does not fit a decimal")?;
+        let current = Point {
+            date: period.end,
+            value: estimate,
+            estimated: true,
+        };
+        self.estimated.borrow_mut().insert(
+            meter.id.clone(),
+            ReadingUpdate {
+                meter_id: meter.id.clone(),
+                date: current.date,
+                value: current.value,
+                estimated: true,
+            },
+        );
         Ok((
-            prev,
-            curr,
-            consumption(&meter.id, prev, curr, meter.multiplier, change)?,
-            change,
+            previous,
+            current,
+            EstimateBasis {
+                // At most `periods`, a u32.
+                periods: u32::try_from(used).unwrap_or(periods),
+                history_consumption: consumption,
+                history_days,
+                days,
+            },
         ))
+    }
+
+    /// The change the estate records between readings on `from` and `to` (`None`
+    /// when it records two).
+    fn change_between_stored(
+        &self,
+        meter: &Meter,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Option<Option<MeterChange>> {
+        let mut stored = meter
+            .changes
+            .iter()
+            .filter(|c| c.date > from && c.date <= to);
+        match (stored.next(), stored.next()) {
+            (first, None) => Some(first.map(|c| c.change)),
+            _ => None,
+        }
+    }
+
+    /// The meter's consumption in the period. After an estimated previous value the
+    /// consumption is `current − estimate` (adjusted for a change), which may be
+    /// negative; otherwise [`consumption`]'s rules hold (a reading below the previous
+    /// one needs a recorded change).
+    fn consumption(&self, meter: &Meter, period: &BillingPeriod) -> Result<Metered, FeeError> {
+        let (previous, current, estimate) = self.pair(meter, period)?;
+        let change = self.change_between(meter, previous.date, current.date)?;
+        let used = if previous.estimated {
+            let path = format!("meters[{}]", meter.id);
+            mul(
+                register_delta(&meter.id, previous.value, current.value, change)?,
+                meter.multiplier,
+                &path,
+            )?
+        } else {
+            consumption(
+                &meter.id,
+                previous.value,
+                current.value,
+                meter.multiplier,
+                change,
+            )?
+        };
+        Ok(Metered {
+            previous,
+            current,
+            change,
+            estimate,
+            used,
+        })
+    }
+
+    /// What the run estimated, in the estate's meter order.
+    fn estimated_readings(&self, estate: &Estate) -> Vec<ReadingUpdate> {
+        let mut estimated = self.estimated.take();
+        if estimated.is_empty() {
+            return Vec::new();
+        }
+        estate
+            .meters()
+            .iter()
+            .filter_map(|m| estimated.remove(&m.id))
+            .collect()
     }
 }
 
@@ -1486,6 +1901,41 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// [`BillingInputs::issued_on`] (by default the day after the period ends) and each
 /// line is due on its item's [`DueRule`](super::schedule::DueRule) applied to that date.
 ///
+/// # Meter changes
+/// A replacement or rollover kept in the estate ([`Meter::changes`]) applies to the
+/// consumption between the two readings around its day: the previous reading's day
+/// excluded, the current one's included. A change given in
+/// [`BillingInputs::meter_changes`] (undated) applies to the billed interval as
+/// before. The same interval never gets both: when the estate records a change in it
+/// and the inputs give one for the meter too, the run fails with
+/// [`FeeError::Invalid`] naming `meter_changes[i]` (a change is applied once; store
+/// changes with [`Estate::updated`](crate::estate::Estate::updated) and stop passing
+/// them). Two recorded changes in one interval fail it too (`meters[id].changes`).
+///
+/// # Estimates (估抄)
+/// With [`BillingInputs::estimate`] = `Some(n)`, a **unit** meter without a reading in
+/// the period is estimated instead of missing: its consumption over the last `n`
+/// periods between real readings before the month (as many as there are when fewer,
+/// at least one; estimated readings in between are skipped, recorded changes
+/// applied), scaled to the days from its previous reading to the period's last day:
+/// `history consumption × days ÷ history days`, computed in decimals and rounded
+/// half-up to the reading precision (the most decimal places among the real readings
+/// used). The estimated register value is the previous one plus that, dated the
+/// period's last day; the line says "estimated" ([`BillLine::estimated`], and its
+/// explanation in both languages), and the estimate is listed in
+/// [`BillingRun::estimated_readings`] for the caller to store. A meter is **not**
+/// estimated, and its reading stays missing (an exception, or the run's error when
+/// strict, the message saying why), when it is a common or master meter (a pool's
+/// source is never estimated), has fewer than two real readings before the period,
+/// has a reading after the period, or has a change recorded since its last reading.
+///
+/// The next real reading **trues up** an estimate: when the previous value is an
+/// estimate, consumption = real − estimate (adjusted for a recorded change), which
+/// may be negative: a credit priced at the tier prices from the first tier, and a
+/// weight of zero in a usage split. Only then is a reading below the previous one
+/// accepted; otherwise [`FeeError::ReadingBelowPrevious`] stands. Over the months the
+/// consumption billed adds up to the real consumption between real readings.
+///
 /// Linear in the estate: O((units + meters + readings) × items in force), plus
 /// O(r log r) for the r readings and meter changes of `inputs`. A unit's meters are
 /// found through the estate's index of meters by unit, never by scanning the others.
@@ -1496,7 +1946,8 @@ fn is_occupied(status: UnitStatus) -> bool {
 /// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
 /// pooled amount naming an unknown item, [`FeeError::Money`] on overflow,
 /// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
-/// outside the years 1–9999 (the years a [`Ledger`](super::ledger::Ledger) holds).
+/// outside the years 1–9999 (the years a [`Ledger`](super::ledger::Ledger) holds), or
+/// naming `meter_changes[i]` for a change the estate already records (see above).
 ///
 /// ```
 /// use estatekit::estate::Estate;
@@ -1697,7 +2148,27 @@ pub fn bill_estate(
         scale: b.scale,
         index: std::sync::OnceLock::new(),
         exceptions,
+        estimated_readings: readings.estimated_readings(estate),
     })
+}
+
+/// The cost of a consumption under tiered prices; a negative one (the true-up of an
+/// estimate) is credited at the tier prices of its size, from the first tier.
+fn priced(used: Decimal, tiers: &[super::calc::Tier]) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    if used >= Decimal::ZERO {
+        return tiered_cost(used, tiers, "tiers");
+    }
+    let (cost, uses) = tiered_cost(-used, tiers, "tiers")?;
+    Ok((
+        -cost,
+        uses.into_iter()
+            .map(|t| TierUse {
+                quantity: -t.quantity,
+                price: t.price,
+                amount: -t.amount,
+            })
+            .collect(),
+    ))
 }
 
 /// An overflow of a total, naming `total`.
@@ -2012,17 +2483,20 @@ fn unit_line(
             }
             Rule::Metered { meter_kind, tiers } => {
                 for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
-                    let (previous, current, used, change) = readings.consumption(meter, period)?;
-                    let (cost, uses) = tiered_cost(used, tiers, "tiers")?;
+                    let m = readings.consumption(meter, period)?;
+                    let (cost, uses) = priced(m.used, tiers)?;
                     let e = Explanation::Metered(Box::new(MeteredExplanation {
                         meter_id: meter.id.clone(),
                         meter_kind: *meter_kind,
-                        previous,
-                        current,
+                        previous: m.previous.value,
+                        current: m.current.value,
                         multiplier: meter.multiplier,
-                        change,
-                        consumption: used,
+                        change: m.change,
+                        consumption: m.used,
                         tiers: uses,
+                        estimated: m.current.estimated,
+                        previous_estimated: m.previous.estimated,
+                        estimate: m.estimate,
                     }));
                     b.push_other(policy.round(cost), item_idx, e)?;
                 }
@@ -2079,7 +2553,7 @@ fn bill_pooled(
                 what: "meter",
                 id: meter_id.clone(),
             })?;
-            let (_, _, mut used, _) = readings.consumption(master, period)?;
+            let mut used = readings.consumption(master, period)?.used;
             if *subtract_sub_meters {
                 crate::estate::count_meter_records(estate.meters().len());
                 for m in estate
@@ -2087,7 +2561,7 @@ fn bill_pooled(
                     .iter()
                     .filter(|m| m.kind == master.kind && m.unit_id.is_some())
                 {
-                    used -= readings.consumption(m, period)?.2;
+                    used -= readings.consumption(m, period)?.used;
                 }
                 if used < Decimal::ZERO {
                     return Err(FeeError::invalid(
@@ -2150,8 +2624,10 @@ fn bill_pooled(
         let mut partial = false;
         if let Some(kind) = usage_kind {
             for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
-                m.usage += readings.consumption(meter, period)?.2;
+                m.usage += readings.consumption(meter, period)?.used;
             }
+            // A true-up may be negative: a unit weighs nothing in a usage split then.
+            m.usage = m.usage.max(Decimal::ZERO);
         }
         if *occupied_day_fraction {
             let since = match participants {

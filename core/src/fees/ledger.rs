@@ -758,7 +758,17 @@ impl Ledger {
     /// assert_eq!((e.code(), e.path()), ("inconsistent_document", "prepaid"));
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
-        let mut ledger: Self = crate::json::parse(text).map_err(|f| FeeError::Json {
+        let given: serde_json::Value = crate::json::parse(text).map_err(|f| FeeError::Json {
+            path: f.path,
+            message: f.message,
+        })?;
+        Self::from_document(&given)
+    }
+
+    /// [`Ledger::from_json`] for a parsed document (the book's accounts are read so,
+    /// the text parsed once).
+    pub(crate) fn from_document(given: &serde_json::Value) -> Result<Self, FeeError> {
+        let mut ledger: Self = crate::json::from_value(given).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,
         })?;
@@ -788,11 +798,9 @@ impl Ledger {
         })?;
         ledger.format_version = LEDGER_FORMAT_VERSION;
         if stated {
-            let given: serde_json::Value =
-                serde_json::from_str(text).expect("the text parsed as a ledger is JSON");
             let rebuilt =
                 serde_json::to_value(&ledger).expect("a ledger serializes: string keys, no floats");
-            if let Some((path, reason)) = crate::json::first_contradiction(&given, &rebuilt) {
+            if let Some((path, reason)) = crate::json::first_contradiction(given, &rebuilt) {
                 return Err(FeeError::Inconsistent { path, reason });
             }
         }

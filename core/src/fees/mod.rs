@@ -187,6 +187,21 @@ pub enum FeeError {
         /// What the history gives and what the document says.
         reason: String,
     },
+    /// A cell of a spreadsheet or bank-file row that cannot be read (an amount that is
+    /// not a number, a date in no accepted form, an empty required cell, a column the
+    /// table does not have); `code` is the table importers' code (`invalid_decimal`,
+    /// `invalid_date`, `missing_value`, `unknown_column`…), see
+    /// [`crate::records`].
+    #[error("{}{message}", path_prefix(.path))]
+    Cell {
+        /// The column.
+        path: String,
+        /// `missing_value`, `invalid_decimal`, `invalid_date`, `invalid_choice`,
+        /// `unknown_column`, `float_cell` or `invalid_cell`.
+        code: &'static str,
+        /// What is wrong, naming the accepted forms.
+        message: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -195,6 +210,15 @@ pub enum FeeError {
         /// Why.
         reason: String,
     },
+}
+
+/// `path: ` before a message, nothing when the error is about a whole row.
+fn path_prefix(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
 }
 
 impl FeeError {
@@ -221,6 +245,7 @@ impl FeeError {
             Self::RefundExceedsPrepaid { .. } => "refund_exceeds_prepaid",
             Self::AlreadyReversed { .. } => "already_reversed",
             Self::Inconsistent { .. } => "inconsistent_document",
+            Self::Cell { code, .. } => code,
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -248,6 +273,7 @@ impl FeeError {
             | Self::RefundExceedsPrepaid { path, .. }
             | Self::AlreadyReversed { path, .. }
             | Self::Inconsistent { path, .. }
+            | Self::Cell { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -295,6 +321,7 @@ impl FeeError {
             | Self::RefundExceedsPrepaid { path, .. }
             | Self::AlreadyReversed { path, .. }
             | Self::Inconsistent { path, .. }
+            | Self::Cell { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }

@@ -77,6 +77,13 @@ pub struct PaymentRow {
     /// The bank or receipt reference, unique in the book (`ref` in JSON and Python).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// A reversal row (冲正) of a bank file: the reference of the payment it takes
+    /// back. Its `amount` is that payment's amount negated, and the payment is
+    /// reversed on `date` with the reason `bank reversal <ref>`. Reversal rows are
+    /// applied after the payment rows of the same import, so a file may list them in
+    /// any order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<String>,
 }
 
 impl PaymentRow {
@@ -97,6 +104,27 @@ impl PaymentRow {
             amount,
             date,
             reference: reference.into(),
+            reverses: None,
+        }
+    }
+
+    /// A reversal row: `amount` (negative) takes back the payment `reverses`.
+    ///
+    /// ```
+    /// use estatekit::fees::receivables::PaymentRow;
+    /// let r = PaymentRow::reversal("1-101", "-331.15".parse().unwrap(), "2026-12-06".parse().unwrap(), "R-17", "B-17");
+    /// assert_eq!(r.reverses.as_deref(), Some("B-17"));
+    /// ```
+    pub fn reversal(
+        unit_id: impl Into<String>,
+        amount: Decimal,
+        date: NaiveDate,
+        reference: impl Into<String>,
+        reverses: impl Into<String>,
+    ) -> Self {
+        Self {
+            reverses: Some(reverses.into()),
+            ..Self::new(unit_id, amount, date, reference)
         }
     }
 }
@@ -197,7 +225,7 @@ impl RejectedRow {
 }
 
 /// What [`Receivables::apply_payments`] did with each row: every row is in exactly
-/// one of the three lists.
+/// one of the lists `applied`, `reversed`, `already_applied` and `rejected`.
 ///
 /// ```
 /// let r = estatekit::fees::receivables::PaymentImport::default();
@@ -207,10 +235,16 @@ impl RejectedRow {
 pub struct PaymentImport {
     /// Rows applied now.
     pub applied: Vec<AppliedRow>,
-    /// Rows already in the book.
+    /// Reversal rows applied now: each with the payment it reversed, as reversed.
+    pub reversed: Vec<AppliedRow>,
+    /// Rows already in the book (a reversal row whose payment this same row already
+    /// reversed is here too).
     pub already_applied: Vec<AlreadyApplied>,
     /// Rows refused.
     pub rejected: Vec<RejectedRow>,
+    /// Each change a records importer made to a cell before reading it
+    /// ([`Receivables::apply_payment_records`]; empty for typed and JSON rows).
+    pub normalisations: Vec<crate::tables::Normalisation>,
 }
 
 /// A single charge outside a billing run (a renovation shortfall, a lock
@@ -516,6 +550,9 @@ pub struct RowImport {
     /// Rows refused (a charge id already in the book with another amount or due date
     /// is a [`FeeError::ConflictingRepost`]); nothing changed for them.
     pub rejected: Vec<RejectedRow>,
+    /// Each change a records importer made to a cell before reading it (empty for
+    /// typed and JSON rows).
+    pub normalisations: Vec<crate::tables::Normalisation>,
 }
 
 /// A residue written off by [`Receivables::write_off_residues`].
@@ -763,8 +800,8 @@ struct BookDoc {
     estate_id: String,
     rounding: RoundingPolicy,
     order: PaymentOrder,
-    /// Each read by [`Ledger::from_json`] (which compares what it states with its
-    /// history).
+    /// Each read as [`Ledger::from_json`] reads a ledger (comparing what it states
+    /// with its history).
     accounts: Vec<serde_json::Value>,
 }
 
@@ -847,8 +884,8 @@ impl Receivables {
         for (i, account) in doc.accounts.into_iter().enumerate() {
             let p = |f: &str| format!("accounts[{i}].{f}");
             // Read through the ledger's own checks, replay and comparison.
-            let account = Ledger::from_json(&account.to_string())
-                .map_err(|e| e.under(&format!("accounts[{i}]")))?;
+            let account =
+                Ledger::from_document(&account).map_err(|e| e.under(&format!("accounts[{i}]")))?;
             if account.rounding() != &book.rounding {
                 return Err(FeeError::invalid(p("rounding"), "differs from the book's"));
             }
@@ -1126,7 +1163,7 @@ impl Receivables {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn apply_payments_json(&mut self, text: &str) -> Result<PaymentImport, FeeError> {
-        let rows = json_rows(text, |v| crate::json::parse::<PaymentRow>(&v.to_string()))?;
+        let rows = json_rows(text, crate::json::from_value::<PaymentRow>)?;
         Ok(self.apply_payment_rows(rows))
     }
 
@@ -1145,14 +1182,25 @@ impl Receivables {
         &mut self,
         rows: impl IntoIterator<Item = Result<PaymentRow, RejectedRow>>,
     ) -> PaymentImport {
+        self.apply_numbered_payments(rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)))
+    }
+
+    /// Payment rows with their 1-based row numbers: payments first, then reversal rows
+    /// (so a reversal may come before its payment in the file); each list in row
+    /// order.
+    fn apply_numbered_payments(
+        &mut self,
+        rows: impl IntoIterator<Item = (usize, Result<PaymentRow, RejectedRow>)>,
+    ) -> PaymentImport {
         let mut out = PaymentImport::default();
-        for (i, row) in rows.into_iter().enumerate() {
-            let n = i + 1;
+        let mut reversals = Vec::new();
+        for (n, row) in rows {
             match row {
                 Err(mut r) => {
                     r.row = n;
                     out.rejected.push(r);
                 }
+                Ok(row) if row.reverses.is_some() => reversals.push((n, row)),
                 Ok(row) => match self.apply_one(&row) {
                     Ok(Some(payment)) => out.applied.push(AppliedRow {
                         row: n,
@@ -1172,7 +1220,87 @@ impl Receivables {
                 },
             }
         }
+        for (n, row) in reversals {
+            match self.reverse_row(&row) {
+                Ok(Some(payment)) => out.reversed.push(AppliedRow {
+                    row: n,
+                    unit_id: row.unit_id,
+                    payment,
+                }),
+                Ok(None) => out.already_applied.push(AlreadyApplied {
+                    row: n,
+                    reference: row.reference,
+                    unit_id: row.unit_id,
+                }),
+                Err(error) => out.rejected.push(RejectedRow {
+                    row: n,
+                    reference: Some(row.reference),
+                    error,
+                }),
+            }
+        }
+        out.rejected.sort_by_key(|r| r.row);
+        out.already_applied.sort_by_key(|r| r.row);
         out
+    }
+
+    /// A reversal row: `Some(payment)` reversed now, `None` already reversed by this
+    /// same row (its reason names the row's reference).
+    fn reverse_row(&mut self, row: &PaymentRow) -> Result<Option<Payment>, FeeError> {
+        let target = row
+            .reverses
+            .as_deref()
+            .expect("reverse_row is called for reversal rows only");
+        if row.reference.trim().is_empty() {
+            return Err(FeeError::invalid(
+                "ref",
+                "a reversal row needs its own reference",
+            ));
+        }
+        self.known_unit(&row.unit_id, || "unit_id".into())?;
+        let unknown = || FeeError::Unknown {
+            path: "reverses".into(),
+            what: "payment",
+            id: target.to_owned(),
+        };
+        let unit = self.refs.get(target).ok_or_else(unknown)?;
+        let payment = self
+            .accounts
+            .get(unit)
+            .and_then(|l| l.payment(target))
+            .ok_or_else(unknown)?;
+        if *unit != row.unit_id {
+            return Err(FeeError::invalid(
+                "unit_id",
+                format!(
+                    "reversal {:?} is for unit {:?}, but payment {target:?} was for unit {unit:?}",
+                    row.reference, row.unit_id
+                ),
+            ));
+        }
+        if row.amount != -payment.amount {
+            return Err(FeeError::invalid(
+                "amount",
+                format!(
+                    "a reversal takes back the whole payment: expected -{} for {target:?}, got {}",
+                    payment.amount, row.amount
+                ),
+            ));
+        }
+        let reason = format!("bank reversal {}", row.reference);
+        if let Some(done) = &payment.reversed {
+            if done.reason == reason {
+                return Ok(None);
+            }
+        }
+        self.reverse(target, row.date, &reason)
+            .map(Some)
+            .map_err(|e| match e.path() {
+                "ref" => e.with_path("reverses".into()),
+                // The reversal's day is the row's `date`.
+                "on" => e.with_path("date".into()),
+                _ => e,
+            })
     }
 
     /// One row: `Some(payment)` applied now, `None` already in the book.
@@ -1397,8 +1525,13 @@ impl Receivables {
         &mut self,
         rows: impl IntoIterator<Item = Result<OpeningBalance, RejectedRow>>,
     ) -> RowImport {
-        self.import_rows(rows, |book, row| match row {
-            OpeningBalance::Unpaid(c) => book.post_charge(&c, true),
+        self.import_rows(rows, Self::open_one)
+    }
+
+    /// One opening balance: `(id, true)` entered now, `(id, false)` already in the book.
+    fn open_one(&mut self, row: OpeningBalance) -> Result<(String, bool), FeeError> {
+        match row {
+            OpeningBalance::Unpaid(c) => self.post_charge(&c, true),
             OpeningBalance::Prepaid {
                 unit_id,
                 amount,
@@ -1407,13 +1540,113 @@ impl Receivables {
             } => {
                 let payment = PaymentRow::new(unit_id, amount, date, reference);
                 // The row's column is `prepaid`.
-                let applied = book.apply_one(&payment).map_err(|e| match e.path() {
+                let applied = self.apply_one(&payment).map_err(|e| match e.path() {
                     "amount" => e.with_path("prepaid".into()),
                     _ => e,
                 })?;
                 Ok((payment.reference, applied.is_some()))
             }
-        })
+        }
+    }
+
+    /// [`Receivables::apply_payments`] for a bank file or cashier export as rows of
+    /// text cells (a CSV file, a spreadsheet), with the columns of
+    /// [`PAYMENT_COLUMNS`](crate::records::PAYMENT_COLUMNS). Cells are read as the
+    /// estate tables are ([`crate::records`]): spaces trimmed, `1,234.50`,
+    /// `2026/11/5`, each change reported in `normalisations`. A row that cannot be
+    /// read is rejected naming its column; a blank row is skipped (row numbers still
+    /// count it); reversal rows (a `reverses` cell) take back the payment they name.
+    /// Safe to retry, as every import. `earlier`: problems a binding found while
+    /// turning cells into text (see [`crate::records::payments`]).
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}, tables::Row};
+    /// let row = |cells: &[(&str, &str)]| -> Row {
+    ///     cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    /// };
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let rows = [
+    ///     row(&[("unit_id", "1-101"), ("amount", "1,000.00"), ("date", "2026/11/3"), ("ref", "B-1")]),
+    ///     row(&[("unit_id", "1-101"), ("amount", "1,000.00"), ("date", "2026/11/3"), ("ref", "B-1")]),
+    ///     row(&[("unit_id", "1-101"), ("amount", "-1000"), ("date", "2026-11-04"), ("ref", "R-1"), ("reverses", "B-1")]),
+    ///     row(&[("unit_id", "1-101"), ("amount", "12.5O"), ("date", "2026-11-04"), ("ref", "B-2")]),
+    /// ];
+    /// let res = book.apply_payment_records(&rows, &[]);
+    /// assert_eq!((res.applied.len(), res.already_applied[0].row, res.reversed[0].row), (1, 2, 3));
+    /// assert_eq!((res.rejected[0].row, res.rejected[0].code(), res.rejected[0].path()), (4, "invalid_decimal", "amount"));
+    /// assert_eq!(res.normalisations[0].to_string(), r#"payments[id=B-1].amount (row 1): "1,000.00" → "1000.00""#);
+    /// // The same file again: nothing is done twice.
+    /// let again = book.apply_payment_records(&rows, &[]);
+    /// assert_eq!((again.applied.len(), again.reversed.len(), again.already_applied.len()), (0, 0, 3));
+    /// ```
+    pub fn apply_payment_records(
+        &mut self,
+        rows: &[crate::tables::Row],
+        earlier: &[crate::tables::TableProblem],
+    ) -> PaymentImport {
+        let read = crate::records::payments(rows, earlier);
+        let mut out = self.apply_numbered_payments(read.rows);
+        out.normalisations = read.normalisations;
+        out
+    }
+
+    /// [`Receivables::post_charges`] for rows of text cells with the columns of
+    /// [`CHARGE_COLUMNS`](crate::records::CHARGE_COLUMNS), read as
+    /// [`Receivables::apply_payment_records`] reads a bank file (`penalty`: `true`,
+    /// `false`, `yes`, `no`, `1`, `0`, `是`, `否`).
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}, tables::Row};
+    /// let row = |cells: &[(&str, &str)]| -> Row {
+    ///     cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    /// };
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.post_charge_records(&[row(&[("unit_id", "1-101"), ("ref", "WO-7"), ("item_code", "lock"),
+    ///     ("amount", " 80 "), ("issued_on", "2026/11/5"), ("due", "2026-11-20"), ("penalty", "否")])], &[]);
+    /// assert_eq!((res.posted[0].reference.as_str(), res.normalisations.len()), ("WO-7", 3));
+    /// ```
+    pub fn post_charge_records(
+        &mut self,
+        rows: &[crate::tables::Row],
+        earlier: &[crate::tables::TableProblem],
+    ) -> RowImport {
+        let read = crate::records::charges(rows, earlier);
+        let rows = read
+            .rows
+            .into_iter()
+            .map(|(n, r)| (n, r.map(|c| (c, false))));
+        let mut out =
+            self.import_numbered(rows, |book, (row, opening)| book.post_charge(&row, opening));
+        out.normalisations = read.normalisations;
+        out
+    }
+
+    /// [`Receivables::open_balances`] for rows of text cells with the columns of
+    /// [`OPENING_COLUMNS`](crate::records::OPENING_COLUMNS): a row whose `prepaid`
+    /// cell is filled is a prepaid balance (`unit_id`, `prepaid`, `date`, `ref`), any
+    /// other an unpaid item with the columns of a charge.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}, tables::Row};
+    /// let row = |cells: &[(&str, &str)]| -> Row {
+    ///     cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    /// };
+    /// let mut book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+    /// let res = book.open_balance_records(&[
+    ///     row(&[("unit_id", "1-101"), ("ref", "OLD-0716"), ("item_code", "management"), ("amount", "331.15"), ("due", "2026/8/16"), ("prepaid", "")]),
+    ///     row(&[("unit_id", "1-102"), ("prepaid", "1,500.00"), ("date", "2026-10-31"), ("ref", "OPEN-1-102"), ("item_code", "")]),
+    /// ], &[]);
+    /// assert_eq!(res.posted.len(), 2);
+    /// ```
+    pub fn open_balance_records(
+        &mut self,
+        rows: &[crate::tables::Row],
+        earlier: &[crate::tables::TableProblem],
+    ) -> RowImport {
+        let read = crate::records::opening_balances(rows, earlier);
+        let mut out = self.import_numbered(read.rows, Self::open_one);
+        out.normalisations = read.normalisations;
+        out
     }
 
     /// [`Receivables::post_charges`] for a JSON array of row objects (the fields of
@@ -1434,10 +1667,7 @@ impl Receivables {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn post_charges_json(&mut self, text: &str) -> Result<RowImport, FeeError> {
-        let rows = json_rows(text, |v| {
-            let text = v.to_string();
-            crate::json::parse::<ChargeRow>(&text)
-        })?;
+        let rows = json_rows(text, crate::json::from_value::<ChargeRow>)?;
         Ok(self.post_charge_rows(rows))
     }
 
@@ -1461,9 +1691,8 @@ impl Receivables {
     /// ```
     pub fn open_balances_json(&mut self, text: &str) -> Result<RowImport, FeeError> {
         let rows = json_rows(text, |v| {
-            let text = v.to_string();
             if v.get("prepaid").is_some_and(|p| !p.is_null()) {
-                crate::json::parse::<PrepaidRow>(&text).map(|p| OpeningBalance::Prepaid {
+                crate::json::from_value::<PrepaidRow>(v).map(|p| OpeningBalance::Prepaid {
                     unit_id: p.unit_id,
                     amount: p.prepaid,
                     date: p.date,
@@ -1475,7 +1704,7 @@ impl Receivables {
                 if let Some(o) = v.as_object_mut() {
                     o.remove("prepaid");
                 }
-                crate::json::parse::<ChargeRow>(&v.to_string()).map(OpeningBalance::Unpaid)
+                crate::json::from_value::<ChargeRow>(&v).map(OpeningBalance::Unpaid)
             }
         })?;
         Ok(self.open_balance_rows(rows))
@@ -1486,14 +1715,25 @@ impl Receivables {
     fn import_rows<R>(
         &mut self,
         rows: impl IntoIterator<Item = Result<R, RejectedRow>>,
+        post: impl FnMut(&mut Self, R) -> Result<(String, bool), FeeError>,
+    ) -> RowImport
+    where
+        R: HasRowKey,
+    {
+        self.import_numbered(rows.into_iter().enumerate().map(|(i, r)| (i + 1, r)), post)
+    }
+
+    /// [`Self::import_rows`] for rows with their 1-based row numbers.
+    fn import_numbered<R>(
+        &mut self,
+        rows: impl IntoIterator<Item = (usize, Result<R, RejectedRow>)>,
         mut post: impl FnMut(&mut Self, R) -> Result<(String, bool), FeeError>,
     ) -> RowImport
     where
         R: HasRowKey,
     {
         let mut out = RowImport::default();
-        for (i, row) in rows.into_iter().enumerate() {
-            let n = i + 1;
+        for (n, row) in rows {
             let row = match row {
                 Err(mut r) => {
                     r.row = n;

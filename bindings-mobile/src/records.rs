@@ -1,0 +1,68 @@
+//! Rows of text cells (a CSV file, a spreadsheet) for the records importers: the CSV
+//! reader and the conversions of normalisations and table problems. The rules are
+//! the core's (`estatekit::records`, `estatekit::tables`); this file converts.
+
+use std::collections::HashMap;
+
+use estatekit::tables::{self, TablesError};
+use estatekit_ffi_guard::guard;
+
+use crate::EstateKitError;
+use crate::estate::{Normalisation, RecordProblem};
+
+impl From<tables::Normalisation> for Normalisation {
+    fn from(n: tables::Normalisation) -> Self {
+        Self {
+            table: n.table,
+            row: n.row as u64,
+            id: n.id,
+            column: n.column,
+            before: n.before,
+            after: n.after,
+        }
+    }
+}
+
+impl From<TablesError> for EstateKitError {
+    fn from(e: TablesError) -> Self {
+        Self::Records {
+            code: e.code().to_owned(),
+            detail: e.to_string(),
+            problems: e
+                .problems
+                .into_iter()
+                .map(|p| RecordProblem {
+                    table: p.table,
+                    row: p.row as u64,
+                    id: p.id,
+                    column: p.column,
+                    path: p.path,
+                    code: p.code,
+                    message: p.message,
+                })
+                .collect(),
+            more: e.more as u64,
+        }
+    }
+}
+
+/// Rows as the core's text rows.
+pub(crate) fn core_rows(rows: Vec<HashMap<String, String>>) -> Vec<tables::Row> {
+    rows.into_iter().map(|r| r.into_iter().collect()).collect()
+}
+
+/// The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
+/// quoting, LF or CRLF, a byte-order mark dropped, empty lines skipped), for
+/// `Receivables.applyPaymentRecords`, `postChargeRecords`, `openBalanceRecords` or
+/// `EstateTablesRecord`. Throws `EstateKitError.Records` (one problem of code `csv`
+/// naming `table` and the row) for an unclosed quote, a row longer than the header
+/// or a repeated column name.
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+pub fn csv_rows(
+    table: String,
+    text: String,
+) -> Result<Vec<HashMap<String, String>>, EstateKitError> {
+    let rows = estatekit::records::csv_rows(&table, &text)?;
+    Ok(rows.into_iter().map(|r| r.into_iter().collect()).collect())
+}

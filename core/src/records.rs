@@ -1,0 +1,378 @@
+//! Book rows from bank files and spreadsheets: payments, single charges and opening
+//! balances as rows of text cells (a CSV line, a spreadsheet row, a DataFrame row a
+//! binding turned into text).
+//!
+//! Cells are read as the estate tables read them ([`crate::tables`]): surrounding
+//! spaces (also no-break and ideographic ones) are trimmed, `1,234.50` loses its
+//! thousands separators, dates may be `2026-11-05`, `2026/11/05` or `2026/11/5`, and
+//! an empty cell means "missing"; each change is reported as a [`Normalisation`]
+//! naming the row by its `ref` (`payments[id=B-17].amount (row 3)`). Unlike the
+//! estate tables, whose rows stand or fall together, each row here is applied,
+//! already applied or rejected on its own (a bank file with one bad line still
+//! posts the others), and a rejected row names its column and the accepted forms
+//! with one of the table importers' codes ([`FeeError::Cell`]). A row whose cells
+//! are all empty is skipped; row numbers still count it.
+//!
+//! The readers are used by
+//! [`Receivables::apply_payment_records`](crate::fees::receivables::Receivables::apply_payment_records),
+//! [`Receivables::post_charge_records`](crate::fees::receivables::Receivables::post_charge_records)
+//! and
+//! [`Receivables::open_balance_records`](crate::fees::receivables::Receivables::open_balance_records).
+//!
+//! ```
+//! use estatekit::records::payments;
+//! let row: estatekit::tables::Row = [("unit_id", "1-101"), ("amount", "1,200.00"), ("date", "2026/11/3"),
+//!     ("ref", "B-1")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+//! let read = payments(&[row], &[]);
+//! let (n, payment) = &read.rows[0];
+//! assert_eq!((*n, payment.as_ref().unwrap().amount.to_string()), (1, "1200.00".to_string()));
+//! assert_eq!(read.normalisations.len(), 2); // amount, date
+//! ```
+
+use rust_decimal::Decimal;
+
+use crate::fees::FeeError;
+use crate::fees::receivables::{ChargeRow, OpeningBalance, PaymentRow, RejectedRow};
+use crate::tables::{
+    Normalisation, Problems, Row, RowReader, TableProblem, TablesError, blank, is_space, read_csv,
+};
+
+/// The columns of a payment row: `unit_id`, `amount`, `date` and `ref` are required;
+/// `reverses` (the reference of the payment a reversal row takes back) is optional.
+///
+/// ```
+/// assert_eq!(estatekit::records::PAYMENT_COLUMNS[4], "reverses");
+/// ```
+pub const PAYMENT_COLUMNS: [&str; 5] = ["unit_id", "amount", "date", "ref", "reverses"];
+
+/// The columns of a single-charge row: `unit_id`, `item_code`, `amount`, `due` and
+/// (for a charge, not an opening balance) `issued_on` are required; the others are
+/// optional.
+///
+/// ```
+/// assert!(estatekit::records::CHARGE_COLUMNS.contains(&"penalty"));
+/// ```
+pub const CHARGE_COLUMNS: [&str; 10] = [
+    "unit_id",
+    "ref",
+    "item_code",
+    "amount",
+    "issued_on",
+    "due",
+    "period_start",
+    "period_end",
+    "description",
+    "penalty",
+];
+
+/// The columns of an opening-balance row: those of a charge, plus `prepaid` and
+/// `date` for a prepaid balance (with `unit_id` and `ref`).
+///
+/// ```
+/// assert_eq!(estatekit::records::OPENING_COLUMNS.len(), 12);
+/// ```
+pub const OPENING_COLUMNS: [&str; 12] = [
+    "unit_id",
+    "ref",
+    "item_code",
+    "amount",
+    "issued_on",
+    "due",
+    "period_start",
+    "period_end",
+    "description",
+    "penalty",
+    "prepaid",
+    "date",
+];
+
+/// The columns of a prepaid opening balance.
+const PREPAID_COLUMNS: [&str; 4] = ["unit_id", "prepaid", "date", "ref"];
+
+/// Rows read from text cells: each with its 1-based row number, read or rejected
+/// (blank rows left out), and every normalisation made.
+///
+/// ```
+/// let read = estatekit::records::payments(&[Default::default()], &[]);
+/// assert!(read.rows.is_empty() && read.normalisations.is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowsRead<T> {
+    /// `(row number, row or why it cannot be read)`, in row order.
+    pub rows: Vec<(usize, Result<T, RejectedRow>)>,
+    /// Each change made to a cell's text, in row order.
+    pub normalisations: Vec<Normalisation>,
+}
+
+/// The rows of a CSV text keyed by its header line, every cell as text (RFC 4180:
+/// quoted cells, `""` inside quotes, LF or CRLF line ends; a UTF-8 byte-order mark
+/// is dropped; an entirely empty line is a blank row, which the importers skip but
+/// count, so row `n` is line `n + 1` of the file; a row with fewer cells than the
+/// header leaves the rest missing). Feed the rows to the records importers or to
+/// [`EstateTables`](crate::tables::EstateTables).
+///
+/// # Errors
+/// [`TablesError`] (code `invalid_records`) with one problem of code `csv` naming
+/// `table` and the row: an unclosed quote, text after a closing quote, a row with
+/// more cells than the header, an empty or repeated column name.
+///
+/// ```
+/// let rows = estatekit::records::csv_rows("payments", "unit_id,amount,date,ref\n1-101,\"1,000.00\",2026/11/3,B-1\n")?;
+/// assert_eq!(rows[0]["amount"], "1,000.00");
+/// let err = estatekit::records::csv_rows("payments", "unit_id,amount\n1-101,\"1,000.00\n").unwrap_err();
+/// assert_eq!((err.problems[0].code.as_str(), err.problems[0].path.as_str()), ("csv", "payments[row=1]"));
+/// # Ok::<(), estatekit::tables::TablesError>(())
+/// ```
+pub fn csv_rows(table: &str, text: &str) -> Result<Vec<Row>, TablesError> {
+    read_csv(text).map_err(|(row, message)| TablesError {
+        problems: vec![TableProblem::new(table, row, None, None, "csv", message)],
+        more: 0,
+    })
+}
+
+/// Reads payment rows (columns [`PAYMENT_COLUMNS`]). `earlier`: problems a binding
+/// found while turning cells into text (a float cell), each rejecting its row (by
+/// 1-based row number) with its code; pass `&[]` when the cells are text already.
+///
+/// ```
+/// let row: estatekit::tables::Row = [("unit_id", "1-101"), ("amount", "abc"), ("date", "2026-11-03"),
+///     ("ref", "B-1")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// let read = estatekit::records::payments(&[row], &[]);
+/// let bad = read.rows[0].1.as_ref().unwrap_err();
+/// assert_eq!((bad.code(), bad.path(), bad.reference.as_deref()), ("invalid_decimal", "amount", Some("B-1")));
+/// ```
+pub fn payments(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<PaymentRow> {
+    read_rows("payments", rows, earlier, &PAYMENT_COLUMNS, |r| {
+        let unit_id = r.required("unit_id");
+        let amount = money(r, "amount");
+        let date = required_date(r, "date");
+        let reference = r.required("ref");
+        let reverses = r.text("reverses");
+        Some(PaymentRow {
+            unit_id: unit_id?,
+            amount: amount?,
+            date: date?,
+            reference: reference?,
+            reverses,
+        })
+    })
+}
+
+/// Reads single-charge rows (columns [`CHARGE_COLUMNS`]).
+///
+/// ```
+/// let row: estatekit::tables::Row = [("unit_id", "1-101"), ("item_code", "lock"), ("amount", "80"),
+///     ("issued_on", "2026-11-05"), ("due", "2026-11-20"), ("penalty", "no")]
+///     .iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// let read = estatekit::records::charges(&[row], &[]);
+/// assert!(!read.rows[0].1.as_ref().unwrap().penalty);
+/// ```
+pub fn charges(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<ChargeRow> {
+    read_rows("charges", rows, earlier, &CHARGE_COLUMNS, charge)
+}
+
+/// Reads opening-balance rows (columns [`OPENING_COLUMNS`]): a row whose `prepaid`
+/// cell is filled is a prepaid balance and must leave the charge columns empty; any
+/// other row is an unpaid item and must leave `prepaid` and `date` empty.
+///
+/// ```
+/// use estatekit::fees::receivables::OpeningBalance;
+/// let row: estatekit::tables::Row = [("unit_id", "1-102"), ("prepaid", "500"), ("date", "2026-10-31"),
+///     ("ref", "OPEN-1")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+/// let read = estatekit::records::opening_balances(&[row], &[]);
+/// assert!(matches!(read.rows[0].1, Ok(OpeningBalance::Prepaid { .. })));
+/// ```
+pub fn opening_balances(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<OpeningBalance> {
+    read_rows("opening", rows, earlier, &OPENING_COLUMNS, |r| {
+        let prepaid = r
+            .cells
+            .get("prepaid")
+            .is_some_and(|v| !v.trim_matches(is_space).is_empty());
+        let (own, other): (&[&str], Vec<&str>) = if prepaid {
+            let other = CHARGE_COLUMNS
+                .into_iter()
+                .filter(|c| !PREPAID_COLUMNS.contains(c))
+                .collect();
+            (&PREPAID_COLUMNS, other)
+        } else {
+            (&CHARGE_COLUMNS, vec!["prepaid", "date"])
+        };
+        for column in other {
+            if r.text(column).is_some() {
+                let kind = if prepaid {
+                    "a prepaid balance (its prepaid cell is filled)"
+                } else {
+                    "an unpaid item (its prepaid cell is empty)"
+                };
+                r.problem(
+                    column,
+                    "invalid_cell",
+                    format!("{kind} has no {column}; its columns are {}", own.join(", ")),
+                );
+            }
+        }
+        if !prepaid {
+            return charge(r).map(OpeningBalance::Unpaid);
+        }
+        let unit_id = r.required("unit_id");
+        let amount = money(r, "prepaid");
+        let date = required_date(r, "date");
+        let reference = r.required("ref");
+        Some(OpeningBalance::Prepaid {
+            unit_id: unit_id?,
+            amount: amount?,
+            date: date?,
+            reference: reference?,
+        })
+    })
+}
+
+fn charge(r: &mut RowReader<'_>) -> Option<ChargeRow> {
+    let unit_id = r.required("unit_id");
+    let reference = r.text("ref");
+    let item_code = r.required("item_code");
+    let amount = money(r, "amount");
+    let issued_on = optional_date(r, "issued_on");
+    let due = required_date(r, "due");
+    let period_start = optional_date(r, "period_start");
+    let period_end = optional_date(r, "period_end");
+    let description = r.text("description");
+    let penalty = flag(r, "penalty");
+    Some(ChargeRow {
+        unit_id: unit_id?,
+        reference,
+        item_code: item_code?,
+        amount: amount?,
+        issued_on,
+        due: due?,
+        period_start,
+        period_end,
+        description,
+        penalty: penalty.unwrap_or(true),
+    })
+}
+
+fn money(r: &mut RowReader<'_>, column: &str) -> Option<Decimal> {
+    let text = r.required(column);
+    r.decimal(column, text)
+}
+
+fn required_date(r: &mut RowReader<'_>, column: &str) -> Option<chrono::NaiveDate> {
+    let text = r.required(column);
+    r.date(column, text)
+}
+
+fn optional_date(r: &mut RowReader<'_>, column: &str) -> Option<chrono::NaiveDate> {
+    let text = r.text(column);
+    r.date(column, text)
+}
+
+/// `true`/`false`, also `yes`/`no`, `y`/`n`, `1`/`0`, `是`/`否` in any case.
+fn flag(r: &mut RowReader<'_>, column: &str) -> Option<bool> {
+    let text = r.text(column)?;
+    let value = match text.to_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "是" => true,
+        "false" | "no" | "n" | "0" | "否" => false,
+        _ => {
+            r.problem(
+                column,
+                "invalid_choice",
+                format!("expected true or false (also yes/no, 1/0, 是/否), got {text:?}"),
+            );
+            return None;
+        }
+    };
+    let plain = if value { "true" } else { "false" };
+    if text != plain {
+        r.normalised(column, &text, plain);
+    }
+    Some(value)
+}
+
+/// The table importers' codes as the `'static` codes of [`FeeError::Cell`].
+fn cell_code(code: &str) -> &'static str {
+    match code {
+        "missing_value" => "missing_value",
+        "invalid_decimal" => "invalid_decimal",
+        "invalid_date" => "invalid_date",
+        "invalid_choice" => "invalid_choice",
+        "unknown_column" => "unknown_column",
+        "float_cell" => "float_cell",
+        _ => "invalid_cell",
+    }
+}
+
+/// Reads every non-blank row with `read`; the first problem of a row (one of
+/// `earlier`, found by a binding while turning its cells into text, or one found
+/// here) rejects it.
+fn read_rows<T>(
+    table: &'static str,
+    rows: &[Row],
+    earlier: &[TableProblem],
+    columns: &[&str],
+    read: impl Fn(&mut RowReader<'_>) -> Option<T>,
+) -> RowsRead<T> {
+    let mut out = RowsRead {
+        rows: Vec::with_capacity(rows.len()),
+        normalisations: Vec::new(),
+    };
+    for (i, cells) in rows.iter().enumerate() {
+        let n = i + 1;
+        if blank(cells) && !earlier.iter().any(|p| p.row == n) {
+            continue;
+        }
+        let id = cells
+            .get("ref")
+            .map(|s| s.trim_matches(is_space).to_owned())
+            .filter(|s| !s.is_empty());
+        let mut problems = Problems::default();
+        for p in earlier.iter().filter(|p| p.row == n) {
+            problems.push(p.clone());
+        }
+        let mut reader = RowReader {
+            table,
+            row: n,
+            id: id.clone(),
+            cells,
+            problems: &mut problems,
+            norms: &mut out.normalisations,
+            ok: true,
+        };
+        if let Some(column) = cells.keys().find(|c| !columns.contains(&c.as_str())) {
+            reader.problem(
+                column,
+                "unknown_column",
+                format!(
+                    "unknown column {column:?}; the columns are {}",
+                    columns.join(", ")
+                ),
+            );
+        }
+        let value = read(&mut reader).filter(|_| reader.ok && problems.list.is_empty());
+        let result = match (value, problems.list.into_iter().next()) {
+            (Some(v), None) => Ok(v),
+            (_, Some(p)) => Err(RejectedRow {
+                row: n,
+                reference: id,
+                error: FeeError::Cell {
+                    path: p.column.unwrap_or_default(),
+                    code: cell_code(&p.code),
+                    message: p.message,
+                },
+            }),
+            // A reader returns nothing only after recording a problem; were it ever
+            // not so, the row is still refused rather than lost silently.
+            (None, None) => Err(RejectedRow {
+                row: n,
+                reference: id,
+                error: FeeError::Cell {
+                    path: String::new(),
+                    code: "invalid_cell",
+                    message: "the row could not be read".into(),
+                },
+            }),
+        };
+        out.rows.push((n, result));
+    }
+    out
+}
