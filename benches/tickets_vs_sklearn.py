@@ -8,19 +8,22 @@ and temperament and collects evidence) is timed too. predict_batch scores each d
 short text once per call: the NYC 311 descriptors are 173 distinct strings in 2,323 rows,
 so there it does about a fifth of the work per text that the baseline does.
 
-Data (not in the repo): ../shared/data/zh_gov_messages_labelled.csv (title + text ->
-label) and ../shared/data/en_nyc311_types.csv (descriptor -> complaint_type).
+Data (not in the repo, not redistributed): a directory given as the first argument (or
+ESTATEKIT_TICKETS_DATA) holding zh_gov_messages_labelled.csv (columns title, text, label:
+real residents' messages labelled with the ticket categories) and en_nyc311_types.csv
+(columns descriptor, complaint_type: NYC 311 service requests).
 
 Needs scikit-learn (not installed by the test command):
     $VENV_PY -m pip install scikit-learn
     maturin build --release -m bindings-python/Cargo.toml --out target/wheels-release
     $VENV_PY -m pip install --force-reinstall --no-deps target/wheels-release/estatekit-*.whl
-    $VENV_PY benches/tickets_vs_sklearn.py
+    $VENV_PY benches/tickets_vs_sklearn.py DATA_DIR
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import time
 import warnings
@@ -37,7 +40,10 @@ try:
 except ImportError:
     sys.exit("scikit-learn is not installed: $VENV_PY -m pip install scikit-learn")
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+_data = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ESTATEKIT_TICKETS_DATA")
+if not _data:
+    sys.exit("usage: tickets_vs_sklearn.py DATA_DIR (or set ESTATEKIT_TICKETS_DATA)")
+DATA = Path(_data)
 
 
 def load(name: str) -> list[dict[str, str]]:

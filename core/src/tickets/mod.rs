@@ -50,7 +50,7 @@ pub use shared::SharedStr;
 pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
 
-/// The default category codes, in the order of DOMAIN.md (ties between categories go
+/// The default category codes, in the taxonomy's order (ties between categories go
 /// to the earlier one).
 ///
 /// ```

@@ -21,7 +21,7 @@ pub const RULES_FORMAT_VERSION: u32 = 1;
 const ZH_RULES: &str = include_str!("../../data/ticket_rules_zh.json");
 const EN_RULES: &str = include_str!("../../data/ticket_rules_en.json");
 
-/// The department a default category is routed to (DOMAIN.md), as `(category, department)`
+/// The department a default category is routed to, as `(category, department)`
 /// in category order.
 ///
 /// ```

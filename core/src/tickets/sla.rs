@@ -354,7 +354,7 @@ pub struct SlaTargets {
 /// and emergency tickets the stricter of the two applies, field by field. Emergencies
 /// are always measured in calendar time (on-site at once, day or night).
 ///
-/// Defaults (DOMAIN.md): emergency 15 min / 4 h; urgent 2 h / 24 h; normal 2 h / 8
+/// Defaults: emergency 15 min / 4 h; urgent 2 h / 24 h; normal 2 h / 8
 /// days; `house_quality` and `planning_design` 2 h / 45 days; calendar time.
 ///
 /// ```

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::ops::{self, Op};
 use super::{Channel, SlaPolicy, TicketError, TicketFlow, TicketKind};
 
-/// The return-visit satisfaction target (DOMAIN.md): 95 %.
+/// The return-visit satisfaction target: 95 % (the usual service commitment).
 pub const SATISFACTION_TARGET: f64 = 0.95;
 
 /// How many tickets have a key.
