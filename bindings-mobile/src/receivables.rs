@@ -71,6 +71,23 @@ pub struct PostResultRecord {
     pub already_posted: u64,
     /// Lines already posted with another amount or due date (not posted).
     pub conflicts: Vec<RowProblem>,
+    /// Negative lines (a metered line trued up below last month's estimate): credits
+    /// the book does not hold as charges, not posted, listed every time.
+    #[uniffi(default = [])]
+    pub credits: Vec<CreditLineRecord>,
+}
+
+/// A negative bill line `post` did not post.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CreditLineRecord {
+    /// The unit.
+    pub unit_id: String,
+    /// The id the line would have had as a charge.
+    pub charge_id: String,
+    /// Fee item code.
+    pub item_code: String,
+    /// The amount, < 0.
+    pub amount: Decimal,
 }
 
 /// A row applied now.
@@ -600,6 +617,16 @@ impl Receivables {
         Ok(PostResultRecord {
             posted: r.posted as u64,
             already_posted: r.already_posted as u64,
+            credits: r
+                .credits
+                .iter()
+                .map(|c| CreditLineRecord {
+                    unit_id: c.unit_id.clone(),
+                    charge_id: c.charge_id.clone(),
+                    item_code: c.item_code.clone(),
+                    amount: c.amount,
+                })
+                .collect(),
             conflicts: r
                 .conflicts
                 .iter()

@@ -600,6 +600,22 @@ impl PyPostResult {
         }
         Ok(list)
     }
+    /// Negative lines (a metered line trued up below last month's estimate): credits
+    /// the book does not hold as charges, not posted, listed every time: dicts with
+    /// unit_id, charge_id, item_code, amount.
+    #[getter]
+    fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for c in &self.inner.credits {
+            let d = PyDict::new(py);
+            d.set_item("unit_id", &c.unit_id)?;
+            d.set_item("charge_id", &c.charge_id)?;
+            d.set_item("item_code", &c.item_code)?;
+            d.set_item("amount", c.amount)?;
+            list.append(d)?;
+        }
+        Ok(list)
+    }
     fn __repr__(&self) -> String {
         format!(
             "PostResult(posted={}, already_posted={}, conflicts={})",

@@ -110,6 +110,11 @@ def test_two_months_with_an_estimate_trued_up() -> None:
         "water meter W-102: (258 − 260 est.) × 1 = -2 (trues up the estimate); -2 × 3.45 = -6.90")
     # The estate keeps it all through JSON.
     assert Estate.from_json(e2.to_json()) == e2
+    # Posted, the credit is listed (not refused, not lost); every other line posts.
+    book = estatekit.Receivables(e2, SCHEDULE)
+    res = book.post(run)
+    assert res.credits == [{"unit_id": "1-102", "charge_id": "2026-11-01/water", "item_code": "water", "amount": D("-6.90")}]
+    assert (res.posted, res.conflicts) == (3, [])
 
 
 def test_conflicting_reading_is_refused_and_nothing_changes() -> None:

@@ -10,6 +10,8 @@ use estatekit::fees::billing::{
     BillingInputs, BillingPeriod, BillingRun, Explanation, MeterChangeInput, bill_estate,
 };
 use estatekit::fees::calc::MeterChange;
+use estatekit::fees::ledger::PaymentOrder;
+use estatekit::fees::receivables::Receivables;
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::i18n::Lang;
 use estatekit::tables::{EstateTables, Row};
@@ -284,9 +286,39 @@ fn two_months_with_an_estimate_trued_up() {
         nov.bill("1-101").unwrap().lines[1].explain(Lang::En),
         "electricity meter E-101: ((3290 − 3200) + (120 − 0)) × 1 = 210 (meter replaced); 210 × 0.56 = 117.60"
     );
-    // Over both months each water meter is billed its real consumption.
-    assert_eq!(10 + 7, 147 - 130);
-    assert_eq!(15 - 2, 258 - 245);
+    // Over both months each water meter is billed its real consumption, all in the
+    // first tier: W-101 147 − 130 = 17 m³, W-102 258 − 245 = 13 m³, at 3.45.
+    let water = |run: &BillingRun, unit: &str| run.bill(unit).unwrap().lines[0].amount;
+    assert_eq!(
+        water(&oct, "1-101") + water(&nov, "1-101"),
+        dec("17") * dec("3.45")
+    );
+    assert_eq!(
+        water(&oct, "1-102") + water(&nov, "1-102"),
+        dec("13") * dec("3.45")
+    );
+
+    // Posted, the credit is listed rather than refused or lost; the rest posts.
+    let mut book = Receivables::new(&estate2, &schedule(), PaymentOrder::PenaltyFirst);
+    let res = book.post(&nov, None, None).unwrap();
+    let credits: Vec<(&str, &str, String)> = res
+        .credits
+        .iter()
+        .map(|c| {
+            (
+                c.unit_id.as_str(),
+                c.charge_id.as_str(),
+                c.amount.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        credits,
+        [("1-102", "2026-11-01/water", "-6.90".to_string())]
+    );
+    let lines_posted: usize = nov.bills().iter().map(|b| b.lines.len()).sum::<usize>() - 1;
+    assert_eq!((res.posted, res.conflicts.len()), (lines_posted, 0));
+    assert_eq!(book.post(&nov, None, None).unwrap().credits.len(), 1);
 
     // The estate with its changes and estimates survives JSON and tables.
     let json = estate2.to_json();

@@ -89,6 +89,10 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals("water meter W-102: (258 − 260 est.) × 1 = -2 (trues up the estimate); -2 × 3.45 = -6.90",
         nov.bills().first { it.unitId == "1-102" }.lines[0].explanationEn)
     assertEquals(listOf(d("141.75"), d("37.90")), nov.bills().map { it.total })
+    // Posted, the credit is listed (not refused, not lost); every other line posts.
+    val posted = Receivables(e2, schedule).post(nov)
+    assertEquals(listOf(CreditLineRecord("1-102", "2026-11-01/water", "water", d("-6.90"))), posted.credits)
+    assertEquals(3uL, posted.posted)
 }
 
 fun testUpdateErrorsNameTheRow() {

@@ -808,6 +808,12 @@ class PostResult:
         """Lines already posted with another amount or due date, not posted: dicts
         with code ("conflicting_repost"), path, message, unit_id, charge_id, field,
         booked, given."""
+    @property
+    def credits(self) -> list[dict[str, Any]]:
+        """Negative lines (a metered line trued up below last month's estimate,
+        估抄多退): credits the book does not hold as charges, not posted and listed
+        every time the run is posted: dicts with unit_id, charge_id, item_code,
+        amount."""
 
 @final
 class PaymentImport:

@@ -145,6 +145,32 @@ pub struct PostResult {
     /// Bill lines already in the book with another amount or due date: each a
     /// [`FeeError::ConflictingRepost`]; not posted, nothing changed for them.
     pub conflicts: Vec<FeeError>,
+    /// Bill lines with a negative amount (a metered line trued up below last month's
+    /// estimate, 估抄多退): a credit the book does not hold as a charge, so it is not
+    /// posted and listed here, every time the run is posted, so that it is not lost.
+    /// The book holds no credit notes yet: settle it outside the book (or against
+    /// the estimated charge it corrects, with
+    /// [`Ledger::waive`](super::ledger::Ledger::waive) on a unit ledger).
+    pub credits: Vec<CreditLine>,
+}
+
+/// A negative bill line [`Receivables::post`] did not post.
+///
+/// ```
+/// let c = estatekit::fees::receivables::CreditLine { unit_id: "1-101".into(),
+///     charge_id: "2026-11-01/water".into(), item_code: "water".into(), amount: "-6.90".parse().unwrap() };
+/// assert!(c.amount.is_sign_negative());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditLine {
+    /// The unit.
+    pub unit_id: String,
+    /// The id the line would have had as a charge.
+    pub charge_id: String,
+    /// Fee item code.
+    pub item_code: String,
+    /// The amount, < 0.
+    pub amount: Decimal,
 }
 
 /// A payment row applied now.
@@ -1072,6 +1098,15 @@ impl Receivables {
             let current = self.accounts.get(&bill.unit_id);
             let mut next: Option<Ledger> = None;
             for (id, input) in bill_charges(&bill, &self.schedule) {
+                if input.amount < Decimal::ZERO {
+                    result.credits.push(CreditLine {
+                        unit_id: bill.unit_id.to_string(),
+                        charge_id: id,
+                        item_code: input.item_code,
+                        amount: input.amount,
+                    });
+                    continue;
+                }
                 let booked = next
                     .as_ref()
                     .and_then(|l| l.charge(&id))
