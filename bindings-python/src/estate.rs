@@ -18,6 +18,15 @@ use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
+/// A dict key as text (a column name): a `str` read in place, anything else through
+/// `str()`.
+pub(crate) fn key_text(k: &Bound<'_, PyAny>) -> PyResult<String> {
+    match k.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Ok(k.str()?.to_cow()?.into_owned()),
+    }
+}
+
 /// One cell as text: `Ok(None)` when missing (None, NaN, NaT), `Err((code, message))`
 /// for a cell that cannot be taken as text (a float, a bool, an object).
 pub(crate) fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'static str, String)> {
@@ -31,7 +40,10 @@ pub(crate) fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'stati
         return Ok(None);
     }
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(s.to_string()));
+        return s
+            .to_cow()
+            .map(|c| Some(c.into_owned()))
+            .map_err(|e| ("invalid_cell", e.to_string()));
     }
     if v.is_instance_of::<PyBool>() {
         return Err((
@@ -121,7 +133,7 @@ fn table_rows(
         let mut cells = Row::new();
         let mut bad = Vec::new();
         for (k, v) in dict.iter() {
-            let key = k.str()?.to_string();
+            let key = crate::estate::key_text(&k)?;
             match cell_text(&v) {
                 Ok(Some(text)) => {
                     cells.insert(key, text);

@@ -112,7 +112,7 @@ fn text_rows(
         };
         let mut bad = Vec::new();
         for (k, v) in dict.iter() {
-            let key = k.str()?.to_string();
+            let key = crate::estate::key_text(&k)?;
             if v.is_instance_of::<PyBool>() {
                 cells.insert(key, if v.is_truthy()? { "true" } else { "false" }.into());
                 continue;

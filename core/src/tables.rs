@@ -379,8 +379,11 @@ impl Problems {
         }
     }
     fn reported(&self, table: &str, row: usize, column: &str) -> bool {
-        self.cells
-            .contains(&(table.to_owned(), row, column.to_owned()))
+        // The usual case, nothing reported yet, without building a key.
+        !self.cells.is_empty()
+            && self
+                .cells
+                .contains(&(table.to_owned(), row, column.to_owned()))
     }
     fn is_empty(&self) -> bool {
         self.list.is_empty() && self.more == 0
@@ -530,9 +533,8 @@ impl RowReader<'_> {
                 None
             }
             Ok(date) => {
-                let iso = date.format("%Y-%m-%d").to_string();
-                if iso != text {
-                    self.normalised(column, &text, &iso);
+                if !is_iso_shaped(&text) {
+                    self.normalised(column, &text, &iso(date));
                 }
                 Some(date)
             }
@@ -571,6 +573,16 @@ impl RowReader<'_> {
 /// `2026-11-05`, `2026/11/05` or `2026/1/5`; `Err(true)` when shaped as a date but
 /// not one (`2026-02-30`), `Err(false)` when not shaped as one.
 fn lenient_date(text: &str) -> Result<NaiveDate, bool> {
+    if is_iso_shaped(text) {
+        // `YYYY-MM-DD`, the usual form, read in place.
+        let n = |r: std::ops::Range<usize>| {
+            text[r]
+                .bytes()
+                .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'))
+        };
+        let year = i32::try_from(n(0..4)).expect("four digits fit an i32");
+        return NaiveDate::from_ymd_opt(year, n(5..7), n(8..10)).ok_or(true);
+    }
     let parts: Vec<&str> = text.split(['-', '/']).collect();
     let seps: Vec<char> = text.chars().filter(|c| *c == '-' || *c == '/').collect();
     let shaped = parts.len() == 3
@@ -584,6 +596,32 @@ fn lenient_date(text: &str) -> Result<NaiveDate, bool> {
     }
     let n = |s: &str| s.parse::<u32>().unwrap_or(0);
     NaiveDate::from_ymd_opt(parts[0].parse().unwrap_or(0), n(parts[1]), n(parts[2])).ok_or(true)
+}
+
+/// `YYYY-MM-DD` exactly (ten ASCII characters): the form dates are written back in.
+fn is_iso_shaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A date as `YYYY-MM-DD` (years 0–9999, the only ones a cell can hold).
+fn iso(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// A date cell's text as its ISO form when it reads as a date, else as given (for
+/// row ids).
+fn iso_text(text: String) -> String {
+    if is_iso_shaped(&text) {
+        return text;
+    }
+    lenient_date(&text).map_or(text, iso)
 }
 
 /// `1,234,567.89`: groups of three digits after the first.
@@ -1097,8 +1135,7 @@ impl EstateTables {
                 continue;
             }
             let meter = id_of(cells, "meter_id");
-            let date = id_of(cells, "date")
-                .map(|d| lenient_date(&d).map_or(d, |d| d.format("%Y-%m-%d").to_string()));
+            let date = id_of(cells, "date").map(iso_text);
             let mut rd = reader("readings", i, cells, "meter_id", &mut problems, &mut norms);
             rd.id = match (&meter, &date) {
                 (Some(m), Some(d)) => Some(format!("{m}@{d}")),
@@ -1127,7 +1164,8 @@ impl EstateTables {
                 .unwrap_or(false);
             if let (Some(m), Some(date), Some(value), true) = (meter_id, date, value, rd.ok) {
                 if let Some(&k) = meter_at.get(&m) {
-                    let rid = format!("{m}@{date}");
+                    // The row id is `meter@date` with the date as read.
+                    let rid = rd.id.take().unwrap_or_default();
                     meters[k].readings.push(Reading {
                         date,
                         value,
@@ -1143,8 +1181,7 @@ impl EstateTables {
                 continue;
             }
             let meter = id_of(cells, "meter_id");
-            let date = id_of(cells, "date")
-                .map(|d| lenient_date(&d).map_or(d, |d| d.format("%Y-%m-%d").to_string()));
+            let date = id_of(cells, "date").map(iso_text);
             let mut rd = reader(
                 "meter_changes",
                 i,

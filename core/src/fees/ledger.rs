@@ -2302,17 +2302,20 @@ impl Ledger {
 /// schedule's version in force for the period.
 pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, ChargeInput)> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let prefix = format!("{}/", bill.period.start);
     bill.lines
         .iter()
         .map(|line| {
             let code: &str = &line.item_code;
             let n = seen.entry(code).or_insert(0);
             *n += 1;
-            let id = if *n == 1 {
-                format!("{}/{}", bill.period.start, code)
-            } else {
-                format!("{}/{}#{}", bill.period.start, code, n)
-            };
+            let mut id = String::with_capacity(prefix.len() + code.len() + 3);
+            id.push_str(&prefix);
+            id.push_str(code);
+            if *n > 1 {
+                id.push('#');
+                id.push_str(&n.to_string());
+            }
             let penalty = schedule
                 .items()
                 .iter()

@@ -1142,11 +1142,10 @@ impl Receivables {
                         .cloned()
                         .unwrap_or_else(|| self.empty_account(&bill.unit_id))
                 });
-                let path = format!("units[{}].{}", bill.unit_id, id);
                 let issued = bill.issued_on;
                 account
                     .add_charge_posted(input, issued, Some(on.unwrap_or(issued)))
-                    .map_err(|e| e.under(&path))?;
+                    .map_err(|e| e.under(&format!("units[{}].{}", bill.unit_id, id)))?;
                 result.posted += 1;
             }
             if let Some(account) = next {
