@@ -671,15 +671,11 @@ pub(crate) fn meter_change_dict<'py>(
     Ok(d)
 }
 
-/// The number of periods of `estimate=`: None (no estimate) or at least 1.
+/// The number of periods of `estimate=` as the core's `u32` (the core refuses 0).
 fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
-    match estimate {
-        None => Ok(None),
-        Some(n) => u32::try_from(n)
-            .ok()
-            .filter(|n| *n >= 1)
-            .map(Some)
-            .ok_or_else(|| {
+    estimate
+        .map(|n| {
+            u32::try_from(n).map_err(|_| {
                 validation_error(
                     "invalid",
                     "estimate",
@@ -687,8 +683,9 @@ fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
                         "estimate: the periods of history must be a whole number from 1, got {n}"
                     ),
                 )
-            }),
-    }
+            })
+        })
+        .transpose()
 }
 
 /// Bill every unit of an estate for a calendar month, in one call. The bills are

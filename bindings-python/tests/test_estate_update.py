@@ -176,7 +176,8 @@ def test_estimate_option() -> None:
     for bad in (0, -1):
         with pytest.raises(ValidationError) as info:
             estatekit.bill_estate(estate(), SCHEDULE, 2026, 10, estimate=bad)
-        assert info.value.path == "estimate"
+        assert (info.value.code, info.value.path, str(info.value)) == (
+            "invalid", "estimate", f"estimate: the periods of history must be a whole number from 1, got {bad}")
 
 
 def test_meter_changes_from_records() -> None:

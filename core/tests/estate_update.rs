@@ -743,6 +743,22 @@ fn what_cannot_be_estimated_stays_missing() {
     let oct = bill(&estate(), 2026, 10, &estimating(1));
     assert_eq!(oct.estimated_readings[0].value, dec("139"));
 
+    // Zero periods is not an option.
+    let err = bill_estate(
+        &estate(),
+        &schedule(),
+        BillingPeriod::month(2026, 10).unwrap(),
+        &estimating(0),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.to_string()),
+        (
+            "invalid",
+            "estimate: the periods of history must be a whole number from 1, got 0".to_string()
+        )
+    );
+
     // Without the option nothing is estimated (today's behaviour).
     let plain = bill(&estate(), 2026, 10, &BillingInputs::default());
     assert_eq!(plain.exceptions.len(), 2);

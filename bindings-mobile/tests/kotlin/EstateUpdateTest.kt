@@ -93,6 +93,11 @@ fun testTwoMonthsWithAnEstimate() {
     val posted = Receivables(e2, schedule).post(nov)
     assertEquals(listOf(CreditLineRecord("1-102", "2026-11-01/water", "water", d("-6.90"))), posted.credits)
     assertEquals(3uL, posted.posted)
+    // Zero periods of history is not an option.
+    val zero = assertFailsWith<EstateKitException.Validation> {
+        billEstate(e2, schedule, 2026, 11u, BillingInputsRecord(estimate = 0u))
+    }
+    assertEquals("invalid" to "estimate", zero.code to zero.path)
 }
 
 fun testUpdateErrorsNameTheRow() {

@@ -176,7 +176,7 @@ pub struct BillingInputs {
     /// stays missing). See [`bill_estate`], "Estimates". The run lists what it estimated in
     /// [`BillingRun::estimated_readings`]: store them with
     /// [`Estate::updated`](crate::estate::Estate::updated), so that the next real
-    /// reading trues them up.
+    /// reading trues them up. `Some(0)` is refused (`invalid` at `estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<u32>,
 }
@@ -1977,6 +1977,12 @@ pub fn bill_estate(
                 id: p.code.clone(),
             });
         }
+    }
+    if inputs.estimate == Some(0) {
+        return Err(FeeError::invalid(
+            "estimate",
+            "the periods of history must be a whole number from 1, got 0",
+        ));
     }
     let issued_on = inputs.issue_date(&period)?;
     supported(issued_on, issued_on)?;
