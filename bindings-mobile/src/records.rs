@@ -66,3 +66,23 @@ pub fn csv_rows(
     let rows = estatekit::records::csv_rows(&table, &text)?;
     Ok(rows.into_iter().map(|r| r.into_iter().collect()).collect())
 }
+
+/// The month's pooled invoices as rows of text cells (`item_code, amount`, e.g. from
+/// `csvRows`), read as the other records are (`1,234.50` accepted), for
+/// `BillingInputsRecord.pooled`. Throws `EstateKitError.Records` listing every problem
+/// (a bad amount, a repeated item code: `duplicate_id`); the rows stand or fall
+/// together, as a pooled amount is split over every unit.
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+pub fn pooled_from_records(
+    rows: Vec<HashMap<String, String>>,
+) -> Result<Vec<crate::fees::PooledInput>, EstateKitError> {
+    let (amounts, _) = estatekit::records::pooled_amounts(&core_rows(rows), &[])?;
+    Ok(amounts
+        .into_iter()
+        .map(|p| crate::fees::PooledInput {
+            code: p.code,
+            amount: p.amount,
+        })
+        .collect())
+}

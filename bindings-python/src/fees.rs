@@ -544,17 +544,30 @@ fn inputs_arg(
 ) -> PyResult<BillingInputs> {
     let mut inputs = BillingInputs::default();
     if let Some(p) = pooled.filter(|p| !p.is_none()) {
-        let mapping = p.cast::<PyMapping>().map_err(|_| {
-            validation_error(
-                "invalid",
-                "pooled",
-                "pooled: expected a dict of item code to amount".into(),
-            )
-        })?;
-        for item in mapping.items()?.iter() {
-            let (code, amount): (String, Bound<'_, PyAny>) = item.extract()?;
-            let amount = decimal_arg(&amount, &format!("pooled[{code}]"))?;
-            inputs.pooled.push(PooledAmount { code, amount });
+        if let Ok(mapping) = p.cast::<PyMapping>() {
+            for item in mapping.items()?.iter() {
+                let (code, amount): (String, Bound<'_, PyAny>) = item.extract()?;
+                let amount = decimal_arg(&amount, &format!("pooled[{code}]"))?;
+                inputs.pooled.push(PooledAmount { code, amount });
+            }
+        } else {
+            // The month's pooled invoices as rows (item_code, amount): a list of dicts,
+            // a DataFrame or `csv_rows`, read leniently by the core.
+            if p.is_instance_of::<pyo3::types::PyString>()
+                || (p.try_iter().is_err() && !p.hasattr("to_dict")?)
+            {
+                return Err(validation_error(
+                    "invalid",
+                    "pooled",
+                    "pooled: expected a dict of item code to amount, or rows with the \
+                     columns item_code and amount"
+                        .into(),
+                ));
+            }
+            let (rows, earlier) = crate::receivables::text_rows("pooled", p, "item_code, amount")?;
+            let (amounts, _) = estatekit::records::pooled_amounts(&rows, &earlier)
+                .map_err(|e| crate::estate::records_error(p.py(), &e))?;
+            inputs.pooled = amounts;
         }
         inputs.pooled.sort_by(|a, b| a.code.cmp(&b.code));
     }

@@ -89,7 +89,7 @@ const OPENING_COLUMNS_TEXT: &str = "the columns of a charge, or unit_id, prepaid
 /// importers: each cell through `cell_text` (a bool as `true`/`false`); a cell that
 /// cannot be taken as text (a float) or a row that is not a dict becomes a problem
 /// that rejects its row.
-fn text_rows(
+pub(crate) fn text_rows(
     table: &str,
     rows: &Bound<'_, PyAny>,
     columns: &str,
@@ -125,8 +125,14 @@ fn text_rows(
                 Err(e) => bad.push((key, e)),
             }
         }
+        // The row's id: its `ref`, or for pooled invoices its item code.
+        let id_column = if table == "pooled" {
+            "item_code"
+        } else {
+            "ref"
+        };
         let id = cells
-            .get("ref")
+            .get(id_column)
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty());
         for (column, (code, message)) in bad {

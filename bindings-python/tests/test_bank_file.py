@@ -130,3 +130,26 @@ def test_an_unreadable_csv_names_its_row() -> None:
     err = info.value
     assert (err.code, err.path) == ("invalid_records", "payments[row=1]")
     assert err.problems[0]["code"] == "csv"  # type: ignore[attr-defined]
+
+
+def test_pooled_invoices_from_rows() -> None:
+    estate, schedule = estatekit.Estate.demo(), estatekit.FeeSchedule.demo()
+    by_dict = estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common_electricity": D("3943.20")})
+    rows = estatekit.csv_rows("pooled", 'item_code,amount\ncommon_electricity,"3,943.20"\n')
+    by_rows = estatekit.bill_estate(estate, schedule, 2026, 10, pooled=rows)
+    assert [b.total for b in by_rows.bills] == [b.total for b in by_dict.bills]
+    with pytest.raises(ValidationError) as info:
+        estatekit.bill_estate(
+            estate, schedule, 2026, 10,
+            pooled=[{"item_code": "common_electricity", "amount": "3,943.2O"}, {"item_code": "common_electricity", "amount": 1.5}],
+        )
+    err = info.value
+    assert err.code == "invalid_records"
+    assert [(p["path"], p["code"]) for p in err.problems] == [  # type: ignore[attr-defined]
+        ("pooled[id=common_electricity].amount", "invalid_decimal"),
+        ("pooled[id=common_electricity].amount", "float_cell"),
+        ("pooled[id=common_electricity].item_code", "duplicate_id"),
+    ]
+    with pytest.raises(ValidationError) as info:
+        estatekit.bill_estate(estate, schedule, 2026, 10, pooled=5)
+    assert (info.value.code, info.value.path) == ("invalid", "pooled")

@@ -46,7 +46,18 @@ _PARSERS = {
     "charge_records": lambda t: _last_rejected(json.loads(t), "post_charges"),
     "opening_records": lambda t: _last_rejected(json.loads(t), "open_balances"),
     "estate_tables": lambda t: _first_problem(json.loads(t)),
+    "pooled_records": lambda t: _first_pooled_problem(json.loads(t)),
 }
+
+
+def _first_pooled_problem(rows: list) -> None:
+    """The month's pooled invoices as rows: the first problem raised as its code and path."""
+    try:
+        estatekit.bill_estate(estatekit.Estate.demo(), estatekit.FeeSchedule.demo(), 2026, 10, pooled=rows)
+    except estatekit.ValidationError as e:
+        p = e.problems[0]  # type: ignore[attr-defined]
+        e.code, e.path = p["code"], p["path"]
+        raise
 
 
 def _first_problem(tables: dict) -> None:

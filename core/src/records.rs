@@ -32,6 +32,7 @@
 use rust_decimal::Decimal;
 
 use crate::fees::FeeError;
+use crate::fees::billing::PooledAmount;
 use crate::fees::receivables::{ChargeRow, OpeningBalance, PaymentRow, RejectedRow};
 use crate::tables::{
     Normalisation, Problems, Row, RowReader, TableProblem, TablesError, blank, is_space, read_csv,
@@ -128,6 +129,103 @@ pub fn csv_rows(table: &str, text: &str) -> Result<Vec<Row>, TablesError> {
         problems: vec![TableProblem::new(table, row, None, None, "csv", message)],
         more: 0,
     })
+}
+
+/// The columns of a pooled-invoice row: the pooled fee item's code and the amount
+/// to split (the utility's invoice for the common areas).
+///
+/// ```
+/// assert_eq!(estatekit::records::POOLED_COLUMNS, ["item_code", "amount"]);
+/// ```
+pub const POOLED_COLUMNS: [&str; 2] = ["item_code", "amount"];
+
+/// Reads the month's pooled invoices (columns [`POOLED_COLUMNS`]) for
+/// [`BillingInputs::pooled`](crate::fees::billing::BillingInputs::pooled), cells read
+/// as the other records are. Unlike a bank file these rows stand or fall together: a
+/// pooled amount is split over every unit, so a bad row fails the month's inputs, with
+/// every problem listed (a repeated item code is `duplicate_id`). `earlier`: problems a
+/// binding found turning cells into text.
+///
+/// # Errors
+/// [`TablesError`] (code `invalid_records`) listing every problem, each naming its
+/// row by item code: `pooled[id=common_electricity].amount`.
+///
+/// ```
+/// let row = |c: &str, a: &str| -> estatekit::tables::Row {
+///     [("item_code", c), ("amount", a)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+/// };
+/// let (amounts, changes) = estatekit::records::pooled_amounts(&[row("common_electricity", "3,943.20")], &[])?;
+/// assert_eq!((amounts[0].code.as_str(), amounts[0].amount.to_string()), ("common_electricity", "3943.20".into()));
+/// assert_eq!(changes[0].before, "3,943.20");
+/// let err = estatekit::records::pooled_amounts(&[row("common_water", "12.5O"), row("common_water", "1")], &[]).unwrap_err();
+/// let found: Vec<_> = err.problems.iter().map(|p| (p.path.as_str(), p.code.as_str())).collect();
+/// assert_eq!(found, [("pooled[id=common_water].amount", "invalid_decimal"), ("pooled[id=common_water].item_code", "duplicate_id")]);
+/// # Ok::<(), estatekit::tables::TablesError>(())
+/// ```
+pub fn pooled_amounts(
+    rows: &[Row],
+    earlier: &[TableProblem],
+) -> Result<(Vec<PooledAmount>, Vec<Normalisation>), TablesError> {
+    let mut problems = Problems::default();
+    for p in earlier {
+        problems.push(p.clone());
+    }
+    let mut norms = Vec::new();
+    let mut out: Vec<PooledAmount> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, cells) in rows.iter().enumerate() {
+        let n = i + 1;
+        if blank(cells) {
+            continue;
+        }
+        let id = cells
+            .get("item_code")
+            .map(|s| s.trim_matches(is_space).to_owned())
+            .filter(|s| !s.is_empty());
+        let mut r = RowReader {
+            table: "pooled",
+            row: n,
+            id,
+            cells,
+            problems: &mut problems,
+            norms: &mut norms,
+            ok: true,
+        };
+        if let Some(column) = cells.keys().find(|c| !POOLED_COLUMNS.contains(&c.as_str())) {
+            r.problem(
+                column,
+                "unknown_column",
+                format!(
+                    "unknown column {column:?}; the columns are {}",
+                    POOLED_COLUMNS.join(", ")
+                ),
+            );
+        }
+        let code = r.required("item_code");
+        let amount = money(&mut r, "amount");
+        if let Some(c) = &code {
+            if !seen.insert(c.clone()) {
+                r.problem(
+                    "item_code",
+                    "duplicate_id",
+                    format!("pooled fee item {c:?} is given twice"),
+                );
+            }
+        }
+        if let (Some(code), Some(amount), true) = (code, amount, r.ok) {
+            out.push(PooledAmount { code, amount });
+        }
+    }
+    if problems.list.is_empty() && problems.more == 0 {
+        Ok((out, norms))
+    } else {
+        // In row order, a binding's problems among the others.
+        problems.list.sort_by_key(|p| p.row);
+        Err(TablesError {
+            problems: problems.list,
+            more: problems.more,
+        })
+    }
 }
 
 /// Reads payment rows (columns [`PAYMENT_COLUMNS`]). `earlier`: problems a binding

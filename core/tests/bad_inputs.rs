@@ -139,6 +139,13 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
                 .last()
                 .map(|r| (r.code().into(), format!("rows[{}].{}", r.row, r.path())))
         }
+        // The month's pooled invoices as rows of strings: the first problem.
+        "pooled_records" => {
+            let rows: Vec<Row> = serde_json::from_str(input).expect("rows of strings");
+            err(estatekit::records::pooled_amounts(&rows, &[]), |e| {
+                (e.problems[0].code.clone(), e.problems[0].path.clone())
+            })
+        }
         // Estate tables as a JSON object of tables (buildings, units, meters, readings)
         // of string cells: the first problem.
         "estate_tables" => {

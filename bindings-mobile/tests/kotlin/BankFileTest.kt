@@ -83,7 +83,19 @@ fun testUnreadableCsv() {
     assertEquals(listOf("payments[row=1]" to "csv"), e.problems.map { it.path to it.code })
 }
 
+fun testPooledFromRecords() {
+    val pooled = pooledFromRecords(csvRows("pooled", "item_code,amount\ncommon_electricity,\"3,943.20\"\n"))
+    assertEquals(listOf(PooledInput("common_electricity", BigDecimal("3943.20"))), pooled)
+    val e = assertFailsWith<EstateKitException.Records> {
+        pooledFromRecords(listOf(mapOf("item_code" to "common_water", "amount" to "12.5O"),
+            mapOf("item_code" to "common_water", "amount" to "1")))
+    }
+    assertEquals(listOf("pooled[id=common_water].amount" to "invalid_decimal", "pooled[id=common_water].item_code" to "duplicate_id"),
+        e.problems.map { it.path to it.code })
+}
+
 val bankFileTests = listOf(
+    "bank file: pooled invoices from records" to ::testPooledFromRecords,
     "bank file: noisy rows applied once, bad rows named, order-independent" to ::testNoisyBankFile,
     "bank file: charges and opening balances from records" to ::testChargesAndOpeningFromRecords,
     "bank file: an unreadable CSV names its row" to ::testUnreadableCsv,

@@ -113,6 +113,11 @@ private fun parse(kind: String, text: String) {
         "payment_records" -> throwLastRejected(emptyBook().applyPaymentRecords(stringRows(MiniJson(text).value())).rejected)
         "charge_records" -> throwLastRejected(emptyBook().postChargeRecords(stringRows(MiniJson(text).value())).rejected)
         "opening_records" -> throwLastRejected(emptyBook().openBalanceRecords(stringRows(MiniJson(text).value())).rejected)
+        "pooled_records" -> try {
+            pooledFromRecords(stringRows(MiniJson(text).value()))
+        } catch (e: EstateKitException.Records) {
+            throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail)
+        }
         "estate_tables" -> {
             @Suppress("UNCHECKED_CAST")
             val o = MiniJson(text).value() as Map<String, Any>

@@ -481,7 +481,7 @@ def bill_estate(
     year: int,
     month: int,
     *,
-    pooled: Optional[Mapping[str, _DecimalLike]] = None,
+    pooled: Optional[Union[Mapping[str, _DecimalLike], Any]] = None,
     readings: Optional[Iterable[Mapping[str, Any]]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
     issued_on: Optional[_DateLike] = None,
@@ -489,7 +489,10 @@ def bill_estate(
     estimate: Optional[int] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
-    for pooled items whose source is "given". `readings`: extra dicts with meter_id,
+    for pooled items whose source is "given", or the month's invoices as rows (a list
+    of dicts, a DataFrame or `csv_rows(...)`) with the columns item_code and amount,
+    read as spreadsheet cells are (1,234.50 accepted); a bad row fails the call with
+    ValidationError(code="invalid_records") listing every problem. `readings`: extra dicts with meter_id,
     date (a `_DateLike`), value. `meter_changes`: dicts with meter_id and either
     replacement={"old_final", "new_initial"} or rollover={"wraps_at"}. `issued_on`:
     the bills' issue date (default: the day after the month ends); each line is due
