@@ -1134,26 +1134,8 @@ impl EstateTables {
             if blank(cells) {
                 continue;
             }
-            let meter = id_of(cells, "meter_id");
-            let date = id_of(cells, "date").map(iso_text);
-            let mut rd = reader("readings", i, cells, "meter_id", &mut problems, &mut norms);
-            rd.id = match (&meter, &date) {
-                (Some(m), Some(d)) => Some(format!("{m}@{d}")),
-                (Some(m), None) => Some(m.clone()),
-                _ => None,
-            };
-            let meter_id = rd.required("meter_id");
-            if let Some(m) = &meter_id {
-                if !meter_ids.contains(m) {
-                    rd.problem(
-                        "meter_id",
-                        "unknown_meter",
-                        format!("unknown meter {m:?}: not in the meters table"),
-                    );
-                }
-            }
-            let t = rd.required("date");
-            let date = rd.date("date", t);
+            let (mut rd, meter_id, date) =
+                meter_row("readings", i, cells, &meter_ids, &mut problems, &mut norms);
             let t = rd.required("value");
             let value = rd.decimal("value", t);
             let t = rd.text("estimated");
@@ -1180,33 +1162,14 @@ impl EstateTables {
             if blank(cells) {
                 continue;
             }
-            let meter = id_of(cells, "meter_id");
-            let date = id_of(cells, "date").map(iso_text);
-            let mut rd = reader(
+            let (mut rd, meter_id, date) = meter_row(
                 "meter_changes",
                 i,
                 cells,
-                "meter_id",
+                &meter_ids,
                 &mut problems,
                 &mut norms,
             );
-            rd.id = match (&meter, &date) {
-                (Some(m), Some(d)) => Some(format!("{m}@{d}")),
-                (Some(m), None) => Some(m.clone()),
-                _ => None,
-            };
-            let meter_id = rd.required("meter_id");
-            if let Some(m) = &meter_id {
-                if !meter_ids.contains(m) {
-                    rd.problem(
-                        "meter_id",
-                        "unknown_meter",
-                        format!("unknown meter {m:?}: not in the meters table"),
-                    );
-                }
-            }
-            let t = rd.required("date");
-            let date = rd.date("date", t);
             let t = rd.required("kind");
             let kind = rd.choice("kind", t, &[true, false], |replacement| {
                 if replacement {
@@ -1317,6 +1280,39 @@ impl EstateTables {
             more: problems.more,
         })
     }
+}
+
+/// The reader of a row about a meter on a day (a reading, a meter change), named
+/// `meter@date`, with its meter (checked against the meters table) and date read.
+fn meter_row<'a>(
+    table: &'static str,
+    i: usize,
+    cells: &'a Row,
+    meter_ids: &HashSet<String>,
+    problems: &'a mut Problems,
+    norms: &'a mut Vec<Normalisation>,
+) -> (RowReader<'a>, Option<String>, Option<NaiveDate>) {
+    let meter = id_of(cells, "meter_id");
+    let date = id_of(cells, "date").map(iso_text);
+    let mut rd = reader(table, i, cells, "meter_id", problems, norms);
+    rd.id = match (&meter, &date) {
+        (Some(m), Some(d)) => Some(format!("{m}@{d}")),
+        (Some(m), None) => Some(m.clone()),
+        _ => None,
+    };
+    let meter_id = rd.required("meter_id");
+    if let Some(m) = &meter_id {
+        if !meter_ids.contains(m) {
+            rd.problem(
+                "meter_id",
+                "unknown_meter",
+                format!("unknown meter {m:?}: not in the meters table"),
+            );
+        }
+    }
+    let t = rd.required("date");
+    let date = rd.date("date", t);
+    (rd, meter_id, date)
 }
 
 fn reader<'a>(
