@@ -6,7 +6,10 @@ use estatekit::estate::{
     Building, Estate, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
     Unit, UnitStatus,
 };
-use estatekit::tables::{EstateTables, Row, TableProblem, TablesError};
+use estatekit::tables::{
+    BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, READING_COLUMNS,
+    TableProblem, TablesError, TextTable, UNIT_COLUMNS,
+};
 use estatekit_ffi_guard::guard;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
@@ -106,22 +109,89 @@ pub(crate) fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'stati
     ))
 }
 
+/// A cell the binding could not take as text: `(column, (code, message))`.
+pub(crate) type BadCell = (String, (&'static str, String));
+
+/// Reads one dict row's cells into `table` (a new row), each `str` cell copied as
+/// it is, others through `cell_text` (with `bools`, a bool as `true`/`false`). Cells
+/// that cannot be taken as text are returned; with `keep_bad` they stay in the row,
+/// empty, so that an unknown column is still reported.
+pub(crate) fn read_dict_row(
+    dict: &Bound<'_, PyDict>,
+    table: &mut TextTable,
+    bools: bool,
+    keep_bad: bool,
+) -> PyResult<Vec<BadCell>> {
+    table.start_row();
+    let mut bad: Vec<BadCell> = Vec::new();
+    for (k, v) in dict.iter() {
+        let owned;
+        let key: &str = match k.cast::<PyString>() {
+            Ok(s) => {
+                owned = s.to_cow()?;
+                &owned
+            }
+            Err(_) => {
+                owned = std::borrow::Cow::Owned(key_text(&k)?);
+                &owned
+            }
+        };
+        let cell = if let Ok(s) = v.cast::<PyString>() {
+            match s.to_str() {
+                Ok(text) => {
+                    table.push_cell(key, text);
+                    continue;
+                }
+                Err(e) => Err(("invalid_cell", e.to_string())),
+            }
+        } else if bools && v.is_instance_of::<PyBool>() {
+            Ok(Some(
+                if v.is_truthy()? { "true" } else { "false" }.to_owned(),
+            ))
+        } else {
+            cell_text(&v)
+        };
+        match cell {
+            Ok(Some(text)) => table.push_cell(key, &text),
+            Ok(None) => {}
+            Err(e) => {
+                if keep_bad {
+                    table.push_cell(key, "");
+                }
+                bad.push((key.to_owned(), e));
+            }
+        }
+    }
+    Ok(bad)
+}
+
+/// The trimmed id cell of a dict row, for naming a problem.
+pub(crate) fn dict_id(dict: &Bound<'_, PyDict>, column: &str) -> Option<String> {
+    let v = dict.get_item(column).ok().flatten()?;
+    cell_text(&v)
+        .ok()
+        .flatten()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
 /// A table (list of dicts or DataFrame) as core rows; cells that cannot be taken as
 /// text become problems.
 fn table_rows(
     table: &str,
     rows: Option<&Bound<'_, PyAny>>,
+    known: &'static [&'static str],
     problems: &mut Vec<TableProblem>,
-) -> PyResult<Vec<Row>> {
+) -> PyResult<TextTable> {
+    let mut out = TextTable::new(known);
     let Some(rows) = rows.filter(|r| !r.is_none()) else {
-        return Ok(Vec::new());
+        return Ok(out);
     };
     let id_column = if table == "readings" || table == "meter_changes" {
         "meter_id"
     } else {
         "id"
     };
-    let mut out = Vec::new();
     for (i, row) in rows_of(rows)?.iter().enumerate() {
         let dict = row.cast::<PyDict>().map_err(|_| {
             validation_error(
@@ -130,25 +200,12 @@ fn table_rows(
                 format!("{table}: row {} is not a dict", i + 1),
             )
         })?;
-        let mut cells = Row::new();
-        let mut bad = Vec::new();
-        for (k, v) in dict.iter() {
-            let key = crate::estate::key_text(&k)?;
-            match cell_text(&v) {
-                Ok(Some(text)) => {
-                    cells.insert(key, text);
-                }
-                Ok(None) => {}
-                Err(e) => bad.push((key, e)),
-            }
+        let bad = read_dict_row(dict, &mut out, false, true)?;
+        if bad.is_empty() {
+            continue;
         }
-        let id = cells
-            .get(id_column)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
+        let id = dict_id(dict, id_column);
         for (column, (code, message)) in bad {
-            // The cell stays in the row (empty) so an unknown column is still reported.
-            cells.insert(column.clone(), String::new());
             problems.push(TableProblem::new(
                 table,
                 i + 1,
@@ -158,7 +215,6 @@ fn table_rows(
                 message,
             ));
         }
-        out.push(cells);
     }
     Ok(out)
 }
@@ -639,16 +695,32 @@ impl PyEstate {
         meter_changes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let mut problems = Vec::new();
-        let mut tables = EstateTables::new(id, name);
-        tables.currency = currency.to_owned();
-        if let Some(r) = rounding {
-            tables.rounding = r.inner;
-        }
-        tables.buildings = table_rows("buildings", Some(buildings), &mut problems)?;
-        tables.units = table_rows("units", Some(units), &mut problems)?;
-        tables.meters = table_rows("meters", meters, &mut problems)?;
-        tables.readings = table_rows("readings", readings, &mut problems)?;
-        tables.meter_changes = table_rows("meter_changes", meter_changes, &mut problems)?;
+        let t_buildings = table_rows(
+            "buildings",
+            Some(buildings),
+            &BUILDING_COLUMNS,
+            &mut problems,
+        )?;
+        let t_units = table_rows("units", Some(units), &UNIT_COLUMNS, &mut problems)?;
+        let t_meters = table_rows("meters", meters, &METER_COLUMNS, &mut problems)?;
+        let t_readings = table_rows("readings", readings, &READING_COLUMNS, &mut problems)?;
+        let t_changes = table_rows(
+            "meter_changes",
+            meter_changes,
+            &METER_CHANGE_COLUMNS,
+            &mut problems,
+        )?;
+        let tables = EstateTables {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            currency: currency.to_owned(),
+            rounding: rounding.map(|r| r.inner).unwrap_or_default(),
+            buildings: t_buildings.rows(),
+            units: t_units.rows(),
+            meters: t_meters.rows(),
+            readings: t_readings.rows(),
+            meter_changes: t_changes.rows(),
+        };
         let import = py
             .detach(|| tables.import_with(problems))
             .map_err(|e| records_error(py, &e))?;

@@ -564,8 +564,13 @@ fn inputs_arg(
                         .into(),
                 ));
             }
-            let (rows, earlier) = crate::receivables::text_rows("pooled", p, "item_code, amount")?;
-            let (amounts, _) = estatekit::records::pooled_amounts(&rows, &earlier)
+            let (table, earlier) = crate::receivables::text_rows(
+                "pooled",
+                p,
+                &estatekit::records::POOLED_COLUMNS,
+                "item_code, amount",
+            )?;
+            let (amounts, _) = estatekit::records::pooled_amounts(&table.rows(), &earlier)
                 .map_err(|e| crate::estate::records_error(p.py(), &e))?;
             inputs.pooled = amounts;
         }

@@ -21,7 +21,8 @@ use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
 use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
-use estatekit::tables::{Row, TableProblem};
+use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
+use estatekit::tables::{Row, TableProblem, TextTable};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReceivables>()?;
@@ -86,18 +87,24 @@ const CHARGE_COLUMNS_TEXT: &str = "unit_id, ref, item_code, amount, issued_on, d
 const OPENING_COLUMNS_TEXT: &str = "the columns of a charge, or unit_id, prepaid, date, ref";
 
 /// Rows (a list of dicts or a DataFrame) as text rows for the core's records
-/// importers: each cell through `cell_text` (a bool as `true`/`false`); a cell that
-/// cannot be taken as text (a float) or a row that is not a dict becomes a problem
-/// that rejects its row.
+/// importers: each cell through `read_dict_row` (a bool as `true`/`false`); a cell
+/// that cannot be taken as text (a float) or a row that is not a dict becomes a
+/// problem that rejects its row.
 pub(crate) fn text_rows(
     table: &str,
     rows: &Bound<'_, PyAny>,
+    known: &'static [&'static str],
     columns: &str,
-) -> PyResult<(Vec<Row>, Vec<TableProblem>)> {
-    let mut out = Vec::new();
+) -> PyResult<(TextTable, Vec<TableProblem>)> {
+    let mut out = TextTable::new(known);
     let mut problems = Vec::new();
+    // The row's id: its `ref`, or for pooled invoices its item code.
+    let id_column = if table == "pooled" {
+        "item_code"
+    } else {
+        "ref"
+    };
     for (i, row) in rows_of(rows)?.iter().enumerate() {
-        let mut cells = Row::new();
         let Ok(dict) = row.cast::<PyDict>() else {
             problems.push(TableProblem::new(
                 table,
@@ -107,34 +114,14 @@ pub(crate) fn text_rows(
                 "invalid_cell",
                 format!("expected a dict with {columns}, got {}", type_name(row)),
             ));
-            out.push(cells);
+            out.start_row();
             continue;
         };
-        let mut bad = Vec::new();
-        for (k, v) in dict.iter() {
-            let key = crate::estate::key_text(&k)?;
-            if v.is_instance_of::<PyBool>() {
-                cells.insert(key, if v.is_truthy()? { "true" } else { "false" }.into());
-                continue;
-            }
-            match crate::estate::cell_text(&v) {
-                Ok(Some(text)) => {
-                    cells.insert(key, text);
-                }
-                Ok(None) => {}
-                Err(e) => bad.push((key, e)),
-            }
+        let bad = crate::estate::read_dict_row(dict, &mut out, true, false)?;
+        if bad.is_empty() {
+            continue;
         }
-        // The row's id: its `ref`, or for pooled invoices its item code.
-        let id_column = if table == "pooled" {
-            "item_code"
-        } else {
-            "ref"
-        };
-        let id = cells
-            .get(id_column)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
+        let id = crate::estate::dict_id(dict, id_column);
         for (column, (code, message)) in bad {
             problems.push(TableProblem::new(
                 table,
@@ -145,7 +132,6 @@ pub(crate) fn text_rows(
                 message,
             ));
         }
-        out.push(cells);
     }
     Ok((out, problems))
 }
@@ -230,11 +216,11 @@ impl PyReceivables {
     /// unit_id, amount, date, ref). Every row is applied, already applied, or
     /// rejected with its 1-based row number, ref and code.
     fn apply_payments(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
-        let (cells, earlier) = text_rows("payments", rows, PAYMENT_COLUMNS_TEXT)?;
+        let (table, earlier) = text_rows("payments", rows, &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT)?;
         let inner = &mut self.inner;
         let res = rows
             .py()
-            .detach(|| inner.apply_payment_records(&cells, &earlier));
+            .detach(|| inner.apply_payment_records(&table.rows(), &earlier));
         Ok(PyPaymentImport { inner: res })
     }
 
@@ -352,11 +338,11 @@ impl PyReceivables {
     /// penalty. Every row is posted, already posted, or rejected with its 1-based row
     /// number.
     fn post_charges(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (cells, earlier) = text_rows("charges", rows, CHARGE_COLUMNS_TEXT)?;
+        let (table, earlier) = text_rows("charges", rows, &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT)?;
         let inner = &mut self.inner;
         let res = rows
             .py()
-            .detach(|| inner.post_charge_records(&cells, &earlier));
+            .detach(|| inner.post_charge_records(&table.rows(), &earlier));
         Ok(PyRowImport { inner: res })
     }
 
@@ -375,11 +361,11 @@ impl PyReceivables {
     /// any other an unpaid item with its original due date (the columns of
     /// `post_charges`, issued_on optional).
     fn open_balances(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (cells, earlier) = text_rows("opening", rows, OPENING_COLUMNS_TEXT)?;
+        let (table, earlier) = text_rows("opening", rows, &OPENING_COLUMNS, OPENING_COLUMNS_TEXT)?;
         let inner = &mut self.inner;
         let res = rows
             .py()
-            .detach(|| inner.open_balance_records(&cells, &earlier));
+            .detach(|| inner.open_balance_records(&table.rows(), &earlier));
         Ok(PyRowImport { inner: res })
     }
 

@@ -35,7 +35,8 @@ use crate::fees::FeeError;
 use crate::fees::billing::PooledAmount;
 use crate::fees::receivables::{ChargeRow, OpeningBalance, PaymentRow, RejectedRow};
 use crate::tables::{
-    Normalisation, Problems, Row, RowReader, TableProblem, TablesError, blank, is_space, read_csv,
+    Cells, Normalisation, Problems, Row, RowId, RowReader, TableProblem, TablesError, blank, id_of,
+    read_csv,
 };
 
 /// The columns of a payment row: `unit_id`, `amount`, `date` and `ref` are required;
@@ -94,7 +95,7 @@ const PREPAID_COLUMNS: [&str; 4] = ["unit_id", "prepaid", "date", "ref"];
 /// (blank rows left out), and every normalisation made.
 ///
 /// ```
-/// let read = estatekit::records::payments(&[Default::default()], &[]);
+/// let read = estatekit::records::payments(&[estatekit::tables::Row::new()], &[]);
 /// assert!(read.rows.is_empty() && read.normalisations.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,8 +163,8 @@ pub const POOLED_COLUMNS: [&str; 2] = ["item_code", "amount"];
 /// assert_eq!(found, [("pooled[id=common_water].amount", "invalid_decimal"), ("pooled[id=common_water].item_code", "duplicate_id")]);
 /// # Ok::<(), estatekit::tables::TablesError>(())
 /// ```
-pub fn pooled_amounts(
-    rows: &[Row],
+pub fn pooled_amounts<R: Cells>(
+    rows: &[R],
     earlier: &[TableProblem],
 ) -> Result<(Vec<PooledAmount>, Vec<Normalisation>), TablesError> {
     let mut problems = Problems::default();
@@ -178,20 +179,16 @@ pub fn pooled_amounts(
         if blank(cells) {
             continue;
         }
-        let id = cells
-            .get("item_code")
-            .map(|s| s.trim_matches(is_space).to_owned())
-            .filter(|s| !s.is_empty());
         let mut r = RowReader {
             table: "pooled",
             row: n,
-            id,
+            id: id_of(cells, "item_code").map_or(RowId::None, RowId::Cell),
             cells,
             problems: &mut problems,
             norms: &mut norms,
             ok: true,
         };
-        if let Some(column) = cells.keys().find(|c| !POOLED_COLUMNS.contains(&c.as_str())) {
+        if let Some((column, _)) = cells.each().find(|(c, _)| !POOLED_COLUMNS.contains(c)) {
             r.problem(
                 column,
                 "unknown_column",
@@ -203,8 +200,8 @@ pub fn pooled_amounts(
         }
         let code = r.required("item_code");
         let amount = money(&mut r, "amount");
-        if let Some(c) = &code {
-            if !seen.insert(c.clone()) {
+        if let Some(c) = code {
+            if !seen.insert(c) {
                 r.problem(
                     "item_code",
                     "duplicate_id",
@@ -213,7 +210,10 @@ pub fn pooled_amounts(
             }
         }
         if let (Some(code), Some(amount), true) = (code, amount, r.ok) {
-            out.push(PooledAmount { code, amount });
+            out.push(PooledAmount {
+                code: code.to_owned(),
+                amount,
+            });
         }
     }
     if problems.list.is_empty() && problems.more == 0 {
@@ -239,7 +239,7 @@ pub fn pooled_amounts(
 /// let bad = read.rows[0].1.as_ref().unwrap_err();
 /// assert_eq!((bad.code(), bad.path(), bad.reference.as_deref()), ("invalid_decimal", "amount", Some("B-1")));
 /// ```
-pub fn payments(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<PaymentRow> {
+pub fn payments<R: Cells>(rows: &[R], earlier: &[TableProblem]) -> RowsRead<PaymentRow> {
     read_rows("payments", rows, earlier, &PAYMENT_COLUMNS, |r| {
         let unit_id = r.required("unit_id");
         let amount = money(r, "amount");
@@ -247,11 +247,11 @@ pub fn payments(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<PaymentRow> 
         let reference = r.required("ref");
         let reverses = r.text("reverses");
         Some(PaymentRow {
-            unit_id: unit_id?,
+            unit_id: unit_id?.to_owned(),
             amount: amount?,
             date: date?,
-            reference: reference?,
-            reverses,
+            reference: reference?.to_owned(),
+            reverses: reverses.map(str::to_owned),
         })
     })
 }
@@ -265,7 +265,7 @@ pub fn payments(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<PaymentRow> 
 /// let read = estatekit::records::charges(&[row], &[]);
 /// assert!(!read.rows[0].1.as_ref().unwrap().penalty);
 /// ```
-pub fn charges(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<ChargeRow> {
+pub fn charges<R: Cells>(rows: &[R], earlier: &[TableProblem]) -> RowsRead<ChargeRow> {
     read_rows("charges", rows, earlier, &CHARGE_COLUMNS, charge)
 }
 
@@ -280,12 +280,12 @@ pub fn charges(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<ChargeRow> {
 /// let read = estatekit::records::opening_balances(&[row], &[]);
 /// assert!(matches!(read.rows[0].1, Ok(OpeningBalance::Prepaid { .. })));
 /// ```
-pub fn opening_balances(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<OpeningBalance> {
+pub fn opening_balances<R: Cells>(
+    rows: &[R],
+    earlier: &[TableProblem],
+) -> RowsRead<OpeningBalance> {
     read_rows("opening", rows, earlier, &OPENING_COLUMNS, |r| {
-        let prepaid = r
-            .cells
-            .get("prepaid")
-            .is_some_and(|v| !v.trim_matches(is_space).is_empty());
+        let prepaid = id_of(r.cells, "prepaid").is_some();
         let (own, other): (&[&str], Vec<&str>) = if prepaid {
             let other = CHARGE_COLUMNS
                 .into_iter()
@@ -317,15 +317,15 @@ pub fn opening_balances(rows: &[Row], earlier: &[TableProblem]) -> RowsRead<Open
         let date = required_date(r, "date");
         let reference = r.required("ref");
         Some(OpeningBalance::Prepaid {
-            unit_id: unit_id?,
+            unit_id: unit_id?.to_owned(),
             amount: amount?,
             date: date?,
-            reference: reference?,
+            reference: reference?.to_owned(),
         })
     })
 }
 
-fn charge(r: &mut RowReader<'_>) -> Option<ChargeRow> {
+fn charge<R: Cells>(r: &mut RowReader<'_, '_, R>) -> Option<ChargeRow> {
     let unit_id = r.required("unit_id");
     let reference = r.text("ref");
     let item_code = r.required("item_code");
@@ -337,36 +337,42 @@ fn charge(r: &mut RowReader<'_>) -> Option<ChargeRow> {
     let description = r.text("description");
     let penalty = flag(r, "penalty");
     Some(ChargeRow {
-        unit_id: unit_id?,
-        reference,
-        item_code: item_code?,
+        unit_id: unit_id?.to_owned(),
+        reference: reference.map(str::to_owned),
+        item_code: item_code?.to_owned(),
         amount: amount?,
         issued_on,
         due: due?,
         period_start,
         period_end,
-        description,
+        description: description.map(str::to_owned),
         penalty: penalty.unwrap_or(true),
     })
 }
 
-fn money(r: &mut RowReader<'_>, column: &str) -> Option<Decimal> {
+fn money<R: Cells>(r: &mut RowReader<'_, '_, R>, column: &str) -> Option<Decimal> {
     let text = r.required(column);
     r.decimal(column, text)
 }
 
-fn required_date(r: &mut RowReader<'_>, column: &str) -> Option<chrono::NaiveDate> {
+fn required_date<R: Cells>(
+    r: &mut RowReader<'_, '_, R>,
+    column: &str,
+) -> Option<chrono::NaiveDate> {
     let text = r.required(column);
     r.date(column, text)
 }
 
-fn optional_date(r: &mut RowReader<'_>, column: &str) -> Option<chrono::NaiveDate> {
+fn optional_date<R: Cells>(
+    r: &mut RowReader<'_, '_, R>,
+    column: &str,
+) -> Option<chrono::NaiveDate> {
     let text = r.text(column);
     r.date(column, text)
 }
 
 /// `true`/`false`, also `yes`/`no`, `y`/`n`, `1`/`0`, `是`/`否` in any case.
-fn flag(r: &mut RowReader<'_>, column: &str) -> Option<bool> {
+fn flag<R: Cells>(r: &mut RowReader<'_, '_, R>, column: &str) -> Option<bool> {
     let text = r.text(column)?;
     let value = match text.to_lowercase().as_str() {
         "true" | "yes" | "y" | "1" | "是" => true,
@@ -382,7 +388,7 @@ fn flag(r: &mut RowReader<'_>, column: &str) -> Option<bool> {
     };
     let plain = if value { "true" } else { "false" };
     if text != plain {
-        r.normalised(column, &text, plain);
+        r.normalised(column, text, plain);
     }
     Some(value)
 }
@@ -403,12 +409,12 @@ fn cell_code(code: &str) -> &'static str {
 /// Reads every non-blank row with `read`; the first problem of a row (one of
 /// `earlier`, found by a binding while turning its cells into text, or one found
 /// here) rejects it.
-fn read_rows<T>(
+fn read_rows<T, R: Cells>(
     table: &'static str,
-    rows: &[Row],
+    rows: &[R],
     earlier: &[TableProblem],
     columns: &[&str],
-    read: impl Fn(&mut RowReader<'_>) -> Option<T>,
+    read: impl Fn(&mut RowReader<'_, '_, R>) -> Option<T>,
 ) -> RowsRead<T> {
     let mut out = RowsRead {
         rows: Vec::with_capacity(rows.len()),
@@ -419,10 +425,7 @@ fn read_rows<T>(
         if blank(cells) && !earlier.iter().any(|p| p.row == n) {
             continue;
         }
-        let id = cells
-            .get("ref")
-            .map(|s| s.trim_matches(is_space).to_owned())
-            .filter(|s| !s.is_empty());
+        let id = id_of(cells, "ref");
         let mut problems = Problems::default();
         for p in earlier.iter().filter(|p| p.row == n) {
             problems.push(p.clone());
@@ -430,13 +433,13 @@ fn read_rows<T>(
         let mut reader = RowReader {
             table,
             row: n,
-            id: id.clone(),
+            id: id.map_or(RowId::None, RowId::Cell),
             cells,
             problems: &mut problems,
             norms: &mut out.normalisations,
             ok: true,
         };
-        if let Some(column) = cells.keys().find(|c| !columns.contains(&c.as_str())) {
+        if let Some((column, _)) = cells.each().find(|(c, _)| !columns.contains(c)) {
             reader.problem(
                 column,
                 "unknown_column",
@@ -451,7 +454,7 @@ fn read_rows<T>(
             (Some(v), None) => Ok(v),
             (_, Some(p)) => Err(RejectedRow {
                 row: n,
-                reference: id,
+                reference: id.map(str::to_owned),
                 error: FeeError::Cell {
                     path: p.column.unwrap_or_default(),
                     code: cell_code(&p.code),
@@ -462,7 +465,7 @@ fn read_rows<T>(
             // not so, the row is still refused rather than lost silently.
             (None, None) => Err(RejectedRow {
                 row: n,
-                reference: id,
+                reference: id.map(str::to_owned),
                 error: FeeError::Cell {
                     path: String::new(),
                     code: "invalid_cell",

@@ -64,6 +64,182 @@ pub const MAX_PROBLEMS: usize = 1000;
 /// ```
 pub type Row = BTreeMap<String, String>;
 
+/// A table row the importers can read: its cells by column name. [`Row`] is one; a
+/// binding implements it over its own rows so that cells are read where they are,
+/// without being copied into owned strings first.
+///
+/// ```
+/// use estatekit::tables::{Cells, Row};
+/// let row: Row = [("id".to_string(), " B1 ".to_string())].into();
+/// assert_eq!(row.cell("id"), Some(" B1 "));
+/// assert_eq!(row.each().count(), 1);
+/// ```
+pub trait Cells {
+    /// The cell of `column` as given (untrimmed), `None` when the row has none.
+    fn cell(&self, column: &str) -> Option<&str>;
+    /// Every `(column, cell)` of the row.
+    fn each(&self) -> impl Iterator<Item = (&str, &str)>;
+}
+
+impl Cells for Row {
+    fn cell(&self, column: &str) -> Option<&str> {
+        self.get(column).map(String::as_str)
+    }
+    fn each(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+/// Rows of text cells stored flat: one text buffer and each cell's range in it, so a
+/// binding copies a table's cells without one allocation per cell (a [`Row`] holds
+/// two `String`s a cell). Column names of the table's known columns are not copied.
+///
+/// ```
+/// use estatekit::tables::{Cells, TextTable, BUILDING_COLUMNS};
+/// let mut t = TextTable::new(&BUILDING_COLUMNS);
+/// t.start_row();
+/// t.push_cell("id", "B1");
+/// t.push_cell("colour", "red");
+/// let rows = t.rows();
+/// assert_eq!((rows.len(), rows[0].cell("id"), rows[0].cell("colour")), (1, Some("B1"), Some("red")));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextTable {
+    known: &'static [&'static str],
+    text: String,
+    /// `(column, start, end)`: a known column's index, or `usize::MAX` and the name's
+    /// range in `text` (`names`).
+    cells: Vec<(usize, usize, usize)>,
+    /// Unknown column names: `(start, end)` in `text`, parallel to the cells that
+    /// use them (indexed by the cell).
+    names: Vec<(usize, usize, usize)>,
+    /// The index in `cells` where each row starts.
+    starts: Vec<usize>,
+}
+
+impl TextTable {
+    /// An empty table whose columns are usually `known` (other names are kept too).
+    ///
+    /// ```
+    /// assert!(estatekit::tables::TextTable::new(&estatekit::tables::UNIT_COLUMNS).rows().is_empty());
+    /// ```
+    pub fn new(known: &'static [&'static str]) -> Self {
+        Self {
+            known,
+            ..Self::default()
+        }
+    }
+
+    /// Starts a new (empty) row.
+    ///
+    /// ```
+    /// let mut t = estatekit::tables::TextTable::new(&[]);
+    /// t.start_row();
+    /// assert_eq!(t.rows().len(), 1);
+    /// ```
+    pub fn start_row(&mut self) {
+        self.starts.push(self.cells.len());
+    }
+
+    /// Adds a cell to the last row (starting one if there is none).
+    ///
+    /// ```
+    /// let mut t = estatekit::tables::TextTable::new(&["id"]);
+    /// t.push_cell("id", " 1-101 ");
+    /// assert_eq!(estatekit::tables::Cells::cell(&t.rows()[0], "id"), Some(" 1-101 "));
+    /// ```
+    pub fn push_cell(&mut self, column: &str, value: &str) {
+        if self.starts.is_empty() {
+            self.start_row();
+        }
+        let key = match self.known.iter().position(|k| *k == column) {
+            Some(k) => k,
+            None => {
+                let start = self.text.len();
+                self.text.push_str(column);
+                self.names.push((self.cells.len(), start, self.text.len()));
+                usize::MAX
+            }
+        };
+        let start = self.text.len();
+        self.text.push_str(value);
+        self.cells.push((key, start, self.text.len()));
+    }
+
+    /// The rows, each readable as [`Cells`].
+    ///
+    /// ```
+    /// let mut t = estatekit::tables::TextTable::new(&["id"]);
+    /// t.push_cell("id", "a");
+    /// t.start_row();
+    /// t.push_cell("id", "b");
+    /// let rows = t.rows();
+    /// let ids: Vec<_> = rows.iter().map(|r| estatekit::tables::Cells::cell(r, "id")).collect();
+    /// assert_eq!(ids, [Some("a"), Some("b")]);
+    /// ```
+    pub fn rows(&self) -> Vec<TextRow<'_>> {
+        let ends = self
+            .starts
+            .iter()
+            .skip(1)
+            .copied()
+            .chain([self.cells.len()]);
+        self.starts
+            .iter()
+            .zip(ends)
+            .map(|(&start, end)| TextRow {
+                table: self,
+                start,
+                end,
+            })
+            .collect()
+    }
+
+    fn column(&self, i: usize) -> &str {
+        let (key, ..) = self.cells[i];
+        if key != usize::MAX {
+            return self.known[key];
+        }
+        let at = self
+            .names
+            .binary_search_by_key(&i, |&(cell, ..)| cell)
+            .expect("every cell of an unknown column has its name recorded");
+        let (_, start, end) = self.names[at];
+        &self.text[start..end]
+    }
+
+    fn value(&self, i: usize) -> &str {
+        let (_, start, end) = self.cells[i];
+        &self.text[start..end]
+    }
+}
+
+/// One row of a [`TextTable`].
+///
+/// ```
+/// let mut t = estatekit::tables::TextTable::new(&["id"]);
+/// t.push_cell("id", "a");
+/// let row = t.rows()[0];
+/// assert_eq!(estatekit::tables::Cells::each(&row).collect::<Vec<_>>(), [("id", "a")]);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct TextRow<'a> {
+    table: &'a TextTable,
+    start: usize,
+    end: usize,
+}
+
+impl Cells for TextRow<'_> {
+    fn cell(&self, column: &str) -> Option<&str> {
+        (self.start..self.end)
+            .find(|&i| self.table.column(i) == column)
+            .map(|i| self.table.value(i))
+    }
+    fn each(&self) -> impl Iterator<Item = (&str, &str)> {
+        (self.start..self.end).map(|i| (self.table.column(i), self.table.value(i)))
+    }
+}
+
 /// The columns of each table (required ones first).
 ///
 /// ```
@@ -125,8 +301,10 @@ pub const METER_CHANGE_COLUMNS: [&str; 6] = [
 /// assert_eq!(tables.currency, "CNY");
 /// assert!(tables.units.is_empty());
 /// ```
+///
+/// The rows are [`Row`]s by default; a binding may use its own [`Cells`] type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EstateTables {
+pub struct EstateTables<R = Row> {
     /// Estate id.
     pub id: String,
     /// Display name.
@@ -136,15 +314,15 @@ pub struct EstateTables {
     /// Rounding policy (default 2 places, half-up).
     pub rounding: RoundingPolicy,
     /// Columns `id, name`.
-    pub buildings: Vec<Row>,
+    pub buildings: Vec<R>,
     /// Columns [`UNIT_COLUMNS`].
-    pub units: Vec<Row>,
+    pub units: Vec<R>,
     /// Columns [`METER_COLUMNS`].
-    pub meters: Vec<Row>,
+    pub meters: Vec<R>,
     /// Columns [`READING_COLUMNS`], in date order per meter.
-    pub readings: Vec<Row>,
+    pub readings: Vec<R>,
     /// Columns [`METER_CHANGE_COLUMNS`], in date order per meter.
-    pub meter_changes: Vec<Row>,
+    pub meter_changes: Vec<R>,
 }
 
 /// A change an importer made to a cell's text before reading it.
@@ -390,28 +568,61 @@ impl Problems {
     }
 }
 
+/// A cell without its surrounding spaces ([`is_space`]); a cell that starts and
+/// ends with a visible ASCII character, the usual case, is returned as it is.
+pub(crate) fn trim_cell(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
+    s.trim_matches(is_space)
+}
+
 pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
+/// A row's id for messages, made into text only when a message needs it.
+#[derive(Clone, Copy)]
+pub(crate) enum RowId<'a> {
+    /// The row has no id.
+    None,
+    /// The trimmed id cell.
+    Cell(&'a str),
+    /// `meter@date`: the trimmed meter cell and the trimmed date cell (written in ISO
+    /// form when it reads as a date).
+    MeterDate(&'a str, Option<&'a str>),
+}
+
+impl RowId<'_> {
+    pub(crate) fn text(self) -> Option<String> {
+        match self {
+            RowId::None => None,
+            RowId::Cell(s) => Some(s.to_owned()),
+            RowId::MeterDate(m, None) => Some(m.to_owned()),
+            RowId::MeterDate(m, Some(d)) => Some(format!("{m}@{}", iso_text(d))),
+        }
+    }
+}
+
 /// Reads the cells of one row, recording normalisations and problems.
-pub(crate) struct RowReader<'a> {
+pub(crate) struct RowReader<'a, 'p, R: Cells + ?Sized = Row> {
     pub(crate) table: &'static str,
     pub(crate) row: usize,
-    pub(crate) id: Option<String>,
-    pub(crate) cells: &'a Row,
-    pub(crate) problems: &'a mut Problems,
-    pub(crate) norms: &'a mut Vec<Normalisation>,
+    pub(crate) id: RowId<'a>,
+    pub(crate) cells: &'a R,
+    pub(crate) problems: &'p mut Problems,
+    pub(crate) norms: &'p mut Vec<Normalisation>,
     pub(crate) ok: bool,
 }
 
-impl RowReader<'_> {
+impl<'a, R: Cells + ?Sized> RowReader<'a, '_, R> {
     pub(crate) fn problem(&mut self, column: &str, code: &str, message: String) {
         self.ok = false;
         let p = TableProblem::new(
             self.table,
             self.row,
-            self.id.as_deref(),
+            self.id.text().as_deref(),
             Some(column),
             code,
             message,
@@ -423,7 +634,7 @@ impl RowReader<'_> {
         self.norms.push(Normalisation {
             table: self.table.to_owned(),
             row: self.row,
-            id: self.id.clone(),
+            id: self.id.text(),
             column: column.to_owned(),
             before: before.to_owned(),
             after: after.to_owned(),
@@ -431,20 +642,21 @@ impl RowReader<'_> {
     }
 
     /// The trimmed text of a cell, `None` when missing or empty.
-    pub(crate) fn text(&mut self, column: &str) -> Option<String> {
+    pub(crate) fn text(&mut self, column: &str) -> Option<&'a str> {
         if self.problems.reported(self.table, self.row, column) {
             self.ok = false;
             return None;
         }
-        let raw = self.cells.get(column)?;
-        let trimmed = raw.trim_matches(is_space);
+        let cells: &'a R = self.cells;
+        let raw = cells.cell(column)?;
+        let trimmed = trim_cell(raw);
         if trimmed.len() != raw.len() && !trimmed.is_empty() {
             self.normalised(column, raw, trimmed);
         }
-        (!trimmed.is_empty()).then(|| trimmed.to_owned())
+        (!trimmed.is_empty()).then_some(trimmed)
     }
 
-    pub(crate) fn required(&mut self, column: &str) -> Option<String> {
+    pub(crate) fn required(&mut self, column: &str) -> Option<&'a str> {
         let t = self.text(column);
         if t.is_none() && !self.problems.reported(self.table, self.row, column) {
             self.problem(
@@ -456,10 +668,15 @@ impl RowReader<'_> {
         t
     }
 
-    pub(crate) fn decimal(&mut self, column: &str, text: Option<String>) -> Option<Decimal> {
+    pub(crate) fn decimal(&mut self, column: &str, text: Option<&str>) -> Option<Decimal> {
         let text = text?;
-        let plain = text.replace(',', "");
-        let grouped = text.contains(',') && thousands_grouped(&text);
+        let commas = text.contains(',');
+        let plain: std::borrow::Cow<'_, str> = if commas {
+            text.replace(',', "").into()
+        } else {
+            text.into()
+        };
+        let grouped = commas && thousands_grouped(text);
         let well_formed = {
             let digits = plain.strip_prefix('-').unwrap_or(&plain);
             let mut parts = digits.splitn(2, '.');
@@ -469,7 +686,7 @@ impl RowReader<'_> {
                 && int.bytes().all(|b| b.is_ascii_digit())
                 && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
         };
-        let value = if well_formed && (grouped || !text.contains(',')) {
+        let value = if well_formed && (grouped || !commas) {
             Decimal::from_str(&plain).ok()
         } else {
             None
@@ -477,7 +694,7 @@ impl RowReader<'_> {
         match value {
             Some(v) => {
                 if grouped {
-                    self.normalised(column, &text, &plain);
+                    self.normalised(column, text, &plain);
                 }
                 Some(v)
             }
@@ -492,7 +709,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn integer(&mut self, column: &str, text: Option<String>, min: i64) -> Option<i64> {
+    fn integer(&mut self, column: &str, text: Option<&str>, min: i64) -> Option<i64> {
         let text = text?;
         match text
             .parse::<i64>()
@@ -516,10 +733,10 @@ impl RowReader<'_> {
         }
     }
 
-    pub(crate) fn date(&mut self, column: &str, text: Option<String>) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, column: &str, text: Option<&str>) -> Option<NaiveDate> {
         let text = text?;
         const FORMS: &str = "expected a date as YYYY-MM-DD or YYYY/MM/DD";
-        match lenient_date(&text) {
+        match lenient_date(text) {
             Err(false) => {
                 self.problem(column, "invalid_date", format!("{FORMS}, got {text:?}"));
                 None
@@ -533,8 +750,8 @@ impl RowReader<'_> {
                 None
             }
             Ok(date) => {
-                if !is_iso_shaped(&text) {
-                    self.normalised(column, &text, &iso(date));
+                if !is_iso_shaped(text) {
+                    self.normalised(column, text, &iso(date));
                 }
                 Some(date)
             }
@@ -544,16 +761,25 @@ impl RowReader<'_> {
     fn choice<T: FromStr + Copy>(
         &mut self,
         column: &str,
-        text: Option<String>,
+        text: Option<&str>,
         all: &[T],
         name: fn(T) -> &'static str,
     ) -> Option<T> {
         let text = text?;
-        let lower = text.to_lowercase();
-        match all.iter().copied().find(|v| name(*v) == lower) {
+        // The names are lower-case ASCII: compare without allocating, and lower-case
+        // the text only when that finds nothing.
+        let found = all
+            .iter()
+            .copied()
+            .find(|v| name(*v).eq_ignore_ascii_case(text))
+            .or_else(|| {
+                let lower = text.to_lowercase();
+                all.iter().copied().find(|v| name(*v) == lower)
+            });
+        match found {
             Some(v) => {
-                if lower != text {
-                    self.normalised(column, &text, &lower);
+                if name(v) != text {
+                    self.normalised(column, text, name(v));
                 }
                 Some(v)
             }
@@ -617,11 +843,11 @@ fn iso(d: NaiveDate) -> String {
 
 /// A date cell's text as its ISO form when it reads as a date, else as given (for
 /// row ids).
-fn iso_text(text: String) -> String {
-    if is_iso_shaped(&text) {
-        return text;
+fn iso_text(text: &str) -> String {
+    if is_iso_shaped(text) {
+        return text.to_owned();
     }
-    lenient_date(&text).map_or(text, iso)
+    lenient_date(text).map_or_else(|_| text.to_owned(), iso)
 }
 
 /// `1,234,567.89`: groups of three digits after the first.
@@ -636,15 +862,20 @@ fn thousands_grouped(text: &str) -> bool {
         && !body.split('.').nth(1).is_some_and(|f| f.contains(','))
 }
 
-pub(crate) fn blank(row: &Row) -> bool {
-    row.values().all(|v| v.trim_matches(is_space).is_empty())
+pub(crate) fn blank<R: Cells + ?Sized>(row: &R) -> bool {
+    row.each().all(|(_, v)| trim_cell(v).is_empty())
 }
 
-fn check_columns(table: &'static str, rows: &[Row], known: &[&str], problems: &mut Problems) {
+fn check_columns<R: Cells>(
+    table: &'static str,
+    rows: &[R],
+    known: &[&str],
+    problems: &mut Problems,
+) {
     let mut seen = HashSet::new();
     for (i, row) in rows.iter().enumerate() {
-        for column in row.keys() {
-            if !known.contains(&column.as_str()) && seen.insert(column.clone()) {
+        for (column, _) in row.each() {
+            if !known.contains(&column) && seen.insert(column) {
                 problems.push(TableProblem::new(
                     table,
                     0,
@@ -663,27 +894,34 @@ fn check_columns(table: &'static str, rows: &[Row], known: &[&str], problems: &m
 }
 
 /// The id cell of a row, trimmed (`None` if empty).
-fn id_of(row: &Row, column: &str) -> Option<String> {
-    row.get(column)
-        .map(|s| s.trim_matches(is_space).to_owned())
-        .filter(|s| !s.is_empty())
+pub(crate) fn id_of<'a, R: Cells + ?Sized>(row: &'a R, column: &str) -> Option<&'a str> {
+    row.cell(column).map(trim_cell).filter(|s| !s.is_empty())
 }
 
-/// Where each parsed item came from: its row number and id.
+/// The id of a row about a meter on a day (a reading, a meter change).
+fn meter_date_id<R: Cells + ?Sized>(row: &R) -> RowId<'_> {
+    match id_of(row, "meter_id") {
+        Some(m) => RowId::MeterDate(m, id_of(row, "date")),
+        None => RowId::None,
+    }
+}
+
+/// Where each parsed item came from: its 0-based row index in its table (the id, for
+/// a message, is read from the row again).
 #[derive(Default)]
 struct Origins {
-    buildings: Vec<(usize, String)>,
-    units: Vec<(usize, String)>,
-    meters: Vec<(usize, String)>,
-    /// Per meter, the row number and id of each reading.
-    readings: Vec<Vec<(usize, String)>>,
-    /// Per meter, the row number and id of each change.
-    changes: Vec<Vec<(usize, String)>>,
+    buildings: Vec<usize>,
+    units: Vec<usize>,
+    meters: Vec<usize>,
+    /// Per meter, the row index of each reading.
+    readings: Vec<Vec<usize>>,
+    /// Per meter, the row index of each change.
+    changes: Vec<Vec<usize>>,
 }
 
 impl Origins {
     /// An [`Estate::new`] error as a problem naming rows by id.
-    fn locate(&self, e: &EstateError) -> TableProblem {
+    fn locate<R: Cells>(&self, e: &EstateError, t: &EstateTables<R>) -> TableProblem {
         let path = e.path();
         let text = e.to_string();
         let message = text
@@ -696,23 +934,24 @@ impl Origins {
             Some((table.to_owned(), i.parse().ok()?, rest.to_owned()))
         };
         if let Some((table, i, rest)) = index(path) {
-            let list = match table.as_str() {
-                "buildings" => &self.buildings,
-                "units" => &self.units,
-                "meters" => &self.meters,
-                _ => &Vec::new(),
+            let (list, rows) = match table.as_str() {
+                "buildings" => (&self.buildings, &t.buildings),
+                "units" => (&self.units, &t.units),
+                "meters" => (&self.meters, &t.meters),
+                _ => (&Vec::new(), &t.units),
             };
-            if let Some((row, id)) = list.get(i) {
+            if let Some(&r) = list.get(i) {
                 if let Some((_, j, field)) = rest
                     .strip_prefix(".readings")
                     .and_then(|r| index(&format!("r{r}")))
                 {
-                    if let Some((rrow, rid)) = self.readings.get(i).and_then(|r| r.get(j)) {
+                    if let Some(&rr) = self.readings.get(i).and_then(|r| r.get(j)) {
                         let column = field.trim_start_matches('.');
+                        let rid = meter_date_id(&t.readings[rr]).text();
                         return TableProblem::new(
                             "readings",
-                            *rrow,
-                            Some(rid),
+                            rr + 1,
+                            rid.as_deref(),
                             Some(column),
                             e.code(),
                             message,
@@ -723,13 +962,14 @@ impl Origins {
                     .strip_prefix(".changes")
                     .and_then(|r| index(&format!("c{r}")))
                 {
-                    if let Some((crow, cid)) = self.changes.get(i).and_then(|c| c.get(j)) {
+                    if let Some(&cr) = self.changes.get(i).and_then(|c| c.get(j)) {
                         // `.change.replacement.old_final` is the `old_final` column.
                         let column = field.rsplit('.').next().unwrap_or("date");
+                        let cid = meter_date_id(&t.meter_changes[cr]).text();
                         return TableProblem::new(
                             "meter_changes",
-                            *crow,
-                            Some(cid),
+                            cr + 1,
+                            cid.as_deref(),
                             Some(column),
                             e.code(),
                             message,
@@ -738,7 +978,14 @@ impl Origins {
                 }
                 let column = rest.trim_start_matches('.');
                 let column = (!column.is_empty()).then_some(column);
-                return TableProblem::new(&table, *row, Some(id), column, e.code(), message);
+                return TableProblem::new(
+                    &table,
+                    r + 1,
+                    id_of(&rows[r], "id"),
+                    column,
+                    e.code(),
+                    message,
+                );
             }
         }
         TableProblem::new("estate", 0, None, Some(path), e.code(), message)
@@ -856,7 +1103,10 @@ impl EstateTables {
     /// Tables from one CSV text per table (RFC 4180: a header line, fields separated
     /// by commas, quoted with `"` when they hold commas, quotes or line breaks; CRLF or
     /// LF; a byte-order mark is ignored). An empty text is an empty table; a row may
-    /// have fewer fields than the header (the rest are empty), not more.
+    /// have fewer fields than the header (the rest are empty), not more. The fifth
+    /// table, meter changes, is read the same way with
+    /// [`records::csv_rows`](crate::records::csv_rows)`("meter_changes", text)` and
+    /// set as [`EstateTables::meter_changes`].
     ///
     /// # Errors
     /// [`TablesError`] with a `csv` problem for each table that cannot be read.
@@ -906,7 +1156,9 @@ impl EstateTables {
             })
         }
     }
+}
 
+impl<R: Cells> EstateTables<R> {
     /// Reads the rows, then validates the estate as [`Estate::new`] does.
     ///
     /// Linear (expected) in the number of cells.
@@ -942,7 +1194,10 @@ impl EstateTables {
     /// assert_eq!(err.problems.len(), 1);
     /// assert_eq!(err.problems[0].code, "float_cell");
     /// ```
-    pub fn import_with(&self, earlier: Vec<TableProblem>) -> Result<TablesImport, TablesError> {
+    pub fn import_with<'t>(
+        &'t self,
+        earlier: Vec<TableProblem>,
+    ) -> Result<TablesImport, TablesError> {
         let mut problems = Problems {
             list: Vec::new(),
             more: 0,
@@ -981,23 +1236,30 @@ impl EstateTables {
 
         // Every id present in a table, whether or not its row reads, so that a bad
         // row does not also make the rows referring to it fail.
-        let ids = |rows: &[Row]| -> HashSet<String> {
-            rows.iter().filter_map(|r| id_of(r, "id")).collect()
+        // Each id with the index of the first row that has it (a later row with the
+        // same id is a duplicate).
+        let ids = |rows: &'t [R]| -> HashMap<&'t str, usize> {
+            let mut first = HashMap::with_capacity(rows.len());
+            for (i, r) in rows.iter().enumerate() {
+                if let Some(id) = id_of(r, "id") {
+                    first.entry(id).or_insert(i);
+                }
+            }
+            first
         };
         let building_ids = ids(&self.buildings);
         let unit_ids = ids(&self.units);
         let meter_ids = ids(&self.meters);
 
         let mut buildings = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let mut dup = |table: &'static str, rd: &mut RowReader<'_>, id: &str| {
-            if let Some(first) = seen.insert(format!("{table}\u{0}{id}"), rd.row) {
+        let dup = |rd: &mut RowReader<'_, '_, R>, first: &HashMap<&str, usize>, id: &str| {
+            let first = first.get(id).map_or(rd.row, |f| f + 1);
+            if first != rd.row {
                 rd.problem(
                     "id",
                     "duplicate_id",
                     format!("duplicate id {id:?} (first in row {first})"),
                 );
-                seen.insert(format!("{table}\u{0}{id}"), first);
             }
         };
         for (i, cells) in self.buildings.iter().enumerate() {
@@ -1007,12 +1269,15 @@ impl EstateTables {
             let mut rd = reader("buildings", i, cells, "id", &mut problems, &mut norms);
             let id = rd.required("id");
             let name = rd.required("name");
-            if let Some(id) = &id {
-                dup("buildings", &mut rd, id);
+            if let Some(id) = id {
+                dup(&mut rd, &building_ids, id);
             }
             if let (true, Some(id), Some(name)) = (rd.ok, id, name) {
-                origins.buildings.push((i + 1, id.clone()));
-                buildings.push(Building { id, name });
+                origins.buildings.push(i);
+                buildings.push(Building {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                });
             }
         }
 
@@ -1023,12 +1288,12 @@ impl EstateTables {
             }
             let mut rd = reader("units", i, cells, "id", &mut problems, &mut norms);
             let id = rd.required("id");
-            if let Some(id) = &id {
-                dup("units", &mut rd, id);
+            if let Some(id) = id {
+                dup(&mut rd, &unit_ids, id);
             }
             let building_id = rd.required("building_id");
-            if let Some(b) = &building_id {
-                if !building_ids.contains(b) {
+            if let Some(b) = building_id {
+                if !building_ids.contains_key(b) {
                     rd.problem(
                         "building_id",
                         "unknown_building",
@@ -1062,10 +1327,10 @@ impl EstateTables {
                 continue;
             };
             let unit = Unit {
-                id,
-                building_id,
+                id: id.to_owned(),
+                building_id: building_id.to_owned(),
                 floor: i32::try_from(floor).unwrap_or_default(),
-                number,
+                number: number.to_owned(),
                 kind,
                 gross_area,
                 internal_area,
@@ -1085,24 +1350,25 @@ impl EstateTables {
                 rd.problem(&column, e.code(), message);
                 continue;
             }
-            origins.units.push((i + 1, unit.id.clone()));
+            origins.units.push(i);
             units.push(unit);
         }
 
         let mut meters = Vec::new();
-        let mut meter_at: HashMap<String, usize> = HashMap::new();
+        // Per meters row, the index of its meter in `meters` if it reads.
+        let mut meter_at: Vec<Option<usize>> = vec![None; self.meters.len()];
         for (i, cells) in self.meters.iter().enumerate() {
             if blank(cells) {
                 continue;
             }
             let mut rd = reader("meters", i, cells, "id", &mut problems, &mut norms);
             let id = rd.required("id");
-            if let Some(id) = &id {
-                dup("meters", &mut rd, id);
+            if let Some(id) = id {
+                dup(&mut rd, &meter_ids, id);
             }
             let unit_id = rd.text("unit_id");
-            if let Some(u) = &unit_id {
-                if !unit_ids.contains(u) {
+            if let Some(u) = unit_id {
+                if !unit_ids.contains_key(u) {
                     rd.problem(
                         "unit_id",
                         "unknown_unit",
@@ -1115,13 +1381,13 @@ impl EstateTables {
             let t = rd.text("multiplier");
             let multiplier = rd.decimal("multiplier", t);
             if let (Some(id), Some(kind), true) = (id, kind, rd.ok) {
-                meter_at.insert(id.clone(), meters.len());
-                origins.meters.push((i + 1, id.clone()));
+                meter_at[i] = Some(meters.len());
+                origins.meters.push(i);
                 origins.readings.push(Vec::new());
                 origins.changes.push(Vec::new());
                 meters.push(Meter {
-                    id,
-                    unit_id,
+                    id: id.to_owned(),
+                    unit_id: unit_id.map(str::to_owned),
                     kind,
                     multiplier: multiplier.unwrap_or(Decimal::ONE),
                     readings: Vec::new(),
@@ -1145,15 +1411,13 @@ impl EstateTables {
                 })
                 .unwrap_or(false);
             if let (Some(m), Some(date), Some(value), true) = (meter_id, date, value, rd.ok) {
-                if let Some(&k) = meter_at.get(&m) {
-                    // The row id is `meter@date` with the date as read.
-                    let rid = rd.id.take().unwrap_or_default();
+                if let Some(k) = meter_ids.get(m).and_then(|&r| meter_at[r]) {
                     meters[k].readings.push(Reading {
                         date,
                         value,
                         estimated,
                     });
-                    origins.readings[k].push((i + 1, rid));
+                    origins.readings[k].push(i);
                 }
             }
         }
@@ -1216,10 +1480,9 @@ impl EstateTables {
                 _ => None,
             };
             if let (Some(m), Some(date), Some(change), true) = (meter_id, date, change, rd.ok) {
-                if let Some(&k) = meter_at.get(&m) {
-                    let cid = format!("{m}@{date}");
+                if let Some(k) = meter_ids.get(m).and_then(|&r| meter_at[r]) {
                     meters[k].changes.push(MeterEvent { date, change });
-                    origins.changes[k].push((i + 1, cid));
+                    origins.changes[k].push(i);
                 }
             }
         }
@@ -1227,7 +1490,7 @@ impl EstateTables {
         // The per-meter rules (readings in order, ≥ 0; multiplier > 0), every meter.
         for (k, m) in meters.iter().enumerate() {
             if let Err(e) = estate::validate_meter(k, m) {
-                problems.push(origins.locate(&e));
+                problems.push(origins.locate(&e, self));
             }
         }
 
@@ -1249,7 +1512,7 @@ impl EstateTables {
                         normalisations: norms,
                     });
                 }
-                Err(e) => problems.push(origins.locate(&e)),
+                Err(e) => problems.push(origins.locate(&e, self)),
             }
         } else if let Err(e) = Estate::new(EstateData {
             buildings: Vec::new(),
@@ -1258,7 +1521,7 @@ impl EstateTables {
             ..data
         }) {
             // The estate's own fields (id, currency), checked even when rows fail.
-            problems.push(origins.locate(&e));
+            problems.push(origins.locate(&e, self));
         }
         let order = |p: &TableProblem| {
             let t = [
@@ -1284,25 +1547,19 @@ impl EstateTables {
 
 /// The reader of a row about a meter on a day (a reading, a meter change), named
 /// `meter@date`, with its meter (checked against the meters table) and date read.
-fn meter_row<'a>(
+fn meter_row<'a, 'p, R: Cells>(
     table: &'static str,
     i: usize,
-    cells: &'a Row,
-    meter_ids: &HashSet<String>,
-    problems: &'a mut Problems,
-    norms: &'a mut Vec<Normalisation>,
-) -> (RowReader<'a>, Option<String>, Option<NaiveDate>) {
-    let meter = id_of(cells, "meter_id");
-    let date = id_of(cells, "date").map(iso_text);
+    cells: &'a R,
+    meter_ids: &HashMap<&str, usize>,
+    problems: &'p mut Problems,
+    norms: &'p mut Vec<Normalisation>,
+) -> (RowReader<'a, 'p, R>, Option<&'a str>, Option<NaiveDate>) {
     let mut rd = reader(table, i, cells, "meter_id", problems, norms);
-    rd.id = match (&meter, &date) {
-        (Some(m), Some(d)) => Some(format!("{m}@{d}")),
-        (Some(m), None) => Some(m.clone()),
-        _ => None,
-    };
+    rd.id = meter_date_id(cells);
     let meter_id = rd.required("meter_id");
-    if let Some(m) = &meter_id {
-        if !meter_ids.contains(m) {
+    if let Some(m) = meter_id {
+        if !meter_ids.contains_key(m) {
             rd.problem(
                 "meter_id",
                 "unknown_meter",
@@ -1315,18 +1572,18 @@ fn meter_row<'a>(
     (rd, meter_id, date)
 }
 
-fn reader<'a>(
+fn reader<'a, 'p, R: Cells>(
     table: &'static str,
     i: usize,
-    cells: &'a Row,
+    cells: &'a R,
     id_column: &str,
-    problems: &'a mut Problems,
-    norms: &'a mut Vec<Normalisation>,
-) -> RowReader<'a> {
+    problems: &'p mut Problems,
+    norms: &'p mut Vec<Normalisation>,
+) -> RowReader<'a, 'p, R> {
     RowReader {
         table,
         row: i + 1,
-        id: id_of(cells, id_column),
+        id: id_of(cells, id_column).map_or(RowId::None, RowId::Cell),
         cells,
         problems,
         norms,

@@ -1613,9 +1613,9 @@ impl Receivables {
     /// let again = book.apply_payment_records(&rows, &[]);
     /// assert_eq!((again.applied.len(), again.reversed.len(), again.already_applied.len()), (0, 0, 3));
     /// ```
-    pub fn apply_payment_records(
+    pub fn apply_payment_records<R: crate::tables::Cells>(
         &mut self,
-        rows: &[crate::tables::Row],
+        rows: &[R],
         earlier: &[crate::tables::TableProblem],
     ) -> PaymentImport {
         let read = crate::records::payments(rows, earlier);
@@ -1639,9 +1639,9 @@ impl Receivables {
     ///     ("amount", " 80 "), ("issued_on", "2026/11/5"), ("due", "2026-11-20"), ("penalty", "否")])], &[]);
     /// assert_eq!((res.posted[0].reference.as_str(), res.normalisations.len()), ("WO-7", 3));
     /// ```
-    pub fn post_charge_records(
+    pub fn post_charge_records<R: crate::tables::Cells>(
         &mut self,
-        rows: &[crate::tables::Row],
+        rows: &[R],
         earlier: &[crate::tables::TableProblem],
     ) -> RowImport {
         let read = crate::records::charges(rows, earlier);
@@ -1672,9 +1672,9 @@ impl Receivables {
     /// ], &[]);
     /// assert_eq!(res.posted.len(), 2);
     /// ```
-    pub fn open_balance_records(
+    pub fn open_balance_records<R: crate::tables::Cells>(
         &mut self,
-        rows: &[crate::tables::Row],
+        rows: &[R],
         earlier: &[crate::tables::TableProblem],
     ) -> RowImport {
         let read = crate::records::opening_balances(rows, earlier);
