@@ -470,7 +470,7 @@ impl RowReader<'_> {
                 && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
         };
         let value = if well_formed && (grouped || !text.contains(',')) {
-            Decimal::from_str(&plain).ok()
+            crate::money::parse_decimal(&plain, column).ok()
         } else {
             None
         };
