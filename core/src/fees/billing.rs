@@ -59,14 +59,25 @@ impl BillingPeriod {
     /// The calendar month `year`-`month`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `month` for a month outside 1–12 or a year out of range.
+    /// [`FeeError::Invalid`] naming `year` for a year outside 1–9999 (the years every
+    /// binding's date type holds, so no date of a run fails later), or `month` for a
+    /// month outside 1–12.
     ///
     /// ```
-    /// let p = estatekit::fees::billing::BillingPeriod::month(2024, 2)?;
+    /// use estatekit::fees::billing::BillingPeriod;
+    /// let p = BillingPeriod::month(2024, 2)?;
     /// assert_eq!(p.days(), 29);
+    /// let e = BillingPeriod::month(0, 1).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("invalid", "year"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn month(year: i32, month: u32) -> Result<Self, FeeError> {
+        if !(1..=9999).contains(&year) {
+            return Err(FeeError::invalid(
+                "year",
+                format!("{year} is outside the years 1–9999"),
+            ));
+        }
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
             FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
         })?;
