@@ -696,6 +696,11 @@ impl PyEstate {
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
     #[getter]
     fn id(&self) -> &str {
         self.inner.id()

@@ -532,6 +532,11 @@ impl PyFeeSchedule {
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
     /// Item codes, in document order.
     #[getter]
     fn codes(&self) -> Vec<String> {
@@ -1170,6 +1175,18 @@ impl PyLedger {
     }
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
+    /// Equal when the JSON forms are equal (the same history, policy and figures).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| {
+            o.try_borrow()
+                .is_ok_and(|o| o.inner.to_json() == self.inner.to_json())
+        })
     }
     #[getter]
     fn unit_id(&self) -> &str {

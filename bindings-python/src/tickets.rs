@@ -398,6 +398,11 @@ impl PySlaPolicy {
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
 
     /// `(response_minutes, resolution_minutes)` for a ticket.
     fn targets(
@@ -454,6 +459,11 @@ impl PyAccessPolicy {
     /// The policy as JSON.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
 
     /// The restricted actions and their allowed roles (sorted).

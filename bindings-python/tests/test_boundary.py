@@ -161,3 +161,28 @@ def test_decimal_strings_in_documents_are_strict(text: str) -> None:
     doc["payments"][0]["amount"] = text
     code, path, _ = _error(lambda: Ledger.from_json(json.dumps(doc)))
     assert (code, path) == ("json", "payments[0].amount")
+
+
+def test_objects_pickle_copy_and_compare_by_value() -> None:
+    import copy
+    import pickle
+
+    ledger = Ledger("1-101")
+    ledger.pay("R1", D("500.00"), DAY)
+    assert Ledger.from_json(ledger.to_json()) == ledger
+    assert ledger != Ledger("1-101") and ledger != "1-101"
+    for clone in (pickle.loads(pickle.dumps(ledger)), copy.copy(ledger), copy.deepcopy(ledger)):
+        assert clone == ledger and clone is not ledger
+        assert clone.prepaid == D("500.00")
+    clone.pay("R2", D("1.00"), DAY)
+    assert ledger.prepaid == D("500.00")  # a copy is its own ledger
+    for obj in (
+        Estate.demo(),
+        FeeSchedule.demo(),
+        estatekit.CheckinTemplate.default(),
+        estatekit.SlaPolicy(),
+        estatekit.AccessPolicy(),
+    ):
+        back = pickle.loads(pickle.dumps(obj))
+        assert type(back) is type(obj) and back.to_json() == obj.to_json()
+        assert copy.deepcopy(obj).to_json() == obj.to_json()
