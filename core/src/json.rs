@@ -205,10 +205,10 @@ pub(crate) mod decimal {
     pub(crate) fn read<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
         crate::money::parse_decimal(text, "").map_err(|e| {
             let why = match e {
-                crate::money::MoneyError::InexactDecimal { .. } => {
+                crate::money::MoneyError::InexactDecimal(_) => {
                     "more digits than can be held exactly (28 after the point, ±7.9e28 in all)"
                 }
-                crate::money::MoneyError::InvalidDecimal { reason, .. } => reason,
+                crate::money::MoneyError::InvalidDecimal(bad) => bad.reason,
                 _ => "not a decimal",
             };
             E::custom(format!("invalid decimal {text:?}: {why}"))

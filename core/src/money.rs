@@ -549,26 +549,29 @@ pub enum MoneyError {
     },
     /// A decimal text is not written strictly (`[-]digits[.digits][e[+|-]digits]`) or
     /// is beyond ±7.9e28 (see [`parse_decimal`]).
-    #[error("{path}: {text:?} is not a decimal: {reason}")]
-    InvalidDecimal {
-        /// The field the text was given for.
-        path: String,
-        /// The text as given.
-        text: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
+    #[error("{}: {:?} is not a decimal: {}", .0.path, .0.text, .0.reason)]
+    InvalidDecimal(Box<BadDecimal>),
     /// A decimal text has more significant digits than a `Decimal` holds (28 after
     /// the point, 96 bits in all): reading it would round it (see [`parse_decimal`]).
-    #[error(
-        "{path}: {text:?} has more digits than can be held exactly (28 after the point, ±7.9e28 in all); round it first"
-    )]
-    InexactDecimal {
-        /// The field the text was given for.
-        path: String,
-        /// The text as given.
-        text: String,
-    },
+    #[error("{}: {:?} has more digits than can be held exactly (28 after the point, ±7.9e28 in all); round it first", .0.path, .0.text)]
+    InexactDecimal(Box<BadDecimal>),
+}
+
+/// The decimal text [`parse_decimal`] refused, and why.
+///
+/// ```
+/// use estatekit::money::{parse_decimal, MoneyError};
+/// let MoneyError::InvalidDecimal(bad) = parse_decimal("+5", "amount").unwrap_err() else { panic!() };
+/// assert_eq!((bad.path.as_str(), bad.text.as_str()), ("amount", "+5"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadDecimal {
+    /// The field the text was given for.
+    pub path: String,
+    /// The text as given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
 }
 
 impl MoneyError {
@@ -585,8 +588,8 @@ impl MoneyError {
             Self::Overflow { .. } => "overflow",
             Self::InvalidScale { .. } => "invalid_scale",
             Self::UnknownRoundingMode { .. } => "unknown_rounding_mode",
-            Self::InvalidDecimal { .. } => "invalid_decimal",
-            Self::InexactDecimal { .. } => "inexact_decimal",
+            Self::InvalidDecimal(_) => "invalid_decimal",
+            Self::InexactDecimal(_) => "inexact_decimal",
         }
     }
 
@@ -605,7 +608,7 @@ impl MoneyError {
             Self::Overflow { .. } => "total".to_owned(),
             Self::InvalidScale { .. } => "scale".to_owned(),
             Self::UnknownRoundingMode { .. } => "rounding".to_owned(),
-            Self::InvalidDecimal { path, .. } | Self::InexactDecimal { path, .. } => path.clone(),
+            Self::InvalidDecimal(bad) | Self::InexactDecimal(bad) => bad.path.clone(),
         }
     }
 }
@@ -637,15 +640,15 @@ impl MoneyError {
 /// # Ok::<(), estatekit::money::MoneyError>(())
 /// ```
 pub fn parse_decimal(text: &str, path: &str) -> Result<Decimal, MoneyError> {
-    let invalid = |reason: &'static str| MoneyError::InvalidDecimal {
-        path: path.to_owned(),
-        text: text.to_owned(),
-        reason,
+    let bad = |reason: &'static str| {
+        Box::new(BadDecimal {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            reason,
+        })
     };
-    let inexact = || MoneyError::InexactDecimal {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    };
+    let invalid = |reason: &'static str| MoneyError::InvalidDecimal(bad(reason));
+    let inexact = || MoneyError::InexactDecimal(bad("inexact"));
     const FORM: &str = "expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign";
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
