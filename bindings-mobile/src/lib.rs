@@ -9,8 +9,6 @@
 //! becomes [`EstateKitError::Internal`] (Kotlin `EstateKitException.Internal`, Swift
 //! `EstateKitError.Internal`), never an aborted process or Swift's `try!` trap.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use estatekit::estate::EstateError;
 use estatekit::fees::FeeError;
@@ -41,9 +39,12 @@ uniffi::setup_scaffolding!();
 uniffi::custom_type!(Decimal, String, {
     remote,
     lower: |d| d.to_string(),
-    try_lift: |s| Decimal::from_str(&s)
-        .or_else(|_| Decimal::from_scientific(&s))
-        .map_err(|_| lift_error("invalid_decimal", format!("{s:?} is not a decimal within ±7.9e28"))),
+    // Strict and exact (`money::parse_decimal`): a BigDecimal with more digits than a
+    // Decimal holds is `inexact_decimal`, never rounded on the way in.
+    try_lift: |s| estatekit::money::parse_decimal(&s, "argument").map_err(|e| {
+        let detail = e.to_string();
+        lift_error(e.code(), detail.strip_prefix("argument: ").unwrap_or(&detail).to_owned())
+    }),
 });
 
 uniffi::custom_type!(NaiveDate, String, {

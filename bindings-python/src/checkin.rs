@@ -105,7 +105,14 @@ fn data_arg(data: Option<&Bound<'_, PyDict>>) -> PyResult<ItemData> {
         match key.as_str() {
             "reading" => out.reading = Some(decimal_arg(&value, &path)?),
             "keys" => {
-                out.keys = Some(value.extract::<u32>().map_err(|_| {
+                let number = if value.is_instance_of::<pyo3::types::PyBool>() {
+                    None
+                } else {
+                    crate::args::int_value(&value)
+                        .ok()
+                        .and_then(|i| i.extract::<u32>().ok())
+                };
+                out.keys = Some(number.ok_or_else(|| {
                     validation_error(
                         "invalid_field",
                         &path,
@@ -276,7 +283,11 @@ impl PyCheckinTemplate {
     }
     /// Parse and validate a template JSON document.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| CheckinTemplate::from_json(text))
@@ -286,6 +297,11 @@ impl PyCheckinTemplate {
     /// The template as JSON; `from_json` reads it back unchanged.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     #[getter]
     fn id(&self) -> &str {
@@ -304,7 +320,11 @@ impl PyCheckinTemplate {
             .collect()
     }
     /// The item with this code, or None.
-    fn item(&self, code: &str) -> Option<PyCheckinItem> {
+    fn item(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] code: String,
+    ) -> Option<PyCheckinItem> {
+        let code: &str = &code;
         self.inner
             .item(code)
             .map(|i| PyCheckinItem { inner: i.clone() })
@@ -756,11 +776,13 @@ impl PyChecklist {
     #[pyo3(signature = (template, unit_id, owner, started_on, *, mode = "ordinary"))]
     fn start(
         template: PyRef<'_, PyCheckinTemplate>,
-        unit_id: &str,
-        owner: &str,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::text)] owner: String,
         started_on: &Bound<'_, PyAny>,
         mode: &str,
     ) -> PyResult<Self> {
+        let unit_id: &str = &unit_id;
+        let owner: &str = &owner;
         let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner =
@@ -772,13 +794,16 @@ impl PyChecklist {
     #[pyo3(signature = (item_code, *, actor, role, at, data = None, estate = None))]
     fn complete(
         &mut self,
-        item_code: &str,
-        actor: &str,
-        role: &str,
+        #[pyo3(from_py_with = crate::args::text)] item_code: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
         data: Option<&Bound<'_, PyDict>>,
         estate: Option<PyRef<'_, PyEstate>>,
     ) -> PyResult<()> {
+        let item_code: &str = &item_code;
+        let actor: &str = &actor;
+        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         let data = data_arg(data)?;
@@ -798,12 +823,16 @@ impl PyChecklist {
     #[pyo3(signature = (item_code, *, actor, role, at, reason))]
     fn undo(
         &mut self,
-        item_code: &str,
-        actor: &str,
-        role: &str,
+        #[pyo3(from_py_with = crate::args::text)] item_code: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
-        reason: &str,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
     ) -> PyResult<()> {
+        let item_code: &str = &item_code;
+        let actor: &str = &actor;
+        let role: &str = &role;
+        let reason: &str = &reason;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -813,7 +842,14 @@ impl PyChecklist {
 
     /// Complete the check-in; StateError while a mandatory item is open.
     #[pyo3(signature = (*, actor, role, at))]
-    fn finish(&mut self, actor: &str, role: &str, at: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn finish(
+        &mut self,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let actor: &str = &actor;
+        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner.finish(actor, role, at).map_err(to_py)
@@ -824,15 +860,22 @@ impl PyChecklist {
     #[allow(clippy::too_many_arguments)]
     fn record_defect(
         &mut self,
-        location: &str,
-        description: &str,
-        category: &str,
-        severity: &str,
-        responsible: &str,
-        actor: &str,
-        role: &str,
+        #[pyo3(from_py_with = crate::args::text)] location: String,
+        #[pyo3(from_py_with = crate::args::text)] description: String,
+        #[pyo3(from_py_with = crate::args::text)] category: String,
+        #[pyo3(from_py_with = crate::args::text)] severity: String,
+        #[pyo3(from_py_with = crate::args::text)] responsible: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let location: &str = &location;
+        let description: &str = &description;
+        let category: &str = &category;
+        let severity: &str = &severity;
+        let responsible: &str = &responsible;
+        let actor: &str = &actor;
+        let role: &str = &role;
         let input = DefectInput {
             location: location.to_owned(),
             description: description.to_owned(),
@@ -851,12 +894,15 @@ impl PyChecklist {
     #[pyo3(signature = (defect_id, *, actor, role, at, note = None))]
     fn mark_rectified(
         &mut self,
-        defect_id: &str,
-        actor: &str,
-        role: &str,
+        #[pyo3(from_py_with = crate::args::text)] defect_id: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
-        note: Option<String>,
+        #[pyo3(from_py_with = crate::args::opt_text)] note: Option<String>,
     ) -> PyResult<()> {
+        let defect_id: &str = &defect_id;
+        let actor: &str = &actor;
+        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -868,13 +914,16 @@ impl PyChecklist {
     #[pyo3(signature = (defect_id, *, passed, actor, role, at, note = None))]
     fn reinspect(
         &mut self,
-        defect_id: &str,
+        #[pyo3(from_py_with = crate::args::text)] defect_id: String,
         passed: bool,
-        actor: &str,
-        role: &str,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
-        note: Option<String>,
+        #[pyo3(from_py_with = crate::args::opt_text)] note: Option<String>,
     ) -> PyResult<()> {
+        let defect_id: &str = &defect_id;
+        let actor: &str = &actor;
+        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -982,9 +1031,10 @@ impl PyChecklist {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        text: &str,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
         template: PyRef<'_, PyCheckinTemplate>,
     ) -> PyResult<Self> {
+        let text: &str = &text;
         let template = &template.inner;
         Ok(Self {
             inner: py
@@ -998,9 +1048,10 @@ impl PyChecklist {
     /// `from_json` refuses) is listed as a mismatch of kind 'history'.
     #[staticmethod]
     fn restore(
-        text: &str,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
         template: PyRef<'_, PyCheckinTemplate>,
     ) -> PyResult<(Self, Vec<PyTemplateMismatch>)> {
+        let text: &str = &text;
         let r = Checklist::restore(text, &template.inner).map_err(to_py)?;
         Ok((
             Self { inner: r.checklist },
@@ -1047,10 +1098,11 @@ impl PyChecklist {
 #[pyfunction]
 #[pyo3(signature = (mode, from_, to))]
 fn audit_dates(
-    mode: &str,
+    #[pyo3(from_py_with = crate::args::text)] mode: String,
     from_: &Bound<'_, PyAny>,
     to: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<NaiveDate>> {
+    let mode: &str = &mode;
     let from_ = date_arg(from_, "from_")?;
     let to = date_arg(to, "to")?;
     let mode: Mode = enum_arg(mode, "mode")?;

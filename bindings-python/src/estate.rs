@@ -72,7 +72,11 @@ pub(crate) fn cell_text(v: &Bound<'_, PyAny>) -> Result<Option<String>, (&'stati
         ));
     }
     if v.is_instance_of::<PyInt>() {
-        return Ok(v.str().ok().map(|s| s.to_string()));
+        // By value: an int subclass's own __str__ is not the number.
+        return Ok(crate::args::int_value(v)
+            .and_then(|i| i.str())
+            .ok()
+            .map(|s| s.to_string()));
     }
     if v.is_instance_of::<PyDate>() {
         let part = |name: &str| {
@@ -672,7 +676,11 @@ pub(crate) struct PyEstate {
 impl PyEstate {
     /// Parse and validate an estate JSON document.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
         let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
         Ok(Self { inner })
     }
@@ -683,8 +691,8 @@ impl PyEstate {
     #[allow(clippy::too_many_arguments)]
     fn from_records(
         py: Python<'_>,
-        id: &str,
-        name: &str,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::text)] name: String,
         buildings: &Bound<'_, PyAny>,
         units: &Bound<'_, PyAny>,
         meters: Option<&Bound<'_, PyAny>>,
@@ -694,6 +702,8 @@ impl PyEstate {
         report: bool,
         meter_changes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        let id: &str = &id;
+        let name: &str = &name;
         let mut problems = Vec::new();
         let t_buildings = table_rows(
             "buildings",
@@ -758,6 +768,11 @@ impl PyEstate {
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
     #[getter]
     fn id(&self) -> &str {
         self.inner.id()
@@ -801,21 +816,25 @@ impl PyEstate {
             .collect()
     }
     /// The unit with this id, or None.
-    fn unit(&self, id: &str) -> Option<PyUnit> {
+    fn unit(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyUnit> {
+        let id: &str = &id;
         self.inner.unit(id).map(|u| PyUnit { inner: u.clone() })
     }
     /// The building with this id, or None.
-    fn building(&self, id: &str) -> Option<PyBuilding> {
+    fn building(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyBuilding> {
+        let id: &str = &id;
         self.inner
             .building(id)
             .map(|b| PyBuilding { inner: b.clone() })
     }
     /// The meter with this id, or None.
-    fn meter(&self, id: &str) -> Option<PyMeter> {
+    fn meter(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyMeter> {
+        let id: &str = &id;
         self.inner.meter(id).map(|m| PyMeter { inner: m.clone() })
     }
     /// The meters of one unit.
-    fn meters_of(&self, unit_id: &str) -> Vec<PyMeter> {
+    fn meters_of(&self, #[pyo3(from_py_with = crate::args::text)] unit_id: String) -> Vec<PyMeter> {
+        let unit_id: &str = &unit_id;
         self.inner
             .meters_of(unit_id)
             .into_iter()

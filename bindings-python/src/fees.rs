@@ -112,10 +112,10 @@ fn late_penalty(
     due: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
     daily_rate: &Bound<'_, PyAny>,
-    grace_days: i64,
+    #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
     count_from: &str,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
@@ -177,10 +177,10 @@ impl PyArrears {
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
         daily_rate: &Bound<'_, PyAny>,
-        grace_days: i64,
+        #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
         count_from: &str,
-        scale: i64,
+        #[pyo3(from_py_with = crate::args::int)] scale: i64,
         rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
         let as_of = date_arg(as_of, "as_of")?;
@@ -239,10 +239,10 @@ fn late_penalties(
     items: &Bound<'_, PyAny>,
     as_of: &Bound<'_, PyAny>,
     daily_rate: &Bound<'_, PyAny>,
-    grace_days: i64,
+    #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
     count_from: &str,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
     let as_of = date_arg(as_of, "as_of")?;
@@ -265,7 +265,7 @@ fn prorate(
     service_start: &Bound<'_, PyAny>,
     service_end: &Bound<'_, PyAny>,
     convention: &str,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Decimal> {
     let period_start = date_arg(period_start, "period_start")?;
@@ -352,11 +352,12 @@ fn pooled_split<'py>(
     py: Python<'py>,
     total: &Bound<'py, PyAny>,
     units: &Bound<'py, PyAny>,
-    method: &str,
+    #[pyo3(from_py_with = crate::args::text)] method: String,
     weights: Option<&Bound<'py, PyAny>>,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let method: &str = &method;
     let policy = policy_arg(scale, rounding)?;
     if method != "hybrid" && weights.is_some_and(|w| !w.is_none()) {
         return Err(validation_error(
@@ -459,7 +460,7 @@ impl PyPenaltyPolicy {
     #[allow(clippy::too_many_arguments)]
     fn new(
         daily_rate: &Bound<'_, PyAny>,
-        grace_days: i64,
+        #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         count_from: &str,
         cap: Option<&Bound<'_, PyAny>>,
         cap_amount: Option<&Bound<'_, PyAny>>,
@@ -510,7 +511,11 @@ pub(crate) struct PyFeeSchedule {
 impl PyFeeSchedule {
     /// Parse and validate a schedule; errors name the field's path.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| FeeSchedule::from_json(text))
@@ -526,6 +531,11 @@ impl PyFeeSchedule {
     }
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     /// Item codes, in document order.
     #[getter]
@@ -717,14 +727,14 @@ fn bill_estate(
     py: Python<'_>,
     estate: &PyEstate,
     schedule: &PyFeeSchedule,
-    year: i32,
-    month: u32,
+    #[pyo3(from_py_with = crate::args::int)] year: i32,
+    #[pyo3(from_py_with = crate::args::int)] month: u32,
     pooled: Option<&Bound<'_, PyAny>>,
     readings: Option<&Bound<'_, PyAny>>,
     meter_changes: Option<&Bound<'_, PyAny>>,
     issued_on: Option<&Bound<'_, PyAny>>,
     strict: bool,
-    estimate: Option<i64>,
+    #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
     inputs.issued_on = opt_date_arg(issued_on, "issued_on")?;
@@ -836,7 +846,8 @@ impl PyBillingRun {
             .collect()
     }
     /// The bill of one unit, or None.
-    fn bill(&self, unit_id: &str) -> Option<PyBill> {
+    fn bill(&self, #[pyo3(from_py_with = crate::args::text)] unit_id: String) -> Option<PyBill> {
+        let unit_id: &str = &unit_id;
         self.inner.bill(unit_id).map(|b| PyBill { inner: b })
     }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
@@ -1142,7 +1153,13 @@ pub(crate) struct PyLedger {
 impl PyLedger {
     #[new]
     #[pyo3(signature = (unit_id, *, scale = 2, rounding = "half_up", order = "penalty_first"))]
-    fn new(unit_id: &str, scale: i64, rounding: &str, order: &str) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::int)] scale: i64,
+        rounding: &str,
+        order: &str,
+    ) -> PyResult<Self> {
+        let unit_id: &str = &unit_id;
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
         Ok(Self {
             inner: ledger::Ledger::new(unit_id, policy_arg(scale, rounding)?, order),
@@ -1150,7 +1167,11 @@ impl PyLedger {
     }
     /// Restore a ledger saved with `to_json`.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| ledger::Ledger::from_json(text))
@@ -1159,6 +1180,18 @@ impl PyLedger {
     }
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
+    /// Equal when the JSON forms are equal (the same history, policy and figures).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| {
+            o.try_borrow()
+                .is_ok_and(|o| o.inner.to_json() == self.inner.to_json())
+        })
     }
     #[getter]
     fn unit_id(&self) -> &str {
@@ -1199,13 +1232,15 @@ impl PyLedger {
     #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None))]
     fn add_charge(
         &mut self,
-        id: &str,
-        item_code: &str,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::text)] item_code: String,
         due: &Bound<'_, PyAny>,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
         penalty: Option<&PyPenaltyPolicy>,
     ) -> PyResult<()> {
+        let id: &str = &id;
+        let item_code: &str = &item_code;
         let due = date_arg(due, "due")?;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
@@ -1228,10 +1263,11 @@ impl PyLedger {
     /// Apply a payment oldest item first; the rest goes to the prepaid balance.
     fn pay(
         &mut self,
-        id: &str,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
         amount: &Bound<'_, PyAny>,
         date: &Bound<'_, PyAny>,
     ) -> PyResult<PyPayment> {
+        let id: &str = &id;
         let amount = decimal_arg(amount, "amount")?;
         let date = date_arg(date, "date")?;
         Ok(PyPayment {
@@ -1239,7 +1275,12 @@ impl PyLedger {
         })
     }
     /// Penalty owed on one charge as of a date.
-    fn penalty(&self, charge_id: &str, as_of: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    fn penalty(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Decimal> {
+        let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
         self.inner.penalty(charge_id, as_of).map_err(fee_err)
     }
@@ -1256,7 +1297,14 @@ impl PyLedger {
     /// Reverse (冲正) a payment recorded `on`: it counts as never made, from its own
     /// date on; its id stays taken.
     #[pyo3(signature = (id, *, on, reason))]
-    fn reverse(&mut self, id: &str, on: &Bound<'_, PyAny>, reason: &str) -> PyResult<PyPayment> {
+    fn reverse(
+        &mut self,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
+        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
+    ) -> PyResult<PyPayment> {
+        let id: &str = &id;
+        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(PyPayment {
             inner: self.inner.reverse(id, on, reason).map_err(fee_err)?,
@@ -1267,10 +1315,11 @@ impl PyLedger {
     #[pyo3(signature = (id, amount, *, on))]
     fn refund(
         &mut self,
-        id: &str,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        let id: &str = &id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
         self.inner.refund(id, amount, on).map_err(fee_err)
@@ -1285,7 +1334,8 @@ impl PyLedger {
             .collect()
     }
     /// One payment by id, as it is applied now, or None.
-    fn payment(&self, id: &str) -> Option<PyPayment> {
+    fn payment(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyPayment> {
+        let id: &str = &id;
         self.inner
             .payment(id)
             .map(|p| PyPayment { inner: p.clone() })
@@ -1294,11 +1344,13 @@ impl PyLedger {
     #[pyo3(signature = (charge_id, *, reason, date, amount = None))]
     fn waive(
         &mut self,
-        charge_id: &str,
-        reason: &str,
+        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
         date: &Bound<'_, PyAny>,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
+        let charge_id: &str = &charge_id;
+        let reason: &str = &reason;
         let date = date_arg(date, "date")?;
         let amount = opt_decimal_arg(amount, "amount")?;
         self.inner
@@ -1310,15 +1362,22 @@ impl PyLedger {
     #[pyo3(signature = (charge_id, *, reason, on))]
     fn write_off(
         &mut self,
-        charge_id: &str,
-        reason: &str,
+        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
         on: &Bound<'_, PyAny>,
     ) -> PyResult<(Decimal, Decimal)> {
+        let charge_id: &str = &charge_id;
+        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         self.inner.write_off(charge_id, reason, on).map_err(fee_err)
     }
     /// Approve a deferred payment: a later due date for one charge.
-    fn defer(&mut self, charge_id: &str, new_due: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn defer(
+        &mut self,
+        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        new_due: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let charge_id: &str = &charge_id;
         let new_due = date_arg(new_due, "new_due")?;
         self.inner.defer(charge_id, new_due).map_err(fee_err)
     }

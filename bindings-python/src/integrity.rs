@@ -17,7 +17,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// (bytes, at least 16): returns `{"document": …, "hmac_sha256": …}` as text.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-fn seal(text: &str, key: &[u8]) -> PyResult<String> {
+fn seal(#[pyo3(from_py_with = crate::args::text)] text: String, key: &[u8]) -> PyResult<String> {
+    let text: &str = &text;
     integrity::seal(text, key).map_err(to_py)
 }
 
@@ -26,6 +27,7 @@ fn seal(text: &str, key: &[u8]) -> PyResult<String> {
 /// anything in it was edited or another key sealed it.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-fn unseal(text: &str, key: &[u8]) -> PyResult<String> {
+fn unseal(#[pyo3(from_py_with = crate::args::text)] text: String, key: &[u8]) -> PyResult<String> {
+    let text: &str = &text;
     integrity::unseal(text, key).map_err(to_py)
 }

@@ -27,6 +27,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 
+mod args;
 mod checkin;
 mod dunning;
 mod estate;
@@ -73,6 +74,9 @@ fn validation_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
                 "Invalid input. Also a ValueError. `code` is a stable snake_case kind \
                  (e.g. 'negative_weight'), `path` names the bad field (e.g. 'units[3].gross_area').",
             )?;
+            let code = PyDict::new(py);
+            py.run(args::ADD_NOTE, Some(&code), None)?;
+            ns.set_item("add_note", code.get_item("add_note")?)?;
             let ty = py.get_type::<PyType>().call1(("ValidationError", bases, ns))?;
             Ok::<_, PyErr>(ty.cast_into::<PyType>()?.unbind())
         })
@@ -192,7 +196,8 @@ pub(crate) mod panic_guard {
 #[cfg(feature = "test-hooks")]
 #[estatekit_ffi_guard::guard(crate::panic_guard)]
 #[pyfunction]
-fn _panic_for_test(message: &str) {
+fn _panic_for_test(#[pyo3(from_py_with = crate::args::text)] message: String) {
+    let message: &str = &message;
     panic!("{message}");
 }
 
@@ -201,8 +206,13 @@ pub(crate) fn validation_error(code: &str, path: &str, message: String) -> PyErr
     raise(ErrorClass::Validation, code, path, message)
 }
 
-/// Reads a money or quantity argument: `decimal.Decimal`, `int` or a decimal string.
-/// Floats are refused (money is never a float), as are NaN and infinities.
+/// Reads a money or quantity argument: `decimal.Decimal`, `int` or a decimal string,
+/// by value and exactly. A `Decimal` is read as `decimal.Decimal.__str__` writes it, an `int`
+/// through `operator.index` (a subclass's own `__str__` is never used), a string
+/// strictly with `money::parse_decimal` (no `+`, spaces, `_`). Floats and bools are
+/// refused (money is never a float), as are NaN, infinities, values beyond ±7.9e28
+/// (`invalid_decimal`) and digits a `Decimal` cannot hold (`inexact_decimal`): nothing
+/// is rounded on the way in.
 pub(crate) fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decimal> {
     let bad = |what: String| validation_error("invalid_decimal", path, format!("{path}: {what}"));
     let type_name = || {
@@ -217,17 +227,30 @@ pub(crate) fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decima
             type_name()
         )));
     }
-    let is_text = obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyString>();
-    if !is_text && !obj.is_instance(py_decimal_type(obj.py())?)? {
+    let text = if let Ok(s) = obj.cast::<PyString>() {
+        s.to_cow()
+            .map_err(|_| {
+                bad("the text is not valid Unicode (it holds a lone surrogate)".to_owned())
+            })?
+            .into_owned()
+    } else if obj.is_instance_of::<PyInt>() {
+        let exact = args::int_value(obj)?;
+        exact.str()?.to_string()
+    } else if obj.is_instance(py_decimal_type(obj.py())?)? {
+        // `decimal.Decimal.__str__` of the value: exact (its digits as held), whatever
+        // a subclass's own `__str__` says.
+        py_decimal_type(obj.py())?
+            .getattr("__str__")?
+            .call1((obj,))?
+            .extract::<String>()?
+    } else {
         return Err(bad(format!(
             "expected decimal.Decimal, int or str, got {}",
             type_name()
         )));
-    }
-    let text = obj.str()?.to_string();
-    Decimal::from_str(text.trim())
-        .or_else(|_| Decimal::from_scientific(text.trim()))
-        .map_err(|_| bad(format!("{text:?} is not a finite decimal within ±7.9e28")))
+    };
+    let d = money::parse_decimal(&text, path).map_err(to_py)?;
+    Ok(d)
 }
 
 /// An optional money argument (`None` allowed).

@@ -31,7 +31,7 @@ fn allocate(
     py: Python<'_>,
     total: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
     Ok(allocate_detailed(py, total, weights, scale, rounding)?
@@ -47,7 +47,7 @@ fn allocate_detailed(
     py: Python<'_>,
     total: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
-    scale: i64,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
     rounding: &str,
 ) -> PyResult<Allocation> {
     let policy = policy_arg(scale, rounding)?;
@@ -110,7 +110,7 @@ pub(crate) struct PyRoundingPolicy {
 impl PyRoundingPolicy {
     #[new]
     #[pyo3(signature = (scale = 2, mode = "half_up"))]
-    fn new(scale: i64, mode: &str) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = crate::args::int)] scale: i64, mode: &str) -> PyResult<Self> {
         Ok(Self {
             inner: policy_arg(scale, mode)?,
         })

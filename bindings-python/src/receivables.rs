@@ -38,7 +38,13 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// quoting, LF or CRLF, a byte-order mark dropped, empty lines skipped).
 #[guard(crate::panic_guard)]
 #[pyfunction]
-fn csv_rows(py: Python<'_>, table: &str, text: &str) -> PyResult<Vec<Row>> {
+fn csv_rows(
+    py: Python<'_>,
+    #[pyo3(from_py_with = crate::args::text)] table: String,
+    #[pyo3(from_py_with = crate::args::text)] text: String,
+) -> PyResult<Vec<Row>> {
+    let table: &str = &table;
+    let text: &str = &text;
     py.detach(|| estatekit::records::csv_rows(table, text))
         .map_err(|e| crate::estate::records_error(py, &e))
 }
@@ -175,10 +181,11 @@ impl PyReceivables {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        text: &str,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
         estate: &PyEstate,
         schedule: &PyFeeSchedule,
     ) -> PyResult<Self> {
+        let text: &str = &text;
         let inner = py
             .detach(|| receivables::Receivables::from_json(text, &estate.inner, &schedule.inner))
             .map_err(fee_err)?;
@@ -202,7 +209,7 @@ impl PyReceivables {
         py: Python<'_>,
         run: &PyBillingRun,
         on: Option<&Bound<'_, PyAny>>,
-        units: Option<Vec<String>>,
+        #[pyo3(from_py_with = crate::args::opt_text_list)] units: Option<Vec<String>>,
     ) -> PyResult<PyPostResult> {
         let on = opt_date_arg(on, "on")?;
         let inner = &mut self.inner;
@@ -226,7 +233,12 @@ impl PyReceivables {
 
     /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
     /// decimal string, date as YYYY-MM-DD, ref).
-    fn apply_payments_json(&mut self, py: Python<'_>, text: &str) -> PyResult<PyPaymentImport> {
+    fn apply_payments_json(
+        &mut self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<PyPaymentImport> {
+        let text: &str = &text;
         let inner = &mut self.inner;
         let res = py
             .detach(|| inner.apply_payments_json(text))
@@ -239,10 +251,12 @@ impl PyReceivables {
     #[pyo3(name = "reverse", signature = (reference, *, on, reason))]
     fn reverse_payment(
         &mut self,
-        reference: &str,
+        #[pyo3(from_py_with = crate::args::text)] reference: String,
         on: &Bound<'_, PyAny>,
-        reason: &str,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
     ) -> PyResult<crate::fees::PyPayment> {
+        let reference: &str = &reference;
+        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
             inner: self.inner.reverse(reference, on, reason).map_err(fee_err)?,
@@ -254,11 +268,12 @@ impl PyReceivables {
     #[pyo3(signature = (unit_id, amount, *, on, r#ref))]
     fn refund(
         &mut self,
-        unit_id: &str,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
         r#ref: &str,
     ) -> PyResult<()> {
+        let unit_id: &str = &unit_id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
         self.inner
@@ -269,10 +284,12 @@ impl PyReceivables {
     /// Penalty owed on one charge of a unit as of a date.
     fn penalty(
         &self,
-        unit_id: &str,
-        charge_id: &str,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<rust_decimal::Decimal> {
+        let unit_id: &str = &unit_id;
+        let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .penalty(unit_id, charge_id, as_of)
@@ -283,9 +300,10 @@ impl PyReceivables {
     fn balance<'py>(
         &self,
         py: Python<'py>,
-        unit_id: &str,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
         balance_dict(py, &self.inner.balance(unit_id, as_of).map_err(fee_err)?)
     }
@@ -294,9 +312,10 @@ impl PyReceivables {
     fn reminder<'py>(
         &self,
         py: Python<'py>,
-        unit_id: &str,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
         reminder_dict(py, self.inner.reminder(unit_id, as_of).map_err(fee_err)?)
     }
@@ -348,7 +367,12 @@ impl PyReceivables {
 
     /// Post single charges given as a JSON array of objects (amount as a decimal
     /// string, dates as YYYY-MM-DD).
-    fn post_charges_json(&mut self, py: Python<'_>, text: &str) -> PyResult<PyRowImport> {
+    fn post_charges_json(
+        &mut self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<PyRowImport> {
+        let text: &str = &text;
         let inner = &mut self.inner;
         let res = py
             .detach(|| inner.post_charges_json(text))
@@ -370,7 +394,12 @@ impl PyReceivables {
     }
 
     /// Opening balances given as a JSON array of objects.
-    fn open_balances_json(&mut self, py: Python<'_>, text: &str) -> PyResult<PyRowImport> {
+    fn open_balances_json(
+        &mut self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<PyRowImport> {
+        let text: &str = &text;
         let inner = &mut self.inner;
         let res = py
             .detach(|| inner.open_balances_json(text))
@@ -387,9 +416,10 @@ impl PyReceivables {
         &mut self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        reason: &str,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let reason: &str = &reason;
         let as_of = date_arg(as_of, "as_of")?;
         let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
         let done = self
@@ -417,8 +447,9 @@ impl PyReceivables {
         &self,
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
-        by: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
+        let by = by.as_deref();
         let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self.inner.aging_report(as_of, by).map_err(fee_err)?;
@@ -459,8 +490,9 @@ impl PyReceivables {
         start: &Bound<'_, PyAny>,
         end: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
-        by: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
+        let by = by.as_deref();
         let start = date_arg(start, "start")?;
         let end = date_arg(end, "end")?;
         let as_of = date_arg(as_of, "as_of")?;
@@ -515,7 +547,11 @@ impl PyReceivables {
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
-    fn account(&self, unit_id: &str) -> Option<PyLedger> {
+    fn account(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+    ) -> Option<PyLedger> {
+        let unit_id: &str = &unit_id;
         self.inner
             .account(unit_id)
             .map(|l| PyLedger { inner: l.clone() })

@@ -189,7 +189,11 @@ impl PyTicketClassifier {
     /// the given rules with `builtin=False`.
     #[staticmethod]
     #[pyo3(signature = (*rules, builtin = true))]
-    fn from_rules(py: Python<'_>, rules: Vec<String>, builtin: bool) -> PyResult<Self> {
+    fn from_rules(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text_list)] rules: Vec<String>,
+        builtin: bool,
+    ) -> PyResult<Self> {
         py.detach(|| {
             let mut set = if builtin {
                 tickets::RuleSet::builtin()
@@ -211,9 +215,9 @@ impl PyTicketClassifier {
     #[pyo3(signature = (texts, labels, *, seed = 0, **options))]
     fn train(
         py: Python<'_>,
-        texts: Vec<String>,
-        labels: Vec<String>,
-        seed: u64,
+        #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
+        #[pyo3(from_py_with = crate::args::text_list)] labels: Vec<String>,
+        #[pyo3(from_py_with = crate::args::int)] seed: u64,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let o = train_options(options)?;
@@ -224,7 +228,11 @@ impl PyTicketClassifier {
 
     /// Reads a classifier (or a bare model) written by `to_json`.
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
         py.detach(|| TicketClassifier::from_json(text))
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -236,7 +244,8 @@ impl PyTicketClassifier {
     }
 
     /// Classifies one text.
-    fn classify(&self, text: &str) -> PyClassification {
+    fn classify(&self, #[pyo3(from_py_with = crate::args::text)] text: String) -> PyClassification {
+        let text: &str = &text;
         PyClassification {
             inner: self.inner.classify(text),
         }
@@ -244,7 +253,11 @@ impl PyTicketClassifier {
 
     /// Classifies many texts in one call (the GIL is released while classifying;
     /// results are built in chunks to stay in cache).
-    fn classify_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<PyClassification> {
+    fn classify_batch(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
+    ) -> Vec<PyClassification> {
         let mut out = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(2048) {
             let results = py.detach(|| self.inner.classify_batch(chunk));
@@ -258,7 +271,7 @@ impl PyTicketClassifier {
     fn predict_batch<'py>(
         &self,
         py: Python<'py>,
-        texts: Vec<String>,
+        #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
     ) -> PyResult<Bound<'py, PyList>> {
         match self.inner.model() {
             // Label indices, then one Python string per label shared by the results.
@@ -276,7 +289,8 @@ impl PyTicketClassifier {
     }
 
     /// The department a category is routed to.
-    fn department(&self, category: &str) -> String {
+    fn department(&self, #[pyo3(from_py_with = crate::args::text)] category: String) -> String {
+        let category: &str = &category;
         self.inner.department(category)
     }
 
@@ -307,12 +321,14 @@ impl PyBusinessCalendar {
     #[staticmethod]
     #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new()))]
     fn weekly(
-        start: &str,
-        end: &str,
-        days: Vec<u32>,
-        utc_offset_minutes: i32,
+        #[pyo3(from_py_with = crate::args::text)] start: String,
+        #[pyo3(from_py_with = crate::args::text)] end: String,
+        #[pyo3(from_py_with = crate::args::int_list)] days: Vec<u32>,
+        #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
         holidays: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let start: &str = &start;
+        let end: &str = &end;
         let holidays = holidays
             .iter()
             .enumerate()
@@ -330,7 +346,11 @@ impl PyBusinessCalendar {
     }
 
     /// The instant `seconds` working seconds after `start`.
-    fn add_seconds(&self, start: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+    fn add_seconds(
+        &self,
+        start: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::int)] seconds: i64,
+    ) -> DateTime<Utc> {
         self.inner.add_seconds(start, seconds)
     }
 
@@ -367,7 +387,8 @@ impl PySlaPolicy {
 
     /// Parses a policy JSON document.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let text: &str = &text;
         SlaPolicy::from_json(text)
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -377,9 +398,20 @@ impl PySlaPolicy {
     fn to_json(&self) -> String {
         self.inner.to_json()
     }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
 
     /// `(response_minutes, resolution_minutes)` for a ticket.
-    fn targets(&self, urgency: &str, category: &str) -> PyResult<(u32, u32)> {
+    fn targets(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] urgency: String,
+        #[pyo3(from_py_with = crate::args::text)] category: String,
+    ) -> PyResult<(u32, u32)> {
+        let urgency: &str = &urgency;
+        let category: &str = &category;
         let t = self.inner.targets(enum_arg(urgency, "urgency")?, category);
         Ok((t.response_minutes, t.resolution_minutes))
     }
@@ -417,7 +449,8 @@ impl PyAccessPolicy {
 
     /// Parses a policy JSON document.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let text: &str = &text;
         AccessPolicy::from_json(text)
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -426,6 +459,11 @@ impl PyAccessPolicy {
     /// The policy as JSON.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.borrow().to_json()?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
 
     /// The restricted actions and their allowed roles (sorted).
@@ -577,19 +615,22 @@ impl PyTicketFlow {
     #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        id: String,
-        unit: String,
-        channel: &str,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::text)] unit: String,
+        #[pyo3(from_py_with = crate::args::text)] channel: String,
         received_at: DateTime<Utc>,
-        reporter: String,
-        text: String,
-        kind: &str,
-        category: String,
-        urgency: &str,
-        department: String,
-        receiver: String,
+        #[pyo3(from_py_with = crate::args::text)] reporter: String,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::args::text)] category: String,
+        #[pyo3(from_py_with = crate::args::text)] urgency: String,
+        #[pyo3(from_py_with = crate::args::text)] department: String,
+        #[pyo3(from_py_with = crate::args::text)] receiver: String,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
     ) -> PyResult<Self> {
+        let channel: &str = &channel;
+        let kind: &str = &kind;
+        let urgency: &str = &urgency;
         let channel: Channel = enum_arg(channel, "channel")?;
         let kind: TicketKind = enum_arg(kind, "kind")?;
         let urgency: Urgency = enum_arg(urgency, "urgency")?;
@@ -614,9 +655,10 @@ impl PyTicketFlow {
     #[pyo3(signature = (text, policy = None))]
     fn from_json(
         py: Python<'_>,
-        text: &str,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
     ) -> PyResult<Self> {
+        let text: &str = &text;
         let policy = policy_arg(policy);
         py.detach(|| TicketFlow::from_json_with_policy(text, &policy))
             .map(|inner| Self { inner })
@@ -640,53 +682,63 @@ impl PyTicketFlow {
     #[pyo3(signature = (to, *, actor, at, role = None))]
     fn assign(
         &mut self,
-        to: String,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] to: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Assign { to }, actor, role, at)
     }
     /// Start handling.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn start(
         &mut self,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Start, actor, role, at)
     }
     /// Wait for the owner (stops the resolution clock).
     #[pyo3(signature = (reason, *, actor, at, role = None))]
     fn pause(
         &mut self,
-        reason: String,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Pause { reason }, actor, role, at)
     }
     /// Continue after a pause.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn resume(
         &mut self,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Resume, actor, role, at)
     }
     /// Mark as resolved.
     #[pyo3(signature = (note, *, actor, at, role = None))]
     fn resolve(
         &mut self,
-        note: String,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] note: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Resolve { note }, actor, role, at)
     }
     /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
@@ -695,33 +747,39 @@ impl PyTicketFlow {
     fn return_visit(
         &mut self,
         satisfied: bool,
-        note: String,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] note: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
     }
     /// Close the ticket.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn close(
         &mut self,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Close, actor, role, at)
     }
     /// Escalate to `to` (beyond the handler's authority).
     #[pyo3(signature = (to, reason, *, actor, at, role = None))]
     fn escalate(
         &mut self,
-        to: String,
-        reason: String,
-        actor: &str,
+        #[pyo3(from_py_with = crate::args::text)] to: String,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
-        role: Option<&str>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
+        let actor: &str = &actor;
+        let role = role.as_deref();
         self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
@@ -943,7 +1001,7 @@ fn ticket_statistics(
     flows: Vec<PyRef<'_, PyTicketFlow>>,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    units: u32,
+    #[pyo3(from_py_with = crate::args::int)] units: u32,
     policy: Option<PyRef<'_, PySlaPolicy>>,
 ) -> PyResult<PyTicketStatistics> {
     let flows: Vec<TicketFlow> = flows.iter().map(|f| f.inner.clone()).collect();

@@ -233,7 +233,11 @@ def test_totals_balance_and_the_book_round_trips() -> None:
 
 
 def test_a_yearly_rate_given_as_daily_keeps_the_ledger_usable() -> None:
-    rate = D("0.18") / 365  # 28 significant digits
+    rate = D("0.18") / 365  # 28 significant digits, 31 places: more than a rate holds
+    with pytest.raises(ValidationError) as info:
+        PenaltyPolicy(rate)
+    assert (info.value.code, info.value.path) == ("inexact_decimal", "daily_rate")  # type: ignore[attr-defined]
+    rate = rate.quantize(D("1e-28"))  # rounded once, by the caller, on purpose
     ledger = Ledger("1-101")
     ledger.add_charge("c", "management", dt.date(2026, 1, 1), D("1000.00"), on=dt.date(2026, 1, 1), penalty=PenaltyPolicy(rate))
     receipt = ledger.pay("P1", D("400.00"), dt.date(2026, 1, 31))

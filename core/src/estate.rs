@@ -172,12 +172,12 @@ pub struct Unit {
     /// Residential, commercial, parking or storage.
     pub kind: UnitKind,
     /// Gross floor area (建筑面积), m², > 0: the usual basis of management fees.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub gross_area: Decimal,
     /// Internal area (套内面积), m², > 0 and ≤ gross area; absent for e.g. parking spaces.
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub internal_area: Option<Decimal>,
@@ -234,7 +234,7 @@ pub struct Reading {
     /// Day the reading was taken.
     pub date: NaiveDate,
     /// The register value (≥ 0), before the multiplier.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub value: Decimal,
     /// An estimate (估抄) made by a billing run for a missing reading (JSON
     /// `estimated`, default false and written only when true): the next real reading
@@ -301,7 +301,7 @@ pub struct Meter {
     /// Water, electricity, gas or heating.
     pub kind: MeterKind,
     /// Consumption = register difference × multiplier (current-transformer ratio), > 0.
-    #[serde(with = "rust_decimal::serde::str", default = "one")]
+    #[serde(with = "crate::json::decimal", default = "one")]
     pub multiplier: Decimal,
     /// Readings in strictly increasing date order.
     #[serde(default)]
@@ -1560,7 +1560,7 @@ pub struct ReadingUpdate {
     /// Day the reading was taken.
     pub date: NaiveDate,
     /// Register value (≥ 0).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub value: Decimal,
     /// An estimate (估抄) rather than a reading (default false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

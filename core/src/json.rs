@@ -184,6 +184,62 @@ fn is_empty(v: &serde_json::Value) -> bool {
     }
 }
 
+/// Decimal fields of documents: a JSON string read strictly and exactly with
+/// [`crate::money::parse_decimal`] (no `+`, spaces, `_`, or digits a `Decimal` cannot
+/// hold), written as `rust_decimal` writes it. Use as
+/// `#[serde(with = "crate::json::decimal")]`.
+pub(crate) mod decimal {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        use rust_decimal::serde as written;
+        written::str::serialize(value, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        read(&text)
+    }
+
+    pub(crate) fn read<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
+        crate::money::parse_decimal(text, "").map_err(|e| {
+            let why = match e {
+                crate::money::MoneyError::InexactDecimal(_) => {
+                    "more digits than can be held exactly (28 after the point, ±7.9e28 in all)"
+                }
+                crate::money::MoneyError::InvalidDecimal(bad) => bad.reason,
+                _ => "not a decimal",
+            };
+            E::custom(format!("invalid decimal {text:?}: {why}"))
+        })
+    }
+}
+
+/// [`decimal`] for an optional field (`null` or absent is `None`). Use as
+/// `#[serde(with = "crate::json::decimal_opt")]`.
+pub(crate) mod decimal_opt {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        use rust_decimal::serde as written;
+        written::str_option::serialize(value, s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
+            None => Ok(None),
+            Some(text) => super::decimal::read(&text).map(Some),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +277,92 @@ mod tests {
         assert_eq!(path_of(r#"{"items": "#), "items");
         assert_eq!(path_of("{"), "$");
         assert_eq!(path_of("[]"), "$");
+    }
+
+    /// Every decimal field of every document is read strictly: no module uses
+    /// `rust_decimal`'s lenient string reader (it accepts `+5`, `1_0`, and rounds
+    /// digits it cannot hold).
+    #[test]
+    fn no_lenient_decimal_reader() {
+        fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")) {
+                let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+                if path.is_dir() {
+                    rust_files(&path, out);
+                } else if path.extension().is_some_and(|x| x == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        rust_files(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut files,
+        );
+        assert!(files.len() > 20, "{files:?}");
+        let lenient = concat!("rust_decimal::serde::", "str");
+        for file in files {
+            let src = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
+            assert!(
+                !src.contains(lenient),
+                "{file:?} reads decimals with {lenient}"
+            );
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Amount {
+        #[serde(with = "super::decimal")]
+        amount: rust_decimal::Decimal,
+        #[serde(with = "super::decimal_opt", default)]
+        extra: Option<rust_decimal::Decimal>,
+    }
+
+    #[test]
+    fn decimals_are_strict_and_exact() {
+        let ok = parse::<Amount>(r#"{"amount": "100.00", "extra": "0E-30"}"#)
+            .unwrap_or_else(|f| panic!("{}", f.message));
+        assert_eq!(ok.amount.to_string(), "100.00");
+        assert_eq!(ok.extra, Some(rust_decimal::Decimal::ZERO));
+        for (text, path, message) in [
+            (
+                r#"{"amount": "1_0.0_0"}"#,
+                "amount",
+                "invalid decimal \"1_0.0_0\": expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign",
+            ),
+            (
+                r#"{"amount": " 12 "}"#,
+                "amount",
+                "invalid decimal \" 12 \": expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign",
+            ),
+            (
+                r#"{"amount": "+5"}"#,
+                "amount",
+                "invalid decimal \"+5\": expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign",
+            ),
+            (
+                "{\"amount\": \"12\\u00a0\"}",
+                "amount",
+                "invalid decimal \"12\\u{a0}\": expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign",
+            ),
+            (
+                r#"{"amount": "100.000000000000000000000000001"}"#,
+                "amount",
+                "invalid decimal \"100.000000000000000000000000001\": more digits than can be held exactly (28 after the point, ±7.9e28 in all)",
+            ),
+            (
+                r#"{"amount": "1", "extra": "+1"}"#,
+                "extra",
+                "invalid decimal \"+1\": expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign",
+            ),
+        ] {
+            match parse::<Amount>(text) {
+                Ok(v) => panic!("{text}: accepted as {v:?}"),
+                Err(f) => {
+                    assert_eq!(f.path, path, "{text}");
+                    assert!(f.message.starts_with(message), "{text}: {}", f.message);
+                }
+            }
+        }
     }
 }

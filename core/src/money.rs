@@ -547,6 +547,31 @@ pub enum MoneyError {
         /// The name given.
         value: String,
     },
+    /// A decimal text is not written strictly (`[-]digits[.digits][e[+|-]digits]`) or
+    /// is beyond ±7.9e28 (see [`parse_decimal`]).
+    #[error("{}: {:?} is not a decimal: {}", .0.path, .0.text, .0.reason)]
+    InvalidDecimal(Box<BadDecimal>),
+    /// A decimal text has more significant digits than a `Decimal` holds (28 after
+    /// the point, 96 bits in all): reading it would round it (see [`parse_decimal`]).
+    #[error("{}: {:?} has more digits than can be held exactly (28 after the point, ±7.9e28 in all); round it first", .0.path, .0.text)]
+    InexactDecimal(Box<BadDecimal>),
+}
+
+/// The decimal text [`parse_decimal`] refused, and why.
+///
+/// ```
+/// use estatekit::money::{parse_decimal, MoneyError};
+/// let MoneyError::InvalidDecimal(bad) = parse_decimal("+5", "amount").unwrap_err() else { panic!() };
+/// assert_eq!((bad.path.as_str(), bad.text.as_str()), ("amount", "+5"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadDecimal {
+    /// The field the text was given for.
+    pub path: String,
+    /// The text as given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
 }
 
 impl MoneyError {
@@ -563,6 +588,8 @@ impl MoneyError {
             Self::Overflow { .. } => "overflow",
             Self::InvalidScale { .. } => "invalid_scale",
             Self::UnknownRoundingMode { .. } => "unknown_rounding_mode",
+            Self::InvalidDecimal(_) => "invalid_decimal",
+            Self::InexactDecimal(_) => "inexact_decimal",
         }
     }
 
@@ -581,8 +608,135 @@ impl MoneyError {
             Self::Overflow { .. } => "total".to_owned(),
             Self::InvalidScale { .. } => "scale".to_owned(),
             Self::UnknownRoundingMode { .. } => "rounding".to_owned(),
+            Self::InvalidDecimal(bad) | Self::InexactDecimal(bad) => bad.path.clone(),
         }
     }
+}
+
+/// Reads a decimal written strictly and exactly, for documents and API arguments.
+///
+/// The form is `[-]digits[.digits][(e|E)[+|-]digits]`, ASCII only: no `+` sign, no
+/// spaces, no `_` or thousands separators, no `NaN` or `Infinity` (the table importers
+/// normalise spreadsheet cells before they get here). The value must be held exactly:
+/// trailing zeros beyond what a `Decimal` holds are dropped (`0E-30` is zero,
+/// `1.000…0` with 30 zeros is one), but a significant digit that would be rounded away
+/// is refused as [`MoneyError::InexactDecimal`] (code `inexact_decimal`), so an
+/// amount is rounded once, by the policy, never on the way in. The scale written is
+/// kept when it fits (`"100.00"` has scale 2). Beyond ±7.9e28, or not a decimal:
+/// [`MoneyError::InvalidDecimal`] (code `invalid_decimal`). `path` names the field in
+/// the error.
+///
+/// ```
+/// use estatekit::money::parse_decimal;
+/// use rust_decimal::Decimal;
+/// assert_eq!(parse_decimal("100.00", "amount")?.to_string(), "100.00");
+/// assert_eq!(parse_decimal("1.5E+3", "amount")?, Decimal::from(1500));
+/// assert_eq!(parse_decimal("0E-30", "amount")?, Decimal::ZERO);
+/// let e = parse_decimal("100.000000000000000000000000001", "amount").unwrap_err();
+/// assert_eq!((e.code(), e.path().as_str()), ("inexact_decimal", "amount"));
+/// for loose in ["1_0.0_0", " 12 ", "+5", "12\u{a0}", "1e30", "NaN", "", "."] {
+///     assert_eq!(parse_decimal(loose, "amount").unwrap_err().code(), "invalid_decimal");
+/// }
+/// # Ok::<(), estatekit::money::MoneyError>(())
+/// ```
+pub fn parse_decimal(text: &str, path: &str) -> Result<Decimal, MoneyError> {
+    let bad = |reason: &'static str| {
+        Box::new(BadDecimal {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            reason,
+        })
+    };
+    let invalid = |reason: &'static str| MoneyError::InvalidDecimal(bad(reason));
+    let inexact = || MoneyError::InexactDecimal(bad("inexact"));
+    const FORM: &str = "expected [-]digits[.digits][e[+|-]digits], ASCII, no spaces, no + sign";
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (number, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int, frac) = match number.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (number, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty()
+        || !all_digits(int)
+        || !all_digits(frac)
+        || (number.contains('.') && frac.is_empty())
+    {
+        return Err(invalid(FORM));
+    }
+    let exp: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !all_digits(digits) {
+                return Err(invalid(FORM));
+            }
+            // Beyond a million the value is zero, out of range or inexact anyway.
+            let magnitude: i64 = digits
+                .trim_start_matches('0')
+                .parse::<i64>()
+                .map_or(1_000_000, |m| m.min(1_000_000));
+            if e.starts_with('-') {
+                -magnitude
+            } else {
+                magnitude
+            }
+        }
+    };
+    // The value is `digits × 10^-scale`.
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let mut scale: i64 = i64::try_from(frac.len()).unwrap_or(i64::MAX) - exp;
+    let lead = digits.iter().take_while(|d| **d == 0).count();
+    digits.drain(..lead);
+    if digits.is_empty() {
+        return Ok(Decimal::new(
+            0,
+            u32::try_from(scale.clamp(0, 28)).unwrap_or(0),
+        ));
+    }
+    const MAX_DIGITS: &[u8] = &[
+        7, 9, 2, 2, 8, 1, 6, 2, 5, 1, 4, 2, 6, 4, 3, 3, 7, 5, 9, 3, 5, 4, 3, 9, 5, 0, 3, 3, 5,
+    ];
+    let fits = |d: &[u8], scale: i64| {
+        (0..=28).contains(&scale) && (d.len() < 29 || (d.len() == 29 && d <= MAX_DIGITS))
+    };
+    // Drop trailing zeros (never a significant digit) until the value fits.
+    while !fits(&digits, scale) && scale > 0 && digits.last() == Some(&0) {
+        digits.pop();
+        scale -= 1;
+    }
+    if scale < 0 {
+        if digits.len() as i64 - scale > 29 {
+            return Err(invalid("beyond ±7.9e28"));
+        }
+        digits.extend(std::iter::repeat_n(0, usize::try_from(-scale).unwrap_or(0)));
+        scale = 0;
+    }
+    if !fits(&digits, scale) {
+        return Err(if scale > 0 && digits.len() as i64 > scale {
+            // Digits before the point too: too large unless the fraction is dropped.
+            let whole = digits.len() as i64 - scale;
+            if whole > 29 || (whole == 29 && &digits[..29] > MAX_DIGITS) {
+                invalid("beyond ±7.9e28")
+            } else {
+                inexact()
+            }
+        } else if scale > 0 {
+            inexact()
+        } else {
+            invalid("beyond ±7.9e28")
+        });
+    }
+    let mantissa = digits.iter().fold(0i128, |m, d| m * 10 + i128::from(*d));
+    let signed = if negative { -mantissa } else { mantissa };
+    Decimal::try_from_i128_with_scale(signed, u32::try_from(scale).unwrap_or(0))
+        .map_err(|_| invalid("beyond ±7.9e28"))
 }
 
 /// Weights as integers at one common scale, with their sum.

@@ -687,7 +687,7 @@ impl<'a, R: Cells + ?Sized> RowReader<'a, '_, R> {
                 && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
         };
         let value = if well_formed && (grouped || !commas) {
-            Decimal::from_str(&plain).ok()
+            crate::money::parse_decimal(&plain, column).ok()
         } else {
             None
         };

@@ -565,3 +565,37 @@ fn meter_changes_join_the_csv_tables() {
     .expect("csv reads");
     assert_eq!(tables.import().expect("imports").estate, expected);
 }
+
+/// A cell is normalised (spaces, thousands separators) but never rounded: a value with
+/// more digits than a `Decimal` holds is a problem, not a silently rounded area.
+#[test]
+fn a_cell_too_precise_to_hold_is_a_problem() {
+    let units = "id,building_id,floor,number,kind,gross_area,internal_area,occupants,status,status_since,delivered_on\n\
+3-1-1201,B3,12,1201,residential,\" 89.500000000000000000000000001 \",,0,occupied,2026-11-05,2026-01-05\n";
+    let err = EstateTables::from_csv(
+        "e1",
+        "Precise",
+        BUILDINGS,
+        units,
+        "id,unit_id,kind,multiplier\n",
+        "meter_id,date,value\n",
+    )
+    .expect("csv reads")
+    .import()
+    .expect_err("problems");
+    let got: Vec<(usize, Option<String>, String, String)> = err
+        .problems
+        .iter()
+        .map(|p| (p.row, p.column.clone(), p.code.clone(), p.message.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            1,
+            Some("gross_area".to_owned()),
+            "invalid_decimal".to_owned(),
+            "expected a number such as 1234.50 or 1,234.50, got \"89.500000000000000000000000001\""
+                .to_owned()
+        )]
+    );
+}

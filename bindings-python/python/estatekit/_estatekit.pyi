@@ -289,6 +289,7 @@ class EstateSummary:
 @final
 class Estate:
     """A validated estate (小区): buildings, units, meters and rounding policy."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     @staticmethod
     def from_json(text: str) -> Estate:
@@ -571,6 +572,7 @@ class PenaltyPolicy:
 @final
 class FeeSchedule:
     """A validated, versioned fee schedule."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     @staticmethod
     def from_json(text: str) -> FeeSchedule:
@@ -715,6 +717,8 @@ class Ledger:
     dated before others is applied in its place and the later ones again; queries
     as of a past date answer for that date. Prepaid money settles a charge on the
     later of its issue date (`on`) and the day the money arrived."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
     def __new__(
         cls,
@@ -1116,6 +1120,7 @@ class CheckinStep:
 @final
 class CheckinTemplate:
     """A validated check-in template: ordered steps with dependencies and items."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     @staticmethod
     def default() -> CheckinTemplate:
@@ -1543,6 +1548,7 @@ class BusinessCalendar:
 @final
 class SlaPolicy:
     """Response and resolution targets by urgency and category; business or calendar time."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     def __new__(cls, *, calendar: Optional[BusinessCalendar] = None) -> SlaPolicy: ...
     @staticmethod
@@ -1607,6 +1613,7 @@ class AccessPolicy:
     `first_contact_ownership` (首问负责制) only the current owner may assign, escalate,
     start, pause, resume or resolve it. `AccessPolicy()` is the default policy.
     """
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     def __new__(
         cls,

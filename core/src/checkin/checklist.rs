@@ -47,7 +47,7 @@ pub struct ItemData {
     /// A meter base reading (≥ 0; JSON string).
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub reading: Option<Decimal>,

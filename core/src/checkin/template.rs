@@ -52,7 +52,7 @@ pub struct ItemDef {
     /// The charge, for a `payment` item (≥ 0; JSON string). Absent otherwise.
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub amount: Option<Decimal>,

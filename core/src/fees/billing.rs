@@ -59,14 +59,25 @@ impl BillingPeriod {
     /// The calendar month `year`-`month`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `month` for a month outside 1–12 or a year out of range.
+    /// [`FeeError::Invalid`] naming `year` for a year outside 1–9999 (the years every
+    /// binding's date type holds, so no date of a run fails later), or `month` for a
+    /// month outside 1–12.
     ///
     /// ```
-    /// let p = estatekit::fees::billing::BillingPeriod::month(2024, 2)?;
+    /// use estatekit::fees::billing::BillingPeriod;
+    /// let p = BillingPeriod::month(2024, 2)?;
     /// assert_eq!(p.days(), 29);
+    /// let e = BillingPeriod::month(0, 1).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("invalid", "year"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn month(year: i32, month: u32) -> Result<Self, FeeError> {
+        if !(1..=9999).contains(&year) {
+            return Err(FeeError::invalid(
+                "year",
+                format!("{year} is outside the years 1–9999"),
+            ));
+        }
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
             FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
         })?;
@@ -103,7 +114,7 @@ pub struct PooledAmount {
     /// The pooled fee item's code.
     pub code: String,
     /// The amount to split.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
 }
 
@@ -121,7 +132,7 @@ pub struct ReadingInput {
     /// Reading date.
     pub date: NaiveDate,
     /// Register value.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub value: Decimal,
 }
 
@@ -309,12 +320,12 @@ pub enum Explanation {
     /// `area × rate × months × served/period days × factor`.
     Area {
         /// Area charged, m².
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         area: Decimal,
         /// Gross or internal.
         basis: AreaBasis,
         /// Rate per m² per month.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         rate: Decimal,
         /// Months billed.
         months: u32,
@@ -323,20 +334,20 @@ pub enum Explanation {
         /// Days in the billed span.
         period_days: i64,
         /// Share paid for the unit's status (vacancy discount).
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         factor: Decimal,
     },
     /// `amount × served/period days × factor`.
     Fixed {
         /// Amount per period.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         amount: Decimal,
         /// Days served.
         served_days: i64,
         /// Days in the period.
         period_days: i64,
         /// Share paid for the unit's status.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         factor: Decimal,
     },
     /// `(current − previous) × multiplier`, priced by tiers.
@@ -344,20 +355,20 @@ pub enum Explanation {
     /// `weight ÷ total weight × pooled amount`, with the rounding adjustment.
     Pooled {
         /// The amount split among the units (after deduction and admin fee).
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         pool: Decimal,
         /// `area`, `usage`, `equal`, `occupants` or `hybrid`.
         method: Cow<'static, str>,
         /// This unit's weight.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         weight: Decimal,
         /// Sum of all weights.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         total_weight: Decimal,
         /// Units sharing.
         participants: usize,
         /// Minor unit added to this share to make the shares sum exactly (0 if none).
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         adjustment: Decimal,
     },
 }
@@ -379,19 +390,19 @@ pub struct MeteredExplanation {
     /// Meter kind.
     pub meter_kind: MeterKind,
     /// Previous register value.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub previous: Decimal,
     /// Current register value.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub current: Decimal,
     /// Multiplier.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub multiplier: Decimal,
     /// Replacement or rollover recorded for the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<MeterChange>,
     /// Consumption.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub consumption: Decimal,
     /// Quantity and price per tier (negative for the credit of a true-up).
     pub tiers: Vec<TierUse>,
@@ -425,7 +436,7 @@ pub struct EstimateBasis {
     /// Periods between real readings used (at most [`BillingInputs::estimate`]).
     pub periods: u32,
     /// Register consumption over those periods (before the multiplier).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub history_consumption: Decimal,
     /// Days those periods span.
     pub history_days: i64,
@@ -672,7 +683,7 @@ pub struct BillLine {
     /// English name of the item.
     pub name_en: Arc<str>,
     /// Amount, rounded once with the estate's policy.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Payment due date: the item's due rule applied to the bill's issue date (never
     /// before it).
@@ -746,7 +757,7 @@ pub struct Bill {
     /// Lines, in schedule order.
     pub lines: Vec<BillLine>,
     /// Sum of the rounded lines.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total: Decimal,
 }
 
@@ -823,31 +834,31 @@ pub struct PoolSummary {
     /// Fee item code.
     pub code: String,
     /// The source amount (invoice, or master consumption × price), unrounded.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub source_amount: Decimal,
     /// Consumption of the master meter net of sub-meters, when metered.
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub consumption: Option<Decimal>,
     /// Deducted before splitting.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub deduction: Decimal,
     /// Administration fee added.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub admin_fee: Decimal,
     /// The amount split, rounded.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub split_amount: Decimal,
     /// Sum of the shares: always equal to `split_amount`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub shares_total: Decimal,
     /// Units sharing.
     pub participants: usize,
     /// Minor units handed out to make the sum exact.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub adjustment: Decimal,
     /// Number of units whose share was adjusted (listed by
     /// [`BillingRun::adjusted_units`]).
@@ -855,7 +866,7 @@ pub struct PoolSummary {
     /// The shares of units whose bills were set aside (see
     /// [`BillingRun::exceptions`]): not in this run's lines, so the pooled lines sum to
     /// `split_amount − set_aside`. Zero when no participant was set aside.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub set_aside: Decimal,
 }
 
@@ -1050,7 +1061,7 @@ pub struct BillRecord {
     /// English name.
     pub name_en: String,
     /// Amount.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// The bill's issue date.
     pub issued_on: NaiveDate,

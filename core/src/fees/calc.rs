@@ -229,9 +229,9 @@ impl FromStr for CountFrom {
 #[serde(rename_all = "snake_case")]
 pub enum PenaltyCap {
     /// At most this fraction of the item's original principal (1 = the principal).
-    Fraction(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    Fraction(#[serde(with = "crate::json::decimal")] Decimal),
     /// At most this amount.
-    Amount(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    Amount(#[serde(with = "crate::json::decimal")] Decimal),
 }
 
 /// The contractual late-penalty clause (违约金): a simple (never compounding) daily rate.
@@ -246,7 +246,7 @@ pub enum PenaltyCap {
 #[serde(deny_unknown_fields)]
 pub struct PenaltyPolicy {
     /// Daily rate, e.g. 0.0005 (0.05 % a day, 每日万分之五) or 0.003 (千分之三).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub daily_rate: Decimal,
     /// Days after the due date without penalty.
     #[serde(default)]
@@ -260,7 +260,7 @@ pub struct PenaltyPolicy {
     /// No penalty accrues on a day when the outstanding principal is below this.
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub min_balance: Option<Decimal>,
@@ -390,7 +390,7 @@ pub struct PrincipalPayment {
     /// Day paid: from this day on, the principal is lower.
     pub date: NaiveDate,
     /// Principal paid.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
 }
 
@@ -989,12 +989,12 @@ pub struct Tier {
     /// Cumulative upper bound of this block, or `None` for the last block.
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     pub up_to: Option<Decimal>,
     /// Price per unit within the block.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub price: Decimal,
 }
 
@@ -1011,13 +1011,13 @@ pub struct Tier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierUse {
     /// Units billed in this tier.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub quantity: Decimal,
     /// Price per unit.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub price: Decimal,
     /// `quantity × price`, unrounded.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
 }
 
@@ -1111,16 +1111,16 @@ pub enum MeterChange {
     /// The meter was replaced: the old one's final reading and the new one's first.
     Replacement {
         /// Final register value of the old meter.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         old_final: Decimal,
         /// Initial register value of the new meter.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         new_initial: Decimal,
     },
     /// The register passed its maximum and restarted from zero.
     Rollover {
         /// The value at which the register returns to zero (e.g. 100000 for 5 digits).
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         wraps_at: Decimal,
     },
 }

@@ -65,13 +65,13 @@ pub struct LetterItem {
     /// Days overdue as of the letter's date.
     pub days_overdue: i64,
     /// Principal outstanding.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty outstanding as of the letter's date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty: Decimal,
     /// `principal + penalty`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total: Decimal,
 }
 
@@ -113,17 +113,17 @@ pub struct ReminderLetter {
     /// Overdue items, by unit, oldest first.
     pub items: Vec<LetterItem>,
     /// Principal outstanding on the items.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty outstanding on the items.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty: Decimal,
     /// `principal + penalty`: what the letter asks for.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total_due: Decimal,
     /// Prepaid balances of the units (a unit's prepaid money settles its own charges
     /// only).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub prepaid: Decimal,
 }
 
@@ -140,7 +140,7 @@ pub struct Suppressed {
     /// The units.
     pub unit_ids: Vec<String>,
     /// What the letter would have asked for.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total_due: Decimal,
 }
 

@@ -94,7 +94,7 @@ pub struct ChargeInput {
     /// Due date.
     pub due: NaiveDate,
     /// Amount (principal), ≥ 0.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Late-penalty clause, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,12 +156,12 @@ pub struct Waiver {
     /// Day granted.
     pub date: NaiveDate,
     /// Penalty waived.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Principal written off (zero for a penalty waiver).
     #[serde(
         default = "zero",
-        with = "rust_decimal::serde::str",
+        with = "crate::json::decimal",
         skip_serializing_if = "Decimal::is_zero"
     )]
     pub principal: Decimal,
@@ -205,7 +205,7 @@ pub struct Charge {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deferred_to: Option<NaiveDate>,
     /// Principal.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty clause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,10 +214,10 @@ pub struct Charge {
     #[serde(default)]
     pub principal_payments: Vec<PrincipalPayment>,
     /// Penalty paid (derived).
-    #[serde(default = "zero", with = "rust_decimal::serde::str")]
+    #[serde(default = "zero", with = "crate::json::decimal")]
     pub penalty_paid: Decimal,
     /// Penalty waived (derived: each waiver counts up to what was owed on its date).
-    #[serde(default = "zero", with = "rust_decimal::serde::str")]
+    #[serde(default = "zero", with = "crate::json::decimal")]
     pub penalty_waived: Decimal,
     /// Penalty waivers and write-offs granted (history).
     #[serde(default)]
@@ -226,7 +226,7 @@ pub struct Charge {
     /// principal is lower from the write-off's date on).
     #[serde(
         default = "zero",
-        with = "rust_decimal::serde::str",
+        with = "crate::json::decimal",
         skip_serializing_if = "Decimal::is_zero"
     )]
     pub principal_written_off: Decimal,
@@ -330,10 +330,10 @@ pub struct Application {
     /// Charge id.
     pub charge_id: String,
     /// Principal paid.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty paid.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty: Decimal,
 }
 
@@ -357,10 +357,10 @@ pub struct Drawdown {
     /// Day the prepaid money settled it.
     pub date: NaiveDate,
     /// Principal settled.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty settled (only for a charge issued after its due date).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty: Decimal,
 }
 
@@ -383,13 +383,13 @@ pub struct Payment {
     /// Day paid.
     pub date: NaiveDate,
     /// Amount paid, > 0.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Applications to charges, oldest first (derived).
     #[serde(default)]
     pub applied: Vec<Application>,
     /// What went to the prepaid balance (derived).
-    #[serde(default = "zero", with = "rust_decimal::serde::str")]
+    #[serde(default = "zero", with = "crate::json::decimal")]
     pub to_prepaid: Decimal,
     /// The reversal (冲正) of this payment, if it was reversed: it then counts as never
     /// made, from its own date on; its id stays taken.
@@ -431,7 +431,7 @@ pub struct Refund {
     /// Day paid out.
     pub date: NaiveDate,
     /// Amount, > 0, never more than the prepaid balance that day.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
 }
 
@@ -448,19 +448,19 @@ pub struct Refund {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aging {
     /// Not yet due.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub not_due: Decimal,
     /// 0–30 days overdue.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub days_0_30: Decimal,
     /// 31–60 days overdue.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub days_31_60: Decimal,
     /// 61–90 days overdue.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub days_61_90: Decimal,
     /// More than 90 days overdue.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub days_90_plus: Decimal,
 }
 
@@ -498,10 +498,10 @@ pub struct ReminderItem {
     /// Days overdue as of the reminder date.
     pub days_overdue: i64,
     /// Principal outstanding.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal: Decimal,
     /// Penalty outstanding as of the reminder date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty: Decimal,
 }
 
@@ -523,10 +523,10 @@ pub struct Reminder {
     /// Overdue items, oldest first.
     pub items: Vec<ReminderItem>,
     /// Principal plus penalty outstanding on the overdue items.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total_due: Decimal,
     /// Prepaid balance available.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub prepaid: Decimal,
 }
 
@@ -551,37 +551,37 @@ pub struct Reminder {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Balance {
     /// Principal of the charges issued by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub billed: Decimal,
     /// Penalty accrued by the date (rounded once per charge).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_accrued: Decimal,
     /// Penalty waived by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_waived: Decimal,
     /// Money received by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub paid: Decimal,
     /// Principal settled by payments and prepaid money.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal_paid: Decimal,
     /// Principal written off (核销, [`Ledger::write_off`]) by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal_written_off: Decimal,
     /// Penalty settled by payments and prepaid money.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_paid: Decimal,
     /// Principal still owed.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub principal_outstanding: Decimal,
     /// Penalty still owed.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_outstanding: Decimal,
     /// Prepaid balance (预存款).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub prepaid: Decimal,
     /// Money paid back out of the prepaid balance.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub refunded: Decimal,
 }
 
@@ -672,13 +672,13 @@ pub struct Ledger {
     order: PaymentOrder,
     #[serde(
         default,
-        with = "rust_decimal::serde::str_option",
+        with = "crate::json::decimal_opt",
         skip_serializing_if = "Option::is_none"
     )]
     low_balance_threshold: Option<Decimal>,
     charges: Vec<Charge>,
     payments: Vec<Payment>,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     prepaid: Decimal,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     prepaid_applied: Vec<Drawdown>,

@@ -38,16 +38,16 @@ pub struct PoolUnit {
     /// Unit id.
     pub id: String,
     /// Area used by the `area` method, m².
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub area: Decimal,
     /// Consumption used by the `usage` method.
-    #[serde(default, with = "rust_decimal::serde::str")]
+    #[serde(default, with = "crate::json::decimal")]
     pub usage: Decimal,
     /// Occupants used by the `occupants` method.
     #[serde(default)]
     pub occupants: u32,
     /// Multiplier on the unit's weight, e.g. occupied days ÷ period days (1 = whole period).
-    #[serde(default = "one", with = "rust_decimal::serde::str")]
+    #[serde(default = "one", with = "crate::json::decimal")]
     pub fraction: Decimal,
 }
 
@@ -224,7 +224,7 @@ pub struct BasisWeight {
     /// The metric.
     pub basis: Basis,
     /// Its weight (e.g. 0.5).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub weight: Decimal,
 }
 
@@ -362,10 +362,10 @@ pub struct Share {
     /// Unit id.
     pub unit_id: String,
     /// The unit's weight in the split (before normalisation).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub weight: Decimal,
     /// The share, rounded; shares sum exactly to the split amount.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// True when this share received one extra minor unit to make the sum exact.
     pub adjusted: bool,
@@ -384,13 +384,13 @@ pub struct Share {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolSplit {
     /// The amount split (rounded to the policy).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total: Decimal,
     /// Sum of the weights.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub total_weight: Decimal,
     /// Minor units handed out to make the sum exact.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub adjustment: Decimal,
     /// One share per unit, in input order.
     pub shares: Vec<Share>,
@@ -628,9 +628,9 @@ pub fn split(
 #[serde(rename_all = "snake_case")]
 pub enum Adjustment {
     /// This percentage of the amount (10 = 10 %).
-    Percent(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    Percent(#[serde(with = "crate::json::decimal")] Decimal),
     /// This amount.
-    Amount(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    Amount(#[serde(with = "crate::json::decimal")] Decimal),
 }
 
 impl Adjustment {

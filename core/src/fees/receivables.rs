@@ -70,7 +70,7 @@ pub struct PaymentRow {
     /// The unit paid for.
     pub unit_id: String,
     /// Amount, > 0, at most the estate's scale.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Day the money arrived.
     pub date: NaiveDate,
@@ -304,7 +304,7 @@ pub struct ChargeRow {
     /// Fee item code.
     pub item_code: String,
     /// Amount, > 0, at most the estate's scale.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
     /// Day issued to the owner. Required by [`Receivables::post_charges`]; an opening
     /// balance without one is issued on its due date.
@@ -606,7 +606,7 @@ pub struct WriteOff {
 #[serde(deny_unknown_fields)]
 struct PrepaidRow {
     unit_id: String,
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     prepaid: Decimal,
     date: NaiveDate,
     #[serde(rename = "ref")]
@@ -764,31 +764,31 @@ pub struct CollectionRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BookTotals {
     /// Principal issued by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub billed: Decimal,
     /// Penalty accrued by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_accrued: Decimal,
     /// Penalty waived by the date (and penalty written off).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub penalty_waived: Decimal,
     /// Principal written off (核销) by the date.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub written_off: Decimal,
     /// Principal and penalty settled (by payments and prepaid money).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub applied: Decimal,
     /// Principal and penalty still owed.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub outstanding: Decimal,
     /// Money received.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub collected: Decimal,
     /// Prepaid balances (预存款).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub prepaid: Decimal,
     /// Money paid back out of prepaid balances.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub refunded: Decimal,
 }
 

@@ -71,7 +71,7 @@ pub struct KindRate {
     /// The unit kind.
     pub kind: UnitKind,
     /// Its rate.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub rate: Decimal,
 }
 
@@ -93,7 +93,7 @@ pub enum PooledSource {
         /// The master (common) meter.
         meter_id: String,
         /// Price per unit consumed.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         price: Decimal,
         /// Subtract the consumption of every unit meter of the same kind.
         #[serde(default)]
@@ -131,7 +131,7 @@ pub enum Rule {
     /// `rate per m² per month × area × months`.
     Area {
         /// Default rate per m² per month.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         rate: Decimal,
         /// Rates for particular unit kinds.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -143,7 +143,7 @@ pub enum Rule {
     /// A fixed amount per unit per billing period (e.g. parking, garbage).
     Fixed {
         /// Amount per period.
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::json::decimal")]
         amount: Decimal,
     },
     /// `(current − previous reading) × multiplier`, priced by tiers.
@@ -224,7 +224,7 @@ pub struct StatusFactor {
     /// The status.
     pub status: UnitStatus,
     /// The share paid (0 to 1).
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::json::decimal")]
     pub factor: Decimal,
 }
 

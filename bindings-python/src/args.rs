@@ -1,0 +1,177 @@
+//! Argument extraction shared by every exported function and method: integers are read
+//! by value (`operator.index`, so an `int` subclass gives its value whatever its
+//! `__str__` says) and `bool` is refused; strings must be valid Unicode (no lone
+//! surrogates). A bad argument raises `estatekit.ValidationError` (code
+//! `invalid_integer` or `invalid_text`) whose `path` is the argument's name: pyo3 adds
+//! the note "while processing '<name>'" to an argument's extraction error, and
+//! `ValidationError.add_note` (see `lib.rs`) turns that note into the path.
+//!
+//! Used as `#[pyo3(from_py_with = crate::args::int)] scale: i64`, so the Rust type and
+//! the default value stay as they are. Wrong types still raise pyo3's `TypeError`.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyString};
+
+/// An integer type an argument can be read as.
+pub(crate) trait IntArg: Sized {
+    const MIN: i128;
+    const MAX: i128;
+    fn from_i128(v: i128) -> Option<Self>;
+}
+
+macro_rules! int_arg {
+    ($($t:ty),*) => {$(
+        impl IntArg for $t {
+            const MIN: i128 = <$t>::MIN as i128;
+            const MAX: i128 = <$t>::MAX as i128;
+            fn from_i128(v: i128) -> Option<Self> {
+                <$t>::try_from(v).ok()
+            }
+        }
+    )*};
+}
+int_arg!(i32, i64, u8, u16, u32, u64, usize);
+
+/// A `ValidationError` about an argument whose name is not known yet: the path is
+/// `suffix` (e.g. `""` or `"[2]"`), and the argument's name is prefixed by
+/// `ValidationError.add_note` when pyo3 reports which argument failed.
+pub(crate) fn argument_error(code: &str, suffix: &str, message: String) -> PyErr {
+    let err = crate::raise(crate::ErrorClass::Validation, code, suffix, message);
+    Python::attach(|py| {
+        let _ = err.value(py).setattr("_estatekit_argument", true);
+    });
+    err
+}
+
+static INDEX: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `operator.index(obj)`: the exact `int` (a subclass's `__str__` is never used); a
+/// non-integer type raises Python's usual TypeError.
+pub(crate) fn int_value<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let index = INDEX.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("operator")?.getattr("index")?.unbind())
+    })?;
+    index.bind(py).call1((obj,))
+}
+
+fn int_at<T: IntArg>(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<T> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(argument_error(
+            "invalid_integer",
+            suffix,
+            format!(
+                "expected an int, got bool {}",
+                if obj.is_truthy()? { "True" } else { "False" }
+            ),
+        ));
+    }
+    let exact = int_value(obj)?;
+    let out_of_range = || {
+        let text = exact.str().map(|s| s.to_string()).unwrap_or_default();
+        let shown = if text.len() > 40 {
+            format!("{}…", &text[..40])
+        } else {
+            text
+        };
+        argument_error(
+            "invalid_integer",
+            suffix,
+            format!("{shown} is out of range {}..={}", T::MIN, T::MAX),
+        )
+    };
+    match exact.extract::<i128>() {
+        Ok(v) => T::from_i128(v).ok_or_else(out_of_range),
+        Err(_) => Err(out_of_range()),
+    }
+}
+
+/// An integer argument (see the module doc).
+pub(crate) fn int<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
+    int_at(obj, "")
+}
+
+/// An optional integer argument (`None` is absent).
+pub(crate) fn opt_int<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Option<T>> {
+    if obj.is_none() {
+        Ok(None)
+    } else {
+        int_at(obj, "").map(Some)
+    }
+}
+
+/// A list of integers; a bad one is named by its index (`days[2]`).
+pub(crate) fn int_list<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+    if obj.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "expected a sequence of int, got str",
+        ));
+    }
+    obj.try_iter()?
+        .enumerate()
+        .map(|(i, v)| int_at(&v?, &format!("[{i}]")))
+        .collect()
+}
+
+fn text_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<String> {
+    let s = obj.cast::<PyString>()?;
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+        argument_error(
+            "invalid_text",
+            suffix,
+            "the text is not valid Unicode (it holds a lone surrogate)".to_owned(),
+        )
+    })
+}
+
+/// A string argument (see the module doc).
+pub(crate) fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    text_at(obj, "")
+}
+
+/// An optional string argument (`None` is absent).
+pub(crate) fn opt_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if obj.is_none() {
+        Ok(None)
+    } else {
+        text_at(obj, "").map(Some)
+    }
+}
+
+/// A list of strings; a bad one is named by its index (`keywords[2]`).
+pub(crate) fn text_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if obj.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "expected a sequence of str, got str",
+        ));
+    }
+    obj.try_iter()?
+        .enumerate()
+        .map(|(i, v)| text_at(&v?, &format!("[{i}]")))
+        .collect()
+}
+
+/// An optional list of strings.
+pub(crate) fn opt_text_list(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<String>>> {
+    if obj.is_none() {
+        Ok(None)
+    } else {
+        text_list(obj).map(Some)
+    }
+}
+
+/// `ValidationError.add_note`, run by pyo3 with "while processing '<name>'" when an
+/// argument fails to extract: an error raised by the helpers above gets the name as
+/// its path (and in its message); any other note is kept as a note.
+pub(crate) const ADD_NOTE: &std::ffi::CStr = c"
+def add_note(self, note, /):
+    prefix = \"while processing '\"
+    if getattr(self, '_estatekit_argument', False) and note.startswith(prefix) and note.endswith(\"'\"):
+        self._estatekit_argument = False
+        self.path = note[len(prefix):-1] + self.path
+        self.args = (self.path + ': ' + str(self.args[0]),) + tuple(self.args[1:])
+        return
+    if hasattr(BaseException, 'add_note'):
+        BaseException.add_note(self, note)
+";

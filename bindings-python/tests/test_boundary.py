@@ -1,0 +1,188 @@
+"""The boundary (issue 16, part 3): every bad argument is a typed ValidationError naming
+the argument; numbers are read by value, strictly and exactly."""
+
+import datetime as dt
+import json
+from decimal import Decimal as D
+from typing import Any, Callable
+
+import pytest
+
+import estatekit
+from estatekit import Estate, FeeSchedule, Ledger, RoundingPolicy, ValidationError
+
+DAY = dt.date(2026, 11, 5)
+
+
+def _error(call: Callable[[], Any]) -> tuple[str, str, str]:
+    with pytest.raises(ValidationError) as info:
+        call()
+    e = info.value
+    assert isinstance(e, estatekit.EstateKitError) and isinstance(e, ValueError)
+    return e.code, e.path, str(e)  # type: ignore[attr-defined]
+
+
+I64 = "-9223372036854775808..=9223372036854775807"
+
+OUT_OF_RANGE = [
+    (lambda: RoundingPolicy(2**70), "scale", f"scale: 1180591620717411303424 is out of range {I64}"),
+    (
+        lambda: estatekit.late_penalty(D("500"), DAY, DAY, daily_rate=D("0.003"), grace_days=2**64),
+        "grace_days",
+        f"grace_days: 18446744073709551616 is out of range {I64}",
+    ),
+    (
+        lambda: estatekit.BusinessCalendar.weekly("09:00", "18:00", [0], utc_offset_minutes=2**40),
+        "utc_offset_minutes",
+        "utc_offset_minutes: 1099511627776 is out of range -2147483648..=2147483647",
+    ),
+    (
+        lambda: estatekit.BusinessCalendar.weekly("09:00", "18:00", [0, -1]),
+        "days[1]",
+        "days[1]: -1 is out of range 0..=4294967295",
+    ),
+    (
+        lambda: estatekit.TicketClassifier.train(["a"], ["x"], seed=-(2**63) - 1),
+        "seed",
+        "seed: -9223372036854775809 is out of range 0..=18446744073709551615",
+    ),
+    (
+        lambda: estatekit.allocate(D(1), [D(1)], scale=2**200),
+        "scale",
+        f"scale: 1606938044258990275541962092341162602522… is out of range {I64}",
+    ),
+]
+
+
+@pytest.mark.parametrize("call,path,message", OUT_OF_RANGE)
+def test_out_of_range_integers_are_validation_errors(call: Callable[[], Any], path: str, message: str) -> None:
+    assert _error(call) == ("invalid_integer", path, message)
+
+
+def test_bool_is_not_an_int() -> None:
+    assert _error(lambda: RoundingPolicy(True)) == ("invalid_integer", "scale", "scale: expected an int, got bool True")
+    assert _error(lambda: estatekit.allocate(D(1), [D(1)], scale=False)) == (
+        "invalid_integer",
+        "scale",
+        "scale: expected an int, got bool False",
+    )
+    template = estatekit.CheckinTemplate.default()
+    checklist = estatekit.Checklist.start(template, "1-101", "Li", DAY)
+    at = dt.datetime(2026, 11, 5, 9, tzinfo=dt.timezone.utc)
+    assert _error(lambda: checklist.complete("key_handover", actor="a", role="receptionist", at=at, data={"keys": True})) == (
+        "invalid_field",
+        "data.keys",
+        "data.keys: expected a non-negative int",
+    )
+
+
+class Loud(int):
+    def __str__(self) -> str:
+        return "999"
+
+
+class LoudDecimal(D):
+    def __str__(self) -> str:
+        return "999"
+
+
+def test_numbers_are_read_by_value_not_through_str() -> None:
+    assert RoundingPolicy(Loud(2)).scale == 2
+    assert RoundingPolicy(2).round(Loud(5)) == D("5.00")
+    assert RoundingPolicy(2).round(LoudDecimal("5.5")) == D("5.50")
+    ledger = Ledger("1-101")
+    ledger.pay("R1", Loud(100), DAY)
+    assert ledger.prepaid == D("100.00")
+
+
+def test_lone_surrogates_are_validation_errors() -> None:
+    assert _error(lambda: Ledger("\ud800")) == (
+        "invalid_text",
+        "unit_id",
+        "unit_id: the text is not valid Unicode (it holds a lone surrogate)",
+    )
+    assert _error(lambda: estatekit.seal("\udfff", b"0123456789abcdef")) == (
+        "invalid_text",
+        "text",
+        "text: the text is not valid Unicode (it holds a lone surrogate)",
+    )
+    assert _error(lambda: estatekit.TicketClassifier.train(["ok", "b\ud800"], ["x", "y"])) == (
+        "invalid_text",
+        "texts[1]",
+        "texts[1]: the text is not valid Unicode (it holds a lone surrogate)",
+    )
+    assert _error(lambda: Ledger("1-101").pay("R1", "1\ud800", DAY)) == (
+        "invalid_decimal",
+        "amount",
+        "amount: the text is not valid Unicode (it holds a lone surrogate)",
+    )
+
+
+def test_billing_refuses_years_outside_1_to_9999_up_front() -> None:
+    for year in (0, -1, 10000):
+        assert _error(lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), year, 1)) == (
+            "invalid",
+            "year",
+            f"year: {year} is outside the years 1–9999",
+        )
+
+
+def test_over_precise_decimals_are_refused_not_rounded() -> None:
+    ledger = Ledger("1-101")
+    assert _error(lambda: ledger.pay("R1", D("100.000000000000000000000000001"), DAY)) == (
+        "inexact_decimal",
+        "amount",
+        'amount: "100.000000000000000000000000001" has more digits than can be held exactly '
+        "(28 after the point, ±7.9e28 in all); round it first",
+    )
+    assert ledger.payments == []
+    assert _error(lambda: RoundingPolicy(2).round(D("0.00499999999999999999999999999")))[:2] == (
+        "inexact_decimal",
+        "amount",
+    )
+    assert RoundingPolicy(2).round(D("0E-30")) == D("0.00")
+    assert RoundingPolicy(2).round(D("1.000000000000000000000000000000")) == D("1.00")
+
+
+@pytest.mark.parametrize("text", ["1_0.0_0", " 12 ", "+5", "12\u00a0", "1e30", "NaN", "", "1."])
+def test_decimal_strings_are_strict(text: str) -> None:
+    code, path, message = _error(lambda: RoundingPolicy(2).round(text))
+    assert (code, path) == ("invalid_decimal", "amount")
+    shown = json.dumps(text, ensure_ascii=False).replace("\xa0", "\\u{a0}")
+    assert message.startswith(f"amount: {shown} is not a decimal: ")
+
+
+@pytest.mark.parametrize("text", ["1_0.0_0", " 12 ", "+5", "12\u00a0"])
+def test_decimal_strings_in_documents_are_strict(text: str) -> None:
+    doc = json.loads(Ledger("1-101").to_json())
+    ledger = Ledger("1-101")
+    ledger.pay("R1", D("12"), DAY)
+    doc = json.loads(ledger.to_json())
+    doc["payments"][0]["amount"] = text
+    code, path, _ = _error(lambda: Ledger.from_json(json.dumps(doc)))
+    assert (code, path) == ("json", "payments[0].amount")
+
+
+def test_objects_pickle_copy_and_compare_by_value() -> None:
+    import copy
+    import pickle
+
+    ledger = Ledger("1-101")
+    ledger.pay("R1", D("500.00"), DAY)
+    assert Ledger.from_json(ledger.to_json()) == ledger
+    assert ledger != Ledger("1-101") and ledger != "1-101"
+    for clone in (pickle.loads(pickle.dumps(ledger)), copy.copy(ledger), copy.deepcopy(ledger)):
+        assert clone == ledger and clone is not ledger
+        assert clone.prepaid == D("500.00")
+    clone.pay("R2", D("1.00"), DAY)
+    assert ledger.prepaid == D("500.00")  # a copy is its own ledger
+    for obj in (
+        Estate.demo(),
+        FeeSchedule.demo(),
+        estatekit.CheckinTemplate.default(),
+        estatekit.SlaPolicy(),
+        estatekit.AccessPolicy(),
+    ):
+        back = pickle.loads(pickle.dumps(obj))
+        assert type(back) is type(obj) and back.to_json() == obj.to_json()
+        assert copy.deepcopy(obj).to_json() == obj.to_json()
