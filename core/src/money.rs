@@ -654,6 +654,20 @@ pub fn parse_decimal(text: &str, path: &str) -> Result<Decimal, MoneyError> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
+    // The usual case, a positive `digits[.digits]` in at most 28 characters, holds
+    // exactly as rust_decimal reads it (fewer than 29 digits, scale at most 27).
+    let b = body.as_bytes();
+    if !negative
+        && (1..=28).contains(&b.len())
+        && b[0].is_ascii_digit()
+        && b[b.len() - 1].is_ascii_digit()
+        && b.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && b.iter().filter(|c| **c == b'.').count() <= 1
+    {
+        if let Ok(d) = Decimal::from_str_exact(text) {
+            return Ok(d);
+        }
+    }
     let (number, exponent) = match body.find(['e', 'E']) {
         Some(i) => (&body[..i], Some(&body[i + 1..])),
         None => (body, None),
