@@ -43,8 +43,9 @@ pub use access::{AccessPolicy, GOVERNED_ACTIONS};
 pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
 pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
-    CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
-    TemperamentRules, TicketClassifier, default_departments,
+    CategoryRule, Classification, Evidence, EvidenceField, MAX_PHRASE_BYTES, MAX_PHRASES,
+    MAX_RULES_JSON_BYTES, Phrases, RULES_FORMAT_VERSION, RuleSet, TemperamentRules,
+    TicketClassifier, default_departments,
 };
 pub use shared::SharedStr;
 pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
@@ -310,6 +311,16 @@ pub enum TicketError {
         /// What is wrong.
         message: String,
     },
+    /// A rule set is larger than a classifier takes ([`MAX_PHRASES`](crate::tickets::MAX_PHRASES),
+    /// [`MAX_PHRASE_BYTES`](crate::tickets::MAX_PHRASE_BYTES), or a rule-set document
+    /// over [`MAX_RULES_JSON_BYTES`](crate::tickets::MAX_RULES_JSON_BYTES)).
+    #[error("rules: {path}: {message}")]
+    RulesTooLarge {
+        /// `phrases`, or `$` for a document.
+        path: String,
+        /// The size and the limit.
+        message: String,
+    },
     /// A model document is malformed.
     #[error("model: {path}: {message}")]
     InvalidModel {
@@ -449,6 +460,7 @@ impl TicketError {
         match self {
             Self::UnknownValue { .. } => "unknown_value",
             Self::InvalidRules { .. } => "invalid_rules",
+            Self::RulesTooLarge { .. } => "rules_too_large",
             Self::InvalidModel { .. } => "invalid_model",
             Self::InvalidDocument { .. } => "invalid_document",
             Self::EmptyTrainingSet => "empty_training_set",
@@ -478,6 +490,7 @@ impl TicketError {
         match self {
             Self::UnknownValue { path, .. }
             | Self::InvalidRules { path, .. }
+            | Self::RulesTooLarge { path, .. }
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }
             | Self::InvalidDocument { path, .. }
