@@ -48,7 +48,7 @@ pub use rules::{
     TicketClassifier, default_departments,
 };
 pub use shared::SharedStr;
-pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
+pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours, calendar_horizon};
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
 
 /// The default category codes, in the taxonomy's order (ties between categories go
@@ -376,6 +376,20 @@ pub enum TicketError {
     /// A business calendar has no working hours on any day.
     #[error("calendar.hours: the calendar has no working hours on any weekday")]
     NoWorkingHours,
+    /// No deadline within the [`calendar_horizon`](crate::tickets::calendar_horizon):
+    /// the calendar has less working time than asked for between `from` and the
+    /// horizon (e.g. holidays on every working day ahead), or calendar time runs past it.
+    #[error(
+        "{path}: no business time for {seconds} s after {from} up to the calendar's horizon 9999-12-31"
+    )]
+    NoBusinessTime {
+        /// `calendar`.
+        path: String,
+        /// Counted from.
+        from: DateTime<Utc>,
+        /// The working seconds asked for.
+        seconds: i64,
+    },
     /// A calendar or SLA policy value is invalid.
     #[error("{path}: {reason}")]
     InvalidSla {
@@ -470,6 +484,7 @@ impl TicketError {
             Self::InvalidOption { .. } => "invalid_option",
             Self::NoWorkingHours => "no_working_hours",
             Self::InvalidSla { .. } => "invalid_sla",
+            Self::NoBusinessTime { .. } => "no_business_time",
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::EventOutOfOrder { .. } => "event_out_of_order",
             Self::InvalidPeriod { .. } => "invalid_period",
@@ -493,6 +508,7 @@ impl TicketError {
             | Self::RulesTooLarge { path, .. }
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }
+            | Self::NoBusinessTime { path, .. }
             | Self::InvalidDocument { path, .. }
             | Self::EventOutOfOrder { path, .. }
             | Self::NotPermitted { path, .. }
