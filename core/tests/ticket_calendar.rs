@@ -159,7 +159,7 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
         "no_business_time"
     );
     let err = statistics(
-        &[flow.clone()],
+        std::slice::from_ref(&flow),
         from,
         from + Duration::hours(1),
         10,

@@ -3,6 +3,7 @@
 //! automaton builder try one 4.2 GB allocation (a DFA). Memory is measured here with a
 //! counting allocator: the peak of live heap bytes during the call.
 #![allow(unsafe_code)] // the counting allocator below only forwards to `System`
+#![allow(clippy::unwrap_used)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
