@@ -377,7 +377,7 @@ impl BusinessCalendar {
     /// assert_eq!(t.to_rfc3339(), "2026-11-09T02:00:00+00:00");
     /// let err = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), -1).unwrap_err();
     /// assert_eq!((err.code(), err.path().as_str()), ("invalid_sla", "seconds"));
-    /// let err = cal.add_seconds("9999-12-31T00:00:00Z".parse().unwrap(), 7200).unwrap_err();
+    /// let err = cal.add_seconds("9999-12-31T00:00:00Z".parse().unwrap(), 10 * 3600).unwrap_err();
     /// assert_eq!((err.code(), err.path().as_str()), ("no_business_time", "calendar"));
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
