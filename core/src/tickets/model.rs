@@ -371,7 +371,7 @@ impl Featurizer {
             let Some(start) = start else { break };
             win[0] = (0x20, start);
             let (mut head, mut len, mut ended, mut first) = (0usize, 1usize, false, true);
-            while len > 0 {
+            loop {
                 while len < nmax && !ended {
                     let slot = (head + len) % NGRAM_MAX;
                     match chars
@@ -389,6 +389,9 @@ impl Featurizer {
                         }
                     }
                     len += 1;
+                }
+                if len == 0 {
+                    break;
                 }
                 let (c0, at) = win[head];
                 let mut h = CHAR_BASIS;
@@ -1532,4 +1535,238 @@ fn train_binary(
         }
     }
     (w.into_iter().map(|x| x as f32).collect(), b as f32)
+}
+
+/// The featuriser as it was when every n-gram of a text was materialised (split into
+/// characters and words first): the streaming one must emit the same buckets in the
+/// same order, with the same evidence text, or classification results change.
+#[cfg(test)]
+mod reference {
+    use super::*;
+
+    /// Where an n-gram was found, to show it as evidence: `n` characters from `off` of the
+    /// space-padded word `word`, or `n` spaced words from word `tok`.
+    #[derive(Debug, Clone, Copy)]
+    enum OldLoc {
+        Char { word: u32, off: u32, n: u32 },
+        Word { tok: u32, n: u32 },
+    }
+
+    /// A text split for featurising: lower-cased characters, the words whose character
+    /// n-grams are taken, and the spaced (non-CJK) words for word n-grams, as
+    /// `(start, len)` in `chars`. Reused from text to text.
+    #[derive(Debug, Default)]
+    struct Tokens {
+        chars: Vec<char>,
+        words: Vec<(u32, u32)>,
+        toks: Vec<(u32, u32)>,
+    }
+
+    impl Tokens {
+        /// Splits `text`. Words for character n-grams are whitespace-separated, as in
+        /// scikit-learn's `char_wb` (punctuation stays in the word: `mail-box`,
+        /// `(wzz1)`), and also end at CJK punctuation (Chinese runs clauses together without
+        /// spaces: `楼道灯不亮，请尽快维修` is two words). Spaced words for word n-grams are
+        /// maximal runs of alphanumeric characters without CJK (only with `word_ngrams`).
+        fn split(&mut self, text: &str, spaced: bool) {
+            self.chars.clear();
+            self.words.clear();
+            self.toks.clear();
+            let (mut word, mut tok, mut tok_cjk) = (None::<u32>, None::<u32>, false);
+            for ch in text.chars() {
+                let i = self.chars.len() as u32;
+                // Fast paths: ASCII and CJK ideographs (caseless).
+                let (sep, this_cjk) = if ch.is_ascii() {
+                    (ch.is_ascii_whitespace(), false)
+                } else if is_cjk(ch) {
+                    (false, true)
+                } else {
+                    (ch.is_whitespace() || is_cjk_punctuation(ch), false)
+                };
+                if !sep {
+                    word.get_or_insert(i);
+                } else if let Some(s) = word.take() {
+                    self.words.push((s, i - s));
+                }
+                if spaced {
+                    if this_cjk || ch.is_alphanumeric() {
+                        if tok.is_none() {
+                            tok = Some(i);
+                            tok_cjk = false;
+                        }
+                        tok_cjk |= this_cjk;
+                    } else if let Some(s) = tok.take() {
+                        if !tok_cjk {
+                            self.toks.push((s, i - s));
+                        }
+                    }
+                }
+                self.chars.push(if this_cjk { ch } else { lower(ch) });
+            }
+            let end = self.chars.len() as u32;
+            if let Some(s) = word {
+                self.words.push((s, end - s));
+            }
+            if let Some(s) = tok {
+                if !tok_cjk {
+                    self.toks.push((s, end - s));
+                }
+            }
+        }
+
+        /// Whether the n-gram is a padding space alone.
+        fn is_padding(&self, loc: OldLoc) -> bool {
+            match loc {
+                OldLoc::Char { word, off, n: 1 } => {
+                    off == 0 || off == self.words.get(word as usize).map_or(0, |w| w.1) + 1
+                }
+                _ => false,
+            }
+        }
+
+        /// The text of an n-gram.
+        fn gram(&self, loc: OldLoc) -> String {
+            match loc {
+                OldLoc::Char { word, off, n } => {
+                    let (s, l) = self.words[word as usize];
+                    let padded = std::iter::once(' ')
+                        .chain(self.chars[s as usize..(s + l) as usize].iter().copied())
+                        .chain(std::iter::once(' '));
+                    let g: String = padded.skip(off as usize).take(n as usize).collect();
+                    g.trim().to_owned()
+                }
+                OldLoc::Word { tok, n } => {
+                    let mut out = String::new();
+                    for &(s, l) in &self.toks[tok as usize..(tok + n) as usize] {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.extend(&self.chars[s as usize..(s + l) as usize]);
+                    }
+                    out
+                }
+            }
+        }
+    }
+
+    impl Old {
+        /// Calls `emit(bucket, loc)` for every n-gram of the split text: character n-grams
+        /// of each space-padded word (lengths 1 to `ngram_max`, the padding spaces
+        /// included, as in scikit-learn's `char_wb`), then word n-grams (1 to
+        /// `word_ngrams` words) of the spaced words. Hashes are computed on the fly
+        /// (FNV-1a per start position, then a finaliser); nothing is allocated.
+        fn each(f: &Featurizer, t: &Tokens, mut emit: impl FnMut(u32, OldLoc)) {
+            let nmax = f.ngram_max as usize;
+            for (w, &(s, l)) in t.words.iter().enumerate() {
+                let word = &t.chars[s as usize..(s + l) as usize];
+                // The padded word is ' ' + word + ' ': `p` characters.
+                let p = word.len() + 2;
+                let at = |j: usize| -> u32 {
+                    if j == 0 || j == p - 1 {
+                        0x20
+                    } else {
+                        word[j - 1] as u32
+                    }
+                };
+                for i in 0..p {
+                    let mut h = CHAR_BASIS;
+                    for n in 1..=nmax.min(p - i) {
+                        h = (h ^ at(i + n - 1)).wrapping_mul(FNV_PRIME);
+                        let loc = OldLoc::Char {
+                            word: w as u32,
+                            off: i as u32,
+                            n: n as u32,
+                        };
+                        emit(fmix(h) & f.mask, loc);
+                    }
+                }
+            }
+            let wn = f.word_ngrams as usize;
+            for i in 0..t.toks.len() {
+                let mut h = WORD_BASIS;
+                for n in 1..=wn.min(t.toks.len() - i) {
+                    let (s, l) = t.toks[i + n - 1];
+                    for &c in &t.chars[s as usize..(s + l) as usize] {
+                        h = (h ^ (c as u32)).wrapping_mul(FNV_PRIME);
+                    }
+                    h = (h ^ 0x20).wrapping_mul(FNV_PRIME);
+                    let loc = OldLoc::Word {
+                        tok: i as u32,
+                        n: n as u32,
+                    };
+                    emit(fmix(h ^ 0x5bd1_e995) & f.mask, loc);
+                }
+            }
+        }
+    }
+
+    struct Old;
+
+    fn texts() -> Vec<String> {
+        let mut t: Vec<String> = [
+            "",
+            " ",
+            "a",
+            "ab",
+            "  no heat in apartment!! ",
+            "Mail-box (WZZ1) ÉCOLE straße",
+            "楼道灯不亮，请尽快维修",
+            "厨房水管爆裂，水漫到客厅了，快来人！",
+            "a漏水b c 漏 d",
+            "x\u{3000}y\u{2026}z“引号”",
+            "İstanbul ΣΑΣ ǅ",
+            "tab\tsep\nnew line\u{a0}nbsp",
+            "12 34 5a6 b7c 八9",
+            "ﬁ ﬂ ŉ",
+            "a b c d e f g h i j",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Pseudo-random texts over a small alphabet with separators and CJK.
+        let alphabet: Vec<char> = "aB1 é漏水，。! \t-Σ\u{3000}".chars().collect();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [3, 7, 15, 40, 200] {
+            for _ in 0..20 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        x ^= x >> 29;
+                        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9).wrapping_add(1);
+                        alphabet[(x >> 40) as usize % alphabet.len()]
+                    })
+                    .collect();
+                t.push(s);
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn streaming_featuriser_emits_what_the_materialising_one_did() {
+        let mut tokens = Tokens::default();
+        for ngram_max in 1..=8 {
+            for word_ngrams in 0..=3 {
+                let f = Featurizer {
+                    ngram_max,
+                    word_ngrams,
+                    mask: (1 << 20) - 1,
+                };
+                for text in texts() {
+                    tokens.split(&text, word_ngrams > 0);
+                    let mut want = Vec::new();
+                    Old::each(&f, &tokens, |b, loc| {
+                        want.push((b, tokens.gram(loc), tokens.is_padding(loc)))
+                    });
+                    let mut got = Vec::new();
+                    f.each(&text, |b, loc| {
+                        got.push((b, loc.gram(&text), loc.is_padding()))
+                    });
+                    assert_eq!(
+                        got, want,
+                        "{text:?} ngram_max={ngram_max} word_ngrams={word_ngrams}"
+                    );
+                }
+            }
+        }
+    }
 }
