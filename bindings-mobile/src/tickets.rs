@@ -267,9 +267,11 @@ impl BusinessCalendar {
         self.inner.seconds_between(start, end)
     }
 
-    /// The instant `seconds` working seconds after `start`.
-    pub fn add_seconds(&self, start: Timestamp, seconds: i64) -> Timestamp {
-        self.inner.add_seconds(start, seconds)
+    /// The instant `seconds` working seconds after `start`. Negative seconds are
+    /// `invalid_sla` (path `seconds`); no working time up to 9999-12-31 is
+    /// `no_business_time`.
+    pub fn add_seconds(&self, start: Timestamp, seconds: i64) -> Result<Timestamp, EstateKitError> {
+        Ok(self.inner.add_seconds(start, seconds)?)
     }
 }
 
@@ -594,12 +596,17 @@ impl TicketFlow {
         self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
-    /// The SLA status as of `as_of` (default policy if null).
-    pub fn sla(&self, as_of: Timestamp, policy: Option<Arc<SlaPolicy>>) -> SlaStatus {
+    /// The SLA status as of `as_of` (default policy if null); `no_business_time` when
+    /// a deadline would fall after 9999-12-31.
+    pub fn sla(
+        &self,
+        as_of: Timestamp,
+        policy: Option<Arc<SlaPolicy>>,
+    ) -> Result<SlaStatus, EstateKitError> {
         let default = tickets::SlaPolicy::default();
         let p = policy.as_ref().map_or(&default, |p| &p.inner);
-        let s = self.lock().sla(p, as_of);
-        SlaStatus {
+        let s = self.lock().sla(p, as_of)?;
+        Ok(SlaStatus {
             response_minutes: s.targets.response_minutes,
             resolution_minutes: s.targets.resolution_minutes,
             response_due: s.response_due,
@@ -609,7 +616,7 @@ impl TicketFlow {
             response_breached: s.response_breached,
             resolution_breached: s.resolution_breached,
             paused: s.paused,
-        }
+        })
     }
 
     /// Ticket id.

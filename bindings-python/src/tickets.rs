@@ -345,13 +345,15 @@ impl PyBusinessCalendar {
         self.inner.seconds_between(start, end)
     }
 
-    /// The instant `seconds` working seconds after `start`.
+    /// The instant `seconds` working seconds after `start`. Negative seconds raise
+    /// ValidationError `invalid_sla` (path `seconds`); no working time up to
+    /// 9999-12-31 raises ValidationError `no_business_time`.
     fn add_seconds(
         &self,
         start: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::int)] seconds: i64,
-    ) -> DateTime<Utc> {
-        self.inner.add_seconds(start, seconds)
+    ) -> PyResult<DateTime<Utc>> {
+        self.inner.add_seconds(start, seconds).map_err(to_py)
     }
 
     #[getter]
@@ -783,11 +785,19 @@ impl PyTicketFlow {
         self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
-    /// The SLA status as of `as_of` (default policy if none is given).
+    /// The SLA status as of `as_of` (default policy if none is given); ValidationError
+    /// `no_business_time` when a deadline would fall after 9999-12-31.
     #[pyo3(signature = (as_of, policy = None))]
-    fn sla(&self, as_of: DateTime<Utc>, policy: Option<PyRef<'_, PySlaPolicy>>) -> PySlaStatus {
+    fn sla(
+        &self,
+        as_of: DateTime<Utc>,
+        policy: Option<PyRef<'_, PySlaPolicy>>,
+    ) -> PyResult<PySlaStatus> {
         let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
-        self.inner.sla(&policy, as_of).into()
+        self.inner
+            .sla(&policy, as_of)
+            .map(Into::into)
+            .map_err(to_py)
     }
 
     #[getter]

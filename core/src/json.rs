@@ -1,5 +1,6 @@
 //! Shared JSON parsing that reports the path of the bad field.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// A JSON parse failure: where (e.g. `units[3].gross_area`, `$` for the whole
@@ -10,7 +11,7 @@ pub(crate) struct JsonFailure {
 }
 
 /// Parses `text`, tracking the path of the value being read when an error occurs.
-pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonFailure> {
+pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonFailure> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(failure)?;
     // A document is one JSON value: anything after it (a second document, a stray

@@ -38,30 +38,34 @@ fn business_calendar_deadlines_skip_nights_weekends_and_holidays() {
         .with_holidays(["2026-11-09".parse().unwrap()]);
     let policy = SlaPolicy::default().with_calendar(cal);
     // Received Friday 2026-11-06 17:00 Beijing (09:00Z); urgent: respond within 2 business hours.
-    let s = policy.status(
-        t("2026-11-06T09:00:00Z"),
-        Urgency::Urgent,
-        "repair.plumbing",
-        None,
-        None,
-        &[],
-        t("2026-11-06T09:30:00Z"),
-    );
+    let s = policy
+        .status(
+            t("2026-11-06T09:00:00Z"),
+            Urgency::Urgent,
+            "repair.plumbing",
+            None,
+            None,
+            &[],
+            t("2026-11-06T09:30:00Z"),
+        )
+        .expect("deadlines within the horizon");
     // 1 h on Friday, Monday is a holiday, 1 h on Tuesday: Tuesday 10:00 Beijing = 02:00Z.
     assert_eq!(s.response_due, t("2026-11-10T02:00:00Z"));
     assert_eq!(s.response_remaining_seconds, 5400);
     // 24 business hours: 1 h Fri + 8 h Tue + 8 h Wed + 7 h Thu (3 + 4) → Thu 17:00 Beijing.
     assert_eq!(s.resolution_due, Some(t("2026-11-12T09:00:00Z")));
     // Emergencies run on calendar time even with a business calendar.
-    let e = policy.status(
-        t("2026-11-06T09:00:00Z"),
-        Urgency::Emergency,
-        "other",
-        None,
-        None,
-        &[],
-        t("2026-11-06T09:00:00Z"),
-    );
+    let e = policy
+        .status(
+            t("2026-11-06T09:00:00Z"),
+            Urgency::Emergency,
+            "other",
+            None,
+            None,
+            &[],
+            t("2026-11-06T09:00:00Z"),
+        )
+        .expect("deadlines within the horizon");
     assert_eq!(e.response_due, t("2026-11-06T09:15:00Z"));
 }
 
@@ -109,14 +113,18 @@ fn pauses_stop_the_resolution_clock() {
     )
     .unwrap();
     let policy = SlaPolicy::default();
-    let s = f.sla(&policy, t("2026-11-03T12:00:00Z"));
+    let s = f
+        .sla(&policy, t("2026-11-03T12:00:00Z"))
+        .expect("deadlines within the horizon");
     assert!(s.paused);
     assert_eq!(s.resolution_due, None);
     assert_eq!(s.resolution_remaining_seconds, 22 * 3600);
     assert!(!s.resolution_breached);
     f.apply(Action::Resume, "李工", t("2026-11-04T02:00:00Z"))
         .unwrap();
-    let s = f.sla(&policy, t("2026-11-04T02:00:00Z"));
+    let s = f
+        .sla(&policy, t("2026-11-04T02:00:00Z"))
+        .expect("deadlines within the horizon");
     assert_eq!(s.resolution_due, Some(t("2026-11-05T00:00:00Z")));
     f.apply(
         Action::Resolve {
@@ -126,7 +134,9 @@ fn pauses_stop_the_resolution_clock() {
         t("2026-11-05T01:00:00Z"),
     )
     .unwrap();
-    let s = f.sla(&policy, t("2026-11-06T00:00:00Z"));
+    let s = f
+        .sla(&policy, t("2026-11-06T00:00:00Z"))
+        .expect("deadlines within the horizon");
     assert!(s.resolution_breached);
     assert_eq!(s.resolution_remaining_seconds, -3600);
     assert!(!s.response_breached);
@@ -446,7 +456,7 @@ proptest! {
     fn business_deadline_inverts_business_seconds(offset in 0i64..(14 * 86_400), secs in 0i64..(100 * 3600)) {
         let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480).unwrap();
         let start = t("2026-11-02T00:00:00Z") + Duration::seconds(offset);
-        let due = cal.add_seconds(start, secs);
+        let due = cal.add_seconds(start, secs).unwrap();
         prop_assert_eq!(cal.seconds_between(start, due), secs);
     }
 }

@@ -140,7 +140,46 @@ fun testNestedCustomPhrases() {
     }
 }
 
+fun testCalendarHorizonAndNegativeSeconds() {
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 0, listOf()).use { cal ->
+        // Exact over centuries (the count stopped after 100 years).
+        assertEquals(52_179L * 9 * 3600, cal.secondsBetween(at("1900-01-01T00:00:00Z"), at("2100-01-01T00:00:00Z")))
+        assertEquals(2_608_354L * 9 * 3600, cal.secondsBetween(at("0001-01-01T00:00:00Z"), at("9999-01-01T00:00:00Z")))
+        val neg = assertFailsWith<EstateKitException.Validation> { cal.addSeconds(at("2026-11-06T09:00:00Z"), -60L) }
+        assertEquals(listOf("invalid_sla", "seconds"), listOf(neg.code, neg.path))
+        val start = at("9999-12-31T00:00:00Z")
+        assertEquals(at("9999-12-31T18:00:00Z"), cal.addSeconds(start, 9L * 3600))
+        val none = assertFailsWith<EstateKitException.Validation> { cal.addSeconds(start, 10L * 3600) }
+        assertEquals(listOf("no_business_time", "calendar"), listOf(none.code, none.path))
+        SlaPolicy.standard(cal).use { policy ->
+            TicketFlow(
+                "T-1", "1-201", Channel.APP, start, "王女士", "太吵了",
+                TicketKind.COMPLAINT, "noise", Urgency.NORMAL, "customer_service", "前台"
+            ).use { f ->
+                val e = assertFailsWith<EstateKitException.Validation> { f.sla(start, policy) }
+                assertEquals(listOf("no_business_time", "calendar"), listOf(e.code, e.path))
+            }
+        }
+    }
+    // Mondays only, every Monday from 2026 to 2130 a holiday: the first Monday after them.
+    val mondays = (0L until 5_435L).map { LocalDate.of(2026, 11, 2).plusWeeks(it) }
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0u), 0, mondays).use { cal ->
+        assertEquals(at("2131-01-01T10:00:00Z"), cal.addSeconds(at("2026-11-01T00:00:00Z"), 3600L))
+    }
+}
+
+fun testRuleSetLimits() {
+    val phrases = (0..100_000).joinToString(", ") { "\"p$it\": 1" }
+    val e = assertFailsWith<EstateKitException.Validation> {
+        TicketClassifier.fromRules(listOf("{\"urgency\": {\"urgent\": {$phrases}}}"), false)
+    }
+    assertEquals(listOf("rules_too_large", "phrases"), listOf(e.code, e.path))
+    assertEquals("rules: phrases: 100001 distinct phrases; a rule set has at most 100000", e.detail)
+}
+
 val ticketsTests = listOf(
+    "tickets: calendar horizon and negative seconds are typed errors" to ::testCalendarHorizonAndNegativeSeconds,
+    "tickets: rule-set limits are typed errors" to ::testRuleSetLimits,
     "tickets: too many classes is a typed error" to ::testTooManyClasses,
     "tickets: statistics of 40k flows" to ::testStatisticsOf40kFlows,
     "tickets: nested custom phrases on a long text" to ::testNestedCustomPhrases,

@@ -1498,7 +1498,11 @@ class TicketClassifier:
         """The built-in Chinese and English rules and routing table."""
     @staticmethod
     def from_rules(*rules: str, builtin: bool = True) -> TicketClassifier:
-        """Built-in rules extended by rule-set JSON documents (or only these)."""
+        """Built-in rules extended by rule-set JSON documents (or only these).
+
+        Limits: a document over 16 MiB, more than 100,000 distinct phrases or more than
+        4 MiB of phrase text raise ValidationError ('rules_too_large', path '$' or
+        'phrases') before anything is built."""
     @staticmethod
     def train(texts: list[str], labels: list[str], *, seed: int = 0, **options: float) -> TicketClassifier:
         """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune).
@@ -1507,11 +1511,14 @@ class TicketClassifier:
         before any work (training time grows with classes × texts)."""
     @staticmethod
     def from_json(text: str) -> TicketClassifier:
-        """Read a classifier (or a bare model) written by `to_json`."""
+        """Read a classifier (or a bare model) written by `to_json`.
+
+        Read in place (memory a small multiple of the text); rules over the limits of
+        `from_rules` raise ValidationError ('rules_too_large', path 'rules' or 'rules.phrases')."""
     def to_json(self) -> str:
         """The classifier (rules and model) as JSON."""
     def classify(self, text: str) -> Classification:
-        """Classify one text."""
+        """Classify one text (any length: memory does not grow with it)."""
     def classify_batch(self, texts: list[str]) -> list[Classification]:
         """Classify many texts in one call (the GIL is released)."""
     def predict_batch(self, texts: list[str]) -> list[str]:
@@ -1537,9 +1544,12 @@ class BusinessCalendar:
     ) -> BusinessCalendar:
         """Hours start-end ("HH:MM", local) on `days` (0 = Monday)."""
     def seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
-        """Working seconds between two instants."""
+        """Working seconds between two instants (exact over any span; 0 if end <= start)."""
     def add_seconds(self, start: datetime.datetime, seconds: int) -> datetime.datetime:
-        """The instant `seconds` working seconds after `start`."""
+        """The instant `seconds` working seconds after `start`.
+
+        Negative seconds raise ValidationError ('invalid_sla', path 'seconds'); no working
+        time up to 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
     @property
     def utc_offset_minutes(self) -> int: ...
     @property
@@ -1705,7 +1715,9 @@ class TicketFlow:
     def __ne__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def sla(self, as_of: datetime.datetime, policy: Optional[SlaPolicy] = None) -> SlaStatus:
-        """The SLA status as of `as_of`."""
+        """The SLA status as of `as_of`.
+
+        A deadline after 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
     @property
     def id(self) -> str: ...
     @property

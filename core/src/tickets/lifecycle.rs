@@ -717,14 +717,19 @@ impl TicketFlow {
 
     /// The SLA status as of `as_of`.
     ///
+    /// # Errors
+    /// [`TicketError::NoBusinessTime`] when a deadline would fall after the
+    /// [`calendar_horizon`](crate::tickets::calendar_horizon).
+    ///
     /// ```
     /// # use estatekit::tickets::*;
     /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
     /// let f = TicketFlow::new(t, "noise", Urgency::Urgent, "cs", "a");
-    /// let s = f.sla(&SlaPolicy::default(), chrono::DateTime::UNIX_EPOCH);
+    /// let s = f.sla(&SlaPolicy::default(), chrono::DateTime::UNIX_EPOCH)?;
     /// assert_eq!(s.response_remaining_seconds, 7200);
+    /// # Ok::<(), TicketError>(())
     /// ```
-    pub fn sla(&self, policy: &SlaPolicy, as_of: DateTime<Utc>) -> SlaStatus {
+    pub fn sla(&self, policy: &SlaPolicy, as_of: DateTime<Utc>) -> Result<SlaStatus, TicketError> {
         policy.status(
             self.ticket.received_at,
             self.urgency,

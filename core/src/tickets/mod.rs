@@ -43,11 +43,12 @@ pub use access::{AccessPolicy, GOVERNED_ACTIONS};
 pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
 pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
-    CategoryRule, Classification, Evidence, EvidenceField, Phrases, RULES_FORMAT_VERSION, RuleSet,
-    TemperamentRules, TicketClassifier, default_departments,
+    CategoryRule, Classification, Evidence, EvidenceField, MAX_PHRASE_BYTES, MAX_PHRASES,
+    MAX_RULES_JSON_BYTES, Phrases, RULES_FORMAT_VERSION, RuleSet, TemperamentRules,
+    TicketClassifier, default_departments,
 };
 pub use shared::SharedStr;
-pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours};
+pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours, calendar_horizon};
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
 
 /// The default category codes, in the taxonomy's order (ties between categories go
@@ -310,6 +311,16 @@ pub enum TicketError {
         /// What is wrong.
         message: String,
     },
+    /// A rule set is larger than a classifier takes ([`MAX_PHRASES`](crate::tickets::MAX_PHRASES),
+    /// [`MAX_PHRASE_BYTES`](crate::tickets::MAX_PHRASE_BYTES), or a rule-set document
+    /// over [`MAX_RULES_JSON_BYTES`](crate::tickets::MAX_RULES_JSON_BYTES)).
+    #[error("rules: {path}: {message}")]
+    RulesTooLarge {
+        /// `phrases`, or `$` for a document.
+        path: String,
+        /// The size and the limit.
+        message: String,
+    },
     /// A model document is malformed.
     #[error("model: {path}: {message}")]
     InvalidModel {
@@ -365,6 +376,20 @@ pub enum TicketError {
     /// A business calendar has no working hours on any day.
     #[error("calendar.hours: the calendar has no working hours on any weekday")]
     NoWorkingHours,
+    /// No deadline within the [`calendar_horizon`](crate::tickets::calendar_horizon):
+    /// the calendar has less working time than asked for between `from` and the
+    /// horizon (e.g. holidays on every working day ahead), or calendar time runs past it.
+    #[error(
+        "{path}: no business time for {seconds} s after {from} up to the calendar's horizon 9999-12-31"
+    )]
+    NoBusinessTime {
+        /// `calendar`.
+        path: String,
+        /// Counted from.
+        from: DateTime<Utc>,
+        /// The working seconds asked for.
+        seconds: i64,
+    },
     /// A calendar or SLA policy value is invalid.
     #[error("{path}: {reason}")]
     InvalidSla {
@@ -449,6 +474,7 @@ impl TicketError {
         match self {
             Self::UnknownValue { .. } => "unknown_value",
             Self::InvalidRules { .. } => "invalid_rules",
+            Self::RulesTooLarge { .. } => "rules_too_large",
             Self::InvalidModel { .. } => "invalid_model",
             Self::InvalidDocument { .. } => "invalid_document",
             Self::EmptyTrainingSet => "empty_training_set",
@@ -458,6 +484,7 @@ impl TicketError {
             Self::InvalidOption { .. } => "invalid_option",
             Self::NoWorkingHours => "no_working_hours",
             Self::InvalidSla { .. } => "invalid_sla",
+            Self::NoBusinessTime { .. } => "no_business_time",
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::EventOutOfOrder { .. } => "event_out_of_order",
             Self::InvalidPeriod { .. } => "invalid_period",
@@ -478,8 +505,10 @@ impl TicketError {
         match self {
             Self::UnknownValue { path, .. }
             | Self::InvalidRules { path, .. }
+            | Self::RulesTooLarge { path, .. }
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }
+            | Self::NoBusinessTime { path, .. }
             | Self::InvalidDocument { path, .. }
             | Self::EventOutOfOrder { path, .. }
             | Self::NotPermitted { path, .. }

@@ -5,9 +5,10 @@ use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
-use aho_corasick::nfa::contiguous;
+use aho_corasick::nfa::{contiguous, noncontiguous};
 use aho_corasick::{Anchored, MatchKind};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::SharedStr;
 use super::model::TicketModel;
@@ -17,6 +18,57 @@ use crate::i18n::Lang;
 
 /// The rule-set JSON format version this library reads and writes.
 pub const RULES_FORMAT_VERSION: u32 = 1;
+
+/// The most distinct phrases (ASCII case ignored) a classifier's rule set may have, all
+/// sets together; more is refused with [`TicketError::RulesTooLarge`] (path
+/// `phrases`) before anything is built. The built-in rules have about 1,200.
+///
+/// ```
+/// use estatekit::tickets::{MAX_PHRASES, RuleSet, TicketClassifier};
+/// let mut rules = RuleSet::default();
+/// rules.urgency.insert(estatekit::tickets::Urgency::Urgent,
+///                      (0..=MAX_PHRASES).map(|i| (format!("p{i}"), 1.0)).collect());
+/// let err = TicketClassifier::with_rules(rules).unwrap_err();
+/// assert_eq!((err.code(), err.path().as_str()), ("rules_too_large", "phrases"));
+/// assert_eq!(err.to_string(), "rules: phrases: 100001 distinct phrases; a rule set has at most 100000");
+/// ```
+pub const MAX_PHRASES: usize = 100_000;
+
+/// The most bytes of phrase text (UTF-8, plus one byte before each ASCII word) a
+/// classifier's rule set may have, all sets together; more is refused with
+/// [`TicketError::RulesTooLarge`] (path `phrases`) before anything is built. Building
+/// the automaton takes about 130 bytes of memory per phrase byte at its peak (60,000
+/// phrases of 16 letters, 1 MB: 128 MB; 4 MiB of phrases: about 550 MB), and the
+/// classifier keeps about a quarter of that; the built-in rules have about 10 KB.
+///
+/// ```
+/// use estatekit::tickets::{MAX_PHRASE_BYTES, RuleSet, TicketClassifier};
+/// let mut rules = RuleSet::default();
+/// rules.urgency.insert(estatekit::tickets::Urgency::Urgent,
+///                      (0..20).map(|i| (format!("{}{i:02}", "0".repeat(299_998)), 1.0)).collect());
+/// let err = TicketClassifier::with_rules(rules).unwrap_err();
+/// assert_eq!((err.code(), err.path().as_str()), ("rules_too_large", "phrases"));
+/// assert_eq!(err.to_string(), "rules: phrases: 6000020 bytes of phrases; a rule set has at most 4194304");
+/// ```
+pub const MAX_PHRASE_BYTES: usize = 4 << 20;
+
+/// The longest rule-set document [`RuleSet::from_json`] reads (16 MiB, four times
+/// [`MAX_PHRASE_BYTES`]: room for the weights and the JSON around the phrases); a longer
+/// one is refused with [`TicketError::RulesTooLarge`] (path `$`) before it is parsed,
+/// so that reading it takes a bounded amount of memory.
+///
+/// ```
+/// use estatekit::tickets::{MAX_RULES_JSON_BYTES, RuleSet};
+/// let doc = format!("{{\"language\": \"{}\"}}", "x".repeat(MAX_RULES_JSON_BYTES));
+/// let err = RuleSet::from_json(&doc).unwrap_err();
+/// assert_eq!((err.code(), err.path().as_str()), ("rules_too_large", "$"));
+/// assert_eq!(err.to_string(), "rules: $: a rule-set document of 16777232 bytes; at most 16777216 are read");
+/// ```
+pub const MAX_RULES_JSON_BYTES: usize = 16 << 20;
+
+/// Rule sets with at most this many phrase bytes are matched with a DFA (fastest; at
+/// most 1 KiB per phrase byte, 64 MiB); larger ones with a contiguous NFA.
+const DFA_MAX_PHRASE_BYTES: usize = 64 << 10;
 
 const ZH_RULES: &str = include_str!("../../data/ticket_rules_zh.json");
 const EN_RULES: &str = include_str!("../../data/ticket_rules_en.json");
@@ -182,7 +234,8 @@ impl RuleSet {
     ///
     /// # Errors
     /// [`TicketError::InvalidRules`] for malformed JSON, an unknown field, a bad
-    /// weight, an empty phrase or category code, or a duplicated category.
+    /// weight, an empty phrase or category code, or a duplicated category;
+    /// [`TicketError::RulesTooLarge`] for a document over [`MAX_RULES_JSON_BYTES`].
     ///
     /// ```
     /// use estatekit::tickets::RuleSet;
@@ -191,6 +244,15 @@ impl RuleSet {
     /// assert_eq!(RuleSet::from_json("{").unwrap_err().code(), "invalid_rules");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        if text.len() > MAX_RULES_JSON_BYTES {
+            return Err(TicketError::RulesTooLarge {
+                path: "$".to_owned(),
+                message: format!(
+                    "a rule-set document of {} bytes; at most {MAX_RULES_JSON_BYTES} are read",
+                    text.len()
+                ),
+            });
+        }
         let rules: RuleSet = crate::json::parse(text).map_err(|f| TicketError::InvalidRules {
             path: f.path,
             message: f.message,
@@ -617,24 +679,52 @@ impl Compiled {
             .map(|p| with_word_starts(p))
             .chain(MARKS.iter().map(|(m, _)| m.as_bytes().to_vec()))
             .collect();
-        let matcher = DFA::builder()
+        // The size of the rule set is checked before anything is built: the automaton
+        // takes memory in proportion to the phrase bytes (see `MAX_PHRASE_BYTES`).
+        let phrase_bytes: usize = patterns[..phrases.len()].iter().map(Vec::len).sum();
+        if phrases.len() > MAX_PHRASES {
+            return Err(TicketError::RulesTooLarge {
+                path: "phrases".to_owned(),
+                message: format!(
+                    "{} distinct phrases; a rule set has at most {MAX_PHRASES}",
+                    phrases.len()
+                ),
+            });
+        }
+        if phrase_bytes > MAX_PHRASE_BYTES {
+            return Err(TicketError::RulesTooLarge {
+                path: "phrases".to_owned(),
+                message: format!(
+                    "{phrase_bytes} bytes of phrases; a rule set has at most {MAX_PHRASE_BYTES}"
+                ),
+            });
+        }
+        let compile_error = |e: aho_corasick::BuildError| TicketError::InvalidRules {
+            path: "$".to_owned(),
+            message: format!("the phrases cannot be compiled: {e}"),
+        };
+        let nnfa = noncontiguous::NFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(&patterns)
-            .map(Matcher::Dfa)
-            .or_else(|_| {
-                contiguous::NFA::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(&patterns)
-                    .map(Matcher::Nfa)
-            })
-            .map_err(|e| TicketError::InvalidRules {
-                path: "$".to_owned(),
-                message: format!("the phrases cannot be compiled: {e}"),
-            })?;
+            .map_err(compile_error)?;
+        // A DFA (one table row per state, up to 256 entries of 4 bytes) only for small
+        // rule sets: for 9.5 MB of phrases it would be 4.2 GB. Larger sets get the
+        // contiguous NFA (a few bytes per state), slower per byte but linear in size.
+        let dfa = if phrase_bytes <= DFA_MAX_PHRASE_BYTES {
+            DFA::builder().build_from_noncontiguous(&nnfa).ok()
+        } else {
+            None
+        };
+        let matcher = match dfa {
+            Some(dfa) => Matcher::Dfa(dfa),
+            None => contiguous::NFA::builder()
+                .build_from_noncontiguous(&nnfa)
+                .map(Matcher::Nfa)
+                .map_err(compile_error)?,
+        };
+        drop(nnfa);
         let phrase_len: Vec<u32> = patterns[..phrases.len()]
             .iter()
             .map(|p| u32::try_from(p.len()).map_err(too_many))
@@ -1339,7 +1429,9 @@ impl TicketClassifier {
     /// A classifier from a rule set (e.g. the built-in set merged with an estate's own).
     ///
     /// # Errors
-    /// [`TicketError::InvalidRules`] if the rule set is invalid.
+    /// [`TicketError::InvalidRules`] if the rule set is invalid;
+    /// [`TicketError::RulesTooLarge`] for more than [`MAX_PHRASES`] phrases or
+    /// [`MAX_PHRASE_BYTES`] of them (checked before the automaton is built).
     ///
     /// ```
     /// use estatekit::tickets::{RuleSet, TicketClassifier};
@@ -1429,12 +1521,13 @@ impl TicketClassifier {
         struct Doc<'a> {
             format: &'static str,
             rules: &'a RuleSet,
-            model: Option<serde_json::Value>,
+            model: Option<Box<RawValue>>,
         }
+        // The model's own JSON, embedded as it is (not parsed back into a tree).
         let model = self
             .model
             .as_ref()
-            .and_then(|m| serde_json::from_str(&m.to_json()).ok());
+            .and_then(|m| RawValue::from_string(m.to_json()).ok());
         serde_json::to_string(&Doc {
             format: "estatekit.ticket_classifier",
             rules: &self.rules,
@@ -1446,8 +1539,14 @@ impl TicketClassifier {
     /// Reads a classifier written by [`TicketClassifier::to_json`]. A bare model
     /// document ([`TicketModel::to_json`]) is accepted too and gets the built-in rules.
     ///
+    /// Memory is a small multiple of the document's size: the rules and the model are
+    /// read from their parts of the text in place (no JSON tree), and the rules part
+    /// is refused over [`MAX_RULES_JSON_BYTES`] before it is read.
+    ///
     /// # Errors
-    /// [`TicketError::InvalidRules`] or [`TicketError::InvalidModel`], naming the field.
+    /// [`TicketError::InvalidRules`] or [`TicketError::InvalidModel`], naming the field;
+    /// [`TicketError::RulesTooLarge`] (path `rules`, or `rules.phrases`) for rules over
+    /// the limits.
     ///
     /// ```
     /// use estatekit::tickets::TicketClassifier;
@@ -1456,25 +1555,28 @@ impl TicketClassifier {
     /// assert_eq!(TicketClassifier::from_json("[").unwrap_err().code(), "invalid_model");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        /// The format alone; every other field is skipped without being kept.
+        #[derive(Deserialize)]
+        struct Probe {
+            #[serde(default)]
+            format: Option<String>,
+        }
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
-        struct Doc {
+        struct Doc<'a> {
             format: String,
-            rules: serde_json::Value,
-            #[serde(default)]
-            model: Option<serde_json::Value>,
+            #[serde(borrow)]
+            rules: &'a RawValue,
+            #[serde(default, borrow)]
+            model: Option<&'a RawValue>,
         }
-        let value: serde_json::Value =
-            crate::json::parse(text).map_err(|f| TicketError::InvalidModel {
-                path: f.path,
-                message: f.message,
-            })?;
+        let probe: Option<Probe> = crate::json::parse(text).ok();
         let is_classifier =
-            value.get("format").and_then(|f| f.as_str()) == Some("estatekit.ticket_classifier");
+            probe.and_then(|p| p.format).as_deref() == Some("estatekit.ticket_classifier");
         if !is_classifier {
             return Ok(Self::default_rules().with_model(TicketModel::from_json(text)?));
         }
-        let doc: Doc = crate::json::parse(text).map_err(|f| TicketError::InvalidModel {
+        let doc: Doc<'_> = crate::json::parse(text).map_err(|f| TicketError::InvalidModel {
             path: f.path,
             message: f.message,
         })?;
@@ -1484,16 +1586,24 @@ impl TicketClassifier {
                 path: format!("{root}.{path}"),
                 message,
             },
+            TicketError::RulesTooLarge { path, message } => TicketError::RulesTooLarge {
+                path: if path == "$" {
+                    root.to_owned()
+                } else {
+                    format!("{root}.{path}")
+                },
+                message,
+            },
             TicketError::InvalidModel { path, message } => TicketError::InvalidModel {
                 path: format!("{root}.{path}"),
                 message,
             },
             other => other,
         };
-        let rules = RuleSet::from_json(&doc.rules.to_string()).map_err(|e| prefix(e, "rules"))?;
+        let rules = RuleSet::from_json(doc.rules.get()).map_err(|e| prefix(e, "rules"))?;
         let mut clf = Self::with_rules(rules).map_err(|e| prefix(e, "rules"))?;
-        if let Some(m) = doc.model.filter(|m| !m.is_null()) {
-            let model = TicketModel::from_json(&m.to_string()).map_err(|e| prefix(e, "model"))?;
+        if let Some(m) = doc.model {
+            let model = TicketModel::from_json(m.get()).map_err(|e| prefix(e, "model"))?;
             clf.model = Some(model);
         }
         Ok(clf)

@@ -72,7 +72,27 @@ impl<'de> Deserialize<'de> for BusinessCalendar {
     }
 }
 
-const SAFETY_DAYS: i64 = 100 * 366;
+/// The last instant a deadline can fall on: 9999-12-31T23:59:59.999999999Z, the end
+/// of the four-digit years every binding can represent (Python's `datetime`, ISO-8601
+/// strings). [`BusinessCalendar::add_seconds`] and the SLA deadlines refuse a deadline
+/// after it with [`TicketError::NoBusinessTime`] instead of returning a sentinel.
+///
+/// ```
+/// assert_eq!(estatekit::tickets::calendar_horizon().to_rfc3339(), "9999-12-31T23:59:59.999999999+00:00");
+/// ```
+pub fn calendar_horizon() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_nano_opt(23, 59, 59, 999_999_999))
+        .map_or(DateTime::<Utc>::MAX_UTC, |t| t.and_utc())
+}
+
+/// Nanoseconds per second.
+const NS: i128 = 1_000_000_000;
+
+/// Nanoseconds of a duration that is at most a day (times of day apart).
+fn nanos(d: Duration) -> i128 {
+    i128::from(d.num_nanoseconds().unwrap_or(0))
+}
 
 impl BusinessCalendar {
     /// A calendar from working hours per weekday (7 lists, Monday first), holidays
@@ -252,7 +272,72 @@ impl BusinessCalendar {
         &self.hours[date.weekday().num_days_from_monday() as usize]
     }
 
-    /// Working seconds between two instants (0 if `to <= from`).
+    /// Working nanoseconds of weekday `wd` (0 = Monday) before local time `time`,
+    /// holidays not considered.
+    fn day_before(&self, wd: usize, time: Option<NaiveTime>) -> i128 {
+        self.hours[wd]
+            .iter()
+            .map(|p| match time {
+                None => nanos(p.end - p.start),
+                Some(t) => nanos(t.clamp(p.start, p.end) - p.start),
+            })
+            .sum()
+    }
+
+    /// Working nanoseconds from Monday 0001-01-01 00:00 (local) to the start of the day
+    /// `days` days later (negative before it), holidays not considered: whole weeks
+    /// times the week's hours, plus the days of the last week. Exact over chrono's
+    /// whole range (at most ±2^63 ns a week × 2^24 weeks fits in an i128).
+    fn before_day(&self, days: i64) -> i128 {
+        let (weeks, wd) = (days.div_euclid(7), days.rem_euclid(7) as usize);
+        let week: i128 = (0..7).map(|d| self.day_before(d, None)).sum();
+        i128::from(weeks) * week + (0..wd).map(|d| self.day_before(d, None)).sum::<i128>()
+    }
+
+    /// Days from Monday 0001-01-01 to `date`.
+    fn day_number(date: NaiveDate) -> i64 {
+        i64::from(date.num_days_from_ce()) - 1
+    }
+
+    /// Working nanoseconds from the epoch to local `t`, holidays not considered.
+    fn before(&self, t: NaiveDateTime) -> i128 {
+        let days = Self::day_number(t.date());
+        self.before_day(days) + self.day_before(days.rem_euclid(7) as usize, Some(t.time()))
+    }
+
+    /// Working nanoseconds of the holidays between local `a` and `b`: one term per
+    /// holiday in range.
+    fn holidays_between(&self, a: NaiveDateTime, b: NaiveDateTime) -> i128 {
+        if b <= a {
+            return 0;
+        }
+        self.holidays
+            .range(a.date()..=b.date())
+            .map(|h| {
+                let wd = h.weekday().num_days_from_monday() as usize;
+                let hi = if *h == b.date() {
+                    self.day_before(wd, Some(b.time()))
+                } else {
+                    self.day_before(wd, None)
+                };
+                let lo = if *h == a.date() {
+                    self.day_before(wd, Some(a.time()))
+                } else {
+                    0
+                };
+                hi - lo
+            })
+            .sum()
+    }
+
+    /// Working nanoseconds between local `a` and `b` (`a <= b`), holidays excluded.
+    fn working_between(&self, a: NaiveDateTime, b: NaiveDateTime) -> i128 {
+        self.before(b) - self.before(a) - self.holidays_between(a, b)
+    }
+
+    /// Working seconds between two instants (0 if `to <= from`; fractions of a second
+    /// are dropped from the total). Exact over any span: whole weeks are counted by
+    /// multiplication and holidays one by one, not day by day.
     ///
     /// ```
     /// use estatekit::tickets::BusinessCalendar;
@@ -260,70 +345,107 @@ impl BusinessCalendar {
     /// // Friday 17:00 to Monday 10:00 UTC: one hour on Friday, one on Monday.
     /// let s = cal.seconds_between("2026-11-06T17:00:00Z".parse().unwrap(), "2026-11-09T10:00:00Z".parse().unwrap());
     /// assert_eq!(s, 7200);
+    /// // 200 years of weekdays (the count used to stop after 100 years).
+    /// let s = cal.seconds_between("1900-01-01T00:00:00Z".parse().unwrap(), "2100-01-01T00:00:00Z".parse().unwrap());
+    /// assert_eq!(s, 52_179 * 9 * 3600);
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
         if to <= from {
             return 0;
         }
-        let (a, b) = (self.local(from), self.local(to));
-        let mut total = 0;
-        let mut date = a.date();
-        let mut guard = 0;
-        while date <= b.date() && guard < SAFETY_DAYS {
-            for p in self.periods(date) {
-                let ps = date.and_time(p.start).max(a);
-                let pe = date.and_time(p.end).min(b);
-                if pe > ps {
-                    total += (pe - ps).num_seconds();
-                }
-            }
-            match date.succ_opt() {
-                Some(d) => date = d,
-                None => break,
-            }
-            guard += 1;
-        }
-        total
+        let ns = self.working_between(self.local(from), self.local(to));
+        i64::try_from(ns / NS).expect("at most 2^44 seconds lie within chrono's range")
     }
 
-    /// The instant `seconds` working seconds after `from`.
+    /// The instant `seconds` working seconds after `from`: the earliest instant by
+    /// which that much working time has passed (for 0 seconds, `from` itself when it
+    /// is working time, else the start of the next working period). Exact however far
+    /// ahead (found by bisection over days, not by walking them).
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidSla`] (path `seconds`) for negative seconds;
+    /// [`TicketError::NoBusinessTime`] when the calendar has less working time than
+    /// that between `from` and the [`calendar_horizon`] (e.g. holidays on every working
+    /// day ahead).
     ///
     /// ```
     /// use estatekit::tickets::BusinessCalendar;
     /// let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)?;
     /// // Friday 17:00 Beijing time (09:00Z) + 2 working hours = Monday 10:00 Beijing (02:00Z).
-    /// let t = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), 7200);
+    /// let t = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), 7200)?;
     /// assert_eq!(t.to_rfc3339(), "2026-11-09T02:00:00+00:00");
+    /// let err = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), -1).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("invalid_sla", "seconds"));
+    /// let err = cal.add_seconds("9999-12-31T00:00:00Z".parse().unwrap(), 10 * 3600).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("no_business_time", "calendar"));
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
-    pub fn add_seconds(&self, from: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
-        let mut left = seconds.max(0);
-        let a = self.local(from);
-        let mut date = a.date();
-        for _ in 0..SAFETY_DAYS {
-            for p in self.periods(date) {
-                let ps = date.and_time(p.start).max(a);
-                let pe = date.and_time(p.end);
-                if pe <= ps {
-                    continue;
-                }
-                let avail = (pe - ps).num_seconds();
-                if left <= avail {
-                    // left ≤ avail < one day: Duration::seconds cannot overflow.
-                    let end = ps
-                        .checked_add_signed(Duration::seconds(left))
-                        .unwrap_or(NaiveDateTime::MAX);
-                    return self.utc(end);
-                }
-                left -= avail;
-            }
-            match date.succ_opt() {
-                Some(d) => date = d,
-                None => break,
-            }
+    pub fn add_seconds(
+        &self,
+        from: DateTime<Utc>,
+        seconds: i64,
+    ) -> Result<DateTime<Utc>, TicketError> {
+        if seconds < 0 {
+            return Err(TicketError::InvalidSla {
+                path: "seconds".to_owned(),
+                reason: format!("must not be negative, got {seconds}"),
+            });
         }
-        DateTime::<Utc>::MAX_UTC
+        let none_ahead = || TicketError::NoBusinessTime {
+            path: "calendar".to_owned(),
+            from,
+            seconds,
+        };
+        // For 0 seconds: the first working nanosecond, then back to its start.
+        let want: i128 = if seconds == 0 {
+            1
+        } else {
+            i128::from(seconds) * NS
+        };
+        let a = self.local(from);
+        let end = self.local(calendar_horizon());
+        if end <= a || self.working_between(a, end) < want {
+            return Err(none_ahead());
+        }
+        // Working time from `a` to the start of day number `d` (after a's day).
+        let day_start = |d: i64| -> Option<NaiveDateTime> {
+            let ce = i32::try_from(d + 1).ok()?;
+            Some(NaiveDate::from_num_days_from_ce_opt(ce)?.and_time(NaiveTime::MIN))
+        };
+        let upto = |d: i64| -> i128 {
+            match day_start(d) {
+                Some(t) if t > a => self.working_between(a, t),
+                Some(_) => 0,
+                None => i128::MAX,
+            }
+        };
+        // The day the deadline falls on: the last day whose start has less than
+        // `want` behind it (bisection: upto is non-decreasing).
+        let (mut lo, mut hi) = (Self::day_number(a.date()), Self::day_number(end.date()) + 1);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if upto(mid) < want { lo = mid } else { hi = mid }
+        }
+        let date = day_start(lo).map_or(a.date(), |t| t.date());
+        let mut done = upto(lo);
+        for p in self.periods(date) {
+            let ps = date.and_time(p.start).max(a);
+            let pe = date.and_time(p.end);
+            if pe <= ps {
+                continue;
+            }
+            let avail = nanos(pe - ps);
+            if done + avail >= want {
+                let rest = want - done - i128::from(seconds == 0);
+                let rest = i64::try_from(rest).expect("less than a day of nanoseconds");
+                let t = ps + Duration::nanoseconds(rest);
+                return Ok(self.utc(t));
+            }
+            done += avail;
+        }
+        // Not reached: the bisection found a day with the rest of the time in it.
+        Err(none_ahead())
     }
 }
 
@@ -409,9 +531,10 @@ impl Default for SlaPolicy {
 /// use estatekit::tickets::{SlaPolicy, Urgency};
 /// let p = SlaPolicy::default();
 /// let at = "2026-11-02T08:00:00Z".parse().unwrap();
-/// let s = p.status(at, Urgency::Urgent, "repair.plumbing", None, None, &[], "2026-11-02T11:00:00Z".parse().unwrap());
+/// let s = p.status(at, Urgency::Urgent, "repair.plumbing", None, None, &[], "2026-11-02T11:00:00Z".parse().unwrap())?;
 /// assert!(s.response_breached);
 /// assert_eq!(s.response_remaining_seconds, -3600);
+/// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SlaStatus {
@@ -535,12 +658,22 @@ impl SlaPolicy {
         }
     }
 
-    fn add(&self, cal: Option<&BusinessCalendar>, a: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+    fn add(
+        &self,
+        cal: Option<&BusinessCalendar>,
+        a: DateTime<Utc>,
+        secs: i64,
+    ) -> Result<DateTime<Utc>, TicketError> {
         match cal {
             Some(c) => c.add_seconds(a, secs),
             None => a
                 .checked_add_signed(Duration::seconds(secs))
-                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+                .filter(|t| *t <= calendar_horizon())
+                .ok_or(TicketError::NoBusinessTime {
+                    path: "calendar".to_owned(),
+                    from: a,
+                    seconds: secs,
+                }),
         }
     }
 
@@ -567,15 +700,20 @@ impl SlaPolicy {
     /// waiting for the owner, `end = None` while still paused; they stop the
     /// resolution clock only.
     ///
+    /// # Errors
+    /// [`TicketError::NoBusinessTime`] when a deadline would fall after the
+    /// [`calendar_horizon`].
+    ///
     /// ```
     /// use estatekit::tickets::{SlaPolicy, Urgency};
     /// let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     /// let p = SlaPolicy::default();
     /// let pauses = [(t("2026-11-02T10:00:00Z"), Some(t("2026-11-03T10:00:00Z")))];
     /// let s = p.status(t("2026-11-02T08:00:00Z"), Urgency::Urgent, "repair.plumbing",
-    ///                  Some(t("2026-11-02T09:00:00Z")), None, &pauses, t("2026-11-03T12:00:00Z"));
+    ///                  Some(t("2026-11-02T09:00:00Z")), None, &pauses, t("2026-11-03T12:00:00Z"))?;
     /// assert_eq!(s.resolution_due, Some(t("2026-11-04T08:00:00Z"))); // 24 h + a 24 h pause
     /// assert!(!s.response_breached && !s.resolution_breached);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     #[allow(clippy::too_many_arguments)]
     pub fn status(
@@ -587,12 +725,12 @@ impl SlaPolicy {
         resolved_at: Option<DateTime<Utc>>,
         pauses: &[(DateTime<Utc>, Option<DateTime<Utc>>)],
         as_of: DateTime<Utc>,
-    ) -> SlaStatus {
+    ) -> Result<SlaStatus, TicketError> {
         let targets = self.targets(urgency, category);
         let cal = self.calendar_for(urgency);
         let resp_target = i64::from(targets.response_minutes) * 60;
         let res_target = i64::from(targets.resolution_minutes) * 60;
-        let response_due = self.add(cal, received_at, resp_target);
+        let response_due = self.add(cal, received_at, resp_target)?;
         let resp_end = responded_at.map_or(as_of, |r| r.min(as_of).max(received_at));
         let response_remaining_seconds = resp_target - self.between(cal, received_at, resp_end);
         let response_breached = match responded_at {
@@ -634,13 +772,13 @@ impl SlaPolicy {
             }
         }
         if !open {
-            resolution_due = Some(self.add(cal, cursor, left));
+            resolution_due = Some(self.add(cal, cursor, left)?);
         }
         let resolution_breached = match resolved_at.filter(|r| *r <= as_of) {
             Some(_) => resolution_remaining_seconds < 0,
             None => resolution_remaining_seconds < 0 || resolution_due.is_some_and(|d| as_of > d),
         };
-        SlaStatus {
+        Ok(SlaStatus {
             targets,
             response_due,
             resolution_due,
@@ -649,6 +787,6 @@ impl SlaPolicy {
             response_breached,
             resolution_breached,
             paused,
-        }
+        })
     }
 }

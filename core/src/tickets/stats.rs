@@ -169,7 +169,7 @@ pub fn statistics(
         if t.kind == TicketKind::Complaint {
             complaints += 1;
         }
-        let st = f.sla(policy, end);
+        let st = f.sla(policy, end)?;
         if f.responded_at().is_some_and(|r| r <= end) || st.response_breached {
             sla.response_evaluated += 1;
             if !st.response_breached {

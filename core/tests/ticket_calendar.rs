@@ -1,0 +1,186 @@
+//! The business calendar is exact over the whole range: it used to stop counting after
+//! 100 years (1900→2100 gave the same as year 1→9999), treated negative seconds as 0,
+//! and returned `DateTime::MAX` when only holidays lay ahead.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use estatekit::tickets::{
+    BusinessCalendar, Channel, SlaPolicy, Ticket, TicketFlow, TicketKind, Urgency,
+    calendar_horizon, statistics,
+};
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// Working seconds by walking every day (the reference).
+fn walked(cal: &BusinessCalendar, from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut total = 0;
+    let mut d = from;
+    while d < to {
+        if !cal.holidays().contains(&d) {
+            for p in &cal.hours()[d.weekday().num_days_from_monday() as usize] {
+                total += (p.end - p.start).num_seconds();
+            }
+        }
+        d = d.succ_opt().unwrap();
+    }
+    total
+}
+
+#[test]
+fn seconds_between_is_exact_over_centuries() {
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 0).unwrap();
+    // 1900-01-01 (a Monday) to 2100-01-01: 73,049 days, 52,179 weekdays.
+    let two_centuries = cal.seconds_between(t("1900-01-01T00:00:00Z"), t("2100-01-01T00:00:00Z"));
+    assert_eq!(two_centuries, 52_179 * 9 * 3600);
+    // Year 1 to 9999: not the same (it was: both stopped after 100 years).
+    let all = cal.seconds_between(t("0001-01-01T00:00:00Z"), t("9999-01-01T00:00:00Z"));
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert_eq!(all, walked(&cal, d("0001-01-01"), d("9999-01-01")));
+    assert_eq!(all, 2_608_354 * 9 * 3600);
+    // With holidays (every 1 October and 25 December from 1950 to 2149) and an offset.
+    let holidays: Vec<NaiveDate> = (1950..2150)
+        .flat_map(|y| {
+            [
+                NaiveDate::from_ymd_opt(y, 10, 1).unwrap(),
+                NaiveDate::from_ymd_opt(y, 12, 25).unwrap(),
+            ]
+        })
+        .collect();
+    let cal = BusinessCalendar::weekly("08:30", "12:00", &[0, 1, 2, 3, 4, 5], 0)
+        .unwrap()
+        .with_holidays(holidays);
+    let s = cal.seconds_between(t("1900-03-01T00:00:00Z"), t("2200-03-01T00:00:00Z"));
+    assert_eq!(s, walked(&cal, d("1900-03-01"), d("2200-03-01")));
+    assert_eq!(s, 93_577 * 12_600);
+}
+
+#[test]
+fn add_seconds_inverts_seconds_between_over_centuries() {
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 0).unwrap();
+    let due = cal
+        .add_seconds(t("1900-01-01T00:00:00Z"), 52_179 * 9 * 3600)
+        .unwrap();
+    // The last working second is Thursday 2099-12-31 18:00.
+    assert_eq!(due, t("2099-12-31T18:00:00Z"));
+    let due = cal
+        .add_seconds(t("1900-01-01T00:00:00Z"), 52_179 * 9 * 3600 + 1)
+        .unwrap();
+    assert_eq!(due, t("2100-01-01T09:00:01Z"));
+    // 0 seconds: the start of the next working period (or `from` when working).
+    assert_eq!(
+        cal.add_seconds(t("2026-11-07T12:00:00Z"), 0).unwrap(),
+        t("2026-11-09T09:00:00Z")
+    );
+    assert_eq!(
+        cal.add_seconds(t("2026-11-09T12:34:56Z"), 0).unwrap(),
+        t("2026-11-09T12:34:56Z")
+    );
+    assert_eq!(
+        cal.add_seconds(t("2026-11-09T18:00:00Z"), 0).unwrap(),
+        t("2026-11-10T09:00:00Z")
+    );
+}
+
+#[test]
+fn negative_seconds_are_refused() {
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480).unwrap();
+    let err = cal.add_seconds(t("2026-11-06T09:00:00Z"), -60).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str(), err.to_string()),
+        (
+            "invalid_sla",
+            "seconds",
+            "seconds: must not be negative, got -60".to_owned()
+        )
+    );
+}
+
+#[test]
+fn holidays_for_more_than_a_century_then_work_again() {
+    // Work on Mondays only; every Monday from 2026 to 2130 is a holiday. The deadline
+    // is the first Monday after them (it was DateTime::MAX).
+    let mondays: Vec<NaiveDate> = NaiveDate::from_ymd_opt(2026, 11, 2)
+        .unwrap()
+        .iter_weeks()
+        .take_while(|d| d.year() <= 2130)
+        .collect();
+    assert_eq!(mondays.len(), 5_435);
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0], 0)
+        .unwrap()
+        .with_holidays(mondays);
+    let due = cal.add_seconds(t("2026-11-01T00:00:00Z"), 3600).unwrap();
+    assert_eq!(due, t("2131-01-01T10:00:00Z"));
+    assert_eq!(cal.seconds_between(t("2026-11-01T00:00:00Z"), due), 3600);
+}
+
+#[test]
+fn no_business_time_before_the_horizon_is_a_typed_error() {
+    assert_eq!(calendar_horizon(), t("9999-12-31T23:59:59.999999999Z"));
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 0).unwrap();
+    // 9999-12-31 is a Friday: 9 working hours are left, 10 are asked for.
+    let from = t("9999-12-31T00:00:00Z");
+    assert_eq!(
+        cal.add_seconds(from, 9 * 3600).unwrap(),
+        t("9999-12-31T18:00:00Z")
+    );
+    let err = cal.add_seconds(from, 10 * 3600).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str(), err.to_string()),
+        (
+            "no_business_time",
+            "calendar",
+            "calendar: no business time for 36000 s after 9999-12-31 00:00:00 UTC up to the calendar's horizon 9999-12-31"
+                .to_owned()
+        )
+    );
+    // The SLA deadline of a ticket received then, its flow and the statistics.
+    let policy = SlaPolicy::default().with_calendar(cal);
+    let err = policy
+        .status(from, Urgency::Normal, "noise", None, None, &[], from)
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("no_business_time", "calendar")
+    );
+    let ticket = Ticket::new(
+        "T-1",
+        "1-201",
+        Channel::App,
+        from,
+        "王女士",
+        "太吵了",
+        TicketKind::Complaint,
+    );
+    let flow = TicketFlow::new(ticket, "noise", Urgency::Normal, "customer_service", "前台");
+    assert_eq!(
+        flow.sla(&policy, from).unwrap_err().code(),
+        "no_business_time"
+    );
+    let err = statistics(
+        std::slice::from_ref(&flow),
+        from,
+        from + Duration::hours(1),
+        10,
+        &policy,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("no_business_time", "calendar")
+    );
+    // Calendar time past the horizon: the same error, not a sentinel.
+    let err = SlaPolicy::default()
+        .status(from, Urgency::Normal, "noise", None, None, &[], from)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "calendar: no business time for 691200 s after 9999-12-31 00:00:00 UTC up to the calendar's horizon 9999-12-31"
+    );
+    // Emergencies (15 minutes, calendar time) still fit.
+    let s = policy
+        .status(from, Urgency::Emergency, "other", None, None, &[], from)
+        .unwrap();
+    assert_eq!(s.response_due, t("9999-12-31T00:15:00Z"));
+}
