@@ -787,7 +787,7 @@ impl PyChecklist {
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         #[pyo3(from_py_with = crate::args::text)] owner: String,
         started_on: &Bound<'_, PyAny>,
-        mode: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let owner: &str = &owner;
@@ -1086,7 +1086,7 @@ impl PyChecklist {
     fn completion_effects(
         &self,
         estate: PyRef<'_, PyEstate>,
-        status: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] status: &str,
     ) -> PyResult<PyCompletionEffects> {
         let status = status_arg(status, "status")?;
         let inner = checkin::completion_effects(&*self.inner.lock()?, &estate.inner, status)

@@ -115,9 +115,9 @@ fn late_penalty(
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
-    count_from: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
@@ -180,9 +180,9 @@ impl PyArrears {
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
-        count_from: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
-        rounding: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
         let as_of = date_arg(as_of, "as_of")?;
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
@@ -242,9 +242,9 @@ fn late_penalties(
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
-    count_from: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
     let as_of = date_arg(as_of, "as_of")?;
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
@@ -265,9 +265,9 @@ fn prorate(
     period_end: &Bound<'_, PyAny>,
     service_start: &Bound<'_, PyAny>,
     service_end: &Bound<'_, PyAny>,
-    convention: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] convention: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
     let period_start = date_arg(period_start, "period_start")?;
     let period_end = date_arg(period_end, "period_end")?;
@@ -356,7 +356,7 @@ fn pooled_split<'py>(
     #[pyo3(from_py_with = crate::args::text)] method: String,
     weights: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let method: &str = &method;
     let policy = policy_arg(scale, rounding)?;
@@ -462,7 +462,7 @@ impl PyPenaltyPolicy {
     fn new(
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-        count_from: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
         cap: Option<&Bound<'_, PyAny>>,
         cap_amount: Option<&Bound<'_, PyAny>>,
         min_balance: Option<&Bound<'_, PyAny>>,
@@ -920,7 +920,10 @@ impl PyBill {
     /// Every line as `name: explanation`, then the total with the issue and due dates,
     /// in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(&self, lang: &str) -> PyResult<Vec<String>> {
+    fn explain(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+    ) -> PyResult<Vec<String>> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
     fn __repr__(&self) -> String {
@@ -974,7 +977,7 @@ impl PyBillLine {
     }
     /// The explanation as text in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(&self, lang: &str) -> PyResult<String> {
+    fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
     fn __repr__(&self) -> String {
@@ -1165,8 +1168,8 @@ impl PyLedger {
     fn new(
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
-        rounding: &str,
-        order: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] order: &str,
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;

@@ -177,7 +177,7 @@ impl PyReceivables {
     fn new(
         estate: Bound<'_, PyEstate>,
         schedule: Bound<'_, PyFeeSchedule>,
-        order: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] order: &str,
     ) -> PyResult<Self> {
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
         let inner =
@@ -327,7 +327,7 @@ impl PyReceivables {
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
-        r#ref: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] r#ref: &str,
     ) -> PyResult<()> {
         let unit_id: &str = &unit_id;
         let amount = decimal_arg(amount, "amount")?;

@@ -451,7 +451,9 @@ impl PyAccessPolicy {
     #[new]
     #[pyo3(signature = (roles = None, *, handler_may_record_return_visit = false, first_contact_ownership = false))]
     fn new(
-        roles: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        #[pyo3(from_py_with = crate::args::opt_text_list_map)] roles: Option<
+            std::collections::BTreeMap<String, Vec<String>>,
+        >,
         handler_may_record_return_visit: bool,
         first_contact_ownership: bool,
     ) -> PyResult<Self> {
