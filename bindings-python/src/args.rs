@@ -11,7 +11,7 @@
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyString};
+use pyo3::types::{PyBool, PyDict, PyString};
 
 /// An integer type an argument can be read as.
 pub(crate) trait IntArg: Sized {
@@ -130,6 +130,18 @@ pub(crate) fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     text_at(obj, "")
 }
 
+/// A string argument kept as `&str` (so a literal default such as `"half_up"` stays
+/// the Rust default and shows in the signature), borrowed from the Python string.
+pub(crate) fn str_ref<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    obj.cast::<PyString>()?.to_str().map_err(|_| {
+        argument_error(
+            "invalid_text",
+            "",
+            "the text is not valid Unicode (it holds a lone surrogate)".to_owned(),
+        )
+    })
+}
+
 /// An optional string argument (`None` is absent).
 pub(crate) fn opt_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     if obj.is_none() {
@@ -161,6 +173,33 @@ pub(crate) fn opt_text_list(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<Strin
     }
 }
 
+/// An optional dict of string to list of strings (`AccessPolicy(roles=...)`); a bad
+/// key is named by the argument, a bad string in a list by key and index
+/// (`roles.assign[1]`).
+pub(crate) fn opt_text_list_map(
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Option<std::collections::BTreeMap<String, Vec<String>>>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for (k, v) in obj.cast::<PyDict>()?.iter() {
+        let key = text_at(&k, "")?;
+        if v.is_instance_of::<PyString>() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "expected a sequence of str, got str",
+            ));
+        }
+        let list = v
+            .try_iter()?
+            .enumerate()
+            .map(|(i, x)| text_at(&x?, &format!(".{key}[{i}]")))
+            .collect::<PyResult<Vec<String>>>()?;
+        out.insert(key, list);
+    }
+    Ok(Some(out))
+}
+
 /// `ValidationError.add_note`, run by pyo3 with "while processing '<name>'" when an
 /// argument fails to extract: an error raised by the helpers above gets the name as
 /// its path (and in its message); any other note is kept as a note.
@@ -169,7 +208,8 @@ def add_note(self, note, /):
     prefix = \"while processing '\"
     if getattr(self, '_estatekit_argument', False) and note.startswith(prefix) and note.endswith(\"'\"):
         self._estatekit_argument = False
-        self.path = note[len(prefix):-1] + self.path
+        name = note[len(prefix):-1]
+        self.path = (name[2:] if name.startswith('r#') else name) + self.path
         self.args = (self.path + ': ' + str(self.args[0]),) + tuple(self.args[1:])
         return
     if hasattr(BaseException, 'add_note'):

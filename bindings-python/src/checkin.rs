@@ -17,6 +17,7 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
+use crate::shared::Shared;
 use crate::{CoreError, ErrorClass, date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -762,10 +763,17 @@ impl PyOverdueRectification {
 /// The check-in of one unit by one owner, following a template. Every action is dated
 /// in order: an `at` before the last event or the start day raises ValidationError
 /// ('event_out_of_order', path 'at').
-#[pyclass(eq, module = "estatekit", name = "Checklist")]
-#[derive(PartialEq)]
+#[pyclass(frozen, module = "estatekit", name = "Checklist")]
 struct PyChecklist {
-    inner: Checklist,
+    inner: Shared<Checklist>,
+}
+
+impl PyChecklist {
+    fn wrap(inner: Checklist) -> Self {
+        Self {
+            inner: Shared::new("Checklist", inner),
+        }
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -779,7 +787,7 @@ impl PyChecklist {
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         #[pyo3(from_py_with = crate::args::text)] owner: String,
         started_on: &Bound<'_, PyAny>,
-        mode: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let owner: &str = &owner;
@@ -787,13 +795,13 @@ impl PyChecklist {
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner =
             Checklist::start(&template.inner, unit_id, owner, started_on, mode).map_err(to_py)?;
-        Ok(Self { inner })
+        Ok(Self::wrap(inner))
     }
 
     /// Complete an item; `data` keys: reading, keys, signature_ref, receipt_ref, outcome, note.
     #[pyo3(signature = (item_code, *, actor, role, at, data = None, estate = None))]
     fn complete(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] item_code: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         #[pyo3(from_py_with = crate::args::text)] role: String,
@@ -808,6 +816,7 @@ impl PyChecklist {
         let at = at_arg(at, "at")?;
         let data = data_arg(data)?;
         self.inner
+            .lock()?
             .complete(
                 item_code,
                 actor,
@@ -822,7 +831,7 @@ impl PyChecklist {
     /// Undo a done item, with a reason.
     #[pyo3(signature = (item_code, *, actor, role, at, reason))]
     fn undo(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] item_code: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         #[pyo3(from_py_with = crate::args::text)] role: String,
@@ -836,6 +845,7 @@ impl PyChecklist {
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
+            .lock()?
             .undo(item_code, actor, role, at, reason)
             .map_err(to_py)
     }
@@ -843,7 +853,7 @@ impl PyChecklist {
     /// Complete the check-in; StateError while a mandatory item is open.
     #[pyo3(signature = (*, actor, role, at))]
     fn finish(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         #[pyo3(from_py_with = crate::args::text)] role: String,
         at: &Bound<'_, PyAny>,
@@ -852,14 +862,14 @@ impl PyChecklist {
         let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
-        self.inner.finish(actor, role, at).map_err(to_py)
+        self.inner.lock()?.finish(actor, role, at).map_err(to_py)
     }
 
     /// Record a defect found at inspection; returns its id ("D1", …).
     #[pyo3(signature = (*, location, description, category, severity, responsible, actor, role, at))]
     #[allow(clippy::too_many_arguments)]
     fn record_defect(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] location: String,
         #[pyo3(from_py_with = crate::args::text)] description: String,
         #[pyo3(from_py_with = crate::args::text)] category: String,
@@ -886,6 +896,7 @@ impl PyChecklist {
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
+            .lock()?
             .record_defect(input, actor, role, at)
             .map_err(to_py)
     }
@@ -893,7 +904,7 @@ impl PyChecklist {
     /// Report a defect rectified (awaiting re-inspection).
     #[pyo3(signature = (defect_id, *, actor, role, at, note = None))]
     fn mark_rectified(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] defect_id: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         #[pyo3(from_py_with = crate::args::text)] role: String,
@@ -906,6 +917,7 @@ impl PyChecklist {
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
+            .lock()?
             .mark_rectified(defect_id, actor, role, at, note)
             .map_err(to_py)
     }
@@ -913,7 +925,7 @@ impl PyChecklist {
     /// Re-inspect a defect: passed closes it, failed re-opens it.
     #[pyo3(signature = (defect_id, *, passed, actor, role, at, note = None))]
     fn reinspect(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] defect_id: String,
         passed: bool,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
@@ -927,99 +939,106 @@ impl PyChecklist {
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
+            .lock()?
             .reinspect(defect_id, passed, actor, role, at, note)
             .map_err(to_py)
     }
 
     /// Steps that can be worked on now (dependencies done, items open).
-    fn actionable(&self) -> Vec<String> {
-        self.inner.actionable()
+    fn actionable(&self) -> PyResult<Vec<String>> {
+        Ok(self.inner.lock()?.actionable())
     }
 
     /// The open mandatory items, in template order.
-    fn missing(&self) -> Vec<String> {
-        self.inner.missing()
+    fn missing(&self) -> PyResult<Vec<String>> {
+        Ok(self.inner.lock()?.missing())
     }
 
     /// (mandatory items done, mandatory items in all).
     #[getter]
-    fn progress(&self) -> (usize, usize) {
-        let p = self.inner.progress();
-        (p.done, p.total)
+    fn progress(&self) -> PyResult<(usize, usize)> {
+        let p = self.inner.lock()?.progress();
+        Ok((p.done, p.total))
     }
 
     /// True once `finish` succeeded.
     #[getter]
-    fn is_complete(&self) -> bool {
-        self.inner.is_complete()
+    fn is_complete(&self) -> PyResult<bool> {
+        Ok(self.inner.lock()?.is_complete())
     }
 
     /// True when the template's audit item is done.
     #[getter]
-    fn is_audited(&self) -> bool {
-        self.inner.is_audited()
+    fn is_audited(&self) -> PyResult<bool> {
+        Ok(self.inner.lock()?.is_audited())
     }
 
     /// The handover outcome recorded by the inspection, if any.
     #[getter]
-    fn outcome(&self) -> Option<&'static str> {
-        self.inner.outcome().map(|o| o.as_str())
+    fn outcome(&self) -> PyResult<Option<&'static str>> {
+        Ok(self.inner.lock()?.outcome().map(|o| o.as_str()))
     }
 
     #[getter]
-    fn unit_id(&self) -> &str {
-        self.inner.unit_id()
+    fn unit_id(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.unit_id().to_owned())
     }
     #[getter]
-    fn owner(&self) -> &str {
-        self.inner.owner()
+    fn owner(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.owner().to_owned())
     }
     #[getter]
-    fn mode(&self) -> &'static str {
-        self.inner.mode().as_str()
+    fn mode(&self) -> PyResult<&'static str> {
+        Ok(self.inner.lock()?.mode().as_str())
     }
     #[getter]
-    fn started_on(&self) -> NaiveDate {
-        self.inner.data().started_on
+    fn started_on(&self) -> PyResult<NaiveDate> {
+        Ok(self.inner.lock()?.data().started_on)
     }
     #[getter]
-    fn finished_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.finished_at()
+    fn finished_at(&self) -> PyResult<Option<DateTime<Utc>>> {
+        Ok(self.inner.lock()?.finished_at())
     }
     #[getter]
-    fn template(&self) -> PyCheckinTemplate {
-        PyCheckinTemplate {
-            inner: self.inner.template().clone(),
-        }
+    fn template(&self) -> PyResult<PyCheckinTemplate> {
+        Ok(PyCheckinTemplate {
+            inner: self.inner.lock()?.template().clone(),
+        })
     }
     #[getter]
-    fn items(&self) -> Vec<PyChecklistItem> {
-        self.inner
+    fn items(&self) -> PyResult<Vec<PyChecklistItem>> {
+        Ok(self
+            .inner
+            .lock()?
             .items()
             .iter()
             .map(|i| PyChecklistItem { inner: i.clone() })
-            .collect()
+            .collect())
     }
     #[getter]
-    fn defects(&self) -> Vec<PyDefect> {
-        self.inner
+    fn defects(&self) -> PyResult<Vec<PyDefect>> {
+        Ok(self
+            .inner
+            .lock()?
             .defects()
             .iter()
             .map(|d| PyDefect { inner: d.clone() })
-            .collect()
+            .collect())
     }
     #[getter]
-    fn events(&self) -> Vec<PyCheckinEvent> {
-        self.inner
+    fn events(&self) -> PyResult<Vec<PyCheckinEvent>> {
+        Ok(self
+            .inner
+            .lock()?
             .events()
             .iter()
             .map(|e| PyCheckinEvent { inner: e.clone() })
-            .collect()
+            .collect())
     }
 
     /// The checklist as JSON (without the template).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.to_json())
     }
 
     /// Restore a checklist saved with `to_json`, exactly; ValidationError
@@ -1036,11 +1055,10 @@ impl PyChecklist {
     ) -> PyResult<Self> {
         let text: &str = &text;
         let template = &template.inner;
-        Ok(Self {
-            inner: py
-                .detach(|| Checklist::from_json(text, template))
+        Ok(Self::wrap(
+            py.detach(|| Checklist::from_json(text, template))
                 .map_err(to_py)?,
-        })
+        ))
     }
 
     /// Restore against a possibly changed template: (checklist, mismatches). Events out
@@ -1054,7 +1072,7 @@ impl PyChecklist {
         let text: &str = &text;
         let r = Checklist::restore(text, &template.inner).map_err(to_py)?;
         Ok((
-            Self { inner: r.checklist },
+            Self::wrap(r.checklist),
             r.mismatches
                 .into_iter()
                 .map(|m| PyTemplateMismatch { inner: m })
@@ -1068,28 +1086,52 @@ impl PyChecklist {
     fn completion_effects(
         &self,
         estate: PyRef<'_, PyEstate>,
-        status: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] status: &str,
     ) -> PyResult<PyCompletionEffects> {
         let status = status_arg(status, "status")?;
-        let inner =
-            checkin::completion_effects(&self.inner, &estate.inner, status).map_err(to_py)?;
+        let inner = checkin::completion_effects(&*self.inner.lock()?, &estate.inner, status)
+            .map_err(to_py)?;
         Ok(PyCompletionEffects { inner })
     }
 
-    fn __repr__(&self) -> String {
-        let p = self.inner.progress();
-        format!(
+    /// Pickle and `copy` through the JSON form with the template:
+    /// `(Checklist.from_json, (self.to_json(), self.template))`.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (String, PyCheckinTemplate))> {
+        let (text, template) = {
+            let c = slf.get().inner.lock()?;
+            (c.to_json(), c.template().clone())
+        };
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (text, PyCheckinTemplate { inner: template }),
+        ))
+    }
+
+    /// Equal when the same template, unit, owner, items, defects and events.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        let c = self.inner.lock()?;
+        let p = c.progress();
+        Ok(format!(
             "Checklist(unit_id={:?}, owner={:?}, progress={}/{}, complete={})",
-            self.inner.unit_id(),
-            self.inner.owner(),
+            c.unit_id(),
+            c.owner(),
             p.done,
             p.total,
-            if self.inner.is_complete() {
-                "True"
-            } else {
-                "False"
-            }
-        )
+            if c.is_complete() { "True" } else { "False" }
+        ))
+    }
+
+    /// Test hook: holds the lock while `callback()` runs, then panics if `panic`.
+    #[cfg(feature = "test-hooks")]
+    #[pyo3(signature = (callback, panic = false))]
+    fn _hold_lock_for_test(&self, callback: &Bound<'_, PyAny>, panic: bool) -> PyResult<()> {
+        self.inner.hold_for_test(callback, panic)
     }
 }
 
@@ -1119,8 +1161,8 @@ fn awaiting_audit<'py>(
     let as_of = date_arg(as_of, "as_of")?;
     let copies: Vec<Checklist> = checklists
         .iter()
-        .map(|c| c.borrow().inner.clone())
-        .collect();
+        .map(|c| Ok(c.get().inner.lock()?.clone()))
+        .collect::<PyResult<_>>()?;
     // The waiting copies are references into `copies`, in order: their indices pick
     // the callers' objects (one pass, not a search of `waiting` per checklist).
     let waiting: std::collections::HashSet<*const checkin::Checklist> =
@@ -1144,7 +1186,10 @@ fn overdue_rectifications(
     as_of: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<PyOverdueRectification>> {
     let as_of = date_arg(as_of, "as_of")?;
-    let copies: Vec<Checklist> = checklists.iter().map(|c| c.inner.clone()).collect();
+    let copies: Vec<Checklist> = checklists
+        .iter()
+        .map(|c| Ok(c.inner.lock()?.clone()))
+        .collect::<PyResult<_>>()?;
     Ok(checkin::overdue_rectifications(&copies, as_of)
         .into_iter()
         .map(|inner| PyOverdueRectification { inner })

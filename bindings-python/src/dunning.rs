@@ -177,7 +177,7 @@ impl PyReminderLetter {
     }
     /// The notice text in "zh-CN" (also "zh") or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
-    fn render(&self, lang: &str) -> PyResult<String> {
+    fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
         Ok(self.inner.render(lang_arg(lang)?))
     }
     fn __repr__(&self) -> String {

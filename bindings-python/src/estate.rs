@@ -697,7 +697,7 @@ impl PyEstate {
         units: &Bound<'_, PyAny>,
         meters: Option<&Bound<'_, PyAny>>,
         readings: Option<&Bound<'_, PyAny>>,
-        currency: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] currency: &str,
         rounding: Option<PyRef<'_, PyRoundingPolicy>>,
         report: bool,
         meter_changes: Option<&Bound<'_, PyAny>>,

@@ -20,6 +20,7 @@ use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
+use crate::shared::Shared;
 use crate::{
     date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
 };
@@ -114,9 +115,9 @@ fn late_penalty(
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
-    count_from: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
@@ -179,9 +180,9 @@ impl PyArrears {
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
-        count_from: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
-        rounding: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
         let as_of = date_arg(as_of, "as_of")?;
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
@@ -241,9 +242,9 @@ fn late_penalties(
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
-    count_from: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
     let as_of = date_arg(as_of, "as_of")?;
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
@@ -264,9 +265,9 @@ fn prorate(
     period_end: &Bound<'_, PyAny>,
     service_start: &Bound<'_, PyAny>,
     service_end: &Bound<'_, PyAny>,
-    convention: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] convention: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
     let period_start = date_arg(period_start, "period_start")?;
     let period_end = date_arg(period_end, "period_end")?;
@@ -355,7 +356,7 @@ fn pooled_split<'py>(
     #[pyo3(from_py_with = crate::args::text)] method: String,
     weights: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
     let method: &str = &method;
     let policy = policy_arg(scale, rounding)?;
@@ -461,7 +462,7 @@ impl PyPenaltyPolicy {
     fn new(
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-        count_from: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
         cap: Option<&Bound<'_, PyAny>>,
         cap_amount: Option<&Bound<'_, PyAny>>,
         min_balance: Option<&Bound<'_, PyAny>>,
@@ -919,7 +920,10 @@ impl PyBill {
     /// Every line as `name: explanation`, then the total with the issue and due dates,
     /// in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(&self, lang: &str) -> PyResult<Vec<String>> {
+    fn explain(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+    ) -> PyResult<Vec<String>> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
     fn __repr__(&self) -> String {
@@ -973,7 +977,7 @@ impl PyBillLine {
     }
     /// The explanation as text in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(&self, lang: &str) -> PyResult<String> {
+    fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
     fn __repr__(&self) -> String {
@@ -1143,9 +1147,17 @@ pub(crate) fn balance_dict<'py>(
 }
 
 /// A unit's ledger: charges, payments, prepaid balance, penalties.
-#[pyclass(module = "estatekit", name = "Ledger")]
+#[pyclass(frozen, module = "estatekit", name = "Ledger")]
 pub(crate) struct PyLedger {
-    pub(crate) inner: ledger::Ledger,
+    pub(crate) inner: Shared<ledger::Ledger>,
+}
+
+impl PyLedger {
+    pub(crate) fn wrap(inner: ledger::Ledger) -> Self {
+        Self {
+            inner: Shared::new("Ledger", inner),
+        }
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -1156,14 +1168,16 @@ impl PyLedger {
     fn new(
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
-        rounding: &str,
-        order: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] order: &str,
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
-        Ok(Self {
-            inner: ledger::Ledger::new(unit_id, policy_arg(scale, rounding)?, order),
-        })
+        Ok(Self::wrap(ledger::Ledger::new(
+            unit_id,
+            policy_arg(scale, rounding)?,
+            order,
+        )))
     }
     /// Restore a ledger saved with `to_json`.
     #[staticmethod]
@@ -1172,49 +1186,55 @@ impl PyLedger {
         #[pyo3(from_py_with = crate::args::text)] text: String,
     ) -> PyResult<Self> {
         let text: &str = &text;
-        Ok(Self {
-            inner: py
-                .detach(|| ledger::Ledger::from_json(text))
+        Ok(Self::wrap(
+            py.detach(|| ledger::Ledger::from_json(text))
                 .map_err(fee_err)?,
-        })
+        ))
     }
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.to_json())
     }
     /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
+        let text = slf.get().to_json()?;
         Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     /// Equal when the JSON forms are equal (the same history, policy and figures).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<Self>().is_ok_and(|o| {
-            o.try_borrow()
-                .is_ok_and(|o| o.inner.to_json() == self.inner.to_json())
-        })
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        crate::shared::eq_by(
+            &self.inner,
+            other,
+            |o: &Self| &o.inner,
+            |a, b| a.to_json() == b.to_json(),
+        )
     }
     #[getter]
-    fn unit_id(&self) -> &str {
-        self.inner.unit_id()
+    fn unit_id(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.unit_id().to_owned())
     }
     #[getter]
-    fn prepaid(&self) -> Decimal {
-        self.inner.prepaid()
+    fn prepaid(&self) -> PyResult<Decimal> {
+        Ok(self.inner.lock()?.prepaid())
     }
     #[getter]
-    fn low_balance(&self) -> bool {
-        self.inner.low_balance()
+    fn low_balance(&self) -> PyResult<bool> {
+        Ok(self.inner.lock()?.low_balance())
     }
     /// Alert when the prepaid balance is below `threshold` (None: never).
-    fn set_low_balance_threshold(&mut self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    fn set_low_balance_threshold(&self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let threshold = opt_decimal_arg(threshold, "threshold")?;
         self.inner
-            .set_low_balance_threshold(opt_decimal_arg(threshold, "threshold")?)
+            .lock()?
+            .set_low_balance_threshold(threshold)
             .map_err(fee_err)
     }
     /// `(id, item_code, due in force, principal, outstanding principal)` per charge.
     #[getter]
-    fn charges(&self) -> Vec<(String, String, NaiveDate, Decimal, Decimal)> {
-        self.inner
+    #[allow(clippy::type_complexity)]
+    fn charges(&self) -> PyResult<Vec<(String, String, NaiveDate, Decimal, Decimal)>> {
+        Ok(self
+            .inner
+            .lock()?
             .charges()
             .iter()
             .map(|c| {
@@ -1226,12 +1246,12 @@ impl PyLedger {
                     c.outstanding_principal(),
                 )
             })
-            .collect()
+            .collect())
     }
     /// Add a charge; the prepaid balance pays it down at once (dated `on`).
     #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None))]
     fn add_charge(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] id: String,
         #[pyo3(from_py_with = crate::args::text)] item_code: String,
         due: &Bound<'_, PyAny>,
@@ -1246,23 +1266,24 @@ impl PyLedger {
         let on = date_arg(on, "on")?;
         let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(|p| p.inner.clone());
-        self.inner.add_charge(input, on).map_err(fee_err)
+        self.inner.lock()?.add_charge(input, on).map_err(fee_err)
     }
     /// Add every line of a bill as a charge, with the schedule's penalty clauses.
     fn add_bill(
-        &mut self,
+        &self,
         bill: &PyBill,
         schedule: &PyFeeSchedule,
         on: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let on = date_arg(on, "on")?;
         self.inner
+            .lock()?
             .add_bill(&bill.inner, &schedule.inner, on)
             .map_err(fee_err)
     }
     /// Apply a payment oldest item first; the rest goes to the prepaid balance.
     fn pay(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] id: String,
         amount: &Bound<'_, PyAny>,
         date: &Bound<'_, PyAny>,
@@ -1271,7 +1292,7 @@ impl PyLedger {
         let amount = decimal_arg(amount, "amount")?;
         let date = date_arg(date, "date")?;
         Ok(PyPayment {
-            inner: self.inner.pay(id, amount, date).map_err(fee_err)?,
+            inner: self.inner.lock()?.pay(id, amount, date).map_err(fee_err)?,
         })
     }
     /// Penalty owed on one charge as of a date.
@@ -1282,23 +1303,28 @@ impl PyLedger {
     ) -> PyResult<Decimal> {
         let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
-        self.inner.penalty(charge_id, as_of).map_err(fee_err)
+        self.inner
+            .lock()?
+            .penalty(charge_id, as_of)
+            .map_err(fee_err)
     }
     /// Every payment as it is applied now (a payment recorded later but dated earlier
     /// may have changed how later ones apply), in the order recorded.
     #[getter]
-    fn payments(&self) -> Vec<PyPayment> {
-        self.inner
+    fn payments(&self) -> PyResult<Vec<PyPayment>> {
+        Ok(self
+            .inner
+            .lock()?
             .payments()
             .iter()
             .map(|p| PyPayment { inner: p.clone() })
-            .collect()
+            .collect())
     }
     /// Reverse (冲正) a payment recorded `on`: it counts as never made, from its own
     /// date on; its id stays taken.
     #[pyo3(signature = (id, *, on, reason))]
     fn reverse(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] id: String,
         on: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
@@ -1307,14 +1333,18 @@ impl PyLedger {
         let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(PyPayment {
-            inner: self.inner.reverse(id, on, reason).map_err(fee_err)?,
+            inner: self
+                .inner
+                .lock()?
+                .reverse(id, on, reason)
+                .map_err(fee_err)?,
         })
     }
     /// Pay `amount` back out of the prepaid balance on `on` (退款), never more than it
     /// holds that day.
     #[pyo3(signature = (id, amount, *, on))]
     fn refund(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] id: String,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
@@ -1322,28 +1352,35 @@ impl PyLedger {
         let id: &str = &id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
-        self.inner.refund(id, amount, on).map_err(fee_err)
+        self.inner.lock()?.refund(id, amount, on).map_err(fee_err)
     }
     /// `(id, date, amount)` per refund, in the order recorded.
     #[getter]
-    fn refunds(&self) -> Vec<(String, NaiveDate, Decimal)> {
-        self.inner
+    fn refunds(&self) -> PyResult<Vec<(String, NaiveDate, Decimal)>> {
+        Ok(self
+            .inner
+            .lock()?
             .refunds()
             .iter()
             .map(|r| (r.id.clone(), r.date, r.amount))
-            .collect()
+            .collect())
     }
     /// One payment by id, as it is applied now, or None.
-    fn payment(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyPayment> {
+    fn payment(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] id: String,
+    ) -> PyResult<Option<PyPayment>> {
         let id: &str = &id;
-        self.inner
+        Ok(self
+            .inner
+            .lock()?
             .payment(id)
-            .map(|p| PyPayment { inner: p.clone() })
+            .map(|p| PyPayment { inner: p.clone() }))
     }
     /// Waive (part of) a charge's penalty owed as of `date`; returns the amount waived.
     #[pyo3(signature = (charge_id, *, reason, date, amount = None))]
     fn waive(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] charge_id: String,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         date: &Bound<'_, PyAny>,
@@ -1354,6 +1391,7 @@ impl PyLedger {
         let date = date_arg(date, "date")?;
         let amount = opt_decimal_arg(amount, "amount")?;
         self.inner
+            .lock()?
             .waive(charge_id, amount, reason, date)
             .map_err(fee_err)
     }
@@ -1361,7 +1399,7 @@ impl PyLedger {
     /// with a recorded reason; returns `(principal, penalty)` written off.
     #[pyo3(signature = (charge_id, *, reason, on))]
     fn write_off(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] charge_id: String,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         on: &Bound<'_, PyAny>,
@@ -1369,17 +1407,23 @@ impl PyLedger {
         let charge_id: &str = &charge_id;
         let reason: &str = &reason;
         let on = date_arg(on, "on")?;
-        self.inner.write_off(charge_id, reason, on).map_err(fee_err)
+        self.inner
+            .lock()?
+            .write_off(charge_id, reason, on)
+            .map_err(fee_err)
     }
     /// Approve a deferred payment: a later due date for one charge.
     fn defer(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] charge_id: String,
         new_due: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let charge_id: &str = &charge_id;
         let new_due = date_arg(new_due, "new_due")?;
-        self.inner.defer(charge_id, new_due).map_err(fee_err)
+        self.inner
+            .lock()?
+            .defer(charge_id, new_due)
+            .map_err(fee_err)
     }
     /// Outstanding principal by days overdue.
     fn aging<'py>(
@@ -1388,7 +1432,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        aging_dict(py, &self.inner.aging(as_of).map_err(fee_err)?)
+        aging_dict(py, &self.inner.lock()?.aging(as_of).map_err(fee_err)?)
     }
     /// Payment-reminder data: overdue items with principal, penalty, days overdue.
     fn reminder<'py>(
@@ -1397,7 +1441,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(py, self.inner.reminder(as_of).map_err(fee_err)?)
+        reminder_dict(py, self.inner.lock()?.reminder(as_of).map_err(fee_err)?)
     }
     /// The account's figures as of a date: billed, penalty accrued and waived, paid,
     /// principal and penalty paid and outstanding, principal written off, prepaid.
@@ -1407,7 +1451,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(py, &self.inner.balance(as_of).map_err(fee_err)?)
+        balance_dict(py, &self.inner.lock()?.balance(as_of).map_err(fee_err)?)
     }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(
@@ -1417,18 +1461,25 @@ impl PyLedger {
     ) -> PyResult<Option<Decimal>> {
         let start = date_arg(start, "start")?;
         let end = date_arg(end, "end")?;
-        Ok(self.inner.collection_rate(start, end))
+        Ok(self.inner.lock()?.collection_rate(start, end))
     }
     /// `(paid, principal, penalty, prepaid)`: paid == principal + penalty + prepaid.
-    fn money_flow(&self) -> (Decimal, Decimal, Decimal, Decimal) {
-        self.inner.money_flow()
+    fn money_flow(&self) -> PyResult<(Decimal, Decimal, Decimal, Decimal)> {
+        Ok(self.inner.lock()?.money_flow())
     }
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self) -> PyResult<String> {
+        let l = self.inner.lock()?;
+        Ok(format!(
             "Ledger(unit_id={:?}, charges={}, prepaid=Decimal('{}'))",
-            self.inner.unit_id(),
-            self.inner.charges().len(),
-            self.inner.prepaid()
-        )
+            l.unit_id(),
+            l.charges().len(),
+            l.prepaid()
+        ))
+    }
+    /// Test hook: holds the lock while `callback()` runs, then panics if `panic`.
+    #[cfg(feature = "test-hooks")]
+    #[pyo3(signature = (callback, panic = false))]
+    fn _hold_lock_for_test(&self, callback: &Bound<'_, PyAny>, panic: bool) -> PyResult<()> {
+        self.inner.hold_for_test(callback, panic)
     }
 }

@@ -35,6 +35,7 @@ mod fees;
 mod integrity;
 mod money_py;
 mod receivables;
+mod shared;
 mod tickets;
 
 create_exception!(

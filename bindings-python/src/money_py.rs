@@ -32,7 +32,7 @@ fn allocate(
     total: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
     Ok(allocate_detailed(py, total, weights, scale, rounding)?
         .inner
@@ -48,7 +48,7 @@ fn allocate_detailed(
     total: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    rounding: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Allocation> {
     let policy = policy_arg(scale, rounding)?;
     let total = decimal_arg(total, "total")?;
@@ -110,7 +110,10 @@ pub(crate) struct PyRoundingPolicy {
 impl PyRoundingPolicy {
     #[new]
     #[pyo3(signature = (scale = 2, mode = "half_up"))]
-    fn new(#[pyo3(from_py_with = crate::args::int)] scale: i64, mode: &str) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = crate::args::int)] scale: i64,
+        #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
+    ) -> PyResult<Self> {
         Ok(Self {
             inner: policy_arg(scale, mode)?,
         })

@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
+use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
 use estatekit::tables::{Row, TableProblem, TextTable};
@@ -160,9 +161,12 @@ fn key_name(by: GroupBy) -> &'static str {
 
 /// The estate's book of receivables: every unit's account, posted from billing runs
 /// and bank rows, safe to retry.
-#[pyclass(module = "estatekit", name = "Receivables")]
+#[pyclass(frozen, module = "estatekit", name = "Receivables")]
 pub(crate) struct PyReceivables {
-    inner: receivables::Receivables,
+    inner: Shared<receivables::Receivables>,
+    /// The estate and schedule it was made with, for `__reduce__`.
+    estate: Py<PyEstate>,
+    schedule: Py<PyFeeSchedule>,
 }
 
 #[guard(crate::panic_guard)]
@@ -170,10 +174,18 @@ pub(crate) struct PyReceivables {
 impl PyReceivables {
     #[new]
     #[pyo3(signature = (estate, schedule, *, order = "penalty_first"))]
-    fn new(estate: &PyEstate, schedule: &PyFeeSchedule, order: &str) -> PyResult<Self> {
+    fn new(
+        estate: Bound<'_, PyEstate>,
+        schedule: Bound<'_, PyFeeSchedule>,
+        #[pyo3(from_py_with = crate::args::str_ref)] order: &str,
+    ) -> PyResult<Self> {
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
+        let inner =
+            receivables::Receivables::new(&estate.get().inner, &schedule.get().inner, order);
         Ok(Self {
-            inner: receivables::Receivables::new(&estate.inner, &schedule.inner, order),
+            inner: Shared::new("Receivables", inner),
+            estate: estate.unbind(),
+            schedule: schedule.unbind(),
         })
     }
 
@@ -182,37 +194,75 @@ impl PyReceivables {
     fn from_json(
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::text)] text: String,
-        estate: &PyEstate,
-        schedule: &PyFeeSchedule,
+        estate: Bound<'_, PyEstate>,
+        schedule: Bound<'_, PyFeeSchedule>,
     ) -> PyResult<Self> {
         let text: &str = &text;
+        let (e, s) = (&estate.get().inner, &schedule.get().inner);
         let inner = py
-            .detach(|| receivables::Receivables::from_json(text, &estate.inner, &schedule.inner))
+            .detach(|| receivables::Receivables::from_json(text, e, s))
             .map_err(fee_err)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: Shared::new("Receivables", inner),
+            estate: estate.unbind(),
+            schedule: schedule.unbind(),
+        })
     }
 
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.to_json())
+    }
+
+    /// Pickle and `copy` through the JSON form, with the estate and schedule the book
+    /// was made with: `(Receivables.from_json, (self.to_json(), estate, schedule))`.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(
+        Bound<'py, PyAny>,
+        (String, Bound<'py, PyEstate>, Bound<'py, PyFeeSchedule>),
+    )> {
+        let py = slf.py();
+        let me = slf.get();
+        let text = me.to_json()?;
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (
+                text,
+                me.estate.bind(py).clone(),
+                me.schedule.bind(py).clone(),
+            ),
+        ))
+    }
+
+    /// Equal when the JSON forms are equal (the same estate id, policy and accounts).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        crate::shared::eq_by(
+            &self.inner,
+            other,
+            |o: &Self| &o.inner,
+            |a, b| a.to_json() == b.to_json(),
+        )
     }
 
     #[getter]
-    fn estate_id(&self) -> &str {
-        self.inner.estate_id()
+    fn estate_id(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.estate_id().to_owned())
     }
 
     /// Post a billing run's lines (on: posting date, default the run's issue date;
     /// units: a subset). Lines already posted are counted, not posted again.
     #[pyo3(signature = (run, on = None, units = None))]
     fn post(
-        &mut self,
+        &self,
         py: Python<'_>,
         run: &PyBillingRun,
         on: Option<&Bound<'_, PyAny>>,
         #[pyo3(from_py_with = crate::args::opt_text_list)] units: Option<Vec<String>>,
     ) -> PyResult<PyPostResult> {
         let on = opt_date_arg(on, "on")?;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = py
             .detach(|| inner.post(&run.inner, on, units.as_deref()))
             .map_err(fee_err)?;
@@ -222,9 +272,10 @@ impl PyReceivables {
     /// Apply payment rows (a list of dicts or a pandas/polars DataFrame with columns
     /// unit_id, amount, date, ref). Every row is applied, already applied, or
     /// rejected with its 1-based row number, ref and code.
-    fn apply_payments(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
+    fn apply_payments(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
         let (table, earlier) = text_rows("payments", rows, &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT)?;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = rows
             .py()
             .detach(|| inner.apply_payment_records(&table.rows(), &earlier));
@@ -234,12 +285,13 @@ impl PyReceivables {
     /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
     /// decimal string, date as YYYY-MM-DD, ref).
     fn apply_payments_json(
-        &mut self,
+        &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::text)] text: String,
     ) -> PyResult<PyPaymentImport> {
         let text: &str = &text;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = py
             .detach(|| inner.apply_payments_json(text))
             .map_err(fee_err)?;
@@ -250,7 +302,7 @@ impl PyReceivables {
     /// never made, from its own date on; the reference cannot be used again.
     #[pyo3(name = "reverse", signature = (reference, *, on, reason))]
     fn reverse_payment(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] reference: String,
         on: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
@@ -259,7 +311,11 @@ impl PyReceivables {
         let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
-            inner: self.inner.reverse(reference, on, reason).map_err(fee_err)?,
+            inner: self
+                .inner
+                .lock()?
+                .reverse(reference, on, reason)
+                .map_err(fee_err)?,
         })
     }
 
@@ -267,16 +323,17 @@ impl PyReceivables {
     /// than it holds on `on`; `ref` is unique in the book.
     #[pyo3(signature = (unit_id, amount, *, on, r#ref))]
     fn refund(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
-        r#ref: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] r#ref: &str,
     ) -> PyResult<()> {
         let unit_id: &str = &unit_id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
         self.inner
+            .lock()?
             .refund(unit_id, amount, on, r#ref)
             .map_err(fee_err)
     }
@@ -292,6 +349,7 @@ impl PyReceivables {
         let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
         self.inner
+            .lock()?
             .penalty(unit_id, charge_id, as_of)
             .map_err(fee_err)
     }
@@ -305,7 +363,14 @@ impl PyReceivables {
     ) -> PyResult<Bound<'py, PyDict>> {
         let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(py, &self.inner.balance(unit_id, as_of).map_err(fee_err)?)
+        balance_dict(
+            py,
+            &self
+                .inner
+                .lock()?
+                .balance(unit_id, as_of)
+                .map_err(fee_err)?,
+        )
     }
 
     /// A unit's payment-reminder data as of a date.
@@ -317,7 +382,13 @@ impl PyReceivables {
     ) -> PyResult<Bound<'py, PyDict>> {
         let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(py, self.inner.reminder(unit_id, as_of).map_err(fee_err)?)
+        reminder_dict(
+            py,
+            self.inner
+                .lock()?
+                .reminder(unit_id, as_of)
+                .map_err(fee_err)?,
+        )
     }
 
     /// The reminders worth sending as of a date (催交款通知书): one letter per unit
@@ -344,7 +415,8 @@ impl PyReceivables {
             })?),
             _ => None,
         };
-        let inner = &self.inner;
+        let held = self.inner.lock()?;
+        let inner = &*held;
         let res = py
             .detach(|| inner.reminders(as_of, min_total, group.as_ref()))
             .map_err(fee_err)?;
@@ -356,9 +428,10 @@ impl PyReceivables {
     /// ref, item_code, amount, issued_on, due, period_start, period_end, description,
     /// penalty. Every row is posted, already posted, or rejected with its 1-based row
     /// number.
-    fn post_charges(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
+    fn post_charges(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
         let (table, earlier) = text_rows("charges", rows, &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT)?;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = rows
             .py()
             .detach(|| inner.post_charge_records(&table.rows(), &earlier));
@@ -368,12 +441,13 @@ impl PyReceivables {
     /// Post single charges given as a JSON array of objects (amount as a decimal
     /// string, dates as YYYY-MM-DD).
     fn post_charges_json(
-        &mut self,
+        &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::text)] text: String,
     ) -> PyResult<PyRowImport> {
         let text: &str = &text;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = py
             .detach(|| inner.post_charges_json(text))
             .map_err(fee_err)?;
@@ -384,9 +458,10 @@ impl PyReceivables {
     /// row with a `prepaid` cell is a prepaid balance (unit_id, prepaid, date, ref),
     /// any other an unpaid item with its original due date (the columns of
     /// `post_charges`, issued_on optional).
-    fn open_balances(&mut self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
+    fn open_balances(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
         let (table, earlier) = text_rows("opening", rows, &OPENING_COLUMNS, OPENING_COLUMNS_TEXT)?;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = rows
             .py()
             .detach(|| inner.open_balance_records(&table.rows(), &earlier));
@@ -395,12 +470,13 @@ impl PyReceivables {
 
     /// Opening balances given as a JSON array of objects.
     fn open_balances_json(
-        &mut self,
+        &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::text)] text: String,
     ) -> PyResult<PyRowImport> {
         let text: &str = &text;
-        let inner = &mut self.inner;
+        let mut held = self.inner.lock()?;
+        let inner = &mut *held;
         let res = py
             .detach(|| inner.open_balances_json(text))
             .map_err(fee_err)?;
@@ -413,7 +489,7 @@ impl PyReceivables {
     /// penalty. All or nothing; a second run finds nothing.
     #[pyo3(signature = (as_of, *, reason, below = None))]
     fn write_off_residues<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
@@ -424,6 +500,7 @@ impl PyReceivables {
         let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
         let done = self
             .inner
+            .lock()?
             .write_off_residues(as_of, below, reason)
             .map_err(fee_err)?;
         let list = PyList::empty(py);
@@ -452,7 +529,11 @@ impl PyReceivables {
         let by = by.as_deref();
         let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
-        let rows = self.inner.aging_report(as_of, by).map_err(fee_err)?;
+        let rows = self
+            .inner
+            .lock()?
+            .aging_report(as_of, by)
+            .map_err(fee_err)?;
         let columns = vec![
             key_name(by),
             "not_due",
@@ -499,6 +580,7 @@ impl PyReceivables {
         let by = group_arg(by)?;
         let rows = self
             .inner
+            .lock()?
             .collection_report(start, end, as_of, by)
             .map_err(fee_err)?;
         let columns = vec![
@@ -532,7 +614,7 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        let t = self.inner.totals(as_of).map_err(fee_err)?;
+        let t = self.inner.lock()?.totals(as_of).map_err(fee_err)?;
         let d = PyDict::new(py);
         d.set_item("billed", t.billed)?;
         d.set_item("penalty_accrued", t.penalty_accrued)?;
@@ -550,19 +632,29 @@ impl PyReceivables {
     fn account(
         &self,
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
-    ) -> Option<PyLedger> {
+    ) -> PyResult<Option<PyLedger>> {
         let unit_id: &str = &unit_id;
-        self.inner
+        Ok(self
+            .inner
+            .lock()?
             .account(unit_id)
-            .map(|l| PyLedger { inner: l.clone() })
+            .map(|l| PyLedger::wrap(l.clone())))
     }
 
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self) -> PyResult<String> {
+        let book = self.inner.lock()?;
+        Ok(format!(
             "Receivables(estate_id={:?}, accounts={})",
-            self.inner.estate_id(),
-            self.inner.accounts().count()
-        )
+            book.estate_id(),
+            book.accounts().count()
+        ))
+    }
+
+    /// Test hook: holds the lock while `callback()` runs, then panics if `panic`.
+    #[cfg(feature = "test-hooks")]
+    #[pyo3(signature = (callback, panic = false))]
+    fn _hold_lock_for_test(&self, callback: &Bound<'_, PyAny>, panic: bool) -> PyResult<()> {
+        self.inner.hold_for_test(callback, panic)
     }
 }
 

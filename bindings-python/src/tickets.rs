@@ -14,6 +14,7 @@ use estatekit::tickets::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
+use crate::shared::Shared;
 use crate::{CoreError, ErrorClass, date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -243,6 +244,21 @@ impl PyTicketClassifier {
         py.detach(|| self.inner.to_json())
     }
 
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let inner = &slf.get().inner;
+        let text = slf.py().detach(|| inner.to_json());
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
+
+    /// Equal when the JSON forms are equal (the same rules, routing and model).
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<Self>().is_ok_and(|o| {
+            let (a, b) = (&self.inner, &o.get().inner);
+            std::ptr::eq(a, b) || py.detach(|| a.to_json() == b.to_json())
+        })
+    }
+
     /// Classifies one text.
     fn classify(&self, #[pyo3(from_py_with = crate::args::text)] text: String) -> PyClassification {
         let text: &str = &text;
@@ -368,7 +384,8 @@ impl PyBusinessCalendar {
 }
 
 /// SLA policy: response and resolution targets by urgency and category.
-#[pyclass(frozen, module = "estatekit", name = "SlaPolicy")]
+#[pyclass(frozen, eq, module = "estatekit", name = "SlaPolicy")]
+#[derive(PartialEq)]
 struct PySlaPolicy {
     inner: SlaPolicy,
 }
@@ -436,7 +453,9 @@ impl PyAccessPolicy {
     #[new]
     #[pyo3(signature = (roles = None, *, handler_may_record_return_visit = false, first_contact_ownership = false))]
     fn new(
-        roles: Option<std::collections::BTreeMap<String, Vec<String>>>,
+        #[pyo3(from_py_with = crate::args::opt_text_list_map)] roles: Option<
+            std::collections::BTreeMap<String, Vec<String>>,
+        >,
         handler_may_record_return_visit: bool,
         first_contact_ownership: bool,
     ) -> PyResult<Self> {
@@ -583,21 +602,27 @@ impl PyTicketEvent {
 
 /// A ticket being handled: triage, state, owner (首问责任制) and event log. Operations
 /// take an optional `role` and are checked against the flow's `AccessPolicy`.
-#[pyclass(eq, module = "estatekit", name = "TicketFlow")]
-#[derive(PartialEq)]
+#[pyclass(frozen, module = "estatekit", name = "TicketFlow")]
 struct PyTicketFlow {
-    inner: TicketFlow,
+    inner: Shared<TicketFlow>,
 }
 
 impl PyTicketFlow {
+    fn wrap(inner: TicketFlow) -> Self {
+        Self {
+            inner: Shared::new("TicketFlow", inner),
+        }
+    }
+
     fn act(
-        &mut self,
+        &self,
         action: Action,
         actor: &str,
         role: Option<&str>,
         at: DateTime<Utc>,
     ) -> PyResult<&'static str> {
         self.inner
+            .lock()?
             .apply_as(action, actor, role, at)
             .map(|s| s.as_str())
             .map_err(to_py)
@@ -637,16 +662,14 @@ impl PyTicketFlow {
         let kind: TicketKind = enum_arg(kind, "kind")?;
         let urgency: Urgency = enum_arg(urgency, "urgency")?;
         let ticket = Ticket::new(id, unit, channel, received_at, reporter, text, kind);
-        Ok(Self {
-            inner: TicketFlow::with_policy(
-                ticket,
-                category,
-                urgency,
-                department,
-                receiver,
-                policy_arg(policy),
-            ),
-        })
+        Ok(Self::wrap(TicketFlow::with_policy(
+            ticket,
+            category,
+            urgency,
+            department,
+            receiver,
+            policy_arg(policy),
+        )))
     }
 
     /// Reads a flow written by `to_json`, replaying its event log under `policy`
@@ -663,27 +686,27 @@ impl PyTicketFlow {
         let text: &str = &text;
         let policy = policy_arg(policy);
         py.detach(|| TicketFlow::from_json_with_policy(text, &policy))
-            .map(|inner| Self { inner })
+            .map(Self::wrap)
             .map_err(to_py)
     }
 
     /// The access policy the operations are checked against.
     #[getter]
-    fn policy(&self) -> PyAccessPolicy {
-        PyAccessPolicy {
-            inner: self.inner.policy().clone(),
-        }
+    fn policy(&self) -> PyResult<PyAccessPolicy> {
+        Ok(PyAccessPolicy {
+            inner: self.inner.lock()?.policy().clone(),
+        })
     }
 
     /// The flow (ticket, triage, state, owner, events) as JSON.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.to_json())
     }
 
     /// Hand the ticket to `to`, who then owns it. Returns the new state.
     #[pyo3(signature = (to, *, actor, at, role = None))]
     fn assign(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] to: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
@@ -696,7 +719,7 @@ impl PyTicketFlow {
     /// Start handling.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn start(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
@@ -708,7 +731,7 @@ impl PyTicketFlow {
     /// Wait for the owner (stops the resolution clock).
     #[pyo3(signature = (reason, *, actor, at, role = None))]
     fn pause(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
@@ -721,7 +744,7 @@ impl PyTicketFlow {
     /// Continue after a pause.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn resume(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
@@ -733,7 +756,7 @@ impl PyTicketFlow {
     /// Mark as resolved.
     #[pyo3(signature = (note, *, actor, at, role = None))]
     fn resolve(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] note: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
@@ -747,7 +770,7 @@ impl PyTicketFlow {
     /// last resolver) may not record it unless the policy allows.
     #[pyo3(signature = (satisfied, note = String::new(), *, actor, at, role = None))]
     fn return_visit(
-        &mut self,
+        &self,
         satisfied: bool,
         #[pyo3(from_py_with = crate::args::text)] note: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
@@ -761,7 +784,7 @@ impl PyTicketFlow {
     /// Close the ticket.
     #[pyo3(signature = (*, actor, at, role = None))]
     fn close(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
         at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
@@ -773,7 +796,7 @@ impl PyTicketFlow {
     /// Escalate to `to` (beyond the handler's authority).
     #[pyo3(signature = (to, reason, *, actor, at, role = None))]
     fn escalate(
-        &mut self,
+        &self,
         #[pyo3(from_py_with = crate::args::text)] to: String,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
@@ -795,86 +818,89 @@ impl PyTicketFlow {
     ) -> PyResult<PySlaStatus> {
         let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
         self.inner
+            .lock()?
             .sla(&policy, as_of)
             .map(Into::into)
             .map_err(to_py)
     }
 
     #[getter]
-    fn id(&self) -> &str {
-        &self.inner.ticket().id
+    fn id(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.ticket().id.to_owned())
     }
     #[getter]
-    fn unit(&self) -> &str {
-        &self.inner.ticket().unit
+    fn unit(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.ticket().unit.to_owned())
     }
     #[getter]
-    fn channel(&self) -> &'static str {
-        self.inner.ticket().channel.as_str()
+    fn channel(&self) -> PyResult<&'static str> {
+        Ok(self.inner.lock()?.ticket().channel.as_str())
     }
     #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.ticket().kind.as_str()
+    fn kind(&self) -> PyResult<&'static str> {
+        Ok(self.inner.lock()?.ticket().kind.as_str())
     }
     #[getter]
-    fn received_at(&self) -> DateTime<Utc> {
-        self.inner.ticket().received_at
+    fn received_at(&self) -> PyResult<DateTime<Utc>> {
+        Ok(self.inner.lock()?.ticket().received_at)
     }
     #[getter]
-    fn text(&self) -> &str {
-        &self.inner.ticket().text
+    fn text(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.ticket().text.to_owned())
     }
     #[getter]
-    fn reporter(&self) -> &str {
-        &self.inner.ticket().reporter
+    fn reporter(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.ticket().reporter.to_owned())
     }
     #[getter]
-    fn category(&self) -> &str {
-        self.inner.category()
+    fn category(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.category().to_owned())
     }
     #[getter]
-    fn urgency(&self) -> &'static str {
-        self.inner.urgency().as_str()
+    fn urgency(&self) -> PyResult<&'static str> {
+        Ok(self.inner.lock()?.urgency().as_str())
     }
     #[getter]
-    fn department(&self) -> &str {
-        self.inner.department()
+    fn department(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.department().to_owned())
     }
     #[getter]
-    fn state(&self) -> &'static str {
-        self.inner.state().as_str()
+    fn state(&self) -> PyResult<&'static str> {
+        Ok(self.inner.lock()?.state().as_str())
     }
     #[getter]
-    fn receiver(&self) -> &str {
-        self.inner.receiver()
+    fn receiver(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.receiver().to_owned())
     }
     #[getter]
-    fn owner(&self) -> &str {
-        self.inner.owner()
+    fn owner(&self) -> PyResult<String> {
+        Ok(self.inner.lock()?.owner().to_owned())
     }
     #[getter]
-    fn escalations(&self) -> u32 {
-        self.inner.escalations()
+    fn escalations(&self) -> PyResult<u32> {
+        Ok(self.inner.lock()?.escalations())
     }
     #[getter]
-    fn reopened(&self) -> u32 {
-        self.inner.reopened()
+    fn reopened(&self) -> PyResult<u32> {
+        Ok(self.inner.lock()?.reopened())
     }
     #[getter]
-    fn satisfied(&self) -> Option<bool> {
-        self.inner.satisfied()
+    fn satisfied(&self) -> PyResult<Option<bool>> {
+        Ok(self.inner.lock()?.satisfied())
     }
     #[getter]
-    fn responded_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.responded_at()
+    fn responded_at(&self) -> PyResult<Option<DateTime<Utc>>> {
+        Ok(self.inner.lock()?.responded_at())
     }
     #[getter]
-    fn resolved_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.resolved_at()
+    fn resolved_at(&self) -> PyResult<Option<DateTime<Utc>>> {
+        Ok(self.inner.lock()?.resolved_at())
     }
     #[getter]
-    fn events(&self) -> Vec<PyTicketEvent> {
-        self.inner
+    fn events(&self) -> PyResult<Vec<PyTicketEvent>> {
+        Ok(self
+            .inner
+            .lock()?
             .events()
             .iter()
             .map(|e| PyTicketEvent {
@@ -892,16 +918,41 @@ impl PyTicketFlow {
                     _ => String::new(),
                 },
             })
-            .collect()
+            .collect())
     }
-    fn __repr__(&self) -> String {
-        format!(
+    /// Pickle and `copy` through the JSON form with the access policy:
+    /// `(TicketFlow.from_json, (self.to_json(), self.policy))`.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (String, PyAccessPolicy))> {
+        let (text, policy) = {
+            let f = slf.get().inner.lock()?;
+            (f.to_json(), f.policy().clone())
+        };
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (text, PyAccessPolicy { inner: policy }),
+        ))
+    }
+    /// Equal when the same ticket, triage, state, owner, events and policy.
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
+    }
+    fn __repr__(&self) -> PyResult<String> {
+        let f = self.inner.lock()?;
+        Ok(format!(
             "TicketFlow(id={:?}, state={:?}, owner={:?}, category={:?})",
-            self.inner.ticket().id,
-            self.inner.state().as_str(),
-            self.inner.owner(),
-            self.inner.category()
-        )
+            f.ticket().id,
+            f.state().as_str(),
+            f.owner(),
+            f.category()
+        ))
+    }
+    /// Test hook: holds the lock while `callback()` runs, then panics if `panic`.
+    #[cfg(feature = "test-hooks")]
+    #[pyo3(signature = (callback, panic = false))]
+    fn _hold_lock_for_test(&self, callback: &Bound<'_, PyAny>, panic: bool) -> PyResult<()> {
+        self.inner.hold_for_test(callback, panic)
     }
 }
 
@@ -1014,7 +1065,10 @@ fn ticket_statistics(
     #[pyo3(from_py_with = crate::args::int)] units: u32,
     policy: Option<PyRef<'_, PySlaPolicy>>,
 ) -> PyResult<PyTicketStatistics> {
-    let flows: Vec<TicketFlow> = flows.iter().map(|f| f.inner.clone()).collect();
+    let flows: Vec<TicketFlow> = flows
+        .iter()
+        .map(|f| Ok(f.inner.lock()?.clone()))
+        .collect::<PyResult<_>>()?;
     let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
     py.detach(|| tickets::statistics(&flows, start, end, units, &policy))
         .map(|inner| PyTicketStatistics { inner })

@@ -186,3 +186,50 @@ def test_objects_pickle_copy_and_compare_by_value() -> None:
         back = pickle.loads(pickle.dumps(obj))
         assert type(back) is type(obj) and back.to_json() == obj.to_json()
         assert copy.deepcopy(obj).to_json() == obj.to_json()
+
+
+def test_string_arguments_with_literal_defaults_refuse_lone_surrogates() -> None:
+    from test_checkin import before_inspection  # noqa: F401 - the module's fixtures
+    from test_receivables import SCHEDULE, november
+
+    S = "\ud800"
+    book = estatekit.Receivables(Estate.demo(), SCHEDULE)
+    book.post(november())
+    letter = book.reminders(dt.date(2027, 3, 31))[0]
+    run = november()
+    bill = run.bills[0]
+    checklist = estatekit.Checklist.start(estatekit.CheckinTemplate.default(), "1-603", "张三", DAY)
+    arrears = estatekit.Arrears([(D("500"), DAY)])
+    cases: list[tuple[str, Callable[[], Any]]] = [
+        ("mode", lambda: estatekit.Checklist.start(estatekit.CheckinTemplate.default(), "1-603", "张三", DAY, mode=S)),
+        ("status", lambda: checklist.completion_effects(Estate.demo(), status=S)),
+        ("lang", lambda: letter.render(S)),
+        ("currency", lambda: Estate.from_records(id="e", name="n", buildings=[], units=[], currency=S)),
+        ("count_from", lambda: estatekit.late_penalty(D("500"), DAY, DAY, daily_rate=D("0.003"), count_from=S)),
+        ("rounding", lambda: estatekit.late_penalty(D("500"), DAY, DAY, daily_rate=D("0.003"), rounding=S)),
+        ("count_from", lambda: arrears.late_penalties(DAY, daily_rate=D("0.003"), count_from=S)),
+        ("rounding", lambda: arrears.late_penalties(DAY, daily_rate=D("0.003"), rounding=S)),
+        ("count_from", lambda: estatekit.late_penalties([(D("500"), DAY)], DAY, daily_rate=D("0.003"), count_from=S)),
+        ("rounding", lambda: estatekit.late_penalties([(D("500"), DAY)], DAY, daily_rate=D("0.003"), rounding=S)),
+        ("convention", lambda: estatekit.prorate(D("100"), DAY, DAY, DAY, DAY, convention=S)),
+        ("rounding", lambda: estatekit.prorate(D("100"), DAY, DAY, DAY, DAY, rounding=S)),
+        ("rounding", lambda: estatekit.pooled_split(D("10"), [], method="area", rounding=S)),
+        ("count_from", lambda: estatekit.PenaltyPolicy(D("0.003"), count_from=S)),
+        ("lang", lambda: bill.explain(S)),
+        ("lang", lambda: bill.lines[0].explain(S)),
+        ("rounding", lambda: Ledger("1-101", rounding=S)),
+        ("order", lambda: Ledger("1-101", order=S)),
+        ("rounding", lambda: estatekit.allocate(D(1), [D(1)], rounding=S)),
+        ("rounding", lambda: estatekit.allocate_detailed(D(1), [D(1)], rounding=S)),
+        ("mode", lambda: RoundingPolicy(2, S)),
+        ("order", lambda: estatekit.Receivables(Estate.demo(), SCHEDULE, order=S)),
+        ("ref", lambda: book.refund("1-101", D("1"), on=DAY, ref=S)),
+        ("roles", lambda: estatekit.AccessPolicy(roles={S: ["x"]})),
+        ("roles.assign[1]", lambda: estatekit.AccessPolicy(roles={"assign": ["ok", S]})),
+    ]
+    for path, call in cases:
+        assert _error(call) == (
+            "invalid_text",
+            path,
+            f"{path}: the text is not valid Unicode (it holds a lone surrogate)",
+        ), path

@@ -719,6 +719,7 @@ class Ledger:
     later of its issue date (`on`) and the day the money arrived."""
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
     def __new__(
         cls,
@@ -954,6 +955,9 @@ class Reminders:
 class Receivables:
     """The estate's book of accounts: one Ledger per unit with activity, posted from
     billing runs and bank rows, safe to retry; references unique across the book."""
+    def __reduce__(self) -> tuple[Any, tuple[str, Estate, FeeSchedule]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
     def __new__(
         cls,
@@ -1330,6 +1334,9 @@ class Checklist:
     datetimes (stored in UTC); naive datetimes raise ValidationError ('invalid_timestamp').
     Every action is dated in order: an `at` before the last event or before the start day
     raises ValidationError ('event_out_of_order', path 'at')."""
+    def __reduce__(self) -> tuple[Any, tuple[str, CheckinTemplate]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
     @staticmethod
     def start(
@@ -1492,6 +1499,9 @@ class Classification:
 @final
 class TicketClassifier:
     """Ticket classifier: built-in zh/en rules, optionally with a trained category model."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
     @staticmethod
     def default() -> TicketClassifier:
@@ -1558,6 +1568,8 @@ class BusinessCalendar:
 @final
 class SlaPolicy:
     """Response and resolution targets by urgency and category; business or calendar time."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
     def __new__(cls, *, calendar: Optional[BusinessCalendar] = None) -> SlaPolicy: ...
@@ -1659,6 +1671,7 @@ class TicketFlow:
     the flow's `AccessPolicy`; a refusal is `ValidationError` `not_permitted` (path
     `role` or `actor`).
     """
+    def __reduce__(self) -> tuple[Any, tuple[str, AccessPolicy]]: ...
 
     def __new__(
         cls,
