@@ -808,11 +808,11 @@ impl Ledger {
     ) -> Result<Arc<Self>, EstateKitError> {
         let order = order.unwrap_or_default();
         Ok(Arc::new(Self {
-            inner: Mutex::new(ledger::Ledger::new(
+            inner: Mutex::new(ledger::Ledger::open(
                 unit_id,
                 rounding(rounding_policy)?,
                 order,
-            )),
+            )?),
         }))
     }
 

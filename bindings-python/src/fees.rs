@@ -1173,11 +1173,9 @@ impl PyLedger {
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
-        Ok(Self::wrap(ledger::Ledger::new(
-            unit_id,
-            policy_arg(scale, rounding)?,
-            order,
-        )))
+        Ok(Self::wrap(
+            ledger::Ledger::open(unit_id, policy_arg(scale, rounding)?, order).map_err(fee_err)?,
+        ))
     }
     /// Restore a ledger saved with `to_json`.
     #[staticmethod]

@@ -242,3 +242,29 @@ proptest! {
         prop_assert_eq!((e.code(), e.path()), ("inconsistent_document", name.as_str()));
     }
 }
+
+#[test]
+fn a_ledger_needs_a_unit_id_when_opened_as_when_read() {
+    for blank in ["", "  ", "\u{3000}"] {
+        let e = Ledger::open(blank, RoundingPolicy::default(), PaymentOrder::default())
+            .expect_err("an empty unit id");
+        assert_eq!(
+            (e.code(), e.path(), e.to_string()),
+            (
+                "invalid",
+                "unit_id",
+                "unit_id: a ledger needs a unit id".to_owned()
+            )
+        );
+    }
+    let l = Ledger::open("1-101", RoundingPolicy::default(), PaymentOrder::default()).unwrap();
+    let saved = l.to_json().replace("\"1-101\"", "\"  \"");
+    assert_eq!(Ledger::from_json(&saved).unwrap_err().path(), "unit_id");
+    let panicked = std::panic::catch_unwind(|| {
+        Ledger::new("", RoundingPolicy::default(), PaymentOrder::default())
+    });
+    assert!(
+        panicked.is_err(),
+        "Ledger::new documents a panic for an empty id"
+    );
+}

@@ -182,6 +182,8 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("negative reminder minimum", { emptyBook().reminders(OCT31, d("-1.00")); Unit }, "negative" to "min_total"),
     Triple("reminder group with an unknown unit", { emptyBook().reminders(OCT31, d("1.00"), mapOf("9-999" to "王伟")); Unit }, "unknown_reference" to "group[9-999]"),
     Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
+    Triple("ledger with an empty unit id", { Ledger(""); Unit }, "invalid" to "unit_id"),
+    Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "invalid" to "unit_id"),
     Triple("empty checklist owner", { Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 

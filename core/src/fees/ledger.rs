@@ -705,17 +705,49 @@ struct Planned {
 }
 
 impl Ledger {
-    /// An empty ledger for a unit.
+    /// An empty ledger for a unit. For a unit id from input use [`Ledger::open`],
+    /// which refuses an empty one with an error.
+    ///
+    /// # Panics
+    /// When `unit_id` is empty or only spaces: such a ledger could not be read back
+    /// ([`Ledger::from_json`] refuses it).
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// assert_eq!(Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default()).unit_id(), "u");
     /// ```
     pub fn new(unit_id: impl Into<String>, rounding: RoundingPolicy, order: PaymentOrder) -> Self {
+        Self::open(unit_id, rounding, order)
+            .expect("Ledger::new needs a unit id that is not empty (Ledger::open checks it)")
+    }
+
+    /// An empty ledger for a unit, checked: the unit id must not be empty or only
+    /// spaces (the rule [`Ledger::from_json`] applies to a saved ledger).
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] at `unit_id`.
+    ///
+    /// ```
+    /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
+    /// let l = Ledger::open("1-101", RoundingPolicy::default(), PaymentOrder::default())?;
+    /// assert_eq!(Ledger::from_json(&l.to_json())?, l);
+    /// let e = Ledger::open(" ", RoundingPolicy::default(), PaymentOrder::default()).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("invalid", "unit_id"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn open(
+        unit_id: impl Into<String>,
+        rounding: RoundingPolicy,
+        order: PaymentOrder,
+    ) -> Result<Self, FeeError> {
+        let unit_id = unit_id.into();
+        if unit_id.trim().is_empty() {
+            return Err(FeeError::invalid("unit_id", "a ledger needs a unit id"));
+        }
         let z = Decimal::new(0, rounding.scale());
-        Self {
+        Ok(Self {
             format_version: LEDGER_FORMAT_VERSION,
-            unit_id: unit_id.into(),
+            unit_id,
             rounding,
             order,
             low_balance_threshold: None,
@@ -729,7 +761,7 @@ impl Ledger {
                 paid_total: z,
                 ..Cursor::default()
             },
-        }
+        })
     }
 
     /// Reads a ledger saved with [`Ledger::to_json`]. The document's history (charges
