@@ -233,3 +233,48 @@ def test_string_arguments_with_literal_defaults_refuse_lone_surrogates() -> None
             path,
             f"{path}: the text is not valid Unicode (it holds a lone surrogate)",
         ), path
+
+
+# Row imports of 100 MB of tiny rows: a CSV text and a JSON array. Each row costs the
+# importer far more than its few bytes, so they are refused past the row limit
+# (estatekit.tables MAX_ROWS, 1,000,000) before they are held, instead of aborting the
+# process when memory runs out (a Rust allocation failure is SIGABRT).
+ROWS_CHILD = """
+import json, resource
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+import estatekit
+out = {}
+def attempt(name, f):
+    try:
+        out[name] = ["ok", f()]
+    except estatekit.EstateKitError as e:
+        out[name] = [e.code, e.path, str(e)]
+attempt("csv", lambda: len(estatekit.csv_rows("payments", "unit_id,amount\\n" + "1,2\\n" * 25_000_000)))
+book = estatekit.Receivables(estatekit.Estate.demo(), estatekit.FeeSchedule.demo())
+attempt("json", lambda: len(book.apply_payments_json("[" + "{}," * 33_000_000 + "{}]").rejected))
+print(json.dumps(out))
+"""
+
+
+def test_row_imports_of_100_mb_give_typed_errors_under_2_gib() -> None:
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("RLIMIT_AS is enforced on Linux")
+    done = subprocess.run([sys.executable, "-c", ROWS_CHILD], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout) == {
+        "csv": [
+            "invalid_records",
+            "payments[row=1000001]",
+            "1 problem in the tables; payments[row=1000001] (row 1000001): more than 1000000 rows "
+            "in one CSV text: split the file (rows already imported are recognised when imported again)",
+        ],
+        "json": [
+            "invalid",
+            "$",
+            "$: more than 1000000 rows in one import: split the file (rows already imported are "
+            "recognised when imported again)",
+        ],
+    }

@@ -23,6 +23,39 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonFail
     Ok(value)
 }
 
+/// A JSON array of at most `MAX` values, refused at the first value beyond it while
+/// it is read (so a huge array is never held).
+pub(crate) struct BoundedRows<const MAX: usize>(pub(crate) Vec<serde_json::Value>);
+
+/// The message of a [`BoundedRows`] refusal (its path is the first index too many).
+pub(crate) const TOO_MANY_ROWS: &str = "too many rows";
+
+impl<'de, const MAX: usize> Deserialize<'de> for BoundedRows<MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Rows<const MAX: usize>;
+        impl<'de, const MAX: usize> serde::de::Visitor<'de> for Rows<MAX> {
+            type Value = Vec<serde_json::Value>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "an array of at most {MAX} rows")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element::<serde_json::Value>()? {
+                    if out.len() == MAX {
+                        return Err(serde::de::Error::custom(TOO_MANY_ROWS));
+                    }
+                    out.push(v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Rows::<MAX>).map(BoundedRows)
+    }
+}
+
 /// Reads a typed value out of a parsed document, tracking the path as [`parse`] does
 /// (for loaders that also compare the document with what they rebuild, so the text is
 /// parsed once).

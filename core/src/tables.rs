@@ -55,6 +55,16 @@ use crate::money::RoundingPolicy;
 /// At most this many problems are reported; [`TablesError::more`] counts the rest.
 pub const MAX_PROBLEMS: usize = 1000;
 
+/// At most this many data rows in one CSV text or one JSON row import (payments,
+/// charges, opening balances): a larger file is refused before its rows are held, so
+/// that memory stays bounded by the input whatever it contains (split larger files;
+/// the importers are idempotent, so the parts may be imported one by one).
+///
+/// ```
+/// assert_eq!(estatekit::tables::MAX_ROWS, 1_000_000);
+/// ```
+pub const MAX_ROWS: usize = 1_000_000;
+
 /// One table row: column name → cell text. A missing key and an empty cell both mean
 /// "missing".
 ///
@@ -1678,6 +1688,16 @@ fn parse_records(text: &str) -> Result<Vec<Vec<String>>, (usize, String)> {
                     records.push(std::mem::take(&mut record));
                 } else if !records.is_empty() {
                     records.push(Vec::new());
+                }
+                // The header and MAX_ROWS data rows.
+                if records.len() > MAX_ROWS + 1 {
+                    return Err((
+                        MAX_ROWS + 1,
+                        format!(
+                            "more than {MAX_ROWS} rows in one CSV text: split the file \
+                             (rows already imported are recognised when imported again)"
+                        ),
+                    ));
                 }
                 quoted_field = false;
                 line_started = false;

@@ -294,3 +294,43 @@ fn charges_and_opening_balances_from_a_spreadsheet() {
         ]
     );
 }
+
+#[test]
+fn row_imports_past_the_row_limit_are_refused_before_they_are_held() {
+    use estatekit::tables::MAX_ROWS;
+    // One row too many, as JSON: refused whole, nothing applied.
+    let text = format!("[{}{{}}]", "{},".repeat(MAX_ROWS));
+    let mut book = Receivables::new(
+        &Estate::demo(),
+        &FeeSchedule::demo(),
+        PaymentOrder::default(),
+    );
+    let before = book.to_json();
+    let e = book.apply_payments_json(&text).expect_err("too many rows");
+    assert_eq!((e.code(), e.path()), ("invalid", "$"));
+    assert_eq!(
+        e.to_string(),
+        "$: more than 1000000 rows in one import: split the file (rows already imported \
+         are recognised when imported again)"
+    );
+    assert_eq!(book.to_json(), before);
+    // As CSV: the header and one row too many.
+    let csv = format!("ref\n{}", "R\n".repeat(MAX_ROWS + 1));
+    let e = estatekit::records::csv_rows("payments", &csv).expect_err("too many rows");
+    assert_eq!(
+        (
+            e.problems[0].code.as_str(),
+            e.problems[0].row,
+            e.problems[0].path.as_str()
+        ),
+        ("csv", MAX_ROWS + 1, "payments[row=1000001]")
+    );
+    // At the limit the file reads.
+    let csv = format!("ref\n{}", "R\n".repeat(MAX_ROWS));
+    assert_eq!(
+        estatekit::records::csv_rows("payments", &csv)
+            .expect("reads")
+            .len(),
+        MAX_ROWS
+    );
+}

@@ -619,10 +619,25 @@ fn json_rows<T>(
     text: &str,
     parse: impl Fn(&serde_json::Value) -> Result<T, crate::json::JsonFailure>,
 ) -> Result<Vec<Result<T, RejectedRow>>, FeeError> {
-    let rows: Vec<serde_json::Value> = crate::json::parse(text).map_err(|f| FeeError::Json {
-        path: f.path,
-        message: f.message,
-    })?;
+    const MAX: usize = crate::tables::MAX_ROWS;
+    let rows = match crate::json::parse::<crate::json::BoundedRows<MAX>>(text) {
+        Ok(rows) => rows.0,
+        Err(f) if f.message.starts_with(crate::json::TOO_MANY_ROWS) => {
+            return Err(FeeError::invalid(
+                "$",
+                format!(
+                    "more than {MAX} rows in one import: split the file (rows already \
+                     imported are recognised when imported again)"
+                ),
+            ));
+        }
+        Err(f) => {
+            return Err(FeeError::Json {
+                path: f.path,
+                message: f.message,
+            });
+        }
+    };
     Ok(rows
         .iter()
         .map(|v| {
