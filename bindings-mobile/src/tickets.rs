@@ -54,6 +54,7 @@ pub enum TicketKind {
     Consultation,
     Suggestion,
     Praise,
+    ServiceRequest,
 }
 
 #[uniffi::remote(Enum)]
@@ -107,6 +108,10 @@ pub struct Classification {
     pub temperament: Temperament,
     /// How to handle the complainant, in the text's language.
     pub advice: String,
+    /// Whether to report to the supervisor at once (every emergency).
+    pub escalate: bool,
+    /// What to do at once, in the text's language, when `escalate`.
+    pub escalation_advice: Option<String>,
     /// Department to route to.
     pub department: String,
     /// Confidence in the category, 0–1.
@@ -123,6 +128,8 @@ impl From<tickets::Classification> for Classification {
             urgency: c.urgency,
             temperament: c.temperament,
             advice: c.advice.to_owned(),
+            escalate: c.escalate,
+            escalation_advice: c.escalation_advice.map(str::to_owned),
             department: c.department,
             confidence: c.confidence,
             evidence: c

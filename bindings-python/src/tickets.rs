@@ -115,6 +115,16 @@ impl PyClassification {
     fn advice(&self) -> &'static str {
         self.inner.advice
     }
+    /// Whether to report the ticket to the supervisor at once (every emergency).
+    #[getter]
+    fn escalate(&self) -> bool {
+        self.inner.escalate
+    }
+    /// What to do at once, in the text's language, when `escalate`; else None.
+    #[getter]
+    fn escalation_advice(&self) -> Option<&'static str> {
+        self.inner.escalation_advice
+    }
     #[getter]
     fn department(&self) -> &str {
         &self.inner.department

@@ -183,7 +183,7 @@ def test_statistics() -> None:
     assert s.total == 3
     assert s.by_category == {"noise": 1, "repair.plumbing": 2}
     assert list(s.by_kind.items()) == [("complaint", 2), ("repair_request", 1), ("consultation", 0),
-                                       ("suggestion", 0), ("praise", 0)]
+                                       ("suggestion", 0), ("praise", 0), ("service_request", 0)]
     assert s.by_channel["app"] == 1 and s.by_channel["hotline"] == 2
     assert s.by_department == {"customer_service": 1, "engineering": 2}
     assert (s.resolved, s.mean_hours_to_resolve, s.median_hours_to_resolve) == (1, 10.0, 10.0)
@@ -244,3 +244,113 @@ def test_nested_custom_phrases_classify_a_long_text() -> None:
     assert ev[0] == ("哈", 1_000_000.0)
     assert ev[49] == ("哈" * 50, 999_951.0)
     assert ev[50:52] == [("a", -1.0), ("aa", -1.0)]   # word-start phrases: at the word start only
+
+
+# ---- issue 18: kinds, emergencies with escalation, anger and shouting -------------------
+
+KINDS = [
+    ("我要开个放行条，搬家要运家具出去", "security", "service_request"),
+    ("新买的车要做车辆登记", "parking", "service_request"),
+    ("下个月开始装修，来办装修手续", "decoration", "service_request"),
+    ("想提交装修申请", "decoration", "service_request"),
+    ("二手房过户要到物业办一下", "sales_contract", "service_request"),
+    ("麻烦帮我代收快递", "other", "service_request"),
+    ("钥匙忘在家里了，想借钥匙", "other", "service_request"),
+    ("I need a gate pass to move furniture out on Saturday", "security", "service_request"),
+    ("I'd like to register my car for the garage", "parking", "service_request"),
+    ("Where do I submit the renovation application?", "decoration", "service_request"),
+    ("We are handling the ownership transfer of unit 5B", "sales_contract", "service_request"),
+    ("Could the front desk hold my package while I'm away?", "staff_service", "service_request"),
+    ("Can I borrow the key to the roof?", "other", "service_request"),
+    ("明天上午十点", "other", "service_request"),
+    ("楼道里全是垃圾", "cleaning", "complaint"),
+    ("维修师傅昨天来修好了水管，非常感谢！", "repair.plumbing", "praise"),
+    ("Thank you to the plumber who fixed our sink so quickly", "repair.plumbing", "praise"),
+    ("谢谢你们的保安，表扬一下", "security", "praise"),
+    ("送锦旗给工程部", "other", "praise"),
+    ("Thanks for the quick repair, much appreciated", "repair.facility", "praise"),
+    ("麻烦派师傅来修一下马桶，谢谢", "repair.plumbing", "repair_request"),
+    ("Please send a plumber to fix the toilet, thank you", "repair.plumbing", "repair_request"),
+    ("楼上渗水，天花板湿了，打了电话到现在还没人来", "repair.plumbing", "repair_request"),
+]
+
+
+@pytest.mark.parametrize("text,category,kind", KINDS)
+def test_kinds_service_requests_and_praise(text: str, category: str, kind: str) -> None:
+    c = TicketClassifier.default().classify(text)
+    assert (c.category, c.kind, c.urgency) == (category, kind, "normal")
+    assert (c.escalate, c.escalation_advice) == (False, None)
+
+
+EMERGENCIES = [
+    ("有人晕倒了", "security", "service_request"),
+    ("Someone fainted in the lobby", "security", "service_request"),
+    ("老人昏迷了", "security", "service_request"),
+    ("我爸摔倒了起不来", "security", "service_request"),
+    ("老太太摔倒不起", "security", "service_request"),
+    ("孩子头上流血不止", "security", "service_request"),
+    ("邻居心脏病犯了", "security", "service_request"),
+    ("He is unconscious on the floor", "security", "service_request"),
+    ("A man collapsed in the gym", "security", "service_request"),
+    ("My neighbour is not breathing", "security", "service_request"),
+    ("He is bleeding badly after a fall", "security", "service_request"),
+    ("电梯又坏了，困在里面十几分钟，快来人！", "repair.elevator", "repair_request"),
+    ("孩子被关在电梯里了", "repair.elevator", "repair_request"),
+    ("电梯里困着人", "repair.elevator", "repair_request"),
+    ("我被困在电梯里了", "repair.elevator", "repair_request"),
+    ("有人关在电梯里", "repair.elevator", "repair_request"),
+    ("We are stuck inside the lift", "repair.elevator", "repair_request"),
+    ("My son is trapped in the elevator", "repair.elevator", "repair_request"),
+    ("I'm trapped in the lift between floors", "repair.elevator", "repair_request"),
+]
+
+
+@pytest.mark.parametrize("text,category,kind", EMERGENCIES)
+def test_emergencies_are_escalated(text: str, category: str, kind: str) -> None:
+    c = TicketClassifier.default().classify(text)
+    assert (c.category, c.kind, c.urgency, c.escalate) == (category, kind, "emergency", True)
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert c.escalation_advice == (
+        "紧急事件：立即上报主管，同时派人赶赴现场。" if zh
+        else "Emergency: report to the supervisor at once and send someone on site.")
+
+
+VENTING = [
+    "你们物业是干什么吃的",
+    "到底有没有人管",
+    "太过分了，三天没人修",
+    "气死了，又停水",
+    "我要投诉你们",
+    "什么破物业",
+    "忍无可忍了",
+    "This is ridiculous",
+    "Totally unacceptable service",
+    "I am fed up with the noise",
+    "楼下垃圾桶一个星期没清了！！！",
+    "The bins have not been emptied for a week!!!",
+    "请问什么时候恢复供水？？？",
+    "When will the water be back???",
+]
+
+
+@pytest.mark.parametrize("text", VENTING)
+def test_anger_and_shouting_are_venting(text: str) -> None:
+    assert TicketClassifier.default().classify(text).temperament == "venting"
+
+
+def test_two_marks_are_not_shouting() -> None:
+    assert TicketClassifier.default().classify("请问什么时候恢复供水？？").temperament == "problem_solving"
+
+
+def test_complaint_rate_counts_complaints_only() -> None:
+    clf = TicketClassifier.default()
+    t0 = at("2026-11-02T01:00:00")
+    flows = []
+    for i, text in enumerate(["我要开个放行条", "楼道里全是垃圾，太过分了", "维修师傅修好了，非常感谢", "马桶堵了"]):
+        c = clf.classify(text)
+        flows.append(TicketFlow(f"T{i}", unit=f"1-{i}", channel="app", received_at=t0, reporter="业主",
+                                text=text, kind=c.kind, category=c.category, urgency=c.urgency,
+                                department=c.department, receiver="小张"))
+    assert [f.kind for f in flows] == ["service_request", "complaint", "praise", "repair_request"]
+    stats = ticket_statistics(flows, t0, t0 + datetime.timedelta(days=30), units=50)
+    assert (stats.complaints_per_100_units, stats.by_kind["service_request"]) == (2.0, 1)

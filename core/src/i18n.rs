@@ -73,3 +73,19 @@ labels!(MeterKind {
     Gas => "燃气表", "gas meter";
     Heating => "热量表", "heating meter";
 });
+
+/// What to do with an emergency ticket at once (an emergency's
+/// [`Classification::escalation_advice`](crate::tickets::Classification::escalation_advice)):
+/// report it to the supervisor while someone goes on site.
+///
+/// ```
+/// use estatekit::i18n::{Lang, escalation_advice};
+/// assert_eq!(escalation_advice(Lang::ZhCn), "紧急事件：立即上报主管，同时派人赶赴现场。");
+/// assert_eq!(escalation_advice(Lang::En), "Emergency: report to the supervisor at once and send someone on site.");
+/// ```
+pub fn escalation_advice(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "紧急事件：立即上报主管，同时派人赶赴现场。",
+        Lang::En => "Emergency: report to the supervisor at once and send someone on site.",
+    }
+}

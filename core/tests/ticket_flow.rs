@@ -406,7 +406,7 @@ fn statistics_of_a_month() {
     );
     assert_eq!(
         s.by_kind.iter().map(|c| c.count).collect::<Vec<_>>(),
-        [2, 1, 0, 0, 1]
+        [2, 1, 0, 0, 1, 0]
     );
     assert_eq!(s.by_channel[0].count, 4);
     assert_eq!(pairs(&s.by_department), [("engineering".into(), 4)]);

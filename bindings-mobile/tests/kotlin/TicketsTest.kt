@@ -26,6 +26,28 @@ fun testClassifyRules() {
     }
 }
 
+fun testServiceRequestsAndEscalation() {
+    TicketClassifier.defaultRules().use { clf ->
+        val r = clf.classify("我要开个放行条，搬家要运家具出去")
+        assertEquals(TicketKind.SERVICE_REQUEST, r.kind)
+        assertEquals("security", r.category)
+        assertEquals(false, r.escalate)
+        assertNull(r.escalationAdvice)
+        assertEquals(TicketKind.SERVICE_REQUEST, clf.classify("I'd like to register my car for the garage").kind)
+        assertEquals(TicketKind.PRAISE, clf.classify("维修师傅昨天来修好了水管，非常感谢！").kind)
+        val e = clf.classify("电梯又坏了，困在里面十几分钟，快来人！")
+        assertEquals(Urgency.EMERGENCY, e.urgency)
+        assertEquals(true, e.escalate)
+        assertEquals("紧急事件：立即上报主管，同时派人赶赴现场。", e.escalationAdvice)
+        val m = clf.classify("Someone fainted in the lobby")
+        assertEquals(Urgency.EMERGENCY, m.urgency)
+        assertEquals(TicketKind.SERVICE_REQUEST, m.kind)
+        assertEquals("Emergency: report to the supervisor at once and send someone on site.", m.escalationAdvice)
+        assertEquals(Temperament.VENTING, clf.classify("你们物业是干什么吃的").temperament)
+        assertEquals(Temperament.VENTING, clf.classify("请问什么时候恢复供水？？？").temperament)
+    }
+}
+
 fun testTrainAndRoundTrip() {
     val texts = listOf("no heat in apartment", "heating not working", "loud music next door", "party noise all night")
     val labels = listOf("HEATING", "HEATING", "NOISE", "NOISE")
@@ -184,6 +206,7 @@ val ticketsTests = listOf(
     "tickets: statistics of 40k flows" to ::testStatisticsOf40kFlows,
     "tickets: nested custom phrases on a long text" to ::testNestedCustomPhrases,
     "tickets: rule classification" to ::testClassifyRules,
+    "tickets: service requests, praise and escalation" to ::testServiceRequestsAndEscalation,
     "tickets: train, JSON round trip, errors" to ::testTrainAndRoundTrip,
     "tickets: lifecycle and state errors" to ::testLifecycle,
     "tickets: SLA calendar and statistics" to ::testSlaCalendarAndStatistics,

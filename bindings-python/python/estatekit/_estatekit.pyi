@@ -1457,7 +1457,7 @@ def overdue_rectifications(checklists: list[Checklist], as_of: _DateLike) -> lis
 # Timestamps are timezone-aware datetime.datetime objects (returned in UTC).
 
 _Channel = Literal["hotline", "front_desk", "app", "email", "forum", "contact_box", "patrol"]
-_TicketKind = Literal["complaint", "repair_request", "consultation", "suggestion", "praise"]
+_TicketKind = Literal["complaint", "repair_request", "consultation", "suggestion", "praise", "service_request"]
 _Urgency = Literal["emergency", "urgent", "normal"]
 _Temperament = Literal["problem_solving", "venting", "expectation"]
 _TicketState = Literal["received", "assigned", "in_progress", "paused", "resolved", "return_visited", "closed"]
@@ -1489,6 +1489,12 @@ class Classification:
     def temperament(self) -> _Temperament: ...
     @property
     def advice(self) -> str: ...
+    @property
+    def escalate(self) -> bool:
+        """Whether to report the ticket to the supervisor at once (every emergency)."""
+    @property
+    def escalation_advice(self) -> str | None:
+        """What to do at once, in the text's language, when `escalate`; else None."""
     @property
     def department(self) -> str: ...
     @property

@@ -162,8 +162,13 @@ ticket_enum! {
         Consultation => "consultation",
         /// A suggestion (建议).
         Suggestion => "suggestion",
-        /// Praise (表扬).
+        /// Praise (表扬): a thank-you, also for a repair, unless it asks for something.
         Praise => "praise",
+        /// A request for a routine service (申请/求助): a goods release pass (放行条),
+        /// vehicle registration, decoration formalities, an ownership transfer, parcels,
+        /// a key loan; also what a text with no sign of its kind is taken to be (see
+        /// [`TicketClassifier`](crate::tickets::TicketClassifier)).
+        ServiceRequest => "service_request",
     }
 }
 
@@ -255,7 +260,7 @@ pub struct Ticket {
     pub reporter: String,
     /// The owner's words.
     pub text: String,
-    /// Complaint, repair request, consultation, suggestion or praise.
+    /// Complaint, repair request, consultation, suggestion, praise or service request.
     pub kind: TicketKind,
 }
 

@@ -16,8 +16,21 @@ use super::ops::{self, Op};
 use super::{CATEGORIES, Temperament, TicketError, TicketKind, TrainOptions, Urgency};
 use crate::i18n::Lang;
 
-/// The rule-set JSON format version this library reads and writes.
-pub const RULES_FORMAT_VERSION: u32 = 1;
+/// The rule-set JSON format version this library writes. Version 2 added `asks`
+/// (phrases that ask for something, see [`RuleSet::asks`]); version 1 documents (no
+/// `asks`) are still read.
+///
+/// ```
+/// use estatekit::tickets::{RuleSet, RULES_FORMAT_VERSION};
+/// assert_eq!(RULES_FORMAT_VERSION, 2);
+/// let old = RuleSet::from_json(r#"{"version": 1, "categories": [{"code": "pool", "phrases": {"泳池": 5}}]}"#)?;
+/// assert_eq!((old.version, old.asks.len()), (1, 0));
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+pub const RULES_FORMAT_VERSION: u32 = 2;
+
+/// The oldest rule-set format version read.
+const MIN_RULES_FORMAT_VERSION: u32 = 1;
 
 /// The most distinct phrases (ASCII case ignored) a classifier's rule set may have, all
 /// sets together; more is refused with [`TicketError::RulesTooLarge`] (path
@@ -104,6 +117,17 @@ pub fn default_departments() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// The least praise-phrase weight that makes a thank-you (感谢, thank you): a text
+/// with that much praise and no ask is praise (see [`RuleSet::asks`]).
+const PRAISE_MIN: f64 = 2.0;
+
+/// A run of this many adjacent exclamation or question marks (！！！, ???) is shouting.
+const SHOUT_RUN: usize = 3;
+
+/// What shouting weighs as an anger sign: as much as the strongest anger words
+/// (气死, outrageous), so that a run alone makes venting.
+const SHOUT_WEIGHT: f64 = 3.0;
+
 /// The department for categories missing from the routing table.
 const FALLBACK_DEPARTMENT: &str = "customer_service";
 
@@ -187,6 +211,12 @@ pub struct RuleSet {
     /// Temperament signs.
     #[serde(default)]
     pub temperament: TemperamentRules,
+    /// Phrases that ask for something (请, 麻烦, 尽快, please, could you, …; format
+    /// version 2). A thank-you (praise phrases) that asks for nothing is praise even
+    /// when it names a repair or a service ("维修师傅修好了，非常感谢"); one that asks
+    /// ("麻烦派师傅来修，谢谢") keeps the kind its phrases give.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub asks: Phrases,
     /// Routing table: category → department.
     #[serde(default)]
     pub departments: BTreeMap<String, String>,
@@ -206,6 +236,7 @@ impl Default for RuleSet {
             kinds: BTreeMap::new(),
             urgency: BTreeMap::new(),
             temperament: TemperamentRules::default(),
+            asks: Phrases::new(),
             departments: BTreeMap::new(),
         }
     }
@@ -283,11 +314,11 @@ impl RuleSet {
     /// assert!(estatekit::tickets::RuleSet::builtin_zh().validate().is_ok());
     /// ```
     pub fn validate(&self) -> Result<(), TicketError> {
-        if self.version != RULES_FORMAT_VERSION {
+        if !(MIN_RULES_FORMAT_VERSION..=RULES_FORMAT_VERSION).contains(&self.version) {
             return Err(TicketError::InvalidRules {
                 path: "version".to_owned(),
                 message: format!(
-                    "unsupported version {}; expected {RULES_FORMAT_VERSION}",
+                    "unsupported version {}; expected {MIN_RULES_FORMAT_VERSION} to {RULES_FORMAT_VERSION}",
                     self.version
                 ),
             });
@@ -325,6 +356,7 @@ impl RuleSet {
         check_phrases(&self.temperament.anger, "temperament.anger")?;
         check_phrases(&self.temperament.comparison, "temperament.comparison")?;
         check_phrases(&self.temperament.explanation, "temperament.explanation")?;
+        check_phrases(&self.asks, "asks")?;
         for (cat, dept) in &self.departments {
             if dept.trim().is_empty() {
                 return Err(TicketError::InvalidRules {
@@ -432,6 +464,9 @@ impl RuleSet {
         self.temperament
             .explanation
             .extend(other.temperament.explanation);
+        self.asks.extend(other.asks);
+        // A merged set is written in the newer format of the two.
+        self.version = self.version.max(other.version);
         self.departments.extend(other.departments);
         self
     }
@@ -496,6 +531,8 @@ pub struct Evidence {
 /// assert_eq!((c.category.as_str(), c.urgency), ("cleaning", Urgency::Emergency));
 /// assert_eq!(c.kind, TicketKind::Complaint);
 /// assert_eq!(c.temperament, Temperament::ProblemSolving);
+/// assert!(c.escalate);
+/// assert_eq!(c.escalation_advice, Some("Emergency: report to the supervisor at once and send someone on site."));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
@@ -509,6 +546,12 @@ pub struct Classification {
     pub temperament: Temperament,
     /// How to handle this complainant (seed 000), in the text's language.
     pub advice: &'static str,
+    /// Whether to report the ticket to the supervisor at once: true for every
+    /// emergency.
+    pub escalate: bool,
+    /// What to do at once ([`escalation_advice`](crate::i18n::escalation_advice)),
+    /// in the text's language, when `escalate`; else `None`.
+    pub escalation_advice: Option<&'static str>,
     /// Department to route to.
     pub department: String,
     /// Confidence in the category, 0–1 (0 when nothing matched and the category is
@@ -527,6 +570,7 @@ enum Target {
     Anger,
     Comparison,
     Explanation,
+    Ask,
 }
 
 /// The phrase automaton: a DFA (the usual case), or a contiguous NFA when the rule set
@@ -588,6 +632,7 @@ fn builtin_strings() -> &'static BTreeSet<String> {
                 &r.temperament.anger,
                 &r.temperament.comparison,
                 &r.temperament.explanation,
+                &r.asks,
             ])
             .flat_map(|p| p.keys().map(|k| k.to_ascii_lowercase()));
         r.categories
@@ -655,6 +700,9 @@ impl Compiled {
         }
         for (p, w) in &rules.temperament.explanation {
             add(p, Target::Explanation, *w);
+        }
+        for (p, w) in &rules.asks {
+            add(p, Target::Ask, *w);
         }
         if !categories.iter().any(|c| c == "other") {
             categories.push("other".to_owned());
@@ -1193,6 +1241,11 @@ struct Scan {
     hits: Vec<(u32, u32)>,
     exclaim: usize,
     runs: bool,
+    /// The length of the current run of adjacent marks (any of `MARKS`), and of the
+    /// longest run so far with whether it had an exclamation mark.
+    run: usize,
+    longest_run: (usize, bool),
+    run_bang: bool,
     /// The last mark seen (index in `MARKS`) and the byte where it ends.
     last_mark: Option<(usize, usize)>,
 }
@@ -1210,6 +1263,9 @@ impl Scan {
         self.hits.clear();
         self.exclaim = 0;
         self.runs = false;
+        self.run = 0;
+        self.longest_run = (0, false);
+        self.run_bang = false;
         self.last_mark = None;
     }
 
@@ -1345,10 +1401,19 @@ impl Scan {
         if bang {
             self.exclaim += 1;
         }
-        if let Some((prev, prev_end)) = self.last_mark {
-            if prev_end + text.len() == end {
-                self.runs |= prev == m || (bang && MARKS[prev].1);
-            }
+        let adjacent = self
+            .last_mark
+            .is_some_and(|(_, prev_end)| prev_end + text.len() == end);
+        if let Some((prev, _)) = self.last_mark.filter(|_| adjacent) {
+            self.runs |= prev == m || (bang && MARKS[prev].1);
+            self.run += 1;
+            self.run_bang |= bang;
+        } else {
+            self.run = 1;
+            self.run_bang = bang;
+        }
+        if self.run > self.longest_run.0 {
+            self.longest_run = (self.run, self.run_bang);
         }
         self.last_mark = Some((m, end));
     }
@@ -1649,9 +1714,10 @@ impl TicketClassifier {
             cat_heap.resize(n_cat, 0.0);
             &mut cat_heap
         };
-        let mut kind_scores = [0.0f64; 5];
-        let mut urg_scores = [0.0f64; 3];
+        let mut kind_scores = [0.0f64; TicketKind::ALL.len()];
+        let mut urg_scores = [0.0f64; Urgency::ALL.len()];
         let (mut anger, mut comparison, mut explanation, mut repeats) = (0.0, 0.0, 0.0, 0u32);
+        let mut asks = 0.0;
         for &(pid, count) in hits {
             let n = f64::from(count);
             repeats += count - 1;
@@ -1663,6 +1729,7 @@ impl TicketClassifier {
                     Target::Anger => anger += w * n,
                     Target::Comparison => comparison += w * n,
                     Target::Explanation => explanation += w * n,
+                    Target::Ask => asks += w * n,
                 }
             }
         }
@@ -1701,8 +1768,16 @@ impl TicketClassifier {
             }
         };
 
-        // Kind: phrases (anger and comparisons count for a complaint), else repair
-        // categories are repair requests, else complaints.
+        // Kind: phrases (anger and comparisons count for a complaint); a thank-you
+        // that asks for nothing is praise even where repair or service phrases weigh
+        // more (the repair it thanks for is named, not asked for). Without any kind
+        // phrase: a repair category is a repair request; another category's phrases
+        // describe something wrong in the estate (噪音, 乱停, 被盗, 垃圾, 裂缝), and a
+        // text that only reports such a problem is a grievance, a complaint (the
+        // convention of both labelled sets); a text with no sign of a problem either
+        // is not taken for a complaint (that inflated the complaint rate) but for a
+        // service request, the kind that asks the property to do something.
+        let problem = cat_scores.iter().any(|s| *s > 0.0);
         kind_scores[TicketKind::Complaint as usize] += anger.max(0.0) + comparison.max(0.0);
         let mut by_phrase = None;
         for k in TicketKind::ALL {
@@ -1711,11 +1786,18 @@ impl TicketClassifier {
                 by_phrase = Some((*k, s));
             }
         }
-        let by_phrase = by_phrase.map(|(k, _)| k);
+        let thanks = kind_scores[TicketKind::Praise as usize] >= PRAISE_MIN && asks < 1.0;
+        let by_phrase = match by_phrase.map(|(k, _)| k) {
+            Some(TicketKind::RepairRequest | TicketKind::ServiceRequest) if thanks => {
+                Some(TicketKind::Praise)
+            }
+            k => k,
+        };
         let kind = match by_phrase {
             Some(k) => k,
             None if category.starts_with("repair.") => TicketKind::RepairRequest,
-            None => TicketKind::Complaint,
+            None if problem => TicketKind::Complaint,
+            None => TicketKind::ServiceRequest,
         };
 
         // Urgency: the most urgent level whose phrases weigh at least 1.
@@ -1726,13 +1808,24 @@ impl TicketClassifier {
 
         // Temperament: anger, exclamation and repetition make venting; comparisons and
         // self-explanation without anger make expectation; otherwise problem-solving.
+        // A run of SHOUT_RUN or more marks (！！！, ???) is shouting: it weighs as an
+        // anger word of SHOUT_WEIGHT.
         let exclaim = scan.exclaim;
+        let shout = if scan.longest_run.0 >= SHOUT_RUN {
+            SHOUT_WEIGHT
+        } else {
+            0.0
+        };
         let rep = f64::from(repeats) + if scan.runs { 1.0 } else { 0.0 };
-        let venting = anger + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
+        let anger_signs = anger + shout;
+        let venting = anger_signs + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
         let expectation = comparison + explanation;
-        let temperament = if anger >= 1.0 && venting >= 3.0 {
+        let temperament = if anger_signs >= 1.0 && venting >= 3.0 {
             Temperament::Venting
-        } else if kind == TicketKind::Complaint && expectation >= 1.0 && anger < 1.0 && exclaim < 2
+        } else if kind == TicketKind::Complaint
+            && expectation >= 1.0
+            && anger_signs < 1.0
+            && exclaim < 2
         {
             Temperament::Expectation
         } else {
@@ -1757,7 +1850,8 @@ impl TicketClassifier {
             Some(f)
         };
         let bang = temperament == Temperament::Venting && exclaim > 0;
-        let mut count = grams.len() + usize::from(bang);
+        let shouted = temperament == Temperament::Venting && shout > 0.0;
+        let mut count = grams.len() + usize::from(bang) + usize::from(shouted);
         for &(pid, _) in hits {
             count += c
                 .targets(pid)
@@ -1811,14 +1905,25 @@ impl TicketClassifier {
                     weight: 0.5 * (exclaim.min(6) as f64),
                 });
             }
+            if shouted {
+                evidence.push(Evidence {
+                    field: EvidenceField::Temperament,
+                    label: c.venting.clone(),
+                    phrase: SharedStr::from_static(if scan.longest_run.1 { "!!!" } else { "???" }),
+                    weight: SHOUT_WEIGHT,
+                });
+            }
         }
         let lang = if has_cjk(text) { Lang::ZhCn } else { Lang::En };
+        let escalate = urgency == Urgency::Emergency;
         Classification {
             category: category.into(),
             kind,
             urgency,
             temperament,
             advice: temperament.advice(lang),
+            escalate,
+            escalation_advice: escalate.then(|| crate::i18n::escalation_advice(lang)),
             department: department.into(),
             confidence,
             evidence,
@@ -2015,20 +2120,33 @@ mod tests {
     }
 
     /// The char-by-char definition of the exclamation count, runs and CJK.
-    fn marks_by_char(text: &str) -> (usize, bool, bool) {
+    fn marks_by_char(text: &str) -> (usize, bool, bool, (usize, bool)) {
         let (mut exclaim, mut runs, mut cjk, mut prev) = (0usize, false, false, ' ');
+        let (mut run, mut run_bang, mut longest) = (0usize, false, (0usize, false));
         for ch in text.chars() {
             let mark = matches!(ch, '!' | '！' | '?' | '？');
-            if matches!(ch, '!' | '！') {
+            let bang = matches!(ch, '!' | '！');
+            if bang {
                 exclaim += 1;
             }
-            if mark && (prev == ch || (matches!(prev, '!' | '！') && matches!(ch, '!' | '！'))) {
+            if mark && (prev == ch || (matches!(prev, '!' | '！') && bang)) {
                 runs = true;
+            }
+            if mark {
+                if matches!(prev, '!' | '！' | '?' | '？') {
+                    run += 1;
+                    run_bang |= bang;
+                } else {
+                    (run, run_bang) = (1, bang);
+                }
+                if run > longest.0 {
+                    longest = (run, run_bang);
+                }
             }
             cjk |= ('\u{4e00}'..='\u{9fff}').contains(&ch);
             prev = ch;
         }
-        (exclaim, runs, cjk)
+        (exclaim, runs, cjk, longest)
     }
 
     #[test]
@@ -2067,7 +2185,11 @@ mod tests {
             for c in &all_compiled {
                 let mut scan = Scan::new();
                 c.scan(t, &mut scan);
-                assert_eq!((scan.exclaim, scan.runs), (want.0, want.1), "{t:?}");
+                assert_eq!(
+                    (scan.exclaim, scan.runs, scan.longest_run),
+                    (want.0, want.1, want.3),
+                    "{t:?}"
+                );
             }
         }
     }

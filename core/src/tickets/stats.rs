@@ -56,7 +56,7 @@ pub struct SlaCompliance {
 /// let t: chrono::DateTime<chrono::Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
 /// let s = statistics(&[], t, t + chrono::Duration::days(30), 100, &SlaPolicy::default())?;
 /// assert_eq!(s.total, 0);
-/// assert_eq!(s.by_kind.len(), 5);
+/// assert_eq!(s.by_kind.len(), 6);
 /// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
