@@ -499,6 +499,16 @@ pub fn bill_estate(
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillingRun {
+    /// Reads a run saved with `toJson`: every view (bills, pools, exceptions,
+    /// estimated readings, toJson) is the original's. A document that contradicts
+    /// itself is refused (`inconsistent_document` naming the field).
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: billing::BillingRun::from_json(&text)?,
+        }))
+    }
+
     /// Sum of all bills.
     pub fn total(&self) -> Decimal {
         self.inner.total()
@@ -591,9 +601,10 @@ impl BillingRun {
             .collect()
     }
 
-    /// The run as JSON (decimals as strings).
+    /// The run as JSON (decimals as strings; exceptions and estimated readings when
+    /// there are any). `BillingRun.fromJson` reads it back.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.inner).unwrap_or_default()
+        self.inner.to_json()
     }
 }
 

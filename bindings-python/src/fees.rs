@@ -872,9 +872,37 @@ impl PyBillingRun {
         }
         Ok(rows)
     }
-    /// The run as JSON (decimals as strings).
+    /// The run as JSON (decimals as strings; exceptions and estimated readings
+    /// when there are any). `BillingRun.from_json` reads it back.
     fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.inner).unwrap_or_default()
+        self.inner.to_json()
+    }
+    /// Read a run saved with `to_json`: every view (bills, to_records, total, pools,
+    /// exceptions, estimated_readings, to_json) is the original's. A document that
+    /// contradicts itself (a bill total that is not the sum of its lines…) raises
+    /// ValidationError `inconsistent_document` naming the field.
+    #[staticmethod]
+    fn from_json(
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text)] text: String,
+    ) -> PyResult<Self> {
+        let text: &str = &text;
+        Ok(Self {
+            inner: py
+                .detach(|| billing::BillingRun::from_json(text))
+                .map_err(fee_err)?,
+        })
+    }
+    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.get().inner.to_json();
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
+    /// Equal when every view is (bills, pools, exceptions, estimated readings).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Self>()
+            .is_ok_and(|o| std::ptr::eq(self, o.get()) || self.inner == o.get().inner)
     }
     fn __repr__(&self) -> String {
         format!(

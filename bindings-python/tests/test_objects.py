@@ -4,6 +4,7 @@ pickling, copying and value equality of every class with a JSON form (item 7).""
 import concurrent.futures
 import copy
 import datetime as dt
+import json
 import multiprocessing
 import pickle
 import threading
@@ -262,13 +263,72 @@ def test_classifier_and_policies_compare_by_value() -> None:
         assert pickle.loads(pickle.dumps(obj)) == obj
 
 
-def test_billing_run_has_no_json_reader_so_it_does_not_pickle() -> None:
-    with pytest.raises(TypeError):
-        pickle.dumps(november())
+def _assert_same_run(back: estatekit.BillingRun, run: estatekit.BillingRun) -> None:
+    assert back == run and run == back
+    assert back.to_json() == run.to_json()
+    assert back.to_records() == run.to_records()
+    assert [(b.unit_id, b.total, [(l.item_code, l.amount, l.due, l.estimated, l.explain("en")) for l in b.lines])
+            for b in back.bills] == [
+        (b.unit_id, b.total, [(l.item_code, l.amount, l.due, l.estimated, l.explain("en")) for l in b.lines])
+        for b in run.bills]
+    assert str(back.total) == str(run.total)
+    assert [(p.code, p.split_amount, p.adjusted_units) for p in back.pools] == [
+        (p.code, p.split_amount, p.adjusted_units) for p in run.pools]
+    assert back.exceptions == run.exceptions
+    assert back.estimated_readings == run.estimated_readings
+
+
+def test_billing_run_pickles_copies_and_compares_by_value() -> None:
+    run = november()
+    for back in _round_trips(run):
+        _assert_same_run(back, run)
+    assert str(pickle.loads(pickle.dumps(run)).total) == "11757.66"
+    assert pickle.loads(pickle.dumps(run)).bill("1-101") is not None
+    assert copy.deepcopy(run) == run
+    assert estatekit.BillingRun.from_json(run.to_json()) == run
+    assert run != estatekit.bill_estate(Estate.demo(), SCHEDULE, 2026, 11, pooled={"common_electricity": D("1000.01")})
+    assert run != "run"
+
+
+def test_a_billing_run_with_exceptions_and_estimates_round_trips() -> None:
+    readings = [{"meter_id": "E-1-101", "date": dt.date(2026, 11, 30), "value": D("5")},
+                {"meter_id": "NOPE", "date": dt.date(2026, 11, 30), "value": D("1")}]
+    run = estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 11, readings=readings,
+                                pooled={"common_electricity": D("100")}, estimate=3)
+    assert [e["code"] for e in run.exceptions] == ["unknown_reference", "missing_reading", "reading_below_previous"]
+    assert run.estimated_readings and any(r["estimated"] for r in run.to_records())
+    back = pickle.loads(pickle.dumps(run))
+    _assert_same_run(back, run)
+    assert back.exceptions[0] == {"unit_id": None, "item_code": None, "meter_id": "NOPE", "code": "unknown_reference",
+                                  "path": "readings[1].meter_id", "message": 'readings[1].meter_id: unknown meter "NOPE"'}
+
+
+def test_a_tampered_billing_run_is_refused() -> None:
+    doc = json.loads(november().to_json())
+    line = doc["bills"][0]["lines"][0]
+    line["amount"] = str(D(line["amount"]) + D("30.00"))
+    with pytest.raises(estatekit.ValidationError) as e:
+        estatekit.BillingRun.from_json(json.dumps(doc))
+    assert (e.value.code, e.value.path) == ("inconsistent_document", "bills[0].total")
+    with pytest.raises(estatekit.ValidationError) as e2:
+        estatekit.BillingRun.from_json("{}")
+    assert (e2.value.code, e2.value.path) == ("json", "estate_id")
 
 
 def _bill_in_worker(estate: Estate, schedule: FeeSchedule) -> str:
     return estatekit.bill_estate(estate, schedule, 2026, 11, pooled={"common_electricity": D("1000.00")}).to_json()
+
+
+def _run_in_worker(estate: Estate, schedule: FeeSchedule) -> estatekit.BillingRun:
+    return estatekit.bill_estate(estate, schedule, 2026, 11, pooled={"common_electricity": D("1000.00")})
+
+
+def test_a_billing_run_comes_back_from_a_worker_process() -> None:
+    with concurrent.futures.ProcessPoolExecutor(2) as pool:
+        run = pool.submit(_run_in_worker, Estate.demo(), FeeSchedule.demo()).result()
+    local = _run_in_worker(Estate.demo(), FeeSchedule.demo())
+    assert isinstance(run, estatekit.BillingRun)
+    _assert_same_run(run, local)
 
 
 def _classify_in_worker(clf: TicketClassifier, texts: list[str]) -> list[str]:

@@ -222,4 +222,20 @@ val feesTests = listOf(
     "fees: issue and due dates" to ::testIssueAndDueDates,
     "fees: typed errors" to ::testFeeErrors,
     "fees: pooled split is strict" to ::testPooledSplitStrict,
+    "fees: a billing run read back from its JSON" to ::testBillingRunFromJson,
 )
+
+fun testBillingRunFromJson() {
+    val run = october()
+    val back = BillingRun.fromJson(run.toJson())
+    assertEquals(run.toJson(), back.toJson())
+    assertEquals(run.bills(), back.bills())
+    assertEquals(run.pools(), back.pools())
+    assertEquals(run.total(), back.total())
+    assertEquals(d("331.15"), back.bills().first { it.unitId == "1-101" }.lines[0].amount)
+    assertEquals(run.explain("1-102", Lang.EN), back.explain("1-102", Lang.EN))
+    // A line amount changed: its bill's total no longer adds up.
+    val forged = run.toJson().replaceFirst("\"amount\": \"331.15\"", "\"amount\": \"301.15\"")
+    val e = assertFailsWith<EstateKitException.Validation> { BillingRun.fromJson(forged) }
+    assertEquals("inconsistent_document" to "bills[0].total", e.code to e.path)
+}

@@ -619,7 +619,16 @@ class BillingRun:
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
         with the bill's `issued_on`, the line's `due` and `estimated`)."""
-    def to_json(self) -> str: ...
+    def to_json(self) -> str:
+        """The run as JSON (decimals as strings; exceptions and estimated readings
+        when there are any). `BillingRun.from_json` reads it back."""
+    @staticmethod
+    def from_json(text: str) -> BillingRun:
+        """Read a run saved with `to_json`: every view is the original's. A document
+        that contradicts itself raises ValidationError `inconsistent_document`."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Bill:

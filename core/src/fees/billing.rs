@@ -315,7 +315,7 @@ impl BillingInputs {
 /// assert_eq!(e.render(Lang::En, "60.00".parse().unwrap()), "60.00 per period = 60.00");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Explanation {
     /// `area × rate × months × served/period days × factor`.
     Area {
@@ -384,6 +384,7 @@ pub enum Explanation {
 /// assert_eq!(m.consumption, 2.into());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MeteredExplanation {
     /// Meter id.
     pub meter_id: String,
@@ -432,6 +433,7 @@ pub struct MeteredExplanation {
 /// assert_eq!(b.periods, 3);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EstimateBasis {
     /// Periods between real readings used (at most [`BillingInputs::estimate`]).
     pub periods: u32,
@@ -978,6 +980,10 @@ enum Kind {
     PooledAdjusted,
     /// Amount and explanation in `others`.
     Other,
+    /// Amount and explanation in `others`, a pooled share that received a minor unit
+    /// of the remainder (a weight that does not fit the compact form, or a line of a
+    /// run read back with [`BillingRun::from_json`]).
+    OtherAdjusted,
 }
 
 /// What an area line shares with the other lines of its item, kind, status and span.
@@ -1108,7 +1114,7 @@ impl BillingRun {
 
     fn amount(&self, line: &Line) -> Decimal {
         match line.kind {
-            Kind::Other => self.others[line.idx as usize].0,
+            Kind::Other | Kind::OtherAdjusted => self.others[line.idx as usize].0,
             _ => Decimal::new(line.minor, self.scale),
         }
     }
@@ -1138,7 +1144,7 @@ impl BillingRun {
                 });
                 p.explain(Self::value(line), line.kind == Kind::PooledAdjusted)
             }
-            Kind::Other => self.others[line.idx as usize].1.clone(),
+            Kind::Other | Kind::OtherAdjusted => self.others[line.idx as usize].1.clone(),
         }
     }
 
@@ -1259,9 +1265,12 @@ impl BillingRun {
         };
         (0..self.bill_count())
             .filter(|&i| {
-                self.lines_of(i)
-                    .iter()
-                    .any(|l| usize::from(l.item) == item && l.kind == Kind::PooledAdjusted)
+                self.lines_of(i).iter().any(|l| match l.kind {
+                    Kind::PooledAdjusted => usize::from(l.item) == item,
+                    // Kept whole (e.g. a run read back): any line of the item.
+                    Kind::OtherAdjusted => &*self.items[usize::from(l.item)].code == code,
+                    _ => false,
+                })
             })
             .map(|i| self.id_of(i))
             .collect()
@@ -1322,6 +1331,8 @@ impl Serialize for BillingRun {
             bills: Vec<Bill>,
             pools: Vec<Pool<'a>>,
             #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            exceptions: Vec<ExceptionOut<'a>>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
             estimated_readings: &'a [ReadingUpdate],
         }
         Doc {
@@ -1338,6 +1349,7 @@ impl Serialize for BillingRun {
                     adjusted_units: self.adjusted_units(&p.code),
                 })
                 .collect(),
+            exceptions: self.exceptions.iter().map(ExceptionOut::of).collect(),
             estimated_readings: &self.estimated_readings,
         }
         .serialize(serializer)
@@ -2097,7 +2109,7 @@ pub fn bill_estate(
                     }
                     for l in &b.lines[start..] {
                         let amount = match l.kind {
-                            Kind::Other => b.others[l.idx as usize].0,
+                            Kind::Other | Kind::OtherAdjusted => b.others[l.idx as usize].0,
                             _ => Decimal::new(l.minor, b.scale),
                         };
                         let slot = &mut pool_set_aside[usize::from(l.item)];
@@ -2258,7 +2270,21 @@ impl RunBuilder {
                 });
                 Ok(())
             }
-            _ => self.push_other(Decimal::new(minor, self.scale), item, explain()),
+            _ => {
+                self.push_other(Decimal::new(minor, self.scale), item, explain())?;
+                self.keep_adjusted(kind);
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks the line just kept whole as a pooled share that received a minor unit,
+    /// when `kind` says so (so that [`BillingRun::adjusted_units`] lists its unit).
+    fn keep_adjusted(&mut self, kind: Kind) {
+        if kind == Kind::PooledAdjusted
+            && let Some(l) = self.lines.last_mut()
+        {
+            l.kind = Kind::OtherAdjusted;
         }
     }
 
@@ -2283,7 +2309,11 @@ impl RunBuilder {
             Some(minor) if kind != Kind::Other => {
                 self.push_minor(minor, value, item, kind, idx, explain)
             }
-            _ => self.push_other(amount, item, explain()),
+            _ => {
+                self.push_other(amount, item, explain())?;
+                self.keep_adjusted(kind);
+                Ok(())
+            }
         }
     }
 
@@ -2330,7 +2360,7 @@ impl RunBuilder {
         let amounts: Vec<Decimal> = self.lines[start..]
             .iter()
             .map(|l| match l.kind {
-                Kind::Other => self.others[l.idx as usize].0,
+                Kind::Other | Kind::OtherAdjusted => self.others[l.idx as usize].0,
                 _ => Decimal::new(l.minor, self.scale),
             })
             .collect();
@@ -2742,3 +2772,635 @@ fn bill_pooled(
     };
     Ok(Some((summary, shares)))
 }
+
+/// A [`BillingException`] as the run's JSON writes it: the error's code, path and
+/// message with the fields it was made of, so that reading it back rebuilds it.
+#[derive(Serialize)]
+struct ExceptionOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meter_id: Option<&'a str>,
+    error: ErrorOut<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    code: &'static str,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meter_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<&'a str>,
+    #[serde(
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    previous: Option<Decimal>,
+    #[serde(
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    current: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    what: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    value: Option<Decimal>,
+    message: String,
+}
+
+impl<'a> ExceptionOut<'a> {
+    fn of(e: &'a BillingException) -> Self {
+        let mut error = ErrorOut {
+            code: e.error.code(),
+            path: e.error.path(),
+            meter_id: None,
+            when: None,
+            previous: None,
+            current: None,
+            what: None,
+            id: None,
+            value: None,
+            message: e.error.to_string(),
+        };
+        match &e.error {
+            FeeError::MissingReading { meter_id, when, .. } => {
+                error.meter_id = Some(meter_id);
+                error.when = Some(when);
+            }
+            FeeError::ReadingBelowPrevious {
+                meter_id,
+                previous,
+                current,
+                ..
+            } => {
+                error.meter_id = Some(meter_id);
+                error.previous = Some(*previous);
+                error.current = Some(*current);
+            }
+            FeeError::Unknown { what, id, .. } => {
+                error.what = Some(what);
+                error.id = Some(id);
+            }
+            FeeError::Negative { value, .. } => error.value = Some(*value),
+            // A run makes exceptions of the four errors above only.
+            _ => {}
+        }
+        Self {
+            unit_id: e.unit_id.as_deref(),
+            item_code: e.item_code.as_deref(),
+            meter_id: e.meter_id.as_deref(),
+            error,
+        }
+    }
+}
+
+/// The document [`BillingRun::from_json`] reads (what its `Serialize` writes).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunDoc {
+    estate_id: String,
+    currency: String,
+    period: PeriodDoc,
+    issued_on: NaiveDate,
+    bills: Vec<BillDoc>,
+    pools: Vec<PoolDoc>,
+    #[serde(default)]
+    exceptions: Vec<ExceptionDoc>,
+    #[serde(default)]
+    estimated_readings: Vec<ReadingUpdate>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct PeriodDoc {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BillDoc {
+    unit_id: String,
+    period: PeriodDoc,
+    issued_on: NaiveDate,
+    lines: Vec<LineDoc>,
+    #[serde(with = "crate::json::decimal")]
+    total: Decimal,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineDoc {
+    item_code: String,
+    name_zh: String,
+    name_en: String,
+    #[serde(with = "crate::json::decimal")]
+    amount: Decimal,
+    due: NaiveDate,
+    explanation: Explanation,
+    #[serde(default)]
+    estimated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PoolDoc {
+    code: String,
+    #[serde(with = "crate::json::decimal")]
+    source_amount: Decimal,
+    #[serde(default, with = "crate::json::decimal_opt")]
+    consumption: Option<Decimal>,
+    #[serde(with = "crate::json::decimal")]
+    deduction: Decimal,
+    #[serde(with = "crate::json::decimal")]
+    admin_fee: Decimal,
+    #[serde(with = "crate::json::decimal")]
+    split_amount: Decimal,
+    #[serde(with = "crate::json::decimal")]
+    shares_total: Decimal,
+    participants: usize,
+    #[serde(with = "crate::json::decimal")]
+    adjustment: Decimal,
+    adjusted_count: usize,
+    #[serde(with = "crate::json::decimal")]
+    set_aside: Decimal,
+    #[expect(
+        dead_code,
+        reason = "rebuilt from the lines' explanations and compared with the document"
+    )]
+    adjusted_units: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExceptionDoc {
+    #[serde(default)]
+    unit_id: Option<String>,
+    #[serde(default)]
+    item_code: Option<String>,
+    #[serde(default)]
+    meter_id: Option<String>,
+    error: ErrorDoc,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorDoc {
+    code: String,
+    path: String,
+    #[serde(default)]
+    meter_id: Option<String>,
+    #[serde(default)]
+    when: Option<String>,
+    #[serde(default, with = "crate::json::decimal_opt")]
+    previous: Option<Decimal>,
+    #[serde(default, with = "crate::json::decimal_opt")]
+    current: Option<Decimal>,
+    #[serde(default)]
+    what: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default, with = "crate::json::decimal_opt")]
+    value: Option<Decimal>,
+    message: String,
+}
+
+impl ErrorDoc {
+    /// The error this entry describes; `at` is its path in the document.
+    fn rebuild(self, at: &str) -> Result<FeeError, FeeError> {
+        fn need<T>(v: Option<T>, at: &str, field: &str) -> Result<T, FeeError> {
+            v.ok_or_else(|| FeeError::Json {
+                path: format!("{at}.{field}"),
+                message: format!("missing field `{field}`"),
+            })
+        }
+        let path = self.path;
+        let error = match self.code.as_str() {
+            "missing_reading" => FeeError::MissingReading {
+                path,
+                meter_id: need(self.meter_id, at, "meter_id")?,
+                when: need(self.when, at, "when")?,
+            },
+            "reading_below_previous" => FeeError::ReadingBelowPrevious {
+                path,
+                meter_id: need(self.meter_id, at, "meter_id")?,
+                previous: need(self.previous, at, "previous")?,
+                current: need(self.current, at, "current")?,
+            },
+            "unknown_reference" => FeeError::Unknown {
+                path,
+                what: match need(self.what, at, "what")?.as_str() {
+                    "meter" => "meter",
+                    other => {
+                        return Err(FeeError::invalid(
+                            format!("{at}.what"),
+                            format!("a billing run sets aside unknown meters only, not {other:?}"),
+                        ));
+                    }
+                },
+                id: need(self.id, at, "id")?,
+            },
+            "negative" => FeeError::Negative {
+                path,
+                value: need(self.value, at, "value")?,
+            },
+            other => {
+                return Err(FeeError::invalid(
+                    format!("{at}.code"),
+                    format!(
+                        "{other:?} is not a problem a billing run sets aside (missing_reading, \
+                         reading_below_previous, unknown_reference, negative)"
+                    ),
+                ));
+            }
+        };
+        if error.to_string() != self.message {
+            return Err(FeeError::Inconsistent {
+                path: format!("{at}.message"),
+                reason: format!(
+                    "the error's fields give {:?}, the document {:?}",
+                    error.to_string(),
+                    self.message
+                ),
+            });
+        }
+        Ok(error)
+    }
+}
+
+impl BillingRun {
+    /// The run as JSON (pretty-printed, decimals as strings): `estate_id`,
+    /// `currency`, `period`, `issued_on`, `bills` (every line with its explanation),
+    /// `pools` (each with its `adjusted_units`), and, when not empty, `exceptions` and
+    /// `estimated_readings`. [`BillingRun::from_json`] reads it back.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// # let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert!(run.to_json().starts_with("{\n  \"estate_id\": \"lakeside\""));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .expect("a billing run serializes: string keys, decimals as strings")
+    }
+
+    /// Reads a run written by [`BillingRun::to_json`]: every view of the run read back
+    /// (`bills`, `bill`, `to_records`, `total`, `pools`, `adjusted_units`,
+    /// `exceptions`, `estimated_readings`, `to_json`) is the original's, and the two
+    /// runs are equal. Nothing is recomputed from an estate or a schedule: the lines
+    /// are taken as written, and what follows from them is checked.
+    ///
+    /// # Errors
+    /// [`FeeError::Json`] naming the bad field (strict: no unknown fields, decimals as
+    /// exact strings); [`FeeError::Invalid`] for a document no run can produce (a
+    /// currency that is not three capital letters, a period ending before it starts,
+    /// an empty or duplicate unit id, a bill without lines, line amounts of different
+    /// scales, a date outside the years 1–9999, an exception that is not one of the
+    /// four problems a run sets aside); [`FeeError::Inconsistent`] naming the first
+    /// figure that contradicts the lines (a bill total that is not the sum of its
+    /// lines, a pool whose lines do not sum to its shares less the set-aside ones, a
+    /// line's `estimated` flag, a bill's period or issue date that is not the run's,
+    /// a pool's `adjusted_units` that are not the units whose share's explanation
+    /// shows an adjustment, an exception's message).
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// let inputs = BillingInputs::default().with_pooled("common_electricity", "3943.20".parse()?);
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// let back = BillingRun::from_json(&run.to_json())?;
+    /// assert_eq!(back, run);
+    /// assert_eq!((back.to_json(), back.to_records()), (run.to_json(), run.to_records()));
+    /// // A line amount changed: its bill's total no longer adds up.
+    /// let forged = run.to_json().replacen("\"amount\": \"331.15\"", "\"amount\": \"301.15\"", 1);
+    /// let e = BillingRun::from_json(&forged).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("inconsistent_document", "bills[0].total"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self, FeeError> {
+        let json = |f: crate::json::JsonFailure| FeeError::Json {
+            path: f.path,
+            message: f.message,
+        };
+        let given: serde_json::Value = crate::json::parse(text).map_err(json)?;
+        let doc: RunDoc = crate::json::from_value(&given).map_err(json)?;
+        let run = Self::from_doc(doc)?;
+        let rebuilt =
+            serde_json::to_value(&run).expect("a billing run serializes: string keys, no floats");
+        if let Some((path, reason)) = crate::json::first_contradiction(&given, &rebuilt) {
+            return Err(FeeError::Inconsistent {
+                path,
+                reason: reason.replace("the history gives", "the lines give"),
+            });
+        }
+        Ok(run)
+    }
+
+    fn from_doc(doc: RunDoc) -> Result<Self, FeeError> {
+        let inconsistent = |path: String, reason: String| FeeError::Inconsistent { path, reason };
+        let in_years = |d: NaiveDate, path: &str| {
+            if (1..=9999).contains(&d.year()) {
+                Ok(())
+            } else {
+                Err(FeeError::invalid(
+                    path,
+                    format!("{d} is outside the supported years 1–9999"),
+                ))
+            }
+        };
+        if doc.estate_id.trim().is_empty() {
+            return Err(FeeError::invalid("estate_id", "a run needs an estate id"));
+        }
+        if !(doc.currency.len() == 3 && doc.currency.bytes().all(|b| b.is_ascii_uppercase())) {
+            return Err(FeeError::invalid(
+                "currency",
+                format!(
+                    "{:?} is not an ISO 4217 currency code (three capital letters)",
+                    doc.currency
+                ),
+            ));
+        }
+        let period = BillingPeriod {
+            start: doc.period.start,
+            end: doc.period.end,
+        };
+        in_years(period.start, "period.start")?;
+        in_years(period.end, "period.end")?;
+        if period.end < period.start {
+            return Err(FeeError::invalid(
+                "period.end",
+                format!("{} is before the start {}", period.end, period.start),
+            ));
+        }
+        in_years(doc.issued_on, "issued_on")?;
+        // The scale of every amount: the first line's.
+        let scale = doc
+            .bills
+            .iter()
+            .flat_map(|b| b.lines.first())
+            .map(|l| l.amount.scale())
+            .next()
+            .or_else(|| doc.pools.first().map(|p| p.split_amount.scale()))
+            .unwrap_or(2);
+        let mut items: Vec<ItemText> = Vec::new();
+        let mut item_of: std::collections::HashMap<(String, String, String, NaiveDate), u16> =
+            std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut ids = String::new();
+        let mut slots = Vec::with_capacity(doc.bills.len() + 1);
+        let mut lines = Vec::new();
+        let mut others = Vec::new();
+        let mut odd_totals = Vec::with_capacity(doc.bills.len());
+        let mut totals = vec![Decimal::new(0, scale)];
+        // Per item code: the sum of its lines.
+        let mut by_code: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for (i, bill) in doc.bills.iter().enumerate() {
+            let at = |f: &str| format!("bills[{i}].{f}");
+            if bill.unit_id.trim().is_empty() {
+                return Err(FeeError::invalid(at("unit_id"), "a bill needs a unit id"));
+            }
+            if let Some(first) = seen.insert(&bill.unit_id, i) {
+                return Err(FeeError::invalid(
+                    at("unit_id"),
+                    format!(
+                        "unit {:?} is billed twice (also bills[{first}])",
+                        bill.unit_id
+                    ),
+                ));
+            }
+            if bill.period != doc.period {
+                return Err(inconsistent(
+                    at("period"),
+                    format!(
+                        "the run's period is {}..{}, the bill's {}..{}",
+                        period.start, period.end, bill.period.start, bill.period.end
+                    ),
+                ));
+            }
+            if bill.issued_on != doc.issued_on {
+                return Err(inconsistent(
+                    at("issued_on"),
+                    format!(
+                        "the run is issued on {}, the bill on {}",
+                        doc.issued_on, bill.issued_on
+                    ),
+                ));
+            }
+            if bill.lines.is_empty() {
+                return Err(FeeError::invalid(
+                    at("lines"),
+                    "a bill has at least one line (a unit not charged has no bill)",
+                ));
+            }
+            let id_start = index_u32(ids.len(), "unit id bytes")?;
+            ids.push_str(&bill.unit_id);
+            slots.push(BillSlot {
+                id_start,
+                start: index_u32(lines.len(), "lines")?,
+            });
+            let mut amounts = Vec::with_capacity(bill.lines.len());
+            for (j, l) in bill.lines.iter().enumerate() {
+                let at = |f: &str| format!("bills[{i}].lines[{j}].{f}");
+                if l.amount.scale() != scale {
+                    return Err(FeeError::invalid(
+                        at("amount"),
+                        format!(
+                            "{} has {} decimal places, the run's amounts {scale}",
+                            l.amount,
+                            l.amount.scale()
+                        ),
+                    ));
+                }
+                in_years(l.due, &at("due"))?;
+                if l.estimated != l.explanation.is_estimated() {
+                    return Err(inconsistent(
+                        at("estimated"),
+                        format!(
+                            "the explanation gives {}, the document {}",
+                            l.explanation.is_estimated(),
+                            l.estimated
+                        ),
+                    ));
+                }
+                if let Explanation::Pooled { method, .. } = &l.explanation
+                    && !["area", "usage", "equal", "occupants", "hybrid"].contains(&&**method)
+                {
+                    return Err(FeeError::invalid(
+                        at("explanation.method"),
+                        format!(
+                            "{method:?} is not a split method (area, usage, equal, occupants, hybrid)"
+                        ),
+                    ));
+                }
+                let key = (
+                    l.item_code.clone(),
+                    l.name_zh.clone(),
+                    l.name_en.clone(),
+                    l.due,
+                );
+                let item = match item_of.get(&key) {
+                    Some(&k) => k,
+                    None => {
+                        let k = u16::try_from(items.len()).map_err(|_| {
+                            FeeError::invalid(at("item_code"), "more than 65536 fee items in a run")
+                        })?;
+                        items.push(ItemText {
+                            code: l.item_code.as_str().into(),
+                            zh: l.name_zh.as_str().into(),
+                            en: l.name_en.as_str().into(),
+                            due: l.due,
+                        });
+                        item_of.insert(key, k);
+                        k
+                    }
+                };
+                let slot = by_code.entry(&l.item_code).or_insert(Decimal::ZERO);
+                *slot = super::add(*slot, l.amount, &at("amount"))?;
+                amounts.push(l.amount);
+                lines.push(Line {
+                    minor: 0,
+                    value: 0,
+                    idx: index_u32(others.len(), "explanations")?,
+                    item,
+                    // A share that received a minor unit says so in its explanation.
+                    kind: match &l.explanation {
+                        Explanation::Pooled { adjustment, .. } if !adjustment.is_zero() => {
+                            Kind::OtherAdjusted
+                        }
+                        _ => Kind::Other,
+                    },
+                    value_scale: 0,
+                });
+                others.push((l.amount, l.explanation.clone()));
+            }
+            let sum = money::sum(&amounts).map_err(FeeError::money(at("total")))?;
+            if sum != bill.total || bill.total.scale() != scale {
+                return Err(inconsistent(
+                    at("total"),
+                    format!("the lines sum to {sum}, the document says {}", bill.total),
+                ));
+            }
+            odd_totals.push((index_u32(i, "bills")?, bill.total));
+            totals.push(bill.total);
+        }
+        slots.push(BillSlot {
+            id_start: index_u32(ids.len(), "unit id bytes")?,
+            start: index_u32(lines.len(), "lines")?,
+        });
+        let total = money::sum(&totals).map_err(FeeError::money("bills"))?;
+        // Pools: their lines (of every version of the item in force) sum to their
+        // shares less those set aside; the adjusted units have a line of the pool.
+        let mut pools = Vec::with_capacity(doc.pools.len());
+        let mut expected: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for (k, p) in doc.pools.iter().enumerate() {
+            let at = format!("pools[{k}].set_aside");
+            let billed = p
+                .shares_total
+                .checked_sub(p.set_aside)
+                .ok_or_else(|| FeeError::invalid(at.clone(), "too large"))?;
+            let slot = expected.entry(&p.code).or_insert(Decimal::ZERO);
+            *slot = super::add(*slot, billed, &at)?;
+        }
+        for (k, p) in doc.pools.iter().enumerate() {
+            let lines_sum = by_code.get(p.code.as_str()).copied().unwrap_or_default();
+            let want = expected[p.code.as_str()];
+            if lines_sum != want {
+                return Err(inconsistent(
+                    format!("pools[{k}].shares_total"),
+                    format!(
+                        "the lines of {:?} sum to {lines_sum}, the pool's shares less those set aside to {want}",
+                        p.code
+                    ),
+                ));
+            }
+            pools.push(PoolSummary {
+                code: p.code.clone(),
+                source_amount: p.source_amount,
+                consumption: p.consumption,
+                deduction: p.deduction,
+                admin_fee: p.admin_fee,
+                split_amount: p.split_amount,
+                shares_total: p.shares_total,
+                participants: p.participants,
+                adjustment: p.adjustment,
+                adjusted_count: p.adjusted_count,
+                set_aside: p.set_aside,
+            });
+        }
+        let mut exceptions = Vec::with_capacity(doc.exceptions.len());
+        for (i, e) in doc.exceptions.into_iter().enumerate() {
+            exceptions.push(BillingException {
+                unit_id: e.unit_id,
+                item_code: e.item_code,
+                meter_id: e.meter_id,
+                error: e.error.rebuild(&format!("exceptions[{i}].error"))?,
+            });
+        }
+        for (i, r) in doc.estimated_readings.iter().enumerate() {
+            in_years(r.date, &format!("estimated_readings[{i}].date"))?;
+        }
+        Ok(Self {
+            estate_id: doc.estate_id,
+            currency: doc.currency,
+            period,
+            issued_on: doc.issued_on,
+            pools,
+            pool_params: vec![None; items.len()],
+            items,
+            ids,
+            slots,
+            odd_totals,
+            lines,
+            area_params: Vec::new(),
+            total,
+            exceptions,
+            estimated_readings: doc.estimated_readings,
+            others,
+            scale,
+            index: std::sync::OnceLock::new(),
+        })
+    }
+}
+
+/// Runs are equal when every public view is: the same bills (lines, amounts,
+/// explanations, due dates), pools with the same adjusted units, exceptions,
+/// estimated readings and total; how the lines are stored does not matter (a run
+/// read back with [`BillingRun::from_json`] equals the original).
+///
+/// ```
+/// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// let period = BillingPeriod::month(2026, 10)?;
+/// let a = bill_estate(&Estate::demo(), &FeeSchedule::demo(), period, &BillingInputs::default().with_pooled("common_electricity", 100.into()))?;
+/// let b = bill_estate(&Estate::demo(), &FeeSchedule::demo(), period, &BillingInputs::default().with_pooled("common_electricity", 101.into()))?;
+/// assert!(a == a.clone() && a != b);
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+impl PartialEq for BillingRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.estate_id == other.estate_id
+            && self.currency == other.currency
+            && self.period == other.period
+            && self.issued_on == other.issued_on
+            && self.pools == other.pools
+            && self.exceptions == other.exceptions
+            && self.estimated_readings == other.estimated_readings
+            && self.total == other.total
+            && self.bill_count() == other.bill_count()
+            && self
+                .pools
+                .iter()
+                .all(|p| self.adjusted_units(&p.code) == other.adjusted_units(&p.code))
+            && (0..self.bill_count()).all(|i| self.materialize(i) == other.materialize(i))
+    }
+}
+
+impl Eq for BillingRun {}

@@ -1009,6 +1009,7 @@ pub struct Tier {
 /// # Ok::<(), estatekit::fees::FeeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TierUse {
     /// Units billed in this tier.
     #[serde(with = "crate::json::decimal")]
