@@ -451,7 +451,9 @@ impl TicketFlow {
 impl TicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: the standard policy).
-    #[uniffi::constructor(default(policy = None))]
+    /// `utc_offset_minutes`: the estate's fixed UTC offset (Beijing: 480), stored in the
+    /// document.
+    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
@@ -466,18 +468,27 @@ impl TicketFlow {
         department: String,
         receiver: String,
         policy: Option<Arc<AccessPolicy>>,
-    ) -> Arc<Self> {
+        utc_offset_minutes: i32,
+    ) -> Result<Arc<Self>, EstateKitError> {
         let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
-        Arc::new(Self {
-            inner: Mutex::new(tickets::TicketFlow::with_policy(
-                ticket,
-                category,
-                urgency,
-                department,
-                receiver,
-                policy_of(policy),
-            )),
-        })
+        Ok(Arc::new(Self {
+            inner: Mutex::new(
+                tickets::TicketFlow::with_policy(
+                    ticket,
+                    category,
+                    urgency,
+                    department,
+                    receiver,
+                    policy_of(policy),
+                )
+                .with_utc_offset_minutes(utc_offset_minutes)?,
+            ),
+        }))
+    }
+
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    pub fn utc_offset_minutes(&self) -> i32 {
+        self.lock().utc_offset_minutes()
     }
 
     /// Reads a flow written by `toJson`, replaying its event log under `policy`
