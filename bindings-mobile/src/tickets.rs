@@ -247,19 +247,28 @@ pub struct BusinessCalendar {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BusinessCalendar {
-    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays.
-    #[uniffi::constructor]
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays and
+    /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked, with
+    /// the hours of the first weekday that has any).
+    #[uniffi::constructor(default(workdays = []))]
     pub fn weekly(
         start: String,
         end: String,
         days: Vec<u32>,
         utc_offset_minutes: i32,
         holidays: Vec<NaiveDate>,
+        workdays: Vec<NaiveDate>,
     ) -> Result<Arc<Self>, EstateKitError> {
         Ok(Arc::new(Self {
             inner: tickets::BusinessCalendar::weekly(&start, &end, &days, utc_offset_minutes)?
-                .with_holidays(holidays),
+                .with_holidays(holidays)
+                .with_workdays(workdays),
         }))
+    }
+
+    /// Make-up working days (local dates).
+    pub fn workdays(&self) -> Vec<NaiveDate> {
+        self.inner.workdays().iter().copied().collect()
     }
 
     /// Working seconds between two instants.

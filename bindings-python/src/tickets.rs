@@ -334,15 +334,17 @@ struct PyBusinessCalendar {
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBusinessCalendar {
-    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays.
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays and
+    /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked).
     #[staticmethod]
-    #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new()))]
+    #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new(), workdays = Vec::new()))]
     fn weekly(
         #[pyo3(from_py_with = crate::args::text)] start: String,
         #[pyo3(from_py_with = crate::args::text)] end: String,
         #[pyo3(from_py_with = crate::args::int_list)] days: Vec<u32>,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
         holidays: Vec<Bound<'_, PyAny>>,
+        workdays: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let start: &str = &start;
         let end: &str = &end;
@@ -351,9 +353,15 @@ impl PyBusinessCalendar {
             .enumerate()
             .map(|(i, h)| date_arg(h, &format!("holidays[{i}]")))
             .collect::<PyResult<Vec<_>>>()?;
+        let workdays = workdays
+            .iter()
+            .enumerate()
+            .map(|(i, h)| date_arg(h, &format!("workdays[{i}]")))
+            .collect::<PyResult<Vec<_>>>()?;
         let inner = BusinessCalendar::weekly(start, end, &days, utc_offset_minutes)
             .map_err(to_py)?
-            .with_holidays(holidays);
+            .with_holidays(holidays)
+            .with_workdays(workdays);
         Ok(Self { inner })
     }
 
@@ -385,6 +393,13 @@ impl PyBusinessCalendar {
     #[getter]
     fn holidays(&self) -> Vec<chrono::NaiveDate> {
         self.inner.holidays().iter().copied().collect()
+    }
+
+    /// Make-up working days (local dates), worked with the hours of the first weekday
+    /// that has any.
+    #[getter]
+    fn workdays(&self) -> Vec<chrono::NaiveDate> {
+        self.inner.workdays().iter().copied().collect()
     }
 }
 

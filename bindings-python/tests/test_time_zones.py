@@ -116,3 +116,25 @@ def test_defect_deadline_counts_from_the_beijing_date() -> None:
     with pytest.raises(ValidationError) as e:
         Checklist.start(t, "1-603", "张三", datetime.date(2026, 11, 2), utc_offset_minutes=-1081)
     assert (e.value.code, e.value.path) == ("invalid_field", "utc_offset_minutes")
+
+
+def test_national_day_week_with_a_make_up_saturday() -> None:
+    """Issue 18.4: holidays 2026-10-01..08 and the make-up Saturday 2026-10-10 (调休)."""
+    holidays = [datetime.date(2026, 10, d) for d in range(1, 9)]
+    cal = BusinessCalendar.weekly(
+        "09:00", "18:00", [0, 1, 2, 3, 4], utc_offset_minutes=480, holidays=holidays,
+        workdays=[datetime.date(2026, 10, 10)])
+    assert cal.workdays == [datetime.date(2026, 10, 10)]
+    friday_5pm = datetime.datetime(2026, 10, 9, 17, 0, tzinfo=SHANGHAI)
+    # 1 h on Friday, 1 h on the make-up Saturday: Saturday 10:00 Beijing.
+    assert cal.add_seconds(friday_5pm, 7200) == datetime.datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
+    plain = BusinessCalendar.weekly("09:00", "18:00", [0, 1, 2, 3, 4], utc_offset_minutes=480, holidays=holidays)
+    assert plain.workdays == []
+    assert plain.add_seconds(friday_5pm, 7200) == datetime.datetime(2026, 10, 12, 2, 0, tzinfo=UTC)
+    # Wednesday 09-30 17:00 to Monday 10-12 09:00 Beijing: 1 + 9 + 9 working hours.
+    assert cal.seconds_between(
+        datetime.datetime(2026, 9, 30, 17, 0, tzinfo=SHANGHAI),
+        datetime.datetime(2026, 10, 12, 9, 0, tzinfo=SHANGHAI)) == 19 * 3600
+    with pytest.raises(ValidationError) as e:
+        BusinessCalendar.weekly("09:00", "18:00", [0], workdays=["2026-10-1"])
+    assert (e.value.code, e.value.path) == ("invalid_date", "workdays[0]")

@@ -1559,8 +1559,11 @@ class BusinessCalendar:
         *,
         utc_offset_minutes: int = 0,
         holidays: list[_DateLike] = ...,
+        workdays: list[_DateLike] = ...,
     ) -> BusinessCalendar:
-        """Hours start-end ("HH:MM", local) on `days` (0 = Monday)."""
+        """Hours start-end ("HH:MM", local) on `days` (0 = Monday); `workdays` are
+        make-up working days (调休补班, e.g. a Saturday), worked with the hours of the
+        first weekday that has any; a date that is also a holiday is a holiday."""
     def seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
         """Working seconds between two instants (exact over any span; 0 if end <= start)."""
     def add_seconds(self, start: datetime.datetime, seconds: int) -> datetime.datetime:
@@ -1572,6 +1575,9 @@ class BusinessCalendar:
     def utc_offset_minutes(self) -> int: ...
     @property
     def holidays(self) -> list[datetime.date]: ...
+    @property
+    def workdays(self) -> list[datetime.date]:
+        """Make-up working days (local dates)."""
 
 @final
 class SlaPolicy:
