@@ -439,22 +439,31 @@ impl Checklist {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Checklist {
-    /// Starts the check-in of `unit_id` by `owner`; every item open.
-    #[uniffi::constructor]
+    /// Starts the check-in of `unit_id` by `owner`; every item open. `utc_offset_minutes`:
+    /// the estate's fixed UTC offset (Beijing: 480), stored in the document; defect
+    /// deadlines and delivery dates are local dates of it.
+    #[uniffi::constructor(default(utc_offset_minutes = 0))]
     pub fn start(
         template: Arc<CheckinTemplate>,
         unit_id: String,
         owner: String,
         started_on: NaiveDate,
         mode: Mode,
+        utc_offset_minutes: i32,
     ) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Self::wrap(checkin::Checklist::start(
+        Ok(Self::wrap(checkin::Checklist::start_with_utc_offset(
             &template.inner,
             &unit_id,
             &owner,
             started_on,
             mode,
+            utc_offset_minutes,
         )?))
+    }
+
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    pub fn utc_offset_minutes(&self) -> i32 {
+        self.lock().data().utc_offset_minutes
     }
 
     /// Restores a checklist saved with `toJson`, exactly; `Validation(template_mismatch)`

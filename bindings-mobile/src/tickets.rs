@@ -254,19 +254,28 @@ pub struct BusinessCalendar {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BusinessCalendar {
-    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays.
-    #[uniffi::constructor]
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays and
+    /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked, with
+    /// the hours of the first weekday that has any).
+    #[uniffi::constructor(default(workdays = []))]
     pub fn weekly(
         start: String,
         end: String,
         days: Vec<u32>,
         utc_offset_minutes: i32,
         holidays: Vec<NaiveDate>,
+        workdays: Vec<NaiveDate>,
     ) -> Result<Arc<Self>, EstateKitError> {
         Ok(Arc::new(Self {
             inner: tickets::BusinessCalendar::weekly(&start, &end, &days, utc_offset_minutes)?
-                .with_holidays(holidays),
+                .with_holidays(holidays)
+                .with_workdays(workdays),
         }))
+    }
+
+    /// Make-up working days (local dates).
+    pub fn workdays(&self) -> Vec<NaiveDate> {
+        self.inner.workdays().iter().copied().collect()
     }
 
     /// Working seconds between two instants.
@@ -458,7 +467,9 @@ impl TicketFlow {
 impl TicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: the standard policy).
-    #[uniffi::constructor(default(policy = None))]
+    /// `utc_offset_minutes`: the estate's fixed UTC offset (Beijing: 480), stored in the
+    /// document.
+    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
@@ -473,18 +484,27 @@ impl TicketFlow {
         department: String,
         receiver: String,
         policy: Option<Arc<AccessPolicy>>,
-    ) -> Arc<Self> {
+        utc_offset_minutes: i32,
+    ) -> Result<Arc<Self>, EstateKitError> {
         let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
-        Arc::new(Self {
-            inner: Mutex::new(tickets::TicketFlow::with_policy(
-                ticket,
-                category,
-                urgency,
-                department,
-                receiver,
-                policy_of(policy),
-            )),
-        })
+        Ok(Arc::new(Self {
+            inner: Mutex::new(
+                tickets::TicketFlow::with_policy(
+                    ticket,
+                    category,
+                    urgency,
+                    department,
+                    receiver,
+                    policy_of(policy),
+                )
+                .with_utc_offset_minutes(utc_offset_minutes)?,
+            ),
+        }))
+    }
+
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    pub fn utc_offset_minutes(&self) -> i32 {
+        self.lock().utc_offset_minutes()
     }
 
     /// Reads a flow written by `toJson`, replaying its event log under `policy`

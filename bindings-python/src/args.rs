@@ -6,12 +6,18 @@
 //! the note "while processing '<name>'" to an argument's extraction error, and
 //! `ValidationError.add_note` (see `lib.rs`) turns that note into the path.
 //!
+//! Timestamps are read by [`instant`]: any timezone-aware `datetime.datetime`
+//! (`timezone.utc`, `ZoneInfo("Asia/Shanghai")`, `timezone(timedelta(hours=8))`, …) is
+//! converted to UTC; a naive one (no tzinfo, or a tzinfo whose `utcoffset` is `None`)
+//! raises `ValidationError` code `naive_datetime` naming the argument.
+//!
 //! Used as `#[pyo3(from_py_with = crate::args::int)] scale: i64`, so the Rust type and
 //! the default value stay as they are. Wrong types still raise pyo3's `TypeError`.
 
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyString};
+use pyo3::types::{PyBool, PyDateTime, PyDict, PyString, PyTzInfo};
 
 /// An integer type an argument can be read as.
 pub(crate) trait IntArg: Sized {
@@ -198,6 +204,41 @@ pub(crate) fn opt_text_list_map(
         out.insert(key, list);
     }
     Ok(Some(out))
+}
+
+/// The instant of a timestamp (see the module doc) in UTC, or the code and message of
+/// why it is refused: `naive_datetime`, or `out_of_range` when the instant in UTC is
+/// outside the years 1–9999 (e.g. `datetime.min` at UTC+8). Not a datetime: TypeError.
+pub(crate) fn utc_of(
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<Result<DateTime<Utc>, (&'static str, String)>> {
+    let py = obj.py();
+    let dt = obj.cast::<PyDateTime>()?;
+    if dt.call_method0("utcoffset")?.is_none() {
+        return Ok(Err((
+            "naive_datetime",
+            "a naive datetime (without tzinfo) is ambiguous; give a timezone-aware one, \
+             e.g. tzinfo=datetime.timezone.utc or ZoneInfo(\"Asia/Shanghai\")"
+                .to_owned(),
+        )));
+    }
+    match dt.call_method1("astimezone", (PyTzInfo::utc(py)?,)) {
+        Ok(utc) => Ok(Ok(utc.extract::<DateTime<Utc>>()?)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => Ok(Err((
+            "out_of_range",
+            "the instant in UTC is outside the years 1-9999".to_owned(),
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+fn instant_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<DateTime<Utc>> {
+    utc_of(obj)?.map_err(|(code, message)| argument_error(code, suffix, message))
+}
+
+/// A timestamp argument (see the module doc).
+pub(crate) fn instant(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
+    instant_at(obj, "")
 }
 
 /// `ValidationError.add_note`, run by pyo3 with "while processing '<name>'" when an

@@ -6,7 +6,7 @@
 use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use estatekit::checkin::{
     self, CheckinError, CheckinTemplate, Checklist, DefectInput, HandoverOutcome, ItemData, Mode,
     Responsible, Role, Severity,
@@ -76,17 +76,11 @@ fn status_arg(value: &str, path: &str) -> PyResult<UnitStatus> {
     })
 }
 
-/// A timezone-aware `datetime.datetime`, converted to UTC.
+/// A timezone-aware `datetime.datetime`, converted to UTC ([`crate::args::utc_of`]);
+/// a refused one is a `ValidationError` at `path`.
 fn at_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<DateTime<Utc>> {
-    obj.extract::<DateTime<FixedOffset>>()
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| {
-            validation_error(
-                "invalid_timestamp",
-                path,
-                format!("{path}: expected a timezone-aware datetime.datetime (UTC recommended)"),
-            )
-        })
+    crate::args::utc_of(obj)?
+        .map_err(|(code, message)| validation_error(code, path, format!("{path}: {message}")))
 }
 
 fn data_arg(data: Option<&Bound<'_, PyDict>>) -> PyResult<ItemData> {
@@ -780,21 +774,31 @@ impl PyChecklist {
 #[pymethods]
 impl PyChecklist {
     /// Start the check-in of `unit_id` by `owner` on `started_on`; every item open.
+    /// `utc_offset_minutes`: the estate's fixed UTC offset (Beijing: 480), stored in the
+    /// document; defect deadlines and delivery dates are local dates of it.
     #[staticmethod]
-    #[pyo3(signature = (template, unit_id, owner, started_on, *, mode = "ordinary"))]
+    #[pyo3(signature = (template, unit_id, owner, started_on, *, mode = "ordinary", utc_offset_minutes = 0))]
     fn start(
         template: PyRef<'_, PyCheckinTemplate>,
         #[pyo3(from_py_with = crate::args::text)] unit_id: String,
         #[pyo3(from_py_with = crate::args::text)] owner: String,
         started_on: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
+        #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
     ) -> PyResult<Self> {
         let unit_id: &str = &unit_id;
         let owner: &str = &owner;
         let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
-        let inner =
-            Checklist::start(&template.inner, unit_id, owner, started_on, mode).map_err(to_py)?;
+        let inner = Checklist::start_with_utc_offset(
+            &template.inner,
+            unit_id,
+            owner,
+            started_on,
+            mode,
+            utc_offset_minutes,
+        )
+        .map_err(to_py)?;
         Ok(Self::wrap(inner))
     }
 
@@ -994,6 +998,11 @@ impl PyChecklist {
     #[getter]
     fn started_on(&self) -> PyResult<NaiveDate> {
         Ok(self.inner.lock()?.data().started_on)
+    }
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    #[getter]
+    fn utc_offset_minutes(&self) -> PyResult<i32> {
+        Ok(self.inner.lock()?.data().utc_offset_minutes)
     }
     #[getter]
     fn finished_at(&self) -> PyResult<Option<DateTime<Utc>>> {

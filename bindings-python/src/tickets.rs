@@ -1,7 +1,8 @@
 //! `estatekit.TicketClassifier`, `TicketFlow`, `SlaPolicy`, `BusinessCalendar`,
 //! `ticket_statistics` and their result types.
 //!
-//! Timestamps are timezone-aware `datetime.datetime` objects (returned in UTC).
+//! Timestamps are any timezone-aware `datetime.datetime` (read by `crate::args::instant`,
+//! converted to UTC; naive ones raise `ValidationError` `naive_datetime`), returned in UTC.
 
 use estatekit_ffi_guard::guard;
 use std::str::FromStr;
@@ -343,15 +344,17 @@ struct PyBusinessCalendar {
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBusinessCalendar {
-    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays.
+    /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), plus holidays and
+    /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked).
     #[staticmethod]
-    #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new()))]
+    #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new(), workdays = Vec::new()))]
     fn weekly(
         #[pyo3(from_py_with = crate::args::text)] start: String,
         #[pyo3(from_py_with = crate::args::text)] end: String,
         #[pyo3(from_py_with = crate::args::int_list)] days: Vec<u32>,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
         holidays: Vec<Bound<'_, PyAny>>,
+        workdays: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let start: &str = &start;
         let end: &str = &end;
@@ -360,14 +363,24 @@ impl PyBusinessCalendar {
             .enumerate()
             .map(|(i, h)| date_arg(h, &format!("holidays[{i}]")))
             .collect::<PyResult<Vec<_>>>()?;
+        let workdays = workdays
+            .iter()
+            .enumerate()
+            .map(|(i, h)| date_arg(h, &format!("workdays[{i}]")))
+            .collect::<PyResult<Vec<_>>>()?;
         let inner = BusinessCalendar::weekly(start, end, &days, utc_offset_minutes)
             .map_err(to_py)?
-            .with_holidays(holidays);
+            .with_holidays(holidays)
+            .with_workdays(workdays);
         Ok(Self { inner })
     }
 
     /// Working seconds between two instants.
-    fn seconds_between(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+    fn seconds_between(
+        &self,
+        #[pyo3(from_py_with = crate::args::instant)] start: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] end: DateTime<Utc>,
+    ) -> i64 {
         self.inner.seconds_between(start, end)
     }
 
@@ -376,7 +389,7 @@ impl PyBusinessCalendar {
     /// 9999-12-31 raises ValidationError `no_business_time`.
     fn add_seconds(
         &self,
-        start: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] start: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::int)] seconds: i64,
     ) -> PyResult<DateTime<Utc>> {
         self.inner.add_seconds(start, seconds).map_err(to_py)
@@ -390,6 +403,13 @@ impl PyBusinessCalendar {
     #[getter]
     fn holidays(&self) -> Vec<chrono::NaiveDate> {
         self.inner.holidays().iter().copied().collect()
+    }
+
+    /// Make-up working days (local dates), worked with the hours of the first weekday
+    /// that has any.
+    #[getter]
+    fn workdays(&self) -> Vec<chrono::NaiveDate> {
+        self.inner.workdays().iter().copied().collect()
     }
 }
 
@@ -649,13 +669,13 @@ impl PyTicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: `AccessPolicy()`).
     #[new]
-    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None))]
+    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None, utc_offset_minutes = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = crate::args::text)] id: String,
         #[pyo3(from_py_with = crate::args::text)] unit: String,
         #[pyo3(from_py_with = crate::args::text)] channel: String,
-        received_at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] received_at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::text)] reporter: String,
         #[pyo3(from_py_with = crate::args::text)] text: String,
         #[pyo3(from_py_with = crate::args::text)] kind: String,
@@ -664,6 +684,7 @@ impl PyTicketFlow {
         #[pyo3(from_py_with = crate::args::text)] department: String,
         #[pyo3(from_py_with = crate::args::text)] receiver: String,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
+        #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
     ) -> PyResult<Self> {
         let channel: &str = &channel;
         let kind: &str = &kind;
@@ -672,14 +693,17 @@ impl PyTicketFlow {
         let kind: TicketKind = enum_arg(kind, "kind")?;
         let urgency: Urgency = enum_arg(urgency, "urgency")?;
         let ticket = Ticket::new(id, unit, channel, received_at, reporter, text, kind);
-        Ok(Self::wrap(TicketFlow::with_policy(
+        let flow = TicketFlow::with_policy(
             ticket,
             category,
             urgency,
             department,
             receiver,
             policy_arg(policy),
-        )))
+        )
+        .with_utc_offset_minutes(utc_offset_minutes)
+        .map_err(to_py)?;
+        Ok(Self::wrap(flow))
     }
 
     /// Reads a flow written by `to_json`, replaying its event log under `policy`
@@ -719,7 +743,7 @@ impl PyTicketFlow {
         &self,
         #[pyo3(from_py_with = crate::args::text)] to: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -731,7 +755,7 @@ impl PyTicketFlow {
     fn start(
         &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -744,7 +768,7 @@ impl PyTicketFlow {
         &self,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -756,7 +780,7 @@ impl PyTicketFlow {
     fn resume(
         &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -769,7 +793,7 @@ impl PyTicketFlow {
         &self,
         #[pyo3(from_py_with = crate::args::text)] note: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -784,7 +808,7 @@ impl PyTicketFlow {
         satisfied: bool,
         #[pyo3(from_py_with = crate::args::text)] note: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -796,7 +820,7 @@ impl PyTicketFlow {
     fn close(
         &self,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -810,7 +834,7 @@ impl PyTicketFlow {
         #[pyo3(from_py_with = crate::args::text)] to: String,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
         #[pyo3(from_py_with = crate::args::text)] actor: String,
-        at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
         let actor: &str = &actor;
@@ -823,7 +847,7 @@ impl PyTicketFlow {
     #[pyo3(signature = (as_of, policy = None))]
     fn sla(
         &self,
-        as_of: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::instant)] as_of: DateTime<Utc>,
         policy: Option<PyRef<'_, PySlaPolicy>>,
     ) -> PyResult<PySlaStatus> {
         let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
@@ -849,6 +873,11 @@ impl PyTicketFlow {
     #[getter]
     fn kind(&self) -> PyResult<&'static str> {
         Ok(self.inner.lock()?.ticket().kind.as_str())
+    }
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    #[getter]
+    fn utc_offset_minutes(&self) -> PyResult<i32> {
+        Ok(self.inner.lock()?.utc_offset_minutes())
     }
     #[getter]
     fn received_at(&self) -> PyResult<DateTime<Utc>> {
@@ -1070,8 +1099,8 @@ impl PyTicketStatistics {
 fn ticket_statistics(
     py: Python<'_>,
     flows: Vec<PyRef<'_, PyTicketFlow>>,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    #[pyo3(from_py_with = crate::args::instant)] start: DateTime<Utc>,
+    #[pyo3(from_py_with = crate::args::instant)] end: DateTime<Utc>,
     #[pyo3(from_py_with = crate::args::int)] units: u32,
     policy: Option<PyRef<'_, PySlaPolicy>>,
 ) -> PyResult<PyTicketStatistics> {

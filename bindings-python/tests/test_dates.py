@@ -249,6 +249,12 @@ def _calendar(holiday: Any) -> Any:
     return cal.holidays, cal.add_seconds(dt.datetime(2026, 11, 6, 9, 0, tzinfo=UTC), 7200)
 
 
+def _makeup(workday: Any) -> Any:
+    cal = BusinessCalendar.weekly("09:00", "18:00", [0, 1, 2, 3, 4], utc_offset_minutes=480, workdays=[workday])
+    # Friday 17:00 Beijing + 2 business hours, Saturday November 7 worked: Saturday 10:00.
+    return cal.workdays, cal.add_seconds(dt.datetime(2026, 11, 6, 9, 0, tzinfo=UTC), 7200)
+
+
 # ---- The table -----------------------------------------------------------------------
 
 
@@ -338,6 +344,8 @@ CASES = [
     # tickets
     Case("BusinessCalendar.weekly", "holidays", dt.date(2026, 11, 9), _calendar,
          ([dt.date(2026, 10, 1), dt.date(2026, 11, 9)], dt.datetime(2026, 11, 10, 2, 0, tzinfo=UTC)), path="holidays[1]"),
+    Case("BusinessCalendar.weekly", "workdays", dt.date(2026, 11, 7), _makeup,
+         ([dt.date(2026, 11, 7)], dt.datetime(2026, 11, 7, 2, 0, tzinfo=UTC)), path="workdays[0]"),
 ]
 IDS = [f"{c.func}({c.where})" for c in CASES]
 

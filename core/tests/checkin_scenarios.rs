@@ -997,3 +997,97 @@ fn saved_checklists_are_checked_and_labels_exist() {
         }
     );
 }
+
+/// The estate's time zone (issue 18.3): a defect logged at 07:30 Beijing time (23:30
+/// UTC the day before) counts its deadline from the Beijing date.
+#[test]
+fn defect_deadline_counts_from_the_local_date() {
+    let t = CheckinTemplate::default_template();
+    let mut c = Checklist::start_with_utc_offset(
+        &t,
+        "1-603",
+        "张三",
+        date("2026-11-02"),
+        Mode::Ordinary,
+        480,
+    )
+    .unwrap();
+    before_inspection(&mut c);
+    let logged = at(2, 23, 30); // 2026-11-03 07:30 Beijing
+    let id = c
+        .record_defect(defect(), "王五", Role::Inspector, logged)
+        .unwrap();
+    let d = c.defects().iter().find(|d| d.id == id).unwrap();
+    assert_eq!(d.found_at, logged);
+    // Major: 15 days from 2026-11-03 (the UTC date would give 2026-11-17).
+    assert_eq!(d.deadline, date("2026-11-18"));
+    assert_eq!(c.local_date(logged), date("2026-11-03"));
+
+    // The offset is stored and read back; the replay gives the same deadline.
+    let json = c.to_json();
+    assert!(json.contains("\"utc_offset_minutes\": 480"), "{json}");
+    let back = Checklist::from_json(&json, &t).unwrap();
+    assert_eq!(back.data().utc_offset_minutes, 480);
+    assert_eq!(back.defects()[0].deadline, date("2026-11-18"));
+    // A document claiming another offset contradicts its deadlines.
+    let other = json.replace("\"utc_offset_minutes\": 480", "\"utc_offset_minutes\": 0");
+    let err = Checklist::from_json(&other, &t).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("inconsistent_document", "events[17].note")
+    );
+
+    // The start day begins at 00:00 Beijing time = 16:00 UTC the day before.
+    let mut early = Checklist::start_with_utc_offset(
+        &t,
+        "1-603",
+        "张三",
+        date("2026-11-02"),
+        Mode::Ordinary,
+        480,
+    )
+    .unwrap();
+    let e = early
+        .complete(
+            "occupancy_notice_presented",
+            "李四",
+            Role::Receptionist,
+            at(1, 15, 59),
+            none(),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!((e.code(), e.path()), ("event_out_of_order", "at"));
+    early
+        .complete(
+            "occupancy_notice_presented",
+            "李四",
+            Role::Receptionist,
+            at(1, 16, 0),
+            none(),
+            None,
+        )
+        .unwrap();
+
+    // Without an offset (and in documents written before it existed): UTC.
+    let mut utc =
+        Checklist::start(&t, "1-603", "张三", date("2026-11-02"), Mode::Ordinary).unwrap();
+    before_inspection(&mut utc);
+    utc.record_defect(defect(), "王五", Role::Inspector, logged)
+        .unwrap();
+    assert_eq!(utc.defects()[0].deadline, date("2026-11-17"));
+    assert!(!utc.to_json().contains("utc_offset_minutes"));
+    let bad = Checklist::start_with_utc_offset(
+        &t,
+        "1-603",
+        "张三",
+        date("2026-11-02"),
+        Mode::Ordinary,
+        -1081,
+    )
+    .unwrap_err();
+    assert_eq!(
+        (bad.code(), bad.path()),
+        ("invalid_field", "utc_offset_minutes")
+    );
+}

@@ -184,3 +184,66 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
         .unwrap();
     assert_eq!(s.response_due, t("9999-12-31T00:15:00Z"));
 }
+
+/// Make-up working days (调休, issue 18.4): a National Day week with a make-up
+/// Saturday. Beijing time, Monday–Friday 09:00–18:00; holidays 2026-10-01 to 10-08,
+/// Saturday 2026-10-10 worked.
+#[test]
+fn national_day_week_with_a_make_up_saturday() {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let holidays = (1..=8).map(|day| d(&format!("2026-10-{day:02}")));
+    let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)
+        .unwrap()
+        .with_holidays(holidays)
+        .with_workdays([d("2026-10-10")]);
+    // Friday 10-09 17:00 Beijing (09:00Z) + 2 working hours: 1 on Friday, 1 on the
+    // make-up Saturday → Saturday 10:00 Beijing (02:00Z); without it, Monday 10-12.
+    assert_eq!(
+        cal.add_seconds(t("2026-10-09T09:00:00Z"), 7200).unwrap(),
+        t("2026-10-10T02:00:00Z")
+    );
+    let plain = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)
+        .unwrap()
+        .with_holidays((1..=8).map(|day| d(&format!("2026-10-{day:02}"))));
+    assert_eq!(
+        plain.add_seconds(t("2026-10-09T09:00:00Z"), 7200).unwrap(),
+        t("2026-10-12T02:00:00Z")
+    );
+    // Wednesday 09-30 17:00 Beijing to Monday 10-12 09:00 Beijing: 1 h (09-30) + 9 h
+    // (Friday 10-09) + 9 h (Saturday 10-10) = 19 h.
+    assert_eq!(
+        cal.seconds_between(t("2026-09-30T09:00:00Z"), t("2026-10-12T01:00:00Z")),
+        19 * 3600
+    );
+    // Part of the make-up day: Saturday 09:00–11:30 Beijing.
+    assert_eq!(
+        cal.seconds_between(t("2026-10-10T01:00:00Z"), t("2026-10-10T03:30:00Z")),
+        9000
+    );
+    // The inverse: 19 working hours from 09-30 17:00 end on Saturday 18:00 Beijing (10:00Z).
+    assert_eq!(
+        cal.add_seconds(t("2026-09-30T09:00:00Z"), 19 * 3600)
+            .unwrap(),
+        t("2026-10-10T10:00:00Z")
+    );
+    // A make-up day that is also a holiday is a holiday.
+    let both = cal.clone().with_holidays([d("2026-10-10")]);
+    assert_eq!(
+        both.add_seconds(t("2026-10-09T09:00:00Z"), 7200).unwrap(),
+        t("2026-10-12T02:00:00Z")
+    );
+
+    // JSON: "workdays" round-trips; a calendar document without it has none.
+    let policy = SlaPolicy::default().with_calendar(cal.clone());
+    let json = policy.to_json();
+    assert!(
+        json.contains("\"workdays\": [\n      \"2026-10-10\"\n    ]"),
+        "{json}"
+    );
+    assert_eq!(SlaPolicy::from_json(&json).unwrap(), policy);
+    let old = SlaPolicy::default().with_calendar(plain).to_json();
+    assert!(!old.contains("workdays"));
+    let back = SlaPolicy::from_json(&old).unwrap();
+    assert!(back.calendar.unwrap().workdays().is_empty());
+}

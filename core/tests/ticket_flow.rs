@@ -460,3 +460,59 @@ proptest! {
         prop_assert_eq!(cal.seconds_between(start, due), secs);
     }
 }
+
+/// The estate's time zone is stored in the flow document (issue 18.3); documents
+/// written before it load as UTC.
+#[test]
+fn flow_documents_store_the_estate_offset() {
+    let f = flow(
+        "T1",
+        "1-101",
+        "2026-11-02T23:30:00Z",
+        TicketKind::RepairRequest,
+        "repair.plumbing",
+        Urgency::Normal,
+    )
+    .with_utc_offset_minutes(480)
+    .unwrap();
+    assert_eq!(
+        f.local_date(t("2026-11-02T23:30:00Z")),
+        "2026-11-03".parse::<chrono::NaiveDate>().unwrap()
+    );
+    let json = f.to_json();
+    assert!(json.contains(r#""utc_offset_minutes":480"#), "{json}");
+    let back = TicketFlow::from_json(&json).unwrap();
+    assert_eq!((back.utc_offset_minutes(), &back), (480, &f));
+
+    let old = flow(
+        "T2",
+        "1-101",
+        "2026-11-02T23:30:00Z",
+        TicketKind::RepairRequest,
+        "repair.plumbing",
+        Urgency::Normal,
+    );
+    let old_json = old.to_json();
+    assert!(!old_json.contains("utc_offset_minutes"));
+    let back = TicketFlow::from_json(&old_json).unwrap();
+    assert_eq!(back.utc_offset_minutes(), 0);
+    assert_eq!(
+        back.local_date(t("2026-11-02T23:30:00Z")),
+        "2026-11-02".parse::<chrono::NaiveDate>().unwrap()
+    );
+
+    let bad = json.replace(
+        r#""utc_offset_minutes":480"#,
+        r#""utc_offset_minutes":1081"#,
+    );
+    let err = TicketFlow::from_json(&bad).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("invalid_document", "utc_offset_minutes")
+    );
+    let err = old.with_utc_offset_minutes(-1081).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path().as_str()),
+        ("invalid_option", "utc_offset_minutes")
+    );
+}

@@ -219,7 +219,29 @@ fun testCheckinChainedTemplate() {
     assertEquals("has_dependents", undo.code)
 }
 
+// Issue 18.3: a defect logged at 07:30 Beijing time (23:30 UTC the day before) counts
+// its deadline from the Beijing date; the offset is stored in the document.
+fun testCheckinDefectDeadlineInTheEstateTimeZone() {
+    val t = CheckinTemplate.defaultTemplate()
+    val c = Checklist.start(t, "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY, 480)
+    assertEquals(480, c.utcOffsetMinutes())
+    beforeInspection(c)
+    c.recordDefect(DEFECT, I, Role.INSPECTOR, Instant.parse("2026-11-02T23:30:00Z"))
+    assertEquals(LocalDate.of(2026, 11, 18), c.defects()[0].deadline)
+    val back = Checklist.fromJson(c.toJson(), t)
+    assertEquals(480, back.utcOffsetMinutes())
+    val utc = Checklist.start(t, "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    beforeInspection(utc)
+    utc.recordDefect(DEFECT, I, Role.INSPECTOR, Instant.parse("2026-11-02T23:30:00Z"))
+    assertEquals(LocalDate.of(2026, 11, 17), utc.defects()[0].deadline)
+    val e = assertFailsWith<EstateKitException.Validation> {
+        Checklist.start(t, "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY, 1081)
+    }
+    assertEquals("invalid_field" to "utc_offset_minutes", e.code to e.path)
+}
+
 val checkinTests = listOf(
+    "checkin: defect deadline in the estate's time zone" to ::testCheckinDefectDeadlineInTheEstateTimeZone,
     "checkin: a 32k-step chained template" to ::testCheckinChainedTemplate,
     "checkin: the shared walk produces the committed JSON" to ::testCheckinWalkJson,
     "checkin: default template from the seeds" to ::testCheckinDefaultTemplate,

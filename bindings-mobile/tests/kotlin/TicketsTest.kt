@@ -94,6 +94,37 @@ fun testLifecycle() {
     }
 }
 
+// Issue 18.3: the estate's UTC offset is stored in the flow document.
+fun testFlowUtcOffset() {
+    TicketFlow(
+        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+        TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, 480
+    ).use { f ->
+        assertEquals(480, f.utcOffsetMinutes())
+        TicketFlow.fromJson(f.toJson()).use { back -> assertEquals(480, back.utcOffsetMinutes()) }
+    }
+    val e = assertFailsWith<EstateKitException.Validation> {
+        TicketFlow(
+            "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+            TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, -1081
+        )
+    }
+    assertEquals(listOf("invalid_option", "utc_offset_minutes"), listOf(e.code, e.path))
+}
+
+// Issue 18.4: a make-up Saturday (调休) in the National Day week.
+fun testMakeUpWorkday() {
+    val holidays = (1..8).map { LocalDate.of(2026, 10, it) }
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays, listOf(LocalDate.of(2026, 10, 10))).use { cal ->
+        assertEquals(listOf(LocalDate.of(2026, 10, 10)), cal.workdays())
+        // Friday 10-09 17:00 Beijing + 2 working hours: Saturday 10:00 Beijing.
+        assertEquals(at("2026-10-10T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
+    }
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays).use { cal ->
+        assertEquals(at("2026-10-12T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
+    }
+}
+
 fun testSlaCalendarAndStatistics() {
     BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
         assertEquals(at("2026-11-10T02:00:00Z"), cal.addSeconds(at("2026-11-06T09:00:00Z"), 7200L))
@@ -200,6 +231,8 @@ fun testRuleSetLimits() {
 }
 
 val ticketsTests = listOf(
+    "tickets: a make-up working day in the calendar" to ::testMakeUpWorkday,
+    "tickets: the estate's UTC offset is stored in the flow" to ::testFlowUtcOffset,
     "tickets: calendar horizon and negative seconds are typed errors" to ::testCalendarHorizonAndNegativeSeconds,
     "tickets: rule-set limits are typed errors" to ::testRuleSetLimits,
     "tickets: too many classes is a typed error" to ::testTooManyClasses,

@@ -1339,8 +1339,10 @@ class OverdueRectification:
 
 @final
 class Checklist:
-    """The check-in of one unit by one owner. Timestamps (`at`) are timezone-aware
-    datetimes (stored in UTC); naive datetimes raise ValidationError ('invalid_timestamp').
+    """The check-in of one unit by one owner. Timestamps (`at`) are any timezone-aware
+    datetimes (`timezone.utc`, `ZoneInfo(...)`, fixed offsets; stored in UTC); naive
+    datetimes raise ValidationError ('naive_datetime'). Dates derived from timestamps
+    (defect deadlines, the delivery date) are local dates of `utc_offset_minutes`.
     Every action is dated in order: an `at` before the last event or before the start day
     raises ValidationError ('event_out_of_order', path 'at')."""
     def __reduce__(self) -> tuple[Any, tuple[str, CheckinTemplate]]: ...
@@ -1355,8 +1357,10 @@ class Checklist:
         started_on: _DateLike,
         *,
         mode: _ModeName = "ordinary",
+        utc_offset_minutes: int = 0,
     ) -> Checklist:
-        """Start a check-in; every item open."""
+        """Start a check-in; every item open. `utc_offset_minutes`: the estate's fixed
+        UTC offset (Beijing: 480), stored in the document."""
     def complete(
         self,
         item_code: str,
@@ -1424,6 +1428,9 @@ class Checklist:
     @property
     def started_on(self) -> datetime.date: ...
     @property
+    def utc_offset_minutes(self) -> int:
+        """The estate's fixed UTC offset, minutes (0 for documents written without one)."""
+    @property
     def finished_at(self) -> Optional[datetime.datetime]: ...
     @property
     def template(self) -> CheckinTemplate: ...
@@ -1463,7 +1470,8 @@ def overdue_rectifications(checklists: list[Checklist], as_of: _DateLike) -> lis
     """Defects not closed by their deadline, ordered by deadline, unit and defect id."""
 
 # ---- tickets ---------------------------------------------------------------------------
-# Timestamps are timezone-aware datetime.datetime objects (returned in UTC).
+# Timestamps are any timezone-aware datetime.datetime (converted to UTC; returned in
+# UTC); a naive one raises ValidationError('naive_datetime') naming the argument.
 
 _Channel = Literal["hotline", "front_desk", "app", "email", "forum", "contact_box", "patrol"]
 _TicketKind = Literal["complaint", "repair_request", "consultation", "suggestion", "praise", "service_request"]
@@ -1566,8 +1574,11 @@ class BusinessCalendar:
         *,
         utc_offset_minutes: int = 0,
         holidays: list[_DateLike] = ...,
+        workdays: list[_DateLike] = ...,
     ) -> BusinessCalendar:
-        """Hours start-end ("HH:MM", local) on `days` (0 = Monday)."""
+        """Hours start-end ("HH:MM", local) on `days` (0 = Monday); `workdays` are
+        make-up working days (调休补班, e.g. a Saturday), worked with the hours of the
+        first weekday that has any; a date that is also a holiday is a holiday."""
     def seconds_between(self, start: datetime.datetime, end: datetime.datetime) -> int:
         """Working seconds between two instants (exact over any span; 0 if end <= start)."""
     def add_seconds(self, start: datetime.datetime, seconds: int) -> datetime.datetime:
@@ -1579,6 +1590,9 @@ class BusinessCalendar:
     def utc_offset_minutes(self) -> int: ...
     @property
     def holidays(self) -> list[datetime.date]: ...
+    @property
+    def workdays(self) -> list[datetime.date]:
+        """Make-up working days (local dates)."""
 
 @final
 class SlaPolicy:
@@ -1703,6 +1717,7 @@ class TicketFlow:
         department: str,
         receiver: str,
         policy: Optional[AccessPolicy] = None,
+        utc_offset_minutes: int = 0,
     ) -> TicketFlow: ...
     @staticmethod
     def from_json(text: str, policy: Optional[AccessPolicy] = None) -> TicketFlow:
@@ -1754,6 +1769,9 @@ class TicketFlow:
     def channel(self) -> _Channel: ...
     @property
     def kind(self) -> _TicketKind: ...
+    @property
+    def utc_offset_minutes(self) -> int:
+        """The estate's fixed UTC offset, minutes (0 for documents written without one)."""
     @property
     def received_at(self) -> datetime.datetime: ...
     @property

@@ -70,7 +70,7 @@ pub fn awaiting_audit(checklists: &[Checklist], as_of: NaiveDate) -> Vec<&Checkl
         .filter(|c| {
             c.template().audit_item().is_some()
                 && !c.is_audited()
-                && c.finished_at().is_some_and(|f| f.date_naive() <= as_of)
+                && c.finished_at().is_some_and(|f| c.local_date(f) <= as_of)
         })
         .collect()
 }

@@ -30,6 +30,31 @@ fn format_version() -> u32 {
     CHECKLIST_FORMAT_VERSION
 }
 
+fn is_zero(v: &i32) -> bool {
+    *v == 0
+}
+
+/// The local date of `at` at the document's offset (saturating at chrono's range ends).
+pub(super) fn local_date(data: &ChecklistData, at: DateTime<Utc>) -> NaiveDate {
+    let offset = chrono::Duration::minutes(i64::from(data.utc_offset_minutes));
+    at.naive_utc()
+        .checked_add_signed(offset)
+        .map_or(at.date_naive(), |t| t.date())
+}
+
+/// `started_on` 00:00 local time, as an instant.
+pub(super) fn start_instant(data: &ChecklistData) -> DateTime<Utc> {
+    let offset = chrono::Duration::minutes(i64::from(data.utc_offset_minutes));
+    let midnight = data.started_on.and_time(NaiveTime::MIN);
+    midnight
+        .checked_sub_signed(offset)
+        .unwrap_or(midnight)
+        .and_utc()
+}
+
+/// The most a UTC offset may be, minutes (±18 hours, as ISO 8601 and chrono allow).
+const MAX_OFFSET_MINUTES: i32 = 18 * 60;
+
 /// What was recorded when an item was completed. Which fields an item takes depends on
 /// its kind: `reading` (meter_reading, required), `keys` (key_handover, required),
 /// `receipt_ref` (payment, required), `signature_ref` (required for signature, allowed
@@ -346,8 +371,14 @@ pub struct ChecklistData {
     pub unit_id: String,
     /// The owner taking the unit.
     pub owner: String,
-    /// The day the check-in began.
+    /// The day the check-in began (a local date of the estate).
     pub started_on: NaiveDate,
+    /// The estate's time zone as a fixed offset of local time from UTC, minutes
+    /// (Beijing time: 480), fixed when the check-in starts: dates derived from
+    /// instants (defect deadlines, the day a unit is delivered) are local dates of
+    /// this offset. Left out of the JSON when 0; documents without it are UTC.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub utc_offset_minutes: i32,
     /// Centralized or ordinary occupancy.
     pub mode: Mode,
     /// Every item, in template order.
@@ -489,6 +520,42 @@ impl Checklist {
         started_on: NaiveDate,
         mode: Mode,
     ) -> Result<Self, CheckinError> {
+        Self::start_with_utc_offset(template, unit_id, owner, started_on, mode, 0)
+    }
+
+    /// Like [`Checklist::start`], for an estate whose local time is
+    /// `utc_offset_minutes` ahead of UTC (Beijing: 480; a fixed offset, no daylight
+    /// saving): defect deadlines count from the local date of the defect, the unit is
+    /// delivered on the local date of completion, and no action may be dated before
+    /// `started_on` 00:00 local time.
+    ///
+    /// # Errors
+    /// As [`Checklist::start`]; [`CheckinError::InvalidField`] (`utc_offset_minutes`)
+    /// for an offset beyond ±1080 minutes.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
+    /// let t = CheckinTemplate::default_template();
+    /// let c = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 480)?;
+    /// assert_eq!(c.data().utc_offset_minutes, 480);
+    /// let err = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 1081).unwrap_err();
+    /// assert_eq!(err.path(), "utc_offset_minutes");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start_with_utc_offset(
+        template: &CheckinTemplate,
+        unit_id: &str,
+        owner: &str,
+        started_on: NaiveDate,
+        mode: Mode,
+        utc_offset_minutes: i32,
+    ) -> Result<Self, CheckinError> {
+        if !(-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&utc_offset_minutes) {
+            return Err(invalid(
+                "utc_offset_minutes",
+                format!("must be within ±{MAX_OFFSET_MINUTES} minutes, got {utc_offset_minutes}"),
+            ));
+        }
         non_empty("unit_id", unit_id)?;
         non_empty("owner", owner)?;
         let items = template
@@ -510,6 +577,7 @@ impl Checklist {
                 unit_id: unit_id.to_owned(),
                 owner: owner.to_owned(),
                 started_on,
+                utc_offset_minutes,
                 mode,
                 items,
                 defects: Vec::new(),
@@ -530,6 +598,21 @@ impl Checklist {
     /// ```
     pub fn template(&self) -> &CheckinTemplate {
         &self.template
+    }
+
+    /// The estate's local date of an instant: the UTC date of `at` shifted by the
+    /// checklist's [`ChecklistData::utc_offset_minutes`].
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let t = CheckinTemplate::default_template();
+    /// let c = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 480)?;
+    /// // 23:30 UTC on 2 November is 07:30 on 3 November in Beijing.
+    /// assert_eq!(c.local_date("2026-11-02T23:30:00Z".parse()?).to_string(), "2026-11-03");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        local_date(&self.data, at)
     }
 
     /// The plain data (the JSON document).
@@ -904,9 +987,9 @@ impl Checklist {
     }
 
     /// The earliest time an action may be dated: the last event's time, or the start
-    /// day at 00:00 UTC before any event.
+    /// day at 00:00 local time before any event.
     fn earliest(&self) -> DateTime<Utc> {
-        let start = self.data.started_on.and_time(NaiveTime::MIN).and_utc();
+        let start = start_instant(&self.data);
         self.data.events.last().map_or(start, |e| e.at.max(start))
     }
 
@@ -1202,7 +1285,8 @@ impl Checklist {
     }
 
     /// Records a defect found at inspection; returns its id ("D1", "D2", …). The
-    /// deadline is the UTC date of `at` plus the template's days for the severity.
+    /// deadline is the local date of `at` (see
+    /// [`Checklist::local_date`]) plus the template's days for the severity.
     ///
     /// # Errors
     /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event or
@@ -1266,8 +1350,8 @@ impl Checklist {
         non_empty("defect.description", &defect.description)?;
         non_empty("defect.category", &defect.category)?;
         let days = self.template.rectification_days().days(defect.severity);
-        let deadline = at
-            .date_naive()
+        let deadline = self
+            .local_date(at)
             .checked_add_days(Days::new(u64::from(days)))
             .ok_or_else(|| invalid("at", "the rectification deadline is out of range"))?;
         let id = format!("D{}", self.data.defects.len() + 1);

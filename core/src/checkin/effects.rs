@@ -155,7 +155,7 @@ pub fn completion_effects(
             path: "unit_id".into(),
             unit_id: unit_id.to_owned(),
         })?;
-    let on = finished_at.date_naive();
+    let on = checklist.local_date(finished_at);
     let from = unit.status;
     let delivered_on = match (from, unit.delivered_on) {
         (UnitStatus::Unsold, _) | (_, None) => on,
@@ -193,7 +193,7 @@ pub fn completion_effects(
                 let (Some(kind), Some(value)) = (def.meter_kind, done.data.reading) else {
                     continue;
                 };
-                let date = done.at.date_naive();
+                let date = checklist.local_date(done.at);
                 let pos = meter_of.get(&kind).copied();
                 let new_meter = pos.is_none();
                 let pos = match pos {

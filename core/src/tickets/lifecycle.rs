@@ -166,9 +166,31 @@ pub struct TicketFlow {
     escalations: u32,
     reopened: u32,
     satisfied: Option<bool>,
+    /// The estate's fixed UTC offset, minutes; left out of the JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    utc_offset_minutes: i32,
     events: Vec<Event>,
     #[serde(skip)]
     policy: AccessPolicy,
+}
+
+fn is_zero(v: &i32) -> bool {
+    *v == 0
+}
+
+/// The most a UTC offset may be, minutes (±18 hours).
+const MAX_OFFSET_MINUTES: i32 = 18 * 60;
+
+/// [`TicketError::InvalidOption`] (`utc_offset_minutes`) for an offset beyond ±18 hours.
+pub(crate) fn check_offset(minutes: i32) -> Result<i32, TicketError> {
+    if (-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(TicketError::InvalidOption {
+            name: "utc_offset_minutes".to_owned(),
+            reason: format!("must be within ±{MAX_OFFSET_MINUTES} minutes, got {minutes}"),
+        })
+    }
 }
 
 /// Flows are equal when their documents are: the [`AccessPolicy`] they are checked
@@ -185,6 +207,7 @@ impl PartialEq for TicketFlow {
             && self.escalations == other.escalations
             && self.reopened == other.reopened
             && self.satisfied == other.satisfied
+            && self.utc_offset_minutes == other.utc_offset_minutes
             && self.events == other.events
     }
 }
@@ -213,6 +236,9 @@ struct FlowDoc {
     escalations: u32,
     reopened: u32,
     satisfied: Option<bool>,
+    /// The estate's UTC offset, minutes; absent (UTC) in older documents.
+    #[serde(default)]
+    utc_offset_minutes: i32,
     /// Absent in documents that did not store their history.
     #[serde(default)]
     events: Option<Vec<EventDoc>>,
@@ -277,9 +303,58 @@ impl TicketFlow {
             escalations: 0,
             reopened: 0,
             satisfied: None,
+            utc_offset_minutes: 0,
             events,
             policy: AccessPolicy::default(),
         }
+    }
+
+    /// This flow for an estate whose local time is `utc_offset_minutes` ahead of UTC
+    /// (Beijing: 480; a fixed offset, no daylight saving), stored in its document:
+    /// dates derived from its instants ([`TicketFlow::local_date`], the return-visit
+    /// deadline) are local dates of this offset. Set it when the flow starts.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidOption`] (`utc_offset_minutes`) beyond ±1080 minutes.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t = Ticket::new("T9", "", Channel::Patrol, chrono::DateTime::UNIX_EPOCH, "巡查员", "路灯不亮", TicketKind::RepairRequest);
+    /// let f = TicketFlow::new(t, "repair.electrical", Urgency::Normal, "engineering", "巡查员").with_utc_offset_minutes(480)?;
+    /// assert_eq!(f.utc_offset_minutes(), 480);
+    /// assert_eq!(f.clone().with_utc_offset_minutes(1200).unwrap_err().path(), "utc_offset_minutes");
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn with_utc_offset_minutes(mut self, utc_offset_minutes: i32) -> Result<Self, TicketError> {
+        self.utc_offset_minutes = check_offset(utc_offset_minutes)?;
+        Ok(self)
+    }
+
+    /// The estate's UTC offset, minutes (0 for documents written without one).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// assert_eq!(TicketFlow::new(t, "other", Urgency::Normal, "cs", "小张").utc_offset_minutes(), 0);
+    /// ```
+    pub fn utc_offset_minutes(&self) -> i32 {
+        self.utc_offset_minutes
+    }
+
+    /// The estate's local date of an instant (see [`TicketFlow::with_utc_offset_minutes`]).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let f = TicketFlow::new(t, "other", Urgency::Normal, "cs", "小张").with_utc_offset_minutes(480)?;
+    /// assert_eq!(f.local_date("2026-11-02T23:30:00Z".parse().unwrap()).to_string(), "2026-11-03");
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn local_date(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        let offset = chrono::Duration::minutes(i64::from(self.utc_offset_minutes));
+        at.naive_utc()
+            .checked_add_signed(offset)
+            .map_or(at.date_naive(), |t| t.date())
     }
 
     /// Like [`TicketFlow::new`], checked against `policy` from now on.
@@ -341,6 +416,7 @@ impl TicketFlow {
             self.department.clone(),
             self.receiver.clone(),
         );
+        replay.utc_offset_minutes = self.utc_offset_minutes;
         replay.policy = policy;
         for (i, e) in self.events.iter().enumerate().skip(1) {
             replay
@@ -858,6 +934,11 @@ impl TicketFlow {
         );
         flow.events[0].role = first.role.clone();
         flow.policy = policy.clone();
+        flow.utc_offset_minutes =
+            check_offset(doc.utc_offset_minutes).map_err(|e| TicketError::InvalidDocument {
+                path: "utc_offset_minutes".to_owned(),
+                message: e.to_string(),
+            })?;
         let note = if rebuilt {
             " (in the history rebuilt from a document without events)"
         } else {

@@ -37,8 +37,9 @@ impl WorkingHours {
     }
 }
 
-/// A business calendar: working hours per weekday (Monday first), holidays, and the
-/// offset of local time from UTC. Always has working hours on at least one weekday.
+/// A business calendar: working hours per weekday (Monday first), holidays, make-up
+/// working days (调休补班, [`BusinessCalendar::with_workdays`]) and the offset of local
+/// time from UTC. Always has working hours on at least one weekday.
 ///
 /// ```
 /// use estatekit::tickets::BusinessCalendar;
@@ -51,6 +52,8 @@ impl WorkingHours {
 pub struct BusinessCalendar {
     hours: Vec<Vec<WorkingHours>>,
     holidays: BTreeSet<NaiveDate>,
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
+    workdays: BTreeSet<NaiveDate>,
     utc_offset_minutes: i32,
 }
 
@@ -61,6 +64,8 @@ struct CalendarData {
     #[serde(default)]
     holidays: BTreeSet<NaiveDate>,
     #[serde(default)]
+    workdays: BTreeSet<NaiveDate>,
+    #[serde(default)]
     utc_offset_minutes: i32,
 }
 
@@ -68,6 +73,7 @@ impl<'de> Deserialize<'de> for BusinessCalendar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let data = CalendarData::deserialize(d)?;
         BusinessCalendar::new(data.hours, data.holidays, data.utc_offset_minutes)
+            .map(|c| c.with_workdays(data.workdays))
             .map_err(serde::de::Error::custom)
     }
 }
@@ -151,6 +157,7 @@ impl BusinessCalendar {
         Ok(Self {
             hours,
             holidays,
+            workdays: BTreeSet::new(),
             utc_offset_minutes,
         })
     }
@@ -206,6 +213,52 @@ impl BusinessCalendar {
     pub fn with_holidays(mut self, days: impl IntoIterator<Item = NaiveDate>) -> Self {
         self.holidays.extend(days);
         self
+    }
+
+    /// This calendar with these make-up working days (调休补班) added: local dates on
+    /// a weekday without working hours (e.g. a Saturday) that are worked, with the
+    /// hours of the first weekday that has any (Monday in a Monday–Friday calendar).
+    /// A make-up day on a weekday with hours changes nothing; a date that is also a
+    /// holiday is a holiday. In JSON: `"workdays": ["2026-10-10"]` (absent: none).
+    ///
+    /// ```
+    /// use estatekit::tickets::BusinessCalendar;
+    /// let sat: chrono::NaiveDate = "2026-10-10".parse().unwrap();
+    /// let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 0)?.with_workdays([sat]);
+    /// let s = cal.seconds_between("2026-10-10T00:00:00Z".parse().unwrap(), "2026-10-11T00:00:00Z".parse().unwrap());
+    /// assert_eq!(s, 9 * 3600);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn with_workdays(mut self, days: impl IntoIterator<Item = NaiveDate>) -> Self {
+        self.workdays.extend(days);
+        self
+    }
+
+    /// Make-up working days (local dates).
+    ///
+    /// ```
+    /// let cal = estatekit::tickets::BusinessCalendar::weekly("09:00", "18:00", &[0], 0)?;
+    /// assert!(cal.workdays().is_empty());
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn workdays(&self) -> &BTreeSet<NaiveDate> {
+        &self.workdays
+    }
+
+    /// The hours of a make-up working day: those of the first weekday that has any.
+    fn makeup_hours(&self) -> &[WorkingHours] {
+        self.hours
+            .iter()
+            .find(|d| !d.is_empty())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `date` is a make-up day that adds working time (not a holiday, on a
+    /// weekday without hours).
+    fn adds_time(&self, date: NaiveDate) -> bool {
+        self.workdays.contains(&date)
+            && !self.holidays.contains(&date)
+            && self.hours[date.weekday().num_days_from_monday() as usize].is_empty()
     }
 
     /// Working hours per weekday, Monday first.
@@ -269,19 +322,49 @@ impl BusinessCalendar {
         if self.holidays.contains(&date) {
             return &[];
         }
+        if self.adds_time(date) {
+            return self.makeup_hours();
+        }
         &self.hours[date.weekday().num_days_from_monday() as usize]
     }
 
-    /// Working nanoseconds of weekday `wd` (0 = Monday) before local time `time`,
-    /// holidays not considered.
-    fn day_before(&self, wd: usize, time: Option<NaiveTime>) -> i128 {
-        self.hours[wd]
+    /// Working nanoseconds of `periods` before local time `time` (all of them for `None`).
+    fn periods_before(periods: &[WorkingHours], time: Option<NaiveTime>) -> i128 {
+        periods
             .iter()
             .map(|p| match time {
                 None => nanos(p.end - p.start),
                 Some(t) => nanos(t.clamp(p.start, p.end) - p.start),
             })
             .sum()
+    }
+
+    /// Working nanoseconds the make-up days between local `a` and `b` add: one term per
+    /// make-up day in range.
+    fn workdays_between(&self, a: NaiveDateTime, b: NaiveDateTime) -> i128 {
+        if b <= a {
+            return 0;
+        }
+        let hours = self.makeup_hours();
+        self.workdays
+            .range(a.date()..=b.date())
+            .filter(|d| self.adds_time(**d))
+            .map(|d| {
+                let hi = Self::periods_before(hours, (*d == b.date()).then(|| b.time()));
+                let lo = if *d == a.date() {
+                    Self::periods_before(hours, Some(a.time()))
+                } else {
+                    0
+                };
+                hi - lo
+            })
+            .sum()
+    }
+
+    /// Working nanoseconds of weekday `wd` (0 = Monday) before local time `time`,
+    /// holidays not considered.
+    fn day_before(&self, wd: usize, time: Option<NaiveTime>) -> i128 {
+        Self::periods_before(&self.hours[wd], time)
     }
 
     /// Working nanoseconds from Monday 0001-01-01 00:00 (local) to the start of the day
@@ -330,9 +413,10 @@ impl BusinessCalendar {
             .sum()
     }
 
-    /// Working nanoseconds between local `a` and `b` (`a <= b`), holidays excluded.
+    /// Working nanoseconds between local `a` and `b` (`a <= b`), holidays excluded and
+    /// make-up days included.
     fn working_between(&self, a: NaiveDateTime, b: NaiveDateTime) -> i128 {
-        self.before(b) - self.before(a) - self.holidays_between(a, b)
+        self.before(b) - self.before(a) - self.holidays_between(a, b) + self.workdays_between(a, b)
     }
 
     /// Working seconds between two instants (0 if `to <= from`; fractions of a second

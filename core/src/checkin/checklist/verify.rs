@@ -11,7 +11,6 @@
 //! `finished_at`, …). Every value is compared as it serializes, so a document that
 //! loads writes back identically.
 
-use chrono::NaiveTime;
 use serde::Serialize;
 
 use super::{
@@ -103,12 +102,13 @@ impl Checklist {
         saved: &ChecklistData,
         template: &CheckinTemplate,
     ) -> Result<Self, CheckinError> {
-        let mut c = Self::start(
+        let mut c = Self::start_with_utc_offset(
             template,
             &saved.unit_id,
             &saved.owner,
             saved.started_on,
             saved.mode,
+            saved.utc_offset_minutes,
         )?;
         for (i, event) in saved.events.iter().enumerate() {
             c.replay(i, event, saved)?;
@@ -200,7 +200,7 @@ impl Checklist {
 /// the previous one or before the start day (checked for every document, also one
 /// restored against a changed template, which cannot be replayed).
 pub(super) fn check_event_order(saved: &ChecklistData) -> Result<(), CheckinError> {
-    let mut last = saved.started_on.and_time(NaiveTime::MIN).and_utc();
+    let mut last = super::start_instant(saved);
     for (i, e) in saved.events.iter().enumerate() {
         if e.at < last {
             return Err(CheckinError::EventOutOfOrder {
@@ -242,6 +242,11 @@ fn same_data(doc: &ChecklistData, got: &ChecklistData) -> Result<(), CheckinErro
     same(p("unit_id"), &doc.unit_id, &got.unit_id)?;
     same(p("owner"), &doc.owner, &got.owner)?;
     same(p("started_on"), &doc.started_on, &got.started_on)?;
+    same(
+        p("utc_offset_minutes"),
+        &doc.utc_offset_minutes,
+        &got.utc_offset_minutes,
+    )?;
     same(p("mode"), &doc.mode, &got.mode)?;
     for (i, (d, g)) in doc.items.iter().zip(&got.items).enumerate() {
         same_item(i, d, g)?;
