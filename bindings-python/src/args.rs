@@ -120,15 +120,19 @@ pub(crate) fn int_list<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
         .collect()
 }
 
-fn text_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<String> {
-    let s = obj.cast::<PyString>()?;
-    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+/// A `str` borrowed as UTF-8; a lone surrogate is `invalid_text` at `suffix`.
+fn str_at<'a>(obj: &'a Bound<'_, PyAny>, suffix: &str) -> PyResult<&'a str> {
+    obj.cast::<PyString>()?.to_str().map_err(|_| {
         argument_error(
             "invalid_text",
             suffix,
             "the text is not valid Unicode (it holds a lone surrogate)".to_owned(),
         )
     })
+}
+
+fn text_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<String> {
+    str_at(obj, suffix).map(str::to_owned)
 }
 
 /// A string argument (see the module doc).
@@ -139,13 +143,7 @@ pub(crate) fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// A string argument kept as `&str` (so a literal default such as `"half_up"` stays
 /// the Rust default and shows in the signature), borrowed from the Python string.
 pub(crate) fn str_ref<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
-    obj.cast::<PyString>()?.to_str().map_err(|_| {
-        argument_error(
-            "invalid_text",
-            "",
-            "the text is not valid Unicode (it holds a lone surrogate)".to_owned(),
-        )
-    })
+    str_at(obj, "")
 }
 
 /// An optional string argument (`None` is absent).
