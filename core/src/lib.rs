@@ -1,17 +1,26 @@
 //! # EstateKit
 //!
 //! The customer-service rules of residential property management (物业客服) in one
-//! pure-Rust core: exact money allocation, the estate model, check-in checklists, and (in
-//! later modules) fees and tickets. The same core is exposed to Python (PyO3) and to
-//! Kotlin and Swift (UniFFI), so every language computes the same cents.
+//! pure-Rust core: what a unit owes, how the money is posted, collected and chased, how
+//! an owner checks in, and how a complaint or repair request is classified, routed and
+//! timed. The same core is exposed to Python (PyO3) and to Kotlin and Swift (UniFFI),
+//! so every language computes the same cents.
 //!
-//! - [`money`]: the rounding policy and [`allocate`](money::allocate), an exact-sum
-//!   split by weights (largest remainder, deterministic ties).
+//! - [`money`]: the rounding policy, strict decimal parsing and
+//!   [`money::allocate`], an exact-sum split by weights (largest remainder,
+//!   deterministic ties).
 //! - [`estate`]: estates, buildings, units, meters and readings, validated, with JSON
 //!   that names the path of any bad field.
+//! - [`fees`]: the fee schedule (area fees, pooled utilities, metered tariffs,
+//!   proration, vacancy, late penalties), billing runs with line-by-line explanations,
+//!   the ledger of one unit, the book of an estate (payments, bank files, corrections,
+//!   aging) and dunning.
 //! - [`checkin`]: check-in (入住 / 收楼) templates and checklists: documents, records,
 //!   signatures, charges, meter base readings, keys, inspection and defects with
 //!   rectification deadlines, the effects on the estate, the manager's audit schedule.
+//! - [`tickets`]: tickets, classification by rules or a trained model, ticket flows
+//!   (state machine, access policy), SLA policies on a business calendar, statistics.
+//! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
 //!
