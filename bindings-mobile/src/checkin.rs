@@ -9,25 +9,14 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use estatekit::checkin::{
-    self, ChargeLine, CheckinError, DefectInput, DefectStatus, EventAction, HandoverOutcome,
-    ItemDef, ItemKind, MeterBaseReading, Mismatch, MismatchKind, Mode, OverdueRectification,
-    Responsible, Role, Severity, StatusChange, StepDef,
+    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemDef, ItemKind,
+    MeterBaseReading, Mismatch, MismatchKind, Mode, OverdueRectification, Responsible, Role,
+    Severity, StatusChange, StepDef,
 };
 use estatekit::estate::{MeterKind, UnitStatus};
 use rust_decimal::Decimal;
 
 use crate::{Estate, EstateKitError};
-
-impl From<CheckinError> for EstateKitError {
-    fn from(e: CheckinError) -> Self {
-        let (code, path, detail) = (e.code().into(), e.path().to_owned(), e.to_string());
-        if e.is_state() {
-            Self::State { code, path, detail }
-        } else {
-            Self::Validation { code, path, detail }
-        }
-    }
-}
 
 #[uniffi::remote(Enum)]
 pub enum Role {

@@ -10,6 +10,7 @@
 //! `EstateKitError.Internal`), never an aborted process or Swift's `try!` trap.
 
 use chrono::NaiveDate;
+use estatekit::diagnostic::{Diagnostic, ErrorClass};
 use estatekit::estate::EstateError;
 use estatekit::fees::FeeError;
 use estatekit::money::MoneyError;
@@ -147,24 +148,36 @@ pub enum EstateKitError {
     },
 }
 
-/// Conversion of core errors: each core error type has a `code()` and a `path()`.
-macro_rules! validation_from {
-    ($($ty:ty),+) => {$(
+impl EstateKitError {
+    /// Any core error ([`Diagnostic`]): `Validation` or `State` by its class, with its
+    /// code, path and message.
+    pub(crate) fn from_diagnostic<E: Diagnostic>(e: E) -> Self {
+        let (code, path, detail) = (e.code().to_owned(), e.path().into_owned(), e.to_string());
+        match e.class() {
+            ErrorClass::Validation => Self::Validation { code, path, detail },
+            ErrorClass::State => Self::State { code, path, detail },
+        }
+    }
+}
+
+/// `?` on every core error type: one line per module's error.
+macro_rules! from_diagnostic {
+    ($($ty:ty),+ $(,)?) => {$(
         impl From<$ty> for EstateKitError {
             fn from(e: $ty) -> Self {
-                Self::Validation { code: e.code().into(), path: e.path().to_string(), detail: e.to_string() }
+                Self::from_diagnostic(e)
             }
         }
     )+};
 }
-#[allow(unused_imports)] // for the feature modules' own error types
-pub(crate) use validation_from;
 
-validation_from!(
+from_diagnostic!(
     MoneyError,
     EstateError,
     FeeError,
-    estatekit::integrity::IntegrityError
+    estatekit::integrity::IntegrityError,
+    estatekit::checkin::CheckinError,
+    estatekit::tickets::TicketError,
 );
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use estatekit::tickets::{
-    self, Action, Channel, Temperament, TicketError, TicketKind, TicketState, TrainOptions, Urgency,
+    self, Action, Channel, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
 };
 
 use crate::EstateKitError;
@@ -24,17 +24,6 @@ uniffi::custom_type!(Timestamp, String, {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| uniffi::deps::anyhow::anyhow!("{s:?} is not an ISO-8601 instant: {e}")),
 });
-
-impl From<TicketError> for EstateKitError {
-    fn from(e: TicketError) -> Self {
-        let (code, path, detail) = (e.code().to_owned(), e.path(), e.to_string());
-        if e.is_state() {
-            Self::State { code, path, detail }
-        } else {
-            Self::Validation { code, path, detail }
-        }
-    }
-}
 
 #[uniffi::remote(Enum)]
 pub enum Channel {

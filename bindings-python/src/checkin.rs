@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
 use crate::shared::Shared;
-use crate::{CoreError, ErrorClass, date_arg, decimal_arg, to_py, validation_error};
+use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCheckinTemplate>()?;
@@ -37,22 +37,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(awaiting_audit, m)?)?;
     m.add_function(wrap_pyfunction!(overdue_rectifications, m)?)?;
     Ok(())
-}
-
-impl CoreError for CheckinError {
-    fn code(&self) -> &'static str {
-        CheckinError::code(self)
-    }
-    fn path(&self) -> String {
-        CheckinError::path(self).to_owned()
-    }
-    fn class(&self) -> ErrorClass {
-        if self.is_state() {
-            ErrorClass::State
-        } else {
-            ErrorClass::Validation
-        }
-    }
 }
 
 /// Parses a snake_case enum argument, naming `path` on failure.

@@ -4,7 +4,7 @@
 //! rule lives in the `estatekit` core crate. One file per core module; each has a
 //! `register` function called from the module init below.
 //!
-//! Errors: every core error implements [`CoreError`] and becomes
+//! Errors: every core error implements the core's `Diagnostic` trait and becomes
 //! `estatekit.ValidationError` (bad input; also a `ValueError`) or
 //! `estatekit.StateError` (an operation the current state does not allow), both
 //! subclasses of `estatekit.EstateKitError` and both carrying `.code` and `.path`.
@@ -17,9 +17,8 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use estatekit::estate::EstateError;
-use estatekit::fees::FeeError;
-use estatekit::money::{self, MoneyError, RoundingMode, RoundingPolicy};
+use estatekit::diagnostic::{self, Diagnostic};
+use estatekit::money::{self, RoundingMode, RoundingPolicy};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -95,57 +94,13 @@ pub(crate) enum ErrorClass {
     Internal,
 }
 
-/// A core error as the bindings see it: a message, a stable code, the field path.
-pub(crate) trait CoreError: std::fmt::Display {
-    /// Stable snake_case kind.
-    fn code(&self) -> &'static str;
-    /// The field or object concerned.
-    fn path(&self) -> String;
-    /// Which Python exception to raise.
-    fn class(&self) -> ErrorClass {
-        ErrorClass::Validation
-    }
-}
-
-impl CoreError for MoneyError {
-    fn code(&self) -> &'static str {
-        MoneyError::code(self)
-    }
-    fn path(&self) -> String {
-        MoneyError::path(self)
-    }
-}
-
-impl CoreError for EstateError {
-    fn code(&self) -> &'static str {
-        EstateError::code(self)
-    }
-    fn path(&self) -> String {
-        EstateError::path(self).to_owned()
-    }
-}
-
-impl CoreError for estatekit::integrity::IntegrityError {
-    fn code(&self) -> &'static str {
-        estatekit::integrity::IntegrityError::code(self)
-    }
-    fn path(&self) -> String {
-        estatekit::integrity::IntegrityError::path(self).to_owned()
-    }
-}
-
-impl CoreError for FeeError {
-    fn code(&self) -> &'static str {
-        FeeError::code(self)
-    }
-    fn path(&self) -> String {
-        FeeError::path(self).to_owned()
-    }
-}
-
 /// Converts any core error to its Python exception, with `code` and `path` set.
-pub(crate) fn to_py<E: CoreError>(e: E) -> PyErr {
-    raise(e.class(), e.code(), &e.path(), e.to_string())
+pub(crate) fn to_py<E: Diagnostic>(e: E) -> PyErr {
+    let class = match e.class() {
+        diagnostic::ErrorClass::Validation => ErrorClass::Validation,
+        diagnostic::ErrorClass::State => ErrorClass::State,
+    };
+    raise(class, e.code(), &e.path(), e.to_string())
 }
 
 /// Builds an EstateKit exception of `class` carrying `code` and `path` attributes.

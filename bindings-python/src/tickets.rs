@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::shared::Shared;
-use crate::{CoreError, ErrorClass, date_arg, to_py, validation_error};
+use crate::{date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTicketClassifier>()?;
@@ -31,22 +31,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTicketStatistics>()?;
     m.add_function(wrap_pyfunction!(ticket_statistics, m)?)?;
     Ok(())
-}
-
-impl CoreError for TicketError {
-    fn code(&self) -> &'static str {
-        TicketError::code(self)
-    }
-    fn path(&self) -> String {
-        TicketError::path(self)
-    }
-    fn class(&self) -> ErrorClass {
-        if self.is_state() {
-            ErrorClass::State
-        } else {
-            ErrorClass::Validation
-        }
-    }
 }
 
 /// Parses a snake_case enum argument, naming the argument in the error.

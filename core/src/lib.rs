@@ -42,6 +42,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod checkin;
+pub mod diagnostic;
 pub mod estate;
 pub mod fees;
 pub mod i18n;
