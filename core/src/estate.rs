@@ -16,8 +16,6 @@
 //! ```
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -31,46 +29,19 @@ pub const ESTATE_FORMAT_VERSION: u32 = 1;
 
 const DEMO_JSON: &str = include_str!("../data/demo_estate.json");
 
+/// The error of an unknown wire name of an estate enum.
+fn unknown_value(path: String, value: &str, expected: String) -> EstateError {
+    EstateError::InvalidField {
+        path,
+        reason: format!("unknown value {value:?}; expected one of {expected}"),
+    }
+}
+
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable snake_case name used in JSON and by the bindings.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = EstateError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    EstateError::InvalidField {
-                        path: stringify!($name).to_owned(),
-                        reason: format!(
-                            "unknown value {s:?}; expected one of {}",
-                            Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    }
-                })
-            }
+    ($(#[$meta:meta])* $name:ident { $($body:tt)* }) => {
+        crate::wire::wire_enum! {
+            module: "estatekit::estate", error: EstateError, unknown: unknown_value,
+            $(#[$meta])* $name (stringify!($name)) { $($body)* }
         }
     };
 }

@@ -53,6 +53,7 @@ pub mod records;
 mod stream;
 pub mod tables;
 pub mod tickets;
+mod wire;
 
 pub use chrono::NaiveDate;
 

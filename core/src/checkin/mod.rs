@@ -31,7 +31,6 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 pub use audit::{OverdueRectification, audit_dates, awaiting_audit, overdue_rectifications};
 pub use checklist::{
@@ -45,54 +44,20 @@ pub use template::{
     CheckinTemplate, ItemDef, RectificationDays, StepDef, TEMPLATE_FORMAT_VERSION, TemplateData,
 };
 
+/// The error of an unknown wire name of a check-in enum.
+pub(crate) fn unknown_value(path: String, value: &str, expected: String) -> CheckinError {
+    CheckinError::InvalidField {
+        path,
+        reason: format!("unknown value {value:?}; expected one of {expected}"),
+    }
+}
+
 macro_rules! checkin_enum {
-    ($(#[$meta:meta])* $name:ident ($path:literal) { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            ///
-            /// ```
-            /// assert_eq!(estatekit::checkin::Role::ALL.len(), 3);
-            /// ```
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable snake_case name used in JSON and by the bindings.
-            ///
-            /// ```
-            /// assert_eq!(estatekit::checkin::Mode::Ordinary.as_str(), "ordinary");
-            /// ```
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::checkin::CheckinError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    $crate::checkin::CheckinError::InvalidField {
-                        path: $path.to_owned(),
-                        reason: format!(
-                            "unknown value {s:?}; expected one of {}",
-                            Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    }
-                })
-            }
+    ($(#[$meta:meta])* $name:ident ($path:literal) { $($body:tt)* }) => {
+        crate::wire::wire_enum! {
+            module: "estatekit::checkin", error: $crate::checkin::CheckinError,
+            unknown: $crate::checkin::unknown_value,
+            $(#[$meta])* $name ($path) { $($body)* }
         }
     };
 }

@@ -78,44 +78,21 @@ pub const CATEGORIES: &[&str] = &[
     "other",
 ];
 
+/// The error of an unknown wire name of a ticket enum.
+pub(crate) fn unknown_value(path: String, value: &str, expected: String) -> TicketError {
+    TicketError::UnknownValue {
+        path,
+        value: value.to_owned(),
+        expected,
+    }
+}
+
 macro_rules! ticket_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable snake_case name used in JSON and by the bindings.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = $crate::tickets::TicketError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    $crate::tickets::TicketError::UnknownValue {
-                        path: stringify!($name).to_owned(),
-                        value: s.to_owned(),
-                        expected: Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
-                    }
-                })
-            }
+    ($(#[$meta:meta])* $name:ident { $($body:tt)* }) => {
+        crate::wire::wire_enum! {
+            module: "estatekit::tickets", error: $crate::tickets::TicketError,
+            unknown: $crate::tickets::unknown_value,
+            $(#[$meta])* $name (stringify!($name)) { $($body)* }
         }
     };
 }
