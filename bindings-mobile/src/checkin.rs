@@ -730,19 +730,9 @@ pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate>
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 pub fn awaiting_audit(checklists: Vec<Arc<Checklist>>, as_of: NaiveDate) -> Vec<Arc<Checklist>> {
-    let copies: Vec<checkin::Checklist> = checklists.iter().map(|c| c.lock().clone()).collect();
-    // The waiting copies are references into `copies`, in order: their indices pick
-    // the callers' objects (one pass, not a search of `waiting` per checklist).
-    let waiting: std::collections::HashSet<*const checkin::Checklist> =
-        checkin::awaiting_audit(&copies, as_of)
-            .into_iter()
-            .map(std::ptr::from_ref)
-            .collect();
     checklists
         .into_iter()
-        .zip(&copies)
-        .filter(|(_, copy)| waiting.contains(&std::ptr::from_ref(*copy)))
-        .map(|(c, _)| c)
+        .filter(|c| c.lock().awaits_audit(as_of))
         .collect()
 }
 

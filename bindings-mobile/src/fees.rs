@@ -239,18 +239,15 @@ pub fn pooled_split(
     weights: Vec<SplitWeight>,
     rounding_policy: Option<RoundingPolicy>,
 ) -> Result<Vec<PoolShare>, EstateKitError> {
-    let method = match weights.as_slice() {
-        [single] if single.weight == Decimal::ONE => SplitMethod::single(single.basis),
-        _ => SplitMethod::Hybrid(
-            weights
-                .iter()
-                .map(|w| BasisWeight {
-                    basis: w.basis,
-                    weight: w.weight,
-                })
-                .collect(),
-        ),
-    };
+    let method = SplitMethod::from_weights(
+        weights
+            .iter()
+            .map(|w| BasisWeight {
+                basis: w.basis,
+                weight: w.weight,
+            })
+            .collect(),
+    );
     let units: Vec<PoolUnit> = members
         .into_iter()
         .map(|m| PoolUnit {

@@ -178,6 +178,7 @@ from_diagnostic!(
     estatekit::integrity::IntegrityError,
     estatekit::checkin::CheckinError,
     estatekit::tickets::TicketError,
+    estatekit::i18n::UnknownLang,
 );
 
 #[cfg(test)]

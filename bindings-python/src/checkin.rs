@@ -1152,23 +1152,13 @@ fn awaiting_audit<'py>(
     as_of: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<Bound<'py, PyChecklist>>> {
     let as_of = date_arg(as_of, "as_of")?;
-    let copies: Vec<Checklist> = checklists
-        .iter()
-        .map(|c| Ok(c.get().inner.lock()?.clone()))
-        .collect::<PyResult<_>>()?;
-    // The waiting copies are references into `copies`, in order: their indices pick
-    // the callers' objects (one pass, not a search of `waiting` per checklist).
-    let waiting: std::collections::HashSet<*const checkin::Checklist> =
-        checkin::awaiting_audit(&copies, as_of)
-            .into_iter()
-            .map(std::ptr::from_ref)
-            .collect();
-    Ok(checklists
-        .into_iter()
-        .zip(&copies)
-        .filter(|(_, copy)| waiting.contains(&std::ptr::from_ref(*copy)))
-        .map(|(c, _)| c)
-        .collect())
+    let mut waiting = Vec::new();
+    for c in checklists {
+        if c.get().inner.lock()?.awaits_audit(as_of) {
+            waiting.push(c);
+        }
+    }
+    Ok(waiting)
 }
 
 /// Defects not closed by their deadline, across checklists, as of a date.

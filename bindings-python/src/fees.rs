@@ -49,15 +49,7 @@ fn fee_err(e: FeeError) -> PyErr {
 }
 
 pub(crate) fn lang_arg(lang: &str) -> PyResult<Lang> {
-    match lang {
-        "zh-CN" | "zh" => Ok(Lang::ZhCn),
-        "en" => Ok(Lang::En),
-        _ => Err(validation_error(
-            "invalid",
-            "lang",
-            format!("lang: unknown language {lang:?}; expected \"zh-CN\" or \"en\""),
-        )),
-    }
+    lang.parse::<Lang>().map_err(to_py)
 }
 
 fn penalty_policy(
@@ -320,8 +312,7 @@ fn split_method(method: &str, weights: Option<&Bound<'_, PyAny>>) -> PyResult<Sp
                 weight: decimal_arg(&w, &format!("weights[{name}]"))?,
             });
         }
-        parts.sort_by_key(|p| p.basis);
-        return Ok(SplitMethod::Hybrid(parts));
+        return Ok(SplitMethod::from_weights(parts));
     }
     Basis::from_str(method)
         .map(SplitMethod::single)
@@ -434,13 +425,6 @@ fn pooled_split<'py>(
     let split = pooled::split(total, &pool, &method, &policy).map_err(fee_err)?;
     let out = PyDict::new(py);
     for s in split.shares {
-        if out.contains(&s.unit_id)? {
-            return Err(validation_error(
-                "duplicate_id",
-                "units",
-                format!("units: duplicate id {:?}", s.unit_id),
-            ));
-        }
         out.set_item(s.unit_id, s.amount)?;
     }
     Ok(out)

@@ -27,6 +27,66 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The language's tag: `zh-CN` or `en` (as in JSON).
+    ///
+    /// ```
+    /// assert_eq!(estatekit::i18n::Lang::En.as_str(), "en");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ZhCn => "zh-CN",
+            Self::En => "en",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = UnknownLang;
+
+    /// `zh-CN` (or `zh`) or `en`.
+    ///
+    /// ```
+    /// use estatekit::i18n::Lang;
+    /// assert_eq!("zh".parse::<Lang>()?, Lang::ZhCn);
+    /// assert_eq!("fr".parse::<Lang>().unwrap_err().to_string(),
+    ///            r#"lang: unknown language "fr"; expected "zh-CN" or "en""#);
+    /// # Ok::<(), estatekit::i18n::UnknownLang>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "zh-CN" | "zh" => Ok(Self::ZhCn),
+            "en" => Ok(Self::En),
+            _ => Err(UnknownLang {
+                value: s.to_owned(),
+            }),
+        }
+    }
+}
+
+/// A language tag other than `zh-CN`, `zh` or `en` (code `invalid`, path `lang`).
+///
+/// ```
+/// use estatekit::diagnostic::Diagnostic;
+/// let e = "de".parse::<estatekit::i18n::Lang>().unwrap_err();
+/// assert_eq!((e.code(), e.path().as_ref()), ("invalid", "lang"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("lang: unknown language {value:?}; expected \"zh-CN\" or \"en\"")]
+pub struct UnknownLang {
+    /// The tag given.
+    pub value: String,
+}
+
+impl crate::diagnostic::Diagnostic for UnknownLang {
+    fn code(&self) -> &'static str {
+        "invalid"
+    }
+    fn path(&self) -> std::borrow::Cow<'_, str> {
+        "lang".into()
+    }
+}
+
 /// A value with a display label in each [`Lang`].
 ///
 /// ```

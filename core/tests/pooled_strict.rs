@@ -195,3 +195,54 @@ fn unknown_unit_fields_are_refused() {
             .unwrap();
     assert_eq!((u.occupants, u.fraction), (3, dec("0.5")));
 }
+
+#[test]
+fn duplicate_units_and_bases_are_refused() {
+    let a = PoolUnit::new("A", dec("1"));
+    let policy = RoundingPolicy::default();
+    assert_eq!(
+        error(split(
+            dec("100"),
+            &[a.clone(), PoolUnit::new("B", dec("1")), a],
+            &SplitMethod::Area,
+            &policy
+        )),
+        (
+            "duplicate_id".into(),
+            "units".into(),
+            "units: duplicate id \"A\"".into()
+        )
+    );
+    let w = |basis, weight: &str| BasisWeight {
+        basis,
+        weight: dec(weight),
+    };
+    assert_eq!(
+        error(split(
+            dec("100"),
+            &units(),
+            &SplitMethod::Hybrid(vec![w(Basis::Area, "0.5"), w(Basis::Area, "0.5")]),
+            &policy
+        )),
+        (
+            "invalid".into(),
+            "weights[1].basis".into(),
+            "weights[1].basis: area is weighted twice".into()
+        )
+    );
+    // From weights as listed: a lone weight of 1 is the plain split; the order listed
+    // does not matter.
+    let hybrid = |ws| amounts("100", &SplitMethod::from_weights(ws), &policy);
+    assert_eq!(
+        SplitMethod::from_weights(vec![w(Basis::Occupants, "1")]),
+        SplitMethod::Occupants
+    );
+    assert_eq!(
+        hybrid(vec![w(Basis::Occupants, "0.7"), w(Basis::Area, "0.3")]),
+        hybrid(vec![w(Basis::Area, "0.3"), w(Basis::Occupants, "0.7")])
+    );
+    assert_eq!(
+        hybrid(vec![w(Basis::Occupants, "0.7"), w(Basis::Area, "0.3")]),
+        [dec("32.50"), dec("67.50")]
+    );
+}

@@ -205,13 +205,19 @@ fun testPooledSplitStrict() {
     assertEquals(listOf(d("50.00"), d("50.00")), pooledSplit(d("100.000"), members, area).map { it.amount })
     assertEquals(listOf(d("50.003"), d("50.002")),
         pooledSplit(d("100.005"), members, area, RoundingPolicy(3u, RoundingMode.HALF_UP)).map { it.amount })
-    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got occupants 0.3 + area 0.5 = 0.8"),
+    // Weights are taken in basis order, whatever order they are listed in (as in Python).
+    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.3")), SplitWeight(Basis.AREA, d("0.5")))) })
     // One basis at a weight other than 1 is a hybrid too (it used to split by area).
     assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 = 0.5"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")))) })
     assertEquals(listOf(d("32.50"), d("67.50")),
         pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.7")), SplitWeight(Basis.AREA, d("0.3")))).map { it.amount })
+    // The same unit twice is refused by the core (it was accepted here, refused in Python).
+    assertEquals(Triple("duplicate_id", "units", "units: duplicate id \"A\""),
+        error { pooledSplit(d("100"), listOf(PoolMember("A", d("1")), PoolMember("A", d("1"))), area) })
+    assertEquals(Triple("invalid", "weights[1].basis", "weights[1].basis: area is weighted twice"),
+        error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.AREA, d("0.5")))) })
 }
 
 val feesTests = listOf(

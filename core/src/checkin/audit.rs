@@ -54,8 +54,8 @@ pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate>
     out
 }
 
-/// The checklists completed on or before `as_of` (UTC date) whose audit item is still
-/// open, in input order.
+/// The checklists completed on or before `as_of` whose audit item is still open, in
+/// input order (each as [`Checklist::awaits_audit`]).
 ///
 /// ```
 /// use estatekit::checkin::*;
@@ -67,12 +67,29 @@ pub fn audit_dates(mode: Mode, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate>
 pub fn awaiting_audit(checklists: &[Checklist], as_of: NaiveDate) -> Vec<&Checklist> {
     checklists
         .iter()
-        .filter(|c| {
-            c.template().audit_item().is_some()
-                && !c.is_audited()
-                && c.finished_at().is_some_and(|f| c.local_date(f) <= as_of)
-        })
+        .filter(|c| c.awaits_audit(as_of))
         .collect()
+}
+
+impl Checklist {
+    /// Whether the manager's audit of this check-in is due: its template has an audit
+    /// item, the item is still open, and the check-in was completed on or before
+    /// `as_of` (a date in the checklist's time zone).
+    ///
+    /// ```
+    /// use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+    ///     "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(!c.awaits_audit("2026-11-30".parse()?)); // not completed yet
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn awaits_audit(&self, as_of: NaiveDate) -> bool {
+        self.template().audit_item().is_some()
+            && !self.is_audited()
+            && self
+                .finished_at()
+                .is_some_and(|f| self.local_date(f) <= as_of)
+    }
 }
 
 /// A defect not closed by its deadline.

@@ -202,6 +202,14 @@ pub enum FeeError {
         /// What is wrong, naming the accepted forms.
         message: String,
     },
+    /// The same id twice where ids must be unique (the units of a pooled split).
+    #[error("{path}: duplicate id {id:?}")]
+    DuplicateId {
+        /// The list.
+        path: String,
+        /// The id given twice.
+        id: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -246,6 +254,7 @@ impl FeeError {
             Self::AlreadyReversed { .. } => "already_reversed",
             Self::Inconsistent { .. } => "inconsistent_document",
             Self::Cell { code, .. } => code,
+            Self::DuplicateId { .. } => "duplicate_id",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -274,6 +283,7 @@ impl FeeError {
             | Self::AlreadyReversed { path, .. }
             | Self::Inconsistent { path, .. }
             | Self::Cell { path, .. }
+            | Self::DuplicateId { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -322,6 +332,7 @@ impl FeeError {
             | Self::AlreadyReversed { path, .. }
             | Self::Inconsistent { path, .. }
             | Self::Cell { path, .. }
+            | Self::DuplicateId { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }

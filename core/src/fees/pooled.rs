@@ -266,6 +266,30 @@ impl SplitMethod {
         }
     }
 
+    /// The method for basis weights as a user lists them: one basis with weight 1 is
+    /// that basis's plain split; anything else is a hybrid with its weights in basis
+    /// order (so the shares do not depend on the order the weights were listed in).
+    /// Not validated: [`split`] validates.
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::{Basis, BasisWeight, SplitMethod};
+    /// let w = |basis, weight: &str| BasisWeight { basis, weight: weight.parse().unwrap() };
+    /// assert_eq!(SplitMethod::from_weights(vec![w(Basis::Usage, "1")]), SplitMethod::Usage);
+    /// assert_eq!(
+    ///     SplitMethod::from_weights(vec![w(Basis::Occupants, "0.4"), w(Basis::Area, "0.6")]),
+    ///     SplitMethod::Hybrid(vec![w(Basis::Area, "0.6"), w(Basis::Occupants, "0.4")]),
+    /// );
+    /// ```
+    pub fn from_weights(mut weights: Vec<BasisWeight>) -> Self {
+        match weights.as_slice() {
+            [single] if single.weight == Decimal::ONE => Self::single(single.basis),
+            _ => {
+                weights.sort_by_key(|w| w.basis);
+                Self::Hybrid(weights)
+            }
+        }
+    }
+
     /// The stable name (`"hybrid"` for a mix).
     ///
     /// ```
@@ -310,6 +334,12 @@ impl SplitMethod {
         }
         for (i, w) in ws.iter().enumerate() {
             non_negative(w.weight, || format!("weights[{i}].weight"))?;
+            if ws[..i].iter().any(|v| v.basis == w.basis) {
+                return Err(FeeError::invalid(
+                    format!("weights[{i}].basis"),
+                    format!("{} is weighted twice", w.basis),
+                ));
+            }
         }
         let listed = || {
             ws.iter()
@@ -546,6 +576,7 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
 ///
 /// # Errors
 /// [`FeeError::Invalid`] at `total` for more decimal places than the policy's scale;
+/// [`FeeError::DuplicateId`] at `units` for a unit id given twice;
 /// as [`SplitMethod::validate`] and [`weights`]; [`FeeError::Money`] when there are no
 /// units, every weight is zero (e.g. usage split with no consumption), or the amounts
 /// overflow.
@@ -586,6 +617,13 @@ pub fn split(
         ));
     }
     method.validate()?;
+    let mut seen = std::collections::HashSet::with_capacity(units.len());
+    if let Some(u) = units.iter().find(|u| !seen.insert(u.id.as_str())) {
+        return Err(FeeError::DuplicateId {
+            path: "units".to_owned(),
+            id: u.id.clone(),
+        });
+    }
     let w = weights(units, method)?;
     let a = money::allocate(total, &w, policy).map_err(FeeError::money(if units.is_empty() {
         "units"
