@@ -44,6 +44,21 @@ mod stream;
 pub mod tables;
 pub mod tickets;
 
+/// The largest JSON document, in bytes, that the loaders of estates, fee schedules,
+/// check-in templates and checklists, ticket flows, SLA policies and access policies
+/// read (32 MiB): a longer one is refused before it is parsed, with the error code
+/// `document_too_large` at path `$`. These loaders hold a document as typed values,
+/// tens of bytes of memory per byte of text at worst; the limit keeps that well under
+/// 2 GiB. Ledgers, books and billing runs, which can legitimately be large, have no
+/// such limit: they are read in a few bytes of memory per byte of text.
+///
+/// ```
+/// let text = format!("{{\"id\": \"{}\"}}", "x".repeat(estatekit::MAX_DOCUMENT_BYTES));
+/// let e = estatekit::Estate::from_json(&text).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+/// ```
+pub const MAX_DOCUMENT_BYTES: usize = 32 << 20;
+
 pub use chrono::NaiveDate;
 
 /// The README's Rust snippets, compiled and run as doctests.
