@@ -25,8 +25,13 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonFail
 
 /// `Err((size, limit))` for a document over [`crate::MAX_DOCUMENT_BYTES`].
 pub(crate) fn within_limit(text: &str) -> Result<(), (usize, usize)> {
-    if text.len() > crate::MAX_DOCUMENT_BYTES {
-        Err((text.len(), crate::MAX_DOCUMENT_BYTES))
+    within(text, crate::MAX_DOCUMENT_BYTES)
+}
+
+/// `Err((size, limit))` for a document over `limit` bytes.
+pub(crate) fn within(text: &str, limit: usize) -> Result<(), (usize, usize)> {
+    if text.len() > limit {
+        Err((text.len(), limit))
     } else {
         Ok(())
     }

@@ -132,3 +132,29 @@ fn large_ledgers_and_books_are_read_and_checked() {
     let book = Receivables::from_json(&book, &Estate::demo(), &FeeSchedule::demo()).unwrap();
     assert_eq!(book.account("1-101").unwrap().charges().len(), n);
 }
+
+#[test]
+fn ledgers_and_books_have_their_own_limit() {
+    use estatekit::MAX_LEDGER_DOCUMENT_BYTES;
+    assert_eq!(MAX_LEDGER_DOCUMENT_BYTES, 67_108_864);
+    let over = doc_of(MAX_LEDGER_DOCUMENT_BYTES + 1);
+    let message = format!(
+        "$: a document of {} bytes; at most 67108864 are read",
+        MAX_LEDGER_DOCUMENT_BYTES + 1
+    );
+    let e = Ledger::from_json(&over).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.to_string()),
+        ("document_too_large", "$", message.clone())
+    );
+    let e = Receivables::from_json(&over, &Estate::demo(), &FeeSchedule::demo()).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.to_string()),
+        ("document_too_large", "$", message)
+    );
+    // At the limit: parsed (an unknown field), not refused for its size.
+    let at = doc_of(MAX_LEDGER_DOCUMENT_BYTES);
+    assert_eq!(Ledger::from_json(&at).unwrap_err().code(), "json");
+    let e = Receivables::from_json(&at, &Estate::demo(), &FeeSchedule::demo()).unwrap_err();
+    assert_eq!(e.code(), "json");
+}

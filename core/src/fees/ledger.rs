@@ -797,6 +797,13 @@ impl Ledger {
         // Read without a `serde_json::Value` tree of the document (10 to 15 bytes
         // of memory per byte): syntax first, then the typed ledger, then the
         // comparison with the rebuilt one, each a pass over the text.
+        crate::json::within(text, crate::MAX_LEDGER_DOCUMENT_BYTES).map_err(|(size, limit)| {
+            FeeError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
+        })?;
         crate::json::check_syntax(text).map_err(json)?;
         let mut ledger: Self = crate::json::parse_checked(text).map_err(json)?;
         if ledger.format_version == 0 || ledger.format_version > LEDGER_FORMAT_VERSION {
@@ -810,7 +817,8 @@ impl Ledger {
         }
         let stated = ledger.format_version == LEDGER_FORMAT_VERSION;
         ledger.validate()?;
-        ledger.replay(None).map_err(|e| {
+        // In place: a failure discards the ledger (no copy to keep, unlike an operation).
+        ledger.replay_in_place(None).map_err(|e| {
             // Name the refund the history cannot cover.
             let at = match &e {
                 FeeError::RefundExceedsPrepaid { reference, .. } => {

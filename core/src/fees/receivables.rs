@@ -898,6 +898,13 @@ impl Receivables {
         };
         // Syntax first (anywhere in the book), then the book's fields with each
         // account as its text: no tree of the whole document is held.
+        crate::json::within(text, crate::MAX_LEDGER_DOCUMENT_BYTES).map_err(|(size, limit)| {
+            FeeError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
+        })?;
         crate::json::check_syntax(text).map_err(json)?;
         let doc: BookDoc<&serde_json::value::RawValue> =
             crate::json::parse_checked(text).map_err(json)?;
