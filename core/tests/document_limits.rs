@@ -158,3 +158,28 @@ fn ledgers_and_books_have_their_own_limit() {
     let e = Receivables::from_json(&at, &Estate::demo(), &FeeSchedule::demo()).unwrap_err();
     assert_eq!(e.code(), "json");
 }
+
+#[test]
+fn seals_have_limits() {
+    use estatekit::integrity::{MAX_SEALED_BYTES, seal, unseal};
+    let key = b"0123456789abcdef";
+    let over = doc_of(MAX_DOCUMENT_BYTES + 1);
+    let e = seal(&over, key).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.to_string()),
+        (
+            "document_too_large",
+            "$",
+            format!(
+                "$: a document of {} bytes; at most 33554432 are read",
+                MAX_DOCUMENT_BYTES + 1
+            )
+        )
+    );
+    assert_eq!(MAX_SEALED_BYTES, 67_108_864);
+    let e = unseal(&doc_of(MAX_SEALED_BYTES + 1), key).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+    // At the limit: read (an unknown field of a sealed text), not refused for its size.
+    let e = unseal(&doc_of(MAX_SEALED_BYTES), key).unwrap_err();
+    assert_eq!((e.code(), e.path()), ("json", "x"));
+}

@@ -1288,14 +1288,8 @@ impl Ledger {
     }
 
     /// Rebuilds every derived field from the history, applying the events dated up to
-    /// `until` (all when `None`) in date order. On error the ledger is unchanged.
-    fn replay(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
-        let mut next = self.clone();
-        next.replay_in_place(until)?;
-        *self = next;
-        Ok(())
-    }
-
+    /// `until` (all when `None`) in date order. On error the ledger is left half
+    /// rebuilt: callers replay a copy, or discard the ledger on error.
     fn replay_in_place(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
         let z = self.zero();
         for c in &mut self.charges {
