@@ -585,6 +585,77 @@ mod tests {
         }
     }
 
+    #[test]
+    fn contradictions_are_found_as_the_text_is_read() {
+        let rebuilt = r#"{"a":"1.00","b":[{"x":1},{"x":2}],"c":[],"d":{"e":"x"}}"#;
+        let found = |given: &str| first_contradiction(given, rebuilt);
+        // Agreement: decimals by value, keys in any order, keys left out, empty extras.
+        assert_eq!(found(r#"{"d": {"e": "x"}, "a": "1"}"#), None);
+        assert_eq!(
+            found(r#"{"a": "1.0", "b": [{"x": 1}, {"x": 2}], "z": []}"#),
+            None
+        );
+        // The smallest key wins over the first in the text.
+        assert_eq!(
+            found(r#"{"d": {"e": "y"}, "b": [{"x": 1}, {"x": 3}]}"#),
+            Some((
+                "b[1].x".to_owned(),
+                "the history gives 2, the document 3".to_owned()
+            ))
+        );
+        // A list of another length is reported at the list, before its entries.
+        assert_eq!(
+            found(r#"{"b": [{"x": 9}]}"#),
+            Some((
+                "b".to_owned(),
+                "the history gives 2 entries, the document 1".to_owned()
+            ))
+        );
+        // Something the history does not give, and another kind of value.
+        assert_eq!(
+            found(r#"{"z": [1]}"#),
+            Some((
+                "z".to_owned(),
+                "the history gives nothing here, the document [1]".to_owned()
+            ))
+        );
+        assert_eq!(
+            found(r#"{"d": ["e"]}"#),
+            Some((
+                "d".to_owned(),
+                r#"the history gives {"e":"x"}, the document ["e"]"#.to_owned()
+            ))
+        );
+        assert_eq!(
+            found(r#"[1]"#),
+            Some((
+                "$".to_owned(),
+                format!("the history gives {rebuilt}, the document [1]")
+            ))
+        );
+    }
+
+    #[test]
+    fn syntax_first_then_types_without_line_and_column() {
+        // A syntax error anywhere is found before a wrong type earlier in the text,
+        // with the path where it occurs.
+        let text = r#"{"items": [{"a": "x"}, {"a": 1, "b": tru}]}"#;
+        let f = check_syntax(text).err().expect("a syntax error");
+        assert_eq!(f.path, "items[1].b");
+        assert!(f.message.ends_with("at line 1 column 41"), "{}", f.message);
+        let f = parse_checked::<Outer>(r#"{"items": [{"a": "x"}]}"#)
+            .err()
+            .expect("a wrong type");
+        assert_eq!(
+            (f.path.as_str(), f.message.as_str()),
+            ("items[0].a", "invalid type: string \"x\", expected u32")
+        );
+        assert_eq!(
+            check_syntax("{} {}").err().map(|f| f.path),
+            Some("$".to_owned())
+        );
+    }
+
     #[derive(serde::Deserialize, Debug)]
     struct Amount {
         #[serde(with = "super::decimal")]
