@@ -640,12 +640,10 @@ mod tests {
         // A syntax error anywhere is found before a wrong type earlier in the text,
         // with the path where it occurs.
         let text = r#"{"items": [{"a": "x"}, {"a": 1, "b": tru}]}"#;
-        let f = check_syntax(text).err().expect("a syntax error");
+        let f = check_syntax(text).expect_err("a syntax error");
         assert_eq!(f.path, "items[1].b");
         assert!(f.message.ends_with("at line 1 column 41"), "{}", f.message);
-        let f = parse_checked::<Outer>(r#"{"items": [{"a": "x"}]}"#)
-            .err()
-            .expect("a wrong type");
+        let f = parse_checked::<Outer>(r#"{"items": [{"a": "x"}]}"#).expect_err("a wrong type");
         assert_eq!(
             (f.path.as_str(), f.message.as_str()),
             ("items[0].a", "invalid type: string \"x\", expected u32")
