@@ -278,3 +278,107 @@ def test_row_imports_of_100_mb_give_typed_errors_under_2_gib() -> None:
             "recognised when imported again)",
         ],
     }
+
+
+# Documents of 100 MB under a 2 GiB address space: every JSON loader (and seal and
+# unseal) gives a result or a typed error, never an abort. Ledgers, books and billing runs are read without
+# a tree of the document; ledgers and books over MAX_LEDGER_DOCUMENT_BYTES (64 MiB)
+# and the other documents over MAX_DOCUMENT_BYTES (32 MiB) are refused before they
+# are parsed. Reading a 100 MB run takes minutes in a debug build: the run is 10 MB
+# unless ESTATEKIT_BIG_DOCUMENTS=1 (then 100 MB, and a 60 MB ledger and book read).
+DOCUMENTS_CHILD = """
+import json, os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+import estatekit
+from decimal import Decimal as D
+big = os.environ.get("ESTATEKIT_BIG_DOCUMENTS") == "1"
+out = {}
+def attempt(name, f):
+    try:
+        out[name] = ["ok", f()]
+    except estatekit.EstateKitError as e:
+        out[name] = [e.code, e.path, str(e)]
+MB = 1_000_000
+CHARGE = '{"id":"c%d","item_code":"m","due":"2026-09-15","principal":"1.00"}'
+def ledger_doc(size):
+    n = size // 66
+    return ('{"format_version":2,"unit_id":"1-101","rounding":{"scale":2,"mode":"half_up"},'
+            '"order":"penalty_first","charges":[' + ",".join(CHARGE % i for i in range(n))
+            + '],"payments":[],"prepaid":"0.00"}'), n
+def book_doc(size):
+    text, n = ledger_doc(size)
+    return ('{"format_version":1,"estate_id":"lakeside","rounding":{"scale":2,"mode":"half_up"},'
+            '"order":"penalty_first","accounts":[' + text + ']}'), n
+text, n = ledger_doc(100 * MB)
+attempt("ledger", lambda: len(estatekit.Ledger.from_json(text).charges))
+text, n = book_doc(100 * MB)
+estate, schedule = estatekit.Estate.demo(), estatekit.FeeSchedule.demo()
+attempt("book", lambda: estatekit.Receivables.from_json(text, estate, schedule) is not None)
+if big:
+    text, n = ledger_doc(60 * MB)
+    attempt("ledger_60mb", lambda: len(estatekit.Ledger.from_json(text).charges) == n)
+    text, n = book_doc(60 * MB)
+    attempt("book_60mb", lambda: estatekit.Receivables.from_json(text, estate, schedule) is not None)
+del text
+# A billing run: one bill of the demo estate, repeated for other unit ids.
+run = estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common_electricity": D("3943.20")})
+doc = json.loads(run.to_json())
+pooled = {p["code"] for p in doc["pools"]}
+bill = doc["bills"][0]
+bill["lines"] = [l for l in bill["lines"] if l["item_code"] not in pooled]
+bill["total"] = str(sum(D(l["amount"]) for l in bill["lines"]))
+one = json.dumps(bill, separators=(",", ":"))
+n = (100 if big else 10) * MB // len(one)
+doc["bills"], doc["pools"] = [], []
+text = json.dumps(doc, separators=(",", ":")).replace(
+    '"bills":[]', '"bills":[' + ",".join(one.replace('"1-101"', '"u%d"' % i, 1) for i in range(n)) + "]")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+attempt("run", lambda: len(estatekit.BillingRun.from_json(text).bills) == n)
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024 / len(text)
+out["run_bytes_per_byte_under_8"] = grown < 8
+# Every other loader: 100 MB refused before it is parsed.
+huge = '{"id": "' + "x" * 100 * MB + '"}'
+size = len(huge)
+template = estatekit.CheckinTemplate.default()
+for name, load in [
+    ("estate", estatekit.Estate.from_json),
+    ("schedule", estatekit.FeeSchedule.from_json),
+    ("template", estatekit.CheckinTemplate.from_json),
+    ("checklist", lambda t: estatekit.Checklist.from_json(t, template)),
+    ("flow", estatekit.TicketFlow.from_json),
+    ("sla", estatekit.SlaPolicy.from_json),
+    ("access", estatekit.AccessPolicy.from_json),
+]:
+    attempt(name, lambda: load(huge) and "read")
+attempt("seal", lambda: estatekit.seal(huge, b"0123456789abcdef") and "sealed")
+attempt("unseal", lambda: estatekit.unseal(huge, b"0123456789abcdef") and "unsealed")
+print(json.dumps(out))
+"""
+
+
+def test_documents_of_100_mb_give_a_result_or_a_typed_error_under_2_gib() -> None:
+    import os
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("RLIMIT_AS is enforced on Linux")
+    done = subprocess.run([sys.executable, "-c", DOCUMENTS_CHILD], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout)
+    big = os.environ.get("ESTATEKIT_BIG_DOCUMENTS") == "1"
+    too_large = ["document_too_large", "$"]
+    assert out["ledger"][:2] == too_large
+    assert out["ledger"][2].startswith("$: a document of ") and out["ledger"][2].endswith(
+        " bytes; at most 67108864 are read")
+    assert out["book"][:2] == too_large
+    assert out["run"] == ["ok", True]
+    assert out["run_bytes_per_byte_under_8"] is True
+    if big:
+        assert out["ledger_60mb"] == ["ok", True]
+        assert out["book_60mb"] == ["ok", True]
+    for name in ["estate", "schedule", "template", "checklist", "flow", "sla", "access"]:
+        assert out[name] == [
+            "document_too_large", "$", "$: a document of 100000010 bytes; at most 33554432 are read"], name
+    assert out["seal"] == ["document_too_large", "$", "$: a document of 100000010 bytes; at most 33554432 are read"]
+    assert out["unseal"] == ["document_too_large", "$", "$: a document of 100000010 bytes; at most 67108864 are read"]

@@ -374,6 +374,17 @@ pub(crate) struct UnitCore {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EstateError {
+    /// A document larger than the loader reads
+    /// ([`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES)), refused before it is parsed.
+    #[error("{path}: a document of {size} bytes; at most {limit} are read")]
+    DocumentTooLarge {
+        /// `$`: the whole document.
+        path: String,
+        /// The document's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The JSON is malformed, has a value of the wrong type, or a missing or unknown field.
     #[error("{path}: {message}")]
     Json {
@@ -480,6 +491,7 @@ impl EstateError {
     pub fn path(&self) -> &str {
         match self {
             Self::Json { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::NonPositiveArea { path, .. }
             | Self::InternalAreaExceedsGross { path, .. }
             | Self::DuplicateId { path, .. }
@@ -497,6 +509,7 @@ impl EstateError {
     fn path_slot(&mut self) -> &mut String {
         match self {
             Self::Json { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::NonPositiveArea { path, .. }
             | Self::InternalAreaExceedsGross { path, .. }
             | Self::DuplicateId { path, .. }
@@ -519,6 +532,7 @@ impl EstateError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Json { .. } => "json",
+            Self::DocumentTooLarge { .. } => "document_too_large",
             Self::NonPositiveArea { .. } => "non_positive_area",
             Self::InternalAreaExceedsGross { .. } => "internal_area_exceeds_gross",
             Self::DuplicateId { .. } => "duplicate_id",
@@ -1006,6 +1020,11 @@ impl Estate {
     /// assert_eq!(err.path(), "units[0].gross_area");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, EstateError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| EstateError::DocumentTooLarge {
+            path: "$".to_owned(),
+            size,
+            limit,
+        })?;
         let data: EstateData = crate::json::parse(text).map_err(|f| EstateError::Json {
             path: f.path,
             message: f.message,

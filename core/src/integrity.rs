@@ -64,10 +64,32 @@ pub enum IntegrityError {
     /// with another key.
     #[error("hmac_sha256: the seal does not match the document (edited, or another key)")]
     Mismatch,
+    /// A document over [`crate::MAX_DOCUMENT_BYTES`] given to [`seal`], or a sealed
+    /// text over [`MAX_SEALED_BYTES`] given to [`unseal`], refused before it is
+    /// parsed (sealing holds the document as a JSON tree, 10 to 15 bytes per byte).
+    #[error("{path}: a document of {size} bytes; at most {limit} are read")]
+    DocumentTooLarge {
+        /// `$`: the whole text.
+        path: String,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
+/// The largest sealed text [`unseal`] reads, in bytes (64 MiB: room for the
+/// indentation [`seal`] adds to a document of [`crate::MAX_DOCUMENT_BYTES`]).
+///
+/// ```
+/// let text = format!("{{\"document\": \"{}\"}}", "x".repeat(estatekit::integrity::MAX_SEALED_BYTES));
+/// let e = estatekit::integrity::unseal(&text, b"0123456789abcdef").unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+/// ```
+pub const MAX_SEALED_BYTES: usize = 64 << 20;
+
 impl IntegrityError {
-    /// A stable code: `json`, `key_too_short`, `seal_mismatch`.
+    /// A stable code: `json`, `key_too_short`, `seal_mismatch`, `document_too_large`.
     ///
     /// ```
     /// assert_eq!(estatekit::integrity::IntegrityError::Mismatch.code(), "seal_mismatch");
@@ -77,6 +99,7 @@ impl IntegrityError {
             Self::Json { .. } => "json",
             Self::KeyTooShort { .. } => "key_too_short",
             Self::Mismatch => "seal_mismatch",
+            Self::DocumentTooLarge { .. } => "document_too_large",
         }
     }
 
@@ -87,7 +110,7 @@ impl IntegrityError {
     /// ```
     pub fn path(&self) -> &str {
         match self {
-            Self::Json { path, .. } => path,
+            Self::Json { path, .. } | Self::DocumentTooLarge { path, .. } => path,
             Self::KeyTooShort { .. } => "key",
             Self::Mismatch => "hmac_sha256",
         }
@@ -99,6 +122,14 @@ impl IntegrityError {
 struct Sealed {
     document: Value,
     hmac_sha256: String,
+}
+
+fn too_large(text: &str, limit: usize) -> Result<(), IntegrityError> {
+    crate::json::within(text, limit).map_err(|(size, limit)| IntegrityError::DocumentTooLarge {
+        path: "$".to_owned(),
+        size,
+        limit,
+    })
 }
 
 fn mac(key: &[u8]) -> Result<Hmac<Sha256>, IntegrityError> {
@@ -151,7 +182,8 @@ fn tag(key: &[u8], document: &Value) -> Result<Hmac<Sha256>, IntegrityError> {
 ///
 /// # Errors
 /// [`IntegrityError::Json`] when `document` is not JSON;
-/// [`IntegrityError::KeyTooShort`].
+/// [`IntegrityError::KeyTooShort`]; [`IntegrityError::DocumentTooLarge`] over
+/// [`crate::MAX_DOCUMENT_BYTES`].
 ///
 /// ```
 /// let sealed = estatekit::integrity::seal(r#"{"a": 1}"#, b"0123456789abcdef")?;
@@ -159,6 +191,7 @@ fn tag(key: &[u8], document: &Value) -> Result<Hmac<Sha256>, IntegrityError> {
 /// # Ok::<(), estatekit::integrity::IntegrityError>(())
 /// ```
 pub fn seal(document: &str, key: &[u8]) -> Result<String, IntegrityError> {
+    too_large(document, crate::MAX_DOCUMENT_BYTES)?;
     let document: Value = crate::json::parse(document).map_err(|f| IntegrityError::Json {
         path: f.path,
         message: f.message,
@@ -178,7 +211,8 @@ pub fn seal(document: &str, key: &[u8]) -> Result<String, IntegrityError> {
 /// # Errors
 /// [`IntegrityError::Json`] when the text is not a sealed document (path `document`
 /// or `hmac_sha256` for a missing part); [`IntegrityError::KeyTooShort`];
-/// [`IntegrityError::Mismatch`] when the tag does not match.
+/// [`IntegrityError::Mismatch`] when the tag does not match;
+/// [`IntegrityError::DocumentTooLarge`] over [`MAX_SEALED_BYTES`].
 ///
 /// ```
 /// use estatekit::integrity::{seal, unseal};
@@ -191,6 +225,7 @@ pub fn seal(document: &str, key: &[u8]) -> Result<String, IntegrityError> {
 /// # Ok::<(), estatekit::integrity::IntegrityError>(())
 /// ```
 pub fn unseal(sealed: &str, key: &[u8]) -> Result<String, IntegrityError> {
+    too_large(sealed, MAX_SEALED_BYTES)?;
     let sealed: Sealed = crate::json::parse(sealed).map_err(|f| IntegrityError::Json {
         path: f.path,
         message: f.message,

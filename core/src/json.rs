@@ -23,6 +23,20 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonFail
     Ok(value)
 }
 
+/// `Err((size, limit))` for a document over [`crate::MAX_DOCUMENT_BYTES`].
+pub(crate) fn within_limit(text: &str) -> Result<(), (usize, usize)> {
+    within(text, crate::MAX_DOCUMENT_BYTES)
+}
+
+/// `Err((size, limit))` for a document over `limit` bytes.
+pub(crate) fn within(text: &str, limit: usize) -> Result<(), (usize, usize)> {
+    if text.len() > limit {
+        Err((text.len(), limit))
+    } else {
+        Ok(())
+    }
+}
+
 /// A JSON array of at most `MAX` values, refused at the first value beyond it while
 /// it is read (so a huge array is never held).
 pub(crate) struct BoundedRows<const MAX: usize>(pub(crate) Vec<serde_json::Value>);
@@ -107,18 +121,245 @@ fn known_prefix(raw: &str, message: &str) -> String {
     out.join(".")
 }
 
-/// The first place where a document as given disagrees with the same document
-/// rebuilt from its history: `(path, reason)`, or `None` when they agree.
+/// Reads `text` without keeping anything, to report a syntax error (a bad character,
+/// a number out of range, a second document) with the path of the value where it
+/// occurs, as [`parse`] of a `serde_json::Value` does, but in constant memory.
+pub(crate) fn check_syntax(text: &str) -> Result<(), JsonFailure> {
+    parse::<Skip>(text).map(|_| ())
+}
+
+/// Any JSON value, read and dropped (see [`check_syntax`]).
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Skip;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_unit<E>(self) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+                while seq.next_element::<Skip>()?.is_some() {}
+                Ok(Skip)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+                while map.next_key::<std::borrow::Cow<'de, str>>()?.is_some() {
+                    map.next_value::<Skip>()?;
+                }
+                Ok(Skip)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses a typed document out of `text` once [`check_syntax`] has accepted it: a
+/// wrong type or a missing field is reported as [`from_value`] reports it (no line
+/// and column, which name the text rather than the field).
+pub(crate) fn parse_checked<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, JsonFailure> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        let at = format!(" at line {} column {}", inner.line(), inner.column());
+        let data = inner.classify() == serde_json::error::Category::Data;
+        let mut f = failure(e);
+        if data && let Some(bare) = f.message.strip_suffix(&at) {
+            f.message = bare.to_owned();
+        }
+        f
+    })?;
+    de.end().map_err(|e| JsonFailure {
+        path: "$".to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+/// The first place where a document as given (`given`, a JSON text that
+/// [`check_syntax`] accepted) disagrees with the same document rebuilt from its
+/// history (`rebuilt`, the JSON text the loader writes): `(path, reason)`, or `None`
+/// when they agree.
 ///
 /// Only what the given document states is compared: a key it leaves out is rebuilt,
 /// not contradicted (a history-only document is fine), and a key the rebuilt one
 /// leaves out (an empty list, a zero it does not write) must be empty in the given one.
-/// Decimal strings compare by value (`"0"` equals `"0.00"`).
-pub(crate) fn first_contradiction(
-    given: &serde_json::Value,
-    rebuilt: &serde_json::Value,
-) -> Option<(String, String)> {
-    contradiction_at(given, rebuilt, &mut String::new())
+/// Decimal strings compare by value (`"0"` equals `"0.00"`). The first contradiction
+/// is the one at the smallest key of an object (keys in byte order), in the first
+/// entry of a list; a list of another length is reported at the list.
+///
+/// The given document is read as it is compared and the rebuilt one is taken apart
+/// one level at a time, so neither is held as a tree: memory stays a small fraction
+/// of the text (a tree of `serde_json::Value` takes 10 to 15 bytes per byte).
+pub(crate) fn first_contradiction(given: &str, rebuilt: &str) -> Option<(String, String)> {
+    use serde::de::DeserializeSeed;
+    let mut path = String::new();
+    let mut de = serde_json::Deserializer::from_str(given);
+    Against {
+        rebuilt,
+        path: &mut path,
+    }
+    .deserialize(&mut de)
+    .expect("a document that was read once is read again")
+}
+
+/// The given value at `path`, compared as it is read with `rebuilt` (JSON text).
+struct Against<'r, 'p> {
+    rebuilt: &'r str,
+    path: &'p mut String,
+}
+
+fn here(path: &str) -> String {
+    if path.is_empty() {
+        "$".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+impl<'r> Against<'r, '_> {
+    fn rebuilt_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.rebuilt).expect("the rebuilt document is JSON")
+    }
+
+    fn starts_with(&self, c: u8) -> bool {
+        self.rebuilt.trim_start().as_bytes().first() == Some(&c)
+    }
+
+    fn scalar<E>(self, given: serde_json::Value) -> Result<Option<(String, String)>, E> {
+        let rebuilt = self.rebuilt_value();
+        Ok(contradiction_at(&given, &rebuilt, self.path))
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Against<'_, '_> {
+    type Value = Option<(String, String)>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Against<'_, '_> {
+    type Value = Option<(String, String)>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        self.scalar(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        self.scalar(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        self.scalar(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        self.scalar(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        self.scalar(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        self.scalar(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if !self.starts_with(b'[') {
+            let given =
+                serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+            return self.scalar(given);
+        }
+        let rebuilt: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(self.rebuilt).expect("the rebuilt document is JSON");
+        let mut count = 0;
+        let mut first = None;
+        loop {
+            if first.is_none()
+                && let Some(r) = rebuilt.get(count)
+            {
+                let len = self.path.len();
+                self.path.push_str(&format!("[{count}]"));
+                let next = seq.next_element_seed(Against {
+                    rebuilt: r.get(),
+                    path: &mut *self.path,
+                })?;
+                self.path.truncate(len);
+                match next {
+                    Some(found) => first = found,
+                    None => break,
+                }
+            } else if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
+                break;
+            }
+            count += 1;
+        }
+        if count != rebuilt.len() {
+            return Ok(Some((
+                here(self.path),
+                format!(
+                    "the history gives {} entries, the document {count}",
+                    rebuilt.len()
+                ),
+            )));
+        }
+        Ok(first)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if !self.starts_with(b'{') {
+            let given =
+                serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            return self.scalar(given);
+        }
+        let rebuilt: std::collections::BTreeMap<String, &serde_json::value::RawValue> =
+            serde_json::from_str(self.rebuilt).expect("the rebuilt document is JSON");
+        let mut best: Option<(String, (String, String))> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let len = self.path.len();
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(&key);
+            let found = match rebuilt.get(&key) {
+                Some(r) => map.next_value_seed(Against {
+                    rebuilt: r.get(),
+                    path: &mut *self.path,
+                })?,
+                None => {
+                    let given: serde_json::Value = map.next_value()?;
+                    (!is_empty(&given)).then(|| {
+                        (
+                            here(self.path),
+                            format!("the history gives nothing here, the document {given}"),
+                        )
+                    })
+                }
+            };
+            self.path.truncate(len);
+            if let Some(found) = found
+                && best.as_ref().is_none_or(|(first, _)| key < *first)
+            {
+                best = Some((key, found));
+            }
+        }
+        Ok(best.map(|(_, found)| found))
+    }
 }
 
 fn contradiction_at(
@@ -342,6 +583,75 @@ mod tests {
                 "{file:?} reads decimals with {lenient}"
             );
         }
+    }
+
+    #[test]
+    fn contradictions_are_found_as_the_text_is_read() {
+        let rebuilt = r#"{"a":"1.00","b":[{"x":1},{"x":2}],"c":[],"d":{"e":"x"}}"#;
+        let found = |given: &str| first_contradiction(given, rebuilt);
+        // Agreement: decimals by value, keys in any order, keys left out, empty extras.
+        assert_eq!(found(r#"{"d": {"e": "x"}, "a": "1"}"#), None);
+        assert_eq!(
+            found(r#"{"a": "1.0", "b": [{"x": 1}, {"x": 2}], "z": []}"#),
+            None
+        );
+        // The smallest key wins over the first in the text.
+        assert_eq!(
+            found(r#"{"d": {"e": "y"}, "b": [{"x": 1}, {"x": 3}]}"#),
+            Some((
+                "b[1].x".to_owned(),
+                "the history gives 2, the document 3".to_owned()
+            ))
+        );
+        // A list of another length is reported at the list, before its entries.
+        assert_eq!(
+            found(r#"{"b": [{"x": 9}]}"#),
+            Some((
+                "b".to_owned(),
+                "the history gives 2 entries, the document 1".to_owned()
+            ))
+        );
+        // Something the history does not give, and another kind of value.
+        assert_eq!(
+            found(r#"{"z": [1]}"#),
+            Some((
+                "z".to_owned(),
+                "the history gives nothing here, the document [1]".to_owned()
+            ))
+        );
+        assert_eq!(
+            found(r#"{"d": ["e"]}"#),
+            Some((
+                "d".to_owned(),
+                r#"the history gives {"e":"x"}, the document ["e"]"#.to_owned()
+            ))
+        );
+        assert_eq!(
+            found(r#"[1]"#),
+            Some((
+                "$".to_owned(),
+                format!("the history gives {rebuilt}, the document [1]")
+            ))
+        );
+    }
+
+    #[test]
+    fn syntax_first_then_types_without_line_and_column() {
+        // A syntax error anywhere is found before a wrong type earlier in the text,
+        // with the path where it occurs.
+        let text = r#"{"items": [{"a": "x"}, {"a": 1, "b": tru}]}"#;
+        let f = check_syntax(text).expect_err("a syntax error");
+        assert_eq!(f.path, "items[1].b");
+        assert!(f.message.ends_with("at line 1 column 41"), "{}", f.message);
+        let f = parse_checked::<Outer>(r#"{"items": [{"a": "x"}]}"#).expect_err("a wrong type");
+        assert_eq!(
+            (f.path.as_str(), f.message.as_str()),
+            ("items[0].a", "invalid type: string \"x\", expected u32")
+        );
+        assert_eq!(
+            check_syntax("{} {}").err().map(|f| f.path),
+            Some("$".to_owned())
+        );
     }
 
     #[derive(serde::Deserialize, Debug)]

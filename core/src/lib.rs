@@ -55,6 +55,35 @@ pub mod tables;
 pub mod tickets;
 mod wire;
 
+/// The largest JSON document, in bytes, that the loaders of estates, fee schedules,
+/// check-in templates and checklists, ticket flows, SLA policies and access policies
+/// read (32 MiB): a longer one is refused before it is parsed, with the error code
+/// `document_too_large` at path `$`. These loaders hold a document as typed values,
+/// tens of bytes of memory per byte of text at worst; the limit keeps that well under
+/// 2 GiB. Ledgers and books have their own limit ([`MAX_LEDGER_DOCUMENT_BYTES`]);
+/// billing runs have none (about 5 bytes of memory per byte of text).
+///
+/// ```
+/// let text = format!("{{\"id\": \"{}\"}}", "x".repeat(estatekit::MAX_DOCUMENT_BYTES));
+/// let e = estatekit::Estate::from_json(&text).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+/// ```
+pub const MAX_DOCUMENT_BYTES: usize = 32 << 20;
+
+/// The largest ledger or book document, in bytes, that `Ledger::from_json` and
+/// `Receivables::from_json` read (64 MiB): a longer one is refused before it is
+/// parsed (`document_too_large` at `$`). They are read without a tree of the
+/// document, at most about 14 bytes of memory per byte of text (a compact document of
+/// minimal charges; a document as `to_json` writes it takes less), so the largest
+/// takes under 1 GiB.
+///
+/// ```
+/// let text = format!("{{\"unit_id\": \"{}\"}}", "x".repeat(estatekit::MAX_LEDGER_DOCUMENT_BYTES));
+/// let e = estatekit::fees::ledger::Ledger::from_json(&text).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+/// ```
+pub const MAX_LEDGER_DOCUMENT_BYTES: usize = 64 << 20;
+
 pub use chrono::NaiveDate;
 
 /// The README's Rust snippets, compiled and run as doctests.

@@ -7,7 +7,9 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use estatekit::checkin::{CheckinTemplate, Checklist, ItemData, Mode, Role};
 use estatekit::estate::Estate;
-use estatekit::fees::billing::{BillingInputs, BillingPeriod, ReadingInput, bill_estate};
+use estatekit::fees::billing::{
+    BillingInputs, BillingPeriod, BillingRun, ReadingInput, bill_estate,
+};
 use estatekit::fees::calc::{DayCount, PenaltyPolicy, late_penalty, prorate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::pooled::{Basis, BasisWeight, PoolField, PoolUnit, SplitMethod, split};
@@ -80,6 +82,9 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
             (e.code().into(), e.path())
         }),
         "sla" => err(SlaPolicy::from_json(input), |e| (e.code().into(), e.path())),
+        "run" => err(BillingRun::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
         // A bank file applied to an empty book of the demo estate: the last rejected
         // row, as `rows[<1-based row>].<field>`.
         "payments" => {

@@ -28,6 +28,12 @@ fun testRefundAndPolicy() {
     assertEquals(listOf(d("4"), d("3"), d("3")), allocate(d("10"), List(3) { BigDecimal.ONE }, RoundingPolicy(0u, RoundingMode.DOWN)))
     assertEquals(d("-2.35"), roundAmount(d("-2.341"), RoundingPolicy(2u, RoundingMode.UP)))
     assertEquals(d("2.34"), roundAmount(d("2.345"), halfEven))
+    // Issue 16.3: rounded once, exactly. 29 places cannot be held (rounding them to 28
+    // first would give 0.005, then 0.01): refused; a zero of any scale is a zero.
+    val e = assertFailsWith<EstateKitException.Validation> { roundAmount(d("0.00499999999999999999999999999")) }
+    assertEquals("inexact_decimal" to "argument", e.code to e.path)
+    assertEquals(d("0.00"), roundAmount(d("0E-30")))
+    assertEquals(d("1.00"), roundAmount(d("1.000000000000000000000000000000")))
 }
 
 fun testLargeSplitSumsExactly() {

@@ -101,6 +101,7 @@ private fun parse(kind: String, text: String) {
         "ledger" -> Ledger.fromJson(text)
         "flow" -> TicketFlow.fromJson(text)
         "sla" -> SlaPolicy.fromJson(text)
+        "run" -> BillingRun.fromJson(text)
         "book" -> Receivables.fromJson(text, Estate.demo(), FeeSchedule.demo())
         // A bank file, single charges or opening balances fed to an empty book of the
         // demo estate: the last rejected row, as `rows[<1-based row>].<field>` (as
@@ -294,6 +295,59 @@ fun testSharedObjectsFromManyThreads() {
     }
 }
 
+// One Ledger shared by many threads (as Python's test_objects does): every call takes
+// the ledger's lock in turn, so no payment or charge is lost and the totals are exact.
+fun testSharedLedgerFromManyThreads() {
+    val ledger = Ledger("1-101")
+    val day = LocalDate.of(2026, 11, 2)
+    val pool = Executors.newFixedThreadPool(8)
+    try {
+        // 8 threads pay 50 times each (1.01 + t), 4 threads add 25 charges of 10.00 each.
+        val payers: List<Future<Int>> = (0 until 8).map { t ->
+            pool.submit(Callable<Int> {
+                for (i in 0 until 50) ledger.pay("T$t-$i", d("1.01") + BigDecimal(t), day)
+                50
+            })
+        }
+        val billers: List<Future<Int>> = (0 until 4).map { t ->
+            pool.submit(Callable<Int> {
+                for (i in 0 until 25) ledger.addCharge("C$t-$i", "management", day, d("10.00"), day, null)
+                25
+            })
+        }
+        assertEquals(400, payers.sumOf { it.get() })
+        assertEquals(100, billers.sumOf { it.get() })
+        val balance = ledger.balance(LocalDate.of(2026, 12, 31))
+        assertEquals(d("1804.00"), balance.paid)
+        assertEquals(d("1000.00"), balance.billed)
+        assertEquals(d("1000.00"), balance.principalPaid)
+        assertEquals(d("0.00"), balance.principalOutstanding)
+        assertEquals(d("804.00"), ledger.prepaid())
+        assertEquals(400, ledger.payments().size)
+        // 16 threads pay with the same id at once: exactly one succeeds.
+        val start = java.util.concurrent.CountDownLatch(1)
+        val same: List<Future<String>> = (0 until 16).map {
+            pool.submit(Callable<String> {
+                start.await()
+                try {
+                    ledger.pay("SAME", d("5.00"), day)
+                    "ok"
+                } catch (e: EstateKitException.Validation) {
+                    "${e.code} ${e.path}"
+                }
+            })
+        }
+        start.countDown()
+        val outcomes = same.map { it.get() }
+        assertEquals(1, outcomes.count { it == "ok" }, outcomes.toString())
+        assertEquals(15, outcomes.count { it == "invalid id" }, outcomes.toString())
+        assertEquals(d("809.00"), ledger.prepaid())
+        assertEquals(401, ledger.payments().size)
+    } finally {
+        pool.shutdown()
+    }
+}
+
 val reliabilityTests = listOf(
     "reliability: a panic becomes EstateKitException.Internal" to ::testPanicBecomesInternal,
     "reliability: shared bad-document table" to ::testSharedBadDocuments,
@@ -302,4 +356,5 @@ val reliabilityTests = listOf(
     "reliability: a rejected payment row or conflicting re-post changes nothing" to ::testFailedBookOperationsChangeNothing,
     "reliability: a failed checklist step changes nothing" to ::testFailedChecklistStepChangesNothing,
     "reliability: shared classifier and estate from 8 threads" to ::testSharedObjectsFromManyThreads,
+    "reliability: one ledger paid and charged from 12 threads, one success for a shared id" to ::testSharedLedgerFromManyThreads,
 )

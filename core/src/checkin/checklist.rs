@@ -1610,6 +1610,13 @@ impl Checklist {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(text: &str, template: &CheckinTemplate) -> Result<Self, CheckinError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| {
+            CheckinError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
+        })?;
         let restored = Self::restore_with(text, template, true)?;
         if restored.mismatches.is_empty() {
             Ok(restored.checklist)

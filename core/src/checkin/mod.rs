@@ -205,6 +205,17 @@ checkin_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CheckinError {
+    /// A document larger than the loader reads
+    /// ([`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES)), refused before it is parsed.
+    #[error("{path}: a document of {size} bytes; at most {limit} are read")]
+    DocumentTooLarge {
+        /// `$`: the whole document.
+        path: String,
+        /// The document's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The JSON is malformed, has a wrong type, or a missing or unknown field.
     #[error("{path}: {message}")]
     Json {
@@ -465,6 +476,7 @@ impl CheckinError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Json { .. } => "json",
+            Self::DocumentTooLarge { .. } => "document_too_large",
             Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
             Self::DuplicateCode { .. } => "duplicate_code",
             Self::UnknownDependency { .. } => "unknown_dependency",
@@ -502,6 +514,7 @@ impl CheckinError {
     pub fn path(&self) -> &str {
         match self {
             Self::Json { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::UnsupportedFormatVersion { path, .. }
             | Self::DuplicateCode { path, .. }
             | Self::UnknownDependency { path, .. }

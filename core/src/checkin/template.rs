@@ -343,6 +343,13 @@ impl CheckinTemplate {
     /// assert_eq!((err.code(), err.path()), ("unknown_dependency", "steps[0].depends_on[0]"));
     /// ```
     pub fn from_json(text: &str) -> Result<Self, CheckinError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| {
+            CheckinError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
+        })?;
         let data: TemplateData = crate::json::parse(text).map_err(|f| CheckinError::Json {
             path: f.path,
             message: f.message,

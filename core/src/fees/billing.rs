@@ -3091,12 +3091,15 @@ impl BillingRun {
             path: f.path,
             message: f.message,
         };
-        let given: serde_json::Value = crate::json::parse(text).map_err(json)?;
-        let doc: RunDoc = crate::json::from_value(&given).map_err(json)?;
+        // Read without a `serde_json::Value` tree of the document (10 to 15 bytes
+        // of memory per byte): syntax first, then the typed document, then the
+        // comparison with the rebuilt run, each a pass over the text.
+        crate::json::check_syntax(text).map_err(json)?;
+        let doc: RunDoc = crate::json::parse_checked(text).map_err(json)?;
         let run = Self::from_doc(doc)?;
         let rebuilt =
-            serde_json::to_value(&run).expect("a billing run serializes: string keys, no floats");
-        if let Some((path, reason)) = crate::json::first_contradiction(&given, &rebuilt) {
+            serde_json::to_string(&run).expect("a billing run serializes: string keys, no floats");
+        if let Some((path, reason)) = crate::json::first_contradiction(text, &rebuilt) {
             return Err(FeeError::Inconsistent {
                 path,
                 reason: reason.replace("the history gives", "the lines give"),

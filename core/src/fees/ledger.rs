@@ -790,20 +790,22 @@ impl Ledger {
     /// assert_eq!((e.code(), e.path()), ("inconsistent_document", "prepaid"));
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
-        let given: serde_json::Value = crate::json::parse(text).map_err(|f| FeeError::Json {
+        let json = |f: crate::json::JsonFailure| FeeError::Json {
             path: f.path,
             message: f.message,
+        };
+        // Read without a `serde_json::Value` tree of the document (10 to 15 bytes
+        // of memory per byte): syntax first, then the typed ledger, then the
+        // comparison with the rebuilt one, each a pass over the text.
+        crate::json::within(text, crate::MAX_LEDGER_DOCUMENT_BYTES).map_err(|(size, limit)| {
+            FeeError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
         })?;
-        Self::from_document(&given)
-    }
-
-    /// [`Ledger::from_json`] for a parsed document (the book's accounts are read so,
-    /// the text parsed once).
-    pub(crate) fn from_document(given: &serde_json::Value) -> Result<Self, FeeError> {
-        let mut ledger: Self = crate::json::from_value(given).map_err(|f| FeeError::Json {
-            path: f.path,
-            message: f.message,
-        })?;
+        crate::json::check_syntax(text).map_err(json)?;
+        let mut ledger: Self = crate::json::parse_checked(text).map_err(json)?;
         if ledger.format_version == 0 || ledger.format_version > LEDGER_FORMAT_VERSION {
             return Err(FeeError::invalid(
                 "format_version",
@@ -815,7 +817,8 @@ impl Ledger {
         }
         let stated = ledger.format_version == LEDGER_FORMAT_VERSION;
         ledger.validate()?;
-        ledger.replay(None).map_err(|e| {
+        // In place: a failure discards the ledger (no copy to keep, unlike an operation).
+        ledger.replay_in_place(None).map_err(|e| {
             // Name the refund the history cannot cover.
             let at = match &e {
                 FeeError::RefundExceedsPrepaid { reference, .. } => {
@@ -830,9 +833,9 @@ impl Ledger {
         })?;
         ledger.format_version = LEDGER_FORMAT_VERSION;
         if stated {
-            let rebuilt =
-                serde_json::to_value(&ledger).expect("a ledger serializes: string keys, no floats");
-            if let Some((path, reason)) = crate::json::first_contradiction(given, &rebuilt) {
+            let rebuilt = serde_json::to_string(&ledger)
+                .expect("a ledger serializes: string keys, no floats");
+            if let Some((path, reason)) = crate::json::first_contradiction(text, &rebuilt) {
                 return Err(FeeError::Inconsistent { path, reason });
             }
         }
@@ -1285,14 +1288,8 @@ impl Ledger {
     }
 
     /// Rebuilds every derived field from the history, applying the events dated up to
-    /// `until` (all when `None`) in date order. On error the ledger is unchanged.
-    fn replay(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
-        let mut next = self.clone();
-        next.replay_in_place(until)?;
-        *self = next;
-        Ok(())
-    }
-
+    /// `until` (all when `None`) in date order. On error the ledger is left half
+    /// rebuilt: callers replay a copy, or discard the ledger on error.
     fn replay_in_place(&mut self, until: Option<NaiveDate>) -> Result<(), FeeError> {
         let z = self.zero();
         for c in &mut self.charges {

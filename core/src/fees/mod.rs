@@ -45,6 +45,17 @@ use crate::money::MoneyError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FeeError {
+    /// A document larger than the loader reads
+    /// ([`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES)), refused before it is parsed.
+    #[error("{path}: a document of {size} bytes; at most {limit} are read")]
+    DocumentTooLarge {
+        /// `$`: the whole document.
+        path: String,
+        /// The document's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The JSON is malformed, has a wrong type, or a missing or unknown field.
     #[error("{path}: {message}")]
     Json {
@@ -240,6 +251,7 @@ impl FeeError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Json { .. } => "json",
+            Self::DocumentTooLarge { .. } => "document_too_large",
             Self::Negative { .. } => "negative",
             Self::OverlappingEffectiveDates { .. } => "overlapping_effective_dates",
             Self::ReadingBelowPrevious { .. } => "reading_below_previous",
@@ -269,6 +281,7 @@ impl FeeError {
     pub fn path(&self) -> &str {
         match self {
             Self::Json { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::Negative { path, .. }
             | Self::OverlappingEffectiveDates { path, .. }
             | Self::ReadingBelowPrevious { path, .. }
@@ -318,6 +331,7 @@ impl FeeError {
     fn path_slot(&mut self) -> &mut String {
         match self {
             Self::Json { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::Negative { path, .. }
             | Self::OverlappingEffectiveDates { path, .. }
             | Self::ReadingBelowPrevious { path, .. }

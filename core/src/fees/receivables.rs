@@ -836,14 +836,14 @@ pub struct Receivables {
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct BookDoc {
+struct BookDoc<A> {
     format_version: u32,
     estate_id: String,
     rounding: RoundingPolicy,
     order: PaymentOrder,
     /// Each read as [`Ledger::from_json`] reads a ledger (comparing what it states
-    /// with its history).
-    accounts: Vec<serde_json::Value>,
+    /// with its history), one at a time: read as the text of each account.
+    accounts: Vec<A>,
 }
 
 impl Receivables {
@@ -892,10 +892,22 @@ impl Receivables {
         estate: &Estate,
         schedule: &FeeSchedule,
     ) -> Result<Self, FeeError> {
-        let doc: BookDoc = crate::json::parse(text).map_err(|f| FeeError::Json {
+        let json = |f: crate::json::JsonFailure| FeeError::Json {
             path: f.path,
             message: f.message,
+        };
+        // Syntax first (anywhere in the book), then the book's fields with each
+        // account as its text: no tree of the whole document is held.
+        crate::json::within(text, crate::MAX_LEDGER_DOCUMENT_BYTES).map_err(|(size, limit)| {
+            FeeError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
         })?;
+        crate::json::check_syntax(text).map_err(json)?;
+        let doc: BookDoc<&serde_json::value::RawValue> =
+            crate::json::parse_checked(text).map_err(json)?;
         if doc.format_version != BOOK_FORMAT_VERSION {
             return Err(FeeError::invalid(
                 "format_version",
@@ -926,7 +938,7 @@ impl Receivables {
             let p = |f: &str| format!("accounts[{i}].{f}");
             // Read through the ledger's own checks, replay and comparison.
             let account =
-                Ledger::from_document(&account).map_err(|e| e.under(&format!("accounts[{i}]")))?;
+                Ledger::from_json(account.get()).map_err(|e| e.under(&format!("accounts[{i}]")))?;
             if account.rounding() != &book.rounding {
                 return Err(FeeError::invalid(p("rounding"), "differs from the book's"));
             }

@@ -739,6 +739,11 @@ impl FeeSchedule {
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, FeeError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| FeeError::DocumentTooLarge {
+            path: "$".to_owned(),
+            size,
+            limit,
+        })?;
         let doc: ScheduleDoc = crate::json::parse(text).map_err(|f| FeeError::Json {
             path: f.path,
             message: f.message,

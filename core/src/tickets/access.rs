@@ -130,6 +130,11 @@ impl AccessPolicy {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| TicketError::DocumentTooLarge {
+            path: "$".to_owned(),
+            size,
+            limit,
+        })?;
         let data: PolicyData =
             crate::json::parse(text).map_err(|f| TicketError::InvalidPolicy {
                 path: f.path,

@@ -881,6 +881,11 @@ impl TicketFlow {
     /// assert_eq!(err.to_string(), "state: the document says closed; its event log leads to received");
     /// ```
     pub fn from_json_with_policy(text: &str, policy: &AccessPolicy) -> Result<Self, TicketError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| TicketError::DocumentTooLarge {
+            path: "$".to_owned(),
+            size,
+            limit,
+        })?;
         let doc: FlowDoc = crate::json::parse(text).map_err(|f| TicketError::InvalidDocument {
             path: f.path,
             message: f.message,

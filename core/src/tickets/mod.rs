@@ -275,6 +275,17 @@ impl Ticket {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TicketError {
+    /// A document larger than the loader reads
+    /// ([`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES)), refused before it is parsed.
+    #[error("{path}: a document of {size} bytes; at most {limit} are read")]
+    DocumentTooLarge {
+        /// `$`: the whole document.
+        path: String,
+        /// The document's size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A name is not one of the known values.
     #[error("{path}: unknown value {value:?}; expected one of {expected}")]
     UnknownValue {
@@ -456,6 +467,7 @@ impl TicketError {
         match self {
             Self::UnknownValue { .. } => "unknown_value",
             Self::InvalidRules { .. } => "invalid_rules",
+            Self::DocumentTooLarge { .. } => "document_too_large",
             Self::RulesTooLarge { .. } => "rules_too_large",
             Self::InvalidModel { .. } => "invalid_model",
             Self::InvalidDocument { .. } => "invalid_document",
@@ -487,6 +499,7 @@ impl TicketError {
         match self {
             Self::UnknownValue { path, .. }
             | Self::InvalidRules { path, .. }
+            | Self::DocumentTooLarge { path, .. }
             | Self::RulesTooLarge { path, .. }
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }

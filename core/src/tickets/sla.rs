@@ -653,6 +653,11 @@ impl SlaPolicy {
     /// assert_eq!(err.code(), "no_working_hours");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
+        crate::json::within_limit(text).map_err(|(size, limit)| TicketError::DocumentTooLarge {
+            path: "$".to_owned(),
+            size,
+            limit,
+        })?;
         let p: SlaPolicy = crate::json::parse(text).map_err(|f| {
             if f.message
                 .starts_with("calendar.hours: the calendar has no working hours")
