@@ -432,10 +432,26 @@ fn triage_tickets() -> Result<(), Box<dyn std::error::Error>> {
     ];
     println!("\n== Ticket triage 工单分派 (received Friday 16:30 Beijing time)");
     for (text, c) in tickets.iter().zip(clf.classify_batch(&tickets)) {
-        let respond =
-            business.status(received, c.urgency, &c.category, None, None, &[], None, received)?;
-        let sla =
-            calendar_time.status(received, c.urgency, &c.category, None, None, &[], None, received)?;
+        let respond = business.status(
+            received,
+            c.urgency,
+            &c.category,
+            None,
+            None,
+            &[],
+            None,
+            received,
+        )?;
+        let sla = calendar_time.status(
+            received,
+            c.urgency,
+            &c.category,
+            None,
+            None,
+            &[],
+            None,
+            received,
+        )?;
         let evidence: Vec<String> = c
             .evidence
             .iter()

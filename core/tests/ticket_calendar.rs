@@ -180,7 +180,16 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
     );
     // Emergencies (15 minutes, calendar time) still fit.
     let s = policy
-        .status(from, Urgency::Emergency, "other", None, None, &[], None, from)
+        .status(
+            from,
+            Urgency::Emergency,
+            "other",
+            None,
+            None,
+            &[],
+            None,
+            from,
+        )
         .unwrap();
     assert_eq!(s.response_due, t("9999-12-31T00:15:00Z"));
 }

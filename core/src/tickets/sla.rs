@@ -1535,3 +1535,203 @@ impl SlaPolicy {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().expect("a date")
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().expect("an instant")
+    }
+
+    /// Beijing, Monday–Friday 09:00–18:00; 2026 Mid-Autumn (09-25..27) and National
+    /// Day (10-01..07) holidays, make-up Sunday 09-20 and Saturday 10-10.
+    fn china_2026() -> BusinessCalendar {
+        let holidays = [
+            "2026-09-25",
+            "2026-09-26",
+            "2026-09-27",
+            "2026-10-01",
+            "2026-10-02",
+            "2026-10-03",
+            "2026-10-04",
+            "2026-10-05",
+            "2026-10-06",
+            "2026-10-07",
+        ]
+        .map(d);
+        BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)
+            .expect("a valid calendar")
+            .with_holidays(holidays)
+            .with_workdays([d("2026-09-20"), d("2026-10-10")])
+    }
+
+    /// The Nth working day after `from`'s local date, by walking day by day.
+    fn walked(cal: &BusinessCalendar, from: DateTime<Utc>, n: u32) -> NaiveDate {
+        let mut day = cal.local(from).date();
+        let mut left = n;
+        while left > 0 {
+            day = day.succ_opt().expect("a next day");
+            if cal.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
+    #[test]
+    fn working_days_agree_with_a_day_by_day_walk() {
+        let cal = china_2026();
+        let mut from = t("2026-09-10T20:00:00Z");
+        while from < t("2026-10-20T00:00:00Z") {
+            for n in 1..=30 {
+                let due = cal.add_working_days(from, n).expect("within the horizon");
+                let day = walked(&cal, from, n);
+                assert_eq!(
+                    due,
+                    cal.utc(day.and_hms_opt(18, 0, 0).expect("a time")),
+                    "{from} + {n}"
+                );
+            }
+            from += Duration::hours(7);
+        }
+    }
+
+    #[test]
+    fn working_days_count_whole_weeks_exactly() {
+        let cal =
+            BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 0).expect("a calendar");
+        // 52,179 weekdays from 1900-01-01 to 2099-12-31 (seconds_between's doctest):
+        // the 52,179th working day after Sunday 1899-12-31 is Thursday 2099-12-31.
+        let due = cal
+            .add_working_days(t("1899-12-31T12:00:00Z"), 52_179)
+            .expect("in range");
+        assert_eq!(due, t("2099-12-31T18:00:00Z"));
+        let err = cal
+            .add_working_days(t("9999-12-30T12:00:00Z"), 2)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "calendar: fewer than 2 working days after 9999-12-30 12:00:00 UTC up to the calendar's horizon 9999-12-31"
+        );
+        assert_eq!(
+            (err.code(), err.path().as_str()),
+            ("no_working_days", "calendar")
+        );
+        // West of UTC the close of business of 9999-12-31 is in year 10000 UTC.
+        let west =
+            BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], -600).expect("a calendar");
+        assert_eq!(
+            west.add_working_days(t("9999-12-30T12:00:00Z"), 1)
+                .unwrap_err()
+                .code(),
+            "no_working_days"
+        );
+    }
+
+    #[test]
+    fn every_clock_round_trips_through_json() {
+        let cal = china_2026();
+        let mut p = SlaPolicy::default()
+            .with_calendar(cal)
+            .with_response_may_follow_resolution(true);
+        p.by_urgency.insert(
+            Urgency::Normal,
+            SlaTargets {
+                response: SlaTarget::minutes(30),
+                resolution: SlaTarget::working_days(8),
+            },
+        );
+        p.by_category.insert(
+            "noise".to_owned(),
+            SlaTargets {
+                response: SlaTarget::business_minutes(60),
+                resolution: SlaTarget::business_minutes(600),
+            },
+        );
+        let json = p.to_json();
+        assert!(json.contains("\"response_may_follow_resolution\": true"));
+        assert!(json.contains("\"working_days\": 8"));
+        assert_eq!(SlaPolicy::from_json(&json).expect("its own JSON"), p);
+        // Deserializing (e.g. inside another document) checks the same way.
+        let back: SlaPolicy = serde_json::from_str(&json).expect("its own JSON");
+        assert_eq!(back, p);
+        let bad = json.replace("\"working_days\": 8", "\"working_days\": 0");
+        let err = serde_json::from_str::<SlaPolicy>(&bad).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "by_urgency.normal.resolution.working_days: must be at least 1 day, got 0"
+            ),
+            "{err}"
+        );
+        assert!(
+            !SlaPolicy::default()
+                .to_json()
+                .contains("response_may_follow_resolution")
+        );
+    }
+
+    #[test]
+    fn the_older_form_means_business_minutes() {
+        let old = r#"{"response_minutes": 120, "resolution_minutes": 11520}"#;
+        let doc = format!(
+            r#"{{"by_urgency": {{"emergency": {old}, "urgent": {old}, "normal": {old}}}, "by_category": {{"noise": {old}}}}}"#
+        );
+        let p = SlaPolicy::from_json(&doc).expect("the older form");
+        let want = SlaTargets {
+            response: SlaTarget::business_minutes(120),
+            resolution: SlaTarget::business_minutes(11520),
+        };
+        assert_eq!(p.by_urgency[&Urgency::Normal], want);
+        assert_eq!(p.by_category["noise"], want);
+        assert!(!p.response_may_follow_resolution);
+        // Without a calendar they are counted (and reported) as wall-clock minutes.
+        let at = t("2026-11-02T02:00:00Z");
+        assert_eq!(
+            p.targets(Urgency::Normal, "other", at).expect("targets"),
+            SlaTargets {
+                response: SlaTarget::minutes(120),
+                resolution: SlaTarget::minutes(11520),
+            }
+        );
+    }
+
+    #[test]
+    fn working_days_of_a_policy_built_without_a_calendar_are_a_typed_error() {
+        let mut p = SlaPolicy::default();
+        p.by_urgency.insert(
+            Urgency::Normal,
+            SlaTargets {
+                response: SlaTarget::business_minutes(120),
+                resolution: SlaTarget::working_days(3),
+            },
+        );
+        let at = t("2026-11-02T02:00:00Z");
+        let err = p
+            .status(at, Urgency::Normal, "other", None, None, &[], None, at)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "calendar: working_days targets need a calendar; the policy has none"
+        );
+        assert_eq!(err.code(), "invalid_sla");
+    }
+
+    #[test]
+    fn a_missing_urgency_of_a_policy_built_in_code_gets_the_default_normal_targets() {
+        let mut p = SlaPolicy::default();
+        p.by_urgency.clear();
+        let at = t("2026-11-02T02:00:00Z");
+        assert_eq!(
+            p.targets(Urgency::Urgent, "other", at).expect("targets"),
+            SlaTargets {
+                response: SlaTarget::minutes(120),
+                resolution: SlaTarget::calendar_days(8),
+            }
+        );
+    }
+}
