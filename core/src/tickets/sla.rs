@@ -1250,9 +1250,7 @@ impl SlaPolicy {
     /// use estatekit::tickets::SlaPolicy;
     /// let p = SlaPolicy::default();
     /// assert_eq!(SlaPolicy::from_json(&p.to_json())?, p);
-    /// assert!(p.to_json().contains(r#""resolution": {
-    ///       "calendar_days": 8
-    ///     }"#));
+    /// assert!(p.to_json().contains(r#""calendar_days": 8"#));
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn to_json(&self) -> String {
