@@ -491,7 +491,7 @@ impl PySlaPolicy {
         #[pyo3(from_py_with = crate::args::text)] urgency: String,
         #[pyo3(from_py_with = crate::args::text)] category: String,
         #[pyo3(from_py_with = crate::args::instant)] received_at: DateTime<Utc>,
-    ) -> PyResult<((&'static str, u32), (&'static str, u32))> {
+    ) -> PyResult<(ClockAmount, ClockAmount)> {
         let urgency: &str = &urgency;
         let category: &str = &category;
         let t = self
@@ -713,6 +713,9 @@ impl PyTicketFlow {
             .map_err(to_py)
     }
 }
+
+/// A target as Python sees it: `(clock, amount)`, e.g. `("working_days", 8)`.
+type ClockAmount = (&'static str, u32);
 
 /// An optional timestamp argument: None, or a timezone-aware datetime.
 fn opt_instant(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
