@@ -379,6 +379,10 @@ fn a_promised_reply_time_replaces_the_response_target() {
         (err.code(), err.path().as_str()),
         ("invalid_document", "promised_reply_at")
     );
+    assert_eq!(
+        err.to_string(),
+        "promised_reply_at: 2026-11-06 08:00:00 UTC is before the receipt at 2026-11-06 08:30:00 UTC"
+    );
     // SlaPolicy::status refuses it too.
     let err = policy
         .status(

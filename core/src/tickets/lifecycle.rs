@@ -1014,7 +1014,10 @@ impl TicketFlow {
             flow.promise_reply(p)
                 .map_err(|e| TicketError::InvalidDocument {
                     path: "promised_reply_at".to_owned(),
-                    message: e.to_string(),
+                    message: match e {
+                        TicketError::InvalidOption { reason, .. } => reason,
+                        other => other.to_string(),
+                    },
                 })?;
         }
         let note = if rebuilt {
