@@ -413,14 +413,15 @@ fn run_checkin(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Classifies a handful of zh and en tickets received on a Friday afternoon in Beijing
-/// and shows where each goes and by when it must be answered: responses in business
-/// hours (Mon–Fri 09:00–18:00 UTC+8), resolutions in calendar time, emergencies at once.
+/// and shows where each goes and by when it must be answered, on one policy: responses
+/// in business hours (Mon–Fri 09:00–18:00 UTC+8), resolutions in wall-clock or
+/// calendar time, emergencies at once; a response never falls after the resolution.
 fn triage_tickets() -> Result<(), Box<dyn std::error::Error>> {
     let clf = TicketClassifier::default_rules();
     let calendar = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)?;
-    let business = SlaPolicy::default().with_calendar(calendar);
-    let calendar_time = SlaPolicy::default();
+    let policy = SlaPolicy::default().with_calendar(calendar);
     let received: chrono::DateTime<chrono::Utc> = "2026-11-06T08:30:00Z".parse()?;
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).ok_or("UTC+8")?;
     let tickets = [
         "厨房水管爆裂，水漫到客厅了，快来人！",
         "凭什么天天停水！！！物业到底管不管？气死人了！！",
@@ -432,10 +433,19 @@ fn triage_tickets() -> Result<(), Box<dyn std::error::Error>> {
     ];
     println!("\n== Ticket triage 工单分派 (received Friday 16:30 Beijing time)");
     for (text, c) in tickets.iter().zip(clf.classify_batch(&tickets)) {
-        let respond =
-            business.status(received, c.urgency, &c.category, None, None, &[], received)?;
-        let sla =
-            calendar_time.status(received, c.urgency, &c.category, None, None, &[], received)?;
+        let sla = policy.status(
+            received,
+            c.urgency,
+            &c.category,
+            None,
+            None,
+            &[],
+            None,
+            received,
+        )?;
+        if sla.resolution_due.is_some_and(|r| sla.response_due > r) {
+            return Err(format!("{text}: response due after resolution due").into());
+        }
         let evidence: Vec<String> = c
             .evidence
             .iter()
@@ -449,12 +459,22 @@ fn triage_tickets() -> Result<(), Box<dyn std::error::Error>> {
             c.category, c.kind, c.urgency, c.temperament, c.department, c.confidence
         );
         println!("    evidence: {}", evidence.join(", "));
+        let local = |d: chrono::DateTime<chrono::Utc>| {
+            d.with_timezone(&beijing)
+                .format("%a %m-%d %H:%M")
+                .to_string()
+        };
         println!(
-            "    respond by {}, resolve by {}",
-            respond.response_due.format("%Y-%m-%d %H:%M UTC"),
-            sla.resolution_due.map_or("-".to_owned(), |d| d
-                .format("%Y-%m-%d %H:%M UTC")
-                .to_string())
+            "    respond by {} ({}{}), resolve by {} ({})",
+            local(sla.response_due),
+            sla.targets.response,
+            if sla.response_clamped {
+                ", brought forward to the resolution"
+            } else {
+                ""
+            },
+            sla.resolution_due.map_or("-".to_owned(), local),
+            sla.targets.resolution
         );
         println!("    advice: {}", c.advice);
     }

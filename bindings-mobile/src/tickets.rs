@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use estatekit::tickets::{
-    self, Action, Channel, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
+    self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
 };
 
 use crate::EstateKitError;
@@ -51,6 +51,14 @@ pub enum Urgency {
     Emergency,
     Urgent,
     Normal,
+}
+
+#[uniffi::remote(Enum)]
+pub enum SlaClock {
+    Minutes,
+    BusinessMinutes,
+    CalendarDays,
+    WorkingDays,
 }
 
 #[uniffi::remote(Enum)]
@@ -278,6 +286,23 @@ impl BusinessCalendar {
     pub fn add_seconds(&self, start: Timestamp, seconds: i64) -> Result<Timestamp, EstateKitError> {
         Ok(self.inner.add_seconds(start, seconds)?)
     }
+
+    /// The deadline of `days` working days (N 个工作日内) from `start`: the close of
+    /// business of the `days`th working day after the local date of `start` (the day
+    /// of receipt never counts). 0 days are `invalid_sla` (path `days`); too few
+    /// working days up to 9999-12-31, `no_working_days`.
+    pub fn add_working_days(
+        &self,
+        start: Timestamp,
+        days: u32,
+    ) -> Result<Timestamp, EstateKitError> {
+        Ok(self.inner.add_working_days(start, days)?)
+    }
+
+    /// Whether a local date is a working day (hours, not a holiday; make-up days count).
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.inner.is_working_day(date)
+    }
 }
 
 /// An SLA policy.
@@ -289,14 +314,37 @@ pub struct SlaPolicy {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl SlaPolicy {
-    /// The default policy, in business time on `calendar` if given.
-    #[uniffi::constructor]
-    pub fn standard(calendar: Option<Arc<BusinessCalendar>>) -> Arc<Self> {
+    /// The default policy; with `calendar`, business minutes are working minutes and
+    /// working-day targets can be used (the targets stay the same: normal tickets are
+    /// resolved in 8 calendar days). A response due after the resolution due is
+    /// brought forward to it unless `response_may_follow_resolution`.
+    #[uniffi::constructor(default(response_may_follow_resolution = false))]
+    pub fn standard(
+        calendar: Option<Arc<BusinessCalendar>>,
+        response_may_follow_resolution: bool,
+    ) -> Arc<Self> {
         let inner = match calendar {
             Some(c) => tickets::SlaPolicy::default().with_calendar(c.inner.clone()),
             None => tickets::SlaPolicy::default(),
-        };
+        }
+        .with_response_may_follow_resolution(response_may_follow_resolution);
         Arc::new(Self { inner })
+    }
+
+    /// Whether a response due may fall after the resolution due.
+    pub fn response_may_follow_resolution(&self) -> bool {
+        self.inner.response_may_follow_resolution
+    }
+
+    /// The targets for a ticket received at `received_at`, each with the clock it is
+    /// counted in (`MINUTES` for business minutes on the wall clock).
+    pub fn targets(
+        &self,
+        urgency: Urgency,
+        category: String,
+        received_at: Timestamp,
+    ) -> Result<SlaTargets, EstateKitError> {
+        Ok(self.inner.targets(urgency, &category, received_at)?.into())
     }
 
     /// Parses a policy JSON document.
@@ -388,13 +436,35 @@ fn policy_of(policy: Option<Arc<AccessPolicy>>) -> tickets::AccessPolicy {
     policy.map(|p| p.inner.clone()).unwrap_or_default()
 }
 
+/// Response and resolution targets, each an amount of a clock.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SlaTargets {
+    /// `MINUTES` or `BUSINESS_MINUTES`.
+    pub response_clock: SlaClock,
+    /// Minutes.
+    pub response_amount: u32,
+    /// `MINUTES`, `BUSINESS_MINUTES`, `CALENDAR_DAYS` or `WORKING_DAYS`.
+    pub resolution_clock: SlaClock,
+    /// Minutes or days.
+    pub resolution_amount: u32,
+}
+
+impl From<tickets::SlaTargets> for SlaTargets {
+    fn from(t: tickets::SlaTargets) -> Self {
+        Self {
+            response_clock: t.response.clock,
+            response_amount: t.response.amount,
+            resolution_clock: t.resolution.clock,
+            resolution_amount: t.resolution.amount,
+        }
+    }
+}
+
 /// Where a ticket stands against its SLA.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SlaStatus {
-    /// Response target, minutes.
-    pub response_minutes: u32,
-    /// Resolution target, minutes.
-    pub resolution_minutes: u32,
+    /// The targets applied, with the clock each due was counted in.
+    pub targets: SlaTargets,
     /// Respond by.
     pub response_due: Timestamp,
     /// Resolve by; null while paused.
@@ -409,6 +479,10 @@ pub struct SlaStatus {
     pub resolution_breached: bool,
     /// Waiting for the owner.
     pub paused: bool,
+    /// The response due is the ticket's promised reply time.
+    pub response_promised: bool,
+    /// The response target's due fell after the resolution due and was brought forward.
+    pub response_clamped: bool,
 }
 
 /// One entry of the event log.
@@ -457,8 +531,9 @@ impl TicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: the standard policy).
     /// `utc_offset_minutes`: the estate's fixed UTC offset (Beijing: 480), stored in the
-    /// document.
-    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0))]
+    /// document. `promised_reply_at`: the reply time promised to the owner (see
+    /// `promiseReply`).
+    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0, promised_reply_at = None))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
@@ -474,20 +549,24 @@ impl TicketFlow {
         receiver: String,
         policy: Option<Arc<AccessPolicy>>,
         utc_offset_minutes: i32,
+        promised_reply_at: Option<Timestamp>,
     ) -> Result<Arc<Self>, EstateKitError> {
         let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
+        let flow = tickets::TicketFlow::with_policy(
+            ticket,
+            category,
+            urgency,
+            department,
+            receiver,
+            policy_of(policy),
+        )
+        .with_utc_offset_minutes(utc_offset_minutes)?;
+        let flow = match promised_reply_at {
+            Some(at) => flow.with_promised_reply_at(at)?,
+            None => flow,
+        };
         Ok(Arc::new(Self {
-            inner: Mutex::new(
-                tickets::TicketFlow::with_policy(
-                    ticket,
-                    category,
-                    urgency,
-                    department,
-                    receiver,
-                    policy_of(policy),
-                )
-                .with_utc_offset_minutes(utc_offset_minutes)?,
-            ),
+            inner: Mutex::new(flow),
         }))
     }
 
@@ -623,8 +702,7 @@ impl TicketFlow {
         let p = policy.as_ref().map_or(&default, |p| &p.inner);
         let s = self.lock().sla(p, as_of)?;
         Ok(SlaStatus {
-            response_minutes: s.targets.response_minutes,
-            resolution_minutes: s.targets.resolution_minutes,
+            targets: s.targets.into(),
             response_due: s.response_due,
             resolution_due: s.resolution_due,
             response_remaining_seconds: s.response_remaining_seconds,
@@ -632,7 +710,21 @@ impl TicketFlow {
             response_breached: s.response_breached,
             resolution_breached: s.resolution_breached,
             paused: s.paused,
+            response_promised: s.response_promised,
+            response_clamped: s.response_clamped,
         })
+    }
+
+    /// Promise the owner a reply by `at` (承诺回复时间), replacing any earlier
+    /// promise: it becomes the response due, even when later than the policy's. A time
+    /// before the receipt is `invalid_option` (path `promised_reply_at`).
+    pub fn promise_reply(&self, at: Timestamp) -> Result<(), EstateKitError> {
+        Ok(self.lock().promise_reply(at)?)
+    }
+
+    /// The reply time promised to the owner, or null.
+    pub fn promised_reply_at(&self) -> Option<Timestamp> {
+        self.lock().promised_reply_at()
     }
 
     /// Ticket id.

@@ -379,6 +379,23 @@ impl PyBusinessCalendar {
         self.inner.add_seconds(start, seconds).map_err(to_py)
     }
 
+    /// The deadline of `days` working days (N 个工作日内) from `start`: the close of
+    /// business of the `days`th working day after the local date of `start` (the day
+    /// of receipt never counts). 0 days raise ValidationError `invalid_sla` (path
+    /// `days`); too few working days up to 9999-12-31, `no_working_days`.
+    fn add_working_days(
+        &self,
+        #[pyo3(from_py_with = crate::args::instant)] start: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::int)] days: u32,
+    ) -> PyResult<DateTime<Utc>> {
+        self.inner.add_working_days(start, days).map_err(to_py)
+    }
+
+    /// Whether a local date is a working day (hours, not a holiday; make-up days count).
+    fn is_working_day(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.is_working_day(date_arg(date, "date")?))
+    }
+
     #[getter]
     fn utc_offset_minutes(&self) -> i32 {
         self.inner.utc_offset_minutes()
@@ -407,15 +424,28 @@ struct PySlaPolicy {
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PySlaPolicy {
-    /// The default policy (calendar time), or business time on `calendar`.
+    /// The default policy; with `calendar`, `business_minutes` are working minutes
+    /// and `working_days` targets can be used (the targets stay the same: normal
+    /// tickets are resolved in 8 calendar days). A response due after the resolution
+    /// due is brought forward to it unless `response_may_follow_resolution`.
     #[new]
-    #[pyo3(signature = (*, calendar = None))]
-    fn new(calendar: Option<PyRef<'_, PyBusinessCalendar>>) -> Self {
+    #[pyo3(signature = (*, calendar = None, response_may_follow_resolution = false))]
+    fn new(
+        calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+        response_may_follow_resolution: bool,
+    ) -> Self {
         let inner = match calendar {
             Some(c) => SlaPolicy::default().with_calendar(c.inner.clone()),
             None => SlaPolicy::default(),
-        };
+        }
+        .with_response_may_follow_resolution(response_may_follow_resolution);
         Self { inner }
+    }
+
+    /// Whether a response due may fall after the resolution due.
+    #[getter]
+    fn response_may_follow_resolution(&self) -> bool {
+        self.inner.response_may_follow_resolution
     }
 
     /// Parses a policy JSON document.
@@ -437,16 +467,25 @@ impl PySlaPolicy {
         Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
 
-    /// `(response_minutes, resolution_minutes)` for a ticket.
+    /// `((response_clock, amount), (resolution_clock, amount))` for a ticket received
+    /// at `received_at`, e.g. `(("business_minutes", 120), ("working_days", 8))`; the
+    /// clock is the one counted in (`minutes` for business minutes on the wall clock).
     fn targets(
         &self,
         #[pyo3(from_py_with = crate::args::text)] urgency: String,
         #[pyo3(from_py_with = crate::args::text)] category: String,
-    ) -> PyResult<(u32, u32)> {
+        #[pyo3(from_py_with = crate::args::instant)] received_at: DateTime<Utc>,
+    ) -> PyResult<(ClockAmount, ClockAmount)> {
         let urgency: &str = &urgency;
         let category: &str = &category;
-        let t = self.inner.targets(enum_arg(urgency, "urgency")?, category);
-        Ok((t.response_minutes, t.resolution_minutes))
+        let t = self
+            .inner
+            .targets(enum_arg(urgency, "urgency")?, category, received_at)
+            .map_err(to_py)?;
+        Ok((
+            (t.response.clock.as_str(), t.response.amount),
+            (t.resolution.clock.as_str(), t.resolution.amount),
+        ))
     }
 }
 
@@ -529,10 +568,22 @@ impl PyAccessPolicy {
 /// Where a ticket stands against its SLA.
 #[pyclass(frozen, module = "estatekit", name = "SlaStatus")]
 struct PySlaStatus {
+    /// The clock the response due was counted in: `minutes` or `business_minutes`.
     #[pyo3(get)]
-    response_minutes: u32,
+    response_clock: &'static str,
     #[pyo3(get)]
-    resolution_minutes: u32,
+    response_amount: u32,
+    /// `minutes`, `business_minutes`, `calendar_days` or `working_days`.
+    #[pyo3(get)]
+    resolution_clock: &'static str,
+    #[pyo3(get)]
+    resolution_amount: u32,
+    /// The response due is the ticket's promised reply time.
+    #[pyo3(get)]
+    response_promised: bool,
+    /// The response target's due fell after the resolution due and was brought forward.
+    #[pyo3(get)]
+    response_clamped: bool,
     #[pyo3(get)]
     response_due: DateTime<Utc>,
     #[pyo3(get)]
@@ -567,8 +618,12 @@ impl PySlaStatus {
 impl From<tickets::SlaStatus> for PySlaStatus {
     fn from(s: tickets::SlaStatus) -> Self {
         Self {
-            response_minutes: s.targets.response_minutes,
-            resolution_minutes: s.targets.resolution_minutes,
+            response_clock: s.targets.response.clock.as_str(),
+            response_amount: s.targets.response.amount,
+            resolution_clock: s.targets.resolution.clock.as_str(),
+            resolution_amount: s.targets.resolution.amount,
+            response_promised: s.response_promised,
+            response_clamped: s.response_clamped,
             response_due: s.response_due,
             resolution_due: s.resolution_due,
             response_remaining_seconds: s.response_remaining_seconds,
@@ -643,6 +698,18 @@ impl PyTicketFlow {
     }
 }
 
+/// A target as Python sees it: `(clock, amount)`, e.g. `("working_days", 8)`.
+type ClockAmount = (&'static str, u32);
+
+/// An optional timestamp argument: None, or a timezone-aware datetime.
+fn opt_instant(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
+    if obj.is_none() {
+        Ok(None)
+    } else {
+        crate::args::instant(obj).map(Some)
+    }
+}
+
 fn policy_arg(policy: Option<PyRef<'_, PyAccessPolicy>>) -> AccessPolicy {
     policy.map(|p| p.inner.clone()).unwrap_or_default()
 }
@@ -653,7 +720,7 @@ impl PyTicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: `AccessPolicy()`).
     #[new]
-    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None, utc_offset_minutes = 0))]
+    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None, utc_offset_minutes = 0, promised_reply_at = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = crate::args::text)] id: String,
@@ -669,6 +736,7 @@ impl PyTicketFlow {
         #[pyo3(from_py_with = crate::args::text)] receiver: String,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
+        #[pyo3(from_py_with = opt_instant)] promised_reply_at: Option<DateTime<Utc>>,
     ) -> PyResult<Self> {
         let channel: &str = &channel;
         let kind: &str = &kind;
@@ -687,6 +755,10 @@ impl PyTicketFlow {
         )
         .with_utc_offset_minutes(utc_offset_minutes)
         .map_err(to_py)?;
+        let flow = match promised_reply_at {
+            Some(at) => flow.with_promised_reply_at(at).map_err(to_py)?,
+            None => flow,
+        };
         Ok(Self::wrap(flow))
     }
 
@@ -840,6 +912,23 @@ impl PyTicketFlow {
             .sla(&policy, as_of)
             .map(Into::into)
             .map_err(to_py)
+    }
+
+    /// Promise the owner a reply by `at` (承诺回复时间), replacing any earlier
+    /// promise: it becomes the response due, even when later than the policy's. A time
+    /// before the receipt raises ValidationError `invalid_option` (path
+    /// `promised_reply_at`).
+    fn promise_reply(
+        &self,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+    ) -> PyResult<()> {
+        self.inner.lock()?.promise_reply(at).map_err(to_py)
+    }
+
+    /// The reply time promised to the owner, or None.
+    #[getter]
+    fn promised_reply_at(&self) -> PyResult<Option<DateTime<Utc>>> {
+        Ok(self.inner.lock()?.promised_reply_at())
     }
 
     #[getter]

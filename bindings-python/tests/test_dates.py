@@ -346,6 +346,8 @@ CASES = [
          ([dt.date(2026, 10, 1), dt.date(2026, 11, 9)], dt.datetime(2026, 11, 10, 2, 0, tzinfo=UTC)), path="holidays[1]"),
     Case("BusinessCalendar.weekly", "workdays", dt.date(2026, 11, 7), _makeup,
          ([dt.date(2026, 11, 7)], dt.datetime(2026, 11, 7, 2, 0, tzinfo=UTC)), path="workdays[0]"),
+    Case("BusinessCalendar.is_working_day", "date", dt.date(2026, 11, 7),
+         lambda d: BusinessCalendar.weekly("09:00", "18:00", [0, 1, 2, 3, 4], workdays=["2026-11-07"]).is_working_day(d), True),
 ]
 IDS = [f"{c.func}({c.where})" for c in CASES]
 

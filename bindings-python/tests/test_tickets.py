@@ -156,11 +156,18 @@ def test_business_calendar_and_sla_policy() -> None:
     assert cal.add_seconds(at("2026-11-06T09:00:00"), 7200) == at("2026-11-10T02:00:00")
     assert cal.seconds_between(at("2026-11-06T09:00:00"), at("2026-11-10T02:00:00")) == 7200
     policy = SlaPolicy(calendar=cal)
-    assert policy.targets("normal", "house_quality") == (120, 45 * 24 * 60)
+    received = at("2026-11-06T09:00:00")
+    assert policy.targets("normal", "house_quality", received) == (("business_minutes", 120), ("calendar_days", 45))
     f = flow(received="2026-11-06T09:00:00")
+    # Urgent: resolved within 24 hours (Saturday 17:00 Beijing); the 2-business-hour
+    # response (Tuesday 10:00) is brought forward to it.
     s = f.sla(at("2026-11-10T03:00:00"), policy)
+    assert (s.response_due, s.resolution_due, s.response_clamped) == (at("2026-11-07T09:00:00"), at("2026-11-07T09:00:00"), True)
+    # 2 business hours overdue (Tuesday 09:00-11:00 Beijing; Monday is a holiday).
+    assert (s.response_breached, s.response_remaining_seconds) == (True, -7200)
+    s = f.sla(at("2026-11-10T03:00:00"), SlaPolicy(calendar=cal, response_may_follow_resolution=True))
     assert s.response_due == at("2026-11-10T02:00:00")
-    assert (s.response_breached, s.response_remaining_seconds) == (True, -3600)
+    assert (s.response_breached, s.response_remaining_seconds, s.response_clamped) == (True, -3600, False)
     with pytest.raises(ValidationError) as e:
         BusinessCalendar.weekly("09:00", "18:00", [])
     assert (e.value.code, e.value.path) == ("no_working_hours", "calendar.hours")

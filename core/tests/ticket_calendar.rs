@@ -138,7 +138,7 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
     // The SLA deadline of a ticket received then, its flow and the statistics.
     let policy = SlaPolicy::default().with_calendar(cal);
     let err = policy
-        .status(from, Urgency::Normal, "noise", None, None, &[], from)
+        .status(from, Urgency::Normal, "noise", None, None, &[], None, from)
         .unwrap_err();
     assert_eq!(
         (err.code(), err.path().as_str()),
@@ -172,7 +172,7 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
     );
     // Calendar time past the horizon: the same error, not a sentinel.
     let err = SlaPolicy::default()
-        .status(from, Urgency::Normal, "noise", None, None, &[], from)
+        .status(from, Urgency::Normal, "noise", None, None, &[], None, from)
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -180,7 +180,16 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
     );
     // Emergencies (15 minutes, calendar time) still fit.
     let s = policy
-        .status(from, Urgency::Emergency, "other", None, None, &[], from)
+        .status(
+            from,
+            Urgency::Emergency,
+            "other",
+            None,
+            None,
+            &[],
+            None,
+            from,
+        )
         .unwrap();
     assert_eq!(s.response_due, t("9999-12-31T00:15:00Z"));
 }

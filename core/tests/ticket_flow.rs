@@ -46,14 +46,36 @@ fn business_calendar_deadlines_skip_nights_weekends_and_holidays() {
             None,
             None,
             &[],
+            None,
             t("2026-11-06T09:30:00Z"),
         )
         .expect("deadlines within the horizon");
-    // 1 h on Friday, Monday is a holiday, 1 h on Tuesday: Tuesday 10:00 Beijing = 02:00Z.
+    // The urgent resolution target is 24 wall-clock hours: Saturday 17:00 Beijing (09:00Z).
+    assert_eq!(s.resolution_due, Some(t("2026-11-07T09:00:00Z")));
+    // 2 business hours: 1 h on Friday, Monday is a holiday, 1 h on Tuesday: Tuesday
+    // 10:00 Beijing, after the resolution due, so brought forward to it (Saturday 09:00Z).
+    assert_eq!(s.response_due, t("2026-11-07T09:00:00Z"));
+    assert!(s.response_clamped);
+    // 30 business minutes left on Friday (17:30–18:00), none on Saturday.
+    assert_eq!(s.response_remaining_seconds, 1800);
+    // Allowed to follow the resolution: Tuesday 10:00 Beijing, 1.5 business hours left.
+    let s = policy
+        .clone()
+        .with_response_may_follow_resolution(true)
+        .status(
+            t("2026-11-06T09:00:00Z"),
+            Urgency::Urgent,
+            "repair.plumbing",
+            None,
+            None,
+            &[],
+            None,
+            t("2026-11-06T09:30:00Z"),
+        )
+        .expect("deadlines within the horizon");
     assert_eq!(s.response_due, t("2026-11-10T02:00:00Z"));
     assert_eq!(s.response_remaining_seconds, 5400);
-    // 24 business hours: 1 h Fri + 8 h Tue + 8 h Wed + 7 h Thu (3 + 4) → Thu 17:00 Beijing.
-    assert_eq!(s.resolution_due, Some(t("2026-11-12T09:00:00Z")));
+    assert!(!s.response_clamped);
     // Emergencies run on calendar time even with a business calendar.
     let e = policy
         .status(
@@ -63,6 +85,7 @@ fn business_calendar_deadlines_skip_nights_weekends_and_holidays() {
             None,
             None,
             &[],
+            None,
             t("2026-11-06T09:00:00Z"),
         )
         .expect("deadlines within the horizon");

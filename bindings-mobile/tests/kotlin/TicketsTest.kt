@@ -133,10 +133,13 @@ fun testSlaCalendarAndStatistics() {
                 "A", "1-101", Channel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
                 TicketKind.REPAIR_REQUEST, "repair.electrical", Urgency.URGENT, "engineering", "小张"
             ).use { f ->
+                // Urgent: resolved within 24 h (Saturday 17:00 Beijing); the 2-business-hour
+                // response (Tuesday 10:00, Monday a holiday) is brought forward to it.
                 val s = f.sla(at("2026-11-10T03:00:00Z"), policy)
-                assertEquals(at("2026-11-10T02:00:00Z"), s.responseDue)
+                assertEquals(at("2026-11-07T09:00:00Z"), s.responseDue)
+                assertTrue(s.responseClamped)
                 assertTrue(s.responseBreached)
-                assertEquals(-3600L, s.responseRemainingSeconds)
+                assertEquals(-7200L, s.responseRemainingSeconds)
                 val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40u, policy)
                 assertEquals(1UL, st.total)
                 assertEquals(listOf(TicketCount("repair.electrical", 1UL)), st.byCategory)

@@ -1592,6 +1592,15 @@ class BusinessCalendar:
 
         Negative seconds raise ValidationError ('invalid_sla', path 'seconds'); no working
         time up to 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
+    def add_working_days(self, start: datetime.datetime, days: int) -> datetime.datetime:
+        """The deadline of `days` working days (N 个工作日内) from `start`: the close of
+        business of the `days`th working day after the local date of `start` (the day of
+        receipt never counts; holidays skipped, make-up days counted).
+
+        0 days raise ValidationError ('invalid_sla', path 'days'); too few working days
+        up to 9999-12-31, ValidationError ('no_working_days', path 'calendar')."""
+    def is_working_day(self, date: _DateLike) -> bool:
+        """Whether a local date has working hours and is not a holiday (make-up days count)."""
     @property
     def utc_offset_minutes(self) -> int: ...
     @property
@@ -1602,28 +1611,56 @@ class BusinessCalendar:
 
 @final
 class SlaPolicy:
-    """Response and resolution targets by urgency and category; business or calendar time."""
+    """Response and resolution targets by urgency and category, each in its own clock.
+
+    Clocks: `minutes` (wall clock), `business_minutes` (working minutes of the calendar;
+    wall-clock minutes without one and for emergencies), `calendar_days`, `working_days`
+    (resolution only, with a calendar: by the close of the Nth working day after the day
+    of receipt). A response due after the resolution due is brought forward to it unless
+    `response_may_follow_resolution`."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
 
-    def __new__(cls, *, calendar: Optional[BusinessCalendar] = None) -> SlaPolicy: ...
+    def __new__(
+        cls, *, calendar: Optional[BusinessCalendar] = None, response_may_follow_resolution: bool = False
+    ) -> SlaPolicy: ...
+    @property
+    def response_may_follow_resolution(self) -> bool:
+        """Whether a response due may fall after the resolution due."""
     @staticmethod
     def from_json(text: str) -> SlaPolicy:
         """Parse a policy JSON document."""
     def to_json(self) -> str:
         """The policy as JSON."""
-    def targets(self, urgency: _Urgency, category: str) -> tuple[int, int]:
-        """(response_minutes, resolution_minutes)."""
+    def targets(
+        self, urgency: _Urgency, category: str, received_at: datetime.datetime
+    ) -> tuple[tuple[_SlaClock, int], tuple[_SlaClock, int]]:
+        """((response_clock, amount), (resolution_clock, amount)) for a ticket received
+        at `received_at`; the clock each is counted in."""
+
+_SlaClock = Literal["minutes", "business_minutes", "calendar_days", "working_days"]
 
 @final
 class SlaStatus:
     """Deadlines, time remaining (seconds, negative when overdue) and breaches."""
 
     @property
-    def response_minutes(self) -> int: ...
+    def response_clock(self) -> _SlaClock:
+        """The clock the response due was counted in: `minutes` or `business_minutes`."""
     @property
-    def resolution_minutes(self) -> int: ...
+    def response_amount(self) -> int: ...
+    @property
+    def resolution_clock(self) -> _SlaClock:
+        """`minutes`, `business_minutes`, `calendar_days` or `working_days`."""
+    @property
+    def resolution_amount(self) -> int: ...
+    @property
+    def response_promised(self) -> bool:
+        """The response due is the ticket's promised reply time."""
+    @property
+    def response_clamped(self) -> bool:
+        """The response target's due fell after the resolution due and was brought forward."""
     @property
     def response_due(self) -> datetime.datetime: ...
     @property
@@ -1724,6 +1761,7 @@ class TicketFlow:
         receiver: str,
         policy: Optional[AccessPolicy] = None,
         utc_offset_minutes: int = 0,
+        promised_reply_at: Optional[datetime.datetime] = None,
     ) -> TicketFlow: ...
     @staticmethod
     def from_json(text: str, policy: Optional[AccessPolicy] = None) -> TicketFlow:
@@ -1767,6 +1805,13 @@ class TicketFlow:
         """The SLA status as of `as_of`.
 
         A deadline after 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
+    def promise_reply(self, at: datetime.datetime) -> None:
+        """Promise the owner a reply by `at` (承诺回复时间): it becomes the response due,
+        even when later than the policy's. Before the receipt: ValidationError
+        ('invalid_option', path 'promised_reply_at')."""
+    @property
+    def promised_reply_at(self) -> Optional[datetime.datetime]:
+        """The reply time promised to the owner, or None."""
     @property
     def id(self) -> str: ...
     @property

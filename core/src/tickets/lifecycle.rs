@@ -169,6 +169,10 @@ pub struct TicketFlow {
     /// The estate's fixed UTC offset, minutes; left out of the JSON when 0.
     #[serde(skip_serializing_if = "is_zero")]
     utc_offset_minutes: i32,
+    /// The reply time promised to the owner (承诺回复时间); left out of the JSON when
+    /// `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promised_reply_at: Option<DateTime<Utc>>,
     events: Vec<Event>,
     #[serde(skip)]
     policy: AccessPolicy,
@@ -208,6 +212,7 @@ impl PartialEq for TicketFlow {
             && self.reopened == other.reopened
             && self.satisfied == other.satisfied
             && self.utc_offset_minutes == other.utc_offset_minutes
+            && self.promised_reply_at == other.promised_reply_at
             && self.events == other.events
     }
 }
@@ -239,6 +244,9 @@ struct FlowDoc {
     /// The estate's UTC offset, minutes; absent (UTC) in older documents.
     #[serde(default)]
     utc_offset_minutes: i32,
+    /// The promised reply time; absent (none) in older documents.
+    #[serde(default)]
+    promised_reply_at: Option<DateTime<Utc>>,
     /// Absent in documents that did not store their history.
     #[serde(default)]
     events: Option<Vec<EventDoc>>,
@@ -304,6 +312,7 @@ impl TicketFlow {
             reopened: 0,
             satisfied: None,
             utc_offset_minutes: 0,
+            promised_reply_at: None,
             events,
             policy: AccessPolicy::default(),
         }
@@ -813,8 +822,70 @@ impl TicketFlow {
             self.responded_at(),
             self.resolved_at(),
             &self.pauses(),
+            self.promised_reply_at,
             as_of,
         )
+    }
+
+    /// This flow with a reply promised to the owner by `at` (承诺回复时间), set when
+    /// the ticket is received: see [`TicketFlow::promise_reply`].
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidOption`] (`promised_reply_at`) for a time before the receipt.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0: chrono::DateTime<chrono::Utc> = "2026-11-06T08:30:00Z".parse().unwrap();
+    /// let t = Ticket::new("T5", "1-101", Channel::Hotline, t0, "业主", "门禁坏了", TicketKind::RepairRequest);
+    /// let f = TicketFlow::new(t, "repair.facility", Urgency::Normal, "engineering", "小张")
+    ///     .with_promised_reply_at("2026-11-06T09:00:00Z".parse().unwrap())?;
+    /// assert_eq!(f.sla(&SlaPolicy::default(), t0)?.response_due.to_rfc3339(), "2026-11-06T09:00:00+00:00");
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn with_promised_reply_at(mut self, at: DateTime<Utc>) -> Result<Self, TicketError> {
+        self.promise_reply(at)?;
+        Ok(self)
+    }
+
+    /// Promises the owner a reply by `at` (承诺回复时间), replacing any earlier promise:
+    /// it becomes the ticket's response due ([`SlaPolicy::status`]), even when later
+    /// than the policy's (the owner agreed to it). Stored in the document (not an event
+    /// of the log); documents without it have none.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidOption`] (`promised_reply_at`) for a time before the
+    /// receipt; nothing changes.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let mut f = TicketFlow::new(t, "noise", Urgency::Urgent, "cs", "a");
+    /// let err = f.promise_reply("1969-12-31T23:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("invalid_option", "promised_reply_at"));
+    /// f.promise_reply("1970-01-01T04:00:00Z".parse().unwrap())?;
+    /// assert_eq!(f.promised_reply_at().map(|t| t.to_rfc3339()).as_deref(), Some("1970-01-01T04:00:00+00:00"));
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn promise_reply(&mut self, at: DateTime<Utc>) -> Result<(), TicketError> {
+        if at < self.ticket.received_at {
+            return Err(TicketError::InvalidOption {
+                name: "promised_reply_at".to_owned(),
+                reason: format!("{at} is before the receipt at {}", self.ticket.received_at),
+            });
+        }
+        self.promised_reply_at = Some(at);
+        Ok(())
+    }
+
+    /// The reply time promised to the owner, if any.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// assert_eq!(TicketFlow::new(t, "noise", Urgency::Urgent, "cs", "a").promised_reply_at(), None);
+    /// ```
+    pub fn promised_reply_at(&self) -> Option<DateTime<Utc>> {
+        self.promised_reply_at
     }
 
     /// The flow as JSON (ticket, triage, state, owner and event log).
@@ -944,6 +1015,16 @@ impl TicketFlow {
                 path: "utc_offset_minutes".to_owned(),
                 message: e.to_string(),
             })?;
+        if let Some(p) = doc.promised_reply_at {
+            flow.promise_reply(p)
+                .map_err(|e| TicketError::InvalidDocument {
+                    path: "promised_reply_at".to_owned(),
+                    message: match e {
+                        TicketError::InvalidOption { reason, .. } => reason,
+                        other => other.to_string(),
+                    },
+                })?;
+        }
         let note = if rebuilt {
             " (in the history rebuilt from a document without events)"
         } else {

@@ -7,8 +7,10 @@
 //!   Built-in rule sets for Chinese and English live in `core/data/ticket_rules_*.json`
 //!   ([`RuleSet`], replaceable and extendable); [`TicketClassifier::train`] learns the
 //!   category from an estate's own labelled history ([`TicketModel`]).
-//! - [`SlaPolicy`] and [`BusinessCalendar`]: response and resolution deadlines in
-//!   business or calendar time, paused while waiting for the owner.
+//! - [`SlaPolicy`] and [`BusinessCalendar`]: response and resolution deadlines, each
+//!   target in its own clock ([`SlaClock`]: minutes, business minutes, calendar days,
+//!   working days), a response never due after the resolution, a promised reply time
+//!   per ticket, paused while waiting for the owner.
 //! - [`TicketFlow`]: the lifecycle (received → assigned → in progress → resolved →
 //!   return visit → closed), escalation and first-contact ownership (首问责任制);
 //!   [`AccessPolicy`]: who may do what. A loaded flow document is replayed through the
@@ -48,7 +50,10 @@ pub use rules::{
     TicketClassifier, default_departments,
 };
 pub use shared::SharedStr;
-pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours, calendar_horizon};
+pub use sla::{
+    BusinessCalendar, SlaClock, SlaPolicy, SlaStatus, SlaTarget, SlaTargets, WorkingHours,
+    calendar_horizon,
+};
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
 
 /// The default category codes, in the taxonomy's order (ties between categories go
@@ -383,6 +388,20 @@ pub enum TicketError {
         /// The working seconds asked for.
         seconds: i64,
     },
+    /// No deadline within the [`calendar_horizon`](crate::tickets::calendar_horizon)
+    /// for a `working_days` target: fewer working days than asked for lie between
+    /// `from` and the horizon.
+    #[error(
+        "{path}: fewer than {days} working days after {from} up to the calendar's horizon 9999-12-31"
+    )]
+    NoWorkingDays {
+        /// `calendar`.
+        path: String,
+        /// Counted from.
+        from: DateTime<Utc>,
+        /// The working days asked for.
+        days: u32,
+    },
     /// A calendar or SLA policy value is invalid.
     #[error("{path}: {reason}")]
     InvalidSla {
@@ -479,6 +498,7 @@ impl TicketError {
             Self::NoWorkingHours => "no_working_hours",
             Self::InvalidSla { .. } => "invalid_sla",
             Self::NoBusinessTime { .. } => "no_business_time",
+            Self::NoWorkingDays { .. } => "no_working_days",
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::EventOutOfOrder { .. } => "event_out_of_order",
             Self::InvalidPeriod { .. } => "invalid_period",
@@ -504,6 +524,7 @@ impl TicketError {
             | Self::InvalidModel { path, .. }
             | Self::InvalidSla { path, .. }
             | Self::NoBusinessTime { path, .. }
+            | Self::NoWorkingDays { path, .. }
             | Self::InvalidDocument { path, .. }
             | Self::EventOutOfOrder { path, .. }
             | Self::NotPermitted { path, .. }
