@@ -38,6 +38,7 @@ mod rules;
 mod shared;
 mod sla;
 mod stats;
+mod visits;
 
 pub use access::{AccessPolicy, GOVERNED_ACTIONS};
 pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
@@ -49,7 +50,9 @@ pub use rules::{
 };
 pub use shared::SharedStr;
 pub use sla::{BusinessCalendar, SlaPolicy, SlaStatus, SlaTargets, WorkingHours, calendar_horizon};
+pub use stats::statistics_with_visits;
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
+pub use visits::{ReturnVisitPolicy, SATISFIED_RATING, VisitMode};
 
 /// The default category codes, in the taxonomy's order (ties between categories go
 /// to the earlier one).
@@ -459,6 +462,23 @@ pub enum TicketError {
         /// What is wrong.
         message: String,
     },
+    /// Closing a ticket that must be return-visited
+    /// ([`ReturnVisitPolicy::requires`](crate::tickets::ReturnVisitPolicy::requires))
+    /// without a visit that reached the owner and with fewer unreachable attempts than
+    /// the policy's `max_unreachable_attempts` since the last resolution.
+    #[error(
+        "ticket {ticket}: a {kind} must be return-visited before it is closed; no visit reached the owner and {attempts} of {max} unreachable attempts were made"
+    )]
+    ReturnVisitRequired {
+        /// Ticket id.
+        ticket: String,
+        /// The ticket's kind.
+        kind: TicketKind,
+        /// Unreachable attempts since the last resolution.
+        attempts: u32,
+        /// Attempts after which the ticket may close.
+        max: u32,
+    },
     /// A period whose end is not after its start.
     #[error("period: end {end} is not after start {start}")]
     InvalidPeriod {
@@ -496,6 +516,7 @@ impl TicketError {
             Self::NotPermitted { .. } => "not_permitted",
             Self::InvalidPolicy { .. } => "invalid_policy",
             Self::InconsistentDocument { .. } => "inconsistent_document",
+            Self::ReturnVisitRequired { .. } => "return_visit_required",
         }
     }
 
@@ -527,16 +548,21 @@ impl TicketError {
             Self::NoWorkingHours => "calendar.hours".to_owned(),
             Self::InvalidTransition { ticket, .. } => format!("ticket.{ticket}.state"),
             Self::InvalidPeriod { .. } => "period".to_owned(),
+            Self::ReturnVisitRequired { ticket, .. } => format!("ticket.{ticket}.return_visit"),
         }
     }
 
-    /// True for errors about the state of a ticket (an invalid lifecycle transition),
-    /// as opposed to bad input. Bindings raise `StateError` for these.
+    /// True for errors about the state of a ticket (an invalid lifecycle transition, or
+    /// closing before the required return visit), as opposed to bad input. Bindings
+    /// raise `StateError` for these.
     ///
     /// ```
     /// assert!(!estatekit::tickets::TicketError::NoWorkingHours.is_state());
     /// ```
     pub fn is_state(&self) -> bool {
-        matches!(self, Self::InvalidTransition { .. })
+        matches!(
+            self,
+            Self::InvalidTransition { .. } | Self::ReturnVisitRequired { .. }
+        )
     }
 }
