@@ -943,7 +943,12 @@ impl TicketFlow {
         at: Timestamp,
         role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::ReturnVisitUnreachable { mode, note }, actor, role, at)
+        self.act(
+            Action::ReturnVisitUnreachable { mode, note },
+            actor,
+            role,
+            at,
+        )
     }
 
     /// The return-visit policy the flow is handled under (null for documents written

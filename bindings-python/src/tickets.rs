@@ -707,7 +707,9 @@ impl PyTicketFlow {
         .with_utc_offset_minutes(utc_offset_minutes)
         .map_err(to_py)?;
         let flow = match return_visit_policy {
-            Some(p) => flow.with_return_visit_policy(p.inner.clone()).map_err(to_py)?,
+            Some(p) => flow
+                .with_return_visit_policy(p.inner.clone())
+                .map_err(to_py)?,
             None => flow,
         };
         Ok(Self::wrap(flow))
@@ -1333,12 +1335,20 @@ impl PyReturnVisitPolicy {
     /// The kinds that must be visited, in declaration order.
     #[getter]
     fn required_kinds(&self) -> Vec<&'static str> {
-        self.inner.required_kinds().iter().map(|k| k.as_str()).collect()
+        self.inner
+            .required_kinds()
+            .iter()
+            .map(|k| k.as_str())
+            .collect()
     }
     /// The channels whose tickets need no visit, in declaration order.
     #[getter]
     fn exempt_channels(&self) -> Vec<&'static str> {
-        self.inner.exempt_channels().iter().map(|c| c.as_str()).collect()
+        self.inner
+            .exempt_channels()
+            .iter()
+            .map(|c| c.as_str())
+            .collect()
     }
     /// Unreachable attempts after which a ticket may close without a rating.
     #[getter]
