@@ -533,7 +533,7 @@ fn legacy_doc(kind: &str, visit: Option<bool>) -> Value {
     }
     json!({"ticket": {"id": "T1", "unit": "1-101", "channel": "app", "received_at": "2026-11-06T09:00:00Z",
         "reporter": "王女士", "text": "停电了", "kind": kind}, "category": "repair.electrical",
-        "urgency": "urgent", "department": "engineering", "state": state, "receiver": "前台", "owner": if visit == Some(false) { "前台" } else { "前台" },
+        "urgency": "urgent", "department": "engineering", "state": state, "receiver": "前台", "owner": "前台",
         "escalations": 0, "reopened": if visit == Some(false) { 1 } else { 0 }, "satisfied": visit, "events": events})
 }
 
