@@ -438,8 +438,9 @@ pub struct TicketEvent {
     pub at: Timestamp,
     /// Who.
     pub actor: String,
-    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`,
-    /// `close` or `escalate`.
+    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`
+    /// (legacy), `return_visit_reached`, `return_visit_unreachable`, `close` or
+    /// `escalate`.
     pub action: String,
     /// State before.
     pub from_state: TicketState,

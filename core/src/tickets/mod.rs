@@ -14,6 +14,9 @@
 //!   [`AccessPolicy`]: who may do what. A loaded flow document is replayed through the
 //!   same operations, so it cannot contradict itself.
 //! - [`statistics`]: counts, SLA compliance, time to resolve, satisfaction, repeats.
+//! - [`ReturnVisitPolicy`]: which tickets must be return-visited (回访) before closing,
+//!   after how many unreachable attempts they may close, by when, and the satisfaction
+//!   target with its minimum coverage ([`statistics_with_visits`]).
 //!
 //! ```
 //! use estatekit::tickets::{TicketClassifier, Urgency};
