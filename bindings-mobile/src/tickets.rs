@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
     self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
 };
@@ -66,6 +67,14 @@ pub enum Temperament {
     ProblemSolving,
     Venting,
     Expectation,
+}
+
+/// How a return visit was made.
+#[uniffi::remote(Enum)]
+pub enum VisitMode {
+    Phone,
+    Visit,
+    App,
 }
 
 #[uniffi::remote(Enum)]
@@ -492,8 +501,9 @@ pub struct TicketEvent {
     pub at: Timestamp,
     /// Who.
     pub actor: String,
-    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`,
-    /// `close` or `escalate`.
+    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`
+    /// (legacy), `return_visit_reached`, `return_visit_unreachable`, `close` or
+    /// `escalate`.
     pub action: String,
     /// State before.
     pub from_state: TicketState,
@@ -532,8 +542,9 @@ impl TicketFlow {
     /// operations are checked against `policy` (default: the standard policy).
     /// `utc_offset_minutes`: the estate's fixed UTC offset (Beijing: 480), stored in the
     /// document. `promised_reply_at`: the reply time promised to the owner (see
-    /// `promiseReply`).
-    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0, promised_reply_at = None))]
+    /// `promiseReply`). `return_visit_policy`: which tickets must be return-visited
+    /// (default: the standard `ReturnVisitPolicy`), stored in the document.
+    #[uniffi::constructor(default(policy = None, utc_offset_minutes = 0, promised_reply_at = None, return_visit_policy = None))]
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
@@ -550,9 +561,10 @@ impl TicketFlow {
         policy: Option<Arc<AccessPolicy>>,
         utc_offset_minutes: i32,
         promised_reply_at: Option<Timestamp>,
+        return_visit_policy: Option<Arc<ReturnVisitPolicy>>,
     ) -> Result<Arc<Self>, EstateKitError> {
         let ticket = tickets::Ticket::new(id, unit, channel, received_at, reporter, text, kind);
-        let flow = tickets::TicketFlow::with_policy(
+        let mut flow = tickets::TicketFlow::with_policy(
             ticket,
             category,
             urgency,
@@ -561,10 +573,12 @@ impl TicketFlow {
             policy_of(policy),
         )
         .with_utc_offset_minutes(utc_offset_minutes)?;
-        let flow = match promised_reply_at {
-            Some(at) => flow.with_promised_reply_at(at)?,
-            None => flow,
-        };
+        if let Some(at) = promised_reply_at {
+            flow = flow.with_promised_reply_at(at)?;
+        }
+        if let Some(p) = return_visit_policy {
+            flow = flow.with_return_visit_policy(p.inner.clone())?;
+        }
         Ok(Arc::new(Self {
             inner: Mutex::new(flow),
         }))
@@ -806,7 +820,8 @@ pub struct TicketStatistics {
     pub satisfied: u64,
     /// Satisfaction rate.
     pub satisfaction_rate: Option<f64>,
-    /// At least 95 % satisfied.
+    /// `return_visit_satisfaction` reaches the policy's target with at least its
+    /// minimum coverage.
     pub meets_satisfaction_target: bool,
     /// Complaints.
     pub complaints: u64,
@@ -814,6 +829,26 @@ pub struct TicketStatistics {
     pub complaints_per_100_units: Option<f64>,
     /// Repeat ticket ids.
     pub repeat_tickets: Vec<String>,
+    /// Resolved tickets of the period that must be return-visited.
+    pub visits_required: u64,
+    /// Of those, reached by their last visit.
+    pub visits_reached: u64,
+    /// Of the reached, satisfied.
+    pub visits_satisfied: u64,
+    /// Of the required, not reached after the maximum of unreachable attempts.
+    pub visits_unreachable: u64,
+    /// (reached + unreachable) / required.
+    pub return_visit_rate: Option<f64>,
+    /// unreachable / required.
+    pub unreachable_rate: Option<f64>,
+    /// satisfied / reached.
+    pub return_visit_satisfaction: Option<f64>,
+    /// reached / required.
+    pub return_visit_coverage: Option<f64>,
+    /// The satisfaction target applied.
+    pub satisfaction_target: f64,
+    /// The minimum coverage applied.
+    pub min_coverage: f64,
 }
 
 fn counts(v: Vec<tickets::Count>) -> Vec<TicketCount> {
@@ -825,20 +860,25 @@ fn counts(v: Vec<tickets::Count>) -> Vec<TicketCount> {
         .collect()
 }
 
-/// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+/// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
+/// visits judged under `return_visit_policy` (default: the standard one).
 #[guard(crate::panic_guard)]
-#[uniffi::export]
+#[uniffi::export(default(return_visit_policy = None))]
 pub fn ticket_statistics(
     flows: Vec<Arc<TicketFlow>>,
     start: Timestamp,
     end: Timestamp,
     units: u32,
     policy: Option<Arc<SlaPolicy>>,
+    return_visit_policy: Option<Arc<ReturnVisitPolicy>>,
 ) -> Result<TicketStatistics, EstateKitError> {
     let flows: Vec<tickets::TicketFlow> = flows.iter().map(|f| f.lock().clone()).collect();
     let default = tickets::SlaPolicy::default();
     let p = policy.as_ref().map_or(&default, |p| &p.inner);
-    let s = tickets::statistics(&flows, start, end, units, p)?;
+    let visits = return_visit_policy
+        .map(|v| v.inner.clone())
+        .unwrap_or_default();
+    let s = tickets::statistics_with_visits(&flows, start, end, units, p, &visits)?;
     Ok(TicketStatistics {
         total: s.total,
         by_category: counts(s.by_category),
@@ -857,5 +897,177 @@ pub fn ticket_statistics(
         complaints: s.complaints,
         complaints_per_100_units: s.complaints_per_100_units,
         repeat_tickets: s.repeat_tickets,
+        visits_required: s.visits_required,
+        visits_reached: s.visits_reached,
+        visits_satisfied: s.visits_satisfied,
+        visits_unreachable: s.visits_unreachable,
+        return_visit_rate: s.return_visit_rate,
+        unreachable_rate: s.unreachable_rate,
+        return_visit_satisfaction: s.return_visit_satisfaction,
+        return_visit_coverage: s.return_visit_coverage,
+        satisfaction_target: s.satisfaction_target,
+        min_coverage: s.min_coverage,
     })
+}
+
+/// Which tickets must be return-visited, after how many unreachable attempts they may
+/// close, by when, and the satisfaction target statistics judge visits against.
+#[derive(Debug, uniffi::Object)]
+pub struct ReturnVisitPolicy {
+    inner: tickets::ReturnVisitPolicy,
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl ReturnVisitPolicy {
+    /// A policy; null lists take the defaults (complaints and repair requests must be
+    /// visited; patrol tickets are exempt).
+    #[uniffi::constructor(default(required_kinds = None, exempt_channels = None, max_unreachable_attempts = 3, deadline_days = 3, satisfaction_target = 0.95, min_coverage = 0.8))]
+    pub fn new(
+        required_kinds: Option<Vec<TicketKind>>,
+        exempt_channels: Option<Vec<Channel>>,
+        max_unreachable_attempts: u32,
+        deadline_days: u32,
+        satisfaction_target: f64,
+        min_coverage: f64,
+    ) -> Result<Arc<Self>, EstateKitError> {
+        let d = tickets::ReturnVisitPolicy::default();
+        Ok(Arc::new(Self {
+            inner: tickets::ReturnVisitPolicy::new(
+                required_kinds.unwrap_or_else(|| d.required_kinds()),
+                exempt_channels.unwrap_or_else(|| d.exempt_channels()),
+                max_unreachable_attempts,
+                deadline_days,
+                satisfaction_target,
+                min_coverage,
+            )?,
+        }))
+    }
+
+    /// Parses a policy JSON document (every field optional).
+    #[uniffi::constructor]
+    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
+        Ok(Arc::new(Self {
+            inner: tickets::ReturnVisitPolicy::from_json(&text)?,
+        }))
+    }
+
+    /// The policy as JSON (every field).
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The kinds that must be visited.
+    pub fn required_kinds(&self) -> Vec<TicketKind> {
+        self.inner.required_kinds()
+    }
+
+    /// The channels whose tickets need no visit.
+    pub fn exempt_channels(&self) -> Vec<Channel> {
+        self.inner.exempt_channels()
+    }
+
+    /// Unreachable attempts after which a ticket may close without a rating.
+    pub fn max_unreachable_attempts(&self) -> u32 {
+        self.inner.max_unreachable_attempts()
+    }
+
+    /// Days after the local resolution date by whose end the visit is due.
+    pub fn deadline_days(&self) -> u32 {
+        self.inner.deadline_days()
+    }
+
+    /// The share of satisfied reached visits to reach.
+    pub fn satisfaction_target(&self) -> f64 {
+        self.inner.satisfaction_target()
+    }
+
+    /// The least share of must-visit resolved tickets reached for the target to count.
+    pub fn min_coverage(&self) -> f64 {
+        self.inner.min_coverage()
+    }
+}
+
+/// Return visits of a flow.
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl TicketFlow {
+    /// Record a return visit that reached the owner: `rating` 1..=5 (4 and 5
+    /// satisfied; 1 to 3 reopen the ticket). Not by the handler unless the access
+    /// policy allows.
+    #[uniffi::method(default(role = None))]
+    pub fn return_visit_reached(
+        &self,
+        mode: VisitMode,
+        rating: u8,
+        comment: String,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<TicketState, EstateKitError> {
+        let action = Action::ReturnVisitReached {
+            mode,
+            rating,
+            comment,
+        };
+        self.act(action, actor, role, at)
+    }
+
+    /// Record a return-visit attempt that did not reach the owner (the ticket stays
+    /// resolved); after the policy's maximum the ticket may close without a rating.
+    #[uniffi::method(default(role = None))]
+    pub fn return_visit_unreachable(
+        &self,
+        mode: VisitMode,
+        note: String,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<TicketState, EstateKitError> {
+        self.act(
+            Action::ReturnVisitUnreachable { mode, note },
+            actor,
+            role,
+            at,
+        )
+    }
+
+    /// The return-visit policy the flow is handled under (null for documents written
+    /// before return-visit policies: no visit required).
+    pub fn return_visit_policy(&self) -> Option<Arc<ReturnVisitPolicy>> {
+        self.lock()
+            .return_visit_policy()
+            .map(|p| Arc::new(ReturnVisitPolicy { inner: p.clone() }))
+    }
+
+    /// Whether the ticket must be return-visited before it closes.
+    pub fn return_visit_required(&self) -> bool {
+        self.lock().return_visit_required()
+    }
+
+    /// The outcome of the last visit that reached the owner, if any.
+    pub fn satisfied(&self) -> Option<bool> {
+        self.lock().satisfied()
+    }
+
+    /// The rating of the last visit that reached the owner (null if none, or legacy).
+    pub fn rating(&self) -> Option<u8> {
+        self.lock().rating()
+    }
+
+    /// Unreachable attempts since the last resolution.
+    pub fn unreachable_attempts(&self) -> u32 {
+        self.lock().unreachable_attempts()
+    }
+
+    /// The estate's local date by which the visit is due (null when not required or
+    /// not resolved).
+    pub fn return_visit_due(&self) -> Option<NaiveDate> {
+        self.lock().return_visit_due()
+    }
+
+    /// Whether the required visit is overdue as of `as_of`.
+    pub fn return_visit_overdue(&self, as_of: Timestamp) -> bool {
+        self.lock().return_visit_overdue(as_of)
+    }
 }

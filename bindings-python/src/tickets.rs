@@ -12,6 +12,7 @@ use estatekit::tickets::{
     self, AccessPolicy, Action, BusinessCalendar, Channel, SlaPolicy, Ticket, TicketClassifier,
     TicketError, TicketFlow, TicketKind, TrainOptions, Urgency,
 };
+use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
@@ -29,6 +30,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyTicketFlow>()?;
     m.add_class::<PyTicketEvent>()?;
     m.add_class::<PyTicketStatistics>()?;
+    m.add_class::<PyReturnVisitPolicy>()?;
     m.add_function(wrap_pyfunction!(ticket_statistics, m)?)?;
     Ok(())
 }
@@ -720,7 +722,7 @@ impl PyTicketFlow {
     /// A received ticket, owned by `receiver` until it is assigned or escalated; its
     /// operations are checked against `policy` (default: `AccessPolicy()`).
     #[new]
-    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None, utc_offset_minutes = 0, promised_reply_at = None))]
+    #[pyo3(signature = (id, *, unit, channel, received_at, reporter, text, kind, category, urgency, department, receiver, policy = None, utc_offset_minutes = 0, promised_reply_at = None, return_visit_policy = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         #[pyo3(from_py_with = crate::args::text)] id: String,
@@ -737,6 +739,7 @@ impl PyTicketFlow {
         policy: Option<PyRef<'_, PyAccessPolicy>>,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
         #[pyo3(from_py_with = opt_instant)] promised_reply_at: Option<DateTime<Utc>>,
+        return_visit_policy: Option<PyRef<'_, PyReturnVisitPolicy>>,
     ) -> PyResult<Self> {
         let channel: &str = &channel;
         let kind: &str = &kind;
@@ -757,6 +760,12 @@ impl PyTicketFlow {
         .map_err(to_py)?;
         let flow = match promised_reply_at {
             Some(at) => flow.with_promised_reply_at(at).map_err(to_py)?,
+            None => flow,
+        };
+        let flow = match return_visit_policy {
+            Some(p) => flow
+                .with_return_visit_policy(p.inner.clone())
+                .map_err(to_py)?,
             None => flow,
         };
         Ok(Self::wrap(flow))
@@ -870,6 +879,81 @@ impl PyTicketFlow {
         let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
+    }
+    /// Record a return visit that reached the owner: `mode` (`phone`, `visit`, `app`),
+    /// `rating` 1..=5 (4 and 5 satisfied; 1 to 3 reopen the ticket). Not by the handler
+    /// unless the access policy allows.
+    #[pyo3(signature = (mode, rating, comment = String::new(), *, actor, at, role = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn return_visit_reached(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] mode: String,
+        #[pyo3(from_py_with = crate::args::int)] rating: u8,
+        #[pyo3(from_py_with = crate::args::text)] comment: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+    ) -> PyResult<&'static str> {
+        let mode: VisitMode = enum_arg(&mode, "mode")?;
+        let action = Action::ReturnVisitReached {
+            mode,
+            rating,
+            comment,
+        };
+        self.act(action, &actor, role.as_deref(), at)
+    }
+    /// Record a return-visit attempt that did not reach the owner (the ticket stays
+    /// resolved); after the policy's maximum the ticket may close without a rating.
+    #[pyo3(signature = (mode, note = String::new(), *, actor, at, role = None))]
+    fn return_visit_unreachable(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] mode: String,
+        #[pyo3(from_py_with = crate::args::text)] note: String,
+        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+    ) -> PyResult<&'static str> {
+        let mode: VisitMode = enum_arg(&mode, "mode")?;
+        let action = Action::ReturnVisitUnreachable { mode, note };
+        self.act(action, &actor, role.as_deref(), at)
+    }
+    /// The return-visit policy the flow is handled under (`None` for a document
+    /// written before return-visit policies: no visit required).
+    #[getter]
+    fn return_visit_policy(&self) -> PyResult<Option<PyReturnVisitPolicy>> {
+        Ok(self
+            .inner
+            .lock()?
+            .return_visit_policy()
+            .map(|p| PyReturnVisitPolicy { inner: p.clone() }))
+    }
+    /// Whether the ticket must be return-visited before it closes.
+    #[getter]
+    fn return_visit_required(&self) -> PyResult<bool> {
+        Ok(self.inner.lock()?.return_visit_required())
+    }
+    /// The rating of the last visit that reached the owner (`None` if none, or legacy).
+    #[getter]
+    fn rating(&self) -> PyResult<Option<u8>> {
+        Ok(self.inner.lock()?.rating())
+    }
+    /// Unreachable attempts since the last resolution.
+    #[getter]
+    fn unreachable_attempts(&self) -> PyResult<u32> {
+        Ok(self.inner.lock()?.unreachable_attempts())
+    }
+    /// The estate's local date by which the visit is due (`None` when not required or
+    /// not resolved).
+    #[getter]
+    fn return_visit_due(&self) -> PyResult<Option<chrono::NaiveDate>> {
+        Ok(self.inner.lock()?.return_visit_due())
+    }
+    /// Whether the required visit is overdue as of `as_of`.
+    fn return_visit_overdue(
+        &self,
+        #[pyo3(from_py_with = crate::args::instant)] as_of: DateTime<Utc>,
+    ) -> PyResult<bool> {
+        Ok(self.inner.lock()?.return_visit_overdue(as_of))
     }
     /// Close the ticket.
     #[pyo3(signature = (*, actor, at, role = None))]
@@ -1027,6 +1111,8 @@ impl PyTicketFlow {
                     Action::Escalate { to, reason } => format!("{to}: {reason}"),
                     Action::Pause { reason } => reason.clone(),
                     Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
+                    Action::ReturnVisitReached { comment, .. } => comment.clone(),
+                    Action::ReturnVisitUnreachable { note, .. } => note.clone(),
                     _ => String::new(),
                 },
             })
@@ -1141,9 +1227,61 @@ impl PyTicketStatistics {
     fn satisfaction_rate(&self) -> Option<f64> {
         self.inner.satisfaction_rate
     }
+    /// Whether `return_visit_satisfaction` reaches the policy's target with at least
+    /// its minimum coverage.
     #[getter]
     fn meets_satisfaction_target(&self) -> bool {
         self.inner.meets_satisfaction_target
+    }
+    /// Resolved tickets of the period that must be return-visited.
+    #[getter]
+    fn visits_required(&self) -> u64 {
+        self.inner.visits_required
+    }
+    /// Of those, reached by their last visit.
+    #[getter]
+    fn visits_reached(&self) -> u64 {
+        self.inner.visits_reached
+    }
+    /// Of the reached, satisfied.
+    #[getter]
+    fn visits_satisfied(&self) -> u64 {
+        self.inner.visits_satisfied
+    }
+    /// Of the required, not reached after the maximum of unreachable attempts.
+    #[getter]
+    fn visits_unreachable(&self) -> u64 {
+        self.inner.visits_unreachable
+    }
+    /// (reached + unreachable) / required.
+    #[getter]
+    fn return_visit_rate(&self) -> Option<f64> {
+        self.inner.return_visit_rate
+    }
+    /// unreachable / required.
+    #[getter]
+    fn unreachable_rate(&self) -> Option<f64> {
+        self.inner.unreachable_rate
+    }
+    /// satisfied / reached.
+    #[getter]
+    fn return_visit_satisfaction(&self) -> Option<f64> {
+        self.inner.return_visit_satisfaction
+    }
+    /// reached / required.
+    #[getter]
+    fn return_visit_coverage(&self) -> Option<f64> {
+        self.inner.return_visit_coverage
+    }
+    /// The satisfaction target applied.
+    #[getter]
+    fn satisfaction_target(&self) -> f64 {
+        self.inner.satisfaction_target
+    }
+    /// The minimum coverage applied.
+    #[getter]
+    fn min_coverage(&self) -> f64 {
+        self.inner.min_coverage
     }
     #[getter]
     fn complaints(&self) -> u64 {
@@ -1165,10 +1303,11 @@ impl PyTicketStatistics {
     }
 }
 
-/// Statistics of the tickets received in `[start, end)`; SLA as of `end`.
+/// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
+/// visits judged under `return_visit_policy` (default: `ReturnVisitPolicy()`).
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (flows, start, end, *, units, policy = None))]
+#[pyo3(signature = (flows, start, end, *, units, policy = None, return_visit_policy = None))]
 fn ticket_statistics(
     py: Python<'_>,
     flows: Vec<PyRef<'_, PyTicketFlow>>,
@@ -1176,13 +1315,135 @@ fn ticket_statistics(
     #[pyo3(from_py_with = crate::args::instant)] end: DateTime<Utc>,
     #[pyo3(from_py_with = crate::args::int)] units: u32,
     policy: Option<PyRef<'_, PySlaPolicy>>,
+    return_visit_policy: Option<PyRef<'_, PyReturnVisitPolicy>>,
 ) -> PyResult<PyTicketStatistics> {
     let flows: Vec<TicketFlow> = flows
         .iter()
         .map(|f| Ok(f.inner.lock()?.clone()))
         .collect::<PyResult<_>>()?;
     let policy = policy.map(|p| p.inner.clone()).unwrap_or_default();
-    py.detach(|| tickets::statistics(&flows, start, end, units, &policy))
+    let visits = return_visit_policy
+        .map(|p| p.inner.clone())
+        .unwrap_or_default();
+    py.detach(|| tickets::statistics_with_visits(&flows, start, end, units, &policy, &visits))
         .map(|inner| PyTicketStatistics { inner })
         .map_err(to_py)
+}
+
+/// Which tickets must be return-visited, after how many unreachable attempts they may
+/// close, by when, and the satisfaction target statistics judge visits against.
+#[pyclass(frozen, eq, module = "estatekit", name = "ReturnVisitPolicy")]
+#[derive(PartialEq)]
+struct PyReturnVisitPolicy {
+    inner: ReturnVisitPolicy,
+}
+
+/// Parses a list of snake_case names, naming a bad one by its index (`required_kinds[1]`).
+fn enum_list<T: FromStr<Err = TicketError>>(values: Vec<String>, path: &str) -> PyResult<Vec<T>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| enum_arg(v, &format!("{path}[{i}]")))
+        .collect()
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyReturnVisitPolicy {
+    /// A policy; left-out lists take the defaults (complaints and repair requests
+    /// must be visited; patrol tickets are exempt).
+    #[new]
+    #[pyo3(signature = (*, required_kinds = None, exempt_channels = None, max_unreachable_attempts = 3, deadline_days = 3, satisfaction_target = 0.95, min_coverage = 0.8))]
+    fn new(
+        #[pyo3(from_py_with = crate::args::opt_text_list)] required_kinds: Option<Vec<String>>,
+        #[pyo3(from_py_with = crate::args::opt_text_list)] exempt_channels: Option<Vec<String>>,
+        #[pyo3(from_py_with = crate::args::int)] max_unreachable_attempts: u32,
+        #[pyo3(from_py_with = crate::args::int)] deadline_days: u32,
+        satisfaction_target: f64,
+        min_coverage: f64,
+    ) -> PyResult<Self> {
+        let d = ReturnVisitPolicy::default();
+        let kinds = match required_kinds {
+            Some(v) => enum_list::<TicketKind>(v, "required_kinds")?,
+            None => d.required_kinds(),
+        };
+        let channels = match exempt_channels {
+            Some(v) => enum_list::<Channel>(v, "exempt_channels")?,
+            None => d.exempt_channels(),
+        };
+        ReturnVisitPolicy::new(
+            kinds,
+            channels,
+            max_unreachable_attempts,
+            deadline_days,
+            satisfaction_target,
+            min_coverage,
+        )
+        .map(|inner| Self { inner })
+        .map_err(to_py)
+    }
+
+    /// Parses a policy JSON document (every field optional); `ValidationError`
+    /// `invalid_policy` naming the field.
+    #[staticmethod]
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        ReturnVisitPolicy::from_json(&text)
+            .map(|inner| Self { inner })
+            .map_err(to_py)
+    }
+
+    /// The policy as JSON (every field).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Pickle and `copy` through the JSON form.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (slf.get().inner.to_json(),),
+        ))
+    }
+
+    /// The kinds that must be visited, in declaration order.
+    #[getter]
+    fn required_kinds(&self) -> Vec<&'static str> {
+        self.inner
+            .required_kinds()
+            .iter()
+            .map(|k| k.as_str())
+            .collect()
+    }
+    /// The channels whose tickets need no visit, in declaration order.
+    #[getter]
+    fn exempt_channels(&self) -> Vec<&'static str> {
+        self.inner
+            .exempt_channels()
+            .iter()
+            .map(|c| c.as_str())
+            .collect()
+    }
+    /// Unreachable attempts after which a ticket may close without a rating.
+    #[getter]
+    fn max_unreachable_attempts(&self) -> u32 {
+        self.inner.max_unreachable_attempts()
+    }
+    /// Days after the local resolution date by whose end the visit is due.
+    #[getter]
+    fn deadline_days(&self) -> u32 {
+        self.inner.deadline_days()
+    }
+    /// The share of satisfied reached visits to reach.
+    #[getter]
+    fn satisfaction_target(&self) -> f64 {
+        self.inner.satisfaction_target()
+    }
+    /// The least share of must-visit resolved tickets reached for the target to count.
+    #[getter]
+    fn min_coverage(&self) -> f64 {
+        self.inner.min_coverage()
+    }
+    fn __repr__(&self) -> String {
+        format!("ReturnVisitPolicy({})", self.inner.to_json())
+    }
 }

@@ -80,7 +80,11 @@ def test_default_policy_refuses_the_handlers_own_return_visit():
 def test_configured_policy_refuses_a_role():
     policy = estatekit.AccessPolicy({"resolve": ["engineer"], "close": ["manager"]})
     assert policy.roles == {"close": ["manager"], "resolve": ["engineer"]}
-    f = new_flow(policy)
+    # About roles: a return-visit policy that requires no visit before closing.
+    f = estatekit.TicketFlow("T1", unit="1-101", channel="app", received_at=T0, reporter="王女士", text="停电了",
+                             kind="repair_request", category="repair.electrical", urgency="urgent",
+                             department="engineering", receiver="前台", policy=policy,
+                             return_visit_policy=estatekit.ReturnVisitPolicy(required_kinds=[]))
     f.assign("李工", actor="前台", at=T0)
     with pytest.raises(estatekit.ValidationError) as e:
         f.resolve("好了", actor="李工", at=T0, role="receptionist")

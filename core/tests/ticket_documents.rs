@@ -290,7 +290,11 @@ fn a_configured_policy_refuses_a_role() {
         r#"{"roles": {"resolve": ["engineer"], "close": ["manager", "supervisor"]}}"#,
     )
     .unwrap();
-    let mut f = new_flow(policy.clone());
+    // About roles: a policy that requires no return visit before closing.
+    let no_visit = estatekit::tickets::ReturnVisitPolicy::new([], [], 3, 3, 0.95, 0.8).unwrap();
+    let mut f = new_flow(policy.clone())
+        .with_return_visit_policy(no_visit)
+        .unwrap();
     let t0 = t("2026-11-06T09:00:00Z");
     f.apply(
         Action::Assign {

@@ -10,7 +10,7 @@
 #![no_main]
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::Duration;
-use estatekit::tickets::{AccessPolicy, Action, TicketFlow};
+use estatekit::tickets::{AccessPolicy, Action, ReturnVisitPolicy, TicketFlow, VisitMode};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 
@@ -51,6 +51,15 @@ fn check(f: &TicketFlow, policy: &AccessPolicy) {
         f.receiver(),
         policy.clone(),
     );
+    // The flow's return-visit rules; a document without any (older versions)
+    // requires no visit, as a policy requiring no kind does.
+    let visits = f
+        .return_visit_policy()
+        .cloned()
+        .unwrap_or_else(|| ReturnVisitPolicy::new([], [], 1, 0, 0.0, 0.0).expect("a valid policy"));
+    rebuilt = rebuilt
+        .with_return_visit_policy(visits)
+        .expect("a flow with only its receipt takes any policy");
     for (i, e) in ev.iter().enumerate().skip(1) {
         assert!(e.at >= ev[i - 1].at, "events out of order");
         rebuilt
@@ -83,7 +92,7 @@ fn check(f: &TicketFlow, policy: &AccessPolicy) {
 
 fn action(u: &mut Unstructured<'_>) -> arbitrary::Result<Action> {
     let who = || -> String { ACTORS[1].to_owned() };
-    Ok(match u.int_in_range(0u8..=8)? {
+    Ok(match u.int_in_range(0u8..=10)? {
         0 => Action::Assign {
             to: (*u.choose(&ACTORS)?).to_owned(),
         },
@@ -103,6 +112,15 @@ fn action(u: &mut Unstructured<'_>) -> arbitrary::Result<Action> {
         7 => Action::Escalate {
             to: who(),
             reason: String::new(),
+        },
+        8 => Action::ReturnVisitReached {
+            mode: *u.choose(VisitMode::ALL)?,
+            rating: u.int_in_range(0u8..=6)?,
+            comment: String::new(),
+        },
+        9 => Action::ReturnVisitUnreachable {
+            mode: *u.choose(VisitMode::ALL)?,
+            note: String::new(),
         },
         _ => Action::Receive,
     })

@@ -8,9 +8,9 @@ import kotlin.test.assertTrue
 private val T0: Instant = Instant.parse("2026-11-06T09:00:00Z")
 private fun h(n: Long): Instant = T0.plusSeconds(3600 * n)
 
-private fun newFlow(policy: AccessPolicy? = null) = TicketFlow(
+private fun newFlow(policy: AccessPolicy? = null, visits: ReturnVisitPolicy? = null) = TicketFlow(
     "T1", "1-101", Channel.APP, T0, "王女士", "停电了", TicketKind.REPAIR_REQUEST,
-    "repair.electrical", Urgency.URGENT, "engineering", "前台", policy
+    "repair.electrical", Urgency.URGENT, "engineering", "前台", policy, returnVisitPolicy = visits
 )
 
 private fun closedJson(): String = newFlow().use { f ->
@@ -61,7 +61,9 @@ fun testDefaultPolicyRefusesTheHandlersVisit() {
 fun testConfiguredPolicyRefusesARole() {
     AccessPolicy.fromJson("""{"roles": {"resolve": ["engineer"], "close": ["manager"]}}""").use { policy ->
         assertEquals(mapOf("close" to listOf("manager"), "resolve" to listOf("engineer")), policy.roles())
-        newFlow(policy).use { f ->
+        // About roles: a return-visit policy that requires no visit before closing.
+        val noVisit = ReturnVisitPolicy(requiredKinds = listOf())
+        newFlow(policy, noVisit).use { f ->
             f.assign("李工", "前台", h(1))
             val e = assertFailsWith<EstateKitException.Validation> { f.resolve("好了", "李工", h(2), "receptionist") }
             assertEquals(listOf("not_permitted", "role"), listOf(e.code, e.path))

@@ -85,6 +85,7 @@ __all__ = [
     "TicketEvent",
     "TicketStatistics",
     "ticket_statistics",
+    "ReturnVisitPolicy",
     "seal",
     "unseal",
     "__version__",
@@ -1484,6 +1485,7 @@ _TicketKind = Literal["complaint", "repair_request", "consultation", "suggestion
 _Urgency = Literal["emergency", "urgent", "normal"]
 _Temperament = Literal["problem_solving", "venting", "expectation"]
 _TicketState = Literal["received", "assigned", "in_progress", "paused", "resolved", "return_visited", "closed"]
+_VisitMode = Literal["phone", "visit", "app"]
 
 @final
 class Evidence:
@@ -1762,6 +1764,7 @@ class TicketFlow:
         policy: Optional[AccessPolicy] = None,
         utc_offset_minutes: int = 0,
         promised_reply_at: Optional[datetime.datetime] = None,
+        return_visit_policy: Optional[ReturnVisitPolicy] = None,
     ) -> TicketFlow: ...
     @staticmethod
     def from_json(text: str, policy: Optional[AccessPolicy] = None) -> TicketFlow:
@@ -1792,6 +1795,44 @@ class TicketFlow:
     ) -> _TicketState:
         """Record the return visit; unsatisfied reopens the ticket. Not by the handler
         unless the policy allows."""
+    def return_visit_reached(
+        self,
+        mode: _VisitMode,
+        rating: int,
+        comment: str = ...,
+        *,
+        actor: str,
+        at: datetime.datetime,
+        role: Optional[str] = None,
+    ) -> _TicketState:
+        """Record a return visit that reached the owner: `rating` 1..=5 (4 and 5
+        satisfied: `return_visited`; 1 to 3 reopen the ticket: `assigned`). A rating
+        outside 1..=5 is ValidationError('invalid_option', path 'rating')."""
+    def return_visit_unreachable(
+        self, mode: _VisitMode, note: str = ..., *, actor: str, at: datetime.datetime, role: Optional[str] = None
+    ) -> _TicketState:
+        """Record an attempt that did not reach the owner (the ticket stays resolved)."""
+    @property
+    def return_visit_policy(self) -> Optional[ReturnVisitPolicy]:
+        """The return-visit policy the flow is handled under (None for documents
+        written before return-visit policies: no visit required)."""
+    @property
+    def return_visit_required(self) -> bool:
+        """Whether the ticket must be return-visited before it closes; closing it
+        without a reached visit and with fewer unreachable attempts than the policy's
+        maximum raises StateError('return_visit_required')."""
+    @property
+    def rating(self) -> Optional[int]:
+        """The rating of the last visit that reached the owner (None if none or legacy)."""
+    @property
+    def unreachable_attempts(self) -> int:
+        """Unreachable attempts since the last resolution."""
+    @property
+    def return_visit_due(self) -> Optional[datetime.date]:
+        """The estate's local date by which the visit is due (None when not required
+        or not resolved)."""
+    def return_visit_overdue(self, as_of: datetime.datetime) -> bool:
+        """Whether the required visit is overdue as of `as_of`."""
     def close(self, *, actor: str, at: datetime.datetime, role: Optional[str] = None) -> _TicketState:
         """Close the ticket."""
     def escalate(
@@ -1885,7 +1926,34 @@ class TicketStatistics:
     @property
     def satisfaction_rate(self) -> Optional[float]: ...
     @property
-    def meets_satisfaction_target(self) -> bool: ...
+    def meets_satisfaction_target(self) -> bool:
+        """`return_visit_satisfaction` >= the policy's target and
+        `return_visit_coverage` >= its minimum coverage."""
+    @property
+    def visits_required(self) -> int:
+        """Resolved tickets of the period that must be return-visited."""
+    @property
+    def visits_reached(self) -> int: ...
+    @property
+    def visits_satisfied(self) -> int: ...
+    @property
+    def visits_unreachable(self) -> int: ...
+    @property
+    def return_visit_rate(self) -> Optional[float]:
+        """(reached + unreachable) / required."""
+    @property
+    def unreachable_rate(self) -> Optional[float]:
+        """unreachable / required."""
+    @property
+    def return_visit_satisfaction(self) -> Optional[float]:
+        """satisfied / reached."""
+    @property
+    def return_visit_coverage(self) -> Optional[float]:
+        """reached / required."""
+    @property
+    def satisfaction_target(self) -> float: ...
+    @property
+    def min_coverage(self) -> float: ...
     @property
     def complaints(self) -> int: ...
     @property
@@ -1900,8 +1968,51 @@ def ticket_statistics(
     *,
     units: int,
     policy: Optional[SlaPolicy] = None,
+    return_visit_policy: Optional[ReturnVisitPolicy] = None,
 ) -> TicketStatistics:
-    """Statistics of the tickets received in [start, end); SLA as of `end`. O(n log n) in the flows."""
+    """Statistics of the tickets received in [start, end); SLA as of `end`; return
+    visits judged under `return_visit_policy` (default `ReturnVisitPolicy()`).
+    O(n log n) in the flows."""
+
+@final
+class ReturnVisitPolicy:
+    """Which tickets must be return-visited (default: complaints and repair requests,
+    patrol tickets exempt), after how many unreachable attempts they may close (3), by
+    when (3 days after the local resolution date), and the satisfaction target (0.95)
+    with the minimum coverage (0.8) statistics require. Stored in each TicketFlow."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+    def __new__(
+        cls,
+        *,
+        required_kinds: Optional[list[_TicketKind]] = None,
+        exempt_channels: Optional[list[_Channel]] = None,
+        max_unreachable_attempts: int = 3,
+        deadline_days: int = 3,
+        satisfaction_target: float = 0.95,
+        min_coverage: float = 0.8,
+    ) -> ReturnVisitPolicy: ...
+    @staticmethod
+    def from_json(text: str) -> ReturnVisitPolicy:
+        """Parse a policy JSON document (every field optional); ValidationError
+        `invalid_policy` naming the field."""
+    def to_json(self) -> str:
+        """The policy as JSON (every field)."""
+    @property
+    def required_kinds(self) -> list[_TicketKind]: ...
+    @property
+    def exempt_channels(self) -> list[_Channel]: ...
+    @property
+    def max_unreachable_attempts(self) -> int: ...
+    @property
+    def deadline_days(self) -> int: ...
+    @property
+    def satisfaction_target(self) -> float: ...
+    @property
+    def min_coverage(self) -> float: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 def seal(text: str, key: bytes) -> str:
     """Seals a JSON document (a ledger, a book, a checklist, a ticket flow) with `key`

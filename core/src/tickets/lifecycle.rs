@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{AccessPolicy, SlaPolicy, SlaStatus, Ticket, TicketError, Urgency, ticket_enum};
+use super::{ReturnVisitPolicy, SATISFIED_RATING, VisitMode};
 
 /// The most events rebuilt for a flow document without an event log (each escalation
 /// and reopening stands for events): a document claiming more is refused.
@@ -67,11 +68,35 @@ pub enum Action {
         /// What was done.
         note: String,
     },
-    /// The return visit (回访): satisfied, or not (which reopens the ticket).
+    /// The return visit (回访) as recorded before ratings (legacy; documents of older
+    /// versions hold it): satisfied, or not (which reopens the ticket), without a mode
+    /// or a rating. It counts as a visit that reached the owner; in statistics it is a
+    /// reached visit, satisfied or not as recorded. New visits are
+    /// [`Action::ReturnVisitReached`] or [`Action::ReturnVisitUnreachable`].
     ReturnVisit {
         /// Whether the owner is satisfied.
         satisfied: bool,
         /// What the owner said.
+        note: String,
+    },
+    /// A return visit that reached the owner, with a rating of 1..=5: 4 or 5
+    /// ([`SATISFIED_RATING`] and above) is satisfied and the ticket is return-visited;
+    /// 1 to 3 is unsatisfied and reopens the ticket (back to its owner, assigned).
+    ReturnVisitReached {
+        /// Phone, in person or through the app.
+        mode: VisitMode,
+        /// The owner's rating, 1 (worst) to 5 (best).
+        rating: u8,
+        /// What the owner said.
+        comment: String,
+    },
+    /// A return-visit attempt that did not reach the owner; the ticket stays resolved.
+    /// After the [`ReturnVisitPolicy`]'s `max_unreachable_attempts` since the last
+    /// resolution the ticket may close without a rating.
+    ReturnVisitUnreachable {
+        /// Phone, in person or through the app.
+        mode: VisitMode,
+        /// What happened (no answer, wrong number...).
         note: String,
     },
     /// Close the ticket.
@@ -100,9 +125,37 @@ impl Action {
             Self::Resume => "resume",
             Self::Resolve { .. } => "resolve",
             Self::ReturnVisit { .. } => "return_visit",
+            Self::ReturnVisitReached { .. } => "return_visit_reached",
+            Self::ReturnVisitUnreachable { .. } => "return_visit_unreachable",
             Self::Close => "close",
             Self::Escalate { .. } => "escalate",
         }
+    }
+
+    /// The name an [`AccessPolicy`] governs the action by: `return_visit` for every
+    /// return visit (legacy, reached or unreachable), else [`Action::name`].
+    ///
+    /// ```
+    /// use estatekit::tickets::{Action, VisitMode};
+    /// let a = Action::ReturnVisitUnreachable { mode: VisitMode::Phone, note: "无人接听".into() };
+    /// assert_eq!((a.name(), a.governed_name()), ("return_visit_unreachable", "return_visit"));
+    /// ```
+    pub fn governed_name(&self) -> &'static str {
+        if self.is_return_visit() {
+            "return_visit"
+        } else {
+            self.name()
+        }
+    }
+
+    /// Whether the action is a return visit (legacy, reached or unreachable).
+    fn is_return_visit(&self) -> bool {
+        matches!(
+            self,
+            Self::ReturnVisit { .. }
+                | Self::ReturnVisitReached { .. }
+                | Self::ReturnVisitUnreachable { .. }
+        )
     }
 }
 
@@ -173,6 +226,10 @@ pub struct TicketFlow {
     /// `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     promised_reply_at: Option<DateTime<Utc>>,
+    /// The return-visit rules the flow is handled under; `None` (left out of the JSON)
+    /// only for documents written before return-visit policies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    return_visit_policy: Option<ReturnVisitPolicy>,
     events: Vec<Event>,
     #[serde(skip)]
     policy: AccessPolicy,
@@ -213,6 +270,7 @@ impl PartialEq for TicketFlow {
             && self.satisfied == other.satisfied
             && self.utc_offset_minutes == other.utc_offset_minutes
             && self.promised_reply_at == other.promised_reply_at
+            && self.return_visit_policy == other.return_visit_policy
             && self.events == other.events
     }
 }
@@ -247,6 +305,9 @@ struct FlowDoc {
     /// The promised reply time; absent (none) in older documents.
     #[serde(default)]
     promised_reply_at: Option<DateTime<Utc>>,
+    /// Absent in documents written before return-visit policies (no visit required).
+    #[serde(default)]
+    return_visit_policy: Option<ReturnVisitPolicy>,
     /// Absent in documents that did not store their history.
     #[serde(default)]
     events: Option<Vec<EventDoc>>,
@@ -313,6 +374,7 @@ impl TicketFlow {
             satisfied: None,
             utc_offset_minutes: 0,
             promised_reply_at: None,
+            return_visit_policy: Some(ReturnVisitPolicy::default()),
             events,
             policy: AccessPolicy::default(),
         }
@@ -426,6 +488,7 @@ impl TicketFlow {
             self.receiver.clone(),
         );
         replay.utc_offset_minutes = self.utc_offset_minutes;
+        replay.return_visit_policy = self.return_visit_policy.clone();
         replay.policy = policy;
         for (i, e) in self.events.iter().enumerate().skip(1) {
             replay
@@ -505,6 +568,14 @@ impl TicketFlow {
                 last: last.at,
             });
         }
+        if let Action::ReturnVisitReached { rating, .. } = &action
+            && !(1..=5).contains(rating)
+        {
+            return Err(TicketError::InvalidOption {
+                name: "rating".to_owned(),
+                reason: format!("a rating is 1 to 5, got {rating}"),
+            });
+        }
         let from = self.state;
         let to = match (&action, from) {
             (Action::Assign { .. }, S::Received | S::Assigned | S::InProgress | S::Paused) => {
@@ -526,6 +597,14 @@ impl TicketFlow {
                 },
                 S::Resolved,
             ) => S::Assigned,
+            (Action::ReturnVisitReached { rating, .. }, S::Resolved) => {
+                if *rating >= SATISFIED_RATING {
+                    S::ReturnVisited
+                } else {
+                    S::Assigned
+                }
+            }
+            (Action::ReturnVisitUnreachable { .. }, S::Resolved) => S::Resolved,
             (Action::Close, S::Resolved | S::ReturnVisited) => S::Closed,
             (Action::Escalate { .. }, S::Received | S::Assigned | S::InProgress | S::Paused) => {
                 S::Assigned
@@ -539,6 +618,9 @@ impl TicketFlow {
             }
         };
         self.permit(&action, actor, role)?;
+        if action == Action::Close && from == S::Resolved {
+            self.check_visit_before_close()?;
+        }
         match &action {
             Action::Assign { to } => self.owner = to.clone(),
             Action::Escalate { to, .. } => {
@@ -547,6 +629,13 @@ impl TicketFlow {
             }
             Action::ReturnVisit { satisfied, .. } => {
                 self.satisfied = Some(*satisfied);
+                if !satisfied {
+                    self.reopened = self.reopened.saturating_add(1);
+                }
+            }
+            Action::ReturnVisitReached { rating, .. } => {
+                let satisfied = *rating >= SATISFIED_RATING;
+                self.satisfied = Some(satisfied);
                 if !satisfied {
                     self.reopened = self.reopened.saturating_add(1);
                 }
@@ -567,7 +656,7 @@ impl TicketFlow {
 
     /// Whether the policy lets `actor` in `role` do `action` now.
     fn permit(&self, action: &Action, actor: &str, role: Option<&str>) -> Result<(), TicketError> {
-        let name = action.name();
+        let name = action.governed_name();
         let refuse = |path: &str, reason: String| TicketError::NotPermitted {
             path: path.to_owned(),
             ticket: self.ticket.id.clone(),
@@ -607,7 +696,7 @@ impl TicketFlow {
                 ),
             ));
         }
-        if matches!(action, Action::ReturnVisit { .. })
+        if action.is_return_visit()
             && !p.handler_may_record_return_visit()
             && (actor == self.owner || Some(actor) == self.last_resolver())
         {
@@ -1010,6 +1099,7 @@ impl TicketFlow {
         );
         flow.events[0].role = first.role.clone();
         flow.policy = policy.clone();
+        flow.return_visit_policy = doc.return_visit_policy;
         flow.utc_offset_minutes =
             check_offset(doc.utc_offset_minutes).map_err(|e| TicketError::InvalidDocument {
                 path: "utc_offset_minutes".to_owned(),
@@ -1125,6 +1215,13 @@ fn at_event(err: TicketError, i: usize) -> TicketError {
             format!("events[{i}].action"),
             format!("cannot {action} a ticket that is {state}"),
         ),
+        TicketError::InvalidOption { name, reason } => TicketError::InvalidDocument {
+            path: format!("events[{i}].{name}"),
+            message: reason,
+        },
+        e @ TicketError::ReturnVisitRequired { .. } => {
+            inconsistent(format!("events[{i}].action"), e.to_string())
+        }
         other => other,
     }
 }
@@ -1239,9 +1336,238 @@ fn rebuild_events(doc: &FlowDoc) -> Result<Vec<EventDoc>, TicketError> {
                 ));
             }
             if doc.state == S::Closed {
+                // A ticket that must be visited and closed without a satisfied visit:
+                // the attempts that let it close.
+                if doc.satisfied != Some(true)
+                    && let Some(p) = &doc.return_visit_policy
+                    && p.requires(&doc.ticket)
+                {
+                    for _ in 0..p.max_unreachable_attempts() {
+                        out.push(ev(
+                            "",
+                            Action::ReturnVisitUnreachable {
+                                mode: VisitMode::Phone,
+                                note: String::new(),
+                            },
+                        ));
+                    }
+                }
                 out.push(ev("", Action::Close));
             }
         }
     }
     Ok(out)
+}
+
+/// What a flow's history says about its return visits as of a time (for statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VisitFacts {
+    /// Resolved at least once.
+    pub(crate) resolved: bool,
+    /// The outcome of the last visit that reached the owner (legacy ones included).
+    pub(crate) reached: Option<bool>,
+    /// Unreachable attempts since the last resolution.
+    pub(crate) unreachable: u32,
+}
+
+/// Return visits: the policy, the close rule, the deadline.
+impl TicketFlow {
+    /// This flow handled under `policy` (which tickets must be return-visited, after
+    /// how many unreachable attempts they may close, by when), stored in its document.
+    /// Set it when the flow starts (like the UTC offset); [`TicketFlow::new`] stores
+    /// [`ReturnVisitPolicy::default`]. The history so far is replayed under it.
+    ///
+    /// # Errors
+    /// [`TicketError::InconsistentDocument`] (`events[i].action`) if the history so far
+    /// breaks the policy (e.g. closed without the visit it now requires).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t = Ticket::new("T5", "1-101", Channel::Hotline, chrono::DateTime::UNIX_EPOCH, "王", "太吵", TicketKind::Complaint);
+    /// let lenient = ReturnVisitPolicy::new([TicketKind::RepairRequest], [Channel::Patrol], 3, 3, 0.95, 0.8)?;
+    /// let mut f = TicketFlow::new(t, "noise", Urgency::Normal, "cs", "小张").with_return_visit_policy(lenient.clone())?;
+    /// assert_eq!(f.return_visit_policy(), Some(&lenient));
+    /// f.apply(Action::Resolve { note: "已劝导".into() }, "小张", chrono::DateTime::UNIX_EPOCH)?;
+    /// assert_eq!(f.apply(Action::Close, "主管", chrono::DateTime::UNIX_EPOCH)?, TicketState::Closed);
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn with_return_visit_policy(
+        mut self,
+        policy: ReturnVisitPolicy,
+    ) -> Result<Self, TicketError> {
+        self.return_visit_policy = Some(policy);
+        let access = self.policy.clone();
+        self.set_policy(access)?;
+        Ok(self)
+    }
+
+    /// The return-visit policy the flow is handled under; `None` for a document
+    /// written before return-visit policies (no visit required).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let f = TicketFlow::new(t, "other", Urgency::Normal, "cs", "小张");
+    /// assert_eq!(f.return_visit_policy(), Some(&ReturnVisitPolicy::default()));
+    /// ```
+    pub fn return_visit_policy(&self) -> Option<&ReturnVisitPolicy> {
+        self.return_visit_policy.as_ref()
+    }
+
+    /// Whether the ticket must be return-visited before it closes (its policy
+    /// [`requires`](ReturnVisitPolicy::requires) it).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t = Ticket::new("T6", "", Channel::Patrol, chrono::DateTime::UNIX_EPOCH, "巡查员", "路灯不亮", TicketKind::RepairRequest);
+    /// assert!(!TicketFlow::new(t, "repair.electrical", Urgency::Normal, "engineering", "巡查员").return_visit_required());
+    /// ```
+    pub fn return_visit_required(&self) -> bool {
+        self.return_visit_policy
+            .as_ref()
+            .is_some_and(|p| p.requires(&self.ticket))
+    }
+
+    /// The rating of the last return visit that reached the owner, if any (`None` also
+    /// for a legacy visit, which has none).
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T7", "1-101", Channel::Hotline, t0, "王", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张");
+    /// f.apply(Action::Resolve { note: "修好".into() }, "李工", t0)?;
+    /// f.apply(Action::ReturnVisitReached { mode: VisitMode::Phone, rating: 5, comment: "很好".into() }, "回访员", t0)?;
+    /// assert_eq!((f.rating(), f.satisfied(), f.state()), (Some(5), Some(true), TicketState::ReturnVisited));
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn rating(&self) -> Option<u8> {
+        self.events.iter().rev().find_map(|e| match e.action {
+            Action::ReturnVisitReached { rating, .. } => Some(Some(rating)),
+            Action::ReturnVisit { .. } => Some(None),
+            _ => None,
+        })?
+    }
+
+    /// Unreachable return-visit attempts since the last resolution.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T8", "1-101", Channel::Hotline, t0, "王", "太吵", TicketKind::Complaint);
+    /// let mut f = TicketFlow::new(t, "noise", Urgency::Normal, "cs", "小张");
+    /// f.apply(Action::Resolve { note: "已劝导".into() }, "小张", t0)?;
+    /// let miss = || Action::ReturnVisitUnreachable { mode: VisitMode::Phone, note: "无人接听".into() };
+    /// f.apply(miss(), "回访员", t0)?;
+    /// f.apply(miss(), "回访员", t0)?;
+    /// assert_eq!(f.unreachable_attempts(), 2);
+    /// let err = f.apply(Action::Close, "回访员", t0).unwrap_err();
+    /// assert_eq!((err.code(), err.is_state()), ("return_visit_required", true));
+    /// f.apply(miss(), "回访员", t0)?;
+    /// assert_eq!(f.apply(Action::Close, "回访员", t0)?, TicketState::Closed);
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn unreachable_attempts(&self) -> u32 {
+        let n = self
+            .events
+            .iter()
+            .rev()
+            .take_while(|e| !matches!(e.action, Action::Resolve { .. }))
+            .filter(|e| matches!(e.action, Action::ReturnVisitUnreachable { .. }))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The estate's local date by which the return visit is due: the local date of
+    /// the (last) resolution plus the policy's `deadline_days`. `None` when no visit is
+    /// required or the ticket is not resolved.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0: chrono::DateTime<chrono::Utc> = "2026-11-02T01:00:00Z".parse().unwrap();
+    /// let t = Ticket::new("T9", "1-101", Channel::Hotline, t0, "王", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张").with_utc_offset_minutes(480)?;
+    /// assert_eq!(f.return_visit_due(), None);
+    /// // Resolved 2026-11-02 23:30 Beijing time: due by the end of 11-05, Beijing time.
+    /// f.apply(Action::Resolve { note: "修好".into() }, "李工", "2026-11-02T15:30:00Z".parse().unwrap())?;
+    /// assert_eq!(f.return_visit_due().map(|d| d.to_string()).as_deref(), Some("2026-11-05"));
+    /// assert!(!f.return_visit_overdue("2026-11-05T15:59:59Z".parse().unwrap()));
+    /// assert!(f.return_visit_overdue("2026-11-05T16:00:00Z".parse().unwrap()));
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn return_visit_due(&self) -> Option<chrono::NaiveDate> {
+        let policy = self.return_visit_policy.as_ref()?;
+        if !policy.requires(&self.ticket) {
+            return None;
+        }
+        let resolved = self.local_date(self.resolved_at()?);
+        Some(
+            resolved
+                .checked_add_days(chrono::Days::new(u64::from(policy.deadline_days())))
+                .unwrap_or(resolved),
+        )
+    }
+
+    /// Whether the required return visit is overdue as of `as_of`: the ticket is
+    /// resolved, not yet visited (nor closed), has fewer unreachable attempts than the
+    /// policy's maximum, and `as_of` is on a local date after
+    /// [`TicketFlow::return_visit_due`].
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T3", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// assert!(!TicketFlow::new(t, "other", Urgency::Normal, "cs", "小张").return_visit_overdue(chrono::DateTime::UNIX_EPOCH));
+    /// ```
+    pub fn return_visit_overdue(&self, as_of: DateTime<Utc>) -> bool {
+        let (Some(due), Some(policy)) = (self.return_visit_due(), &self.return_visit_policy) else {
+            return false;
+        };
+        self.state == TicketState::Resolved
+            && self.unreachable_attempts() < policy.max_unreachable_attempts()
+            && self.local_date(as_of) > due
+    }
+
+    /// [`TicketError::ReturnVisitRequired`] if closing now (from resolved, so without a
+    /// satisfied visit since the last resolution) breaks the policy.
+    fn check_visit_before_close(&self) -> Result<(), TicketError> {
+        let Some(policy) = &self.return_visit_policy else {
+            return Ok(());
+        };
+        let attempts = self.unreachable_attempts();
+        if !policy.requires(&self.ticket) || attempts >= policy.max_unreachable_attempts() {
+            return Ok(());
+        }
+        Err(TicketError::ReturnVisitRequired {
+            ticket: self.ticket.id.clone(),
+            kind: self.ticket.kind,
+            attempts,
+            max: policy.max_unreachable_attempts(),
+        })
+    }
+
+    /// The history's return visits up to `as_of` (events after it are ignored).
+    pub(crate) fn visit_facts(&self, as_of: DateTime<Utc>) -> VisitFacts {
+        let mut f = VisitFacts {
+            resolved: false,
+            reached: None,
+            unreachable: 0,
+        };
+        for e in self.events.iter().take_while(|e| e.at <= as_of) {
+            match &e.action {
+                Action::Resolve { .. } => {
+                    f.resolved = true;
+                    f.unreachable = 0;
+                }
+                Action::ReturnVisit { satisfied, .. } => f.reached = Some(*satisfied),
+                Action::ReturnVisitReached { rating, .. } => {
+                    f.reached = Some(*rating >= SATISFIED_RATING);
+                }
+                Action::ReturnVisitUnreachable { .. } => {
+                    f.unreachable = f.unreachable.saturating_add(1)
+                }
+                _ => {}
+            }
+        }
+        f
+    }
 }

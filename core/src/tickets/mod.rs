@@ -16,6 +16,9 @@
 //!   [`AccessPolicy`]: who may do what. A loaded flow document is replayed through the
 //!   same operations, so it cannot contradict itself.
 //! - [`statistics`]: counts, SLA compliance, time to resolve, satisfaction, repeats.
+//! - [`ReturnVisitPolicy`]: which tickets must be return-visited (回访) before closing,
+//!   after how many unreachable attempts they may close, by when, and the satisfaction
+//!   target with its minimum coverage ([`statistics_with_visits`]).
 //!
 //! ```
 //! use estatekit::tickets::{TicketClassifier, Urgency};
@@ -40,6 +43,7 @@ mod rules;
 mod shared;
 mod sla;
 mod stats;
+mod visits;
 
 pub use access::{AccessPolicy, GOVERNED_ACTIONS};
 pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
@@ -54,7 +58,9 @@ pub use sla::{
     BusinessCalendar, SlaClock, SlaPolicy, SlaStatus, SlaTarget, SlaTargets, WorkingHours,
     calendar_horizon,
 };
+pub use stats::statistics_with_visits;
 pub use stats::{Count, SATISFACTION_TARGET, SlaCompliance, TicketStatistics, statistics};
+pub use visits::{ReturnVisitPolicy, SATISFIED_RATING, VisitMode};
 
 /// The default category codes, in the taxonomy's order (ties between categories go
 /// to the earlier one).
@@ -466,6 +472,23 @@ pub enum TicketError {
         /// What is wrong.
         message: String,
     },
+    /// Closing a ticket that must be return-visited
+    /// ([`ReturnVisitPolicy::requires`](crate::tickets::ReturnVisitPolicy::requires))
+    /// without a visit that reached the owner and with fewer unreachable attempts than
+    /// the policy's `max_unreachable_attempts` since the last resolution.
+    #[error(
+        "ticket {ticket}: a {kind} must be return-visited before it is closed; no visit reached the owner and {attempts} of {max} unreachable attempts were made"
+    )]
+    ReturnVisitRequired {
+        /// Ticket id.
+        ticket: String,
+        /// The ticket's kind.
+        kind: TicketKind,
+        /// Unreachable attempts since the last resolution.
+        attempts: u32,
+        /// Attempts after which the ticket may close.
+        max: u32,
+    },
     /// A period whose end is not after its start.
     #[error("period: end {end} is not after start {start}")]
     InvalidPeriod {
@@ -505,6 +528,7 @@ impl TicketError {
             Self::NotPermitted { .. } => "not_permitted",
             Self::InvalidPolicy { .. } => "invalid_policy",
             Self::InconsistentDocument { .. } => "inconsistent_document",
+            Self::ReturnVisitRequired { .. } => "return_visit_required",
         }
     }
 
@@ -538,16 +562,21 @@ impl TicketError {
             Self::NoWorkingHours => "calendar.hours".to_owned(),
             Self::InvalidTransition { ticket, .. } => format!("ticket.{ticket}.state"),
             Self::InvalidPeriod { .. } => "period".to_owned(),
+            Self::ReturnVisitRequired { ticket, .. } => format!("ticket.{ticket}.return_visit"),
         }
     }
 
-    /// True for errors about the state of a ticket (an invalid lifecycle transition),
-    /// as opposed to bad input. Bindings raise `StateError` for these.
+    /// True for errors about the state of a ticket (an invalid lifecycle transition, or
+    /// closing before the required return visit), as opposed to bad input. Bindings
+    /// raise `StateError` for these.
     ///
     /// ```
     /// assert!(!estatekit::tickets::TicketError::NoWorkingHours.is_state());
     /// ```
     pub fn is_state(&self) -> bool {
-        matches!(self, Self::InvalidTransition { .. })
+        matches!(
+            self,
+            Self::InvalidTransition { .. } | Self::ReturnVisitRequired { .. }
+        )
     }
 }

@@ -6,9 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::ops::{self, Op};
-use super::{Channel, SlaPolicy, TicketError, TicketFlow, TicketKind};
+use super::{Channel, ReturnVisitPolicy, SlaPolicy, TicketError, TicketFlow, TicketKind};
 
-/// The return-visit satisfaction target: 95 % (the usual service commitment).
+/// The default return-visit satisfaction target: 95 % (the usual service commitment);
+/// the target applied is [`ReturnVisitPolicy::satisfaction_target`].
 pub const SATISFACTION_TARGET: f64 = 0.95;
 
 /// How many tickets have a key.
@@ -51,6 +52,26 @@ pub struct SlaCompliance {
 /// Statistics for a period. Categories and departments are sorted by key; kinds and
 /// channels are listed in declaration order, zeros included.
 ///
+/// Return visits are judged over the tickets received in the period, resolved (at
+/// least once) by its end, that must be visited under the [`ReturnVisitPolicy`] given
+/// to [`statistics_with_visits`] (`visits_required`); each is, as of the end:
+/// - *reached* (`visits_reached`): its last visit reached the owner, satisfied
+///   (`visits_satisfied`: rating 4 or 5, or a legacy visit recorded as satisfied) or
+///   not (a rating of 1–3, or a legacy unsatisfied visit, even if since resolved again);
+/// - else *unreachable* (`visits_unreachable`): at least the policy's
+///   `max_unreachable_attempts` since its last resolution (so it may close);
+/// - else not yet visited.
+///
+/// `return_visit_rate` = (reached + unreachable) / required, `unreachable_rate` =
+/// unreachable / required, `return_visit_satisfaction` = satisfied / reached, and
+/// `return_visit_coverage` = reached / required. `meets_satisfaction_target` holds when
+/// there is a reached visit, `return_visit_satisfaction` ≥ the policy's
+/// `satisfaction_target` **and** `return_visit_coverage` ≥ its `min_coverage` (both
+/// compared unrounded): one satisfied visit among 100 resolved complaints covers 1 %
+/// and does not meet the target. `return_visits`, `satisfied` and `satisfaction_rate`
+/// keep their meaning: every ticket of the period with a reached visit, whatever its
+/// kind, however many were left unvisited.
+///
 /// ```
 /// use estatekit::tickets::{statistics, SlaPolicy};
 /// let t: chrono::DateTime<chrono::Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
@@ -87,10 +108,32 @@ pub struct TicketStatistics {
     pub return_visits: u64,
     /// Of those, satisfied (last visit).
     pub satisfied: u64,
-    /// `satisfied / return_visits`.
+    /// `satisfied / return_visits` (visited tickets only: see
+    /// `return_visit_satisfaction` and its coverage).
     pub satisfaction_rate: Option<f64>,
-    /// Whether the satisfaction rate reaches [`SATISFACTION_TARGET`].
+    /// Whether `return_visit_satisfaction` reaches the policy's target with at least
+    /// its minimum coverage (see above).
     pub meets_satisfaction_target: bool,
+    /// Resolved tickets of the period that must be return-visited.
+    pub visits_required: u64,
+    /// Of those, reached by their last visit.
+    pub visits_reached: u64,
+    /// Of the reached, satisfied.
+    pub visits_satisfied: u64,
+    /// Of the required, not reached after the policy's maximum of unreachable attempts.
+    pub visits_unreachable: u64,
+    /// `(visits_reached + visits_unreachable) / visits_required`.
+    pub return_visit_rate: Option<f64>,
+    /// `visits_unreachable / visits_required`.
+    pub unreachable_rate: Option<f64>,
+    /// `visits_satisfied / visits_reached`.
+    pub return_visit_satisfaction: Option<f64>,
+    /// `visits_reached / visits_required`.
+    pub return_visit_coverage: Option<f64>,
+    /// The satisfaction target applied.
+    pub satisfaction_target: f64,
+    /// The minimum coverage applied.
+    pub min_coverage: f64,
     /// Complaints received.
     pub complaints: u64,
     /// Complaints per 100 units (`None` when `units` is 0).
@@ -108,9 +151,39 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| round4(a as f64 / b as f64))
 }
 
+/// [`statistics_with_visits`] under the default [`ReturnVisitPolicy`].
+///
+/// # Errors
+/// [`TicketError::InvalidPeriod`] if `end <= start`.
+///
+/// ```
+/// use estatekit::tickets::*;
+/// let t: chrono::DateTime<chrono::Utc> = "2026-11-01T00:00:00Z".parse().unwrap();
+/// let s = statistics(&[], t, t + chrono::Duration::days(30), 100, &SlaPolicy::default())?;
+/// assert_eq!((s.satisfaction_target, s.min_coverage, s.meets_satisfaction_target), (0.95, 0.8, false));
+/// # Ok::<(), TicketError>(())
+/// ```
+pub fn statistics(
+    flows: &[TicketFlow],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    units: u32,
+    policy: &SlaPolicy,
+) -> Result<TicketStatistics, TicketError> {
+    statistics_with_visits(
+        flows,
+        start,
+        end,
+        units,
+        policy,
+        &ReturnVisitPolicy::default(),
+    )
+}
+
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`. All tickets
 /// given serve as history for repeat detection; `units` is the number of units in the
-/// estate (for the complaint rate).
+/// estate (for the complaint rate); `visits` says which tickets must be visited and
+/// the satisfaction target (see [`TicketStatistics`]).
 ///
 /// Cost: O(n log n) time and O(n) memory for `n` flows (one sort for the period, one
 /// for repeat detection, which groups the flows by unit and category instead of
@@ -127,18 +200,21 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 ///     Ticket::new(id, "1-201", Channel::Hotline, at, "王", "漏水", TicketKind::Complaint),
 ///     "repair.plumbing", Urgency::Normal, "engineering", "小张");
 /// let flows = [mk("A", t0), mk("B", t0 + day * 3)];
-/// let s = statistics(&flows, t0, t0 + day * 30, 40, &SlaPolicy::default())?;
+/// let visits = ReturnVisitPolicy::default();
+/// let s = statistics_with_visits(&flows, t0, t0 + day * 30, 40, &SlaPolicy::default(), &visits)?;
 /// assert_eq!(s.repeat_tickets, ["B"]);
 /// assert_eq!(s.complaints_per_100_units, Some(5.0));
-/// assert!(statistics(&flows, t0, t0, 40, &SlaPolicy::default()).is_err());
+/// assert_eq!((s.visits_required, s.return_visit_rate), (0, None)); // none resolved
+/// assert!(statistics_with_visits(&flows, t0, t0, 40, &SlaPolicy::default(), &visits).is_err());
 /// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
-pub fn statistics(
+pub fn statistics_with_visits(
     flows: &[TicketFlow],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     units: u32,
     policy: &SlaPolicy,
+    visits_policy: &ReturnVisitPolicy,
 ) -> Result<TicketStatistics, TicketError> {
     if end <= start {
         return Err(TicketError::InvalidPeriod { start, end });
@@ -158,6 +234,7 @@ pub fn statistics(
     let mut sla = SlaCompliance::default();
     let mut hours: Vec<f64> = Vec::new();
     let (mut visits, mut satisfied, mut complaints) = (0u64, 0u64, 0u64);
+    let (mut required, mut reached, mut reached_satisfied, mut unreachable) = (0u64, 0, 0, 0);
     for (_, f) in &in_period {
         let t = f.ticket();
         *by_category.entry(f.category()).or_default() += 1;
@@ -192,7 +269,27 @@ pub fn statistics(
                 satisfied += 1;
             }
         }
+        let v = f.visit_facts(end);
+        if v.resolved && visits_policy.requires(t) {
+            required += 1;
+            match v.reached {
+                Some(s) => {
+                    reached += 1;
+                    if s {
+                        reached_satisfied += 1;
+                    }
+                }
+                None if v.unreachable >= visits_policy.max_unreachable_attempts() => {
+                    unreachable += 1;
+                }
+                None => {}
+            }
+        }
     }
+    // Unrounded, so a target of 0.95 is met by exactly 95 %.
+    let meets_satisfaction_target = reached > 0
+        && reached_satisfied as f64 / reached as f64 >= visits_policy.satisfaction_target()
+        && reached as f64 / required as f64 >= visits_policy.min_coverage();
     sla.response_rate = ratio(sla.response_met, sla.response_evaluated);
     sla.resolution_rate = ratio(sla.resolution_met, sla.resolution_evaluated);
     let mean = (!hours.is_empty()).then(|| round4(hours.iter().sum::<f64>() / hours.len() as f64));
@@ -241,7 +338,17 @@ pub fn statistics(
         return_visits: visits,
         satisfied,
         satisfaction_rate,
-        meets_satisfaction_target: satisfaction_rate.is_some_and(|r| r >= SATISFACTION_TARGET),
+        meets_satisfaction_target,
+        visits_required: required,
+        visits_reached: reached,
+        visits_satisfied: reached_satisfied,
+        visits_unreachable: unreachable,
+        return_visit_rate: ratio(reached + unreachable, required),
+        unreachable_rate: ratio(unreachable, required),
+        return_visit_satisfaction: ratio(reached_satisfied, reached),
+        return_visit_coverage: ratio(reached, required),
+        satisfaction_target: visits_policy.satisfaction_target(),
+        min_coverage: visits_policy.min_coverage(),
         complaints,
         complaints_per_100_units: (units > 0)
             .then(|| round4(complaints as f64 * 100.0 / f64::from(units))),
