@@ -304,7 +304,8 @@ impl RuleSet {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(self)
+            .expect("a rule set serializes: string keys, plain fields")
     }
 
     /// Checks weights, phrases and codes. O(phrases + categories): the first repeated
@@ -377,7 +378,8 @@ impl RuleSet {
     /// assert!(estatekit::tickets::RuleSet::builtin_zh().categories.len() >= 16);
     /// ```
     pub fn builtin_zh() -> Self {
-        Self::from_json(ZH_RULES).unwrap_or_default()
+        Self::from_json(ZH_RULES)
+            .expect("the built-in Chinese rules are valid (checked by the tests)")
     }
 
     /// The built-in English rule set (`core/data/ticket_rules_en.json`).
@@ -386,7 +388,8 @@ impl RuleSet {
     /// assert_eq!(estatekit::tickets::RuleSet::builtin_en().language, "en");
     /// ```
     pub fn builtin_en() -> Self {
-        Self::from_json(EN_RULES).unwrap_or_default()
+        Self::from_json(EN_RULES)
+            .expect("the built-in English rules are valid (checked by the tests)")
     }
 
     /// Both built-in rule sets merged (Chinese first), with the default routing table.
@@ -1504,13 +1507,13 @@ impl TicketClassifier {
         let model = self
             .model
             .as_ref()
-            .and_then(|m| RawValue::from_string(m.to_json()).ok());
+            .map(|m| RawValue::from_string(m.to_json()).expect("a model's JSON is one JSON value"));
         serde_json::to_string(&Doc {
             format: "estatekit.ticket_classifier",
             rules: &self.rules,
             model,
         })
-        .unwrap_or_default()
+        .expect("a classifier serializes: string keys, plain fields")
     }
 
     /// Reads a classifier written by [`TicketClassifier::to_json`]. A bare model
@@ -2263,5 +2266,106 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn tally(kind: [f64; 6], urgency: [f64; 3], cats: &[f64]) -> super::Tally {
+        let mut cat_stack = [0.0; super::CATEGORIES_ON_STACK];
+        cat_stack[..cats.len()].copy_from_slice(cats);
+        super::Tally {
+            cat_stack,
+            cat_heap: Vec::new(),
+            n_cat: cats.len(),
+            kind,
+            urgency,
+            anger: 0.0,
+            comparison: 0.0,
+            explanation: 0.0,
+            asks: 0.0,
+            repeats: 0,
+        }
+    }
+
+    #[test]
+    fn the_kind_step_falls_back_on_the_category() {
+        use crate::tickets::TicketKind as K;
+        assert_eq!(K::ALL.len(), 6);
+        // No kind phrase: a repair category is a repair request, a problem a
+        // complaint, nothing at all a service request.
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[1.0]).kind("repair.water"),
+            (K::RepairRequest, None)
+        );
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[1.0]).kind("noise"),
+            (K::Complaint, None)
+        );
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[0.0]).kind("other"),
+            (K::ServiceRequest, None)
+        );
+        // Anger counts for a complaint.
+        let mut t = tally([0.0; 6], [0.0; 3], &[]);
+        t.anger = 1.0;
+        assert_eq!(t.kind("other"), (K::Complaint, Some(K::Complaint)));
+        // Thanks that ask for nothing are praise, even where a repair weighs more.
+        let mut k = [0.0; 6];
+        k[K::RepairRequest as usize] = 5.0;
+        k[K::Praise as usize] = super::PRAISE_MIN;
+        assert_eq!(
+            tally(k, [0.0; 3], &[]).kind("repair.water"),
+            (K::Praise, Some(K::Praise))
+        );
+        let mut t = tally(k, [0.0; 3], &[]);
+        t.asks = 1.0;
+        assert_eq!(
+            t.kind("repair.water"),
+            (K::RepairRequest, Some(K::RepairRequest))
+        );
+    }
+
+    #[test]
+    fn the_urgency_step_takes_the_most_urgent_level_weighing_one() {
+        use crate::tickets::Urgency as U;
+        let mut u = [0.0; 3];
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Normal);
+        u[U::Urgent as usize] = 1.0;
+        u[U::Emergency as usize] = 0.9;
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Urgent);
+        u[U::Emergency as usize] = 1.0;
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Emergency);
+    }
+
+    #[test]
+    fn the_temperament_step_needs_anger_to_vent() {
+        use crate::tickets::{Temperament as T, TicketKind as K};
+        let mut scan = Scan::new();
+        scan.exclaim = 6;
+        let calm = tally([0.0; 6], [0.0; 3], &[]);
+        assert_eq!(
+            calm.temperament(&scan, K::Complaint).temperament,
+            T::ProblemSolving
+        );
+        let mut angry = tally([0.0; 6], [0.0; 3], &[]);
+        angry.anger = 1.0;
+        let m = angry.temperament(&scan, K::Complaint);
+        assert_eq!((m.temperament, m.exclaim, m.shout), (T::Venting, 6, 0.0));
+        // A shouted run weighs as an anger word.
+        scan.longest_run = (super::SHOUT_RUN, true);
+        let m = calm.temperament(&scan, K::Complaint);
+        assert_eq!((m.temperament, m.shout), (T::Venting, super::SHOUT_WEIGHT));
+        let mut expecting = tally([0.0; 6], [0.0; 3], &[]);
+        expecting.comparison = 1.0;
+        assert_eq!(
+            expecting
+                .temperament(&Scan::new(), K::Complaint)
+                .temperament,
+            T::Expectation
+        );
+        assert_eq!(
+            expecting
+                .temperament(&Scan::new(), K::Consultation)
+                .temperament,
+            T::ProblemSolving
+        );
     }
 }
