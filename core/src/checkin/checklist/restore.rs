@@ -212,7 +212,7 @@ impl Checklist {
     /// assert_eq!(Checklist::from_json(&c.to_json(), &t)?, c);
     ///
     /// // The demo walk, finished on 2020-01-01 (years before it started).
-    /// let walk = include_str!("../../tests/data/checkin_walk.json");
+    /// let walk = include_str!("../../../tests/data/checkin_walk.json");
     /// let early = walk.replace("2026-11-02T02:30:00Z", "2020-01-01T00:00:00Z");
     /// let err = Checklist::from_json(&early, &t).unwrap_err();
     /// assert_eq!((err.code(), err.path()), ("event_out_of_order", "events[25].at"));
