@@ -672,11 +672,11 @@ impl Checklist {
                 at: system(e.at),
                 actor: e.actor.clone(),
                 role: e.role,
-                action: e.action,
-                target: e.target.clone(),
-                data: e.data.clone().map(Into::into),
-                passed: e.passed,
-                note: e.note.clone(),
+                action: e.kind(),
+                target: e.target().map(str::to_owned),
+                data: e.data().cloned().map(Into::into),
+                passed: e.passed(),
+                note: e.note().map(str::to_owned),
             })
             .collect()
     }

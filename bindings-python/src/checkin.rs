@@ -494,35 +494,31 @@ impl PyCheckinEvent {
     }
     #[getter]
     fn action(&self) -> &'static str {
-        self.inner.action.as_str()
+        self.inner.kind().as_str()
     }
     #[getter]
     fn target(&self) -> Option<&str> {
-        self.inner.target.as_deref()
+        self.inner.target()
     }
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.inner
-            .data
-            .as_ref()
-            .map(|d| data_dict(py, d))
-            .transpose()
+        self.inner.data().map(|d| data_dict(py, d)).transpose()
     }
     #[getter]
     fn passed(&self) -> Option<bool> {
-        self.inner.passed
+        self.inner.passed()
     }
     #[getter]
     fn note(&self) -> Option<&str> {
-        self.inner.note.as_deref()
+        self.inner.note()
     }
     fn __repr__(&self) -> String {
         format!(
             "CheckinEvent(at={:?}, actor={:?}, action={:?}, target={:?})",
             self.inner.at.to_rfc3339(),
             self.inner.actor,
-            self.inner.action.as_str(),
-            self.inner.target
+            self.inner.kind().as_str(),
+            self.inner.target()
         )
     }
 }

@@ -558,7 +558,7 @@ fn completion_errors_are_typed() {
     assert_eq!(e.path(), "reason");
     c.undo("owner_registration", "李四", r, at(2, 1, 4), "wrong ID")
         .unwrap();
-    assert_eq!(c.events().last().unwrap().note.as_deref(), Some("wrong ID"));
+    assert_eq!(c.events().last().unwrap().note(), Some("wrong ID"));
     assert_eq!(c.actionable(), ["document_review"]);
 }
 

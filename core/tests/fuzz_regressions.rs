@@ -1,6 +1,6 @@
 //! Regressions of failures found by fuzzing: panics in fees/billing.rs and
 //! fees/calc.rs (each input now gives a typed error or a value, never a panic),
-//! trained-model documents that tickets/model.rs accepted but could not save
+//! trained-model documents that tickets/model/codec.rs accepted but could not save
 //! faithfully, and a rule-classifier confidence outside 0–1 (tickets/rules.rs).
 #![allow(clippy::unwrap_used)]
 
@@ -128,7 +128,7 @@ const TEXTS: [&str; 4] = [
     "🔥 loud party !!!",
 ];
 
-/// tickets/model.rs `from_doc` accepted quantised weights beyond ±32767, which the
+/// tickets/model/codec.rs `from_doc` accepted quantised weights beyond ±32767, which the
 /// writer never produces; saving re-quantised the whole model to the largest one, most
 /// weights became 0 and the saved classifier predicted other labels (found by fuzzing
 /// ticket_model_json: a weight of 1944444956 in a classifier document). Now an error

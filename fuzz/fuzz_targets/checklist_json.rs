@@ -8,7 +8,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use estatekit::checkin::{
-    CheckinTemplate, Checklist, ChecklistData, DefectInput, EventAction, HandoverOutcome, ItemData,
+    Action, CheckinTemplate, Checklist, ChecklistData, DefectInput, HandoverOutcome, ItemData,
     Mode, Responsible, Role, Severity, completion_effects,
 };
 use estatekit::estate::{Estate, UnitStatus};
@@ -181,24 +181,12 @@ fn rebuild(saved: &ChecklistData) -> Checklist {
     )
     .expect("a loaded document starts");
     for (i, e) in saved.events.iter().enumerate() {
-        let target = e.target.as_deref().unwrap_or_default();
-        let replayed = match e.action {
-            EventAction::Completed => c.complete(
-                target,
-                &e.actor,
-                e.role,
-                e.at,
-                e.data.clone().unwrap_or_default(),
-                None,
-            ),
-            EventAction::Undone => c.undo(
-                target,
-                &e.actor,
-                e.role,
-                e.at,
-                e.note.as_deref().unwrap_or_default(),
-            ),
-            EventAction::DefectRecorded => {
+        let replayed = match &e.action {
+            Action::Completed { item, data } => {
+                c.complete(item, &e.actor, e.role, e.at, data.clone(), None)
+            }
+            Action::Undone { item, reason } => c.undo(item, &e.actor, e.role, e.at, reason),
+            Action::DefectRecorded { .. } => {
                 let d = &saved.defects[c.defects().len()];
                 let input = DefectInput {
                     location: d.location.clone(),
@@ -209,19 +197,15 @@ fn rebuild(saved: &ChecklistData) -> Checklist {
                 };
                 c.record_defect(input, &e.actor, e.role, e.at).map(|_| ())
             }
-            EventAction::DefectRectified => {
-                c.mark_rectified(target, &e.actor, e.role, e.at, e.note.clone())
+            Action::DefectRectified { defect, note } => {
+                c.mark_rectified(defect, &e.actor, e.role, e.at, note.clone())
             }
-            EventAction::Reinspected => c.reinspect(
-                target,
-                e.passed
-                    .expect("a loaded re-inspection says whether it passed"),
-                &e.actor,
-                e.role,
-                e.at,
-                e.note.clone(),
-            ),
-            EventAction::Finished => c.finish(&e.actor, e.role, e.at),
+            Action::Reinspected {
+                defect,
+                passed,
+                note,
+            } => c.reinspect(defect, *passed, &e.actor, e.role, e.at, note.clone()),
+            Action::Finished => c.finish(&e.actor, e.role, e.at),
         };
         if let Err(err) = replayed {
             panic!("event {i} of a loaded document does not replay: {err}");

@@ -234,7 +234,9 @@ pub fn completion_effects(
                 });
             }
             ItemKind::Payment => {
-                let amount = def.amount.unwrap_or_default();
+                let amount = def
+                    .amount
+                    .expect("a validated template gives every payment item an amount");
                 total = total.checked_add(amount).ok_or_else(|| {
                     invalid("charges", "the sum of the check-in charges overflows")
                 })?;

@@ -34,8 +34,9 @@ use rust_decimal::Decimal;
 
 pub use audit::{OverdueRectification, audit_dates, awaiting_audit, overdue_rectifications};
 pub use checklist::{
-    CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Completion, Defect, DefectInput, Event,
-    EventAction, ItemData, ItemState, Mismatch, MismatchKind, Progress, Reinspection, Restored,
+    Action, CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Completion, Defect, DefectInput,
+    Event, EventAction, ItemData, ItemState, Mismatch, MismatchKind, Progress, Reinspection,
+    Restored,
 };
 pub use effects::{
     ChargeLine, CompletionEffects, MeterBaseReading, StatusChange, completion_effects,

@@ -364,7 +364,8 @@ impl CheckinTemplate {
     /// assert!(json.contains("\"amount\": \""));
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.data).unwrap_or_default()
+        serde_json::to_string_pretty(&self.data)
+            .expect("a template serializes: string keys, no floats, no custom failure")
     }
 
     /// The built-in template of ordinary occupancy, from the seeds: eight steps, the

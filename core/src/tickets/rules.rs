@@ -15,6 +15,9 @@ use super::model::TicketModel;
 use super::ops::{self, Op};
 use super::{CATEGORIES, Temperament, TicketError, TicketKind, TrainOptions, Urgency};
 use crate::i18n::Lang;
+use scanner::WORD_START;
+
+mod scanner;
 
 /// The rule-set JSON format version this library writes. Version 2 added `asks`
 /// (phrases that ask for something, see [`RuleSet::asks`]); version 1 documents (no
@@ -301,7 +304,8 @@ impl RuleSet {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(self)
+            .expect("a rule set serializes: string keys, plain fields")
     }
 
     /// Checks weights, phrases and codes. O(phrases + categories): the first repeated
@@ -374,7 +378,8 @@ impl RuleSet {
     /// assert!(estatekit::tickets::RuleSet::builtin_zh().categories.len() >= 16);
     /// ```
     pub fn builtin_zh() -> Self {
-        Self::from_json(ZH_RULES).unwrap_or_default()
+        Self::from_json(ZH_RULES)
+            .expect("the built-in Chinese rules are valid (checked by the tests)")
     }
 
     /// The built-in English rule set (`core/data/ticket_rules_en.json`).
@@ -383,7 +388,8 @@ impl RuleSet {
     /// assert_eq!(estatekit::tickets::RuleSet::builtin_en().language, "en");
     /// ```
     pub fn builtin_en() -> Self {
-        Self::from_json(EN_RULES).unwrap_or_default()
+        Self::from_json(EN_RULES)
+            .expect("the built-in English rules are valid (checked by the tests)")
     }
 
     /// Both built-in rule sets merged (Chinese first), with the default routing table.
@@ -906,101 +912,27 @@ impl Compiled {
         }
     }
 
+    /// One text through [`scanner::scan`], recording each match state.
+    #[inline]
+    fn scan_with<A: Automaton>(&self, aut: &A, bytes: &[u8], scan: &mut Scan) {
+        scanner::scan(aut, self.word_starts, bytes, |sid, end| {
+            record(sid, bytes, end, scan)
+        });
+    }
+
+    /// `N` texts through [`scanner::scan_lanes`], recording each match state in its
+    /// text's scan.
+    #[inline]
     fn scan_many_with<A: Automaton, const N: usize>(
         &self,
         aut: &A,
         texts: [&str; N],
         scans: &mut [Scan; N],
     ) {
-        let Ok(start) = aut.start_state(Anchored::No) else {
-            return;
-        };
         let bytes = texts.map(str::as_bytes);
-        let mut sids = [start; N];
-        let n = bytes.iter().map(|b| b.len()).min().unwrap_or(0);
-        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
-        let ws = u8::from(!self.word_starts);
-        let mut word = [ws; N];
-        let mut at = 0;
-        let mut dead = false;
-        while at < n {
-            let mut special = false;
-            for i in 0..N {
-                let b = bytes[i][at];
-                let w = WORD[b as usize];
-                if w > word[i] {
-                    sids[i] = aut.next_state(Anchored::No, sids[i], WORD_START);
-                }
-                word[i] = w | ws;
-                sids[i] = aut.next_state(Anchored::No, sids[i], b);
-                special |= aut.is_special(sids[i]);
-            }
-            at += 1;
-            if special {
-                for i in 0..N {
-                    if aut.is_special(sids[i]) {
-                        if aut.is_dead(sids[i]) {
-                            dead = true;
-                        } else {
-                            record(sids[i], bytes[i], at, &mut scans[i]);
-                        }
-                    }
-                }
-                if dead {
-                    // Not reached with standard semantics; finish each on its own.
-                    break;
-                }
-            }
-        }
-        for i in 0..N {
-            if !aut.is_dead(sids[i]) {
-                self.scan_from(aut, sids[i], bytes[i], at, &mut scans[i]);
-            }
-        }
-    }
-
-    /// The overlapping search of the `aho-corasick` documentation, inlined for one
-    /// automaton type: one pass over the bytes. The inner loop only follows
-    /// transitions; match states are recorded out of line.
-    #[inline]
-    fn scan_with<A: Automaton>(&self, aut: &A, bytes: &[u8], scan: &mut Scan) {
-        if let Ok(sid) = aut.start_state(Anchored::No) {
-            self.scan_from(aut, sid, bytes, 0, scan);
-        }
-    }
-
-    /// [`scan_with`](Self::scan_with) from state `sid` at byte `at`.
-    #[inline]
-    fn scan_from<A: Automaton>(
-        &self,
-        aut: &A,
-        mut sid: StateID,
-        bytes: &[u8],
-        mut at: usize,
-        scan: &mut Scan,
-    ) {
-        // Patterns are never empty (validated), so the start state is not a match, and
-        // without a prefilter the only special states are matches and the dead state.
-        // WORD_START never ends a pattern: the state after it is not special.
-        // Without word-start phrases no WORD_START is fed: `word` stays "in a word".
-        let ws = u8::from(!self.word_starts);
-        let mut word = ws | at.checked_sub(1).map_or(0, |p| WORD[bytes[p] as usize]);
-        while at < bytes.len() {
-            let b = bytes[at];
-            let w = WORD[b as usize];
-            if w > word {
-                sid = aut.next_state(Anchored::No, sid, WORD_START);
-            }
-            word = w | ws;
-            sid = aut.next_state(Anchored::No, sid, b);
-            at += 1;
-            if aut.is_special(sid) {
-                if aut.is_dead(sid) {
-                    return;
-                }
-                record(sid, bytes, at, scan);
-            }
-        }
+        scanner::scan_lanes(aut, self.word_starts, bytes, |i, sid, end| {
+            record(sid, bytes[i], end, &mut scans[i])
+        });
     }
 
     /// The longest phrase match state `sid` reports, if any (not a mark).
@@ -1021,23 +953,6 @@ impl Compiled {
         }
     }
 }
-
-/// Written before every byte that starts a word (an ASCII letter or digit at the start
-/// or after a byte that is not one) of the phrases and, during the search, of the text:
-/// a phrase that starts with a letter or digit then only matches at the start of a word
-/// (`leak` in `leaking`, not in `bleak`), with no check per match. Never in UTF-8.
-const WORD_START: u8 = 0xFF;
-
-/// 1 for the bytes that are ASCII letters and digits (word characters), else 0.
-const WORD: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric() as u8;
-        b += 1;
-    }
-    t
-};
 
 /// "No phrase".
 const NONE: u32 = u32::MAX;
@@ -1592,13 +1507,13 @@ impl TicketClassifier {
         let model = self
             .model
             .as_ref()
-            .and_then(|m| RawValue::from_string(m.to_json()).ok());
+            .map(|m| RawValue::from_string(m.to_json()).expect("a model's JSON is one JSON value"));
         serde_json::to_string(&Doc {
             format: "estatekit.ticket_classifier",
             rules: &self.rules,
             model,
         })
-        .unwrap_or_default()
+        .expect("a classifier serializes: string keys, plain fields")
     }
 
     /// Reads a classifier written by [`TicketClassifier::to_json`]. A bare model
@@ -1700,145 +1615,122 @@ impl TicketClassifier {
         })
     }
 
-    /// The classification of `text` from its matched phrases.
+    /// The classification of `text` from its matched phrases, in named steps: the
+    /// phrase weights are summed per target ([`Tally::of`]), then the category
+    /// ([`Self::choose_category`]), kind ([`Tally::kind`]), urgency
+    /// ([`Tally::urgency`]) and temperament ([`Tally::temperament`]) are chosen, and the
+    /// phrases that decided them are listed as evidence ([`Self::evidence`]).
     fn decide(&self, text: &str, scan: &Scan) -> Classification {
         let c = &self.compiled;
         let hits = scan.hits();
-        let n_cat = c.categories.len();
-        // Scores on the stack for the usual number of categories.
-        let mut cat_stack = [0.0f64; 32];
-        let mut cat_heap = Vec::new();
-        let cat_scores: &mut [f64] = if n_cat <= cat_stack.len() {
-            &mut cat_stack[..n_cat]
-        } else {
-            cat_heap.resize(n_cat, 0.0);
-            &mut cat_heap
+        let tally = Tally::of(c, hits);
+        let choice = self.choose_category(text, &tally);
+        let (kind, by_phrase) = tally.kind(&choice.category);
+        let urgency = tally.urgency();
+        let mood = tally.temperament(scan, kind);
+        let decided = Decided {
+            category: choice.category,
+            best_category: choice.best_category,
+            by_phrase,
+            kind,
+            urgency,
+            mood,
         };
-        let mut kind_scores = [0.0f64; TicketKind::ALL.len()];
-        let mut urg_scores = [0.0f64; Urgency::ALL.len()];
-        let (mut anger, mut comparison, mut explanation, mut repeats) = (0.0, 0.0, 0.0, 0u32);
-        let mut asks = 0.0;
-        for &(pid, count) in hits {
-            let n = f64::from(count);
-            repeats += count - 1;
-            for &(t, w) in c.targets(pid) {
-                match t {
-                    Target::Category(ci) => cat_scores[usize::from(ci)] += w * n,
-                    Target::Kind(k) => kind_scores[k as usize] += w * n,
-                    Target::Urgency(u) => urg_scores[u as usize] += w * n,
-                    Target::Anger => anger += w * n,
-                    Target::Comparison => comparison += w * n,
-                    Target::Explanation => explanation += w * n,
-                    Target::Ask => asks += w * n,
-                }
+        let evidence = self.evidence(hits, choice.grams, &decided, scan);
+        let Decided {
+            category,
+            kind,
+            urgency,
+            mood,
+            ..
+        } = decided;
+        let temperament = mood.temperament;
+        let lang = if has_cjk(text) { Lang::ZhCn } else { Lang::En };
+        let escalate = urgency == Urgency::Emergency;
+        Classification {
+            category: category.into(),
+            kind,
+            urgency,
+            temperament,
+            advice: temperament.advice(lang),
+            escalate,
+            escalation_advice: escalate.then(|| crate::i18n::escalation_advice(lang)),
+            department: choice.department.into(),
+            confidence: choice.confidence,
+            evidence,
+        }
+    }
+
+    /// Category step: the model's label (with the n-grams that weighed most for it),
+    /// or the best-scoring category (ties to the earlier one), or "other" when no
+    /// category phrase weighs positively. The confidence of the rules is the best
+    /// score's share of the positive scores, damped for a small score.
+    #[inline]
+    fn choose_category(&self, text: &str, tally: &Tally) -> CategoryChoice {
+        let c = &self.compiled;
+        if let Some(model) = &self.model {
+            let (best, confidence, grams) = model.explain(text, 5);
+            let category = model.shared_label(best);
+            let department = c.department(&category).clone();
+            return CategoryChoice {
+                category,
+                department,
+                confidence,
+                best_category: None,
+                grams,
+            };
+        }
+        // The best score's share of the positive scores: a category that only
+        // negative phrases matched must not raise the share above 1 (or, with a
+        // total ≤ 0, make it negative).
+        let cat_scores = tally.categories();
+        let total: f64 = cat_scores.iter().filter(|s| **s > 0.0).sum();
+        let mut best = None;
+        for (i, s) in cat_scores.iter().enumerate() {
+            if *s > 0.0 && best.is_none_or(|(_, b)| *s > b) {
+                best = Some((i, *s));
             }
         }
-
-        // Category: the model, or the best-scoring category (ties to the earlier one).
-        let mut grams = Vec::new();
-        let mut best_category = None;
-        let (category, department, confidence) = match &self.model {
-            Some(model) => {
-                let (best, conf, g) = model.explain(text, 5);
-                grams = g;
-                let label = model.shared_label(best);
-                let department = c.department(&label).clone();
-                (label, department, conf)
-            }
-            None => {
-                // The best score's share of the positive scores: a category that only
-                // negative phrases matched must not raise the share above 1 (or, with a
-                // total ≤ 0, make it negative).
-                let total: f64 = cat_scores.iter().filter(|s| **s > 0.0).sum();
-                let mut best = None;
-                for (i, s) in cat_scores.iter().enumerate() {
-                    if *s > 0.0 && best.is_none_or(|(_, b)| *s > b) {
-                        best = Some((i, *s));
-                    }
-                }
-                match best {
-                    Some((i, s)) => {
-                        best_category = u16::try_from(i).ok();
-                        let conf = (s / total) * (1.0 - (-s / 2.0).exp());
-                        let department = c.category_departments[i].clone();
-                        (c.categories[i].clone(), department, round4(conf))
-                    }
-                    None => (c.other.clone(), c.department(&c.other).clone(), 0.0),
+        match best {
+            Some((i, s)) => {
+                let conf = (s / total) * (1.0 - (-s / 2.0).exp());
+                CategoryChoice {
+                    category: c.categories[i].clone(),
+                    department: c.category_departments[i].clone(),
+                    confidence: round4(conf),
+                    best_category: u16::try_from(i).ok(),
+                    grams: Vec::new(),
                 }
             }
-        };
-
-        // Kind: phrases (anger and comparisons count for a complaint); a thank-you
-        // that asks for nothing is praise even where repair or service phrases weigh
-        // more (the repair it thanks for is named, not asked for). Without any kind
-        // phrase: a repair category is a repair request; another category's phrases
-        // describe something wrong in the estate (噪音, 乱停, 被盗, 垃圾, 裂缝), and a
-        // text that only reports such a problem is a grievance, a complaint (the
-        // convention of both labelled sets); a text with no sign of a problem either
-        // is not taken for a complaint (that inflated the complaint rate) but for a
-        // service request, the kind that asks the property to do something.
-        let problem = cat_scores.iter().any(|s| *s > 0.0);
-        kind_scores[TicketKind::Complaint as usize] += anger.max(0.0) + comparison.max(0.0);
-        let mut by_phrase = None;
-        for k in TicketKind::ALL {
-            let s = kind_scores[*k as usize];
-            if s > 0.0 && by_phrase.is_none_or(|(_, b)| s > b) {
-                by_phrase = Some((*k, s));
-            }
+            None => CategoryChoice {
+                category: c.other.clone(),
+                department: c.department(&c.other).clone(),
+                confidence: 0.0,
+                best_category: None,
+                grams: Vec::new(),
+            },
         }
-        let thanks = kind_scores[TicketKind::Praise as usize] >= PRAISE_MIN && asks < 1.0;
-        let by_phrase = match by_phrase.map(|(k, _)| k) {
-            Some(TicketKind::RepairRequest | TicketKind::ServiceRequest) if thanks => {
-                Some(TicketKind::Praise)
-            }
-            k => k,
-        };
-        let kind = match by_phrase {
-            Some(k) => k,
-            None if category.starts_with("repair.") => TicketKind::RepairRequest,
-            None if problem => TicketKind::Complaint,
-            None => TicketKind::ServiceRequest,
-        };
+    }
 
-        // Urgency: the most urgent level whose phrases weigh at least 1.
-        let urgency = [Urgency::Emergency, Urgency::Urgent]
-            .into_iter()
-            .find(|u| urg_scores[*u as usize] >= 1.0)
-            .unwrap_or(Urgency::Normal);
-
-        // Temperament: anger, exclamation and repetition make venting; comparisons and
-        // self-explanation without anger make expectation; otherwise problem-solving.
-        // A run of SHOUT_RUN or more marks (！！！, ???) is shouting: it weighs as an
-        // anger word of SHOUT_WEIGHT.
-        let exclaim = scan.exclaim;
-        let shout = if scan.longest_run.0 >= SHOUT_RUN {
-            SHOUT_WEIGHT
-        } else {
-            0.0
-        };
-        let rep = f64::from(repeats) + if scan.runs { 1.0 } else { 0.0 };
-        let anger_signs = anger + shout;
-        let venting = anger_signs + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
-        let expectation = comparison + explanation;
-        let temperament = if anger_signs >= 1.0 && venting >= 3.0 {
-            Temperament::Venting
-        } else if kind == TicketKind::Complaint
-            && expectation >= 1.0
-            && anger_signs < 1.0
-            && exclaim < 2
-        {
-            Temperament::Expectation
-        } else {
-            Temperament::ProblemSolving
-        };
-
-        // Evidence, in field order (category, kind, urgency, temperament), each field's
-        // phrases in order of first occurrence; counted first for one exact allocation.
+    /// Evidence step: in field order (category, kind, urgency, temperament), each
+    /// field's phrases in order of first occurrence — the model's n-grams first, the
+    /// exclamation marks and a shouted run last; counted first for one exact
+    /// allocation.
+    #[inline]
+    fn evidence(
+        &self,
+        hits: &[(u32, u32)],
+        grams: Vec<(String, f64)>,
+        d: &Decided,
+        scan: &Scan,
+    ) -> Vec<Evidence> {
+        let c = &self.compiled;
+        let temperament = d.mood.temperament;
         let field_of = |t: Target| -> Option<EvidenceField> {
             let f = match t {
-                Target::Category(ci) if Some(ci) == best_category => EvidenceField::Category,
-                Target::Kind(k) if Some(k) == by_phrase => EvidenceField::Kind,
-                Target::Urgency(u) if u == urgency => EvidenceField::Urgency,
+                Target::Category(ci) if Some(ci) == d.best_category => EvidenceField::Category,
+                Target::Kind(k) if Some(k) == d.by_phrase => EvidenceField::Kind,
+                Target::Urgency(u) if u == d.urgency => EvidenceField::Urgency,
                 Target::Anger if temperament == Temperament::Venting => EvidenceField::Temperament,
                 Target::Comparison | Target::Explanation
                     if temperament == Temperament::Expectation =>
@@ -1849,8 +1741,9 @@ impl TicketClassifier {
             };
             Some(f)
         };
+        let exclaim = d.mood.exclaim;
         let bang = temperament == Temperament::Venting && exclaim > 0;
-        let shouted = temperament == Temperament::Venting && shout > 0.0;
+        let shouted = temperament == Temperament::Venting && d.mood.shout > 0.0;
         let mut count = grams.len() + usize::from(bang) + usize::from(shouted);
         for &(pid, _) in hits {
             count += c
@@ -1863,7 +1756,7 @@ impl TicketClassifier {
         for (gram, w) in grams {
             evidence.push(Evidence {
                 field: EvidenceField::Category,
-                label: category.clone(),
+                label: d.category.clone(),
                 phrase: SharedStr::from(gram),
                 weight: round4(w),
             });
@@ -1876,9 +1769,9 @@ impl TicketClassifier {
                 EvidenceField::Temperament,
             ] {
                 let label = match field {
-                    EvidenceField::Category => &category,
-                    EvidenceField::Kind => &c.kind_labels[kind as usize],
-                    EvidenceField::Urgency => &c.urgency_labels[urgency as usize],
+                    EvidenceField::Category => &d.category,
+                    EvidenceField::Kind => &c.kind_labels[d.kind as usize],
+                    EvidenceField::Urgency => &c.urgency_labels[d.urgency as usize],
                     EvidenceField::Temperament => match temperament {
                         Temperament::Venting => &c.venting,
                         _ => &c.expectation,
@@ -1914,20 +1807,7 @@ impl TicketClassifier {
                 });
             }
         }
-        let lang = if has_cjk(text) { Lang::ZhCn } else { Lang::En };
-        let escalate = urgency == Urgency::Emergency;
-        Classification {
-            category: category.into(),
-            kind,
-            urgency,
-            temperament,
-            advice: temperament.advice(lang),
-            escalate,
-            escalation_advice: escalate.then(|| crate::i18n::escalation_advice(lang)),
-            department: department.into(),
-            confidence,
-            evidence,
-        }
+        evidence
     }
 
     /// Classifies many texts (the same as [`classify`](Self::classify) on each, in order).
@@ -1985,6 +1865,200 @@ impl Default for TicketClassifier {
     fn default() -> Self {
         Self::default_rules()
     }
+}
+
+/// Category scores on the stack for the usual number of categories.
+const CATEGORIES_ON_STACK: usize = 32;
+
+/// The phrase weights of a text summed per target (weight × occurrences), and how
+/// often phrases repeat: what [`TicketClassifier::decide`] decides from.
+#[derive(Debug)]
+struct Tally {
+    /// Per category, in category order: the first `n_cat` of `cat_stack`, or
+    /// `cat_heap` when there are more than [`CATEGORIES_ON_STACK`].
+    cat_stack: [f64; CATEGORIES_ON_STACK],
+    cat_heap: Vec<f64>,
+    n_cat: usize,
+    kind: [f64; TicketKind::ALL.len()],
+    urgency: [f64; Urgency::ALL.len()],
+    anger: f64,
+    comparison: f64,
+    explanation: f64,
+    asks: f64,
+    /// Occurrences beyond the first of every phrase.
+    repeats: u32,
+}
+
+impl Tally {
+    /// Sums the weights of the matched phrases (`hits`: phrase, occurrences).
+    #[inline]
+    fn of(c: &Compiled, hits: &[(u32, u32)]) -> Self {
+        let n_cat = c.categories.len();
+        let mut t = Tally {
+            cat_stack: [0.0; CATEGORIES_ON_STACK],
+            cat_heap: if n_cat > CATEGORIES_ON_STACK {
+                vec![0.0; n_cat]
+            } else {
+                Vec::new()
+            },
+            n_cat,
+            kind: [0.0; TicketKind::ALL.len()],
+            urgency: [0.0; Urgency::ALL.len()],
+            anger: 0.0,
+            comparison: 0.0,
+            explanation: 0.0,
+            asks: 0.0,
+            repeats: 0,
+        };
+        let cat_scores: &mut [f64] = if n_cat <= CATEGORIES_ON_STACK {
+            &mut t.cat_stack[..n_cat]
+        } else {
+            &mut t.cat_heap
+        };
+        for &(pid, count) in hits {
+            let n = f64::from(count);
+            t.repeats += count - 1;
+            for &(target, w) in c.targets(pid) {
+                match target {
+                    Target::Category(ci) => cat_scores[usize::from(ci)] += w * n,
+                    Target::Kind(k) => t.kind[k as usize] += w * n,
+                    Target::Urgency(u) => t.urgency[u as usize] += w * n,
+                    Target::Anger => t.anger += w * n,
+                    Target::Comparison => t.comparison += w * n,
+                    Target::Explanation => t.explanation += w * n,
+                    Target::Ask => t.asks += w * n,
+                }
+            }
+        }
+        t
+    }
+
+    /// The category scores, in category order.
+    #[inline]
+    fn categories(&self) -> &[f64] {
+        if self.n_cat <= CATEGORIES_ON_STACK {
+            &self.cat_stack[..self.n_cat]
+        } else {
+            &self.cat_heap
+        }
+    }
+
+    /// Kind step: the kind phrases weigh (anger and comparisons count for a
+    /// complaint); a thank-you that asks for nothing is praise even where repair or
+    /// service phrases weigh more (the repair it thanks for is named, not asked for).
+    /// Without any kind phrase: a repair category is a repair request; another
+    /// category's phrases describe something wrong in the estate (噪音, 乱停, 被盗,
+    /// 垃圾, 裂缝), and a text that only reports such a problem is a grievance, a
+    /// complaint (the convention of both labelled sets); a text with no sign of a
+    /// problem either is not taken for a complaint (that inflated the complaint rate)
+    /// but for a service request, the kind that asks the property to do something.
+    ///
+    /// Returns the kind and the kind the phrases chose (if any), whose phrases are
+    /// the kind's evidence.
+    #[inline]
+    fn kind(&self, category: &str) -> (TicketKind, Option<TicketKind>) {
+        let problem = self.categories().iter().any(|s| *s > 0.0);
+        let mut kind_scores = self.kind;
+        kind_scores[TicketKind::Complaint as usize] +=
+            self.anger.max(0.0) + self.comparison.max(0.0);
+        let mut by_phrase = None;
+        for k in TicketKind::ALL {
+            let s = kind_scores[*k as usize];
+            if s > 0.0 && by_phrase.is_none_or(|(_, b)| s > b) {
+                by_phrase = Some((*k, s));
+            }
+        }
+        let thanks = kind_scores[TicketKind::Praise as usize] >= PRAISE_MIN && self.asks < 1.0;
+        let by_phrase = match by_phrase.map(|(k, _)| k) {
+            Some(TicketKind::RepairRequest | TicketKind::ServiceRequest) if thanks => {
+                Some(TicketKind::Praise)
+            }
+            k => k,
+        };
+        let kind = match by_phrase {
+            Some(k) => k,
+            None if category.starts_with("repair.") => TicketKind::RepairRequest,
+            None if problem => TicketKind::Complaint,
+            None => TicketKind::ServiceRequest,
+        };
+        (kind, by_phrase)
+    }
+
+    /// Urgency step: the most urgent level whose phrases weigh at least 1.
+    #[inline]
+    fn urgency(&self) -> Urgency {
+        [Urgency::Emergency, Urgency::Urgent]
+            .into_iter()
+            .find(|u| self.urgency[*u as usize] >= 1.0)
+            .unwrap_or(Urgency::Normal)
+    }
+
+    /// Temperament step: anger, exclamation and repetition make venting; comparisons
+    /// and self-explanation without anger make expectation (of a complaint);
+    /// otherwise problem-solving. A run of [`SHOUT_RUN`] or more marks (！！！, ???)
+    /// is shouting: it weighs as an anger word of [`SHOUT_WEIGHT`].
+    #[inline]
+    fn temperament(&self, scan: &Scan, kind: TicketKind) -> Mood {
+        let exclaim = scan.exclaim;
+        let shout = if scan.longest_run.0 >= SHOUT_RUN {
+            SHOUT_WEIGHT
+        } else {
+            0.0
+        };
+        let rep = f64::from(self.repeats) + if scan.runs { 1.0 } else { 0.0 };
+        let anger_signs = self.anger + shout;
+        let venting = anger_signs + 0.5 * (exclaim.min(6) as f64) + 0.5 * rep;
+        let expectation = self.comparison + self.explanation;
+        let temperament = if anger_signs >= 1.0 && venting >= 3.0 {
+            Temperament::Venting
+        } else if kind == TicketKind::Complaint
+            && expectation >= 1.0
+            && anger_signs < 1.0
+            && exclaim < 2
+        {
+            Temperament::Expectation
+        } else {
+            Temperament::ProblemSolving
+        };
+        Mood {
+            temperament,
+            exclaim,
+            shout,
+        }
+    }
+}
+
+/// The category step's result.
+#[derive(Debug)]
+struct CategoryChoice {
+    category: SharedStr,
+    department: SharedStr,
+    confidence: f64,
+    /// The category index the rules chose (none from the model or for "other").
+    best_category: Option<u16>,
+    /// The model's n-grams that weighed most for its label, with their weights.
+    grams: Vec<(String, f64)>,
+}
+
+/// The temperament step's result, with the signs its evidence shows.
+#[derive(Debug, Clone, Copy)]
+struct Mood {
+    temperament: Temperament,
+    /// Exclamation marks in the text.
+    exclaim: usize,
+    /// [`SHOUT_WEIGHT`] when the text shouts, else 0.
+    shout: f64,
+}
+
+/// What the steps decided, for the evidence step.
+#[derive(Debug)]
+struct Decided {
+    category: SharedStr,
+    best_category: Option<u16>,
+    by_phrase: Option<TicketKind>,
+    kind: TicketKind,
+    urgency: Urgency,
+    mood: Mood,
 }
 
 #[cfg(test)]
@@ -2192,5 +2266,106 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn tally(kind: [f64; 6], urgency: [f64; 3], cats: &[f64]) -> super::Tally {
+        let mut cat_stack = [0.0; super::CATEGORIES_ON_STACK];
+        cat_stack[..cats.len()].copy_from_slice(cats);
+        super::Tally {
+            cat_stack,
+            cat_heap: Vec::new(),
+            n_cat: cats.len(),
+            kind,
+            urgency,
+            anger: 0.0,
+            comparison: 0.0,
+            explanation: 0.0,
+            asks: 0.0,
+            repeats: 0,
+        }
+    }
+
+    #[test]
+    fn the_kind_step_falls_back_on_the_category() {
+        use crate::tickets::TicketKind as K;
+        assert_eq!(K::ALL.len(), 6);
+        // No kind phrase: a repair category is a repair request, a problem a
+        // complaint, nothing at all a service request.
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[1.0]).kind("repair.water"),
+            (K::RepairRequest, None)
+        );
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[1.0]).kind("noise"),
+            (K::Complaint, None)
+        );
+        assert_eq!(
+            tally([0.0; 6], [0.0; 3], &[0.0]).kind("other"),
+            (K::ServiceRequest, None)
+        );
+        // Anger counts for a complaint.
+        let mut t = tally([0.0; 6], [0.0; 3], &[]);
+        t.anger = 1.0;
+        assert_eq!(t.kind("other"), (K::Complaint, Some(K::Complaint)));
+        // Thanks that ask for nothing are praise, even where a repair weighs more.
+        let mut k = [0.0; 6];
+        k[K::RepairRequest as usize] = 5.0;
+        k[K::Praise as usize] = super::PRAISE_MIN;
+        assert_eq!(
+            tally(k, [0.0; 3], &[]).kind("repair.water"),
+            (K::Praise, Some(K::Praise))
+        );
+        let mut t = tally(k, [0.0; 3], &[]);
+        t.asks = 1.0;
+        assert_eq!(
+            t.kind("repair.water"),
+            (K::RepairRequest, Some(K::RepairRequest))
+        );
+    }
+
+    #[test]
+    fn the_urgency_step_takes_the_most_urgent_level_weighing_one() {
+        use crate::tickets::Urgency as U;
+        let mut u = [0.0; 3];
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Normal);
+        u[U::Urgent as usize] = 1.0;
+        u[U::Emergency as usize] = 0.9;
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Urgent);
+        u[U::Emergency as usize] = 1.0;
+        assert_eq!(tally([0.0; 6], u, &[]).urgency(), U::Emergency);
+    }
+
+    #[test]
+    fn the_temperament_step_needs_anger_to_vent() {
+        use crate::tickets::{Temperament as T, TicketKind as K};
+        let mut scan = Scan::new();
+        scan.exclaim = 6;
+        let calm = tally([0.0; 6], [0.0; 3], &[]);
+        assert_eq!(
+            calm.temperament(&scan, K::Complaint).temperament,
+            T::ProblemSolving
+        );
+        let mut angry = tally([0.0; 6], [0.0; 3], &[]);
+        angry.anger = 1.0;
+        let m = angry.temperament(&scan, K::Complaint);
+        assert_eq!((m.temperament, m.exclaim, m.shout), (T::Venting, 6, 0.0));
+        // A shouted run weighs as an anger word.
+        scan.longest_run = (super::SHOUT_RUN, true);
+        let m = calm.temperament(&scan, K::Complaint);
+        assert_eq!((m.temperament, m.shout), (T::Venting, super::SHOUT_WEIGHT));
+        let mut expecting = tally([0.0; 6], [0.0; 3], &[]);
+        expecting.comparison = 1.0;
+        assert_eq!(
+            expecting
+                .temperament(&Scan::new(), K::Complaint)
+                .temperament,
+            T::Expectation
+        );
+        assert_eq!(
+            expecting
+                .temperament(&Scan::new(), K::Consultation)
+                .temperament,
+            T::ProblemSolving
+        );
     }
 }

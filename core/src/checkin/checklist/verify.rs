@@ -13,6 +13,8 @@
 
 use serde::Serialize;
 
+use super::data::EventRecord;
+use super::restore::Saved;
 use super::{
     Checklist, ChecklistData, Completion, Defect, DefectInput, Event, EventAction, ItemData,
     ItemState,
@@ -27,7 +29,8 @@ fn inconsistent(path: impl Into<String>, reason: impl Into<String>) -> CheckinEr
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    serde_json::to_string(value)
+        .expect("a checklist value serializes: string keys, no floats, no custom failure")
 }
 
 /// The document's value against the rebuilt one, compared as serialized.
@@ -98,10 +101,7 @@ fn at_event(i: usize, defect: Option<usize>, e: CheckinError) -> CheckinError {
 impl Checklist {
     /// Rebuilds `saved` from its event log with `template` (which matches the saved
     /// template id, revision and items) and checks that it is exactly the document.
-    pub(super) fn rebuild(
-        saved: &ChecklistData,
-        template: &CheckinTemplate,
-    ) -> Result<Self, CheckinError> {
+    pub(super) fn rebuild(saved: &Saved, template: &CheckinTemplate) -> Result<Self, CheckinError> {
         let mut c = Self::start_with_utc_offset(
             template,
             &saved.unit_id,
@@ -133,7 +133,7 @@ impl Checklist {
     }
 
     /// Applies event `i` of `saved` with the operation that records it.
-    fn replay(&mut self, i: usize, e: &Event, saved: &ChecklistData) -> Result<(), CheckinError> {
+    fn replay(&mut self, i: usize, e: &EventRecord, saved: &Saved) -> Result<(), CheckinError> {
         let target = || {
             e.target
                 .as_deref()
@@ -141,6 +141,10 @@ impl Checklist {
         };
         let mut defect = None;
         let result = match e.action {
+            // A completion saved without `data` is replayed with none recorded: if
+            // the operation takes that, the logged event has `data: {}` and
+            // `same_event` reports `events[i].data`; if not, the operation's error
+            // names the field the item requires.
             EventAction::Completed => self.complete(
                 target()?,
                 &e.actor,
@@ -149,6 +153,8 @@ impl Checklist {
                 e.data.clone().unwrap_or_default(),
                 None,
             ),
+            // An undo saved without a reason is replayed with an empty one, which
+            // `undo` refuses at `reason` (reported at `events[i].note`).
             EventAction::Undone => self.undo(
                 target()?,
                 &e.actor,
@@ -199,8 +205,8 @@ impl Checklist {
 /// [`CheckinError::EventOutOfOrder`] at `events[i].at` for the first event dated before
 /// the previous one or before the start day (checked for every document, also one
 /// restored against a changed template, which cannot be replayed).
-pub(super) fn check_event_order(saved: &ChecklistData) -> Result<(), CheckinError> {
-    let mut last = super::start_instant(saved);
+pub(super) fn check_event_order(saved: &Saved) -> Result<(), CheckinError> {
+    let mut last = super::start_instant(saved.started_on, saved.utc_offset_minutes);
     for (i, e) in saved.events.iter().enumerate() {
         if e.at < last {
             return Err(CheckinError::EventOutOfOrder {
@@ -214,7 +220,9 @@ pub(super) fn check_event_order(saved: &ChecklistData) -> Result<(), CheckinErro
     Ok(())
 }
 
-fn same_event(i: usize, doc: &Event, got: &Event) -> Result<(), CheckinError> {
+/// A saved record against the event its operation logged, as the JSON says it.
+fn same_event(i: usize, doc: &EventRecord, got: &Event) -> Result<(), CheckinError> {
+    let got = &got.record();
     let p = |field: &'static str| move || format!("events[{i}].{field}");
     same(p("at"), &doc.at, &got.at)?;
     same(p("actor"), &doc.actor, &got.actor)?;
@@ -226,7 +234,7 @@ fn same_event(i: usize, doc: &Event, got: &Event) -> Result<(), CheckinError> {
     same(p("note"), &doc.note, &got.note)
 }
 
-fn same_data(doc: &ChecklistData, got: &ChecklistData) -> Result<(), CheckinError> {
+fn same_data(doc: &Saved, got: &ChecklistData) -> Result<(), CheckinError> {
     let p = |field: &'static str| move || field.to_owned();
     same(
         p("format_version"),

@@ -1,0 +1,583 @@
+//! One check-in: items done and open, defects, the event log, JSON persistence.
+//!
+//! - `data`: the document ([`ChecklistData`]), its event log ([`Event`], [`Action`]),
+//!   [`Progress`];
+//! - `items`: what is recorded per item ([`ItemData`], [`Completion`], [`ItemState`])
+//!   and the item state machine (complete, undo, finish);
+//! - `defects`: defects found at inspection and their rectification;
+//! - `restore`: loading a document against a template, adapting it when the template
+//!   changed ([`Restored`], [`Mismatch`]); `verify` rebuilds a document from its event
+//!   log and checks it says exactly that.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+
+use super::ops::{self, Op};
+use super::{CheckinError, CheckinTemplate, HandoverOutcome, ItemKind, Mode, Role, invalid};
+
+mod data;
+mod defects;
+mod items;
+mod restore;
+mod verify;
+
+pub use data::{Action, CHECKLIST_FORMAT_VERSION, ChecklistData, Event, EventAction, Progress};
+pub use defects::{Defect, DefectInput, Reinspection};
+pub use items::{Completion, ItemData, ItemState};
+pub use restore::{Mismatch, MismatchKind, Restored};
+
+/// The local date of `at` at the document's offset (saturating at chrono's range ends).
+fn local_date(data: &ChecklistData, at: DateTime<Utc>) -> NaiveDate {
+    let offset = chrono::Duration::minutes(i64::from(data.utc_offset_minutes));
+    at.naive_utc()
+        .checked_add_signed(offset)
+        .map_or(at.date_naive(), |t| t.date())
+}
+
+/// `started_on` 00:00 local time (`utc_offset_minutes` ahead of UTC), as an instant.
+fn start_instant(started_on: NaiveDate, utc_offset_minutes: i32) -> DateTime<Utc> {
+    let offset = chrono::Duration::minutes(i64::from(utc_offset_minutes));
+    let midnight = started_on.and_time(NaiveTime::MIN);
+    midnight
+        .checked_sub_signed(offset)
+        .unwrap_or(midnight)
+        .and_utc()
+}
+
+/// The most a UTC offset may be, minutes (±18 hours, as ISO 8601 and chrono allow).
+const MAX_OFFSET_MINUTES: i32 = 18 * 60;
+
+/// The check-in of one unit by one owner, following a template.
+///
+/// ```
+/// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
+/// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+///     "2026-11-02".parse()?, Mode::Ordinary)?;
+/// assert_eq!((c.progress().done, c.progress().total), (0, 23));
+/// assert!(!c.is_complete());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist {
+    template: CheckinTemplate,
+    data: ChecklistData,
+}
+
+fn non_empty(path: &str, value: &str) -> Result<(), CheckinError> {
+    if value.trim().is_empty() {
+        Err(invalid(path, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+fn require_role(role: Role, allowed: &[Role], action: String) -> Result<(), CheckinError> {
+    if allowed.contains(&role) {
+        Ok(())
+    } else {
+        Err(CheckinError::RoleNotAllowed {
+            path: "role".into(),
+            role,
+            action,
+            allowed: allowed.to_vec(),
+        })
+    }
+}
+
+impl Checklist {
+    /// Starts the check-in of `unit_id` by `owner` on `started_on`, every item open.
+    ///
+    /// # Errors
+    /// [`CheckinError::InvalidField`] for an empty unit id (`unit_id`) or owner (`owner`).
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
+    /// let err = Checklist::start(&CheckinTemplate::default_template(), "1-603", " ",
+    ///     "2026-11-02".parse()?, Mode::Ordinary).unwrap_err();
+    /// assert_eq!(err.path(), "owner");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start(
+        template: &CheckinTemplate,
+        unit_id: &str,
+        owner: &str,
+        started_on: NaiveDate,
+        mode: Mode,
+    ) -> Result<Self, CheckinError> {
+        Self::start_with_utc_offset(template, unit_id, owner, started_on, mode, 0)
+    }
+
+    /// Like [`Checklist::start`], for an estate whose local time is
+    /// `utc_offset_minutes` ahead of UTC (Beijing: 480; a fixed offset, no daylight
+    /// saving): defect deadlines count from the local date of the defect, the unit is
+    /// delivered on the local date of completion, and no action may be dated before
+    /// `started_on` 00:00 local time.
+    ///
+    /// # Errors
+    /// As [`Checklist::start`]; [`CheckinError::InvalidField`] (`utc_offset_minutes`)
+    /// for an offset beyond ±1080 minutes.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
+    /// let t = CheckinTemplate::default_template();
+    /// let c = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 480)?;
+    /// assert_eq!(c.data().utc_offset_minutes, 480);
+    /// let err = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 1081).unwrap_err();
+    /// assert_eq!(err.path(), "utc_offset_minutes");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start_with_utc_offset(
+        template: &CheckinTemplate,
+        unit_id: &str,
+        owner: &str,
+        started_on: NaiveDate,
+        mode: Mode,
+        utc_offset_minutes: i32,
+    ) -> Result<Self, CheckinError> {
+        if !(-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&utc_offset_minutes) {
+            return Err(invalid(
+                "utc_offset_minutes",
+                format!("must be within ±{MAX_OFFSET_MINUTES} minutes, got {utc_offset_minutes}"),
+            ));
+        }
+        non_empty("unit_id", unit_id)?;
+        non_empty("owner", owner)?;
+        let items = template
+            .items()
+            .map(|(s, i)| ItemState {
+                code: i.code.clone(),
+                step: s.code.clone(),
+                kind: i.kind,
+                mandatory: i.mandatory,
+                completion: None,
+            })
+            .collect();
+        Ok(Self {
+            template: template.clone(),
+            data: ChecklistData {
+                format_version: CHECKLIST_FORMAT_VERSION,
+                template_id: template.id().to_owned(),
+                template_version: template.version(),
+                unit_id: unit_id.to_owned(),
+                owner: owner.to_owned(),
+                started_on,
+                utc_offset_minutes,
+                mode,
+                items,
+                defects: Vec::new(),
+                finished_at: None,
+                finished_by: None,
+                events: Vec::new(),
+            },
+        })
+    }
+
+    /// The template followed.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.template().id(), "default");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn template(&self) -> &CheckinTemplate {
+        &self.template
+    }
+
+    /// The estate's local date of an instant: the UTC date of `at` shifted by the
+    /// checklist's [`ChecklistData::utc_offset_minutes`].
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let t = CheckinTemplate::default_template();
+    /// let c = Checklist::start_with_utc_offset(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary, 480)?;
+    /// // 23:30 UTC on 2 November is 07:30 on 3 November in Beijing.
+    /// assert_eq!(c.local_date("2026-11-02T23:30:00Z".parse()?).to_string(), "2026-11-03");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        local_date(&self.data, at)
+    }
+
+    /// The plain data (the JSON document).
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.data().owner, "张三");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn data(&self) -> &ChecklistData {
+        &self.data
+    }
+
+    /// The unit checked in.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.unit_id(), "1-603");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn unit_id(&self) -> &str {
+        &self.data.unit_id
+    }
+
+    /// The owner.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.owner(), "张三");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn owner(&self) -> &str {
+        &self.data.owner
+    }
+
+    /// Centralized or ordinary.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Centralized)?;
+    /// assert_eq!(c.mode(), Mode::Centralized);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mode(&self) -> Mode {
+        self.data.mode
+    }
+
+    /// The items, in template order.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.items().len(), 26);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn items(&self) -> &[ItemState] {
+        &self.data.items
+    }
+
+    /// The state of one item.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(c.item("key_handover").is_some_and(|i| !i.is_done()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn item(&self, code: &str) -> Option<&ItemState> {
+        self.index_of(code).ok().map(|i| &self.data.items[i])
+    }
+
+    /// The defects, in the order recorded.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(c.defects().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn defects(&self) -> &[Defect] {
+        &self.data.defects
+    }
+
+    /// The event log, oldest first.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(c.events().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn events(&self) -> &[Event] {
+        &self.data.events
+    }
+
+    /// Mandatory items done / mandatory items in all.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.progress().to_string(), "0/23");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn progress(&self) -> Progress {
+        let mandatory = self.data.items.iter().filter(|i| i.mandatory);
+        let (mut done, mut total) = (0, 0);
+        for i in mandatory {
+            total += 1;
+            if i.is_done() {
+                done += 1;
+            }
+        }
+        Progress { done, total }
+    }
+
+    /// The open mandatory items, in template order: what is missing.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.missing()[0], "occupancy_notice_presented");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn missing(&self) -> Vec<String> {
+        self.data
+            .items
+            .iter()
+            .filter(|i| i.mandatory && !i.is_done())
+            .map(|i| i.code.clone())
+            .collect()
+    }
+
+    /// The items of step `s` (template order; a checklist's items are in that order).
+    fn step_items(&self, s: usize) -> &[ItemState] {
+        let start = &self.template.graph().item_start;
+        match (start.get(s), start.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.data.items.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// True when every mandatory item of step `s` is done (a step with none is done).
+    fn step_done(&self, s: usize) -> bool {
+        let items = self.step_items(s);
+        ops::add(Op::ItemVisits, items.len() as u64);
+        items.iter().filter(|i| i.mandatory).all(ItemState::is_done)
+    }
+
+    /// The steps `step` depends on that are not done, in `depends_on` order.
+    /// O(dependencies + their items).
+    fn unmet_dependencies(&self, step: &str) -> Vec<String> {
+        let Some(s) = self.template.step_index(step) else {
+            return Vec::new();
+        };
+        let graph = self.template.graph();
+        ops::add(Op::StepVisits, graph.deps[s].len() as u64);
+        graph.deps[s]
+            .iter()
+            .filter(|&&d| !self.step_done(d))
+            .map(|&d| self.template.steps()[d].code.clone())
+            .collect()
+    }
+
+    /// The steps that can be worked on now: their dependencies are done and they have
+    /// open items. Once the check-in is completed, only the audit step (if its audit
+    /// item is open).
+    ///
+    /// O(steps + items + dependencies): whether each step is done and has open items is
+    /// computed once, in one pass over the items.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.actionable(), ["sale_formalities"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn actionable(&self) -> Vec<String> {
+        let audit = self.template.audit_item();
+        let complete = self.is_complete();
+        let steps = self.template.steps();
+        let graph = self.template.graph();
+        let mut done = Vec::with_capacity(steps.len());
+        let mut open = Vec::with_capacity(steps.len());
+        for s in 0..steps.len() {
+            let items = self.step_items(s);
+            ops::add(Op::ItemVisits, items.len() as u64);
+            done.push(items.iter().filter(|i| i.mandatory).all(ItemState::is_done));
+            open.push(
+                items
+                    .iter()
+                    .any(|i| !i.is_done() && (!complete || Some(i.code.as_str()) == audit)),
+            );
+        }
+        ops::add(
+            Op::StepVisits,
+            (steps.len() + graph.deps.iter().map(Vec::len).sum::<usize>()) as u64,
+        );
+        steps
+            .iter()
+            .enumerate()
+            .filter(|&(s, _)| open[s] && graph.deps[s].iter().all(|&d| done[d]))
+            .map(|(_, step)| step.code.clone())
+            .collect()
+    }
+
+    /// True once the check-in was completed with [`Checklist::finish`].
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(!c.is_complete());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        self.data.finished_at.is_some()
+    }
+
+    /// When the check-in was completed.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(c.finished_at().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.data.finished_at
+    }
+
+    /// True when the template's audit item is done.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(!c.is_audited());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_audited(&self) -> bool {
+        self.template
+            .audit_item()
+            .and_then(|a| self.item(a))
+            .is_some_and(ItemState::is_done)
+    }
+
+    /// The handover outcome recorded by the (last done) inspection item, if any.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.outcome(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcome(&self) -> Option<HandoverOutcome> {
+        self.data
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Inspection)
+            .filter_map(|i| i.completion.as_ref().and_then(|c| c.data.outcome))
+            .next_back()
+    }
+
+    /// The index of an item: its template index (a checklist's items are in template
+    /// order), O(log items).
+    fn index_of(&self, item_code: &str) -> Result<usize, CheckinError> {
+        self.template
+            .item_index(item_code)
+            .filter(|&i| self.data.items.get(i).is_some_and(|s| s.code == item_code))
+            .ok_or_else(|| CheckinError::UnknownItem {
+                path: "item_code".into(),
+                item: item_code.to_owned(),
+            })
+    }
+
+    /// The earliest time an action may be dated: the last event's time, or the start
+    /// day at 00:00 local time before any event.
+    fn earliest(&self) -> DateTime<Utc> {
+        let start = start_instant(self.data.started_on, self.data.utc_offset_minutes);
+        self.data.events.last().map_or(start, |e| e.at.max(start))
+    }
+
+    /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before [`Self::earliest`].
+    fn check_time(&self, at: DateTime<Utc>) -> Result<(), CheckinError> {
+        let last = self.earliest();
+        if at < last {
+            Err(CheckinError::EventOutOfOrder {
+                path: "at".into(),
+                at,
+                last,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The checklist as pretty-printed JSON (the template is not included: restore with
+    /// the same template). Decimals are strings, timestamps RFC 3339 UTC.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert!(c.to_json().contains("\"started_on\": \"2026-11-02\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.data)
+            .expect("a checklist serializes: string keys, no floats, no custom failure")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::checkin::ItemData;
+
+    #[test]
+    fn the_start_day_begins_at_local_midnight() {
+        let day: NaiveDate = "2026-11-02".parse().unwrap();
+        assert_eq!(
+            start_instant(day, 480).to_rfc3339(),
+            "2026-11-01T16:00:00+00:00"
+        );
+        assert_eq!(
+            start_instant(day, -300).to_rfc3339(),
+            "2026-11-02T05:00:00+00:00"
+        );
+        assert_eq!(
+            start_instant(day, 0).to_rfc3339(),
+            "2026-11-02T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn offsets_beyond_eighteen_hours_are_refused() {
+        let t = CheckinTemplate::default_template();
+        let day = "2026-11-02".parse().unwrap();
+        for ok in [-1080, 0, 1080] {
+            assert!(
+                Checklist::start_with_utc_offset(&t, "1-603", "张三", day, Mode::Ordinary, ok)
+                    .is_ok()
+            );
+        }
+        let e = Checklist::start_with_utc_offset(&t, "1-603", "张三", day, Mode::Ordinary, -1081)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "utc_offset_minutes: must be within ±1080 minutes, got -1081"
+        );
+    }
+
+    #[test]
+    fn actionable_steps_follow_the_dependencies() {
+        let t = CheckinTemplate::default_template();
+        let mut c = Checklist::start_with_utc_offset(
+            &t,
+            "1-603",
+            "张三",
+            "2026-11-02".parse().unwrap(),
+            Mode::Ordinary,
+            480,
+        )
+        .unwrap();
+        // 16:00 UTC on 1 November is the start day's midnight in Beijing.
+        let at = start_instant(c.data().started_on, 480);
+        assert_eq!(c.earliest(), at);
+        c.complete(
+            "occupancy_notice_presented",
+            "李四",
+            Role::Receptionist,
+            at,
+            ItemData::default(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.actionable(), ["document_review"]);
+        assert_eq!(c.unmet_dependencies("charges"), ["document_review"]);
+        assert_eq!(c.progress().to_string(), "1/23");
+        assert_eq!(c.local_date(at).to_string(), "2026-11-02");
+        assert_eq!(c.index_of("nope").unwrap_err().code(), "unknown_item");
+    }
+}

@@ -1,0 +1,735 @@
+//! A trained category model: hashed character and word n-grams, tf-idf, and a linear
+//! SVM per class (one-vs-rest, L2-regularised squared hinge loss, solved by dual
+//! coordinate descent as in LIBLINEAR).
+//!
+//! - `features`: the featuriser (character and word n-grams hashed into buckets), the
+//!   vocabulary, tf-idf rows, the scratch buffers;
+//! - `solver`: dual coordinate descent for one class against the rest;
+//! - `codec`: the compact JSON form, quantised weights;
+//! - here: the options, training (featurise, weigh, solve per class, quantise) and
+//!   prediction (score, explain).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::ops::{self, Op};
+use super::{SharedStr, TicketError};
+
+mod codec;
+mod features;
+mod solver;
+
+pub use codec::MODEL_FORMAT_VERSION;
+use codec::quantisation_step;
+use features::{
+    BucketMap, Featurizer, Scratch, Vocab, hapax_share, idf_of, tfidf_row, with_scratch,
+};
+use solver::{Row, SplitMix, train_binary};
+
+/// Training sets of at least this many texts may drop features seen in one text only
+/// (see [`TrainOptions::min_df`]).
+const AUTO_MIN_DF_TEXTS: usize = 100;
+
+/// ... when such features carry at least this share of the training tf-idf mass. On
+/// the development data the share was 0.01 for NYC 311 descriptors and 0.2 for the
+/// labelled English tickets (keeping them was better), 0.5 for the Chinese messages
+/// and 0.7 for the labelled Chinese tickets (dropping them was better).
+const AUTO_MIN_DF_HAPAX_SHARE: f64 = 1.0 / 3.0;
+
+/// Texts up to this length are scored once per batch when repeated.
+const MEMO_MAX_BYTES: usize = 128;
+
+/// The most classes (distinct labels) a model is trained with; more is refused with
+/// [`TicketError::TooManyClasses`] before any work. Training is one-vs-rest: one linear
+/// SVM per class over every training text, so its time grows with classes × texts and
+/// the model with classes × features; with at most 1,000 classes it grows linearly
+/// with the texts. Ticket categories number in the tens (17 DOMAIN codes, 41 NYC 311
+/// complaint types); a label per text (nothing to generalise from) is refused.
+///
+/// ```
+/// use estatekit::tickets::{MAX_CLASSES, TicketModel, TrainOptions};
+/// let texts: Vec<String> = (0..=MAX_CLASSES).map(|i| format!("text {i}")).collect();
+/// let err = TicketModel::train(&texts, &texts, 0, &TrainOptions::default()).unwrap_err();
+/// assert_eq!((err.code(), err.path().as_str()), ("too_many_classes", "labels"));
+/// assert_eq!(err.to_string(), "labels: 1001 distinct labels; a model is trained with at most 1000 classes");
+/// ```
+pub const MAX_CLASSES: usize = 1000;
+
+/// Training options. Every option can also be set by name with [`TrainOptions::set`]
+/// (the Python binding's `**options`).
+///
+/// ```
+/// use estatekit::tickets::TrainOptions;
+/// let mut o = TrainOptions::default();
+/// o.set("c", 0.5)?;
+/// assert_eq!(o.c, 0.5);
+/// assert_eq!(o.set("gamma", 1.0).unwrap_err().path(), "gamma");
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainOptions {
+    /// Regularisation: larger fits the training data more closely (default 1.0).
+    pub c: f64,
+    /// Maximum passes over the data per class (default 100).
+    pub epochs: u32,
+    /// Stopping tolerance on the projected gradient (default 0.01).
+    pub tol: f64,
+    /// Longest character n-gram (default 4; the shortest is 1).
+    pub ngram_max: u32,
+    /// Longest word n-gram over spaced (non-CJK) words, added to the character
+    /// n-grams; 0 disables (the default: on the development data, NYC 311 descriptors
+    /// and the labelled English and Chinese tickets, they added nothing to the
+    /// whitespace-delimited character n-grams and cost accuracy on the NYC descriptors).
+    pub word_ngrams: u32,
+    /// Hash space: 2^bits buckets (default 20).
+    pub buckets_bits: u32,
+    /// Ignore features seen in fewer training documents. 0 (the default) means
+    /// automatic: 2 when there are at least 100 training texts and features seen in
+    /// one text only carry at least a third of the training tf-idf mass (long texts, each
+    /// with many n-grams of its own: a model can fit every text by those alone, and
+    /// they do not generalise; dropping them made the model more accurate on the
+    /// Chinese development data and about 4× smaller), else 1 (keep all: in short,
+    /// repetitive texts the few features seen once are the only evidence for rare
+    /// classes).
+    pub min_df: u32,
+    /// Drop features whose largest weight is below this share of the largest weight
+    /// in the model, to make the model smaller (default 0.0: keep all).
+    pub prune: f64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            c: 1.0,
+            epochs: 100,
+            tol: 0.01,
+            ngram_max: 4,
+            word_ngrams: 0,
+            buckets_bits: 20,
+            min_df: 0,
+            prune: 0.0,
+        }
+    }
+}
+
+fn opt_err(name: &str, reason: String) -> TicketError {
+    TicketError::InvalidOption {
+        name: name.to_owned(),
+        reason,
+    }
+}
+
+fn as_u32(name: &str, value: f64, lo: u32, hi: u32) -> Result<u32, TicketError> {
+    if value.fract() != 0.0 || value < f64::from(lo) || value > f64::from(hi) {
+        return Err(opt_err(
+            name,
+            format!("must be an integer in {lo}..={hi}, got {value}"),
+        ));
+    }
+    Ok(value as u32)
+}
+
+impl TrainOptions {
+    /// The option names accepted by [`TrainOptions::set`].
+    pub const NAMES: &'static [&'static str] = &[
+        "c",
+        "epochs",
+        "tol",
+        "ngram_max",
+        "word_ngrams",
+        "buckets_bits",
+        "min_df",
+        "prune",
+    ];
+
+    /// Sets an option by name, checking its range.
+    ///
+    /// # Errors
+    /// [`TicketError::InvalidOption`] for an unknown name or a value out of range.
+    ///
+    /// ```
+    /// let mut o = estatekit::tickets::TrainOptions::default();
+    /// assert_eq!(o.set("ngram_max", 9.0).unwrap_err().code(), "invalid_option");
+    /// ```
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), TicketError> {
+        match name {
+            "c" | "tol" => {
+                if !value.is_finite() || value <= 0.0 {
+                    return Err(opt_err(name, format!("must be > 0, got {value}")));
+                }
+                if name == "c" {
+                    self.c = value;
+                } else {
+                    self.tol = value;
+                }
+            }
+            "epochs" => self.epochs = as_u32(name, value, 1, 10_000)?,
+            "ngram_max" => self.ngram_max = as_u32(name, value, 1, 8)?,
+            "word_ngrams" => self.word_ngrams = as_u32(name, value, 0, 3)?,
+            "buckets_bits" => self.buckets_bits = as_u32(name, value, 10, 24)?,
+            "min_df" => self.min_df = as_u32(name, value, 0, 1_000_000)?,
+            "prune" => {
+                if !(0.0..1.0).contains(&value) {
+                    return Err(opt_err(name, format!("must be in [0, 1), got {value}")));
+                }
+                self.prune = value;
+            }
+            _ => {
+                return Err(opt_err(
+                    name,
+                    format!("unknown option; expected one of {}", Self::NAMES.join(", ")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), TicketError> {
+        let mut check = self.clone();
+        check.set("c", self.c)?;
+        check.set("tol", self.tol)?;
+        check.set("epochs", f64::from(self.epochs))?;
+        check.set("ngram_max", f64::from(self.ngram_max))?;
+        check.set("word_ngrams", f64::from(self.word_ngrams))?;
+        check.set("buckets_bits", f64::from(self.buckets_bits))?;
+        check.set("min_df", f64::from(self.min_df))?;
+        check.set("prune", self.prune)
+    }
+}
+
+/// The weights of a column take `stride(k)` floats for `k` classes: a multiple of 4,
+/// so that scoring runs four classes at a time.
+fn stride(k: usize) -> usize {
+    k.next_multiple_of(4)
+}
+
+/// A trained category model. Immutable; `Send + Sync`.
+///
+/// ```
+/// use estatekit::tickets::{TicketModel, TrainOptions};
+/// let texts = ["no heat in apartment", "heating not working", "loud music next door", "neighbours party noise"];
+/// let labels = ["heating", "heating", "noise", "noise"];
+/// let m = TicketModel::train(&texts, &labels, 7, &TrainOptions::default())?;
+/// assert_eq!(m.predict("the heat is off"), "heating");
+/// assert_eq!(m.labels(), ["heating", "noise"]);
+/// let back = TicketModel::from_json(&m.to_json())?;
+/// assert_eq!(back.predict("music too loud"), m.predict("music too loud"));
+/// # Ok::<(), estatekit::tickets::TicketError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TicketModel {
+    feat: Featurizer,
+    buckets_bits: u32,
+    labels: Vec<String>,
+    /// The labels as shared strings, for classification results.
+    shared_labels: Vec<SharedStr>,
+    n_docs: u32,
+    /// Sorted bucket ids of the vocabulary.
+    buckets: Vec<u32>,
+    df: Vec<u32>,
+    idf: Vec<f32>,
+    vocab: Vocab,
+    /// Column-major weights: `weights[col * stride(k) + class]`, the padding zero.
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+    /// The quantisation step of the saved form: each weight is `q × scale` for an
+    /// integer `q` in ±[`MAX_Q`]. Kept from the document a model is read from, so that
+    /// saving a model writes the integers it was read with (a loaded model saves to the
+    /// same weights and predicts the same).
+    scale: f64,
+}
+
+impl TicketModel {
+    /// Learns a category model from labelled texts. Labels may be any strings; the
+    /// classes are the distinct labels in sorted order, at most [`MAX_CLASSES`].
+    /// Deterministic for a `seed`.
+    ///
+    /// Cost: featurising is linear in the total text length; the solver makes up to
+    /// `epochs` passes over the distinct (text, label) pairs per class, so time is
+    /// O(classes × texts × n-grams per text) and memory O(classes × features): linear
+    /// in the texts for a given number of classes, which [`MAX_CLASSES`] bounds.
+    ///
+    /// # Errors
+    /// [`TicketError::EmptyTrainingSet`], [`TicketError::LengthMismatch`],
+    /// [`TicketError::SingleClass`], [`TicketError::TooManyClasses`] (checked before
+    /// any featurising), [`TicketError::InvalidOption`].
+    ///
+    /// ```
+    /// use estatekit::tickets::{TicketModel, TicketError, TrainOptions};
+    /// let o = TrainOptions::default();
+    /// assert_eq!(TicketModel::train::<&str, &str>(&[], &[], 0, &o).unwrap_err(), TicketError::EmptyTrainingSet);
+    /// assert_eq!(TicketModel::train(&["a"], &["x", "y"], 0, &o).unwrap_err(),
+    ///            TicketError::LengthMismatch { texts: 1, labels: 2 });
+    /// assert_eq!(TicketModel::train(&["a", "b"], &["x", "x"], 0, &o).unwrap_err(),
+    ///            TicketError::SingleClass { label: "x".into() });
+    /// ```
+    pub fn train<S: AsRef<str>, L: AsRef<str>>(
+        texts: &[S],
+        labels: &[L],
+        seed: u64,
+        options: &TrainOptions,
+    ) -> Result<Self, TicketError> {
+        options.validate()?;
+        if texts.len() != labels.len() {
+            return Err(TicketError::LengthMismatch {
+                texts: texts.len(),
+                labels: labels.len(),
+            });
+        }
+        if texts.is_empty() {
+            return Err(TicketError::EmptyTrainingSet);
+        }
+        let classes: Vec<String> = labels
+            .iter()
+            .map(|l| l.as_ref())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if classes.len() < 2 {
+            return Err(TicketError::SingleClass {
+                label: classes
+                    .into_iter()
+                    .next()
+                    .expect("a non-empty training set has at least one label"),
+            });
+        }
+        if classes.len() > MAX_CLASSES {
+            return Err(TicketError::TooManyClasses {
+                classes: classes.len(),
+                max: MAX_CLASSES,
+            });
+        }
+        let n_docs = u32::try_from(texts.len())
+            .map_err(|_| opt_err("texts", "at most 4,294,967,295 training texts".to_owned()))?;
+        let y: Vec<usize> = labels
+            .iter()
+            .map(|l| {
+                classes
+                    .binary_search_by(|c| c.as_str().cmp(l.as_ref()))
+                    .unwrap_or(0)
+            })
+            .collect();
+        let feat = Featurizer {
+            ngram_max: options.ngram_max,
+            word_ngrams: options.word_ngrams,
+            mask: (1u32 << options.buckets_bits) - 1,
+        };
+
+        // Term counts of each distinct text (featurised once), and document
+        // frequencies (every text counts, duplicates included).
+        let mut scratch = Scratch::default();
+        let mut distinct: HashMap<&str, usize> = HashMap::new();
+        let mut text_of: Vec<usize> = Vec::with_capacity(texts.len());
+        let mut docs: Vec<(Vec<(u32, u32)>, u32)> = Vec::new();
+        for t in texts {
+            let t = t.as_ref();
+            let d = *distinct.entry(t).or_insert_with(|| {
+                let mut counts = Vec::new();
+                let counter = &mut scratch.counter;
+                counter.start(&mut counts);
+                feat.each(t, |b, _| counter.add(b, &mut counts));
+                docs.push((counts, 0));
+                docs.len() - 1
+            });
+            docs[d].1 += 1;
+            text_of.push(d);
+        }
+        let mut df_map: BucketMap = BucketMap::default();
+        for (counts, times) in &docs {
+            for (b, _) in counts {
+                *df_map.entry(*b).or_insert(0) += times;
+            }
+        }
+        let min_df = match options.min_df {
+            0 if texts.len() >= AUTO_MIN_DF_TEXTS
+                && hapax_share(&docs, &df_map, n_docs) >= AUTO_MIN_DF_HAPAX_SHARE =>
+            {
+                2
+            }
+            0 => 1,
+            m => m,
+        };
+        let mut vocab: Vec<(u32, u32)> = df_map.into_iter().filter(|(_, d)| *d >= min_df).collect();
+        vocab.sort_unstable();
+        let buckets: Vec<u32> = vocab.iter().map(|v| v.0).collect();
+        let df: Vec<u32> = vocab.iter().map(|v| v.1).collect();
+        let idf: Vec<f32> = df.iter().map(|d| idf_of(n_docs, *d)).collect();
+        let index = Vocab::new(&buckets, options.buckets_bits);
+        // Identical (text, label) pairs train as one example weighted by their count:
+        // the same objective (C × count), solved once instead of count times.
+        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
+        let (mut rows, mut y_u, mut mult): (Vec<Row>, Vec<usize>, Vec<f64>) = Default::default();
+        for (i, &d) in text_of.iter().enumerate() {
+            match seen.get(&(d, y[i])) {
+                Some(&u) => mult[u] += 1.0,
+                None => {
+                    seen.insert((d, y[i]), rows.len());
+                    let mut row = Vec::new();
+                    tfidf_row(&docs[d].0, |b| index.get(b), &idf, &mut row);
+                    rows.push(row);
+                    y_u.push(y[i]);
+                    mult.push(1.0);
+                }
+            }
+        }
+
+        let k = classes.len();
+        let ks = stride(k);
+        let f = buckets.len();
+        let mut weights = vec![0.0f32; f * ks];
+        let mut bias = vec![0.0f32; k];
+        let mut rng = SplitMix(seed ^ 0x5eed_0000_0000_0001);
+        // Binary problems: with two classes one SVM decides (class 1 vs class 0).
+        let problems = if k == 2 { 1 } else { k };
+        for class in 0..problems {
+            let target = if k == 2 { 1 } else { class };
+            let (w, b) = train_binary(&rows, &y_u, &mult, target, f, options, &mut rng);
+            if k == 2 {
+                for (col, wv) in w.iter().enumerate() {
+                    weights[col * ks + 1] = *wv;
+                    weights[col * ks] = -*wv;
+                }
+                bias[1] = b;
+                bias[0] = -b;
+            } else {
+                for (col, wv) in w.iter().enumerate() {
+                    weights[col * ks + class] = *wv;
+                }
+                bias[class] = b;
+            }
+        }
+        let mut model = Self {
+            feat,
+            buckets_bits: options.buckets_bits,
+            shared_labels: classes.iter().map(SharedStr::from).collect(),
+            labels: classes,
+            n_docs,
+            buckets,
+            df,
+            idf,
+            vocab: index,
+            weights,
+            bias,
+            scale: 1.0,
+        };
+        if options.prune > 0.0 {
+            model.prune(options.prune);
+        }
+        model.scale = quantisation_step(&model.weights);
+        // Quantise in place, exactly as saving and reading the model back would (see
+        // `to_doc` and `from_doc`), so that a saved model predicts exactly like the
+        // trained one, without the two copies of the weights a round trip makes.
+        let scale = model.scale;
+        for w in &mut model.weights {
+            let q = (f64::from(*w) / scale).round() as i32;
+            *w = (f64::from(q) * scale) as f32;
+        }
+        ops::add(Op::TrainWork, model.weights.len() as u64);
+        Ok(model)
+    }
+
+    fn prune(&mut self, share: f64) {
+        let k = self.labels.len();
+        let ks = stride(k);
+        let max = self.weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+        let limit = (f64::from(max) * share) as f32;
+        let mut keep = Vec::new();
+        for col in 0..self.buckets.len() {
+            let row = &self.weights[col * ks..col * ks + k];
+            if row.iter().any(|w| w.abs() >= limit) {
+                keep.push(col);
+            }
+        }
+        self.buckets = keep.iter().map(|c| self.buckets[*c]).collect();
+        self.df = keep.iter().map(|c| self.df[*c]).collect();
+        self.idf = keep.iter().map(|c| self.idf[*c]).collect();
+        self.weights = keep
+            .iter()
+            .flat_map(|c| self.weights[c * ks..(c + 1) * ks].iter().copied())
+            .collect();
+        self.vocab = Vocab::new(&self.buckets, self.buckets_bits);
+    }
+
+    /// The class labels, sorted.
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["x", "y"], &["b", "a"], 0, &TrainOptions::default())?;
+    /// assert_eq!(m.labels(), ["a", "b"]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Number of features (hashed n-grams) the model keeps.
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["ab", "cd"], &["x", "y"], 0, &TrainOptions::default())?;
+    /// assert!(m.feature_count() >= 4);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn feature_count(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Decision scores of the row in `s.row` into `s.scores`: bias plus the sparse
+    /// dot product, the weights of a column being contiguous across classes. Blocks
+    /// of eight classes (then four), summed in registers over the row, in two
+    /// interleaved sums so that the additions overlap.
+    fn score(&self, s: &mut Scratch) {
+        let k = self.labels.len();
+        let ks = stride(k);
+        s.scores.clear();
+        s.scores.extend_from_slice(&self.bias);
+        s.scores.resize(ks, 0.0);
+        let mut block = 0;
+        while block < ks {
+            if block + 8 <= ks {
+                let sums = self.block_sums::<8>(&s.row, block);
+                for (sc, a) in s.scores[block..block + 8].iter_mut().zip(sums) {
+                    *sc += a;
+                }
+                block += 8;
+            } else {
+                let sums = self.block_sums::<4>(&s.row, block);
+                for (sc, a) in s.scores[block..block + 4].iter_mut().zip(sums) {
+                    *sc += a;
+                }
+                block += 4;
+            }
+        }
+        s.scores.truncate(k);
+    }
+
+    /// Σ weight × value over `row` for the `N` classes from `block`.
+    #[inline]
+    fn block_sums<const N: usize>(&self, row: &[(u32, f32)], block: usize) -> [f32; N] {
+        let ks = stride(self.labels.len());
+        let weights = |col: u32| -> &[f32] {
+            let base = col as usize * ks + block;
+            &self.weights[base..base + N]
+        };
+        let (mut a, mut b) = ([0.0f32; N], [0.0f32; N]);
+        let mut pairs = row.chunks_exact(2);
+        for p in &mut pairs {
+            let (wa, wb) = (weights(p[0].0), weights(p[1].0));
+            for j in 0..N {
+                a[j] += wa[j] * p[0].1;
+                b[j] += wb[j] * p[1].1;
+            }
+        }
+        for &(col, v) in pairs.remainder() {
+            let w = weights(col);
+            for j in 0..N {
+                a[j] += w[j] * v;
+            }
+        }
+        for j in 0..N {
+            a[j] += b[j];
+        }
+        a
+    }
+
+    fn best(scores: &[f32]) -> usize {
+        let mut best = 0;
+        for (i, s) in scores.iter().enumerate() {
+            if *s > scores[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    fn predict_with(&self, text: &str, s: &mut Scratch) -> usize {
+        self.featurize(text, s, false);
+        self.score(s);
+        Self::best(&s.scores)
+    }
+
+    /// Decision scores per label (in [`labels`](Self::labels) order).
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["ab", "cd"], &["x", "y"], 0, &TrainOptions::default())?;
+    /// let s = m.decision("ab");
+    /// assert!(s[0] > s[1]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn decision(&self, text: &str) -> Vec<f64> {
+        with_scratch(|s| {
+            self.featurize(text, s, false);
+            self.score(s);
+            s.scores.iter().map(|x| f64::from(*x)).collect()
+        })
+    }
+
+    /// The most likely label (ties to the first label in sorted order).
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["漏水", "停电"], &["water", "power"], 0, &TrainOptions::default())?;
+    /// assert_eq!(m.predict("家里停电"), "power");
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict(&self, text: &str) -> &str {
+        &self.labels[with_scratch(|s| self.predict_with(text, s))]
+    }
+
+    /// Predicts many texts (buffers are reused: nothing is allocated per text).
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["漏水", "停电"], &["water", "power"], 0, &TrainOptions::default())?;
+    /// assert_eq!(m.predict_batch(&["漏水了", "停电了"]), ["water", "power"]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict_batch<S: AsRef<str>>(&self, texts: &[S]) -> Vec<&str> {
+        self.predict_indices(texts)
+            .into_iter()
+            .map(|i| self.labels[i].as_str())
+            .collect()
+    }
+
+    /// The index in [`labels`](Self::labels) of the most likely label of each text
+    /// (what [`predict_batch`](Self::predict_batch) returns, as indices).
+    ///
+    /// ```
+    /// # use estatekit::tickets::{TicketModel, TrainOptions};
+    /// let m = TicketModel::train(&["漏水", "停电"], &["water", "power"], 0, &TrainOptions::default())?;
+    /// assert_eq!(m.predict_indices(&["漏水了", "停电了"]), [1, 0]);
+    /// # Ok::<(), estatekit::tickets::TicketError>(())
+    /// ```
+    pub fn predict_indices<S: AsRef<str>>(&self, texts: &[S]) -> Vec<usize> {
+        // Short texts repeat in practice (quick picks of an app, a form's descriptors,
+        // "停电了"): each distinct one is scored once per batch. Same results.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        with_scratch(|s| {
+            texts
+                .iter()
+                .map(|t| {
+                    let t = t.as_ref();
+                    if t.len() > MEMO_MAX_BYTES {
+                        return self.predict_with(t, s);
+                    }
+                    if let Some(&i) = seen.get(t) {
+                        return i;
+                    }
+                    let i = self.predict_with(t, s);
+                    seen.insert(t, i);
+                    i
+                })
+                .collect()
+        })
+    }
+
+    /// The label of index `i` as a shared string.
+    pub(crate) fn shared_label(&self, i: usize) -> SharedStr {
+        self.shared_labels[i].clone()
+    }
+
+    /// Index of the label, confidence (softmax of 4 × the decision scores) and the `top`
+    /// n-grams that contributed most to the label, with their contributions.
+    pub(crate) fn explain(&self, text: &str, top: usize) -> (usize, f64, Vec<(String, f64)>) {
+        with_scratch(|s| self.explain_with(text, top, s))
+    }
+
+    fn explain_with(
+        &self,
+        text: &str,
+        top: usize,
+        s: &mut Scratch,
+    ) -> (usize, f64, Vec<(String, f64)>) {
+        self.featurize(text, s, true);
+        self.score(s);
+        let scores = &s.scores;
+        let best = Self::best(scores);
+        let max = scores[best];
+        let denom: f64 = scores
+            .iter()
+            .map(|x| (4.0 * f64::from(x - max)).exp())
+            .sum();
+        let conf = ((1.0 / denom) * 10_000.0).round() / 10_000.0;
+        let k = self.labels.len();
+        let ks = stride(k);
+        // (row entry, contribution) of the positive contributions.
+        // Positive contributions, but not of the padding spaces (no phrase to show).
+        let mut contrib: Vec<(usize, f32)> = s
+            .row
+            .iter()
+            .enumerate()
+            .map(|(i, &(col, v))| (i, self.weights[col as usize * ks + best] * v))
+            .filter(|&(i, c)| c > 0.0 && !s.locs[i].is_padding())
+            .collect();
+        // The `top` largest (ties to the lower column), without sorting them all.
+        let row = &s.row;
+        let order = |a: &(usize, f32), b: &(usize, f32)| {
+            b.1.total_cmp(&a.1).then(row[a.0].0.cmp(&row[b.0].0))
+        };
+        if top == 0 {
+            contrib.clear();
+        } else if contrib.len() > top {
+            contrib.select_nth_unstable_by(top - 1, order);
+            contrib.truncate(top);
+        }
+        contrib.sort_by(order);
+        // The text of each chosen n-gram, at its first occurrence.
+        let grams = contrib
+            .iter()
+            .map(|&(i, c)| (s.locs[i].gram(text), f64::from(c)))
+            .collect();
+        (best, conf, grams)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn options_are_checked_by_name() {
+        let mut o = TrainOptions::default();
+        o.set("epochs", 5.0).unwrap();
+        assert_eq!(o.epochs, 5);
+        assert_eq!(o.set("epochs", 2.5).unwrap_err().path(), "epochs");
+        let bad = TrainOptions {
+            buckets_bits: 30,
+            ..TrainOptions::default()
+        };
+        assert_eq!(bad.validate().unwrap_err().path(), "buckets_bits");
+        assert!(TrainOptions::default().validate().is_ok());
+    }
+
+    #[test]
+    fn weights_take_a_multiple_of_four_per_column() {
+        assert_eq!((stride(1), stride(4), stride(5), stride(17)), (4, 4, 8, 20));
+    }
+
+    #[test]
+    fn pruning_keeps_the_columns_with_a_large_weight() {
+        let texts = ["no heat", "heating off", "loud music", "party noise"];
+        let labels = ["heating", "heating", "noise", "noise"];
+        let full = TicketModel::train(&texts, &labels, 1, &TrainOptions::default()).unwrap();
+        let o = TrainOptions {
+            prune: 0.5,
+            ..TrainOptions::default()
+        };
+        let pruned = TicketModel::train(&texts, &labels, 1, &o).unwrap();
+        assert!(pruned.feature_count() < full.feature_count());
+        assert_eq!(pruned.buckets.len(), pruned.df.len());
+        assert_eq!(pruned.weights.len(), pruned.buckets.len() * stride(2));
+        assert_eq!(pruned.predict("loud party"), "noise");
+    }
+
+    #[test]
+    fn the_best_score_wins_ties_to_the_first() {
+        assert_eq!(TicketModel::best(&[0.5, 2.0, 2.0, -1.0]), 1);
+        assert_eq!(TicketModel::best(&[0.0]), 0);
+    }
+}
