@@ -91,8 +91,8 @@ impl Batch<'_> {
         let mut touched = 0u32;
         for (n, &(principal, due)) in items.iter().enumerate() {
             if n % stream::BLOCK == 0 {
-                touched = touched
-                    .wrapping_add(stream::touch(items, n + stream::BLOCK, |x| x.0.scale()));
+                touched =
+                    touched.wrapping_add(stream::touch(items, n + stream::BLOCK, |x| x.0.scale()));
             }
             // A principal of the batch's scale, not negative (nor a negative zero),
             // whose mantissa fits 64 bits.
@@ -167,12 +167,21 @@ mod tests {
         ];
         let (n, out) = taken(&items, day("2026-10-31"), &policy, &rounding);
         assert_eq!(n, 2);
-        assert_eq!(out, ["45.00".parse::<Decimal>().expect("d"), "3.00".parse().expect("d")]);
+        assert_eq!(
+            out,
+            [
+                "45.00".parse::<Decimal>().expect("d"),
+                "3.00".parse().expect("d")
+            ]
+        );
         // A negative zero or a negative principal is left to the exact path.
         let negative = [(Decimal::new(-0, 2), day("2026-10-01"))];
         let mut minus_zero = negative;
         minus_zero[0].0.set_sign_negative(true);
-        assert_eq!(taken(&minus_zero, day("2026-10-31"), &policy, &rounding).0, 0);
+        assert_eq!(
+            taken(&minus_zero, day("2026-10-31"), &policy, &rounding).0,
+            0
+        );
         let below = [(Decimal::new(-100, 2), day("2026-10-01"))];
         assert_eq!(taken(&below, day("2026-10-31"), &policy, &rounding).0, 0);
         // A mantissa beyond 64 bits, too.
@@ -185,7 +194,12 @@ mod tests {
         let mut policy = PenaltyPolicy::daily("0.003".parse().expect("rate"));
         policy.min_balance = Some(Decimal::ONE);
         let items = [("500.00".parse().expect("p"), day("2026-10-01"))];
-        let (n, _) = taken(&items, day("2026-10-31"), &policy, &RoundingPolicy::default());
+        let (n, _) = taken(
+            &items,
+            day("2026-10-31"),
+            &policy,
+            &RoundingPolicy::default(),
+        );
         assert_eq!(n, 0);
     }
 

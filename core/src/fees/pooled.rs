@@ -811,6 +811,78 @@ mod tests {
     }
 
     #[test]
+    fn who_takes_part() {
+        use UnitKind::{Parking, Residential};
+        use UnitStatus::{Delivered, Occupied, Rented, Unsold};
+        let any = |p, kind, status| takes_part(p, &[], &[], kind, status);
+        assert!(any(Participants::Occupied, Residential, Rented));
+        assert!(!any(Participants::Occupied, Residential, Delivered));
+        assert!(any(Participants::Delivered, Residential, Delivered));
+        assert!(!any(Participants::Delivered, Residential, Unsold));
+        assert!(any(Participants::All, Residential, Unsold));
+        assert!(!takes_part(
+            Participants::All,
+            &[Residential],
+            &[],
+            Parking,
+            Occupied
+        ));
+        assert!(!takes_part(
+            Participants::All,
+            &[],
+            &[Occupied],
+            Residential,
+            Rented
+        ));
+        assert!(takes_part(
+            Participants::Delivered,
+            &[Parking],
+            &[Occupied],
+            Parking,
+            Occupied
+        ));
+    }
+
+    #[test]
+    fn part_of_the_period_counts_days_from_the_date() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (start, end) = (day("2026-10-01"), day("2026-10-31"));
+        assert_eq!(part_of_period(None, start, end, 31), None);
+        assert_eq!(
+            part_of_period(Some(day("2026-10-01")), start, end, 31),
+            None
+        );
+        assert_eq!(
+            part_of_period(Some(day("2026-10-21")), start, end, 31),
+            Some(dec("11") / dec("31"))
+        );
+        assert_eq!(
+            part_of_period(Some(day("2026-11-02")), start, end, 31),
+            Some(Decimal::ZERO)
+        );
+    }
+
+    #[test]
+    fn a_weight_is_the_metric_times_the_fraction() {
+        let m = Metrics {
+            area: dec("89.50"),
+            usage: dec("3"),
+            occupants: 2,
+            fraction: Decimal::ONE,
+        };
+        assert_eq!(m.weight(Basis::Area).unwrap().to_string(), "89.50");
+        assert_eq!(m.weight(Basis::Occupants).unwrap(), dec("2"));
+        assert_eq!(m.weight(Basis::Equal).unwrap(), Decimal::ONE);
+        let half = Metrics {
+            fraction: dec("0.5"),
+            ..m
+        };
+        assert_eq!(half.weight(Basis::Usage).unwrap().to_string(), "1.5");
+        assert_eq!(SplitMethod::Usage.basis(), Some(Basis::Usage));
+        assert_eq!(SplitMethod::Hybrid(vec![]).basis(), None);
+    }
+
+    #[test]
     fn errors() {
         let p = RoundingPolicy::default();
         let e = split(dec("1"), &[], &SplitMethod::Area, &p).unwrap_err();

@@ -191,8 +191,14 @@ mod tests {
             const DOWN: u8 = RoundingMode::Down as u8;
             const UP: u8 = RoundingMode::Up as u8;
             [
-                (RoundingMode::HalfUp, round_pow10_unsigned::<$exp, HALF_UP>($v)),
-                (RoundingMode::HalfEven, round_pow10_unsigned::<$exp, HALF_EVEN>($v)),
+                (
+                    RoundingMode::HalfUp,
+                    round_pow10_unsigned::<$exp, HALF_UP>($v),
+                ),
+                (
+                    RoundingMode::HalfEven,
+                    round_pow10_unsigned::<$exp, HALF_EVEN>($v),
+                ),
                 (RoundingMode::Down, round_pow10_unsigned::<$exp, DOWN>($v)),
                 (RoundingMode::Up, round_pow10_unsigned::<$exp, UP>($v)),
             ]

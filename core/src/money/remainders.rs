@@ -138,8 +138,11 @@ mod tests {
         let sum: u128 = values.iter().sum();
         let t = u128::from(t);
         let mut parts: Vec<u128> = values.iter().map(|v| t * v / sum).collect();
-        let mut order: Vec<(u128, usize)> =
-            values.iter().enumerate().map(|(i, v)| (t * v % sum, i)).collect();
+        let mut order: Vec<(u128, usize)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (t * v % sum, i))
+            .collect();
         order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let leftover = (t - parts.iter().sum::<u128>()) as usize;
         let mut adjusted: Vec<usize> = order[..leftover].iter().map(|o| o.1).collect();
@@ -165,9 +168,15 @@ mod tests {
     fn examples() {
         let w = |v: &[i64]| v.iter().map(|&m| Decimal::new(m, 2)).collect::<Vec<_>>();
         // 100.00 by 1000 and 500: 66.67 and 33.33, the first taking the leftover cent.
-        assert_eq!(run(10000, &w(&[100000, 50000]), false), (vec![6667, 3333], vec![0]));
+        assert_eq!(
+            run(10000, &w(&[100000, 50000]), false),
+            (vec![6667, 3333], vec![0])
+        );
         // Three equal weights, a cent each to the lowest indices.
-        assert_eq!(run(100, &w(&[1, 1, 1]), true), (vec![-34, -33, -33], vec![0]));
+        assert_eq!(
+            run(100, &w(&[1, 1, 1]), true),
+            (vec![-34, -33, -33], vec![0])
+        );
         let (_, _, sum) = split_narrow(100, &w(&[150, 250]), false)
             .expect("narrow")
             .expect("split");

@@ -263,3 +263,76 @@ impl RunBuilder {
         Ok(i)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> RunBuilder {
+        RunBuilder::new(&RoundingPolicy::default(), Vec::new(), 4)
+    }
+
+    fn fixed(amount: Decimal) -> Explanation {
+        Explanation::Fixed {
+            amount,
+            served_days: 31,
+            period_days: 31,
+            factor: Decimal::ONE,
+        }
+    }
+
+    #[test]
+    fn amounts_in_minor_units_are_compact_others_kept_whole() {
+        let mut b = builder();
+        let area = Decimal::new(8950, 2);
+        b.push(Decimal::new(33115, 2), area, 0, Kind::Area, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        // Three places at a scale of two, and a negative zero: kept whole.
+        b.push(Decimal::new(1005, 3), area, 0, Kind::Area, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        let mut minus_zero = Decimal::new(0, 2);
+        minus_zero.set_sign_negative(true);
+        b.push(minus_zero, area, 1, Kind::PooledAdjusted, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        let kinds: Vec<Kind> = b.lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [Kind::Area, Kind::Other, Kind::OtherAdjusted]);
+        assert_eq!(b.amount(&b.lines[0]), Decimal::new(33115, 2));
+        assert_eq!(b.amount(&b.lines[1]), Decimal::new(1005, 3));
+        assert!(b.amount(&b.lines[2]).is_sign_negative());
+        b.finish_bill(0, 0, 0).expect("finished");
+        assert_eq!(b.odd_totals, [(0, Decimal::new(332155, 3))]);
+        assert_eq!(b.total(), Ok(Decimal::new(332155, 3)));
+    }
+
+    #[test]
+    fn a_compact_bill_adds_minor_units() {
+        let mut b = builder();
+        for minor in [100, 250, -50] {
+            b.push_minor(minor, Decimal::ONE, 0, Kind::Pooled, 0, || {
+                fixed(Decimal::ONE)
+            })
+            .expect("pushed");
+        }
+        b.finish_bill(0, 0, 0).expect("finished");
+        assert!(b.odd_totals.is_empty());
+        assert_eq!(b.total(), Ok(Decimal::new(300, 2)));
+    }
+
+    #[test]
+    fn area_minor_rounds_with_the_policy() {
+        let b = builder();
+        // 89.50 × 3.70 = 331.1500 (scale 4): 33115 minor units.
+        assert_eq!(b.area_minor(8950, 370, 4), Some(33115));
+        // 0.005 at scale 3 rounds half up to 0.01.
+        assert_eq!(b.area_minor(5, 1, 3), Some(1));
+        // A product beyond 64 bits goes the decimal way.
+        assert_eq!(b.area_minor(u64::MAX, 2, 4), None);
+        assert_eq!(b.area_minor(1, 1, 1), None);
+    }
+}

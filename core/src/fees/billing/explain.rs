@@ -450,7 +450,11 @@ mod tests {
         s.parse().expect("decimal")
     }
 
-    fn metered(estimated: bool, previous_estimated: bool, change: Option<MeterChange>) -> Explanation {
+    fn metered(
+        estimated: bool,
+        previous_estimated: bool,
+        change: Option<MeterChange>,
+    ) -> Explanation {
         Explanation::Metered(Box::new(MeteredExplanation {
             meter_id: "W-1".into(),
             meter_kind: MeterKind::Water,
@@ -460,8 +464,16 @@ mod tests {
             change,
             consumption: dec("30"),
             tiers: vec![
-                TierUse { quantity: dec("15"), price: dec("3.45"), amount: dec("51.75") },
-                TierUse { quantity: dec("15"), price: dec("4.83"), amount: dec("72.45") },
+                TierUse {
+                    quantity: dec("15"),
+                    price: dec("3.45"),
+                    amount: dec("51.75"),
+                },
+                TierUse {
+                    quantity: dec("15"),
+                    price: dec("4.83"),
+                    amount: dec("72.45"),
+                },
             ],
             estimated,
             previous_estimated,
@@ -494,7 +506,10 @@ mod tests {
         let replaced = metered(
             false,
             true,
-            Some(MeterChange::Replacement { old_final: dec("120"), new_initial: dec("0") }),
+            Some(MeterChange::Replacement {
+                old_final: dec("120"),
+                new_initial: dec("0"),
+            }),
         );
         assert!(!replaced.is_estimated());
         assert_eq!(
@@ -502,7 +517,13 @@ mod tests {
             "water meter W-1: ((120 − 100 est.) + (130 − 0)) × 1 = 30 (meter replaced) (trues up the estimate); \
              15 × 3.45 + 15 × 4.83 = 124.20"
         );
-        let rolled = metered(false, false, Some(MeterChange::Rollover { wraps_at: dec("1000") }));
+        let rolled = metered(
+            false,
+            false,
+            Some(MeterChange::Rollover {
+                wraps_at: dec("1000"),
+            }),
+        );
         assert_eq!(
             rolled.render(Lang::ZhCn, dec("124.20")),
             "水表 W-1：((1000 − 100) + 130) × 1 = 30 （表码翻转）；15 × 3.45 + 15 × 4.83 = 124.20"
@@ -549,7 +570,10 @@ mod tests {
             unit_id: "1-101".into(),
             period: BillingPeriod::month(2026, 11).expect("period"),
             issued_on: "2026-12-01".parse().expect("date"),
-            lines: vec![line("a", "10.00", "2026-12-16"), line("b", "5.00", "2026-12-31")],
+            lines: vec![
+                line("a", "10.00", "2026-12-16"),
+                line("b", "5.00", "2026-12-31"),
+            ],
             total: dec("15.00"),
         };
         assert_eq!(
@@ -560,6 +584,9 @@ mod tests {
                 "Total: 15.00, issued 2026-12-01",
             ]
         );
-        assert_eq!(bill.explain(Lang::ZhCn)[1], "费：5.00/期 = 5.00（到期 2026-12-31）");
+        assert_eq!(
+            bill.explain(Lang::ZhCn)[1],
+            "费：5.00/期 = 5.00（到期 2026-12-31）"
+        );
     }
 }

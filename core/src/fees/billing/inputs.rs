@@ -290,17 +290,27 @@ mod tests {
         assert_eq!(month_end(day("2026-01-01"), 1), Some(day("2026-01-31")));
         assert_eq!(month_end(day("2026-01-01"), 3), Some(day("2026-03-31")));
         assert_eq!(month_end(day("2024-02-01"), 1), Some(day("2024-02-29")));
-        assert_eq!(month_end(day("9999-12-01"), 1), None);
+        assert_eq!(month_end(day("9999-12-01"), 1), Some(day("9999-12-31")));
+        assert_eq!(month_end(NaiveDate::MAX, 1), None);
     }
 
     #[test]
     fn the_last_month_of_the_calendar_has_no_issue_day() {
-        let last = BillingPeriod::month(9999, 12).expect("period");
+        let december = BillingPeriod::month(9999, 12).expect("period");
+        let next = BillingInputs::default().issue_date(&december);
+        assert_eq!(next.map(|d| d.to_string()), Ok("+10000-01-01".into()));
+        let last = BillingPeriod {
+            start: NaiveDate::MAX,
+            end: NaiveDate::MAX,
+        };
         let e = BillingInputs::default().issue_date(&last).unwrap_err();
         assert_eq!((e.code(), e.path()), ("invalid", "issued_on"));
         assert_eq!(
             e.to_string(),
-            "issued_on: no day after 9999-12-31 to issue the bills on"
+            format!(
+                "issued_on: no day after {} to issue the bills on",
+                NaiveDate::MAX
+            )
         );
         let given = BillingInputs::default().with_issued_on(day("9999-12-31"));
         assert_eq!(given.issue_date(&last), Ok(day("9999-12-31")));
@@ -331,8 +341,12 @@ mod tests {
         let i: BillingInputs =
             serde_json::from_str(r#"{"pooled": [{"code": "c", "amount": "1.50"}], "estimate": 3}"#)
                 .expect("inputs");
-        assert_eq!((i.pooled[0].amount.to_string(), i.estimate, i.strict), ("1.50".into(), Some(3), false));
-        let e = serde_json::from_str::<BillingInputs>(r#"{"pooled": [], "strikt": true}"#).unwrap_err();
+        assert_eq!(
+            (i.pooled[0].amount.to_string(), i.estimate, i.strict),
+            ("1.50".into(), Some(3), false)
+        );
+        let e =
+            serde_json::from_str::<BillingInputs>(r#"{"pooled": [], "strikt": true}"#).unwrap_err();
         assert!(e.to_string().starts_with("unknown field `strikt`"), "{e}");
     }
 }

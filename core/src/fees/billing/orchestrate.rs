@@ -317,3 +317,60 @@ pub(super) fn bill(
         estimated_readings: readings.estimated_readings(estate),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn dates_beyond_the_calendar_a_ledger_holds_are_refused() {
+        let issued = day("9999-12-20");
+        assert_eq!(supported(issued, issued), Ok(issued));
+        let e = supported(day("+10000-01-04"), issued).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "issued_on: bills issued on 9999-12-20 would be due on +10000-01-04, outside the supported years 1–9999"
+        );
+    }
+
+    #[test]
+    fn a_context_bills_as_bill_estate_does() {
+        let estate = Estate::demo();
+        let schedule = FeeSchedule::demo();
+        let period = BillingPeriod::month(2026, 10).expect("period");
+        let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+        let context = BillingContext::new(&estate);
+        let once = bill_estate(&estate, &schedule, period, &inputs).expect("run");
+        assert_eq!(
+            bill(&context, &schedule, period, &inputs).expect("run"),
+            once
+        );
+        assert_eq!(
+            context
+                .bill(&schedule, period, &inputs)
+                .expect("run")
+                .to_json(),
+            once.to_json()
+        );
+    }
+
+    #[test]
+    fn input_errors_come_before_any_line() {
+        let estate = Estate::demo();
+        let period = BillingPeriod::month(2026, 10).expect("period");
+        let unknown = BillingInputs::default().with_pooled("parking", 1.into());
+        let e = bill_estate(&estate, &FeeSchedule::demo(), period, &unknown).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pooled[0].code: unknown pooled fee item \"parking\""
+        );
+        let mut zero = BillingInputs::default().with_pooled("common_electricity", 1.into());
+        zero.estimate = Some(0);
+        let e = bill_estate(&estate, &FeeSchedule::demo(), period, &zero).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid", "estimate"));
+    }
+}

@@ -275,11 +275,16 @@ mod tests {
 
     fn demo_run(participants: Participants) -> (usize, usize) {
         let estate = Estate::demo();
-        let mut schedule = FeeSchedule::demo().to_json();
-        if participants == Participants::Occupied {
-            schedule = schedule.replacen("\"method\": \"area\"", "\"method\": \"area\",\n\"participants\": \"occupied\"", 1);
-        }
-        let schedule = FeeSchedule::from_json(&schedule).expect("schedule");
+        let text = include_str!("../../../data/demo_fee_schedule.json");
+        assert_eq!(text.matches("\"participants\": \"delivered\"").count(), 1);
+        let text = match participants {
+            Participants::Occupied => text.replace(
+                "\"participants\": \"delivered\"",
+                "\"participants\": \"occupied\"",
+            ),
+            _ => text.to_owned(),
+        };
+        let schedule = FeeSchedule::from_json(&text).expect("schedule");
         let item = schedule
             .items()
             .iter()
@@ -288,7 +293,15 @@ mod tests {
         let expected = estate
             .units()
             .iter()
-            .filter(|u| pooled::takes_part(participants, &item.unit_kinds, &item.statuses, u.kind, u.status))
+            .filter(|u| {
+                pooled::takes_part(
+                    participants,
+                    &item.unit_kinds,
+                    &item.statuses,
+                    u.kind,
+                    u.status,
+                )
+            })
             .count();
         let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
         let period = BillingPeriod::month(2026, 10).expect("period");

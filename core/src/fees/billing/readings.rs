@@ -464,13 +464,30 @@ mod tests {
 
     #[test]
     fn a_register_delta_follows_the_change() {
-        assert_eq!(register_delta("W", dec("100"), dec("130"), None), Ok(dec("30")));
+        assert_eq!(
+            register_delta("W", dec("100"), dec("130"), None),
+            Ok(dec("30"))
+        );
         // After an estimate above the real value: negative, a credit.
-        assert_eq!(register_delta("W", dec("140"), dec("130"), None), Ok(dec("-10")));
-        let replaced = MeterChange::Replacement { old_final: dec("120"), new_initial: dec("0") };
-        assert_eq!(register_delta("W", dec("100"), dec("5"), Some(replaced)), Ok(dec("25")));
-        let rolled = MeterChange::Rollover { wraps_at: dec("1000") };
-        assert_eq!(register_delta("W", dec("990"), dec("10"), Some(rolled)), Ok(dec("20")));
+        assert_eq!(
+            register_delta("W", dec("140"), dec("130"), None),
+            Ok(dec("-10"))
+        );
+        let replaced = MeterChange::Replacement {
+            old_final: dec("120"),
+            new_initial: dec("0"),
+        };
+        assert_eq!(
+            register_delta("W", dec("100"), dec("5"), Some(replaced)),
+            Ok(dec("25"))
+        );
+        let rolled = MeterChange::Rollover {
+            wraps_at: dec("1000"),
+        };
+        assert_eq!(
+            register_delta("W", dec("990"), dec("10"), Some(rolled)),
+            Ok(dec("20"))
+        );
         let e = register_delta("W", Decimal::MIN, Decimal::MAX, None).unwrap_err();
         assert_eq!((e.code(), e.path()), ("invalid", "meters[W]"));
     }
@@ -488,10 +505,18 @@ mod tests {
         let readings = MeterReadings::new(&estate, &inputs, &mut exceptions).expect("readings");
         assert!(readings.extra.is_empty());
         assert_eq!(exceptions.len(), 1);
-        assert_eq!((exceptions[0].code(), exceptions[0].error.path()), ("unknown_reference", "readings[0].meter_id"));
+        assert_eq!(
+            (exceptions[0].code(), exceptions[0].error.path()),
+            ("unknown_reference", "readings[0].meter_id")
+        );
         inputs.strict = true;
-        let e = MeterReadings::new(&estate, &inputs, &mut Vec::new()).err().expect("strict");
-        assert_eq!(e.to_string(), "readings[0].meter_id: unknown meter \"NOPE\"");
+        let e = MeterReadings::new(&estate, &inputs, &mut Vec::new())
+            .err()
+            .expect("strict");
+        assert_eq!(
+            e.to_string(),
+            "readings[0].meter_id: unknown meter \"NOPE\""
+        );
     }
 
     #[test]

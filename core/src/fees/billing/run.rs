@@ -618,8 +618,14 @@ mod tests {
         assert_eq!(run.bill_count(), 34);
         let p01 = run.bill("P-01").expect("billed");
         assert_eq!(
-            p01.lines.iter().map(|l| (&*l.item_code, l.amount.to_string())).collect::<Vec<_>>(),
-            [("parking", "60.00".to_string()), ("common_electricity", "0.44".to_string())]
+            p01.lines
+                .iter()
+                .map(|l| (&*l.item_code, l.amount.to_string()))
+                .collect::<Vec<_>>(),
+            [
+                ("parking", "60.00".to_string()),
+                ("common_electricity", "0.44".to_string())
+            ]
         );
         // Area and pooled lines are compact; their explanations are rebuilt.
         assert!(run.lines.iter().any(|l| l.kind == Kind::Area));

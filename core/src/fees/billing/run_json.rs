@@ -615,3 +615,68 @@ impl BillingRun {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(code: &str) -> ErrorDoc {
+        ErrorDoc {
+            code: code.into(),
+            path: "meters[W]".into(),
+            meter_id: Some("W".into()),
+            when: Some("between 2026-10-01 and 2026-10-31".into()),
+            previous: None,
+            current: None,
+            what: None,
+            id: None,
+            value: None,
+            message: "meters[W]: meter \"W\" has no reading between 2026-10-01 and 2026-10-31"
+                .into(),
+        }
+    }
+
+    #[test]
+    fn an_exception_is_written_with_its_fields_and_read_back() {
+        let e = BillingException {
+            unit_id: Some("1-101".into()),
+            item_code: None,
+            meter_id: Some("W".into()),
+            error: FeeError::MissingReading {
+                path: "meters[W]".into(),
+                meter_id: "W".into(),
+                when: "between 2026-10-01 and 2026-10-31".into(),
+            },
+        };
+        let out = serde_json::to_value(ExceptionOut::of(&e)).expect("json");
+        assert_eq!(out["error"]["code"], "missing_reading");
+        assert_eq!(out["error"]["when"], "between 2026-10-01 and 2026-10-31");
+        assert!(out.get("item_code").is_none());
+        let mut read = doc("missing_reading");
+        read.message = e.error.to_string();
+        assert_eq!(read.rebuild("exceptions[0].error"), Ok(e.error));
+    }
+
+    #[test]
+    fn only_the_problems_a_run_sets_aside_are_read() {
+        let e = doc("overflow").rebuild("exceptions[3].error").unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("invalid", "exceptions[3].error.code")
+        );
+        let mut missing = doc("missing_reading");
+        missing.when = None;
+        let e = missing.rebuild("exceptions[0].error").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "exceptions[0].error.when: missing field `when`"
+        );
+        let mut forged = doc("missing_reading");
+        forged.message = "something else".into();
+        let e = forged.rebuild("exceptions[0].error").unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("inconsistent_document", "exceptions[0].error.message")
+        );
+    }
+}

@@ -249,7 +249,10 @@ mod tests {
         assert_eq!((monthly.months, monthly.days, monthly.served), (1, 31, 31));
         item.frequency = Frequency::Quarterly;
         let quarter = ItemSpan::new(&item, &october).expect("October opens a quarter");
-        assert_eq!((quarter.months, quarter.end, quarter.days), (3, day("2026-12-31"), 92));
+        assert_eq!(
+            (quarter.months, quarter.end, quarter.days),
+            (3, day("2026-12-31"), 92)
+        );
         assert!(ItemSpan::new(&item, &november).is_none());
     }
 
@@ -258,27 +261,48 @@ mod tests {
         let item = management();
         let october = BillingPeriod::month(2026, 10).expect("period");
         let span = ItemSpan::new(&item, &october).expect("billed");
-        let whole = span.for_unit(&item, Some(day("2025-01-01"))).expect("served");
+        let whole = span
+            .for_unit(&item, Some(day("2025-01-01")))
+            .expect("served");
         assert_eq!((whole.served, whole.days), (31, 31));
-        let part = span.for_unit(&item, Some(day("2026-10-20"))).expect("served");
+        let part = span
+            .for_unit(&item, Some(day("2026-10-20")))
+            .expect("served");
         assert_eq!((part.served, part.days), (12, 31));
         assert!(span.for_unit(&item, Some(day("2026-11-01"))).is_none());
         let base = Decimal::new(33115, 2);
-        assert_eq!(prorated(base, &part, Decimal::ONE, ""), Ok("128.187096774193548387096774".parse().expect("d")));
+        assert_eq!(
+            prorated(base, &part, Decimal::ONE, ""),
+            Ok("128.18709677419354838709677419".parse().expect("d"))
+        );
     }
 
     #[test]
     fn a_negative_consumption_is_credited_from_the_first_tier() {
         let tiers = [
-            Tier { up_to: Some(Decimal::from(15)), price: "3.45".parse().expect("d") },
-            Tier { up_to: None, price: "4.83".parse().expect("d") },
+            Tier {
+                up_to: Some(Decimal::from(15)),
+                price: "3.45".parse().expect("d"),
+            },
+            Tier {
+                up_to: None,
+                price: "4.83".parse().expect("d"),
+            },
         ];
         let (cost, uses) = priced(Decimal::from(-20), &tiers).expect("priced");
         assert_eq!(cost, "-75.90".parse::<Decimal>().expect("d"));
         assert_eq!(
-            uses.iter().map(|u| (u.quantity, u.amount)).collect::<Vec<_>>(),
-            [(Decimal::from(-15), "-51.75".parse().expect("d")), (Decimal::from(-5), "-24.15".parse().expect("d"))]
+            uses.iter()
+                .map(|u| (u.quantity, u.amount))
+                .collect::<Vec<_>>(),
+            [
+                (Decimal::from(-15), "-51.75".parse().expect("d")),
+                (Decimal::from(-5), "-24.15".parse().expect("d"))
+            ]
         );
-        assert_eq!(priced(Decimal::from(20), &tiers).expect("priced").0, "75.90".parse::<Decimal>().expect("d"));
+        assert_eq!(
+            priced(Decimal::from(20), &tiers).expect("priced").0,
+            "75.90".parse::<Decimal>().expect("d")
+        );
     }
 }
