@@ -99,9 +99,7 @@ impl Batch<'_> {
             if principal.scale() != self.scale || principal.is_sign_negative() {
                 return n;
             }
-            // Not negative: the absolute value's mantissa is the principal's, and the
-            // compiler knows it needs no negation.
-            let Ok(p) = u64::try_from(principal.abs().mantissa()) else {
+            let Ok(p) = u64::try_from(principal.mantissa()) else {
                 return n;
             };
             let slot = &mut seen[due.ordinal0() as usize % 16];
