@@ -342,32 +342,11 @@ pub struct Estate {
     unit_index: HashMap<String, usize>,
     building_index: HashMap<String, usize>,
     meter_index: HashMap<String, usize>,
-    /// Per unit, in order: what the fee engine reads of every unit, compactly.
-    cores: Vec<UnitCore>,
-    /// The unit ids one after the other (see [`UnitCore::id_end`]).
-    unit_ids: String,
     /// The meters of unit `u`, by index in `data.meters` and in document order, are
     /// `unit_meters[meter_starts[u]..meter_starts[u + 1]]`: built once (a counting
     /// sort, linear), so a unit's meters are found without looking at any other.
     meter_starts: Vec<u32>,
     unit_meters: Vec<u32>,
-}
-
-/// What the fee engine reads of every unit, laid out compactly and built once when
-/// the estate is validated: a billing run over a million units then reads about
-/// 40 MB of these and one buffer of ids instead of 128 MB of [`Unit`]s and a million
-/// separately allocated id strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct UnitCore {
-    pub(crate) gross_area: Decimal,
-    pub(crate) delivered_on: Option<NaiveDate>,
-    pub(crate) status_since: Option<NaiveDate>,
-    pub(crate) occupants: u32,
-    /// Where the unit's id ends in the estate's id buffer; it starts where the
-    /// previous unit's ends.
-    pub(crate) id_end: u32,
-    pub(crate) kind: UnitKind,
-    pub(crate) status: UnitStatus,
 }
 
 /// Errors of the estate module; each names the path of the bad field.
@@ -862,6 +841,8 @@ fn check_totals(units: &[Unit]) -> Result<(), EstateError> {
         gross = gross
             .checked_add(u.gross_area)
             .ok_or_else(|| too_large("gross_area", "gross area"))?;
+        // A unit without an internal area adds nothing to the estate's internal total:
+        // zero is what a missing one means here.
         internal = internal
             .checked_add(u.internal_area.unwrap_or_default())
             .ok_or_else(|| too_large("internal_area", "internal area"))?;
@@ -943,28 +924,16 @@ impl Estate {
             meter_units.push(unit);
         }
         let (meter_starts, unit_meters) = index_meters(&meter_units, data.units.len())?;
-        let mut unit_ids = String::with_capacity(data.units.iter().map(|u| u.id.len()).sum());
-        let mut cores = Vec::with_capacity(data.units.len());
-        for u in &data.units {
-            unit_ids.push_str(&u.id);
-            cores.push(UnitCore {
-                gross_area: u.gross_area,
-                delivered_on: u.delivered_on,
-                status_since: u.status_since,
-                occupants: u.occupants,
-                id_end: u32::try_from(unit_ids.len())
-                    .map_err(|_| invalid("units".into(), "the unit ids exceed 4 GiB in all"))?,
-                kind: u.kind,
-                status: u.status,
-            });
+        // A billing run keeps the unit ids in one buffer with 32-bit offsets.
+        let id_bytes = data.units.iter().map(|u| u.id.len()).sum::<usize>();
+        if u32::try_from(id_bytes).is_err() {
+            return Err(invalid("units".into(), "the unit ids exceed 4 GiB in all"));
         }
         Ok(Self {
             data,
             unit_index,
             building_index,
             meter_index,
-            cores,
-            unit_ids,
             meter_starts,
             unit_meters,
         })
@@ -977,26 +946,14 @@ impl Estate {
             (Some(&s), Some(&e)) => (s as usize, e as usize),
             _ => (0, 0),
         };
-        let of_unit = self.unit_meters.get(start..end).unwrap_or_default();
+        let of_unit = self
+            .unit_meters
+            .get(start..end)
+            .expect("the meter index's ranges lie within it (built together by index_meters)");
         count_meter_records(of_unit.len());
         of_unit
             .iter()
             .filter_map(|&m| self.data.meters.get(m as usize))
-    }
-
-    /// The compact view of the units, in order (see [`UnitCore`]).
-    pub(crate) fn unit_cores(&self) -> &[UnitCore] {
-        &self.cores
-    }
-
-    /// The id of unit `i` from the id buffer (empty when `i` is out of range).
-    pub(crate) fn unit_id_at(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            Some(p) => self.cores.get(p).map_or(0, |c| c.id_end as usize),
-            None => 0,
-        };
-        let end = self.cores.get(i).map_or(start, |c| c.id_end as usize);
-        self.unit_ids.get(start..end).unwrap_or_default()
     }
 
     /// Parses and validates an estate JSON document.
@@ -1039,8 +996,8 @@ impl Estate {
     /// assert!(json.contains("\"gross_area\": \""));
     /// ```
     pub fn to_json(&self) -> String {
-        // Serializing plain data with string keys cannot fail.
-        serde_json::to_string_pretty(&self.data).unwrap_or_default()
+        serde_json::to_string_pretty(&self.data)
+            .expect("an estate serializes: plain data, string keys, decimals as strings")
     }
 
     /// The demo estate embedded in the library: two buildings, 40 units of every kind
@@ -1474,7 +1431,9 @@ impl Estate {
                         format!(
                             "unit {:?} was handed over on {}: it cannot become unsold again",
                             c.unit_id,
-                            unit.delivered_on.map(|d| d.to_string()).unwrap_or_default()
+                            unit.delivered_on.expect(
+                                "a unit that is not unsold has a handover date (validated)"
+                            )
                         ),
                     ));
                 }
@@ -1497,6 +1456,7 @@ impl Estate {
                                 unit.status,
                                 unit.occupants,
                                 c.status,
+                                // No occupants given: nothing to add.
                                 c.occupants
                                     .map(|n| format!(" with {n}"))
                                     .unwrap_or_default()

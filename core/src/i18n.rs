@@ -7,6 +7,8 @@
 //! assert_eq!(UnitStatus::Delivered.label(Lang::En), "delivered, vacant");
 //! ```
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
@@ -147,5 +149,218 @@ pub fn escalation_advice(lang: Lang) -> &'static str {
     match lang {
         Lang::ZhCn => "紧急事件：立即上报主管，同时派人赶赴现场。",
         Lang::En => "Emergency: report to the supervisor at once and send someone on site.",
+    }
+}
+
+/// The words of a bill's explanations and of its text, in one language: every
+/// zh-CN and en string that [`Explanation::render`](crate::fees::billing::Explanation::render)
+/// and [`Bill::explain`](crate::fees::billing::Bill::explain) put around the numbers.
+/// Punctuation is part of a phrase (full-width in Chinese).
+#[derive(Debug)]
+pub(crate) struct BillPhrases {
+    lang: Lang,
+    /// After the served and period days of a prorated line.
+    pub(crate) days: &'static str,
+    /// After an internal (套内) area.
+    pub(crate) internal_area: &'static str,
+    /// After an area rate.
+    pub(crate) per_m2_month: &'static str,
+    /// After a fixed amount.
+    pub(crate) per_period: &'static str,
+    /// Between a name (an item's, a meter's) and what follows it.
+    pub(crate) colon: &'static str,
+    /// After an estimated register value.
+    pub(crate) estimated_value: &'static str,
+    /// After the consumption of a replaced meter (after a space).
+    pub(crate) meter_replaced: &'static str,
+    /// After the consumption of a meter whose register rolled over (after a space).
+    pub(crate) rolled_over: &'static str,
+    /// After an estimated consumption whose basis is not known (a stored estimate).
+    pub(crate) estimated: &'static str,
+    /// After a consumption that trues up an estimate.
+    pub(crate) trues_up: &'static str,
+    /// Between a meter's consumption and its tiers.
+    pub(crate) then: &'static str,
+    /// Before the rounding adjustment of a pooled share.
+    pub(crate) rounding_adjustment: &'static str,
+}
+
+const BILL_ZH: BillPhrases = BillPhrases {
+    lang: Lang::ZhCn,
+    days: "天",
+    internal_area: "（套内）",
+    per_m2_month: "/m²/月",
+    per_period: "/期",
+    colon: "：",
+    estimated_value: "估",
+    meter_replaced: "（换表）",
+    rolled_over: "（表码翻转）",
+    estimated: "（估抄）",
+    trues_up: "（实抄冲正估抄）",
+    then: "；",
+    rounding_adjustment: " 含尾差调整 ",
+};
+
+const BILL_EN: BillPhrases = BillPhrases {
+    lang: Lang::En,
+    days: "days",
+    internal_area: " (internal)",
+    per_m2_month: "/m²/month",
+    per_period: " per period",
+    colon: ": ",
+    estimated_value: " est.",
+    meter_replaced: "(meter replaced)",
+    rolled_over: "(register rolled over)",
+    estimated: " (estimated)",
+    trues_up: " (trues up the estimate)",
+    then: "; ",
+    rounding_adjustment: " incl. rounding adjustment ",
+};
+
+impl BillPhrases {
+    /// The phrases in `lang`.
+    pub(crate) fn of(lang: Lang) -> &'static Self {
+        match lang {
+            Lang::ZhCn => &BILL_ZH,
+            Lang::En => &BILL_EN,
+        }
+    }
+
+    /// The unit of `months` billed months.
+    pub(crate) fn months(&self, months: u32) -> &'static str {
+        match (self.lang, months) {
+            (Lang::ZhCn, _) => "月",
+            (Lang::En, 1) => "month",
+            (Lang::En, _) => "months",
+        }
+    }
+
+    /// How a pooled amount was split, by the split method's name (`area`, `usage`,
+    /// `equal`, `occupants`, `hybrid`; any other name reads as a weighted split).
+    pub(crate) fn split_method(&self, method: &str) -> &'static str {
+        match (method, self.lang) {
+            ("area", Lang::ZhCn) => "按面积",
+            ("usage", Lang::ZhCn) => "按用量",
+            ("equal", Lang::ZhCn) => "按户均摊",
+            ("occupants", Lang::ZhCn) => "按人数",
+            ("hybrid", Lang::ZhCn) => "按混合权重",
+            (_, Lang::ZhCn) => "按权重",
+            ("area", Lang::En) => "by area",
+            ("usage", Lang::En) => "by usage",
+            ("equal", Lang::En) => "equally",
+            ("occupants", Lang::En) => "by occupants",
+            (_, Lang::En) => "by weighted mix",
+        }
+    }
+
+    /// How a reading was estimated: over `periods` periods of history that consumed
+    /// `consumption` in `history_days` days, scaled to `days`.
+    pub(crate) fn estimate_basis(
+        &self,
+        periods: u32,
+        consumption: impl fmt::Display,
+        days: i64,
+        history_days: i64,
+    ) -> String {
+        match self.lang {
+            Lang::ZhCn => {
+                format!("（估抄：前 {periods} 期用量 {consumption} × {days}/{history_days} 天）")
+            }
+            Lang::En => format!(
+                " (estimated from the last {periods} period{}: {consumption} × {days}/{history_days} days)",
+                if periods == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// A pooled amount `pool` split by `method` (see [`Self::split_method`]) among
+    /// `participants` units, this unit's share being `ratio` of it.
+    pub(crate) fn pooled_share(
+        &self,
+        pool: impl fmt::Display,
+        method: &str,
+        participants: usize,
+        ratio: &str,
+    ) -> String {
+        let label = self.split_method(method);
+        match self.lang {
+            Lang::ZhCn => format!("公摊 {pool} {label}（{participants} 户）：{ratio} × {pool}"),
+            Lang::En => {
+                format!("pool {pool} split {label} among {participants} units: {ratio} × {pool}")
+            }
+        }
+    }
+
+    /// After a bill line due on `due` when the bill's lines are due on different dates.
+    pub(crate) fn line_due(&self, due: impl fmt::Display) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("（到期 {due}）"),
+            Lang::En => format!(" (due {due})"),
+        }
+    }
+
+    /// A bill's total line: the total and the issue date, and the due date when every
+    /// line has the same.
+    pub(crate) fn bill_total(
+        &self,
+        total: impl fmt::Display,
+        issued_on: impl fmt::Display,
+        due: Option<impl fmt::Display>,
+    ) -> String {
+        let mut s = match self.lang {
+            Lang::ZhCn => format!("合计：{total}，开票 {issued_on}"),
+            Lang::En => format!("Total: {total}, issued {issued_on}"),
+        };
+        if let Some(due) = due {
+            s.push_str(match self.lang {
+                Lang::ZhCn => "，到期 ",
+                Lang::En => ", due ",
+            });
+            s.push_str(&due.to_string());
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bill_phrases_in_both_languages() {
+        let (zh, en) = (BillPhrases::of(Lang::ZhCn), BillPhrases::of(Lang::En));
+        assert_eq!(
+            (zh.months(1), en.months(1), en.months(3)),
+            ("月", "month", "months")
+        );
+        assert_eq!(zh.split_method("occupants"), "按人数");
+        assert_eq!(en.split_method("equal"), "equally");
+        assert_eq!(zh.split_method("other"), "按权重");
+        assert_eq!(en.split_method("other"), "by weighted mix");
+        assert_eq!(
+            en.estimate_basis(1, 30, 31, 92),
+            " (estimated from the last 1 period: 30 × 31/92 days)"
+        );
+        assert_eq!(
+            en.estimate_basis(3, 30, 31, 92),
+            " (estimated from the last 3 periods: 30 × 31/92 days)"
+        );
+        assert_eq!(
+            zh.estimate_basis(3, 30, 31, 92),
+            "（估抄：前 3 期用量 30 × 31/92 天）"
+        );
+        assert_eq!(
+            zh.pooled_share("100.00", "area", 2, "1 / 2"),
+            "公摊 100.00 按面积（2 户）：1 / 2 × 100.00"
+        );
+        assert_eq!(en.line_due("2026-12-16"), " (due 2026-12-16)");
+        assert_eq!(
+            zh.bill_total("60.44", "2026-11-01", Some("2026-11-16")),
+            "合计：60.44，开票 2026-11-01，到期 2026-11-16"
+        );
+        assert_eq!(
+            en.bill_total("60.44", "2026-11-01", None::<&str>),
+            "Total: 60.44, issued 2026-11-01"
+        );
     }
 }

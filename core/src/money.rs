@@ -22,6 +22,12 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+mod pow10;
+mod remainders;
+
+pub(crate) use pow10::{Pow10Rounder, round_pow10_unsigned};
+use remainders::split_narrow;
+
 /// The largest scale (digits after the decimal point) a [`RoundingPolicy`] accepts.
 pub const MAX_SCALE: u32 = 12;
 
@@ -299,31 +305,6 @@ impl RoundingMode {
             Self::HalfEven => twice > div || (twice == div && q_odd),
             Self::Down => false,
             Self::Up => r != 0,
-        }
-    }
-}
-
-/// `m × 10^-EXP` rounded to an integer with the mode whose `as u8` value is `MODE`,
-/// for `1 ≤ EXP ≤ 18` and `0 ≤ m ≤ i64::MAX`: with both the divisor and the mode known
-/// at compile time, each mode is one or two multiplications and no branch.
-///
-/// `m + 10^EXP` cannot overflow `u64` since `m ≤ i64::MAX` and `10^EXP ≤ 10^18`.
-#[inline(always)]
-pub(crate) fn round_pow10_unsigned<const EXP: u32, const MODE: u8>(m: u64) -> u64 {
-    const HALF_UP: u8 = RoundingMode::HalfUp as u8;
-    const DOWN: u8 = RoundingMode::Down as u8;
-    const UP: u8 = RoundingMode::Up as u8;
-    debug_assert!(m <= i64::MAX as u64);
-    let d = 10u64.pow(EXP);
-    match MODE {
-        HALF_UP => (m + d / 2) / d,
-        DOWN => m / d,
-        UP => m.div_ceil(d),
-        _ => {
-            // Half to even.
-            let q = m / d;
-            let twice = 2 * (m - q * d);
-            q + u64::from(twice > d || (twice == d && q % 2 == 1))
         }
     }
 }
@@ -871,7 +852,7 @@ pub(crate) fn exact_decimal(mut mantissa: i128, mut scale: u32) -> Option<Decima
 /// A negative total (a refund) is split like its absolute value, with every part
 /// negated. Zero weights are allowed (they receive zero) but not all of them.
 ///
-/// Works in integer minor units: a million parts take a few milliseconds.
+/// Works in integer minor units, linear in the parts (see `benches/README.md`).
 ///
 /// # Errors
 /// [`MoneyError::EmptyWeights`], [`MoneyError::NegativeWeight`] (with its index),
@@ -989,197 +970,6 @@ struct MinorSplit {
     adjusted: Vec<usize>,
 }
 
-/// Parts in minor units, adjusted indices and the exact sum of the weights.
-type NarrowSplit = (Vec<i64>, Vec<usize>, Option<Decimal>);
-
-/// Buckets of the remainder histogram in [`split_narrow`].
-const BUCKETS: usize = 1024;
-
-/// Division of `u64`s by one run-time divisor `d` with a precomputed reciprocal:
-/// a multiplication and at most one correction instead of a hardware division.
-#[derive(Debug, Clone, Copy)]
-struct DivBy {
-    d: u64,
-    /// `⌊2^64 / d⌋` (unused when `d == 1`).
-    recip: u64,
-}
-
-impl DivBy {
-    /// `None` for a zero divisor.
-    fn new(d: u64) -> Option<Self> {
-        let recip = match d {
-            0 => return None,
-            1 => 0,
-            // d ≥ 2: the quotient is below 2^63.
-            _ => ((1u128 << 64) / u128::from(d)) as u64,
-        };
-        Some(Self { d, recip })
-    }
-
-    /// `(p / d, p % d)`.
-    #[inline(always)]
-    fn div_rem(self, p: u64) -> (u64, u64) {
-        if self.d == 1 {
-            return (p, 0);
-        }
-        // With x = p / d exactly: x - 1 < p × recip / 2^64 ≤ x, so the estimate is
-        // ⌊x⌋ or ⌊x⌋ - 1, and q × d ≤ p (no underflow below).
-        let q = ((u128::from(p) * u128::from(self.recip)) >> 64) as u64;
-        let r = p - q * self.d;
-        if r >= self.d {
-            (q + 1, r - self.d)
-        } else {
-            (q, r)
-        }
-    }
-}
-
-/// Rounds non-negative `u64` values by a power of ten known only at run time, with
-/// a rounding mode, using a precomputed reciprocal (no hardware division): for
-/// amounts computed with a scale that depends on the data (an area's scale).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Pow10Rounder {
-    div: DivBy,
-    /// Added before dividing: half the divisor (half up, half even), the divisor
-    /// less one (up) or nothing (down).
-    bias: u64,
-    half_even: bool,
-}
-
-impl Pow10Rounder {
-    /// A rounder by `10^exp` (`1 ≤ exp ≤ 19`) with `mode`.
-    pub(crate) fn new(exp: u32, mode: RoundingMode) -> Option<Self> {
-        if exp == 0 {
-            return None;
-        }
-        let d = 10u64.checked_pow(exp)?;
-        let bias = match mode {
-            RoundingMode::HalfUp | RoundingMode::HalfEven => d / 2,
-            RoundingMode::Down => 0,
-            RoundingMode::Up => d - 1,
-        };
-        Some(Self {
-            div: DivBy::new(d)?,
-            bias,
-            half_even: mode == RoundingMode::HalfEven,
-        })
-    }
-
-    /// `v / 10^exp` rounded; `None` when `v + bias` overflows.
-    #[inline(always)]
-    pub(crate) fn round(&self, v: u64) -> Option<u64> {
-        let (q, r) = self.div.div_rem(v.checked_add(self.bias)?);
-        // Half even: a remainder of zero after adding half the (even) divisor is an
-        // exact tie; an odd quotient then goes back down to the even one.
-        Some(q - (u64::from(self.half_even && r == 0) & q))
-    }
-}
-
-/// The usual case in 64-bit integers: every weight at the common scale, their sum and
-/// the total times the largest weight fit in `u64`, and the total in `i64`. `None`
-/// when they do not (the 128-bit path then runs); the result is the same either way.
-///
-/// Memory is kept to the output: instead of sorting all remainders, a first pass
-/// counts them in [`BUCKETS`] monotonic buckets; the winners above the threshold
-/// bucket are taken directly and only the threshold bucket is selected exactly
-/// (largest remainder first, lower index on ties).
-fn split_narrow(
-    t: u128,
-    weights: &[Decimal],
-    negative: bool,
-) -> Option<Result<NarrowSplit, MoneyError>> {
-    let t = u64::try_from(t).ok().filter(|&t| t <= i64::MAX as u64)?;
-    let common = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
-    // 10^(common - scale) for each scale a weight can have (`None`: too large).
-    let mut factors = [None; 29];
-    for (s, f) in factors.iter_mut().enumerate().take(common as usize + 1) {
-        *f = 10u64.checked_pow(common - s as u32);
-    }
-    let value = |w: &Decimal| -> Option<u64> {
-        u64::try_from(w.mantissa().unsigned_abs())
-            .ok()?
-            .checked_mul(factors[w.scale() as usize]?)
-    };
-    let (mut sum, mut max) = (0u64, 0u64);
-    for w in weights {
-        let v = value(w)?;
-        sum = sum.checked_add(v)?;
-        max = max.max(v);
-    }
-    let Some(div) = DivBy::new(sum) else {
-        return Some(Err(MoneyError::AllZeroWeights {
-            count: weights.len(),
-        }));
-    };
-    t.checked_mul(max)?;
-    // bucket(r) = ⌊r × BUCKETS / sum⌋ by a fixed-point reciprocal: monotonic in r, < BUCKETS.
-    let recip = ((BUCKETS as u128) << 64) / u128::from(sum);
-    let bucket = |r: u64| (((u128::from(r) * recip) >> 64) as usize).min(BUCKETS - 1);
-    let mut counts = vec![0usize; BUCKETS];
-    let mut quotients: Vec<u64> = Vec::with_capacity(weights.len());
-    let mut handed_out: u64 = 0;
-    for w in weights {
-        let (q, r) = div.div_rem(t * value(w)?); // ≤ t × max, checked above
-        handed_out += q; // Σ q ≤ t
-        quotients.push(q);
-        if r > 0 {
-            counts[bucket(r)] += 1;
-        }
-    }
-    let leftover = usize::try_from(t - handed_out).ok()?;
-    let mut adjusted = Vec::with_capacity(leftover);
-    if leftover > 0 {
-        // The threshold bucket: all remainders above it win, some within it.
-        let (mut above, mut threshold) = (0usize, 0usize);
-        for b in (0..BUCKETS).rev() {
-            if above + counts[b] >= leftover {
-                threshold = b;
-                break;
-            }
-            above += counts[b];
-        }
-        let mut sure = Vec::with_capacity(above);
-        let mut candidates: Vec<(u64, usize)> = Vec::with_capacity(counts[threshold]);
-        for (i, (w, &q)) in weights.iter().zip(&quotients).enumerate() {
-            let r = t * value(w)? - q * sum;
-            if r == 0 {
-                continue;
-            }
-            match bucket(r) {
-                b if b > threshold => sure.push(i),
-                b if b == threshold => candidates.push((r, i)),
-                _ => {}
-            }
-        }
-        let need = leftover - sure.len();
-        let by_priority =
-            |a: &(u64, usize), b: &(u64, usize)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
-        if need > 0 && need < candidates.len() {
-            candidates.select_nth_unstable_by(need - 1, by_priority);
-        }
-        let mut chosen: Vec<usize> = candidates[..need].iter().map(|c| c.1).collect();
-        chosen.sort_unstable();
-        // Merge the two ascending lists.
-        let (mut a, mut b) = (sure.into_iter().peekable(), chosen.into_iter().peekable());
-        while let Some(i) = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) if x < y => a.next(),
-            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-            (Some(_), None) => a.next(),
-            (None, None) => None,
-        } {
-            quotients[i] += 1;
-            adjusted.push(i);
-        }
-    }
-    // Every part is at most t ≤ i64::MAX: the casts are exact (and reuse the buffer).
-    let parts = quotients
-        .into_iter()
-        .map(|q| if negative { -(q as i64) } else { q as i64 })
-        .collect();
-    let weight_sum = Decimal::try_from_i128_with_scale(i128::from(sum), common).ok();
-    Some(Ok((parts, adjusted, weight_sum)))
-}
-
 /// Largest-remainder split of `t` minor units by integer weights.
 fn split_minor(t: u128, w: &IntWeights) -> Result<MinorSplit, MoneyError> {
     let n = w.values.len();
@@ -1284,38 +1074,6 @@ mod tests {
         // Scaling up, and overflow.
         assert_eq!(round_wide_product(7, 3, 0, &policy), Some(2100));
         assert_eq!(round_wide_product(u128::MAX, u128::MAX, 0, &policy), None);
-    }
-
-    #[test]
-    fn pow10_rounder_is_round_to_minor() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for mode in RoundingMode::ALL {
-            let policy = RoundingPolicy::new(2, mode).expect("policy");
-            for exp in 1..=19u32 {
-                let r = Pow10Rounder::new(exp, mode).expect("rounder");
-                let d = 10u64.pow(exp);
-                let mut values = vec![0, 1, d / 2 - 1, d / 2, d / 2 + 1, d - 1, d, d + d / 2];
-                values.extend(d.checked_mul(3).map(|t| t + d / 2));
-                values.push(u64::MAX);
-                for _ in 0..200 {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    values.push(x >> (x % 64));
-                }
-                for v in values {
-                    let expected = policy
-                        .round_to_minor(i128::from(v), exp + 2)
-                        .and_then(|q| u64::try_from(q).ok());
-                    match r.round(v) {
-                        Some(q) => assert_eq!(Some(q), expected, "{v} / 10^{exp} {mode:?}"),
-                        None => assert!(v.checked_add(r.bias).is_none(), "{v} {exp} {mode:?}"),
-                    }
-                }
-            }
-        }
-        assert!(Pow10Rounder::new(0, RoundingMode::HalfUp).is_none());
-        assert!(Pow10Rounder::new(20, RoundingMode::HalfUp).is_none());
     }
 
     #[test]

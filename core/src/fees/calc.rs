@@ -8,9 +8,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::penalty_batch::batch_fast;
 use super::{FeeError, add, mul, non_negative};
 use crate::money::RoundingPolicy;
-use crate::stream;
 
 /// How days are counted when a period is only partly served.
 ///
@@ -359,7 +359,7 @@ impl PenaltyPolicy {
     }
 
     /// [`Self::counted_days`] with the as-of date as days from the common era.
-    fn counted_days_from(&self, due: NaiveDate, as_of_day: i64) -> i64 {
+    pub(super) fn counted_days_from(&self, due: NaiveDate, as_of_day: i64) -> i64 {
         let overdue = as_of_day - i64::from(due.num_days_from_ce());
         let grace = i64::from(self.grace_days);
         match self.count_from {
@@ -855,124 +855,6 @@ pub fn late_penalty_batch(
 fn keep_wide(minor: &mut Vec<i32>, wide: &mut Vec<(usize, Decimal)>, v: Decimal) {
     wide.push((minor.len(), v));
     minor.push(0);
-}
-
-/// The common case of [`late_penalties`] (no cap, no minimum balance, principals of
-/// one scale that fit 64 bits): `principal × rate × days` in integers, rounded once
-/// by a constant power of ten. Pushes the penalties of the leading items it can take
-/// and returns how many that was.
-fn batch_fast(
-    items: &[(Decimal, NaiveDate)],
-    as_of: NaiveDate,
-    policy: &PenaltyPolicy,
-    rounding: &RoundingPolicy,
-    mut emit: impl FnMut(i64),
-) -> usize {
-    let (Some(&(first, _)), None, None) = (items.first(), policy.cap, policy.min_balance) else {
-        return 0;
-    };
-    let Ok(rate) = u64::try_from(policy.daily_rate.mantissa()) else {
-        return 0;
-    };
-    let scale = first.scale();
-    let Some(exp) = (scale + policy.daily_rate.scale()).checked_sub(rounding.scale()) else {
-        return 0;
-    };
-    let run = Batch {
-        rate,
-        scale,
-        mode: rounding.mode(),
-        as_of_day: i64::from(as_of.num_days_from_ce()),
-        policy,
-    };
-    use crate::money::RoundingMode as M;
-    const HALF_UP: u8 = M::HalfUp as u8;
-    const HALF_EVEN: u8 = M::HalfEven as u8;
-    const DOWN: u8 = M::Down as u8;
-    const UP: u8 = M::Up as u8;
-    macro_rules! dispatch {
-        ($($e:literal),*) => {
-            match (exp, run.mode) {
-                $(
-                    ($e, M::HalfUp) => run.take::<$e, HALF_UP>(items, &mut emit),
-                    ($e, M::HalfEven) => run.take::<$e, HALF_EVEN>(items, &mut emit),
-                    ($e, M::Down) => run.take::<$e, DOWN>(items, &mut emit),
-                    ($e, M::Up) => run.take::<$e, UP>(items, &mut emit),
-                )*
-                _ => 0,
-            }
-        };
-    }
-    dispatch!(
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18
-    )
-}
-
-/// The constants of a [`batch_fast`] run.
-struct Batch<'a> {
-    rate: u64,
-    scale: u32,
-    mode: crate::money::RoundingMode,
-    as_of_day: i64,
-    policy: &'a PenaltyPolicy,
-}
-
-impl Batch<'_> {
-    /// Penalties of the leading items whose principal has `self.scale`, is not
-    /// negative and whose product fits 63 bits, rounded by `10^EXP` with the mode
-    /// `MODE` (a `RoundingMode as u8`).
-    fn take<const EXP: u32, const MODE: u8>(
-        &self,
-        items: &[(Decimal, NaiveDate)],
-        emit: &mut impl FnMut(i64),
-    ) -> usize {
-        // The flags word of a non-negative decimal of this scale (sign bit clear).
-        let flags = self.scale << 16;
-        // Items share few due dates: `rate × days` is kept in a small direct-mapped
-        // cache keyed by the day of the year (`None`: the product overflows).
-        let mut seen: [Option<(NaiveDate, Option<u64>)>; 16] = [None; 16];
-        // Memory bounds this loop for millions of items: see `crate::stream`.
-        let mut touched = 0u32;
-        for (n, &(principal, due)) in items.iter().enumerate() {
-            if n % stream::BLOCK == 0 {
-                touched = touched.wrapping_add(stream::touch(items, n + stream::BLOCK, |x| {
-                    x.0.serialize()[0].into()
-                }));
-            }
-            // Little-endian flags, lo, mid, hi: one comparison for sign and scale, and
-            // the low 64 bits of the mantissa when the high 32 are zero.
-            let b = principal.serialize();
-            let word = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-            if word(0) != flags || word(12) != 0 {
-                return n;
-            }
-            let p = u64::from(word(4)) | (u64::from(word(8)) << 32);
-            let slot = &mut seen[due.ordinal0() as usize % 16];
-            let rate_days = match *slot {
-                Some((d, rd)) if d == due => rd,
-                _ => {
-                    let days = self.policy.counted_days_from(due, self.as_of_day);
-                    // rate ≥ 0 (validated) and days ≥ 0.
-                    let rd = u64::try_from(days)
-                        .ok()
-                        .and_then(|d| self.rate.checked_mul(d));
-                    *slot = Some((due, rd));
-                    rd
-                }
-            };
-            let Some(v) = rate_days
-                .and_then(|rd| rd.checked_mul(p))
-                .filter(|&v| v <= i64::MAX as u64)
-            else {
-                return n;
-            };
-            let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v);
-            // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
-            emit(q as i64);
-        }
-        std::hint::black_box(touched);
-        items.len()
-    }
 }
 
 /// One block of a tiered (阶梯) price: units up to `up_to` (cumulative; `None` = no

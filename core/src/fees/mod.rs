@@ -32,6 +32,7 @@ pub mod billing;
 pub mod calc;
 pub mod dunning;
 pub mod ledger;
+mod penalty_batch;
 pub mod pooled;
 pub mod receivables;
 pub mod schedule;

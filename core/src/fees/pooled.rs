@@ -20,10 +20,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::schedule::Participants;
 use super::{FeeError, add_weight, mul, non_negative};
+use crate::estate::{UnitKind, UnitStatus};
 use crate::money::{self, RoundingPolicy};
 
 /// One unit taking part in a pooled split, with its metrics.
@@ -361,6 +364,17 @@ impl SplitMethod {
         }
     }
 
+    /// The basis of a single-basis method (`None` for a hybrid).
+    pub(crate) fn basis(&self) -> Option<Basis> {
+        match self {
+            Self::Area => Some(Basis::Area),
+            Self::Usage => Some(Basis::Usage),
+            Self::Equal => Some(Basis::Equal),
+            Self::Occupants => Some(Basis::Occupants),
+            Self::Hybrid(_) => None,
+        }
+    }
+
     fn parts(&self) -> Vec<BasisWeight> {
         let single = |basis| {
             vec![BasisWeight {
@@ -538,22 +552,64 @@ pub(crate) fn weights_of(
             .collect::<Result<Vec<_>, FeeError>>()?;
         return total_fits(weights);
     }
-    // `parts` is not empty (checked above) and holds exactly one basis here.
-    let Some(basis) = parts.first().map(|p| p.basis) else {
+    // Not a hybrid (returned above): a single basis.
+    let Some(basis) = method.basis() else {
         return Err(FeeError::invalid("weights", "no basis to split by"));
     };
     let weights = units
         .iter()
-        .map(|u| {
-            let metric = basis.of(u);
-            if u.fraction == Decimal::ONE {
-                Ok(metric)
-            } else {
-                mul(metric, u.fraction, "units")
-            }
-        })
+        .map(|u| u.weight(basis))
         .collect::<Result<Vec<_>, FeeError>>()?;
     total_fits(weights)
+}
+
+impl Metrics {
+    /// The weight of a participant in a single-basis split: its metric on `basis`,
+    /// times its participation fraction unless that is 1 (so a whole-period weight
+    /// keeps the metric's digits).
+    pub(crate) fn weight(&self, basis: Basis) -> Result<Decimal, FeeError> {
+        let metric = basis.of(self);
+        if self.fraction == Decimal::ONE {
+            Ok(metric)
+        } else {
+            mul(metric, self.fraction, "units")
+        }
+    }
+}
+
+/// Whether a unit of `kind` in `status` shares a pooled item with these
+/// `participants`, restricted to `unit_kinds` and `statuses` (each: any when empty).
+/// Occupied participants are occupied or rented units; delivered ones any unit but
+/// an unsold one; all of them, every unit.
+pub(crate) fn takes_part(
+    participants: Participants,
+    unit_kinds: &[UnitKind],
+    statuses: &[UnitStatus],
+    kind: UnitKind,
+    status: UnitStatus,
+) -> bool {
+    let kind_ok = unit_kinds.is_empty() || unit_kinds.contains(&kind);
+    let status_ok = match participants {
+        Participants::Occupied => matches!(status, UnitStatus::Occupied | UnitStatus::Rented),
+        Participants::Delivered => status != UnitStatus::Unsold,
+        Participants::All => true,
+    } && (statuses.is_empty() || statuses.contains(&status));
+    kind_ok && status_ok
+}
+
+/// The occupied-day fraction of a participant that took part from `since` in a
+/// period `start..=end` of `days` days: the days from `since` to `end` over `days`
+/// (zero when `since` is after the end), or `None` when it took part the whole
+/// period (no date, or a date not after `start`).
+pub(crate) fn part_of_period(
+    since: Option<NaiveDate>,
+    start: NaiveDate,
+    end: NaiveDate,
+    days: i64,
+) -> Option<Decimal> {
+    let since = since.filter(|s| *s > start)?;
+    let served = (end - since).num_days() + 1;
+    Some(Decimal::from(served.max(0)) / Decimal::from(days))
 }
 
 /// Weights whose sum fits a decimal: callers (the split, billing's pool summary) sum
@@ -790,6 +846,78 @@ mod tests {
             let e = split(dec("100"), &units, &hybrid, &RoundingPolicy::default()).unwrap_err();
             assert_eq!((e.code(), e.path()), ("invalid", "weights"));
         }
+    }
+
+    #[test]
+    fn who_takes_part() {
+        use UnitKind::{Parking, Residential};
+        use UnitStatus::{Delivered, Occupied, Rented, Unsold};
+        let any = |p, kind, status| takes_part(p, &[], &[], kind, status);
+        assert!(any(Participants::Occupied, Residential, Rented));
+        assert!(!any(Participants::Occupied, Residential, Delivered));
+        assert!(any(Participants::Delivered, Residential, Delivered));
+        assert!(!any(Participants::Delivered, Residential, Unsold));
+        assert!(any(Participants::All, Residential, Unsold));
+        assert!(!takes_part(
+            Participants::All,
+            &[Residential],
+            &[],
+            Parking,
+            Occupied
+        ));
+        assert!(!takes_part(
+            Participants::All,
+            &[],
+            &[Occupied],
+            Residential,
+            Rented
+        ));
+        assert!(takes_part(
+            Participants::Delivered,
+            &[Parking],
+            &[Occupied],
+            Parking,
+            Occupied
+        ));
+    }
+
+    #[test]
+    fn part_of_the_period_counts_days_from_the_date() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let (start, end) = (day("2026-10-01"), day("2026-10-31"));
+        assert_eq!(part_of_period(None, start, end, 31), None);
+        assert_eq!(
+            part_of_period(Some(day("2026-10-01")), start, end, 31),
+            None
+        );
+        assert_eq!(
+            part_of_period(Some(day("2026-10-21")), start, end, 31),
+            Some(dec("11") / dec("31"))
+        );
+        assert_eq!(
+            part_of_period(Some(day("2026-11-02")), start, end, 31),
+            Some(Decimal::ZERO)
+        );
+    }
+
+    #[test]
+    fn a_weight_is_the_metric_times_the_fraction() {
+        let m = Metrics {
+            area: dec("89.50"),
+            usage: dec("3"),
+            occupants: 2,
+            fraction: Decimal::ONE,
+        };
+        assert_eq!(m.weight(Basis::Area).unwrap().to_string(), "89.50");
+        assert_eq!(m.weight(Basis::Occupants).unwrap(), dec("2"));
+        assert_eq!(m.weight(Basis::Equal).unwrap(), Decimal::ONE);
+        let half = Metrics {
+            fraction: dec("0.5"),
+            ..m
+        };
+        assert_eq!(half.weight(Basis::Usage).unwrap().to_string(), "1.5");
+        assert_eq!(SplitMethod::Usage.basis(), Some(Basis::Usage));
+        assert_eq!(SplitMethod::Hybrid(vec![]).basis(), None);
     }
 
     #[test]

@@ -776,7 +776,8 @@ impl FeeSchedule {
     /// assert!(estatekit::fees::schedule::FeeSchedule::demo().to_json().contains("\"format_version\": 2"));
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(self)
+            .expect("a fee schedule serializes: plain data, string keys, decimals as strings")
     }
 
     /// The demo schedule for the demo estate: management fee 3.70/m²/month (commercial

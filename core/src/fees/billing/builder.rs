@@ -1,0 +1,338 @@
+//! The run being built: its lines (compact where they fit), the tables they share,
+//! and the running totals, checked.
+
+use rust_decimal::Decimal;
+
+use crate::estate::{UnitKind, UnitStatus};
+use crate::fees::FeeError;
+use crate::fees::schedule::{FeeItem, Rule};
+use crate::money::{self, MoneyError, Pow10Rounder, RoundingPolicy};
+
+use super::context::UnitCore;
+use super::explain::Explanation;
+use super::run::{AreaParams, Kind, Line, compact_value, index_u32};
+use super::unit_lines::{ItemSpan, Span};
+
+/// An overflow of a total, naming `total`.
+#[cold]
+pub(super) fn total_overflow(context: &str) -> FeeError {
+    FeeError::Money {
+        path: "total".into(),
+        source: MoneyError::Overflow {
+            context: context.into(),
+        },
+    }
+}
+
+/// The lines of a run being built, and the tables they refer to.
+pub(super) struct RunBuilder {
+    /// The scale of compact line amounts.
+    pub(super) scale: u32,
+    /// Per item in force: what it bills this period.
+    pub(super) spans: Vec<Option<ItemSpan>>,
+    pub(super) lines: Vec<Line>,
+    pub(super) area_params: Vec<AreaParams>,
+    /// `(item, kind, status, served days) → area_params` index, for the
+    /// combinations seen so far.
+    pub(super) area_cache: Vec<(u16, UnitKind, UnitStatus, i64, u32)>,
+    pub(super) others: Vec<(Decimal, Explanation)>,
+    /// Sum of the bills made of compact lines only, in minor units (below 2^127:
+    /// fewer than 2^64 lines below 2^63).
+    pub(super) compact_minor: i128,
+    /// Sum of the other bills (each in `odd_totals`).
+    pub(super) odd_total: Decimal,
+    pub(super) odd_totals: Vec<(u32, Decimal)>,
+    /// Rounding to the run's scale from `scale + exp`, by `exp` (1 to 19).
+    pub(super) rounders: [Option<Pow10Rounder>; 20],
+}
+
+impl RunBuilder {
+    /// An empty run at `policy`'s scale, with what each item in force bills this
+    /// period and room for `lines` lines.
+    pub(super) fn new(policy: &RoundingPolicy, spans: Vec<Option<ItemSpan>>, lines: usize) -> Self {
+        Self {
+            scale: policy.scale(),
+            spans,
+            lines: Vec::with_capacity(lines),
+            area_params: Vec::new(),
+            area_cache: Vec::new(),
+            others: Vec::new(),
+            compact_minor: 0,
+            odd_total: Decimal::ZERO,
+            odd_totals: Vec::new(),
+            rounders: std::array::from_fn(|exp| Pow10Rounder::new(exp as u32, policy.mode())),
+        }
+    }
+
+    /// The amount of a line of this run.
+    pub(super) fn amount(&self, l: &Line) -> Decimal {
+        match l.kind {
+            Kind::Other | Kind::OtherAdjusted => self.others[l.idx as usize].0,
+            _ => Decimal::new(l.minor, self.scale),
+        }
+    }
+
+    /// `a × c × 10^-scale` rounded to minor units of the run's scale, in 64-bit
+    /// integers; `None` when an intermediate does not fit (the decimal path then runs).
+    #[inline]
+    pub(super) fn area_minor(&self, a: u64, c: u64, scale: u32) -> Option<i64> {
+        let v = a.checked_mul(c)?;
+        let q = match scale.checked_sub(self.scale)? {
+            0 => v,
+            exp => self.rounders.get(exp as usize)?.as_ref()?.round(v)?,
+        };
+        i64::try_from(q).ok()
+    }
+
+    /// Adds a line of `minor` units of the run's scale, compact when `value` fits
+    /// (always, in practice), else with `explain()` in `others`.
+    #[inline]
+    pub(super) fn push_minor(
+        &mut self,
+        minor: i64,
+        value: Decimal,
+        item: u16,
+        kind: Kind,
+        idx: u32,
+        explain: impl FnOnce() -> Explanation,
+    ) -> Result<(), FeeError> {
+        match compact_value(value) {
+            Some((value, value_scale)) if kind != Kind::Other => {
+                self.lines.push(Line {
+                    minor,
+                    value,
+                    idx,
+                    item,
+                    kind,
+                    value_scale,
+                });
+                Ok(())
+            }
+            _ => {
+                self.push_other(Decimal::new(minor, self.scale), item, explain())?;
+                self.keep_adjusted(kind);
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks the line just kept whole as a pooled share that received a minor unit,
+    /// when `kind` says so (so that [`BillingRun::adjusted_units`] lists its unit).
+    fn keep_adjusted(&mut self, kind: Kind) {
+        if kind == Kind::PooledAdjusted
+            && let Some(l) = self.lines.last_mut()
+        {
+            l.kind = Kind::OtherAdjusted;
+        }
+    }
+
+    /// Adds a line: compact when the amount is in minor units of the run's scale
+    /// that fit 64 bits (always, in practice), else with `explain()` in `others`.
+    #[inline]
+    pub(super) fn push(
+        &mut self,
+        amount: Decimal,
+        value: Decimal,
+        item: u16,
+        kind: Kind,
+        idx: u32,
+        explain: impl FnOnce() -> Explanation,
+    ) -> Result<(), FeeError> {
+        let minor = (amount.scale() == self.scale)
+            .then(|| i64::try_from(amount.mantissa()).ok())
+            .flatten()
+            // A negative zero would come back positive: kept whole instead.
+            .filter(|&m| m != 0 || !amount.is_sign_negative());
+        match minor {
+            Some(minor) if kind != Kind::Other => {
+                self.push_minor(minor, value, item, kind, idx, explain)
+            }
+            _ => {
+                self.push_other(amount, item, explain())?;
+                self.keep_adjusted(kind);
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a line whose amount and explanation are kept whole.
+    pub(super) fn push_other(
+        &mut self,
+        amount: Decimal,
+        item: u16,
+        e: Explanation,
+    ) -> Result<(), FeeError> {
+        let idx = index_u32(self.others.len(), "explanations")?;
+        self.others.push((amount, e));
+        self.lines.push(Line {
+            minor: 0,
+            value: 0,
+            idx,
+            item,
+            kind: Kind::Other,
+            value_scale: 0,
+        });
+        Ok(())
+    }
+
+    /// Ends bill number `bill`, whose lines start at `start` (and its explanations
+    /// kept whole at `others_start`): adds its total to the run's, and records it when
+    /// the bill has a line kept whole.
+    #[inline(always)]
+    pub(super) fn finish_bill(
+        &mut self,
+        start: usize,
+        others_start: usize,
+        bill: usize,
+    ) -> Result<(), FeeError> {
+        if self.others.len() == others_start {
+            for l in &self.lines[start..] {
+                self.compact_minor += i128::from(l.minor);
+            }
+            return Ok(());
+        }
+        let total = self.odd_bill_total(start)?;
+        self.odd_total = money::sum(&[self.odd_total, total])
+            .map_err(|_| total_overflow("the run total does not fit a decimal"))?;
+        self.odd_totals.push((index_u32(bill, "bills")?, total));
+        Ok(())
+    }
+
+    /// The exact total of a bill with a line kept whole.
+    fn odd_bill_total(&self, start: usize) -> Result<Decimal, FeeError> {
+        let amounts: Vec<Decimal> = self.lines[start..].iter().map(|l| self.amount(l)).collect();
+        money::sum(&amounts).map_err(|_| total_overflow("a bill total does not fit a decimal"))
+    }
+
+    /// The run total: every bill's, checked.
+    pub(super) fn total(&self) -> Result<Decimal, FeeError> {
+        Decimal::try_from_i128_with_scale(self.compact_minor, self.scale)
+            .ok()
+            .and_then(|t| money::sum(&[t, self.odd_total]).ok())
+            .ok_or_else(|| total_overflow("the run total does not fit a decimal"))
+    }
+
+    /// The index of the area parameters of `item` for a unit of `kind` and `status`
+    /// served `span`.
+    pub(super) fn area_params(
+        &mut self,
+        item_idx: u16,
+        item: &FeeItem,
+        unit: &UnitCore,
+        span: &Span,
+    ) -> Result<u32, FeeError> {
+        if let Some(&(.., i)) = self.area_cache.iter().find(|(it, k, st, served, _)| {
+            *it == item_idx && *k == unit.kind && *st == unit.status && *served == span.served
+        }) && {
+            let p = &self.area_params[i as usize];
+            p.months == span.months && p.days == span.days
+        } {
+            return Ok(i);
+        }
+        let Rule::Area {
+            rate,
+            kind_rates,
+            basis,
+        } = &item.rule
+        else {
+            return Err(FeeError::invalid("rule", "not an area rule"));
+        };
+        let rate = kind_rates
+            .iter()
+            .find(|k| k.kind == unit.kind)
+            .map_or(*rate, |k| k.rate);
+        let factor = item.status_factor(unit.status);
+        let coefficient = [rate, Decimal::from(span.months), factor]
+            .iter()
+            .try_fold((1i128, 0u32), |(m, s), f| {
+                Some((m.checked_mul(f.mantissa())?, s.checked_add(f.scale())?))
+            })
+            .and_then(|(m, s)| Some((u64::try_from(m).ok()?, s)));
+        let i = index_u32(self.area_params.len(), "area parameters")?;
+        self.area_params.push(AreaParams {
+            basis: *basis,
+            rate,
+            months: span.months,
+            served: span.served,
+            days: span.days,
+            factor,
+            coefficient,
+        });
+        self.area_cache
+            .push((item_idx, unit.kind, unit.status, span.served, i));
+        Ok(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> RunBuilder {
+        RunBuilder::new(&RoundingPolicy::default(), Vec::new(), 4)
+    }
+
+    fn fixed(amount: Decimal) -> Explanation {
+        Explanation::Fixed {
+            amount,
+            served_days: 31,
+            period_days: 31,
+            factor: Decimal::ONE,
+        }
+    }
+
+    #[test]
+    fn amounts_in_minor_units_are_compact_others_kept_whole() {
+        let mut b = builder();
+        let area = Decimal::new(8950, 2);
+        b.push(Decimal::new(33115, 2), area, 0, Kind::Area, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        // Three places at a scale of two, and a negative zero: kept whole.
+        b.push(Decimal::new(1005, 3), area, 0, Kind::Area, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        let mut minus_zero = Decimal::new(0, 2);
+        minus_zero.set_sign_negative(true);
+        b.push(minus_zero, area, 1, Kind::PooledAdjusted, 0, || {
+            fixed(Decimal::ONE)
+        })
+        .expect("pushed");
+        let kinds: Vec<Kind> = b.lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [Kind::Area, Kind::Other, Kind::OtherAdjusted]);
+        assert_eq!(b.amount(&b.lines[0]), Decimal::new(33115, 2));
+        assert_eq!(b.amount(&b.lines[1]), Decimal::new(1005, 3));
+        assert!(b.amount(&b.lines[2]).is_sign_negative());
+        b.finish_bill(0, 0, 0).expect("finished");
+        assert_eq!(b.odd_totals, [(0, Decimal::new(332155, 3))]);
+        assert_eq!(b.total(), Ok(Decimal::new(332155, 3)));
+    }
+
+    #[test]
+    fn a_compact_bill_adds_minor_units() {
+        let mut b = builder();
+        for minor in [100, 250, -50] {
+            b.push_minor(minor, Decimal::ONE, 0, Kind::Pooled, 0, || {
+                fixed(Decimal::ONE)
+            })
+            .expect("pushed");
+        }
+        b.finish_bill(0, 0, 0).expect("finished");
+        assert!(b.odd_totals.is_empty());
+        assert_eq!(b.total(), Ok(Decimal::new(300, 2)));
+    }
+
+    #[test]
+    fn area_minor_rounds_with_the_policy() {
+        let b = builder();
+        // 89.50 × 3.70 = 331.1500 (scale 4): 33115 minor units.
+        assert_eq!(b.area_minor(8950, 370, 4), Some(33115));
+        // 0.005 at scale 3 rounds half up to 0.01.
+        assert_eq!(b.area_minor(5, 1, 3), Some(1));
+        // A product beyond 64 bits goes the decimal way.
+        assert_eq!(b.area_minor(u64::MAX, 2, 4), None);
+        assert_eq!(b.area_minor(1, 1, 1), None);
+    }
+}

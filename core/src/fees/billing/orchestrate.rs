@@ -1,0 +1,376 @@
+//! [`bill_estate`]: a whole estate's bills for a period, put together from the
+//! pooled shares (`pooled_lines`) and each unit's lines (`unit_lines`), with the
+//! problems of single units set aside.
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::estate::Estate;
+use crate::fees::FeeError;
+use crate::fees::schedule::{FeeSchedule, Rule};
+use crate::money;
+
+use super::builder::{RunBuilder, total_overflow};
+use super::context::BillingContext;
+use super::inputs::{BillingException, BillingInputs, BillingPeriod, unit_problem};
+use super::pooled_lines::{PoolShares, bill_pooled};
+use super::readings::MeterReadings;
+use super::run::{BillSlot, BillingRun, ItemText, index_u32};
+use super::unit_lines::{ItemSpan, LineContext};
+
+/// `date` (the issue date or a due date of a run issued on `issued_on`) when its year
+/// is one a ledger holds (1–9999), else an error naming `issued_on`.
+fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeError> {
+    if (1..=9999).contains(&date.year()) {
+        return Ok(date);
+    }
+    Err(FeeError::invalid(
+        "issued_on",
+        if date == issued_on {
+            format!("{issued_on} is outside the supported years 1–9999")
+        } else {
+            format!(
+                "bills issued on {issued_on} would be due on {date}, outside the supported years 1–9999"
+            )
+        },
+    ))
+}
+
+/// Bills every unit of `estate` for `period` with the items of `schedule` in force.
+///
+/// Per unit and item version in force: area and fixed charges are prorated by days
+/// from the delivery date (and the version's effective dates) with the item's
+/// day-count convention and multiplied by the status factor (vacancy discount);
+/// metered charges price the consumption between the reading before the period (or
+/// a base reading within it) and the last reading in it; pooled amounts are split
+/// among participants so the shares sum exactly. Every line is rounded once with the
+/// estate's policy. Units without any line get no bill; unsold units are charged only
+/// by items that list `unsold` explicitly. The bills are issued on
+/// [`BillingInputs::issued_on`] (by default the day after the period ends) and each
+/// line is due on its item's [`DueRule`](crate::fees::schedule::DueRule) applied to that date.
+///
+/// # Meter changes
+/// A replacement or rollover kept in the estate ([`Meter::changes`](crate::estate::Meter::changes)) applies to the
+/// consumption between the two readings around its day: the previous reading's day
+/// excluded, the current one's included. A change given in
+/// [`BillingInputs::meter_changes`] (undated) applies to the billed interval as
+/// before. The same interval never gets both: when the estate records a change in it
+/// and the inputs give one for the meter too, the run fails with
+/// [`FeeError::Invalid`] naming `meter_changes[i]` (a change is applied once; store
+/// changes with [`Estate::updated`](crate::estate::Estate::updated) and stop passing
+/// them). Two recorded changes in one interval fail it too (`meters[id].changes`).
+///
+/// # Estimates (估抄)
+/// With [`BillingInputs::estimate`] = `Some(n)`, a **unit** meter without a reading in
+/// the period is estimated instead of missing: its consumption over the last `n`
+/// periods between real readings before the month (as many as there are when fewer,
+/// at least one; estimated readings in between are skipped, recorded changes
+/// applied), scaled to the days from its previous reading to the period's last day:
+/// `history consumption × days ÷ history days`, computed in decimals and rounded
+/// half-up to the reading precision (the most decimal places among the real readings
+/// used). The estimated register value is the previous one plus that, dated the
+/// period's last day; the line says "estimated" ([`BillLine::estimated`](super::BillLine::estimated), and its
+/// explanation in both languages), and the estimate is listed in
+/// [`BillingRun::estimated_readings`] for the caller to store. A meter is **not**
+/// estimated, and its reading stays missing (an exception, or the run's error when
+/// strict, the message saying why), when it is a common or master meter (a pool's
+/// source is never estimated), has fewer than two real readings before the period,
+/// has a reading after the period, or has a change recorded since its last reading.
+///
+/// The next real reading **trues up** an estimate: when the previous value is an
+/// estimate, consumption = real − estimate (adjusted for a recorded change), which
+/// may be negative: a credit priced at the tier prices from the first tier, and a
+/// weight of zero in a usage split. Only then is a reading below the previous one
+/// accepted; otherwise [`FeeError::ReadingBelowPrevious`] stands. Over the months the
+/// consumption billed adds up to the real consumption between real readings.
+///
+/// Linear in the estate: O((units + meters + readings) × items in force), plus
+/// O(r log r) for the r readings and meter changes of `inputs`. A unit's meters are
+/// found through the estate's index of meters by unit, never by scanning the others.
+/// The per-unit view a run reads is built for the call (one pass over the units); to
+/// bill one estate again and again, build a [`BillingContext`] once and call
+/// [`BillingContext::bill`].
+///
+/// # Errors
+/// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
+/// [`FeeError::ReadingBelowPrevious`] (no replacement or rollover recorded),
+/// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
+/// pooled amount naming an unknown item, [`FeeError::Money`] on overflow,
+/// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
+/// outside the years 1–9999 (the years a [`Ledger`](crate::fees::ledger::Ledger) holds), or
+/// naming `meter_changes[i]` for a change the estate already records (see above).
+///
+/// ```
+/// use estatekit::estate::Estate;
+/// use estatekit::fees::billing::{bill_estate, BillingInputs, BillingPeriod};
+/// use estatekit::fees::schedule::FeeSchedule;
+/// let err = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &BillingInputs::default())
+///     .unwrap_err();
+/// assert_eq!(err.path(), "pooled[common_electricity]");
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn bill_estate(
+    estate: &Estate,
+    schedule: &FeeSchedule,
+    period: BillingPeriod,
+    inputs: &BillingInputs,
+) -> Result<BillingRun, FeeError> {
+    BillingContext::new(estate).bill(schedule, period, inputs)
+}
+
+/// [`bill_estate`] over a context built before (see [`BillingContext::bill`]).
+pub(super) fn bill(
+    context: &BillingContext<'_>,
+    schedule: &FeeSchedule,
+    period: BillingPeriod,
+    inputs: &BillingInputs,
+) -> Result<BillingRun, FeeError> {
+    let estate = context.estate();
+    let policy = *estate.rounding();
+    for (i, p) in inputs.pooled.iter().enumerate() {
+        if !schedule
+            .items()
+            .iter()
+            .any(|it| it.code == p.code && matches!(it.rule, Rule::Pooled { .. }))
+        {
+            return Err(FeeError::Unknown {
+                path: format!("pooled[{i}].code"),
+                what: "pooled fee item",
+                id: p.code.clone(),
+            });
+        }
+    }
+    if inputs.estimate == Some(0) {
+        return Err(FeeError::invalid(
+            "estimate",
+            "the periods of history must be a whole number from 1, got 0",
+        ));
+    }
+    let issued_on = inputs.issue_date(&period)?;
+    supported(issued_on, issued_on)?;
+    let mut exceptions = Vec::new();
+    let readings = MeterReadings::new(estate, inputs, &mut exceptions)?;
+    let units = context.units();
+    let lines = LineContext {
+        context,
+        period: &period,
+        readings: &readings,
+        policy,
+    };
+    let in_force = schedule.in_force(period.start, period.end);
+    let items: Vec<ItemText> = in_force
+        .iter()
+        .map(|item| {
+            Ok(ItemText {
+                code: item.code.as_str().into(),
+                zh: item.name_zh.as_str().into(),
+                en: item.name_en.as_str().into(),
+                due: supported(item.due.due_date(issued_on)?, issued_on)?,
+            })
+        })
+        .collect::<Result<_, FeeError>>()?;
+    // Pooled items are split first (they need every participant); lines are then
+    // built unit by unit so each bill's lines are contiguous.
+    let mut pools = Vec::new();
+    let mut shares: Vec<Option<PoolShares>> = Vec::with_capacity(in_force.len());
+    // Pooled items whose pool could not be split (a participant's meter without a
+    // reading): billed to no one in a non-strict run.
+    let mut set_aside = vec![false; in_force.len()];
+    // Per item in force: the pooled shares of units set aside.
+    let mut pool_set_aside = vec![Decimal::ZERO; in_force.len()];
+    for (k, item) in in_force.iter().enumerate() {
+        match bill_pooled(&lines, item, inputs) {
+            Ok(Some((summary, split))) => {
+                pools.push(summary);
+                shares.push(Some(split));
+            }
+            Ok(None) => shares.push(None),
+            Err(e) => match unit_problem(&e) {
+                Some(meter) if !inputs.strict => {
+                    exceptions.push(BillingException {
+                        unit_id: None,
+                        item_code: Some(item.code.clone()),
+                        meter_id: Some(meter),
+                        error: e,
+                    });
+                    set_aside[k] = true;
+                    shares.push(None);
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+    let mut b = RunBuilder::new(
+        &policy,
+        in_force.iter().map(|i| ItemSpan::new(i, &period)).collect(),
+        units.len() * in_force.len(),
+    );
+    if in_force.len() > usize::from(u16::MAX) + 1 {
+        return Err(FeeError::invalid(
+            "items",
+            "more than 65536 fee items in force",
+        ));
+    }
+    // The estate's ids fit u32 offsets (checked when it was built), so do these.
+    let mut ids = String::with_capacity(context.id_bytes());
+    let mut slots = Vec::with_capacity(units.len() + 1);
+    let (mut start, mut others_start) = (0, 0);
+    for (u, unit) in units.iter().enumerate() {
+        let mut failed = None;
+        for (k, item) in in_force.iter().enumerate() {
+            // Checked above: fewer than 65537 items.
+            let k16 = k as u16;
+            let done = match &shares[k] {
+                Some(pool) => pool.push_share(u, k16, &mut b),
+                None if set_aside[k] => Ok(()),
+                None if item.applies_to(unit.kind, unit.status) => {
+                    lines.unit_line(item, k16, u, &mut b)
+                }
+                None => Ok(()),
+            };
+            if let Err(e) = done {
+                failed = Some(e);
+                break;
+            }
+        }
+        if let Some(e) = failed {
+            match unit_problem(&e) {
+                Some(meter) if !inputs.strict => {
+                    // The unit's bill is set aside whole: no partial bill. Its shares of
+                    // the pools (all computed before) are counted as set aside.
+                    b.lines.truncate(start);
+                    b.others.truncate(others_start);
+                    for (k, pool) in shares.iter().enumerate() {
+                        let Some(pool) = pool else { continue };
+                        // Checked above: fewer than 65537 items.
+                        pool.push_share(u, k as u16, &mut b)?;
+                    }
+                    for l in &b.lines[start..] {
+                        let amount = b.amount(l);
+                        let slot = &mut pool_set_aside[usize::from(l.item)];
+                        *slot = money::sum(&[*slot, amount])
+                            .map_err(|_| total_overflow("a pool's set-aside shares"))?;
+                    }
+                    b.lines.truncate(start);
+                    b.others.truncate(others_start);
+                    exceptions.push(BillingException {
+                        unit_id: Some(context.unit_id(u).to_owned()),
+                        item_code: None,
+                        meter_id: Some(meter),
+                        error: e,
+                    });
+                    continue;
+                }
+                _ => return Err(e),
+            }
+        }
+        if b.lines.len() > start {
+            slots.push(BillSlot {
+                // At most the estate's id bytes, which fit u32.
+                id_start: ids.len() as u32,
+                start: index_u32(start, "lines")?,
+            });
+            ids.push_str(context.unit_id(u));
+            b.finish_bill(start, others_start, slots.len() - 1)?;
+            (start, others_start) = (b.lines.len(), b.others.len());
+        }
+    }
+    slots.push(BillSlot {
+        id_start: ids.len() as u32,
+        start: index_u32(start, "lines")?,
+    });
+    let total = b.total()?;
+    // Pools are in the order of their items in force.
+    let mut next_pool = pools.iter_mut();
+    for (k, share) in shares.iter().enumerate() {
+        if share.is_some() {
+            let pool = next_pool
+                .next()
+                .expect("one pool summary per item whose shares were computed");
+            pool.set_aside = money::sum(&[pool.set_aside, pool_set_aside[k]])
+                .map_err(|_| total_overflow("a pool's set-aside shares"))?;
+        }
+    }
+    Ok(BillingRun {
+        total,
+        estate_id: estate.id().to_owned(),
+        currency: estate.currency().to_owned(),
+        period,
+        issued_on,
+        pools,
+        items,
+        ids,
+        slots,
+        odd_totals: b.odd_totals,
+        lines: b.lines,
+        area_params: b.area_params,
+        pool_params: shares
+            .iter()
+            .map(|s| s.as_ref().map(|s| s.params))
+            .collect(),
+        others: b.others,
+        scale: b.scale,
+        index: OnceLock::new(),
+        exceptions,
+        estimated_readings: readings.estimated_readings(estate),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn dates_beyond_the_calendar_a_ledger_holds_are_refused() {
+        let issued = day("9999-12-20");
+        assert_eq!(supported(issued, issued), Ok(issued));
+        let e = supported(day("+10000-01-04"), issued).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "issued_on: bills issued on 9999-12-20 would be due on +10000-01-04, outside the supported years 1–9999"
+        );
+    }
+
+    #[test]
+    fn a_context_bills_as_bill_estate_does() {
+        let estate = Estate::demo();
+        let schedule = FeeSchedule::demo();
+        let period = BillingPeriod::month(2026, 10).expect("period");
+        let inputs = BillingInputs::default().with_pooled("common_electricity", 100.into());
+        let context = BillingContext::new(&estate);
+        let once = bill_estate(&estate, &schedule, period, &inputs).expect("run");
+        assert_eq!(
+            bill(&context, &schedule, period, &inputs).expect("run"),
+            once
+        );
+        assert_eq!(
+            context
+                .bill(&schedule, period, &inputs)
+                .expect("run")
+                .to_json(),
+            once.to_json()
+        );
+    }
+
+    #[test]
+    fn input_errors_come_before_any_line() {
+        let estate = Estate::demo();
+        let period = BillingPeriod::month(2026, 10).expect("period");
+        let unknown = BillingInputs::default().with_pooled("parking", 1.into());
+        let e = bill_estate(&estate, &FeeSchedule::demo(), period, &unknown).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "pooled[0].code: unknown pooled fee item \"parking\""
+        );
+        let mut zero = BillingInputs::default().with_pooled("common_electricity", 1.into());
+        zero.estimate = Some(0);
+        let e = bill_estate(&estate, &FeeSchedule::demo(), period, &zero).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid", "estimate"));
+    }
+}

@@ -1,0 +1,308 @@
+//! The lines of one unit for one item: area and fixed charges prorated over the days
+//! served, metered charges priced by tiers (a true-up credited), each rounded once.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::fees::calc::{Tier, TierUse, fraction_of, tiered_cost};
+use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule};
+use crate::fees::{FeeError, mul};
+use crate::money::RoundingPolicy;
+
+use super::builder::RunBuilder;
+use super::context::BillingContext;
+use super::explain::{Explanation, MeteredExplanation};
+use super::inputs::{BillingPeriod, month_end};
+use super::readings::MeterReadings;
+use super::run::Kind;
+
+/// The part of the billed span a unit is served, for an item version.
+pub(super) struct Span {
+    pub(super) months: u32,
+    pub(super) served: i64,
+    pub(super) days: i64,
+}
+
+/// What a non-pooled item bills in a period, the same for every unit: computed once
+/// per item and run.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ItemSpan {
+    months: u32,
+    one_off: bool,
+    /// First day billable (the period start or the version's effective date).
+    start: NaiveDate,
+    /// Last day billable.
+    end: NaiveDate,
+    /// Days in the billed span (the denominator of proration).
+    days: i64,
+    /// Days from `start` to `end`: the served days of a unit delivered before `start`.
+    served: i64,
+}
+
+impl ItemSpan {
+    /// `None` when the item bills nothing in `period` (not due this month).
+    pub(super) fn new(item: &FeeItem, period: &BillingPeriod) -> Option<Self> {
+        let months = item.frequency.months();
+        let billed = match item.frequency {
+            Frequency::Monthly => true,
+            Frequency::Quarterly => period.start.month() % 3 == 1,
+            Frequency::Yearly => period.start.month() == 1,
+            Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
+        };
+        if !billed {
+            return None;
+        }
+        let span_end = if months == 0 {
+            period.end
+        } else {
+            month_end(period.start, months)?
+        };
+        let start = period.start.max(item.effective_from);
+        let end = span_end.min(item.effective_until.unwrap_or(span_end));
+        Some(Self {
+            months,
+            one_off: item.frequency == Frequency::OneOff,
+            start,
+            end,
+            days: item.day_count.days(period.start, span_end),
+            served: item.day_count.days(start, end),
+        })
+    }
+
+    /// The span billed to a unit delivered on `delivered_on`: from that date when it
+    /// is later.
+    pub(super) fn for_unit(&self, item: &FeeItem, delivered_on: Option<NaiveDate>) -> Option<Span> {
+        let (start, served) = match delivered_on {
+            Some(d) if d > self.start => (d, None),
+            _ => (self.start, Some(self.served)),
+        };
+        if self.one_off {
+            return (start <= self.end).then_some(Span {
+                months: 1,
+                served: 1,
+                days: 1,
+            });
+        }
+        let served = served.unwrap_or_else(|| item.day_count.days(start, self.end));
+        (served > 0).then_some(Span {
+            months: self.months,
+            served,
+            days: self.days,
+        })
+    }
+}
+
+fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<Decimal, FeeError> {
+    let mut v = base;
+    if span.served != span.days {
+        v = fraction_of(v, span.served, span.days, path)?;
+    }
+    if factor != Decimal::ONE {
+        v = mul(v, factor, path)?;
+    }
+    Ok(v)
+}
+
+/// The cost of a consumption under tiered prices; a negative one (the true-up of an
+/// estimate) is credited at the tier prices of its size, from the first tier.
+fn priced(used: Decimal, tiers: &[Tier]) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    if used >= Decimal::ZERO {
+        return tiered_cost(used, tiers, "tiers");
+    }
+    let (cost, uses) = tiered_cost(-used, tiers, "tiers")?;
+    Ok((
+        -cost,
+        uses.into_iter()
+            .map(|t| TierUse {
+                quantity: -t.quantity,
+                price: t.price,
+                amount: -t.amount,
+            })
+            .collect(),
+    ))
+}
+
+/// What every line of a run reads besides its item and its unit: the estate's
+/// view, the period, the meters' readings and the rounding policy.
+pub(super) struct LineContext<'r> {
+    pub(super) context: &'r BillingContext<'r>,
+    pub(super) period: &'r BillingPeriod,
+    pub(super) readings: &'r MeterReadings<'r>,
+    pub(super) policy: RoundingPolicy,
+}
+
+impl LineContext<'_> {
+    /// Adds the lines of the estate's unit `u` for `item` (number `item_idx` among
+    /// the items in force), when the item is an area, fixed or metered one; an error
+    /// is named after the unit and the item.
+    pub(super) fn unit_line(
+        &self,
+        item: &FeeItem,
+        item_idx: u16,
+        u: usize,
+        b: &mut RunBuilder,
+    ) -> Result<(), FeeError> {
+        let (estate, policy) = (self.context.estate(), &self.policy);
+        let unit = &self.context.units()[u];
+        // Computed with an empty path; the field is named only if something fails.
+        let path = "";
+        let result = (|| -> Result<(), FeeError> {
+            match &item.rule {
+                Rule::Area { basis, .. } => {
+                    let Some(span) = b.spans[usize::from(item_idx)]
+                        .and_then(|s| s.for_unit(item, unit.delivered_on))
+                    else {
+                        return Ok(());
+                    };
+                    let params = b.area_params(item_idx, item, unit, &span)?;
+                    let p = b.area_params[params as usize];
+                    let area = match basis {
+                        AreaBasis::Gross => unit.gross_area,
+                        AreaBasis::Internal => estate.units()[u].area(true),
+                    };
+                    let full = span.served == span.days;
+                    let explain = || Explanation::Area {
+                        area,
+                        basis: *basis,
+                        rate: p.rate,
+                        months: span.months,
+                        served_days: span.served,
+                        period_days: span.days,
+                        factor: p.factor,
+                    };
+                    // Usual case: a whole period, area × (rate × months × factor) in integers.
+                    if let (true, Some((c, cs)), Ok(a)) =
+                        (full, p.coefficient, u64::try_from(area.mantissa()))
+                        && let Some(minor) = b.area_minor(a, c, area.scale() + cs)
+                    {
+                        return b.push_minor(minor, area, item_idx, Kind::Area, params, explain);
+                    }
+                    let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
+                    let amount = policy.round(prorated(base, &span, p.factor, path)?);
+                    b.push(amount, area, item_idx, Kind::Area, params, explain)
+                }
+                Rule::Fixed { amount } => {
+                    let Some(span) = b.spans[usize::from(item_idx)]
+                        .and_then(|s| s.for_unit(item, unit.delivered_on))
+                    else {
+                        return Ok(());
+                    };
+                    let factor = item.status_factor(unit.status);
+                    let value = policy.round(prorated(*amount, &span, factor, path)?);
+                    let e = Explanation::Fixed {
+                        amount: *amount,
+                        served_days: span.served,
+                        period_days: span.days,
+                        factor,
+                    };
+                    b.push_other(value, item_idx, e)
+                }
+                Rule::Metered { meter_kind, tiers } => {
+                    for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
+                        let m = self.readings.consumption(meter, self.period)?;
+                        let (cost, uses) = priced(m.used, tiers)?;
+                        let e = Explanation::Metered(Box::new(MeteredExplanation {
+                            meter_id: meter.id.clone(),
+                            meter_kind: *meter_kind,
+                            previous: m.previous.value,
+                            current: m.current.value,
+                            multiplier: meter.multiplier,
+                            change: m.change,
+                            consumption: m.used,
+                            tiers: uses,
+                            estimated: m.current.estimated,
+                            previous_estimated: m.previous.estimated,
+                            estimate: m.estimate,
+                        }));
+                        b.push_other(policy.round(cost), item_idx, e)?;
+                    }
+                    Ok(())
+                }
+                Rule::Pooled { .. } => Ok(()),
+            }
+        })();
+        result.map_err(|e: FeeError| {
+            e.or_path(|| format!("units[{}].{}", self.context.unit_id(u), item.code))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fees::schedule::FeeSchedule;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn management() -> FeeItem {
+        FeeSchedule::demo().items()[0].clone()
+    }
+
+    #[test]
+    fn an_item_bills_in_the_months_of_its_frequency() {
+        let october = BillingPeriod::month(2026, 10).expect("period");
+        let november = BillingPeriod::month(2026, 11).expect("period");
+        let mut item = management();
+        let monthly = ItemSpan::new(&item, &october).expect("billed");
+        assert_eq!((monthly.months, monthly.days, monthly.served), (1, 31, 31));
+        item.frequency = Frequency::Quarterly;
+        let quarter = ItemSpan::new(&item, &october).expect("October opens a quarter");
+        assert_eq!(
+            (quarter.months, quarter.end, quarter.days),
+            (3, day("2026-12-31"), 92)
+        );
+        assert!(ItemSpan::new(&item, &november).is_none());
+    }
+
+    #[test]
+    fn a_unit_delivered_in_the_period_is_served_from_then() {
+        let item = management();
+        let october = BillingPeriod::month(2026, 10).expect("period");
+        let span = ItemSpan::new(&item, &october).expect("billed");
+        let whole = span
+            .for_unit(&item, Some(day("2025-01-01")))
+            .expect("served");
+        assert_eq!((whole.served, whole.days), (31, 31));
+        let part = span
+            .for_unit(&item, Some(day("2026-10-20")))
+            .expect("served");
+        assert_eq!((part.served, part.days), (12, 31));
+        assert!(span.for_unit(&item, Some(day("2026-11-01"))).is_none());
+        let base = Decimal::new(33115, 2);
+        assert_eq!(
+            prorated(base, &part, Decimal::ONE, ""),
+            Ok("128.18709677419354838709677419".parse().expect("d"))
+        );
+    }
+
+    #[test]
+    fn a_negative_consumption_is_credited_from_the_first_tier() {
+        let tiers = [
+            Tier {
+                up_to: Some(Decimal::from(15)),
+                price: "3.45".parse().expect("d"),
+            },
+            Tier {
+                up_to: None,
+                price: "4.83".parse().expect("d"),
+            },
+        ];
+        let (cost, uses) = priced(Decimal::from(-20), &tiers).expect("priced");
+        assert_eq!(cost, "-75.90".parse::<Decimal>().expect("d"));
+        assert_eq!(
+            uses.iter()
+                .map(|u| (u.quantity, u.amount))
+                .collect::<Vec<_>>(),
+            [
+                (Decimal::from(-15), "-51.75".parse().expect("d")),
+                (Decimal::from(-5), "-24.15".parse().expect("d"))
+            ]
+        );
+        assert_eq!(
+            priced(Decimal::from(20), &tiers).expect("priced").0,
+            "75.90".parse::<Decimal>().expect("d")
+        );
+    }
+}
