@@ -21,9 +21,21 @@ pub type Timestamp = DateTime<Utc>;
 uniffi::custom_type!(Timestamp, String, {
     remote,
     lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    // A bad instant (possible from Swift, where it is a string) is a typed
+    // `EstateKitError.Validation`: `naive_datetime` for a date and time without an
+    // offset, `invalid_datetime` for anything else that is not RFC 3339.
     try_lift: |s| DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| uniffi::deps::anyhow::anyhow!("{s:?} is not an ISO-8601 instant: {e}")),
+        .map_err(|e| {
+            if s.parse::<chrono::NaiveDateTime>().is_ok() {
+                crate::lift_error(
+                    "naive_datetime",
+                    format!("{s:?} has no UTC offset; give an instant such as \"{s}Z\" or \"{s}+08:00\""),
+                )
+            } else {
+                crate::lift_error("invalid_datetime", format!("{s:?} is not an RFC 3339 instant: {e}"))
+            }
+        }),
 });
 
 #[uniffi::remote(Enum)]
@@ -1069,5 +1081,37 @@ impl TicketFlow {
     /// Whether the required visit is overdue as of `as_of`.
     pub fn return_visit_overdue(&self, as_of: Timestamp) -> bool {
         self.lock().return_visit_overdue(as_of)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uniffi::{Lift, Lower};
+
+    /// What a Swift caller gets for a timestamp string that is not an instant.
+    fn lift(s: &str) -> Result<super::Timestamp, (String, String)> {
+        let wire = <String as Lower<crate::UniFfiTag>>::lower(s.to_owned());
+        <super::Timestamp as Lift<crate::UniFfiTag>>::try_lift(wire).map_err(|e| {
+            match e.downcast::<crate::EstateKitError>() {
+                Ok(crate::EstateKitError::Validation { code, detail, .. }) => (code, detail),
+                other => panic!("expected a validation error, got {other:?}"),
+            }
+        })
+    }
+
+    #[test]
+    fn timestamps_without_an_offset_are_typed_errors() {
+        assert_eq!(
+            lift("2026-11-02T09:00:00+08:00").map(|t| t.to_rfc3339()),
+            Ok("2026-11-02T01:00:00+00:00".to_owned())
+        );
+        assert_eq!(
+            lift("2026-11-02T09:00:00"),
+            Err((
+                "naive_datetime".to_owned(),
+                "argument: \"2026-11-02T09:00:00\" has no UTC offset; give an instant such as \"2026-11-02T09:00:00Z\" or \"2026-11-02T09:00:00+08:00\"".to_owned()
+            ))
+        );
+        assert_eq!(lift("yesterday").unwrap_err().0, "invalid_datetime");
     }
 }
