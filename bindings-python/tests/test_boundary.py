@@ -283,7 +283,8 @@ def test_row_imports_of_100_mb_give_typed_errors_under_2_gib() -> None:
 # Documents of 100 MB under a 2 GiB address space: every JSON loader (and seal and
 # unseal) gives a result or a typed error, never an abort. Ledgers, books and billing runs are read without
 # a tree of the document; ledgers and books over MAX_LEDGER_DOCUMENT_BYTES (64 MiB)
-# and the other documents over MAX_DOCUMENT_BYTES (32 MiB) are refused before they
+# estates over MAX_ESTATE_DOCUMENT_BYTES (64 MiB) and the other documents over
+# MAX_DOCUMENT_BYTES (32 MiB) are refused before they
 # are parsed. Reading a 100 MB run takes minutes in a debug build: the run is 10 MB
 # unless ESTATEKIT_BIG_DOCUMENTS=1 (then 100 MB, and a 60 MB ledger and book read).
 DOCUMENTS_CHILD = """
@@ -377,7 +378,9 @@ def test_documents_of_100_mb_give_a_result_or_a_typed_error_under_2_gib() -> Non
     if big:
         assert out["ledger_60mb"] == ["ok", True]
         assert out["book_60mb"] == ["ok", True]
-    for name in ["estate", "schedule", "template", "checklist", "flow", "sla", "access"]:
+    assert out["estate"] == [
+        "document_too_large", "$", "$: a document of 100000010 bytes; at most 67108864 are read"]
+    for name in ["schedule", "template", "checklist", "flow", "sla", "access"]:
         assert out[name] == [
             "document_too_large", "$", "$: a document of 100000010 bytes; at most 33554432 are read"], name
     assert out["seal"] == ["document_too_large", "$", "$: a document of 100000010 bytes; at most 33554432 are read"]

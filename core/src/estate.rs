@@ -354,7 +354,8 @@ pub struct Estate {
 #[non_exhaustive]
 pub enum EstateError {
     /// A document larger than the loader reads
-    /// ([`MAX_DOCUMENT_BYTES`](crate::MAX_DOCUMENT_BYTES)), refused before it is parsed.
+    /// ([`MAX_ESTATE_DOCUMENT_BYTES`](crate::MAX_ESTATE_DOCUMENT_BYTES)), refused before
+    /// it is parsed.
     #[error("{path}: a document of {size} bytes; at most {limit} are read")]
     DocumentTooLarge {
         /// `$`: the whole document.
@@ -977,10 +978,12 @@ impl Estate {
     /// assert_eq!(err.path(), "units[0].gross_area");
     /// ```
     pub fn from_json(text: &str) -> Result<Self, EstateError> {
-        crate::json::within_limit(text).map_err(|(size, limit)| EstateError::DocumentTooLarge {
-            path: "$".to_owned(),
-            size,
-            limit,
+        crate::json::within(text, crate::MAX_ESTATE_DOCUMENT_BYTES).map_err(|(size, limit)| {
+            EstateError::DocumentTooLarge {
+                path: "$".to_owned(),
+                size,
+                limit,
+            }
         })?;
         let data: EstateData = crate::json::parse(text).map_err(|f| EstateError::Json {
             path: f.path,

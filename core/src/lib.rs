@@ -55,20 +55,33 @@ pub mod tables;
 pub mod tickets;
 mod wire;
 
-/// The largest JSON document, in bytes, that the loaders of estates, fee schedules,
-/// check-in templates and checklists, ticket flows, SLA policies and access policies
-/// read (32 MiB): a longer one is refused before it is parsed, with the error code
+/// The largest JSON document, in bytes, that the loaders of fee schedules, check-in
+/// templates and checklists, ticket flows, SLA policies and access policies read
+/// (32 MiB): a longer one is refused before it is parsed, with the error code
 /// `document_too_large` at path `$`. These loaders hold a document as typed values,
 /// tens of bytes of memory per byte of text at worst; the limit keeps that well under
-/// 2 GiB. Ledgers and books have their own limit ([`MAX_LEDGER_DOCUMENT_BYTES`]);
-/// billing runs have none (about 5 bytes of memory per byte of text).
+/// 2 GiB. Estates ([`MAX_ESTATE_DOCUMENT_BYTES`]), ledgers and books
+/// ([`MAX_LEDGER_DOCUMENT_BYTES`]) have their own limits; billing runs have none (about
+/// 5 bytes of memory per byte of text).
 ///
 /// ```
 /// let text = format!("{{\"id\": \"{}\"}}", "x".repeat(estatekit::MAX_DOCUMENT_BYTES));
-/// let e = estatekit::Estate::from_json(&text).unwrap_err();
+/// let e = estatekit::fees::schedule::FeeSchedule::from_json(&text).unwrap_err();
 /// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
 /// ```
 pub const MAX_DOCUMENT_BYTES: usize = 32 << 20;
+
+/// The largest estate document, in bytes, that `Estate::from_json` reads (64 MiB):
+/// a longer one is refused before it is parsed (`document_too_large` at `$`). An
+/// estate of 100,000 units with a water and an electricity meter each, two readings a
+/// meter, is about 54 MB; reading one takes about 2.2 bytes of memory per byte of text.
+///
+/// ```
+/// let text = format!("{{\"id\": \"{}\"}}", "x".repeat(estatekit::MAX_ESTATE_DOCUMENT_BYTES));
+/// let e = estatekit::Estate::from_json(&text).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("document_too_large", "$"));
+/// ```
+pub const MAX_ESTATE_DOCUMENT_BYTES: usize = 64 << 20;
 
 /// The largest ledger or book document, in bytes, that `Ledger::from_json` and
 /// `Receivables::from_json` read (64 MiB): a longer one is refused before it is

@@ -4,13 +4,13 @@
 //! tree of the document and have no limit.
 #![allow(clippy::unwrap_used)]
 
-use estatekit::MAX_DOCUMENT_BYTES;
 use estatekit::checkin::{CheckinTemplate, Checklist};
 use estatekit::estate::Estate;
 use estatekit::fees::ledger::Ledger;
 use estatekit::fees::receivables::Receivables;
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::tickets::{AccessPolicy, SlaPolicy, TicketFlow};
+use estatekit::{MAX_DOCUMENT_BYTES, MAX_ESTATE_DOCUMENT_BYTES};
 
 /// A JSON object whose one string makes the text exactly `len` bytes.
 fn doc_of(len: usize) -> String {
@@ -24,8 +24,6 @@ fn outcomes(text: &str) -> Vec<(&'static str, String, String, String)> {
     let mut out = Vec::new();
     let mut push =
         |name: &'static str, e: (String, String, String)| out.push((name, e.0, e.1, e.2));
-    let e = Estate::from_json(text).unwrap_err();
-    push("estate", (e.code().into(), e.path().into(), e.to_string()));
     let e = FeeSchedule::from_json(text).unwrap_err();
     push(
         "schedule",
@@ -68,6 +66,45 @@ fn documents_over_the_limit_are_refused_before_parsing() {
         );
         assert!(text.ends_with(&message), "{name}: {text}");
     }
+}
+
+#[test]
+fn estates_have_their_own_limit() {
+    assert_eq!(MAX_ESTATE_DOCUMENT_BYTES, 67_108_864);
+    let size = MAX_ESTATE_DOCUMENT_BYTES + 1;
+    let e = Estate::from_json(&doc_of(size)).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.to_string()),
+        (
+            "document_too_large",
+            "$",
+            format!("$: a document of {size} bytes; at most 67108864 are read")
+        )
+    );
+    // An estate over the other loaders' limit is read: 64,000 units (about 35 MB).
+    let unit = |i: usize| {
+        format!(
+            r#"{{"id":"U{i}","building_id":"B1","floor":1,"number":"{i}","kind":"residential","gross_area":"89.50","internal_area":"72.36","occupants":1,"status":"occupied","status_since":"2024-08-01","delivered_on":"2024-06-01"}}"#
+        )
+    };
+    let meter = |i: usize, k: &str| {
+        format!(
+            r#"{{"id":"{k}{i}","unit_id":"U{i}","kind":"{k}","multiplier":"1","readings":[{{"date":"2026-09-30","value":"120.0"}},{{"date":"2026-10-31","value":"128.0"}}]}}"#
+        )
+    };
+    let n = 64_000;
+    let units: Vec<String> = (0..n).map(unit).collect();
+    let meters: Vec<String> = (0..n)
+        .flat_map(|i| [meter(i, "water"), meter(i, "electricity")])
+        .collect();
+    let text = format!(
+        r#"{{"format_version":1,"id":"big","name":"Big","currency":"CNY","rounding":{{"scale":2,"mode":"half_up"}},"buildings":[{{"id":"B1","name":"1"}}],"units":[{}],"meters":[{}]}}"#,
+        units.join(","),
+        meters.join(",")
+    );
+    assert!(text.len() > MAX_DOCUMENT_BYTES, "{}", text.len());
+    let estate = Estate::from_json(&text).unwrap();
+    assert_eq!(estate.units().len(), n);
 }
 
 #[test]

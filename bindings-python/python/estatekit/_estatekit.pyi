@@ -9,8 +9,8 @@ counts as its date) or an ISO string of exactly the form "YYYY-MM-DD". Anything 
 Lenient forms such as "2026/11/05" are accepted only in table rows (the importers).
 Dates are always returned as `datetime.date`.
 
-Document sizes: `Ledger.from_json` and `Receivables.from_json` read at most 64 MiB
-of text, `from_json` of estates, fee schedules, check-in templates and checklists,
+Document sizes: `Ledger.from_json`, `Receivables.from_json` and `Estate.from_json`
+read at most 64 MiB of text, `from_json` of fee schedules, check-in templates and checklists,
 ticket flows, SLA and access policies, and `seal`, at most 32 MiB, `unseal` at most
 64 MiB; a longer text raises `ValidationError` with code "document_too_large" and
 path "$" before it is parsed. `BillingRun.from_json` has no limit.

@@ -89,41 +89,44 @@ impl Batch<'_> {
         let mut seen: [Option<(NaiveDate, Option<u64>)>; 16] = [None; 16];
         // Memory bounds this loop for millions of items: see `crate::stream`.
         let mut touched = 0u32;
-        for (n, &(principal, due)) in items.iter().enumerate() {
-            if n % stream::BLOCK == 0 {
-                touched =
-                    touched.wrapping_add(stream::touch(items, n + stream::BLOCK, |x| x.0.scale()));
-            }
-            // A principal of the batch's scale, not negative (nor a negative zero),
-            // whose mantissa fits 64 bits.
-            if principal.scale() != self.scale || principal.is_sign_negative() {
-                return n;
-            }
-            let Ok(p) = u64::try_from(principal.mantissa()) else {
-                return n;
-            };
-            let slot = &mut seen[due.ordinal0() as usize % 16];
-            let rate_days = match *slot {
-                Some((d, rd)) if d == due => rd,
-                _ => {
-                    let days = self.policy.counted_days_from(due, self.as_of_day);
-                    // rate ≥ 0 (validated) and days ≥ 0.
-                    let rd = u64::try_from(days)
-                        .ok()
-                        .and_then(|d| self.rate.checked_mul(d));
-                    *slot = Some((due, rd));
-                    rd
+        // Block by block, the next one loaded ahead (no per-item block test).
+        for (b, block) in items.chunks(stream::BLOCK).enumerate() {
+            let start = b * stream::BLOCK;
+            touched =
+                touched.wrapping_add(stream::touch(items, start + stream::BLOCK, |x| x.0.scale()));
+            for (k, &(principal, due)) in block.iter().enumerate() {
+                let n = start + k;
+                // A principal of the batch's scale, not negative (nor a negative zero),
+                // whose mantissa fits 64 bits.
+                if principal.scale() != self.scale || principal.is_sign_negative() {
+                    return n;
                 }
-            };
-            let Some(v) = rate_days
-                .and_then(|rd| rd.checked_mul(p))
-                .filter(|&v| v <= i64::MAX as u64)
-            else {
-                return n;
-            };
-            let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v);
-            // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
-            emit(q as i64);
+                let Ok(p) = u64::try_from(principal.mantissa()) else {
+                    return n;
+                };
+                let slot = &mut seen[due.ordinal0() as usize % 16];
+                let rate_days = match *slot {
+                    Some((d, rd)) if d == due => rd,
+                    _ => {
+                        let days = self.policy.counted_days_from(due, self.as_of_day);
+                        // rate ≥ 0 (validated) and days ≥ 0.
+                        let rd = u64::try_from(days)
+                            .ok()
+                            .and_then(|d| self.rate.checked_mul(d));
+                        *slot = Some((due, rd));
+                        rd
+                    }
+                };
+                let Some(v) = rate_days
+                    .and_then(|rd| rd.checked_mul(p))
+                    .filter(|&v| v <= i64::MAX as u64)
+                else {
+                    return n;
+                };
+                let q = crate::money::round_pow10_unsigned::<EXP, MODE>(v);
+                // q ≤ v / 10 + 1 ≤ i64::MAX: the cast is exact.
+                emit(q as i64);
+            }
         }
         std::hint::black_box(touched);
         items.len()
