@@ -1339,12 +1339,13 @@ impl<R: Cells> EstateTables<R> {
             let unit = Unit {
                 id: id.to_owned(),
                 building_id: building_id.to_owned(),
-                floor: i32::try_from(floor).unwrap_or_default(),
+                floor: i32::try_from(floor).expect("`integer` keeps a floor within i32"),
                 number: number.to_owned(),
                 kind,
                 gross_area,
                 internal_area,
-                occupants: u32::try_from(occupants.unwrap_or(0)).unwrap_or_default(),
+                occupants: u32::try_from(occupants.unwrap_or(0))
+                    .expect("`integer` keeps occupants within 0..=i32::MAX"),
                 status,
                 status_since,
                 delivered_on,

@@ -150,7 +150,7 @@ impl AccessPolicy {
     ///            r#"{"roles":{},"handler_may_record_return_visit":false,"first_contact_ownership":false}"#);
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(self).expect("an access policy serializes: string keys only")
     }
 
     /// This policy with `action` restricted to `roles` (replacing an earlier list).

@@ -987,7 +987,7 @@ impl TicketFlow {
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(self).expect("a ticket flow serializes: string keys, no floats")
     }
 
     /// Reads a flow written by [`TicketFlow::to_json`], checked against the default
