@@ -1,7 +1,7 @@
 //! Tickets (工单): complaints, repair requests, consultations, suggestions and praise.
 //!
 //! - [`Ticket`]: what came in, by which [`Channel`], when (UTC), from whom, about which unit.
-//! - [`TicketClassifier`]: category (the DOMAIN codes, e.g. `repair.plumbing`), kind,
+//! - [`TicketClassifier`]: category (the 17 built-in category codes, e.g. `repair.plumbing`), kind,
 //!   [`Urgency`], complainant [`Temperament`] with handling advice, and the department
 //!   to route to, each with a confidence and its evidence (matched phrases and weights).
 //!   Built-in rule sets for Chinese and English live in `core/data/ticket_rules_*.json`

@@ -542,7 +542,7 @@ pub struct Evidence {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
-    /// Category code (a DOMAIN code with the rules; any label with a trained model).
+    /// Category code (a built-in category code with the rules; any label with a trained model).
     pub category: String,
     /// Kind of ticket.
     pub kind: TicketKind,

@@ -44,7 +44,7 @@ const MEMO_MAX_BYTES: usize = 128;
 /// [`TicketError::TooManyClasses`] before any work. Training is one-vs-rest: one linear
 /// SVM per class over every training text, so its time grows with classes × texts and
 /// the model with classes × features; with at most 1,000 classes it grows linearly
-/// with the texts. Ticket categories number in the tens (17 DOMAIN codes, 41 NYC 311
+/// with the texts. Ticket categories number in the tens (17 built-in category codes, 41 NYC 311
 /// complaint types); a label per text (nothing to generalise from) is refused.
 ///
 /// ```
