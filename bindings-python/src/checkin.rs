@@ -264,9 +264,8 @@ impl PyCheckinTemplate {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| CheckinTemplate::from_json(text))
@@ -301,9 +300,8 @@ impl PyCheckinTemplate {
     /// The item with this code, or None.
     fn item(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] code: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] code: &str,
     ) -> Option<PyCheckinItem> {
-        let code: &str = &code;
         self.inner
             .item(code)
             .map(|i| PyCheckinItem { inner: i.clone() })
@@ -760,14 +758,12 @@ impl PyChecklist {
     #[pyo3(signature = (template, unit_id, owner, started_on, *, mode = "ordinary", utc_offset_minutes = 0))]
     fn start(
         template: PyRef<'_, PyCheckinTemplate>,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
-        #[pyo3(from_py_with = crate::args::text)] owner: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] owner: &str,
         started_on: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
     ) -> PyResult<Self> {
-        let unit_id: &str = &unit_id;
-        let owner: &str = &owner;
         let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner = Checklist::start_with_utc_offset(
@@ -786,16 +782,13 @@ impl PyChecklist {
     #[pyo3(signature = (item_code, *, actor, role, at, data = None, estate = None))]
     fn complete(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] item_code: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
         data: Option<&Bound<'_, PyDict>>,
         estate: Option<PyRef<'_, PyEstate>>,
     ) -> PyResult<()> {
-        let item_code: &str = &item_code;
-        let actor: &str = &actor;
-        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         let data = data_arg(data)?;
@@ -816,16 +809,12 @@ impl PyChecklist {
     #[pyo3(signature = (item_code, *, actor, role, at, reason))]
     fn undo(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] item_code: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<()> {
-        let item_code: &str = &item_code;
-        let actor: &str = &actor;
-        let role: &str = &role;
-        let reason: &str = &reason;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -838,12 +827,10 @@ impl PyChecklist {
     #[pyo3(signature = (*, actor, role, at))]
     fn finish(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let actor: &str = &actor;
-        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner.lock()?.finish(actor, role, at).map_err(to_py)
@@ -854,22 +841,15 @@ impl PyChecklist {
     #[allow(clippy::too_many_arguments)]
     fn record_defect(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] location: String,
-        #[pyo3(from_py_with = crate::args::text)] description: String,
-        #[pyo3(from_py_with = crate::args::text)] category: String,
-        #[pyo3(from_py_with = crate::args::text)] severity: String,
-        #[pyo3(from_py_with = crate::args::text)] responsible: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] location: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] description: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] category: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] severity: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] responsible: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
-        let location: &str = &location;
-        let description: &str = &description;
-        let category: &str = &category;
-        let severity: &str = &severity;
-        let responsible: &str = &responsible;
-        let actor: &str = &actor;
-        let role: &str = &role;
         let input = DefectInput {
             location: location.to_owned(),
             description: description.to_owned(),
@@ -889,15 +869,12 @@ impl PyChecklist {
     #[pyo3(signature = (defect_id, *, actor, role, at, note = None))]
     fn mark_rectified(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] defect_id: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] defect_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::opt_text)] note: Option<String>,
     ) -> PyResult<()> {
-        let defect_id: &str = &defect_id;
-        let actor: &str = &actor;
-        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -910,16 +887,13 @@ impl PyChecklist {
     #[pyo3(signature = (defect_id, *, passed, actor, role, at, note = None))]
     fn reinspect(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] defect_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] defect_id: &str,
         passed: bool,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
-        #[pyo3(from_py_with = crate::args::text)] role: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
         at: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::opt_text)] note: Option<String>,
     ) -> PyResult<()> {
-        let defect_id: &str = &defect_id;
-        let actor: &str = &actor;
-        let role: &str = &role;
         let role: Role = enum_arg(role, "role")?;
         let at = at_arg(at, "at")?;
         self.inner
@@ -1039,10 +1013,9 @@ impl PyChecklist {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
         template: PyRef<'_, PyCheckinTemplate>,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         let template = &template.inner;
         Ok(Self::wrap(
             py.detach(|| Checklist::from_json(text, template))
@@ -1055,10 +1028,9 @@ impl PyChecklist {
     /// `from_json` refuses) is listed as a mismatch of kind 'history'.
     #[staticmethod]
     fn restore(
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
         template: PyRef<'_, PyCheckinTemplate>,
     ) -> PyResult<(Self, Vec<PyTemplateMismatch>)> {
-        let text: &str = &text;
         let r = Checklist::restore(text, &template.inner).map_err(to_py)?;
         Ok((
             Self::wrap(r.checklist),
@@ -1129,11 +1101,10 @@ impl PyChecklist {
 #[pyfunction]
 #[pyo3(signature = (mode, from_, to))]
 fn audit_dates(
-    #[pyo3(from_py_with = crate::args::text)] mode: String,
+    #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
     from_: &Bound<'_, PyAny>,
     to: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<NaiveDate>> {
-    let mode: &str = &mode;
     let from_ = date_arg(from_, "from_")?;
     let to = date_arg(to, "to")?;
     let mode: Mode = enum_arg(mode, "mode")?;

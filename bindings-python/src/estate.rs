@@ -678,9 +678,8 @@ impl PyEstate {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
         Ok(Self { inner })
     }
@@ -691,8 +690,8 @@ impl PyEstate {
     #[allow(clippy::too_many_arguments)]
     fn from_records(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
-        #[pyo3(from_py_with = crate::args::text)] name: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] name: &str,
         buildings: &Bound<'_, PyAny>,
         units: &Bound<'_, PyAny>,
         meters: Option<&Bound<'_, PyAny>>,
@@ -702,8 +701,6 @@ impl PyEstate {
         report: bool,
         meter_changes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let id: &str = &id;
-        let name: &str = &name;
         let mut problems = Vec::new();
         let t_buildings = table_rows(
             "buildings",
@@ -816,25 +813,27 @@ impl PyEstate {
             .collect()
     }
     /// The unit with this id, or None.
-    fn unit(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyUnit> {
-        let id: &str = &id;
+    fn unit(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyUnit> {
         self.inner.unit(id).map(|u| PyUnit { inner: u.clone() })
     }
     /// The building with this id, or None.
-    fn building(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyBuilding> {
-        let id: &str = &id;
+    fn building(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
+    ) -> Option<PyBuilding> {
         self.inner
             .building(id)
             .map(|b| PyBuilding { inner: b.clone() })
     }
     /// The meter with this id, or None.
-    fn meter(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyMeter> {
-        let id: &str = &id;
+    fn meter(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyMeter> {
         self.inner.meter(id).map(|m| PyMeter { inner: m.clone() })
     }
     /// The meters of one unit.
-    fn meters_of(&self, #[pyo3(from_py_with = crate::args::text)] unit_id: String) -> Vec<PyMeter> {
-        let unit_id: &str = &unit_id;
+    fn meters_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+    ) -> Vec<PyMeter> {
         self.inner
             .meters_of(unit_id)
             .into_iter()

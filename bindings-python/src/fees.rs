@@ -344,12 +344,11 @@ fn pooled_split<'py>(
     py: Python<'py>,
     total: &Bound<'py, PyAny>,
     units: &Bound<'py, PyAny>,
-    #[pyo3(from_py_with = crate::args::text)] method: String,
+    #[pyo3(from_py_with = crate::args::str_ref)] method: &str,
     weights: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
     #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let method: &str = &method;
     let policy = policy_arg(scale, rounding)?;
     if method != "hybrid" && weights.is_some_and(|w| !w.is_none()) {
         return Err(validation_error(
@@ -498,9 +497,8 @@ impl PyFeeSchedule {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| FeeSchedule::from_json(text))
@@ -831,8 +829,7 @@ impl PyBillingRun {
             .collect()
     }
     /// The bill of one unit, or None.
-    fn bill(&self, #[pyo3(from_py_with = crate::args::text)] unit_id: String) -> Option<PyBill> {
-        let unit_id: &str = &unit_id;
+    fn bill(&self, #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str) -> Option<PyBill> {
         self.inner.bill(unit_id).map(|b| PyBill { inner: b })
     }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
@@ -868,9 +865,8 @@ impl PyBillingRun {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         Ok(Self {
             inner: py
                 .detach(|| billing::BillingRun::from_json(text))
@@ -1178,12 +1174,11 @@ impl PyLedger {
     #[new]
     #[pyo3(signature = (unit_id, *, scale = 2, rounding = "half_up", order = "penalty_first"))]
     fn new(
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
         #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] order: &str,
     ) -> PyResult<Self> {
-        let unit_id: &str = &unit_id;
         let order = PaymentOrder::from_str(order).map_err(fee_err)?;
         Ok(Self::wrap(
             ledger::Ledger::open(unit_id, policy_arg(scale, rounding)?, order).map_err(fee_err)?,
@@ -1193,9 +1188,8 @@ impl PyLedger {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         Ok(Self::wrap(
             py.detach(|| ledger::Ledger::from_json(text))
                 .map_err(fee_err)?,
@@ -1262,15 +1256,13 @@ impl PyLedger {
     #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None))]
     fn add_charge(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
-        #[pyo3(from_py_with = crate::args::text)] item_code: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
         due: &Bound<'_, PyAny>,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
         penalty: Option<&PyPenaltyPolicy>,
     ) -> PyResult<()> {
-        let id: &str = &id;
-        let item_code: &str = &item_code;
         let due = date_arg(due, "due")?;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
@@ -1294,11 +1286,10 @@ impl PyLedger {
     /// Apply a payment oldest item first; the rest goes to the prepaid balance.
     fn pay(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
         date: &Bound<'_, PyAny>,
     ) -> PyResult<PyPayment> {
-        let id: &str = &id;
         let amount = decimal_arg(amount, "amount")?;
         let date = date_arg(date, "date")?;
         Ok(PyPayment {
@@ -1308,10 +1299,9 @@ impl PyLedger {
     /// Penalty owed on one charge as of a date.
     fn penalty(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Decimal> {
-        let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
@@ -1335,12 +1325,10 @@ impl PyLedger {
     #[pyo3(signature = (id, *, on, reason))]
     fn reverse(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         on: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<PyPayment> {
-        let id: &str = &id;
-        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(PyPayment {
             inner: self
@@ -1355,11 +1343,10 @@ impl PyLedger {
     #[pyo3(signature = (id, amount, *, on))]
     fn refund(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let id: &str = &id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
         self.inner.lock()?.refund(id, amount, on).map_err(fee_err)
@@ -1378,9 +1365,8 @@ impl PyLedger {
     /// One payment by id, as it is applied now, or None.
     fn payment(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
     ) -> PyResult<Option<PyPayment>> {
-        let id: &str = &id;
         Ok(self
             .inner
             .lock()?
@@ -1391,13 +1377,11 @@ impl PyLedger {
     #[pyo3(signature = (charge_id, *, reason, date, amount = None))]
     fn waive(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         date: &Bound<'_, PyAny>,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
-        let charge_id: &str = &charge_id;
-        let reason: &str = &reason;
         let date = date_arg(date, "date")?;
         let amount = opt_decimal_arg(amount, "amount")?;
         self.inner
@@ -1410,12 +1394,10 @@ impl PyLedger {
     #[pyo3(signature = (charge_id, *, reason, on))]
     fn write_off(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         on: &Bound<'_, PyAny>,
     ) -> PyResult<(Decimal, Decimal)> {
-        let charge_id: &str = &charge_id;
-        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         self.inner
             .lock()?
@@ -1425,10 +1407,9 @@ impl PyLedger {
     /// Approve a deferred payment: a later due date for one charge.
     fn defer(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         new_due: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let charge_id: &str = &charge_id;
         let new_due = date_arg(new_due, "new_due")?;
         self.inner
             .lock()?

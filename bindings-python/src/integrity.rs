@@ -17,8 +17,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// (bytes, at least 16): returns `{"document": …, "hmac_sha256": …}` as text.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-fn seal(#[pyo3(from_py_with = crate::args::text)] text: String, key: &[u8]) -> PyResult<String> {
-    let text: &str = &text;
+fn seal(#[pyo3(from_py_with = crate::args::str_ref)] text: &str, key: &[u8]) -> PyResult<String> {
     integrity::seal(text, key).map_err(to_py)
 }
 
@@ -27,7 +26,6 @@ fn seal(#[pyo3(from_py_with = crate::args::text)] text: String, key: &[u8]) -> P
 /// anything in it was edited or another key sealed it.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-fn unseal(#[pyo3(from_py_with = crate::args::text)] text: String, key: &[u8]) -> PyResult<String> {
-    let text: &str = &text;
+fn unseal(#[pyo3(from_py_with = crate::args::str_ref)] text: &str, key: &[u8]) -> PyResult<String> {
     integrity::unseal(text, key).map_err(to_py)
 }

@@ -152,8 +152,7 @@ pub(crate) mod panic_guard {
 #[cfg(feature = "test-hooks")]
 #[estatekit_ffi_guard::guard(crate::panic_guard)]
 #[pyfunction]
-fn _panic_for_test(#[pyo3(from_py_with = crate::args::text)] message: String) {
-    let message: &str = &message;
+fn _panic_for_test(#[pyo3(from_py_with = crate::args::str_ref)] message: &str) {
     panic!("{message}");
 }
 

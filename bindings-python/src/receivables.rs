@@ -41,11 +41,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 #[pyfunction]
 fn csv_rows(
     py: Python<'_>,
-    #[pyo3(from_py_with = crate::args::text)] table: String,
-    #[pyo3(from_py_with = crate::args::text)] text: String,
+    #[pyo3(from_py_with = crate::args::str_ref)] table: &str,
+    #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
 ) -> PyResult<Vec<Row>> {
-    let table: &str = &table;
-    let text: &str = &text;
     py.detach(|| estatekit::records::csv_rows(table, text))
         .map_err(|e| crate::estate::records_error(py, &e))
 }
@@ -193,11 +191,10 @@ impl PyReceivables {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
         estate: Bound<'_, PyEstate>,
         schedule: Bound<'_, PyFeeSchedule>,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         let (e, s) = (&estate.get().inner, &schedule.get().inner);
         let inner = py
             .detach(|| receivables::Receivables::from_json(text, e, s))
@@ -287,9 +284,8 @@ impl PyReceivables {
     fn apply_payments_json(
         &self,
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyPaymentImport> {
-        let text: &str = &text;
         let mut held = self.inner.lock()?;
         let inner = &mut *held;
         let res = py
@@ -303,12 +299,10 @@ impl PyReceivables {
     #[pyo3(name = "reverse", signature = (reference, *, on, reason))]
     fn reverse_payment(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] reference: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] reference: &str,
         on: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<crate::fees::PyPayment> {
-        let reference: &str = &reference;
-        let reason: &str = &reason;
         let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
             inner: self
@@ -324,12 +318,11 @@ impl PyReceivables {
     #[pyo3(signature = (unit_id, amount, *, on, r#ref))]
     fn refund(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         amount: &Bound<'_, PyAny>,
         on: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::str_ref)] r#ref: &str,
     ) -> PyResult<()> {
-        let unit_id: &str = &unit_id;
         let amount = decimal_arg(amount, "amount")?;
         let on = date_arg(on, "on")?;
         self.inner
@@ -341,12 +334,10 @@ impl PyReceivables {
     /// Penalty owed on one charge of a unit as of a date.
     fn penalty(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
-        #[pyo3(from_py_with = crate::args::text)] charge_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<rust_decimal::Decimal> {
-        let unit_id: &str = &unit_id;
-        let charge_id: &str = &charge_id;
         let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
@@ -358,10 +349,9 @@ impl PyReceivables {
     fn balance<'py>(
         &self,
         py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
         balance_dict(
             py,
@@ -377,10 +367,9 @@ impl PyReceivables {
     fn reminder<'py>(
         &self,
         py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let unit_id: &str = &unit_id;
         let as_of = date_arg(as_of, "as_of")?;
         reminder_dict(
             py,
@@ -443,9 +432,8 @@ impl PyReceivables {
     fn post_charges_json(
         &self,
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let text: &str = &text;
         let mut held = self.inner.lock()?;
         let inner = &mut *held;
         let res = py
@@ -472,9 +460,8 @@ impl PyReceivables {
     fn open_balances_json(
         &self,
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let text: &str = &text;
         let mut held = self.inner.lock()?;
         let inner = &mut *held;
         let res = py
@@ -492,10 +479,9 @@ impl PyReceivables {
         &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let reason: &str = &reason;
         let as_of = date_arg(as_of, "as_of")?;
         let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
         let done = self
@@ -631,9 +617,8 @@ impl PyReceivables {
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
     fn account(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] unit_id: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
     ) -> PyResult<Option<PyLedger>> {
-        let unit_id: &str = &unit_id;
         Ok(self
             .inner
             .lock()?

@@ -228,9 +228,8 @@ impl PyTicketClassifier {
     #[staticmethod]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         py.detach(|| TicketClassifier::from_json(text))
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -257,8 +256,10 @@ impl PyTicketClassifier {
     }
 
     /// Classifies one text.
-    fn classify(&self, #[pyo3(from_py_with = crate::args::text)] text: String) -> PyClassification {
-        let text: &str = &text;
+    fn classify(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
+    ) -> PyClassification {
         PyClassification {
             inner: self.inner.classify(text),
         }
@@ -302,8 +303,7 @@ impl PyTicketClassifier {
     }
 
     /// The department a category is routed to.
-    fn department(&self, #[pyo3(from_py_with = crate::args::text)] category: String) -> String {
-        let category: &str = &category;
+    fn department(&self, #[pyo3(from_py_with = crate::args::str_ref)] category: &str) -> String {
         self.inner.department(category)
     }
 
@@ -335,15 +335,13 @@ impl PyBusinessCalendar {
     #[staticmethod]
     #[pyo3(signature = (start, end, days, *, utc_offset_minutes = 0, holidays = Vec::new(), workdays = Vec::new()))]
     fn weekly(
-        #[pyo3(from_py_with = crate::args::text)] start: String,
-        #[pyo3(from_py_with = crate::args::text)] end: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] start: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] end: &str,
         #[pyo3(from_py_with = crate::args::int_list)] days: Vec<u32>,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
         holidays: Vec<Bound<'_, PyAny>>,
         workdays: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let start: &str = &start;
-        let end: &str = &end;
         let holidays = holidays
             .iter()
             .enumerate()
@@ -452,8 +450,7 @@ impl PySlaPolicy {
 
     /// Parses a policy JSON document.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        let text: &str = &text;
+    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
         SlaPolicy::from_json(text)
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -474,12 +471,10 @@ impl PySlaPolicy {
     /// clock is the one counted in (`minutes` for business minutes on the wall clock).
     fn targets(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] urgency: String,
-        #[pyo3(from_py_with = crate::args::text)] category: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] urgency: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] category: &str,
         #[pyo3(from_py_with = crate::args::instant)] received_at: DateTime<Utc>,
     ) -> PyResult<(ClockAmount, ClockAmount)> {
-        let urgency: &str = &urgency;
-        let category: &str = &category;
         let t = self
             .inner
             .targets(enum_arg(urgency, "urgency")?, category, received_at)
@@ -525,8 +520,7 @@ impl PyAccessPolicy {
 
     /// Parses a policy JSON document.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        let text: &str = &text;
+    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
         AccessPolicy::from_json(text)
             .map(|inner| Self { inner })
             .map_err(to_py)
@@ -727,13 +721,13 @@ impl PyTicketFlow {
     fn new(
         #[pyo3(from_py_with = crate::args::text)] id: String,
         #[pyo3(from_py_with = crate::args::text)] unit: String,
-        #[pyo3(from_py_with = crate::args::text)] channel: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] channel: &str,
         #[pyo3(from_py_with = crate::args::instant)] received_at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::text)] reporter: String,
         #[pyo3(from_py_with = crate::args::text)] text: String,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] kind: &str,
         #[pyo3(from_py_with = crate::args::text)] category: String,
-        #[pyo3(from_py_with = crate::args::text)] urgency: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] urgency: &str,
         #[pyo3(from_py_with = crate::args::text)] department: String,
         #[pyo3(from_py_with = crate::args::text)] receiver: String,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
@@ -741,9 +735,6 @@ impl PyTicketFlow {
         #[pyo3(from_py_with = opt_instant)] promised_reply_at: Option<DateTime<Utc>>,
         return_visit_policy: Option<PyRef<'_, PyReturnVisitPolicy>>,
     ) -> PyResult<Self> {
-        let channel: &str = &channel;
-        let kind: &str = &kind;
-        let urgency: &str = &urgency;
         let channel: Channel = enum_arg(channel, "channel")?;
         let kind: TicketKind = enum_arg(kind, "kind")?;
         let urgency: Urgency = enum_arg(urgency, "urgency")?;
@@ -779,10 +770,9 @@ impl PyTicketFlow {
     #[pyo3(signature = (text, policy = None))]
     fn from_json(
         py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::text)] text: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
         policy: Option<PyRef<'_, PyAccessPolicy>>,
     ) -> PyResult<Self> {
-        let text: &str = &text;
         let policy = policy_arg(policy);
         py.detach(|| TicketFlow::from_json_with_policy(text, &policy))
             .map(Self::wrap)
@@ -807,11 +797,10 @@ impl PyTicketFlow {
     fn assign(
         &self,
         #[pyo3(from_py_with = crate::args::text)] to: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Assign { to }, actor, role, at)
     }
@@ -819,11 +808,10 @@ impl PyTicketFlow {
     #[pyo3(signature = (*, actor, at, role = None))]
     fn start(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Start, actor, role, at)
     }
@@ -832,11 +820,10 @@ impl PyTicketFlow {
     fn pause(
         &self,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Pause { reason }, actor, role, at)
     }
@@ -844,11 +831,10 @@ impl PyTicketFlow {
     #[pyo3(signature = (*, actor, at, role = None))]
     fn resume(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Resume, actor, role, at)
     }
@@ -857,11 +843,10 @@ impl PyTicketFlow {
     fn resolve(
         &self,
         #[pyo3(from_py_with = crate::args::text)] note: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Resolve { note }, actor, role, at)
     }
@@ -872,11 +857,10 @@ impl PyTicketFlow {
         &self,
         satisfied: bool,
         #[pyo3(from_py_with = crate::args::text)] note: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
     }
@@ -959,11 +943,10 @@ impl PyTicketFlow {
     #[pyo3(signature = (*, actor, at, role = None))]
     fn close(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Close, actor, role, at)
     }
@@ -973,11 +956,10 @@ impl PyTicketFlow {
         &self,
         #[pyo3(from_py_with = crate::args::text)] to: String,
         #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] actor: String,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
         #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
     ) -> PyResult<&'static str> {
-        let actor: &str = &actor;
         let role = role.as_deref();
         self.act(Action::Escalate { to, reason }, actor, role, at)
     }
