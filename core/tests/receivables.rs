@@ -816,3 +816,34 @@ fn the_collection_rate_has_a_cut_off_and_later_money_does_not_change_it() {
         .unwrap_err();
     assert_eq!((e.code(), e.path()), ("invalid", "end"));
 }
+
+// ---- A run read back from JSON naming a unit the estate does not list -----------------
+
+#[test]
+fn posting_a_run_with_a_unit_the_estate_does_not_list_is_refused_whole() {
+    let (estate, schedule) = (Estate::demo(), FeeSchedule::demo());
+    let inputs = BillingInputs::default().with_pooled("common_electricity", dec("100"));
+    let run = bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2026, 10).unwrap(),
+        &inputs,
+    )
+    .unwrap();
+    let last = run.bills().last().unwrap().unit_id.to_string();
+    // The same document with its last unit renamed to one the estate does not have.
+    let text = run.to_json().replace(&format!("\"{last}\""), "\"9-909\"");
+    let foreign = estatekit::fees::billing::BillingRun::from_json(&text).unwrap();
+    let mut book = Receivables::new(&estate, &schedule, PaymentOrder::default());
+    let e = book.post(&foreign, None, None).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.to_string().contains("9-909")),
+        ("unknown_reference", "run.bills[9-909]", true)
+    );
+    // Nothing was posted for the other units either.
+    assert_eq!(book.accounts().count(), 0);
+    // The run as billed posts every unit, each under its building.
+    let res = book.post(&run, None, None).unwrap();
+    assert_eq!(res.conflicts.len(), 0);
+    assert_eq!(book.accounts().count(), run.bills().len());
+}

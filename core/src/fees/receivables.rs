@@ -1076,7 +1076,7 @@ impl Receivables {
     ///
     /// # Errors
     /// [`FeeError::Invalid`] for a run of another estate; [`FeeError::Unknown`] for an
-    /// unknown unit in `units`; a ledger error (overflow) for a line, with nothing
+    /// unknown unit in `units` or in the run (`run.bills[<unit>]`); a ledger error (overflow) for a line, with nothing
     /// posted at all.
     ///
     /// ```
@@ -1113,6 +1113,11 @@ impl Receivables {
                 Some(list.iter().map(String::as_str).collect())
             }
         };
+        // A run read back with `BillingRun::from_json` may name a unit the estate
+        // does not list: refuse it before anything is posted.
+        for bill in run.bills() {
+            self.known_unit(&bill.unit_id, || format!("run.bills[{}]", bill.unit_id))?;
+        }
         let mut result = PostResult::default();
         let mut changed: Vec<(String, Ledger)> = Vec::new();
         for bill in run.bills() {
@@ -1995,10 +2000,13 @@ impl Receivables {
     fn group_key(&self, by: GroupBy, unit: &str, item: &str) -> String {
         match by {
             GroupBy::Estate => self.estate_id.clone(),
-            // Not an invariant: `post` checks a run's estate id, not its unit ids, so a
-            // run read back with `BillingRun::from_json` may book a unit the estate does
-            // not list; it has no known building and is grouped under "".
-            GroupBy::Building => self.buildings.get(unit).cloned().unwrap_or_default(),
+            // Every account's unit is checked against the estate when it is opened
+            // (`post`, `post_charges`, `open_balances`, `apply_payment`, `from_json`).
+            GroupBy::Building => self
+                .buildings
+                .get(unit)
+                .expect("every account's unit is a unit of the book's estate")
+                .clone(),
             GroupBy::Unit => unit.to_owned(),
             GroupBy::ItemCode => item.to_owned(),
         }

@@ -239,6 +239,28 @@ impl Checklist {
             })
     }
 
+    /// The index of defect `id` when its status allows `action`, else
+    /// [`CheckinError::UnknownDefect`] or [`CheckinError::DefectState`] naming the action.
+    fn defect_in_state(
+        &self,
+        id: &str,
+        allowed: impl Fn(DefectStatus) -> bool,
+        action: &str,
+    ) -> Result<usize, CheckinError> {
+        let idx = self.defect_index(id)?;
+        let status = self.data.defects[idx].status;
+        if allowed(status) {
+            Ok(idx)
+        } else {
+            Err(CheckinError::DefectState {
+                path: "defect_id".into(),
+                id: id.to_owned(),
+                status,
+                action: action.into(),
+            })
+        }
+    }
+
     /// Reports a defect rectified (整改完成), awaiting re-inspection. Allowed after the
     /// check-in is completed (rectification lists are worked off after handover).
     ///
@@ -266,16 +288,11 @@ impl Checklist {
         note: Option<String>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let idx = self.defect_index(defect_id)?;
-        let status = self.data.defects[idx].status;
-        if status != DefectStatus::Open {
-            return Err(CheckinError::DefectState {
-                path: "defect_id".into(),
-                id: defect_id.to_owned(),
-                status,
-                action: "report it rectified".into(),
-            });
-        }
+        let idx = self.defect_in_state(
+            defect_id,
+            |s| s == DefectStatus::Open,
+            "report it rectified",
+        )?;
         require_role(role, DEFECT_ROLES, "report a defect rectified".into())?;
         non_empty("actor", actor)?;
         let d = &mut self.data.defects[idx];
@@ -320,16 +337,8 @@ impl Checklist {
         note: Option<String>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let idx = self.defect_index(defect_id)?;
-        let status = self.data.defects[idx].status;
-        if status == DefectStatus::Closed {
-            return Err(CheckinError::DefectState {
-                path: "defect_id".into(),
-                id: defect_id.to_owned(),
-                status,
-                action: "re-inspect it".into(),
-            });
-        }
+        let idx =
+            self.defect_in_state(defect_id, |s| s != DefectStatus::Closed, "re-inspect it")?;
         require_role(role, DEFECT_ROLES, "re-inspect a defect".into())?;
         non_empty("actor", actor)?;
         let d = &mut self.data.defects[idx];

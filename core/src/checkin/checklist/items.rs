@@ -163,14 +163,7 @@ impl Checklist {
         estate: Option<&Estate>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let def = self
-            .template
-            .item(item_code)
-            .ok_or_else(|| CheckinError::UnknownItem {
-                path: "item_code".into(),
-                item: item_code.to_owned(),
-            })?
-            .clone();
+        let def = self.item_def(item_code)?.clone();
         if self.is_complete() && self.template.audit_item() != Some(item_code) {
             return Err(CheckinError::ChecklistFinished {
                 path: "finished_at".into(),
@@ -366,14 +359,7 @@ impl Checklist {
         reason: &str,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let def = self
-            .template
-            .item(item_code)
-            .ok_or_else(|| CheckinError::UnknownItem {
-                path: "item_code".into(),
-                item: item_code.to_owned(),
-            })?
-            .clone();
+        let def = self.item_def(item_code)?.clone();
         if self.is_complete() {
             return Err(CheckinError::ChecklistFinished {
                 path: "finished_at".into(),

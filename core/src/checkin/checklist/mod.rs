@@ -12,7 +12,9 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::ops::{self, Op};
-use super::{CheckinError, CheckinTemplate, HandoverOutcome, ItemKind, Mode, Role, invalid};
+use super::{
+    CheckinError, CheckinTemplate, HandoverOutcome, ItemDef, ItemKind, Mode, Role, invalid,
+};
 
 mod data;
 mod defects;
@@ -458,6 +460,16 @@ impl Checklist {
             .filter(|i| i.kind == ItemKind::Inspection)
             .filter_map(|i| i.completion.as_ref().and_then(|c| c.data.outcome))
             .next_back()
+    }
+
+    /// The template's definition of an item, or [`CheckinError::UnknownItem`].
+    fn item_def(&self, item_code: &str) -> Result<&ItemDef, CheckinError> {
+        self.template
+            .item(item_code)
+            .ok_or_else(|| CheckinError::UnknownItem {
+                path: "item_code".into(),
+                item: item_code.to_owned(),
+            })
     }
 
     /// The index of an item: its template index (a checklist's items are in template
