@@ -2,54 +2,11 @@
 #![allow(clippy::unwrap_used)]
 //! cross-validated accuracy on the development data (skipped when it is missing).
 
-use std::path::Path;
+mod common;
 
+use common::dev_data;
 use estatekit::tickets::{TicketClassifier, TicketError, TicketModel, TrainOptions};
 use proptest::prelude::*;
-
-/// Minimal CSV reader (RFC 4180 quoting) for the development data.
-fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            ('\r', false) => {}
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-fn dev_data(name: &str) -> Option<Vec<Vec<String>>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(name);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(read_csv(&text).into_iter().skip(1).collect()),
-        Err(_) => {
-            eprintln!("skipped: development data {} not found", path.display());
-            None
-        }
-    }
-}
 
 /// Stratified k-fold split: fold of each row (by label, in order of appearance).
 fn folds(labels: &[String], k: usize) -> Vec<usize> {

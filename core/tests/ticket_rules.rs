@@ -1,6 +1,9 @@
 //! The built-in rule sets and the classifier on the labelled set.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::dev_data;
 use estatekit::tickets::{RuleSet, TicketClassifier};
 
 #[test]
@@ -126,10 +129,7 @@ fn labelled_set_accuracy() {
 /// development data is missing.
 #[test]
 fn nyc311_descriptors_held_out() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/en_nyc311_types.csv");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: development data {} not found", path.display());
+    let Some(rows) = dev_data("en_nyc311_types.csv") else {
         return;
     };
     let map = [
@@ -158,19 +158,16 @@ fn nyc311_descriptors_held_out() {
     ];
     let clf = TicketClassifier::default_rules();
     let (mut ok, mut total) = (0u32, 0u32);
-    for line in text.lines().skip(1) {
-        // id,agency,complaint_type,descriptor (the descriptor may be quoted).
-        let mut parts = line.splitn(4, ',');
-        let (Some(_), Some(_), Some(kind), Some(desc)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+    // id,agency,complaint_type,descriptor
+    for row in &rows {
+        let [_, _, kind, desc, ..] = &row[..] else {
             continue;
         };
-        let Some((_, cat)) = map.iter().find(|(k, _)| *k == kind) else {
+        let Some((_, cat)) = map.iter().find(|(k, _)| k == kind) else {
             continue;
         };
         total += 1;
-        ok += u32::from(clf.classify(desc.trim_matches('"')).category == *cat);
+        ok += u32::from(clf.classify(desc).category == *cat);
     }
     let acc = f64::from(ok) / f64::from(total.max(1));
     println!("nyc311 descriptors (held out): {ok}/{total} = {acc:.3}");
@@ -206,37 +203,6 @@ fn classify_batch_equals_classify() {
     assert_eq!(clf.classify_batch(&mixed), want);
 }
 
-/// Minimal CSV reader (RFC 4180 quoting) for the development data.
-fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            ('\r', false) => {}
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 /// The real messages labelled by hand with the ticket taxonomy
 /// (`../shared/data/zh_dev_labelled.csv`, not in the repository; skipped when missing):
 /// category and kind accuracy on the messages relevant to a compound, and the recall
@@ -245,10 +211,7 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
 /// not a tuning target (the rules were not written from these rows).
 #[test]
 fn zh_dev_messages() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/zh_dev_labelled.csv");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: development data {} not found", path.display());
+    let Some(rows) = dev_data("zh_dev_labelled.csv") else {
         return;
     };
     let clf = TicketClassifier::default_rules();
@@ -257,7 +220,7 @@ fn zh_dev_messages() {
     // Nothing on the board is an emergency (LABELLING.md): each one found is a false alarm.
     let (mut emergencies, mut relevant_emergencies) = (0u32, 0u32);
     // id,title,text,gov_label,relevant,category,kind,urgency
-    for row in read_csv(&text).into_iter().skip(1) {
+    for row in rows {
         let [_, title, body, _, relevant, category, k, urgency] = &row[..] else {
             continue;
         };
