@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets --locked \
 step "rust: tests"
 cargo test --workspace --locked
 
+step "rust: API docs build without broken or redundant links"
+RUSTDOCFLAGS="-D warnings" cargo doc -p estatekit --no-deps --locked
+
 step "supply chain: cargo deny (licenses, bans, sources; advisories when reachable)"
 .ci/deny.sh
 

@@ -155,7 +155,7 @@ ticket_enum! {
         /// A request for a routine service (申请/求助): a goods release pass (放行条),
         /// vehicle registration, decoration formalities, an ownership transfer, parcels,
         /// a key loan; also what a text with no sign of its kind is taken to be (see
-        /// [`TicketClassifier`](crate::tickets::TicketClassifier)).
+        /// [`TicketClassifier`]).
         ServiceRequest => "service_request",
     }
 }
@@ -315,9 +315,9 @@ pub enum TicketError {
         /// What is wrong.
         message: String,
     },
-    /// A rule set is larger than a classifier takes ([`MAX_PHRASES`](crate::tickets::MAX_PHRASES),
-    /// [`MAX_PHRASE_BYTES`](crate::tickets::MAX_PHRASE_BYTES), or a rule-set document
-    /// over [`MAX_RULES_JSON_BYTES`](crate::tickets::MAX_RULES_JSON_BYTES)).
+    /// A rule set is larger than a classifier takes ([`MAX_PHRASES`],
+    /// [`MAX_PHRASE_BYTES`], or a rule-set document
+    /// over [`MAX_RULES_JSON_BYTES`]).
     #[error("rules: {path}: {message}")]
     RulesTooLarge {
         /// `phrases`, or `$` for a document.
@@ -359,7 +359,7 @@ pub enum TicketError {
         label: String,
     },
     /// More distinct labels than a model can be trained with
-    /// ([`MAX_CLASSES`](crate::tickets::MAX_CLASSES)): training costs time in proportion
+    /// ([`MAX_CLASSES`]): training costs time in proportion
     /// to classes × texts and memory to classes × features, so e.g. one label per text
     /// would be quadratic.
     #[error("labels: {classes} distinct labels; a model is trained with at most {max} classes")]
@@ -380,7 +380,7 @@ pub enum TicketError {
     /// A business calendar has no working hours on any day.
     #[error("calendar.hours: the calendar has no working hours on any weekday")]
     NoWorkingHours,
-    /// No deadline within the [`calendar_horizon`](crate::tickets::calendar_horizon):
+    /// No deadline within the [`calendar_horizon`]:
     /// the calendar has less working time than asked for between `from` and the
     /// horizon (e.g. holidays on every working day ahead), or calendar time runs past it.
     #[error(
@@ -394,7 +394,7 @@ pub enum TicketError {
         /// The working seconds asked for.
         seconds: i64,
     },
-    /// No deadline within the [`calendar_horizon`](crate::tickets::calendar_horizon)
+    /// No deadline within the [`calendar_horizon`]
     /// for a `working_days` target: fewer working days than asked for lie between
     /// `from` and the horizon.
     #[error(
