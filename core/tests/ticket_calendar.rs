@@ -194,18 +194,19 @@ fn no_business_time_before_the_horizon_is_a_typed_error() {
     assert_eq!(s.response_due, t("9999-12-31T00:15:00Z"));
 }
 
-/// Make-up working days (调休, issue 18.4): a National Day week with a make-up
-/// Saturday. Beijing time, Monday–Friday 09:00–18:00; holidays 2026-10-01 to 10-08,
-/// Saturday 2026-10-10 worked.
+/// Make-up working days (调休): China's 2026 National Day week as the State Council
+/// published it (国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04): holidays
+/// 1–7 October, Sunday 20 September and Saturday 10 October worked. Beijing time,
+/// Monday–Friday 09:00–18:00.
 #[test]
 fn national_day_week_with_a_make_up_saturday() {
     let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
-    let holidays = (1..=8).map(|day| d(&format!("2026-10-{day:02}")));
+    let holidays = || (1..=7).map(|day| d(&format!("2026-10-{day:02}")));
     let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)
         .unwrap()
-        .with_holidays(holidays)
-        .with_workdays([d("2026-10-10")]);
+        .with_holidays(holidays())
+        .with_workdays([d("2026-09-20"), d("2026-10-10")]);
     // Friday 10-09 17:00 Beijing (09:00Z) + 2 working hours: 1 on Friday, 1 on the
     // make-up Saturday → Saturday 10:00 Beijing (02:00Z); without it, Monday 10-12.
     assert_eq!(
@@ -214,25 +215,30 @@ fn national_day_week_with_a_make_up_saturday() {
     );
     let plain = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 480)
         .unwrap()
-        .with_holidays((1..=8).map(|day| d(&format!("2026-10-{day:02}"))));
+        .with_holidays(holidays());
     assert_eq!(
         plain.add_seconds(t("2026-10-09T09:00:00Z"), 7200).unwrap(),
         t("2026-10-12T02:00:00Z")
     );
+    // The make-up Sunday before: Friday 09-18 17:00 Beijing + 2 h → Sunday 09-20 10:00.
+    assert_eq!(
+        cal.add_seconds(t("2026-09-18T09:00:00Z"), 7200).unwrap(),
+        t("2026-09-20T02:00:00Z")
+    );
     // Wednesday 09-30 17:00 Beijing to Monday 10-12 09:00 Beijing: 1 h (09-30) + 9 h
-    // (Friday 10-09) + 9 h (Saturday 10-10) = 19 h.
+    // each on Thursday 10-08, Friday 10-09 and the make-up Saturday 10-10 = 28 h.
     assert_eq!(
         cal.seconds_between(t("2026-09-30T09:00:00Z"), t("2026-10-12T01:00:00Z")),
-        19 * 3600
+        28 * 3600
     );
     // Part of the make-up day: Saturday 09:00–11:30 Beijing.
     assert_eq!(
         cal.seconds_between(t("2026-10-10T01:00:00Z"), t("2026-10-10T03:30:00Z")),
         9000
     );
-    // The inverse: 19 working hours from 09-30 17:00 end on Saturday 18:00 Beijing (10:00Z).
+    // The inverse: 28 working hours from 09-30 17:00 end on Saturday 18:00 Beijing (10:00Z).
     assert_eq!(
-        cal.add_seconds(t("2026-09-30T09:00:00Z"), 19 * 3600)
+        cal.add_seconds(t("2026-09-30T09:00:00Z"), 28 * 3600)
             .unwrap(),
         t("2026-10-10T10:00:00Z")
     );
@@ -247,7 +253,7 @@ fn national_day_week_with_a_make_up_saturday() {
     let policy = SlaPolicy::default().with_calendar(cal.clone());
     let json = policy.to_json();
     assert!(
-        json.contains("\"workdays\": [\n      \"2026-10-10\"\n    ]"),
+        json.contains("\"workdays\": [\n      \"2026-09-20\",\n      \"2026-10-10\"\n    ]"),
         "{json}"
     );
     assert_eq!(SlaPolicy::from_json(&json).unwrap(), policy);
