@@ -353,49 +353,4 @@ mod tests {
             assert_eq!(super::iso_date(bad), None, "{bad:?}");
         }
     }
-
-    /// Every `#[pymethods]` block and `#[pyfunction]` is wrapped by `#[guard]`, so no
-    /// panic reaches Python as a `PanicException`.
-    #[test]
-    fn every_export_is_guarded() {
-        // Every source file of the crate, so a new module cannot be forgotten.
-        let mut dirs = vec![std::path::PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src"
-        ))];
-        let mut files = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("the crate's src directory is readable") {
-                let path = entry.expect("a directory entry").path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    files.push(path);
-                }
-            }
-        }
-        assert!(files.len() >= 8, "found only {files:?}");
-        let sources: Vec<(String, String)> = files
-            .iter()
-            .map(|f| {
-                (
-                    f.display().to_string(),
-                    std::fs::read_to_string(f).expect("a source file is readable"),
-                )
-            })
-            .collect();
-        for (file, src) in &sources {
-            let lines: Vec<&str> = src.lines().map(str::trim).collect();
-            for (i, line) in lines.iter().enumerate() {
-                if *line == "#[pymethods]" || *line == "#[pyfunction]" {
-                    let prev = if i > 0 { lines[i - 1] } else { "" };
-                    assert!(
-                        prev.ends_with("guard(crate::panic_guard)]"),
-                        "unguarded export in {file} before line {}: {prev:?}",
-                        i + 1
-                    );
-                }
-            }
-        }
-    }
 }
