@@ -46,6 +46,7 @@ pub mod diagnostic;
 pub mod estate;
 pub mod fees;
 pub mod i18n;
+mod ids;
 pub mod integrity;
 mod json;
 pub mod money;

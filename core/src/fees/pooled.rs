@@ -673,11 +673,10 @@ pub fn split(
         ));
     }
     method.validate()?;
-    let mut seen = std::collections::HashSet::with_capacity(units.len());
-    if let Some(u) = units.iter().find(|u| !seen.insert(u.id.as_str())) {
+    if let Some(id) = crate::ids::first_duplicate(units.iter().map(|u| u.id.as_str())) {
         return Err(FeeError::DuplicateId {
             path: "units".to_owned(),
-            id: u.id.clone(),
+            id: id.to_owned(),
         });
     }
     let w = weights(units, method)?;
