@@ -49,6 +49,7 @@ pub mod i18n;
 pub mod integrity;
 mod json;
 pub mod money;
+pub mod notices;
 pub mod records;
 mod stream;
 pub mod tables;
