@@ -22,14 +22,14 @@ use crate::i18n::{Label, Lang};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "scope", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Audience {
-    /// Every delivered unit of the estate.
+    /// Every delivered residential and commercial unit of the estate.
     Estate,
-    /// Every delivered unit of these buildings.
+    /// Every delivered residential and commercial unit of these buildings.
     Buildings {
         /// Building ids.
         ids: Vec<String>,
     },
-    /// These units, whatever their status (the sender named them).
+    /// These units, whatever their kind and status (the sender named them).
     Units {
         /// Unit ids.
         ids: Vec<String>,
@@ -183,8 +183,9 @@ impl Notice {
 
     /// The ids of the units the notice reaches, in the estate's order, each once (a unit
     /// named twice, or inside a building also named, counts once). The estate and
-    /// building scopes reach delivered units (any status but unsold: nobody lives in an
-    /// unsold one); a unit named on its own is reached whatever its status.
+    /// building scopes reach delivered residential and commercial units (not unsold
+    /// ones, where nobody lives, nor parking spaces and storage rooms, whose owners are
+    /// reached at home); a unit named on its own is reached whatever it is.
     ///
     /// Validates the notice first, as [`Notice::validate`].
     ///
@@ -207,7 +208,7 @@ impl Notice {
         match &self.audience {
             Audience::Estate => {
                 for (r, u) in reached.iter_mut().zip(units) {
-                    *r = u.is_delivered();
+                    *r = is_household(u);
                 }
             }
             Audience::Buildings { ids } => {
@@ -222,7 +223,7 @@ impl Notice {
                 }
                 let named: HashSet<&str> = ids.iter().map(String::as_str).collect();
                 for (r, u) in reached.iter_mut().zip(units) {
-                    *r = u.is_delivered() && named.contains(u.building_id.as_str());
+                    *r = is_household(u) && named.contains(u.building_id.as_str());
                 }
             }
             Audience::Units { ids } => {
@@ -388,6 +389,15 @@ impl Notice {
     }
 }
 
+/// Whether the estate and building scopes reach `unit`: a delivered (not unsold)
+/// residential or commercial unit, where someone lives or trades. Parking spaces and
+/// storage rooms are reached through their owner's home, so they would only stay
+/// pending; name one in a units audience to reach it.
+fn is_household(unit: &crate::estate::Unit) -> bool {
+    use crate::estate::UnitKind;
+    unit.is_delivered() && matches!(unit.kind, UnitKind::Residential | UnitKind::Commercial)
+}
+
 impl NoticeKind {
     /// Whether notices of this kind announce a window that must have a start (outages
     /// and elevator maintenance).
@@ -419,19 +429,27 @@ mod tests {
     }
 
     #[test]
-    fn buildings_reach_their_delivered_units_once_in_estate_order() {
+    fn buildings_reach_their_delivered_homes_and_shops_once_in_estate_order() {
         let estate = Estate::demo();
         let n = notice(Audience::Buildings {
             ids: vec!["B2".into(), "B1".into(), "B2".into()],
         });
         let units = n.audience_units(&estate).unwrap();
-        let delivered: Vec<&str> = estate
-            .units()
-            .iter()
-            .filter(|u| u.is_delivered())
-            .map(|u| u.id.as_str())
-            .collect();
-        assert_eq!(units, delivered);
+        // 40 units: 6 unsold (1-603, 2-S02, 2-503, P-05, P-06, S-02) and 5 delivered
+        // parking spaces and storage rooms (P-01..P-04, S-01) are not reached.
+        assert_eq!(units.len(), 29);
+        assert_eq!(
+            (
+                units[0].as_str(),
+                units[16].as_str(),
+                units[17].as_str(),
+                units[28].as_str()
+            ),
+            ("1-101", "1-602", "2-S01", "2-502")
+        );
+        for left_out in ["1-603", "2-503", "P-01", "S-01"] {
+            assert!(!units.iter().any(|u| u == left_out), "{left_out}");
+        }
         let all = notice(Audience::Estate).audience_units(&estate).unwrap();
         assert_eq!(all, units);
     }

@@ -27,8 +27,8 @@ pub const TRACKER_FORMAT_VERSION: u32 = 1;
 pub const MAX_TRACKED_EVENTS: usize = 1_000_000;
 
 /// One thing that happened to a notice at a unit. JSON: `{"type": "delivery", "unit":
-/// "1-101", "channel": "sms", "at": "…"}` or `{"type": "ack", "unit": "1-101", "by":
-/// "王女士", "at": "…"}`.
+/// "1-101", "channel": "sms", "at": "…"}` or `{"type": "ack", "unit": "1-101", "at":
+/// "…", "by": "王女士"}`.
 ///
 /// ```
 /// use estatekit::notices::{NoticeChannel, NoticeEvent};
@@ -53,10 +53,10 @@ pub enum NoticeEvent {
     Ack {
         /// The unit.
         unit: String,
-        /// Who acknowledged (a name, or the app account).
-        by: String,
         /// When.
         at: DateTime<Utc>,
+        /// Who acknowledged (a name, or the app account).
+        by: String,
     },
 }
 
@@ -190,7 +190,8 @@ impl NoticeTracker {
     /// use estatekit::notices::{Audience, Notice, NoticeKind, NoticeTracker};
     /// let n = Notice::new("N1", NoticeKind::General, "t", "b", Audience::Estate, "2026-11-01T00:00:00Z".parse()?);
     /// let t = NoticeTracker::new(&n, &Estate::demo())?;
-    /// assert_eq!((t.notice_id(), t.units().len()), ("N1", Estate::demo().units().iter().filter(|u| u.is_delivered()).count()));
+    /// // The demo's 40 units: 6 unsold, 5 delivered parking spaces and storage rooms.
+    /// assert_eq!((t.notice_id(), t.units().len()), ("N1", 29));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(notice: &Notice, estate: &Estate) -> Result<Self, NoticeError> {
