@@ -216,18 +216,7 @@ impl NoticePolicy {
     pub fn new(lead_hours: Option<HashMap<NoticeKind, i64>>) -> Result<Arc<Self>, EstateKitError> {
         let inner = match lead_hours {
             None => notices::NoticePolicy::default(),
-            Some(map) => {
-                let mut hours = Vec::with_capacity(map.len());
-                for (kind, h) in map {
-                    let h = u32::try_from(h).map_err(|_| NoticeError::InvalidField {
-                        path: format!("lead_hours.{kind}"),
-                        notice: String::new(),
-                        reason: format!("{h} hours is not a lead time"),
-                    })?;
-                    hours.push((kind, h));
-                }
-                notices::NoticePolicy::new(hours)?
-            }
+            Some(map) => notices::NoticePolicy::new(map)?,
         };
         Ok(Arc::new(Self { inner }))
     }

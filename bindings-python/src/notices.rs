@@ -298,17 +298,17 @@ impl PyNoticePolicy {
                 inner: NoticePolicy::default(),
             });
         };
-        let mut hours = BTreeMap::new();
+        let mut hours = Vec::with_capacity(map.len());
         for (k, v) in map.iter() {
             let key = crate::args::text(&k)?;
             let kind: NoticeKind = wire(&key, "lead_hours")?;
-            let value: u32 = crate::args::int(&v).map_err(|e| {
+            // Read by value (operator.index); the range is the core's rule.
+            let value: i64 = crate::args::int(&v).inspect_err(|e| {
                 Python::attach(|py| {
                     let _ = e.value(py).setattr("path", format!("lead_hours.{key}"));
                 });
-                e
             })?;
-            hours.insert(kind, value);
+            hours.push((kind, value));
         }
         NoticePolicy::new(hours)
             .map(|inner| Self { inner })

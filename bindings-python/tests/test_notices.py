@@ -121,9 +121,11 @@ def test_lead_times_of_the_published_rules() -> None:
     with pytest.raises(ValidationError) as e:
         NoticePolicy({"flood": 1})  # type: ignore[dict-item]
     assert (e.value.code, e.value.path) == ("unknown_value", "lead_hours")
-    with pytest.raises(ValidationError) as e:
-        NoticePolicy({"gas_outage": 9000})
-    assert (e.value.code, e.value.path) == ("invalid_field", "lead_hours.gas_outage")
+    for hours in (9000, -1):
+        with pytest.raises(ValidationError) as e:
+            NoticePolicy({"gas_outage": hours})
+        assert (e.value.code, e.value.path) == ("invalid_field", "lead_hours.gas_outage")
+    assert str(e.value) == 'lead_hours.gas_outage: notice "": -1 hours is not a lead time of 0 to 8784 hours'
 
 
 def tracker() -> NoticeTracker:

@@ -473,7 +473,8 @@ mod tests {
     #[test]
     fn validation_names_the_field_and_the_notice() {
         let estate = Estate::demo();
-        let cases: Vec<(Box<dyn Fn(&mut Notice)>, &str, &str)> = vec![
+        type Change = Box<dyn Fn(&mut Notice)>;
+        let cases: Vec<(Change, &str, &str)> = vec![
             (
                 Box::new(|n| n.title_zh = " ".into()),
                 "empty_field",

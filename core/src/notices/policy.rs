@@ -118,11 +118,23 @@ impl LeadTimeFinding {
     }
 }
 
+/// The error of a lead time out of range.
+fn bad_hours(kind: NoticeKind, hours: i64) -> NoticeError {
+    NoticeError::InvalidField {
+        path: format!("lead_hours.{kind}"),
+        notice: String::new(),
+        reason: format!("{hours} hours is not a lead time of 0 to {MAX_LEAD_HOURS} hours"),
+    }
+}
+
 impl NoticePolicy {
-    /// A policy with exactly these minimum lead times (a kind left out has none).
+    /// A policy with exactly these minimum lead times in hours (a kind left out has
+    /// none). Hours are signed so that a binding passes what it was given: a negative
+    /// one is refused here, like one above [`MAX_LEAD_HOURS`].
     ///
     /// # Errors
-    /// `invalid_field` at `lead_hours.<kind>` for a lead time above [`MAX_LEAD_HOURS`].
+    /// `invalid_field` at `lead_hours.<kind>` for hours below 0 or above
+    /// [`MAX_LEAD_HOURS`].
     ///
     /// ```
     /// use estatekit::notices::{NoticeKind, NoticePolicy};
@@ -130,24 +142,27 @@ impl NoticePolicy {
     /// assert_eq!((p.lead_hours(NoticeKind::GasOutage), p.lead_hours(NoticeKind::WaterOutage)), (Some(48), None));
     /// let e = NoticePolicy::new([(NoticeKind::GasOutage, 9000)]).unwrap_err();
     /// assert_eq!((e.code(), e.path()), ("invalid_field", "lead_hours.gas_outage"));
+    /// let e = NoticePolicy::new([(NoticeKind::WaterOutage, -1)]).unwrap_err();
+    /// assert_eq!(e.to_string(), r#"lead_hours.water_outage: notice "": -1 hours is not a lead time of 0 to 8784 hours"#);
     /// # Ok::<(), estatekit::notices::NoticeError>(())
     /// ```
     pub fn new(
-        lead_hours: impl IntoIterator<Item = (NoticeKind, u32)>,
+        lead_hours: impl IntoIterator<Item = (NoticeKind, i64)>,
     ) -> Result<Self, NoticeError> {
-        let policy = Self {
-            lead_hours: lead_hours.into_iter().collect(),
-        };
-        policy.validated()
+        let mut map = BTreeMap::new();
+        for (kind, hours) in lead_hours {
+            let hours = u32::try_from(hours)
+                .ok()
+                .filter(|h| *h <= MAX_LEAD_HOURS)
+                .ok_or_else(|| bad_hours(kind, hours))?;
+            map.insert(kind, hours);
+        }
+        Ok(Self { lead_hours: map })
     }
 
     fn validated(self) -> Result<Self, NoticeError> {
         if let Some((kind, hours)) = self.lead_hours.iter().find(|(_, h)| **h > MAX_LEAD_HOURS) {
-            return Err(NoticeError::InvalidField {
-                path: format!("lead_hours.{kind}"),
-                notice: String::new(),
-                reason: format!("{hours} hours is above the longest lead time, {MAX_LEAD_HOURS}"),
-            });
+            return Err(bad_hours(*kind, i64::from(*hours)));
         }
         Ok(self)
     }
