@@ -21,6 +21,7 @@ mod estate;
 mod fees;
 mod integrity;
 mod money;
+mod notices;
 mod receivables;
 mod records;
 mod tickets;

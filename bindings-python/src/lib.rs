@@ -33,6 +33,7 @@ mod estate;
 mod fees;
 mod integrity;
 mod money_py;
+mod notices;
 mod receivables;
 mod shared;
 mod tickets;
@@ -318,6 +319,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     checkin::register(m)?;
     tickets::register(m)?;
     integrity::register(m)?;
+    notices::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

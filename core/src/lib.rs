@@ -20,6 +20,8 @@
 //!   rectification deadlines, the effects on the estate, the manager's audit schedule.
 //! - [`tickets`]: tickets, classification by rules or a trained model, ticket flows
 //!   (state machine, access policy), SLA policies on a business calendar, statistics.
+//! - [`notices`]: notices to owners: audiences, outage lead times, delivery and
+//!   acknowledgment tracking.
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
@@ -50,6 +52,7 @@ mod ids;
 pub mod integrity;
 mod json;
 pub mod money;
+pub mod notices;
 pub mod records;
 mod stream;
 pub mod tables;

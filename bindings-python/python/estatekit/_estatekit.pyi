@@ -88,6 +88,19 @@ __all__ = [
     "ReturnVisitPolicy",
     "seal",
     "unseal",
+    "Audience",
+    "Notice",
+    "NoticePolicy",
+    "LeadTimeFinding",
+    "NoticeEvent",
+    "PendingUnit",
+    "Coverage",
+    "NoticeTracker",
+    "validate_notice",
+    "notice_audience_units",
+    "notice_header",
+    "notice_from_json",
+    "notice_to_json",
     "__version__",
 ]
 
@@ -2022,3 +2035,235 @@ def unseal(text: str, key: bytes) -> str:
     """Checks a sealed document against `key` and returns the document's JSON text, for
     the type's own `from_json`; raises `ValidationError` (code `seal_mismatch`) when
     anything in it was edited or another key sealed it."""
+
+# ---- notices ---------------------------------------------------------------------------
+# Kinds and channels are their snake_case names; timestamps are timezone-aware datetimes
+# (converted to UTC, returned in UTC; a naive one raises ValidationError('naive_datetime')).
+
+_NoticeKind = Literal[
+    "water_outage", "power_outage", "gas_outage", "elevator_maintenance", "fee_collection", "fire_drill", "general"
+]
+_NoticeChannel = Literal["app", "sms", "paper", "board"]
+
+@final
+class Audience:
+    """Whom a notice is for: `Audience.estate()`, `Audience.buildings(ids)` or
+    `Audience.units(ids)`."""
+
+    @staticmethod
+    def estate() -> Audience:
+        """Every delivered unit of the estate."""
+    @staticmethod
+    def buildings(ids: Iterable[str]) -> Audience:
+        """Every delivered unit of these buildings."""
+    @staticmethod
+    def units(ids: Iterable[str]) -> Audience:
+        """These units, whatever their status."""
+    @property
+    def scope(self) -> Literal["estate", "buildings", "units"]:
+        """`"estate"`, `"buildings"` or `"units"`."""
+    @property
+    def ids(self) -> list[str]:
+        """The building or unit ids (empty for the estate)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Notice:
+    """A notice: what (kind), to whom (audience), when, the window it announces, and
+    whether units must acknowledge it by `ack_due`."""
+
+    def __new__(
+        cls,
+        id: str,
+        *,
+        kind: _NoticeKind,
+        title_zh: str,
+        body: str,
+        audience: Audience,
+        published_at: datetime.datetime,
+        title_en: str | None = None,
+        starts_at: datetime.datetime | None = None,
+        ends_at: datetime.datetime | None = None,
+        requires_ack: bool = False,
+        ack_due: datetime.datetime | None = None,
+        emergency: bool = False,
+    ) -> Notice: ...
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> _NoticeKind: ...
+    @property
+    def title_zh(self) -> str: ...
+    @property
+    def title_en(self) -> str | None: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def audience(self) -> Audience: ...
+    @property
+    def published_at(self) -> datetime.datetime: ...
+    @property
+    def starts_at(self) -> datetime.datetime | None: ...
+    @property
+    def ends_at(self) -> datetime.datetime | None: ...
+    @property
+    def requires_ack(self) -> bool: ...
+    @property
+    def ack_due(self) -> datetime.datetime | None: ...
+    @property
+    def emergency(self) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def validate_notice(notice: Notice, estate: Estate) -> None:
+    """Checks `notice` against `estate`; raises `ValidationError` naming the field."""
+
+def notice_audience_units(notice: Notice, estate: Estate) -> list[str]:
+    """The ids of the units `notice` reaches, in the estate's order, each once."""
+
+def notice_header(notice: Notice, lang: str = "zh-CN", utc_offset_minutes: int = 0) -> str:
+    """The notice's header in `lang` ("zh-CN" or "en"), the window in local time at
+    `utc_offset_minutes`."""
+
+def notice_from_json(text: str) -> Notice:
+    """Parses a notice JSON document (read, not validated)."""
+
+def notice_to_json(notice: Notice) -> str:
+    """The notice as JSON."""
+
+@final
+class LeadTimeFinding:
+    """A notice published later than its kind's minimum lead time."""
+
+    @property
+    def code(self) -> Literal["lead_time_too_short"]: ...
+    @property
+    def path(self) -> Literal["starts_at"]: ...
+    @property
+    def notice(self) -> str: ...
+    @property
+    def kind(self) -> _NoticeKind: ...
+    @property
+    def required_hours(self) -> int: ...
+    @property
+    def actual_hours(self) -> Decimal: ...
+
+@final
+class NoticePolicy:
+    """Minimum lead times of planned outages, in hours by kind (default: water_outage 24,
+    power_outage 168)."""
+
+    def __new__(cls, lead_hours: Mapping[_NoticeKind, int] | None = None) -> NoticePolicy:
+        """`lead_hours`: exactly these minimums (a kind left out has none); None: the
+        defaults of the published rules."""
+    @staticmethod
+    def from_json(text: str) -> NoticePolicy:
+        """Parses a policy JSON document."""
+    def to_json(self) -> str:
+        """The policy as JSON."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form."""
+    def lead_hours(self, kind: _NoticeKind) -> int | None:
+        """The minimum lead time of `kind` in hours, or None."""
+    def all_lead_hours(self) -> dict[_NoticeKind, int]:
+        """Every kind with a minimum and its hours."""
+    def check(self, notice: Notice) -> LeadTimeFinding | None:
+        """None if `notice` respects its kind's minimum lead time (or is an emergency);
+        else the finding (code "lead_time_too_short")."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class NoticeEvent:
+    """A delivery (`NoticeEvent.delivery(unit, channel, at)`) or an acknowledgment
+    (`NoticeEvent.ack(unit, at, by)`)."""
+
+    @staticmethod
+    def delivery(unit: str, channel: _NoticeChannel, at: datetime.datetime) -> NoticeEvent:
+        """The notice reached `unit` through `channel` ("app", "sms", "paper", "board")."""
+    @staticmethod
+    def ack(unit: str, at: datetime.datetime, by: str) -> NoticeEvent:
+        """`by` acknowledged the notice for `unit`."""
+    @property
+    def type(self) -> Literal["delivery", "ack"]:
+        """`"delivery"` or `"ack"`."""
+    @property
+    def unit(self) -> str: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def channel(self) -> _NoticeChannel | None:
+        """The channel of a delivery; None for an acknowledgment."""
+    @property
+    def by(self) -> str | None:
+        """Who acknowledged; None for a delivery."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class PendingUnit:
+    """A unit that has not acknowledged a notice."""
+
+    @property
+    def unit(self) -> str: ...
+    @property
+    def delivered(self) -> bool: ...
+    @property
+    def overdue(self) -> bool: ...
+
+@final
+class Coverage:
+    """How far a notice has reached: counts and rates (Decimal, scale 4, rounded toward
+    zero)."""
+
+    @property
+    def audience(self) -> int: ...
+    @property
+    def delivered(self) -> int: ...
+    @property
+    def acknowledged(self) -> int: ...
+    @property
+    def delivery_rate(self) -> Decimal: ...
+    @property
+    def ack_rate(self) -> Decimal: ...
+
+@final
+class NoticeTracker:
+    """The deliveries and acknowledgments of one notice (idempotent, order-independent)."""
+
+    def __new__(cls, notice: Notice, estate: Estate) -> NoticeTracker:
+        """A tracker of `notice`, validated against `estate`."""
+    @staticmethod
+    def from_json(text: str) -> NoticeTracker:
+        """Reads a tracker document."""
+    def to_json(self) -> str:
+        """The tracker as JSON (events in time order)."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def notice_id(self) -> str:
+        """The notice's id."""
+    @property
+    def units(self) -> list[str]:
+        """The units the notice reaches, in the estate's order."""
+    def record_delivery(self, unit: str, channel: _NoticeChannel, at: datetime.datetime) -> bool:
+        """Records a delivery; True if new, False if recorded already."""
+    def record_ack(self, unit: str, at: datetime.datetime, by: str) -> bool:
+        """Records an acknowledgment; True if new, False if recorded already."""
+    def import_events(self, events: list[NoticeEvent]) -> int:
+        """Records a list of events, all or nothing; returns how many were new."""
+    def events(self) -> list[NoticeEvent]:
+        """Every distinct event, in time order."""
+    def pending(self, as_of: datetime.datetime) -> list[PendingUnit]:
+        """The units that have not acknowledged by `as_of`, in the estate's order."""
+    def coverage(self) -> Coverage:
+        """Units reached and acknowledged, and the rates at scale 4."""
