@@ -5,11 +5,17 @@
 //! [`CheckinError`](crate::checkin::CheckinError),
 //! [`TicketError`](crate::tickets::TicketError),
 //! [`IntegrityError`](crate::integrity::IntegrityError),
-//! [`TablesError`](crate::tables::TablesError)). All of them implement
+//! [`TablesError`](crate::tables::TablesError),
+//! [`NoticeError`](crate::notices::NoticeError)). All of them implement
 //! [`Diagnostic`]: a stable code, the path of the field or object concerned, and whether
 //! the error is bad input or an operation the current state refuses. The Python and
 //! mobile bindings convert any `Diagnostic` with one conversion each, so a new module's
 //! error reaches every language by implementing this trait.
+//!
+//! A module whose error variants all carry a `path` declares its codes in one table
+//! with the crate's `error_table!` macro (the variant, its code, and `state` for the
+//! variants that are refused operations), which writes `code()`, `path()` and the
+//! `Diagnostic` impl; `estate`, `checkin` and `notices` do.
 //!
 //! ```
 //! use estatekit::diagnostic::{Diagnostic, ErrorClass};
@@ -87,6 +93,75 @@ pub trait Diagnostic: std::error::Error {
     }
 }
 
+/// Declares, in one table, what an error enum whose every variant has a `path: String`
+/// field says about itself: each variant's code, and the variants that are state errors
+/// (`, state`). Generates the inherent `code()`, `path()` (with the rustdoc examples
+/// given), the crate-private `path_slot()` (to re-root a path) and the [`Diagnostic`]
+/// impl. A variant missing from the table, or one without a `path`, does not compile.
+macro_rules! error_table {
+    (
+        $ty:ident;
+        code_example: $code_ex:literal;
+        path_example: $path_ex:literal;
+        $( $variant:ident => $code:literal $(, $state:ident)? ; )+
+    ) => {
+        impl $ty {
+            /// A stable snake_case code for the error kind (part of the API: the
+            /// bindings and documents carry it).
+            ///
+            /// ```
+            #[doc = $code_ex]
+            /// ```
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $( Self::$variant { .. } => $code, )+
+                }
+            }
+
+            /// The path of the field or object concerned, e.g. `units[3].gross_area`.
+            ///
+            /// ```
+            #[doc = $path_ex]
+            /// ```
+            pub fn path(&self) -> &str {
+                match self {
+                    $( Self::$variant { path, .. } => path, )+
+                }
+            }
+
+            /// The path of any variant, to re-root it under an enclosing path.
+            #[allow(dead_code)]
+            pub(crate) fn path_slot(&mut self) -> &mut String {
+                match self {
+                    $( Self::$variant { path, .. } => path, )+
+                }
+            }
+        }
+
+        impl $crate::diagnostic::Diagnostic for $ty {
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+            fn path(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::from(<$ty>::path(self))
+            }
+            fn class(&self) -> $crate::diagnostic::ErrorClass {
+                match self {
+                    $( Self::$variant { .. } => $crate::diagnostic::error_table!(@class $($state)?), )+
+                }
+            }
+        }
+    };
+    (@class) => {
+        $crate::diagnostic::ErrorClass::Validation
+    };
+    (@class state) => {
+        $crate::diagnostic::ErrorClass::State
+    };
+}
+
+pub(crate) use error_table;
+
 macro_rules! diagnostic {
     ($ty:ty, |$e:ident| $class:expr) => {
         impl Diagnostic for $ty {
@@ -113,13 +188,11 @@ fn state_if(state: bool) -> ErrorClass {
 }
 
 diagnostic!(crate::money::MoneyError, |_e| ErrorClass::Validation);
-diagnostic!(crate::estate::EstateError, |_e| ErrorClass::Validation);
 diagnostic!(crate::fees::FeeError, |_e| ErrorClass::Validation);
 diagnostic!(crate::integrity::IntegrityError, |_e| {
     ErrorClass::Validation
 });
 diagnostic!(crate::tables::TablesError, |_e| ErrorClass::Validation);
-diagnostic!(crate::checkin::CheckinError, |e| state_if(e.is_state()));
 diagnostic!(crate::tickets::TicketError, |e| state_if(e.is_state()));
 
 #[cfg(test)]

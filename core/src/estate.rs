@@ -461,70 +461,22 @@ pub enum EstateError {
     },
 }
 
-impl EstateError {
-    /// The path of the bad field, e.g. `units[3].gross_area`.
-    ///
-    /// ```
-    /// let e = estatekit::estate::Estate::from_json("{").unwrap_err();
-    /// assert_eq!(e.path(), "$");
-    /// ```
-    pub fn path(&self) -> &str {
-        match self {
-            Self::Json { path, .. }
-            | Self::DocumentTooLarge { path, .. }
-            | Self::NonPositiveArea { path, .. }
-            | Self::InternalAreaExceedsGross { path, .. }
-            | Self::DuplicateId { path, .. }
-            | Self::UnknownBuilding { path, .. }
-            | Self::UnknownUnit { path, .. }
-            | Self::InvalidCurrency { path, .. }
-            | Self::UnsupportedFormatVersion { path, .. }
-            | Self::InvalidField { path, .. }
-            | Self::UnknownMeter { path, .. }
-            | Self::ConflictingUpdate { path, .. } => path,
-        }
-    }
-
-    /// The path field of any variant.
-    fn path_slot(&mut self) -> &mut String {
-        match self {
-            Self::Json { path, .. }
-            | Self::DocumentTooLarge { path, .. }
-            | Self::NonPositiveArea { path, .. }
-            | Self::InternalAreaExceedsGross { path, .. }
-            | Self::DuplicateId { path, .. }
-            | Self::UnknownBuilding { path, .. }
-            | Self::UnknownUnit { path, .. }
-            | Self::InvalidCurrency { path, .. }
-            | Self::UnsupportedFormatVersion { path, .. }
-            | Self::InvalidField { path, .. }
-            | Self::UnknownMeter { path, .. }
-            | Self::ConflictingUpdate { path, .. } => path,
-        }
-    }
-
-    /// A stable snake_case code for the error kind, e.g. `"internal_area_exceeds_gross"`.
-    ///
-    /// ```
-    /// let e = estatekit::estate::Estate::from_json("[]").unwrap_err();
-    /// assert_eq!(e.code(), "json");
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Json { .. } => "json",
-            Self::DocumentTooLarge { .. } => "document_too_large",
-            Self::NonPositiveArea { .. } => "non_positive_area",
-            Self::InternalAreaExceedsGross { .. } => "internal_area_exceeds_gross",
-            Self::DuplicateId { .. } => "duplicate_id",
-            Self::UnknownBuilding { .. } => "unknown_building",
-            Self::UnknownUnit { .. } => "unknown_unit",
-            Self::InvalidCurrency { .. } => "invalid_currency",
-            Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
-            Self::InvalidField { .. } => "invalid_field",
-            Self::UnknownMeter { .. } => "unknown_meter",
-            Self::ConflictingUpdate { .. } => "conflicting_update",
-        }
-    }
+crate::diagnostic::error_table! {
+    EstateError;
+    code_example: "let e = estatekit::estate::Estate::from_json(\"[]\").unwrap_err();\nassert_eq!(e.code(), \"json\");";
+    path_example: "let e = estatekit::estate::Estate::from_json(\"{\").unwrap_err();\nassert_eq!(e.path(), \"$\");";
+    Json => "json";
+    DocumentTooLarge => "document_too_large";
+    NonPositiveArea => "non_positive_area";
+    InternalAreaExceedsGross => "internal_area_exceeds_gross";
+    DuplicateId => "duplicate_id";
+    UnknownBuilding => "unknown_building";
+    UnknownUnit => "unknown_unit";
+    InvalidCurrency => "invalid_currency";
+    UnsupportedFormatVersion => "unsupported_format_version";
+    InvalidField => "invalid_field";
+    UnknownMeter => "unknown_meter";
+    ConflictingUpdate => "conflicting_update";
 }
 
 #[cfg(test)]

@@ -466,83 +466,39 @@ pub enum CheckinError {
     },
 }
 
+crate::diagnostic::error_table! {
+    CheckinError;
+    code_example: "use estatekit::checkin::CheckinError;\nlet e = CheckinError::UnknownItem { path: \"item_code\".into(), item: \"x\".into() };\nassert_eq!(e.code(), \"unknown_item\");";
+    path_example: "use estatekit::checkin::CheckinError;\nlet e = CheckinError::UnknownItem { path: \"item_code\".into(), item: \"x\".into() };\nassert_eq!(e.path(), \"item_code\");";
+    Json => "json";
+    DocumentTooLarge => "document_too_large";
+    UnsupportedFormatVersion => "unsupported_format_version";
+    DuplicateCode => "duplicate_code";
+    UnknownDependency => "unknown_dependency";
+    DependencyCycle => "dependency_cycle";
+    InvalidField => "invalid_field";
+    UnknownItem => "unknown_item";
+    DependenciesUnmet => "dependencies_unmet", state;
+    AlreadyCompleted => "already_completed", state;
+    NotCompleted => "not_completed", state;
+    HasDependents => "has_dependents", state;
+    NegativeReading => "negative_reading";
+    DecreasingReading => "decreasing_reading";
+    RoleNotAllowed => "role_not_allowed";
+    ChecklistIncomplete => "checklist_incomplete", state;
+    HandoverRefused => "handover_refused", state;
+    ChecklistFinished => "checklist_finished", state;
+    NotFinished => "not_finished", state;
+    UnknownDefect => "unknown_defect";
+    DefectState => "defect_state", state;
+    UnknownUnit => "unknown_unit";
+    TemplateMismatch => "template_mismatch";
+    Estate => "estate";
+    EventOutOfOrder => "event_out_of_order";
+    InconsistentDocument => "inconsistent_document";
+}
+
 impl CheckinError {
-    /// A stable snake_case code for the error kind (e.g. `"dependency_cycle"`).
-    ///
-    /// ```
-    /// use estatekit::checkin::CheckinError;
-    /// let e = CheckinError::UnknownItem { path: "item_code".into(), item: "x".into() };
-    /// assert_eq!(e.code(), "unknown_item");
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Json { .. } => "json",
-            Self::DocumentTooLarge { .. } => "document_too_large",
-            Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
-            Self::DuplicateCode { .. } => "duplicate_code",
-            Self::UnknownDependency { .. } => "unknown_dependency",
-            Self::DependencyCycle { .. } => "dependency_cycle",
-            Self::InvalidField { .. } => "invalid_field",
-            Self::UnknownItem { .. } => "unknown_item",
-            Self::DependenciesUnmet { .. } => "dependencies_unmet",
-            Self::AlreadyCompleted { .. } => "already_completed",
-            Self::NotCompleted { .. } => "not_completed",
-            Self::HasDependents { .. } => "has_dependents",
-            Self::NegativeReading { .. } => "negative_reading",
-            Self::DecreasingReading { .. } => "decreasing_reading",
-            Self::RoleNotAllowed { .. } => "role_not_allowed",
-            Self::ChecklistIncomplete { .. } => "checklist_incomplete",
-            Self::HandoverRefused { .. } => "handover_refused",
-            Self::ChecklistFinished { .. } => "checklist_finished",
-            Self::NotFinished { .. } => "not_finished",
-            Self::UnknownDefect { .. } => "unknown_defect",
-            Self::DefectState { .. } => "defect_state",
-            Self::UnknownUnit { .. } => "unknown_unit",
-            Self::TemplateMismatch { .. } => "template_mismatch",
-            Self::Estate { .. } => "estate",
-            Self::EventOutOfOrder { .. } => "event_out_of_order",
-            Self::InconsistentDocument { .. } => "inconsistent_document",
-        }
-    }
-
-    /// The field or object the error is about (e.g. `"steps[1].depends_on[0]"`).
-    ///
-    /// ```
-    /// use estatekit::checkin::CheckinError;
-    /// let e = CheckinError::UnknownItem { path: "item_code".into(), item: "x".into() };
-    /// assert_eq!(e.path(), "item_code");
-    /// ```
-    pub fn path(&self) -> &str {
-        match self {
-            Self::Json { path, .. }
-            | Self::DocumentTooLarge { path, .. }
-            | Self::UnsupportedFormatVersion { path, .. }
-            | Self::DuplicateCode { path, .. }
-            | Self::UnknownDependency { path, .. }
-            | Self::DependencyCycle { path, .. }
-            | Self::InvalidField { path, .. }
-            | Self::UnknownItem { path, .. }
-            | Self::DependenciesUnmet { path, .. }
-            | Self::AlreadyCompleted { path, .. }
-            | Self::NotCompleted { path, .. }
-            | Self::HasDependents { path, .. }
-            | Self::NegativeReading { path, .. }
-            | Self::DecreasingReading { path, .. }
-            | Self::RoleNotAllowed { path, .. }
-            | Self::ChecklistIncomplete { path, .. }
-            | Self::HandoverRefused { path }
-            | Self::ChecklistFinished { path }
-            | Self::NotFinished { path }
-            | Self::UnknownDefect { path, .. }
-            | Self::DefectState { path, .. }
-            | Self::UnknownUnit { path, .. }
-            | Self::TemplateMismatch { path, .. }
-            | Self::Estate { path, .. }
-            | Self::EventOutOfOrder { path, .. }
-            | Self::InconsistentDocument { path, .. } => path,
-        }
-    }
-
     /// True for operations the checklist's current state does not allow (a second
     /// completion, undoing an open item, changing a completed check-in, …), as opposed
     /// to bad input. The bindings raise these as state errors.
@@ -553,18 +509,7 @@ impl CheckinError {
     /// assert!(e.is_state());
     /// ```
     pub fn is_state(&self) -> bool {
-        matches!(
-            self,
-            Self::DependenciesUnmet { .. }
-                | Self::AlreadyCompleted { .. }
-                | Self::NotCompleted { .. }
-                | Self::HasDependents { .. }
-                | Self::ChecklistIncomplete { .. }
-                | Self::HandoverRefused { .. }
-                | Self::ChecklistFinished { .. }
-                | Self::NotFinished { .. }
-                | Self::DefectState { .. }
-        )
+        crate::diagnostic::Diagnostic::class(self) == crate::diagnostic::ErrorClass::State
     }
 }
 

@@ -35,8 +35,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::borrow::Cow;
-
 use chrono::{DateTime, Utc};
 
 mod notice;
@@ -299,103 +297,33 @@ pub enum NoticeError {
     },
 }
 
+crate::diagnostic::error_table! {
+    NoticeError;
+    code_example: "let e = \"fax\".parse::<estatekit::notices::NoticeChannel>().unwrap_err();\nassert_eq!((e.code(), e.path()), (\"unknown_value\", \"channel\"));";
+    path_example: "let e = \"fax\".parse::<estatekit::notices::NoticeChannel>().unwrap_err();\nassert_eq!(e.path(), \"channel\");";
+    DocumentTooLarge => "document_too_large";
+    Json => "json";
+    UnsupportedFormatVersion => "unsupported_format_version";
+    UnknownValue => "unknown_value";
+    EmptyField => "empty_field";
+    InvalidField => "invalid_field";
+    UnknownBuilding => "unknown_building";
+    UnknownUnit => "unknown_unit";
+    EmptyAudience => "empty_audience";
+    EndsBeforeStarts => "ends_before_starts";
+    MissingStart => "missing_start";
+    AckDueWithoutAck => "ack_due_without_ack";
+    NotInAudience => "not_in_audience";
+    BeforePublication => "before_publication";
+    TooManyEvents => "too_many_events";
+}
+
 impl NoticeError {
-    /// A stable snake_case code for the error kind, e.g. `"ends_before_starts"`.
-    ///
-    /// ```
-    /// let e = "fax".parse::<estatekit::notices::NoticeChannel>().unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("unknown_value", "channel"));
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::DocumentTooLarge { .. } => "document_too_large",
-            Self::Json { .. } => "json",
-            Self::UnsupportedFormatVersion { .. } => "unsupported_format_version",
-            Self::UnknownValue { .. } => "unknown_value",
-            Self::EmptyField { .. } => "empty_field",
-            Self::InvalidField { .. } => "invalid_field",
-            Self::UnknownBuilding { .. } => "unknown_building",
-            Self::UnknownUnit { .. } => "unknown_unit",
-            Self::EmptyAudience { .. } => "empty_audience",
-            Self::EndsBeforeStarts { .. } => "ends_before_starts",
-            Self::MissingStart { .. } => "missing_start",
-            Self::AckDueWithoutAck { .. } => "ack_due_without_ack",
-            Self::NotInAudience { .. } => "not_in_audience",
-            Self::BeforePublication { .. } => "before_publication",
-            Self::TooManyEvents { .. } => "too_many_events",
-        }
-    }
-
-    /// The path of the field concerned, e.g. `audience.ids[2]`.
-    ///
-    /// ```
-    /// let e = "fax".parse::<estatekit::notices::NoticeChannel>().unwrap_err();
-    /// assert_eq!(e.path(), "channel");
-    /// ```
-    pub fn path(&self) -> &str {
-        match self {
-            Self::DocumentTooLarge { path, .. }
-            | Self::Json { path, .. }
-            | Self::UnsupportedFormatVersion { path, .. }
-            | Self::UnknownValue { path, .. }
-            | Self::EmptyField { path, .. }
-            | Self::InvalidField { path, .. }
-            | Self::UnknownBuilding { path, .. }
-            | Self::UnknownUnit { path, .. }
-            | Self::EmptyAudience { path, .. }
-            | Self::EndsBeforeStarts { path, .. }
-            | Self::MissingStart { path, .. }
-            | Self::AckDueWithoutAck { path, .. }
-            | Self::NotInAudience { path, .. }
-            | Self::BeforePublication { path, .. }
-            | Self::TooManyEvents { path, .. } => path,
-        }
-    }
-
-    /// The path field of any variant (to prefix it, e.g. with `events[3].`).
-    fn path_slot(&mut self) -> &mut String {
-        match self {
-            Self::DocumentTooLarge { path, .. }
-            | Self::Json { path, .. }
-            | Self::UnsupportedFormatVersion { path, .. }
-            | Self::UnknownValue { path, .. }
-            | Self::EmptyField { path, .. }
-            | Self::InvalidField { path, .. }
-            | Self::UnknownBuilding { path, .. }
-            | Self::UnknownUnit { path, .. }
-            | Self::EmptyAudience { path, .. }
-            | Self::EndsBeforeStarts { path, .. }
-            | Self::MissingStart { path, .. }
-            | Self::AckDueWithoutAck { path, .. }
-            | Self::NotInAudience { path, .. }
-            | Self::BeforePublication { path, .. }
-            | Self::TooManyEvents { path, .. } => path,
-        }
-    }
-
     /// The error with its path prefixed by `prefix` (`events[3].` + `unit`).
     fn within(mut self, prefix: &str) -> Self {
         let slot = self.path_slot();
         slot.insert_str(0, prefix);
         self
-    }
-}
-
-/// Every notice error is bad input (a validation error): a notice is checked whole
-/// before anything is recorded.
-impl crate::diagnostic::Diagnostic for NoticeError {
-    /// See [`NoticeError::code`].
-    ///
-    /// ```
-    /// use estatekit::diagnostic::{Diagnostic, ErrorClass};
-    /// let e = "fax".parse::<estatekit::notices::NoticeChannel>().unwrap_err();
-    /// assert_eq!((Diagnostic::code(&e), e.class()), ("unknown_value", ErrorClass::Validation));
-    /// ```
-    fn code(&self) -> &'static str {
-        NoticeError::code(self)
-    }
-    fn path(&self) -> Cow<'_, str> {
-        Cow::from(NoticeError::path(self))
     }
 }
 
