@@ -1,13 +1,13 @@
 //! Tickets: classification, lifecycle, SLA and statistics.
 //!
-//! Timestamps cross as [`Timestamp`]: an ISO-8601 UTC string on the wire
-//! (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
+//! Timestamps cross as [`Timestamp`](crate::Timestamp): an ISO-8601 UTC string on the
+//! wire (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
 
 use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
     self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
@@ -16,27 +16,7 @@ use estatekit::tickets::{
 use crate::EstateKitError;
 
 /// A UTC instant (ISO-8601 string on the wire).
-pub type Timestamp = DateTime<Utc>;
-
-uniffi::custom_type!(Timestamp, String, {
-    remote,
-    lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-    // A bad instant (possible from Swift, where it is a string) is a typed
-    // `EstateKitError.Validation`: `naive_datetime` for a date and time without an
-    // offset, `invalid_datetime` for anything else that is not RFC 3339.
-    try_lift: |s| DateTime::parse_from_rfc3339(&s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            if s.parse::<chrono::NaiveDateTime>().is_ok() {
-                crate::lift_error(
-                    "naive_datetime",
-                    format!("{s:?} has no UTC offset; give an instant such as \"{s}Z\" or \"{s}+08:00\""),
-                )
-            } else {
-                crate::lift_error("invalid_datetime", format!("{s:?} is not an RFC 3339 instant: {e}"))
-            }
-        }),
-});
+pub use crate::Timestamp;
 
 #[uniffi::remote(Enum)]
 pub enum Channel {
