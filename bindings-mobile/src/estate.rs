@@ -154,9 +154,10 @@ pub struct Building {
 }
 
 crate::mirror_record! {
-    /// A unit (房屋): an apartment, shop, parking space or storeroom.
+    /// A unit (房屋): an apartment, shop, parking space or storeroom. Python's `Unit`
+    /// (`Unit` is `kotlin.Unit` and `Foundation.Unit`).
     #[derive(Eq)]
-    pub struct Unit mirrors estate::Unit {
+    pub struct EstateUnit mirrors estate::Unit {
         /// Unit id, unique in the estate.
         id: String,
         /// The building it is in.
@@ -184,7 +185,7 @@ crate::mirror_record! {
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-impl Unit {
+impl EstateUnit {
     /// The area fees are charged on: internal when `internal` and known, else gross.
     pub fn area(&self, internal: bool) -> Result<Decimal, EstateKitError> {
         Ok(estate::Unit::try_from(self.clone())?.area(internal))
@@ -380,7 +381,7 @@ impl Estate {
     }
 
     /// All units.
-    pub fn units(&self) -> Vec<Unit> {
+    pub fn units(&self) -> Vec<EstateUnit> {
         self.inner.units().iter().cloned().map(Into::into).collect()
     }
 
@@ -390,7 +391,7 @@ impl Estate {
     }
 
     /// The unit with this id, if any.
-    pub fn unit(&self, id: String) -> Option<Unit> {
+    pub fn unit(&self, id: String) -> Option<EstateUnit> {
         self.inner.unit(&id).cloned().map(Into::into)
     }
 

@@ -34,26 +34,16 @@ private fun readList(lines: List<String>): List<Entry> = lines
     .drop(1) // header
     .map { val f = it.split('\t'); Entry(f[0], f.getOrElse(1) { "-" }, f.getOrElse(2) { "" }) }
 
-/** Kotlin renames of Rust type names (`[bindings.kotlin.rename]` in uniffi.toml). */
-private fun kotlinRenames(root: File): Map<String, String> {
-    val toml = File(root, "bindings-mobile/uniffi.toml").readLines(Charsets.UTF_8)
-    val out = mutableMapOf<String, String>()
-    var inSection = false
-    for (line in toml) {
-        val t = line.trim()
-        if (t.startsWith("[")) inSection = t == "[bindings.kotlin.rename]"
-        else if (inSection && "=" in t && !t.startsWith("#")) {
-            val (k, v) = t.split("=", limit = 2).map { it.trim().trim('"') }
-            out[k] = v
-        }
-    }
-    return out
-}
+/** Mobile names of types whose Python name cannot be used (a `mobile: Name` note). */
+private fun mobileNames(surface: List<Entry>): Map<String, String> = surface
+    .filter { it.member == "-" && it.note.startsWith("mobile: ") }
+    .associate { it.owner to it.note.removePrefix("mobile: ").substringBefore(' ') }
 
 /** UniFFI machinery and Kotlin data-class members, not part of the API. */
 private fun isMachinery(m: Method): Boolean {
     val n = jvmName(m)
-    return n in setOf("destroy", "close", "copy", "equals", "hashCode", "toString", "use") ||
+    return (n in setOf("destroy", "close") && m.parameterCount == 0) ||
+        n in setOf("copy", "equals", "hashCode", "toString", "use") ||
         n.startsWith("uniffi") || n.startsWith("getUniffi") || n.contains('$') ||
         Regex("component\\d+").matches(n) || m.isSynthetic || m.isBridge
 }
@@ -76,11 +66,35 @@ private fun memberNames(cls: Class<*>, static: Boolean): Set<String> {
             ("get" + n.substring(3) in names || "is" + n.substring(3) in names)
         when {
             setter -> {}
-            getter -> out.add(n.substring(3))
+            getter -> out.add(n.substring(3).replaceFirstChar { it.lowercase() })
             else -> out.add(n)
         }
     }
     return out
+}
+
+/** The records (data classes) and objects (`Disposable` classes) of the generated
+ * bindings, read from the jar or directory they were loaded from. */
+private fun generatedTypes(): List<String> {
+    val top = Class.forName(TOP_LEVEL)
+    val where = File(top.protectionDomain.codeSource.location.toURI())
+    val names = if (where.isDirectory) {
+        File(where, PKG).listFiles()!!.map { it.name }
+    } else {
+        java.util.jar.JarFile(where).use { jar ->
+            jar.entries().toList().map { it.name }.filter { it.startsWith("$PKG/") }.map { it.removePrefix("$PKG/") }
+        }
+    }
+    val disposable = Class.forName("$PKG.Disposable")
+    return names.filter { it.endsWith(".class") && '/' !in it && '$' !in it }
+        .map { it.removeSuffix(".class") }
+        .filter { n ->
+            val c = Class.forName("$PKG.$n")
+            !c.isInterface && !c.isEnum && !Throwable::class.java.isAssignableFrom(c) &&
+                !n.startsWith("FfiConverter") && !n.startsWith("Uniffi") &&
+                (disposable.isAssignableFrom(c) || c.methods.any { it.name == "component1" })
+        }
+        .sorted()
 }
 
 /** Every difference between the generated bindings and the lists; empty when at parity. */
@@ -104,7 +118,7 @@ private fun apiDifferences(surface: List<Entry>, mobileOnly: List<Entry>, rename
     // Listed -> generated.
     for (e in surface + mobileOnly) {
         if (e.owner == "-") {
-            if (norm(e.member) !in memberNames(find("Estatekit_mobileKt")!!, static = true))
+            if (norm(e.member) !in memberNames(find("Estatekit_mobileKt")!!, static = true).map(::norm))
                 problems.add("function ${e.member}: listed, missing in Kotlin")
             continue
         }
@@ -119,7 +133,11 @@ private fun apiDifferences(surface: List<Entry>, mobileOnly: List<Entry>, rename
         if (norm(e.member) !in have.map(::norm)) problems.add("${e.owner}.${e.member}: listed, missing in Kotlin")
     }
 
-    // Generated -> listed.
+    // Generated -> listed: every record and object type of the bindings.
+    val listedTypes = listed.filter { it.owner != "-" }.map { kotlinName(it.owner) }.toSet()
+    for (name in generatedTypes()) {
+        if (name !in listedTypes) problems.add("type $name: in Kotlin, not in api_surface.tsv or api_mobile_only.tsv")
+    }
     for ((owner, allowed) in members) {
         if (owner in wholeTypes) continue
         val (cls, static) = if (owner == "-") find("Estatekit_mobileKt") to true
@@ -138,17 +156,18 @@ private fun apiDifferences(surface: List<Entry>, mobileOnly: List<Entry>, rename
 
 private fun lists(): Triple<List<Entry>, List<Entry>, Map<String, String>> {
     val data = dataDir()
-    val root = data.parentFile.parentFile.parentFile
     return Triple(
         readList(File(data, "api_surface.tsv").readLines(Charsets.UTF_8)),
         readList(File(data, "api_mobile_only.tsv").readLines(Charsets.UTF_8)),
-        kotlinRenames(root),
+        mobileNames(readList(File(data, "api_surface.tsv").readLines(Charsets.UTF_8))),
     )
 }
 
 fun testApiParity() {
     val (surface, mobileOnly, renames) = lists()
     assertTrue(surface.size > 500, "the list has ${surface.size} rows")
+    val types = generatedTypes()
+    assertTrue(types.size > 60 && "Estate" in types && "Balance" in types, "generated types: $types")
     val problems = apiDifferences(surface, mobileOnly, renames)
     assertTrue(problems.isEmpty(), "${problems.size} differences:\n" + problems.joinToString("\n"))
 }
