@@ -97,6 +97,7 @@ pub struct PostResult {
     pub conflicts: Vec<Conflict>,
     /// Negative lines (a metered line trued up below last month's estimate): credits
     /// the book does not hold as charges, not posted, listed every time.
+    #[uniffi(default = [])]
     pub credits: Vec<CreditLine>,
 }
 
@@ -172,6 +173,7 @@ pub struct PaymentImport {
     /// Rows already in the book.
     pub already_applied: Vec<AlreadyApplied>,
     /// Each change made to a cell before reading it (records imports only).
+    #[uniffi(default = [])]
     pub normalisations: Vec<crate::estate::Normalisation>,
     /// Rows refused; nothing changed for them.
     pub rejected: Vec<RejectedRow>,
@@ -404,6 +406,7 @@ pub struct RowImport {
     /// Rows already in the book with the same content (not posted again).
     pub already_posted: Vec<ImportedRow>,
     /// Each change made to a cell before reading it (records imports only).
+    #[uniffi(default = [])]
     pub normalisations: Vec<crate::estate::Normalisation>,
     /// Rows refused (`conflicting_repost` for a charge id already in the book with
     /// another item, amount or due date); nothing changed for them.
