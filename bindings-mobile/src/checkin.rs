@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use estatekit::checkin::{
-    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemKind, Reinspection,
-    MeterBaseReading, MismatchKind, Mode, OverdueRectification, Responsible, Role, Severity,
+    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemKind,
+    MeterBaseReading, MismatchKind, Mode, OverdueRectification, Reinspection, Responsible, Role,
+    Severity,
 };
 use estatekit::estate::{MeterKind, UnitStatus};
 use rust_decimal::Decimal;
@@ -520,8 +521,7 @@ impl Checklist {
         at: Timestamp,
         reason: String,
     ) -> Result<(), EstateKitError> {
-        self.lock()
-            .undo(&item_code, &actor, role, at, &reason)?;
+        self.lock().undo(&item_code, &actor, role, at, &reason)?;
         Ok(())
     }
 

@@ -101,9 +101,7 @@ pub struct EstateFromRecords {
 /// problem at once as `EstateKitError.Records`.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn estate_from_records(
-    tables: EstateTables,
-) -> Result<EstateFromRecords, EstateKitError> {
+pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, EstateKitError> {
     let rows = crate::records::core_rows;
     let mut t = tables::EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;
@@ -290,8 +288,16 @@ impl From<estate::EstateSummary> for EstateSummary {
         Self {
             buildings: s.buildings.to_mobile(),
             units: s.units.to_mobile(),
-            by_kind: s.by_kind.into_iter().map(|(k, n)| (k, n.to_mobile())).collect(),
-            by_status: s.by_status.into_iter().map(|(k, n)| (k, n.to_mobile())).collect(),
+            by_kind: s
+                .by_kind
+                .into_iter()
+                .map(|(k, n)| (k, n.to_mobile()))
+                .collect(),
+            by_status: s
+                .by_status
+                .into_iter()
+                .map(|(k, n)| (k, n.to_mobile()))
+                .collect(),
             total_gross_area: s.total_gross_area,
             total_internal_area: s.total_internal_area,
             occupants: s.occupants.to_mobile(),

@@ -425,13 +425,12 @@ impl From<billing::BillLine> for BillLine {
 impl TryFrom<BillLine> for billing::BillLine {
     type Error = EstateKitError;
     fn try_from(l: BillLine) -> Result<Self, EstateKitError> {
-        let explanation = serde_json::from_str(&l.explanation).map_err(|e| {
-            EstateKitError::Validation {
+        let explanation =
+            serde_json::from_str(&l.explanation).map_err(|e| EstateKitError::Validation {
                 code: "json".into(),
                 path: "explanation".into(),
                 detail: format!("explanation: {e}"),
-            }
-        })?;
+            })?;
         Ok(Self {
             item_code: l.item_code.into(),
             name_zh: l.name_zh.into(),
@@ -927,7 +926,10 @@ impl Ledger {
     }
 
     /// Sets (or, with null, clears) the prepaid balance below which `lowBalance` is true.
-    pub fn set_low_balance_threshold(&self, threshold: Option<Decimal>) -> Result<(), EstateKitError> {
+    pub fn set_low_balance_threshold(
+        &self,
+        threshold: Option<Decimal>,
+    ) -> Result<(), EstateKitError> {
         Ok(self.lock().set_low_balance_threshold(threshold)?)
     }
 
@@ -996,7 +998,7 @@ impl Ledger {
         amount: Decimal,
         date: NaiveDate,
     ) -> Result<Payment, EstateKitError> {
-        Ok(self.lock().pay(&id, amount, date)?.into())
+        Ok(self.lock().pay(&id, amount, date)?)
     }
 
     /// Penalty owed on one charge as of a date.
@@ -1006,12 +1008,7 @@ impl Ledger {
 
     /// Every payment as it is applied now, in the order recorded.
     pub fn payments(&self) -> Vec<Payment> {
-        self.lock()
-            .payments()
-            .iter()
-            .cloned()
-            .map(Into::into)
-            .collect()
+        self.lock().payments().to_vec()
     }
 
     /// Reverses (冲正) a payment recorded `on`: it counts as never made from its own
@@ -1022,7 +1019,7 @@ impl Ledger {
         on: NaiveDate,
         reason: String,
     ) -> Result<Payment, EstateKitError> {
-        Ok(self.lock().reverse(&id, on, &reason)?.into())
+        Ok(self.lock().reverse(&id, on, &reason)?)
     }
 
     /// Pays `amount` back out of the prepaid balance on `on` (退款).
@@ -1032,7 +1029,7 @@ impl Ledger {
 
     /// One payment by id as it is applied now, or null.
     pub fn payment(&self, id: String) -> Option<Payment> {
-        self.lock().payment(&id).cloned().map(Into::into)
+        self.lock().payment(&id).cloned()
     }
 
     /// Waives (part of) a charge's penalty; returns the amount waived.
@@ -1067,17 +1064,17 @@ impl Ledger {
 
     /// Outstanding principal by days overdue.
     pub fn aging(&self, as_of: NaiveDate) -> Result<Aging, EstateKitError> {
-        Ok(self.lock().aging(as_of)?.into())
+        Ok(self.lock().aging(as_of)?)
     }
 
     /// The account's figures as of a date.
     pub fn balance(&self, as_of: NaiveDate) -> Result<Balance, EstateKitError> {
-        Ok(self.lock().balance(as_of)?.into())
+        Ok(self.lock().balance(as_of)?)
     }
 
     /// Payment-reminder data as of a date.
     pub fn reminder(&self, as_of: NaiveDate) -> Result<Reminder, EstateKitError> {
-        Ok(self.lock().reminder(as_of)?.into())
+        Ok(self.lock().reminder(as_of)?)
     }
 
     /// Collected ÷ billed principal for charges due in [start, end], if any were billed.

@@ -173,7 +173,8 @@ impl<E: Diagnostic + 'static> From<E> for EstateKitError {
     /// code, path and message, so `?` works on every module's error without a list.
     /// Spreadsheet-table errors (`TablesError`) keep their problems (`Records`).
     fn from(e: E) -> Self {
-        if let Some(t) = (&e as &dyn std::any::Any).downcast_ref::<estatekit::tables::TablesError>() {
+        if let Some(t) = (&e as &dyn std::any::Any).downcast_ref::<estatekit::tables::TablesError>()
+        {
             return records::records_error(t);
         }
         let (code, path, detail) = (e.code().to_owned(), e.path().into_owned(), e.to_string());
@@ -202,9 +203,9 @@ pub(crate) trait ToMobile<T> {
 
 /// A mobile value in its core form; fails (`out_of_range`, naming `path`) when it does
 /// not fit (a negative count).
-pub(crate) trait FromMobile<T>: Sized {
+pub(crate) trait IntoCore<T>: Sized {
     /// The core form.
-    fn from_mobile(self, path: &str) -> Result<T, EstateKitError>;
+    fn into_core(self, path: &str) -> Result<T, EstateKitError>;
 }
 
 macro_rules! crosses_as_is {
@@ -214,8 +215,8 @@ macro_rules! crosses_as_is {
                 self
             }
         }
-        impl FromMobile<$t> for $t {
-            fn from_mobile(self, _: &str) -> Result<$t, EstateKitError> {
+        impl IntoCore<$t> for $t {
+            fn into_core(self, _: &str) -> Result<$t, EstateKitError> {
                 Ok(self)
             }
         }
@@ -254,8 +255,8 @@ macro_rules! counts_as_i64 {
                 i64::try_from(self).expect("a count held in memory fits i64")
             }
         }
-        impl FromMobile<$t> for i64 {
-            fn from_mobile(self, path: &str) -> Result<$t, EstateKitError> {
+        impl IntoCore<$t> for i64 {
+            fn into_core(self, path: &str) -> Result<$t, EstateKitError> {
                 <$t>::try_from(self).map_err(|_| out_of_range(path, self))
             }
         }
@@ -276,18 +277,18 @@ impl<A: ToMobile<B>, B> ToMobile<Option<B>> for Option<A> {
     }
 }
 
-impl<A: FromMobile<B>, B> FromMobile<Vec<B>> for Vec<A> {
-    fn from_mobile(self, path: &str) -> Result<Vec<B>, EstateKitError> {
+impl<A: IntoCore<B>, B> IntoCore<Vec<B>> for Vec<A> {
+    fn into_core(self, path: &str) -> Result<Vec<B>, EstateKitError> {
         self.into_iter()
             .enumerate()
-            .map(|(i, a)| a.from_mobile(&format!("{path}[{i}]")))
+            .map(|(i, a)| a.into_core(&format!("{path}[{i}]")))
             .collect()
     }
 }
 
-impl<A: FromMobile<B>, B> FromMobile<Option<B>> for Option<A> {
-    fn from_mobile(self, path: &str) -> Result<Option<B>, EstateKitError> {
-        self.map(|a| a.from_mobile(path)).transpose()
+impl<A: IntoCore<B>, B> IntoCore<Option<B>> for Option<A> {
+    fn into_core(self, path: &str) -> Result<Option<B>, EstateKitError> {
+        self.map(|a| a.into_core(path)).transpose()
     }
 }
 
@@ -327,13 +328,13 @@ macro_rules! mirror_record {
             type Error = $crate::EstateKitError;
             fn try_from(m: $name) -> Result<Self, Self::Error> {
                 Ok(Self {
-                    $($field: $crate::FromMobile::from_mobile(m.$field, stringify!($field))?,)*
+                    $($field: $crate::IntoCore::into_core(m.$field, stringify!($field))?,)*
                 })
             }
         }
 
-        impl $crate::FromMobile<$core> for $name {
-            fn from_mobile(self, _: &str) -> Result<$core, $crate::EstateKitError> {
+        impl $crate::IntoCore<$core> for $name {
+            fn into_core(self, _: &str) -> Result<$core, $crate::EstateKitError> {
                 self.try_into()
             }
         }

@@ -708,10 +708,7 @@ impl Receivables {
     }
 
     /// Applies payment rows; each is applied, already applied, or rejected.
-    pub fn apply_payments(
-        &self,
-        rows: Vec<PaymentRow>,
-    ) -> Result<PaymentImport, EstateKitError> {
+    pub fn apply_payments(&self, rows: Vec<PaymentRow>) -> Result<PaymentImport, EstateKitError> {
         let rows: Vec<receivables::PaymentRow> = rows
             .into_iter()
             .map(|r| receivables::PaymentRow {
@@ -795,20 +792,12 @@ impl Receivables {
     }
 
     /// A unit's figures as of a date.
-    pub fn balance(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<Balance, EstateKitError> {
+    pub fn balance(&self, unit_id: String, as_of: NaiveDate) -> Result<Balance, EstateKitError> {
         Ok(self.lock().balance(&unit_id, as_of)?)
     }
 
     /// A unit's payment-reminder data as of a date.
-    pub fn reminder(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<Reminder, EstateKitError> {
+    pub fn reminder(&self, unit_id: String, as_of: NaiveDate) -> Result<Reminder, EstateKitError> {
         Ok(self.lock().reminder(&unit_id, as_of)?)
     }
 
@@ -834,10 +823,7 @@ impl Receivables {
     /// independently and safe to retry: a charge id already in the book with the same
     /// item, amount and due date is `alreadyPosted`; with another it is rejected
     /// (`conflicting_repost`). Every row needs `issuedOn`.
-    pub fn post_charges(
-        &self,
-        rows: Vec<ChargeRow>,
-    ) -> Result<RowImport, EstateKitError> {
+    pub fn post_charges(&self, rows: Vec<ChargeRow>) -> Result<RowImport, EstateKitError> {
         let rows: Vec<receivables::ChargeRow> = rows.into_iter().map(Into::into).collect();
         Ok(self.lock().post_charges(&rows).into())
     }
@@ -854,10 +840,7 @@ impl Receivables {
     /// unpaid items with their original due dates (aging and penalty count from them)
     /// and prepaid balances (recorded as payments on their date). Each row
     /// independently and safe to retry.
-    pub fn open_balances(
-        &self,
-        rows: Vec<OpeningBalance>,
-    ) -> Result<RowImport, EstateKitError> {
+    pub fn open_balances(&self, rows: Vec<OpeningBalance>) -> Result<RowImport, EstateKitError> {
         let rows: Vec<receivables::OpeningBalance> = rows.into_iter().map(Into::into).collect();
         Ok(self.lock().open_balances(&rows).into())
     }
@@ -910,11 +893,7 @@ impl Receivables {
     }
 
     /// One unit's outstanding principal by days overdue.
-    pub fn unit_aging(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<Aging, EstateKitError> {
+    pub fn unit_aging(&self, unit_id: String, as_of: NaiveDate) -> Result<Aging, EstateKitError> {
         Ok(self.lock().aging(&unit_id, as_of)?)
     }
 

@@ -304,7 +304,7 @@ impl BusinessCalendar {
         start: Timestamp,
         days: i64,
     ) -> Result<Timestamp, EstateKitError> {
-        let days = crate::FromMobile::from_mobile(days, "days")?;
+        let days = crate::IntoCore::into_core(days, "days")?;
         Ok(self.inner.add_working_days(start, days)?)
     }
 
@@ -891,7 +891,9 @@ pub struct TicketStatistics {
 }
 
 fn counts(v: Vec<tickets::Count>) -> HashMap<String, i64> {
-    v.into_iter().map(|c| (c.key, c.count.to_mobile())).collect()
+    v.into_iter()
+        .map(|c| (c.key, c.count.to_mobile()))
+        .collect()
 }
 
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
@@ -1039,7 +1041,7 @@ impl TicketFlow {
         at: Timestamp,
         role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
-        let rating = crate::FromMobile::from_mobile(rating, "rating")?;
+        let rating = crate::IntoCore::into_core(rating, "rating")?;
         let action = Action::ReturnVisitReached {
             mode,
             rating,
