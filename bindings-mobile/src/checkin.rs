@@ -354,10 +354,9 @@ pub struct RestoredChecklist {
     pub mismatches: Vec<TemplateMismatch>,
 }
 
-/// A validated check-in template (immutable).
-#[derive(Debug, uniffi::Object)]
-pub struct CheckinTemplate {
-    inner: checkin::CheckinTemplate,
+crate::json_object! {
+    /// A validated check-in template (immutable).
+    pub struct CheckinTemplate(checkin::CheckinTemplate);
 }
 
 #[guard(crate::panic_guard)]
@@ -369,19 +368,6 @@ impl CheckinTemplate {
         Arc::new(Self {
             inner: checkin::CheckinTemplate::default_template(),
         })
-    }
-
-    /// Parses and validates template JSON; errors name the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: checkin::CheckinTemplate::from_json(&text)?,
-        }))
-    }
-
-    /// The template as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Template id.

@@ -306,10 +306,9 @@ impl From<estate::EstateSummary> for EstateSummary {
     }
 }
 
-/// A validated estate (immutable, shareable across threads).
-#[derive(Debug, uniffi::Object)]
-pub struct Estate {
-    pub(crate) inner: estate::Estate,
+crate::json_object! {
+    /// A validated estate (immutable, shareable across threads).
+    pub struct Estate(estate::Estate);
 }
 
 impl Estate {
@@ -322,25 +321,12 @@ impl Estate {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Estate {
-    /// Parses and validates estate JSON; errors name the path of the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: estate::Estate::from_json(&text)?,
-        }))
-    }
-
     /// The embedded demo estate: two buildings, 40 units, unit and master meters.
     #[uniffi::constructor]
     pub fn demo() -> Arc<Self> {
         Arc::new(Self {
             inner: estate::Estate::demo(),
         })
-    }
-
-    /// The estate as JSON; `fromJson` reads it back unchanged.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The estate for the next month: `update` applied to a new, validated estate

@@ -14,7 +14,6 @@ use estatekit::fees::ledger::{
 use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolUnit, SplitMethod};
 use estatekit::fees::schedule;
 use estatekit::i18n::Lang;
-use estatekit::money;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
@@ -62,13 +61,6 @@ pub enum MeterChange {
     Rollover {
         wraps_at: Decimal,
     },
-}
-
-fn rounding(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
-    match policy {
-        None => Ok(money::RoundingPolicy::default()),
-        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
-    }
 }
 
 /// A late-penalty clause. Give at most one of `cap_fraction` and `cap_amount`.
@@ -139,7 +131,7 @@ pub fn late_penalty(
         due,
         as_of,
         &policy.try_into()?,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -167,7 +159,7 @@ pub fn late_penalties(
         &items,
         as_of,
         &policy.try_into()?,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -192,7 +184,7 @@ pub fn prorate(
         service_start,
         service_end,
         convention,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -259,7 +251,12 @@ pub fn pooled_split(
             fraction: Decimal::ONE,
         })
         .collect();
-    let split = pooled::split(total, &units, &method, &rounding(rounding_policy)?)?;
+    let split = pooled::split(
+        total,
+        &units,
+        &method,
+        &crate::money::core_policy(rounding_policy)?,
+    )?;
     Ok(split
         .shares
         .into_iter()
@@ -271,34 +268,20 @@ pub fn pooled_split(
         .collect())
 }
 
-/// A validated fee schedule.
-#[derive(Debug, uniffi::Object)]
-pub struct FeeSchedule {
-    pub(crate) inner: schedule::FeeSchedule,
+crate::json_object! {
+    /// A validated fee schedule.
+    pub struct FeeSchedule(schedule::FeeSchedule);
 }
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl FeeSchedule {
-    /// Parses and validates a schedule; errors name the field's path.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: schedule::FeeSchedule::from_json(&text)?,
-        }))
-    }
-
     /// The demo schedule for the demo estate.
     #[uniffi::constructor]
     pub fn demo() -> Arc<Self> {
         Arc::new(Self {
             inner: schedule::FeeSchedule::demo(),
         })
-    }
-
-    /// The schedule as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Item codes, in document order.
@@ -540,10 +523,9 @@ pub struct PoolSummary {
     pub adjusted_units: Vec<String>,
 }
 
-/// A billing run: every bill of an estate for a month.
-#[derive(Debug, uniffi::Object)]
-pub struct BillingRun {
-    pub(crate) inner: billing::BillingRun,
+crate::json_object! {
+    /// A billing run: every bill of an estate for a month.
+    pub struct BillingRun(billing::BillingRun);
 }
 
 /// Bills every unit of `estate` for `year`-`month` in one call.
@@ -594,16 +576,6 @@ pub fn bill_estate(
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillingRun {
-    /// Reads a run saved with `toJson`: every view (bills, pools, exceptions,
-    /// estimated readings, toJson) is the original's. A document that contradicts
-    /// itself is refused (`inconsistent_document` naming the field).
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: billing::BillingRun::from_json(&text)?,
-        }))
-    }
-
     /// Sum of all bills.
     pub fn total(&self) -> Decimal {
         self.inner.total()
@@ -695,12 +667,6 @@ impl BillingRun {
                     .collect(),
             })
             .collect()
-    }
-
-    /// The run as JSON (decimals as strings; exceptions and estimated readings when
-    /// there are any). `BillingRun.fromJson` reads it back.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 }
 
@@ -863,10 +829,9 @@ pub struct MoneyFlow {
     pub prepaid: Decimal,
 }
 
-/// A unit's ledger (thread-safe; every method is one call).
-#[derive(Debug, uniffi::Object)]
-pub struct Ledger {
-    pub(crate) inner: Mutex<ledger::Ledger>,
+crate::json_object! {
+    /// A unit's ledger (thread-safe; every method is one call).
+    pub struct Ledger(mutex ledger::Ledger);
 }
 
 impl Ledger {
@@ -891,23 +856,10 @@ impl Ledger {
         Ok(Arc::new(Self {
             inner: Mutex::new(ledger::Ledger::open(
                 unit_id,
-                rounding(rounding_policy)?,
+                crate::money::core_policy(rounding_policy)?,
                 order,
             )?),
         }))
-    }
-
-    /// Restores a ledger saved with `toJson`.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: Mutex::new(ledger::Ledger::from_json(&text)?),
-        }))
-    }
-
-    /// The ledger as JSON.
-    pub fn to_json(&self) -> String {
-        self.lock().to_json()
     }
 
     /// The unit.

@@ -342,6 +342,50 @@ macro_rules! mirror_record {
 }
 pub(crate) use mirror_record;
 
+/// An object holding its core value in `inner` (with `mutex`, in `inner: Mutex<_>`),
+/// and its document form: `fromJson` and `toJson`, as schedules, estates, runs,
+/// ledgers, templates and policies have. A document is parsed and validated by the
+/// core; errors name the path of the bad field, and a document that contradicts
+/// itself is refused (`inconsistent_document`).
+macro_rules! json_object {
+    ($(#[$meta:meta])* pub struct $name:ident($core:ty);) => {
+        $(#[$meta])*
+        #[derive(Debug, uniffi::Object)]
+        pub struct $name {
+            pub(crate) inner: $core,
+        }
+        $crate::json_object!(@impl $name, $core, std::convert::identity, |s| &s.inner);
+    };
+    ($(#[$meta:meta])* pub struct $name:ident(mutex $core:ty);) => {
+        $(#[$meta])*
+        #[derive(Debug, uniffi::Object)]
+        pub struct $name {
+            pub(crate) inner: std::sync::Mutex<$core>,
+        }
+        $crate::json_object!(@impl $name, $core, std::sync::Mutex::new, |s| &*s.lock());
+    };
+    (@impl $name:ident, $core:ty, $wrap:path, |$s:ident| $get:expr) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[uniffi::export]
+        impl $name {
+            /// Reads a document written by `toJson` (or by hand), validated.
+            #[uniffi::constructor]
+            pub fn from_json(text: String) -> Result<std::sync::Arc<Self>, $crate::EstateKitError> {
+                Ok(std::sync::Arc::new(Self {
+                    inner: $wrap(<$core>::from_json(&text)?),
+                }))
+            }
+
+            /// The document as JSON (decimals as strings); `fromJson` reads it back.
+            pub fn to_json(&self) -> String {
+                let $s = self;
+                ($get).to_json()
+            }
+        }
+    };
+}
+pub(crate) use json_object;
+
 #[cfg(test)]
 mod tests {
     /// Every `#[uniffi::export]` item is wrapped by `#[guard]`, so no panic reaches the

@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use crate::EstateKitError;
 use crate::estate::Estate;
 use crate::fees::{BillingRun, FeeSchedule, Ledger};
+use crate::records::{TextRows, core_rows};
 use estatekit::fees::ledger::{Aging, Balance, Payment, Reminder};
 
 /// One payment row (a bank or cashier line).
@@ -724,34 +725,31 @@ impl Receivables {
     /// `reverses`: spaces, thousands separators and `YYYY/M/D` dates are accepted and
     /// reported in `normalisations`; an unreadable row is rejected naming its column
     /// (`invalid_decimal`, `invalid_date`, `missing_value`, `unknown_column`…).
-    pub fn apply_payment_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<PaymentImport, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(self.lock().apply_payment_records(&rows, &[]).into())
+    pub fn apply_payment_records(&self, rows: TextRows) -> Result<PaymentImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .apply_payment_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// `postCharges` for rows of text cells with the columns `unit_id, ref,
     /// item_code, amount, issued_on, due, period_start, period_end, description,
     /// penalty`, read as `applyPaymentRecords` reads them.
-    pub fn post_charge_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<RowImport, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(self.lock().post_charge_records(&rows, &[]).into())
+    pub fn post_charge_records(&self, rows: TextRows) -> Result<RowImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .post_charge_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// `openBalances` for rows of text cells: a row whose `prepaid` cell is filled is
     /// a prepaid balance (`unit_id, prepaid, date, ref`), any other an unpaid item
     /// with the columns of `postChargeRecords`.
-    pub fn open_balance_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<RowImport, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(self.lock().open_balance_records(&rows, &[]).into())
+    pub fn open_balance_records(&self, rows: TextRows) -> Result<RowImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .open_balance_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// Applies payment rows given as a JSON array of objects (unit_id, amount as a

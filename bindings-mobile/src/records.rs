@@ -20,7 +20,11 @@ pub(crate) fn records_error(e: &TablesError) -> EstateKitError {
     }
 }
 
-pub(crate) fn core_rows(rows: Vec<HashMap<String, String>>) -> Vec<tables::Row> {
+/// Rows of text cells as they come from the app: column name to cell text.
+pub(crate) type TextRows = Vec<HashMap<String, String>>;
+
+/// The core's rows for rows of text cells.
+pub(crate) fn core_rows(rows: TextRows) -> Vec<tables::Row> {
     rows.into_iter().map(|r| r.into_iter().collect()).collect()
 }
 

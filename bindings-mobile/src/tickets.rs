@@ -144,10 +144,9 @@ impl From<tickets::Classification> for Classification {
     }
 }
 
-/// The ticket classifier (immutable, shareable across threads).
-#[derive(Debug, uniffi::Object)]
-pub struct TicketClassifier {
-    inner: tickets::TicketClassifier,
+crate::json_object! {
+    /// The ticket classifier (immutable, shareable across threads).
+    pub struct TicketClassifier(tickets::TicketClassifier);
 }
 
 #[guard(crate::panic_guard)]
@@ -195,19 +194,6 @@ impl TicketClassifier {
         Ok(Arc::new(Self {
             inner: tickets::TicketClassifier::train(&texts, &labels, seed, &o)?,
         }))
-    }
-
-    /// Reads a classifier (or bare model) written by `toJson`.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::TicketClassifier::from_json(&text)?,
-        }))
-    }
-
-    /// The classifier as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Classifies one text.
@@ -314,10 +300,9 @@ impl BusinessCalendar {
     }
 }
 
-/// An SLA policy.
-#[derive(Debug, uniffi::Object)]
-pub struct SlaPolicy {
-    inner: tickets::SlaPolicy,
+crate::json_object! {
+    /// An SLA policy.
+    pub struct SlaPolicy(tickets::SlaPolicy);
 }
 
 #[guard(crate::panic_guard)]
@@ -355,26 +340,12 @@ impl SlaPolicy {
     ) -> Result<SlaTargets, EstateKitError> {
         Ok(self.inner.targets(urgency, &category, received_at)?.into())
     }
-
-    /// Parses a policy JSON document.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::SlaPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
 }
 
-/// Who may do what to a ticket: roles per action, whether the handler may record the
-/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
-#[derive(Debug, uniffi::Object)]
-pub struct AccessPolicy {
-    inner: tickets::AccessPolicy,
+crate::json_object! {
+    /// Who may do what to a ticket: roles per action, whether the handler may record the
+    /// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+    pub struct AccessPolicy(tickets::AccessPolicy);
 }
 
 #[guard(crate::panic_guard)]
@@ -398,19 +369,6 @@ impl AccessPolicy {
             inner = inner.allow(&action, list)?;
         }
         Ok(Arc::new(Self { inner }))
-    }
-
-    /// Parses a policy JSON document.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::AccessPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The restricted actions and their allowed roles.
@@ -946,11 +904,10 @@ pub fn ticket_statistics(
     })
 }
 
-/// Which tickets must be return-visited, after how many unreachable attempts they may
-/// close, by when, and the satisfaction target statistics judge visits against.
-#[derive(Debug, uniffi::Object)]
-pub struct ReturnVisitPolicy {
-    inner: tickets::ReturnVisitPolicy,
+crate::json_object! {
+    /// Which tickets must be return-visited, after how many unreachable attempts they may
+    /// close, by when, and the satisfaction target statistics judge visits against.
+    pub struct ReturnVisitPolicy(tickets::ReturnVisitPolicy);
 }
 
 #[guard(crate::panic_guard)]
@@ -978,19 +935,6 @@ impl ReturnVisitPolicy {
                 min_coverage,
             )?,
         }))
-    }
-
-    /// Parses a policy JSON document (every field optional).
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::ReturnVisitPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON (every field).
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The kinds that must be visited.
