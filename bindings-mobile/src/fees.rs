@@ -91,18 +91,7 @@ pub struct PenaltyPolicy {
 impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
     type Error = EstateKitError;
     fn try_from(p: PenaltyPolicy) -> Result<Self, Self::Error> {
-        let cap = match (p.cap_fraction, p.cap_amount) {
-            (Some(_), Some(_)) => {
-                return Err(EstateKitError::Validation {
-                    code: "invalid".into(),
-                    path: "cap".into(),
-                    detail: "cap: give cap_fraction or cap_amount, not both".into(),
-                });
-            }
-            (Some(f), None) => Some(PenaltyCap::Fraction(f)),
-            (None, Some(a)) => Some(PenaltyCap::Amount(a)),
-            (None, None) => None,
-        };
+        let cap = PenaltyCap::from_options(p.cap_fraction, p.cap_amount)?;
         let policy = calc::PenaltyPolicy {
             daily_rate: p.daily_rate,
             grace_days: p.grace_days,
