@@ -1,22 +1,23 @@
 //! Check-in: templates, checklists, inspection and defects, effects, audit.
 //!
-//! Timestamps cross as `java.time.Instant` (Kotlin) / `Date` (Swift) and are stored in
-//! UTC; dates as `LocalDate` / ISO strings; money as `BigDecimal` / `Decimal`.
+//! Timestamps cross as [`Timestamp`](crate::Timestamp) (`java.time.Instant` in Kotlin,
+//! an RFC 3339 string in Swift, as tickets' do) and are stored in UTC; dates as
+//! `LocalDate` / ISO strings; money as `BigDecimal` / `Decimal`.
 
 use estatekit_ffi_guard::guard;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::SystemTime;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use estatekit::checkin::{
-    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemDef, ItemKind,
-    MeterBaseReading, Mismatch, MismatchKind, Mode, OverdueRectification, Responsible, Role,
-    Severity, StatusChange, StepDef,
+    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemKind,
+    MeterBaseReading, MismatchKind, Mode, OverdueRectification, Reinspection, Responsible, Role,
+    Severity,
 };
 use estatekit::estate::{MeterKind, UnitStatus};
 use rust_decimal::Decimal;
 
-use crate::{Estate, EstateKitError};
+use crate::{Estate, EstateKitError, Timestamp, ToMobile};
 
 #[uniffi::remote(Enum)]
 pub enum Role {
@@ -92,26 +93,46 @@ pub enum MismatchKind {
     History,
 }
 
-#[uniffi::remote(Record)]
-pub struct ItemDef {
-    pub code: String,
-    pub kind: ItemKind,
-    pub name_zh: String,
-    pub name_en: String,
-    pub mandatory: bool,
-    pub roles: Vec<Role>,
-    pub amount: Option<Decimal>,
-    pub meter_kind: Option<MeterKind>,
-    pub keys: Option<u32>,
+crate::mirror_record! {
+    /// An item of a check-in template.
+    #[derive(Eq)]
+    pub struct CheckinItem mirrors checkin::ItemDef {
+        /// Item code, unique in the template.
+        code: String,
+        /// What completing it records.
+        kind: ItemKind,
+        /// Chinese name.
+        name_zh: String,
+        /// English name.
+        name_en: String,
+        /// Whether the check-in needs it.
+        mandatory: bool,
+        /// Roles that may complete it.
+        roles: Vec<Role>,
+        /// Amount to collect, for a payment item.
+        amount: Option<Decimal>,
+        /// The meter kind read, for a meter-reading item.
+        meter_kind: Option<MeterKind>,
+        /// Keys to hand over, for a key-handover item.
+        keys: Option<i64>,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct StepDef {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub depends_on: Vec<String>,
-    pub items: Vec<ItemDef>,
+crate::mirror_record! {
+    /// A step of a check-in template: items done together, after the steps it depends on.
+    #[derive(Eq)]
+    pub struct CheckinStep mirrors checkin::StepDef {
+        /// Step code.
+        code: String,
+        /// Chinese name.
+        name_zh: String,
+        /// English name.
+        name_en: String,
+        /// Steps that must be complete first.
+        depends_on: Vec<String>,
+        /// The step's items.
+        items: Vec<CheckinItem>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -123,20 +144,17 @@ pub struct DefectInput {
     pub responsible: Responsible,
 }
 
-#[uniffi::remote(Record)]
-pub struct Mismatch {
-    pub kind: MismatchKind,
-    pub path: String,
-    pub detail: String,
-}
-
-#[uniffi::remote(Record)]
-pub struct StatusChange {
-    pub unit_id: String,
-    pub from: UnitStatus,
-    pub to: UnitStatus,
-    pub on: NaiveDate,
-    pub delivered_on: NaiveDate,
+crate::mirror_record! {
+    /// A difference between a restored checklist and its template.
+    #[derive(Eq)]
+    pub struct TemplateMismatch mirrors checkin::Mismatch {
+        /// What differs.
+        kind: MismatchKind,
+        /// Where.
+        path: String,
+        /// Human-readable detail.
+        detail: String,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -172,70 +190,39 @@ pub struct OverdueRectification {
     pub status: DefectStatus,
 }
 
-/// What is recorded when an item is completed; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct ItemData {
-    /// A meter base reading (meter_reading items).
-    #[uniffi(default)]
-    pub reading: Option<Decimal>,
-    /// The number of keys handed over (key_handover items).
-    #[uniffi(default)]
-    pub keys: Option<u32>,
-    /// Reference of the owner's signature (required for signature items).
-    #[uniffi(default)]
-    pub signature_ref: Option<String>,
-    /// Reference of the payment receipt (payment items).
-    #[uniffi(default)]
-    pub receipt_ref: Option<String>,
-    /// The handover outcome (inspection items).
-    #[uniffi(default)]
-    pub outcome: Option<HandoverOutcome>,
-    /// A free note.
-    #[uniffi(default)]
-    pub note: Option<String>,
-}
-
-impl From<ItemData> for checkin::ItemData {
-    fn from(d: ItemData) -> Self {
-        Self {
-            reading: d.reading,
-            keys: d.keys,
-            signature_ref: d.signature_ref,
-            receipt_ref: d.receipt_ref,
-            outcome: d.outcome,
-            note: d.note,
-        }
+crate::mirror_record! {
+    /// What completing an item records (all optional; which ones an item needs
+    /// depends on its kind).
+    #[derive(Eq, Default)]
+    pub struct ItemData mirrors checkin::ItemData {
+        /// A meter reading.
+        #[uniffi(default)]
+        reading: Option<Decimal>,
+        /// Keys handed over.
+        #[uniffi(default)]
+        keys: Option<i64>,
+        /// A signature's reference.
+        #[uniffi(default)]
+        signature_ref: Option<String>,
+        /// A receipt's reference.
+        #[uniffi(default)]
+        receipt_ref: Option<String>,
+        /// The handover's outcome.
+        #[uniffi(default)]
+        outcome: Option<HandoverOutcome>,
+        /// A note.
+        #[uniffi(default)]
+        note: Option<String>,
     }
-}
-
-impl From<checkin::ItemData> for ItemData {
-    fn from(d: checkin::ItemData) -> Self {
-        Self {
-            reading: d.reading,
-            keys: d.keys,
-            signature_ref: d.signature_ref,
-            receipt_ref: d.receipt_ref,
-            outcome: d.outcome,
-            note: d.note,
-        }
-    }
-}
-
-fn utc(t: SystemTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from(t)
-}
-
-fn system(t: DateTime<Utc>) -> SystemTime {
-    SystemTime::from(t)
 }
 
 /// Mandatory items done out of all mandatory items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Progress {
     /// Mandatory items done.
-    pub done: u32,
+    pub done: i64,
     /// Mandatory items in all.
-    pub total: u32,
+    pub total: i64,
 }
 
 /// The state of one checklist item.
@@ -256,58 +243,69 @@ pub struct ChecklistItem {
     /// In which role.
     pub role: Option<Role>,
     /// When.
-    pub at: Option<SystemTime>,
+    pub at: Option<Timestamp>,
     /// What was recorded.
     pub data: Option<ItemData>,
 }
 
 /// A re-inspection of a defect.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct Reinspection {
     /// The inspector.
     pub actor: String,
     /// When.
-    pub at: SystemTime,
-    /// Whether the rectification was accepted.
+    pub at: Timestamp,
+    /// Whether the rectification passed.
     pub passed: bool,
     /// A note.
     pub note: Option<String>,
 }
 
-/// A defect found at inspection.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Defect {
-    /// "D1", "D2", …
-    pub id: String,
-    /// Where.
-    pub location: String,
-    /// What.
-    pub description: String,
-    /// Category code.
-    pub category: String,
-    /// How serious.
-    pub severity: Severity,
-    /// Who rectifies it.
-    pub responsible: Responsible,
-    /// The inspector who recorded it.
-    pub found_by: String,
-    /// When.
-    pub found_at: SystemTime,
-    /// Last day to rectify.
-    pub deadline: NaiveDate,
-    /// Open, rectified or closed.
-    pub status: DefectStatus,
-    /// When last reported rectified.
-    pub rectified_at: Option<SystemTime>,
-    /// Re-inspections, oldest first.
-    pub reinspections: Vec<Reinspection>,
+crate::mirror_record! {
+    /// A defect found at inspection, with its rectification and re-inspections.
+    #[derive(Eq)]
+    pub struct Defect mirrors checkin::Defect {
+        /// Defect id.
+        id: String,
+        /// Where.
+        location: String,
+        /// What.
+        description: String,
+        /// Category code.
+        category: String,
+        /// Severity.
+        severity: Severity,
+        /// Who rectifies it.
+        responsible: Responsible,
+        /// Who found it.
+        found_by: String,
+        /// When.
+        found_at: Timestamp,
+        /// Rectify by this date.
+        deadline: NaiveDate,
+        /// Open, rectified or closed.
+        status: DefectStatus,
+        /// When marked rectified.
+        rectified_at: Option<Timestamp>,
+        /// Re-inspections, oldest first.
+        reinspections: Vec<checkin::Reinspection>,
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl Defect {
+    /// True when not closed and the deadline is before `as_of`.
+    pub fn is_overdue(&self, as_of: NaiveDate) -> Result<bool, EstateKitError> {
+        Ok(checkin::Defect::try_from(self.clone())?.is_overdue(as_of))
+    }
 }
 
 /// An entry of the event log.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CheckinEvent {
     /// When.
-    pub at: SystemTime,
+    pub at: Timestamp,
     /// Who.
     pub actor: String,
     /// In which role.
@@ -327,16 +325,24 @@ pub struct CheckinEvent {
 /// What a completed check-in changes, and the changed estate.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct CompletionEffects {
-    /// The unit's status change.
-    pub status: StatusChange,
-    /// Meter base readings added to the estate's meters.
+    /// The estate with the unit's new status and the meters' base readings.
+    pub estate: Arc<Estate>,
+    /// The unit.
+    pub unit_id: String,
+    /// Its status before.
+    pub status_from: UnitStatus,
+    /// Its status now.
+    pub status_to: UnitStatus,
+    /// The day of the change.
+    pub on: NaiveDate,
+    /// The delivery date recorded.
+    pub delivered_on: NaiveDate,
+    /// Meter base readings recorded.
     pub readings: Vec<MeterBaseReading>,
-    /// The check-in charges.
+    /// Charges collected at check-in.
     pub charges: Vec<ChargeLine>,
     /// Their sum.
     pub total_charges: Decimal,
-    /// The estate with the changes applied.
-    pub estate: Arc<Estate>,
 }
 
 /// A checklist restored against a possibly changed template.
@@ -345,13 +351,12 @@ pub struct RestoredChecklist {
     /// The adapted checklist.
     pub checklist: Arc<Checklist>,
     /// What no longer matched.
-    pub mismatches: Vec<Mismatch>,
+    pub mismatches: Vec<TemplateMismatch>,
 }
 
-/// A validated check-in template (immutable).
-#[derive(Debug, uniffi::Object)]
-pub struct CheckinTemplate {
-    inner: checkin::CheckinTemplate,
+crate::json_object! {
+    /// A validated check-in template (immutable).
+    pub struct CheckinTemplate(checkin::CheckinTemplate);
 }
 
 #[guard(crate::panic_guard)]
@@ -359,23 +364,10 @@ pub struct CheckinTemplate {
 impl CheckinTemplate {
     /// The built-in template of ordinary occupancy (eight steps, nine documents, six records).
     #[uniffi::constructor]
-    pub fn default_template() -> Arc<Self> {
+    pub fn default() -> Arc<Self> {
         Arc::new(Self {
             inner: checkin::CheckinTemplate::default_template(),
         })
-    }
-
-    /// Parses and validates template JSON; errors name the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: checkin::CheckinTemplate::from_json(&text)?,
-        }))
-    }
-
-    /// The template as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Template id.
@@ -384,18 +376,28 @@ impl CheckinTemplate {
     }
 
     /// Template revision.
-    pub fn version(&self) -> u32 {
-        self.inner.version()
+    pub fn version(&self) -> i64 {
+        self.inner.version().to_mobile()
     }
 
     /// The steps, in order.
-    pub fn steps(&self) -> Vec<StepDef> {
-        self.inner.steps().to_vec()
+    pub fn steps(&self) -> Vec<CheckinStep> {
+        self.inner.steps().to_vec().to_mobile()
     }
 
     /// The item with this code.
-    pub fn item(&self, code: String) -> Option<ItemDef> {
-        self.inner.item(&code).cloned()
+    pub fn item(&self, code: String) -> Option<CheckinItem> {
+        self.inner.item(&code).cloned().to_mobile()
+    }
+
+    /// Days allowed to rectify a defect, by severity.
+    pub fn rectification_days(&self) -> HashMap<Severity, i64> {
+        let d = self.inner.rectification_days();
+        HashMap::from([
+            (Severity::Minor, d.minor.to_mobile()),
+            (Severity::Major, d.major.to_mobile()),
+            (Severity::Critical, d.critical.to_mobile()),
+        ])
     }
 
     /// The item the manager completes to audit a check-in.
@@ -479,7 +481,7 @@ impl Checklist {
         item_code: String,
         actor: String,
         role: Role,
-        at: SystemTime,
+        at: Timestamp,
         data: Option<ItemData>,
         estate: Option<Arc<Estate>>,
     ) -> Result<(), EstateKitError> {
@@ -487,8 +489,10 @@ impl Checklist {
             &item_code,
             &actor,
             role,
-            utc(at),
-            data.map(Into::into).unwrap_or_default(),
+            at,
+            data.map(checkin::ItemData::try_from)
+                .transpose()?
+                .unwrap_or_default(),
             estate.as_ref().map(|e| &e.inner),
         )?;
         Ok(())
@@ -500,17 +504,16 @@ impl Checklist {
         item_code: String,
         actor: String,
         role: Role,
-        at: SystemTime,
+        at: Timestamp,
         reason: String,
     ) -> Result<(), EstateKitError> {
-        self.lock()
-            .undo(&item_code, &actor, role, utc(at), &reason)?;
+        self.lock().undo(&item_code, &actor, role, at, &reason)?;
         Ok(())
     }
 
     /// Completes the check-in; `State(checklist_incomplete)` while a mandatory item is open.
-    pub fn finish(&self, actor: String, role: Role, at: SystemTime) -> Result<(), EstateKitError> {
-        self.lock().finish(&actor, role, utc(at))?;
+    pub fn finish(&self, actor: String, role: Role, at: Timestamp) -> Result<(), EstateKitError> {
+        self.lock().finish(&actor, role, at)?;
         Ok(())
     }
 
@@ -520,9 +523,9 @@ impl Checklist {
         defect: DefectInput,
         actor: String,
         role: Role,
-        at: SystemTime,
+        at: Timestamp,
     ) -> Result<String, EstateKitError> {
-        Ok(self.lock().record_defect(defect, &actor, role, utc(at))?)
+        Ok(self.lock().record_defect(defect, &actor, role, at)?)
     }
 
     /// Reports a defect rectified, awaiting re-inspection.
@@ -532,11 +535,11 @@ impl Checklist {
         defect_id: String,
         actor: String,
         role: Role,
-        at: SystemTime,
+        at: Timestamp,
         note: Option<String>,
     ) -> Result<(), EstateKitError> {
         self.lock()
-            .mark_rectified(&defect_id, &actor, role, utc(at), note)?;
+            .mark_rectified(&defect_id, &actor, role, at, note)?;
         Ok(())
     }
 
@@ -548,11 +551,11 @@ impl Checklist {
         passed: bool,
         actor: String,
         role: Role,
-        at: SystemTime,
+        at: Timestamp,
         note: Option<String>,
     ) -> Result<(), EstateKitError> {
         self.lock()
-            .reinspect(&defect_id, passed, &actor, role, utc(at), note)?;
+            .reinspect(&defect_id, passed, &actor, role, at, note)?;
         Ok(())
     }
 
@@ -570,8 +573,8 @@ impl Checklist {
     pub fn progress(&self) -> Progress {
         let p = self.lock().progress();
         Progress {
-            done: u32::try_from(p.done).unwrap_or(u32::MAX),
-            total: u32::try_from(p.total).unwrap_or(u32::MAX),
+            done: p.done.to_mobile(),
+            total: p.total.to_mobile(),
         }
     }
 
@@ -605,9 +608,21 @@ impl Checklist {
         self.lock().mode()
     }
 
+    /// The day the check-in started.
+    pub fn started_on(&self) -> NaiveDate {
+        self.lock().data().started_on
+    }
+
+    /// The template the checklist follows.
+    pub fn template(&self) -> Arc<CheckinTemplate> {
+        Arc::new(CheckinTemplate {
+            inner: self.lock().template().clone(),
+        })
+    }
+
     /// When the check-in was completed.
-    pub fn finished_at(&self) -> Option<SystemTime> {
-        self.lock().finished_at().map(system)
+    pub fn finished_at(&self) -> Option<Timestamp> {
+        self.lock().finished_at()
     }
 
     /// The items, in template order.
@@ -625,7 +640,7 @@ impl Checklist {
                     done: i.is_done(),
                     actor: c.map(|c| c.actor.clone()),
                     role: c.map(|c| c.role),
-                    at: c.map(|c| system(c.at)),
+                    at: c.map(|c| c.at),
                     data: c.map(|c| c.data.clone().into()),
                 }
             })
@@ -637,29 +652,8 @@ impl Checklist {
         self.lock()
             .defects()
             .iter()
-            .map(|d| Defect {
-                id: d.id.clone(),
-                location: d.location.clone(),
-                description: d.description.clone(),
-                category: d.category.clone(),
-                severity: d.severity,
-                responsible: d.responsible,
-                found_by: d.found_by.clone(),
-                found_at: system(d.found_at),
-                deadline: d.deadline,
-                status: d.status,
-                rectified_at: d.rectified_at.map(system),
-                reinspections: d
-                    .reinspections
-                    .iter()
-                    .map(|r| Reinspection {
-                        actor: r.actor.clone(),
-                        at: system(r.at),
-                        passed: r.passed,
-                        note: r.note.clone(),
-                    })
-                    .collect(),
-            })
+            .cloned()
+            .map(Into::into)
             .collect()
     }
 
@@ -669,7 +663,7 @@ impl Checklist {
             .events()
             .iter()
             .map(|e| CheckinEvent {
-                at: system(e.at),
+                at: e.at,
                 actor: e.actor.clone(),
                 role: e.role,
                 action: e.kind(),
@@ -695,11 +689,15 @@ impl Checklist {
     ) -> Result<CompletionEffects, EstateKitError> {
         let fx = checkin::completion_effects(&self.lock(), &estate.inner, status)?;
         Ok(CompletionEffects {
-            status: fx.status,
+            estate: Arc::new(Estate { inner: fx.estate }),
+            unit_id: fx.status.unit_id,
+            status_from: fx.status.from,
+            status_to: fx.status.to,
+            on: fx.status.on,
+            delivered_on: fx.status.delivered_on,
             readings: fx.readings,
             charges: fx.charges,
             total_charges: fx.total_charges,
-            estate: Arc::new(Estate { inner: fx.estate }),
         })
     }
 }
@@ -714,7 +712,7 @@ pub fn restore_checklist(
     let r = checkin::Checklist::restore(&text, &template.inner)?;
     Ok(RestoredChecklist {
         checklist: Checklist::wrap(r.checklist),
-        mismatches: r.mismatches,
+        mismatches: r.mismatches.to_mobile(),
     })
 }
 

@@ -6,20 +6,20 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use estatekit::estate::{
     self, Building, Meter, MeterChangeUpdate, MeterEvent, MeterKind, Reading, ReadingUpdate,
-    StatusUpdate, Unit, UnitKind, UnitStatus,
+    StatusUpdate, UnitKind, UnitStatus,
 };
 use estatekit::fees::calc::MeterChange;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
 use crate::money::{RoundingPolicy, core_policy};
-use estatekit::tables::EstateTables;
+use estatekit::tables;
 use std::collections::HashMap;
 
 /// An estate as spreadsheet tables: each row maps column names to cell text (an
 /// absent key or an empty cell is missing). See the README, "Estates from spreadsheets".
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct EstateTablesRecord {
+pub struct EstateTables {
     /// Estate id.
     pub id: String,
     /// Display name.
@@ -47,40 +47,44 @@ pub struct EstateTablesRecord {
     pub meter_changes: Vec<HashMap<String, String>>,
 }
 
-/// A change made to a cell's text before reading it.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Normalisation {
-    /// `buildings`, `units`, `meters` or `readings`.
-    pub table: String,
-    /// 1-based data row number.
-    pub row: u64,
-    /// The row's id (readings: `meter_id@date`), if any.
-    pub id: Option<String>,
-    /// The column.
-    pub column: String,
-    /// The cell as given.
-    pub before: String,
-    /// The text that was read.
-    pub after: String,
+crate::mirror_record! {
+    /// A change made to a cell's text before reading it.
+    #[derive(Eq)]
+    pub struct Normalisation mirrors tables::Normalisation {
+        /// The table.
+        table: String,
+        /// 1-based data row.
+        row: i64,
+        /// The row's id, when it has one.
+        id: Option<String>,
+        /// The column.
+        column: String,
+        /// The cell's text as given.
+        before: String,
+        /// The text that was read.
+        after: String,
+    }
 }
 
-/// One problem in the tables.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RecordProblem {
-    /// `estate`, `buildings`, `units`, `meters` or `readings`.
-    pub table: String,
-    /// 1-based data row number (0: the estate's fields or a whole table/column).
-    pub row: u64,
-    /// The row's id, if any.
-    pub id: Option<String>,
-    /// The column, if any.
-    pub column: Option<String>,
-    /// E.g. `units[id=3-1-1203].gross_area`.
-    pub path: String,
-    /// Stable code, e.g. `invalid_decimal`, `duplicate_id`.
-    pub code: String,
-    /// What is wrong, naming the accepted forms.
-    pub message: String,
+crate::mirror_record! {
+    /// One problem in the tables.
+    #[derive(Eq)]
+    pub struct RecordProblem mirrors tables::TableProblem {
+        /// The table.
+        table: String,
+        /// 1-based data row (0 for the table as a whole).
+        row: i64,
+        /// The row's id, when it has one.
+        id: Option<String>,
+        /// The column, when the problem is one cell's.
+        column: Option<String>,
+        /// The path of the field in the estate document.
+        path: String,
+        /// Stable code.
+        code: String,
+        /// Human-readable message.
+        message: String,
+    }
 }
 
 /// An estate read from tables, and the normalisations made.
@@ -97,11 +101,9 @@ pub struct EstateFromRecords {
 /// problem at once as `EstateKitError.Records`.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn estate_from_records(
-    tables: EstateTablesRecord,
-) -> Result<EstateFromRecords, EstateKitError> {
+pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, EstateKitError> {
     let rows = crate::records::core_rows;
-    let mut t = EstateTables::new(&tables.id, &tables.name);
+    let mut t = tables::EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;
     t.rounding = core_policy(tables.rounding)?;
     t.buildings = rows(tables.buildings);
@@ -149,19 +151,48 @@ pub struct Building {
     pub name: String,
 }
 
-#[uniffi::remote(Record)]
-pub struct Unit {
-    pub id: String,
-    pub building_id: String,
-    pub floor: i32,
-    pub number: String,
-    pub kind: UnitKind,
-    pub gross_area: Decimal,
-    pub internal_area: Option<Decimal>,
-    pub occupants: u32,
-    pub status: UnitStatus,
-    pub status_since: Option<NaiveDate>,
-    pub delivered_on: Option<NaiveDate>,
+crate::mirror_record! {
+    /// A unit (房屋): an apartment, shop, parking space or storeroom. Python's `Unit`
+    /// (`Unit` is `kotlin.Unit` and `Foundation.Unit`).
+    #[derive(Eq)]
+    pub struct EstateUnit mirrors estate::Unit {
+        /// Unit id, unique in the estate.
+        id: String,
+        /// The building it is in.
+        building_id: String,
+        /// Floor (negative below ground).
+        floor: i32,
+        /// Door number.
+        number: String,
+        /// Kind.
+        kind: UnitKind,
+        /// Gross (建筑) area, m².
+        gross_area: Decimal,
+        /// Internal (套内) area, m², when known.
+        internal_area: Option<Decimal>,
+        /// Occupants.
+        occupants: i64,
+        /// Current status.
+        status: UnitStatus,
+        /// Since when the status holds.
+        status_since: Option<NaiveDate>,
+        /// Day the unit was handed over, once delivered.
+        delivered_on: Option<NaiveDate>,
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl EstateUnit {
+    /// The area fees are charged on: internal when `internal` and known, else gross.
+    pub fn area(&self, internal: bool) -> Result<Decimal, EstateKitError> {
+        Ok(estate::Unit::try_from(self.clone())?.area(internal))
+    }
+
+    /// Whether the unit has been handed over to its owner.
+    pub fn is_delivered(&self) -> Result<bool, EstateKitError> {
+        Ok(estate::Unit::try_from(self.clone())?.is_delivered())
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -218,7 +249,7 @@ pub struct MeterChangeUpdate {
 /// (real, or a billing run's `estimatedReadings()`), unit status changes, meter
 /// replacements and rollovers. Each list may come in any order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct EstateUpdateRecord {
+pub struct EstateUpdate {
     /// New readings, sorted in by date.
     #[uniffi(default = [])]
     pub readings: Vec<ReadingUpdate>,
@@ -230,49 +261,54 @@ pub struct EstateUpdateRecord {
     pub meter_changes: Vec<MeterChangeUpdate>,
 }
 
-/// Counts and areas of an estate.
+/// Counts and totals of an estate.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EstateSummary {
-    /// Number of buildings.
-    pub buildings: u64,
-    /// Number of units.
-    pub units: u64,
-    /// Units per kind, every kind in declaration order.
-    pub by_kind: Vec<KindCount>,
-    /// Units per status, every status in declaration order.
-    pub by_status: Vec<StatusCount>,
-    /// Sum of gross areas, m².
+    /// Buildings.
+    pub buildings: i64,
+    /// Units.
+    pub units: i64,
+    /// Units by kind.
+    pub by_kind: HashMap<UnitKind, i64>,
+    /// Units by status.
+    pub by_status: HashMap<UnitStatus, i64>,
+    /// Sum of gross areas.
     pub total_gross_area: Decimal,
-    /// Sum of the known internal areas, m².
+    /// Sum of internal areas (gross where unknown).
     pub total_internal_area: Decimal,
-    /// Sum of occupants.
-    pub occupants: u32,
-    /// Number of meters.
-    pub meters: u64,
+    /// Occupants.
+    pub occupants: i64,
+    /// Meters.
+    pub meters: i64,
 }
 
-/// Units of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct KindCount {
-    /// The kind.
-    pub kind: UnitKind,
-    /// How many units.
-    pub count: u64,
+impl From<estate::EstateSummary> for EstateSummary {
+    fn from(s: estate::EstateSummary) -> Self {
+        use crate::ToMobile;
+        Self {
+            buildings: s.buildings.to_mobile(),
+            units: s.units.to_mobile(),
+            by_kind: s
+                .by_kind
+                .into_iter()
+                .map(|(k, n)| (k, n.to_mobile()))
+                .collect(),
+            by_status: s
+                .by_status
+                .into_iter()
+                .map(|(k, n)| (k, n.to_mobile()))
+                .collect(),
+            total_gross_area: s.total_gross_area,
+            total_internal_area: s.total_internal_area,
+            occupants: s.occupants.to_mobile(),
+            meters: s.meters.to_mobile(),
+        }
+    }
 }
 
-/// Units in one status.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct StatusCount {
-    /// The status.
-    pub status: UnitStatus,
-    /// How many units.
-    pub count: u64,
-}
-
-/// A validated estate (immutable, shareable across threads).
-#[derive(Debug, uniffi::Object)]
-pub struct Estate {
-    pub(crate) inner: estate::Estate,
+crate::json_object! {
+    /// A validated estate (immutable, shareable across threads).
+    pub struct Estate(estate::Estate);
 }
 
 impl Estate {
@@ -285,25 +321,12 @@ impl Estate {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Estate {
-    /// Parses and validates estate JSON; errors name the path of the bad field.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: estate::Estate::from_json(&text)?,
-        }))
-    }
-
     /// The embedded demo estate: two buildings, 40 units, unit and master meters.
     #[uniffi::constructor]
     pub fn demo() -> Arc<Self> {
         Arc::new(Self {
             inner: estate::Estate::demo(),
         })
-    }
-
-    /// The estate as JSON; `fromJson` reads it back unchanged.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The estate for the next month: `update` applied to a new, validated estate
@@ -313,7 +336,7 @@ impl Estate {
     /// (`conflicting_update`, path `readings[i].value`), never overwritten. Errors
     /// name the update's row (`readings[2].meter_id`, `status_changes[0].since`,
     /// `meter_changes[0].change.replacement.old_final`).
-    pub fn updated(&self, update: EstateUpdateRecord) -> Result<Arc<Self>, EstateKitError> {
+    pub fn updated(&self, update: EstateUpdate) -> Result<Arc<Self>, EstateKitError> {
         let update = estate::EstateUpdate {
             readings: update.readings,
             status_changes: update.status_changes,
@@ -350,8 +373,8 @@ impl Estate {
     }
 
     /// All units.
-    pub fn units(&self) -> Vec<Unit> {
-        self.inner.units().to_vec()
+    pub fn units(&self) -> Vec<EstateUnit> {
+        self.inner.units().iter().cloned().map(Into::into).collect()
     }
 
     /// All meters with their readings.
@@ -360,8 +383,8 @@ impl Estate {
     }
 
     /// The unit with this id, if any.
-    pub fn unit(&self, id: String) -> Option<Unit> {
-        self.inner.unit(&id).cloned()
+    pub fn unit(&self, id: String) -> Option<EstateUnit> {
+        self.inner.unit(&id).cloned().map(Into::into)
     }
 
     /// The meter with this id, if any.
@@ -385,30 +408,6 @@ impl Estate {
 
     /// Counts by kind and status, total areas, occupants.
     pub fn summary(&self) -> EstateSummary {
-        let s = self.inner.summary();
-        EstateSummary {
-            buildings: s.buildings as u64,
-            units: s.units as u64,
-            by_kind: s
-                .by_kind
-                .into_iter()
-                .map(|(kind, n)| KindCount {
-                    kind,
-                    count: n as u64,
-                })
-                .collect(),
-            by_status: s
-                .by_status
-                .into_iter()
-                .map(|(status, n)| StatusCount {
-                    status,
-                    count: n as u64,
-                })
-                .collect(),
-            total_gross_area: s.total_gross_area,
-            total_internal_area: s.total_internal_area,
-            occupants: s.occupants,
-            meters: s.meters as u64,
-        }
+        self.inner.summary().into()
     }
 }

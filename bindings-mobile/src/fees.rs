@@ -5,15 +5,15 @@ use estatekit_ffi_guard::guard;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
-use estatekit::fees::billing::{
-    self, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,
-};
+use estatekit::fees::billing::{self, BillingPeriod, PooledAmount, ReadingInput};
 use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
-use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
+use estatekit::fees::ledger::{
+    self, Aging, Application, Balance, ChargeInput, Payment, PaymentOrder, Refund, Reminder,
+    ReminderItem, Reversal,
+};
 use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolUnit, SplitMethod};
 use estatekit::fees::schedule;
 use estatekit::i18n::Lang;
-use estatekit::money;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
@@ -63,13 +63,6 @@ pub enum MeterChange {
     },
 }
 
-fn rounding(policy: Option<RoundingPolicy>) -> Result<money::RoundingPolicy, EstateKitError> {
-    match policy {
-        None => Ok(money::RoundingPolicy::default()),
-        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
-    }
-}
-
 /// A late-penalty clause. Give at most one of `cap_fraction` and `cap_amount`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PenaltyPolicy {
@@ -98,18 +91,7 @@ pub struct PenaltyPolicy {
 impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
     type Error = EstateKitError;
     fn try_from(p: PenaltyPolicy) -> Result<Self, Self::Error> {
-        let cap = match (p.cap_fraction, p.cap_amount) {
-            (Some(_), Some(_)) => {
-                return Err(EstateKitError::Validation {
-                    code: "invalid".into(),
-                    path: "cap".into(),
-                    detail: "cap: give cap_fraction or cap_amount, not both".into(),
-                });
-            }
-            (Some(f), None) => Some(PenaltyCap::Fraction(f)),
-            (None, Some(a)) => Some(PenaltyCap::Amount(a)),
-            (None, None) => None,
-        };
+        let cap = PenaltyCap::from_options(p.cap_fraction, p.cap_amount)?;
         let policy = calc::PenaltyPolicy {
             daily_rate: p.daily_rate,
             grace_days: p.grace_days,
@@ -138,7 +120,7 @@ pub fn late_penalty(
         due,
         as_of,
         &policy.try_into()?,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -166,7 +148,7 @@ pub fn late_penalties(
         &items,
         as_of,
         &policy.try_into()?,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -191,7 +173,7 @@ pub fn prorate(
         service_start,
         service_end,
         convention,
-        &rounding(rounding_policy)?,
+        &crate::money::core_policy(rounding_policy)?,
     )?)
 }
 
@@ -258,7 +240,12 @@ pub fn pooled_split(
             fraction: Decimal::ONE,
         })
         .collect();
-    let split = pooled::split(total, &units, &method, &rounding(rounding_policy)?)?;
+    let split = pooled::split(
+        total,
+        &units,
+        &method,
+        &crate::money::core_policy(rounding_policy)?,
+    )?;
     Ok(split
         .shares
         .into_iter()
@@ -270,34 +257,20 @@ pub fn pooled_split(
         .collect())
 }
 
-/// A validated fee schedule.
-#[derive(Debug, uniffi::Object)]
-pub struct FeeSchedule {
-    pub(crate) inner: schedule::FeeSchedule,
+crate::json_object! {
+    /// A validated fee schedule.
+    pub struct FeeSchedule(schedule::FeeSchedule);
 }
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl FeeSchedule {
-    /// Parses and validates a schedule; errors name the field's path.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: schedule::FeeSchedule::from_json(&text)?,
-        }))
-    }
-
     /// The demo schedule for the demo estate.
     #[uniffi::constructor]
     pub fn demo() -> Arc<Self> {
         Arc::new(Self {
             inner: schedule::FeeSchedule::demo(),
         })
-    }
-
-    /// The schedule as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// Item codes, in document order.
@@ -319,7 +292,7 @@ pub struct MeterReadingInput {
 
 /// A replacement or rollover recorded for a meter during the period.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct MeterChangeRecord {
+pub struct MeterChangeInput {
     /// Meter id.
     pub meter_id: String,
     /// What happened.
@@ -337,7 +310,7 @@ pub struct PooledInput {
 
 /// The inputs of a billing run besides the estate and the schedule.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BillingInputsRecord {
+pub struct BillingInputs {
     /// Amounts of pooled items whose source is `given`.
     #[uniffi(default = [])]
     pub pooled: Vec<PooledInput>,
@@ -346,7 +319,7 @@ pub struct BillingInputsRecord {
     pub readings: Vec<MeterReadingInput>,
     /// Replacements and rollovers.
     #[uniffi(default = [])]
-    pub meter_changes: Vec<MeterChangeRecord>,
+    pub meter_changes: Vec<MeterChangeInput>,
     /// The bills' issue date; `null`/`nil`: the day after the month ends. Each line is
     /// due by its item's due rule counted from it.
     #[uniffi(default = None)]
@@ -359,7 +332,7 @@ pub struct BillingInputsRecord {
     pub strict: bool,
     /// Estimate (估抄) a unit meter's missing reading from its last `estimate` periods
     /// between real readings (`null`/`nil`: no estimate, the reading stays missing).
-    /// The line says so (`BillLineRecord.estimated`); store
+    /// The line says so (`BillLine.estimated`); store
     /// `BillingRun.estimatedReadings()` with `Estate.updated` so that the next real
     /// reading trues the estimate up (real − estimate, possibly a negative credit).
     #[uniffi(default = None)]
@@ -370,7 +343,7 @@ pub struct BillingInputsRecord {
 /// of failing: the unit's bill (or a pooled item's lines for everyone) is not in the
 /// run; fix the input and bill the month again (posting is safe to retry).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BillingExceptionRecord {
+pub struct BillingException {
     /// The unit whose bill was set aside, when the problem is one unit's.
     pub unit_id: Option<String>,
     /// The pooled item billed to no one, when the problem is in its pool.
@@ -386,9 +359,10 @@ pub struct BillingExceptionRecord {
     pub message: String,
 }
 
-/// One bill line with its explanation rendered in both languages.
+/// One bill line. `explanation` is the formula and its inputs as JSON (decimals as
+/// strings); `explain(lang)` renders it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BillLineRecord {
+pub struct BillLine {
     /// Fee item code.
     pub item_code: String,
     /// Chinese name.
@@ -399,32 +373,130 @@ pub struct BillLineRecord {
     pub amount: Decimal,
     /// Due date: the item's due rule applied to the bill's issue date.
     pub due: NaiveDate,
-    /// Explanation in Chinese.
-    pub explanation_zh: String,
-    /// Explanation in English.
-    pub explanation_en: String,
     /// A metered line billed on an estimated reading (估抄).
     pub estimated: bool,
+    /// The formula and its inputs, as JSON.
+    pub explanation: String,
+}
+
+impl From<billing::BillLine> for BillLine {
+    fn from(l: billing::BillLine) -> Self {
+        Self {
+            item_code: l.item_code.to_string(),
+            name_zh: l.name_zh.to_string(),
+            name_en: l.name_en.to_string(),
+            amount: l.amount,
+            due: l.due,
+            estimated: l.estimated,
+            explanation: serde_json::to_string(&l.explanation)
+                .expect("an explanation is plain data and always serialises"),
+        }
+    }
+}
+
+impl TryFrom<BillLine> for billing::BillLine {
+    type Error = EstateKitError;
+    fn try_from(l: BillLine) -> Result<Self, EstateKitError> {
+        let explanation =
+            serde_json::from_str(&l.explanation).map_err(|e| EstateKitError::Validation {
+                code: "json".into(),
+                path: "explanation".into(),
+                detail: format!("explanation: {e}"),
+            })?;
+        Ok(Self {
+            item_code: l.item_code.into(),
+            name_zh: l.name_zh.into(),
+            name_en: l.name_en.into(),
+            amount: l.amount,
+            due: l.due,
+            explanation,
+            estimated: l.estimated,
+        })
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl BillLine {
+    /// The line's explanation in `lang`, e.g. "89.50 m² × 3.70/m²/月 × 1 月 = 331.15".
+    pub fn explain(&self, lang: Lang) -> Result<String, EstateKitError> {
+        Ok(billing::BillLine::try_from(self.clone())?.explain(lang))
+    }
 }
 
 /// A unit's bill.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BillRecord {
+pub struct Bill {
     /// Unit id.
     pub unit_id: String,
+    /// First day of the billing period.
+    pub period_start: NaiveDate,
+    /// Last day of the billing period.
+    pub period_end: NaiveDate,
     /// The date the bill is issued.
     pub issued_on: NaiveDate,
     /// Lines in schedule order.
-    pub lines: Vec<BillLineRecord>,
+    pub lines: Vec<BillLine>,
     /// Sum of the lines.
     pub total: Decimal,
 }
 
+impl From<billing::Bill> for Bill {
+    fn from(b: billing::Bill) -> Self {
+        Self {
+            unit_id: b.unit_id,
+            period_start: b.period.start,
+            period_end: b.period.end,
+            issued_on: b.issued_on,
+            lines: b.lines.into_iter().map(Into::into).collect(),
+            total: b.total,
+        }
+    }
+}
+
+impl TryFrom<Bill> for billing::Bill {
+    type Error = EstateKitError;
+    fn try_from(b: Bill) -> Result<Self, EstateKitError> {
+        Ok(Self {
+            unit_id: b.unit_id,
+            period: BillingPeriod {
+                start: b.period_start,
+                end: b.period_end,
+            },
+            issued_on: b.issued_on,
+            lines: b
+                .lines
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<Result<_, _>>()?,
+            total: b.total,
+        })
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl Bill {
+    /// The bill explained in `lang`: one `name: explanation` line per bill line, then
+    /// the total with the issue and due dates.
+    pub fn explain(&self, lang: Lang) -> Result<Vec<String>, EstateKitError> {
+        Ok(billing::Bill::try_from(self.clone())?.explain(lang))
+    }
+}
+
 /// A pooled item's summary in a run.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PoolRecord {
+pub struct PoolSummary {
     /// Fee item code.
     pub code: String,
+    /// The amount to split as given or metered, before deduction and admin fee.
+    pub source_amount: Decimal,
+    /// The consumption metered, for a metered pool.
+    pub consumption: Option<Decimal>,
+    /// Deducted before splitting.
+    pub deduction: Decimal,
+    /// Admin fee added.
+    pub admin_fee: Decimal,
     /// Amount split, rounded.
     pub split_amount: Decimal,
     /// Sum of the shares (equal to `split_amount`).
@@ -432,20 +504,17 @@ pub struct PoolRecord {
     /// Shares of units whose bills were set aside (`exceptions()`): the pooled lines
     /// sum to `splitAmount − setAside`.
     pub set_aside: Decimal,
-    /// Deducted before splitting.
-    pub deduction: Decimal,
-    /// Admin fee added.
-    pub admin_fee: Decimal,
     /// Units sharing.
-    pub participants: u64,
+    pub participants: i64,
+    /// What the rounding adjustment added to the rounded-down shares.
+    pub adjustment: Decimal,
     /// Units whose share received the rounding adjustment.
     pub adjusted_units: Vec<String>,
 }
 
-/// A billing run: every bill of an estate for a month.
-#[derive(Debug, uniffi::Object)]
-pub struct BillingRun {
-    pub(crate) inner: billing::BillingRun,
+crate::json_object! {
+    /// A billing run: every bill of an estate for a month.
+    pub struct BillingRun(billing::BillingRun);
 }
 
 /// Bills every unit of `estate` for `year`-`month` in one call.
@@ -456,9 +525,9 @@ pub fn bill_estate(
     schedule: Arc<FeeSchedule>,
     year: i32,
     month: u32,
-    inputs: BillingInputsRecord,
+    inputs: BillingInputs,
 ) -> Result<Arc<BillingRun>, EstateKitError> {
-    let inputs = BillingInputs {
+    let inputs = billing::BillingInputs {
         pooled: inputs
             .pooled
             .into_iter()
@@ -479,7 +548,7 @@ pub fn bill_estate(
         meter_changes: inputs
             .meter_changes
             .into_iter()
-            .map(|c| MeterChangeInput {
+            .map(|c| billing::MeterChangeInput {
                 meter_id: c.meter_id,
                 change: c.change,
             })
@@ -496,16 +565,6 @@ pub fn bill_estate(
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillingRun {
-    /// Reads a run saved with `toJson`: every view (bills, pools, exceptions,
-    /// estimated readings, toJson) is the original's. A document that contradicts
-    /// itself is refused (`inconsistent_document` naming the field).
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: billing::BillingRun::from_json(&text)?,
-        }))
-    }
-
     /// Sum of all bills.
     pub fn total(&self) -> Decimal {
         self.inner.total()
@@ -513,11 +572,11 @@ impl BillingRun {
 
     /// Problems of single units, meters or reading rows set aside instead of failing
     /// the run (empty in a strict run).
-    pub fn exceptions(&self) -> Vec<BillingExceptionRecord> {
+    pub fn exceptions(&self) -> Vec<BillingException> {
         self.inner
             .exceptions
             .iter()
-            .map(|e| BillingExceptionRecord {
+            .map(|e| BillingException {
                 unit_id: e.unit_id.clone(),
                 item_code: e.item_code.clone(),
                 meter_id: e.meter_id.clone(),
@@ -539,31 +598,29 @@ impl BillingRun {
         self.inner.estimated_readings.clone()
     }
 
-    /// Every bill, lines explained in both languages.
-    pub fn bills(&self) -> Vec<BillRecord> {
-        self.inner
-            .bills()
-            .iter()
-            .map(|b| BillRecord {
-                unit_id: b.unit_id.clone(),
-                issued_on: b.issued_on,
-                total: b.total,
-                lines: b
-                    .lines
-                    .iter()
-                    .map(|l| BillLineRecord {
-                        item_code: l.item_code.to_string(),
-                        name_zh: l.name_zh.to_string(),
-                        name_en: l.name_en.to_string(),
-                        amount: l.amount,
-                        due: l.due,
-                        explanation_zh: l.explain(Lang::ZhCn),
-                        explanation_en: l.explain(Lang::En),
-                        estimated: l.estimated,
-                    })
-                    .collect(),
-            })
-            .collect()
+    /// Every bill.
+    pub fn bills(&self) -> Vec<Bill> {
+        self.inner.bills().into_iter().map(Into::into).collect()
+    }
+
+    /// One unit's bill, or null when the unit has none in this run.
+    pub fn bill(&self, unit_id: String) -> Option<Bill> {
+        self.inner.bill(&unit_id).map(Into::into)
+    }
+
+    /// First day of the billed period.
+    pub fn period_start(&self) -> NaiveDate {
+        self.inner.period.start
+    }
+
+    /// Last day of the billed period.
+    pub fn period_end(&self) -> NaiveDate {
+        self.inner.period.end
+    }
+
+    /// The estate's currency (ISO 4217).
+    pub fn currency(&self) -> String {
+        self.inner.currency.clone()
     }
 
     /// A unit's bill explained in `lang`: one `name: explanation` line per bill line,
@@ -576,18 +633,21 @@ impl BillingRun {
     }
 
     /// Pooled items.
-    pub fn pools(&self) -> Vec<PoolRecord> {
+    pub fn pools(&self) -> Vec<PoolSummary> {
         self.inner
             .pools
             .iter()
-            .map(|p| PoolRecord {
+            .map(|p| PoolSummary {
                 code: p.code.clone(),
+                source_amount: p.source_amount,
+                consumption: p.consumption,
+                deduction: p.deduction,
+                admin_fee: p.admin_fee,
                 split_amount: p.split_amount,
                 shares_total: p.shares_total,
                 set_aside: p.set_aside,
-                deduction: p.deduction,
-                admin_fee: p.admin_fee,
-                participants: p.participants as u64,
+                participants: crate::ToMobile::to_mobile(p.participants),
+                adjustment: p.adjustment,
                 adjusted_units: self
                     .inner
                     .adjusted_units(&p.code)
@@ -597,17 +657,11 @@ impl BillingRun {
             })
             .collect()
     }
-
-    /// The run as JSON (decimals as strings; exceptions and estimated readings when
-    /// there are any). `BillingRun.fromJson` reads it back.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
 }
 
 /// How a payment was applied to one charge.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ApplicationRecord {
+#[uniffi::remote(Record)]
+pub struct Application {
     /// Charge id.
     pub charge_id: String,
     /// Principal paid.
@@ -616,9 +670,18 @@ pub struct ApplicationRecord {
     pub penalty: Decimal,
 }
 
-/// A payment: `amount == Σ(principal + penalty) + to_prepaid`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentRecord {
+/// A payment's reversal (冲正).
+#[uniffi::remote(Record)]
+pub struct Reversal {
+    /// Day reversed.
+    pub on: NaiveDate,
+    /// Why.
+    pub reason: String,
+}
+
+/// A payment: `amount == Σ(principal + penalty) + toPrepaid`.
+#[uniffi::remote(Record)]
+pub struct Payment {
     /// Receipt id.
     pub id: String,
     /// Day paid.
@@ -626,16 +689,27 @@ pub struct PaymentRecord {
     /// Amount.
     pub amount: Decimal,
     /// Applications, oldest charge first.
-    pub applied: Vec<ApplicationRecord>,
+    pub applied: Vec<Application>,
     /// Amount added to the prepaid balance.
     pub to_prepaid: Decimal,
-    /// Day the payment was reversed (冲正), if it was.
-    pub reversed_on: Option<NaiveDate>,
+    /// The reversal, if the payment was reversed.
+    pub reversed: Option<Reversal>,
+}
+
+/// Money paid back out of the prepaid balance (退款).
+#[uniffi::remote(Record)]
+pub struct Refund {
+    /// Refund id.
+    pub id: String,
+    /// Day paid back.
+    pub date: NaiveDate,
+    /// Amount.
+    pub amount: Decimal,
 }
 
 /// Outstanding principal by days overdue.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AgingRecord {
+#[uniffi::remote(Record)]
+pub struct Aging {
     /// Not yet due.
     pub not_due: Decimal,
     /// 0–30 days.
@@ -649,8 +723,8 @@ pub struct AgingRecord {
 }
 
 /// One overdue item of a reminder.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ReminderItemRecord {
+#[uniffi::remote(Record)]
+pub struct ReminderItem {
     /// Charge id.
     pub charge_id: String,
     /// Fee item code.
@@ -666,79 +740,23 @@ pub struct ReminderItemRecord {
 }
 
 /// Payment-reminder (催交款通知书) data.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ReminderRecord {
+#[uniffi::remote(Record)]
+pub struct Reminder {
     /// Unit id.
     pub unit_id: String,
     /// Date.
     pub as_of: NaiveDate,
     /// Overdue items.
-    pub items: Vec<ReminderItemRecord>,
+    pub items: Vec<ReminderItem>,
     /// Total due.
     pub total_due: Decimal,
     /// Prepaid balance.
     pub prepaid: Decimal,
 }
 
-impl From<ledger::Aging> for AgingRecord {
-    fn from(a: ledger::Aging) -> Self {
-        Self {
-            not_due: a.not_due,
-            days_0_30: a.days_0_30,
-            days_31_60: a.days_31_60,
-            days_61_90: a.days_61_90,
-            days_90_plus: a.days_90_plus,
-        }
-    }
-}
-
-impl From<ledger::Reminder> for ReminderRecord {
-    fn from(r: ledger::Reminder) -> Self {
-        Self {
-            unit_id: r.unit_id,
-            as_of: r.as_of,
-            items: r
-                .items
-                .into_iter()
-                .map(|i| ReminderItemRecord {
-                    charge_id: i.charge_id,
-                    item_code: i.item_code,
-                    due: i.due,
-                    days_overdue: i.days_overdue,
-                    principal: i.principal,
-                    penalty: i.penalty,
-                })
-                .collect(),
-            total_due: r.total_due,
-            prepaid: r.prepaid,
-        }
-    }
-}
-
-impl From<ledger::Payment> for PaymentRecord {
-    fn from(p: ledger::Payment) -> Self {
-        Self {
-            id: p.id,
-            date: p.date,
-            amount: p.amount,
-            applied: p
-                .applied
-                .into_iter()
-                .map(|a| ApplicationRecord {
-                    charge_id: a.charge_id,
-                    principal: a.principal,
-                    penalty: a.penalty,
-                })
-                .collect(),
-            to_prepaid: p.to_prepaid,
-            reversed_on: p.reversed.map(|r| r.on),
-        }
-    }
-}
-
 /// An account's figures as of a date, at the estate's scale.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BalanceRecord {
+#[uniffi::remote(Record)]
+pub struct Balance {
     /// Principal of the charges issued by the date.
     pub billed: Decimal,
     /// Penalty accrued.
@@ -763,37 +781,46 @@ pub struct BalanceRecord {
     pub refunded: Decimal,
 }
 
-impl From<ledger::Balance> for BalanceRecord {
-    fn from(b: ledger::Balance) -> Self {
-        Self {
-            billed: b.billed,
-            penalty_accrued: b.penalty_accrued,
-            penalty_waived: b.penalty_waived,
-            paid: b.paid,
-            principal_paid: b.principal_paid,
-            principal_written_off: b.principal_written_off,
-            penalty_paid: b.penalty_paid,
-            principal_outstanding: b.principal_outstanding,
-            penalty_outstanding: b.penalty_outstanding,
-            prepaid: b.prepaid,
-            refunded: b.refunded,
-        }
-    }
-}
-
 /// What `Ledger.writeOff` wrote off.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct WriteOffAmountsRecord {
+pub struct WriteOffAmounts {
     /// Principal written off.
     pub principal: Decimal,
     /// Penalty written off.
     pub penalty: Decimal,
 }
 
-/// A unit's ledger (thread-safe; every method is one call).
-#[derive(Debug, uniffi::Object)]
-pub struct Ledger {
-    pub(crate) inner: Mutex<ledger::Ledger>,
+/// One charge of a ledger.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LedgerCharge {
+    /// Charge id.
+    pub id: String,
+    /// Fee item code.
+    pub item_code: String,
+    /// Due date in force (a deferral's date once deferred).
+    pub due: NaiveDate,
+    /// Principal charged.
+    pub principal: Decimal,
+    /// Principal still owed.
+    pub outstanding: Decimal,
+}
+
+/// Where a ledger's money went: `paid == principal + penalty + prepaid`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct MoneyFlow {
+    /// Money received.
+    pub paid: Decimal,
+    /// Applied to principal.
+    pub principal: Decimal,
+    /// Applied to penalty.
+    pub penalty: Decimal,
+    /// Held as prepaid.
+    pub prepaid: Decimal,
+}
+
+crate::json_object! {
+    /// A unit's ledger (thread-safe; every method is one call).
+    pub struct Ledger(mutex ledger::Ledger);
 }
 
 impl Ledger {
@@ -818,28 +845,64 @@ impl Ledger {
         Ok(Arc::new(Self {
             inner: Mutex::new(ledger::Ledger::open(
                 unit_id,
-                rounding(rounding_policy)?,
+                crate::money::core_policy(rounding_policy)?,
                 order,
             )?),
         }))
     }
 
-    /// Restores a ledger saved with `toJson`.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: Mutex::new(ledger::Ledger::from_json(&text)?),
-        }))
-    }
-
-    /// The ledger as JSON.
-    pub fn to_json(&self) -> String {
-        self.lock().to_json()
+    /// The unit.
+    pub fn unit_id(&self) -> String {
+        self.lock().unit_id().to_owned()
     }
 
     /// Prepaid balance.
     pub fn prepaid(&self) -> Decimal {
         self.lock().prepaid()
+    }
+
+    /// Whether the prepaid balance is below the low-balance threshold.
+    pub fn low_balance(&self) -> bool {
+        self.lock().low_balance()
+    }
+
+    /// Sets (or, with null, clears) the prepaid balance below which `lowBalance` is true.
+    pub fn set_low_balance_threshold(
+        &self,
+        threshold: Option<Decimal>,
+    ) -> Result<(), EstateKitError> {
+        Ok(self.lock().set_low_balance_threshold(threshold)?)
+    }
+
+    /// Every charge, in the order added.
+    pub fn charges(&self) -> Vec<LedgerCharge> {
+        self.lock()
+            .charges()
+            .iter()
+            .map(|c| LedgerCharge {
+                id: c.id.clone(),
+                item_code: c.item_code.clone(),
+                due: c.effective_due(),
+                principal: c.principal,
+                outstanding: c.outstanding_principal(),
+            })
+            .collect()
+    }
+
+    /// Every refund, in the order recorded.
+    pub fn refunds(&self) -> Vec<Refund> {
+        self.lock().refunds().to_vec()
+    }
+
+    /// Where the money went.
+    pub fn money_flow(&self) -> MoneyFlow {
+        let (paid, principal, penalty, prepaid) = self.lock().money_flow();
+        MoneyFlow {
+            paid,
+            principal,
+            penalty,
+            prepaid,
+        }
     }
 
     /// Adds a charge; the prepaid balance pays it down at once (dated `on`).
@@ -858,22 +921,14 @@ impl Ledger {
         Ok(self.lock().add_charge(input, on)?)
     }
 
-    /// Adds every line of `unit_id`'s bill in `run` as a charge.
+    /// Adds every line of a bill (`BillingRun.bill`) as a charge.
     pub fn add_bill(
         &self,
-        run: Arc<BillingRun>,
-        unit_id: String,
+        bill: Bill,
         schedule: Arc<FeeSchedule>,
         on: NaiveDate,
     ) -> Result<(), EstateKitError> {
-        let bill = run
-            .inner
-            .bill(&unit_id)
-            .ok_or_else(|| EstateKitError::Validation {
-                code: "unknown_reference".into(),
-                path: "unit_id".into(),
-                detail: format!("unit_id: no bill for unit {unit_id:?} in this run"),
-            })?;
+        let bill = billing::Bill::try_from(bill)?;
         Ok(self.lock().add_bill(&bill, &schedule.inner, on)?)
     }
 
@@ -883,8 +938,8 @@ impl Ledger {
         id: String,
         amount: Decimal,
         date: NaiveDate,
-    ) -> Result<PaymentRecord, EstateKitError> {
-        Ok(self.lock().pay(&id, amount, date)?.into())
+    ) -> Result<Payment, EstateKitError> {
+        Ok(self.lock().pay(&id, amount, date)?)
     }
 
     /// Penalty owed on one charge as of a date.
@@ -893,13 +948,8 @@ impl Ledger {
     }
 
     /// Every payment as it is applied now, in the order recorded.
-    pub fn payments(&self) -> Vec<PaymentRecord> {
-        self.lock()
-            .payments()
-            .iter()
-            .cloned()
-            .map(Into::into)
-            .collect()
+    pub fn payments(&self) -> Vec<Payment> {
+        self.lock().payments().to_vec()
     }
 
     /// Reverses (冲正) a payment recorded `on`: it counts as never made from its own
@@ -909,8 +959,8 @@ impl Ledger {
         id: String,
         on: NaiveDate,
         reason: String,
-    ) -> Result<PaymentRecord, EstateKitError> {
-        Ok(self.lock().reverse(&id, on, &reason)?.into())
+    ) -> Result<Payment, EstateKitError> {
+        Ok(self.lock().reverse(&id, on, &reason)?)
     }
 
     /// Pays `amount` back out of the prepaid balance on `on` (退款).
@@ -919,8 +969,8 @@ impl Ledger {
     }
 
     /// One payment by id as it is applied now, or null.
-    pub fn payment(&self, id: String) -> Option<PaymentRecord> {
-        self.lock().payment(&id).cloned().map(Into::into)
+    pub fn payment(&self, id: String) -> Option<Payment> {
+        self.lock().payment(&id).cloned()
     }
 
     /// Waives (part of) a charge's penalty; returns the amount waived.
@@ -943,9 +993,9 @@ impl Ledger {
         charge_id: String,
         reason: String,
         date: NaiveDate,
-    ) -> Result<WriteOffAmountsRecord, EstateKitError> {
+    ) -> Result<WriteOffAmounts, EstateKitError> {
         let (principal, penalty) = self.lock().write_off(&charge_id, &reason, date)?;
-        Ok(WriteOffAmountsRecord { principal, penalty })
+        Ok(WriteOffAmounts { principal, penalty })
     }
 
     /// Approves a later due date for one charge.
@@ -954,18 +1004,18 @@ impl Ledger {
     }
 
     /// Outstanding principal by days overdue.
-    pub fn aging(&self, as_of: NaiveDate) -> Result<AgingRecord, EstateKitError> {
-        Ok(self.lock().aging(as_of)?.into())
+    pub fn aging(&self, as_of: NaiveDate) -> Result<Aging, EstateKitError> {
+        Ok(self.lock().aging(as_of)?)
     }
 
     /// The account's figures as of a date.
-    pub fn balance(&self, as_of: NaiveDate) -> Result<BalanceRecord, EstateKitError> {
-        Ok(self.lock().balance(as_of)?.into())
+    pub fn balance(&self, as_of: NaiveDate) -> Result<Balance, EstateKitError> {
+        Ok(self.lock().balance(as_of)?)
     }
 
     /// Payment-reminder data as of a date.
-    pub fn reminder(&self, as_of: NaiveDate) -> Result<ReminderRecord, EstateKitError> {
-        Ok(self.lock().reminder(as_of)?.into())
+    pub fn reminder(&self, as_of: NaiveDate) -> Result<Reminder, EstateKitError> {
+        Ok(self.lock().reminder(as_of)?)
     }
 
     /// Collected ÷ billed principal for charges due in [start, end], if any were billed.

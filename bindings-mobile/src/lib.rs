@@ -9,11 +9,8 @@
 //! becomes [`EstateKitError::Internal`] (Kotlin `EstateKitException.Internal`, Swift
 //! `EstateKitError.Internal`), never an aborted process or Swift's `try!` trap.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use estatekit::diagnostic::{Diagnostic, ErrorClass};
-use estatekit::estate::EstateError;
-use estatekit::fees::FeeError;
-use estatekit::money::MoneyError;
 use rust_decimal::Decimal;
 
 mod checkin;
@@ -60,6 +57,29 @@ uniffi::custom_type!(NaiveDate, String, {
             Err(format!("{s:?} is outside the supported years 1–9999"))
         })
         .map_err(|m| lift_error("invalid_date", m)),
+});
+
+/// An instant: `java.time.Instant` in Kotlin, an RFC 3339 string in Swift (lowered as
+/// UTC, `2026-11-02T01:30:00Z`), for every timestamp of every module. A string without
+/// an offset is a typed `EstateKitError.Validation` (`naive_datetime`), anything else
+/// that is not RFC 3339 `invalid_datetime`.
+pub type Timestamp = DateTime<Utc>;
+
+uniffi::custom_type!(Timestamp, String, {
+    remote,
+    lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    try_lift: |s| DateTime::parse_from_rfc3339(&s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            if s.parse::<chrono::NaiveDateTime>().is_ok() {
+                lift_error(
+                    "naive_datetime",
+                    format!("{s:?} has no UTC offset; give an instant such as \"{s}Z\" or \"{s}+08:00\""),
+                )
+            } else {
+                lift_error("invalid_datetime", format!("{s:?} is not an RFC 3339 instant: {e}"))
+            }
+        }),
 });
 
 fn lift_error(code: &str, detail: String) -> uniffi::deps::anyhow::Error {
@@ -138,7 +158,7 @@ pub enum EstateKitError {
         /// The problems (up to 1,000), in table and row order.
         problems: Vec<RecordProblem>,
         /// Problems found beyond those listed.
-        more: u64,
+        more: i64,
     },
     /// A bug in EstateKit: an internal invariant failed (a Rust panic, caught at the
     /// boundary). The app is not harmed; please report `detail`.
@@ -149,10 +169,15 @@ pub enum EstateKitError {
     },
 }
 
-impl EstateKitError {
+impl<E: Diagnostic + 'static> From<E> for EstateKitError {
     /// Any core error ([`Diagnostic`]): `Validation` or `State` by its class, with its
-    /// code, path and message.
-    pub(crate) fn from_diagnostic<E: Diagnostic>(e: E) -> Self {
+    /// code, path and message, so `?` works on every module's error without a list.
+    /// Spreadsheet-table errors (`TablesError`) keep their problems (`Records`).
+    fn from(e: E) -> Self {
+        if let Some(t) = (&e as &dyn std::any::Any).downcast_ref::<estatekit::tables::TablesError>()
+        {
+            return records::records_error(t);
+        }
         let (code, path, detail) = (e.code().to_owned(), e.path().into_owned(), e.to_string());
         match e.class() {
             ErrorClass::Validation => Self::Validation { code, path, detail },
@@ -161,23 +186,203 @@ impl EstateKitError {
     }
 }
 
-/// `?` on every core error type: one line per module's error.
-macro_rules! from_diagnostic {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl From<$ty> for EstateKitError {
-            fn from(e: $ty) -> Self {
-                Self::from_diagnostic(e)
-            }
-        }
-    )+};
+/// A value from the app that does not fit the core's type (a negative count).
+pub(crate) fn out_of_range(path: &str, value: impl std::fmt::Display) -> EstateKitError {
+    EstateKitError::Validation {
+        code: "out_of_range".to_owned(),
+        path: path.to_owned(),
+        detail: format!("{path}: {value} is out of range"),
+    }
 }
 
-from_diagnostic!(
-    MoneyError,
-    EstateError,
-    FeeError,
-    estatekit::integrity::IntegrityError,
-    estatekit::checkin::CheckinError,
-    estatekit::tickets::TicketError,
-    estatekit::i18n::UnknownLang,
+/// A core value in its mobile form: identity for the types that cross as they are,
+/// `i64` for the core's counts and indexes (no unsigned types on mobile).
+pub(crate) trait ToMobile<T> {
+    /// The mobile form.
+    fn to_mobile(self) -> T;
+}
+
+/// A mobile value in its core form; fails (`out_of_range`, naming `path`) when it does
+/// not fit (a negative count).
+pub(crate) trait IntoCore<T>: Sized {
+    /// The core form.
+    fn into_core(self, path: &str) -> Result<T, EstateKitError>;
+}
+
+macro_rules! crosses_as_is {
+    ($($t:ty),* $(,)?) => {$(
+        impl ToMobile<$t> for $t {
+            fn to_mobile(self) -> $t {
+                self
+            }
+        }
+        impl IntoCore<$t> for $t {
+            fn into_core(self, _: &str) -> Result<$t, EstateKitError> {
+                Ok(self)
+            }
+        }
+    )*};
+}
+
+crosses_as_is!(
+    String,
+    bool,
+    i32,
+    i64,
+    f64,
+    Decimal,
+    NaiveDate,
+    Timestamp,
+    estatekit::estate::UnitKind,
+    estatekit::estate::UnitStatus,
+    estatekit::estate::MeterKind,
+    estatekit::checkin::ItemKind,
+    estatekit::checkin::Role,
+    estatekit::checkin::Severity,
+    estatekit::checkin::Responsible,
+    estatekit::checkin::DefectStatus,
+    estatekit::checkin::HandoverOutcome,
+    estatekit::checkin::EventAction,
+    estatekit::checkin::MismatchKind,
+    estatekit::checkin::Reinspection,
+    estatekit::tickets::SlaClock,
+    estatekit::tickets::TicketState,
 );
+
+macro_rules! counts_as_i64 {
+    ($($t:ty),*) => {$(
+        impl ToMobile<i64> for $t {
+            fn to_mobile(self) -> i64 {
+                i64::try_from(self).expect("a count held in memory fits i64")
+            }
+        }
+        impl IntoCore<$t> for i64 {
+            fn into_core(self, path: &str) -> Result<$t, EstateKitError> {
+                <$t>::try_from(self).map_err(|_| out_of_range(path, self))
+            }
+        }
+    )*};
+}
+
+counts_as_i64!(usize, u64, u32, u8);
+
+impl<A: ToMobile<B>, B> ToMobile<Vec<B>> for Vec<A> {
+    fn to_mobile(self) -> Vec<B> {
+        self.into_iter().map(ToMobile::to_mobile).collect()
+    }
+}
+
+impl<A: ToMobile<B>, B> ToMobile<Option<B>> for Option<A> {
+    fn to_mobile(self) -> Option<B> {
+        self.map(ToMobile::to_mobile)
+    }
+}
+
+impl<A: IntoCore<B>, B> IntoCore<Vec<B>> for Vec<A> {
+    fn into_core(self, path: &str) -> Result<Vec<B>, EstateKitError> {
+        self.into_iter()
+            .enumerate()
+            .map(|(i, a)| a.into_core(&format!("{path}[{i}]")))
+            .collect()
+    }
+}
+
+impl<A: IntoCore<B>, B> IntoCore<Option<B>> for Option<A> {
+    fn into_core(self, path: &str) -> Result<Option<B>, EstateKitError> {
+        self.map(|a| a.into_core(path)).transpose()
+    }
+}
+
+/// A mobile record mirroring a core record field by field, for the core records whose
+/// fields do not fit UniFFI as they are (counts as `usize`/`u32`): the record, and the
+/// conversions both ways (`From` the core type; `TryFrom` back, failing on a value out
+/// of the core's range) from one field list. A core record whose fields fit is
+/// declared with `#[uniffi::remote(Record)]` instead.
+macro_rules! mirror_record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident mirrors $core:path {
+            $($(#[$fmeta:meta])* $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+        }
+
+        impl From<$core> for $name {
+            fn from(c: $core) -> Self {
+                Self {
+                    $($field: $crate::ToMobile::to_mobile(c.$field),)*
+                }
+            }
+        }
+
+        impl $crate::ToMobile<$name> for $core {
+            fn to_mobile(self) -> $name {
+                self.into()
+            }
+        }
+
+        impl TryFrom<$name> for $core {
+            type Error = $crate::EstateKitError;
+            fn try_from(m: $name) -> Result<Self, Self::Error> {
+                Ok(Self {
+                    $($field: $crate::IntoCore::into_core(m.$field, stringify!($field))?,)*
+                })
+            }
+        }
+
+        impl $crate::IntoCore<$core> for $name {
+            fn into_core(self, _: &str) -> Result<$core, $crate::EstateKitError> {
+                self.try_into()
+            }
+        }
+    };
+}
+pub(crate) use mirror_record;
+
+/// An object holding its core value in `inner` (with `mutex`, in `inner: Mutex<_>`),
+/// and its document form: `fromJson` and `toJson`, as schedules, estates, runs,
+/// ledgers, templates and policies have. A document is parsed and validated by the
+/// core; errors name the path of the bad field, and a document that contradicts
+/// itself is refused (`inconsistent_document`).
+macro_rules! json_object {
+    ($(#[$meta:meta])* pub struct $name:ident($core:ty);) => {
+        $(#[$meta])*
+        #[derive(Debug, uniffi::Object)]
+        pub struct $name {
+            pub(crate) inner: $core,
+        }
+        $crate::json_object!(@impl $name, $core, std::convert::identity, |s| &s.inner);
+    };
+    ($(#[$meta:meta])* pub struct $name:ident(mutex $core:ty);) => {
+        $(#[$meta])*
+        #[derive(Debug, uniffi::Object)]
+        pub struct $name {
+            pub(crate) inner: std::sync::Mutex<$core>,
+        }
+        $crate::json_object!(@impl $name, $core, std::sync::Mutex::new, |s| &*s.lock());
+    };
+    (@impl $name:ident, $core:ty, $wrap:path, |$s:ident| $get:expr) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[uniffi::export]
+        impl $name {
+            /// Reads a document written by `toJson` (or by hand), validated.
+            #[uniffi::constructor]
+            pub fn from_json(text: String) -> Result<std::sync::Arc<Self>, $crate::EstateKitError> {
+                Ok(std::sync::Arc::new(Self {
+                    inner: $wrap(<$core>::from_json(&text)?),
+                }))
+            }
+
+            /// The document as JSON (decimals as strings); `fromJson` reads it back.
+            pub fn to_json(&self) -> String {
+                let $s = self;
+                ($get).to_json()
+            }
+        }
+    };
+}
+pub(crate) use json_object;

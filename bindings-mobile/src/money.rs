@@ -41,15 +41,17 @@ pub(crate) fn core_policy(
     }
 }
 
-/// The result of [`allocate_detailed`].
+/// The result of `allocateDetailed`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Allocation {
-    /// The amount split, rounded to the policy.
+    /// The total, rounded to the policy's scale.
     pub total: Decimal,
-    /// The parts, in the order of the weights; they sum exactly to `total`.
+    /// The parts, summing exactly to `total`.
     pub parts: Vec<Decimal>,
-    /// Indices (ascending) of the parts that received one extra minor unit.
-    pub adjusted: Vec<u64>,
+    /// Indexes of the parts that received a minor unit from the remainder.
+    pub adjusted: Vec<i64>,
+    /// What the remainder added to the parts' rounded-down sum.
+    pub adjustment: Decimal,
 }
 
 /// Splits `total` by `weights` so the parts sum exactly to `total` rounded with the
@@ -73,19 +75,20 @@ pub fn allocate_detailed(
     policy: Option<RoundingPolicy>,
 ) -> Result<Allocation, EstateKitError> {
     let a = money::allocate(total, &weights, &core_policy(policy)?)?;
+    let adjustment = a.adjustment();
     Ok(Allocation {
         total: a.total,
         parts: a.parts,
-        adjusted: a.adjusted.into_iter().map(|i| i as u64).collect(),
+        adjusted: crate::ToMobile::to_mobile(a.adjusted),
+        adjustment,
     })
 }
 
-/// Rounds `amount` with the policy (default: 2 places, half-up).
 #[guard(crate::panic_guard)]
-#[uniffi::export(default(policy = None))]
-pub fn round_amount(
-    amount: Decimal,
-    policy: Option<RoundingPolicy>,
-) -> Result<Decimal, EstateKitError> {
-    Ok(core_policy(policy)?.round(amount))
+#[uniffi::export]
+impl RoundingPolicy {
+    /// `amount` rounded to this policy's scale and mode.
+    pub fn round(&self, amount: Decimal) -> Result<Decimal, EstateKitError> {
+        Ok(core_policy(Some(*self))?.round(amount))
+    }
 }

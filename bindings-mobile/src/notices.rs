@@ -8,18 +8,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use estatekit::i18n::Lang;
 use estatekit::notices::{
-    self, Audience, Notice, NoticeChannel, NoticeError, NoticeEvent, NoticeKind, PendingUnit,
+    self, Audience, Notice, NoticeChannel, NoticeEvent, NoticeKind, PendingUnit,
 };
 use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
 use crate::{EstateKitError, Timestamp};
-
-impl From<NoticeError> for EstateKitError {
-    fn from(e: NoticeError) -> Self {
-        Self::from_diagnostic(e)
-    }
-}
 
 #[uniffi::remote(Enum)]
 pub enum NoticeKind {

@@ -7,22 +7,24 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::billing::BillingPeriod;
-use estatekit::fees::dunning;
+use estatekit::fees::dunning::{self, Suppressed};
 use estatekit::fees::ledger::{self, PaymentOrder};
-use estatekit::fees::receivables::{self, ChargeRow, GroupBy, OpeningBalance, PaymentRow};
+use estatekit::fees::receivables::{
+    self, AgingRow, BookTotals, CollectionRow, CreditLine, GroupBy, WriteOff,
+};
 use estatekit::i18n::Lang;
 use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
 use crate::EstateKitError;
 use crate::estate::Estate;
-use crate::fees::{
-    AgingRecord, BalanceRecord, BillingRun, FeeSchedule, Ledger, PaymentRecord, ReminderRecord,
-};
+use crate::fees::{BillingRun, FeeSchedule, Ledger};
+use crate::records::{TextRows, core_rows};
+use estatekit::fees::ledger::{Aging, Balance, Payment, Reminder};
 
 /// One payment row (a bank or cashier line).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentRowRecord {
+pub struct PaymentRow {
     /// The unit paid for.
     pub unit_id: String,
     /// Amount, > 0.
@@ -37,49 +39,72 @@ pub struct PaymentRowRecord {
     pub reverses: Option<String>,
 }
 
-/// A typed problem with one line or row: `code`, `path`, message.
+/// A row refused, nothing changed for it: its number, its reference and the error.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RowProblem {
-    /// 1-based row number (0 for a posting conflict).
-    pub row: u64,
-    /// The row's reference, or the conflicting charge id.
-    pub reference: Option<String>,
+pub struct RejectedRow {
+    /// 1-based row number.
+    pub row: i64,
+    /// The row's reference (`ref`), or null when it could not be read.
+    pub r#ref: Option<String>,
     /// Stable code: `duplicate_ref`, `conflicting_repost`, `unknown_reference`, …
     pub code: String,
     /// The field concerned.
     pub path: String,
     /// Human-readable message.
-    pub detail: String,
+    pub message: String,
 }
 
-fn problem(row: usize, reference: Option<String>, e: &FeeError) -> RowProblem {
-    RowProblem {
-        row: row as u64,
-        reference,
-        code: e.code().into(),
-        path: e.path().into(),
-        detail: e.to_string(),
-    }
+fn rejected(rows: &[receivables::RejectedRow]) -> Vec<RejectedRow> {
+    rows.iter()
+        .map(|r| RejectedRow {
+            row: crate::ToMobile::to_mobile(r.row),
+            r#ref: r.reference.clone(),
+            code: r.error.code().into(),
+            path: r.error.path().into(),
+            message: r.error.to_string(),
+        })
+        .collect()
+}
+
+/// A bill line already posted with another amount or due date (not posted).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Conflict {
+    /// Always `conflicting_repost`.
+    pub code: String,
+    /// The field concerned.
+    pub path: String,
+    /// Human-readable message.
+    pub message: String,
+    /// The unit.
+    pub unit_id: String,
+    /// The charge already in the book.
+    pub charge_id: String,
+    /// The field that differs (`amount`, `due`, `item_code`).
+    pub field: String,
+    /// Its value in the book.
+    pub booked: String,
+    /// Its value in the run.
+    pub given: String,
 }
 
 /// What `post` did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PostResultRecord {
+pub struct PostResult {
     /// Lines posted now.
-    pub posted: u64,
+    pub posted: i64,
     /// Lines already in the book with the same amount and due date.
-    pub already_posted: u64,
+    pub already_posted: i64,
     /// Lines already posted with another amount or due date (not posted).
-    pub conflicts: Vec<RowProblem>,
+    pub conflicts: Vec<Conflict>,
     /// Negative lines (a metered line trued up below last month's estimate): credits
     /// the book does not hold as charges, not posted, listed every time.
     #[uniffi(default = [])]
-    pub credits: Vec<CreditLineRecord>,
+    pub credits: Vec<CreditLine>,
 }
 
 /// A negative bill line `post` did not post.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CreditLineRecord {
+#[uniffi::remote(Record)]
+pub struct CreditLine {
     /// The unit.
     pub unit_id: String,
     /// The id the line would have had as a charge.
@@ -90,48 +115,74 @@ pub struct CreditLineRecord {
     pub amount: Decimal,
 }
 
-/// A row applied now.
+/// A payment row applied now.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AppliedRowRecord {
+pub struct AppliedRow {
     /// 1-based row number.
-    pub row: u64,
+    pub row: i64,
+    /// The payment's reference.
+    pub r#ref: String,
     /// Unit id.
     pub unit_id: String,
-    /// The payment as applied.
-    pub payment: PaymentRecord,
+    /// Amount.
+    pub amount: Decimal,
+    /// Day the money arrived.
+    pub date: NaiveDate,
+    /// How it was applied, oldest charge first.
+    pub applied: Vec<estatekit::fees::ledger::Application>,
+    /// Amount added to the prepaid balance.
+    pub to_prepaid: Decimal,
+}
+
+/// A reversal row applied now.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ReversedRow {
+    /// 1-based row number.
+    pub row: i64,
+    /// The reversed payment's reference.
+    pub r#ref: String,
+    /// Unit id.
+    pub unit_id: String,
+    /// The reversed payment's amount.
+    pub amount: Decimal,
+    /// The reversed payment's date.
+    pub date: NaiveDate,
+    /// Day the reversal takes effect.
+    pub reversed_on: NaiveDate,
+    /// Why.
+    pub reason: String,
 }
 
 /// A row already in the book.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AlreadyAppliedRecord {
+pub struct AlreadyApplied {
     /// 1-based row number.
-    pub row: u64,
+    pub row: i64,
     /// Reference.
-    pub reference: String,
+    pub r#ref: String,
     /// Unit id.
     pub unit_id: String,
 }
 
 /// What `applyPayments` did with each row.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentImportRecord {
+pub struct PaymentImport {
     /// Rows applied now.
-    pub applied: Vec<AppliedRowRecord>,
-    /// Reversal rows applied now, each with the payment it reversed.
-    #[uniffi(default = [])]
-    pub reversed: Vec<AppliedRowRecord>,
+    pub applied: Vec<AppliedRow>,
+    /// Reversal rows applied now.
+    pub reversed: Vec<ReversedRow>,
     /// Rows already in the book.
-    pub already_applied: Vec<AlreadyAppliedRecord>,
-    /// Rows refused; nothing changed for them.
-    pub rejected: Vec<RowProblem>,
+    pub already_applied: Vec<AlreadyApplied>,
     /// Each change made to a cell before reading it (records imports only).
     #[uniffi(default = [])]
     pub normalisations: Vec<crate::estate::Normalisation>,
+    /// Rows refused; nothing changed for them.
+    pub rejected: Vec<RejectedRow>,
 }
 
 /// One row of the aging report: owed by days overdue, principal and penalty.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AgingRowRecord {
+#[uniffi::remote(Record)]
+pub struct AgingRow {
     /// The estate, building, unit or item code.
     pub key: String,
     /// Not yet due.
@@ -149,8 +200,8 @@ pub struct AgingRowRecord {
 }
 
 /// One row of the collection report (收缴率).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CollectionRowRecord {
+#[uniffi::remote(Record)]
+pub struct CollectionRow {
     /// The estate, building, unit or item code.
     pub key: String,
     /// Principal billed for periods in the range.
@@ -168,8 +219,8 @@ fn group(by: Option<String>) -> Result<GroupBy, EstateKitError> {
 }
 
 /// The book's figures as of a date.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BookTotalsRecord {
+#[uniffi::remote(Record)]
+pub struct BookTotals {
     /// Principal issued.
     pub billed: Decimal,
     /// Penalty accrued.
@@ -190,35 +241,54 @@ pub struct BookTotalsRecord {
     pub refunded: Decimal,
 }
 
-fn applied_rows(rows: Vec<receivables::AppliedRow>) -> Vec<AppliedRowRecord> {
-    rows.into_iter()
-        .map(|a| AppliedRowRecord {
-            row: a.row as u64,
-            unit_id: a.unit_id,
-            payment: a.payment.into(),
-        })
-        .collect()
-}
-
-fn import_record(res: receivables::PaymentImport) -> PaymentImportRecord {
-    PaymentImportRecord {
-        applied: applied_rows(res.applied),
-        reversed: applied_rows(res.reversed),
-        normalisations: res.normalisations.into_iter().map(Into::into).collect(),
-        already_applied: res
-            .already_applied
-            .into_iter()
-            .map(|a| AlreadyAppliedRecord {
-                row: a.row as u64,
-                reference: a.reference,
-                unit_id: a.unit_id,
-            })
-            .collect(),
-        rejected: res
-            .rejected
-            .iter()
-            .map(|r| problem(r.row, r.reference.clone(), &r.error))
-            .collect(),
+impl From<receivables::PaymentImport> for PaymentImport {
+    fn from(res: receivables::PaymentImport) -> Self {
+        use crate::ToMobile;
+        Self {
+            applied: res
+                .applied
+                .into_iter()
+                .map(|a| AppliedRow {
+                    row: a.row.to_mobile(),
+                    r#ref: a.payment.id,
+                    unit_id: a.unit_id,
+                    amount: a.payment.amount,
+                    date: a.payment.date,
+                    applied: a.payment.applied,
+                    to_prepaid: a.payment.to_prepaid,
+                })
+                .collect(),
+            reversed: res
+                .reversed
+                .into_iter()
+                .map(|a| {
+                    let r = a
+                        .payment
+                        .reversed
+                        .expect("a reversed row's payment carries its reversal");
+                    ReversedRow {
+                        row: a.row.to_mobile(),
+                        r#ref: a.payment.id,
+                        unit_id: a.unit_id,
+                        amount: a.payment.amount,
+                        date: a.payment.date,
+                        reversed_on: r.on,
+                        reason: r.reason,
+                    }
+                })
+                .collect(),
+            already_applied: res
+                .already_applied
+                .into_iter()
+                .map(|a| AlreadyApplied {
+                    row: a.row.to_mobile(),
+                    r#ref: a.reference,
+                    unit_id: a.unit_id,
+                })
+                .collect(),
+            normalisations: res.normalisations.to_mobile(),
+            rejected: rejected(&res.rejected),
+        }
     }
 }
 
@@ -226,7 +296,7 @@ fn import_record(res: receivables::PaymentImport) -> PaymentImportRecord {
 /// replacement), or an unpaid item of the old system in `openBalances`. Its id in the
 /// unit's account is `reference`, else `"<periodStart>/<itemCode>"`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ChargeRowRecord {
+pub struct ChargeRow {
     /// The unit charged.
     pub unit_id: String,
     /// The charge's id in the account (`ref` in JSON): a work order, the old system's
@@ -258,8 +328,8 @@ pub struct ChargeRowRecord {
     pub penalty: bool,
 }
 
-impl From<ChargeRowRecord> for ChargeRow {
-    fn from(r: ChargeRowRecord) -> Self {
+impl From<ChargeRow> for receivables::ChargeRow {
+    fn from(r: ChargeRow) -> Self {
         Self {
             unit_id: r.unit_id,
             reference: r.reference,
@@ -278,11 +348,11 @@ impl From<ChargeRowRecord> for ChargeRow {
 /// One row of an opening balance (期初余额): what the old system says a unit owes or
 /// holds on the day the book takes over.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum OpeningBalanceRecord {
+pub enum OpeningBalance {
     /// An unpaid item, with its original due date.
     Unpaid {
         /// The item.
-        row: ChargeRowRecord,
+        row: ChargeRow,
     },
     /// A prepaid balance held on `date` (the cut-over day), recorded as a payment with
     /// reference `reference`.
@@ -298,11 +368,11 @@ pub enum OpeningBalanceRecord {
     },
 }
 
-impl From<OpeningBalanceRecord> for OpeningBalance {
-    fn from(r: OpeningBalanceRecord) -> Self {
+impl From<OpeningBalance> for receivables::OpeningBalance {
+    fn from(r: OpeningBalance) -> Self {
         match r {
-            OpeningBalanceRecord::Unpaid { row } => Self::Unpaid(row.into()),
-            OpeningBalanceRecord::Prepaid {
+            OpeningBalance::Unpaid { row } => Self::Unpaid(row.into()),
+            OpeningBalance::Prepaid {
                 unit_id,
                 amount,
                 date,
@@ -319,57 +389,55 @@ impl From<OpeningBalanceRecord> for OpeningBalance {
 
 /// A row of `postCharges` or `openBalances` posted now or found already in the book.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ImportedRowRecord {
+pub struct ImportedRow {
     /// 1-based row number.
-    pub row: u64,
+    pub row: i64,
     /// Unit id.
     pub unit_id: String,
     /// The charge id or payment reference.
-    pub reference: String,
+    pub r#ref: String,
 }
 
 /// What `postCharges` or `openBalances` did with each row: every row is in exactly
 /// one of the three lists.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RowImportRecord {
+pub struct RowImport {
     /// Rows posted now.
-    pub posted: Vec<ImportedRowRecord>,
+    pub posted: Vec<ImportedRow>,
     /// Rows already in the book with the same content (not posted again).
-    pub already_posted: Vec<ImportedRowRecord>,
-    /// Rows refused (`conflicting_repost` for a charge id already in the book with
-    /// another item, amount or due date); nothing changed for them.
-    pub rejected: Vec<RowProblem>,
+    pub already_posted: Vec<ImportedRow>,
     /// Each change made to a cell before reading it (records imports only).
     #[uniffi(default = [])]
     pub normalisations: Vec<crate::estate::Normalisation>,
+    /// Rows refused (`conflicting_repost` for a charge id already in the book with
+    /// another item, amount or due date); nothing changed for them.
+    pub rejected: Vec<RejectedRow>,
 }
 
-fn imported(rows: Vec<receivables::ImportedRow>) -> Vec<ImportedRowRecord> {
-    rows.into_iter()
-        .map(|r| ImportedRowRecord {
-            row: r.row as u64,
-            unit_id: r.unit_id,
-            reference: r.reference,
-        })
-        .collect()
-}
-
-fn row_import_record(res: receivables::RowImport) -> RowImportRecord {
-    RowImportRecord {
-        posted: imported(res.posted),
-        already_posted: imported(res.already_posted),
-        rejected: res
-            .rejected
-            .iter()
-            .map(|r| problem(r.row, r.reference.clone(), &r.error))
-            .collect(),
-        normalisations: res.normalisations.into_iter().map(Into::into).collect(),
+impl From<receivables::RowImport> for RowImport {
+    fn from(res: receivables::RowImport) -> Self {
+        use crate::ToMobile;
+        let imported = |rows: Vec<receivables::ImportedRow>| -> Vec<ImportedRow> {
+            rows.into_iter()
+                .map(|r| ImportedRow {
+                    row: r.row.to_mobile(),
+                    unit_id: r.unit_id,
+                    r#ref: r.reference,
+                })
+                .collect()
+        };
+        Self {
+            posted: imported(res.posted),
+            already_posted: imported(res.already_posted),
+            normalisations: res.normalisations.to_mobile(),
+            rejected: rejected(&res.rejected),
+        }
     }
 }
 
 /// A residue written off by `writeOffResidues`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct WriteOffRecord {
+#[uniffi::remote(Record)]
+pub struct WriteOff {
     /// Unit id.
     pub unit_id: String,
     /// Charge id.
@@ -384,7 +452,7 @@ pub struct WriteOffRecord {
 
 /// One overdue item on a reminder letter.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct LetterItemRecord {
+pub struct LetterItem {
     /// The unit charged.
     pub unit_id: String,
     /// Charge id.
@@ -413,9 +481,9 @@ pub struct LetterItemRecord {
 }
 
 /// A payment reminder (催交款通知书) to one recipient: an owner (all the units grouped
-/// under their key) or a unit. Render it with `renderReminderLetter`.
+/// under their key) or a unit. Render it with `render(lang)`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ReminderLetterRecord {
+pub struct ReminderLetter {
     /// The recipient: the owner key given in the grouping, else the unit id.
     pub to: String,
     /// The units on the letter, in id order.
@@ -423,7 +491,7 @@ pub struct ReminderLetterRecord {
     /// Date of the letter.
     pub as_of: NaiveDate,
     /// Overdue items, by unit, oldest first.
-    pub items: Vec<LetterItemRecord>,
+    pub items: Vec<LetterItem>,
     /// Principal outstanding on the items.
     pub principal: Decimal,
     /// Penalty outstanding on the items.
@@ -435,8 +503,8 @@ pub struct ReminderLetterRecord {
 }
 
 /// A letter not sent because its total is below the minimum.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct SuppressedRecord {
+#[uniffi::remote(Record)]
+pub struct Suppressed {
     /// The recipient.
     pub to: String,
     /// The units.
@@ -448,14 +516,14 @@ pub struct SuppressedRecord {
 /// The reminders of a date: the letters to send, in recipient order, and those below
 /// the minimum.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct RemindersRecord {
+pub struct Reminders {
     /// Letters to send.
-    pub letters: Vec<ReminderLetterRecord>,
+    pub letters: Vec<ReminderLetter>,
     /// Letters below the minimum total, not sent.
-    pub suppressed: Vec<SuppressedRecord>,
+    pub suppressed: Vec<dunning::Suppressed>,
 }
 
-impl From<dunning::ReminderLetter> for ReminderLetterRecord {
+impl From<dunning::ReminderLetter> for ReminderLetter {
     fn from(l: dunning::ReminderLetter) -> Self {
         Self {
             to: l.to,
@@ -464,7 +532,7 @@ impl From<dunning::ReminderLetter> for ReminderLetterRecord {
             items: l
                 .items
                 .into_iter()
-                .map(|i| LetterItemRecord {
+                .map(|i| LetterItem {
                     unit_id: i.unit_id,
                     charge_id: i.charge_id,
                     item_code: i.item_code,
@@ -487,9 +555,9 @@ impl From<dunning::ReminderLetter> for ReminderLetterRecord {
     }
 }
 
-impl TryFrom<ReminderLetterRecord> for dunning::ReminderLetter {
+impl TryFrom<ReminderLetter> for dunning::ReminderLetter {
     type Error = EstateKitError;
-    fn try_from(l: ReminderLetterRecord) -> Result<Self, Self::Error> {
+    fn try_from(l: ReminderLetter) -> Result<Self, Self::Error> {
         let items = l
             .items
             .into_iter()
@@ -538,16 +606,15 @@ impl TryFrom<ReminderLetterRecord> for dunning::ReminderLetter {
     }
 }
 
-/// The notice text (催交款通知书) of a letter from `Receivables.reminders` in `lang`:
-/// the recipient, every overdue item with its name, period, due date, days overdue,
-/// principal and penalty, the total, and the prepaid balance when there is one.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn render_reminder_letter(
-    letter: ReminderLetterRecord,
-    lang: Lang,
-) -> Result<String, EstateKitError> {
-    Ok(dunning::ReminderLetter::try_from(letter)?.render(lang))
+impl ReminderLetter {
+    /// The notice text (催交款通知书) in `lang`: the recipient, every overdue item with
+    /// its name, period, due date, days overdue, principal and penalty, the total, and
+    /// the prepaid balance when there is one.
+    pub fn render(&self, lang: Lang) -> Result<String, EstateKitError> {
+        Ok(dunning::ReminderLetter::try_from(self.clone())?.render(lang))
+    }
 }
 
 /// The estate's book of receivables (thread-safe; every method is one call).
@@ -612,50 +679,45 @@ impl Receivables {
         run: Arc<BillingRun>,
         on: Option<NaiveDate>,
         units: Option<Vec<String>>,
-    ) -> Result<PostResultRecord, EstateKitError> {
+    ) -> Result<PostResult, EstateKitError> {
         let r = self.lock().post(&run.inner, on, units.as_deref())?;
-        Ok(PostResultRecord {
-            posted: r.posted as u64,
-            already_posted: r.already_posted as u64,
-            credits: r
-                .credits
-                .iter()
-                .map(|c| CreditLineRecord {
-                    unit_id: c.unit_id.clone(),
-                    charge_id: c.charge_id.clone(),
-                    item_code: c.item_code.clone(),
-                    amount: c.amount,
-                })
-                .collect(),
+        Ok(PostResult {
+            posted: crate::ToMobile::to_mobile(r.posted),
+            already_posted: crate::ToMobile::to_mobile(r.already_posted),
+            credits: r.credits,
             conflicts: r
                 .conflicts
                 .iter()
                 .map(|e| {
-                    let id = match e {
-                        FeeError::ConflictingRepost { conflict, .. } => {
-                            Some(conflict.charge_id.clone())
-                        }
-                        _ => None,
+                    let c = match e {
+                        FeeError::ConflictingRepost { conflict, .. } => conflict.clone(),
+                        _ => unreachable!("post reports only conflicting reposts as conflicts"),
                     };
-                    problem(0, id, e)
+                    Conflict {
+                        code: e.code().into(),
+                        path: e.path().into(),
+                        message: e.to_string(),
+                        unit_id: c.unit_id,
+                        charge_id: c.charge_id,
+                        field: c.field,
+                        booked: c.booked,
+                        given: c.given,
+                    }
                 })
                 .collect(),
         })
     }
 
     /// Applies payment rows; each is applied, already applied, or rejected.
-    pub fn apply_payments(
-        &self,
-        rows: Vec<PaymentRowRecord>,
-    ) -> Result<PaymentImportRecord, EstateKitError> {
-        let rows: Vec<PaymentRow> = rows
+    pub fn apply_payments(&self, rows: Vec<PaymentRow>) -> Result<PaymentImport, EstateKitError> {
+        let rows: Vec<receivables::PaymentRow> = rows
             .into_iter()
-            .map(|r| PaymentRow {
+            .map(|r| receivables::PaymentRow {
                 reverses: r.reverses,
-                ..PaymentRow::new(r.unit_id, r.amount, r.date, r.reference)
+                ..receivables::PaymentRow::new(r.unit_id, r.amount, r.date, r.reference)
             })
             .collect();
-        Ok(import_record(self.lock().apply_payments(&rows)))
+        Ok(self.lock().apply_payments(&rows).into())
     }
 
     /// Applies a bank file or cashier export as rows of text cells (`csvRows`, a
@@ -663,44 +725,37 @@ impl Receivables {
     /// `reverses`: spaces, thousands separators and `YYYY/M/D` dates are accepted and
     /// reported in `normalisations`; an unreadable row is rejected naming its column
     /// (`invalid_decimal`, `invalid_date`, `missing_value`, `unknown_column`…).
-    pub fn apply_payment_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<PaymentImportRecord, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(import_record(self.lock().apply_payment_records(&rows, &[])))
+    pub fn apply_payment_records(&self, rows: TextRows) -> Result<PaymentImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .apply_payment_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// `postCharges` for rows of text cells with the columns `unit_id, ref,
     /// item_code, amount, issued_on, due, period_start, period_end, description,
     /// penalty`, read as `applyPaymentRecords` reads them.
-    pub fn post_charge_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<RowImportRecord, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(row_import_record(
-            self.lock().post_charge_records(&rows, &[]),
-        ))
+    pub fn post_charge_records(&self, rows: TextRows) -> Result<RowImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .post_charge_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// `openBalances` for rows of text cells: a row whose `prepaid` cell is filled is
     /// a prepaid balance (`unit_id, prepaid, date, ref`), any other an unpaid item
     /// with the columns of `postChargeRecords`.
-    pub fn open_balance_records(
-        &self,
-        rows: Vec<HashMap<String, String>>,
-    ) -> Result<RowImportRecord, EstateKitError> {
-        let rows = crate::records::core_rows(rows);
-        Ok(row_import_record(
-            self.lock().open_balance_records(&rows, &[]),
-        ))
+    pub fn open_balance_records(&self, rows: TextRows) -> Result<RowImport, EstateKitError> {
+        Ok(self
+            .lock()
+            .open_balance_records(&core_rows(rows), &[])
+            .into())
     }
 
     /// Applies payment rows given as a JSON array of objects (unit_id, amount as a
     /// decimal string, date as YYYY-MM-DD, ref); unreadable rows are rejected.
-    pub fn apply_payments_json(&self, text: String) -> Result<PaymentImportRecord, EstateKitError> {
-        Ok(import_record(self.lock().apply_payments_json(&text)?))
+    pub fn apply_payments_json(&self, text: String) -> Result<PaymentImport, EstateKitError> {
+        Ok(self.lock().apply_payments_json(&text)?.into())
     }
 
     /// Reverses (冲正) the payment with this reference, recorded `on`.
@@ -709,8 +764,8 @@ impl Receivables {
         reference: String,
         on: NaiveDate,
         reason: String,
-    ) -> Result<PaymentRecord, EstateKitError> {
-        Ok(self.lock().reverse(&reference, on, &reason)?.into())
+    ) -> Result<Payment, EstateKitError> {
+        Ok(self.lock().reverse(&reference, on, &reason)?)
     }
 
     /// Pays money back to a unit's owner out of its prepaid balance (退款).
@@ -735,21 +790,13 @@ impl Receivables {
     }
 
     /// A unit's figures as of a date.
-    pub fn balance(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<BalanceRecord, EstateKitError> {
-        Ok(self.lock().balance(&unit_id, as_of)?.into())
+    pub fn balance(&self, unit_id: String, as_of: NaiveDate) -> Result<Balance, EstateKitError> {
+        Ok(self.lock().balance(&unit_id, as_of)?)
     }
 
     /// A unit's payment-reminder data as of a date.
-    pub fn reminder(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<ReminderRecord, EstateKitError> {
-        Ok(self.lock().reminder(&unit_id, as_of)?.into())
+    pub fn reminder(&self, unit_id: String, as_of: NaiveDate) -> Result<Reminder, EstateKitError> {
+        Ok(self.lock().reminder(&unit_id, as_of)?)
     }
 
     /// The reminders worth sending as of a date (催交款通知书): one letter per unit with
@@ -762,19 +809,11 @@ impl Receivables {
         as_of: NaiveDate,
         min_total: Decimal,
         group: Option<HashMap<String, String>>,
-    ) -> Result<RemindersRecord, EstateKitError> {
+    ) -> Result<Reminders, EstateKitError> {
         let r = self.lock().reminders(as_of, min_total, group.as_ref())?;
-        Ok(RemindersRecord {
+        Ok(Reminders {
             letters: r.letters.into_iter().map(Into::into).collect(),
-            suppressed: r
-                .suppressed
-                .into_iter()
-                .map(|s| SuppressedRecord {
-                    to: s.to,
-                    unit_ids: s.unit_ids,
-                    total_due: s.total_due,
-                })
-                .collect(),
+            suppressed: r.suppressed,
         })
     }
 
@@ -782,40 +821,34 @@ impl Receivables {
     /// independently and safe to retry: a charge id already in the book with the same
     /// item, amount and due date is `alreadyPosted`; with another it is rejected
     /// (`conflicting_repost`). Every row needs `issuedOn`.
-    pub fn post_charges(
-        &self,
-        rows: Vec<ChargeRowRecord>,
-    ) -> Result<RowImportRecord, EstateKitError> {
-        let rows: Vec<ChargeRow> = rows.into_iter().map(Into::into).collect();
-        Ok(row_import_record(self.lock().post_charges(&rows)))
+    pub fn post_charges(&self, rows: Vec<ChargeRow>) -> Result<RowImport, EstateKitError> {
+        let rows: Vec<receivables::ChargeRow> = rows.into_iter().map(Into::into).collect();
+        Ok(self.lock().post_charges(&rows).into())
     }
 
     /// `postCharges` for a JSON array of row objects (`unit_id`, `ref`, `item_code`,
     /// `amount` as a decimal string, `issued_on`, `due`, `period_start`, `period_end`,
     /// `description`, `penalty`); unreadable rows are rejected (`json`). Throws when
     /// the text is not a JSON array.
-    pub fn post_charges_json(&self, text: String) -> Result<RowImportRecord, EstateKitError> {
-        Ok(row_import_record(self.lock().post_charges_json(&text)?))
+    pub fn post_charges_json(&self, text: String) -> Result<RowImport, EstateKitError> {
+        Ok(self.lock().post_charges_json(&text)?.into())
     }
 
     /// Enters the old system's balances on the day the book takes over (期初余额):
     /// unpaid items with their original due dates (aging and penalty count from them)
     /// and prepaid balances (recorded as payments on their date). Each row
     /// independently and safe to retry.
-    pub fn open_balances(
-        &self,
-        rows: Vec<OpeningBalanceRecord>,
-    ) -> Result<RowImportRecord, EstateKitError> {
-        let rows: Vec<OpeningBalance> = rows.into_iter().map(Into::into).collect();
-        Ok(row_import_record(self.lock().open_balances(&rows)))
+    pub fn open_balances(&self, rows: Vec<OpeningBalance>) -> Result<RowImport, EstateKitError> {
+        let rows: Vec<receivables::OpeningBalance> = rows.into_iter().map(Into::into).collect();
+        Ok(self.lock().open_balances(&rows).into())
     }
 
     /// `openBalances` for a JSON array of row objects: a row with a `prepaid` field is
     /// a prepaid balance (`unit_id`, `prepaid` as a decimal string, `date`, `ref`); any
     /// other row an unpaid item with the fields of `postChargesJson` (`issued_on`
     /// optional). Throws when the text is not a JSON array.
-    pub fn open_balances_json(&self, text: String) -> Result<RowImportRecord, EstateKitError> {
-        Ok(row_import_record(self.lock().open_balances_json(&text)?))
+    pub fn open_balances_json(&self, text: String) -> Result<RowImport, EstateKitError> {
+        Ok(self.lock().open_balances_json(&text)?.into())
     }
 
     /// Writes off (核销) every overdue charge whose outstanding principal and penalty
@@ -827,19 +860,8 @@ impl Receivables {
         as_of: NaiveDate,
         reason: String,
         below: Decimal,
-    ) -> Result<Vec<WriteOffRecord>, EstateKitError> {
-        Ok(self
-            .lock()
-            .write_off_residues(as_of, below, &reason)?
-            .into_iter()
-            .map(|w| WriteOffRecord {
-                unit_id: w.unit_id,
-                charge_id: w.charge_id,
-                item_code: w.item_code,
-                principal: w.principal,
-                penalty: w.penalty,
-            })
-            .collect())
+    ) -> Result<Vec<WriteOff>, EstateKitError> {
+        Ok(self.lock().write_off_residues(as_of, below, &reason)?)
     }
 
     /// Aging of everything owed as of a date (principal and penalty) by days overdue,
@@ -849,22 +871,9 @@ impl Receivables {
         &self,
         as_of: NaiveDate,
         by: Option<String>,
-    ) -> Result<Vec<AgingRowRecord>, EstateKitError> {
+    ) -> Result<Vec<AgingRow>, EstateKitError> {
         let by = group(by)?;
-        Ok(self
-            .lock()
-            .aging_report(as_of, by)?
-            .into_iter()
-            .map(|r| AgingRowRecord {
-                key: r.key,
-                not_due: r.not_due,
-                days_0_30: r.days_0_30,
-                days_31_60: r.days_31_60,
-                days_61_90: r.days_61_90,
-                days_90_plus: r.days_90_plus,
-                total: r.total,
-            })
-            .collect())
+        Ok(self.lock().aging_report(as_of, by)?)
     }
 
     /// The collection rate (收缴率) of the principal billed for periods within
@@ -876,45 +885,24 @@ impl Receivables {
         end: NaiveDate,
         as_of: NaiveDate,
         by: Option<String>,
-    ) -> Result<Vec<CollectionRowRecord>, EstateKitError> {
+    ) -> Result<Vec<CollectionRow>, EstateKitError> {
         let by = group(by)?;
-        Ok(self
-            .lock()
-            .collection_report(start, end, as_of, by)?
-            .into_iter()
-            .map(|r| CollectionRowRecord {
-                key: r.key,
-                billed: r.billed,
-                collected: r.collected,
-                rate: r.rate,
-                penalty_collected: r.penalty_collected,
-            })
-            .collect())
+        Ok(self.lock().collection_report(start, end, as_of, by)?)
     }
 
     /// One unit's outstanding principal by days overdue.
-    pub fn unit_aging(
-        &self,
-        unit_id: String,
-        as_of: NaiveDate,
-    ) -> Result<AgingRecord, EstateKitError> {
-        Ok(self.lock().aging(&unit_id, as_of)?.into())
+    pub fn unit_aging(&self, unit_id: String, as_of: NaiveDate) -> Result<Aging, EstateKitError> {
+        Ok(self.lock().aging(&unit_id, as_of)?)
     }
 
     /// The book's figures as of a date.
-    pub fn totals(&self, as_of: NaiveDate) -> Result<BookTotalsRecord, EstateKitError> {
-        let t = self.lock().totals(as_of)?;
-        Ok(BookTotalsRecord {
-            billed: t.billed,
-            penalty_accrued: t.penalty_accrued,
-            penalty_waived: t.penalty_waived,
-            written_off: t.written_off,
-            applied: t.applied,
-            outstanding: t.outstanding,
-            collected: t.collected,
-            prepaid: t.prepaid,
-            refunded: t.refunded,
-        })
+    pub fn totals(&self, as_of: NaiveDate) -> Result<BookTotals, EstateKitError> {
+        Ok(self.lock().totals(as_of)?)
+    }
+
+    /// The estate the book belongs to.
+    pub fn estate_id(&self) -> String {
+        self.lock().estate_id().to_owned()
     }
 
     /// A copy of one unit's account, or null when it has none.

@@ -8,46 +8,23 @@ use estatekit::tables::{self, TablesError};
 use estatekit_ffi_guard::guard;
 
 use crate::EstateKitError;
-use crate::estate::{Normalisation, RecordProblem};
 
-impl From<tables::Normalisation> for Normalisation {
-    fn from(n: tables::Normalisation) -> Self {
-        Self {
-            table: n.table,
-            row: n.row as u64,
-            id: n.id,
-            column: n.column,
-            before: n.before,
-            after: n.after,
-        }
+/// `EstateKitError::Records` for spreadsheet tables that cannot be read: every problem,
+/// each naming its table, row, id and column.
+pub(crate) fn records_error(e: &TablesError) -> EstateKitError {
+    EstateKitError::Records {
+        code: e.code().to_owned(),
+        detail: e.to_string(),
+        problems: e.problems.iter().cloned().map(Into::into).collect(),
+        more: crate::ToMobile::to_mobile(e.more),
     }
 }
 
-impl From<TablesError> for EstateKitError {
-    fn from(e: TablesError) -> Self {
-        Self::Records {
-            code: e.code().to_owned(),
-            detail: e.to_string(),
-            problems: e
-                .problems
-                .into_iter()
-                .map(|p| RecordProblem {
-                    table: p.table,
-                    row: p.row as u64,
-                    id: p.id,
-                    column: p.column,
-                    path: p.path,
-                    code: p.code,
-                    message: p.message,
-                })
-                .collect(),
-            more: e.more as u64,
-        }
-    }
-}
+/// Rows of text cells as they come from the app: column name to cell text.
+pub(crate) type TextRows = Vec<HashMap<String, String>>;
 
-/// Rows as the core's text rows.
-pub(crate) fn core_rows(rows: Vec<HashMap<String, String>>) -> Vec<tables::Row> {
+/// The core's rows for rows of text cells.
+pub(crate) fn core_rows(rows: TextRows) -> Vec<tables::Row> {
     rows.into_iter().map(|r| r.into_iter().collect()).collect()
 }
 

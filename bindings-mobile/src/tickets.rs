@@ -1,42 +1,22 @@
 //! Tickets: classification, lifecycle, SLA and statistics.
 //!
-//! Timestamps cross as [`Timestamp`]: an ISO-8601 UTC string on the wire
-//! (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
+//! Timestamps cross as [`Timestamp`](crate::Timestamp): an ISO-8601 UTC string on the
+//! wire (`2026-11-02T01:30:00Z`), `java.time.Instant` in Kotlin, `String` in Swift.
 
 use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
     self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
 };
 
-use crate::EstateKitError;
+use crate::{EstateKitError, ToMobile};
 
 /// A UTC instant (ISO-8601 string on the wire).
-pub type Timestamp = DateTime<Utc>;
-
-uniffi::custom_type!(Timestamp, String, {
-    remote,
-    lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-    // A bad instant (possible from Swift, where it is a string) is a typed
-    // `EstateKitError.Validation`: `naive_datetime` for a date and time without an
-    // offset, `invalid_datetime` for anything else that is not RFC 3339.
-    try_lift: |s| DateTime::parse_from_rfc3339(&s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            if s.parse::<chrono::NaiveDateTime>().is_ok() {
-                crate::lift_error(
-                    "naive_datetime",
-                    format!("{s:?} has no UTC offset; give an instant such as \"{s}Z\" or \"{s}+08:00\""),
-                )
-            } else {
-                crate::lift_error("invalid_datetime", format!("{s:?} is not an RFC 3339 instant: {e}"))
-            }
-        }),
-});
+pub use crate::Timestamp;
 
 #[uniffi::remote(Enum)]
 pub enum Channel {
@@ -164,10 +144,9 @@ impl From<tickets::Classification> for Classification {
     }
 }
 
-/// The ticket classifier (immutable, shareable across threads).
-#[derive(Debug, uniffi::Object)]
-pub struct TicketClassifier {
-    inner: tickets::TicketClassifier,
+crate::json_object! {
+    /// The ticket classifier (immutable, shareable across threads).
+    pub struct TicketClassifier(tickets::TicketClassifier);
 }
 
 #[guard(crate::panic_guard)]
@@ -175,7 +154,7 @@ pub struct TicketClassifier {
 impl TicketClassifier {
     /// The built-in Chinese and English rules and routing table.
     #[uniffi::constructor]
-    pub fn default_rules() -> Arc<Self> {
+    pub fn default() -> Arc<Self> {
         Arc::new(Self {
             inner: tickets::TicketClassifier::default_rules(),
         })
@@ -217,19 +196,6 @@ impl TicketClassifier {
         }))
     }
 
-    /// Reads a classifier (or bare model) written by `toJson`.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::TicketClassifier::from_json(&text)?,
-        }))
-    }
-
-    /// The classifier as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// Classifies one text.
     pub fn classify(&self, text: String) -> Classification {
         self.inner.classify(&text).into()
@@ -255,11 +221,8 @@ impl TicketClassifier {
     }
 
     /// The model's labels (sorted), empty without a model.
-    pub fn labels(&self) -> Vec<String> {
-        self.inner
-            .model()
-            .map(|m| m.labels().to_vec())
-            .unwrap_or_default()
+    pub fn labels(&self) -> Option<Vec<String>> {
+        self.inner.model().map(|m| m.labels().to_vec())
     }
 }
 
@@ -292,6 +255,16 @@ impl BusinessCalendar {
     }
 
     /// Make-up working days (local dates).
+    /// The fixed UTC offset of the calendar's local time, minutes.
+    pub fn utc_offset_minutes(&self) -> i32 {
+        self.inner.utc_offset_minutes()
+    }
+
+    /// Public holidays (local dates).
+    pub fn holidays(&self) -> Vec<NaiveDate> {
+        self.inner.holidays().iter().copied().collect()
+    }
+
     pub fn workdays(&self) -> Vec<NaiveDate> {
         self.inner.workdays().iter().copied().collect()
     }
@@ -315,8 +288,9 @@ impl BusinessCalendar {
     pub fn add_working_days(
         &self,
         start: Timestamp,
-        days: u32,
+        days: i64,
     ) -> Result<Timestamp, EstateKitError> {
+        let days = crate::IntoCore::into_core(days, "days")?;
         Ok(self.inner.add_working_days(start, days)?)
     }
 
@@ -326,10 +300,9 @@ impl BusinessCalendar {
     }
 }
 
-/// An SLA policy.
-#[derive(Debug, uniffi::Object)]
-pub struct SlaPolicy {
-    inner: tickets::SlaPolicy,
+crate::json_object! {
+    /// An SLA policy.
+    pub struct SlaPolicy(tickets::SlaPolicy);
 }
 
 #[guard(crate::panic_guard)]
@@ -339,8 +312,8 @@ impl SlaPolicy {
     /// working-day targets can be used (the targets stay the same: normal tickets are
     /// resolved in 8 calendar days). A response due after the resolution due is
     /// brought forward to it unless `response_may_follow_resolution`.
-    #[uniffi::constructor(default(response_may_follow_resolution = false))]
-    pub fn standard(
+    #[uniffi::constructor(default(calendar = None, response_may_follow_resolution = false))]
+    pub fn new(
         calendar: Option<Arc<BusinessCalendar>>,
         response_may_follow_resolution: bool,
     ) -> Arc<Self> {
@@ -367,48 +340,26 @@ impl SlaPolicy {
     ) -> Result<SlaTargets, EstateKitError> {
         Ok(self.inner.targets(urgency, &category, received_at)?.into())
     }
-
-    /// Parses a policy JSON document.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::SlaPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
 }
 
-/// Who may do what to a ticket: roles per action, whether the handler may record the
-/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
-#[derive(Debug, uniffi::Object)]
-pub struct AccessPolicy {
-    inner: tickets::AccessPolicy,
+crate::json_object! {
+    /// Who may do what to a ticket: roles per action, whether the handler may record the
+    /// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+    pub struct AccessPolicy(tickets::AccessPolicy);
 }
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl AccessPolicy {
-    /// The default policy: no role restricted, first-contact ownership not enforced,
-    /// the handler may not record the return visit.
-    #[uniffi::constructor]
-    pub fn standard() -> Arc<Self> {
-        Arc::new(Self {
-            inner: tickets::AccessPolicy::default(),
-        })
-    }
-
-    /// A policy: `roles` maps actions (`assign`, `start`, `pause`, `resume`,
-    /// `resolve`, `return_visit`, `close`, `escalate`) to the roles allowed to do them.
-    #[uniffi::constructor]
+    /// A policy: `roles` maps a restricted action to the roles allowed it (null: the
+    /// standard policy, nothing restricted).
+    #[uniffi::constructor(default(roles = None, handler_may_record_return_visit = false, first_contact_ownership = false))]
     pub fn new(
-        roles: HashMap<String, Vec<String>>,
+        roles: Option<HashMap<String, Vec<String>>>,
         handler_may_record_return_visit: bool,
         first_contact_ownership: bool,
     ) -> Result<Arc<Self>, EstateKitError> {
+        let roles = roles.unwrap_or_default();
         let mut inner = tickets::AccessPolicy::default()
             .with_handler_may_record_return_visit(handler_may_record_return_visit)
             .with_first_contact_ownership(first_contact_ownership);
@@ -418,19 +369,6 @@ impl AccessPolicy {
             inner = inner.allow(&action, list)?;
         }
         Ok(Arc::new(Self { inner }))
-    }
-
-    /// Parses a policy JSON document.
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::AccessPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON.
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
     }
 
     /// The restricted actions and their allowed roles.
@@ -463,20 +401,20 @@ pub struct SlaTargets {
     /// `MINUTES` or `BUSINESS_MINUTES`.
     pub response_clock: SlaClock,
     /// Minutes.
-    pub response_amount: u32,
+    pub response_amount: i64,
     /// `MINUTES`, `BUSINESS_MINUTES`, `CALENDAR_DAYS` or `WORKING_DAYS`.
     pub resolution_clock: SlaClock,
     /// Minutes or days.
-    pub resolution_amount: u32,
+    pub resolution_amount: i64,
 }
 
 impl From<tickets::SlaTargets> for SlaTargets {
     fn from(t: tickets::SlaTargets) -> Self {
         Self {
             response_clock: t.response.clock,
-            response_amount: t.response.amount,
+            response_amount: t.response.amount.into(),
             resolution_clock: t.resolution.clock,
-            resolution_amount: t.resolution.amount,
+            resolution_amount: t.resolution.amount.into(),
         }
     }
 }
@@ -484,8 +422,14 @@ impl From<tickets::SlaTargets> for SlaTargets {
 /// Where a ticket stands against its SLA.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SlaStatus {
-    /// The targets applied, with the clock each due was counted in.
-    pub targets: SlaTargets,
+    /// The clock the response due was counted in.
+    pub response_clock: SlaClock,
+    /// The response target, in units of its clock.
+    pub response_amount: i64,
+    /// The clock the resolution due was counted in.
+    pub resolution_clock: SlaClock,
+    /// The resolution target, in units of its clock.
+    pub resolution_amount: i64,
     /// Respond by.
     pub response_due: Timestamp,
     /// Resolve by; null while paused.
@@ -524,6 +468,8 @@ pub struct TicketEvent {
     /// The role the actor acted in, if the operation named one.
     #[uniffi(default = None)]
     pub role: Option<String>,
+    /// The action's text: the assignee, the escalation, the pause reason, the note.
+    pub detail: String,
 }
 
 /// A ticket being handled (thread-safe; actions are serialised).
@@ -728,7 +674,10 @@ impl TicketFlow {
         let p = policy.as_ref().map_or(&default, |p| &p.inner);
         let s = self.lock().sla(p, as_of)?;
         Ok(SlaStatus {
-            targets: s.targets.into(),
+            response_clock: s.targets.response.clock,
+            response_amount: s.targets.response.amount.into(),
+            resolution_clock: s.targets.resolution.clock,
+            resolution_amount: s.targets.resolution.amount.into(),
             response_due: s.response_due,
             resolution_due: s.resolution_due,
             response_remaining_seconds: s.response_remaining_seconds,
@@ -770,12 +719,56 @@ impl TicketFlow {
         self.lock().category().to_owned()
     }
     /// Times escalated.
-    pub fn escalations(&self) -> u32 {
-        self.lock().escalations()
+    pub fn escalations(&self) -> i64 {
+        self.lock().escalations().into()
     }
     /// Times reopened.
-    pub fn reopened(&self) -> u32 {
-        self.lock().reopened()
+    pub fn reopened(&self) -> i64 {
+        self.lock().reopened().into()
+    }
+    /// The unit concerned.
+    pub fn unit(&self) -> String {
+        self.lock().ticket().unit.clone()
+    }
+    /// How the ticket came in.
+    pub fn channel(&self) -> Channel {
+        self.lock().ticket().channel
+    }
+    /// Complaint, repair request, …
+    pub fn kind(&self) -> TicketKind {
+        self.lock().ticket().kind
+    }
+    /// When it was received.
+    pub fn received_at(&self) -> Timestamp {
+        self.lock().ticket().received_at
+    }
+    /// The reporter's words.
+    pub fn text(&self) -> String {
+        self.lock().ticket().text.clone()
+    }
+    /// Who reported it.
+    pub fn reporter(&self) -> String {
+        self.lock().ticket().reporter.clone()
+    }
+    /// Urgency.
+    pub fn urgency(&self) -> Urgency {
+        self.lock().urgency()
+    }
+    /// The department handling it.
+    pub fn department(&self) -> String {
+        self.lock().department().to_owned()
+    }
+    /// Who received it.
+    pub fn receiver(&self) -> String {
+        self.lock().receiver().to_owned()
+    }
+    /// When it was first responded to.
+    pub fn responded_at(&self) -> Option<Timestamp> {
+        self.lock().responded_at()
+    }
+    /// When it was resolved.
+    pub fn resolved_at(&self) -> Option<Timestamp> {
+        self.lock().resolved_at()
     }
     /// The event log.
     pub fn events(&self) -> Vec<TicketEvent> {
@@ -789,66 +782,58 @@ impl TicketFlow {
                 from_state: e.from_state,
                 to_state: e.to_state,
                 role: e.role.clone(),
+                detail: e.action.detail(),
             })
             .collect()
     }
-}
-
-/// How many tickets have a key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct TicketCount {
-    /// Category, kind, channel or department.
-    pub key: String,
-    /// Number of tickets.
-    pub count: u64,
 }
 
 /// Ticket statistics for a period.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct TicketStatistics {
     /// Tickets received in the period.
-    pub total: u64,
+    pub total: i64,
     /// Per category, sorted by code.
-    pub by_category: Vec<TicketCount>,
+    pub by_category: HashMap<String, i64>,
     /// Per kind, declaration order.
-    pub by_kind: Vec<TicketCount>,
+    pub by_kind: HashMap<String, i64>,
     /// Per channel, declaration order.
-    pub by_channel: Vec<TicketCount>,
+    pub by_channel: HashMap<String, i64>,
     /// Per department, sorted.
-    pub by_department: Vec<TicketCount>,
+    pub by_department: HashMap<String, i64>,
     /// Share of responses in time.
     pub response_rate: Option<f64>,
     /// Share of resolutions in time.
     pub resolution_rate: Option<f64>,
     /// Tickets resolved.
-    pub resolved: u64,
+    pub resolved: i64,
     /// Mean hours to resolve.
     pub mean_hours_to_resolve: Option<f64>,
     /// Median hours to resolve.
     pub median_hours_to_resolve: Option<f64>,
     /// Return visits.
-    pub return_visits: u64,
+    pub return_visits: i64,
     /// Satisfied return visits.
-    pub satisfied: u64,
+    pub satisfied: i64,
     /// Satisfaction rate.
     pub satisfaction_rate: Option<f64>,
     /// `return_visit_satisfaction` reaches the policy's target with at least its
     /// minimum coverage.
     pub meets_satisfaction_target: bool,
     /// Complaints.
-    pub complaints: u64,
+    pub complaints: i64,
     /// Complaints per 100 units.
     pub complaints_per_100_units: Option<f64>,
     /// Repeat ticket ids.
     pub repeat_tickets: Vec<String>,
     /// Resolved tickets of the period that must be return-visited.
-    pub visits_required: u64,
+    pub visits_required: i64,
     /// Of those, reached by their last visit.
-    pub visits_reached: u64,
+    pub visits_reached: i64,
     /// Of the reached, satisfied.
-    pub visits_satisfied: u64,
+    pub visits_satisfied: i64,
     /// Of the required, not reached after the maximum of unreachable attempts.
-    pub visits_unreachable: u64,
+    pub visits_unreachable: i64,
     /// (reached + unreachable) / required.
     pub return_visit_rate: Option<f64>,
     /// unreachable / required.
@@ -863,12 +848,9 @@ pub struct TicketStatistics {
     pub min_coverage: f64,
 }
 
-fn counts(v: Vec<tickets::Count>) -> Vec<TicketCount> {
+fn counts(v: Vec<tickets::Count>) -> HashMap<String, i64> {
     v.into_iter()
-        .map(|c| TicketCount {
-            key: c.key,
-            count: c.count,
-        })
+        .map(|c| (c.key, c.count.to_mobile()))
         .collect()
 }
 
@@ -892,27 +874,27 @@ pub fn ticket_statistics(
         .unwrap_or_default();
     let s = tickets::statistics_with_visits(&flows, start, end, units, p, &visits)?;
     Ok(TicketStatistics {
-        total: s.total,
+        total: s.total.to_mobile(),
         by_category: counts(s.by_category),
         by_kind: counts(s.by_kind),
         by_channel: counts(s.by_channel),
         by_department: counts(s.by_department),
         response_rate: s.sla.response_rate,
         resolution_rate: s.sla.resolution_rate,
-        resolved: s.resolved,
+        resolved: s.resolved.to_mobile(),
         mean_hours_to_resolve: s.mean_hours_to_resolve,
         median_hours_to_resolve: s.median_hours_to_resolve,
-        return_visits: s.return_visits,
-        satisfied: s.satisfied,
+        return_visits: s.return_visits.to_mobile(),
+        satisfied: s.satisfied.to_mobile(),
         satisfaction_rate: s.satisfaction_rate,
         meets_satisfaction_target: s.meets_satisfaction_target,
-        complaints: s.complaints,
+        complaints: s.complaints.to_mobile(),
         complaints_per_100_units: s.complaints_per_100_units,
         repeat_tickets: s.repeat_tickets,
-        visits_required: s.visits_required,
-        visits_reached: s.visits_reached,
-        visits_satisfied: s.visits_satisfied,
-        visits_unreachable: s.visits_unreachable,
+        visits_required: s.visits_required.to_mobile(),
+        visits_reached: s.visits_reached.to_mobile(),
+        visits_satisfied: s.visits_satisfied.to_mobile(),
+        visits_unreachable: s.visits_unreachable.to_mobile(),
         return_visit_rate: s.return_visit_rate,
         unreachable_rate: s.unreachable_rate,
         return_visit_satisfaction: s.return_visit_satisfaction,
@@ -922,11 +904,10 @@ pub fn ticket_statistics(
     })
 }
 
-/// Which tickets must be return-visited, after how many unreachable attempts they may
-/// close, by when, and the satisfaction target statistics judge visits against.
-#[derive(Debug, uniffi::Object)]
-pub struct ReturnVisitPolicy {
-    inner: tickets::ReturnVisitPolicy,
+crate::json_object! {
+    /// Which tickets must be return-visited, after how many unreachable attempts they may
+    /// close, by when, and the satisfaction target statistics judge visits against.
+    pub struct ReturnVisitPolicy(tickets::ReturnVisitPolicy);
 }
 
 #[guard(crate::panic_guard)]
@@ -956,19 +937,6 @@ impl ReturnVisitPolicy {
         }))
     }
 
-    /// Parses a policy JSON document (every field optional).
-    #[uniffi::constructor]
-    pub fn from_json(text: String) -> Result<Arc<Self>, EstateKitError> {
-        Ok(Arc::new(Self {
-            inner: tickets::ReturnVisitPolicy::from_json(&text)?,
-        }))
-    }
-
-    /// The policy as JSON (every field).
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The kinds that must be visited.
     pub fn required_kinds(&self) -> Vec<TicketKind> {
         self.inner.required_kinds()
@@ -980,13 +948,13 @@ impl ReturnVisitPolicy {
     }
 
     /// Unreachable attempts after which a ticket may close without a rating.
-    pub fn max_unreachable_attempts(&self) -> u32 {
-        self.inner.max_unreachable_attempts()
+    pub fn max_unreachable_attempts(&self) -> i64 {
+        self.inner.max_unreachable_attempts().into()
     }
 
     /// Days after the local resolution date by whose end the visit is due.
-    pub fn deadline_days(&self) -> u32 {
-        self.inner.deadline_days()
+    pub fn deadline_days(&self) -> i64 {
+        self.inner.deadline_days().into()
     }
 
     /// The share of satisfied reached visits to reach.
@@ -1011,12 +979,13 @@ impl TicketFlow {
     pub fn return_visit_reached(
         &self,
         mode: VisitMode,
-        rating: u8,
+        rating: i64,
         comment: String,
         actor: String,
         at: Timestamp,
         role: Option<String>,
     ) -> Result<TicketState, EstateKitError> {
+        let rating = crate::IntoCore::into_core(rating, "rating")?;
         let action = Action::ReturnVisitReached {
             mode,
             rating,
@@ -1063,13 +1032,13 @@ impl TicketFlow {
     }
 
     /// The rating of the last visit that reached the owner (null if none, or legacy).
-    pub fn rating(&self) -> Option<u8> {
-        self.lock().rating()
+    pub fn rating(&self) -> Option<i64> {
+        self.lock().rating().map(i64::from)
     }
 
     /// Unreachable attempts since the last resolution.
-    pub fn unreachable_attempts(&self) -> u32 {
-        self.lock().unreachable_attempts()
+    pub fn unreachable_attempts(&self) -> i64 {
+        self.lock().unreachable_attempts().into()
     }
 
     /// The estate's local date by which the visit is due (null when not required or

@@ -22,7 +22,7 @@ private val BANK = "\ufeffunit_id,amount,date,ref,reverses\r\n" +
 
 private fun octoberBook(): Receivables {
     val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
-        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", BigDecimal("1000.00")))))
+        BillingInputs(pooled = listOf(PooledInput("common_electricity", BigDecimal("1000.00")))))
     val book = Receivables(Estate.demo(), FeeSchedule.demo())
     book.post(run)
     return book
@@ -33,17 +33,17 @@ fun testNoisyBankFile() {
     val rows = csvRows("payments", BANK)
     assertEquals(10, rows.size)
     val res = book.applyPaymentRecords(rows)
-    assertEquals(listOf(Triple(1uL, "B-001", "1200.00"), Triple(2uL, "B-002", "331.15"), Triple(3uL, "B-003", "88.50"),
-        Triple(7uL, "B-010", "2000.00")), res.applied.map { Triple(it.row, it.payment.id, it.payment.amount.toPlainString()) })
-    assertEquals(listOf(Triple(4uL, "B-010", LocalDate.of(2026, 11, 20))),
-        res.reversed.map { Triple(it.row, it.payment.id, it.payment.reversedOn) })
-    assertEquals(listOf(5uL), res.alreadyApplied.map { it.row })
+    assertEquals(listOf(Triple(1L, "B-001", "1200.00"), Triple(2L, "B-002", "331.15"), Triple(3L, "B-003", "88.50"),
+        Triple(7L, "B-010", "2000.00")), res.applied.map { Triple(it.row, it.ref, it.amount.toPlainString()) })
+    assertEquals(listOf(Triple(4L, "B-010", LocalDate.of(2026, 11, 20))),
+        res.reversed.map { Triple(it.row, it.ref, it.reversedOn) })
+    assertEquals(listOf(5L), res.alreadyApplied.map { it.row })
     assertEquals(listOf(
         listOf("8", "B-011", "unknown_reference", "unit_id"),
         listOf("9", "B-012", "invalid_decimal", "amount"),
         listOf("10", "B-013", "invalid_date", "date"),
-    ), res.rejected.map { listOf(it.row.toString(), it.reference, it.code, it.path) })
-    assertEquals("amount: expected a number such as 1234.50 or 1,234.50, got \"12.5O\"", res.rejected[1].detail)
+    ), res.rejected.map { listOf(it.row.toString(), it.ref, it.code, it.path) })
+    assertEquals("amount: expected a number such as 1234.50 or 1,234.50, got \"12.5O\"", res.rejected[1].message)
     assertEquals(11, res.normalisations.size)
     assertEquals(listOf("payments", "1", "B-001", "amount", "1,200.00", "1200.00"),
         res.normalisations[0].let { listOf(it.table, it.row.toString(), it.id, it.column, it.before, it.after) })
@@ -65,17 +65,17 @@ fun testChargesAndOpeningFromRecords() {
         "1-102,OPEN-1-102,,,,\"1,500.00\",2026/10/31\n" +
         "1-103,OLD-0816,management,331.15,2026/9/16,\"1.00\",\n")
     val res = book.openBalanceRecords(opening)
-    assertEquals(listOf("OLD-0716", "OPEN-1-102"), res.posted.map { it.reference })
+    assertEquals(listOf("OLD-0716", "OPEN-1-102"), res.posted.map { it.ref })
     assertEquals(listOf(listOf("3", "invalid_cell", "item_code")), res.rejected.map { listOf(it.row.toString(), it.code, it.path) })
     val charges = book.postChargeRecords(listOf(mapOf("unit_id" to "1-101", "ref" to "WO-7", "item_code" to "lock",
         "amount" to "80", "issued_on" to "2026/11/5", "due" to "2026-11-20", "penalty" to "否")))
-    assertEquals(listOf("WO-7"), charges.posted.map { it.reference })
+    assertEquals(listOf("WO-7"), charges.posted.map { it.ref })
     assertEquals(listOf("issued_on", "penalty"), charges.normalisations.map { it.column })
     // A typed reversal row does the same as a records one.
     val typed = octoberBook()
-    typed.applyPayments(listOf(PaymentRowRecord("1-101", BigDecimal("500.00"), LocalDate.of(2026, 11, 3), "B-1")))
-    val rev = typed.applyPayments(listOf(PaymentRowRecord("1-101", BigDecimal("-500.00"), LocalDate.of(2026, 11, 9), "R-1", "B-1")))
-    assertEquals(listOf("B-1"), rev.reversed.map { it.payment.id })
+    typed.applyPayments(listOf(PaymentRow("1-101", BigDecimal("500.00"), LocalDate.of(2026, 11, 3), "B-1")))
+    val rev = typed.applyPayments(listOf(PaymentRow("1-101", BigDecimal("-500.00"), LocalDate.of(2026, 11, 9), "R-1", "B-1")))
+    assertEquals(listOf("B-1"), rev.reversed.map { it.ref })
 }
 
 fun testUnreadableCsv() {

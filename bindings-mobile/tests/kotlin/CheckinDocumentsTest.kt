@@ -14,7 +14,7 @@ private val WALK: String by lazy {
 }
 
 fun testCheckinTimeTravelIsRefused() {
-    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     val r = Role.RECEPTIONIST
     // A completion dated 1900: before the start day.
     val early = assertFailsWith<EstateKitException.Validation> {
@@ -36,12 +36,12 @@ fun testCheckinTimeTravelIsRefused() {
 
     // The same in a saved document: the walk, finished in 2020.
     val doc = WALK.replace("2026-11-02T02:30:00Z", "2020-01-01T00:00:00Z")
-    val load = assertFailsWith<EstateKitException.Validation> { Checklist.fromJson(doc, CheckinTemplate.defaultTemplate()) }
+    val load = assertFailsWith<EstateKitException.Validation> { Checklist.fromJson(doc, CheckinTemplate.default()) }
     assertEquals("event_out_of_order" to "events[25].at", load.code to load.path)
 }
 
 fun testCheckinContradictionsDoNotLoad() {
-    val t = CheckinTemplate.defaultTemplate()
+    val t = CheckinTemplate.default()
     // The walk loads and writes back identically.
     assertEquals(WALK, Checklist.fromJson(WALK, t).toJson() + "\n")
     // The manager's audit recorded (in the items) as done by a receptionist.

@@ -46,7 +46,7 @@ private val DEFECT = DefectInput(
 )
 
 private fun walk(estate: Estate): Checklist {
-    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     beforeInspection(c)
     val i = Role.INSPECTOR
     assertEquals("D1", c.recordDefect(DEFECT, I, i, at(2, 2, 0)))
@@ -55,7 +55,7 @@ private fun walk(estate: Estate): Checklist {
     c.complete("electricity_meter_reading", I, i, at(2, 2, 16), ItemData(reading = BigDecimal("3424.5")), estate)
     c.complete("gas_meter_reading", I, i, at(2, 2, 17), ItemData(reading = BigDecimal("243.0")), estate)
     c.complete("house_acceptance_record", I, i, at(2, 2, 20))
-    c.complete("key_handover", R, Role.RECEPTIONIST, at(2, 2, 25), ItemData(keys = 4u, signatureRef = "SIG-004"))
+    c.complete("key_handover", R, Role.RECEPTIONIST, at(2, 2, 25), ItemData(keys = 4L, signatureRef = "SIG-004"))
     c.complete("key_receipt_record", R, Role.RECEPTIONIST, at(2, 2, 26))
     c.finish(R, Role.RECEPTIONIST, at(2, 2, 30))
     c.markRectified("D1", I, i, at(10, 6, 0), "seal replaced")
@@ -70,19 +70,19 @@ fun testCheckinWalkJson() {
     val c = walk(Estate.demo())
     assertEquals(WALK_JSON, c.toJson() + "\n")
     assertTrue(c.isComplete() && c.isAudited())
-    assertEquals(Progress(23u, 23u), c.progress())
+    assertEquals(Progress(23L, 23L), c.progress())
     assertEquals(HandoverOutcome.ACCEPTED_WITH_RECTIFICATION_LIST, c.outcome())
     val d = c.defects().single()
     assertEquals(LocalDate.of(2026, 11, 17), d.deadline)
     assertEquals(DefectStatus.CLOSED, d.status)
     assertEquals(listOf(false, true), d.reinspections.map { it.passed })
     assertEquals(31, c.events().size)
-    val again = Checklist.fromJson(WALK_JSON, CheckinTemplate.defaultTemplate())
+    val again = Checklist.fromJson(WALK_JSON, CheckinTemplate.default())
     assertEquals(c.toJson(), again.toJson())
 }
 
 fun testCheckinDefaultTemplate() {
-    val t = CheckinTemplate.defaultTemplate()
+    val t = CheckinTemplate.default()
     assertEquals(
         listOf("sale_formalities", "document_review", "charges", "agreements", "documents", "entrusted_services", "inspection", "manager_audit"),
         t.steps().map { it.code })
@@ -99,7 +99,7 @@ fun testCheckinDefaultTemplate() {
 // A complete check-in with a failed inspection, rectification and re-inspection.
 fun testCheckinFailedInspectionRectificationReinspection() {
     val estate = Estate.demo()
-    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.CENTRALIZED)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.CENTRALIZED)
     beforeInspection(c)
     val i = Role.INSPECTOR
     val id = c.recordDefect(DEFECT.copy(severity = Severity.CRITICAL, description = "卫生间渗水 bathroom seepage", category = "plumbing"), I, i, at(2, 2, 0))
@@ -108,7 +108,7 @@ fun testCheckinFailedInspectionRectificationReinspection() {
     c.complete("water_meter_reading", I, i, at(2, 2, 6), ItemData(reading = BigDecimal("507")), estate)
     c.complete("electricity_meter_reading", I, i, at(2, 2, 7), ItemData(reading = BigDecimal("3430")), estate)
     c.complete("house_acceptance_record", I, i, at(2, 2, 8))
-    c.complete("key_handover", R, Role.RECEPTIONIST, at(2, 2, 9), ItemData(keys = 3u))
+    c.complete("key_handover", R, Role.RECEPTIONIST, at(2, 2, 9), ItemData(keys = 3L))
     c.complete("key_receipt_record", R, Role.RECEPTIONIST, at(2, 2, 10))
     assertEquals(emptyList(), c.missing())
     val refused = assertFailsWith<EstateKitException.State> { c.finish(R, Role.RECEPTIONIST, at(2, 3, 0)) }
@@ -133,15 +133,15 @@ fun testCheckinFailedInspectionRectificationReinspection() {
     assertEquals(emptyList(), overdueRectifications(listOf(c), LocalDate.of(2026, 11, 8)))
 
     val fx = c.completionEffects(estate, UnitStatus.DELIVERED)
-    assertEquals(UnitStatus.UNSOLD to UnitStatus.DELIVERED, fx.status.from to fx.status.to)
-    assertEquals(LocalDate.of(2026, 11, 5), fx.status.deliveredOn)
+    assertEquals(UnitStatus.UNSOLD to UnitStatus.DELIVERED, fx.statusFrom to fx.statusTo)
+    assertEquals(LocalDate.of(2026, 11, 5), fx.deliveredOn)
     assertEquals(listOf("W-1-603" to BigDecimal("507"), "E-1-603" to BigDecimal("3430")), fx.readings.map { it.meterId to it.value })
     assertEquals(BigDecimal("1000.00"), fx.totalCharges)
     assertEquals(UnitStatus.DELIVERED, fx.estate.unit("1-603")?.status)
     assertEquals(BigDecimal("3430"), fx.estate.metersOf("1-603").first { it.kind == MeterKind.ELECTRICITY }.readings.last().value)
     assertEquals(UnitStatus.UNSOLD, estate.unit("1-603")?.status)
 
-    val other = Checklist.start(CheckinTemplate.defaultTemplate(), "2-503", "李雷", LocalDate.of(2026, 11, 3), Mode.CENTRALIZED)
+    val other = Checklist.start(CheckinTemplate.default(), "2-503", "李雷", LocalDate.of(2026, 11, 3), Mode.CENTRALIZED)
     val waiting = awaitingAudit(listOf(other, c), LocalDate.of(2026, 11, 30))
     assertEquals(listOf("1-603"), waiting.map { it.unitId() })
     c.complete("manager_audit", "赵六", Role.MANAGER, at(30, 8, 0))
@@ -153,7 +153,7 @@ fun testCheckinFailedInspectionRectificationReinspection() {
 }
 
 fun testCheckinTypedErrors() {
-    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     val r = Role.RECEPTIONIST
     val unknown = assertFailsWith<EstateKitException.Validation> { c.complete("nope", R, r, at(2, 1, 0)) }
     assertEquals("unknown_item" to "item_code", unknown.code to unknown.path)
@@ -170,7 +170,7 @@ fun testCheckinTypedErrors() {
     assertFalse(c.isComplete())
 
     val estate = Estate.demo()
-    val c2 = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    val c2 = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     beforeInspection(c2)
     val neg = assertFailsWith<EstateKitException.Validation> {
         c2.complete("water_meter_reading", I, Role.INSPECTOR, at(2, 2, 0), ItemData(reading = BigDecimal("-1")))
@@ -182,7 +182,7 @@ fun testCheckinTypedErrors() {
     assertEquals("decreasing_reading", dec.code)
     assertEquals("data.reading: reading 500 is below meter W-1-603's previous reading 507.0", dec.detail)
 
-    val cyclic = CheckinTemplate.defaultTemplate().toJson()
+    val cyclic = CheckinTemplate.default().toJson()
         .replace("\"depends_on\": [\n        \"sale_formalities\"\n      ]", "\"depends_on\": [\n        \"sale_formalities\",\n        \"charges\"\n      ]")
     val cycle = assertFailsWith<EstateKitException.Validation> { CheckinTemplate.fromJson(cyclic) }
     assertEquals("dependency_cycle" to "steps[1].depends_on", cycle.code to cycle.path)
@@ -190,13 +190,13 @@ fun testCheckinTypedErrors() {
 
 fun testCheckinRestoreAgainstChangedTemplate() {
     val saved = walk(Estate.demo()).toJson()
-    val changedJson = CheckinTemplate.defaultTemplate().toJson().replaceFirst("\"version\": 1", "\"version\": 2")
+    val changedJson = CheckinTemplate.default().toJson().replaceFirst("\"version\": 1", "\"version\": 2")
     val changed = CheckinTemplate.fromJson(changedJson)
     val strict = assertFailsWith<EstateKitException.Validation> { Checklist.fromJson(saved, changed) }
     assertEquals("template_mismatch" to "template", strict.code to strict.path)
     val restored = restoreChecklist(saved, changed)
     assertEquals(listOf(MismatchKind.TEMPLATE_VERSION), restored.mismatches.map { it.kind })
-    assertEquals(Progress(23u, 23u), restored.checklist.progress())
+    assertEquals(Progress(23L, 23L), restored.checklist.progress())
 }
 
 fun testCheckinChainedTemplate() {
@@ -222,7 +222,7 @@ fun testCheckinChainedTemplate() {
 // Issue 18.3: a defect logged at 07:30 Beijing time (23:30 UTC the day before) counts
 // its deadline from the Beijing date; the offset is stored in the document.
 fun testCheckinDefectDeadlineInTheEstateTimeZone() {
-    val t = CheckinTemplate.defaultTemplate()
+    val t = CheckinTemplate.default()
     val c = Checklist.start(t, "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY, 480)
     assertEquals(480, c.utcOffsetMinutes())
     beforeInspection(c)

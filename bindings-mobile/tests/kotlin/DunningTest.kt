@@ -12,16 +12,16 @@ private fun d(s: String) = BigDecimal(s)
 private fun day(s: String): LocalDate = LocalDate.parse(s)
 private fun book(): Receivables = Receivables(Estate.demo(), FeeSchedule.demo())
 
-private fun problems(rows: List<RowProblem>) = rows.map { listOf(it.row.toString(), it.reference, it.code, it.path) }
+private fun problems(rows: List<RejectedRow>) = rows.map { listOf(it.row.toString(), it.ref, it.code, it.path) }
 
 // A lock replacement (not a schedule item: no penalty, named by its description).
-private fun lock(amount: String = "80.00", unit: String = "1-101") = ChargeRowRecord(
+private fun lock(amount: String = "80.00", unit: String = "1-101") = ChargeRow(
     unitId = unit, reference = "WO-77", itemCode = "lock", amount = d(amount),
     issuedOn = day("2026-11-05"), due = day("2026-11-20"), description = "门锁更换 lock replacement",
 )
 
 // An October charge of a schedule item, issued Nov 1, due Nov 16, id "2026-10-01/<item>".
-private fun october(unit: String, item: String, amount: String) = ChargeRowRecord(
+private fun october(unit: String, item: String, amount: String) = ChargeRow(
     unitId = unit, itemCode = item, amount = d(amount), issuedOn = day("2026-11-01"), due = day("2026-11-16"),
     periodStart = day("2026-10-01"), periodEnd = day("2026-10-31"),
 )
@@ -29,18 +29,18 @@ private fun october(unit: String, item: String, amount: String) = ChargeRowRecor
 fun testSingleChargesPostedOnce() {
     val book = book()
     val res = book.postCharges(listOf(lock(), lock()))
-    assertEquals(listOf(ImportedRowRecord(1uL, "1-101", "WO-77")), res.posted)
-    assertEquals(listOf(ImportedRowRecord(2uL, "1-101", "WO-77")), res.alreadyPosted)
+    assertEquals(listOf(ImportedRow(1L, "1-101", "WO-77")), res.posted)
+    assertEquals(listOf(ImportedRow(2L, "1-101", "WO-77")), res.alreadyPosted)
     assertEquals(emptyList(), res.rejected)
     val json = book.toJson()
     // Retried: already posted, nothing changes.
     val retry = book.postCharges(listOf(lock()))
-    assertEquals(RowImportRecord(emptyList(), listOf(ImportedRowRecord(1uL, "1-101", "WO-77")), emptyList()), retry)
+    assertEquals(RowImport(posted = emptyList(), alreadyPosted = listOf(ImportedRow(1L, "1-101", "WO-77")), rejected = emptyList()), retry)
     // The same work order with another amount is a conflict, not a second charge.
     val conflict = book.postCharges(listOf(lock("95.00")))
     assertEquals(emptyList(), conflict.posted + conflict.alreadyPosted)
     assertEquals(listOf(listOf("1", "WO-77", "conflicting_repost", "amount")), problems(conflict.rejected))
-    assertTrue(conflict.rejected.single().detail.isNotBlank())
+    assertTrue(conflict.rejected.single().message.isNotBlank())
     assertEquals(json, book.toJson())
     // No penalty clause for an item the schedule does not have; the balance counts it.
     assertEquals(d("0.00"), book.penalty("1-101", "WO-77", day("2026-12-20")))
@@ -48,7 +48,7 @@ fun testSingleChargesPostedOnce() {
     // Without a ref the id is the one a billing run gives, and the schedule's penalty
     // clause applies: 311.58 × 30 days × 0.0005 = 4.6737 → 4.67 on Dec 16.
     val mgmt = october("1-102", "management", "311.58")
-    assertEquals(listOf(ImportedRowRecord(1uL, "1-102", "2026-10-01/management")), book.postCharges(listOf(mgmt)).posted)
+    assertEquals(listOf(ImportedRow(1L, "1-102", "2026-10-01/management")), book.postCharges(listOf(mgmt)).posted)
     assertEquals(d("4.67"), book.penalty("1-102", "2026-10-01/management", day("2026-12-16")))
     // Without the clause: none.
     val noPenalty = october("1-103", "management", "243.46").copy(penalty = false)
@@ -62,7 +62,7 @@ fun testSingleChargesPostedOnce() {
         {"unit_id": "1-101", "ref": "WO-79", "item_code": "lock", "amount": 80.5, "issued_on": "2026-11-05", "due": "2026-11-20"},
         {"unit_id": "9-999", "ref": "WO-80", "item_code": "lock", "amount": "80.00", "issued_on": "2026-11-05", "due": "2026-11-20"}]""")
     assertEquals(emptyList(), fromJson.posted)
-    assertEquals(listOf(ImportedRowRecord(1uL, "1-101", "WO-77")), fromJson.alreadyPosted)
+    assertEquals(listOf(ImportedRow(1L, "1-101", "WO-77")), fromJson.alreadyPosted)
     assertEquals(
         listOf(
             listOf("2", "WO-78", "invalid", "issued_on"),
@@ -80,18 +80,18 @@ fun testSingleChargesPostedOnce() {
 fun testOpeningBalances() {
     val book = book()
     val rows = listOf(
-        OpeningBalanceRecord.Unpaid(ChargeRowRecord(unitId = "1-101", itemCode = "management", amount = d("331.15"),
+        OpeningBalance.Unpaid(ChargeRow(unitId = "1-101", itemCode = "management", amount = d("331.15"),
             due = day("2026-08-16"), periodStart = day("2026-07-01"), periodEnd = day("2026-07-31"))),
-        OpeningBalanceRecord.Unpaid(ChargeRowRecord(unitId = "1-101", reference = "OLD-89", itemCode = "garbage",
+        OpeningBalance.Unpaid(ChargeRow(unitId = "1-101", reference = "OLD-89", itemCode = "garbage",
             amount = d("10.00"), due = day("2026-09-16"))),
-        OpeningBalanceRecord.Prepaid("1-102", d("500.00"), day("2026-10-31"), "OPEN-1-102"),
-        OpeningBalanceRecord.Prepaid("9-999", d("1.00"), day("2026-10-31"), "OPEN-9-999"),
+        OpeningBalance.Prepaid("1-102", d("500.00"), day("2026-10-31"), "OPEN-1-102"),
+        OpeningBalance.Prepaid("9-999", d("1.00"), day("2026-10-31"), "OPEN-9-999"),
     )
     val res = book.openBalances(rows)
     val posted = listOf(
-        ImportedRowRecord(1uL, "1-101", "2026-07-01/management"),
-        ImportedRowRecord(2uL, "1-101", "OLD-89"),
-        ImportedRowRecord(3uL, "1-102", "OPEN-1-102"),
+        ImportedRow(1L, "1-101", "2026-07-01/management"),
+        ImportedRow(2L, "1-101", "OLD-89"),
+        ImportedRow(3L, "1-102", "OPEN-1-102"),
     )
     assertEquals(posted, res.posted)
     assertEquals(emptyList(), res.alreadyPosted)
@@ -99,7 +99,7 @@ fun testOpeningBalances() {
     // Aging and penalty count from the original due dates: on Oct 31 the July
     // management fee is 76 days overdue, the garbage fee 45.
     val oct31 = day("2026-10-31")
-    assertEquals(AgingRecord(d("0.00"), d("0.00"), d("10.00"), d("331.15"), d("0.00")), book.unitAging("1-101", oct31))
+    assertEquals(Aging(d("0.00"), d("0.00"), d("10.00"), d("331.15"), d("0.00")), book.unitAging("1-101", oct31))
     // 331.15 × 76 × 0.0005 = 12.5837 → 12.58; garbage has no penalty clause.
     assertEquals(d("12.58"), book.penalty("1-101", "2026-07-01/management", oct31))
     assertEquals(d("0.00"), book.penalty("1-101", "OLD-89", oct31))
@@ -108,7 +108,7 @@ fun testOpeningBalances() {
     assertEquals(listOf(76L, 45L), letter.items.map { it.daysOverdue })
     assertEquals(listOf("物业服务费", "生活垃圾处理费"), letter.items.map { it.nameZh })
     // The prepaid balance settles a later bill at once: never dunned.
-    val nov = ChargeRowRecord(unitId = "1-102", itemCode = "management", amount = d("311.58"),
+    val nov = ChargeRow(unitId = "1-102", itemCode = "management", amount = d("311.58"),
         issuedOn = day("2026-12-01"), due = day("2026-12-16"), periodStart = day("2026-11-01"), periodEnd = day("2026-11-30"))
     assertEquals(1, book.postCharges(listOf(nov)).posted.size)
     val jan31 = day("2027-01-31")
@@ -120,7 +120,7 @@ fun testOpeningBalances() {
     // Retried, as objects or as JSON: everything already posted, the bad row still bad.
     val json = book.toJson()
     val again = book.openBalances(rows)
-    assertEquals(RowImportRecord(emptyList(), posted, res.rejected), again)
+    assertEquals(RowImport(posted = emptyList(), alreadyPosted = posted, rejected = res.rejected), again)
     val fromJson = book.openBalancesJson("""[
         {"unit_id": "1-101", "item_code": "management", "amount": "331.15", "due": "2026-08-16", "period_start": "2026-07-01", "period_end": "2026-07-31"},
         {"unit_id": "1-101", "ref": "OLD-89", "item_code": "garbage", "amount": "10.00", "due": "2026-09-16"},
@@ -131,8 +131,8 @@ fun testOpeningBalances() {
     assertEquals(listOf(listOf("4", "OPEN-9-999", "unknown_reference", "unit_id")), problems(fromJson.rejected))
     assertEquals(json, book.toJson())
     // The same item with another due date is a conflict.
-    val moved = rows[0] as OpeningBalanceRecord.Unpaid
-    val conflict = book.openBalances(listOf(OpeningBalanceRecord.Unpaid(moved.row.copy(due = day("2026-08-20")))))
+    val moved = rows[0] as OpeningBalance.Unpaid
+    val conflict = book.openBalances(listOf(OpeningBalance.Unpaid(moved.row.copy(due = day("2026-08-20")))))
     assertEquals(listOf(listOf("1", "2026-07-01/management", "conflicting_repost", "due")), problems(conflict.rejected))
     assertEquals(json, book.toJson())
 }
@@ -151,8 +151,8 @@ private fun dunningBook(): Receivables {
     ))
     assertEquals(5 to 0, res.posted.size to res.rejected.size)
     // Penalty first: 243.46 × 1 day × 0.0005 = 0.12 penalty, so 0.12 principal stays open.
-    val paid = book.applyPayments(listOf(PaymentRowRecord("1-103", d("243.46"), day("2026-11-17"), "B-1")))
-    assertEquals(ApplicationRecord("2026-10-01/management", d("243.34"), d("0.12")), paid.applied.single().payment.applied.single())
+    val paid = book.applyPayments(listOf(PaymentRow("1-103", d("243.46"), day("2026-11-17"), "B-1")))
+    assertEquals(Application("2026-10-01/management", d("243.34"), d("0.12")), paid.applied.single().applied.single())
     return book
 }
 
@@ -163,12 +163,12 @@ fun testRemindersPerOwnerWithMinimum() {
     val dec16 = day("2026-12-16")
     val r = book.reminders(dec16, d("1.00"), OWNER)
     // The 0.12 residue is not dunned, but listed (Dec 16: 0.12347 penalty accrued, 0.12 paid).
-    assertEquals(listOf(SuppressedRecord("1-103", listOf("1-103"), d("0.12"))), r.suppressed)
+    assertEquals(listOf(Suppressed("1-103", listOf("1-103"), d("0.12"))), r.suppressed)
     assertEquals(listOf("1-102", "王伟"), r.letters.map { it.to })
     val (lockLetter, wang) = r.letters
     assertEquals(
-        ReminderLetterRecord("1-102", listOf("1-102"), dec16, listOf(
-            LetterItemRecord("1-102", "WO-77", "lock", "门锁更换 lock replacement", "门锁更换 lock replacement", null, null,
+        ReminderLetter("1-102", listOf("1-102"), dec16, listOf(
+            LetterItem("1-102", "WO-77", "lock", "门锁更换 lock replacement", "门锁更换 lock replacement", null, null,
                 day("2026-11-20"), 26L, d("80.00"), d("0.00"), d("80.00")),
         ), d("80.00"), d("0.00"), d("80.00"), d("0.00")),
         lockLetter,
@@ -177,7 +177,7 @@ fun testRemindersPerOwnerWithMinimum() {
     // 331.15 × 30 × 0.0005 = 4.97, 31.82 × 30 × 0.0005 = 0.48; parking has no penalty.
     assertEquals(listOf("1-101", "P-01", "S-01"), wang.unitIds)
     fun item(unit: String, code: String, zh: String, en: String, principal: String, penalty: String, total: String) =
-        LetterItemRecord(unit, "2026-10-01/$code", code, zh, en, day("2026-10-01"), day("2026-10-31"),
+        LetterItem(unit, "2026-10-01/$code", code, zh, en, day("2026-10-01"), day("2026-10-31"),
             day("2026-11-16"), 30L, d(principal), d(penalty), d(total))
     assertEquals(
         listOf(
@@ -195,7 +195,7 @@ fun testRemindersPerOwnerWithMinimum() {
     assertEquals(d("0.12"), perUnit.letters.first { it.to == "1-103" }.totalDue)
     assertEquals(d("336.12"), perUnit.letters.first { it.to == "1-101" }.totalDue)
     // Before the due dates nothing is overdue.
-    assertEquals(RemindersRecord(emptyList(), emptyList()), book.reminders(day("2026-11-16"), d("1.00"), OWNER))
+    assertEquals(Reminders(emptyList(), emptyList()), book.reminders(day("2026-11-16"), d("1.00"), OWNER))
     // The per-unit reminder is unchanged.
     assertEquals(d("336.12"), book.reminder("1-101", dec16).totalDue)
 }
@@ -215,7 +215,7 @@ fun testRenderReminderLetter() {
         合计应缴：428.42 元（本金 422.97 元，滞纳金 5.45 元）
         滞纳金计至 2026-12-16，逐日累计。请尽快缴纳；如已缴纳，请忽略本通知。
         """.trimIndent(),
-        renderReminderLetter(wang, Lang.ZH_CN),
+        wang.render(Lang.ZH_CN),
     )
     assertEquals(
         """
@@ -229,7 +229,7 @@ fun testRenderReminderLetter() {
         Total due: 428.42 (principal 422.97, penalty 5.45)
         Penalty is counted to 2026-12-16 and grows daily. Please pay soon; if you have already paid, please disregard this notice.
         """.trimIndent(),
-        renderReminderLetter(wang, Lang.EN),
+        wang.render(Lang.EN),
     )
     // A unit's own letter, no period and no penalty: no penalty sentence.
     assertEquals(
@@ -242,18 +242,18 @@ fun testRenderReminderLetter() {
             "Total due: 80.00 (principal 80.00, penalty 0.00)",
             "Please pay soon; if you have already paid, please disregard this notice.",
         ),
-        renderReminderLetter(lockLetter, Lang.EN).lines(),
+        lockLetter.render(Lang.EN).lines(),
     )
     assertEquals(
         listOf("尊敬的 1-102 业主：", "1. 1-102 门锁更换 lock replacement，应缴日 2026-11-20，逾期 26 天：本金 80.00 元，滞纳金 0.00 元，小计 80.00 元"),
-        renderReminderLetter(lockLetter, Lang.ZH_CN).lines().filter { it.startsWith("尊敬") || it.startsWith("1.") },
+        lockLetter.render(Lang.ZH_CN).lines().filter { it.startsWith("尊敬") || it.startsWith("1.") },
     )
     // A prepaid balance is shown when there is one.
-    val prepaid = renderReminderLetter(lockLetter.copy(prepaid = d("5.00")), Lang.ZH_CN).lines()
+    val prepaid = lockLetter.copy(prepaid = d("5.00")).render(Lang.ZH_CN).lines()
     assertEquals("预存款余额：5.00 元", prepaid[prepaid.size - 2])
     // A period needs both ends.
     val half = wang.copy(items = wang.items.mapIndexed { i, it -> if (i == 1) it.copy(periodEnd = null) else it })
-    val e = assertFailsWith<EstateKitException.Validation> { renderReminderLetter(half, Lang.EN) }
+    val e = assertFailsWith<EstateKitException.Validation> { half.render(Lang.EN) }
     assertEquals("invalid" to "items[1].period_end", e.code to e.path)
 }
 
@@ -264,7 +264,7 @@ fun testWriteOffResidues() {
     val before = book.toJson()
     // Only the residue is below the threshold; everything else is a real debt.
     val done = book.writeOffResidues(dec16, "residue under 1.00", d("1.00"))
-    assertEquals(listOf(WriteOffRecord("1-103", "2026-10-01/management", "management", d("0.12"), d("0.00"))), done)
+    assertEquals(listOf(WriteOff("1-103", "2026-10-01/management", "management", d("0.12"), d("0.00"))), done)
     assertTrue(before != book.toJson())
     val bal = book.balance("1-103", dec16)
     assertEquals(listOf(d("0.00"), d("0.00"), d("0.12"), d("243.34")),
@@ -287,10 +287,10 @@ fun testLedgerWriteOff() {
     val l = Ledger("1-101")
     l.addCharge("c", "management", day("2026-01-15"), d("100.00"), day("2026-01-01"), PenaltyPolicy(dailyRate = d("0.0005")))
     // 10 days late: 0.50 penalty first, 99.50 principal.
-    assertEquals(listOf(ApplicationRecord("c", d("99.50"), d("0.50"))), l.pay("P1", d("100.00"), day("2026-01-25")).applied)
+    assertEquals(listOf(Application("c", d("99.50"), d("0.50"))), l.pay("P1", d("100.00"), day("2026-01-25")).applied)
     // Mar 6: 100.00 × 10 + 0.50 × 40 = 1,020 amount-days → 0.51 accrued, 0.50 paid.
     val mar6 = day("2026-03-06")
-    assertEquals(WriteOffAmountsRecord(d("0.50"), d("0.01")), l.writeOff("c", "residue under 1.00", mar6))
+    assertEquals(WriteOffAmounts(d("0.50"), d("0.01")), l.writeOff("c", "residue under 1.00", mar6))
     val b = l.balance(mar6)
     assertEquals(listOf(d("0.50"), d("0.01"), d("0.00"), d("0.00"), d("99.50")),
         listOf(b.principalWrittenOff, b.penaltyWaived, b.principalOutstanding, b.penaltyOutstanding, b.principalPaid))

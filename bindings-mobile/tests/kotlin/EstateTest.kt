@@ -26,13 +26,13 @@ fun testDemoEstate() {
         assertEquals(listOf("lakeside", "CNY"), listOf(e.id(), e.currency()))
         assertEquals(40, e.units().size)
         val s = e.summary()
-        assertEquals(listOf(2UL, 40UL, 85UL), listOf(s.buildings, s.units, s.meters))
+        assertEquals(listOf(2L, 40L, 85L), listOf(s.buildings, s.units, s.meters))
         assertEquals(
-            listOf(UnitKind.RESIDENTIAL to 30UL, UnitKind.COMMERCIAL to 2UL, UnitKind.PARKING to 6UL, UnitKind.STORAGE to 2UL),
-            s.byKind.map { it.kind to it.count })
-        assertEquals(listOf(6UL, 5UL, 24UL, 2UL, 3UL), s.byStatus.map { it.count })
+            mapOf(UnitKind.RESIDENTIAL to 30L, UnitKind.COMMERCIAL to 2L, UnitKind.PARKING to 6L, UnitKind.STORAGE to 2L),
+            s.byKind)
+        assertEquals(listOf(6L, 5L, 24L, 2L, 3L), UnitStatus.entries.map { s.byStatus[it] })
         assertEquals(BigDecimal("3096.60"), s.totalGrossArea)
-        assertEquals(55u, s.occupants)
+        assertEquals(55L, s.occupants)
         assertEquals(RoundingPolicy(2u, RoundingMode.HALF_UP), e.rounding())
     }
 }
@@ -45,7 +45,7 @@ fun testTypedRecords() {
         assertEquals("89.50", u.grossArea.toPlainString())
         assertEquals(BigDecimal("72.36"), u.internalArea)
         assertEquals(LocalDate.of(2024, 6, 1), u.deliveredOn)
-        assertEquals(3u, u.occupants)
+        assertEquals(3L, u.occupants)
         val p = assertNotNull(e.unit("P-01"))
         assertNull(p.internalArea)
         assertNull(p.deliveredOn)

@@ -47,20 +47,20 @@ fun testTwoMonthsWithAnEstimate() {
     val e0 = Estate.fromJson(ROLL_ESTATE)
     val schedule = FeeSchedule.fromJson(ROLL_SCHEDULE)
     // October: W-101 used 30 in the 92 days to September 30: 30 × 31/92 = 10.11 → 10.
-    val oct = billEstate(e0, schedule, 2026, 10u, BillingInputsRecord(estimate = 3u))
+    val oct = billEstate(e0, schedule, 2026, 10u, BillingInputs(estimate = 3u))
     assertEquals(emptyList(), oct.exceptions())
     assertEquals(listOf(Triple("water", d("34.50"), true), Triple("electricity", d("112.00"), false)), lines(oct, "1-101"))
     assertEquals(listOf(Triple("water", d("51.75"), true), Triple("electricity", d("22.40"), false)), lines(oct, "1-102"))
     val water = oct.bills().first { it.unitId == "1-101" }.lines[0]
-    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explanationEn)
-    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explanationZh)
+    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explain(Lang.EN))
+    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explain(Lang.ZH_CN))
     val estimates = oct.estimatedReadings()
     assertEquals(listOf(
         ReadingUpdate("W-101", day("2026-10-31"), d("140"), true),
         ReadingUpdate("W-102", day("2026-10-31"), d("260"), true)), estimates)
 
     // Store the estimates; 1-102 is let from November 1.
-    val stored = EstateUpdateRecord(readings = estimates,
+    val stored = EstateUpdate(readings = estimates,
         statusChanges = listOf(StatusUpdate("1-102", UnitStatus.RENTED, day("2026-11-01"))))
     val e1 = e0.updated(stored)
     assertEquals(e1.toJson(), e1.updated(stored).toJson()) // applying it again changes nothing
@@ -69,7 +69,7 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals(UnitStatus.RENTED, e1.unit("1-102")!!.status)
 
     // November: readings in any order; a replacement and a rollover kept in the estate.
-    val november = EstateUpdateRecord(
+    val november = EstateUpdate(
         readings = listOf(
             ReadingUpdate("E-102", day("2026-11-30"), d("70")),
             ReadingUpdate("W-102", day("2026-11-30"), d("258")),
@@ -80,63 +80,63 @@ fun testTwoMonthsWithAnEstimate() {
             MeterChangeUpdate("E-102", day("2026-11-20"), MeterChange.Rollover(d("100000")))))
     val e2 = e1.updated(november)
     assertEquals(listOf(MeterEvent(day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0")))), e2.meter("E-101")!!.changes)
-    val nov = billEstate(e2, schedule, 2026, 11u, BillingInputsRecord(estimate = 3u))
+    val nov = billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 3u))
     assertEquals(emptyList(), nov.exceptions())
     assertEquals(emptyList(), nov.estimatedReadings())
     // 147 − 140 = 7; 258 − 260 = −2 (a credit); (3290 − 3200) + 120 = 210; (100000 − 99990) + 70 = 80.
     assertEquals(listOf(Triple("water", d("24.15"), false), Triple("electricity", d("117.60"), false)), lines(nov, "1-101"))
     assertEquals(listOf(Triple("water", d("-6.90"), false), Triple("electricity", d("44.80"), false)), lines(nov, "1-102"))
     assertEquals("water meter W-102: (258 − 260 est.) × 1 = -2 (trues up the estimate); -2 × 3.45 = -6.90",
-        nov.bills().first { it.unitId == "1-102" }.lines[0].explanationEn)
+        nov.bills().first { it.unitId == "1-102" }.lines[0].explain(Lang.EN))
     assertEquals(listOf(d("141.75"), d("37.90")), nov.bills().map { it.total })
     // Posted, the credit is listed (not refused, not lost); every other line posts.
     val posted = Receivables(e2, schedule).post(nov)
-    assertEquals(listOf(CreditLineRecord("1-102", "2026-11-01/water", "water", d("-6.90"))), posted.credits)
-    assertEquals(3uL, posted.posted)
+    assertEquals(listOf(CreditLine("1-102", "2026-11-01/water", "water", d("-6.90"))), posted.credits)
+    assertEquals(3L, posted.posted)
     // Zero periods of history is not an option.
     val zero = assertFailsWith<EstateKitException.Validation> {
-        billEstate(e2, schedule, 2026, 11u, BillingInputsRecord(estimate = 0u))
+        billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 0u))
     }
     assertEquals("invalid" to "estimate", zero.code to zero.path)
 }
 
 fun testUpdateErrorsNameTheRow() {
     val e = Estate.fromJson(ROLL_ESTATE)
-        .updated(EstateUpdateRecord(readings = listOf(ReadingUpdate("W-101", day("2026-10-31"), d("140"), true))))
+        .updated(EstateUpdate(readings = listOf(ReadingUpdate("W-101", day("2026-10-31"), d("140"), true))))
     val conflict = assertFailsWith<EstateKitException.Validation> {
-        e.updated(EstateUpdateRecord(readings = listOf(
+        e.updated(EstateUpdate(readings = listOf(
             ReadingUpdate("W-102", day("2026-11-30"), d("250")),
             ReadingUpdate("W-101", day("2026-10-31"), d("139")))))
     }
     assertEquals("conflicting_update" to "readings[1].value", conflict.code to conflict.path)
     assertEquals(4, e.meter("W-102")!!.readings.size)
     val unknown = assertFailsWith<EstateKitException.Validation> {
-        e.updated(EstateUpdateRecord(readings = listOf(ReadingUpdate("X", day("2026-11-30"), d("1")))))
+        e.updated(EstateUpdate(readings = listOf(ReadingUpdate("X", day("2026-11-30"), d("1")))))
     }
     assertEquals("unknown_meter" to "readings[0].meter_id", unknown.code to unknown.path)
     val early = assertFailsWith<EstateKitException.Validation> {
-        e.updated(EstateUpdateRecord(statusChanges = listOf(StatusUpdate("1-101", UnitStatus.RENTED, day("2020-01-01")))))
+        e.updated(EstateUpdate(statusChanges = listOf(StatusUpdate("1-101", UnitStatus.RENTED, day("2020-01-01")))))
     }
     assertEquals("invalid_field" to "status_changes[0].since", early.code to early.path)
     val replacement = assertFailsWith<EstateKitException.Validation> {
-        e.updated(EstateUpdateRecord(meterChanges = listOf(
+        e.updated(EstateUpdate(meterChanges = listOf(
             MeterChangeUpdate("E-101", day("2026-11-15"), MeterChange.Replacement(d("2900"), d("0"))))))
     }
     assertEquals("invalid_field" to "meter_changes[0].change.replacement.old_final", replacement.code to replacement.path)
     // A change kept in the estate and given to the run again is refused.
-    val replaced = e.updated(EstateUpdateRecord(
+    val replaced = e.updated(EstateUpdate(
         readings = listOf("W-101" to "150", "W-102" to "260", "E-101" to "120", "E-102" to "99999")
             .map { (m, v) -> ReadingUpdate(m, day("2026-11-30"), d(v)) },
         meterChanges = listOf(MeterChangeUpdate("E-101", day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0"))))))
     val twice = assertFailsWith<EstateKitException.Validation> {
-        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11u, BillingInputsRecord(
-            meterChanges = listOf(MeterChangeRecord("E-101", MeterChange.Replacement(d("3290"), d("0"))))))
+        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11u, BillingInputs(
+            meterChanges = listOf(MeterChangeInput("E-101", MeterChange.Replacement(d("3290"), d("0"))))))
     }
     assertEquals("invalid" to "meter_changes[0]", twice.code to twice.path)
 }
 
 fun testMeterChangesFromRecords() {
-    val loaded = estateFromRecords(EstateTablesRecord(
+    val loaded = estateFromRecords(EstateTables(
         id = "e1", name = "T",
         buildings = listOf(mapOf("id" to "B1", "name" to "1号楼")),
         units = listOf(mapOf("id" to "1-101", "building_id" to "B1", "floor" to "1", "number" to "101",

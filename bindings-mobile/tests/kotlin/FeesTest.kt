@@ -5,6 +5,7 @@ import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertNotNull
 import kotlin.test.assertTrue
 
 private fun d(s: String) = BigDecimal(s)
@@ -29,7 +30,7 @@ fun testWorkedExamples() {
 }
 
 private fun october(): BillingRun =
-    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
 
 fun testBillingRun() {
     val run = october()
@@ -39,8 +40,8 @@ fun testBillingRun() {
     val b = bills.first { it.unitId == "1-101" }
     assertEquals(listOf("management", "garbage", "water", "electricity", "common_electricity", "common_water"), b.lines.map { it.itemCode })
     assertEquals(d("331.15"), b.lines[0].amount)
-    assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explanationZh)
-    assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explanationEn)
+    assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explain(Lang.ZH_CN))
+    assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explain(Lang.EN))
     // Issued the day after October ends; the demo items are due 15 days later.
     assertEquals(LocalDate.of(2026, 11, 1), run.issuedOn())
     assertEquals(LocalDate.of(2026, 11, 1), b.issuedOn)
@@ -75,21 +76,21 @@ fun testMeterReplacement() {
     val schedule = FeeSchedule.fromJson(ELECTRICITY_ONLY)
     assertEquals(d("3200.0"), estate.meter("E-1-101")!!.readings.last().value)
     val readings = listOf(MeterReadingInput("E-1-101", LocalDate.of(2026, 11, 30), d("5")))
-    val err = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, strict = true)) }
+    val err = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 11u, BillingInputs(readings = readings, strict = true)) }
     assertEquals("reading_below_previous" to "meters[E-1-101]", err.code to err.path)
     // Not strict: the unit's bill is set aside and named; the run goes on.
-    val aside = billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings))
+    val aside = billEstate(estate, schedule, 2026, 11u, BillingInputs(readings = readings))
     assertEquals(emptyList(), aside.bills())
     val e = aside.exceptions().single()
     assertEquals(listOf("1-101", "E-1-101", "reading_below_previous", "meters[E-1-101]"), listOf(e.unitId, e.meterId, e.code, e.path))
-    val change = MeterChangeRecord("E-1-101", MeterChange.Replacement(d("3300.0"), d("0")))
-    val run = billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, meterChanges = listOf(change)))
+    val change = MeterChangeInput("E-1-101", MeterChange.Replacement(d("3300.0"), d("0")))
+    val run = billEstate(estate, schedule, 2026, 11u, BillingInputs(readings = readings, meterChanges = listOf(change)))
     val line = run.bills().single().lines.single()
     assertEquals(d("58.80"), line.amount) // (3300 − 3200) + (5 − 0) = 105 kWh × 0.56
-    assertEquals("electricity meter E-1-101: ((3300.0 − 3200.0) + (5 − 0)) × 1 = 105.0 (meter replaced); 105.0 × 0.56 = 58.80", line.explanationEn)
-    val roll = MeterChangeRecord("E-1-101", MeterChange.Rollover(d("3100")))
+    assertEquals("electricity meter E-1-101: ((3300.0 − 3200.0) + (5 − 0)) × 1 = 105.0 (meter replaced); 105.0 × 0.56 = 58.80", line.explain(Lang.EN))
+    val roll = MeterChangeInput("E-1-101", MeterChange.Rollover(d("3100")))
     val bad = assertFailsWith<EstateKitException.Validation> {
-        billEstate(estate, schedule, 2026, 11u, BillingInputsRecord(readings = readings, meterChanges = listOf(roll)))
+        billEstate(estate, schedule, 2026, 11u, BillingInputs(readings = readings, meterChanges = listOf(roll)))
     }
     assertEquals("invalid" to "meters[E-1-101]", bad.code to bad.path)
 }
@@ -97,7 +98,7 @@ fun testMeterReplacement() {
 fun testLedgerWalk() {
     val run = october()
     val ledger = Ledger("1-101")
-    ledger.addBill(run, "1-101", FeeSchedule.demo(), run.issuedOn())
+    ledger.addBill(assertNotNull(run.bill("1-101")), FeeSchedule.demo(), run.issuedOn())
     // Due November 16: nothing on the day; 30 days later, December 16: 4.97.
     assertEquals(d("0"), ledger.penalty("2026-10-01/management", LocalDate.of(2026, 11, 16)).stripTrailingZeros())
     val dec16 = LocalDate.of(2026, 12, 16)
@@ -105,7 +106,7 @@ fun testLedgerWalk() {
     val bill = run.bills().first { it.unitId == "1-101" }
     assertEquals(bill.total + d("4.97"), ledger.reminder(dec16).totalDue)
     val receipt = ledger.pay("R-1", d("300.00"), dec16)
-    assertEquals(ApplicationRecord("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
+    assertEquals(Application("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
     val big = ledger.pay("R-2", d("2000.00"), dec16)
     assertEquals(d("2000.00") - (bill.total - d("295.03")), big.toPrepaid)
     assertEquals(big.toPrepaid, ledger.prepaid())
@@ -132,7 +133,7 @@ private fun fixedItems(due: String): FeeSchedule = FeeSchedule.fromJson("""
 
 fun testIssueAndDueDates() {
     val dec1 = LocalDate.of(2026, 12, 1)
-    val run = billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord(issuedOn = dec1))
+    val run = billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputs(issuedOn = dec1))
     assertEquals(dec1, run.issuedOn())
     val bills = run.bills()
     assertTrue(bills.isNotEmpty())
@@ -141,9 +142,9 @@ fun testIssueAndDueDates() {
     assertEquals(listOf("Parking space management: 60.00 per period = 60.00", "Total: 60.00, issued 2026-12-01, due 2026-12-16"),
         run.explain("P-01", Lang.EN))
     // Default: the day after the month ends.
-    assertEquals(dec1, billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord()).issuedOn())
+    assertEquals(dec1, billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputs()).issuedOn())
     fun dueOf(due: String, issued: LocalDate): Set<LocalDate> =
-        billEstate(Estate.demo(), fixedItems(due), 2026, 11u, BillingInputsRecord(issuedOn = issued)).bills().flatMap { b -> b.lines.map { it.due } }.toSet()
+        billEstate(Estate.demo(), fixedItems(due), 2026, 11u, BillingInputs(issuedOn = issued)).bills().flatMap { b -> b.lines.map { it.due } }.toSet()
     assertEquals(setOf(LocalDate.of(2027, 1, 10)), dueOf(""", "due": {"day_of_next_month": 10}""", dec1))
     assertEquals(setOf(LocalDate.of(2028, 2, 29)), dueOf(""", "due": {"day_of_next_month": 31}""", LocalDate.of(2028, 1, 5)))
     assertEquals(setOf(LocalDate.of(2026, 12, 15)), dueOf(""", "due": {"day_of_month": 15}""", dec1))
@@ -157,7 +158,7 @@ fun testIssueAndDueDates() {
     assertTrue(v1.contains("\"format_version\": 2") && v1.contains("\"day_of_month\": 20") && !v1.contains("due_day"), v1)
     // A due date a ledger cannot hold is a typed error naming the issue date.
     val late = assertFailsWith<EstateKitException.Validation> {
-        billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputsRecord(issuedOn = LocalDate.of(9999, 12, 31)))
+        billEstate(Estate.demo(), fixedItems(""), 2026, 11u, BillingInputs(issuedOn = LocalDate.of(9999, 12, 31)))
     }
     assertEquals("invalid" to "issued_on", late.code to late.path)
 }
@@ -172,8 +173,8 @@ fun testFeeErrors() {
     check("invalid", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("1"), capAmount = d("1"))) }
     check("invalid", "period_end") { prorate(d("1"), OCT31, OCT1, OCT1, OCT31) }
     check("negative", "units[0].area") { pooledSplit(d("1"), listOf(PoolMember("A", d("-1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))) }
-    check("missing_pooled_amount", "pooled[common_electricity]") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord()) }
-    check("invalid", "month") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputsRecord()) }
+    check("missing_pooled_amount", "pooled[common_electricity]") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputs()) }
+    check("invalid", "month") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputs()) }
     val ledger = Ledger("u")
     check("non_positive_payment", "amount") { ledger.pay("p", d("0"), OCT1) }
     check("non_positive_payment", "amount") { ledger.pay("p", d("-1"), OCT1) }

@@ -21,7 +21,7 @@ fun testMessyRecordsLoad() {
         mapOf("id" to "M1", "kind" to "electricity", "multiplier" to "1,000"))
     val readings = listOf(mapOf("meter_id" to "W1", "date" to "2026/10/31", "value" to "18.0"),
         mapOf("meter_id" to "M1", "date" to "2026-11-30", "value" to "12,345.6"))
-    val r = estateFromRecords(EstateTablesRecord(id = "e1", name = "Messy", buildings = BUILDINGS, units = units,
+    val r = estateFromRecords(EstateTables(id = "e1", name = "Messy", buildings = BUILDINGS, units = units,
         meters = meters, readings = readings))
     assertEquals(listOf(
         listOf("units", "1", "3-1-1201", "id", " 3-1-1201 ", "3-1-1201"),
@@ -58,11 +58,11 @@ fun testBadRecordsEveryProblem() {
     )
     val readings = listOf(mapOf("meter_id" to "W9", "date" to "2026-10-31", "value" to "1"))
     val e = assertFailsWith<EstateKitException.Records> {
-        estateFromRecords(EstateTablesRecord(id = "e1", name = "Bad", buildings = BUILDINGS, units = units,
+        estateFromRecords(EstateTables(id = "e1", name = "Bad", buildings = BUILDINGS, units = units,
             readings = readings))
     }
     assertEquals("invalid_records", e.code)
-    assertEquals(0UL, e.more)
+    assertEquals(0L, e.more)
     assertEquals(listOf(
         "units.colour 0 unknown_column",
         "units[id=3-1-1203].gross_area 2 invalid_decimal",
@@ -87,16 +87,16 @@ fun testThreeThousandRecordsAndDemo() {
         unit("U%04d".format(i), "gross_area" to "${60 + i % 90}.50", "status" to "occupied",
             "occupants" to "${i % 4}", "delivered_on" to "2024/6/1", "status_since" to "2024-06-01")
     }
-    val r = estateFromRecords(EstateTablesRecord(id = "big", name = "Big", buildings = BUILDINGS, units = units))
+    val r = estateFromRecords(EstateTables(id = "big", name = "Big", buildings = BUILDINGS, units = units))
     r.estate.use { e ->
-        assertEquals(3000UL, e.summary().units)
+        assertEquals(3000L, e.summary().units)
         assertEquals(BigDecimal("89.50"), e.unit("U2999")!!.grossArea)
     }
     assertEquals(3000, r.normalisations.size)
 
     Estate.demo().use { demo ->
         fun s(v: Any?) = v?.toString() ?: ""
-        val back = estateFromRecords(EstateTablesRecord(
+        val back = estateFromRecords(EstateTables(
             id = demo.id(), name = demo.name(), rounding = demo.rounding(),
             buildings = demo.buildings().map { mapOf("id" to it.id, "name" to it.name) },
             units = demo.units().map { u ->

@@ -87,8 +87,8 @@ private fun stringRows(a: Any?): List<Map<String, String>> = (a as List<Map<Stri
 
 private fun emptyBook() = Receivables(Estate.demo(), FeeSchedule.demo())
 
-private fun throwLastRejected(rejected: List<RowProblem>) {
-    rejected.lastOrNull()?.let { throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.detail) }
+private fun throwLastRejected(rejected: List<RejectedRow>) {
+    rejected.lastOrNull()?.let { throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.message) }
 }
 
 private fun parse(kind: String, text: String) {
@@ -96,7 +96,7 @@ private fun parse(kind: String, text: String) {
         "estate" -> Estate.fromJson(text)
         "schedule" -> FeeSchedule.fromJson(text)
         "template" -> CheckinTemplate.fromJson(text)
-        "checklist" -> Checklist.fromJson(text, CheckinTemplate.defaultTemplate())
+        "checklist" -> Checklist.fromJson(text, CheckinTemplate.default())
         "rules" -> TicketClassifier.fromRules(listOf(text), false)
         "ledger" -> Ledger.fromJson(text)
         "flow" -> TicketFlow.fromJson(text)
@@ -124,7 +124,7 @@ private fun parse(kind: String, text: String) {
             val o = MiniJson(text).value() as Map<String, Any>
             val table = { name: String -> stringRows(o[name] ?: emptyList<Any>()) }
             try {
-                estateFromRecords(EstateTablesRecord(id = "e1", name = "Test", buildings = table("buildings"),
+                estateFromRecords(EstateTables(id = "e1", name = "Test", buildings = table("buildings"),
                     units = table("units"), meters = table("meters"), readings = table("readings")))
             } catch (e: EstateKitException.Records) {
                 throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail)
@@ -165,12 +165,12 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("year 262143", { latePenalty(d("1"), OCT1, LocalDate.of(262143, 12, 31), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
     Triple("negative penalty rate", { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.001"))); Unit }, "negative" to "daily_rate"),
     Triple("service ends before it starts", { prorate(d("100"), OCT1, OCT31, LocalDate.of(2026, 10, 20), LocalDate.of(2026, 10, 10)); Unit }, "invalid" to "service_end"),
-    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1u, BillingInputsRecord()); Unit }, "invalid" to "year"),
-    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1u, BillingInputsRecord()); Unit }, "invalid" to "year"),
+    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1u, BillingInputs()); Unit }, "invalid" to "year"),
+    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1u, BillingInputs()); Unit }, "invalid" to "year"),
     Triple("payment with more digits than a decimal holds", { Ledger("1-101").pay("R1", d("100.000000000000000000000000001"), OCT1); Unit }, "inexact_decimal" to "argument"),
     Triple("rate with 31 places", { allocate(d("1"), listOf(d("0.0004931506849315068493150684932"))); Unit }, "inexact_decimal" to "argument"),
-    Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputsRecord()); Unit }, "invalid" to "month"),
-    Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputsRecord()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
+    Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputs()); Unit }, "invalid" to "month"),
+    Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputs()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
     Triple("pooled split: total finer than the scale", { pooledSplit(d("100.005"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))); Unit }, "invalid" to "total"),
     Triple("pooled split: hybrid weights sum 0.8", { pooledSplit(d("1"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.OCCUPANTS, d("0.3")))); Unit }, "invalid" to "weights"),
     Triple("zero payment", { Ledger("1-101").pay("R1", BigDecimal.ZERO, OCT1); Unit }, "non_positive_payment" to "amount"),
@@ -185,7 +185,7 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
     Triple("ledger with an empty unit id", { Ledger(""); Unit }, "invalid" to "unit_id"),
     Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "invalid" to "unit_id"),
-    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
+    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 
 fun testBadArguments() {
@@ -199,9 +199,9 @@ fun testBadArguments() {
 
 fun testFailedPaymentChangesNothing() {
     val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
-        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+        BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
     val ledger = Ledger("1-101")
-    ledger.addBill(run, "1-101", FeeSchedule.demo(), OCT1)
+    ledger.addBill(run.bill("1-101")!!, FeeSchedule.demo(), OCT1)
     ledger.pay("R-1", d("100.00"), LocalDate.of(2026, 11, 14))
     val before = ledger.toJson()
     for ((id, amount) in listOf("R-2" to "0", "R-2" to "-5", "R-2" to "0.001", "R-1" to "1", "R-3" to "79000000000000000000000000000")) {
@@ -212,26 +212,26 @@ fun testFailedPaymentChangesNothing() {
 
 fun testFailedBookOperationsChangeNothing() {
     val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
-        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
+        BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
     val book = Receivables(Estate.demo(), FeeSchedule.demo())
     book.post(run)
     val nov14 = LocalDate.of(2026, 11, 14)
-    assertEquals(1, book.applyPayments(listOf(PaymentRowRecord("1-101", d("100.00"), nov14, "R-1"))).applied.size)
+    assertEquals(1, book.applyPayments(listOf(PaymentRow("1-101", d("100.00"), nov14, "R-1"))).applied.size)
     val before = book.toJson()
     // Rejected payment rows.
     val badRows = listOf(
-        PaymentRowRecord("1-101", d("0"), nov14, "R-2") to "non_positive_payment",
-        PaymentRowRecord("1-101", d("-5"), nov14, "R-2") to "non_positive_payment",
-        PaymentRowRecord("1-101", d("0.001"), nov14, "R-2") to "invalid",
-        PaymentRowRecord("1-101", d("1"), nov14, "R-1") to "duplicate_ref",
-        PaymentRowRecord("1-102", d("100.00"), nov14, "R-1") to "duplicate_ref",
-        PaymentRowRecord("9-999", d("1"), nov14, "R-3") to "unknown_reference",
-        PaymentRowRecord("1-101", d("1"), nov14, "") to "invalid",
-        PaymentRowRecord("1-101", d("79000000000000000000000000000"), nov14, "R-4") to "overflow",
+        PaymentRow("1-101", d("0"), nov14, "R-2") to "non_positive_payment",
+        PaymentRow("1-101", d("-5"), nov14, "R-2") to "non_positive_payment",
+        PaymentRow("1-101", d("0.001"), nov14, "R-2") to "invalid",
+        PaymentRow("1-101", d("1"), nov14, "R-1") to "duplicate_ref",
+        PaymentRow("1-102", d("100.00"), nov14, "R-1") to "duplicate_ref",
+        PaymentRow("9-999", d("1"), nov14, "R-3") to "unknown_reference",
+        PaymentRow("1-101", d("1"), nov14, "") to "invalid",
+        PaymentRow("1-101", d("79000000000000000000000000000"), nov14, "R-4") to "overflow",
     )
     for ((r, code) in badRows) {
         val res = book.applyPayments(listOf(r))
-        assertEquals(listOf(1uL to code), res.rejected.map { it.row to it.code }, "$r")
+        assertEquals(listOf(1L to code), res.rejected.map { it.row to it.code }, "$r")
         assertEquals(before, book.toJson(), "row $r changed the book")
     }
     val json = book.applyPaymentsJson("""[{"unit_id": "1-101", "amount": 5.5, "date": "2026-11-14", "ref": "R-5"}]""")
@@ -241,9 +241,9 @@ fun testFailedBookOperationsChangeNothing() {
     assertEquals(before, book.toJson())
     // A conflicting re-post (another pooled amount) and a posting for an unknown unit.
     val rerun = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
-        BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("4000.00")))))
+        BillingInputs(pooled = listOf(PooledInput("common_electricity", d("4000.00")))))
     val res = book.post(rerun)
-    assertTrue(res.conflicts.isNotEmpty() && res.posted == 0uL, "$res")
+    assertTrue(res.conflicts.isNotEmpty() && res.posted == 0L, "$res")
     assertEquals(before, book.toJson(), "a conflicting re-post changed the book")
     val unknown = assertFailsWith<EstateKitException.Validation> { book.post(run, units = listOf("1-101", "9-999")) }
     assertEquals("unknown_reference" to "units[1]", unknown.code to unknown.path)
@@ -251,7 +251,7 @@ fun testFailedBookOperationsChangeNothing() {
 }
 
 fun testFailedChecklistStepChangesNothing() {
-    val c = Checklist.start(CheckinTemplate.defaultTemplate(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
     c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT)
     val before = c.toJson()
     val attempts: List<() -> Unit> = listOf(
@@ -273,11 +273,11 @@ private val TEXTS = (0 until 300).flatMap { i ->
 }
 
 fun testSharedObjectsFromManyThreads() {
-    val clf = TicketClassifier.defaultRules()
+    val clf = TicketClassifier.default()
     val expected = clf.classifyBatch(TEXTS)
     val estate = Estate.demo()
     val schedule = FeeSchedule.demo()
-    val inputs = BillingInputsRecord(pooled = listOf(PooledInput("common_electricity", d("3943.20"))))
+    val inputs = BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20"))))
     val bills = billEstate(estate, schedule, 2026, 10u, inputs).bills()
     val pool = Executors.newFixedThreadPool(8)
     try {
@@ -285,11 +285,11 @@ fun testSharedObjectsFromManyThreads() {
             (1..16).map { pool.submit(Callable<List<Classification>> { clf.classifyBatch(TEXTS) }) }
         val singles: List<Future<Classification>> =
             TEXTS.map { t -> pool.submit(Callable<Classification> { clf.classify(t) }) }
-        val billed: List<Future<List<BillRecord>>> =
-            (1..16).map { pool.submit(Callable<List<BillRecord>> { billEstate(estate, schedule, 2026, 10u, inputs).bills() }) }
+        val billed: List<Future<List<Bill>>> =
+            (1..16).map { pool.submit(Callable<List<Bill>> { billEstate(estate, schedule, 2026, 10u, inputs).bills() }) }
         for (f in classified) assertEquals<List<Classification>>(expected, f.get())
         assertEquals<List<Classification>>(expected, singles.map { it.get() })
-        for (f in billed) assertEquals<List<BillRecord>>(bills, f.get())
+        for (f in billed) assertEquals<List<Bill>>(bills, f.get())
     } finally {
         pool.shutdown()
     }

@@ -31,15 +31,15 @@ private fun resolved(
 
 fun testRating5IsSatisfiedAnd3Reopens() {
     resolved().use { f ->
-        assertEquals(TicketState.RETURN_VISITED, f.returnVisitReached(VisitMode.PHONE, 5u, "很满意", "回访员", hours(24)))
-        assertEquals(listOf<Any?>(true, 5u.toUByte(), 0u), listOf(f.satisfied(), f.rating(), f.reopened()))
+        assertEquals(TicketState.RETURN_VISITED, f.returnVisitReached(VisitMode.PHONE, 5L, "很满意", "回访员", hours(24)))
+        assertEquals(listOf<Any?>(true, 5L, 0L), listOf(f.satisfied(), f.rating(), f.reopened()))
         assertEquals(TicketState.CLOSED, f.close("回访员", hours(25)))
         assertEquals(listOf("receive", "resolve", "return_visit_reached", "close"), f.events().map { it.action })
     }
     resolved(kind = TicketKind.COMPLAINT).use { f ->
-        assertEquals(TicketState.ASSIGNED, f.returnVisitReached(VisitMode.VISIT, 3u, "还是吵", "回访员", hours(24)))
-        assertEquals(listOf<Any?>(false, 3u.toUByte(), 1u), listOf(f.satisfied(), f.rating(), f.reopened()))
-        val e = assertFailsWith<EstateKitException.Validation> { f.returnVisitReached(VisitMode.APP, 6u, "", "回访员", hours(25)) }
+        assertEquals(TicketState.ASSIGNED, f.returnVisitReached(VisitMode.VISIT, 3L, "还是吵", "回访员", hours(24)))
+        assertEquals(listOf<Any?>(false, 3L, 1L), listOf(f.satisfied(), f.rating(), f.reopened()))
+        val e = assertFailsWith<EstateKitException.Validation> { f.returnVisitReached(VisitMode.APP, 6L, "", "回访员", hours(25)) }
         assertEquals(listOf("invalid_option", "rating"), listOf(e.code, e.path))
     }
 }
@@ -49,7 +49,7 @@ fun testThreeUnreachableAttemptsThenClose() {
         for (i in 1L..3L) {
             assertEquals(TicketState.RESOLVED, f.returnVisitUnreachable(VisitMode.PHONE, "无人接听", "回访员", hours(24 * i)))
         }
-        assertEquals(3u, f.unreachableAttempts())
+        assertEquals(3L, f.unreachableAttempts())
         assertNull(f.rating())
         assertEquals(TicketState.CLOSED, f.close("回访员", hours(80)))
     }
@@ -96,7 +96,7 @@ fun testPolicyIsConfiguredAndStored() {
     ReturnVisitPolicy().use { p ->
         assertEquals(listOf(TicketKind.COMPLAINT, TicketKind.REPAIR_REQUEST), p.requiredKinds())
         assertEquals(listOf(Channel.PATROL), p.exemptChannels())
-        assertEquals(listOf<Any>(3u, 3u, 0.95, 0.8),
+        assertEquals(listOf<Any>(3L, 3L, 0.95, 0.8),
             listOf(p.maxUnreachableAttempts(), p.deadlineDays(), p.satisfactionTarget(), p.minCoverage()))
     }
     val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0u) }
@@ -117,7 +117,7 @@ fun testPolicyIsConfiguredAndStored() {
 private fun month(): List<TicketFlow> {
     val flows = mutableListOf<TicketFlow>()
     listOf(5, 5, 4, 5, 4, 2).forEachIndexed { i, r ->
-        flows += resolved("R$i").also { it.returnVisitReached(VisitMode.PHONE, r.toUByte(), "", "回访员", hours(24)) }
+        flows += resolved("R$i").also { it.returnVisitReached(VisitMode.PHONE, r.toLong(), "", "回访员", hours(24)) }
     }
     for (i in 0 until 2) {
         flows += resolved("U$i", TicketKind.COMPLAINT, Channel.APP).also { f ->
@@ -134,7 +134,7 @@ private fun month(): List<TicketFlow> {
 fun testStatisticsOfAHandBuiltMonth() {
     val flows = month()
     val s = ticketStatistics(flows, START, END, 100u, null)
-    assertEquals(listOf(10uL, 6uL, 5uL, 2uL), listOf(s.visitsRequired, s.visitsReached, s.visitsSatisfied, s.visitsUnreachable))
+    assertEquals(listOf(10L, 6L, 5L, 2L), listOf(s.visitsRequired, s.visitsReached, s.visitsSatisfied, s.visitsUnreachable))
     assertEquals(listOf<Double?>(0.8, 0.2, 0.8333, 0.6),
         listOf(s.returnVisitRate, s.unreachableRate, s.returnVisitSatisfaction, s.returnVisitCoverage))
     assertEquals(listOf<Any>(0.95, 0.8, false), listOf(s.satisfactionTarget, s.minCoverage, s.meetsSatisfactionTarget))
@@ -146,9 +146,9 @@ fun testStatisticsOfAHandBuiltMonth() {
 
 fun testOneSatisfiedVisitAmong100DoesNotMeetTheTarget() {
     val flows = (0 until 100).map { resolved("C%03d".format(it), TicketKind.COMPLAINT) }
-    flows[0].returnVisitReached(VisitMode.APP, 5u, "", "回访员", hours(24))
+    flows[0].returnVisitReached(VisitMode.APP, 5L, "", "回访员", hours(24))
     val s = ticketStatistics(flows, START, END, 100u, null)
-    assertEquals(listOf<Any?>(100uL, 1uL, 1.0, 0.01, 1.0),
+    assertEquals(listOf<Any?>(100L, 1L, 1.0, 0.01, 1.0),
         listOf(s.visitsRequired, s.visitsReached, s.returnVisitSatisfaction, s.returnVisitCoverage, s.satisfactionRate))
     assertFalse(s.meetsSatisfactionTarget)
     flows.forEach { it.close() }

@@ -24,7 +24,7 @@ private fun weekdays(): BusinessCalendar = BusinessCalendar.weekly("09:00", "18:
 
 private fun calendarJson(holidays: List<LocalDate>, workdays: List<LocalDate>): String =
     BusinessCalendar.weekly("09:00", "18:00", WEEKDAYS, 480, holidays, workdays).use { cal ->
-        SlaPolicy.standard(cal).use { p ->
+        SlaPolicy(cal).use { p ->
             // The calendar object of the policy's JSON.
             val json = p.toJson()
             json.substring(json.indexOf("\"calendar\":") + "\"calendar\":".length, json.lastIndexOf('}')).trim()
@@ -47,10 +47,10 @@ private fun flow(received: Instant, urgency: Urgency = Urgency.NORMAL, promised:
 fun testSlaFridayAfternoonUrgent() {
     val received = bj("2026-11-06T16:30")
     weekdays().use { cal ->
-        SlaPolicy.standard(cal).use { standard ->
+        SlaPolicy(cal).use { standard ->
             flow(received, Urgency.URGENT).use { f ->
                 val s = f.sla(received, standard)
-                assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120u, SlaClock.MINUTES, 1440u), s.targets)
+                assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120L, SlaClock.MINUTES, 1440L), SlaTargets(s.responseClock, s.responseAmount, s.resolutionClock, s.resolutionAmount))
                 // Resolve within 24 h: Saturday 16:30; the 2-working-hour response (Monday 09:30)
                 // is brought forward to it; 90 working minutes left on Friday.
                 assertEquals(bj("2026-11-07T16:30"), s.resolutionDue)
@@ -60,7 +60,7 @@ fun testSlaFridayAfternoonUrgent() {
                 assertEquals(5400L, s.responseRemainingSeconds)
             }
         }
-        SlaPolicy.standard(cal, true).use { allowed ->
+        SlaPolicy(cal, true).use { allowed ->
             assertTrue(allowed.responseMayFollowResolution())
             flow(received, Urgency.URGENT).use { f ->
                 val s = f.sla(received, allowed)
@@ -69,10 +69,10 @@ fun testSlaFridayAfternoonUrgent() {
             }
         }
         // A normal ticket of Monday 2026-11-02 09:00 is due 8 calendar days later.
-        SlaPolicy.standard(cal).use { standard ->
+        SlaPolicy(cal).use { standard ->
             val monday = bj("2026-11-02T09:00")
             val t = standard.targets(Urgency.NORMAL, "noise", monday)
-            assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120u, SlaClock.CALENDAR_DAYS, 8u), t)
+            assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120L, SlaClock.CALENDAR_DAYS, 8L), t)
             flow(monday).use { f -> assertEquals(bj("2026-11-10T09:00"), f.sla(monday, standard).resolutionDue) }
         }
     }
@@ -85,19 +85,19 @@ fun testSlaWorkingDaysResolution() {
         flow(received).use { f ->
             val s = f.sla(received, p)
             assertEquals(bj("2026-11-12T18:00"), s.resolutionDue)
-            assertEquals(SlaClock.WORKING_DAYS, s.targets.resolutionClock)
-            assertEquals(8u, s.targets.resolutionAmount)
+            assertEquals(SlaClock.WORKING_DAYS, s.resolutionClock)
+            assertEquals(8L, s.resolutionAmount)
             assertEquals((8L + 8 * 9) * 3600, s.resolutionRemainingSeconds)
         }
     }
     weekdays().use { cal ->
         // 1 working day: Monday 10:00 or 07:00 → Tuesday 18:00; Friday 16:30 → Monday 18:00.
-        assertEquals(bj("2026-11-03T18:00"), cal.addWorkingDays(bj("2026-11-02T10:00"), 1u))
-        assertEquals(bj("2026-11-03T18:00"), cal.addWorkingDays(bj("2026-11-02T07:00"), 1u))
-        assertEquals(bj("2026-11-09T18:00"), cal.addWorkingDays(bj("2026-11-06T16:30"), 1u))
-        val zero = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(bj("2026-11-02T10:00"), 0u) }
+        assertEquals(bj("2026-11-03T18:00"), cal.addWorkingDays(bj("2026-11-02T10:00"), 1L))
+        assertEquals(bj("2026-11-03T18:00"), cal.addWorkingDays(bj("2026-11-02T07:00"), 1L))
+        assertEquals(bj("2026-11-09T18:00"), cal.addWorkingDays(bj("2026-11-06T16:30"), 1L))
+        val zero = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(bj("2026-11-02T10:00"), 0L) }
         assertEquals(listOf("invalid_sla", "days"), listOf(zero.code, zero.path))
-        val far = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(Instant.parse("9999-12-30T12:00:00Z"), 2u) }
+        val far = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(Instant.parse("9999-12-30T12:00:00Z"), 2L) }
         assertEquals(listOf("no_working_days", "calendar"), listOf(far.code, far.path))
     }
 }
@@ -107,7 +107,7 @@ fun testSlaHolidayWithMakeUpSaturday() {
         assertTrue(cal.isWorkingDay(LocalDate.of(2026, 10, 10)))
         assertFalse(cal.isWorkingDay(LocalDate.of(2026, 10, 1)))
         // The make-up Sunday: Friday 09-18 15:00, 1 working day → Sunday 09-20 18:00.
-        assertEquals(bj("2026-09-20T18:00"), cal.addWorkingDays(bj("2026-09-18T15:00"), 1u))
+        assertEquals(bj("2026-09-20T18:00"), cal.addWorkingDays(bj("2026-09-18T15:00"), 1L))
     }
     policy("""{"working_days": 3}""", calendarJson(HOLIDAYS, MAKE_UP)).use { p ->
         // Business-time response: Friday 10-09 17:00 + 2 working hours = 1 h Friday + 1 h on
@@ -128,7 +128,7 @@ fun testSlaHolidayWithMakeUpSaturday() {
 fun testSlaPromisedReplyTime() {
     val received = bj("2026-11-06T16:30")
     weekdays().use { cal ->
-        SlaPolicy.standard(cal).use { standard ->
+        SlaPolicy(cal).use { standard ->
             flow(received).use { f ->
                 assertNull(f.promisedReplyAt())
                 assertEquals(bj("2026-11-09T09:30"), f.sla(received, standard).responseDue)
@@ -172,7 +172,7 @@ fun testSlaOldFormatLoads() {
         flow(received).use { f ->
             val s = f.sla(received, p)
             assertEquals(bj("2026-12-01T12:00"), s.resolutionDue)
-            assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120u, SlaClock.BUSINESS_MINUTES, 11520u), s.targets)
+            assertEquals(SlaTargets(SlaClock.BUSINESS_MINUTES, 120L, SlaClock.BUSINESS_MINUTES, 11520L), SlaTargets(s.responseClock, s.responseAmount, s.resolutionClock, s.resolutionAmount))
         }
         assertTrue(p.toJson().contains("\"business_minutes\": 11520"))
     }

@@ -234,6 +234,37 @@ pub enum PenaltyCap {
     Amount(#[serde(with = "crate::json::decimal")] Decimal),
 }
 
+impl PenaltyCap {
+    /// The cap as the bindings take it, two optional arguments (a fraction of the
+    /// principal, an amount): at most one may be given.
+    ///
+    /// ```
+    /// use estatekit::diagnostic::Diagnostic;
+    /// use estatekit::fees::calc::PenaltyCap;
+    /// use rust_decimal::Decimal;
+    /// let one = Some(Decimal::ONE);
+    /// assert_eq!(PenaltyCap::from_options(one, None)?, Some(PenaltyCap::Fraction(Decimal::ONE)));
+    /// assert_eq!(PenaltyCap::from_options(None, None)?, None);
+    /// let e = PenaltyCap::from_options(one, one).unwrap_err();
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("invalid", "cap: give a cap fraction or a cap amount, not both"));
+    /// # Ok::<(), estatekit::fees::FeeError>(())
+    /// ```
+    pub fn from_options(
+        fraction: Option<Decimal>,
+        amount: Option<Decimal>,
+    ) -> Result<Option<Self>, FeeError> {
+        match (fraction, amount) {
+            (Some(_), Some(_)) => Err(FeeError::Invalid {
+                path: "cap".into(),
+                reason: "give a cap fraction or a cap amount, not both".into(),
+            }),
+            (Some(f), None) => Ok(Some(Self::Fraction(f))),
+            (None, Some(a)) => Ok(Some(Self::Amount(a))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
 /// The contractual late-penalty clause (违约金): a simple (never compounding) daily rate.
 ///
 /// ```

@@ -132,6 +132,28 @@ impl Action {
         }
     }
 
+    /// The action's text for an event log: the assignee, `"<to>: <reason>"` for an
+    /// escalation, the pause reason, the resolution or return-visit note or comment;
+    /// empty for the actions that carry none.
+    ///
+    /// ```
+    /// use estatekit::tickets::Action;
+    /// let a = Action::Escalate { to: "manager".into(), reason: "漏水扩大".into() };
+    /// assert_eq!(a.detail(), "manager: 漏水扩大");
+    /// assert_eq!(Action::Start.detail(), "");
+    /// ```
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Assign { to } => to.clone(),
+            Self::Escalate { to, reason } => format!("{to}: {reason}"),
+            Self::Pause { reason } => reason.clone(),
+            Self::Resolve { note } | Self::ReturnVisit { note, .. } => note.clone(),
+            Self::ReturnVisitReached { comment, .. } => comment.clone(),
+            Self::ReturnVisitUnreachable { note, .. } => note.clone(),
+            Self::Receive | Self::Start | Self::Resume | Self::Close => String::new(),
+        }
+    }
+
     /// The name an [`AccessPolicy`] governs the action by: `return_visit` for every
     /// return visit (legacy, reached or unreachable), else [`Action::name`].
     ///
