@@ -44,8 +44,8 @@ fun testScheduleAndRunDocumentLimits() {
     notRefusedForSize { FeeSchedule.fromJson(document(32 * MIB)).close() }
 }
 
-val documentLimitsTests = listOf(
-    ::testEstateDocumentLimit,
-    ::testLedgerDocumentLimit,
-    ::testScheduleAndRunDocumentLimits,
+val documentLimitsTests = listOf<Pair<String, () -> Unit>>(
+    "document limits: an estate past 64 MiB is refused at $, one at the limit is read" to ::testEstateDocumentLimit,
+    "document limits: a ledger past 64 MiB is refused at $, one at the limit is read" to ::testLedgerDocumentLimit,
+    "document limits: a schedule past 32 MiB is refused at $, one at the limit is read" to ::testScheduleAndRunDocumentLimits,
 )

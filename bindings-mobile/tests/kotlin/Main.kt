@@ -1,7 +1,7 @@
 // Entry point for .ci/kotlin_test.sh: each test file contributes one list (one per
 // line, so test files added side by side do not conflict).
 fun main() = runTests(
-    *listOf(
+    *listOf<List<Pair<String, () -> Unit>>>(
         moneyTests,
         estateTests,
         feesTests,
