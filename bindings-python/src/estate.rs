@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use estatekit::estate::{
-    Building, Estate, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
+    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
     Unit, UnitStatus,
 };
 use estatekit::tables::{
@@ -11,14 +11,16 @@ use estatekit::tables::{
     TableProblem, TablesError, TextTable, UNIT_COLUMNS,
 };
 use estatekit_ffi_guard::guard;
+use chrono::NaiveDate;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
+use pyo3::types::{IntoPyDict, PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
 use rust_decimal::Decimal;
 
 use crate::fees::{field, meter_change_arg, meter_change_dict};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
+use crate::record::{record, wrap_all};
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
@@ -415,252 +417,109 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyUnit>()?;
     m.add_class::<PyMeter>()?;
     m.add_class::<PyReading>()?;
-    m.add_class::<EstateSummary>()?;
+    m.add_class::<PyEstateSummary>()?;
     Ok(())
 }
 
-/// A building of an estate.
-#[pyclass(frozen, eq, module = "estatekit", name = "Building")]
-#[derive(PartialEq)]
-struct PyBuilding {
-    inner: Building,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyBuilding {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Building(id={:?}, name={:?})",
-            self.inner.id, self.inner.name
-        )
+record! {
+    /// A building of an estate.
+    struct PyBuilding("Building", eq) { inner: Building }
+    repr(id, name);
+    |b| {
+        id: String,
+        name: String,
     }
 }
 
-/// A unit (flat, shop, parking space, storage room).
-#[pyclass(frozen, eq, module = "estatekit", name = "Unit")]
-#[derive(PartialEq)]
-struct PyUnit {
-    inner: Unit,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyUnit {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
+record! {
+    /// A unit (flat, shop, parking space, storage room).
+    struct PyUnit("Unit", eq) { inner: Unit }
+    repr(id, kind, gross_area, status);
+    |u| {
+        id: String,
+        building_id: String,
+        floor: i32,
+        number: String,
+        kind: &'static str = u.kind.as_str(),
+        gross_area: Decimal,
+        internal_area: Option<Decimal>,
+        occupants: u32,
+        status: &'static str = u.status.as_str(),
+        status_since: Option<NaiveDate>,
+        delivered_on: Option<NaiveDate>,
+        is_delivered: bool = u.is_delivered(),
     }
-    #[getter]
-    fn building_id(&self) -> &str {
-        &self.inner.building_id
-    }
-    #[getter]
-    fn floor(&self) -> i32 {
-        self.inner.floor
-    }
-    #[getter]
-    fn number(&self) -> &str {
-        &self.inner.number
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn gross_area(&self) -> Decimal {
-        self.inner.gross_area
-    }
-    #[getter]
-    fn internal_area(&self) -> Option<Decimal> {
-        self.inner.internal_area
-    }
-    #[getter]
-    fn occupants(&self) -> u32 {
-        self.inner.occupants
-    }
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.inner.status.as_str()
-    }
-    #[getter]
-    fn status_since(&self) -> Option<chrono::NaiveDate> {
-        self.inner.status_since
-    }
-    #[getter]
-    fn delivered_on(&self) -> Option<chrono::NaiveDate> {
-        self.inner.delivered_on
-    }
-    #[getter]
-    fn is_delivered(&self) -> bool {
-        self.inner.is_delivered()
-    }
-    /// The fee area: internal if asked for and known, gross otherwise.
-    #[pyo3(signature = (*, internal = false))]
-    fn area(&self, internal: bool) -> Decimal {
-        self.inner.area(internal)
-    }
-    fn __repr__(&self) -> String {
-        let u = &self.inner;
-        format!(
-            "Unit(id={:?}, kind={:?}, gross_area=Decimal('{}'), status={:?})",
-            u.id,
-            u.kind.as_str(),
-            u.gross_area,
-            u.status.as_str()
-        )
-    }
-}
-
-/// A meter reading.
-#[pyclass(frozen, eq, module = "estatekit", name = "Reading")]
-#[derive(PartialEq)]
-struct PyReading {
-    inner: Reading,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyReading {
-    #[getter]
-    fn date(&self) -> chrono::NaiveDate {
-        self.inner.date
-    }
-    #[getter]
-    fn value(&self) -> Decimal {
-        self.inner.value
-    }
-    /// An estimate (估抄) a billing run made for a missing reading.
-    #[getter]
-    fn estimated(&self) -> bool {
-        self.inner.estimated
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Reading(date={}, value=Decimal('{}'){})",
-            self.inner.date,
-            self.inner.value,
-            if self.inner.estimated {
-                ", estimated=True"
-            } else {
-                ""
-            }
-        )
-    }
-}
-
-/// A meter: a unit's own, or a common/master meter when `unit_id` is None.
-#[pyclass(frozen, eq, module = "estatekit", name = "Meter")]
-#[derive(PartialEq)]
-struct PyMeter {
-    inner: Meter,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyMeter {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn unit_id(&self) -> Option<&str> {
-        self.inner.unit_id.as_deref()
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn multiplier(&self) -> Decimal {
-        self.inner.multiplier
-    }
-    #[getter]
-    fn readings(&self) -> Vec<PyReading> {
-        self.inner
-            .readings
-            .iter()
-            .map(|r| PyReading { inner: r.clone() })
-            .collect()
-    }
-    /// Replacements and rollovers kept in the estate, in date order: dicts with date
-    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
-    #[getter]
-    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.inner.changes {
-            let d = meter_change_dict(py, &c.change)?;
-            d.set_item("date", c.date)?;
-            list.append(d)?;
+    impl {
+        /// The fee area: internal if asked for and known, gross otherwise.
+        #[pyo3(signature = (*, internal = false))]
+        fn area(&self, internal: bool) -> Decimal {
+            self.inner.area(internal)
         }
-        Ok(list)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Meter(id={:?}, unit_id={:?}, kind={:?})",
-            self.inner.id,
-            self.inner.unit_id,
-            self.inner.kind.as_str()
-        )
     }
 }
 
-/// Counts and areas of an estate.
-#[pyclass(frozen, module = "estatekit")]
-struct EstateSummary {
-    #[pyo3(get)]
-    buildings: usize,
-    #[pyo3(get)]
-    units: usize,
-    by_kind: Vec<(&'static str, usize)>,
-    by_status: Vec<(&'static str, usize)>,
-    #[pyo3(get)]
-    total_gross_area: Decimal,
-    #[pyo3(get)]
-    total_internal_area: Decimal,
-    #[pyo3(get)]
-    occupants: u32,
-    #[pyo3(get)]
-    meters: usize,
+record! {
+    /// A meter reading.
+    struct PyReading("Reading", eq) { inner: Reading }
+    repr(date, value, estimated);
+    |r| {
+        date: NaiveDate,
+        value: Decimal,
+        /// An estimate (估抄) a billing run made for a missing reading.
+        estimated: bool,
+    }
 }
 
-fn counts_dict<'py>(
-    py: Python<'py>,
-    counts: &[(&'static str, usize)],
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, n) in counts {
-        dict.set_item(name, n)?;
+record! {
+    /// A meter: a unit's own, or a common/master meter when `unit_id` is None.
+    struct PyMeter("Meter", eq) { inner: Meter }
+    repr(id, unit_id, kind);
+    |m| {
+        id: String,
+        unit_id: Option<String>,
+        kind: &'static str = m.kind.as_str(),
+        multiplier: Decimal,
+        readings: Vec<PyReading> = wrap_all(&m.readings),
     }
-    Ok(dict)
+    impl {
+        /// Replacements and rollovers kept in the estate, in date order: dicts with date
+        /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
+        #[getter]
+        fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+            let list = PyList::empty(py);
+            for c in &self.inner.changes {
+                let d = meter_change_dict(py, &c.change)?;
+                d.set_item("date", c.date)?;
+                list.append(d)?;
+            }
+            Ok(list)
+        }
+    }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl EstateSummary {
-    /// Units per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts_dict(py, &self.by_kind)
+record! {
+    /// Counts and areas of an estate.
+    struct PyEstateSummary("EstateSummary") { inner: EstateSummary }
+    repr(buildings, units, total_gross_area);
+    |s| {
+        buildings: usize,
+        units: usize,
+        total_gross_area: Decimal,
+        total_internal_area: Decimal,
+        occupants: u32,
+        meters: usize,
     }
-    /// Units per status, every status in declaration order.
-    #[getter]
-    fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts_dict(py, &self.by_status)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "EstateSummary(buildings={}, units={}, total_gross_area=Decimal('{}'))",
-            self.buildings, self.units, self.total_gross_area
-        )
+    impl {
+        /// Units per kind, every kind in declaration order.
+        #[getter]
+        fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            self.inner.by_kind.iter().map(|(k, n)| (k.as_str(), *n)).into_py_dict(py)
+        }
+        /// Units per status, every status in declaration order.
+        #[getter]
+        fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            self.inner.by_status.iter().map(|(k, n)| (k.as_str(), *n)).into_py_dict(py)
+        }
     }
 }
 
@@ -790,77 +649,41 @@ impl PyEstate {
     }
     #[getter]
     fn buildings(&self) -> Vec<PyBuilding> {
-        self.inner
-            .buildings()
-            .iter()
-            .map(|b| PyBuilding { inner: b.clone() })
-            .collect()
+        wrap_all(self.inner.buildings())
     }
     #[getter]
     fn units(&self) -> Vec<PyUnit> {
-        self.inner
-            .units()
-            .iter()
-            .map(|u| PyUnit { inner: u.clone() })
-            .collect()
+        wrap_all(self.inner.units())
     }
     #[getter]
     fn meters(&self) -> Vec<PyMeter> {
-        self.inner
-            .meters()
-            .iter()
-            .map(|m| PyMeter { inner: m.clone() })
-            .collect()
+        wrap_all(self.inner.meters())
     }
     /// The unit with this id, or None.
     fn unit(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyUnit> {
-        self.inner.unit(id).map(|u| PyUnit { inner: u.clone() })
+        self.inner.unit(id).cloned().map(PyUnit::from)
     }
     /// The building with this id, or None.
     fn building(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
     ) -> Option<PyBuilding> {
-        self.inner
-            .building(id)
-            .map(|b| PyBuilding { inner: b.clone() })
+        self.inner.building(id).cloned().map(PyBuilding::from)
     }
     /// The meter with this id, or None.
     fn meter(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyMeter> {
-        self.inner.meter(id).map(|m| PyMeter { inner: m.clone() })
+        self.inner.meter(id).cloned().map(PyMeter::from)
     }
     /// The meters of one unit.
     fn meters_of(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
     ) -> Vec<PyMeter> {
-        self.inner
-            .meters_of(unit_id)
-            .into_iter()
-            .map(|m| PyMeter { inner: m.clone() })
-            .collect()
+        wrap_all(self.inner.meters_of(unit_id))
     }
     /// Counts by kind and status, total areas, occupants.
-    fn summary(&self) -> EstateSummary {
-        let s = self.inner.summary();
-        EstateSummary {
-            buildings: s.buildings,
-            units: s.units,
-            by_kind: s
-                .by_kind
-                .into_iter()
-                .map(|(k, n)| (k.as_str(), n))
-                .collect(),
-            by_status: s
-                .by_status
-                .into_iter()
-                .map(|(k, n)| (k.as_str(), n))
-                .collect(),
-            total_gross_area: s.total_gross_area,
-            total_internal_area: s.total_internal_area,
-            occupants: s.occupants,
-            meters: s.meters,
-        }
+    fn summary(&self) -> PyEstateSummary {
+        self.inner.summary().into()
     }
     fn __repr__(&self) -> String {
         format!(

@@ -20,6 +20,7 @@ use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
+use crate::record::record;
 use crate::shared::Shared;
 use crate::{
     date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
@@ -183,42 +184,33 @@ impl PyArrears {
             .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
             .map_err(fee_err)?;
         let total = batch.total().map_err(fee_err)?;
-        Ok(PyPenaltyBatch { batch, total })
+        Ok(PyPenaltyBatch {
+            inner: batch,
+            total,
+        })
     }
     fn __repr__(&self) -> String {
         format!("Arrears(items={})", self.items.len())
     }
 }
 
-/// Penalties of a set of arrears: the total, and each item's amount on demand.
-#[pyclass(frozen, module = "estatekit", name = "PenaltyBatch")]
-pub(crate) struct PyPenaltyBatch {
-    batch: calc::PenaltyBatch,
-    total: Decimal,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPenaltyBatch {
-    /// Sum of the penalties.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.total
+record! {
+    /// Penalties of a set of arrears: the total, and each item's amount on demand.
+    pub(crate) struct PyPenaltyBatch("PenaltyBatch") { inner: calc::PenaltyBatch, total: Decimal }
+    repr(total);
+    |b| {
+        /// Each item's penalty, in item order.
+        amounts: Vec<Decimal> = b.to_vec(),
     }
-    /// Each item's penalty, in item order.
-    #[getter]
-    fn amounts(&self) -> Vec<Decimal> {
-        self.batch.to_vec()
-    }
-    fn __len__(&self) -> usize {
-        self.batch.len()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PenaltyBatch(items={}, total=Decimal('{}'))",
-            self.batch.len(),
+    impl {
+        /// Sum of the penalties.
+        #[getter]
+        fn total(&self) -> Decimal {
             self.total
-        )
+        }
+        fn __len__(&self) -> usize {
+            self.inner.len()
+        }
     }
 }
 
@@ -429,57 +421,57 @@ fn pooled_split<'py>(
     Ok(out)
 }
 
-/// A late-penalty clause: simple daily rate, grace, count-from, cap, minimum.
-#[pyclass(frozen, eq, module = "estatekit", name = "PenaltyPolicy")]
-#[derive(PartialEq)]
-pub(crate) struct PyPenaltyPolicy {
-    inner: PenaltyPolicy,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPenaltyPolicy {
-    #[new]
-    #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None, allow_high_rate = false))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        daily_rate: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
-        cap: Option<&Bound<'_, PyAny>>,
-        cap_amount: Option<&Bound<'_, PyAny>>,
-        min_balance: Option<&Bound<'_, PyAny>>,
+record! {
+    /// A late-penalty clause: simple daily rate, grace, count-from, cap, minimum.
+    pub(crate) struct PyPenaltyPolicy("PenaltyPolicy", eq) { inner: PenaltyPolicy }
+    repr(daily_rate, grace_days);
+    |p| {
         allow_high_rate: bool,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: penalty_policy(
-                daily_rate,
-                grace_days,
-                cap,
-                cap_amount,
-                count_from,
-                min_balance,
-                allow_high_rate,
-            )?,
-        })
+        daily_rate: Decimal,
+        grace_days: u32,
+        /// "due" or "grace_end".
+        count_from: &'static str = match p.count_from {
+            CountFrom::Due => "due",
+            CountFrom::GraceEnd => "grace_end",
+        },
+        /// The cap as a fraction of the principal, or None.
+        cap_fraction: Option<Decimal> = match p.cap {
+            Some(PenaltyCap::Fraction(f)) => Some(f),
+            _ => None,
+        },
+        /// The cap as an amount, or None.
+        cap_amount: Option<Decimal> = match p.cap {
+            Some(PenaltyCap::Amount(a)) => Some(a),
+            _ => None,
+        },
+        /// No penalty accrues while the outstanding principal is below this (None: always).
+        min_balance: Option<Decimal>,
     }
-    #[getter]
-    fn allow_high_rate(&self) -> bool {
-        self.inner.allow_high_rate
-    }
-    #[getter]
-    fn daily_rate(&self) -> Decimal {
-        self.inner.daily_rate
-    }
-    #[getter]
-    fn grace_days(&self) -> u32 {
-        self.inner.grace_days
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PenaltyPolicy(daily_rate=Decimal('{}'), grace_days={})",
-            self.inner.daily_rate, self.inner.grace_days
-        )
+    impl {
+        #[new]
+        #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None, allow_high_rate = false))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            daily_rate: &Bound<'_, PyAny>,
+            #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
+            #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
+            cap: Option<&Bound<'_, PyAny>>,
+            cap_amount: Option<&Bound<'_, PyAny>>,
+            min_balance: Option<&Bound<'_, PyAny>>,
+            allow_high_rate: bool,
+        ) -> PyResult<Self> {
+            Ok(Self {
+                inner: penalty_policy(
+                    daily_rate,
+                    grace_days,
+                    cap,
+                    cap_amount,
+                    count_from,
+                    min_balance,
+                    allow_high_rate,
+                )?,
+            })
+        }
     }
 }
 
@@ -895,213 +887,106 @@ impl PyBillingRun {
     }
 }
 
-/// A unit's bill for the period.
-#[pyclass(frozen, module = "estatekit", name = "Bill")]
-pub(crate) struct PyBill {
-    pub(crate) inner: Bill,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyBill {
-    #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.unit_id
+record! {
+    /// A unit's bill for the period.
+    pub(crate) struct PyBill("Bill") { inner: Bill }
+    repr(unit_id, total, issued_on);
+    |b| {
+        unit_id: String,
+        total: Decimal,
+        /// The date the bill is issued (its lines' due dates count from it).
+        issued_on: NaiveDate,
+        lines: Vec<PyBillLine> = b.lines.iter().map(|l| PyBillLine { inner: l.clone() }).collect(),
     }
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total
-    }
-    /// The date the bill is issued (its lines' due dates count from it).
-    #[getter]
-    fn issued_on(&self) -> NaiveDate {
-        self.inner.issued_on
-    }
-    #[getter]
-    fn lines(&self) -> Vec<PyBillLine> {
-        self.inner
-            .lines
-            .iter()
-            .map(|l| PyBillLine { inner: l.clone() })
-            .collect()
-    }
-    /// Every line as `name: explanation`, then the total with the issue and due dates,
-    /// in "zh-CN" or "en".
-    #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
-    ) -> PyResult<Vec<String>> {
-        Ok(self.inner.explain(lang_arg(lang)?))
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Bill(unit_id={:?}, lines={}, total=Decimal('{}'))",
-            self.inner.unit_id,
-            self.inner.lines.len(),
-            self.inner.total
-        )
+    impl {
+        /// Every line as `name: explanation`, then the total with the issue and due dates,
+        /// in "zh-CN" or "en".
+        #[pyo3(signature = (lang = "zh-CN"))]
+        fn explain(
+            &self,
+            #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+        ) -> PyResult<Vec<String>> {
+            Ok(self.inner.explain(lang_arg(lang)?))
+        }
     }
 }
 
-/// One line of a bill.
-#[pyclass(frozen, module = "estatekit", name = "BillLine")]
-pub(crate) struct PyBillLine {
-    inner: BillLine,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyBillLine {
-    #[getter]
-    fn item_code(&self) -> &str {
-        &self.inner.item_code
+record! {
+    /// One line of a bill.
+    pub(crate) struct PyBillLine("BillLine") { inner: BillLine }
+    repr(item_code, amount);
+    |l| {
+        item_code: &str = &l.item_code,
+        name_zh: &str = &l.name_zh,
+        name_en: &str = &l.name_en,
+        amount: Decimal,
+        due: NaiveDate,
+        /// A metered line billed on an estimated reading (估抄).
+        estimated: bool,
     }
-    #[getter]
-    fn name_zh(&self) -> &str {
-        &self.inner.name_zh
-    }
-    #[getter]
-    fn name_en(&self) -> &str {
-        &self.inner.name_en
-    }
-    #[getter]
-    fn amount(&self) -> Decimal {
-        self.inner.amount
-    }
-    #[getter]
-    fn due(&self) -> NaiveDate {
-        self.inner.due
-    }
-    /// A metered line billed on an estimated reading (估抄).
-    #[getter]
-    fn estimated(&self) -> bool {
-        self.inner.estimated
-    }
-    /// The structured explanation (formula type and inputs; decimals as strings).
-    #[getter]
-    fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.inner.explanation)
-    }
-    /// The explanation as text in "zh-CN" or "en".
-    #[pyo3(signature = (lang = "zh-CN"))]
-    fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(lang_arg(lang)?))
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "BillLine(item_code={:?}, amount=Decimal('{}'))",
-            &*self.inner.item_code, self.inner.amount
-        )
+    impl {
+        /// The structured explanation (formula type and inputs; decimals as strings).
+        #[getter]
+        fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            json_to_py(py, &self.inner.explanation)
+        }
+        /// The explanation as text in "zh-CN" or "en".
+        #[pyo3(signature = (lang = "zh-CN"))]
+        fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
+            Ok(self.inner.explain(lang_arg(lang)?))
+        }
     }
 }
 
-/// What happened to one pooled item in a billing run.
-#[pyclass(frozen, module = "estatekit", name = "PoolSummary")]
-pub(crate) struct PyPoolSummary {
-    inner: PoolSummary,
-    adjusted_units: Vec<String>,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPoolSummary {
-    #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
+record! {
+    /// What happened to one pooled item in a billing run.
+    pub(crate) struct PyPoolSummary("PoolSummary") { inner: PoolSummary, adjusted_units: Vec<String> }
+    repr(code, split_amount, participants);
+    |p| {
+        code: String,
+        source_amount: Decimal,
+        consumption: Option<Decimal>,
+        deduction: Decimal,
+        admin_fee: Decimal,
+        split_amount: Decimal,
+        shares_total: Decimal,
+        /// Shares of units whose bills were set aside (run.exceptions): the pooled lines
+        /// sum to split_amount - set_aside.
+        set_aside: Decimal,
+        participants: usize,
+        adjustment: Decimal,
     }
-    #[getter]
-    fn source_amount(&self) -> Decimal {
-        self.inner.source_amount
-    }
-    #[getter]
-    fn consumption(&self) -> Option<Decimal> {
-        self.inner.consumption
-    }
-    #[getter]
-    fn deduction(&self) -> Decimal {
-        self.inner.deduction
-    }
-    #[getter]
-    fn admin_fee(&self) -> Decimal {
-        self.inner.admin_fee
-    }
-    #[getter]
-    fn split_amount(&self) -> Decimal {
-        self.inner.split_amount
-    }
-    #[getter]
-    fn shares_total(&self) -> Decimal {
-        self.inner.shares_total
-    }
-    /// Shares of units whose bills were set aside (run.exceptions): the pooled lines
-    /// sum to split_amount - set_aside.
-    #[getter]
-    fn set_aside(&self) -> Decimal {
-        self.inner.set_aside
-    }
-    #[getter]
-    fn participants(&self) -> usize {
-        self.inner.participants
-    }
-    #[getter]
-    fn adjustment(&self) -> Decimal {
-        self.inner.adjustment
-    }
-    #[getter]
-    fn adjusted_units(&self) -> Vec<String> {
-        self.adjusted_units.clone()
+    impl {
+        #[getter]
+        fn adjusted_units(&self) -> Vec<String> {
+            self.adjusted_units.clone()
+        }
     }
 }
 
-/// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
-#[pyclass(frozen, module = "estatekit", name = "Payment")]
-pub(crate) struct PyPayment {
-    pub(crate) inner: ledger::Payment,
+record! {
+    /// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
+    pub(crate) struct PyPayment("Payment") { inner: ledger::Payment }
+    repr(id, amount, to_prepaid);
+    |p| {
+        id: String,
+        date: NaiveDate,
+        amount: Decimal,
+        to_prepaid: Decimal,
+        /// `(on, reason)` when the payment was reversed (冲正), else None.
+        reversed: Option<(NaiveDate, String)> =
+            p.reversed.as_ref().map(|r| (r.on, r.reason.clone())),
+        /// `(charge_id, principal, penalty)` per charge paid, oldest first.
+        applied: Vec<(String, Decimal, Decimal)> = applied_tuples(&p.applied),
+    }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPayment {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn date(&self) -> NaiveDate {
-        self.inner.date
-    }
-    #[getter]
-    fn amount(&self) -> Decimal {
-        self.inner.amount
-    }
-    #[getter]
-    fn to_prepaid(&self) -> Decimal {
-        self.inner.to_prepaid
-    }
-    /// `(on, reason)` when the payment was reversed (冲正), else None.
-    #[getter]
-    fn reversed(&self) -> Option<(NaiveDate, String)> {
-        self.inner
-            .reversed
-            .as_ref()
-            .map(|r| (r.on, r.reason.clone()))
-    }
-    /// `(charge_id, principal, penalty)` per charge paid, oldest first.
-    #[getter]
-    fn applied(&self) -> Vec<(String, Decimal, Decimal)> {
-        self.inner
-            .applied
-            .iter()
-            .map(|a| (a.charge_id.clone(), a.principal, a.penalty))
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Payment(id={:?}, amount=Decimal('{}'), to_prepaid=Decimal('{}'))",
-            self.inner.id, self.inner.amount, self.inner.to_prepaid
-        )
-    }
+/// `(charge_id, principal, penalty)` per charge a payment paid.
+pub(crate) fn applied_tuples(applied: &[ledger::Application]) -> Vec<(String, Decimal, Decimal)> {
+    applied
+        .iter()
+        .map(|a| (a.charge_id.clone(), a.principal, a.penalty))
+        .collect()
 }
 
 pub(crate) fn aging_dict<'py>(py: Python<'py>, a: &ledger::Aging) -> PyResult<Bound<'py, PyDict>> {

@@ -34,6 +34,7 @@ mod fees;
 mod integrity;
 mod money_py;
 mod receivables;
+mod record;
 mod shared;
 mod tickets;
 

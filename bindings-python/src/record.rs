@@ -1,0 +1,126 @@
+//! `record!`: a frozen Python class over a core value, declared by its list of fields.
+//!
+//! A record class only shows the fields of a core value (a bill line, a defect, an
+//! SLA status). One invocation gives the `#[pyclass(frozen)]` holding the value as
+//! `inner`, one `#[getter]` per field and a `__repr__` of the form
+//! `Name(field=<repr>, ...)` over the chosen fields, every export under
+//! `#[guard(crate::panic_guard)]`. The precedent is tokenizers' `getter!` macro.
+//!
+//! ```ignore
+//! record! {
+//!     /// One line of a bill.
+//!     pub(crate) struct PyBillLine("BillLine") { inner: BillLine }
+//!     repr(item_code, amount);
+//!     |l| {
+//!         item_code: String,                      // l.item_code, cloned
+//!         /// A metered line billed on an estimated reading (估抄).
+//!         estimated: bool,
+//!         kind: &'static str = l.kind.as_str(),   // where Python's type differs
+//!     }
+//!     impl {
+//!         // Other methods of the class, as in a `#[pymethods]` block.
+//!     }
+//! }
+//! ```
+//!
+//! A field without `= expr` returns the core field of the same name, cloned; with
+//! `= expr` it returns `expr`, where the name between the bars is the core value.
+//! `struct Py("Name", eq)` passes `eq` (or any other option) on to `#[pyclass]`; more
+//! struct fields after `inner` are allowed. The optional `impl { ... }` block holds
+//! the class's other methods (pyo3 allows one `#[pymethods]` block per class).
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// `Name(a=repr(obj.a), b=repr(obj.b))`: the `__repr__` of every record.
+pub(crate) fn repr(obj: &Bound<'_, PyAny>, name: &str, fields: &[&str]) -> PyResult<String> {
+    let mut out = format!("{name}(");
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let value = obj.getattr(PyString::new(obj.py(), field))?;
+        out.push_str(field);
+        out.push('=');
+        out.push_str(&value.repr()?.to_cow()?);
+    }
+    out.push(')');
+    Ok(out)
+}
+
+/// See the module doc.
+macro_rules! record {
+    // `eq`: equal when the core values are (the struct derives PartialEq).
+    ($(#[$meta:meta])* $vis:vis struct $py:ident($name:literal, eq) $($rest:tt)*) => {
+        record!(@class $name [
+            /// Equal when the core values are equal.
+            fn __eq__(&self, other: &pyo3::Bound<'_, pyo3::PyAny>) -> bool {
+                other.cast::<Self>().is_ok_and(|o| self.inner == o.get().inner)
+            }
+        ] $(#[$meta])* $vis struct $py $($rest)*);
+    };
+    ($(#[$meta:meta])* $vis:vis struct $py:ident($name:literal) $($rest:tt)*) => {
+        record!(@class $name [] $(#[$meta])* $vis struct $py $($rest)*);
+    };
+    (
+        @class $name:literal [$($eq:tt)*]
+        $(#[$meta:meta])*
+        $vis:vis struct $py:ident {
+            inner: $inner:ty $(, $extra_field:ident : $extra_ty:ty)* $(,)?
+        }
+        repr($($repr_field:ident),* $(,)?);
+        |$r:ident| {
+            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty $(= $conv:expr)? ),* $(,)?
+        }
+        $(impl { $($methods:tt)* })?
+    ) => {
+        $(#[$meta])*
+        #[pyo3::pyclass(frozen, module = "estatekit", name = $name)]
+        $vis struct $py {
+            pub(crate) inner: $inner,
+            $($extra_field: $extra_ty,)*
+        }
+
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $(
+                $(#[doc = $doc])*
+                #[getter]
+                #[allow(unused_variables, clippy::clone_on_copy)]
+                fn $field(&self) -> $ty {
+                    let $r = &self.inner;
+                    record!(@get $r, $field $(, $conv)?)
+                }
+            )*
+            fn __repr__(slf: &pyo3::Bound<'_, Self>) -> pyo3::PyResult<String> {
+                crate::record::repr(slf.as_any(), $name, &[$(stringify!($repr_field)),*])
+            }
+            $($eq)*
+            $($($methods)*)?
+        }
+
+        record!(@from $py, $inner, [$($extra_field)*]);
+    };
+    // A record holding only the core value is made from it.
+    (@from $py:ident, $inner:ty, []) => {
+        impl From<$inner> for $py {
+            fn from(inner: $inner) -> Self {
+                Self { inner }
+            }
+        }
+    };
+    (@from $py:ident, $inner:ty, [$($extra_field:ident)+]) => {};
+    (@get $r:ident, $field:ident) => {
+        $r.$field.clone()
+    };
+    (@get $r:ident, $field:ident, $conv:expr) => {
+        $conv
+    };
+}
+pub(crate) use record;
+
+/// Records of copies of core values: `wrap_all(estate.units())` is `Vec<PyUnit>`.
+pub(crate) fn wrap_all<'a, T: Clone + 'a, P: From<T>>(items: impl IntoIterator<Item = &'a T>) -> Vec<P> {
+    items.into_iter().cloned().map(P::from).collect()
+}
