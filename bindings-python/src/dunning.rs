@@ -7,7 +7,11 @@ use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use crate::fees::lang_arg;
+use crate::record::record;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReminders>()?;
@@ -42,9 +46,7 @@ pub(crate) struct PyReminders {
 
 impl PyReminders {
     fn letter(&self, i: usize) -> PyReminderLetter {
-        PyReminderLetter {
-            inner: self.inner.letters[i].clone(),
-        }
+        self.inner.letters[i].clone().into()
     }
 
     fn all_letters(&self) -> Vec<PyReminderLetter> {
@@ -117,75 +119,45 @@ impl PyReminders {
     }
 }
 
-/// A payment reminder to one recipient (an owner's key, or a unit): its overdue
-/// items with names from the fee schedule, days overdue and penalty as of the date.
-#[pyclass(frozen, module = "estatekit", name = "ReminderLetter")]
-pub(crate) struct PyReminderLetter {
-    inner: ReminderLetter,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyReminderLetter {
-    /// The recipient: the owner key given in `group`, else the unit id.
-    #[getter]
-    fn to(&self) -> &str {
-        &self.inner.to
+record! {
+    /// A payment reminder to one recipient (an owner's key, or a unit): its overdue
+    /// items with names from the fee schedule, days overdue and penalty as of the date.
+    pub(crate) struct PyReminderLetter("ReminderLetter") { inner: ReminderLetter }
+    repr(to, total_due);
+    |l| {
+        /// The recipient: the owner key given in `group`, else the unit id.
+        to: String,
+        /// The units on the letter, in id order.
+        unit_ids: Vec<String>,
+        /// Date of the letter.
+        as_of: NaiveDate,
+        /// Principal outstanding on the items.
+        principal: Decimal,
+        /// Penalty outstanding on the items as of the date.
+        penalty: Decimal,
+        /// principal + penalty: what the letter asks for.
+        total_due: Decimal,
+        /// Prepaid balances of the units (each settles its own unit's charges only).
+        prepaid: Decimal,
     }
-    /// The units on the letter, in id order.
-    #[getter]
-    fn unit_ids(&self) -> Vec<String> {
-        self.inner.unit_ids.clone()
-    }
-    /// Date of the letter.
-    #[getter]
-    fn as_of(&self) -> chrono::NaiveDate {
-        self.inner.as_of
-    }
-    /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
-    /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
-    /// principal, penalty, total.
-    #[getter]
-    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for i in &self.inner.items {
-            let d = PyDict::new(py);
-            set_item_fields(&d, i)?;
-            list.append(d)?;
+    impl {
+        /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
+        /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
+        /// principal, penalty, total.
+        #[getter]
+        fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+            let list = PyList::empty(py);
+            for i in &self.inner.items {
+                let d = PyDict::new(py);
+                set_item_fields(&d, i)?;
+                list.append(d)?;
+            }
+            Ok(list)
         }
-        Ok(list)
-    }
-    /// Principal outstanding on the items.
-    #[getter]
-    fn principal(&self) -> rust_decimal::Decimal {
-        self.inner.principal
-    }
-    /// Penalty outstanding on the items as of the date.
-    #[getter]
-    fn penalty(&self) -> rust_decimal::Decimal {
-        self.inner.penalty
-    }
-    /// principal + penalty: what the letter asks for.
-    #[getter]
-    fn total_due(&self) -> rust_decimal::Decimal {
-        self.inner.total_due
-    }
-    /// Prepaid balances of the units (each settles its own unit's charges only).
-    #[getter]
-    fn prepaid(&self) -> rust_decimal::Decimal {
-        self.inner.prepaid
-    }
-    /// The notice text in "zh-CN" (also "zh") or "en".
-    #[pyo3(signature = (lang = "zh-CN"))]
-    fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
-        Ok(self.inner.render(lang_arg(lang)?))
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "ReminderLetter(to={:?}, items={}, total_due=Decimal('{}'))",
-            self.inner.to,
-            self.inner.items.len(),
-            self.inner.total_due
-        )
+        /// The notice text in "zh-CN" (also "zh") or "en".
+        #[pyo3(signature = (lang = "zh-CN"))]
+        fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
+            Ok(self.inner.render(lang_arg(lang)?))
+        }
     }
 }

@@ -824,6 +824,21 @@ impl PyBillingRun {
     fn bill(&self, #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str) -> Option<PyBill> {
         self.inner.bill(unit_id).map(|b| PyBill { inner: b })
     }
+    /// The explanation lines of one unit's bill (its `Bill.explain`), in "zh"/"zh-CN"
+    /// or "en"; an empty list when the unit has no bill in the run.
+    #[pyo3(signature = (unit_id, lang = "zh"))]
+    fn explain(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+    ) -> PyResult<Vec<String>> {
+        let lang = lang_arg(lang)?;
+        Ok(self
+            .inner
+            .bill(unit_id)
+            .map(|b| b.explain(lang))
+            .unwrap_or_default())
+    }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let rows = PyList::empty(py);
@@ -992,10 +1007,10 @@ pub(crate) fn applied_tuples(applied: &[ledger::Application]) -> Vec<(String, De
 pub(crate) fn aging_dict<'py>(py: Python<'py>, a: &ledger::Aging) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("not_due", a.not_due)?;
-    d.set_item("0-30", a.days_0_30)?;
-    d.set_item("31-60", a.days_31_60)?;
-    d.set_item("61-90", a.days_61_90)?;
-    d.set_item("90+", a.days_90_plus)?;
+    d.set_item("days_0_30", a.days_0_30)?;
+    d.set_item("days_31_60", a.days_31_60)?;
+    d.set_item("days_61_90", a.days_61_90)?;
+    d.set_item("days_90_plus", a.days_90_plus)?;
     Ok(d)
 }
 

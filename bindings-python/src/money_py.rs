@@ -5,6 +5,7 @@ use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::record::record;
 use crate::{decimal_arg, policy_arg, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -56,45 +57,22 @@ fn allocate_detailed(
     let inner = py
         .detach(|| money::allocate(total, &weights, &policy))
         .map_err(to_py)?;
-    Ok(Allocation { inner })
+    Ok(inner.into())
 }
 
-/// The result of `allocate_detailed`.
-#[pyclass(frozen, module = "estatekit")]
-struct Allocation {
-    inner: money::Allocation,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl Allocation {
-    /// The amount split, rounded to the scale.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total
-    }
-    /// The parts, in the order of the weights.
-    #[getter]
-    fn parts(&self) -> Vec<Decimal> {
-        self.inner.parts.clone()
-    }
-    /// Indices of the parts that received one extra minor unit.
-    #[getter]
-    fn adjusted(&self) -> Vec<usize> {
-        self.inner.adjusted.clone()
-    }
-    /// Sum of the minor units handed out as adjustments.
-    #[getter]
-    fn adjustment(&self) -> Decimal {
-        self.inner.adjustment()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Allocation(total={}, parts={}, adjusted={:?})",
-            self.inner.total,
-            self.inner.parts.len(),
-            self.inner.adjusted
-        )
+record! {
+    /// The result of `allocate_detailed`.
+    struct Allocation("Allocation") { inner: money::Allocation }
+    repr(total, parts, adjusted);
+    |a| {
+        /// The amount split, rounded to the scale.
+        total: Decimal,
+        /// The parts, in the order of the weights.
+        parts: Vec<Decimal>,
+        /// Indices of the parts that received one extra minor unit.
+        adjusted: Vec<usize>,
+        /// Sum of the minor units handed out as adjustments.
+        adjustment: Decimal = a.adjustment(),
     }
 }
 

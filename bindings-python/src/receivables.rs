@@ -19,7 +19,10 @@ use rust_decimal::Decimal;
 
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
-use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
+use crate::fees::{
+    PyBillingRun, PyFeeSchedule, PyLedger, aging_dict, applied_tuples, balance_dict, reminder_dict,
+};
+use crate::record::record;
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
@@ -263,7 +266,7 @@ impl PyReceivables {
         let res = py
             .detach(|| inner.post(&run.inner, on, units.as_deref()))
             .map_err(fee_err)?;
-        Ok(PyPostResult { inner: res })
+        Ok(res.into())
     }
 
     /// Apply payment rows (a list of dicts or a pandas/polars DataFrame with columns
@@ -360,6 +363,21 @@ impl PyReceivables {
                 .lock()?
                 .balance(unit_id, as_of)
                 .map_err(fee_err)?,
+        )
+    }
+
+    /// One unit's outstanding principal by days overdue as of a date (as
+    /// `Ledger.aging`): not_due, days_0_30, days_31_60, days_61_90, days_90_plus.
+    fn unit_aging<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+        as_of: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let as_of = date_arg(as_of, "as_of")?;
+        aging_dict(
+            py,
+            &self.inner.lock()?.aging(unit_id, as_of).map_err(fee_err)?,
         )
     }
 
@@ -643,12 +661,6 @@ impl PyReceivables {
     }
 }
 
-/// What `Receivables.post` did.
-#[pyclass(frozen, module = "estatekit", name = "PostResult")]
-pub(crate) struct PyPostResult {
-    inner: receivables::PostResult,
-}
-
 fn error_dict<'py>(py: Python<'py>, e: &FeeError) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("code", e.code())?;
@@ -674,60 +686,51 @@ fn rejected_list<'py>(py: Python<'py>, rows: &[RejectedRow]) -> PyResult<Bound<'
     Ok(list)
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPostResult {
-    /// Bill lines posted now.
-    #[getter]
-    fn posted(&self) -> usize {
-        self.inner.posted
+record! {
+    /// What `Receivables.post` did.
+    pub(crate) struct PyPostResult("PostResult") { inner: receivables::PostResult }
+    repr(posted, already_posted);
+    |r| {
+        /// Bill lines posted now.
+        posted: usize,
+        /// Bill lines already in the book with the same amount and due date.
+        already_posted: usize,
     }
-    /// Bill lines already in the book with the same amount and due date.
-    #[getter]
-    fn already_posted(&self) -> usize {
-        self.inner.already_posted
-    }
-    /// Lines already posted with another amount or due date (not posted): dicts with
-    /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
-    #[getter]
-    fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for e in &self.inner.conflicts {
-            let d = error_dict(py, e)?;
-            if let FeeError::ConflictingRepost { conflict, .. } = e {
-                d.set_item("unit_id", &conflict.unit_id)?;
-                d.set_item("charge_id", &conflict.charge_id)?;
-                d.set_item("field", &conflict.field)?;
-                d.set_item("booked", &conflict.booked)?;
-                d.set_item("given", &conflict.given)?;
+    impl {
+        /// Lines already posted with another amount or due date (not posted): dicts with
+        /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
+        #[getter]
+        fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+            let list = PyList::empty(py);
+            for e in &self.inner.conflicts {
+                let d = error_dict(py, e)?;
+                if let FeeError::ConflictingRepost { conflict, .. } = e {
+                    d.set_item("unit_id", &conflict.unit_id)?;
+                    d.set_item("charge_id", &conflict.charge_id)?;
+                    d.set_item("field", &conflict.field)?;
+                    d.set_item("booked", &conflict.booked)?;
+                    d.set_item("given", &conflict.given)?;
+                }
+                list.append(d)?;
             }
-            list.append(d)?;
+            Ok(list)
         }
-        Ok(list)
-    }
-    /// Negative lines (a metered line trued up below last month's estimate): credits
-    /// the book does not hold as charges, not posted, listed every time: dicts with
-    /// unit_id, charge_id, item_code, amount.
-    #[getter]
-    fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.inner.credits {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", &c.unit_id)?;
-            d.set_item("charge_id", &c.charge_id)?;
-            d.set_item("item_code", &c.item_code)?;
-            d.set_item("amount", c.amount)?;
-            list.append(d)?;
+        /// Negative lines (a metered line trued up below last month's estimate): credits
+        /// the book does not hold as charges, not posted, listed every time: dicts with
+        /// unit_id, charge_id, item_code, amount.
+        #[getter]
+        fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+            let list = PyList::empty(py);
+            for c in &self.inner.credits {
+                let d = PyDict::new(py);
+                d.set_item("unit_id", &c.unit_id)?;
+                d.set_item("charge_id", &c.charge_id)?;
+                d.set_item("item_code", &c.item_code)?;
+                d.set_item("amount", c.amount)?;
+                list.append(d)?;
+            }
+            Ok(list)
         }
-        Ok(list)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PostResult(posted={}, already_posted={}, conflicts={})",
-            self.inner.posted,
-            self.inner.already_posted,
-            self.inner.conflicts.len()
-        )
     }
 }
 
@@ -752,13 +755,7 @@ impl PyPaymentImport {
             d.set_item("unit_id", &a.unit_id)?;
             d.set_item("amount", a.payment.amount)?;
             d.set_item("date", a.payment.date)?;
-            let parts: Vec<(String, rust_decimal::Decimal, rust_decimal::Decimal)> = a
-                .payment
-                .applied
-                .iter()
-                .map(|x| (x.charge_id.clone(), x.principal, x.penalty))
-                .collect();
-            d.set_item("applied", parts)?;
+            d.set_item("applied", applied_tuples(&a.payment.applied))?;
             d.set_item("to_prepaid", a.payment.to_prepaid)?;
             list.append(d)?;
         }

@@ -14,8 +14,9 @@ use estatekit::tickets::{
 };
 use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{IntoPyDict, PyDict, PyFloat, PyInt, PyList, PyString};
 
+use crate::record::{record, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
@@ -49,104 +50,37 @@ fn enum_arg<T: FromStr<Err = TicketError>>(value: &str, path: &str) -> PyResult<
     })
 }
 
-/// One reason for a classification.
-#[pyclass(frozen, module = "estatekit", name = "Evidence")]
-struct PyEvidence {
-    #[pyo3(get)]
-    field: &'static str,
-    #[pyo3(get)]
-    label: String,
-    #[pyo3(get)]
-    phrase: String,
-    #[pyo3(get)]
-    weight: f64,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyEvidence {
-    fn __repr__(&self) -> String {
-        format!(
-            "Evidence(field={:?}, label={:?}, phrase={:?}, weight={})",
-            self.field, self.label, self.phrase, self.weight
-        )
+record! {
+    /// One reason for a classification.
+    struct PyEvidence("Evidence") { inner: tickets::Evidence }
+    repr(field, label, phrase, weight);
+    |e| {
+        field: &'static str = e.field.as_str(),
+        label: String = e.label.to_string(),
+        phrase: String = e.phrase.to_string(),
+        weight: f64,
     }
 }
 
-/// The result of classifying one text.
-#[pyclass(frozen, module = "estatekit", name = "Classification")]
-struct PyClassification {
-    inner: tickets::Classification,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyClassification {
-    #[getter]
-    fn category(&self) -> &str {
-        &self.inner.category
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn urgency(&self) -> &'static str {
-        self.inner.urgency.as_str()
-    }
-    #[getter]
-    fn temperament(&self) -> &'static str {
-        self.inner.temperament.as_str()
-    }
-    #[getter]
-    fn advice(&self) -> &'static str {
-        self.inner.advice
-    }
-    /// Whether to report the ticket to the supervisor at once (every emergency).
-    #[getter]
-    fn escalate(&self) -> bool {
-        self.inner.escalate
-    }
-    /// What to do at once, in the text's language, when `escalate`; else None.
-    #[getter]
-    fn escalation_advice(&self) -> Option<&'static str> {
-        self.inner.escalation_advice
-    }
-    #[getter]
-    fn department(&self) -> &str {
-        &self.inner.department
-    }
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence
-    }
-    #[getter]
-    fn evidence(&self) -> Vec<PyEvidence> {
-        self.inner
-            .evidence
-            .iter()
-            .map(|e| PyEvidence {
-                field: e.field.as_str(),
-                label: e.label.to_string(),
-                phrase: e.phrase.to_string(),
-                weight: e.weight,
-            })
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        let c = &self.inner;
-        format!(
-            "Classification(category={:?}, kind={:?}, urgency={:?}, temperament={:?}, department={:?}, confidence={})",
-            c.category,
-            c.kind.as_str(),
-            c.urgency.as_str(),
-            c.temperament.as_str(),
-            c.department,
-            c.confidence
-        )
+record! {
+    /// The result of classifying one text.
+    struct PyClassification("Classification") { inner: tickets::Classification }
+    repr(category, kind, urgency, temperament, department, confidence);
+    |c| {
+        category: String,
+        kind: &'static str = c.kind.as_str(),
+        urgency: &'static str = c.urgency.as_str(),
+        temperament: &'static str = c.temperament.as_str(),
+        advice: &'static str,
+        /// Whether to report the ticket to the supervisor at once (every emergency).
+        escalate: bool,
+        /// What to do at once, in the text's language, when `escalate`; else None.
+        escalation_advice: Option<&'static str>,
+        department: String,
+        confidence: f64,
+        evidence: Vec<PyEvidence> = wrap_all(&c.evidence),
     }
 }
-
 /// Ticket classifier: built-in rules, or rules plus a trained category model.
 #[pyclass(frozen, module = "estatekit", name = "TicketClassifier")]
 struct PyTicketClassifier {
@@ -260,9 +194,7 @@ impl PyTicketClassifier {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyClassification {
-        PyClassification {
-            inner: self.inner.classify(text),
-        }
+        self.inner.classify(text).into()
     }
 
     /// Classifies many texts in one call (the GIL is released while classifying;
@@ -275,7 +207,7 @@ impl PyTicketClassifier {
         let mut out = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(2048) {
             let results = py.detach(|| self.inner.classify_batch(chunk));
-            out.extend(results.into_iter().map(|inner| PyClassification { inner }));
+            out.extend(results.into_iter().map(PyClassification::from));
         }
         out
     }
@@ -561,110 +493,55 @@ impl PyAccessPolicy {
     }
 }
 
-/// Where a ticket stands against its SLA.
-#[pyclass(frozen, module = "estatekit", name = "SlaStatus")]
-struct PySlaStatus {
-    /// The clock the response due was counted in: `minutes` or `business_minutes`.
-    #[pyo3(get)]
-    response_clock: &'static str,
-    #[pyo3(get)]
-    response_amount: u32,
-    /// `minutes`, `business_minutes`, `calendar_days` or `working_days`.
-    #[pyo3(get)]
-    resolution_clock: &'static str,
-    #[pyo3(get)]
-    resolution_amount: u32,
-    /// The response due is the ticket's promised reply time.
-    #[pyo3(get)]
-    response_promised: bool,
-    /// The response target's due fell after the resolution due and was brought forward.
-    #[pyo3(get)]
-    response_clamped: bool,
-    #[pyo3(get)]
-    response_due: DateTime<Utc>,
-    #[pyo3(get)]
-    resolution_due: Option<DateTime<Utc>>,
-    #[pyo3(get)]
-    response_remaining_seconds: i64,
-    #[pyo3(get)]
-    resolution_remaining_seconds: i64,
-    #[pyo3(get)]
-    response_breached: bool,
-    #[pyo3(get)]
-    resolution_breached: bool,
-    #[pyo3(get)]
-    paused: bool,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PySlaStatus {
-    fn __repr__(&self) -> String {
-        format!(
-            "SlaStatus(response_due={}, resolution_due={:?}, response_breached={}, resolution_breached={}, paused={})",
-            self.response_due.to_rfc3339(),
-            self.resolution_due.map(|d| d.to_rfc3339()),
-            self.response_breached,
-            self.resolution_breached,
-            self.paused
-        )
+record! {
+    /// Where a ticket stands against its SLA.
+    struct PySlaStatus("SlaStatus") { inner: tickets::SlaStatus }
+    repr(response_due, resolution_due, response_breached, resolution_breached, paused);
+    |s| {
+        /// The clock the response due was counted in: `minutes` or `business_minutes`.
+        response_clock: &'static str = s.targets.response.clock.as_str(),
+        response_amount: u32 = s.targets.response.amount,
+        /// `minutes`, `business_minutes`, `calendar_days` or `working_days`.
+        resolution_clock: &'static str = s.targets.resolution.clock.as_str(),
+        resolution_amount: u32 = s.targets.resolution.amount,
+        /// The response due is the ticket's promised reply time.
+        response_promised: bool,
+        /// The response target's due fell after the resolution due and was brought forward.
+        response_clamped: bool,
+        response_due: DateTime<Utc>,
+        resolution_due: Option<DateTime<Utc>>,
+        response_remaining_seconds: i64,
+        resolution_remaining_seconds: i64,
+        response_breached: bool,
+        resolution_breached: bool,
+        paused: bool,
     }
 }
 
-impl From<tickets::SlaStatus> for PySlaStatus {
-    fn from(s: tickets::SlaStatus) -> Self {
-        Self {
-            response_clock: s.targets.response.clock.as_str(),
-            response_amount: s.targets.response.amount,
-            resolution_clock: s.targets.resolution.clock.as_str(),
-            resolution_amount: s.targets.resolution.amount,
-            response_promised: s.response_promised,
-            response_clamped: s.response_clamped,
-            response_due: s.response_due,
-            resolution_due: s.resolution_due,
-            response_remaining_seconds: s.response_remaining_seconds,
-            resolution_remaining_seconds: s.resolution_remaining_seconds,
-            response_breached: s.response_breached,
-            resolution_breached: s.resolution_breached,
-            paused: s.paused,
-        }
+record! {
+    /// One entry of a ticket's event log.
+    struct PyTicketEvent("TicketEvent") { inner: tickets::Event }
+    repr(at, actor, action, from_state, to_state);
+    |e| {
+        at: DateTime<Utc>,
+        actor: String,
+        role: Option<String>,
+        action: &'static str = e.action.name(),
+        from_state: &'static str = e.from_state.as_str(),
+        to_state: &'static str = e.to_state.as_str(),
+        /// The action's text: the assignee, `to: reason` of an escalation, the pause
+        /// reason, the resolution or visit note, the visit comment; else "".
+        detail: String = match &e.action {
+            Action::Assign { to } => to.clone(),
+            Action::Escalate { to, reason } => format!("{to}: {reason}"),
+            Action::Pause { reason } => reason.clone(),
+            Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
+            Action::ReturnVisitReached { comment, .. } => comment.clone(),
+            Action::ReturnVisitUnreachable { note, .. } => note.clone(),
+            _ => String::new(),
+        },
     }
 }
-
-/// One entry of a ticket's event log.
-#[pyclass(frozen, module = "estatekit", name = "TicketEvent")]
-struct PyTicketEvent {
-    #[pyo3(get)]
-    at: DateTime<Utc>,
-    #[pyo3(get)]
-    actor: String,
-    #[pyo3(get)]
-    role: Option<String>,
-    #[pyo3(get)]
-    action: &'static str,
-    #[pyo3(get)]
-    from_state: &'static str,
-    #[pyo3(get)]
-    to_state: &'static str,
-    #[pyo3(get)]
-    detail: String,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTicketEvent {
-    fn __repr__(&self) -> String {
-        format!(
-            "TicketEvent(at={}, actor={:?}, action={:?}, {} -> {})",
-            self.at.to_rfc3339(),
-            self.actor,
-            self.action,
-            self.from_state,
-            self.to_state
-        )
-    }
-}
-
 /// A ticket being handled: triage, state, owner (首问责任制) and event log. Operations
 /// take an optional `role` and are checked against the flow's `AccessPolicy`.
 #[pyclass(frozen, module = "estatekit", name = "TicketFlow")]
@@ -1076,29 +953,7 @@ impl PyTicketFlow {
     }
     #[getter]
     fn events(&self) -> PyResult<Vec<PyTicketEvent>> {
-        Ok(self
-            .inner
-            .lock()?
-            .events()
-            .iter()
-            .map(|e| PyTicketEvent {
-                at: e.at,
-                actor: e.actor.clone(),
-                role: e.role.clone(),
-                action: e.action.name(),
-                from_state: e.from_state.as_str(),
-                to_state: e.to_state.as_str(),
-                detail: match &e.action {
-                    Action::Assign { to } => to.clone(),
-                    Action::Escalate { to, reason } => format!("{to}: {reason}"),
-                    Action::Pause { reason } => reason.clone(),
-                    Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
-                    Action::ReturnVisitReached { comment, .. } => comment.clone(),
-                    Action::ReturnVisitUnreachable { note, .. } => note.clone(),
-                    _ => String::new(),
-                },
-            })
-            .collect())
+        Ok(wrap_all(self.inner.lock()?.events()))
     }
     /// Pickle and `copy` through the JSON form with the access policy:
     /// `(TicketFlow.from_json, (self.to_json(), self.policy))`.
@@ -1136,155 +991,74 @@ impl PyTicketFlow {
     }
 }
 
-/// Ticket statistics for a period.
-#[pyclass(frozen, module = "estatekit", name = "TicketStatistics")]
-struct PyTicketStatistics {
-    inner: tickets::TicketStatistics,
+record! {
+    /// Ticket statistics for a period.
+    struct PyTicketStatistics("TicketStatistics") { inner: tickets::TicketStatistics }
+    repr(total, resolved, complaints);
+    |s| {
+        total: u64,
+        response_rate: Option<f64> = s.sla.response_rate,
+        resolution_rate: Option<f64> = s.sla.resolution_rate,
+        resolved: u64,
+        mean_hours_to_resolve: Option<f64>,
+        median_hours_to_resolve: Option<f64>,
+        return_visits: u64,
+        satisfied: u64,
+        satisfaction_rate: Option<f64>,
+        /// Whether `return_visit_satisfaction` reaches the policy's target with at least
+        /// its minimum coverage.
+        meets_satisfaction_target: bool,
+        /// Resolved tickets of the period that must be return-visited.
+        visits_required: u64,
+        /// Of those, reached by their last visit.
+        visits_reached: u64,
+        /// Of the reached, satisfied.
+        visits_satisfied: u64,
+        /// Of the required, not reached after the maximum of unreachable attempts.
+        visits_unreachable: u64,
+        /// (reached + unreachable) / required.
+        return_visit_rate: Option<f64>,
+        /// unreachable / required.
+        unreachable_rate: Option<f64>,
+        /// satisfied / reached.
+        return_visit_satisfaction: Option<f64>,
+        /// reached / required.
+        return_visit_coverage: Option<f64>,
+        /// The satisfaction target applied.
+        satisfaction_target: f64,
+        /// The minimum coverage applied.
+        min_coverage: f64,
+        complaints: u64,
+        complaints_per_100_units: Option<f64>,
+        repeat_tickets: Vec<String>,
+    }
+    impl {
+        /// Counts per category, sorted by code.
+        #[getter]
+        fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            counts(py, &self.inner.by_category)
+        }
+        /// Counts per kind, every kind in declaration order.
+        #[getter]
+        fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            counts(py, &self.inner.by_kind)
+        }
+        /// Counts per channel, every channel in declaration order.
+        #[getter]
+        fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            counts(py, &self.inner.by_channel)
+        }
+        /// Counts per department, sorted by name.
+        #[getter]
+        fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+            counts(py, &self.inner.by_department)
+        }
+    }
 }
 
 fn counts<'py>(py: Python<'py>, v: &[tickets::Count]) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for c in v {
-        d.set_item(&c.key, c.count)?;
-    }
-    Ok(d)
+    v.iter().map(|c| (&c.key, c.count)).into_py_dict(py)
 }
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTicketStatistics {
-    #[getter]
-    fn total(&self) -> u64 {
-        self.inner.total
-    }
-    /// Counts per category, sorted by code.
-    #[getter]
-    fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_category)
-    }
-    /// Counts per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_kind)
-    }
-    /// Counts per channel, every channel in declaration order.
-    #[getter]
-    fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_channel)
-    }
-    /// Counts per department, sorted by name.
-    #[getter]
-    fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_department)
-    }
-    #[getter]
-    fn response_rate(&self) -> Option<f64> {
-        self.inner.sla.response_rate
-    }
-    #[getter]
-    fn resolution_rate(&self) -> Option<f64> {
-        self.inner.sla.resolution_rate
-    }
-    #[getter]
-    fn resolved(&self) -> u64 {
-        self.inner.resolved
-    }
-    #[getter]
-    fn mean_hours_to_resolve(&self) -> Option<f64> {
-        self.inner.mean_hours_to_resolve
-    }
-    #[getter]
-    fn median_hours_to_resolve(&self) -> Option<f64> {
-        self.inner.median_hours_to_resolve
-    }
-    #[getter]
-    fn return_visits(&self) -> u64 {
-        self.inner.return_visits
-    }
-    #[getter]
-    fn satisfied(&self) -> u64 {
-        self.inner.satisfied
-    }
-    #[getter]
-    fn satisfaction_rate(&self) -> Option<f64> {
-        self.inner.satisfaction_rate
-    }
-    /// Whether `return_visit_satisfaction` reaches the policy's target with at least
-    /// its minimum coverage.
-    #[getter]
-    fn meets_satisfaction_target(&self) -> bool {
-        self.inner.meets_satisfaction_target
-    }
-    /// Resolved tickets of the period that must be return-visited.
-    #[getter]
-    fn visits_required(&self) -> u64 {
-        self.inner.visits_required
-    }
-    /// Of those, reached by their last visit.
-    #[getter]
-    fn visits_reached(&self) -> u64 {
-        self.inner.visits_reached
-    }
-    /// Of the reached, satisfied.
-    #[getter]
-    fn visits_satisfied(&self) -> u64 {
-        self.inner.visits_satisfied
-    }
-    /// Of the required, not reached after the maximum of unreachable attempts.
-    #[getter]
-    fn visits_unreachable(&self) -> u64 {
-        self.inner.visits_unreachable
-    }
-    /// (reached + unreachable) / required.
-    #[getter]
-    fn return_visit_rate(&self) -> Option<f64> {
-        self.inner.return_visit_rate
-    }
-    /// unreachable / required.
-    #[getter]
-    fn unreachable_rate(&self) -> Option<f64> {
-        self.inner.unreachable_rate
-    }
-    /// satisfied / reached.
-    #[getter]
-    fn return_visit_satisfaction(&self) -> Option<f64> {
-        self.inner.return_visit_satisfaction
-    }
-    /// reached / required.
-    #[getter]
-    fn return_visit_coverage(&self) -> Option<f64> {
-        self.inner.return_visit_coverage
-    }
-    /// The satisfaction target applied.
-    #[getter]
-    fn satisfaction_target(&self) -> f64 {
-        self.inner.satisfaction_target
-    }
-    /// The minimum coverage applied.
-    #[getter]
-    fn min_coverage(&self) -> f64 {
-        self.inner.min_coverage
-    }
-    #[getter]
-    fn complaints(&self) -> u64 {
-        self.inner.complaints
-    }
-    #[getter]
-    fn complaints_per_100_units(&self) -> Option<f64> {
-        self.inner.complaints_per_100_units
-    }
-    #[getter]
-    fn repeat_tickets(&self) -> Vec<String> {
-        self.inner.repeat_tickets.clone()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "TicketStatistics(total={}, resolved={}, complaints={})",
-            self.inner.total, self.inner.resolved, self.inner.complaints
-        )
-    }
-}
-
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: `ReturnVisitPolicy()`).
 #[guard(crate::panic_guard)]
@@ -1308,7 +1082,7 @@ fn ticket_statistics(
         .map(|p| p.inner.clone())
         .unwrap_or_default();
     py.detach(|| tickets::statistics_with_visits(&flows, start, end, units, &policy, &visits))
-        .map(|inner| PyTicketStatistics { inner })
+        .map(PyTicketStatistics::from)
         .map_err(to_py)
 }
 
