@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::fees::lang_arg;
-use crate::record::record;
+use crate::record::{ToDict, dict_record, dicts, record};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReminders>()?;
@@ -19,22 +19,14 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// An item's fields into `d` (the period as period_start and period_end, None when
-/// there is none).
-fn set_item_fields(d: &Bound<'_, PyDict>, i: &LetterItem) -> PyResult<()> {
-    d.set_item("unit_id", &i.unit_id)?;
-    d.set_item("charge_id", &i.charge_id)?;
-    d.set_item("item_code", &i.item_code)?;
-    d.set_item("name_zh", &i.name_zh)?;
-    d.set_item("name_en", &i.name_en)?;
-    d.set_item("period_start", i.period.map(|p| p.start))?;
-    d.set_item("period_end", i.period.map(|p| p.end))?;
-    d.set_item("due", i.due)?;
-    d.set_item("days_overdue", i.days_overdue)?;
-    d.set_item("principal", i.principal)?;
-    d.set_item("penalty", i.penalty)?;
-    d.set_item("total", i.total)?;
-    Ok(())
+dict_record! {
+    // The period as period_start and period_end, None when there is none.
+    LetterItem {
+        unit_id, charge_id, item_code, name_zh, name_en,
+        period_start = |i| i.period.map(|p| p.start), period_end = |i| i.period.map(|p| p.end),
+        due, days_overdue, principal, penalty, total,
+    }
+    dunning::Suppressed { to, unit_ids, total_due }
 }
 
 /// The reminders of a date: a read-only sequence of the letters to send (in
@@ -68,15 +60,7 @@ impl PyReminders {
     /// unit_ids, total_due.
     #[getter]
     fn suppressed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for s in &self.inner.suppressed {
-            let d = PyDict::new(py);
-            d.set_item("to", &s.to)?;
-            d.set_item("unit_ids", &s.unit_ids)?;
-            d.set_item("total_due", s.total_due)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &self.inner.suppressed)
     }
     /// One dict per item of every letter (for pandas.DataFrame): to, unit_id,
     /// charge_id, item_code, name_zh, name_en, period_start, period_end, due,
@@ -87,7 +71,7 @@ impl PyReminders {
             for i in &letter.items {
                 let d = PyDict::new(py);
                 d.set_item("to", &letter.to)?;
-                set_item_fields(&d, i)?;
+                d.update(i.to_dict(py)?.as_mapping())?;
                 list.append(d)?;
             }
         }
@@ -146,13 +130,7 @@ record! {
         /// principal, penalty, total.
         #[getter]
         fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            let list = PyList::empty(py);
-            for i in &self.inner.items {
-                let d = PyDict::new(py);
-                set_item_fields(&d, i)?;
-                list.append(d)?;
-            }
-            Ok(list)
+            dicts(py, &self.inner.items)
         }
         /// The notice text in "zh-CN" (also "zh") or "en".
         #[pyo3(signature = (lang = "zh-CN"))]

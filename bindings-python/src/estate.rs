@@ -7,8 +7,8 @@ use estatekit::estate::{
     Unit, UnitStatus,
 };
 use estatekit::tables::{
-    BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, READING_COLUMNS,
-    TableProblem, TablesError, TextTable, UNIT_COLUMNS,
+    BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, Normalisation,
+    READING_COLUMNS, TableProblem, TablesError, TextTable, UNIT_COLUMNS,
 };
 use estatekit_ffi_guard::guard;
 use chrono::NaiveDate;
@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use crate::fees::{field, meter_change_arg, meter_change_dict};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::record::{record, wrap_all};
+use crate::record::{dict_record, dicts, record, wrap_all};
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
@@ -225,23 +225,9 @@ fn table_rows(
     Ok(out)
 }
 
-/// Normalisations as dicts with table, row, id, column, before and after.
-pub(crate) fn normalisations_list<'py>(
-    py: Python<'py>,
-    list: &[estatekit::tables::Normalisation],
-) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for n in list {
-        let d = PyDict::new(py);
-        d.set_item("table", &n.table)?;
-        d.set_item("row", n.row)?;
-        d.set_item("id", &n.id)?;
-        d.set_item("column", &n.column)?;
-        d.set_item("before", &n.before)?;
-        d.set_item("after", &n.after)?;
-        out.append(d)?;
-    }
-    Ok(out)
+dict_record! {
+    Normalisation { table, row, id, column, before, after }
+    TableProblem { table, row, id, column, path, code, message }
 }
 
 /// `ValidationError(code="invalid_records")` with `.problems` (a list of dicts) and
@@ -249,18 +235,7 @@ pub(crate) fn normalisations_list<'py>(
 pub(crate) fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
     let err = validation_error(e.code(), e.path(), e.to_string());
     let attach = || -> PyResult<()> {
-        let list = PyList::empty(py);
-        for p in &e.problems {
-            let d = PyDict::new(py);
-            d.set_item("table", &p.table)?;
-            d.set_item("row", p.row)?;
-            d.set_item("id", &p.id)?;
-            d.set_item("column", &p.column)?;
-            d.set_item("path", &p.path)?;
-            d.set_item("code", &p.code)?;
-            d.set_item("message", &p.message)?;
-            list.append(d)?;
-        }
+        let list = dicts(py, &e.problems)?;
         let value = err.value(py);
         value.setattr("problems", list)?;
         value.setattr("more", e.more)?;
@@ -597,7 +572,7 @@ impl PyEstate {
         if !report {
             return Ok(estate);
         }
-        (estate, normalisations_list(py, &import.normalisations)?).into_py_any(py)
+        (estate, dicts(py, &import.normalisations)?).into_py_any(py)
     }
     /// The estate for the next month: new readings, status changes and meter changes
     /// applied to a copy (this one is untouched); see the stubs.

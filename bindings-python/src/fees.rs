@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use estatekit::fees::billing::{
-    self, Bill, BillLine, BillingInputs, BillingPeriod, MeterChangeInput, PoolSummary,
+    self, Bill, BillLine, BillRecord, BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PoolSummary,
     PooledAmount, ReadingInput,
 };
 use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
@@ -14,13 +14,14 @@ use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
 use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolField, PoolUnit, SplitMethod};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::fees::{FeeError, calc::PenaltyPolicy};
+use estatekit::estate::ReadingUpdate;
 use estatekit::i18n::Lang;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::record;
+use crate::record::{ToDict, dict_record, dicts, record};
 use crate::shared::Shared;
 use crate::{
     date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
@@ -742,35 +743,15 @@ impl PyBillingRun {
     /// None), item_code (the pooled item billed to no one, or None), meter_id, code,
     /// path, message.
     #[getter]
-    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
-        let list = pyo3::types::PyList::empty(py);
-        for e in &self.inner.exceptions {
-            let d = pyo3::types::PyDict::new(py);
-            d.set_item("unit_id", e.unit_id.as_deref())?;
-            d.set_item("item_code", e.item_code.as_deref())?;
-            d.set_item("meter_id", e.meter_id.as_deref())?;
-            d.set_item("code", e.code())?;
-            d.set_item("path", e.error.path())?;
-            d.set_item("message", e.message())?;
-            list.append(d)?;
-        }
-        Ok(list)
+    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        dicts(py, &self.inner.exceptions)
     }
     /// The readings the run estimated (估抄): dicts with meter_id, date (the month's
     /// last day), value and estimated=True, in estate order; store them with
     /// `estate.updated(readings=run.estimated_readings)`.
     #[getter]
     fn estimated_readings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for r in &self.inner.estimated_readings {
-            let d = PyDict::new(py);
-            d.set_item("meter_id", &r.meter_id)?;
-            d.set_item("date", r.date)?;
-            d.set_item("value", r.value)?;
-            d.set_item("estimated", r.estimated)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &self.inner.estimated_readings)
     }
     #[getter]
     fn period_start(&self) -> NaiveDate {
@@ -841,24 +822,7 @@ impl PyBillingRun {
     }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let rows = PyList::empty(py);
-        for r in self.inner.to_records() {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", r.unit_id)?;
-            d.set_item("period_start", r.period_start)?;
-            d.set_item("period_end", r.period_end)?;
-            d.set_item("item_code", r.item_code)?;
-            d.set_item("name_zh", r.name_zh)?;
-            d.set_item("name_en", r.name_en)?;
-            d.set_item("amount", r.amount)?;
-            d.set_item("issued_on", r.issued_on)?;
-            d.set_item("due", r.due)?;
-            d.set_item("explanation_zh", r.explanation_zh)?;
-            d.set_item("explanation_en", r.explanation_en)?;
-            d.set_item("estimated", r.estimated)?;
-            rows.append(d)?;
-        }
-        Ok(rows)
+        dicts(py, &self.inner.to_records())
     }
     /// The run as JSON (decimals as strings; exceptions and estimated readings
     /// when there are any). `BillingRun.from_json` reads it back.
@@ -1004,54 +968,23 @@ pub(crate) fn applied_tuples(applied: &[ledger::Application]) -> Vec<(String, De
         .collect()
 }
 
-pub(crate) fn aging_dict<'py>(py: Python<'py>, a: &ledger::Aging) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("not_due", a.not_due)?;
-    d.set_item("days_0_30", a.days_0_30)?;
-    d.set_item("days_31_60", a.days_31_60)?;
-    d.set_item("days_61_90", a.days_61_90)?;
-    d.set_item("days_90_plus", a.days_90_plus)?;
-    Ok(d)
-}
-
-pub(crate) fn reminder_dict(py: Python<'_>, r: ledger::Reminder) -> PyResult<Bound<'_, PyDict>> {
-    let items = PyList::empty(py);
-    for i in r.items {
-        let d = PyDict::new(py);
-        d.set_item("charge_id", i.charge_id)?;
-        d.set_item("item_code", i.item_code)?;
-        d.set_item("due", i.due)?;
-        d.set_item("days_overdue", i.days_overdue)?;
-        d.set_item("principal", i.principal)?;
-        d.set_item("penalty", i.penalty)?;
-        items.append(d)?;
+dict_record! {
+    ledger::Aging { not_due, days_0_30, days_31_60, days_61_90, days_90_plus }
+    ledger::ReminderItem { charge_id, item_code, due, days_overdue, principal, penalty }
+    ledger::Reminder { unit_id, as_of, items = |r, py| dicts(py, &r.items)?, total_due, prepaid }
+    ledger::Balance {
+        billed, penalty_accrued, penalty_waived, paid, principal_paid, principal_written_off,
+        penalty_paid, principal_outstanding, penalty_outstanding, prepaid, refunded,
     }
-    let d = PyDict::new(py);
-    d.set_item("unit_id", r.unit_id)?;
-    d.set_item("as_of", r.as_of)?;
-    d.set_item("items", items)?;
-    d.set_item("total_due", r.total_due)?;
-    d.set_item("prepaid", r.prepaid)?;
-    Ok(d)
-}
-
-pub(crate) fn balance_dict<'py>(
-    py: Python<'py>,
-    b: &ledger::Balance,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("billed", b.billed)?;
-    d.set_item("penalty_accrued", b.penalty_accrued)?;
-    d.set_item("penalty_waived", b.penalty_waived)?;
-    d.set_item("paid", b.paid)?;
-    d.set_item("principal_paid", b.principal_paid)?;
-    d.set_item("principal_written_off", b.principal_written_off)?;
-    d.set_item("penalty_paid", b.penalty_paid)?;
-    d.set_item("principal_outstanding", b.principal_outstanding)?;
-    d.set_item("penalty_outstanding", b.penalty_outstanding)?;
-    d.set_item("prepaid", b.prepaid)?;
-    d.set_item("refunded", b.refunded)?;
-    Ok(d)
+    BillingException {
+        unit_id, item_code, meter_id, code = |e| e.code(), path = |e| e.error.path(),
+        message = |e| e.message(),
+    }
+    ReadingUpdate { meter_id, date, value, estimated }
+    BillRecord {
+        unit_id, period_start, period_end, item_code, name_zh, name_en, amount, issued_on, due,
+        explanation_zh, explanation_en, estimated,
+    }
 }
 
 /// A unit's ledger: charges, payments, prepaid balance, penalties.
@@ -1323,7 +1256,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        aging_dict(py, &self.inner.lock()?.aging(as_of).map_err(fee_err)?)
+        self.inner.lock()?.aging(as_of).map_err(fee_err)?.to_dict(py)
     }
     /// Payment-reminder data: overdue items with principal, penalty, days overdue.
     fn reminder<'py>(
@@ -1332,7 +1265,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(py, self.inner.lock()?.reminder(as_of).map_err(fee_err)?)
+        self.inner.lock()?.reminder(as_of).map_err(fee_err)?.to_dict(py)
     }
     /// The account's figures as of a date: billed, penalty accrued and waived, paid,
     /// principal and penalty paid and outstanding, principal written off, prepaid.
@@ -1342,7 +1275,7 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(py, &self.inner.lock()?.balance(as_of).map_err(fee_err)?)
+        self.inner.lock()?.balance(as_of).map_err(fee_err)?.to_dict(py)
     }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
-use estatekit::fees::receivables::{self, GroupBy, ImportedRow, RejectedRow};
+use estatekit::fees::receivables::{self, AppliedRow, GroupBy, ImportedRow, RejectedRow};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
@@ -19,10 +19,8 @@ use rust_decimal::Decimal;
 
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
-use crate::fees::{
-    PyBillingRun, PyFeeSchedule, PyLedger, aging_dict, applied_tuples, balance_dict, reminder_dict,
-};
-use crate::record::record;
+use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
+use crate::record::{ToDict, dict_record, dicts, record};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
@@ -356,14 +354,11 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(
-            py,
-            &self
-                .inner
-                .lock()?
-                .balance(unit_id, as_of)
-                .map_err(fee_err)?,
-        )
+        self.inner
+            .lock()?
+            .balance(unit_id, as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
 
     /// One unit's outstanding principal by days overdue as of a date (as
@@ -375,10 +370,11 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        aging_dict(
-            py,
-            &self.inner.lock()?.aging(unit_id, as_of).map_err(fee_err)?,
-        )
+        self.inner
+            .lock()?
+            .aging(unit_id, as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
 
     /// A unit's payment-reminder data as of a date.
@@ -389,13 +385,11 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(
-            py,
-            self.inner
-                .lock()?
-                .reminder(unit_id, as_of)
-                .map_err(fee_err)?,
-        )
+        self.inner
+            .lock()?
+            .reminder(unit_id, as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
 
     /// The reminders worth sending as of a date (催交款通知书): one letter per unit
@@ -507,17 +501,7 @@ impl PyReceivables {
             .lock()?
             .write_off_residues(as_of, below, reason)
             .map_err(fee_err)?;
-        let list = PyList::empty(py);
-        for w in done {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", w.unit_id)?;
-            d.set_item("charge_id", w.charge_id)?;
-            d.set_item("item_code", w.item_code)?;
-            d.set_item("principal", w.principal)?;
-            d.set_item("penalty", w.penalty)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &done)
     }
 
     /// Aging (账龄) of everything owed as of a date (principal and penalty), by days
@@ -618,18 +602,7 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        let t = self.inner.lock()?.totals(as_of).map_err(fee_err)?;
-        let d = PyDict::new(py);
-        d.set_item("billed", t.billed)?;
-        d.set_item("penalty_accrued", t.penalty_accrued)?;
-        d.set_item("penalty_waived", t.penalty_waived)?;
-        d.set_item("written_off", t.written_off)?;
-        d.set_item("applied", t.applied)?;
-        d.set_item("outstanding", t.outstanding)?;
-        d.set_item("collected", t.collected)?;
-        d.set_item("prepaid", t.prepaid)?;
-        d.set_item("refunded", t.refunded)?;
-        Ok(d)
+        self.inner.lock()?.totals(as_of).map_err(fee_err)?.to_dict(py)
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
@@ -661,29 +634,56 @@ impl PyReceivables {
     }
 }
 
+/// A reversal row of a payment import (`PaymentImport.reversed`).
+struct Reversal<'a>(&'a AppliedRow);
+
+/// "row 3 (ref \"B-7\"): <the error>": a rejected row's message.
+fn rejected_message(r: &RejectedRow) -> String {
+    match &r.reference {
+        Some(x) => format!("row {} (ref {x:?}): {}", r.row, r.error),
+        None => format!("row {}: {}", r.row, r.error),
+    }
+}
+
+dict_record! {
+    receivables::BookTotals {
+        billed, penalty_accrued, penalty_waived, written_off, applied, outstanding, collected,
+        prepaid, refunded,
+    }
+    receivables::WriteOff { unit_id, charge_id, item_code, principal, penalty }
+    receivables::CreditLine { unit_id, charge_id, item_code, amount }
+    RejectedRow {
+        code = |r| r.error.code(), path = |r| r.error.path(), message = |r| rejected_message(r),
+        row, r#ref = |r| &r.reference,
+    }
+    AppliedRow {
+        row, r#ref = |a| &a.payment.id, unit_id, amount = |a| a.payment.amount,
+        date = |a| a.payment.date, applied = |a| applied_tuples(&a.payment.applied),
+        to_prepaid = |a| a.payment.to_prepaid,
+    }
+    Reversal<'_> {
+        row = |a| a.0.row, r#ref = |a| &a.0.payment.id, unit_id = |a| &a.0.unit_id,
+        amount = |a| a.0.payment.amount, date = |a| a.0.payment.date,
+        reversed_on = |a| reversal(a.0).on, reason = |a| &reversal(a.0).reason,
+    }
+    receivables::AlreadyApplied { row, r#ref = |a| &a.reference, unit_id }
+    ImportedRow { row, unit_id, r#ref = |r| &r.reference }
+}
+
+/// The reversal of a reversal row's payment.
+fn reversal(a: &AppliedRow) -> &estatekit::fees::ledger::Reversal {
+    a.payment
+        .reversed
+        .as_ref()
+        .expect("a reversed row's payment carries its reversal")
+}
+
 fn error_dict<'py>(py: Python<'py>, e: &FeeError) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("code", e.code())?;
     d.set_item("path", e.path())?;
     d.set_item("message", e.to_string())?;
     Ok(d)
-}
-
-/// Rejected rows as dicts: row (1-based), ref, code, path, message.
-fn rejected_list<'py>(py: Python<'py>, rows: &[RejectedRow]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in rows {
-        let d = error_dict(py, &r.error)?;
-        d.set_item("row", r.row)?;
-        d.set_item("ref", r.reference.as_deref())?;
-        let who = match &r.reference {
-            Some(x) => format!("row {} (ref {x:?})", r.row),
-            None => format!("row {}", r.row),
-        };
-        d.set_item("message", format!("{who}: {}", r.error))?;
-        list.append(d)?;
-    }
-    Ok(list)
 }
 
 record! {
@@ -720,16 +720,7 @@ record! {
         /// unit_id, charge_id, item_code, amount.
         #[getter]
         fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            let list = PyList::empty(py);
-            for c in &self.inner.credits {
-                let d = PyDict::new(py);
-                d.set_item("unit_id", &c.unit_id)?;
-                d.set_item("charge_id", &c.charge_id)?;
-                d.set_item("item_code", &c.item_code)?;
-                d.set_item("amount", c.amount)?;
-                list.append(d)?;
-            }
-            Ok(list)
+            dicts(py, &self.inner.credits)
         }
     }
 }
@@ -747,67 +738,30 @@ impl PyPaymentImport {
     /// ((charge_id, principal, penalty) tuples) and to_prepaid.
     #[getter]
     fn applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.applied {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.payment.id)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            d.set_item("amount", a.payment.amount)?;
-            d.set_item("date", a.payment.date)?;
-            d.set_item("applied", applied_tuples(&a.payment.applied))?;
-            d.set_item("to_prepaid", a.payment.to_prepaid)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &self.inner.applied)
     }
     /// Reversal rows applied now: dicts with row, ref (the reversed payment's),
     /// unit_id, amount, date, reversed_on and reason.
     #[getter]
     fn reversed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.reversed {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.payment.id)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            d.set_item("amount", a.payment.amount)?;
-            d.set_item("date", a.payment.date)?;
-            let r = a
-                .payment
-                .reversed
-                .as_ref()
-                .expect("a reversed row's payment carries its reversal");
-            d.set_item("reversed_on", r.on)?;
-            d.set_item("reason", &r.reason)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, self.inner.reversed.iter().map(Reversal).collect::<Vec<_>>().iter())
     }
     /// Each change made to a cell before reading it: dicts with table, row, id,
     /// column, before, after.
     #[getter]
     fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        crate::estate::normalisations_list(py, &self.inner.normalisations)
+        dicts(py, &self.inner.normalisations)
     }
     /// Rows already in the book: dicts with row, ref, unit_id.
     #[getter]
     fn already_applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.already_applied {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.reference)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &self.inner.already_applied)
     }
     /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
     /// when it could not be read), code, path and message.
     #[getter]
     fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        rejected_list(py, &self.inner.rejected)
+        dicts(py, &self.inner.rejected)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -826,18 +780,6 @@ pub(crate) struct PyRowImport {
     inner: receivables::RowImport,
 }
 
-fn imported_list<'py>(py: Python<'py>, rows: &[ImportedRow]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in rows {
-        let d = PyDict::new(py);
-        d.set_item("row", r.row)?;
-        d.set_item("unit_id", &r.unit_id)?;
-        d.set_item("ref", &r.reference)?;
-        list.append(d)?;
-    }
-    Ok(list)
-}
-
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyRowImport {
@@ -845,24 +787,24 @@ impl PyRowImport {
     /// prepaid balance's reference).
     #[getter]
     fn posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        imported_list(py, &self.inner.posted)
+        dicts(py, &self.inner.posted)
     }
     /// Each change made to a cell before reading it: dicts with table, row, id,
     /// column, before, after.
     #[getter]
     fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        crate::estate::normalisations_list(py, &self.inner.normalisations)
+        dicts(py, &self.inner.normalisations)
     }
     /// Rows already in the book with the same content: dicts like `posted`.
     #[getter]
     fn already_posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        imported_list(py, &self.inner.already_posted)
+        dicts(py, &self.inner.already_posted)
     }
     /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
     /// when it could not be read), code, path and message.
     #[getter]
     fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        rejected_list(py, &self.inner.rejected)
+        dicts(py, &self.inner.rejected)
     }
     fn __repr__(&self) -> String {
         format!(

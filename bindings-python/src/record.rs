@@ -30,7 +30,7 @@
 //! the class's other methods (pyo3 allows one `#[pymethods]` block per class).
 
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyList, PyString};
 
 /// `Name(a=repr(obj.a), b=repr(obj.b))`: the `__repr__` of every record.
 pub(crate) fn repr(obj: &Bound<'_, PyAny>, name: &str, fields: &[&str]) -> PyResult<String> {
@@ -124,3 +124,58 @@ pub(crate) use record;
 pub(crate) fn wrap_all<'a, T: Clone + 'a, P: From<T>>(items: impl IntoIterator<Item = &'a T>) -> Vec<P> {
     items.into_iter().cloned().map(P::from).collect()
 }
+
+/// A core value that Python sees as a dict (a row of a table, a set of figures),
+/// declared with [`dict_record!`].
+pub(crate) trait ToDict {
+    /// The value as a new dict, keys in declaration order.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>>;
+}
+
+/// `[item.to_dict() for item in items]`.
+pub(crate) fn dicts<'py, 'a, T: ToDict + 'a>(
+    py: Python<'py>,
+    items: impl IntoIterator<Item = &'a T>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for item in items {
+        list.append(item.to_dict(py)?)?;
+    }
+    Ok(list)
+}
+
+/// `ToDict` for core types from their lists of keys: `Type { key, other = |v| expr }`.
+/// A key without `= ...` is the field of the same name (by reference); with
+/// `= |v| expr` or `= |v, py| expr` it is `expr` (`v` the value, `py` the GIL token).
+/// `r#ref` is the key `"ref"`.
+macro_rules! dict_record {
+    ($($ty:ty { $($key:ident $(= |$($arg:ident),+| $conv:expr)?),* $(,)? })*) => {$(
+        impl crate::record::ToDict for $ty {
+            fn to_dict<'py>(
+                &self,
+                py: pyo3::Python<'py>,
+            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyDict>> {
+                let d = pyo3::types::PyDict::new(py);
+                $(
+                    d.set_item(
+                        stringify!($key).trim_start_matches("r#"),
+                        dict_record!(@get self, py, $key $(, [$($arg),+] $conv)?),
+                    )?;
+                )*
+                Ok(d)
+            }
+        }
+    )*};
+    (@get $s:ident, $py:ident, $key:ident) => {
+        &$s.$key
+    };
+    (@get $s:ident, $py:ident, $key:ident, [$v:ident] $conv:expr) => {{
+        let $v = $s;
+        $conv
+    }};
+    (@get $s:ident, $py:ident, $key:ident, [$v:ident, $p:ident] $conv:expr) => {{
+        let ($v, $p) = ($s, $py);
+        $conv
+    }};
+}
+pub(crate) use dict_record;
