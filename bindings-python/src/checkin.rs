@@ -17,7 +17,7 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{record, wrap_all};
+use crate::record::{locked_getters, record, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
@@ -266,15 +266,18 @@ record! {
         role: Option<&'static str> = i.completion.as_ref().map(|c| c.role.as_str()),
         at: Option<DateTime<Utc>> = i.completion.as_ref().map(|c| c.at),
     }
-    impl {
-        #[getter]
-        fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-            self.inner
-                .completion
-                .as_ref()
-                .map(|c| data_dict(py, &c.data))
-                .transpose()
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyChecklistItem {
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner
+            .completion
+            .as_ref()
+            .map(|c| data_dict(py, &c.data))
+            .transpose()
     }
 }
 
@@ -301,11 +304,14 @@ record! {
             .map(|r| (r.actor.clone(), r.at, r.passed, r.note.clone()))
             .collect(),
     }
-    impl {
-        /// True when not closed and the deadline is before `as_of`.
-        fn is_overdue(&self, as_of: &Bound<'_, PyAny>) -> PyResult<bool> {
-            Ok(self.inner.is_overdue(date_arg(as_of, "as_of")?))
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyDefect {
+    /// True when not closed and the deadline is before `as_of`.
+    fn is_overdue(&self, as_of: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.is_overdue(date_arg(as_of, "as_of")?))
     }
 }
 
@@ -322,11 +328,14 @@ record! {
         passed: Option<bool> = e.passed(),
         note: Option<String> = e.note().map(str::to_owned),
     }
-    impl {
-        #[getter]
-        fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-            self.inner.data().map(|d| data_dict(py, d)).transpose()
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyCheckinEvent {
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        self.inner.data().map(|d| data_dict(py, d)).transpose()
     }
 }
 
@@ -419,6 +428,22 @@ impl PyChecklist {
         }
     }
 }
+
+locked_getters!(PyChecklist |c| {
+    /// True once `finish` succeeded.
+    is_complete: bool = c.is_complete(),
+    /// True when the template's audit item is done.
+    is_audited: bool = c.is_audited(),
+    /// The handover outcome recorded by the inspection, if any.
+    outcome: Option<&'static str> = c.outcome().map(|o| o.as_str()),
+    unit_id: String = c.unit_id().to_owned(),
+    owner: String = c.owner().to_owned(),
+    mode: &'static str = c.mode().as_str(),
+    started_on: NaiveDate = c.data().started_on,
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    utc_offset_minutes: i32 = c.data().utc_offset_minutes,
+    finished_at: Option<DateTime<Utc>> = c.finished_at(),
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
@@ -591,49 +616,6 @@ impl PyChecklist {
         Ok((p.done, p.total))
     }
 
-    /// True once `finish` succeeded.
-    #[getter]
-    fn is_complete(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.is_complete())
-    }
-
-    /// True when the template's audit item is done.
-    #[getter]
-    fn is_audited(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.is_audited())
-    }
-
-    /// The handover outcome recorded by the inspection, if any.
-    #[getter]
-    fn outcome(&self) -> PyResult<Option<&'static str>> {
-        Ok(self.inner.lock()?.outcome().map(|o| o.as_str()))
-    }
-
-    #[getter]
-    fn unit_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.unit_id().to_owned())
-    }
-    #[getter]
-    fn owner(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.owner().to_owned())
-    }
-    #[getter]
-    fn mode(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.mode().as_str())
-    }
-    #[getter]
-    fn started_on(&self) -> PyResult<NaiveDate> {
-        Ok(self.inner.lock()?.data().started_on)
-    }
-    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
-    #[getter]
-    fn utc_offset_minutes(&self) -> PyResult<i32> {
-        Ok(self.inner.lock()?.data().utc_offset_minutes)
-    }
-    #[getter]
-    fn finished_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.finished_at())
-    }
     #[getter]
     fn template(&self) -> PyResult<PyCheckinTemplate> {
         Ok(PyCheckinTemplate {

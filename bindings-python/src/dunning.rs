@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::fees::lang_arg;
-use crate::record::{ToDict, dict_record, dicts, record};
+use crate::record::{ToDict, dict_lists, dict_record, record};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReminders>()?;
@@ -48,6 +48,12 @@ impl PyReminders {
     }
 }
 
+dict_lists!(PyReminders {
+    /// Letters not sent because their total is below the minimum: dicts with to,
+    /// unit_ids, total_due.
+    suppressed,
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReminders {
@@ -55,12 +61,6 @@ impl PyReminders {
     #[getter]
     fn letters(&self) -> Vec<PyReminderLetter> {
         self.all_letters()
-    }
-    /// Letters not sent because their total is below the minimum: dicts with to,
-    /// unit_ids, total_due.
-    #[getter]
-    fn suppressed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.suppressed)
     }
     /// One dict per item of every letter (for pandas.DataFrame): to, unit_id,
     /// charge_id, item_code, name_zh, name_en, period_start, period_end, due,
@@ -124,18 +124,21 @@ record! {
         /// Prepaid balances of the units (each settles its own unit's charges only).
         prepaid: Decimal,
     }
-    impl {
-        /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
-        /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
-        /// principal, penalty, total.
-        #[getter]
-        fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            dicts(py, &self.inner.items)
-        }
-        /// The notice text in "zh-CN" (also "zh") or "en".
-        #[pyo3(signature = (lang = "zh-CN"))]
-        fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
-            Ok(self.inner.render(lang_arg(lang)?))
-        }
+}
+
+dict_lists!(PyReminderLetter {
+    /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
+    /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
+    /// principal, penalty, total.
+    items,
+});
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyReminderLetter {
+    /// The notice text in "zh-CN" (also "zh") or "en".
+    #[pyo3(signature = (lang = "zh-CN"))]
+    fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
+        Ok(self.inner.render(lang_arg(lang)?))
     }
 }

@@ -2,19 +2,21 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use estatekit::estate::{
-    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
-    Unit, UnitStatus,
+    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, Reading,
+    ReadingUpdate, StatusUpdate, Unit, UnitStatus,
 };
 use estatekit::tables::{
     BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, Normalisation,
     READING_COLUMNS, TableProblem, TablesError, TextTable, UNIT_COLUMNS,
 };
 use estatekit_ffi_guard::guard;
-use chrono::NaiveDate;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
+use pyo3::types::{
+    IntoPyDict, PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString,
+};
 use rust_decimal::Decimal;
 
 use crate::fees::{field, meter_change_arg, meter_change_dict};
@@ -424,12 +426,15 @@ record! {
         delivered_on: Option<NaiveDate>,
         is_delivered: bool = u.is_delivered(),
     }
-    impl {
-        /// The fee area: internal if asked for and known, gross otherwise.
-        #[pyo3(signature = (*, internal = false))]
-        fn area(&self, internal: bool) -> Decimal {
-            self.inner.area(internal)
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyUnit {
+    /// The fee area: internal if asked for and known, gross otherwise.
+    #[pyo3(signature = (*, internal = false))]
+    fn area(&self, internal: bool) -> Decimal {
+        self.inner.area(internal)
     }
 }
 
@@ -456,19 +461,22 @@ record! {
         multiplier: Decimal,
         readings: Vec<PyReading> = wrap_all(&m.readings),
     }
-    impl {
-        /// Replacements and rollovers kept in the estate, in date order: dicts with date
-        /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
-        #[getter]
-        fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            let list = PyList::empty(py);
-            for c in &self.inner.changes {
-                let d = meter_change_dict(py, &c.change)?;
-                d.set_item("date", c.date)?;
-                list.append(d)?;
-            }
-            Ok(list)
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyMeter {
+    /// Replacements and rollovers kept in the estate, in date order: dicts with date
+    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
+    #[getter]
+    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for c in &self.inner.changes {
+            let d = meter_change_dict(py, &c.change)?;
+            d.set_item("date", c.date)?;
+            list.append(d)?;
         }
+        Ok(list)
     }
 }
 
@@ -484,17 +492,28 @@ record! {
         occupants: u32,
         meters: usize,
     }
-    impl {
-        /// Units per kind, every kind in declaration order.
-        #[getter]
-        fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            self.inner.by_kind.iter().map(|(k, n)| (k.as_str(), *n)).into_py_dict(py)
-        }
-        /// Units per status, every status in declaration order.
-        #[getter]
-        fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            self.inner.by_status.iter().map(|(k, n)| (k.as_str(), *n)).into_py_dict(py)
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyEstateSummary {
+    /// Units per kind, every kind in declaration order.
+    #[getter]
+    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.inner
+            .by_kind
+            .iter()
+            .map(|(k, n)| (k.as_str(), *n))
+            .into_py_dict(py)
+    }
+    /// Units per status, every status in declaration order.
+    #[getter]
+    fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.inner
+            .by_status
+            .iter()
+            .map(|(k, n)| (k.as_str(), *n))
+            .into_py_dict(py)
     }
 }
 

@@ -5,23 +5,23 @@ use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use estatekit::estate::ReadingUpdate;
 use estatekit::fees::billing::{
-    self, Bill, BillLine, BillRecord, BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PoolSummary,
-    PooledAmount, ReadingInput,
+    self, Bill, BillLine, BillRecord, BillingException, BillingInputs, BillingPeriod,
+    MeterChangeInput, PoolSummary, PooledAmount, ReadingInput,
 };
 use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
 use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
 use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolField, PoolUnit, SplitMethod};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::fees::{FeeError, calc::PenaltyPolicy};
-use estatekit::estate::ReadingUpdate;
 use estatekit::i18n::Lang;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{ToDict, dict_record, dicts, record};
+use crate::record::{ToDict, dict_lists, dict_record, dicts, locked_getters, record};
 use crate::shared::Shared;
 use crate::{
     date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
@@ -203,15 +203,18 @@ record! {
         /// Each item's penalty, in item order.
         amounts: Vec<Decimal> = b.to_vec(),
     }
-    impl {
-        /// Sum of the penalties.
-        #[getter]
-        fn total(&self) -> Decimal {
-            self.total
-        }
-        fn __len__(&self) -> usize {
-            self.inner.len()
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyPenaltyBatch {
+    /// Sum of the penalties.
+    #[getter]
+    fn total(&self) -> Decimal {
+        self.total
+    }
+    fn __len__(&self) -> usize {
+        self.inner.len()
     }
 }
 
@@ -448,31 +451,34 @@ record! {
         /// No penalty accrues while the outstanding principal is below this (None: always).
         min_balance: Option<Decimal>,
     }
-    impl {
-        #[new]
-        #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None, allow_high_rate = false))]
-        #[allow(clippy::too_many_arguments)]
-        fn new(
-            daily_rate: &Bound<'_, PyAny>,
-            #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-            #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
-            cap: Option<&Bound<'_, PyAny>>,
-            cap_amount: Option<&Bound<'_, PyAny>>,
-            min_balance: Option<&Bound<'_, PyAny>>,
-            allow_high_rate: bool,
-        ) -> PyResult<Self> {
-            Ok(Self {
-                inner: penalty_policy(
-                    daily_rate,
-                    grace_days,
-                    cap,
-                    cap_amount,
-                    count_from,
-                    min_balance,
-                    allow_high_rate,
-                )?,
-            })
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyPenaltyPolicy {
+    #[new]
+    #[pyo3(signature = (daily_rate, *, grace_days = 0, count_from = "due", cap = None, cap_amount = None, min_balance = None, allow_high_rate = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        daily_rate: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
+        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
+        cap: Option<&Bound<'_, PyAny>>,
+        cap_amount: Option<&Bound<'_, PyAny>>,
+        min_balance: Option<&Bound<'_, PyAny>>,
+        allow_high_rate: bool,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            inner: penalty_policy(
+                daily_rate,
+                grace_days,
+                cap,
+                cap_amount,
+                count_from,
+                min_balance,
+                allow_high_rate,
+            )?,
+        })
     }
 }
 
@@ -735,24 +741,21 @@ pub(crate) struct PyBillingRun {
     pub(crate) inner: billing::BillingRun,
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyBillingRun {
+dict_lists!(PyBillingRun {
     /// Problems of single units, meters or reading rows the run set aside instead of
     /// failing (empty with strict=True): dicts with unit_id (the unit not billed, or
     /// None), item_code (the pooled item billed to no one, or None), meter_id, code,
     /// path, message.
-    #[getter]
-    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.exceptions)
-    }
+    exceptions,
     /// The readings the run estimated (估抄): dicts with meter_id, date (the month's
     /// last day), value and estimated=True, in estate order; store them with
     /// `estate.updated(readings=run.estimated_readings)`.
-    #[getter]
-    fn estimated_readings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.estimated_readings)
-    }
+    estimated_readings,
+});
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyBillingRun {
     #[getter]
     fn period_start(&self) -> NaiveDate {
         self.inner.period.start
@@ -877,16 +880,19 @@ record! {
         issued_on: NaiveDate,
         lines: Vec<PyBillLine> = b.lines.iter().map(|l| PyBillLine { inner: l.clone() }).collect(),
     }
-    impl {
-        /// Every line as `name: explanation`, then the total with the issue and due dates,
-        /// in "zh-CN" or "en".
-        #[pyo3(signature = (lang = "zh-CN"))]
-        fn explain(
-            &self,
-            #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
-        ) -> PyResult<Vec<String>> {
-            Ok(self.inner.explain(lang_arg(lang)?))
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyBill {
+    /// Every line as `name: explanation`, then the total with the issue and due dates,
+    /// in "zh-CN" or "en".
+    #[pyo3(signature = (lang = "zh-CN"))]
+    fn explain(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+    ) -> PyResult<Vec<String>> {
+        Ok(self.inner.explain(lang_arg(lang)?))
     }
 }
 
@@ -903,17 +909,20 @@ record! {
         /// A metered line billed on an estimated reading (估抄).
         estimated: bool,
     }
-    impl {
-        /// The structured explanation (formula type and inputs; decimals as strings).
-        #[getter]
-        fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-            json_to_py(py, &self.inner.explanation)
-        }
-        /// The explanation as text in "zh-CN" or "en".
-        #[pyo3(signature = (lang = "zh-CN"))]
-        fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
-            Ok(self.inner.explain(lang_arg(lang)?))
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyBillLine {
+    /// The structured explanation (formula type and inputs; decimals as strings).
+    #[getter]
+    fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.inner.explanation)
+    }
+    /// The explanation as text in "zh-CN" or "en".
+    #[pyo3(signature = (lang = "zh-CN"))]
+    fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
+        Ok(self.inner.explain(lang_arg(lang)?))
     }
 }
 
@@ -935,11 +944,14 @@ record! {
         participants: usize,
         adjustment: Decimal,
     }
-    impl {
-        #[getter]
-        fn adjusted_units(&self) -> Vec<String> {
-            self.adjusted_units.clone()
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyPoolSummary {
+    #[getter]
+    fn adjusted_units(&self) -> Vec<String> {
+        self.adjusted_units.clone()
     }
 }
 
@@ -1001,6 +1013,12 @@ impl PyLedger {
     }
 }
 
+locked_getters!(PyLedger |l| {
+    unit_id: String = l.unit_id().to_owned(),
+    prepaid: Decimal = l.prepaid(),
+    low_balance: bool = l.low_balance(),
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyLedger {
@@ -1044,18 +1062,6 @@ impl PyLedger {
             |o: &Self| &o.inner,
             |a, b| a.to_json() == b.to_json(),
         )
-    }
-    #[getter]
-    fn unit_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.unit_id().to_owned())
-    }
-    #[getter]
-    fn prepaid(&self) -> PyResult<Decimal> {
-        Ok(self.inner.lock()?.prepaid())
-    }
-    #[getter]
-    fn low_balance(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.low_balance())
     }
     /// Alert when the prepaid balance is below `threshold` (None: never).
     fn set_low_balance_threshold(&self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
@@ -1256,7 +1262,11 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        self.inner.lock()?.aging(as_of).map_err(fee_err)?.to_dict(py)
+        self.inner
+            .lock()?
+            .aging(as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
     /// Payment-reminder data: overdue items with principal, penalty, days overdue.
     fn reminder<'py>(
@@ -1265,7 +1275,11 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        self.inner.lock()?.reminder(as_of).map_err(fee_err)?.to_dict(py)
+        self.inner
+            .lock()?
+            .reminder(as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
     /// The account's figures as of a date: billed, penalty accrued and waived, paid,
     /// principal and penalty paid and outstanding, principal written off, prepaid.
@@ -1275,7 +1289,11 @@ impl PyLedger {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        self.inner.lock()?.balance(as_of).map_err(fee_err)?.to_dict(py)
+        self.inner
+            .lock()?
+            .balance(as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(

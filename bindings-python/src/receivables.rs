@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
-use crate::record::{ToDict, dict_record, dicts, record};
+use crate::record::{ToDict, dict_lists, dict_record, dicts, locked_getters, record};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
@@ -168,6 +168,10 @@ pub(crate) struct PyReceivables {
     schedule: Py<PyFeeSchedule>,
 }
 
+locked_getters!(PyReceivables |b| {
+    estate_id: String = b.estate_id().to_owned(),
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReceivables {
@@ -243,11 +247,6 @@ impl PyReceivables {
         )
     }
 
-    #[getter]
-    fn estate_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.estate_id().to_owned())
-    }
-
     /// Post a billing run's lines (on: posting date, default the run's issue date;
     /// units: a subset). Lines already posted are counted, not posted again.
     #[pyo3(signature = (run, on = None, units = None))]
@@ -277,7 +276,7 @@ impl PyReceivables {
         let res = rows
             .py()
             .detach(|| inner.apply_payment_records(&table.rows(), &earlier));
-        Ok(PyPaymentImport { inner: res })
+        Ok(res.into())
     }
 
     /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
@@ -292,7 +291,7 @@ impl PyReceivables {
         let res = py
             .detach(|| inner.apply_payments_json(text))
             .map_err(fee_err)?;
-        Ok(PyPaymentImport { inner: res })
+        Ok(res.into())
     }
 
     /// Reverse (冲正) the payment with reference `ref`, recorded `on`: it counts as
@@ -436,7 +435,7 @@ impl PyReceivables {
         let res = rows
             .py()
             .detach(|| inner.post_charge_records(&table.rows(), &earlier));
-        Ok(PyRowImport { inner: res })
+        Ok(res.into())
     }
 
     /// Post single charges given as a JSON array of objects (amount as a decimal
@@ -451,7 +450,7 @@ impl PyReceivables {
         let res = py
             .detach(|| inner.post_charges_json(text))
             .map_err(fee_err)?;
-        Ok(PyRowImport { inner: res })
+        Ok(res.into())
     }
 
     /// Enter the old system's balances on the day the book takes over (期初余额): a
@@ -465,7 +464,7 @@ impl PyReceivables {
         let res = rows
             .py()
             .detach(|| inner.open_balance_records(&table.rows(), &earlier));
-        Ok(PyRowImport { inner: res })
+        Ok(res.into())
     }
 
     /// Opening balances given as a JSON array of objects.
@@ -479,7 +478,7 @@ impl PyReceivables {
         let res = py
             .detach(|| inner.open_balances_json(text))
             .map_err(fee_err)?;
-        Ok(PyRowImport { inner: res })
+        Ok(res.into())
     }
 
     /// Write off (核销) every overdue charge owing more than zero and less than
@@ -602,7 +601,11 @@ impl PyReceivables {
         as_of: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let as_of = date_arg(as_of, "as_of")?;
-        self.inner.lock()?.totals(as_of).map_err(fee_err)?.to_dict(py)
+        self.inner
+            .lock()?
+            .totals(as_of)
+            .map_err(fee_err)?
+            .to_dict(py)
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
@@ -696,72 +699,74 @@ record! {
         /// Bill lines already in the book with the same amount and due date.
         already_posted: usize,
     }
-    impl {
-        /// Lines already posted with another amount or due date (not posted): dicts with
-        /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
-        #[getter]
-        fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            let list = PyList::empty(py);
-            for e in &self.inner.conflicts {
-                let d = error_dict(py, e)?;
-                if let FeeError::ConflictingRepost { conflict, .. } = e {
-                    d.set_item("unit_id", &conflict.unit_id)?;
-                    d.set_item("charge_id", &conflict.charge_id)?;
-                    d.set_item("field", &conflict.field)?;
-                    d.set_item("booked", &conflict.booked)?;
-                    d.set_item("given", &conflict.given)?;
-                }
-                list.append(d)?;
+}
+
+dict_lists!(PyPostResult {
+    /// Negative lines (a metered line trued up below last month's estimate): credits
+    /// the book does not hold as charges, not posted, listed every time: dicts with
+    /// unit_id, charge_id, item_code, amount.
+    credits,
+});
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyPostResult {
+    /// Lines already posted with another amount or due date (not posted): dicts with
+    /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
+    #[getter]
+    fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for e in &self.inner.conflicts {
+            let d = error_dict(py, e)?;
+            if let FeeError::ConflictingRepost { conflict, .. } = e {
+                d.set_item("unit_id", &conflict.unit_id)?;
+                d.set_item("charge_id", &conflict.charge_id)?;
+                d.set_item("field", &conflict.field)?;
+                d.set_item("booked", &conflict.booked)?;
+                d.set_item("given", &conflict.given)?;
             }
-            Ok(list)
+            list.append(d)?;
         }
-        /// Negative lines (a metered line trued up below last month's estimate): credits
-        /// the book does not hold as charges, not posted, listed every time: dicts with
-        /// unit_id, charge_id, item_code, amount.
-        #[getter]
-        fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-            dicts(py, &self.inner.credits)
-        }
+        Ok(list)
     }
 }
 
-/// What `Receivables.apply_payments` did with each row.
-#[pyclass(frozen, module = "estatekit", name = "PaymentImport")]
-pub(crate) struct PyPaymentImport {
-    inner: receivables::PaymentImport,
+record! {
+    /// What `Receivables.apply_payments` did with each row.
+    pub(crate) struct PyPaymentImport("PaymentImport") { inner: receivables::PaymentImport }
+    |r| {}
 }
+
+dict_lists!(PyPaymentImport {
+    /// Rows applied now: dicts with row, ref, unit_id, amount, date, applied
+    /// ((charge_id, principal, penalty) tuples) and to_prepaid.
+    applied,
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    normalisations,
+    /// Rows already in the book: dicts with row, ref, unit_id.
+    already_applied,
+    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
+    /// when it could not be read), code, path and message.
+    rejected,
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPaymentImport {
-    /// Rows applied now: dicts with row, ref, unit_id, amount, date, applied
-    /// ((charge_id, principal, penalty) tuples) and to_prepaid.
-    #[getter]
-    fn applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.applied)
-    }
     /// Reversal rows applied now: dicts with row, ref (the reversed payment's),
     /// unit_id, amount, date, reversed_on and reason.
     #[getter]
     fn reversed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, self.inner.reversed.iter().map(Reversal).collect::<Vec<_>>().iter())
-    }
-    /// Each change made to a cell before reading it: dicts with table, row, id,
-    /// column, before, after.
-    #[getter]
-    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.normalisations)
-    }
-    /// Rows already in the book: dicts with row, ref, unit_id.
-    #[getter]
-    fn already_applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.already_applied)
-    }
-    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
-    /// when it could not be read), code, path and message.
-    #[getter]
-    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.rejected)
+        dicts(
+            py,
+            self.inner
+                .reversed
+                .iter()
+                .map(Reversal)
+                .collect::<Vec<_>>()
+                .iter(),
+        )
     }
     fn __repr__(&self) -> String {
         format!(
@@ -774,38 +779,29 @@ impl PyPaymentImport {
     }
 }
 
-/// What `Receivables.post_charges` or `open_balances` did with each row.
-#[pyclass(frozen, module = "estatekit", name = "RowImport")]
-pub(crate) struct PyRowImport {
-    inner: receivables::RowImport,
+record! {
+    /// What `Receivables.post_charges` or `open_balances` did with each row.
+    pub(crate) struct PyRowImport("RowImport") { inner: receivables::RowImport }
+    |r| {}
 }
+
+dict_lists!(PyRowImport {
+    /// Rows posted now: dicts with row (1-based), unit_id, ref (the charge id or the
+    /// prepaid balance's reference).
+    posted,
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    normalisations,
+    /// Rows already in the book with the same content: dicts like `posted`.
+    already_posted,
+    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
+    /// when it could not be read), code, path and message.
+    rejected,
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyRowImport {
-    /// Rows posted now: dicts with row (1-based), unit_id, ref (the charge id or the
-    /// prepaid balance's reference).
-    #[getter]
-    fn posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.posted)
-    }
-    /// Each change made to a cell before reading it: dicts with table, row, id,
-    /// column, before, after.
-    #[getter]
-    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.normalisations)
-    }
-    /// Rows already in the book with the same content: dicts like `posted`.
-    #[getter]
-    fn already_posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.already_posted)
-    }
-    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
-    /// when it could not be read), code, path and message.
-    #[getter]
-    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        dicts(py, &self.inner.rejected)
-    }
     fn __repr__(&self) -> String {
         format!(
             "RowImport(posted={}, already_posted={}, rejected={})",

@@ -1,10 +1,16 @@
-//! `record!`: a frozen Python class over a core value, declared by its list of fields.
+//! Declarations of the classes and dicts that show core values to Python.
 //!
-//! A record class only shows the fields of a core value (a bill line, a defect, an
-//! SLA status). One invocation gives the `#[pyclass(frozen)]` holding the value as
-//! `inner`, one `#[getter]` per field and a `__repr__` of the form
-//! `Name(field=<repr>, ...)` over the chosen fields, every export under
-//! `#[guard(crate::panic_guard)]`. The precedent is tokenizers' `getter!` macro.
+//! - `record!`: a frozen class over a core value, from its list of fields: the
+//!   `#[pyclass(frozen)]` holding the value as `inner`, one `#[getter]` per field and a
+//!   `__repr__` of the form `Name(field=<repr>, ...)` over chosen fields (tokenizers'
+//!   `getter!` is the precedent). Other methods of the class go in a normal
+//!   `#[pymethods]` block next to it (pyo3's `multiple-pymethods`).
+//! - `locked_getters!`: the plain getters of an object holding a `Shared` value
+//!   (`Ledger`, `TicketFlow`, `Checklist`), each reading under the lock.
+//! - `dict_record!`: `ToDict` for a core value Python sees as a dict (a row, a set of
+//!   figures); `dict_lists!`: getters of lists of such dicts.
+//!
+//! Every generated `#[pymethods]` block is under `#[guard(crate::panic_guard)]`.
 //!
 //! ```ignore
 //! record! {
@@ -12,22 +18,19 @@
 //!     pub(crate) struct PyBillLine("BillLine") { inner: BillLine }
 //!     repr(item_code, amount);
 //!     |l| {
-//!         item_code: String,                      // l.item_code, cloned
+//!         amount: Decimal,                        // l.amount, cloned
 //!         /// A metered line billed on an estimated reading (估抄).
 //!         estimated: bool,
 //!         kind: &'static str = l.kind.as_str(),   // where Python's type differs
-//!     }
-//!     impl {
-//!         // Other methods of the class, as in a `#[pymethods]` block.
 //!     }
 //! }
 //! ```
 //!
 //! A field without `= expr` returns the core field of the same name, cloned; with
 //! `= expr` it returns `expr`, where the name between the bars is the core value.
-//! `struct Py("Name", eq)` passes `eq` (or any other option) on to `#[pyclass]`; more
-//! struct fields after `inner` are allowed. The optional `impl { ... }` block holds
-//! the class's other methods (pyo3 allows one `#[pymethods]` block per class).
+//! `struct Py("Name", eq)` makes instances equal when their core values are; more
+//! struct fields after `inner` are allowed (the record is then not `From` its value);
+//! `repr(...)` may be left out when the class writes its own `__repr__`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
@@ -50,7 +53,7 @@ pub(crate) fn repr(obj: &Bound<'_, PyAny>, name: &str, fields: &[&str]) -> PyRes
 
 /// See the module doc.
 macro_rules! record {
-    // `eq`: equal when the core values are (the struct derives PartialEq).
+    // `eq`: equal when the core values are.
     ($(#[$meta:meta])* $vis:vis struct $py:ident($name:literal, eq) $($rest:tt)*) => {
         record!(@class $name [
             /// Equal when the core values are equal.
@@ -68,11 +71,10 @@ macro_rules! record {
         $vis:vis struct $py:ident {
             inner: $inner:ty $(, $extra_field:ident : $extra_ty:ty)* $(,)?
         }
-        repr($($repr_field:ident),* $(,)?);
+        $(repr($($repr_field:ident),* $(,)?);)?
         |$r:ident| {
             $( $(#[doc = $doc:literal])* $field:ident : $ty:ty $(= $conv:expr)? ),* $(,)?
         }
-        $(impl { $($methods:tt)* })?
     ) => {
         $(#[$meta])*
         #[pyo3::pyclass(frozen, module = "estatekit", name = $name)]
@@ -93,11 +95,12 @@ macro_rules! record {
                     record!(@get $r, $field $(, $conv)?)
                 }
             )*
-            fn __repr__(slf: &pyo3::Bound<'_, Self>) -> pyo3::PyResult<String> {
-                crate::record::repr(slf.as_any(), $name, &[$(stringify!($repr_field)),*])
-            }
+            $(
+                fn __repr__(slf: &pyo3::Bound<'_, Self>) -> pyo3::PyResult<String> {
+                    crate::record::repr(slf.as_any(), $name, &[$(stringify!($repr_field)),*])
+                }
+            )?
             $($eq)*
-            $($($methods)*)?
         }
 
         record!(@from $py, $inner, [$($extra_field)*]);
@@ -121,7 +124,9 @@ macro_rules! record {
 pub(crate) use record;
 
 /// Records of copies of core values: `wrap_all(estate.units())` is `Vec<PyUnit>`.
-pub(crate) fn wrap_all<'a, T: Clone + 'a, P: From<T>>(items: impl IntoIterator<Item = &'a T>) -> Vec<P> {
+pub(crate) fn wrap_all<'a, T: Clone + 'a, P: From<T>>(
+    items: impl IntoIterator<Item = &'a T>,
+) -> Vec<P> {
     items.into_iter().cloned().map(P::from).collect()
 }
 
@@ -179,3 +184,45 @@ macro_rules! dict_record {
     }};
 }
 pub(crate) use dict_record;
+
+/// Getters of lists of dicts (`ToDict`) of the fields of `inner`:
+/// `dict_lists!(PyRowImport { posted, rejected })`.
+macro_rules! dict_lists {
+    ($py:ident { $( $(#[doc = $doc:literal])* $field:ident ),* $(,)? }) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $(
+                $(#[doc = $doc])*
+                #[getter]
+                fn $field<'py>(
+                    &self,
+                    py: pyo3::Python<'py>,
+                ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyList>> {
+                    crate::record::dicts(py, &self.inner.$field)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use dict_lists;
+
+/// Getters of an object whose `inner` is a `Shared` value, each reading it under the
+/// lock: `locked_getters!(PyLedger |l| { prepaid: Decimal = l.prepaid() })`.
+macro_rules! locked_getters {
+    ($py:ident |$v:ident| { $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $conv:expr ),* $(,)? }) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $(
+                $(#[doc = $doc])*
+                #[getter]
+                fn $field(&self) -> pyo3::PyResult<$ty> {
+                    let $v = self.inner.lock()?;
+                    Ok($conv)
+                }
+            )*
+        }
+    };
+}
+pub(crate) use locked_getters;

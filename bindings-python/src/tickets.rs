@@ -16,7 +16,7 @@ use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyFloat, PyInt, PyList, PyString};
 
-use crate::record::{record, wrap_all};
+use crate::record::{locked_getters, record, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
@@ -587,6 +587,40 @@ fn policy_arg(policy: Option<PyRef<'_, PyAccessPolicy>>) -> AccessPolicy {
     policy.map(|p| p.inner.clone()).unwrap_or_default()
 }
 
+locked_getters!(PyTicketFlow |f| {
+    /// Whether the ticket must be return-visited before it closes.
+    return_visit_required: bool = f.return_visit_required(),
+    /// The rating of the last visit that reached the owner (`None` if none, or legacy).
+    rating: Option<u8> = f.rating(),
+    /// Unreachable attempts since the last resolution.
+    unreachable_attempts: u32 = f.unreachable_attempts(),
+    /// The estate's local date by which the visit is due (`None` when not required or
+    /// not resolved).
+    return_visit_due: Option<chrono::NaiveDate> = f.return_visit_due(),
+    /// The reply time promised to the owner, or None.
+    promised_reply_at: Option<DateTime<Utc>> = f.promised_reply_at(),
+    id: String = f.ticket().id.to_owned(),
+    unit: String = f.ticket().unit.to_owned(),
+    channel: &'static str = f.ticket().channel.as_str(),
+    kind: &'static str = f.ticket().kind.as_str(),
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    utc_offset_minutes: i32 = f.utc_offset_minutes(),
+    received_at: DateTime<Utc> = f.ticket().received_at,
+    text: String = f.ticket().text.to_owned(),
+    reporter: String = f.ticket().reporter.to_owned(),
+    category: String = f.category().to_owned(),
+    urgency: &'static str = f.urgency().as_str(),
+    department: String = f.department().to_owned(),
+    state: &'static str = f.state().as_str(),
+    receiver: String = f.receiver().to_owned(),
+    owner: String = f.owner().to_owned(),
+    escalations: u32 = f.escalations(),
+    reopened: u32 = f.reopened(),
+    satisfied: Option<bool> = f.satisfied(),
+    responded_at: Option<DateTime<Utc>> = f.responded_at(),
+    resolved_at: Option<DateTime<Utc>> = f.resolved_at(),
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketFlow {
@@ -788,27 +822,6 @@ impl PyTicketFlow {
             .return_visit_policy()
             .map(|p| PyReturnVisitPolicy { inner: p.clone() }))
     }
-    /// Whether the ticket must be return-visited before it closes.
-    #[getter]
-    fn return_visit_required(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.return_visit_required())
-    }
-    /// The rating of the last visit that reached the owner (`None` if none, or legacy).
-    #[getter]
-    fn rating(&self) -> PyResult<Option<u8>> {
-        Ok(self.inner.lock()?.rating())
-    }
-    /// Unreachable attempts since the last resolution.
-    #[getter]
-    fn unreachable_attempts(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.unreachable_attempts())
-    }
-    /// The estate's local date by which the visit is due (`None` when not required or
-    /// not resolved).
-    #[getter]
-    fn return_visit_due(&self) -> PyResult<Option<chrono::NaiveDate>> {
-        Ok(self.inner.lock()?.return_visit_due())
-    }
     /// Whether the required visit is overdue as of `as_of`.
     fn return_visit_overdue(
         &self,
@@ -868,89 +881,6 @@ impl PyTicketFlow {
         self.inner.lock()?.promise_reply(at).map_err(to_py)
     }
 
-    /// The reply time promised to the owner, or None.
-    #[getter]
-    fn promised_reply_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.promised_reply_at())
-    }
-
-    #[getter]
-    fn id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().id.to_owned())
-    }
-    #[getter]
-    fn unit(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().unit.to_owned())
-    }
-    #[getter]
-    fn channel(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.ticket().channel.as_str())
-    }
-    #[getter]
-    fn kind(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.ticket().kind.as_str())
-    }
-    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
-    #[getter]
-    fn utc_offset_minutes(&self) -> PyResult<i32> {
-        Ok(self.inner.lock()?.utc_offset_minutes())
-    }
-    #[getter]
-    fn received_at(&self) -> PyResult<DateTime<Utc>> {
-        Ok(self.inner.lock()?.ticket().received_at)
-    }
-    #[getter]
-    fn text(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().text.to_owned())
-    }
-    #[getter]
-    fn reporter(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().reporter.to_owned())
-    }
-    #[getter]
-    fn category(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.category().to_owned())
-    }
-    #[getter]
-    fn urgency(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.urgency().as_str())
-    }
-    #[getter]
-    fn department(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.department().to_owned())
-    }
-    #[getter]
-    fn state(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.state().as_str())
-    }
-    #[getter]
-    fn receiver(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.receiver().to_owned())
-    }
-    #[getter]
-    fn owner(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.owner().to_owned())
-    }
-    #[getter]
-    fn escalations(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.escalations())
-    }
-    #[getter]
-    fn reopened(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.reopened())
-    }
-    #[getter]
-    fn satisfied(&self) -> PyResult<Option<bool>> {
-        Ok(self.inner.lock()?.satisfied())
-    }
-    #[getter]
-    fn responded_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.responded_at())
-    }
-    #[getter]
-    fn resolved_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.resolved_at())
-    }
     #[getter]
     fn events(&self) -> PyResult<Vec<PyTicketEvent>> {
         Ok(wrap_all(self.inner.lock()?.events()))
@@ -1032,27 +962,30 @@ record! {
         complaints_per_100_units: Option<f64>,
         repeat_tickets: Vec<String>,
     }
-    impl {
-        /// Counts per category, sorted by code.
-        #[getter]
-        fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            counts(py, &self.inner.by_category)
-        }
-        /// Counts per kind, every kind in declaration order.
-        #[getter]
-        fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            counts(py, &self.inner.by_kind)
-        }
-        /// Counts per channel, every channel in declaration order.
-        #[getter]
-        fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            counts(py, &self.inner.by_channel)
-        }
-        /// Counts per department, sorted by name.
-        #[getter]
-        fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-            counts(py, &self.inner.by_department)
-        }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyTicketStatistics {
+    /// Counts per category, sorted by code.
+    #[getter]
+    fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_category)
+    }
+    /// Counts per kind, every kind in declaration order.
+    #[getter]
+    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_kind)
+    }
+    /// Counts per channel, every channel in declaration order.
+    #[getter]
+    fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_channel)
+    }
+    /// Counts per department, sorted by name.
+    #[getter]
+    fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        counts(py, &self.inner.by_department)
     }
 }
 
