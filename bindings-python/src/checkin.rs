@@ -17,7 +17,7 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{locked_getters, record, wrap_all};
+use crate::record::{json_document, locked_getters, record, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
@@ -178,6 +178,11 @@ struct PyCheckinTemplate {
     inner: CheckinTemplate,
 }
 
+json_document! {
+    /// Parse and validate a template JSON document.
+    PyCheckinTemplate: CheckinTemplate
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinTemplate {
@@ -187,27 +192,6 @@ impl PyCheckinTemplate {
         Self {
             inner: CheckinTemplate::default_template(),
         }
-    }
-    /// Parse and validate a template JSON document.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| CheckinTemplate::from_json(text))
-                .map_err(to_py)?,
-        })
-    }
-    /// The template as JSON; `from_json` reads it back unchanged.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     #[getter]
     fn id(&self) -> &str {

@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use crate::fees::{field, meter_change_arg, meter_change_dict};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::record::{dict_record, dicts, record, wrap_all};
+use crate::record::{dict_record, dicts, json_document, record, wrap_all};
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
@@ -524,18 +524,14 @@ pub(crate) struct PyEstate {
     pub(crate) inner: Estate,
 }
 
+json_document! {
+    /// Parse and validate an estate JSON document.
+    PyEstate: Estate
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyEstate {
-    /// Parse and validate an estate JSON document.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
-        Ok(Self { inner })
-    }
     /// An estate from tables of rows (lists of dicts or pandas/polars DataFrames)
     /// whose cells are text as spreadsheets give them; see the stubs.
     #[staticmethod]
@@ -613,15 +609,6 @@ impl PyEstate {
         Self {
             inner: Estate::demo(),
         }
-    }
-    /// The estate as JSON; `from_json` reads it back unchanged.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     #[getter]
     fn id(&self) -> &str {

@@ -21,7 +21,9 @@ use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{ToDict, dict_lists, dict_record, dicts, locked_getters, record};
+use crate::record::{
+    ToDict, dict_lists, dict_record, dicts, json_document, locked_getters, record,
+};
 use crate::shared::Shared;
 use crate::{
     date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
@@ -489,35 +491,20 @@ pub(crate) struct PyFeeSchedule {
     pub(crate) inner: FeeSchedule,
 }
 
+json_document! {
+    /// Parse and validate a schedule; errors name the field's path.
+    PyFeeSchedule: FeeSchedule
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyFeeSchedule {
-    /// Parse and validate a schedule; errors name the field's path.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| FeeSchedule::from_json(text))
-                .map_err(fee_err)?,
-        })
-    }
     /// The demo schedule for the demo estate.
     #[staticmethod]
     fn demo() -> Self {
         Self {
             inner: FeeSchedule::demo(),
         }
-    }
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     /// Item codes, in document order.
     #[getter]
@@ -753,6 +740,14 @@ dict_lists!(PyBillingRun {
     estimated_readings,
 });
 
+json_document! {
+    /// Read a run saved with `to_json`: every view (bills, to_records, total, pools,
+    /// exceptions, estimated_readings, to_json) is the original's. A document that
+    /// contradicts itself (a bill total that is not the sum of its lines…) raises
+    /// ValidationError `inconsistent_document` naming the field.
+    PyBillingRun: billing::BillingRun
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillingRun {
@@ -826,31 +821,6 @@ impl PyBillingRun {
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         dicts(py, &self.inner.to_records())
-    }
-    /// The run as JSON (decimals as strings; exceptions and estimated readings
-    /// when there are any). `BillingRun.from_json` reads it back.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Read a run saved with `to_json`: every view (bills, to_records, total, pools,
-    /// exceptions, estimated_readings, to_json) is the original's. A document that
-    /// contradicts itself (a bill total that is not the sum of its lines…) raises
-    /// ValidationError `inconsistent_document` naming the field.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| billing::BillingRun::from_json(text))
-                .map_err(fee_err)?,
-        })
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.get().inner.to_json();
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     /// Equal when every view is (bills, pools, exceptions, estimated readings).
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -1019,6 +989,11 @@ locked_getters!(PyLedger |l| {
     low_balance: bool = l.low_balance(),
 });
 
+json_document! {
+    /// Restore a ledger saved with `to_json`.
+    PyLedger: ledger::Ledger, shared
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyLedger {
@@ -1034,25 +1009,6 @@ impl PyLedger {
         Ok(Self::wrap(
             ledger::Ledger::open(unit_id, policy_arg(scale, rounding)?, order).map_err(fee_err)?,
         ))
-    }
-    /// Restore a ledger saved with `to_json`.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self::wrap(
-            py.detach(|| ledger::Ledger::from_json(text))
-                .map_err(fee_err)?,
-        ))
-    }
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.get().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
     /// Equal when the JSON forms are equal (the same history, policy and figures).
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {

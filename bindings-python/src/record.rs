@@ -226,3 +226,45 @@ macro_rules! locked_getters {
     };
 }
 pub(crate) use locked_getters;
+
+/// `from_json`, `to_json` and `__reduce__` (pickle and `copy` through the JSON form)
+/// of a class over a core document type with `from_json(&str) -> Result<_, E:
+/// Diagnostic>` and `to_json(&self) -> String`; the doc comment is `from_json`'s.
+/// `shared`: the class holds the document in a `Shared` (`Self::wrap`, read under the
+/// lock).
+macro_rules! json_document {
+    ($(#[doc = $doc:literal])* $py:ident: $core:ty) => {
+        json_document!(@impl [$(#[doc = $doc])*] $py, $core, inner => Self { inner }, s => s.inner.to_json());
+    };
+    ($(#[doc = $doc:literal])* $py:ident: $core:ty, shared) => {
+        json_document!(@impl [$(#[doc = $doc])*] $py, $core, inner => Self::wrap(inner), s => s.inner.lock()?.to_json());
+    };
+    (@impl [$($doc:tt)*] $py:ident, $core:ty, $inner:ident => $wrap:expr, $s:ident => $to_json:expr) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $($doc)*
+            #[staticmethod]
+            fn from_json(
+                py: pyo3::Python<'_>,
+                #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
+            ) -> pyo3::PyResult<Self> {
+                let $inner = py.detach(|| <$core>::from_json(text)).map_err(crate::to_py)?;
+                Ok($wrap)
+            }
+            /// The document as JSON; `from_json` reads it back unchanged.
+            fn to_json(&self) -> pyo3::PyResult<String> {
+                let $s = self;
+                Ok($to_json)
+            }
+            /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
+            fn __reduce__<'py>(
+                slf: &pyo3::Bound<'py, Self>,
+            ) -> pyo3::PyResult<(pyo3::Bound<'py, pyo3::PyAny>, (String,))> {
+                let $s = slf.get();
+                Ok((slf.get_type().getattr("from_json")?, ($to_json,)))
+            }
+        }
+    };
+}
+pub(crate) use json_document;

@@ -16,7 +16,7 @@ use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyFloat, PyInt, PyList, PyString};
 
-use crate::record::{locked_getters, record, wrap_all};
+use crate::record::{json_document, locked_getters, record, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
@@ -353,6 +353,11 @@ struct PySlaPolicy {
     inner: SlaPolicy,
 }
 
+json_document! {
+    /// Parses a policy JSON document.
+    PySlaPolicy: SlaPolicy
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PySlaPolicy {
@@ -378,24 +383,6 @@ impl PySlaPolicy {
     #[getter]
     fn response_may_follow_resolution(&self) -> bool {
         self.inner.response_may_follow_resolution
-    }
-
-    /// Parses a policy JSON document.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
-        SlaPolicy::from_json(text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
 
     /// `((response_clock, amount), (resolution_clock, amount))` for a ticket received
@@ -426,6 +413,11 @@ struct PyAccessPolicy {
     inner: AccessPolicy,
 }
 
+json_document! {
+    /// Parses a policy JSON document.
+    PyAccessPolicy: AccessPolicy
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyAccessPolicy {
@@ -448,24 +440,6 @@ impl PyAccessPolicy {
             inner = inner.allow(&action, list).map_err(to_py)?;
         }
         Ok(Self { inner })
-    }
-
-    /// Parses a policy JSON document.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
-        AccessPolicy::from_json(text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
     }
 
     /// The restricted actions and their allowed roles (sorted).
@@ -1036,6 +1010,12 @@ fn enum_list<T: FromStr<Err = TicketError>>(values: Vec<String>, path: &str) -> 
         .collect()
 }
 
+json_document! {
+    /// Parses a policy JSON document (every field optional); `ValidationError`
+    /// `invalid_policy` naming the field.
+    PyReturnVisitPolicy: ReturnVisitPolicy
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReturnVisitPolicy {
@@ -1070,28 +1050,6 @@ impl PyReturnVisitPolicy {
         )
         .map(|inner| Self { inner })
         .map_err(to_py)
-    }
-
-    /// Parses a policy JSON document (every field optional); `ValidationError`
-    /// `invalid_policy` naming the field.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        ReturnVisitPolicy::from_json(&text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON (every field).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// Pickle and `copy` through the JSON form.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (slf.get().inner.to_json(),),
-        ))
     }
 
     /// The kinds that must be visited, in declaration order.
