@@ -234,6 +234,12 @@ fn instant_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<DateTime<Utc>> {
     utc_of(obj)?.map_err(|(code, message)| argument_error(code, suffix, message))
 }
 
+/// A date argument (`crate::date_arg`'s rules): `ValidationError` `invalid_date`
+/// named by the argument.
+pub(crate) fn date(obj: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
+    crate::date_of(obj).map_err(|message| argument_error("invalid_date", "", message))
+}
+
 /// A timestamp argument (see the module doc).
 pub(crate) fn instant(obj: &Bound<'_, PyAny>) -> PyResult<DateTime<Utc>> {
     instant_at(obj, "")

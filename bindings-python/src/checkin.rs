@@ -441,11 +441,10 @@ impl PyChecklist {
         template: PyRef<'_, PyCheckinTemplate>,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] owner: &str,
-        started_on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] started_on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
     ) -> PyResult<Self> {
-        let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner = Checklist::start_with_utc_offset(
             &template.inner,
@@ -722,11 +721,9 @@ impl PyChecklist {
 #[pyo3(signature = (mode, from_, to))]
 fn audit_dates(
     #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
-    from_: &Bound<'_, PyAny>,
-    to: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] from_: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] to: NaiveDate,
 ) -> PyResult<Vec<NaiveDate>> {
-    let from_ = date_arg(from_, "from_")?;
-    let to = date_arg(to, "to")?;
     let mode: Mode = enum_arg(mode, "mode")?;
     Ok(checkin::audit_dates(mode, from_, to))
 }
@@ -736,9 +733,8 @@ fn audit_dates(
 #[pyfunction]
 fn awaiting_audit<'py>(
     checklists: Vec<Bound<'py, PyChecklist>>,
-    as_of: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
 ) -> PyResult<Vec<Bound<'py, PyChecklist>>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let mut waiting = Vec::new();
     for c in checklists {
         if c.get().inner.lock()?.awaits_audit(as_of) {
@@ -753,9 +749,8 @@ fn awaiting_audit<'py>(
 #[pyfunction]
 fn overdue_rectifications(
     checklists: Vec<PyRef<'_, PyChecklist>>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
 ) -> PyResult<Vec<PyOverdueRectification>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let copies: Vec<Checklist> = checklists
         .iter()
         .map(|c| Ok(c.inner.lock()?.clone()))

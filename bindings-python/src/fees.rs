@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
 use crate::record::{
-    ToDict, dict_lists, dict_record, dicts, json_document, locked_getters, record,
+    dict_lists, dict_record, dict_views, dicts, json_document, locked_getters, record,
 };
 use crate::shared::Shared;
 use crate::{
@@ -106,8 +106,8 @@ fn penalty_policy(
 #[allow(clippy::too_many_arguments)]
 fn late_penalty(
     principal: &Bound<'_, PyAny>,
-    due: &Bound<'_, PyAny>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -117,8 +117,6 @@ fn late_penalty(
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
-    let due = date_arg(due, "due")?;
-    let as_of = date_arg(as_of, "as_of")?;
     calc::late_penalty(
         principal,
         due,
@@ -172,7 +170,7 @@ impl PyArrears {
     fn late_penalties(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
@@ -180,7 +178,6 @@ impl PyArrears {
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
         #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
-        let as_of = date_arg(as_of, "as_of")?;
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
         let rounding = policy_arg(scale, rounding)?;
         let batch = py
@@ -228,7 +225,7 @@ impl PyPenaltyBatch {
 fn late_penalties(
     py: Python<'_>,
     items: &Bound<'_, PyAny>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -236,7 +233,6 @@ fn late_penalties(
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
     #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let rounding = policy_arg(scale, rounding)?;
     let parsed = overdue_pairs(items)?;
@@ -251,18 +247,14 @@ fn late_penalties(
 #[allow(clippy::too_many_arguments)]
 fn prorate(
     amount: &Bound<'_, PyAny>,
-    period_start: &Bound<'_, PyAny>,
-    period_end: &Bound<'_, PyAny>,
-    service_start: &Bound<'_, PyAny>,
-    service_end: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] period_start: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] period_end: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] service_start: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] service_end: NaiveDate,
     #[pyo3(from_py_with = crate::args::str_ref)] convention: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
     #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
-    let period_start = date_arg(period_start, "period_start")?;
-    let period_end = date_arg(period_end, "period_end")?;
-    let service_start = date_arg(service_start, "service_start")?;
-    let service_end = date_arg(service_end, "service_end")?;
     let conv = DayCount::from_str(convention).map_err(fee_err)?;
     let amount = decimal_arg(amount, "amount")?;
     calc::prorate(
@@ -994,6 +986,16 @@ json_document! {
     PyLedger: ledger::Ledger, shared
 }
 
+dict_views!(PyLedger |l, as_of| {
+    /// Outstanding principal by days overdue.
+    aging = l.aging(as_of),
+    /// Payment-reminder data: overdue items with principal, penalty, days overdue.
+    reminder = l.reminder(as_of),
+    /// The account's figures as of a date: billed, penalty accrued and waived, paid,
+    /// principal and penalty paid and outstanding, principal written off, prepaid.
+    balance = l.balance(as_of),
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyLedger {
@@ -1053,14 +1055,12 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
-        due: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         penalty: Option<&PyPenaltyPolicy>,
     ) -> PyResult<()> {
-        let due = date_arg(due, "due")?;
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(|p| p.inner.clone());
         self.inner.lock()?.add_charge(input, on).map_err(fee_err)
@@ -1070,9 +1070,8 @@ impl PyLedger {
         &self,
         bill: &PyBill,
         schedule: &PyFeeSchedule,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<()> {
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .add_bill(&bill.inner, &schedule.inner, on)
@@ -1083,10 +1082,9 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
-        date: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
     ) -> PyResult<PyPayment> {
         let amount = decimal_arg(amount, "amount")?;
-        let date = date_arg(date, "date")?;
         Ok(PyPayment {
             inner: self.inner.lock()?.pay(id, amount, date).map_err(fee_err)?,
         })
@@ -1095,9 +1093,8 @@ impl PyLedger {
     fn penalty(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) -> PyResult<Decimal> {
-        let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
             .penalty(charge_id, as_of)
@@ -1121,10 +1118,9 @@ impl PyLedger {
     fn reverse(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<PyPayment> {
-        let on = date_arg(on, "on")?;
         Ok(PyPayment {
             inner: self
                 .inner
@@ -1140,10 +1136,9 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         self.inner.lock()?.refund(id, amount, on).map_err(fee_err)
     }
     /// `(id, date, amount)` per refund, in the order recorded.
@@ -1174,10 +1169,9 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
-        date: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
-        let date = date_arg(date, "date")?;
         let amount = opt_decimal_arg(amount, "amount")?;
         self.inner
             .lock()?
@@ -1191,9 +1185,8 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<(Decimal, Decimal)> {
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .write_off(charge_id, reason, on)
@@ -1203,62 +1196,19 @@ impl PyLedger {
     fn defer(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        new_due: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] new_due: NaiveDate,
     ) -> PyResult<()> {
-        let new_due = date_arg(new_due, "new_due")?;
         self.inner
             .lock()?
             .defer(charge_id, new_due)
             .map_err(fee_err)
     }
-    /// Outstanding principal by days overdue.
-    fn aging<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .aging(as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
-    }
-    /// Payment-reminder data: overdue items with principal, penalty, days overdue.
-    fn reminder<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .reminder(as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
-    }
-    /// The account's figures as of a date: billed, penalty accrued and waived, paid,
-    /// principal and penalty paid and outstanding, principal written off, prepaid.
-    fn balance<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .balance(as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
-    }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(
         &self,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] start: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] end: NaiveDate,
     ) -> PyResult<Option<Decimal>> {
-        let start = date_arg(start, "start")?;
-        let end = date_arg(end, "end")?;
         Ok(self.inner.lock()?.collection_rate(start, end))
     }
     /// `(paid, principal, penalty, prepaid)`: paid == principal + penalty + prepaid.

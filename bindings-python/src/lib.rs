@@ -226,6 +226,12 @@ pub(crate) fn opt_decimal_arg(
 /// `path`). API arguments are strict: lenient forms such as `2026/11/05` are only for
 /// the table importers.
 pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<NaiveDate> {
+    date_of(obj)
+        .map_err(|message| validation_error("invalid_date", path, format!("{path}: {message}")))
+}
+
+/// The date of `obj` (see [`date_arg`]), or why it is not one.
+pub(crate) fn date_of(obj: &Bound<'_, PyAny>) -> Result<NaiveDate, String> {
     let got = if obj.is_instance_of::<PyDate>() {
         match obj.extract::<NaiveDate>() {
             Ok(d) => return Ok(d),
@@ -245,10 +251,8 @@ pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<NaiveDate
             .map(|n| n.to_string())
             .unwrap_or_default()
     };
-    Err(validation_error(
-        "invalid_date",
-        path,
-        format!("{path}: expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"),
+    Err(format!(
+        "expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"
     ))
 }
 

@@ -8,6 +8,7 @@ use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
 use estatekit::fees::receivables::{self, AppliedRow, GroupBy, ImportedRow, RejectedRow};
@@ -20,9 +21,9 @@ use rust_decimal::Decimal;
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
-use crate::record::{ToDict, dict_lists, dict_record, dicts, locked_getters, record};
+use crate::record::{dict_lists, dict_record, dict_views, dicts, locked_getters, record};
 use crate::shared::Shared;
-use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
+use crate::{decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
 use estatekit::tables::{Row, TableProblem, TextTable};
 
@@ -172,6 +173,23 @@ locked_getters!(PyReceivables |b| {
     estate_id: String = b.estate_id().to_owned(),
 });
 
+dict_views!(PyReceivables |b, unit_id, as_of| {
+    /// A unit's figures as of a date.
+    balance = b.balance(unit_id, as_of),
+    /// One unit's outstanding principal by days overdue as of a date (as
+    /// `Ledger.aging`): not_due, days_0_30, days_31_60, days_61_90, days_90_plus.
+    unit_aging = b.aging(unit_id, as_of),
+    /// A unit's payment-reminder data as of a date.
+    reminder = b.reminder(unit_id, as_of),
+});
+
+dict_views!(PyReceivables |b, as_of| {
+    /// The book's figures as of a date: billed − written_off + penalty_accrued −
+    /// penalty_waived == applied + outstanding, and collected == applied + prepaid +
+    /// refunded.
+    totals = b.totals(as_of),
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReceivables {
@@ -300,10 +318,9 @@ impl PyReceivables {
     fn reverse_payment(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] reference: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<crate::fees::PyPayment> {
-        let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
             inner: self
                 .inner
@@ -320,11 +337,10 @@ impl PyReceivables {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] r#ref: &str,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .refund(unit_id, amount, on, r#ref)
@@ -336,59 +352,12 @@ impl PyReceivables {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) -> PyResult<rust_decimal::Decimal> {
-        let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
             .penalty(unit_id, charge_id, as_of)
             .map_err(fee_err)
-    }
-
-    /// A unit's figures as of a date.
-    fn balance<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .balance(unit_id, as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
-    }
-
-    /// One unit's outstanding principal by days overdue as of a date (as
-    /// `Ledger.aging`): not_due, days_0_30, days_31_60, days_61_90, days_90_plus.
-    fn unit_aging<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .aging(unit_id, as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
-    }
-
-    /// A unit's payment-reminder data as of a date.
-    fn reminder<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .reminder(unit_id, as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
     }
 
     /// The reminders worth sending as of a date (催交款通知书): one letter per unit
@@ -399,11 +368,10 @@ impl PyReceivables {
     fn reminders(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         min_total: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReminders> {
-        let as_of = date_arg(as_of, "as_of")?;
         let min_total = opt_decimal_arg(min_total, "min_total")?.unwrap_or(Decimal::new(100, 2));
         let group: Option<HashMap<String, String>> = match group {
             Some(g) if !g.is_none() => Some(g.extract().map_err(|_| {
@@ -489,11 +457,10 @@ impl PyReceivables {
     fn write_off_residues<'py>(
         &self,
         py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let as_of = date_arg(as_of, "as_of")?;
         let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
         let done = self
             .inner
@@ -510,11 +477,10 @@ impl PyReceivables {
     fn aging(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
         let by = by.as_deref();
-        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self
             .inner
@@ -555,15 +521,12 @@ impl PyReceivables {
     fn collection(
         &self,
         py: Python<'_>,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] start: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] end: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
         let by = by.as_deref();
-        let start = date_arg(start, "start")?;
-        let end = date_arg(end, "end")?;
-        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self
             .inner
@@ -590,22 +553,6 @@ impl PyReceivables {
             })
             .collect::<PyResult<_>>()?;
         Ok(PyReport { columns, rows })
-    }
-
-    /// The book's figures as of a date: billed − written_off + penalty_accrued −
-    /// penalty_waived == applied + outstanding, and collected == applied + prepaid +
-    /// refunded.
-    fn totals<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        self.inner
-            .lock()?
-            .totals(as_of)
-            .map_err(fee_err)?
-            .to_dict(py)
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.

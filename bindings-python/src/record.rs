@@ -268,3 +268,38 @@ macro_rules! json_document {
     };
 }
 pub(crate) use json_document;
+
+/// Methods returning the dict (`ToDict`) of a dated view of an object's `Shared`
+/// value, read under the lock: `dict_views!(PyLedger |l, as_of| { aging =
+/// l.aging(as_of) })`, or with a unit: `|b, unit_id, as_of|`. `as_of` is read by
+/// `crate::args::date`, `unit_id` by `crate::args::str_ref`.
+macro_rules! dict_views {
+    ($py:ident |$v:ident, $as_of:ident| { $($views:tt)* }) => {
+        dict_views!(@impl $py, $v, [#[pyo3(from_py_with = crate::args::date)] $as_of: chrono::NaiveDate], $($views)*);
+    };
+    ($py:ident |$v:ident, $unit_id:ident, $as_of:ident| { $($views:tt)* }) => {
+        dict_views!(@impl $py, $v, [
+            #[pyo3(from_py_with = crate::args::str_ref)] $unit_id: &str,
+            #[pyo3(from_py_with = crate::args::date)] $as_of: chrono::NaiveDate
+        ], $($views)*);
+    };
+    (@impl $py:ident, $v:ident, $params:tt, $( $(#[doc = $doc:literal])* $name:ident = $call:expr ),* $(,)?) => {
+        $( dict_views!(@one $py, $v, $params, [$(#[doc = $doc])*] $name = $call); )*
+    };
+    (@one $py:ident, $v:ident, [$($params:tt)*], [$($doc:tt)*] $name:ident = $call:expr) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $($doc)*
+            fn $name<'py>(
+                &self,
+                py: pyo3::Python<'py>,
+                $($params)*
+            ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::types::PyDict>> {
+                let $v = self.inner.lock()?;
+                crate::record::ToDict::to_dict(&$call.map_err(crate::to_py)?, py)
+            }
+        }
+    };
+}
+pub(crate) use dict_views;
