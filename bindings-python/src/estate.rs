@@ -19,7 +19,7 @@ use pyo3::types::{
 };
 use rust_decimal::Decimal;
 
-use crate::fees::{field, meter_change_arg, meter_change_dict};
+use crate::fees::{field, list_items, meter_change_arg, meter_change_dict, required};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
 use crate::record::{dict_record, dicts, json_document, record, wrap_all};
@@ -255,16 +255,11 @@ fn update_dicts<'py>(
     list: &str,
     keys: &[&str],
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let Some(arg) = arg.filter(|a| !a.is_none()) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for (i, item) in arg.try_iter()?.enumerate() {
-        let item = item?;
-        let path = format!("{list}[{i}]");
+    let items = list_items(arg, list)?;
+    for (path, item) in &items {
         let mapping = item
             .cast::<PyMapping>()
-            .map_err(|_| validation_error("invalid", &path, format!("{path}: expected a dict")))?;
+            .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
         for key in mapping.keys()?.iter() {
             let name = key.str()?.to_string();
             if !key.is_instance_of::<PyString>() || !keys.contains(&name.as_str()) {
@@ -278,20 +273,8 @@ fn update_dicts<'py>(
                 ));
             }
         }
-        out.push((path, item));
     }
-    Ok(out)
-}
-
-/// A required entry of an update dict.
-fn required<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Bound<'py, PyAny>> {
-    field(d, key, path)?.ok_or_else(|| {
-        validation_error(
-            "invalid",
-            &format!("{path}.{key}"),
-            format!("{path}.{key}: required"),
-        )
-    })
+    Ok(items)
 }
 
 /// A required str entry of an update dict.

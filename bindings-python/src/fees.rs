@@ -324,6 +324,35 @@ pub(crate) fn field<'py>(
     }
 }
 
+/// A required entry of a dict argument (`{path}.{key}: required` when missing or None).
+pub(crate) fn required<'py>(
+    d: &Bound<'py, PyAny>,
+    key: &str,
+    path: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    field(d, key, path)?.ok_or_else(|| {
+        validation_error(
+            "invalid",
+            &format!("{path}.{key}"),
+            format!("{path}.{key}: required"),
+        )
+    })
+}
+
+/// The items of an optional list argument, each with its path (`readings[2]`).
+pub(crate) fn list_items<'py>(
+    arg: Option<&Bound<'py, PyAny>>,
+    list: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let Some(arg) = arg.filter(|a| !a.is_none()) else {
+        return Ok(Vec::new());
+    };
+    arg.try_iter()?
+        .enumerate()
+        .map(|(i, item)| Ok((format!("{list}[{i}]"), item?)))
+        .collect()
+}
+
 /// Split `total` among `units` (dicts with id, area, usage, occupants, fraction) →
 /// {id: share}. The rules (unknown keys, a total finer than the scale, hybrid weights
 /// not summing to 1 are errors) are the core's: this converts the arguments.
@@ -547,50 +576,15 @@ fn inputs_arg(
         }
         inputs.pooled.sort_by(|a, b| a.code.cmp(&b.code));
     }
-    for (i, r) in readings
-        .filter(|r| !r.is_none())
-        .map(|r| r.try_iter())
-        .transpose()?
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let r = r?;
-        let path = format!("readings[{i}]");
-        let req = |k: &str| {
-            field(&r, k, &path)?.ok_or_else(|| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.{k}"),
-                    format!("{path}.{k}: required"),
-                )
-            })
-        };
+    for (path, r) in list_items(readings, "readings")? {
         inputs.readings.push(ReadingInput {
-            meter_id: req("meter_id")?.extract()?,
-            date: date_arg(&req("date")?, &format!("{path}.date"))?,
-            value: decimal_arg(&req("value")?, &format!("{path}.value"))?,
+            meter_id: required(&r, "meter_id", &path)?.extract()?,
+            date: date_arg(&required(&r, "date", &path)?, &format!("{path}.date"))?,
+            value: decimal_arg(&required(&r, "value", &path)?, &format!("{path}.value"))?,
         });
     }
-    for (i, c) in meter_changes
-        .filter(|c| !c.is_none())
-        .map(|c| c.try_iter())
-        .transpose()?
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let c = c?;
-        let path = format!("meter_changes[{i}]");
-        let meter_id: String = field(&c, "meter_id", &path)?
-            .ok_or_else(|| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.meter_id"),
-                    format!("{path}.meter_id: required"),
-                )
-            })?
-            .extract()?;
+    for (path, c) in list_items(meter_changes, "meter_changes")? {
+        let meter_id: String = required(&c, "meter_id", &path)?.extract()?;
         let change = meter_change_arg(&c, &path)?;
         inputs
             .meter_changes

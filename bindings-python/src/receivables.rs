@@ -25,7 +25,7 @@ use crate::record::{dict_lists, dict_record, dict_views, dicts, locked_getters, 
 use crate::shared::Shared;
 use crate::{decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
-use estatekit::tables::{Row, TableProblem, TextTable};
+use estatekit::tables::{Row, TableProblem, TextRow, TextTable};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReceivables>()?;
@@ -190,6 +190,32 @@ dict_views!(PyReceivables |b, as_of| {
     totals = b.totals(as_of),
 });
 
+impl PyReceivables {
+    /// Runs `f` on the book, locked, with the GIL released.
+    fn with_book<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut receivables::Receivables) -> R + Send,
+    ) -> PyResult<R> {
+        let mut held = self.inner.lock()?;
+        let book = &mut *held;
+        Ok(py.detach(|| f(book)))
+    }
+
+    /// Reads `rows` (dicts or a DataFrame) as text rows of `table` for a records
+    /// importer, then runs it on the book (`with_book`) with the rows and the problems
+    /// found while reading them.
+    fn import_rows<R: Send>(
+        &self,
+        rows: &Bound<'_, PyAny>,
+        (table, known, columns): (&str, &'static [&'static str], &str),
+        f: impl FnOnce(&mut receivables::Receivables, &[TextRow<'_>], &[TableProblem]) -> R + Send,
+    ) -> PyResult<R> {
+        let (text, earlier) = text_rows(table, rows, known, columns)?;
+        self.with_book(rows.py(), |book| f(book, &text.rows(), &earlier))
+    }
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReceivables {
@@ -288,13 +314,11 @@ impl PyReceivables {
     /// unit_id, amount, date, ref). Every row is applied, already applied, or
     /// rejected with its 1-based row number, ref and code.
     fn apply_payments(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
-        let (table, earlier) = text_rows("payments", rows, &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.apply_payment_records(&table.rows(), &earlier));
-        Ok(res.into())
+        self.import_rows(
+            rows,
+            ("payments", &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT),
+            |book, rows, earlier| book.apply_payment_records(rows, earlier).into(),
+        )
     }
 
     /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
@@ -304,12 +328,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyPaymentImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.apply_payments_json(text))
-            .map_err(fee_err)?;
-        Ok(res.into())
+        let done = self.with_book(py, |book| book.apply_payments_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Reverse (冲正) the payment with reference `ref`, recorded `on`: it counts as
@@ -397,13 +417,11 @@ impl PyReceivables {
     /// penalty. Every row is posted, already posted, or rejected with its 1-based row
     /// number.
     fn post_charges(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (table, earlier) = text_rows("charges", rows, &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.post_charge_records(&table.rows(), &earlier));
-        Ok(res.into())
+        self.import_rows(
+            rows,
+            ("charges", &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT),
+            |book, rows, earlier| book.post_charge_records(rows, earlier).into(),
+        )
     }
 
     /// Post single charges given as a JSON array of objects (amount as a decimal
@@ -413,12 +431,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.post_charges_json(text))
-            .map_err(fee_err)?;
-        Ok(res.into())
+        let done = self.with_book(py, |book| book.post_charges_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Enter the old system's balances on the day the book takes over (期初余额): a
@@ -426,13 +440,11 @@ impl PyReceivables {
     /// any other an unpaid item with its original due date (the columns of
     /// `post_charges`, issued_on optional).
     fn open_balances(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (table, earlier) = text_rows("opening", rows, &OPENING_COLUMNS, OPENING_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.open_balance_records(&table.rows(), &earlier));
-        Ok(res.into())
+        self.import_rows(
+            rows,
+            ("opening", &OPENING_COLUMNS, OPENING_COLUMNS_TEXT),
+            |book, rows, earlier| book.open_balance_records(rows, earlier).into(),
+        )
     }
 
     /// Opening balances given as a JSON array of objects.
@@ -441,12 +453,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.open_balances_json(text))
-            .map_err(fee_err)?;
-        Ok(res.into())
+        let done = self.with_book(py, |book| book.open_balances_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Write off (核销) every overdue charge owing more than zero and less than

@@ -595,6 +595,45 @@ locked_getters!(PyTicketFlow |f| {
     resolved_at: Option<DateTime<Utc>> = f.resolved_at(),
 });
 
+/// TicketFlow operations `name(args..., *, actor, at, role=None)` whose arguments are
+/// texts: each applies the action built from them and returns the new state.
+macro_rules! flow_actions {
+    ($( $(#[doc = $doc:literal])* $name:ident($($arg:ident),*) => $action:expr; )*) => {$(
+        #[guard(crate::panic_guard)]
+        #[pymethods]
+        impl PyTicketFlow {
+            $(#[doc = $doc])*
+            #[pyo3(signature = ($($arg,)* *, actor, at, role = None))]
+            fn $name(
+                &self,
+                $(#[pyo3(from_py_with = crate::args::text)] $arg: String,)*
+                #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+                #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+                #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+            ) -> PyResult<&'static str> {
+                self.act($action, actor, role.as_deref(), at)
+            }
+        }
+    )*};
+}
+
+flow_actions! {
+    /// Hand the ticket to `to`, who then owns it. Returns the new state.
+    assign(to) => Action::Assign { to };
+    /// Start handling.
+    start() => Action::Start;
+    /// Wait for the owner (stops the resolution clock).
+    pause(reason) => Action::Pause { reason };
+    /// Continue after a pause.
+    resume() => Action::Resume;
+    /// Mark as resolved.
+    resolve(note) => Action::Resolve { note };
+    /// Close the ticket.
+    close() => Action::Close;
+    /// Escalate to `to` (beyond the handler's authority).
+    escalate(to, reason) => Action::Escalate { to, reason };
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketFlow {
@@ -677,64 +716,6 @@ impl PyTicketFlow {
         Ok(self.inner.lock()?.to_json())
     }
 
-    /// Hand the ticket to `to`, who then owns it. Returns the new state.
-    #[pyo3(signature = (to, *, actor, at, role = None))]
-    fn assign(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] to: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Assign { to }, actor, role, at)
-    }
-    /// Start handling.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn start(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Start, actor, role, at)
-    }
-    /// Wait for the owner (stops the resolution clock).
-    #[pyo3(signature = (reason, *, actor, at, role = None))]
-    fn pause(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Pause { reason }, actor, role, at)
-    }
-    /// Continue after a pause.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn resume(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Resume, actor, role, at)
-    }
-    /// Mark as resolved.
-    #[pyo3(signature = (note, *, actor, at, role = None))]
-    fn resolve(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] note: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Resolve { note }, actor, role, at)
-    }
     /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
     /// last resolver) may not record it unless the policy allows.
     #[pyo3(signature = (satisfied, note = String::new(), *, actor, at, role = None))]
@@ -803,31 +784,6 @@ impl PyTicketFlow {
     ) -> PyResult<bool> {
         Ok(self.inner.lock()?.return_visit_overdue(as_of))
     }
-    /// Close the ticket.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn close(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Close, actor, role, at)
-    }
-    /// Escalate to `to` (beyond the handler's authority).
-    #[pyo3(signature = (to, reason, *, actor, at, role = None))]
-    fn escalate(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] to: String,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Escalate { to, reason }, actor, role, at)
-    }
-
     /// The SLA status as of `as_of` (default policy if none is given); ValidationError
     /// `no_business_time` when a deadline would fall after 9999-12-31.
     #[pyo3(signature = (as_of, policy = None))]
