@@ -17,27 +17,17 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{json_document, locked_getters, record, wrap_all};
+use crate::record::{json_document, locked_getters, record, register, shared_eq, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyCheckinTemplate>()?;
-    m.add_class::<PyCheckinStep>()?;
-    m.add_class::<PyCheckinItem>()?;
-    m.add_class::<PyChecklist>()?;
-    m.add_class::<PyChecklistItem>()?;
-    m.add_class::<PyDefect>()?;
-    m.add_class::<PyCheckinEvent>()?;
-    m.add_class::<PyTemplateMismatch>()?;
-    m.add_class::<PyCompletionEffects>()?;
-    m.add_class::<PyMeterBaseReading>()?;
-    m.add_class::<PyChargeLine>()?;
-    m.add_class::<PyOverdueRectification>()?;
-    m.add_function(wrap_pyfunction!(audit_dates, m)?)?;
-    m.add_function(wrap_pyfunction!(awaiting_audit, m)?)?;
-    m.add_function(wrap_pyfunction!(overdue_rectifications, m)?)?;
-    Ok(())
+    register!(
+        m: PyCheckinTemplate, PyCheckinStep, PyCheckinItem, PyChecklist,
+           PyChecklistItem, PyDefect, PyCheckinEvent, PyTemplateMismatch,
+           PyCompletionEffects, PyMeterBaseReading, PyChargeLine, PyOverdueRectification;
+        audit_dates, awaiting_audit, overdue_rectifications
+    )
 }
 
 /// Parses a snake_case enum argument, naming `path` on failure.
@@ -429,6 +419,11 @@ locked_getters!(PyChecklist |c| {
     finished_at: Option<DateTime<Utc>> = c.finished_at(),
 });
 
+shared_eq! {
+    /// Equal when the same template, unit, owner, items, defects and events.
+    PyChecklist |a, b| a == b
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChecklist {
@@ -687,11 +682,6 @@ impl PyChecklist {
             slf.get_type().getattr("from_json")?,
             (text, PyCheckinTemplate { inner: template }),
         ))
-    }
-
-    /// Equal when the same template, unit, owner, items, defects and events.
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
     }
 
     fn __repr__(&self) -> PyResult<String> {

@@ -11,12 +11,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::fees::lang_arg;
-use crate::record::{ToDict, dict_lists, dict_record, record};
+use crate::record::{ToDict, dict_lists, dict_record, record, register};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyReminders>()?;
-    m.add_class::<PyReminderLetter>()?;
-    Ok(())
+    register!(m: PyReminders, PyReminderLetter)
 }
 
 dict_record! {

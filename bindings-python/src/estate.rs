@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use crate::fees::{field, list_items, meter_change_arg, meter_change_dict, required};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::record::{dict_record, dicts, json_document, record, wrap_all};
+use crate::record::{dict_record, dicts, json_document, record, register, wrap_all};
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
@@ -372,13 +372,7 @@ fn update_arg(
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyEstate>()?;
-    m.add_class::<PyBuilding>()?;
-    m.add_class::<PyUnit>()?;
-    m.add_class::<PyMeter>()?;
-    m.add_class::<PyReading>()?;
-    m.add_class::<PyEstateSummary>()?;
-    Ok(())
+    register!(m: PyEstate, PyBuilding, PyUnit, PyMeter, PyReading, PyEstateSummary)
 }
 
 record! {

@@ -22,7 +22,8 @@ use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
 use crate::record::{
-    dict_lists, dict_record, dict_views, dicts, json_document, locked_getters, record,
+    dict_lists, dict_record, dict_views, dicts, json_document, locked_getters, record, register,
+    shared_eq,
 };
 use crate::shared::Shared;
 use crate::{
@@ -30,22 +31,12 @@ use crate::{
 };
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(late_penalty, m)?)?;
-    m.add_function(wrap_pyfunction!(late_penalties, m)?)?;
-    m.add_function(wrap_pyfunction!(prorate, m)?)?;
-    m.add_function(wrap_pyfunction!(pooled_split, m)?)?;
-    m.add_function(wrap_pyfunction!(bill_estate, m)?)?;
-    m.add_class::<PyPenaltyPolicy>()?;
-    m.add_class::<PyFeeSchedule>()?;
-    m.add_class::<PyBillingRun>()?;
-    m.add_class::<PyBill>()?;
-    m.add_class::<PyBillLine>()?;
-    m.add_class::<PyPoolSummary>()?;
-    m.add_class::<PyLedger>()?;
-    m.add_class::<PyPayment>()?;
-    m.add_class::<PyArrears>()?;
-    m.add_class::<PyPenaltyBatch>()?;
-    Ok(())
+    register!(
+        m: PyPenaltyPolicy, PyFeeSchedule, PyBillingRun, PyBill,
+           PyBillLine, PyPoolSummary, PyLedger, PyPayment,
+           PyArrears, PyPenaltyBatch;
+        late_penalty, late_penalties, prorate, pooled_split, bill_estate
+    )
 }
 
 fn fee_err(e: FeeError) -> PyErr {
@@ -990,6 +981,11 @@ dict_views!(PyLedger |l, as_of| {
     balance = l.balance(as_of),
 });
 
+shared_eq! {
+    /// Equal when the JSON forms are equal (the same history, policy and figures).
+    PyLedger |a, b| a.to_json() == b.to_json()
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyLedger {
@@ -1005,15 +1001,6 @@ impl PyLedger {
         Ok(Self::wrap(
             ledger::Ledger::open(unit_id, policy_arg(scale, rounding)?, order).map_err(fee_err)?,
         ))
-    }
-    /// Equal when the JSON forms are equal (the same history, policy and figures).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(
-            &self.inner,
-            other,
-            |o: &Self| &o.inner,
-            |a, b| a.to_json() == b.to_json(),
-        )
     }
     /// Alert when the prepaid balance is below `threshold` (None: never).
     fn set_low_balance_threshold(&self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {

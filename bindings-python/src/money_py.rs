@@ -5,15 +5,11 @@ use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::record::record;
+use crate::record::{record, register};
 use crate::{decimal_arg, policy_arg, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(allocate, m)?)?;
-    m.add_function(wrap_pyfunction!(allocate_detailed, m)?)?;
-    m.add_class::<Allocation>()?;
-    m.add_class::<PyRoundingPolicy>()?;
-    Ok(())
+    register!(m: Allocation, PyRoundingPolicy; allocate, allocate_detailed)
 }
 
 fn weights_arg(weights: &Bound<'_, PyAny>) -> PyResult<Vec<Decimal>> {

@@ -21,20 +21,16 @@ use rust_decimal::Decimal;
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
-use crate::record::{dict_lists, dict_record, dict_views, dicts, locked_getters, record};
+use crate::record::{
+    dict_lists, dict_record, dict_views, dicts, locked_getters, record, register, shared_eq,
+};
 use crate::shared::Shared;
 use crate::{decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
 use estatekit::tables::{Row, TableProblem, TextRow, TextTable};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyReceivables>()?;
-    m.add_class::<PyPostResult>()?;
-    m.add_class::<PyPaymentImport>()?;
-    m.add_class::<PyRowImport>()?;
-    m.add_class::<PyReport>()?;
-    m.add_function(pyo3::wrap_pyfunction!(csv_rows, m)?)?;
-    Ok(())
+    register!(m: PyReceivables, PyPostResult, PyPaymentImport, PyRowImport, PyReport; csv_rows)
 }
 
 /// The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
@@ -216,6 +212,11 @@ impl PyReceivables {
     }
 }
 
+shared_eq! {
+    /// Equal when the JSON forms are equal (the same estate id, policy and accounts).
+    PyReceivables |a, b| a.to_json() == b.to_json()
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReceivables {
@@ -279,16 +280,6 @@ impl PyReceivables {
                 me.schedule.bind(py).clone(),
             ),
         ))
-    }
-
-    /// Equal when the JSON forms are equal (the same estate id, policy and accounts).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(
-            &self.inner,
-            other,
-            |o: &Self| &o.inner,
-            |a, b| a.to_json() == b.to_json(),
-        )
     }
 
     /// Post a billing run's lines (on: posting date, default the run's issue date;

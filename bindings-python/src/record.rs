@@ -303,3 +303,30 @@ macro_rules! dict_views {
     };
 }
 pub(crate) use dict_views;
+
+/// `__eq__` of an object holding a `Shared` value: `same(a, b)` on the two values
+/// (`crate::shared::eq_by`: the same object is equal without locking, another type is
+/// not equal).
+macro_rules! shared_eq {
+    ($(#[doc = $doc:literal])* $py:ident |$a:ident, $b:ident| $same:expr) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            $(#[doc = $doc])*
+            fn __eq__(&self, other: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<bool> {
+                crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |$a, $b| $same)
+            }
+        }
+    };
+}
+pub(crate) use shared_eq;
+
+/// Adds classes and functions to the module: `register!(m: PyA, PyB; f, g)`.
+macro_rules! register {
+    ($m:ident: $($class:ty),* $(; $($function:ident),*)?) => {{
+        $($m.add_class::<$class>()?;)*
+        $($($m.add_function(pyo3::wrap_pyfunction!($function, $m)?)?;)*)?
+        Ok(())
+    }};
+}
+pub(crate) use register;

@@ -16,24 +16,17 @@ use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyFloat, PyInt, PyList, PyString};
 
-use crate::record::{json_document, locked_getters, record, wrap_all};
+use crate::record::{json_document, locked_getters, record, register, shared_eq, wrap_all};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyTicketClassifier>()?;
-    m.add_class::<PyClassification>()?;
-    m.add_class::<PyEvidence>()?;
-    m.add_class::<PyBusinessCalendar>()?;
-    m.add_class::<PySlaPolicy>()?;
-    m.add_class::<PySlaStatus>()?;
-    m.add_class::<PyAccessPolicy>()?;
-    m.add_class::<PyTicketFlow>()?;
-    m.add_class::<PyTicketEvent>()?;
-    m.add_class::<PyTicketStatistics>()?;
-    m.add_class::<PyReturnVisitPolicy>()?;
-    m.add_function(wrap_pyfunction!(ticket_statistics, m)?)?;
-    Ok(())
+    register!(
+        m: PyTicketClassifier, PyClassification, PyEvidence, PyBusinessCalendar,
+           PySlaPolicy, PySlaStatus, PyAccessPolicy, PyTicketFlow,
+           PyTicketEvent, PyTicketStatistics, PyReturnVisitPolicy;
+        ticket_statistics
+    )
 }
 
 /// Parses a snake_case enum argument, naming the argument in the error.
@@ -634,6 +627,11 @@ flow_actions! {
     escalate(to, reason) => Action::Escalate { to, reason };
 }
 
+shared_eq! {
+    /// Equal when the same ticket, triage, state, owner, events and policy.
+    PyTicketFlow |a, b| a == b
+}
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyTicketFlow {
@@ -828,10 +826,6 @@ impl PyTicketFlow {
             slf.get_type().getattr("from_json")?,
             (text, PyAccessPolicy { inner: policy }),
         ))
-    }
-    /// Equal when the same ticket, triage, state, owner, events and policy.
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
     }
     fn __repr__(&self) -> PyResult<String> {
         let f = self.inner.lock()?;
