@@ -161,11 +161,16 @@ record! {
     }
 }
 
-/// A validated check-in template: ordered steps with dependencies and items.
-#[pyclass(frozen, eq, module = "estatekit", name = "CheckinTemplate")]
-#[derive(PartialEq)]
-struct PyCheckinTemplate {
-    inner: CheckinTemplate,
+record! {
+    /// A validated check-in template: ordered steps with dependencies and items.
+    struct PyCheckinTemplate("CheckinTemplate", eq) { inner: CheckinTemplate }
+    |t| {
+        id: &str = t.id(),
+        version: u32 = t.version(),
+        steps: Vec<PyCheckinStep> = wrap_all(t.steps()),
+        /// The item the manager completes to audit a check-in, if any.
+        audit_item: Option<&str> = t.audit_item(),
+    }
 }
 
 json_document! {
@@ -183,29 +188,12 @@ impl PyCheckinTemplate {
             inner: CheckinTemplate::default_template(),
         }
     }
-    #[getter]
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-    #[getter]
-    fn version(&self) -> u32 {
-        self.inner.version()
-    }
-    #[getter]
-    fn steps(&self) -> Vec<PyCheckinStep> {
-        wrap_all(self.inner.steps())
-    }
     /// The item with this code, or None.
     fn item(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] code: &str,
     ) -> Option<PyCheckinItem> {
         self.inner.item(code).cloned().map(PyCheckinItem::from)
-    }
-    /// The item the manager completes to audit a check-in, if any.
-    #[getter]
-    fn audit_item(&self) -> Option<&str> {
-        self.inner.audit_item()
     }
     /// Days to rectify a defect, by severity.
     #[getter]

@@ -494,11 +494,18 @@ impl PyEstateSummary {
     }
 }
 
-/// A validated estate: buildings, units, meters, rounding policy.
-#[pyclass(frozen, eq, module = "estatekit", name = "Estate")]
-#[derive(PartialEq)]
-pub(crate) struct PyEstate {
-    pub(crate) inner: Estate,
+record! {
+    /// A validated estate: buildings, units, meters, rounding policy.
+    pub(crate) struct PyEstate("Estate", eq) { inner: Estate }
+    |e| {
+        id: &str = e.id(),
+        name: &str = e.name(),
+        currency: &str = e.currency(),
+        rounding: PyRoundingPolicy = PyRoundingPolicy { inner: *e.rounding(), },
+        buildings: Vec<PyBuilding> = wrap_all(e.buildings()),
+        units: Vec<PyUnit> = wrap_all(e.units()),
+        meters: Vec<PyMeter> = wrap_all(e.meters()),
+    }
 }
 
 json_document! {
@@ -586,36 +593,6 @@ impl PyEstate {
         Self {
             inner: Estate::demo(),
         }
-    }
-    #[getter]
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-    #[getter]
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-    #[getter]
-    fn currency(&self) -> &str {
-        self.inner.currency()
-    }
-    #[getter]
-    fn rounding(&self) -> PyRoundingPolicy {
-        PyRoundingPolicy {
-            inner: *self.inner.rounding(),
-        }
-    }
-    #[getter]
-    fn buildings(&self) -> Vec<PyBuilding> {
-        wrap_all(self.inner.buildings())
-    }
-    #[getter]
-    fn units(&self) -> Vec<PyUnit> {
-        wrap_all(self.inner.units())
-    }
-    #[getter]
-    fn meters(&self) -> Vec<PyMeter> {
-        wrap_all(self.inner.meters())
     }
     /// The unit with this id, or None.
     fn unit(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyUnit> {

@@ -26,9 +26,7 @@ use crate::record::{
     shared_eq,
 };
 use crate::shared::Shared;
-use crate::{
-    date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
-};
+use crate::{date_arg, decimal_arg, opt, policy_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register!(
@@ -64,8 +62,8 @@ fn penalty_policy(
         )
     })?;
     let cap = match (
-        opt_decimal_arg(cap, "cap")?,
-        opt_decimal_arg(cap_amount, "cap_amount")?,
+        opt(cap, "cap", decimal_arg)?,
+        opt(cap_amount, "cap_amount", decimal_arg)?,
     ) {
         (Some(_), Some(_)) => {
             return Err(validation_error(
@@ -83,7 +81,7 @@ fn penalty_policy(
         grace_days,
         count_from: CountFrom::from_str(count_from).map_err(fee_err)?,
         cap,
-        min_balance: opt_decimal_arg(min_balance, "min_balance")?,
+        min_balance: opt(min_balance, "min_balance", decimal_arg)?,
         allow_high_rate,
     };
     policy.validate().map_err(fee_err)?;
@@ -496,11 +494,13 @@ impl PyPenaltyPolicy {
     }
 }
 
-/// A validated fee schedule (JSON, versioned).
-#[pyclass(frozen, eq, module = "estatekit", name = "FeeSchedule")]
-#[derive(PartialEq)]
-pub(crate) struct PyFeeSchedule {
-    pub(crate) inner: FeeSchedule,
+record! {
+    /// A validated fee schedule (JSON, versioned).
+    pub(crate) struct PyFeeSchedule("FeeSchedule", eq) { inner: FeeSchedule }
+    |s| {
+        /// Item codes, in document order.
+        codes: Vec<String> = s.items().iter().map(|i| i.code.clone()).collect(),
+    }
 }
 
 json_document! {
@@ -517,11 +517,6 @@ impl PyFeeSchedule {
         Self {
             inner: FeeSchedule::demo(),
         }
-    }
-    /// Item codes, in document order.
-    #[getter]
-    fn codes(&self) -> Vec<String> {
-        self.inner.items().iter().map(|i| i.code.clone()).collect()
     }
     fn __repr__(&self) -> String {
         format!("FeeSchedule(items={})", self.inner.items().len())
@@ -683,7 +678,7 @@ fn bill_estate(
     #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
-    inputs.issued_on = opt_date_arg(issued_on, "issued_on")?;
+    inputs.issued_on = opt(issued_on, "issued_on", date_arg)?;
     inputs.strict = strict;
     inputs.estimate = estimate_arg(estimate)?;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
@@ -699,10 +694,29 @@ fn json_to_py<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<B
     py.import("json")?.call_method1("loads", (text,))
 }
 
-/// The result of `bill_estate`: bills per unit and pooled summaries.
-#[pyclass(frozen, module = "estatekit", name = "BillingRun")]
-pub(crate) struct PyBillingRun {
-    pub(crate) inner: billing::BillingRun,
+record! {
+    /// The result of `bill_estate`: bills per unit and pooled summaries.
+    pub(crate) struct PyBillingRun("BillingRun") { inner: billing::BillingRun }
+    |r| {
+        period_start: NaiveDate = r.period.start,
+        period_end: NaiveDate = r.period.end,
+        /// The date the bills are issued.
+        issued_on: NaiveDate = r.issued_on,
+        currency: &str = &r.currency,
+        /// Sum of all bills.
+        total: Decimal = r.total(),
+        /// One bill per unit charged, in estate order.
+        bills: Vec<PyBill> = r.bills().into_iter().map(|b| PyBill { inner: b }).collect(),
+        /// Pooled items: amounts, deductions, adjustments.
+        pools: Vec<PyPoolSummary> = r
+            .pools
+            .iter()
+            .map(|p| PyPoolSummary {
+                inner: p.clone(),
+                adjusted_units: r.adjusted_units(&p.code).into_iter().map(str::to_owned).collect(),
+            })
+            .collect(),
+    }
 }
 
 dict_lists!(PyBillingRun {
@@ -728,54 +742,6 @@ json_document! {
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillingRun {
-    #[getter]
-    fn period_start(&self) -> NaiveDate {
-        self.inner.period.start
-    }
-    #[getter]
-    fn period_end(&self) -> NaiveDate {
-        self.inner.period.end
-    }
-    /// The date the bills are issued.
-    #[getter]
-    fn issued_on(&self) -> NaiveDate {
-        self.inner.issued_on
-    }
-    #[getter]
-    fn currency(&self) -> &str {
-        &self.inner.currency
-    }
-    /// Sum of all bills.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total()
-    }
-    /// One bill per unit charged, in estate order.
-    #[getter]
-    fn bills(&self) -> Vec<PyBill> {
-        self.inner
-            .bills()
-            .into_iter()
-            .map(|b| PyBill { inner: b })
-            .collect()
-    }
-    /// Pooled items: amounts, deductions, adjustments.
-    #[getter]
-    fn pools(&self) -> Vec<PyPoolSummary> {
-        self.inner
-            .pools
-            .iter()
-            .map(|p| PyPoolSummary {
-                inner: p.clone(),
-                adjusted_units: self
-                    .inner
-                    .adjusted_units(&p.code)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-            })
-            .collect()
-    }
     /// The bill of one unit, or None.
     fn bill(&self, #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str) -> Option<PyBill> {
         self.inner.bill(unit_id).map(|b| PyBill { inner: b })
@@ -875,7 +841,10 @@ impl PyBillLine {
 
 record! {
     /// What happened to one pooled item in a billing run.
-    pub(crate) struct PyPoolSummary("PoolSummary") { inner: PoolSummary, adjusted_units: Vec<String> }
+    pub(crate) struct PyPoolSummary("PoolSummary") {
+        inner: PoolSummary,
+        adjusted_units: Vec<String>,
+    }
     repr(code, split_amount, participants);
     |p| {
         code: String,
@@ -1004,7 +973,7 @@ impl PyLedger {
     }
     /// Alert when the prepaid balance is below `threshold` (None: never).
     fn set_low_balance_threshold(&self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        let threshold = opt_decimal_arg(threshold, "threshold")?;
+        let threshold = opt(threshold, "threshold", decimal_arg)?;
         self.inner
             .lock()?
             .set_low_balance_threshold(threshold)
@@ -1153,7 +1122,7 @@ impl PyLedger {
         #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
-        let amount = opt_decimal_arg(amount, "amount")?;
+        let amount = opt(amount, "amount", decimal_arg)?;
         self.inner
             .lock()?
             .waive(charge_id, amount, reason, date)

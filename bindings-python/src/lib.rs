@@ -209,15 +209,16 @@ pub(crate) fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decima
     Ok(d)
 }
 
-/// An optional money argument (`None` allowed).
-pub(crate) fn opt_decimal_arg(
+/// An optional argument read by `read` (`decimal_arg`, `date_arg`): `None`, or the
+/// argument left out, is absent.
+pub(crate) fn opt<T>(
     obj: Option<&Bound<'_, PyAny>>,
     path: &str,
-) -> PyResult<Option<Decimal>> {
-    match obj {
-        Some(o) if !o.is_none() => decimal_arg(o, path).map(Some),
-        _ => Ok(None),
-    }
+    read: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+) -> PyResult<Option<T>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| read(o, path))
+        .transpose()
 }
 
 /// Reads a date argument: a `datetime.date` (a `datetime.datetime` counts as its date,
@@ -254,17 +255,6 @@ pub(crate) fn date_of(obj: &Bound<'_, PyAny>) -> Result<NaiveDate, String> {
     Err(format!(
         "expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"
     ))
-}
-
-/// An optional date argument: `None` (or the argument left out) is absent.
-pub(crate) fn opt_date_arg(
-    obj: Option<&Bound<'_, PyAny>>,
-    path: &str,
-) -> PyResult<Option<NaiveDate>> {
-    match obj {
-        Some(o) if !o.is_none() => date_arg(o, path).map(Some),
-        _ => Ok(None),
-    }
 }
 
 /// `YYYY-MM-DD` exactly (four-digit year from 0001, two-digit month and day), a real

@@ -72,11 +72,15 @@ record! {
     }
 }
 
-/// An estate's rounding rule: decimal places and mode.
-#[pyclass(frozen, eq, module = "estatekit", name = "RoundingPolicy")]
-#[derive(PartialEq)]
-pub(crate) struct PyRoundingPolicy {
-    pub(crate) inner: money::RoundingPolicy,
+record! {
+    /// An estate's rounding rule: decimal places and mode.
+    pub(crate) struct PyRoundingPolicy("RoundingPolicy", eq) { inner: money::RoundingPolicy }
+    |p| {
+        /// Decimal places kept.
+        scale: u32 = p.scale(),
+        /// 'half_up', 'half_even', 'down' or 'up'.
+        mode: &'static str = p.mode().as_str(),
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -91,16 +95,6 @@ impl PyRoundingPolicy {
         Ok(Self {
             inner: policy_arg(scale, mode)?,
         })
-    }
-    /// Decimal places kept.
-    #[getter]
-    fn scale(&self) -> u32 {
-        self.inner.scale()
-    }
-    /// 'half_up', 'half_even', 'down' or 'up'.
-    #[getter]
-    fn mode(&self) -> &'static str {
-        self.inner.mode().as_str()
     }
     /// Round an amount with this policy.
     fn round(&self, amount: &Bound<'_, PyAny>) -> PyResult<Decimal> {

@@ -25,7 +25,7 @@ use crate::record::{
     dict_lists, dict_record, dict_views, dicts, locked_getters, record, register, shared_eq,
 };
 use crate::shared::Shared;
-use crate::{decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
+use crate::{date_arg, decimal_arg, opt, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
 use estatekit::tables::{Row, TableProblem, TextRow, TextTable};
 
@@ -292,7 +292,7 @@ impl PyReceivables {
         on: Option<&Bound<'_, PyAny>>,
         #[pyo3(from_py_with = crate::args::opt_text_list)] units: Option<Vec<String>>,
     ) -> PyResult<PyPostResult> {
-        let on = opt_date_arg(on, "on")?;
+        let on = opt(on, "on", date_arg)?;
         let mut held = self.inner.lock()?;
         let inner = &mut *held;
         let res = py
@@ -383,7 +383,7 @@ impl PyReceivables {
         min_total: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReminders> {
-        let min_total = opt_decimal_arg(min_total, "min_total")?.unwrap_or(Decimal::new(100, 2));
+        let min_total = opt(min_total, "min_total", decimal_arg)?.unwrap_or(Decimal::new(100, 2));
         let group: Option<HashMap<String, String>> = match group {
             Some(g) if !g.is_none() => Some(g.extract().map_err(|_| {
                 validation_error(
@@ -460,7 +460,7 @@ impl PyReceivables {
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
+        let below = opt(below, "below", decimal_arg)?.unwrap_or(Decimal::new(100, 2));
         let done = self
             .inner
             .lock()?

@@ -210,7 +210,11 @@ pub(crate) use dict_lists;
 /// Getters of an object whose `inner` is a `Shared` value, each reading it under the
 /// lock: `locked_getters!(PyLedger |l| { prepaid: Decimal = l.prepaid() })`.
 macro_rules! locked_getters {
-    ($py:ident |$v:ident| { $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $conv:expr ),* $(,)? }) => {
+    (
+        $py:ident |$v:ident| {
+            $( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $conv:expr ),* $(,)?
+        }
+    ) => {
         #[estatekit_ffi_guard::guard(crate::panic_guard)]
         #[pymethods]
         impl $py {
@@ -234,12 +238,17 @@ pub(crate) use locked_getters;
 /// lock).
 macro_rules! json_document {
     ($(#[doc = $doc:literal])* $py:ident: $core:ty) => {
-        json_document!(@impl [$(#[doc = $doc])*] $py, $core, inner => Self { inner }, s => s.inner.to_json());
+        json_document!(@impl [$(#[doc = $doc])*] $py, $core,
+            inner => Self { inner }, s => s.inner.to_json());
     };
     ($(#[doc = $doc:literal])* $py:ident: $core:ty, shared) => {
-        json_document!(@impl [$(#[doc = $doc])*] $py, $core, inner => Self::wrap(inner), s => s.inner.lock()?.to_json());
+        json_document!(@impl [$(#[doc = $doc])*] $py, $core,
+            inner => Self::wrap(inner), s => s.inner.lock()?.to_json());
     };
-    (@impl [$($doc:tt)*] $py:ident, $core:ty, $inner:ident => $wrap:expr, $s:ident => $to_json:expr) => {
+    (
+        @impl [$($doc:tt)*] $py:ident, $core:ty,
+        $inner:ident => $wrap:expr, $s:ident => $to_json:expr
+    ) => {
         #[estatekit_ffi_guard::guard(crate::panic_guard)]
         #[pymethods]
         impl $py {
@@ -275,7 +284,9 @@ pub(crate) use json_document;
 /// `crate::args::date`, `unit_id` by `crate::args::str_ref`.
 macro_rules! dict_views {
     ($py:ident |$v:ident, $as_of:ident| { $($views:tt)* }) => {
-        dict_views!(@impl $py, $v, [#[pyo3(from_py_with = crate::args::date)] $as_of: chrono::NaiveDate], $($views)*);
+        dict_views!(@impl $py, $v, [
+            #[pyo3(from_py_with = crate::args::date)] $as_of: chrono::NaiveDate
+        ], $($views)*);
     };
     ($py:ident |$v:ident, $unit_id:ident, $as_of:ident| { $($views:tt)* }) => {
         dict_views!(@impl $py, $v, [
@@ -283,7 +294,10 @@ macro_rules! dict_views {
             #[pyo3(from_py_with = crate::args::date)] $as_of: chrono::NaiveDate
         ], $($views)*);
     };
-    (@impl $py:ident, $v:ident, $params:tt, $( $(#[doc = $doc:literal])* $name:ident = $call:expr ),* $(,)?) => {
+    (
+        @impl $py:ident, $v:ident, $params:tt,
+        $( $(#[doc = $doc:literal])* $name:ident = $call:expr ),* $(,)?
+    ) => {
         $( dict_views!(@one $py, $v, $params, [$(#[doc = $doc])*] $name = $call); )*
     };
     (@one $py:ident, $v:ident, [$($params:tt)*], [$($doc:tt)*] $name:ident = $call:expr) => {

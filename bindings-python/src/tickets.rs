@@ -74,10 +74,13 @@ record! {
         evidence: Vec<PyEvidence> = wrap_all(&c.evidence),
     }
 }
-/// Ticket classifier: built-in rules, or rules plus a trained category model.
-#[pyclass(frozen, module = "estatekit", name = "TicketClassifier")]
-struct PyTicketClassifier {
-    inner: TicketClassifier,
+record! {
+    /// Ticket classifier: built-in rules, or rules plus a trained category model.
+    struct PyTicketClassifier("TicketClassifier") { inner: TicketClassifier }
+    |c| {
+        /// The model's labels (sorted), or None without a trained model.
+        labels: Option<Vec<String>> = c.model().map(|m| m.labels().to_vec()),
+    }
 }
 
 fn train_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TrainOptions> {
@@ -232,12 +235,6 @@ impl PyTicketClassifier {
         self.inner.department(category)
     }
 
-    /// The model's labels (sorted), or None without a trained model.
-    #[getter]
-    fn labels(&self) -> Option<Vec<String>> {
-        self.inner.model().map(|m| m.labels().to_vec())
-    }
-
     fn __repr__(&self) -> String {
         match self.inner.model() {
             Some(m) => format!("TicketClassifier(model labels={})", m.labels().len()),
@@ -246,10 +243,16 @@ impl PyTicketClassifier {
     }
 }
 
-/// Working hours per weekday, holidays and the UTC offset of local time.
-#[pyclass(frozen, module = "estatekit", name = "BusinessCalendar")]
-struct PyBusinessCalendar {
-    inner: BusinessCalendar,
+record! {
+    /// Working hours per weekday, holidays and the UTC offset of local time.
+    struct PyBusinessCalendar("BusinessCalendar") { inner: BusinessCalendar }
+    |c| {
+        utc_offset_minutes: i32 = c.utc_offset_minutes(),
+        holidays: Vec<chrono::NaiveDate> = c.holidays().iter().copied().collect(),
+        /// Make-up working days (local dates), worked with the hours of the first weekday
+        /// that has any.
+        workdays: Vec<chrono::NaiveDate> = c.workdays().iter().copied().collect(),
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -320,30 +323,15 @@ impl PyBusinessCalendar {
     fn is_working_day(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
         Ok(self.inner.is_working_day(date_arg(date, "date")?))
     }
-
-    #[getter]
-    fn utc_offset_minutes(&self) -> i32 {
-        self.inner.utc_offset_minutes()
-    }
-
-    #[getter]
-    fn holidays(&self) -> Vec<chrono::NaiveDate> {
-        self.inner.holidays().iter().copied().collect()
-    }
-
-    /// Make-up working days (local dates), worked with the hours of the first weekday
-    /// that has any.
-    #[getter]
-    fn workdays(&self) -> Vec<chrono::NaiveDate> {
-        self.inner.workdays().iter().copied().collect()
-    }
 }
 
-/// SLA policy: response and resolution targets by urgency and category.
-#[pyclass(frozen, eq, module = "estatekit", name = "SlaPolicy")]
-#[derive(PartialEq)]
-struct PySlaPolicy {
-    inner: SlaPolicy,
+record! {
+    /// SLA policy: response and resolution targets by urgency and category.
+    struct PySlaPolicy("SlaPolicy", eq) { inner: SlaPolicy }
+    |p| {
+        /// Whether a response due may fall after the resolution due.
+        response_may_follow_resolution: bool = p.response_may_follow_resolution,
+    }
 }
 
 json_document! {
@@ -372,12 +360,6 @@ impl PySlaPolicy {
         Self { inner }
     }
 
-    /// Whether a response due may fall after the resolution due.
-    #[getter]
-    fn response_may_follow_resolution(&self) -> bool {
-        self.inner.response_may_follow_resolution
-    }
-
     /// `((response_clock, amount), (resolution_clock, amount))` for a ticket received
     /// at `received_at`, e.g. `(("business_minutes", 120), ("working_days", 8))`; the
     /// clock is the one counted in (`minutes` for business minutes on the wall clock).
@@ -398,12 +380,20 @@ impl PySlaPolicy {
     }
 }
 
-/// Who may do what to a ticket: roles per action, whether the handler may record the
-/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
-#[pyclass(frozen, eq, module = "estatekit", name = "AccessPolicy")]
-#[derive(PartialEq)]
-struct PyAccessPolicy {
-    inner: AccessPolicy,
+record! {
+    /// Who may do what to a ticket: roles per action, whether the handler may record the
+    /// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+    struct PyAccessPolicy("AccessPolicy", eq) { inner: AccessPolicy }
+    |p| {
+        /// The restricted actions and their allowed roles (sorted).
+        roles: std::collections::BTreeMap<String, Vec<String>> = p
+            .restricted()
+            .iter()
+            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .collect(),
+        handler_may_record_return_visit: bool = p.handler_may_record_return_visit(),
+        first_contact_ownership: bool = p.first_contact_ownership(),
+    }
 }
 
 json_document! {
@@ -433,26 +423,6 @@ impl PyAccessPolicy {
             inner = inner.allow(&action, list).map_err(to_py)?;
         }
         Ok(Self { inner })
-    }
-
-    /// The restricted actions and their allowed roles (sorted).
-    #[getter]
-    fn roles(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        self.inner
-            .restricted()
-            .iter()
-            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
-            .collect()
-    }
-
-    #[getter]
-    fn handler_may_record_return_visit(&self) -> bool {
-        self.inner.handler_may_record_return_visit()
-    }
-
-    #[getter]
-    fn first_contact_ownership(&self) -> bool {
-        self.inner.first_contact_ownership()
     }
 
     fn __repr__(&self) -> String {
@@ -943,12 +913,25 @@ fn ticket_statistics(
         .map_err(to_py)
 }
 
-/// Which tickets must be return-visited, after how many unreachable attempts they may
-/// close, by when, and the satisfaction target statistics judge visits against.
-#[pyclass(frozen, eq, module = "estatekit", name = "ReturnVisitPolicy")]
-#[derive(PartialEq)]
-struct PyReturnVisitPolicy {
-    inner: ReturnVisitPolicy,
+record! {
+    /// Which tickets must be return-visited, after how many unreachable attempts they may
+    /// close, by when, and the satisfaction target statistics judge visits against.
+    struct PyReturnVisitPolicy("ReturnVisitPolicy", eq) { inner: ReturnVisitPolicy }
+    |p| {
+        /// The kinds that must be visited, in declaration order.
+        required_kinds: Vec<&'static str> = p.required_kinds().iter().map(|k| k.as_str()).collect(),
+        /// The channels whose tickets need no visit, in declaration order.
+        exempt_channels: Vec<&'static str> =
+            p.exempt_channels().iter().map(|c| c.as_str()).collect(),
+        /// Unreachable attempts after which a ticket may close without a rating.
+        max_unreachable_attempts: u32 = p.max_unreachable_attempts(),
+        /// Days after the local resolution date by whose end the visit is due.
+        deadline_days: u32 = p.deadline_days(),
+        /// The share of satisfied reached visits to reach.
+        satisfaction_target: f64 = p.satisfaction_target(),
+        /// The least share of must-visit resolved tickets reached for the target to count.
+        min_coverage: f64 = p.min_coverage(),
+    }
 }
 
 /// Parses a list of snake_case names, naming a bad one by its index (`required_kinds[1]`).
@@ -1002,44 +985,6 @@ impl PyReturnVisitPolicy {
         .map_err(to_py)
     }
 
-    /// The kinds that must be visited, in declaration order.
-    #[getter]
-    fn required_kinds(&self) -> Vec<&'static str> {
-        self.inner
-            .required_kinds()
-            .iter()
-            .map(|k| k.as_str())
-            .collect()
-    }
-    /// The channels whose tickets need no visit, in declaration order.
-    #[getter]
-    fn exempt_channels(&self) -> Vec<&'static str> {
-        self.inner
-            .exempt_channels()
-            .iter()
-            .map(|c| c.as_str())
-            .collect()
-    }
-    /// Unreachable attempts after which a ticket may close without a rating.
-    #[getter]
-    fn max_unreachable_attempts(&self) -> u32 {
-        self.inner.max_unreachable_attempts()
-    }
-    /// Days after the local resolution date by whose end the visit is due.
-    #[getter]
-    fn deadline_days(&self) -> u32 {
-        self.inner.deadline_days()
-    }
-    /// The share of satisfied reached visits to reach.
-    #[getter]
-    fn satisfaction_target(&self) -> f64 {
-        self.inner.satisfaction_target()
-    }
-    /// The least share of must-visit resolved tickets reached for the target to count.
-    #[getter]
-    fn min_coverage(&self) -> f64 {
-        self.inner.min_coverage()
-    }
     fn __repr__(&self) -> String {
         format!("ReturnVisitPolicy({})", self.inner.to_json())
     }
