@@ -17,7 +17,9 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::record::{json_document, locked_getters, record, register, shared_eq, wrap_all};
+use crate::record::{
+    OrderedDict, json_document, locked_getters, record, register, shared_eq, wrap_all,
+};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
@@ -164,12 +166,18 @@ record! {
 record! {
     /// A validated check-in template: ordered steps with dependencies and items.
     struct PyCheckinTemplate("CheckinTemplate", eq) { inner: CheckinTemplate }
+    repr(id, version);
     |t| {
         id: &str = t.id(),
         version: u32 = t.version(),
         steps: Vec<PyCheckinStep> = wrap_all(t.steps()),
         /// The item the manager completes to audit a check-in, if any.
         audit_item: Option<&str> = t.audit_item(),
+        /// Days to rectify a defect, by severity.
+        rectification_days: OrderedDict<&'static str, u32> = Severity::ALL
+            .iter()
+            .map(|s| (s.as_str(), t.rectification_days().days(*s)))
+            .collect(),
     }
 }
 
@@ -194,23 +202,6 @@ impl PyCheckinTemplate {
         #[pyo3(from_py_with = crate::args::str_ref)] code: &str,
     ) -> Option<PyCheckinItem> {
         self.inner.item(code).cloned().map(PyCheckinItem::from)
-    }
-    /// Days to rectify a defect, by severity.
-    #[getter]
-    fn rectification_days<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for s in Severity::ALL {
-            dict.set_item(s.as_str(), self.inner.rectification_days().days(*s))?;
-        }
-        Ok(dict)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CheckinTemplate(id={:?}, version={}, steps={})",
-            self.inner.id(),
-            self.inner.version(),
-            self.inner.steps().len()
-        )
     }
 }
 

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use estatekit::estate::{
-    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, Reading,
+    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, MeterEvent, Reading,
     ReadingUpdate, StatusUpdate, Unit, UnitStatus,
 };
 use estatekit::tables::{
@@ -14,15 +14,15 @@ use estatekit::tables::{
 use estatekit_ffi_guard::guard;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{
-    IntoPyDict, PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString,
-};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyMapping, PyString};
 use rust_decimal::Decimal;
 
 use crate::fees::{field, list_items, meter_change_arg, meter_change_dict, required};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::record::{dict_record, dicts, json_document, record, register, wrap_all};
+use crate::record::{
+    OrderedDict, ToDict, dict_lists, dict_record, dicts, json_document, record, register, wrap_all,
+};
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
@@ -440,22 +440,20 @@ record! {
     }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyMeter {
-    /// Replacements and rollovers kept in the estate, in date order: dicts with date
-    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
-    #[getter]
-    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.inner.changes {
-            let d = meter_change_dict(py, &c.change)?;
-            d.set_item("date", c.date)?;
-            list.append(d)?;
-        }
-        Ok(list)
+/// A meter change kept in the estate: its change dict (`meter_change_dict`) and date.
+impl ToDict for MeterEvent {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = meter_change_dict(py, &self.change)?;
+        d.set_item("date", self.date)?;
+        Ok(d)
     }
 }
+
+dict_lists!(PyMeter {
+    /// Replacements and rollovers kept in the estate, in date order: dicts with date
+    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
+    changes,
+});
 
 record! {
     /// Counts and areas of an estate.
@@ -468,35 +466,19 @@ record! {
         total_internal_area: Decimal,
         occupants: u32,
         meters: usize,
-    }
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyEstateSummary {
-    /// Units per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.inner
-            .by_kind
-            .iter()
-            .map(|(k, n)| (k.as_str(), *n))
-            .into_py_dict(py)
-    }
-    /// Units per status, every status in declaration order.
-    #[getter]
-    fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.inner
-            .by_status
-            .iter()
-            .map(|(k, n)| (k.as_str(), *n))
-            .into_py_dict(py)
+        /// Units per kind, every kind in declaration order.
+        by_kind: OrderedDict<&'static str, usize> =
+            s.by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
+        /// Units per status, every status in declaration order.
+        by_status: OrderedDict<&'static str, usize> =
+            s.by_status.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
     }
 }
 
 record! {
     /// A validated estate: buildings, units, meters, rounding policy.
     pub(crate) struct PyEstate("Estate", eq) { inner: Estate }
+    repr(id, name, currency);
     |e| {
         id: &str = e.id(),
         name: &str = e.name(),
@@ -619,13 +601,5 @@ impl PyEstate {
     /// Counts by kind and status, total areas, occupants.
     fn summary(&self) -> PyEstateSummary {
         self.inner.summary().into()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Estate(id={:?}, name={:?}, units={})",
-            self.inner.id(),
-            self.inner.name(),
-            self.inner.units().len()
-        )
     }
 }

@@ -22,7 +22,7 @@ use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
 use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
 use crate::record::{
-    dict_lists, dict_record, dict_views, dicts, locked_getters, record, register, shared_eq,
+    ToDict, dict_lists, dict_record, dict_views, dicts, locked_getters, record, register, shared_eq,
 };
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, opt, to_py, validation_error};
@@ -627,12 +627,23 @@ fn reversal(a: &AppliedRow) -> &estatekit::fees::ledger::Reversal {
         .expect("a reversed row's payment carries its reversal")
 }
 
-fn error_dict<'py>(py: Python<'py>, e: &FeeError) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("code", e.code())?;
-    d.set_item("path", e.path())?;
-    d.set_item("message", e.to_string())?;
-    Ok(d)
+/// An error as a dict: code, path, message; a conflicting repost adds unit_id,
+/// charge_id, field, booked and given.
+impl ToDict for FeeError {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("code", self.code())?;
+        d.set_item("path", self.path())?;
+        d.set_item("message", self.to_string())?;
+        if let FeeError::ConflictingRepost { conflict, .. } = self {
+            d.set_item("unit_id", &conflict.unit_id)?;
+            d.set_item("charge_id", &conflict.charge_id)?;
+            d.set_item("field", &conflict.field)?;
+            d.set_item("booked", &conflict.booked)?;
+            d.set_item("given", &conflict.given)?;
+        }
+        Ok(d)
+    }
 }
 
 record! {
@@ -648,34 +659,14 @@ record! {
 }
 
 dict_lists!(PyPostResult {
+    /// Lines already posted with another amount or due date (not posted): dicts with
+    /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
+    conflicts,
     /// Negative lines (a metered line trued up below last month's estimate): credits
     /// the book does not hold as charges, not posted, listed every time: dicts with
     /// unit_id, charge_id, item_code, amount.
     credits,
 });
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPostResult {
-    /// Lines already posted with another amount or due date (not posted): dicts with
-    /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
-    #[getter]
-    fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for e in &self.inner.conflicts {
-            let d = error_dict(py, e)?;
-            if let FeeError::ConflictingRepost { conflict, .. } = e {
-                d.set_item("unit_id", &conflict.unit_id)?;
-                d.set_item("charge_id", &conflict.charge_id)?;
-                d.set_item("field", &conflict.field)?;
-                d.set_item("booked", &conflict.booked)?;
-                d.set_item("given", &conflict.given)?;
-            }
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-}
 
 record! {
     /// What `Receivables.apply_payments` did with each row.

@@ -344,3 +344,27 @@ macro_rules! register {
     }};
 }
 pub(crate) use register;
+
+/// A dict in the order of its pairs (`{"residential": 30, "shop": 4, ...}`): a record
+/// field type for counts whose order is part of the API (declaration order).
+pub(crate) struct OrderedDict<K, V>(pub(crate) Vec<(K, V)>);
+
+impl<K, V> FromIterator<(K, V)> for OrderedDict<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+}
+
+impl<'py, K: IntoPyObject<'py>, V: IntoPyObject<'py>> IntoPyObject<'py> for OrderedDict<K, V> {
+    type Target = PyDict;
+    type Output = Bound<'py, PyDict>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (k, v) in self.0 {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict)
+    }
+}

@@ -14,9 +14,11 @@ use estatekit::tickets::{
 };
 use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
-use pyo3::types::{IntoPyDict, PyDict, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
-use crate::record::{json_document, locked_getters, record, register, shared_eq, wrap_all};
+use crate::record::{
+    OrderedDict, json_document, locked_getters, record, register, shared_eq, wrap_all,
+};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
@@ -855,36 +857,20 @@ record! {
         complaints: u64,
         complaints_per_100_units: Option<f64>,
         repeat_tickets: Vec<String>,
+        /// Counts per category, sorted by code.
+        by_category: OrderedDict<String, u64> = counts(&s.by_category),
+        /// Counts per kind, every kind in declaration order.
+        by_kind: OrderedDict<String, u64> = counts(&s.by_kind),
+        /// Counts per channel, every channel in declaration order.
+        by_channel: OrderedDict<String, u64> = counts(&s.by_channel),
+        /// Counts per department, sorted by name.
+        by_department: OrderedDict<String, u64> = counts(&s.by_department),
     }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTicketStatistics {
-    /// Counts per category, sorted by code.
-    #[getter]
-    fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_category)
-    }
-    /// Counts per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_kind)
-    }
-    /// Counts per channel, every channel in declaration order.
-    #[getter]
-    fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_channel)
-    }
-    /// Counts per department, sorted by name.
-    #[getter]
-    fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_department)
-    }
-}
-
-fn counts<'py>(py: Python<'py>, v: &[tickets::Count]) -> PyResult<Bound<'py, PyDict>> {
-    v.iter().map(|c| (&c.key, c.count)).into_py_dict(py)
+/// `{key: count}` in the statistics' order.
+fn counts(v: &[tickets::Count]) -> OrderedDict<String, u64> {
+    v.iter().map(|c| (c.key.clone(), c.count)).collect()
 }
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: `ReturnVisitPolicy()`).
