@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
 use crate::record::{
-    OrderedDict, json_document, locked_getters, record, register, shared_eq, wrap_all,
+    OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
 };
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
@@ -398,10 +398,7 @@ locked_getters!(PyChecklist |c| {
     finished_at: Option<DateTime<Utc>> = c.finished_at(),
 });
 
-shared_eq! {
-    /// Equal when the same template, unit, owner, items, defects and events.
-    PyChecklist |a, b| a == b
-}
+shared_document!(PyChecklist |c| -> PyCheckinTemplate { c.template().clone().into() });
 
 #[guard(crate::panic_guard)]
 #[pymethods]
@@ -592,11 +589,6 @@ impl PyChecklist {
         Ok(wrap_all(self.inner.lock()?.events()))
     }
 
-    /// The checklist as JSON (without the template).
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
-    }
-
     /// Restore a checklist saved with `to_json`, exactly; ValidationError
     /// (code 'template_mismatch') when the template differs. The event log is replayed
     /// through the operations and must give exactly what the document says; the first
@@ -646,21 +638,6 @@ impl PyChecklist {
         let inner = checkin::completion_effects(&*self.inner.lock()?, &estate.inner, status)
             .map_err(to_py)?;
         Ok(PyCompletionEffects { inner })
-    }
-
-    /// Pickle and `copy` through the JSON form with the template:
-    /// `(Checklist.from_json, (self.to_json(), self.template))`.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, PyCheckinTemplate))> {
-        let (text, template) = {
-            let c = slf.get().inner.lock()?;
-            (c.to_json(), c.template().clone())
-        };
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (text, PyCheckinTemplate { inner: template }),
-        ))
     }
 
     fn __repr__(&self) -> PyResult<String> {

@@ -17,13 +17,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyMapping, PyString};
 use rust_decimal::Decimal;
 
-use crate::fees::{field, list_items, meter_change_arg, meter_change_dict, required};
+use crate::fees::{
+    field, invalid_at, list_items, meter_change_arg, meter_change_dict, required, required_date,
+    required_decimal,
+};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
 use crate::record::{
     OrderedDict, ToDict, dict_lists, dict_record, dicts, json_document, record, register, wrap_all,
 };
-use crate::{date_arg, decimal_arg, to_py, validation_error};
+use crate::{to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
 /// `str()`.
@@ -183,6 +186,31 @@ pub(crate) fn dict_id(dict: &Bound<'_, PyDict>, column: &str) -> Option<String> 
         .filter(|s| !s.is_empty())
 }
 
+/// The cells of a row that could not be taken as text, as problems of `(table, row)`
+/// (row 1-based) naming the row by its `id_column` cell.
+pub(crate) fn cell_problems(
+    (table, row): (&str, usize),
+    dict: &Bound<'_, PyDict>,
+    id_column: &str,
+    bad: Vec<BadCell>,
+    problems: &mut Vec<TableProblem>,
+) {
+    if bad.is_empty() {
+        return;
+    }
+    let id = dict_id(dict, id_column);
+    for (column, (code, message)) in bad {
+        problems.push(TableProblem::new(
+            table,
+            row,
+            id.as_deref(),
+            Some(&column),
+            code,
+            message,
+        ));
+    }
+}
+
 /// A table (list of dicts or DataFrame) as core rows; cells that cannot be taken as
 /// text become problems.
 fn table_rows(
@@ -209,20 +237,7 @@ fn table_rows(
             )
         })?;
         let bad = read_dict_row(dict, &mut out, false, true)?;
-        if bad.is_empty() {
-            continue;
-        }
-        let id = dict_id(dict, id_column);
-        for (column, (code, message)) in bad {
-            problems.push(TableProblem::new(
-                table,
-                i + 1,
-                id.as_deref(),
-                Some(&column),
-                code,
-                message,
-            ));
-        }
+        cell_problems((table, i + 1), dict, id_column, bad, problems);
     }
     Ok(out)
 }
@@ -280,13 +295,9 @@ fn update_dicts<'py>(
 /// A required str entry of an update dict.
 fn required_str(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<String> {
     let v = required(d, key, path)?;
-    v.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
-        validation_error(
-            "invalid",
-            &format!("{path}.{key}"),
-            format!("{path}.{key}: expected a str"),
-        )
-    })
+    v.cast::<PyString>()
+        .map(|s| s.to_string())
+        .map_err(|_| invalid_at(path, key, "expected a str"))
 }
 
 /// The arguments of `Estate.updated` as an [`EstateUpdate`].
@@ -303,18 +314,15 @@ fn update_arg(
     )? {
         let estimated = match field(&r, "estimated", &path)? {
             None => false,
-            Some(b) => b.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.estimated"),
-                    format!("{path}.estimated: expected True or False"),
-                )
-            })?,
+            Some(b) => b
+                .cast::<PyBool>()
+                .map(|b| b.is_true())
+                .map_err(|_| invalid_at(&path, "estimated", "expected True or False"))?,
         };
         update.readings.push(ReadingUpdate {
             meter_id: required_str(&r, "meter_id", &path)?,
-            date: date_arg(&required(&r, "date", &path)?, &format!("{path}.date"))?,
-            value: decimal_arg(&required(&r, "value", &path)?, &format!("{path}.value"))?,
+            date: required_date(&r, "date", &path)?,
+            value: required_decimal(&r, "value", &path)?,
             estimated,
         });
     }
@@ -326,11 +334,11 @@ fn update_arg(
         let text = required_str(&c, "status", &path)?;
         let status = UnitStatus::from_str(&text).map_err(|_| {
             let names: Vec<&str> = UnitStatus::ALL.iter().map(|s| s.as_str()).collect();
-            validation_error(
-                "invalid",
-                &format!("{path}.status"),
-                format!(
-                    "{path}.status: unknown status {text:?}; expected one of {}",
+            invalid_at(
+                &path,
+                "status",
+                &format!(
+                    "unknown status {text:?}; expected one of {}",
                     names.join(", ")
                 ),
             )
@@ -341,19 +349,13 @@ fn update_arg(
                 n.extract::<u32>()
                     .ok()
                     .filter(|_| !n.is_instance_of::<PyBool>())
-                    .ok_or_else(|| {
-                        validation_error(
-                            "invalid",
-                            &format!("{path}.occupants"),
-                            format!("{path}.occupants: expected a whole number ≥ 0"),
-                        )
-                    })?,
+                    .ok_or_else(|| invalid_at(&path, "occupants", "expected a whole number ≥ 0"))?,
             ),
         };
         update.status_changes.push(StatusUpdate {
             unit_id: required_str(&c, "unit_id", &path)?,
             status,
-            since: date_arg(&required(&c, "since", &path)?, &format!("{path}.since"))?,
+            since: required_date(&c, "since", &path)?,
             occupants,
         });
     }
@@ -364,7 +366,7 @@ fn update_arg(
     )? {
         update.meter_changes.push(MeterChangeUpdate {
             meter_id: required_str(&c, "meter_id", &path)?,
-            date: date_arg(&required(&c, "date", &path)?, &format!("{path}.date"))?,
+            date: required_date(&c, "date", &path)?,
             change: meter_change_arg(&c, &path)?,
         });
     }

@@ -313,19 +313,29 @@ pub(crate) fn field<'py>(
     }
 }
 
+/// `ValidationError` code `invalid` at `{path}.{key}`: "`{path}.{key}`: {what}".
+pub(crate) fn invalid_at(path: &str, key: &str, what: &str) -> PyErr {
+    let at = format!("{path}.{key}");
+    validation_error("invalid", &at, format!("{at}: {what}"))
+}
+
 /// A required entry of a dict argument (`{path}.{key}: required` when missing or None).
 pub(crate) fn required<'py>(
     d: &Bound<'py, PyAny>,
     key: &str,
     path: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    field(d, key, path)?.ok_or_else(|| {
-        validation_error(
-            "invalid",
-            &format!("{path}.{key}"),
-            format!("{path}.{key}: required"),
-        )
-    })
+    field(d, key, path)?.ok_or_else(|| invalid_at(path, key, "required"))
+}
+
+/// A required date entry of a dict argument.
+pub(crate) fn required_date(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<NaiveDate> {
+    date_arg(&required(d, key, path)?, &format!("{path}.{key}"))
+}
+
+/// A required decimal entry of a dict argument.
+pub(crate) fn required_decimal(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<Decimal> {
+    decimal_arg(&required(d, key, path)?, &format!("{path}.{key}"))
 }
 
 /// The items of an optional list argument, each with its path (`readings[2]`).
@@ -565,8 +575,8 @@ fn inputs_arg(
     for (path, r) in list_items(readings, "readings")? {
         inputs.readings.push(ReadingInput {
             meter_id: required(&r, "meter_id", &path)?.extract()?,
-            date: date_arg(&required(&r, "date", &path)?, &format!("{path}.date"))?,
-            value: decimal_arg(&required(&r, "value", &path)?, &format!("{path}.value"))?,
+            date: required_date(&r, "date", &path)?,
+            value: required_decimal(&r, "value", &path)?,
         });
     }
     for (path, c) in list_items(meter_changes, "meter_changes")? {
@@ -584,27 +594,13 @@ fn inputs_arg(
 pub(crate) fn meter_change_arg(c: &Bound<'_, PyAny>, path: &str) -> PyResult<MeterChange> {
     if let Some(rep) = field(c, "replacement", path)? {
         let p = format!("{path}.replacement");
-        let get = |k: &str| -> PyResult<Decimal> {
-            let v = field(&rep, k, &p)?.ok_or_else(|| {
-                validation_error("invalid", &format!("{p}.{k}"), format!("{p}.{k}: required"))
-            })?;
-            decimal_arg(&v, &format!("{p}.{k}"))
-        };
         Ok(MeterChange::Replacement {
-            old_final: get("old_final")?,
-            new_initial: get("new_initial")?,
+            old_final: required_decimal(&rep, "old_final", &p)?,
+            new_initial: required_decimal(&rep, "new_initial", &p)?,
         })
     } else if let Some(roll) = field(c, "rollover", path)? {
-        let p = format!("{path}.rollover");
-        let v = field(&roll, "wraps_at", &p)?.ok_or_else(|| {
-            validation_error(
-                "invalid",
-                &format!("{p}.wraps_at"),
-                format!("{p}.wraps_at: required"),
-            )
-        })?;
         Ok(MeterChange::Rollover {
-            wraps_at: decimal_arg(&v, &format!("{p}.wraps_at"))?,
+            wraps_at: required_decimal(&roll, "wraps_at", &format!("{path}.rollover"))?,
         })
     } else {
         Err(validation_error(

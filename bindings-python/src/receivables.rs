@@ -121,20 +121,7 @@ pub(crate) fn text_rows(
             continue;
         };
         let bad = crate::estate::read_dict_row(dict, &mut out, true, false)?;
-        if bad.is_empty() {
-            continue;
-        }
-        let id = crate::estate::dict_id(dict, id_column);
-        for (column, (code, message)) in bad {
-            problems.push(TableProblem::new(
-                table,
-                i + 1,
-                id.as_deref(),
-                Some(&column),
-                code,
-                message,
-            ));
-        }
+        crate::estate::cell_problems((table, i + 1), dict, id_column, bad, &mut problems);
     }
     Ok((out, problems))
 }

@@ -368,3 +368,35 @@ impl<'py, K: IntoPyObject<'py>, V: IntoPyObject<'py>> IntoPyObject<'py> for Orde
         Ok(dict)
     }
 }
+
+/// `to_json`, `__reduce__` and `__eq__` of an object holding a `Shared` document that
+/// `Cls.from_json(text, companion)` restores (a checklist with its template, a ticket
+/// flow with its access policy): `shared_document!(PyChecklist |c| -> PyCheckinTemplate
+/// { c.template().clone().into() })`. Equal when the documents are (the same
+/// companion, history and state).
+macro_rules! shared_document {
+    ($py:ident |$v:ident| -> $with:ty { $companion:expr }) => {
+        #[estatekit_ffi_guard::guard(crate::panic_guard)]
+        #[pymethods]
+        impl $py {
+            /// The document as JSON.
+            fn to_json(&self) -> pyo3::PyResult<String> {
+                Ok(self.inner.lock()?.to_json())
+            }
+            /// Pickle and `copy` through the JSON form:
+            /// `(Cls.from_json, (self.to_json(), companion))`.
+            fn __reduce__<'py>(
+                slf: &pyo3::Bound<'py, Self>,
+            ) -> pyo3::PyResult<(pyo3::Bound<'py, pyo3::PyAny>, (String, $with))> {
+                let $v = slf.get().inner.lock()?;
+                let from_json = slf.as_any().get_type().getattr("from_json")?;
+                Ok((from_json, ($v.to_json(), $companion)))
+            }
+            /// Equal when the same document: companion, history and state.
+            fn __eq__(&self, other: &pyo3::Bound<'_, pyo3::PyAny>) -> pyo3::PyResult<bool> {
+                crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
+            }
+        }
+    };
+}
+pub(crate) use shared_document;

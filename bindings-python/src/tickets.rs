@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::record::{
-    OrderedDict, json_document, locked_getters, record, register, shared_eq, wrap_all,
+    OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
 };
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
@@ -599,10 +599,7 @@ flow_actions! {
     escalate(to, reason) => Action::Escalate { to, reason };
 }
 
-shared_eq! {
-    /// Equal when the same ticket, triage, state, owner, events and policy.
-    PyTicketFlow |a, b| a == b
-}
+shared_document!(PyTicketFlow |f| -> PyAccessPolicy { f.policy().clone().into() });
 
 #[guard(crate::panic_guard)]
 #[pymethods]
@@ -679,11 +676,6 @@ impl PyTicketFlow {
         Ok(PyAccessPolicy {
             inner: self.inner.lock()?.policy().clone(),
         })
-    }
-
-    /// The flow (ticket, triage, state, owner, events) as JSON.
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
     }
 
     /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
@@ -784,20 +776,6 @@ impl PyTicketFlow {
     #[getter]
     fn events(&self) -> PyResult<Vec<PyTicketEvent>> {
         Ok(wrap_all(self.inner.lock()?.events()))
-    }
-    /// Pickle and `copy` through the JSON form with the access policy:
-    /// `(TicketFlow.from_json, (self.to_json(), self.policy))`.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, PyAccessPolicy))> {
-        let (text, policy) = {
-            let f = slf.get().inner.lock()?;
-            (f.to_json(), f.policy().clone())
-        };
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (text, PyAccessPolicy { inner: policy }),
-        ))
     }
     fn __repr__(&self) -> PyResult<String> {
         let f = self.inner.lock()?;
