@@ -89,7 +89,7 @@ macro_rules! record {
             $(
                 $(#[doc = $doc])*
                 #[getter]
-                #[allow(unused_variables, clippy::clone_on_copy)]
+                #[allow(unused_variables, clippy::clone_on_copy, clippy::wrong_self_convention)]
                 fn $field(&self) -> $ty {
                     let $r = &self.inner;
                     record!(@get $r, $field $(, $conv)?)
