@@ -785,6 +785,10 @@ record! {
     |b| {
         unit_id: String,
         total: Decimal,
+        /// The first day of the billing period.
+        period_start: NaiveDate = b.period.start,
+        /// The last day of the billing period.
+        period_end: NaiveDate = b.period.end,
         /// The date the bill is issued (its lines' due dates count from it).
         issued_on: NaiveDate,
         lines: Vec<PyBillLine> = b.lines.iter().map(|l| PyBillLine { inner: l.clone() }).collect(),

@@ -27,6 +27,8 @@ def test_billing_run_explain_is_the_units_bill_explain() -> None:
     assert run.explain("1-102")[-1] == f"合计：{bill.total}，开票 2026-11-01，到期 2026-11-16"
     # A unit the run did not bill has no lines.
     assert run.explain("no-such-unit", "en") == []
+    # A bill carries its billing period.
+    assert (bill.period_start, bill.period_end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
 
 def test_billing_run_explain_refuses_an_unknown_language() -> None:

@@ -672,6 +672,12 @@ class Bill:
     @property
     def total(self) -> Decimal: ...
     @property
+    def period_start(self) -> datetime.date:
+        """The first day of the billing period."""
+    @property
+    def period_end(self) -> datetime.date:
+        """The last day of the billing period."""
+    @property
     def issued_on(self) -> datetime.date: ...
     @property
     def lines(self) -> list[BillLine]: ...
