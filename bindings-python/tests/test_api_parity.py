@@ -67,11 +67,8 @@ def _book() -> Receivables:
 
 
 def _ledger() -> Ledger:
-    run = _october()
-    bill = run.bill("1-101")
-    assert bill is not None
-    ledger = Ledger("1-101")
-    ledger.add_bill(bill, FeeSchedule.demo(), bill.issued_on)
+    ledger = _book().account("1-101")  # the book's copy of the unit's ledger
+    assert ledger is not None
     return ledger
 
 
