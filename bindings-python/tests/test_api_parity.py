@@ -188,13 +188,11 @@ def test_every_listed_member_exists() -> None:
     assert missing == [], f"listed members that Python lacks: {missing}"
 
 
-def test_pending_members_are_named() -> None:
-    """Members the list marks as still to add: the ones Python has by now are printed so
-    that the list can drop their note; none may be a dict type's key."""
-    assert all(owner not in DICT_TYPES for owner, _ in PENDING)
-    have = sorted(f"{o}.{m}" for o, m in PENDING if hasattr(getattr(estatekit, o, None), m))
-    lack = sorted(f"{o}.{m}" for o, m in PENDING if not hasattr(getattr(estatekit, o, None), m))
-    print(f"pending and present: {have}; pending and missing: {lack}")
+def test_pending_members_are_members_of_listed_classes() -> None:
+    """A member the list marks as still to add in Python (`python: ...`) belongs to a
+    listed class; a dict type's pending change is checked on its sample (xfail)."""
+    stray = sorted(f"{o}.{m}" for o, m in PENDING if o not in CLASSES)
+    assert stray == [], f"pending members of no listed class: {stray}"
 
 
 def test_every_public_attribute_is_listed() -> None:
