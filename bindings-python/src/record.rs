@@ -8,7 +8,13 @@
 //! - `locked_getters!`: the plain getters of an object holding a `Shared` value
 //!   (`Ledger`, `TicketFlow`, `Checklist`), each reading under the lock.
 //! - `dict_record!`: `ToDict` for a core value Python sees as a dict (a row, a set of
-//!   figures); `dict_lists!`: getters of lists of such dicts.
+//!   figures); `dict_lists!`: getters of lists of such dicts; `dict_views!`: dated
+//!   views (`aging(as_of)`, `balance(unit_id, as_of)`) returning such a dict.
+//! - `json_document!` (`from_json`, `to_json`, `__reduce__` of a document class),
+//!   `shared_document!` (the same, with `__eq__`, for a `Shared` document restored
+//!   with a companion), `shared_eq!`, and `register!` (a module's classes and
+//!   functions).
+//! - `OrderedDict`: a field type for counts whose order is part of the API.
 //!
 //! Every generated `#[pymethods]` block is under `#[guard(crate::panic_guard)]`.
 //!
