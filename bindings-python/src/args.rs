@@ -107,17 +107,27 @@ pub(crate) fn opt_int<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Option<T>> 
     }
 }
 
-/// A list of integers; a bad one is named by its index (`days[2]`).
-pub(crate) fn int_list<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+/// A list read item by item, a bad item named by its index (`days[2]`); a `str` is not
+/// a sequence of `what`.
+fn list_of<T>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    item: impl Fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
     if obj.is_instance_of::<PyString>() {
-        return Err(pyo3::exceptions::PyTypeError::new_err(
-            "expected a sequence of int, got str",
-        ));
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "expected a sequence of {what}, got str"
+        )));
     }
     obj.try_iter()?
         .enumerate()
-        .map(|(i, v)| int_at(&v?, &format!("[{i}]")))
+        .map(|(i, v)| item(&v?, &format!("[{i}]")))
         .collect()
+}
+
+/// A list of integers (`days[2]` names a bad one).
+pub(crate) fn int_list<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+    list_of(obj, "int", int_at)
 }
 
 /// A `str` borrowed as UTF-8; a lone surrogate is `invalid_text` at `suffix`.
@@ -155,17 +165,9 @@ pub(crate) fn opt_text(obj: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     }
 }
 
-/// A list of strings; a bad one is named by its index (`keywords[2]`).
+/// A list of strings (`keywords[2]` names a bad one).
 pub(crate) fn text_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    if obj.is_instance_of::<PyString>() {
-        return Err(pyo3::exceptions::PyTypeError::new_err(
-            "expected a sequence of str, got str",
-        ));
-    }
-    obj.try_iter()?
-        .enumerate()
-        .map(|(i, v)| text_at(&v?, &format!("[{i}]")))
-        .collect()
+    list_of(obj, "str", text_at)
 }
 
 /// An optional list of strings.
@@ -232,6 +234,12 @@ pub(crate) fn utc_of(
 
 fn instant_at(obj: &Bound<'_, PyAny>, suffix: &str) -> PyResult<DateTime<Utc>> {
     utc_of(obj)?.map_err(|(code, message)| argument_error(code, suffix, message))
+}
+
+/// A date argument (`crate::date_arg`'s rules): `ValidationError` `invalid_date`
+/// named by the argument.
+pub(crate) fn date(obj: &Bound<'_, PyAny>) -> PyResult<chrono::NaiveDate> {
+    crate::date_of(obj).map_err(|message| argument_error("invalid_date", "", message))
 }
 
 /// A timestamp argument (see the module doc).

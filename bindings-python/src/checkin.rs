@@ -17,26 +17,19 @@ use pyo3::types::{PyDict, PyString};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
+use crate::record::{
+    OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
+};
 use crate::shared::Shared;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyCheckinTemplate>()?;
-    m.add_class::<PyCheckinStep>()?;
-    m.add_class::<PyCheckinItem>()?;
-    m.add_class::<PyChecklist>()?;
-    m.add_class::<PyChecklistItem>()?;
-    m.add_class::<PyDefect>()?;
-    m.add_class::<PyCheckinEvent>()?;
-    m.add_class::<PyTemplateMismatch>()?;
-    m.add_class::<PyCompletionEffects>()?;
-    m.add_class::<PyMeterBaseReading>()?;
-    m.add_class::<PyChargeLine>()?;
-    m.add_class::<PyOverdueRectification>()?;
-    m.add_function(wrap_pyfunction!(audit_dates, m)?)?;
-    m.add_function(wrap_pyfunction!(awaiting_audit, m)?)?;
-    m.add_function(wrap_pyfunction!(overdue_rectifications, m)?)?;
-    Ok(())
+    register!(
+        m: PyCheckinTemplate, PyCheckinStep, PyCheckinItem, PyChecklist,
+           PyChecklistItem, PyDefect, PyCheckinEvent, PyTemplateMismatch,
+           PyCompletionEffects, PyMeterBaseReading, PyChargeLine, PyOverdueRectification;
+        audit_dates, awaiting_audit, overdue_rectifications
+    )
 }
 
 /// Parses a snake_case enum argument, naming `path` on failure.
@@ -140,114 +133,57 @@ fn data_dict<'py>(py: Python<'py>, d: &ItemData) -> PyResult<Bound<'py, PyDict>>
     Ok(dict)
 }
 
-/// An item of a check-in template.
-#[pyclass(frozen, eq, module = "estatekit", name = "CheckinItem")]
-#[derive(PartialEq)]
-struct PyCheckinItem {
-    inner: checkin::ItemDef,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyCheckinItem {
-    #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn name_zh(&self) -> &str {
-        &self.inner.name_zh
-    }
-    #[getter]
-    fn name_en(&self) -> &str {
-        &self.inner.name_en
-    }
-    #[getter]
-    fn mandatory(&self) -> bool {
-        self.inner.mandatory
-    }
-    #[getter]
-    fn roles(&self) -> Vec<&'static str> {
-        self.inner.roles.iter().map(|r| r.as_str()).collect()
-    }
-    #[getter]
-    fn amount(&self) -> Option<Decimal> {
-        self.inner.amount
-    }
-    #[getter]
-    fn meter_kind(&self) -> Option<&'static str> {
-        self.inner.meter_kind.map(|k| k.as_str())
-    }
-    #[getter]
-    fn keys(&self) -> Option<u32> {
-        self.inner.keys
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CheckinItem(code={:?}, kind={:?}, mandatory={})",
-            self.inner.code,
-            self.inner.kind.as_str(),
-            if self.inner.mandatory {
-                "True"
-            } else {
-                "False"
-            }
-        )
+record! {
+    /// An item of a check-in template.
+    struct PyCheckinItem("CheckinItem", eq) { inner: checkin::ItemDef }
+    repr(code, kind, mandatory);
+    |i| {
+        code: String,
+        kind: &'static str = i.kind.as_str(),
+        name_zh: String,
+        name_en: String,
+        mandatory: bool,
+        roles: Vec<&'static str> = i.roles.iter().map(|r| r.as_str()).collect(),
+        amount: Option<Decimal>,
+        meter_kind: Option<&'static str> = i.meter_kind.map(|k| k.as_str()),
+        keys: Option<u32>,
     }
 }
 
-/// A step of a check-in template.
-#[pyclass(frozen, eq, module = "estatekit", name = "CheckinStep")]
-#[derive(PartialEq)]
-struct PyCheckinStep {
-    inner: checkin::StepDef,
+record! {
+    /// A step of a check-in template.
+    struct PyCheckinStep("CheckinStep", eq) { inner: checkin::StepDef }
+    repr(code, depends_on);
+    |s| {
+        code: String,
+        name_zh: String,
+        name_en: String,
+        depends_on: Vec<String>,
+        items: Vec<PyCheckinItem> = wrap_all(&s.items),
+    }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyCheckinStep {
-    #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
-    }
-    #[getter]
-    fn name_zh(&self) -> &str {
-        &self.inner.name_zh
-    }
-    #[getter]
-    fn name_en(&self) -> &str {
-        &self.inner.name_en
-    }
-    #[getter]
-    fn depends_on(&self) -> Vec<String> {
-        self.inner.depends_on.clone()
-    }
-    #[getter]
-    fn items(&self) -> Vec<PyCheckinItem> {
-        self.inner
-            .items
+record! {
+    /// A validated check-in template: ordered steps with dependencies and items.
+    struct PyCheckinTemplate("CheckinTemplate", eq) { inner: CheckinTemplate }
+    repr(id, version);
+    |t| {
+        id: &str = t.id(),
+        version: u32 = t.version(),
+        steps: Vec<PyCheckinStep> = wrap_all(t.steps()),
+        /// The item the manager completes to audit a check-in, if any.
+        audit_item: Option<&str> = t.audit_item(),
+        /// Days to rectify a defect, by severity.
+        rectification_days: OrderedDict<&'static str, u32> = Severity::ALL
             .iter()
-            .map(|i| PyCheckinItem { inner: i.clone() })
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CheckinStep(code={:?}, items={})",
-            self.inner.code,
-            self.inner.items.len()
-        )
+            .map(|s| (s.as_str(), t.rectification_days().days(*s)))
+            .collect(),
     }
 }
 
-/// A validated check-in template: ordered steps with dependencies and items.
-#[pyclass(frozen, eq, module = "estatekit", name = "CheckinTemplate")]
-#[derive(PartialEq)]
-struct PyCheckinTemplate {
-    inner: CheckinTemplate,
+json_document! {
+    /// Parse and validate a template JSON document.
+    PyCheckinTemplate: CheckinTemplate
 }
 
 #[guard(crate::panic_guard)]
@@ -260,117 +196,34 @@ impl PyCheckinTemplate {
             inner: CheckinTemplate::default_template(),
         }
     }
-    /// Parse and validate a template JSON document.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| CheckinTemplate::from_json(text))
-                .map_err(to_py)?,
-        })
-    }
-    /// The template as JSON; `from_json` reads it back unchanged.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-    #[getter]
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-    #[getter]
-    fn version(&self) -> u32 {
-        self.inner.version()
-    }
-    #[getter]
-    fn steps(&self) -> Vec<PyCheckinStep> {
-        self.inner
-            .steps()
-            .iter()
-            .map(|s| PyCheckinStep { inner: s.clone() })
-            .collect()
-    }
     /// The item with this code, or None.
     fn item(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] code: &str,
     ) -> Option<PyCheckinItem> {
-        self.inner
-            .item(code)
-            .map(|i| PyCheckinItem { inner: i.clone() })
-    }
-    /// The item the manager completes to audit a check-in, if any.
-    #[getter]
-    fn audit_item(&self) -> Option<&str> {
-        self.inner.audit_item()
-    }
-    /// Days to rectify a defect, by severity.
-    #[getter]
-    fn rectification_days<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for s in Severity::ALL {
-            dict.set_item(s.as_str(), self.inner.rectification_days().days(*s))?;
-        }
-        Ok(dict)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CheckinTemplate(id={:?}, version={}, steps={})",
-            self.inner.id(),
-            self.inner.version(),
-            self.inner.steps().len()
-        )
+        self.inner.item(code).cloned().map(PyCheckinItem::from)
     }
 }
 
-/// The state of one item of a checklist.
-#[pyclass(frozen, module = "estatekit", name = "ChecklistItem")]
-struct PyChecklistItem {
-    inner: checkin::ItemState,
+record! {
+    /// The state of one item of a checklist.
+    struct PyChecklistItem("ChecklistItem") { inner: checkin::ItemState }
+    repr(code, done);
+    |i| {
+        code: String,
+        step: String,
+        kind: &'static str = i.kind.as_str(),
+        mandatory: bool,
+        done: bool = i.is_done(),
+        actor: Option<String> = i.completion.as_ref().map(|c| c.actor.clone()),
+        role: Option<&'static str> = i.completion.as_ref().map(|c| c.role.as_str()),
+        at: Option<DateTime<Utc>> = i.completion.as_ref().map(|c| c.at),
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChecklistItem {
-    #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
-    }
-    #[getter]
-    fn step(&self) -> &str {
-        &self.inner.step
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn mandatory(&self) -> bool {
-        self.inner.mandatory
-    }
-    #[getter]
-    fn done(&self) -> bool {
-        self.inner.is_done()
-    }
-    #[getter]
-    fn actor(&self) -> Option<&str> {
-        self.inner.completion.as_ref().map(|c| c.actor.as_str())
-    }
-    #[getter]
-    fn role(&self) -> Option<&'static str> {
-        self.inner.completion.as_ref().map(|c| c.role.as_str())
-    }
-    #[getter]
-    fn at(&self) -> Option<DateTime<Utc>> {
-        self.inner.completion.as_ref().map(|c| c.at)
-    }
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         self.inner
@@ -379,356 +232,137 @@ impl PyChecklistItem {
             .map(|c| data_dict(py, &c.data))
             .transpose()
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "ChecklistItem(code={:?}, done={})",
-            self.inner.code,
-            if self.inner.is_done() {
-                "True"
-            } else {
-                "False"
-            }
-        )
-    }
 }
 
-/// A defect found at inspection.
-#[pyclass(frozen, module = "estatekit", name = "Defect")]
-struct PyDefect {
-    inner: checkin::Defect,
+record! {
+    /// A defect found at inspection.
+    struct PyDefect("Defect") { inner: checkin::Defect }
+    repr(id, severity, deadline, status);
+    |d| {
+        id: String,
+        location: String,
+        description: String,
+        category: String,
+        severity: &'static str = d.severity.as_str(),
+        responsible: &'static str = d.responsible.as_str(),
+        found_by: String,
+        found_at: DateTime<Utc>,
+        deadline: NaiveDate,
+        status: &'static str = d.status.as_str(),
+        rectified_at: Option<DateTime<Utc>>,
+        /// Re-inspections as (actor, at, passed, note), oldest first.
+        reinspections: Vec<(String, DateTime<Utc>, bool, Option<String>)> = d
+            .reinspections
+            .iter()
+            .map(|r| (r.actor.clone(), r.at, r.passed, r.note.clone()))
+            .collect(),
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyDefect {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn location(&self) -> &str {
-        &self.inner.location
-    }
-    #[getter]
-    fn description(&self) -> &str {
-        &self.inner.description
-    }
-    #[getter]
-    fn category(&self) -> &str {
-        &self.inner.category
-    }
-    #[getter]
-    fn severity(&self) -> &'static str {
-        self.inner.severity.as_str()
-    }
-    #[getter]
-    fn responsible(&self) -> &'static str {
-        self.inner.responsible.as_str()
-    }
-    #[getter]
-    fn found_by(&self) -> &str {
-        &self.inner.found_by
-    }
-    #[getter]
-    fn found_at(&self) -> DateTime<Utc> {
-        self.inner.found_at
-    }
-    #[getter]
-    fn deadline(&self) -> NaiveDate {
-        self.inner.deadline
-    }
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.inner.status.as_str()
-    }
-    #[getter]
-    fn rectified_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.rectified_at
-    }
-    /// Re-inspections as (actor, at, passed, note), oldest first.
-    #[getter]
-    fn reinspections(&self) -> Vec<(String, DateTime<Utc>, bool, Option<String>)> {
-        self.inner
-            .reinspections
-            .iter()
-            .map(|r| (r.actor.clone(), r.at, r.passed, r.note.clone()))
-            .collect()
-    }
     /// True when not closed and the deadline is before `as_of`.
     fn is_overdue(&self, as_of: &Bound<'_, PyAny>) -> PyResult<bool> {
         Ok(self.inner.is_overdue(date_arg(as_of, "as_of")?))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Defect(id={:?}, severity={:?}, deadline={}, status={:?})",
-            self.inner.id,
-            self.inner.severity.as_str(),
-            self.inner.deadline,
-            self.inner.status.as_str()
-        )
-    }
 }
 
-/// An entry of a checklist's event log.
-#[pyclass(frozen, module = "estatekit", name = "CheckinEvent")]
-struct PyCheckinEvent {
-    inner: checkin::Event,
+record! {
+    /// An entry of a checklist's event log.
+    struct PyCheckinEvent("CheckinEvent") { inner: checkin::Event }
+    repr(at, actor, action, target);
+    |e| {
+        at: DateTime<Utc>,
+        actor: String,
+        role: &'static str = e.role.as_str(),
+        action: &'static str = e.kind().as_str(),
+        target: Option<String> = e.target().map(str::to_owned),
+        passed: Option<bool> = e.passed(),
+        note: Option<String> = e.note().map(str::to_owned),
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyCheckinEvent {
     #[getter]
-    fn at(&self) -> DateTime<Utc> {
-        self.inner.at
-    }
-    #[getter]
-    fn actor(&self) -> &str {
-        &self.inner.actor
-    }
-    #[getter]
-    fn role(&self) -> &'static str {
-        self.inner.role.as_str()
-    }
-    #[getter]
-    fn action(&self) -> &'static str {
-        self.inner.kind().as_str()
-    }
-    #[getter]
-    fn target(&self) -> Option<&str> {
-        self.inner.target()
-    }
-    #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         self.inner.data().map(|d| data_dict(py, d)).transpose()
     }
-    #[getter]
-    fn passed(&self) -> Option<bool> {
-        self.inner.passed()
-    }
-    #[getter]
-    fn note(&self) -> Option<&str> {
-        self.inner.note()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CheckinEvent(at={:?}, actor={:?}, action={:?}, target={:?})",
-            self.inner.at.to_rfc3339(),
-            self.inner.actor,
-            self.inner.kind().as_str(),
-            self.inner.target()
-        )
+}
+
+record! {
+    /// A difference between a saved checklist and the template it is restored against.
+    struct PyTemplateMismatch("TemplateMismatch") { inner: checkin::Mismatch }
+    repr(kind, path);
+    |m| {
+        kind: &'static str = m.kind.as_str(),
+        path: String,
+        detail: String,
     }
 }
 
-/// A difference between a saved checklist and the template it is restored against.
-#[pyclass(frozen, module = "estatekit", name = "TemplateMismatch")]
-struct PyTemplateMismatch {
-    inner: checkin::Mismatch,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTemplateMismatch {
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn path(&self) -> &str {
-        &self.inner.path
-    }
-    #[getter]
-    fn detail(&self) -> &str {
-        &self.inner.detail
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "TemplateMismatch(kind={:?}, path={:?})",
-            self.inner.kind.as_str(),
-            self.inner.path
-        )
+record! {
+    /// A meter base reading that became a reading of the estate's meter.
+    struct PyMeterBaseReading("MeterBaseReading") { inner: checkin::MeterBaseReading }
+    repr(meter_id, date, value);
+    |r| {
+        item: String,
+        meter_id: String,
+        kind: &'static str = r.kind.as_str(),
+        date: NaiveDate,
+        value: Decimal,
+        new_meter: bool,
     }
 }
 
-/// A meter base reading that became a reading of the estate's meter.
-#[pyclass(frozen, module = "estatekit", name = "MeterBaseReading")]
-struct PyMeterBaseReading {
-    inner: checkin::MeterBaseReading,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyMeterBaseReading {
-    #[getter]
-    fn item(&self) -> &str {
-        &self.inner.item
-    }
-    #[getter]
-    fn meter_id(&self) -> &str {
-        &self.inner.meter_id
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn date(&self) -> NaiveDate {
-        self.inner.date
-    }
-    #[getter]
-    fn value(&self) -> Decimal {
-        self.inner.value
-    }
-    #[getter]
-    fn new_meter(&self) -> bool {
-        self.inner.new_meter
+record! {
+    /// A check-in charge to bill.
+    struct PyChargeLine("ChargeLine") { inner: checkin::ChargeLine }
+    repr(code, amount);
+    |c| {
+        code: String,
+        name_zh: String,
+        name_en: String,
+        amount: Decimal,
+        receipt_ref: Option<String>,
     }
 }
 
-/// A check-in charge to bill.
-#[pyclass(frozen, module = "estatekit", name = "ChargeLine")]
-struct PyChargeLine {
-    inner: checkin::ChargeLine,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyChargeLine {
-    #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
-    }
-    #[getter]
-    fn name_zh(&self) -> &str {
-        &self.inner.name_zh
-    }
-    #[getter]
-    fn name_en(&self) -> &str {
-        &self.inner.name_en
-    }
-    #[getter]
-    fn amount(&self) -> Decimal {
-        self.inner.amount
-    }
-    #[getter]
-    fn receipt_ref(&self) -> Option<&str> {
-        self.inner.receipt_ref.as_deref()
+record! {
+    /// What a completed check-in changes, and the changed estate.
+    struct PyCompletionEffects("CompletionEffects") { inner: checkin::CompletionEffects }
+    repr(unit_id, status_from, status_to, on);
+    |e| {
+        /// The estate with the unit's new status and the meter base readings.
+        estate: PyEstate = PyEstate { inner: e.estate.clone() },
+        unit_id: String = e.status.unit_id.clone(),
+        status_from: &'static str = e.status.from.as_str(),
+        status_to: &'static str = e.status.to.as_str(),
+        on: NaiveDate = e.status.on,
+        delivered_on: NaiveDate = e.status.delivered_on,
+        readings: Vec<PyMeterBaseReading> = wrap_all(&e.readings),
+        charges: Vec<PyChargeLine> = wrap_all(&e.charges),
+        total_charges: Decimal,
     }
 }
 
-/// What a completed check-in changes, and the changed estate.
-#[pyclass(frozen, module = "estatekit", name = "CompletionEffects")]
-struct PyCompletionEffects {
-    inner: checkin::CompletionEffects,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyCompletionEffects {
-    /// The estate with the unit's new status and the meter base readings.
-    #[getter]
-    fn estate(&self) -> PyEstate {
-        PyEstate {
-            inner: self.inner.estate.clone(),
-        }
-    }
-    #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.status.unit_id
-    }
-    #[getter]
-    fn status_from(&self) -> &'static str {
-        self.inner.status.from.as_str()
-    }
-    #[getter]
-    fn status_to(&self) -> &'static str {
-        self.inner.status.to.as_str()
-    }
-    #[getter]
-    fn on(&self) -> NaiveDate {
-        self.inner.status.on
-    }
-    #[getter]
-    fn delivered_on(&self) -> NaiveDate {
-        self.inner.status.delivered_on
-    }
-    #[getter]
-    fn readings(&self) -> Vec<PyMeterBaseReading> {
-        self.inner
-            .readings
-            .iter()
-            .map(|r| PyMeterBaseReading { inner: r.clone() })
-            .collect()
-    }
-    #[getter]
-    fn charges(&self) -> Vec<PyChargeLine> {
-        self.inner
-            .charges
-            .iter()
-            .map(|c| PyChargeLine { inner: c.clone() })
-            .collect()
-    }
-    #[getter]
-    fn total_charges(&self) -> Decimal {
-        self.inner.total_charges
-    }
-}
-
-/// A defect not closed by its deadline.
-#[pyclass(frozen, module = "estatekit", name = "OverdueRectification")]
-struct PyOverdueRectification {
-    inner: checkin::OverdueRectification,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyOverdueRectification {
-    #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.unit_id
-    }
-    #[getter]
-    fn owner(&self) -> &str {
-        &self.inner.owner
-    }
-    #[getter]
-    fn defect_id(&self) -> &str {
-        &self.inner.defect_id
-    }
-    #[getter]
-    fn location(&self) -> &str {
-        &self.inner.location
-    }
-    #[getter]
-    fn description(&self) -> &str {
-        &self.inner.description
-    }
-    #[getter]
-    fn severity(&self) -> &'static str {
-        self.inner.severity.as_str()
-    }
-    #[getter]
-    fn responsible(&self) -> &'static str {
-        self.inner.responsible.as_str()
-    }
-    #[getter]
-    fn deadline(&self) -> NaiveDate {
-        self.inner.deadline
-    }
-    #[getter]
-    fn days_overdue(&self) -> i64 {
-        self.inner.days_overdue
-    }
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.inner.status.as_str()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "OverdueRectification(unit_id={:?}, defect_id={:?}, deadline={}, days_overdue={})",
-            self.inner.unit_id, self.inner.defect_id, self.inner.deadline, self.inner.days_overdue
-        )
+record! {
+    /// A defect not closed by its deadline.
+    struct PyOverdueRectification("OverdueRectification") { inner: checkin::OverdueRectification }
+    repr(unit_id, defect_id, deadline, days_overdue);
+    |o| {
+        unit_id: String,
+        owner: String,
+        defect_id: String,
+        location: String,
+        description: String,
+        severity: &'static str = o.severity.as_str(),
+        responsible: &'static str = o.responsible.as_str(),
+        deadline: NaiveDate,
+        days_overdue: i64,
+        status: &'static str = o.status.as_str(),
     }
 }
 
@@ -748,6 +382,24 @@ impl PyChecklist {
     }
 }
 
+locked_getters!(PyChecklist |c| {
+    /// True once `finish` succeeded.
+    is_complete: bool = c.is_complete(),
+    /// True when the template's audit item is done.
+    is_audited: bool = c.is_audited(),
+    /// The handover outcome recorded by the inspection, if any.
+    outcome: Option<&'static str> = c.outcome().map(|o| o.as_str()),
+    unit_id: String = c.unit_id().to_owned(),
+    owner: String = c.owner().to_owned(),
+    mode: &'static str = c.mode().as_str(),
+    started_on: NaiveDate = c.data().started_on,
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    utc_offset_minutes: i32 = c.data().utc_offset_minutes,
+    finished_at: Option<DateTime<Utc>> = c.finished_at(),
+});
+
+shared_document!(PyChecklist |c| -> PyCheckinTemplate { c.template().clone().into() });
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyChecklist {
@@ -760,11 +412,10 @@ impl PyChecklist {
         template: PyRef<'_, PyCheckinTemplate>,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] owner: &str,
-        started_on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] started_on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
         #[pyo3(from_py_with = crate::args::int)] utc_offset_minutes: i32,
     ) -> PyResult<Self> {
-        let started_on = date_arg(started_on, "started_on")?;
         let mode: Mode = enum_arg(mode, "mode")?;
         let inner = Checklist::start_with_utc_offset(
             &template.inner,
@@ -919,49 +570,6 @@ impl PyChecklist {
         Ok((p.done, p.total))
     }
 
-    /// True once `finish` succeeded.
-    #[getter]
-    fn is_complete(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.is_complete())
-    }
-
-    /// True when the template's audit item is done.
-    #[getter]
-    fn is_audited(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.is_audited())
-    }
-
-    /// The handover outcome recorded by the inspection, if any.
-    #[getter]
-    fn outcome(&self) -> PyResult<Option<&'static str>> {
-        Ok(self.inner.lock()?.outcome().map(|o| o.as_str()))
-    }
-
-    #[getter]
-    fn unit_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.unit_id().to_owned())
-    }
-    #[getter]
-    fn owner(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.owner().to_owned())
-    }
-    #[getter]
-    fn mode(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.mode().as_str())
-    }
-    #[getter]
-    fn started_on(&self) -> PyResult<NaiveDate> {
-        Ok(self.inner.lock()?.data().started_on)
-    }
-    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
-    #[getter]
-    fn utc_offset_minutes(&self) -> PyResult<i32> {
-        Ok(self.inner.lock()?.data().utc_offset_minutes)
-    }
-    #[getter]
-    fn finished_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.finished_at())
-    }
     #[getter]
     fn template(&self) -> PyResult<PyCheckinTemplate> {
         Ok(PyCheckinTemplate {
@@ -970,38 +578,15 @@ impl PyChecklist {
     }
     #[getter]
     fn items(&self) -> PyResult<Vec<PyChecklistItem>> {
-        Ok(self
-            .inner
-            .lock()?
-            .items()
-            .iter()
-            .map(|i| PyChecklistItem { inner: i.clone() })
-            .collect())
+        Ok(wrap_all(self.inner.lock()?.items()))
     }
     #[getter]
     fn defects(&self) -> PyResult<Vec<PyDefect>> {
-        Ok(self
-            .inner
-            .lock()?
-            .defects()
-            .iter()
-            .map(|d| PyDefect { inner: d.clone() })
-            .collect())
+        Ok(wrap_all(self.inner.lock()?.defects()))
     }
     #[getter]
     fn events(&self) -> PyResult<Vec<PyCheckinEvent>> {
-        Ok(self
-            .inner
-            .lock()?
-            .events()
-            .iter()
-            .map(|e| PyCheckinEvent { inner: e.clone() })
-            .collect())
-    }
-
-    /// The checklist as JSON (without the template).
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
+        Ok(wrap_all(self.inner.lock()?.events()))
     }
 
     /// Restore a checklist saved with `to_json`, exactly; ValidationError
@@ -1036,7 +621,7 @@ impl PyChecklist {
             Self::wrap(r.checklist),
             r.mismatches
                 .into_iter()
-                .map(|m| PyTemplateMismatch { inner: m })
+                .map(PyTemplateMismatch::from)
                 .collect(),
         ))
     }
@@ -1053,26 +638,6 @@ impl PyChecklist {
         let inner = checkin::completion_effects(&*self.inner.lock()?, &estate.inner, status)
             .map_err(to_py)?;
         Ok(PyCompletionEffects { inner })
-    }
-
-    /// Pickle and `copy` through the JSON form with the template:
-    /// `(Checklist.from_json, (self.to_json(), self.template))`.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, PyCheckinTemplate))> {
-        let (text, template) = {
-            let c = slf.get().inner.lock()?;
-            (c.to_json(), c.template().clone())
-        };
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (text, PyCheckinTemplate { inner: template }),
-        ))
-    }
-
-    /// Equal when the same template, unit, owner, items, defects and events.
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -1102,11 +667,9 @@ impl PyChecklist {
 #[pyo3(signature = (mode, from_, to))]
 fn audit_dates(
     #[pyo3(from_py_with = crate::args::str_ref)] mode: &str,
-    from_: &Bound<'_, PyAny>,
-    to: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] from_: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] to: NaiveDate,
 ) -> PyResult<Vec<NaiveDate>> {
-    let from_ = date_arg(from_, "from_")?;
-    let to = date_arg(to, "to")?;
     let mode: Mode = enum_arg(mode, "mode")?;
     Ok(checkin::audit_dates(mode, from_, to))
 }
@@ -1116,9 +679,8 @@ fn audit_dates(
 #[pyfunction]
 fn awaiting_audit<'py>(
     checklists: Vec<Bound<'py, PyChecklist>>,
-    as_of: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
 ) -> PyResult<Vec<Bound<'py, PyChecklist>>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let mut waiting = Vec::new();
     for c in checklists {
         if c.get().inner.lock()?.awaits_audit(as_of) {
@@ -1133,15 +695,14 @@ fn awaiting_audit<'py>(
 #[pyfunction]
 fn overdue_rectifications(
     checklists: Vec<PyRef<'_, PyChecklist>>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
 ) -> PyResult<Vec<PyOverdueRectification>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let copies: Vec<Checklist> = checklists
         .iter()
         .map(|c| Ok(c.inner.lock()?.clone()))
         .collect::<PyResult<_>>()?;
     Ok(checkin::overdue_rectifications(&copies, as_of)
         .into_iter()
-        .map(|inner| PyOverdueRectification { inner })
+        .map(PyOverdueRectification::from)
         .collect())
 }

@@ -7,30 +7,24 @@ use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
 use crate::fees::lang_arg;
+use crate::record::{ToDict, dict_lists, dict_record, record, register};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyReminders>()?;
-    m.add_class::<PyReminderLetter>()?;
-    Ok(())
+    register!(m: PyReminders, PyReminderLetter)
 }
 
-/// An item's fields into `d` (the period as period_start and period_end, None when
-/// there is none).
-fn set_item_fields(d: &Bound<'_, PyDict>, i: &LetterItem) -> PyResult<()> {
-    d.set_item("unit_id", &i.unit_id)?;
-    d.set_item("charge_id", &i.charge_id)?;
-    d.set_item("item_code", &i.item_code)?;
-    d.set_item("name_zh", &i.name_zh)?;
-    d.set_item("name_en", &i.name_en)?;
-    d.set_item("period_start", i.period.map(|p| p.start))?;
-    d.set_item("period_end", i.period.map(|p| p.end))?;
-    d.set_item("due", i.due)?;
-    d.set_item("days_overdue", i.days_overdue)?;
-    d.set_item("principal", i.principal)?;
-    d.set_item("penalty", i.penalty)?;
-    d.set_item("total", i.total)?;
-    Ok(())
+dict_record! {
+    // The period as period_start and period_end, None when there is none.
+    LetterItem {
+        unit_id, charge_id, item_code, name_zh, name_en,
+        period_start = |i| i.period.map(|p| p.start), period_end = |i| i.period.map(|p| p.end),
+        due, days_overdue, principal, penalty, total,
+    }
+    dunning::Suppressed { to, unit_ids, total_due }
 }
 
 /// The reminders of a date: a read-only sequence of the letters to send (in
@@ -42,9 +36,7 @@ pub(crate) struct PyReminders {
 
 impl PyReminders {
     fn letter(&self, i: usize) -> PyReminderLetter {
-        PyReminderLetter {
-            inner: self.inner.letters[i].clone(),
-        }
+        self.inner.letters[i].clone().into()
     }
 
     fn all_letters(&self) -> Vec<PyReminderLetter> {
@@ -54,6 +46,12 @@ impl PyReminders {
     }
 }
 
+dict_lists!(PyReminders {
+    /// Letters not sent because their total is below the minimum: dicts with to,
+    /// unit_ids, total_due.
+    suppressed,
+});
+
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReminders {
@@ -61,20 +59,6 @@ impl PyReminders {
     #[getter]
     fn letters(&self) -> Vec<PyReminderLetter> {
         self.all_letters()
-    }
-    /// Letters not sent because their total is below the minimum: dicts with to,
-    /// unit_ids, total_due.
-    #[getter]
-    fn suppressed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for s in &self.inner.suppressed {
-            let d = PyDict::new(py);
-            d.set_item("to", &s.to)?;
-            d.set_item("unit_ids", &s.unit_ids)?;
-            d.set_item("total_due", s.total_due)?;
-            list.append(d)?;
-        }
-        Ok(list)
     }
     /// One dict per item of every letter (for pandas.DataFrame): to, unit_id,
     /// charge_id, item_code, name_zh, name_en, period_start, period_end, due,
@@ -85,7 +69,7 @@ impl PyReminders {
             for i in &letter.items {
                 let d = PyDict::new(py);
                 d.set_item("to", &letter.to)?;
-                set_item_fields(&d, i)?;
+                d.update(i.to_dict(py)?.as_mapping())?;
                 list.append(d)?;
             }
         }
@@ -117,75 +101,42 @@ impl PyReminders {
     }
 }
 
-/// A payment reminder to one recipient (an owner's key, or a unit): its overdue
-/// items with names from the fee schedule, days overdue and penalty as of the date.
-#[pyclass(frozen, module = "estatekit", name = "ReminderLetter")]
-pub(crate) struct PyReminderLetter {
-    inner: ReminderLetter,
+record! {
+    /// A payment reminder to one recipient (an owner's key, or a unit): its overdue
+    /// items with names from the fee schedule, days overdue and penalty as of the date.
+    pub(crate) struct PyReminderLetter("ReminderLetter") { inner: ReminderLetter }
+    repr(to, total_due);
+    |l| {
+        /// The recipient: the owner key given in `group`, else the unit id.
+        to: String,
+        /// The units on the letter, in id order.
+        unit_ids: Vec<String>,
+        /// Date of the letter.
+        as_of: NaiveDate,
+        /// Principal outstanding on the items.
+        principal: Decimal,
+        /// Penalty outstanding on the items as of the date.
+        penalty: Decimal,
+        /// principal + penalty: what the letter asks for.
+        total_due: Decimal,
+        /// Prepaid balances of the units (each settles its own unit's charges only).
+        prepaid: Decimal,
+    }
 }
+
+dict_lists!(PyReminderLetter {
+    /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
+    /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
+    /// principal, penalty, total.
+    items,
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyReminderLetter {
-    /// The recipient: the owner key given in `group`, else the unit id.
-    #[getter]
-    fn to(&self) -> &str {
-        &self.inner.to
-    }
-    /// The units on the letter, in id order.
-    #[getter]
-    fn unit_ids(&self) -> Vec<String> {
-        self.inner.unit_ids.clone()
-    }
-    /// Date of the letter.
-    #[getter]
-    fn as_of(&self) -> chrono::NaiveDate {
-        self.inner.as_of
-    }
-    /// Overdue items, by unit, oldest first: dicts with unit_id, charge_id,
-    /// item_code, name_zh, name_en, period_start, period_end, due, days_overdue,
-    /// principal, penalty, total.
-    #[getter]
-    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for i in &self.inner.items {
-            let d = PyDict::new(py);
-            set_item_fields(&d, i)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    /// Principal outstanding on the items.
-    #[getter]
-    fn principal(&self) -> rust_decimal::Decimal {
-        self.inner.principal
-    }
-    /// Penalty outstanding on the items as of the date.
-    #[getter]
-    fn penalty(&self) -> rust_decimal::Decimal {
-        self.inner.penalty
-    }
-    /// principal + penalty: what the letter asks for.
-    #[getter]
-    fn total_due(&self) -> rust_decimal::Decimal {
-        self.inner.total_due
-    }
-    /// Prepaid balances of the units (each settles its own unit's charges only).
-    #[getter]
-    fn prepaid(&self) -> rust_decimal::Decimal {
-        self.inner.prepaid
-    }
     /// The notice text in "zh-CN" (also "zh") or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
     fn render(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
         Ok(self.inner.render(lang_arg(lang)?))
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "ReminderLetter(to={:?}, items={}, total_due=Decimal('{}'))",
-            self.inner.to,
-            self.inner.items.len(),
-            self.inner.total_due
-        )
     }
 }

@@ -2,24 +2,31 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use estatekit::estate::{
-    Building, Estate, EstateUpdate, Meter, MeterChangeUpdate, Reading, ReadingUpdate, StatusUpdate,
-    Unit, UnitStatus,
+    Building, Estate, EstateSummary, EstateUpdate, Meter, MeterChangeUpdate, MeterEvent, Reading,
+    ReadingUpdate, StatusUpdate, Unit, UnitStatus,
 };
 use estatekit::tables::{
-    BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, READING_COLUMNS,
-    TableProblem, TablesError, TextTable, UNIT_COLUMNS,
+    BUILDING_COLUMNS, EstateTables, METER_CHANGE_COLUMNS, METER_COLUMNS, Normalisation,
+    READING_COLUMNS, TableProblem, TablesError, TextTable, UNIT_COLUMNS,
 };
 use estatekit_ffi_guard::guard;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyMapping, PyString};
 use rust_decimal::Decimal;
 
-use crate::fees::{field, meter_change_arg, meter_change_dict};
+use crate::fees::{
+    field, invalid_at, list_items, meter_change_arg, meter_change_dict, required, required_date,
+    required_decimal,
+};
 use crate::money_py::PyRoundingPolicy;
 use crate::receivables::rows_of;
-use crate::{date_arg, decimal_arg, to_py, validation_error};
+use crate::record::{
+    OrderedDict, ToDict, dict_lists, dict_record, dicts, json_document, record, register, wrap_all,
+};
+use crate::{to_py, validation_error};
 
 /// A dict key as text (a column name): a `str` read in place, anything else through
 /// `str()`.
@@ -179,6 +186,31 @@ pub(crate) fn dict_id(dict: &Bound<'_, PyDict>, column: &str) -> Option<String> 
         .filter(|s| !s.is_empty())
 }
 
+/// The cells of a row that could not be taken as text, as problems of `(table, row)`
+/// (row 1-based) naming the row by its `id_column` cell.
+pub(crate) fn cell_problems(
+    (table, row): (&str, usize),
+    dict: &Bound<'_, PyDict>,
+    id_column: &str,
+    bad: Vec<BadCell>,
+    problems: &mut Vec<TableProblem>,
+) {
+    if bad.is_empty() {
+        return;
+    }
+    let id = dict_id(dict, id_column);
+    for (column, (code, message)) in bad {
+        problems.push(TableProblem::new(
+            table,
+            row,
+            id.as_deref(),
+            Some(&column),
+            code,
+            message,
+        ));
+    }
+}
+
 /// A table (list of dicts or DataFrame) as core rows; cells that cannot be taken as
 /// text become problems.
 fn table_rows(
@@ -205,41 +237,14 @@ fn table_rows(
             )
         })?;
         let bad = read_dict_row(dict, &mut out, false, true)?;
-        if bad.is_empty() {
-            continue;
-        }
-        let id = dict_id(dict, id_column);
-        for (column, (code, message)) in bad {
-            problems.push(TableProblem::new(
-                table,
-                i + 1,
-                id.as_deref(),
-                Some(&column),
-                code,
-                message,
-            ));
-        }
+        cell_problems((table, i + 1), dict, id_column, bad, problems);
     }
     Ok(out)
 }
 
-/// Normalisations as dicts with table, row, id, column, before and after.
-pub(crate) fn normalisations_list<'py>(
-    py: Python<'py>,
-    list: &[estatekit::tables::Normalisation],
-) -> PyResult<Bound<'py, PyList>> {
-    let out = PyList::empty(py);
-    for n in list {
-        let d = PyDict::new(py);
-        d.set_item("table", &n.table)?;
-        d.set_item("row", n.row)?;
-        d.set_item("id", &n.id)?;
-        d.set_item("column", &n.column)?;
-        d.set_item("before", &n.before)?;
-        d.set_item("after", &n.after)?;
-        out.append(d)?;
-    }
-    Ok(out)
+dict_record! {
+    Normalisation { table, row, id, column, before, after }
+    TableProblem { table, row, id, column, path, code, message }
 }
 
 /// `ValidationError(code="invalid_records")` with `.problems` (a list of dicts) and
@@ -247,18 +252,7 @@ pub(crate) fn normalisations_list<'py>(
 pub(crate) fn records_error(py: Python<'_>, e: &TablesError) -> PyErr {
     let err = validation_error(e.code(), e.path(), e.to_string());
     let attach = || -> PyResult<()> {
-        let list = PyList::empty(py);
-        for p in &e.problems {
-            let d = PyDict::new(py);
-            d.set_item("table", &p.table)?;
-            d.set_item("row", p.row)?;
-            d.set_item("id", &p.id)?;
-            d.set_item("column", &p.column)?;
-            d.set_item("path", &p.path)?;
-            d.set_item("code", &p.code)?;
-            d.set_item("message", &p.message)?;
-            list.append(d)?;
-        }
+        let list = dicts(py, &e.problems)?;
         let value = err.value(py);
         value.setattr("problems", list)?;
         value.setattr("more", e.more)?;
@@ -276,16 +270,11 @@ fn update_dicts<'py>(
     list: &str,
     keys: &[&str],
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
-    let Some(arg) = arg.filter(|a| !a.is_none()) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for (i, item) in arg.try_iter()?.enumerate() {
-        let item = item?;
-        let path = format!("{list}[{i}]");
+    let items = list_items(arg, list)?;
+    for (path, item) in &items {
         let mapping = item
             .cast::<PyMapping>()
-            .map_err(|_| validation_error("invalid", &path, format!("{path}: expected a dict")))?;
+            .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
         for key in mapping.keys()?.iter() {
             let name = key.str()?.to_string();
             if !key.is_instance_of::<PyString>() || !keys.contains(&name.as_str()) {
@@ -299,32 +288,16 @@ fn update_dicts<'py>(
                 ));
             }
         }
-        out.push((path, item));
     }
-    Ok(out)
-}
-
-/// A required entry of an update dict.
-fn required<'py>(d: &Bound<'py, PyAny>, key: &str, path: &str) -> PyResult<Bound<'py, PyAny>> {
-    field(d, key, path)?.ok_or_else(|| {
-        validation_error(
-            "invalid",
-            &format!("{path}.{key}"),
-            format!("{path}.{key}: required"),
-        )
-    })
+    Ok(items)
 }
 
 /// A required str entry of an update dict.
 fn required_str(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<String> {
     let v = required(d, key, path)?;
-    v.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
-        validation_error(
-            "invalid",
-            &format!("{path}.{key}"),
-            format!("{path}.{key}: expected a str"),
-        )
-    })
+    v.cast::<PyString>()
+        .map(|s| s.to_string())
+        .map_err(|_| invalid_at(path, key, "expected a str"))
 }
 
 /// The arguments of `Estate.updated` as an [`EstateUpdate`].
@@ -341,18 +314,15 @@ fn update_arg(
     )? {
         let estimated = match field(&r, "estimated", &path)? {
             None => false,
-            Some(b) => b.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.estimated"),
-                    format!("{path}.estimated: expected True or False"),
-                )
-            })?,
+            Some(b) => b
+                .cast::<PyBool>()
+                .map(|b| b.is_true())
+                .map_err(|_| invalid_at(&path, "estimated", "expected True or False"))?,
         };
         update.readings.push(ReadingUpdate {
             meter_id: required_str(&r, "meter_id", &path)?,
-            date: date_arg(&required(&r, "date", &path)?, &format!("{path}.date"))?,
-            value: decimal_arg(&required(&r, "value", &path)?, &format!("{path}.value"))?,
+            date: required_date(&r, "date", &path)?,
+            value: required_decimal(&r, "value", &path)?,
             estimated,
         });
     }
@@ -364,11 +334,11 @@ fn update_arg(
         let text = required_str(&c, "status", &path)?;
         let status = UnitStatus::from_str(&text).map_err(|_| {
             let names: Vec<&str> = UnitStatus::ALL.iter().map(|s| s.as_str()).collect();
-            validation_error(
-                "invalid",
-                &format!("{path}.status"),
-                format!(
-                    "{path}.status: unknown status {text:?}; expected one of {}",
+            invalid_at(
+                &path,
+                "status",
+                &format!(
+                    "unknown status {text:?}; expected one of {}",
                     names.join(", ")
                 ),
             )
@@ -379,19 +349,13 @@ fn update_arg(
                 n.extract::<u32>()
                     .ok()
                     .filter(|_| !n.is_instance_of::<PyBool>())
-                    .ok_or_else(|| {
-                        validation_error(
-                            "invalid",
-                            &format!("{path}.occupants"),
-                            format!("{path}.occupants: expected a whole number ≥ 0"),
-                        )
-                    })?,
+                    .ok_or_else(|| invalid_at(&path, "occupants", "expected a whole number ≥ 0"))?,
             ),
         };
         update.status_changes.push(StatusUpdate {
             unit_id: required_str(&c, "unit_id", &path)?,
             status,
-            since: date_arg(&required(&c, "since", &path)?, &format!("{path}.since"))?,
+            since: required_date(&c, "since", &path)?,
             occupants,
         });
     }
@@ -402,7 +366,7 @@ fn update_arg(
     )? {
         update.meter_changes.push(MeterChangeUpdate {
             meter_id: required_str(&c, "meter_id", &path)?,
-            date: date_arg(&required(&c, "date", &path)?, &format!("{path}.date"))?,
+            date: required_date(&c, "date", &path)?,
             change: meter_change_arg(&c, &path)?,
         });
     }
@@ -410,279 +374,132 @@ fn update_arg(
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyEstate>()?;
-    m.add_class::<PyBuilding>()?;
-    m.add_class::<PyUnit>()?;
-    m.add_class::<PyMeter>()?;
-    m.add_class::<PyReading>()?;
-    m.add_class::<EstateSummary>()?;
-    Ok(())
+    register!(m: PyEstate, PyBuilding, PyUnit, PyMeter, PyReading, PyEstateSummary)
 }
 
-/// A building of an estate.
-#[pyclass(frozen, eq, module = "estatekit", name = "Building")]
-#[derive(PartialEq)]
-struct PyBuilding {
-    inner: Building,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyBuilding {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Building(id={:?}, name={:?})",
-            self.inner.id, self.inner.name
-        )
+record! {
+    /// A building of an estate.
+    struct PyBuilding("Building", eq) { inner: Building }
+    repr(id, name);
+    |b| {
+        id: String,
+        name: String,
     }
 }
 
-/// A unit (flat, shop, parking space, storage room).
-#[pyclass(frozen, eq, module = "estatekit", name = "Unit")]
-#[derive(PartialEq)]
-struct PyUnit {
-    inner: Unit,
+record! {
+    /// A unit (flat, shop, parking space, storage room).
+    struct PyUnit("Unit", eq) { inner: Unit }
+    repr(id, kind, gross_area, status);
+    |u| {
+        id: String,
+        building_id: String,
+        floor: i32,
+        number: String,
+        kind: &'static str = u.kind.as_str(),
+        gross_area: Decimal,
+        internal_area: Option<Decimal>,
+        occupants: u32,
+        status: &'static str = u.status.as_str(),
+        status_since: Option<NaiveDate>,
+        delivered_on: Option<NaiveDate>,
+        is_delivered: bool = u.is_delivered(),
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyUnit {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn building_id(&self) -> &str {
-        &self.inner.building_id
-    }
-    #[getter]
-    fn floor(&self) -> i32 {
-        self.inner.floor
-    }
-    #[getter]
-    fn number(&self) -> &str {
-        &self.inner.number
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn gross_area(&self) -> Decimal {
-        self.inner.gross_area
-    }
-    #[getter]
-    fn internal_area(&self) -> Option<Decimal> {
-        self.inner.internal_area
-    }
-    #[getter]
-    fn occupants(&self) -> u32 {
-        self.inner.occupants
-    }
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.inner.status.as_str()
-    }
-    #[getter]
-    fn status_since(&self) -> Option<chrono::NaiveDate> {
-        self.inner.status_since
-    }
-    #[getter]
-    fn delivered_on(&self) -> Option<chrono::NaiveDate> {
-        self.inner.delivered_on
-    }
-    #[getter]
-    fn is_delivered(&self) -> bool {
-        self.inner.is_delivered()
-    }
     /// The fee area: internal if asked for and known, gross otherwise.
     #[pyo3(signature = (*, internal = false))]
     fn area(&self, internal: bool) -> Decimal {
         self.inner.area(internal)
     }
-    fn __repr__(&self) -> String {
-        let u = &self.inner;
-        format!(
-            "Unit(id={:?}, kind={:?}, gross_area=Decimal('{}'), status={:?})",
-            u.id,
-            u.kind.as_str(),
-            u.gross_area,
-            u.status.as_str()
-        )
+}
+
+record! {
+    /// A meter reading.
+    struct PyReading("Reading", eq) { inner: Reading }
+    repr(date, value, estimated);
+    |r| {
+        date: NaiveDate,
+        value: Decimal,
+        /// An estimate (估抄) a billing run made for a missing reading.
+        estimated: bool,
     }
 }
 
-/// A meter reading.
-#[pyclass(frozen, eq, module = "estatekit", name = "Reading")]
-#[derive(PartialEq)]
-struct PyReading {
-    inner: Reading,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyReading {
-    #[getter]
-    fn date(&self) -> chrono::NaiveDate {
-        self.inner.date
-    }
-    #[getter]
-    fn value(&self) -> Decimal {
-        self.inner.value
-    }
-    /// An estimate (估抄) a billing run made for a missing reading.
-    #[getter]
-    fn estimated(&self) -> bool {
-        self.inner.estimated
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Reading(date={}, value=Decimal('{}'){})",
-            self.inner.date,
-            self.inner.value,
-            if self.inner.estimated {
-                ", estimated=True"
-            } else {
-                ""
-            }
-        )
+record! {
+    /// A meter: a unit's own, or a common/master meter when `unit_id` is None.
+    struct PyMeter("Meter", eq) { inner: Meter }
+    repr(id, unit_id, kind);
+    |m| {
+        id: String,
+        unit_id: Option<String>,
+        kind: &'static str = m.kind.as_str(),
+        multiplier: Decimal,
+        readings: Vec<PyReading> = wrap_all(&m.readings),
     }
 }
 
-/// A meter: a unit's own, or a common/master meter when `unit_id` is None.
-#[pyclass(frozen, eq, module = "estatekit", name = "Meter")]
-#[derive(PartialEq)]
-struct PyMeter {
-    inner: Meter,
+/// A meter change kept in the estate: its change dict (`meter_change_dict`) and date.
+impl ToDict for MeterEvent {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = meter_change_dict(py, &self.change)?;
+        d.set_item("date", self.date)?;
+        Ok(d)
+    }
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyMeter {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn unit_id(&self) -> Option<&str> {
-        self.inner.unit_id.as_deref()
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn multiplier(&self) -> Decimal {
-        self.inner.multiplier
-    }
-    #[getter]
-    fn readings(&self) -> Vec<PyReading> {
-        self.inner
-            .readings
-            .iter()
-            .map(|r| PyReading { inner: r.clone() })
-            .collect()
-    }
+dict_lists!(PyMeter {
     /// Replacements and rollovers kept in the estate, in date order: dicts with date
     /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
-    #[getter]
-    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.inner.changes {
-            let d = meter_change_dict(py, &c.change)?;
-            d.set_item("date", c.date)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Meter(id={:?}, unit_id={:?}, kind={:?})",
-            self.inner.id,
-            self.inner.unit_id,
-            self.inner.kind.as_str()
-        )
+    changes,
+});
+
+record! {
+    /// Counts and areas of an estate.
+    struct PyEstateSummary("EstateSummary") { inner: EstateSummary }
+    repr(buildings, units, total_gross_area);
+    |s| {
+        buildings: usize,
+        units: usize,
+        total_gross_area: Decimal,
+        total_internal_area: Decimal,
+        occupants: u32,
+        meters: usize,
+        /// Units per kind, every kind in declaration order.
+        by_kind: OrderedDict<&'static str, usize> =
+            s.by_kind.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
+        /// Units per status, every status in declaration order.
+        by_status: OrderedDict<&'static str, usize> =
+            s.by_status.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
     }
 }
 
-/// Counts and areas of an estate.
-#[pyclass(frozen, module = "estatekit")]
-struct EstateSummary {
-    #[pyo3(get)]
-    buildings: usize,
-    #[pyo3(get)]
-    units: usize,
-    by_kind: Vec<(&'static str, usize)>,
-    by_status: Vec<(&'static str, usize)>,
-    #[pyo3(get)]
-    total_gross_area: Decimal,
-    #[pyo3(get)]
-    total_internal_area: Decimal,
-    #[pyo3(get)]
-    occupants: u32,
-    #[pyo3(get)]
-    meters: usize,
-}
-
-fn counts_dict<'py>(
-    py: Python<'py>,
-    counts: &[(&'static str, usize)],
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, n) in counts {
-        dict.set_item(name, n)?;
-    }
-    Ok(dict)
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl EstateSummary {
-    /// Units per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts_dict(py, &self.by_kind)
-    }
-    /// Units per status, every status in declaration order.
-    #[getter]
-    fn by_status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts_dict(py, &self.by_status)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "EstateSummary(buildings={}, units={}, total_gross_area=Decimal('{}'))",
-            self.buildings, self.units, self.total_gross_area
-        )
+record! {
+    /// A validated estate: buildings, units, meters, rounding policy.
+    pub(crate) struct PyEstate("Estate", eq) { inner: Estate }
+    repr(id, name, currency);
+    |e| {
+        id: &str = e.id(),
+        name: &str = e.name(),
+        currency: &str = e.currency(),
+        rounding: PyRoundingPolicy = PyRoundingPolicy { inner: *e.rounding(), },
+        buildings: Vec<PyBuilding> = wrap_all(e.buildings()),
+        units: Vec<PyUnit> = wrap_all(e.units()),
+        meters: Vec<PyMeter> = wrap_all(e.meters()),
     }
 }
 
-/// A validated estate: buildings, units, meters, rounding policy.
-#[pyclass(frozen, eq, module = "estatekit", name = "Estate")]
-#[derive(PartialEq)]
-pub(crate) struct PyEstate {
-    pub(crate) inner: Estate,
+json_document! {
+    /// Parse and validate an estate JSON document.
+    PyEstate: Estate
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyEstate {
-    /// Parse and validate an estate JSON document.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        let inner = py.detach(|| Estate::from_json(text)).map_err(to_py)?;
-        Ok(Self { inner })
-    }
     /// An estate from tables of rows (lists of dicts or pandas/polars DataFrames)
     /// whose cells are text as spreadsheets give them; see the stubs.
     #[staticmethod]
@@ -738,7 +555,7 @@ impl PyEstate {
         if !report {
             return Ok(estate);
         }
-        (estate, normalisations_list(py, &import.normalisations)?).into_py_any(py)
+        (estate, dicts(py, &import.normalisations)?).into_py_any(py)
     }
     /// The estate for the next month: new readings, status changes and meter changes
     /// applied to a copy (this one is untouched); see the stubs.
@@ -761,113 +578,30 @@ impl PyEstate {
             inner: Estate::demo(),
         }
     }
-    /// The estate as JSON; `from_json` reads it back unchanged.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-    #[getter]
-    fn id(&self) -> &str {
-        self.inner.id()
-    }
-    #[getter]
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-    #[getter]
-    fn currency(&self) -> &str {
-        self.inner.currency()
-    }
-    #[getter]
-    fn rounding(&self) -> PyRoundingPolicy {
-        PyRoundingPolicy {
-            inner: *self.inner.rounding(),
-        }
-    }
-    #[getter]
-    fn buildings(&self) -> Vec<PyBuilding> {
-        self.inner
-            .buildings()
-            .iter()
-            .map(|b| PyBuilding { inner: b.clone() })
-            .collect()
-    }
-    #[getter]
-    fn units(&self) -> Vec<PyUnit> {
-        self.inner
-            .units()
-            .iter()
-            .map(|u| PyUnit { inner: u.clone() })
-            .collect()
-    }
-    #[getter]
-    fn meters(&self) -> Vec<PyMeter> {
-        self.inner
-            .meters()
-            .iter()
-            .map(|m| PyMeter { inner: m.clone() })
-            .collect()
-    }
     /// The unit with this id, or None.
     fn unit(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyUnit> {
-        self.inner.unit(id).map(|u| PyUnit { inner: u.clone() })
+        self.inner.unit(id).cloned().map(PyUnit::from)
     }
     /// The building with this id, or None.
     fn building(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
     ) -> Option<PyBuilding> {
-        self.inner
-            .building(id)
-            .map(|b| PyBuilding { inner: b.clone() })
+        self.inner.building(id).cloned().map(PyBuilding::from)
     }
     /// The meter with this id, or None.
     fn meter(&self, #[pyo3(from_py_with = crate::args::str_ref)] id: &str) -> Option<PyMeter> {
-        self.inner.meter(id).map(|m| PyMeter { inner: m.clone() })
+        self.inner.meter(id).cloned().map(PyMeter::from)
     }
     /// The meters of one unit.
     fn meters_of(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
     ) -> Vec<PyMeter> {
-        self.inner
-            .meters_of(unit_id)
-            .into_iter()
-            .map(|m| PyMeter { inner: m.clone() })
-            .collect()
+        wrap_all(self.inner.meters_of(unit_id))
     }
     /// Counts by kind and status, total areas, occupants.
-    fn summary(&self) -> EstateSummary {
-        let s = self.inner.summary();
-        EstateSummary {
-            buildings: s.buildings,
-            units: s.units,
-            by_kind: s
-                .by_kind
-                .into_iter()
-                .map(|(k, n)| (k.as_str(), n))
-                .collect(),
-            by_status: s
-                .by_status
-                .into_iter()
-                .map(|(k, n)| (k.as_str(), n))
-                .collect(),
-            total_gross_area: s.total_gross_area,
-            total_internal_area: s.total_internal_area,
-            occupants: s.occupants,
-            meters: s.meters,
-        }
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Estate(id={:?}, name={:?}, units={})",
-            self.inner.id(),
-            self.inner.name(),
-            self.inner.units().len()
-        )
+    fn summary(&self) -> PyEstateSummary {
+        self.inner.summary().into()
     }
 }

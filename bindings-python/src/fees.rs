@@ -5,9 +5,10 @@ use estatekit_ffi_guard::guard;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use estatekit::estate::ReadingUpdate;
 use estatekit::fees::billing::{
-    self, Bill, BillLine, BillingInputs, BillingPeriod, MeterChangeInput, PoolSummary,
-    PooledAmount, ReadingInput,
+    self, Bill, BillLine, BillRecord, BillingException, BillingInputs, BillingPeriod,
+    MeterChangeInput, PoolSummary, PooledAmount, ReadingInput,
 };
 use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
 use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
@@ -20,28 +21,20 @@ use pyo3::types::{PyDict, PyList, PyMapping};
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
-use crate::shared::Shared;
-use crate::{
-    date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, policy_arg, to_py, validation_error,
+use crate::record::{
+    dict_lists, dict_record, dict_views, dicts, json_document, locked_getters, record, register,
+    shared_eq,
 };
+use crate::shared::Shared;
+use crate::{date_arg, decimal_arg, opt, policy_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(late_penalty, m)?)?;
-    m.add_function(wrap_pyfunction!(late_penalties, m)?)?;
-    m.add_function(wrap_pyfunction!(prorate, m)?)?;
-    m.add_function(wrap_pyfunction!(pooled_split, m)?)?;
-    m.add_function(wrap_pyfunction!(bill_estate, m)?)?;
-    m.add_class::<PyPenaltyPolicy>()?;
-    m.add_class::<PyFeeSchedule>()?;
-    m.add_class::<PyBillingRun>()?;
-    m.add_class::<PyBill>()?;
-    m.add_class::<PyBillLine>()?;
-    m.add_class::<PyPoolSummary>()?;
-    m.add_class::<PyLedger>()?;
-    m.add_class::<PyPayment>()?;
-    m.add_class::<PyArrears>()?;
-    m.add_class::<PyPenaltyBatch>()?;
-    Ok(())
+    register!(
+        m: PyPenaltyPolicy, PyFeeSchedule, PyBillingRun, PyBill,
+           PyBillLine, PyPoolSummary, PyLedger, PyPayment,
+           PyArrears, PyPenaltyBatch;
+        late_penalty, late_penalties, prorate, pooled_split, bill_estate
+    )
 }
 
 fn fee_err(e: FeeError) -> PyErr {
@@ -69,8 +62,8 @@ fn penalty_policy(
         )
     })?;
     let cap = match (
-        opt_decimal_arg(cap, "cap")?,
-        opt_decimal_arg(cap_amount, "cap_amount")?,
+        opt(cap, "cap", decimal_arg)?,
+        opt(cap_amount, "cap_amount", decimal_arg)?,
     ) {
         (Some(_), Some(_)) => {
             return Err(validation_error(
@@ -88,7 +81,7 @@ fn penalty_policy(
         grace_days,
         count_from: CountFrom::from_str(count_from).map_err(fee_err)?,
         cap,
-        min_balance: opt_decimal_arg(min_balance, "min_balance")?,
+        min_balance: opt(min_balance, "min_balance", decimal_arg)?,
         allow_high_rate,
     };
     policy.validate().map_err(fee_err)?;
@@ -102,8 +95,8 @@ fn penalty_policy(
 #[allow(clippy::too_many_arguments)]
 fn late_penalty(
     principal: &Bound<'_, PyAny>,
-    due: &Bound<'_, PyAny>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -113,8 +106,6 @@ fn late_penalty(
 ) -> PyResult<Decimal> {
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let principal = decimal_arg(principal, "principal")?;
-    let due = date_arg(due, "due")?;
-    let as_of = date_arg(as_of, "as_of")?;
     calc::late_penalty(
         principal,
         due,
@@ -168,7 +159,7 @@ impl PyArrears {
     fn late_penalties(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         daily_rate: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
         cap: Option<&Bound<'_, PyAny>>,
@@ -176,25 +167,30 @@ impl PyArrears {
         #[pyo3(from_py_with = crate::args::int)] scale: i64,
         #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
     ) -> PyResult<PyPenaltyBatch> {
-        let as_of = date_arg(as_of, "as_of")?;
         let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
         let rounding = policy_arg(scale, rounding)?;
         let batch = py
             .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
             .map_err(fee_err)?;
         let total = batch.total().map_err(fee_err)?;
-        Ok(PyPenaltyBatch { batch, total })
+        Ok(PyPenaltyBatch {
+            inner: batch,
+            total,
+        })
     }
     fn __repr__(&self) -> String {
         format!("Arrears(items={})", self.items.len())
     }
 }
 
-/// Penalties of a set of arrears: the total, and each item's amount on demand.
-#[pyclass(frozen, module = "estatekit", name = "PenaltyBatch")]
-pub(crate) struct PyPenaltyBatch {
-    batch: calc::PenaltyBatch,
-    total: Decimal,
+record! {
+    /// Penalties of a set of arrears: the total, and each item's amount on demand.
+    pub(crate) struct PyPenaltyBatch("PenaltyBatch") { inner: calc::PenaltyBatch, total: Decimal }
+    repr(total);
+    |b| {
+        /// Each item's penalty, in item order.
+        amounts: Vec<Decimal> = b.to_vec(),
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -205,20 +201,8 @@ impl PyPenaltyBatch {
     fn total(&self) -> Decimal {
         self.total
     }
-    /// Each item's penalty, in item order.
-    #[getter]
-    fn amounts(&self) -> Vec<Decimal> {
-        self.batch.to_vec()
-    }
     fn __len__(&self) -> usize {
-        self.batch.len()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PenaltyBatch(items={}, total=Decimal('{}'))",
-            self.batch.len(),
-            self.total
-        )
+        self.inner.len()
     }
 }
 
@@ -230,7 +214,7 @@ impl PyPenaltyBatch {
 fn late_penalties(
     py: Python<'_>,
     items: &Bound<'_, PyAny>,
-    as_of: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     daily_rate: &Bound<'_, PyAny>,
     #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
@@ -238,7 +222,6 @@ fn late_penalties(
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
     #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Vec<Decimal>> {
-    let as_of = date_arg(as_of, "as_of")?;
     let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
     let rounding = policy_arg(scale, rounding)?;
     let parsed = overdue_pairs(items)?;
@@ -253,18 +236,14 @@ fn late_penalties(
 #[allow(clippy::too_many_arguments)]
 fn prorate(
     amount: &Bound<'_, PyAny>,
-    period_start: &Bound<'_, PyAny>,
-    period_end: &Bound<'_, PyAny>,
-    service_start: &Bound<'_, PyAny>,
-    service_end: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] period_start: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] period_end: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] service_start: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] service_end: NaiveDate,
     #[pyo3(from_py_with = crate::args::str_ref)] convention: &str,
     #[pyo3(from_py_with = crate::args::int)] scale: i64,
     #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
 ) -> PyResult<Decimal> {
-    let period_start = date_arg(period_start, "period_start")?;
-    let period_end = date_arg(period_end, "period_end")?;
-    let service_start = date_arg(service_start, "service_start")?;
-    let service_end = date_arg(service_end, "service_end")?;
     let conv = DayCount::from_str(convention).map_err(fee_err)?;
     let amount = decimal_arg(amount, "amount")?;
     calc::prorate(
@@ -332,6 +311,45 @@ pub(crate) fn field<'py>(
     } else {
         Ok(None)
     }
+}
+
+/// `ValidationError` code `invalid` at `{path}.{key}`: "`{path}.{key}`: {what}".
+pub(crate) fn invalid_at(path: &str, key: &str, what: &str) -> PyErr {
+    let at = format!("{path}.{key}");
+    validation_error("invalid", &at, format!("{at}: {what}"))
+}
+
+/// A required entry of a dict argument (`{path}.{key}: required` when missing or None).
+pub(crate) fn required<'py>(
+    d: &Bound<'py, PyAny>,
+    key: &str,
+    path: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    field(d, key, path)?.ok_or_else(|| invalid_at(path, key, "required"))
+}
+
+/// A required date entry of a dict argument.
+pub(crate) fn required_date(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<NaiveDate> {
+    date_arg(&required(d, key, path)?, &format!("{path}.{key}"))
+}
+
+/// A required decimal entry of a dict argument.
+pub(crate) fn required_decimal(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<Decimal> {
+    decimal_arg(&required(d, key, path)?, &format!("{path}.{key}"))
+}
+
+/// The items of an optional list argument, each with its path (`readings[2]`).
+pub(crate) fn list_items<'py>(
+    arg: Option<&Bound<'py, PyAny>>,
+    list: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let Some(arg) = arg.filter(|a| !a.is_none()) else {
+        return Ok(Vec::new());
+    };
+    arg.try_iter()?
+        .enumerate()
+        .map(|(i, item)| Ok((format!("{list}[{i}]"), item?)))
+        .collect()
 }
 
 /// Split `total` among `units` (dicts with id, area, usage, occupants, fraction) →
@@ -429,11 +447,32 @@ fn pooled_split<'py>(
     Ok(out)
 }
 
-/// A late-penalty clause: simple daily rate, grace, count-from, cap, minimum.
-#[pyclass(frozen, eq, module = "estatekit", name = "PenaltyPolicy")]
-#[derive(PartialEq)]
-pub(crate) struct PyPenaltyPolicy {
-    inner: PenaltyPolicy,
+record! {
+    /// A late-penalty clause: simple daily rate, grace, count-from, cap, minimum.
+    pub(crate) struct PyPenaltyPolicy("PenaltyPolicy", eq) { inner: PenaltyPolicy }
+    repr(daily_rate, grace_days);
+    |p| {
+        allow_high_rate: bool,
+        daily_rate: Decimal,
+        grace_days: u32,
+        /// "due" or "grace_end".
+        count_from: &'static str = match p.count_from {
+            CountFrom::Due => "due",
+            CountFrom::GraceEnd => "grace_end",
+        },
+        /// The cap as a fraction of the principal, or None.
+        cap_fraction: Option<Decimal> = match p.cap {
+            Some(PenaltyCap::Fraction(f)) => Some(f),
+            _ => None,
+        },
+        /// The cap as an amount, or None.
+        cap_amount: Option<Decimal> = match p.cap {
+            Some(PenaltyCap::Amount(a)) => Some(a),
+            _ => None,
+        },
+        /// No penalty accrues while the outstanding principal is below this (None: always).
+        min_balance: Option<Decimal>,
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -463,67 +502,31 @@ impl PyPenaltyPolicy {
             )?,
         })
     }
-    #[getter]
-    fn allow_high_rate(&self) -> bool {
-        self.inner.allow_high_rate
-    }
-    #[getter]
-    fn daily_rate(&self) -> Decimal {
-        self.inner.daily_rate
-    }
-    #[getter]
-    fn grace_days(&self) -> u32 {
-        self.inner.grace_days
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PenaltyPolicy(daily_rate=Decimal('{}'), grace_days={})",
-            self.inner.daily_rate, self.inner.grace_days
-        )
+}
+
+record! {
+    /// A validated fee schedule (JSON, versioned).
+    pub(crate) struct PyFeeSchedule("FeeSchedule", eq) { inner: FeeSchedule }
+    |s| {
+        /// Item codes, in document order.
+        codes: Vec<String> = s.items().iter().map(|i| i.code.clone()).collect(),
     }
 }
 
-/// A validated fee schedule (JSON, versioned).
-#[pyclass(frozen, eq, module = "estatekit", name = "FeeSchedule")]
-#[derive(PartialEq)]
-pub(crate) struct PyFeeSchedule {
-    pub(crate) inner: FeeSchedule,
+json_document! {
+    /// Parse and validate a schedule; errors name the field's path.
+    PyFeeSchedule: FeeSchedule
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyFeeSchedule {
-    /// Parse and validate a schedule; errors name the field's path.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| FeeSchedule::from_json(text))
-                .map_err(fee_err)?,
-        })
-    }
     /// The demo schedule for the demo estate.
     #[staticmethod]
     fn demo() -> Self {
         Self {
             inner: FeeSchedule::demo(),
         }
-    }
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-    /// Item codes, in document order.
-    #[getter]
-    fn codes(&self) -> Vec<String> {
-        self.inner.items().iter().map(|i| i.code.clone()).collect()
     }
     fn __repr__(&self) -> String {
         format!("FeeSchedule(items={})", self.inner.items().len())
@@ -569,50 +572,15 @@ fn inputs_arg(
         }
         inputs.pooled.sort_by(|a, b| a.code.cmp(&b.code));
     }
-    for (i, r) in readings
-        .filter(|r| !r.is_none())
-        .map(|r| r.try_iter())
-        .transpose()?
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let r = r?;
-        let path = format!("readings[{i}]");
-        let req = |k: &str| {
-            field(&r, k, &path)?.ok_or_else(|| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.{k}"),
-                    format!("{path}.{k}: required"),
-                )
-            })
-        };
+    for (path, r) in list_items(readings, "readings")? {
         inputs.readings.push(ReadingInput {
-            meter_id: req("meter_id")?.extract()?,
-            date: date_arg(&req("date")?, &format!("{path}.date"))?,
-            value: decimal_arg(&req("value")?, &format!("{path}.value"))?,
+            meter_id: required(&r, "meter_id", &path)?.extract()?,
+            date: required_date(&r, "date", &path)?,
+            value: required_decimal(&r, "value", &path)?,
         });
     }
-    for (i, c) in meter_changes
-        .filter(|c| !c.is_none())
-        .map(|c| c.try_iter())
-        .transpose()?
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let c = c?;
-        let path = format!("meter_changes[{i}]");
-        let meter_id: String = field(&c, "meter_id", &path)?
-            .ok_or_else(|| {
-                validation_error(
-                    "invalid",
-                    &format!("{path}.meter_id"),
-                    format!("{path}.meter_id: required"),
-                )
-            })?
-            .extract()?;
+    for (path, c) in list_items(meter_changes, "meter_changes")? {
+        let meter_id: String = required(&c, "meter_id", &path)?.extract()?;
         let change = meter_change_arg(&c, &path)?;
         inputs
             .meter_changes
@@ -626,27 +594,13 @@ fn inputs_arg(
 pub(crate) fn meter_change_arg(c: &Bound<'_, PyAny>, path: &str) -> PyResult<MeterChange> {
     if let Some(rep) = field(c, "replacement", path)? {
         let p = format!("{path}.replacement");
-        let get = |k: &str| -> PyResult<Decimal> {
-            let v = field(&rep, k, &p)?.ok_or_else(|| {
-                validation_error("invalid", &format!("{p}.{k}"), format!("{p}.{k}: required"))
-            })?;
-            decimal_arg(&v, &format!("{p}.{k}"))
-        };
         Ok(MeterChange::Replacement {
-            old_final: get("old_final")?,
-            new_initial: get("new_initial")?,
+            old_final: required_decimal(&rep, "old_final", &p)?,
+            new_initial: required_decimal(&rep, "new_initial", &p)?,
         })
     } else if let Some(roll) = field(c, "rollover", path)? {
-        let p = format!("{path}.rollover");
-        let v = field(&roll, "wraps_at", &p)?.ok_or_else(|| {
-            validation_error(
-                "invalid",
-                &format!("{p}.wraps_at"),
-                format!("{p}.wraps_at: required"),
-            )
-        })?;
         Ok(MeterChange::Rollover {
-            wraps_at: decimal_arg(&v, &format!("{p}.wraps_at"))?,
+            wraps_at: required_decimal(&roll, "wraps_at", &format!("{path}.rollover"))?,
         })
     } else {
         Err(validation_error(
@@ -720,7 +674,7 @@ fn bill_estate(
     #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
-    inputs.issued_on = opt_date_arg(issued_on, "issued_on")?;
+    inputs.issued_on = opt(issued_on, "issued_on", date_arg)?;
     inputs.strict = strict;
     inputs.estimate = estimate_arg(estimate)?;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
@@ -736,147 +690,76 @@ fn json_to_py<'py>(py: Python<'py>, value: &impl serde::Serialize) -> PyResult<B
     py.import("json")?.call_method1("loads", (text,))
 }
 
-/// The result of `bill_estate`: bills per unit and pooled summaries.
-#[pyclass(frozen, module = "estatekit", name = "BillingRun")]
-pub(crate) struct PyBillingRun {
-    pub(crate) inner: billing::BillingRun,
+record! {
+    /// The result of `bill_estate`: bills per unit and pooled summaries.
+    pub(crate) struct PyBillingRun("BillingRun") { inner: billing::BillingRun }
+    |r| {
+        period_start: NaiveDate = r.period.start,
+        period_end: NaiveDate = r.period.end,
+        /// The date the bills are issued.
+        issued_on: NaiveDate = r.issued_on,
+        currency: &str = &r.currency,
+        /// Sum of all bills.
+        total: Decimal = r.total(),
+        /// One bill per unit charged, in estate order.
+        bills: Vec<PyBill> = r.bills().into_iter().map(|b| PyBill { inner: b }).collect(),
+        /// Pooled items: amounts, deductions, adjustments.
+        pools: Vec<PyPoolSummary> = r
+            .pools
+            .iter()
+            .map(|p| PyPoolSummary {
+                inner: p.clone(),
+                adjusted_units: r.adjusted_units(&p.code).into_iter().map(str::to_owned).collect(),
+            })
+            .collect(),
+    }
+}
+
+dict_lists!(PyBillingRun {
+    /// Problems of single units, meters or reading rows the run set aside instead of
+    /// failing (empty with strict=True): dicts with unit_id (the unit not billed, or
+    /// None), item_code (the pooled item billed to no one, or None), meter_id, code,
+    /// path, message.
+    exceptions,
+    /// The readings the run estimated (估抄): dicts with meter_id, date (the month's
+    /// last day), value and estimated=True, in estate order; store them with
+    /// `estate.updated(readings=run.estimated_readings)`.
+    estimated_readings,
+});
+
+json_document! {
+    /// Read a run saved with `to_json`: every view (bills, to_records, total, pools,
+    /// exceptions, estimated_readings, to_json) is the original's. A document that
+    /// contradicts itself (a bill total that is not the sum of its lines…) raises
+    /// ValidationError `inconsistent_document` naming the field.
+    PyBillingRun: billing::BillingRun
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillingRun {
-    /// Problems of single units, meters or reading rows the run set aside instead of
-    /// failing (empty with strict=True): dicts with unit_id (the unit not billed, or
-    /// None), item_code (the pooled item billed to no one, or None), meter_id, code,
-    /// path, message.
-    #[getter]
-    fn exceptions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
-        let list = pyo3::types::PyList::empty(py);
-        for e in &self.inner.exceptions {
-            let d = pyo3::types::PyDict::new(py);
-            d.set_item("unit_id", e.unit_id.as_deref())?;
-            d.set_item("item_code", e.item_code.as_deref())?;
-            d.set_item("meter_id", e.meter_id.as_deref())?;
-            d.set_item("code", e.code())?;
-            d.set_item("path", e.error.path())?;
-            d.set_item("message", e.message())?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    /// The readings the run estimated (估抄): dicts with meter_id, date (the month's
-    /// last day), value and estimated=True, in estate order; store them with
-    /// `estate.updated(readings=run.estimated_readings)`.
-    #[getter]
-    fn estimated_readings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for r in &self.inner.estimated_readings {
-            let d = PyDict::new(py);
-            d.set_item("meter_id", &r.meter_id)?;
-            d.set_item("date", r.date)?;
-            d.set_item("value", r.value)?;
-            d.set_item("estimated", r.estimated)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    #[getter]
-    fn period_start(&self) -> NaiveDate {
-        self.inner.period.start
-    }
-    #[getter]
-    fn period_end(&self) -> NaiveDate {
-        self.inner.period.end
-    }
-    /// The date the bills are issued.
-    #[getter]
-    fn issued_on(&self) -> NaiveDate {
-        self.inner.issued_on
-    }
-    #[getter]
-    fn currency(&self) -> &str {
-        &self.inner.currency
-    }
-    /// Sum of all bills.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total()
-    }
-    /// One bill per unit charged, in estate order.
-    #[getter]
-    fn bills(&self) -> Vec<PyBill> {
-        self.inner
-            .bills()
-            .into_iter()
-            .map(|b| PyBill { inner: b })
-            .collect()
-    }
-    /// Pooled items: amounts, deductions, adjustments.
-    #[getter]
-    fn pools(&self) -> Vec<PyPoolSummary> {
-        self.inner
-            .pools
-            .iter()
-            .map(|p| PyPoolSummary {
-                inner: p.clone(),
-                adjusted_units: self
-                    .inner
-                    .adjusted_units(&p.code)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-            })
-            .collect()
-    }
     /// The bill of one unit, or None.
     fn bill(&self, #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str) -> Option<PyBill> {
         self.inner.bill(unit_id).map(|b| PyBill { inner: b })
     }
+    /// The explanation lines of one unit's bill (its `Bill.explain`), in "zh"/"zh-CN"
+    /// or "en"; an empty list when the unit has no bill in the run.
+    #[pyo3(signature = (unit_id, lang = "zh"))]
+    fn explain(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] lang: &str,
+    ) -> PyResult<Vec<String>> {
+        let lang = lang_arg(lang)?;
+        Ok(self
+            .inner
+            .bill(unit_id)
+            .map(|b| b.explain(lang))
+            .unwrap_or_default())
+    }
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let rows = PyList::empty(py);
-        for r in self.inner.to_records() {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", r.unit_id)?;
-            d.set_item("period_start", r.period_start)?;
-            d.set_item("period_end", r.period_end)?;
-            d.set_item("item_code", r.item_code)?;
-            d.set_item("name_zh", r.name_zh)?;
-            d.set_item("name_en", r.name_en)?;
-            d.set_item("amount", r.amount)?;
-            d.set_item("issued_on", r.issued_on)?;
-            d.set_item("due", r.due)?;
-            d.set_item("explanation_zh", r.explanation_zh)?;
-            d.set_item("explanation_en", r.explanation_en)?;
-            d.set_item("estimated", r.estimated)?;
-            rows.append(d)?;
-        }
-        Ok(rows)
-    }
-    /// The run as JSON (decimals as strings; exceptions and estimated readings
-    /// when there are any). `BillingRun.from_json` reads it back.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Read a run saved with `to_json`: every view (bills, to_records, total, pools,
-    /// exceptions, estimated_readings, to_json) is the original's. A document that
-    /// contradicts itself (a bill total that is not the sum of its lines…) raises
-    /// ValidationError `inconsistent_document` naming the field.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self {
-            inner: py
-                .detach(|| billing::BillingRun::from_json(text))
-                .map_err(fee_err)?,
-        })
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.get().inner.to_json();
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
+        dicts(py, &self.inner.to_records())
     }
     /// Equal when every view is (bills, pools, exceptions, estimated readings).
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
@@ -895,36 +778,26 @@ impl PyBillingRun {
     }
 }
 
-/// A unit's bill for the period.
-#[pyclass(frozen, module = "estatekit", name = "Bill")]
-pub(crate) struct PyBill {
-    pub(crate) inner: Bill,
+record! {
+    /// A unit's bill for the period.
+    pub(crate) struct PyBill("Bill") { inner: Bill }
+    repr(unit_id, total, issued_on);
+    |b| {
+        unit_id: String,
+        total: Decimal,
+        /// The first day of the billing period.
+        period_start: NaiveDate = b.period.start,
+        /// The last day of the billing period.
+        period_end: NaiveDate = b.period.end,
+        /// The date the bill is issued (its lines' due dates count from it).
+        issued_on: NaiveDate,
+        lines: Vec<PyBillLine> = b.lines.iter().map(|l| PyBillLine { inner: l.clone() }).collect(),
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBill {
-    #[getter]
-    fn unit_id(&self) -> &str {
-        &self.inner.unit_id
-    }
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total
-    }
-    /// The date the bill is issued (its lines' due dates count from it).
-    #[getter]
-    fn issued_on(&self) -> NaiveDate {
-        self.inner.issued_on
-    }
-    #[getter]
-    fn lines(&self) -> Vec<PyBillLine> {
-        self.inner
-            .lines
-            .iter()
-            .map(|l| PyBillLine { inner: l.clone() })
-            .collect()
-    }
     /// Every line as `name: explanation`, then the total with the issue and due dates,
     /// in "zh-CN" or "en".
     #[pyo3(signature = (lang = "zh-CN"))]
@@ -934,50 +807,26 @@ impl PyBill {
     ) -> PyResult<Vec<String>> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Bill(unit_id={:?}, lines={}, total=Decimal('{}'))",
-            self.inner.unit_id,
-            self.inner.lines.len(),
-            self.inner.total
-        )
-    }
 }
 
-/// One line of a bill.
-#[pyclass(frozen, module = "estatekit", name = "BillLine")]
-pub(crate) struct PyBillLine {
-    inner: BillLine,
+record! {
+    /// One line of a bill.
+    pub(crate) struct PyBillLine("BillLine") { inner: BillLine }
+    repr(item_code, amount);
+    |l| {
+        item_code: &str = &l.item_code,
+        name_zh: &str = &l.name_zh,
+        name_en: &str = &l.name_en,
+        amount: Decimal,
+        due: NaiveDate,
+        /// A metered line billed on an estimated reading (估抄).
+        estimated: bool,
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyBillLine {
-    #[getter]
-    fn item_code(&self) -> &str {
-        &self.inner.item_code
-    }
-    #[getter]
-    fn name_zh(&self) -> &str {
-        &self.inner.name_zh
-    }
-    #[getter]
-    fn name_en(&self) -> &str {
-        &self.inner.name_en
-    }
-    #[getter]
-    fn amount(&self) -> Decimal {
-        self.inner.amount
-    }
-    #[getter]
-    fn due(&self) -> NaiveDate {
-        self.inner.due
-    }
-    /// A metered line billed on an estimated reading (估抄).
-    #[getter]
-    fn estimated(&self) -> bool {
-        self.inner.estimated
-    }
     /// The structured explanation (formula type and inputs; decimals as strings).
     #[getter]
     fn explanation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -988,170 +837,82 @@ impl PyBillLine {
     fn explain(&self, #[pyo3(from_py_with = crate::args::str_ref)] lang: &str) -> PyResult<String> {
         Ok(self.inner.explain(lang_arg(lang)?))
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "BillLine(item_code={:?}, amount=Decimal('{}'))",
-            &*self.inner.item_code, self.inner.amount
-        )
-    }
 }
 
-/// What happened to one pooled item in a billing run.
-#[pyclass(frozen, module = "estatekit", name = "PoolSummary")]
-pub(crate) struct PyPoolSummary {
-    inner: PoolSummary,
-    adjusted_units: Vec<String>,
+record! {
+    /// What happened to one pooled item in a billing run.
+    pub(crate) struct PyPoolSummary("PoolSummary") {
+        inner: PoolSummary,
+        adjusted_units: Vec<String>,
+    }
+    repr(code, split_amount, participants);
+    |p| {
+        code: String,
+        source_amount: Decimal,
+        consumption: Option<Decimal>,
+        deduction: Decimal,
+        admin_fee: Decimal,
+        split_amount: Decimal,
+        shares_total: Decimal,
+        /// Shares of units whose bills were set aside (run.exceptions): the pooled lines
+        /// sum to split_amount - set_aside.
+        set_aside: Decimal,
+        participants: usize,
+        adjustment: Decimal,
+    }
 }
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPoolSummary {
     #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
-    }
-    #[getter]
-    fn source_amount(&self) -> Decimal {
-        self.inner.source_amount
-    }
-    #[getter]
-    fn consumption(&self) -> Option<Decimal> {
-        self.inner.consumption
-    }
-    #[getter]
-    fn deduction(&self) -> Decimal {
-        self.inner.deduction
-    }
-    #[getter]
-    fn admin_fee(&self) -> Decimal {
-        self.inner.admin_fee
-    }
-    #[getter]
-    fn split_amount(&self) -> Decimal {
-        self.inner.split_amount
-    }
-    #[getter]
-    fn shares_total(&self) -> Decimal {
-        self.inner.shares_total
-    }
-    /// Shares of units whose bills were set aside (run.exceptions): the pooled lines
-    /// sum to split_amount - set_aside.
-    #[getter]
-    fn set_aside(&self) -> Decimal {
-        self.inner.set_aside
-    }
-    #[getter]
-    fn participants(&self) -> usize {
-        self.inner.participants
-    }
-    #[getter]
-    fn adjustment(&self) -> Decimal {
-        self.inner.adjustment
-    }
-    #[getter]
     fn adjusted_units(&self) -> Vec<String> {
         self.adjusted_units.clone()
     }
 }
 
-/// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
-#[pyclass(frozen, module = "estatekit", name = "Payment")]
-pub(crate) struct PyPayment {
-    pub(crate) inner: ledger::Payment,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPayment {
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn date(&self) -> NaiveDate {
-        self.inner.date
-    }
-    #[getter]
-    fn amount(&self) -> Decimal {
-        self.inner.amount
-    }
-    #[getter]
-    fn to_prepaid(&self) -> Decimal {
-        self.inner.to_prepaid
-    }
-    /// `(on, reason)` when the payment was reversed (冲正), else None.
-    #[getter]
-    fn reversed(&self) -> Option<(NaiveDate, String)> {
-        self.inner
-            .reversed
-            .as_ref()
-            .map(|r| (r.on, r.reason.clone()))
-    }
-    /// `(charge_id, principal, penalty)` per charge paid, oldest first.
-    #[getter]
-    fn applied(&self) -> Vec<(String, Decimal, Decimal)> {
-        self.inner
-            .applied
-            .iter()
-            .map(|a| (a.charge_id.clone(), a.principal, a.penalty))
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Payment(id={:?}, amount=Decimal('{}'), to_prepaid=Decimal('{}'))",
-            self.inner.id, self.inner.amount, self.inner.to_prepaid
-        )
+record! {
+    /// How a payment was applied: `amount == sum(principal + penalty) + to_prepaid`.
+    pub(crate) struct PyPayment("Payment") { inner: ledger::Payment }
+    repr(id, amount, to_prepaid);
+    |p| {
+        id: String,
+        date: NaiveDate,
+        amount: Decimal,
+        to_prepaid: Decimal,
+        /// `(on, reason)` when the payment was reversed (冲正), else None.
+        reversed: Option<(NaiveDate, String)> =
+            p.reversed.as_ref().map(|r| (r.on, r.reason.clone())),
+        /// `(charge_id, principal, penalty)` per charge paid, oldest first.
+        applied: Vec<(String, Decimal, Decimal)> = applied_tuples(&p.applied),
     }
 }
 
-pub(crate) fn aging_dict<'py>(py: Python<'py>, a: &ledger::Aging) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("not_due", a.not_due)?;
-    d.set_item("0-30", a.days_0_30)?;
-    d.set_item("31-60", a.days_31_60)?;
-    d.set_item("61-90", a.days_61_90)?;
-    d.set_item("90+", a.days_90_plus)?;
-    Ok(d)
+/// `(charge_id, principal, penalty)` per charge a payment paid.
+pub(crate) fn applied_tuples(applied: &[ledger::Application]) -> Vec<(String, Decimal, Decimal)> {
+    applied
+        .iter()
+        .map(|a| (a.charge_id.clone(), a.principal, a.penalty))
+        .collect()
 }
 
-pub(crate) fn reminder_dict(py: Python<'_>, r: ledger::Reminder) -> PyResult<Bound<'_, PyDict>> {
-    let items = PyList::empty(py);
-    for i in r.items {
-        let d = PyDict::new(py);
-        d.set_item("charge_id", i.charge_id)?;
-        d.set_item("item_code", i.item_code)?;
-        d.set_item("due", i.due)?;
-        d.set_item("days_overdue", i.days_overdue)?;
-        d.set_item("principal", i.principal)?;
-        d.set_item("penalty", i.penalty)?;
-        items.append(d)?;
+dict_record! {
+    ledger::Aging { not_due, days_0_30, days_31_60, days_61_90, days_90_plus }
+    ledger::ReminderItem { charge_id, item_code, due, days_overdue, principal, penalty }
+    ledger::Reminder { unit_id, as_of, items = |r, py| dicts(py, &r.items)?, total_due, prepaid }
+    ledger::Balance {
+        billed, penalty_accrued, penalty_waived, paid, principal_paid, principal_written_off,
+        penalty_paid, principal_outstanding, penalty_outstanding, prepaid, refunded,
     }
-    let d = PyDict::new(py);
-    d.set_item("unit_id", r.unit_id)?;
-    d.set_item("as_of", r.as_of)?;
-    d.set_item("items", items)?;
-    d.set_item("total_due", r.total_due)?;
-    d.set_item("prepaid", r.prepaid)?;
-    Ok(d)
-}
-
-pub(crate) fn balance_dict<'py>(
-    py: Python<'py>,
-    b: &ledger::Balance,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("billed", b.billed)?;
-    d.set_item("penalty_accrued", b.penalty_accrued)?;
-    d.set_item("penalty_waived", b.penalty_waived)?;
-    d.set_item("paid", b.paid)?;
-    d.set_item("principal_paid", b.principal_paid)?;
-    d.set_item("principal_written_off", b.principal_written_off)?;
-    d.set_item("penalty_paid", b.penalty_paid)?;
-    d.set_item("principal_outstanding", b.principal_outstanding)?;
-    d.set_item("penalty_outstanding", b.penalty_outstanding)?;
-    d.set_item("prepaid", b.prepaid)?;
-    d.set_item("refunded", b.refunded)?;
-    Ok(d)
+    BillingException {
+        unit_id, item_code, meter_id, code = |e| e.code(), path = |e| e.error.path(),
+        message = |e| e.message(),
+    }
+    ReadingUpdate { meter_id, date, value, estimated }
+    BillRecord {
+        unit_id, period_start, period_end, item_code, name_zh, name_en, amount, issued_on, due,
+        explanation_zh, explanation_en, estimated,
+    }
 }
 
 /// A unit's ledger: charges, payments, prepaid balance, penalties.
@@ -1166,6 +927,32 @@ impl PyLedger {
             inner: Shared::new("Ledger", inner),
         }
     }
+}
+
+locked_getters!(PyLedger |l| {
+    unit_id: String = l.unit_id().to_owned(),
+    prepaid: Decimal = l.prepaid(),
+    low_balance: bool = l.low_balance(),
+});
+
+json_document! {
+    /// Restore a ledger saved with `to_json`.
+    PyLedger: ledger::Ledger, shared
+}
+
+dict_views!(PyLedger |l, as_of| {
+    /// Outstanding principal by days overdue.
+    aging = l.aging(as_of),
+    /// Payment-reminder data: overdue items with principal, penalty, days overdue.
+    reminder = l.reminder(as_of),
+    /// The account's figures as of a date: billed, penalty accrued and waived, paid,
+    /// principal and penalty paid and outstanding, principal written off, prepaid.
+    balance = l.balance(as_of),
+});
+
+shared_eq! {
+    /// Equal when the JSON forms are equal (the same history, policy and figures).
+    PyLedger |a, b| a.to_json() == b.to_json()
 }
 
 #[guard(crate::panic_guard)]
@@ -1184,49 +971,9 @@ impl PyLedger {
             ledger::Ledger::open(unit_id, policy_arg(scale, rounding)?, order).map_err(fee_err)?,
         ))
     }
-    /// Restore a ledger saved with `to_json`.
-    #[staticmethod]
-    fn from_json(
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<Self> {
-        Ok(Self::wrap(
-            py.detach(|| ledger::Ledger::from_json(text))
-                .map_err(fee_err)?,
-        ))
-    }
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.get().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-    /// Equal when the JSON forms are equal (the same history, policy and figures).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(
-            &self.inner,
-            other,
-            |o: &Self| &o.inner,
-            |a, b| a.to_json() == b.to_json(),
-        )
-    }
-    #[getter]
-    fn unit_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.unit_id().to_owned())
-    }
-    #[getter]
-    fn prepaid(&self) -> PyResult<Decimal> {
-        Ok(self.inner.lock()?.prepaid())
-    }
-    #[getter]
-    fn low_balance(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.low_balance())
-    }
     /// Alert when the prepaid balance is below `threshold` (None: never).
     fn set_low_balance_threshold(&self, threshold: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        let threshold = opt_decimal_arg(threshold, "threshold")?;
+        let threshold = opt(threshold, "threshold", decimal_arg)?;
         self.inner
             .lock()?
             .set_low_balance_threshold(threshold)
@@ -1258,14 +1005,12 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
-        due: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         penalty: Option<&PyPenaltyPolicy>,
     ) -> PyResult<()> {
-        let due = date_arg(due, "due")?;
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(|p| p.inner.clone());
         self.inner.lock()?.add_charge(input, on).map_err(fee_err)
@@ -1275,9 +1020,8 @@ impl PyLedger {
         &self,
         bill: &PyBill,
         schedule: &PyFeeSchedule,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<()> {
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .add_bill(&bill.inner, &schedule.inner, on)
@@ -1288,10 +1032,9 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
-        date: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
     ) -> PyResult<PyPayment> {
         let amount = decimal_arg(amount, "amount")?;
-        let date = date_arg(date, "date")?;
         Ok(PyPayment {
             inner: self.inner.lock()?.pay(id, amount, date).map_err(fee_err)?,
         })
@@ -1300,9 +1043,8 @@ impl PyLedger {
     fn penalty(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) -> PyResult<Decimal> {
-        let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
             .penalty(charge_id, as_of)
@@ -1326,10 +1068,9 @@ impl PyLedger {
     fn reverse(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<PyPayment> {
-        let on = date_arg(on, "on")?;
         Ok(PyPayment {
             inner: self
                 .inner
@@ -1345,10 +1086,9 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         self.inner.lock()?.refund(id, amount, on).map_err(fee_err)
     }
     /// `(id, date, amount)` per refund, in the order recorded.
@@ -1379,11 +1119,10 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
-        date: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
         amount: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decimal> {
-        let date = date_arg(date, "date")?;
-        let amount = opt_decimal_arg(amount, "amount")?;
+        let amount = opt(amount, "amount", decimal_arg)?;
         self.inner
             .lock()?
             .waive(charge_id, amount, reason, date)
@@ -1396,9 +1135,8 @@ impl PyLedger {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
     ) -> PyResult<(Decimal, Decimal)> {
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .write_off(charge_id, reason, on)
@@ -1408,50 +1146,19 @@ impl PyLedger {
     fn defer(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        new_due: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] new_due: NaiveDate,
     ) -> PyResult<()> {
-        let new_due = date_arg(new_due, "new_due")?;
         self.inner
             .lock()?
             .defer(charge_id, new_due)
             .map_err(fee_err)
     }
-    /// Outstanding principal by days overdue.
-    fn aging<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        aging_dict(py, &self.inner.lock()?.aging(as_of).map_err(fee_err)?)
-    }
-    /// Payment-reminder data: overdue items with principal, penalty, days overdue.
-    fn reminder<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(py, self.inner.lock()?.reminder(as_of).map_err(fee_err)?)
-    }
-    /// The account's figures as of a date: billed, penalty accrued and waived, paid,
-    /// principal and penalty paid and outstanding, principal written off, prepaid.
-    fn balance<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(py, &self.inner.lock()?.balance(as_of).map_err(fee_err)?)
-    }
     /// Collected ÷ billed principal for charges due in [start, end], or None.
     fn collection_rate(
         &self,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] start: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] end: NaiveDate,
     ) -> PyResult<Option<Decimal>> {
-        let start = date_arg(start, "start")?;
-        let end = date_arg(end, "end")?;
         Ok(self.inner.lock()?.collection_rate(start, end))
     }
     /// `(paid, principal, penalty, prepaid)`: paid == principal + penalty + prepaid.

@@ -5,12 +5,12 @@ use estatekit::integrity;
 use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 
+use crate::record::register;
+
 use crate::to_py;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(seal, m)?)?;
-    m.add_function(wrap_pyfunction!(unseal, m)?)?;
-    Ok(())
+    register!(m: ; seal, unseal)
 }
 
 /// Seals a JSON document (a ledger, a book, a checklist, a ticket flow) with `key`

@@ -35,6 +35,7 @@ mod integrity;
 mod money_py;
 mod notices;
 mod receivables;
+mod record;
 mod shared;
 mod tickets;
 
@@ -209,15 +210,16 @@ pub(crate) fn decimal_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Decima
     Ok(d)
 }
 
-/// An optional money argument (`None` allowed).
-pub(crate) fn opt_decimal_arg(
+/// An optional argument read by `read` (`decimal_arg`, `date_arg`): `None`, or the
+/// argument left out, is absent.
+pub(crate) fn opt<T>(
     obj: Option<&Bound<'_, PyAny>>,
     path: &str,
-) -> PyResult<Option<Decimal>> {
-    match obj {
-        Some(o) if !o.is_none() => decimal_arg(o, path).map(Some),
-        _ => Ok(None),
-    }
+    read: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+) -> PyResult<Option<T>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| read(o, path))
+        .transpose()
 }
 
 /// Reads a date argument: a `datetime.date` (a `datetime.datetime` counts as its date,
@@ -226,6 +228,12 @@ pub(crate) fn opt_decimal_arg(
 /// `path`). API arguments are strict: lenient forms such as `2026/11/05` are only for
 /// the table importers.
 pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<NaiveDate> {
+    date_of(obj)
+        .map_err(|message| validation_error("invalid_date", path, format!("{path}: {message}")))
+}
+
+/// The date of `obj` (see [`date_arg`]), or why it is not one.
+pub(crate) fn date_of(obj: &Bound<'_, PyAny>) -> Result<NaiveDate, String> {
     let got = if obj.is_instance_of::<PyDate>() {
         match obj.extract::<NaiveDate>() {
             Ok(d) => return Ok(d),
@@ -245,22 +253,9 @@ pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<NaiveDate
             .map(|n| n.to_string())
             .unwrap_or_default()
     };
-    Err(validation_error(
-        "invalid_date",
-        path,
-        format!("{path}: expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"),
+    Err(format!(
+        "expected a date (datetime.date or \"YYYY-MM-DD\"), got {got}"
     ))
-}
-
-/// An optional date argument: `None` (or the argument left out) is absent.
-pub(crate) fn opt_date_arg(
-    obj: Option<&Bound<'_, PyAny>>,
-    path: &str,
-) -> PyResult<Option<NaiveDate>> {
-    match obj {
-        Some(o) if !o.is_none() => date_arg(o, path).map(Some),
-        _ => Ok(None),
-    }
 }
 
 /// `YYYY-MM-DD` exactly (four-digit year from 0001, two-digit month and day), a real

@@ -5,14 +5,11 @@ use estatekit_ffi_guard::guard;
 use pyo3::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::record::{record, register};
 use crate::{decimal_arg, policy_arg, to_py};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(allocate, m)?)?;
-    m.add_function(wrap_pyfunction!(allocate_detailed, m)?)?;
-    m.add_class::<Allocation>()?;
-    m.add_class::<PyRoundingPolicy>()?;
-    Ok(())
+    register!(m: Allocation, PyRoundingPolicy; allocate, allocate_detailed)
 }
 
 fn weights_arg(weights: &Bound<'_, PyAny>) -> PyResult<Vec<Decimal>> {
@@ -56,53 +53,34 @@ fn allocate_detailed(
     let inner = py
         .detach(|| money::allocate(total, &weights, &policy))
         .map_err(to_py)?;
-    Ok(Allocation { inner })
+    Ok(inner.into())
 }
 
-/// The result of `allocate_detailed`.
-#[pyclass(frozen, module = "estatekit")]
-struct Allocation {
-    inner: money::Allocation,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl Allocation {
-    /// The amount split, rounded to the scale.
-    #[getter]
-    fn total(&self) -> Decimal {
-        self.inner.total
-    }
-    /// The parts, in the order of the weights.
-    #[getter]
-    fn parts(&self) -> Vec<Decimal> {
-        self.inner.parts.clone()
-    }
-    /// Indices of the parts that received one extra minor unit.
-    #[getter]
-    fn adjusted(&self) -> Vec<usize> {
-        self.inner.adjusted.clone()
-    }
-    /// Sum of the minor units handed out as adjustments.
-    #[getter]
-    fn adjustment(&self) -> Decimal {
-        self.inner.adjustment()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Allocation(total={}, parts={}, adjusted={:?})",
-            self.inner.total,
-            self.inner.parts.len(),
-            self.inner.adjusted
-        )
+record! {
+    /// The result of `allocate_detailed`.
+    struct Allocation("Allocation") { inner: money::Allocation }
+    repr(total, parts, adjusted);
+    |a| {
+        /// The amount split, rounded to the scale.
+        total: Decimal,
+        /// The parts, in the order of the weights.
+        parts: Vec<Decimal>,
+        /// Indices of the parts that received one extra minor unit.
+        adjusted: Vec<usize>,
+        /// Sum of the minor units handed out as adjustments.
+        adjustment: Decimal = a.adjustment(),
     }
 }
 
-/// An estate's rounding rule: decimal places and mode.
-#[pyclass(frozen, eq, module = "estatekit", name = "RoundingPolicy")]
-#[derive(PartialEq)]
-pub(crate) struct PyRoundingPolicy {
-    pub(crate) inner: money::RoundingPolicy,
+record! {
+    /// An estate's rounding rule: decimal places and mode.
+    pub(crate) struct PyRoundingPolicy("RoundingPolicy", eq) { inner: money::RoundingPolicy }
+    |p| {
+        /// Decimal places kept.
+        scale: u32 = p.scale(),
+        /// 'half_up', 'half_even', 'down' or 'up'.
+        mode: &'static str = p.mode().as_str(),
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -117,16 +95,6 @@ impl PyRoundingPolicy {
         Ok(Self {
             inner: policy_arg(scale, mode)?,
         })
-    }
-    /// Decimal places kept.
-    #[getter]
-    fn scale(&self) -> u32 {
-        self.inner.scale()
-    }
-    /// 'half_up', 'half_even', 'down' or 'up'.
-    #[getter]
-    fn mode(&self) -> &'static str {
-        self.inner.mode().as_str()
     }
     /// Round an amount with this policy.
     fn round(&self, amount: &Bound<'_, PyAny>) -> PyResult<Decimal> {

@@ -8,9 +8,10 @@ use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
-use estatekit::fees::receivables::{self, GroupBy, ImportedRow, RejectedRow};
+use estatekit::fees::receivables::{self, AppliedRow, GroupBy, ImportedRow, RejectedRow};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
@@ -19,20 +20,17 @@ use rust_decimal::Decimal;
 
 use crate::dunning::PyReminders;
 use crate::estate::PyEstate;
-use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, balance_dict, reminder_dict};
+use crate::fees::{PyBillingRun, PyFeeSchedule, PyLedger, applied_tuples};
+use crate::record::{
+    ToDict, dict_lists, dict_record, dict_views, dicts, locked_getters, record, register, shared_eq,
+};
 use crate::shared::Shared;
-use crate::{date_arg, decimal_arg, opt_date_arg, opt_decimal_arg, to_py, validation_error};
+use crate::{date_arg, decimal_arg, opt, to_py, validation_error};
 use estatekit::records::{CHARGE_COLUMNS, OPENING_COLUMNS, PAYMENT_COLUMNS};
-use estatekit::tables::{Row, TableProblem, TextTable};
+use estatekit::tables::{Row, TableProblem, TextRow, TextTable};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyReceivables>()?;
-    m.add_class::<PyPostResult>()?;
-    m.add_class::<PyPaymentImport>()?;
-    m.add_class::<PyRowImport>()?;
-    m.add_class::<PyReport>()?;
-    m.add_function(pyo3::wrap_pyfunction!(csv_rows, m)?)?;
-    Ok(())
+    register!(m: PyReceivables, PyPostResult, PyPaymentImport, PyRowImport, PyReport; csv_rows)
 }
 
 /// The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
@@ -123,20 +121,7 @@ pub(crate) fn text_rows(
             continue;
         };
         let bad = crate::estate::read_dict_row(dict, &mut out, true, false)?;
-        if bad.is_empty() {
-            continue;
-        }
-        let id = crate::estate::dict_id(dict, id_column);
-        for (column, (code, message)) in bad {
-            problems.push(TableProblem::new(
-                table,
-                i + 1,
-                id.as_deref(),
-                Some(&column),
-                code,
-                message,
-            ));
-        }
+        crate::estate::cell_problems((table, i + 1), dict, id_column, bad, &mut problems);
     }
     Ok((out, problems))
 }
@@ -165,6 +150,58 @@ pub(crate) struct PyReceivables {
     /// The estate and schedule it was made with, for `__reduce__`.
     estate: Py<PyEstate>,
     schedule: Py<PyFeeSchedule>,
+}
+
+locked_getters!(PyReceivables |b| {
+    estate_id: String = b.estate_id().to_owned(),
+});
+
+dict_views!(PyReceivables |b, unit_id, as_of| {
+    /// A unit's figures as of a date.
+    balance = b.balance(unit_id, as_of),
+    /// One unit's outstanding principal by days overdue as of a date (as
+    /// `Ledger.aging`): not_due, days_0_30, days_31_60, days_61_90, days_90_plus.
+    unit_aging = b.aging(unit_id, as_of),
+    /// A unit's payment-reminder data as of a date.
+    reminder = b.reminder(unit_id, as_of),
+});
+
+dict_views!(PyReceivables |b, as_of| {
+    /// The book's figures as of a date: billed − written_off + penalty_accrued −
+    /// penalty_waived == applied + outstanding, and collected == applied + prepaid +
+    /// refunded.
+    totals = b.totals(as_of),
+});
+
+impl PyReceivables {
+    /// Runs `f` on the book, locked, with the GIL released.
+    fn with_book<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut receivables::Receivables) -> R + Send,
+    ) -> PyResult<R> {
+        let mut held = self.inner.lock()?;
+        let book = &mut *held;
+        Ok(py.detach(|| f(book)))
+    }
+
+    /// Reads `rows` (dicts or a DataFrame) as text rows of `table` for a records
+    /// importer, then runs it on the book (`with_book`) with the rows and the problems
+    /// found while reading them.
+    fn import_rows<R: Send>(
+        &self,
+        rows: &Bound<'_, PyAny>,
+        (table, known, columns): (&str, &'static [&'static str], &str),
+        f: impl FnOnce(&mut receivables::Receivables, &[TextRow<'_>], &[TableProblem]) -> R + Send,
+    ) -> PyResult<R> {
+        let (text, earlier) = text_rows(table, rows, known, columns)?;
+        self.with_book(rows.py(), |book| f(book, &text.rows(), &earlier))
+    }
+}
+
+shared_eq! {
+    /// Equal when the JSON forms are equal (the same estate id, policy and accounts).
+    PyReceivables |a, b| a.to_json() == b.to_json()
 }
 
 #[guard(crate::panic_guard)]
@@ -232,21 +269,6 @@ impl PyReceivables {
         ))
     }
 
-    /// Equal when the JSON forms are equal (the same estate id, policy and accounts).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(
-            &self.inner,
-            other,
-            |o: &Self| &o.inner,
-            |a, b| a.to_json() == b.to_json(),
-        )
-    }
-
-    #[getter]
-    fn estate_id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.estate_id().to_owned())
-    }
-
     /// Post a billing run's lines (on: posting date, default the run's issue date;
     /// units: a subset). Lines already posted are counted, not posted again.
     #[pyo3(signature = (run, on = None, units = None))]
@@ -257,26 +279,24 @@ impl PyReceivables {
         on: Option<&Bound<'_, PyAny>>,
         #[pyo3(from_py_with = crate::args::opt_text_list)] units: Option<Vec<String>>,
     ) -> PyResult<PyPostResult> {
-        let on = opt_date_arg(on, "on")?;
+        let on = opt(on, "on", date_arg)?;
         let mut held = self.inner.lock()?;
         let inner = &mut *held;
         let res = py
             .detach(|| inner.post(&run.inner, on, units.as_deref()))
             .map_err(fee_err)?;
-        Ok(PyPostResult { inner: res })
+        Ok(res.into())
     }
 
     /// Apply payment rows (a list of dicts or a pandas/polars DataFrame with columns
     /// unit_id, amount, date, ref). Every row is applied, already applied, or
     /// rejected with its 1-based row number, ref and code.
     fn apply_payments(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
-        let (table, earlier) = text_rows("payments", rows, &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.apply_payment_records(&table.rows(), &earlier));
-        Ok(PyPaymentImport { inner: res })
+        self.import_rows(
+            rows,
+            ("payments", &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT),
+            |book, rows, earlier| book.apply_payment_records(rows, earlier).into(),
+        )
     }
 
     /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
@@ -286,12 +306,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyPaymentImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.apply_payments_json(text))
-            .map_err(fee_err)?;
-        Ok(PyPaymentImport { inner: res })
+        let done = self.with_book(py, |book| book.apply_payments_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Reverse (冲正) the payment with reference `ref`, recorded `on`: it counts as
@@ -300,10 +316,9 @@ impl PyReceivables {
     fn reverse_payment(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] reference: &str,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
     ) -> PyResult<crate::fees::PyPayment> {
-        let on = date_arg(on, "on")?;
         Ok(crate::fees::PyPayment {
             inner: self
                 .inner
@@ -320,11 +335,10 @@ impl PyReceivables {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         amount: &Bound<'_, PyAny>,
-        on: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] r#ref: &str,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
-        let on = date_arg(on, "on")?;
         self.inner
             .lock()?
             .refund(unit_id, amount, on, r#ref)
@@ -336,48 +350,12 @@ impl PyReceivables {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] charge_id: &str,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) -> PyResult<rust_decimal::Decimal> {
-        let as_of = date_arg(as_of, "as_of")?;
         self.inner
             .lock()?
             .penalty(unit_id, charge_id, as_of)
             .map_err(fee_err)
-    }
-
-    /// A unit's figures as of a date.
-    fn balance<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        balance_dict(
-            py,
-            &self
-                .inner
-                .lock()?
-                .balance(unit_id, as_of)
-                .map_err(fee_err)?,
-        )
-    }
-
-    /// A unit's payment-reminder data as of a date.
-    fn reminder<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        reminder_dict(
-            py,
-            self.inner
-                .lock()?
-                .reminder(unit_id, as_of)
-                .map_err(fee_err)?,
-        )
     }
 
     /// The reminders worth sending as of a date (催交款通知书): one letter per unit
@@ -388,12 +366,11 @@ impl PyReceivables {
     fn reminders(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         min_total: Option<&Bound<'_, PyAny>>,
         group: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyReminders> {
-        let as_of = date_arg(as_of, "as_of")?;
-        let min_total = opt_decimal_arg(min_total, "min_total")?.unwrap_or(Decimal::new(100, 2));
+        let min_total = opt(min_total, "min_total", decimal_arg)?.unwrap_or(Decimal::new(100, 2));
         let group: Option<HashMap<String, String>> = match group {
             Some(g) if !g.is_none() => Some(g.extract().map_err(|_| {
                 validation_error(
@@ -418,13 +395,11 @@ impl PyReceivables {
     /// penalty. Every row is posted, already posted, or rejected with its 1-based row
     /// number.
     fn post_charges(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (table, earlier) = text_rows("charges", rows, &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.post_charge_records(&table.rows(), &earlier));
-        Ok(PyRowImport { inner: res })
+        self.import_rows(
+            rows,
+            ("charges", &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT),
+            |book, rows, earlier| book.post_charge_records(rows, earlier).into(),
+        )
     }
 
     /// Post single charges given as a JSON array of objects (amount as a decimal
@@ -434,12 +409,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.post_charges_json(text))
-            .map_err(fee_err)?;
-        Ok(PyRowImport { inner: res })
+        let done = self.with_book(py, |book| book.post_charges_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Enter the old system's balances on the day the book takes over (期初余额): a
@@ -447,13 +418,11 @@ impl PyReceivables {
     /// any other an unpaid item with its original due date (the columns of
     /// `post_charges`, issued_on optional).
     fn open_balances(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        let (table, earlier) = text_rows("opening", rows, &OPENING_COLUMNS, OPENING_COLUMNS_TEXT)?;
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = rows
-            .py()
-            .detach(|| inner.open_balance_records(&table.rows(), &earlier));
-        Ok(PyRowImport { inner: res })
+        self.import_rows(
+            rows,
+            ("opening", &OPENING_COLUMNS, OPENING_COLUMNS_TEXT),
+            |book, rows, earlier| book.open_balance_records(rows, earlier).into(),
+        )
     }
 
     /// Opening balances given as a JSON array of objects.
@@ -462,12 +431,8 @@ impl PyReceivables {
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyResult<PyRowImport> {
-        let mut held = self.inner.lock()?;
-        let inner = &mut *held;
-        let res = py
-            .detach(|| inner.open_balances_json(text))
-            .map_err(fee_err)?;
-        Ok(PyRowImport { inner: res })
+        let done = self.with_book(py, |book| book.open_balances_json(text))?;
+        Ok(done.map_err(fee_err)?.into())
     }
 
     /// Write off (核销) every overdue charge owing more than zero and less than
@@ -478,28 +443,17 @@ impl PyReceivables {
     fn write_off_residues<'py>(
         &self,
         py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::str_ref)] reason: &str,
         below: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        let below = opt_decimal_arg(below, "below")?.unwrap_or(Decimal::new(100, 2));
+        let below = opt(below, "below", decimal_arg)?.unwrap_or(Decimal::new(100, 2));
         let done = self
             .inner
             .lock()?
             .write_off_residues(as_of, below, reason)
             .map_err(fee_err)?;
-        let list = PyList::empty(py);
-        for w in done {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", w.unit_id)?;
-            d.set_item("charge_id", w.charge_id)?;
-            d.set_item("item_code", w.item_code)?;
-            d.set_item("principal", w.principal)?;
-            d.set_item("penalty", w.penalty)?;
-            list.append(d)?;
-        }
-        Ok(list)
+        dicts(py, &done)
     }
 
     /// Aging (账龄) of everything owed as of a date (principal and penalty), by days
@@ -509,11 +463,10 @@ impl PyReceivables {
     fn aging(
         &self,
         py: Python<'_>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
         let by = by.as_deref();
-        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self
             .inner
@@ -554,15 +507,12 @@ impl PyReceivables {
     fn collection(
         &self,
         py: Python<'_>,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        as_of: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] start: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] end: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
         let by = by.as_deref();
-        let start = date_arg(start, "start")?;
-        let end = date_arg(end, "end")?;
-        let as_of = date_arg(as_of, "as_of")?;
         let by = group_arg(by)?;
         let rows = self
             .inner
@@ -589,29 +539,6 @@ impl PyReceivables {
             })
             .collect::<PyResult<_>>()?;
         Ok(PyReport { columns, rows })
-    }
-
-    /// The book's figures as of a date: billed − written_off + penalty_accrued −
-    /// penalty_waived == applied + outstanding, and collected == applied + prepaid +
-    /// refunded.
-    fn totals<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let as_of = date_arg(as_of, "as_of")?;
-        let t = self.inner.lock()?.totals(as_of).map_err(fee_err)?;
-        let d = PyDict::new(py);
-        d.set_item("billed", t.billed)?;
-        d.set_item("penalty_accrued", t.penalty_accrued)?;
-        d.set_item("penalty_waived", t.penalty_waived)?;
-        d.set_item("written_off", t.written_off)?;
-        d.set_item("applied", t.applied)?;
-        d.set_item("outstanding", t.outstanding)?;
-        d.set_item("collected", t.collected)?;
-        d.set_item("prepaid", t.prepaid)?;
-        d.set_item("refunded", t.refunded)?;
-        Ok(d)
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
@@ -643,174 +570,127 @@ impl PyReceivables {
     }
 }
 
-/// What `Receivables.post` did.
-#[pyclass(frozen, module = "estatekit", name = "PostResult")]
-pub(crate) struct PyPostResult {
-    inner: receivables::PostResult,
+/// A reversal row of a payment import (`PaymentImport.reversed`).
+struct Reversal<'a>(&'a AppliedRow);
+
+/// "row 3 (ref \"B-7\"): <the error>": a rejected row's message.
+fn rejected_message(r: &RejectedRow) -> String {
+    match &r.reference {
+        Some(x) => format!("row {} (ref {x:?}): {}", r.row, r.error),
+        None => format!("row {}: {}", r.row, r.error),
+    }
 }
 
-fn error_dict<'py>(py: Python<'py>, e: &FeeError) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("code", e.code())?;
-    d.set_item("path", e.path())?;
-    d.set_item("message", e.to_string())?;
-    Ok(d)
+dict_record! {
+    receivables::BookTotals {
+        billed, penalty_accrued, penalty_waived, written_off, applied, outstanding, collected,
+        prepaid, refunded,
+    }
+    receivables::WriteOff { unit_id, charge_id, item_code, principal, penalty }
+    receivables::CreditLine { unit_id, charge_id, item_code, amount }
+    RejectedRow {
+        code = |r| r.error.code(), path = |r| r.error.path(), message = |r| rejected_message(r),
+        row, r#ref = |r| &r.reference,
+    }
+    AppliedRow {
+        row, r#ref = |a| &a.payment.id, unit_id, amount = |a| a.payment.amount,
+        date = |a| a.payment.date, applied = |a| applied_tuples(&a.payment.applied),
+        to_prepaid = |a| a.payment.to_prepaid,
+    }
+    Reversal<'_> {
+        row = |a| a.0.row, r#ref = |a| &a.0.payment.id, unit_id = |a| &a.0.unit_id,
+        amount = |a| a.0.payment.amount, date = |a| a.0.payment.date,
+        reversed_on = |a| reversal(a.0).on, reason = |a| &reversal(a.0).reason,
+    }
+    receivables::AlreadyApplied { row, r#ref = |a| &a.reference, unit_id }
+    ImportedRow { row, unit_id, r#ref = |r| &r.reference }
 }
 
-/// Rejected rows as dicts: row (1-based), ref, code, path, message.
-fn rejected_list<'py>(py: Python<'py>, rows: &[RejectedRow]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in rows {
-        let d = error_dict(py, &r.error)?;
-        d.set_item("row", r.row)?;
-        d.set_item("ref", r.reference.as_deref())?;
-        let who = match &r.reference {
-            Some(x) => format!("row {} (ref {x:?})", r.row),
-            None => format!("row {}", r.row),
-        };
-        d.set_item("message", format!("{who}: {}", r.error))?;
-        list.append(d)?;
-    }
-    Ok(list)
+/// The reversal of a reversal row's payment.
+fn reversal(a: &AppliedRow) -> &estatekit::fees::ledger::Reversal {
+    a.payment
+        .reversed
+        .as_ref()
+        .expect("a reversed row's payment carries its reversal")
 }
 
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPostResult {
-    /// Bill lines posted now.
-    #[getter]
-    fn posted(&self) -> usize {
-        self.inner.posted
+/// An error as a dict: code, path, message; a conflicting repost adds unit_id,
+/// charge_id, field, booked and given.
+impl ToDict for FeeError {
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("code", self.code())?;
+        d.set_item("path", self.path())?;
+        d.set_item("message", self.to_string())?;
+        if let FeeError::ConflictingRepost { conflict, .. } = self {
+            d.set_item("unit_id", &conflict.unit_id)?;
+            d.set_item("charge_id", &conflict.charge_id)?;
+            d.set_item("field", &conflict.field)?;
+            d.set_item("booked", &conflict.booked)?;
+            d.set_item("given", &conflict.given)?;
+        }
+        Ok(d)
     }
-    /// Bill lines already in the book with the same amount and due date.
-    #[getter]
-    fn already_posted(&self) -> usize {
-        self.inner.already_posted
+}
+
+record! {
+    /// What `Receivables.post` did.
+    pub(crate) struct PyPostResult("PostResult") { inner: receivables::PostResult }
+    repr(posted, already_posted);
+    |r| {
+        /// Bill lines posted now.
+        posted: usize,
+        /// Bill lines already in the book with the same amount and due date.
+        already_posted: usize,
     }
+}
+
+dict_lists!(PyPostResult {
     /// Lines already posted with another amount or due date (not posted): dicts with
     /// code "conflicting_repost", path, message, unit_id, charge_id, field, booked, given.
-    #[getter]
-    fn conflicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for e in &self.inner.conflicts {
-            let d = error_dict(py, e)?;
-            if let FeeError::ConflictingRepost { conflict, .. } = e {
-                d.set_item("unit_id", &conflict.unit_id)?;
-                d.set_item("charge_id", &conflict.charge_id)?;
-                d.set_item("field", &conflict.field)?;
-                d.set_item("booked", &conflict.booked)?;
-                d.set_item("given", &conflict.given)?;
-            }
-            list.append(d)?;
-        }
-        Ok(list)
-    }
+    conflicts,
     /// Negative lines (a metered line trued up below last month's estimate): credits
     /// the book does not hold as charges, not posted, listed every time: dicts with
     /// unit_id, charge_id, item_code, amount.
-    #[getter]
-    fn credits<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for c in &self.inner.credits {
-            let d = PyDict::new(py);
-            d.set_item("unit_id", &c.unit_id)?;
-            d.set_item("charge_id", &c.charge_id)?;
-            d.set_item("item_code", &c.item_code)?;
-            d.set_item("amount", c.amount)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "PostResult(posted={}, already_posted={}, conflicts={})",
-            self.inner.posted,
-            self.inner.already_posted,
-            self.inner.conflicts.len()
-        )
-    }
+    credits,
+});
+
+record! {
+    /// What `Receivables.apply_payments` did with each row.
+    pub(crate) struct PyPaymentImport("PaymentImport") { inner: receivables::PaymentImport }
+    |r| {}
 }
 
-/// What `Receivables.apply_payments` did with each row.
-#[pyclass(frozen, module = "estatekit", name = "PaymentImport")]
-pub(crate) struct PyPaymentImport {
-    inner: receivables::PaymentImport,
-}
+dict_lists!(PyPaymentImport {
+    /// Rows applied now: dicts with row, ref, unit_id, amount, date, applied
+    /// ((charge_id, principal, penalty) tuples) and to_prepaid.
+    applied,
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    normalisations,
+    /// Rows already in the book: dicts with row, ref, unit_id.
+    already_applied,
+    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
+    /// when it could not be read), code, path and message.
+    rejected,
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyPaymentImport {
-    /// Rows applied now: dicts with row, ref, unit_id, amount, date, applied
-    /// ((charge_id, principal, penalty) tuples) and to_prepaid.
-    #[getter]
-    fn applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.applied {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.payment.id)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            d.set_item("amount", a.payment.amount)?;
-            d.set_item("date", a.payment.date)?;
-            let parts: Vec<(String, rust_decimal::Decimal, rust_decimal::Decimal)> = a
-                .payment
-                .applied
-                .iter()
-                .map(|x| (x.charge_id.clone(), x.principal, x.penalty))
-                .collect();
-            d.set_item("applied", parts)?;
-            d.set_item("to_prepaid", a.payment.to_prepaid)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
     /// Reversal rows applied now: dicts with row, ref (the reversed payment's),
     /// unit_id, amount, date, reversed_on and reason.
     #[getter]
     fn reversed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.reversed {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.payment.id)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            d.set_item("amount", a.payment.amount)?;
-            d.set_item("date", a.payment.date)?;
-            let r = a
-                .payment
+        dicts(
+            py,
+            self.inner
                 .reversed
-                .as_ref()
-                .expect("a reversed row's payment carries its reversal");
-            d.set_item("reversed_on", r.on)?;
-            d.set_item("reason", &r.reason)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    /// Each change made to a cell before reading it: dicts with table, row, id,
-    /// column, before, after.
-    #[getter]
-    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        crate::estate::normalisations_list(py, &self.inner.normalisations)
-    }
-    /// Rows already in the book: dicts with row, ref, unit_id.
-    #[getter]
-    fn already_applied<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for a in &self.inner.already_applied {
-            let d = PyDict::new(py);
-            d.set_item("row", a.row)?;
-            d.set_item("ref", &a.reference)?;
-            d.set_item("unit_id", &a.unit_id)?;
-            list.append(d)?;
-        }
-        Ok(list)
-    }
-    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
-    /// when it could not be read), code, path and message.
-    #[getter]
-    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        rejected_list(py, &self.inner.rejected)
+                .iter()
+                .map(Reversal)
+                .collect::<Vec<_>>()
+                .iter(),
+        )
     }
     fn __repr__(&self) -> String {
         format!(
@@ -823,50 +703,29 @@ impl PyPaymentImport {
     }
 }
 
-/// What `Receivables.post_charges` or `open_balances` did with each row.
-#[pyclass(frozen, module = "estatekit", name = "RowImport")]
-pub(crate) struct PyRowImport {
-    inner: receivables::RowImport,
+record! {
+    /// What `Receivables.post_charges` or `open_balances` did with each row.
+    pub(crate) struct PyRowImport("RowImport") { inner: receivables::RowImport }
+    |r| {}
 }
 
-fn imported_list<'py>(py: Python<'py>, rows: &[ImportedRow]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in rows {
-        let d = PyDict::new(py);
-        d.set_item("row", r.row)?;
-        d.set_item("unit_id", &r.unit_id)?;
-        d.set_item("ref", &r.reference)?;
-        list.append(d)?;
-    }
-    Ok(list)
-}
+dict_lists!(PyRowImport {
+    /// Rows posted now: dicts with row (1-based), unit_id, ref (the charge id or the
+    /// prepaid balance's reference).
+    posted,
+    /// Each change made to a cell before reading it: dicts with table, row, id,
+    /// column, before, after.
+    normalisations,
+    /// Rows already in the book with the same content: dicts like `posted`.
+    already_posted,
+    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
+    /// when it could not be read), code, path and message.
+    rejected,
+});
 
 #[guard(crate::panic_guard)]
 #[pymethods]
 impl PyRowImport {
-    /// Rows posted now: dicts with row (1-based), unit_id, ref (the charge id or the
-    /// prepaid balance's reference).
-    #[getter]
-    fn posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        imported_list(py, &self.inner.posted)
-    }
-    /// Each change made to a cell before reading it: dicts with table, row, id,
-    /// column, before, after.
-    #[getter]
-    fn normalisations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        crate::estate::normalisations_list(py, &self.inner.normalisations)
-    }
-    /// Rows already in the book with the same content: dicts like `posted`.
-    #[getter]
-    fn already_posted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        imported_list(py, &self.inner.already_posted)
-    }
-    /// Rows refused (nothing changed for them): dicts with row (1-based), ref (None
-    /// when it could not be read), code, path and message.
-    #[getter]
-    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        rejected_list(py, &self.inner.rejected)
-    }
     fn __repr__(&self) -> String {
         format!(
             "RowImport(posted={}, already_posted={}, rejected={})",

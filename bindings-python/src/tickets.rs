@@ -16,23 +16,19 @@ use estatekit::tickets::{ReturnVisitPolicy, VisitMode};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyList, PyString};
 
+use crate::record::{
+    OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
+};
 use crate::shared::Shared;
 use crate::{date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyTicketClassifier>()?;
-    m.add_class::<PyClassification>()?;
-    m.add_class::<PyEvidence>()?;
-    m.add_class::<PyBusinessCalendar>()?;
-    m.add_class::<PySlaPolicy>()?;
-    m.add_class::<PySlaStatus>()?;
-    m.add_class::<PyAccessPolicy>()?;
-    m.add_class::<PyTicketFlow>()?;
-    m.add_class::<PyTicketEvent>()?;
-    m.add_class::<PyTicketStatistics>()?;
-    m.add_class::<PyReturnVisitPolicy>()?;
-    m.add_function(wrap_pyfunction!(ticket_statistics, m)?)?;
-    Ok(())
+    register!(
+        m: PyTicketClassifier, PyClassification, PyEvidence, PyBusinessCalendar,
+           PySlaPolicy, PySlaStatus, PyAccessPolicy, PyTicketFlow,
+           PyTicketEvent, PyTicketStatistics, PyReturnVisitPolicy;
+        ticket_statistics
+    )
 }
 
 /// Parses a snake_case enum argument, naming the argument in the error.
@@ -49,108 +45,44 @@ fn enum_arg<T: FromStr<Err = TicketError>>(value: &str, path: &str) -> PyResult<
     })
 }
 
-/// One reason for a classification.
-#[pyclass(frozen, module = "estatekit", name = "Evidence")]
-struct PyEvidence {
-    #[pyo3(get)]
-    field: &'static str,
-    #[pyo3(get)]
-    label: String,
-    #[pyo3(get)]
-    phrase: String,
-    #[pyo3(get)]
-    weight: f64,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyEvidence {
-    fn __repr__(&self) -> String {
-        format!(
-            "Evidence(field={:?}, label={:?}, phrase={:?}, weight={})",
-            self.field, self.label, self.phrase, self.weight
-        )
+record! {
+    /// One reason for a classification.
+    struct PyEvidence("Evidence") { inner: tickets::Evidence }
+    repr(field, label, phrase, weight);
+    |e| {
+        field: &'static str = e.field.as_str(),
+        label: String = e.label.to_string(),
+        phrase: String = e.phrase.to_string(),
+        weight: f64,
     }
 }
 
-/// The result of classifying one text.
-#[pyclass(frozen, module = "estatekit", name = "Classification")]
-struct PyClassification {
-    inner: tickets::Classification,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyClassification {
-    #[getter]
-    fn category(&self) -> &str {
-        &self.inner.category
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn urgency(&self) -> &'static str {
-        self.inner.urgency.as_str()
-    }
-    #[getter]
-    fn temperament(&self) -> &'static str {
-        self.inner.temperament.as_str()
-    }
-    #[getter]
-    fn advice(&self) -> &'static str {
-        self.inner.advice
-    }
-    /// Whether to report the ticket to the supervisor at once (every emergency).
-    #[getter]
-    fn escalate(&self) -> bool {
-        self.inner.escalate
-    }
-    /// What to do at once, in the text's language, when `escalate`; else None.
-    #[getter]
-    fn escalation_advice(&self) -> Option<&'static str> {
-        self.inner.escalation_advice
-    }
-    #[getter]
-    fn department(&self) -> &str {
-        &self.inner.department
-    }
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence
-    }
-    #[getter]
-    fn evidence(&self) -> Vec<PyEvidence> {
-        self.inner
-            .evidence
-            .iter()
-            .map(|e| PyEvidence {
-                field: e.field.as_str(),
-                label: e.label.to_string(),
-                phrase: e.phrase.to_string(),
-                weight: e.weight,
-            })
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        let c = &self.inner;
-        format!(
-            "Classification(category={:?}, kind={:?}, urgency={:?}, temperament={:?}, department={:?}, confidence={})",
-            c.category,
-            c.kind.as_str(),
-            c.urgency.as_str(),
-            c.temperament.as_str(),
-            c.department,
-            c.confidence
-        )
+record! {
+    /// The result of classifying one text.
+    struct PyClassification("Classification") { inner: tickets::Classification }
+    repr(category, kind, urgency, temperament, department, confidence);
+    |c| {
+        category: String,
+        kind: &'static str = c.kind.as_str(),
+        urgency: &'static str = c.urgency.as_str(),
+        temperament: &'static str = c.temperament.as_str(),
+        advice: &'static str,
+        /// Whether to report the ticket to the supervisor at once (every emergency).
+        escalate: bool,
+        /// What to do at once, in the text's language, when `escalate`; else None.
+        escalation_advice: Option<&'static str>,
+        department: String,
+        confidence: f64,
+        evidence: Vec<PyEvidence> = wrap_all(&c.evidence),
     }
 }
-
-/// Ticket classifier: built-in rules, or rules plus a trained category model.
-#[pyclass(frozen, module = "estatekit", name = "TicketClassifier")]
-struct PyTicketClassifier {
-    inner: TicketClassifier,
+record! {
+    /// Ticket classifier: built-in rules, or rules plus a trained category model.
+    struct PyTicketClassifier("TicketClassifier") { inner: TicketClassifier }
+    |c| {
+        /// The model's labels (sorted), or None without a trained model.
+        labels: Option<Vec<String>> = c.model().map(|m| m.labels().to_vec()),
+    }
 }
 
 fn train_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TrainOptions> {
@@ -260,9 +192,7 @@ impl PyTicketClassifier {
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
     ) -> PyClassification {
-        PyClassification {
-            inner: self.inner.classify(text),
-        }
+        self.inner.classify(text).into()
     }
 
     /// Classifies many texts in one call (the GIL is released while classifying;
@@ -275,7 +205,7 @@ impl PyTicketClassifier {
         let mut out = Vec::with_capacity(texts.len());
         for chunk in texts.chunks(2048) {
             let results = py.detach(|| self.inner.classify_batch(chunk));
-            out.extend(results.into_iter().map(|inner| PyClassification { inner }));
+            out.extend(results.into_iter().map(PyClassification::from));
         }
         out
     }
@@ -307,12 +237,6 @@ impl PyTicketClassifier {
         self.inner.department(category)
     }
 
-    /// The model's labels (sorted), or None without a trained model.
-    #[getter]
-    fn labels(&self) -> Option<Vec<String>> {
-        self.inner.model().map(|m| m.labels().to_vec())
-    }
-
     fn __repr__(&self) -> String {
         match self.inner.model() {
             Some(m) => format!("TicketClassifier(model labels={})", m.labels().len()),
@@ -321,10 +245,16 @@ impl PyTicketClassifier {
     }
 }
 
-/// Working hours per weekday, holidays and the UTC offset of local time.
-#[pyclass(frozen, module = "estatekit", name = "BusinessCalendar")]
-struct PyBusinessCalendar {
-    inner: BusinessCalendar,
+record! {
+    /// Working hours per weekday, holidays and the UTC offset of local time.
+    struct PyBusinessCalendar("BusinessCalendar") { inner: BusinessCalendar }
+    |c| {
+        utc_offset_minutes: i32 = c.utc_offset_minutes(),
+        holidays: Vec<chrono::NaiveDate> = c.holidays().iter().copied().collect(),
+        /// Make-up working days (local dates), worked with the hours of the first weekday
+        /// that has any.
+        workdays: Vec<chrono::NaiveDate> = c.workdays().iter().copied().collect(),
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -395,30 +325,20 @@ impl PyBusinessCalendar {
     fn is_working_day(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
         Ok(self.inner.is_working_day(date_arg(date, "date")?))
     }
+}
 
-    #[getter]
-    fn utc_offset_minutes(&self) -> i32 {
-        self.inner.utc_offset_minutes()
-    }
-
-    #[getter]
-    fn holidays(&self) -> Vec<chrono::NaiveDate> {
-        self.inner.holidays().iter().copied().collect()
-    }
-
-    /// Make-up working days (local dates), worked with the hours of the first weekday
-    /// that has any.
-    #[getter]
-    fn workdays(&self) -> Vec<chrono::NaiveDate> {
-        self.inner.workdays().iter().copied().collect()
+record! {
+    /// SLA policy: response and resolution targets by urgency and category.
+    struct PySlaPolicy("SlaPolicy", eq) { inner: SlaPolicy }
+    |p| {
+        /// Whether a response due may fall after the resolution due.
+        response_may_follow_resolution: bool = p.response_may_follow_resolution,
     }
 }
 
-/// SLA policy: response and resolution targets by urgency and category.
-#[pyclass(frozen, eq, module = "estatekit", name = "SlaPolicy")]
-#[derive(PartialEq)]
-struct PySlaPolicy {
-    inner: SlaPolicy,
+json_document! {
+    /// Parses a policy JSON document.
+    PySlaPolicy: SlaPolicy
 }
 
 #[guard(crate::panic_guard)]
@@ -442,30 +362,6 @@ impl PySlaPolicy {
         Self { inner }
     }
 
-    /// Whether a response due may fall after the resolution due.
-    #[getter]
-    fn response_may_follow_resolution(&self) -> bool {
-        self.inner.response_may_follow_resolution
-    }
-
-    /// Parses a policy JSON document.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
-        SlaPolicy::from_json(text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-
     /// `((response_clock, amount), (resolution_clock, amount))` for a ticket received
     /// at `received_at`, e.g. `(("business_minutes", 120), ("working_days", 8))`; the
     /// clock is the one counted in (`minutes` for business minutes on the wall clock).
@@ -486,12 +382,25 @@ impl PySlaPolicy {
     }
 }
 
-/// Who may do what to a ticket: roles per action, whether the handler may record the
-/// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
-#[pyclass(frozen, eq, module = "estatekit", name = "AccessPolicy")]
-#[derive(PartialEq)]
-struct PyAccessPolicy {
-    inner: AccessPolicy,
+record! {
+    /// Who may do what to a ticket: roles per action, whether the handler may record the
+    /// return visit (default no), whether first-contact ownership (首问负责制) is enforced.
+    struct PyAccessPolicy("AccessPolicy", eq) { inner: AccessPolicy }
+    |p| {
+        /// The restricted actions and their allowed roles (sorted).
+        roles: std::collections::BTreeMap<String, Vec<String>> = p
+            .restricted()
+            .iter()
+            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .collect(),
+        handler_may_record_return_visit: bool = p.handler_may_record_return_visit(),
+        first_contact_ownership: bool = p.first_contact_ownership(),
+    }
+}
+
+json_document! {
+    /// Parses a policy JSON document.
+    PyAccessPolicy: AccessPolicy
 }
 
 #[guard(crate::panic_guard)]
@@ -518,153 +427,60 @@ impl PyAccessPolicy {
         Ok(Self { inner })
     }
 
-    /// Parses a policy JSON document.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
-        AccessPolicy::from_json(text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-    /// Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let text = slf.borrow().to_json()?;
-        Ok((slf.get_type().getattr("from_json")?, (text,)))
-    }
-
-    /// The restricted actions and their allowed roles (sorted).
-    #[getter]
-    fn roles(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        self.inner
-            .restricted()
-            .iter()
-            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
-            .collect()
-    }
-
-    #[getter]
-    fn handler_may_record_return_visit(&self) -> bool {
-        self.inner.handler_may_record_return_visit()
-    }
-
-    #[getter]
-    fn first_contact_ownership(&self) -> bool {
-        self.inner.first_contact_ownership()
-    }
-
     fn __repr__(&self) -> String {
         format!("AccessPolicy({})", self.inner.to_json())
     }
 }
 
-/// Where a ticket stands against its SLA.
-#[pyclass(frozen, module = "estatekit", name = "SlaStatus")]
-struct PySlaStatus {
-    /// The clock the response due was counted in: `minutes` or `business_minutes`.
-    #[pyo3(get)]
-    response_clock: &'static str,
-    #[pyo3(get)]
-    response_amount: u32,
-    /// `minutes`, `business_minutes`, `calendar_days` or `working_days`.
-    #[pyo3(get)]
-    resolution_clock: &'static str,
-    #[pyo3(get)]
-    resolution_amount: u32,
-    /// The response due is the ticket's promised reply time.
-    #[pyo3(get)]
-    response_promised: bool,
-    /// The response target's due fell after the resolution due and was brought forward.
-    #[pyo3(get)]
-    response_clamped: bool,
-    #[pyo3(get)]
-    response_due: DateTime<Utc>,
-    #[pyo3(get)]
-    resolution_due: Option<DateTime<Utc>>,
-    #[pyo3(get)]
-    response_remaining_seconds: i64,
-    #[pyo3(get)]
-    resolution_remaining_seconds: i64,
-    #[pyo3(get)]
-    response_breached: bool,
-    #[pyo3(get)]
-    resolution_breached: bool,
-    #[pyo3(get)]
-    paused: bool,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PySlaStatus {
-    fn __repr__(&self) -> String {
-        format!(
-            "SlaStatus(response_due={}, resolution_due={:?}, response_breached={}, resolution_breached={}, paused={})",
-            self.response_due.to_rfc3339(),
-            self.resolution_due.map(|d| d.to_rfc3339()),
-            self.response_breached,
-            self.resolution_breached,
-            self.paused
-        )
+record! {
+    /// Where a ticket stands against its SLA.
+    struct PySlaStatus("SlaStatus") { inner: tickets::SlaStatus }
+    repr(response_due, resolution_due, response_breached, resolution_breached, paused);
+    |s| {
+        /// The clock the response due was counted in: `minutes` or `business_minutes`.
+        response_clock: &'static str = s.targets.response.clock.as_str(),
+        response_amount: u32 = s.targets.response.amount,
+        /// `minutes`, `business_minutes`, `calendar_days` or `working_days`.
+        resolution_clock: &'static str = s.targets.resolution.clock.as_str(),
+        resolution_amount: u32 = s.targets.resolution.amount,
+        /// The response due is the ticket's promised reply time.
+        response_promised: bool,
+        /// The response target's due fell after the resolution due and was brought forward.
+        response_clamped: bool,
+        response_due: DateTime<Utc>,
+        resolution_due: Option<DateTime<Utc>>,
+        response_remaining_seconds: i64,
+        resolution_remaining_seconds: i64,
+        response_breached: bool,
+        resolution_breached: bool,
+        paused: bool,
     }
 }
 
-impl From<tickets::SlaStatus> for PySlaStatus {
-    fn from(s: tickets::SlaStatus) -> Self {
-        Self {
-            response_clock: s.targets.response.clock.as_str(),
-            response_amount: s.targets.response.amount,
-            resolution_clock: s.targets.resolution.clock.as_str(),
-            resolution_amount: s.targets.resolution.amount,
-            response_promised: s.response_promised,
-            response_clamped: s.response_clamped,
-            response_due: s.response_due,
-            resolution_due: s.resolution_due,
-            response_remaining_seconds: s.response_remaining_seconds,
-            resolution_remaining_seconds: s.resolution_remaining_seconds,
-            response_breached: s.response_breached,
-            resolution_breached: s.resolution_breached,
-            paused: s.paused,
-        }
+record! {
+    /// One entry of a ticket's event log.
+    struct PyTicketEvent("TicketEvent") { inner: tickets::Event }
+    repr(at, actor, action, from_state, to_state);
+    |e| {
+        at: DateTime<Utc>,
+        actor: String,
+        role: Option<String>,
+        action: &'static str = e.action.name(),
+        from_state: &'static str = e.from_state.as_str(),
+        to_state: &'static str = e.to_state.as_str(),
+        /// The action's text: the assignee, `to: reason` of an escalation, the pause
+        /// reason, the resolution or visit note, the visit comment; else "".
+        detail: String = match &e.action {
+            Action::Assign { to } => to.clone(),
+            Action::Escalate { to, reason } => format!("{to}: {reason}"),
+            Action::Pause { reason } => reason.clone(),
+            Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
+            Action::ReturnVisitReached { comment, .. } => comment.clone(),
+            Action::ReturnVisitUnreachable { note, .. } => note.clone(),
+            _ => String::new(),
+        },
     }
 }
-
-/// One entry of a ticket's event log.
-#[pyclass(frozen, module = "estatekit", name = "TicketEvent")]
-struct PyTicketEvent {
-    #[pyo3(get)]
-    at: DateTime<Utc>,
-    #[pyo3(get)]
-    actor: String,
-    #[pyo3(get)]
-    role: Option<String>,
-    #[pyo3(get)]
-    action: &'static str,
-    #[pyo3(get)]
-    from_state: &'static str,
-    #[pyo3(get)]
-    to_state: &'static str,
-    #[pyo3(get)]
-    detail: String,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTicketEvent {
-    fn __repr__(&self) -> String {
-        format!(
-            "TicketEvent(at={}, actor={:?}, action={:?}, {} -> {})",
-            self.at.to_rfc3339(),
-            self.actor,
-            self.action,
-            self.from_state,
-            self.to_state
-        )
-    }
-}
-
 /// A ticket being handled: triage, state, owner (首问责任制) and event log. Operations
 /// take an optional `role` and are checked against the flow's `AccessPolicy`.
 #[pyclass(frozen, module = "estatekit", name = "TicketFlow")]
@@ -709,6 +525,81 @@ fn opt_instant(obj: &Bound<'_, PyAny>) -> PyResult<Option<DateTime<Utc>>> {
 fn policy_arg(policy: Option<PyRef<'_, PyAccessPolicy>>) -> AccessPolicy {
     policy.map(|p| p.inner.clone()).unwrap_or_default()
 }
+
+locked_getters!(PyTicketFlow |f| {
+    /// Whether the ticket must be return-visited before it closes.
+    return_visit_required: bool = f.return_visit_required(),
+    /// The rating of the last visit that reached the owner (`None` if none, or legacy).
+    rating: Option<u8> = f.rating(),
+    /// Unreachable attempts since the last resolution.
+    unreachable_attempts: u32 = f.unreachable_attempts(),
+    /// The estate's local date by which the visit is due (`None` when not required or
+    /// not resolved).
+    return_visit_due: Option<chrono::NaiveDate> = f.return_visit_due(),
+    /// The reply time promised to the owner, or None.
+    promised_reply_at: Option<DateTime<Utc>> = f.promised_reply_at(),
+    id: String = f.ticket().id.to_owned(),
+    unit: String = f.ticket().unit.to_owned(),
+    channel: &'static str = f.ticket().channel.as_str(),
+    kind: &'static str = f.ticket().kind.as_str(),
+    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
+    utc_offset_minutes: i32 = f.utc_offset_minutes(),
+    received_at: DateTime<Utc> = f.ticket().received_at,
+    text: String = f.ticket().text.to_owned(),
+    reporter: String = f.ticket().reporter.to_owned(),
+    category: String = f.category().to_owned(),
+    urgency: &'static str = f.urgency().as_str(),
+    department: String = f.department().to_owned(),
+    state: &'static str = f.state().as_str(),
+    receiver: String = f.receiver().to_owned(),
+    owner: String = f.owner().to_owned(),
+    escalations: u32 = f.escalations(),
+    reopened: u32 = f.reopened(),
+    satisfied: Option<bool> = f.satisfied(),
+    responded_at: Option<DateTime<Utc>> = f.responded_at(),
+    resolved_at: Option<DateTime<Utc>> = f.resolved_at(),
+});
+
+/// TicketFlow operations `name(args..., *, actor, at, role=None)` whose arguments are
+/// texts: each applies the action built from them and returns the new state.
+macro_rules! flow_actions {
+    ($( $(#[doc = $doc:literal])* $name:ident($($arg:ident),*) => $action:expr; )*) => {$(
+        #[guard(crate::panic_guard)]
+        #[pymethods]
+        impl PyTicketFlow {
+            $(#[doc = $doc])*
+            #[pyo3(signature = ($($arg,)* *, actor, at, role = None))]
+            fn $name(
+                &self,
+                $(#[pyo3(from_py_with = crate::args::text)] $arg: String,)*
+                #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+                #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+                #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+            ) -> PyResult<&'static str> {
+                self.act($action, actor, role.as_deref(), at)
+            }
+        }
+    )*};
+}
+
+flow_actions! {
+    /// Hand the ticket to `to`, who then owns it. Returns the new state.
+    assign(to) => Action::Assign { to };
+    /// Start handling.
+    start() => Action::Start;
+    /// Wait for the owner (stops the resolution clock).
+    pause(reason) => Action::Pause { reason };
+    /// Continue after a pause.
+    resume() => Action::Resume;
+    /// Mark as resolved.
+    resolve(note) => Action::Resolve { note };
+    /// Close the ticket.
+    close() => Action::Close;
+    /// Escalate to `to` (beyond the handler's authority).
+    escalate(to, reason) => Action::Escalate { to, reason };
+}
+
+shared_document!(PyTicketFlow |f| -> PyAccessPolicy { f.policy().clone().into() });
 
 #[guard(crate::panic_guard)]
 #[pymethods]
@@ -787,69 +678,6 @@ impl PyTicketFlow {
         })
     }
 
-    /// The flow (ticket, triage, state, owner, events) as JSON.
-    fn to_json(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.to_json())
-    }
-
-    /// Hand the ticket to `to`, who then owns it. Returns the new state.
-    #[pyo3(signature = (to, *, actor, at, role = None))]
-    fn assign(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] to: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Assign { to }, actor, role, at)
-    }
-    /// Start handling.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn start(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Start, actor, role, at)
-    }
-    /// Wait for the owner (stops the resolution clock).
-    #[pyo3(signature = (reason, *, actor, at, role = None))]
-    fn pause(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Pause { reason }, actor, role, at)
-    }
-    /// Continue after a pause.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn resume(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Resume, actor, role, at)
-    }
-    /// Mark as resolved.
-    #[pyo3(signature = (note, *, actor, at, role = None))]
-    fn resolve(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] note: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Resolve { note }, actor, role, at)
-    }
     /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
     /// last resolver) may not record it unless the policy allows.
     #[pyo3(signature = (satisfied, note = String::new(), *, actor, at, role = None))]
@@ -911,27 +739,6 @@ impl PyTicketFlow {
             .return_visit_policy()
             .map(|p| PyReturnVisitPolicy { inner: p.clone() }))
     }
-    /// Whether the ticket must be return-visited before it closes.
-    #[getter]
-    fn return_visit_required(&self) -> PyResult<bool> {
-        Ok(self.inner.lock()?.return_visit_required())
-    }
-    /// The rating of the last visit that reached the owner (`None` if none, or legacy).
-    #[getter]
-    fn rating(&self) -> PyResult<Option<u8>> {
-        Ok(self.inner.lock()?.rating())
-    }
-    /// Unreachable attempts since the last resolution.
-    #[getter]
-    fn unreachable_attempts(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.unreachable_attempts())
-    }
-    /// The estate's local date by which the visit is due (`None` when not required or
-    /// not resolved).
-    #[getter]
-    fn return_visit_due(&self) -> PyResult<Option<chrono::NaiveDate>> {
-        Ok(self.inner.lock()?.return_visit_due())
-    }
     /// Whether the required visit is overdue as of `as_of`.
     fn return_visit_overdue(
         &self,
@@ -939,31 +746,6 @@ impl PyTicketFlow {
     ) -> PyResult<bool> {
         Ok(self.inner.lock()?.return_visit_overdue(as_of))
     }
-    /// Close the ticket.
-    #[pyo3(signature = (*, actor, at, role = None))]
-    fn close(
-        &self,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Close, actor, role, at)
-    }
-    /// Escalate to `to` (beyond the handler's authority).
-    #[pyo3(signature = (to, reason, *, actor, at, role = None))]
-    fn escalate(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] to: String,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
-        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
-    ) -> PyResult<&'static str> {
-        let role = role.as_deref();
-        self.act(Action::Escalate { to, reason }, actor, role, at)
-    }
-
     /// The SLA status as of `as_of` (default policy if none is given); ValidationError
     /// `no_business_time` when a deadline would fall after 9999-12-31.
     #[pyo3(signature = (as_of, policy = None))]
@@ -991,132 +773,9 @@ impl PyTicketFlow {
         self.inner.lock()?.promise_reply(at).map_err(to_py)
     }
 
-    /// The reply time promised to the owner, or None.
-    #[getter]
-    fn promised_reply_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.promised_reply_at())
-    }
-
-    #[getter]
-    fn id(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().id.to_owned())
-    }
-    #[getter]
-    fn unit(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().unit.to_owned())
-    }
-    #[getter]
-    fn channel(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.ticket().channel.as_str())
-    }
-    #[getter]
-    fn kind(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.ticket().kind.as_str())
-    }
-    /// The estate's fixed UTC offset, minutes (0 for documents written without one).
-    #[getter]
-    fn utc_offset_minutes(&self) -> PyResult<i32> {
-        Ok(self.inner.lock()?.utc_offset_minutes())
-    }
-    #[getter]
-    fn received_at(&self) -> PyResult<DateTime<Utc>> {
-        Ok(self.inner.lock()?.ticket().received_at)
-    }
-    #[getter]
-    fn text(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().text.to_owned())
-    }
-    #[getter]
-    fn reporter(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.ticket().reporter.to_owned())
-    }
-    #[getter]
-    fn category(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.category().to_owned())
-    }
-    #[getter]
-    fn urgency(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.urgency().as_str())
-    }
-    #[getter]
-    fn department(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.department().to_owned())
-    }
-    #[getter]
-    fn state(&self) -> PyResult<&'static str> {
-        Ok(self.inner.lock()?.state().as_str())
-    }
-    #[getter]
-    fn receiver(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.receiver().to_owned())
-    }
-    #[getter]
-    fn owner(&self) -> PyResult<String> {
-        Ok(self.inner.lock()?.owner().to_owned())
-    }
-    #[getter]
-    fn escalations(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.escalations())
-    }
-    #[getter]
-    fn reopened(&self) -> PyResult<u32> {
-        Ok(self.inner.lock()?.reopened())
-    }
-    #[getter]
-    fn satisfied(&self) -> PyResult<Option<bool>> {
-        Ok(self.inner.lock()?.satisfied())
-    }
-    #[getter]
-    fn responded_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.responded_at())
-    }
-    #[getter]
-    fn resolved_at(&self) -> PyResult<Option<DateTime<Utc>>> {
-        Ok(self.inner.lock()?.resolved_at())
-    }
     #[getter]
     fn events(&self) -> PyResult<Vec<PyTicketEvent>> {
-        Ok(self
-            .inner
-            .lock()?
-            .events()
-            .iter()
-            .map(|e| PyTicketEvent {
-                at: e.at,
-                actor: e.actor.clone(),
-                role: e.role.clone(),
-                action: e.action.name(),
-                from_state: e.from_state.as_str(),
-                to_state: e.to_state.as_str(),
-                detail: match &e.action {
-                    Action::Assign { to } => to.clone(),
-                    Action::Escalate { to, reason } => format!("{to}: {reason}"),
-                    Action::Pause { reason } => reason.clone(),
-                    Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
-                    Action::ReturnVisitReached { comment, .. } => comment.clone(),
-                    Action::ReturnVisitUnreachable { note, .. } => note.clone(),
-                    _ => String::new(),
-                },
-            })
-            .collect())
-    }
-    /// Pickle and `copy` through the JSON form with the access policy:
-    /// `(TicketFlow.from_json, (self.to_json(), self.policy))`.
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, PyAccessPolicy))> {
-        let (text, policy) = {
-            let f = slf.get().inner.lock()?;
-            (f.to_json(), f.policy().clone())
-        };
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (text, PyAccessPolicy { inner: policy }),
-        ))
-    }
-    /// Equal when the same ticket, triage, state, owner, events and policy.
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
-        crate::shared::eq_by(&self.inner, other, |o: &Self| &o.inner, |a, b| a == b)
+        Ok(wrap_all(self.inner.lock()?.events()))
     }
     fn __repr__(&self) -> PyResult<String> {
         let f = self.inner.lock()?;
@@ -1136,155 +795,61 @@ impl PyTicketFlow {
     }
 }
 
-/// Ticket statistics for a period.
-#[pyclass(frozen, module = "estatekit", name = "TicketStatistics")]
-struct PyTicketStatistics {
-    inner: tickets::TicketStatistics,
-}
-
-fn counts<'py>(py: Python<'py>, v: &[tickets::Count]) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    for c in v {
-        d.set_item(&c.key, c.count)?;
-    }
-    Ok(d)
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyTicketStatistics {
-    #[getter]
-    fn total(&self) -> u64 {
-        self.inner.total
-    }
-    /// Counts per category, sorted by code.
-    #[getter]
-    fn by_category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_category)
-    }
-    /// Counts per kind, every kind in declaration order.
-    #[getter]
-    fn by_kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_kind)
-    }
-    /// Counts per channel, every channel in declaration order.
-    #[getter]
-    fn by_channel<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_channel)
-    }
-    /// Counts per department, sorted by name.
-    #[getter]
-    fn by_department<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        counts(py, &self.inner.by_department)
-    }
-    #[getter]
-    fn response_rate(&self) -> Option<f64> {
-        self.inner.sla.response_rate
-    }
-    #[getter]
-    fn resolution_rate(&self) -> Option<f64> {
-        self.inner.sla.resolution_rate
-    }
-    #[getter]
-    fn resolved(&self) -> u64 {
-        self.inner.resolved
-    }
-    #[getter]
-    fn mean_hours_to_resolve(&self) -> Option<f64> {
-        self.inner.mean_hours_to_resolve
-    }
-    #[getter]
-    fn median_hours_to_resolve(&self) -> Option<f64> {
-        self.inner.median_hours_to_resolve
-    }
-    #[getter]
-    fn return_visits(&self) -> u64 {
-        self.inner.return_visits
-    }
-    #[getter]
-    fn satisfied(&self) -> u64 {
-        self.inner.satisfied
-    }
-    #[getter]
-    fn satisfaction_rate(&self) -> Option<f64> {
-        self.inner.satisfaction_rate
-    }
-    /// Whether `return_visit_satisfaction` reaches the policy's target with at least
-    /// its minimum coverage.
-    #[getter]
-    fn meets_satisfaction_target(&self) -> bool {
-        self.inner.meets_satisfaction_target
-    }
-    /// Resolved tickets of the period that must be return-visited.
-    #[getter]
-    fn visits_required(&self) -> u64 {
-        self.inner.visits_required
-    }
-    /// Of those, reached by their last visit.
-    #[getter]
-    fn visits_reached(&self) -> u64 {
-        self.inner.visits_reached
-    }
-    /// Of the reached, satisfied.
-    #[getter]
-    fn visits_satisfied(&self) -> u64 {
-        self.inner.visits_satisfied
-    }
-    /// Of the required, not reached after the maximum of unreachable attempts.
-    #[getter]
-    fn visits_unreachable(&self) -> u64 {
-        self.inner.visits_unreachable
-    }
-    /// (reached + unreachable) / required.
-    #[getter]
-    fn return_visit_rate(&self) -> Option<f64> {
-        self.inner.return_visit_rate
-    }
-    /// unreachable / required.
-    #[getter]
-    fn unreachable_rate(&self) -> Option<f64> {
-        self.inner.unreachable_rate
-    }
-    /// satisfied / reached.
-    #[getter]
-    fn return_visit_satisfaction(&self) -> Option<f64> {
-        self.inner.return_visit_satisfaction
-    }
-    /// reached / required.
-    #[getter]
-    fn return_visit_coverage(&self) -> Option<f64> {
-        self.inner.return_visit_coverage
-    }
-    /// The satisfaction target applied.
-    #[getter]
-    fn satisfaction_target(&self) -> f64 {
-        self.inner.satisfaction_target
-    }
-    /// The minimum coverage applied.
-    #[getter]
-    fn min_coverage(&self) -> f64 {
-        self.inner.min_coverage
-    }
-    #[getter]
-    fn complaints(&self) -> u64 {
-        self.inner.complaints
-    }
-    #[getter]
-    fn complaints_per_100_units(&self) -> Option<f64> {
-        self.inner.complaints_per_100_units
-    }
-    #[getter]
-    fn repeat_tickets(&self) -> Vec<String> {
-        self.inner.repeat_tickets.clone()
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "TicketStatistics(total={}, resolved={}, complaints={})",
-            self.inner.total, self.inner.resolved, self.inner.complaints
-        )
+record! {
+    /// Ticket statistics for a period.
+    struct PyTicketStatistics("TicketStatistics") { inner: tickets::TicketStatistics }
+    repr(total, resolved, complaints);
+    |s| {
+        total: u64,
+        response_rate: Option<f64> = s.sla.response_rate,
+        resolution_rate: Option<f64> = s.sla.resolution_rate,
+        resolved: u64,
+        mean_hours_to_resolve: Option<f64>,
+        median_hours_to_resolve: Option<f64>,
+        return_visits: u64,
+        satisfied: u64,
+        satisfaction_rate: Option<f64>,
+        /// Whether `return_visit_satisfaction` reaches the policy's target with at least
+        /// its minimum coverage.
+        meets_satisfaction_target: bool,
+        /// Resolved tickets of the period that must be return-visited.
+        visits_required: u64,
+        /// Of those, reached by their last visit.
+        visits_reached: u64,
+        /// Of the reached, satisfied.
+        visits_satisfied: u64,
+        /// Of the required, not reached after the maximum of unreachable attempts.
+        visits_unreachable: u64,
+        /// (reached + unreachable) / required.
+        return_visit_rate: Option<f64>,
+        /// unreachable / required.
+        unreachable_rate: Option<f64>,
+        /// satisfied / reached.
+        return_visit_satisfaction: Option<f64>,
+        /// reached / required.
+        return_visit_coverage: Option<f64>,
+        /// The satisfaction target applied.
+        satisfaction_target: f64,
+        /// The minimum coverage applied.
+        min_coverage: f64,
+        complaints: u64,
+        complaints_per_100_units: Option<f64>,
+        repeat_tickets: Vec<String>,
+        /// Counts per category, sorted by code.
+        by_category: OrderedDict<String, u64> = counts(&s.by_category),
+        /// Counts per kind, every kind in declaration order.
+        by_kind: OrderedDict<String, u64> = counts(&s.by_kind),
+        /// Counts per channel, every channel in declaration order.
+        by_channel: OrderedDict<String, u64> = counts(&s.by_channel),
+        /// Counts per department, sorted by name.
+        by_department: OrderedDict<String, u64> = counts(&s.by_department),
     }
 }
 
+/// `{key: count}` in the statistics' order.
+fn counts(v: &[tickets::Count]) -> OrderedDict<String, u64> {
+    v.iter().map(|c| (c.key.clone(), c.count)).collect()
+}
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: `ReturnVisitPolicy()`).
 #[guard(crate::panic_guard)]
@@ -1308,16 +873,29 @@ fn ticket_statistics(
         .map(|p| p.inner.clone())
         .unwrap_or_default();
     py.detach(|| tickets::statistics_with_visits(&flows, start, end, units, &policy, &visits))
-        .map(|inner| PyTicketStatistics { inner })
+        .map(PyTicketStatistics::from)
         .map_err(to_py)
 }
 
-/// Which tickets must be return-visited, after how many unreachable attempts they may
-/// close, by when, and the satisfaction target statistics judge visits against.
-#[pyclass(frozen, eq, module = "estatekit", name = "ReturnVisitPolicy")]
-#[derive(PartialEq)]
-struct PyReturnVisitPolicy {
-    inner: ReturnVisitPolicy,
+record! {
+    /// Which tickets must be return-visited, after how many unreachable attempts they may
+    /// close, by when, and the satisfaction target statistics judge visits against.
+    struct PyReturnVisitPolicy("ReturnVisitPolicy", eq) { inner: ReturnVisitPolicy }
+    |p| {
+        /// The kinds that must be visited, in declaration order.
+        required_kinds: Vec<&'static str> = p.required_kinds().iter().map(|k| k.as_str()).collect(),
+        /// The channels whose tickets need no visit, in declaration order.
+        exempt_channels: Vec<&'static str> =
+            p.exempt_channels().iter().map(|c| c.as_str()).collect(),
+        /// Unreachable attempts after which a ticket may close without a rating.
+        max_unreachable_attempts: u32 = p.max_unreachable_attempts(),
+        /// Days after the local resolution date by whose end the visit is due.
+        deadline_days: u32 = p.deadline_days(),
+        /// The share of satisfied reached visits to reach.
+        satisfaction_target: f64 = p.satisfaction_target(),
+        /// The least share of must-visit resolved tickets reached for the target to count.
+        min_coverage: f64 = p.min_coverage(),
+    }
 }
 
 /// Parses a list of snake_case names, naming a bad one by its index (`required_kinds[1]`).
@@ -1327,6 +905,12 @@ fn enum_list<T: FromStr<Err = TicketError>>(values: Vec<String>, path: &str) -> 
         .enumerate()
         .map(|(i, v)| enum_arg(v, &format!("{path}[{i}]")))
         .collect()
+}
+
+json_document! {
+    /// Parses a policy JSON document (every field optional); `ValidationError`
+    /// `invalid_policy` naming the field.
+    PyReturnVisitPolicy: ReturnVisitPolicy
 }
 
 #[guard(crate::panic_guard)]
@@ -1365,66 +949,6 @@ impl PyReturnVisitPolicy {
         .map_err(to_py)
     }
 
-    /// Parses a policy JSON document (every field optional); `ValidationError`
-    /// `invalid_policy` naming the field.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        ReturnVisitPolicy::from_json(&text)
-            .map(|inner| Self { inner })
-            .map_err(to_py)
-    }
-
-    /// The policy as JSON (every field).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
-    /// Pickle and `copy` through the JSON form.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((
-            slf.get_type().getattr("from_json")?,
-            (slf.get().inner.to_json(),),
-        ))
-    }
-
-    /// The kinds that must be visited, in declaration order.
-    #[getter]
-    fn required_kinds(&self) -> Vec<&'static str> {
-        self.inner
-            .required_kinds()
-            .iter()
-            .map(|k| k.as_str())
-            .collect()
-    }
-    /// The channels whose tickets need no visit, in declaration order.
-    #[getter]
-    fn exempt_channels(&self) -> Vec<&'static str> {
-        self.inner
-            .exempt_channels()
-            .iter()
-            .map(|c| c.as_str())
-            .collect()
-    }
-    /// Unreachable attempts after which a ticket may close without a rating.
-    #[getter]
-    fn max_unreachable_attempts(&self) -> u32 {
-        self.inner.max_unreachable_attempts()
-    }
-    /// Days after the local resolution date by whose end the visit is due.
-    #[getter]
-    fn deadline_days(&self) -> u32 {
-        self.inner.deadline_days()
-    }
-    /// The share of satisfied reached visits to reach.
-    #[getter]
-    fn satisfaction_target(&self) -> f64 {
-        self.inner.satisfaction_target()
-    }
-    /// The least share of must-visit resolved tickets reached for the target to count.
-    #[getter]
-    fn min_coverage(&self) -> f64 {
-        self.inner.min_coverage()
-    }
     fn __repr__(&self) -> String {
         format!("ReturnVisitPolicy({})", self.inner.to_json())
     }

@@ -316,6 +316,7 @@ CASES = [
     Case("Receivables.penalty", "as_of", JAN15, lambda d: book().penalty("1-201", "2026-11-01/management", d),
          D("4.97")),  # 331.15 × 30 days × 0.05 %
     Case("Receivables.balance", "as_of", DEC31, lambda d: book().balance("1-102", d), book().balance("1-102", DEC31)),
+    Case("Receivables.unit_aging", "as_of", DEC31, lambda d: book().unit_aging("1-102", d), book().unit_aging("1-102", DEC31)),
     Case("Receivables.reminder", "as_of", JAN15, lambda d: book().reminder("1-201", d), book().reminder("1-201", JAN15)),
     Case("Receivables.reminders", "as_of", JAN15, lambda d: book().reminders(d).to_records(), book().reminders(JAN15).to_records()),
     Case("Receivables.write_off_residues", "as_of", DEC31, _residues, _residues(DEC31)),

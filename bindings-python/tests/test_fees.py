@@ -278,7 +278,7 @@ def test_ledger_walk() -> None:
     big = ledger.pay("R-2", D("2000.00"), dec16)
     assert big.to_prepaid == D("2000.00") - (bill.total - D("295.03"))
     assert ledger.prepaid == big.to_prepaid
-    assert ledger.aging(dec16) == {"not_due": D(0), "0-30": D(0), "31-60": D(0), "61-90": D(0), "90+": D(0)}
+    assert ledger.aging(dec16) == {"not_due": D(0), "days_0_30": D(0), "days_31_60": D(0), "days_61_90": D(0), "days_90_plus": D(0)}
     assert ledger.collection_rate(dt.date(2026, 11, 1), dt.date(2026, 11, 30)) == D(1)
     again = Ledger.from_json(ledger.to_json())
     assert again.to_json() == ledger.to_json()

@@ -18,9 +18,20 @@ path "$" before it is parsed. `BillingRun.from_json` has no limit.
 
 import datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Optional, Union, final, overload
+from typing import Any, ClassVar, Iterable, Iterator, Literal, Mapping, Optional, TypedDict, Union, final, overload
 
 __version__: str
+
+class _Aging(TypedDict):
+    """Outstanding principal by days overdue (`Ledger.aging`, `Receivables.unit_aging`):
+    the fields of the core's aging, named as in every binding."""
+
+    not_due: Decimal
+    days_0_30: Decimal
+    days_31_60: Decimal
+    days_61_90: Decimal
+    days_90_plus: Decimal
+
 __all__ = [
     "EstateKitError",
     "ValidationError",
@@ -588,6 +599,18 @@ class PenaltyPolicy:
     def grace_days(self) -> int: ...
     @property
     def allow_high_rate(self) -> bool: ...
+    @property
+    def count_from(self) -> Literal["due", "grace_end"]:
+        """When penalty days start to count: "due" or "grace_end"."""
+    @property
+    def cap_fraction(self) -> Optional[Decimal]:
+        """The cap as a fraction of the principal (`cap=`), or None."""
+    @property
+    def cap_amount(self) -> Optional[Decimal]:
+        """The cap as an amount (`cap_amount=`), or None."""
+    @property
+    def min_balance(self) -> Optional[Decimal]:
+        """No penalty accrues while the outstanding principal is below this, or None."""
 
 @final
 class FeeSchedule:
@@ -636,6 +659,9 @@ class BillingRun:
     @property
     def pools(self) -> list[PoolSummary]: ...
     def bill(self, unit_id: str) -> Optional[Bill]: ...
+    def explain(self, unit_id: str, lang: Literal["zh", "zh-CN", "en"] = "zh") -> list[str]:
+        """The explanation lines of one unit's bill (as its `Bill.explain`); an empty
+        list when the unit has no bill in the run."""
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
         with the bill's `issued_on`, the line's `due` and `estimated`)."""
@@ -658,6 +684,12 @@ class Bill:
     def unit_id(self) -> str: ...
     @property
     def total(self) -> Decimal: ...
+    @property
+    def period_start(self) -> datetime.date:
+        """The first day of the billing period."""
+    @property
+    def period_end(self) -> datetime.date:
+        """The last day of the billing period."""
     @property
     def issued_on(self) -> datetime.date: ...
     @property
@@ -814,8 +846,9 @@ class Ledger:
         penalty) written off. Errors: unknown_reference; invalid (empty reason, a
         charge not issued on `on`, or one that owes nothing then)."""
     def defer(self, charge_id: str, new_due: _DateLike) -> None: ...
-    def aging(self, as_of: _DateLike) -> dict[str, Decimal]:
-        """Keys: not_due, 0-30, 31-60, 61-90, 90+."""
+    def aging(self, as_of: _DateLike) -> _Aging:
+        """Outstanding principal by days overdue: not_due, days_0_30, days_31_60,
+        days_61_90, days_90_plus."""
     def reminder(self, as_of: _DateLike) -> dict[str, Any]:
         """催交款通知书 data: unit_id, as_of, items, total_due, prepaid."""
     def balance(self, as_of: _DateLike) -> dict[str, Decimal]:
@@ -1035,6 +1068,9 @@ class Receivables:
     def balance(self, unit_id: str, as_of: _DateLike) -> dict[str, Decimal]:
         """As Ledger.balance (zeros for a unit without an account)."""
     def reminder(self, unit_id: str, as_of: _DateLike) -> dict[str, Any]: ...
+    def unit_aging(self, unit_id: str, as_of: _DateLike) -> _Aging:
+        """One unit's outstanding principal by days overdue, as `Ledger.aging` (zeros
+        for a unit without an account)."""
     def reminders(
         self,
         as_of: _DateLike,
