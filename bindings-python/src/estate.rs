@@ -442,18 +442,21 @@ record! {
     }
 }
 
-/// A meter change kept in the estate: its change dict (`meter_change_dict`) and date.
+/// A meter change kept in the estate: its date and its change dict
+/// (`meter_change_dict`), the fields of the core's `MeterEvent`.
 impl ToDict for MeterEvent {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = meter_change_dict(py, &self.change)?;
+        let d = PyDict::new(py);
         d.set_item("date", self.date)?;
+        d.set_item("change", meter_change_dict(py, &self.change)?)?;
         Ok(d)
     }
 }
 
 dict_lists!(PyMeter {
-    /// Replacements and rollovers kept in the estate, in date order: dicts with date
-    /// and replacement={"old_final", "new_initial"} or rollover={"wraps_at"}.
+    /// Replacements and rollovers kept in the estate, in date order: dicts with `date`
+    /// and `change`, itself `{"replacement": {"old_final", "new_initial"}}` or
+    /// `{"rollover": {"wraps_at"}}`.
     changes,
 });
 

@@ -3,8 +3,7 @@ read by the Kotlin parity test too) and the Python-only list (api_python_only.ts
 
 - Every listed type is a class of `estatekit`; a type noted `dict` is what a real call
   returns as a dict, and a sample of it has exactly the listed keys.
-- Every listed member exists (`hasattr`), unless its note says Python is still to add
-  it (`python: ...`).
+- Every listed member exists (`hasattr`).
 - The reverse: every public attribute of a listed class, and every public module-level
   function, is in api_surface.tsv or api_python_only.tsv.
 
@@ -42,7 +41,6 @@ PYTHON_ONLY = _rows("api_python_only.tsv")
 TYPES = {owner: note for owner, member, note in SURFACE if member == "-" and owner != "-"}
 DICT_TYPES = {t for t, note in TYPES.items() if note.startswith("dict")}
 CLASSES = sorted(set(TYPES) - DICT_TYPES)
-PENDING = {(o, m) for o, m, note in SURFACE if note.startswith("python:")}
 
 
 def _members(rows: list[tuple[str, str, str]], owner: str) -> set[str]:
@@ -180,19 +178,12 @@ def test_every_listed_class_exists() -> None:
 def test_every_listed_member_exists() -> None:
     missing = []
     for owner, member, _ in SURFACE:
-        if member == "-" or owner in DICT_TYPES or (owner, member) in PENDING:
+        if member == "-" or owner in DICT_TYPES:
             continue
         target = estatekit if owner == "-" else getattr(estatekit, owner, None)
         if target is None or not hasattr(target, member):
             missing.append(f"{owner}.{member}")
     assert missing == [], f"listed members that Python lacks: {missing}"
-
-
-def test_pending_members_are_members_of_listed_classes() -> None:
-    """A member the list marks as still to add in Python (`python: ...`) belongs to a
-    listed class; a dict type's pending change is checked on its sample (xfail)."""
-    stray = sorted(f"{o}.{m}" for o, m in PENDING if o not in CLASSES)
-    assert stray == [], f"pending members of no listed class: {stray}"
 
 
 def test_every_public_attribute_is_listed() -> None:
@@ -235,8 +226,6 @@ def test_dict_keys_are_the_listed_fields(name: str) -> None:
     if name in PARTIAL:
         assert got and got <= expected, f"{name}: keys not listed {sorted(got - expected)}"
         return
-    if got != expected and "python:" in TYPES[name]:
-        pytest.xfail(f"{name}: listed as still to change in Python ({TYPES[name]})")
     assert got == expected, f"{name}: keys not listed {sorted(got - expected)}, listed keys missing {sorted(expected - got)}"
 
 

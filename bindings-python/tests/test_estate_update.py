@@ -99,7 +99,7 @@ def test_two_months_with_an_estimate_trued_up() -> None:
     e2 = e1.updated(**nov)
     assert e2.updated(**nov) == e2
     assert e2.meter("E-101").changes == [
-        {"date": datetime.date(2026, 11, 15), "replacement": {"old_final": D("3290"), "new_initial": D("0")}}]
+        {"date": datetime.date(2026, 11, 15), "change": {"replacement": {"old_final": D("3290"), "new_initial": D("0")}}}]
     run = estatekit.bill_estate(e2, SCHEDULE, 2026, 11, estimate=3)
     assert run.exceptions == [] and run.estimated_readings == []
     # 147 − 140 = 7; 258 − 260 = −2 (a credit); (3290 − 3200) + 120 = 210; (100000 − 99990) + 70 = 80.
@@ -195,7 +195,7 @@ def test_meter_changes_from_records() -> None:
     )
     meter = e.meter("E-101")
     assert meter.changes == [
-        {"date": datetime.date(2026, 11, 15), "replacement": {"old_final": D("3290"), "new_initial": D("0")}}]
+        {"date": datetime.date(2026, 11, 15), "change": {"replacement": {"old_final": D("3290"), "new_initial": D("0")}}}]
     assert [r.estimated for r in meter.readings] == [False, True]
     with pytest.raises(ValidationError) as info:
         Estate.from_records(

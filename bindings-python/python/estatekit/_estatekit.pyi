@@ -289,8 +289,8 @@ class Meter:
     @property
     def changes(self) -> list[dict[str, Any]]:
         """Replacements and rollovers kept in the estate, in date order: dicts
-        ``{"date": date, "replacement": {"old_final": Decimal, "new_initial": Decimal}}``
-        or ``{"date": date, "rollover": {"wraps_at": Decimal}}``. Billing applies each
+        ``{"date": date, "change": {"replacement": {"old_final": Decimal, "new_initial": Decimal}}}``
+        or ``{"date": date, "change": {"rollover": {"wraps_at": Decimal}}}``. Billing applies each
         to the consumption between the reading before its day and the first reading on
         or after it (a reading taken on the day of a replacement is the new meter's)."""
 
