@@ -20,24 +20,16 @@ use pyo3::types::PyDict;
 use rust_decimal::Decimal;
 
 use crate::estate::PyEstate;
+use crate::record::{record, register};
 use crate::shared::Shared;
 use crate::to_py;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyAudience>()?;
-    m.add_class::<PyNotice>()?;
-    m.add_class::<PyNoticePolicy>()?;
-    m.add_class::<PyLeadTimeFinding>()?;
-    m.add_class::<PyNoticeEvent>()?;
-    m.add_class::<PyPendingUnit>()?;
-    m.add_class::<PyCoverage>()?;
-    m.add_class::<PyNoticeTracker>()?;
-    m.add_function(wrap_pyfunction!(validate_notice, m)?)?;
-    m.add_function(wrap_pyfunction!(notice_audience_units, m)?)?;
-    m.add_function(wrap_pyfunction!(notice_header, m)?)?;
-    m.add_function(wrap_pyfunction!(notice_from_json, m)?)?;
-    m.add_function(wrap_pyfunction!(notice_to_json, m)?)?;
-    Ok(())
+    register!(
+        m: PyAudience, PyNotice, PyNoticePolicy, PyLeadTimeFinding, PyNoticeEvent,
+        PyPendingUnit, PyCoverage, PyNoticeTracker;
+        validate_notice, notice_audience_units, notice_header, notice_from_json, notice_to_json
+    )
 }
 
 /// A wire name of a notice enum, the error naming `path`.
@@ -117,12 +109,25 @@ impl PyAudience {
     }
 }
 
-/// A notice: what (kind), to whom (audience), when, the window it announces, and
-/// whether units must acknowledge it by `ack_due`.
-#[pyclass(frozen, eq, module = "estatekit", name = "Notice")]
-#[derive(PartialEq)]
-struct PyNotice {
-    inner: Notice,
+record! {
+    /// A notice: what (kind), to whom (audience), when, the window it announces, and
+    /// whether units must acknowledge it by `ack_due`.
+    struct PyNotice("Notice", eq) { inner: Notice }
+    repr(id, kind, title_zh);
+    |n| {
+        id: String,
+        kind: &'static str = n.kind.as_str(),
+        title_zh: String,
+        title_en: Option<String>,
+        body: String,
+        audience: PyAudience = PyAudience { inner: n.audience.clone() },
+        published_at: DateTime<Utc>,
+        starts_at: Option<DateTime<Utc>>,
+        ends_at: Option<DateTime<Utc>>,
+        requires_ack: bool,
+        ack_due: Option<DateTime<Utc>>,
+        emergency: bool,
+    }
 }
 
 #[guard(crate::panic_guard)]
@@ -170,67 +175,8 @@ impl PyNotice {
             (slf.get().inner.to_json(),),
         ))
     }
-    #[getter]
-    fn id(&self) -> &str {
-        &self.inner.id
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn title_zh(&self) -> &str {
-        &self.inner.title_zh
-    }
-    #[getter]
-    fn title_en(&self) -> Option<&str> {
-        self.inner.title_en.as_deref()
-    }
-    #[getter]
-    fn body(&self) -> &str {
-        &self.inner.body
-    }
-    #[getter]
-    fn audience(&self) -> PyAudience {
-        PyAudience {
-            inner: self.inner.audience.clone(),
-        }
-    }
-    #[getter]
-    fn published_at(&self) -> DateTime<Utc> {
-        self.inner.published_at
-    }
-    #[getter]
-    fn starts_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.starts_at
-    }
-    #[getter]
-    fn ends_at(&self) -> Option<DateTime<Utc>> {
-        self.inner.ends_at
-    }
-    #[getter]
-    fn requires_ack(&self) -> bool {
-        self.inner.requires_ack
-    }
-    #[getter]
-    fn ack_due(&self) -> Option<DateTime<Utc>> {
-        self.inner.ack_due
-    }
-    #[getter]
-    fn emergency(&self) -> bool {
-        self.inner.emergency
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Notice(id={:?}, kind={:?}, title_zh={:?})",
-            self.inner.id,
-            self.inner.kind.as_str(),
-            self.inner.title_zh
-        )
-    }
 }
 
-/// Checks `notice` against `estate`; raises `ValidationError` naming the field.
 #[guard(crate::panic_guard)]
 #[pyfunction]
 fn validate_notice(notice: PyRef<'_, PyNotice>, estate: PyRef<'_, PyEstate>) -> PyResult<()> {
@@ -265,9 +211,7 @@ fn notice_header(
 #[guard(crate::panic_guard)]
 #[pyfunction]
 fn notice_from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<PyNotice> {
-    Notice::from_json(text)
-        .map(|inner| PyNotice { inner })
-        .map_err(to_py)
+    Notice::from_json(text).map(PyNotice::from).map_err(to_py)
 }
 
 /// The notice as JSON.
@@ -350,56 +294,24 @@ impl PyNoticePolicy {
     /// None if `notice` respects its kind's minimum lead time (or is an emergency);
     /// else the finding (code "lead_time_too_short").
     fn check(&self, notice: PyRef<'_, PyNotice>) -> Option<PyLeadTimeFinding> {
-        self.inner
-            .check(&notice.inner)
-            .map(|f| PyLeadTimeFinding { inner: f })
+        self.inner.check(&notice.inner).map(PyLeadTimeFinding::from)
     }
     fn __repr__(&self) -> String {
         format!("NoticePolicy({})", self.inner.to_json())
     }
 }
 
-/// A notice published later than its kind's minimum lead time.
-#[pyclass(frozen, module = "estatekit", name = "LeadTimeFinding")]
-struct PyLeadTimeFinding {
-    inner: notices::LeadTimeFinding,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyLeadTimeFinding {
-    #[getter]
-    fn code(&self) -> &'static str {
-        self.inner.code()
-    }
-    #[getter]
-    fn path(&self) -> &'static str {
-        self.inner.path()
-    }
-    #[getter]
-    fn notice(&self) -> &str {
-        &self.inner.notice
-    }
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.inner.kind.as_str()
-    }
-    #[getter]
-    fn required_hours(&self) -> u32 {
-        self.inner.required_hours
-    }
-    #[getter]
-    fn actual_hours(&self) -> Decimal {
-        self.inner.actual_hours
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "LeadTimeFinding(notice={:?}, kind={:?}, required_hours={}, actual_hours={})",
-            self.inner.notice,
-            self.inner.kind.as_str(),
-            self.inner.required_hours,
-            self.inner.actual_hours
-        )
+record! {
+    /// A notice published later than its kind's minimum lead time.
+    struct PyLeadTimeFinding("LeadTimeFinding") { inner: notices::LeadTimeFinding }
+    repr(notice, kind, required_hours, actual_hours);
+    |f| {
+        code: &'static str = f.code(),
+        path: &'static str = f.path(),
+        notice: String,
+        kind: &'static str = f.kind.as_str(),
+        required_hours: u32,
+        actual_hours: Decimal,
     }
 }
 
@@ -482,63 +394,27 @@ impl PyNoticeEvent {
     }
 }
 
-/// A unit that has not acknowledged a notice.
-#[pyclass(frozen, module = "estatekit", name = "PendingUnit")]
-struct PyPendingUnit {
-    #[pyo3(get)]
-    unit: String,
-    #[pyo3(get)]
-    delivered: bool,
-    #[pyo3(get)]
-    overdue: bool,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyPendingUnit {
-    fn __repr__(&self) -> String {
-        format!(
-            "PendingUnit(unit={:?}, delivered={}, overdue={})",
-            self.unit, self.delivered, self.overdue
-        )
+record! {
+    /// A unit that has not acknowledged a notice.
+    struct PyPendingUnit("PendingUnit") { inner: notices::PendingUnit }
+    repr(unit, delivered, overdue);
+    |p| {
+        unit: String,
+        delivered: bool,
+        overdue: bool,
     }
 }
 
-/// How far a notice has reached: counts and rates (Decimal, scale 4).
-#[pyclass(frozen, module = "estatekit", name = "Coverage")]
-struct PyCoverage {
-    inner: notices::Coverage,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyCoverage {
-    #[getter]
-    fn audience(&self) -> usize {
-        self.inner.audience
-    }
-    #[getter]
-    fn delivered(&self) -> usize {
-        self.inner.delivered
-    }
-    #[getter]
-    fn acknowledged(&self) -> usize {
-        self.inner.acknowledged
-    }
-    #[getter]
-    fn delivery_rate(&self) -> Decimal {
-        self.inner.delivery_rate
-    }
-    #[getter]
-    fn ack_rate(&self) -> Decimal {
-        self.inner.ack_rate
-    }
-    fn __repr__(&self) -> String {
-        let c = &self.inner;
-        format!(
-            "Coverage(audience={}, delivered={}, acknowledged={}, delivery_rate={}, ack_rate={})",
-            c.audience, c.delivered, c.acknowledged, c.delivery_rate, c.ack_rate
-        )
+record! {
+    /// How far a notice has reached: counts and rates (Decimal, scale 4).
+    struct PyCoverage("Coverage") { inner: notices::Coverage }
+    repr(audience, delivered, acknowledged, delivery_rate, ack_rate);
+    |c| {
+        audience: usize,
+        delivered: usize,
+        acknowledged: usize,
+        delivery_rate: Decimal,
+        ack_rate: Decimal,
     }
 }
 
@@ -638,18 +514,12 @@ impl PyNoticeTracker {
             .lock()?
             .pending(as_of)
             .into_iter()
-            .map(|p| PyPendingUnit {
-                unit: p.unit,
-                delivered: p.delivered,
-                overdue: p.overdue,
-            })
+            .map(PyPendingUnit::from)
             .collect())
     }
     /// Units reached and acknowledged, and the rates at scale 4.
     fn coverage(&self) -> PyResult<PyCoverage> {
-        Ok(PyCoverage {
-            inner: self.inner.lock()?.coverage(),
-        })
+        Ok(self.inner.lock()?.coverage().into())
     }
     fn __repr__(&self) -> PyResult<String> {
         let t = self.inner.lock()?;
