@@ -89,35 +89,19 @@ pub struct PendingUnit {
     pub overdue: bool,
 }
 
-/// How far a notice has reached: counts and rates (scale 4, rounded toward zero).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Coverage {
-    /// Units the notice reaches.
-    pub audience: i64,
-    /// Units it has been delivered to.
-    pub delivered: i64,
-    /// Units that have acknowledged it.
-    pub acknowledged: i64,
-    /// `delivered / audience`.
-    pub delivery_rate: Decimal,
-    /// `acknowledged / audience`.
-    pub ack_rate: Decimal,
-}
-
-/// A count as Kotlin's `Long` (a count of units always fits).
-fn count(n: usize) -> i64 {
-    i64::try_from(n).expect("a count of units or events fits i64")
-}
-
-impl From<notices::Coverage> for Coverage {
-    fn from(c: notices::Coverage) -> Self {
-        Self {
-            audience: count(c.audience),
-            delivered: count(c.delivered),
-            acknowledged: count(c.acknowledged),
-            delivery_rate: c.delivery_rate,
-            ack_rate: c.ack_rate,
-        }
+crate::mirror_record! {
+    /// How far a notice has reached: counts and rates (scale 4, rounded toward zero).
+    pub struct Coverage mirrors notices::Coverage {
+        /// Units the notice reaches.
+        audience: i64,
+        /// Units it has been delivered to.
+        delivered: i64,
+        /// Units that have acknowledged it.
+        acknowledged: i64,
+        /// `delivered / audience`.
+        delivery_rate: Decimal,
+        /// `acknowledged / audience`.
+        ack_rate: Decimal,
     }
 }
 
@@ -320,7 +304,9 @@ impl NoticeTracker {
 
     /// Records a list of events, all or nothing; returns how many were new.
     pub fn import_events(&self, events: Vec<NoticeEvent>) -> Result<i64, EstateKitError> {
-        Ok(count(self.lock().import_events(&events)?))
+        Ok(crate::ToMobile::<i64>::to_mobile(
+            self.lock().import_events(&events)?,
+        ))
     }
 
     /// Every distinct event, in time order.
