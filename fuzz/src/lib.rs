@@ -353,6 +353,12 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
                 ],
             )?,
             occupied_day_fraction: bool::arbitrary(u)?,
+            // Any kind: a master-meter source refuses it, as a schedule would.
+            meter_kind: if bool::arbitrary(u)? {
+                Some(estatekit::estate::MeterKind::Electricity)
+            } else {
+                None
+            },
         },
     };
     let effective_from = date(u)?;

@@ -25,13 +25,30 @@ use super::pooled::{Adjustment, SplitMethod};
 use super::{FeeError, non_negative};
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
 
-/// The schedule JSON format version this library writes. It reads this one and
-/// version 1 (whose `due_day` is read as [`DueRule::DayOfMonth`]).
+/// The newest schedule JSON format version this library reads and writes. It reads
+/// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
+/// A schedule is written in the lowest version from 2 that holds it: version 3 only
+/// when an item uses a field version 3 added (a pooled item's `meter_kind`), so a
+/// schedule without them reads and writes as before.
 ///
 /// ```
-/// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 2);
+/// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 3);
 /// ```
-pub const SCHEDULE_FORMAT_VERSION: u32 = 2;
+pub const SCHEDULE_FORMAT_VERSION: u32 = 3;
+
+/// The version a schedule of `items` is written in (see [`SCHEDULE_FORMAT_VERSION`]).
+fn written_version(items: &[FeeItem]) -> u32 {
+    let v3 = items.iter().any(|i| {
+        matches!(
+            i.rule,
+            Rule::Pooled {
+                meter_kind: Some(_),
+                ..
+            }
+        )
+    });
+    if v3 { 3 } else { 2 }
+}
 
 /// The most days a [`DueRule::DaysAfterIssue`] may give (ten years).
 ///
@@ -172,6 +189,12 @@ pub enum Rule {
         /// for `occupied` participants).
         #[serde(default)]
         occupied_day_fraction: bool,
+        /// With a `given` source and a method that weighs usage: the kind of the
+        /// participants' own meters whose consumption in the period is each unit's
+        /// usage (a master-meter pool uses its master meter's kind, and refuses this
+        /// field). Format version 3.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meter_kind: Option<MeterKind>,
     },
 }
 
@@ -613,8 +636,28 @@ impl FeeItem {
                 deduction,
                 admin_fee,
                 method,
+                meter_kind,
                 ..
             } => {
+                match (source, meter_kind) {
+                    (PooledSource::Given, None) if method.uses_usage() => {
+                        return Err(FeeError::invalid(
+                            p("rule.pooled.meter_kind"),
+                            "a given amount split by usage needs the kind of the units' meters \
+                             whose consumption weighs them (e.g. \"meter_kind\": \"electricity\")",
+                        ));
+                    }
+                    (PooledSource::MasterMeter { .. }, Some(kind)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.pooled.meter_kind"),
+                            format!(
+                                "a master-meter pool weighs usage on its master meter's kind; \
+                                 remove meter_kind ({kind})"
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
                 if let PooledSource::MasterMeter {
                     price, meter_id, ..
                 } = source
@@ -711,14 +754,14 @@ impl FeeSchedule {
             }
         }
         Ok(Self {
-            format_version: SCHEDULE_FORMAT_VERSION,
+            format_version: written_version(&items),
             items,
         })
     }
 
     /// Parses and validates a schedule JSON document (decimals as strings).
     ///
-    /// Reads format versions 1 and 2 (version 1's `due_day` becomes
+    /// Reads format versions 1 to 3 (version 1's `due_day` becomes
     /// [`DueRule::DayOfMonth`]); a missing `format_version` means the current one.
     ///
     /// # Errors
@@ -769,8 +812,9 @@ impl FeeSchedule {
         Self::new(items)
     }
 
-    /// The schedule as pretty JSON, in the current format version;
-    /// [`FeeSchedule::from_json`] reads it back unchanged.
+    /// The schedule as pretty JSON, in the lowest format version from 2 that holds
+    /// it (see [`SCHEDULE_FORMAT_VERSION`]); [`FeeSchedule::from_json`] reads it back
+    /// unchanged.
     ///
     /// ```
     /// assert!(estatekit::fees::schedule::FeeSchedule::demo().to_json().contains("\"format_version\": 2"));
@@ -1037,7 +1081,7 @@ mod tests {
         );
         assert!(!json.contains("due_day"), "{json}");
         assert_eq!(FeeSchedule::from_json(&json).unwrap(), s);
-        for bad in [0, 3, 99] {
+        for bad in [0, 4, 99] {
             let e = FeeSchedule::from_json(&v1.replace(
                 "\"format_version\": 1",
                 &format!("\"format_version\": {bad}"),
