@@ -239,3 +239,253 @@ fn schedule_versions_load_and_write_the_lowest_version_that_holds_them() {
         "format_version: format version 4 is not supported (expected 1 to 3)"
     );
 }
+
+/// One flat of 89.50 m², occupied since 2024-01-01 and, from `vacant_from`, delivered
+/// (vacant), recorded in the estate's `status_history`.
+fn moved_out_estate(vacant_from: &str) -> Estate {
+    Estate::from_json(&format!(
+        r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+            "units": [{{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+              "gross_area": "89.50", "status": "delivered", "delivered_on": "2024-01-01",
+              "status_since": "{vacant_from}"}}],
+            "status_history": [{{"unit_id": "A", "status": "occupied", "since": "2024-01-01"}}]}}"#
+    ))
+    .unwrap()
+}
+
+fn management_schedule() -> FeeSchedule {
+    FeeSchedule::from_json(
+        r#"{"format_version": 2, "items": [
+          {"code": "mgmt", "name_zh": "物业服务费", "name_en": "Management fee",
+           "rule": {"area": {"rate": "3.70"}},
+           "status_factors": [{"status": "delivered", "factor": "0.7"}],
+           "effective_from": "2020-01-01"},
+          {"code": "parking", "name_zh": "车位费", "name_en": "Parking",
+           "rule": {"fixed": {"amount": "60.00"}},
+           "status_factors": [{"status": "delivered", "factor": "0.5"}],
+           "effective_from": "2020-01-01"}]}"#,
+    )
+    .unwrap()
+}
+
+fn october(estate: &Estate, schedule: &FeeSchedule) -> estatekit::fees::billing::Bill {
+    let run = bill_estate(
+        estate,
+        schedule,
+        BillingPeriod::month(2026, 10).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap();
+    run.bill("A").unwrap()
+}
+
+/// Point 2. A flat occupied until October 15 and vacant from the 16th: the vacancy
+/// factor (70 %) applies to the 16 vacant days only, and the explanation shows both
+/// parts.
+///
+/// Area: 89.50 × 3.70 × 1 = 331.15 a month; × (15 × 100 % + 16 × 70 %) / 31
+/// = 331.15 × 26.2 / 31 = 8676.13 / 31 = 279.8751… → 279.88
+/// (the whole month at 70 % would be 231.81, at 100 % 331.15).
+/// Fixed: 60.00 × (15 × 1 + 16 × 0.5) / 31 = 60.00 × 23 / 31 = 1380 / 31 = 44.516… → 44.52.
+#[test]
+fn a_vacancy_from_the_sixteenth_discounts_the_vacant_days_only() {
+    let bill = october(&moved_out_estate("2026-10-16"), &management_schedule());
+    let amounts: Vec<String> = bill.lines.iter().map(|l| l.amount.to_string()).collect();
+    assert_eq!(amounts, ["279.88", "44.52"]);
+    assert_eq!(
+        bill.lines[0].explain(Lang::En),
+        "89.50 m² × 3.70/m²/month × 1 month × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 70%) = 279.88"
+    );
+    assert_eq!(
+        bill.lines[0].explain(Lang::ZhCn),
+        "89.50 m² × 3.70/m²/月 × 1 月 × (15/31 天 已入住 × 100% + 16/31 天 已交房未入住 × 70%) = 279.88"
+    );
+    assert_eq!(
+        bill.lines[1].explain(Lang::En),
+        "60.00 per period × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 50%) = 44.52"
+    );
+    // November: vacant all month, one factor, the usual explanation.
+    let run = bill_estate(
+        &moved_out_estate("2026-10-16"),
+        &management_schedule(),
+        BillingPeriod::month(2026, 11).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap();
+    // 331.15 × 0.7 = 231.805 → 231.81.
+    assert_eq!(
+        run.bill("A").unwrap().lines[0].explain(Lang::En),
+        "89.50 m² × 3.70/m²/month × 1 month × 70% = 231.81"
+    );
+    // September, before the change: occupied all month although the unit is vacant now.
+    let run = bill_estate(
+        &moved_out_estate("2026-10-16"),
+        &management_schedule(),
+        BillingPeriod::month(2026, 9).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap();
+    assert_eq!(run.bill("A").unwrap().lines[0].amount, dec("331.15"));
+}
+
+/// The same move-out recorded through the estate update API: the status it ends goes
+/// to the estate's history, and October is billed in two parts.
+#[test]
+fn a_status_change_applied_by_an_update_is_kept_in_the_history() {
+    use estatekit::estate::{EstateUpdate, StatusUpdate, UnitStatus};
+    let occupied = Estate::from_json(
+        r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+            "units": [{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+              "gross_area": "89.50", "occupants": 2, "status": "occupied", "delivered_on": "2024-01-01",
+              "status_since": "2024-01-01"}]}"#,
+    )
+    .unwrap();
+    let update = EstateUpdate {
+        status_changes: vec![StatusUpdate {
+            unit_id: "A".into(),
+            status: UnitStatus::Delivered,
+            since: "2026-10-16".parse().unwrap(),
+            occupants: None,
+        }],
+        ..Default::default()
+    };
+    let moved_out = occupied.updated(&update).unwrap();
+    assert_eq!(moved_out, moved_out_estate("2026-10-16"));
+    assert!(moved_out.to_json().contains("\"status_history\": ["));
+    // Applying the same update again changes nothing.
+    assert_eq!(moved_out.updated(&update).unwrap(), moved_out);
+    assert_eq!(
+        october(&moved_out, &management_schedule()).lines[0].amount,
+        dec("279.88")
+    );
+}
+
+/// A published prorated-rent example: 1,500.00 a month, moving in on January 15 of a
+/// 31-day January, 17 days occupied (15th–31st), 1500 ÷ 31 × 17 ≈ 822.58 (cunits.io,
+/// "Prorated Rent Calculator", example 1). Here the flat is delivered but vacant from
+/// January 1 at a 0 % factor and occupied from the 15th:
+/// 1500.00 × (14 × 0 + 17 × 1) / 31 = 25500 / 31 = 822.580… → 822.58.
+#[test]
+fn a_published_move_in_proration_matches_with_a_zero_vacancy_factor() {
+    let estate = Estate::from_json(
+        r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+            "units": [{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+              "gross_area": "50", "occupants": 1, "status": "occupied", "delivered_on": "2026-01-01",
+              "status_since": "2027-01-15"}],
+            "status_history": [{"unit_id": "A", "status": "delivered", "since": "2026-01-01"}]}"#,
+    )
+    .unwrap();
+    let schedule = FeeSchedule::from_json(
+        r#"{"items": [{"code": "rent", "name_zh": "租金", "name_en": "Rent",
+           "rule": {"fixed": {"amount": "1500.00"}},
+           "status_factors": [{"status": "delivered", "factor": "0"}],
+           "effective_from": "2020-01-01"}]}"#,
+    )
+    .unwrap();
+    let run = bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2027, 1).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap();
+    let line = &run.bill("A").unwrap().lines[0];
+    assert_eq!(line.amount, dec("822.58"));
+    assert_eq!(
+        line.explain(Lang::En),
+        "1500.00 per period × (14/31 days delivered, vacant × 0% + 17/31 days occupied × 100%) = 822.58"
+    );
+}
+
+/// Bad status histories: typed errors naming the field.
+#[test]
+fn a_status_history_out_of_order_or_after_the_current_status_is_refused() {
+    let estate = |history: &str| {
+        let e = Estate::from_json(&format!(
+            r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+                "units": [{{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+                  "gross_area": "50", "status": "delivered", "delivered_on": "2024-01-01",
+                  "status_since": "2026-10-16"}}],
+                "status_history": [{history}]}}"#
+        ))
+        .unwrap_err();
+        (e.code(), e.path().to_owned(), e.to_string())
+    };
+    let rec = |status: &str, since: &str| {
+        format!(r#"{{"unit_id": "A", "status": "{status}", "since": "{since}"}}"#)
+    };
+    assert_eq!(
+        estate(&format!("{}, {}", rec("occupied", "2025-01-01"), rec("rented", "2024-06-01"))),
+        (
+            "invalid_field",
+            "status_history[1].since".to_owned(),
+            "status_history[1].since: status history out of order: 2024-06-01 follows 2025-01-01 for unit \"A\"".to_owned()
+        )
+    );
+    assert_eq!(
+        estate(&rec("occupied", "2026-10-16")).2,
+        "status_history[0].since: 2026-10-16 is not before unit \"A\"'s current status_since 2026-10-16"
+    );
+    assert_eq!(
+        estate(&rec("occupied", "2023-12-31")).2,
+        "status_history[0].since: 2023-12-31 is before the delivery date 2024-01-01"
+    );
+    assert_eq!(
+        estate(&rec("unsold", "2024-01-01")).1,
+        "status_history[0].status"
+    );
+    assert_eq!(
+        estate(r#"{"unit_id": "Z", "status": "occupied", "since": "2024-01-01"}"#).0,
+        "unknown_unit"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// A status change on any day of any month: the line equals the two parts computed
+    /// separately (days before at the first factor, days after at the second, each
+    /// prorated by day and rounded on its own) within one minor unit.
+    #[test]
+    fn a_status_change_on_any_day_bills_two_parts(
+        year in 2025i32..=2028,
+        month in 1u32..=12,
+        day_seed in 0u32..31,
+        area_cents in 1000i64..=30000,
+        f_before in 0u32..=100,
+        f_after in 0u32..=100,
+    ) {
+        use chrono::{Datelike, NaiveDate};
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+        let next = first.checked_add_months(chrono::Months::new(1)).unwrap();
+        let days = (next - first).num_days();
+        // The change on day 2 to the last day (on day 1 the month has one status).
+        let change = first + chrono::Days::new(u64::from(day_seed % (days as u32 - 1)) + 1);
+        let before = i64::from(change.day()) - 1;
+        let after = days - before;
+        let area = Decimal::new(area_cents, 2);
+        let pct = |f: u32| Decimal::new(i64::from(f), 2);
+        let estate = Estate::from_json(&format!(
+            r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+                "units": [{{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+                  "gross_area": "{area}", "status": "delivered", "delivered_on": "2020-01-01",
+                  "status_since": "{change}"}}],
+                "status_history": [{{"unit_id": "A", "status": "rented", "since": "2020-01-01"}}]}}"#
+        )).unwrap();
+        let schedule = FeeSchedule::from_json(&format!(
+            r#"{{"items": [{{"code": "mgmt", "name_zh": "物业服务费", "name_en": "Management fee",
+               "rule": {{"area": {{"rate": "3.70"}}}},
+               "status_factors": [{{"status": "rented", "factor": "{}"}}, {{"status": "delivered", "factor": "{}"}}],
+               "effective_from": "2020-01-01"}}]}}"#,
+            pct(f_before), pct(f_after)
+        )).unwrap();
+        let run = bill_estate(&estate, &schedule, BillingPeriod::month(year, month).unwrap(),
+            &BillingInputs::default()).unwrap();
+        let amount = run.bill("A").map_or(Decimal::ZERO, |b| b.lines[0].amount);
+        let monthly = area * dec("3.70");
+        let part = |d: i64, f: u32| (monthly * pct(f) * Decimal::from(d) / Decimal::from(days)).round_dp(2);
+        let expected = part(before, f_before) + part(after, f_after);
+        proptest::prop_assert!((amount - expected).abs() <= dec("0.01"),
+            "{amount} vs {expected} ({before}+{after} days)");
+    }
+}

@@ -195,6 +195,7 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
         buildings,
         units,
         meters,
+        status_history: Vec::new(),
     })
 }
 

@@ -577,6 +577,27 @@ impl FeeItem {
             .map_or(Decimal::ONE, |f| f.factor)
     }
 
+    /// The area rate of a unit of `kind`: its `kind_rates` entry, else the item's
+    /// rate (zero for an item that is not an area rule).
+    ///
+    /// ```
+    /// use estatekit::estate::UnitKind;
+    /// let schedule = estatekit::fees::schedule::FeeSchedule::demo();
+    /// assert_eq!(schedule.items()[0].rate_for(UnitKind::Commercial).to_string(), "6.50");
+    /// assert_eq!(schedule.items()[0].rate_for(UnitKind::Residential).to_string(), "3.70");
+    /// ```
+    pub fn rate_for(&self, kind: UnitKind) -> Decimal {
+        match &self.rule {
+            Rule::Area {
+                rate, kind_rates, ..
+            } => kind_rates
+                .iter()
+                .find(|k| k.kind == kind)
+                .map_or(*rate, |k| k.rate),
+            _ => Decimal::ZERO,
+        }
+    }
+
     /// Whether the item is in force on any day of `[start, end]`.
     ///
     /// ```
