@@ -489,3 +489,173 @@ proptest::proptest! {
             "{amount} vs {expected} ({before}+{after} days)");
     }
 }
+
+mod late_fees {
+    use super::dec;
+    use chrono::NaiveDate;
+    use estatekit::fees::calc::{LateFee, OneOffFee, PenaltyCap, PenaltyPolicy};
+    use estatekit::fees::schedule::FeeSchedule;
+    use estatekit::money::RoundingPolicy;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn flat(amount: &str) -> Option<OneOffFee> {
+        Some(OneOffFee {
+            amount: Some(dec(amount)),
+            ..Default::default()
+        })
+    }
+
+    /// Point 3, from a published manual calculation of UK statutory late-payment
+    /// interest (support.paidnice.com, "How to automatically calculate Statutory
+    /// Interest in the UK"): a 5,000 invoice 101 days overdue at 12.25 % a year, the
+    /// daily amount 5000 × 12.25 % ÷ 365 = 1.678… rounded to 1.68, × 101 days =
+    /// 169.68, plus the fixed 70 compensation for debts of 1,000–9,999.99: 239.68.
+    /// Unrounded: 5000 × 12.25 × 101 ÷ 36500 = 169.486… → 169.49, total 239.49.
+    #[test]
+    fn a_published_statutory_interest_example_with_daily_rounding() {
+        let mut terms = LateFee {
+            one_off: flat("70.00"),
+            annual_percent: Some(dec("12.25")),
+            round_daily: true,
+        };
+        // Jan 1 + 101 days = Apr 12 (30 + 28 + 31 + 12).
+        let (due, as_of) = (d("2026-01-01"), d("2026-04-12"));
+        let p = RoundingPolicy::default();
+        let c = terms.charge(dec("5000.00"), due, as_of, None, &p).unwrap();
+        assert_eq!(c.days, 101);
+        assert_eq!(c.daily, Some(dec("1.68")));
+        assert_eq!(
+            (
+                c.one_off.to_string(),
+                c.interest.to_string(),
+                c.total.to_string()
+            ),
+            ("70.00".into(), "169.68".into(), "239.68".into())
+        );
+        terms.round_daily = false;
+        let c = terms.charge(dec("5000.00"), due, as_of, None, &p).unwrap();
+        assert_eq!(
+            (c.interest.to_string(), c.total.to_string()),
+            ("169.49".into(), "239.49".into())
+        );
+        assert_eq!(c.daily, None);
+    }
+
+    /// A percentage one-off fee kept between its minimum and maximum, grace days, a
+    /// daily rate beside a yearly one, and the cap on the total.
+    #[test]
+    fn percent_fees_grace_days_both_rates_and_caps() {
+        let p = RoundingPolicy::default();
+        let terms = LateFee {
+            one_off: Some(OneOffFee {
+                percent: Some(dec("3")),
+                min: Some(dec("10.00")),
+                max: Some(dec("100.00")),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let fee = |principal: &str| {
+            terms
+                .charge(dec(principal), d("2026-10-15"), d("2026-10-16"), None, &p)
+                .unwrap()
+                .total
+                .to_string()
+        };
+        // 3 % of 331.15 = 9.9345 → 9.93, below the minimum: 10.00; 3 % of 1000.00 =
+        // 30.00; 3 % of 5000.00 = 150.00, above the maximum: 100.00.
+        assert_eq!(
+            [fee("331.15"), fee("1000.00"), fee("5000.00")],
+            ["10.00", "30.00", "100.00"]
+        );
+
+        // 0.05 % a day and 12 % a year on 1000.00, grace 5 days counted from the due
+        // date, plus a flat 50.00: nothing on day 5; on day 6,
+        // 1000 × 0.0005 × 6 = 3.00 + 1000 × 12 × 6 ÷ 36500 = 1.9726… → 4.9726… → 4.97.
+        let policy = PenaltyPolicy {
+            grace_days: 5,
+            ..PenaltyPolicy::daily(dec("0.0005"))
+        };
+        let both = LateFee {
+            one_off: flat("50.00"),
+            annual_percent: Some(dec("12")),
+            round_daily: false,
+        };
+        let at = |as_of: &str, policy: &PenaltyPolicy| {
+            both.charge(dec("1000.00"), d("2026-10-15"), d(as_of), Some(policy), &p)
+                .unwrap()
+        };
+        assert_eq!(at("2026-10-20", &policy).total, dec("0.00"));
+        let c = at("2026-10-21", &policy);
+        assert_eq!(
+            (c.days, c.interest, c.total),
+            (6, dec("4.97"), dec("54.97"))
+        );
+        // A cap of 20.00 bounds the total.
+        let capped = PenaltyPolicy {
+            cap: Some(PenaltyCap::Amount(dec("20.00"))),
+            ..policy.clone()
+        };
+        let c = at("2026-10-21", &capped);
+        assert_eq!((c.total, c.capped), (dec("20.00"), true));
+    }
+
+    fn schedule(late_fee: &str) -> Result<FeeSchedule, estatekit::fees::FeeError> {
+        FeeSchedule::from_json(&format!(
+            r#"{{"items": [{{"code": "mgmt", "name_zh": "物业服务费", "name_en": "Management fee",
+               "rule": {{"fixed": {{"amount": "100.00"}}}},
+               "penalty": {{"daily_rate": "0", "grace_days": 10}},
+               "late_fee": {late_fee}, "effective_from": "2020-01-01"}}]}}"#
+        ))
+    }
+
+    /// The schedule's `late_fee` (format version 3); percentages outside 0–100 and
+    /// other bad terms are typed errors naming the field.
+    #[test]
+    fn late_fee_terms_in_the_schedule() {
+        let s = schedule(
+            r#"{"one_off": {"percent": "3", "min": "10.00"}, "annual_percent": "12", "round_daily": true}"#,
+        )
+        .unwrap();
+        let terms = s.items()[0].late_fee.unwrap();
+        assert_eq!(terms.annual_percent, Some(dec("12")));
+        let json = s.to_json();
+        assert!(json.contains("\"format_version\": 3"), "{json}");
+        assert_eq!(FeeSchedule::from_json(&json).unwrap(), s);
+        let err = |late_fee: &str| {
+            let e = schedule(late_fee).unwrap_err();
+            (e.code(), e.path().to_owned(), e.to_string())
+        };
+        assert_eq!(
+            err(r#"{"one_off": {"percent": "101"}}"#),
+            (
+                "invalid",
+                "items[0].late_fee.one_off.percent".to_owned(),
+                "items[0].late_fee.one_off.percent: a percentage must be between 0 and 100, got 101".to_owned()
+            )
+        );
+        assert_eq!(
+            err(r#"{"annual_percent": "-0.5"}"#).2,
+            "items[0].late_fee.annual_percent: a percentage must be between 0 and 100, got -0.5"
+        );
+        assert_eq!(
+            err(r#"{"one_off": {"amount": "50.00", "percent": "3"}}"#).1,
+            "items[0].late_fee.one_off.percent"
+        );
+        assert_eq!(
+            err(r#"{"one_off": {"percent": "3", "min": "20.00", "max": "10.00"}}"#).2,
+            "items[0].late_fee.one_off.max: the maximum 10.00 is below the minimum 20.00"
+        );
+        assert_eq!(
+            err(r#"{"one_off": {}}"#).1,
+            "items[0].late_fee.one_off.amount"
+        );
+        assert_eq!(
+            err(r#"{"one_off": {"amount": "50.00", "max": "10.00"}}"#).1,
+            "items[0].late_fee.one_off.max"
+        );
+    }
+}

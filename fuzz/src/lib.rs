@@ -406,6 +406,7 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         } else {
             None
         },
+        late_fee: None,
         effective_from,
         effective_until: if u.ratio(1u8, 4)? {
             Some(

@@ -20,7 +20,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::calc::{DayCount, PenaltyPolicy, Tier, validate_tiers};
+use super::calc::{DayCount, LateFee, PenaltyPolicy, Tier, validate_tiers};
 use super::pooled::{Adjustment, SplitMethod};
 use super::{FeeError, non_negative};
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
@@ -28,7 +28,8 @@ use crate::estate::{MeterKind, UnitKind, UnitStatus};
 /// The newest schedule JSON format version this library reads and writes. It reads
 /// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
 /// A schedule is written in the lowest version from 2 that holds it: version 3 only
-/// when an item uses a field version 3 added (a pooled item's `meter_kind`), so a
+/// when an item uses a field version 3 added (a pooled item's `meter_kind`, an
+/// item's `late_fee`), so a
 /// schedule without them reads and writes as before.
 ///
 /// ```
@@ -39,13 +40,14 @@ pub const SCHEDULE_FORMAT_VERSION: u32 = 3;
 /// The version a schedule of `items` is written in (see [`SCHEDULE_FORMAT_VERSION`]).
 fn written_version(items: &[FeeItem]) -> u32 {
     let v3 = items.iter().any(|i| {
-        matches!(
-            i.rule,
-            Rule::Pooled {
-                meter_kind: Some(_),
-                ..
-            }
-        )
+        i.late_fee.is_some()
+            || matches!(
+                i.rule,
+                Rule::Pooled {
+                    meter_kind: Some(_),
+                    ..
+                }
+            )
     });
     if v3 { 3 } else { 2 }
 }
@@ -450,6 +452,10 @@ pub struct FeeItem {
     /// Late-penalty clause for this item, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
+    /// Late-fee terms beside the penalty's daily rate (a one-off fee, a yearly
+    /// rate, daily rounding; see [`LateFee`]), if any. Format version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_fee: Option<LateFee>,
     /// First day in force.
     pub effective_from: NaiveDate,
     /// Last day in force, if it ends.
@@ -490,6 +496,8 @@ struct FeeItemDoc {
     day_count: DayCount,
     #[serde(default)]
     penalty: Option<PenaltyPolicy>,
+    #[serde(default)]
+    late_fee: Option<LateFee>,
     effective_from: NaiveDate,
     #[serde(default)]
     effective_until: Option<NaiveDate>,
@@ -527,6 +535,7 @@ impl FeeItemDoc {
             due,
             day_count: self.day_count,
             penalty: self.penalty,
+            late_fee: self.late_fee,
             effective_from: self.effective_from,
             effective_until: self.effective_until,
         })
@@ -638,6 +647,11 @@ impl FeeItem {
             pen.validate().map_err(|e| {
                 FeeError::invalid(p(&format!("penalty.{}", e.path())), e.to_string())
             })?;
+        }
+        if let Some(terms) = &self.late_fee {
+            terms
+                .validate()
+                .map_err(|e| FeeError::invalid(p(&format!("late_fee.{}", e.path())), reason(&e)))?;
         }
         match &self.rule {
             Rule::Area {
