@@ -659,3 +659,119 @@ mod late_fees {
         );
     }
 }
+
+mod tiers {
+    use estatekit::estate::Estate;
+    use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
+    use estatekit::fees::schedule::FeeSchedule;
+    use estatekit::i18n::Lang;
+
+    /// A flat (A, residential) and a shop (S, commercial), each with a water meter
+    /// read on Sep 30 and Oct 31 (31 days): A 100 → 120, S 500 → 520.
+    fn estate() -> Estate {
+        Estate::from_json(
+            r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+              "units": [
+                {"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+                 "gross_area": "80", "occupants": 2, "status": "occupied", "delivered_on": "2024-01-01", "status_since": "2024-01-01"},
+                {"id": "S", "building_id": "B", "floor": 0, "number": "S1", "kind": "commercial",
+                 "gross_area": "60", "occupants": 1, "status": "occupied", "delivered_on": "2024-01-01", "status_since": "2024-01-01"}],
+              "meters": [
+                {"id": "W-A", "unit_id": "A", "kind": "water",
+                 "readings": [{"date": "2026-09-30", "value": "100"}, {"date": "2026-10-31", "value": "120"}]},
+                {"id": "W-S", "unit_id": "S", "kind": "water",
+                 "readings": [{"date": "2026-09-30", "value": "500"}, {"date": "2026-10-31", "value": "520"}]}]}"#,
+        )
+        .unwrap()
+    }
+
+    fn schedule(extra: &str) -> Result<FeeSchedule, estatekit::fees::FeeError> {
+        FeeSchedule::from_json(&format!(
+            r#"{{"items": [{{"code": "water", "name_zh": "水费", "name_en": "Water",
+               "rule": {{"metered": {{"meter_kind": "water",
+                 "tiers": [{{"up_to": "15", "price": "3.45"}}, {{"price": "4.83"}}]{extra}}}}},
+               "effective_from": "2020-01-01"}}]}}"#
+        ))
+    }
+
+    fn lines(schedule: &FeeSchedule) -> Vec<(String, String)> {
+        let run = bill_estate(
+            &estate(),
+            schedule,
+            BillingPeriod::month(2026, 10).unwrap(),
+            &BillingInputs::default(),
+        )
+        .unwrap();
+        run.bills()
+            .iter()
+            .map(|b| (b.lines[0].amount.to_string(), b.lines[0].explain(Lang::En)))
+            .collect()
+    }
+
+    /// Point 4. Tier limits that follow the days between two readings, the method of
+    /// utilities whose first block is a daily allowance × the days of the billing
+    /// cycle (PG&E's baseline allowance, pge.com "Tiered Rate Plan": the Tier 1
+    /// allowance is a daily amount of energy); and prices by unit kind.
+    ///
+    /// Per period: 15 × 3.45 + 5 × 4.83 = 51.75 + 24.15 = 75.90.
+    /// Per day on 30 days, a 31-day read: the limit is 15 × 31/30 = 15.50;
+    /// 15.5 × 3.45 + 4.5 × 4.83 = 53.475 + 21.735 = 75.21.
+    /// Commercial at 5.80 flat: 20 × 5.80 = 116.00.
+    #[test]
+    fn per_day_tier_limits_and_prices_by_unit_kind() {
+        let period = lines(&schedule("").unwrap());
+        assert_eq!(period[0].0, "75.90");
+        let per_day = schedule(r#", "tier_basis": "per_day", "reference_days": 30"#).unwrap();
+        let got = lines(&per_day);
+        assert_eq!(got[0].0, "75.21");
+        assert_eq!(
+            got[0].1,
+            "water meter W-A: (120 − 100) × 1 = 20; 15.50 × 3.45 + 4.50 × 4.83 = 75.21"
+        );
+        assert!(per_day.to_json().contains("\"format_version\": 3"));
+        assert_eq!(FeeSchedule::from_json(&per_day.to_json()).unwrap(), per_day);
+        let by_kind =
+            schedule(r#", "kind_tiers": [{"kind": "commercial", "tiers": [{"price": "5.80"}]}]"#)
+                .unwrap();
+        let got = lines(&by_kind);
+        assert_eq!((got[0].0.as_str(), got[1].0.as_str()), ("75.90", "116.00"));
+        assert_eq!(
+            got[1].1,
+            "water meter W-S: (520 − 500) × 1 = 20; 20 × 5.80 = 116.00"
+        );
+    }
+
+    /// Tier limits not increasing, per-day limits without a reference length, and a
+    /// reference length without per-day limits: typed errors naming the field.
+    #[test]
+    fn bad_tier_options_are_typed_errors() {
+        let err = |extra: &str| {
+            let e = schedule(extra).unwrap_err();
+            (e.code(), e.path().to_owned(), e.to_string())
+        };
+        assert_eq!(
+            err(r#", "tier_basis": "per_day""#),
+            (
+                "invalid",
+                "items[0].rule.metered.reference_days".to_owned(),
+                "items[0].rule.metered.reference_days: per-day tier limits need the days they are written for (e.g. 30)".to_owned()
+            )
+        );
+        assert_eq!(
+            err(r#", "tier_basis": "per_day", "reference_days": 0"#).1,
+            "items[0].rule.metered.reference_days"
+        );
+        assert_eq!(
+            err(r#", "reference_days": 30"#).2,
+            "items[0].rule.metered.reference_days: a reference length applies to per_day tier limits only"
+        );
+        assert_eq!(
+            err(r#", "kind_tiers": [{"kind": "commercial", "tiers": [{"up_to": "20", "price": "5"}, {"up_to": "10", "price": "6"}, {"price": "7"}]}]"#),
+            (
+                "invalid",
+                "items[0].rule.metered.kind_tiers[0].tiers[1].up_to".to_owned(),
+                "items[0].rule.metered.kind_tiers[0].tiers[1].up_to: tier bounds must increase: 10 is not above 20".to_owned()
+            )
+        );
+    }
+}

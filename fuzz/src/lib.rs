@@ -331,6 +331,9 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         2 => Rule::Metered {
             meter_kind: pick(u, MeterKind::ALL)?,
             tiers: tiers(u)?,
+            kind_tiers: Vec::new(),
+            tier_basis: Default::default(),
+            reference_days: None,
         },
         _ => Rule::Pooled {
             source: if bool::arbitrary(u)? || meters.is_empty() {

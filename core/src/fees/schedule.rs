@@ -29,7 +29,7 @@ use crate::estate::{MeterKind, UnitKind, UnitStatus};
 /// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
 /// A schedule is written in the lowest version from 2 that holds it: version 3 only
 /// when an item uses a field version 3 added (a pooled item's `meter_kind`, an
-/// item's `late_fee`), so a
+/// item's `late_fee`, a metered item's `kind_tiers` or `tier_basis`), so a
 /// schedule without them reads and writes as before.
 ///
 /// ```
@@ -41,6 +41,8 @@ pub const SCHEDULE_FORMAT_VERSION: u32 = 3;
 fn written_version(items: &[FeeItem]) -> u32 {
     let v3 = items.iter().any(|i| {
         i.late_fee.is_some()
+            || matches!(&i.rule, Rule::Metered { kind_tiers, tier_basis, .. }
+                if !kind_tiers.is_empty() || !tier_basis.is_period())
             || matches!(
                 i.rule,
                 Rule::Pooled {
@@ -92,6 +94,53 @@ pub struct KindRate {
     /// Its rate.
     #[serde(with = "crate::json::decimal")]
     pub rate: Decimal,
+}
+
+/// Block rates for one unit kind (a metered item's `kind_tiers`).
+///
+/// ```
+/// use estatekit::fees::schedule::KindTiers;
+/// let k: KindTiers = serde_json::from_str(
+///     r#"{"kind": "commercial", "tiers": [{"price": "5.80"}]}"#).unwrap();
+/// assert_eq!(k.tiers.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindTiers {
+    /// The unit kind.
+    pub kind: UnitKind,
+    /// Its block rates.
+    pub tiers: Vec<Tier>,
+}
+
+/// What a metered item's tier limits are for.
+///
+/// ```
+/// use estatekit::fees::schedule::TierBasis;
+/// assert!(TierBasis::default().is_period());
+/// let b: TierBasis = serde_json::from_str(r#""per_day""#).unwrap();
+/// assert_eq!(b, TierBasis::PerDay);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierBasis {
+    /// The limits are for one billing period, whatever its length (the default).
+    #[default]
+    Period,
+    /// The limits are for `reference_days` days and scale with the days between the
+    /// two readings billed (a 31-day read gets 31/30 of each 30-day limit).
+    PerDay,
+}
+
+impl TierBasis {
+    /// True for [`TierBasis::Period`].
+    ///
+    /// ```
+    /// assert!(!estatekit::fees::schedule::TierBasis::PerDay.is_period());
+    /// ```
+    pub fn is_period(&self) -> bool {
+        *self == Self::Period
+    }
 }
 
 /// Where a pooled amount comes from.
@@ -171,6 +220,18 @@ pub enum Rule {
         meter_kind: MeterKind,
         /// Block rates.
         tiers: Vec<Tier>,
+        /// Block rates for particular unit kinds (residential and commercial prices
+        /// in one item), overriding `tiers`. Format version 3.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        kind_tiers: Vec<KindTiers>,
+        /// Whether the tier limits are per billing period as written (`period`, the
+        /// default) or scale with the days between the two readings (`per_day`:
+        /// each limit × days ÷ `reference_days`, to 0.01). Format version 3.
+        #[serde(default, skip_serializing_if = "TierBasis::is_period")]
+        tier_basis: TierBasis,
+        /// The days the written limits are for, with `per_day` (e.g. 30).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference_days: Option<u32>,
     },
     /// A pooled (公摊) amount split among participating units.
     Pooled {
@@ -665,7 +726,39 @@ impl FeeItem {
             Rule::Fixed { amount } => {
                 non_negative(*amount, || p("rule.fixed.amount"))?;
             }
-            Rule::Metered { tiers, .. } => validate_tiers(tiers, &p("rule.metered.tiers"))?,
+            Rule::Metered {
+                tiers,
+                kind_tiers,
+                tier_basis,
+                reference_days,
+                ..
+            } => {
+                validate_tiers(tiers, &p("rule.metered.tiers"))?;
+                for (j, k) in kind_tiers.iter().enumerate() {
+                    validate_tiers(&k.tiers, &p(&format!("rule.metered.kind_tiers[{j}].tiers")))?;
+                }
+                match (tier_basis, reference_days) {
+                    (TierBasis::PerDay, None) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "per-day tier limits need the days they are written for (e.g. 30)",
+                        ));
+                    }
+                    (TierBasis::PerDay, Some(0)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "the reference length must be at least 1 day",
+                        ));
+                    }
+                    (TierBasis::Period, Some(_)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "a reference length applies to per_day tier limits only",
+                        ));
+                    }
+                    _ => {}
+                }
+            }
             Rule::Pooled {
                 source,
                 deduction,

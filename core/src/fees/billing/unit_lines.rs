@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::estate::UnitStatus;
 use crate::fees::calc::{Tier, TierUse, fraction_of, tiered_cost};
-use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule};
+use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
 
@@ -151,6 +151,28 @@ fn by_status(
         weighted = add(weighted, mul(Decimal::from(p.days), p.factor, path)?, path)?;
     }
     fraction_of(mul(base, weighted, path)?, 1, period_days, path)
+}
+
+/// Tier limits written for `reference` days, for a reading covering `days`: each
+/// limit × days ÷ reference, half-up to 0.01 (so an explanation shows them exactly).
+fn scaled(tiers: &[Tier], days: i64, reference: u32, path: &str) -> Result<Vec<Tier>, FeeError> {
+    tiers
+        .iter()
+        .map(|t| {
+            Ok(Tier {
+                up_to: match t.up_to {
+                    Some(b) => Some(
+                        fraction_of(b, days, i64::from(reference), path)?.round_dp_with_strategy(
+                            2,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        ),
+                    ),
+                    None => None,
+                },
+                price: t.price,
+            })
+        })
+        .collect()
 }
 
 /// What every line of a run reads besides its item and its unit: the estate's
@@ -321,10 +343,26 @@ impl LineContext<'_> {
                     };
                     b.push_other(value, item_idx, e)
                 }
-                Rule::Metered { meter_kind, tiers } => {
+                Rule::Metered {
+                    meter_kind,
+                    tiers,
+                    kind_tiers,
+                    tier_basis,
+                    reference_days,
+                } => {
+                    let tiers = kind_tiers
+                        .iter()
+                        .find(|k| k.kind == unit.kind)
+                        .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
                     for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
                         let m = self.readings.consumption(meter, self.period)?;
-                        let (cost, uses) = priced(m.used, tiers)?;
+                        let (cost, uses) = match (tier_basis, reference_days) {
+                            (TierBasis::PerDay, Some(reference)) => {
+                                let days = (m.current.date - m.previous.date).num_days();
+                                priced(m.used, &scaled(tiers, days, *reference, path)?)?
+                            }
+                            _ => priced(m.used, tiers)?,
+                        };
                         let e = Explanation::Metered(Box::new(MeteredExplanation {
                             meter_id: meter.id.clone(),
                             meter_kind: *meter_kind,
