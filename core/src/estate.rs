@@ -323,6 +323,34 @@ pub struct EstateData {
     /// The meters, with their readings.
     #[serde(default)]
     pub meters: Vec<Meter>,
+    /// Earlier statuses of units (JSON `status_history`, default empty and written
+    /// only when not empty): each record is a status a unit held from its `since`
+    /// until the unit's next record, or until its current `status_since`. Per unit in
+    /// increasing date order, on or after its delivery date and before its
+    /// `status_since`. [`Estate::updated`] records here the status a change ends.
+    /// Billing applies status factors by day with it (a vacancy discount on the vacant
+    /// days only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status_history: Vec<StatusRecord>,
+}
+
+/// A status a unit held from a date (one record of [`EstateData::status_history`]).
+///
+/// ```
+/// use estatekit::estate::{StatusRecord, UnitStatus};
+/// let r: StatusRecord = serde_json::from_str(
+///     r#"{"unit_id": "1-101", "status": "occupied", "since": "2026-01-01"}"#).unwrap();
+/// assert_eq!((r.status, r.since.to_string()), (UnitStatus::Occupied, "2026-01-01".to_string()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRecord {
+    /// The unit.
+    pub unit_id: String,
+    /// The status it held.
+    pub status: UnitStatus,
+    /// The first day it held it.
+    pub since: NaiveDate,
 }
 
 /// A validated estate (小区) with indexed lookups.
@@ -347,6 +375,9 @@ pub struct Estate {
     /// sort, linear), so a unit's meters are found without looking at any other.
     meter_starts: Vec<u32>,
     unit_meters: Vec<u32>,
+    /// Unit index → its dated statuses, oldest first, ending with the current one;
+    /// only for units with a [`EstateData::status_history`] (looked up, never iterated).
+    status_periods: HashMap<usize, Vec<(NaiveDate, UnitStatus)>>,
 }
 
 /// Errors of the estate module; each names the path of the bad field.
@@ -549,6 +580,74 @@ fn index_meters(meter_units: &[u32], units: usize) -> Result<(Vec<u32>, Vec<u32>
         }
     }
     Ok((starts, meters))
+}
+
+/// Checks `data.status_history` and indexes it by unit: per unit in increasing date
+/// order, on or after the delivery date, before the current `status_since`, never
+/// unsold, of a known unit that is not unsold.
+fn index_status_history(
+    data: &EstateData,
+    unit_index: &HashMap<String, usize>,
+) -> Result<HashMap<usize, Vec<(NaiveDate, UnitStatus)>>, EstateError> {
+    let mut periods: HashMap<usize, Vec<(NaiveDate, UnitStatus)>> = HashMap::new();
+    for (i, r) in data.status_history.iter().enumerate() {
+        let p = |field: &str| format!("status_history[{i}].{field}");
+        let Some(&u) = unit_index.get(&r.unit_id) else {
+            return Err(EstateError::UnknownUnit {
+                path: p("unit_id"),
+                id: r.unit_id.clone(),
+            });
+        };
+        let unit = &data.units[u];
+        let (Some(delivered), Some(current)) = (unit.delivered_on, unit.status_since) else {
+            return Err(invalid(
+                p("unit_id"),
+                format!("unit {:?} is unsold: it has no status history", r.unit_id),
+            ));
+        };
+        if r.status == UnitStatus::Unsold {
+            return Err(invalid(
+                p("status"),
+                "a delivered unit's history starts at its handover: no unsold record",
+            ));
+        }
+        if r.since < delivered {
+            return Err(invalid(
+                p("since"),
+                format!("{} is before the delivery date {delivered}", r.since),
+            ));
+        }
+        let list = periods.entry(u).or_default();
+        if let Some(&(last, _)) = list.last()
+            && r.since <= last
+        {
+            return Err(invalid(
+                p("since"),
+                format!(
+                    "status history out of order: {} follows {last} for unit {:?}",
+                    r.since, r.unit_id
+                ),
+            ));
+        }
+        if r.since >= current {
+            return Err(invalid(
+                p("since"),
+                format!(
+                    "{} is not before unit {:?}'s current status_since {current}",
+                    r.since, r.unit_id
+                ),
+            ));
+        }
+        list.push((r.since, r.status));
+    }
+    for (&u, list) in &mut periods {
+        let unit = &data.units[u];
+        let since = unit
+            .status_since
+            .expect("a unit with history has a status_since (checked above)");
+        list.push((since, unit.status));
+    }
+    Ok(periods)
 }
 
 pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
@@ -877,6 +976,7 @@ impl Estate {
             meter_units.push(unit);
         }
         let (meter_starts, unit_meters) = index_meters(&meter_units, data.units.len())?;
+        let status_periods = index_status_history(&data, &unit_index)?;
         // A billing run keeps the unit ids in one buffer with 32-bit offsets.
         let id_bytes = data.units.iter().map(|u| u.id.len()).sum::<usize>();
         if u32::try_from(id_bytes).is_err() {
@@ -889,7 +989,44 @@ impl Estate {
             meter_index,
             meter_starts,
             unit_meters,
+            status_periods,
         })
+    }
+
+    /// The dated statuses of unit `u` (its index in [`Estate::units`]) when it has a
+    /// status history: oldest first, the last one its current status from
+    /// `status_since`. `None` for a unit without history.
+    pub(crate) fn status_periods_at(&self, u: usize) -> Option<&[(NaiveDate, UnitStatus)]> {
+        self.status_periods.get(&u).map(Vec::as_slice)
+    }
+
+    /// The statuses unit `id` held, oldest first, each with the day it began: its
+    /// [`EstateData::status_history`] records, then its current status from
+    /// `status_since` (nothing for an unknown or unsold unit).
+    ///
+    /// ```
+    /// use estatekit::estate::{Estate, EstateUpdate, StatusUpdate, UnitStatus};
+    /// let estate = Estate::demo();
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let since = estate.unit("1-101").unwrap().status_since.unwrap();
+    /// let update = EstateUpdate { status_changes: vec![StatusUpdate { unit_id: "1-101".into(),
+    ///     status: UnitStatus::Delivered, since: d("2026-10-16"), occupants: None }], ..Default::default() };
+    /// let moved_out = estate.updated(&update)?;
+    /// assert_eq!(moved_out.status_periods("1-101"),
+    ///     [(since, UnitStatus::Occupied), (d("2026-10-16"), UnitStatus::Delivered)]);
+    /// # Ok::<(), estatekit::estate::EstateError>(())
+    /// ```
+    pub fn status_periods(&self, id: &str) -> Vec<(NaiveDate, UnitStatus)> {
+        let Some(&u) = self.unit_index.get(id) else {
+            return Vec::new();
+        };
+        if let Some(p) = self.status_periods.get(&u) {
+            return p.clone();
+        }
+        let unit = &self.data.units[u];
+        unit.status_since
+            .map(|since| vec![(since, unit.status)])
+            .unwrap_or_default()
     }
 
     /// The meters of unit `u` (its index in [`Estate::units`]), in document order:
@@ -1349,6 +1486,9 @@ impl Estate {
             by_unit.entry(u).or_default().push(r);
         }
         let mut applied = HashMap::new();
+        // In unit order, so the history records this adds are in a stable order.
+        let mut by_unit: Vec<(usize, Vec<usize>)> = by_unit.into_iter().collect();
+        by_unit.sort_unstable_by_key(|(u, _)| *u);
         for (u, mut rows) in by_unit {
             rows.sort_by_key(|&r| changes.get(r).map(|c| c.since));
             let Some(unit) = data.units.get_mut(u) else {
@@ -1423,6 +1563,29 @@ impl Estate {
             }
             if done {
                 continue;
+            }
+            // The statuses this update ends go to the history: the current one (when
+            // the unit was delivered) and every change before the latest.
+            if let (Some(since), true) = (unit.status_since, unit.status != UnitStatus::Unsold) {
+                data.status_history.push(StatusRecord {
+                    unit_id: unit.id.clone(),
+                    status: unit.status,
+                    since,
+                });
+            }
+            for &r in &rows[..rows.len() - 1] {
+                let Some(c) = changes.get(r) else { continue };
+                let repeated = data
+                    .status_history
+                    .last()
+                    .is_some_and(|h| h.unit_id == c.unit_id && h.since == c.since);
+                if c.status != UnitStatus::Unsold && !repeated && c.since < last.since {
+                    data.status_history.push(StatusRecord {
+                        unit_id: c.unit_id.clone(),
+                        status: c.status,
+                        since: c.since,
+                    });
+                }
             }
             if unit.status == UnitStatus::Unsold && unit.delivered_on.is_none() {
                 // Handed over on the first change's day.
@@ -1658,6 +1821,7 @@ mod tests {
             }],
             units,
             meters,
+            status_history: Vec::new(),
         })
         .expect("valid estate")
     }

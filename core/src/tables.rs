@@ -1514,6 +1514,7 @@ impl<R: Cells> EstateTables<R> {
             buildings,
             units,
             meters,
+            status_history: Vec::new(),
         };
         if problems.is_empty() {
             match Estate::new(data) {

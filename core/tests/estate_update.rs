@@ -327,7 +327,16 @@ fn two_months_with_an_estimate_trued_up() {
     let tables = EstateTables::of_estate(&estate2);
     assert_eq!(tables.meter_changes.len(), 2);
     assert_eq!(tables.meter_changes[0]["kind"], "replacement");
-    assert_eq!(tables.import().unwrap().estate, estate2);
+    // The update kept the status 1-102 left (occupied since 2024-06-01) in the
+    // estate's status history; the tables do not carry a history (yet), so their
+    // estate is the same without it.
+    let mut data = estatekit::estate::EstateData::from(estate2.clone());
+    assert_eq!(
+        serde_json::to_string(&data.status_history).unwrap(),
+        r#"[{"unit_id":"1-102","status":"occupied","since":"2024-06-01"}]"#
+    );
+    data.status_history.clear();
+    assert_eq!(tables.import().unwrap().estate, Estate::new(data).unwrap());
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn estate(units: Vec<Unit>, meters: Vec<Meter>) -> Estate {
         }],
         units,
         meters,
+        status_history: Vec::new(),
     })
     .unwrap()
 }

@@ -394,7 +394,7 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
          "invalid", "items[0].due.day_of_next_month"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": 15}, "due_day": 15}]}"#.to_owned(),
          "invalid", "items[0].due_day"),
-        (r#"{"format_version": 3, "items": []}"#.to_owned(), "invalid", "format_version"),
+        (r#"{"format_version": 4, "items": []}"#.to_owned(), "invalid", "format_version"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}"#.to_owned(),
          "json", "items[0].unit_kinds[0]"),
     ];

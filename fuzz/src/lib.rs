@@ -195,6 +195,7 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
         buildings,
         units,
         meters,
+        status_history: Vec::new(),
     })
 }
 
@@ -330,6 +331,9 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         2 => Rule::Metered {
             meter_kind: pick(u, MeterKind::ALL)?,
             tiers: tiers(u)?,
+            kind_tiers: Vec::new(),
+            tier_basis: Default::default(),
+            reference_days: None,
         },
         _ => Rule::Pooled {
             source: if bool::arbitrary(u)? || meters.is_empty() {
@@ -353,6 +357,12 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
                 ],
             )?,
             occupied_day_fraction: bool::arbitrary(u)?,
+            // Any kind: a master-meter source refuses it, as a schedule would.
+            meter_kind: if bool::arbitrary(u)? {
+                Some(estatekit::estate::MeterKind::Electricity)
+            } else {
+                None
+            },
         },
     };
     let effective_from = date(u)?;
@@ -399,6 +409,7 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         } else {
             None
         },
+        late_fee: None,
         effective_from,
         effective_until: if u.ratio(1u8, 4)? {
             Some(

@@ -652,6 +652,315 @@ pub fn late_penalty(
     accrue_rounded(principal, due, as_of, policy, &[], rounding)
 }
 
+/// A one-off late fee charged once when an item becomes overdue (after the grace
+/// days): a flat `amount`, or a `percent` of the overdue amount kept between `min`
+/// and `max`. JSON `{"amount": "50.00"}` or `{"percent": "3", "min": "10.00", "max": "100.00"}`.
+///
+/// ```
+/// use estatekit::fees::calc::OneOffFee;
+/// let f: OneOffFee = serde_json::from_str(r#"{"percent": "3", "min": "10.00"}"#).unwrap();
+/// assert!(f.validate().is_ok());
+/// assert_eq!(f.amount, None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneOffFee {
+    /// A flat fee (give this or `percent`).
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<Decimal>,
+    /// A percentage of the overdue amount, 0–100 (`"3"` = 3 %).
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percent: Option<Decimal>,
+    /// With `percent`: the fee is at least this.
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min: Option<Decimal>,
+    /// With `percent`: the fee is at most this.
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max: Option<Decimal>,
+}
+
+/// A percentage field: 0 to 100, else a typed error naming `path`.
+fn percent_in_range(value: Decimal, path: &str) -> Result<(), FeeError> {
+    if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
+        return Err(FeeError::invalid(
+            path,
+            format!("a percentage must be between 0 and 100, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+impl OneOffFee {
+    /// Checks the fee: exactly one of `amount` and `percent`; a percent between 0 and
+    /// 100; amounts not negative; `min` and `max` only with a percent, `min ≤ max`.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] or [`FeeError::Negative`] naming the field (`amount`,
+    /// `percent`, `min`, `max`).
+    ///
+    /// ```
+    /// use estatekit::fees::calc::OneOffFee;
+    /// let f = OneOffFee { percent: Some("120".parse().unwrap()), ..Default::default() };
+    /// let e = f.validate().unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("invalid", "percent"));
+    /// ```
+    pub fn validate(&self) -> Result<(), FeeError> {
+        match (self.amount, self.percent) {
+            (Some(a), None) => {
+                non_negative(a, || "amount".into())?;
+                if self.min.is_some() || self.max.is_some() {
+                    let field = if self.min.is_some() { "min" } else { "max" };
+                    return Err(FeeError::invalid(
+                        field,
+                        "a minimum or maximum applies to a percentage fee only",
+                    ));
+                }
+            }
+            (None, Some(p)) => percent_in_range(p, "percent")?,
+            (Some(_), Some(_)) => {
+                return Err(FeeError::invalid(
+                    "percent",
+                    "give a flat amount or a percent, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(FeeError::invalid(
+                    "amount",
+                    "a one-off fee needs a flat amount or a percent",
+                ));
+            }
+        }
+        if let Some(m) = self.min {
+            non_negative(m, || "min".into())?;
+        }
+        if let Some(m) = self.max {
+            non_negative(m, || "max".into())?;
+        }
+        if let (Some(lo), Some(hi)) = (self.min, self.max)
+            && lo > hi
+        {
+            return Err(FeeError::invalid(
+                "max",
+                format!("the maximum {hi} is below the minimum {lo}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The fee on `overdue`, rounded with `rounding` (a percent's fee is rounded,
+    /// then kept between the minimum and maximum).
+    fn of(&self, overdue: Decimal, rounding: &RoundingPolicy) -> Result<Decimal, FeeError> {
+        let Some(p) = self.percent else {
+            return Ok(rounding.round(self.amount.unwrap_or(Decimal::ZERO)));
+        };
+        let mut fee = rounding.round(mul(overdue, p, "one_off.percent")? / Decimal::ONE_HUNDRED);
+        if let Some(lo) = self.min {
+            fee = fee.max(rounding.round(lo));
+        }
+        if let Some(hi) = self.max {
+            fee = fee.min(rounding.round(hi));
+        }
+        Ok(fee)
+    }
+}
+
+/// Late-fee terms as contracts write them, beside a [`PenaltyPolicy`]'s daily rate
+/// (the schedule item's `late_fee`): a [`OneOffFee`] when the item becomes overdue,
+/// a rate per year counted by day on 365, and whether the daily amount is rounded to
+/// the minor unit before it is multiplied by the days. The penalty policy's grace
+/// days, count-from rule, minimum balance and cap apply (the cap to the total).
+///
+/// ```
+/// use estatekit::fees::calc::LateFee;
+/// let t: LateFee = serde_json::from_str(
+///     r#"{"one_off": {"amount": "70.00"}, "annual_percent": "12.25", "round_daily": true}"#).unwrap();
+/// assert!(t.validate().is_ok());
+/// assert!(t.round_daily);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateFee {
+    /// A one-off fee when the item becomes overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_off: Option<OneOffFee>,
+    /// A rate per year in percent, 0–100 (`"12"` = 12 % a year), counted by day on
+    /// 365 days: `principal × percent ÷ 100 × days ÷ 365`, added to the daily rate.
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub annual_percent: Option<Decimal>,
+    /// Round the daily amount to the minor unit, then multiply it by the days (as
+    /// some contracts and published calculators do); by default the exact product is
+    /// rounded once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub round_daily: bool,
+}
+
+/// What [`LateFee::charge`] gives: each part, rounded, and the total.
+///
+/// ```
+/// use estatekit::fees::calc::LateCharge;
+/// let c = LateCharge::default();
+/// assert_eq!(c.total, rust_decimal::Decimal::ZERO);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LateCharge {
+    /// The one-off fee.
+    #[serde(with = "crate::json::decimal")]
+    pub one_off: Decimal,
+    /// Days that accrue (after the grace, by the count-from rule).
+    pub days: i64,
+    /// The daily amount, rounded, when the terms round it daily.
+    #[serde(
+        default,
+        with = "crate::json::decimal_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub daily: Option<Decimal>,
+    /// The accrued interest (daily and yearly rates together).
+    #[serde(with = "crate::json::decimal")]
+    pub interest: Decimal,
+    /// The cap cut the total.
+    pub capped: bool,
+    /// One-off fee + interest, capped.
+    #[serde(with = "crate::json::decimal")]
+    pub total: Decimal,
+}
+
+impl LateFee {
+    /// Checks the terms: the one-off fee ([`OneOffFee::validate`], paths under
+    /// `one_off.`) and an annual percentage between 0 and 100.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `annual_percent`, or the one-off fee's field.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::LateFee;
+    /// let t = LateFee { annual_percent: Some("-1".parse().unwrap()), ..Default::default() };
+    /// assert_eq!(t.validate().unwrap_err().path(), "annual_percent");
+    /// ```
+    pub fn validate(&self) -> Result<(), FeeError> {
+        if let Some(f) = &self.one_off {
+            f.validate().map_err(|e| e.under("one_off"))?;
+        }
+        if let Some(p) = self.annual_percent {
+            percent_in_range(p, "annual_percent")?;
+        }
+        Ok(())
+    }
+
+    /// The late charge on `principal` due on `due`, as of `as_of`, under these terms
+    /// and `policy` (its daily rate, grace days, count-from rule, minimum balance and
+    /// cap; `None`: no daily rate, grace or cap). Nothing is due while the days overdue
+    /// are within the grace. Then the one-off fee, plus interest over the counted days
+    /// at `daily_rate + annual_percent ÷ 100 ÷ 365` a day: the exact product rounded
+    /// once, or with `round_daily` the daily amount rounded then multiplied by the
+    /// days. The cap (of `policy`) bounds the total. The principal is taken as
+    /// outstanding on every day (no part payments).
+    ///
+    /// # Errors
+    /// Any error of [`LateFee::validate`] or [`PenaltyPolicy::validate`];
+    /// [`FeeError::Negative`] naming `principal`; an overflow.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::{LateFee, OneOffFee};
+    /// use estatekit::money::RoundingPolicy;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// // 12 % a year on 1000.00 for 30 days: 1000 × 0.12 × 30 / 365 = 9.863… → 9.86, plus 50.00.
+    /// let t = LateFee { one_off: Some(OneOffFee { amount: Some("50.00".parse()?), ..Default::default() }),
+    ///     annual_percent: Some("12".parse()?), round_daily: false };
+    /// let c = t.charge("1000.00".parse()?, d("2026-10-01"), d("2026-10-31"), None, &RoundingPolicy::default())?;
+    /// assert_eq!((c.one_off.to_string(), c.interest.to_string(), c.total.to_string()),
+    ///     ("50.00".into(), "9.86".into(), "59.86".into()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn charge(
+        &self,
+        principal: Decimal,
+        due: NaiveDate,
+        as_of: NaiveDate,
+        policy: Option<&PenaltyPolicy>,
+        rounding: &RoundingPolicy,
+    ) -> Result<LateCharge, FeeError> {
+        self.validate()?;
+        let none = PenaltyPolicy::daily(Decimal::ZERO);
+        let policy = policy.unwrap_or(&none);
+        policy.validate()?;
+        non_negative(principal, || "principal".into())?;
+        let days = policy.counted_days(due, as_of);
+        let zero = rounding.round(Decimal::ZERO);
+        if days <= 0 || policy.min_balance.is_some_and(|m| principal < m) {
+            return Ok(LateCharge {
+                one_off: zero,
+                interest: zero,
+                total: zero,
+                ..LateCharge::default()
+            });
+        }
+        let one_off = match &self.one_off {
+            Some(f) => f.of(principal, rounding)?,
+            None => zero,
+        };
+        let path = "principal";
+        let days_d = Decimal::from(days);
+        let annual = self.annual_percent.unwrap_or(Decimal::ZERO);
+        // Per day: principal × daily rate + principal × annual % ÷ 36500.
+        let by_year = |n: Decimal| -> Result<Decimal, FeeError> {
+            Ok(mul(mul(principal, annual, path)?, n, path)? / Decimal::from(36_500))
+        };
+        let (daily, interest) = if self.round_daily {
+            let daily = rounding.round(add(
+                mul(principal, policy.daily_rate, path)?,
+                by_year(Decimal::ONE)?,
+                path,
+            )?);
+            (Some(daily), mul(daily, days_d, path)?)
+        } else {
+            let exact = add(
+                mul(mul(principal, policy.daily_rate, path)?, days_d, path)?,
+                by_year(days_d)?,
+                path,
+            )?;
+            (None, rounding.round(exact))
+        };
+        let mut total = add(one_off, interest, path)?;
+        let mut capped = false;
+        if let Some(cap) = policy.cap_amount(principal)? {
+            let cap = rounding.round(cap);
+            if total > cap {
+                total = cap;
+                capped = true;
+            }
+        }
+        Ok(LateCharge {
+            one_off,
+            days,
+            daily,
+            interest,
+            capped,
+            total,
+        })
+    }
+}
+
 /// [`late_penalty`] for many items at once (one call for a whole estate's arrears):
 /// `items` are `(principal, due)` pairs; the result is in the same order.
 ///

@@ -222,6 +222,17 @@ pub enum FeeError {
         /// The id given twice.
         id: String,
     },
+    /// A pooled split whose every participant weighs zero (no consumption on their
+    /// meters, no occupants, no day in the period): the message names the cause.
+    #[error("{path}: all {participants} participants weigh zero: {cause}")]
+    NothingToWeigh {
+        /// The pool's method, `pooled[code].method`.
+        path: String,
+        /// Units taking part.
+        participants: usize,
+        /// Why every weight is zero.
+        cause: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -268,6 +279,7 @@ impl FeeError {
             Self::Inconsistent { .. } => "inconsistent_document",
             Self::Cell { code, .. } => code,
             Self::DuplicateId { .. } => "duplicate_id",
+            Self::NothingToWeigh { .. } => "all_zero_weights",
             Self::Invalid { .. } => "invalid",
         }
     }
@@ -298,6 +310,7 @@ impl FeeError {
             | Self::Inconsistent { path, .. }
             | Self::Cell { path, .. }
             | Self::DuplicateId { path, .. }
+            | Self::NothingToWeigh { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }
@@ -348,6 +361,7 @@ impl FeeError {
             | Self::Inconsistent { path, .. }
             | Self::Cell { path, .. }
             | Self::DuplicateId { path, .. }
+            | Self::NothingToWeigh { path, .. }
             | Self::Invalid { path, .. } => path,
         }
     }

@@ -364,6 +364,24 @@ impl SplitMethod {
         }
     }
 
+    /// Whether the split weighs units by their consumption (the usage basis, alone or
+    /// in a hybrid).
+    ///
+    /// ```
+    /// use estatekit::fees::pooled::{Basis, BasisWeight, SplitMethod};
+    /// assert!(SplitMethod::Usage.uses_usage());
+    /// let w = |basis, weight: &str| BasisWeight { basis, weight: weight.parse().unwrap() };
+    /// assert!(SplitMethod::Hybrid(vec![w(Basis::Area, "0.5"), w(Basis::Usage, "0.5")]).uses_usage());
+    /// assert!(!SplitMethod::Area.uses_usage());
+    /// ```
+    pub fn uses_usage(&self) -> bool {
+        match self {
+            Self::Usage => true,
+            Self::Hybrid(ws) => ws.iter().any(|w| w.basis == Basis::Usage),
+            _ => false,
+        }
+    }
+
     /// The basis of a single-basis method (`None` for a hybrid).
     pub(crate) fn basis(&self) -> Option<Basis> {
         match self {

@@ -20,18 +20,39 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::calc::{DayCount, PenaltyPolicy, Tier, validate_tiers};
+use super::calc::{DayCount, LateFee, PenaltyPolicy, Tier, validate_tiers};
 use super::pooled::{Adjustment, SplitMethod};
 use super::{FeeError, non_negative};
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
 
-/// The schedule JSON format version this library writes. It reads this one and
-/// version 1 (whose `due_day` is read as [`DueRule::DayOfMonth`]).
+/// The newest schedule JSON format version this library reads and writes. It reads
+/// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
+/// A schedule is written in the lowest version from 2 that holds it: version 3 only
+/// when an item uses a field version 3 added (a pooled item's `meter_kind`, an
+/// item's `late_fee`, a metered item's `kind_tiers` or `tier_basis`), so a
+/// schedule without them reads and writes as before.
 ///
 /// ```
-/// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 2);
+/// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 3);
 /// ```
-pub const SCHEDULE_FORMAT_VERSION: u32 = 2;
+pub const SCHEDULE_FORMAT_VERSION: u32 = 3;
+
+/// The version a schedule of `items` is written in (see [`SCHEDULE_FORMAT_VERSION`]).
+fn written_version(items: &[FeeItem]) -> u32 {
+    let v3 = items.iter().any(|i| {
+        i.late_fee.is_some()
+            || matches!(&i.rule, Rule::Metered { kind_tiers, tier_basis, .. }
+                if !kind_tiers.is_empty() || !tier_basis.is_period())
+            || matches!(
+                i.rule,
+                Rule::Pooled {
+                    meter_kind: Some(_),
+                    ..
+                }
+            )
+    });
+    if v3 { 3 } else { 2 }
+}
 
 /// The most days a [`DueRule::DaysAfterIssue`] may give (ten years).
 ///
@@ -73,6 +94,53 @@ pub struct KindRate {
     /// Its rate.
     #[serde(with = "crate::json::decimal")]
     pub rate: Decimal,
+}
+
+/// Block rates for one unit kind (a metered item's `kind_tiers`).
+///
+/// ```
+/// use estatekit::fees::schedule::KindTiers;
+/// let k: KindTiers = serde_json::from_str(
+///     r#"{"kind": "commercial", "tiers": [{"price": "5.80"}]}"#).unwrap();
+/// assert_eq!(k.tiers.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindTiers {
+    /// The unit kind.
+    pub kind: UnitKind,
+    /// Its block rates.
+    pub tiers: Vec<Tier>,
+}
+
+/// What a metered item's tier limits are for.
+///
+/// ```
+/// use estatekit::fees::schedule::TierBasis;
+/// assert!(TierBasis::default().is_period());
+/// let b: TierBasis = serde_json::from_str(r#""per_day""#).unwrap();
+/// assert_eq!(b, TierBasis::PerDay);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierBasis {
+    /// The limits are for one billing period, whatever its length (the default).
+    #[default]
+    Period,
+    /// The limits are for `reference_days` days and scale with the days between the
+    /// two readings billed (a 31-day read gets 31/30 of each 30-day limit).
+    PerDay,
+}
+
+impl TierBasis {
+    /// True for [`TierBasis::Period`].
+    ///
+    /// ```
+    /// assert!(!estatekit::fees::schedule::TierBasis::PerDay.is_period());
+    /// ```
+    pub fn is_period(&self) -> bool {
+        *self == Self::Period
+    }
 }
 
 /// Where a pooled amount comes from.
@@ -152,6 +220,18 @@ pub enum Rule {
         meter_kind: MeterKind,
         /// Block rates.
         tiers: Vec<Tier>,
+        /// Block rates for particular unit kinds (residential and commercial prices
+        /// in one item), overriding `tiers`. Format version 3.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        kind_tiers: Vec<KindTiers>,
+        /// Whether the tier limits are per billing period as written (`period`, the
+        /// default) or scale with the days between the two readings (`per_day`:
+        /// each limit × days ÷ `reference_days`, to 0.01). Format version 3.
+        #[serde(default, skip_serializing_if = "TierBasis::is_period")]
+        tier_basis: TierBasis,
+        /// The days the written limits are for, with `per_day` (e.g. 30).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference_days: Option<u32>,
     },
     /// A pooled (公摊) amount split among participating units.
     Pooled {
@@ -172,6 +252,12 @@ pub enum Rule {
         /// for `occupied` participants).
         #[serde(default)]
         occupied_day_fraction: bool,
+        /// With a `given` source and a method that weighs usage: the kind of the
+        /// participants' own meters whose consumption in the period is each unit's
+        /// usage (a master-meter pool uses its master meter's kind, and refuses this
+        /// field). Format version 3.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        meter_kind: Option<MeterKind>,
     },
 }
 
@@ -427,6 +513,10 @@ pub struct FeeItem {
     /// Late-penalty clause for this item, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
+    /// Late-fee terms beside the penalty's daily rate (a one-off fee, a yearly
+    /// rate, daily rounding; see [`LateFee`]), if any. Format version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_fee: Option<LateFee>,
     /// First day in force.
     pub effective_from: NaiveDate,
     /// Last day in force, if it ends.
@@ -467,6 +557,8 @@ struct FeeItemDoc {
     day_count: DayCount,
     #[serde(default)]
     penalty: Option<PenaltyPolicy>,
+    #[serde(default)]
+    late_fee: Option<LateFee>,
     effective_from: NaiveDate,
     #[serde(default)]
     effective_until: Option<NaiveDate>,
@@ -504,6 +596,7 @@ impl FeeItemDoc {
             due,
             day_count: self.day_count,
             penalty: self.penalty,
+            late_fee: self.late_fee,
             effective_from: self.effective_from,
             effective_until: self.effective_until,
         })
@@ -554,6 +647,27 @@ impl FeeItem {
             .map_or(Decimal::ONE, |f| f.factor)
     }
 
+    /// The area rate of a unit of `kind`: its `kind_rates` entry, else the item's
+    /// rate (zero for an item that is not an area rule).
+    ///
+    /// ```
+    /// use estatekit::estate::UnitKind;
+    /// let schedule = estatekit::fees::schedule::FeeSchedule::demo();
+    /// assert_eq!(schedule.items()[0].rate_for(UnitKind::Commercial).to_string(), "6.50");
+    /// assert_eq!(schedule.items()[0].rate_for(UnitKind::Residential).to_string(), "3.70");
+    /// ```
+    pub fn rate_for(&self, kind: UnitKind) -> Decimal {
+        match &self.rule {
+            Rule::Area {
+                rate, kind_rates, ..
+            } => kind_rates
+                .iter()
+                .find(|k| k.kind == kind)
+                .map_or(*rate, |k| k.rate),
+            _ => Decimal::ZERO,
+        }
+    }
+
     /// Whether the item is in force on any day of `[start, end]`.
     ///
     /// ```
@@ -595,6 +709,11 @@ impl FeeItem {
                 FeeError::invalid(p(&format!("penalty.{}", e.path())), e.to_string())
             })?;
         }
+        if let Some(terms) = &self.late_fee {
+            terms
+                .validate()
+                .map_err(|e| FeeError::invalid(p(&format!("late_fee.{}", e.path())), reason(&e)))?;
+        }
         match &self.rule {
             Rule::Area {
                 rate, kind_rates, ..
@@ -607,14 +726,66 @@ impl FeeItem {
             Rule::Fixed { amount } => {
                 non_negative(*amount, || p("rule.fixed.amount"))?;
             }
-            Rule::Metered { tiers, .. } => validate_tiers(tiers, &p("rule.metered.tiers"))?,
+            Rule::Metered {
+                tiers,
+                kind_tiers,
+                tier_basis,
+                reference_days,
+                ..
+            } => {
+                validate_tiers(tiers, &p("rule.metered.tiers"))?;
+                for (j, k) in kind_tiers.iter().enumerate() {
+                    validate_tiers(&k.tiers, &p(&format!("rule.metered.kind_tiers[{j}].tiers")))?;
+                }
+                match (tier_basis, reference_days) {
+                    (TierBasis::PerDay, None) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "per-day tier limits need the days they are written for (e.g. 30)",
+                        ));
+                    }
+                    (TierBasis::PerDay, Some(0)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "the reference length must be at least 1 day",
+                        ));
+                    }
+                    (TierBasis::Period, Some(_)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.reference_days"),
+                            "a reference length applies to per_day tier limits only",
+                        ));
+                    }
+                    _ => {}
+                }
+            }
             Rule::Pooled {
                 source,
                 deduction,
                 admin_fee,
                 method,
+                meter_kind,
                 ..
             } => {
+                match (source, meter_kind) {
+                    (PooledSource::Given, None) if method.uses_usage() => {
+                        return Err(FeeError::invalid(
+                            p("rule.pooled.meter_kind"),
+                            "a given amount split by usage needs the kind of the units' meters \
+                             whose consumption weighs them (e.g. \"meter_kind\": \"electricity\")",
+                        ));
+                    }
+                    (PooledSource::MasterMeter { .. }, Some(kind)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.pooled.meter_kind"),
+                            format!(
+                                "a master-meter pool weighs usage on its master meter's kind; \
+                                 remove meter_kind ({kind})"
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
                 if let PooledSource::MasterMeter {
                     price, meter_id, ..
                 } = source
@@ -711,14 +882,14 @@ impl FeeSchedule {
             }
         }
         Ok(Self {
-            format_version: SCHEDULE_FORMAT_VERSION,
+            format_version: written_version(&items),
             items,
         })
     }
 
     /// Parses and validates a schedule JSON document (decimals as strings).
     ///
-    /// Reads format versions 1 and 2 (version 1's `due_day` becomes
+    /// Reads format versions 1 to 3 (version 1's `due_day` becomes
     /// [`DueRule::DayOfMonth`]); a missing `format_version` means the current one.
     ///
     /// # Errors
@@ -769,8 +940,9 @@ impl FeeSchedule {
         Self::new(items)
     }
 
-    /// The schedule as pretty JSON, in the current format version;
-    /// [`FeeSchedule::from_json`] reads it back unchanged.
+    /// The schedule as pretty JSON, in the lowest format version from 2 that holds
+    /// it (see [`SCHEDULE_FORMAT_VERSION`]); [`FeeSchedule::from_json`] reads it back
+    /// unchanged.
     ///
     /// ```
     /// assert!(estatekit::fees::schedule::FeeSchedule::demo().to_json().contains("\"format_version\": 2"));
@@ -1037,7 +1209,7 @@ mod tests {
         );
         assert!(!json.contains("due_day"), "{json}");
         assert_eq!(FeeSchedule::from_json(&json).unwrap(), s);
-        for bad in [0, 3, 99] {
+        for bad in [0, 4, 99] {
             let e = FeeSchedule::from_json(&v1.replace(
                 "\"format_version\": 1",
                 &format!("\"format_version\": {bad}"),

@@ -8,7 +8,6 @@ use crate::fees::FeeError;
 use crate::fees::schedule::{FeeItem, Rule};
 use crate::money::{self, MoneyError, Pow10Rounder, RoundingPolicy};
 
-use super::context::UnitCore;
 use super::explain::Explanation;
 use super::run::{AreaParams, Kind, Line, compact_value, index_u32};
 use super::unit_lines::{ItemSpan, Span};
@@ -218,11 +217,12 @@ impl RunBuilder {
         &mut self,
         item_idx: u16,
         item: &FeeItem,
-        unit: &UnitCore,
+        kind: UnitKind,
+        status: UnitStatus,
         span: &Span,
     ) -> Result<u32, FeeError> {
         if let Some(&(.., i)) = self.area_cache.iter().find(|(it, k, st, served, _)| {
-            *it == item_idx && *k == unit.kind && *st == unit.status && *served == span.served
+            *it == item_idx && *k == kind && *st == status && *served == span.served
         }) && {
             let p = &self.area_params[i as usize];
             p.months == span.months && p.days == span.days
@@ -239,9 +239,9 @@ impl RunBuilder {
         };
         let rate = kind_rates
             .iter()
-            .find(|k| k.kind == unit.kind)
+            .find(|k| k.kind == kind)
             .map_or(*rate, |k| k.rate);
-        let factor = item.status_factor(unit.status);
+        let factor = item.status_factor(status);
         let coefficient = [rate, Decimal::from(span.months), factor]
             .iter()
             .try_fold((1i128, 0u32), |(m, s), f| {
@@ -259,7 +259,7 @@ impl RunBuilder {
             coefficient,
         });
         self.area_cache
-            .push((item_idx, unit.kind, unit.status, span.served, i));
+            .push((item_idx, kind, status, span.served, i));
         Ok(i)
     }
 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::MeterKind;
+use crate::estate::{MeterKind, UnitStatus};
 use crate::fees::calc::{MeterChange, TierUse};
 use crate::fees::schedule::AreaBasis;
 use crate::i18n::{BillPhrases, Label, Lang};
@@ -82,6 +82,37 @@ pub enum Explanation {
         #[serde(with = "crate::json::decimal")]
         adjustment: Decimal,
     },
+    /// An area or fixed charge of a unit whose status changed within the span (the
+    /// estate's [`status_history`](crate::estate::EstateData::status_history)):
+    /// `charge × Σ(days × factor) ÷ period days`, each status's days at its factor.
+    ByStatus {
+        /// The charge for the whole span at 100 % (an `Area` or `Fixed` explanation).
+        charge: Box<Explanation>,
+        /// Days in the billed span.
+        period_days: i64,
+        /// The days of each status, in date order.
+        parts: Vec<StatusPart>,
+    },
+}
+
+/// The days of a span a unit held one status, and the share it pays in it.
+///
+/// ```
+/// use estatekit::fees::billing::StatusPart;
+/// use estatekit::estate::UnitStatus;
+/// let p = StatusPart { status: UnitStatus::Delivered, days: 16, factor: "0.7".parse().unwrap() };
+/// assert_eq!(p.days, 16);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusPart {
+    /// The status.
+    pub status: UnitStatus,
+    /// Days held within the span.
+    pub days: i64,
+    /// Share paid for it (the item's status factor).
+    #[serde(with = "crate::json::decimal")]
+    pub factor: Decimal,
 }
 
 /// The inputs of a metered line (boxed in [`Explanation::Metered`]: it is the largest).
@@ -180,8 +211,15 @@ impl Explanation {
     /// assert_eq!(e.render(Lang::ZhCn, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/月 × 1 月 × 12/31 天 × 70% = 89.73");
     /// ```
     pub fn render(&self, lang: Lang, amount: Decimal) -> String {
-        let w = BillPhrases::of(lang);
         let mut s = String::new();
+        self.render_formula(&mut s, lang);
+        let _ = write!(s, " = {amount}");
+        s
+    }
+
+    /// The formula of [`Explanation::render`], without its `= amount`.
+    fn render_formula(&self, s: &mut String, lang: Lang) {
+        let w = BillPhrases::of(lang);
         let proration = |s: &mut String, served: i64, days: i64, factor: Decimal| {
             if served != days {
                 let _ = write!(s, " × {served}/{days} {}", w.days);
@@ -206,7 +244,7 @@ impl Explanation {
                 };
                 let (per, unit) = (w.per_m2_month, w.months(*months));
                 let _ = write!(s, "{area} m²{internal} × {rate}{per} × {months} {unit}");
-                proration(&mut s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor);
             }
             Self::Fixed {
                 amount,
@@ -215,9 +253,9 @@ impl Explanation {
                 factor,
             } => {
                 let _ = write!(s, "{amount}{}", w.per_period);
-                proration(&mut s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor);
             }
-            Self::Metered(m) => render_metered(&mut s, m, lang),
+            Self::Metered(m) => render_metered(s, m, lang),
             Self::Pooled {
                 pool,
                 method,
@@ -238,9 +276,27 @@ impl Explanation {
                     let _ = write!(s, "{}{adjustment}", w.rounding_adjustment);
                 }
             }
+            Self::ByStatus {
+                charge,
+                period_days,
+                parts,
+            } => {
+                charge.render_formula(s, lang);
+                s.push_str(" × (");
+                for (i, p) in parts.iter().enumerate() {
+                    let _ = write!(
+                        s,
+                        "{}{}/{period_days} {} {} × {}",
+                        if i == 0 { "" } else { " + " },
+                        p.days,
+                        w.days,
+                        p.status.label(lang),
+                        pct(p.factor)
+                    );
+                }
+                s.push(')');
+            }
         }
-        let _ = write!(s, " = {amount}");
-        s
     }
 }
 

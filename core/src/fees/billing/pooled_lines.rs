@@ -73,6 +73,7 @@ pub(super) fn bill_pooled(
         admin_fee,
         participants,
         occupied_day_fraction,
+        meter_kind,
     } = &item.rule
     else {
         return Ok(None);
@@ -89,7 +90,9 @@ pub(super) fn bill_pooled(
                     code: item.code.clone(),
                 })?
                 .amount;
-            (amount, None, None)
+            // Usage from the participants' own meters of the stated kind (required
+            // by the schedule when the method weighs usage).
+            (amount, None, meter_kind.filter(|_| method.uses_usage()))
         }
         PooledSource::MasterMeter {
             meter_id,
@@ -208,12 +211,18 @@ pub(super) fn bill_pooled(
         members += 1;
     }
     let weights = if hybrid {
-        pooled::weights_of(&metrics, method)?
+        pooled::weights_of(&metrics, method).map_err(|e| e.under(&format!("{path}.method")))?
     } else {
         direct
     };
-    let split = money::allocate_raw(split_amount, &weights, policy)
-        .map_err(FeeError::money(format!("{path}.participants")))?;
+    let split = money::allocate_raw(split_amount, &weights, policy).map_err(|e| match e {
+        money::MoneyError::AllZeroWeights { count } => FeeError::NothingToWeigh {
+            path: format!("{path}.method"),
+            participants: count,
+            cause: zero_weight_cause(method, usage_kind, *occupied_day_fraction, period),
+        },
+        e => FeeError::money(format!("{path}.participants"))(e),
+    })?;
     let mut adjusted = vec![false; members];
     for &a in &split.adjusted {
         adjusted[a] = true;
@@ -264,6 +273,28 @@ pub(super) fn bill_pooled(
         },
     };
     Ok(Some((summary, shares)))
+}
+
+/// Why every participant of a single-basis split weighs zero.
+fn zero_weight_cause(
+    method: &pooled::SplitMethod,
+    usage_kind: Option<crate::estate::MeterKind>,
+    day_fraction: bool,
+    period: &super::inputs::BillingPeriod,
+) -> String {
+    let span = format!("{} to {}", period.start, period.end);
+    match (method.basis(), usage_kind) {
+        (Some(pooled::Basis::Usage), Some(kind)) => format!(
+            "no participant's {kind} meter recorded any consumption from {span}, so a usage split has nothing to weigh"
+        ),
+        (Some(pooled::Basis::Occupants), _) => {
+            "no participant has occupants, so an occupant split has nothing to weigh".to_owned()
+        }
+        _ if day_fraction => {
+            format!("no participant was served on any day from {span} (occupied_day_fraction)")
+        }
+        _ => format!("no participant weighs anything by {}", method.name()),
+    }
 }
 
 #[cfg(test)]

@@ -4,14 +4,15 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::estate::UnitStatus;
 use crate::fees::calc::{Tier, TierUse, fraction_of, tiered_cost};
-use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule};
-use crate::fees::{FeeError, mul};
+use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
+use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
 
 use super::builder::RunBuilder;
 use super::context::BillingContext;
-use super::explain::{Explanation, MeteredExplanation};
+use super::explain::{Explanation, MeteredExplanation, StatusPart};
 use super::inputs::{BillingPeriod, month_end};
 use super::readings::MeterReadings;
 use super::run::Kind;
@@ -21,6 +22,10 @@ pub(super) struct Span {
     pub(super) months: u32,
     pub(super) served: i64,
     pub(super) days: i64,
+    /// First day served.
+    pub(super) start: NaiveDate,
+    /// Last day served.
+    pub(super) end: NaiveDate,
 }
 
 /// What a non-pooled item bills in a period, the same for every unit: computed once
@@ -81,6 +86,8 @@ impl ItemSpan {
                 months: 1,
                 served: 1,
                 days: 1,
+                start,
+                end: self.end,
             });
         }
         let served = served.unwrap_or_else(|| item.day_count.days(start, self.end));
@@ -88,6 +95,8 @@ impl ItemSpan {
             months: self.months,
             served,
             days: self.days,
+            start,
+            end: self.end,
         })
     }
 }
@@ -122,6 +131,50 @@ fn priced(used: Decimal, tiers: &[Tier]) -> Result<(Decimal, Vec<TierUse>), FeeE
     ))
 }
 
+/// The statuses of a unit over the days of a span.
+enum StatusDays {
+    /// One factor for the whole span: that of this status.
+    Whole(UnitStatus),
+    /// Each status's days at its factor (two or more factors).
+    Parts(Vec<StatusPart>),
+}
+
+/// `base × Σ(days × factor) ÷ period days`: the charge of a span whose status changed.
+fn by_status(
+    base: Decimal,
+    parts: &[StatusPart],
+    period_days: i64,
+    path: &str,
+) -> Result<Decimal, FeeError> {
+    let mut weighted = Decimal::ZERO;
+    for p in parts {
+        weighted = add(weighted, mul(Decimal::from(p.days), p.factor, path)?, path)?;
+    }
+    fraction_of(mul(base, weighted, path)?, 1, period_days, path)
+}
+
+/// Tier limits written for `reference` days, for a reading covering `days`: each
+/// limit × days ÷ reference, half-up to 0.01 (so an explanation shows them exactly).
+fn scaled(tiers: &[Tier], days: i64, reference: u32, path: &str) -> Result<Vec<Tier>, FeeError> {
+    tiers
+        .iter()
+        .map(|t| {
+            Ok(Tier {
+                up_to: match t.up_to {
+                    Some(b) => Some(
+                        fraction_of(b, days, i64::from(reference), path)?.round_dp_with_strategy(
+                            2,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        ),
+                    ),
+                    None => None,
+                },
+                price: t.price,
+            })
+        })
+        .collect()
+}
+
 /// What every line of a run reads besides its item and its unit: the estate's
 /// view, the period, the meters' readings and the rounding policy.
 pub(super) struct LineContext<'r> {
@@ -132,6 +185,59 @@ pub(super) struct LineContext<'r> {
 }
 
 impl LineContext<'_> {
+    /// The statuses of the estate's unit `u` over `span`, by day: its current status
+    /// unless it began after the span's first day and the estate records the unit's
+    /// earlier statuses (before its first record, a unit is taken to have had its
+    /// first recorded status).
+    fn status_days(&self, item: &FeeItem, u: usize, span: &Span) -> StatusDays {
+        let unit = &self.context.units()[u];
+        let current = StatusDays::Whole(unit.status);
+        if unit.status_since.is_none_or(|s| s <= span.start) || item.status_factors.is_empty() {
+            return current;
+        }
+        let Some(periods) = self.context.estate().status_periods_at(u) else {
+            return current;
+        };
+        let mut parts: Vec<StatusPart> = Vec::new();
+        for (k, &(since, status)) in periods.iter().enumerate() {
+            let from = if k == 0 {
+                span.start
+            } else {
+                since.max(span.start)
+            };
+            let to = match periods.get(k + 1) {
+                Some(&(next, _)) => next.pred_opt().unwrap_or(next).min(span.end),
+                None => span.end,
+            };
+            let days = item.day_count.days(from, to);
+            if days <= 0 {
+                continue;
+            }
+            let factor = item.status_factor(status);
+            match parts.last_mut() {
+                Some(last) if last.status == status => last.days += days,
+                _ => parts.push(StatusPart {
+                    status,
+                    days,
+                    factor,
+                }),
+            }
+        }
+        // Day counts add up when a range is split (both conventions); were one not to,
+        // the last part takes the difference so the parts cover the served days.
+        let counted: i64 = parts.iter().map(|p| p.days).sum();
+        if let Some(last) = parts.last_mut() {
+            last.days += span.served - counted;
+        }
+        match parts.as_slice() {
+            [] => current,
+            [first, rest @ ..] if rest.iter().all(|p| p.factor == first.factor) => {
+                StatusDays::Whole(first.status)
+            }
+            _ => StatusDays::Parts(parts),
+        }
+    }
+
     /// Adds the lines of the estate's unit `u` for `item` (number `item_idx` among
     /// the items in force), when the item is an area, fixed or metered one; an error
     /// is named after the unit and the item.
@@ -154,12 +260,35 @@ impl LineContext<'_> {
                     else {
                         return Ok(());
                     };
-                    let params = b.area_params(item_idx, item, unit, &span)?;
-                    let p = b.area_params[params as usize];
                     let area = match basis {
                         AreaBasis::Gross => unit.gross_area,
                         AreaBasis::Internal => estate.units()[u].area(true),
                     };
+                    let status = match self.status_days(item, u, &span) {
+                        StatusDays::Whole(status) => status,
+                        StatusDays::Parts(parts) => {
+                            let rate = item.rate_for(unit.kind);
+                            let base =
+                                mul(mul(area, rate, path)?, Decimal::from(span.months), path)?;
+                            let amount = policy.round(by_status(base, &parts, span.days, path)?);
+                            let e = Explanation::ByStatus {
+                                charge: Box::new(Explanation::Area {
+                                    area,
+                                    basis: *basis,
+                                    rate,
+                                    months: span.months,
+                                    served_days: span.days,
+                                    period_days: span.days,
+                                    factor: Decimal::ONE,
+                                }),
+                                period_days: span.days,
+                                parts,
+                            };
+                            return b.push_other(amount, item_idx, e);
+                        }
+                    };
+                    let params = b.area_params(item_idx, item, unit.kind, status, &span)?;
+                    let p = b.area_params[params as usize];
                     let full = span.served == span.days;
                     let explain = || Explanation::Area {
                         area,
@@ -187,7 +316,24 @@ impl LineContext<'_> {
                     else {
                         return Ok(());
                     };
-                    let factor = item.status_factor(unit.status);
+                    let status = match self.status_days(item, u, &span) {
+                        StatusDays::Whole(status) => status,
+                        StatusDays::Parts(parts) => {
+                            let value = policy.round(by_status(*amount, &parts, span.days, path)?);
+                            let e = Explanation::ByStatus {
+                                charge: Box::new(Explanation::Fixed {
+                                    amount: *amount,
+                                    served_days: span.days,
+                                    period_days: span.days,
+                                    factor: Decimal::ONE,
+                                }),
+                                period_days: span.days,
+                                parts,
+                            };
+                            return b.push_other(value, item_idx, e);
+                        }
+                    };
+                    let factor = item.status_factor(status);
                     let value = policy.round(prorated(*amount, &span, factor, path)?);
                     let e = Explanation::Fixed {
                         amount: *amount,
@@ -197,10 +343,26 @@ impl LineContext<'_> {
                     };
                     b.push_other(value, item_idx, e)
                 }
-                Rule::Metered { meter_kind, tiers } => {
+                Rule::Metered {
+                    meter_kind,
+                    tiers,
+                    kind_tiers,
+                    tier_basis,
+                    reference_days,
+                } => {
+                    let tiers = kind_tiers
+                        .iter()
+                        .find(|k| k.kind == unit.kind)
+                        .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
                     for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
                         let m = self.readings.consumption(meter, self.period)?;
-                        let (cost, uses) = priced(m.used, tiers)?;
+                        let (cost, uses) = match (tier_basis, reference_days) {
+                            (TierBasis::PerDay, Some(reference)) => {
+                                let days = (m.current.date - m.previous.date).num_days();
+                                priced(m.used, &scaled(tiers, days, *reference, path)?)?
+                            }
+                            _ => priced(m.used, tiers)?,
+                        };
                         let e = Explanation::Metered(Box::new(MeteredExplanation {
                             meter_id: meter.id.clone(),
                             meter_kind: *meter_kind,
