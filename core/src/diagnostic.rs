@@ -94,8 +94,9 @@ pub trait Diagnostic: std::error::Error {
 }
 
 /// Declares, in one table, what an error enum whose every variant has a `path: String`
-/// field says about itself: each variant's code, and the variants that are state errors
-/// (`, state`). Generates the inherent `code()`, `path()` (with the rustdoc examples
+/// field says about itself: each variant's code (a literal, or an expression of the
+/// fields bound in braces: `Money { source } => source.code();`), and the variants that
+/// are state errors (`, state`). Generates the inherent `code()`, `path()` (with the rustdoc examples
 /// given), the crate-private `path_slot()` (to re-root a path) and the [`Diagnostic`]
 /// impl. A variant missing from the table, or one without a `path`, does not compile.
 macro_rules! error_table {
@@ -103,7 +104,7 @@ macro_rules! error_table {
         $ty:ident;
         code_example: $code_ex:literal;
         path_example: $path_ex:literal;
-        $( $variant:ident => $code:literal $(, $state:ident)? ; )+
+        $( $variant:ident $({ $($bind:ident),+ })? => $code:expr $(, $state:ident)? ; )+
     ) => {
         impl $ty {
             /// A stable snake_case code for the error kind (part of the API: the
@@ -114,7 +115,7 @@ macro_rules! error_table {
             /// ```
             pub fn code(&self) -> &'static str {
                 match self {
-                    $( Self::$variant { .. } => $code, )+
+                    $( Self::$variant { $($($bind,)+)? .. } => $code, )+
                 }
             }
 
@@ -188,7 +189,6 @@ fn state_if(state: bool) -> ErrorClass {
 }
 
 diagnostic!(crate::money::MoneyError, |_e| ErrorClass::Validation);
-diagnostic!(crate::fees::FeeError, |_e| ErrorClass::Validation);
 diagnostic!(crate::integrity::IntegrityError, |_e| {
     ErrorClass::Validation
 });

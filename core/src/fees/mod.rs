@@ -252,69 +252,32 @@ fn path_prefix(path: &str) -> String {
     }
 }
 
+crate::diagnostic::error_table! {
+    FeeError;
+    code_example: "use estatekit::fees::FeeError;\nlet e = FeeError::Invalid { path: \"x\".into(), reason: \"bad\".into() };\nassert_eq!((e.code(), e.path()), (\"invalid\", \"x\"));";
+    path_example: "use estatekit::fees::FeeError;\nlet e = FeeError::NonPositivePayment { path: \"amount\".into(), amount: 0.into() };\nassert_eq!(e.path(), \"amount\");";
+    Json => "json";
+    DocumentTooLarge => "document_too_large";
+    Negative => "negative";
+    OverlappingEffectiveDates => "overlapping_effective_dates";
+    ReadingBelowPrevious => "reading_below_previous";
+    MissingReading => "missing_reading";
+    MissingPooledAmount => "missing_pooled_amount";
+    Unknown => "unknown_reference";
+    NonPositivePayment => "non_positive_payment";
+    Money { source } => source.code();
+    DuplicateRef => "duplicate_ref";
+    ConflictingRepost => "conflicting_repost";
+    RefundExceedsPrepaid => "refund_exceeds_prepaid";
+    AlreadyReversed => "already_reversed";
+    Inconsistent => "inconsistent_document";
+    Cell { code } => *code;
+    DuplicateId => "duplicate_id";
+    NothingToWeigh => "all_zero_weights";
+    Invalid => "invalid";
+}
+
 impl FeeError {
-    /// A stable snake_case code for the error kind.
-    ///
-    /// ```
-    /// use estatekit::fees::FeeError;
-    /// let e = FeeError::Invalid { path: "x".into(), reason: "bad".into() };
-    /// assert_eq!((e.code(), e.path()), ("invalid", "x"));
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Json { .. } => "json",
-            Self::DocumentTooLarge { .. } => "document_too_large",
-            Self::Negative { .. } => "negative",
-            Self::OverlappingEffectiveDates { .. } => "overlapping_effective_dates",
-            Self::ReadingBelowPrevious { .. } => "reading_below_previous",
-            Self::MissingReading { .. } => "missing_reading",
-            Self::MissingPooledAmount { .. } => "missing_pooled_amount",
-            Self::Unknown { .. } => "unknown_reference",
-            Self::NonPositivePayment { .. } => "non_positive_payment",
-            Self::Money { source, .. } => source.code(),
-            Self::DuplicateRef { .. } => "duplicate_ref",
-            Self::ConflictingRepost { .. } => "conflicting_repost",
-            Self::RefundExceedsPrepaid { .. } => "refund_exceeds_prepaid",
-            Self::AlreadyReversed { .. } => "already_reversed",
-            Self::Inconsistent { .. } => "inconsistent_document",
-            Self::Cell { code, .. } => code,
-            Self::DuplicateId { .. } => "duplicate_id",
-            Self::NothingToWeigh { .. } => "all_zero_weights",
-            Self::Invalid { .. } => "invalid",
-        }
-    }
-
-    /// The field or object the error is about.
-    ///
-    /// ```
-    /// use estatekit::fees::FeeError;
-    /// let e = FeeError::NonPositivePayment { path: "amount".into(), amount: 0.into() };
-    /// assert_eq!(e.path(), "amount");
-    /// ```
-    pub fn path(&self) -> &str {
-        match self {
-            Self::Json { path, .. }
-            | Self::DocumentTooLarge { path, .. }
-            | Self::Negative { path, .. }
-            | Self::OverlappingEffectiveDates { path, .. }
-            | Self::ReadingBelowPrevious { path, .. }
-            | Self::MissingReading { path, .. }
-            | Self::MissingPooledAmount { path, .. }
-            | Self::Unknown { path, .. }
-            | Self::NonPositivePayment { path, .. }
-            | Self::Money { path, .. }
-            | Self::DuplicateRef { path, .. }
-            | Self::ConflictingRepost { path, .. }
-            | Self::RefundExceedsPrepaid { path, .. }
-            | Self::AlreadyReversed { path, .. }
-            | Self::Inconsistent { path, .. }
-            | Self::Cell { path, .. }
-            | Self::DuplicateId { path, .. }
-            | Self::NothingToWeigh { path, .. }
-            | Self::Invalid { path, .. } => path,
-        }
-    }
-
     /// Sets the path when the error has none (hot loops compute with an empty path and
     /// name the field only when something actually fails).
     pub(crate) fn or_path(mut self, path: impl FnOnce() -> String) -> Self {
@@ -339,31 +302,6 @@ impl FeeError {
     pub(crate) fn with_path(mut self, new: String) -> Self {
         *self.path_slot() = new;
         self
-    }
-
-    /// The path field of any variant.
-    fn path_slot(&mut self) -> &mut String {
-        match self {
-            Self::Json { path, .. }
-            | Self::DocumentTooLarge { path, .. }
-            | Self::Negative { path, .. }
-            | Self::OverlappingEffectiveDates { path, .. }
-            | Self::ReadingBelowPrevious { path, .. }
-            | Self::MissingReading { path, .. }
-            | Self::MissingPooledAmount { path, .. }
-            | Self::Unknown { path, .. }
-            | Self::NonPositivePayment { path, .. }
-            | Self::Money { path, .. }
-            | Self::DuplicateRef { path, .. }
-            | Self::ConflictingRepost { path, .. }
-            | Self::RefundExceedsPrepaid { path, .. }
-            | Self::AlreadyReversed { path, .. }
-            | Self::Inconsistent { path, .. }
-            | Self::Cell { path, .. }
-            | Self::DuplicateId { path, .. }
-            | Self::NothingToWeigh { path, .. }
-            | Self::Invalid { path, .. } => path,
-        }
     }
 
     pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {
