@@ -50,7 +50,7 @@ pub struct RejectedRow {
     pub code: String,
     /// The field concerned.
     pub path: String,
-    /// Human-readable message.
+    /// Human-readable message: `row 3 (ref "B-7"): <the error>`.
     pub message: String,
 }
 
@@ -61,7 +61,7 @@ fn rejected(rows: &[receivables::RejectedRow]) -> Vec<RejectedRow> {
             r#ref: r.reference.clone(),
             code: r.error.code().into(),
             path: r.error.path().into(),
-            message: r.error.to_string(),
+            message: r.message(),
         })
         .collect()
 }

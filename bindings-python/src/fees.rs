@@ -61,21 +61,11 @@ fn penalty_policy(
             format!("grace_days: must not be negative, got {grace_days}"),
         )
     })?;
-    let cap = match (
+    let cap = PenaltyCap::from_options(
         opt(cap, "cap", decimal_arg)?,
         opt(cap_amount, "cap_amount", decimal_arg)?,
-    ) {
-        (Some(_), Some(_)) => {
-            return Err(validation_error(
-                "invalid",
-                "cap",
-                "cap: give cap (a fraction) or cap_amount, not both".into(),
-            ));
-        }
-        (Some(f), None) => Some(PenaltyCap::Fraction(f)),
-        (None, Some(a)) => Some(PenaltyCap::Amount(a)),
-        (None, None) => None,
-    };
+    )
+    .map_err(fee_err)?;
     let policy = PenaltyPolicy {
         daily_rate: decimal_arg(daily_rate, "daily_rate")?,
         grace_days,

@@ -573,13 +573,6 @@ impl PyReceivables {
 /// A reversal row of a payment import (`PaymentImport.reversed`).
 struct Reversal<'a>(&'a AppliedRow);
 
-/// "row 3 (ref \"B-7\"): <the error>": a rejected row's message.
-fn rejected_message(r: &RejectedRow) -> String {
-    match &r.reference {
-        Some(x) => format!("row {} (ref {x:?}): {}", r.row, r.error),
-        None => format!("row {}: {}", r.row, r.error),
-    }
-}
 
 dict_record! {
     receivables::BookTotals {
@@ -589,7 +582,7 @@ dict_record! {
     receivables::WriteOff { unit_id, charge_id, item_code, principal, penalty }
     receivables::CreditLine { unit_id, charge_id, item_code, amount }
     RejectedRow {
-        code = |r| r.error.code(), path = |r| r.error.path(), message = |r| rejected_message(r),
+        code = |r| r.error.code(), path = |r| r.error.path(), message = |r| r.message(),
         row, r#ref = |r| &r.reference,
     }
     AppliedRow {

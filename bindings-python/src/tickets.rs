@@ -470,15 +470,7 @@ record! {
         to_state: &'static str = e.to_state.as_str(),
         /// The action's text: the assignee, `to: reason` of an escalation, the pause
         /// reason, the resolution or visit note, the visit comment; else "".
-        detail: String = match &e.action {
-            Action::Assign { to } => to.clone(),
-            Action::Escalate { to, reason } => format!("{to}: {reason}"),
-            Action::Pause { reason } => reason.clone(),
-            Action::Resolve { note } | Action::ReturnVisit { note, .. } => note.clone(),
-            Action::ReturnVisitReached { comment, .. } => comment.clone(),
-            Action::ReturnVisitUnreachable { note, .. } => note.clone(),
-            _ => String::new(),
-        },
+        detail: String = e.action.detail(),
     }
 }
 /// A ticket being handled: triage, state, owner (首问责任制) and event log. Operations

@@ -63,6 +63,7 @@ fn big_estate() -> Estate {
         buildings,
         units,
         meters: vec![],
+        status_history: vec![],
     })
     .unwrap()
 }

@@ -43,7 +43,7 @@ fun testNoisyBankFile() {
         listOf("9", "B-012", "invalid_decimal", "amount"),
         listOf("10", "B-013", "invalid_date", "date"),
     ), res.rejected.map { listOf(it.row.toString(), it.ref, it.code, it.path) })
-    assertEquals("amount: expected a number such as 1234.50 or 1,234.50, got \"12.5O\"", res.rejected[1].message)
+    assertEquals("row 9 (ref \"B-012\"): amount: expected a number such as 1234.50 or 1,234.50, got \"12.5O\"", res.rejected[1].message)
     assertEquals(11, res.normalisations.size)
     assertEquals(listOf("payments", "1", "B-001", "amount", "1,200.00", "1200.00"),
         res.normalisations[0].let { listOf(it.table, it.row.toString(), it.id, it.column, it.before, it.after) })

@@ -248,6 +248,24 @@ impl RejectedRow {
     pub fn path(&self) -> &str {
         self.error.path()
     }
+
+    /// The message an import reports for the row: its number, its reference when it
+    /// could be read, and the error.
+    ///
+    /// ```
+    /// # use estatekit::fees::{FeeError, receivables::RejectedRow};
+    /// let error = FeeError::Invalid { path: "amount".into(), reason: "bad".into() };
+    /// let r = RejectedRow { row: 3, reference: Some("B-7".into()), error: error.clone() };
+    /// assert_eq!(r.message(), r#"row 3 (ref "B-7"): amount: bad"#);
+    /// let r = RejectedRow { row: 9, reference: None, error };
+    /// assert_eq!(r.message(), "row 9: amount: bad");
+    /// ```
+    pub fn message(&self) -> String {
+        match &self.reference {
+            Some(x) => format!("row {} (ref {x:?}): {}", self.row, self.error),
+            None => format!("row {}: {}", self.row, self.error),
+        }
+    }
 }
 
 /// What [`Receivables::apply_payments`] did with each row: every row is in exactly
