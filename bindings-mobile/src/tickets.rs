@@ -493,6 +493,52 @@ impl TicketFlow {
     }
 }
 
+/// TicketFlow operations `name(args..., actor, at, role = null)`: each applies the
+/// action built from its arguments and returns the new state.
+macro_rules! flow_actions {
+    ($( $(#[doc = $doc:literal])* $name:ident($($arg:ident: $ty:ty),*) => $action:expr; )*) => {
+        #[guard(crate::panic_guard)]
+        #[uniffi::export]
+        impl TicketFlow {$(
+            $(#[doc = $doc])*
+            #[uniffi::method(default(role = None))]
+            pub fn $name(
+                &self,
+                $($arg: $ty,)*
+                actor: String,
+                at: Timestamp,
+                role: Option<String>,
+            ) -> Result<TicketState, EstateKitError> {
+                self.act($action, actor, role, at)
+            }
+        )*}
+    };
+}
+
+flow_actions! {
+    /// Hand the ticket to `to`, who then owns it. `role`: the role the actor acts in.
+    assign(to: String) => Action::Assign { to };
+    /// Start handling.
+    start() => Action::Start;
+    /// Wait for the owner.
+    pause(reason: String) => Action::Pause { reason };
+    /// Continue after a pause.
+    resume() => Action::Resume;
+    /// Mark as resolved.
+    resolve(note: String) => Action::Resolve { note };
+    /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
+    /// last resolver) may not record it unless the policy allows.
+    return_visit(satisfied: bool, note: String) => Action::ReturnVisit { satisfied, note };
+    /// Record a return-visit attempt that did not reach the owner (the ticket stays
+    /// resolved); after the policy's maximum the ticket may close without a rating.
+    return_visit_unreachable(mode: VisitMode, note: String)
+        => Action::ReturnVisitUnreachable { mode, note };
+    /// Close the ticket.
+    close() => Action::Close;
+    /// Escalate to `to`.
+    escalate(to: String, reason: String) => Action::Escalate { to, reason };
+}
+
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl TicketFlow {
@@ -572,95 +618,6 @@ impl TicketFlow {
     /// The flow as JSON.
     pub fn to_json(&self) -> String {
         self.lock().to_json()
-    }
-
-    /// Hand the ticket to `to`, who then owns it. `role`: the role the actor acts in.
-    #[uniffi::method(default(role = None))]
-    pub fn assign(
-        &self,
-        to: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Assign { to }, actor, role, at)
-    }
-    /// Start handling.
-    #[uniffi::method(default(role = None))]
-    pub fn start(
-        &self,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Start, actor, role, at)
-    }
-    /// Wait for the owner.
-    #[uniffi::method(default(role = None))]
-    pub fn pause(
-        &self,
-        reason: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Pause { reason }, actor, role, at)
-    }
-    /// Continue after a pause.
-    #[uniffi::method(default(role = None))]
-    pub fn resume(
-        &self,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Resume, actor, role, at)
-    }
-    /// Mark as resolved.
-    #[uniffi::method(default(role = None))]
-    pub fn resolve(
-        &self,
-        note: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Resolve { note }, actor, role, at)
-    }
-    /// Record the return visit; unsatisfied reopens the ticket. The handler (owner or
-    /// last resolver) may not record it unless the policy allows.
-    #[uniffi::method(default(role = None))]
-    pub fn return_visit(
-        &self,
-        satisfied: bool,
-        note: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::ReturnVisit { satisfied, note }, actor, role, at)
-    }
-    /// Close the ticket.
-    #[uniffi::method(default(role = None))]
-    pub fn close(
-        &self,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Close, actor, role, at)
-    }
-    /// Escalate to `to`.
-    #[uniffi::method(default(role = None))]
-    pub fn escalate(
-        &self,
-        to: String,
-        reason: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(Action::Escalate { to, reason }, actor, role, at)
     }
 
     /// The SLA status as of `as_of` (default policy if null); `no_business_time` when
@@ -992,25 +949,6 @@ impl TicketFlow {
             comment,
         };
         self.act(action, actor, role, at)
-    }
-
-    /// Record a return-visit attempt that did not reach the owner (the ticket stays
-    /// resolved); after the policy's maximum the ticket may close without a rating.
-    #[uniffi::method(default(role = None))]
-    pub fn return_visit_unreachable(
-        &self,
-        mode: VisitMode,
-        note: String,
-        actor: String,
-        at: Timestamp,
-        role: Option<String>,
-    ) -> Result<TicketState, EstateKitError> {
-        self.act(
-            Action::ReturnVisitUnreachable { mode, note },
-            actor,
-            role,
-            at,
-        )
     }
 
     /// The return-visit policy the flow is handled under (null for documents written

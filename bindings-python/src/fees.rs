@@ -78,32 +78,62 @@ fn penalty_policy(
     Ok(policy)
 }
 
-/// Late penalty on `principal` due on `due`, as of `as_of` (simple daily rate).
-#[guard(crate::panic_guard)]
-#[pyfunction]
-#[pyo3(signature = (principal, due, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
-#[allow(clippy::too_many_arguments)]
-fn late_penalty(
-    principal: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
-    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
-    daily_rate: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-    cap: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
-    #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
-) -> PyResult<Decimal> {
-    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
-    let principal = decimal_arg(principal, "principal")?;
-    calc::late_penalty(
-        principal,
-        due,
-        as_of,
-        &policy,
-        &policy_arg(scale, rounding)?,
-    )
-    .map_err(fee_err)
+/// A function of the simple daily-rate penalty (`late_penalty`, `late_penalties`,
+/// `Arrears.late_penalties`): its own arguments, then the keyword-only `daily_rate,
+/// grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"`,
+/// read into the names given between the bars (the `PenaltyPolicy` and the
+/// `RoundingPolicy`). `impl Type =>` makes it a method of `Type`.
+macro_rules! simple_penalty {
+    (@wrap [] $($item:tt)*) => {
+        $($item)*
+    };
+    (@wrap [$ty:ty] $($item:tt)*) => {
+        #[guard(crate::panic_guard)]
+        #[pymethods]
+        impl $ty {
+            $($item)*
+        }
+    };
+    (
+        $(impl $ty:ty =>)?
+        $(#[$meta:meta])*
+        fn $name:ident($($arg:tt)*) [$($sig:ident),*] -> $ret:ty
+        |$policy:ident, $rounding:ident| $body:block
+    ) => {
+        simple_penalty!(@wrap [$($ty)?]
+            $(#[$meta])*
+            #[pyo3(signature = ($($sig,)* *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
+            #[allow(clippy::too_many_arguments)]
+            fn $name(
+                $($arg)*
+                daily_rate: &Bound<'_, PyAny>,
+                #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
+                cap: Option<&Bound<'_, PyAny>>,
+                #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
+                #[pyo3(from_py_with = crate::args::int)] scale: i64,
+                #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+            ) -> PyResult<$ret> {
+                let $policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
+                let $rounding = policy_arg(scale, rounding)?;
+                $body
+            }
+        );
+    };
+}
+
+simple_penalty! {
+    /// Late penalty on `principal` due on `due`, as of `as_of` (simple daily rate).
+    #[guard(crate::panic_guard)]
+    #[pyfunction]
+    fn late_penalty(
+        principal: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
+    ) [principal, due, as_of] -> Decimal
+    |policy, rounding| {
+        let principal = decimal_arg(principal, "principal")?;
+        calc::late_penalty(principal, due, as_of, &policy, &rounding).map_err(fee_err)
+    }
 }
 
 fn overdue_pairs(items: &Bound<'_, PyAny>) -> PyResult<Vec<(Decimal, NaiveDate)>> {
@@ -143,22 +173,20 @@ impl PyArrears {
     fn __len__(&self) -> usize {
         self.items.len()
     }
+    fn __repr__(&self) -> String {
+        format!("Arrears(items={})", self.items.len())
+    }
+}
+
+simple_penalty! {
+    impl PyArrears =>
     /// The penalty of every item as of `as_of` (see `late_penalty`), in one call.
-    #[pyo3(signature = (as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
-    #[allow(clippy::too_many_arguments)]
     fn late_penalties(
         &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
-        daily_rate: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-        cap: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
-        #[pyo3(from_py_with = crate::args::int)] scale: i64,
-        #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
-    ) -> PyResult<PyPenaltyBatch> {
-        let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
-        let rounding = policy_arg(scale, rounding)?;
+    ) [as_of] -> PyPenaltyBatch
+    |policy, rounding| {
         let batch = py
             .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
             .map_err(fee_err)?;
@@ -167,9 +195,6 @@ impl PyArrears {
             inner: batch,
             total,
         })
-    }
-    fn __repr__(&self) -> String {
-        format!("Arrears(items={})", self.items.len())
     }
 }
 
@@ -196,27 +221,20 @@ impl PyPenaltyBatch {
     }
 }
 
-/// Late penalties of many `(principal, due)` items as of one date, in one call.
-#[guard(crate::panic_guard)]
-#[pyfunction]
-#[pyo3(signature = (items, as_of, *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
-#[allow(clippy::too_many_arguments)]
-fn late_penalties(
-    py: Python<'_>,
-    items: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
-    daily_rate: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
-    cap: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
-    #[pyo3(from_py_with = crate::args::int)] scale: i64,
-    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
-) -> PyResult<Vec<Decimal>> {
-    let policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
-    let rounding = policy_arg(scale, rounding)?;
-    let parsed = overdue_pairs(items)?;
-    py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
-        .map_err(fee_err)
+simple_penalty! {
+    /// Late penalties of many `(principal, due)` items as of one date, in one call.
+    #[guard(crate::panic_guard)]
+    #[pyfunction]
+    fn late_penalties(
+        py: Python<'_>,
+        items: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
+    ) [items, as_of] -> Vec<Decimal>
+    |policy, rounding| {
+        let parsed = overdue_pairs(items)?;
+        py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
+            .map_err(fee_err)
+    }
 }
 
 /// `amount × service days ÷ period days` (all ranges inclusive), rounded.

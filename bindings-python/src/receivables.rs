@@ -11,7 +11,9 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use estatekit::fees::FeeError;
 use estatekit::fees::ledger::PaymentOrder;
-use estatekit::fees::receivables::{self, AppliedRow, GroupBy, ImportedRow, RejectedRow};
+use estatekit::fees::receivables::{
+    self, AgingRow, AppliedRow, CollectionRow, GroupBy, ImportedRow, RejectedRow,
+};
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
@@ -197,6 +199,85 @@ impl PyReceivables {
         let (text, earlier) = text_rows(table, rows, known, columns)?;
         self.with_book(rows.py(), |book| f(book, &text.rows(), &earlier))
     }
+
+    /// The `Report` of the rows `f` reads from the book grouped `by` (None, "building",
+    /// "unit" or "item_code").
+    fn report<R: ReportRow>(
+        &self,
+        py: Python<'_>,
+        by: Option<String>,
+        f: impl FnOnce(&receivables::Receivables, GroupBy) -> Result<Vec<R>, FeeError>,
+    ) -> PyResult<PyReport> {
+        let by = group_arg(by.as_deref())?;
+        let book = self.inner.lock()?;
+        let rows = f(&book, by).map_err(fee_err)?;
+        PyReport::of(py, by, rows)
+    }
+}
+
+/// The two entry points of each row importer of the book: `name(rows)`, a list of
+/// dicts or a pandas/polars DataFrame read as text rows of the table (`import_rows`)
+/// and given to the core's `records` importer, and `name_json(text)`, a JSON array of
+/// objects given to the core's method of the same name.
+macro_rules! row_importers {
+    ($(
+        $(#[doc = $doc:literal])*
+        $rows:ident($table:literal, $known:expr, $columns:expr) => $records:ident -> $out:ty;
+        $(#[doc = $json_doc:literal])*
+        $json:ident;
+    )*) => {
+        #[guard(crate::panic_guard)]
+        #[pymethods]
+        impl PyReceivables {$(
+            $(#[doc = $doc])*
+            fn $rows(&self, rows: &Bound<'_, PyAny>) -> PyResult<$out> {
+                self.import_rows(rows, ($table, &$known, $columns), |book, rows, earlier| {
+                    book.$records(rows, earlier).into()
+                })
+            }
+
+            $(#[doc = $json_doc])*
+            fn $json(
+                &self,
+                py: Python<'_>,
+                #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
+            ) -> PyResult<$out> {
+                let done = self.with_book(py, |book| book.$json(text))?;
+                Ok(done.map_err(fee_err)?.into())
+            }
+        )*}
+    };
+}
+
+row_importers! {
+    /// Apply payment rows (a list of dicts or a pandas/polars DataFrame with columns
+    /// unit_id, amount, date, ref). Every row is applied, already applied, or
+    /// rejected with its 1-based row number, ref and code.
+    apply_payments("payments", PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT)
+        => apply_payment_records -> PyPaymentImport;
+    /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
+    /// decimal string, date as YYYY-MM-DD, ref).
+    apply_payments_json;
+
+    /// Post single charges outside a billing run (a lock replacement, a renovation
+    /// shortfall): a list of dicts or a pandas/polars DataFrame with columns unit_id,
+    /// ref, item_code, amount, issued_on, due, period_start, period_end, description,
+    /// penalty. Every row is posted, already posted, or rejected with its 1-based row
+    /// number.
+    post_charges("charges", CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT)
+        => post_charge_records -> PyRowImport;
+    /// Post single charges given as a JSON array of objects (amount as a decimal
+    /// string, dates as YYYY-MM-DD).
+    post_charges_json;
+
+    /// Enter the old system's balances on the day the book takes over (期初余额): a
+    /// row with a `prepaid` cell is a prepaid balance (unit_id, prepaid, date, ref),
+    /// any other an unpaid item with its original due date (the columns of
+    /// `post_charges`, issued_on optional).
+    open_balances("opening", OPENING_COLUMNS, OPENING_COLUMNS_TEXT)
+        => open_balance_records -> PyRowImport;
+    /// Opening balances given as a JSON array of objects.
+    open_balances_json;
 }
 
 shared_eq! {
@@ -288,28 +369,6 @@ impl PyReceivables {
         Ok(res.into())
     }
 
-    /// Apply payment rows (a list of dicts or a pandas/polars DataFrame with columns
-    /// unit_id, amount, date, ref). Every row is applied, already applied, or
-    /// rejected with its 1-based row number, ref and code.
-    fn apply_payments(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyPaymentImport> {
-        self.import_rows(
-            rows,
-            ("payments", &PAYMENT_COLUMNS, PAYMENT_COLUMNS_TEXT),
-            |book, rows, earlier| book.apply_payment_records(rows, earlier).into(),
-        )
-    }
-
-    /// Apply payment rows given as a JSON array of objects (unit_id, amount as a
-    /// decimal string, date as YYYY-MM-DD, ref).
-    fn apply_payments_json(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<PyPaymentImport> {
-        let done = self.with_book(py, |book| book.apply_payments_json(text))?;
-        Ok(done.map_err(fee_err)?.into())
-    }
-
     /// Reverse (冲正) the payment with reference `ref`, recorded `on`: it counts as
     /// never made, from its own date on; the reference cannot be used again.
     #[pyo3(name = "reverse", signature = (reference, *, on, reason))]
@@ -389,52 +448,6 @@ impl PyReceivables {
         Ok(PyReminders { inner: res })
     }
 
-    /// Post single charges outside a billing run (a lock replacement, a renovation
-    /// shortfall): a list of dicts or a pandas/polars DataFrame with columns unit_id,
-    /// ref, item_code, amount, issued_on, due, period_start, period_end, description,
-    /// penalty. Every row is posted, already posted, or rejected with its 1-based row
-    /// number.
-    fn post_charges(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        self.import_rows(
-            rows,
-            ("charges", &CHARGE_COLUMNS, CHARGE_COLUMNS_TEXT),
-            |book, rows, earlier| book.post_charge_records(rows, earlier).into(),
-        )
-    }
-
-    /// Post single charges given as a JSON array of objects (amount as a decimal
-    /// string, dates as YYYY-MM-DD).
-    fn post_charges_json(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<PyRowImport> {
-        let done = self.with_book(py, |book| book.post_charges_json(text))?;
-        Ok(done.map_err(fee_err)?.into())
-    }
-
-    /// Enter the old system's balances on the day the book takes over (期初余额): a
-    /// row with a `prepaid` cell is a prepaid balance (unit_id, prepaid, date, ref),
-    /// any other an unpaid item with its original due date (the columns of
-    /// `post_charges`, issued_on optional).
-    fn open_balances(&self, rows: &Bound<'_, PyAny>) -> PyResult<PyRowImport> {
-        self.import_rows(
-            rows,
-            ("opening", &OPENING_COLUMNS, OPENING_COLUMNS_TEXT),
-            |book, rows, earlier| book.open_balance_records(rows, earlier).into(),
-        )
-    }
-
-    /// Opening balances given as a JSON array of objects.
-    fn open_balances_json(
-        &self,
-        py: Python<'_>,
-        #[pyo3(from_py_with = crate::args::str_ref)] text: &str,
-    ) -> PyResult<PyRowImport> {
-        let done = self.with_book(py, |book| book.open_balances_json(text))?;
-        Ok(done.map_err(fee_err)?.into())
-    }
-
     /// Write off (核销) every overdue charge owing more than zero and less than
     /// `below` (default Decimal("1.00")) on `as_of`, principal and penalty, with
     /// `reason` recorded: dicts with unit_id, charge_id, item_code, principal,
@@ -466,37 +479,7 @@ impl PyReceivables {
         #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
-        let by = by.as_deref();
-        let by = group_arg(by)?;
-        let rows = self
-            .inner
-            .lock()?
-            .aging_report(as_of, by)
-            .map_err(fee_err)?;
-        let columns = vec![
-            key_name(by),
-            "not_due",
-            "days_0_30",
-            "days_31_60",
-            "days_61_90",
-            "days_90_plus",
-            "total",
-        ];
-        let rows = rows
-            .into_iter()
-            .map(|r| {
-                Ok(vec![
-                    cell(py, r.key)?,
-                    cell(py, r.not_due)?,
-                    cell(py, r.days_0_30)?,
-                    cell(py, r.days_31_60)?,
-                    cell(py, r.days_61_90)?,
-                    cell(py, r.days_90_plus)?,
-                    cell(py, r.total)?,
-                ])
-            })
-            .collect::<PyResult<_>>()?;
-        Ok(PyReport { columns, rows })
+        self.report(py, by, |book, by| book.aging_report(as_of, by))
     }
 
     /// The collection rate (收缴率) of the principal billed for periods within
@@ -512,33 +495,9 @@ impl PyReceivables {
         #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
         #[pyo3(from_py_with = crate::args::opt_text)] by: Option<String>,
     ) -> PyResult<PyReport> {
-        let by = by.as_deref();
-        let by = group_arg(by)?;
-        let rows = self
-            .inner
-            .lock()?
-            .collection_report(start, end, as_of, by)
-            .map_err(fee_err)?;
-        let columns = vec![
-            key_name(by),
-            "billed",
-            "collected",
-            "rate",
-            "penalty_collected",
-        ];
-        let rows = rows
-            .into_iter()
-            .map(|r| {
-                Ok(vec![
-                    cell(py, r.key)?,
-                    cell(py, r.billed)?,
-                    cell(py, r.collected)?,
-                    cell(py, r.rate)?,
-                    cell(py, r.penalty_collected)?,
-                ])
-            })
-            .collect::<PyResult<_>>()?;
-        Ok(PyReport { columns, rows })
+        self.report(py, by, |book, by| {
+            book.collection_report(start, end, as_of, by)
+        })
     }
 
     /// A copy of one unit's account (a `Ledger`), or None if it has no activity.
@@ -741,7 +700,45 @@ pub(crate) struct PyReport {
     rows: Vec<Vec<Py<PyAny>>>,
 }
 
+/// A row of a `Report`: its cells after the group key, in the order of `COLUMNS`.
+trait ReportRow {
+    /// The column names after the key's.
+    const COLUMNS: &'static [&'static str];
+    /// The key's cell, then one per column.
+    fn cells(self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>>;
+}
+
+/// `ReportRow` for core report rows from their one list of columns (the fields after
+/// `key`, in report order).
+macro_rules! report_rows {
+    ($($row:ty { $($column:ident),* $(,)? })*) => {$(
+        impl ReportRow for $row {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($column)),*];
+            fn cells(self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+                Ok(vec![cell(py, self.key)?, $(cell(py, self.$column)?),*])
+            }
+        }
+    )*};
+}
+
+report_rows! {
+    AgingRow { not_due, days_0_30, days_31_60, days_61_90, days_90_plus, total }
+    CollectionRow { billed, collected, rate, penalty_collected }
+}
+
 impl PyReport {
+    /// The report of `rows` grouped `by`: the key column (named after `by`), then the
+    /// row type's columns.
+    fn of<R: ReportRow>(py: Python<'_>, by: GroupBy, rows: Vec<R>) -> PyResult<Self> {
+        let mut columns = vec![key_name(by)];
+        columns.extend_from_slice(R::COLUMNS);
+        let rows = rows
+            .into_iter()
+            .map(|r| r.cells(py))
+            .collect::<PyResult<_>>()?;
+        Ok(Self { columns, rows })
+    }
+
     fn row<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, v) in self.columns.iter().zip(&self.rows[i]) {

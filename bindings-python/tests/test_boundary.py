@@ -10,6 +10,7 @@ import pytest
 
 import estatekit
 from estatekit import Estate, FeeSchedule, Ledger, RoundingPolicy, ValidationError
+from under_2_gib import run_under_2_gib
 
 DAY = dt.date(2026, 11, 5)
 
@@ -240,31 +241,14 @@ def test_string_arguments_with_literal_defaults_refuse_lone_surrogates() -> None
 # (estatekit.tables MAX_ROWS, 1,000,000) before they are held, instead of aborting the
 # process when memory runs out (a Rust allocation failure is SIGABRT).
 ROWS_CHILD = """
-import json, resource
-resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-import estatekit
-out = {}
-def attempt(name, f):
-    try:
-        out[name] = ["ok", f()]
-    except estatekit.EstateKitError as e:
-        out[name] = [e.code, e.path, str(e)]
 attempt("csv", lambda: len(estatekit.csv_rows("payments", "unit_id,amount\\n" + "1,2\\n" * 25_000_000)))
 book = estatekit.Receivables(estatekit.Estate.demo(), estatekit.FeeSchedule.demo())
 attempt("json", lambda: len(book.apply_payments_json("[" + "{}," * 33_000_000 + "{}]").rejected))
-print(json.dumps(out))
 """
 
 
 def test_row_imports_of_100_mb_give_typed_errors_under_2_gib() -> None:
-    import subprocess
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("RLIMIT_AS is enforced on Linux")
-    done = subprocess.run([sys.executable, "-c", ROWS_CHILD], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout) == {
+    assert run_under_2_gib(ROWS_CHILD, timeout=300) == {
         "csv": [
             "invalid_records",
             "payments[row=1000001]",
@@ -288,17 +272,9 @@ def test_row_imports_of_100_mb_give_typed_errors_under_2_gib() -> None:
 # are parsed. Reading a 100 MB run takes minutes in a debug build: the run is 10 MB
 # unless ESTATEKIT_BIG_DOCUMENTS=1 (then 100 MB, and a 60 MB ledger and book read).
 DOCUMENTS_CHILD = """
-import json, os, resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-import estatekit
+import os
 from decimal import Decimal as D
 big = os.environ.get("ESTATEKIT_BIG_DOCUMENTS") == "1"
-out = {}
-def attempt(name, f):
-    try:
-        out[name] = ["ok", f()]
-    except estatekit.EstateKitError as e:
-        out[name] = [e.code, e.path, str(e)]
 MB = 1_000_000
 CHARGE = '{"id":"c%d","item_code":"m","due":"2026-09-15","principal":"1.00"}'
 def ledger_doc(size):
@@ -353,20 +329,13 @@ for name, load in [
     attempt(name, lambda: load(huge) and "read")
 attempt("seal", lambda: estatekit.seal(huge, b"0123456789abcdef") and "sealed")
 attempt("unseal", lambda: estatekit.unseal(huge, b"0123456789abcdef") and "unsealed")
-print(json.dumps(out))
 """
 
 
 def test_documents_of_100_mb_give_a_result_or_a_typed_error_under_2_gib() -> None:
     import os
-    import subprocess
-    import sys
 
-    if not sys.platform.startswith("linux"):
-        pytest.skip("RLIMIT_AS is enforced on Linux")
-    done = subprocess.run([sys.executable, "-c", DOCUMENTS_CHILD], capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = json.loads(done.stdout)
+    out = run_under_2_gib(DOCUMENTS_CHILD, timeout=900)
     big = os.environ.get("ESTATEKIT_BIG_DOCUMENTS") == "1"
     too_large = ["document_too_large", "$"]
     assert out["ledger"][:2] == too_large

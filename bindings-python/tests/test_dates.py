@@ -30,6 +30,7 @@ from estatekit import (
     Receivables,
     ValidationError,
 )
+from test_checkin import DEFECT, at, before_inspection
 
 STUBS = pathlib.Path(__file__).resolve().parents[1] / "python" / "estatekit" / "_estatekit.pyi"
 OCT1, OCT21, OCT31 = dt.date(2026, 10, 1), dt.date(2026, 10, 21), dt.date(2026, 10, 31)
@@ -188,43 +189,15 @@ def _residues(as_of: Any) -> Any:
 
 UTC = dt.timezone.utc
 TEMPLATE = CheckinTemplate.default()
-DOCUMENTS = [
-    "house_acceptance_certificate",
-    "temporary_management_statute",
-    "decoration_management_agreement",
-    "owners_manual",
-    "occupancy_notice",
-    "management_fee_agreement",
-    "fire_safety_letter",
-    "residential_quality_guarantee",
-    "residential_usage_instructions",
-]
-
-
-def at(day: int, h: int, m: int) -> dt.datetime:
-    return dt.datetime(2026, 11, day, h, m, tzinfo=UTC)
 
 
 def _finished() -> Checklist:
     """A check-in started November 2, finished (not audited) that day, with one open
     major defect (deadline November 17)."""
     c = Checklist.start(TEMPLATE, "1-603", "张三", dt.date(2026, 11, 2))
-    r: dict[str, Any] = dict(actor="李四", role="receptionist")
-    c.complete("occupancy_notice_presented", at=at(2, 1, 0), **r)
-    c.complete("owner_registration", at=at(2, 1, 5), **r)
-    c.complete("management_fee_prepayment", at=at(2, 1, 10), data={"receipt_ref": "R-2026-0001"}, **r)
-    c.complete("admission_fee_record", at=at(2, 1, 12), **r)
-    c.complete("statute_signed", at=at(2, 1, 15), data={"signature_ref": "SIG-001"}, **r)
-    c.complete("decoration_agreement_signed", at=at(2, 1, 16), data={"signature_ref": "SIG-002"}, **r)
-    for doc in DOCUMENTS:
-        c.complete(doc, at=at(2, 1, 20), **r)
-    c.complete("occupancy_sign_in", at=at(2, 1, 25), data={"signature_ref": "SIG-003"}, **r)
-    c.complete("entrusted_services_record", at=at(2, 1, 30), data={"note": "none entrusted"}, **r)
+    before_inspection(c)
     i: dict[str, Any] = dict(actor="王五", role="inspector")
-    c.record_defect(
-        at=at(2, 2, 0), location="主卧 master bedroom", description="窗户密封条脱落 window seal loose",
-        category="doors_windows", severity="major", responsible="developer", **i,
-    )
+    c.record_defect(at=at(2, 2, 0), **DEFECT, **i)
     c.complete("joint_inspection", at=at(2, 2, 10), data={"outcome": "accepted_with_rectification_list"}, **i)
     c.complete("water_meter_reading", at=at(2, 2, 15), data={"reading": D("507.0")}, **i)
     c.complete("electricity_meter_reading", at=at(2, 2, 16), data={"reading": D("3424.5")}, **i)

@@ -58,24 +58,33 @@ def _book() -> Receivables:
 # --- item 5: threads and re-entrant calls -----------------------------------------
 
 
-def test_eight_threads_pay_into_one_ledger() -> None:
-    ledger = Ledger("1-101")
+def in_eight_threads(work: Callable[[int], None]) -> list[BaseException]:
+    """Runs `work(0)` to `work(7)` in eight threads at once; what they raised."""
     errors: list[BaseException] = []
 
-    def pay(t: int) -> None:
+    def run(t: int) -> None:
         try:
-            for i in range(50):
-                ledger.pay(f"T{t}-{i}", D("1.01") + t, DAY)
-                assert ledger.prepaid > 0 and len(ledger.payments) > 0
-        except BaseException as e:  # noqa: BLE001 - reported below
+            work(t)
+        except BaseException as e:  # noqa: BLE001 - returned to the test
             errors.append(e)
 
-    threads = [threading.Thread(target=pay, args=(t,)) for t in range(8)]
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_eight_threads_pay_into_one_ledger() -> None:
+    ledger = Ledger("1-101")
+
+    def pay(t: int) -> None:
+        for i in range(50):
+            ledger.pay(f"T{t}-{i}", D("1.01") + t, DAY)
+            assert ledger.prepaid > 0 and len(ledger.payments) > 0
+
+    assert in_eight_threads(pay) == []
     expected = sum((D("1.01") + t) * 50 for t in range(8))
     assert expected == D("1804.00")
     assert ledger.prepaid == expected
@@ -88,23 +97,14 @@ def test_eight_threads_apply_payments_to_one_book() -> None:
     # inside the book; before the lock this raised RuntimeError("Already borrowed").
     b = _book()
     before = b.totals(dt.date(2026, 12, 31))["collected"]
-    errors: list[BaseException] = []
 
     def apply(t: int) -> None:
-        try:
-            for i in range(10):
-                rows = [{"unit_id": "1-101", "amount": D("0.50"), "date": DAY, "ref": f"B{t}-{i}-{k}"} for k in range(20)]
-                assert len(b.apply_payments(rows).applied) == 20
-                b.totals(dt.date(2026, 12, 31))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        for i in range(10):
+            rows = [{"unit_id": "1-101", "amount": D("0.50"), "date": DAY, "ref": f"B{t}-{i}-{k}"} for k in range(20)]
+            assert len(b.apply_payments(rows).applied) == 20
+            b.totals(dt.date(2026, 12, 31))
 
-    threads = [threading.Thread(target=apply, args=(t,)) for t in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert in_eight_threads(apply) == []
     assert b.totals(dt.date(2026, 12, 31))["collected"] == before + D("800.00")
 
 

@@ -8,13 +8,11 @@ treated negative seconds as 0 and returned a sentinel (a bare ValueError in Pyth
 
 import datetime
 import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
 import estatekit
+from under_2_gib import run_under_2_gib
 
 UTC = datetime.timezone.utc
 
@@ -79,18 +77,7 @@ def test_rule_set_limits_are_typed_errors() -> None:
 
 # The child process: address space limited to 2 GiB; every call must give a result or
 # a typed estatekit error, and the process must exit 0 (an abort is SIGABRT, -6).
-CHILD = textwrap.dedent("""
-    import json, resource, sys
-    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-    import estatekit
-
-    out = {}
-    def attempt(name, f):
-        try:
-            out[name] = ["ok", f()]
-        except estatekit.EstateKitError as e:
-            out[name] = [e.code, e.path]
-
+CHILD = """
     # 100 MB: 16 MB of short words (every byte starts n-grams: 1.6 GB of them before),
     # then spaces.
     dense = "ab cd 漏水 " * (16_000_000 // 15)
@@ -120,16 +107,11 @@ CHILD = textwrap.dedent("""
         '{"format": "estatekit.ticket_classifier", "rules": ' + huge + '}').department("x"))
     del huge
     attempt("from_json_100mb_model", lambda: estatekit.TicketClassifier.from_json("[" + "1," * 50_000_000 + "1]").labels)
-    print(json.dumps(out))
-""")
+"""
 
 
 def test_no_input_up_to_100_mb_aborts_the_process_under_2_gib() -> None:
-    if not sys.platform.startswith("linux"):
-        pytest.skip("RLIMIT_AS is enforced on Linux")
-    done = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout) == {
+    assert run_under_2_gib(CHILD, timeout=300, messages=False) == {
         "model_classify": ["ok", ["WATER", "urgent"]],
         "from_rules_many": ["rules_too_large", "phrases"],
         "from_json_many": ["rules_too_large", "rules.phrases"],

@@ -72,9 +72,7 @@ fun testSingleChargesPostedOnce() {
         problems(fromJson.rejected),
     )
     assertEquals(before, book.toJson())
-    val notArray = assertFailsWith<EstateKitException.Validation> { book.postChargesJson("{}") }
-    assertEquals("json", notArray.code, notArray.detail)
-    assertEquals(before, book.toJson())
+    assertRefusesANonArray(book) { book.postChargesJson(it) }
 }
 
 fun testOpeningBalances() {

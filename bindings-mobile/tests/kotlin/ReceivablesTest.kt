@@ -133,9 +133,16 @@ fun testPaymentRowsAppliedOnce() {
     assertEquals(listOf(Triple(2L, "duplicate_ref", "ref"), Triple(3L, "json", "amount")),
         fromJson.rejected.map { Triple(it.row, it.code, it.path) })
     assertEquals(json, book.toJson())
-    val notArray = assertFailsWith<EstateKitException.Validation> { book.applyPaymentsJson("{}") }
+    assertRefusesANonArray(book) { book.applyPaymentsJson(it) }
+}
+
+/** A JSON import given an object instead of an array is refused (code "json") and
+ * changes nothing in the book. */
+fun assertRefusesANonArray(book: Receivables, import: (String) -> Any) {
+    val before = book.toJson()
+    val notArray = assertFailsWith<EstateKitException.Validation> { import("{}") }
     assertEquals("json", notArray.code, notArray.detail)
-    assertEquals(json, book.toJson())
+    assertEquals(before, book.toJson())
 }
 
 fun testBackDatedPaymentAppliedInDateOrder() {
