@@ -532,7 +532,6 @@ impl PyReceivables {
 /// A reversal row of a payment import (`PaymentImport.reversed`).
 struct Reversal<'a>(&'a AppliedRow);
 
-
 dict_record! {
     receivables::BookTotals {
         billed, penalty_accrued, penalty_waived, written_off, applied, outstanding, collected,
