@@ -3,7 +3,8 @@
 #   .ci/kotlin_test.sh <generated_kotlin_dir> <test_kotlin_dir> <native_lib_dir> <work_dir>
 # Compiles every *.kt under both dirs plus .ci/kotlin/TestRunner.kt into <work_dir>/tests.jar,
 # then runs `java -Djna.library.path=<native_lib_dir> MainKt`.
-# Convention: the test dir has a package-less Main.kt with `fun main() = runTests("name" to ::fn, ...)`
+# Convention: the test dir has a package-less Main.kt with `fun main() = runAllTests()` (every
+# public `fun test…()` of every *Test.kt) or `fun main() = runTests("name" to ::fn, ...)`
 # (override the class with KOTLIN_TEST_MAIN). Tests use kotlin.test assertions.
 # Needs KOTLINC, KOTLIN_LIB, JNA_JAR (sources .ci/tools.sh if unset). Extra kotlinc flags: KOTLINC_FLAGS.
 # Exits non-zero on compile failure or any failed test.

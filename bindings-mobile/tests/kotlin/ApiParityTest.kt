@@ -191,8 +191,3 @@ fun testApiParityDetectsDifferences() {
         apiDifferences(withExtra, mobileOnly, renames),
     )
 }
-
-val apiParityTests = listOf<Pair<String, () -> Unit>>(
-    "api parity with api_surface.tsv" to ::testApiParity,
-    "api parity check detects differences" to ::testApiParityDetectsDifferences,
-)

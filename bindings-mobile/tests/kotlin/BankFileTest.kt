@@ -93,10 +93,3 @@ fun testPooledFromRecords() {
     assertEquals(listOf("pooled[id=common_water].amount" to "invalid_decimal", "pooled[id=common_water].item_code" to "duplicate_id"),
         e.problems.map { it.path to it.code })
 }
-
-val bankFileTests = listOf(
-    "bank file: pooled invoices from records" to ::testPooledFromRecords,
-    "bank file: noisy rows applied once, bad rows named, order-independent" to ::testNoisyBankFile,
-    "bank file: charges and opening balances from records" to ::testChargesAndOpeningFromRecords,
-    "bank file: an unreadable CSV names its row" to ::testUnreadableCsv,
-)

@@ -67,8 +67,3 @@ fun testCheckinContradictionsDoNotLoad() {
         restored.mismatches.map { it.kind to it.path },
     )
 }
-
-val checkinDocumentsTests = listOf(
-    "checkin documents: time travel is refused" to ::testCheckinTimeTravelIsRefused,
-    "checkin documents: contradictions do not load" to ::testCheckinContradictionsDoNotLoad,
-)

@@ -239,13 +239,3 @@ fun testCheckinDefectDeadlineInTheEstateTimeZone() {
     }
     assertEquals("invalid_field" to "utc_offset_minutes", e.code to e.path)
 }
-
-val checkinTests = listOf(
-    "checkin: defect deadline in the estate's time zone" to ::testCheckinDefectDeadlineInTheEstateTimeZone,
-    "checkin: a 32k-step chained template" to ::testCheckinChainedTemplate,
-    "checkin: the shared walk produces the committed JSON" to ::testCheckinWalkJson,
-    "checkin: default template from the seeds" to ::testCheckinDefaultTemplate,
-    "checkin: failed inspection, rectification, re-inspection" to ::testCheckinFailedInspectionRectificationReinspection,
-    "checkin: typed errors" to ::testCheckinTypedErrors,
-    "checkin: restore against a changed template" to ::testCheckinRestoreAgainstChangedTemplate,
-)

@@ -43,9 +43,3 @@ fun testScheduleAndRunDocumentLimits() {
     refused(32 * MIB) { FeeSchedule.fromJson(document(32 * MIB + 1)).close() }
     notRefusedForSize { FeeSchedule.fromJson(document(32 * MIB)).close() }
 }
-
-val documentLimitsTests = listOf<Pair<String, () -> Unit>>(
-    "document limits: an estate past 64 MiB is refused at $, one at the limit is read" to ::testEstateDocumentLimit,
-    "document limits: a ledger past 64 MiB is refused at $, one at the limit is read" to ::testLedgerDocumentLimit,
-    "document limits: a schedule past 32 MiB is refused at $, one at the limit is read" to ::testScheduleAndRunDocumentLimits,
-)

@@ -303,12 +303,3 @@ fun testLedgerWriteOff() {
     assertEquals("invalid" to "reason", noReason.code to noReason.path)
     assertEquals(json, l.toJson())
 }
-
-val dunningTests = listOf(
-    "dunning: single charges are posted once, a changed amount is a conflict" to ::testSingleChargesPostedOnce,
-    "dunning: opening balances age from their due dates, prepaid settles later bills" to ::testOpeningBalances,
-    "dunning: reminders per owner, a residue below the minimum suppressed" to ::testRemindersPerOwnerWithMinimum,
-    "dunning: a reminder letter rendered in zh-CN and en" to ::testRenderReminderLetter,
-    "dunning: residues written off once" to ::testWriteOffResidues,
-    "dunning: a ledger charge written off" to ::testLedgerWriteOff,
-)

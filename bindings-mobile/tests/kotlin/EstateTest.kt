@@ -95,11 +95,3 @@ fun testInvalidEstates() {
     }
     assertEquals("units[0].internal_area: internal area 90 exceeds gross area 89.50", estateError(cases[0].first).detail)
 }
-
-val estateTests = listOf(
-    "estate: demo summary" to ::testDemoEstate,
-    "estate: typed records" to ::testTypedRecords,
-    "estate: JSON round trip" to ::testJsonRoundTrip,
-    "estate: pooled bill split" to ::testPooledBillSplit,
-    "estate: invalid documents name the field" to ::testInvalidEstates,
-)

@@ -153,9 +153,3 @@ fun testMeterChangesFromRecords() {
     assertEquals(listOf("date" to "2026-11-15", "old_final" to "3290"),
         loaded.normalisations.filter { it.table == "meter_changes" }.map { it.column to it.after })
 }
-
-val estateUpdateTests = listOf(
-    "estate update: two months, an estimate trued up" to ::testTwoMonthsWithAnEstimate,
-    "estate update: errors name the row" to ::testUpdateErrorsNameTheRow,
-    "estate update: meter changes from records" to ::testMeterChangesFromRecords,
-)

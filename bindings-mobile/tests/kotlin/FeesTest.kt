@@ -221,16 +221,6 @@ fun testPooledSplitStrict() {
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.AREA, d("0.5")))) })
 }
 
-val feesTests = listOf(
-    "fees: worked examples" to ::testWorkedExamples,
-    "fees: billing run with explanations" to ::testBillingRun,
-    "fees: meter replacement" to ::testMeterReplacement,
-    "fees: ledger walk" to ::testLedgerWalk,
-    "fees: issue and due dates" to ::testIssueAndDueDates,
-    "fees: typed errors" to ::testFeeErrors,
-    "fees: pooled split is strict" to ::testPooledSplitStrict,
-    "fees: a billing run read back from its JSON" to ::testBillingRunFromJson,
-)
 
 fun testBillingRunFromJson() {
     val run = october()

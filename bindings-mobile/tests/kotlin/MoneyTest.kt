@@ -65,11 +65,3 @@ fun testTypedErrors() {
     assertEquals(listOf("overflow", "total"), listOf(overflow.code, overflow.path))
     assertTrue(overflow.message!!.contains("overflow"))
 }
-
-val moneyTests = listOf(
-    "allocate: acceptance example" to ::testAcceptanceExample,
-    "allocate: ties and adjustments" to ::testTiesAndAdjustments,
-    "allocate: refunds and rounding policies" to ::testRefundAndPolicy,
-    "allocate: 100k parts sum exactly" to ::testLargeSplitSumsExactly,
-    "allocate: typed errors" to ::testTypedErrors,
-)

@@ -167,12 +167,3 @@ fun testNoticeDocumentsAndHeaders() {
         noticeHeader(n, Lang.EN, 480),
     )
 }
-
-val noticesTests = listOf(
-    "notices: the audience in estate order, homes and shops once" to ::testNoticeAudienceUnits,
-    "notices: validation names the field and the notice" to ::testNoticeValidationNamesTheField,
-    "notices: 24 h water / 7-day power lead times, emergencies exempt" to ::testNoticeLeadTimesOfThePublishedRules,
-    "notices: tracking is idempotent and order-independent, exact coverage" to ::testNoticeTrackingIsIdempotentAndOrderIndependent,
-    "notices: an event outside the audience records nothing" to ::testNoticeEventsOutsideTheAudienceRecordNothing,
-    "notices: documents round-trip, headers in zh and en" to ::testNoticeDocumentsAndHeaders,
-)

@@ -383,16 +383,3 @@ fun testAgingAndCollectionByBuilding() {
     val bad = assertFailsWith<EstateKitException.Validation> { book.aging(nov30, "floor") }
     assertEquals("invalid" to "by", bad.code to bad.path)
 }
-
-val receivablesTests = listOf(
-    "receivables: posting a run is idempotent" to ::testPostingIsIdempotent,
-    "receivables: a corrected re-run is a conflict and changes nothing" to ::testCorrectedRerunIsAConflict,
-    "receivables: payment rows are applied once, bad rows are named" to ::testPaymentRowsAppliedOnce,
-    "receivables: a back-dated payment is applied in date order" to ::testBackDatedPaymentAppliedInDateOrder,
-    "receivables: prepaid money is never dunned" to ::testPrepaidIsNeverDunned,
-    "receivables: totals balance and the book round-trips" to ::testTotalsBalanceAndRoundTrip,
-    "receivables: a yearly rate given as daily is exact" to ::testYearlyRateGivenAsDaily,
-    "receivables: a daily rate above 1 % needs consent" to ::testHighDailyRateNeedsConsent,
-    "receivables: a bounced payment is reversed, refunds only from prepaid" to ::testReversalAndRefund,
-    "receivables: aging and collection by building" to ::testAgingAndCollectionByBuilding,
-)

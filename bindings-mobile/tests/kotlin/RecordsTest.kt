@@ -117,9 +117,3 @@ fun testThreeThousandRecordsAndDemo() {
         assertEquals(0, back.normalisations.size)
     }
 }
-
-val recordsTests = listOf(
-    "records: messy spreadsheet loads, normalisations listed" to ::testMessyRecordsLoad,
-    "records: every problem at once, by id" to ::testBadRecordsEveryProblem,
-    "records: 3,000 units; the demo through records" to ::testThreeThousandRecordsAndDemo,
-)

@@ -347,14 +347,3 @@ fun testSharedLedgerFromManyThreads() {
         pool.shutdown()
     }
 }
-
-val reliabilityTests = listOf(
-    "reliability: a panic becomes EstateKitException.Internal" to ::testPanicBecomesInternal,
-    "reliability: shared bad-document table" to ::testSharedBadDocuments,
-    "reliability: bad arguments" to ::testBadArguments,
-    "reliability: a failed payment changes nothing" to ::testFailedPaymentChangesNothing,
-    "reliability: a rejected payment row or conflicting re-post changes nothing" to ::testFailedBookOperationsChangeNothing,
-    "reliability: a failed checklist step changes nothing" to ::testFailedChecklistStepChangesNothing,
-    "reliability: shared classifier and estate from 8 threads" to ::testSharedObjectsFromManyThreads,
-    "reliability: one ledger paid and charged from 12 threads, one success for a shared id" to ::testSharedLedgerFromManyThreads,
-)

@@ -170,15 +170,3 @@ fun testOldDocumentsLoad() {
         assertEquals(old, f.toJson())
     }
 }
-
-val returnVisitsTests = listOf(
-    "return visits: rating 5 is satisfied, 3 reopens" to ::testRating5IsSatisfiedAnd3Reopens,
-    "return visits: three unreachable attempts then close" to ::testThreeUnreachableAttemptsThenClose,
-    "return visits: two unreachable attempts then close is a state error" to ::testTwoUnreachableAttemptsThenCloseIsAStateError,
-    "return visits: exempt tickets close without a visit" to ::testExemptTicketsCloseWithoutAVisit,
-    "return visits: due date and overdue in Beijing time" to ::testDueDateAndOverdueInBeijingTime,
-    "return visits: the policy is configured and stored" to ::testPolicyIsConfiguredAndStored,
-    "return visits: statistics of a hand-built month" to ::testStatisticsOfAHandBuiltMonth,
-    "return visits: one satisfied visit among 100 does not meet the target" to ::testOneSatisfiedVisitAmong100DoesNotMeetTheTarget,
-    "return visits: old documents load" to ::testOldDocumentsLoad,
-)

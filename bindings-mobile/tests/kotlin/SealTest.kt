@@ -48,8 +48,3 @@ fun testSealRoundTripAndEdits() {
     val short = assertFailsWith<EstateKitException.Validation> { seal(l.toJson(), "short".toByteArray()) }
     assertEquals("key_too_short" to "key", short.code to short.path)
 }
-
-val sealTests = listOf(
-    "documents: a figure that contradicts the history is refused, naming it" to ::testForgedFigureRefused,
-    "documents: a sealed ledger round-trips and any one-digit edit is detected" to ::testSealRoundTripAndEdits,
-)

@@ -217,12 +217,3 @@ fun testSlaTypedErrors() {
     val e = assertFailsWith<EstateKitException.Validation> { policy("""{"hours": 8}""", cal) }
     assertEquals(listOf("invalid_sla", "by_urgency.normal.resolution.hours"), listOf(e.code, e.path))
 }
-
-val slaClocksTests = listOf(
-    "sla clocks: a Friday-afternoon urgent ticket" to ::testSlaFridayAfternoonUrgent,
-    "sla clocks: working-days resolution" to ::testSlaWorkingDaysResolution,
-    "sla clocks: a holiday with a make-up Saturday" to ::testSlaHolidayWithMakeUpSaturday,
-    "sla clocks: a promised reply time" to ::testSlaPromisedReplyTime,
-    "sla clocks: old-format JSON loads" to ::testSlaOldFormatLoads,
-    "sla clocks: typed errors name the field" to ::testSlaTypedErrors,
-)

@@ -90,10 +90,3 @@ fun testFirstContactOwnership() {
         assertEquals(listOf("not_permitted", "events[1].actor"), refused(byManager, policy))
     }
 }
-
-val ticketDocumentsTests = listOf(
-    "tickets: tampered documents are refused" to ::testTamperedDocumentsAreRefused,
-    "tickets: default policy refuses the handler's own return visit" to ::testDefaultPolicyRefusesTheHandlersVisit,
-    "tickets: a configured policy refuses a role" to ::testConfiguredPolicyRefusesARole,
-    "tickets: first-contact ownership" to ::testFirstContactOwnership,
-)

@@ -232,18 +232,3 @@ fun testRuleSetLimits() {
     assertEquals(listOf("rules_too_large", "phrases"), listOf(e.code, e.path))
     assertEquals("rules: phrases: 100001 distinct phrases; a rule set has at most 100000", e.detail)
 }
-
-val ticketsTests = listOf(
-    "tickets: a make-up working day in the calendar" to ::testMakeUpWorkday,
-    "tickets: the estate's UTC offset is stored in the flow" to ::testFlowUtcOffset,
-    "tickets: calendar horizon and negative seconds are typed errors" to ::testCalendarHorizonAndNegativeSeconds,
-    "tickets: rule-set limits are typed errors" to ::testRuleSetLimits,
-    "tickets: too many classes is a typed error" to ::testTooManyClasses,
-    "tickets: statistics of 40k flows" to ::testStatisticsOf40kFlows,
-    "tickets: nested custom phrases on a long text" to ::testNestedCustomPhrases,
-    "tickets: rule classification" to ::testClassifyRules,
-    "tickets: service requests, praise and escalation" to ::testServiceRequestsAndEscalation,
-    "tickets: train, JSON round trip, errors" to ::testTrainAndRoundTrip,
-    "tickets: lifecycle and state errors" to ::testLifecycle,
-    "tickets: SLA calendar and statistics" to ::testSlaCalendarAndStatistics,
-)
