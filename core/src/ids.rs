@@ -4,8 +4,7 @@
 //! estate's own documents; a crafted set of colliding ids slows a check down, it does
 //! not change its answer.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 /// The multiply-rotate hasher (`FxHasher`'s constant and step), 8 bytes at a time.
 #[derive(Debug, Default, Clone, Copy)]
@@ -53,10 +52,33 @@ impl Hasher for IdHasher {
 }
 
 /// The first id that appears a second time, in input order.
+///
+/// An open-addressing table of indices into the ids (linear probing, at most half
+/// full), hashed with [`IdHasher`]'s high bits: one pass, no per-id allocation, and no
+/// generic hash-map insert that the compiler may decline to inline into a hot loop.
 pub(crate) fn first_duplicate<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut seen: HashSet<&str, BuildHasherDefault<IdHasher>> =
-        HashSet::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
-    ids.into_iter().find(|id| !seen.insert(id))
+    const EMPTY: usize = usize::MAX;
+    let ids: Vec<&str> = ids.collect();
+    let bits = (ids.len() * 2).max(8).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    let mut slots = vec![EMPTY; 1 << bits];
+    for (i, id) in ids.iter().enumerate() {
+        let mut h = IdHasher::default();
+        h.write(id.as_bytes());
+        // The multiply leaves its best-mixed bits at the top.
+        let mut at = (h.finish() >> (64 - bits)) as usize;
+        loop {
+            match slots[at] {
+                EMPTY => {
+                    slots[at] = i;
+                    break;
+                }
+                j if ids[j] == *id => return Some(id),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -74,6 +96,16 @@ mod tests {
             None
         );
         assert_eq!(first_duplicate(std::iter::empty()), None);
+        // 10,000 distinct ids, then one given again: the table grows with the input.
+        let mut many: Vec<String> = (0..10_000)
+            .map(|i| format!("B{:02}-U{i:05}", i % 20))
+            .collect();
+        assert_eq!(first_duplicate(many.iter().map(String::as_str)), None);
+        many.push("B07-U04567".into());
+        assert_eq!(
+            first_duplicate(many.iter().map(String::as_str)),
+            Some("B07-U04567")
+        );
     }
 
     proptest! {
