@@ -115,6 +115,20 @@ impl RunBuilder {
         }
     }
 
+    /// Adds a line kept whole with its explanation `e`, marked adjusted when `kind`
+    /// is [`Kind::PooledAdjusted`].
+    pub(super) fn push_whole(
+        &mut self,
+        amount: Decimal,
+        item: u16,
+        kind: Kind,
+        e: Explanation,
+    ) -> Result<(), FeeError> {
+        self.push_other(amount, item, e)?;
+        self.keep_adjusted(kind);
+        Ok(())
+    }
+
     /// Marks the line just kept whole as a pooled share that received a minor unit,
     /// when `kind` says so (so that [`BillingRun::adjusted_units`] lists its unit).
     fn keep_adjusted(&mut self, kind: Kind) {

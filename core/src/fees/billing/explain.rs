@@ -81,6 +81,10 @@ pub enum Explanation {
         /// Minor unit added to this share to make the shares sum exactly (0 if none).
         #[serde(with = "crate::json::decimal")]
         adjustment: Decimal,
+        /// How `weight` was prorated by the days the unit took part
+        /// (`occupied_day_fraction`); `None` when it was not. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prorated: Option<ProratedWeight>,
     },
     /// An area or fixed charge of a unit whose status changed within the span (the
     /// estate's [`status_history`](crate::estate::EstateData::status_history)):
@@ -113,6 +117,27 @@ pub struct StatusPart {
     /// Share paid for it (the item's status factor).
     #[serde(with = "crate::json::decimal")]
     pub factor: Decimal,
+}
+
+/// A pooled weight prorated by days (`occupied_day_fraction`): the weight is
+/// `metric × served_days ÷ period_days`, shown as such in the explanation (the
+/// quotient itself has no finite decimal in general).
+///
+/// ```
+/// use estatekit::fees::billing::ProratedWeight;
+/// let p = ProratedWeight { metric: "62.00".parse().unwrap(), served_days: 11, period_days: 31 };
+/// assert_eq!(p.served_days, 11);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProratedWeight {
+    /// The unit's metric before proration (area, usage, occupants or 1).
+    #[serde(with = "crate::json::decimal")]
+    pub metric: Decimal,
+    /// Days the unit took part in the period.
+    pub served_days: i64,
+    /// Days in the period.
+    pub period_days: i64,
 }
 
 /// The inputs of a metered line (boxed in [`Explanation::Metered`]: it is the largest).
@@ -188,10 +213,26 @@ pub struct EstimateBasis {
     pub days: i64,
 }
 
-/// A weight for display: as given when short, trailing zeros trimmed when long
-/// (hybrid weights carry 12 places).
-fn tidy(d: Decimal) -> Decimal {
-    if d.scale() > 4 { d.normalize() } else { d }
+/// Decimal places at which an explanation shows a weight, a total weight or a
+/// percentage share that has more: [`WEIGHT_PLACES`] (rounded half away from zero and
+/// marked `≈`). A figure with at most that many places is shown as it is.
+const WEIGHT_PLACES: u32 = 4;
+
+/// A weight for display: as given when it has at most [`WEIGHT_PLACES`] places (or
+/// has only trailing zeros beyond them), else `≈` and the weight at that many places.
+fn shown(d: Decimal) -> String {
+    if d.scale() <= WEIGHT_PLACES {
+        return d.to_string();
+    }
+    let r = d.round_dp_with_strategy(
+        WEIGHT_PLACES,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    if r == d {
+        d.normalize().to_string()
+    } else {
+        format!("≈ {r}")
+    }
 }
 
 fn pct(f: Decimal) -> String {
@@ -263,13 +304,25 @@ impl Explanation {
                 total_weight,
                 participants,
                 adjustment,
+                prorated,
             } => {
                 // A hybrid weight mixes normalised metrics: show the unit's share in %.
                 let ratio = if method == "hybrid" && !total_weight.is_zero() {
-                    let share = (*weight / *total_weight * Decimal::ONE_HUNDRED).round_dp(4);
-                    format!("{}%", share.normalize())
+                    format!(
+                        "{}%",
+                        shown((*weight / *total_weight * Decimal::ONE_HUNDRED).normalize())
+                    )
                 } else {
-                    format!("{} / {}", tidy(*weight), tidy(*total_weight))
+                    let weight = match prorated {
+                        Some(p) => {
+                            format!(
+                                "({} × {}/{} {})",
+                                p.metric, p.served_days, p.period_days, w.days
+                            )
+                        }
+                        None => shown(*weight),
+                    };
+                    format!("{weight} / {}", shown(*total_weight))
                 };
                 s.push_str(&w.pooled_share(pool, method, *participants, &ratio));
                 if !adjustment.is_zero() {
@@ -595,6 +648,7 @@ mod tests {
             total_weight: dec("1.000000000000"),
             participants: 4,
             adjustment: dec("0.01"),
+            prorated: None,
         };
         assert_eq!(
             e.render(Lang::En, dec("25.01")),

@@ -221,6 +221,7 @@ impl PoolParams {
             } else {
                 Decimal::ZERO
             },
+            prorated: None,
         }
     }
 }
