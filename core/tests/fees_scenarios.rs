@@ -744,3 +744,76 @@ fn due_dates_past_the_calendar_are_errors() {
         "issued_on: 0000-12-31 is outside the supported years 1–9999"
     );
 }
+
+/// One unit of 89.50 m² delivered on 20 October 2026 (12 of October's 31 days),
+/// billed for `month` of 2026 by two `annual_365` items.
+fn annual_365_run(month: u32) -> estatekit::fees::billing::BillingRun {
+    let estate = Estate::from_json(
+        r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+        "units": [
+          {"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+           "gross_area": "89.50", "occupants": 2, "status": "occupied",
+           "delivered_on": "2026-10-20", "status_since": "2026-10-20"}]}"#,
+    )
+    .unwrap();
+    let schedule = FeeSchedule::from_json(
+        r#"{"format_version": 3, "items": [
+          {"code": "mgmt", "name_zh": "物业费", "name_en": "Management",
+           "rule": {"area": {"rate": "3.70"}}, "day_count": "annual_365",
+           "effective_from": "2020-01-01"},
+          {"code": "rent", "name_zh": "租金", "name_en": "Rent",
+           "rule": {"fixed": {"amount": "3000.00"}}, "day_count": "annual_365",
+           "effective_from": "2020-01-01"}]}"#,
+    )
+    .unwrap();
+    assert!(schedule.to_json().contains("\"format_version\": 3"));
+    bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2026, month).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap()
+}
+
+/// Hand-computed: 89.50 m² × 3.70 = 331.15 a month; 12 days at 331.15 × 12 ÷ 365 a
+/// day = 331.15 × 144 ÷ 365 = 47685.60 ÷ 365 = 130.6454… → 130.65 (rounded once;
+/// by actual days it would be 331.15 × 12/31 = 128.19).
+#[test]
+fn annual_365_prorates_an_area_charge_at_twelve_three_hundred_sixty_fifths_a_day() {
+    let run = annual_365_run(10);
+    let line = &run.bill("A").unwrap().lines[0];
+    assert_eq!(line.amount, dec("130.65"));
+    assert_eq!(
+        line.explain(Lang::En),
+        "89.50 m² × 3.70/m²/month × 1 month × 12 × 12/365 days = 130.65"
+    );
+    assert_eq!(
+        line.explain(Lang::ZhCn),
+        "89.50 m² × 3.70/m²/月 × 1 月 × 12 × 12/365 天 = 130.65"
+    );
+}
+
+/// The "365-day" (annual) method of rent-proration guides, e.g.
+/// https://dash-calculator.com/Prorated-Rent-Calculator-Good-Calculators.php ("the
+/// monthly rent × 12 ÷ 365 a day, × the days"): a 3000.00 monthly rent, move-in on
+/// 20 October, 12 days: 3000 × 12 ÷ 365 = 98.6301… a day; × 12 = 36000 × 12 ÷ 365 =
+/// 432000 ÷ 365 = 1183.5616… → 1183.56 (the daily rate is not rounded first).
+#[test]
+fn annual_365_prorates_a_rent_as_rent_proration_guides_do() {
+    let run = annual_365_run(10);
+    let line = &run.bill("A").unwrap().lines[1];
+    assert_eq!(line.amount, dec("1183.56"));
+    assert_eq!(
+        line.explain(Lang::En),
+        "3000.00 per period × 12 × 12/365 days = 1183.56"
+    );
+    // A whole month is charged in full (not 3000 × 12 × 30/365).
+    let november = annual_365_run(11);
+    let lines = &november.bill("A").unwrap().lines;
+    assert_eq!(
+        (lines[0].amount, lines[1].amount),
+        (dec("331.15"), dec("3000.00"))
+    );
+    assert_eq!(lines[1].explain(Lang::En), "3000.00 per period = 3000.00");
+}

@@ -267,6 +267,7 @@ impl RunBuilder {
             basis: *basis,
             rate,
             months: span.months,
+            year_days: super::unit_lines::year_days(item, span),
             served: span.served,
             days: span.days,
             factor,
@@ -292,6 +293,7 @@ mod tests {
             served_days: 31,
             period_days: 31,
             factor: Decimal::ONE,
+            year_days: None,
         }
     }
 

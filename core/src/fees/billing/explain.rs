@@ -22,7 +22,7 @@ use super::inputs::BillingPeriod;
 /// ```
 /// use estatekit::fees::billing::Explanation;
 /// use estatekit::i18n::Lang;
-/// let e = Explanation::Fixed { amount: "60.00".parse().unwrap(), served_days: 31, period_days: 31, factor: 1.into() };
+/// let e = Explanation::Fixed { amount: "60.00".parse().unwrap(), served_days: 31, period_days: 31, factor: 1.into(), year_days: None };
 /// assert_eq!(e.render(Lang::En, "60.00".parse().unwrap()), "60.00 per period = 60.00");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +47,10 @@ pub enum Explanation {
         /// Share paid for the unit's status (vacancy discount).
         #[serde(with = "crate::json::decimal")]
         factor: Decimal,
+        /// With the `annual_365` day count, `365 × months`: a partly served span is
+        /// charged `served_days × 12 ÷ year_days` of it. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year_days: Option<i64>,
     },
     /// `amount × served/period days × factor`.
     Fixed {
@@ -60,6 +64,10 @@ pub enum Explanation {
         /// Share paid for the unit's status.
         #[serde(with = "crate::json::decimal")]
         factor: Decimal,
+        /// With the `annual_365` day count, `365 × months`: a partly served span is
+        /// charged `served_days × 12 ÷ year_days` of it. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year_days: Option<i64>,
     },
     /// `(current − previous) × multiplier`, priced by tiers.
     Metered(Box<MeteredExplanation>),
@@ -247,7 +255,7 @@ impl Explanation {
     /// use estatekit::fees::schedule::AreaBasis;
     /// use estatekit::i18n::Lang;
     /// let e = Explanation::Area { area: "89.50".parse().unwrap(), basis: AreaBasis::Gross, rate: "3.70".parse().unwrap(),
-    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap() };
+    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap(), year_days: None };
     /// assert_eq!(e.render(Lang::En, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/month × 1 month × 12/31 days × 70% = 89.73");
     /// assert_eq!(e.render(Lang::ZhCn, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/月 × 1 月 × 12/31 天 × 70% = 89.73");
     /// ```
@@ -261,14 +269,18 @@ impl Explanation {
     /// The formula of [`Explanation::render`], without its `= amount`.
     fn render_formula(&self, s: &mut String, lang: Lang) {
         let w = BillPhrases::of(lang);
-        let proration = |s: &mut String, served: i64, days: i64, factor: Decimal| {
-            if served != days {
-                let _ = write!(s, " × {served}/{days} {}", w.days);
-            }
-            if factor != Decimal::ONE {
-                let _ = write!(s, " × {}", pct(factor));
-            }
-        };
+        let proration =
+            |s: &mut String, served: i64, days: i64, factor: Decimal, year: Option<i64>| {
+                if served != days {
+                    let _ = match year {
+                        Some(year) => write!(s, " × {served} × 12/{year} {}", w.days),
+                        None => write!(s, " × {served}/{days} {}", w.days),
+                    };
+                }
+                if factor != Decimal::ONE {
+                    let _ = write!(s, " × {}", pct(factor));
+                }
+            };
         match self {
             Self::Area {
                 area,
@@ -278,6 +290,7 @@ impl Explanation {
                 served_days,
                 period_days,
                 factor,
+                year_days,
             } => {
                 let internal = match basis {
                     AreaBasis::Internal => w.internal_area,
@@ -285,16 +298,17 @@ impl Explanation {
                 };
                 let (per, unit) = (w.per_m2_month, w.months(*months));
                 let _ = write!(s, "{area} m²{internal} × {rate}{per} × {months} {unit}");
-                proration(s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor, *year_days);
             }
             Self::Fixed {
                 amount,
                 served_days,
                 period_days,
                 factor,
+                year_days,
             } => {
                 let _ = write!(s, "{amount}{}", w.per_period);
-                proration(s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor, *year_days);
             }
             Self::Metered(m) => render_metered(s, m, lang),
             Self::Pooled {
@@ -673,6 +687,7 @@ mod tests {
                 served_days: 31,
                 period_days: 31,
                 factor: Decimal::ONE,
+                year_days: None,
             },
             estimated: false,
         };
