@@ -456,7 +456,7 @@ mod tests {
         assert!(span.for_unit(&item, Some(day("2026-11-01"))).is_none());
         let base = Decimal::new(33115, 2);
         assert_eq!(
-            prorated(base, &part, Decimal::ONE, ""),
+            prorated(base, &part, Decimal::ONE, None, ""),
             Ok("128.18709677419354838709677419".parse().expect("d"))
         );
     }
