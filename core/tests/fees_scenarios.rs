@@ -478,11 +478,103 @@ fn occupied_day_fraction_weights_bill_exactly() {
         assert_eq!(b.total, b.lines.iter().map(|l| l.amount).sum::<Decimal>());
     }
     assert_eq!(run.total(), dec("505.00"));
-    // 11/31 has no finite decimal: the weight is 62 × 0.3548387096774193548387096774,
-    // and the total weight (shown only) is rounded to the 28 digits a decimal holds.
+    // 11/31 has no finite decimal: the weight is shown as the area and its days, and
+    // the total weight (rounded to the 28 digits a decimal holds) as 122.
     assert_eq!(
         bills[1].lines[1].explain(Lang::En),
-        "pool 100.00 split by area among 2 units: 21.999999999999999999999999999 / 122 × 100.00 = 18.03"
+        "pool 100.00 split by area among 2 units: (62.00 × 11/31 days) / 122 × 100.00 = 18.03"
+    );
+}
+
+/// A pooled item split among three units, by `estate_units` and `pooled` JSON (the
+/// rule object), billed for `month` of 2026 with 100.00 to split.
+fn pool_run(units: &str, pooled: &str, month: u32) -> estatekit::fees::billing::BillingRun {
+    let unit = |(id, area, people, since): (&str, &str, u32, &str)| {
+        format!(
+            r#"{{"id": "{id}", "building_id": "B", "floor": 1, "number": "{id}", "kind": "residential",
+             "gross_area": "{area}", "occupants": {people}, "status": "occupied",
+             "delivered_on": "2024-01-01", "status_since": "{since}"}}"#
+        )
+    };
+    let units: Vec<String> = units
+        .split(';')
+        .map(|u| {
+            let f: Vec<&str> = u.split(',').collect();
+            unit((f[0], f[1], f[2].parse().unwrap(), f[3]))
+        })
+        .collect();
+    let estate = Estate::from_json(&format!(
+        r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+        "units": [{}]}}"#,
+        units.join(",")
+    ))
+    .unwrap();
+    let schedule = FeeSchedule::from_json(&format!(
+        r#"{{"format_version": 1, "items": [
+          {{"code": "lift", "name_zh": "电梯电费", "name_en": "Lift power",
+           "rule": {{"pooled": {pooled}}}, "effective_from": "2020-01-01"}}]}}"#
+    ))
+    .unwrap();
+    let inputs = BillingInputs::default().with_pooled("lift", dec("100.00"));
+    bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2026, month).unwrap(),
+        &inputs,
+    )
+    .unwrap()
+}
+
+/// November has 30 days; unit C is occupied from the 18th: 13 of them. Its weight
+/// 141.96 × 13/30 = 61.516 has no finite decimal form as computed (13/30 first), so
+/// the explanation shows the area and the days, not 61.515999…; the total weight
+/// 100 + 61.516 = 161.516. Shares: 100 × 100/161.516 = 61.913… → 61.91 and
+/// 100 × 61.516/161.516 = 38.086… → 38.08 + the remaining 0.01 (largest remainder).
+#[test]
+fn a_prorated_pooled_share_shows_its_days_not_an_unrounded_weight() {
+    let run = pool_run(
+        "A,100.00,2,2024-01-01;C,141.96,1,2026-11-18",
+        r#"{"source": "given", "method": "area", "participants": "occupied", "occupied_day_fraction": true}"#,
+        11,
+    );
+    let bills = run.bills();
+    assert_eq!(
+        bills[0].lines[0].explain(Lang::En),
+        "pool 100.00 split by area among 2 units: 100.00 / 161.516 × 100.00 = 61.91"
+    );
+    assert_eq!(
+        bills[1].lines[0].explain(Lang::En),
+        "pool 100.00 split by area among 2 units: (141.96 × 13/30 days) / 161.516 × 100.00 \
+         incl. rounding adjustment 0.01 = 38.09"
+    );
+    assert_eq!(
+        bills[1].lines[0].explain(Lang::ZhCn),
+        "公摊 100.00 按面积（2 户）：(141.96 × 13/30 天) / 161.516 × 100.00 含尾差调整 0.01 = 38.09"
+    );
+    assert_eq!(run.adjusted_units("lift"), ["C"]);
+}
+
+/// A hybrid of area and occupants, half each, among three equal units: each weighs
+/// 0.5 × 1/3 + 0.5 × 1/3 = 0.333333333333 (12 places), the total 0.999999999999; each
+/// share is 33.3333…% of 100.00 = 33.33, and the remaining 0.01 goes to the first
+/// unit (equal remainders: the lower index). The explanation shows the share at 4
+/// places, marked ≈, never 0.999999999999.
+#[test]
+fn a_hybrid_share_is_shown_at_four_places() {
+    let run = pool_run(
+        "A,80.00,2,2024-01-01;C,80.00,2,2024-01-01;D,80.00,2,2024-01-01",
+        r#"{"source": "given", "participants": "occupied",
+            "method": {"hybrid": [{"basis": "area", "weight": "0.5"}, {"basis": "occupants", "weight": "0.5"}]}}"#,
+        10,
+    );
+    let bills = run.bills();
+    assert_eq!(
+        bills[0].lines[0].explain(Lang::En),
+        "pool 100.00 split by weighted mix among 3 units: ≈ 33.3333% × 100.00 incl. rounding adjustment 0.01 = 33.34"
+    );
+    assert_eq!(
+        bills[2].lines[0].explain(Lang::ZhCn),
+        "公摊 100.00 按混合权重（3 户）：≈ 33.3333% × 100.00 = 33.33"
     );
 }
 
@@ -651,4 +743,77 @@ fn due_dates_past_the_calendar_are_errors() {
         err.to_string(),
         "issued_on: 0000-12-31 is outside the supported years 1–9999"
     );
+}
+
+/// One unit of 89.50 m² delivered on 20 October 2026 (12 of October's 31 days),
+/// billed for `month` of 2026 by two `annual_365` items.
+fn annual_365_run(month: u32) -> estatekit::fees::billing::BillingRun {
+    let estate = Estate::from_json(
+        r#"{"id": "e", "name": "E", "currency": "CNY", "buildings": [{"id": "B", "name": "B"}],
+        "units": [
+          {"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+           "gross_area": "89.50", "occupants": 2, "status": "occupied",
+           "delivered_on": "2026-10-20", "status_since": "2026-10-20"}]}"#,
+    )
+    .unwrap();
+    let schedule = FeeSchedule::from_json(
+        r#"{"format_version": 3, "items": [
+          {"code": "mgmt", "name_zh": "物业费", "name_en": "Management",
+           "rule": {"area": {"rate": "3.70"}}, "day_count": "annual_365",
+           "effective_from": "2020-01-01"},
+          {"code": "rent", "name_zh": "租金", "name_en": "Rent",
+           "rule": {"fixed": {"amount": "3000.00"}}, "day_count": "annual_365",
+           "effective_from": "2020-01-01"}]}"#,
+    )
+    .unwrap();
+    assert!(schedule.to_json().contains("\"format_version\": 3"));
+    bill_estate(
+        &estate,
+        &schedule,
+        BillingPeriod::month(2026, month).unwrap(),
+        &BillingInputs::default(),
+    )
+    .unwrap()
+}
+
+/// Hand-computed: 89.50 m² × 3.70 = 331.15 a month; 12 days at 331.15 × 12 ÷ 365 a
+/// day = 331.15 × 144 ÷ 365 = 47685.60 ÷ 365 = 130.6454… → 130.65 (rounded once;
+/// by actual days it would be 331.15 × 12/31 = 128.19).
+#[test]
+fn annual_365_prorates_an_area_charge_at_twelve_three_hundred_sixty_fifths_a_day() {
+    let run = annual_365_run(10);
+    let line = &run.bill("A").unwrap().lines[0];
+    assert_eq!(line.amount, dec("130.65"));
+    assert_eq!(
+        line.explain(Lang::En),
+        "89.50 m² × 3.70/m²/month × 1 month × 12 × 12/365 days = 130.65"
+    );
+    assert_eq!(
+        line.explain(Lang::ZhCn),
+        "89.50 m² × 3.70/m²/月 × 1 月 × 12 × 12/365 天 = 130.65"
+    );
+}
+
+/// The "365-day" (annual) method of rent-proration guides, e.g.
+/// https://dash-calculator.com/Prorated-Rent-Calculator-Good-Calculators.php ("the
+/// monthly rent × 12 ÷ 365 a day, × the days"): a 3000.00 monthly rent, move-in on
+/// 20 October, 12 days: 3000 × 12 ÷ 365 = 98.6301… a day; × 12 = 36000 × 12 ÷ 365 =
+/// 432000 ÷ 365 = 1183.5616… → 1183.56 (the daily rate is not rounded first).
+#[test]
+fn annual_365_prorates_a_rent_as_rent_proration_guides_do() {
+    let run = annual_365_run(10);
+    let line = &run.bill("A").unwrap().lines[1];
+    assert_eq!(line.amount, dec("1183.56"));
+    assert_eq!(
+        line.explain(Lang::En),
+        "3000.00 per period × 12 × 12/365 days = 1183.56"
+    );
+    // A whole month is charged in full (not 3000 × 12 × 30/365).
+    let november = annual_365_run(11);
+    let lines = &november.bill("A").unwrap().lines;
+    assert_eq!(
+        (lines[0].amount, lines[1].amount),
+        (dec("331.15"), dec("3000.00"))
+    );
+    assert_eq!(lines[1].explain(Lang::En), "3000.00 per period = 3000.00");
 }

@@ -29,10 +29,15 @@ pub enum DayCount {
     /// every whole month (February too) 30.
     #[serde(rename = "30/360")]
     Thirty360,
+    /// Actual calendar days, each worth a 365th of a year: a partly served span is
+    /// charged `monthly amount × 12 ÷ 365` a day (the amount for the span × served
+    /// days × 12 ÷ (365 × months)), exact, rounded once. A whole span is charged in full.
+    #[serde(rename = "annual_365")]
+    Annual365,
 }
 
 impl DayCount {
-    /// The stable name: `"actual"` or `"30/360"`.
+    /// The stable name: `"actual"`, `"30/360"` or `"annual_365"`.
     ///
     /// ```
     /// assert_eq!(estatekit::fees::calc::DayCount::Thirty360.as_str(), "30/360");
@@ -41,6 +46,7 @@ impl DayCount {
         match self {
             Self::Actual => "actual",
             Self::Thirty360 => "30/360",
+            Self::Annual365 => "annual_365",
         }
     }
 
@@ -58,7 +64,7 @@ impl DayCount {
             return 0;
         }
         match self {
-            Self::Actual => (end - start).num_days() + 1,
+            Self::Actual | Self::Annual365 => (end - start).num_days() + 1,
             // Every month has 30 days: an end date on the last day of its month (or on
             // day 31) is day 30, a start date keeps its day (day 31 starts after the
             // month's 30th). So counts add up when a range is split, and every whole
@@ -89,9 +95,12 @@ impl FromStr for DayCount {
         match s {
             "actual" => Ok(Self::Actual),
             "30/360" => Ok(Self::Thirty360),
+            "annual_365" => Ok(Self::Annual365),
             _ => Err(FeeError::invalid(
                 "convention",
-                format!("unknown day count {s:?}; expected \"actual\" or \"30/360\""),
+                format!(
+                    "unknown day count {s:?}; expected \"actual\", \"30/360\" or \"annual_365\""
+                ),
             )),
         }
     }
@@ -132,7 +141,9 @@ pub fn served_days(
 }
 
 /// `amount × served days ÷ period days`, rounded once with the policy. All ranges are
-/// inclusive; a service range outside the period gives zero.
+/// inclusive; a service range outside the period gives zero. With
+/// [`DayCount::Annual365`], `amount` is a monthly amount and a partly served period is
+/// charged `amount × served days × 12 ÷ 365`.
 ///
 /// # Errors
 /// [`FeeError::Invalid`] when a range ends before it starts.
@@ -146,6 +157,8 @@ pub fn served_days(
 /// assert_eq!(full.to_string(), "100.00");
 /// let part = prorate("100".parse()?, d("2026-10-01"), d("2026-10-31"), d("2026-10-20"), d("2026-10-31"), DayCount::Thirty360, &p)?;
 /// assert_eq!(part.to_string(), "36.67"); // 11 of 30 days
+/// let part = prorate("100".parse()?, d("2026-10-01"), d("2026-10-31"), d("2026-10-20"), d("2026-10-31"), DayCount::Annual365, &p)?;
+/// assert_eq!(part.to_string(), "39.45"); // 100 × 12 × 12 ÷ 365 = 39.452…
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn prorate(
@@ -170,6 +183,10 @@ pub fn prorate(
         service_end,
         convention,
     )?;
+    if convention == DayCount::Annual365 && served != total {
+        // `amount` is a monthly amount: × 12 ÷ 365 a day.
+        return Ok(policy.round(fraction_of(amount, served * 12, 365, "amount")?));
+    }
     Ok(policy.round(fraction_of(amount, served, total, "amount")?))
 }
 

@@ -496,7 +496,7 @@ pub(crate) struct Metrics {
 }
 
 impl Basis {
-    fn of(self, m: &Metrics) -> Decimal {
+    pub(crate) fn of(self, m: &Metrics) -> Decimal {
         match self {
             Self::Area => m.area,
             Self::Usage => m.usage,
@@ -617,17 +617,17 @@ pub(crate) fn takes_part(
 
 /// The occupied-day fraction of a participant that took part from `since` in a
 /// period `start..=end` of `days` days: the days from `since` to `end` over `days`
-/// (zero when `since` is after the end), or `None` when it took part the whole
-/// period (no date, or a date not after `start`).
+/// (zero when `since` is after the end), with the served days, or `None` when it took
+/// part the whole period (no date, or a date not after `start`).
 pub(crate) fn part_of_period(
     since: Option<NaiveDate>,
     start: NaiveDate,
     end: NaiveDate,
     days: i64,
-) -> Option<Decimal> {
+) -> Option<(Decimal, i64)> {
     let since = since.filter(|s| *s > start)?;
-    let served = (end - since).num_days() + 1;
-    Some(Decimal::from(served.max(0)) / Decimal::from(days))
+    let served = ((end - since).num_days() + 1).max(0);
+    Some((Decimal::from(served) / Decimal::from(days), served))
 }
 
 /// Weights whose sum fits a decimal: callers (the split, billing's pool summary) sum
@@ -909,11 +909,11 @@ mod tests {
         );
         assert_eq!(
             part_of_period(Some(day("2026-10-21")), start, end, 31),
-            Some(dec("11") / dec("31"))
+            Some((dec("11") / dec("31"), 11))
         );
         assert_eq!(
             part_of_period(Some(day("2026-11-02")), start, end, 31),
-            Some(Decimal::ZERO)
+            Some((Decimal::ZERO, 0))
         );
     }
 

@@ -28,7 +28,7 @@ use crate::estate::{MeterKind, UnitKind, UnitStatus};
 /// The newest schedule JSON format version this library reads and writes. It reads
 /// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
 /// A schedule is written in the lowest version from 2 that holds it: version 3 only
-/// when an item uses a field version 3 added (a pooled item's `meter_kind`, an
+/// when an item uses a field or value version 3 added (`day_count: "annual_365"`, a pooled item's `meter_kind`, an
 /// item's `late_fee`, a metered item's `kind_tiers` or `tier_basis`), so a
 /// schedule without them reads and writes as before.
 ///
@@ -41,6 +41,7 @@ pub const SCHEDULE_FORMAT_VERSION: u32 = 3;
 fn written_version(items: &[FeeItem]) -> u32 {
     let v3 = items.iter().any(|i| {
         i.late_fee.is_some()
+            || i.day_count == crate::fees::calc::DayCount::Annual365
             || matches!(&i.rule, Rule::Metered { kind_tiers, tier_basis, .. }
                 if !kind_tiers.is_empty() || !tier_basis.is_period())
             || matches!(

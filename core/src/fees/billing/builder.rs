@@ -115,6 +115,20 @@ impl RunBuilder {
         }
     }
 
+    /// Adds a line kept whole with its explanation `e`, marked adjusted when `kind`
+    /// is [`Kind::PooledAdjusted`].
+    pub(super) fn push_whole(
+        &mut self,
+        amount: Decimal,
+        item: u16,
+        kind: Kind,
+        e: Explanation,
+    ) -> Result<(), FeeError> {
+        self.push_other(amount, item, e)?;
+        self.keep_adjusted(kind);
+        Ok(())
+    }
+
     /// Marks the line just kept whole as a pooled share that received a minor unit,
     /// when `kind` says so (so that [`BillingRun::adjusted_units`] lists its unit).
     fn keep_adjusted(&mut self, kind: Kind) {
@@ -253,6 +267,7 @@ impl RunBuilder {
             basis: *basis,
             rate,
             months: span.months,
+            year_days: super::unit_lines::year_days(item, span),
             served: span.served,
             days: span.days,
             factor,
@@ -278,6 +293,7 @@ mod tests {
             served_days: 31,
             period_days: 31,
             factor: Decimal::ONE,
+            year_days: None,
         }
     }
 

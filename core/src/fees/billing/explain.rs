@@ -22,7 +22,7 @@ use super::inputs::BillingPeriod;
 /// ```
 /// use estatekit::fees::billing::Explanation;
 /// use estatekit::i18n::Lang;
-/// let e = Explanation::Fixed { amount: "60.00".parse().unwrap(), served_days: 31, period_days: 31, factor: 1.into() };
+/// let e = Explanation::Fixed { amount: "60.00".parse().unwrap(), served_days: 31, period_days: 31, factor: 1.into(), year_days: None };
 /// assert_eq!(e.render(Lang::En, "60.00".parse().unwrap()), "60.00 per period = 60.00");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +47,10 @@ pub enum Explanation {
         /// Share paid for the unit's status (vacancy discount).
         #[serde(with = "crate::json::decimal")]
         factor: Decimal,
+        /// With the `annual_365` day count, `365 × months`: a partly served span is
+        /// charged `served_days × 12 ÷ year_days` of it. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year_days: Option<i64>,
     },
     /// `amount × served/period days × factor`.
     Fixed {
@@ -60,6 +64,10 @@ pub enum Explanation {
         /// Share paid for the unit's status.
         #[serde(with = "crate::json::decimal")]
         factor: Decimal,
+        /// With the `annual_365` day count, `365 × months`: a partly served span is
+        /// charged `served_days × 12 ÷ year_days` of it. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year_days: Option<i64>,
     },
     /// `(current − previous) × multiplier`, priced by tiers.
     Metered(Box<MeteredExplanation>),
@@ -81,6 +89,10 @@ pub enum Explanation {
         /// Minor unit added to this share to make the shares sum exactly (0 if none).
         #[serde(with = "crate::json::decimal")]
         adjustment: Decimal,
+        /// How `weight` was prorated by the days the unit took part
+        /// (`occupied_day_fraction`); `None` when it was not. JSON: written only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        prorated: Option<ProratedWeight>,
     },
     /// An area or fixed charge of a unit whose status changed within the span (the
     /// estate's [`status_history`](crate::estate::EstateData::status_history)):
@@ -113,6 +125,27 @@ pub struct StatusPart {
     /// Share paid for it (the item's status factor).
     #[serde(with = "crate::json::decimal")]
     pub factor: Decimal,
+}
+
+/// A pooled weight prorated by days (`occupied_day_fraction`): the weight is
+/// `metric × served_days ÷ period_days`, shown as such in the explanation (the
+/// quotient itself has no finite decimal in general).
+///
+/// ```
+/// use estatekit::fees::billing::ProratedWeight;
+/// let p = ProratedWeight { metric: "62.00".parse().unwrap(), served_days: 11, period_days: 31 };
+/// assert_eq!(p.served_days, 11);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProratedWeight {
+    /// The unit's metric before proration (area, usage, occupants or 1).
+    #[serde(with = "crate::json::decimal")]
+    pub metric: Decimal,
+    /// Days the unit took part in the period.
+    pub served_days: i64,
+    /// Days in the period.
+    pub period_days: i64,
 }
 
 /// The inputs of a metered line (boxed in [`Explanation::Metered`]: it is the largest).
@@ -188,10 +221,26 @@ pub struct EstimateBasis {
     pub days: i64,
 }
 
-/// A weight for display: as given when short, trailing zeros trimmed when long
-/// (hybrid weights carry 12 places).
-fn tidy(d: Decimal) -> Decimal {
-    if d.scale() > 4 { d.normalize() } else { d }
+/// Decimal places at which an explanation shows a weight, a total weight or a
+/// percentage share that has more: [`WEIGHT_PLACES`] (rounded half away from zero and
+/// marked `≈`). A figure with at most that many places is shown as it is.
+const WEIGHT_PLACES: u32 = 4;
+
+/// A weight for display: as given when it has at most [`WEIGHT_PLACES`] places (or
+/// has only trailing zeros beyond them), else `≈` and the weight at that many places.
+fn shown(d: Decimal) -> String {
+    if d.scale() <= WEIGHT_PLACES {
+        return d.to_string();
+    }
+    let r = d.round_dp_with_strategy(
+        WEIGHT_PLACES,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    if r == d {
+        d.normalize().to_string()
+    } else {
+        format!("≈ {r}")
+    }
 }
 
 fn pct(f: Decimal) -> String {
@@ -206,7 +255,7 @@ impl Explanation {
     /// use estatekit::fees::schedule::AreaBasis;
     /// use estatekit::i18n::Lang;
     /// let e = Explanation::Area { area: "89.50".parse().unwrap(), basis: AreaBasis::Gross, rate: "3.70".parse().unwrap(),
-    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap() };
+    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap(), year_days: None };
     /// assert_eq!(e.render(Lang::En, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/month × 1 month × 12/31 days × 70% = 89.73");
     /// assert_eq!(e.render(Lang::ZhCn, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/月 × 1 月 × 12/31 天 × 70% = 89.73");
     /// ```
@@ -220,14 +269,18 @@ impl Explanation {
     /// The formula of [`Explanation::render`], without its `= amount`.
     fn render_formula(&self, s: &mut String, lang: Lang) {
         let w = BillPhrases::of(lang);
-        let proration = |s: &mut String, served: i64, days: i64, factor: Decimal| {
-            if served != days {
-                let _ = write!(s, " × {served}/{days} {}", w.days);
-            }
-            if factor != Decimal::ONE {
-                let _ = write!(s, " × {}", pct(factor));
-            }
-        };
+        let proration =
+            |s: &mut String, served: i64, days: i64, factor: Decimal, year: Option<i64>| {
+                if served != days {
+                    let _ = match year {
+                        Some(year) => write!(s, " × {served} × 12/{year} {}", w.days),
+                        None => write!(s, " × {served}/{days} {}", w.days),
+                    };
+                }
+                if factor != Decimal::ONE {
+                    let _ = write!(s, " × {}", pct(factor));
+                }
+            };
         match self {
             Self::Area {
                 area,
@@ -237,6 +290,7 @@ impl Explanation {
                 served_days,
                 period_days,
                 factor,
+                year_days,
             } => {
                 let internal = match basis {
                     AreaBasis::Internal => w.internal_area,
@@ -244,16 +298,17 @@ impl Explanation {
                 };
                 let (per, unit) = (w.per_m2_month, w.months(*months));
                 let _ = write!(s, "{area} m²{internal} × {rate}{per} × {months} {unit}");
-                proration(s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor, *year_days);
             }
             Self::Fixed {
                 amount,
                 served_days,
                 period_days,
                 factor,
+                year_days,
             } => {
                 let _ = write!(s, "{amount}{}", w.per_period);
-                proration(s, *served_days, *period_days, *factor);
+                proration(s, *served_days, *period_days, *factor, *year_days);
             }
             Self::Metered(m) => render_metered(s, m, lang),
             Self::Pooled {
@@ -263,13 +318,25 @@ impl Explanation {
                 total_weight,
                 participants,
                 adjustment,
+                prorated,
             } => {
                 // A hybrid weight mixes normalised metrics: show the unit's share in %.
                 let ratio = if method == "hybrid" && !total_weight.is_zero() {
-                    let share = (*weight / *total_weight * Decimal::ONE_HUNDRED).round_dp(4);
-                    format!("{}%", share.normalize())
+                    format!(
+                        "{}%",
+                        shown((*weight / *total_weight * Decimal::ONE_HUNDRED).normalize())
+                    )
                 } else {
-                    format!("{} / {}", tidy(*weight), tidy(*total_weight))
+                    let weight = match prorated {
+                        Some(p) => {
+                            format!(
+                                "({} × {}/{} {})",
+                                p.metric, p.served_days, p.period_days, w.days
+                            )
+                        }
+                        None => shown(*weight),
+                    };
+                    format!("{weight} / {}", shown(*total_weight))
                 };
                 s.push_str(&w.pooled_share(pool, method, *participants, &ratio));
                 if !adjustment.is_zero() {
@@ -595,6 +662,7 @@ mod tests {
             total_weight: dec("1.000000000000"),
             participants: 4,
             adjustment: dec("0.01"),
+            prorated: None,
         };
         assert_eq!(
             e.render(Lang::En, dec("25.01")),
@@ -619,6 +687,7 @@ mod tests {
                 served_days: 31,
                 period_days: 31,
                 factor: Decimal::ONE,
+                year_days: None,
             },
             estimated: false,
         };

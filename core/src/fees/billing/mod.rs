@@ -43,7 +43,9 @@ mod run_json;
 mod unit_lines;
 
 pub use context::BillingContext;
-pub use explain::{Bill, BillLine, EstimateBasis, Explanation, MeteredExplanation, StatusPart};
+pub use explain::{
+    Bill, BillLine, EstimateBasis, Explanation, MeteredExplanation, ProratedWeight, StatusPart,
+};
 pub use inputs::{
     BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,
 };

@@ -10,6 +10,7 @@ use crate::fees::{FeeError, add, add_weight, mul};
 use crate::money;
 
 use super::builder::RunBuilder;
+use super::explain::{Explanation, ProratedWeight};
 use super::inputs::BillingInputs;
 use super::run::{Kind, PoolParams, PoolSummary};
 use super::unit_lines::LineContext;
@@ -21,6 +22,9 @@ pub(super) struct PoolShares {
     weights: Vec<Decimal>,
     amounts: money::Parts,
     adjusted: Vec<bool>,
+    /// Per member, how its weight was prorated by days (empty unless
+    /// `occupied_day_fraction`): such a share keeps its explanation whole.
+    prorated: Vec<Option<ProratedWeight>>,
     pub(super) params: PoolParams,
 }
 
@@ -46,6 +50,17 @@ impl PoolShares {
         } else {
             Kind::Pooled
         };
+        if let Some(&Some(p)) = self.prorated.get(m) {
+            let mut e = self.params.explain(weight, adjusted);
+            if let Explanation::Pooled { prorated, .. } = &mut e {
+                *prorated = Some(p);
+            }
+            let amount = match &self.amounts {
+                money::Parts::Minor(v) => Decimal::new(v[m], b.scale),
+                money::Parts::Wide(v) => v[m],
+            };
+            return b.push_whole(amount, item, kind, e);
+        }
         let explain = || self.params.explain(weight, adjusted);
         match &self.amounts {
             // Minor units of the policy's scale, which is the run's.
@@ -157,6 +172,7 @@ pub(super) fn bill_pooled(
     let hybrid = basis.is_none();
     let mut metrics = Vec::with_capacity(if hybrid { units.len() } else { 0 });
     let mut direct = Vec::with_capacity(if hybrid { 0 } else { units.len() });
+    let mut prorated = Vec::new();
     for (u, unit) in units.iter().enumerate() {
         if !pooled::takes_part(
             *participants,
@@ -185,9 +201,18 @@ pub(super) fn bill_pooled(
                 Participants::Occupied => unit.status_since,
                 _ => unit.delivered_on,
             };
-            if let Some(f) = pooled::part_of_period(since, period.start, period.end, period.days())
+            if let Some((f, served)) =
+                pooled::part_of_period(since, period.start, period.end, period.days())
             {
                 m.fraction = f;
+                if let Some(basis) = basis {
+                    prorated.resize(members, None);
+                    prorated.push(Some(ProratedWeight {
+                        metric: basis.of(&m),
+                        served_days: served,
+                        period_days: period.days(),
+                    }));
+                }
             }
         }
         member_of[u] = u32::try_from(members).map_err(|_| {
@@ -264,6 +289,7 @@ pub(super) fn bill_pooled(
         weights,
         amounts: split.parts,
         adjusted,
+        prorated,
         params: PoolParams {
             pool: split.total,
             method: method.name(),

@@ -190,6 +190,8 @@ pub(super) struct AreaParams {
     pub(super) basis: AreaBasis,
     pub(super) rate: Decimal,
     pub(super) months: u32,
+    /// With the `annual_365` day count: 365 × months.
+    pub(super) year_days: Option<i64>,
     pub(super) served: i64,
     pub(super) days: i64,
     pub(super) factor: Decimal,
@@ -221,6 +223,7 @@ impl PoolParams {
             } else {
                 Decimal::ZERO
             },
+            prorated: None,
         }
     }
 }
@@ -330,6 +333,7 @@ impl BillingRun {
                     served_days: p.served,
                     period_days: p.days,
                     factor: p.factor,
+                    year_days: p.year_days,
                 }
             }
             Kind::Pooled | Kind::PooledAdjusted => {

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::estate::UnitStatus;
-use crate::fees::calc::{Tier, TierUse, fraction_of, tiered_cost};
+use crate::fees::calc::{DayCount, Tier, TierUse, fraction_of, tiered_cost};
 use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
@@ -101,10 +101,27 @@ impl ItemSpan {
     }
 }
 
-fn prorated(base: Decimal, span: &Span, factor: Decimal, path: &str) -> Result<Decimal, FeeError> {
+/// With the `annual_365` day count, `365 × months` of `span` (at least one month):
+/// a partly served span is charged `served × 12 ÷` it; `None` with any other.
+pub(super) fn year_days(item: &FeeItem, span: &Span) -> Option<i64> {
+    (item.day_count == DayCount::Annual365).then(|| 365 * i64::from(span.months.max(1)))
+}
+
+/// `base × served ÷ period days × factor` (`base × served × 12 ÷ year_days × factor`
+/// with `annual_365`), unrounded.
+fn prorated(
+    base: Decimal,
+    span: &Span,
+    factor: Decimal,
+    year_days: Option<i64>,
+    path: &str,
+) -> Result<Decimal, FeeError> {
     let mut v = base;
     if span.served != span.days {
-        v = fraction_of(v, span.served, span.days, path)?;
+        v = match year_days {
+            Some(year) => fraction_of(v, span.served * 12, year, path)?,
+            None => fraction_of(v, span.served, span.days, path)?,
+        };
     }
     if factor != Decimal::ONE {
         v = mul(v, factor, path)?;
@@ -280,6 +297,7 @@ impl LineContext<'_> {
                                     served_days: span.days,
                                     period_days: span.days,
                                     factor: Decimal::ONE,
+                                    year_days: None,
                                 }),
                                 period_days: span.days,
                                 parts,
@@ -298,6 +316,7 @@ impl LineContext<'_> {
                         served_days: span.served,
                         period_days: span.days,
                         factor: p.factor,
+                        year_days: p.year_days,
                     };
                     // Usual case: a whole period, area × (rate × months × factor) in integers.
                     if let (true, Some((c, cs)), Ok(a)) =
@@ -307,7 +326,7 @@ impl LineContext<'_> {
                         return b.push_minor(minor, area, item_idx, Kind::Area, params, explain);
                     }
                     let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
-                    let amount = policy.round(prorated(base, &span, p.factor, path)?);
+                    let amount = policy.round(prorated(base, &span, p.factor, p.year_days, path)?);
                     b.push(amount, area, item_idx, Kind::Area, params, explain)
                 }
                 Rule::Fixed { amount } => {
@@ -326,6 +345,7 @@ impl LineContext<'_> {
                                     served_days: span.days,
                                     period_days: span.days,
                                     factor: Decimal::ONE,
+                                    year_days: None,
                                 }),
                                 period_days: span.days,
                                 parts,
@@ -334,12 +354,14 @@ impl LineContext<'_> {
                         }
                     };
                     let factor = item.status_factor(status);
-                    let value = policy.round(prorated(*amount, &span, factor, path)?);
+                    let year = year_days(item, &span);
+                    let value = policy.round(prorated(*amount, &span, factor, year, path)?);
                     let e = Explanation::Fixed {
                         amount: *amount,
                         served_days: span.served,
                         period_days: span.days,
                         factor,
+                        year_days: year,
                     };
                     b.push_other(value, item_idx, e)
                 }
@@ -434,7 +456,7 @@ mod tests {
         assert!(span.for_unit(&item, Some(day("2026-11-01"))).is_none());
         let base = Decimal::new(33115, 2);
         assert_eq!(
-            prorated(base, &part, Decimal::ONE, ""),
+            prorated(base, &part, Decimal::ONE, None, ""),
             Ok("128.18709677419354838709677419".parse().expect("d"))
         );
     }
