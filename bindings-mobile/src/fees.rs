@@ -30,6 +30,7 @@ pub enum CountFrom {
 pub enum DayCount {
     Actual,
     Thirty360,
+    Annual365,
 }
 
 #[uniffi::remote(Enum)]

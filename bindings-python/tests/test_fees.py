@@ -55,6 +55,13 @@ def test_arrears_held_in_rust() -> None:
     assert (info.value.code, info.value.path) == ("negative", "items[0].principal")
 
 
+def test_prorate_annual_365() -> None:
+    # A monthly amount × 12 × served days ÷ 365: 100.00 × 12 × 12 ÷ 365 = 39.452… → 39.45.
+    assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), OCT31, convention="annual_365")) == "39.45"
+    # A whole period is charged in full.
+    assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, OCT1, OCT31, convention="annual_365")) == "100.00"
+
+
 def test_prorate_30_360() -> None:
     assert str(estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), OCT31, convention="30/360")) == "36.67"
     feb = (dt.date(2026, 2, 1), dt.date(2026, 2, 28))

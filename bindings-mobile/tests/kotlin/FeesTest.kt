@@ -16,6 +16,8 @@ fun testWorkedExamples() {
     assertEquals(d("45.00"), latePenalty(d("500.00"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.003"))))
     assertEquals(d("38.71"), prorate(d("100.00"), OCT1, OCT31, LocalDate.of(2026, 10, 20), OCT31))
     assertEquals(d("36.67"), prorate(d("100.00"), OCT1, OCT31, LocalDate.of(2026, 10, 20), OCT31, DayCount.THIRTY360))
+    // annual_365: the monthly amount × 12 × 12 days ÷ 365 = 39.452… → 39.45.
+    assertEquals(d("39.45"), prorate(d("100.00"), OCT1, OCT31, LocalDate.of(2026, 10, 20), OCT31, DayCount.ANNUAL365))
     val shares = pooledSplit(d("100.00"), listOf(PoolMember("A", d("1000")), PoolMember("B", d("500"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE)))
     assertEquals(listOf("A" to d("66.67"), "B" to d("33.33")), shares.map { it.id to it.amount })
     assertEquals(listOf(true, false), shares.map { it.adjusted })

@@ -475,12 +475,13 @@ def prorate(
     service_start: _DateLike,
     service_end: _DateLike,
     *,
-    convention: Literal["actual", "30/360"] = "actual",
+    convention: Literal["actual", "30/360", "annual_365"] = "actual",
     scale: int = 2,
     rounding: _RoundingName = "half_up",
 ) -> Decimal:
     """`amount × service days ÷ period days`, all ranges inclusive. "30/360" counts every
-    month as 30 days (day 31 as day 30; a whole year is 360 days)."""
+    month as 30 days (day 31 as day 30; a whole year is 360 days). "annual_365" takes
+    `amount` as monthly and charges a partly served period `amount × 12 × days ÷ 365`."""
 
 def pooled_split(
     total: _DecimalLike,
