@@ -20,33 +20,17 @@ fn labelled_texts() -> Vec<String> {
         .collect()
 }
 
+// The quoting-aware CSV reader the core's tests use for the same files.
+#[path = "../../core/tests/common/mod.rs"]
+mod common;
+
 /// `(title + " " + text, label)` rows of the CSV named by `ESTATEKIT_TICKETS_CSV`.
 fn zh_dev_data() -> Option<(Vec<String>, Vec<String>)> {
     let path = std::env::var_os("ESTATEKIT_TICKETS_CSV")?;
     let text = std::fs::read_to_string(path).ok()?;
     let mut texts = Vec::new();
     let mut labels = Vec::new();
-    let mut rdr_rows = Vec::new();
-    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                rdr_rows.push(std::mem::take(&mut row));
-            }
-            ('\r', false) => {}
-            (c, _) => field.push(c),
-        }
-    }
-    for r in rdr_rows.into_iter().skip(1) {
+    for r in common::read_csv(&text).into_iter().skip(1) {
         if let [_, title, body, label] = r.as_slice() {
             texts.push(format!("{title} {body}"));
             labels.push(label.clone());

@@ -1,4 +1,4 @@
-//! Shared by the integration tests that read the development data beside the
+//! Shared by the integration tests (and the ticket benchmark) that read the development data beside the
 //! repository (`../shared/data/`, not part of it): each test skips when it is missing.
 
 #![allow(dead_code)]
