@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use estatekit::fees::billing::{self, BillingPeriod, PooledAmount, ReadingInput};
-use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
+use estatekit::fees::calc::{
+    self, CountFrom, DayCount, LateCharge, LateFee, MeterChange, OneOffFee, PenaltyCap,
+};
 use estatekit::fees::ledger::{
     self, Aging, Application, Balance, ChargeInput, Payment, PaymentOrder, Refund, Reminder,
     ReminderItem, Reversal,
@@ -121,6 +123,78 @@ pub fn late_penalty(
         due,
         as_of,
         &policy.try_into()?,
+        &crate::money::core_policy(rounding_policy)?,
+    )?)
+}
+
+/// A one-off late fee when an item becomes overdue: a flat `amount`, or a `percent`
+/// (0–100) of the overdue amount kept between `min` and `max`.
+#[uniffi::remote(Record)]
+pub struct OneOffFee {
+    /// A flat fee (give this or `percent`).
+    #[uniffi(default = None)]
+    pub amount: Option<Decimal>,
+    /// Percent of the overdue amount, 0–100 (3 = 3 %).
+    #[uniffi(default = None)]
+    pub percent: Option<Decimal>,
+    /// With `percent`: at least this.
+    #[uniffi(default = None)]
+    pub min: Option<Decimal>,
+    /// With `percent`: at most this.
+    #[uniffi(default = None)]
+    pub max: Option<Decimal>,
+}
+
+/// Late-fee terms beside a penalty clause's daily rate (a fee item's `late_fee`).
+#[uniffi::remote(Record)]
+pub struct LateFee {
+    /// A one-off fee when the item becomes overdue.
+    #[uniffi(default = None)]
+    pub one_off: Option<OneOffFee>,
+    /// Percent a year, 0–100 (12 = 12 % a year), counted by day on 365.
+    #[uniffi(default = None)]
+    pub annual_percent: Option<Decimal>,
+    /// Round the daily amount before multiplying it by the days.
+    #[uniffi(default = false)]
+    pub round_daily: bool,
+}
+
+/// What [`late_charge`] gives, each part rounded.
+#[uniffi::remote(Record)]
+pub struct LateCharge {
+    /// The one-off fee.
+    pub one_off: Decimal,
+    /// Days counted.
+    pub days: i64,
+    /// The rounded daily amount, with `round_daily`.
+    pub daily: Option<Decimal>,
+    /// The interest (daily and yearly rates together).
+    pub interest: Decimal,
+    /// The cap cut the total.
+    pub capped: bool,
+    /// One-off fee + interest, capped.
+    pub total: Decimal,
+}
+
+/// The late charge on `principal` due on `due`, as of `as_of`, under `terms` and the
+/// clause `penalty` (its daily rate, grace, count-from rule, minimum and cap; `null`:
+/// none of them).
+#[guard(crate::panic_guard)]
+#[uniffi::export(default(penalty = None, rounding_policy = None))]
+pub fn late_charge(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    terms: LateFee,
+    penalty: Option<PenaltyPolicy>,
+    rounding_policy: Option<RoundingPolicy>,
+) -> Result<LateCharge, EstateKitError> {
+    let penalty: Option<calc::PenaltyPolicy> = penalty.map(TryInto::try_into).transpose()?;
+    Ok(terms.charge(
+        principal,
+        due,
+        as_of,
+        penalty.as_ref(),
         &crate::money::core_policy(rounding_policy)?,
     )?)
 }
@@ -907,7 +981,8 @@ impl Ledger {
     }
 
     /// Adds a charge; the prepaid balance pays it down at once (dated `on`).
-    #[uniffi::method(default(penalty = None))]
+    #[uniffi::method(default(penalty = None, late_fee = None))]
+    #[allow(clippy::too_many_arguments)]
     pub fn add_charge(
         &self,
         id: String,
@@ -916,9 +991,11 @@ impl Ledger {
         amount: Decimal,
         on: NaiveDate,
         penalty: Option<PenaltyPolicy>,
+        late_fee: Option<LateFee>,
     ) -> Result<(), EstateKitError> {
         let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(TryInto::try_into).transpose()?;
+        input.late_fee = late_fee;
         Ok(self.lock().add_charge(input, on)?)
     }
 

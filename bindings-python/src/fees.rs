@@ -10,7 +10,9 @@ use estatekit::fees::billing::{
     self, Bill, BillLine, BillRecord, BillingException, BillingInputs, BillingPeriod,
     MeterChangeInput, PoolSummary, PooledAmount, ReadingInput,
 };
-use estatekit::fees::calc::{self, CountFrom, DayCount, MeterChange, PenaltyCap};
+use estatekit::fees::calc::{
+    self, CountFrom, DayCount, LateCharge, LateFee, MeterChange, OneOffFee, PenaltyCap,
+};
 use estatekit::fees::ledger::{self, ChargeInput, PaymentOrder};
 use estatekit::fees::pooled::{self, Basis, BasisWeight, PoolField, PoolUnit, SplitMethod};
 use estatekit::fees::schedule::FeeSchedule;
@@ -30,10 +32,10 @@ use crate::{date_arg, decimal_arg, opt, policy_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register!(
-        m: PyPenaltyPolicy, PyFeeSchedule, PyBillingRun, PyBill,
-           PyBillLine, PyPoolSummary, PyLedger, PyPayment,
+        m: PyPenaltyPolicy, PyOneOffFee, PyLateFee, PyLateCharge, PyFeeSchedule,
+           PyBillingRun, PyBill, PyBillLine, PyPoolSummary, PyLedger, PyPayment,
            PyArrears, PyPenaltyBatch;
-        late_penalty, late_penalties, prorate, pooled_split, bill_estate
+        late_penalty, late_charge, late_penalties, prorate, pooled_split, bill_estate
     )
 }
 
@@ -46,7 +48,7 @@ pub(crate) fn lang_arg(lang: &str) -> PyResult<Lang> {
 }
 
 fn penalty_policy(
-    daily_rate: &Bound<'_, PyAny>,
+    daily_rate: Decimal,
     grace_days: i64,
     cap: Option<&Bound<'_, PyAny>>,
     cap_amount: Option<&Bound<'_, PyAny>>,
@@ -67,7 +69,7 @@ fn penalty_policy(
     )
     .map_err(fee_err)?;
     let policy = PenaltyPolicy {
-        daily_rate: decimal_arg(daily_rate, "daily_rate")?,
+        daily_rate,
         grace_days,
         count_from: CountFrom::from_str(count_from).map_err(fee_err)?,
         cap,
@@ -80,7 +82,8 @@ fn penalty_policy(
 
 /// A function of the simple daily-rate penalty (`late_penalty`, `late_penalties`,
 /// `Arrears.late_penalties`): its own arguments, then the keyword-only `daily_rate,
-/// grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"`,
+/// grace_days = 0, cap = None, cap_amount = None, count_from = "due", scale = 2,
+/// rounding = "half_up"`,
 /// read into the names given between the bars (the `PenaltyPolicy` and the
 /// `RoundingPolicy`). `impl Type =>` makes it a method of `Type`.
 macro_rules! simple_penalty {
@@ -102,18 +105,20 @@ macro_rules! simple_penalty {
     ) => {
         simple_penalty!(@wrap [$($ty)?]
             $(#[$meta])*
-            #[pyo3(signature = ($($sig,)* *, daily_rate, grace_days = 0, cap = None, count_from = "due", scale = 2, rounding = "half_up"))]
+            #[pyo3(signature = ($($sig,)* *, daily_rate, grace_days = 0, cap = None, cap_amount = None, count_from = "due", scale = 2, rounding = "half_up"))]
             #[allow(clippy::too_many_arguments)]
             fn $name(
                 $($arg)*
                 daily_rate: &Bound<'_, PyAny>,
                 #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
                 cap: Option<&Bound<'_, PyAny>>,
+                cap_amount: Option<&Bound<'_, PyAny>>,
                 #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
                 #[pyo3(from_py_with = crate::args::int)] scale: i64,
                 #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
             ) -> PyResult<$ret> {
-                let $policy = penalty_policy(daily_rate, grace_days, cap, None, count_from, None, false)?;
+                let daily_rate = decimal_arg(daily_rate, "daily_rate")?;
+                let $policy = penalty_policy(daily_rate, grace_days, cap, cap_amount, count_from, None, false)?;
                 let $rounding = policy_arg(scale, rounding)?;
                 $body
             }
@@ -121,19 +126,50 @@ macro_rules! simple_penalty {
     };
 }
 
-simple_penalty! {
-    /// Late penalty on `principal` due on `due`, as of `as_of` (simple daily rate).
-    #[guard(crate::panic_guard)]
-    #[pyfunction]
-    fn late_penalty(
-        principal: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
-        #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
-    ) [principal, due, as_of] -> Decimal
-    |policy, rounding| {
-        let principal = decimal_arg(principal, "principal")?;
-        calc::late_penalty(principal, due, as_of, &policy, &rounding).map_err(fee_err)
+/// Late penalty on `principal` due on `due`, as of `as_of`: a daily rate, a yearly
+/// rate (a fraction, counted by day on 365), or both; `round_daily` rounds the daily
+/// amount before multiplying by the days.
+#[guard(crate::panic_guard)]
+#[pyfunction]
+#[pyo3(signature = (principal, due, as_of, *, daily_rate = None, annual_rate = None, grace_days = 0, cap = None, cap_amount = None, count_from = "due", round_daily = false, scale = 2, rounding = "half_up"))]
+#[allow(clippy::too_many_arguments)]
+fn late_penalty(
+    principal: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
+    daily_rate: Option<&Bound<'_, PyAny>>,
+    annual_rate: Option<&Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = crate::args::int)] grace_days: i64,
+    cap: Option<&Bound<'_, PyAny>>,
+    cap_amount: Option<&Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
+    round_daily: bool,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+) -> PyResult<Decimal> {
+    let principal = decimal_arg(principal, "principal")?;
+    let annual = opt(annual_rate, "annual_rate", decimal_arg)?;
+    let daily = opt(daily_rate, "daily_rate", decimal_arg)?;
+    if daily.is_none() && annual.is_none() {
+        return Err(validation_error(
+            "invalid",
+            "daily_rate",
+            "daily_rate: give daily_rate, annual_rate or both".into(),
+        ));
     }
+    let daily = daily.unwrap_or(Decimal::ZERO);
+    let policy = penalty_policy(daily, grace_days, cap, cap_amount, count_from, None, false)?;
+    let rounding = policy_arg(scale, rounding)?;
+    calc::late_penalty_with(
+        principal,
+        due,
+        as_of,
+        &policy,
+        annual,
+        round_daily,
+        &rounding,
+    )
+    .map_err(fee_err)
 }
 
 fn overdue_pairs(items: &Bound<'_, PyAny>) -> PyResult<Vec<(Decimal, NaiveDate)>> {
@@ -500,7 +536,7 @@ impl PyPenaltyPolicy {
     ) -> PyResult<Self> {
         Ok(Self {
             inner: penalty_policy(
-                daily_rate,
+                decimal_arg(daily_rate, "daily_rate")?,
                 grace_days,
                 cap,
                 cap_amount,
@@ -510,6 +546,114 @@ impl PyPenaltyPolicy {
             )?,
         })
     }
+}
+
+record! {
+    /// A one-off late fee: a flat `amount`, or a `percent` of the overdue amount kept
+    /// between `min` and `max`.
+    pub(crate) struct PyOneOffFee("OneOffFee", eq) { inner: OneOffFee }
+    repr(amount, percent, min, max);
+    |f| {
+        amount: Option<Decimal>,
+        /// Percent of the overdue amount, 0–100 ("3" = 3 %).
+        percent: Option<Decimal>,
+        min: Option<Decimal>,
+        max: Option<Decimal>,
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyOneOffFee {
+    #[new]
+    #[pyo3(signature = (amount = None, *, percent = None, min = None, max = None))]
+    fn new(
+        amount: Option<&Bound<'_, PyAny>>,
+        percent: Option<&Bound<'_, PyAny>>,
+        min: Option<&Bound<'_, PyAny>>,
+        max: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let inner = OneOffFee {
+            amount: opt(amount, "amount", decimal_arg)?,
+            percent: opt(percent, "percent", decimal_arg)?,
+            min: opt(min, "min", decimal_arg)?,
+            max: opt(max, "max", decimal_arg)?,
+        };
+        inner.validate().map_err(fee_err)?;
+        Ok(Self { inner })
+    }
+}
+
+record! {
+    /// Late-fee terms beside a penalty clause's daily rate: a one-off fee, a yearly
+    /// rate in percent (counted by day on 365), daily rounding.
+    pub(crate) struct PyLateFee("LateFee", eq) { inner: LateFee }
+    repr(one_off, annual_percent, round_daily);
+    |t| {
+        one_off: Option<PyOneOffFee> = t.one_off.map(|inner| PyOneOffFee { inner }),
+        /// Percent a year, 0–100 ("12" = 12 % a year), or None.
+        annual_percent: Option<Decimal>,
+        round_daily: bool,
+    }
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyLateFee {
+    #[new]
+    #[pyo3(signature = (*, one_off = None, annual_percent = None, round_daily = false))]
+    fn new(
+        one_off: Option<&PyOneOffFee>,
+        annual_percent: Option<&Bound<'_, PyAny>>,
+        round_daily: bool,
+    ) -> PyResult<Self> {
+        let inner = LateFee {
+            one_off: one_off.map(|f| f.inner),
+            annual_percent: opt(annual_percent, "annual_percent", decimal_arg)?,
+            round_daily,
+        };
+        inner.validate().map_err(fee_err)?;
+        Ok(Self { inner })
+    }
+}
+
+record! {
+    /// What `late_charge` gives: the one-off fee, the days counted, the rounded daily
+    /// amount (with `round_daily`), the interest, whether the cap cut it, the total.
+    pub(crate) struct PyLateCharge("LateCharge", eq) { inner: LateCharge }
+    repr(one_off, days, interest, total);
+    |c| {
+        one_off: Decimal,
+        days: i64,
+        daily: Option<Decimal>,
+        interest: Decimal,
+        capped: bool,
+        total: Decimal,
+    }
+}
+
+/// The late charge on `principal` due on `due`, as of `as_of`, under `terms` and the
+/// penalty clause `penalty` (its daily rate, grace, count-from rule, minimum and
+/// cap; None: no daily rate, grace or cap).
+#[guard(crate::panic_guard)]
+#[pyfunction]
+#[pyo3(signature = (principal, due, as_of, terms, *, penalty = None, scale = 2, rounding = "half_up"))]
+fn late_charge(
+    principal: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::date)] due: NaiveDate,
+    #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
+    terms: &PyLateFee,
+    penalty: Option<&PyPenaltyPolicy>,
+    #[pyo3(from_py_with = crate::args::int)] scale: i64,
+    #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+) -> PyResult<PyLateCharge> {
+    let principal = decimal_arg(principal, "principal")?;
+    let rounding = policy_arg(scale, rounding)?;
+    let inner = terms
+        .inner
+        .charge(principal, due, as_of, penalty.map(|p| &p.inner), &rounding)
+        .map_err(fee_err)?;
+    Ok(PyLateCharge { inner })
 }
 
 record! {
@@ -1008,7 +1152,8 @@ impl PyLedger {
             .collect())
     }
     /// Add a charge; the prepaid balance pays it down at once (dated `on`).
-    #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None))]
+    #[pyo3(signature = (id, item_code, due, amount, *, on, penalty = None, late_fee = None))]
+    #[allow(clippy::too_many_arguments)]
     fn add_charge(
         &self,
         #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
@@ -1017,10 +1162,12 @@ impl PyLedger {
         amount: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::date)] on: NaiveDate,
         penalty: Option<&PyPenaltyPolicy>,
+        late_fee: Option<&PyLateFee>,
     ) -> PyResult<()> {
         let amount = decimal_arg(amount, "amount")?;
         let mut input = ChargeInput::new(id, item_code, due, amount);
         input.penalty = penalty.map(|p| p.inner.clone());
+        input.late_fee = late_fee.map(|t| t.inner);
         self.inner.lock()?.add_charge(input, on).map_err(fee_err)
     }
     /// Add every line of a bill as a charge, with the schedule's penalty clauses.

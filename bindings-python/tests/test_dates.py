@@ -252,6 +252,8 @@ CASES = [
     # fees
     Case("late_penalty", "due", OCT1, lambda d: estatekit.late_penalty(D("500.00"), d, OCT31, daily_rate=RATE), D("45.00")),
     Case("late_penalty", "as_of", OCT31, lambda d: estatekit.late_penalty(D("500.00"), OCT1, d, daily_rate=RATE), D("45.00")),
+    Case("late_charge", "due", OCT1, lambda d: estatekit.late_charge(D("500.00"), d, OCT31, estatekit.LateFee(annual_percent=D("12"))).total, D("4.93")),
+    Case("late_charge", "as_of", OCT31, lambda d: estatekit.late_charge(D("500.00"), OCT1, d, estatekit.LateFee(annual_percent=D("12"))).total, D("4.93")),
     Case("late_penalties", "items", OCT21, lambda d: estatekit.late_penalties([(D("500"), OCT1), (D("100"), d)], OCT31, daily_rate=RATE),
          [D("45.00"), D("3.00")], path="items[1].due"),
     Case("late_penalties", "as_of", OCT31, lambda d: estatekit.late_penalties([(D("500"), OCT1), (D("100"), OCT21)], d, daily_rate=RATE),

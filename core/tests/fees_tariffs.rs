@@ -603,6 +603,133 @@ mod late_fees {
         assert_eq!((c.total, c.capped), (dec("20.00"), true));
     }
 
+    use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
+
+    /// 12 % a year and a one-off 3 % (at least 10.00) on a 1,000.00 charge due Oct 15,
+    /// 400.00 of it paid on Oct 25 (principal first, so the payment is all principal).
+    fn ledger(round_daily: bool) -> Ledger {
+        let terms = LateFee {
+            one_off: Some(OneOffFee {
+                percent: Some(dec("3")),
+                min: Some(dec("10.00")),
+                ..Default::default()
+            }),
+            annual_percent: Some(dec("12")),
+            round_daily,
+        };
+        let mut l = Ledger::new("A", RoundingPolicy::default(), PaymentOrder::PrincipalFirst);
+        l.add_charge(
+            ChargeInput::new("c", "mgmt", d("2026-10-15"), dec("1000.00")).with_late_fee(terms),
+            d("2026-10-01"),
+        )
+        .unwrap();
+        l.pay("p1", dec("400.00"), d("2026-10-25")).unwrap();
+        l
+    }
+
+    /// The ledger applies late-fee terms on the outstanding principal day by day.
+    /// Counted days Oct 16 – Nov 14 (30): Oct 16–25 on 1,000.00 (the payment counts
+    /// from the next day), Oct 26 – Nov 14 (20 days) on 600.00.
+    /// Exact: (1000 × 10 + 600 × 20) × 12 ÷ 36500 = 22000 × 12 ÷ 36500 = 7.2328… → 7.23;
+    /// one-off 3 % of 1,000.00 = 30.00; penalty 37.23.
+    /// Rounded daily: 1000 × 12 ÷ 36500 = 0.3287… → 0.33 × 10 = 3.30, 600 × 12 ÷ 36500
+    /// = 0.1972… → 0.20 × 20 = 4.00; penalty 30.00 + 7.30 = 37.30.
+    #[test]
+    fn a_ledger_charges_the_late_fee_on_the_outstanding_principal() {
+        let l = ledger(false);
+        assert_eq!(l.penalty("c", d("2026-10-15")).unwrap(), dec("0.00"));
+        // The first overdue day: 30.00 + 1000 × 12 ÷ 36500 = 0.33 → 30.33.
+        assert_eq!(l.penalty("c", d("2026-10-16")).unwrap(), dec("30.33"));
+        assert_eq!(l.penalty("c", d("2026-11-14")).unwrap(), dec("37.23"));
+        assert_eq!(
+            ledger(true).penalty("c", d("2026-11-14")).unwrap(),
+            dec("37.30")
+        );
+        // The same payment recorded twice (a retried import) is refused, and recording
+        // the payment before the charge gives the same penalty (order independence).
+        let mut again = ledger(false);
+        assert_eq!(
+            again
+                .pay("p1", dec("400.00"), d("2026-10-25"))
+                .unwrap_err()
+                .code(),
+            "invalid"
+        );
+        let mut l2 = Ledger::new("A", RoundingPolicy::default(), PaymentOrder::PrincipalFirst);
+        l2.pay("p1", dec("400.00"), d("2026-10-25")).unwrap();
+        l2.add_charge(
+            ChargeInput::new("c", "mgmt", d("2026-10-15"), dec("1000.00"))
+                .with_late_fee(*ledger(false).charges()[0].late_fee.as_ref().unwrap()),
+            d("2026-10-01"),
+        )
+        .unwrap();
+        assert_eq!(l2.penalty("c", d("2026-11-14")).unwrap(), dec("37.23"));
+        // The terms are kept in the ledger's JSON.
+        let json = l.to_json();
+        assert!(json.contains("\"annual_percent\": \"12\""), "{json}");
+        assert_eq!(
+            Ledger::from_json(&json)
+                .unwrap()
+                .penalty("c", d("2026-11-14"))
+                .unwrap(),
+            dec("37.23")
+        );
+    }
+
+    /// A published LPR-based late-payment interest: the one-year Loan Prime Rate of
+    /// 3.45 % (全国银行间同业拆借中心, published 2024-07-22) on a 10,000.00 arrears for 100
+    /// days: 10000 × 3.45 × 100 ÷ 36500 = 94.5205… → 94.52. Posted from a bill of an
+    /// item whose schedule carries the terms, with a daily penalty clause of 0 and no
+    /// grace.
+    #[test]
+    fn a_bill_posts_its_items_late_fee_terms() {
+        let schedule = FeeSchedule::from_json(
+            r#"{"items": [{"code": "rent", "name_zh": "租金", "name_en": "Rent",
+               "rule": {"fixed": {"amount": "10000.00"}}, "due": {"days_after_issue": 0},
+               "penalty": {"daily_rate": "0"}, "late_fee": {"annual_percent": "3.45"},
+               "effective_from": "2020-01-01"}]}"#,
+        )
+        .unwrap();
+        let bill = super::october(&super::moved_out_estate("2026-01-01"), &schedule);
+        assert_eq!(bill.lines[0].amount, dec("10000.00"));
+        let due = bill.lines[0].due;
+        let mut l = Ledger::new("A", RoundingPolicy::default(), PaymentOrder::default());
+        l.add_bill(&bill, &schedule, bill.issued_on).unwrap();
+        assert_eq!(
+            l.charges()[0].late_fee.unwrap().annual_percent,
+            Some(dec("3.45"))
+        );
+        let as_of = due + chrono::Duration::days(100);
+        assert_eq!(
+            l.penalty(&l.charges()[0].id.clone(), as_of).unwrap(),
+            dec("94.52")
+        );
+    }
+
+    /// Bad terms on a charge are refused with the field named, and nothing is added.
+    #[test]
+    fn bad_late_fee_terms_on_a_charge_name_the_field() {
+        let mut l = Ledger::new("A", RoundingPolicy::default(), PaymentOrder::default());
+        let bad = LateFee {
+            one_off: Some(OneOffFee {
+                percent: Some(dec("150")),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let e = l
+            .add_charge(
+                ChargeInput::new("c", "mgmt", d("2026-10-15"), dec("100.00")).with_late_fee(bad),
+                d("2026-10-01"),
+            )
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            ("invalid", "late_fee.one_off.percent")
+        );
+        assert!(l.charges().is_empty());
+    }
+
     fn schedule(late_fee: &str) -> Result<FeeSchedule, estatekit::fees::FeeError> {
         FeeSchedule::from_json(&format!(
             r#"{{"items": [{{"code": "mgmt", "name_zh": "物业服务费", "name_en": "Management fee",

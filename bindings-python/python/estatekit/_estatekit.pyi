@@ -48,12 +48,16 @@ __all__ = [
     "Reading",
     "EstateSummary",
     "late_penalty",
+    "late_charge",
     "late_penalties",
     "prorate",
     "pooled_split",
     "bill_estate",
     "csv_rows",
     "PenaltyPolicy",
+    "OneOffFee",
+    "LateFee",
+    "LateCharge",
     "FeeSchedule",
     "BillingRun",
     "Bill",
@@ -443,17 +447,39 @@ def late_penalty(
     due: _DateLike,
     as_of: _DateLike,
     *,
-    daily_rate: _DecimalLike,
+    daily_rate: Optional[_DecimalLike] = None,
+    annual_rate: Optional[_DecimalLike] = None,
     grace_days: int = 0,
     cap: Optional[_DecimalLike] = None,
+    cap_amount: Optional[_DecimalLike] = None,
     count_from: Literal["due", "grace_end"] = "due",
+    round_daily: bool = False,
     scale: int = 2,
     rounding: _RoundingName = "half_up",
 ) -> Decimal:
     """Late penalty (违约金) as of `as_of`: days overdue = as_of - due; none while that is
     at most `grace_days`; then `count_from="due"` counts every overdue day and
-    `"grace_end"` only the days after the grace. `cap` is a fraction of the principal.
-    Simple interest, never compounding. 500.00, 30 days at 0.003 → 45.00."""
+    `"grace_end"` only the days after the grace. Give `daily_rate` (0.0005 = 0.05 % a
+    day), `annual_rate` (0.12 = 12 % a year, counted by day on 365) or both; neither
+    raises ValidationError (code "invalid", path "daily_rate"). `cap` is a fraction of
+    the principal, `cap_amount` an amount (not both). `round_daily` rounds the daily
+    amount to the minor unit before multiplying by the days. Simple interest, never
+    compounding. 500.00, 30 days at 0.003 → 45.00."""
+
+def late_charge(
+    principal: _DecimalLike,
+    due: _DateLike,
+    as_of: _DateLike,
+    terms: LateFee,
+    *,
+    penalty: Optional[PenaltyPolicy] = None,
+    scale: int = 2,
+    rounding: _RoundingName = "half_up",
+) -> LateCharge:
+    """The late charge under `terms` (a one-off fee, a yearly rate, daily rounding) and
+    the clause `penalty` (its daily rate, grace, count-from rule, minimum and cap; None:
+    none of them), each part shown: 5,000.00 101 days overdue at 12.25 % a year,
+    rounded daily, plus 70.00 → one_off 70.00, daily 1.68, interest 169.68, total 239.68."""
 
 def late_penalties(
     items: Iterable[tuple[_DecimalLike, _DateLike]],
@@ -462,6 +488,7 @@ def late_penalties(
     daily_rate: _DecimalLike,
     grace_days: int = 0,
     cap: Optional[_DecimalLike] = None,
+    cap_amount: Optional[_DecimalLike] = None,
     count_from: Literal["due", "grace_end"] = "due",
     scale: int = 2,
     rounding: _RoundingName = "half_up",
@@ -559,6 +586,7 @@ class Arrears:
         daily_rate: _DecimalLike,
         grace_days: int = 0,
         cap: Optional[_DecimalLike] = None,
+        cap_amount: Optional[_DecimalLike] = None,
         count_from: Literal["due", "grace_end"] = "due",
         scale: int = 2,
         rounding: _RoundingName = "half_up",
@@ -574,6 +602,68 @@ class PenaltyBatch:
     @property
     def amounts(self) -> list[Decimal]: ...
     def __len__(self) -> int: ...
+
+@final
+class OneOffFee:
+    """A one-off late fee when an item becomes overdue: a flat `amount`, or a `percent`
+    (0–100) of the overdue amount kept between `min` and `max`."""
+
+    def __new__(
+        cls,
+        amount: Optional[_DecimalLike] = None,
+        *,
+        percent: Optional[_DecimalLike] = None,
+        min: Optional[_DecimalLike] = None,
+        max: Optional[_DecimalLike] = None,
+    ) -> OneOffFee:
+        """Exactly one of `amount` and `percent`; `min`/`max` only with a percent.
+        Bad terms raise ValidationError naming the field ("percent", "max", ...)."""
+    @property
+    def amount(self) -> Optional[Decimal]: ...
+    @property
+    def percent(self) -> Optional[Decimal]: ...
+    @property
+    def min(self) -> Optional[Decimal]: ...
+    @property
+    def max(self) -> Optional[Decimal]: ...
+
+@final
+class LateFee:
+    """Late-fee terms beside a penalty clause's daily rate (a fee item's `late_fee`)."""
+
+    def __new__(
+        cls,
+        *,
+        one_off: Optional[OneOffFee] = None,
+        annual_percent: Optional[_DecimalLike] = None,
+        round_daily: bool = False,
+    ) -> LateFee:
+        """`annual_percent`: percent a year, 0–100 ("12" = 12 %), counted by day on 365;
+        `round_daily`: round the daily amount before multiplying by the days."""
+    @property
+    def one_off(self) -> Optional[OneOffFee]: ...
+    @property
+    def annual_percent(self) -> Optional[Decimal]: ...
+    @property
+    def round_daily(self) -> bool: ...
+
+@final
+class LateCharge:
+    """What `late_charge` gives, each part rounded."""
+
+    @property
+    def one_off(self) -> Decimal: ...
+    @property
+    def days(self) -> int: ...
+    @property
+    def daily(self) -> Optional[Decimal]:
+        """The rounded daily amount, with `round_daily`; else None."""
+    @property
+    def interest(self) -> Decimal: ...
+    @property
+    def capped(self) -> bool: ...
+    @property
+    def total(self) -> Decimal: ...
 
 @final
 class PenaltyPolicy:
@@ -814,7 +904,10 @@ class Ledger:
         *,
         on: _DateLike,
         penalty: Optional[PenaltyPolicy] = None,
-    ) -> None: ...
+        late_fee: Optional[LateFee] = None,
+    ) -> None:
+        """`late_fee`: terms beside the penalty clause (a one-off fee, a yearly rate,
+        daily rounding); what they charge is part of the charge's penalty."""
     def add_bill(self, bill: Bill, schedule: FeeSchedule, on: _DateLike) -> None: ...
     def pay(self, id: str, amount: _DecimalLike, date: _DateLike) -> Payment:
         """Oldest item first; penalty or principal first as configured; rest to prepaid.

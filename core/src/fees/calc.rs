@@ -489,15 +489,52 @@ fn amount_days(
     policy: &PenaltyPolicy,
     payments: &[PrincipalPayment],
 ) -> Result<Option<(u128, u32)>, FeeError> {
-    if policy.counted_days(due, as_of) == 0 {
-        return Ok(None);
-    }
-    let overflow = || FeeError::Money {
+    let overflow = || accrual_overflow(principal);
+    let mut total: u128 = 0;
+    let scale = walk_segments(
+        principal,
+        due,
+        as_of,
+        policy,
+        payments,
+        |outstanding, _, days| {
+            // outstanding > 0 and days ≥ 1: both casts are exact.
+            let add = (outstanding as u128)
+                .checked_mul(days as u128)
+                .ok_or_else(overflow)?;
+            total = total.checked_add(add).ok_or_else(overflow)?;
+            Ok(())
+        },
+    )?;
+    Ok(scale.map(|s| (total, s)))
+}
+
+fn accrual_overflow(principal: Decimal) -> FeeError {
+    FeeError::Money {
         path: "penalty".into(),
         source: crate::money::MoneyError::Overflow {
             context: format!("the accrual on {principal} is too large to compute exactly"),
         },
-    };
+    }
+}
+
+/// Walks the counted days of an item in segments of constant outstanding principal,
+/// calling `segment(outstanding, scale, days)` for each segment that accrues
+/// (outstanding above zero and not below the minimum balance), the outstanding
+/// principal as an exact integer `outstanding × 10^-scale` (the scale is the largest
+/// of the amounts', and is returned); `None` when no day counts.
+fn walk_segments(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    payments: &[PrincipalPayment],
+    mut segment: impl FnMut(i128, u32, i64) -> Result<(), FeeError>,
+) -> Result<Option<u32>, FeeError> {
+    if policy.counted_days(due, as_of) == 0 {
+        return Ok(None);
+    }
+    let overflow = || accrual_overflow(principal);
     let scale = payments
         .iter()
         .map(|p| p.amount.scale())
@@ -515,7 +552,6 @@ fn amount_days(
     let mut sorted: Vec<PrincipalPayment> = payments.to_vec();
     sorted.sort_by_key(|p| p.date);
     let mut next = sorted.iter().peekable();
-    let mut total: u128 = 0;
     // Walk the counted days [first, as_of] in segments of constant principal.
     while day <= as_of {
         // Payments dated before `day` have reduced the principal.
@@ -531,11 +567,7 @@ fn amount_days(
         let days = (segment_end - day).num_days() + 1;
         let below_min = min.is_some_and(|m| outstanding < m);
         if !below_min && outstanding > 0 {
-            // outstanding > 0 and days ≥ 1: both casts are exact.
-            let add = (outstanding as u128)
-                .checked_mul(days as u128)
-                .ok_or_else(overflow)?;
-            total = total.checked_add(add).ok_or_else(overflow)?;
+            segment(outstanding, scale, days)?;
         }
         // The walk ends at `as_of`; past the last representable date there is none.
         match segment_end.succ_opt() {
@@ -543,7 +575,7 @@ fn amount_days(
             None => break,
         }
     }
-    Ok(Some((total, scale)))
+    Ok(Some(scale))
 }
 
 /// [`penalty_exact`] for a validated policy and a non-negative principal: the rate
@@ -667,6 +699,43 @@ pub fn late_penalty(
     policy.validate()?;
     non_negative(principal, || "principal".into())?;
     accrue_rounded(principal, due, as_of, policy, &[], rounding)
+}
+
+/// [`late_penalty`] with a yearly rate beside the daily one: `annual_rate` a
+/// fraction (`0.12` = 12 % a year) counted by day on 365 ([`LateFee::from_annual_rate`]),
+/// and with `round_daily` the daily amount rounded to the minor unit before it is
+/// multiplied by the days. Without either it is [`late_penalty`].
+///
+/// # Errors
+/// As [`late_penalty`]; [`FeeError::Invalid`] naming `annual_rate` outside 0–1.
+///
+/// ```
+/// use estatekit::fees::calc::{late_penalty_with, PenaltyPolicy};
+/// use estatekit::money::RoundingPolicy;
+/// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+/// // LPR 3.45 % a year on 10,000.00 for 100 days: 10000 × 3.45 × 100 ÷ 36500 = 94.52.
+/// let p = PenaltyPolicy::daily(0.into());
+/// let pen = late_penalty_with("10000".parse()?, d("2026-01-01"), d("2026-04-11"), &p,
+///     Some("0.0345".parse()?), false, &RoundingPolicy::default())?;
+/// assert_eq!(pen.to_string(), "94.52");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn late_penalty_with(
+    principal: Decimal,
+    due: NaiveDate,
+    as_of: NaiveDate,
+    policy: &PenaltyPolicy,
+    annual_rate: Option<Decimal>,
+    round_daily: bool,
+    rounding: &RoundingPolicy,
+) -> Result<Decimal, FeeError> {
+    if annual_rate.is_none() && !round_daily {
+        return late_penalty(principal, due, as_of, policy, rounding);
+    }
+    let terms = LateFee::from_annual_rate(annual_rate.unwrap_or(Decimal::ZERO), round_daily)?;
+    Ok(terms
+        .charge(principal, due, as_of, Some(policy), rounding)?
+        .total)
 }
 
 /// A one-off late fee charged once when an item becomes overdue (after the grace
@@ -884,6 +953,34 @@ impl LateFee {
         Ok(())
     }
 
+    /// Terms of a yearly rate given as a fraction (`0.12` = 12 % a year, the way a
+    /// daily rate is given), counted by day on 365, the daily amount rounded first
+    /// when `round_daily`.
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `annual_rate` for a rate below 0 or above 1.
+    ///
+    /// ```
+    /// use estatekit::fees::calc::LateFee;
+    /// let t = LateFee::from_annual_rate("0.0345".parse()?, false)?;
+    /// assert_eq!(t.annual_percent.unwrap().to_string(), "3.45");
+    /// assert_eq!(LateFee::from_annual_rate("1.2".parse()?, false).unwrap_err().path(), "annual_rate");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_annual_rate(rate: Decimal, round_daily: bool) -> Result<Self, FeeError> {
+        if rate < Decimal::ZERO || rate > Decimal::ONE {
+            return Err(FeeError::invalid(
+                "annual_rate",
+                format!("a yearly rate must be between 0 and 1 (0.12 = 12 % a year), got {rate}"),
+            ));
+        }
+        Ok(Self {
+            one_off: None,
+            annual_percent: Some(mul(rate, Decimal::ONE_HUNDRED, "annual_rate")?.normalize()),
+            round_daily,
+        })
+    }
+
     /// The late charge on `principal` due on `due`, as of `as_of`, under these terms
     /// and `policy` (its daily rate, grace days, count-from rule, minimum balance and
     /// cap; `None`: no daily rate, grace or cap). Nothing is due while the days overdue
@@ -922,42 +1019,88 @@ impl LateFee {
         let policy = policy.unwrap_or(&none);
         policy.validate()?;
         non_negative(principal, || "principal".into())?;
-        let days = policy.counted_days(due, as_of);
+        self.accrue(principal, due, as_of, policy, &[], rounding)
+    }
+
+    /// [`LateFee::charge`] for validated terms, policy and principal, with the
+    /// principal reduced by `payments` (a payment counts from the day after it is
+    /// made, as in [`penalty_exact`]): the one-off fee is on the principal outstanding
+    /// on the first counted day; the interest is `Σ outstanding × days` over the
+    /// segments of constant principal × the day rate, rounded once (or, with
+    /// `round_daily`, each segment's daily amount rounded, × its days; `daily` is the
+    /// first segment's). Days below the minimum balance accrue nothing, and a one-off
+    /// fee is not charged on a principal below it.
+    pub(crate) fn accrue(
+        &self,
+        principal: Decimal,
+        due: NaiveDate,
+        as_of: NaiveDate,
+        policy: &PenaltyPolicy,
+        payments: &[PrincipalPayment],
+        rounding: &RoundingPolicy,
+    ) -> Result<LateCharge, FeeError> {
+        let path = "principal";
         let zero = rounding.round(Decimal::ZERO);
-        if days <= 0 || policy.min_balance.is_some_and(|m| principal < m) {
+        let annual = self.annual_percent.unwrap_or(Decimal::ZERO);
+        // The interest of `amount` (an outstanding principal, or amount-days) at
+        // `daily_rate + annual ÷ 36500` a day, exact but for the last of 28 digits of
+        // the yearly part (which cannot move a rounding to the minor unit: the
+        // quotient by 36500 is either exact or not within 10⁻²⁰ of a half unit).
+        let interest_of = |amount: Decimal| -> Result<Decimal, FeeError> {
+            let daily = mul(amount, policy.daily_rate, path)?;
+            if annual.is_zero() {
+                return Ok(daily);
+            }
+            add(
+                daily,
+                mul(amount, annual, path)? / Decimal::from(36_500),
+                path,
+            )
+        };
+        let unscaled = |out: i128, scale: u32| {
+            crate::money::exact_decimal(out, scale).ok_or_else(|| accrual_overflow(principal))
+        };
+        // Outstanding only falls, so the first segment that accrues starts on the
+        // first counted day, or no day accrues.
+        let mut first: Option<Decimal> = None;
+        let mut amount_days = Decimal::ZERO;
+        let mut interest = Decimal::ZERO;
+        let mut daily: Option<Decimal> = None;
+        let walked = walk_segments(
+            principal,
+            due,
+            as_of,
+            policy,
+            payments,
+            |out, scale, days| {
+                let out = unscaled(out, scale)?;
+                let days_d = Decimal::from(days);
+                first.get_or_insert(out);
+                if self.round_daily {
+                    let d = rounding.round(interest_of(out)?);
+                    daily.get_or_insert(d);
+                    interest = add(interest, mul(d, days_d, path)?, path)?;
+                } else {
+                    amount_days = add(amount_days, mul(out, days_d, path)?, path)?;
+                }
+                Ok(())
+            },
+        )?;
+        let Some(first) = first.filter(|_| walked.is_some()) else {
             return Ok(LateCharge {
                 one_off: zero,
                 interest: zero,
                 total: zero,
                 ..LateCharge::default()
             });
-        }
+        };
         let one_off = match &self.one_off {
-            Some(f) => f.of(principal, rounding)?,
+            Some(f) => f.of(first, rounding)?,
             None => zero,
         };
-        let path = "principal";
-        let days_d = Decimal::from(days);
-        let annual = self.annual_percent.unwrap_or(Decimal::ZERO);
-        // Per day: principal × daily rate + principal × annual % ÷ 36500.
-        let by_year = |n: Decimal| -> Result<Decimal, FeeError> {
-            Ok(mul(mul(principal, annual, path)?, n, path)? / Decimal::from(36_500))
-        };
-        let (daily, interest) = if self.round_daily {
-            let daily = rounding.round(add(
-                mul(principal, policy.daily_rate, path)?,
-                by_year(Decimal::ONE)?,
-                path,
-            )?);
-            (Some(daily), mul(daily, days_d, path)?)
-        } else {
-            let exact = add(
-                mul(mul(principal, policy.daily_rate, path)?, days_d, path)?,
-                by_year(days_d)?,
-                path,
-            )?;
-            (None, rounding.round(exact))
-        };
+        if !self.round_daily {
+            interest = rounding.round(interest_of(amount_days)?);
+        }
         let mut total = add(one_off, interest, path)?;
         let mut capped = false;
         if let Some(cap) = policy.cap_amount(principal)? {
@@ -969,7 +1112,7 @@ impl LateFee {
         }
         Ok(LateCharge {
             one_off,
-            days,
+            days: policy.counted_days(due, as_of),
             daily,
             interest,
             capped,

@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::billing::{Bill, BillingPeriod};
-use super::calc::{PenaltyPolicy, PrincipalPayment, accrue_rounded};
+use super::calc::{LateFee, PenaltyPolicy, PrincipalPayment, accrue_rounded};
 use super::schedule::FeeSchedule;
 use super::{FeeError, add, non_negative};
 use crate::money::RoundingPolicy;
@@ -99,6 +99,10 @@ pub struct ChargeInput {
     /// Late-penalty clause, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
+    /// Late-fee terms beside the penalty's daily rate (a one-off fee, a yearly rate,
+    /// daily rounding), if any: the schedule item's `late_fee`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_fee: Option<LateFee>,
     /// The billing period the charge is for (收缴率 counts charges by period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<BillingPeriod>,
@@ -126,6 +130,7 @@ impl ChargeInput {
             due,
             amount,
             penalty: None,
+            late_fee: None,
             period: None,
             description: None,
         }
@@ -140,6 +145,27 @@ impl ChargeInput {
     /// ```
     pub fn with_penalty(mut self, penalty: PenaltyPolicy) -> Self {
         self.penalty = Some(penalty);
+        self
+    }
+
+    /// With late-fee terms (a one-off fee, a yearly rate, daily rounding; see
+    /// [`LateFee`]); the penalty clause's grace, count-from rule, minimum balance and
+    /// cap apply to them, and without a clause they apply from the day after the due
+    /// date, uncapped.
+    ///
+    /// ```
+    /// use estatekit::fees::{calc::{LateFee, OneOffFee}, ledger::*};
+    /// use estatekit::money::RoundingPolicy;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let fee = LateFee { one_off: Some(OneOffFee { amount: Some("50.00".parse()?), ..Default::default() }), ..Default::default() };
+    /// let mut l = Ledger::new("u", RoundingPolicy::default(), PaymentOrder::default());
+    /// l.add_charge(ChargeInput::new("c", "x", d("2026-01-15"), "300".parse()?).with_late_fee(fee), d("2026-01-01"))?;
+    /// assert_eq!(l.penalty("c", d("2026-01-15"))?.to_string(), "0.00");
+    /// assert_eq!(l.penalty("c", d("2026-01-16"))?.to_string(), "50.00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_late_fee(mut self, late_fee: LateFee) -> Self {
+        self.late_fee = Some(late_fee);
         self
     }
 }
@@ -210,6 +236,10 @@ pub struct Charge {
     /// Penalty clause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<PenaltyPolicy>,
+    /// Late-fee terms beside the penalty clause, if any: what they charge is part of
+    /// the charge's penalty (paid, waived and reported as penalty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_fee: Option<LateFee>,
     /// Principal paid, by date (derived; also used for the piecewise penalty).
     #[serde(default)]
     pub principal_payments: Vec<PrincipalPayment>,
@@ -287,16 +317,30 @@ impl Charge {
         as_of: NaiveDate,
         rounding: &RoundingPolicy,
     ) -> Result<Decimal, FeeError> {
-        match &self.penalty {
-            None => Ok(Decimal::new(0, rounding.scale())),
-            Some(p) => accrue_rounded(
+        let due = self.effective_due();
+        match (&self.penalty, &self.late_fee) {
+            (None, None) => Ok(Decimal::new(0, rounding.scale())),
+            (Some(p), None) => accrue_rounded(
                 self.principal,
-                self.effective_due(),
+                due,
                 as_of,
                 p,
                 &self.principal_payments,
                 rounding,
             ),
+            (p, Some(terms)) => {
+                let none = PenaltyPolicy::daily(Decimal::ZERO);
+                let policy = p.as_ref().unwrap_or(&none);
+                let charge = terms.accrue(
+                    self.principal,
+                    due,
+                    as_of,
+                    policy,
+                    &self.principal_payments,
+                    rounding,
+                )?;
+                Ok(charge.total)
+            }
         }
     }
 
@@ -886,6 +930,9 @@ impl Ledger {
             self.check_total(principal_total, &p("principal"))?;
             if let Some(pen) = &c.penalty {
                 pen.validate().map_err(|e| e.under(&p("penalty")))?;
+            }
+            if let Some(t) = &c.late_fee {
+                t.validate().map_err(|e| e.under(&p("late_fee")))?;
             }
             let mut paid = Decimal::ZERO;
             for (j, pp) in c.principal_payments.iter().enumerate() {
@@ -1608,17 +1655,10 @@ impl Ledger {
         let total = add(self.cursor.principal_total, charge.amount, "amount")?;
         self.check_total(total, "amount")?;
         if let Some(p) = &charge.penalty {
-            p.validate().map_err(|e| match e {
-                FeeError::Negative { path, value } => FeeError::Negative {
-                    path: format!("penalty.{path}"),
-                    value,
-                },
-                FeeError::Invalid { path, reason } => FeeError::Invalid {
-                    path: format!("penalty.{path}"),
-                    reason,
-                },
-                other => other,
-            })?;
+            p.validate().map_err(|e| e.under("penalty"))?;
+        }
+        if let Some(t) = &charge.late_fee {
+            t.validate().map_err(|e| e.under("late_fee"))?;
         }
         let i = self.charges.len();
         self.charges.push(Charge {
@@ -1631,6 +1671,7 @@ impl Ledger {
             deferred_to: None,
             principal: self.at_scale(charge.amount),
             penalty: charge.penalty,
+            late_fee: charge.late_fee,
             principal_payments: Vec::new(),
             penalty_paid: self.zero(),
             penalty_waived: self.zero(),
@@ -2345,17 +2386,17 @@ pub(crate) fn bill_charges(bill: &Bill, schedule: &FeeSchedule) -> Vec<(String, 
                 id.push('#');
                 id.push_str(&n.to_string());
             }
-            let penalty = schedule
+            let item = schedule
                 .items()
                 .iter()
-                .find(|i| *i.code == *code && i.in_force(bill.period.start, bill.period.end))
-                .and_then(|i| i.penalty.clone());
+                .find(|i| *i.code == *code && i.in_force(bill.period.start, bill.period.end));
             let input = ChargeInput {
                 id: id.clone(),
                 item_code: code.to_owned(),
                 due: line.due,
                 amount: line.amount,
-                penalty,
+                penalty: item.and_then(|i| i.penalty.clone()),
+                late_fee: item.and_then(|i| i.late_fee),
                 period: Some(bill.period),
                 description: None,
             };

@@ -1922,9 +1922,8 @@ impl Receivables {
                 }),
             };
         }
-        let penalty = if row.penalty {
+        let item = if row.penalty {
             self.schedule_item(&row.item_code, period, row.due)
-                .and_then(|i| i.penalty.clone())
         } else {
             None
         };
@@ -1933,7 +1932,8 @@ impl Receivables {
             item_code: row.item_code.clone(),
             due: row.due,
             amount: row.amount,
-            penalty,
+            penalty: item.and_then(|i| i.penalty.clone()),
+            late_fee: item.and_then(|i| i.late_fee),
             period,
             description: row.description.clone(),
         };
