@@ -16,8 +16,6 @@
 //! # Ok::<(), estatekit::fees::FeeError>(())
 //! ```
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -170,9 +168,9 @@ pub enum PooledSource {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         meter_id: String,
         /// With `split_by` `building` or `groups`: the master meter of each building
-        /// or group, by its id (`{"B1": "M-B1", "B2": "M-B2"}`). Format version 3.
-        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-        meters: BTreeMap<String, String>,
+        /// or group (`[{"group": "B1", "meter_id": "M-B1"}, ...]`). Format version 3.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        meters: Vec<GroupMeter>,
         /// Price per unit consumed.
         #[serde(with = "crate::json::decimal")]
         price: Decimal,
@@ -180,6 +178,23 @@ pub enum PooledSource {
         #[serde(default)]
         subtract_sub_meters: bool,
     },
+}
+
+/// The master meter of one building or group of a pooled item split per building or
+/// group (an entry of a master-meter source's `meters`).
+///
+/// ```
+/// use estatekit::fees::schedule::GroupMeter;
+/// let m: GroupMeter = serde_json::from_str(r#"{"group": "B1", "meter_id": "E-LIFT-B1"}"#).unwrap();
+/// assert_eq!((m.group.as_str(), m.meter_id.as_str()), ("B1", "E-LIFT-B1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMeter {
+    /// The building id (`split_by: "building"`) or group id.
+    pub group: String,
+    /// Its master meter.
+    pub meter_id: String,
 }
 
 /// A named group of units with its own pool (`split_by: {"groups": [...]}`).
@@ -1017,7 +1032,7 @@ fn validate_split_by(
                     at("meter_id"),
                     format!(
                         "a pool split by {per} has one master meter per {per}, in meters \
-                         ({{\"{per} id\": \"meter id\"}}), not one meter_id"
+                         ([{{\"group\": \"{per} id\", \"meter_id\": ...}}]), not one meter_id"
                     ),
                 ));
             }
@@ -1027,26 +1042,42 @@ fn validate_split_by(
                     format!("a pool split by {per} needs the master meter of each {per}"),
                 ));
             }
-            for (key, meter) in meters {
-                if meter.trim().is_empty() {
+            for (j, m) in meters.iter().enumerate() {
+                if m.group.trim().is_empty() {
                     return Err(FeeError::invalid(
-                        at(&format!("meters.{key}")),
+                        at(&format!("meters[{j}].group")),
+                        format!("the {per} id must not be empty"),
+                    ));
+                }
+                if meters[..j].iter().any(|x| x.group == m.group) {
+                    return Err(FeeError::DuplicateId {
+                        path: at(&format!("meters[{j}].group")),
+                        id: m.group.clone(),
+                    });
+                }
+                if m.meter_id.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        at(&format!("meters[{j}].meter_id")),
                         "meter id must not be empty",
                     ));
                 }
             }
             if let SplitBy::Groups(groups) = split_by {
-                if let Some(key) = meters.keys().find(|k| !groups.iter().any(|g| &g.id == *k)) {
+                if let Some((j, m)) = meters
+                    .iter()
+                    .enumerate()
+                    .find(|(_, m)| !groups.iter().any(|g| g.id == m.group))
+                {
                     return Err(FeeError::Unknown {
-                        path: at(&format!("meters.{key}")),
+                        path: at(&format!("meters[{j}].group")),
                         what: "group",
-                        id: key.clone(),
+                        id: m.group.clone(),
                     });
                 }
                 if let Some((j, g)) = groups
                     .iter()
                     .enumerate()
-                    .find(|(_, g)| !meters.contains_key(&g.id))
+                    .find(|(_, g)| !meters.iter().any(|m| m.group == g.id))
                 {
                     return Err(FeeError::invalid(
                         at("meters"),

@@ -190,24 +190,32 @@ pub(super) fn bill_pooled(
         PooledSource::Given => None,
     };
     if groups.by_building
-        && let Some(key) = meters
+        && let Some((j, m)) = meters
             .into_iter()
-            .flat_map(|m| m.keys())
-            .find(|k| estate.building_position(k).is_none())
+            .flatten()
+            .enumerate()
+            .find(|(_, m)| estate.building_position(&m.group).is_none())
     {
         return Err(FeeError::Unknown {
-            path: format!("{at}.rule.pooled.source.master_meter.meters.{key}"),
+            path: format!("{at}.rule.pooled.source.master_meter.meters[{j}].group"),
             what: "building",
-            id: key.clone(),
+            id: m.group.clone(),
         });
     }
+    let meter_of = |id: &str| {
+        meters
+            .into_iter()
+            .flatten()
+            .find(|m| m.group == id)
+            .map(|m| m.meter_id.as_str())
+    };
     let active: Vec<usize> = (0..groups.ids.len())
         .filter(|&g| {
             let id = groups.ids[g].as_deref();
             !groups.by_building
                 || pool_size[g] > 0
                 || given(id).is_some()
-                || meters.is_some_and(|m| id.is_some_and(|id| m.contains_key(id)))
+                || id.is_some_and(|id| meter_of(id).is_some())
         })
         .collect();
     let mut active_of = vec![u32::MAX; groups.ids.len()];
@@ -245,13 +253,13 @@ pub(super) fn bill_pooled(
             }
             PooledSource::MasterMeter {
                 meter_id,
-                meters,
                 price,
                 subtract_sub_meters,
+                ..
             } => {
                 let meter_id = match id {
                     None => meter_id.as_str(),
-                    Some(id) => meters.get(id).map(String::as_str).ok_or_else(|| {
+                    Some(id) => meter_of(id).ok_or_else(|| {
                         FeeError::invalid(
                             format!("{at}.rule.pooled.source.master_meter.meters"),
                             format!(
