@@ -153,7 +153,11 @@ fn pooled_group(
                 "item {:?} is split by {}: give one amount per {} with its group",
                 p.code,
                 by.name(),
-                if matches!(by, SplitBy::Building) { "building" } else { "group" }
+                if matches!(by, SplitBy::Building) {
+                    "building"
+                } else {
+                    "group"
+                }
             ),
         )),
         (SplitBy::Building, Some(g)) if estate.building(g).is_none() => Err(FeeError::Unknown {

@@ -400,7 +400,11 @@ pub(super) fn bill_pooled(
     } else {
         Vec::new()
     };
-    let mut weights = if hybrid { vec![Decimal::ZERO; members] } else { direct };
+    let mut weights = if hybrid {
+        vec![Decimal::ZERO; members]
+    } else {
+        direct
+    };
     let mut amounts: Option<money::Parts> = None;
     let mut adjusted = vec![false; members];
     let mut summaries = Vec::with_capacity(active.len());
@@ -451,12 +455,7 @@ pub(super) fn bill_pooled(
             money::MoneyError::AllZeroWeights { count } => FeeError::NothingToWeigh {
                 path: format!("{path}.method"),
                 participants: count,
-                cause: zero_weight_cause(
-                    method,
-                    src.usage_kind,
-                    *occupied_day_fraction,
-                    period,
-                ),
+                cause: zero_weight_cause(method, src.usage_kind, *occupied_day_fraction, period),
             },
             e => FeeError::money(format!("{path}.participants"))(e),
         })?;

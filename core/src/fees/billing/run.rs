@@ -635,13 +635,10 @@ impl PartialEq for BillingRun {
             && self.estimated_readings == other.estimated_readings
             && self.total == other.total
             && self.bill_count() == other.bill_count()
-            && self
-                .pools
-                .iter()
-                .all(|p| {
-                    let group = p.group.as_deref();
-                    self.adjusted_units_in(&p.code, group) == other.adjusted_units_in(&p.code, group)
-                })
+            && self.pools.iter().all(|p| {
+                let group = p.group.as_deref();
+                self.adjusted_units_in(&p.code, group) == other.adjusted_units_in(&p.code, group)
+            })
             && (0..self.bill_count()).all(|i| self.materialize(i) == other.materialize(i))
     }
 }

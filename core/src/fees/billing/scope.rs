@@ -136,7 +136,10 @@ pub(super) fn pool_groups(
             let mut of_unit = vec![u32::MAX; estate.units().len()];
             for (j, g) in groups.iter().enumerate() {
                 let j32 = u32::try_from(j).map_err(|_| {
-                    FeeError::invalid(format!("{at}.rule.pooled.split_by.groups"), "too many groups")
+                    FeeError::invalid(
+                        format!("{at}.rule.pooled.split_by.groups"),
+                        "too many groups",
+                    )
                 })?;
                 for (k, id) in g.units.iter().enumerate() {
                     let u = estate.unit_position(id).ok_or_else(|| FeeError::Unknown {
@@ -190,7 +193,10 @@ mod tests {
         item.units.clear();
         item.buildings = vec!["B7".into()];
         let e = unit_mask(&estate, &item, "items[2]").unwrap_err();
-        assert_eq!(e.to_string(), "items[2].buildings[0]: unknown building \"B7\"");
+        assert_eq!(
+            e.to_string(),
+            "items[2].buildings[0]: unknown building \"B7\""
+        );
     }
 
     #[test]
