@@ -485,8 +485,8 @@ proptest! {
               "effective_from": "2026-01-01"}}]}}"#
         )).unwrap();
         let mut inputs = BillingInputs::default();
-        for b in 0..areas.len() {
-            inputs = inputs.with_pooled_in("p", format!("B{b}"), Decimal::new(amounts[b], 2));
+        for (b, amount) in amounts.iter().take(areas.len()).enumerate() {
+            inputs = inputs.with_pooled_in("p", format!("B{b}"), Decimal::new(*amount, 2));
         }
         let run = bill_estate(&estate, &schedule, october(), &inputs).unwrap();
         prop_assert_eq!(run.pools.len(), areas.len());
