@@ -101,6 +101,15 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
 /// outside the years 1–9999 (the years a [`Ledger`](crate::fees::ledger::Ledger) holds), or
 /// naming `meter_changes[i]` for a change the estate already records (see above).
+/// For pools per building or group ([`SplitBy`]) and items limited to buildings or
+/// units: [`FeeError::MissingPooledAmount`] at `pooled[code@B2]` for a building or
+/// group with participants and no amount; [`FeeError::Invalid`] at
+/// `items[i].rule.pooled.source.master_meter.meters` for one without its master
+/// meter, or at `pooled[n].group` for an amount whose group does not fit its item's
+/// `split_by`; [`FeeError::Unknown`] naming `items[i].buildings[j]`,
+/// `items[i].units[j]`, `items[i].rule.pooled.split_by.groups[j].units[k]`,
+/// `items[i].rule.pooled.source.master_meter.meters[j].group` or `pooled[n].group` for
+/// an id the estate (or the item) does not have.
 ///
 /// ```
 /// use estatekit::estate::Estate;
