@@ -381,6 +381,10 @@ pub struct PooledInput {
     pub code: String,
     /// Amount to split.
     pub amount: Decimal,
+    /// For an item split per building or group (`split_by`): the building or group
+    /// whose amount this is; `null`/`nil` for an item split over the estate.
+    #[uniffi(default = None)]
+    pub group: Option<String>,
 }
 
 /// The inputs of a billing run besides the estate and the schedule.
@@ -564,6 +568,9 @@ impl Bill {
 pub struct PoolSummary {
     /// Fee item code.
     pub code: String,
+    /// The building or group of this pool, for an item split per building or group
+    /// (`split_by`): one summary per pool; `null`/`nil` for the estate's pool.
+    pub group: Option<String>,
     /// The amount to split as given or metered, before deduction and admin fee.
     pub source_amount: Decimal,
     /// The consumption metered, for a metered pool.
@@ -608,6 +615,7 @@ pub fn bill_estate(
             .into_iter()
             .map(|p| PooledAmount {
                 code: p.code,
+                group: p.group,
                 amount: p.amount,
             })
             .collect(),
@@ -714,6 +722,7 @@ impl BillingRun {
             .iter()
             .map(|p| PoolSummary {
                 code: p.code.clone(),
+                group: p.group.clone(),
                 source_amount: p.source_amount,
                 consumption: p.consumption,
                 deduction: p.deduction,
@@ -725,7 +734,7 @@ impl BillingRun {
                 adjustment: p.adjustment,
                 adjusted_units: self
                     .inner
-                    .adjusted_units(&p.code)
+                    .adjusted_units_in(&p.code, p.group.as_deref())
                     .into_iter()
                     .map(str::to_owned)
                     .collect(),

@@ -60,6 +60,7 @@ pub fn pooled_from_records(
         .map(|p| crate::fees::PooledInput {
             code: p.code,
             amount: p.amount,
+            group: p.group,
         })
         .collect())
 }

@@ -695,8 +695,25 @@ fn inputs_arg(
         if let Ok(mapping) = p.cast::<PyMapping>() {
             for item in mapping.items()?.iter() {
                 let (code, amount): (String, Bound<'_, PyAny>) = item.extract()?;
+                // An item split per building or group: {building or group id: amount}.
+                if let Ok(groups) = amount.cast::<PyMapping>() {
+                    for entry in groups.items()?.iter() {
+                        let (group, amount): (String, Bound<'_, PyAny>) = entry.extract()?;
+                        let amount = decimal_arg(&amount, &format!("pooled[{code}@{group}]"))?;
+                        inputs.pooled.push(PooledAmount {
+                            code: code.clone(),
+                            group: Some(group),
+                            amount,
+                        });
+                    }
+                    continue;
+                }
                 let amount = decimal_arg(&amount, &format!("pooled[{code}]"))?;
-                inputs.pooled.push(PooledAmount { code, amount });
+                inputs.pooled.push(PooledAmount {
+                    code,
+                    group: None,
+                    amount,
+                });
             }
         } else {
             // The month's pooled invoices as rows (item_code, amount): a list of dicts,
@@ -722,7 +739,9 @@ fn inputs_arg(
                 .map_err(|e| crate::estate::records_error(p.py(), &e))?;
             inputs.pooled = amounts;
         }
-        inputs.pooled.sort_by(|a, b| a.code.cmp(&b.code));
+        inputs
+            .pooled
+            .sort_by(|a, b| (&a.code, &a.group).cmp(&(&b.code, &b.group)));
     }
     for (path, r) in list_items(readings, "readings")? {
         inputs.readings.push(ReadingInput {
@@ -861,7 +880,11 @@ record! {
             .iter()
             .map(|p| PyPoolSummary {
                 inner: p.clone(),
-                adjusted_units: r.adjusted_units(&p.code).into_iter().map(str::to_owned).collect(),
+                adjusted_units: r
+                    .adjusted_units_in(&p.code, p.group.as_deref())
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
             })
             .collect(),
     }
@@ -997,9 +1020,12 @@ record! {
         inner: PoolSummary,
         adjusted_units: Vec<String>,
     }
-    repr(code, split_amount, participants);
+    repr(code, group, split_amount, participants);
     |p| {
         code: String,
+        /// The building or group of this pool, for an item split per building or
+        /// group (split_by); None for the estate's pool.
+        group: Option<String>,
         source_amount: Decimal,
         consumption: Option<Decimal>,
         deduction: Decimal,

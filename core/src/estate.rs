@@ -1189,6 +1189,16 @@ impl Estate {
             .and_then(|&i| self.data.units.get(i))
     }
 
+    /// The position of the unit with this id in [`Estate::units`]: O(1) expected.
+    pub(crate) fn unit_position(&self, id: &str) -> Option<usize> {
+        self.unit_index.get(id).copied()
+    }
+
+    /// The position of the building with this id in [`Estate::buildings`]: O(1) expected.
+    pub(crate) fn building_position(&self, id: &str) -> Option<usize> {
+        self.building_index.get(id).copied()
+    }
+
     /// The building with this id: O(1) expected (a hash map).
     ///
     /// ```

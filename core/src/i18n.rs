@@ -183,6 +183,9 @@ pub(crate) struct BillPhrases {
     pub(crate) then: &'static str,
     /// Before the rounding adjustment of a pooled share.
     pub(crate) rounding_adjustment: &'static str,
+    /// After the rounding adjustment of a pooled share: who gets the leftover minor
+    /// units (largest remainders; equal remainders, the lower index).
+    pub(crate) tie_rule: &'static str,
 }
 
 const BILL_ZH: BillPhrases = BillPhrases {
@@ -199,6 +202,7 @@ const BILL_ZH: BillPhrases = BillPhrases {
     trues_up: "（实抄冲正估抄）",
     then: "；",
     rounding_adjustment: " 含尾差调整 ",
+    tie_rule: "（尾差按余数从大到小逐户分配，余数相同先给房屋顺序在前的户）",
 };
 
 const BILL_EN: BillPhrases = BillPhrases {
@@ -215,6 +219,7 @@ const BILL_EN: BillPhrases = BillPhrases {
     trues_up: " (trues up the estimate)",
     then: "; ",
     rounding_adjustment: " incl. rounding adjustment ",
+    tie_rule: " (leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order)",
 };
 
 impl BillPhrases {
@@ -288,6 +293,15 @@ impl BillPhrases {
             Lang::En => {
                 format!("pool {pool} split {label} among {participants} units: {ratio} × {pool}")
             }
+        }
+    }
+
+    /// Before [`Self::pooled_share`] when the pool is one building's or group's
+    /// (`split_by`): its id.
+    pub(crate) fn pool_of(&self, group: &str) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("{group} "),
+            Lang::En => format!("{group}: "),
         }
     }
 

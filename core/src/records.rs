@@ -212,6 +212,7 @@ pub fn pooled_amounts<R: Cells>(
         if let (Some(code), Some(amount), true) = (code, amount, r.ok) {
             out.push(PooledAmount {
                 code: code.to_owned(),
+                group: None,
                 amount,
             });
         }

@@ -331,6 +331,7 @@ fn tampered_documents_are_refused() {
     }
     let _ = PooledAmount {
         code: String::new(),
+        group: None,
         amount: Decimal::ZERO,
     };
 }

@@ -212,6 +212,7 @@ fn metered_lines_price_tiers_and_honour_recorded_changes() {
         .pooled
         .push(estatekit::fees::billing::PooledAmount {
             code: "common_electricity".into(),
+            group: None,
             amount: dec("100"),
         });
     with_invoice.strict = true;
@@ -545,11 +546,11 @@ fn a_prorated_pooled_share_shows_its_days_not_an_unrounded_weight() {
     assert_eq!(
         bills[1].lines[0].explain(Lang::En),
         "pool 100.00 split by area among 2 units: (141.96 × 13/30 days) / 161.516 × 100.00 \
-         incl. rounding adjustment 0.01 = 38.09"
+         incl. rounding adjustment 0.01 (leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 38.09"
     );
     assert_eq!(
         bills[1].lines[0].explain(Lang::ZhCn),
-        "公摊 100.00 按面积（2 户）：(141.96 × 13/30 天) / 161.516 × 100.00 含尾差调整 0.01 = 38.09"
+        "公摊 100.00 按面积（2 户）：(141.96 × 13/30 天) / 161.516 × 100.00 含尾差调整 0.01（尾差按余数从大到小逐户分配，余数相同先给房屋顺序在前的户） = 38.09"
     );
     assert_eq!(run.adjusted_units("lift"), ["C"]);
 }
@@ -570,7 +571,7 @@ fn a_hybrid_share_is_shown_at_four_places() {
     let bills = run.bills();
     assert_eq!(
         bills[0].lines[0].explain(Lang::En),
-        "pool 100.00 split by weighted mix among 3 units: ≈ 33.3333% × 100.00 incl. rounding adjustment 0.01 = 33.34"
+        "pool 100.00 split by weighted mix among 3 units: ≈ 33.3333% × 100.00 incl. rounding adjustment 0.01 (leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 33.34"
     );
     assert_eq!(
         bills[2].lines[0].explain(Lang::ZhCn),

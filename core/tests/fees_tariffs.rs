@@ -99,7 +99,7 @@ fn a_given_amount_split_by_usage_reads_the_units_meters() {
     .unwrap();
     assert_eq!(
         run.bill("B").unwrap().lines[0].explain(Lang::En),
-        "pool 500.00 split by usage among 3 units: 80 / 240 × 500.00 incl. rounding adjustment 0.01 = 166.67"
+        "pool 500.00 split by usage among 3 units: 80 / 240 × 500.00 incl. rounding adjustment 0.01 (leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 166.67"
     );
     // The same with a hybrid half by area, half by usage:
     // A 0.5 × 100/240 + 0.5 × 120/240 = 0.458333…; B 0.5 × 80/240 + 0.5 × 80/240 =

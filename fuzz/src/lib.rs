@@ -341,6 +341,7 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
             } else {
                 PooledSource::MasterMeter {
                     meter_id: u.choose(meters)?.id.clone(),
+                    meters: Default::default(),
                     price: amount(u)?,
                     subtract_sub_meters: bool::arbitrary(u)?,
                 }
@@ -363,6 +364,7 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
             } else {
                 None
             },
+            split_by: Default::default(),
         },
     };
     let effective_from = date(u)?;
@@ -381,6 +383,8 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
         } else {
             Vec::new()
         },
+        buildings: Vec::new(),
+        units: Vec::new(),
         status_factors: if bool::arbitrary(u)? {
             vec![StatusFactor {
                 status: pick(u, UnitStatus::ALL)?,
@@ -434,6 +438,7 @@ pub fn billing_inputs(
         if !u.ratio(1u8, 8)? {
             inputs.pooled.push(PooledAmount {
                 code: code.clone(),
+                group: None,
                 amount: amount(u)?,
             });
         }

@@ -541,7 +541,7 @@ def bill_estate(
     year: int,
     month: int,
     *,
-    pooled: Optional[Union[Mapping[str, _DecimalLike], Any]] = None,
+    pooled: Optional[Union[Mapping[str, Union[_DecimalLike, Mapping[str, _DecimalLike]]], Any]] = None,
     readings: Optional[Iterable[Mapping[str, Any]]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
     issued_on: Optional[_DateLike] = None,
@@ -549,7 +549,8 @@ def bill_estate(
     estimate: Optional[int] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
-    for pooled items whose source is "given", or the month's invoices as rows (a list
+    for pooled items whose source is "given" (for an item split per building or group,
+    `split_by`: {item code: {building or group id: amount}}), or the month's invoices as rows (a list
     of dicts, a DataFrame or `csv_rows(...)`) with the columns item_code and amount,
     read as spreadsheet cells are (1,234.50 accepted); a bad row fails the call with
     ValidationError(code="invalid_records") listing every problem. `readings`: extra dicts with meter_id,
@@ -819,6 +820,10 @@ class PoolSummary:
 
     @property
     def code(self) -> str: ...
+    @property
+    def group(self) -> Optional[str]:
+        """The building or group of this pool, for an item split per building or group
+        (split_by); None for the estate's pool."""
     @property
     def source_amount(self) -> Decimal: ...
     @property

@@ -28,8 +28,9 @@ use crate::estate::{MeterKind, UnitKind, UnitStatus};
 /// The newest schedule JSON format version this library reads and writes. It reads
 /// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
 /// A schedule is written in the lowest version from 2 that holds it: version 3 only
-/// when an item uses a field or value version 3 added (`day_count: "annual_365"`, a pooled item's `meter_kind`, an
-/// item's `late_fee`, a metered item's `kind_tiers` or `tier_basis`), so a
+/// when an item uses a field or value version 3 added (`day_count: "annual_365"`, a pooled item's `meter_kind`
+/// or `split_by`, an item's `late_fee`, `buildings` or `units`, a metered item's
+/// `kind_tiers` or `tier_basis`), so a
 /// schedule without them reads and writes as before.
 ///
 /// ```
@@ -51,6 +52,9 @@ fn written_version(items: &[FeeItem]) -> u32 {
                     ..
                 }
             )
+            || matches!(&i.rule, Rule::Pooled { split_by, .. } if !split_by.is_estate())
+            || !i.buildings.is_empty()
+            || !i.units.is_empty()
     });
     if v3 { 3 } else { 2 }
 }
@@ -159,8 +163,14 @@ pub enum PooledSource {
     /// Master-meter consumption in the period (optionally minus the unit sub-meters of
     /// the same kind) × price.
     MasterMeter {
-        /// The master (common) meter.
+        /// The master (common) meter of a pool split over the estate (`split_by`
+        /// `estate`); empty when the pool is split per building or group.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         meter_id: String,
+        /// With `split_by` `building` or `groups`: the master meter of each building
+        /// or group (`[{"group": "B1", "meter_id": "M-B1"}, ...]`). Format version 3.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        meters: Vec<GroupMeter>,
         /// Price per unit consumed.
         #[serde(with = "crate::json::decimal")]
         price: Decimal,
@@ -168,6 +178,89 @@ pub enum PooledSource {
         #[serde(default)]
         subtract_sub_meters: bool,
     },
+}
+
+/// The master meter of one building or group of a pooled item split per building or
+/// group (an entry of a master-meter source's `meters`).
+///
+/// ```
+/// use estatekit::fees::schedule::GroupMeter;
+/// let m: GroupMeter = serde_json::from_str(r#"{"group": "B1", "meter_id": "E-LIFT-B1"}"#).unwrap();
+/// assert_eq!((m.group.as_str(), m.meter_id.as_str()), ("B1", "E-LIFT-B1"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMeter {
+    /// The building id (`split_by: "building"`) or group id.
+    pub group: String,
+    /// Its master meter.
+    pub meter_id: String,
+}
+
+/// A named group of units with its own pool (`split_by: {"groups": [...]}`).
+///
+/// ```
+/// use estatekit::fees::schedule::UnitGroup;
+/// let g: UnitGroup = serde_json::from_str(r#"{"id": "east", "units": ["1-101", "1-102"]}"#).unwrap();
+/// assert_eq!((g.id.as_str(), g.units.len()), ("east", 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitGroup {
+    /// The group's id (unique within the item), e.g. `"east"`.
+    pub id: String,
+    /// The ids of its units; a unit is in at most one group of an item.
+    pub units: Vec<String>,
+}
+
+/// Over which units a pooled amount is split: the whole estate (one pool), each
+/// building separately (楼栋公摊: one pool per building, each with its own master
+/// meter or invoice), or each of a list of groups of units. Each building or group
+/// is split with the same method, adjustments and participants, and its shares sum
+/// exactly to its own amount. Format version 3 for any but `estate`.
+///
+/// ```
+/// use estatekit::fees::schedule::SplitBy;
+/// assert_eq!(SplitBy::default(), SplitBy::Estate);
+/// let b: SplitBy = serde_json::from_str(r#""building""#).unwrap();
+/// assert_eq!(b, SplitBy::Building);
+/// let g: SplitBy = serde_json::from_str(r#"{"groups": [{"id": "east", "units": ["1-101"]}]}"#).unwrap();
+/// assert!(matches!(g, SplitBy::Groups(ref v) if v[0].id == "east"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitBy {
+    /// One pool for the whole estate (the default).
+    #[default]
+    Estate,
+    /// One pool per building of the estate that has a participant or a source.
+    Building,
+    /// One pool per group; units in no group do not share the item.
+    Groups(Vec<UnitGroup>),
+}
+
+impl SplitBy {
+    /// True for [`SplitBy::Estate`].
+    ///
+    /// ```
+    /// assert!(estatekit::fees::schedule::SplitBy::Estate.is_estate());
+    /// ```
+    pub fn is_estate(&self) -> bool {
+        *self == Self::Estate
+    }
+
+    /// The JSON name: `estate`, `building` or `groups`.
+    ///
+    /// ```
+    /// assert_eq!(estatekit::fees::schedule::SplitBy::Building.name(), "building");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Estate => "estate",
+            Self::Building => "building",
+            Self::Groups(_) => "groups",
+        }
+    }
 }
 
 /// Which units share a pooled amount.
@@ -259,6 +352,10 @@ pub enum Rule {
         /// field). Format version 3.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         meter_kind: Option<MeterKind>,
+        /// Split over the whole estate (the default), per building, or per group of
+        /// units. Format version 3.
+        #[serde(default, skip_serializing_if = "SplitBy::is_estate")]
+        split_by: SplitBy,
     },
 }
 
@@ -502,6 +599,14 @@ pub struct FeeItem {
     /// Share paid per status (vacancy discount); statuses not listed pay 100 %.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub status_factors: Vec<StatusFactor>,
+    /// Buildings charged, by id (empty = all). Billing refuses an id the estate does
+    /// not have. Format version 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buildings: Vec<String>,
+    /// Units charged, by id (empty = all; with `buildings` too, a unit must be in
+    /// both). Billing refuses an id the estate does not have. Format version 3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
     /// Billing frequency.
     #[serde(default)]
     pub frequency: Frequency,
@@ -548,6 +653,10 @@ struct FeeItemDoc {
     #[serde(default)]
     status_factors: Vec<StatusFactor>,
     #[serde(default)]
+    buildings: Vec<String>,
+    #[serde(default)]
+    units: Vec<String>,
+    #[serde(default)]
     frequency: Frequency,
     #[serde(default)]
     due: Option<DueRule>,
@@ -593,6 +702,8 @@ impl FeeItemDoc {
             unit_kinds: self.unit_kinds,
             statuses: self.statuses,
             status_factors: self.status_factors,
+            buildings: self.buildings,
+            units: self.units,
             frequency: self.frequency,
             due,
             day_count: self.day_count,
@@ -710,6 +821,22 @@ impl FeeItem {
                 FeeError::invalid(p(&format!("penalty.{}", e.path())), e.to_string())
             })?;
         }
+        for (field, ids) in [("buildings", &self.buildings), ("units", &self.units)] {
+            for (j, id) in ids.iter().enumerate() {
+                if id.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        p(&format!("{field}[{j}]")),
+                        "an id must not be empty",
+                    ));
+                }
+                if ids[..j].contains(id) {
+                    return Err(FeeError::DuplicateId {
+                        path: p(&format!("{field}[{j}]")),
+                        id: id.clone(),
+                    });
+                }
+            }
+        }
         if let Some(terms) = &self.late_fee {
             terms
                 .validate()
@@ -766,8 +893,10 @@ impl FeeItem {
                 admin_fee,
                 method,
                 meter_kind,
+                split_by,
                 ..
             } => {
+                validate_split_by(split_by, source, &p)?;
                 match (source, meter_kind) {
                     (PooledSource::Given, None) if method.uses_usage() => {
                         return Err(FeeError::invalid(
@@ -792,7 +921,7 @@ impl FeeItem {
                 } = source
                 {
                     non_negative(*price, || p("rule.pooled.source.master_meter.price"))?;
-                    if meter_id.trim().is_empty() {
+                    if split_by.is_estate() && meter_id.trim().is_empty() {
                         return Err(FeeError::invalid(
                             p("rule.pooled.source.master_meter.meter_id"),
                             "meter id must not be empty",
@@ -819,6 +948,149 @@ impl FeeItem {
             }
         }
         Ok(())
+    }
+}
+
+/// Checks a pooled rule's `split_by` against its source: groups with ids and units,
+/// no unit in two groups; one `meter_id` over the estate, one meter per building or
+/// group in `meters` otherwise. `p` makes an item's path.
+fn validate_split_by(
+    split_by: &SplitBy,
+    source: &PooledSource,
+    p: &dyn Fn(&str) -> String,
+) -> Result<(), FeeError> {
+    if let SplitBy::Groups(groups) = split_by {
+        if groups.is_empty() {
+            return Err(FeeError::invalid(
+                p("rule.pooled.split_by.groups"),
+                "a split by groups needs at least one group",
+            ));
+        }
+        let mut group_of: std::collections::HashMap<&str, usize> = Default::default();
+        for (j, g) in groups.iter().enumerate() {
+            let at = |f: &str| p(&format!("rule.pooled.split_by.groups[{j}].{f}"));
+            if g.id.trim().is_empty() {
+                return Err(FeeError::invalid(at("id"), "a group id must not be empty"));
+            }
+            if groups[..j].iter().any(|h| h.id == g.id) {
+                return Err(FeeError::DuplicateId {
+                    path: at("id"),
+                    id: g.id.clone(),
+                });
+            }
+            if g.units.is_empty() {
+                return Err(FeeError::invalid(
+                    at("units"),
+                    format!("group {:?} has no unit", g.id),
+                ));
+            }
+            for (k, unit) in g.units.iter().enumerate() {
+                if unit.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        at(&format!("units[{k}]")),
+                        "a unit id must not be empty",
+                    ));
+                }
+                if let Some(first) = group_of.insert(unit, j) {
+                    let other = &groups[first].id;
+                    return Err(FeeError::invalid(
+                        at(&format!("units[{k}]")),
+                        if first == j {
+                            format!("unit {unit:?} is listed twice in group {other:?}")
+                        } else {
+                            format!(
+                                "unit {unit:?} is already in group {other:?} (groups[{first}]): \
+                                 a unit shares one pool of an item"
+                            )
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    let PooledSource::MasterMeter {
+        meter_id, meters, ..
+    } = source
+    else {
+        return Ok(());
+    };
+    let at = |f: &str| p(&format!("rule.pooled.source.master_meter.{f}"));
+    match split_by {
+        SplitBy::Estate if !meters.is_empty() => Err(FeeError::invalid(
+            at("meters"),
+            "a pool split over the estate has one master meter (meter_id); \
+             meters per building or group need split_by \"building\" or groups",
+        )),
+        SplitBy::Estate => Ok(()),
+        SplitBy::Building | SplitBy::Groups(_) => {
+            let per = match split_by {
+                SplitBy::Building => "building",
+                _ => "group",
+            };
+            if !meter_id.is_empty() {
+                return Err(FeeError::invalid(
+                    at("meter_id"),
+                    format!(
+                        "a pool split by {per} has one master meter per {per}, in meters \
+                         ([{{\"group\": \"{per} id\", \"meter_id\": ...}}]), not one meter_id"
+                    ),
+                ));
+            }
+            if meters.is_empty() {
+                return Err(FeeError::invalid(
+                    at("meters"),
+                    format!("a pool split by {per} needs the master meter of each {per}"),
+                ));
+            }
+            for (j, m) in meters.iter().enumerate() {
+                if m.group.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        at(&format!("meters[{j}].group")),
+                        format!("the {per} id must not be empty"),
+                    ));
+                }
+                if meters[..j].iter().any(|x| x.group == m.group) {
+                    return Err(FeeError::DuplicateId {
+                        path: at(&format!("meters[{j}].group")),
+                        id: m.group.clone(),
+                    });
+                }
+                if m.meter_id.trim().is_empty() {
+                    return Err(FeeError::invalid(
+                        at(&format!("meters[{j}].meter_id")),
+                        "meter id must not be empty",
+                    ));
+                }
+            }
+            if let SplitBy::Groups(groups) = split_by {
+                if let Some((j, m)) = meters
+                    .iter()
+                    .enumerate()
+                    .find(|(_, m)| !groups.iter().any(|g| g.id == m.group))
+                {
+                    return Err(FeeError::Unknown {
+                        path: at(&format!("meters[{j}].group")),
+                        what: "group",
+                        id: m.group.clone(),
+                    });
+                }
+                if let Some((j, g)) = groups
+                    .iter()
+                    .enumerate()
+                    .find(|(_, g)| !meters.iter().any(|m| m.group == g.id))
+                {
+                    return Err(FeeError::invalid(
+                        at("meters"),
+                        format!(
+                            "group {:?} (split_by.groups[{j}]) has no master meter: \
+                             every group needs its source",
+                            g.id
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
     }
 }
 

@@ -93,6 +93,11 @@ pub enum Explanation {
         /// (`occupied_day_fraction`); `None` when it was not. JSON: written only when set.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         prorated: Option<ProratedWeight>,
+        /// The building or group whose pool this is, when the item is split per
+        /// building or group (`split_by`); `None` for the estate's pool. JSON: written
+        /// only when set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
     },
     /// An area or fixed charge of a unit whose status changed within the span (the
     /// estate's [`status_history`](crate::estate::EstateData::status_history)):
@@ -319,6 +324,7 @@ impl Explanation {
                 participants,
                 adjustment,
                 prorated,
+                group,
             } => {
                 // A hybrid weight mixes normalised metrics: show the unit's share in %.
                 let ratio = if method == "hybrid" && !total_weight.is_zero() {
@@ -338,9 +344,12 @@ impl Explanation {
                     };
                     format!("{weight} / {}", shown(*total_weight))
                 };
+                if let Some(group) = group {
+                    s.push_str(&w.pool_of(group));
+                }
                 s.push_str(&w.pooled_share(pool, method, *participants, &ratio));
                 if !adjustment.is_zero() {
-                    let _ = write!(s, "{}{adjustment}", w.rounding_adjustment);
+                    let _ = write!(s, "{}{adjustment}{}", w.rounding_adjustment, w.tie_rule);
                 }
             }
             Self::ByStatus {
@@ -663,14 +672,16 @@ mod tests {
             participants: 4,
             adjustment: dec("0.01"),
             prorated: None,
+            group: None,
         };
         assert_eq!(
             e.render(Lang::En, dec("25.01")),
-            "pool 100.00 split by weighted mix among 4 units: 25% × 100.00 incl. rounding adjustment 0.01 = 25.01"
+            "pool 100.00 split by weighted mix among 4 units: 25% × 100.00 incl. rounding adjustment 0.01 \
+             (leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 25.01"
         );
         assert_eq!(
             e.render(Lang::ZhCn, dec("25.01")),
-            "公摊 100.00 按混合权重（4 户）：25% × 100.00 含尾差调整 0.01 = 25.01"
+            "公摊 100.00 按混合权重（4 户）：25% × 100.00 含尾差调整 0.01（尾差按余数从大到小逐户分配，余数相同先给房屋顺序在前的户） = 25.01"
         );
     }
 

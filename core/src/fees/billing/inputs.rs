@@ -76,7 +76,7 @@ pub(super) fn month_end(start: NaiveDate, months: u32) -> Option<NaiveDate> {
 /// The amount of a pooled item for this period (e.g. the utility's invoice).
 ///
 /// ```
-/// let p = estatekit::fees::billing::PooledAmount { code: "common_electricity".into(), amount: "3943.20".parse().unwrap() };
+/// let p = estatekit::fees::billing::PooledAmount { code: "common_electricity".into(), group: None, amount: "3943.20".parse().unwrap() };
 /// assert_eq!(p.code, "common_electricity");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +84,10 @@ pub(super) fn month_end(start: NaiveDate, months: u32) -> Option<NaiveDate> {
 pub struct PooledAmount {
     /// The pooled fee item's code.
     pub code: String,
+    /// For an item split per building or group (`split_by`): the building or group
+    /// whose amount this is (JSON `group`); `None` for an item split over the estate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// The amount to split.
     #[serde(with = "crate::json::decimal")]
     pub amount: Decimal,
@@ -234,6 +238,29 @@ impl BillingInputs {
     pub fn with_pooled(mut self, code: impl Into<String>, amount: Decimal) -> Self {
         self.pooled.push(PooledAmount {
             code: code.into(),
+            group: None,
+            amount,
+        });
+        self
+    }
+
+    /// Adds the pooled amount of one building or group of an item split per building
+    /// or group (`split_by`).
+    ///
+    /// ```
+    /// let i = estatekit::fees::billing::BillingInputs::default()
+    ///     .with_pooled_in("lift_power", "B1", "300.00".parse().unwrap());
+    /// assert_eq!(i.pooled[0].group.as_deref(), Some("B1"));
+    /// ```
+    pub fn with_pooled_in(
+        mut self,
+        code: impl Into<String>,
+        group: impl Into<String>,
+        amount: Decimal,
+    ) -> Self {
+        self.pooled.push(PooledAmount {
+            code: code.into(),
+            group: Some(group.into()),
             amount,
         });
         self

@@ -29,6 +29,8 @@
 //! - `context`: [`BillingContext`], the per-unit view a run reads, built once;
 //! - `unit_lines`, `pooled_lines` and `builder`: the lines of one unit, the shares
 //!   of a pooled item, and the run being built;
+//! - `scope`: the units an item is limited to (`buildings`, `units`) and a pooled
+//!   item's pools (`split_by`);
 //! - `orchestrate`: [`bill_estate`], which puts them together.
 
 mod builder;
@@ -40,6 +42,7 @@ mod pooled_lines;
 mod readings;
 mod run;
 mod run_json;
+mod scope;
 mod unit_lines;
 
 pub use context::BillingContext;

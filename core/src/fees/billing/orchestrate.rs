@@ -5,19 +5,19 @@
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::Decimal;
 
 use crate::estate::Estate;
 use crate::fees::FeeError;
-use crate::fees::schedule::{FeeSchedule, Rule};
+use crate::fees::schedule::{FeeItem, FeeSchedule, Rule, SplitBy};
 use crate::money;
 
 use super::builder::{RunBuilder, total_overflow};
 use super::context::BillingContext;
-use super::inputs::{BillingException, BillingInputs, BillingPeriod, unit_problem};
+use super::inputs::{BillingException, BillingInputs, BillingPeriod, PooledAmount, unit_problem};
 use super::pooled_lines::{PoolShares, bill_pooled};
 use super::readings::MeterReadings;
 use super::run::{BillSlot, BillingRun, ItemText, index_u32};
+use super::scope;
 use super::unit_lines::{ItemSpan, LineContext};
 
 /// `date` (the issue date or a due date of a run issued on `issued_on`) when its year
@@ -101,6 +101,15 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
 /// outside the years 1–9999 (the years a [`Ledger`](crate::fees::ledger::Ledger) holds), or
 /// naming `meter_changes[i]` for a change the estate already records (see above).
+/// For pools per building or group ([`SplitBy`]) and items limited to buildings or
+/// units: [`FeeError::MissingPooledAmount`] at `pooled[code@B2]` for a building or
+/// group with participants and no amount; [`FeeError::Invalid`] at
+/// `items[i].rule.pooled.source.master_meter.meters` for one without its master
+/// meter, or at `pooled[n].group` for an amount whose group does not fit its item's
+/// `split_by`; [`FeeError::Unknown`] naming `items[i].buildings[j]`,
+/// `items[i].units[j]`, `items[i].rule.pooled.split_by.groups[j].units[k]`,
+/// `items[i].rule.pooled.source.master_meter.meters[j].group` or `pooled[n].group` for
+/// an id the estate (or the item) does not have.
 ///
 /// ```
 /// use estatekit::estate::Estate;
@@ -120,6 +129,62 @@ pub fn bill_estate(
     BillingContext::new(estate).bill(schedule, period, inputs)
 }
 
+/// The path of `item` in `schedule` (`items[3]`).
+fn item_path(schedule: &FeeSchedule, item: &FeeItem) -> String {
+    match schedule.items().iter().position(|x| std::ptr::eq(x, item)) {
+        Some(i) => format!("items[{i}]"),
+        None => format!("items[{}]", item.code),
+    }
+}
+
+/// Checks the `group` of pooled amount `p` (input `i`) against its item's
+/// `split_by`: none over the estate, a building of the estate or a group of the
+/// item otherwise.
+fn pooled_group(
+    estate: &Estate,
+    split_by: &SplitBy,
+    p: &PooledAmount,
+    i: usize,
+) -> Result<(), FeeError> {
+    let at = || format!("pooled[{i}].group");
+    match (split_by, p.group.as_deref()) {
+        (SplitBy::Estate, None) => Ok(()),
+        (SplitBy::Estate, Some(g)) => Err(FeeError::invalid(
+            at(),
+            format!(
+                "item {:?} is split over the whole estate: give its amount without a group, not for {g:?}",
+                p.code
+            ),
+        )),
+        (by, None) => Err(FeeError::invalid(
+            at(),
+            format!(
+                "item {:?} is split by {}: give one amount per {} with its group",
+                p.code,
+                by.name(),
+                if matches!(by, SplitBy::Building) {
+                    "building"
+                } else {
+                    "group"
+                }
+            ),
+        )),
+        (SplitBy::Building, Some(g)) if estate.building(g).is_none() => Err(FeeError::Unknown {
+            path: at(),
+            what: "building",
+            id: g.to_owned(),
+        }),
+        (SplitBy::Groups(groups), Some(g)) if !groups.iter().any(|x| x.id == g) => {
+            Err(FeeError::Unknown {
+                path: at(),
+                what: "group",
+                id: g.to_owned(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// [`bill_estate`] over a context built before (see [`BillingContext::bill`]).
 pub(super) fn bill(
     context: &BillingContext<'_>,
@@ -130,17 +195,17 @@ pub(super) fn bill(
     let estate = context.estate();
     let policy = *estate.rounding();
     for (i, p) in inputs.pooled.iter().enumerate() {
-        if !schedule
-            .items()
-            .iter()
-            .any(|it| it.code == p.code && matches!(it.rule, Rule::Pooled { .. }))
-        {
+        let Some(split_by) = schedule.items().iter().find_map(|it| match &it.rule {
+            Rule::Pooled { split_by, .. } if it.code == p.code => Some(split_by),
+            _ => None,
+        }) else {
             return Err(FeeError::Unknown {
                 path: format!("pooled[{i}].code"),
                 what: "pooled fee item",
                 id: p.code.clone(),
             });
-        }
+        };
+        pooled_group(estate, split_by, p, i)?;
     }
     if inputs.estimate == Some(0) {
         return Err(FeeError::invalid(
@@ -171,19 +236,42 @@ pub(super) fn bill(
             })
         })
         .collect::<Result<_, FeeError>>()?;
+    // The units each item is limited to (`None`: every unit, nothing to check).
+    let masks = in_force
+        .iter()
+        .map(|item| {
+            if item.buildings.is_empty() && item.units.is_empty() {
+                return Ok(None);
+            }
+            scope::unit_mask(estate, item, &item_path(schedule, item))
+        })
+        .collect::<Result<Vec<_>, FeeError>>()?;
     // Pooled items are split first (they need every participant); lines are then
     // built unit by unit so each bill's lines are contiguous.
     let mut pools = Vec::new();
+    // Per item in force: the index of its first pool summary in `pools`.
+    let mut pool_start = Vec::with_capacity(in_force.len());
     let mut shares: Vec<Option<PoolShares>> = Vec::with_capacity(in_force.len());
     // Pooled items whose pool could not be split (a participant's meter without a
     // reading): billed to no one in a non-strict run.
     let mut set_aside = vec![false; in_force.len()];
-    // Per item in force: the pooled shares of units set aside.
-    let mut pool_set_aside = vec![Decimal::ZERO; in_force.len()];
+
     for (k, item) in in_force.iter().enumerate() {
-        match bill_pooled(&lines, item, inputs) {
-            Ok(Some((summary, split))) => {
-                pools.push(summary);
+        pool_start.push(pools.len());
+        let pooled = if matches!(item.rule, Rule::Pooled { .. }) {
+            bill_pooled(
+                &lines,
+                item,
+                &item_path(schedule, item),
+                masks[k].as_deref(),
+                inputs,
+            )
+        } else {
+            Ok(None)
+        };
+        match pooled {
+            Ok(Some((summaries, split))) => {
+                pools.extend(summaries);
                 shares.push(Some(split));
             }
             Ok(None) => shares.push(None),
@@ -225,7 +313,9 @@ pub(super) fn bill(
             let done = match &shares[k] {
                 Some(pool) => pool.push_share(u, k16, &mut b),
                 None if set_aside[k] => Ok(()),
-                None if item.applies_to(unit.kind, unit.status) => {
+                None if item.applies_to(unit.kind, unit.status)
+                    && masks[k].as_ref().is_none_or(|m| m[u]) =>
+                {
                     lines.unit_line(item, k16, u, &mut b)
                 }
                 None => Ok(()),
@@ -243,18 +333,13 @@ pub(super) fn bill(
                     b.lines.truncate(start);
                     b.others.truncate(others_start);
                     for (k, pool) in shares.iter().enumerate() {
-                        let Some(pool) = pool else { continue };
-                        // Checked above: fewer than 65537 items.
-                        pool.push_share(u, k as u16, &mut b)?;
-                    }
-                    for l in &b.lines[start..] {
-                        let amount = b.amount(l);
-                        let slot = &mut pool_set_aside[usize::from(l.item)];
-                        *slot = money::sum(&[*slot, amount])
+                        let Some((g, amount)) = pool.as_ref().and_then(|p| p.share(u)) else {
+                            continue;
+                        };
+                        let summary = &mut pools[pool_start[k] + g];
+                        summary.set_aside = money::sum(&[summary.set_aside, amount])
                             .map_err(|_| total_overflow("a pool's set-aside shares"))?;
                     }
-                    b.lines.truncate(start);
-                    b.others.truncate(others_start);
                     exceptions.push(BillingException {
                         unit_id: Some(context.unit_id(u).to_owned()),
                         item_code: None,
@@ -282,17 +367,6 @@ pub(super) fn bill(
         start: index_u32(start, "lines")?,
     });
     let total = b.total()?;
-    // Pools are in the order of their items in force.
-    let mut next_pool = pools.iter_mut();
-    for (k, share) in shares.iter().enumerate() {
-        if share.is_some() {
-            let pool = next_pool
-                .next()
-                .expect("one pool summary per item whose shares were computed");
-            pool.set_aside = money::sum(&[pool.set_aside, pool_set_aside[k]])
-                .map_err(|_| total_overflow("a pool's set-aside shares"))?;
-        }
-    }
     Ok(BillingRun {
         total,
         estate_id: estate.id().to_owned(),
@@ -307,8 +381,8 @@ pub(super) fn bill(
         lines: b.lines,
         area_params: b.area_params,
         pool_params: shares
-            .iter()
-            .map(|s| s.as_ref().map(|s| s.params))
+            .into_iter()
+            .map(|s| s.map(|s| s.params).unwrap_or_default())
             .collect(),
         others: b.others,
         scale: b.scale,

@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::estate::MeterKind;
 use crate::fees::pooled;
 use crate::fees::schedule::{FeeItem, Participants, PooledSource, Rule};
 use crate::fees::{FeeError, add, add_weight, mul};
@@ -13,22 +14,54 @@ use super::builder::RunBuilder;
 use super::explain::{Explanation, ProratedWeight};
 use super::inputs::BillingInputs;
 use super::run::{Kind, PoolParams, PoolSummary};
+use super::scope;
 use super::unit_lines::LineContext;
 
 /// One pooled item's split: which units share, and each one's weight and amount.
 pub(super) struct PoolShares {
     /// For each estate unit, its position among the members (`u32::MAX`: not a member).
     member_of: Vec<u32>,
+    /// Per member, its pool: an index into `params` (empty: every member in pool 0).
+    pool_of: Vec<u32>,
     weights: Vec<Decimal>,
     amounts: money::Parts,
     adjusted: Vec<bool>,
     /// Per member, how its weight was prorated by days (empty unless
     /// `occupied_day_fraction`): such a share keeps its explanation whole.
     prorated: Vec<Option<ProratedWeight>>,
-    pub(super) params: PoolParams,
+    /// Per pool (the estate's, or each building's or group's), in the order of the
+    /// run's pool summaries of the item.
+    pub(super) params: Vec<PoolParams>,
+    scale: u32,
 }
 
 impl PoolShares {
+    /// The member index of the estate's unit `unit`, if it shares.
+    #[inline]
+    fn member(&self, unit: usize) -> Option<usize> {
+        match self.member_of.get(unit) {
+            Some(&m) if m != u32::MAX => Some(m as usize),
+            _ => None,
+        }
+    }
+
+    /// The pool of member `m` (an index into `params`).
+    #[inline]
+    fn pool(&self, m: usize) -> usize {
+        self.pool_of.get(m).map_or(0, |&g| g as usize)
+    }
+
+    /// The pool (an index among the item's pools) and the share of the estate's unit
+    /// `unit`, if it shares.
+    pub(super) fn share(&self, unit: usize) -> Option<(usize, Decimal)> {
+        let m = self.member(unit)?;
+        let amount = match &self.amounts {
+            money::Parts::Minor(v) => Decimal::new(v[m], self.scale),
+            money::Parts::Wide(v) => v[m],
+        };
+        Some((self.pool(m), amount))
+    }
+
     /// Adds the line of the estate's unit `unit` for item `item`, if it shares.
     #[inline]
     pub(super) fn push_share(
@@ -37,13 +70,11 @@ impl PoolShares {
         item: u16,
         b: &mut RunBuilder,
     ) -> Result<(), FeeError> {
-        let Some(&m) = self.member_of.get(unit) else {
+        let Some(m) = self.member(unit) else {
             return Ok(());
         };
-        if m == u32::MAX {
-            return Ok(());
-        }
-        let m = m as usize;
+        let g = self.pool(m);
+        let params = &self.params[g];
         let (weight, adjusted) = (self.weights[m], self.adjusted[m]);
         let kind = if adjusted {
             Kind::PooledAdjusted
@@ -51,7 +82,7 @@ impl PoolShares {
             Kind::Pooled
         };
         if let Some(&Some(p)) = self.prorated.get(m) {
-            let mut e = self.params.explain(weight, adjusted);
+            let mut e = params.explain(weight, adjusted);
             if let Explanation::Pooled { prorated, .. } = &mut e {
                 *prorated = Some(p);
             }
@@ -61,24 +92,38 @@ impl PoolShares {
             };
             return b.push_whole(amount, item, kind, e);
         }
-        let explain = || self.params.explain(weight, adjusted);
+        let explain = || params.explain(weight, adjusted);
+        // A compact pooled line's `idx` is its pool among the item's.
+        let g = g as u32;
         match &self.amounts {
             // Minor units of the policy's scale, which is the run's.
-            money::Parts::Minor(v) => b.push_minor(v[m], weight, item, kind, 0, explain),
-            money::Parts::Wide(v) => b.push(v[m], weight, item, kind, 0, explain),
+            money::Parts::Minor(v) => b.push_minor(v[m], weight, item, kind, g, explain),
+            money::Parts::Wide(v) => b.push(v[m], weight, item, kind, g, explain),
         }
     }
 }
 
-/// The split of pooled item `item` (`None` for any other item): its source amount
-/// (given, or a master meter's consumption priced), less the deduction, plus the
-/// admin fee, split among the participants chosen by [`pooled::takes_part`] with the
-/// weights of [`pooled`]'s rules, exactly.
+/// Where one pool's amount comes from, and what it is.
+struct PoolSource {
+    amount: Decimal,
+    consumption: Option<Decimal>,
+    usage_kind: Option<MeterKind>,
+}
+
+/// The split of pooled item `item` (`None` for any other item): per pool (the
+/// estate's, or each building's or group's, see
+/// [`SplitBy`](crate::fees::schedule::SplitBy)), its source amount (given, or a
+/// master meter's consumption priced), less the deduction, plus the admin fee, split
+/// among its participants chosen by [`pooled::takes_part`] (and the item's
+/// `buildings` and `units`, `mask`) with the weights of [`pooled`]'s rules, exactly.
+/// `at` is the item's path in the schedule. One summary per pool, in pool order.
 pub(super) fn bill_pooled(
     lines: &LineContext<'_>,
     item: &FeeItem,
+    at: &str,
+    mask: Option<&[bool]>,
     inputs: &BillingInputs,
-) -> Result<Option<(PoolSummary, PoolShares)>, FeeError> {
+) -> Result<Option<(Vec<PoolSummary>, PoolShares)>, FeeError> {
     let (estate, period, readings) = (lines.context.estate(), lines.period, lines.readings);
     let policy = &lines.policy;
     let Rule::Pooled {
@@ -89,90 +134,20 @@ pub(super) fn bill_pooled(
         participants,
         occupied_day_fraction,
         meter_kind,
+        split_by,
     } = &item.rule
     else {
         return Ok(None);
     };
-    let path = format!("pooled[{}]", item.code);
-    let (source_amount, consumption, usage_kind) = match source {
-        PooledSource::Given => {
-            let amount = inputs
-                .pooled
-                .iter()
-                .find(|p| p.code == item.code)
-                .ok_or_else(|| FeeError::MissingPooledAmount {
-                    path: path.clone(),
-                    code: item.code.clone(),
-                })?
-                .amount;
-            // Usage from the participants' own meters of the stated kind (required
-            // by the schedule when the method weighs usage).
-            (amount, None, meter_kind.filter(|_| method.uses_usage()))
-        }
-        PooledSource::MasterMeter {
-            meter_id,
-            price,
-            subtract_sub_meters,
-        } => {
-            let master = estate.meter(meter_id).ok_or_else(|| FeeError::Unknown {
-                path: format!("{path}.source.meter_id"),
-                what: "meter",
-                id: meter_id.clone(),
-            })?;
-            let mut used = readings.consumption(master, period)?.used;
-            if *subtract_sub_meters {
-                crate::estate::count_meter_records(estate.meters().len());
-                for m in estate
-                    .meters()
-                    .iter()
-                    .filter(|m| m.kind == master.kind && m.unit_id.is_some())
-                {
-                    used -= readings.consumption(m, period)?.used;
-                }
-                if used < Decimal::ZERO {
-                    return Err(FeeError::invalid(
-                        format!("{path}.source"),
-                        format!(
-                            "the sub-meters consumed {} more than master meter {meter_id}",
-                            -used
-                        ),
-                    ));
-                }
-            }
-            (mul(used, *price, &path)?, Some(used), Some(master.kind))
-        }
-    };
-    let deducted = deduction.map_or(Decimal::ZERO, |d| d.of(source_amount));
-    let fee = admin_fee.map_or(Decimal::ZERO, |a| a.of(source_amount));
-    let split_amount = policy.round(add(
-        source_amount
-            .checked_sub(deducted)
-            .ok_or_else(|| FeeError::Money {
-                path: format!("{path}.deduction"),
-                source: money::MoneyError::Overflow {
-                    context: format!("{source_amount} − {deducted} is too large"),
-                },
-            })?,
-        fee,
-        &format!("{path}.admin_fee"),
-    )?);
-    if split_amount < Decimal::ZERO {
-        return Err(FeeError::Negative {
-            path: format!("{path}.amount"),
-            value: split_amount,
-        });
-    }
+    let groups = scope::pool_groups(estate, split_by, at)?;
+    let grouped = groups.of_unit.is_some();
 
-    // Participants, in estate order, with their metrics.
+    // Participants, in estate order, with their pools.
     let units = lines.context.units();
     let mut member_of = vec![u32::MAX; units.len()];
-    let mut members = 0usize;
-    // Single-basis methods: the weights directly; hybrid: every metric, then weights.
-    let basis = method.basis();
-    let hybrid = basis.is_none();
-    let mut metrics = Vec::with_capacity(if hybrid { units.len() } else { 0 });
-    let mut direct = Vec::with_capacity(if hybrid { 0 } else { units.len() });
-    let mut prorated = Vec::new();
+    let mut member_units: Vec<usize> = Vec::with_capacity(units.len());
+    let mut member_pool: Vec<u32> = Vec::new();
+    let mut pool_size = vec![0usize; groups.ids.len()];
     for (u, unit) in units.iter().enumerate() {
         if !pooled::takes_part(
             *participants,
@@ -180,16 +155,196 @@ pub(super) fn bill_pooled(
             &item.statuses,
             unit.kind,
             unit.status,
-        ) {
+        ) || mask.is_some_and(|m| !m[u])
+        {
             continue;
         }
+        let g = groups.of(u);
+        if g == u32::MAX {
+            continue;
+        }
+        member_of[u] = u32::try_from(member_units.len()).map_err(|_| {
+            FeeError::invalid(
+                format!("pooled[{}].participants", item.code),
+                "more than 4 billion units",
+            )
+        })?;
+        member_units.push(u);
+        if grouped {
+            member_pool.push(g);
+        }
+        pool_size[g as usize] += 1;
+    }
+    let members = member_units.len();
+
+    // The pools billed: the estate's; each building with a participant or a source;
+    // every group.
+    let given = |id: Option<&str>| {
+        inputs
+            .pooled
+            .iter()
+            .find(|p| p.code == item.code && p.group.as_deref() == id)
+    };
+    let meters = match source {
+        PooledSource::MasterMeter { meters, .. } => Some(meters),
+        PooledSource::Given => None,
+    };
+    if groups.by_building
+        && let Some((j, m)) = meters
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .find(|(_, m)| estate.building_position(&m.group).is_none())
+    {
+        return Err(FeeError::Unknown {
+            path: format!("{at}.rule.pooled.source.master_meter.meters[{j}].group"),
+            what: "building",
+            id: m.group.clone(),
+        });
+    }
+    let meter_of = |id: &str| {
+        meters
+            .into_iter()
+            .flatten()
+            .find(|m| m.group == id)
+            .map(|m| m.meter_id.as_str())
+    };
+    let active: Vec<usize> = (0..groups.ids.len())
+        .filter(|&g| {
+            let id = groups.ids[g].as_deref();
+            !groups.by_building
+                || pool_size[g] > 0
+                || given(id).is_some()
+                || id.is_some_and(|id| meter_of(id).is_some())
+        })
+        .collect();
+    let mut active_of = vec![u32::MAX; groups.ids.len()];
+    for (i, &g) in active.iter().enumerate() {
+        // Fewer pools than buildings or groups, which fit u32 (checked above).
+        active_of[g] = i as u32;
+    }
+    let pool_path = |id: Option<&str>| match id {
+        None => format!("pooled[{}]", item.code),
+        Some(id) => format!("pooled[{}@{id}]", item.code),
+    };
+
+    // Each pool's source.
+    let mut sources = Vec::with_capacity(active.len());
+    // With sub-meters subtracted per pool: the units of each pool.
+    let mut pool_units: Vec<Vec<usize>> = Vec::new();
+    for &g in &active {
+        let id = groups.ids[g].as_deref();
+        let path = pool_path(id);
+        let found = match source {
+            PooledSource::Given => {
+                let amount = given(id)
+                    .ok_or_else(|| FeeError::MissingPooledAmount {
+                        path: path.clone(),
+                        code: item.code.clone(),
+                    })?
+                    .amount;
+                // Usage from the participants' own meters of the stated kind (required
+                // by the schedule when the method weighs usage).
+                PoolSource {
+                    amount,
+                    consumption: None,
+                    usage_kind: meter_kind.filter(|_| method.uses_usage()),
+                }
+            }
+            PooledSource::MasterMeter {
+                meter_id,
+                price,
+                subtract_sub_meters,
+                ..
+            } => {
+                let meter_id = match id {
+                    None => meter_id.as_str(),
+                    Some(id) => meter_of(id).ok_or_else(|| {
+                        FeeError::invalid(
+                            format!("{at}.rule.pooled.source.master_meter.meters"),
+                            format!(
+                                "{} {id:?} has {} participant(s) but no master meter: \
+                                 every {} needs its source",
+                                groups.noun(),
+                                pool_size[g],
+                                groups.noun()
+                            ),
+                        )
+                    })?,
+                };
+                let master = estate.meter(meter_id).ok_or_else(|| FeeError::Unknown {
+                    path: format!("{path}.source.meter_id"),
+                    what: "meter",
+                    id: meter_id.to_owned(),
+                })?;
+                let mut used = readings.consumption(master, period)?.used;
+                if *subtract_sub_meters {
+                    if grouped {
+                        if pool_units.is_empty() {
+                            pool_units = vec![Vec::new(); groups.ids.len()];
+                            for u in 0..units.len() {
+                                let p = groups.of(u);
+                                if p != u32::MAX {
+                                    pool_units[p as usize].push(u);
+                                }
+                            }
+                        }
+                        for &u in &pool_units[g] {
+                            for m in estate.meters_at(u).filter(|m| m.kind == master.kind) {
+                                used -= readings.consumption(m, period)?.used;
+                            }
+                        }
+                    } else {
+                        crate::estate::count_meter_records(estate.meters().len());
+                        for m in estate
+                            .meters()
+                            .iter()
+                            .filter(|m| m.kind == master.kind && m.unit_id.is_some())
+                        {
+                            used -= readings.consumption(m, period)?.used;
+                        }
+                    }
+                    if used < Decimal::ZERO {
+                        return Err(FeeError::invalid(
+                            format!("{path}.source"),
+                            format!(
+                                "the sub-meters consumed {} more than master meter {meter_id}",
+                                -used
+                            ),
+                        ));
+                    }
+                }
+                PoolSource {
+                    amount: mul(used, *price, &path)?,
+                    consumption: Some(used),
+                    usage_kind: Some(master.kind),
+                }
+            }
+        };
+        sources.push(found);
+    }
+
+    // Each member's metrics. Single-basis methods: the weights directly; hybrid:
+    // every metric, then weights per pool.
+    let basis = method.basis();
+    let hybrid = basis.is_none();
+    let mut metrics = Vec::with_capacity(if hybrid { members } else { 0 });
+    let mut direct = Vec::with_capacity(if hybrid { 0 } else { members });
+    let mut prorated = Vec::new();
+    for (i, &u) in member_units.iter().enumerate() {
+        let unit = &units[u];
+        let g = if grouped {
+            active_of[member_pool[i] as usize] as usize
+        } else {
+            0
+        };
         let mut m = pooled::Metrics {
             area: unit.gross_area,
             usage: Decimal::ZERO,
             occupants: unit.occupants,
             fraction: Decimal::ONE,
         };
-        if let Some(kind) = usage_kind {
+        if let Some(kind) = sources[g].usage_kind {
             for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
                 m.usage += readings.consumption(meter, period)?.used;
             }
@@ -206,7 +361,7 @@ pub(super) fn bill_pooled(
             {
                 m.fraction = f;
                 if let Some(basis) = basis {
-                    prorated.resize(members, None);
+                    prorated.resize(i, None);
                     prorated.push(Some(ProratedWeight {
                         metric: basis.of(&m),
                         served_days: served,
@@ -215,9 +370,6 @@ pub(super) fn bill_pooled(
                 }
             }
         }
-        member_of[u] = u32::try_from(members).map_err(|_| {
-            FeeError::invalid(format!("{path}.participants"), "more than 4 billion units")
-        })?;
         match basis {
             None => metrics.push(m),
             Some(basis) => {
@@ -226,79 +378,191 @@ pub(super) fn bill_pooled(
                 // zero, fractions are day counts): a negative weight is a bug, refused.
                 if w.is_sign_negative() && !w.is_zero() {
                     return Err(FeeError::Negative {
-                        path: format!("{path}.participants[{members}]"),
+                        path: format!("{}.participants[{i}]", pool_path(groups.ids[g].as_deref())),
                         value: w,
                     });
                 }
                 direct.push(w);
             }
         }
-        members += 1;
     }
-    let weights = if hybrid {
-        pooled::weights_of(&metrics, method).map_err(|e| e.under(&format!("{path}.method")))?
+
+    // Per pool: its members (all of them when there is one pool).
+    let pool_members: Option<Vec<Vec<usize>>> = grouped.then(|| {
+        let mut v = vec![Vec::new(); active.len()];
+        for (i, &g) in member_pool.iter().enumerate() {
+            v[active_of[g as usize] as usize].push(i);
+        }
+        v
+    });
+    let pool_of: Vec<u32> = if grouped {
+        member_pool.iter().map(|&g| active_of[g as usize]).collect()
+    } else {
+        Vec::new()
+    };
+    let mut weights = if hybrid {
+        vec![Decimal::ZERO; members]
     } else {
         direct
     };
-    let split = money::allocate_raw(split_amount, &weights, policy).map_err(|e| match e {
-        money::MoneyError::AllZeroWeights { count } => FeeError::NothingToWeigh {
-            path: format!("{path}.method"),
-            participants: count,
-            cause: zero_weight_cause(method, usage_kind, *occupied_day_fraction, period),
-        },
-        e => FeeError::money(format!("{path}.participants"))(e),
-    })?;
+    let mut amounts: Option<money::Parts> = None;
     let mut adjusted = vec![false; members];
-    for &a in &split.adjusted {
-        adjusted[a] = true;
-    }
-    let adjustment = split.adjustment();
-    let minor = if split.total < Decimal::ZERO {
-        -policy.minor_unit()
-    } else {
-        policy.minor_unit()
-    };
-    let summary = PoolSummary {
-        code: item.code.clone(),
-        source_amount,
-        consumption,
-        deduction: deducted,
-        admin_fee: fee,
-        split_amount: split.total,
-        shares_total: split
-            .parts_sum()
-            .map_err(FeeError::money(format!("{path}.shares")))?,
-        participants: members,
-        adjustment,
-        adjusted_count: split.adjusted.len(),
-        set_aside: Decimal::new(0, policy.scale()),
-    };
-    // Shown in explanations only: exact when a decimal holds it, else rounded to the
-    // 28 digits a decimal holds (occupied-day fractions give weights of 28 digits).
-    let total_weight = match split.weight_sum {
-        Some(w) => w,
-        None => {
-            let at = format!("{path}.participants");
-            weights
-                .iter()
-                .try_fold(Decimal::ZERO, |a, w| add_weight(a, *w, &at))?
+    let mut summaries = Vec::with_capacity(active.len());
+    let mut params = Vec::with_capacity(active.len());
+    for (a, &g) in active.iter().enumerate() {
+        let id = groups.ids[g].clone();
+        let path = pool_path(id.as_deref());
+        let src = &sources[a];
+        let source_amount = src.amount;
+        let deducted = deduction.map_or(Decimal::ZERO, |d| d.of(source_amount));
+        let fee = admin_fee.map_or(Decimal::ZERO, |a| a.of(source_amount));
+        let split_amount = policy.round(add(
+            source_amount
+                .checked_sub(deducted)
+                .ok_or_else(|| FeeError::Money {
+                    path: format!("{path}.deduction"),
+                    source: money::MoneyError::Overflow {
+                        context: format!("{source_amount} − {deducted} is too large"),
+                    },
+                })?,
+            fee,
+            &format!("{path}.admin_fee"),
+        )?);
+        if split_amount < Decimal::ZERO {
+            return Err(FeeError::Negative {
+                path: format!("{path}.amount"),
+                value: split_amount,
+            });
         }
-    };
-    let shares = PoolShares {
-        member_of,
-        weights,
-        amounts: split.parts,
-        adjusted,
-        prorated,
-        params: PoolParams {
+        let of_pool: Option<&[usize]> = pool_members.as_ref().map(|v| v[a].as_slice());
+        // The pool's own weights, unless it is the estate's of a single basis.
+        let pool_weights: Option<Vec<Decimal>> = match (hybrid, of_pool) {
+            (true, _) => {
+                let m: Vec<pooled::Metrics> = match of_pool {
+                    Some(of) => of.iter().map(|&i| metrics[i]).collect(),
+                    None => std::mem::take(&mut metrics),
+                };
+                Some(
+                    pooled::weights_of(&m, method)
+                        .map_err(|e| e.under(&format!("{path}.method")))?,
+                )
+            }
+            (false, Some(of)) => Some(of.iter().map(|&i| weights[i]).collect()),
+            (false, None) => None,
+        };
+        let w: &[Decimal] = pool_weights.as_deref().unwrap_or(&weights);
+        let split = money::allocate_raw(split_amount, w, policy).map_err(|e| match e {
+            money::MoneyError::AllZeroWeights { count } => FeeError::NothingToWeigh {
+                path: format!("{path}.method"),
+                participants: count,
+                cause: zero_weight_cause(method, src.usage_kind, *occupied_day_fraction, period),
+            },
+            e => FeeError::money(format!("{path}.participants"))(e),
+        })?;
+        let count = w.len();
+        let minor = if split.total < Decimal::ZERO {
+            -policy.minor_unit()
+        } else {
+            policy.minor_unit()
+        };
+        // Shown in explanations only: exact when a decimal holds it, else rounded to
+        // the 28 digits a decimal holds (occupied-day fractions give weights of 28
+        // digits).
+        let total_weight = match split.weight_sum {
+            Some(t) => t,
+            None => {
+                let at = format!("{path}.participants");
+                w.iter()
+                    .try_fold(Decimal::ZERO, |acc, x| add_weight(acc, *x, &at))?
+            }
+        };
+        summaries.push(PoolSummary {
+            code: item.code.clone(),
+            group: id.as_deref().map(str::to_owned),
+            source_amount,
+            consumption: src.consumption,
+            deduction: deducted,
+            admin_fee: fee,
+            split_amount: split.total,
+            shares_total: split
+                .parts_sum()
+                .map_err(FeeError::money(format!("{path}.shares")))?,
+            participants: count,
+            adjustment: split.adjustment(),
+            adjusted_count: split.adjusted.len(),
+            set_aside: Decimal::new(0, policy.scale()),
+        });
+        params.push(PoolParams {
             pool: split.total,
             method: method.name(),
             total_weight,
-            participants: members,
+            participants: count,
             adjustment: minor,
-        },
+            group: id,
+        });
+        match of_pool {
+            None => {
+                for &i in &split.adjusted {
+                    adjusted[i] = true;
+                }
+                if let (true, Some(pw)) = (hybrid, pool_weights) {
+                    weights = pw;
+                }
+                amounts = Some(split.parts);
+            }
+            Some(of) => {
+                for &i in &split.adjusted {
+                    adjusted[of[i]] = true;
+                }
+                if let (true, Some(pw)) = (hybrid, pool_weights) {
+                    for (&i, x) in of.iter().zip(pw) {
+                        weights[i] = x;
+                    }
+                }
+                let all = amounts.get_or_insert_with(|| money::Parts::Minor(vec![0; members]));
+                scatter(all, split.parts, of, policy.scale());
+            }
+        }
+    }
+    let shares = PoolShares {
+        member_of,
+        pool_of,
+        weights,
+        amounts: amounts.unwrap_or(money::Parts::Minor(Vec::new())),
+        adjusted,
+        prorated,
+        params,
+        scale: policy.scale(),
     };
-    Ok(Some((summary, shares)))
+    Ok(Some((summaries, shares)))
+}
+
+/// Puts a pool's parts at its members' places `of` among every member's.
+fn scatter(all: &mut money::Parts, parts: money::Parts, of: &[usize], scale: u32) {
+    match parts {
+        money::Parts::Minor(p) => match all {
+            money::Parts::Minor(v) => {
+                for (&i, x) in of.iter().zip(p) {
+                    v[i] = x;
+                }
+            }
+            money::Parts::Wide(v) => {
+                for (&i, x) in of.iter().zip(p) {
+                    v[i] = Decimal::new(x, scale);
+                }
+            }
+        },
+        money::Parts::Wide(p) => {
+            if let money::Parts::Minor(v) = all {
+                *all = money::Parts::Wide(v.iter().map(|&m| Decimal::new(m, scale)).collect());
+            }
+            if let money::Parts::Wide(v) = all {
+                for (&i, x) in of.iter().zip(p) {
+                    v[i] = x;
+                }
+            }
+        }
+    }
 }
 
 /// Why every participant of a single-basis split weighs zero.

@@ -33,6 +33,11 @@ use super::run_json::ExceptionOut;
 pub struct PoolSummary {
     /// Fee item code.
     pub code: String,
+    /// The building or group this pool is of, when the item is split per building or
+    /// group (`split_by`): one summary per pool. `None`: the whole estate's (JSON:
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// The source amount (invoice, or master consumption × price), unrounded.
     #[serde(with = "crate::json::decimal")]
     pub source_amount: Decimal,
@@ -105,8 +110,9 @@ pub struct BillingRun {
     pub(super) lines: Vec<Line>,
     /// Inputs shared by many area lines (rate, factor, months, basis).
     pub(super) area_params: Vec<AreaParams>,
-    /// Per item in force: the constants of its pooled lines.
-    pub(super) pool_params: Vec<Option<PoolParams>>,
+    /// Per item in force: the constants of its pooled lines, per pool (empty for an
+    /// item that is not pooled); a compact pooled line's `idx` is its pool.
+    pub(super) pool_params: Vec<Vec<PoolParams>>,
     /// Sum of all bills (checked when the run was built).
     pub(super) total: Decimal,
     /// Problems of single units, meters or input rows set aside (see
@@ -200,14 +206,16 @@ pub(super) struct AreaParams {
     pub(super) coefficient: Option<(u64, u32)>,
 }
 
-/// What the pooled lines of an item share.
-#[derive(Debug, Clone, Copy)]
+/// What the pooled lines of one pool of an item share.
+#[derive(Debug, Clone)]
 pub(super) struct PoolParams {
     pub(super) pool: Decimal,
     pub(super) method: &'static str,
     pub(super) total_weight: Decimal,
     pub(super) participants: usize,
     pub(super) adjustment: Decimal,
+    /// The building or group (`None`: the estate).
+    pub(super) group: Option<Arc<str>>,
 }
 
 impl PoolParams {
@@ -224,6 +232,7 @@ impl PoolParams {
                 Decimal::ZERO
             },
             prorated: None,
+            group: self.group.as_deref().map(str::to_owned),
         }
     }
 }
@@ -337,8 +346,11 @@ impl BillingRun {
                 }
             }
             Kind::Pooled | Kind::PooledAdjusted => {
-                let p = self.pool_params[usize::from(line.item)]
-                    .expect("a compact pooled line is built from its item's pool parameters");
+                let p = self
+                    .pool_params
+                    .get(usize::from(line.item))
+                    .and_then(|p| p.get(line.idx as usize))
+                    .expect("a compact pooled line is built from its pool's parameters");
                 p.explain(Self::value(line), line.kind == Kind::PooledAdjusted)
             }
             Kind::Other | Kind::OtherAdjusted => self.others[line.idx as usize].1.clone(),
@@ -473,6 +485,43 @@ impl BillingRun {
             .collect()
     }
 
+    /// The units whose share of the pool of `group` (a building or group id; `None`:
+    /// the estate's pool) of pooled item `code` received a minor unit of the
+    /// remainder, in estate order: the `adjusted_units` of that pool's summary.
+    ///
+    /// ```
+    /// # use estatekit::{estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+    /// let inputs = BillingInputs::default().with_pooled("common_electricity", "100.00".parse()?);
+    /// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+    /// assert_eq!(run.adjusted_units_in("common_electricity", None), run.adjusted_units("common_electricity"));
+    /// assert!(run.adjusted_units_in("common_electricity", Some("B1")).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adjusted_units_in(&self, code: &str, group: Option<&str>) -> Vec<&str> {
+        (0..self.bill_count())
+            .filter(|&i| {
+                self.lines_of(i).iter().any(|l| {
+                    if &*self.items[usize::from(l.item)].code != code {
+                        return false;
+                    }
+                    match l.kind {
+                        Kind::PooledAdjusted => self
+                            .pool_params
+                            .get(usize::from(l.item))
+                            .and_then(|p| p.get(l.idx as usize))
+                            .is_some_and(|p| p.group.as_deref() == group),
+                        Kind::OtherAdjusted => matches!(
+                            &self.others[l.idx as usize].1,
+                            Explanation::Pooled { group: g, .. } if g.as_deref() == group
+                        ),
+                        _ => false,
+                    }
+                })
+            })
+            .map(|i| self.id_of(i))
+            .collect()
+    }
+
     /// Every line as a flat record, in bill then line order.
     ///
     /// ```
@@ -543,7 +592,7 @@ impl Serialize for BillingRun {
                 .iter()
                 .map(|p| Pool {
                     summary: p,
-                    adjusted_units: self.adjusted_units(&p.code),
+                    adjusted_units: self.adjusted_units_in(&p.code, p.group.as_deref()),
                 })
                 .collect(),
             exceptions: self.exceptions.iter().map(ExceptionOut::of).collect(),
@@ -586,10 +635,10 @@ impl PartialEq for BillingRun {
             && self.estimated_readings == other.estimated_readings
             && self.total == other.total
             && self.bill_count() == other.bill_count()
-            && self
-                .pools
-                .iter()
-                .all(|p| self.adjusted_units(&p.code) == other.adjusted_units(&p.code))
+            && self.pools.iter().all(|p| {
+                let group = p.group.as_deref();
+                self.adjusted_units_in(&p.code, group) == other.adjusted_units_in(&p.code, group)
+            })
             && (0..self.bill_count()).all(|i| self.materialize(i) == other.materialize(i))
     }
 }

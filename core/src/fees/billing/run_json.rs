@@ -158,6 +158,8 @@ struct LineDoc {
 #[serde(deny_unknown_fields)]
 struct PoolDoc {
     code: String,
+    #[serde(default)]
+    group: Option<String>,
     #[serde(with = "crate::json::decimal")]
     source_amount: Decimal,
     #[serde(default, with = "crate::json::decimal_opt")]
@@ -572,6 +574,7 @@ impl BillingRun {
             }
             pools.push(PoolSummary {
                 code: p.code.clone(),
+                group: p.group.clone(),
                 source_amount: p.source_amount,
                 consumption: p.consumption,
                 deduction: p.deduction,
@@ -602,7 +605,7 @@ impl BillingRun {
             period,
             issued_on: doc.issued_on,
             pools,
-            pool_params: vec![None; items.len()],
+            pool_params: vec![Vec::new(); items.len()],
             items,
             ids,
             slots,
