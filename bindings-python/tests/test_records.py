@@ -125,7 +125,7 @@ def test_every_problem_at_once_by_id():
     assert by_path["units[id=3-1-1202].gross_area"].startswith("got the float 89.5; a float cannot hold")
     assert by_path["units[id=3-1-1205].status_since"] == \
         'expected a date as YYYY-MM-DD or YYYY/MM/DD, got "05.11.2026"'
-    assert by_path["units[id=3-1-1204].status_since"] == "required for a occupied unit"
+    assert by_path["units[id=3-1-1204].status_since"] == "required for a unit that is occupied"
     assert by_path["units[row=9].id"] == "id is required and the cell is empty"
     assert str(e).startswith("19 problems in the tables; units.remarks: unknown column \"remarks\"")
     assert str(e).endswith("; … and 14 more")

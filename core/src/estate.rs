@@ -22,6 +22,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::fees::calc::MeterChange;
+use crate::i18n::Lang;
 use crate::money::RoundingPolicy;
 
 /// The estate JSON format version this library reads and writes.
@@ -103,6 +104,56 @@ string_enum! {
         Gas => "gas",
         /// Heating, GJ or kWh.
         Heating => "heating",
+    }
+}
+
+/// The unit an estate measures floor areas in; bill explanations name it (`89.50 m²
+/// × 3.70/m²/month`), and area rates are per this unit.
+///
+/// ```
+/// use estatekit::estate::AreaUnit;
+/// use estatekit::i18n::Lang;
+/// let u: AreaUnit = serde_json::from_str(r#""ping""#).unwrap();
+/// assert_eq!((u.symbol(Lang::ZhCn), u.symbol(Lang::En)), ("坪", "ping"));
+/// assert_eq!(AreaUnit::default().symbol(Lang::En), "m²");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaUnit {
+    /// Square metres (平方米), `m²` (JSON `"m2"`).
+    #[default]
+    #[serde(rename = "m2")]
+    SquareMetre,
+    /// Ping (坪, 3.3058 m², Taiwan and Japan).
+    Ping,
+    /// Square feet (`sq ft`, Hong Kong and the US).
+    SqFt,
+}
+
+impl AreaUnit {
+    /// How explanations write the unit in `lang`.
+    ///
+    /// ```
+    /// use estatekit::{estate::AreaUnit, i18n::Lang};
+    /// assert_eq!(AreaUnit::SqFt.symbol(Lang::ZhCn), "平方英尺");
+    /// ```
+    pub fn symbol(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::SquareMetre, _) => "m²",
+            (Self::Ping, Lang::ZhCn) => "坪",
+            (Self::Ping, Lang::En) => "ping",
+            (Self::SqFt, Lang::ZhCn) => "平方英尺",
+            (Self::SqFt, Lang::En) => "sq ft",
+        }
+    }
+
+    /// Whether this is the default (`m2`): JSON leaves it out.
+    ///
+    /// ```
+    /// assert!(estatekit::estate::AreaUnit::SquareMetre.is_default());
+    /// ```
+    pub fn is_default(&self) -> bool {
+        *self == Self::SquareMetre
     }
 }
 
@@ -314,6 +365,10 @@ pub struct EstateData {
     /// How money is rounded (default: 2 places, half-up).
     #[serde(default)]
     pub rounding: RoundingPolicy,
+    /// The unit areas are measured in (`m2`, the default and not written; `ping` 坪;
+    /// `sq_ft`): bill explanations name it. Rates of area items are per this unit.
+    #[serde(default, skip_serializing_if = "AreaUnit::is_default")]
+    pub area_unit: AreaUnit,
     /// The buildings.
     #[serde(default)]
     pub buildings: Vec<Building>,
@@ -687,13 +742,13 @@ pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
         (status, None, _) => {
             return Err(invalid(
                 p("delivered_on"),
-                format!("required for a {status} unit"),
+                format!("required for a unit that is {status}"),
             ));
         }
         (status, Some(_), None) => {
             return Err(invalid(
                 p("status_since"),
-                format!("required for a {status} unit"),
+                format!("required for a unit that is {status}"),
             ));
         }
         (_, Some(delivered), Some(since)) if since < delivered => {
@@ -1129,6 +1184,16 @@ impl Estate {
     /// ```
     pub fn currency(&self) -> &str {
         &self.data.currency
+    }
+
+    /// The unit the estate's areas are measured in.
+    ///
+    /// ```
+    /// use estatekit::estate::{AreaUnit, Estate};
+    /// assert_eq!(Estate::demo().area_unit(), AreaUnit::SquareMetre);
+    /// ```
+    pub fn area_unit(&self) -> AreaUnit {
+        self.data.area_unit
     }
 
     /// The estate's rounding policy.
@@ -1825,6 +1890,7 @@ mod tests {
             name: "Scale".into(),
             currency: "CNY".into(),
             rounding: RoundingPolicy::default(),
+            area_unit: AreaUnit::default(),
             buildings: vec![Building {
                 id: "B".into(),
                 name: "B".into(),

@@ -163,8 +163,8 @@ pub(crate) struct BillPhrases {
     pub(crate) days: &'static str,
     /// After an internal (套内) area.
     pub(crate) internal_area: &'static str,
-    /// After an area rate.
-    pub(crate) per_m2_month: &'static str,
+    /// After an area rate and its area unit (`3.70/m²` + this).
+    pub(crate) per_month: &'static str,
     /// After a fixed amount.
     pub(crate) per_period: &'static str,
     /// Between a name (an item's, a meter's) and what follows it.
@@ -192,7 +192,7 @@ const BILL_ZH: BillPhrases = BillPhrases {
     lang: Lang::ZhCn,
     days: "天",
     internal_area: "（套内）",
-    per_m2_month: "/m²/月",
+    per_month: "/月",
     per_period: "/期",
     colon: "：",
     estimated_value: "估",
@@ -209,7 +209,7 @@ const BILL_EN: BillPhrases = BillPhrases {
     lang: Lang::En,
     days: "days",
     internal_area: " (internal)",
-    per_m2_month: "/m²/month",
+    per_month: "/month",
     per_period: " per period",
     colon: ": ",
     estimated_value: " est.",

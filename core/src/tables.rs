@@ -1511,6 +1511,7 @@ impl<R: Cells> EstateTables<R> {
             name: self.name.clone(),
             currency: self.currency.clone(),
             rounding: self.rounding,
+            area_unit: Default::default(),
             buildings,
             units,
             meters,

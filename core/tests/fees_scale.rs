@@ -76,6 +76,7 @@ fn estate(units: Vec<Unit>, meters: Vec<Meter>) -> Estate {
         name: "Scale".into(),
         currency: "CNY".into(),
         rounding: RoundingPolicy::default(),
+        area_unit: Default::default(),
         buildings: vec![Building {
             id: "B".into(),
             name: "B".into(),

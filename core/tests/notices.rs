@@ -60,6 +60,7 @@ fn big_estate() -> Estate {
         name: "Riverside".into(),
         currency: "CNY".into(),
         rounding: RoundingPolicy::default(),
+        area_unit: Default::default(),
         buildings,
         units,
         meters: vec![],

@@ -192,6 +192,7 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
         name: "Fuzz Estate".into(),
         currency: "CNY".into(),
         rounding: policy(u)?,
+        area_unit: Default::default(),
         buildings,
         units,
         meters,

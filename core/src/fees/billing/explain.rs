@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::{MeterKind, UnitStatus};
+use crate::estate::{AreaUnit, MeterKind, UnitStatus};
 use crate::fees::calc::{MeterChange, TierUse};
 use crate::fees::schedule::AreaBasis;
 use crate::i18n::{BillPhrases, Label, Lang};
@@ -30,12 +30,12 @@ use super::inputs::BillingPeriod;
 pub enum Explanation {
     /// `area × rate × months × served/period days × factor`.
     Area {
-        /// Area charged, m².
+        /// Area charged, in the estate's `area_unit`.
         #[serde(with = "crate::json::decimal")]
         area: Decimal,
         /// Gross or internal.
         basis: AreaBasis,
-        /// Rate per m² per month.
+        /// Rate per area unit per month.
         #[serde(with = "crate::json::decimal")]
         rate: Decimal,
         /// Months billed.
@@ -51,6 +51,9 @@ pub enum Explanation {
         /// charged `served_days × 12 ÷ year_days` of it. JSON: written only when set.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         year_days: Option<i64>,
+        /// The estate's area unit (JSON: written only when not `m2`).
+        #[serde(default, skip_serializing_if = "AreaUnit::is_default")]
+        area_unit: AreaUnit,
     },
     /// `amount × served/period days × factor`.
     Fixed {
@@ -260,7 +263,8 @@ impl Explanation {
     /// use estatekit::fees::schedule::AreaBasis;
     /// use estatekit::i18n::Lang;
     /// let e = Explanation::Area { area: "89.50".parse().unwrap(), basis: AreaBasis::Gross, rate: "3.70".parse().unwrap(),
-    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap(), year_days: None };
+    ///     months: 1, served_days: 12, period_days: 31, factor: "0.7".parse().unwrap(), year_days: None,
+    ///     area_unit: Default::default() };
     /// assert_eq!(e.render(Lang::En, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/month × 1 month × 12/31 days × 70% = 89.73");
     /// assert_eq!(e.render(Lang::ZhCn, "89.73".parse().unwrap()), "89.50 m² × 3.70/m²/月 × 1 月 × 12/31 天 × 70% = 89.73");
     /// ```
@@ -296,13 +300,17 @@ impl Explanation {
                 period_days,
                 factor,
                 year_days,
+                area_unit,
             } => {
                 let internal = match basis {
                     AreaBasis::Internal => w.internal_area,
                     AreaBasis::Gross => "",
                 };
-                let (per, unit) = (w.per_m2_month, w.months(*months));
-                let _ = write!(s, "{area} m²{internal} × {rate}{per} × {months} {unit}");
+                let (sym, per, unit) = (area_unit.symbol(lang), w.per_month, w.months(*months));
+                let _ = write!(
+                    s,
+                    "{area} {sym}{internal} × {rate}/{sym}{per} × {months} {unit}"
+                );
                 proration(s, *served_days, *period_days, *factor, *year_days);
             }
             Self::Fixed {

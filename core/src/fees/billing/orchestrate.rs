@@ -371,6 +371,7 @@ pub(super) fn bill(
         total,
         estate_id: estate.id().to_owned(),
         currency: estate.currency().to_owned(),
+        area_unit: estate.area_unit(),
         period,
         issued_on,
         pools,

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::ReadingUpdate;
+use crate::estate::{AreaUnit, ReadingUpdate};
 use crate::fees::FeeError;
 use crate::fees::schedule::AreaBasis;
 use crate::i18n::Lang;
@@ -93,6 +93,8 @@ pub struct BillingRun {
     pub estate_id: String,
     /// Currency.
     pub currency: String,
+    /// The estate's area unit (named in area lines' explanations).
+    pub area_unit: AreaUnit,
     /// The period.
     pub period: BillingPeriod,
     /// The date the bills are issued.
@@ -343,6 +345,7 @@ impl BillingRun {
                     period_days: p.days,
                     factor: p.factor,
                     year_days: p.year_days,
+                    area_unit: self.area_unit,
                 }
             }
             Kind::Pooled | Kind::PooledAdjusted => {
@@ -572,6 +575,8 @@ impl Serialize for BillingRun {
         struct Doc<'a> {
             estate_id: &'a str,
             currency: &'a str,
+            #[serde(skip_serializing_if = "AreaUnit::is_default")]
+            area_unit: AreaUnit,
             period: BillingPeriod,
             issued_on: NaiveDate,
             bills: Vec<Bill>,
@@ -584,6 +589,7 @@ impl Serialize for BillingRun {
         Doc {
             estate_id: &self.estate_id,
             currency: &self.currency,
+            area_unit: self.area_unit,
             period: self.period,
             issued_on: self.issued_on,
             bills: self.bills(),
@@ -628,6 +634,7 @@ impl PartialEq for BillingRun {
     fn eq(&self, other: &Self) -> bool {
         self.estate_id == other.estate_id
             && self.currency == other.currency
+            && self.area_unit == other.area_unit
             && self.period == other.period
             && self.issued_on == other.issued_on
             && self.pools == other.pools

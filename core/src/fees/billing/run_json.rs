@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::ReadingUpdate;
+use crate::estate::{AreaUnit, ReadingUpdate};
 use crate::fees::{FeeError, add};
 use crate::money;
 
@@ -112,6 +112,8 @@ impl<'a> ExceptionOut<'a> {
 struct RunDoc {
     estate_id: String,
     currency: String,
+    #[serde(default)]
+    area_unit: AreaUnit,
     period: PeriodDoc,
     issued_on: NaiveDate,
     bills: Vec<BillDoc>,
@@ -602,6 +604,7 @@ impl BillingRun {
         Ok(Self {
             estate_id: doc.estate_id,
             currency: doc.currency,
+            area_unit: doc.area_unit,
             period,
             issued_on: doc.issued_on,
             pools,

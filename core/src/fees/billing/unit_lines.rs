@@ -298,6 +298,7 @@ impl LineContext<'_> {
                                     period_days: span.days,
                                     factor: Decimal::ONE,
                                     year_days: None,
+                                    area_unit: estate.area_unit(),
                                 }),
                                 period_days: span.days,
                                 parts,
@@ -317,6 +318,7 @@ impl LineContext<'_> {
                         period_days: span.days,
                         factor: p.factor,
                         year_days: p.year_days,
+                        area_unit: estate.area_unit(),
                     };
                     // Usual case: a whole period, area × (rate × months × factor) in integers.
                     if let (true, Some((c, cs)), Ok(a)) =
