@@ -1,18 +1,18 @@
 //! The lines of one unit for one item: area and fixed charges prorated over the days
 //! served, metered charges priced by tiers (a true-up credited), each rounded once.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::estate::UnitStatus;
-use crate::fees::calc::{DayCount, Tier, TierUse, fraction_of, tiered_cost};
+use crate::fees::calc::{DayCount, Tier, TierUse, blocks_between, fraction_of, tiered_cost};
 use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
 
 use super::builder::RunBuilder;
 use super::context::BillingContext;
-use super::explain::{Explanation, MeteredExplanation, StatusPart};
+use super::explain::{Explanation, MeteredExplanation, StatusPart, TierYear};
 use super::inputs::{BillingPeriod, month_end};
 use super::readings::MeterReadings;
 use super::run::Kind;
@@ -49,10 +49,8 @@ impl ItemSpan {
     pub(super) fn new(item: &FeeItem, period: &BillingPeriod) -> Option<Self> {
         let months = item.frequency.months();
         let billed = match item.frequency {
-            Frequency::Monthly => true,
-            Frequency::Quarterly => period.start.month() % 3 == 1,
-            Frequency::Yearly => period.start.month() == 1,
             Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
+            f => bills_in(f, period.start),
         };
         if !billed {
             return None;
@@ -99,6 +97,73 @@ impl ItemSpan {
             end: self.end,
         })
     }
+}
+
+/// Whether an item of frequency `f` (not one-off) bills in the month starting on
+/// `month_start`: every month, January, April, July and October, or January.
+fn bills_in(f: Frequency, month_start: NaiveDate) -> bool {
+    match f {
+        Frequency::Monthly | Frequency::OneOff => true,
+        Frequency::Quarterly => month_start.month() % 3 == 1,
+        Frequency::Yearly => month_start.month() == 1,
+    }
+}
+
+/// The first day of the readings a metered bill of `months` months (at least one)
+/// in the month starting on `month_start` covers: `months − 1` months before it, the
+/// day after the previous billing month ends.
+fn readings_from(month_start: NaiveDate, months: u32) -> Option<NaiveDate> {
+    month_start.checked_sub_months(Months::new(months.max(1) - 1))
+}
+
+/// The tier year of a bill in the month starting on `month_start`, for a tier year
+/// starting in `first_month`: `(start, cutoff)`, its first day and the first day of
+/// the readings its first bill covers (a reading before `cutoff` is where the year's
+/// consumption starts from).
+fn tier_year(
+    item: &FeeItem,
+    month_start: NaiveDate,
+    first_month: u32,
+    months: u32,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let year = if month_start.month() >= first_month {
+        month_start.year()
+    } else {
+        month_start.year() - 1
+    };
+    let start = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    if item.frequency == Frequency::OneOff {
+        return Some((start, start));
+    }
+    let first_bill = (0..12)
+        .filter_map(|k| start.checked_add_months(Months::new(k)))
+        .find(|&m| bills_in(item.frequency, m))?;
+    Some((start, readings_from(first_bill, months)?))
+}
+
+/// The cost of a consumption `used` after `to_date` in a tier year: the part of
+/// `[to_date, to_date + used]` in each block × its price; a negative one (the
+/// true-up of an estimate) is credited at the prices of the blocks it came from.
+fn priced_in_year(
+    to_date: Decimal,
+    used: Decimal,
+    tiers: &[Tier],
+) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    let end = add(to_date, used, "tiers")?;
+    if used >= Decimal::ZERO {
+        return blocks_between(to_date, end, tiers, "tiers");
+    }
+    let (cost, uses) = blocks_between(end, to_date, tiers, "tiers")?;
+    Ok((
+        -cost,
+        uses.into_iter()
+            .map(|t| TierUse {
+                quantity: -t.quantity,
+                price: t.price,
+                amount: -t.amount,
+            })
+            .collect(),
+    ))
 }
 
 /// With the `annual_365` day count, `365 × months` of `span` (at least one month):
@@ -371,19 +436,55 @@ impl LineContext<'_> {
                     kind_tiers,
                     tier_basis,
                     reference_days,
+                    year_start_month,
                 } => {
+                    // Billed in the months of its frequency only.
+                    let Some(span) = b.spans[usize::from(item_idx)] else {
+                        return Ok(());
+                    };
                     let tiers = kind_tiers
                         .iter()
                         .find(|k| k.kind == unit.kind)
                         .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
+                    // A quarterly or yearly bill covers the readings since the previous
+                    // billing month's.
+                    let window;
+                    let period = if span.months > 1 {
+                        window = BillingPeriod {
+                            start: readings_from(self.period.start, span.months)
+                                .unwrap_or(self.period.start),
+                            end: self.period.end,
+                        };
+                        &window
+                    } else {
+                        self.period
+                    };
+                    let year = match (tier_basis, year_start_month) {
+                        (TierBasis::Year, Some(first)) => Some(
+                            tier_year(item, self.period.start, *first, span.months).ok_or_else(
+                                || FeeError::invalid("year_start_month", "the tier year is outside the calendar"),
+                            )?,
+                        ),
+                        _ => None,
+                    };
                     for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
-                        let m = self.readings.consumption(meter, self.period)?;
-                        let (cost, uses) = match (tier_basis, reference_days) {
-                            (TierBasis::PerDay, Some(reference)) => {
+                        let m = self.readings.consumption(meter, period)?;
+                        let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
+                            (TierBasis::PerDay, Some(reference), _) => {
                                 let days = (m.current.date - m.previous.date).num_days();
-                                priced(m.used, &scaled(tiers, days, *reference, path)?)?
+                                let (c, u) = priced(m.used, &scaled(tiers, days, *reference, path)?)?;
+                                (c, u, None)
                             }
-                            _ => priced(m.used, tiers)?,
+                            (_, _, Some((start, cutoff))) => {
+                                let to_date =
+                                    self.readings.year_to_date(meter, start, cutoff, &m.previous)?;
+                                let (c, u) = priced_in_year(to_date, m.used, tiers)?;
+                                (c, u, Some(TierYear { start, to_date }))
+                            }
+                            _ => {
+                                let (c, u) = priced(m.used, tiers)?;
+                                (c, u, None)
+                            }
                         };
                         let e = Explanation::Metered(Box::new(MeteredExplanation {
                             meter_id: meter.id.clone(),
@@ -397,6 +498,7 @@ impl LineContext<'_> {
                             estimated: m.current.estimated,
                             previous_estimated: m.previous.estimated,
                             estimate: m.estimate,
+                            tier_year,
                         }));
                         b.push_other(policy.round(cost), item_idx, e)?;
                     }
