@@ -564,6 +564,63 @@ mod tests {
     }
 
     #[test]
+    fn a_tier_year_and_the_readings_of_its_first_bill() {
+        let mut item = management();
+        // Monthly, from July: a January bill is in the tier year from the last July.
+        assert_eq!(
+            tier_year(&item, day("2027-01-01"), 7, 1),
+            Some((day("2026-07-01"), day("2026-07-01")))
+        );
+        assert_eq!(
+            tier_year(&item, day("2026-07-01"), 7, 1),
+            Some((day("2026-07-01"), day("2026-07-01")))
+        );
+        // Quarterly from January: the year's first bill (January) reads from November.
+        item.frequency = Frequency::Quarterly;
+        assert_eq!(
+            tier_year(&item, day("2026-10-01"), 1, 3),
+            Some((day("2026-01-01"), day("2025-11-01")))
+        );
+        // Quarterly from February: the first bill is April's, reading from February.
+        assert_eq!(
+            tier_year(&item, day("2026-04-01"), 2, 3),
+            Some((day("2026-02-01"), day("2026-02-01")))
+        );
+        item.frequency = Frequency::Yearly;
+        assert_eq!(
+            tier_year(&item, day("2026-01-01"), 1, 12),
+            Some((day("2026-01-01"), day("2025-02-01")))
+        );
+        assert_eq!(readings_from(day("2026-01-01"), 1), Some(day("2026-01-01")));
+        assert_eq!(readings_from(day("2026-01-01"), 0), Some(day("2026-01-01")));
+    }
+
+    #[test]
+    fn a_negative_consumption_in_a_tier_year_is_credited_from_its_blocks() {
+        let d = |s: &str| s.parse::<Decimal>().expect("d");
+        let tiers = [
+            Tier {
+                up_to: Some(d("180")),
+                price: d("5.00"),
+            },
+            Tier {
+                up_to: None,
+                price: d("7.00"),
+            },
+        ];
+        // 190 so far, −20 (a true-up): 10 at 7.00 and 10 at 5.00 back.
+        let (cost, uses) = priced_in_year(d("190"), d("-20"), &tiers).expect("priced");
+        assert_eq!(cost, d("-120.00"));
+        assert_eq!(
+            uses.iter().map(|u| u.quantity).collect::<Vec<_>>(),
+            [d("-10"), d("-10")]
+        );
+        // Below the year's start, the first price.
+        let (cost, _) = priced_in_year(d("5"), d("-10"), &tiers).expect("priced");
+        assert_eq!(cost, d("-50.00"));
+    }
+
+    #[test]
     fn a_negative_consumption_is_credited_from_the_first_tier() {
         let tiers = [
             Tier {
