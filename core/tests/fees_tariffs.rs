@@ -928,23 +928,34 @@ mod annual {
         // The run reads back from its JSON, the tier year in the explanation.
         let json = r.to_json();
         assert!(
-            json.contains(r#""tier_year": {
+            json.contains(
+                r#""tier_year": {
               "start": "2026-01-01",
               "to_date": "172"
-            }"#),
+            }"#
+            ),
             "{json}"
         );
         assert_eq!(BillingRun::from_json(&json).unwrap(), r);
         // An input for a meter whose readings cover the year is not used.
         let both = inputs.clone().with_year_to_date("W-A", dec("0"));
-        assert_eq!(amounts(&run(&beijing(), &s, 2026, 10, &both), "A"), ["110.00", "76.75"]);
+        assert_eq!(
+            amounts(&run(&beijing(), &s, 2026, 10, &both), "A"),
+            ["110.00", "76.75"]
+        );
     }
 
     /// A tier year from July: October's year to date is from the Jun 30 reading,
     /// 1172 − 1100 = 72 m³; 18 m³ all in the first block: 18 × 5.00 = 90.00.
     #[test]
     fn the_tier_year_starts_in_its_month() {
-        let r = run(&beijing(), &yearly(7), 2026, 10, &BillingInputs::default().with_year_to_date("W-B", dec("0")));
+        let r = run(
+            &beijing(),
+            &yearly(7),
+            2026,
+            10,
+            &BillingInputs::default().with_year_to_date("W-B", dec("0")),
+        );
         assert_eq!(
             r.bill("A").unwrap().lines[0].explain(Lang::En),
             "water meter W-A: (1190 − 1172) × 1 = 18; year to date 72 (tier year from 2026-07-01); \
@@ -965,7 +976,12 @@ mod annual {
         assert_eq!(r.exceptions.len(), 1);
         let x = &r.exceptions[0];
         assert_eq!(
-            (x.unit_id.as_deref(), x.meter_id.as_deref(), x.code(), x.error.path()),
+            (
+                x.unit_id.as_deref(),
+                x.meter_id.as_deref(),
+                x.code(),
+                x.error.path()
+            ),
             (Some("B"), Some("W-B"), "missing_reading", "meters[W-B]")
         );
         assert_eq!(
@@ -977,8 +993,13 @@ mod annual {
             strict: true,
             ..BillingInputs::default()
         };
-        let e = bill_estate(&beijing(), &s, BillingPeriod::month(2026, 10).unwrap(), &strict)
-            .unwrap_err();
+        let e = bill_estate(
+            &beijing(),
+            &s,
+            BillingPeriod::month(2026, 10).unwrap(),
+            &strict,
+        )
+        .unwrap_err();
         assert_eq!((e.code(), e.path()), ("missing_reading", "meters[W-B]"));
     }
 
@@ -995,7 +1016,10 @@ mod annual {
         let e = bill_estate(&beijing(), &s, period, &unknown).unwrap_err();
         assert_eq!(
             (e.code(), e.to_string().as_str()),
-            ("unknown_reference", "year_to_date[NOPE]: unknown meter \"NOPE\"")
+            (
+                "unknown_reference",
+                "year_to_date[NOPE]: unknown meter \"NOPE\""
+            )
         );
     }
 
@@ -1018,8 +1042,14 @@ mod annual {
         );
         for m in [0, 13] {
             assert_eq!(
-                err(&format!(r#", "tier_basis": "year", "year_start_month": {m}"#), WATER).2,
-                format!("items[0].rule.metered.year_start_month: the tier year's first month must be 1–12, got {m}")
+                err(
+                    &format!(r#", "tier_basis": "year", "year_start_month": {m}"#),
+                    WATER
+                )
+                .2,
+                format!(
+                    "items[0].rule.metered.year_start_month: the tier year's first month must be 1–12, got {m}"
+                )
             );
         }
         assert_eq!(
@@ -1028,11 +1058,19 @@ mod annual {
              (\"tier_basis\": \"year\")"
         );
         assert_eq!(
-            err(r#", "tier_basis": "per_day", "reference_days": 30, "year_start_month": 1"#, WATER).1,
+            err(
+                r#", "tier_basis": "per_day", "reference_days": 30, "year_start_month": 1"#,
+                WATER
+            )
+            .1,
             "items[0].rule.metered.year_start_month"
         );
         assert_eq!(
-            err(r#", "tier_basis": "year", "year_start_month": 1, "reference_days": 30"#, WATER).1,
+            err(
+                r#", "tier_basis": "year", "year_start_month": 1, "reference_days": 30"#,
+                WATER
+            )
+            .1,
             "items[0].rule.metered.reference_days"
         );
         assert_eq!(
@@ -1047,7 +1085,10 @@ mod annual {
             )
         );
         let (code, path, _) = err(r#", "tier_basis": "year", "year_start_month": -1"#, WATER);
-        assert_eq!((code, path.as_str()), ("json", "items[0].rule.metered.year_start_month"));
+        assert_eq!(
+            (code, path.as_str()),
+            ("json", "items[0].rule.metered.year_start_month")
+        );
     }
 
     /// Annual tiers and a metered frequency other than monthly are version 3; both
@@ -1066,7 +1107,10 @@ mod annual {
         )])
         .unwrap();
         assert!(quarterly.to_json().contains("\"format_version\": 3"));
-        assert_eq!(FeeSchedule::from_json(&quarterly.to_json()).unwrap(), quarterly);
+        assert_eq!(
+            FeeSchedule::from_json(&quarterly.to_json()).unwrap(),
+            quarterly
+        );
         let monthly = schedule(&[item("water", "water", WATER, "")]).unwrap();
         assert!(monthly.to_json().contains("\"format_version\": 2"));
     }
@@ -1103,7 +1147,10 @@ mod annual {
             WATER,
             r#", "tier_basis": "year", "year_start_month": 1"#,
         )
-        .replace(r#""effective_from""#, r#""frequency": "quarterly", "effective_from""#)])
+        .replace(
+            r#""effective_from""#,
+            r#""frequency": "quarterly", "effective_from""#,
+        )])
         .unwrap();
         let none = BillingInputs::default();
         let by_month: Vec<Vec<String>> = (1..=9)
@@ -1139,7 +1186,8 @@ mod annual {
             strict: true,
             ..BillingInputs::default()
         };
-        let err = bill_estate(&e, &s, BillingPeriod::month(2026, 10).unwrap(), &strict).unwrap_err();
+        let err =
+            bill_estate(&e, &s, BillingPeriod::month(2026, 10).unwrap(), &strict).unwrap_err();
         assert_eq!(
             err.to_string(),
             "meters[W-Q]: meter \"W-Q\" has no reading between 2026-08-01 and 2026-10-31"

@@ -462,7 +462,12 @@ impl LineContext<'_> {
                     let year = match (tier_basis, year_start_month) {
                         (TierBasis::Year, Some(first)) => Some(
                             tier_year(item, self.period.start, *first, span.months).ok_or_else(
-                                || FeeError::invalid("year_start_month", "the tier year is outside the calendar"),
+                                || {
+                                    FeeError::invalid(
+                                        "year_start_month",
+                                        "the tier year is outside the calendar",
+                                    )
+                                },
                             )?,
                         ),
                         _ => None,
@@ -472,12 +477,17 @@ impl LineContext<'_> {
                         let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
                             (TierBasis::PerDay, Some(reference), _) => {
                                 let days = (m.current.date - m.previous.date).num_days();
-                                let (c, u) = priced(m.used, &scaled(tiers, days, *reference, path)?)?;
+                                let (c, u) =
+                                    priced(m.used, &scaled(tiers, days, *reference, path)?)?;
                                 (c, u, None)
                             }
                             (_, _, Some((start, cutoff))) => {
-                                let to_date =
-                                    self.readings.year_to_date(meter, start, cutoff, &m.previous)?;
+                                let to_date = self.readings.year_to_date(
+                                    meter,
+                                    start,
+                                    cutoff,
+                                    &m.previous,
+                                )?;
                                 let (c, u) = priced_in_year(to_date, m.used, tiers)?;
                                 (c, u, Some(TierYear { start, to_date }))
                             }
