@@ -430,96 +430,108 @@ impl LineContext<'_> {
                     };
                     b.push_other(value, item_idx, e)
                 }
-                Rule::Metered {
-                    meter_kind,
-                    tiers,
-                    kind_tiers,
-                    tier_basis,
-                    reference_days,
-                    year_start_month,
-                } => {
-                    // Billed in the months of its frequency only.
-                    let Some(span) = b.spans[usize::from(item_idx)] else {
-                        return Ok(());
-                    };
-                    let tiers = kind_tiers
-                        .iter()
-                        .find(|k| k.kind == unit.kind)
-                        .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
-                    // A quarterly or yearly bill covers the readings since the previous
-                    // billing month's.
-                    let window;
-                    let period = if span.months > 1 {
-                        window = BillingPeriod {
-                            start: readings_from(self.period.start, span.months)
-                                .unwrap_or(self.period.start),
-                            end: self.period.end,
-                        };
-                        &window
-                    } else {
-                        self.period
-                    };
-                    let year = match (tier_basis, year_start_month) {
-                        (TierBasis::Year, Some(first)) => Some(
-                            tier_year(item, self.period.start, *first, span.months).ok_or_else(
-                                || {
-                                    FeeError::invalid(
-                                        "year_start_month",
-                                        "the tier year is outside the calendar",
-                                    )
-                                },
-                            )?,
-                        ),
-                        _ => None,
-                    };
-                    for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
-                        let m = self.readings.consumption(meter, period)?;
-                        let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
-                            (TierBasis::PerDay, Some(reference), _) => {
-                                let days = (m.current.date - m.previous.date).num_days();
-                                let (c, u) =
-                                    priced(m.used, &scaled(tiers, days, *reference, path)?)?;
-                                (c, u, None)
-                            }
-                            (_, _, Some((start, cutoff))) => {
-                                let to_date = self.readings.year_to_date(
-                                    meter,
-                                    start,
-                                    cutoff,
-                                    &m.previous,
-                                )?;
-                                let (c, u) = priced_in_year(to_date, m.used, tiers)?;
-                                (c, u, Some(TierYear { start, to_date }))
-                            }
-                            _ => {
-                                let (c, u) = priced(m.used, tiers)?;
-                                (c, u, None)
-                            }
-                        };
-                        let e = Explanation::Metered(Box::new(MeteredExplanation {
-                            meter_id: meter.id.clone(),
-                            meter_kind: *meter_kind,
-                            previous: m.previous.value,
-                            current: m.current.value,
-                            multiplier: meter.multiplier,
-                            change: m.change,
-                            consumption: m.used,
-                            tiers: uses,
-                            estimated: m.current.estimated,
-                            previous_estimated: m.previous.estimated,
-                            estimate: m.estimate,
-                            tier_year,
-                        }));
-                        b.push_other(policy.round(cost), item_idx, e)?;
-                    }
-                    Ok(())
-                }
+                Rule::Metered { .. } => self.metered_lines(item, item_idx, u, b),
                 Rule::Pooled { .. } => Ok(()),
             }
         })();
         result.map_err(|e: FeeError| {
             e.or_path(|| format!("units[{}].{}", self.context.unit_id(u), item.code))
         })
+    }
+
+    /// The lines of a metered `item` for the estate's unit `u`: one per meter of its
+    /// kind, in the months of the item's frequency. Kept out of line: `unit_line`
+    /// stays small enough to be inlined into the run's loop.
+    #[inline(never)]
+    fn metered_lines(
+        &self,
+        item: &FeeItem,
+        item_idx: u16,
+        u: usize,
+        b: &mut RunBuilder,
+    ) -> Result<(), FeeError> {
+        let Rule::Metered {
+            meter_kind,
+            tiers,
+            kind_tiers,
+            tier_basis,
+            reference_days,
+            year_start_month,
+        } = &item.rule
+        else {
+            return Ok(());
+        };
+        // Billed in the months of its frequency only.
+        let Some(span) = b.spans[usize::from(item_idx)] else {
+            return Ok(());
+        };
+        let unit = &self.context.units()[u];
+        let tiers = kind_tiers
+            .iter()
+            .find(|k| k.kind == unit.kind)
+            .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
+        // A quarterly or yearly bill covers the readings since the previous billing
+        // month's.
+        let window;
+        let period = if span.months > 1 {
+            window = BillingPeriod {
+                start: readings_from(self.period.start, span.months).unwrap_or(self.period.start),
+                end: self.period.end,
+            };
+            &window
+        } else {
+            self.period
+        };
+        let year = match (tier_basis, year_start_month) {
+            (TierBasis::Year, Some(first)) => Some(
+                tier_year(item, self.period.start, *first, span.months).ok_or_else(|| {
+                    FeeError::invalid("year_start_month", "the tier year is outside the calendar")
+                })?,
+            ),
+            _ => None,
+        };
+        for meter in self
+            .context
+            .estate()
+            .meters_at(u)
+            .filter(|m| m.kind == *meter_kind)
+        {
+            let m = self.readings.consumption(meter, period)?;
+            let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
+                (TierBasis::PerDay, Some(reference), _) => {
+                    let days = (m.current.date - m.previous.date).num_days();
+                    let (c, u) = priced(m.used, &scaled(tiers, days, *reference, "")?)?;
+                    (c, u, None)
+                }
+                (_, _, Some((start, cutoff))) => {
+                    let to_date = self
+                        .readings
+                        .year_to_date(meter, start, cutoff, &m.previous)?;
+                    let (c, u) = priced_in_year(to_date, m.used, tiers)?;
+                    (c, u, Some(TierYear { start, to_date }))
+                }
+                _ => {
+                    let (c, u) = priced(m.used, tiers)?;
+                    (c, u, None)
+                }
+            };
+            let e = Explanation::Metered(Box::new(MeteredExplanation {
+                meter_id: meter.id.clone(),
+                meter_kind: *meter_kind,
+                previous: m.previous.value,
+                current: m.current.value,
+                multiplier: meter.multiplier,
+                change: m.change,
+                consumption: m.used,
+                tiers: uses,
+                estimated: m.current.estimated,
+                previous_estimated: m.previous.estimated,
+                estimate: m.estimate,
+                tier_year,
+            }));
+            b.push_other(self.policy.round(cost), item_idx, e)?;
+        }
+        Ok(())
     }
 }
 
