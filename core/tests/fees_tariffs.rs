@@ -945,6 +945,41 @@ mod annual {
         );
     }
 
+    /// A meter replaced during the year (recorded in the estate on May 15: the old
+    /// register ended at 1100, the new one started at 0): the year to date applies the
+    /// change, (1080 − 1000) + ((1100 − 1080) + (30 − 0)) + (102 − 30) = 80 + 50 + 72
+    /// = 202 m³; October's 18 m³ (102 → 120) on [202, 220]: 18 × 7.00 = 126.00.
+    #[test]
+    fn the_year_to_date_applies_a_meter_replacement() {
+        let mut e = estate(
+            &["A"],
+            &[meter(
+                "W-A",
+                "A",
+                "water",
+                &[
+                    ("2025-12-31", "1000"),
+                    ("2026-04-30", "1080"),
+                    ("2026-06-30", "30"),
+                    ("2026-09-30", "102"),
+                    ("2026-10-31", "120"),
+                ],
+            )],
+        );
+        let mut data: estatekit::estate::EstateData = e.into();
+        data.meters[0].changes = serde_json::from_str(
+            r#"[{"date": "2026-05-15", "change": {"replacement": {"old_final": "1100", "new_initial": "0"}}}]"#,
+        )
+        .unwrap();
+        e = Estate::new(data).unwrap();
+        let r = run(&e, &yearly(1), 2026, 10, &BillingInputs::default());
+        assert_eq!(
+            r.bill("A").unwrap().lines[0].explain(Lang::En),
+            "water meter W-A: (120 − 102) × 1 = 18; year to date 202 (tier year from 2026-01-01); \
+             18 × 7.00 = 126.00"
+        );
+    }
+
     /// A tier year from July: October's year to date is from the Jun 30 reading,
     /// 1172 − 1100 = 72 m³; 18 m³ all in the first block: 18 × 5.00 = 90.00.
     #[test]
