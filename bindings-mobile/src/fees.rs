@@ -2,6 +2,7 @@
 //! call and returns a `BillingRun` object; a `Ledger` object holds a unit's account.
 
 use estatekit_ffi_guard::guard;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
@@ -416,6 +417,14 @@ pub struct BillingInputs {
     /// reading trues the estimate up (real − estimate, possibly a negative credit).
     #[uniffi(default = None)]
     pub estimate: Option<u32>,
+    /// Consumption so far in its tier year, by meter id, for metered items with annual
+    /// tiers (`"tier_basis": "year"`) whose meter has no reading before the tier year
+    /// (a meter installed this year: 0). A meter whose readings cover the year is
+    /// priced from them. A negative value or an unknown meter fails the run (`negative`
+    /// / `unknown_reference` at `year_to_date[meter id]`); without either, the unit's
+    /// bill is set aside as a `missing_reading` exception naming the meter.
+    #[uniffi(default)]
+    pub year_to_date: HashMap<String, Decimal>,
 }
 
 /// A problem of one unit, meter or reading row that a billing run set aside instead
@@ -639,6 +648,7 @@ pub fn bill_estate(
         issued_on: inputs.issued_on,
         strict: inputs.strict,
         estimate: inputs.estimate,
+        year_to_date: inputs.year_to_date.into_iter().collect(),
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;

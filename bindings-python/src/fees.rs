@@ -807,6 +807,30 @@ pub(crate) fn meter_change_dict<'py>(
     Ok(d)
 }
 
+/// `year_to_date=`: a mapping of meter id to its consumption so far in the tier year
+/// (the core refuses a negative one or an unknown meter, naming `year_to_date[id]`).
+fn year_to_date_arg(
+    year_to_date: Option<&Bound<'_, PyAny>>,
+) -> PyResult<std::collections::BTreeMap<String, Decimal>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(y) = year_to_date.filter(|y| !y.is_none()) else {
+        return Ok(out);
+    };
+    let mapping = y.cast::<PyMapping>().map_err(|_| {
+        validation_error(
+            "invalid",
+            "year_to_date",
+            "year_to_date: expected a dict of meter id to consumption".into(),
+        )
+    })?;
+    for item in mapping.items()?.iter() {
+        let (meter, value): (String, Bound<'_, PyAny>) = item.extract()?;
+        let value = decimal_arg(&value, &format!("year_to_date[{meter}]"))?;
+        out.insert(meter, value);
+    }
+    Ok(out)
+}
+
 /// The number of periods of `estimate=` as the core's `u32` (the core refuses 0).
 fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
     estimate
@@ -829,7 +853,7 @@ fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
 /// by its item's due rule, counted from that date.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None, year_to_date = None))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -843,11 +867,13 @@ fn bill_estate(
     issued_on: Option<&Bound<'_, PyAny>>,
     strict: bool,
     #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
+    year_to_date: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
     inputs.issued_on = opt(issued_on, "issued_on", date_arg)?;
     inputs.strict = strict;
     inputs.estimate = estimate_arg(estimate)?;
+    inputs.year_to_date = year_to_date_arg(year_to_date)?;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
     let run = py
         .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))

@@ -223,6 +223,19 @@ const BILL_EN: BillPhrases = BillPhrases {
 };
 
 impl BillPhrases {
+    /// The year-to-date consumption of a metered line with annual tiers, and the
+    /// first day of its tier year.
+    pub(crate) fn year_to_date(
+        &self,
+        to_date: impl fmt::Display,
+        start: impl fmt::Display,
+    ) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("年度累计 {to_date}（阶梯年度自 {start} 起）"),
+            Lang::En => format!("year to date {to_date} (tier year from {start})"),
+        }
+    }
+
     /// The phrases in `lang`.
     pub(crate) fn of(lang: Lang) -> &'static Self {
         match lang {

@@ -261,3 +261,79 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Annual (cumulative) tiers: the twelve monthly bills of a tier year (starting in
+    /// any month) sum to the bill of the year's total consumption under the same tiers:
+    /// exactly before rounding (the block parts of the months add up), and to within
+    /// one minor unit a month after (each month is rounded once).
+    #[test]
+    fn annual_tier_bills_over_a_year_sum_to_the_bill_of_the_total(
+        start_month in 1u32..=12,
+        monthly in proptest::collection::vec(0i64..=40_000, 12),
+        widths in (1i64..=20_000, 1i64..=20_000),
+        prices in (0i64..=1_000, 0i64..=1_000, 0i64..=1_000),
+    ) {
+        use estatekit::estate::Estate;
+        use estatekit::fees::billing::{BillingInputs, BillingPeriod, Explanation, bill_estate};
+        use estatekit::fees::calc::{Tier, tiered_cost};
+        use estatekit::fees::schedule::FeeSchedule;
+
+        let hundredths = |n: i64| Decimal::new(n, 2);
+        let first = NaiveDate::from_ymd_opt(2026, start_month, 1).unwrap();
+        let month = |k: u32| first.checked_add_months(chrono::Months::new(k)).unwrap();
+        // Read the day before the tier year starts, then at the end of each month.
+        let mut readings = vec![format!(r#"{{"date": "{}", "value": "0"}}"#, first.pred_opt().unwrap())];
+        let mut register = 0;
+        for (k, used) in (0u32..).zip(&monthly) {
+            register += used;
+            readings.push(format!(
+                r#"{{"date": "{}", "value": "{}"}}"#,
+                month(k + 1).pred_opt().unwrap(),
+                hundredths(register)
+            ));
+        }
+        let estate = Estate::from_json(&format!(
+            r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+                "units": [{{"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+                  "gross_area": "80", "occupants": 2, "status": "occupied", "delivered_on": "2020-01-01",
+                  "status_since": "2020-01-01"}}],
+                "meters": [{{"id": "W", "unit_id": "A", "kind": "water", "readings": [{}]}}]}}"#,
+            readings.join(", ")
+        ))
+        .unwrap();
+        let tiers = [
+            Tier { up_to: Some(hundredths(widths.0)), price: hundredths(prices.0) },
+            Tier { up_to: Some(hundredths(widths.0 + widths.1)), price: hundredths(prices.1) },
+            Tier { up_to: None, price: hundredths(prices.2) },
+        ];
+        let schedule = FeeSchedule::from_json(&format!(
+            r#"{{"items": [{{"code": "water", "name_zh": "水费", "name_en": "Water",
+               "rule": {{"metered": {{"meter_kind": "water", "tier_basis": "year", "year_start_month": {start_month},
+                 "tiers": [{{"up_to": "{}", "price": "{}"}}, {{"up_to": "{}", "price": "{}"}}, {{"price": "{}"}}]}}}},
+               "effective_from": "2020-01-01"}}]}}"#,
+            tiers[0].up_to.unwrap(), tiers[0].price, tiers[1].up_to.unwrap(), tiers[1].price, tiers[2].price
+        ))
+        .unwrap();
+        let (mut billed, mut exact) = (Decimal::ZERO, Decimal::ZERO);
+        for k in 0..12 {
+            let m = month(k);
+            let period = BillingPeriod::month(chrono::Datelike::year(&m), chrono::Datelike::month(&m)).unwrap();
+            let run = bill_estate(&estate, &schedule, period, &BillingInputs::default()).unwrap();
+            prop_assert!(run.exceptions.is_empty());
+            let bill = run.bill("A").unwrap();
+            let line = &bill.lines[0];
+            billed += line.amount;
+            let Explanation::Metered(e) = &line.explanation else {
+                panic!("a metered line");
+            };
+            exact += e.tiers.iter().map(|t| t.amount).sum::<Decimal>();
+        }
+        let (whole, _) = tiered_cost(hundredths(register), &tiers, "tiers").unwrap();
+        prop_assert_eq!(exact, whole);
+        let rounded = RoundingPolicy::default().round(whole);
+        prop_assert!((billed - rounded).abs() <= Decimal::new(12, 2), "{} vs {}", billed, rounded);
+    }
+}

@@ -902,3 +902,457 @@ mod tiers {
         );
     }
 }
+
+/// Annual (cumulative) tier limits (`"tier_basis": "year"`) and metered items billed
+/// at their frequency. Outside sources: Beijing residential water, 北京市居民用水阶梯
+/// 水价 (per year: 0–180 m³ at 5.00 元/m³, 181–260 m³ at 7.00, above 260 at 9.00, the
+/// comprehensive price incl. water resource fee and sewage), and Beijing residential
+/// electricity, 北京居民阶梯电价 (per year: 0–2880 kWh at 0.4883 元, 2881–4800 kWh at
+/// 0.5383, above at 0.7883).
+mod annual {
+    use estatekit::estate::Estate;
+    use estatekit::fees::billing::{BillingInputs, BillingPeriod, BillingRun, bill_estate};
+    use estatekit::fees::schedule::FeeSchedule;
+    use estatekit::i18n::Lang;
+
+    use super::dec;
+
+    const WATER: &str = r#"[{"up_to": "180", "price": "5.00"}, {"up_to": "260", "price": "7.00"}, {"price": "9.00"}]"#;
+    const POWER: &str = r#"[{"up_to": "2880", "price": "0.4883"}, {"up_to": "4800", "price": "0.5383"}, {"price": "0.7883"}]"#;
+
+    fn unit(id: &str) -> String {
+        format!(
+            r#"{{"id": "{id}", "building_id": "B", "floor": 1, "number": "{id}", "kind": "residential",
+               "gross_area": "80", "occupants": 2, "status": "occupied", "delivered_on": "2020-01-01", "status_since": "2020-01-01"}}"#
+        )
+    }
+
+    fn meter(id: &str, unit: &str, kind: &str, readings: &[(&str, &str)]) -> String {
+        let readings: Vec<String> = readings
+            .iter()
+            .map(|(d, v)| format!(r#"{{"date": "{d}", "value": "{v}"}}"#))
+            .collect();
+        format!(
+            r#"{{"id": "{id}", "unit_id": "{unit}", "kind": "{kind}", "readings": [{}]}}"#,
+            readings.join(", ")
+        )
+    }
+
+    fn estate(units: &[&str], meters: &[String]) -> Estate {
+        let units: Vec<String> = units.iter().map(|u| unit(u)).collect();
+        Estate::from_json(&format!(
+            r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+                "units": [{}], "meters": [{}]}}"#,
+            units.join(", "),
+            meters.join(", ")
+        ))
+        .unwrap()
+    }
+
+    /// A: water read at the end of 2025 (1000), Jun (1100), Sep (1172) and Oct (1190),
+    /// electricity at the end of 2025 (0), Sep (2800) and Oct (2950). B: water read
+    /// only since Sep 30 (500 → 530 in October).
+    fn beijing() -> Estate {
+        estate(
+            &["A", "B"],
+            &[
+                meter(
+                    "W-A",
+                    "A",
+                    "water",
+                    &[
+                        ("2025-12-31", "1000"),
+                        ("2026-06-30", "1100"),
+                        ("2026-09-30", "1172"),
+                        ("2026-10-31", "1190"),
+                    ],
+                ),
+                meter(
+                    "E-A",
+                    "A",
+                    "electricity",
+                    &[
+                        ("2025-12-31", "0"),
+                        ("2026-09-30", "2800"),
+                        ("2026-10-31", "2950"),
+                    ],
+                ),
+                meter(
+                    "W-B",
+                    "B",
+                    "water",
+                    &[("2026-09-30", "500"), ("2026-10-31", "530")],
+                ),
+            ],
+        )
+    }
+
+    fn item(code: &str, kind: &str, tiers: &str, extra: &str) -> String {
+        format!(
+            r#"{{"code": "{code}", "name_zh": "{code}", "name_en": "{code}",
+               "rule": {{"metered": {{"meter_kind": "{kind}", "tiers": {tiers}{extra}}}}},
+               "effective_from": "2020-01-01"}}"#
+        )
+    }
+
+    fn schedule(items: &[String]) -> Result<FeeSchedule, estatekit::fees::FeeError> {
+        FeeSchedule::from_json(&format!(r#"{{"items": [{}]}}"#, items.join(", ")))
+    }
+
+    fn yearly(start_month: u32) -> FeeSchedule {
+        let extra = format!(r#", "tier_basis": "year", "year_start_month": {start_month}"#);
+        schedule(&[
+            item("water", "water", WATER, &extra),
+            item("power", "electricity", POWER, &extra),
+        ])
+        .unwrap()
+    }
+
+    fn run(estate: &Estate, s: &FeeSchedule, y: i32, m: u32, inputs: &BillingInputs) -> BillingRun {
+        bill_estate(estate, s, BillingPeriod::month(y, m).unwrap(), inputs).unwrap()
+    }
+
+    fn amounts(r: &BillingRun, unit: &str) -> Vec<String> {
+        r.bill(unit)
+            .map(|b| b.lines.iter().map(|l| l.amount.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The issue's example: 172 m³ so far in 2026 (Dec 31 1000 → Sep 30 1172, from the
+    /// estate's readings), 18 m³ in October (1172 → 1190): 180 − 172 = 8 m³ at 5.00
+    /// and 10 m³ at 7.00: 40.00 + 70.00 = 110.00.
+    /// Electricity: 2800 kWh so far, 150 in October: 80 × 0.4883 + 70 × 0.5383 =
+    /// 39.064 + 37.681 = 76.745 → 76.75 (half up, rounded once).
+    /// B's readings start on Sep 30: its year to date is an input, 250 m³; 30 m³ in
+    /// October on [250, 280]: 10 × 7.00 + 20 × 9.00 = 70.00 + 180.00 = 250.00.
+    #[test]
+    fn beijing_annual_tiers_price_a_month_after_the_year_to_date() {
+        let s = yearly(1);
+        let inputs = BillingInputs::default().with_year_to_date("W-B", dec("250"));
+        let r = run(&beijing(), &s, 2026, 10, &inputs);
+        assert_eq!(amounts(&r, "A"), ["110.00", "76.75"]);
+        assert_eq!(amounts(&r, "B"), ["250.00"]);
+        let a = r.bill("A").unwrap();
+        assert_eq!(
+            a.lines[0].explain(Lang::En),
+            "water meter W-A: (1190 − 1172) × 1 = 18; year to date 172 (tier year from 2026-01-01); \
+             8 × 5.00 + 10 × 7.00 = 110.00"
+        );
+        assert_eq!(
+            a.lines[0].explain(Lang::ZhCn),
+            "水表 W-A：(1190 − 1172) × 1 = 18；年度累计 172（阶梯年度自 2026-01-01 起）；8 × 5.00 + 10 × 7.00 = 110.00"
+        );
+        assert_eq!(
+            a.lines[1].explain(Lang::En),
+            "electricity meter E-A: (2950 − 2800) × 1 = 150; year to date 2800 (tier year from 2026-01-01); \
+             80 × 0.4883 + 70 × 0.5383 = 76.75"
+        );
+        assert_eq!(
+            r.bill("B").unwrap().lines[0].explain(Lang::En),
+            "water meter W-B: (530 − 500) × 1 = 30; year to date 250 (tier year from 2026-01-01); \
+             10 × 7.00 + 20 × 9.00 = 250.00"
+        );
+        // The run reads back from its JSON, the tier year in the explanation.
+        let json = r.to_json();
+        assert!(
+            json.contains(
+                r#""tier_year": {
+              "start": "2026-01-01",
+              "to_date": "172"
+            }"#
+            ),
+            "{json}"
+        );
+        assert_eq!(BillingRun::from_json(&json).unwrap(), r);
+        // An input for a meter whose readings cover the year is not used.
+        let both = inputs.clone().with_year_to_date("W-A", dec("0"));
+        assert_eq!(
+            amounts(&run(&beijing(), &s, 2026, 10, &both), "A"),
+            ["110.00", "76.75"]
+        );
+    }
+
+    /// A meter replaced during the year (recorded in the estate on May 15: the old
+    /// register ended at 1100, the new one started at 0): the year to date applies the
+    /// change, (1080 − 1000) + ((1100 − 1080) + (30 − 0)) + (102 − 30) = 80 + 50 + 72
+    /// = 202 m³; October's 18 m³ (102 → 120) on [202, 220]: 18 × 7.00 = 126.00.
+    #[test]
+    fn the_year_to_date_applies_a_meter_replacement() {
+        let mut e = estate(
+            &["A"],
+            &[meter(
+                "W-A",
+                "A",
+                "water",
+                &[
+                    ("2025-12-31", "1000"),
+                    ("2026-04-30", "1080"),
+                    ("2026-06-30", "30"),
+                    ("2026-09-30", "102"),
+                    ("2026-10-31", "120"),
+                ],
+            )],
+        );
+        let mut data: estatekit::estate::EstateData = e.into();
+        data.meters[0].changes = serde_json::from_str(
+            r#"[{"date": "2026-05-15", "change": {"replacement": {"old_final": "1100", "new_initial": "0"}}}]"#,
+        )
+        .unwrap();
+        e = Estate::new(data).unwrap();
+        let r = run(&e, &yearly(1), 2026, 10, &BillingInputs::default());
+        assert_eq!(
+            r.bill("A").unwrap().lines[0].explain(Lang::En),
+            "water meter W-A: (120 − 102) × 1 = 18; year to date 202 (tier year from 2026-01-01); \
+             18 × 7.00 = 126.00"
+        );
+    }
+
+    /// A tier year from July: October's year to date is from the Jun 30 reading,
+    /// 1172 − 1100 = 72 m³; 18 m³ all in the first block: 18 × 5.00 = 90.00.
+    #[test]
+    fn the_tier_year_starts_in_its_month() {
+        let r = run(
+            &beijing(),
+            &yearly(7),
+            2026,
+            10,
+            &BillingInputs::default().with_year_to_date("W-B", dec("0")),
+        );
+        assert_eq!(
+            r.bill("A").unwrap().lines[0].explain(Lang::En),
+            "water meter W-A: (1190 − 1172) × 1 = 18; year to date 72 (tier year from 2026-07-01); \
+             18 × 5.00 = 90.00"
+        );
+        // B: 30 m³ from zero, 30 × 5.00 = 150.00.
+        assert_eq!(amounts(&r, "B"), ["150.00"]);
+    }
+
+    /// Without readings before the tier year and without an input, the unit's bill is
+    /// set aside naming the meter (every other unit is billed); a strict run fails.
+    #[test]
+    fn a_year_to_date_neither_read_nor_given_sets_the_unit_aside() {
+        let s = yearly(1);
+        let r = run(&beijing(), &s, 2026, 10, &BillingInputs::default());
+        assert_eq!(amounts(&r, "A"), ["110.00", "76.75"]);
+        assert!(r.bill("B").is_none());
+        assert_eq!(r.exceptions.len(), 1);
+        let x = &r.exceptions[0];
+        assert_eq!(
+            (
+                x.unit_id.as_deref(),
+                x.meter_id.as_deref(),
+                x.code(),
+                x.error.path()
+            ),
+            (Some("B"), Some("W-B"), "missing_reading", "meters[W-B]")
+        );
+        assert_eq!(
+            x.message(),
+            "meters[W-B]: meter \"W-B\" has no reading before 2026-01-01, the start of its tier year, \
+             and no year_to_date is given for it"
+        );
+        let strict = BillingInputs {
+            strict: true,
+            ..BillingInputs::default()
+        };
+        let e = bill_estate(
+            &beijing(),
+            &s,
+            BillingPeriod::month(2026, 10).unwrap(),
+            &strict,
+        )
+        .unwrap_err();
+        assert_eq!((e.code(), e.path()), ("missing_reading", "meters[W-B]"));
+    }
+
+    /// A year to date given as a negative amount or for an unknown meter fails the run
+    /// before any line, strict or not.
+    #[test]
+    fn a_bad_year_to_date_input_is_a_typed_error() {
+        let s = yearly(1);
+        let period = BillingPeriod::month(2026, 10).unwrap();
+        let neg = BillingInputs::default().with_year_to_date("W-B", dec("-1"));
+        let e = bill_estate(&beijing(), &s, period, &neg).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("negative", "year_to_date[W-B]"));
+        let unknown = BillingInputs::default().with_year_to_date("NOPE", dec("1"));
+        let e = bill_estate(&beijing(), &s, period, &unknown).unwrap_err();
+        assert_eq!(
+            (e.code(), e.to_string().as_str()),
+            (
+                "unknown_reference",
+                "year_to_date[NOPE]: unknown meter \"NOPE\""
+            )
+        );
+    }
+
+    /// Bad annual-tier options in the schedule: typed errors naming the field.
+    #[test]
+    fn bad_annual_tier_options_are_typed_errors() {
+        let err = |extra: &str, tiers: &str| {
+            let e = schedule(&[item("water", "water", tiers, extra)]).unwrap_err();
+            (e.code(), e.path().to_owned(), e.to_string())
+        };
+        assert_eq!(
+            err(r#", "tier_basis": "year""#, WATER),
+            (
+                "invalid",
+                "items[0].rule.metered.year_start_month".to_owned(),
+                "items[0].rule.metered.year_start_month: annual tier limits need the month the tier year \
+                 starts in (1–12, e.g. 1 for a calendar year)"
+                    .to_owned()
+            )
+        );
+        for m in [0, 13] {
+            assert_eq!(
+                err(
+                    &format!(r#", "tier_basis": "year", "year_start_month": {m}"#),
+                    WATER
+                )
+                .2,
+                format!(
+                    "items[0].rule.metered.year_start_month: the tier year's first month must be 1–12, got {m}"
+                )
+            );
+        }
+        assert_eq!(
+            err(r#", "year_start_month": 1"#, WATER).2,
+            "items[0].rule.metered.year_start_month: a year start applies to year tier limits only \
+             (\"tier_basis\": \"year\")"
+        );
+        assert_eq!(
+            err(
+                r#", "tier_basis": "per_day", "reference_days": 30, "year_start_month": 1"#,
+                WATER
+            )
+            .1,
+            "items[0].rule.metered.year_start_month"
+        );
+        assert_eq!(
+            err(
+                r#", "tier_basis": "year", "year_start_month": 1, "reference_days": 30"#,
+                WATER
+            )
+            .1,
+            "items[0].rule.metered.reference_days"
+        );
+        assert_eq!(
+            err(
+                r#", "tier_basis": "year", "year_start_month": 1"#,
+                r#"[{"up_to": "260", "price": "5.00"}, {"up_to": "180", "price": "7.00"}, {"price": "9.00"}]"#
+            ),
+            (
+                "invalid",
+                "items[0].rule.metered.tiers[1].up_to".to_owned(),
+                "items[0].rule.metered.tiers[1].up_to: tier bounds must increase: 180 is not above 260".to_owned()
+            )
+        );
+        let (code, path, _) = err(r#", "tier_basis": "year", "year_start_month": -1"#, WATER);
+        assert_eq!(
+            (code, path.as_str()),
+            ("json", "items[0].rule.metered.year_start_month")
+        );
+    }
+
+    /// Annual tiers and a metered frequency other than monthly are version 3; both
+    /// read back unchanged.
+    #[test]
+    fn annual_tiers_and_metered_frequency_are_written_as_version_3() {
+        let s = yearly(7);
+        let json = s.to_json();
+        assert!(json.contains("\"format_version\": 3"), "{json}");
+        assert!(json.contains("\"tier_basis\": \"year\""), "{json}");
+        assert!(json.contains("\"year_start_month\": 7"), "{json}");
+        assert_eq!(FeeSchedule::from_json(&json).unwrap(), s);
+        let quarterly = schedule(&[item("water", "water", WATER, "").replace(
+            r#""effective_from""#,
+            r#""frequency": "quarterly", "effective_from""#,
+        )])
+        .unwrap();
+        assert!(quarterly.to_json().contains("\"format_version\": 3"));
+        assert_eq!(
+            FeeSchedule::from_json(&quarterly.to_json()).unwrap(),
+            quarterly
+        );
+        let monthly = schedule(&[item("water", "water", WATER, "")]).unwrap();
+        assert!(monthly.to_json().contains("\"format_version\": 2"));
+    }
+
+    /// A quarterly-read meter (Beijing water, annual tiers, billed quarterly): read on
+    /// Oct 31 2025 (0), Jan 31 (60), Apr 30 (150), May 31 (170, between billing
+    /// months) and Jul 31 2026 (200). Bills in January, April and July only; no line
+    /// and no missing reading in the months between.
+    /// January: 0 → 60, year to date 0: 60 × 5.00 = 300.00.
+    /// April: 60 → 150, year to date 60: 90 × 5.00 = 450.00.
+    /// July: 150 → 200 (the May reading is inside the quarter, not lost), year to
+    /// date 150: 30 × 5.00 + 20 × 7.00 = 150.00 + 140.00 = 290.00.
+    /// Together 1040.00 = 180 × 5.00 + 20 × 7.00, the year's 200 m³ at once.
+    #[test]
+    fn a_quarterly_metered_item_bills_in_its_reading_months_only() {
+        let e = estate(
+            &["Q"],
+            &[meter(
+                "W-Q",
+                "Q",
+                "water",
+                &[
+                    ("2025-10-31", "0"),
+                    ("2026-01-31", "60"),
+                    ("2026-04-30", "150"),
+                    ("2026-05-31", "170"),
+                    ("2026-07-31", "200"),
+                ],
+            )],
+        );
+        let s = schedule(&[item(
+            "water",
+            "water",
+            WATER,
+            r#", "tier_basis": "year", "year_start_month": 1"#,
+        )
+        .replace(
+            r#""effective_from""#,
+            r#""frequency": "quarterly", "effective_from""#,
+        )])
+        .unwrap();
+        let none = BillingInputs::default();
+        let by_month: Vec<Vec<String>> = (1..=9)
+            .map(|m| {
+                let r = run(&e, &s, 2026, m, &none);
+                assert!(r.exceptions.is_empty(), "month {m}: {:?}", r.exceptions);
+                amounts(&r, "Q")
+            })
+            .collect();
+        let empty: Vec<String> = Vec::new();
+        assert_eq!(
+            by_month,
+            [
+                vec!["300.00".to_owned()],
+                empty.clone(),
+                empty.clone(),
+                vec!["450.00".to_owned()],
+                empty.clone(),
+                empty.clone(),
+                vec!["290.00".to_owned()],
+                empty.clone(),
+                empty,
+            ]
+        );
+        let july = run(&e, &s, 2026, 7, &none);
+        assert_eq!(
+            july.bill("Q").unwrap().lines[0].explain(Lang::ZhCn),
+            "水表 W-Q：(200 − 150) × 1 = 50；年度累计 150（阶梯年度自 2026-01-01 起）；30 × 5.00 + 20 × 7.00 = 290.00"
+        );
+        // October has no reading yet: a strict run fails naming the meter and the
+        // months its bill covers.
+        let strict = BillingInputs {
+            strict: true,
+            ..BillingInputs::default()
+        };
+        let err =
+            bill_estate(&e, &s, BillingPeriod::month(2026, 10).unwrap(), &strict).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "meters[W-Q]: meter \"W-Q\" has no reading between 2026-08-01 and 2026-10-31"
+        );
+    }
+}

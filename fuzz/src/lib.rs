@@ -335,6 +335,7 @@ pub fn fee_item(u: &mut Unstructured<'_>, code: &str, meters: &[Meter]) -> Resul
             kind_tiers: Vec::new(),
             tier_basis: Default::default(),
             reference_days: None,
+            year_start_month: None,
         },
         _ => Rule::Pooled {
             source: if bool::arbitrary(u)? || meters.is_empty() {

@@ -547,6 +547,7 @@ def bill_estate(
     issued_on: Optional[_DateLike] = None,
     strict: bool = False,
     estimate: Optional[int] = None,
+    year_to_date: Optional[Mapping[str, _DecimalLike]] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given" (for an item split per building or group,
@@ -571,7 +572,17 @@ def bill_estate(
     that the next real reading trues them up (real − estimate, possibly a negative
     credit). Never estimated, and left missing with the reason in the message: a
     common or master meter, a meter with fewer than two real readings, with a later
-    reading, or with a change since its last reading."""
+    reading, or with a change since its last reading.
+
+    `year_to_date`: {meter id: consumption so far in its tier year} for metered items
+    with annual tiers ("tier_basis": "year") whose meter has no reading before the tier
+    year (a meter installed this year: 0); a meter whose readings cover the year is
+    priced from them. A negative value raises ValidationError(code="negative",
+    path="year_to_date[<meter id>]"), an unknown meter code="unknown_reference".
+    Without either, the unit's bill is set aside as a `missing_reading` exception
+    naming the meter. A metered item bills in the months of its `frequency` only
+    (quarterly: January, April, July, October), on the readings since the previous
+    billing month."""
 
 @final
 class Arrears:

@@ -1481,6 +1481,79 @@ pub fn tiered_cost(
     Ok((cost, uses))
 }
 
+/// The cost of `quantity` consumed after `already` under **cumulative** tiered prices
+/// (annual tiers, 年度阶梯): the part of `[already, already + quantity]` within each
+/// block × its price, unrounded, with the use of each block. Equal to
+/// `tiered_cost(already + quantity) − tiered_cost(already)`, block by block; with
+/// `already = 0` it is [`tiered_cost`].
+///
+/// # Errors
+/// As [`tiered_cost`]; [`FeeError::Negative`] naming `year_to_date` for a negative
+/// `already`.
+///
+/// ```
+/// use estatekit::fees::calc::{tiered_cost_after, Tier};
+/// // Beijing residential water (北京市居民用水阶梯水价), per year: 0–180 m³ at 5.00,
+/// // 181–260 m³ at 7.00, above at 9.00. 172 m³ so far this year, 18 m³ this month:
+/// // 8 × 5.00 + 10 × 7.00 = 110.00.
+/// let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+/// let tiers = [Tier { up_to: Some(d("180")), price: d("5.00") },
+///              Tier { up_to: Some(d("260")), price: d("7.00") },
+///              Tier { up_to: None, price: d("9.00") }];
+/// let (cost, uses) = tiered_cost_after(d("172"), d("18"), &tiers, "tiers")?;
+/// assert_eq!(cost.to_string(), "110.00");
+/// assert_eq!((uses[0].quantity, uses[1].quantity), (d("8"), d("10")));
+/// # Ok::<(), estatekit::fees::FeeError>(())
+/// ```
+pub fn tiered_cost_after(
+    already: Decimal,
+    quantity: Decimal,
+    tiers: &[Tier],
+    path: &str,
+) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    validate_tiers(tiers, path)?;
+    non_negative(already, || "year_to_date".into())?;
+    non_negative(quantity, || "quantity".into())?;
+    let hi = add(already, quantity, path)?;
+    blocks_between(already, hi, tiers, path)
+}
+
+/// The part of `[lo, hi]` (`lo ≤ hi`) within each block × its price, the first block
+/// reaching down below zero (so a credit below a year's start is priced at the first
+/// price) and the last one up without a bound; the tiers are valid.
+pub(crate) fn blocks_between(
+    lo: Decimal,
+    hi: Decimal,
+    tiers: &[Tier],
+    path: &str,
+) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    let mut uses = Vec::new();
+    let mut cost = Decimal::ZERO;
+    let mut lower: Option<Decimal> = None;
+    for (i, t) in tiers.iter().enumerate() {
+        let upper = if i + 1 == tiers.len() { None } else { t.up_to };
+        let from = lower.map_or(lo, |l| l.max(lo));
+        let to = upper.map_or(hi, |u| u.min(hi));
+        if to > from {
+            let quantity = to
+                .checked_sub(from)
+                .ok_or_else(|| FeeError::invalid(path, format!("{to} − {from} is too large")))?;
+            let amount = mul(quantity, t.price, path)?;
+            cost = add(cost, amount, path)?;
+            uses.push(TierUse {
+                quantity,
+                price: t.price,
+                amount,
+            });
+        }
+        match upper {
+            Some(u) if u < hi => lower = Some(u),
+            _ => break,
+        }
+    }
+    Ok((cost, uses))
+}
+
 /// What happened to a meter between two readings, recorded explicitly.
 ///
 /// ```

@@ -28,10 +28,12 @@ use crate::estate::{MeterKind, UnitKind, UnitStatus};
 /// The newest schedule JSON format version this library reads and writes. It reads
 /// versions 1 to this one (version 1's `due_day` is read as [`DueRule::DayOfMonth`]).
 /// A schedule is written in the lowest version from 2 that holds it: version 3 only
-/// when an item uses a field or value version 3 added (`day_count: "annual_365"`, a pooled item's `meter_kind`
-/// or `split_by`, an item's `late_fee`, `buildings` or `units`, a metered item's
-/// `kind_tiers` or `tier_basis`), so a
-/// schedule without them reads and writes as before.
+/// when an item uses a field or value version 3 added (`day_count: "annual_365"`, a
+/// pooled item's `meter_kind` or `split_by`, an item's `late_fee`, `buildings` or
+/// `units`, a metered item's `kind_tiers`, `tier_basis` (with `year_start_month`) or a
+/// `frequency` other than monthly), so a schedule without them reads and writes as
+/// before. (A reader of version 2 bills a metered item every month whatever its
+/// frequency; version 3 bills it in its billing months.)
 ///
 /// ```
 /// assert_eq!(estatekit::fees::schedule::SCHEDULE_FORMAT_VERSION, 3);
@@ -44,7 +46,8 @@ fn written_version(items: &[FeeItem]) -> u32 {
         i.late_fee.is_some()
             || i.day_count == crate::fees::calc::DayCount::Annual365
             || matches!(&i.rule, Rule::Metered { kind_tiers, tier_basis, .. }
-                if !kind_tiers.is_empty() || !tier_basis.is_period())
+                if !kind_tiers.is_empty() || !tier_basis.is_period()
+                    || i.frequency != Frequency::Monthly)
             || matches!(
                 i.rule,
                 Rule::Pooled {
@@ -125,6 +128,8 @@ pub struct KindTiers {
 /// assert!(TierBasis::default().is_period());
 /// let b: TierBasis = serde_json::from_str(r#""per_day""#).unwrap();
 /// assert_eq!(b, TierBasis::PerDay);
+/// let y: TierBasis = serde_json::from_str(r#""year""#).unwrap();
+/// assert_eq!(y, TierBasis::Year);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -135,6 +140,11 @@ pub enum TierBasis {
     /// The limits are for `reference_days` days and scale with the days between the
     /// two readings billed (a 31-day read gets 31/30 of each 30-day limit).
     PerDay,
+    /// The limits are cumulative over a tier year (阶梯年度) starting on the first day
+    /// of `year_start_month`: a bill's consumption is priced where it falls after the
+    /// consumption already billed in the year (year to date), e.g. Beijing's residential
+    /// water, 0–180 m³ a year at the first price.
+    Year,
 }
 
 impl TierBasis {
@@ -326,6 +336,10 @@ pub enum Rule {
         /// The days the written limits are for, with `per_day` (e.g. 30).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reference_days: Option<u32>,
+        /// The month (1–12) the tier year starts in, with `year` tier limits (1 for a
+        /// calendar year). Format version 3.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        year_start_month: Option<u32>,
     },
     /// A pooled (公摊) amount split among participating units.
     Pooled {
@@ -859,6 +873,7 @@ impl FeeItem {
                 kind_tiers,
                 tier_basis,
                 reference_days,
+                year_start_month,
                 ..
             } => {
                 validate_tiers(tiers, &p("rule.metered.tiers"))?;
@@ -878,10 +893,32 @@ impl FeeItem {
                             "the reference length must be at least 1 day",
                         ));
                     }
-                    (TierBasis::Period, Some(_)) => {
+                    (TierBasis::Period | TierBasis::Year, Some(_)) => {
                         return Err(FeeError::invalid(
                             p("rule.metered.reference_days"),
                             "a reference length applies to per_day tier limits only",
+                        ));
+                    }
+                    _ => {}
+                }
+                match (tier_basis, year_start_month) {
+                    (TierBasis::Year, None) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.year_start_month"),
+                            "annual tier limits need the month the tier year starts in \
+                             (1–12, e.g. 1 for a calendar year)",
+                        ));
+                    }
+                    (TierBasis::Year, Some(m)) if !(1..=12).contains(m) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.year_start_month"),
+                            format!("the tier year's first month must be 1–12, got {m}"),
+                        ));
+                    }
+                    (TierBasis::Period | TierBasis::PerDay, Some(_)) => {
+                        return Err(FeeError::invalid(
+                            p("rule.metered.year_start_month"),
+                            "a year start applies to year tier limits only (\"tier_basis\": \"year\")",
                         ));
                     }
                     _ => {}

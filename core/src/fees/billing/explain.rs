@@ -163,7 +163,7 @@ pub struct ProratedWeight {
 /// use estatekit::estate::MeterKind;
 /// let m = MeteredExplanation { meter_id: "W-1".into(), meter_kind: MeterKind::Water, previous: 1.into(),
 ///     current: 3.into(), multiplier: 1.into(), change: None, consumption: 2.into(), tiers: vec![],
-///     estimated: false, previous_estimated: false, estimate: None };
+///     estimated: false, previous_estimated: false, estimate: None, tier_year: None };
 /// assert_eq!(m.consumption, 2.into());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +201,30 @@ pub struct MeteredExplanation {
     /// How this run estimated the current register value, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<EstimateBasis>,
+    /// With `year` tier limits: the tier year and the meter's consumption in it
+    /// before this line's (the `tiers` are the blocks this consumption fell in
+    /// after it). JSON: written only when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier_year: Option<TierYear>,
+}
+
+/// The tier year of a metered line with annual (cumulative) tier limits: its first
+/// day and the consumption billed in it before the line (year to date), from the
+/// estate's readings or the billing inputs.
+///
+/// ```
+/// use estatekit::fees::billing::TierYear;
+/// let y = TierYear { start: "2026-01-01".parse().unwrap(), to_date: 172.into() };
+/// assert_eq!(y.to_date, 172.into());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierYear {
+    /// The tier year's first day.
+    pub start: NaiveDate,
+    /// The consumption in the tier year before the line's.
+    #[serde(with = "crate::json::decimal")]
+    pub to_date: Decimal,
 }
 
 /// How a missing reading was estimated (估抄): the meter's consumption over its last
@@ -399,6 +423,7 @@ fn render_metered(s: &mut String, m: &MeteredExplanation, lang: Lang) {
         estimated,
         previous_estimated,
         estimate,
+        tier_year,
     } = m;
     let _ = write!(s, "{} {meter_id}{}", meter_kind.label(lang), w.colon);
     // An estimated register value is marked where it appears.
@@ -428,6 +453,10 @@ fn render_metered(s: &mut String, m: &MeteredExplanation, lang: Lang) {
     }
     if *previous_estimated {
         s.push_str(w.trues_up);
+    }
+    if let Some(y) = tier_year {
+        s.push_str(w.then);
+        s.push_str(&w.year_to_date(y.to_date, y.start));
     }
     s.push_str(w.then);
     if tiers.is_empty() {
@@ -623,6 +652,7 @@ mod tests {
                 history_days: 92,
                 days: 31,
             }),
+            tier_year: None,
         }))
     }
 

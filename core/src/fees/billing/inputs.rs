@@ -2,6 +2,8 @@
 //! pooled amounts, extra readings, meter changes, the issue date, strictness and
 //! estimates; and the problems a non-strict run sets aside.
 
+use std::collections::BTreeMap;
+
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -165,6 +167,44 @@ pub struct BillingInputs {
     /// reading trues them up. `Some(0)` is refused (`invalid` at `estimate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<u32>,
+    /// The consumption of a meter so far in its tier year, before the billed readings
+    /// (JSON `year_to_date`: `{"W-1-101": "172"}`), for a metered item with `year`
+    /// tier limits when the estate's readings do not reach back to the tier year's
+    /// start (see [`bill_estate`](super::bill_estate), "Annual tiers"). Used only for such
+    /// a meter; a meter whose readings cover the year is priced from them. A
+    /// negative value or an unknown meter fails the run (`negative` /
+    /// `unknown_reference` at `year_to_date[meter id]`), strict or not.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "decimal_map"
+    )]
+    pub year_to_date: BTreeMap<String, Decimal>,
+}
+
+/// A map of strings to decimals written as strings.
+mod decimal_map {
+    use std::collections::BTreeMap;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct D(#[serde(with = "crate::json::decimal")] Decimal);
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<String, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(map.iter().map(|(k, v)| (k, D(*v))))
+    }
+
+    pub(super) fn deserialize<'de, De: Deserializer<'de>>(
+        d: De,
+    ) -> Result<BTreeMap<String, Decimal>, De::Error> {
+        let map = BTreeMap::<String, D>::deserialize(d)?;
+        Ok(map.into_iter().map(|(k, D(v))| (k, v)).collect())
+    }
 }
 
 /// A problem of one unit, meter or input row that a (non-strict) billing run set
@@ -263,6 +303,18 @@ impl BillingInputs {
             group: Some(group.into()),
             amount,
         });
+        self
+    }
+
+    /// Sets the year-to-date consumption of a meter (see
+    /// [`BillingInputs::year_to_date`]).
+    ///
+    /// ```
+    /// let i = estatekit::fees::billing::BillingInputs::default().with_year_to_date("W-1-101", 172.into());
+    /// assert_eq!(i.year_to_date["W-1-101"], 172.into());
+    /// ```
+    pub fn with_year_to_date(mut self, meter_id: impl Into<String>, consumption: Decimal) -> Self {
+        self.year_to_date.insert(meter_id.into(), consumption);
         self
     }
 
@@ -371,6 +423,13 @@ mod tests {
         assert_eq!(
             (i.pooled[0].amount.to_string(), i.estimate, i.strict),
             ("1.50".into(), Some(3), false)
+        );
+        let i: BillingInputs =
+            serde_json::from_str(r#"{"year_to_date": {"W-1": "172.5"}}"#).expect("inputs");
+        assert_eq!(i.year_to_date["W-1"].to_string(), "172.5");
+        assert_eq!(
+            serde_json::to_string(&i).expect("json"),
+            r#"{"pooled":[],"readings":[],"meter_changes":[],"year_to_date":{"W-1":"172.5"}}"#
         );
         let e =
             serde_json::from_str::<BillingInputs>(r#"{"pooled": [], "strikt": true}"#).unwrap_err();

@@ -48,6 +48,7 @@ mod unit_lines;
 pub use context::BillingContext;
 pub use explain::{
     Bill, BillLine, EstimateBasis, Explanation, MeteredExplanation, ProratedWeight, StatusPart,
+    TierYear,
 };
 pub use inputs::{
     BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,

@@ -86,6 +86,33 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// accepted; otherwise [`FeeError::ReadingBelowPrevious`] stands. Over the months the
 /// consumption billed adds up to the real consumption between real readings.
 ///
+/// # Metered items and their frequency
+/// A `monthly` metered item bills every month on the readings above. A `quarterly`
+/// one bills in January, April, July and October only, a `yearly` one in January
+/// (a `one_off` one in the month containing its `effective_from`): no line, and no
+/// missing reading, in the other months. Its bill covers the consumption since the
+/// previous billing month: from the latest reading dated before the months since then
+/// (before November 1 for a January bill of a quarterly item) to the latest reading in
+/// them (so read the meter in its billing months; a reading taken in between is not
+/// lost). An estimate covers the same months.
+///
+/// # Annual tiers
+/// With `"tier_basis": "year"`, a metered item's tier limits are cumulative over a
+/// tier year starting on the first day of its `year_start_month`: the tier year of a
+/// bill is the one containing the billed month. A bill's consumption `c`, after the
+/// meter's year-to-date consumption `y` (billed in the tier year before it), is
+/// priced block by block on `[y, y + c]` (`tiered(y + c) − tiered(y)`, a negative
+/// true-up credited at the blocks it came from). `y` comes from the estate's readings
+/// (with the inputs') when the meter has one dated before the readings of the tier
+/// year's first bill (before the year's first day for a monthly item): the consumption
+/// from the latest such reading to the reading this bill starts from, recorded
+/// changes applied, × the multiplier. Otherwise it is [`BillingInputs::year_to_date`]
+/// for the meter (a meter installed in the year, or an estate whose readings start in
+/// it: give its consumption so far this year, 0 for a new meter). Otherwise the unit's
+/// bill is set aside with [`FeeError::MissingReading`] naming the meter (`meters[id]`),
+/// or the run fails when strict. The explanation shows the year to date and the
+/// blocks used ("year to date 172 (tier year from 2026-01-01); 8 × 5.00 + 10 × 7.00").
+///
 /// Linear in the estate: O((units + meters + readings) × items in force), plus
 /// O(r log r) for the r readings and meter changes of `inputs`. A unit's meters are
 /// found through the estate's index of meters by unit, never by scanning the others.
@@ -97,7 +124,9 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// [`FeeError::MissingPooledAmount`], [`FeeError::MissingReading`],
 /// [`FeeError::ReadingBelowPrevious`] (no replacement or rollover recorded),
 /// [`FeeError::Unknown`] for a reading or change naming an unknown meter or a
-/// pooled amount naming an unknown item, [`FeeError::Money`] on overflow,
+/// pooled amount naming an unknown item or a [`BillingInputs::year_to_date`] naming
+/// an unknown meter (`year_to_date[id]`), [`FeeError::Negative`] for a negative year
+/// to date (`year_to_date[id]`), [`FeeError::Money`] on overflow,
 /// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
 /// outside the years 1–9999 (the years a [`Ledger`](crate::fees::ledger::Ledger) holds), or
 /// naming `meter_changes[i]` for a change the estate already records (see above).
@@ -206,6 +235,16 @@ pub(super) fn bill(
             });
         };
         pooled_group(estate, split_by, p, i)?;
+    }
+    for (meter, &consumption) in &inputs.year_to_date {
+        if estate.meter(meter).is_none() {
+            return Err(FeeError::Unknown {
+                path: format!("year_to_date[{meter}]"),
+                what: "meter",
+                id: meter.clone(),
+            });
+        }
+        crate::fees::non_negative(consumption, || format!("year_to_date[{meter}]"))?;
     }
     if inputs.estimate == Some(0) {
         return Err(FeeError::invalid(

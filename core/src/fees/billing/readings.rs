@@ -25,6 +25,8 @@ pub(super) struct MeterReadings<'a> {
     /// What this run estimated, by meter id (a meter's consumption may be asked for
     /// more than once: by its line, a usage split, a master meter's subtraction).
     estimated: RefCell<BTreeMap<String, ReadingUpdate>>,
+    /// [`BillingInputs::year_to_date`].
+    year_to_date: &'a BTreeMap<String, Decimal>,
 }
 
 /// A register value read (or estimated) on a day.
@@ -128,6 +130,7 @@ impl<'a> MeterReadings<'a> {
             changes,
             estimate: inputs.estimate.filter(|&n| n > 0),
             estimated: RefCell::new(BTreeMap::new()),
+            year_to_date: &inputs.year_to_date,
         })
     }
 
@@ -438,6 +441,118 @@ impl<'a> MeterReadings<'a> {
             estimate,
             used,
         })
+    }
+
+    /// The meter's consumption in its tier year (from `start`) before the bill that
+    /// starts from `previous`: from its readings when it has one dated before
+    /// `cutoff` (see [`Self::year_to_date_read`]), else
+    /// [`BillingInputs::year_to_date`].
+    ///
+    /// # Errors
+    /// [`FeeError::MissingReading`] naming the meter when neither gives it; any error
+    /// of [`Self::year_to_date_read`].
+    pub(super) fn year_to_date(
+        &self,
+        meter: &Meter,
+        start: NaiveDate,
+        cutoff: NaiveDate,
+        previous: &Point,
+    ) -> Result<Decimal, FeeError> {
+        if let Some(read) = self.year_to_date_read(meter, cutoff, previous)? {
+            return Ok(read);
+        }
+        if let Some(given) = self.year_to_date.get(&meter.id) {
+            return Ok(*given);
+        }
+        Err(FeeError::MissingReading {
+            path: format!("meters[{}]", meter.id),
+            meter_id: meter.id.clone(),
+            when: if cutoff == start {
+                format!(
+                    "before {start}, the start of its tier year, and no year_to_date is given for it"
+                )
+            } else {
+                format!(
+                    "before {cutoff}, where the readings billed in its tier year from {start} begin, \
+                     and no year_to_date is given for it"
+                )
+            },
+        })
+    }
+
+    /// The meter's consumption from its latest reading dated before `cutoff` (the
+    /// reading its tier year's first bill starts from) to `previous` (the reading this
+    /// bill starts from), recorded changes applied, × the multiplier; `None` when it
+    /// has no reading before `cutoff` (its readings do not cover the tier year).
+    ///
+    /// # Errors
+    /// [`FeeError::Invalid`] naming `meters[id].changes` for two recorded changes
+    /// between two of those readings, or `meters[id]` when a sum is too large.
+    fn year_to_date_read(
+        &self,
+        meter: &Meter,
+        cutoff: NaiveDate,
+        previous: &Point,
+    ) -> Result<Option<Decimal>, FeeError> {
+        let mut points: Vec<Point> = meter
+            .readings
+            .iter()
+            .filter(|r| r.date <= previous.date)
+            .map(|r| Point {
+                date: r.date,
+                value: r.value,
+                estimated: r.estimated,
+            })
+            .collect();
+        let extra = self.extra_of(meter);
+        if !extra.is_empty() {
+            points.extend(
+                extra
+                    .iter()
+                    .filter(|&&(date, _)| date <= previous.date)
+                    .map(|&(date, value)| Point {
+                        date,
+                        value,
+                        estimated: false,
+                    }),
+            );
+            // Stable: an input's reading is the last of its day and replaces the estate's.
+            points.sort_by_key(|p| p.date);
+            let mut dedup: Vec<Point> = Vec::with_capacity(points.len());
+            for p in points {
+                match dedup.last_mut() {
+                    Some(last) if last.date == p.date => *last = p,
+                    _ => dedup.push(p),
+                }
+            }
+            points = dedup;
+        }
+        let Some(base) = points.iter().rposition(|p| p.date < cutoff) else {
+            return Ok(None);
+        };
+        let path = format!("meters[{}]", meter.id);
+        let mut total = Decimal::ZERO;
+        for pair in points.get(base..).unwrap_or_default().windows(2) {
+            let [a, b] = pair else { continue };
+            let change = self
+                .change_between_stored(meter, a.date, b.date)
+                .ok_or_else(|| {
+                    FeeError::invalid(
+                        format!("meters[{}].changes", meter.id),
+                        format!(
+                            "two changes of meter {:?} between its readings of {} and {}: \
+                             one change per billed interval; record a reading between them",
+                            meter.id, a.date, b.date
+                        ),
+                    )
+                })?;
+            total = add(
+                total,
+                register_delta(&meter.id, a.value, b.value, change)?,
+                &path,
+            )?;
+        }
+        Ok(Some(mul(total, meter.multiplier, &path)?))
     }
 
     /// What the run estimated, in the estate's meter order.

@@ -1,18 +1,18 @@
 //! The lines of one unit for one item: area and fixed charges prorated over the days
 //! served, metered charges priced by tiers (a true-up credited), each rounded once.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::estate::UnitStatus;
-use crate::fees::calc::{DayCount, Tier, TierUse, fraction_of, tiered_cost};
+use crate::fees::calc::{DayCount, Tier, TierUse, blocks_between, fraction_of, tiered_cost};
 use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
 
 use super::builder::RunBuilder;
 use super::context::BillingContext;
-use super::explain::{Explanation, MeteredExplanation, StatusPart};
+use super::explain::{Explanation, MeteredExplanation, StatusPart, TierYear};
 use super::inputs::{BillingPeriod, month_end};
 use super::readings::MeterReadings;
 use super::run::Kind;
@@ -49,10 +49,8 @@ impl ItemSpan {
     pub(super) fn new(item: &FeeItem, period: &BillingPeriod) -> Option<Self> {
         let months = item.frequency.months();
         let billed = match item.frequency {
-            Frequency::Monthly => true,
-            Frequency::Quarterly => period.start.month() % 3 == 1,
-            Frequency::Yearly => period.start.month() == 1,
             Frequency::OneOff => (period.start..=period.end).contains(&item.effective_from),
+            f => bills_in(f, period.start),
         };
         if !billed {
             return None;
@@ -99,6 +97,73 @@ impl ItemSpan {
             end: self.end,
         })
     }
+}
+
+/// Whether an item of frequency `f` (not one-off) bills in the month starting on
+/// `month_start`: every month, January, April, July and October, or January.
+fn bills_in(f: Frequency, month_start: NaiveDate) -> bool {
+    match f {
+        Frequency::Monthly | Frequency::OneOff => true,
+        Frequency::Quarterly => month_start.month() % 3 == 1,
+        Frequency::Yearly => month_start.month() == 1,
+    }
+}
+
+/// The first day of the readings a metered bill of `months` months (at least one)
+/// in the month starting on `month_start` covers: `months − 1` months before it, the
+/// day after the previous billing month ends.
+fn readings_from(month_start: NaiveDate, months: u32) -> Option<NaiveDate> {
+    month_start.checked_sub_months(Months::new(months.max(1) - 1))
+}
+
+/// The tier year of a bill in the month starting on `month_start`, for a tier year
+/// starting in `first_month`: `(start, cutoff)`, its first day and the first day of
+/// the readings its first bill covers (a reading before `cutoff` is where the year's
+/// consumption starts from).
+fn tier_year(
+    item: &FeeItem,
+    month_start: NaiveDate,
+    first_month: u32,
+    months: u32,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let year = if month_start.month() >= first_month {
+        month_start.year()
+    } else {
+        month_start.year() - 1
+    };
+    let start = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    if item.frequency == Frequency::OneOff {
+        return Some((start, start));
+    }
+    let first_bill = (0..12)
+        .filter_map(|k| start.checked_add_months(Months::new(k)))
+        .find(|&m| bills_in(item.frequency, m))?;
+    Some((start, readings_from(first_bill, months)?))
+}
+
+/// The cost of a consumption `used` after `to_date` in a tier year: the part of
+/// `[to_date, to_date + used]` in each block × its price; a negative one (the
+/// true-up of an estimate) is credited at the prices of the blocks it came from.
+fn priced_in_year(
+    to_date: Decimal,
+    used: Decimal,
+    tiers: &[Tier],
+) -> Result<(Decimal, Vec<TierUse>), FeeError> {
+    let end = add(to_date, used, "tiers")?;
+    if used >= Decimal::ZERO {
+        return blocks_between(to_date, end, tiers, "tiers");
+    }
+    let (cost, uses) = blocks_between(end, to_date, tiers, "tiers")?;
+    Ok((
+        -cost,
+        uses.into_iter()
+            .map(|t| TierUse {
+                quantity: -t.quantity,
+                price: t.price,
+                amount: -t.amount,
+            })
+            .collect(),
+    ))
 }
 
 /// With the `annual_365` day count, `365 × months` of `span` (at least one month):
@@ -367,49 +432,108 @@ impl LineContext<'_> {
                     };
                     b.push_other(value, item_idx, e)
                 }
-                Rule::Metered {
-                    meter_kind,
-                    tiers,
-                    kind_tiers,
-                    tier_basis,
-                    reference_days,
-                } => {
-                    let tiers = kind_tiers
-                        .iter()
-                        .find(|k| k.kind == unit.kind)
-                        .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
-                    for meter in estate.meters_at(u).filter(|m| m.kind == *meter_kind) {
-                        let m = self.readings.consumption(meter, self.period)?;
-                        let (cost, uses) = match (tier_basis, reference_days) {
-                            (TierBasis::PerDay, Some(reference)) => {
-                                let days = (m.current.date - m.previous.date).num_days();
-                                priced(m.used, &scaled(tiers, days, *reference, path)?)?
-                            }
-                            _ => priced(m.used, tiers)?,
-                        };
-                        let e = Explanation::Metered(Box::new(MeteredExplanation {
-                            meter_id: meter.id.clone(),
-                            meter_kind: *meter_kind,
-                            previous: m.previous.value,
-                            current: m.current.value,
-                            multiplier: meter.multiplier,
-                            change: m.change,
-                            consumption: m.used,
-                            tiers: uses,
-                            estimated: m.current.estimated,
-                            previous_estimated: m.previous.estimated,
-                            estimate: m.estimate,
-                        }));
-                        b.push_other(policy.round(cost), item_idx, e)?;
-                    }
-                    Ok(())
-                }
+                Rule::Metered { .. } => self.metered_lines(item, item_idx, u, b),
                 Rule::Pooled { .. } => Ok(()),
             }
         })();
         result.map_err(|e: FeeError| {
             e.or_path(|| format!("units[{}].{}", self.context.unit_id(u), item.code))
         })
+    }
+
+    /// The lines of a metered `item` for the estate's unit `u`: one per meter of its
+    /// kind, in the months of the item's frequency. Kept out of line: `unit_line`
+    /// stays small enough to be inlined into the run's loop.
+    #[inline(never)]
+    fn metered_lines(
+        &self,
+        item: &FeeItem,
+        item_idx: u16,
+        u: usize,
+        b: &mut RunBuilder,
+    ) -> Result<(), FeeError> {
+        let Rule::Metered {
+            meter_kind,
+            tiers,
+            kind_tiers,
+            tier_basis,
+            reference_days,
+            year_start_month,
+        } = &item.rule
+        else {
+            return Ok(());
+        };
+        // Billed in the months of its frequency only.
+        let Some(span) = b.spans[usize::from(item_idx)] else {
+            return Ok(());
+        };
+        let unit = &self.context.units()[u];
+        let tiers = kind_tiers
+            .iter()
+            .find(|k| k.kind == unit.kind)
+            .map_or(tiers.as_slice(), |k| k.tiers.as_slice());
+        // A quarterly or yearly bill covers the readings since the previous billing
+        // month's.
+        let window;
+        let period = if span.months > 1 {
+            window = BillingPeriod {
+                start: readings_from(self.period.start, span.months).unwrap_or(self.period.start),
+                end: self.period.end,
+            };
+            &window
+        } else {
+            self.period
+        };
+        let year = match (tier_basis, year_start_month) {
+            (TierBasis::Year, Some(first)) => Some(
+                tier_year(item, self.period.start, *first, span.months).ok_or_else(|| {
+                    FeeError::invalid("year_start_month", "the tier year is outside the calendar")
+                })?,
+            ),
+            _ => None,
+        };
+        for meter in self
+            .context
+            .estate()
+            .meters_at(u)
+            .filter(|m| m.kind == *meter_kind)
+        {
+            let m = self.readings.consumption(meter, period)?;
+            let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
+                (TierBasis::PerDay, Some(reference), _) => {
+                    let days = (m.current.date - m.previous.date).num_days();
+                    let (c, u) = priced(m.used, &scaled(tiers, days, *reference, "")?)?;
+                    (c, u, None)
+                }
+                (_, _, Some((start, cutoff))) => {
+                    let to_date = self
+                        .readings
+                        .year_to_date(meter, start, cutoff, &m.previous)?;
+                    let (c, u) = priced_in_year(to_date, m.used, tiers)?;
+                    (c, u, Some(TierYear { start, to_date }))
+                }
+                _ => {
+                    let (c, u) = priced(m.used, tiers)?;
+                    (c, u, None)
+                }
+            };
+            let e = Explanation::Metered(Box::new(MeteredExplanation {
+                meter_id: meter.id.clone(),
+                meter_kind: *meter_kind,
+                previous: m.previous.value,
+                current: m.current.value,
+                multiplier: meter.multiplier,
+                change: m.change,
+                consumption: m.used,
+                tiers: uses,
+                estimated: m.current.estimated,
+                previous_estimated: m.previous.estimated,
+                estimate: m.estimate,
+                tier_year,
+            }));
+            b.push_other(self.policy.round(cost), item_idx, e)?;
+        }
+        Ok(())
     }
 }
 
@@ -461,6 +585,63 @@ mod tests {
             prorated(base, &part, Decimal::ONE, None, ""),
             Ok("128.18709677419354838709677419".parse().expect("d"))
         );
+    }
+
+    #[test]
+    fn a_tier_year_and_the_readings_of_its_first_bill() {
+        let mut item = management();
+        // Monthly, from July: a January bill is in the tier year from the last July.
+        assert_eq!(
+            tier_year(&item, day("2027-01-01"), 7, 1),
+            Some((day("2026-07-01"), day("2026-07-01")))
+        );
+        assert_eq!(
+            tier_year(&item, day("2026-07-01"), 7, 1),
+            Some((day("2026-07-01"), day("2026-07-01")))
+        );
+        // Quarterly from January: the year's first bill (January) reads from November.
+        item.frequency = Frequency::Quarterly;
+        assert_eq!(
+            tier_year(&item, day("2026-10-01"), 1, 3),
+            Some((day("2026-01-01"), day("2025-11-01")))
+        );
+        // Quarterly from February: the first bill is April's, reading from February.
+        assert_eq!(
+            tier_year(&item, day("2026-04-01"), 2, 3),
+            Some((day("2026-02-01"), day("2026-02-01")))
+        );
+        item.frequency = Frequency::Yearly;
+        assert_eq!(
+            tier_year(&item, day("2026-01-01"), 1, 12),
+            Some((day("2026-01-01"), day("2025-02-01")))
+        );
+        assert_eq!(readings_from(day("2026-01-01"), 1), Some(day("2026-01-01")));
+        assert_eq!(readings_from(day("2026-01-01"), 0), Some(day("2026-01-01")));
+    }
+
+    #[test]
+    fn a_negative_consumption_in_a_tier_year_is_credited_from_its_blocks() {
+        let d = |s: &str| s.parse::<Decimal>().expect("d");
+        let tiers = [
+            Tier {
+                up_to: Some(d("180")),
+                price: d("5.00"),
+            },
+            Tier {
+                up_to: None,
+                price: d("7.00"),
+            },
+        ];
+        // 190 so far, −20 (a true-up): 10 at 7.00 and 10 at 5.00 back.
+        let (cost, uses) = priced_in_year(d("190"), d("-20"), &tiers).expect("priced");
+        assert_eq!(cost, d("-120.00"));
+        assert_eq!(
+            uses.iter().map(|u| u.quantity).collect::<Vec<_>>(),
+            [d("-10"), d("-10")]
+        );
+        // Below the year's start, the first price.
+        let (cost, _) = priced_in_year(d("5"), d("-10"), &tiers).expect("priced");
+        assert_eq!(cost, d("-50.00"));
     }
 
     #[test]
