@@ -129,7 +129,7 @@ def test_a_status_history_out_of_order_is_a_typed_error() -> None:
 
 # A flat (A, residential) and a shop (S, commercial), each with a water meter read on
 # Sep 30 and Oct 31 (31 days): A 100 → 120, S 500 → 520.
-WATER_ESTATE = {
+WATER_ESTATE: dict[str, Any] = {
     "units": [
         {"id": "A", "building_id": "B", "floor": 1, "number": "1", "kind": "residential", "gross_area": "80",
          "occupants": 2, "status": "occupied", "delivered_on": "2024-01-01", "status_since": "2024-01-01"},
