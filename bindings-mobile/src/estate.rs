@@ -261,6 +261,15 @@ pub struct EstateUpdate {
     pub meter_changes: Vec<MeterChangeUpdate>,
 }
 
+/// A status a unit held from a day on (one entry of [`Estate::status_periods`]).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StatusPeriod {
+    /// The first day of the status.
+    pub since: NaiveDate,
+    /// The status.
+    pub status: UnitStatus,
+}
+
 /// Counts and totals of an estate.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EstateSummary {
@@ -409,5 +418,17 @@ impl Estate {
     /// Counts by kind and status, total areas, occupants.
     pub fn summary(&self) -> EstateSummary {
         self.inner.summary().into()
+    }
+
+    /// The statuses a unit held, oldest first: its status history (JSON
+    /// `status_history`, kept by [`Estate::updated`]), then its current status from
+    /// `status_since`. Fees apply each status's factor to its days. Empty for an
+    /// unknown or unsold unit.
+    pub fn status_periods(&self, unit_id: String) -> Vec<StatusPeriod> {
+        self.inner
+            .status_periods(&unit_id)
+            .into_iter()
+            .map(|(since, status)| StatusPeriod { since, status })
+            .collect()
     }
 }

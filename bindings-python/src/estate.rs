@@ -14,7 +14,7 @@ use estatekit::tables::{
 use estatekit_ffi_guard::guard;
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyMapping, PyString};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString};
 use rust_decimal::Decimal;
 
 use crate::fees::{
@@ -606,5 +606,22 @@ impl PyEstate {
     /// Counts by kind and status, total areas, occupants.
     fn summary(&self) -> PyEstateSummary {
         self.inner.summary().into()
+    }
+    /// The statuses a unit held, oldest first: dicts `{"since": date, "status": str}`
+    /// (its `status_history` records, then its current status); empty for an unknown
+    /// or unsold unit.
+    fn status_periods<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = crate::args::str_ref)] unit_id: &str,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for (since, status) in self.inner.status_periods(unit_id) {
+            let d = PyDict::new(py);
+            d.set_item("since", since)?;
+            d.set_item("status", status.as_str())?;
+            list.append(d)?;
+        }
+        Ok(list)
     }
 }

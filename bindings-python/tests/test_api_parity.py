@@ -158,6 +158,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "Suppressed": lambda: _book().reminders(JAN1, min_total=D("1000000")).suppressed[0],
     "WriteOff": lambda: _book().write_off_residues(JAN1, reason="residue", below=D("1000000"))[0],
     "MeterEvent": _meter_event,
+    "StatusPeriod": lambda: Estate.demo().status_periods("1-101")[0],
     "ItemData": _item_data,
 }
 # Dicts whose sample needs a longer scenario; their keys are asserted where that

@@ -321,6 +321,12 @@ class EstateSummary:
     @property
     def meters(self) -> int: ...
 
+class _StatusPeriod(TypedDict):
+    """A status a unit held from a day on (`Estate.status_periods`)."""
+
+    since: datetime.date
+    status: _UnitStatusName
+
 @final
 class Estate:
     """A validated estate (小区): buildings, units, meters and rounding policy."""
@@ -404,6 +410,11 @@ class Estate:
     def meter(self, id: str) -> Optional[Meter]: ...
     def meters_of(self, unit_id: str) -> list[Meter]: ...
     def summary(self) -> EstateSummary: ...
+    def status_periods(self, unit_id: str) -> list[_StatusPeriod]:
+        """The statuses a unit held, oldest first: dicts ``{"since": date, "status": str}``,
+        its ``status_history`` records (kept by `updated`) then its current status from
+        ``status_since``. Fees apply each status's factor to its own days. Empty for an
+        unknown or unsold unit."""
     def updated(
         self,
         *,
