@@ -95,12 +95,12 @@ pub enum Explanation {
         /// How `weight` was prorated by the days the unit took part
         /// (`occupied_day_fraction`); `None` when it was not. JSON: written only when set.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        prorated: Option<ProratedWeight>,
+        prorated: Option<Box<ProratedWeight>>,
         /// The building or group whose pool this is, when the item is split per
         /// building or group (`split_by`); `None` for the estate's pool. JSON: written
         /// only when set.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        group: Option<String>,
+        group: Option<Arc<str>>,
     },
     /// An area or fixed charge of a unit whose status changed within the span (the
     /// estate's [`status_history`](crate::estate::EstateData::status_history)):

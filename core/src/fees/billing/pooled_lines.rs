@@ -84,7 +84,7 @@ impl PoolShares {
         if let Some(&Some(p)) = self.prorated.get(m) {
             let mut e = params.explain(weight, adjusted);
             if let Explanation::Pooled { prorated, .. } = &mut e {
-                *prorated = Some(p);
+                *prorated = Some(Box::new(p));
             }
             let amount = match &self.amounts {
                 money::Parts::Minor(v) => Decimal::new(v[m], b.scale),

@@ -234,7 +234,7 @@ impl PoolParams {
                 Decimal::ZERO
             },
             prorated: None,
-            group: self.group.as_deref().map(str::to_owned),
+            group: self.group.clone(),
         }
     }
 }
