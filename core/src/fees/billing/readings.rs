@@ -141,6 +141,51 @@ impl<'a> MeterReadings<'a> {
             .map_or(&[][..], Vec::as_slice)
     }
 
+    /// The meter's readings dated where `estate_days` admits, with the run's input
+    /// readings dated where `input_days` admits, in date order: an input's reading
+    /// replaces the estate's of the same day (as in `pair`).
+    fn history(
+        &self,
+        meter: &Meter,
+        estate_days: impl Fn(NaiveDate) -> bool,
+        input_days: impl Fn(NaiveDate) -> bool,
+    ) -> Vec<Point> {
+        let mut points: Vec<Point> = meter
+            .readings
+            .iter()
+            .filter(|r| estate_days(r.date))
+            .map(|r| Point {
+                date: r.date,
+                value: r.value,
+                estimated: r.estimated,
+            })
+            .collect();
+        let extra = self.extra_of(meter);
+        if extra.is_empty() {
+            return points;
+        }
+        points.extend(
+            extra
+                .iter()
+                .filter(|&&(date, _)| input_days(date))
+                .map(|&(date, value)| Point {
+                    date,
+                    value,
+                    estimated: false,
+                }),
+        );
+        // Stable: an input's reading is the last of its day and replaces the estate's.
+        points.sort_by_key(|p| p.date);
+        let mut merged: Vec<Point> = Vec::with_capacity(points.len());
+        for p in points {
+            match merged.last_mut() {
+                Some(last) if last.date == p.date => *last = p,
+                _ => merged.push(p),
+            }
+        }
+        merged
+    }
+
     /// `(previous, current)` for the period: the latest reading before the period (or
     /// the first within it, e.g. a check-in base reading) and the latest within it.
     /// Without a reading in the period, with [`BillingInputs::estimate`] set, the
@@ -294,34 +339,7 @@ impl<'a> MeterReadings<'a> {
         }
         // Every reading before the period, in date order (an input's reading replaces
         // the estate's of the same day, as in `pair`).
-        let mut history: Vec<Point> = meter
-            .readings
-            .iter()
-            .filter(|r| r.date < period.start)
-            .map(|r| Point {
-                date: r.date,
-                value: r.value,
-                estimated: r.estimated,
-            })
-            .collect();
-        let extra = self.extra_of(meter);
-        if !extra.is_empty() {
-            history.extend(extra.iter().map(|&(date, value)| Point {
-                date,
-                value,
-                estimated: false,
-            }));
-            history.sort_by_key(|p| p.date);
-            // Stable sort: the input's reading is the last of its day.
-            let mut dedup: Vec<Point> = Vec::with_capacity(history.len());
-            for p in history {
-                match dedup.last_mut() {
-                    Some(last) if last.date == p.date => *last = p,
-                    _ => dedup.push(p),
-                }
-            }
-            history = dedup;
-        }
+        let history = self.history(meter, |d| d < period.start, |_| true);
         let real: Vec<usize> = (0..history.len())
             .filter(|&i| history.get(i).is_some_and(|p| !p.estimated))
             .collect();
@@ -494,39 +512,8 @@ impl<'a> MeterReadings<'a> {
         cutoff: NaiveDate,
         previous: &Point,
     ) -> Result<Option<Decimal>, FeeError> {
-        let mut points: Vec<Point> = meter
-            .readings
-            .iter()
-            .filter(|r| r.date <= previous.date)
-            .map(|r| Point {
-                date: r.date,
-                value: r.value,
-                estimated: r.estimated,
-            })
-            .collect();
-        let extra = self.extra_of(meter);
-        if !extra.is_empty() {
-            points.extend(
-                extra
-                    .iter()
-                    .filter(|&&(date, _)| date <= previous.date)
-                    .map(|&(date, value)| Point {
-                        date,
-                        value,
-                        estimated: false,
-                    }),
-            );
-            // Stable: an input's reading is the last of its day and replaces the estate's.
-            points.sort_by_key(|p| p.date);
-            let mut dedup: Vec<Point> = Vec::with_capacity(points.len());
-            for p in points {
-                match dedup.last_mut() {
-                    Some(last) if last.date == p.date => *last = p,
-                    _ => dedup.push(p),
-                }
-            }
-            points = dedup;
-        }
+        let up_to_previous = |d: NaiveDate| d <= previous.date;
+        let points = self.history(meter, up_to_previous, up_to_previous);
         let Some(base) = points.iter().rposition(|p| p.date < cutoff) else {
             return Ok(None);
         };
