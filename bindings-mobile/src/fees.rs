@@ -425,6 +425,14 @@ pub struct BillingInputs {
     /// bill is set aside as a `missing_reading` exception naming the meter.
     #[uniffi(default)]
     pub year_to_date: HashMap<String, Decimal>,
+    /// Bill back to this date (`null`/`nil`, the default: no back billing). A unit
+    /// delivered on or after it and before the month is billed its area and fixed
+    /// items from its delivery, in one line per item; each earlier month's part is
+    /// priced by the item version in force then, and the line is rounded by the
+    /// estate's `round` policy (`per_month`, the default, or `per_line`). A date after
+    /// the month's first day is refused (`invalid` at `since`).
+    #[uniffi(default = None)]
+    pub since: Option<NaiveDate>,
 }
 
 /// A problem of one unit, meter or reading row that a billing run set aside instead
@@ -649,6 +657,7 @@ pub fn bill_estate(
         strict: inputs.strict,
         estimate: inputs.estimate,
         year_to_date: inputs.year_to_date.into_iter().collect(),
+        since: inputs.since,
     };
     let period = BillingPeriod::month(year, month)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;

@@ -853,7 +853,7 @@ fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
 /// by its item's due rule, counted from that date.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None, year_to_date = None))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None, year_to_date = None, since = None))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -868,8 +868,10 @@ fn bill_estate(
     strict: bool,
     #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
     year_to_date: Option<&Bound<'_, PyAny>>,
+    since: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
+    inputs.since = opt(since, "since", date_arg)?;
     inputs.issued_on = opt(issued_on, "issued_on", date_arg)?;
     inputs.strict = strict;
     inputs.estimate = estimate_arg(estimate)?;

@@ -141,6 +141,11 @@ def _run(issued_on: Any) -> Any:
     return run.issued_on, run.total, [(b.unit_id, b.total, [ln.due for ln in b.lines]) for b in run.bills]
 
 
+def _since(since: Any) -> Any:
+    run = estatekit.bill_estate(Estate.demo(), SCHEDULE, 2026, 11, pooled={"common_electricity": D("1000.00")}, since=since)
+    return run.total, [(b.unit_id, b.total) for b in run.bills]
+
+
 def _one_meter() -> tuple[Estate, FeeSchedule, D]:
     """The demo estate with meter E-1-101 only, billed for electricity only."""
     schedule = json.loads(FeeSchedule.demo().to_json())
@@ -267,6 +272,7 @@ CASES = [
     Case("prorate", "service_start", dt.date(2026, 10, 20), lambda d: estatekit.prorate(D("100.00"), OCT1, OCT31, d, OCT31), D("38.71")),
     Case("prorate", "service_end", OCT31, lambda d: estatekit.prorate(D("100.00"), OCT1, OCT31, dt.date(2026, 10, 20), d), D("38.71")),
     Case("bill_estate", "issued_on", dt.date(2026, 12, 1), _run, _run(dt.date(2026, 12, 1))),
+    Case("bill_estate", "since", dt.date(2026, 10, 1), _since, _since(dt.date(2026, 10, 1))),
     Case("bill_estate", "readings", dt.date(2026, 11, 30), _metered, [("1-101", [("electricity", D("56.00"))])], path="readings[1].date"),
     Case("Ledger.add_charge", "due", OCT1, lambda d: _added(due=d), _added()),
     Case("Ledger.add_charge", "on", OCT1, lambda d: _added(on=d), _added()),

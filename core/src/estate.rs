@@ -157,6 +157,42 @@ impl AreaUnit {
     }
 }
 
+/// How a charge that spans several billing periods is rounded (the estate's `round`
+/// policy): a unit delivered before the billed period is billed from its delivery in
+/// one line when the run is told to bill `since` a date on or before the delivery
+/// (see [`BillingInputs::since`](crate::fees::billing::BillingInputs::since)).
+///
+/// - `per_month` (the default, and what a run of each month would have charged): each
+///   billing period's part is rounded, and the line is the sum of the rounded parts.
+/// - `per_line`: the exact parts are added and the sum is rounded once.
+///
+/// ```
+/// use estatekit::estate::ChargeRounding;
+/// let r: ChargeRounding = serde_json::from_str(r#""per_line""#).unwrap();
+/// assert_eq!(r, ChargeRounding::PerLine);
+/// assert!(ChargeRounding::default().is_default());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeRounding {
+    /// Each period's part rounded, the rounded parts added (JSON `"per_month"`).
+    #[default]
+    PerMonth,
+    /// The exact parts added, the sum rounded once (JSON `"per_line"`).
+    PerLine,
+}
+
+impl ChargeRounding {
+    /// Whether this is the default (`per_month`): JSON leaves it out.
+    ///
+    /// ```
+    /// assert!(!estatekit::estate::ChargeRounding::PerLine.is_default());
+    /// ```
+    pub fn is_default(&self) -> bool {
+        *self == Self::PerMonth
+    }
+}
+
 /// A building (楼栋) of the estate.
 ///
 /// ```
@@ -369,6 +405,10 @@ pub struct EstateData {
     /// `sq_ft`): bill explanations name it. Rates of area items are per this unit.
     #[serde(default, skip_serializing_if = "AreaUnit::is_default")]
     pub area_unit: AreaUnit,
+    /// How a charge spanning several billing periods is rounded (JSON `round`:
+    /// `per_month`, the default and not written, or `per_line`). See [`ChargeRounding`].
+    #[serde(default, skip_serializing_if = "ChargeRounding::is_default")]
+    pub round: ChargeRounding,
     /// The buildings.
     #[serde(default)]
     pub buildings: Vec<Building>,
@@ -1196,6 +1236,16 @@ impl Estate {
         self.data.area_unit
     }
 
+    /// How a charge spanning several billing periods is rounded (the `round` policy).
+    ///
+    /// ```
+    /// use estatekit::estate::{ChargeRounding, Estate};
+    /// assert_eq!(Estate::demo().charge_rounding(), ChargeRounding::PerMonth);
+    /// ```
+    pub fn charge_rounding(&self) -> ChargeRounding {
+        self.data.round
+    }
+
     /// The estate's rounding policy.
     ///
     /// ```
@@ -1891,6 +1941,7 @@ mod tests {
             currency: "CNY".into(),
             rounding: RoundingPolicy::default(),
             area_unit: AreaUnit::default(),
+            round: ChargeRounding::default(),
             buildings: vec![Building {
                 id: "B".into(),
                 name: "B".into(),

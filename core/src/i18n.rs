@@ -236,6 +236,31 @@ impl BillPhrases {
         }
     }
 
+    /// Before the parts of a charge billed from `from` (a delivery before the
+    /// period), rounded per `round`.
+    pub(crate) fn spanning(
+        &self,
+        from: Option<impl fmt::Display>,
+        round: crate::estate::ChargeRounding,
+    ) -> String {
+        use crate::estate::ChargeRounding::{PerLine, PerMonth};
+        let from = from.map(|d| d.to_string()).unwrap_or_default();
+        match (self.lang, round) {
+            (Lang::ZhCn, PerMonth) => format!("自 {from} 起计费（按月取整）："),
+            (Lang::ZhCn, PerLine) => format!("自 {from} 起计费（整笔一次取整）："),
+            (Lang::En, PerMonth) => format!("billed from {from}, rounded per month: "),
+            (Lang::En, PerLine) => format!("billed from {from}, rounded once: "),
+        }
+    }
+
+    /// The days from `start` to `end`, both included.
+    pub(crate) fn date_range(&self, start: impl fmt::Display, end: impl fmt::Display) -> String {
+        match self.lang {
+            Lang::ZhCn => format!("{start} 至 {end}"),
+            Lang::En => format!("{start} to {end}"),
+        }
+    }
+
     /// The phrases in `lang`.
     pub(crate) fn of(lang: Lang) -> &'static Self {
         match lang {

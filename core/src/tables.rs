@@ -1512,6 +1512,7 @@ impl<R: Cells> EstateTables<R> {
             currency: self.currency.clone(),
             rounding: self.rounding,
             area_unit: Default::default(),
+            round: Default::default(),
             buildings,
             units,
             meters,

@@ -77,6 +77,7 @@ fn estate(units: Vec<Unit>, meters: Vec<Meter>) -> Estate {
         currency: "CNY".into(),
         rounding: RoundingPolicy::default(),
         area_unit: Default::default(),
+        round: Default::default(),
         buildings: vec![Building {
             id: "B".into(),
             name: "B".into(),

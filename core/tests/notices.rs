@@ -61,6 +61,7 @@ fn big_estate() -> Estate {
         currency: "CNY".into(),
         rounding: RoundingPolicy::default(),
         area_unit: Default::default(),
+        round: Default::default(),
         buildings,
         units,
         meters: vec![],

@@ -559,6 +559,7 @@ def bill_estate(
     strict: bool = False,
     estimate: Optional[int] = None,
     year_to_date: Optional[Mapping[str, _DecimalLike]] = None,
+    since: Optional[_DateLike] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given" (for an item split per building or group,
@@ -593,7 +594,16 @@ def bill_estate(
     Without either, the unit's bill is set aside as a `missing_reading` exception
     naming the meter. A metered item bills in the months of its `frequency` only
     (quarterly: January, April, July, October), on the readings since the previous
-    billing month."""
+    billing month.
+
+    `since` (a `_DateLike`): bill back to this date. A unit delivered on or after it
+    and before the month is billed its area and fixed items from its delivery, in one
+    line per item (a move-in on 20 July entered in September); each earlier month's
+    part is priced by the item version in force then, and the line is rounded by the
+    estate's `round` policy ("per_month", the default: the sum of each month's rounded
+    part; "per_line": the exact parts added and rounded once). The line's explanation
+    (type "spanning") lists each part. A date after the month's first day raises
+    ValidationError(code="invalid", path="since")."""
 
 @final
 class Arrears:

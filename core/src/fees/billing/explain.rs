@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::{AreaUnit, MeterKind, UnitStatus};
+use crate::estate::{AreaUnit, ChargeRounding, MeterKind, UnitStatus};
 use crate::fees::calc::{MeterChange, TierUse};
 use crate::fees::schedule::AreaBasis;
 use crate::i18n::{BillPhrases, Label, Lang};
@@ -113,6 +113,41 @@ pub enum Explanation {
         /// The days of each status, in date order.
         parts: Vec<StatusPart>,
     },
+    /// An area or fixed charge from a unit's delivery before the period, billed in
+    /// one line with the period (the run's
+    /// [`since`](super::BillingInputs::since)): each billing period's part, rounded by
+    /// the estate's [`round`](crate::estate::EstateData::round) policy.
+    Spanning {
+        /// `per_month`: the line is the sum of the parts each rounded; `per_line`:
+        /// the exact parts added and rounded once.
+        round: ChargeRounding,
+        /// Each billing period's part, in date order (the run's period last).
+        parts: Vec<SpanPart>,
+    },
+}
+
+/// One billing period's part of a [`Explanation::Spanning`] charge.
+///
+/// ```
+/// use estatekit::fees::billing::{Explanation, SpanPart};
+/// let p = SpanPart { start: "2026-08-20".parse().unwrap(), end: "2026-08-31".parse().unwrap(),
+///     amount: "24.00".parse().unwrap(), charge: Explanation::Fixed { amount: "62.00".parse().unwrap(),
+///     served_days: 12, period_days: 31, factor: 1.into(), year_days: None } };
+/// assert_eq!(p.amount.to_string(), "24.00");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanPart {
+    /// First day charged in the part (the delivery date in the first part).
+    pub start: NaiveDate,
+    /// Last day of the part.
+    pub end: NaiveDate,
+    /// The part's amount as the line adds it: rounded with the estate's policy
+    /// (`per_month`), or exact (`per_line`).
+    #[serde(with = "crate::json::decimal")]
+    pub amount: Decimal,
+    /// How the part was computed (an `Area`, `Fixed` or `ByStatus` explanation).
+    pub charge: Explanation,
 }
 
 /// The days of a span a unit held one status, and the share it pays in it.
@@ -404,7 +439,38 @@ impl Explanation {
                 }
                 s.push(')');
             }
+            Self::Spanning { round, parts } => {
+                let from = parts.first().map(|p| p.start);
+                s.push_str(&w.spanning(from, *round));
+                for (i, p) in parts.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(w.then);
+                    }
+                    let _ = write!(s, "{}{}", w.date_range(p.start, p.end), w.colon);
+                    p.charge.render_formula(s, lang);
+                    let _ = write!(s, " {}", shown_amount(p.amount));
+                }
+                s.push_str(w.then);
+                for (i, p) in parts.iter().enumerate() {
+                    let _ = write!(
+                        s,
+                        "{}{}",
+                        if i == 0 { "" } else { " + " },
+                        shown(p.amount).trim_start_matches("≈ ")
+                    );
+                }
+            }
         }
+    }
+}
+
+/// `= amount`, or `≈ amount` at [`WEIGHT_PLACES`] places when it has more.
+fn shown_amount(d: Decimal) -> String {
+    let v = shown(d);
+    if v.starts_with('≈') {
+        v
+    } else {
+        format!("= {v}")
     }
 }
 

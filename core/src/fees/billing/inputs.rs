@@ -180,6 +180,17 @@ pub struct BillingInputs {
         with = "decimal_map"
     )]
     pub year_to_date: BTreeMap<String, Decimal>,
+    /// Bill back to this date (JSON `since`, default none): a unit delivered on or
+    /// after it and before the period is billed its area and fixed items from its
+    /// delivery, in one line per item (a move-in on 20 August billed with September,
+    /// when no earlier run billed it). Each billing period's part is priced by the
+    /// item version in force in it, and the line is rounded by the estate's
+    /// [`round`](crate::estate::EstateData::round) policy; its explanation lists the
+    /// parts ([`Explanation::Spanning`](super::Explanation::Spanning)). A unit
+    /// delivered before `since` is billed the period only, as without it. A date
+    /// after the period's first day is refused (`invalid` at `since`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<NaiveDate>,
 }
 
 /// A map of strings to decimals written as strings.
@@ -315,6 +326,19 @@ impl BillingInputs {
     /// ```
     pub fn with_year_to_date(mut self, meter_id: impl Into<String>, consumption: Decimal) -> Self {
         self.year_to_date.insert(meter_id.into(), consumption);
+        self
+    }
+
+    /// Bills units delivered on or after `since` from their delivery (see
+    /// [`BillingInputs::since`]).
+    ///
+    /// ```
+    /// let day: chrono::NaiveDate = "2026-08-01".parse().unwrap();
+    /// let i = estatekit::fees::billing::BillingInputs::default().with_since(day);
+    /// assert_eq!(i.since, Some(day));
+    /// ```
+    pub fn with_since(mut self, since: NaiveDate) -> Self {
+        self.since = Some(since);
         self
     }
 

@@ -47,8 +47,8 @@ mod unit_lines;
 
 pub use context::BillingContext;
 pub use explain::{
-    Bill, BillLine, EstimateBasis, Explanation, MeteredExplanation, ProratedWeight, StatusPart,
-    TierYear,
+    Bill, BillLine, EstimateBasis, Explanation, MeteredExplanation, ProratedWeight, SpanPart,
+    StatusPart, TierYear,
 };
 pub use inputs::{
     BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,

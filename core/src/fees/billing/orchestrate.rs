@@ -18,7 +18,7 @@ use super::pooled_lines::{PoolShares, bill_pooled};
 use super::readings::MeterReadings;
 use super::run::{BillSlot, BillingRun, ItemText, index_u32};
 use super::scope;
-use super::unit_lines::{ItemSpan, LineContext};
+use super::unit_lines::{ItemSpan, LineContext, back_parts};
 
 /// `date` (the issue date or a due date of a run issued on `issued_on`) when its year
 /// is one a ledger holds (1–9999), else an error naming `issued_on`.
@@ -257,13 +257,33 @@ pub(super) fn bill(
     let mut exceptions = Vec::new();
     let readings = MeterReadings::new(estate, inputs, &mut exceptions)?;
     let units = context.units();
+    let in_force = schedule.in_force(period.start, period.end);
+    if let Some(since) = inputs.since
+        && since > period.start
+    {
+        return Err(FeeError::invalid(
+            "since",
+            format!(
+                "bills back to {since}, after the period's first day {}",
+                period.start
+            ),
+        ));
+    }
     let lines = LineContext {
         context,
         period: &period,
         readings: &readings,
         policy,
+        since: inputs.since,
+        back: match inputs.since {
+            Some(since) => in_force
+                .iter()
+                .map(|item| back_parts(schedule, item, since, &period))
+                .collect(),
+            None => Vec::new(),
+        },
+        round: estate.charge_rounding(),
     };
-    let in_force = schedule.in_force(period.start, period.end);
     let items: Vec<ItemText> = in_force
         .iter()
         .map(|item| {

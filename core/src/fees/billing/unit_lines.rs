@@ -4,15 +4,15 @@
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::estate::UnitStatus;
+use crate::estate::{ChargeRounding, UnitStatus};
 use crate::fees::calc::{DayCount, Tier, TierUse, blocks_between, fraction_of, tiered_cost};
-use crate::fees::schedule::{AreaBasis, FeeItem, Frequency, Rule, TierBasis};
+use crate::fees::schedule::{AreaBasis, FeeItem, FeeSchedule, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
 
 use super::builder::RunBuilder;
 use super::context::BillingContext;
-use super::explain::{Explanation, MeteredExplanation, StatusPart, TierYear};
+use super::explain::{Explanation, MeteredExplanation, SpanPart, StatusPart, TierYear};
 use super::inputs::{BillingPeriod, month_end};
 use super::readings::MeterReadings;
 use super::run::Kind;
@@ -99,6 +99,72 @@ impl ItemSpan {
     }
 }
 
+/// A billing period before the run's that an item bills back to a unit delivered
+/// in it (the run's `since`): the item version in force then and what it bills.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct BackPart<'s> {
+    item: &'s FeeItem,
+    span: ItemSpan,
+}
+
+/// The billing periods before `period` that the area or fixed `item` (in force in
+/// `period`) bills back to a unit delivered on or after `since`, in date order: per
+/// earlier period of the run's length, each version of the item's code in force and
+/// due in it, ending on or after `since` and before the period. Empty for any other
+/// item.
+pub(super) fn back_parts<'s>(
+    schedule: &'s FeeSchedule,
+    item: &FeeItem,
+    since: NaiveDate,
+    period: &BillingPeriod,
+) -> Vec<BackPart<'s>> {
+    let backable = |i: &FeeItem| {
+        i.frequency != Frequency::OneOff && matches!(i.rule, Rule::Area { .. } | Rule::Fixed { .. })
+    };
+    if !backable(item) {
+        return Vec::new();
+    }
+    let versions: Vec<&FeeItem> = schedule
+        .items()
+        .iter()
+        .filter(|v| v.code == item.code && backable(v))
+        .collect();
+    // A yearly part starting up to 11 months before `since` may still reach it.
+    let earliest = since
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(NaiveDate::MIN);
+    let mut parts = Vec::new();
+    for k in 1.. {
+        let Some(start) = period.start.checked_sub_months(Months::new(k)) else {
+            break;
+        };
+        if start < earliest {
+            break;
+        }
+        let Some(end) = month_end(start, 1) else {
+            continue;
+        };
+        let month = BillingPeriod { start, end };
+        for v in &versions {
+            let Some(span_end) = month_end(start, v.frequency.months()) else {
+                continue;
+            };
+            if !v.in_force(start, span_end) {
+                continue;
+            }
+            if let Some(span) = ItemSpan::new(v, &month)
+                && span.start <= span.end
+                && span.end >= since
+                && span.end < period.start
+            {
+                parts.push(BackPart { item: v, span });
+            }
+        }
+    }
+    parts.reverse();
+    parts
+}
+
 /// Whether an item of frequency `f` (not one-off) bills in the month starting on
 /// `month_start`: every month, January, April, July and October, or January.
 fn bills_in(f: Frequency, month_start: NaiveDate) -> bool {
@@ -172,26 +238,70 @@ pub(super) fn year_days(item: &FeeItem, span: &Span) -> Option<i64> {
     (item.day_count == DayCount::Annual365).then(|| 365 * i64::from(span.months.max(1)))
 }
 
-/// `base × served ÷ period days × factor` (`base × served × 12 ÷ year_days × factor`
-/// with `annual_365`), unrounded.
+/// An exact charge, `num ÷ den` (a number of days, or 1): kept as a fraction so that
+/// the parts of a charge rounded once are added exactly, over a common denominator.
+#[derive(Debug, Clone, Copy)]
+struct Fraction {
+    num: Decimal,
+    den: i64,
+}
+
+impl Fraction {
+    /// The charge as a decimal (to the 28 digits a decimal holds when it does not end).
+    fn value(self, path: &str) -> Result<Decimal, FeeError> {
+        if self.den == 1 {
+            return Ok(self.num);
+        }
+        fraction_of(self.num, 1, self.den, path)
+    }
+
+    /// The exact sum of `parts`, over the least common multiple of their denominators.
+    fn sum(parts: &[Self], path: &str) -> Result<Self, FeeError> {
+        let overflow =
+            || FeeError::invalid(path, "the parts' day counts have no common denominator");
+        let mut den: i64 = 1;
+        for p in parts {
+            let g = gcd(den, p.den);
+            den = (den / g).checked_mul(p.den).ok_or_else(overflow)?;
+        }
+        let mut num = Decimal::ZERO;
+        for p in parts {
+            num = add(num, mul(p.num, Decimal::from(den / p.den), path)?, path)?;
+        }
+        Ok(Self { num, den })
+    }
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+/// `base × served × factor ÷ period days` (`base × served × 12 × factor ÷ year_days`
+/// with `annual_365`), exact.
 fn prorated(
     base: Decimal,
     span: &Span,
     factor: Decimal,
     year_days: Option<i64>,
     path: &str,
-) -> Result<Decimal, FeeError> {
-    let mut v = base;
-    if span.served != span.days {
-        v = match year_days {
-            Some(year) => fraction_of(v, span.served * 12, year, path)?,
-            None => fraction_of(v, span.served, span.days, path)?,
-        };
-    }
+) -> Result<Fraction, FeeError> {
+    let mut num = base;
     if factor != Decimal::ONE {
-        v = mul(v, factor, path)?;
+        num = mul(num, factor, path)?;
     }
-    Ok(v)
+    if span.served == span.days {
+        return Ok(Fraction { num, den: 1 });
+    }
+    Ok(match year_days {
+        Some(year) => Fraction {
+            num: mul(num, Decimal::from(span.served * 12), path)?,
+            den: year,
+        },
+        None => Fraction {
+            num: mul(num, Decimal::from(span.served), path)?,
+            den: span.days,
+        },
+    })
 }
 
 /// The cost of a consumption under tiered prices; a negative one (the true-up of an
@@ -227,12 +337,15 @@ fn by_status(
     parts: &[StatusPart],
     period_days: i64,
     path: &str,
-) -> Result<Decimal, FeeError> {
+) -> Result<Fraction, FeeError> {
     let mut weighted = Decimal::ZERO;
     for p in parts {
         weighted = add(weighted, mul(Decimal::from(p.days), p.factor, path)?, path)?;
     }
-    fraction_of(mul(base, weighted, path)?, 1, period_days, path)
+    Ok(Fraction {
+        num: mul(base, weighted, path)?,
+        den: period_days,
+    })
 }
 
 /// Tier limits written for `reference` days, for a reading covering `days`: each
@@ -264,6 +377,12 @@ pub(super) struct LineContext<'r> {
     pub(super) period: &'r BillingPeriod,
     pub(super) readings: &'r MeterReadings<'r>,
     pub(super) policy: RoundingPolicy,
+    /// The run's `since` date (see [`BillingInputs::since`](super::BillingInputs::since)).
+    pub(super) since: Option<NaiveDate>,
+    /// Per item in force, what it bills back (empty without `since`).
+    pub(super) back: Vec<Vec<BackPart<'r>>>,
+    /// The estate's rounding of a charge spanning several periods.
+    pub(super) round: ChargeRounding,
 }
 
 impl LineContext<'_> {
@@ -335,6 +454,9 @@ impl LineContext<'_> {
         // Computed with an empty path; the field is named only if something fails.
         let path = "";
         let result = (|| -> Result<(), FeeError> {
+            if self.since.is_some() && self.spanning_line(item, item_idx, u, b)? {
+                return Ok(());
+            }
             match &item.rule {
                 Rule::Area { basis, .. } => {
                     let Some(span) = b.spans[usize::from(item_idx)]
@@ -348,27 +470,9 @@ impl LineContext<'_> {
                     };
                     let status = match self.status_days(item, u, &span) {
                         StatusDays::Whole(status) => status,
-                        StatusDays::Parts(parts) => {
-                            let rate = item.rate_for(unit.kind);
-                            let base =
-                                mul(mul(area, rate, path)?, Decimal::from(span.months), path)?;
-                            let amount = policy.round(by_status(base, &parts, span.days, path)?);
-                            let e = Explanation::ByStatus {
-                                charge: Box::new(Explanation::Area {
-                                    area,
-                                    basis: *basis,
-                                    rate,
-                                    months: span.months,
-                                    served_days: span.days,
-                                    period_days: span.days,
-                                    factor: Decimal::ONE,
-                                    year_days: None,
-                                    area_unit: estate.area_unit(),
-                                }),
-                                period_days: span.days,
-                                parts,
-                            };
-                            return b.push_other(amount, item_idx, e);
+                        parts => {
+                            let (value, e) = self.charge(item, u, &span, parts)?;
+                            return b.push_other(policy.round(value.value(path)?), item_idx, e);
                         }
                     };
                     let params = b.area_params(item_idx, item, unit.kind, status, &span)?;
@@ -393,44 +497,19 @@ impl LineContext<'_> {
                         return b.push_minor(minor, area, item_idx, Kind::Area, params, explain);
                     }
                     let base = mul(mul(area, p.rate, path)?, Decimal::from(span.months), path)?;
-                    let amount = policy.round(prorated(base, &span, p.factor, p.year_days, path)?);
+                    let amount = policy
+                        .round(prorated(base, &span, p.factor, p.year_days, path)?.value(path)?);
                     b.push(amount, area, item_idx, Kind::Area, params, explain)
                 }
-                Rule::Fixed { amount } => {
+                Rule::Fixed { .. } => {
                     let Some(span) = b.spans[usize::from(item_idx)]
                         .and_then(|s| s.for_unit(item, unit.delivered_on))
                     else {
                         return Ok(());
                     };
-                    let status = match self.status_days(item, u, &span) {
-                        StatusDays::Whole(status) => status,
-                        StatusDays::Parts(parts) => {
-                            let value = policy.round(by_status(*amount, &parts, span.days, path)?);
-                            let e = Explanation::ByStatus {
-                                charge: Box::new(Explanation::Fixed {
-                                    amount: *amount,
-                                    served_days: span.days,
-                                    period_days: span.days,
-                                    factor: Decimal::ONE,
-                                    year_days: None,
-                                }),
-                                period_days: span.days,
-                                parts,
-                            };
-                            return b.push_other(value, item_idx, e);
-                        }
-                    };
-                    let factor = item.status_factor(status);
-                    let year = year_days(item, &span);
-                    let value = policy.round(prorated(*amount, &span, factor, year, path)?);
-                    let e = Explanation::Fixed {
-                        amount: *amount,
-                        served_days: span.served,
-                        period_days: span.days,
-                        factor,
-                        year_days: year,
-                    };
-                    b.push_other(value, item_idx, e)
+                    let status = self.status_days(item, u, &span);
+                    let (value, e) = self.charge(item, u, &span, status)?;
+                    b.push_other(policy.round(value.value(path)?), item_idx, e)
                 }
                 Rule::Metered { .. } => self.metered_lines(item, item_idx, u, b),
                 Rule::Pooled { .. } => Ok(()),
@@ -439,6 +518,180 @@ impl LineContext<'_> {
         result.map_err(|e: FeeError| {
             e.or_path(|| format!("units[{}].{}", self.context.unit_id(u), item.code))
         })
+    }
+
+    /// The exact charge of the area or fixed `item` to the estate's unit `u` over
+    /// `span`, whose statuses are `status`, and its explanation (`ByStatus` when the
+    /// status changed within the span).
+    fn charge(
+        &self,
+        item: &FeeItem,
+        u: usize,
+        span: &Span,
+        status: StatusDays,
+    ) -> Result<(Fraction, Explanation), FeeError> {
+        let (estate, path) = (self.context.estate(), "");
+        let unit = &self.context.units()[u];
+        // The charge at 100 % with its terms set below.
+        let (base, mut e) = match &item.rule {
+            Rule::Area { basis, .. } => {
+                let area = match basis {
+                    AreaBasis::Gross => unit.gross_area,
+                    AreaBasis::Internal => estate.units()[u].area(true),
+                };
+                let rate = item.rate_for(unit.kind);
+                let e = Explanation::Area {
+                    area,
+                    basis: *basis,
+                    rate,
+                    months: span.months,
+                    served_days: span.served,
+                    period_days: span.days,
+                    factor: Decimal::ONE,
+                    year_days: None,
+                    area_unit: estate.area_unit(),
+                };
+                (
+                    mul(mul(area, rate, path)?, Decimal::from(span.months), path)?,
+                    e,
+                )
+            }
+            Rule::Fixed { amount } => {
+                let e = Explanation::Fixed {
+                    amount: *amount,
+                    served_days: span.served,
+                    period_days: span.days,
+                    factor: Decimal::ONE,
+                    year_days: None,
+                };
+                (*amount, e)
+            }
+            _ => return Err(FeeError::invalid("rule", "not an area or fixed rule")),
+        };
+        Ok(match status {
+            StatusDays::Whole(status) => {
+                let (f, y) = (item.status_factor(status), year_days(item, span));
+                if let Explanation::Area {
+                    factor, year_days, ..
+                }
+                | Explanation::Fixed {
+                    factor, year_days, ..
+                } = &mut e
+                {
+                    (*factor, *year_days) = (f, y);
+                }
+                (prorated(base, span, f, y, path)?, e)
+            }
+            StatusDays::Parts(parts) => {
+                // The whole span at 100 %, then each status's days at its factor.
+                if let Explanation::Area { served_days, .. }
+                | Explanation::Fixed { served_days, .. } = &mut e
+                {
+                    *served_days = span.days;
+                }
+                let value = by_status(base, &parts, span.days, path)?;
+                let e = Explanation::ByStatus {
+                    charge: Box::new(e),
+                    period_days: span.days,
+                    parts,
+                };
+                (value, e)
+            }
+        })
+    }
+
+    /// Adds the line of the area or fixed `item` for the estate's unit `u` when the
+    /// unit was delivered on or after the run's `since` date and before the period
+    /// and the item bills it earlier parts: one line from the delivery, each billing
+    /// period's part priced by the version in force then, rounded by the estate's
+    /// `round` policy. `false` when there is no such line (the usual line follows).
+    #[inline(never)]
+    fn spanning_line(
+        &self,
+        item: &FeeItem,
+        item_idx: u16,
+        u: usize,
+        b: &mut RunBuilder,
+    ) -> Result<bool, FeeError> {
+        let unit = &self.context.units()[u];
+        let (Some(since), Some(delivered)) = (self.since, unit.delivered_on) else {
+            return Ok(false);
+        };
+        let back = &self.back[usize::from(item_idx)];
+        if delivered < since || delivered >= self.period.start || back.is_empty() {
+            return Ok(false);
+        }
+        let Some(current) =
+            b.spans[usize::from(item_idx)].and_then(|s| s.for_unit(item, Some(delivered)))
+        else {
+            return Ok(false);
+        };
+        let mut parts = Vec::new();
+        let mut exact = Vec::new();
+        for p in back {
+            if !p.item.applies_to(unit.kind, unit.status) {
+                continue;
+            }
+            if let Some(span) = p.span.for_unit(p.item, Some(delivered)) {
+                let (part, f) = self.part(p.item, u, &span)?;
+                parts.push(part);
+                exact.push(f);
+            }
+        }
+        if parts.is_empty() {
+            return Ok(false);
+        }
+        let (part, f) = self.part(item, u, &current)?;
+        parts.push(part);
+        exact.push(f);
+        let path = "";
+        let amount = match self.round {
+            ChargeRounding::PerMonth => {
+                let mut sum = Decimal::ZERO;
+                for p in &parts {
+                    sum = add(sum, p.amount, path)?;
+                }
+                sum
+            }
+            ChargeRounding::PerLine => self.policy.round(Fraction::sum(&exact, path)?.value(path)?),
+        };
+        let e = Explanation::Spanning {
+            round: self.round,
+            parts,
+        };
+        b.push_other(amount, item_idx, e)?;
+        Ok(true)
+    }
+
+    /// One billing period's part of a spanning charge, its amount rounded
+    /// (`per_month`) or exact (`per_line`), and its exact value.
+    fn part(
+        &self,
+        item: &FeeItem,
+        u: usize,
+        span: &Span,
+    ) -> Result<(SpanPart, Fraction), FeeError> {
+        let (path, status) = ("", self.status_days(item, u, span));
+        let (exact, charge) = self.charge(item, u, span, status)?;
+        let value = exact.value(path)?;
+        let part = SpanPart {
+            start: span.start,
+            end: span.end,
+            amount: match self.round {
+                ChargeRounding::PerMonth => self.policy.round(value),
+                // Exact, without trailing zeros beyond the estate's scale.
+                ChargeRounding::PerLine if value.scale() > self.policy.scale() => {
+                    let mut v = value.normalize();
+                    if v.scale() < self.policy.scale() {
+                        v.rescale(self.policy.scale());
+                    }
+                    v
+                }
+                ChargeRounding::PerLine => value,
+            },
+            charge,
+        };
+        Ok((part, exact))
     }
 
     /// The lines of a metered `item` for the estate's unit `u`: one per meter of its
@@ -582,7 +835,7 @@ mod tests {
         assert!(span.for_unit(&item, Some(day("2026-11-01"))).is_none());
         let base = Decimal::new(33115, 2);
         assert_eq!(
-            prorated(base, &part, Decimal::ONE, None, ""),
+            prorated(base, &part, Decimal::ONE, None, "").and_then(|f| f.value("")),
             Ok("128.18709677419354838709677419".parse().expect("d"))
         );
     }
