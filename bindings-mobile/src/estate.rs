@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use estatekit::estate::{
     self, Building, Meter, MeterChangeUpdate, MeterEvent, MeterKind, Reading, ReadingUpdate,
-    StatusUpdate, UnitKind, UnitStatus,
+    UnitKind, UnitStatus,
 };
 use estatekit::fees::calc::MeterChange;
 use rust_decimal::Decimal;
@@ -229,13 +229,20 @@ pub struct ReadingUpdate {
     pub estimated: bool,
 }
 
-#[uniffi::remote(Record)]
-pub struct StatusUpdate {
-    pub unit_id: String,
-    pub status: UnitStatus,
-    pub since: NaiveDate,
-    #[uniffi(default = None)]
-    pub occupants: Option<u32>,
+crate::mirror_record! {
+    /// A unit's status change for [`Estate::updated`] (per unit the latest stands).
+    #[derive(Eq)]
+    pub struct StatusUpdate mirrors estate::StatusUpdate {
+        /// The unit.
+        unit_id: String,
+        /// Its new status.
+        status: UnitStatus,
+        /// From this day on.
+        since: NaiveDate,
+        /// Its occupants from then on (none: unchanged).
+        #[uniffi(default = None)]
+        occupants: Option<i64>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -348,7 +355,7 @@ impl Estate {
     pub fn updated(&self, update: EstateUpdate) -> Result<Arc<Self>, EstateKitError> {
         let update = estate::EstateUpdate {
             readings: update.readings,
-            status_changes: update.status_changes,
+            status_changes: crate::IntoCore::into_core(update.status_changes, "status_changes")?,
             meter_changes: update.meter_changes,
         };
         Ok(Arc::new(Self {

@@ -74,7 +74,7 @@ pub struct PenaltyPolicy {
     pub daily_rate: Decimal,
     /// Days after the due date without penalty.
     #[uniffi(default = 0)]
-    pub grace_days: u32,
+    pub grace_days: i64,
     /// Count from the due date (default) or from the end of the grace.
     #[uniffi(default = None)]
     pub count_from: Option<CountFrom>,
@@ -98,7 +98,7 @@ impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
         let cap = PenaltyCap::from_options(p.cap_fraction, p.cap_amount)?;
         let policy = calc::PenaltyPolicy {
             daily_rate: p.daily_rate,
-            grace_days: p.grace_days,
+            grace_days: crate::IntoCore::into_core(p.grace_days, "grace_days")?,
             count_from: p.count_from.unwrap_or_default(),
             cap,
             min_balance: p.min_balance,
@@ -265,7 +265,7 @@ pub struct PoolMember {
     pub usage: Option<Decimal>,
     /// Occupants.
     #[uniffi(default = 0)]
-    pub occupants: u32,
+    pub occupants: i64,
 }
 
 /// A basis and its weight in a split (a single basis with weight 1 = a plain split).
@@ -308,14 +308,20 @@ pub fn pooled_split(
     );
     let units: Vec<PoolUnit> = members
         .into_iter()
-        .map(|m| PoolUnit {
-            id: m.id,
-            area: m.area,
-            usage: m.usage.unwrap_or_default(),
-            occupants: m.occupants,
-            fraction: Decimal::ONE,
+        .enumerate()
+        .map(|(i, m)| {
+            Ok(PoolUnit {
+                occupants: crate::IntoCore::into_core(
+                    m.occupants,
+                    &format!("members[{i}].occupants"),
+                )?,
+                id: m.id,
+                area: m.area,
+                usage: m.usage.unwrap_or_default(),
+                fraction: Decimal::ONE,
+            })
         })
-        .collect();
+        .collect::<Result<_, EstateKitError>>()?;
     let split = pooled::split(
         total,
         &units,
@@ -416,7 +422,7 @@ pub struct BillingInputs {
     /// `BillingRun.estimatedReadings()` with `Estate.updated` so that the next real
     /// reading trues the estimate up (real − estimate, possibly a negative credit).
     #[uniffi(default = None)]
-    pub estimate: Option<u32>,
+    pub estimate: Option<i64>,
     /// Consumption so far in its tier year, by meter id, for metered items with annual
     /// tiers (`"tier_basis": "year"`) whose meter has no reading before the tier year
     /// (a meter installed this year: 0). A meter whose readings cover the year is
@@ -615,7 +621,7 @@ pub fn bill_estate(
     estate: Arc<Estate>,
     schedule: Arc<FeeSchedule>,
     year: i32,
-    month: u32,
+    month: i32,
     inputs: BillingInputs,
 ) -> Result<Arc<BillingRun>, EstateKitError> {
     let inputs = billing::BillingInputs {
@@ -647,10 +653,10 @@ pub fn bill_estate(
             .collect(),
         issued_on: inputs.issued_on,
         strict: inputs.strict,
-        estimate: inputs.estimate,
+        estimate: crate::IntoCore::into_core(inputs.estimate, "inputs.estimate")?,
         year_to_date: inputs.year_to_date.into_iter().collect(),
     };
-    let period = BillingPeriod::month(year, month)?;
+    let period = BillingPeriod::month(year, crate::IntoCore::into_core(month, "month")?)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
     Ok(Arc::new(BillingRun { inner: run }))
 }

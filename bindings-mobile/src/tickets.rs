@@ -182,7 +182,7 @@ impl TicketClassifier {
     pub fn train(
         texts: Vec<String>,
         labels: Vec<String>,
-        seed: u64,
+        seed: i64,
         options: HashMap<String, f64>,
     ) -> Result<Arc<Self>, EstateKitError> {
         let mut o = TrainOptions::default();
@@ -192,7 +192,12 @@ impl TicketClassifier {
             o.set(&k, v)?;
         }
         Ok(Arc::new(Self {
-            inner: tickets::TicketClassifier::train(&texts, &labels, seed, &o)?,
+            inner: tickets::TicketClassifier::train(
+                &texts,
+                &labels,
+                crate::IntoCore::into_core(seed, "seed")?,
+                &o,
+            )?,
         }))
     }
 
@@ -242,13 +247,18 @@ impl BusinessCalendar {
     pub fn weekly(
         start: String,
         end: String,
-        days: Vec<u32>,
+        days: Vec<i32>,
         utc_offset_minutes: i32,
         holidays: Vec<NaiveDate>,
         workdays: Vec<NaiveDate>,
     ) -> Result<Arc<Self>, EstateKitError> {
         Ok(Arc::new(Self {
-            inner: tickets::BusinessCalendar::weekly(&start, &end, &days, utc_offset_minutes)?
+            inner: tickets::BusinessCalendar::weekly(
+                &start,
+                &end,
+                &crate::IntoCore::<Vec<u32>>::into_core(days, "days")?,
+                utc_offset_minutes,
+            )?
                 .with_holidays(holidays)
                 .with_workdays(workdays),
         }))
@@ -819,7 +829,7 @@ pub fn ticket_statistics(
     flows: Vec<Arc<TicketFlow>>,
     start: Timestamp,
     end: Timestamp,
-    units: u32,
+    units: i64,
     policy: Option<Arc<SlaPolicy>>,
     return_visit_policy: Option<Arc<ReturnVisitPolicy>>,
 ) -> Result<TicketStatistics, EstateKitError> {
@@ -829,6 +839,7 @@ pub fn ticket_statistics(
     let visits = return_visit_policy
         .map(|v| v.inner.clone())
         .unwrap_or_default();
+    let units = crate::IntoCore::into_core(units, "units")?;
     let s = tickets::statistics_with_visits(&flows, start, end, units, p, &visits)?;
     Ok(TicketStatistics {
         total: s.total.to_mobile(),
@@ -876,8 +887,8 @@ impl ReturnVisitPolicy {
     pub fn new(
         required_kinds: Option<Vec<TicketKind>>,
         exempt_channels: Option<Vec<Channel>>,
-        max_unreachable_attempts: u32,
-        deadline_days: u32,
+        max_unreachable_attempts: i64,
+        deadline_days: i64,
         satisfaction_target: f64,
         min_coverage: f64,
     ) -> Result<Arc<Self>, EstateKitError> {
@@ -886,8 +897,8 @@ impl ReturnVisitPolicy {
             inner: tickets::ReturnVisitPolicy::new(
                 required_kinds.unwrap_or_else(|| d.required_kinds()),
                 exempt_channels.unwrap_or_else(|| d.exempt_channels()),
-                max_unreachable_attempts,
-                deadline_days,
+                crate::IntoCore::into_core(max_unreachable_attempts, "max_unreachable_attempts")?,
+                crate::IntoCore::into_core(deadline_days, "deadline_days")?,
                 satisfaction_target,
                 min_coverage,
             )?,

@@ -35,7 +35,7 @@ private fun beijingWater(extra: String = """, "tier_basis": "year", "year_start_
 // B's year to date is an input, 250 m³; 30 m³ on [250, 280]: 10 × 7.00 + 20 × 9.00 = 250.00.
 fun testAnnualTiersPriceAfterTheYearToDate() {
     val estate = Estate.fromJson(BEIJING_ESTATE)
-    val run = billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(yearToDate = mapOf("W-B" to d("250"))))
+    val run = billEstate(estate, beijingWater(), 2026, 10, BillingInputs(yearToDate = mapOf("W-B" to d("250"))))
     val a = run.bill("A")!!.lines[0]
     assertEquals(d("110.00"), a.amount)
     assertEquals(
@@ -46,7 +46,7 @@ fun testAnnualTiersPriceAfterTheYearToDate() {
         a.explain(Lang.ZH_CN))
     assertEquals(d("250.00"), run.bill("B")!!.lines[0].amount)
     // Without the input, B's bill is set aside naming its meter.
-    val aside = billEstate(estate, beijingWater(), 2026, 10u, BillingInputs())
+    val aside = billEstate(estate, beijingWater(), 2026, 10, BillingInputs())
     assertEquals(listOf("A"), aside.bills().map { it.unitId })
     val e = aside.exceptions().single()
     assertEquals(listOf("B", "W-B", "missing_reading", "meters[W-B]"), listOf(e.unitId, e.meterId, e.code, e.path))
@@ -61,7 +61,7 @@ fun testAnnualTierErrorsAreTyped() {
     check("invalid", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year", "year_start_month": 13""") }
     val estate = Estate.fromJson(BEIJING_ESTATE)
     check("negative", "year_to_date[W-B]") {
-        billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(yearToDate = mapOf("W-B" to d("-1"))))
+        billEstate(estate, beijingWater(), 2026, 10, BillingInputs(yearToDate = mapOf("W-B" to d("-1"))))
     }
-    check("missing_reading", "meters[W-B]") { billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(strict = true)) }
+    check("missing_reading", "meters[W-B]") { billEstate(estate, beijingWater(), 2026, 10, BillingInputs(strict = true)) }
 }

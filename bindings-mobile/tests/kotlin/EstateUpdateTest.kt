@@ -47,7 +47,7 @@ fun testTwoMonthsWithAnEstimate() {
     val e0 = Estate.fromJson(ROLL_ESTATE)
     val schedule = FeeSchedule.fromJson(ROLL_SCHEDULE)
     // October: W-101 used 30 in the 92 days to September 30: 30 × 31/92 = 10.11 → 10.
-    val oct = billEstate(e0, schedule, 2026, 10u, BillingInputs(estimate = 3u))
+    val oct = billEstate(e0, schedule, 2026, 10, BillingInputs(estimate = 3))
     assertEquals(emptyList(), oct.exceptions())
     assertEquals(listOf(Triple("water", d("34.50"), true), Triple("electricity", d("112.00"), false)), lines(oct, "1-101"))
     assertEquals(listOf(Triple("water", d("51.75"), true), Triple("electricity", d("22.40"), false)), lines(oct, "1-102"))
@@ -80,7 +80,7 @@ fun testTwoMonthsWithAnEstimate() {
             MeterChangeUpdate("E-102", day("2026-11-20"), MeterChange.Rollover(d("100000")))))
     val e2 = e1.updated(november)
     assertEquals(listOf(MeterEvent(day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0")))), e2.meter("E-101")!!.changes)
-    val nov = billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 3u))
+    val nov = billEstate(e2, schedule, 2026, 11, BillingInputs(estimate = 3))
     assertEquals(emptyList(), nov.exceptions())
     assertEquals(emptyList(), nov.estimatedReadings())
     // 147 − 140 = 7; 258 − 260 = −2 (a credit); (3290 − 3200) + 120 = 210; (100000 − 99990) + 70 = 80.
@@ -95,7 +95,7 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals(3L, posted.posted)
     // Zero periods of history is not an option.
     val zero = assertFailsWith<EstateKitException.Validation> {
-        billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 0u))
+        billEstate(e2, schedule, 2026, 11, BillingInputs(estimate = 0))
     }
     assertEquals("invalid" to "estimate", zero.code to zero.path)
 }
@@ -129,7 +129,7 @@ fun testUpdateErrorsNameTheRow() {
             .map { (m, v) -> ReadingUpdate(m, day("2026-11-30"), d(v)) },
         meterChanges = listOf(MeterChangeUpdate("E-101", day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0"))))))
     val twice = assertFailsWith<EstateKitException.Validation> {
-        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11u, BillingInputs(
+        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11, BillingInputs(
             meterChanges = listOf(MeterChangeInput("E-101", MeterChange.Replacement(d("3290"), d("0"))))))
     }
     assertEquals("invalid" to "meter_changes[0]", twice.code to twice.path)

@@ -16,7 +16,7 @@ private fun day(s: String): LocalDate = LocalDate.parse(s)
 private const val MGMT = "2026-10-01/management"
 
 private fun october(pooled: String = "3943.20"): BillingRun =
-    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", d(pooled)))))
 
 private fun book(): Receivables = Receivables(Estate.demo(), FeeSchedule.demo())

@@ -99,9 +99,9 @@ fun testPolicyIsConfiguredAndStored() {
         assertEquals(listOf<Any>(3L, 3L, 0.95, 0.8),
             listOf(p.maxUnreachableAttempts(), p.deadlineDays(), p.satisfactionTarget(), p.minCoverage()))
     }
-    val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0u) }
+    val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0) }
     assertEquals(listOf("invalid_policy", "max_unreachable_attempts"), listOf(e.code, e.path))
-    ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1u).use { one ->
+    ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1).use { one ->
         resolved(kind = TicketKind.COMPLAINT, channel = Channel.PATROL, visits = one).use { f ->
             assertTrue(f.returnVisitRequired())
             f.returnVisitUnreachable(VisitMode.PHONE, "", "回访员", hours(2))
@@ -133,13 +133,13 @@ private fun month(): List<TicketFlow> {
 
 fun testStatisticsOfAHandBuiltMonth() {
     val flows = month()
-    val s = ticketStatistics(flows, START, END, 100u, null)
+    val s = ticketStatistics(flows, START, END, 100, null)
     assertEquals(listOf(10L, 6L, 5L, 2L), listOf(s.visitsRequired, s.visitsReached, s.visitsSatisfied, s.visitsUnreachable))
     assertEquals(listOf<Double?>(0.8, 0.2, 0.8333, 0.6),
         listOf(s.returnVisitRate, s.unreachableRate, s.returnVisitSatisfaction, s.returnVisitCoverage))
     assertEquals(listOf<Any>(0.95, 0.8, false), listOf(s.satisfactionTarget, s.minCoverage, s.meetsSatisfactionTarget))
     ReturnVisitPolicy(satisfactionTarget = 0.8, minCoverage = 0.6).use { lax ->
-        assertTrue(ticketStatistics(flows, START, END, 100u, null, lax).meetsSatisfactionTarget)
+        assertTrue(ticketStatistics(flows, START, END, 100, null, lax).meetsSatisfactionTarget)
     }
     flows.forEach { it.close() }
 }
@@ -147,7 +147,7 @@ fun testStatisticsOfAHandBuiltMonth() {
 fun testOneSatisfiedVisitAmong100DoesNotMeetTheTarget() {
     val flows = (0 until 100).map { resolved("C%03d".format(it), TicketKind.COMPLAINT) }
     flows[0].returnVisitReached(VisitMode.APP, 5L, "", "回访员", hours(24))
-    val s = ticketStatistics(flows, START, END, 100u, null)
+    val s = ticketStatistics(flows, START, END, 100, null)
     assertEquals(listOf<Any?>(100L, 1L, 1.0, 0.01, 1.0),
         listOf(s.visitsRequired, s.visitsReached, s.returnVisitSatisfaction, s.returnVisitCoverage, s.satisfactionRate))
     assertFalse(s.meetsSatisfactionTarget)

@@ -13,7 +13,7 @@ import kotlin.test.assertTrue
 
 private fun bj(s: String): Instant = OffsetDateTime.parse("$s+08:00").toInstant()
 
-private val WEEKDAYS = listOf(0u, 1u, 2u, 3u, 4u)
+private val WEEKDAYS = listOf(0, 1, 2, 3, 4)
 
 // The State Council's 2026 arrangement: Mid-Autumn 09-25..27 and National Day 10-01..07 off;
 // Sunday 09-20 and Saturday 10-10 worked (调休补班).
@@ -153,7 +153,7 @@ fun testSlaPromisedReplyTime() {
                 val s = g.sla(bj("2026-11-09T12:00"), standard)
                 assertTrue(s.responseBreached)
                 assertEquals(-1800L, s.responseRemainingSeconds)
-                val st = ticketStatistics(listOf(g), bj("2026-11-01T00:00"), bj("2026-11-10T00:00"), 10u, standard)
+                val st = ticketStatistics(listOf(g), bj("2026-11-01T00:00"), bj("2026-11-10T00:00"), 10, standard)
                 assertEquals(0.0, st.responseRate)
             }
             val e = assertFailsWith<EstateKitException.Validation> { flow(received, promised = bj("2026-11-06T16:00")) }

@@ -51,17 +51,17 @@ fun testServiceRequestsAndEscalation() {
 fun testTrainAndRoundTrip() {
     val texts = listOf("no heat in apartment", "heating not working", "loud music next door", "party noise all night")
     val labels = listOf("HEATING", "HEATING", "NOISE", "NOISE")
-    TicketClassifier.train(texts, labels, 3UL, mapOf("c" to 1.0)).use { clf ->
+    TicketClassifier.train(texts, labels, 3, mapOf("c" to 1.0)).use { clf ->
         assertEquals(listOf("HEATING", "NOISE"), clf.labels())
         assertEquals("HEATING", clf.classify("the heat is off").category)
         assertEquals(listOf("HEATING", "NOISE"), clf.predictBatch(listOf("no heat", "music too loud")))
         TicketClassifier.fromJson(clf.toJson()).use { back -> assertEquals(clf.toJson(), back.toJson()) }
     }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0UL, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0, mapOf()) }
     assertEquals("empty_training_set", e.code)
-    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0UL, mapOf()) }
+    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0, mapOf()) }
     assertEquals(listOf("length_mismatch", "labels"), listOf(m.code, m.path))
-    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0UL, mapOf()) }
+    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0, mapOf()) }
     assertEquals("single_class", s.code)
     val j = assertFailsWith<EstateKitException.Validation> { TicketClassifier.fromJson("{") }
     assertEquals("invalid_model", j.code)
@@ -115,18 +115,18 @@ fun testFlowUtcOffset() {
 // Issue 18.4: a make-up Saturday (调休) in the National Day week.
 fun testMakeUpWorkday() {
     val holidays = (1..8).map { LocalDate.of(2026, 10, it) }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays, listOf(LocalDate.of(2026, 10, 10))).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, holidays, listOf(LocalDate.of(2026, 10, 10))).use { cal ->
         assertEquals(listOf(LocalDate.of(2026, 10, 10)), cal.workdays())
         // Friday 10-09 17:00 Beijing + 2 working hours: Saturday 10:00 Beijing.
         assertEquals(at("2026-10-10T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
     }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, holidays).use { cal ->
         assertEquals(at("2026-10-12T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
     }
 }
 
 fun testSlaCalendarAndStatistics() {
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
         assertEquals(at("2026-11-10T02:00:00Z"), cal.addSeconds(at("2026-11-06T09:00:00Z"), 7200L))
         SlaPolicy(cal).use { policy ->
             TicketFlow(
@@ -140,7 +140,7 @@ fun testSlaCalendarAndStatistics() {
                 assertTrue(s.responseClamped)
                 assertTrue(s.responseBreached)
                 assertEquals(-7200L, s.responseRemainingSeconds)
-                val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40u, policy)
+                val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40, policy)
                 assertEquals(1L, st.total)
                 assertEquals(mapOf("repair.electrical" to 1L), st.byCategory)
                 assertEquals(0.0, st.responseRate)
@@ -154,7 +154,7 @@ fun testSlaCalendarAndStatistics() {
 fun testTooManyClasses() {
     // One label per text: refused before any work (training it was quadratic).
     val texts = (0 until 5000).map { "ticket number $it" }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0UL, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0, mapOf()) }
     assertEquals(listOf("too_many_classes", "labels"), listOf(e.code, e.path))
     assertEquals("labels: 5000 distinct labels; a model is trained with at most 1000 classes", e.detail)
 }
@@ -172,7 +172,7 @@ fun testStatisticsOf40kFlows() {
         )
     }
     SlaPolicy(null).use { policy ->
-        val st = ticketStatistics(flows, t0, t0.plusSeconds(3650L * 86400), 50u, policy)
+        val st = ticketStatistics(flows, t0, t0.plusSeconds(3650L * 86400), 50, policy)
         assertEquals(40_000L, st.total)
         assertEquals(39_750, st.repeatTickets.size)
         assertEquals(listOf("T000250", "T000251"), st.repeatTickets.take(2))
@@ -197,7 +197,7 @@ fun testNestedCustomPhrases() {
 }
 
 fun testCalendarHorizonAndNegativeSeconds() {
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 0, listOf()).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 0, listOf()).use { cal ->
         // Exact over centuries (the count stopped after 100 years).
         assertEquals(52_179L * 9 * 3600, cal.secondsBetween(at("1900-01-01T00:00:00Z"), at("2100-01-01T00:00:00Z")))
         assertEquals(2_608_354L * 9 * 3600, cal.secondsBetween(at("0001-01-01T00:00:00Z"), at("9999-01-01T00:00:00Z")))
@@ -219,7 +219,7 @@ fun testCalendarHorizonAndNegativeSeconds() {
     }
     // Mondays only, every Monday from 2026 to 2130 a holiday: the first Monday after them.
     val mondays = (0L until 5_435L).map { LocalDate.of(2026, 11, 2).plusWeeks(it) }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u), 0, mondays).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0), 0, mondays).use { cal ->
         assertEquals(at("2131-01-01T10:00:00Z"), cal.addSeconds(at("2026-11-01T00:00:00Z"), 3600L))
     }
 }
