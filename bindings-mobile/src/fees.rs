@@ -50,7 +50,10 @@ pub enum Basis {
     Occupants,
 }
 
+/// The language of an explanation. `Language` on mobile (renamed here, not in
+/// uniffi.toml: a TOML rename misses the types of record methods such as `Bill.explain`).
 #[uniffi::remote(Enum)]
+#[uniffi(name = "Language")]
 pub enum Lang {
     ZhCn,
     En,

@@ -2,7 +2,7 @@
 // applied with applyPaymentRecords (thousands separators, slash dates, a duplicated
 // line, a reversal before its payment, an unknown unit, a mistyped amount). The same
 // figures as core/tests/bank_file.rs.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals

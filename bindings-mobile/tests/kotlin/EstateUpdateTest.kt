@@ -1,6 +1,6 @@
 // Rolling an estate into the next month through the generated Kotlin bindings:
 // Estate.updated, meter changes kept in the estate, estimates (估抄) and their true-up.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -52,8 +52,8 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals(listOf(Triple("water", d("34.50"), true), Triple("electricity", d("112.00"), false)), lines(oct, "1-101"))
     assertEquals(listOf(Triple("water", d("51.75"), true), Triple("electricity", d("22.40"), false)), lines(oct, "1-102"))
     val water = oct.bills().first { it.unitId == "1-101" }.lines[0]
-    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explain(Lang.EN))
-    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explain(Lang.ZH_CN))
+    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explain(Language.EN))
+    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explain(Language.ZH_CN))
     val estimates = oct.estimatedReadings()
     assertEquals(listOf(
         ReadingUpdate("W-101", day("2026-10-31"), d("140"), true),
@@ -87,7 +87,7 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals(listOf(Triple("water", d("24.15"), false), Triple("electricity", d("117.60"), false)), lines(nov, "1-101"))
     assertEquals(listOf(Triple("water", d("-6.90"), false), Triple("electricity", d("44.80"), false)), lines(nov, "1-102"))
     assertEquals("water meter W-102: (258 − 260 est.) × 1 = -2 (trues up the estimate); -2 × 3.45 = -6.90",
-        nov.bills().first { it.unitId == "1-102" }.lines[0].explain(Lang.EN))
+        nov.bills().first { it.unitId == "1-102" }.lines[0].explain(Language.EN))
     assertEquals(listOf(d("141.75"), d("37.90")), nov.bills().map { it.total })
     // Posted, the credit is listed (not refused, not lost); every other line posts.
     val posted = Receivables(e2, schedule).post(nov)

@@ -1,6 +1,6 @@
 // The fee engine through the generated Kotlin bindings: formulas, a billing run with
 // explanations in both languages, a ledger walk, typed errors.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -42,18 +42,18 @@ fun testBillingRun() {
     val b = bills.first { it.unitId == "1-101" }
     assertEquals(listOf("management", "garbage", "water", "electricity", "common_electricity", "common_water"), b.lines.map { it.itemCode })
     assertEquals(d("331.15"), b.lines[0].amount)
-    assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explain(Lang.ZH_CN))
-    assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explain(Lang.EN))
+    assertEquals("89.50 m² × 3.70/m²/月 × 1 月 = 331.15", b.lines[0].explain(Language.ZH_CN))
+    assertEquals("89.50 m² × 3.70/m²/month × 1 month = 331.15", b.lines[0].explain(Language.EN))
     // Issued the day after October ends; the demo items are due 15 days later.
     assertEquals(LocalDate.of(2026, 11, 1), run.issuedOn())
     assertEquals(LocalDate.of(2026, 11, 1), b.issuedOn)
     assertEquals(setOf(LocalDate.of(2026, 11, 16)), b.lines.map { it.due }.toSet())
-    val explained = run.explain("1-102", Lang.EN)
+    val explained = run.explain("1-102", Language.EN)
     assertEquals("Management fee: 120.30 m² × 3.70/m²/month × 1 month × 70% = 311.58", explained[0])
     val vacant = bills.first { it.unitId == "1-102" }
     assertEquals("Total: ${vacant.total}, issued 2026-11-01, due 2026-11-16", explained.last())
-    assertEquals("合计：${vacant.total}，开票 2026-11-01，到期 2026-11-16", run.explain("1-102", Lang.ZH_CN).last())
-    assertEquals(emptyList(), run.explain("1-603", Lang.EN))
+    assertEquals("合计：${vacant.total}，开票 2026-11-01，到期 2026-11-16", run.explain("1-102", Language.ZH_CN).last())
+    assertEquals(emptyList(), run.explain("1-603", Language.EN))
     val pools = run.pools()
     assertEquals(d("3943.20"), pools[0].sharesTotal)
     assertEquals(d("391.23"), pools[1].splitAmount)
@@ -89,7 +89,7 @@ fun testMeterReplacement() {
     val run = billEstate(estate, schedule, 2026, 11, BillingInputs(readings = readings, meterChanges = listOf(change)))
     val line = run.bills().single().lines.single()
     assertEquals(d("58.80"), line.amount) // (3300 − 3200) + (5 − 0) = 105 kWh × 0.56
-    assertEquals("electricity meter E-1-101: ((3300.0 − 3200.0) + (5 − 0)) × 1 = 105.0 (meter replaced); 105.0 × 0.56 = 58.80", line.explain(Lang.EN))
+    assertEquals("electricity meter E-1-101: ((3300.0 − 3200.0) + (5 − 0)) × 1 = 105.0 (meter replaced); 105.0 × 0.56 = 58.80", line.explain(Language.EN))
     val roll = MeterChangeInput("E-1-101", MeterChange.Rollover(d("3100")))
     val bad = assertFailsWith<EstateKitException.Validation> {
         billEstate(estate, schedule, 2026, 11, BillingInputs(readings = readings, meterChanges = listOf(roll)))
@@ -108,7 +108,7 @@ fun testLedgerWalk() {
     val bill = run.bills().first { it.unitId == "1-101" }
     assertEquals(bill.total + d("4.97"), ledger.reminder(dec16).totalDue)
     val receipt = ledger.pay("R-1", d("300.00"), dec16)
-    assertEquals(Application("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
+    assertEquals(PaymentApplication("2026-10-01/management", d("295.03"), d("4.97")), receipt.applied[0])
     val big = ledger.pay("R-2", d("2000.00"), dec16)
     assertEquals(d("2000.00") - (bill.total - d("295.03")), big.toPrepaid)
     assertEquals(big.toPrepaid, ledger.prepaid())
@@ -142,7 +142,7 @@ fun testIssueAndDueDates() {
     assertEquals(setOf(dec1), bills.map { it.issuedOn }.toSet())
     assertEquals(setOf(LocalDate.of(2026, 12, 16)), bills.flatMap { b -> b.lines.map { it.due } }.toSet())
     assertEquals(listOf("Parking space management: 60.00 per period = 60.00", "Total: 60.00, issued 2026-12-01, due 2026-12-16"),
-        run.explain("P-01", Lang.EN))
+        run.explain("P-01", Language.EN))
     // Default: the day after the month ends.
     assertEquals(dec1, billEstate(Estate.demo(), fixedItems(""), 2026, 11, BillingInputs()).issuedOn())
     fun dueOf(due: String, issued: LocalDate): Set<LocalDate> =
@@ -204,10 +204,10 @@ fun testPooledSplitStrict() {
     assertEquals(Triple("invalid", "total", "total: 100.005 has more decimal places than the rounding scale 2"),
         error { pooledSplit(d("100.005"), members, area) })
     assertEquals(Triple("invalid", "total", "total: 100.5 has more decimal places than the rounding scale 0"),
-        error { pooledSplit(d("100.5"), members, area, RoundingPolicy(0, RoundingMode.HALF_UP)) })
+        error { pooledSplit(d("100.5"), members, area, RoundingPolicy(0, MoneyRounding.HALF_UP)) })
     assertEquals(listOf(d("50.00"), d("50.00")), pooledSplit(d("100.000"), members, area).map { it.amount })
     assertEquals(listOf(d("50.003"), d("50.002")),
-        pooledSplit(d("100.005"), members, area, RoundingPolicy(3, RoundingMode.HALF_UP)).map { it.amount })
+        pooledSplit(d("100.005"), members, area, RoundingPolicy(3, MoneyRounding.HALF_UP)).map { it.amount })
     // Weights are taken in basis order, whatever order they are listed in (as in Python).
     assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.3")), SplitWeight(Basis.AREA, d("0.5")))) })
@@ -232,7 +232,7 @@ fun testBillingRunFromJson() {
     assertEquals(run.pools(), back.pools())
     assertEquals(run.total(), back.total())
     assertEquals(d("331.15"), back.bills().first { it.unitId == "1-101" }.lines[0].amount)
-    assertEquals(run.explain("1-102", Lang.EN), back.explain("1-102", Lang.EN))
+    assertEquals(run.explain("1-102", Language.EN), back.explain("1-102", Language.EN))
     // A line amount changed: its bill's total no longer adds up.
     val forged = run.toJson().replaceFirst("\"amount\": \"331.15\"", "\"amount\": \"301.15\"")
     val e = assertFailsWith<EstateKitException.Validation> { BillingRun.fromJson(forged) }

@@ -3,7 +3,7 @@
 // `YearMonth.monthValue` compile; no unsigned type and no name-mangled (`-hash`) method
 // is left for Java callers; an out-of-range value is a typed EstateKitException naming
 // the argument, never a crash.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.Instant
 import java.time.LocalDate
@@ -37,7 +37,7 @@ fun testCountsTakePlainLiterals() {
     assertEquals(listOf(d("37.50"), d("62.50")),
         pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.5")), SplitWeight(Basis.AREA, d("0.5")))).map { it.amount })
     val scale: Int = 0
-    assertEquals(d("3"), RoundingPolicy(scale, RoundingMode.HALF_UP).round(d("2.5")))
+    assertEquals(d("3"), RoundingPolicy(scale, MoneyRounding.HALF_UP).round(d("2.5")))
     val weekdays: List<Int> = (0..4).toList()
     BusinessCalendar.weekly("09:00", "18:00", weekdays, 480, listOf()).use { cal ->
         // Monday 2026-11-02 09:00 +08:00 to 10:30: 5,400 working seconds.
@@ -73,7 +73,7 @@ fun testOutOfRangeIntegersAreTypedErrors() {
     check("grace_days", "grace_days: -1 is out of range $u32") {
         latePenalty(d("1"), LocalDate.of(2026, 10, 1), LocalDate.of(2026, 10, 31), PenaltyPolicy(dailyRate = d("0.001"), graceDays = -1))
     }
-    check("scale", "scale: -2 is out of range $u32") { RoundingPolicy(-2, RoundingMode.HALF_UP).round(d("1")) }
+    check("scale", "scale: -2 is out of range $u32") { RoundingPolicy(-2, MoneyRounding.HALF_UP).round(d("1")) }
     check("days[1]", "days[1]: -1 is out of range $u32") { BusinessCalendar.weekly("09:00", "18:00", listOf(0, -1), 0, listOf()) }
     check("units", "units: -1 is out of range $u32") {
         ticketStatistics(listOf(), Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), -1, null)
@@ -91,19 +91,19 @@ fun testOutOfRangeIntegersAreTypedErrors() {
 /** What Java sees: no method of the public surface is name-mangled (Kotlin mangles
  * every function taking or returning an unsigned value), so all are callable from Java. */
 fun testNoUnsignedTypesForJava() {
-    val top = Class.forName("estatekit.Estatekit_mobileKt")
+    val top = Class.forName("io.estatekit.Estatekit_mobileKt")
     val where = java.io.File(top.protectionDomain.codeSource.location.toURI())
     val classes = java.util.jar.JarFile(where).use { jar ->
         jar.entries().toList().map { it.name }
-            .filter { it.startsWith("estatekit/") && it.endsWith(".class") }
-            .map { it.removePrefix("estatekit/").removeSuffix(".class") }
+            .filter { it.startsWith("io/estatekit/") && it.endsWith(".class") }
+            .map { it.removePrefix("io/estatekit/").removeSuffix(".class") }
     }
     // UniFFI's own machinery (converters, buffers, the cleaner) is not the API.
     val api = classes.filter { n ->
         listOf("FfiConverter", "Uniffi", "RustBuffer", "ForeignBytes", "UniFFI", "NoHandle").none { n.startsWith(it) || n.contains("\$$it") }
     }
     val mangled = api.flatMap { n ->
-        val c = Class.forName("estatekit.${n.replace('/', '.')}")
+        val c = Class.forName("io.estatekit.${n.replace('/', '.')}")
         c.declaredMethods.filter { java.lang.reflect.Modifier.isPublic(it.modifiers) && '-' in it.name }
             .map { "$n.${it.name}" }
     }
@@ -111,7 +111,7 @@ fun testNoUnsignedTypesForJava() {
     assertEquals(listOf(), mangled)
     val unsigned = setOf("kotlin.UInt", "kotlin.ULong", "kotlin.UShort", "kotlin.UByte")
     val unsignedFields = api.flatMap { n ->
-        Class.forName("estatekit.${n.replace('/', '.')}").declaredFields.filter { it.type.name in unsigned }.map { "$n.${it.name}" }
+        Class.forName("io.estatekit.${n.replace('/', '.')}").declaredFields.filter { it.type.name in unsigned }.map { "$n.${it.name}" }
     }
     assertEquals(listOf(), unsignedFields)
 }

@@ -1,6 +1,6 @@
 // Late fees as contracts write them (issue 20): a yearly rate counted by day, a one-off
 // fee, daily rounding, through `lateCharge` and a ledger. Amounts computed by hand.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals

@@ -1,7 +1,7 @@
 // Pools per building (楼栋公摊) and per group of units, and fee items limited to
 // buildings or units, through the generated Kotlin bindings. The amounts are those of
 // core/tests/fees_pools.rs, computed by hand there.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -70,11 +70,11 @@ fun testPoolPerBuilding() {
     assertEquals(
         "B1: pool 292.98 split by area among 3 units: 100.00 / 240.00 × 292.98 incl. rounding adjustment 0.01 " +
             "(leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 122.08",
-        share.explain(Lang.EN),
+        share.explain(Language.EN),
     )
     assertEquals(
         "B1 公摊 292.98 按面积（3 户）：100.00 / 240.00 × 292.98 含尾差调整 0.01（尾差按余数从大到小逐户分配，余数相同先给房屋顺序在前的户） = 122.08",
-        share.explain(Lang.ZH_CN),
+        share.explain(Language.ZH_CN),
     )
 }
 

@@ -1,5 +1,5 @@
 // Estates from spreadsheet tables (rows as string maps): normalisations and every problem at once.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals

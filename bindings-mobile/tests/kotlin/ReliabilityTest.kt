@@ -2,7 +2,7 @@
 // EstateKitException.Internal, malformed input as a typed error naming the field (the
 // shared table core/tests/data/bad_inputs.tsv plus Kotlin-only arguments), failed
 // operations change nothing, shared objects give the same results from many threads.
-import estatekit.*
+import io.estatekit.*
 import java.io.File
 import java.math.BigDecimal
 import java.time.Instant
@@ -159,7 +159,7 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("-1e30 weight", { allocate(d("1"), listOf(d("-1e30"))); Unit }, "invalid_decimal" to "argument"),
     Triple("negative weight", { allocate(d("1"), listOf(d("1"), d("-2"))); Unit }, "negative_weight" to "weights[1]"),
     Triple("no weights", { allocate(d("1"), emptyList()); Unit }, "empty_weights" to "weights"),
-    Triple("scale 13", { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13, RoundingMode.HALF_UP)); Unit }, "invalid_scale" to "scale"),
+    Triple("scale 13", { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13, MoneyRounding.HALF_UP)); Unit }, "invalid_scale" to "scale"),
     Triple("7e28 total overflows", { allocate(d("70000000000000000000000000000"), listOf(BigDecimal.ONE)); Unit }, "overflow" to "total"),
     Triple("year 10000", { latePenalty(d("1"), OCT1, LocalDate.of(10000, 1, 1), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
     Triple("year 262143", { latePenalty(d("1"), OCT1, LocalDate.of(262143, 12, 31), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
@@ -185,7 +185,7 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
     Triple("ledger with an empty unit id", { Ledger(""); Unit }, "invalid" to "unit_id"),
     Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "invalid" to "unit_id"),
-    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
+    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, HandoverMode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 
 fun testBadArguments() {
@@ -251,15 +251,15 @@ fun testFailedBookOperationsChangeNothing() {
 }
 
 fun testFailedChecklistStepChangesNothing() {
-    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
-    c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), HandoverMode.ORDINARY)
+    c.complete("occupancy_notice_presented", "李四", CheckinRole.RECEPTIONIST, AT)
     val before = c.toJson()
     val attempts: List<() -> Unit> = listOf(
-        { c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT) },
-        { c.complete("key_handover", "李四", Role.RECEPTIONIST, AT) },
-        { c.complete("nope", "李四", Role.RECEPTIONIST, AT) },
-        { c.finish("李四", Role.RECEPTIONIST, AT) },
-        { c.complete("owner_registration", "李四", Role.INSPECTOR, AT) },
+        { c.complete("occupancy_notice_presented", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("key_handover", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("nope", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.finish("李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("owner_registration", "李四", CheckinRole.INSPECTOR, AT) },
     )
     for (a in attempts) {
         assertFailsWith<EstateKitException> { a() }

@@ -1,6 +1,6 @@
 // Return visits that count (issue 18.5) through the generated bindings: rating,
 // unreachable attempts, the close rule, the deadline, the policy, statistics.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -17,7 +17,7 @@ private val END: Instant = Instant.parse("2026-12-01T00:00:00Z")
 private fun resolved(
     id: String = "T1",
     kind: TicketKind = TicketKind.REPAIR_REQUEST,
-    channel: Channel = Channel.HOTLINE,
+    channel: TicketChannel = TicketChannel.HOTLINE,
     offset: Int = 0,
     visits: ReturnVisitPolicy? = null,
 ): TicketFlow {
@@ -71,9 +71,9 @@ fun testTwoUnreachableAttemptsThenCloseIsAStateError() {
 
 fun testExemptTicketsCloseWithoutAVisit() {
     for ((kind, channel) in listOf(
-        TicketKind.COMPLAINT to Channel.PATROL,
-        TicketKind.PRAISE to Channel.HOTLINE,
-        TicketKind.SERVICE_REQUEST to Channel.APP,
+        TicketKind.COMPLAINT to TicketChannel.PATROL,
+        TicketKind.PRAISE to TicketChannel.HOTLINE,
+        TicketKind.SERVICE_REQUEST to TicketChannel.APP,
     )) {
         resolved(kind = kind, channel = channel).use { f ->
             assertFalse(f.returnVisitRequired())
@@ -95,14 +95,14 @@ fun testDueDateAndOverdueInBeijingTime() {
 fun testPolicyIsConfiguredAndStored() {
     ReturnVisitPolicy().use { p ->
         assertEquals(listOf(TicketKind.COMPLAINT, TicketKind.REPAIR_REQUEST), p.requiredKinds())
-        assertEquals(listOf(Channel.PATROL), p.exemptChannels())
+        assertEquals(listOf(TicketChannel.PATROL), p.exemptChannels())
         assertEquals(listOf<Any>(3L, 3L, 0.95, 0.8),
             listOf(p.maxUnreachableAttempts(), p.deadlineDays(), p.satisfactionTarget(), p.minCoverage()))
     }
     val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0) }
     assertEquals(listOf("invalid_policy", "max_unreachable_attempts"), listOf(e.code, e.path))
     ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1).use { one ->
-        resolved(kind = TicketKind.COMPLAINT, channel = Channel.PATROL, visits = one).use { f ->
+        resolved(kind = TicketKind.COMPLAINT, channel = TicketChannel.PATROL, visits = one).use { f ->
             assertTrue(f.returnVisitRequired())
             f.returnVisitUnreachable(VisitMode.PHONE, "", "回访员", hours(2))
             assertEquals(TicketState.CLOSED, f.close("主管", hours(3)))
@@ -120,13 +120,13 @@ private fun month(): List<TicketFlow> {
         flows += resolved("R$i").also { it.returnVisitReached(VisitMode.PHONE, r.toLong(), "", "回访员", hours(24)) }
     }
     for (i in 0 until 2) {
-        flows += resolved("U$i", TicketKind.COMPLAINT, Channel.APP).also { f ->
+        flows += resolved("U$i", TicketKind.COMPLAINT, TicketChannel.APP).also { f ->
             for (h in 0L until 3L) f.returnVisitUnreachable(VisitMode.PHONE, "", "回访员", hours(24 + h))
             f.close("回访员", hours(30))
         }
     }
     for (i in 0 until 2) flows += resolved("P$i", TicketKind.COMPLAINT)
-    flows += resolved("X1", TicketKind.COMPLAINT, Channel.PATROL)
+    flows += resolved("X1", TicketKind.COMPLAINT, TicketChannel.PATROL)
     flows += resolved("X2", TicketKind.PRAISE)
     return flows
 }

@@ -1,7 +1,7 @@
 // Issue 18.4, SLA clocks that agree: each target names its clock, a response is never due
 // after the resolution, working days skip holidays and count make-up days, a promised reply
 // time replaces the response target. Deadlines hand-computed in Beijing time (UTC+8).
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import java.time.OffsetDateTime
@@ -40,7 +40,7 @@ private fun policy(normalResolution: String, calendar: String?): SlaPolicy = Sla
 )
 
 private fun flow(received: Instant, urgency: Urgency = Urgency.NORMAL, promised: Instant? = null): TicketFlow = TicketFlow(
-    "T-7", "3-502", Channel.HOTLINE, received, "李先生", "门禁刷卡没反应", TicketKind.REPAIR_REQUEST,
+    "T-7", "3-502", TicketChannel.HOTLINE, received, "李先生", "门禁刷卡没反应", TicketKind.REPAIR_REQUEST,
     "repair.facility", urgency, "engineering", "前台小张", null, 480, promised
 )
 

@@ -3,7 +3,7 @@
 // and per-day tier limits, and a given pooled amount split by the units' own meters. The
 // estates, schedules and amounts are those of core/tests/fees_tariffs.rs, computed by
 // hand there (and repeated in the comments here).
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -56,20 +56,20 @@ fun testVacancyFromTheSixteenthDiscountsTheVacantDaysOnly() {
     assertEquals(listOf(d("279.88"), d("44.52")), bill.lines.map { it.amount })
     assertEquals(
         "89.50 m² × 3.70/m²/month × 1 month × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 70%) = 279.88",
-        bill.lines[0].explain(Lang.EN),
+        bill.lines[0].explain(Language.EN),
     )
     assertEquals(
         "89.50 m² × 3.70/m²/月 × 1 月 × (15/31 天 已入住 × 100% + 16/31 天 已交房未入住 × 70%) = 279.88",
-        bill.lines[0].explain(Lang.ZH_CN),
+        bill.lines[0].explain(Language.ZH_CN),
     )
     assertEquals(
         "60.00 per period × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 50%) = 44.52",
-        bill.lines[1].explain(Lang.EN),
+        bill.lines[1].explain(Language.EN),
     )
     // November: vacant all month, one factor: 331.15 × 0.7 = 231.805 → 231.81.
     assertEquals(
         "89.50 m² × 3.70/m²/month × 1 month × 70% = 231.81",
-        billOf(estate, MANAGEMENT, 2026, 11).lines[0].explain(Lang.EN),
+        billOf(estate, MANAGEMENT, 2026, 11).lines[0].explain(Language.EN),
     )
     // September, before the change: occupied all month although the unit is vacant now.
     assertEquals(d("331.15"), billOf(estate, MANAGEMENT, 2026, 9).lines[0].amount)
@@ -105,7 +105,7 @@ fun testPublishedMoveInProrationWithAZeroVacancyFactor() {
     assertEquals(d("822.58"), line.amount)
     assertEquals(
         "1500.00 per period × (14/31 days delivered, vacant × 0% + 17/31 days occupied × 100%) = 822.58",
-        line.explain(Lang.EN),
+        line.explain(Language.EN),
     )
 }
 
@@ -143,7 +143,7 @@ private fun water(extra: String = "") = FeeSchedule.fromJson(
 
 private fun waterLines(schedule: FeeSchedule) =
     billEstate(Estate.fromJson(WATER_ESTATE), schedule, 2026, 10, BillingInputs()).bills()
-        .map { Triple(it.unitId, it.lines[0].amount, it.lines[0].explain(Lang.EN)) }
+        .map { Triple(it.unitId, it.lines[0].amount, it.lines[0].explain(Language.EN)) }
 
 fun testPerDayTierLimitsAndPricesByUnitKind() {
     // Tier limits that follow the days between two readings: PG&E's baseline allowance
@@ -224,7 +224,7 @@ fun testGivenAmountSplitByUsageReadsTheUnitsMeters() {
     assertEquals(
         "pool 500.00 split by usage among 3 units: 80 / 240 × 500.00 incl. rounding adjustment 0.01 " +
             "(leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 166.67",
-        run.bills().first { it.unitId == "B" }.lines[0].explain(Lang.EN),
+        run.bills().first { it.unitId == "B" }.lines[0].explain(Language.EN),
     )
     val pool = run.pools().single()
     assertEquals(Triple(d("500.00"), d("500.00"), listOf("B")), Triple(pool.splitAmount, pool.sharesTotal, pool.adjustedUnits))

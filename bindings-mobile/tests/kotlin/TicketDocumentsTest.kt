@@ -1,5 +1,5 @@
 // Ticket-flow documents that cannot lie, and the access policy, through the generated bindings.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -9,7 +9,7 @@ private val T0: Instant = Instant.parse("2026-11-06T09:00:00Z")
 private fun h(n: Long): Instant = T0.plusSeconds(3600 * n)
 
 private fun newFlow(policy: AccessPolicy? = null, visits: ReturnVisitPolicy? = null) = TicketFlow(
-    "T1", "1-101", Channel.APP, T0, "王女士", "停电了", TicketKind.REPAIR_REQUEST,
+    "T1", "1-101", TicketChannel.APP, T0, "王女士", "停电了", TicketKind.REPAIR_REQUEST,
     "repair.electrical", Urgency.URGENT, "engineering", "前台", policy, returnVisitPolicy = visits
 )
 

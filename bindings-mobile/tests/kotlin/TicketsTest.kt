@@ -1,5 +1,5 @@
 // Ticket classification, lifecycle, SLA and statistics through the generated bindings.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -69,7 +69,7 @@ fun testTrainAndRoundTrip() {
 
 fun testLifecycle() {
     TicketFlow(
-        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T00:00:00Z"), "王女士", "卫生间漏水",
+        "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T00:00:00Z"), "王女士", "卫生间漏水",
         TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张"
     ).use { f ->
         assertEquals("前台小张", f.owner())
@@ -97,7 +97,7 @@ fun testLifecycle() {
 // Issue 18.3: the estate's UTC offset is stored in the flow document.
 fun testFlowUtcOffset() {
     TicketFlow(
-        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+        "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
         TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, 480
     ).use { f ->
         assertEquals(480, f.utcOffsetMinutes())
@@ -105,7 +105,7 @@ fun testFlowUtcOffset() {
     }
     val e = assertFailsWith<EstateKitException.Validation> {
         TicketFlow(
-            "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+            "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
             TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, -1081
         )
     }
@@ -130,7 +130,7 @@ fun testSlaCalendarAndStatistics() {
         assertEquals(at("2026-11-10T02:00:00Z"), cal.addSeconds(at("2026-11-06T09:00:00Z"), 7200L))
         SlaPolicy(cal).use { policy ->
             TicketFlow(
-                "A", "1-101", Channel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
+                "A", "1-101", TicketChannel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
                 TicketKind.REPAIR_REQUEST, "repair.electrical", Urgency.URGENT, "engineering", "小张"
             ).use { f ->
                 // Urgent: resolved within 24 h (Saturday 17:00 Beijing); the 2-business-hour
@@ -166,7 +166,7 @@ fun testStatisticsOf40kFlows() {
     val t0 = at("2026-11-01T00:00:00Z")
     val flows = (0 until 40_000).map { i ->
         TicketFlow(
-            "T" + i.toString().padStart(6, '0'), "1-" + (i % 50).toString().padStart(3, '0'), Channel.HOTLINE,
+            "T" + i.toString().padStart(6, '0'), "1-" + (i % 50).toString().padStart(3, '0'), TicketChannel.HOTLINE,
             t0.plusSeconds(600L * i), "业主", "text", TicketKind.COMPLAINT, cats[i / 50 % 5], Urgency.NORMAL,
             "engineering", "前台"
         )
@@ -209,7 +209,7 @@ fun testCalendarHorizonAndNegativeSeconds() {
         assertEquals(listOf("no_business_time", "calendar"), listOf(none.code, none.path))
         SlaPolicy(cal).use { policy ->
             TicketFlow(
-                "T-1", "1-201", Channel.APP, start, "王女士", "太吵了",
+                "T-1", "1-201", TicketChannel.APP, start, "王女士", "太吵了",
                 TicketKind.COMPLAINT, "noise", Urgency.NORMAL, "customer_service", "前台"
             ).use { f ->
                 val e = assertFailsWith<EstateKitException.Validation> { f.sla(start, policy) }
