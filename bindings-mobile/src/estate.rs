@@ -87,13 +87,27 @@ crate::mirror_record! {
     }
 }
 
-/// An estate read from tables, and the normalisations made.
-#[derive(Debug, Clone, uniffi::Record)]
+/// An estate read from tables, and the normalisations made. An object, not a record,
+/// because it carries an object: closing it leaves the `Estate` taken from it open
+/// (see `CompletionEffects`).
+#[derive(Debug, uniffi::Object)]
 pub struct EstateFromRecords {
-    /// The validated estate.
-    pub estate: Arc<Estate>,
+    estate: Arc<Estate>,
+    normalisations: Vec<Normalisation>,
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl EstateFromRecords {
+    /// The validated estate (a new handle on every call, to the same estate).
+    pub fn estate(&self) -> Arc<Estate> {
+        Arc::clone(&self.estate)
+    }
+
     /// Each change made to a cell's text.
-    pub normalisations: Vec<Normalisation>,
+    pub fn normalisations(&self) -> Vec<Normalisation> {
+        self.normalisations.clone()
+    }
 }
 
 /// Builds an estate from spreadsheet tables: lenient about cell text (spaces,
@@ -101,7 +115,9 @@ pub struct EstateFromRecords {
 /// problem at once as `EstateKitError.Records`.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, EstateKitError> {
+pub fn estate_from_records(
+    tables: EstateTables,
+) -> Result<Arc<EstateFromRecords>, EstateKitError> {
     let rows = crate::records::core_rows;
     let mut t = tables::EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;
@@ -112,12 +128,12 @@ pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, Es
     t.readings = rows(tables.readings);
     t.meter_changes = rows(tables.meter_changes);
     let import = t.import()?;
-    Ok(EstateFromRecords {
+    Ok(Arc::new(EstateFromRecords {
         estate: Arc::new(Estate {
             inner: import.estate,
         }),
         normalisations: import.normalisations.into_iter().map(Into::into).collect(),
-    })
+    }))
 }
 
 #[uniffi::remote(Enum)]
@@ -184,7 +200,9 @@ crate::mirror_record! {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl EstateUnit {
-    /// The area fees are charged on: internal when `internal` and known, else gross.
+    /// The area fees are charged on: internal when `internal` (default false) and
+    /// known, else gross.
+    #[uniffi::method(default(internal = false))]
     pub fn area(&self, internal: bool) -> Result<Decimal, EstateKitError> {
         Ok(estate::Unit::try_from(self.clone())?.area(internal))
     }

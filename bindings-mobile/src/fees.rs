@@ -515,9 +515,11 @@ impl TryFrom<BillLine> for billing::BillLine {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillLine {
-    /// The line's explanation in `lang`, e.g. "89.50 m² × 3.70/m²/月 × 1 月 = 331.15".
-    pub fn explain(&self, lang: Lang) -> Result<String, EstateKitError> {
-        Ok(billing::BillLine::try_from(self.clone())?.explain(lang))
+    /// The line's explanation in `lang` (default zh-CN), e.g.
+    /// "89.50 m² × 3.70/m²/月 × 1 月 = 331.15".
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, lang: Option<Lang>) -> Result<String, EstateKitError> {
+        Ok(billing::BillLine::try_from(self.clone())?.explain(lang.unwrap_or(Lang::ZhCn)))
     }
 }
 
@@ -574,10 +576,11 @@ impl TryFrom<Bill> for billing::Bill {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Bill {
-    /// The bill explained in `lang`: one `name: explanation` line per bill line, then
-    /// the total with the issue and due dates.
-    pub fn explain(&self, lang: Lang) -> Result<Vec<String>, EstateKitError> {
-        Ok(billing::Bill::try_from(self.clone())?.explain(lang))
+    /// The bill explained in `lang` (default zh-CN): one `name: explanation` line per
+    /// bill line, then the total with the issue and due dates.
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, lang: Option<Lang>) -> Result<Vec<String>, EstateKitError> {
+        Ok(billing::Bill::try_from(self.clone())?.explain(lang.unwrap_or(Lang::ZhCn)))
     }
 }
 
@@ -725,12 +728,14 @@ impl BillingRun {
         self.inner.currency.clone()
     }
 
-    /// A unit's bill explained in `lang`: one `name: explanation` line per bill line,
-    /// then the total with the issue and due dates. Empty when the unit has no bill.
-    pub fn explain(&self, unit_id: String, lang: Lang) -> Vec<String> {
+    /// A unit's bill explained in `lang` (default zh-CN): one `name: explanation` line
+    /// per bill line, then the total with the issue and due dates. Empty when the unit
+    /// has no bill.
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, unit_id: String, lang: Option<Lang>) -> Vec<String> {
         self.inner
             .bill(&unit_id)
-            .map(|b| b.explain(lang))
+            .map(|b| b.explain(lang.unwrap_or(Lang::ZhCn)))
             .unwrap_or_default()
     }
 

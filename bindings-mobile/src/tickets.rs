@@ -161,7 +161,7 @@ impl TicketClassifier {
     }
 
     /// Built-in rules (unless `builtin` is false) extended by rule-set JSON documents.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(builtin = true))]
     pub fn from_rules(rules: Vec<String>, builtin: bool) -> Result<Arc<Self>, EstateKitError> {
         let mut set = if builtin {
             tickets::RuleSet::builtin()
@@ -177,8 +177,8 @@ impl TicketClassifier {
     }
 
     /// Learns a category model; `options` by name (c, epochs, tol, ngram_max,
-    /// word_ngrams, buckets_bits, min_df, prune).
-    #[uniffi::constructor]
+    /// word_ngrams, buckets_bits, min_df, prune). Defaults: seed 0, no options.
+    #[uniffi::constructor(default(seed = 0, options))]
     pub fn train(
         texts: Vec<String>,
         labels: Vec<String>,
@@ -243,7 +243,7 @@ impl BusinessCalendar {
     /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays and
     /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked, with
     /// the hours of the first weekday that has any).
-    #[uniffi::constructor(default(workdays = []))]
+    #[uniffi::constructor(default(utc_offset_minutes = 0, holidays = [], workdays = []))]
     pub fn weekly(
         start: String,
         end: String,
@@ -632,6 +632,7 @@ impl TicketFlow {
 
     /// The SLA status as of `as_of` (default policy if null); `no_business_time` when
     /// a deadline would fall after 9999-12-31.
+    #[uniffi::method(default(policy = None))]
     pub fn sla(
         &self,
         as_of: Timestamp,
@@ -824,7 +825,7 @@ fn counts(v: Vec<tickets::Count>) -> HashMap<String, i64> {
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: the standard one).
 #[guard(crate::panic_guard)]
-#[uniffi::export(default(return_visit_policy = None))]
+#[uniffi::export(default(policy = None, return_visit_policy = None))]
 pub fn ticket_statistics(
     flows: Vec<Arc<TicketFlow>>,
     start: Timestamp,

@@ -64,6 +64,6 @@ fun testCheckinContradictionsDoNotLoad() {
     val restored = restoreChecklist(forged, t)
     assertEquals(
         listOf(MismatchKind.HISTORY to "items.manager_audit.completion.role"),
-        restored.mismatches.map { it.kind to it.path },
+        restored.mismatches().map { it.kind to it.path },
     )
 }

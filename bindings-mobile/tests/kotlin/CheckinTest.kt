@@ -133,13 +133,19 @@ fun testCheckinFailedInspectionRectificationReinspection() {
     assertEquals(emptyList(), overdueRectifications(listOf(c), LocalDate.of(2026, 11, 8)))
 
     val fx = c.completionEffects(estate, UnitStatus.DELIVERED)
-    assertEquals(UnitStatus.UNSOLD to UnitStatus.DELIVERED, fx.statusFrom to fx.statusTo)
-    assertEquals(LocalDate.of(2026, 11, 5), fx.deliveredOn)
-    assertEquals(listOf("W-1-603" to BigDecimal("507"), "E-1-603" to BigDecimal("3430")), fx.readings.map { it.meterId to it.value })
-    assertEquals(BigDecimal("1000.00"), fx.totalCharges)
-    assertEquals(UnitStatus.DELIVERED, fx.estate.unit("1-603")?.status)
-    assertEquals(BigDecimal("3430"), fx.estate.metersOf("1-603").first { it.kind == MeterKind.ELECTRICITY }.readings.last().value)
+    assertEquals(UnitStatus.UNSOLD to UnitStatus.DELIVERED, fx.statusFrom() to fx.statusTo())
+    assertEquals(LocalDate.of(2026, 11, 5), fx.deliveredOn())
+    assertEquals(listOf("W-1-603" to BigDecimal("507"), "E-1-603" to BigDecimal("3430")), fx.readings().map { it.meterId to it.value })
+    assertEquals(BigDecimal("1000.00"), fx.totalCharges())
+    assertEquals(UnitStatus.DELIVERED, fx.estate().unit("1-603")?.status)
+    assertEquals(BigDecimal("3430"), fx.estate().metersOf("1-603").first { it.kind == MeterKind.ELECTRICITY }.readings.last().value)
     assertEquals(UnitStatus.UNSOLD, estate.unit("1-603")?.status)
+    // The effects are an AutoCloseable object: closing them leaves the estate the app
+    // took from them open.
+    val delivered = fx.estate()
+    fx.use { }
+    assertEquals(UnitStatus.DELIVERED, delivered.unit("1-603")?.status)
+    delivered.close()
 
     val other = Checklist.start(CheckinTemplate.default(), "2-503", "李雷", LocalDate.of(2026, 11, 3), HandoverMode.CENTRALIZED)
     val waiting = awaitingAudit(listOf(other, c), LocalDate.of(2026, 11, 30))
@@ -195,8 +201,8 @@ fun testCheckinRestoreAgainstChangedTemplate() {
     val strict = assertFailsWith<EstateKitException.Validation> { Checklist.fromJson(saved, changed) }
     assertEquals("template_mismatch" to "template", strict.code to strict.path)
     val restored = restoreChecklist(saved, changed)
-    assertEquals(listOf(MismatchKind.TEMPLATE_VERSION), restored.mismatches.map { it.kind })
-    assertEquals(ChecklistProgress(23L, 23L), restored.checklist.progress())
+    assertEquals(listOf(MismatchKind.TEMPLATE_VERSION), restored.mismatches().map { it.kind })
+    assertEquals(ChecklistProgress(23L, 23L), restored.checklist().progress())
 }
 
 fun testCheckinChainedTemplate() {

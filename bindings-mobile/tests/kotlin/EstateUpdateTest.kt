@@ -147,9 +147,9 @@ fun testMeterChangesFromRecords() {
             mapOf("meter_id" to "E-101", "date" to "2026-11-30", "value" to "140", "estimated" to "true")),
         meterChanges = listOf(mapOf("meter_id" to "E-101", "date" to "2026/11/15", "kind" to "replacement",
             "old_final" to "3,290", "new_initial" to "0"))))
-    val meter = loaded.estate.meter("E-101")!!
+    val meter = loaded.estate().meter("E-101")!!
     assertEquals(listOf(MeterEvent(day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0")))), meter.changes)
     assertEquals(listOf(false, true), meter.readings.map { it.estimated })
     assertEquals(listOf("date" to "2026-11-15", "old_final" to "3290"),
-        loaded.normalisations.filter { it.table == "meter_changes" }.map { it.column to it.after })
+        loaded.normalisations().filter { it.table == "meter_changes" }.map { it.column to it.after })
 }
