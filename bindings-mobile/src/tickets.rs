@@ -10,13 +10,32 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
-    self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
+    self, Action, ActionKind, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions,
+    Urgency,
 };
 
 use crate::{EstateKitError, ToMobile};
 
 /// A UTC instant (ISO-8601 string on the wire).
 pub use crate::Timestamp;
+
+/// What was done to a ticket (an event's action). `TicketAction` on mobile, beside
+/// check-in's `EventAction`.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "TicketAction")]
+pub enum ActionKind {
+    Receive,
+    Assign,
+    Start,
+    Pause,
+    Resume,
+    Resolve,
+    ReturnVisit,
+    ReturnVisitReached,
+    ReturnVisitUnreachable,
+    Close,
+    Escalate,
+}
 
 #[uniffi::remote(Enum)]
 pub enum Channel {
@@ -467,10 +486,9 @@ pub struct TicketEvent {
     pub at: Timestamp,
     /// Who.
     pub actor: String,
-    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`
-    /// (legacy), `return_visit_reached`, `return_visit_unreachable`, `close` or
-    /// `escalate`.
-    pub action: String,
+    /// What was done (`TicketAction.ASSIGN`...; `RETURN_VISIT` only in legacy
+    /// documents).
+    pub action: ActionKind,
     /// State before.
     pub from_state: TicketState,
     /// State after.
@@ -746,7 +764,7 @@ impl TicketFlow {
             .map(|e| TicketEvent {
                 at: e.at,
                 actor: e.actor.clone(),
-                action: e.action.name().to_owned(),
+                action: e.action.kind(),
                 from_state: e.from_state,
                 to_state: e.to_state,
                 role: e.role.clone(),
@@ -763,10 +781,10 @@ pub struct TicketStatistics {
     pub total: i64,
     /// Per category, sorted by code.
     pub by_category: HashMap<String, i64>,
-    /// Per kind, declaration order.
-    pub by_kind: HashMap<String, i64>,
-    /// Per channel, declaration order.
-    pub by_channel: HashMap<String, i64>,
+    /// Per kind (every kind, 0 when none).
+    pub by_kind: HashMap<TicketKind, i64>,
+    /// Per channel (every channel, 0 when none).
+    pub by_channel: HashMap<Channel, i64>,
     /// Per department, sorted.
     pub by_department: HashMap<String, i64>,
     /// Share of responses in time.
@@ -822,6 +840,15 @@ fn counts(v: Vec<tickets::Count>) -> HashMap<String, i64> {
         .collect()
 }
 
+/// Counts keyed by an enum's wire name (`repair_request`) as counts keyed by the enum.
+fn enum_counts<K: std::str::FromStr + Eq + std::hash::Hash>(
+    v: Vec<tickets::Count>,
+) -> HashMap<K, i64> {
+    v.into_iter()
+        .filter_map(|c| Some((c.key.parse().ok()?, c.count.to_mobile())))
+        .collect()
+}
+
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: the standard one).
 #[guard(crate::panic_guard)]
@@ -845,8 +872,8 @@ pub fn ticket_statistics(
     Ok(TicketStatistics {
         total: s.total.to_mobile(),
         by_category: counts(s.by_category),
-        by_kind: counts(s.by_kind),
-        by_channel: counts(s.by_channel),
+        by_kind: enum_counts(s.by_kind),
+        by_channel: enum_counts(s.by_channel),
         by_department: counts(s.by_department),
         response_rate: s.sla.response_rate,
         resolution_rate: s.sla.resolution_rate,

@@ -34,7 +34,8 @@ fun testRating5IsSatisfiedAnd3Reopens() {
         assertEquals(TicketState.RETURN_VISITED, f.returnVisitReached(VisitMode.PHONE, 5L, "很满意", "回访员", hours(24)))
         assertEquals(listOf<Any?>(true, 5L, 0L), listOf(f.satisfied(), f.rating(), f.reopened()))
         assertEquals(TicketState.CLOSED, f.close("回访员", hours(25)))
-        assertEquals(listOf("receive", "resolve", "return_visit_reached", "close"), f.events().map { it.action })
+        assertEquals(listOf(TicketAction.RECEIVE, TicketAction.RESOLVE, TicketAction.RETURN_VISIT_REACHED, TicketAction.CLOSE),
+            f.events().map { it.action })
     }
     resolved(kind = TicketKind.COMPLAINT).use { f ->
         assertEquals(TicketState.ASSIGNED, f.returnVisitReached(VisitMode.VISIT, 3L, "还是吵", "回访员", hours(24)))
@@ -148,6 +149,9 @@ fun testOneSatisfiedVisitAmong100DoesNotMeetTheTarget() {
     val flows = (0 until 100).map { resolved("C%03d".format(it), TicketKind.COMPLAINT) }
     flows[0].returnVisitReached(VisitMode.APP, 5L, "", "回访员", hours(24))
     val s = ticketStatistics(flows, START, END, 100, null)
+    // Maps keyed by the enums: every kind and channel, 0 when none.
+    assertEquals(TicketKind.entries.associateWith { if (it == TicketKind.COMPLAINT) 100L else 0L }, s.byKind)
+    assertEquals(TicketChannel.entries.associateWith { if (it == TicketChannel.HOTLINE) 100L else 0L }, s.byChannel)
     assertEquals(listOf<Any?>(100L, 1L, 1.0, 0.01, 1.0),
         listOf(s.visitsRequired, s.visitsReached, s.returnVisitSatisfaction, s.returnVisitCoverage, s.satisfactionRate))
     assertFalse(s.meetsSatisfactionTarget)

@@ -88,7 +88,8 @@ fun testLifecycle() {
         f.escalate("工程主管", "需要换管", "李工", at("2026-11-05T01:00:00Z"))
         assertEquals(listOf("工程主管", "1", "1"), listOf(f.owner(), f.escalations().toString(), f.reopened().toString()))
         assertEquals(
-            listOf("receive", "assign", "start", "pause", "resume", "resolve", "return_visit", "escalate"),
+            listOf(TicketAction.RECEIVE, TicketAction.ASSIGN, TicketAction.START, TicketAction.PAUSE, TicketAction.RESUME,
+                TicketAction.RESOLVE, TicketAction.RETURN_VISIT, TicketAction.ESCALATE),
             f.events().map { it.action })
         TicketFlow.fromJson(f.toJson()).use { back -> assertEquals(f.toJson(), back.toJson()) }
     }
