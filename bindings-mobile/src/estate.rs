@@ -115,9 +115,7 @@ impl EstateFromRecords {
 /// problem at once as `EstateKitError.Records`.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn estate_from_records(
-    tables: EstateTables,
-) -> Result<Arc<EstateFromRecords>, EstateKitError> {
+pub fn estate_from_records(tables: EstateTables) -> Result<Arc<EstateFromRecords>, EstateKitError> {
     let rows = crate::records::core_rows;
     let mut t = tables::EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;

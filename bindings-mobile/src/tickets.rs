@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
-    self, Action, ActionKind, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions,
-    Urgency,
+    self, Action, ActionKind, Channel, SlaClock, Temperament, TicketKind, TicketState,
+    TrainOptions, Urgency,
 };
 
 use crate::{EstateKitError, ToMobile};
@@ -278,8 +278,8 @@ impl BusinessCalendar {
                 &crate::IntoCore::<Vec<u32>>::into_core(days, "days")?,
                 utc_offset_minutes,
             )?
-                .with_holidays(holidays)
-                .with_workdays(workdays),
+            .with_holidays(holidays)
+            .with_workdays(workdays),
         }))
     }
 
