@@ -195,21 +195,15 @@ impl TicketClassifier {
         }))
     }
 
-    /// Learns a category model; `options` by name (c, epochs, tol, ngram_max,
-    /// word_ngrams, buckets_bits, min_df, prune). Defaults: seed 0, no options.
+    /// Learns a category model. Defaults: seed 0, the default options.
     #[uniffi::constructor(default(seed = 0, options))]
     pub fn train(
         texts: Vec<String>,
         labels: Vec<String>,
         seed: i64,
-        options: HashMap<String, f64>,
+        options: TrainingOptions,
     ) -> Result<Arc<Self>, EstateKitError> {
-        let mut o = TrainOptions::default();
-        let mut names: Vec<_> = options.into_iter().collect();
-        names.sort_by(|a, b| a.0.cmp(&b.0));
-        for (k, v) in names {
-            o.set(&k, v)?;
-        }
+        let o = options.into_core()?;
         Ok(Arc::new(Self {
             inner: tickets::TicketClassifier::train(
                 &texts,
@@ -247,6 +241,60 @@ impl TicketClassifier {
     /// The model's labels (sorted), empty without a model.
     pub fn labels(&self) -> Option<Vec<String>> {
         self.inner.model().map(|m| m.labels().to_vec())
+    }
+}
+
+/// The options of [`TicketClassifier::train`] (Python's keyword arguments); a null
+/// option keeps its default. Each is checked as the core checks it: a value out of
+/// range is `invalid_option` with the option's name as the path (`c`, `ngram_max`).
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct TrainingOptions {
+    /// Regularisation, > 0: larger fits the training data more closely (default 1.0).
+    #[uniffi(default = None)]
+    pub c: Option<f64>,
+    /// Maximum passes over the data per class, 1–10,000 (default 100).
+    #[uniffi(default = None)]
+    pub epochs: Option<i32>,
+    /// Stopping tolerance, > 0 (default 0.01).
+    #[uniffi(default = None)]
+    pub tol: Option<f64>,
+    /// Longest character n-gram, 1–8 (default 4).
+    #[uniffi(default = None)]
+    pub ngram_max: Option<i32>,
+    /// Longest word n-gram over spaced words, 0–3; 0 disables (the default).
+    #[uniffi(default = None)]
+    pub word_ngrams: Option<i32>,
+    /// Hash space: 2^bits buckets, 10–24 (default 20).
+    #[uniffi(default = None)]
+    pub buckets_bits: Option<i32>,
+    /// Ignore features seen in fewer training documents; 0 (the default) is automatic.
+    #[uniffi(default = None)]
+    pub min_df: Option<i32>,
+    /// Drop features whose largest weight is below this share of the model's largest,
+    /// in [0, 1) (default 0: keep all).
+    #[uniffi(default = None)]
+    pub prune: Option<f64>,
+}
+
+impl TrainingOptions {
+    fn into_core(self) -> Result<TrainOptions, EstateKitError> {
+        let mut o = TrainOptions::default();
+        let given = [
+            ("c", self.c),
+            ("epochs", self.epochs.map(f64::from)),
+            ("tol", self.tol),
+            ("ngram_max", self.ngram_max.map(f64::from)),
+            ("word_ngrams", self.word_ngrams.map(f64::from)),
+            ("buckets_bits", self.buckets_bits.map(f64::from)),
+            ("min_df", self.min_df.map(f64::from)),
+            ("prune", self.prune),
+        ];
+        for (name, value) in given {
+            if let Some(v) = value {
+                o.set(name, v)?;
+            }
+        }
+        Ok(o)
     }
 }
 

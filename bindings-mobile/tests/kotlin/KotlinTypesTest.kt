@@ -48,8 +48,23 @@ fun testCountsTakePlainLiterals() {
     ReturnVisitPolicy(maxUnreachableAttempts = 2, deadlineDays = 5).use { p ->
         assertEquals(2L to 5L, p.maxUnreachableAttempts() to p.deadlineDays())
     }
-    TicketClassifier.train(listOf("水管漏水", "电梯故障"), listOf("plumbing", "lift"), 7, mapOf()).use { clf ->
+    TicketClassifier.train(listOf("水管漏水", "电梯故障"), listOf("plumbing", "lift"), 7).use { clf ->
         assertEquals(listOf("lift", "plumbing"), clf.labels())
+    }
+}
+
+/** Training options are a typed record (Python's keyword arguments), not a map of
+ * names: each is checked as the core checks it, named by its option name. */
+fun testTrainingOptionsAreARecord() {
+    val texts = listOf("水管漏水", "厨房水管漏水", "电梯故障", "电梯停了")
+    val labels = listOf("plumbing", "plumbing", "lift", "lift")
+    TicketClassifier.train(texts, labels, 7, TrainingOptions(c = 2.0, epochs = 50, ngramMax = 3)).use { clf ->
+        assertEquals("plumbing", clf.classify("卫生间水管漏水").category)
+    }
+    for ((options, name) in listOf(TrainingOptions(ngramMax = 9) to "ngram_max", TrainingOptions(epochs = -1) to "epochs",
+        TrainingOptions(prune = 1.0) to "prune", TrainingOptions(c = 0.0) to "c")) {
+        val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, labels, 0, options) }
+        assertEquals("invalid_option" to name, e.code to e.path)
     }
 }
 
@@ -82,7 +97,7 @@ fun testOutOfRangeIntegersAreTypedErrors() {
         ticketStatistics(listOf(), Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), 1L shl 32, null)
     }
     check("deadline_days", "deadline_days: -1 is out of range $u32") { ReturnVisitPolicy(deadlineDays = -1) }
-    check("seed", "seed: -1 is out of range 0..=18446744073709551615") { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), -1, mapOf()) }
+    check("seed", "seed: -1 is out of range 0..=18446744073709551615") { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), -1) }
     check("status_changes[0].occupants", "status_changes[0].occupants: -2 is out of range $u32") {
         Estate.demo().updated(EstateUpdate(statusChanges = listOf(StatusUpdate("1-101", UnitStatus.RENTED, LocalDate.of(2026, 11, 1), occupants = -2))))
     }

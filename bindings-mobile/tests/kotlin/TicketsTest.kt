@@ -51,17 +51,17 @@ fun testServiceRequestsAndEscalation() {
 fun testTrainAndRoundTrip() {
     val texts = listOf("no heat in apartment", "heating not working", "loud music next door", "party noise all night")
     val labels = listOf("HEATING", "HEATING", "NOISE", "NOISE")
-    TicketClassifier.train(texts, labels, 3, mapOf("c" to 1.0)).use { clf ->
+    TicketClassifier.train(texts, labels, 3, TrainingOptions(c = 1.0)).use { clf ->
         assertEquals(listOf("HEATING", "NOISE"), clf.labels())
         assertEquals("HEATING", clf.classify("the heat is off").category)
         assertEquals(listOf("HEATING", "NOISE"), clf.predictBatch(listOf("no heat", "music too loud")))
         TicketClassifier.fromJson(clf.toJson()).use { back -> assertEquals(clf.toJson(), back.toJson()) }
     }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0) }
     assertEquals("empty_training_set", e.code)
-    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0, mapOf()) }
+    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0) }
     assertEquals(listOf("length_mismatch", "labels"), listOf(m.code, m.path))
-    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0, mapOf()) }
+    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0) }
     assertEquals("single_class", s.code)
     val j = assertFailsWith<EstateKitException.Validation> { TicketClassifier.fromJson("{") }
     assertEquals("invalid_model", j.code)
@@ -155,7 +155,7 @@ fun testSlaCalendarAndStatistics() {
 fun testTooManyClasses() {
     // One label per text: refused before any work (training it was quadratic).
     val texts = (0 until 5000).map { "ticket number $it" }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0) }
     assertEquals(listOf("too_many_classes", "labels"), listOf(e.code, e.path))
     assertEquals("labels: 5000 distinct labels; a model is trained with at most 1000 classes", e.detail)
 }
