@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
-    self, Action, ActionKind, Channel, SlaClock, Temperament, TicketKind, TicketState,
-    TrainOptions, Urgency,
+    self, Action, ActionKind, Channel, EvidenceField, SlaClock, Temperament, TicketKind,
+    TicketState, TrainOptions, Urgency,
 };
 
 use crate::{EstateKitError, ToMobile};
@@ -99,11 +99,20 @@ pub enum TicketState {
     Closed,
 }
 
+/// The field of a classification a piece of evidence supports.
+#[uniffi::remote(Enum)]
+pub enum EvidenceField {
+    Category,
+    Kind,
+    Urgency,
+    Temperament,
+}
+
 /// One reason for a classification.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Evidence {
-    /// `category`, `kind`, `urgency` or `temperament`.
-    pub field: String,
+    /// The field supported.
+    pub field: EvidenceField,
     /// The label supported.
     pub label: String,
     /// The phrase (or model n-gram).
@@ -153,7 +162,7 @@ impl From<tickets::Classification> for Classification {
                 .evidence
                 .into_iter()
                 .map(|e| Evidence {
-                    field: e.field.as_str().to_owned(),
+                    field: e.field,
                     label: e.label.into(),
                     phrase: e.phrase.into(),
                     weight: e.weight,

@@ -17,7 +17,7 @@ fun testClassifyRules() {
         assertEquals(TicketKind.REPAIR_REQUEST, c.kind)
         assertEquals(Temperament.PROBLEM_SOLVING, c.temperament)
         assertEquals("engineering", c.department)
-        assertTrue(c.evidence.any { it.field == "urgency" && it.phrase == "水漫" })
+        assertTrue(c.evidence.any { it.field == EvidenceField.URGENCY && it.phrase == "水漫" })
         val v = clf.classify("凭什么天天停水！！！物业到底管不管？气死人了！！")
         assertEquals(Temperament.VENTING, v.temperament)
         val batch = clf.classifyBatch(listOf("停电了", "Noise from upstairs every night", "电梯困人了"))
