@@ -438,10 +438,12 @@ crate::json_object! {
 #[uniffi::export]
 impl AccessPolicy {
     /// A policy: `roles` maps a restricted action to the roles allowed it (null: the
-    /// standard policy, nothing restricted).
+    /// standard policy, nothing restricted). `RETURN_VISIT` governs every return visit;
+    /// `RECEIVE`, `RETURN_VISIT_REACHED` and `RETURN_VISIT_UNREACHABLE` cannot be
+    /// restricted (`invalid_policy`, path `roles.<action>`).
     #[uniffi::constructor(default(roles = None, handler_may_record_return_visit = false, first_contact_ownership = false))]
     pub fn new(
-        roles: Option<HashMap<String, Vec<String>>>,
+        roles: Option<HashMap<ActionKind, Vec<String>>>,
         handler_may_record_return_visit: bool,
         first_contact_ownership: bool,
     ) -> Result<Arc<Self>, EstateKitError> {
@@ -450,19 +452,19 @@ impl AccessPolicy {
             .with_handler_may_record_return_visit(handler_may_record_return_visit)
             .with_first_contact_ownership(first_contact_ownership);
         let mut roles: Vec<_> = roles.into_iter().collect();
-        roles.sort();
+        roles.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         for (action, list) in roles {
-            inner = inner.allow(&action, list)?;
+            inner = inner.allow(action.as_str(), list)?;
         }
         Ok(Arc::new(Self { inner }))
     }
 
     /// The restricted actions and their allowed roles.
-    pub fn roles(&self) -> HashMap<String, Vec<String>> {
+    pub fn roles(&self) -> HashMap<ActionKind, Vec<String>> {
         self.inner
             .restricted()
             .iter()
-            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .filter_map(|(a, r)| Some((a.parse().ok()?, r.iter().cloned().collect())))
             .collect()
     }
 
