@@ -78,3 +78,21 @@ fun testSlaStatusDurations() {
         }
     }
 }
+
+fun testZoneOffsetsForCheckinAndTickets() {
+    val template = CheckinTemplate.default()
+    Checklist.start(template, "1-603", "张三", LocalDate.of(2026, 11, 2), BEIJING).use { c ->
+        assertEquals(BEIJING, c.utcOffset)
+        Checklist.start(template, "1-603", "张三", LocalDate.of(2026, 11, 2), HandoverMode.ORDINARY, 480).use { minutes ->
+            assertEquals(minutes.toJson(), c.toJson())
+        }
+    }
+    val odd = assertFailsWith<EstateKitException.Validation> {
+        Checklist.start(template, "1-603", "张三", LocalDate.of(2026, 11, 2), ZoneOffset.ofTotalSeconds(8 * 3600 + 30))
+    }
+    assertEquals("invalid_field" to "utc_offset_minutes", odd.code to odd.path)
+    TicketFlow("T-9", "3-502", TicketChannel.APP, Instant.parse("2026-11-02T01:00:00Z"), "李先生", "噪音", TicketKind.COMPLAINT,
+        "noise", Urgency.NORMAL, "customer_service", "前台", null, 480).use { f ->
+        assertEquals(BEIJING, f.utcOffset)
+    }
+}

@@ -166,4 +166,7 @@ fun testNoticeDocumentsAndHeaders() {
         "[Water outage notice] Water stop in building 2 (2026-11-05 09:00 to 2026-11-05 17:00, UTC+08:00)",
         noticeHeader(n, Language.EN, 480),
     )
+    // The java.time overload (bindings-mobile/kotlin/), zh-CN by default.
+    assertEquals(noticeHeader(n, Language.ZH_CN, 480), noticeHeader(n, java.time.ZoneOffset.ofHours(8)))
+    assertEquals(noticeHeader(n, Language.EN, 480), noticeHeader(n, java.time.ZoneOffset.ofHours(8), Language.EN))
 }

@@ -38,12 +38,14 @@ fun EstateUnit.area(): java.math.BigDecimal = area(false)
 private fun DayOfWeek.coreNumber(): Int = value - 1
 
 /** The offset in whole minutes; an offset with seconds (none in use since 1972) is
- * refused as the core refuses a bad offset: `invalid_sla` at
- * `calendar.utc_offset_minutes`. */
-private fun ZoneOffset.wholeMinutes(): Int {
+ * refused as the core refuses a bad offset there: `code` at `path` (a calendar's
+ * `invalid_sla` at `calendar.utc_offset_minutes`). */
+private fun ZoneOffset.wholeMinutes(
+    code: String = "invalid_sla",
+    path: String = "calendar.utc_offset_minutes",
+): Int {
     if (totalSeconds % 60 != 0) {
-        val path = "calendar.utc_offset_minutes"
-        throw EstateKitException.Validation("invalid_sla", path, "$path: $this is not a whole number of minutes")
+        throw EstateKitException.Validation(code, path, "$path: $this is not a whole number of minutes")
     }
     return totalSeconds / 60
 }
@@ -110,3 +112,31 @@ private fun targetDuration(clock: SlaClock, amount: Long): Duration? = when (clo
     SlaClock.MINUTES, SlaClock.BUSINESS_MINUTES -> Duration.ofMinutes(amount)
     SlaClock.CALENDAR_DAYS, SlaClock.WORKING_DAYS -> null
 }
+
+// UTC offsets as ZoneOffset for check-in and notices (`invalid_field` at
+// `utc_offset_minutes` for an offset the core refuses, as with minutes).
+
+/**
+ * Starts the check-in of `unitId` at the estate's fixed `offset` (Beijing:
+ * `ZoneOffset.ofHours(8)`): `start(..., mode, offset.totalSeconds / 60)`.
+ */
+fun Checklist.Companion.start(
+    template: CheckinTemplate,
+    unitId: String,
+    owner: String,
+    startedOn: LocalDate,
+    offset: ZoneOffset,
+    mode: HandoverMode? = null,
+): Checklist = start(template, unitId, owner, startedOn, mode, offset.wholeMinutes("invalid_field", "utc_offset_minutes"))
+
+/** The checklist's fixed UTC offset. */
+val Checklist.utcOffset: ZoneOffset
+    get() = ZoneOffset.ofTotalSeconds(utcOffsetMinutes() * 60)
+
+/** The ticket's fixed UTC offset (its local dates: deadlines in working days, visits). */
+val TicketFlow.utcOffset: ZoneOffset
+    get() = ZoneOffset.ofTotalSeconds(utcOffsetMinutes() * 60)
+
+/** The notice's header in `lang` (default zh-CN), the window in local time at `offset`. */
+fun noticeHeader(notice: Notice, offset: ZoneOffset, lang: Language? = null): String =
+    noticeHeader(notice, lang, offset.wholeMinutes("invalid_field", "utc_offset_minutes"))
