@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compile and run Kotlin tests against generated (UniFFI) Kotlin bindings.
 #   .ci/kotlin_test.sh <generated_kotlin_dir> <test_kotlin_dir> <native_lib_dir> <work_dir>
-# Compiles every *.kt under both dirs plus .ci/kotlin/TestRunner.kt into <work_dir>/tests.jar,
+# Compiles every *.kt under both dirs plus .ci/kotlin/TestRunner.kt and the hand-written
+# extensions in bindings-mobile/kotlin/ into <work_dir>/tests.jar,
 # then runs `java -Djna.library.path=<native_lib_dir> MainKt`.
 # Convention: the test dir has a package-less Main.kt with `fun main() = runAllTests()` (every
 # public `fun test…()` of every *Test.kt) or `fun main() = runTests("name" to ::fn, ...)`
@@ -14,7 +15,9 @@ gen=$1 tests=$2 native=$(cd "$3" && pwd) work=$4
 ci=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [[ -n ${KOTLINC:-} && -n ${KOTLIN_LIB:-} && -n ${JNA_JAR:-} ]] || source "$ci/tools.sh"
 
-mapfile -t srcs < <(find "$gen" "$tests" "$ci/kotlin" -name '*.kt' | sort)
+# bindings-mobile/kotlin: the hand-written Kotlin shipped beside the generated bindings.
+ext=$ci/../bindings-mobile/kotlin
+mapfile -t srcs < <(find "$gen" "$tests" "$ci/kotlin" "$ext" -name '*.kt' | sort)
 libs=$JNA_JAR:$KOTLIN_LIB/kotlin-test.jar:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar
 mkdir -p "$work"
 echo "kotlinc: ${#srcs[@]} files -> $work/tests.jar" >&2

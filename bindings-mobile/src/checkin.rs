@@ -323,35 +323,95 @@ pub struct CheckinEvent {
 }
 
 /// What a completed check-in changes, and the changed estate.
-#[derive(Debug, Clone, uniffi::Record)]
+///
+/// An object, not a record, because it carries an object: closing it (Kotlin `close()`
+/// or `use {}`, an `AutoCloseable`) frees only this handle, never the `Estate` taken
+/// from it; every `estate()` call returns a handle of its own to the same estate, to be
+/// closed (or left to the cleaner) on its own. A record carrying an object would
+/// destroy that object with itself.
+#[derive(Debug, uniffi::Object)]
 pub struct CompletionEffects {
-    /// The estate with the unit's new status and the meters' base readings.
-    pub estate: Arc<Estate>,
-    /// The unit.
-    pub unit_id: String,
-    /// Its status before.
-    pub status_from: UnitStatus,
-    /// Its status now.
-    pub status_to: UnitStatus,
-    /// The day of the change.
-    pub on: NaiveDate,
-    /// The delivery date recorded.
-    pub delivered_on: NaiveDate,
-    /// Meter base readings recorded.
-    pub readings: Vec<MeterBaseReading>,
-    /// Charges collected at check-in.
-    pub charges: Vec<ChargeLine>,
-    /// Their sum.
-    pub total_charges: Decimal,
+    estate: Arc<Estate>,
+    unit_id: String,
+    status_from: UnitStatus,
+    status_to: UnitStatus,
+    on: NaiveDate,
+    delivered_on: NaiveDate,
+    readings: Vec<MeterBaseReading>,
+    charges: Vec<ChargeLine>,
+    total_charges: Decimal,
 }
 
-/// A checklist restored against a possibly changed template.
-#[derive(Debug, Clone, uniffi::Record)]
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl CompletionEffects {
+    /// The estate with the unit's new status and the meters' base readings (a new
+    /// handle on every call; closing the effects leaves it open).
+    pub fn estate(&self) -> Arc<Estate> {
+        Arc::clone(&self.estate)
+    }
+
+    /// The unit.
+    pub fn unit_id(&self) -> String {
+        self.unit_id.clone()
+    }
+
+    /// Its status before.
+    pub fn status_from(&self) -> UnitStatus {
+        self.status_from
+    }
+
+    /// Its status now.
+    pub fn status_to(&self) -> UnitStatus {
+        self.status_to
+    }
+
+    /// The day of the change.
+    pub fn on(&self) -> NaiveDate {
+        self.on
+    }
+
+    /// The delivery date recorded.
+    pub fn delivered_on(&self) -> NaiveDate {
+        self.delivered_on
+    }
+
+    /// Meter base readings recorded.
+    pub fn readings(&self) -> Vec<MeterBaseReading> {
+        self.readings.clone()
+    }
+
+    /// Charges collected at check-in.
+    pub fn charges(&self) -> Vec<ChargeLine> {
+        self.charges.clone()
+    }
+
+    /// Their sum.
+    pub fn total_charges(&self) -> Decimal {
+        self.total_charges
+    }
+}
+
+/// A checklist restored against a possibly changed template. An object for the same
+/// reason as [`CompletionEffects`]: closing it leaves the `Checklist` taken from it open.
+#[derive(Debug, uniffi::Object)]
 pub struct RestoredChecklist {
-    /// The adapted checklist.
-    pub checklist: Arc<Checklist>,
+    checklist: Arc<Checklist>,
+    mismatches: Vec<TemplateMismatch>,
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl RestoredChecklist {
+    /// The adapted checklist (a new handle on every call, to the same checklist).
+    pub fn checklist(&self) -> Arc<Checklist> {
+        Arc::clone(&self.checklist)
+    }
+
     /// What no longer matched.
-    pub mismatches: Vec<TemplateMismatch>,
+    pub fn mismatches(&self) -> Vec<TemplateMismatch> {
+        self.mismatches.clone()
+    }
 }
 
 crate::json_object! {
@@ -432,14 +492,15 @@ impl Checklist {
 impl Checklist {
     /// Starts the check-in of `unit_id` by `owner`; every item open. `utc_offset_minutes`:
     /// the estate's fixed UTC offset (Beijing: 480), stored in the document; defect
-    /// deadlines and delivery dates are local dates of it.
-    #[uniffi::constructor(default(utc_offset_minutes = 0))]
+    /// deadlines and delivery dates are local dates of it. `mode` defaults to ordinary
+    /// (a centralized handover: `HandoverMode.CENTRALIZED`).
+    #[uniffi::constructor(default(mode = None, utc_offset_minutes = 0))]
     pub fn start(
         template: Arc<CheckinTemplate>,
         unit_id: String,
         owner: String,
         started_on: NaiveDate,
-        mode: Mode,
+        mode: Option<Mode>,
         utc_offset_minutes: i32,
     ) -> Result<Arc<Self>, EstateKitError> {
         Ok(Self::wrap(checkin::Checklist::start_with_utc_offset(
@@ -447,7 +508,7 @@ impl Checklist {
             &unit_id,
             &owner,
             started_on,
-            mode,
+            mode.unwrap_or(Mode::Ordinary),
             utc_offset_minutes,
         )?))
     }
@@ -686,9 +747,9 @@ impl Checklist {
         &self,
         estate: Arc<Estate>,
         status: UnitStatus,
-    ) -> Result<CompletionEffects, EstateKitError> {
+    ) -> Result<Arc<CompletionEffects>, EstateKitError> {
         let fx = checkin::completion_effects(&self.lock(), &estate.inner, status)?;
-        Ok(CompletionEffects {
+        Ok(Arc::new(CompletionEffects {
             estate: Arc::new(Estate { inner: fx.estate }),
             unit_id: fx.status.unit_id,
             status_from: fx.status.from,
@@ -698,7 +759,7 @@ impl Checklist {
             readings: fx.readings,
             charges: fx.charges,
             total_charges: fx.total_charges,
-        })
+        }))
     }
 }
 
@@ -708,12 +769,12 @@ impl Checklist {
 pub fn restore_checklist(
     text: String,
     template: Arc<CheckinTemplate>,
-) -> Result<RestoredChecklist, EstateKitError> {
+) -> Result<Arc<RestoredChecklist>, EstateKitError> {
     let r = checkin::Checklist::restore(&text, &template.inner)?;
-    Ok(RestoredChecklist {
+    Ok(Arc::new(RestoredChecklist {
         checklist: Checklist::wrap(r.checklist),
         mismatches: r.mismatches.to_mobile(),
-    })
+    }))
 }
 
 /// The manager's audit days in `[from, to]`: four a month when centralized, else one.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use estatekit::estate::{
     self, Building, Meter, MeterChangeUpdate, MeterEvent, MeterKind, Reading, ReadingUpdate,
-    StatusUpdate, UnitKind, UnitStatus,
+    UnitKind, UnitStatus,
 };
 use estatekit::fees::calc::MeterChange;
 use rust_decimal::Decimal;
@@ -87,13 +87,27 @@ crate::mirror_record! {
     }
 }
 
-/// An estate read from tables, and the normalisations made.
-#[derive(Debug, Clone, uniffi::Record)]
+/// An estate read from tables, and the normalisations made. An object, not a record,
+/// because it carries an object: closing it leaves the `Estate` taken from it open
+/// (see `CompletionEffects`).
+#[derive(Debug, uniffi::Object)]
 pub struct EstateFromRecords {
-    /// The validated estate.
-    pub estate: Arc<Estate>,
+    estate: Arc<Estate>,
+    normalisations: Vec<Normalisation>,
+}
+
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl EstateFromRecords {
+    /// The validated estate (a new handle on every call, to the same estate).
+    pub fn estate(&self) -> Arc<Estate> {
+        Arc::clone(&self.estate)
+    }
+
     /// Each change made to a cell's text.
-    pub normalisations: Vec<Normalisation>,
+    pub fn normalisations(&self) -> Vec<Normalisation> {
+        self.normalisations.clone()
+    }
 }
 
 /// Builds an estate from spreadsheet tables: lenient about cell text (spaces,
@@ -101,7 +115,7 @@ pub struct EstateFromRecords {
 /// problem at once as `EstateKitError.Records`.
 #[guard(crate::panic_guard)]
 #[uniffi::export]
-pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, EstateKitError> {
+pub fn estate_from_records(tables: EstateTables) -> Result<Arc<EstateFromRecords>, EstateKitError> {
     let rows = crate::records::core_rows;
     let mut t = tables::EstateTables::new(&tables.id, &tables.name);
     t.currency = tables.currency;
@@ -112,12 +126,12 @@ pub fn estate_from_records(tables: EstateTables) -> Result<EstateFromRecords, Es
     t.readings = rows(tables.readings);
     t.meter_changes = rows(tables.meter_changes);
     let import = t.import()?;
-    Ok(EstateFromRecords {
+    Ok(Arc::new(EstateFromRecords {
         estate: Arc::new(Estate {
             inner: import.estate,
         }),
         normalisations: import.normalisations.into_iter().map(Into::into).collect(),
-    })
+    }))
 }
 
 #[uniffi::remote(Enum)]
@@ -184,7 +198,9 @@ crate::mirror_record! {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl EstateUnit {
-    /// The area fees are charged on: internal when `internal` and known, else gross.
+    /// The area fees are charged on: internal when `internal` (default false) and
+    /// known, else gross.
+    #[uniffi::method(default(internal = false))]
     pub fn area(&self, internal: bool) -> Result<Decimal, EstateKitError> {
         Ok(estate::Unit::try_from(self.clone())?.area(internal))
     }
@@ -229,13 +245,20 @@ pub struct ReadingUpdate {
     pub estimated: bool,
 }
 
-#[uniffi::remote(Record)]
-pub struct StatusUpdate {
-    pub unit_id: String,
-    pub status: UnitStatus,
-    pub since: NaiveDate,
-    #[uniffi(default = None)]
-    pub occupants: Option<u32>,
+crate::mirror_record! {
+    /// A unit's status change for [`Estate::updated`] (per unit the latest stands).
+    #[derive(Eq)]
+    pub struct StatusUpdate mirrors estate::StatusUpdate {
+        /// The unit.
+        unit_id: String,
+        /// Its new status.
+        status: UnitStatus,
+        /// From this day on.
+        since: NaiveDate,
+        /// Its occupants from then on (none: unchanged).
+        #[uniffi(default = None)]
+        occupants: Option<i64>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -348,7 +371,7 @@ impl Estate {
     pub fn updated(&self, update: EstateUpdate) -> Result<Arc<Self>, EstateKitError> {
         let update = estate::EstateUpdate {
             readings: update.readings,
-            status_changes: update.status_changes,
+            status_changes: crate::IntoCore::into_core(update.status_changes, "status_changes")?,
             meter_changes: update.meter_changes,
         };
         Ok(Arc::new(Self {

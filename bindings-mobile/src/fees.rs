@@ -50,7 +50,10 @@ pub enum Basis {
     Occupants,
 }
 
+/// The language of an explanation. `Language` on mobile (renamed here, not in
+/// uniffi.toml: a TOML rename misses the types of record methods such as `Bill.explain`).
 #[uniffi::remote(Enum)]
+#[uniffi(name = "Language")]
 pub enum Lang {
     ZhCn,
     En,
@@ -74,7 +77,7 @@ pub struct PenaltyPolicy {
     pub daily_rate: Decimal,
     /// Days after the due date without penalty.
     #[uniffi(default = 0)]
-    pub grace_days: u32,
+    pub grace_days: i64,
     /// Count from the due date (default) or from the end of the grace.
     #[uniffi(default = None)]
     pub count_from: Option<CountFrom>,
@@ -98,7 +101,7 @@ impl TryFrom<PenaltyPolicy> for calc::PenaltyPolicy {
         let cap = PenaltyCap::from_options(p.cap_fraction, p.cap_amount)?;
         let policy = calc::PenaltyPolicy {
             daily_rate: p.daily_rate,
-            grace_days: p.grace_days,
+            grace_days: crate::IntoCore::into_core(p.grace_days, "grace_days")?,
             count_from: p.count_from.unwrap_or_default(),
             cap,
             min_balance: p.min_balance,
@@ -265,7 +268,7 @@ pub struct PoolMember {
     pub usage: Option<Decimal>,
     /// Occupants.
     #[uniffi(default = 0)]
-    pub occupants: u32,
+    pub occupants: i64,
 }
 
 /// A basis and its weight in a split (a single basis with weight 1 = a plain split).
@@ -308,14 +311,20 @@ pub fn pooled_split(
     );
     let units: Vec<PoolUnit> = members
         .into_iter()
-        .map(|m| PoolUnit {
-            id: m.id,
-            area: m.area,
-            usage: m.usage.unwrap_or_default(),
-            occupants: m.occupants,
-            fraction: Decimal::ONE,
+        .enumerate()
+        .map(|(i, m)| {
+            Ok(PoolUnit {
+                occupants: crate::IntoCore::into_core(
+                    m.occupants,
+                    &format!("members[{i}].occupants"),
+                )?,
+                id: m.id,
+                area: m.area,
+                usage: m.usage.unwrap_or_default(),
+                fraction: Decimal::ONE,
+            })
         })
-        .collect();
+        .collect::<Result<_, EstateKitError>>()?;
     let split = pooled::split(
         total,
         &units,
@@ -416,7 +425,7 @@ pub struct BillingInputs {
     /// `BillingRun.estimatedReadings()` with `Estate.updated` so that the next real
     /// reading trues the estimate up (real − estimate, possibly a negative credit).
     #[uniffi(default = None)]
-    pub estimate: Option<u32>,
+    pub estimate: Option<i64>,
     /// Consumption so far in its tier year, by meter id, for metered items with annual
     /// tiers (`"tier_basis": "year"`) whose meter has no reading before the tier year
     /// (a meter installed this year: 0). A meter whose readings cover the year is
@@ -514,9 +523,11 @@ impl TryFrom<BillLine> for billing::BillLine {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl BillLine {
-    /// The line's explanation in `lang`, e.g. "89.50 m² × 3.70/m²/月 × 1 月 = 331.15".
-    pub fn explain(&self, lang: Lang) -> Result<String, EstateKitError> {
-        Ok(billing::BillLine::try_from(self.clone())?.explain(lang))
+    /// The line's explanation in `lang` (default zh-CN), e.g.
+    /// "89.50 m² × 3.70/m²/月 × 1 月 = 331.15".
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, lang: Option<Lang>) -> Result<String, EstateKitError> {
+        Ok(billing::BillLine::try_from(self.clone())?.explain(lang.unwrap_or(Lang::ZhCn)))
     }
 }
 
@@ -573,10 +584,11 @@ impl TryFrom<Bill> for billing::Bill {
 #[guard(crate::panic_guard)]
 #[uniffi::export]
 impl Bill {
-    /// The bill explained in `lang`: one `name: explanation` line per bill line, then
-    /// the total with the issue and due dates.
-    pub fn explain(&self, lang: Lang) -> Result<Vec<String>, EstateKitError> {
-        Ok(billing::Bill::try_from(self.clone())?.explain(lang))
+    /// The bill explained in `lang` (default zh-CN): one `name: explanation` line per
+    /// bill line, then the total with the issue and due dates.
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, lang: Option<Lang>) -> Result<Vec<String>, EstateKitError> {
+        Ok(billing::Bill::try_from(self.clone())?.explain(lang.unwrap_or(Lang::ZhCn)))
     }
 }
 
@@ -623,7 +635,7 @@ pub fn bill_estate(
     estate: Arc<Estate>,
     schedule: Arc<FeeSchedule>,
     year: i32,
-    month: u32,
+    month: i32,
     inputs: BillingInputs,
 ) -> Result<Arc<BillingRun>, EstateKitError> {
     let inputs = billing::BillingInputs {
@@ -655,11 +667,11 @@ pub fn bill_estate(
             .collect(),
         issued_on: inputs.issued_on,
         strict: inputs.strict,
-        estimate: inputs.estimate,
+        estimate: crate::IntoCore::into_core(inputs.estimate, "inputs.estimate")?,
         year_to_date: inputs.year_to_date.into_iter().collect(),
         since: inputs.since,
     };
-    let period = BillingPeriod::month(year, month)?;
+    let period = BillingPeriod::month(year, crate::IntoCore::into_core(month, "month")?)?;
     let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
     Ok(Arc::new(BillingRun { inner: run }))
 }
@@ -725,12 +737,14 @@ impl BillingRun {
         self.inner.currency.clone()
     }
 
-    /// A unit's bill explained in `lang`: one `name: explanation` line per bill line,
-    /// then the total with the issue and due dates. Empty when the unit has no bill.
-    pub fn explain(&self, unit_id: String, lang: Lang) -> Vec<String> {
+    /// A unit's bill explained in `lang` (default zh-CN): one `name: explanation` line
+    /// per bill line, then the total with the issue and due dates. Empty when the unit
+    /// has no bill.
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(&self, unit_id: String, lang: Option<Lang>) -> Vec<String> {
         self.inner
             .bill(&unit_id)
-            .map(|b| b.explain(lang))
+            .map(|b| b.explain(lang.unwrap_or(Lang::ZhCn)))
             .unwrap_or_default()
     }
 

@@ -186,17 +186,26 @@ impl<E: Diagnostic + 'static> From<E> for EstateKitError {
     }
 }
 
-/// A value from the app that does not fit the core's type (a negative count).
-pub(crate) fn out_of_range(path: &str, value: impl std::fmt::Display) -> EstateKitError {
+/// An integer from the app that does not fit the core's type (a negative count, a
+/// month of -1): `invalid_integer` naming the argument or field, with the accepted
+/// range, as Python reports it.
+pub(crate) fn out_of_range(
+    path: &str,
+    value: impl std::fmt::Display,
+    min: impl std::fmt::Display,
+    max: impl std::fmt::Display,
+) -> EstateKitError {
     EstateKitError::Validation {
-        code: "out_of_range".to_owned(),
+        code: "invalid_integer".to_owned(),
         path: path.to_owned(),
-        detail: format!("{path}: {value} is out of range"),
+        detail: format!("{path}: {value} is out of range {min}..={max}"),
     }
 }
 
 /// A core value in its mobile form: identity for the types that cross as they are,
-/// `i64` for the core's counts and indexes (no unsigned types on mobile).
+/// `i64` for the core's counts and indexes, `i32` for months, weekdays and scales (no
+/// unsigned types on mobile: Kotlin's `UInt`/`ULong` do not take plain literals and
+/// name-mangle the functions for Java).
 pub(crate) trait ToMobile<T> {
     /// The mobile form.
     fn to_mobile(self) -> T;
@@ -249,22 +258,24 @@ crosses_as_is!(
     estatekit::tickets::TicketState,
 );
 
-macro_rules! counts_as_i64 {
-    ($($t:ty),*) => {$(
-        impl ToMobile<i64> for $t {
-            fn to_mobile(self) -> i64 {
-                i64::try_from(self).expect("a count held in memory fits i64")
+macro_rules! counts_as {
+    ($mobile:ty: $($t:ty),*) => {$(
+        impl ToMobile<$mobile> for $t {
+            fn to_mobile(self) -> $mobile {
+                // Saturates: a count held in memory fits i64, a month or a scale i32.
+                <$mobile>::try_from(self).unwrap_or(<$mobile>::MAX)
             }
         }
-        impl IntoCore<$t> for i64 {
+        impl IntoCore<$t> for $mobile {
             fn into_core(self, path: &str) -> Result<$t, EstateKitError> {
-                <$t>::try_from(self).map_err(|_| out_of_range(path, self))
+                <$t>::try_from(self).map_err(|_| out_of_range(path, self, <$t>::MIN, <$t>::MAX))
             }
         }
     )*};
 }
 
-counts_as_i64!(usize, u64, u32, u8);
+counts_as!(i64: usize, u64, u32, u8);
+counts_as!(i32: u32, u8);
 
 impl<A: ToMobile<B>, B> ToMobile<Vec<B>> for Vec<A> {
     fn to_mobile(self) -> Vec<B> {
@@ -328,15 +339,20 @@ macro_rules! mirror_record {
         impl TryFrom<$name> for $core {
             type Error = $crate::EstateKitError;
             fn try_from(m: $name) -> Result<Self, Self::Error> {
-                Ok(Self {
-                    $($field: $crate::IntoCore::into_core(m.$field, stringify!($field))?,)*
-                })
+                $crate::IntoCore::into_core(m, "")
             }
         }
 
         impl $crate::IntoCore<$core> for $name {
-            fn into_core(self, _: &str) -> Result<$core, $crate::EstateKitError> {
-                self.try_into()
+            /// Fails naming the field under `path` (`status_changes[2].occupants`).
+            fn into_core(self, path: &str) -> Result<$core, $crate::EstateKitError> {
+                let at = |field: &str| {
+                    if path.is_empty() { field.to_owned() } else { format!("{path}.{field}") }
+                };
+                type Core = $core;
+                Ok(Core {
+                    $($field: $crate::IntoCore::into_core(self.$field, &at(stringify!($field)))?,)*
+                })
             }
         }
     };

@@ -17,8 +17,9 @@ pub enum RoundingMode {
 /// Decimal places (0–12) and rounding mode. Default: 2, half-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct RoundingPolicy {
-    /// Decimal places kept.
-    pub scale: u32,
+    /// Decimal places kept (0–12; another value is `invalid_scale`, a negative one
+    /// `invalid_integer`).
+    pub scale: i32,
     /// How to round.
     pub mode: RoundingMode,
 }
@@ -26,7 +27,7 @@ pub struct RoundingPolicy {
 impl From<money::RoundingPolicy> for RoundingPolicy {
     fn from(p: money::RoundingPolicy) -> Self {
         Self {
-            scale: p.scale(),
+            scale: crate::ToMobile::to_mobile(p.scale()),
             mode: p.mode(),
         }
     }
@@ -37,7 +38,10 @@ pub(crate) fn core_policy(
 ) -> Result<money::RoundingPolicy, EstateKitError> {
     match policy {
         None => Ok(money::RoundingPolicy::default()),
-        Some(p) => Ok(money::RoundingPolicy::new(p.scale, p.mode)?),
+        Some(p) => Ok(money::RoundingPolicy::new(
+            crate::IntoCore::into_core(p.scale, "scale")?,
+            p.mode,
+        )?),
     }
 }
 

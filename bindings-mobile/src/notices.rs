@@ -153,15 +153,16 @@ pub fn notice_audience_units(
     Ok(notice.audience_units(estate.core())?)
 }
 
-/// The notice's header in `lang`, the window in local time at `utc_offset_minutes`.
+/// The notice's header in `lang` (default zh-CN), the window in local time at
+/// `utc_offset_minutes`.
 #[guard(crate::panic_guard)]
-#[uniffi::export(default(utc_offset_minutes = 0))]
+#[uniffi::export(default(lang = None, utc_offset_minutes = 0))]
 pub fn notice_header(
     notice: Notice,
-    lang: Lang,
+    lang: Option<Lang>,
     utc_offset_minutes: i32,
 ) -> Result<String, EstateKitError> {
-    Ok(notice.header(lang, utc_offset_minutes)?)
+    Ok(notice.header(lang.unwrap_or(Lang::ZhCn), utc_offset_minutes)?)
 }
 
 /// Parses a notice JSON document (read, not validated).

@@ -611,9 +611,10 @@ impl TryFrom<ReminderLetter> for dunning::ReminderLetter {
 impl ReminderLetter {
     /// The notice text (催交款通知书) in `lang`: the recipient, every overdue item with
     /// its name, period, due date, days overdue, principal and penalty, the total, and
-    /// the prepaid balance when there is one.
-    pub fn render(&self, lang: Lang) -> Result<String, EstateKitError> {
-        Ok(dunning::ReminderLetter::try_from(self.clone())?.render(lang))
+    /// the prepaid balance when there is one. `lang` defaults to zh-CN.
+    #[uniffi::method(default(lang = None))]
+    pub fn render(&self, lang: Option<Lang>) -> Result<String, EstateKitError> {
+        Ok(dunning::ReminderLetter::try_from(self.clone())?.render(lang.unwrap_or(Lang::ZhCn)))
     }
 }
 

@@ -10,13 +10,32 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::tickets::VisitMode;
 use estatekit::tickets::{
-    self, Action, Channel, SlaClock, Temperament, TicketKind, TicketState, TrainOptions, Urgency,
+    self, Action, ActionKind, Channel, EvidenceField, SlaClock, Temperament, TicketKind,
+    TicketState, TrainOptions, Urgency,
 };
 
 use crate::{EstateKitError, ToMobile};
 
 /// A UTC instant (ISO-8601 string on the wire).
 pub use crate::Timestamp;
+
+/// What was done to a ticket (an event's action). `TicketAction` on mobile, beside
+/// check-in's `EventAction`.
+#[uniffi::remote(Enum)]
+#[uniffi(name = "TicketAction")]
+pub enum ActionKind {
+    Receive,
+    Assign,
+    Start,
+    Pause,
+    Resume,
+    Resolve,
+    ReturnVisit,
+    ReturnVisitReached,
+    ReturnVisitUnreachable,
+    Close,
+    Escalate,
+}
 
 #[uniffi::remote(Enum)]
 pub enum Channel {
@@ -80,11 +99,20 @@ pub enum TicketState {
     Closed,
 }
 
+/// The field of a classification a piece of evidence supports.
+#[uniffi::remote(Enum)]
+pub enum EvidenceField {
+    Category,
+    Kind,
+    Urgency,
+    Temperament,
+}
+
 /// One reason for a classification.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Evidence {
-    /// `category`, `kind`, `urgency` or `temperament`.
-    pub field: String,
+    /// The field supported.
+    pub field: EvidenceField,
     /// The label supported.
     pub label: String,
     /// The phrase (or model n-gram).
@@ -134,7 +162,7 @@ impl From<tickets::Classification> for Classification {
                 .evidence
                 .into_iter()
                 .map(|e| Evidence {
-                    field: e.field.as_str().to_owned(),
+                    field: e.field,
                     label: e.label.into(),
                     phrase: e.phrase.into(),
                     weight: e.weight,
@@ -161,7 +189,7 @@ impl TicketClassifier {
     }
 
     /// Built-in rules (unless `builtin` is false) extended by rule-set JSON documents.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(builtin = true))]
     pub fn from_rules(rules: Vec<String>, builtin: bool) -> Result<Arc<Self>, EstateKitError> {
         let mut set = if builtin {
             tickets::RuleSet::builtin()
@@ -176,23 +204,22 @@ impl TicketClassifier {
         }))
     }
 
-    /// Learns a category model; `options` by name (c, epochs, tol, ngram_max,
-    /// word_ngrams, buckets_bits, min_df, prune).
-    #[uniffi::constructor]
+    /// Learns a category model. Defaults: seed 0, the default options.
+    #[uniffi::constructor(default(seed = 0, options))]
     pub fn train(
         texts: Vec<String>,
         labels: Vec<String>,
-        seed: u64,
-        options: HashMap<String, f64>,
+        seed: i64,
+        options: TrainingOptions,
     ) -> Result<Arc<Self>, EstateKitError> {
-        let mut o = TrainOptions::default();
-        let mut names: Vec<_> = options.into_iter().collect();
-        names.sort_by(|a, b| a.0.cmp(&b.0));
-        for (k, v) in names {
-            o.set(&k, v)?;
-        }
+        let o = options.into_core()?;
         Ok(Arc::new(Self {
-            inner: tickets::TicketClassifier::train(&texts, &labels, seed, &o)?,
+            inner: tickets::TicketClassifier::train(
+                &texts,
+                &labels,
+                crate::IntoCore::into_core(seed, "seed")?,
+                &o,
+            )?,
         }))
     }
 
@@ -226,6 +253,60 @@ impl TicketClassifier {
     }
 }
 
+/// The options of [`TicketClassifier::train`] (Python's keyword arguments); a null
+/// option keeps its default. Each is checked as the core checks it: a value out of
+/// range is `invalid_option` with the option's name as the path (`c`, `ngram_max`).
+#[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
+pub struct TrainingOptions {
+    /// Regularisation, > 0: larger fits the training data more closely (default 1.0).
+    #[uniffi(default = None)]
+    pub c: Option<f64>,
+    /// Maximum passes over the data per class, 1–10,000 (default 100).
+    #[uniffi(default = None)]
+    pub epochs: Option<i32>,
+    /// Stopping tolerance, > 0 (default 0.01).
+    #[uniffi(default = None)]
+    pub tol: Option<f64>,
+    /// Longest character n-gram, 1–8 (default 4).
+    #[uniffi(default = None)]
+    pub ngram_max: Option<i32>,
+    /// Longest word n-gram over spaced words, 0–3; 0 disables (the default).
+    #[uniffi(default = None)]
+    pub word_ngrams: Option<i32>,
+    /// Hash space: 2^bits buckets, 10–24 (default 20).
+    #[uniffi(default = None)]
+    pub buckets_bits: Option<i32>,
+    /// Ignore features seen in fewer training documents; 0 (the default) is automatic.
+    #[uniffi(default = None)]
+    pub min_df: Option<i32>,
+    /// Drop features whose largest weight is below this share of the model's largest,
+    /// in [0, 1) (default 0: keep all).
+    #[uniffi(default = None)]
+    pub prune: Option<f64>,
+}
+
+impl TrainingOptions {
+    fn into_core(self) -> Result<TrainOptions, EstateKitError> {
+        let mut o = TrainOptions::default();
+        let given = [
+            ("c", self.c),
+            ("epochs", self.epochs.map(f64::from)),
+            ("tol", self.tol),
+            ("ngram_max", self.ngram_max.map(f64::from)),
+            ("word_ngrams", self.word_ngrams.map(f64::from)),
+            ("buckets_bits", self.buckets_bits.map(f64::from)),
+            ("min_df", self.min_df.map(f64::from)),
+            ("prune", self.prune),
+        ];
+        for (name, value) in given {
+            if let Some(v) = value {
+                o.set(name, v)?;
+            }
+        }
+        Ok(o)
+    }
+}
+
 /// A business calendar.
 #[derive(Debug, uniffi::Object)]
 pub struct BusinessCalendar {
@@ -238,19 +319,24 @@ impl BusinessCalendar {
     /// Hours `start`–`end` ("HH:MM", local) on `days` (0 = Monday), with holidays and
     /// make-up working days (`workdays`, 调休补班: e.g. a Saturday that is worked, with
     /// the hours of the first weekday that has any).
-    #[uniffi::constructor(default(workdays = []))]
+    #[uniffi::constructor(default(utc_offset_minutes = 0, holidays = [], workdays = []))]
     pub fn weekly(
         start: String,
         end: String,
-        days: Vec<u32>,
+        days: Vec<i32>,
         utc_offset_minutes: i32,
         holidays: Vec<NaiveDate>,
         workdays: Vec<NaiveDate>,
     ) -> Result<Arc<Self>, EstateKitError> {
         Ok(Arc::new(Self {
-            inner: tickets::BusinessCalendar::weekly(&start, &end, &days, utc_offset_minutes)?
-                .with_holidays(holidays)
-                .with_workdays(workdays),
+            inner: tickets::BusinessCalendar::weekly(
+                &start,
+                &end,
+                &crate::IntoCore::<Vec<u32>>::into_core(days, "days")?,
+                utc_offset_minutes,
+            )?
+            .with_holidays(holidays)
+            .with_workdays(workdays),
         }))
     }
 
@@ -352,10 +438,12 @@ crate::json_object! {
 #[uniffi::export]
 impl AccessPolicy {
     /// A policy: `roles` maps a restricted action to the roles allowed it (null: the
-    /// standard policy, nothing restricted).
+    /// standard policy, nothing restricted). `RETURN_VISIT` governs every return visit;
+    /// `RECEIVE`, `RETURN_VISIT_REACHED` and `RETURN_VISIT_UNREACHABLE` cannot be
+    /// restricted (`invalid_policy`, path `roles.<action>`).
     #[uniffi::constructor(default(roles = None, handler_may_record_return_visit = false, first_contact_ownership = false))]
     pub fn new(
-        roles: Option<HashMap<String, Vec<String>>>,
+        roles: Option<HashMap<ActionKind, Vec<String>>>,
         handler_may_record_return_visit: bool,
         first_contact_ownership: bool,
     ) -> Result<Arc<Self>, EstateKitError> {
@@ -364,19 +452,19 @@ impl AccessPolicy {
             .with_handler_may_record_return_visit(handler_may_record_return_visit)
             .with_first_contact_ownership(first_contact_ownership);
         let mut roles: Vec<_> = roles.into_iter().collect();
-        roles.sort();
+        roles.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
         for (action, list) in roles {
-            inner = inner.allow(&action, list)?;
+            inner = inner.allow(action.as_str(), list)?;
         }
         Ok(Arc::new(Self { inner }))
     }
 
     /// The restricted actions and their allowed roles.
-    pub fn roles(&self) -> HashMap<String, Vec<String>> {
+    pub fn roles(&self) -> HashMap<ActionKind, Vec<String>> {
         self.inner
             .restricted()
             .iter()
-            .map(|(a, r)| (a.clone(), r.iter().cloned().collect()))
+            .filter_map(|(a, r)| Some((a.parse().ok()?, r.iter().cloned().collect())))
             .collect()
     }
 
@@ -457,10 +545,9 @@ pub struct TicketEvent {
     pub at: Timestamp,
     /// Who.
     pub actor: String,
-    /// `receive`, `assign`, `start`, `pause`, `resume`, `resolve`, `return_visit`
-    /// (legacy), `return_visit_reached`, `return_visit_unreachable`, `close` or
-    /// `escalate`.
-    pub action: String,
+    /// What was done (`TicketAction.ASSIGN`...; `RETURN_VISIT` only in legacy
+    /// documents).
+    pub action: ActionKind,
     /// State before.
     pub from_state: TicketState,
     /// State after.
@@ -622,6 +709,7 @@ impl TicketFlow {
 
     /// The SLA status as of `as_of` (default policy if null); `no_business_time` when
     /// a deadline would fall after 9999-12-31.
+    #[uniffi::method(default(policy = None))]
     pub fn sla(
         &self,
         as_of: Timestamp,
@@ -735,7 +823,7 @@ impl TicketFlow {
             .map(|e| TicketEvent {
                 at: e.at,
                 actor: e.actor.clone(),
-                action: e.action.name().to_owned(),
+                action: e.action.kind(),
                 from_state: e.from_state,
                 to_state: e.to_state,
                 role: e.role.clone(),
@@ -752,10 +840,10 @@ pub struct TicketStatistics {
     pub total: i64,
     /// Per category, sorted by code.
     pub by_category: HashMap<String, i64>,
-    /// Per kind, declaration order.
-    pub by_kind: HashMap<String, i64>,
-    /// Per channel, declaration order.
-    pub by_channel: HashMap<String, i64>,
+    /// Per kind (every kind, 0 when none).
+    pub by_kind: HashMap<TicketKind, i64>,
+    /// Per channel (every channel, 0 when none).
+    pub by_channel: HashMap<Channel, i64>,
     /// Per department, sorted.
     pub by_department: HashMap<String, i64>,
     /// Share of responses in time.
@@ -811,15 +899,24 @@ fn counts(v: Vec<tickets::Count>) -> HashMap<String, i64> {
         .collect()
 }
 
+/// Counts keyed by an enum's wire name (`repair_request`) as counts keyed by the enum.
+fn enum_counts<K: std::str::FromStr + Eq + std::hash::Hash>(
+    v: Vec<tickets::Count>,
+) -> HashMap<K, i64> {
+    v.into_iter()
+        .filter_map(|c| Some((c.key.parse().ok()?, c.count.to_mobile())))
+        .collect()
+}
+
 /// Statistics of the tickets received in `[start, end)`; SLA as of `end`; return
 /// visits judged under `return_visit_policy` (default: the standard one).
 #[guard(crate::panic_guard)]
-#[uniffi::export(default(return_visit_policy = None))]
+#[uniffi::export(default(policy = None, return_visit_policy = None))]
 pub fn ticket_statistics(
     flows: Vec<Arc<TicketFlow>>,
     start: Timestamp,
     end: Timestamp,
-    units: u32,
+    units: i64,
     policy: Option<Arc<SlaPolicy>>,
     return_visit_policy: Option<Arc<ReturnVisitPolicy>>,
 ) -> Result<TicketStatistics, EstateKitError> {
@@ -829,12 +926,13 @@ pub fn ticket_statistics(
     let visits = return_visit_policy
         .map(|v| v.inner.clone())
         .unwrap_or_default();
+    let units = crate::IntoCore::into_core(units, "units")?;
     let s = tickets::statistics_with_visits(&flows, start, end, units, p, &visits)?;
     Ok(TicketStatistics {
         total: s.total.to_mobile(),
         by_category: counts(s.by_category),
-        by_kind: counts(s.by_kind),
-        by_channel: counts(s.by_channel),
+        by_kind: enum_counts(s.by_kind),
+        by_channel: enum_counts(s.by_channel),
         by_department: counts(s.by_department),
         response_rate: s.sla.response_rate,
         resolution_rate: s.sla.resolution_rate,
@@ -876,8 +974,8 @@ impl ReturnVisitPolicy {
     pub fn new(
         required_kinds: Option<Vec<TicketKind>>,
         exempt_channels: Option<Vec<Channel>>,
-        max_unreachable_attempts: u32,
-        deadline_days: u32,
+        max_unreachable_attempts: i64,
+        deadline_days: i64,
         satisfaction_target: f64,
         min_coverage: f64,
     ) -> Result<Arc<Self>, EstateKitError> {
@@ -886,8 +984,8 @@ impl ReturnVisitPolicy {
             inner: tickets::ReturnVisitPolicy::new(
                 required_kinds.unwrap_or_else(|| d.required_kinds()),
                 exempt_channels.unwrap_or_else(|| d.exempt_channels()),
-                max_unreachable_attempts,
-                deadline_days,
+                crate::IntoCore::into_core(max_unreachable_attempts, "max_unreachable_attempts")?,
+                crate::IntoCore::into_core(deadline_days, "deadline_days")?,
                 satisfaction_target,
                 min_coverage,
             )?,

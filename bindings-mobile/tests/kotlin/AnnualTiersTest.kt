@@ -1,7 +1,7 @@
 // Annual (cumulative) tier limits through the Kotlin bindings: Beijing residential water
 // (北京市居民用水阶梯水价, per year 0–180 m³ at 5.00, 181–260 at 7.00, above at 9.00),
 // the year to date from the readings or BillingInputs.yearToDate, and typed errors.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -35,18 +35,18 @@ private fun beijingWater(extra: String = """, "tier_basis": "year", "year_start_
 // B's year to date is an input, 250 m³; 30 m³ on [250, 280]: 10 × 7.00 + 20 × 9.00 = 250.00.
 fun testAnnualTiersPriceAfterTheYearToDate() {
     val estate = Estate.fromJson(BEIJING_ESTATE)
-    val run = billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(yearToDate = mapOf("W-B" to d("250"))))
+    val run = billEstate(estate, beijingWater(), 2026, 10, BillingInputs(yearToDate = mapOf("W-B" to d("250"))))
     val a = run.bill("A")!!.lines[0]
     assertEquals(d("110.00"), a.amount)
     assertEquals(
         "water meter W-A: (1190 − 1172) × 1 = 18; year to date 172 (tier year from 2026-01-01); 8 × 5.00 + 10 × 7.00 = 110.00",
-        a.explain(Lang.EN))
+        a.explain(Language.EN))
     assertEquals(
         "水表 W-A：(1190 − 1172) × 1 = 18；年度累计 172（阶梯年度自 2026-01-01 起）；8 × 5.00 + 10 × 7.00 = 110.00",
-        a.explain(Lang.ZH_CN))
+        a.explain(Language.ZH_CN))
     assertEquals(d("250.00"), run.bill("B")!!.lines[0].amount)
     // Without the input, B's bill is set aside naming its meter.
-    val aside = billEstate(estate, beijingWater(), 2026, 10u, BillingInputs())
+    val aside = billEstate(estate, beijingWater(), 2026, 10, BillingInputs())
     assertEquals(listOf("A"), aside.bills().map { it.unitId })
     val e = aside.exceptions().single()
     assertEquals(listOf("B", "W-B", "missing_reading", "meters[W-B]"), listOf(e.unitId, e.meterId, e.code, e.path))
@@ -61,7 +61,7 @@ fun testAnnualTierErrorsAreTyped() {
     check("invalid", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year", "year_start_month": 13""") }
     val estate = Estate.fromJson(BEIJING_ESTATE)
     check("negative", "year_to_date[W-B]") {
-        billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(yearToDate = mapOf("W-B" to d("-1"))))
+        billEstate(estate, beijingWater(), 2026, 10, BillingInputs(yearToDate = mapOf("W-B" to d("-1"))))
     }
-    check("missing_reading", "meters[W-B]") { billEstate(estate, beijingWater(), 2026, 10u, BillingInputs(strict = true)) }
+    check("missing_reading", "meters[W-B]") { billEstate(estate, beijingWater(), 2026, 10, BillingInputs(strict = true)) }
 }

@@ -9,7 +9,8 @@ import java.lang.reflect.Modifier
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 
-private const val PKG = "estatekit"
+private const val PKG = "io.estatekit"
+private val PKG_DIR = PKG.replace('.', '/')
 private const val TOP_LEVEL = "$PKG.Estatekit_mobileKt"
 
 /** `unit_id`, `unitId` and `getUnitId` all become `unitid`. */
@@ -79,10 +80,10 @@ private fun generatedTypes(): List<String> {
     val top = Class.forName(TOP_LEVEL)
     val where = File(top.protectionDomain.codeSource.location.toURI())
     val names = if (where.isDirectory) {
-        File(where, PKG).listFiles()!!.map { it.name }
+        File(where, PKG_DIR).listFiles()!!.map { it.name }
     } else {
         java.util.jar.JarFile(where).use { jar ->
-            jar.entries().toList().map { it.name }.filter { it.startsWith("$PKG/") }.map { it.removePrefix("$PKG/") }
+            jar.entries().toList().map { it.name }.filter { it.startsWith("$PKG_DIR/") }.map { it.removePrefix("$PKG_DIR/") }
         }
     }
     val disposable = Class.forName("$PKG.Disposable")
@@ -186,7 +187,7 @@ fun testApiParityDetectsDifferences() {
         listOf(
             "Ledger.frobnicate: listed, missing in Kotlin",
             "function no_such_function: listed, missing in Kotlin",
-            "type NoSuchType: listed, missing in Kotlin (estatekit.NoSuchType)",
+            "type NoSuchType: listed, missing in Kotlin (io.estatekit.NoSuchType)",
         ),
         apiDifferences(withExtra, mobileOnly, renames),
     )

@@ -2,7 +2,7 @@
 // applied with applyPaymentRecords (thousands separators, slash dates, a duplicated
 // line, a reversal before its payment, an unknown unit, a mistyped amount). The same
 // figures as core/tests/bank_file.rs.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -21,7 +21,7 @@ private val BANK = "\ufeffunit_id,amount,date,ref,reverses\r\n" +
     "1-203,100.00,2026.11.06,B-013,\r\n"
 
 private fun octoberBook(): Receivables {
-    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", BigDecimal("1000.00")))))
     val book = Receivables(Estate.demo(), FeeSchedule.demo())
     book.post(run)

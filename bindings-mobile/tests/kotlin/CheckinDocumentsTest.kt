@@ -1,6 +1,6 @@
 // Documents that cannot lie: a saved checklist loads only when replaying its event log
 // gives exactly what it says; every check-in action is dated in order.
-import estatekit.*
+import io.estatekit.*
 import java.io.File
 import java.time.Instant
 import java.time.LocalDate
@@ -14,8 +14,8 @@ private val WALK: String by lazy {
 }
 
 fun testCheckinTimeTravelIsRefused() {
-    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
-    val r = Role.RECEPTIONIST
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), HandoverMode.ORDINARY)
+    val r = CheckinRole.RECEPTIONIST
     // A completion dated 1900: before the start day.
     val early = assertFailsWith<EstateKitException.Validation> {
         c.complete("occupancy_notice_presented", "李四", r, Instant.parse("1900-01-01T00:00:00Z"))
@@ -64,6 +64,6 @@ fun testCheckinContradictionsDoNotLoad() {
     val restored = restoreChecklist(forged, t)
     assertEquals(
         listOf(MismatchKind.HISTORY to "items.manager_audit.completion.role"),
-        restored.mismatches.map { it.kind to it.path },
+        restored.mismatches().map { it.kind to it.path },
     )
 }

@@ -2,7 +2,7 @@
 // error at `$` that states the size and the limit: an app reading a file it was sent
 // cannot be made to allocate without bound. Estates and ledgers may be 64 MiB (a
 // 100,000-unit estate is about 54 MB), other documents 32 MiB.
-import estatekit.*
+import io.estatekit.*
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertNotEquals

@@ -1,7 +1,7 @@
 // Single charges, opening balances (期初余额), payment reminders per owner with a
 // minimum (催交款通知书, rendered in zh-CN and en) and write-offs (核销) of the residues
 // penalty-first payments leave, through the generated Kotlin bindings.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -150,7 +150,7 @@ private fun dunningBook(): Receivables {
     assertEquals(5 to 0, res.posted.size to res.rejected.size)
     // Penalty first: 243.46 × 1 day × 0.0005 = 0.12 penalty, so 0.12 principal stays open.
     val paid = book.applyPayments(listOf(PaymentRow("1-103", d("243.46"), day("2026-11-17"), "B-1")))
-    assertEquals(Application("2026-10-01/management", d("243.34"), d("0.12")), paid.applied.single().applied.single())
+    assertEquals(PaymentApplication("2026-10-01/management", d("243.34"), d("0.12")), paid.applied.single().applied.single())
     return book
 }
 
@@ -213,7 +213,7 @@ fun testRenderReminderLetter() {
         合计应缴：428.42 元（本金 422.97 元，滞纳金 5.45 元）
         滞纳金计至 2026-12-16，逐日累计。请尽快缴纳；如已缴纳，请忽略本通知。
         """.trimIndent(),
-        wang.render(Lang.ZH_CN),
+        wang.render(Language.ZH_CN),
     )
     assertEquals(
         """
@@ -227,7 +227,7 @@ fun testRenderReminderLetter() {
         Total due: 428.42 (principal 422.97, penalty 5.45)
         Penalty is counted to 2026-12-16 and grows daily. Please pay soon; if you have already paid, please disregard this notice.
         """.trimIndent(),
-        wang.render(Lang.EN),
+        wang.render(Language.EN),
     )
     // A unit's own letter, no period and no penalty: no penalty sentence.
     assertEquals(
@@ -240,18 +240,18 @@ fun testRenderReminderLetter() {
             "Total due: 80.00 (principal 80.00, penalty 0.00)",
             "Please pay soon; if you have already paid, please disregard this notice.",
         ),
-        lockLetter.render(Lang.EN).lines(),
+        lockLetter.render(Language.EN).lines(),
     )
     assertEquals(
         listOf("尊敬的 1-102 业主：", "1. 1-102 门锁更换 lock replacement，应缴日 2026-11-20，逾期 26 天：本金 80.00 元，滞纳金 0.00 元，小计 80.00 元"),
-        lockLetter.render(Lang.ZH_CN).lines().filter { it.startsWith("尊敬") || it.startsWith("1.") },
+        lockLetter.render(Language.ZH_CN).lines().filter { it.startsWith("尊敬") || it.startsWith("1.") },
     )
     // A prepaid balance is shown when there is one.
-    val prepaid = lockLetter.copy(prepaid = d("5.00")).render(Lang.ZH_CN).lines()
+    val prepaid = lockLetter.copy(prepaid = d("5.00")).render(Language.ZH_CN).lines()
     assertEquals("预存款余额：5.00 元", prepaid[prepaid.size - 2])
     // A period needs both ends.
     val half = wang.copy(items = wang.items.mapIndexed { i, it -> if (i == 1) it.copy(periodEnd = null) else it })
-    val e = assertFailsWith<EstateKitException.Validation> { half.render(Lang.EN) }
+    val e = assertFailsWith<EstateKitException.Validation> { half.render(Language.EN) }
     assertEquals("invalid" to "items[1].period_end", e.code to e.path)
 }
 
@@ -285,7 +285,7 @@ fun testLedgerWriteOff() {
     val l = Ledger("1-101")
     l.addCharge("c", "management", day("2026-01-15"), d("100.00"), day("2026-01-01"), PenaltyPolicy(dailyRate = d("0.0005")))
     // 10 days late: 0.50 penalty first, 99.50 principal.
-    assertEquals(listOf(Application("c", d("99.50"), d("0.50"))), l.pay("P1", d("100.00"), day("2026-01-25")).applied)
+    assertEquals(listOf(PaymentApplication("c", d("99.50"), d("0.50"))), l.pay("P1", d("100.00"), day("2026-01-25")).applied)
     // Mar 6: 100.00 × 10 + 0.50 × 40 = 1,020 amount-days → 0.51 accrued, 0.50 paid.
     val mar6 = day("2026-03-06")
     assertEquals(WriteOffAmounts(d("0.50"), d("0.01")), l.writeOff("c", "residue under 1.00", mar6))

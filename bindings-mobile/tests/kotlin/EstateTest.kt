@@ -1,5 +1,5 @@
 // Estate loading, typed records and validation errors through the generated bindings.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -33,7 +33,7 @@ fun testDemoEstate() {
         assertEquals(listOf(6L, 5L, 24L, 2L, 3L), UnitStatus.entries.map { s.byStatus[it] })
         assertEquals(BigDecimal("3096.60"), s.totalGrossArea)
         assertEquals(55L, s.occupants)
-        assertEquals(RoundingPolicy(2u, RoundingMode.HALF_UP), e.rounding())
+        assertEquals(RoundingPolicy(2, MoneyRounding.HALF_UP), e.rounding())
     }
 }
 

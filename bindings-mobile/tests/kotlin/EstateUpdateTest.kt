@@ -1,6 +1,6 @@
 // Rolling an estate into the next month through the generated Kotlin bindings:
 // Estate.updated, meter changes kept in the estate, estimates (估抄) and their true-up.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -47,13 +47,13 @@ fun testTwoMonthsWithAnEstimate() {
     val e0 = Estate.fromJson(ROLL_ESTATE)
     val schedule = FeeSchedule.fromJson(ROLL_SCHEDULE)
     // October: W-101 used 30 in the 92 days to September 30: 30 × 31/92 = 10.11 → 10.
-    val oct = billEstate(e0, schedule, 2026, 10u, BillingInputs(estimate = 3u))
+    val oct = billEstate(e0, schedule, 2026, 10, BillingInputs(estimate = 3))
     assertEquals(emptyList(), oct.exceptions())
     assertEquals(listOf(Triple("water", d("34.50"), true), Triple("electricity", d("112.00"), false)), lines(oct, "1-101"))
     assertEquals(listOf(Triple("water", d("51.75"), true), Triple("electricity", d("22.40"), false)), lines(oct, "1-102"))
     val water = oct.bills().first { it.unitId == "1-101" }.lines[0]
-    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explain(Lang.EN))
-    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explain(Lang.ZH_CN))
+    assertEquals("water meter W-101: (140 est. − 130) × 1 = 10 (estimated from the last 3 periods: 30 × 31/92 days); 10 × 3.45 = 34.50", water.explain(Language.EN))
+    assertEquals("水表 W-101：(140估 − 130) × 1 = 10（估抄：前 3 期用量 30 × 31/92 天）；10 × 3.45 = 34.50", water.explain(Language.ZH_CN))
     val estimates = oct.estimatedReadings()
     assertEquals(listOf(
         ReadingUpdate("W-101", day("2026-10-31"), d("140"), true),
@@ -80,14 +80,14 @@ fun testTwoMonthsWithAnEstimate() {
             MeterChangeUpdate("E-102", day("2026-11-20"), MeterChange.Rollover(d("100000")))))
     val e2 = e1.updated(november)
     assertEquals(listOf(MeterEvent(day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0")))), e2.meter("E-101")!!.changes)
-    val nov = billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 3u))
+    val nov = billEstate(e2, schedule, 2026, 11, BillingInputs(estimate = 3))
     assertEquals(emptyList(), nov.exceptions())
     assertEquals(emptyList(), nov.estimatedReadings())
     // 147 − 140 = 7; 258 − 260 = −2 (a credit); (3290 − 3200) + 120 = 210; (100000 − 99990) + 70 = 80.
     assertEquals(listOf(Triple("water", d("24.15"), false), Triple("electricity", d("117.60"), false)), lines(nov, "1-101"))
     assertEquals(listOf(Triple("water", d("-6.90"), false), Triple("electricity", d("44.80"), false)), lines(nov, "1-102"))
     assertEquals("water meter W-102: (258 − 260 est.) × 1 = -2 (trues up the estimate); -2 × 3.45 = -6.90",
-        nov.bills().first { it.unitId == "1-102" }.lines[0].explain(Lang.EN))
+        nov.bills().first { it.unitId == "1-102" }.lines[0].explain(Language.EN))
     assertEquals(listOf(d("141.75"), d("37.90")), nov.bills().map { it.total })
     // Posted, the credit is listed (not refused, not lost); every other line posts.
     val posted = Receivables(e2, schedule).post(nov)
@@ -95,7 +95,7 @@ fun testTwoMonthsWithAnEstimate() {
     assertEquals(3L, posted.posted)
     // Zero periods of history is not an option.
     val zero = assertFailsWith<EstateKitException.Validation> {
-        billEstate(e2, schedule, 2026, 11u, BillingInputs(estimate = 0u))
+        billEstate(e2, schedule, 2026, 11, BillingInputs(estimate = 0))
     }
     assertEquals("invalid" to "estimate", zero.code to zero.path)
 }
@@ -129,7 +129,7 @@ fun testUpdateErrorsNameTheRow() {
             .map { (m, v) -> ReadingUpdate(m, day("2026-11-30"), d(v)) },
         meterChanges = listOf(MeterChangeUpdate("E-101", day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0"))))))
     val twice = assertFailsWith<EstateKitException.Validation> {
-        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11u, BillingInputs(
+        billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11, BillingInputs(
             meterChanges = listOf(MeterChangeInput("E-101", MeterChange.Replacement(d("3290"), d("0"))))))
     }
     assertEquals("invalid" to "meter_changes[0]", twice.code to twice.path)
@@ -147,9 +147,9 @@ fun testMeterChangesFromRecords() {
             mapOf("meter_id" to "E-101", "date" to "2026-11-30", "value" to "140", "estimated" to "true")),
         meterChanges = listOf(mapOf("meter_id" to "E-101", "date" to "2026/11/15", "kind" to "replacement",
             "old_final" to "3,290", "new_initial" to "0"))))
-    val meter = loaded.estate.meter("E-101")!!
+    val meter = loaded.estate().meter("E-101")!!
     assertEquals(listOf(MeterEvent(day("2026-11-15"), MeterChange.Replacement(d("3290"), d("0")))), meter.changes)
     assertEquals(listOf(false, true), meter.readings.map { it.estimated })
     assertEquals(listOf("date" to "2026-11-15", "old_final" to "3290"),
-        loaded.normalisations.filter { it.table == "meter_changes" }.map { it.column to it.after })
+        loaded.normalisations().filter { it.table == "meter_changes" }.map { it.column to it.after })
 }

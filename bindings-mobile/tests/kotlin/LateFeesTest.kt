@@ -1,6 +1,6 @@
 // Late fees as contracts write them (issue 20): a yearly rate counted by day, a one-off
 // fee, daily rounding, through `lateCharge` and a ledger. Amounts computed by hand.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -25,7 +25,7 @@ fun testLateChargePublishedStatutoryInterest() {
     // A percentage fee after a 5-day grace, capped by the clause: 3 % of 1,000.00 = 30.00
     // + 1000 × 12 × 6 ÷ 36500 = 1.97 → 31.97, capped at 25.00.
     val pct = LateFee(oneOff = OneOffFee(percent = d("3"), min = d("10.00")), annualPercent = d("12"))
-    val clause = PenaltyPolicy(dailyRate = d("0"), graceDays = 5u, capAmount = d("25.00"))
+    val clause = PenaltyPolicy(dailyRate = d("0"), graceDays = 5, capAmount = d("25.00"))
     val capped = lateCharge(d("1000.00"), LocalDate.of(2026, 10, 15), LocalDate.of(2026, 10, 21), pct, clause)
     assertEquals(listOf(d("30.00"), d("1.97"), d("25.00")), listOf(capped.oneOff, capped.interest, capped.total))
     assertEquals(true, capped.capped)

@@ -1,5 +1,5 @@
 // allocate / allocateDetailed / roundAmount through the generated Kotlin bindings.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -22,18 +22,18 @@ fun testTiesAndAdjustments() {
 
 fun testRefundAndPolicy() {
     assertEquals(listOf(d("-3.34"), d("-3.33"), d("-3.33")), allocate(d("-10.00"), List(3) { BigDecimal.ONE }))
-    val halfEven = RoundingPolicy(2u, RoundingMode.HALF_EVEN)
+    val halfEven = RoundingPolicy(2, MoneyRounding.HALF_EVEN)
     assertEquals(listOf(d("0.12")), allocate(d("0.125"), listOf(BigDecimal.ONE), halfEven))
     assertEquals(listOf(d("0.13")), allocate(d("0.125"), listOf(BigDecimal.ONE)))
-    assertEquals(listOf(d("4"), d("3"), d("3")), allocate(d("10"), List(3) { BigDecimal.ONE }, RoundingPolicy(0u, RoundingMode.DOWN)))
-    assertEquals(d("-2.35"), RoundingPolicy(2u, RoundingMode.UP).round(d("-2.341")))
+    assertEquals(listOf(d("4"), d("3"), d("3")), allocate(d("10"), List(3) { BigDecimal.ONE }, RoundingPolicy(0, MoneyRounding.DOWN)))
+    assertEquals(d("-2.35"), RoundingPolicy(2, MoneyRounding.UP).round(d("-2.341")))
     assertEquals(d("2.34"), halfEven.round(d("2.345")))
     // Issue 16.3: rounded once, exactly. 29 places cannot be held (rounding them to 28
     // first would give 0.005, then 0.01): refused; a zero of any scale is a zero.
-    val e = assertFailsWith<EstateKitException.Validation> { RoundingPolicy(2u, RoundingMode.HALF_UP).round(d("0.00499999999999999999999999999")) }
+    val e = assertFailsWith<EstateKitException.Validation> { RoundingPolicy(2, MoneyRounding.HALF_UP).round(d("0.00499999999999999999999999999")) }
     assertEquals("inexact_decimal" to "argument", e.code to e.path)
-    assertEquals(d("0.00"), RoundingPolicy(2u, RoundingMode.HALF_UP).round(d("0E-30")))
-    assertEquals(d("1.00"), RoundingPolicy(2u, RoundingMode.HALF_UP).round(d("1.000000000000000000000000000000")))
+    assertEquals(d("0.00"), RoundingPolicy(2, MoneyRounding.HALF_UP).round(d("0E-30")))
+    assertEquals(d("1.00"), RoundingPolicy(2, MoneyRounding.HALF_UP).round(d("1.000000000000000000000000000000")))
 }
 
 fun testLargeSplitSumsExactly() {
@@ -58,7 +58,7 @@ fun testTypedErrors() {
     val zeros = validation { allocate(d("1"), listOf(BigDecimal.ZERO, BigDecimal.ZERO)) }
     assertEquals("weights: all 2 weights are zero; at least one must be positive", zeros.detail)
 
-    val scale = validation { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13u, RoundingMode.HALF_UP)) }
+    val scale = validation { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13, MoneyRounding.HALF_UP)) }
     assertEquals(listOf("invalid_scale", "scale"), listOf(scale.code, scale.path))
 
     val overflow = validation { allocate(d("70000000000000000000000000000"), listOf(BigDecimal.ONE)) }

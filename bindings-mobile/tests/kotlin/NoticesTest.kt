@@ -1,7 +1,7 @@
 // Notices (通知) through the generated bindings: the audience, validation paths, the
 // lead times of the published rules (24 h water, 7 days power), distribution tracking
 // with duplicate, out-of-order and out-of-audience events, headers, documents.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.Duration
 import java.time.Instant
@@ -161,9 +161,12 @@ fun testNoticeDocumentsAndHeaders() {
     }
     val v2 = assertFailsWith<EstateKitException.Validation> { NoticeTracker.fromJson("{\"format_version\": 2, \"notice_id\": \"N\", \"published_at\": \"2026-11-04T01:00:00Z\", \"units\": [\"1-101\"]}") }
     assertEquals("unsupported_format_version" to "format_version", v2.code to v2.path)
-    assertEquals("【停水通知】2号楼停水检修（2026-11-05 09:00 至 2026-11-05 17:00）", noticeHeader(n, Lang.ZH_CN, 480))
+    assertEquals("【停水通知】2号楼停水检修（2026-11-05 09:00 至 2026-11-05 17:00）", noticeHeader(n, Language.ZH_CN, 480))
     assertEquals(
         "[Water outage notice] Water stop in building 2 (2026-11-05 09:00 to 2026-11-05 17:00, UTC+08:00)",
-        noticeHeader(n, Lang.EN, 480),
+        noticeHeader(n, Language.EN, 480),
     )
+    // The java.time overload (bindings-mobile/kotlin/), zh-CN by default.
+    assertEquals(noticeHeader(n, Language.ZH_CN, 480), noticeHeader(n, java.time.ZoneOffset.ofHours(8)))
+    assertEquals(noticeHeader(n, Language.EN, 480), noticeHeader(n, java.time.ZoneOffset.ofHours(8), Language.EN))
 }

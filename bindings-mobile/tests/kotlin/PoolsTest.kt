@@ -1,7 +1,7 @@
 // Pools per building (楼栋公摊) and per group of units, and fee items limited to
 // buildings or units, through the generated Kotlin bindings. The amounts are those of
 // core/tests/fees_pools.rs, computed by hand there.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -47,7 +47,7 @@ private val INVOICES = listOf(
 )
 
 fun testPoolPerBuilding() {
-    val run = billEstate(Estate.fromJson(TWO_BUILDINGS), FeeSchedule.fromJson(SCHEDULE), 2026, 10u, BillingInputs(pooled = INVOICES))
+    val run = billEstate(Estate.fromJson(TWO_BUILDINGS), FeeSchedule.fromJson(SCHEDULE), 2026, 10, BillingInputs(pooled = INVOICES))
     val lines = run.bills().flatMap { b -> b.lines.map { Triple(b.unitId, it.itemCode, it.amount) } }
     assertEquals(
         listOf(
@@ -70,11 +70,11 @@ fun testPoolPerBuilding() {
     assertEquals(
         "B1: pool 292.98 split by area among 3 units: 100.00 / 240.00 × 292.98 incl. rounding adjustment 0.01 " +
             "(leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 122.08",
-        share.explain(Lang.EN),
+        share.explain(Language.EN),
     )
     assertEquals(
         "B1 公摊 292.98 按面积（3 户）：100.00 / 240.00 × 292.98 含尾差调整 0.01（尾差按余数从大到小逐户分配，余数相同先给房屋顺序在前的户） = 122.08",
-        share.explain(Lang.ZH_CN),
+        share.explain(Language.ZH_CN),
     )
 }
 
@@ -87,17 +87,17 @@ fun testPoolErrors() {
     val schedule = FeeSchedule.fromJson(SCHEDULE)
     // A building lacking its source: no invoice for B2, or no master meter for B2.
     check("missing_pooled_amount", "pooled[stair_cleaning@B2]") {
-        billEstate(estate, schedule, 2026, 10u, BillingInputs(pooled = INVOICES.take(1)))
+        billEstate(estate, schedule, 2026, 10, BillingInputs(pooled = INVOICES.take(1)))
     }
     check("invalid", "items[0].rule.pooled.source.master_meter.meters") {
-        billEstate(estate, FeeSchedule.fromJson(SCHEDULE.replace(", {\"group\": \"B2\", \"meter_id\": \"M-B2\"}", "")), 2026, 10u, BillingInputs(pooled = INVOICES))
+        billEstate(estate, FeeSchedule.fromJson(SCHEDULE.replace(", {\"group\": \"B2\", \"meter_id\": \"M-B2\"}", "")), 2026, 10, BillingInputs(pooled = INVOICES))
     }
     // An unknown building id in an item's filter; an invoice for an unknown building.
     check("unknown_reference", "items[2].buildings[0]") {
-        billEstate(estate, FeeSchedule.fromJson(SCHEDULE.replace("\"buildings\": [\"B2\"]", "\"buildings\": [\"B3\"]")), 2026, 10u, BillingInputs(pooled = INVOICES))
+        billEstate(estate, FeeSchedule.fromJson(SCHEDULE.replace("\"buildings\": [\"B2\"]", "\"buildings\": [\"B3\"]")), 2026, 10, BillingInputs(pooled = INVOICES))
     }
     check("unknown_reference", "pooled[2].group") {
-        billEstate(estate, schedule, 2026, 10u, BillingInputs(pooled = INVOICES + PooledInput("stair_cleaning", d("1"), group = "B7")))
+        billEstate(estate, schedule, 2026, 10, BillingInputs(pooled = INVOICES + PooledInput("stair_cleaning", d("1"), group = "B7")))
     }
     // A group naming an unknown unit; a unit in two groups.
     fun groups(west: String) = """{"items": [{"code": "hall", "name_zh": "h", "name_en": "h",
@@ -106,7 +106,7 @@ fun testPoolErrors() {
         "effective_from": "2026-01-01"}]}"""
     val hall = BillingInputs(pooled = listOf(PooledInput("hall", d("1"), group = "east"), PooledInput("hall", d("1"), group = "west")))
     check("unknown_reference", "items[0].rule.pooled.split_by.groups[1].units[1]") {
-        billEstate(estate, FeeSchedule.fromJson(groups("\"1-102\", \"X-1\"")), 2026, 10u, hall)
+        billEstate(estate, FeeSchedule.fromJson(groups("\"1-102\", \"X-1\"")), 2026, 10, hall)
     }
     check("invalid", "items[0].rule.pooled.split_by.groups[1].units[1]") {
         FeeSchedule.fromJson(groups("\"1-102\", \"1-101\""))

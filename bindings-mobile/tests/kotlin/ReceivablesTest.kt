@@ -2,7 +2,7 @@
 // idempotent postings and imports, conflicting re-runs, back-dated payments, prepaid
 // money that is never dunned, balanced totals, exact penalties at a yearly rate given
 // as daily. The same scenarios as core/tests/receivables.rs.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -16,7 +16,7 @@ private fun day(s: String): LocalDate = LocalDate.parse(s)
 private const val MGMT = "2026-10-01/management"
 
 private fun october(pooled: String = "3943.20"): BillingRun =
-    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", d(pooled)))))
 
 private fun book(): Receivables = Receivables(Estate.demo(), FeeSchedule.demo())
@@ -96,7 +96,7 @@ fun testPaymentRowsAppliedOnce() {
     assertEquals(d("100.00"), applied.amount)
     assertEquals(day("2026-11-05"), applied.date)
     // Before the due date: no penalty, the oldest line (management) first.
-    assertEquals(Application(MGMT, d("100.00"), d("0.00")), applied.applied[0])
+    assertEquals(PaymentApplication(MGMT, d("100.00"), d("0.00")), applied.applied[0])
     assertEquals(listOf(AlreadyApplied(2L, "B-1", "1-101")), res.alreadyApplied)
     assertEquals(
         listOf(
@@ -156,13 +156,13 @@ fun testBackDatedPaymentAppliedInDateOrder() {
     val b2 = backDated.applyPayments(listOf(b)).applied.single()
     val a2 = backDated.applyPayments(listOf(a)).applied.single()
     // A, 30 days late: 331.15 × 30 × 0.0005 = 4.97 penalty first, then 195.03 principal.
-    assertEquals(Application(MGMT, d("195.03"), d("4.97")), a1.applied[0])
+    assertEquals(PaymentApplication(MGMT, d("195.03"), d("4.97")), a1.applied[0])
     assertEquals(a1, a2)
     // B, 10 days later on 136.12: (9,934.50 + 1,361.20) amount-days × 0.0005 = 5.65
     // accrued, 4.97 paid: 0.68 penalty, then the 136.12 left.
-    assertEquals(Application(MGMT, d("136.12"), d("0.68")), b1.applied[0])
+    assertEquals(PaymentApplication(MGMT, d("136.12"), d("0.68")), b1.applied[0])
     // Recorded first, B was applied as if A did not exist (40 days on 331.15).
-    assertEquals(Application(MGMT, d("193.38"), d("6.62")), b2.applied[0])
+    assertEquals(PaymentApplication(MGMT, d("193.38"), d("6.62")), b2.applied[0])
     // Whatever the order of arrival, the accounts agree on every day.
     for (date in listOf("2026-11-16", "2026-12-16", "2026-12-20", "2026-12-26", "2026-12-31", "2027-06-30").map(::day)) {
         assertEquals(inOrder.balance("1-101", date), backDated.balance("1-101", date), "balance on $date")
@@ -193,7 +193,7 @@ fun testBackDatedPaymentAppliedInDateOrder() {
     assertTrue("\"principal\": \"136.12\"" in backDatedJson && "193.38" !in backDatedJson, backDatedJson)
     // The same, read without JSON: each payment as it is applied now.
     val account = backDated.account("1-101")!!
-    assertEquals(Application(MGMT, d("136.12"), d("0.68")), account.payment("B")!!.applied[0])
+    assertEquals(PaymentApplication(MGMT, d("136.12"), d("0.68")), account.payment("B")!!.applied[0])
     assertEquals(listOf("B", "A"), account.payments().map { it.id })
     assertEquals(null, account.payment("Z"))
     for (l in listOf(inOrder, backDated)) {
@@ -288,7 +288,7 @@ fun testYearlyRateGivenAsDaily() {
     l.addCharge("c", "management", jan1, d("1000.00"), jan1, PenaltyPolicy(dailyRate = YEARLY_18))
     // 30 days on 1000.00: 14.7945… → 14.79, paid first; 385.21 principal.
     val r = l.pay("P1", d("400.00"), day("2026-01-31"))
-    assertEquals(listOf(Application("c", d("385.21"), d("14.79"))), r.applied)
+    assertEquals(listOf(PaymentApplication("c", d("385.21"), d("14.79"))), r.applied)
     assertEquals(d("0.00"), r.toPrepaid)
     // Mar 2: 30 days on 1000.00 + 30 days on 614.79 = 48,443.70 amount-days → 23.89
     // accrued, 14.79 paid: 9.10 owed.

@@ -1,5 +1,5 @@
 // Estates from spreadsheet tables (rows as string maps): normalisations and every problem at once.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -35,8 +35,8 @@ fun testMessyRecordsLoad() {
         listOf("meters", "2", "M1", "multiplier", "1,000", "1000"),
         listOf("readings", "1", "W1@2026-10-31", "date", "2026/10/31", "2026-10-31"),
         listOf("readings", "2", "M1@2026-11-30", "value", "12,345.6", "12345.6"),
-    ), r.normalisations.map { listOf(it.table, it.row.toString(), it.id, it.column, it.before, it.after) })
-    r.estate.use { e ->
+    ), r.normalisations().map { listOf(it.table, it.row.toString(), it.id, it.column, it.before, it.after) })
+    r.estate().use { e ->
         val u = e.unit("3-1-1201")!!
         assertEquals(BigDecimal("1234.50"), u.grossArea)
         assertEquals(LocalDate.of(2026, 1, 5), u.deliveredOn)
@@ -88,11 +88,11 @@ fun testThreeThousandRecordsAndDemo() {
             "occupants" to "${i % 4}", "delivered_on" to "2024/6/1", "status_since" to "2024-06-01")
     }
     val r = estateFromRecords(EstateTables(id = "big", name = "Big", buildings = BUILDINGS, units = units))
-    r.estate.use { e ->
+    r.estate().use { e ->
         assertEquals(3000L, e.summary().units)
         assertEquals(BigDecimal("89.50"), e.unit("U2999")!!.grossArea)
     }
-    assertEquals(3000, r.normalisations.size)
+    assertEquals(3000, r.normalisations().size)
 
     Estate.demo().use { demo ->
         fun s(v: Any?) = v?.toString() ?: ""
@@ -113,7 +113,7 @@ fun testThreeThousandRecordsAndDemo() {
             readings = demo.meters().flatMap { m ->
                 m.readings.map { mapOf("meter_id" to m.id, "date" to it.date.toString(), "value" to it.value.toPlainString()) }
             }))
-        back.estate.use { assertEquals(demo.toJson(), it.toJson()) }
-        assertEquals(0, back.normalisations.size)
+        back.estate().use { assertEquals(demo.toJson(), it.toJson()) }
+        assertEquals(0, back.normalisations().size)
     }
 }

@@ -2,7 +2,7 @@
 // EstateKitException.Internal, malformed input as a typed error naming the field (the
 // shared table core/tests/data/bad_inputs.tsv plus Kotlin-only arguments), failed
 // operations change nothing, shared objects give the same results from many threads.
-import estatekit.*
+import io.estatekit.*
 import java.io.File
 import java.math.BigDecimal
 import java.time.Instant
@@ -159,24 +159,24 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("-1e30 weight", { allocate(d("1"), listOf(d("-1e30"))); Unit }, "invalid_decimal" to "argument"),
     Triple("negative weight", { allocate(d("1"), listOf(d("1"), d("-2"))); Unit }, "negative_weight" to "weights[1]"),
     Triple("no weights", { allocate(d("1"), emptyList()); Unit }, "empty_weights" to "weights"),
-    Triple("scale 13", { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13u, RoundingMode.HALF_UP)); Unit }, "invalid_scale" to "scale"),
+    Triple("scale 13", { allocate(d("1"), listOf(BigDecimal.ONE), RoundingPolicy(13, MoneyRounding.HALF_UP)); Unit }, "invalid_scale" to "scale"),
     Triple("7e28 total overflows", { allocate(d("70000000000000000000000000000"), listOf(BigDecimal.ONE)); Unit }, "overflow" to "total"),
     Triple("year 10000", { latePenalty(d("1"), OCT1, LocalDate.of(10000, 1, 1), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
     Triple("year 262143", { latePenalty(d("1"), OCT1, LocalDate.of(262143, 12, 31), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
     Triple("negative penalty rate", { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.001"))); Unit }, "negative" to "daily_rate"),
     Triple("service ends before it starts", { prorate(d("100"), OCT1, OCT31, LocalDate.of(2026, 10, 20), LocalDate.of(2026, 10, 10)); Unit }, "invalid" to "service_end"),
-    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1u, BillingInputs()); Unit }, "invalid" to "year"),
-    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1u, BillingInputs()); Unit }, "invalid" to "year"),
+    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1, BillingInputs()); Unit }, "invalid" to "year"),
+    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1, BillingInputs()); Unit }, "invalid" to "year"),
     Triple("payment with more digits than a decimal holds", { Ledger("1-101").pay("R1", d("100.000000000000000000000000001"), OCT1); Unit }, "inexact_decimal" to "argument"),
     Triple("rate with 31 places", { allocate(d("1"), listOf(d("0.0004931506849315068493150684932"))); Unit }, "inexact_decimal" to "argument"),
-    Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13u, BillingInputs()); Unit }, "invalid" to "month"),
-    Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u, BillingInputs()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
+    Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13, BillingInputs()); Unit }, "invalid" to "month"),
+    Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10, BillingInputs()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
     Triple("pooled split: total finer than the scale", { pooledSplit(d("100.005"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))); Unit }, "invalid" to "total"),
     Triple("pooled split: hybrid weights sum 0.8", { pooledSplit(d("1"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.OCCUPANTS, d("0.3")))); Unit }, "invalid" to "weights"),
     Triple("zero payment", { Ledger("1-101").pay("R1", BigDecimal.ZERO, OCT1); Unit }, "non_positive_payment" to "amount"),
     Triple("payment in tenths of a cent", { Ledger("1-101").pay("R1", d("0.001"), OCT1); Unit }, "invalid" to "amount"),
-    Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0uL, emptyMap()); Unit }, "single_class" to "labels"),
-    Triple("NaN training option", { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), 0uL, mapOf("c" to Double.NaN)); Unit }, "invalid_option" to "c"),
+    Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0); Unit }, "single_class" to "labels"),
+    Triple("NaN training option", { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), 0, TrainingOptions(c = Double.NaN)); Unit }, "invalid_option" to "c"),
     Triple("calendar without working days", { BusinessCalendar.weekly("09:00", "18:00", emptyList(), 0, emptyList()); Unit }, "no_working_hours" to "calendar.hours"),
     Triple("write-off threshold zero", { emptyBook().writeOffResidues(OCT31, "residue", BigDecimal.ZERO); Unit }, "invalid" to "below"),
     Triple("write-off without a reason", { emptyBook().writeOffResidues(OCT31, " ", d("1.00")); Unit }, "invalid" to "reason"),
@@ -185,7 +185,7 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
     Triple("ledger with an empty unit id", { Ledger(""); Unit }, "invalid" to "unit_id"),
     Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "invalid" to "unit_id"),
-    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, Mode.ORDINARY); Unit }, "invalid_field" to "owner"),
+    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, HandoverMode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 
 fun testBadArguments() {
@@ -198,7 +198,7 @@ fun testBadArguments() {
 }
 
 fun testFailedPaymentChangesNothing() {
-    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
     val ledger = Ledger("1-101")
     ledger.addBill(run.bill("1-101")!!, FeeSchedule.demo(), OCT1)
@@ -211,7 +211,7 @@ fun testFailedPaymentChangesNothing() {
 }
 
 fun testFailedBookOperationsChangeNothing() {
-    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    val run = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20")))))
     val book = Receivables(Estate.demo(), FeeSchedule.demo())
     book.post(run)
@@ -240,7 +240,7 @@ fun testFailedBookOperationsChangeNothing() {
     assertFailsWith<EstateKitException.Validation> { book.applyPaymentsJson("not json") }
     assertEquals(before, book.toJson())
     // A conflicting re-post (another pooled amount) and a posting for an unknown unit.
-    val rerun = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10u,
+    val rerun = billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10,
         BillingInputs(pooled = listOf(PooledInput("common_electricity", d("4000.00")))))
     val res = book.post(rerun)
     assertTrue(res.conflicts.isNotEmpty() && res.posted == 0L, "$res")
@@ -251,15 +251,15 @@ fun testFailedBookOperationsChangeNothing() {
 }
 
 fun testFailedChecklistStepChangesNothing() {
-    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY)
-    c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT)
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), HandoverMode.ORDINARY)
+    c.complete("occupancy_notice_presented", "李四", CheckinRole.RECEPTIONIST, AT)
     val before = c.toJson()
     val attempts: List<() -> Unit> = listOf(
-        { c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, AT) },
-        { c.complete("key_handover", "李四", Role.RECEPTIONIST, AT) },
-        { c.complete("nope", "李四", Role.RECEPTIONIST, AT) },
-        { c.finish("李四", Role.RECEPTIONIST, AT) },
-        { c.complete("owner_registration", "李四", Role.INSPECTOR, AT) },
+        { c.complete("occupancy_notice_presented", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("key_handover", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("nope", "李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.finish("李四", CheckinRole.RECEPTIONIST, AT) },
+        { c.complete("owner_registration", "李四", CheckinRole.INSPECTOR, AT) },
     )
     for (a in attempts) {
         assertFailsWith<EstateKitException> { a() }
@@ -278,7 +278,7 @@ fun testSharedObjectsFromManyThreads() {
     val estate = Estate.demo()
     val schedule = FeeSchedule.demo()
     val inputs = BillingInputs(pooled = listOf(PooledInput("common_electricity", d("3943.20"))))
-    val bills = billEstate(estate, schedule, 2026, 10u, inputs).bills()
+    val bills = billEstate(estate, schedule, 2026, 10, inputs).bills()
     val pool = Executors.newFixedThreadPool(8)
     try {
         val classified: List<Future<List<Classification>>> =
@@ -286,7 +286,7 @@ fun testSharedObjectsFromManyThreads() {
         val singles: List<Future<Classification>> =
             TEXTS.map { t -> pool.submit(Callable<Classification> { clf.classify(t) }) }
         val billed: List<Future<List<Bill>>> =
-            (1..16).map { pool.submit(Callable<List<Bill>> { billEstate(estate, schedule, 2026, 10u, inputs).bills() }) }
+            (1..16).map { pool.submit(Callable<List<Bill>> { billEstate(estate, schedule, 2026, 10, inputs).bills() }) }
         for (f in classified) assertEquals<List<Classification>>(expected, f.get())
         assertEquals<List<Classification>>(expected, singles.map { it.get() })
         for (f in billed) assertEquals<List<Bill>>(bills, f.get())

@@ -1,6 +1,6 @@
 // Return visits that count (issue 18.5) through the generated bindings: rating,
 // unreachable attempts, the close rule, the deadline, the policy, statistics.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -17,7 +17,7 @@ private val END: Instant = Instant.parse("2026-12-01T00:00:00Z")
 private fun resolved(
     id: String = "T1",
     kind: TicketKind = TicketKind.REPAIR_REQUEST,
-    channel: Channel = Channel.HOTLINE,
+    channel: TicketChannel = TicketChannel.HOTLINE,
     offset: Int = 0,
     visits: ReturnVisitPolicy? = null,
 ): TicketFlow {
@@ -34,7 +34,8 @@ fun testRating5IsSatisfiedAnd3Reopens() {
         assertEquals(TicketState.RETURN_VISITED, f.returnVisitReached(VisitMode.PHONE, 5L, "很满意", "回访员", hours(24)))
         assertEquals(listOf<Any?>(true, 5L, 0L), listOf(f.satisfied(), f.rating(), f.reopened()))
         assertEquals(TicketState.CLOSED, f.close("回访员", hours(25)))
-        assertEquals(listOf("receive", "resolve", "return_visit_reached", "close"), f.events().map { it.action })
+        assertEquals(listOf(TicketAction.RECEIVE, TicketAction.RESOLVE, TicketAction.RETURN_VISIT_REACHED, TicketAction.CLOSE),
+            f.events().map { it.action })
     }
     resolved(kind = TicketKind.COMPLAINT).use { f ->
         assertEquals(TicketState.ASSIGNED, f.returnVisitReached(VisitMode.VISIT, 3L, "还是吵", "回访员", hours(24)))
@@ -71,9 +72,9 @@ fun testTwoUnreachableAttemptsThenCloseIsAStateError() {
 
 fun testExemptTicketsCloseWithoutAVisit() {
     for ((kind, channel) in listOf(
-        TicketKind.COMPLAINT to Channel.PATROL,
-        TicketKind.PRAISE to Channel.HOTLINE,
-        TicketKind.SERVICE_REQUEST to Channel.APP,
+        TicketKind.COMPLAINT to TicketChannel.PATROL,
+        TicketKind.PRAISE to TicketChannel.HOTLINE,
+        TicketKind.SERVICE_REQUEST to TicketChannel.APP,
     )) {
         resolved(kind = kind, channel = channel).use { f ->
             assertFalse(f.returnVisitRequired())
@@ -95,14 +96,14 @@ fun testDueDateAndOverdueInBeijingTime() {
 fun testPolicyIsConfiguredAndStored() {
     ReturnVisitPolicy().use { p ->
         assertEquals(listOf(TicketKind.COMPLAINT, TicketKind.REPAIR_REQUEST), p.requiredKinds())
-        assertEquals(listOf(Channel.PATROL), p.exemptChannels())
+        assertEquals(listOf(TicketChannel.PATROL), p.exemptChannels())
         assertEquals(listOf<Any>(3L, 3L, 0.95, 0.8),
             listOf(p.maxUnreachableAttempts(), p.deadlineDays(), p.satisfactionTarget(), p.minCoverage()))
     }
-    val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0u) }
+    val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0) }
     assertEquals(listOf("invalid_policy", "max_unreachable_attempts"), listOf(e.code, e.path))
-    ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1u).use { one ->
-        resolved(kind = TicketKind.COMPLAINT, channel = Channel.PATROL, visits = one).use { f ->
+    ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1).use { one ->
+        resolved(kind = TicketKind.COMPLAINT, channel = TicketChannel.PATROL, visits = one).use { f ->
             assertTrue(f.returnVisitRequired())
             f.returnVisitUnreachable(VisitMode.PHONE, "", "回访员", hours(2))
             assertEquals(TicketState.CLOSED, f.close("主管", hours(3)))
@@ -120,26 +121,26 @@ private fun month(): List<TicketFlow> {
         flows += resolved("R$i").also { it.returnVisitReached(VisitMode.PHONE, r.toLong(), "", "回访员", hours(24)) }
     }
     for (i in 0 until 2) {
-        flows += resolved("U$i", TicketKind.COMPLAINT, Channel.APP).also { f ->
+        flows += resolved("U$i", TicketKind.COMPLAINT, TicketChannel.APP).also { f ->
             for (h in 0L until 3L) f.returnVisitUnreachable(VisitMode.PHONE, "", "回访员", hours(24 + h))
             f.close("回访员", hours(30))
         }
     }
     for (i in 0 until 2) flows += resolved("P$i", TicketKind.COMPLAINT)
-    flows += resolved("X1", TicketKind.COMPLAINT, Channel.PATROL)
+    flows += resolved("X1", TicketKind.COMPLAINT, TicketChannel.PATROL)
     flows += resolved("X2", TicketKind.PRAISE)
     return flows
 }
 
 fun testStatisticsOfAHandBuiltMonth() {
     val flows = month()
-    val s = ticketStatistics(flows, START, END, 100u, null)
+    val s = ticketStatistics(flows, START, END, 100, null)
     assertEquals(listOf(10L, 6L, 5L, 2L), listOf(s.visitsRequired, s.visitsReached, s.visitsSatisfied, s.visitsUnreachable))
     assertEquals(listOf<Double?>(0.8, 0.2, 0.8333, 0.6),
         listOf(s.returnVisitRate, s.unreachableRate, s.returnVisitSatisfaction, s.returnVisitCoverage))
     assertEquals(listOf<Any>(0.95, 0.8, false), listOf(s.satisfactionTarget, s.minCoverage, s.meetsSatisfactionTarget))
     ReturnVisitPolicy(satisfactionTarget = 0.8, minCoverage = 0.6).use { lax ->
-        assertTrue(ticketStatistics(flows, START, END, 100u, null, lax).meetsSatisfactionTarget)
+        assertTrue(ticketStatistics(flows, START, END, 100, null, lax).meetsSatisfactionTarget)
     }
     flows.forEach { it.close() }
 }
@@ -147,7 +148,10 @@ fun testStatisticsOfAHandBuiltMonth() {
 fun testOneSatisfiedVisitAmong100DoesNotMeetTheTarget() {
     val flows = (0 until 100).map { resolved("C%03d".format(it), TicketKind.COMPLAINT) }
     flows[0].returnVisitReached(VisitMode.APP, 5L, "", "回访员", hours(24))
-    val s = ticketStatistics(flows, START, END, 100u, null)
+    val s = ticketStatistics(flows, START, END, 100, null)
+    // Maps keyed by the enums: every kind and channel, 0 when none.
+    assertEquals(TicketKind.entries.associateWith { if (it == TicketKind.COMPLAINT) 100L else 0L }, s.byKind)
+    assertEquals(TicketChannel.entries.associateWith { if (it == TicketChannel.HOTLINE) 100L else 0L }, s.byChannel)
     assertEquals(listOf<Any?>(100L, 1L, 1.0, 0.01, 1.0),
         listOf(s.visitsRequired, s.visitsReached, s.returnVisitSatisfaction, s.returnVisitCoverage, s.satisfactionRate))
     assertFalse(s.meetsSatisfactionTarget)

@@ -1,6 +1,6 @@
 // Ledger documents that cannot lie (every stated figure agrees with the history) and
 // seals (HMAC-SHA256) that detect any edit of a document travelling between devices.
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals

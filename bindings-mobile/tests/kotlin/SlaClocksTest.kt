@@ -1,7 +1,7 @@
 // Issue 18.4, SLA clocks that agree: each target names its clock, a response is never due
 // after the resolution, working days skip holidays and count make-up days, a promised reply
 // time replaces the response target. Deadlines hand-computed in Beijing time (UTC+8).
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import java.time.OffsetDateTime
@@ -13,7 +13,7 @@ import kotlin.test.assertTrue
 
 private fun bj(s: String): Instant = OffsetDateTime.parse("$s+08:00").toInstant()
 
-private val WEEKDAYS = listOf(0u, 1u, 2u, 3u, 4u)
+private val WEEKDAYS = listOf(0, 1, 2, 3, 4)
 
 // The State Council's 2026 arrangement: Mid-Autumn 09-25..27 and National Day 10-01..07 off;
 // Sunday 09-20 and Saturday 10-10 worked (调休补班).
@@ -40,7 +40,7 @@ private fun policy(normalResolution: String, calendar: String?): SlaPolicy = Sla
 )
 
 private fun flow(received: Instant, urgency: Urgency = Urgency.NORMAL, promised: Instant? = null): TicketFlow = TicketFlow(
-    "T-7", "3-502", Channel.HOTLINE, received, "李先生", "门禁刷卡没反应", TicketKind.REPAIR_REQUEST,
+    "T-7", "3-502", TicketChannel.HOTLINE, received, "李先生", "门禁刷卡没反应", TicketKind.REPAIR_REQUEST,
     "repair.facility", urgency, "engineering", "前台小张", null, 480, promised
 )
 
@@ -153,7 +153,7 @@ fun testSlaPromisedReplyTime() {
                 val s = g.sla(bj("2026-11-09T12:00"), standard)
                 assertTrue(s.responseBreached)
                 assertEquals(-1800L, s.responseRemainingSeconds)
-                val st = ticketStatistics(listOf(g), bj("2026-11-01T00:00"), bj("2026-11-10T00:00"), 10u, standard)
+                val st = ticketStatistics(listOf(g), bj("2026-11-01T00:00"), bj("2026-11-10T00:00"), 10, standard)
                 assertEquals(0.0, st.responseRate)
             }
             val e = assertFailsWith<EstateKitException.Validation> { flow(received, promised = bj("2026-11-06T16:00")) }

@@ -3,7 +3,7 @@
 // and per-day tier limits, and a given pooled amount split by the units' own meters. The
 // estates, schedules and amounts are those of core/tests/fees_tariffs.rs, computed by
 // hand there (and repeated in the comments here).
-import estatekit.*
+import io.estatekit.*
 import java.math.BigDecimal
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -40,7 +40,7 @@ private val MANAGEMENT = """{"format_version": 2, "items": [
   {"code": "parking", "name_zh": "车位费", "name_en": "Parking", "rule": {"fixed": {"amount": "60.00"}},
    "status_factors": [{"status": "delivered", "factor": "0.5"}], "effective_from": "2020-01-01"}]}"""
 
-private fun billOf(estate: Estate, schedule: String, year: Int, month: UInt, inputs: BillingInputs = BillingInputs()) =
+private fun billOf(estate: Estate, schedule: String, year: Int, month: Int, inputs: BillingInputs = BillingInputs()) =
     billEstate(estate, FeeSchedule.fromJson(schedule), year, month, inputs).bills().first { it.unitId == "A" }
 
 fun testVacancyFromTheSixteenthDiscountsTheVacantDaysOnly() {
@@ -52,27 +52,27 @@ fun testVacancyFromTheSixteenthDiscountsTheVacantDaysOnly() {
         listOf(StatusPeriod(day("2024-01-01"), UnitStatus.OCCUPIED), StatusPeriod(day("2026-10-16"), UnitStatus.DELIVERED)),
         estate.statusPeriods("A"),
     )
-    val bill = billOf(estate, MANAGEMENT, 2026, 10u)
+    val bill = billOf(estate, MANAGEMENT, 2026, 10)
     assertEquals(listOf(d("279.88"), d("44.52")), bill.lines.map { it.amount })
     assertEquals(
         "89.50 m² × 3.70/m²/month × 1 month × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 70%) = 279.88",
-        bill.lines[0].explain(Lang.EN),
+        bill.lines[0].explain(Language.EN),
     )
     assertEquals(
         "89.50 m² × 3.70/m²/月 × 1 月 × (15/31 天 已入住 × 100% + 16/31 天 已交房未入住 × 70%) = 279.88",
-        bill.lines[0].explain(Lang.ZH_CN),
+        bill.lines[0].explain(Language.ZH_CN),
     )
     assertEquals(
         "60.00 per period × (15/31 days occupied × 100% + 16/31 days delivered, vacant × 50%) = 44.52",
-        bill.lines[1].explain(Lang.EN),
+        bill.lines[1].explain(Language.EN),
     )
     // November: vacant all month, one factor: 331.15 × 0.7 = 231.805 → 231.81.
     assertEquals(
         "89.50 m² × 3.70/m²/month × 1 month × 70% = 231.81",
-        billOf(estate, MANAGEMENT, 2026, 11u).lines[0].explain(Lang.EN),
+        billOf(estate, MANAGEMENT, 2026, 11).lines[0].explain(Language.EN),
     )
     // September, before the change: occupied all month although the unit is vacant now.
-    assertEquals(d("331.15"), billOf(estate, MANAGEMENT, 2026, 9u).lines[0].amount)
+    assertEquals(d("331.15"), billOf(estate, MANAGEMENT, 2026, 9).lines[0].amount)
 }
 
 fun testStatusChangeByAnUpdateIsKeptInTheHistory() {
@@ -82,7 +82,7 @@ fun testStatusChangeByAnUpdateIsKeptInTheHistory() {
     assertEquals(Estate.fromJson(MOVED_OUT).toJson(), movedOut.toJson())
     assertEquals(Estate.fromJson(MOVED_OUT).statusPeriods("A"), movedOut.statusPeriods("A"))
     assertEquals(listOf(StatusPeriod(day("2024-01-01"), UnitStatus.OCCUPIED)), occupied.statusPeriods("A")) // untouched
-    assertEquals(d("279.88"), billOf(movedOut, MANAGEMENT, 2026, 10u).lines[0].amount)
+    assertEquals(d("279.88"), billOf(movedOut, MANAGEMENT, 2026, 10).lines[0].amount)
     // An unknown unit: no periods.
     assertEquals(emptyList(), movedOut.statusPeriods("Z"))
 }
@@ -101,11 +101,11 @@ fun testPublishedMoveInProrationWithAZeroVacancyFactor() {
     )
     val rent = """{"items": [{"code": "rent", "name_zh": "租金", "name_en": "Rent", "rule": {"fixed": {"amount": "1500.00"}},
         "status_factors": [{"status": "delivered", "factor": "0"}], "effective_from": "2020-01-01"}]}"""
-    val line = billOf(estate, rent, 2027, 1u).lines[0]
+    val line = billOf(estate, rent, 2027, 1).lines[0]
     assertEquals(d("822.58"), line.amount)
     assertEquals(
         "1500.00 per period × (14/31 days delivered, vacant × 0% + 17/31 days occupied × 100%) = 822.58",
-        line.explain(Lang.EN),
+        line.explain(Language.EN),
     )
 }
 
@@ -142,8 +142,8 @@ private fun water(extra: String = "") = FeeSchedule.fromJson(
 )
 
 private fun waterLines(schedule: FeeSchedule) =
-    billEstate(Estate.fromJson(WATER_ESTATE), schedule, 2026, 10u, BillingInputs()).bills()
-        .map { Triple(it.unitId, it.lines[0].amount, it.lines[0].explain(Lang.EN)) }
+    billEstate(Estate.fromJson(WATER_ESTATE), schedule, 2026, 10, BillingInputs()).bills()
+        .map { Triple(it.unitId, it.lines[0].amount, it.lines[0].explain(Language.EN)) }
 
 fun testPerDayTierLimitsAndPricesByUnitKind() {
     // Tier limits that follow the days between two readings: PG&E's baseline allowance
@@ -216,7 +216,7 @@ fun testGivenAmountSplitByUsageReadsTheUnitsMeters() {
     // 500.00 × 120/240 = 250.00; × 80/240 = 166.666…; × 40/240 = 83.333…: floored
     // 499.99, the cent left to the largest remainder (B's): 250.00, 166.67, 83.33.
     val schedule = pooled("""{"source": "given", "method": "usage", "meter_kind": "electricity"}""")
-    val run = billEstate(Estate.fromJson(METERED), schedule, 2026, 10u, lift("500.00"))
+    val run = billEstate(Estate.fromJson(METERED), schedule, 2026, 10, lift("500.00"))
     assertEquals(
         listOf("A" to d("250.00"), "B" to d("166.67"), "C" to d("83.33")),
         run.bills().map { it.unitId to it.lines[0].amount },
@@ -224,7 +224,7 @@ fun testGivenAmountSplitByUsageReadsTheUnitsMeters() {
     assertEquals(
         "pool 500.00 split by usage among 3 units: 80 / 240 × 500.00 incl. rounding adjustment 0.01 " +
             "(leftover minor units go to the largest remainders; equal remainders to the earlier unit in estate order) = 166.67",
-        run.bills().first { it.unitId == "B" }.lines[0].explain(Lang.EN),
+        run.bills().first { it.unitId == "B" }.lines[0].explain(Language.EN),
     )
     val pool = run.pools().single()
     assertEquals(Triple(d("500.00"), d("500.00"), listOf("B")), Triple(pool.splitAmount, pool.sharesTotal, pool.adjustedUnits))
@@ -237,7 +237,7 @@ fun testGivenAmountSplitByUsageReadsTheUnitsMeters() {
     )
     assertEquals(
         listOf(d("275.00"), d("200.00"), d("125.00")),
-        billEstate(Estate.fromJson(METERED), hybrid, 2026, 10u, lift("600.00")).bills().map { it.lines[0].amount },
+        billEstate(Estate.fromJson(METERED), hybrid, 2026, 10, lift("600.00")).bills().map { it.lines[0].amount },
     )
 }
 
@@ -266,6 +266,6 @@ fun testUsageSplitWithoutMeterKindOrConsumptionIsATypedError() {
     val water = pooled("""{"source": "given", "method": "usage", "meter_kind": "water"}""")
     assertEquals(
         "all_zero_weights" to "pooled[lift].method",
-        codeAndPath { billEstate(Estate.fromJson(METERED), water, 2026, 10u, lift("500.00")) },
+        codeAndPath { billEstate(Estate.fromJson(METERED), water, 2026, 10, lift("500.00")) },
     )
 }

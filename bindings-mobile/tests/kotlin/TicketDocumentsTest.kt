@@ -1,5 +1,5 @@
 // Ticket-flow documents that cannot lie, and the access policy, through the generated bindings.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
@@ -9,7 +9,7 @@ private val T0: Instant = Instant.parse("2026-11-06T09:00:00Z")
 private fun h(n: Long): Instant = T0.plusSeconds(3600 * n)
 
 private fun newFlow(policy: AccessPolicy? = null, visits: ReturnVisitPolicy? = null) = TicketFlow(
-    "T1", "1-101", Channel.APP, T0, "王女士", "停电了", TicketKind.REPAIR_REQUEST,
+    "T1", "1-101", TicketChannel.APP, T0, "王女士", "停电了", TicketKind.REPAIR_REQUEST,
     "repair.electrical", Urgency.URGENT, "engineering", "前台", policy, returnVisitPolicy = visits
 )
 
@@ -60,7 +60,7 @@ fun testDefaultPolicyRefusesTheHandlersVisit() {
 
 fun testConfiguredPolicyRefusesARole() {
     AccessPolicy.fromJson("""{"roles": {"resolve": ["engineer"], "close": ["manager"]}}""").use { policy ->
-        assertEquals(mapOf("close" to listOf("manager"), "resolve" to listOf("engineer")), policy.roles())
+        assertEquals(mapOf(TicketAction.CLOSE to listOf("manager"), TicketAction.RESOLVE to listOf("engineer")), policy.roles())
         // About roles: a return-visit policy that requires no visit before closing.
         val noVisit = ReturnVisitPolicy(requiredKinds = listOf())
         newFlow(policy, noVisit).use { f ->
@@ -74,8 +74,14 @@ fun testConfiguredPolicyRefusesARole() {
         }
         assertEquals(listOf("not_permitted", "events[3].role"), refused(closedJson(), policy))
     }
-    val bad = assertFailsWith<EstateKitException.Validation> { AccessPolicy(mapOf("fly" to listOf("pilot")), false, false) }
-    assertEquals(listOf("invalid_policy", "roles.fly"), listOf(bad.code, bad.path))
+    // Actions are the TicketAction enum: a reached visit is governed as RETURN_VISIT.
+    val bad = assertFailsWith<EstateKitException.Validation> {
+        AccessPolicy(mapOf(TicketAction.RETURN_VISIT_REACHED to listOf("回访员")), false, false)
+    }
+    assertEquals(listOf("invalid_policy", "roles.return_visit_reached"), listOf(bad.code, bad.path))
+    AccessPolicy(mapOf(TicketAction.RETURN_VISIT to listOf("回访员"))).use { visits ->
+        assertEquals(mapOf(TicketAction.RETURN_VISIT to listOf("回访员")), visits.roles())
+    }
 }
 
 fun testFirstContactOwnership() {

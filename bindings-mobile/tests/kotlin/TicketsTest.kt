@@ -1,5 +1,5 @@
 // Ticket classification, lifecycle, SLA and statistics through the generated bindings.
-import estatekit.*
+import io.estatekit.*
 import java.time.Instant
 import java.time.LocalDate
 import kotlin.test.assertEquals
@@ -17,7 +17,7 @@ fun testClassifyRules() {
         assertEquals(TicketKind.REPAIR_REQUEST, c.kind)
         assertEquals(Temperament.PROBLEM_SOLVING, c.temperament)
         assertEquals("engineering", c.department)
-        assertTrue(c.evidence.any { it.field == "urgency" && it.phrase == "水漫" })
+        assertTrue(c.evidence.any { it.field == EvidenceField.URGENCY && it.phrase == "水漫" })
         val v = clf.classify("凭什么天天停水！！！物业到底管不管？气死人了！！")
         assertEquals(Temperament.VENTING, v.temperament)
         val batch = clf.classifyBatch(listOf("停电了", "Noise from upstairs every night", "电梯困人了"))
@@ -51,17 +51,17 @@ fun testServiceRequestsAndEscalation() {
 fun testTrainAndRoundTrip() {
     val texts = listOf("no heat in apartment", "heating not working", "loud music next door", "party noise all night")
     val labels = listOf("HEATING", "HEATING", "NOISE", "NOISE")
-    TicketClassifier.train(texts, labels, 3UL, mapOf("c" to 1.0)).use { clf ->
+    TicketClassifier.train(texts, labels, 3, TrainingOptions(c = 1.0)).use { clf ->
         assertEquals(listOf("HEATING", "NOISE"), clf.labels())
         assertEquals("HEATING", clf.classify("the heat is off").category)
         assertEquals(listOf("HEATING", "NOISE"), clf.predictBatch(listOf("no heat", "music too loud")))
         TicketClassifier.fromJson(clf.toJson()).use { back -> assertEquals(clf.toJson(), back.toJson()) }
     }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0UL, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf(), listOf(), 0) }
     assertEquals("empty_training_set", e.code)
-    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0UL, mapOf()) }
+    val m = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x"), 0) }
     assertEquals(listOf("length_mismatch", "labels"), listOf(m.code, m.path))
-    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0UL, mapOf()) }
+    val s = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0) }
     assertEquals("single_class", s.code)
     val j = assertFailsWith<EstateKitException.Validation> { TicketClassifier.fromJson("{") }
     assertEquals("invalid_model", j.code)
@@ -69,7 +69,7 @@ fun testTrainAndRoundTrip() {
 
 fun testLifecycle() {
     TicketFlow(
-        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T00:00:00Z"), "王女士", "卫生间漏水",
+        "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T00:00:00Z"), "王女士", "卫生间漏水",
         TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张"
     ).use { f ->
         assertEquals("前台小张", f.owner())
@@ -88,7 +88,8 @@ fun testLifecycle() {
         f.escalate("工程主管", "需要换管", "李工", at("2026-11-05T01:00:00Z"))
         assertEquals(listOf("工程主管", "1", "1"), listOf(f.owner(), f.escalations().toString(), f.reopened().toString()))
         assertEquals(
-            listOf("receive", "assign", "start", "pause", "resume", "resolve", "return_visit", "escalate"),
+            listOf(TicketAction.RECEIVE, TicketAction.ASSIGN, TicketAction.START, TicketAction.PAUSE, TicketAction.RESUME,
+                TicketAction.RESOLVE, TicketAction.RETURN_VISIT, TicketAction.ESCALATE),
             f.events().map { it.action })
         TicketFlow.fromJson(f.toJson()).use { back -> assertEquals(f.toJson(), back.toJson()) }
     }
@@ -97,7 +98,7 @@ fun testLifecycle() {
 // Issue 18.3: the estate's UTC offset is stored in the flow document.
 fun testFlowUtcOffset() {
     TicketFlow(
-        "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+        "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
         TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, 480
     ).use { f ->
         assertEquals(480, f.utcOffsetMinutes())
@@ -105,7 +106,7 @@ fun testFlowUtcOffset() {
     }
     val e = assertFailsWith<EstateKitException.Validation> {
         TicketFlow(
-            "T1", "1-201", Channel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
+            "T1", "1-201", TicketChannel.HOTLINE, at("2026-11-02T23:30:00Z"), "王女士", "卫生间漏水",
             TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张", null, -1081
         )
     }
@@ -115,22 +116,22 @@ fun testFlowUtcOffset() {
 // Issue 18.4: a make-up Saturday (调休) in the National Day week.
 fun testMakeUpWorkday() {
     val holidays = (1..8).map { LocalDate.of(2026, 10, it) }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays, listOf(LocalDate.of(2026, 10, 10))).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, holidays, listOf(LocalDate.of(2026, 10, 10))).use { cal ->
         assertEquals(listOf(LocalDate.of(2026, 10, 10)), cal.workdays())
         // Friday 10-09 17:00 Beijing + 2 working hours: Saturday 10:00 Beijing.
         assertEquals(at("2026-10-10T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
     }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, holidays).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, holidays).use { cal ->
         assertEquals(at("2026-10-12T02:00:00Z"), cal.addSeconds(at("2026-10-09T09:00:00Z"), 7200L))
     }
 }
 
 fun testSlaCalendarAndStatistics() {
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 480, listOf(LocalDate.of(2026, 11, 9))).use { cal ->
         assertEquals(at("2026-11-10T02:00:00Z"), cal.addSeconds(at("2026-11-06T09:00:00Z"), 7200L))
         SlaPolicy(cal).use { policy ->
             TicketFlow(
-                "A", "1-101", Channel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
+                "A", "1-101", TicketChannel.APP, at("2026-11-06T09:00:00Z"), "业主", "停电了",
                 TicketKind.REPAIR_REQUEST, "repair.electrical", Urgency.URGENT, "engineering", "小张"
             ).use { f ->
                 // Urgent: resolved within 24 h (Saturday 17:00 Beijing); the 2-business-hour
@@ -140,7 +141,7 @@ fun testSlaCalendarAndStatistics() {
                 assertTrue(s.responseClamped)
                 assertTrue(s.responseBreached)
                 assertEquals(-7200L, s.responseRemainingSeconds)
-                val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40u, policy)
+                val st = ticketStatistics(listOf(f), at("2026-11-01T00:00:00Z"), at("2026-12-01T00:00:00Z"), 40, policy)
                 assertEquals(1L, st.total)
                 assertEquals(mapOf("repair.electrical" to 1L), st.byCategory)
                 assertEquals(0.0, st.responseRate)
@@ -154,7 +155,7 @@ fun testSlaCalendarAndStatistics() {
 fun testTooManyClasses() {
     // One label per text: refused before any work (training it was quadratic).
     val texts = (0 until 5000).map { "ticket number $it" }
-    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0UL, mapOf()) }
+    val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, texts, 0) }
     assertEquals(listOf("too_many_classes", "labels"), listOf(e.code, e.path))
     assertEquals("labels: 5000 distinct labels; a model is trained with at most 1000 classes", e.detail)
 }
@@ -166,13 +167,13 @@ fun testStatisticsOf40kFlows() {
     val t0 = at("2026-11-01T00:00:00Z")
     val flows = (0 until 40_000).map { i ->
         TicketFlow(
-            "T" + i.toString().padStart(6, '0'), "1-" + (i % 50).toString().padStart(3, '0'), Channel.HOTLINE,
+            "T" + i.toString().padStart(6, '0'), "1-" + (i % 50).toString().padStart(3, '0'), TicketChannel.HOTLINE,
             t0.plusSeconds(600L * i), "业主", "text", TicketKind.COMPLAINT, cats[i / 50 % 5], Urgency.NORMAL,
             "engineering", "前台"
         )
     }
     SlaPolicy(null).use { policy ->
-        val st = ticketStatistics(flows, t0, t0.plusSeconds(3650L * 86400), 50u, policy)
+        val st = ticketStatistics(flows, t0, t0.plusSeconds(3650L * 86400), 50, policy)
         assertEquals(40_000L, st.total)
         assertEquals(39_750, st.repeatTickets.size)
         assertEquals(listOf("T000250", "T000251"), st.repeatTickets.take(2))
@@ -197,7 +198,7 @@ fun testNestedCustomPhrases() {
 }
 
 fun testCalendarHorizonAndNegativeSeconds() {
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 0, listOf()).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0, 1, 2, 3, 4), 0, listOf()).use { cal ->
         // Exact over centuries (the count stopped after 100 years).
         assertEquals(52_179L * 9 * 3600, cal.secondsBetween(at("1900-01-01T00:00:00Z"), at("2100-01-01T00:00:00Z")))
         assertEquals(2_608_354L * 9 * 3600, cal.secondsBetween(at("0001-01-01T00:00:00Z"), at("9999-01-01T00:00:00Z")))
@@ -209,7 +210,7 @@ fun testCalendarHorizonAndNegativeSeconds() {
         assertEquals(listOf("no_business_time", "calendar"), listOf(none.code, none.path))
         SlaPolicy(cal).use { policy ->
             TicketFlow(
-                "T-1", "1-201", Channel.APP, start, "王女士", "太吵了",
+                "T-1", "1-201", TicketChannel.APP, start, "王女士", "太吵了",
                 TicketKind.COMPLAINT, "noise", Urgency.NORMAL, "customer_service", "前台"
             ).use { f ->
                 val e = assertFailsWith<EstateKitException.Validation> { f.sla(start, policy) }
@@ -219,7 +220,7 @@ fun testCalendarHorizonAndNegativeSeconds() {
     }
     // Mondays only, every Monday from 2026 to 2130 a holiday: the first Monday after them.
     val mondays = (0L until 5_435L).map { LocalDate.of(2026, 11, 2).plusWeeks(it) }
-    BusinessCalendar.weekly("09:00", "18:00", listOf(0u), 0, mondays).use { cal ->
+    BusinessCalendar.weekly("09:00", "18:00", listOf(0), 0, mondays).use { cal ->
         assertEquals(at("2131-01-01T10:00:00Z"), cal.addSeconds(at("2026-11-01T00:00:00Z"), 3600L))
     }
 }

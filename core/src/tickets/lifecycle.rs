@@ -38,6 +38,41 @@ ticket_enum! {
     }
 }
 
+ticket_enum! {
+    /// What kind of thing was done to a ticket: an [`Action`] without its data, as an
+    /// event log lists it (the wire name is [`Action::name`]).
+    ///
+    /// ```
+    /// use estatekit::tickets::{Action, ActionKind};
+    /// assert_eq!(Action::Assign { to: "李工".into() }.kind(), ActionKind::Assign);
+    /// assert_eq!(ActionKind::ReturnVisitReached.as_str(), "return_visit_reached");
+    /// ```
+    ActionKind {
+        /// The ticket was received (the first event).
+        Receive => "receive",
+        /// Handed to a handler.
+        Assign => "assign",
+        /// Handling started.
+        Start => "start",
+        /// Waiting for the owner.
+        Pause => "pause",
+        /// Handling continued after a pause.
+        Resume => "resume",
+        /// Resolved.
+        Resolve => "resolve",
+        /// A return visit as recorded before ratings (legacy documents).
+        ReturnVisit => "return_visit",
+        /// A return visit that reached the owner, with a rating.
+        ReturnVisitReached => "return_visit_reached",
+        /// A return visit attempt that did not reach the owner.
+        ReturnVisitUnreachable => "return_visit_unreachable",
+        /// Closed.
+        Close => "close",
+        /// Escalated.
+        Escalate => "escalate",
+    }
+}
+
 /// Something done to a ticket.
 ///
 /// ```
@@ -117,18 +152,28 @@ impl Action {
     /// assert_eq!(estatekit::tickets::Action::Resume.name(), "resume");
     /// ```
     pub fn name(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of the action, without its data.
+    ///
+    /// ```
+    /// use estatekit::tickets::{Action, ActionKind};
+    /// assert_eq!(Action::Pause { reason: "等业主".into() }.kind(), ActionKind::Pause);
+    /// ```
+    pub fn kind(&self) -> ActionKind {
         match self {
-            Self::Receive => "receive",
-            Self::Assign { .. } => "assign",
-            Self::Start => "start",
-            Self::Pause { .. } => "pause",
-            Self::Resume => "resume",
-            Self::Resolve { .. } => "resolve",
-            Self::ReturnVisit { .. } => "return_visit",
-            Self::ReturnVisitReached { .. } => "return_visit_reached",
-            Self::ReturnVisitUnreachable { .. } => "return_visit_unreachable",
-            Self::Close => "close",
-            Self::Escalate { .. } => "escalate",
+            Self::Receive => ActionKind::Receive,
+            Self::Assign { .. } => ActionKind::Assign,
+            Self::Start => ActionKind::Start,
+            Self::Pause { .. } => ActionKind::Pause,
+            Self::Resume => ActionKind::Resume,
+            Self::Resolve { .. } => ActionKind::Resolve,
+            Self::ReturnVisit { .. } => ActionKind::ReturnVisit,
+            Self::ReturnVisitReached { .. } => ActionKind::ReturnVisitReached,
+            Self::ReturnVisitUnreachable { .. } => ActionKind::ReturnVisitUnreachable,
+            Self::Close => ActionKind::Close,
+            Self::Escalate { .. } => ActionKind::Escalate,
         }
     }
 

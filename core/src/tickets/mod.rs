@@ -46,7 +46,7 @@ mod stats;
 mod visits;
 
 pub use access::{AccessPolicy, GOVERNED_ACTIONS};
-pub use lifecycle::{Action, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
+pub use lifecycle::{Action, ActionKind, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
 pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
     CategoryRule, Classification, Evidence, EvidenceField, MAX_PHRASE_BYTES, MAX_PHRASES,
