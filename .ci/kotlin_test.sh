@@ -17,7 +17,9 @@ ci=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # bindings-mobile/kotlin: the hand-written Kotlin shipped beside the generated bindings.
 ext=$ci/../bindings-mobile/kotlin
-mapfile -t srcs < <(find "$gen" "$tests" "$ci/kotlin" "$ext" -name '*.kt' | sort)
+# examples/android/app-flow: the app-flow example, run by AppFlowTest.kt in child processes.
+examples=$ci/../examples/android/app-flow
+mapfile -t srcs < <(find "$gen" "$tests" "$ci/kotlin" "$ext" "$examples" -name '*.kt' | sort)
 libs=$JNA_JAR:$KOTLIN_LIB/kotlin-test.jar:$KOTLIN_LIB/kotlinx-coroutines-core-jvm.jar
 mkdir -p "$work"
 echo "kotlinc: ${#srcs[@]} files -> $work/tests.jar" >&2

@@ -57,7 +57,8 @@ rm -rf "$tgt/bindings"
 step "kotlin: tests"
 KOTLINC_FLAGS=-nowarn .ci/kotlin_test.sh "$tgt/bindings" bindings-mobile/tests/kotlin "$tgt/debug" "$tgt/kotlin-test"
 
-step "swift: syntax check"
-"$VENV_PY" .ci/swift_check.py "$tgt/bindings/EstateKit.swift"
+step "swift: syntax check (the bindings and the iOS example)"
+"$VENV_PY" .ci/swift_check.py "$tgt/bindings/EstateKit.swift" \
+  examples/ios/Package.swift examples/ios/Sources/AppFlow/main.swift
 
 step "all tests passed"
