@@ -284,7 +284,7 @@ fn argument_table() {
                 &SplitMethod::Area,
                 &p,
             )),
-            "invalid",
+            "too_many_decimals",
             "total",
         ),
         (
@@ -551,7 +551,7 @@ fn failed_ledger_operations_change_nothing() {
                 ChargeInput::new("c1", "x", d("2026-10-15"), dec("1")),
                 d("2026-10-01"),
             )),
-            "invalid",
+            "duplicate_id",
             "id",
         ),
         (

@@ -198,7 +198,7 @@ fn tampered_documents_are_refused() {
         (
             "a unit billed twice",
             edited(&run, |d| d["bills"][1]["unit_id"] = s("1-101")),
-            ("invalid", "bills[1].unit_id"),
+            ("duplicate_id", "bills[1].unit_id"),
         ),
         (
             "an empty unit id",

@@ -54,7 +54,7 @@ fn a_total_finer_than_the_scale_is_refused_not_rounded() {
     assert_eq!(
         error(split(dec("100.005"), &units(), &SplitMethod::Area, &p)),
         (
-            "invalid".into(),
+            "too_many_decimals".into(),
             "total".into(),
             "total: 100.005 has more decimal places than the rounding scale 2".into()
         )
@@ -225,7 +225,7 @@ fn duplicate_units_and_bases_are_refused() {
             &policy
         )),
         (
-            "invalid".into(),
+            "duplicate_id".into(),
             "weights[1].basis".into(),
             "weights[1].basis: area is weighted twice".into()
         )

@@ -227,7 +227,8 @@ impl FromStr for CountFrom {
         match s {
             "due" => Ok(Self::Due),
             "grace_end" => Ok(Self::GraceEnd),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "count_from",
                 format!("unknown value {s:?}; expected \"due\" or \"grace_end\""),
             )),

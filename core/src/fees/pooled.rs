@@ -338,7 +338,8 @@ impl SplitMethod {
         for (i, w) in ws.iter().enumerate() {
             non_negative(w.weight, || format!("weights[{i}].weight"))?;
             if ws[..i].iter().any(|v| v.basis == w.basis) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     format!("weights[{i}].basis"),
                     format!("{} is weighted twice", w.basis),
                 ));
@@ -685,7 +686,8 @@ pub fn split(
 ) -> Result<PoolSplit, FeeError> {
     let scale = policy.scale();
     if total.normalize().scale() > scale {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "too_many_decimals",
             "total",
             format!("{total} has more decimal places than the rounding scale {scale}"),
         ));

@@ -722,7 +722,8 @@ impl std::str::FromStr for GroupBy {
             "building" => Ok(Self::Building),
             "unit" => Ok(Self::Unit),
             "item_code" => Ok(Self::ItemCode),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "by",
                 format!("unknown grouping {s:?}; expected building, unit or item_code"),
             )),
@@ -927,7 +928,8 @@ impl Receivables {
         let doc: BookDoc<&serde_json::value::RawValue> =
             crate::json::parse_checked(text).map_err(json)?;
         if doc.format_version != BOOK_FORMAT_VERSION {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "unsupported_format_version",
                 "format_version",
                 format!(
                     "format version {} is not supported (expected {BOOK_FORMAT_VERSION})",
@@ -1983,7 +1985,11 @@ impl Receivables {
             ));
         }
         if reason.trim().is_empty() {
-            return Err(FeeError::invalid("reason", "a write-off needs a reason"));
+            return Err(FeeError::value(
+                "empty_field",
+                "reason",
+                "a write-off needs a reason",
+            ));
         }
         let mut done = Vec::new();
         let mut changed: Vec<(String, Ledger)> = Vec::new();
@@ -2276,7 +2282,8 @@ impl Receivables {
             for (unit, owner) in g {
                 self.known_unit(unit, || format!("group[{unit}]"))?;
                 if owner.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         format!("group[{unit}]"),
                         "an owner key must not be empty",
                     ));

@@ -46,7 +46,8 @@ impl BillingPeriod {
     /// ```
     pub fn month(year: i32, month: u32) -> Result<Self, FeeError> {
         if !(1..=9999).contains(&year) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "year",
                 format!("{year} is outside the years 1–9999"),
             ));
@@ -54,8 +55,8 @@ impl BillingPeriod {
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
             FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
         })?;
-        let end =
-            month_end(start, 1).ok_or_else(|| FeeError::invalid("month", "year out of range"))?;
+        let end = month_end(start, 1)
+            .ok_or_else(|| FeeError::value("out_of_range", "month", "year out of range"))?;
         Ok(Self { start, end })
     }
 
