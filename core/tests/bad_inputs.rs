@@ -514,13 +514,13 @@ fn failed_ledger_operations_change_nothing() {
         (
             "duplicate payment id",
             fee(l.pay("R1", dec("5"), d("2026-10-16"))),
-            "invalid",
+            "duplicate_id",
             "id",
         ),
         (
             "empty payment id",
             fee(l.pay(" ", dec("5"), d("2026-10-16"))),
-            "invalid",
+            "empty_field",
             "id",
         ),
         (
@@ -532,7 +532,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "payment in tenths of a cent",
             fee(l.pay("R3", dec("0.001"), d("2026-10-16"))),
-            "invalid",
+            "too_many_decimals",
             "amount",
         ),
         (
@@ -542,7 +542,7 @@ fn failed_ledger_operations_change_nothing() {
                 dec("1"),
                 NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
             )),
-            "invalid",
+            "out_of_range",
             "date",
         ),
         (
@@ -572,7 +572,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "waive without a reason",
             fee(l.waive("c1", None, " ", d("2026-10-16"))),
-            "invalid",
+            "empty_field",
             "reason",
         ),
         (

@@ -203,7 +203,7 @@ fn tampered_documents_are_refused() {
         (
             "an empty unit id",
             edited(&run, |d| d["bills"][3]["unit_id"] = s(" ")),
-            ("invalid", "bills[3].unit_id"),
+            ("empty_field", "bills[3].unit_id"),
         ),
         (
             "a bill of another period",

@@ -60,7 +60,7 @@ fn a_total_finer_than_the_scale_is_refused_not_rounded() {
         )
     );
     let e = error(split(dec("-0.001"), &units(), &SplitMethod::Equal, &p));
-    assert_eq!((e.0.as_str(), e.1.as_str()), ("invalid", "total"));
+    assert_eq!((e.0.as_str(), e.1.as_str()), ("too_many_decimals", "total"));
     // At scale 0 (whole yuan), cents are too fine.
     let yuan = RoundingPolicy::new(0, RoundingMode::HalfUp).unwrap();
     assert_eq!(
