@@ -771,14 +771,14 @@ impl Ledger {
     /// spaces (the rule [`Ledger::from_json`] applies to a saved ledger).
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] at `unit_id`.
+    /// [`FeeError::InvalidValue`] `empty_field` at `unit_id`.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// let l = Ledger::open("1-101", RoundingPolicy::default(), PaymentOrder::default())?;
     /// assert_eq!(Ledger::from_json(&l.to_json())?, l);
     /// let e = Ledger::open(" ", RoundingPolicy::default(), PaymentOrder::default()).unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid", "unit_id"));
+    /// assert_eq!((e.code(), e.path()), ("empty_field", "unit_id"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn open(

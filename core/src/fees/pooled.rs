@@ -650,7 +650,8 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
 /// units, as [`money::allocate`]).
 ///
 /// # Errors
-/// [`FeeError::Invalid`] at `total` for more decimal places than the policy's scale;
+/// [`FeeError::InvalidValue`] `too_many_decimals` at `total` for more decimal places
+/// than the policy's scale;
 /// [`FeeError::DuplicateId`] at `units` for a unit id given twice;
 /// as [`SplitMethod::validate`] and [`weights`]; [`FeeError::Money`] when there are no
 /// units, every weight is zero (e.g. usage split with no consumption), or the amounts
@@ -661,7 +662,7 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
 /// use estatekit::money::RoundingPolicy;
 /// let units = [PoolUnit::new("A", 1.into())];
 /// let e = split("100.005".parse()?, &units, &SplitMethod::Area, &RoundingPolicy::default()).unwrap_err();
-/// assert_eq!((e.code(), e.path()), ("invalid", "total"));
+/// assert_eq!((e.code(), e.path()), ("too_many_decimals", "total"));
 /// assert_eq!(e.to_string(), "total: 100.005 has more decimal places than the rounding scale 2");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
