@@ -204,7 +204,8 @@ impl FromStr for Basis {
             "usage" => Ok(Self::Usage),
             "equal" => Ok(Self::Equal),
             "occupants" => Ok(Self::Occupants),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "method",
                 format!(
                     "unknown split method {s:?}; expected area, usage, equal, occupants or hybrid"
