@@ -43,6 +43,16 @@ fun testObjectsWithAJsonFormEqualByValue() {
     assertEquals(a.hashCode(), b.hashCode())
     assertNotEquals(a, Ledger("1-101"))
     assertEquals(Estate.demo(), Estate.fromJson(Estate.demo().toJson()))
+    assertEquals(Estate.demo().hashCode(), Estate.fromJson(Estate.demo().toJson()).hashCode())
+    // A ticket read back from its document equals the ticket written.
+    ticket(Instant.parse("2026-11-02T00:00:00Z")).use { f ->
+        TicketFlow.fromJson(f.toJson()).use { back ->
+            assertEquals(f, back)
+            assertEquals(f.hashCode(), back.hashCode())
+            back.assign("李工", "前台小张", Instant.parse("2026-11-02T00:10:00Z"))
+            assertNotEquals(f, back)
+        }
+    }
 }
 
 fun testPoolFiguresAtTheScale() {
@@ -57,15 +67,33 @@ fun testPoolFiguresAtTheScale() {
     assertEquals(listOf(d("869.40"), d("43.47"), d("21.74"), d("847.67")), listOf(p.sourceAmount, p.deduction, p.adminFee, p.splitAmount))
 }
 
+private fun ticket(receivedAt: Instant) = TicketFlow(
+    "T1", "1-201", Channel.HOTLINE, receivedAt, "王女士", "卫生间漏水",
+    TicketKind.REPAIR_REQUEST, "repair.plumbing", Urgency.URGENT, "engineering", "前台小张")
+
 fun testOutOfRangeInstantsAreValidationErrorsEverywhere() {
     val cal = BusinessCalendar.weekly("09:00", "18:00", listOf(0u, 1u, 2u, 3u, 4u), 0, listOf())
-    for (bad in listOf(Instant.MAX, Instant.MIN, Instant.parse("+10000-01-01T00:00:00Z"))) {
-        val e = assertFailsWith<EstateKitException> { cal.secondsBetween(bad, Instant.parse("2026-01-01T00:00:00Z")) }
+    val ok = Instant.parse("2026-11-02T00:00:00Z")
+    for (bad in listOf(Instant.MAX, Instant.MIN, Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("0000-12-31T23:59:59Z"))) {
+        val e = assertFailsWith<EstateKitException> { cal.secondsBetween(bad, ok) }
         e as EstateKitException.Validation
         assertEquals("out_of_range" to "argument", e.code to e.path)
+        // A ticket: received at, and an action at, the bad instant.
+        val t = assertFailsWith<EstateKitException> { ticket(bad) }
+        t as EstateKitException.Validation
+        assertEquals("out_of_range" to "argument", t.code to t.path)
+        ticket(ok).use { flow ->
+            val a = assertFailsWith<EstateKitException> { flow.assign("李工", "前台小张", bad) }
+            a as EstateKitException.Validation
+            assertEquals("out_of_range" to "argument", a.code to a.path)
+            assertEquals(1, flow.events().size)
+        }
+        // A checklist: an item completed at the bad instant.
         val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY, 0)
-        val f = assertFailsWith<EstateKitException.Validation> { c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, bad, null, null) }
+        val f = assertFailsWith<EstateKitException> { c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, bad, null, null) }
+        f as EstateKitException.Validation
         assertEquals("out_of_range" to "argument", f.code to f.path)
+        assertEquals("argument：超出允许范围（如年份不在 1–9999）", f.messageZh)
     }
     // 1969 is within the range in both modules.
     val t1969 = Instant.parse("1969-07-20T20:17:00Z")

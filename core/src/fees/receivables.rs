@@ -1338,7 +1338,8 @@ impl Receivables {
             .as_deref()
             .expect("reverse_row is called for reversal rows only");
         if row.reference.trim().is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "empty_field",
                 "ref",
                 "a reversal row needs its own reference",
             ));
@@ -1392,7 +1393,11 @@ impl Receivables {
     /// One row: `Some(payment)` applied now, `None` already in the book.
     fn apply_one(&mut self, row: &PaymentRow) -> Result<Option<Payment>, FeeError> {
         if row.reference.trim().is_empty() {
-            return Err(FeeError::invalid("ref", "a payment needs a reference"));
+            return Err(FeeError::value(
+                "empty_field",
+                "ref",
+                "a payment needs a reference",
+            ));
         }
         self.known_unit(&row.unit_id, || "unit_id".into())?;
         if let Some(unit) = self.refs.get(&row.reference) {
@@ -1858,7 +1863,8 @@ impl Receivables {
     fn post_charge(&mut self, row: &ChargeRow, opening: bool) -> Result<(String, bool), FeeError> {
         self.known_unit(&row.unit_id, || "unit_id".into())?;
         if row.item_code.trim().is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "empty_field",
                 "item_code",
                 "a charge needs an item code",
             ));

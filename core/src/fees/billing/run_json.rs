@@ -370,7 +370,11 @@ impl BillingRun {
             }
         };
         if doc.estate_id.trim().is_empty() {
-            return Err(FeeError::invalid("estate_id", "a run needs an estate id"));
+            return Err(FeeError::value(
+                "empty_field",
+                "estate_id",
+                "a run needs an estate id",
+            ));
         }
         if !(doc.currency.len() == 3 && doc.currency.bytes().all(|b| b.is_ascii_uppercase())) {
             return Err(FeeError::invalid(
