@@ -59,3 +59,28 @@ def test_errors_have_a_code_per_cause_and_messages_in_both_languages() -> None:
     with pytest.raises(estatekit.ValidationError) as empty:
         ledger.pay(" ", Decimal("1.00"), JAN10)
     assert (empty.value.code, empty.value.path) == ("empty_field", "id")
+
+
+def test_documents_with_an_instant_outside_years_1_to_9999_are_refused_alike() -> None:
+    # Python's datetime holds years 1 to 9999 (datetime.MINYEAR, datetime.MAXYEAR): a
+    # document dated beyond is refused when read, by tickets and checklists alike.
+    at = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
+    flow = estatekit.TicketFlow("T1", unit="1-201", channel="hotline", received_at=at, reporter="王女士",
+                                text="卫生间漏水", kind="repair_request", category="repair.plumbing",
+                                urgency="urgent", department="engineering", receiver="前台小张")
+    with pytest.raises(estatekit.ValidationError) as t:
+        estatekit.TicketFlow.from_json(flow.to_json().replace('"2026-11-02T09:00:00Z"', '"+10000-01-01T00:00:00Z"'))
+    assert (t.value.code, t.value.path) == ("out_of_range", "ticket.received_at")
+    assert str(t.value) == "ticket.received_at: +10000-01-01 00:00:00 UTC is outside the supported years 1–9999 (UTC)"
+    template = estatekit.CheckinTemplate.default()
+    checklist = estatekit.Checklist.start(template, "1-603", "张三", dt.date(2026, 11, 2))
+    checklist.complete("occupancy_notice_presented", actor="李四", role="receptionist", at=at)
+    with pytest.raises(estatekit.ValidationError) as c:
+        estatekit.Checklist.from_json(checklist.to_json().replace('"2026-11-02T09:00:00Z"', '"+10000-01-01T00:00:00Z"'), template)
+    assert (c.value.code, c.value.path) == ("out_of_range", "events[0].at")
+    assert c.value.message_zh == "events[0].at：超出允许范围（如年份不在 1–9999）"
+    # 1969 is within the range in both.
+    before_1970 = dt.datetime(1969, 7, 20, 20, 17, tzinfo=dt.timezone.utc)
+    old = estatekit.Checklist.start(template, "1-603", "张三", dt.date(1969, 7, 20))
+    old.complete("occupancy_notice_presented", actor="李四", role="receptionist", at=before_1970)
+    assert estatekit.TicketFlow.from_json(flow.to_json().replace('"2026-11-02T09:00:00Z"', '"1969-07-20T20:17:00Z"')).received_at == before_1970

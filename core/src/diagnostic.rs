@@ -104,7 +104,7 @@ pub trait Diagnostic: std::error::Error {
 pub struct ErrorCode {
     /// The code, as [`Diagnostic::code`] gives it.
     pub code: &'static str,
-    /// Its meaning in Simplified Chinese, shown by [`Diagnostic::message`] in zh-CN.
+    /// Its meaning in Simplified Chinese, shown by [`message`] in zh-CN.
     pub zh: &'static str,
     /// Its meaning in English.
     pub en: &'static str,
@@ -645,6 +645,13 @@ pub fn localized(code: &str, path: &str, en: &str, lang: crate::i18n::Lang) -> S
         (crate::i18n::Lang::ZhCn, Some(c)) => format!("{path}：{}", c.zh),
         _ => en.to_owned(),
     }
+}
+
+/// Whether a date or instant falls in the years every module and binding supports:
+/// 1–9999 (UTC for an instant), the range of Python's `datetime` and of the dates the
+/// fee code reads. Checklists and tickets refuse any other as `out_of_range`, alike.
+pub(crate) fn in_supported_years(d: &impl chrono::Datelike) -> bool {
+    (1..=9999).contains(&d.year())
 }
 
 /// Declares, in one table, what an error enum whose every variant has a `path: String`

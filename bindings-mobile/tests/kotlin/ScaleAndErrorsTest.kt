@@ -95,7 +95,20 @@ fun testOutOfRangeInstantsAreValidationErrorsEverywhere() {
         assertEquals("out_of_range" to "argument", f.code to f.path)
         assertEquals("argument：超出允许范围（如年份不在 1–9999）", f.messageZh)
     }
+    // A document dated beyond year 9999 is refused when read, by both modules alike.
+    val big = "\"+10000-01-01T00:00:00Z\""
+    ticket(ok).use { flow ->
+        val d = assertFailsWith<EstateKitException.Validation> { TicketFlow.fromJson(flow.toJson().replace("\"2026-11-02T00:00:00Z\"", big), null) }
+        assertEquals("out_of_range" to "ticket.received_at", d.code to d.path)
+    }
+    val c = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(2026, 11, 2), Mode.ORDINARY, 0)
+    c.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, ok, null, null)
+    val d = assertFailsWith<EstateKitException.Validation> { Checklist.fromJson(c.toJson().replace("\"2026-11-02T00:00:00Z\"", big), CheckinTemplate.default()) }
+    assertEquals("out_of_range" to "events[0].at", d.code to d.path)
     // 1969 is within the range in both modules.
     val t1969 = Instant.parse("1969-07-20T20:17:00Z")
     assertEquals(0L, cal.secondsBetween(t1969, t1969))
+    ticket(t1969).use { flow -> assertEquals(TicketState.ASSIGNED, flow.assign("李工", "前台小张", t1969)) }
+    val old = Checklist.start(CheckinTemplate.default(), "1-603", "张三", LocalDate.of(1969, 7, 20), Mode.ORDINARY, 0)
+    old.complete("occupancy_notice_presented", "李四", Role.RECEPTIONIST, t1969, null, null)
 }
