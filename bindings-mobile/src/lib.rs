@@ -450,22 +450,31 @@ pub(crate) use json_object;
 /// `==`/`hash`, exported with `#[uniffi::export(Eq, Hash)]` on the struct): two
 /// objects are equal when their documents are, so a ledger read back from its JSON
 /// equals the ledger written, and amounts compare at one scale.
+///
+/// `#[guard]` cannot wrap these trait methods (they return `bool` and nothing), so
+/// they run the document under [`panic_guard::catch`] themselves: should writing the
+/// document panic, the object equals only itself and hashes as empty, and no panic
+/// leaves the call (`ffi-guard/tests/exports_are_guarded.rs` checks that every
+/// struct exported with traits gets them from here).
 macro_rules! json_eq {
     ($name:ident, |$s:ident| $json:expr) => {
+        impl $name {
+            /// The document compared and hashed; `None` if writing it panicked.
+            fn json_form(&self) -> Option<String> {
+                let $s = self;
+                $crate::panic_guard::catch(|| $json).ok()
+            }
+        }
+
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
                 if std::ptr::eq(self, other) {
                     return true;
                 }
-                let a = {
-                    let $s = self;
-                    $json
-                };
-                let b = {
-                    let $s = other;
-                    $json
-                };
-                a == b
+                match (self.json_form(), other.json_form()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                }
             }
         }
 
@@ -473,8 +482,7 @@ macro_rules! json_eq {
 
         impl std::hash::Hash for $name {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                let $s = self;
-                ($json).hash(state);
+                self.json_form().hash(state);
             }
         }
     };
