@@ -470,9 +470,12 @@ impl CheckinTemplate {
 /// is dated in order: an `at` before the last event or the start day is a `Validation`
 /// error `event_out_of_order` (path `at`).
 #[derive(Debug, uniffi::Object)]
+#[uniffi::export(Eq, Hash)]
 pub struct Checklist {
     inner: Mutex<checkin::Checklist>,
 }
+
+crate::json_eq!(Checklist, |s| s.lock().to_json());
 
 impl Checklist {
     fn lock(&self) -> MutexGuard<'_, checkin::Checklist> {

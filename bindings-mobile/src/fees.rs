@@ -502,12 +502,9 @@ impl From<billing::BillLine> for BillLine {
 impl TryFrom<BillLine> for billing::BillLine {
     type Error = EstateKitError;
     fn try_from(l: BillLine) -> Result<Self, EstateKitError> {
-        let explanation =
-            serde_json::from_str(&l.explanation).map_err(|e| EstateKitError::Validation {
-                code: "json".into(),
-                path: "explanation".into(),
-                detail: format!("explanation: {e}"),
-            })?;
+        let explanation = serde_json::from_str(&l.explanation).map_err(|e| {
+            EstateKitError::validation("json", "explanation", format!("explanation: {e}"))
+        })?;
         Ok(Self {
             item_code: l.item_code.into(),
             name_zh: l.name_zh.into(),

@@ -68,10 +68,15 @@ pub type Timestamp = DateTime<Utc>;
 uniffi::custom_type!(Timestamp, String, {
     remote,
     lower: |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    // Kotlin lowers any `Instant` (`Instant.MAX` is "+1000000000-12-31T23:59:59.999999999Z"),
+    // so the range is checked here, as for dates: years 1–9999 in UTC, in every module
+    // alike, else `out_of_range` (path `argument`), never a panic further in.
     try_lift: |s| DateTime::parse_from_rfc3339(&s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
-            if s.parse::<chrono::NaiveDateTime>().is_ok() {
+            if s.starts_with(['+', '-']) {
+                lift_error("out_of_range", format!("{s:?} is outside the supported years 1–9999 (UTC)"))
+            } else if s.parse::<chrono::NaiveDateTime>().is_ok() {
                 lift_error(
                     "naive_datetime",
                     format!("{s:?} has no UTC offset; give an instant such as \"{s}Z\" or \"{s}+08:00\""),
@@ -79,15 +84,20 @@ uniffi::custom_type!(Timestamp, String, {
             } else {
                 lift_error("invalid_datetime", format!("{s:?} is not an RFC 3339 instant: {e}"))
             }
+        })
+        .and_then(|t| if (1..=9999).contains(&chrono::Datelike::year(&t)) {
+            Ok(t)
+        } else {
+            Err(lift_error("out_of_range", format!("{s:?} is outside the supported years 1–9999 (UTC)")))
         }),
 });
 
 fn lift_error(code: &str, detail: String) -> uniffi::deps::anyhow::Error {
-    uniffi::deps::anyhow::Error::new(EstateKitError::Validation {
-        code: code.to_owned(),
-        path: "argument".to_owned(),
-        detail: format!("argument: {detail}"),
-    })
+    uniffi::deps::anyhow::Error::new(EstateKitError::validation(
+        code,
+        "argument",
+        format!("argument: {detail}"),
+    ))
 }
 
 /// Used by `#[guard(crate::panic_guard)]` (crate `estatekit-ffi-guard`): runs a
@@ -136,6 +146,11 @@ pub enum EstateKitError {
         path: String,
         /// Human-readable message, starting with the path.
         detail: String,
+        /// The message in Simplified Chinese: the path and the code's meaning (the
+        /// core's `diagnostic::localized`), for a UI.
+        message_zh: String,
+        /// The message in English (the same as `detail`).
+        message_en: String,
     },
     /// An operation the current state does not allow (e.g. an invalid transition).
     #[error("{detail}")]
@@ -146,6 +161,11 @@ pub enum EstateKitError {
         path: String,
         /// Human-readable message.
         detail: String,
+        /// The message in Simplified Chinese: the path and the code's meaning (the
+        /// core's `diagnostic::localized`), for a UI.
+        message_zh: String,
+        /// The message in English (the same as `detail`).
+        message_en: String,
     },
     /// Spreadsheet tables that cannot become an estate (`estateFromRecords`): every
     /// problem found, each naming its table, row, id and column.
@@ -178,12 +198,47 @@ impl<E: Diagnostic + 'static> From<E> for EstateKitError {
         {
             return records::records_error(t);
         }
-        let (code, path, detail) = (e.code().to_owned(), e.path().into_owned(), e.to_string());
+        let (code, path, detail) = (e.code(), e.path(), e.to_string());
         match e.class() {
-            ErrorClass::Validation => Self::Validation { code, path, detail },
-            ErrorClass::State => Self::State { code, path, detail },
+            ErrorClass::Validation => Self::validation(code, &path, detail),
+            ErrorClass::State => Self::state(code, &path, detail),
         }
     }
+}
+
+impl EstateKitError {
+    /// A `Validation` error with its messages in both languages.
+    pub(crate) fn validation(code: &str, path: &str, detail: String) -> Self {
+        let (message_zh, message_en) = messages(code, path, &detail);
+        Self::Validation {
+            code: code.to_owned(),
+            path: path.to_owned(),
+            detail,
+            message_zh,
+            message_en,
+        }
+    }
+
+    /// A `State` error with its messages in both languages.
+    pub(crate) fn state(code: &str, path: &str, detail: String) -> Self {
+        let (message_zh, message_en) = messages(code, path, &detail);
+        Self::State {
+            code: code.to_owned(),
+            path: path.to_owned(),
+            detail,
+            message_zh,
+            message_en,
+        }
+    }
+}
+
+/// zh-CN and English messages of an error (`diagnostic::localized`).
+fn messages(code: &str, path: &str, detail: &str) -> (String, String) {
+    use estatekit::i18n::Lang;
+    (
+        estatekit::diagnostic::localized(code, path, detail, Lang::ZhCn),
+        detail.to_owned(),
+    )
 }
 
 /// An integer from the app that does not fit the core's type (a negative count, a
@@ -195,11 +250,11 @@ pub(crate) fn out_of_range(
     min: impl std::fmt::Display,
     max: impl std::fmt::Display,
 ) -> EstateKitError {
-    EstateKitError::Validation {
-        code: "invalid_integer".to_owned(),
-        path: path.to_owned(),
-        detail: format!("{path}: {value} is out of range {min}..={max}"),
-    }
+    EstateKitError::validation(
+        "invalid_integer",
+        path,
+        format!("{path}: {value} is out of range {min}..={max}"),
+    )
 }
 
 /// A core value in its mobile form: identity for the types that cross as they are,
@@ -368,6 +423,7 @@ macro_rules! json_object {
     ($(#[$meta:meta])* pub struct $name:ident($core:ty);) => {
         $(#[$meta])*
         #[derive(Debug, uniffi::Object)]
+        #[uniffi::export(Eq, Hash)]
         pub struct $name {
             pub(crate) inner: $core,
         }
@@ -376,12 +432,15 @@ macro_rules! json_object {
     ($(#[$meta:meta])* pub struct $name:ident(mutex $core:ty);) => {
         $(#[$meta])*
         #[derive(Debug, uniffi::Object)]
+        #[uniffi::export(Eq, Hash)]
         pub struct $name {
             pub(crate) inner: std::sync::Mutex<$core>,
         }
         $crate::json_object!(@impl $name, $core, std::sync::Mutex::new, |s| &*s.lock());
     };
     (@impl $name:ident, $core:ty, $wrap:path, |$s:ident| $get:expr) => {
+        $crate::json_eq!($name, |$s| ($get).to_json());
+
         #[estatekit_ffi_guard::guard(crate::panic_guard)]
         #[uniffi::export]
         impl $name {
@@ -402,3 +461,46 @@ macro_rules! json_object {
     };
 }
 pub(crate) use json_object;
+
+/// Value equality of an object with a JSON form (Kotlin `equals`/`hashCode`, Swift
+/// `==`/`hash`, exported with `#[uniffi::export(Eq, Hash)]` on the struct): two
+/// objects are equal when their documents are, so a ledger read back from its JSON
+/// equals the ledger written, and amounts compare at one scale.
+///
+/// `#[guard]` cannot wrap these trait methods (they return `bool` and nothing), so
+/// they run the document under [`panic_guard::catch`] themselves: should writing the
+/// document panic, the object equals only itself and hashes as empty, and no panic
+/// leaves the call (`ffi-guard/tests/exports_are_guarded.rs` checks that every
+/// struct exported with traits gets them from here).
+macro_rules! json_eq {
+    ($name:ident, |$s:ident| $json:expr) => {
+        impl $name {
+            /// The document compared and hashed; `None` if writing it panicked.
+            fn json_form(&self) -> Option<String> {
+                let $s = self;
+                $crate::panic_guard::catch(|| $json).ok()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                if std::ptr::eq(self, other) {
+                    return true;
+                }
+                match (self.json_form(), other.json_form()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                }
+            }
+        }
+
+        impl Eq for $name {}
+
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.json_form().hash(state);
+            }
+        }
+    };
+}
+pub(crate) use json_eq;

@@ -182,9 +182,12 @@ pub fn notice_to_json(notice: Notice) -> String {
 /// Minimum lead times of planned outages, in hours by kind (default: water outages 24,
 /// power outages 168).
 #[derive(Debug, uniffi::Object)]
+#[uniffi::export(Eq, Hash)]
 pub struct NoticePolicy {
     inner: notices::NoticePolicy,
 }
+
+crate::json_eq!(NoticePolicy, |s| s.inner.to_json());
 
 #[guard(crate::panic_guard)]
 #[uniffi::export]
@@ -237,9 +240,12 @@ impl NoticePolicy {
 /// The deliveries and acknowledgments of one notice (thread-safe; idempotent and
 /// order-independent).
 #[derive(Debug, uniffi::Object)]
+#[uniffi::export(Eq, Hash)]
 pub struct NoticeTracker {
     inner: Mutex<notices::NoticeTracker>,
 }
+
+crate::json_eq!(NoticeTracker, |s| s.lock().to_json());
 
 impl NoticeTracker {
     fn lock(&self) -> MutexGuard<'_, notices::NoticeTracker> {
@@ -315,9 +321,10 @@ impl NoticeTracker {
         self.lock().events()
     }
 
-    /// The units that have not acknowledged by `as_of`, in the estate's order.
-    pub fn pending(&self, as_of: Timestamp) -> Vec<PendingUnit> {
-        self.lock().pending(as_of)
+    /// The units that have not acknowledged by `as_of`, in the estate's order. Throws
+    /// only for an instant outside years 1–9999 (`out_of_range`, path `argument`).
+    pub fn pending(&self, as_of: Timestamp) -> Result<Vec<PendingUnit>, EstateKitError> {
+        Ok(self.lock().pending(as_of))
     }
 
     /// Units reached and acknowledged, and the rates at scale 4.

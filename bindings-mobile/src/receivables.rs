@@ -620,9 +620,12 @@ impl ReminderLetter {
 
 /// The estate's book of receivables (thread-safe; every method is one call).
 #[derive(Debug, uniffi::Object)]
+#[uniffi::export(Eq, Hash)]
 pub struct Receivables {
     inner: Mutex<receivables::Receivables>,
 }
+
+crate::json_eq!(Receivables, |s| s.lock().to_json());
 
 impl Receivables {
     fn lock(&self) -> MutexGuard<'_, receivables::Receivables> {

@@ -355,9 +355,10 @@ impl BusinessCalendar {
         self.inner.workdays().iter().copied().collect()
     }
 
-    /// Working seconds between two instants.
-    pub fn seconds_between(&self, start: Timestamp, end: Timestamp) -> i64 {
-        self.inner.seconds_between(start, end)
+    /// Working seconds between two instants. Throws (`Validation`, `out_of_range`,
+    /// path `argument`) only for an instant outside years 1–9999, as every timestamp.
+    pub fn seconds_between(&self, start: Timestamp, end: Timestamp) -> Result<i64, EstateKitError> {
+        Ok(self.inner.seconds_between(start, end))
     }
 
     /// The instant `seconds` working seconds after `start`. Negative seconds are
@@ -561,9 +562,12 @@ pub struct TicketEvent {
 
 /// A ticket being handled (thread-safe; actions are serialised).
 #[derive(Debug, uniffi::Object)]
+#[uniffi::export(Eq, Hash)]
 pub struct TicketFlow {
     inner: Mutex<tickets::TicketFlow>,
 }
+
+crate::json_eq!(TicketFlow, |s| s.lock().to_json());
 
 impl TicketFlow {
     fn lock(&self) -> MutexGuard<'_, tickets::TicketFlow> {
@@ -1083,9 +1087,10 @@ impl TicketFlow {
         self.lock().return_visit_due()
     }
 
-    /// Whether the required visit is overdue as of `as_of`.
-    pub fn return_visit_overdue(&self, as_of: Timestamp) -> bool {
-        self.lock().return_visit_overdue(as_of)
+    /// Whether the required visit is overdue as of `as_of`. Throws only for an instant
+    /// outside years 1–9999 (`out_of_range`, path `argument`), as every timestamp.
+    pub fn return_visit_overdue(&self, as_of: Timestamp) -> Result<bool, EstateKitError> {
+        Ok(self.lock().return_visit_overdue(as_of))
     }
 }
 

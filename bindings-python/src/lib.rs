@@ -7,7 +7,8 @@
 //! Errors: every core error implements the core's `Diagnostic` trait and becomes
 //! `estatekit.ValidationError` (bad input; also a `ValueError`) or
 //! `estatekit.StateError` (an operation the current state does not allow), both
-//! subclasses of `estatekit.EstateKitError` and both carrying `.code` and `.path`.
+//! subclasses of `estatekit.EstateKitError` and both carrying `.code` and `.path`,
+//! and `.message_zh` / `.message_en` (`estatekit::diagnostic::localized`).
 //!
 //! No panic crosses into Python: every exported function and method is wrapped by
 //! `#[guard(crate::panic_guard)]`, which turns a panic into `estatekit.InternalError`
@@ -117,6 +118,10 @@ pub(crate) fn raise(class: ErrorClass, code: &str, path: &str, message: String) 
             let err = ty.call1((message.clone(),))?;
             err.setattr("code", code)?;
             err.setattr("path", path)?;
+            // What a UI shows: the core's zh-CN text for the code, the full English message.
+            let zh = diagnostic::localized(code, path, &message, estatekit::i18n::Lang::ZhCn);
+            err.setattr("message_zh", zh)?;
+            err.setattr("message_en", message.clone())?;
             Ok(PyErr::from_value(err))
         };
         build().unwrap_or_else(|e| e)

@@ -122,7 +122,7 @@ def test_lone_surrogates_are_validation_errors() -> None:
 def test_billing_refuses_years_outside_1_to_9999_up_front() -> None:
     for year in (0, -1, 10000):
         assert _error(lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), year, 1)) == (
-            "invalid",
+            "out_of_range",
             "year",
             f"year: {year} is outside the years 1–9999",
         )

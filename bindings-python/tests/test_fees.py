@@ -106,9 +106,9 @@ def test_pooled_split_refuses_a_total_finer_than_the_scale() -> None:
     units = [{"id": "A", "area": D(1)}, {"id": "B", "area": D(1)}]
     # Used to be rounded silently to 100.01 (half up).
     assert _error(lambda: estatekit.pooled_split(D("100.005"), units, method="area")) == (
-        "invalid", "total", "total: 100.005 has more decimal places than the rounding scale 2")
+        "too_many_decimals", "total", "total: 100.005 has more decimal places than the rounding scale 2")
     assert _error(lambda: estatekit.pooled_split("0.5", units, method="equal", scale=0)) == (
-        "invalid", "total", "total: 0.5 has more decimal places than the rounding scale 0")
+        "too_many_decimals", "total", "total: 0.5 has more decimal places than the rounding scale 0")
     # Trailing zeros are not extra precision; a finer scale takes the amount.
     assert estatekit.pooled_split(D("100.000"), units, method="area") == {"A": D("50.00"), "B": D("50.00")}
     assert estatekit.pooled_split(D("100.005"), units, method="area", scale=3) == {"A": D("50.003"), "B": D("50.002")}
@@ -238,7 +238,7 @@ def test_due_date_past_year_9999_is_a_validation_error() -> None:
     assert {l.due for b in run.bills for l in b.lines} == {dt.date(9999, 12, 31)}
     with pytest.raises(ValidationError) as info:
         estatekit.bill_estate(Estate.demo(), schedule, 2026, 11, issued_on=dt.date.max)
-    assert (info.value.code, info.value.path) == ("invalid", "issued_on")
+    assert (info.value.code, info.value.path) == ("out_of_range", "issued_on")
     assert str(info.value) == "issued_on: bills issued on 9999-12-31 would be due on +10000-01-15, outside the supported years 1–9999"
 
 def test_meter_replacement_and_bad_reading() -> None:
@@ -312,17 +312,17 @@ def test_ledger_options() -> None:
         (lambda: estatekit.late_penalty(D("-1"), OCT1, OCT31, daily_rate=D("0.001")), "negative", "principal"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=0.1), "invalid_decimal", "daily_rate"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), grace_days=-1), "negative", "grace_days"),
-        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), count_from="x"), "invalid", "count_from"),
+        (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), count_from="x"), "unknown_value", "count_from"),
         (lambda: estatekit.prorate(D("1"), OCT31, OCT1, OCT1, OCT31), "invalid", "period_end"),
-        (lambda: estatekit.prorate(D("1"), OCT1, OCT31, OCT1, OCT31, convention="act/365"), "invalid", "convention"),
+        (lambda: estatekit.prorate(D("1"), OCT1, OCT31, OCT1, OCT31, convention="act/365"), "unknown_value", "convention"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("-1")}], method="area"), "negative", "units[0].area"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="usage"), "all_zero_weights", "weights"),
-        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="by_mood"), "invalid", "method"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="by_mood"), "unknown_value", "method"),
         (lambda: estatekit.pooled_split(D("1"), [{"area": D("1")}], method="area"), "invalid", "units[0].id"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}] * 2, method="area"), "duplicate_id", "units"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid"), "invalid", "weights"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1"), "occupant": 3}], method="area"), "invalid", "units[0].occupant"),
-        (lambda: estatekit.pooled_split(D("1.001"), [{"id": "A", "area": D("1")}], method="area"), "invalid", "total"),
+        (lambda: estatekit.pooled_split(D("1.001"), [{"id": "A", "area": D("1")}], method="area"), "too_many_decimals", "total"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid", weights={"area": D("0.9")}), "invalid", "weights"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10), "missing_pooled_amount", "pooled[common_electricity]"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 13, pooled={"common_electricity": 1}), "invalid", "month"),
@@ -330,7 +330,7 @@ def test_ledger_options() -> None:
         (lambda: Ledger("u").pay("p", D("0"), OCT1), "non_positive_payment", "amount"),
         (lambda: Ledger("u").pay("p", D("-10"), OCT1), "non_positive_payment", "amount"),
         (lambda: Ledger("u").penalty("nope", OCT1), "unknown_reference", "charge_id"),
-        (lambda: Ledger("u", order="whenever"), "invalid", "order"),
+        (lambda: Ledger("u", order="whenever"), "unknown_value", "order"),
         (lambda: PenaltyPolicy(D("0.1"), cap=D("1"), cap_amount=D("5")), "invalid", "cap"),
         (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"area": {"rate": "-3.70"}}, "effective_from": "2026-01-01"}]}'), "negative", "items[0].rule.area.rate"),
         (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}'), "json", "items[0].unit_kinds[0]"),

@@ -205,4 +205,4 @@ def test_headers() -> None:
         "[Water outage notice] Water stop in building 2 (2026-11-05 09:00 to 2026-11-05 17:00, UTC+08:00)")
     with pytest.raises(ValidationError) as e:
         notice_header(n, "fr")
-    assert (e.value.code, e.value.path) == ("invalid", "lang")
+    assert (e.value.code, e.value.path) == ("unknown_value", "lang")

@@ -360,12 +360,12 @@ def test_a_ledger_needs_a_unit_id_as_a_checklist_does(unit_id: str) -> None:
     # Refused when opened, with the rule from_json applies to a saved ledger.
     with pytest.raises(estatekit.ValidationError) as e:
         estatekit.Ledger(unit_id)
-    assert (e.value.code, e.value.path) == ("invalid", "unit_id")
+    assert (e.value.code, e.value.path) == ("empty_field", "unit_id")
     assert str(e.value) == "unit_id: a ledger needs a unit id"
     saved = estatekit.Ledger("1-101").to_json().replace('"1-101"', '"' + unit_id + '"')
     with pytest.raises(estatekit.ValidationError) as e2:
         estatekit.Ledger.from_json(saved)
-    assert (e2.value.code, e2.value.path) == ("invalid", "unit_id")
+    assert (e2.value.code, e2.value.path) == ("empty_field", "unit_id")
     with pytest.raises(estatekit.ValidationError) as e3:
         estatekit.Checklist.start(
             estatekit.CheckinTemplate.default(), unit_id, "王伟", dt.date(2026, 10, 1)

@@ -119,4 +119,4 @@ def test_bad_pools_are_typed_errors_naming_the_field() -> None:
     assert _error(lambda: _run(groups(["1-102", "X-1"]), hall)) == (
         "unknown_reference", "items[0].rule.pooled.split_by.groups[1].units[1]")
     assert _error(lambda: FeeSchedule.from_json(json.dumps(groups(["1-102", "1-101"])))) == (
-        "invalid", "items[0].rule.pooled.split_by.groups[1].units[1]")
+        "duplicate_id", "items[0].rule.pooled.split_by.groups[1].units[1]")

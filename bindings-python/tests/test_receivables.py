@@ -393,7 +393,7 @@ def test_aging_and_collection_by_building() -> None:
     assert b.collection(dt.date(2027, 1, 1), dt.date(2027, 1, 31), dec31)[0]["rate"] is None
     with pytest.raises(ValidationError) as info:
         b.aging(DEC16, by="floor")  # type: ignore[arg-type]
-    assert (info.value.code, info.value.path) == ("invalid", "by")
+    assert (info.value.code, info.value.path) == ("unknown_value", "by")
     assert isinstance(rows, estatekit.Report) and isinstance(before, estatekit.Report)
 
 
@@ -578,7 +578,7 @@ def test_reminders_per_owner_with_schedule_names_and_a_minimum() -> None:
     assert letter.render() == letter.render("zh") == "\n".join(zh)
     with pytest.raises(ValidationError) as info:
         letter.render("fr")  # type: ignore[arg-type]
-    assert (info.value.code, info.value.path) == ("invalid", "lang")
+    assert (info.value.code, info.value.path) == ("unknown_value", "lang")
     records = r.to_records()
     assert len(records) == 7 and list(records[0]) == [
         "to", "unit_id", "charge_id", "item_code", "name_zh", "name_en", "period_start", "period_end", "due",

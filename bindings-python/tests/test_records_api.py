@@ -34,7 +34,7 @@ def test_billing_run_explain_is_the_units_bill_explain() -> None:
 def test_billing_run_explain_refuses_an_unknown_language() -> None:
     with pytest.raises(estatekit.ValidationError) as e:
         october().explain("1-101", "fr")  # type: ignore[arg-type]
-    assert (e.value.code, e.value.path) == ("invalid", "lang")  # type: ignore[attr-defined]
+    assert (e.value.code, e.value.path) == ("unknown_value", "lang")  # type: ignore[attr-defined]
 
 
 def test_penalty_policy_shows_every_clause() -> None:

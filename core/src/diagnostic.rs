@@ -93,6 +93,567 @@ pub trait Diagnostic: std::error::Error {
     }
 }
 
+/// One stable error code: what it means, in zh-CN and English (the README's table of
+/// error codes is this list).
+///
+/// ```
+/// let c = estatekit::diagnostic::describe("too_many_decimals").unwrap();
+/// assert_eq!(c.zh, "小数位数超过金额精度");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code, as [`Diagnostic::code`] gives it.
+    pub code: &'static str,
+    /// Its meaning in Simplified Chinese, shown by [`message`] in zh-CN.
+    pub zh: &'static str,
+    /// Its meaning in English.
+    pub en: &'static str,
+}
+
+/// Every error code EstateKit raises (in any module and either binding), sorted.
+pub const ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode {
+        code: "ack_due_without_ack",
+        zh: "确认期限需要要求确认",
+        en: "an acknowledgment deadline is given for a notice that asks for no acknowledgment",
+    },
+    ErrorCode {
+        code: "all_zero_weights",
+        zh: "所有分摊权重均为零",
+        en: "every weight of a split is zero (no consumption, no occupants, no day in the period)",
+    },
+    ErrorCode {
+        code: "already_completed",
+        zh: "该事项已完成",
+        en: "the item is already completed",
+    },
+    ErrorCode {
+        code: "already_reversed",
+        zh: "该笔收款已冲正",
+        en: "the payment is already reversed",
+    },
+    ErrorCode {
+        code: "before_publication",
+        zh: "早于通知发布时间",
+        en: "the time is before the notice's publication",
+    },
+    ErrorCode {
+        code: "checklist_finished",
+        zh: "入住流程已结束",
+        en: "the check-in is finished and can no longer change",
+    },
+    ErrorCode {
+        code: "checklist_incomplete",
+        zh: "入住流程尚未完成",
+        en: "the check-in still has open mandatory items",
+    },
+    ErrorCode {
+        code: "conflicting_repost",
+        zh: "重复过账的金额或到期日不一致",
+        en: "a bill line posted again with another amount or due date",
+    },
+    ErrorCode {
+        code: "conflicting_update",
+        zh: "更新内容相互冲突",
+        en: "two changes of one update contradict each other",
+    },
+    ErrorCode {
+        code: "decreasing_reading",
+        zh: "读数小于上次读数",
+        en: "a meter reading is below the previous one",
+    },
+    ErrorCode {
+        code: "defect_state",
+        zh: "缺陷状态不允许此操作",
+        en: "the defect's state does not allow the operation",
+    },
+    ErrorCode {
+        code: "dependencies_unmet",
+        zh: "前置事项尚未完成",
+        en: "an item's prerequisites are not completed",
+    },
+    ErrorCode {
+        code: "dependency_cycle",
+        zh: "事项依赖形成循环",
+        en: "the items' dependencies form a cycle",
+    },
+    ErrorCode {
+        code: "document_too_large",
+        zh: "文档过大",
+        en: "the document is larger than the limit",
+    },
+    ErrorCode {
+        code: "duplicate_code",
+        zh: "编码重复",
+        en: "a code is given twice",
+    },
+    ErrorCode {
+        code: "duplicate_id",
+        zh: "编号重复（如收据号已使用）",
+        en: "an id is given twice, or is already used (a receipt number recorded before: a retry)",
+    },
+    ErrorCode {
+        code: "duplicate_ref",
+        zh: "收款参考号已使用",
+        en: "a payment reference is already used by another payment",
+    },
+    ErrorCode {
+        code: "empty_audience",
+        zh: "通知对象为空",
+        en: "the notice reaches nobody",
+    },
+    ErrorCode {
+        code: "empty_field",
+        zh: "必填内容为空",
+        en: "a required text (an id, a reason, a name) is empty",
+    },
+    ErrorCode {
+        code: "empty_training_set",
+        zh: "训练数据为空",
+        en: "no training examples are given",
+    },
+    ErrorCode {
+        code: "empty_weights",
+        zh: "未提供分摊权重",
+        en: "no weights are given",
+    },
+    ErrorCode {
+        code: "ends_before_starts",
+        zh: "结束早于开始",
+        en: "an end is before its start",
+    },
+    ErrorCode {
+        code: "estate",
+        zh: "由入住结果生成的房产数据无效",
+        en: "the estate built from the check-in's effects is invalid",
+    },
+    ErrorCode {
+        code: "event_out_of_order",
+        zh: "操作时间早于上一操作",
+        en: "an action is dated before the last one",
+    },
+    ErrorCode {
+        code: "float_cell",
+        zh: "表格单元格为浮点数",
+        en: "a spreadsheet cell holds a floating-point number where a decimal is required",
+    },
+    ErrorCode {
+        code: "handover_refused",
+        zh: "业主拒绝收楼",
+        en: "the owner refused the handover",
+    },
+    ErrorCode {
+        code: "has_dependents",
+        zh: "有依赖此项的已完成事项",
+        en: "completed items depend on this one",
+    },
+    ErrorCode {
+        code: "inconsistent_document",
+        zh: "文档与其历史记录不一致",
+        en: "the document contradicts its own history (edited by hand)",
+    },
+    ErrorCode {
+        code: "inexact_decimal",
+        zh: "小数位数超出可精确表示的范围",
+        en: "a decimal has more digits than can be held exactly",
+    },
+    ErrorCode {
+        code: "internal",
+        zh: "内部错误（请报告）",
+        en: "a bug in EstateKit: an internal invariant failed (please report); the process is not harmed",
+    },
+    ErrorCode {
+        code: "internal_area_exceeds_gross",
+        zh: "套内面积大于建筑面积",
+        en: "the internal area is above the gross area",
+    },
+    ErrorCode {
+        code: "invalid",
+        zh: "数值无效",
+        en: "any other invalid value (the message names the rule)",
+    },
+    ErrorCode {
+        code: "invalid_cell",
+        zh: "表格单元格无法读取",
+        en: "a spreadsheet cell cannot be read",
+    },
+    ErrorCode {
+        code: "invalid_choice",
+        zh: "不是允许的取值",
+        en: "a cell is not one of the accepted values",
+    },
+    ErrorCode {
+        code: "invalid_currency",
+        zh: "币种代码无效",
+        en: "not an ISO 4217 currency code",
+    },
+    ErrorCode {
+        code: "invalid_date",
+        zh: "日期无效或超出 1–9999 年",
+        en: "not a date, or a date outside years 1–9999",
+    },
+    ErrorCode {
+        code: "invalid_datetime",
+        zh: "时间无效",
+        en: "not an RFC 3339 instant",
+    },
+    ErrorCode {
+        code: "invalid_decimal",
+        zh: "不是有效的小数",
+        en: "not a decimal number",
+    },
+    ErrorCode {
+        code: "invalid_document",
+        zh: "文档无效",
+        en: "the document is not valid",
+    },
+    ErrorCode {
+        code: "invalid_field",
+        zh: "字段值无效",
+        en: "a field's value is invalid",
+    },
+    ErrorCode {
+        code: "invalid_integer",
+        zh: "不是有效的整数",
+        en: "not an integer, or out of its range",
+    },
+    ErrorCode {
+        code: "invalid_model",
+        zh: "模型无效",
+        en: "the classifier model is not valid",
+    },
+    ErrorCode {
+        code: "invalid_option",
+        zh: "选项无效",
+        en: "an option is unknown or out of range",
+    },
+    ErrorCode {
+        code: "invalid_period",
+        zh: "期间无效",
+        en: "the period is not valid",
+    },
+    ErrorCode {
+        code: "invalid_policy",
+        zh: "规则设置无效",
+        en: "the policy is not valid",
+    },
+    ErrorCode {
+        code: "invalid_records",
+        zh: "表格数据有问题",
+        en: "spreadsheet tables that cannot become an estate (every problem listed)",
+    },
+    ErrorCode {
+        code: "invalid_rules",
+        zh: "规则无效",
+        en: "the rules are not valid",
+    },
+    ErrorCode {
+        code: "invalid_scale",
+        zh: "小数位数设置超出范围",
+        en: "the rounding scale is out of range 0–12",
+    },
+    ErrorCode {
+        code: "invalid_sla",
+        zh: "时限设置无效",
+        en: "the service-level terms are not valid",
+    },
+    ErrorCode {
+        code: "invalid_text",
+        zh: "文本无效",
+        en: "the text is not valid (not UTF-8, or a wrong type)",
+    },
+    ErrorCode {
+        code: "invalid_transition",
+        zh: "工单当前状态不允许此操作",
+        en: "the ticket's state does not allow the action",
+    },
+    ErrorCode {
+        code: "json",
+        zh: "JSON 格式错误",
+        en: "the JSON is malformed or a field has the wrong type",
+    },
+    ErrorCode {
+        code: "key_too_short",
+        zh: "密钥过短",
+        en: "the sealing key is too short",
+    },
+    ErrorCode {
+        code: "length_mismatch",
+        zh: "数量不一致",
+        en: "the lists have different lengths",
+    },
+    ErrorCode {
+        code: "missing_pooled_amount",
+        zh: "缺少公摊金额",
+        en: "a pooled item's amount for the month is missing",
+    },
+    ErrorCode {
+        code: "missing_reading",
+        zh: "缺少抄表读数",
+        en: "a meter reading is missing",
+    },
+    ErrorCode {
+        code: "missing_start",
+        zh: "缺少开始时间",
+        en: "a start time is missing",
+    },
+    ErrorCode {
+        code: "missing_value",
+        zh: "缺少必填值",
+        en: "a required cell is empty",
+    },
+    ErrorCode {
+        code: "naive_datetime",
+        zh: "时间缺少时区",
+        en: "a date-time without a UTC offset",
+    },
+    ErrorCode {
+        code: "negative",
+        zh: "数值为负",
+        en: "a value is negative",
+    },
+    ErrorCode {
+        code: "negative_reading",
+        zh: "读数为负",
+        en: "a meter reading is negative",
+    },
+    ErrorCode {
+        code: "negative_weight",
+        zh: "权重为负",
+        en: "a weight is negative",
+    },
+    ErrorCode {
+        code: "no_business_time",
+        zh: "时限内没有工作时间",
+        en: "no business time up to the calendar's horizon",
+    },
+    ErrorCode {
+        code: "no_working_days",
+        zh: "没有足够的工作日",
+        en: "too few working days up to the calendar's horizon",
+    },
+    ErrorCode {
+        code: "no_working_hours",
+        zh: "未设置工作时间",
+        en: "the calendar has no working hours",
+    },
+    ErrorCode {
+        code: "non_positive_area",
+        zh: "面积必须大于零",
+        en: "an area is zero or negative",
+    },
+    ErrorCode {
+        code: "non_positive_payment",
+        zh: "金额必须大于零",
+        en: "a payment or refund is zero or negative",
+    },
+    ErrorCode {
+        code: "not_completed",
+        zh: "该事项尚未完成",
+        en: "the item is not completed",
+    },
+    ErrorCode {
+        code: "not_finished",
+        zh: "入住流程尚未结束",
+        en: "the check-in is not finished",
+    },
+    ErrorCode {
+        code: "not_in_audience",
+        zh: "不在通知对象之内",
+        en: "the unit is not among the notice's audience",
+    },
+    ErrorCode {
+        code: "not_permitted",
+        zh: "无权执行此操作",
+        en: "the role or actor may not do this",
+    },
+    ErrorCode {
+        code: "out_of_range",
+        zh: "超出允许范围（如年份不在 1–9999）",
+        en: "a value outside its range (a date or instant outside years 1–9999, a negative count)",
+    },
+    ErrorCode {
+        code: "overflow",
+        zh: "金额过大",
+        en: "an amount is too large to compute exactly",
+    },
+    ErrorCode {
+        code: "overlapping_effective_dates",
+        zh: "生效期间重叠",
+        en: "two versions of an item are in force on the same day",
+    },
+    ErrorCode {
+        code: "reading_below_previous",
+        zh: "读数小于上次读数",
+        en: "a meter reading is below the previous one",
+    },
+    ErrorCode {
+        code: "refund_exceeds_prepaid",
+        zh: "退款超过预存款余额",
+        en: "a refund is larger than the prepaid balance",
+    },
+    ErrorCode {
+        code: "return_visit_required",
+        zh: "需先完成回访",
+        en: "the ticket needs its return visit before closing",
+    },
+    ErrorCode {
+        code: "role_not_allowed",
+        zh: "该角色不能执行此事项",
+        en: "the role may not do this item",
+    },
+    ErrorCode {
+        code: "rules_too_large",
+        zh: "规则过多",
+        en: "the rule set is larger than the limit",
+    },
+    ErrorCode {
+        code: "seal_mismatch",
+        zh: "文档签名不符（已被修改）",
+        en: "the document's seal does not match (it was changed)",
+    },
+    ErrorCode {
+        code: "single_class",
+        zh: "训练数据只有一个类别",
+        en: "the training labels have a single class",
+    },
+    ErrorCode {
+        code: "template_mismatch",
+        zh: "与入住模板不一致",
+        en: "the checklist does not match its template",
+    },
+    ErrorCode {
+        code: "too_many_classes",
+        zh: "类别过多",
+        en: "too many training labels",
+    },
+    ErrorCode {
+        code: "too_many_decimals",
+        zh: "小数位数超过金额精度",
+        en: "an amount has a non-zero digit beyond the scale (150.001 at scale 2)",
+    },
+    ErrorCode {
+        code: "too_many_events",
+        zh: "事件过多",
+        en: "more events than the limit",
+    },
+    ErrorCode {
+        code: "unexpected_value",
+        zh: "表格单元格不应有值",
+        en: "a cell holds a value where none is expected",
+    },
+    ErrorCode {
+        code: "unknown_building",
+        zh: "楼栋不存在",
+        en: "no building with this id",
+    },
+    ErrorCode {
+        code: "unknown_column",
+        zh: "未知的表格列",
+        en: "the table has no such column",
+    },
+    ErrorCode {
+        code: "unknown_defect",
+        zh: "缺陷不存在",
+        en: "no defect with this id",
+    },
+    ErrorCode {
+        code: "unknown_dependency",
+        zh: "依赖的事项不存在",
+        en: "a dependency names no item",
+    },
+    ErrorCode {
+        code: "unknown_item",
+        zh: "事项不存在",
+        en: "no item with this code",
+    },
+    ErrorCode {
+        code: "unknown_meter",
+        zh: "水电表不存在",
+        en: "no meter with this id",
+    },
+    ErrorCode {
+        code: "unknown_reference",
+        zh: "引用的记录不存在",
+        en: "no charge, payment, unit or item with this id",
+    },
+    ErrorCode {
+        code: "unknown_rounding_mode",
+        zh: "舍入方式无效",
+        en: "not a rounding mode (half_up, half_even, down, up)",
+    },
+    ErrorCode {
+        code: "unknown_unit",
+        zh: "房屋不存在",
+        en: "no unit with this id",
+    },
+    ErrorCode {
+        code: "unknown_value",
+        zh: "不是可接受的取值",
+        en: "a name that is not one of the accepted values",
+    },
+    ErrorCode {
+        code: "unsupported_format_version",
+        zh: "文档格式版本不受支持",
+        en: "the document's format version is not supported",
+    },
+];
+
+/// The entry of `code` in [`ERROR_CODES`].
+///
+/// ```
+/// assert_eq!(estatekit::diagnostic::describe("duplicate_id").unwrap().en,
+///            "an id is given twice, or is already used (a receipt number recorded before: a retry)");
+/// assert!(estatekit::diagnostic::describe("no_such_code").is_none());
+/// ```
+pub fn describe(code: &str) -> Option<&'static ErrorCode> {
+    ERROR_CODES
+        .binary_search_by(|c| c.code.cmp(code))
+        .ok()
+        .map(|i| &ERROR_CODES[i])
+}
+
+/// An error's message in `lang`: in English its full message (naming the path and
+/// the values concerned); in zh-CN the path and the code's meaning from
+/// [`ERROR_CODES`] (`amount：小数位数超过金额精度`), or the English message for a code
+/// the table lacks.
+///
+/// ```
+/// use estatekit::diagnostic::message;
+/// use estatekit::i18n::Lang;
+/// let e = estatekit::fees::FeeError::NonPositivePayment { path: "amount".into(), amount: 0.into() };
+/// assert_eq!(message(&e, Lang::ZhCn), "amount：金额必须大于零");
+/// assert_eq!(message(&e, Lang::En), e.to_string());
+/// ```
+pub fn message(e: &(impl Diagnostic + ?Sized), lang: crate::i18n::Lang) -> String {
+    localized(e.code(), &e.path(), &e.to_string(), lang)
+}
+
+/// [`message`] from an error's parts: `code`, `path` and its English message `en`
+/// (for the bindings' own errors, which are not [`Diagnostic`] values).
+///
+/// ```
+/// use estatekit::{diagnostic::localized, i18n::Lang};
+/// assert_eq!(localized("invalid_date", "argument", "argument: 10000-01-01 …", Lang::ZhCn),
+///            "argument：日期无效或超出 1–9999 年");
+/// assert_eq!(localized("internal", "", "internal error: x", Lang::ZhCn), "内部错误（请报告）");
+/// assert_eq!(localized("no_such_code", "", "as is", Lang::ZhCn), "as is");
+/// ```
+pub fn localized(code: &str, path: &str, en: &str, lang: crate::i18n::Lang) -> String {
+    match (lang, describe(code)) {
+        (crate::i18n::Lang::ZhCn, Some(c)) if path.is_empty() => c.zh.to_owned(),
+        (crate::i18n::Lang::ZhCn, Some(c)) => format!("{path}：{}", c.zh),
+        _ => en.to_owned(),
+    }
+}
+
+/// Whether a date or instant falls in the years every module and binding supports:
+/// 1–9999 (UTC for an instant), the range of Python's `datetime` and of the dates the
+/// fee code reads. Checklists and tickets refuse any other as `out_of_range`, alike.
+pub(crate) fn in_supported_years(d: &impl chrono::Datelike) -> bool {
+    (1..=9999).contains(&d.year())
+}
+
 /// Declares, in one table, what an error enum whose every variant has a `path: String`
 /// field says about itself: each variant's code (a literal, or an expression of the
 /// fields bound in braces: `Money { source } => source.code();`), and the variants that

@@ -66,12 +66,12 @@ impl std::str::FromStr for Lang {
     }
 }
 
-/// A language tag other than `zh-CN`, `zh` or `en` (code `invalid`, path `lang`).
+/// A language tag other than `zh-CN`, `zh` or `en` (code `unknown_value`, path `lang`).
 ///
 /// ```
 /// use estatekit::diagnostic::Diagnostic;
 /// let e = "de".parse::<estatekit::i18n::Lang>().unwrap_err();
-/// assert_eq!((e.code(), e.path().as_ref()), ("invalid", "lang"));
+/// assert_eq!((e.code(), e.path().as_ref()), ("unknown_value", "lang"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("lang: unknown language {value:?}; expected \"zh-CN\" or \"en\"")]
@@ -82,7 +82,7 @@ pub struct UnknownLang {
 
 impl crate::diagnostic::Diagnostic for UnknownLang {
     fn code(&self) -> &'static str {
-        "invalid"
+        "unknown_value"
     }
     fn path(&self) -> std::borrow::Cow<'_, str> {
         "lang".into()

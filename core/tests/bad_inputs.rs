@@ -284,7 +284,7 @@ fn argument_table() {
                 &SplitMethod::Area,
                 &p,
             )),
-            "invalid",
+            "too_many_decimals",
             "total",
         ),
         (
@@ -514,13 +514,13 @@ fn failed_ledger_operations_change_nothing() {
         (
             "duplicate payment id",
             fee(l.pay("R1", dec("5"), d("2026-10-16"))),
-            "invalid",
+            "duplicate_id",
             "id",
         ),
         (
             "empty payment id",
             fee(l.pay(" ", dec("5"), d("2026-10-16"))),
-            "invalid",
+            "empty_field",
             "id",
         ),
         (
@@ -532,7 +532,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "payment in tenths of a cent",
             fee(l.pay("R3", dec("0.001"), d("2026-10-16"))),
-            "invalid",
+            "too_many_decimals",
             "amount",
         ),
         (
@@ -542,7 +542,7 @@ fn failed_ledger_operations_change_nothing() {
                 dec("1"),
                 NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
             )),
-            "invalid",
+            "out_of_range",
             "date",
         ),
         (
@@ -551,7 +551,7 @@ fn failed_ledger_operations_change_nothing() {
                 ChargeInput::new("c1", "x", d("2026-10-15"), dec("1")),
                 d("2026-10-01"),
             )),
-            "invalid",
+            "duplicate_id",
             "id",
         ),
         (
@@ -572,7 +572,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "waive without a reason",
             fee(l.waive("c1", None, " ", d("2026-10-16"))),
-            "invalid",
+            "empty_field",
             "reason",
         ),
         (
@@ -726,9 +726,10 @@ fn failed_checklist_operations_change_nothing() {
     }
 }
 
-/// Timestamps at the ends of chrono's range (a ticket flow read from JSON may carry
-/// them) give an SLA status, not a panic. A counter the event log does not support
-/// (u32::MAX escalations with no escalation) is refused on load.
+/// Timestamps at the ends of chrono's range give an SLA status, not a panic; a ticket
+/// flow read from JSON that carries one is refused (`out_of_range`, years 1–9999 as
+/// checklists), and so is an action dated there. A counter the event log does not
+/// support (u32::MAX escalations with no escalation) is refused on load.
 #[test]
 fn extreme_timestamps_and_counters_do_not_panic() {
     let cal = BusinessCalendar::weekly("09:00", "18:00", &[0, 1, 2, 3, 4], 840).unwrap();
@@ -742,25 +743,65 @@ fn extreme_timestamps_and_counters_do_not_panic() {
             r#"{{"ticket":{{"id":"T1","unit":"1-101","channel":"app","received_at":"{at}","reporter":"r","text":"停电了","kind":"repair_request"}},"category":"repair.electrical","urgency":"normal","department":"engineering","state":"received","receiver":"a","owner":"a","escalations":4294967295,"reopened":0,"satisfied":null,"events":[{{"at":"{at}","actor":"a","action":"receive","from_state":"received","to_state":"received"}}]}}"#
         );
         let err = TicketFlow::from_json(&json).unwrap_err();
-        assert_eq!(
-            (err.code(), err.path().as_str()),
-            ("inconsistent_document", "escalations")
-        );
         let json = json.replace("4294967295", "0");
-        let mut flow = TicketFlow::from_json(&json).unwrap();
-        let t = flow.ticket().received_at;
+        let extreme = !at.starts_with("2026");
+        if extreme {
+            // Outside years 1–9999: refused first, as a checklist refuses it (issue 19).
+            assert_eq!(
+                (err.code(), err.path().as_str()),
+                ("out_of_range", "ticket.received_at")
+            );
+            let err = TicketFlow::from_json(&json).unwrap_err();
+            assert_eq!(
+                (err.code(), err.path().as_str()),
+                ("out_of_range", "ticket.received_at")
+            );
+        } else {
+            assert_eq!(
+                (err.code(), err.path().as_str()),
+                ("inconsistent_document", "escalations")
+            );
+        }
+        // A flow built in Rust with such a receipt (Ticket::new takes any instant):
+        // its SLA does not panic, and an action at that instant is refused or applied.
+        let t: chrono::DateTime<Utc> = at.parse().unwrap();
+        let mut flow = if extreme {
+            TicketFlow::new(
+                estatekit::tickets::Ticket::new(
+                    "T1",
+                    "1-101",
+                    estatekit::tickets::Channel::App,
+                    t,
+                    "r",
+                    "停电了",
+                    estatekit::tickets::TicketKind::RepairRequest,
+                ),
+                "repair.electrical",
+                estatekit::tickets::Urgency::Normal,
+                "engineering",
+                "a",
+            )
+        } else {
+            TicketFlow::from_json(&json).unwrap()
+        };
         let _ = flow.sla(&policy, t);
         let _ = flow.sla(&SlaPolicy::default(), t);
-        flow.apply(
+        let escalated = flow.apply(
             estatekit::tickets::Action::Escalate {
                 to: "b".into(),
                 reason: "x".into(),
             },
             "a",
             t,
-        )
-        .unwrap();
-        assert_eq!(flow.escalations(), 1);
+        );
+        if extreme {
+            let err = escalated.unwrap_err();
+            assert_eq!((err.code(), err.path().as_str()), ("out_of_range", "at"));
+            assert_eq!(flow.escalations(), 0);
+        } else {
+            escalated.unwrap();
+            assert_eq!(flow.escalations(), 1);
+        }
     }
 }
 

@@ -198,12 +198,12 @@ fn tampered_documents_are_refused() {
         (
             "a unit billed twice",
             edited(&run, |d| d["bills"][1]["unit_id"] = s("1-101")),
-            ("invalid", "bills[1].unit_id"),
+            ("duplicate_id", "bills[1].unit_id"),
         ),
         (
             "an empty unit id",
             edited(&run, |d| d["bills"][3]["unit_id"] = s(" ")),
-            ("invalid", "bills[3].unit_id"),
+            ("empty_field", "bills[3].unit_id"),
         ),
         (
             "a bill of another period",

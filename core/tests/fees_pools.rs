@@ -156,7 +156,7 @@ fn a_pool_per_building_splits_each_building_by_hand() {
             (
                 "lift_power",
                 Some("B1"),
-                "292.9800".into(),
+                "292.98".into(),
                 Some("600".into()),
                 "292.98".into(),
                 "292.98".into(),
@@ -166,7 +166,7 @@ fn a_pool_per_building_splits_each_building_by_hand() {
             (
                 "lift_power",
                 Some("B2"),
-                "97.6600".into(),
+                "97.66".into(),
                 Some("200".into()),
                 "97.66".into(),
                 "97.66".into(),
@@ -405,7 +405,7 @@ fn bad_pools_and_filters_are_typed_errors_naming_the_field() {
     assert_eq!(
         (e.code(), e.path()),
         (
-            "invalid",
+            "duplicate_id",
             "items[0].rule.pooled.split_by.groups[1].units[1]"
         )
     );

@@ -395,7 +395,7 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
          "invalid", "items[0].due.day_of_next_month"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": 15}, "due_day": 15}]}"#.to_owned(),
          "invalid", "items[0].due_day"),
-        (r#"{"format_version": 4, "items": []}"#.to_owned(), "invalid", "format_version"),
+        (r#"{"format_version": 4, "items": []}"#.to_owned(), "unsupported_format_version", "format_version"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}"#.to_owned(),
          "json", "items[0].unit_kinds[0]"),
     ];
@@ -715,7 +715,7 @@ fn due_dates_past_the_calendar_are_errors() {
     let oct = BillingPeriod::month(2026, 10).unwrap();
     let inputs = BillingInputs::default().with_issued_on(NaiveDate::MAX);
     let err = bill_estate(&estate, &only_fixed, oct, &inputs).unwrap_err();
-    assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    assert_eq!((err.code(), err.path()), ("out_of_range", "issued_on"));
     // The last month the calendar holds: no day after it to issue on.
     let last = BillingPeriod {
         start: d("+262142-12-01"),
@@ -733,7 +733,7 @@ fn due_dates_past_the_calendar_are_errors() {
     assert_eq!(
         (err.code(), err.path(), err.to_string().as_str()),
         (
-            "invalid",
+            "out_of_range",
             "issued_on",
             "issued_on: bills issued on 9999-12-17 would be due on +10000-01-01, outside the supported years 1–9999"
         )

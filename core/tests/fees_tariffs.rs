@@ -653,7 +653,7 @@ mod late_fees {
                 .pay("p1", dec("400.00"), d("2026-10-25"))
                 .unwrap_err()
                 .code(),
-            "invalid"
+            "duplicate_id"
         );
         let mut l2 = Ledger::new("A", RoundingPolicy::default(), PaymentOrder::PrincipalFirst);
         l2.pay("p1", dec("400.00"), d("2026-10-25")).unwrap();

@@ -251,7 +251,7 @@ fn a_ledger_needs_a_unit_id_when_opened_as_when_read() {
         assert_eq!(
             (e.code(), e.path(), e.to_string()),
             (
-                "invalid",
+                "empty_field",
                 "unit_id",
                 "unit_id: a ledger needs a unit id".to_owned()
             )

@@ -54,13 +54,13 @@ fn a_total_finer_than_the_scale_is_refused_not_rounded() {
     assert_eq!(
         error(split(dec("100.005"), &units(), &SplitMethod::Area, &p)),
         (
-            "invalid".into(),
+            "too_many_decimals".into(),
             "total".into(),
             "total: 100.005 has more decimal places than the rounding scale 2".into()
         )
     );
     let e = error(split(dec("-0.001"), &units(), &SplitMethod::Equal, &p));
-    assert_eq!((e.0.as_str(), e.1.as_str()), ("invalid", "total"));
+    assert_eq!((e.0.as_str(), e.1.as_str()), ("too_many_decimals", "total"));
     // At scale 0 (whole yuan), cents are too fine.
     let yuan = RoundingPolicy::new(0, RoundingMode::HalfUp).unwrap();
     assert_eq!(
@@ -225,7 +225,7 @@ fn duplicate_units_and_bases_are_refused() {
             &policy
         )),
         (
-            "invalid".into(),
+            "duplicate_id".into(),
             "weights[1].basis".into(),
             "weights[1].basis: area is weighted twice".into()
         )

@@ -462,8 +462,8 @@ fn payment_rows_are_applied_once_and_bad_rows_are_named() {
             (3, Some("B-1"), "duplicate_ref", "ref"),
             (4, Some("B-2"), "unknown_reference", "unit_id"),
             (5, Some("B-3"), "non_positive_payment", "amount"),
-            (6, Some("B-4"), "invalid", "amount"),
-            (7, Some(" "), "invalid", "ref"),
+            (6, Some("B-4"), "too_many_decimals", "amount"),
+            (7, Some(" "), "empty_field", "ref"),
         ]
     );
     // The whole file again: every row already applied or rejected the same way.

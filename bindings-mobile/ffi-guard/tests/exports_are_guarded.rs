@@ -56,11 +56,51 @@ fn every_python_export_is_guarded() {
     assert!(bad.is_empty(), "unguarded exports:\n{}", bad.join("\n"));
 }
 
+/// The trait exports of an object, `#[uniffi::export(Eq, Hash)]` on its struct: not a
+/// fn or an impl block, so `#[guard]` cannot go there.
+const TRAIT_EXPORT: &str = "#[uniffi::export(Eq, Hash)]";
+
 #[test]
 fn every_mobile_export_is_guarded() {
-    let (bad, files) = unguarded("..", |l| l.starts_with("#[uniffi::export"));
+    let (bad, files) = unguarded("..", |l| {
+        l.starts_with("#[uniffi::export") && l != TRAIT_EXPORT
+    });
     assert!(files >= 8, "found only {files} source files");
     assert!(bad.is_empty(), "unguarded exports:\n{}", bad.join("\n"));
+}
+
+/// Every struct exported with `Eq, Hash` gets them from `json_eq!` (which runs the
+/// document under the panic guard itself): its next line is `pub struct Name {` and the
+/// same file invokes `json_eq!(Name` (`$name` inside the `json_object!` macro).
+#[test]
+fn every_mobile_trait_export_comes_from_json_eq() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
+    let mut seen = 0;
+    let mut bad = Vec::new();
+    for file in sources(&dir) {
+        let src = std::fs::read_to_string(&file).expect("a source file is readable");
+        let lines: Vec<&str> = src.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            if *line != TRAIT_EXPORT {
+                continue;
+            }
+            seen += 1;
+            let name = lines
+                .get(i + 1)
+                .and_then(|l| l.strip_prefix("pub struct "))
+                .and_then(|l| l.split([' ', '{']).next())
+                .unwrap_or("");
+            if name.is_empty() || !src.contains(&format!("json_eq!({name},")) {
+                bad.push(format!("{}:{}: {name:?}", file.display(), i + 1));
+            }
+        }
+    }
+    assert!(seen >= 5, "found only {seen} trait exports");
+    assert!(
+        bad.is_empty(),
+        "trait exports without json_eq!:\n{}",
+        bad.join("\n")
+    );
 }
 
 /// The check itself finds an unguarded export (so it cannot pass by reading nothing).

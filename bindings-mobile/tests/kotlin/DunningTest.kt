@@ -300,6 +300,6 @@ fun testLedgerWriteOff() {
     val unknown = assertFailsWith<EstateKitException.Validation> { l.writeOff("z", "x", mar6) }
     assertEquals("unknown_reference", unknown.code)
     val noReason = assertFailsWith<EstateKitException.Validation> { l.writeOff("c", " ", mar6) }
-    assertEquals("invalid" to "reason", noReason.code to noReason.path)
+    assertEquals("empty_field" to "reason", noReason.code to noReason.path)
     assertEquals(json, l.toJson())
 }

@@ -162,7 +162,7 @@ fun testIssueAndDueDates() {
     val late = assertFailsWith<EstateKitException.Validation> {
         billEstate(Estate.demo(), fixedItems(""), 2026, 11, BillingInputs(issuedOn = LocalDate.of(9999, 12, 31)))
     }
-    assertEquals("invalid" to "issued_on", late.code to late.path)
+    assertEquals("out_of_range" to "issued_on", late.code to late.path)
 }
 
 fun testFeeErrors() {
@@ -201,9 +201,9 @@ fun testPooledSplitStrict() {
     }
     val members = listOf(PoolMember("A", d("100"), occupants = 1), PoolMember("B", d("100"), occupants = 3))
     val area = listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))
-    assertEquals(Triple("invalid", "total", "total: 100.005 has more decimal places than the rounding scale 2"),
+    assertEquals(Triple("too_many_decimals", "total", "total: 100.005 has more decimal places than the rounding scale 2"),
         error { pooledSplit(d("100.005"), members, area) })
-    assertEquals(Triple("invalid", "total", "total: 100.5 has more decimal places than the rounding scale 0"),
+    assertEquals(Triple("too_many_decimals", "total", "total: 100.5 has more decimal places than the rounding scale 0"),
         error { pooledSplit(d("100.5"), members, area, RoundingPolicy(0, MoneyRounding.HALF_UP)) })
     assertEquals(listOf(d("50.00"), d("50.00")), pooledSplit(d("100.000"), members, area).map { it.amount })
     assertEquals(listOf(d("50.003"), d("50.002")),
@@ -219,7 +219,7 @@ fun testPooledSplitStrict() {
     // The same unit twice is refused by the core (it was accepted here, refused in Python).
     assertEquals(Triple("duplicate_id", "units", "units: duplicate id \"A\""),
         error { pooledSplit(d("100"), listOf(PoolMember("A", d("1")), PoolMember("A", d("1"))), area) })
-    assertEquals(Triple("invalid", "weights[1].basis", "weights[1].basis: area is weighted twice"),
+    assertEquals(Triple("duplicate_id", "weights[1].basis", "weights[1].basis: area is weighted twice"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.AREA, d("0.5")))) })
 }
 

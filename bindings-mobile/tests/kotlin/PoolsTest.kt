@@ -108,7 +108,7 @@ fun testPoolErrors() {
     check("unknown_reference", "items[0].rule.pooled.split_by.groups[1].units[1]") {
         billEstate(estate, FeeSchedule.fromJson(groups("\"1-102\", \"X-1\"")), 2026, 10, hall)
     }
-    check("invalid", "items[0].rule.pooled.split_by.groups[1].units[1]") {
+    check("duplicate_id", "items[0].rule.pooled.split_by.groups[1].units[1]") {
         FeeSchedule.fromJson(groups("\"1-102\", \"1-101\""))
     }
 }

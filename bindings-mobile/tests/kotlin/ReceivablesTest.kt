@@ -103,8 +103,8 @@ fun testPaymentRowsAppliedOnce() {
             listOf("3", "B-1", "duplicate_ref", "ref"),
             listOf("4", "B-2", "unknown_reference", "unit_id"),
             listOf("5", "B-3", "non_positive_payment", "amount"),
-            listOf("6", "B-4", "invalid", "amount"),
-            listOf("7", " ", "invalid", "ref"),
+            listOf("6", "B-4", "too_many_decimals", "amount"),
+            listOf("7", " ", "empty_field", "ref"),
         ),
         res.rejected.map { listOf(it.row.toString(), it.ref, it.code, it.path) },
     )
@@ -381,5 +381,5 @@ fun testAgingAndCollectionByBuilding() {
     assertEquals(d("1.0000"), book.collection(oct1, oct31, nov30, "unit").first { it.key == "1-101" }.rate)
     assertNull(book.collection(day("2027-01-01"), day("2027-01-31"), nov30).single().rate)
     val bad = assertFailsWith<EstateKitException.Validation> { book.aging(nov30, "floor") }
-    assertEquals("invalid" to "by", bad.code to bad.path)
+    assertEquals("unknown_value" to "by", bad.code to bad.path)
 }

@@ -88,7 +88,7 @@ private fun stringRows(a: Any?): List<Map<String, String>> = (a as List<Map<Stri
 private fun emptyBook() = Receivables(Estate.demo(), FeeSchedule.demo())
 
 private fun throwLastRejected(rejected: List<RejectedRow>) {
-    rejected.lastOrNull()?.let { throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.message) }
+    rejected.lastOrNull()?.let { throw EstateKitException.Validation(it.code, "rows[${it.row}].${it.path}", it.message, messageZh = "", messageEn = it.message) }
 }
 
 private fun parse(kind: String, text: String) {
@@ -117,7 +117,7 @@ private fun parse(kind: String, text: String) {
         "pooled_records" -> try {
             pooledFromRecords(stringRows(MiniJson(text).value()))
         } catch (e: EstateKitException.Records) {
-            throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail)
+            throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail, messageZh = "", messageEn = e.detail)
         }
         "estate_tables" -> {
             @Suppress("UNCHECKED_CAST")
@@ -127,7 +127,7 @@ private fun parse(kind: String, text: String) {
                 estateFromRecords(EstateTables(id = "e1", name = "Test", buildings = table("buildings"),
                     units = table("units"), meters = table("meters"), readings = table("readings")))
             } catch (e: EstateKitException.Records) {
-                throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail)
+                throw EstateKitException.Validation(e.problems[0].code, e.problems[0].path, e.detail, messageZh = "", messageEn = e.detail)
             }
         }
         else -> error("unknown kind $kind")
@@ -165,26 +165,26 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("year 262143", { latePenalty(d("1"), OCT1, LocalDate.of(262143, 12, 31), PenaltyPolicy(dailyRate = d("0.001"))); Unit }, "invalid_date" to "argument"),
     Triple("negative penalty rate", { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.001"))); Unit }, "negative" to "daily_rate"),
     Triple("service ends before it starts", { prorate(d("100"), OCT1, OCT31, LocalDate.of(2026, 10, 20), LocalDate.of(2026, 10, 10)); Unit }, "invalid" to "service_end"),
-    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1, BillingInputs()); Unit }, "invalid" to "year"),
-    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1, BillingInputs()); Unit }, "invalid" to "year"),
+    Triple("year 0", { billEstate(Estate.demo(), FeeSchedule.demo(), 0, 1, BillingInputs()); Unit }, "out_of_range" to "year"),
+    Triple("year -1", { billEstate(Estate.demo(), FeeSchedule.demo(), -1, 1, BillingInputs()); Unit }, "out_of_range" to "year"),
     Triple("payment with more digits than a decimal holds", { Ledger("1-101").pay("R1", d("100.000000000000000000000000001"), OCT1); Unit }, "inexact_decimal" to "argument"),
     Triple("rate with 31 places", { allocate(d("1"), listOf(d("0.0004931506849315068493150684932"))); Unit }, "inexact_decimal" to "argument"),
     Triple("month 13", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13, BillingInputs()); Unit }, "invalid" to "month"),
     Triple("no pooled amount", { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10, BillingInputs()); Unit }, "missing_pooled_amount" to "pooled[common_electricity]"),
-    Triple("pooled split: total finer than the scale", { pooledSplit(d("100.005"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))); Unit }, "invalid" to "total"),
+    Triple("pooled split: total finer than the scale", { pooledSplit(d("100.005"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))); Unit }, "too_many_decimals" to "total"),
     Triple("pooled split: hybrid weights sum 0.8", { pooledSplit(d("1"), listOf(PoolMember("A", d("1"))), listOf(SplitWeight(Basis.AREA, d("0.5")), SplitWeight(Basis.OCCUPANTS, d("0.3")))); Unit }, "invalid" to "weights"),
     Triple("zero payment", { Ledger("1-101").pay("R1", BigDecimal.ZERO, OCT1); Unit }, "non_positive_payment" to "amount"),
-    Triple("payment in tenths of a cent", { Ledger("1-101").pay("R1", d("0.001"), OCT1); Unit }, "invalid" to "amount"),
+    Triple("payment in tenths of a cent", { Ledger("1-101").pay("R1", d("0.001"), OCT1); Unit }, "too_many_decimals" to "amount"),
     Triple("single-class training", { TicketClassifier.train(listOf("a", "b"), listOf("x", "x"), 0); Unit }, "single_class" to "labels"),
     Triple("NaN training option", { TicketClassifier.train(listOf("a", "b"), listOf("x", "y"), 0, TrainingOptions(c = Double.NaN)); Unit }, "invalid_option" to "c"),
     Triple("calendar without working days", { BusinessCalendar.weekly("09:00", "18:00", emptyList(), 0, emptyList()); Unit }, "no_working_hours" to "calendar.hours"),
     Triple("write-off threshold zero", { emptyBook().writeOffResidues(OCT31, "residue", BigDecimal.ZERO); Unit }, "invalid" to "below"),
-    Triple("write-off without a reason", { emptyBook().writeOffResidues(OCT31, " ", d("1.00")); Unit }, "invalid" to "reason"),
+    Triple("write-off without a reason", { emptyBook().writeOffResidues(OCT31, " ", d("1.00")); Unit }, "empty_field" to "reason"),
     Triple("negative reminder minimum", { emptyBook().reminders(OCT31, d("-1.00")); Unit }, "negative" to "min_total"),
     Triple("reminder group with an unknown unit", { emptyBook().reminders(OCT31, d("1.00"), mapOf("9-999" to "王伟")); Unit }, "unknown_reference" to "group[9-999]"),
-    Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "invalid" to "group[1-101]"),
-    Triple("ledger with an empty unit id", { Ledger(""); Unit }, "invalid" to "unit_id"),
-    Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "invalid" to "unit_id"),
+    Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "empty_field" to "group[1-101]"),
+    Triple("ledger with an empty unit id", { Ledger(""); Unit }, "empty_field" to "unit_id"),
+    Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "empty_field" to "unit_id"),
     Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, HandoverMode.ORDINARY); Unit }, "invalid_field" to "owner"),
 )
 
@@ -222,11 +222,11 @@ fun testFailedBookOperationsChangeNothing() {
     val badRows = listOf(
         PaymentRow("1-101", d("0"), nov14, "R-2") to "non_positive_payment",
         PaymentRow("1-101", d("-5"), nov14, "R-2") to "non_positive_payment",
-        PaymentRow("1-101", d("0.001"), nov14, "R-2") to "invalid",
+        PaymentRow("1-101", d("0.001"), nov14, "R-2") to "too_many_decimals",
         PaymentRow("1-101", d("1"), nov14, "R-1") to "duplicate_ref",
         PaymentRow("1-102", d("100.00"), nov14, "R-1") to "duplicate_ref",
         PaymentRow("9-999", d("1"), nov14, "R-3") to "unknown_reference",
-        PaymentRow("1-101", d("1"), nov14, "") to "invalid",
+        PaymentRow("1-101", d("1"), nov14, "") to "empty_field",
         PaymentRow("1-101", d("79000000000000000000000000000"), nov14, "R-4") to "overflow",
     )
     for ((r, code) in badRows) {
@@ -340,7 +340,7 @@ fun testSharedLedgerFromManyThreads() {
         start.countDown()
         val outcomes = same.map { it.get() }
         assertEquals(1, outcomes.count { it == "ok" }, outcomes.toString())
-        assertEquals(15, outcomes.count { it == "invalid id" }, outcomes.toString())
+        assertEquals(15, outcomes.count { it == "duplicate_id id" }, outcomes.toString())
         assertEquals(d("809.00"), ledger.prepaid())
         assertEquals(401, ledger.payments().size)
     } finally {

@@ -139,7 +139,14 @@ _DefectStatusName = Literal["open", "rectified", "closed"]
 _ItemData = dict[str, Any]
 
 class EstateKitError(Exception):
-    """Base class of every error raised by EstateKit."""
+    """Base class of every error raised by EstateKit. Every one carries `code` (stable,
+    one per cause: README "Errors"), `path`, `message_en` (the full message) and
+    `message_zh` (the path and the code's meaning in Chinese)."""
+
+    code: str
+    path: str
+    message_zh: str
+    message_en: str
 
 class ValidationError(EstateKitError, ValueError):
     """Invalid input. `code` is a stable snake_case kind, `path` names the bad field.

@@ -440,6 +440,26 @@ pub enum CheckinError {
         /// The earliest time allowed: the last event's, or the start day at 00:00 UTC.
         last: DateTime<Utc>,
     },
+    /// A date or instant outside the years 1–9999 (UTC), refused as tickets refuse
+    /// one: `at` for an operation, `started_on` when a checklist starts, `events[i].at`
+    /// or `started_on` in a loaded document.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode, Role};
+    /// let mut c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+    ///     "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// let err = c.finish("李四", Role::Receptionist, "+10000-01-01T00:00:00Z".parse()?).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("out_of_range", "at"));
+    /// assert_eq!(err.to_string(), "at: +10000-01-01 00:00:00 UTC is outside the supported years 1–9999 (UTC)");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[error("{path}: {value} is outside the supported years 1–9999 (UTC)")]
+    OutOfRange {
+        /// `at`, `started_on`, or `events[i].at` in a loaded document.
+        path: String,
+        /// The date or instant given.
+        value: String,
+    },
     /// A saved checklist contradicts itself: its items, defects or completion are not
     /// what replaying its event log through the operations gives, or an event of the log
     /// is one the operations refuse. Names the first contradiction.
@@ -495,6 +515,7 @@ crate::diagnostic::error_table! {
     TemplateMismatch => "template_mismatch";
     Estate => "estate";
     EventOutOfOrder => "event_out_of_order";
+    OutOfRange => "out_of_range";
     InconsistentDocument => "inconsistent_document";
 }
 

@@ -96,7 +96,8 @@ impl FromStr for DayCount {
             "actual" => Ok(Self::Actual),
             "30/360" => Ok(Self::Thirty360),
             "annual_365" => Ok(Self::Annual365),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "convention",
                 format!(
                     "unknown day count {s:?}; expected \"actual\", \"30/360\" or \"annual_365\""
@@ -227,7 +228,8 @@ impl FromStr for CountFrom {
         match s {
             "due" => Ok(Self::Due),
             "grace_end" => Ok(Self::GraceEnd),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "count_from",
                 format!("unknown value {s:?}; expected \"due\" or \"grace_end\""),
             )),

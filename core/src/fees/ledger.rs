@@ -39,7 +39,8 @@ fn check_date(date: NaiveDate, path: &str) -> Result<(), FeeError> {
     if (1..=9999).contains(&date.year()) {
         Ok(())
     } else {
-        Err(FeeError::invalid(
+        Err(FeeError::value(
+            "out_of_range",
             path,
             format!("{date} is outside the supported years 1–9999"),
         ))
@@ -69,7 +70,8 @@ impl std::str::FromStr for PaymentOrder {
         match s {
             "penalty_first" => Ok(Self::PenaltyFirst),
             "principal_first" => Ok(Self::PrincipalFirst),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "order",
                 format!("unknown payment order {s:?}; expected penalty_first or principal_first"),
             )),
@@ -769,14 +771,14 @@ impl Ledger {
     /// spaces (the rule [`Ledger::from_json`] applies to a saved ledger).
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] at `unit_id`.
+    /// [`FeeError::InvalidValue`] `empty_field` at `unit_id`.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
     /// let l = Ledger::open("1-101", RoundingPolicy::default(), PaymentOrder::default())?;
     /// assert_eq!(Ledger::from_json(&l.to_json())?, l);
     /// let e = Ledger::open(" ", RoundingPolicy::default(), PaymentOrder::default()).unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid", "unit_id"));
+    /// assert_eq!((e.code(), e.path()), ("empty_field", "unit_id"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn open(
@@ -786,7 +788,11 @@ impl Ledger {
     ) -> Result<Self, FeeError> {
         let unit_id = unit_id.into();
         if unit_id.trim().is_empty() {
-            return Err(FeeError::invalid("unit_id", "a ledger needs a unit id"));
+            return Err(FeeError::value(
+                "empty_field",
+                "unit_id",
+                "a ledger needs a unit id",
+            ));
         }
         let z = Decimal::new(0, rounding.scale());
         Ok(Self {
@@ -851,7 +857,8 @@ impl Ledger {
         crate::json::check_syntax(text).map_err(json)?;
         let mut ledger: Self = crate::json::parse_checked(text).map_err(json)?;
         if ledger.format_version == 0 || ledger.format_version > LEDGER_FORMAT_VERSION {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "unsupported_format_version",
                 "format_version",
                 format!(
                     "format version {} is not supported (expected 1 to {LEDGER_FORMAT_VERSION})",
@@ -861,6 +868,7 @@ impl Ledger {
         }
         let stated = ledger.format_version == LEDGER_FORMAT_VERSION;
         ledger.validate()?;
+        ledger.normalize_scale();
         // In place: a failure discards the ledger (no copy to keep, unlike an operation).
         ledger.replay_in_place(None).map_err(|e| {
             // Name the refund the history cannot cover.
@@ -892,7 +900,11 @@ impl Ledger {
     /// ledger reports (principal, paid, penalty, prepaid) within the decimal range.
     fn validate(&self) -> Result<(), FeeError> {
         if self.unit_id.trim().is_empty() {
-            return Err(FeeError::invalid("unit_id", "a ledger needs a unit id"));
+            return Err(FeeError::value(
+                "empty_field",
+                "unit_id",
+                "a ledger needs a unit id",
+            ));
         }
         let mut principal_total = Decimal::ZERO;
         let mut penalty_total = Decimal::ZERO;
@@ -900,10 +912,15 @@ impl Ledger {
         for (i, c) in self.charges.iter().enumerate() {
             let p = |f: &str| format!("charges[{i}].{f}");
             if c.id.trim().is_empty() {
-                return Err(FeeError::invalid(p("id"), "charge id must not be empty"));
+                return Err(FeeError::value(
+                    "empty_field",
+                    p("id"),
+                    "charge id must not be empty",
+                ));
             }
             if !ids.insert(&c.id) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     p("id"),
                     format!("duplicate charge id {:?}", c.id),
                 ));
@@ -973,7 +990,8 @@ impl Ledger {
                 non_negative(w.principal, || path.clone())?;
                 self.check_money(w.principal, &path)?;
                 if w.reason.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         p(&format!("waivers[{j}].reason")),
                         "a waiver needs a reason",
                     ));
@@ -985,10 +1003,15 @@ impl Ledger {
         for (i, pay) in self.payments.iter().enumerate() {
             let p = |f: &str| format!("payments[{i}].{f}");
             if pay.id.trim().is_empty() {
-                return Err(FeeError::invalid(p("id"), "payment id must not be empty"));
+                return Err(FeeError::value(
+                    "empty_field",
+                    p("id"),
+                    "payment id must not be empty",
+                ));
             }
             if !ids.insert(&pay.id) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     p("id"),
                     format!("duplicate payment id {:?}", pay.id),
                 ));
@@ -1004,7 +1027,8 @@ impl Ledger {
             if let Some(r) = &pay.reversed {
                 check_date(r.on, &p("reversed.on"))?;
                 if r.reason.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         p("reversed.reason"),
                         "a reversal needs a reason",
                     ));
@@ -1016,10 +1040,15 @@ impl Ledger {
         for (i, r) in self.refunds.iter().enumerate() {
             let p = |f: &str| format!("refunds[{i}].{f}");
             if r.id.trim().is_empty() {
-                return Err(FeeError::invalid(p("id"), "refund id must not be empty"));
+                return Err(FeeError::value(
+                    "empty_field",
+                    p("id"),
+                    "refund id must not be empty",
+                ));
             }
             if !ids.insert(&r.id) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     p("id"),
                     format!("duplicate payment or refund id {:?}", r.id),
                 ));
@@ -1039,6 +1068,28 @@ impl Ledger {
             non_negative(t, || "low_balance_threshold".into())?;
         }
         Ok(())
+    }
+
+    /// Every amount of the history read from a document at the ledger's scale, as the
+    /// operations keep them (`"150.000"` on a scale-2 ledger is `150.00`): `validate`
+    /// has checked that none has a non-zero digit beyond the scale, so nothing is
+    /// rounded. The derived figures are rebuilt from these by the replay.
+    fn normalize_scale(&mut self) {
+        let scale = self.rounding.scale();
+        let at = |d: &mut Decimal| d.rescale(scale);
+        for c in &mut self.charges {
+            at(&mut c.principal);
+            for w in &mut c.waivers {
+                at(&mut w.amount);
+                at(&mut w.principal);
+            }
+        }
+        for p in &mut self.payments {
+            at(&mut p.amount);
+        }
+        for r in &mut self.refunds {
+            at(&mut r.amount);
+        }
     }
 
     /// The ledger as JSON.
@@ -1192,7 +1243,8 @@ impl Ledger {
     fn check_money(&self, amount: Decimal, path: &str) -> Result<(), FeeError> {
         let scale = self.rounding.scale();
         if amount.normalize().scale() > scale {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "too_many_decimals",
                 path,
                 format!("{amount} has more decimal places than the ledger's scale {scale}"),
             ));
@@ -1636,10 +1688,15 @@ impl Ledger {
         check_date(charge.due, "due")?;
         check_date(on, "on")?;
         if charge.id.trim().is_empty() {
-            return Err(FeeError::invalid("id", "charge id must not be empty"));
+            return Err(FeeError::value(
+                "empty_field",
+                "id",
+                "charge id must not be empty",
+            ));
         }
         if self.cursor.charge_ids.contains_key(&charge.id) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "duplicate_id",
                 "id",
                 format!("duplicate charge id {:?}", charge.id),
             ));
@@ -1784,7 +1841,11 @@ impl Ledger {
             });
         }
         if id.trim().is_empty() {
-            return Err(FeeError::invalid("id", "payment id must not be empty"));
+            return Err(FeeError::value(
+                "empty_field",
+                "id",
+                "payment id must not be empty",
+            ));
         }
         check_date(date, "date")?;
         // Keep the invariant: amounts in minor units, the total paid within the limit
@@ -1793,7 +1854,8 @@ impl Ledger {
         let total = add(self.cursor.paid_total, amount, "amount")?;
         self.check_total(total, "amount")?;
         if self.cursor.payment_ids.contains_key(id) || self.cursor.refund_ids.contains_key(id) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "duplicate_id",
                 "id",
                 format!("duplicate payment id {id:?}"),
             ));
@@ -1858,7 +1920,11 @@ impl Ledger {
             });
         }
         if reason.trim().is_empty() {
-            return Err(FeeError::invalid("reason", "a reversal needs a reason"));
+            return Err(FeeError::value(
+                "empty_field",
+                "reason",
+                "a reversal needs a reason",
+            ));
         }
         if on < self.payments[i].date {
             return Err(FeeError::invalid(
@@ -1968,7 +2034,11 @@ impl Ledger {
         let i = self.index(charge_id)?;
         check_date(date, "date")?;
         if reason.trim().is_empty() {
-            return Err(FeeError::invalid("reason", "a waiver needs a reason"));
+            return Err(FeeError::value(
+                "empty_field",
+                "reason",
+                "a waiver needs a reason",
+            ));
         }
         let owed = self.penalty(charge_id, date)?;
         let amount = amount.unwrap_or(owed);
@@ -2034,7 +2104,11 @@ impl Ledger {
         let i = self.index(charge_id)?;
         check_date(date, "date")?;
         if reason.trim().is_empty() {
-            return Err(FeeError::invalid("reason", "a write-off needs a reason"));
+            return Err(FeeError::value(
+                "empty_field",
+                "reason",
+                "a write-off needs a reason",
+            ));
         }
         let state = self.state_at(date)?;
         let c = &state.charges[i];

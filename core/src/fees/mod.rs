@@ -233,6 +233,22 @@ pub enum FeeError {
         /// Why every weight is zero.
         cause: String,
     },
+    /// An invalid value of a named kind, `code` being one of [`FeeError::VALUE_CODES`]:
+    /// `too_many_decimals` (an amount with a non-zero digit beyond the scale, e.g.
+    /// `150.001` on a scale-2 ledger), `duplicate_id` (a payment, refund or charge id
+    /// already used: a retried receipt), `empty_field` (an id, reason or unit id that
+    /// is empty), `out_of_range` (a date outside years 1–9999),
+    /// `unsupported_format_version`, `unknown_value` (a name that is not one of the
+    /// accepted values).
+    #[error("{path}: {reason}")]
+    InvalidValue {
+        /// Where.
+        path: String,
+        /// The kind of invalid value (one of [`FeeError::VALUE_CODES`]).
+        code: &'static str,
+        /// Why.
+        reason: String,
+    },
     /// Any other invalid value.
     #[error("{path}: {reason}")]
     Invalid {
@@ -274,6 +290,7 @@ crate::diagnostic::error_table! {
     Cell { code } => *code;
     DuplicateId => "duplicate_id";
     NothingToWeigh => "all_zero_weights";
+    InvalidValue { code } => *code;
     Invalid => "invalid";
 }
 
@@ -302,6 +319,30 @@ impl FeeError {
     pub(crate) fn with_path(mut self, new: String) -> Self {
         *self.path_slot() = new;
         self
+    }
+
+    /// The codes of [`FeeError::InvalidValue`], each a cause of its own.
+    pub const VALUE_CODES: [&'static str; 6] = [
+        "too_many_decimals",
+        "duplicate_id",
+        "empty_field",
+        "out_of_range",
+        "unsupported_format_version",
+        "unknown_value",
+    ];
+
+    /// [`FeeError::InvalidValue`] with `code`, one of [`FeeError::VALUE_CODES`].
+    pub(crate) fn value(
+        code: &'static str,
+        path: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        debug_assert!(Self::VALUE_CODES.contains(&code), "{code}");
+        Self::InvalidValue {
+            path: path.into(),
+            code,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {

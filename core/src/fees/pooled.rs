@@ -204,7 +204,8 @@ impl FromStr for Basis {
             "usage" => Ok(Self::Usage),
             "equal" => Ok(Self::Equal),
             "occupants" => Ok(Self::Occupants),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "method",
                 format!(
                     "unknown split method {s:?}; expected area, usage, equal, occupants or hybrid"
@@ -338,7 +339,8 @@ impl SplitMethod {
         for (i, w) in ws.iter().enumerate() {
             non_negative(w.weight, || format!("weights[{i}].weight"))?;
             if ws[..i].iter().any(|v| v.basis == w.basis) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     format!("weights[{i}].basis"),
                     format!("{} is weighted twice", w.basis),
                 ));
@@ -649,7 +651,8 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
 /// units, as [`money::allocate`]).
 ///
 /// # Errors
-/// [`FeeError::Invalid`] at `total` for more decimal places than the policy's scale;
+/// [`FeeError::InvalidValue`] `too_many_decimals` at `total` for more decimal places
+/// than the policy's scale;
 /// [`FeeError::DuplicateId`] at `units` for a unit id given twice;
 /// as [`SplitMethod::validate`] and [`weights`]; [`FeeError::Money`] when there are no
 /// units, every weight is zero (e.g. usage split with no consumption), or the amounts
@@ -660,7 +663,7 @@ fn total_fits(weights: Vec<Decimal>) -> Result<Vec<Decimal>, FeeError> {
 /// use estatekit::money::RoundingPolicy;
 /// let units = [PoolUnit::new("A", 1.into())];
 /// let e = split("100.005".parse()?, &units, &SplitMethod::Area, &RoundingPolicy::default()).unwrap_err();
-/// assert_eq!((e.code(), e.path()), ("invalid", "total"));
+/// assert_eq!((e.code(), e.path()), ("too_many_decimals", "total"));
 /// assert_eq!(e.to_string(), "total: 100.005 has more decimal places than the rounding scale 2");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -685,7 +688,8 @@ pub fn split(
 ) -> Result<PoolSplit, FeeError> {
     let scale = policy.scale();
     if total.normalize().scale() > scale {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "too_many_decimals",
             "total",
             format!("{total} has more decimal places than the rounding scale {scale}"),
         ));

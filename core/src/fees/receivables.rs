@@ -722,7 +722,8 @@ impl std::str::FromStr for GroupBy {
             "building" => Ok(Self::Building),
             "unit" => Ok(Self::Unit),
             "item_code" => Ok(Self::ItemCode),
-            _ => Err(FeeError::invalid(
+            _ => Err(FeeError::value(
+                "unknown_value",
                 "by",
                 format!("unknown grouping {s:?}; expected building, unit or item_code"),
             )),
@@ -927,7 +928,8 @@ impl Receivables {
         let doc: BookDoc<&serde_json::value::RawValue> =
             crate::json::parse_checked(text).map_err(json)?;
         if doc.format_version != BOOK_FORMAT_VERSION {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "unsupported_format_version",
                 "format_version",
                 format!(
                     "format version {} is not supported (expected {BOOK_FORMAT_VERSION})",
@@ -1336,7 +1338,8 @@ impl Receivables {
             .as_deref()
             .expect("reverse_row is called for reversal rows only");
         if row.reference.trim().is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "empty_field",
                 "ref",
                 "a reversal row needs its own reference",
             ));
@@ -1390,7 +1393,11 @@ impl Receivables {
     /// One row: `Some(payment)` applied now, `None` already in the book.
     fn apply_one(&mut self, row: &PaymentRow) -> Result<Option<Payment>, FeeError> {
         if row.reference.trim().is_empty() {
-            return Err(FeeError::invalid("ref", "a payment needs a reference"));
+            return Err(FeeError::value(
+                "empty_field",
+                "ref",
+                "a payment needs a reference",
+            ));
         }
         self.known_unit(&row.unit_id, || "unit_id".into())?;
         if let Some(unit) = self.refs.get(&row.reference) {
@@ -1856,7 +1863,8 @@ impl Receivables {
     fn post_charge(&mut self, row: &ChargeRow, opening: bool) -> Result<(String, bool), FeeError> {
         self.known_unit(&row.unit_id, || "unit_id".into())?;
         if row.item_code.trim().is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "empty_field",
                 "item_code",
                 "a charge needs an item code",
             ));
@@ -1983,7 +1991,11 @@ impl Receivables {
             ));
         }
         if reason.trim().is_empty() {
-            return Err(FeeError::invalid("reason", "a write-off needs a reason"));
+            return Err(FeeError::value(
+                "empty_field",
+                "reason",
+                "a write-off needs a reason",
+            ));
         }
         let mut done = Vec::new();
         let mut changed: Vec<(String, Ledger)> = Vec::new();
@@ -2276,7 +2288,8 @@ impl Receivables {
             for (unit, owner) in g {
                 self.known_unit(unit, || format!("group[{unit}]"))?;
                 if owner.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         format!("group[{unit}]"),
                         "an owner key must not be empty",
                     ));

@@ -644,10 +644,10 @@ pub struct FeeItem {
     pub effective_until: Option<NaiveDate>,
 }
 
-/// The reason of an [`FeeError::Invalid`] (the whole message of any other error).
+/// The reason of an [`FeeError::Invalid`] or [`FeeError::InvalidValue`] (the whole message of any other error).
 fn reason(e: &FeeError) -> String {
     match e {
-        FeeError::Invalid { reason, .. } => reason.clone(),
+        FeeError::Invalid { reason, .. } | FeeError::InvalidValue { reason, .. } => reason.clone(),
         other => other.to_string(),
     }
 }
@@ -809,7 +809,11 @@ impl FeeItem {
     fn validate(&self, i: usize) -> Result<(), FeeError> {
         let p = |f: &str| format!("items[{i}].{f}");
         if self.code.trim().is_empty() {
-            return Err(FeeError::invalid(p("code"), "code must not be empty"));
+            return Err(FeeError::value(
+                "empty_field",
+                p("code"),
+                "code must not be empty",
+            ));
         }
         self.due
             .validate()
@@ -838,7 +842,8 @@ impl FeeItem {
         for (field, ids) in [("buildings", &self.buildings), ("units", &self.units)] {
             for (j, id) in ids.iter().enumerate() {
                 if id.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         p(&format!("{field}[{j}]")),
                         "an id must not be empty",
                     ));
@@ -959,7 +964,8 @@ impl FeeItem {
                 {
                     non_negative(*price, || p("rule.pooled.source.master_meter.price"))?;
                     if split_by.is_estate() && meter_id.trim().is_empty() {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "empty_field",
                             p("rule.pooled.source.master_meter.meter_id"),
                             "meter id must not be empty",
                         ));
@@ -1007,7 +1013,11 @@ fn validate_split_by(
         for (j, g) in groups.iter().enumerate() {
             let at = |f: &str| p(&format!("rule.pooled.split_by.groups[{j}].{f}"));
             if g.id.trim().is_empty() {
-                return Err(FeeError::invalid(at("id"), "a group id must not be empty"));
+                return Err(FeeError::value(
+                    "empty_field",
+                    at("id"),
+                    "a group id must not be empty",
+                ));
             }
             if groups[..j].iter().any(|h| h.id == g.id) {
                 return Err(FeeError::DuplicateId {
@@ -1023,14 +1033,16 @@ fn validate_split_by(
             }
             for (k, unit) in g.units.iter().enumerate() {
                 if unit.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         at(&format!("units[{k}]")),
                         "a unit id must not be empty",
                     ));
                 }
                 if let Some(first) = group_of.insert(unit, j) {
                     let other = &groups[first].id;
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "duplicate_id",
                         at(&format!("units[{k}]")),
                         if first == j {
                             format!("unit {unit:?} is listed twice in group {other:?}")
@@ -1081,7 +1093,8 @@ fn validate_split_by(
             }
             for (j, m) in meters.iter().enumerate() {
                 if m.group.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         at(&format!("meters[{j}].group")),
                         format!("the {per} id must not be empty"),
                     ));
@@ -1093,7 +1106,8 @@ fn validate_split_by(
                     });
                 }
                 if m.meter_id.trim().is_empty() {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "empty_field",
                         at(&format!("meters[{j}].meter_id")),
                         "meter id must not be empty",
                     ));
@@ -1230,7 +1244,8 @@ impl FeeSchedule {
             message: f.message,
         })?;
         if !(1..=SCHEDULE_FORMAT_VERSION).contains(&doc.format_version) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "unsupported_format_version",
                 "format_version",
                 format!(
                     "format version {} is not supported (expected 1 to {SCHEDULE_FORMAT_VERSION})",
@@ -1525,7 +1540,10 @@ mod tests {
                 &format!("\"format_version\": {bad}"),
             ))
             .unwrap_err();
-            assert_eq!((e.code(), e.path()), ("invalid", "format_version"));
+            assert_eq!(
+                (e.code(), e.path()),
+                ("unsupported_format_version", "format_version")
+            );
         }
         // FeeItem read on its own takes the same fields.
         let item: FeeItem = serde_json::from_str(

@@ -570,6 +570,7 @@ impl TicketFlow {
     /// state: [`TicketFlow::apply_as`] without a role.
     ///
     /// # Errors
+    /// [`TicketError::OutOfRange`] (`at`) for an instant outside the years 1–9999;
     /// [`TicketError::InvalidTransition`] if the action is not allowed in the current
     /// state; [`TicketError::EventOutOfOrder`] if `at` is before the last event;
     /// [`TicketError::NotPermitted`] if the flow's [`AccessPolicy`] refuses it.
@@ -594,7 +595,8 @@ impl TicketFlow {
     /// and returns the new state. On error nothing changes.
     ///
     /// # Errors
-    /// In this order: [`TicketError::EventOutOfOrder`] (`at`) if `at` is before the
+    /// In this order: [`TicketError::OutOfRange`] (`at`) for an instant outside the
+    /// years 1–9999 (UTC); [`TicketError::EventOutOfOrder`] (`at`) if `at` is before the
     /// last event; [`TicketError::InvalidTransition`] if the action is not allowed in
     /// the current state; [`TicketError::NotPermitted`] if the flow's [`AccessPolicy`]
     /// refuses it: `role` for a role not allowed to do the action (or none given),
@@ -625,6 +627,7 @@ impl TicketFlow {
         at: DateTime<Utc>,
     ) -> Result<TicketState, TicketError> {
         use TicketState as S;
+        in_range("at", at)?;
         if let Some(last) = self.events.last()
             && at < last.at
         {
@@ -1010,7 +1013,8 @@ impl TicketFlow {
     ///
     /// # Errors
     /// [`TicketError::InvalidOption`] (`promised_reply_at`) for a time before the
-    /// receipt; nothing changes.
+    /// receipt, [`TicketError::OutOfRange`] for one outside the years 1–9999; nothing
+    /// changes.
     ///
     /// ```
     /// # use estatekit::tickets::*;
@@ -1023,6 +1027,7 @@ impl TicketFlow {
     /// # Ok::<(), TicketError>(())
     /// ```
     pub fn promise_reply(&mut self, at: DateTime<Utc>) -> Result<(), TicketError> {
+        in_range("promised_reply_at", at)?;
         if at < self.ticket.received_at {
             return Err(TicketError::InvalidOption {
                 name: "promised_reply_at".to_owned(),
@@ -1122,6 +1127,7 @@ impl TicketFlow {
 
     /// Replays a parsed document (see [`TicketFlow::from_json_with_policy`]).
     fn from_doc(doc: FlowDoc, policy: &AccessPolicy) -> Result<Self, TicketError> {
+        in_range("ticket.received_at", doc.ticket.received_at)?;
         let rebuilt = doc.events.is_none();
         let events = match doc.events {
             Some(events) => events,
@@ -1173,14 +1179,13 @@ impl TicketFlow {
                 message: e.to_string(),
             })?;
         if let Some(p) = doc.promised_reply_at {
-            flow.promise_reply(p)
-                .map_err(|e| TicketError::InvalidDocument {
+            flow.promise_reply(p).map_err(|e| match e {
+                TicketError::InvalidOption { reason, .. } => TicketError::InvalidDocument {
                     path: "promised_reply_at".to_owned(),
-                    message: match e {
-                        TicketError::InvalidOption { reason, .. } => reason,
-                        other => other.to_string(),
-                    },
-                })?;
+                    message: reason,
+                },
+                other => other,
+            })?;
         }
         let note = if rebuilt {
             " (in the history rebuilt from a document without events)"
@@ -1252,8 +1257,25 @@ impl TicketFlow {
 }
 
 /// An error of event `i` of a replayed history, with the path naming that event.
+/// [`TicketError::OutOfRange`] at `path` for an instant outside the years 1–9999
+/// (UTC), the range checklists and the fee code accept.
+fn in_range(path: &str, at: DateTime<Utc>) -> Result<(), TicketError> {
+    if crate::diagnostic::in_supported_years(&at) {
+        Ok(())
+    } else {
+        Err(TicketError::OutOfRange {
+            path: path.to_owned(),
+            value: at.to_string(),
+        })
+    }
+}
+
 fn at_event(err: TicketError, i: usize) -> TicketError {
     match err {
+        TicketError::OutOfRange { path, value } => TicketError::OutOfRange {
+            path: format!("events[{i}].{path}"),
+            value,
+        },
         TicketError::EventOutOfOrder {
             path,
             ticket,

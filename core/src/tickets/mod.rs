@@ -489,6 +489,25 @@ pub enum TicketError {
         /// Attempts after which the ticket may close.
         max: u32,
     },
+    /// An instant outside the years 1–9999 (UTC), refused as checklists refuse one:
+    /// `at` for an action, `promised_reply_at`, and in a loaded document
+    /// `ticket.received_at` or `events[i].at`.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t = Ticket::new("T1", "1-101", Channel::Hotline, "2026-11-02T00:00:00Z".parse().unwrap(), "业主", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张");
+    /// let err = f.apply(Action::Start, "小张", "+10000-01-01T00:00:00Z".parse().unwrap()).unwrap_err();
+    /// assert_eq!((err.code(), err.path().as_str()), ("out_of_range", "at"));
+    /// assert_eq!(err.to_string(), "at: +10000-01-01 00:00:00 UTC is outside the supported years 1–9999 (UTC)");
+    /// ```
+    #[error("{path}: {value} is outside the supported years 1–9999 (UTC)")]
+    OutOfRange {
+        /// `at`, `promised_reply_at`, `ticket.received_at` or `events[i].at`.
+        path: String,
+        /// The instant given.
+        value: String,
+    },
     /// A period whose end is not after its start.
     #[error("period: end {end} is not after start {start}")]
     InvalidPeriod {
@@ -525,6 +544,7 @@ impl TicketError {
             Self::InvalidTransition { .. } => "invalid_transition",
             Self::EventOutOfOrder { .. } => "event_out_of_order",
             Self::InvalidPeriod { .. } => "invalid_period",
+            Self::OutOfRange { .. } => "out_of_range",
             Self::NotPermitted { .. } => "not_permitted",
             Self::InvalidPolicy { .. } => "invalid_policy",
             Self::InconsistentDocument { .. } => "inconsistent_document",
@@ -553,6 +573,7 @@ impl TicketError {
             | Self::EventOutOfOrder { path, .. }
             | Self::NotPermitted { path, .. }
             | Self::InvalidPolicy { path, .. }
+            | Self::OutOfRange { path, .. }
             | Self::InconsistentDocument { path, .. } => path.clone(),
             Self::EmptyTrainingSet => "texts".to_owned(),
             Self::LengthMismatch { .. }

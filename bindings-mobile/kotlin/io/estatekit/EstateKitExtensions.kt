@@ -45,7 +45,8 @@ private fun ZoneOffset.wholeMinutes(
     path: String = "calendar.utc_offset_minutes",
 ): Int {
     if (totalSeconds % 60 != 0) {
-        throw EstateKitException.Validation(code, path, "$path: $this is not a whole number of minutes")
+        val detail = "$path: $this is not a whole number of minutes"
+        throw EstateKitException.Validation(code, path, detail, messageZh = "$path：时区偏移须为整分钟", messageEn = detail)
     }
     return totalSeconds / 60
 }

@@ -125,6 +125,8 @@ impl Checklist {
     /// it must not be below the meter's last reading.
     ///
     /// # Errors
+    /// - [`CheckinError::OutOfRange`] (`at`) for an instant outside the years 1–9999
+    ///   (UTC), as tickets (every action);
     /// - [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before the last event or
     ///   before the start day (every action: events are recorded in time order);
     /// - [`CheckinError::UnknownItem`] (`item_code`);

@@ -36,6 +36,22 @@ fn local_date(data: &ChecklistData, at: DateTime<Utc>) -> NaiveDate {
 }
 
 /// `started_on` 00:00 local time (`utc_offset_minutes` ahead of UTC), as an instant.
+/// [`CheckinError::OutOfRange`] at `path` for a date or instant outside the years
+/// 1–9999 (UTC), the range tickets and the fee code accept.
+pub(super) fn in_range(
+    path: &str,
+    value: &(impl chrono::Datelike + std::fmt::Display),
+) -> Result<(), CheckinError> {
+    if crate::diagnostic::in_supported_years(value) {
+        Ok(())
+    } else {
+        Err(CheckinError::OutOfRange {
+            path: path.to_owned(),
+            value: value.to_string(),
+        })
+    }
+}
+
 fn start_instant(started_on: NaiveDate, utc_offset_minutes: i32) -> DateTime<Utc> {
     let offset = chrono::Duration::minutes(i64::from(utc_offset_minutes));
     let midnight = started_on.and_time(NaiveTime::MIN);
@@ -89,7 +105,8 @@ impl Checklist {
     /// Starts the check-in of `unit_id` by `owner` on `started_on`, every item open.
     ///
     /// # Errors
-    /// [`CheckinError::InvalidField`] for an empty unit id (`unit_id`) or owner (`owner`).
+    /// [`CheckinError::InvalidField`] for an empty unit id (`unit_id`) or owner (`owner`);
+    /// [`CheckinError::OutOfRange`] (`started_on`) for a day outside the years 1–9999.
     ///
     /// ```
     /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
@@ -143,6 +160,7 @@ impl Checklist {
         }
         non_empty("unit_id", unit_id)?;
         non_empty("owner", owner)?;
+        in_range("started_on", &started_on)?;
         let items = template
             .items()
             .map(|(s, i)| ItemState {
@@ -493,6 +511,7 @@ impl Checklist {
 
     /// [`CheckinError::EventOutOfOrder`] (`at`) when `at` is before [`Self::earliest`].
     fn check_time(&self, at: DateTime<Utc>) -> Result<(), CheckinError> {
+        in_range("at", &at)?;
         let last = self.earliest();
         if at < last {
             Err(CheckinError::EventOutOfOrder {

@@ -202,12 +202,15 @@ impl Checklist {
     }
 }
 
-/// [`CheckinError::EventOutOfOrder`] at `events[i].at` for the first event dated before
-/// the previous one or before the start day (checked for every document, also one
+/// [`CheckinError::OutOfRange`] at `started_on` or `events[i].at` for a date outside
+/// the years 1–9999; [`CheckinError::EventOutOfOrder`] at `events[i].at` for the first
+/// event dated before the previous one or before the start day (checked for every document, also one
 /// restored against a changed template, which cannot be replayed).
 pub(super) fn check_event_order(saved: &Saved) -> Result<(), CheckinError> {
+    super::in_range("started_on", &saved.started_on)?;
     let mut last = super::start_instant(saved.started_on, saved.utc_offset_minutes);
     for (i, e) in saved.events.iter().enumerate() {
+        super::in_range(&format!("events[{i}].at"), &e.at)?;
         if e.at < last {
             return Err(CheckinError::EventOutOfOrder {
                 path: format!("events[{i}].at"),

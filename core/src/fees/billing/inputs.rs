@@ -32,21 +32,22 @@ impl BillingPeriod {
     /// The calendar month `year`-`month`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `year` for a year outside 1–9999 (the years every
-    /// binding's date type holds, so no date of a run fails later), or `month` for a
-    /// month outside 1–12.
+    /// [`FeeError::InvalidValue`] `out_of_range` naming `year` for a year outside
+    /// 1–9999 (the years every binding's date type holds, so no date of a run fails
+    /// later); [`FeeError::Invalid`] naming `month` for a month outside 1–12.
     ///
     /// ```
     /// use estatekit::fees::billing::BillingPeriod;
     /// let p = BillingPeriod::month(2024, 2)?;
     /// assert_eq!(p.days(), 29);
     /// let e = BillingPeriod::month(0, 1).unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid", "year"));
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "year"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn month(year: i32, month: u32) -> Result<Self, FeeError> {
         if !(1..=9999).contains(&year) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "year",
                 format!("{year} is outside the years 1–9999"),
             ));
@@ -54,8 +55,8 @@ impl BillingPeriod {
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
             FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
         })?;
-        let end =
-            month_end(start, 1).ok_or_else(|| FeeError::invalid("month", "year out of range"))?;
+        let end = month_end(start, 1)
+            .ok_or_else(|| FeeError::value("out_of_range", "month", "year out of range"))?;
         Ok(Self { start, end })
     }
 

@@ -26,7 +26,8 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
     if (1..=9999).contains(&date.year()) {
         return Ok(date);
     }
-    Err(FeeError::invalid(
+    Err(FeeError::value(
+        "out_of_range",
         "issued_on",
         if date == issued_on {
             format!("{issued_on} is outside the supported years 1–9999")

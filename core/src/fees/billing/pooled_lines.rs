@@ -413,9 +413,13 @@ pub(super) fn bill_pooled(
         let id = groups.ids[g].clone();
         let path = pool_path(id.as_deref());
         let src = &sources[a];
-        let source_amount = src.amount;
-        let deducted = deduction.map_or(Decimal::ZERO, |d| d.of(source_amount));
-        let fee = admin_fee.map_or(Decimal::ZERO, |a| a.of(source_amount));
+        // Each figure of the summary is money at the estate's scale, rounded once
+        // with its policy (a master meter's consumption × price, a percentage of the
+        // source): the amount split is their exact sum, as the summary shows it.
+        let source_amount = policy.round(src.amount);
+        let zero = Decimal::new(0, policy.scale());
+        let deducted = deduction.map_or(zero, |d| policy.round(d.of(source_amount)));
+        let fee = admin_fee.map_or(zero, |a| policy.round(a.of(source_amount)));
         let split_amount = policy.round(add(
             source_amount
                 .checked_sub(deducted)

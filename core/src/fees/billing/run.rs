@@ -38,7 +38,8 @@ pub struct PoolSummary {
     /// absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// The source amount (invoice, or master consumption × price), unrounded.
+    /// The source amount (invoice, or master consumption × price), rounded to the
+    /// estate's scale.
     #[serde(with = "crate::json::decimal")]
     pub source_amount: Decimal,
     /// Consumption of the master meter net of sub-meters, when metered.
@@ -228,10 +229,11 @@ impl PoolParams {
             weight,
             total_weight: self.total_weight,
             participants: self.participants,
+            // Zero at the scale of the minor unit (`0.00`), as every amount of a run.
             adjustment: if adjusted {
                 self.adjustment
             } else {
-                Decimal::ZERO
+                Decimal::new(0, self.adjustment.scale())
             },
             prorated: None,
             group: self.group.clone(),

@@ -362,14 +362,19 @@ impl BillingRun {
             if (1..=9999).contains(&d.year()) {
                 Ok(())
             } else {
-                Err(FeeError::invalid(
+                Err(FeeError::value(
+                    "out_of_range",
                     path,
                     format!("{d} is outside the supported years 1–9999"),
                 ))
             }
         };
         if doc.estate_id.trim().is_empty() {
-            return Err(FeeError::invalid("estate_id", "a run needs an estate id"));
+            return Err(FeeError::value(
+                "empty_field",
+                "estate_id",
+                "a run needs an estate id",
+            ));
         }
         if !(doc.currency.len() == 3 && doc.currency.bytes().all(|b| b.is_ascii_uppercase())) {
             return Err(FeeError::invalid(
@@ -416,10 +421,15 @@ impl BillingRun {
         for (i, bill) in doc.bills.iter().enumerate() {
             let at = |f: &str| format!("bills[{i}].{f}");
             if bill.unit_id.trim().is_empty() {
-                return Err(FeeError::invalid(at("unit_id"), "a bill needs a unit id"));
+                return Err(FeeError::value(
+                    "empty_field",
+                    at("unit_id"),
+                    "a bill needs a unit id",
+                ));
             }
             if let Some(first) = seen.insert(&bill.unit_id, i) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     at("unit_id"),
                     format!(
                         "unit {:?} is billed twice (also bills[{first}])",

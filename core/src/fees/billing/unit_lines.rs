@@ -740,7 +740,11 @@ impl LineContext<'_> {
         let year = match (tier_basis, year_start_month) {
             (TierBasis::Year, Some(first)) => Some(
                 tier_year(item, self.period.start, *first, span.months).ok_or_else(|| {
-                    FeeError::invalid("year_start_month", "the tier year is outside the calendar")
+                    FeeError::value(
+                        "out_of_range",
+                        "year_start_month",
+                        "the tier year is outside the calendar",
+                    )
                 })?,
             ),
             _ => None,
