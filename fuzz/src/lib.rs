@@ -193,6 +193,7 @@ pub fn estate_data(u: &mut Unstructured<'_>) -> Result<EstateData> {
         currency: "CNY".into(),
         rounding: policy(u)?,
         area_unit: Default::default(),
+        round: Default::default(),
         buildings,
         units,
         meters,
