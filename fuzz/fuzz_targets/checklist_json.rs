@@ -6,7 +6,7 @@
 //! history (its event log replayed through the public operations).
 #![no_main]
 use arbitrary::{Arbitrary, Unstructured};
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use estatekit::checkin::{
     Action, CheckinTemplate, Checklist, ChecklistData, DefectInput, HandoverOutcome, ItemData,
     Mode, Responsible, Role, Severity, completion_effects,
@@ -256,8 +256,19 @@ fn run(u: &mut Unstructured<'_>) -> arbitrary::Result<()> {
     } else {
         Mode::Ordinary
     };
-    let mut c =
-        Checklist::start(&TEMPLATE, unit, "owner", estatekit_fuzz::date(u)?, mode).expect("start");
+    let day = estatekit_fuzz::date(u)?;
+    let mut c = match Checklist::start(&TEMPLATE, unit, "owner", day, mode) {
+        Ok(c) => c,
+        // A start day outside years 1–9999 is refused, as every timestamp out of range is.
+        Err(e) => {
+            assert!(
+                !(1..=9999).contains(&day.year()),
+                "start on {day} refused: {e}"
+            );
+            assert_eq!(e.code(), "out_of_range", "{e}");
+            return Ok(());
+        }
+    };
     reached(&c);
     let mut shadow = c.data().clone();
     for _ in 0..MAX_STEPS {
