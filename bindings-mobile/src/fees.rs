@@ -439,7 +439,7 @@ pub struct BillingInputs {
     /// items from its delivery, in one line per item; each earlier month's part is
     /// priced by the item version in force then, and the line is rounded by the
     /// estate's `round` policy (`per_month`, the default, or `per_line`). A date after
-    /// the month's first day is refused (`invalid` at `since`).
+    /// the month's first day is refused (`out_of_range` at `since`).
     #[uniffi(default = None)]
     pub since: Option<NaiveDate>,
 }

@@ -572,8 +572,9 @@ impl TryFrom<ReminderLetter> for dunning::ReminderLetter {
                         } else {
                             "period_start"
                         };
-                        return Err(FeeError::Invalid {
+                        return Err(FeeError::InvalidValue {
                             path: format!("items[{n}].{field}"),
+                            code: "missing_value",
                             reason: "a period needs both periodStart and periodEnd".into(),
                         });
                     }

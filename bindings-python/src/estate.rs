@@ -272,14 +272,14 @@ fn update_dicts<'py>(
 ) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let items = list_items(arg, list)?;
     for (path, item) in &items {
-        let mapping = item
-            .cast::<PyMapping>()
-            .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
+        let mapping = item.cast::<PyMapping>().map_err(|_| {
+            validation_error("wrong_type", path, format!("{path}: expected a dict"))
+        })?;
         for key in mapping.keys()?.iter() {
             let name = key.str()?.to_string();
             if !key.is_instance_of::<PyString>() || !keys.contains(&name.as_str()) {
                 return Err(validation_error(
-                    "invalid",
+                    "unknown_value",
                     &format!("{path}.{name}"),
                     format!(
                         "{path}.{name}: unknown key; the keys are {}",
@@ -297,7 +297,7 @@ fn required_str(d: &Bound<'_, PyAny>, key: &str, path: &str) -> PyResult<String>
     let v = required(d, key, path)?;
     v.cast::<PyString>()
         .map(|s| s.to_string())
-        .map_err(|_| invalid_at(path, key, "expected a str"))
+        .map_err(|_| invalid_at("wrong_type", path, key, "expected a str"))
 }
 
 /// The arguments of `Estate.updated` as an [`EstateUpdate`].
@@ -314,10 +314,9 @@ fn update_arg(
     )? {
         let estimated = match field(&r, "estimated", &path)? {
             None => false,
-            Some(b) => b
-                .cast::<PyBool>()
-                .map(|b| b.is_true())
-                .map_err(|_| invalid_at(&path, "estimated", "expected True or False"))?,
+            Some(b) => b.cast::<PyBool>().map(|b| b.is_true()).map_err(|_| {
+                invalid_at("wrong_type", &path, "estimated", "expected True or False")
+            })?,
         };
         update.readings.push(ReadingUpdate {
             meter_id: required_str(&r, "meter_id", &path)?,
@@ -335,6 +334,7 @@ fn update_arg(
         let status = UnitStatus::from_str(&text).map_err(|_| {
             let names: Vec<&str> = UnitStatus::ALL.iter().map(|s| s.as_str()).collect();
             invalid_at(
+                "unknown_value",
                 &path,
                 "status",
                 &format!(
@@ -349,7 +349,14 @@ fn update_arg(
                 n.extract::<u32>()
                     .ok()
                     .filter(|_| !n.is_instance_of::<PyBool>())
-                    .ok_or_else(|| invalid_at(&path, "occupants", "expected a whole number ≥ 0"))?,
+                    .ok_or_else(|| {
+                        invalid_at(
+                            "out_of_range",
+                            &path,
+                            "occupants",
+                            "expected a whole number ≥ 0",
+                        )
+                    })?,
             ),
         };
         update.status_changes.push(StatusUpdate {

@@ -152,7 +152,7 @@ fn late_penalty(
     let daily = opt(daily_rate, "daily_rate", decimal_arg)?;
     if daily.is_none() && annual.is_none() {
         return Err(validation_error(
-            "invalid",
+            "missing_value",
             "daily_rate",
             "daily_rate: give daily_rate, annual_rate or both".into(),
         ));
@@ -178,7 +178,7 @@ fn overdue_pairs(items: &Bound<'_, PyAny>) -> PyResult<Vec<(Decimal, NaiveDate)>
         let item = item?;
         let (p, due): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
             validation_error(
-                "invalid",
+                "wrong_type",
                 &format!("items[{i}]"),
                 format!("items[{i}]: expected a (principal, due date) pair"),
             )
@@ -306,14 +306,14 @@ fn split_method(method: &str, weights: Option<&Bound<'_, PyAny>>) -> PyResult<Sp
     if method == "hybrid" {
         let weights = weights.ok_or_else(|| {
             validation_error(
-                "invalid",
+                "missing_value",
                 "weights",
                 "weights: a hybrid split needs weights, e.g. {\"area\": Decimal(\"0.5\")}".into(),
             )
         })?;
         let mapping = weights.cast::<PyMapping>().map_err(|_| {
             validation_error(
-                "invalid",
+                "wrong_type",
                 "weights",
                 "weights: expected a dict of basis name to weight".into(),
             )
@@ -323,7 +323,7 @@ fn split_method(method: &str, weights: Option<&Bound<'_, PyAny>>) -> PyResult<Sp
             let (name, w): (String, Bound<'_, PyAny>) = item.extract()?;
             let basis = Basis::from_str(&name).map_err(|_| {
                 validation_error(
-                    "invalid",
+                    "unknown_value",
                     "weights",
                     format!(
                         "weights: unknown basis {name:?}; expected area, usage, equal or occupants"
@@ -349,7 +349,7 @@ pub(crate) fn field<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     let mapping = d
         .cast::<PyMapping>()
-        .map_err(|_| validation_error("invalid", path, format!("{path}: expected a dict")))?;
+        .map_err(|_| validation_error("wrong_type", path, format!("{path}: expected a dict")))?;
     if mapping.contains(key)? {
         Ok(Some(mapping.get_item(key)?)).map(|v| v.filter(|v| !v.is_none()))
     } else {
@@ -357,10 +357,10 @@ pub(crate) fn field<'py>(
     }
 }
 
-/// `ValidationError` code `invalid` at `{path}.{key}`: "`{path}.{key}`: {what}".
-pub(crate) fn invalid_at(path: &str, key: &str, what: &str) -> PyErr {
+/// `ValidationError` with `code` at `{path}.{key}`: "`{path}.{key}`: {what}".
+pub(crate) fn invalid_at(code: &str, path: &str, key: &str, what: &str) -> PyErr {
     let at = format!("{path}.{key}");
-    validation_error("invalid", &at, format!("{at}: {what}"))
+    validation_error(code, &at, format!("{at}: {what}"))
 }
 
 /// A required entry of a dict argument (`{path}.{key}: required` when missing or None).
@@ -369,7 +369,7 @@ pub(crate) fn required<'py>(
     key: &str,
     path: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    field(d, key, path)?.ok_or_else(|| invalid_at(path, key, "required"))
+    field(d, key, path)?.ok_or_else(|| invalid_at("missing_value", path, key, "required"))
 }
 
 /// A required date entry of a dict argument.
@@ -414,7 +414,7 @@ fn pooled_split<'py>(
     let policy = policy_arg(scale, rounding)?;
     if method != "hybrid" && weights.is_some_and(|w| !w.is_none()) {
         return Err(validation_error(
-            "invalid",
+            "conflicting_fields",
             "weights",
             format!("weights: only a hybrid split takes weights, not {method:?}"),
         ));
@@ -428,7 +428,7 @@ fn pooled_split<'py>(
         let id: String = field(&u, "id", &path)?
             .ok_or_else(|| {
                 validation_error(
-                    "invalid",
+                    "missing_value",
                     &format!("{path}.id"),
                     format!("{path}.id: required"),
                 )
@@ -436,7 +436,7 @@ fn pooled_split<'py>(
             .extract()
             .map_err(|_| {
                 validation_error(
-                    "invalid",
+                    "wrong_type",
                     &format!("{path}.id"),
                     format!("{path}.id: expected a str"),
                 )
@@ -447,7 +447,7 @@ fn pooled_split<'py>(
             let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let key: String = key.extract().map_err(|_| {
                 validation_error(
-                    "invalid",
+                    "wrong_type",
                     &path,
                     format!(
                         "{path}: keys must be str, got {}",
@@ -471,7 +471,7 @@ fn pooled_split<'py>(
                         .filter(|_| occupants.fract().is_zero())
                         .ok_or_else(|| {
                             validation_error(
-                                "invalid",
+                                "out_of_range",
                                 &at,
                                 format!("{at}: expected a whole number ≥ 0, got {occupants}"),
                             )
@@ -722,7 +722,7 @@ fn inputs_arg(
                 || (p.try_iter().is_err() && !p.hasattr("to_dict")?)
             {
                 return Err(validation_error(
-                    "invalid",
+                    "wrong_type",
                     "pooled",
                     "pooled: expected a dict of item code to amount, or rows with the \
                      columns item_code and amount"
@@ -775,7 +775,7 @@ pub(crate) fn meter_change_arg(c: &Bound<'_, PyAny>, path: &str) -> PyResult<Met
         })
     } else {
         Err(validation_error(
-            "invalid",
+            "unknown_value",
             path,
             format!("{path}: expected a 'replacement' or 'rollover' entry"),
         ))
@@ -818,7 +818,7 @@ fn year_to_date_arg(
     };
     let mapping = y.cast::<PyMapping>().map_err(|_| {
         validation_error(
-            "invalid",
+            "wrong_type",
             "year_to_date",
             "year_to_date: expected a dict of meter id to consumption".into(),
         )
@@ -837,7 +837,7 @@ fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
         .map(|n| {
             u32::try_from(n).map_err(|_| {
                 validation_error(
-                    "invalid",
+                    "out_of_range",
                     "estimate",
                     format!(
                         "estimate: the periods of history must be a whole number from 1, got {n}"

@@ -69,7 +69,7 @@ pub(crate) fn rows_of<'py>(rows: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, 
     }
     if rows.is_instance_of::<PyString>() || rows.is_instance_of::<PyDict>() {
         return Err(crate::validation_error(
-            "invalid",
+            "wrong_type",
             "rows",
             "rows: expected a list of dicts or a DataFrame".into(),
         ));
@@ -433,7 +433,7 @@ impl PyReceivables {
         let group: Option<HashMap<String, String>> = match group {
             Some(g) if !g.is_none() => Some(g.extract().map_err(|_| {
                 validation_error(
-                    "invalid",
+                    "wrong_type",
                     "group",
                     "group: expected a dict of unit id (str) to owner key (str)".into(),
                 )

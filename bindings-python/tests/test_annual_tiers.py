@@ -94,8 +94,8 @@ def test_a_bad_year_to_date_is_a_validation_error(year_to_date: dict[str, Any], 
     assert (info.value.code, info.value.path) == (code, path)
 
 
-@pytest.mark.parametrize("month", [None, 0, 13])
-def test_bad_year_start_is_a_validation_error(month: Optional[int]) -> None:
+@pytest.mark.parametrize(("month", "code"), [(None, "missing_value"), (0, "out_of_range"), (13, "out_of_range")])
+def test_bad_year_start_is_a_validation_error(month: Optional[int], code: str) -> None:
     with pytest.raises(ValidationError) as info:
         _schedule(month)
-    assert (info.value.code, info.value.path) == ("invalid", "items[0].rule.metered.year_start_month")
+    assert (info.value.code, info.value.path) == (code, "items[0].rule.metered.year_start_month")

@@ -152,4 +152,4 @@ def test_pooled_invoices_from_rows() -> None:
     ]
     with pytest.raises(ValidationError) as info:
         estatekit.bill_estate(estate, schedule, 2026, 10, pooled=5)
-    assert (info.value.code, info.value.path) == ("invalid", "pooled")
+    assert (info.value.code, info.value.path) == ("wrong_type", "pooled")

@@ -134,15 +134,15 @@ def test_conflicting_reading_is_refused_and_nothing_changes() -> None:
         ({"readings": [{"meter_id": "X", "date": "2026-11-30", "value": 1}]}, "unknown_meter", "readings[0].meter_id"),
         ({"readings": [{"meter_id": "W-101", "date": "2026/11/30", "value": 1}]}, "invalid_date", "readings[0].date"),
         ({"readings": [{"meter_id": "W-101", "date": "2026-11-30", "value": 1.5}]}, "invalid_decimal", "readings[0].value"),
-        ({"readings": [{"meter_id": "W-101", "date": "2026-11-30"}]}, "invalid", "readings[0].value"),
+        ({"readings": [{"meter_id": "W-101", "date": "2026-11-30"}]}, "missing_value", "readings[0].value"),
         ({"readings": [{"meter_id": "W-101", "date": "2026-11-30", "value": 1, "estimate": True}]},
-         "invalid", "readings[0].estimate"),
+         "unknown_value", "readings[0].estimate"),
         ({"status_changes": [{"unit_id": "1-101", "status": "let", "since": "2026-11-01"}]},
-         "invalid", "status_changes[0].status"),
+         "unknown_value", "status_changes[0].status"),
         ({"status_changes": [{"unit_id": "1-101", "status": "rented", "since": "2020-01-01"}]},
          "invalid_field", "status_changes[0].since"),
         ({"meter_changes": [{"meter_id": "E-101", "date": "2026-11-15", "swap": {}}]},
-         "invalid", "meter_changes[0].swap"),
+         "unknown_value", "meter_changes[0].swap"),
         ({"meter_changes": [{"meter_id": "E-101", "date": "2026-11-15",
                              "replacement": {"old_final": "2900", "new_initial": "0"}}]},
          "invalid_field", "meter_changes[0].change.replacement.old_final"),
@@ -163,7 +163,7 @@ def test_a_change_stored_and_given_again_is_refused() -> None:
     change = [{"meter_id": "E-101", "replacement": {"old_final": "3290", "new_initial": "0"}}]
     with pytest.raises(ValidationError) as info:
         estatekit.bill_estate(e, SCHEDULE, 2026, 11, meter_changes=change)
-    assert (info.value.code, info.value.path) == ("invalid", "meter_changes[0]")
+    assert (info.value.code, info.value.path) == ("inconsistent_readings", "meter_changes[0]")
     assert estatekit.bill_estate(e, SCHEDULE, 2026, 11).bill("1-101").lines[1].amount == D("117.60")
 
 
@@ -177,7 +177,7 @@ def test_estimate_option() -> None:
         with pytest.raises(ValidationError) as info:
             estatekit.bill_estate(estate(), SCHEDULE, 2026, 10, estimate=bad)
         assert (info.value.code, info.value.path, str(info.value)) == (
-            "invalid", "estimate", f"estimate: the periods of history must be a whole number from 1, got {bad}")
+            "out_of_range", "estimate", f"estimate: the periods of history must be a whole number from 1, got {bad}")
 
 
 def test_meter_changes_from_records() -> None:

@@ -93,13 +93,13 @@ def test_pooled_split_refuses_unknown_unit_keys() -> None:
     # "occupant" (a typo) used to be ignored: the split then ran with 0 occupants.
     units = [{"id": "A", "area": D(100), "occupants": 1}, {"id": "B", "area": D(100), "occupant": 3}]
     assert _error(lambda: estatekit.pooled_split(D("100"), units, method="occupants")) == (
-        "invalid", "units[1].occupant",
+        "unknown_value", "units[1].occupant",
         'units[1].occupant: unknown field "occupant" in unit "B"; expected id, area, usage, occupants or fraction')
     # Even with a None value, and whatever the method.
     units = [{"id": "A", "area": D(100), "Area": None}]
-    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="area"))[:2] == ("invalid", "units[0].Area")
+    assert _error(lambda: estatekit.pooled_split(D("100"), units, method="area"))[:2] == ("unknown_value", "units[0].Area")
     assert _error(lambda: estatekit.pooled_split(D("100"), [{"id": "A", "area": D(1), 1: 2}], method="area")) == (
-        "invalid", "units[0]", "units[0]: keys must be str, got 1")
+        "wrong_type", "units[0]", "units[0]: keys must be str, got 1")
 
 
 def test_pooled_split_refuses_a_total_finer_than_the_scale() -> None:
@@ -119,14 +119,14 @@ def test_pooled_split_hybrid_weights_must_sum_to_one() -> None:
     # Used to be normalised silently (0.5 : 0.3 split as 0.625 : 0.375).
     assert _error(lambda: estatekit.pooled_split(D("100"), units, method="hybrid",
                                                  weights={"occupants": D("0.3"), "area": D("0.5")})) == (
-        "invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8")
+        "weights_sum", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8")
     assert _error(lambda: estatekit.pooled_split(D("100"), units, method="hybrid", weights={"occupants": 1, "area": 1}))[2] == (
         "weights: hybrid weights must sum to 1, got area 1 + occupants 1 = 2")
     assert estatekit.pooled_split(D("100"), units, method="hybrid",
                                   weights={"occupants": D("0.7"), "area": "0.3"}) == {"A": D("32.50"), "B": D("67.50")}
     # Weights are for a hybrid only: with another method they were ignored.
     assert _error(lambda: estatekit.pooled_split(D("100"), units, method="area", weights={"area": 1})) == (
-        "invalid", "weights", "weights: only a hybrid split takes weights, not \"area\"")
+        "conflicting_fields", "weights", "weights: only a hybrid split takes weights, not \"area\"")
 
 
 def october() -> estatekit.BillingRun:
@@ -313,25 +313,25 @@ def test_ledger_options() -> None:
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=0.1), "invalid_decimal", "daily_rate"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), grace_days=-1), "negative", "grace_days"),
         (lambda: estatekit.late_penalty(D("1"), OCT1, OCT31, daily_rate=D("0.1"), count_from="x"), "unknown_value", "count_from"),
-        (lambda: estatekit.prorate(D("1"), OCT31, OCT1, OCT1, OCT31), "invalid", "period_end"),
+        (lambda: estatekit.prorate(D("1"), OCT31, OCT1, OCT1, OCT31), "ends_before_starts", "period_end"),
         (lambda: estatekit.prorate(D("1"), OCT1, OCT31, OCT1, OCT31, convention="act/365"), "unknown_value", "convention"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("-1")}], method="area"), "negative", "units[0].area"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="usage"), "all_zero_weights", "weights"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="by_mood"), "unknown_value", "method"),
-        (lambda: estatekit.pooled_split(D("1"), [{"area": D("1")}], method="area"), "invalid", "units[0].id"),
+        (lambda: estatekit.pooled_split(D("1"), [{"area": D("1")}], method="area"), "missing_value", "units[0].id"),
         (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}] * 2, method="area"), "duplicate_id", "units"),
-        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid"), "invalid", "weights"),
-        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1"), "occupant": 3}], method="area"), "invalid", "units[0].occupant"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid"), "missing_value", "weights"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1"), "occupant": 3}], method="area"), "unknown_value", "units[0].occupant"),
         (lambda: estatekit.pooled_split(D("1.001"), [{"id": "A", "area": D("1")}], method="area"), "too_many_decimals", "total"),
-        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid", weights={"area": D("0.9")}), "invalid", "weights"),
+        (lambda: estatekit.pooled_split(D("1"), [{"id": "A", "area": D("1")}], method="hybrid", weights={"area": D("0.9")}), "weights_sum", "weights"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10), "missing_pooled_amount", "pooled[common_electricity]"),
-        (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 13, pooled={"common_electricity": 1}), "invalid", "month"),
+        (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 13, pooled={"common_electricity": 1}), "out_of_range", "month"),
         (lambda: estatekit.bill_estate(Estate.demo(), FeeSchedule.demo(), 2026, 10, pooled={"nope": 1}), "unknown_reference", "pooled[0].code"),
         (lambda: Ledger("u").pay("p", D("0"), OCT1), "non_positive_payment", "amount"),
         (lambda: Ledger("u").pay("p", D("-10"), OCT1), "non_positive_payment", "amount"),
         (lambda: Ledger("u").penalty("nope", OCT1), "unknown_reference", "charge_id"),
         (lambda: Ledger("u", order="whenever"), "unknown_value", "order"),
-        (lambda: PenaltyPolicy(D("0.1"), cap=D("1"), cap_amount=D("5")), "invalid", "cap"),
+        (lambda: PenaltyPolicy(D("0.1"), cap=D("1"), cap_amount=D("5")), "conflicting_fields", "cap"),
         (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"area": {"rate": "-3.70"}}, "effective_from": "2026-01-01"}]}'), "negative", "items[0].rule.area.rate"),
         (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}'), "json", "items[0].unit_kinds[0]"),
         (lambda: FeeSchedule.from_json('{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01"}, {"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "2"}}, "effective_from": "2026-03-01"}]}'), "overlapping_effective_dates", "items[1].effective_from"),

@@ -28,13 +28,13 @@ def test_late_penalty_with_a_yearly_rate_from_the_published_lpr() -> None:
 def test_late_penalty_refuses_missing_or_bad_rates() -> None:
     with pytest.raises(ValidationError) as e:
         estatekit.late_penalty(D("1"), dt.date(2026, 1, 1), dt.date(2026, 2, 1))
-    assert (e.value.code, e.value.path) == ("invalid", "daily_rate")
+    assert (e.value.code, e.value.path) == ("missing_value", "daily_rate")
     with pytest.raises(ValidationError) as e:
         estatekit.late_penalty(D("1"), dt.date(2026, 1, 1), dt.date(2026, 2, 1), annual_rate=D("12"))
-    assert (e.value.code, e.value.path) == ("invalid", "annual_rate")
+    assert (e.value.code, e.value.path) == ("out_of_range", "annual_rate")
     with pytest.raises(ValidationError) as e:
         estatekit.late_penalty(D("1"), dt.date(2026, 1, 1), dt.date(2026, 2, 1), daily_rate=D("0.001"), cap=D("1"), cap_amount=D("5"))
-    assert (e.value.code, e.value.path) == ("invalid", "cap")
+    assert (e.value.code, e.value.path) == ("conflicting_fields", "cap")
 
 
 def test_late_charge_reproduces_a_published_statutory_interest_example() -> None:
@@ -56,18 +56,18 @@ def test_late_charge_reproduces_a_published_statutory_interest_example() -> None
 
 
 def test_bad_terms_name_the_field() -> None:
-    for kwargs, path in [
-        ({"percent": D("101")}, "percent"),
-        ({"amount": D("5"), "percent": D("3")}, "percent"),
-        ({"percent": D("3"), "min": D("20"), "max": D("10")}, "max"),
-        ({}, "amount"),
+    for kwargs, code, path in [
+        ({"percent": D("101")}, "out_of_range", "percent"),
+        ({"amount": D("5"), "percent": D("3")}, "conflicting_fields", "percent"),
+        ({"percent": D("3"), "min": D("20"), "max": D("10")}, "ends_before_starts", "max"),
+        ({}, "missing_value", "amount"),
     ]:
         with pytest.raises(ValidationError) as e:
             OneOffFee(**kwargs)
-        assert (e.value.code, e.value.path) == ("invalid", path), kwargs
+        assert (e.value.code, e.value.path) == (code, path), kwargs
     with pytest.raises(ValidationError) as e:
         LateFee(annual_percent=D("-1"))
-    assert (e.value.code, e.value.path) == ("invalid", "annual_percent")
+    assert (e.value.code, e.value.path) == ("out_of_range", "annual_percent")
 
 
 def test_a_ledger_charges_late_fees_on_the_outstanding_principal() -> None:

@@ -98,7 +98,7 @@ def test_bad_pools_are_typed_errors_naming_the_field() -> None:
         "missing_pooled_amount", "pooled[stair_cleaning@B2]")
     one_meter = json.loads(json.dumps(SCHEDULE))
     del one_meter["items"][0]["rule"]["pooled"]["source"]["master_meter"]["meters"][1]
-    assert _error(lambda: _run(one_meter)) == ("invalid", "items[0].rule.pooled.source.master_meter.meters")
+    assert _error(lambda: _run(one_meter)) == ("missing_value", "items[0].rule.pooled.source.master_meter.meters")
     # An unknown building in an item's filter, an unknown unit, an invoice for an unknown building.
     unknown_building = json.loads(json.dumps(SCHEDULE))
     unknown_building["items"][2]["buildings"] = ["B3"]
@@ -108,7 +108,7 @@ def test_bad_pools_are_typed_errors_naming_the_field() -> None:
     assert _error(lambda: _run(unknown_unit)) == ("unknown_reference", "items[3].units[1]")
     assert _error(lambda: _run(pooled={"stair_cleaning": {"B1": 1, "B2": 1, "B7": 1}})) == (
         "unknown_reference", "pooled[2].group")
-    assert _error(lambda: _run(pooled={"stair_cleaning": D("400")})) == ("invalid", "pooled[0].group")
+    assert _error(lambda: _run(pooled={"stair_cleaning": D("400")})) == ("missing_value", "pooled[0].group")
     # A group naming an unknown unit; a unit in two groups.
 
     def groups(west: list[str]) -> dict:

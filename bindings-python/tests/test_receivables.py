@@ -223,7 +223,7 @@ def test_totals_balance_and_the_book_round_trips() -> None:
     doc["estate_id"] = "elsewhere"
     with pytest.raises(ValidationError) as info:
         Receivables.from_json(json.dumps(doc), Estate.demo(), SCHEDULE)
-    assert (info.value.code, info.value.path) == ("invalid", "estate_id")
+    assert (info.value.code, info.value.path) == ("mismatch", "estate_id")
     account = b.account("1-101")
     assert account is not None and account.unit_id == "1-101"
     assert b.account("2-603") is None
@@ -259,7 +259,7 @@ def test_a_published_penalty_clause() -> None:
 def test_rates_above_one_percent_a_day_need_consent() -> None:
     with pytest.raises(ValidationError) as info:
         PenaltyPolicy(D("0.18"))
-    assert (info.value.code, info.value.path) == ("invalid", "daily_rate")
+    assert (info.value.code, info.value.path) == ("out_of_range", "daily_rate")
     assert PenaltyPolicy(D("0.18"), allow_high_rate=True).allow_high_rate
 
 
@@ -429,7 +429,7 @@ def test_a_single_charge_is_posted_once_and_a_corrected_amount_is_refused() -> N
         (4, "WO-79", "unknown_column", "colour"),
         (5, "WO-80", "invalid_date", "due"),
         (6, "WO-81", "invalid_choice", "penalty"),
-        (7, "82", "invalid", "issued_on"),
+        (7, "82", "missing_value", "issued_on"),
         (8, "WO-83", "unknown_reference", "unit_id"),
     ]
     assert retry.rejected[0]["message"].startswith('row 2 (ref "WO-77"): ')
@@ -621,7 +621,7 @@ def test_a_residue_is_written_off_and_no_longer_dunned() -> None:
     assert b.reminders(DEC31, group=OWNER)[0].total_due == D("474.73")
     with pytest.raises(ValidationError) as info:
         b.write_off_residues(DEC31, reason="x", below=D("0"))
-    assert (info.value.code, info.value.path) == ("invalid", "below")
+    assert (info.value.code, info.value.path) == ("out_of_range", "below")
 
 
 def test_ledger_write_off() -> None:
@@ -633,7 +633,7 @@ def test_ledger_write_off() -> None:
     assert (bal["principal_outstanding"], bal["principal_written_off"]) == (D("0.00"), D("0.03"))
     with pytest.raises(ValidationError) as info:
         ledger.write_off("c", reason="again", on=dt.date(2026, 2, 2))
-    assert (info.value.code, info.value.path) == ("invalid", "charge_id")
+    assert (info.value.code, info.value.path) == ("out_of_range", "charge_id")
 
 
 # ---- Report objects -------------------------------------------------------------------

@@ -179,16 +179,16 @@ def test_per_day_tier_limits_and_prices_by_unit_kind() -> None:
 def test_bad_tier_options_are_typed_errors() -> None:
     with pytest.raises(ValidationError) as info:
         _water(tier_basis="per_day")
-    assert (info.value.code, info.value.path) == ("invalid", "items[0].rule.metered.reference_days")
+    assert (info.value.code, info.value.path) == ("missing_value", "items[0].rule.metered.reference_days")
     assert str(info.value) == (
         "items[0].rule.metered.reference_days: per-day tier limits need the days they are written for (e.g. 30)")
     assert _error(lambda: _water(tier_basis="per_day", reference_days=0)) == (
-        "invalid", "items[0].rule.metered.reference_days")
-    assert _error(lambda: _water(reference_days=30)) == ("invalid", "items[0].rule.metered.reference_days")
+        "out_of_range", "items[0].rule.metered.reference_days")
+    assert _error(lambda: _water(reference_days=30)) == ("conflicting_fields", "items[0].rule.metered.reference_days")
     with pytest.raises(ValidationError) as info:
         _water(kind_tiers=[{"kind": "commercial", "tiers": [
             {"up_to": "20", "price": "5"}, {"up_to": "10", "price": "6"}, {"price": "7"}]}])
-    assert (info.value.code, info.value.path) == ("invalid", "items[0].rule.metered.kind_tiers[0].tiers[1].up_to")
+    assert (info.value.code, info.value.path) == ("not_increasing", "items[0].rule.metered.kind_tiers[0].tiers[1].up_to")
     assert str(info.value) == (
         "items[0].rule.metered.kind_tiers[0].tiers[1].up_to: tier bounds must increase: 10 is not above 20")
 
@@ -253,17 +253,17 @@ def test_a_given_amount_split_by_usage_reads_the_units_meters() -> None:
 def test_a_usage_split_without_meter_kind_or_consumption_is_a_typed_error() -> None:
     with pytest.raises(ValidationError) as info:
         _pooled({"source": "given", "method": "usage"})
-    assert (info.value.code, info.value.path) == ("invalid", "items[0].rule.pooled.meter_kind")
+    assert (info.value.code, info.value.path) == ("missing_value", "items[0].rule.pooled.meter_kind")
     assert str(info.value) == (
         "items[0].rule.pooled.meter_kind: a given amount split by usage needs the kind of the units' meters "
         'whose consumption weighs them (e.g. "meter_kind": "electricity")')
     usage_in_hybrid = {"hybrid": [{"basis": "usage", "weight": "0.2"}, {"basis": "equal", "weight": "0.8"}]}
     assert _error(lambda: _pooled({"source": "given", "method": usage_in_hybrid})) == (
-        "invalid", "items[0].rule.pooled.meter_kind")
+        "missing_value", "items[0].rule.pooled.meter_kind")
     # Refused with a master meter, whose kind is the master meter's.
     assert _error(lambda: _pooled({"source": {"master_meter": {"meter_id": "M", "price": "1.00"}},
                                    "method": "usage", "meter_kind": "electricity"})) == (
-        "invalid", "items[0].rule.pooled.meter_kind")
+        "conflicting_fields", "items[0].rule.pooled.meter_kind")
     # No unit has a water meter: nothing consumed, the error names the method.
     water = _pooled({"source": "given", "method": "usage", "meter_kind": "water"})
     assert _error(lambda: estatekit.bill_estate(_metered_estate(), water, 2026, 10, pooled={"lift": D("500.00")})) == (

@@ -55,8 +55,8 @@ pub enum ErrorClass {
 /// ```
 /// use estatekit::diagnostic::{Diagnostic, ErrorClass};
 /// use estatekit::fees::FeeError;
-/// let e = FeeError::Invalid { path: "items[2].rate".into(), reason: "must be positive".into() };
-/// assert_eq!((Diagnostic::code(&e), Diagnostic::path(&e).as_ref()), ("invalid", "items[2].rate"));
+/// let e = FeeError::InvalidValue { path: "items[2].rate".into(), code: "out_of_range", reason: "above 1".into() };
+/// assert_eq!((Diagnostic::code(&e), Diagnostic::path(&e).as_ref()), ("out_of_range", "items[2].rate"));
 /// assert_eq!(e.class(), ErrorClass::Validation);
 /// ```
 pub trait Diagnostic: std::error::Error {
@@ -75,7 +75,7 @@ pub trait Diagnostic: std::error::Error {
     ///
     /// ```
     /// use estatekit::diagnostic::Diagnostic;
-    /// let e = estatekit::fees::FeeError::Invalid { path: "due_day".into(), reason: "0".into() };
+    /// let e = estatekit::fees::FeeError::InvalidValue { path: "due_day".into(), code: "out_of_range", reason: "0".into() };
     /// assert_eq!(Diagnostic::path(&e), "due_day");
     /// ```
     fn path(&self) -> Cow<'_, str>;
@@ -146,6 +146,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "checklist_incomplete",
         zh: "入住流程尚未完成",
         en: "the check-in still has open mandatory items",
+    },
+    ErrorCode {
+        code: "conflicting_fields",
+        zh: "给出了互相排斥的两个字段",
+        en: "two fields that exclude each other are both given (a due rule and a version-1 due day)",
     },
     ErrorCode {
         code: "conflicting_repost",
@@ -219,8 +224,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
     ErrorCode {
         code: "ends_before_starts",
-        zh: "结束早于开始",
-        en: "an end is before its start",
+        zh: "结束早于开始（或日期、上限早于/低于其应在之后的值）",
+        en: "an end is before its start (or a date or maximum before what it must follow: a new due date, a deferral, a maximum below the minimum)",
     },
     ErrorCode {
         code: "estate",
@@ -253,6 +258,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the document contradicts its own history (edited by hand)",
     },
     ErrorCode {
+        code: "inconsistent_readings",
+        zh: "抄表读数不一致",
+        en: "meter readings do not fit together (a rollover or replacement, two changes between readings, sub-meters above the master)",
+    },
+    ErrorCode {
         code: "inexact_decimal",
         zh: "小数位数超出可精确表示的范围",
         en: "a decimal has more digits than can be held exactly",
@@ -266,11 +276,6 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "internal_area_exceeds_gross",
         zh: "套内面积大于建筑面积",
         en: "the internal area is above the gross area",
-    },
-    ErrorCode {
-        code: "invalid",
-        zh: "数值无效",
-        en: "any other invalid value (the message names the rule)",
     },
     ErrorCode {
         code: "invalid_cell",
@@ -383,6 +388,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the lists have different lengths",
     },
     ErrorCode {
+        code: "mismatch",
+        zh: "输入属于另一对象（另一房号、小区、账簿或付款）",
+        en: "the input belongs to something else (a bill for another unit, a run for another estate, a reversal for another payment)",
+    },
+    ErrorCode {
         code: "missing_pooled_amount",
         zh: "缺少公摊金额",
         en: "a pooled item's amount for the month is missing",
@@ -399,8 +409,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
     ErrorCode {
         code: "missing_value",
-        zh: "缺少必填值",
-        en: "a required cell is empty",
+        zh: "缺少必填值（空单元格，或其他字段所要求的字段）",
+        en: "a required value is missing (an empty cell, or a field the others require)",
     },
     ErrorCode {
         code: "naive_datetime",
@@ -463,6 +473,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the unit is not among the notice's audience",
     },
     ErrorCode {
+        code: "not_increasing",
+        zh: "阶梯上限未递增",
+        en: "tier bounds must increase, and only the last tier may be unbounded",
+    },
+    ErrorCode {
         code: "not_permitted",
         zh: "无权执行此操作",
         en: "the role or actor may not do this",
@@ -521,6 +536,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "template_mismatch",
         zh: "与入住模板不一致",
         en: "the checklist does not match its template",
+    },
+    ErrorCode {
+        code: "too_many",
+        zh: "记录数超出单次处理上限",
+        en: "more records than one call holds (4 billion units, 65,536 fee items, the rows of one import)",
     },
     ErrorCode {
         code: "too_many_classes",
@@ -596,6 +616,21 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "unsupported_format_version",
         zh: "文档格式版本不受支持",
         en: "the document's format version is not supported",
+    },
+    ErrorCode {
+        code: "unsupported_rule",
+        zh: "该操作不适用于此类计费规则",
+        en: "the operation does not apply to this kind of fee rule",
+    },
+    ErrorCode {
+        code: "weights_sum",
+        zh: "混合分摊权重之和不为 1",
+        en: "the weights of a hybrid split do not sum to 1",
+    },
+    ErrorCode {
+        code: "wrong_type",
+        zh: "参数或记录类型错误（如应为字典）",
+        en: "an argument or record has the wrong type (a dict expected, a pair expected)",
     },
 ];
 

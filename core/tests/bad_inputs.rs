@@ -273,7 +273,7 @@ fn argument_table() {
                 &SplitMethod::Hybrid(vec![]),
                 &p,
             )),
-            "invalid",
+            "missing_value",
             "weights",
         ),
         (
@@ -304,25 +304,25 @@ fn argument_table() {
                 ]),
                 &p,
             )),
-            "invalid",
+            "weights_sum",
             "weights",
         ),
         (
             "split: unknown unit field",
             fee(PoolField::of_unit(1, Some("B"), "occupant")),
-            "invalid",
+            "unknown_value",
             "units[1].occupant",
         ),
         (
             "billing: month 13",
             fee(BillingPeriod::month(2026, 13)),
-            "invalid",
+            "out_of_range",
             "month",
         ),
         (
             "billing: month 0",
             fee(BillingPeriod::month(2026, 0)),
-            "invalid",
+            "out_of_range",
             "month",
         ),
         (
@@ -388,7 +388,7 @@ fn argument_table() {
                 DayCount::Actual,
                 &p,
             )),
-            "invalid",
+            "ends_before_starts",
             "service_end",
         ),
         (
@@ -566,7 +566,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "waive more than owed",
             fee(l.waive("c1", Some(dec("1000")), "goodwill", d("2026-10-16"))),
-            "invalid",
+            "out_of_range",
             "amount",
         ),
         (
@@ -584,7 +584,7 @@ fn failed_ledger_operations_change_nothing() {
         (
             "defer backwards",
             fee(l.defer("c1", d("2026-01-01"))),
-            "invalid",
+            "ends_before_starts",
             "new_due",
         ),
     ];

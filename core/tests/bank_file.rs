@@ -204,11 +204,11 @@ fn a_reversal_must_match_its_payment() {
     assert_eq!(
         rejected,
         [
-            (2, "invalid", "amount"),
-            (3, "invalid", "unit_id"),
+            (2, "mismatch", "amount"),
+            (3, "mismatch", "unit_id"),
             (4, "unknown_reference", "reverses"),
             (6, "already_reversed", "reverses"),
-            (8, "invalid", "date"),
+            (8, "ends_before_starts", "date"),
         ]
     );
     assert_eq!(
@@ -307,7 +307,7 @@ fn row_imports_past_the_row_limit_are_refused_before_they_are_held() {
     );
     let before = book.to_json();
     let e = book.apply_payments_json(&text).expect_err("too many rows");
-    assert_eq!((e.code(), e.path()), ("invalid", "$"));
+    assert_eq!((e.code(), e.path()), ("too_many", "$"));
     assert_eq!(
         e.to_string(),
         "$: more than 1000000 rows in one import: split the file (rows already imported \

@@ -174,7 +174,7 @@ fn tampered_documents_are_refused() {
         (
             "an amount at another scale",
             edited(&run, |d| d["bills"][1]["lines"][0]["amount"] = s("60.000")),
-            ("invalid", "bills[1].lines[0].amount"),
+            ("mismatch", "bills[1].lines[0].amount"),
         ),
         (
             "a pooled share moved to another bill",
@@ -218,7 +218,7 @@ fn tampered_documents_are_refused() {
         (
             "not a currency",
             edited(&run, |d| d["currency"] = s("yuan")),
-            ("invalid", "currency"),
+            ("invalid_currency", "currency"),
         ),
         (
             "an unknown field",
@@ -271,12 +271,12 @@ fn tampered_documents_are_refused() {
                 d["bills"][0]["lines"] = serde_json::json!([]);
                 d["bills"][0]["total"] = s("0.00");
             }),
-            ("invalid", "bills[0].lines"),
+            ("missing_value", "bills[0].lines"),
         ),
         (
             "the period backwards",
             edited(&run, |d| d["period"]["end"] = s("2026-09-30")),
-            ("invalid", "period.end"),
+            ("ends_before_starts", "period.end"),
         ),
         ("no bills", "{}".to_owned(), ("json", "estate_id")),
         (
@@ -304,7 +304,7 @@ fn tampered_documents_are_refused() {
             edited(&nov, |d| {
                 d["exceptions"][0]["error"]["code"] = s("duplicate_ref")
             }),
-            ("invalid", "exceptions[0].error.code"),
+            ("unknown_value", "exceptions[0].error.code"),
         ),
         (
             "an exception without its field",

@@ -405,7 +405,7 @@ fn a_residue_left_by_paying_exactly_a_day_late_is_not_dunned_and_can_be_written_
     assert_eq!(
         errors,
         [
-            ("invalid", "below".to_string()),
+            ("out_of_range", "below".to_string()),
             ("empty_field", "reason".to_string()),
             ("negative", "min_total".to_string()),
             ("unknown_reference", "group[9-999]".to_string()),

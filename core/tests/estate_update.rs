@@ -681,7 +681,10 @@ fn a_change_recorded_and_given_again_is_refused() {
         &inputs,
     )
     .unwrap_err();
-    assert_eq!((err.code(), err.path()), ("invalid", "meter_changes[0]"));
+    assert_eq!(
+        (err.code(), err.path()),
+        ("inconsistent_readings", "meter_changes[0]")
+    );
     assert!(
         err.to_string().contains("a change is applied once"),
         "{err}"
@@ -763,7 +766,7 @@ fn what_cannot_be_estimated_stays_missing() {
     assert_eq!(
         (err.code(), err.to_string()),
         (
-            "invalid",
+            "out_of_range",
             "estimate: the periods of history must be a whole number from 1, got 0".to_string()
         )
     );

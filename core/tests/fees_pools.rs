@@ -345,7 +345,10 @@ fn bad_pools_and_filters_are_typed_errors_naming_the_field() {
     let one_meter = SCHEDULE.replace(", {\"group\": \"B2\", \"meter_id\": \"M-B2\"}", "");
     assert_eq!(
         error(&one_meter, &invoices()),
-        pair("invalid", "items[0].rule.pooled.source.master_meter.meters")
+        pair(
+            "missing_value",
+            "items[0].rule.pooled.source.master_meter.meters"
+        )
     );
     // A meter for a building the estate does not have.
     let b9 = SCHEDULE.replace("{\"group\": \"B2\"", "{\"group\": \"B9\"");
@@ -381,7 +384,10 @@ fn bad_pools_and_filters_are_typed_errors_naming_the_field() {
         pair("unknown_reference", "pooled[2].group")
     );
     let whole = invoices().with_pooled("stair_cleaning", dec("400"));
-    assert_eq!(error(SCHEDULE, &whole), pair("invalid", "pooled[2].group"));
+    assert_eq!(
+        error(SCHEDULE, &whole),
+        pair("missing_value", "pooled[2].group")
+    );
     // A group naming an unknown unit; a unit in two groups.
     let groups = |units: &str| {
         format!(

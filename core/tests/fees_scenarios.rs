@@ -380,21 +380,21 @@ fn bad_inputs_are_typed_errors_naming_the_field() {
         (schedule_with(r#"{"area": {"rate": "-3.70"}}"#), "negative", "items[0].rule.area.rate"),
         (schedule_with(r#"{"area": {"rate": 3.7}}"#), "json", "items[0].rule.area.rate"),
         (schedule_with(r#"{"area": {"rate": "3.70", "kind_rates": [{"kind": "castle", "rate": "1"}]}}"#), "json", "items[0].rule.area.kind_rates[0].kind"),
-        (schedule_with(r#"{"metered": {"meter_kind": "water", "tiers": []}}"#), "invalid", "items[0].rule.metered.tiers"),
+        (schedule_with(r#"{"metered": {"meter_kind": "water", "tiers": []}}"#), "missing_value", "items[0].rule.metered.tiers"),
         (schedule_with(r#"{"teleport": {}}"#), "json", "items[0].rule"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01"},
                        {"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "2"}}, "effective_from": "2026-06-01"}]}"#.to_owned(),
          "overlapping_effective_dates", "items[1].effective_from"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due_day": 31}]}"#.to_owned(),
-         "invalid", "items[0].due_day"),
+         "out_of_range", "items[0].due_day"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": -15}}]}"#.to_owned(),
          "json", "items[0].due.days_after_issue"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"day_of_month": 0}}]}"#.to_owned(),
-         "invalid", "items[0].due.day_of_month"),
+         "out_of_range", "items[0].due.day_of_month"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"day_of_next_month": 32}}]}"#.to_owned(),
-         "invalid", "items[0].due.day_of_next_month"),
+         "out_of_range", "items[0].due.day_of_next_month"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "effective_from": "2026-01-01", "due": {"days_after_issue": 15}, "due_day": 15}]}"#.to_owned(),
-         "invalid", "items[0].due_day"),
+         "conflicting_fields", "items[0].due_day"),
         (r#"{"format_version": 4, "items": []}"#.to_owned(), "unsupported_format_version", "format_version"),
         (r#"{"items": [{"code": "m", "name_zh": "a", "name_en": "a", "rule": {"fixed": {"amount": "1"}}, "unit_kinds": ["villa"], "effective_from": "2026-01-01"}]}"#.to_owned(),
          "json", "items[0].unit_kinds[0]"),
@@ -722,7 +722,7 @@ fn due_dates_past_the_calendar_are_errors() {
         end: NaiveDate::MAX,
     };
     let err = bill_estate(&estate, &only_fixed, last, &BillingInputs::default()).unwrap_err();
-    assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    assert_eq!((err.code(), err.path()), ("out_of_range", "issued_on"));
     // Dates a ledger cannot hold (years 1–9999) are refused too: the last issue date
     // whose bills are due within 9999 works, the next day does not.
     let ok = BillingInputs::default().with_issued_on(d("9999-12-16"));

@@ -278,7 +278,7 @@ fn bad_since_and_round_are_refused() {
         &inputs,
     )
     .unwrap_err();
-    assert_eq!((e.code(), e.path()), ("invalid", "since"));
+    assert_eq!((e.code(), e.path()), ("out_of_range", "since"));
     // The period's first day itself bills back nothing: the usual lines.
     let run = september(&estate(None), &schedule(), Some("2026-09-01"));
     assert_eq!(amounts(&run, "A"), ["210.44", "60.00"]);

@@ -158,7 +158,7 @@ fn a_usage_split_with_no_consumption_names_the_cause() {
     .unwrap_err();
     assert_eq!(
         (e.code(), e.path()),
-        ("invalid", "pooled[lift].method.weights[1].basis")
+        ("all_zero_weights", "pooled[lift].method.weights[1].basis")
     );
     assert_eq!(
         e.to_string(),
@@ -177,7 +177,7 @@ fn meter_kind_is_required_with_given_usage_and_refused_with_a_master_meter() {
     assert_eq!(
         err(r#"{"source": "given", "method": "usage"}"#),
         (
-            "invalid",
+            "missing_value",
             "items[0].rule.pooled.meter_kind".to_owned(),
             "items[0].rule.pooled.meter_kind: a given amount split by usage needs the kind of the \
              units' meters whose consumption weighs them (e.g. \"meter_kind\": \"electricity\")"
@@ -198,7 +198,7 @@ fn meter_kind_is_required_with_given_usage_and_refused_with_a_master_meter() {
                "meter_kind": "electricity"}"#
         ),
         (
-            "invalid",
+            "conflicting_fields",
             "items[0].rule.pooled.meter_kind".to_owned(),
             "items[0].rule.pooled.meter_kind: a master-meter pool weighs usage on its master \
              meter's kind; remove meter_kind (electricity)"
@@ -725,7 +725,7 @@ mod late_fees {
             .unwrap_err();
         assert_eq!(
             (e.code(), e.path()),
-            ("invalid", "late_fee.one_off.percent")
+            ("out_of_range", "late_fee.one_off.percent")
         );
         assert!(l.charges().is_empty());
     }
@@ -759,7 +759,7 @@ mod late_fees {
         assert_eq!(
             err(r#"{"one_off": {"percent": "101"}}"#),
             (
-                "invalid",
+                "out_of_range",
                 "items[0].late_fee.one_off.percent".to_owned(),
                 "items[0].late_fee.one_off.percent: a percentage must be between 0 and 100, got 101".to_owned()
             )
@@ -879,7 +879,7 @@ mod tiers {
         assert_eq!(
             err(r#", "tier_basis": "per_day""#),
             (
-                "invalid",
+                "missing_value",
                 "items[0].rule.metered.reference_days".to_owned(),
                 "items[0].rule.metered.reference_days: per-day tier limits need the days they are written for (e.g. 30)".to_owned()
             )
@@ -895,7 +895,7 @@ mod tiers {
         assert_eq!(
             err(r#", "kind_tiers": [{"kind": "commercial", "tiers": [{"up_to": "20", "price": "5"}, {"up_to": "10", "price": "6"}, {"price": "7"}]}]"#),
             (
-                "invalid",
+                "not_increasing",
                 "items[0].rule.metered.kind_tiers[0].tiers[1].up_to".to_owned(),
                 "items[0].rule.metered.kind_tiers[0].tiers[1].up_to: tier bounds must increase: 10 is not above 20".to_owned()
             )
@@ -1195,7 +1195,7 @@ mod annual {
         assert_eq!(
             err(r#", "tier_basis": "year""#, WATER),
             (
-                "invalid",
+                "missing_value",
                 "items[0].rule.metered.year_start_month".to_owned(),
                 "items[0].rule.metered.year_start_month: annual tier limits need the month the tier year \
                  starts in (1–12, e.g. 1 for a calendar year)"
@@ -1241,7 +1241,7 @@ mod annual {
                 r#"[{"up_to": "260", "price": "5.00"}, {"up_to": "180", "price": "7.00"}, {"price": "9.00"}]"#
             ),
             (
-                "invalid",
+                "not_increasing",
                 "items[0].rule.metered.tiers[1].up_to".to_owned(),
                 "items[0].rule.metered.tiers[1].up_to: tier bounds must increase: 180 is not above 260".to_owned()
             )

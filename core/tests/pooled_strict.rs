@@ -99,7 +99,7 @@ fn hybrid_weights_must_sum_to_one() {
             &p
         )),
         (
-            "invalid".into(),
+            "weights_sum".into(),
             "weights".into(),
             "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8".into()
         )
@@ -138,7 +138,7 @@ fn hybrid_weights_must_sum_to_one() {
         ]),
         &p,
     ));
-    assert_eq!((e.0.as_str(), e.1.as_str()), ("invalid", "weights"));
+    assert_eq!((e.0.as_str(), e.1.as_str()), ("weights_sum", "weights"));
     assert!(e.2.ends_with("= 0.9999999999999999999999999999"), "{}", e.2);
     // A negative weight is named as before, an empty hybrid too.
     let e = error(split(
@@ -152,7 +152,7 @@ fn hybrid_weights_must_sum_to_one() {
         ("negative", "weights[1].weight")
     );
     let e = error(split(dec("100"), &units(), &hybrid(&[]), &p));
-    assert_eq!((e.0.as_str(), e.1.as_str()), ("invalid", "weights"));
+    assert_eq!((e.0.as_str(), e.1.as_str()), ("missing_value", "weights"));
     // Weights summing to exactly 1 split as before, whatever their scale.
     let half = hybrid(&[(Basis::Occupants, "0.5"), (Basis::Area, "0.50")]);
     assert_eq!(amounts("100", &half, &p), [dec("37.50"), dec("62.50")]);
@@ -176,7 +176,7 @@ fn unknown_unit_fields_are_refused() {
     assert_eq!(
         error(PoolField::of_unit(1, Some("B"), "occupant")),
         (
-            "invalid".into(),
+            "unknown_value".into(),
             "units[1].occupant".into(),
             "units[1].occupant: unknown field \"occupant\" in unit \"B\"; expected id, area, usage, occupants or fraction".into()
         )

@@ -93,7 +93,7 @@ fn the_rate_is_validated_once_and_a_daily_rate_above_one_percent_needs_consent()
             d("2026-01-01"),
         )
         .unwrap_err();
-    assert_eq!((e.code(), e.path()), ("invalid", "penalty.daily_rate"));
+    assert_eq!((e.code(), e.path()), ("out_of_range", "penalty.daily_rate"));
     let mut allowed = daily("0.18");
     allowed.allow_high_rate = true;
     l.add_charge(
@@ -522,7 +522,7 @@ fn the_book_round_trips_and_its_totals_balance() {
     // Another estate's document is refused, naming the field.
     let e = Receivables::from_json(&text.replace(estate.id(), "elsewhere"), &estate, &schedule)
         .unwrap_err();
-    assert_eq!((e.code(), e.path()), ("invalid", "estate_id"));
+    assert_eq!((e.code(), e.path()), ("mismatch", "estate_id"));
 }
 
 // ---- Scale: in-order operations do not rescan the ledger --------------------------
@@ -814,7 +814,7 @@ fn the_collection_rate_has_a_cut_off_and_later_money_does_not_change_it() {
     let e = book
         .collection_report(oct31, oct1, nov30, GroupBy::Estate)
         .unwrap_err();
-    assert_eq!((e.code(), e.path()), ("invalid", "end"));
+    assert_eq!((e.code(), e.path()), ("ends_before_starts", "end"));
 }
 
 // ---- A run read back from JSON naming a unit the estate does not list -----------------

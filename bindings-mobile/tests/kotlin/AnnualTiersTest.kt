@@ -57,8 +57,8 @@ fun testAnnualTierErrorsAreTyped() {
         val e = assertFailsWith<EstateKitException.Validation> { block() }
         assertEquals(code to path, e.code to e.path, e.detail)
     }
-    check("invalid", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year"""") }
-    check("invalid", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year", "year_start_month": 13""") }
+    check("missing_value", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year"""") }
+    check("out_of_range", "items[0].rule.metered.year_start_month") { beijingWater(""", "tier_basis": "year", "year_start_month": 13""") }
     val estate = Estate.fromJson(BEIJING_ESTATE)
     check("negative", "year_to_date[W-B]") {
         billEstate(estate, beijingWater(), 2026, 10, BillingInputs(yearToDate = mapOf("W-B" to d("-1"))))

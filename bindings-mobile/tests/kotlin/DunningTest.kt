@@ -65,7 +65,7 @@ fun testSingleChargesPostedOnce() {
     assertEquals(listOf(ImportedRow(1L, "1-101", "WO-77")), fromJson.alreadyPosted)
     assertEquals(
         listOf(
-            listOf("2", "WO-78", "invalid", "issued_on"),
+            listOf("2", "WO-78", "missing_value", "issued_on"),
             listOf("3", "WO-79", "json", "amount"),
             listOf("4", "WO-80", "unknown_reference", "unit_id"),
         ),
@@ -252,7 +252,7 @@ fun testRenderReminderLetter() {
     // A period needs both ends.
     val half = wang.copy(items = wang.items.mapIndexed { i, it -> if (i == 1) it.copy(periodEnd = null) else it })
     val e = assertFailsWith<EstateKitException.Validation> { half.render(Language.EN) }
-    assertEquals("invalid" to "items[1].period_end", e.code to e.path)
+    assertEquals("missing_value" to "items[1].period_end", e.code to e.path)
 }
 
 fun testWriteOffResidues() {
@@ -296,7 +296,7 @@ fun testLedgerWriteOff() {
     assertEquals(l.toJson(), Ledger.fromJson(l.toJson()).toJson())
     val json = l.toJson()
     val nothing = assertFailsWith<EstateKitException.Validation> { l.writeOff("c", "again", mar6) }
-    assertEquals("invalid" to "charge_id", nothing.code to nothing.path)
+    assertEquals("out_of_range" to "charge_id", nothing.code to nothing.path)
     val unknown = assertFailsWith<EstateKitException.Validation> { l.writeOff("z", "x", mar6) }
     assertEquals("unknown_reference", unknown.code)
     val noReason = assertFailsWith<EstateKitException.Validation> { l.writeOff("c", " ", mar6) }

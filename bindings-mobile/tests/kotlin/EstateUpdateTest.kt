@@ -97,7 +97,7 @@ fun testTwoMonthsWithAnEstimate() {
     val zero = assertFailsWith<EstateKitException.Validation> {
         billEstate(e2, schedule, 2026, 11, BillingInputs(estimate = 0))
     }
-    assertEquals("invalid" to "estimate", zero.code to zero.path)
+    assertEquals("out_of_range" to "estimate", zero.code to zero.path)
 }
 
 fun testUpdateErrorsNameTheRow() {
@@ -132,7 +132,7 @@ fun testUpdateErrorsNameTheRow() {
         billEstate(replaced, FeeSchedule.fromJson(ROLL_SCHEDULE), 2026, 11, BillingInputs(
             meterChanges = listOf(MeterChangeInput("E-101", MeterChange.Replacement(d("3290"), d("0"))))))
     }
-    assertEquals("invalid" to "meter_changes[0]", twice.code to twice.path)
+    assertEquals("inconsistent_readings" to "meter_changes[0]", twice.code to twice.path)
 }
 
 fun testMeterChangesFromRecords() {

@@ -94,7 +94,7 @@ fun testMeterReplacement() {
     val bad = assertFailsWith<EstateKitException.Validation> {
         billEstate(estate, schedule, 2026, 11, BillingInputs(readings = readings, meterChanges = listOf(roll)))
     }
-    assertEquals("invalid" to "meters[E-1-101]", bad.code to bad.path)
+    assertEquals("inconsistent_readings" to "meters[E-1-101]", bad.code to bad.path)
 }
 
 fun testLedgerWalk() {
@@ -172,11 +172,11 @@ fun testFeeErrors() {
     }
     check("negative", "daily_rate") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("-0.1"))) }
     check("negative", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.001"), capFraction = d("-1"))) }
-    check("invalid", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("1"), capAmount = d("1"))) }
-    check("invalid", "period_end") { prorate(d("1"), OCT31, OCT1, OCT1, OCT31) }
+    check("conflicting_fields", "cap") { latePenalty(d("1"), OCT1, OCT31, PenaltyPolicy(dailyRate = d("0.1"), capFraction = d("1"), capAmount = d("1"))) }
+    check("ends_before_starts", "period_end") { prorate(d("1"), OCT31, OCT1, OCT1, OCT31) }
     check("negative", "units[0].area") { pooledSplit(d("1"), listOf(PoolMember("A", d("-1"))), listOf(SplitWeight(Basis.AREA, BigDecimal.ONE))) }
     check("missing_pooled_amount", "pooled[common_electricity]") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 10, BillingInputs()) }
-    check("invalid", "month") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13, BillingInputs()) }
+    check("out_of_range", "month") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13, BillingInputs()) }
     val ledger = Ledger("u")
     check("non_positive_payment", "amount") { ledger.pay("p", d("0"), OCT1) }
     check("non_positive_payment", "amount") { ledger.pay("p", d("-1"), OCT1) }
@@ -209,10 +209,10 @@ fun testPooledSplitStrict() {
     assertEquals(listOf(d("50.003"), d("50.002")),
         pooledSplit(d("100.005"), members, area, RoundingPolicy(3, MoneyRounding.HALF_UP)).map { it.amount })
     // Weights are taken in basis order, whatever order they are listed in (as in Python).
-    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8"),
+    assertEquals(Triple("weights_sum", "weights", "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.3")), SplitWeight(Basis.AREA, d("0.5")))) })
     // One basis at a weight other than 1 is a hybrid too (it used to split by area).
-    assertEquals(Triple("invalid", "weights", "weights: hybrid weights must sum to 1, got area 0.5 = 0.5"),
+    assertEquals(Triple("weights_sum", "weights", "weights: hybrid weights must sum to 1, got area 0.5 = 0.5"),
         error { pooledSplit(d("100"), members, listOf(SplitWeight(Basis.AREA, d("0.5")))) })
     assertEquals(listOf(d("32.50"), d("67.50")),
         pooledSplit(d("100"), members, listOf(SplitWeight(Basis.OCCUPANTS, d("0.7")), SplitWeight(Basis.AREA, d("0.3")))).map { it.amount })

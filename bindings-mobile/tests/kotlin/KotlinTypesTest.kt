@@ -78,7 +78,7 @@ fun testOutOfRangeIntegersAreTypedErrors() {
     check("month", "month: -1 is out of range $u32") { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, -1, ELECTRICITY) }
     // A month that is an integer but not a month stays the core's error.
     val thirteen = assertFailsWith<EstateKitException.Validation> { billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 13, ELECTRICITY) }
-    assertEquals("invalid" to "month", thirteen.code to thirteen.path)
+    assertEquals("out_of_range" to "month", thirteen.code to thirteen.path)
     check("inputs.estimate", "inputs.estimate: -3 is out of range $u32") {
         billEstate(Estate.demo(), FeeSchedule.demo(), 2026, 9, ELECTRICITY.copy(estimate = -3))
     }

@@ -48,11 +48,11 @@ fun testBadLateFeeTermsNameTheField() {
         assertEquals(code to path, e.code to e.path, e.detail)
     }
     val day = LocalDate.of(2026, 1, 1)
-    check("invalid", "one_off.percent") { lateCharge(d("1"), day, day, LateFee(oneOff = OneOffFee(percent = d("101")))) }
-    check("invalid", "annual_percent") { lateCharge(d("1"), day, day, LateFee(annualPercent = d("-1"))) }
-    check("invalid", "one_off.max") { lateCharge(d("1"), day, day, LateFee(oneOff = OneOffFee(percent = d("3"), min = d("20"), max = d("10")))) }
+    check("out_of_range", "one_off.percent") { lateCharge(d("1"), day, day, LateFee(oneOff = OneOffFee(percent = d("101")))) }
+    check("out_of_range", "annual_percent") { lateCharge(d("1"), day, day, LateFee(annualPercent = d("-1"))) }
+    check("ends_before_starts", "one_off.max") { lateCharge(d("1"), day, day, LateFee(oneOff = OneOffFee(percent = d("3"), min = d("20"), max = d("10")))) }
     val ledger = Ledger("u")
-    check("invalid", "late_fee.one_off.percent") {
+    check("out_of_range", "late_fee.one_off.percent") {
         ledger.addCharge("c", "x", day, d("1.00"), day, lateFee = LateFee(oneOff = OneOffFee(percent = d("150"))))
     }
     assertEquals(0, ledger.charges().size)

@@ -89,7 +89,7 @@ fun testPoolErrors() {
     check("missing_pooled_amount", "pooled[stair_cleaning@B2]") {
         billEstate(estate, schedule, 2026, 10, BillingInputs(pooled = INVOICES.take(1)))
     }
-    check("invalid", "items[0].rule.pooled.source.master_meter.meters") {
+    check("missing_value", "items[0].rule.pooled.source.master_meter.meters") {
         billEstate(estate, FeeSchedule.fromJson(SCHEDULE.replace(", {\"group\": \"B2\", \"meter_id\": \"M-B2\"}", "")), 2026, 10, BillingInputs(pooled = INVOICES))
     }
     // An unknown building id in an item's filter; an invoice for an unknown building.

@@ -272,7 +272,7 @@ fun testTotalsBalanceAndRoundTrip() {
     val e = assertFailsWith<EstateKitException.Validation> {
         Receivables.fromJson(text.replace("\"estate_id\": \"$id\"", "\"estate_id\": \"elsewhere\""), estate, schedule)
     }
-    assertEquals("invalid" to "estate_id", e.code to e.path)
+    assertEquals("mismatch" to "estate_id", e.code to e.path)
     assertNull(Receivables(estate, schedule).account("1-101"))
     assertNotNull(back.account("1-101"))
 }
@@ -309,12 +309,12 @@ fun testHighDailyRateNeedsConsent() {
     val e = assertFailsWith<EstateKitException.Validation> {
         l.addCharge("c", "x", jan1, d("10"), jan1, PenaltyPolicy(dailyRate = d("0.18")))
     }
-    assertEquals("invalid" to "daily_rate", e.code to e.path, e.detail)
+    assertEquals("out_of_range" to "daily_rate", e.code to e.path, e.detail)
     assertEquals(Ledger("1-101").toJson(), l.toJson())
     val lp = assertFailsWith<EstateKitException.Validation> {
         latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.18")))
     }
-    assertEquals("invalid" to "daily_rate", lp.code to lp.path, lp.detail)
+    assertEquals("out_of_range" to "daily_rate", lp.code to lp.path, lp.detail)
     l.addCharge("c", "x", jan1, d("10"), jan1, PenaltyPolicy(dailyRate = d("0.18"), allowHighRate = true))
     assertEquals(d("18.00"), l.penalty("c", day("2026-01-11")))
     assertEquals(d("18.00"), latePenalty(d("10"), jan1, day("2026-01-11"), PenaltyPolicy(dailyRate = d("0.18"), allowHighRate = true)))

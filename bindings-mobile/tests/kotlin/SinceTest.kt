@@ -44,7 +44,7 @@ fun testBadSinceAndRoundAreTyped() {
     val e = assertFailsWith<EstateKitException.Validation> {
         billEstate(sinceEstate(null), sinceSchedule, 2026, 7, BillingInputs(since = LocalDate.of(2026, 7, 2)))
     }
-    assertEquals("invalid" to "since", e.code to e.path)
+    assertEquals("out_of_range" to "since", e.code to e.path)
     val r = assertFailsWith<EstateKitException.Validation> { sinceEstate("per_year") }
     assertEquals("json" to "round", r.code to r.path)
 }

@@ -172,14 +172,14 @@ fun testPerDayTierLimitsAndPricesByUnitKind() {
 
 fun testBadTierOptionsAreTypedErrors() {
     val e = validation { water(""", "tier_basis": "per_day"""") }
-    assertEquals("invalid" to "items[0].rule.metered.reference_days", e.code to e.path)
+    assertEquals("missing_value" to "items[0].rule.metered.reference_days", e.code to e.path)
     assertEquals("items[0].rule.metered.reference_days: per-day tier limits need the days they are written for (e.g. 30)", e.detail)
-    assertEquals("invalid" to "items[0].rule.metered.reference_days", codeAndPath { water(""", "tier_basis": "per_day", "reference_days": 0""") })
-    assertEquals("invalid" to "items[0].rule.metered.reference_days", codeAndPath { water(""", "reference_days": 30""") })
+    assertEquals("out_of_range" to "items[0].rule.metered.reference_days", codeAndPath { water(""", "tier_basis": "per_day", "reference_days": 0""") })
+    assertEquals("conflicting_fields" to "items[0].rule.metered.reference_days", codeAndPath { water(""", "reference_days": 30""") })
     val bounds = validation {
         water(""", "kind_tiers": [{"kind": "commercial", "tiers": [{"up_to": "20", "price": "5"}, {"up_to": "10", "price": "6"}, {"price": "7"}]}]""")
     }
-    assertEquals("invalid" to "items[0].rule.metered.kind_tiers[0].tiers[1].up_to", bounds.code to bounds.path)
+    assertEquals("not_increasing" to "items[0].rule.metered.kind_tiers[0].tiers[1].up_to", bounds.code to bounds.path)
     assertEquals("items[0].rule.metered.kind_tiers[0].tiers[1].up_to: tier bounds must increase: 10 is not above 20", bounds.detail)
 }
 
@@ -243,21 +243,21 @@ fun testGivenAmountSplitByUsageReadsTheUnitsMeters() {
 
 fun testUsageSplitWithoutMeterKindOrConsumptionIsATypedError() {
     val e = validation { pooled("""{"source": "given", "method": "usage"}""") }
-    assertEquals("invalid" to "items[0].rule.pooled.meter_kind", e.code to e.path)
+    assertEquals("missing_value" to "items[0].rule.pooled.meter_kind", e.code to e.path)
     assertEquals(
         "items[0].rule.pooled.meter_kind: a given amount split by usage needs the kind of the units' meters whose consumption weighs them " +
             "(e.g. \"meter_kind\": \"electricity\")",
         e.detail,
     )
     assertEquals(
-        "invalid" to "items[0].rule.pooled.meter_kind",
+        "missing_value" to "items[0].rule.pooled.meter_kind",
         codeAndPath {
             pooled("""{"source": "given", "method": {"hybrid": [{"basis": "usage", "weight": "0.2"}, {"basis": "equal", "weight": "0.8"}]}}""")
         },
     )
     // Refused with a master meter, whose kind is the master meter's.
     assertEquals(
-        "invalid" to "items[0].rule.pooled.meter_kind",
+        "conflicting_fields" to "items[0].rule.pooled.meter_kind",
         codeAndPath {
             pooled("""{"source": {"master_meter": {"meter_id": "M", "price": "1.00"}}, "method": "usage", "meter_kind": "electricity"}""")
         },

@@ -454,7 +454,8 @@ class Estate:
         Errors name the row: codes "unknown_meter", "unknown_unit",
         "conflicting_update", "invalid_field" (e.g. "meter_changes[0].change.
         replacement.old_final" below the meter's last reading), "invalid_date",
-        "invalid_decimal", "invalid" (a missing or unknown key)."""
+        "invalid_decimal", "missing_value" (a missing key), "unknown_value" (an unknown
+        key)."""
 
 # ---- fees -------------------------------------------------------------------
 
@@ -479,7 +480,7 @@ def late_penalty(
     at most `grace_days`; then `count_from="due"` counts every overdue day and
     `"grace_end"` only the days after the grace. Give `daily_rate` (0.0005 = 0.05 % a
     day), `annual_rate` (0.12 = 12 % a year, counted by day on 365) or both; neither
-    raises ValidationError (code "invalid", path "daily_rate"). `cap` is a fraction of
+    raises ValidationError (code "missing_value", path "daily_rate"). `cap` is a fraction of
     the principal, `cap_amount` an amount (not both). `round_daily` rounds the daily
     amount to the minor unit before multiplying by the days. Simple interest, never
     compounding. 500.00, 30 days at 0.003 → 45.00."""
@@ -543,8 +544,9 @@ def pooled_split(
 
     Strict, so nothing changes a split silently: an unknown key in a unit dict
     (`"occupant": 3`), a `total` with more decimal places than `scale` and hybrid
-    weights not summing to 1 raise `ValidationError` (code "invalid", path
-    "units[i].<key>", "total" and "weights")."""
+    weights not summing to 1 raise `ValidationError` (codes "unknown_value",
+    "too_many_decimals" and "weights_sum", paths "units[i].<key>", "total" and
+    "weights")."""
 
 def csv_rows(table: str, text: str) -> list[dict[str, str]]:
     """The rows of a CSV text keyed by its header line, every cell as text (RFC 4180
@@ -966,8 +968,8 @@ class Ledger:
     def reverse(self, id: str, *, on: _DateLike, reason: str) -> Payment:
         """Reverse (冲正) a payment recorded `on`: it counts as never made, from its
         own date on (later applications and penalties recomputed); its id stays taken.
-        Errors: unknown_reference, already_reversed, invalid (empty reason, a day
-        before the payment), refund_exceeds_prepaid (a refund would be uncovered)."""
+        Errors: unknown_reference, already_reversed, empty_field (empty reason),
+        ends_before_starts (a day before the payment), refund_exceeds_prepaid (a refund would be uncovered)."""
     def refund(self, id: str, amount: _DecimalLike, *, on: _DateLike) -> None:
         """Pay money back out of the prepaid balance (退款), never more than it holds
         on `on` (refund_exceeds_prepaid)."""
@@ -981,8 +983,9 @@ class Ledger:
         """Write off (核销) what one charge still owes on `on`, principal and penalty,
         with a recorded reason (a residue of a few fen, a debt settled out of court);
         from then on it owes nothing and accrues no penalty. Returns (principal,
-        penalty) written off. Errors: unknown_reference; invalid (empty reason, a
-        charge not issued on `on`, or one that owes nothing then)."""
+        penalty) written off. Errors: unknown_reference; empty_field (empty
+        reason); ends_before_starts (a charge not issued on `on`); out_of_range (one
+        that owes nothing then)."""
     def defer(self, charge_id: str, new_due: _DateLike) -> None: ...
     def aging(self, as_of: _DateLike) -> _Aging:
         """Outstanding principal by days overdue: not_due, days_0_30, days_31_60,
@@ -1221,8 +1224,8 @@ class Receivables:
         `min_total` (None: Decimal("1.00"), which keeps out the few fen left when a
         bill is paid exactly, a day late, with penalty first) is listed in
         `suppressed`, not sent. An owner whose prepaid balance settled everything gets none. Errors: negative
-        (min_total), unknown_reference (path group[<unit>]), invalid (an empty owner
-        key)."""
+        (min_total), unknown_reference (path group[<unit>]), empty_field (an empty
+        owner key)."""
     def post_charges(self, rows: Any) -> RowImport:
         """Single charges outside a billing run (a lock replacement, a renovation
         shortfall): a list of dicts or a pandas/polars DataFrame with the columns
@@ -1252,8 +1255,8 @@ class Receivables:
         """Write off (核销) every overdue charge owing more than zero and less than
         `below` (None: Decimal("1.00")) on `as_of`, principal and penalty, with
         `reason` recorded: one dict per charge with unit_id, charge_id, item_code,
-        principal, penalty. All or nothing; a second run returns []. Errors: invalid
-        (below not above zero, an empty reason)."""
+        principal, penalty. All or nothing; a second run returns []. Errors:
+        out_of_range (below not above zero), empty_field (an empty reason)."""
     def aging(
         self, as_of: _DateLike, by: Optional[Literal["building", "unit", "item_code"]] = None
     ) -> Report:

@@ -111,7 +111,7 @@ impl FromStr for DayCount {
 /// being the intersection of `[service_start, service_end]` with the period.
 ///
 /// # Errors
-/// [`FeeError::Invalid`] when the period ends before it starts.
+/// [`FeeError::InvalidValue`] when the period ends before it starts.
 ///
 /// ```
 /// use estatekit::fees::calc::{served_days, DayCount};
@@ -128,7 +128,8 @@ pub fn served_days(
     convention: DayCount,
 ) -> Result<(i64, i64), FeeError> {
     if period_end < period_start {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "ends_before_starts",
             "period_end",
             format!("the period ends ({period_end}) before it starts ({period_start})"),
         ));
@@ -147,7 +148,7 @@ pub fn served_days(
 /// charged `amount × served days × 12 ÷ 365`.
 ///
 /// # Errors
-/// [`FeeError::Invalid`] when a range ends before it starts.
+/// [`FeeError::InvalidValue`] when a range ends before it starts.
 ///
 /// ```
 /// use estatekit::fees::calc::{prorate, DayCount};
@@ -172,7 +173,8 @@ pub fn prorate(
     policy: &RoundingPolicy,
 ) -> Result<Decimal, FeeError> {
     if service_end < service_start {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "ends_before_starts",
             "service_end",
             format!("the service ends ({service_end}) before it starts ({service_start})"),
         ));
@@ -265,7 +267,7 @@ impl PenaltyCap {
     /// assert_eq!(PenaltyCap::from_options(one, None)?, Some(PenaltyCap::Fraction(Decimal::ONE)));
     /// assert_eq!(PenaltyCap::from_options(None, None)?, None);
     /// let e = PenaltyCap::from_options(one, one).unwrap_err();
-    /// assert_eq!((e.code(), e.to_string().as_str()), ("invalid", "cap: give a cap fraction or a cap amount, not both"));
+    /// assert_eq!((e.code(), e.to_string().as_str()), ("conflicting_fields", "cap: give a cap fraction or a cap amount, not both"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn from_options(
@@ -273,10 +275,11 @@ impl PenaltyCap {
         amount: Option<Decimal>,
     ) -> Result<Option<Self>, FeeError> {
         match (fraction, amount) {
-            (Some(_), Some(_)) => Err(FeeError::Invalid {
-                path: "cap".into(),
-                reason: "give a cap fraction or a cap amount, not both".into(),
-            }),
+            (Some(_), Some(_)) => Err(FeeError::value(
+                "conflicting_fields",
+                "cap",
+                "give a cap fraction or a cap amount, not both",
+            )),
             (Some(f), None) => Ok(Some(Self::Fraction(f))),
             (None, Some(a)) => Ok(Some(Self::Amount(a))),
             (None, None) => Ok(None),
@@ -351,7 +354,7 @@ impl PenaltyPolicy {
     ///
     /// # Errors
     /// [`FeeError::Negative`] naming `daily_rate`, `cap` or `min_balance`;
-    /// [`FeeError::Invalid`] naming `daily_rate` for a rate above 1 % a day.
+    /// [`FeeError::InvalidValue`] naming `daily_rate` for a rate above 1 % a day.
     ///
     /// ```
     /// use estatekit::fees::calc::PenaltyPolicy;
@@ -370,7 +373,8 @@ impl PenaltyPolicy {
     pub fn validate(&self) -> Result<(), FeeError> {
         non_negative(self.daily_rate, || "daily_rate".into())?;
         if self.daily_rate > Self::MAX_DAILY_RATE && !self.allow_high_rate {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "daily_rate",
                 format!(
                     "a daily rate of {} is above 1 % a day (a yearly rate divides by 365); \
@@ -709,7 +713,7 @@ pub fn late_penalty(
 /// multiplied by the days. Without either it is [`late_penalty`].
 ///
 /// # Errors
-/// As [`late_penalty`]; [`FeeError::Invalid`] naming `annual_rate` outside 0–1.
+/// As [`late_penalty`]; [`FeeError::InvalidValue`] naming `annual_rate` outside 0–1.
 ///
 /// ```
 /// use estatekit::fees::calc::{late_penalty_with, PenaltyPolicy};
@@ -786,7 +790,8 @@ pub struct OneOffFee {
 /// A percentage field: 0 to 100, else a typed error naming `path`.
 fn percent_in_range(value: Decimal, path: &str) -> Result<(), FeeError> {
     if value < Decimal::ZERO || value > Decimal::ONE_HUNDRED {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "out_of_range",
             path,
             format!("a percentage must be between 0 and 100, got {value}"),
         ));
@@ -799,14 +804,14 @@ impl OneOffFee {
     /// 100; amounts not negative; `min` and `max` only with a percent, `min ≤ max`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] or [`FeeError::Negative`] naming the field (`amount`,
+    /// [`FeeError::InvalidValue`] or [`FeeError::Negative`] naming the field (`amount`,
     /// `percent`, `min`, `max`).
     ///
     /// ```
     /// use estatekit::fees::calc::OneOffFee;
     /// let f = OneOffFee { percent: Some("120".parse().unwrap()), ..Default::default() };
     /// let e = f.validate().unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid", "percent"));
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "percent"));
     /// ```
     pub fn validate(&self) -> Result<(), FeeError> {
         match (self.amount, self.percent) {
@@ -814,7 +819,8 @@ impl OneOffFee {
                 non_negative(a, || "amount".into())?;
                 if self.min.is_some() || self.max.is_some() {
                     let field = if self.min.is_some() { "min" } else { "max" };
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "conflicting_fields",
                         field,
                         "a minimum or maximum applies to a percentage fee only",
                     ));
@@ -822,13 +828,15 @@ impl OneOffFee {
             }
             (None, Some(p)) => percent_in_range(p, "percent")?,
             (Some(_), Some(_)) => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "conflicting_fields",
                     "percent",
                     "give a flat amount or a percent, not both",
                 ));
             }
             (None, None) => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "missing_value",
                     "amount",
                     "a one-off fee needs a flat amount or a percent",
                 ));
@@ -843,7 +851,8 @@ impl OneOffFee {
         if let (Some(lo), Some(hi)) = (self.min, self.max)
             && lo > hi
         {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "max",
                 format!("the maximum {hi} is below the minimum {lo}"),
             ));
@@ -938,7 +947,7 @@ impl LateFee {
     /// `one_off.`) and an annual percentage between 0 and 100.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `annual_percent`, or the one-off fee's field.
+    /// [`FeeError::InvalidValue`] naming `annual_percent`, or the one-off fee's field.
     ///
     /// ```
     /// use estatekit::fees::calc::LateFee;
@@ -960,7 +969,7 @@ impl LateFee {
     /// when `round_daily`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `annual_rate` for a rate below 0 or above 1.
+    /// [`FeeError::InvalidValue`] naming `annual_rate` for a rate below 0 or above 1.
     ///
     /// ```
     /// use estatekit::fees::calc::LateFee;
@@ -971,7 +980,8 @@ impl LateFee {
     /// ```
     pub fn from_annual_rate(rate: Decimal, round_daily: bool) -> Result<Self, FeeError> {
         if rate < Decimal::ZERO || rate > Decimal::ONE {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "annual_rate",
                 format!("a yearly rate must be between 0 and 1 (0.12 = 12 % a year), got {rate}"),
             ));
@@ -1409,21 +1419,27 @@ pub struct TierUse {
 /// Checks tiers: at least one, prices ≥ 0, bounds increasing, only the last unbounded.
 pub(crate) fn validate_tiers(tiers: &[Tier], path: &str) -> Result<(), FeeError> {
     if tiers.is_empty() {
-        return Err(FeeError::invalid(path, "at least one tier is required"));
+        return Err(FeeError::value(
+            "missing_value",
+            path,
+            "at least one tier is required",
+        ));
     }
     let mut previous = Decimal::ZERO;
     for (i, t) in tiers.iter().enumerate() {
         non_negative(t.price, || format!("{path}[{i}].price"))?;
         match t.up_to {
             Some(b) if b <= previous => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "not_increasing",
                     format!("{path}[{i}].up_to"),
                     format!("tier bounds must increase: {b} is not above {previous}"),
                 ));
             }
             Some(b) => previous = b,
             None if i + 1 != tiers.len() => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "not_increasing",
                     format!("{path}[{i}].up_to"),
                     "only the last tier may be unbounded",
                 ));
@@ -1438,7 +1454,7 @@ pub(crate) fn validate_tiers(tiers: &[Tier], path: &str) -> Result<(), FeeError>
 /// Consumption beyond the last bounded tier is priced at the last tier's price.
 ///
 /// # Errors
-/// [`FeeError::Invalid`] for empty or unordered tiers, [`FeeError::Negative`] for a
+/// [`FeeError::InvalidValue`] for empty or unordered tiers, [`FeeError::Negative`] for a
 /// negative quantity or price.
 ///
 /// ```
@@ -1537,9 +1553,9 @@ pub(crate) fn blocks_between(
         let from = lower.map_or(lo, |l| l.max(lo));
         let to = upper.map_or(hi, |u| u.min(hi));
         if to > from {
-            let quantity = to
-                .checked_sub(from)
-                .ok_or_else(|| FeeError::invalid(path, format!("{to} − {from} is too large")))?;
+            let quantity = to.checked_sub(from).ok_or_else(|| {
+                FeeError::value("overflow", path, format!("{to} − {from} is too large"))
+            })?;
             let amount = mul(quantity, t.price, path)?;
             cost = add(cost, amount, path)?;
             uses.push(TierUse {
@@ -1588,7 +1604,7 @@ pub enum MeterChange {
 ///
 /// # Errors
 /// [`FeeError::ReadingBelowPrevious`] when the current reading is lower than the
-/// previous one and no change is recorded; [`FeeError::Invalid`] for a change that
+/// previous one and no change is recorded; [`FeeError::InvalidValue`] for a change that
 /// does not fit the readings.
 ///
 /// ```
@@ -1632,7 +1648,8 @@ pub fn consumption(
             new_initial,
         }) => {
             if old_final < previous || current < new_initial {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "inconsistent_readings",
                     path(),
                     format!(
                         "replacement does not fit the readings: old meter {previous}→{old_final}, new meter {new_initial}→{current}"
@@ -1644,7 +1661,8 @@ pub fn consumption(
         }
         Some(MeterChange::Rollover { wraps_at }) => {
             if previous >= wraps_at || current >= wraps_at || current >= previous {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "inconsistent_readings",
                     path(),
                     format!(
                         "rollover at {wraps_at} does not fit the readings {previous}→{current}"

@@ -825,7 +825,7 @@ impl Ledger {
     /// keep. To detect any edit, seal the document ([`crate::integrity`]).
     ///
     /// # Errors
-    /// [`FeeError::Json`] naming the bad field; [`FeeError::Invalid`] for a broken
+    /// [`FeeError::Json`] naming the bad field; [`FeeError::InvalidValue`] for a broken
     /// invariant (duplicate ids, amounts beyond the ledger's scale, a deferral not
     /// after the due date, an empty unit id…); [`FeeError::Inconsistent`] naming the
     /// first figure that contradicts the history.
@@ -936,7 +936,8 @@ impl Ledger {
                 }
             }
             if let Some(d) = c.deferred_to.filter(|&d| d <= c.due) {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "ends_before_starts",
                     p("deferred_to"),
                     format!("a deferral to {d} is not after the due date {}", c.due),
                 ));
@@ -964,10 +965,10 @@ impl Ledger {
                 self.check_money(pp.amount, &path)?;
                 paid = add(paid, pp.amount, &path)?;
                 if paid > c.principal {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::Inconsistent {
                         path,
-                        format!("payments exceed the principal {}", c.principal),
-                    ));
+                        reason: format!("payments exceed the principal {}", c.principal),
+                    });
                 }
             }
             for (v, f) in [
@@ -1662,7 +1663,7 @@ impl Ledger {
     /// payments settle it, and the prepaid balance settles it at once.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] for a duplicate or empty id, or an amount with more
+    /// [`FeeError::InvalidValue`] for a duplicate or empty id, or an amount with more
     /// decimals than the ledger's scale; [`FeeError::Negative`] for a negative amount
     /// or penalty parameter.
     ///
@@ -1751,7 +1752,7 @@ impl Ledger {
     /// with the schedule's penalty clauses; `on` is the day it was posted.
     ///
     /// # Errors
-    /// As [`Ledger::add_charge`]; [`FeeError::Invalid`] when the bill is for another unit.
+    /// As [`Ledger::add_charge`]; [`FeeError::InvalidValue`] when the bill is for another unit.
     /// Nothing is added when any line fails.
     ///
     /// ```
@@ -1773,7 +1774,8 @@ impl Ledger {
         on: NaiveDate,
     ) -> Result<(), FeeError> {
         if bill.unit_id != self.unit_id {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "unit_id",
                 format!(
                     "bill for {:?} added to the ledger of {:?}",
@@ -1824,7 +1826,7 @@ impl Ledger {
     ///
     /// # Errors
     /// [`FeeError::NonPositivePayment`] for a zero or negative amount,
-    /// [`FeeError::Invalid`] for a duplicate or empty payment id. A failed payment
+    /// [`FeeError::InvalidValue`] for a duplicate or empty payment id. A failed payment
     /// leaves the ledger unchanged.
     ///
     /// ```
@@ -1886,7 +1888,7 @@ impl Ledger {
     ///
     /// # Errors
     /// [`FeeError::Unknown`] for an unknown payment; [`FeeError::AlreadyReversed`];
-    /// [`FeeError::Invalid`] for an empty reason or a day before the payment's;
+    /// [`FeeError::InvalidValue`] for an empty reason or a day before the payment's;
     /// [`FeeError::RefundExceedsPrepaid`] when a refund already made would no longer be
     /// covered. A failed reversal changes nothing.
     ///
@@ -1927,7 +1929,8 @@ impl Ledger {
             ));
         }
         if on < self.payments[i].date {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "on",
                 format!(
                     "{on} is before the payment's date {}",
@@ -1949,7 +1952,7 @@ impl Ledger {
     /// never more than the balance holds that day.
     ///
     /// # Errors
-    /// [`FeeError::NonPositivePayment`]; [`FeeError::Invalid`] for an empty or taken id
+    /// [`FeeError::NonPositivePayment`]; [`FeeError::InvalidValue`] for an empty or taken id
     /// or an amount finer than the ledger's scale; [`FeeError::RefundExceedsPrepaid`].
     /// A failed refund changes nothing.
     ///
@@ -1970,10 +1973,15 @@ impl Ledger {
             });
         }
         if id.trim().is_empty() {
-            return Err(FeeError::invalid("ref", "a refund needs a reference"));
+            return Err(FeeError::value(
+                "empty_field",
+                "ref",
+                "a refund needs a reference",
+            ));
         }
         if self.cursor.payment_ids.contains_key(id) || self.cursor.refund_ids.contains_key(id) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "duplicate_id",
                 "ref",
                 format!("duplicate reference {id:?}"),
             ));
@@ -2010,7 +2018,7 @@ impl Ledger {
     /// it, and it never exceeds what is owed on its date.
     ///
     /// # Errors
-    /// [`FeeError::Unknown`]; [`FeeError::Invalid`] for an empty reason or more than is
+    /// [`FeeError::Unknown`]; [`FeeError::InvalidValue`] for an empty reason or more than is
     /// owed; [`FeeError::Negative`] for a negative amount.
     ///
     /// ```
@@ -2049,7 +2057,8 @@ impl Ledger {
             });
         }
         if amount > owed {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "amount",
                 format!("cannot waive {amount}: only {owed} penalty is owed on {date}"),
             ));
@@ -2080,7 +2089,7 @@ impl Ledger {
     /// lost.
     ///
     /// # Errors
-    /// [`FeeError::Unknown`] for an unknown charge; [`FeeError::Invalid`] for an empty
+    /// [`FeeError::Unknown`] for an unknown charge; [`FeeError::InvalidValue`] for an empty
     /// reason, a charge not yet issued on `date`, or one that owes nothing then.
     ///
     /// ```
@@ -2113,7 +2122,8 @@ impl Ledger {
         let state = self.state_at(date)?;
         let c = &state.charges[i];
         if !c.issued_by(date) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "date",
                 format!("charge {charge_id:?} is not issued on {date}"),
             ));
@@ -2122,7 +2132,8 @@ impl Ledger {
         let penalty = c.outstanding_penalty(date, &self.rounding)?;
         drop(state);
         if principal.is_zero() && penalty.is_zero() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "charge_id",
                 format!("charge {charge_id:?} owes nothing on {date}"),
             ));
@@ -2147,7 +2158,7 @@ impl Ledger {
     /// that is no longer owed is credited (the payments are applied again).
     ///
     /// # Errors
-    /// [`FeeError::Unknown`]; [`FeeError::Invalid`] when `new_due` is not after the due
+    /// [`FeeError::Unknown`]; [`FeeError::InvalidValue`] when `new_due` is not after the due
     /// date in force.
     ///
     /// ```
@@ -2162,7 +2173,8 @@ impl Ledger {
         check_date(new_due, "new_due")?;
         let current = self.charges[i].effective_due();
         if new_due <= current {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "new_due",
                 format!("{new_due} is not after the due date {current}"),
             ));
@@ -2177,7 +2189,7 @@ impl Ledger {
     /// Outstanding principal of the charges issued by `as_of`, by days overdue.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] for a date outside years 1–9999.
+    /// [`FeeError::InvalidValue`] for a date outside years 1–9999.
     ///
     /// ```
     /// # use estatekit::fees::ledger::*; use estatekit::money::RoundingPolicy;
@@ -2265,7 +2277,7 @@ impl Ledger {
     /// The account's figures as of a date (see [`Balance`]).
     ///
     /// # Errors
-    /// [`FeeError::Money`] on overflow; [`FeeError::Invalid`] for a date outside
+    /// [`FeeError::Money`] on overflow; [`FeeError::InvalidValue`] for a date outside
     /// years 1–9999.
     ///
     /// ```

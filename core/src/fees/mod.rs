@@ -237,23 +237,23 @@ pub enum FeeError {
     /// `too_many_decimals` (an amount with a non-zero digit beyond the scale, e.g.
     /// `150.001` on a scale-2 ledger), `duplicate_id` (a payment, refund or charge id
     /// already used: a retried receipt), `empty_field` (an id, reason or unit id that
-    /// is empty), `out_of_range` (a date outside years 1–9999),
-    /// `unsupported_format_version`, `unknown_value` (a name that is not one of the
-    /// accepted values).
+    /// is empty), `out_of_range` (a date outside years 1–9999, a day of month above 31,
+    /// a share above 1), `unsupported_format_version`, `unknown_value` (a name that is
+    /// not one of the accepted values), `ends_before_starts` (an end, a new due date or
+    /// a maximum before what it must follow), `not_increasing` (tier bounds),
+    /// `missing_value` (a field the others require), `conflicting_fields` (two fields
+    /// that exclude each other), `mismatch` (a bill, run or reversal for another unit,
+    /// estate or payment), `too_many` (more records than one call holds),
+    /// `inconsistent_readings` (a rollover, a replacement or sub-meters that do not fit
+    /// the readings), `weights_sum` (hybrid weights that do not sum to 1),
+    /// `all_zero_weights`, `overflow`, `invalid_currency`, `unsupported_rule` (an
+    /// operation on a rule of another kind).
     #[error("{path}: {reason}")]
     InvalidValue {
         /// Where.
         path: String,
         /// The kind of invalid value (one of [`FeeError::VALUE_CODES`]).
         code: &'static str,
-        /// Why.
-        reason: String,
-    },
-    /// Any other invalid value.
-    #[error("{path}: {reason}")]
-    Invalid {
-        /// Where.
-        path: String,
         /// Why.
         reason: String,
     },
@@ -270,7 +270,7 @@ fn path_prefix(path: &str) -> String {
 
 crate::diagnostic::error_table! {
     FeeError;
-    code_example: "use estatekit::fees::FeeError;\nlet e = FeeError::Invalid { path: \"x\".into(), reason: \"bad\".into() };\nassert_eq!((e.code(), e.path()), (\"invalid\", \"x\"));";
+    code_example: "use estatekit::fees::FeeError;\nlet e = FeeError::InvalidValue { path: \"x\".into(), code: \"out_of_range\", reason: \"bad\".into() };\nassert_eq!((e.code(), e.path()), (\"out_of_range\", \"x\"));";
     path_example: "use estatekit::fees::FeeError;\nlet e = FeeError::NonPositivePayment { path: \"amount\".into(), amount: 0.into() };\nassert_eq!(e.path(), \"amount\");";
     Json => "json";
     DocumentTooLarge => "document_too_large";
@@ -291,7 +291,6 @@ crate::diagnostic::error_table! {
     DuplicateId => "duplicate_id";
     NothingToWeigh => "all_zero_weights";
     InvalidValue { code } => *code;
-    Invalid => "invalid";
 }
 
 impl FeeError {
@@ -322,13 +321,25 @@ impl FeeError {
     }
 
     /// The codes of [`FeeError::InvalidValue`], each a cause of its own.
-    pub const VALUE_CODES: [&'static str; 6] = [
+    pub const VALUE_CODES: [&'static str; 18] = [
         "too_many_decimals",
         "duplicate_id",
         "empty_field",
         "out_of_range",
         "unsupported_format_version",
         "unknown_value",
+        "ends_before_starts",
+        "not_increasing",
+        "missing_value",
+        "conflicting_fields",
+        "mismatch",
+        "too_many",
+        "inconsistent_readings",
+        "weights_sum",
+        "all_zero_weights",
+        "overflow",
+        "invalid_currency",
+        "unsupported_rule",
     ];
 
     /// [`FeeError::InvalidValue`] with `code`, one of [`FeeError::VALUE_CODES`].
@@ -341,13 +352,6 @@ impl FeeError {
         Self::InvalidValue {
             path: path.into(),
             code,
-            reason: reason.into(),
-        }
-    }
-
-    pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::Invalid {
-            path: path.into(),
             reason: reason.into(),
         }
     }

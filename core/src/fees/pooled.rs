@@ -85,7 +85,7 @@ impl PoolUnit {
 /// use estatekit::fees::pooled::PoolField;
 /// assert_eq!(PoolField::of_unit(0, Some("A"), "occupants")?, PoolField::Occupants);
 /// let e = PoolField::of_unit(1, Some("B"), "occupant").unwrap_err();
-/// assert_eq!((e.code(), e.path()), ("invalid", "units[1].occupant"));
+/// assert_eq!((e.code(), e.path()), ("unknown_value", "units[1].occupant"));
 /// assert_eq!(e.to_string(), "units[1].occupant: unknown field \"occupant\" in unit \"B\"; \
 ///     expected id, area, usage, occupants or fraction");
 /// # Ok::<(), estatekit::fees::FeeError>(())
@@ -133,7 +133,7 @@ impl PoolField {
     /// known).
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] at `units[index].key`, naming the key and the unit, for
+    /// [`FeeError::InvalidValue`] at `units[index].key`, naming the key and the unit, for
     /// any other key.
     pub fn of_unit(index: usize, unit_id: Option<&str>, key: &str) -> Result<Self, FeeError> {
         Self::ALL
@@ -144,7 +144,8 @@ impl PoolField {
                     Some(id) => format!(" in unit {id:?}"),
                     None => String::new(),
                 };
-                FeeError::invalid(
+                FeeError::value(
+                    "unknown_value",
                     format!("units[{index}].{key}"),
                     format!(
                         "unknown field {key:?}{unit}; expected id, area, usage, occupants or fraction"
@@ -314,7 +315,7 @@ impl SplitMethod {
     /// anything else were once normalised silently). Single-basis methods are valid.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] at `weights` for no weights or a sum other than 1 (the
+    /// [`FeeError::InvalidValue`] at `weights` for no weights or a sum other than 1 (the
     /// message lists the weights and their sum); [`FeeError::Negative`] at
     /// `weights[i].weight`.
     ///
@@ -323,7 +324,7 @@ impl SplitMethod {
     /// let w = |basis, weight: &str| BasisWeight { basis, weight: weight.parse().unwrap() };
     /// assert!(SplitMethod::Hybrid(vec![w(Basis::Area, "0.3"), w(Basis::Occupants, "0.7")]).validate().is_ok());
     /// let e = SplitMethod::Hybrid(vec![w(Basis::Area, "0.5"), w(Basis::Occupants, "0.3")]).validate().unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid", "weights"));
+    /// assert_eq!((e.code(), e.path()), ("weights_sum", "weights"));
     /// assert_eq!(e.to_string(), "weights: hybrid weights must sum to 1, got area 0.5 + occupants 0.3 = 0.8");
     /// ```
     pub fn validate(&self) -> Result<(), FeeError> {
@@ -331,7 +332,8 @@ impl SplitMethod {
             return Ok(());
         };
         if ws.is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "missing_value",
                 "weights",
                 "a hybrid split needs at least one basis weight",
             ));
@@ -355,11 +357,13 @@ impl SplitMethod {
         // Exact: weights with more digits than a sum can hold do not sum to 1 either.
         match money::sum(&ws.iter().map(|w| w.weight).collect::<Vec<_>>()) {
             Ok(sum) if sum == Decimal::ONE => Ok(()),
-            Ok(sum) => Err(FeeError::invalid(
+            Ok(sum) => Err(FeeError::value(
+                "weights_sum",
                 "weights",
                 format!("hybrid weights must sum to 1, got {} = {sum}", listed()),
             )),
-            Err(_) => Err(FeeError::invalid(
+            Err(_) => Err(FeeError::value(
+                "weights_sum",
                 "weights",
                 format!("hybrid weights must sum to 1, got {} (too large)", listed()),
             )),
@@ -467,7 +471,7 @@ const WEIGHT_SCALE: u32 = 12;
 ///
 /// # Errors
 /// [`FeeError::Negative`] for a negative metric, fraction or hybrid weight;
-/// [`FeeError::Invalid`] for a hybrid with no weights or a basis whose total is zero.
+/// [`FeeError::InvalidValue`] for a hybrid with no weights or a basis whose total is zero.
 ///
 /// ```
 /// use estatekit::fees::pooled::{weights, PoolUnit, SplitMethod};
@@ -520,7 +524,8 @@ pub(crate) fn weights_of(
     }
     let parts = method.parts();
     if parts.is_empty() {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "missing_value",
             "weights",
             "a hybrid split needs at least one basis weight",
         ));
@@ -530,7 +535,11 @@ pub(crate) fn weights_of(
             non_negative(w.weight, || format!("weights[{i}].weight"))?;
         }
         if ws.iter().all(|w| w.weight.is_zero()) {
-            return Err(FeeError::invalid("weights", "all hybrid weights are zero"));
+            return Err(FeeError::value(
+                "weights_sum",
+                "weights",
+                "all hybrid weights are zero",
+            ));
         }
         let mut out = vec![Decimal::ZERO; units.len()];
         for (k, w) in ws.iter().enumerate() {
@@ -541,7 +550,8 @@ pub(crate) fn weights_of(
                 if w.weight.is_zero() {
                     continue;
                 }
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "all_zero_weights",
                     format!("weights[{k}].basis"),
                     format!(
                         "every unit has zero {}, so it cannot carry weight {}",
@@ -574,7 +584,11 @@ pub(crate) fn weights_of(
     }
     // Not a hybrid (returned above): a single basis.
     let Some(basis) = method.basis() else {
-        return Err(FeeError::invalid("weights", "no basis to split by"));
+        return Err(FeeError::value(
+            "missing_value",
+            "weights",
+            "no basis to split by",
+        ));
     };
     let weights = units
         .iter()
@@ -789,7 +803,8 @@ impl Adjustment {
             Self::Percent(v) => {
                 let v = non_negative(v, || format!("{path}.percent"))?;
                 if v > Decimal::ONE_HUNDRED {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "out_of_range",
                         format!("{path}.percent"),
                         format!("a percentage must be between 0 and 100, got {v}"),
                     ));
@@ -865,7 +880,7 @@ mod tests {
                 assert_eq!(w.len(), 1);
             }
             let e = split(dec("100"), &units, &hybrid, &RoundingPolicy::default()).unwrap_err();
-            assert_eq!((e.code(), e.path()), ("invalid", "weights"));
+            assert_eq!((e.code(), e.path()), ("weights_sum", "weights"));
         }
     }
 

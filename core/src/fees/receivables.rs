@@ -254,7 +254,7 @@ impl RejectedRow {
     ///
     /// ```
     /// # use estatekit::fees::{FeeError, receivables::RejectedRow};
-    /// let error = FeeError::Invalid { path: "amount".into(), reason: "bad".into() };
+    /// let error = FeeError::InvalidValue { path: "amount".into(), code: "out_of_range", reason: "bad".into() };
     /// let r = RejectedRow { row: 3, reference: Some("B-7".into()), error: error.clone() };
     /// assert_eq!(r.message(), r#"row 3 (ref "B-7"): amount: bad"#);
     /// let r = RejectedRow { row: 9, reference: None, error };
@@ -459,7 +459,7 @@ impl ChargeRow {
     /// The billing period, when both ends are given.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] when only one end is given or the end is before the
+    /// [`FeeError::InvalidValue`] when only one end is given or the end is before the
     /// start.
     ///
     /// ```
@@ -472,15 +472,18 @@ impl ChargeRow {
         match (self.period_start, self.period_end) {
             (None, None) => Ok(None),
             (Some(start), Some(end)) if start <= end => Ok(Some(BillingPeriod { start, end })),
-            (Some(start), Some(end)) => Err(FeeError::invalid(
+            (Some(start), Some(end)) => Err(FeeError::value(
+                "ends_before_starts",
                 "period_end",
                 format!("{end} is before the period start {start}"),
             )),
-            (Some(_), None) => Err(FeeError::invalid(
+            (Some(_), None) => Err(FeeError::value(
+                "missing_value",
                 "period_end",
                 "a period needs both period_start and period_end",
             )),
-            (None, Some(_)) => Err(FeeError::invalid(
+            (None, Some(_)) => Err(FeeError::value(
+                "missing_value",
                 "period_start",
                 "a period needs both period_start and period_end",
             )),
@@ -491,7 +494,7 @@ impl ChargeRow {
     /// code>"`.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] at `ref` when there is neither a reference nor a period.
+    /// [`FeeError::InvalidValue`] at `ref` when there is neither a reference nor a period.
     ///
     /// ```
     /// # use estatekit::fees::receivables::ChargeRow;
@@ -504,7 +507,8 @@ impl ChargeRow {
         }
         match self.period()? {
             Some(p) => Ok(format!("{}/{}", p.start, self.item_code)),
-            None => Err(FeeError::invalid(
+            None => Err(FeeError::value(
+                "missing_value",
                 "ref",
                 "a charge needs a reference, or a billing period to name it by",
             )),
@@ -641,7 +645,8 @@ fn json_rows<T>(
     let rows = match crate::json::parse::<crate::json::BoundedRows<MAX>>(text) {
         Ok(rows) => rows.0,
         Err(f) if f.message.starts_with(crate::json::TOO_MANY_ROWS) => {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "too_many",
                 "$",
                 format!(
                     "more than {MAX} rows in one import: split the file (rows already \
@@ -895,7 +900,7 @@ impl Receivables {
     /// account is checked and rebuilt from its history.
     ///
     /// # Errors
-    /// [`FeeError::Json`] for a malformed document; [`FeeError::Invalid`] for another
+    /// [`FeeError::Json`] for a malformed document; [`FeeError::InvalidValue`] for another
     /// estate, a rounding or order that differs from the book's, an unknown or
     /// duplicate unit, a format version not supported; [`FeeError::DuplicateRef`] for
     /// a reference used in two accounts; any error of [`Ledger::from_json`], its path
@@ -938,7 +943,8 @@ impl Receivables {
             ));
         }
         if doc.estate_id != estate.id() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "estate_id",
                 format!(
                     "the book is for estate {:?}, not {:?}",
@@ -948,7 +954,8 @@ impl Receivables {
             ));
         }
         if doc.rounding != *estate.rounding() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "rounding",
                 "the book's rounding differs from the estate's",
             ));
@@ -960,10 +967,18 @@ impl Receivables {
             let account =
                 Ledger::from_json(account.get()).map_err(|e| e.under(&format!("accounts[{i}]")))?;
             if account.rounding() != &book.rounding {
-                return Err(FeeError::invalid(p("rounding"), "differs from the book's"));
+                return Err(FeeError::value(
+                    "mismatch",
+                    p("rounding"),
+                    "differs from the book's",
+                ));
             }
             if account.order() != book.order {
-                return Err(FeeError::invalid(p("order"), "differs from the book's"));
+                return Err(FeeError::value(
+                    "mismatch",
+                    p("order"),
+                    "differs from the book's",
+                ));
             }
             let unit = account.unit_id().to_owned();
             if !book.units.contains(&unit) {
@@ -992,7 +1007,8 @@ impl Receivables {
                 }
             }
             if book.accounts.insert(unit.clone(), account).is_some() {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "duplicate_id",
                     p("unit_id"),
                     format!("a second account for unit {unit:?}"),
                 ));
@@ -1095,7 +1111,7 @@ impl Receivables {
     /// `"<period start>/<item code>"` (`#n` for the n-th line of the same item).
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] for a run of another estate; [`FeeError::Unknown`] for an
+    /// [`FeeError::InvalidValue`] for a run of another estate; [`FeeError::Unknown`] for an
     /// unknown unit in `units` or in the run (`run.bills[<unit>]`); a ledger error (overflow) for a line, with nothing
     /// posted at all.
     ///
@@ -1116,7 +1132,8 @@ impl Receivables {
         units: Option<&[String]>,
     ) -> Result<PostResult, FeeError> {
         if run.estate_id != self.estate_id {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "run",
                 format!(
                     "the run is for estate {:?}, the book for {:?}",
@@ -1357,7 +1374,8 @@ impl Receivables {
             .and_then(|l| l.payment(target))
             .ok_or_else(unknown)?;
         if *unit != row.unit_id {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "unit_id",
                 format!(
                     "reversal {:?} is for unit {:?}, but payment {target:?} was for unit {unit:?}",
@@ -1366,7 +1384,8 @@ impl Receivables {
             ));
         }
         if row.amount != -payment.amount {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "mismatch",
                 "amount",
                 format!(
                     "a reversal takes back the whole payment: expected -{} for {target:?}, got {}",
@@ -1876,7 +1895,8 @@ impl Receivables {
             });
         }
         if row.amount.is_zero() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "amount",
                 "a charge needs an amount above zero",
             ));
@@ -1887,14 +1907,16 @@ impl Receivables {
             Some(d) => d,
             None if opening => row.due,
             None => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "missing_value",
                     "issued_on",
                     "a single charge needs the day it was issued",
                 ));
             }
         };
         if row.due < issued {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "due",
                 format!("{} is before the issue date {issued}", row.due),
             ));
@@ -1964,7 +1986,7 @@ impl Receivables {
     /// nothing). All or nothing.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] for `below` not above zero or an empty reason; a ledger
+    /// [`FeeError::InvalidValue`] for `below` not above zero or an empty reason; a ledger
     /// error, its path under `accounts[<unit>]`.
     ///
     /// ```
@@ -1985,7 +2007,8 @@ impl Receivables {
         reason: &str,
     ) -> Result<Vec<WriteOff>, FeeError> {
         if below <= Decimal::ZERO {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "out_of_range",
                 "below",
                 format!("the threshold must be above zero, got {below}"),
             ));
@@ -2108,7 +2131,7 @@ impl Receivables {
     /// reported beside, not mixed in.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] when `end` is before `start`; a ledger error, its path
+    /// [`FeeError::InvalidValue`] when `end` is before `start`; a ledger error, its path
     /// under `accounts[<unit>]`.
     ///
     /// ```
@@ -2134,7 +2157,11 @@ impl Receivables {
         by: GroupBy,
     ) -> Result<Vec<CollectionRow>, FeeError> {
         if end < start {
-            return Err(FeeError::invalid("end", format!("{end} is before {start}")));
+            return Err(FeeError::value(
+                "ends_before_starts",
+                "end",
+                format!("{end} is before {start}"),
+            ));
         }
         let z = Decimal::new(0, self.rounding.scale());
         let empty = |key: String| CollectionRow {
@@ -2253,7 +2280,7 @@ impl Receivables {
     ///
     /// # Errors
     /// [`FeeError::Negative`] for a negative `min_total`; [`FeeError::Unknown`] for an
-    /// unknown unit in `group` (path `group[<unit>]`); [`FeeError::Invalid`] for an
+    /// unknown unit in `group` (path `group[<unit>]`); [`FeeError::InvalidValue`] for an
     /// empty owner key; a ledger error, its path under `accounts[<unit>]`.
     ///
     /// ```

@@ -524,24 +524,29 @@ impl DueRule {
     /// Checks the rule's number: days 0–3650, day of month 1–31.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `due.<rule>`, e.g. `due.day_of_month`.
+    /// [`FeeError::InvalidValue`] naming `due.<rule>`, e.g. `due.day_of_month`.
     ///
     /// ```
     /// use estatekit::fees::schedule::DueRule;
     /// assert!(DueRule::DaysAfterIssue(3650).validate().is_ok());
     /// let err = DueRule::DayOfMonth(0).validate().unwrap_err();
-    /// assert_eq!((err.code(), err.path()), ("invalid", "due.day_of_month"));
+    /// assert_eq!((err.code(), err.path()), ("out_of_range", "due.day_of_month"));
     /// ```
     pub fn validate(&self) -> Result<(), FeeError> {
         let path = || format!("due.{}", self.name());
         match *self {
-            Self::DaysAfterIssue(n) if n > MAX_DAYS_AFTER_ISSUE => Err(FeeError::invalid(
+            Self::DaysAfterIssue(n) if n > MAX_DAYS_AFTER_ISSUE => Err(FeeError::value(
+                "out_of_range",
                 path(),
                 format!("days after issue must be 0–{MAX_DAYS_AFTER_ISSUE}, got {n}"),
             )),
-            Self::DayOfNextMonth(d) | Self::DayOfMonth(d) if !(1..=31).contains(&d) => Err(
-                FeeError::invalid(path(), format!("day of month must be 1–31, got {d}")),
-            ),
+            Self::DayOfNextMonth(d) | Self::DayOfMonth(d) if !(1..=31).contains(&d) => {
+                Err(FeeError::value(
+                    "out_of_range",
+                    path(),
+                    format!("day of month must be 1–31, got {d}"),
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -549,7 +554,7 @@ impl DueRule {
     /// The due date of a bill issued on `issued_on`; never before `issued_on`.
     ///
     /// # Errors
-    /// Any error of [`DueRule::validate`]; [`FeeError::Invalid`] naming `issued_on`
+    /// Any error of [`DueRule::validate`]; [`FeeError::InvalidValue`] naming `issued_on`
     /// when the due date would be past the last date the calendar holds.
     ///
     /// ```
@@ -559,7 +564,7 @@ impl DueRule {
     /// assert_eq!(DueRule::DayOfMonth(31).due_date(d("2028-02-10"))?, d("2028-02-29"));
     /// assert_eq!(DueRule::DaysAfterIssue(0).due_date(d("2026-12-01"))?, d("2026-12-01"));
     /// let err = DueRule::DaysAfterIssue(15).due_date(NaiveDate::MAX).unwrap_err();
-    /// assert_eq!((err.code(), err.path()), ("invalid", "issued_on"));
+    /// assert_eq!((err.code(), err.path()), ("out_of_range", "issued_on"));
     /// # Ok::<(), estatekit::fees::FeeError>(())
     /// ```
     pub fn due_date(&self, issued_on: NaiveDate) -> Result<NaiveDate, FeeError> {
@@ -575,7 +580,8 @@ impl DueRule {
             },
         };
         due.filter(|due| *due >= issued_on).ok_or_else(|| {
-            FeeError::invalid(
+            FeeError::value(
+                "out_of_range",
                 "issued_on",
                 format!(
                     "a bill issued on {issued_on} would be due past the last date the calendar holds"
@@ -644,14 +650,7 @@ pub struct FeeItem {
     pub effective_until: Option<NaiveDate>,
 }
 
-/// The reason of an [`FeeError::Invalid`] or [`FeeError::InvalidValue`] (the whole message of any other error).
-fn reason(e: &FeeError) -> String {
-    match e {
-        FeeError::Invalid { reason, .. } | FeeError::InvalidValue { reason, .. } => reason.clone(),
-        other => other.to_string(),
-    }
-}
-
+/// The reason of an [`FeeError::InvalidValue`] or [`FeeError::InvalidValue`] (the whole message of any other error).
 /// A fee item as written in JSON: the version-1 `due_day` beside `due`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -693,14 +692,16 @@ impl FeeItemDoc {
     fn into_item(self) -> Result<FeeItem, FeeError> {
         let due = match (self.due, self.due_day) {
             (Some(_), Some(_)) => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "conflicting_fields",
                     "due_day",
                     "give `due` or the version-1 `due_day`, not both",
                 ));
             }
             (Some(rule), None) => rule,
             (None, Some(day)) if !(1..=28).contains(&day) => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "out_of_range",
                     "due_day",
                     format!("due day must be 1–28, got {day}"),
                 ));
@@ -817,10 +818,11 @@ impl FeeItem {
         }
         self.due
             .validate()
-            .map_err(|e| FeeError::invalid(p(e.path()), reason(&e)))?;
+            .map_err(|e| e.under(&format!("items[{i}]")))?;
         if let Some(until) = self.effective_until {
             if until < self.effective_from {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "ends_before_starts",
                     p("effective_until"),
                     format!("{until} is before effective_from {}", self.effective_from),
                 ));
@@ -828,16 +830,16 @@ impl FeeItem {
         }
         for (j, f) in self.status_factors.iter().enumerate() {
             if f.factor < Decimal::ZERO || f.factor > Decimal::ONE {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "out_of_range",
                     p(&format!("status_factors[{j}].factor")),
                     format!("a share must be between 0 and 1, got {}", f.factor),
                 ));
             }
         }
         if let Some(pen) = &self.penalty {
-            pen.validate().map_err(|e| {
-                FeeError::invalid(p(&format!("penalty.{}", e.path())), e.to_string())
-            })?;
+            pen.validate()
+                .map_err(|e| e.under(&format!("items[{i}].penalty")))?;
         }
         for (field, ids) in [("buildings", &self.buildings), ("units", &self.units)] {
             for (j, id) in ids.iter().enumerate() {
@@ -859,7 +861,7 @@ impl FeeItem {
         if let Some(terms) = &self.late_fee {
             terms
                 .validate()
-                .map_err(|e| FeeError::invalid(p(&format!("late_fee.{}", e.path())), reason(&e)))?;
+                .map_err(|e| e.under(&format!("items[{i}].late_fee")))?;
         }
         match &self.rule {
             Rule::Area {
@@ -887,19 +889,22 @@ impl FeeItem {
                 }
                 match (tier_basis, reference_days) {
                     (TierBasis::PerDay, None) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "missing_value",
                             p("rule.metered.reference_days"),
                             "per-day tier limits need the days they are written for (e.g. 30)",
                         ));
                     }
                     (TierBasis::PerDay, Some(0)) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "out_of_range",
                             p("rule.metered.reference_days"),
                             "the reference length must be at least 1 day",
                         ));
                     }
                     (TierBasis::Period | TierBasis::Year, Some(_)) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "conflicting_fields",
                             p("rule.metered.reference_days"),
                             "a reference length applies to per_day tier limits only",
                         ));
@@ -908,20 +913,23 @@ impl FeeItem {
                 }
                 match (tier_basis, year_start_month) {
                     (TierBasis::Year, None) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "missing_value",
                             p("rule.metered.year_start_month"),
                             "annual tier limits need the month the tier year starts in \
                              (1–12, e.g. 1 for a calendar year)",
                         ));
                     }
                     (TierBasis::Year, Some(m)) if !(1..=12).contains(m) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "out_of_range",
                             p("rule.metered.year_start_month"),
                             format!("the tier year's first month must be 1–12, got {m}"),
                         ));
                     }
                     (TierBasis::Period | TierBasis::PerDay, Some(_)) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "conflicting_fields",
                             p("rule.metered.year_start_month"),
                             "a year start applies to year tier limits only (\"tier_basis\": \"year\")",
                         ));
@@ -941,14 +949,16 @@ impl FeeItem {
                 validate_split_by(split_by, source, &p)?;
                 match (source, meter_kind) {
                     (PooledSource::Given, None) if method.uses_usage() => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "missing_value",
                             p("rule.pooled.meter_kind"),
                             "a given amount split by usage needs the kind of the units' meters \
                              whose consumption weighs them (e.g. \"meter_kind\": \"electricity\")",
                         ));
                     }
                     (PooledSource::MasterMeter { .. }, Some(kind)) => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "conflicting_fields",
                             p("rule.pooled.meter_kind"),
                             format!(
                                 "a master-meter pool weighs usage on its master meter's kind; \
@@ -1004,7 +1014,8 @@ fn validate_split_by(
 ) -> Result<(), FeeError> {
     if let SplitBy::Groups(groups) = split_by {
         if groups.is_empty() {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "missing_value",
                 p("rule.pooled.split_by.groups"),
                 "a split by groups needs at least one group",
             ));
@@ -1026,7 +1037,8 @@ fn validate_split_by(
                 });
             }
             if g.units.is_empty() {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "missing_value",
                     at("units"),
                     format!("group {:?} has no unit", g.id),
                 ));
@@ -1065,7 +1077,8 @@ fn validate_split_by(
     };
     let at = |f: &str| p(&format!("rule.pooled.source.master_meter.{f}"));
     match split_by {
-        SplitBy::Estate if !meters.is_empty() => Err(FeeError::invalid(
+        SplitBy::Estate if !meters.is_empty() => Err(FeeError::value(
+            "conflicting_fields",
             at("meters"),
             "a pool split over the estate has one master meter (meter_id); \
              meters per building or group need split_by \"building\" or groups",
@@ -1077,7 +1090,8 @@ fn validate_split_by(
                 _ => "group",
             };
             if !meter_id.is_empty() {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "conflicting_fields",
                     at("meter_id"),
                     format!(
                         "a pool split by {per} has one master meter per {per}, in meters \
@@ -1086,7 +1100,8 @@ fn validate_split_by(
                 ));
             }
             if meters.is_empty() {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "missing_value",
                     at("meters"),
                     format!("a pool split by {per} needs the master meter of each {per}"),
                 ));
@@ -1130,7 +1145,8 @@ fn validate_split_by(
                     .enumerate()
                     .find(|(_, g)| !meters.iter().any(|m| m.group == g.id))
                 {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "missing_value",
                         at("meters"),
                         format!(
                             "group {:?} (split_by.groups[{j}]) has no master meter: \
@@ -1218,7 +1234,7 @@ impl FeeSchedule {
     ///
     /// # Errors
     /// [`FeeError::Json`] with the path of a malformed field (e.g. a negative
-    /// `items[0].due.days_after_issue`); [`FeeError::Invalid`] naming `format_version`
+    /// `items[0].due.days_after_issue`); [`FeeError::InvalidValue`] naming `format_version`
     /// for any other version, or `items[i].due_day` when an item gives both `due` and
     /// `due_day`; any error of [`FeeSchedule::new`].
     ///
@@ -1259,7 +1275,7 @@ impl FeeSchedule {
             .enumerate()
             .map(|(i, item)| {
                 item.into_item()
-                    .map_err(|e| FeeError::invalid(format!("items[{i}].{}", e.path()), reason(&e)))
+                    .map_err(|e| e.under(&format!("items[{i}]")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Self::new(items)
@@ -1376,20 +1392,20 @@ mod tests {
         let day = d("2026-12-01");
         assert_eq!(
             err(DueRule::DaysAfterIssue(3651), day),
-            ("invalid", "due.days_after_issue".into())
+            ("out_of_range", "due.days_after_issue".into())
         );
         assert_eq!(
             err(DueRule::DaysAfterIssue(u32::MAX), day),
-            ("invalid", "due.days_after_issue".into())
+            ("out_of_range", "due.days_after_issue".into())
         );
         for n in [0, 32, u32::MAX] {
             assert_eq!(
                 err(DueRule::DayOfMonth(n), day),
-                ("invalid", "due.day_of_month".into())
+                ("out_of_range", "due.day_of_month".into())
             );
             assert_eq!(
                 err(DueRule::DayOfNextMonth(n), day),
-                ("invalid", "due.day_of_next_month".into())
+                ("out_of_range", "due.day_of_next_month".into())
             );
         }
         let max = NaiveDate::MAX; // +262142-12-31
@@ -1399,7 +1415,11 @@ mod tests {
             DueRule::DayOfNextMonth(1),
             DueRule::DayOfMonth(1),
         ] {
-            assert_eq!(err(rule, max), ("invalid", "issued_on".into()), "{rule:?}");
+            assert_eq!(
+                err(rule, max),
+                ("out_of_range", "issued_on".into()),
+                "{rule:?}"
+            );
         }
         // Within the last month the calendar holds, a rule that stays in it works.
         assert_eq!(DueRule::DaysAfterIssue(0).due_date(max).unwrap(), max);
@@ -1412,7 +1432,7 @@ mod tests {
         );
         assert_eq!(
             err(DueRule::DayOfNextMonth(31), d("+262142-12-01")),
-            ("invalid", "issued_on".into())
+            ("out_of_range", "issued_on".into())
         );
         // The earliest dates work too.
         let min = NaiveDate::MIN; // -262143-01-01
@@ -1466,31 +1486,31 @@ mod tests {
         let cases = [
             (
                 r#", "due": {"days_after_issue": 3651}"#,
-                "invalid",
+                "out_of_range",
                 "items[0].due.days_after_issue",
                 "items[0].due.days_after_issue: days after issue must be 0–3650, got 3651",
             ),
             (
                 r#", "due": {"day_of_month": 0}"#,
-                "invalid",
+                "out_of_range",
                 "items[0].due.day_of_month",
                 "items[0].due.day_of_month: day of month must be 1–31, got 0",
             ),
             (
                 r#", "due": {"day_of_next_month": 32}"#,
-                "invalid",
+                "out_of_range",
                 "items[0].due.day_of_next_month",
                 "items[0].due.day_of_next_month: day of month must be 1–31, got 32",
             ),
             (
                 r#", "due": {"days_after_issue": 15}, "due_day": 15"#,
-                "invalid",
+                "conflicting_fields",
                 "items[0].due_day",
                 "items[0].due_day: give `due` or the version-1 `due_day`, not both",
             ),
             (
                 r#", "due_day": 29"#,
-                "invalid",
+                "out_of_range",
                 "items[0].due_day",
                 "items[0].due_day: due day must be 1–28, got 29",
             ),

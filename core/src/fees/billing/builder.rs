@@ -249,7 +249,11 @@ impl RunBuilder {
             basis,
         } = &item.rule
         else {
-            return Err(FeeError::invalid("rule", "not an area rule"));
+            return Err(FeeError::value(
+                "unsupported_rule",
+                "rule",
+                "not an area rule",
+            ));
         };
         let rate = kind_rates
             .iter()

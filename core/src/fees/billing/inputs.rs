@@ -34,7 +34,7 @@ impl BillingPeriod {
     /// # Errors
     /// [`FeeError::InvalidValue`] `out_of_range` naming `year` for a year outside
     /// 1–9999 (the years every binding's date type holds, so no date of a run fails
-    /// later); [`FeeError::Invalid`] naming `month` for a month outside 1–12.
+    /// later); [`FeeError::InvalidValue`] naming `month` for a month outside 1–12.
     ///
     /// ```
     /// use estatekit::fees::billing::BillingPeriod;
@@ -53,7 +53,11 @@ impl BillingPeriod {
             ));
         }
         let start = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| {
-            FeeError::invalid("month", format!("{year}-{month} is not a valid month"))
+            FeeError::value(
+                "out_of_range",
+                "month",
+                format!("{year}-{month} is not a valid month"),
+            )
         })?;
         let end = month_end(start, 1)
             .ok_or_else(|| FeeError::value("out_of_range", "month", "year out of range"))?;
@@ -359,7 +363,7 @@ impl BillingInputs {
     /// after the period ends.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `issued_on` when the period ends on the last date
+    /// [`FeeError::InvalidValue`] naming `issued_on` when the period ends on the last date
     /// the calendar holds.
     ///
     /// ```
@@ -372,7 +376,8 @@ impl BillingInputs {
         match self.issued_on {
             Some(d) => Ok(d),
             None => period.end.succ_opt().ok_or_else(|| {
-                FeeError::invalid(
+                FeeError::value(
+                    "out_of_range",
                     "issued_on",
                     format!("no day after {} to issue the bills on", period.end),
                 )
@@ -408,7 +413,7 @@ mod tests {
             end: NaiveDate::MAX,
         };
         let e = BillingInputs::default().issue_date(&last).unwrap_err();
-        assert_eq!((e.code(), e.path()), ("invalid", "issued_on"));
+        assert_eq!((e.code(), e.path()), ("out_of_range", "issued_on"));
         assert_eq!(
             e.to_string(),
             format!(
@@ -437,7 +442,10 @@ mod tests {
             current: 9.into(),
         };
         assert_eq!(unit_problem(&below), Some("E".into()));
-        assert_eq!(unit_problem(&FeeError::invalid("issued_on", "x")), None);
+        assert_eq!(
+            unit_problem(&FeeError::value("out_of_range", "issued_on", "x")),
+            None
+        );
     }
 
     #[test]

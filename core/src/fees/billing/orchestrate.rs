@@ -59,7 +59,7 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// [`BillingInputs::meter_changes`] (undated) applies to the billed interval as
 /// before. The same interval never gets both: when the estate records a change in it
 /// and the inputs give one for the meter too, the run fails with
-/// [`FeeError::Invalid`] naming `meter_changes[i]` (a change is applied once; store
+/// [`FeeError::InvalidValue`] naming `meter_changes[i]` (a change is applied once; store
 /// changes with [`Estate::updated`](crate::estate::Estate::updated) and stop passing
 /// them). Two recorded changes in one interval fail it too (`meters[id].changes`).
 ///
@@ -128,12 +128,12 @@ fn supported(date: NaiveDate, issued_on: NaiveDate) -> Result<NaiveDate, FeeErro
 /// pooled amount naming an unknown item or a [`BillingInputs::year_to_date`] naming
 /// an unknown meter (`year_to_date[id]`), [`FeeError::Negative`] for a negative year
 /// to date (`year_to_date[id]`), [`FeeError::Money`] on overflow,
-/// [`FeeError::Invalid`] naming `issued_on` when the issue date or a due date falls
+/// [`FeeError::InvalidValue`] naming `issued_on` when the issue date or a due date falls
 /// outside the years 1–9999 (the years a [`Ledger`](crate::fees::ledger::Ledger) holds), or
 /// naming `meter_changes[i]` for a change the estate already records (see above).
 /// For pools per building or group ([`SplitBy`]) and items limited to buildings or
 /// units: [`FeeError::MissingPooledAmount`] at `pooled[code@B2]` for a building or
-/// group with participants and no amount; [`FeeError::Invalid`] at
+/// group with participants and no amount; [`FeeError::InvalidValue`] at
 /// `items[i].rule.pooled.source.master_meter.meters` for one without its master
 /// meter, or at `pooled[n].group` for an amount whose group does not fit its item's
 /// `split_by`; [`FeeError::Unknown`] naming `items[i].buildings[j]`,
@@ -179,14 +179,16 @@ fn pooled_group(
     let at = || format!("pooled[{i}].group");
     match (split_by, p.group.as_deref()) {
         (SplitBy::Estate, None) => Ok(()),
-        (SplitBy::Estate, Some(g)) => Err(FeeError::invalid(
+        (SplitBy::Estate, Some(g)) => Err(FeeError::value(
+            "conflicting_fields",
             at(),
             format!(
                 "item {:?} is split over the whole estate: give its amount without a group, not for {g:?}",
                 p.code
             ),
         )),
-        (by, None) => Err(FeeError::invalid(
+        (by, None) => Err(FeeError::value(
+            "missing_value",
             at(),
             format!(
                 "item {:?} is split by {}: give one amount per {} with its group",
@@ -248,7 +250,8 @@ pub(super) fn bill(
         crate::fees::non_negative(consumption, || format!("year_to_date[{meter}]"))?;
     }
     if inputs.estimate == Some(0) {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "out_of_range",
             "estimate",
             "the periods of history must be a whole number from 1, got 0",
         ));
@@ -262,7 +265,8 @@ pub(super) fn bill(
     if let Some(since) = inputs.since
         && since > period.start
     {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "out_of_range",
             "since",
             format!(
                 "bills back to {since}, after the period's first day {}",
@@ -356,7 +360,8 @@ pub(super) fn bill(
         units.len() * in_force.len(),
     );
     if in_force.len() > usize::from(u16::MAX) + 1 {
-        return Err(FeeError::invalid(
+        return Err(FeeError::value(
+            "too_many",
             "items",
             "more than 65536 fee items in force",
         ));
@@ -506,6 +511,6 @@ mod tests {
         let mut zero = BillingInputs::default().with_pooled("common_electricity", 1.into());
         zero.estimate = Some(0);
         let e = bill_estate(&estate, &FeeSchedule::demo(), period, &zero).unwrap_err();
-        assert_eq!((e.code(), e.path()), ("invalid", "estimate"));
+        assert_eq!((e.code(), e.path()), ("out_of_range", "estimate"));
     }
 }

@@ -164,7 +164,8 @@ pub(super) fn bill_pooled(
             continue;
         }
         member_of[u] = u32::try_from(member_units.len()).map_err(|_| {
-            FeeError::invalid(
+            FeeError::value(
+                "too_many",
                 format!("pooled[{}].participants", item.code),
                 "more than 4 billion units",
             )
@@ -260,7 +261,8 @@ pub(super) fn bill_pooled(
                 let meter_id = match id {
                     None => meter_id.as_str(),
                     Some(id) => meter_of(id).ok_or_else(|| {
-                        FeeError::invalid(
+                        FeeError::value(
+                            "missing_value",
                             format!("{at}.rule.pooled.source.master_meter.meters"),
                             format!(
                                 "{} {id:?} has {} participant(s) but no master meter: \
@@ -305,7 +307,8 @@ pub(super) fn bill_pooled(
                         }
                     }
                     if used < Decimal::ZERO {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "inconsistent_readings",
                             format!("{path}.source"),
                             format!(
                                 "the sub-meters consumed {} more than master meter {meter_id}",

@@ -60,8 +60,9 @@ fn register_delta(
 ) -> Result<Decimal, FeeError> {
     let path = format!("meters[{meter_id}]");
     let sub = |a: Decimal, b: Decimal| {
-        a.checked_sub(b)
-            .ok_or_else(|| FeeError::invalid(path.clone(), format!("{a} − {b} is too large")))
+        a.checked_sub(b).ok_or_else(|| {
+            FeeError::value("overflow", path.clone(), format!("{a} − {b} is too large"))
+        })
     };
     match change {
         None => sub(current, previous),
@@ -273,7 +274,7 @@ impl<'a> MeterReadings<'a> {
     /// meter.
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `meter_changes[i]` when the estate records a
+    /// [`FeeError::InvalidValue`] naming `meter_changes[i]` when the estate records a
     /// change in the interval and the inputs give one too (a change is applied
     /// once), and naming `meters[id].changes` for two recorded changes in one interval.
     fn change_between(
@@ -288,7 +289,8 @@ impl<'a> MeterReadings<'a> {
             .filter(|c| c.date > from && c.date <= to);
         let first = stored.next();
         if let (Some(a), Some(b)) = (first, stored.next()) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "inconsistent_readings",
                 format!("meters[{}].changes", meter.id),
                 format!(
                     "two changes of meter {:?} between its readings of {from} and {to} (on {} and {}): \
@@ -299,7 +301,8 @@ impl<'a> MeterReadings<'a> {
         }
         let input = self.changes.get(meter.id.as_str());
         match (first, input) {
-            (Some(stored), Some(&(i, _))) => Err(FeeError::invalid(
+            (Some(stored), Some(&(i, _))) => Err(FeeError::value(
+                "inconsistent_readings",
                 format!("meter_changes[{i}]"),
                 format!(
                     "meter {:?} has a change recorded in the estate on {} (between its readings of \
@@ -504,7 +507,7 @@ impl<'a> MeterReadings<'a> {
     /// has no reading before `cutoff` (its readings do not cover the tier year).
     ///
     /// # Errors
-    /// [`FeeError::Invalid`] naming `meters[id].changes` for two recorded changes
+    /// [`FeeError::InvalidValue`] naming `meters[id].changes` for two recorded changes
     /// between two of those readings, or `meters[id]` when a sum is too large.
     fn year_to_date_read(
         &self,
@@ -524,7 +527,8 @@ impl<'a> MeterReadings<'a> {
             let change = self
                 .change_between_stored(meter, a.date, b.date)
                 .ok_or_else(|| {
-                    FeeError::invalid(
+                    FeeError::value(
+                        "inconsistent_readings",
                         format!("meters[{}].changes", meter.id),
                         format!(
                             "two changes of meter {:?} between its readings of {} and {}: \
@@ -591,7 +595,7 @@ mod tests {
             Ok(dec("20"))
         );
         let e = register_delta("W", Decimal::MIN, Decimal::MAX, None).unwrap_err();
-        assert_eq!((e.code(), e.path()), ("invalid", "meters[W]"));
+        assert_eq!((e.code(), e.path()), ("overflow", "meters[W]"));
     }
 
     #[test]

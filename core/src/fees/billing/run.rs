@@ -253,7 +253,11 @@ pub(super) fn index_u32(n: usize, what: &str) -> Result<u32, FeeError> {
 #[cold]
 #[inline(never)]
 pub(super) fn too_many(what: &str) -> FeeError {
-    FeeError::invalid("units", format!("more than 4 billion {what} in one run"))
+    FeeError::value(
+        "too_many",
+        "units",
+        format!("more than 4 billion {what} in one run"),
+    )
 }
 
 /// One bill line as a flat record (for pandas, spreadsheets).

@@ -248,7 +248,8 @@ impl ErrorDoc {
                 what: match need(self.what, at, "what")?.as_str() {
                     "meter" => "meter",
                     other => {
-                        return Err(FeeError::invalid(
+                        return Err(FeeError::value(
+                            "unknown_value",
                             format!("{at}.what"),
                             format!("a billing run sets aside unknown meters only, not {other:?}"),
                         ));
@@ -261,7 +262,8 @@ impl ErrorDoc {
                 value: need(self.value, at, "value")?,
             },
             other => {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "unknown_value",
                     format!("{at}.code"),
                     format!(
                         "{other:?} is not a problem a billing run sets aside (missing_reading, \
@@ -310,7 +312,7 @@ impl BillingRun {
     ///
     /// # Errors
     /// [`FeeError::Json`] naming the bad field (strict: no unknown fields, decimals as
-    /// exact strings); [`FeeError::Invalid`] for a document no run can produce (a
+    /// exact strings); [`FeeError::InvalidValue`] for a document no run can produce (a
     /// currency that is not three capital letters, a period ending before it starts,
     /// an empty or duplicate unit id, a bill without lines, line amounts of different
     /// scales, a date outside the years 1–9999, an exception that is not one of the
@@ -377,7 +379,8 @@ impl BillingRun {
             ));
         }
         if !(doc.currency.len() == 3 && doc.currency.bytes().all(|b| b.is_ascii_uppercase())) {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "invalid_currency",
                 "currency",
                 format!(
                     "{:?} is not an ISO 4217 currency code (three capital letters)",
@@ -392,7 +395,8 @@ impl BillingRun {
         in_years(period.start, "period.start")?;
         in_years(period.end, "period.end")?;
         if period.end < period.start {
-            return Err(FeeError::invalid(
+            return Err(FeeError::value(
+                "ends_before_starts",
                 "period.end",
                 format!("{} is before the start {}", period.end, period.start),
             ));
@@ -456,7 +460,8 @@ impl BillingRun {
                 ));
             }
             if bill.lines.is_empty() {
-                return Err(FeeError::invalid(
+                return Err(FeeError::value(
+                    "missing_value",
                     at("lines"),
                     "a bill has at least one line (a unit not charged has no bill)",
                 ));
@@ -471,7 +476,8 @@ impl BillingRun {
             for (j, l) in bill.lines.iter().enumerate() {
                 let at = |f: &str| format!("bills[{i}].lines[{j}].{f}");
                 if l.amount.scale() != scale {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "mismatch",
                         at("amount"),
                         format!(
                             "{} has {} decimal places, the run's amounts {scale}",
@@ -494,7 +500,8 @@ impl BillingRun {
                 if let Explanation::Pooled { method, .. } = &l.explanation
                     && !["area", "usage", "equal", "occupants", "hybrid"].contains(&&**method)
                 {
-                    return Err(FeeError::invalid(
+                    return Err(FeeError::value(
+                        "unknown_value",
                         at("explanation.method"),
                         format!(
                             "{method:?} is not a split method (area, usage, equal, occupants, hybrid)"
@@ -511,7 +518,11 @@ impl BillingRun {
                     Some(&k) => k,
                     None => {
                         let k = u16::try_from(items.len()).map_err(|_| {
-                            FeeError::invalid(at("item_code"), "more than 65536 fee items in a run")
+                            FeeError::value(
+                                "too_many",
+                                at("item_code"),
+                                "more than 65536 fee items in a run",
+                            )
                         })?;
                         items.push(ItemText {
                             code: l.item_code.as_str().into(),
@@ -566,7 +577,7 @@ impl BillingRun {
             let billed = p
                 .shares_total
                 .checked_sub(p.set_aside)
-                .ok_or_else(|| FeeError::invalid(at.clone(), "too large"))?;
+                .ok_or_else(|| FeeError::value("overflow", at.clone(), "too large"))?;
             let slot = expected.entry(&p.code).or_insert(Decimal::ZERO);
             *slot = add(*slot, billed, &at)?;
         }
@@ -681,7 +692,7 @@ mod tests {
         let e = doc("overflow").rebuild("exceptions[3].error").unwrap_err();
         assert_eq!(
             (e.code(), e.path()),
-            ("invalid", "exceptions[3].error.code")
+            ("unknown_value", "exceptions[3].error.code")
         );
         let mut missing = doc("missing_reading");
         missing.when = None;

@@ -136,7 +136,8 @@ pub(super) fn pool_groups(
             let mut of_unit = vec![u32::MAX; estate.units().len()];
             for (j, g) in groups.iter().enumerate() {
                 let j32 = u32::try_from(j).map_err(|_| {
-                    FeeError::invalid(
+                    FeeError::value(
+                        "too_many",
                         format!("{at}.rule.pooled.split_by.groups"),
                         "too many groups",
                     )

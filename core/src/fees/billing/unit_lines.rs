@@ -257,8 +257,13 @@ impl Fraction {
 
     /// The exact sum of `parts`, over the least common multiple of their denominators.
     fn sum(parts: &[Self], path: &str) -> Result<Self, FeeError> {
-        let overflow =
-            || FeeError::invalid(path, "the parts' day counts have no common denominator");
+        let overflow = || {
+            FeeError::value(
+                "overflow",
+                path,
+                "the parts' day counts have no common denominator",
+            )
+        };
         let mut den: i64 = 1;
         for p in parts {
             let g = gcd(den, p.den);
@@ -566,7 +571,13 @@ impl LineContext<'_> {
                 };
                 (*amount, e)
             }
-            _ => return Err(FeeError::invalid("rule", "not an area or fixed rule")),
+            _ => {
+                return Err(FeeError::value(
+                    "unsupported_rule",
+                    "rule",
+                    "not an area or fixed rule",
+                ));
+            }
         };
         Ok(match status {
             StatusDays::Whole(status) => {

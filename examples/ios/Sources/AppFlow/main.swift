@@ -17,6 +17,9 @@ let documents = [
     "residential_quality_guarantee", "residential_usage_instructions",
 ]
 
+/// An instant: EstateKit's timestamps are Foundation `Date`s.
+func instant(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }
+
 func checkin(savingTo url: URL) throws {
     let template = try CheckinTemplate.default()
     // Beijing time: dates derived from timestamps (a defect's deadline) are Beijing dates.
@@ -24,7 +27,7 @@ func checkin(savingTo url: URL) throws {
                                 utcOffsetMinutes: 480)
     var minute = 0
     func step(_ code: String, _ data: ItemData? = nil) throws {
-        let at = String(format: "2026-11-02T23:%02d:00Z", minute)
+        let at = instant(String(format: "2026-11-02T23:%02d:00Z", minute))
         minute += 1
         try c.complete(itemCode: code, actor: "李四", role: .receptionist, at: at, data: data, estate: nil)
         try save(c, to: url)
@@ -40,7 +43,7 @@ func checkin(savingTo url: URL) throws {
     try step("entrusted_services_record", ItemData(note: "none entrusted"))
     let defect = DefectInput(location: "厨房 kitchen", description: "燃气管接口漏气 gas pipe joint leaks",
                              category: "gas", severity: .critical, responsible: .developer)
-    let id = try c.recordDefect(defect: defect, actor: "王五", role: .inspector, at: "2026-11-02T23:30:00Z")
+    let id = try c.recordDefect(defect: defect, actor: "王五", role: .inspector, at: instant("2026-11-02T23:30:00Z"))
     try save(c, to: url)
     let p = try c.progress()
     print("saved \(p.done)/\(p.total) defect \(id)")
@@ -54,13 +57,13 @@ func checkin(savingTo url: URL) throws {
 func ticket() throws {
     let text = "厨房水管爆裂，水漫到客厅了，快来人！"
     let c = try TicketClassifier.default().classify(text: text)
-    let flow = try TicketFlow(id: "T-1", unit: "1-603", channel: .app, receivedAt: "2026-11-02T23:30:00Z",
+    let flow = try TicketFlow(id: "T-1", unit: "1-603", channel: .app, receivedAt: instant("2026-11-02T23:30:00Z"),
                               reporter: "张三", text: text, kind: c.kind, category: c.category,
                               urgency: c.urgency, department: c.department, receiver: "前台小张",
                               utcOffsetMinutes: 480)
-    _ = try flow.assign(to: "李工", actor: "前台小张", at: "2026-11-02T23:35:00Z", role: nil)
-    let s = try flow.sla(asOf: "2026-11-02T23:40:00Z", policy: nil)
-    print("\(c.urgency) response due \(s.responseDue) resolution due \(s.resolutionDue ?? "-")")
+    _ = try flow.assign(to: "李工", actor: "前台小张", at: instant("2026-11-02T23:35:00Z"), role: nil)
+    let s = try flow.sla(asOf: instant("2026-11-02T23:40:00Z"), policy: nil)
+    print("\(c.urgency) response due \(s.responseDue) resolution due \(s.resolutionDue.map { ISO8601DateFormatter().string(from: $0) } ?? "-")")
 }
 
 func bill() throws {
