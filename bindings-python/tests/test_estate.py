@@ -105,7 +105,7 @@ def edit(path: list, value: object) -> dict:
         (edit(["units", 0, "delivered_on"], "2026-02-30"), "json", "units[0].delivered_on"),
         (edit(["units", 0, "number"], KeyError), "json", "units[0].number"),
         (edit(["format_version"], 9), "unsupported_format_version", "format_version"),
-        (edit(["meters", 0, "readings", 1, "date"], "2026-09-01"), "invalid_field", "meters[0].readings[1].date"),
+        (edit(["meters", 0, "readings", 1, "date"], "2026-09-01"), "not_increasing", "meters[0].readings[1].date"),
     ],
 )
 def test_invalid_estates_name_the_field(doc: dict, code: str, path: str) -> None:

@@ -140,12 +140,12 @@ def test_conflicting_reading_is_refused_and_nothing_changes() -> None:
         ({"status_changes": [{"unit_id": "1-101", "status": "let", "since": "2026-11-01"}]},
          "unknown_value", "status_changes[0].status"),
         ({"status_changes": [{"unit_id": "1-101", "status": "rented", "since": "2020-01-01"}]},
-         "invalid_field", "status_changes[0].since"),
+         "ends_before_starts", "status_changes[0].since"),
         ({"meter_changes": [{"meter_id": "E-101", "date": "2026-11-15", "swap": {}}]},
          "unknown_value", "meter_changes[0].swap"),
         ({"meter_changes": [{"meter_id": "E-101", "date": "2026-11-15",
                              "replacement": {"old_final": "2900", "new_initial": "0"}}]},
-         "invalid_field", "meter_changes[0].change.replacement.old_final"),
+         "inconsistent_readings", "meter_changes[0].change.replacement.old_final"),
     ],
 )
 def test_update_errors_name_the_row(kwargs: dict, code: str, path: str) -> None:

@@ -115,11 +115,11 @@ def test_a_status_history_out_of_order_is_a_typed_error() -> None:
 
     with pytest.raises(ValidationError) as info:
         history(("occupied", "2025-01-01"), ("rented", "2024-06-01"))()
-    assert (info.value.code, info.value.path) == ("invalid_field", "status_history[1].since")
+    assert (info.value.code, info.value.path) == ("not_increasing", "status_history[1].since")
     assert str(info.value) == (
         'status_history[1].since: status history out of order: 2024-06-01 follows 2025-01-01 for unit "A"')
-    assert _error(history(("occupied", "2026-10-16"))) == ("invalid_field", "status_history[0].since")
-    assert _error(history(("occupied", "2023-12-31"))) == ("invalid_field", "status_history[0].since")
+    assert _error(history(("occupied", "2026-10-16"))) == ("not_increasing", "status_history[0].since")
+    assert _error(history(("occupied", "2023-12-31"))) == ("ends_before_starts", "status_history[0].since")
     # Through an update: a change before the unit's current status began.
     assert _error(lambda: _moved_out().updated(status_changes=[{"unit_id": "A", "status": "occupied",
                                                                  "since": "2026-10-01"}]))[1] == "status_changes[0].since"

@@ -32,10 +32,11 @@ const DEMO_JSON: &str = include_str!("../data/demo_estate.json");
 
 /// The error of an unknown wire name of an estate enum.
 fn unknown_value(path: String, value: &str, expected: String) -> EstateError {
-    EstateError::InvalidField {
+    EstateError::value(
+        "unknown_value",
         path,
-        reason: format!("unknown value {value:?}; expected one of {expected}"),
-    }
+        format!("unknown value {value:?}; expected one of {expected}"),
+    )
 }
 
 macro_rules! string_enum {
@@ -559,11 +560,23 @@ pub enum EstateError {
         /// Version supported.
         supported: u32,
     },
-    /// Any other invalid value.
+    /// An invalid value of a named kind, `code` being one of
+    /// [`EstateError::VALUE_CODES`]: `empty_field` (an empty id or number),
+    /// `missing_value` (a delivery date or `status_since` the status requires),
+    /// `conflicting_fields` (a delivery date on an unsold unit, occupants in a vacant
+    /// one, a status history for an unsold unit), `ends_before_starts` (a status
+    /// before the delivery), `not_increasing` (readings, changes or a status history
+    /// out of date order), `out_of_range` (a zero multiplier, a rollover at zero),
+    /// `negative_reading`, `inconsistent_readings` (a replacement or rollover that does
+    /// not fit the readings), `invalid_transition` (a delivered unit made unsold),
+    /// `too_many`, `overflow` (a total area too large), `unknown_value` (a name that
+    /// is not one of the accepted values).
     #[error("{path}: {reason}")]
     InvalidField {
         /// Where.
         path: String,
+        /// The kind of invalid value (one of [`EstateError::VALUE_CODES`]).
+        code: &'static str,
         /// Why it is invalid.
         reason: String,
     },
@@ -600,7 +613,7 @@ crate::diagnostic::error_table! {
     UnknownUnit => "unknown_unit";
     InvalidCurrency => "invalid_currency";
     UnsupportedFormatVersion => "unsupported_format_version";
-    InvalidField => "invalid_field";
+    InvalidField { code } => *code;
     UnknownMeter => "unknown_meter";
     ConflictingUpdate => "conflicting_update";
 }
@@ -621,10 +634,35 @@ pub(crate) fn count_meter_records(n: usize) {
     let _ = n;
 }
 
-fn invalid(path: String, reason: impl Into<String>) -> EstateError {
-    EstateError::InvalidField {
-        path,
-        reason: reason.into(),
+impl EstateError {
+    /// The codes of [`EstateError::InvalidField`], each a cause of its own.
+    pub const VALUE_CODES: [&'static str; 12] = [
+        "empty_field",
+        "missing_value",
+        "conflicting_fields",
+        "ends_before_starts",
+        "not_increasing",
+        "out_of_range",
+        "negative_reading",
+        "inconsistent_readings",
+        "invalid_transition",
+        "too_many",
+        "overflow",
+        "unknown_value",
+    ];
+
+    /// [`EstateError::InvalidField`] with `code`, one of [`EstateError::VALUE_CODES`].
+    pub(crate) fn value(
+        code: &'static str,
+        path: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        debug_assert!(Self::VALUE_CODES.contains(&code), "{code}");
+        Self::InvalidField {
+            path: path.into(),
+            code,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -637,7 +675,11 @@ fn index_ids<'a>(
         // The path is formatted only for an error (a million ids are common).
         let path = || format!("{list}[{i}].id");
         if id.trim().is_empty() {
-            return Err(invalid(path(), "id must not be empty"));
+            return Err(EstateError::value(
+                "empty_field",
+                path(),
+                "id must not be empty",
+            ));
         }
         if index.insert(id.to_owned(), i).is_some() {
             return Err(EstateError::DuplicateId {
@@ -654,7 +696,11 @@ fn index_ids<'a>(
 /// of meter `m` (`u32::MAX` for a common meter). Linear (a stable counting sort).
 fn index_meters(meter_units: &[u32], units: usize) -> Result<(Vec<u32>, Vec<u32>), EstateError> {
     if u32::try_from(meter_units.len()).is_err() {
-        return Err(invalid("meters".into(), "more than 4 billion meters"));
+        return Err(EstateError::value(
+            "too_many",
+            "meters",
+            "more than 4 billion meters",
+        ));
     }
     let mut starts = vec![0u32; units + 1];
     for &u in meter_units {
@@ -695,19 +741,22 @@ fn index_status_history(
         };
         let unit = &data.units[u];
         let (Some(delivered), Some(current)) = (unit.delivered_on, unit.status_since) else {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "conflicting_fields",
                 p("unit_id"),
                 format!("unit {:?} is unsold: it has no status history", r.unit_id),
             ));
         };
         if r.status == UnitStatus::Unsold {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "conflicting_fields",
                 p("status"),
                 "a delivered unit's history starts at its handover: no unsold record",
             ));
         }
         if r.since < delivered {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "ends_before_starts",
                 p("since"),
                 format!("{} is before the delivery date {delivered}", r.since),
             ));
@@ -716,7 +765,8 @@ fn index_status_history(
         if let Some(&(last, _)) = list.last()
             && r.since <= last
         {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "not_increasing",
                 p("since"),
                 format!(
                     "status history out of order: {} follows {last} for unit {:?}",
@@ -725,7 +775,8 @@ fn index_status_history(
             ));
         }
         if r.since >= current {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "not_increasing",
                 p("since"),
                 format!(
                     "{} is not before unit {:?}'s current status_since {current}",
@@ -769,30 +820,38 @@ pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
         }
     }
     if u.number.trim().is_empty() {
-        return Err(invalid(p("number"), "number must not be empty"));
+        return Err(EstateError::value(
+            "empty_field",
+            p("number"),
+            "number must not be empty",
+        ));
     }
     match (u.status, u.delivered_on, u.status_since) {
         (UnitStatus::Unsold, Some(_), _) => {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "conflicting_fields",
                 p("delivered_on"),
                 "an unsold unit has no delivery date",
             ));
         }
         (UnitStatus::Unsold, None, _) => {}
         (status, None, _) => {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "missing_value",
                 p("delivered_on"),
                 format!("required for a unit that is {status}"),
             ));
         }
         (status, Some(_), None) => {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "missing_value",
                 p("status_since"),
                 format!("required for a unit that is {status}"),
             ));
         }
         (_, Some(delivered), Some(since)) if since < delivered => {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "ends_before_starts",
                 p("status_since"),
                 format!("{since} is before the delivery date {delivered}"),
             ));
@@ -800,7 +859,8 @@ pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
         _ => {}
     }
     if matches!(u.status, UnitStatus::Unsold | UnitStatus::Delivered) && u.occupants > 0 {
-        return Err(invalid(
+        return Err(EstateError::value(
+            "conflicting_fields",
             p("occupants"),
             format!(
                 "a {} unit is vacant, so it has no occupants (got {})",
@@ -813,7 +873,8 @@ pub(crate) fn validate_unit(i: usize, u: &Unit) -> Result<(), EstateError> {
 
 pub(crate) fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
     if m.multiplier <= Decimal::ZERO {
-        return Err(invalid(
+        return Err(EstateError::value(
+            "out_of_range",
             format!("meters[{i}].multiplier"),
             format!("multiplier must be greater than zero, got {}", m.multiplier),
         ));
@@ -821,13 +882,15 @@ pub(crate) fn validate_meter(i: usize, m: &Meter) -> Result<(), EstateError> {
     let mut previous: Option<NaiveDate> = None;
     for (j, r) in m.readings.iter().enumerate() {
         if r.value < Decimal::ZERO {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "negative_reading",
                 format!("meters[{i}].readings[{j}].value"),
                 format!("a reading must not be negative, got {}", r.value),
             ));
         }
         if let Some(prev) = previous.filter(|p| r.date <= *p) {
-            return Err(invalid(
+            return Err(EstateError::value(
+                "not_increasing",
                 format!("meters[{i}].readings[{j}].date"),
                 format!(
                     "readings must be in increasing date order: {} follows {prev}",
@@ -854,13 +917,15 @@ fn validate_changes(i: usize, m: &Meter) -> Result<(), EstateError> {
         let p = |field: &str| format!("meters[{i}].changes[{j}].{field}");
         match previous {
             Some(prev) if c.date == prev => {
-                return Err(invalid(
+                return Err(EstateError::value(
+                    "not_increasing",
                     p("date"),
                     format!("a meter has at most one change a day: a second one on {prev}"),
                 ));
             }
             Some(prev) if c.date < prev => {
-                return Err(invalid(
+                return Err(EstateError::value(
+                    "not_increasing",
                     p("date"),
                     format!(
                         "changes must be in increasing date order: {} follows {prev}",
@@ -877,7 +942,8 @@ fn validate_changes(i: usize, m: &Meter) -> Result<(), EstateError> {
             }
         }
         let negative = |field: &str, value: Decimal| {
-            invalid(
+            EstateError::value(
+                "negative_reading",
                 p(field),
                 format!("a register value must not be negative, got {value}"),
             )
@@ -894,7 +960,8 @@ fn validate_changes(i: usize, m: &Meter) -> Result<(), EstateError> {
                     return Err(negative("change.replacement.new_initial", new_initial));
                 }
                 if let Some(r) = before.filter(|r| old_final < r.value) {
-                    return Err(invalid(
+                    return Err(EstateError::value(
+                        "inconsistent_readings",
                         p("change.replacement.old_final"),
                         format!(
                             "the old meter's final reading {old_final} is below its reading of {} on {}",
@@ -905,13 +972,15 @@ fn validate_changes(i: usize, m: &Meter) -> Result<(), EstateError> {
             }
             MeterChange::Rollover { wraps_at } => {
                 if wraps_at <= Decimal::ZERO {
-                    return Err(invalid(
+                    return Err(EstateError::value(
+                        "out_of_range",
                         p("change.rollover.wraps_at"),
                         format!("the register must wrap at a value above zero, got {wraps_at}"),
                     ));
                 }
                 if let Some(r) = before.filter(|r| r.value >= wraps_at) {
-                    return Err(invalid(
+                    return Err(EstateError::value(
+                        "inconsistent_readings",
                         p("change.rollover.wraps_at"),
                         format!(
                             "the register wraps at {wraps_at}, but it read {} on {}",
@@ -980,7 +1049,8 @@ fn check_totals(units: &[Unit]) -> Result<(), EstateError> {
     let mut occupants: u32 = 0;
     for (i, u) in units.iter().enumerate() {
         let too_large = |field: &str, what: &str| {
-            invalid(
+            EstateError::value(
+                "overflow",
                 format!("units[{i}].{field}"),
                 format!("the estate's total {what} is too large"),
             )
@@ -1031,7 +1101,11 @@ impl Estate {
             });
         }
         if data.id.trim().is_empty() {
-            return Err(invalid("id".into(), "id must not be empty"));
+            return Err(EstateError::value(
+                "empty_field",
+                "id",
+                "id must not be empty",
+            ));
         }
         if !(data.currency.len() == 3 && data.currency.bytes().all(|b| b.is_ascii_uppercase())) {
             return Err(EstateError::InvalidCurrency {
@@ -1075,7 +1149,11 @@ impl Estate {
         // A billing run keeps the unit ids in one buffer with 32-bit offsets.
         let id_bytes = data.units.iter().map(|u| u.id.len()).sum::<usize>();
         if u32::try_from(id_bytes).is_err() {
-            return Err(invalid("units".into(), "the unit ids exceed 4 GiB in all"));
+            return Err(EstateError::value(
+                "too_many",
+                "units",
+                "the unit ids exceed 4 GiB in all",
+            ));
         }
         Ok(Self {
             data,
@@ -1450,7 +1528,8 @@ impl Estate {
             let p = |field: &str| format!("readings[{r}].{field}");
             let (m, meter) = self.meter_for_update(&mut data, &row.meter_id, || p("meter_id"))?;
             if row.value < Decimal::ZERO {
-                return Err(invalid(
+                return Err(EstateError::value(
+                    "negative_reading",
                     p("value"),
                     format!("a reading must not be negative, got {}", row.value),
                 ));
@@ -1646,7 +1725,8 @@ impl Estate {
                     continue;
                 }
                 if c.status == UnitStatus::Unsold && unit.status != UnitStatus::Unsold {
-                    return Err(invalid(
+                    return Err(EstateError::value(
+                        "invalid_transition",
                         p("status"),
                         format!(
                             "unit {:?} was handed over on {}: it cannot become unsold again",
@@ -1659,7 +1739,8 @@ impl Estate {
                 }
                 match unit.status_since {
                     Some(since) if c.since < since => {
-                        return Err(invalid(
+                        return Err(EstateError::value(
+                            "ends_before_starts",
                             p("since"),
                             format!(
                                 "{} is before unit {:?} became {} ({since}): status changes are applied in date order",

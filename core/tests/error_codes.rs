@@ -87,6 +87,7 @@ fn codes_in_sources() -> BTreeSet<(String, String)> {
             if code_line {
                 for marker in [
                     "FeeError::value(\"",
+                    "EstateError::value(\"",
                     "lift_error(\"",
                     "validation_error(\"",
                     "argument_error(\"",
@@ -104,6 +105,7 @@ fn codes_in_sources() -> BTreeSet<(String, String)> {
             let t = l.trim_end();
             if [
                 "FeeError::value(",
+                "EstateError::value(",
                 "lift_error(",
                 "validation_error(",
                 "argument_error(",

@@ -157,9 +157,9 @@ fn bad_documents_name_the_field() {
             "format_version",
             Box::new(|v| v["format_version"] = 2.into()),
         ),
-        ("invalid_field", "id", Box::new(|v| v["id"] = " ".into())),
+        ("empty_field", "id", Box::new(|v| v["id"] = " ".into())),
         (
-            "invalid_field",
+            "missing_value",
             "units[0].delivered_on",
             Box::new(|v| {
                 v["units"][0]
@@ -169,32 +169,32 @@ fn bad_documents_name_the_field() {
             }),
         ),
         (
-            "invalid_field",
+            "conflicting_fields",
             "units[1].delivered_on",
             Box::new(|v| v["units"][1]["delivered_on"] = "2024-01-01".into()),
         ),
         (
-            "invalid_field",
+            "ends_before_starts",
             "units[0].status_since",
             Box::new(|v| v["units"][0]["status_since"] = "2024-05-01".into()),
         ),
         (
-            "invalid_field",
+            "conflicting_fields",
             "units[0].occupants",
             Box::new(|v| v["units"][0]["status"] = "delivered".into()),
         ),
         (
-            "invalid_field",
+            "out_of_range",
             "meters[0].multiplier",
             Box::new(|v| v["meters"][0]["multiplier"] = "0".into()),
         ),
         (
-            "invalid_field",
+            "not_increasing",
             "meters[0].readings[1].date",
             Box::new(|v| v["meters"][0]["readings"][1]["date"] = "2026-09-30".into()),
         ),
         (
-            "invalid_field",
+            "negative_reading",
             "meters[0].readings[0].value",
             Box::new(|v| v["meters"][0]["readings"][0]["value"] = "-3".into()),
         ),

@@ -444,7 +444,7 @@ fn update_errors_name_the_row() {
                 readings: vec![reading("W-101", "2026-10-31", "-1")],
                 ..EstateUpdate::default()
             },
-            "invalid_field",
+            "negative_reading",
             "readings[0].value",
         ),
         (
@@ -470,7 +470,7 @@ fn update_errors_name_the_row() {
                 }],
                 ..EstateUpdate::default()
             },
-            "invalid_field",
+            "ends_before_starts",
             "status_changes[0].since",
         ),
         (
@@ -483,7 +483,7 @@ fn update_errors_name_the_row() {
                 }],
                 ..EstateUpdate::default()
             },
-            "invalid_field",
+            "invalid_transition",
             "status_changes[0].status",
         ),
         (
@@ -497,7 +497,7 @@ fn update_errors_name_the_row() {
                 }],
                 ..EstateUpdate::default()
             },
-            "invalid_field",
+            "conflicting_fields",
             "status_changes[0].occupants",
         ),
         (
@@ -513,7 +513,7 @@ fn update_errors_name_the_row() {
                 }],
                 ..EstateUpdate::default()
             },
-            "invalid_field",
+            "inconsistent_readings",
             "meter_changes[0].change.replacement.old_final",
         ),
         (
@@ -967,7 +967,7 @@ fn meter_changes_table() {
             (
                 "meter_changes[id=E-101@2026-11-15].old_final",
                 1,
-                "invalid_field"
+                "inconsistent_readings"
             ),
             (
                 "meter_changes[id=E-102@2026-11-20].old_final",

@@ -417,7 +417,7 @@ fn a_status_history_out_of_order_or_after_the_current_status_is_refused() {
     assert_eq!(
         estate(&format!("{}, {}", rec("occupied", "2025-01-01"), rec("rented", "2024-06-01"))),
         (
-            "invalid_field",
+            "not_increasing",
             "status_history[1].since".to_owned(),
             "status_history[1].since: status history out of order: 2024-06-01 follows 2025-01-01 for unit \"A\"".to_owned()
         )

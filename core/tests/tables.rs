@@ -155,7 +155,7 @@ fn every_problem_at_once_by_id() {
                 4,
                 Some("3-1-1204"),
                 "status_since",
-                "invalid_field"
+                "missing_value"
             ),
             row("units", 5, Some("3-1-1205"), "status_since", "invalid_date"),
             row(
@@ -176,7 +176,13 @@ fn every_problem_at_once_by_id() {
                 "internal_area_exceeds_gross"
             ),
             row("units", 9, None, "id", "missing_value"),
-            row("units", 10, Some("3-1-1210"), "occupants", "invalid_field"),
+            row(
+                "units",
+                10,
+                Some("3-1-1210"),
+                "occupants",
+                "conflicting_fields"
+            ),
             row("units", 11, Some("3-1-1211"), "floor", "invalid_integer"),
             row(
                 "units",
@@ -194,13 +200,13 @@ fn every_problem_at_once_by_id() {
             ),
             row("meters", 0, None, "colour", "unknown_column"),
             row("meters", 2, Some("W2"), "unit_id", "unknown_unit"),
-            row("meters", 3, Some("W3"), "multiplier", "invalid_field"),
+            row("meters", 3, Some("W3"), "multiplier", "out_of_range"),
             row(
                 "readings",
                 2,
                 Some("W1@2026-09-30"),
                 "date",
-                "invalid_field"
+                "not_increasing"
             ),
             row(
                 "readings",

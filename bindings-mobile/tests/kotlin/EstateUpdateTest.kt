@@ -117,12 +117,12 @@ fun testUpdateErrorsNameTheRow() {
     val early = assertFailsWith<EstateKitException.Validation> {
         e.updated(EstateUpdate(statusChanges = listOf(StatusUpdate("1-101", UnitStatus.RENTED, day("2020-01-01")))))
     }
-    assertEquals("invalid_field" to "status_changes[0].since", early.code to early.path)
+    assertEquals("ends_before_starts" to "status_changes[0].since", early.code to early.path)
     val replacement = assertFailsWith<EstateKitException.Validation> {
         e.updated(EstateUpdate(meterChanges = listOf(
             MeterChangeUpdate("E-101", day("2026-11-15"), MeterChange.Replacement(d("2900"), d("0"))))))
     }
-    assertEquals("invalid_field" to "meter_changes[0].change.replacement.old_final", replacement.code to replacement.path)
+    assertEquals("inconsistent_readings" to "meter_changes[0].change.replacement.old_final", replacement.code to replacement.path)
     // A change kept in the estate and given to the run again is refused.
     val replaced = e.updated(EstateUpdate(
         readings = listOf("W-101" to "150", "W-102" to "260", "E-101" to "120", "E-102" to "99999")

@@ -66,7 +66,7 @@ fun testBadRecordsEveryProblem() {
     assertEquals(listOf(
         "units.colour 0 unknown_column",
         "units[id=3-1-1203].gross_area 2 invalid_decimal",
-        "units[id=3-1-1204].status_since 3 invalid_field",
+        "units[id=3-1-1204].status_since 3 missing_value",
         "units[id=3-1-1205].status_since 4 invalid_date",
         "units[id=3-1-1206].building_id 5 unknown_building",
         "units[id=3-1-1206].kind 5 invalid_choice",

@@ -113,10 +113,10 @@ fun testStatusHistoryOutOfOrderIsATypedError() {
     fun history(vararg records: String) =
         estateJson(flat("delivered", "2026-10-16"), statusHistory(records.joinToString(", ")))
     val e = validation { Estate.fromJson(history(record("occupied", "2025-01-01"), record("rented", "2024-06-01"))) }
-    assertEquals("invalid_field" to "status_history[1].since", e.code to e.path)
+    assertEquals("not_increasing" to "status_history[1].since", e.code to e.path)
     assertEquals("status_history[1].since: status history out of order: 2024-06-01 follows 2025-01-01 for unit \"A\"", e.detail)
-    assertEquals("invalid_field" to "status_history[0].since", codeAndPath { Estate.fromJson(history(record("occupied", "2026-10-16"))) })
-    assertEquals("invalid_field" to "status_history[0].since", codeAndPath { Estate.fromJson(history(record("occupied", "2023-12-31"))) })
+    assertEquals("not_increasing" to "status_history[0].since", codeAndPath { Estate.fromJson(history(record("occupied", "2026-10-16"))) })
+    assertEquals("ends_before_starts" to "status_history[0].since", codeAndPath { Estate.fromJson(history(record("occupied", "2023-12-31"))) })
 }
 
 // ---- tier prices by unit kind, per-day tier limits ------------------------------------

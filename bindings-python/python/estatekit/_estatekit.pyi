@@ -452,8 +452,8 @@ class Estate:
         change both ways for the same interval is refused).
 
         Errors name the row: codes "unknown_meter", "unknown_unit",
-        "conflicting_update", "invalid_field" (e.g. "meter_changes[0].change.
-        replacement.old_final" below the meter's last reading), "invalid_date",
+        "conflicting_update", "inconsistent_readings" (e.g. "meter_changes[0].change.
+        replacement.old_final" below the meter's last reading), "negative_reading", "invalid_date",
         "invalid_decimal", "missing_value" (a missing key), "unknown_value" (an unknown
         key)."""
 
