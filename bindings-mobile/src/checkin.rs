@@ -10,14 +10,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use estatekit::checkin::{
-    self, ChargeLine, DefectInput, DefectStatus, EventAction, HandoverOutcome, ItemKind,
-    MeterBaseReading, MismatchKind, Mode, OverdueRectification, Reinspection, Responsible, Role,
-    Severity,
+    self, ChargeLine, DefectAction, DefectInput, DefectStatus, EventAction, HandoverOutcome,
+    ItemAction, ItemKind, MeterBaseReading, MismatchKind, Mode, OverdueRectification, Reinspection,
+    Responsible, Role, Severity,
 };
 use estatekit::estate::{MeterKind, UnitStatus};
 use rust_decimal::Decimal;
 
-use crate::{Estate, EstateKitError, Timestamp, ToMobile};
+use crate::{Estate, EstateKitError, SavedDocument, Timestamp, ToMobile};
 
 #[uniffi::remote(Enum)]
 pub enum Role {
@@ -79,6 +79,88 @@ pub enum EventAction {
     DefectRectified,
     Reinspected,
     Finished,
+}
+
+/// What may be done to one item of a checklist (`allowedItemActions`).
+#[uniffi::remote(Enum)]
+pub enum ItemAction {
+    Complete,
+    Undo,
+    RecordDefect,
+}
+
+/// What may be done to one defect of a checklist (`allowedDefectActions`).
+#[uniffi::remote(Enum)]
+pub enum DefectAction {
+    MarkRectified,
+    Reinspect,
+}
+
+/// One mutating operation of a checklist, as data: what `Checklist.perform` applies
+/// (a sealed class in Kotlin).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ChecklistCommand {
+    /// `complete(itemCode, …, data)`.
+    Complete {
+        item_code: String,
+        #[uniffi(default = None)]
+        data: Option<ItemData>,
+    },
+    /// `undo(itemCode, …, reason)`.
+    Undo { item_code: String, reason: String },
+    /// `recordDefect(defect, …)`.
+    RecordDefect { defect: DefectInput },
+    /// `markRectified(defectId, …, note)`.
+    MarkRectified {
+        defect_id: String,
+        #[uniffi(default = None)]
+        note: Option<String>,
+    },
+    /// `reinspect(defectId, passed, …, note)`.
+    Reinspect {
+        defect_id: String,
+        passed: bool,
+        #[uniffi(default = None)]
+        note: Option<String>,
+    },
+    /// `finish(…)`.
+    Finish,
+}
+
+impl TryFrom<ChecklistCommand> for checkin::Command {
+    type Error = EstateKitError;
+    fn try_from(c: ChecklistCommand) -> Result<Self, EstateKitError> {
+        Ok(match c {
+            ChecklistCommand::Complete { item_code, data } => checkin::Command::Complete {
+                item: item_code,
+                data: data
+                    .map(checkin::ItemData::try_from)
+                    .transpose()?
+                    .unwrap_or_default(),
+            },
+            ChecklistCommand::Undo { item_code, reason } => checkin::Command::Undo {
+                item: item_code,
+                reason,
+            },
+            ChecklistCommand::RecordDefect { defect } => checkin::Command::RecordDefect { defect },
+            ChecklistCommand::MarkRectified { defect_id, note } => {
+                checkin::Command::MarkRectified {
+                    defect: defect_id,
+                    note,
+                }
+            }
+            ChecklistCommand::Reinspect {
+                defect_id,
+                passed,
+                note,
+            } => checkin::Command::Reinspect {
+                defect: defect_id,
+                passed,
+                note,
+            },
+            ChecklistCommand::Finish => checkin::Command::Finish,
+        })
+    }
 }
 
 #[uniffi::remote(Enum)]
@@ -621,6 +703,59 @@ impl Checklist {
         self.lock()
             .reinspect(&defect_id, passed, &actor, role, at, note)?;
         Ok(())
+    }
+
+    /// Applies `command` by `actor` in `role` at `at` (`estate`: a completion's meter
+    /// check) and returns the new document with its version, in one call: "complete
+    /// then save" from several coroutines, keeping the save with the highest version,
+    /// never loses an item. On error nothing changes (the version neither).
+    #[uniffi::method(default(estate = None))]
+    pub fn perform(
+        &self,
+        command: ChecklistCommand,
+        actor: String,
+        role: Role,
+        at: Timestamp,
+        estate: Option<Arc<Estate>>,
+    ) -> Result<SavedDocument, EstateKitError> {
+        let command = checkin::Command::try_from(command)?;
+        Ok(self
+            .lock()
+            .perform(command, &actor, role, at, estate.as_ref().map(|e| &e.inner))?
+            .into())
+    }
+
+    /// How many mutations the checklist has had (each operation that succeeded adds
+    /// one); stored in the document, 0 for documents written before versions.
+    pub fn version(&self) -> i64 {
+        self.lock().version().to_mobile()
+    }
+
+    /// The document and its version, read together.
+    pub fn saved(&self) -> SavedDocument {
+        self.lock().saved().into()
+    }
+
+    /// What `role` may do to item `item_code` now (to enable buttons): exactly the
+    /// operations that would succeed (with a non-empty actor, fitting data, an
+    /// instant not before the last event). `Validation(unknown_item)` for an unknown
+    /// code.
+    pub fn allowed_item_actions(
+        &self,
+        item_code: String,
+        role: Role,
+    ) -> Result<Vec<ItemAction>, EstateKitError> {
+        Ok(self.lock().allowed_item_actions(&item_code, role)?)
+    }
+
+    /// What `role` may do to defect `defect_id` now; `Validation(unknown_defect)` for
+    /// an unknown id.
+    pub fn allowed_defect_actions(
+        &self,
+        defect_id: String,
+        role: Role,
+    ) -> Result<Vec<DefectAction>, EstateKitError> {
+        Ok(self.lock().allowed_defect_actions(&defect_id, role)?)
     }
 
     /// Steps that can be worked on now.

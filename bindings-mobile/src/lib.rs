@@ -467,6 +467,26 @@ pub(crate) use json_object;
 /// objects are equal when their documents are, so a ledger read back from its JSON
 /// equals the ledger written, and amounts compare at one scale.
 ///
+/// A document and its version, read together: what `perform` on a `Checklist` or a
+/// `TicketFlow` returns, so saves from several coroutines can be ordered (keep the
+/// highest `version`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct SavedDocument {
+    /// How many mutations the document had when it was written.
+    pub version: i64,
+    /// The document (`toJson()`).
+    pub json: String,
+}
+
+impl From<estatekit::Saved> for SavedDocument {
+    fn from(s: estatekit::Saved) -> Self {
+        Self {
+            version: s.version.to_mobile(),
+            json: s.json,
+        }
+    }
+}
+
 /// `#[guard]` cannot wrap these trait methods (they return `bool` and nothing), so
 /// they run the document under [`panic_guard::catch`] themselves: should writing the
 /// document panic, the object equals only itself and hashes as empty, and no panic

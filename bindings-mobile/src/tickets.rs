@@ -14,7 +14,7 @@ use estatekit::tickets::{
     TicketState, TrainOptions, Urgency,
 };
 
-use crate::{EstateKitError, ToMobile};
+use crate::{EstateKitError, SavedDocument, ToMobile};
 
 /// A UTC instant (ISO-8601 string on the wire).
 pub use crate::Timestamp;
@@ -1024,6 +1024,111 @@ impl ReturnVisitPolicy {
     /// The least share of must-visit resolved tickets reached for the target to count.
     pub fn min_coverage(&self) -> f64 {
         self.inner.min_coverage()
+    }
+}
+
+/// One action on a ticket, as data: what `TicketFlow.perform` applies (a sealed class
+/// in Kotlin).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum TicketCommand {
+    /// `assign(to, …)`.
+    Assign { to: String },
+    /// `start(…)`.
+    Start,
+    /// `pause(reason, …)`.
+    Pause { reason: String },
+    /// `resume(…)`.
+    Resume,
+    /// `resolve(note, …)`.
+    Resolve { note: String },
+    /// `returnVisit(satisfied, note, …)` (the legacy visit without a rating).
+    ReturnVisit { satisfied: bool, note: String },
+    /// `returnVisitReached(mode, rating, comment, …)`.
+    ReturnVisitReached {
+        mode: VisitMode,
+        rating: i64,
+        comment: String,
+    },
+    /// `returnVisitUnreachable(mode, note, …)`.
+    ReturnVisitUnreachable { mode: VisitMode, note: String },
+    /// `close(…)`.
+    Close,
+    /// `escalate(to, reason, …)`.
+    Escalate { to: String, reason: String },
+}
+
+impl TryFrom<TicketCommand> for Action {
+    type Error = EstateKitError;
+    fn try_from(c: TicketCommand) -> Result<Self, EstateKitError> {
+        Ok(match c {
+            TicketCommand::Assign { to } => Action::Assign { to },
+            TicketCommand::Start => Action::Start,
+            TicketCommand::Pause { reason } => Action::Pause { reason },
+            TicketCommand::Resume => Action::Resume,
+            TicketCommand::Resolve { note } => Action::Resolve { note },
+            TicketCommand::ReturnVisit { satisfied, note } => {
+                Action::ReturnVisit { satisfied, note }
+            }
+            TicketCommand::ReturnVisitReached {
+                mode,
+                rating,
+                comment,
+            } => Action::ReturnVisitReached {
+                mode,
+                rating: crate::IntoCore::into_core(rating, "rating")?,
+                comment,
+            },
+            TicketCommand::ReturnVisitUnreachable { mode, note } => {
+                Action::ReturnVisitUnreachable { mode, note }
+            }
+            TicketCommand::Close => Action::Close,
+            TicketCommand::Escalate { to, reason } => Action::Escalate { to, reason },
+        })
+    }
+}
+
+/// Allowed actions, versions and one-call saves of a flow.
+#[guard(crate::panic_guard)]
+#[uniffi::export]
+impl TicketFlow {
+    /// Applies `command` by `actor` (acting in `role`) at `at` and returns the new
+    /// document with its version, in one call: saves from several coroutines, keeping
+    /// the one with the highest version, never lose an action. On error nothing
+    /// changes (the version neither).
+    #[uniffi::method(default(role = None))]
+    pub fn perform(
+        &self,
+        command: TicketCommand,
+        actor: String,
+        at: Timestamp,
+        role: Option<String>,
+    ) -> Result<SavedDocument, EstateKitError> {
+        let action = Action::try_from(command)?;
+        Ok(self
+            .lock()
+            .perform(action, &actor, role.as_deref(), at)?
+            .into())
+    }
+
+    /// How many mutations the flow has had (each action that succeeded and each
+    /// `promiseReply` adds one); stored in the document, 0 for documents written
+    /// before versions.
+    pub fn version(&self) -> i64 {
+        self.lock().version().to_mobile()
+    }
+
+    /// The document and its version, read together (e.g. after `promiseReply`).
+    pub fn saved(&self) -> SavedDocument {
+        self.lock().saved().into()
+    }
+
+    /// The actions `actor`, acting in `role`, may apply now (to enable buttons):
+    /// exactly those that would succeed (lifecycle, access policy, the return visit a
+    /// close needs). Never `RECEIVE`; `RETURN_VISIT` is the legacy visit, allowed
+    /// where the rated ones are.
+    #[uniffi::method(default(role = None))]
+    pub fn allowed_actions(&self, actor: String, role: Option<String>) -> Vec<ActionKind> {
+        self.lock().allowed_actions(&actor, role.as_deref())
     }
 }
 

@@ -21,6 +21,7 @@ use crate::record::{
     OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
 };
 use crate::shared::Shared;
+use crate::tickets::PySavedDocument;
 use crate::{date_arg, decimal_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -58,6 +59,81 @@ fn status_arg(value: &str, path: &str) -> PyResult<UnitStatus> {
 fn at_arg(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<DateTime<Utc>> {
     crate::args::utc_of(obj)?
         .map_err(|(code, message)| validation_error(code, path, format!("{path}: {message}")))
+}
+
+/// A checklist operation given as a dict: `action` names it, the other keys are its
+/// arguments (as the operation's keyword arguments).
+fn checklist_command(command: &Bound<'_, PyDict>) -> PyResult<checkin::Command> {
+    use crate::tickets::{command_action, command_field, command_opt_text, command_text};
+    let action = command_action(command, |a| match a {
+        "complete" => &["item_code", "data"],
+        "undo" => &["item_code", "reason"],
+        "record_defect" => &[
+            "location",
+            "description",
+            "category",
+            "severity",
+            "responsible",
+        ],
+        "mark_rectified" => &["defect_id", "note"],
+        "reinspect" => &["defect_id", "passed", "note"],
+        _ => &[],
+    })?;
+    let text = |name: &str| command_text(command, name);
+    Ok(match action.as_str() {
+        "complete" => checkin::Command::Complete {
+            item: text("item_code")?,
+            data: match command.get_item("data")? {
+                Some(d) if !d.is_none() => {
+                    let d = d.cast::<PyDict>().map_err(|_| {
+                        validation_error(
+                            "invalid_field",
+                            "command.data",
+                            "command.data: expected a dict".into(),
+                        )
+                    })?;
+                    data_arg(Some(d))?
+                }
+                _ => ItemData::default(),
+            },
+        },
+        "undo" => checkin::Command::Undo {
+            item: text("item_code")?,
+            reason: text("reason")?,
+        },
+        "record_defect" => checkin::Command::RecordDefect {
+            defect: DefectInput {
+                location: text("location")?,
+                description: text("description")?,
+                category: text("category")?,
+                severity: enum_arg::<Severity>(&text("severity")?, "command.severity")?,
+                responsible: enum_arg::<Responsible>(&text("responsible")?, "command.responsible")?,
+            },
+        },
+        "mark_rectified" => checkin::Command::MarkRectified {
+            defect: text("defect_id")?,
+            note: command_opt_text(command, "note")?,
+        },
+        "reinspect" => checkin::Command::Reinspect {
+            defect: text("defect_id")?,
+            passed: command_field(command, "passed", |v| {
+                v.cast::<pyo3::types::PyBool>()
+                    .map(|b| b.is_true())
+                    .map_err(PyErr::from)
+            })?,
+            note: command_opt_text(command, "note")?,
+        },
+        "finish" => checkin::Command::Finish,
+        other => {
+            return Err(validation_error(
+                "invalid_field",
+                "command.action",
+                format!(
+                    "command.action: unknown action {other:?}; expected complete, undo, record_defect, mark_rectified, reinspect or finish"
+                ),
+            ));
+        }
+    })
 }
 
 fn data_arg(data: Option<&Bound<'_, PyDict>>) -> PyResult<ItemData> {
@@ -383,6 +459,9 @@ impl PyChecklist {
 }
 
 locked_getters!(PyChecklist |c| {
+    /// How many mutations the checklist has had (each operation that succeeded adds
+    /// one); stored in the document, 0 for documents written before versions.
+    version: u64 = c.version(),
     /// True once `finish` succeeded.
     is_complete: bool = c.is_complete(),
     /// True when the template's audit item is done.
@@ -551,6 +630,74 @@ impl PyChecklist {
             .lock()?
             .reinspect(defect_id, passed, actor, role, at, note)
             .map_err(to_py)
+    }
+
+    /// Apply `command`, a dict naming the operation and its arguments
+    /// (`{"action": "complete", "item_code": …, "data": {…}}`, `undo` with `item_code`
+    /// and `reason`, `record_defect` with the defect's fields, `mark_rectified` with
+    /// `defect_id` and `note`, `reinspect` with `defect_id`, `passed` and `note`,
+    /// `finish`), by `actor` in `role` at `at`, and return the new document with its
+    /// version in one call (`SavedDocument`): "complete then save" from several threads,
+    /// keeping the highest version, never loses an item. On error nothing changes (the
+    /// version neither).
+    #[pyo3(signature = (command, *, actor, role, at, estate = None))]
+    fn perform(
+        &self,
+        command: &Bound<'_, PyDict>,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
+        at: &Bound<'_, PyAny>,
+        estate: Option<PyRef<'_, PyEstate>>,
+    ) -> PyResult<PySavedDocument> {
+        let command = checklist_command(command)?;
+        let role: Role = enum_arg(role, "role")?;
+        let at = at_arg(at, "at")?;
+        self.inner
+            .lock()?
+            .perform(command, actor, role, at, estate.as_ref().map(|e| &e.inner))
+            .map(PySavedDocument::from)
+            .map_err(to_py)
+    }
+
+    /// The document and its version, read together.
+    fn saved(&self) -> PyResult<PySavedDocument> {
+        Ok(self.inner.lock()?.saved().into())
+    }
+
+    /// What `role` may do to item `item_code` now, to enable buttons ("complete",
+    /// "undo", "record_defect" for the inspection item): exactly the operations that
+    /// would succeed (with an actor, fitting data, an instant not before the last
+    /// event). ValidationError `unknown_item` for an unknown code.
+    #[pyo3(signature = (item_code, *, role))]
+    fn allowed_item_actions(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] item_code: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
+    ) -> PyResult<Vec<&'static str>> {
+        let role: Role = enum_arg(role, "role")?;
+        let actions = self
+            .inner
+            .lock()?
+            .allowed_item_actions(item_code, role)
+            .map_err(to_py)?;
+        Ok(actions.into_iter().map(|a| a.as_str()).collect())
+    }
+
+    /// What `role` may do to defect `defect_id` now ("mark_rectified", "reinspect");
+    /// ValidationError `unknown_defect` for an unknown id.
+    #[pyo3(signature = (defect_id, *, role))]
+    fn allowed_defect_actions(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] defect_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
+    ) -> PyResult<Vec<&'static str>> {
+        let role: Role = enum_arg(role, "role")?;
+        let actions = self
+            .inner
+            .lock()?
+            .allowed_defect_actions(defect_id, role)
+            .map_err(to_py)?;
+        Ok(actions.into_iter().map(|a| a.as_str()).collect())
     }
 
     /// Steps that can be worked on now (dependencies done, items open).

@@ -26,9 +26,192 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register!(
         m: PyTicketClassifier, PyClassification, PyEvidence, PyBusinessCalendar,
            PySlaPolicy, PySlaStatus, PyAccessPolicy, PyTicketFlow,
-           PyTicketEvent, PyTicketStatistics, PyReturnVisitPolicy;
+           PyTicketEvent, PyTicketStatistics, PyReturnVisitPolicy, PySavedDocument;
         ticket_statistics
     )
+}
+
+record! {
+    /// A document and its version, read together: what `perform` on a `Checklist` or a
+    /// `TicketFlow` returns, so saves from several threads can be ordered (keep the
+    /// highest `version`).
+    pub(crate) struct PySavedDocument("SavedDocument", eq) { inner: estatekit::Saved }
+    repr(version);
+    |s| {
+        /// How many mutations the document had when it was written.
+        version: u64,
+        /// The document (`to_json()`).
+        json: String,
+    }
+}
+
+/// A command's field `name`: what `pick` makes of it, or a `ValidationError`
+/// (`invalid_field`, path `command.<name>`) when it is missing or of the wrong type.
+pub(crate) fn command_field<'py, T>(
+    command: &Bound<'py, PyDict>,
+    name: &str,
+    pick: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<T> {
+    let path = format!("command.{name}");
+    let value = command
+        .get_item(name)?
+        .ok_or_else(|| validation_error("invalid_field", &path, format!("{path}: missing")))?;
+    pick(&value).map_err(|e| {
+        validation_error(
+            "invalid_field",
+            &path,
+            format!("{path}: {}", e.value(command.py())),
+        )
+    })
+}
+
+/// A command's text field.
+pub(crate) fn command_text(command: &Bound<'_, PyDict>, name: &str) -> PyResult<String> {
+    command_field(command, name, |v| crate::args::text(v))
+}
+
+/// A command's optional text field (absent or None: none).
+pub(crate) fn command_opt_text(
+    command: &Bound<'_, PyDict>,
+    name: &str,
+) -> PyResult<Option<String>> {
+    match command.get_item(name)? {
+        Some(v) if !v.is_none() => command_text(command, name).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A command's `action` and the check that it has no field but `allowed`.
+pub(crate) fn command_action(
+    command: &Bound<'_, PyDict>,
+    allowed: impl Fn(&str) -> &'static [&'static str],
+) -> PyResult<String> {
+    let action = command_text(command, "action")?;
+    let fields = allowed(&action);
+    for key in command.keys() {
+        let key: String = key.extract()?;
+        if key != "action" && !fields.contains(&key.as_str()) {
+            let path = format!("command.{key}");
+            return Err(validation_error(
+                "invalid_field",
+                &path,
+                format!(
+                    "{path}: not a field of {action:?}; expected {}",
+                    fields.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(action)
+}
+
+/// A ticket action given as a dict shaped like an event of the flow's document:
+/// `{"action": "assign", "to": "李工"}`.
+fn ticket_command(command: &Bound<'_, PyDict>) -> PyResult<Action> {
+    let action = command_action(command, |a| match a {
+        "assign" => &["to"],
+        "pause" => &["reason"],
+        "resolve" => &["note"],
+        "return_visit" => &["satisfied", "note"],
+        "return_visit_reached" => &["mode", "rating", "comment"],
+        "return_visit_unreachable" => &["mode", "note"],
+        "escalate" => &["to", "reason"],
+        _ => &[],
+    })?;
+    let text = |name: &str| command_text(command, name);
+    let note = |name: &str| command_opt_text(command, name).map(Option::unwrap_or_default);
+    let mode = || enum_arg::<VisitMode>(&text("mode")?, "command.mode");
+    Ok(match action.as_str() {
+        "assign" => Action::Assign { to: text("to")? },
+        "start" => Action::Start,
+        "pause" => Action::Pause {
+            reason: text("reason")?,
+        },
+        "resume" => Action::Resume,
+        "resolve" => Action::Resolve {
+            note: note("note")?,
+        },
+        "return_visit" => Action::ReturnVisit {
+            satisfied: command_field(command, "satisfied", |v| {
+                v.cast::<pyo3::types::PyBool>()
+                    .map(|b| b.is_true())
+                    .map_err(PyErr::from)
+            })?,
+            note: note("note")?,
+        },
+        "return_visit_reached" => Action::ReturnVisitReached {
+            mode: mode()?,
+            rating: command_field(command, "rating", |v| crate::args::int(v))?,
+            comment: note("comment")?,
+        },
+        "return_visit_unreachable" => Action::ReturnVisitUnreachable {
+            mode: mode()?,
+            note: note("note")?,
+        },
+        "close" => Action::Close,
+        "escalate" => Action::Escalate {
+            to: text("to")?,
+            reason: text("reason")?,
+        },
+        other => {
+            return Err(validation_error(
+                "invalid_field",
+                "command.action",
+                format!(
+                    "command.action: unknown action {other:?}; expected assign, start, pause, resume, resolve, return_visit, return_visit_reached, return_visit_unreachable, close or escalate"
+                ),
+            ));
+        }
+    })
+}
+
+#[guard(crate::panic_guard)]
+#[pymethods]
+impl PyTicketFlow {
+    /// Apply `command` (a dict shaped like an event of the document, e.g.
+    /// `{"action": "assign", "to": "李工"}`) by `actor` at `at` and return the new
+    /// document with its version in one call (`SavedDocument`): saves from several
+    /// threads, keeping the highest version, never lose an action. On error nothing
+    /// changes (the version neither).
+    #[pyo3(signature = (command, *, actor, at, role = None))]
+    fn perform(
+        &self,
+        command: &Bound<'_, PyDict>,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+    ) -> PyResult<PySavedDocument> {
+        let action = ticket_command(command)?;
+        self.inner
+            .lock()?
+            .perform(action, actor, role.as_deref(), at)
+            .map(PySavedDocument::from)
+            .map_err(to_py)
+    }
+
+    /// The document and its version, read together (e.g. after `promise_reply`).
+    fn saved(&self) -> PyResult<PySavedDocument> {
+        Ok(self.inner.lock()?.saved().into())
+    }
+
+    /// The actions (names) `actor`, acting in `role`, may apply now, to enable buttons:
+    /// exactly those that would succeed (lifecycle, access policy, the return visit a
+    /// close needs). Never "receive"; "return_visit" is the legacy visit, allowed where
+    /// the rated ones are.
+    #[pyo3(signature = (actor, role = None))]
+    fn allowed_actions(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::opt_text)] role: Option<String>,
+    ) -> PyResult<Vec<&'static str>> {
+        Ok(self
+            .inner
+            .lock()?
+            .allowed_actions(actor, role.as_deref())
+            .into_iter()
+            .map(|a| a.as_str())
+            .collect())
+    }
 }
 
 /// Parses a snake_case enum argument, naming the argument in the error.
@@ -519,6 +702,10 @@ fn policy_arg(policy: Option<PyRef<'_, PyAccessPolicy>>) -> AccessPolicy {
 }
 
 locked_getters!(PyTicketFlow |f| {
+    /// How many mutations the flow has had (each applied action and each
+    /// `promise_reply` adds one); stored in the document, 0 for documents written
+    /// before versions.
+    version: u64 = f.version(),
     /// Whether the ticket must be return-visited before it closes.
     return_visit_required: bool = f.return_visit_required(),
     /// The rating of the last visit that reached the owner (`None` if none, or legacy).

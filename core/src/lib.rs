@@ -103,6 +103,26 @@ pub const MAX_LEDGER_DOCUMENT_BYTES: usize = 64 << 20;
 
 pub use chrono::NaiveDate;
 
+/// A document and its version, read together: what a mutating call of a
+/// [`Checklist`] or a [`tickets::TicketFlow`] leaves behind, so saves from several
+/// threads can be ordered (keep the highest version; see [`Checklist::version`]).
+///
+/// ```
+/// use estatekit::{CheckinTemplate, Checklist, checkin::Mode};
+/// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+///     "2026-11-02".parse()?, Mode::Ordinary)?;
+/// let s = c.saved();
+/// assert_eq!((s.version, s.json == c.to_json()), (0, true));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// How many mutations the document has had when it was written.
+    pub version: u64,
+    /// The document (`to_json`).
+    pub json: String,
+}
+
 /// The README's Rust snippets, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -98,6 +98,7 @@ __all__ = [
     "AccessPolicy",
     "TicketFlow",
     "TicketEvent",
+    "SavedDocument",
     "TicketStatistics",
     "ticket_statistics",
     "ReturnVisitPolicy",
@@ -137,6 +138,20 @@ _ResponsibleName = Literal["developer", "owner", "property_company"]
 _OutcomeName = Literal["accepted", "accepted_with_rectification_list", "refused"]
 _DefectStatusName = Literal["open", "rectified", "closed"]
 _ItemData = dict[str, Any]
+# A checklist command for `Checklist.perform`: {"action": "complete" | "undo" |
+# "record_defect" | "mark_rectified" | "reinspect" | "finish", ...the operation's
+# keyword arguments}.
+_ChecklistCommand = dict[str, Any]
+# A ticket command for `TicketFlow.perform`, shaped like an event of the document:
+# {"action": "assign", "to": "李工"}, {"action": "return_visit_reached", "mode":
+# "phone", "rating": 5, "comment": ""}, ...
+_TicketCommand = dict[str, Any]
+_ItemActionName = Literal["complete", "undo", "record_defect"]
+_DefectActionName = Literal["mark_rectified", "reinspect"]
+_TicketActionName = Literal[
+    "receive", "assign", "start", "pause", "resume", "resolve", "return_visit",
+    "return_visit_reached", "return_visit_unreachable", "close", "escalate",
+]
 
 class EstateKitError(Exception):
     """Base class of every error raised by EstateKit. Every one carries `code` (stable,
@@ -1603,6 +1618,32 @@ class Checklist:
         note: Optional[str] = None,
     ) -> None:
         """Re-inspect a defect: passed closes it, failed re-opens it."""
+    def perform(
+        self,
+        command: _ChecklistCommand,
+        *,
+        actor: str,
+        role: _RoleName,
+        at: datetime.datetime,
+        estate: Optional[Estate] = None,
+    ) -> SavedDocument:
+        """Apply `command` ({"action": "complete", "item_code": ..., "data": {...}},
+        "undo" with item_code and reason, "record_defect" with the defect's fields,
+        "mark_rectified" with defect_id and note, "reinspect" with defect_id, passed and
+        note, "finish") and return the new document with its version in one call: saves
+        from several threads, keeping the highest version, never lose an item. On error
+        nothing changes (the version neither)."""
+    def saved(self) -> SavedDocument:
+        """The document and its version, read together."""
+    @property
+    def version(self) -> int:
+        """How many mutations the checklist has had (each operation that succeeded adds
+        one); stored in the document, 0 for documents written before versions."""
+    def allowed_item_actions(self, item_code: str, *, role: _RoleName) -> list[_ItemActionName]:
+        """What `role` may do to item `item_code` now (to enable buttons): exactly the
+        operations that would succeed. ValidationError ('unknown_item') for an unknown code."""
+    def allowed_defect_actions(self, defect_id: str, *, role: _RoleName) -> list[_DefectActionName]:
+        """What `role` may do to defect `defect_id` now. ValidationError ('unknown_defect')."""
     def actionable(self) -> list[str]:
         """Steps that can be worked on now (dependencies done, items open)."""
     def missing(self) -> list[str]:
@@ -1869,6 +1910,21 @@ class SlaStatus:
     def paused(self) -> bool: ...
 
 @final
+class SavedDocument:
+    """A document and its version, read together: what `perform` on a `Checklist` or a
+    `TicketFlow` returns, so saves from several threads can be ordered (keep the
+    highest `version`)."""
+
+    @property
+    def version(self) -> int:
+        """How many mutations the document had when it was written."""
+    @property
+    def json(self) -> str:
+        """The document (`to_json()`)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
 class TicketEvent:
     """One entry of a ticket's event log."""
 
@@ -2036,6 +2092,23 @@ class TicketFlow:
         """The SLA status as of `as_of`.
 
         A deadline after 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
+    def perform(
+        self, command: _TicketCommand, *, actor: str, at: datetime.datetime, role: Optional[str] = None
+    ) -> SavedDocument:
+        """Apply `command` (a dict shaped like an event of the document, e.g.
+        {"action": "assign", "to": "李工"}) and return the new document with its version
+        in one call: saves from several threads, keeping the highest version, never lose
+        an action. On error nothing changes (the version neither)."""
+    def saved(self) -> SavedDocument:
+        """The document and its version, read together (e.g. after `promise_reply`)."""
+    @property
+    def version(self) -> int:
+        """How many mutations the flow has had (each applied action and each
+        `promise_reply` adds one); stored in the document, 0 before versions."""
+    def allowed_actions(self, actor: str, role: Optional[str] = None) -> list[_TicketActionName]:
+        """The actions `actor`, acting in `role`, may apply now (to enable buttons):
+        exactly those that would succeed. Never "receive"; "return_visit" is the legacy
+        visit, allowed where the rated ones are."""
     def promise_reply(self, at: datetime.datetime) -> None:
         """Promise the owner a reply by `at` (承诺回复时间): it becomes the response due,
         even when later than the policy's. Before the receipt: ValidationError

@@ -34,9 +34,9 @@ use rust_decimal::Decimal;
 
 pub use audit::{OverdueRectification, audit_dates, awaiting_audit, overdue_rectifications};
 pub use checklist::{
-    Action, CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Completion, Defect, DefectInput,
-    Event, EventAction, ItemData, ItemState, Mismatch, MismatchKind, Progress, Reinspection,
-    Restored,
+    Action, CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Command, Completion, Defect,
+    DefectInput, Event, EventAction, ItemData, ItemState, Mismatch, MismatchKind, Progress,
+    Reinspection, Restored,
 };
 pub use effects::{
     ChargeLine, CompletionEffects, MeterBaseReading, StatusChange, completion_effects,
@@ -193,6 +193,40 @@ checkin_enum! {
         Rectified => "rectified",
         /// Re-inspection passed.
         Closed => "closed",
+    }
+}
+
+checkin_enum! {
+    /// What may be done to one item of a checklist (see
+    /// [`Checklist::allowed_item_actions`]).
+    ///
+    /// ```
+    /// use estatekit::checkin::ItemAction;
+    /// assert_eq!(ItemAction::RecordDefect.as_str(), "record_defect");
+    /// ```
+    ItemAction ("action") {
+        /// [`Checklist::complete`] it.
+        Complete => "complete",
+        /// [`Checklist::undo`] it.
+        Undo => "undo",
+        /// [`Checklist::record_defect`] (the inspection item only).
+        RecordDefect => "record_defect",
+    }
+}
+
+checkin_enum! {
+    /// What may be done to one defect of a checklist (see
+    /// [`Checklist::allowed_defect_actions`]).
+    ///
+    /// ```
+    /// use estatekit::checkin::DefectAction;
+    /// assert_eq!(DefectAction::MarkRectified.as_str(), "mark_rectified");
+    /// ```
+    DefectAction ("action") {
+        /// [`Checklist::mark_rectified`].
+        MarkRectified => "mark_rectified",
+        /// [`Checklist::reinspect`].
+        Reinspect => "reinspect",
     }
 }
 

@@ -297,12 +297,20 @@ pub struct TicketFlow {
     /// only for documents written before return-visit policies.
     #[serde(skip_serializing_if = "Option::is_none")]
     return_visit_policy: Option<ReturnVisitPolicy>,
+    /// How many mutations were applied (see [`TicketFlow::version`]); left out of the
+    /// JSON when 0.
+    #[serde(skip_serializing_if = "is_zero_u64")]
+    version: u64,
     events: Vec<Event>,
     #[serde(skip)]
     policy: AccessPolicy,
 }
 
 fn is_zero(v: &i32) -> bool {
+    *v == 0
+}
+
+fn is_zero_u64(v: &u64) -> bool {
     *v == 0
 }
 
@@ -338,6 +346,7 @@ impl PartialEq for TicketFlow {
             && self.utc_offset_minutes == other.utc_offset_minutes
             && self.promised_reply_at == other.promised_reply_at
             && self.return_visit_policy == other.return_visit_policy
+            && self.version == other.version
             && self.events == other.events
     }
 }
@@ -375,6 +384,9 @@ struct FlowDoc {
     /// Absent in documents written before return-visit policies (no visit required).
     #[serde(default)]
     return_visit_policy: Option<ReturnVisitPolicy>,
+    /// The mutation count; absent (0) in older documents.
+    #[serde(default)]
+    version: u64,
     /// Absent in documents that did not store their history.
     #[serde(default)]
     events: Option<Vec<EventDoc>>,
@@ -442,6 +454,7 @@ impl TicketFlow {
             utc_offset_minutes: 0,
             promised_reply_at: None,
             return_visit_policy: Some(ReturnVisitPolicy::default()),
+            version: 0,
             events,
             policy: AccessPolicy::default(),
         }
@@ -626,7 +639,6 @@ impl TicketFlow {
         role: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<TicketState, TicketError> {
-        use TicketState as S;
         in_range("at", at)?;
         if let Some(last) = self.events.last()
             && at < last.at
@@ -647,7 +659,47 @@ impl TicketFlow {
             });
         }
         let from = self.state;
-        let to = match (&action, from) {
+        let to = self.check(&action, actor, role)?;
+        match &action {
+            Action::Assign { to } => self.owner = to.clone(),
+            Action::Escalate { to, .. } => {
+                self.owner = to.clone();
+                self.escalations = self.escalations.saturating_add(1);
+            }
+            Action::ReturnVisit { satisfied, .. } => {
+                self.satisfied = Some(*satisfied);
+                if !satisfied {
+                    self.reopened = self.reopened.saturating_add(1);
+                }
+            }
+            Action::ReturnVisitReached { rating, .. } => {
+                let satisfied = *rating >= SATISFIED_RATING;
+                self.satisfied = Some(satisfied);
+                if !satisfied {
+                    self.reopened = self.reopened.saturating_add(1);
+                }
+            }
+            _ => {}
+        }
+        self.state = to;
+        self.events.push(Event {
+            at,
+            actor: actor.to_owned(),
+            role: role.map(str::to_owned),
+            action,
+            from_state: from,
+            to_state: to,
+        });
+        self.version = self.version.saturating_add(1);
+        Ok(to)
+    }
+
+    /// The state `action` leads to from the current one, if the lifecycle allows it:
+    /// the one table of transitions [`TicketFlow::apply_as`] and
+    /// [`TicketFlow::allowed_actions`] both read.
+    fn transition(&self, action: &Action) -> Option<TicketState> {
+        use TicketState as S;
+        Some(match (action, self.state) {
             (Action::Assign { .. }, S::Received | S::Assigned | S::InProgress | S::Paused) => {
                 S::Assigned
             }
@@ -679,49 +731,167 @@ impl TicketFlow {
             (Action::Escalate { .. }, S::Received | S::Assigned | S::InProgress | S::Paused) => {
                 S::Assigned
             }
-            _ => {
-                return Err(TicketError::InvalidTransition {
-                    ticket: self.ticket.id.clone(),
-                    state: from,
-                    action: action.name(),
-                });
-            }
-        };
-        self.permit(&action, actor, role)?;
-        if action == Action::Close && from == S::Resolved {
+            _ => return None,
+        })
+    }
+
+    /// Whether `actor` in `role` may do `action` now (the lifecycle, the access policy,
+    /// the return visit before closing), and the state it leads to: every check of
+    /// [`TicketFlow::apply_as`] but the instant and the rating's range.
+    fn check(
+        &self,
+        action: &Action,
+        actor: &str,
+        role: Option<&str>,
+    ) -> Result<TicketState, TicketError> {
+        let to = self
+            .transition(action)
+            .ok_or_else(|| TicketError::InvalidTransition {
+                ticket: self.ticket.id.clone(),
+                state: self.state,
+                action: action.name(),
+            })?;
+        self.permit(action, actor, role)?;
+        if *action == Action::Close && self.state == TicketState::Resolved {
             self.check_visit_before_close()?;
         }
-        match &action {
-            Action::Assign { to } => self.owner = to.clone(),
-            Action::Escalate { to, .. } => {
-                self.owner = to.clone();
-                self.escalations = self.escalations.saturating_add(1);
-            }
-            Action::ReturnVisit { satisfied, .. } => {
-                self.satisfied = Some(*satisfied);
-                if !satisfied {
-                    self.reopened = self.reopened.saturating_add(1);
-                }
-            }
-            Action::ReturnVisitReached { rating, .. } => {
-                let satisfied = *rating >= SATISFIED_RATING;
-                self.satisfied = Some(satisfied);
-                if !satisfied {
-                    self.reopened = self.reopened.saturating_add(1);
-                }
-            }
-            _ => {}
-        }
-        self.state = to;
-        self.events.push(Event {
-            at,
-            actor: actor.to_owned(),
-            role: role.map(str::to_owned),
-            action,
-            from_state: from,
-            to_state: to,
-        });
         Ok(to)
+    }
+
+    /// The actions `actor`, acting in `role`, may apply now (to enable an app's
+    /// buttons), in [`ActionKind`] order: exactly those for which
+    /// [`TicketFlow::apply_as`] with the same actor and role, a valid rating and an
+    /// instant not before the last event succeeds, since both run the same checks
+    /// (lifecycle, [`AccessPolicy`], the return visit a close needs). Never
+    /// [`ActionKind::Receive`]; [`ActionKind::ReturnVisit`] is the legacy return visit,
+    /// allowed where the rated ones are.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T6", "1-101", Channel::App, t0, "业主", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张");
+    /// use ActionKind as K;
+    /// assert_eq!(f.allowed_actions("小张", None), [K::Assign, K::Resolve, K::Escalate]);
+    /// f.apply(Action::Resolve { note: "答复".into() }, "小张", t0)?;
+    /// // The handler may not record the return visit; a colleague may, then close.
+    /// assert_eq!(f.allowed_actions("小张", None), []);
+    /// assert_eq!(f.allowed_actions("客服小刘", None),
+    ///     [K::ReturnVisit, K::ReturnVisitReached, K::ReturnVisitUnreachable]);
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn allowed_actions(&self, actor: &str, role: Option<&str>) -> Vec<ActionKind> {
+        ActionKind::ALL
+            .iter()
+            .filter(|&&kind| {
+                Self::sample(kind).is_some_and(|a| self.check(&a, actor, role).is_ok())
+            })
+            .copied()
+            .collect()
+    }
+
+    /// An action of `kind` whose data the checks of [`TicketFlow::check`] do not read
+    /// (none for [`ActionKind::Receive`], which is never applied).
+    fn sample(kind: ActionKind) -> Option<Action> {
+        use ActionKind as K;
+        Some(match kind {
+            K::Receive => return None,
+            K::Assign => Action::Assign { to: String::new() },
+            K::Start => Action::Start,
+            K::Pause => Action::Pause {
+                reason: String::new(),
+            },
+            K::Resume => Action::Resume,
+            K::Resolve => Action::Resolve {
+                note: String::new(),
+            },
+            K::ReturnVisit => Action::ReturnVisit {
+                satisfied: true,
+                note: String::new(),
+            },
+            K::ReturnVisitReached => Action::ReturnVisitReached {
+                mode: VisitMode::Phone,
+                rating: SATISFIED_RATING,
+                comment: String::new(),
+            },
+            K::ReturnVisitUnreachable => Action::ReturnVisitUnreachable {
+                mode: VisitMode::Phone,
+                note: String::new(),
+            },
+            K::Close => Action::Close,
+            K::Escalate => Action::Escalate {
+                to: String::new(),
+                reason: String::new(),
+            },
+        })
+    }
+
+    /// How many mutations the flow has had: each applied action and each
+    /// [`TicketFlow::promise_reply`] adds one; a refused one adds none. Stored in the
+    /// document (`"version"`, left out while 0; documents written before it read as
+    /// 0) and restored exactly, so of several saves of one flow the one with the
+    /// highest version is the latest. [`TicketFlow::saved`] gives it with the JSON.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T7", "1-101", Channel::App, t0, "业主", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张");
+    /// assert_eq!(f.version(), 0);
+    /// f.apply(Action::Assign { to: "李工".into() }, "小张", t0)?;
+    /// assert!(f.apply(Action::Resume, "李工", t0).is_err());
+    /// assert_eq!(f.version(), 1);
+    /// assert_eq!(TicketFlow::from_json(&f.to_json())?.version(), 1);
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Applies `action` as [`TicketFlow::apply_as`] does and returns the new document
+    /// with its version, read while nothing else can change the flow: "act then save"
+    /// in one step, so saves from several threads can be ordered by version. On error
+    /// nothing changes (the version neither).
+    ///
+    /// # Errors
+    /// Those of [`TicketFlow::apply_as`].
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// let t0 = chrono::DateTime::UNIX_EPOCH;
+    /// let t = Ticket::new("T9", "1-101", Channel::App, t0, "业主", "漏水", TicketKind::RepairRequest);
+    /// let mut f = TicketFlow::new(t, "repair.plumbing", Urgency::Normal, "engineering", "小张");
+    /// let saved = f.perform(Action::Assign { to: "李工".into() }, "小张", None, t0)?;
+    /// assert_eq!((saved.version, saved.json == f.to_json()), (1, true));
+    /// assert!(f.perform(Action::Resume, "李工", None, t0).is_err());
+    /// assert_eq!(f.version(), 1);
+    /// # Ok::<(), TicketError>(())
+    /// ```
+    pub fn perform(
+        &mut self,
+        action: Action,
+        actor: &str,
+        role: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<crate::Saved, TicketError> {
+        self.apply_as(action, actor, role, at)?;
+        Ok(self.saved())
+    }
+
+    /// The document and its [`TicketFlow::version`], read together.
+    ///
+    /// ```
+    /// # use estatekit::tickets::*;
+    /// # let t = Ticket::new("T8", "", Channel::App, chrono::DateTime::UNIX_EPOCH, "业主", "x", TicketKind::Praise);
+    /// let f = TicketFlow::new(t, "other", Urgency::Normal, "cs", "小张");
+    /// let s = f.saved();
+    /// assert_eq!((s.version, s.json), (0, f.to_json()));
+    /// ```
+    pub fn saved(&self) -> crate::Saved {
+        crate::Saved {
+            version: self.version,
+            json: self.to_json(),
+        }
     }
 
     /// Whether the policy lets `actor` in `role` do `action` now.
@@ -1002,7 +1172,7 @@ impl TicketFlow {
     /// # Ok::<(), TicketError>(())
     /// ```
     pub fn with_promised_reply_at(mut self, at: DateTime<Utc>) -> Result<Self, TicketError> {
-        self.promise_reply(at)?;
+        self.set_promised_reply_at(at)?;
         Ok(self)
     }
 
@@ -1027,6 +1197,13 @@ impl TicketFlow {
     /// # Ok::<(), TicketError>(())
     /// ```
     pub fn promise_reply(&mut self, at: DateTime<Utc>) -> Result<(), TicketError> {
+        self.set_promised_reply_at(at)?;
+        self.version = self.version.saturating_add(1);
+        Ok(())
+    }
+
+    /// [`TicketFlow::promise_reply`] without counting a mutation (construction).
+    fn set_promised_reply_at(&mut self, at: DateTime<Utc>) -> Result<(), TicketError> {
         in_range("promised_reply_at", at)?;
         if at < self.ticket.received_at {
             return Err(TicketError::InvalidOption {
@@ -1252,6 +1429,9 @@ impl TicketFlow {
         )?;
         let sat = |s: Option<bool>| s.map_or("null".to_owned(), |b| b.to_string());
         says("satisfied", sat(doc.satisfied), sat(flow.satisfied))?;
+        // The replay counted its own mutations; the document's count is restored as
+        // written (absent: 0), so a saved version is the one the app compares.
+        flow.version = doc.version;
         Ok(flow)
     }
 }

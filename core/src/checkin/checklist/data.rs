@@ -23,6 +23,10 @@ pub(super) fn format_version() -> u32 {
     CHECKLIST_FORMAT_VERSION
 }
 
+fn is_zero_u64(v: &u64) -> bool {
+    *v == 0
+}
+
 pub(super) fn is_zero(v: &i32) -> bool {
     *v == 0
 }
@@ -462,6 +466,12 @@ pub struct ChecklistData {
     /// Who completed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_by: Option<String>,
+    /// How many mutations the checklist has had ([`Checklist::version`]); left out of
+    /// the JSON when 0; documents without it read as 0.
+    ///
+    /// [`Checklist::version`]: super::Checklist::version
+    #[serde(default, skip_serializing_if = "is_zero_u64")]
+    pub version: u64,
     /// Every action, in order.
     #[serde(default)]
     pub events: Vec<Event>,

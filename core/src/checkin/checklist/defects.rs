@@ -155,34 +155,7 @@ impl Checklist {
         at: DateTime<Utc>,
     ) -> Result<String, CheckinError> {
         self.check_time(at)?;
-        if self.is_complete() {
-            return Err(CheckinError::ChecklistFinished {
-                path: "finished_at".into(),
-            });
-        }
-        if let Some(inspection) = self
-            .data
-            .items
-            .iter()
-            .find(|i| i.kind == ItemKind::Inspection)
-        {
-            if inspection.is_done() {
-                return Err(CheckinError::AlreadyCompleted {
-                    path: "item_code".into(),
-                    item: inspection.code.clone(),
-                });
-            }
-            let unmet = self.unmet_dependencies(&inspection.step);
-            if !unmet.is_empty() {
-                return Err(CheckinError::DependenciesUnmet {
-                    path: "item_code".into(),
-                    item: inspection.code.clone(),
-                    step: inspection.step.clone(),
-                    unmet,
-                });
-            }
-        }
-        require_role(role, DEFECT_ROLES, "record a defect".into())?;
+        self.may_record_defect(role)?;
         non_empty("actor", actor)?;
         non_empty("defect.location", &defect.location)?;
         non_empty("defect.description", &defect.description)?;
@@ -225,10 +198,70 @@ impl Checklist {
                 summary,
             },
         });
+        self.bump();
         Ok(id)
     }
 
-    fn defect_index(&self, id: &str) -> Result<usize, CheckinError> {
+    /// The checks of [`Checklist::record_defect`] that do not read the actor, the
+    /// instant or the defect: whether `role` may record a defect now.
+    pub(super) fn may_record_defect(&self, role: Role) -> Result<(), CheckinError> {
+        if self.is_complete() {
+            return Err(CheckinError::ChecklistFinished {
+                path: "finished_at".into(),
+            });
+        }
+        if let Some(inspection) = self
+            .data
+            .items
+            .iter()
+            .find(|i| i.kind == ItemKind::Inspection)
+        {
+            if inspection.is_done() {
+                return Err(CheckinError::AlreadyCompleted {
+                    path: "item_code".into(),
+                    item: inspection.code.clone(),
+                });
+            }
+            let unmet = self.unmet_dependencies(&inspection.step);
+            if !unmet.is_empty() {
+                return Err(CheckinError::DependenciesUnmet {
+                    path: "item_code".into(),
+                    item: inspection.code.clone(),
+                    step: inspection.step.clone(),
+                    unmet,
+                });
+            }
+        }
+        require_role(role, DEFECT_ROLES, "record a defect".into())?;
+        Ok(())
+    }
+
+    /// The checks of [`Checklist::mark_rectified`] that do not read the actor or the
+    /// instant: the defect's index when `role` may report it rectified now.
+    pub(super) fn may_mark_rectified(
+        &self,
+        defect_id: &str,
+        role: Role,
+    ) -> Result<usize, CheckinError> {
+        let idx = self.defect_in_state(
+            defect_id,
+            |s| s == DefectStatus::Open,
+            "report it rectified",
+        )?;
+        require_role(role, DEFECT_ROLES, "report a defect rectified".into())?;
+        Ok(idx)
+    }
+
+    /// The checks of [`Checklist::reinspect`] that do not read the actor, the instant
+    /// or the outcome: the defect's index when `role` may re-inspect it now.
+    pub(super) fn may_reinspect(&self, defect_id: &str, role: Role) -> Result<usize, CheckinError> {
+        let idx =
+            self.defect_in_state(defect_id, |s| s != DefectStatus::Closed, "re-inspect it")?;
+        require_role(role, DEFECT_ROLES, "re-inspect a defect".into())?;
+        Ok(idx)
+    }
+
+    pub(super) fn defect_index(&self, id: &str) -> Result<usize, CheckinError> {
         self.data
             .defects
             .iter()
@@ -288,12 +321,7 @@ impl Checklist {
         note: Option<String>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let idx = self.defect_in_state(
-            defect_id,
-            |s| s == DefectStatus::Open,
-            "report it rectified",
-        )?;
-        require_role(role, DEFECT_ROLES, "report a defect rectified".into())?;
+        let idx = self.may_mark_rectified(defect_id, role)?;
         non_empty("actor", actor)?;
         let d = &mut self.data.defects[idx];
         d.status = DefectStatus::Rectified;
@@ -307,6 +335,7 @@ impl Checklist {
                 note,
             },
         });
+        self.bump();
         Ok(())
     }
 
@@ -337,9 +366,7 @@ impl Checklist {
         note: Option<String>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
-        let idx =
-            self.defect_in_state(defect_id, |s| s != DefectStatus::Closed, "re-inspect it")?;
-        require_role(role, DEFECT_ROLES, "re-inspect a defect".into())?;
+        let idx = self.may_reinspect(defect_id, role)?;
         non_empty("actor", actor)?;
         let d = &mut self.data.defects[idx];
         d.status = if passed {
@@ -363,6 +390,7 @@ impl Checklist {
                 note,
             },
         });
+        self.bump();
         Ok(())
     }
 }

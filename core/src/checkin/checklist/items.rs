@@ -165,6 +165,36 @@ impl Checklist {
         estate: Option<&Estate>,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
+        let (def, idx) = self.may_complete(item_code, role)?;
+        non_empty("actor", actor)?;
+        self.validate_data(&def, &data, estate)?;
+        let completion = Completion {
+            actor: actor.to_owned(),
+            role,
+            at,
+            data: data.clone(),
+        };
+        self.data.items[idx].completion = Some(completion);
+        self.data.events.push(Event {
+            at,
+            actor: actor.to_owned(),
+            role,
+            action: Action::Completed {
+                item: item_code.to_owned(),
+                data,
+            },
+        });
+        self.bump();
+        Ok(())
+    }
+
+    /// The checks of [`Checklist::complete`] that do not read the actor, the instant
+    /// or the data: the item's definition and index when `role` may complete it now.
+    pub(super) fn may_complete(
+        &self,
+        item_code: &str,
+        role: Role,
+    ) -> Result<(ItemDef, usize), CheckinError> {
         let def = self.item_def(item_code)?.clone();
         if self.is_complete() && self.template.audit_item() != Some(item_code) {
             return Err(CheckinError::ChecklistFinished {
@@ -189,25 +219,7 @@ impl Checklist {
             });
         }
         require_role(role, &def.roles, format!("complete item {item_code:?}"))?;
-        non_empty("actor", actor)?;
-        self.validate_data(&def, &data, estate)?;
-        let completion = Completion {
-            actor: actor.to_owned(),
-            role,
-            at,
-            data: data.clone(),
-        };
-        self.data.items[idx].completion = Some(completion);
-        self.data.events.push(Event {
-            at,
-            actor: actor.to_owned(),
-            role,
-            action: Action::Completed {
-                item: item_code.to_owned(),
-                data,
-            },
-        });
-        Ok(())
+        Ok((def, idx))
     }
 
     fn validate_data(
@@ -361,6 +373,26 @@ impl Checklist {
         reason: &str,
     ) -> Result<(), CheckinError> {
         self.check_time(at)?;
+        let idx = self.may_undo(item_code, role)?;
+        non_empty("actor", actor)?;
+        non_empty("reason", reason)?;
+        self.data.items[idx].completion = None;
+        self.data.events.push(Event {
+            at,
+            actor: actor.to_owned(),
+            role,
+            action: Action::Undone {
+                item: item_code.to_owned(),
+                reason: reason.to_owned(),
+            },
+        });
+        self.bump();
+        Ok(())
+    }
+
+    /// The checks of [`Checklist::undo`] that do not read the actor, the instant or
+    /// the reason: the item's index when `role` may undo it now.
+    pub(super) fn may_undo(&self, item_code: &str, role: Role) -> Result<usize, CheckinError> {
         let def = self.item_def(item_code)?.clone();
         if self.is_complete() {
             return Err(CheckinError::ChecklistFinished {
@@ -399,19 +431,7 @@ impl Checklist {
             }
         }
         require_role(role, &def.roles, format!("undo item {item_code:?}"))?;
-        non_empty("actor", actor)?;
-        non_empty("reason", reason)?;
-        self.data.items[idx].completion = None;
-        self.data.events.push(Event {
-            at,
-            actor: actor.to_owned(),
-            role,
-            action: Action::Undone {
-                item: item_code.to_owned(),
-                reason: reason.to_owned(),
-            },
-        });
-        Ok(())
+        Ok(idx)
     }
 
     /// Completes the check-in.
@@ -473,6 +493,7 @@ impl Checklist {
             role,
             action: Action::Finished,
         });
+        self.bump();
         Ok(())
     }
 }

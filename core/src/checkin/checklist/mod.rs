@@ -13,7 +13,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::ops::{self, Op};
 use super::{
-    CheckinError, CheckinTemplate, HandoverOutcome, ItemDef, ItemKind, Mode, Role, invalid,
+    CheckinError, CheckinTemplate, DefectAction, HandoverOutcome, ItemAction, ItemDef, ItemKind,
+    Mode, Role, invalid,
 };
 
 mod data;
@@ -26,6 +27,61 @@ pub use data::{Action, CHECKLIST_FORMAT_VERSION, ChecklistData, Event, EventActi
 pub use defects::{Defect, DefectInput, Reinspection};
 pub use items::{Completion, ItemData, ItemState};
 pub use restore::{Mismatch, MismatchKind, Restored};
+
+/// One mutating operation of a [`Checklist`], as data: what
+/// [`Checklist::perform`] applies. Its JSON is tagged by `"action"` (the operation's
+/// name), its fields those of the operation.
+///
+/// ```
+/// use estatekit::checkin::Command;
+/// let c: Command = serde_json::from_str(r#"{"action": "undo", "item": "key_handover", "reason": "wrong"}"#)?;
+/// assert_eq!(c, Command::Undo { item: "key_handover".into(), reason: "wrong".into() });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// [`Checklist::complete`].
+    Complete {
+        /// The item code.
+        item: String,
+        /// What is recorded (default: nothing).
+        #[serde(default)]
+        data: ItemData,
+    },
+    /// [`Checklist::undo`].
+    Undo {
+        /// The item code.
+        item: String,
+        /// Why.
+        reason: String,
+    },
+    /// [`Checklist::record_defect`].
+    RecordDefect {
+        /// The defect found.
+        defect: DefectInput,
+    },
+    /// [`Checklist::mark_rectified`].
+    MarkRectified {
+        /// The defect id.
+        defect: String,
+        /// A free note.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// [`Checklist::reinspect`].
+    Reinspect {
+        /// The defect id.
+        defect: String,
+        /// Whether the rectification is accepted.
+        passed: bool,
+        /// A free note.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// [`Checklist::finish`].
+    Finish,
+}
 
 /// The local date of `at` at the document's offset (saturating at chrono's range ends).
 fn local_date(data: &ChecklistData, at: DateTime<Utc>) -> NaiveDate {
@@ -186,6 +242,7 @@ impl Checklist {
                 defects: Vec::new(),
                 finished_at: None,
                 finished_by: None,
+                version: 0,
                 events: Vec::new(),
             },
         })
@@ -522,6 +579,175 @@ impl Checklist {
         } else {
             Ok(())
         }
+    }
+
+    /// Counts one applied mutation (every operation that records an event).
+    fn bump(&mut self) {
+        self.data.version = self.data.version.saturating_add(1);
+    }
+
+    /// How many mutations the checklist has had: each completion, undo, defect,
+    /// rectification, re-inspection and the finish adds one; a refused operation adds
+    /// none. Stored in the document (`"version"`, left out while 0; documents written
+    /// before it read as 0) and restored exactly, so of several saves of one checklist
+    /// the one with the highest version is the latest. [`Checklist::saved`] gives it
+    /// with the JSON.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, ItemData, Mode, Role};
+    /// use chrono::{TimeZone, Utc};
+    /// let t = CheckinTemplate::default_template();
+    /// let mut c = Checklist::start(&t, "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    /// c.complete("occupancy_notice_presented", "李四", Role::Receptionist, at, ItemData::default(), None)?;
+    /// assert!(c.complete("key_handover", "李四", Role::Receptionist, at, ItemData::default(), None).is_err());
+    /// assert_eq!(c.version(), 1);
+    /// assert_eq!(Checklist::from_json(&c.to_json(), &t)?.version(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn version(&self) -> u64 {
+        self.data.version
+    }
+
+    /// The document ([`Checklist::to_json`]) and its [`Checklist::version`], read
+    /// together.
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.saved(), estatekit::Saved { version: 0, json: c.to_json() });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn saved(&self) -> crate::Saved {
+        crate::Saved {
+            version: self.data.version,
+            json: self.to_json(),
+        }
+    }
+
+    /// Applies `command` by `actor` in `role` at `at` (with `estate` for a completion's
+    /// meter check) and returns the new document with its version, read while nothing
+    /// else can change the checklist: "complete then save" in one step, so saves from
+    /// several threads can be ordered by version. On error nothing changes (the
+    /// version neither).
+    ///
+    /// # Errors
+    /// Those of the operation the command names.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Command, ItemData, Mode, Role};
+    /// use chrono::{TimeZone, Utc};
+    /// let mut c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+    ///     "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    /// let done = Command::Complete { item: "occupancy_notice_presented".into(), data: ItemData::default() };
+    /// let saved = c.perform(done.clone(), "李四", Role::Receptionist, at, None)?;
+    /// assert_eq!((saved.version, saved.json == c.to_json()), (1, true));
+    /// let err = c.perform(done, "李四", Role::Receptionist, at, None).unwrap_err();
+    /// assert_eq!((err.code(), c.version()), ("already_completed", 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn perform(
+        &mut self,
+        command: Command,
+        actor: &str,
+        role: Role,
+        at: DateTime<Utc>,
+        estate: Option<&crate::Estate>,
+    ) -> Result<crate::Saved, CheckinError> {
+        match command {
+            Command::Complete { item, data } => {
+                self.complete(&item, actor, role, at, data, estate)?;
+            }
+            Command::Undo { item, reason } => self.undo(&item, actor, role, at, &reason)?,
+            Command::RecordDefect { defect } => {
+                self.record_defect(defect, actor, role, at)?;
+            }
+            Command::MarkRectified { defect, note } => {
+                self.mark_rectified(&defect, actor, role, at, note)?;
+            }
+            Command::Reinspect {
+                defect,
+                passed,
+                note,
+            } => self.reinspect(&defect, passed, actor, role, at, note)?,
+            Command::Finish => self.finish(actor, role, at)?,
+        }
+        Ok(self.saved())
+    }
+
+    /// What `role` may do to item `item_code` now (to enable an app's buttons), in
+    /// [`ItemAction`] order: [`ItemAction::Complete`] exactly when
+    /// [`Checklist::complete`] in that role succeeds with a non-empty actor, data that
+    /// fit the item and an instant not before the last event; likewise
+    /// [`ItemAction::Undo`] ([`Checklist::undo`], with a reason) and, for the
+    /// inspection item, [`ItemAction::RecordDefect`] ([`Checklist::record_defect`]):
+    /// each operation runs the same checks.
+    ///
+    /// # Errors
+    /// [`CheckinError::UnknownItem`] (`item_code`).
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, ItemAction, ItemData, Mode, Role};
+    /// use chrono::{TimeZone, Utc};
+    /// let mut c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三",
+    ///     "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// let code = "occupancy_notice_presented";
+    /// assert_eq!(c.allowed_item_actions(code, Role::Receptionist)?, [ItemAction::Complete]);
+    /// assert_eq!(c.allowed_item_actions("key_handover", Role::Receptionist)?, []);
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
+    /// c.complete(code, "李四", Role::Receptionist, at, ItemData::default(), None)?;
+    /// assert_eq!(c.allowed_item_actions(code, Role::Receptionist)?, [ItemAction::Undo]);
+    /// assert_eq!(c.allowed_item_actions("x", Role::Manager).unwrap_err().code(), "unknown_item");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allowed_item_actions(
+        &self,
+        item_code: &str,
+        role: Role,
+    ) -> Result<Vec<ItemAction>, CheckinError> {
+        let def = self.item_def(item_code)?;
+        Ok(ItemAction::ALL
+            .iter()
+            .copied()
+            .filter(|a| match a {
+                ItemAction::Complete => self.may_complete(item_code, role).is_ok(),
+                ItemAction::Undo => self.may_undo(item_code, role).is_ok(),
+                ItemAction::RecordDefect => {
+                    def.kind == ItemKind::Inspection && self.may_record_defect(role).is_ok()
+                }
+            })
+            .collect())
+    }
+
+    /// What `role` may do to defect `defect_id` now, in [`DefectAction`] order:
+    /// [`DefectAction::MarkRectified`] exactly when [`Checklist::mark_rectified`]
+    /// succeeds in that role with a non-empty actor and an instant not before the last
+    /// event, [`DefectAction::Reinspect`] likewise for [`Checklist::reinspect`].
+    ///
+    /// # Errors
+    /// [`CheckinError::UnknownDefect`] (`defect_id`).
+    ///
+    /// ```
+    /// # use estatekit::checkin::*;
+    /// let c = Checklist::start(&CheckinTemplate::default_template(), "1-603", "张三", "2026-11-02".parse()?, Mode::Ordinary)?;
+    /// assert_eq!(c.allowed_defect_actions("D1", Role::Inspector).unwrap_err().code(), "unknown_defect");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allowed_defect_actions(
+        &self,
+        defect_id: &str,
+        role: Role,
+    ) -> Result<Vec<DefectAction>, CheckinError> {
+        self.defect_index(defect_id)?;
+        Ok(DefectAction::ALL
+            .iter()
+            .copied()
+            .filter(|a| match a {
+                DefectAction::MarkRectified => self.may_mark_rectified(defect_id, role).is_ok(),
+                DefectAction::Reinspect => self.may_reinspect(defect_id, role).is_ok(),
+            })
+            .collect())
     }
 
     /// The checklist as pretty-printed JSON (the template is not included: restore with

@@ -101,6 +101,8 @@ pub(super) struct Saved {
     #[serde(default)]
     pub(super) finished_by: Option<String>,
     #[serde(default)]
+    pub(super) version: u64,
+    #[serde(default)]
     pub(super) events: Vec<EventRecord>,
 }
 
@@ -137,6 +139,7 @@ impl Saved {
             defects: self.defects,
             finished_at: self.finished_at,
             finished_by: self.finished_by,
+            version: self.version,
             events,
         })
     }

@@ -129,6 +129,9 @@ impl Checklist {
             }
             return Err(e);
         }
+        // The replay counted its own mutations; the document's count is restored as
+        // written (absent: 0), so a saved version is the one the app compares.
+        c.data.version = saved.version;
         Ok(c)
     }
 
