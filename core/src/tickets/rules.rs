@@ -742,14 +742,15 @@ impl Compiled {
             targets.extend(t);
             target_at.push(u32::try_from(targets.len()).map_err(too_many)?);
         }
-        // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`), so that
-        // one pass finds both. No prefilter: the search loop below does not use one,
+        // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`) and the
+        // other sentence ends (`STOPS`), so that one pass finds them all. No prefilter: the search loop below does not use one,
         // and without it start states are not special, so the loop only stops at matches.
         // Phrases get a WORD_START byte before each word start (see `with_word_starts`).
         let patterns: Vec<Vec<u8>> = phrases
             .iter()
             .map(|p| with_word_starts(p))
             .chain(MARKS.iter().map(|(m, _)| m.as_bytes().to_vec()))
+            .chain(STOPS.iter().map(|m| m.as_bytes().to_vec()))
             .collect();
         // The size of the rule set is checked before anything is built: the automaton
         // takes memory in proportion to the phrase bytes (see `MAX_PHRASE_BYTES`).
@@ -1052,8 +1053,19 @@ fn record(sid: StateID, bytes: &[u8], end: usize, scan: &mut Scan) {
         }
         _ => None,
     };
-    if let Some(m) = mark {
-        scan.mark(m, end);
+    let stop = match mark {
+        Some(m) => {
+            scan.mark(m, end);
+            Some(end - MARKS[m].0.len())
+        }
+        None => match bytes[end - 1] {
+            b'\n' | b'\r' => Some(end - 1),
+            0x82 if end >= 3 && bytes[end - 3] == 0xe3 && bytes[end - 2] == 0x80 => Some(end - 3),
+            _ => None,
+        },
+    };
+    if scan.stop.is_none() {
+        scan.stop = stop;
     }
     scan.visit(sid.as_u32(), end);
 }
@@ -1141,6 +1153,10 @@ const LANES: usize = 2;
 /// `!！`: the same mark, or two exclamations).
 const MARKS: [(&str, bool); 4] = [("!", true), ("！", true), ("?", false), ("？", false)];
 
+/// The other sentence ends (with the marks): where the lead of a text ends (see
+/// [`lead_end`]).
+const STOPS: [&str; 3] = ["。", "\n", "\r"];
+
 thread_local! {
     /// The scan buffers of single-text calls, kept per thread so that they are not
     /// allocated per call.
@@ -1180,6 +1196,8 @@ struct Scan {
     run: usize,
     longest_run: (usize, bool),
     run_bang: bool,
+    /// Where the first sentence end (a mark or one of `STOPS`) starts, if any.
+    stop: Option<usize>,
     /// The last mark seen (index in `MARKS`) and the byte where it ends.
     last_mark: Option<(usize, usize)>,
 }
@@ -1200,6 +1218,7 @@ impl Scan {
         self.run = 0;
         self.longest_run = (0, false);
         self.run_bang = false;
+        self.stop = None;
         self.last_mark = None;
     }
 
@@ -1354,37 +1373,22 @@ impl Scan {
 }
 
 /// The end (in bytes) of the lead of `text`: the text before the first sentence end
-/// (`。！？!?`) or line break, when more text follows it; 0 (no lead) when the text is
-/// one sentence. A phrase whose first occurrence ends by then is in the lead. Reads
-/// the lead only.
+/// (`。！？!?`) or line break (`stop`, found by the scan), when more than marks and
+/// spaces follows it; 0 (no lead) when the text is one sentence. A phrase whose first
+/// occurrence ends by then is in the lead.
 ///
 /// ```text
-/// lead_end("电梯坏了。请修") == "电梯坏了".len()
+/// lead_end("电梯坏了。请修", Some(12)) == 12 ("电梯坏了".len())
+/// lead_end("电梯坏了！！", Some(12)) == 0
 /// ```
-fn lead_end(text: &str) -> usize {
-    let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let end = match b[i] {
-            b'\n' | b'\r' | b'!' | b'?' => Some(1),
-            // 。 (E3 80 82), ！ (EF BC 81), ？ (EF BC 9F)
-            0xE3 if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x82) => Some(3),
-            0xEF if b.get(i + 1) == Some(&0xBC) && matches!(b.get(i + 2), Some(0x81 | 0x9F)) => {
-                Some(3)
-            }
-            _ => None,
-        };
-        if let Some(len) = end {
-            // Something other than more marks and spaces must follow.
-            let rest = &text[i + len..];
-            let more = rest
-                .chars()
-                .any(|c| !c.is_whitespace() && !"。！？!?.，,".contains(c));
-            return if more { i } else { 0 };
-        }
-        i += 1;
-    }
-    0
+fn lead_end(text: &str, stop: Option<usize>) -> usize {
+    let Some(i) = stop else {
+        return 0;
+    };
+    let more = text.get(i..).unwrap_or("").chars().any(|c| {
+        !c.is_whitespace() && !matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '，' | ',')
+    });
+    if more { i } else { 0 }
 }
 
 /// Whether `text` has a CJK ideograph (U+4E00–U+9FFF): the language of the advice.
@@ -1676,7 +1680,7 @@ impl TicketClassifier {
     fn decide(&self, text: &str, scan: &Scan) -> Classification {
         let c = &self.compiled;
         let hits = scan.hits();
-        let lead = lead_end(text);
+        let lead = lead_end(text, scan.stop);
         let tally = Tally::of(c, hits, lead);
         let choice = self.choose_category(text, &tally);
         let (kind, by_phrase) = tally.kind(&choice.category);
@@ -2289,6 +2293,56 @@ mod tests {
             prev = ch;
         }
         (exclaim, runs, cjk, longest)
+    }
+
+    #[test]
+    fn lead_agrees_with_the_char_definition() {
+        // Every string of up to 4 characters over the sentence ends, look-alikes
+        // (U+3082 'も' = E3 82 82 against '。' = E3 80 82, U+FF42 'ｂ' = EF BD 82),
+        // spaces, commas and text.
+        let alphabet = [
+            '!', '！', '?', '？', '。', '\n', '\r', ' ', '，', 'a', '中', 'も', 'ｂ',
+        ];
+        let by_char = |t: &str| -> usize {
+            let Some((i, c)) = t
+                .char_indices()
+                .find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '\r'))
+            else {
+                return 0;
+            };
+            let rest = &t[i + c.len_utf8()..];
+            let more = rest.chars().any(|c| {
+                !c.is_whitespace()
+                    && !matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '，' | ',')
+            });
+            if more { i } else { 0 }
+        };
+        let mut texts = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut u = t.clone();
+                    u.push(c);
+                    next.push(u);
+                }
+            }
+            all.extend(texts);
+            texts = next;
+        }
+        all.extend(texts);
+        let compiled = [
+            Compiled::new(&RuleSet::builtin()).unwrap(),
+            Compiled::new(&RuleSet::default()).unwrap(),
+        ];
+        for t in &all {
+            for c in &compiled {
+                let mut scan = Scan::new();
+                c.scan(t, &mut scan);
+                assert_eq!(super::lead_end(t, scan.stop), by_char(t), "{t:?}");
+            }
+        }
     }
 
     #[test]
