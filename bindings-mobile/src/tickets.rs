@@ -117,8 +117,12 @@ pub struct Evidence {
     pub label: String,
     /// The phrase (or model n-gram).
     pub phrase: String,
-    /// Its weight.
+    /// Its weight (weight × occurrences, plus the lead bonus for a category phrase in
+    /// the lead).
     pub weight: f64,
+    /// Whether the phrase is in the lead of the text (its first sentence or title),
+    /// where a category phrase weighs more.
+    pub lead: bool,
 }
 
 /// The result of classifying one text.
@@ -166,6 +170,7 @@ impl From<tickets::Classification> for Classification {
                     label: e.label.into(),
                     phrase: e.phrase.into(),
                     weight: e.weight,
+                    lead: e.lead,
                 })
                 .collect(),
         }

@@ -237,6 +237,9 @@ record! {
         label: String = e.label.to_string(),
         phrase: String = e.phrase.to_string(),
         weight: f64,
+        /// Whether the phrase is in the lead of the text (its first sentence or
+        /// title), where a category phrase weighs more.
+        lead: bool,
     }
 }
 

@@ -40,6 +40,20 @@ def test_default_rules_classify_zh_and_en() -> None:
     assert (c.category, c.kind, c.department) == ("fees", "consultation", "finance")
 
 
+def test_lead_weighs_the_subject() -> None:
+    # The first sentence (a title put first) names the subject: its category phrases
+    # weigh LEAD_BONUS (2) more and are marked in the evidence.
+    clf = TicketClassifier.default()
+    c = clf.classify("电梯经常困人。小区停车位太少，车辆乱停。")
+    assert c.category == "repair.elevator"
+    assert [(e.phrase, e.weight, e.lead) for e in c.evidence if e.field == "category"] == [
+        ("电梯", 12.0, True), ("困人", 9.0, True)]
+    one = clf.classify("电梯经常困人，小区停车位太少，车辆乱停")
+    assert one.category == "parking" and not any(e.lead for e in one.evidence)
+    c = clf.classify("开发商逾期交房已经半年。当初承诺的精装修也没兑现，车位还被捆绑销售。")
+    assert (c.category, c.department) == ("sales_contract", "sales")
+
+
 def test_classify_batch_is_one_call_and_matches_classify() -> None:
     clf = TicketClassifier.default()
     texts = ["停电了", "Noise from upstairs every night", "", "电梯困人了"]

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::dev_data;
+use common::{category_report, dev_data};
 use estatekit::tickets::{RuleSet, TicketClassifier};
 
 #[test]
@@ -14,7 +14,9 @@ fn builtin_rule_sets_parse() {
     ] {
         let r = RuleSet::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(r.language, name);
-        assert_eq!(r.categories.len(), 16);
+        // The Chinese set also has phrases for `other` (subjects outside a compound:
+        // roads, schools, labour, health, ...).
+        assert_eq!(r.categories.len(), if name == "zh" { 17 } else { 16 });
     }
     let clf = TicketClassifier::default_rules();
     assert_eq!(clf.rules().categories.len(), 17);
@@ -47,20 +49,18 @@ fn labelled_set_accuracy() {
     assert!(data.len() >= 300);
     let clf = TicketClassifier::default_rules();
     let (mut cat, mut kind, mut urg, mut temp) = (0, 0, 0, 0);
-    let mut per_cat: std::collections::BTreeMap<String, (u32, u32, u32)> = Default::default(); // tp, fp, fn
+    let mut pairs: Vec<(String, String)> = Vec::new();
     let mut by_lang: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
     for d in &data {
         let c = clf.classify(&d.text);
         let ok = c.category == d.category;
         let e = by_lang.entry(d.lang.clone()).or_default();
         e.1 += 1;
+        pairs.push((d.category.clone(), c.category.clone()));
         if ok {
             cat += 1;
             e.0 += 1;
-            per_cat.entry(d.category.clone()).or_default().0 += 1;
         } else {
-            per_cat.entry(c.category.clone()).or_default().1 += 1;
-            per_cat.entry(d.category.clone()).or_default().2 += 1;
             if std::env::var_os("TICKETS_VERBOSE").is_some() {
                 eprintln!("category {} -> {}: {}", d.category, c.category, d.text);
             }
@@ -107,11 +107,10 @@ fn labelled_set_accuracy() {
             f64::from(*ok) / f64::from(*total)
         );
     }
-    println!("{:<18} {:>9} {:>7}", "category", "precision", "recall");
+    let (per_cat, _) = category_report("labelled set", &pairs);
     for (c, (tp, fp, fnn)) in &per_cat {
         let p = f64::from(*tp) / f64::from((tp + fp).max(1));
         let r = f64::from(*tp) / f64::from((tp + fnn).max(1));
-        println!("{c:<18} {p:>9.3} {r:>7.3}");
         assert!(p >= 0.9 && r >= 0.9, "{c}: precision {p:.3}, recall {r:.3}");
     }
     // Floors we meet (the rules were developed against this set: it is a regression
@@ -158,6 +157,7 @@ fn nyc311_descriptors_held_out() {
     ];
     let clf = TicketClassifier::default_rules();
     let (mut ok, mut total) = (0u32, 0u32);
+    let mut pairs = Vec::new();
     // id,agency,complaint_type,descriptor
     for row in &rows {
         let [_, _, kind, desc, ..] = &row[..] else {
@@ -167,8 +167,11 @@ fn nyc311_descriptors_held_out() {
             continue;
         };
         total += 1;
-        ok += u32::from(clf.classify(desc).category == *cat);
+        let got = clf.classify(desc).category;
+        ok += u32::from(got == *cat);
+        pairs.push((*cat, got));
     }
+    category_report("nyc311 descriptors", &pairs);
     let acc = f64::from(ok) / f64::from(total.max(1));
     println!("nyc311 descriptors (held out): {ok}/{total} = {acc:.3}");
     assert!(total > 1800);
@@ -207,8 +210,12 @@ fn classify_batch_equals_classify() {
 /// (`../shared/data/zh_dev_labelled.csv`, not in the repository; skipped when missing):
 /// category and kind accuracy on the messages relevant to a compound, and the recall
 /// of urgency (a message labelled urgent or emergency must not come out normal) on
-/// every message. A regression guard at the level measured when the rules changed,
-/// not a tuning target (the rules were not written from these rows).
+/// every message; per-category precision and recall with their counts, on the 32
+/// relevant messages and on the others (which are labelled by subject, mostly
+/// `other`: the classifier has no separate relevance output, so a message about a
+/// road or a school should come out `other`). A regression guard at the level
+/// measured when the rules changed (issue 21), not a tuning target: the rules were
+/// written as general phrase tables, and 32 rows give a wide interval (printed).
 #[test]
 fn zh_dev_messages() {
     let Some(rows) = dev_data("zh_dev_labelled.csv") else {
@@ -217,6 +224,9 @@ fn zh_dev_messages() {
     let clf = TicketClassifier::default_rules();
     let (mut n, mut cat, mut kind, mut urgent, mut urgent_found) = (0u32, 0u32, 0u32, 0u32, 0u32);
     let mut kinds: std::collections::BTreeMap<String, u32> = Default::default();
+    let (mut relevant_pairs, mut other_pairs) = (Vec::new(), Vec::new());
+    // The body alone (no title): the lead is then the body's first sentence.
+    let mut body_only = 0u32;
     // Nothing on the board is an emergency (LABELLING.md): each one found is a false alarm.
     let (mut emergencies, mut relevant_emergencies) = (0u32, 0u32);
     // id,title,text,gov_label,relevant,category,kind,urgency
@@ -231,8 +241,11 @@ fn zh_dev_messages() {
             urgent_found += u32::from(c.urgency.as_str() != "normal");
         }
         if relevant != "yes" {
+            other_pairs.push((category.clone(), c.category.clone()));
             continue;
         }
+        relevant_pairs.push((category.clone(), c.category.clone()));
+        body_only += u32::from(clf.classify(body).category == *category);
         n += 1;
         relevant_emergencies += u32::from(c.urgency.as_str() == "emergency");
         cat += u32::from(c.category == *category);
@@ -248,8 +261,109 @@ fn zh_dev_messages() {
     println!(
         "zh dev (relevant {n}): category {cat}/{n}, kind {kind}/{n} {kinds:?}; urgent recall {urgent_found}/{urgent}; false emergencies {emergencies} ({relevant_emergencies} relevant)"
     );
-    // Floors at the level measured (19/32, 27/32, 12/12 before and after issue 18).
+    let (_, _) = category_report("zh dev relevant", &relevant_pairs);
+    let (_, other_ok) = category_report("zh dev not relevant", &other_pairs);
+    let (lo, hi) = wilson(cat, n);
+    println!("zh dev relevant category accuracy 95% interval: {lo:.3}-{hi:.3}");
+    println!("zh dev relevant, body only (no title): category {body_only}/{n}");
+    // Floors at the level measured: 19/32 category, 27/32 kind, 12/12 urgent recall
+    // before issue 21 (170/445 of the other messages, 16/32 from the body alone);
+    // 28/32, 27/32, 12/12, 356/445 and 25/32 after it.
     assert!(n >= 30 && urgent >= 10);
-    assert!(cat >= 19 && kind >= 27, "category {cat}, kind {kind}");
+    assert!(cat >= 28 && kind >= 27, "category {cat}, kind {kind}");
+    assert!(other_ok >= 356, "not relevant: category {other_ok}");
+    assert!(body_only >= 25, "body only: category {body_only}");
     assert_eq!(urgent_found, urgent);
+}
+
+/// The Wilson score interval (95%) of `k` successes in `n`.
+fn wilson(k: u32, n: u32) -> (f64, f64) {
+    let (k, n, z) = (f64::from(k), f64::from(n.max(1)), 1.96_f64);
+    let p = k / n;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (centre - half, centre + half)
+}
+
+/// The lead (the first sentence, or a title put first) names the subject: its
+/// category phrases weigh `LEAD_BONUS` more, and the evidence says which ones were in
+/// it. The same words as one sentence have no lead, and the body's many mentions win.
+#[test]
+fn the_lead_names_the_subject() {
+    use estatekit::tickets::LEAD_BONUS;
+    let clf = TicketClassifier::default_rules();
+    let titled = clf.classify("电梯经常困人。小区停车位太少，车辆乱停。");
+    let one_sentence = clf.classify("电梯经常困人，小区停车位太少，车辆乱停");
+    let cat = |c: &estatekit::tickets::Classification| {
+        c.evidence
+            .iter()
+            .filter(|e| e.field.as_str() == "category")
+            .map(|e| (e.phrase.to_string(), e.weight, e.lead))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(LEAD_BONUS, 2.0);
+    assert_eq!(titled.category, "repair.elevator");
+    assert_eq!(
+        cat(&titled),
+        [
+            ("电梯".to_owned(), 12.0, true),
+            ("困人".to_owned(), 9.0, true)
+        ]
+    );
+    assert_eq!(one_sentence.category, "parking");
+    assert!(cat(&one_sentence).iter().all(|(_, _, lead)| !lead));
+}
+
+/// Written examples of the subject against things mentioned in passing (the
+/// conventions of `../shared/data/LABELLING.md`): a sales complaint that mentions
+/// parking or decoration, a planning complaint that mentions renovation, fumes against
+/// noise, a lift mentioned in passing, and subjects outside a compound.
+#[test]
+fn subject_against_passing_mentions() {
+    let clf = TicketClassifier::default_rules();
+    let cases = [
+        (
+            "开发商逾期交房已经半年。当初售楼处承诺的精装修也没兑现，车位还被捆绑销售。",
+            "sales_contract",
+        ),
+        (
+            "购房合同约定的精装标准与实际交付的不符。装修用的材料都是便宜货。",
+            "sales_contract",
+        ),
+        (
+            "买房两年了房产证还没办下来。开发商说在办，物业也不清楚，停车也难。",
+            "sales_contract",
+        ),
+        (
+            "小区规划被擅自变更，楼间距缩小。很多业主装修时才发现采光被挡。",
+            "planning_design",
+        ),
+        (
+            "小区旁边要建变电站。离住宅楼不到三十米，业主担心电磁辐射。",
+            "planning_design",
+        ),
+        (
+            "楼下烧烤店油烟太大。窗户都不敢开，晚上还有点吵。",
+            "cleaning",
+        ),
+        (
+            "新房墙体开裂、空鼓。交房不到一年，开发商不肯维修，电梯也常停。",
+            "house_quality",
+        ),
+        ("老小区加装电梯的补贴怎么申请？", "other"),
+        (
+            "小区门口的道路坑坑洼洼。公交站也被挪走了，希望修路。",
+            "other",
+        ),
+        (
+            "孩子上幼儿园的学位不够。希望教育局多建公办幼儿园。",
+            "other",
+        ),
+    ];
+    let got: Vec<(&str, String)> = cases
+        .iter()
+        .map(|(t, _)| (*t, clf.classify(t).category))
+        .collect();
+    let want: Vec<(&str, String)> = cases.iter().map(|(t, c)| (*t, (*c).to_owned())).collect();
+    assert_eq!(got, want);
 }

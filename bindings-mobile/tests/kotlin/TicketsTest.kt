@@ -182,6 +182,20 @@ fun testStatisticsOf40kFlows() {
     flows.forEach { it.close() }
 }
 
+fun testLeadWeighsTheSubject() {
+    // The first sentence (a title put first) names the subject; its category phrases
+    // weigh LEAD_BONUS (2) more and are marked `lead` in the evidence.
+    TicketClassifier.default().use { clf ->
+        val c = clf.classify("电梯经常困人。小区停车位太少，车辆乱停。")
+        assertEquals("repair.elevator", c.category)
+        val cat = c.evidence.filter { it.field == EvidenceField.CATEGORY }
+        assertEquals(listOf(Triple("电梯", 12.0, true), Triple("困人", 9.0, true)), cat.map { Triple(it.phrase, it.weight, it.lead) })
+        val one = clf.classify("电梯经常困人，小区停车位太少，车辆乱停")
+        assertEquals("parking", one.category)
+        assertTrue(one.evidence.none { it.lead })
+    }
+}
+
 fun testNestedCustomPhrases() {
     // 哈, 哈哈, … and a, aa, …: a million characters took 51 s when every nested
     // occurrence was handled one by one.

@@ -1730,6 +1730,10 @@ class Evidence:
     def phrase(self) -> str: ...
     @property
     def weight(self) -> float: ...
+    @property
+    def lead(self) -> bool:
+        """Whether the phrase is in the lead (first sentence or title), where a category phrase weighs more."""
+        ...
 
 @final
 class Classification:

@@ -49,8 +49,8 @@ pub use access::{AccessPolicy, GOVERNED_ACTIONS};
 pub use lifecycle::{Action, ActionKind, Event, MAX_REBUILT_EVENTS, TicketFlow, TicketState};
 pub use model::{MAX_CLASSES, MODEL_FORMAT_VERSION, TicketModel, TrainOptions};
 pub use rules::{
-    CategoryRule, Classification, Evidence, EvidenceField, MAX_PHRASE_BYTES, MAX_PHRASES,
-    MAX_RULES_JSON_BYTES, Phrases, RULES_FORMAT_VERSION, RuleSet, TemperamentRules,
+    CategoryRule, Classification, Evidence, EvidenceField, LEAD_BONUS, MAX_PHRASE_BYTES,
+    MAX_PHRASES, MAX_RULES_JSON_BYTES, Phrases, RULES_FORMAT_VERSION, RuleSet, TemperamentRules,
     TicketClassifier, default_departments,
 };
 pub use shared::SharedStr;

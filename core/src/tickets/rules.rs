@@ -37,7 +37,7 @@ const MIN_RULES_FORMAT_VERSION: u32 = 1;
 
 /// The most distinct phrases (ASCII case ignored) a classifier's rule set may have, all
 /// sets together; more is refused with [`TicketError::RulesTooLarge`] (path
-/// `phrases`) before anything is built. The built-in rules have about 1,200.
+/// `phrases`) before anything is built. The built-in rules have about 1,600.
 ///
 /// ```
 /// use estatekit::tickets::{MAX_PHRASES, RuleSet, TicketClassifier};
@@ -55,7 +55,7 @@ pub const MAX_PHRASES: usize = 100_000;
 /// [`TicketError::RulesTooLarge`] (path `phrases`) before anything is built. Building
 /// the automaton takes about 130 bytes of memory per phrase byte at its peak (60,000
 /// phrases of 16 letters, 1 MB: 128 MB; 4 MiB of phrases: about 550 MB), and the
-/// classifier keeps about a quarter of that; the built-in rules have about 10 KB.
+/// classifier keeps about a quarter of that; the built-in rules have about 14 KB.
 ///
 /// ```
 /// use estatekit::tickets::{MAX_PHRASE_BYTES, RuleSet, TicketClassifier};
@@ -130,6 +130,12 @@ const SHOUT_RUN: usize = 3;
 /// What shouting weighs as an anger sign: as much as the strongest anger words
 /// (气死, outrageous), so that a run alone makes venting.
 const SHOUT_WEIGHT: f64 = 3.0;
+
+/// How much more a category phrase weighs when it is in the lead, the first
+/// sentence of a text (its title, when a title is put first): the phrase counts
+/// `LEAD_BONUS` more times than it occurs. Real messages name their subject in the
+/// title or first sentence and mention other things in passing further on.
+pub const LEAD_BONUS: f64 = 2.0;
 
 /// The department for categories missing from the routing table.
 const FALLBACK_DEPARTMENT: &str = "customer_service";
@@ -515,6 +521,13 @@ impl EvidenceField {
 /// let c = estatekit::tickets::TicketClassifier::default_rules().classify("电梯困人了");
 /// let e = &c.evidence[0];
 /// assert_eq!((e.field.as_str(), e.label.as_str(), e.phrase.as_str()), ("category", "repair.elevator", "电梯"));
+/// assert!(!e.lead);
+/// // A title (the first sentence) names the subject: its phrases weigh more than
+/// // those mentioned in passing further on.
+/// let c = estatekit::tickets::TicketClassifier::default_rules()
+///     .classify("电梯困人了。物业说在修，门口的车位又被占了，停车太难。");
+/// let e = &c.evidence[0];
+/// assert_eq!((c.category.as_str(), e.phrase.as_str(), e.weight, e.lead), ("repair.elevator", "电梯", 12.0, true));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
@@ -524,8 +537,13 @@ pub struct Evidence {
     pub label: SharedStr,
     /// The phrase as written in the rules (or the n-gram as found in the text).
     pub phrase: SharedStr,
-    /// Its contribution: weight × occurrences (or the model's score share).
+    /// Its contribution: weight × occurrences, plus weight × [`LEAD_BONUS`] for a
+    /// category phrase in the lead (or the model's score share).
     pub weight: f64,
+    /// Whether the phrase is in the lead of the text (the text before the first
+    /// `。！？!?` or line break, when something follows it): a category phrase there
+    /// weighs [`LEAD_BONUS`] times its weight more. Always false for a model's n-grams.
+    pub lead: bool,
 }
 
 /// The result of classifying one text.
@@ -724,14 +742,15 @@ impl Compiled {
             targets.extend(t);
             target_at.push(u32::try_from(targets.len()).map_err(too_many)?);
         }
-        // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`), so that
-        // one pass finds both. No prefilter: the search loop below does not use one,
+        // The phrases, then the marks (patterns `phrases.len()..`, see `MARKS`) and the
+        // other sentence ends (`STOPS`), so that one pass finds them all. No prefilter: the search loop below does not use one,
         // and without it start states are not special, so the loop only stops at matches.
         // Phrases get a WORD_START byte before each word start (see `with_word_starts`).
         let patterns: Vec<Vec<u8>> = phrases
             .iter()
             .map(|p| with_word_starts(p))
             .chain(MARKS.iter().map(|(m, _)| m.as_bytes().to_vec()))
+            .chain(STOPS.iter().map(|m| m.as_bytes().to_vec()))
             .collect();
         // The size of the rule set is checked before anything is built: the automaton
         // takes memory in proportion to the phrase bytes (see `MAX_PHRASE_BYTES`).
@@ -1034,8 +1053,19 @@ fn record(sid: StateID, bytes: &[u8], end: usize, scan: &mut Scan) {
         }
         _ => None,
     };
-    if let Some(m) = mark {
-        scan.mark(m, end);
+    let stop = match mark {
+        Some(m) => {
+            scan.mark(m, end);
+            Some(end - MARKS[m].0.len())
+        }
+        None => match bytes[end - 1] {
+            b'\n' | b'\r' => Some(end - 1),
+            0x82 if end >= 3 && bytes[end - 3] == 0xe3 && bytes[end - 2] == 0x80 => Some(end - 3),
+            _ => None,
+        },
+    };
+    if scan.stop.is_none() {
+        scan.stop = stop;
     }
     scan.visit(sid.as_u32(), end);
 }
@@ -1123,6 +1153,10 @@ const LANES: usize = 2;
 /// `!！`: the same mark, or two exclamations).
 const MARKS: [(&str, bool); 4] = [("!", true), ("！", true), ("?", false), ("？", false)];
 
+/// The other sentence ends (with the marks): where the lead of a text ends (see
+/// [`lead_end`]).
+const STOPS: [&str; 3] = ["。", "\n", "\r"];
+
 thread_local! {
     /// The scan buffers of single-text calls, kept per thread so that they are not
     /// allocated per call.
@@ -1153,7 +1187,8 @@ struct Scan {
     /// (phrase, occurrences, end of the first occurrence) while finishing.
     nodes: Vec<(u32, u32, usize)>,
     node_index: StateMap,
-    hits: Vec<(u32, u32)>,
+    /// (phrase, occurrences, end of the first occurrence).
+    hits: Vec<(u32, u32, usize)>,
     exclaim: usize,
     runs: bool,
     /// The length of the current run of adjacent marks (any of `MARKS`), and of the
@@ -1161,6 +1196,8 @@ struct Scan {
     run: usize,
     longest_run: (usize, bool),
     run_bang: bool,
+    /// Where the first sentence end (a mark or one of `STOPS`) starts, if any.
+    stop: Option<usize>,
     /// The last mark seen (index in `MARKS`) and the byte where it ends.
     last_mark: Option<(usize, usize)>,
 }
@@ -1181,11 +1218,12 @@ impl Scan {
         self.run = 0;
         self.longest_run = (0, false);
         self.run_bang = false;
+        self.stop = None;
         self.last_mark = None;
     }
 
     #[inline]
-    fn hits(&self) -> &[(u32, u32)] {
+    fn hits(&self) -> &[(u32, u32, usize)] {
         &self.hits
     }
 
@@ -1305,7 +1343,7 @@ impl Scan {
                 .sort_unstable_by_key(|n| (n.2, std::cmp::Reverse(len(n.0))));
         }
         self.hits.clear();
-        self.hits.extend(self.nodes.iter().map(|n| (n.0, n.1)));
+        self.hits.extend(self.nodes.iter().copied());
     }
 
     /// Mark `m` of `MARKS`, ending at byte `end`.
@@ -1332,6 +1370,25 @@ impl Scan {
         }
         self.last_mark = Some((m, end));
     }
+}
+
+/// The end (in bytes) of the lead of `text`: the text before the first sentence end
+/// (`。！？!?`) or line break (`stop`, found by the scan), when more than marks and
+/// spaces follows it; 0 (no lead) when the text is one sentence. A phrase whose first
+/// occurrence ends by then is in the lead.
+///
+/// ```text
+/// lead_end("电梯坏了。请修", Some(12)) == 12 ("电梯坏了".len())
+/// lead_end("电梯坏了！！", Some(12)) == 0
+/// ```
+fn lead_end(text: &str, stop: Option<usize>) -> usize {
+    let Some(i) = stop else {
+        return 0;
+    };
+    let more = text.get(i..).unwrap_or("").chars().any(|c| {
+        !c.is_whitespace() && !matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '，' | ',')
+    });
+    if more { i } else { 0 }
 }
 
 /// Whether `text` has a CJK ideograph (U+4E00–U+9FFF): the language of the advice.
@@ -1623,7 +1680,8 @@ impl TicketClassifier {
     fn decide(&self, text: &str, scan: &Scan) -> Classification {
         let c = &self.compiled;
         let hits = scan.hits();
-        let tally = Tally::of(c, hits);
+        let lead = lead_end(text, scan.stop);
+        let tally = Tally::of(c, hits, lead);
         let choice = self.choose_category(text, &tally);
         let (kind, by_phrase) = tally.kind(&choice.category);
         let urgency = tally.urgency();
@@ -1636,7 +1694,7 @@ impl TicketClassifier {
             urgency,
             mood,
         };
-        let evidence = self.evidence(hits, choice.grams, &decided, scan);
+        let evidence = self.evidence(hits, lead, choice.grams, &decided, scan);
         let Decided {
             category,
             kind,
@@ -1719,7 +1777,8 @@ impl TicketClassifier {
     #[inline]
     fn evidence(
         &self,
-        hits: &[(u32, u32)],
+        hits: &[(u32, u32, usize)],
+        lead: usize,
         grams: Vec<(String, f64)>,
         d: &Decided,
         scan: &Scan,
@@ -1745,7 +1804,7 @@ impl TicketClassifier {
         let bang = temperament == Temperament::Venting && exclaim > 0;
         let shouted = temperament == Temperament::Venting && d.mood.shout > 0.0;
         let mut count = grams.len() + usize::from(bang) + usize::from(shouted);
-        for &(pid, _) in hits {
+        for &(pid, _, _) in hits {
             count += c
                 .targets(pid)
                 .iter()
@@ -1759,6 +1818,7 @@ impl TicketClassifier {
                 label: d.category.clone(),
                 phrase: SharedStr::from(gram),
                 weight: round4(w),
+                lead: false,
             });
         }
         if count > evidence.len() {
@@ -1777,14 +1837,17 @@ impl TicketClassifier {
                         _ => &c.expectation,
                     },
                 };
-                for &(pid, n) in hits {
+                for &(pid, n, first) in hits {
+                    let in_lead = first <= lead;
                     for &(t, w) in c.targets(pid) {
                         if field_of(t) == Some(field) {
+                            let lead = in_lead && field == EvidenceField::Category;
                             evidence.push(Evidence {
                                 field,
                                 label: label.clone(),
                                 phrase: c.phrases[pid as usize].clone(),
-                                weight: w * f64::from(n),
+                                weight: w * (f64::from(n) + if lead { LEAD_BONUS } else { 0.0 }),
+                                lead,
                             });
                         }
                     }
@@ -1796,6 +1859,7 @@ impl TicketClassifier {
                     label: c.venting.clone(),
                     phrase: c.exclamation.clone(),
                     weight: 0.5 * (exclaim.min(6) as f64),
+                    lead: false,
                 });
             }
             if shouted {
@@ -1804,6 +1868,7 @@ impl TicketClassifier {
                     label: c.venting.clone(),
                     phrase: SharedStr::from_static(if scan.longest_run.1 { "!!!" } else { "???" }),
                     weight: SHOUT_WEIGHT,
+                    lead: false,
                 });
             }
         }
@@ -1890,9 +1955,11 @@ struct Tally {
 }
 
 impl Tally {
-    /// Sums the weights of the matched phrases (`hits`: phrase, occurrences).
+    /// Sums the weights of the matched phrases (`hits`: phrase, occurrences, end of
+    /// the first occurrence); a category phrase first found by byte `lead` (in the
+    /// lead, see [`lead_end`]) weighs [`LEAD_BONUS`] times its weight more.
     #[inline]
-    fn of(c: &Compiled, hits: &[(u32, u32)]) -> Self {
+    fn of(c: &Compiled, hits: &[(u32, u32, usize)], lead: usize) -> Self {
         let n_cat = c.categories.len();
         let mut t = Tally {
             cat_stack: [0.0; CATEGORIES_ON_STACK],
@@ -1915,12 +1982,13 @@ impl Tally {
         } else {
             &mut t.cat_heap
         };
-        for &(pid, count) in hits {
+        for &(pid, count, first) in hits {
             let n = f64::from(count);
+            let in_lead = if first <= lead { LEAD_BONUS } else { 0.0 };
             t.repeats += count - 1;
             for &(target, w) in c.targets(pid) {
                 match target {
-                    Target::Category(ci) => cat_scores[usize::from(ci)] += w * n,
+                    Target::Category(ci) => cat_scores[usize::from(ci)] += w * (n + in_lead),
                     Target::Kind(k) => t.kind[k as usize] += w * n,
                     Target::Urgency(u) => t.urgency[u as usize] += w * n,
                     Target::Anger => t.anger += w * n,
@@ -2072,13 +2140,13 @@ mod tests {
     /// overlapping occurrence of every phrase, ASCII case ignored, a phrase starting
     /// with an ASCII letter or digit only at a word start; (phrase, occurrences) in
     /// order of first report.
-    fn hits_by_occurrence(phrases: &[String], text: &str) -> Vec<(String, u32)> {
+    fn hits_by_occurrence(phrases: &[String], text: &str) -> Vec<(String, u32, usize)> {
         let ac = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(phrases)
             .unwrap();
         let bytes = text.as_bytes();
-        let mut out: Vec<(String, u32)> = Vec::new();
+        let mut out: Vec<(String, u32, usize)> = Vec::new();
         for m in ac.find_overlapping_iter(text) {
             let p = &phrases[m.pattern().as_usize()];
             let word_start = p.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
@@ -2087,18 +2155,19 @@ mod tests {
             }
             match out.iter_mut().find(|h| h.0 == *p) {
                 Some(h) => h.1 += 1,
-                None => out.push((p.clone(), 1)),
+                None => out.push((p.clone(), 1, m.end())),
             }
         }
         out
     }
 
-    fn scan_hits(c: &Compiled, text: &str) -> Vec<(String, u32)> {
+    /// (phrase, occurrences, end of the first occurrence).
+    fn scan_hits(c: &Compiled, text: &str) -> Vec<(String, u32, usize)> {
         let mut scan = Scan::new();
         c.scan(text, &mut scan);
         scan.hits()
             .iter()
-            .map(|&(p, n)| (c.phrases[p as usize].to_string(), n))
+            .map(|&(p, n, first)| (c.phrases[p as usize].to_string(), n, first))
             .collect()
     }
 
@@ -2162,7 +2231,10 @@ mod tests {
             .collect();
         let c = Compiled::new(&rules_of(&phrases)).unwrap();
         ops::reset();
-        let hits = scan_hits(&c, text);
+        let hits = scan_hits(&c, text)
+            .into_iter()
+            .map(|(p, n, _)| (p, n))
+            .collect();
         (ops::get(Op::RuleMatchWork), hits)
     }
 
@@ -2221,6 +2293,56 @@ mod tests {
             prev = ch;
         }
         (exclaim, runs, cjk, longest)
+    }
+
+    #[test]
+    fn lead_agrees_with_the_char_definition() {
+        // Every string of up to 4 characters over the sentence ends, look-alikes
+        // (U+3082 'も' = E3 82 82 against '。' = E3 80 82, U+FF42 'ｂ' = EF BD 82),
+        // spaces, commas and text.
+        let alphabet = [
+            '!', '！', '?', '？', '。', '\n', '\r', ' ', '，', 'a', '中', 'も', 'ｂ',
+        ];
+        let by_char = |t: &str| -> usize {
+            let Some((i, c)) = t
+                .char_indices()
+                .find(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '\r'))
+            else {
+                return 0;
+            };
+            let rest = &t[i + c.len_utf8()..];
+            let more = rest.chars().any(|c| {
+                !c.is_whitespace()
+                    && !matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '，' | ',')
+            });
+            if more { i } else { 0 }
+        };
+        let mut texts = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for c in alphabet {
+                    let mut u = t.clone();
+                    u.push(c);
+                    next.push(u);
+                }
+            }
+            all.extend(texts);
+            texts = next;
+        }
+        all.extend(texts);
+        let compiled = [
+            Compiled::new(&RuleSet::builtin()).unwrap(),
+            Compiled::new(&RuleSet::default()).unwrap(),
+        ];
+        for t in &all {
+            for c in &compiled {
+                let mut scan = Scan::new();
+                c.scan(t, &mut scan);
+                assert_eq!(super::lead_end(t, scan.stop), by_char(t), "{t:?}");
+            }
+        }
     }
 
     #[test]
