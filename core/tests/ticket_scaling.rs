@@ -294,7 +294,9 @@ mod model {
                 threads,
                 ..TrainOptions::default()
             };
-            TicketModel::train(&texts, &labels, 5, &o).unwrap().to_json()
+            TicketModel::train(&texts, &labels, 5, &o)
+                .unwrap()
+                .to_json()
         };
         let one = train(1);
         assert_eq!(train(1), one);
@@ -303,7 +305,10 @@ mod model {
         assert_eq!(train(64), one);
         let mut o = TrainOptions::default();
         let err = o.set("threads", 0.0).unwrap_err();
-        assert_eq!((err.code(), err.path().as_str()), ("invalid_option", "threads"));
+        assert_eq!(
+            (err.code(), err.path().as_str()),
+            ("invalid_option", "threads")
+        );
         assert_eq!(o.set("threads", 257.0).unwrap_err().path(), "threads");
     }
 
