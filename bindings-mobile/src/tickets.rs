@@ -288,6 +288,10 @@ pub struct TrainingOptions {
     /// in [0, 1) (default 0: keep all).
     #[uniffi(default = None)]
     pub prune: Option<f64>,
+    /// Threads solving the classes' problems, 1–256 (default 1); the model is the
+    /// same whatever the count.
+    #[uniffi(default = None)]
+    pub threads: Option<i32>,
 }
 
 impl TrainingOptions {
@@ -302,6 +306,7 @@ impl TrainingOptions {
             ("buckets_bits", self.buckets_bits.map(f64::from)),
             ("min_df", self.min_df.map(f64::from)),
             ("prune", self.prune),
+            ("threads", self.threads.map(f64::from)),
         ];
         for (name, value) in given {
             if let Some(v) = value {

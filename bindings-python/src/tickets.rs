@@ -326,7 +326,8 @@ impl PyTicketClassifier {
     }
 
     /// Learns a category model from labelled texts (deterministic for a seed).
-    /// Options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune.
+    /// Options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune,
+    /// threads (classes solved in parallel; the model is the same whatever the count).
     #[staticmethod]
     #[pyo3(signature = (texts, labels, *, seed = 0, **options))]
     fn train(

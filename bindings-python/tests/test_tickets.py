@@ -85,6 +85,17 @@ def test_train_predicts_any_label_set_and_round_trips() -> None:
     assert TicketClassifier.train(texts, labels, seed=3).to_json() == TicketClassifier.train(texts, labels, seed=3).to_json()
 
 
+def test_threads_give_the_same_model() -> None:
+    texts = ["水管漏水", "厨房水管漏水", "电梯故障", "电梯停了", "小区噪音扰民", "楼上噪音"]
+    labels = ["plumbing", "plumbing", "lift", "lift", "noise", "noise"]
+    one = TicketClassifier.train(texts, labels, seed=7, threads=1).to_json()
+    assert TicketClassifier.train(texts, labels, seed=7, threads=2).to_json() == one
+    assert TicketClassifier.train(texts, labels, seed=7, threads=3).to_json() == one
+    with pytest.raises(estatekit.ValidationError) as e:
+        TicketClassifier.train(texts, labels, threads=0)
+    assert (e.value.code, e.value.path) == ("invalid_option", "threads")
+
+
 def test_training_errors_are_typed() -> None:
     with pytest.raises(ValidationError) as e:
         TicketClassifier.train([], [])

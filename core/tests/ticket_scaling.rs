@@ -287,6 +287,32 @@ mod model {
     }
 
     #[test]
+    fn the_model_is_the_same_whatever_the_thread_count() {
+        let (texts, labels) = training_set(2_000, 17);
+        let train = |threads: u32| {
+            let o = TrainOptions {
+                threads,
+                ..TrainOptions::default()
+            };
+            TicketModel::train(&texts, &labels, 5, &o)
+                .unwrap()
+                .to_json()
+        };
+        let one = train(1);
+        assert_eq!(train(1), one);
+        assert_eq!(train(2), one);
+        assert_eq!(train(3), one);
+        assert_eq!(train(64), one);
+        let mut o = TrainOptions::default();
+        let err = o.set("threads", 0.0).unwrap_err();
+        assert_eq!(
+            (err.code(), err.path().as_str()),
+            ("invalid_option", "threads")
+        );
+        assert_eq!(o.set("threads", 257.0).unwrap_err().path(), "threads");
+    }
+
+    #[test]
     fn a_trained_model_is_its_saved_form() {
         let (texts, labels) = training_set(500, 17);
         let m = TicketModel::train(&texts, &labels, 3, &TrainOptions::default()).unwrap();

@@ -61,8 +61,14 @@ fun testTrainingOptionsAreARecord() {
     TicketClassifier.train(texts, labels, 7, TrainingOptions(c = 2.0, epochs = 50, ngramMax = 3)).use { clf ->
         assertEquals("plumbing", clf.classify("卫生间水管漏水").category)
     }
+    // Three classes on one thread or two: the same model, byte for byte.
+    val t3 = texts + listOf("小区噪音扰民", "楼上噪音")
+    val l3 = labels + listOf("noise", "noise")
+    val one = TicketClassifier.train(t3, l3, 7, TrainingOptions(threads = 1)).use { it.toJson() }
+    val two = TicketClassifier.train(t3, l3, 7, TrainingOptions(threads = 2)).use { it.toJson() }
+    assertEquals(one, two)
     for ((options, name) in listOf(TrainingOptions(ngramMax = 9) to "ngram_max", TrainingOptions(epochs = -1) to "epochs",
-        TrainingOptions(prune = 1.0) to "prune", TrainingOptions(c = 0.0) to "c")) {
+        TrainingOptions(prune = 1.0) to "prune", TrainingOptions(c = 0.0) to "c", TrainingOptions(threads = 0) to "threads")) {
         val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, labels, 0, options) }
         assertEquals("invalid_option" to name, e.code to e.path)
     }

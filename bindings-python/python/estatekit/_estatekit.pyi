@@ -1781,7 +1781,8 @@ class TicketClassifier:
         'phrases') before anything is built."""
     @staticmethod
     def train(texts: list[str], labels: list[str], *, seed: int = 0, **options: float) -> TicketClassifier:
-        """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune).
+        """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune,
+        threads: classes solved on that many threads, 1-256, default 1; the model is the same whatever the count).
 
         At most 1000 distinct labels: more raise ValidationError ('too_many_classes', path 'labels')
         before any work (training time grows with classes × texts)."""

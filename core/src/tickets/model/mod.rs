@@ -25,7 +25,7 @@ use codec::quantisation_step;
 use features::{
     BucketMap, Featurizer, Scratch, Vocab, hapax_share, idf_of, tfidf_row, with_scratch,
 };
-use solver::{Row, SplitMix, train_binary};
+use solver::{Binary, Buffers, Problem, Row, SplitMix, train_binary};
 
 /// Training sets of at least this many texts may drop features seen in one text only
 /// (see [`TrainOptions::min_df`]).
@@ -97,6 +97,15 @@ pub struct TrainOptions {
     /// Drop features whose largest weight is below this share of the largest weight
     /// in the model, to make the model smaller (default 0.0: keep all).
     pub prune: f64,
+    /// Threads solving the classes' problems (one-vs-rest: one problem per class),
+    /// 1–256 (default 1). The model is the same whatever the count: each class has its
+    /// own deterministic shuffle.
+    #[serde(default = "one_thread")]
+    pub threads: u32,
+}
+
+fn one_thread() -> u32 {
+    1
 }
 
 impl Default for TrainOptions {
@@ -110,6 +119,7 @@ impl Default for TrainOptions {
             buckets_bits: 20,
             min_df: 0,
             prune: 0.0,
+            threads: 1,
         }
     }
 }
@@ -142,6 +152,7 @@ impl TrainOptions {
         "buckets_bits",
         "min_df",
         "prune",
+        "threads",
     ];
 
     /// Sets an option by name, checking its range.
@@ -170,6 +181,7 @@ impl TrainOptions {
             "word_ngrams" => self.word_ngrams = as_u32(name, value, 0, 3)?,
             "buckets_bits" => self.buckets_bits = as_u32(name, value, 10, 24)?,
             "min_df" => self.min_df = as_u32(name, value, 0, 1_000_000)?,
+            "threads" => self.threads = as_u32(name, value, 1, 256)?,
             "prune" => {
                 if !(0.0..1.0).contains(&value) {
                     return Err(opt_err(name, format!("must be in [0, 1), got {value}")));
@@ -195,6 +207,7 @@ impl TrainOptions {
         check.set("word_ngrams", f64::from(self.word_ngrams))?;
         check.set("buckets_bits", f64::from(self.buckets_bits))?;
         check.set("min_df", f64::from(self.min_df))?;
+        check.set("threads", f64::from(self.threads))?;
         check.set("prune", self.prune)
     }
 }
@@ -203,6 +216,64 @@ impl TrainOptions {
 /// so that scoring runs four classes at a time.
 fn stride(k: usize) -> usize {
     k.next_multiple_of(4)
+}
+
+/// The seed of class `class`'s shuffles: its own stream, so that a class's solution
+/// does not depend on which thread solves it or in which order.
+fn class_seed(seed: u64, class: usize) -> u64 {
+    let mut r =
+        SplitMix(seed ^ 0x5eed_0000_0000_0001 ^ (class as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    r.next()
+}
+
+/// Solves the `problems` one-vs-rest problems (class `c` against the rest; with two
+/// classes the one problem is class 1 against class 0) on `options.threads` threads,
+/// each taking the next unsolved class. Each class has its own seed and buffers are
+/// reset between classes, so the results are the same whatever the thread count.
+fn solve_all(
+    p: &Problem<'_>,
+    problems: usize,
+    k: usize,
+    seed: u64,
+    options: &TrainOptions,
+) -> Vec<Binary> {
+    let target = |class: usize| if k == 2 { 1 } else { class };
+    let solve = |class: usize, buf: &mut Buffers| {
+        let mut rng = SplitMix(class_seed(seed, class));
+        train_binary(p, target(class), options, &mut rng, buf)
+    };
+    let threads = (options.threads as usize).clamp(1, problems);
+    if threads == 1 {
+        let mut buf = Buffers::default();
+        return (0..problems).map(|c| solve(c, &mut buf)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<Binary>> = (0..problems).map(|_| None).collect();
+    let parts: Vec<Vec<(usize, Binary)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut buf = Buffers::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if c >= problems {
+                            break mine;
+                        }
+                        mine.push((c, solve(c, &mut buf)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    for (c, b) in parts.into_iter().flatten() {
+        out[c] = Some(b);
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// A trained category model. Immutable; `Send + Sync`.
@@ -379,26 +450,27 @@ impl TicketModel {
         let k = classes.len();
         let ks = stride(k);
         let f = buckets.len();
-        let mut weights = vec![0.0f32; f * ks];
-        let mut bias = vec![0.0f32; k];
-        let mut rng = SplitMix(seed ^ 0x5eed_0000_0000_0001);
+        let problem = Problem::new(&rows, &y_u, &mult, &df, options.c);
+        drop(rows);
         // Binary problems: with two classes one SVM decides (class 1 vs class 0).
         let problems = if k == 2 { 1 } else { k };
-        for class in 0..problems {
-            let target = if k == 2 { 1 } else { class };
-            let (w, b) = train_binary(&rows, &y_u, &mult, target, f, options, &mut rng);
+        let solved = solve_all(&problem, problems, k, seed, options);
+        let mut weights = vec![0.0f32; f * ks];
+        let mut bias = vec![0.0f32; k];
+        for (class, sol) in solved.into_iter().enumerate() {
+            ops::add(Op::TrainWork, sol.work);
             if k == 2 {
-                for (col, wv) in w.iter().enumerate() {
-                    weights[col * ks + 1] = *wv;
-                    weights[col * ks] = -*wv;
+                for &(col, wv) in &sol.w {
+                    weights[col as usize * ks + 1] = wv;
+                    weights[col as usize * ks] = -wv;
                 }
-                bias[1] = b;
-                bias[0] = -b;
+                bias[1] = sol.b;
+                bias[0] = -sol.b;
             } else {
-                for (col, wv) in w.iter().enumerate() {
-                    weights[col * ks + class] = *wv;
+                for &(col, wv) in &sol.w {
+                    weights[col as usize * ks + class] = wv;
                 }
-                bias[class] = b;
+                bias[class] = sol.b;
             }
         }
         let mut model = Self {
