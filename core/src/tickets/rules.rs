@@ -2317,21 +2317,7 @@ mod tests {
             });
             if more { i } else { 0 }
         };
-        let mut texts = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for t in &texts {
-                for c in alphabet {
-                    let mut u = t.clone();
-                    u.push(c);
-                    next.push(u);
-                }
-            }
-            all.extend(texts);
-            texts = next;
-        }
-        all.extend(texts);
+        let all = strings_up_to_4(&alphabet);
         let compiled = [
             Compiled::new(&RuleSet::builtin()).unwrap(),
             Compiled::new(&RuleSet::default()).unwrap(),
@@ -2345,6 +2331,22 @@ mod tests {
         }
     }
 
+    /// Every string of at most 4 characters over `alphabet`, the empty one included.
+    fn strings_up_to_4(alphabet: &[char]) -> Vec<String> {
+        let mut texts = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..4 {
+            let next: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            all.extend(texts);
+            texts = next;
+        }
+        all.extend(texts);
+        all
+    }
+
     #[test]
     fn marks_agree_with_the_char_definition() {
         // Every string of up to 4 characters over marks, ideographs at the edges of the
@@ -2352,21 +2354,7 @@ mod tests {
         let alphabet = [
             '!', '！', '?', '？', 'a', '中', '一', '鿿', '䀀', '䷿', '，', 'ａ', '\u{4081}', '。',
         ];
-        let mut texts = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for t in &texts {
-                for c in alphabet {
-                    let mut u = t.clone();
-                    u.push(c);
-                    next.push(u);
-                }
-            }
-            all.extend(texts);
-            texts = next;
-        }
-        all.extend(texts);
+        let all = strings_up_to_4(&alphabet);
         // With the automaton (the built-in rules, and marks only), and without one.
         let compiled = [
             Compiled::new(&RuleSet::builtin()),
