@@ -3,8 +3,10 @@
 #   Rust (fmt, clippy, unit, scenario, property and doc tests, bad-input tables, thread
 #   tests), supply chain (cargo deny), a fuzz smoke run (every target a few seconds),
 #   Python (pytest, stubtest), Kotlin (kotlin.test on the JVM with JNA), Swift (tree-sitter
-#   syntax check). The bindings are built with the `test-hooks` feature (a deliberate
-#   panic, to test that panics surface as typed internal errors).
+#   syntax check), the README's snippets (Python run by pytest, Kotlin compiled and run with
+#   the Kotlin tests, Swift parsed and its names checked against the bindings). The bindings
+#   are built with the `test-hooks` feature (a deliberate panic, to test that panics surface
+#   as typed internal errors).
 # Tools go to target/tools (see .ci/tools.sh); fails on the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -54,11 +56,15 @@ rm -rf "$tgt/bindings"
 "$tgt/debug/uniffi-bindgen" generate --no-format --library "$tgt/debug/libestatekit_mobile.so" \
   --language kotlin --language swift --out-dir "$tgt/bindings"
 
-step "kotlin: tests"
+step "readme: the Kotlin and Swift snippets, as a Kotlin test and a Swift file"
+"$VENV_PY" .ci/readme_snippets.py README.md --kotlin "$tgt/bindings/ReadmeSnippetsTest.kt" \
+  --swift "$tgt/bindings/ReadmeSnippets.swift" --swift-api "$tgt/bindings/EstateKit.swift"
+
+step "kotlin: tests (with the README's snippets)"
 KOTLINC_FLAGS=-nowarn .ci/kotlin_test.sh "$tgt/bindings" bindings-mobile/tests/kotlin "$tgt/debug" "$tgt/kotlin-test"
 
 step "swift: syntax check (the bindings and the iOS example)"
 "$VENV_PY" .ci/swift_check.py "$tgt/bindings/EstateKit.swift" \
-  examples/ios/Package.swift examples/ios/Sources/AppFlow/main.swift
+  examples/ios/Package.swift examples/ios/Sources/AppFlow/main.swift "$tgt/bindings/ReadmeSnippets.swift"
 
 step "all tests passed"
