@@ -24,7 +24,7 @@ cargo build --release --locked -p uniffi-bindgen
 host_lib=target/$profile/libestatekit_mobile.so
 [[ -f $host_lib ]] || host_lib=target/$profile/libestatekit_mobile.dylib
 rm -rf "$lib/kotlin" && mkdir -p "$lib/kotlin"
-target/release/uniffi-bindgen generate --library "$host_lib" --language kotlin --out-dir "$lib/kotlin"
+target/release/uniffi-bindgen generate --no-format --library "$host_lib" --language kotlin --out-dir "$lib/kotlin"
 # 3. The hand-written Kotlin shipped beside them (java.time overloads).
 cp -R bindings-mobile/kotlin/. "$lib/kotlin/"
 echo "built: $(find "$lib/jniLibs" -name '*.so' | wc -l) native libraries, Kotlin in $lib/kotlin"

@@ -347,3 +347,31 @@ fun testSharedLedgerFromManyThreads() {
         pool.shutdown()
     }
 }
+
+/**
+ * Each thread reuses one call-status structure (bindings-mobile/uniffi-bindgen patches the
+ * generated code): errors, panics and successes interleaved on one thread and on several
+ * must each report their own outcome, never the previous call's.
+ */
+fun testCallStatusReusedAcrossErrorsAndThreads() {
+    fun round(thread: Int, i: Int) {
+        val ledger = Ledger("U-$thread")
+        ledger.pay("R-$i", d("10.00"), OCT1)
+        val dup = assertFailsWith<EstateKitException.Validation> { ledger.pay("R-$i", d("1.00"), OCT1) }
+        assertEquals("duplicate_id" to "id", dup.code to dup.path)
+        assertEquals(d("10.00"), ledger.prepaid())                  // the success after an error
+        val fine = assertFailsWith<EstateKitException.Validation> { ledger.pay("R-x$i", d("0.001"), OCT1) }
+        assertEquals("too_many_decimals" to "amount", fine.code to fine.path)
+        if (i % 50 == 0) assertFailsWith<EstateKitException.Internal> { panicForTest("p$thread.$i") }
+        assertEquals(listOf(d("6.67"), d("3.33")), allocate(d("10"), listOf(d("2"), d("1"))))
+        assertEquals(null, Estate.demo().use { it.unit("no-such-unit") })
+    }
+    repeat(300) { round(0, it) }
+    val pool = Executors.newFixedThreadPool(4)
+    try {
+        val futures = (1..4).map { t -> pool.submit(Callable { repeat(300) { round(t, it) } }) }
+        for (f in futures) f.get()
+    } finally {
+        pool.shutdown()
+    }
+}
