@@ -751,9 +751,10 @@ impl TicketFlow {
 
     /// Promise the owner a reply by `at` (承诺回复时间), replacing any earlier
     /// promise: it becomes the response due, even when later than the policy's. A time
-    /// before the receipt is `invalid_option` (path `promised_reply_at`).
-    pub fn promise_reply(&self, at: Timestamp) -> Result<(), EstateKitError> {
-        Ok(self.lock().promise_reply(at)?)
+    /// before the receipt is `invalid_option` (path `promised_reply_at`). Returns the new
+    /// document with its version, as `perform` does.
+    pub fn promise_reply(&self, at: Timestamp) -> Result<SavedDocument, EstateKitError> {
+        Ok(self.lock().promise_reply(at)?.into())
     }
 
     /// The reply time promised to the owner, or null.

@@ -948,12 +948,17 @@ impl PyTicketFlow {
     /// Promise the owner a reply by `at` (承诺回复时间), replacing any earlier
     /// promise: it becomes the response due, even when later than the policy's. A time
     /// before the receipt raises ValidationError `invalid_option` (path
-    /// `promised_reply_at`).
+    /// `promised_reply_at`). Returns the new document with its version
+    /// (`SavedDocument`), as `perform` does.
     fn promise_reply(
         &self,
         #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
-    ) -> PyResult<()> {
-        self.inner.lock()?.promise_reply(at).map_err(to_py)
+    ) -> PyResult<PySavedDocument> {
+        self.inner
+            .lock()?
+            .promise_reply(at)
+            .map(PySavedDocument::from)
+            .map_err(to_py)
     }
 
     #[getter]

@@ -125,7 +125,8 @@ def test_promised_reply_time() -> None:
     assert f.promised_reply_at is None
     assert f.sla(received, standard).response_due == bj(2026, 11, 9, 9, 30)
     # The owner agreed to a call on Monday 11:00, later than the target: it is the due.
-    f.promise_reply(bj(2026, 11, 9, 11, 0))
+    saved = f.promise_reply(bj(2026, 11, 9, 11, 0))
+    assert (saved.version, saved.json) == (1, f.to_json())
     s = f.sla(bj(2026, 11, 9, 10, 0), standard)
     assert (s.response_due, s.response_promised, s.response_breached) == (bj(2026, 11, 9, 11, 0), True, False)
     assert s.response_remaining_seconds == 3600

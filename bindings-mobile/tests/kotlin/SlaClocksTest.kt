@@ -133,7 +133,8 @@ fun testSlaPromisedReplyTime() {
                 assertNull(f.promisedReplyAt())
                 assertEquals(bj("2026-11-09T09:30"), f.sla(received, standard).responseDue)
                 // The owner agreed to a call on Monday 11:00, later than the target.
-                f.promiseReply(bj("2026-11-09T11:00"))
+                val saved = f.promiseReply(bj("2026-11-09T11:00"))
+                assertEquals(1L to f.toJson(), saved.version to saved.json)
                 val s = f.sla(bj("2026-11-09T10:00"), standard)
                 assertEquals(bj("2026-11-09T11:00"), s.responseDue)
                 assertTrue(s.responsePromised)

@@ -2114,10 +2114,11 @@ class TicketFlow:
         """The actions `actor`, acting in `role`, may apply now (to enable buttons):
         exactly those that would succeed. Never "receive"; "return_visit" is the legacy
         visit, allowed where the rated ones are."""
-    def promise_reply(self, at: datetime.datetime) -> None:
+    def promise_reply(self, at: datetime.datetime) -> SavedDocument:
         """Promise the owner a reply by `at` (承诺回复时间): it becomes the response due,
         even when later than the policy's. Before the receipt: ValidationError
-        ('invalid_option', path 'promised_reply_at')."""
+        ('invalid_option', path 'promised_reply_at'). Returns the new document with its
+        version, as `perform` does."""
     @property
     def promised_reply_at(self) -> Optional[datetime.datetime]:
         """The reply time promised to the owner, or None."""

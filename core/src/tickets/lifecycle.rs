@@ -1181,6 +1181,9 @@ impl TicketFlow {
     /// than the policy's (the owner agreed to it). Stored in the document (not an event
     /// of the log); documents without it have none.
     ///
+    /// Returns the new document with its version, as [`TicketFlow::perform`] does for
+    /// the actions ("promise then save" in one step).
+    ///
     /// # Errors
     /// [`TicketError::InvalidOption`] (`promised_reply_at`) for a time before the
     /// receipt, [`TicketError::OutOfRange`] for one outside the years 1–9999; nothing
@@ -1192,14 +1195,15 @@ impl TicketFlow {
     /// let mut f = TicketFlow::new(t, "noise", Urgency::Urgent, "cs", "a");
     /// let err = f.promise_reply("1969-12-31T23:00:00Z".parse().unwrap()).unwrap_err();
     /// assert_eq!((err.code(), err.path().as_str()), ("invalid_option", "promised_reply_at"));
-    /// f.promise_reply("1970-01-01T04:00:00Z".parse().unwrap())?;
+    /// let saved = f.promise_reply("1970-01-01T04:00:00Z".parse().unwrap())?;
     /// assert_eq!(f.promised_reply_at().map(|t| t.to_rfc3339()).as_deref(), Some("1970-01-01T04:00:00+00:00"));
+    /// assert_eq!((saved.version, saved.json == f.to_json()), (1, true));
     /// # Ok::<(), TicketError>(())
     /// ```
-    pub fn promise_reply(&mut self, at: DateTime<Utc>) -> Result<(), TicketError> {
+    pub fn promise_reply(&mut self, at: DateTime<Utc>) -> Result<crate::Saved, TicketError> {
         self.set_promised_reply_at(at)?;
         self.version = self.version.saturating_add(1);
-        Ok(())
+        Ok(self.saved())
     }
 
     /// [`TicketFlow::promise_reply`] without counting a mutation (construction).
@@ -1356,7 +1360,7 @@ impl TicketFlow {
                 message: e.to_string(),
             })?;
         if let Some(p) = doc.promised_reply_at {
-            flow.promise_reply(p).map_err(|e| match e {
+            flow.set_promised_reply_at(p).map_err(|e| match e {
                 TicketError::InvalidOption { reason, .. } => TicketError::InvalidDocument {
                     path: "promised_reply_at".to_owned(),
                     message: reason,
