@@ -24,8 +24,9 @@ fun testTicketValueCodes() {
     val overlap = assertFailsWith<EstateKitException.Validation> { SlaPolicy.fromJson(doc) }
     assertEquals(listOf("overlapping_periods", "calendar.hours[0][1]", "calendar.hours[0][1]：时间段重叠"),
         listOf(overlap.code, overlap.path, overlap.messageZh))
-    val malformed = assertFailsWith<EstateKitException.Validation> { SlaPolicy.fromJson(doc.replace("\"normal\"", "\"rush\"")) }
-    assertEquals("unknown_value" to "by_urgency.rush", malformed.code to malformed.path)
+    val rush = """{"by_urgency": {"emergency": $targets, "urgent": $targets, "rush": $targets}}"""
+    val unknown = assertFailsWith<EstateKitException.Validation> { SlaPolicy.fromJson(rush) }
+    assertEquals("unknown_value" to "by_urgency.rush", unknown.code to unknown.path)
     val attempts = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0) }
     assertEquals("out_of_range" to "max_unreachable_attempts", attempts.code to attempts.path)
 }

@@ -309,7 +309,9 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `not_in_audience` (path `unit`) for a unit the notice does not reach;
-    /// `before_publication` (path `at`); `too_many_events`.
+    /// `out_of_range` (path `at`) for an instant outside the years 1–9999 (UTC), as
+    /// checklists and tickets refuse one; `before_publication` (path `at`);
+    /// `too_many_events`.
     ///
     /// ```
     /// # use estatekit::notices::*;
@@ -317,6 +319,8 @@ impl NoticeTracker {
     /// let mut t = NoticeTracker::new(&n, &estatekit::Estate::demo())?;
     /// let e = t.record_delivery("1-201", NoticeChannel::Sms, "2026-11-01T01:00:00Z".parse()?).unwrap_err();
     /// assert_eq!((e.code(), e.path()), ("not_in_audience", "unit"));
+    /// let e = t.record_delivery("1-101", NoticeChannel::Sms, "+10000-01-01T00:00:00Z".parse()?).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "at"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record_delivery(
@@ -338,7 +342,8 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `not_in_audience` (path `unit`); `empty_field` (path `by`);
-    /// `before_publication` (path `at`); `too_many_events`.
+    /// `out_of_range` (path `at`) outside the years 1–9999; `before_publication` (path
+    /// `at`); `too_many_events`.
     ///
     /// ```
     /// # use estatekit::notices::*;
@@ -532,6 +537,7 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `json` naming the field; `unsupported_format_version`; `empty_audience`;
+    /// `out_of_range` at `published_at` or `ack_due` outside the years 1–9999;
     /// `duplicate_id` at `units[i]` for a unit listed twice; an event's error at
     /// `events[i]….`.
     ///
