@@ -372,7 +372,7 @@ impl BusinessCalendar {
     }
 
     /// The instant `seconds` working seconds after `start`. Negative seconds are
-    /// `invalid_sla` (path `seconds`); no working time up to 9999-12-31 is
+    /// `negative` (path `seconds`); no working time up to 9999-12-31 is
     /// `no_business_time`.
     pub fn add_seconds(&self, start: Timestamp, seconds: i64) -> Result<Timestamp, EstateKitError> {
         Ok(self.inner.add_seconds(start, seconds)?)
@@ -380,7 +380,7 @@ impl BusinessCalendar {
 
     /// The deadline of `days` working days (N 个工作日内) from `start`: the close of
     /// business of the `days`th working day after the local date of `start` (the day
-    /// of receipt never counts). 0 days are `invalid_sla` (path `days`); too few
+    /// of receipt never counts). 0 days are `out_of_range` (path `days`); too few
     /// working days up to 9999-12-31, `no_working_days`.
     pub fn add_working_days(
         &self,
@@ -451,7 +451,7 @@ impl AccessPolicy {
     /// A policy: `roles` maps a restricted action to the roles allowed it (null: the
     /// standard policy, nothing restricted). `RETURN_VISIT` governs every return visit;
     /// `RECEIVE`, `RETURN_VISIT_REACHED` and `RETURN_VISIT_UNREACHABLE` cannot be
-    /// restricted (`invalid_policy`, path `roles.<action>`).
+    /// restricted (`unknown_value`, path `roles.<action>`).
     #[uniffi::constructor(default(roles = None, handler_may_record_return_visit = false, first_contact_ownership = false))]
     pub fn new(
         roles: Option<HashMap<ActionKind, Vec<String>>>,

@@ -33,21 +33,21 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )
 }
 
-/// Parses a snake_case enum argument, naming `path` on failure.
+/// Parses a snake_case enum argument, naming `path` on failure (`unknown_value`).
 fn enum_arg<T: FromStr<Err = CheckinError>>(value: &str, path: &str) -> PyResult<T> {
     T::from_str(value).map_err(|e| {
-        let reason = match &e {
-            CheckinError::InvalidField { reason, .. } => reason.clone(),
-            other => other.to_string(),
+        let (code, reason) = match &e {
+            CheckinError::InvalidField { code, reason, .. } => (*code, reason.clone()),
+            other => (other.code(), other.to_string()),
         };
-        validation_error("invalid_field", path, format!("{path}: {reason}"))
+        validation_error(code, path, format!("{path}: {reason}"))
     })
 }
 
 fn status_arg(value: &str, path: &str) -> PyResult<UnitStatus> {
     UnitStatus::from_str(value).map_err(|_| {
         validation_error(
-            "invalid_field",
+            "unknown_value",
             path,
             format!("{path}: unknown unit status {value:?}"),
         )
@@ -87,7 +87,7 @@ fn checklist_command(command: &Bound<'_, PyDict>) -> PyResult<checkin::Command> 
                 Some(d) if !d.is_none() => {
                     let d = d.cast::<PyDict>().map_err(|_| {
                         validation_error(
-                            "invalid_field",
+                            "wrong_type",
                             "command.data",
                             "command.data: expected a dict".into(),
                         )
@@ -126,7 +126,7 @@ fn checklist_command(command: &Bound<'_, PyDict>) -> PyResult<checkin::Command> 
         "finish" => checkin::Command::Finish,
         other => {
             return Err(validation_error(
-                "invalid_field",
+                "unknown_value",
                 "command.action",
                 format!(
                     "command.action: unknown action {other:?}; expected complete, undo, record_defect, mark_rectified, reinspect or finish"
@@ -146,27 +146,24 @@ fn data_arg(data: Option<&Bound<'_, PyDict>>) -> PyResult<ItemData> {
             continue;
         }
         let text = |v: &Bound<'_, PyAny>| -> PyResult<String> {
-            v.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
-                validation_error("invalid_field", &path, format!("{path}: expected str"))
-            })
+            v.cast::<PyString>()
+                .map(|s| s.to_string())
+                .map_err(|_| validation_error("wrong_type", &path, format!("{path}: expected str")))
         };
         match key.as_str() {
             "reading" => out.reading = Some(decimal_arg(&value, &path)?),
             "keys" => {
-                let number = if value.is_instance_of::<pyo3::types::PyBool>() {
+                let int = if value.is_instance_of::<pyo3::types::PyBool>() {
                     None
                 } else {
-                    crate::args::int_value(&value)
-                        .ok()
-                        .and_then(|i| i.extract::<u32>().ok())
+                    crate::args::int_value(&value).ok()
                 };
-                out.keys = Some(number.ok_or_else(|| {
-                    validation_error(
-                        "invalid_field",
-                        &path,
-                        format!("{path}: expected a non-negative int"),
-                    )
-                })?)
+                let bad = |code: &str| {
+                    validation_error(code, &path, format!("{path}: expected a non-negative int"))
+                };
+                let int = int.ok_or_else(|| bad("wrong_type"))?;
+                // An int that is negative or beyond 2^32 - 1 keys.
+                out.keys = Some(int.extract::<u32>().map_err(|_| bad("out_of_range"))?)
             }
             "signature_ref" => out.signature_ref = Some(text(&value)?),
             "receipt_ref" => out.receipt_ref = Some(text(&value)?),
@@ -174,7 +171,7 @@ fn data_arg(data: Option<&Bound<'_, PyDict>>) -> PyResult<ItemData> {
             "outcome" => out.outcome = Some(enum_arg::<HandoverOutcome>(&text(&value)?, &path)?),
             _ => {
                 return Err(validation_error(
-                    "invalid_field",
+                    "unknown_value",
                     &path,
                     format!(
                         "{path}: unknown field; expected reading, keys, signature_ref, receipt_ref, outcome or note"

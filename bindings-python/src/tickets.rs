@@ -20,7 +20,7 @@ use crate::record::{
     OrderedDict, json_document, locked_getters, record, register, shared_document, wrap_all,
 };
 use crate::shared::Shared;
-use crate::{date_arg, to_py, validation_error};
+use crate::{EstateKitError, date_arg, to_py, validation_error};
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register!(
@@ -45,8 +45,10 @@ record! {
     }
 }
 
-/// A command's field `name`: what `pick` makes of it, or a `ValidationError`
-/// (`invalid_field`, path `command.<name>`) when it is missing or of the wrong type.
+/// A command's field `name`: what `pick` makes of it, or a `ValidationError` at path
+/// `command.<name>`: `missing_value` when it is missing; when `pick` refuses it, the
+/// code of the `EstateKitError` it raised (`invalid_integer`, `invalid_text`, …), or
+/// `wrong_type` for any other error (a `TypeError`: a list for a text).
 pub(crate) fn command_field<'py, T>(
     command: &Bound<'py, PyDict>,
     name: &str,
@@ -55,12 +57,21 @@ pub(crate) fn command_field<'py, T>(
     let path = format!("command.{name}");
     let value = command
         .get_item(name)?
-        .ok_or_else(|| validation_error("invalid_field", &path, format!("{path}: missing")))?;
+        .ok_or_else(|| validation_error("missing_value", &path, format!("{path}: missing")))?;
     pick(&value).map_err(|e| {
+        let py = command.py();
+        let code = if e.is_instance(py, &py.get_type::<EstateKitError>()) {
+            e.value(py)
+                .getattr("code")
+                .and_then(|c| c.extract::<String>())
+                .ok()
+        } else {
+            None
+        };
         validation_error(
-            "invalid_field",
+            code.as_deref().unwrap_or("wrong_type"),
             &path,
-            format!("{path}: {}", e.value(command.py())),
+            format!("{path}: {}", e.value(py)),
         )
     })
 }
@@ -93,7 +104,7 @@ pub(crate) fn command_action(
         if key != "action" && !fields.contains(&key.as_str()) {
             let path = format!("command.{key}");
             return Err(validation_error(
-                "invalid_field",
+                "unknown_value",
                 &path,
                 format!(
                     "{path}: not a field of {action:?}; expected {}",
@@ -155,7 +166,7 @@ fn ticket_command(command: &Bound<'_, PyDict>) -> PyResult<Action> {
         },
         other => {
             return Err(validation_error(
-                "invalid_field",
+                "unknown_value",
                 "command.action",
                 format!(
                     "command.action: unknown action {other:?}; expected assign, start, pause, resume, resolve, return_visit, return_visit_reached, return_visit_unreachable, close or escalate"
@@ -486,7 +497,7 @@ impl PyBusinessCalendar {
     }
 
     /// The instant `seconds` working seconds after `start`. Negative seconds raise
-    /// ValidationError `invalid_sla` (path `seconds`); no working time up to
+    /// ValidationError `negative` (path `seconds`); no working time up to
     /// 9999-12-31 raises ValidationError `no_business_time`.
     fn add_seconds(
         &self,
@@ -498,7 +509,7 @@ impl PyBusinessCalendar {
 
     /// The deadline of `days` working days (N 个工作日内) from `start`: the close of
     /// business of the `days`th working day after the local date of `start` (the day
-    /// of receipt never counts). 0 days raise ValidationError `invalid_sla` (path
+    /// of receipt never counts). 0 days raise ValidationError `out_of_range` (path
     /// `days`); too few working days up to 9999-12-31, `no_working_days`.
     fn add_working_days(
         &self,
@@ -1097,7 +1108,7 @@ fn enum_list<T: FromStr<Err = TicketError>>(values: Vec<String>, path: &str) -> 
 
 json_document! {
     /// Parses a policy JSON document (every field optional); `ValidationError`
-    /// `invalid_policy` naming the field.
+    /// `json` naming the field, or the cause (`out_of_range`).
     PyReturnVisitPolicy: ReturnVisitPolicy
 }
 

@@ -69,14 +69,18 @@ def test_ticket_allowed_actions_are_what_perform_accepts():
 
 def test_ticket_commands_are_checked_field_by_field():
     f = new_flow()
-    for command, path in [({"action": "fly"}, "command.action"), ({"action": "assign"}, "command.to"),
-                          ({"action": "assign", "to": "x", "reason": "y"}, "command.reason"),
-                          ({"action": "return_visit_reached", "mode": "phone", "rating": 300, "comment": ""},
-                           "command.rating"),
-                          ({"to": "x"}, "command.action")]:
+    for command, code, path in [({"action": "fly"}, "unknown_value", "command.action"),
+                                ({"action": "assign"}, "missing_value", "command.to"),
+                                ({"action": "assign", "to": 7}, "wrong_type", "command.to"),
+                                ({"action": "assign", "to": "x", "reason": "y"}, "unknown_value", "command.reason"),
+                                ({"action": "return_visit_reached", "mode": "phone", "rating": 300, "comment": ""},
+                                 "invalid_integer", "command.rating"),
+                                ({"action": "return_visit_reached", "mode": "fax", "rating": 5, "comment": ""},
+                                 "unknown_value", "command.mode"),
+                                ({"to": "x"}, "missing_value", "command.action")]:
         with pytest.raises(estatekit.ValidationError) as e:
             f.perform(command, actor="小张", at=T0)
-        assert (e.value.code, e.value.path) == ("invalid_field", path)
+        assert (e.value.code, e.value.path) == (code, path), command
     assert f.version == 0
 
 

@@ -71,7 +71,7 @@ def test_bool_is_not_an_int() -> None:
     checklist = estatekit.Checklist.start(template, "1-101", "Li", DAY)
     at = dt.datetime(2026, 11, 5, 9, tzinfo=dt.timezone.utc)
     assert _error(lambda: checklist.complete("key_handover", actor="a", role="receptionist", at=at, data={"keys": True})) == (
-        "invalid_field",
+        "wrong_type",
         "data.keys",
         "data.keys: expected a non-negative int",
     )

@@ -124,7 +124,7 @@ def test_lead_times_of_the_published_rules() -> None:
     for hours in (9000, -1):
         with pytest.raises(ValidationError) as e:
             NoticePolicy({"gas_outage": hours})
-        assert (e.value.code, e.value.path) == ("invalid_field", "lead_hours.gas_outage")
+        assert (e.value.code, e.value.path) == ("out_of_range", "lead_hours.gas_outage")
     assert str(e.value) == 'lead_hours.gas_outage: notice "": -1 hours is not a lead time of 0 to 8784 hours'
 
 

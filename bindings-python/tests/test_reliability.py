@@ -162,12 +162,12 @@ ARGUMENTS = [
     ("ledger: float payment", lambda: estatekit.Ledger("1-101").pay("R1", 1.5, OCT1), "invalid_decimal", "amount"),
     ("ledger: zero payment", lambda: estatekit.Ledger("1-101").pay("R1", Decimal(0), OCT1), "non_positive_payment", "amount"),
     ("ledger: unknown order", lambda: estatekit.Ledger("1-101", order="richest_first"), "unknown_value", "order"),
-    ("checklist: unknown role", lambda: estatekit.Checklist.start(_TEMPLATE, "1-603", "张三", OCT1).complete("occupancy_notice_presented", actor="a", role="janitor", at=AT), "invalid_field", "role"),
-    ("checklist: empty owner", lambda: estatekit.Checklist.start(_TEMPLATE, "1-603", "", OCT1), "invalid_field", "owner"),
+    ("checklist: unknown role", lambda: estatekit.Checklist.start(_TEMPLATE, "1-603", "张三", OCT1).complete("occupancy_notice_presented", actor="a", role="janitor", at=AT), "unknown_value", "role"),
+    ("checklist: empty owner", lambda: estatekit.Checklist.start(_TEMPLATE, "1-603", "", OCT1), "empty_field", "owner"),
     ("classifier: one class", lambda: estatekit.TicketClassifier.train(["a", "b"], ["x", "x"]), "single_class", "labels"),
     ("classifier: NaN option", lambda: estatekit.TicketClassifier.train(["a", "b"], ["x", "y"], c=float("nan")), "invalid_option", "c"),
     ("calendar: no working days", lambda: estatekit.BusinessCalendar.weekly("09:00", "18:00", []), "no_working_hours", "calendar.hours"),
-    ("calendar: 25:00", lambda: estatekit.BusinessCalendar.weekly("09:00", "25:00", [0]), "invalid_sla", "end"),
+    ("calendar: 25:00", lambda: estatekit.BusinessCalendar.weekly("09:00", "25:00", [0]), "invalid_time", "end"),
 ]
 
 

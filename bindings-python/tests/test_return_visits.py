@@ -113,7 +113,7 @@ def test_policy_is_configured_stored_and_checked() -> None:
         assert e.value.path == path, kwargs
     with pytest.raises(ValidationError) as e:
         ReturnVisitPolicy.from_json('{"target": 0.9}')
-    assert (e.value.code, e.value.path) == ("invalid_policy", "target")
+    assert (e.value.code, e.value.path) == ("json", "target")
 
 
 def month() -> list[TicketFlow]:

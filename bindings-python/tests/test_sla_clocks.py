@@ -91,7 +91,7 @@ def test_working_days_resolution() -> None:
     assert cal.add_working_days(bj(2026, 11, 6, 16, 30), 1) == bj(2026, 11, 9, 18, 0)
     with pytest.raises(ValidationError) as e:
         cal.add_working_days(received, 0)
-    assert (e.value.code, e.value.path) == ("invalid_sla", "days")
+    assert (e.value.code, e.value.path) == ("out_of_range", "days")
     with pytest.raises(ValidationError) as e:
         cal.add_working_days(datetime.datetime(9999, 12, 30, 12, tzinfo=UTC), 2)
     assert (e.value.code, e.value.path) == ("no_working_days", "calendar")
@@ -176,27 +176,27 @@ def test_old_documents_keep_loading() -> None:
 NORMAL_R = {"business_minutes": 120}
 
 
-@pytest.mark.parametrize("normal, calendar, message", [
+@pytest.mark.parametrize("normal, calendar, message, code", [
     ({"response": NORMAL_R, "resolution": {"working_days": 0}}, True,
-     "by_urgency.normal.resolution.working_days: must be at least 1 day, got 0"),
+     "by_urgency.normal.resolution.working_days: must be at least 1 day, got 0", "out_of_range"),
     ({"response": NORMAL_R, "resolution": {"working_days": -2}}, True,
-     "by_urgency.normal.resolution.working_days: must be at least 1 day, got -2"),
+     "by_urgency.normal.resolution.working_days: must be at least 1 day, got -2", "out_of_range"),
     ({"response": NORMAL_R, "resolution": {"working_days": 8}}, False,
-     "by_urgency.normal.resolution.working_days: working days need a calendar (the policy's \"calendar\")"),
+     "by_urgency.normal.resolution.working_days: working days need a calendar (the policy's \"calendar\")", "missing_value"),
     ({"response": NORMAL_R, "resolution": {"working_days": 8, "calendar_days": 8}}, True,
-     "by_urgency.normal.resolution: one clock per target, got calendar_days and working_days"),
+     "by_urgency.normal.resolution: one clock per target, got calendar_days and working_days", "conflicting_fields"),
     ({"response": NORMAL_R, "resolution": {}}, True,
-     "by_urgency.normal.resolution: no clock: give one of minutes, business_minutes, calendar_days, working_days"),
+     "by_urgency.normal.resolution: no clock: give one of minutes, business_minutes, calendar_days, working_days", "missing_value"),
     ({"response": {"calendar_days": 1}, "resolution": {"working_days": 8}}, True,
-     "by_urgency.normal.response.calendar_days: a response target is minutes or business_minutes"),
+     "by_urgency.normal.response.calendar_days: a response target is minutes or business_minutes", "conflicting_fields"),
     ({"response": {"minutes": -5}, "resolution": {"working_days": 8}}, True,
-     "by_urgency.normal.response.minutes: must not be negative, got -5"),
+     "by_urgency.normal.response.minutes: must not be negative, got -5", "negative"),
     ({"response": NORMAL_R, "response_minutes": 60, "resolution": {"working_days": 8}}, True,
-     "by_urgency.normal.response: given twice: response and response_minutes; give one"),
+     "by_urgency.normal.response: given twice: response and response_minutes; give one", "conflicting_fields"),
     ({"resolution": {"working_days": 8}}, True,
-     "by_urgency.normal.response: missing: give response, e.g. {\"business_minutes\": 120}"),
+     "by_urgency.normal.response: missing: give response, e.g. {\"business_minutes\": 120}", "missing_value"),
 ])
-def test_each_typed_error_names_the_field(normal: dict, calendar: bool, message: str) -> None:
+def test_each_typed_error_names_the_field(normal: dict, calendar: bool, message: str, code: str) -> None:
     doc: dict = {"by_urgency": {
         "emergency": {"response": {"minutes": 15}, "resolution": {"minutes": 240}},
         "urgent": {"response": NORMAL_R, "resolution": {"minutes": 1440}},
@@ -205,7 +205,7 @@ def test_each_typed_error_names_the_field(normal: dict, calendar: bool, message:
         doc["calendar"] = json.loads(SlaPolicy(calendar=weekdays()).to_json())["calendar"]
     with pytest.raises(ValidationError) as e:
         SlaPolicy.from_json(json.dumps(doc))
-    assert (e.value.code, str(e.value)) == ("invalid_sla", message)
+    assert (e.value.code, str(e.value)) == (code, message)
     assert e.value.path == message.split(":")[0]
 
 
@@ -213,9 +213,9 @@ def test_unknown_fields_and_emergency_working_days_are_refused() -> None:
     cal = weekdays()
     with pytest.raises(ValidationError) as e:
         policy({"hours": 8}, cal)
-    assert (e.value.code, e.value.path) == ("invalid_sla", "by_urgency.normal.resolution.hours")
+    assert (e.value.code, e.value.path) == ("json", "by_urgency.normal.resolution.hours")
     doc = json.loads(policy({"working_days": 8}, cal).to_json())
     doc["by_urgency"]["emergency"]["resolution"] = {"working_days": 1}
     with pytest.raises(ValidationError) as e:
         SlaPolicy.from_json(json.dumps(doc))
-    assert (e.value.code, e.value.path) == ("invalid_sla", "by_urgency.emergency.resolution.working_days")
+    assert (e.value.code, e.value.path) == ("conflicting_fields", "by_urgency.emergency.resolution.working_days")

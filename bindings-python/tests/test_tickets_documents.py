@@ -116,14 +116,15 @@ def test_first_contact_ownership():
 def test_policy_json():
     p = estatekit.AccessPolicy.from_json('{"roles": {"close": ["manager"]}, "first_contact_ownership": true}')
     assert estatekit.AccessPolicy.from_json(p.to_json()) == p
-    for text, path in [('{"roles": {"fly": ["pilot"]}}', "roles.fly"), ('{"roles": {"close": []}}', "roles.close"),
-                       ('{"owner_only": true}', "owner_only")]:
+    for text, code, path in [('{"roles": {"fly": ["pilot"]}}', "unknown_value", "roles.fly"),
+                             ('{"roles": {"close": []}}', "empty_field", "roles.close"),
+                             ('{"owner_only": true}', "json", "owner_only")]:
         with pytest.raises(estatekit.ValidationError) as e:
             estatekit.AccessPolicy.from_json(text)
-        assert (e.value.code, e.value.path) == ("invalid_policy", path)
+        assert (e.value.code, e.value.path) == (code, path)
     with pytest.raises(estatekit.ValidationError) as e:
         estatekit.AccessPolicy({"receive": ["x"]})
-    assert (e.value.code, e.value.path) == ("invalid_policy", "roles.receive")
+    assert (e.value.code, e.value.path) == ("unknown_value", "roles.receive")
 
 
 def test_documents_without_history_are_rebuilt():

@@ -34,7 +34,7 @@ def test_calendar_refuses_negative_seconds() -> None:
     with pytest.raises(estatekit.ValidationError) as e:
         cal.add_seconds(at("2026-11-06T09:00:00"), -60)
     assert (e.value.code, e.value.path, str(e.value)) == (
-        "invalid_sla", "seconds", "seconds: must not be negative, got -60")
+        "negative", "seconds", "seconds: must not be negative, got -60")
 
 
 def test_calendar_after_a_century_of_holidays() -> None:

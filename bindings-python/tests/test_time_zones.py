@@ -115,7 +115,7 @@ def test_defect_deadline_counts_from_the_beijing_date() -> None:
     assert (e.value.code, e.value.path) == ("naive_datetime", "at")
     with pytest.raises(ValidationError) as e:
         Checklist.start(t, "1-603", "张三", datetime.date(2026, 11, 2), utc_offset_minutes=-1081)
-    assert (e.value.code, e.value.path) == ("invalid_field", "utc_offset_minutes")
+    assert (e.value.code, e.value.path) == ("out_of_range", "utc_offset_minutes")
 
 
 def test_national_day_week_with_a_make_up_saturday() -> None:

@@ -210,7 +210,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode {
         code: "empty_field",
         zh: "必填内容为空",
-        en: "a required text (an id, a reason, a name) is empty",
+        en: "a required text or list is empty (an id, a reason, a name, a template's steps, the roles allowed)",
     },
     ErrorCode {
         code: "empty_training_set",
@@ -313,11 +313,6 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the document is not valid",
     },
     ErrorCode {
-        code: "invalid_field",
-        zh: "字段值无效",
-        en: "a field's value is invalid",
-    },
-    ErrorCode {
         code: "invalid_integer",
         zh: "不是有效的整数",
         en: "not an integer, or out of its range",
@@ -338,11 +333,6 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the period is not valid",
     },
     ErrorCode {
-        code: "invalid_policy",
-        zh: "规则设置无效",
-        en: "the policy is not valid",
-    },
-    ErrorCode {
         code: "invalid_records",
         zh: "表格数据有问题",
         en: "spreadsheet tables that cannot become an estate (every problem listed)",
@@ -358,14 +348,14 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the rounding scale is out of range 0–12",
     },
     ErrorCode {
-        code: "invalid_sla",
-        zh: "时限设置无效",
-        en: "the service-level terms are not valid",
-    },
-    ErrorCode {
         code: "invalid_text",
         zh: "文本无效",
         en: "the text is not valid (not UTF-8, or a wrong type)",
+    },
+    ErrorCode {
+        code: "invalid_time",
+        zh: "不是有效的时刻（HH:MM）",
+        en: "not a time of day HH:MM",
     },
     ErrorCode {
         code: "invalid_transition",
@@ -389,8 +379,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
     ErrorCode {
         code: "mismatch",
-        zh: "输入属于另一对象（另一房号、小区、账簿或付款）",
-        en: "the input belongs to something else (a bill for another unit, a run for another estate, a reversal for another payment)",
+        zh: "与应对应的对象或数量不符",
+        en: "the input does not match what it must agree with (a bill for another unit, a run for another estate, a reversal for another payment, a key count other than the template's, a defect id out of sequence)",
     },
     ErrorCode {
         code: "missing_pooled_amount",
@@ -474,8 +464,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
     ErrorCode {
         code: "not_increasing",
-        zh: "阶梯上限未递增",
-        en: "tier bounds must increase, and only the last tier may be unbounded",
+        zh: "未按递增顺序",
+        en: "values that must increase do not (tier bounds, readings or changes out of date order; only the last tier may be unbounded)",
     },
     ErrorCode {
         code: "not_permitted",
@@ -489,13 +479,18 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
     ErrorCode {
         code: "overflow",
-        zh: "金额过大",
-        en: "an amount is too large to compute exactly",
+        zh: "数值过大",
+        en: "an amount or total is too large to compute exactly",
     },
     ErrorCode {
         code: "overlapping_effective_dates",
         zh: "生效期间重叠",
         en: "two versions of an item are in force on the same day",
+    },
+    ErrorCode {
+        code: "overlapping_periods",
+        zh: "时间段重叠",
+        en: "two working periods of a day overlap",
     },
     ErrorCode {
         code: "reading_below_previous",
@@ -758,6 +753,55 @@ macro_rules! error_table {
 }
 
 pub(crate) use error_table;
+
+/// Declares the named causes of an error enum's catch-all value variants (variants
+/// with `path`, `code: &'static str` and `reason` fields, plus any other `String`
+/// fields listed): the public `VALUE_CODES` list (each a code of [`ERROR_CODES`]) and
+/// one crate-private constructor per variant, `fn(code, path, <extra fields>, reason)`,
+/// which checks in debug builds that `code` is in the list. Shared by the estate, fee,
+/// check-in, ticket and notice errors, so a site names its cause
+/// (`CheckinError::value("empty_field", "owner", "must not be empty")`) and the error
+/// code table's scanner (core/tests/error_codes.rs) finds the literal.
+macro_rules! value_codes {
+    (
+        $ty:ident;
+        example: $ex:literal;
+        codes: [ $($code:literal),+ $(,)? ];
+        $( $(#[$meta:meta])* fn $fname:ident => $variant:ident $({ $($extra:ident),+ })? ; )+
+    ) => {
+        impl $ty {
+            /// The codes of this error's value variants, each a cause of its own (every
+            /// one listed, with its meaning, in
+            /// [`ERROR_CODES`](crate::diagnostic::ERROR_CODES)).
+            ///
+            /// ```
+            #[doc = $ex]
+            /// ```
+            pub const VALUE_CODES: [&'static str; <[&str]>::len(&[$($code),+])] = [$($code),+];
+
+            $(
+                $(#[$meta])*
+                #[allow(dead_code)]
+                pub(crate) fn $fname(
+                    code: &'static str,
+                    path: impl Into<String>,
+                    $($($extra: impl Into<String>,)+)?
+                    reason: impl Into<String>,
+                ) -> Self {
+                    debug_assert!(Self::VALUE_CODES.contains(&code), "{code}");
+                    Self::$variant {
+                        path: path.into(),
+                        code,
+                        $($($extra: $extra.into(),)+)?
+                        reason: reason.into(),
+                    }
+                }
+            )+
+        }
+    };
+}
+
+pub(crate) use value_codes;
 
 macro_rules! diagnostic {
     ($ty:ty, |$e:ident| $class:expr) => {

@@ -634,9 +634,10 @@ pub(crate) fn count_meter_records(n: usize) {
     let _ = n;
 }
 
-impl EstateError {
-    /// The codes of [`EstateError::InvalidField`], each a cause of its own.
-    pub const VALUE_CODES: [&'static str; 12] = [
+crate::diagnostic::value_codes! {
+    EstateError;
+    example: "assert!(estatekit::estate::EstateError::VALUE_CODES.contains(&\"not_increasing\"));";
+    codes: [
         "empty_field",
         "missing_value",
         "conflicting_fields",
@@ -650,20 +651,8 @@ impl EstateError {
         "overflow",
         "unknown_value",
     ];
-
     /// [`EstateError::InvalidField`] with `code`, one of [`EstateError::VALUE_CODES`].
-    pub(crate) fn value(
-        code: &'static str,
-        path: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        debug_assert!(Self::VALUE_CODES.contains(&code), "{code}");
-        Self::InvalidField {
-            path: path.into(),
-            code,
-            reason: reason.into(),
-        }
-    }
+    fn value => InvalidField;
 }
 
 fn index_ids<'a>(

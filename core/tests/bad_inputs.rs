@@ -455,7 +455,7 @@ fn argument_table() {
         (
             "calendar: offset beyond 18 h",
             tickets(BusinessCalendar::weekly("09:00", "18:00", &[0, 1], 20 * 60).map(|_| ())),
-            "invalid_sla",
+            "out_of_range",
             "calendar.utc_offset_minutes",
         ),
         (
@@ -706,7 +706,7 @@ fn failed_checklist_operations_change_nothing() {
                 ItemData::default(),
                 Some(&estate),
             ),
-            "invalid_field",
+            "empty_field",
             "actor",
         ),
     ];

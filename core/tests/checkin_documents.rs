@@ -526,7 +526,7 @@ fn restore_lists_contradictions_and_keeps_adapted_checklists_restorable() {
     let e = Checklist::from_json(&adapted.to_json(), &t2).unwrap_err();
     assert_eq!(
         (e.code(), e.path()),
-        ("invalid_field", "items[17].completion")
+        ("conflicting_fields", "items[17].completion")
     );
     // A mere revision bump replays: the restored walk loads strictly afterwards.
     let mut data = t.data().clone();

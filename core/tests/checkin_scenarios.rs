@@ -371,7 +371,7 @@ fn invalid_templates_name_the_field() {
     let e = template_err(|d| d.steps[2].items[0].amount = None);
     assert_eq!(
         (e.code(), e.path()),
-        ("invalid_field", "steps[2].items[0].amount")
+        ("missing_value", "steps[2].items[0].amount")
     );
     let e = template_err(|d| d.steps[2].items[0].amount = Some(dec("-1")));
     assert_eq!(
@@ -952,7 +952,7 @@ fn saved_checklists_are_checked_and_labels_exist() {
     let json = walk().to_json();
     let tampered = json.replacen("\"id\": \"D1\"", "\"id\": \"D7\"", 1);
     let e = Checklist::from_json(&tampered, &t).unwrap_err();
-    assert_eq!((e.code(), e.path()), ("invalid_field", "defects[0].id"));
+    assert_eq!((e.code(), e.path()), ("mismatch", "defects[0].id"));
     let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
     v["items"][1].as_object_mut().unwrap().remove("completion");
     let e = Checklist::from_json(&v.to_string(), &t).unwrap_err();
@@ -1088,6 +1088,6 @@ fn defect_deadline_counts_from_the_local_date() {
     .unwrap_err();
     assert_eq!(
         (bad.code(), bad.path()),
-        ("invalid_field", "utc_offset_minutes")
+        ("out_of_range", "utc_offset_minutes")
     );
 }

@@ -46,7 +46,10 @@ fn literal_after<'a>(line: &'a str, marker: &str) -> Vec<&'a str> {
 }
 
 /// The codes the sources raise: the `=> "code"` arms of `error_table!` blocks and of
-/// `fn code(&self)` bodies, `FeeError::value("code"`, and the bindings' own codes
+/// `fn code(&self)` bodies, the named causes of the value variants
+/// (`FeeError::value("code"`, `EstateError::value(`, `CheckinError::value(`,
+/// `NoticeError::value(`, `TicketError::sla(` / `TicketError::policy(`, on one line or
+/// with the code on the next), and the bindings' own codes
 /// (`lift_error("code"`, `validation_error("code"`, `argument_error("code"`, …).
 fn codes_in_sources() -> BTreeSet<(String, String)> {
     let mut files = Vec::new();
@@ -86,8 +89,9 @@ fn codes_in_sources() -> BTreeSet<(String, String)> {
             }
             if code_line {
                 for marker in [
-                    "FeeError::value(\"",
-                    "EstateError::value(\"",
+                    "Error::value(\"",
+                    "Error::sla(\"",
+                    "Error::policy(\"",
                     "lift_error(\"",
                     "validation_error(\"",
                     "argument_error(\"",
@@ -104,8 +108,9 @@ fn codes_in_sources() -> BTreeSet<(String, String)> {
         for (k, l) in lines.iter().enumerate() {
             let t = l.trim_end();
             if [
-                "FeeError::value(",
-                "EstateError::value(",
+                "Error::value(",
+                "Error::sla(",
+                "Error::policy(",
                 "lift_error(",
                 "validation_error(",
                 "argument_error(",
@@ -166,8 +171,42 @@ fn every_code_raised_is_listed() {
         "invalid_transition",
         "naive_datetime",
         "already_completed",
+        "overlapping_periods",
+        "invalid_time",
+        "mismatch",
     ] {
         assert!(all.contains(c), "{c} not found by the scan");
+    }
+}
+
+/// Each error's list of value causes is listed with its meanings, and no cause is a
+/// catch-all: the former `invalid`, `invalid_field`, `invalid_sla` and
+/// `invalid_policy` are gone from every module.
+#[test]
+fn every_value_code_is_listed() {
+    let lists: [(&str, &[&str]); 5] = [
+        ("EstateError", &estatekit::estate::EstateError::VALUE_CODES),
+        ("FeeError", &estatekit::fees::FeeError::VALUE_CODES),
+        (
+            "CheckinError",
+            &estatekit::checkin::CheckinError::VALUE_CODES,
+        ),
+        ("TicketError", &estatekit::tickets::TicketError::VALUE_CODES),
+        ("NoticeError", &estatekit::notices::NoticeError::VALUE_CODES),
+    ];
+    for (ty, codes) in lists {
+        for c in codes {
+            assert!(describe(c).is_some(), "{ty}: {c} has no zh/en meaning");
+        }
+        let mut unique = codes.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len(), "{ty} lists a code twice");
+    }
+    let raised: BTreeSet<String> = codes_in_sources().into_iter().map(|(c, _)| c).collect();
+    for gone in ["invalid", "invalid_field", "invalid_sla", "invalid_policy"] {
+        assert!(describe(gone).is_none(), "{gone} is still listed");
+        assert!(!raised.contains(gone), "{gone} is still raised");
     }
 }
 

@@ -291,7 +291,7 @@ fn policy_values_are_checked() {
         let e = ReturnVisitPolicy::from_json(json).unwrap_err();
         assert_eq!(
             (e.code(), e.path().as_str(), e.to_string().as_str()),
-            ("invalid_policy", path, message)
+            ("out_of_range", path, message)
         );
     }
     assert_eq!(

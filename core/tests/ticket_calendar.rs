@@ -90,7 +90,7 @@ fn negative_seconds_are_refused() {
     assert_eq!(
         (err.code(), err.path().as_str(), err.to_string()),
         (
-            "invalid_sla",
+            "negative",
             "seconds",
             "seconds: must not be negative, got -60".to_owned()
         )

@@ -434,27 +434,33 @@ fn first_contact_ownership_when_configured() {
 #[test]
 fn policy_json_is_validated() {
     let cases = [
-        (r#"{"roles": {"fly": ["pilot"]}}"#, "roles.fly"),
-        (r#"{"roles": {"receive": ["pilot"]}}"#, "roles.receive"),
-        (r#"{"roles": {"close": []}}"#, "roles.close"),
+        (
+            r#"{"roles": {"fly": ["pilot"]}}"#,
+            "unknown_value",
+            "roles.fly",
+        ),
+        (
+            r#"{"roles": {"receive": ["pilot"]}}"#,
+            "unknown_value",
+            "roles.receive",
+        ),
+        (r#"{"roles": {"close": []}}"#, "empty_field", "roles.close"),
         (
             r#"{"roles": {"close": ["manager", " "]}}"#,
+            "empty_field",
             "roles.close[1]",
         ),
-        (r#"{"roles": {"close": "manager"}}"#, "roles.close"),
+        (r#"{"roles": {"close": "manager"}}"#, "json", "roles.close"),
         (
             r#"{"first_contact_ownership": 1}"#,
+            "json",
             "first_contact_ownership",
         ),
-        (r#"{"owner_only": true}"#, "owner_only"),
+        (r#"{"owner_only": true}"#, "json", "owner_only"),
     ];
-    for (text, path) in cases {
+    for (text, code, path) in cases {
         let e = AccessPolicy::from_json(text).unwrap_err();
-        assert_eq!(
-            (e.code(), e.path().as_str()),
-            ("invalid_policy", path),
-            "{text}"
-        );
+        assert_eq!((e.code(), e.path().as_str()), (code, path), "{text}");
     }
     let p = AccessPolicy::from_json(
         r#"{"roles": {"assign": ["dispatcher", "manager"], "close": ["manager"]}, "handler_may_record_return_visit": true, "first_contact_ownership": true}"#,

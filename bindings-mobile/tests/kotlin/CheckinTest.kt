@@ -243,5 +243,5 @@ fun testCheckinDefectDeadlineInTheEstateTimeZone() {
     val e = assertFailsWith<EstateKitException.Validation> {
         Checklist.start(t, "1-603", "张三", LocalDate.of(2026, 11, 2), HandoverMode.ORDINARY, 1081)
     }
-    assertEquals("invalid_field" to "utc_offset_minutes", e.code to e.path)
+    assertEquals("out_of_range" to "utc_offset_minutes", e.code to e.path)
 }

@@ -49,7 +49,7 @@ fun testBusinessCalendarFromJavaTime() {
     val seconds = assertFailsWith<EstateKitException.Validation> {
         BusinessCalendar.weekly(LocalTime.of(9, 0), LocalTime.of(18, 0), WORKWEEK, ZoneOffset.ofHoursMinutesSeconds(8, 5, 43))
     }
-    assertEquals("invalid_sla" to "calendar.utc_offset_minutes", seconds.code to seconds.path)
+    assertEquals("out_of_range" to "calendar.utc_offset_minutes", seconds.code to seconds.path)
 }
 
 fun testSlaStatusDurations() {
@@ -90,7 +90,7 @@ fun testZoneOffsetsForCheckinAndTickets() {
     val odd = assertFailsWith<EstateKitException.Validation> {
         Checklist.start(template, "1-603", "张三", LocalDate.of(2026, 11, 2), ZoneOffset.ofTotalSeconds(8 * 3600 + 30))
     }
-    assertEquals("invalid_field" to "utc_offset_minutes", odd.code to odd.path)
+    assertEquals("out_of_range" to "utc_offset_minutes", odd.code to odd.path)
     TicketFlow("T-9", "3-502", TicketChannel.APP, Instant.parse("2026-11-02T01:00:00Z"), "李先生", "噪音", TicketKind.COMPLAINT,
         "noise", Urgency.NORMAL, "customer_service", "前台", null, 480).use { f ->
         assertEquals(BEIJING, f.utcOffset)

@@ -54,6 +54,8 @@ fun testNoticeValidationNamesTheField() {
             waterStop(endsAt = PUBLISHED.plus(hours(24))) to ("ends_before_starts" to "ends_at"),
             waterStop(startsAt = null, endsAt = null) to ("missing_start" to "starts_at"),
             waterStop(requiresAck = false) to ("ack_due_without_ack" to "ack_due"),
+            waterStop(kind = NoticeKind.GENERAL, startsAt = null) to ("missing_value" to "ends_at"),
+            waterStop().copy(ackDue = PUBLISHED) to ("ends_before_starts" to "ack_due"),
         )
         for ((notice, expected) in cases) {
             val e = assertFailsWith<EstateKitException.Validation> { validateNotice(notice, estate) }
@@ -92,9 +94,9 @@ fun testNoticeLeadTimesOfThePublishedRules() {
         NoticePolicy.fromJson(strict.toJson()).use { assertEquals(48L, it.leadHours(NoticeKind.GAS_OUTAGE)) }
     }
     val e = assertFailsWith<EstateKitException.Validation> { NoticePolicy(mapOf(NoticeKind.GAS_OUTAGE to 9000L)) }
-    assertEquals("invalid_field" to "lead_hours.gas_outage", e.code to e.path)
+    assertEquals("out_of_range" to "lead_hours.gas_outage", e.code to e.path)
     val neg = assertFailsWith<EstateKitException.Validation> { NoticePolicy(mapOf(NoticeKind.GAS_OUTAGE to -1L)) }
-    assertEquals("invalid_field" to "lead_hours.gas_outage", neg.code to neg.path)
+    assertEquals("out_of_range" to "lead_hours.gas_outage", neg.code to neg.path)
 }
 
 private fun events(units: List<String>): List<NoticeEvent> {

@@ -185,7 +185,7 @@ private val argumentCases: List<Triple<String, () -> Unit, Pair<String, String>>
     Triple("reminder group with an empty owner", { emptyBook().reminders(OCT31, d("1.00"), mapOf("1-101" to " ")); Unit }, "empty_field" to "group[1-101]"),
     Triple("ledger with an empty unit id", { Ledger(""); Unit }, "empty_field" to "unit_id"),
     Triple("ledger with a blank unit id", { Ledger("  "); Unit }, "empty_field" to "unit_id"),
-    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, HandoverMode.ORDINARY); Unit }, "invalid_field" to "owner"),
+    Triple("empty checklist owner", { Checklist.start(CheckinTemplate.default(), "1-603", "", OCT1, HandoverMode.ORDINARY); Unit }, "empty_field" to "owner"),
 )
 
 fun testBadArguments() {

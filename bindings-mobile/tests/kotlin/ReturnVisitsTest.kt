@@ -101,7 +101,7 @@ fun testPolicyIsConfiguredAndStored() {
             listOf(p.maxUnreachableAttempts(), p.deadlineDays(), p.satisfactionTarget(), p.minCoverage()))
     }
     val e = assertFailsWith<EstateKitException.Validation> { ReturnVisitPolicy(maxUnreachableAttempts = 0) }
-    assertEquals(listOf("invalid_policy", "max_unreachable_attempts"), listOf(e.code, e.path))
+    assertEquals(listOf("out_of_range", "max_unreachable_attempts"), listOf(e.code, e.path))
     ReturnVisitPolicy(requiredKinds = listOf(TicketKind.COMPLAINT), exemptChannels = listOf(), maxUnreachableAttempts = 1).use { one ->
         resolved(kind = TicketKind.COMPLAINT, channel = TicketChannel.PATROL, visits = one).use { f ->
             assertTrue(f.returnVisitRequired())

@@ -96,7 +96,7 @@ fun testSlaWorkingDaysResolution() {
         assertEquals(bj("2026-11-03T18:00"), cal.addWorkingDays(bj("2026-11-02T07:00"), 1L))
         assertEquals(bj("2026-11-09T18:00"), cal.addWorkingDays(bj("2026-11-06T16:30"), 1L))
         val zero = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(bj("2026-11-02T10:00"), 0L) }
-        assertEquals(listOf("invalid_sla", "days"), listOf(zero.code, zero.path))
+        assertEquals(listOf("out_of_range", "days"), listOf(zero.code, zero.path))
         val far = assertFailsWith<EstateKitException.Validation> { cal.addWorkingDays(Instant.parse("9999-12-30T12:00:00Z"), 2L) }
         assertEquals(listOf("no_working_days", "calendar"), listOf(far.code, far.path))
     }
@@ -189,32 +189,33 @@ fun testSlaTypedErrors() {
     val r = """"response": {"business_minutes": 120}"""
     val cases = listOf(
         Triple("""{$r, "resolution": {"working_days": 0}}""", cal,
-            "by_urgency.normal.resolution.working_days: must be at least 1 day, got 0"),
+            "by_urgency.normal.resolution.working_days: must be at least 1 day, got 0" to "out_of_range"),
         Triple("""{$r, "resolution": {"working_days": -2}}""", cal,
-            "by_urgency.normal.resolution.working_days: must be at least 1 day, got -2"),
+            "by_urgency.normal.resolution.working_days: must be at least 1 day, got -2" to "out_of_range"),
         Triple("""{$r, "resolution": {"working_days": 8}}""", null,
-            "by_urgency.normal.resolution.working_days: working days need a calendar (the policy's \"calendar\")"),
+            "by_urgency.normal.resolution.working_days: working days need a calendar (the policy's \"calendar\")" to "missing_value"),
         Triple("""{$r, "resolution": {"working_days": 8, "calendar_days": 8}}""", cal,
-            "by_urgency.normal.resolution: one clock per target, got calendar_days and working_days"),
+            "by_urgency.normal.resolution: one clock per target, got calendar_days and working_days" to "conflicting_fields"),
         Triple("""{$r, "resolution": {}}""", cal,
-            "by_urgency.normal.resolution: no clock: give one of minutes, business_minutes, calendar_days, working_days"),
+            "by_urgency.normal.resolution: no clock: give one of minutes, business_minutes, calendar_days, working_days" to "missing_value"),
         Triple("""{"response": {"calendar_days": 1}, "resolution": {"working_days": 8}}""", cal,
-            "by_urgency.normal.response.calendar_days: a response target is minutes or business_minutes"),
+            "by_urgency.normal.response.calendar_days: a response target is minutes or business_minutes" to "conflicting_fields"),
         Triple("""{"response": {"minutes": -5}, "resolution": {"working_days": 8}}""", cal,
-            "by_urgency.normal.response.minutes: must not be negative, got -5"),
+            "by_urgency.normal.response.minutes: must not be negative, got -5" to "negative"),
         Triple("""{$r, "response_minutes": 60, "resolution": {"working_days": 8}}""", cal,
-            "by_urgency.normal.response: given twice: response and response_minutes; give one"),
+            "by_urgency.normal.response: given twice: response and response_minutes; give one" to "conflicting_fields"),
         Triple("""{"resolution": {"working_days": 8}}""", cal,
-            "by_urgency.normal.response: missing: give response, e.g. {\"business_minutes\": 120}"),
+            "by_urgency.normal.response: missing: give response, e.g. {\"business_minutes\": 120}" to "missing_value"),
     )
-    for ((normal, calendar, message) in cases) {
+    for ((normal, calendar, expected) in cases) {
+        val (message, code) = expected
         val doc = """{"by_urgency": {
             "emergency": {"response": {"minutes": 15}, "resolution": {"minutes": 240}},
             "urgent": {$r, "resolution": {"minutes": 1440}},
             "normal": $normal}""" + (if (calendar != null) """, "calendar": $calendar}""" else "}")
         val e = assertFailsWith<EstateKitException.Validation> { SlaPolicy.fromJson(doc) }
-        assertEquals(listOf("invalid_sla", message.substringBefore(":"), message), listOf(e.code, e.path, e.detail), normal)
+        assertEquals(listOf(code, message.substringBefore(":"), message), listOf(e.code, e.path, e.detail), normal)
     }
     val e = assertFailsWith<EstateKitException.Validation> { policy("""{"hours": 8}""", cal) }
-    assertEquals(listOf("invalid_sla", "by_urgency.normal.resolution.hours"), listOf(e.code, e.path))
+    assertEquals(listOf("json", "by_urgency.normal.resolution.hours"), listOf(e.code, e.path))
 }

@@ -78,7 +78,7 @@ fun testConfiguredPolicyRefusesARole() {
     val bad = assertFailsWith<EstateKitException.Validation> {
         AccessPolicy(mapOf(TicketAction.RETURN_VISIT_REACHED to listOf("回访员")), false, false)
     }
-    assertEquals(listOf("invalid_policy", "roles.return_visit_reached"), listOf(bad.code, bad.path))
+    assertEquals(listOf("unknown_value", "roles.return_visit_reached"), listOf(bad.code, bad.path))
     AccessPolicy(mapOf(TicketAction.RETURN_VISIT to listOf("回访员"))).use { visits ->
         assertEquals(mapOf(TicketAction.RETURN_VISIT to listOf("回访员")), visits.roles())
     }

@@ -1828,14 +1828,14 @@ class BusinessCalendar:
     def add_seconds(self, start: datetime.datetime, seconds: int) -> datetime.datetime:
         """The instant `seconds` working seconds after `start`.
 
-        Negative seconds raise ValidationError ('invalid_sla', path 'seconds'); no working
+        Negative seconds raise ValidationError ('negative', path 'seconds'); no working
         time up to 9999-12-31 raises ValidationError ('no_business_time', path 'calendar')."""
     def add_working_days(self, start: datetime.datetime, days: int) -> datetime.datetime:
         """The deadline of `days` working days (N 个工作日内) from `start`: the close of
         business of the `days`th working day after the local date of `start` (the day of
         receipt never counts; holidays skipped, make-up days counted).
 
-        0 days raise ValidationError ('invalid_sla', path 'days'); too few working days
+        0 days raise ValidationError ('out_of_range', path 'days'); too few working days
         up to 9999-12-31, ValidationError ('no_working_days', path 'calendar')."""
     def is_working_day(self, date: _DateLike) -> bool:
         """Whether a local date has working hours and is not a holiday (make-up days count)."""
@@ -1972,7 +1972,9 @@ class AccessPolicy:
     @staticmethod
     def from_json(text: str) -> AccessPolicy:
         """Parse a policy JSON document (`roles`, `handler_may_record_return_visit`,
-        `first_contact_ownership`, all optional); `ValidationError` `invalid_policy`."""
+        `first_contact_ownership`, all optional); `ValidationError` naming the field:
+        `json` (malformed, an unknown field), `unknown_value` (an action that cannot be
+        restricted), `empty_field` (no roles, an empty role)."""
     def to_json(self) -> str:
         """The policy as JSON."""
     @property
@@ -2264,7 +2266,8 @@ class ReturnVisitPolicy:
     @staticmethod
     def from_json(text: str) -> ReturnVisitPolicy:
         """Parse a policy JSON document (every field optional); ValidationError
-        `invalid_policy` naming the field."""
+        naming the field: `json` (malformed, an unknown field or kind), `out_of_range`
+        (0 attempts, more than 366 days, a share outside 0-1)."""
     def to_json(self) -> str:
         """The policy as JSON (every field)."""
     @property

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{CheckinError, Checklist, ItemKind, invalid};
+use super::{CheckinError, Checklist, ItemKind};
 use crate::estate::{Estate, EstateData, Meter, MeterKind, Reading, UnitStatus};
 
 /// The unit's status change.
@@ -140,7 +140,8 @@ pub fn completion_effects(
             path: "finished_at".into(),
         })?;
     if !matches!(status, UnitStatus::Delivered | UnitStatus::Occupied) {
-        return Err(invalid(
+        return Err(CheckinError::value(
+            "unknown_value",
             "status",
             format!("a check-in makes a unit delivered or occupied, not {status}"),
         ));
@@ -238,7 +239,11 @@ pub fn completion_effects(
                     .amount
                     .expect("a validated template gives every payment item an amount");
                 total = total.checked_add(amount).ok_or_else(|| {
-                    invalid("charges", "the sum of the check-in charges overflows")
+                    CheckinError::value(
+                        "overflow",
+                        "charges",
+                        "the sum of the check-in charges overflows",
+                    )
                 })?;
                 charges.push(ChargeLine {
                     code: def.code.clone(),

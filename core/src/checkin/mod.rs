@@ -47,10 +47,11 @@ pub use template::{
 
 /// The error of an unknown wire name of a check-in enum.
 pub(crate) fn unknown_value(path: String, value: &str, expected: String) -> CheckinError {
-    CheckinError::InvalidField {
+    CheckinError::value(
+        "unknown_value",
         path,
-        reason: format!("unknown value {value:?}; expected one of {expected}"),
-    }
+        format!("unknown value {value:?}; expected one of {expected}"),
+    )
 }
 
 macro_rules! checkin_enum {
@@ -295,11 +296,31 @@ pub enum CheckinError {
         /// The steps of the cycle, the first repeated at the end.
         cycle: Vec<String>,
     },
-    /// A field has a bad value.
+    /// A field has a bad value, `code` naming the cause (one of
+    /// [`CheckinError::VALUE_CODES`]): `empty_field` (an empty id, code, actor, owner,
+    /// reason, list of steps, items or roles), `missing_value` (data an item kind
+    /// requires: a reading, a payment's amount, a meter kind; `finished_by` without
+    /// `finished_at` or the reverse), `conflicting_fields` (data an item kind does not
+    /// record, an outcome that contradicts the defects, a mandatory audit item),
+    /// `mismatch` (a key count other than the template's, a defect id out of
+    /// sequence), `out_of_range` (no key handed over, an offset beyond ±18 hours, a
+    /// deadline past the year 9999), `negative` (a payment item's amount), `overflow`
+    /// (the check-in's charges), `unknown_value` (a name that is not one of the
+    /// accepted values, a status a check-in does not set).
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, Checklist, Mode};
+    /// let err = Checklist::start(&CheckinTemplate::default_template(), "1-603", " ",
+    ///     "2026-11-02".parse()?, Mode::Ordinary).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("empty_field", "owner"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[error("{path}: {reason}")]
     InvalidField {
         /// The field.
         path: String,
+        /// The cause (one of [`CheckinError::VALUE_CODES`]).
+        code: &'static str,
         /// Why it is bad.
         reason: String,
     },
@@ -530,7 +551,7 @@ crate::diagnostic::error_table! {
     DuplicateCode => "duplicate_code";
     UnknownDependency => "unknown_dependency";
     DependencyCycle => "dependency_cycle";
-    InvalidField => "invalid_field";
+    InvalidField { code } => *code;
     UnknownItem => "unknown_item";
     DependenciesUnmet => "dependencies_unmet", state;
     AlreadyCompleted => "already_completed", state;
@@ -568,11 +589,21 @@ impl CheckinError {
     }
 }
 
-pub(crate) fn invalid(path: impl Into<String>, reason: impl Into<String>) -> CheckinError {
-    CheckinError::InvalidField {
-        path: path.into(),
-        reason: reason.into(),
-    }
+crate::diagnostic::value_codes! {
+    CheckinError;
+    example: "assert!(estatekit::checkin::CheckinError::VALUE_CODES.contains(&\"empty_field\"));";
+    codes: [
+        "empty_field",
+        "missing_value",
+        "conflicting_fields",
+        "mismatch",
+        "out_of_range",
+        "negative",
+        "overflow",
+        "unknown_value",
+    ];
+    /// [`CheckinError::InvalidField`] with `code`, one of [`CheckinError::VALUE_CODES`].
+    fn value => InvalidField;
 }
 
 macro_rules! checkin_labels {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{CheckinError, ItemKind, Role, Severity, invalid};
+use super::{CheckinError, ItemKind, Role, Severity};
 use crate::estate::MeterKind;
 
 /// The template JSON format version this library reads and writes.
@@ -218,17 +218,29 @@ impl CheckinTemplate {
             });
         }
         if data.id.trim().is_empty() {
-            return Err(invalid("id", "id must not be empty"));
+            return Err(CheckinError::value(
+                "empty_field",
+                "id",
+                "id must not be empty",
+            ));
         }
         if data.steps.is_empty() {
-            return Err(invalid("steps", "a template needs at least one step"));
+            return Err(CheckinError::value(
+                "empty_field",
+                "steps",
+                "a template needs at least one step",
+            ));
         }
         let mut steps = BTreeMap::new();
         let mut items = BTreeMap::new();
         for (s, step) in data.steps.iter().enumerate() {
             let path = format!("steps[{s}].code");
             if step.code.trim().is_empty() {
-                return Err(invalid(path, "code must not be empty"));
+                return Err(CheckinError::value(
+                    "empty_field",
+                    path,
+                    "code must not be empty",
+                ));
             }
             if steps.insert(step.code.clone(), s).is_some() {
                 return Err(CheckinError::DuplicateCode {
@@ -237,7 +249,8 @@ impl CheckinTemplate {
                 });
             }
             if step.items.is_empty() {
-                return Err(invalid(
+                return Err(CheckinError::value(
+                    "empty_field",
                     format!("steps[{s}].items"),
                     "a step needs at least one item",
                 ));
@@ -283,7 +296,8 @@ impl CheckinTemplate {
                     });
                 }
                 Some(&(s, i)) if data.steps[s].items[i].mandatory => {
-                    return Err(invalid(
+                    return Err(CheckinError::value(
+                        "conflicting_fields",
                         "audit_item",
                         format!(
                             "the audit item {audit:?} must be optional: audits follow the check-in"
@@ -527,25 +541,39 @@ impl CheckinTemplate {
 fn validate_item(s: usize, i: usize, item: &ItemDef) -> Result<(), CheckinError> {
     let p = |field: &str| format!("steps[{s}].items[{i}].{field}");
     if item.code.trim().is_empty() {
-        return Err(invalid(p("code"), "code must not be empty"));
+        return Err(CheckinError::value(
+            "empty_field",
+            p("code"),
+            "code must not be empty",
+        ));
     }
     if item.roles.is_empty() {
-        return Err(invalid(p("roles"), "at least one role must be allowed"));
+        return Err(CheckinError::value(
+            "empty_field",
+            p("roles"),
+            "at least one role must be allowed",
+        ));
     }
     let kind = item.kind;
     match (kind, item.amount) {
         (super::ItemKind::Payment, None) => {
-            return Err(invalid(p("amount"), "a payment item needs an amount"));
+            return Err(CheckinError::value(
+                "missing_value",
+                p("amount"),
+                "a payment item needs an amount",
+            ));
         }
         (super::ItemKind::Payment, Some(a)) if a < Decimal::ZERO => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "negative",
                 p("amount"),
                 format!("amount must not be negative, got {a}"),
             ));
         }
         (super::ItemKind::Payment, Some(_)) | (_, None) => {}
         (_, Some(_)) => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "conflicting_fields",
                 p("amount"),
                 format!("only a payment item has an amount, not a {kind} item"),
             ));
@@ -553,14 +581,16 @@ fn validate_item(s: usize, i: usize, item: &ItemDef) -> Result<(), CheckinError>
     }
     match (kind, item.meter_kind) {
         (super::ItemKind::MeterReading, None) => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "missing_value",
                 p("meter_kind"),
                 "a meter_reading item needs a meter kind",
             ));
         }
         (super::ItemKind::MeterReading, Some(_)) | (_, None) => {}
         (_, Some(_)) => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "conflicting_fields",
                 p("meter_kind"),
                 format!("only a meter_reading item has a meter kind, not a {kind} item"),
             ));
@@ -568,14 +598,16 @@ fn validate_item(s: usize, i: usize, item: &ItemDef) -> Result<(), CheckinError>
     }
     match (kind, item.keys) {
         (super::ItemKind::KeyHandover, Some(0)) => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "out_of_range",
                 p("keys"),
                 "the expected key count must be at least 1",
             ));
         }
         (super::ItemKind::KeyHandover, _) | (_, None) => {}
         (_, Some(_)) => {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "conflicting_fields",
                 p("keys"),
                 format!("only a key_handover item has a key count, not a {kind} item"),
             ));

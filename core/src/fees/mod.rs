@@ -293,6 +293,33 @@ crate::diagnostic::error_table! {
     InvalidValue { code } => *code;
 }
 
+crate::diagnostic::value_codes! {
+    FeeError;
+    example: "assert!(estatekit::fees::FeeError::VALUE_CODES.contains(&\"too_many_decimals\"));";
+    codes: [
+        "too_many_decimals",
+        "duplicate_id",
+        "empty_field",
+        "out_of_range",
+        "unsupported_format_version",
+        "unknown_value",
+        "ends_before_starts",
+        "not_increasing",
+        "missing_value",
+        "conflicting_fields",
+        "mismatch",
+        "too_many",
+        "inconsistent_readings",
+        "weights_sum",
+        "all_zero_weights",
+        "overflow",
+        "invalid_currency",
+        "unsupported_rule",
+    ];
+    /// [`FeeError::InvalidValue`] with `code`, one of [`FeeError::VALUE_CODES`].
+    fn value => InvalidValue;
+}
+
 impl FeeError {
     /// Sets the path when the error has none (hot loops compute with an empty path and
     /// name the field only when something actually fails).
@@ -318,42 +345,6 @@ impl FeeError {
     pub(crate) fn with_path(mut self, new: String) -> Self {
         *self.path_slot() = new;
         self
-    }
-
-    /// The codes of [`FeeError::InvalidValue`], each a cause of its own.
-    pub const VALUE_CODES: [&'static str; 18] = [
-        "too_many_decimals",
-        "duplicate_id",
-        "empty_field",
-        "out_of_range",
-        "unsupported_format_version",
-        "unknown_value",
-        "ends_before_starts",
-        "not_increasing",
-        "missing_value",
-        "conflicting_fields",
-        "mismatch",
-        "too_many",
-        "inconsistent_readings",
-        "weights_sum",
-        "all_zero_weights",
-        "overflow",
-        "invalid_currency",
-        "unsupported_rule",
-    ];
-
-    /// [`FeeError::InvalidValue`] with `code`, one of [`FeeError::VALUE_CODES`].
-    pub(crate) fn value(
-        code: &'static str,
-        path: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        debug_assert!(Self::VALUE_CODES.contains(&code), "{code}");
-        Self::InvalidValue {
-            path: path.into(),
-            code,
-            reason: reason.into(),
-        }
     }
 
     pub(crate) fn money(path: impl Into<String>) -> impl FnOnce(MoneyError) -> Self {

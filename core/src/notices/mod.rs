@@ -195,11 +195,24 @@ pub enum NoticeError {
         /// The notice's id.
         notice: String,
     },
-    /// Any other invalid value.
+    /// Another invalid value, `code` naming the cause (one of
+    /// [`NoticeError::VALUE_CODES`]): `missing_value` (an end without a start),
+    /// `ends_before_starts` (an acknowledgment deadline not after publication),
+    /// `out_of_range` (an instant outside the years 1–9999 UTC, as checklists and
+    /// tickets refuse one; an offset beyond ±18 hours; a lead time outside 0–8784
+    /// hours), `duplicate_id` (a unit listed twice in a tracker).
+    ///
+    /// ```
+    /// use estatekit::notices::{NoticeKind, NoticePolicy};
+    /// let e = NoticePolicy::new([(NoticeKind::GasOutage, -1)]).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "lead_hours.gas_outage"));
+    /// ```
     #[error("{path}: notice {notice:?}: {reason}")]
     InvalidField {
         /// Where.
         path: String,
+        /// The cause (one of [`NoticeError::VALUE_CODES`]).
+        code: &'static str,
         /// The notice's id.
         notice: String,
         /// Why it is invalid.
@@ -306,7 +319,7 @@ crate::diagnostic::error_table! {
     UnsupportedFormatVersion => "unsupported_format_version";
     UnknownValue => "unknown_value";
     EmptyField => "empty_field";
-    InvalidField => "invalid_field";
+    InvalidField { code } => *code;
     UnknownBuilding => "unknown_building";
     UnknownUnit => "unknown_unit";
     EmptyAudience => "empty_audience";
@@ -316,6 +329,30 @@ crate::diagnostic::error_table! {
     NotInAudience => "not_in_audience";
     BeforePublication => "before_publication";
     TooManyEvents => "too_many_events";
+}
+
+crate::diagnostic::value_codes! {
+    NoticeError;
+    example: "assert!(estatekit::notices::NoticeError::VALUE_CODES.contains(&\"duplicate_id\"));";
+    codes: ["missing_value", "ends_before_starts", "out_of_range", "duplicate_id"];
+    /// [`NoticeError::InvalidField`] with `code`, one of [`NoticeError::VALUE_CODES`],
+    /// about notice `notice`.
+    fn value => InvalidField { notice };
+}
+
+/// `out_of_range` at `path` for an instant outside the years 1–9999 (UTC), as
+/// checklists and tickets refuse one.
+fn in_supported_years(path: &str, notice: &str, at: DateTime<Utc>) -> Result<(), NoticeError> {
+    if crate::diagnostic::in_supported_years(&at) {
+        Ok(())
+    } else {
+        Err(NoticeError::value(
+            "out_of_range",
+            path,
+            notice,
+            format!("{at} is outside the supported years 1–9999 (UTC)"),
+        ))
+    }
 }
 
 impl NoticeError {

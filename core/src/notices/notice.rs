@@ -157,7 +157,8 @@ impl Notice {
     /// English title, when given, non-empty too); the audience names only buildings
     /// and units the estate has and reaches at least one unit; the window ends after it
     /// starts and, for outages and elevator maintenance, has a start; an
-    /// acknowledgment deadline only with `requires_ack`, after publication.
+    /// acknowledgment deadline only with `requires_ack`, after publication; every
+    /// instant within the years 1–9999 (UTC), as checklists and tickets require.
     ///
     /// Linear in the units of the estate and the ids of the audience.
     ///
@@ -165,7 +166,10 @@ impl Notice {
     /// The first problem, in the order above, as a [`NoticeError`] naming the field and
     /// the notice: `empty_field`, `unknown_building` / `unknown_unit`
     /// (`audience.ids[i]`), `empty_audience`, `ends_before_starts`, `missing_start`,
-    /// `ack_due_without_ack`, `invalid_field`.
+    /// `ack_due_without_ack`, and [`NoticeError::InvalidField`]'s causes:
+    /// `out_of_range` (an instant outside the years 1–9999, e.g. `published_at`),
+    /// `missing_value` (`ends_at` without `starts_at`), `ends_before_starts` (`ack_due`
+    /// not after publication).
     ///
     /// ```
     /// use estatekit::estate::Estate;
@@ -287,8 +291,18 @@ impl Notice {
         Ok(())
     }
 
-    /// The window and the acknowledgment deadline.
+    /// The instants (years 1–9999 UTC), the window and the acknowledgment deadline.
     fn check_times(&self) -> Result<(), NoticeError> {
+        for (path, at) in [
+            ("published_at", Some(self.published_at)),
+            ("starts_at", self.starts_at),
+            ("ends_at", self.ends_at),
+            ("ack_due", self.ack_due),
+        ] {
+            if let Some(at) = at {
+                super::in_supported_years(path, &self.id, at)?;
+            }
+        }
         match (self.starts_at, self.ends_at) {
             (Some(starts_at), Some(ends_at)) if ends_at <= starts_at => {
                 return Err(NoticeError::EndsBeforeStarts {
@@ -306,11 +320,12 @@ impl Notice {
                 });
             }
             (None, Some(_)) => {
-                return Err(NoticeError::InvalidField {
-                    path: "ends_at".into(),
-                    notice: self.id.clone(),
-                    reason: "an end needs a start (starts_at)".into(),
-                });
+                return Err(NoticeError::value(
+                    "missing_value",
+                    "ends_at",
+                    &self.id,
+                    "an end needs a start (starts_at)",
+                ));
             }
             _ => {}
         }
@@ -322,14 +337,15 @@ impl Notice {
                 });
             }
             if due <= self.published_at {
-                return Err(NoticeError::InvalidField {
-                    path: "ack_due".into(),
-                    notice: self.id.clone(),
-                    reason: format!(
+                return Err(NoticeError::value(
+                    "ends_before_starts",
+                    "ack_due",
+                    &self.id,
+                    format!(
                         "the acknowledgment deadline {due} is not after publication at {}",
                         self.published_at
                     ),
-                });
+                ));
             }
         }
         Ok(())
@@ -340,7 +356,7 @@ impl Notice {
     /// local time at `utc_offset_minutes` (Beijing: 480).
     ///
     /// # Errors
-    /// `invalid_field` at `utc_offset_minutes` beyond ±18 hours.
+    /// `out_of_range` at `utc_offset_minutes` beyond ±18 hours.
     ///
     /// ```
     /// use estatekit::i18n::Lang;
@@ -360,10 +376,13 @@ impl Notice {
             .contains(&utc_offset_minutes)
             .then(|| FixedOffset::east_opt(utc_offset_minutes * 60))
             .flatten()
-            .ok_or_else(|| NoticeError::InvalidField {
-                path: "utc_offset_minutes".into(),
-                notice: self.id.clone(),
-                reason: format!("{utc_offset_minutes} is beyond ±{MAX_OFFSET_MINUTES} minutes"),
+            .ok_or_else(|| {
+                NoticeError::value(
+                    "out_of_range",
+                    "utc_offset_minutes",
+                    &self.id,
+                    format!("{utc_offset_minutes} is beyond ±{MAX_OFFSET_MINUTES} minutes"),
+                )
             })?;
         let local = |t: DateTime<Utc>| t.with_timezone(&offset).format("%Y-%m-%d %H:%M");
         let kind = self.kind.label(lang);
@@ -511,7 +530,7 @@ mod tests {
             ),
             (
                 Box::new(|n| n.ends_at = Some(at("2026-11-02T08:00:00Z"))),
-                "invalid_field",
+                "missing_value",
                 "ends_at",
             ),
             (
@@ -529,7 +548,7 @@ mod tests {
                     n.requires_ack = true;
                     n.ack_due = Some(n.published_at);
                 }),
-                "invalid_field",
+                "ends_before_starts",
                 "ack_due",
             ),
         ];
@@ -562,10 +581,7 @@ mod tests {
             "[Notice] 通知 (from 2026-11-01 11:30, UTC-05:00)"
         );
         let e = n.header(Lang::En, 18 * 60 + 1).unwrap_err();
-        assert_eq!(
-            (e.code(), e.path()),
-            ("invalid_field", "utc_offset_minutes")
-        );
+        assert_eq!((e.code(), e.path()), ("out_of_range", "utc_offset_minutes"));
     }
 
     #[test]

@@ -120,11 +120,12 @@ impl LeadTimeFinding {
 
 /// The error of a lead time out of range.
 fn bad_hours(kind: NoticeKind, hours: i64) -> NoticeError {
-    NoticeError::InvalidField {
-        path: format!("lead_hours.{kind}"),
-        notice: String::new(),
-        reason: format!("{hours} hours is not a lead time of 0 to {MAX_LEAD_HOURS} hours"),
-    }
+    NoticeError::value(
+        "out_of_range",
+        format!("lead_hours.{kind}"),
+        "",
+        format!("{hours} hours is not a lead time of 0 to {MAX_LEAD_HOURS} hours"),
+    )
 }
 
 impl NoticePolicy {
@@ -133,7 +134,7 @@ impl NoticePolicy {
     /// one is refused here, like one above [`MAX_LEAD_HOURS`].
     ///
     /// # Errors
-    /// `invalid_field` at `lead_hours.<kind>` for hours below 0 or above
+    /// `out_of_range` at `lead_hours.<kind>` for hours below 0 or above
     /// [`MAX_LEAD_HOURS`].
     ///
     /// ```
@@ -141,7 +142,7 @@ impl NoticePolicy {
     /// let p = NoticePolicy::new([(NoticeKind::GasOutage, 48)])?;
     /// assert_eq!((p.lead_hours(NoticeKind::GasOutage), p.lead_hours(NoticeKind::WaterOutage)), (Some(48), None));
     /// let e = NoticePolicy::new([(NoticeKind::GasOutage, 9000)]).unwrap_err();
-    /// assert_eq!((e.code(), e.path()), ("invalid_field", "lead_hours.gas_outage"));
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "lead_hours.gas_outage"));
     /// let e = NoticePolicy::new([(NoticeKind::WaterOutage, -1)]).unwrap_err();
     /// assert_eq!(e.to_string(), r#"lead_hours.water_outage: notice "": -1 hours is not a lead time of 0 to 8784 hours"#);
     /// # Ok::<(), estatekit::notices::NoticeError>(())
@@ -315,7 +316,7 @@ mod tests {
         let e = NoticePolicy::from_json(r#"{"lead_hours": {"water_outage": 9000}}"#).unwrap_err();
         assert_eq!(
             (e.code(), e.path()),
-            ("invalid_field", "lead_hours.water_outage")
+            ("out_of_range", "lead_hours.water_outage")
         );
     }
 }

@@ -271,6 +271,7 @@ impl NoticeTracker {
                 });
             }
         }
+        super::in_supported_years("at", &self.notice_id, event.at())?;
         if event.at() < self.published_at {
             return Err(NoticeError::BeforePublication {
                 path: "at".into(),
@@ -308,7 +309,9 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `not_in_audience` (path `unit`) for a unit the notice does not reach;
-    /// `before_publication` (path `at`); `too_many_events`.
+    /// `out_of_range` (path `at`) for an instant outside the years 1–9999 (UTC), as
+    /// checklists and tickets refuse one; `before_publication` (path `at`);
+    /// `too_many_events`.
     ///
     /// ```
     /// # use estatekit::notices::*;
@@ -316,6 +319,8 @@ impl NoticeTracker {
     /// let mut t = NoticeTracker::new(&n, &estatekit::Estate::demo())?;
     /// let e = t.record_delivery("1-201", NoticeChannel::Sms, "2026-11-01T01:00:00Z".parse()?).unwrap_err();
     /// assert_eq!((e.code(), e.path()), ("not_in_audience", "unit"));
+    /// let e = t.record_delivery("1-101", NoticeChannel::Sms, "+10000-01-01T00:00:00Z".parse()?).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("out_of_range", "at"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record_delivery(
@@ -337,7 +342,8 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `not_in_audience` (path `unit`); `empty_field` (path `by`);
-    /// `before_publication` (path `at`); `too_many_events`.
+    /// `out_of_range` (path `at`) outside the years 1–9999; `before_publication` (path
+    /// `at`); `too_many_events`.
     ///
     /// ```
     /// # use estatekit::notices::*;
@@ -531,7 +537,8 @@ impl NoticeTracker {
     ///
     /// # Errors
     /// `json` naming the field; `unsupported_format_version`; `empty_audience`;
-    /// `invalid_field` at `units[i]` for a unit listed twice; an event's error at
+    /// `out_of_range` at `published_at` or `ack_due` outside the years 1–9999;
+    /// `duplicate_id` at `units[i]` for a unit listed twice; an event's error at
     /// `events[i]….`.
     ///
     /// ```
@@ -556,6 +563,10 @@ impl NoticeTracker {
                 notice: doc.notice_id,
             });
         }
+        super::in_supported_years("published_at", &doc.notice_id, doc.published_at)?;
+        if let Some(due) = doc.ack_due {
+            super::in_supported_years("ack_due", &doc.notice_id, due)?;
+        }
         let mut t = Self::build(
             doc.notice_id,
             doc.published_at,
@@ -571,11 +582,12 @@ impl NoticeTracker {
                 .enumerate()
                 .find(|(_, u)| !seen.insert(u.as_str()))
                 .expect("fewer distinct ids than ids: one repeats");
-            return Err(NoticeError::InvalidField {
-                path: format!("units[{i}]"),
-                notice: t.notice_id.clone(),
-                reason: format!("unit {unit:?} is listed twice"),
-            });
+            return Err(NoticeError::value(
+                "duplicate_id",
+                format!("units[{i}]"),
+                &t.notice_id,
+                format!("unit {unit:?} is listed twice"),
+            ));
         }
         if doc.ack_due.is_some() && !doc.requires_ack {
             return Err(NoticeError::AckDueWithoutAck {
@@ -712,7 +724,7 @@ mod tests {
         assert_eq!(NoticeTracker::from_json(&json).unwrap(), t);
         let twice = json.replacen("\"1-201\"", "\"1-101\"", 1);
         let e = NoticeTracker::from_json(&twice).unwrap_err();
-        assert_eq!((e.code(), e.path()), ("invalid_field", "units[2]"));
+        assert_eq!((e.code(), e.path()), ("duplicate_id", "units[2]"));
         let v2 = json.replace("\"format_version\": 1", "\"format_version\": 2");
         assert_eq!(
             NoticeTracker::from_json(&v2).unwrap_err().code(),

@@ -55,7 +55,7 @@ pub const GOVERNED_ACTIONS: &[&str] = &[
 /// assert!(p.allows_role("start", None));                  // not restricted
 /// assert_eq!(AccessPolicy::from_json(&p.to_json())?, p);
 /// let err = AccessPolicy::from_json(r#"{"roles": {"fly": ["pilot"]}}"#).unwrap_err();
-/// assert_eq!((err.code(), err.path().as_str()), ("invalid_policy", "roles.fly"));
+/// assert_eq!((err.code(), err.path().as_str()), ("unknown_value", "roles.fly"));
 /// # Ok::<(), estatekit::tickets::TicketError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,13 +94,6 @@ impl<'de> Deserialize<'de> for AccessPolicy {
     }
 }
 
-fn invalid(path: String, reason: impl Into<String>) -> TicketError {
-    TicketError::InvalidPolicy {
-        path,
-        reason: reason.into(),
-    }
-}
-
 impl AccessPolicy {
     fn from_data(data: PolicyData) -> Result<Self, TicketError> {
         let mut p = Self {
@@ -136,10 +129,7 @@ impl AccessPolicy {
             limit,
         })?;
         let data: PolicyData =
-            crate::json::parse(text).map_err(|f| TicketError::InvalidPolicy {
-                path: f.path,
-                reason: f.message,
-            })?;
+            crate::json::parse(text).map_err(|f| TicketError::policy("json", f.path, f.message))?;
         Self::from_data(data)
     }
 
@@ -175,7 +165,8 @@ impl AccessPolicy {
     ) -> Result<Self, TicketError> {
         let path = format!("roles.{action}");
         if !GOVERNED_ACTIONS.contains(&action) {
-            return Err(invalid(
+            return Err(TicketError::policy(
+                "unknown_value",
                 path,
                 format!(
                     "unknown action {action:?}; expected one of {}",
@@ -187,12 +178,17 @@ impl AccessPolicy {
         for (i, r) in roles.into_iter().enumerate() {
             let r: String = r.into();
             if r.trim().is_empty() {
-                return Err(invalid(format!("{path}[{i}]"), "a role must not be empty"));
+                return Err(TicketError::policy(
+                    "empty_field",
+                    format!("{path}[{i}]"),
+                    "a role must not be empty",
+                ));
             }
             set.insert(r);
         }
         if set.is_empty() {
-            return Err(invalid(
+            return Err(TicketError::policy(
+                "empty_field",
                 path,
                 "at least one role is needed (leave the action out to allow everyone)",
             ));

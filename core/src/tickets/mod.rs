@@ -408,11 +408,27 @@ pub enum TicketError {
         /// The working days asked for.
         days: u32,
     },
-    /// A calendar or SLA policy value is invalid.
+    /// A calendar or SLA policy value is invalid, `code` naming the cause (one of
+    /// [`TicketError::VALUE_CODES`]): `json` (a malformed document or an unknown
+    /// field), `out_of_range` (an offset beyond ±18 hours, a weekday outside 0–6, not 7
+    /// weekdays, 0 days, an amount above 2^32 − 1), `negative` (negative seconds or
+    /// minutes), `invalid_time` (not `HH:MM`), `ends_before_starts` (a working period
+    /// whose end is not after its start), `overlapping_periods`, `missing_value` (no
+    /// clock, no targets for an urgency, working days without a calendar),
+    /// `conflicting_fields` (two clocks, a target given in both forms, a clock the
+    /// target does not take), `unknown_value` (an unknown urgency).
+    ///
+    /// ```
+    /// use estatekit::tickets::BusinessCalendar;
+    /// let e = BusinessCalendar::weekly("09:00", "25:00", &[0], 0).unwrap_err();
+    /// assert_eq!((e.code(), e.path().as_str()), ("invalid_time", "end"));
+    /// ```
     #[error("{path}: {reason}")]
     InvalidSla {
         /// The bad field.
         path: String,
+        /// The cause (one of [`TicketError::VALUE_CODES`]).
+        code: &'static str,
         /// Why.
         reason: String,
     },
@@ -454,11 +470,23 @@ pub enum TicketError {
         /// Which rule refused it.
         reason: String,
     },
-    /// An access policy value is invalid.
+    /// An access or return-visit policy value is invalid, `code` naming the cause
+    /// (one of [`TicketError::VALUE_CODES`]): `json` (a malformed document or an
+    /// unknown field), `unknown_value` (an action that cannot be restricted),
+    /// `empty_field` (no roles, an empty role), `out_of_range` (0 attempts, more than
+    /// 366 days, a share outside 0–1).
+    ///
+    /// ```
+    /// use estatekit::tickets::AccessPolicy;
+    /// let e = AccessPolicy::default().allow("close", [""]).unwrap_err();
+    /// assert_eq!((e.code(), e.path().as_str()), ("empty_field", "roles.close[0]"));
+    /// ```
     #[error("{path}: {reason}")]
     InvalidPolicy {
         /// The bad field, e.g. `roles.close`.
         path: String,
+        /// The cause (one of [`TicketError::VALUE_CODES`]).
+        code: &'static str,
         /// Why.
         reason: String,
     },
@@ -518,6 +546,27 @@ pub enum TicketError {
     },
 }
 
+crate::diagnostic::value_codes! {
+    TicketError;
+    example: "assert!(estatekit::tickets::TicketError::VALUE_CODES.contains(&\"overlapping_periods\"));";
+    codes: [
+        "json",
+        "out_of_range",
+        "negative",
+        "invalid_time",
+        "ends_before_starts",
+        "overlapping_periods",
+        "missing_value",
+        "conflicting_fields",
+        "unknown_value",
+        "empty_field",
+    ];
+    /// [`TicketError::InvalidSla`] with `code`, one of [`TicketError::VALUE_CODES`].
+    fn sla => InvalidSla;
+    /// [`TicketError::InvalidPolicy`] with `code`, one of [`TicketError::VALUE_CODES`].
+    fn policy => InvalidPolicy;
+}
+
 impl TicketError {
     /// A stable snake_case code for the error kind.
     ///
@@ -538,7 +587,7 @@ impl TicketError {
             Self::TooManyClasses { .. } => "too_many_classes",
             Self::InvalidOption { .. } => "invalid_option",
             Self::NoWorkingHours => "no_working_hours",
-            Self::InvalidSla { .. } => "invalid_sla",
+            Self::InvalidSla { code, .. } | Self::InvalidPolicy { code, .. } => code,
             Self::NoBusinessTime { .. } => "no_business_time",
             Self::NoWorkingDays { .. } => "no_working_days",
             Self::InvalidTransition { .. } => "invalid_transition",
@@ -546,7 +595,6 @@ impl TicketError {
             Self::InvalidPeriod { .. } => "invalid_period",
             Self::OutOfRange { .. } => "out_of_range",
             Self::NotPermitted { .. } => "not_permitted",
-            Self::InvalidPolicy { .. } => "invalid_policy",
             Self::InconsistentDocument { .. } => "inconsistent_document",
             Self::ReturnVisitRequired { .. } => "return_visit_required",
         }

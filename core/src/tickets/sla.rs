@@ -71,9 +71,8 @@ struct CalendarData {
 
 impl<'de> Deserialize<'de> for BusinessCalendar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let data = CalendarData::deserialize(d)?;
-        BusinessCalendar::new(data.hours, data.holidays, data.utc_offset_minutes)
-            .map(|c| c.with_workdays(data.workdays))
+        CalendarData::deserialize(d)?
+            .calendar()
             .map_err(serde::de::Error::custom)
     }
 }
@@ -122,32 +121,36 @@ impl BusinessCalendar {
         utc_offset_minutes: i32,
     ) -> Result<Self, TicketError> {
         if hours.len() != 7 {
-            return Err(TicketError::InvalidSla {
-                path: "calendar.hours".to_owned(),
-                reason: format!("7 weekdays (Monday first) expected, got {}", hours.len()),
-            });
+            return Err(TicketError::sla(
+                "out_of_range",
+                "calendar.hours",
+                format!("7 weekdays (Monday first) expected, got {}", hours.len()),
+            ));
         }
         if !(-18 * 60..=18 * 60).contains(&utc_offset_minutes) {
-            return Err(TicketError::InvalidSla {
-                path: "calendar.utc_offset_minutes".to_owned(),
-                reason: format!("must be within ±1080, got {utc_offset_minutes}"),
-            });
+            return Err(TicketError::sla(
+                "out_of_range",
+                "calendar.utc_offset_minutes",
+                format!("must be within ±1080, got {utc_offset_minutes}"),
+            ));
         }
         let mut hours = hours;
         for (d, day) in hours.iter_mut().enumerate() {
             day.sort_by_key(|h| h.start);
             for (i, h) in day.iter().enumerate() {
                 if h.end <= h.start {
-                    return Err(TicketError::InvalidSla {
-                        path: format!("calendar.hours[{d}][{i}]"),
-                        reason: format!("end {} is not after start {}", h.end, h.start),
-                    });
+                    return Err(TicketError::sla(
+                        "ends_before_starts",
+                        format!("calendar.hours[{d}][{i}]"),
+                        format!("end {} is not after start {}", h.end, h.start),
+                    ));
                 }
                 if i > 0 && day[i - 1].end > h.start {
-                    return Err(TicketError::InvalidSla {
-                        path: format!("calendar.hours[{d}][{i}]"),
-                        reason: "working periods overlap".to_owned(),
-                    });
+                    return Err(TicketError::sla(
+                        "overlapping_periods",
+                        format!("calendar.hours[{d}][{i}]"),
+                        "working periods overlap",
+                    ));
                 }
             }
         }
@@ -180,20 +183,24 @@ impl BusinessCalendar {
         utc_offset_minutes: i32,
     ) -> Result<Self, TicketError> {
         let time = |s: &str, path: &str| {
-            NaiveTime::parse_from_str(s, "%H:%M").map_err(|e| TicketError::InvalidSla {
-                path: path.to_owned(),
-                reason: format!("{s:?} is not a time HH:MM: {e}"),
+            NaiveTime::parse_from_str(s, "%H:%M").map_err(|e| {
+                TicketError::sla(
+                    "invalid_time",
+                    path,
+                    format!("{s:?} is not a time HH:MM: {e}"),
+                )
             })
         };
         let h = WorkingHours::new(time(start, "start")?, time(end, "end")?);
         let mut hours = vec![Vec::new(); 7];
         for (i, d) in days.iter().enumerate() {
-            let slot = hours
-                .get_mut(*d as usize)
-                .ok_or_else(|| TicketError::InvalidSla {
-                    path: format!("days[{i}]"),
-                    reason: format!("weekday {d} is not in 0..=6 (0 = Monday)"),
-                })?;
+            let slot = hours.get_mut(*d as usize).ok_or_else(|| {
+                TicketError::sla(
+                    "out_of_range",
+                    format!("days[{i}]"),
+                    format!("weekday {d} is not in 0..=6 (0 = Monday)"),
+                )
+            })?;
             if slot.is_empty() {
                 slot.push(h);
             }
@@ -460,7 +467,7 @@ impl BusinessCalendar {
     /// let t = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), 7200)?;
     /// assert_eq!(t.to_rfc3339(), "2026-11-09T02:00:00+00:00");
     /// let err = cal.add_seconds("2026-11-06T09:00:00Z".parse().unwrap(), -1).unwrap_err();
-    /// assert_eq!((err.code(), err.path().as_str()), ("invalid_sla", "seconds"));
+    /// assert_eq!((err.code(), err.path().as_str()), ("negative", "seconds"));
     /// let err = cal.add_seconds("9999-12-31T00:00:00Z".parse().unwrap(), 10 * 3600).unwrap_err();
     /// assert_eq!((err.code(), err.path().as_str()), ("no_business_time", "calendar"));
     /// # Ok::<(), estatekit::tickets::TicketError>(())
@@ -471,10 +478,11 @@ impl BusinessCalendar {
         seconds: i64,
     ) -> Result<DateTime<Utc>, TicketError> {
         if seconds < 0 {
-            return Err(TicketError::InvalidSla {
-                path: "seconds".to_owned(),
-                reason: format!("must not be negative, got {seconds}"),
-            });
+            return Err(TicketError::sla(
+                "negative",
+                "seconds",
+                format!("must not be negative, got {seconds}"),
+            ));
         }
         let none_ahead = || TicketError::NoBusinessTime {
             path: "calendar".to_owned(),
@@ -613,10 +621,11 @@ impl BusinessCalendar {
         days: u32,
     ) -> Result<DateTime<Utc>, TicketError> {
         if days == 0 {
-            return Err(TicketError::InvalidSla {
-                path: "days".to_owned(),
-                reason: "must be at least 1 working day, got 0".to_owned(),
-            });
+            return Err(TicketError::sla(
+                "out_of_range",
+                "days",
+                "must be at least 1 working day, got 0",
+            ));
         }
         let none_ahead = || TicketError::NoWorkingDays {
             path: "calendar".to_owned(),
@@ -902,8 +911,10 @@ struct PolicyData {
     by_urgency: BTreeMap<String, TargetsData>,
     #[serde(default)]
     by_category: BTreeMap<String, TargetsData>,
+    /// Read as written and checked in [`PolicyData::policy`], so that a calendar's
+    /// error keeps its code (`calendar.hours[0][0]`, `ends_before_starts`).
     #[serde(default)]
-    calendar: Option<BusinessCalendar>,
+    calendar: Option<CalendarData>,
     #[serde(default)]
     response_may_follow_resolution: bool,
 }
@@ -937,26 +948,29 @@ struct TargetData {
     working_days: Option<i64>,
 }
 
-fn invalid(path: impl Into<String>, reason: impl Into<String>) -> TicketError {
-    TicketError::InvalidSla {
-        path: path.into(),
-        reason: reason.into(),
-    }
-}
-
 /// An amount of a clock: not negative, at most `u32::MAX`; days at least 1.
 fn amount(path: &str, value: i64, days: bool) -> Result<u32, TicketError> {
     if days && value < 1 {
-        return Err(invalid(
+        return Err(TicketError::sla(
+            "out_of_range",
             path,
             format!("must be at least 1 day, got {value}"),
         ));
     }
     if value < 0 {
-        return Err(invalid(path, format!("must not be negative, got {value}")));
+        return Err(TicketError::sla(
+            "negative",
+            path,
+            format!("must not be negative, got {value}"),
+        ));
     }
-    u32::try_from(value)
-        .map_err(|_| invalid(path, format!("must be at most {}, got {value}", u32::MAX)))
+    u32::try_from(value).map_err(|_| {
+        TicketError::sla(
+            "out_of_range",
+            path,
+            format!("must be at most {}, got {value}", u32::MAX),
+        )
+    })
 }
 
 impl TargetData {
@@ -974,14 +988,16 @@ impl TargetData {
         let (clock, value) = match given.as_slice() {
             [one] => *one,
             [] => {
-                return Err(invalid(
+                return Err(TicketError::sla(
+                    "missing_value",
                     path,
                     "no clock: give one of minutes, business_minutes, calendar_days, working_days",
                 ));
             }
             many => {
                 let names: Vec<&str> = many.iter().map(|(c, _)| c.as_str()).collect();
-                return Err(invalid(
+                return Err(TicketError::sla(
+                    "conflicting_fields",
                     path,
                     format!("one clock per target, got {}", names.join(" and ")),
                 ));
@@ -989,7 +1005,8 @@ impl TargetData {
         };
         let here = format!("{path}.{clock}");
         if response && matches!(clock, SlaClock::CalendarDays | SlaClock::WorkingDays) {
-            return Err(invalid(
+            return Err(TicketError::sla(
+                "conflicting_fields",
                 here,
                 "a response target is minutes or business_minutes",
             ));
@@ -1008,7 +1025,8 @@ impl TargetsData {
         let one = |new: &Option<TargetData>, old: Option<i64>, name: &str, response: bool| {
             let path = format!("{base}.{name}");
             match (new, old) {
-                (Some(_), Some(_)) => Err(invalid(
+                (Some(_), Some(_)) => Err(TicketError::sla(
+                    "conflicting_fields",
                     path,
                     format!("given twice: {name} and {name}_minutes; give one"),
                 )),
@@ -1017,7 +1035,8 @@ impl TargetsData {
                     let p = format!("{path}_minutes");
                     Ok(SlaTarget::business_minutes(amount(&p, m, false)?))
                 }
-                (None, None) => Err(invalid(
+                (None, None) => Err(TicketError::sla(
+                    "missing_value",
                     path,
                     format!("missing: give {name}, e.g. {{\"business_minutes\": 120}}"),
                 )),
@@ -1035,20 +1054,30 @@ impl TargetsData {
     }
 }
 
+impl CalendarData {
+    fn calendar(self) -> Result<BusinessCalendar, TicketError> {
+        BusinessCalendar::new(self.hours, self.holidays, self.utc_offset_minutes)
+            .map(|c| c.with_workdays(self.workdays))
+    }
+}
+
 impl PolicyData {
     fn policy(self) -> Result<SlaPolicy, TicketError> {
+        let calendar = self.calendar.map(CalendarData::calendar).transpose()?;
         let mut by_urgency = BTreeMap::new();
         for (key, data) in &self.by_urgency {
             let base = format!("by_urgency.{key}");
             let urgency: Urgency = key.parse().map_err(|_| {
-                invalid(
+                TicketError::sla(
+                    "unknown_value",
                     &base,
                     "unknown urgency; expected emergency, urgent or normal",
                 )
             })?;
             let t = data.targets(&base)?;
             if urgency == Urgency::Emergency && t.resolution.clock == SlaClock::WorkingDays {
-                return Err(invalid(
+                return Err(TicketError::sla(
+                    "conflicting_fields",
                     format!("{base}.resolution.working_days"),
                     "emergencies run on the wall clock: give minutes or calendar_days",
                 ));
@@ -1057,7 +1086,8 @@ impl PolicyData {
         }
         for u in Urgency::ALL {
             if !by_urgency.contains_key(u) {
-                return Err(invalid(
+                return Err(TicketError::sla(
+                    "missing_value",
                     format!("by_urgency.{u}"),
                     "targets for every urgency are required",
                 ));
@@ -1067,7 +1097,7 @@ impl PolicyData {
         for (key, data) in &self.by_category {
             by_category.insert(key.clone(), data.targets(&format!("by_category.{key}"))?);
         }
-        if self.calendar.is_none() {
+        if calendar.is_none() {
             let all = by_urgency
                 .iter()
                 .map(|(u, t)| (format!("by_urgency.{u}"), t))
@@ -1078,7 +1108,8 @@ impl PolicyData {
                 );
             for (base, t) in all {
                 if t.resolution.clock == SlaClock::WorkingDays {
-                    return Err(invalid(
+                    return Err(TicketError::sla(
+                        "missing_value",
                         format!("{base}.resolution.working_days"),
                         "working days need a calendar (the policy's \"calendar\")",
                     ));
@@ -1088,7 +1119,7 @@ impl PolicyData {
         Ok(SlaPolicy {
             by_urgency,
             by_category,
-            calendar: self.calendar,
+            calendar,
             response_may_follow_resolution: self.response_may_follow_resolution,
         })
     }
@@ -1237,15 +1268,8 @@ impl SlaPolicy {
             size,
             limit,
         })?;
-        let data: PolicyData = crate::json::parse(text).map_err(|f| {
-            if f.message
-                .starts_with("calendar.hours: the calendar has no working hours")
-            {
-                TicketError::NoWorkingHours
-            } else {
-                invalid(f.path, f.message)
-            }
-        })?;
+        let data: PolicyData =
+            crate::json::parse(text).map_err(|f| TicketError::sla("json", f.path, f.message))?;
         data.policy()
     }
 
@@ -1372,7 +1396,8 @@ impl SlaPolicy {
     /// The calendar `working_days` are counted on.
     fn working_calendar(&self) -> Result<&BusinessCalendar, TicketError> {
         self.calendar.as_ref().ok_or_else(|| {
-            invalid(
+            TicketError::sla(
+                "missing_value",
                 "calendar",
                 "working_days targets need a calendar; the policy has none",
             )
@@ -1721,7 +1746,7 @@ mod tests {
             err.to_string(),
             "calendar: working_days targets need a calendar; the policy has none"
         );
-        assert_eq!(err.code(), "invalid_sla");
+        assert_eq!(err.code(), "missing_value");
     }
 
     #[test]

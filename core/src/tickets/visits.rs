@@ -148,18 +148,12 @@ impl<'de> Deserialize<'de> for ReturnVisitPolicy {
     }
 }
 
-fn invalid(path: &str, reason: String) -> TicketError {
-    TicketError::InvalidPolicy {
-        path: path.to_owned(),
-        reason,
-    }
-}
-
 fn share(path: &str, v: f64) -> Result<f64, TicketError> {
     if v.is_finite() && (0.0..=1.0).contains(&v) {
         Ok(v)
     } else {
-        Err(invalid(
+        Err(TicketError::policy(
+            "out_of_range",
             path,
             format!("must be a share within 0..=1, got {v}"),
         ))
@@ -192,13 +186,15 @@ impl ReturnVisitPolicy {
         min_coverage: f64,
     ) -> Result<Self, TicketError> {
         if max_unreachable_attempts == 0 {
-            return Err(invalid(
+            return Err(TicketError::policy(
+                "out_of_range",
                 "max_unreachable_attempts",
                 format!("must be at least 1, got {max_unreachable_attempts}"),
             ));
         }
         if deadline_days > MAX_DEADLINE_DAYS {
-            return Err(invalid(
+            return Err(TicketError::policy(
+                "out_of_range",
                 "deadline_days",
                 format!("must be at most {MAX_DEADLINE_DAYS}, got {deadline_days}"),
             ));
@@ -223,16 +219,13 @@ impl ReturnVisitPolicy {
     /// use estatekit::tickets::ReturnVisitPolicy;
     /// assert_eq!(ReturnVisitPolicy::from_json("{}")?, ReturnVisitPolicy::default());
     /// let err = ReturnVisitPolicy::from_json(r#"{"required_kinds": ["rumour"]}"#).unwrap_err();
-    /// assert_eq!((err.code(), err.path().as_str()), ("invalid_policy", "required_kinds[0]"));
+    /// assert_eq!((err.code(), err.path().as_str()), ("json", "required_kinds[0]"));
     /// assert_eq!(ReturnVisitPolicy::from_json(r#"{"deadline_days": 400}"#).unwrap_err().path(), "deadline_days");
     /// # Ok::<(), estatekit::tickets::TicketError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Self, TicketError> {
         let data: PolicyData =
-            crate::json::parse(text).map_err(|f| TicketError::InvalidPolicy {
-                path: f.path,
-                reason: f.message,
-            })?;
+            crate::json::parse(text).map_err(|f| TicketError::policy("json", f.path, f.message))?;
         data.build()
     }
 

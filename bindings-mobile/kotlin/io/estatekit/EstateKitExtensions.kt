@@ -38,15 +38,13 @@ fun EstateUnit.area(): java.math.BigDecimal = area(false)
 private fun DayOfWeek.coreNumber(): Int = value - 1
 
 /** The offset in whole minutes; an offset with seconds (none in use since 1972) is
- * refused as the core refuses a bad offset there: `code` at `path` (a calendar's
- * `invalid_sla` at `calendar.utc_offset_minutes`). */
-private fun ZoneOffset.wholeMinutes(
-    code: String = "invalid_sla",
-    path: String = "calendar.utc_offset_minutes",
-): Int {
+ * refused as the core refuses an offset beyond ±18 hours, in every module alike:
+ * `out_of_range` at `path` (a calendar's `calendar.utc_offset_minutes`, a checklist's
+ * or a notice's `utc_offset_minutes`). */
+private fun ZoneOffset.wholeMinutes(path: String = "calendar.utc_offset_minutes"): Int {
     if (totalSeconds % 60 != 0) {
         val detail = "$path: $this is not a whole number of minutes"
-        throw EstateKitException.Validation(code, path, detail, messageZh = "$path：时区偏移须为整分钟", messageEn = detail)
+        throw EstateKitException.Validation("out_of_range", path, detail, messageZh = "$path：时区偏移须为整分钟", messageEn = detail)
     }
     return totalSeconds / 60
 }
@@ -84,7 +82,7 @@ fun BusinessCalendar.workingTimeBetween(start: OffsetDateTime, end: OffsetDateTi
     workingTimeBetween(start.toInstant(), end.toInstant())
 
 /** The instant `amount` of working time after `start` (whole seconds; a negative
- * amount is `invalid_sla` at `seconds`, as `addSeconds`). */
+ * amount is `negative` at `seconds`, as `addSeconds`). */
 fun BusinessCalendar.addWorkingTime(start: Instant, amount: Duration): Instant = addSeconds(start, amount.seconds)
 
 /** Whether `date` (local) is a working day. */
@@ -114,7 +112,7 @@ private fun targetDuration(clock: SlaClock, amount: Long): Duration? = when (clo
     SlaClock.CALENDAR_DAYS, SlaClock.WORKING_DAYS -> null
 }
 
-// UTC offsets as ZoneOffset for check-in and notices (`invalid_field` at
+// UTC offsets as ZoneOffset for check-in and notices (`out_of_range` at
 // `utc_offset_minutes` for an offset the core refuses, as with minutes).
 
 /**
@@ -128,7 +126,7 @@ fun Checklist.Companion.start(
     startedOn: LocalDate,
     offset: ZoneOffset,
     mode: HandoverMode? = null,
-): Checklist = start(template, unitId, owner, startedOn, mode, offset.wholeMinutes("invalid_field", "utc_offset_minutes"))
+): Checklist = start(template, unitId, owner, startedOn, mode, offset.wholeMinutes("utc_offset_minutes"))
 
 /** The checklist's fixed UTC offset. */
 val Checklist.utcOffset: ZoneOffset
@@ -140,4 +138,4 @@ val TicketFlow.utcOffset: ZoneOffset
 
 /** The notice's header in `lang` (default zh-CN), the window in local time at `offset`. */
 fun noticeHeader(notice: Notice, offset: ZoneOffset, lang: Language? = null): String =
-    noticeHeader(notice, lang, offset.wholeMinutes("invalid_field", "utc_offset_minutes"))
+    noticeHeader(notice, lang, offset.wholeMinutes("utc_offset_minutes"))

@@ -4,7 +4,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Checklist, Event, non_empty, require_role};
-use crate::checkin::{CheckinError, DefectStatus, ItemKind, Responsible, Role, Severity, invalid};
+use crate::checkin::{CheckinError, DefectStatus, ItemKind, Responsible, Role, Severity};
 
 /// Who may record, report rectified and re-inspect defects.
 const DEFECT_ROLES: &[Role] = &[Role::Inspector, Role::Manager];
@@ -164,7 +164,13 @@ impl Checklist {
         let deadline = self
             .local_date(at)
             .checked_add_days(Days::new(u64::from(days)))
-            .ok_or_else(|| invalid("at", "the rectification deadline is out of range"))?;
+            .ok_or_else(|| {
+                CheckinError::value(
+                    "out_of_range",
+                    "at",
+                    "the rectification deadline is out of range",
+                )
+            })?;
         let id = format!("D{}", self.data.defects.len() + 1);
         let summary = format!(
             "{} {} / {}: {} ({}, {}, until {deadline})",

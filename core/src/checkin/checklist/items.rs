@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Action, Checklist, Event, non_empty, require_role};
 use crate::checkin::ops::{self, Op};
-use crate::checkin::{
-    CheckinError, DefectStatus, HandoverOutcome, ItemDef, ItemKind, Role, invalid,
-};
+use crate::checkin::{CheckinError, DefectStatus, HandoverOutcome, ItemDef, ItemKind, Role};
 use crate::estate::Estate;
 
 /// Who may complete the check-in.
@@ -230,13 +228,15 @@ impl Checklist {
     ) -> Result<(), CheckinError> {
         let kind = def.kind;
         let not_for = |field: &str| {
-            invalid(
+            CheckinError::value(
+                "conflicting_fields",
                 format!("data.{field}"),
                 format!("not recorded for a {kind} item"),
             )
         };
         let required = |field: &str| {
-            invalid(
+            CheckinError::value(
+                "missing_value",
                 format!("data.{field}"),
                 format!("required for a {kind} item"),
             )
@@ -246,7 +246,11 @@ impl Checklist {
             ("receipt_ref", &data.receipt_ref),
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                return Err(invalid(format!("data.{field}"), "must not be empty"));
+                return Err(CheckinError::value(
+                    "empty_field",
+                    format!("data.{field}"),
+                    "must not be empty",
+                ));
             }
         }
         if kind != ItemKind::MeterReading && data.reading.is_some() {
@@ -301,10 +305,15 @@ impl Checklist {
             ItemKind::KeyHandover => {
                 let keys = data.keys.ok_or_else(|| required("keys"))?;
                 if keys == 0 {
-                    return Err(invalid("data.keys", "at least one key is handed over"));
+                    return Err(CheckinError::value(
+                        "out_of_range",
+                        "data.keys",
+                        "at least one key is handed over",
+                    ));
                 }
                 match def.keys {
-                    Some(expected) if expected != keys => Err(invalid(
+                    Some(expected) if expected != keys => Err(CheckinError::value(
+                        "mismatch",
                         "data.keys",
                         format!("the template expects {expected} keys, got {keys}"),
                     )),
@@ -321,7 +330,8 @@ impl Checklist {
                     .map(|d| d.id.as_str())
                     .collect();
                 match outcome {
-                    HandoverOutcome::Accepted if !open.is_empty() => Err(invalid(
+                    HandoverOutcome::Accepted if !open.is_empty() => Err(CheckinError::value(
+                        "conflicting_fields",
                         "data.outcome",
                         format!(
                             "accepted needs every defect closed; open: {}",
@@ -329,7 +339,8 @@ impl Checklist {
                         ),
                     )),
                     HandoverOutcome::AcceptedWithRectificationList if open.is_empty() => {
-                        Err(invalid(
+                        Err(CheckinError::value(
+                            "conflicting_fields",
                             "data.outcome",
                             "accepted_with_rectification_list needs at least one open defect",
                         ))
@@ -580,8 +591,11 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(
-            e.to_string(),
-            "data.reading: not recorded for a record_made item"
+            (e.code(), e.to_string().as_str()),
+            (
+                "conflicting_fields",
+                "data.reading: not recorded for a record_made item"
+            )
         );
         c.complete(
             "occupancy_notice_presented",
@@ -611,7 +625,7 @@ mod tests {
                 None,
             )
             .unwrap_err();
-        assert_eq!((e.code(), e.path()), ("invalid_field", "data.receipt_ref"));
+        assert_eq!((e.code(), e.path()), ("missing_value", "data.receipt_ref"));
         assert!(c.events().len() == 2, "a refused completion logs nothing");
     }
 

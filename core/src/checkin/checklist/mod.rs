@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use super::ops::{self, Op};
 use super::{
     CheckinError, CheckinTemplate, DefectAction, HandoverOutcome, ItemAction, ItemDef, ItemKind,
-    Mode, Role, invalid,
+    Mode, Role,
 };
 
 mod data;
@@ -138,7 +138,11 @@ pub struct Checklist {
 
 fn non_empty(path: &str, value: &str) -> Result<(), CheckinError> {
     if value.trim().is_empty() {
-        Err(invalid(path, "must not be empty"))
+        Err(CheckinError::value(
+            "empty_field",
+            path,
+            "must not be empty",
+        ))
     } else {
         Ok(())
     }
@@ -209,7 +213,8 @@ impl Checklist {
         utc_offset_minutes: i32,
     ) -> Result<Self, CheckinError> {
         if !(-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&utc_offset_minutes) {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "out_of_range",
                 "utc_offset_minutes",
                 format!("must be within ±{MAX_OFFSET_MINUTES} minutes, got {utc_offset_minutes}"),
             ));

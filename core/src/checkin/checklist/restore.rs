@@ -10,7 +10,7 @@ use super::data::{EventRecord, format_version};
 use super::{
     CHECKLIST_FORMAT_VERSION, Checklist, ChecklistData, Defect, ItemState, non_empty, verify,
 };
-use crate::checkin::{CheckinError, CheckinTemplate, Mode, invalid};
+use crate::checkin::{CheckinError, CheckinTemplate, Mode};
 
 checkin_enum! {
     /// What no longer matches between a saved checklist and a template.
@@ -163,14 +163,16 @@ impl Checklist {
         non_empty("unit_id", &data.unit_id)?;
         non_empty("owner", &data.owner)?;
         if data.finished_at.is_some() != data.finished_by.is_some() {
-            return Err(invalid(
+            return Err(CheckinError::value(
+                "missing_value",
                 "finished_by",
                 "finished_at and finished_by are set together",
             ));
         }
         if strict && data.finished_at.is_some() {
             if let Some(i) = data.items.iter().position(|i| i.mandatory && !i.is_done()) {
-                return Err(invalid(
+                return Err(CheckinError::value(
+                    "conflicting_fields",
                     format!("items[{i}].completion"),
                     "a completed check-in has every mandatory item done",
                 ));
@@ -178,7 +180,8 @@ impl Checklist {
         }
         for (i, d) in data.defects.iter().enumerate() {
             if d.id != format!("D{}", i + 1) {
-                return Err(invalid(
+                return Err(CheckinError::value(
+                    "mismatch",
                     format!("defects[{i}].id"),
                     format!("expected \"D{}\", got {:?}", i + 1, d.id),
                 ));
