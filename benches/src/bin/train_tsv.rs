@@ -10,6 +10,7 @@
 
 use std::time::Instant;
 
+use estatekit::tickets::ops::{self, Op};
 use estatekit::tickets::{TicketModel, TrainOptions};
 
 fn main() {
@@ -28,8 +29,10 @@ fn main() {
         text.lines().filter_map(|l| l.split_once('\t')).unzip();
     let cut = texts.len() * 4 / 5;
     let t = Instant::now();
+    ops::reset();
     let m = TicketModel::train(&texts[..cut], &labels[..cut], 0, &o).expect("trains");
     let train = t.elapsed();
+    let work = ops::get(Op::TrainWork);
     let t = Instant::now();
     let got = m.predict_batch(&texts[cut..]);
     let predict = t.elapsed();
@@ -39,11 +42,12 @@ fn main() {
         .filter(|(a, b)| a == b)
         .count();
     println!(
-        "{} texts, {} classes, {} features: train {:.3} s, predict {:.4} s, accuracy {:.4}",
+        "{} texts, {} classes, {} features: train {:.3} s (work {} on this thread), predict {:.4} s, accuracy {:.4}",
         texts.len(),
         m.labels().len(),
         m.feature_count(),
         train.as_secs_f64(),
+        work,
         predict.as_secs_f64(),
         ok as f64 / (texts.len() - cut) as f64
     );

@@ -25,7 +25,7 @@ use codec::quantisation_step;
 use features::{
     BucketMap, Featurizer, Scratch, Vocab, hapax_share, idf_of, tfidf_row, with_scratch,
 };
-use solver::{Binary, Buffers, Problem, Row, SplitMix, train_binary};
+use solver::{BLOCK, Block, Problem, Row, SplitMix, train_block};
 
 /// Training sets of at least this many texts may drop features seen in one text only
 /// (see [`TrainOptions::min_df`]).
@@ -97,9 +97,9 @@ pub struct TrainOptions {
     /// Drop features whose largest weight is below this share of the largest weight
     /// in the model, to make the model smaller (default 0.0: keep all).
     pub prune: f64,
-    /// Threads solving the classes' problems (one-vs-rest: one problem per class),
-    /// 1–256 (default 1). The model is the same whatever the count: each class has its
-    /// own deterministic shuffle.
+    /// Threads solving the classes' problems (one-vs-rest: one problem per class,
+    /// solved in fixed blocks of 16 classes), 1–256 (default 1). The model is the same
+    /// whatever the count: each block has its own deterministic shuffle.
     #[serde(default = "one_thread")]
     pub threads: u32,
 }
@@ -218,8 +218,8 @@ fn stride(k: usize) -> usize {
     k.next_multiple_of(4)
 }
 
-/// The seed of class `class`'s shuffles: its own stream, so that a class's solution
-/// does not depend on which thread solves it or in which order.
+/// The seed of the shuffles of the block of classes from `class`: its own stream, so
+/// that a block's solution does not depend on which thread solves it or in which order.
 fn class_seed(seed: u64, class: usize) -> u64 {
     let mut r =
         SplitMix(seed ^ 0x5eed_0000_0000_0001 ^ (class as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
@@ -227,40 +227,70 @@ fn class_seed(seed: u64, class: usize) -> u64 {
 }
 
 /// Solves the `problems` one-vs-rest problems (class `c` against the rest; with two
-/// classes the one problem is class 1 against class 0) on `options.threads` threads,
-/// each taking the next unsolved class. Each class has its own seed and buffers are
-/// reset between classes, so the results are the same whatever the thread count.
+/// classes the one problem is class 1 against class 0) in blocks of [`BLOCK`] classes
+/// (fixed whatever the thread count) on `options.threads` threads, each taking the next
+/// unsolved block, and writes each solved block into the column-major `weights` (stride
+/// `ks`) and `bias` as soon as it is done (its dense block freed then). Each block has
+/// its own seed, so the results are the same whatever the thread count. Returns the
+/// solver's work.
+#[allow(clippy::too_many_arguments)]
 fn solve_all(
     p: &Problem<'_>,
     problems: usize,
     k: usize,
     seed: u64,
     options: &TrainOptions,
-) -> Vec<Binary> {
-    let target = |class: usize| if k == 2 { 1 } else { class };
-    let solve = |class: usize, buf: &mut Buffers| {
-        let mut rng = SplitMix(class_seed(seed, class));
-        train_binary(p, target(class), options, &mut rng, buf)
+    weights: &mut [f32],
+    bias: &mut [f32],
+) -> u64 {
+    let ks = stride(k);
+    let blocks = problems.div_ceil(BLOCK);
+    let targets = |blk: usize| -> Vec<usize> {
+        (blk * BLOCK..((blk + 1) * BLOCK).min(problems))
+            .map(|class| if k == 2 { 1 } else { class })
+            .collect()
     };
-    let threads = (options.threads as usize).clamp(1, problems);
+    let solve = |blk: usize| {
+        let mut rng = SplitMix(class_seed(seed, blk * BLOCK));
+        train_block(p, &targets(blk), options, &mut rng)
+    };
+    let put = |blk: usize, sol: Block, weights: &mut [f32], bias: &mut [f32]| {
+        let first = blk * BLOCK;
+        if k == 2 {
+            sol.each_weight(p, |col, _, wv| {
+                weights[col as usize * ks + 1] = wv;
+                weights[col as usize * ks] = -wv;
+            });
+            bias[1] = sol.b[0];
+            bias[0] = -sol.b[0];
+        } else {
+            sol.each_weight(p, |col, j, wv| weights[col as usize * ks + first + j] = wv);
+            bias[first..first + sol.b.len()].copy_from_slice(&sol.b);
+        }
+        sol.work
+    };
+    let threads = (options.threads as usize).clamp(1, blocks);
     if threads == 1 {
-        let mut buf = Buffers::default();
-        return (0..problems).map(|c| solve(c, &mut buf)).collect();
+        return (0..blocks)
+            .map(|blk| put(blk, solve(blk), weights, bias))
+            .sum();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut out: Vec<Option<Binary>> = (0..problems).map(|_| None).collect();
-    let parts: Vec<Vec<(usize, Binary)>> = std::thread::scope(|scope| {
+    let out = std::sync::Mutex::new((weights, bias));
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let mut buf = Buffers::default();
-                    let mut mine = Vec::new();
+                    let mut work = 0;
                     loop {
-                        let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if c >= problems {
-                            break mine;
+                        let blk = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if blk >= blocks {
+                            break work;
                         }
-                        mine.push((c, solve(c, &mut buf)));
+                        let sol = solve(blk);
+                        let mut guard = out.lock().unwrap_or_else(|e| e.into_inner());
+                        let (w, b) = &mut *guard;
+                        work += put(blk, sol, w, b);
                     }
                 })
             })
@@ -268,12 +298,8 @@ fn solve_all(
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    for (c, b) in parts.into_iter().flatten() {
-        out[c] = Some(b);
-    }
-    out.into_iter().flatten().collect()
+            .sum()
+    })
 }
 
 /// A trained category model. Immutable; `Send + Sync`.
@@ -318,8 +344,9 @@ impl TicketModel {
     /// Deterministic for a `seed`.
     ///
     /// Cost: featurising is linear in the total text length; the solver makes up to
-    /// `epochs` passes over the distinct (text, label) pairs per class, so time is
-    /// O(classes × texts × n-grams per text) and memory O(classes × features): linear
+    /// `epochs` passes over the distinct (text, label) pairs per class (in blocks of 16
+    /// classes that share each read of a text's n-grams), so time is O(classes × texts
+    /// × n-grams per text) and memory O(classes × features): linear
     /// in the texts for a given number of classes, which [`MAX_CLASSES`] bounds.
     ///
     /// # Errors
@@ -454,25 +481,19 @@ impl TicketModel {
         drop(rows);
         // Binary problems: with two classes one SVM decides (class 1 vs class 0).
         let problems = if k == 2 { 1 } else { k };
-        let solved = solve_all(&problem, problems, k, seed, options);
         let mut weights = vec![0.0f32; f * ks];
         let mut bias = vec![0.0f32; k];
-        for (class, sol) in solved.into_iter().enumerate() {
-            ops::add(Op::TrainWork, sol.work);
-            if k == 2 {
-                for &(col, wv) in &sol.w {
-                    weights[col as usize * ks + 1] = wv;
-                    weights[col as usize * ks] = -wv;
-                }
-                bias[1] = sol.b;
-                bias[0] = -sol.b;
-            } else {
-                for &(col, wv) in &sol.w {
-                    weights[col as usize * ks + class] = wv;
-                }
-                bias[class] = sol.b;
-            }
-        }
+        let work = solve_all(
+            &problem,
+            problems,
+            k,
+            seed,
+            options,
+            &mut weights,
+            &mut bias,
+        );
+        ops::add(Op::TrainWork, work);
+        drop(problem);
         let mut model = Self {
             feat,
             buckets_bits: options.buckets_bits,

@@ -5,6 +5,11 @@
 //! converged; then every example is checked again. In one-vs-rest most examples of
 //! the other classes leave within an epoch or two, so an epoch costs the n-grams of the
 //! examples near the margin, not of all texts.
+//!
+//! The classes are solved in blocks of [`BLOCK`], in lockstep: the weights are laid out
+//! feature-major within a block (a column's weights of the block's classes contiguous),
+//! so one visit of an example reads its columns once for every class of the block
+//! instead of once per class (training was bound by the latency of those reads).
 
 use super::TrainOptions;
 
@@ -88,165 +93,231 @@ impl<'a> Problem<'a> {
     }
 }
 
-/// Buffers of one solving thread, reused from class to class: the dense weight vector
-/// (all zero between classes: only the columns of updated examples are reset) and
-/// the per-example state.
-#[derive(Default)]
-pub(super) struct Buffers {
-    w: Vec<f32>,
-    /// Per column: whether it is in `cols` already.
-    mark: Vec<bool>,
-    cols: Vec<u32>,
-    alpha: Vec<f64>,
-    ys: Vec<f64>,
-    index: Vec<u32>,
-    /// Per example: whether its dual variable ever changed (its columns then may
-    /// carry weight).
-    moved: Vec<bool>,
-}
+/// Classes solved together: their weights of a column are contiguous (one 64-byte
+/// cache line for 16 classes), so one visit of an example reads its columns once and
+/// computes the margins of every class of the block, and the updates of the classes
+/// whose dual variable moved write the same lines.
+pub(super) const BLOCK: usize = 16;
 
-/// Σ w[c] × v over `row`, in four interleaved sums (the additions overlap).
-#[inline]
-fn dot(w: &[f32], row: &[(u32, f32)]) -> f32 {
-    let mut acc = [0.0f32; 4];
-    let mut quads = row.chunks_exact(4);
-    for q in &mut quads {
-        for j in 0..4 {
-            acc[j] += w[q[j].0 as usize] * q[j].1;
-        }
-    }
-    for &(c, v) in quads.remainder() {
-        acc[0] += w[c as usize] * v;
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3])
-}
-
-/// One class's separator: the non-zero weights as (column, weight), columns ascending,
-/// the bias, and the solver's work (example visits plus weight entries output).
-pub(super) struct Binary {
-    pub(super) w: Vec<(u32, f32)>,
-    pub(super) b: f32,
+/// The separators of a block of classes: `w[col * L + j]` the weight of class `j` of
+/// the block on solver column `col` (`L` the block's lane count, see [`Block::lanes`]),
+/// the biases, and the solver's work ((example, class) visits).
+pub(super) struct Block {
+    pub(super) w: Vec<f32>,
+    pub(super) lanes: usize,
+    pub(super) b: Vec<f32>,
     pub(super) work: u64,
 }
 
+impl Block {
+    #[cfg(test)]
+    /// The non-zero weights of class `j` of the block as (model column, weight),
+    /// columns ascending.
+    pub(super) fn class_weights(&self, p: &Problem<'_>, j: usize) -> Vec<(u32, f32)> {
+        let mut out: Vec<(u32, f32)> = self
+            .w
+            .chunks_exact(self.lanes)
+            .enumerate()
+            .filter(|(_, r)| r[j] != 0.0)
+            .map(|(c, r)| (p.col_of[c], r[j]))
+            .collect();
+        out.sort_unstable_by_key(|e| e.0);
+        out
+    }
+
+    /// Calls `put(model column, class j of the block, weight)` for every non-zero weight.
+    pub(super) fn each_weight(&self, p: &Problem<'_>, mut put: impl FnMut(u32, usize, f32)) {
+        for (c, r) in self.w.chunks_exact(self.lanes).enumerate() {
+            for (j, &x) in r.iter().enumerate() {
+                if x != 0.0 {
+                    put(p.col_of[c], j, x);
+                }
+            }
+        }
+    }
+}
+
 /// Dual coordinate descent for the L2-regularised squared-hinge SVM with a bias term
-/// (regularised, as LIBLINEAR's), `target` against the rest.
+/// (regularised, as LIBLINEAR's), each of `targets` (at most [`BLOCK`]) against the
+/// rest, in lockstep: one shuffled pass over the examples serves every class of the
+/// block. Each class keeps its own dual variables, stopping test and shrinking (an
+/// example whose dual variable is 0 and whose gradient shows it will stay 0 leaves
+/// that class's active set until the class has converged on its active set; then
+/// every example is checked again for it); an example inactive for every unfinished
+/// class leaves the pass. Deterministic for `rng`.
+pub(super) fn train_block(
+    p: &Problem<'_>,
+    targets: &[usize],
+    o: &TrainOptions,
+    rng: &mut SplitMix,
+) -> Block {
+    match targets.len() {
+        0 | 1 => solve_lanes::<1>(p, targets, o, rng),
+        2..=4 => solve_lanes::<4>(p, targets, o, rng),
+        5..=8 => solve_lanes::<8>(p, targets, o, rng),
+        9..=16 => solve_lanes::<16>(p, targets, o, rng),
+        17..=32 => solve_lanes::<32>(p, targets, o, rng),
+        _ => solve_lanes::<64>(p, targets, o, rng),
+    }
+}
+
+fn solve_lanes<const L: usize>(
+    p: &Problem<'_>,
+    targets: &[usize],
+    o: &TrainOptions,
+    rng: &mut SplitMix,
+) -> Block {
+    let n = p.len();
+    let f = p.col_of.len();
+    let m = targets.len().min(L);
+    let mut w = vec![0.0f32; f * L];
+    let mut b = [0.0f64; L];
+    let mut alpha = vec![[0.0f64; L]; n];
+    let all: u64 = if m == 64 { u64::MAX } else { (1u64 << m) - 1 };
+    // Per example, the classes for which it is active.
+    let mut act = vec![all; n];
+    // Per example, which block class it is a positive of (L: none).
+    let pos: Vec<usize> =
+        p.y.iter()
+            .map(|c| targets.iter().position(|t| t == c).unwrap_or(L))
+            .collect();
+    let mut count = [n; L];
+    let mut epochs = [0u32; L];
+    let mut pg_max_old = [f64::INFINITY; L];
+    let mut live = all;
+    let mut index: Vec<u32> = (0..n as u32).collect();
+    let mut active = n;
+    let mut work = 0u64;
+    while live != 0 {
+        for i in (1..active).rev() {
+            let j = rng.below(i + 1);
+            index.swap(i, j);
+        }
+        let (mut pg_max, mut pg_min) = ([f64::NEG_INFINITY; L], [f64::INFINITY; L]);
+        let mut s = 0;
+        while s < active {
+            let i = index[s] as usize;
+            let mut cand = act[i] & live;
+            if cand == 0 {
+                active -= 1;
+                index.swap(s, active);
+                continue;
+            }
+            work += u64::from(cand.count_ones());
+            let row = p.row(i);
+            let mut mg = [0.0f32; L];
+            for &(c, v) in row {
+                let wr = &w[c as usize * L..c as usize * L + L];
+                for j in 0..L {
+                    mg[j] += wr[j] * v;
+                }
+            }
+            let mut d = [0.0f32; L];
+            let mut moved = false;
+            let a = &mut alpha[i];
+            while cand != 0 {
+                let j = cand.trailing_zeros() as usize;
+                cand &= cand - 1;
+                let yi = if pos[i] == j { 1.0 } else { -1.0 };
+                let g = yi * (f64::from(mg[j]) + b[j]) - 1.0 + p.diag[i] * a[j];
+                let pg = if a[j] == 0.0 {
+                    if g > pg_max_old[j] {
+                        // Shrink: out of class j's active set until it converges.
+                        act[i] &= !(1 << j);
+                        count[j] -= 1;
+                        continue;
+                    }
+                    g.min(0.0)
+                } else {
+                    g
+                };
+                pg_max[j] = pg_max[j].max(pg);
+                pg_min[j] = pg_min[j].min(pg);
+                if pg.abs() > 1e-12 {
+                    let old = a[j];
+                    a[j] = (old - g / p.qd[i]).max(0.0);
+                    let dj = (a[j] - old) * yi;
+                    d[j] = dj as f32;
+                    b[j] += dj;
+                    moved = true;
+                }
+            }
+            if moved {
+                for &(c, v) in row {
+                    let wr = &mut w[c as usize * L..c as usize * L + L];
+                    for j in 0..L {
+                        wr[j] += d[j] * v;
+                    }
+                }
+            }
+            if act[i] & live == 0 {
+                active -= 1;
+                index.swap(s, active);
+                continue;
+            }
+            s += 1;
+        }
+        let mut unshrink = false;
+        for j in 0..m {
+            if live & (1 << j) == 0 {
+                continue;
+            }
+            epochs[j] += 1;
+            if pg_max[j] - pg_min[j] <= o.tol {
+                if count[j] == n {
+                    live &= !(1 << j);
+                } else {
+                    // Converged on the active set: check every example again.
+                    for x in &mut act {
+                        *x |= 1 << j;
+                    }
+                    count[j] = n;
+                    pg_max_old[j] = f64::INFINITY;
+                    unshrink = true;
+                }
+            } else {
+                pg_max_old[j] = if pg_max[j] <= 0.0 {
+                    f64::INFINITY
+                } else {
+                    pg_max[j]
+                };
+            }
+            if epochs[j] >= o.epochs {
+                live &= !(1 << j);
+            }
+        }
+        if unshrink {
+            active = n;
+        }
+    }
+    Block {
+        w,
+        lanes: L,
+        b: b[..m].iter().map(|x| *x as f32).collect(),
+        work,
+    }
+}
+
+/// One class's separator: the non-zero weights as (model column, weight), columns
+/// ascending, and the bias.
+#[cfg(test)]
+pub(super) struct Binary {
+    pub(super) w: Vec<(u32, f32)>,
+    pub(super) b: f32,
+}
+
+/// `target` against the rest alone (a block of one class).
+#[cfg(test)]
 pub(super) fn train_binary(
     p: &Problem<'_>,
     target: usize,
     o: &TrainOptions,
     rng: &mut SplitMix,
-    buf: &mut Buffers,
 ) -> Binary {
-    let n = p.len();
-    let f = p.col_of.len();
-    if buf.w.len() != f {
-        buf.w = vec![0.0; f];
-        buf.mark = vec![false; f];
-    }
-    buf.alpha.clear();
-    buf.alpha.resize(n, 0.0);
-    buf.moved.clear();
-    buf.moved.resize(n, false);
-    buf.ys.clear();
-    buf.ys
-        .extend(p.y.iter().map(|c| if *c == target { 1.0 } else { -1.0 }));
-    buf.index.clear();
-    buf.index.extend(0..n as u32);
-    let (w, alpha, ys, index, moved) = (
-        &mut buf.w,
-        &mut buf.alpha,
-        &buf.ys,
-        &mut buf.index,
-        &mut buf.moved,
-    );
-    let mut b = 0.0f64;
-    let mut work = 0u64;
-    let mut active = n;
-    // The largest projected gradient of the last epoch (∞ after a full check): an
-    // example at 0 with a larger gradient is shrunk (the dual has no upper bound for
-    // the squared hinge, so only this side shrinks).
-    let mut pg_max_old = f64::INFINITY;
-    let mut epoch = 0;
-    while epoch < o.epochs {
-        for i in (1..active).rev() {
-            let j = rng.below(i + 1);
-            index.swap(i, j);
-        }
-        work += active as u64;
-        let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
-        let mut s = 0;
-        while s < active {
-            let i = index[s] as usize;
-            let row = p.row(i);
-            let yi = ys[i];
-            let dot = f64::from(dot(w, row)) + b;
-            let g = yi * dot - 1.0 + p.diag[i] * alpha[i];
-            let pg = if alpha[i] == 0.0 {
-                if g > pg_max_old {
-                    // Shrink: out of the active set until it converges.
-                    active -= 1;
-                    index.swap(s, active);
-                    continue;
-                }
-                g.min(0.0)
-            } else {
-                g
-            };
-            pg_max = pg_max.max(pg);
-            pg_min = pg_min.min(pg);
-            if pg.abs() > 1e-12 {
-                let old = alpha[i];
-                alpha[i] = (old - g / p.qd[i]).max(0.0);
-                let d = (alpha[i] - old) * yi;
-                let df = d as f32;
-                for &(c, v) in row {
-                    w[c as usize] += df * v;
-                }
-                b += d;
-                moved[i] = true;
-            }
-            s += 1;
-        }
-        epoch += 1;
-        if pg_max - pg_min <= o.tol {
-            if active == n {
-                break;
-            }
-            // Converged on the active set: check every example again.
-            active = n;
-            pg_max_old = f64::INFINITY;
-            continue;
-        }
-        pg_max_old = if pg_max <= 0.0 { f64::INFINITY } else { pg_max };
-    }
-    // The weights live on the columns of the examples that moved: collect them,
-    // output the non-zero ones and reset them for the next class.
-    let cols = &mut buf.cols;
-    cols.clear();
-    for (i, _) in moved.iter().enumerate().filter(|(_, m)| **m) {
-        for &(c, _) in p.row(i) {
-            let m = &mut buf.mark[c as usize];
-            if !*m {
-                *m = true;
-                cols.push(c);
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(cols.len());
-    for &c in cols.iter() {
-        let x = std::mem::take(&mut w[c as usize]);
-        buf.mark[c as usize] = false;
-        if x != 0.0 {
-            out.push((p.col_of[c as usize], x));
-        }
-    }
-    out.sort_unstable_by_key(|e| e.0);
-    work += out.len() as u64;
+    let block = train_block(p, &[target], o, rng);
     Binary {
-        w: out,
-        b: b as f32,
-        work,
+        w: block.class_weights(p, 0),
+        b: block.b[0],
     }
 }
 
@@ -279,16 +350,15 @@ mod tests {
         // Two examples on their own feature each: class 0 on column 0, class 1 on 1.
         let rows: Vec<Row> = vec![vec![(0, 1.0)], vec![(1, 1.0)], vec![(1, 1.0)]];
         let o = TrainOptions::default();
-        let mut buf = Buffers::default();
         let p = Problem::new(&rows, &[0, 1, 1], &[1.0, 1.0, 1.0], &[1, 2], o.c);
-        let sol = train_binary(&p, 0, &o, &mut SplitMix(3), &mut buf);
+        let sol = train_binary(&p, 0, &o, &mut SplitMix(3));
         let (w, b) = (dense(&sol, 2), sol.b);
         let score = |r: &Row| r.iter().map(|&(c, v)| w[c as usize] * v).sum::<f32>() + b;
         assert!(score(&rows[0]) > 0.0, "{w:?} {b}");
         assert!(score(&rows[1]) < 0.0, "{w:?} {b}");
         // A duplicate counted twice (multiplicity 2) is the same problem.
         let p2 = Problem::new(&rows[..2], &[0, 1], &[1.0, 2.0], &[1, 1], o.c);
-        let sol2 = train_binary(&p2, 0, &o, &mut SplitMix(3), &mut buf);
+        let sol2 = train_binary(&p2, 0, &o, &mut SplitMix(3));
         let w2 = dense(&sol2, 2);
         assert!(
             (w2[0] - w[0]).abs() < 0.05 && (sol2.b - b).abs() < 0.05,
@@ -296,7 +366,7 @@ mod tests {
             sol2.b
         );
         // The buffers are clean between classes: solving again gives the same.
-        let again = train_binary(&p, 0, &o, &mut SplitMix(3), &mut Buffers::default());
+        let again = train_binary(&p, 0, &o, &mut SplitMix(3));
         assert_eq!((again.w, again.b), (sol.w, sol.b));
     }
 
@@ -331,7 +401,7 @@ mod tests {
             &(0..40).map(|c| (c * 7 % 40) as u32).collect::<Vec<_>>(),
             o.c,
         );
-        let sol = train_binary(&p, 2, &o, &mut SplitMix(5), &mut Buffers::default());
+        let sol = train_binary(&p, 2, &o, &mut SplitMix(5));
         let w = dense(&sol, 40);
         // Primal objective: ½(‖w‖² + b²) + C Σ max(0, 1 − y(w·x + b))².
         let obj = |w: &[f32], b: f32| {
