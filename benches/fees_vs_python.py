@@ -286,8 +286,8 @@ def numpy_columns(n: int) -> Columns:
     power = np.where(vacant, 0, 1000 + i * 37 % 3000)
     water_before, power_before = 10_000 + i * 7 % 5000, 200_000 + i * 11 % 90_000
     # Overdue items as the core's input has them: the full-month fee of each unit, six times.
-    fee = area * 370 * np.where(vacant, 7, 10)
-    fee = (2 * fee + 10_000) // 20_000
+    fee = area * 370 * np.where(vacant, 7, 10)  # in 1/1000 of a cent
+    fee = (2 * fee + 1000) // 2000
     principal = np.repeat(fee, len(DUES))
     due = np.tile(np.array(DUES, dtype="datetime64[D]").astype(np.int64), n)
     pool_cents = int(pooled_amount(n) / CENT)
@@ -365,8 +365,8 @@ def numpy_tuned(c: Columns) -> tuple[int, np.ndarray, np.ndarray]:
         np.divmod(out, int(weights.sum()), out=(out, tmp))
         leftover = pool - int(out.sum())
         if leftover > 0:
-            tmp *= -n
-            tmp += index
+            np.multiply(tmp, -n, out=tmp)
+            np.add(tmp, index, out=tmp)
             out[np.argpartition(tmp, leftover - 1)[:leftover]] += 1
 
     split(c.pool_cents, c.area, common)
@@ -376,7 +376,7 @@ def numpy_tuned(c: Columns) -> tuple[int, np.ndarray, np.ndarray]:
         np.multiply(u, tiers[-1][1], out=out)
         for (bound, price), (_, next_price) in zip(tiers, tiers[1:]):
             np.minimum(u, bound, out=tmp)
-            tmp *= next_price - price
+            np.multiply(tmp, next_price - price, out=tmp)
             out -= tmp
         out += 5
         out //= 10
