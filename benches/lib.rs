@@ -11,7 +11,7 @@
 //! and mirrors the arithmetic in pure Python.
 
 use chrono::NaiveDate;
-use estatekit::estate::Estate;
+use estatekit::estate::{Estate, EstateData};
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, BillingRun, bill_estate};
 use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::schedule::FeeSchedule;
@@ -120,6 +120,17 @@ pub fn estate_json(n: u64) -> String {
         units.join(","),
         meters.join(",")
     )
+}
+
+/// The synthetic estate of `n` units (the document of [`estate_json`]), read without
+/// `Estate::from_json`'s size limit ([`estatekit::MAX_ESTATE_DOCUMENT_BYTES`]: a million
+/// units are about 490 MB of JSON) and validated by `Estate::new` as that would.
+///
+/// # Errors
+/// Any JSON or estate error (none for the synthetic data).
+pub fn load_estate(n: u64) -> Result<Estate, Box<dyn std::error::Error>> {
+    let data: EstateData = serde_json::from_str(&estate_json(n))?;
+    Ok(Estate::new(data)?)
 }
 
 /// The pooled common-area bill for `n` units: 5.55 a unit.

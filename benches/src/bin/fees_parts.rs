@@ -1,14 +1,13 @@
 //! Times the parts of the fee workload separately (profiling aid).
-use estatekit::estate::Estate;
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
 use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::schedule::FeeSchedule;
-use estatekit_benches::{SCHEDULE, estate_json, overdue_items, pooled_amount};
+use estatekit_benches::{SCHEDULE, load_estate, overdue_items, pooled_amount};
 use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: u64 = std::env::args().nth(1).map_or(Ok(200_000), |a| a.parse())?;
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
-    let estate = Estate::from_json(&estate_json(n))?;
+    let estate = load_estate(n)?;
     let items = overdue_items(n);
     let inputs = BillingInputs::default().with_pooled("common", pooled_amount(n));
     let period = BillingPeriod::month(2026, 10)?;

@@ -6,17 +6,16 @@
 
 use std::time::Instant;
 
-use estatekit::estate::Estate;
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit_benches::{
-    SCHEDULE, bill_workload, estate_json, line_digest, overdue_items, run_fee_workload,
+    SCHEDULE, bill_workload, line_digest, load_estate, overdue_items, run_fee_workload,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
     for arg in std::env::args().skip(1) {
         let n: u64 = arg.parse()?;
-        let estate = Estate::from_json(&estate_json(n))?;
+        let estate = load_estate(n)?;
         let items = overdue_items(n);
         let mut best = f64::INFINITY;
         let mut best_cpu = f64::INFINITY;

@@ -31,7 +31,9 @@ use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::pooled::{Basis, BasisWeight, PoolUnit, SplitMethod, split};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::money::{RoundingPolicy, allocate};
-use estatekit_benches::{SCHEDULE, estate_json, overdue_items, pooled_amount, unit_params};
+use estatekit_benches::{
+    SCHEDULE, estate_json, load_estate, overdue_items, pooled_amount, unit_params,
+};
 use rust_decimal::Decimal;
 
 type Error = Box<dyn std::error::Error>;
@@ -55,7 +57,7 @@ fn measured<R>(f: impl FnOnce() -> R) -> R {
 /// Builds the inputs of `case` for `n` units, then times one measured call of it.
 fn run(case: &str, n: u64) -> Result<f64, Error> {
     let policy = RoundingPolicy::default();
-    let estate = || Estate::from_json(&estate_json(n));
+    let estate = || load_estate(n);
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
     let inputs = BillingInputs::default().with_pooled("common", pooled_amount(n));
     let period = BillingPeriod::month(2026, 10)?;

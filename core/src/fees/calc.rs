@@ -1471,6 +1471,20 @@ pub fn tiered_cost(
     validate_tiers(tiers, path)?;
     non_negative(quantity, || "quantity".into())?;
     let mut uses = Vec::new();
+    let cost = tiered_walk(quantity, tiers, path, |u| uses.push(u))?;
+    Ok((cost, uses))
+}
+
+/// The cost of a non-negative `quantity` under valid `tiers` (checked by the caller),
+/// handing each block used to `on_use`: the arithmetic of [`tiered_cost`], which calls
+/// it, so a caller that keeps only the cost (billing's compact metered lines, whose
+/// blocks are priced again when a bill is materialized) gets the same amount.
+pub(crate) fn tiered_walk(
+    quantity: Decimal,
+    tiers: &[Tier],
+    path: &str,
+    mut on_use: impl FnMut(TierUse),
+) -> Result<Decimal, FeeError> {
     let mut cost = Decimal::ZERO;
     let mut lower = Decimal::ZERO;
     for (i, t) in tiers.iter().enumerate() {
@@ -1483,7 +1497,7 @@ pub fn tiered_cost(
         if in_tier > Decimal::ZERO {
             let amount = mul(in_tier, t.price, path)?;
             cost = add(cost, amount, path)?;
-            uses.push(TierUse {
+            on_use(TierUse {
                 quantity: in_tier,
                 price: t.price,
                 amount,
@@ -1496,7 +1510,7 @@ pub fn tiered_cost(
             break;
         }
     }
-    Ok((cost, uses))
+    Ok(cost)
 }
 
 /// The cost of `quantity` consumed after `already` under **cumulative** tiered prices

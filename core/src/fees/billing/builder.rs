@@ -3,13 +3,14 @@
 
 use rust_decimal::Decimal;
 
-use crate::estate::{UnitKind, UnitStatus};
+use crate::estate::{MeterKind, UnitKind, UnitStatus};
 use crate::fees::FeeError;
+use crate::fees::calc::{Tier, validate_tiers};
 use crate::fees::schedule::{FeeItem, Rule};
 use crate::money::{self, MoneyError, Pow10Rounder, RoundingPolicy};
 
 use super::explain::Explanation;
-use super::run::{AreaParams, Kind, Line, compact_value, index_u32};
+use super::run::{AreaParams, Kind, Line, MeteredParams, MeteredRec, compact_value, index_u32};
 use super::unit_lines::{ItemSpan, Span};
 
 /// An overflow of a total, naming `total`.
@@ -35,6 +36,14 @@ pub(super) struct RunBuilder {
     /// combinations seen so far.
     pub(super) area_cache: Vec<(u16, UnitKind, UnitStatus, i64, u32)>,
     pub(super) others: Vec<(Decimal, Explanation)>,
+    /// Compact metered lines, what they share, and their meter ids.
+    pub(super) metered: Vec<MeteredRec>,
+    pub(super) metered_params: Vec<MeteredParams>,
+    pub(super) meter_ids: String,
+    /// `(item, address of its tier table, meter kind, multiplier) → metered_params`
+    /// index, for the combinations seen so far (the schedule is borrowed for the whole
+    /// run, so a tier table's address names it).
+    metered_cache: Vec<(u16, usize, MeterKind, Decimal, u32)>,
     /// Sum of the bills made of compact lines only, in minor units (below 2^127:
     /// fewer than 2^64 lines below 2^63).
     pub(super) compact_minor: i128,
@@ -56,6 +65,10 @@ impl RunBuilder {
             area_params: Vec::new(),
             area_cache: Vec::new(),
             others: Vec::new(),
+            metered: Vec::new(),
+            metered_params: Vec::new(),
+            meter_ids: String::new(),
+            metered_cache: Vec::new(),
             compact_minor: 0,
             odd_total: Decimal::ZERO,
             odd_totals: Vec::new(),
@@ -166,6 +179,80 @@ impl RunBuilder {
                 Ok(())
             }
         }
+    }
+
+    /// The index of the parameters of compact metered lines of `item` priced with
+    /// `tiers` (checked the first time, as pricing a line checks them) on a meter of
+    /// `kind` with `multiplier`.
+    pub(super) fn metered_params(
+        &mut self,
+        item: u16,
+        tiers: &[Tier],
+        kind: MeterKind,
+        multiplier: Decimal,
+    ) -> Result<u32, FeeError> {
+        let key = (item, tiers.as_ptr() as usize, kind, multiplier);
+        if let Some(c) = self
+            .metered_cache
+            .iter()
+            .find(|c| (c.0, c.1, c.2, c.3) == key)
+        {
+            return Ok(c.4);
+        }
+        validate_tiers(tiers, "tiers")?;
+        let idx = index_u32(self.metered_params.len(), "metered parameters")?;
+        self.metered_params.push(MeteredParams {
+            meter_kind: kind,
+            multiplier,
+            tiers: tiers.to_vec(),
+        });
+        self.metered_cache.push((key.0, key.1, key.2, key.3, idx));
+        Ok(idx)
+    }
+
+    /// Adds a metered line compact when its amount is in minor units of the run's
+    /// scale that fit 64 bits (always, in practice): its readings, consumption and
+    /// meter id, with the parameters `params`. `false` when it does not fit (the caller
+    /// keeps the line whole).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push_metered(
+        &mut self,
+        amount: Decimal,
+        item: u16,
+        params: u32,
+        meter_id: &str,
+        previous: Decimal,
+        current: Decimal,
+        used: Decimal,
+    ) -> Result<bool, FeeError> {
+        let Some(minor) = (amount.scale() == self.scale)
+            .then(|| i64::try_from(amount.mantissa()).ok())
+            .flatten()
+            .filter(|&m| m != 0 || !amount.is_sign_negative())
+        else {
+            return Ok(false);
+        };
+        let idx = index_u32(self.metered.len(), "metered lines")?;
+        let id_start = index_u32(self.meter_ids.len(), "meter id bytes")?;
+        self.meter_ids.push_str(meter_id);
+        let id_end = index_u32(self.meter_ids.len(), "meter id bytes")?;
+        self.metered.push(MeteredRec {
+            previous,
+            current,
+            used,
+            id_start,
+            id_end,
+            params,
+        });
+        self.lines.push(Line {
+            minor,
+            value: 0,
+            idx,
+            item,
+            kind: Kind::Metered,
+            value_scale: 0,
+        });
+        Ok(true)
     }
 
     /// Adds a line whose amount and explanation are kept whole.

@@ -371,6 +371,7 @@ pub(super) fn bill(
     let mut slots = Vec::with_capacity(units.len() + 1);
     let (mut start, mut others_start) = (0, 0);
     for (u, unit) in units.iter().enumerate() {
+        let metered_start = (b.metered.len(), b.meter_ids.len());
         let mut failed = None;
         for (k, item) in in_force.iter().enumerate() {
             // Checked above: fewer than 65537 items.
@@ -397,6 +398,8 @@ pub(super) fn bill(
                     // the pools (all computed before) are counted as set aside.
                     b.lines.truncate(start);
                     b.others.truncate(others_start);
+                    b.metered.truncate(metered_start.0);
+                    b.meter_ids.truncate(metered_start.1);
                     for (k, pool) in shares.iter().enumerate() {
                         let Some((g, amount)) = pool.as_ref().and_then(|p| p.share(u)) else {
                             continue;
@@ -451,6 +454,9 @@ pub(super) fn bill(
             .map(|s| s.map(|s| s.params).unwrap_or_default())
             .collect(),
         others: b.others,
+        metered: b.metered,
+        metered_params: b.metered_params,
+        meter_ids: b.meter_ids,
         scale: b.scale,
         index: OnceLock::new(),
         exceptions,

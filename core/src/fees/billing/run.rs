@@ -10,12 +10,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::estate::{AreaUnit, ReadingUpdate};
+use crate::estate::{AreaUnit, MeterKind, ReadingUpdate};
 use crate::fees::FeeError;
+use crate::fees::calc::{Tier, tiered_walk};
 use crate::fees::schedule::AreaBasis;
 use crate::i18n::Lang;
 
-use super::explain::{Bill, BillLine, Explanation};
+use super::explain::{Bill, BillLine, Explanation, MeteredExplanation};
 use super::inputs::{BillingException, BillingPeriod};
 use super::run_json::ExceptionOut;
 
@@ -132,6 +133,12 @@ pub struct BillingRun {
     /// Amounts and explanations of lines that are neither area nor pooled lines
     /// (or whose amount does not fit the compact form).
     pub(super) others: Vec<(Decimal, Explanation)>,
+    /// Compact metered lines (`Kind::Metered`: `idx` is the index here).
+    pub(super) metered: Vec<MeteredRec>,
+    /// What compact metered lines share.
+    pub(super) metered_params: Vec<MeteredParams>,
+    /// The meter ids of compact metered lines, one after the other.
+    pub(super) meter_ids: String,
     /// The scale of every compact line amount (the estate's rounding policy).
     pub(super) scale: u32,
     pub(super) index: OnceLock<HashMap<String, usize>>,
@@ -181,6 +188,8 @@ pub(super) fn compact_value(d: Decimal) -> Option<(i64, u8)> {
 #[repr(u8)]
 pub(super) enum Kind {
     Area,
+    /// A metered line whose readings are in `BillingRun::metered` (`idx`).
+    Metered,
     /// A pooled share.
     Pooled,
     /// A pooled share that received a minor unit of the remainder.
@@ -238,6 +247,52 @@ impl PoolParams {
             prorated: None,
             group: self.group.clone(),
         }
+    }
+}
+
+/// What the compact metered lines of one item, meter kind, tier table and multiplier
+/// share.
+#[derive(Debug, Clone)]
+pub(super) struct MeteredParams {
+    pub(super) meter_kind: MeterKind,
+    pub(super) multiplier: Decimal,
+    pub(super) tiers: Vec<Tier>,
+}
+
+/// A metered line kept compact: a plain reading pair (no change, no estimate, tiers
+/// by period), the meter's id in the run's `meter_ids` and its parameters. The blocks
+/// of its explanation are priced again from the parameters' tiers (by the same
+/// arithmetic as the line's amount) when a bill is materialized.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct MeteredRec {
+    pub(super) previous: Decimal,
+    pub(super) current: Decimal,
+    pub(super) used: Decimal,
+    pub(super) id_start: u32,
+    pub(super) id_end: u32,
+    pub(super) params: u32,
+}
+
+impl MeteredRec {
+    pub(super) fn explain(&self, params: &[MeteredParams], ids: &str) -> Explanation {
+        let p = &params[self.params as usize];
+        let mut tiers = Vec::with_capacity(p.tiers.len());
+        tiered_walk(self.used, &p.tiers, "tiers", |u| tiers.push(u))
+            .expect("a compact metered line was priced with these tiers when it was built");
+        Explanation::Metered(Box::new(MeteredExplanation {
+            meter_id: ids[self.id_start as usize..self.id_end as usize].to_owned(),
+            meter_kind: p.meter_kind,
+            previous: self.previous,
+            current: self.current,
+            multiplier: p.multiplier,
+            change: None,
+            consumption: self.used,
+            tiers,
+            estimated: false,
+            previous_estimated: false,
+            estimate: None,
+            tier_year: None,
+        }))
     }
 }
 
@@ -361,6 +416,9 @@ impl BillingRun {
                     .and_then(|p| p.get(line.idx as usize))
                     .expect("a compact pooled line is built from its pool's parameters");
                 p.explain(Self::value(line), line.kind == Kind::PooledAdjusted)
+            }
+            Kind::Metered => {
+                self.metered[line.idx as usize].explain(&self.metered_params, &self.meter_ids)
             }
             Kind::Other | Kind::OtherAdjusted => self.others[line.idx as usize].1.clone(),
         }

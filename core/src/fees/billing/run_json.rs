@@ -640,6 +640,9 @@ impl BillingRun {
             exceptions,
             estimated_readings: doc.estimated_readings,
             others,
+            metered: Vec::new(),
+            metered_params: Vec::new(),
+            meter_ids: String::new(),
             scale,
             index: OnceLock::new(),
         })

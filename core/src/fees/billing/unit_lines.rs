@@ -5,7 +5,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::estate::{ChargeRounding, UnitStatus};
-use crate::fees::calc::{DayCount, Tier, TierUse, blocks_between, fraction_of, tiered_cost};
+use crate::fees::calc::{
+    DayCount, Tier, TierUse, blocks_between, fraction_of, tiered_cost, tiered_walk,
+};
 use crate::fees::schedule::{AreaBasis, FeeItem, FeeSchedule, Frequency, Rule, TierBasis};
 use crate::fees::{FeeError, add, mul};
 use crate::money::RoundingPolicy;
@@ -767,6 +769,29 @@ impl LineContext<'_> {
             .filter(|m| m.kind == *meter_kind)
         {
             let m = self.readings.consumption(meter, period)?;
+            // Usual case: a plain pair of real readings priced by the period's tiers,
+            // kept compact (the blocks are priced again when a bill is materialized).
+            // (The arms below: per-day tiers with reference days, a tier year, else
+            // the period's tiers.)
+            let per_day = *tier_basis == TierBasis::PerDay && reference_days.is_some();
+            if !per_day
+                && year.is_none()
+                && m.change.is_none()
+                && m.estimate.is_none()
+                && !m.current.estimated
+                && !m.previous.estimated
+                && m.used >= Decimal::ZERO
+            {
+                let params = b.metered_params(item_idx, tiers, *meter_kind, meter.multiplier)?;
+                let cost = tiered_walk(m.used, tiers, "tiers", |_| {})?;
+                let amount = self.policy.round(cost);
+                let (previous, current) = (m.previous.value, m.current.value);
+                if b.push_metered(
+                    amount, item_idx, params, &meter.id, previous, current, m.used,
+                )? {
+                    continue;
+                }
+            }
             let (cost, uses, tier_year) = match (tier_basis, reference_days, year) {
                 (TierBasis::PerDay, Some(reference), _) => {
                     let days = (m.current.date - m.previous.date).num_days();
