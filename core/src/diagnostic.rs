@@ -148,6 +148,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the check-in still has open mandatory items",
     },
     ErrorCode {
+        code: "closed",
+        zh: "对象已关闭",
+        en: "the object was closed: a call after close() (Kotlin)",
+    },
+    ErrorCode {
         code: "conflicting_fields",
         zh: "给出了互相排斥的两个字段",
         en: "two fields that exclude each other are both given (a due rule and a version-1 due day)",

@@ -67,7 +67,9 @@ fun testClosingAnEstateFromRecordsKeepsItsEstate() {
     val kept = closeable.use { loaded.estate() }
     // The record is closed; the estate the app kept is not.
     assertEquals(BigDecimal("89.50"), kept.unit("1-101")!!.grossArea)
-    assertFailsWith<IllegalStateException> { loaded.estate() }
+    val closed = assertFailsWith<EstateKitException.State> { loaded.estate() }
+    assertEquals("closed" to "EstateFromRecords", closed.code to closed.path)
+    assertEquals("EstateFromRecords：对象已关闭", closed.messageZh)
     kept.close()
 }
 
@@ -81,7 +83,7 @@ fun testClosingARestoredChecklistKeepsItsChecklist() {
     val second = restored.checklist()
     assertEquals(listOf(), restored.mismatches())
     restored.close()
-    assertFailsWith<IllegalStateException> { restored.mismatches() }
+    assertEquals("closed", assertFailsWith<EstateKitException.State> { restored.mismatches() }.code)
     first.close()
     // Closing one handle leaves the other (and the checklist) usable.
     assertEquals(saved, second.toJson())

@@ -2,13 +2,17 @@
 //!
 //! `cargo run -p uniffi-bindgen -- generate --no-format --library target/debug/libestatekit_mobile.so --language kotlin --out-dir OUT`
 //!
-//! After UniFFI has written the Kotlin, one change is made to it (and checked, so a
-//! UniFFI upgrade that changes the template fails here instead of losing it): each call
-//! into Rust reuses its thread's call-status structure instead of allocating a JNA
-//! `Structure` per call. That allocation was most of a call's cost on the JVM (about
-//! 14 KB of garbage and, on the project's machines, 20 µs of a 26 µs call); see
-//! `benches/kotlin/`. A call made while another is in progress on the same thread (a
-//! nested call) takes a fresh structure, so reuse never mixes two calls' statuses.
+//! After UniFFI has written the Kotlin, two changes are made to it (and checked, so a
+//! UniFFI upgrade that changes the template fails here instead of losing them):
+//! - each call into Rust reuses its thread's call-status structure instead of
+//!   allocating a JNA `Structure` per call. That allocation was most of a call's cost on
+//!   the JVM (about 14 KB of garbage and, on the project's machines, 20 µs of a 26 µs
+//!   call); see `benches/kotlin/`. A call made while another is in progress on the same
+//!   thread (a nested call) takes a fresh structure, so reuse never mixes two calls'
+//!   statuses;
+//! - a call on an object after `close()` throws `EstateKitException.State` with code
+//!   `closed` (path: the class name) instead of a bare `IllegalStateException`, so that
+//!   every error the library raises is an `EstateKitException`.
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +49,12 @@ private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler
         uniffiCallStatusCache.set(status)
     }
 }";
+
+/// The template's use-after-close error, once per object class.
+const DESTROYED: &str = r#"throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")"#;
+
+/// The same as a typed error (`closed` in `diagnostic::ERROR_CODES`).
+const CLOSED: &str = r#"throw EstateKitException.State("closed", this.javaClass.simpleName, "${this.javaClass.simpleName} is closed: called after close()", "${this.javaClass.simpleName}：对象已关闭", "${this.javaClass.simpleName}: the object is closed (called after close())")"#;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -89,7 +99,16 @@ fn patch_kotlin(dir: &Path) -> std::io::Result<usize> {
         } else if path.extension().is_some_and(|e| e == "kt") {
             let text = std::fs::read_to_string(&path)?;
             if text.contains(ALLOCATING) {
-                std::fs::write(&path, text.replacen(ALLOCATING, REUSING, 1))?;
+                if !text.contains(DESTROYED) {
+                    return Err(std::io::Error::other(format!(
+                        "{} has no use-after-close error as this generator expects it",
+                        path.display()
+                    )));
+                }
+                let text = text
+                    .replacen(ALLOCATING, REUSING, 1)
+                    .replace(DESTROYED, CLOSED);
+                std::fs::write(&path, text)?;
                 patched += 1;
             }
         }
@@ -106,15 +125,24 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("estatekit-bindgen-{}", std::process::id()));
         let nested = dir.join("io/estatekit");
         std::fs::create_dir_all(&nested).unwrap();
-        let generated = format!("package io.estatekit\n\n{ALLOCATING}\n\nfun other() = 1\n");
+        let generated = format!(
+            "package io.estatekit\n\n{ALLOCATING}\n\nfun a() {{ {DESTROYED} }}\nfun b() {{ {DESTROYED} }}\n"
+        );
         std::fs::write(nested.join("estatekit.kt"), &generated).unwrap();
         std::fs::write(dir.join("Other.kt"), "fun x() = 2\n").unwrap();
         std::fs::write(dir.join("EstateKit.swift"), ALLOCATING).unwrap();
 
         assert_eq!(patch_kotlin(&dir).unwrap(), 1);
         let patched = std::fs::read_to_string(nested.join("estatekit.kt")).unwrap();
-        assert_eq!(patched, generated.replacen(ALLOCATING, REUSING, 1));
+        assert_eq!(
+            patched,
+            generated
+                .replacen(ALLOCATING, REUSING, 1)
+                .replace(DESTROYED, CLOSED)
+        );
         assert!(!patched.contains("var status = UniffiRustCallStatus()"));
+        assert_eq!(patched.matches(CLOSED).count(), 2);
+        assert!(!patched.contains("IllegalStateException"));
         assert_eq!(
             std::fs::read_to_string(dir.join("Other.kt")).unwrap(),
             "fun x() = 2\n"
