@@ -1686,7 +1686,11 @@ pub fn consumption(
             add(wraps_at - previous, current, &path())?
         }
     };
-    mul(register, multiplier, &path())
+    match register.checked_mul(multiplier) {
+        Some(used) => Ok(used),
+        // The error names the meter: its path is made only when it is raised.
+        None => mul(register, multiplier, &path()),
+    }
 }
 
 #[cfg(test)]
