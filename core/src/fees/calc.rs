@@ -1513,6 +1513,131 @@ pub(crate) fn tiered_walk(
     Ok(cost)
 }
 
+/// `current − previous` for two readings at the same scale with
+/// `0 ≤ previous ≤ current` (signs as stored: a negative zero takes the general path),
+/// from their mantissas; `None` otherwise.
+#[inline]
+fn plain_difference(previous: Decimal, current: Decimal) -> Option<Decimal> {
+    if previous.scale() != current.scale()
+        || previous.is_sign_negative()
+        || current.is_sign_negative()
+    {
+        return None;
+    }
+    let (p, c) = (previous.mantissa(), current.mantissa());
+    if c < p {
+        return None;
+    }
+    Some(
+        Decimal::try_from_i128_with_scale(c - p, current.scale())
+            .expect("0 ≤ c − p ≤ c, which is a Decimal's mantissa at a valid scale"),
+    )
+}
+
+/// Tiered prices as integers, for pricing many quantities exactly without `Decimal`
+/// arithmetic: every bound at the bounds' largest scale, every price at the prices'
+/// largest scale. [`IntTiers::cost_minor`] equals
+/// `policy.round(tiered_walk(quantity, tiers, ..))` wherever it answers.
+#[derive(Debug, Clone)]
+pub(crate) struct IntTiers {
+    /// The upper bounds of the blocks but the last (whose bound is ignored), at
+    /// `bound_scale`, increasing.
+    bounds: Vec<i128>,
+    bound_scale: u32,
+    /// The price of each block, at `price_scale`.
+    prices: Vec<i128>,
+    price_scale: u32,
+}
+
+/// The largest mantissa the integer paths keep (`10^27`, below `Decimal`'s 2^96): a
+/// cost at most this large is exact in `Decimal` too, so both paths agree.
+const INT_TIERS_MAX: i128 = 1_000_000_000_000_000_000_000_000_000;
+
+/// `10^i` for the scales a `Decimal` has (0 to 28).
+const POW10_I128: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+impl IntTiers {
+    /// The integer form of valid `tiers` (see [`validate_tiers`]); `None` when a scale
+    /// is too large for the integer path (callers then use [`tiered_walk`]).
+    pub(crate) fn new(tiers: &[Tier]) -> Option<Self> {
+        let bounded = tiers.get(..tiers.len().saturating_sub(1))?;
+        let bound_scale = bounded
+            .iter()
+            .filter_map(|t| t.up_to.map(|b| b.scale()))
+            .max()
+            .unwrap_or(0);
+        let price_scale = tiers.iter().map(|t| t.price.scale()).max()?;
+        if bound_scale > 12 || price_scale > 12 {
+            return None;
+        }
+        let at = |d: Decimal, scale: u32| -> Option<i128> {
+            d.mantissa()
+                .checked_mul(10i128.checked_pow(scale - d.scale())?)
+                .filter(|m| m.abs() <= INT_TIERS_MAX)
+        };
+        let bounds = bounded
+            .iter()
+            .map(|t| t.up_to.and_then(|b| at(b, bound_scale)))
+            .collect::<Option<Vec<_>>>()?;
+        let prices = tiers
+            .iter()
+            .map(|t| at(t.price, price_scale))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            bounds,
+            bound_scale,
+            prices,
+            price_scale,
+        })
+    }
+
+    /// The cost of `quantity` (≥ 0) rounded with `policy`, in minor units of its scale;
+    /// `None` for a negative quantity, a scale beyond the integer path or a cost above
+    /// [`INT_TIERS_MAX`] (callers then use [`tiered_walk`]).
+    #[inline]
+    pub(crate) fn cost_minor(&self, quantity: Decimal, policy: &RoundingPolicy) -> Option<i64> {
+        if quantity.is_sign_negative() {
+            return None;
+        }
+        let q_scale = quantity.scale().max(self.bound_scale);
+        let scale = q_scale + self.price_scale;
+        if scale > 28 {
+            return None;
+        }
+        let q = quantity
+            .mantissa()
+            .checked_mul(POW10_I128[(q_scale - quantity.scale()) as usize])?;
+        let lift = POW10_I128[(q_scale - self.bound_scale) as usize];
+        let mut cost: i128 = 0;
+        let mut lower: i128 = 0;
+        for (i, &price) in self.prices.iter().enumerate() {
+            let upper = match self.bounds.get(i) {
+                Some(&b) => b.checked_mul(lift)?.min(q),
+                None => q,
+            };
+            if upper > lower {
+                cost = cost.checked_add((upper - lower).checked_mul(price)?)?;
+            }
+            if upper >= q {
+                break;
+            }
+            lower = upper;
+        }
+        if cost > INT_TIERS_MAX {
+            return None;
+        }
+        i64::try_from(policy.round_to_minor(cost, scale)?).ok()
+    }
+}
+
 /// The cost of `quantity` consumed after `already` under **cumulative** tiered prices
 /// (annual tiers, 年度阶梯): the part of `[already, already + quantity]` within each
 /// block × its price, unrounded, with the use of each block. Equal to
@@ -1637,6 +1762,19 @@ pub fn consumption(
     multiplier: Decimal,
     change: Option<MeterChange>,
 ) -> Result<Decimal, FeeError> {
+    // Usual case: no change, both readings at one scale, in order: the difference of
+    // the mantissas (the same value and scale as `Decimal`'s subtraction).
+    if change.is_none()
+        && let Some(register) = plain_difference(previous, current)
+        && !multiplier.is_sign_negative()
+    {
+        if multiplier == Decimal::ONE && multiplier.scale() == 0 {
+            return Ok(register);
+        }
+        if let Some(used) = register.checked_mul(multiplier) {
+            return Ok(used);
+        }
+    }
     let path = || format!("meters[{meter_id}]");
     for (value, field) in [
         (previous, "previous"),
@@ -1699,6 +1837,78 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// Beijing residential water by year (5.00 to 180, 7.00 to 260, 9.00 above) and
+    /// odd scales: the integer pricer equals the `Decimal` walk rounded, every mode.
+    #[test]
+    fn int_tiers_equal_the_decimal_walk() {
+        use crate::money::RoundingMode;
+        let t = |up: Option<&str>, price: &str| Tier {
+            up_to: up.map(dec),
+            price: dec(price),
+        };
+        let tables = [
+            vec![
+                t(Some("180"), "5.00"),
+                t(Some("260"), "7.00"),
+                t(None, "9.00"),
+            ],
+            vec![
+                t(Some("0.5"), "1.2345"),
+                t(Some("7.25"), "3"),
+                t(Some("99"), "0.001"),
+            ],
+            vec![t(None, "0.485")],
+        ];
+        for tiers in &tables {
+            let int = IntTiers::new(tiers).expect("small scales");
+            for q in [
+                "0", "0.001", "0.5", "17", "180", "180.7", "259.99", "260", "1000.125", "7.25",
+            ] {
+                for mode in RoundingMode::ALL {
+                    let policy = RoundingPolicy::new(2, mode).expect("policy");
+                    let walk = policy.round(tiered_walk(dec(q), tiers, "t", |_| {}).expect("walk"));
+                    let minor = int.cost_minor(dec(q), &policy).expect("in range");
+                    assert_eq!(Decimal::new(minor, 2), walk, "{q} {mode:?} {tiers:?}");
+                }
+            }
+        }
+        // Beijing: 200 m³ = 180 × 5 + 20 × 7 = 1,040.00.
+        let int = IntTiers::new(&tables[0]).expect("tiers");
+        assert_eq!(
+            int.cost_minor(dec("200"), &RoundingPolicy::default()),
+            Some(104_000)
+        );
+        assert_eq!(int.cost_minor(dec("-1"), &RoundingPolicy::default()), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn int_tiers_agree_with_the_walk(
+            steps in proptest::collection::vec((1i64..100_000, 0u32..4), 0..4),
+            prices in proptest::collection::vec((0i64..100_000, 0u32..5), 4),
+            q in (0i64..10_000_000, 0u32..4),
+            scale in 0u32..4,
+            mode in 0usize..4,
+        ) {
+            let mut up = Decimal::ZERO;
+            let mut tiers: Vec<Tier> = steps
+                .iter()
+                .zip(&prices)
+                .map(|(&(step, s), &(p, ps))| {
+                    up += Decimal::new(step, s);
+                    Tier { up_to: Some(up), price: Decimal::new(p, ps) }
+                })
+                .collect();
+            let (p, ps) = prices[tiers.len()];
+            tiers.push(Tier { up_to: None, price: Decimal::new(p, ps) });
+            let policy = RoundingPolicy::new(scale, crate::money::RoundingMode::ALL[mode]).expect("policy");
+            let quantity = Decimal::new(q.0, q.1);
+            let walk = policy.round(tiered_walk(quantity, &tiers, "t", |_| {}).expect("walk"));
+            let minor = IntTiers::new(&tiers).and_then(|t| t.cost_minor(quantity, &policy));
+            proptest::prop_assert_eq!(minor.map(|m| Decimal::new(m, scale)), Some(walk));
+        }
     }
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()

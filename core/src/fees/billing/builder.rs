@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use crate::estate::{MeterKind, UnitKind, UnitStatus};
 use crate::fees::FeeError;
-use crate::fees::calc::{Tier, validate_tiers};
+use crate::fees::calc::{IntTiers, Tier, validate_tiers};
 use crate::fees::schedule::{FeeItem, Rule};
 use crate::money::{self, MoneyError, Pow10Rounder, RoundingPolicy};
 
@@ -44,6 +44,9 @@ pub(super) struct RunBuilder {
     /// index, for the combinations seen so far (the schedule is borrowed for the whole
     /// run, so a tier table's address names it).
     metered_cache: Vec<(u16, usize, MeterKind, Decimal, u32)>,
+    /// The integer form of each entry of `metered_params`' tiers (`None` when their
+    /// scales are beyond the integer path).
+    int_tiers: Vec<Option<IntTiers>>,
     /// Sum of the bills made of compact lines only, in minor units (below 2^127:
     /// fewer than 2^64 lines below 2^63).
     pub(super) compact_minor: i128,
@@ -69,6 +72,7 @@ impl RunBuilder {
             metered_params: Vec::new(),
             meter_ids: String::new(),
             metered_cache: Vec::new(),
+            int_tiers: Vec::new(),
             compact_minor: 0,
             odd_total: Decimal::ZERO,
             odd_totals: Vec::new(),
@@ -207,7 +211,25 @@ impl RunBuilder {
             tiers: tiers.to_vec(),
         });
         self.metered_cache.push((key.0, key.1, key.2, key.3, idx));
+        self.int_tiers.push(IntTiers::new(tiers));
         Ok(idx)
+    }
+
+    /// The cost of `used` under the tiers of parameters `params` (from
+    /// [`Self::metered_params`]), rounded with `policy`, in minor units, by the integer
+    /// path; `None` where that path does not answer (see [`IntTiers::cost_minor`]).
+    #[inline]
+    pub(super) fn metered_cost_minor(
+        &self,
+        params: u32,
+        used: Decimal,
+        policy: &RoundingPolicy,
+    ) -> Option<i64> {
+        self.int_tiers
+            .get(params as usize)
+            .expect("parameters come from metered_params, which adds their integer tiers")
+            .as_ref()?
+            .cost_minor(used, policy)
     }
 
     /// Adds a metered line compact when its amount is in minor units of the run's
@@ -232,6 +254,23 @@ impl RunBuilder {
         else {
             return Ok(false);
         };
+        self.push_metered_minor(minor, item, params, meter_id, previous, current, used)?;
+        Ok(true)
+    }
+
+    /// [`Self::push_metered`] of an amount of `minor` minor units of the run's scale.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    pub(super) fn push_metered_minor(
+        &mut self,
+        minor: i64,
+        item: u16,
+        params: u32,
+        meter_id: &str,
+        previous: Decimal,
+        current: Decimal,
+        used: Decimal,
+    ) -> Result<(), FeeError> {
         let idx = index_u32(self.metered.len(), "metered lines")?;
         let id_start = index_u32(self.meter_ids.len(), "meter id bytes")?;
         self.meter_ids.push_str(meter_id);
@@ -252,7 +291,7 @@ impl RunBuilder {
             kind: Kind::Metered,
             value_scale: 0,
         });
-        Ok(true)
+        Ok(())
     }
 
     /// Adds a line whose amount and explanation are kept whole.

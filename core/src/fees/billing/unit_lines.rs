@@ -780,12 +780,18 @@ impl LineContext<'_> {
                 && m.estimate.is_none()
                 && !m.current.estimated
                 && !m.previous.estimated
-                && m.used >= Decimal::ZERO
+                && (m.used.is_zero() || !m.used.is_sign_negative())
             {
                 let params = b.metered_params(item_idx, tiers, *meter_kind, meter.multiplier)?;
+                let (previous, current) = (m.previous.value, m.current.value);
+                if let Some(minor) = b.metered_cost_minor(params, m.used, &self.policy) {
+                    b.push_metered_minor(
+                        minor, item_idx, params, &meter.id, previous, current, m.used,
+                    )?;
+                    continue;
+                }
                 let cost = tiered_walk(m.used, tiers, "tiers", |_| {})?;
                 let amount = self.policy.round(cost);
-                let (previous, current) = (m.previous.value, m.current.value);
                 if b.push_metered(
                     amount, item_idx, params, &meter.id, previous, current, m.used,
                 )? {
