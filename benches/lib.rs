@@ -12,7 +12,9 @@
 
 use chrono::NaiveDate;
 use estatekit::estate::{Estate, EstateData};
-use estatekit::fees::billing::{BillingInputs, BillingPeriod, BillingRun, bill_estate};
+use estatekit::fees::billing::{
+    BillingInputs, BillingPeriod, BillingRun, bill_estate, bill_estate_threads,
+};
 use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
 use estatekit::fees::schedule::FeeSchedule;
 use rust_decimal::Decimal;
@@ -168,9 +170,28 @@ pub fn run_fee_workload(
     schedule: &FeeSchedule,
     items: &[(Decimal, NaiveDate)],
 ) -> Result<Decimal, estatekit::fees::FeeError> {
+    run_fee_workload_threads(estate, schedule, items, 1)
+}
+
+/// [`run_fee_workload`] on `threads` threads (0: every core).
+///
+/// # Errors
+/// Any fee error (none for the synthetic data).
+pub fn run_fee_workload_threads(
+    estate: &Estate,
+    schedule: &FeeSchedule,
+    items: &[(Decimal, NaiveDate)],
+    threads: u32,
+) -> Result<Decimal, estatekit::fees::FeeError> {
     let n = estate.units().len() as u64;
     let inputs = BillingInputs::default().with_pooled("common", pooled_amount(n));
-    let run = bill_estate(estate, schedule, BillingPeriod::month(2026, 10)?, &inputs)?;
+    let run = bill_estate_threads(
+        estate,
+        schedule,
+        BillingPeriod::month(2026, 10)?,
+        &inputs,
+        threads,
+    )?;
     let penalties = late_penalty_batch(
         items,
         date(2026, 10, 31),

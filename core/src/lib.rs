@@ -53,6 +53,7 @@ pub mod integrity;
 mod json;
 pub mod money;
 pub mod notices;
+pub mod parallel;
 pub mod records;
 mod stream;
 pub mod tables;

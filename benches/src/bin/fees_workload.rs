@@ -3,17 +3,25 @@
 //! wall time and the best CPU time of the thread (user and system time, page faults
 //! included; robust when the machine is shared), the run's total and a digest of its
 //! line amounts (see `estatekit_benches::line_digest`, computed outside the timing).
+//! `--threads N` (before the counts) bills on N threads (0: every core; default 1);
+//! the CPU time is then the calling thread's only, so compare wall times.
 
 use std::time::Instant;
 
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit_benches::{
-    SCHEDULE, bill_workload, line_digest, load_estate, overdue_items, run_fee_workload,
+    SCHEDULE, bill_workload, line_digest, load_estate, overdue_items, run_fee_workload_threads,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let schedule = FeeSchedule::from_json(SCHEDULE)?;
-    for arg in std::env::args().skip(1) {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut threads = 1u32;
+    if args.first().map(String::as_str) == Some("--threads") {
+        threads = args.get(1).ok_or("--threads needs a count")?.parse()?;
+        args.drain(..2);
+    }
+    for arg in args {
         let n: u64 = arg.parse()?;
         let estate = load_estate(n)?;
         let items = overdue_items(n);
@@ -23,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let repeats = if n >= 1_000_000 { 3 } else { 5 };
         for _ in 0..repeats {
             let (t, c) = (Instant::now(), thread_cpu_seconds());
-            total = run_fee_workload(&estate, &schedule, &items)?;
+            total = run_fee_workload_threads(&estate, &schedule, &items, threads)?;
             best = best.min(t.elapsed().as_secs_f64());
             if let (Some(c0), Some(c1)) = (c, thread_cpu_seconds()) {
                 best_cpu = best_cpu.min(c1 - c0);
@@ -31,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let digest = line_digest(&bill_workload(&estate, &schedule)?);
         println!(
-            r#"{{"n": {n}, "seconds": {best:.6}, "cpu_seconds": {best_cpu:.6}, "ns_per_unit": {:.1}, "total": "{total}", "digest": {digest}}}"#,
+            r#"{{"n": {n}, "threads": {threads}, "seconds": {best:.6}, "cpu_seconds": {best_cpu:.6}, "ns_per_unit": {:.1}, "total": "{total}", "digest": {digest}}}"#,
             best * 1e9 / n as f64
         );
     }

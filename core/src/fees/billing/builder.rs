@@ -351,6 +351,103 @@ impl RunBuilder {
             .ok_or_else(|| total_overflow("the run total does not fit a decimal"))
     }
 
+    /// Appends the lines of `part` (built by [`Self::new`] with the same policy and
+    /// spans, for the units after this builder's), its bills numbered from `bill`:
+    /// the shared tables are merged (an entry `part` shares with this builder is
+    /// kept once, new ones are added in `part`'s order), so the result is what one
+    /// builder over both ranges of units would hold.
+    pub(super) fn append(&mut self, part: RunBuilder, bill: u32) -> Result<(), FeeError> {
+        let area: Vec<u32> = part
+            .area_cache
+            .iter()
+            .map(|&(item, kind, status, served, i)| {
+                let p = part.area_params[i as usize];
+                if let Some(&(.., j)) = self.area_cache.iter().find(|(it, k, st, sv, j)| {
+                    (*it, *k, *st, *sv) == (item, kind, status, served) && {
+                        let q = &self.area_params[*j as usize];
+                        q.months == p.months && q.days == p.days
+                    }
+                }) {
+                    return Ok(j);
+                }
+                let j = index_u32(self.area_params.len(), "area parameters")?;
+                self.area_params.push(p);
+                self.area_cache.push((item, kind, status, served, j));
+                Ok(j)
+            })
+            .collect::<Result<_, FeeError>>()?;
+        // `area_cache` lists the part's parameters in the order they were made.
+        let mut area_of = vec![0u32; part.area_params.len()];
+        for (&(.., i), &j) in part.area_cache.iter().zip(&area) {
+            area_of[i as usize] = j;
+        }
+        let mut metered_of = vec![0u32; part.metered_params.len()];
+        let mut int_tiers = part.int_tiers.into_iter();
+        let mut params = part.metered_params.into_iter();
+        for (item, tiers, kind, multiplier, i) in part.metered_cache {
+            let (p, t) = (
+                params.next().expect("one parameter entry per cache entry"),
+                int_tiers
+                    .next()
+                    .expect("one integer form per parameter entry"),
+            );
+            let key = (item, tiers, kind, multiplier);
+            metered_of[i as usize] = match self
+                .metered_cache
+                .iter()
+                .find(|c| (c.0, c.1, c.2, c.3) == key)
+            {
+                Some(c) => c.4,
+                None => {
+                    let j = index_u32(self.metered_params.len(), "metered parameters")?;
+                    self.metered_params.push(p);
+                    self.int_tiers.push(t);
+                    self.metered_cache.push((item, tiers, kind, multiplier, j));
+                    j
+                }
+            };
+        }
+        let metered_base = index_u32(self.metered.len(), "metered lines")?;
+        let others_base = index_u32(self.others.len(), "explanations")?;
+        let id_base = index_u32(self.meter_ids.len(), "meter id bytes")?;
+        index_u32(
+            self.meter_ids.len() + part.meter_ids.len(),
+            "meter id bytes",
+        )?;
+        index_u32(self.others.len() + part.others.len(), "explanations")?;
+        index_u32(self.metered.len() + part.metered.len(), "metered lines")?;
+        self.lines.extend(part.lines.into_iter().map(|mut l| {
+            l.idx = match l.kind {
+                Kind::Area => area_of[l.idx as usize],
+                Kind::Metered => metered_base + l.idx,
+                Kind::Other | Kind::OtherAdjusted => others_base + l.idx,
+                Kind::Pooled | Kind::PooledAdjusted => l.idx,
+            };
+            l
+        }));
+        self.metered.extend(part.metered.into_iter().map(|mut m| {
+            m.id_start += id_base;
+            m.id_end += id_base;
+            m.params = metered_of[m.params as usize];
+            m
+        }));
+        self.meter_ids.push_str(&part.meter_ids);
+        self.others.extend(part.others);
+        self.compact_minor = self
+            .compact_minor
+            .checked_add(part.compact_minor)
+            .ok_or_else(|| total_overflow("the run total does not fit a decimal"))?;
+        self.odd_total = money::sum(&[self.odd_total, part.odd_total])
+            .map_err(|_| total_overflow("the run total does not fit a decimal"))?;
+        for (b, total) in part.odd_totals {
+            self.odd_totals.push((
+                bill.checked_add(b).ok_or_else(|| total_overflow("bills"))?,
+                total,
+            ));
+        }
+        Ok(())
+    }
+
     /// The index of the area parameters of `item` for a unit of `kind` and `status`
     /// served `span`.
     pub(super) fn area_params(

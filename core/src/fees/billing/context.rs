@@ -142,7 +142,37 @@ impl<'e> BillingContext<'e> {
         period: BillingPeriod,
         inputs: &BillingInputs,
     ) -> Result<BillingRun, FeeError> {
-        super::orchestrate::bill(self, schedule, period, inputs)
+        super::orchestrate::bill(self, schedule, period, inputs, 1)
+    }
+
+    /// [`Self::bill`] on `threads` threads (0: every core of the machine): the same
+    /// run whatever the count (see [`bill_estate_threads`](super::bill_estate_threads)).
+    ///
+    /// # Errors
+    /// As [`bill_estate`](super::bill_estate).
+    ///
+    /// ```
+    /// use estatekit::estate::Estate;
+    /// use estatekit::fees::billing::{BillingContext, BillingInputs, BillingPeriod};
+    /// use estatekit::fees::schedule::FeeSchedule;
+    /// let estate = Estate::demo();
+    /// let context = BillingContext::new(&estate);
+    /// let inputs = BillingInputs::default().with_pooled("common_electricity", "100".parse()?);
+    /// let october = BillingPeriod::month(2026, 10)?;
+    /// assert_eq!(
+    ///     context.bill_threads(&FeeSchedule::demo(), october, &inputs, 2)?,
+    ///     context.bill(&FeeSchedule::demo(), october, &inputs)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bill_threads(
+        &self,
+        schedule: &FeeSchedule,
+        period: BillingPeriod,
+        inputs: &BillingInputs,
+        threads: u32,
+    ) -> Result<BillingRun, FeeError> {
+        super::orchestrate::bill(self, schedule, period, inputs, threads)
     }
 
     /// The view of every unit, in estate order.

@@ -53,5 +53,5 @@ pub use explain::{
 pub use inputs::{
     BillingException, BillingInputs, BillingPeriod, MeterChangeInput, PooledAmount, ReadingInput,
 };
-pub use orchestrate::bill_estate;
+pub use orchestrate::{bill_estate, bill_estate_threads};
 pub use run::{BillRecord, BillingRun, PoolSummary};

@@ -159,6 +159,36 @@ pub fn bill_estate(
     BillingContext::new(estate).bill(schedule, period, inputs)
 }
 
+/// [`bill_estate`] on `threads` threads (0: every core of the machine; see
+/// [`crate::parallel::resolve`]): the units are billed in contiguous ranges, one
+/// thread each, and put back in order, so the run, its exceptions and its errors are
+/// the same whatever the count. Fewer than 4,096 units a thread run on fewer threads
+/// (below 8,192 units, on the caller's).
+///
+/// # Errors
+/// As [`bill_estate`].
+///
+/// ```
+/// use estatekit::estate::Estate;
+/// use estatekit::fees::billing::{bill_estate, bill_estate_threads, BillingInputs, BillingPeriod};
+/// use estatekit::fees::schedule::FeeSchedule;
+/// let (estate, schedule) = (Estate::demo(), FeeSchedule::demo());
+/// let inputs = BillingInputs::default().with_pooled("common_electricity", "100".parse()?);
+/// let october = BillingPeriod::month(2026, 10)?;
+/// let all_cores = bill_estate_threads(&estate, &schedule, october, &inputs, 0)?;
+/// assert_eq!(all_cores, bill_estate(&estate, &schedule, october, &inputs)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn bill_estate_threads(
+    estate: &Estate,
+    schedule: &FeeSchedule,
+    period: BillingPeriod,
+    inputs: &BillingInputs,
+    threads: u32,
+) -> Result<BillingRun, FeeError> {
+    BillingContext::new(estate).bill_threads(schedule, period, inputs, threads)
+}
+
 /// The path of `item` in `schedule` (`items[3]`).
 fn item_path(schedule: &FeeSchedule, item: &FeeItem) -> String {
     match schedule.items().iter().position(|x| std::ptr::eq(x, item)) {
@@ -223,6 +253,7 @@ pub(super) fn bill(
     schedule: &FeeSchedule,
     period: BillingPeriod,
     inputs: &BillingInputs,
+    threads: u32,
 ) -> Result<BillingRun, FeeError> {
     let estate = context.estate();
     let policy = *estate.rounding();
@@ -354,11 +385,6 @@ pub(super) fn bill(
             },
         }
     }
-    let mut b = RunBuilder::new(
-        &policy,
-        in_force.iter().map(|i| ItemSpan::new(i, &period)).collect(),
-        units.len() * in_force.len(),
-    );
     if in_force.len() > usize::from(u16::MAX) + 1 {
         return Err(FeeError::value(
             "too_many",
@@ -366,73 +392,54 @@ pub(super) fn bill(
             "more than 65536 fee items in force",
         ));
     }
-    // The estate's ids fit u32 offsets (checked when it was built), so do these.
-    let mut ids = String::with_capacity(context.id_bytes());
-    let mut slots = Vec::with_capacity(units.len() + 1);
-    let (mut start, mut others_start) = (0, 0);
-    for (u, unit) in units.iter().enumerate() {
-        let metered_start = (b.metered.len(), b.meter_ids.len());
-        let mut failed = None;
-        for (k, item) in in_force.iter().enumerate() {
-            // Checked above: fewer than 65537 items.
-            let k16 = k as u16;
-            let done = match &shares[k] {
-                Some(pool) => pool.push_share(u, k16, &mut b),
-                None if set_aside[k] => Ok(()),
-                None if item.applies_to(unit.kind, unit.status)
-                    && masks[k].as_ref().is_none_or(|m| m[u]) =>
-                {
-                    lines.unit_line(item, k16, u, &mut b)
-                }
-                None => Ok(()),
-            };
-            if let Err(e) = done {
-                failed = Some(e);
-                break;
-            }
+    let spans: Vec<Option<ItemSpan>> = in_force.iter().map(|i| ItemSpan::new(i, &period)).collect();
+    let units_of = UnitsOf {
+        lines: &lines,
+        in_force: &in_force,
+        shares: &shares,
+        set_aside: &set_aside,
+        masks: &masks,
+        spans: &spans,
+        strict: inputs.strict,
+    };
+    // Contiguous ranges of units, each billed on a thread of its own and put back in
+    // order: the run is the same whatever the number of threads.
+    let threads = crate::parallel::resolve(threads);
+    let parts =
+        crate::parallel::map_chunks(units, threads, MIN_UNITS_PER_THREAD, |first, chunk| {
+            units_of.bill(first..first + chunk.len())
+        });
+    let mut run: Option<(RunBuilder, String, Vec<BillSlot>)> = None;
+    for part in parts {
+        // The first failing range holds the error a run on one thread returns: every
+        // range before it billed without one.
+        let part = part?;
+        for (k, g, amount) in part.set_aside {
+            let summary = &mut pools[pool_start[k] + g];
+            summary.set_aside = money::sum(&[summary.set_aside, amount])
+                .map_err(|_| total_overflow("a pool's set-aside shares"))?;
         }
-        if let Some(e) = failed {
-            match unit_problem(&e) {
-                Some(meter) if !inputs.strict => {
-                    // The unit's bill is set aside whole: no partial bill. Its shares of
-                    // the pools (all computed before) are counted as set aside.
-                    b.lines.truncate(start);
-                    b.others.truncate(others_start);
-                    b.metered.truncate(metered_start.0);
-                    b.meter_ids.truncate(metered_start.1);
-                    for (k, pool) in shares.iter().enumerate() {
-                        let Some((g, amount)) = pool.as_ref().and_then(|p| p.share(u)) else {
-                            continue;
-                        };
-                        let summary = &mut pools[pool_start[k] + g];
-                        summary.set_aside = money::sum(&[summary.set_aside, amount])
-                            .map_err(|_| total_overflow("a pool's set-aside shares"))?;
-                    }
-                    exceptions.push(BillingException {
-                        unit_id: Some(context.unit_id(u).to_owned()),
-                        item_code: None,
-                        meter_id: Some(meter),
-                        error: e,
-                    });
-                    continue;
-                }
-                _ => return Err(e),
-            }
-        }
-        if b.lines.len() > start {
+        exceptions.extend(part.exceptions);
+        let Some((b, ids, slots)) = &mut run else {
+            run = Some((part.b, part.ids, part.slots));
+            continue;
+        };
+        let (id_base, line_base) = (ids.len(), b.lines.len());
+        let bill_base = index_u32(slots.len(), "bills")?;
+        ids.push_str(&part.ids);
+        for slot in &part.slots {
             slots.push(BillSlot {
                 // At most the estate's id bytes, which fit u32.
-                id_start: ids.len() as u32,
-                start: index_u32(start, "lines")?,
+                id_start: (id_base + slot.id_start as usize) as u32,
+                start: index_u32(line_base + slot.start as usize, "lines")?,
             });
-            ids.push_str(context.unit_id(u));
-            b.finish_bill(start, others_start, slots.len() - 1)?;
-            (start, others_start) = (b.lines.len(), b.others.len());
         }
+        b.append(part.b, bill_base)?;
     }
+    let (b, ids, mut slots) = run.expect("map_chunks gives at least one chunk");
     slots.push(BillSlot {
         id_start: ids.len() as u32,
-        start: index_u32(start, "lines")?,
+        start: index_u32(b.lines.len(), "lines")?,
     });
     let total = b.total()?;
     Ok(BillingRun {
@@ -464,6 +471,117 @@ pub(super) fn bill(
     })
 }
 
+/// Units billed by one thread at least (fewer units run on the caller's thread).
+const MIN_UNITS_PER_THREAD: usize = 4096;
+
+/// What every range of units is billed with.
+struct UnitsOf<'a, 'r> {
+    lines: &'a LineContext<'r>,
+    in_force: &'a [&'r FeeItem],
+    shares: &'a [Option<PoolShares>],
+    set_aside: &'a [bool],
+    masks: &'a [Option<Vec<bool>>],
+    spans: &'a [Option<ItemSpan>],
+    strict: bool,
+}
+
+/// The bills of a range of units: its lines, the ids and slots of its bills (offsets
+/// within the part), its units set aside and their shares of the pools.
+struct Part {
+    b: RunBuilder,
+    ids: String,
+    slots: Vec<BillSlot>,
+    exceptions: Vec<BillingException>,
+    /// `(item in force, pool, share)` of the units set aside.
+    set_aside: Vec<(usize, usize, rust_decimal::Decimal)>,
+}
+
+impl UnitsOf<'_, '_> {
+    /// Bills the units `range` (see [`bill_estate`]): a unit whose meter fails is set
+    /// aside whole unless the run is strict; any other error ends the range.
+    fn bill(&self, range: std::ops::Range<usize>) -> Result<Part, FeeError> {
+        let context = self.lines.context;
+        let units = context.units();
+        let mut b = RunBuilder::new(
+            &self.lines.policy,
+            self.spans.to_vec(),
+            range.len() * self.in_force.len(),
+        );
+        // Room for the range's share of the estate's id bytes, and its bills.
+        let mut part_ids =
+            String::with_capacity(context.id_bytes() / units.len().max(1) * range.len() + 64);
+        let mut slots = Vec::with_capacity(range.len() + 1);
+        let mut exceptions = Vec::new();
+        let mut set_aside = Vec::new();
+        let (mut start, mut others_start) = (0, 0);
+        for u in range {
+            let unit = &units[u];
+            let metered_start = (b.metered.len(), b.meter_ids.len());
+            let mut failed = None;
+            for (k, item) in self.in_force.iter().enumerate() {
+                // Checked by the caller: fewer than 65537 items.
+                let k16 = k as u16;
+                let done = match &self.shares[k] {
+                    Some(pool) => pool.push_share(u, k16, &mut b),
+                    None if self.set_aside[k] => Ok(()),
+                    None if item.applies_to(unit.kind, unit.status)
+                        && self.masks[k].as_ref().is_none_or(|m| m[u]) =>
+                    {
+                        self.lines.unit_line(item, k16, u, &mut b)
+                    }
+                    None => Ok(()),
+                };
+                if let Err(e) = done {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if let Some(e) = failed {
+                match unit_problem(&e) {
+                    Some(meter) if !self.strict => {
+                        // The unit's bill is set aside whole: no partial bill. Its shares
+                        // of the pools (all computed before) are counted as set aside.
+                        b.lines.truncate(start);
+                        b.others.truncate(others_start);
+                        b.metered.truncate(metered_start.0);
+                        b.meter_ids.truncate(metered_start.1);
+                        for (k, pool) in self.shares.iter().enumerate() {
+                            if let Some((g, amount)) = pool.as_ref().and_then(|p| p.share(u)) {
+                                set_aside.push((k, g, amount));
+                            }
+                        }
+                        exceptions.push(BillingException {
+                            unit_id: Some(context.unit_id(u).to_owned()),
+                            item_code: None,
+                            meter_id: Some(meter),
+                            error: e,
+                        });
+                        continue;
+                    }
+                    _ => return Err(e),
+                }
+            }
+            if b.lines.len() > start {
+                slots.push(BillSlot {
+                    // At most the estate's id bytes, which fit u32.
+                    id_start: part_ids.len() as u32,
+                    start: index_u32(start, "lines")?,
+                });
+                part_ids.push_str(context.unit_id(u));
+                b.finish_bill(start, others_start, slots.len() - 1)?;
+                (start, others_start) = (b.lines.len(), b.others.len());
+            }
+        }
+        Ok(Part {
+            b,
+            ids: part_ids,
+            slots,
+            exceptions,
+            set_aside,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,7 +610,7 @@ mod tests {
         let context = BillingContext::new(&estate);
         let once = bill_estate(&estate, &schedule, period, &inputs).expect("run");
         assert_eq!(
-            bill(&context, &schedule, period, &inputs).expect("run"),
+            bill(&context, &schedule, period, &inputs, 1).expect("run"),
             once
         );
         assert_eq!(

@@ -2,7 +2,6 @@
 //! register values around a period, meter changes, estimates (估抄) of missing
 //! readings and their true-up, and the consumption that results.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -24,7 +23,7 @@ pub(super) struct MeterReadings<'a> {
     estimate: Option<u32>,
     /// What this run estimated, by meter id (a meter's consumption may be asked for
     /// more than once: by its line, a usage split, a master meter's subtraction).
-    estimated: RefCell<BTreeMap<String, ReadingUpdate>>,
+    estimated: std::sync::Mutex<BTreeMap<String, ReadingUpdate>>,
     /// [`BillingInputs::year_to_date`].
     year_to_date: &'a BTreeMap<String, Decimal>,
 }
@@ -130,7 +129,7 @@ impl<'a> MeterReadings<'a> {
             extra,
             changes,
             estimate: inputs.estimate.filter(|&n| n > 0),
-            estimated: RefCell::new(BTreeMap::new()),
+            estimated: std::sync::Mutex::new(BTreeMap::new()),
             year_to_date: &inputs.year_to_date,
         })
     }
@@ -388,15 +387,18 @@ impl<'a> MeterReadings<'a> {
             value: estimate,
             estimated: true,
         };
-        self.estimated.borrow_mut().insert(
-            meter.id.clone(),
-            ReadingUpdate {
-                meter_id: meter.id.clone(),
-                date: current.date,
-                value: current.value,
-                estimated: true,
-            },
-        );
+        self.estimated
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(
+                meter.id.clone(),
+                ReadingUpdate {
+                    meter_id: meter.id.clone(),
+                    date: current.date,
+                    value: current.value,
+                    estimated: true,
+                },
+            );
         Ok((
             previous,
             current,
@@ -548,7 +550,12 @@ impl<'a> MeterReadings<'a> {
 
     /// What the run estimated, in the estate's meter order.
     pub(super) fn estimated_readings(&self, estate: &Estate) -> Vec<ReadingUpdate> {
-        let mut estimated = self.estimated.take();
+        let mut estimated = std::mem::take(
+            &mut *self
+                .estimated
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         if estimated.is_empty() {
             return Vec::new();
         }
