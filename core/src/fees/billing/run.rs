@@ -162,7 +162,9 @@ pub(super) struct Line {
     /// Area lines: the area; pooled lines: the unit's weight (mantissa of
     /// `value × 10^-value_scale`); otherwise unused.
     pub(super) value: i64,
-    /// `Kind::Area`: index in `area_params`; `Kind::Other`: index in `others`.
+    /// `Kind::Area`: index in `area_params`; `Kind::Metered`: index in `metered`;
+    /// `Kind::Pooled`/`PooledAdjusted`: the pool among the item's; `Kind::Other`/
+    /// `OtherAdjusted`: index in `others`.
     pub(super) idx: u32,
     pub(super) item: u16,
     pub(super) kind: Kind,
