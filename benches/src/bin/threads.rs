@@ -111,14 +111,14 @@ impl Out {
 }
 
 enum Input {
-    Texts(TicketClassifier, Vec<String>, bool),
+    Texts(Box<TicketClassifier>, Vec<String>, bool),
     Items(Vec<(Decimal, chrono::NaiveDate)>),
 }
 
 fn input(case: &str, n: usize) -> Result<Input, Error> {
     Ok(match case {
         "classify" | "predict" => Input::Texts(
-            TicketClassifier::default_rules(),
+            Box::new(TicketClassifier::default_rules()),
             texts(n),
             case == "predict",
         ),
