@@ -212,23 +212,29 @@ pub struct OverdueItem {
     pub due: NaiveDate,
 }
 
-/// Late penalties of many items as of one date, in one call.
+/// Late penalties of many items as of one date, in one call, on `threads` threads
+/// (`null` or 0: every core; 1: the calling thread only; at most 256, else
+/// `out_of_range` at `threads`): the same amounts whatever the count.
 #[guard(crate::panic_guard)]
-#[uniffi::export(default(rounding_policy = None))]
+#[uniffi::export(default(rounding_policy = None, threads = None))]
 pub fn late_penalties(
     items: Vec<OverdueItem>,
     as_of: NaiveDate,
     policy: PenaltyPolicy,
     rounding_policy: Option<RoundingPolicy>,
+    threads: Option<i32>,
 ) -> Result<Vec<Decimal>, EstateKitError> {
+    let threads = crate::threads_arg(threads)?;
     let items: Vec<(Decimal, NaiveDate)> =
         items.into_iter().map(|i| (i.principal, i.due)).collect();
-    Ok(calc::late_penalties(
-        &items,
-        as_of,
-        &policy.try_into()?,
-        &crate::money::core_policy(rounding_policy)?,
-    )?)
+    let (policy, rounding) = (
+        policy.try_into()?,
+        crate::money::core_policy(rounding_policy)?,
+    );
+    if estatekit::parallel::resolve(threads) == 1 {
+        return Ok(calc::late_penalties(&items, as_of, &policy, &rounding)?);
+    }
+    Ok(calc::late_penalty_batch_threads(&items, as_of, &policy, &rounding, threads)?.to_vec())
 }
 
 /// `amount × service days ÷ period days`, all ranges inclusive, rounded once

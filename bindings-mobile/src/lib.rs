@@ -257,6 +257,25 @@ pub(crate) fn out_of_range(
     )
 }
 
+/// The core's thread count of a `threads` argument: `None` (every core) is 0, a count
+/// from 0 (also every core) to [`estatekit::parallel::MAX_THREADS`] is itself; a
+/// negative or larger count is `out_of_range` naming `threads`, as Python reports it.
+pub(crate) fn threads_arg(threads: Option<i32>) -> Result<u32, EstateKitError> {
+    let max = estatekit::parallel::MAX_THREADS;
+    match threads.map(u32::try_from) {
+        None => Ok(0),
+        Some(Ok(t)) if t <= max => Ok(t),
+        Some(_) => {
+            let n = threads.unwrap_or_default();
+            Err(EstateKitError::validation(
+                "out_of_range",
+                "threads",
+                format!("threads: {n} is out of range 0..={max} (null or 0: every core)"),
+            ))
+        }
+    }
+}
+
 /// A core value in its mobile form: identity for the types that cross as they are,
 /// `i64` for the core's counts and indexes, `i32` for months, weekdays and scales (no
 /// unsigned types on mobile: Kotlin's `UInt`/`ULong` do not take plain literals and

@@ -233,18 +233,34 @@ impl TicketClassifier {
         self.inner.classify(&text).into()
     }
 
-    /// Classifies many texts in one call.
-    pub fn classify_batch(&self, texts: Vec<String>) -> Vec<Classification> {
-        self.inner
-            .classify_batch(&texts)
+    /// Classifies many texts in one call, on `threads` threads (`null` or 0: every
+    /// core; 1: the calling thread only; at most 256, else `out_of_range` at
+    /// `threads`): the same results whatever the count.
+    #[uniffi::method(default(threads = None))]
+    pub fn classify_batch(
+        &self,
+        texts: Vec<String>,
+        threads: Option<i32>,
+    ) -> Result<Vec<Classification>, EstateKitError> {
+        let threads = crate::threads_arg(threads)?;
+        Ok(self
+            .inner
+            .classify_batch_threads(&texts, threads)
             .into_iter()
             .map(Into::into)
-            .collect()
+            .collect())
     }
 
-    /// Only the category of each text (the model alone when trained), in one call.
-    pub fn predict_batch(&self, texts: Vec<String>) -> Vec<String> {
-        self.inner.predict_batch(&texts)
+    /// Only the category of each text (the model alone when trained), in one call, on
+    /// `threads` threads (as [`classify_batch`](Self::classify_batch)).
+    #[uniffi::method(default(threads = None))]
+    pub fn predict_batch(
+        &self,
+        texts: Vec<String>,
+        threads: Option<i32>,
+    ) -> Result<Vec<String>, EstateKitError> {
+        let threads = crate::threads_arg(threads)?;
+        Ok(self.inner.predict_batch_threads(&texts, threads))
     }
 
     /// The department a category is routed to.

@@ -107,6 +107,41 @@ pub(crate) fn opt_int<T: IntArg>(obj: &Bound<'_, PyAny>) -> PyResult<Option<T>> 
     }
 }
 
+/// A `threads` argument: `None` (every core, `Some(0)` to the core) or a count from
+/// 0 (also every core) to `estatekit.parallel` `MAX_THREADS` (256); a negative or
+/// larger count raises `ValidationError` code `out_of_range` naming the argument.
+pub(crate) fn threads(obj: &Bound<'_, PyAny>) -> PyResult<Option<u32>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if obj.is_instance_of::<PyBool>() {
+        // `invalid_integer`, as for every integer argument.
+        return int_at::<u32>(obj, "").map(Some);
+    }
+    let max = estatekit::parallel::MAX_THREADS;
+    let exact = int_value(obj)?;
+    match exact.extract::<u32>() {
+        Ok(t) if t <= max => Ok(Some(t)),
+        _ => {
+            let text = exact.str().map(|s| s.to_string()).unwrap_or_default();
+            let shown = match text.char_indices().nth(40) {
+                Some((end, _)) => format!("{}…", &text[..end]),
+                None => text,
+            };
+            Err(argument_error(
+                "out_of_range",
+                "",
+                format!("{shown} is out of range 0..={max} (None or 0: every core)"),
+            ))
+        }
+    }
+}
+
+/// The core's thread count of a `threads` argument (`None`: every core).
+pub(crate) fn core_threads(threads: Option<u32>) -> u32 {
+    threads.unwrap_or(0)
+}
+
 /// A list read item by item, a bad item named by its index (`days[2]`); a `str` is not
 /// a sequence of `what`.
 fn list_of<T>(

@@ -101,11 +101,11 @@ macro_rules! simple_penalty {
         $(impl $ty:ty =>)?
         $(#[$meta:meta])*
         fn $name:ident($($arg:tt)*) [$($sig:ident),*] -> $ret:ty
-        |$policy:ident, $rounding:ident| $body:block
+        |$policy:ident, $rounding:ident, $threads:ident| $body:block
     ) => {
         simple_penalty!(@wrap [$($ty)?]
             $(#[$meta])*
-            #[pyo3(signature = ($($sig,)* *, daily_rate, grace_days = 0, cap = None, cap_amount = None, count_from = "due", scale = 2, rounding = "half_up"))]
+            #[pyo3(signature = ($($sig,)* *, daily_rate, grace_days = 0, cap = None, cap_amount = None, count_from = "due", scale = 2, rounding = "half_up", threads = None))]
             #[allow(clippy::too_many_arguments)]
             fn $name(
                 $($arg)*
@@ -116,7 +116,9 @@ macro_rules! simple_penalty {
                 #[pyo3(from_py_with = crate::args::str_ref)] count_from: &str,
                 #[pyo3(from_py_with = crate::args::int)] scale: i64,
                 #[pyo3(from_py_with = crate::args::str_ref)] rounding: &str,
+                #[pyo3(from_py_with = crate::args::threads)] threads: Option<u32>,
             ) -> PyResult<$ret> {
+                let $threads = crate::args::core_threads(threads);
                 let daily_rate = decimal_arg(daily_rate, "daily_rate")?;
                 let $policy = penalty_policy(daily_rate, grace_days, cap, cap_amount, count_from, None, false)?;
                 let $rounding = policy_arg(scale, rounding)?;
@@ -216,15 +218,19 @@ impl PyArrears {
 
 simple_penalty! {
     impl PyArrears =>
-    /// The penalty of every item as of `as_of` (see `late_penalty`), in one call.
+    /// The penalty of every item as of `as_of` (see `late_penalty`), in one call,
+    /// on `threads` threads (None: every core; 1: the caller's thread only), the GIL
+    /// released: the same result whatever the count.
     fn late_penalties(
         &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) [as_of] -> PyPenaltyBatch
-    |policy, rounding| {
+    |policy, rounding, threads| {
         let batch = py
-            .detach(|| calc::late_penalty_batch(&self.items, as_of, &policy, &rounding))
+            .detach(|| {
+                calc::late_penalty_batch_threads(&self.items, as_of, &policy, &rounding, threads)
+            })
             .map_err(fee_err)?;
         let total = batch.total().map_err(fee_err)?;
         Ok(PyPenaltyBatch {
@@ -258,7 +264,9 @@ impl PyPenaltyBatch {
 }
 
 simple_penalty! {
-    /// Late penalties of many `(principal, due)` items as of one date, in one call.
+    /// Late penalties of many `(principal, due)` items as of one date, in one call, on
+    /// `threads` threads (None: every core; 1: the caller's thread only), the GIL
+    /// released: the same result whatever the count.
     #[guard(crate::panic_guard)]
     #[pyfunction]
     fn late_penalties(
@@ -266,10 +274,17 @@ simple_penalty! {
         items: &Bound<'_, PyAny>,
         #[pyo3(from_py_with = crate::args::date)] as_of: NaiveDate,
     ) [items, as_of] -> Vec<Decimal>
-    |policy, rounding| {
+    |policy, rounding, threads| {
         let parsed = overdue_pairs(items)?;
-        py.detach(|| calc::late_penalties(&parsed, as_of, &policy, &rounding))
-            .map_err(fee_err)
+        py.detach(|| {
+            if estatekit::parallel::resolve(threads) == 1 {
+                calc::late_penalties(&parsed, as_of, &policy, &rounding)
+            } else {
+                calc::late_penalty_batch_threads(&parsed, as_of, &policy, &rounding, threads)
+                    .map(|b| b.to_vec())
+            }
+        })
+        .map_err(fee_err)
     }
 }
 

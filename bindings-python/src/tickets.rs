@@ -393,40 +393,65 @@ impl PyTicketClassifier {
         self.inner.classify(text).into()
     }
 
-    /// Classifies many texts in one call (the GIL is released while classifying;
-    /// results are built in chunks to stay in cache).
+    /// Classifies many texts in one call on `threads` threads (None: every core; 1:
+    /// the caller's thread only), the same result whatever the count (the GIL is
+    /// released while classifying; results are built in chunks to stay in cache).
+    #[pyo3(signature = (texts, *, threads = None))]
     fn classify_batch(
         &self,
         py: Python<'_>,
         #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
+        #[pyo3(from_py_with = crate::args::threads)] threads: Option<u32>,
     ) -> Vec<PyClassification> {
+        let threads = crate::args::core_threads(threads);
         let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(2048) {
-            let results = py.detach(|| self.inner.classify_batch(chunk));
+        // 2,048 texts a thread at a time.
+        let chunk = 2048 * estatekit::parallel::resolve(threads);
+        for chunk in texts.chunks(chunk) {
+            let results = py.detach(|| self.inner.classify_batch_threads(chunk, threads));
             out.extend(results.into_iter().map(PyClassification::from));
         }
         out
     }
 
     /// Only the category of each text (model only when trained: no rules, no
-    /// evidence), in one call without the GIL.
+    /// evidence), in one call without the GIL, on `threads` threads (None: every core;
+    /// 1: the caller's thread only), the same result whatever the count.
+    #[pyo3(signature = (texts, *, threads = None))]
     fn predict_batch<'py>(
         &self,
         py: Python<'py>,
         #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
+        #[pyo3(from_py_with = crate::args::threads)] threads: Option<u32>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let threads = crate::args::core_threads(threads);
         match self.inner.model() {
-            // Label indices, then one Python string per label shared by the results.
+            // One Python string per label shared by the results.
             Some(model) => {
-                let indices = py.detach(|| model.predict_indices(&texts));
                 let labels: Vec<Bound<'py, PyString>> = model
                     .labels()
                     .iter()
                     .map(|l| PyString::new(py, l))
                     .collect();
-                PyList::new(py, indices.into_iter().map(|i| &labels[i]))
+                if estatekit::parallel::resolve(threads) == 1 {
+                    let indices = py.detach(|| model.predict_indices(&texts));
+                    return PyList::new(py, indices.into_iter().map(|i| &labels[i]));
+                }
+                let predicted = py.detach(|| self.inner.predict_batch_threads(&texts, threads));
+                // The labels are sorted: each prediction is found among them.
+                let sorted = model.labels();
+                let items = predicted.iter().map(|p| {
+                    match sorted.binary_search_by(|l| l.as_str().cmp(p.as_str())) {
+                        Ok(i) => labels[i].clone(),
+                        Err(_) => PyString::new(py, p),
+                    }
+                });
+                PyList::new(py, items)
             }
-            None => PyList::new(py, py.detach(|| self.inner.predict_batch(&texts))),
+            None => PyList::new(
+                py,
+                py.detach(|| self.inner.predict_batch_threads(&texts, threads)),
+            ),
         }
     }
 

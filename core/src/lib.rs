@@ -25,6 +25,8 @@
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
+//! - [`parallel`]: the thread count of the batches that use every core (penalties,
+//!   classification), with results identical whatever the count.
 //!
 //! ```
 //! use estatekit::estate::Estate;

@@ -526,8 +526,12 @@ def late_penalties(
     count_from: Literal["due", "grace_end"] = "due",
     scale: int = 2,
     rounding: _RoundingName = "half_up",
+    threads: Optional[int] = None,
 ) -> list[Decimal]:
-    """`late_penalty` for many (principal, due) items in one call, in order."""
+    """`late_penalty` for many (principal, due) items in one call, in order, on
+    `threads` threads (None or 0: every core; 1: the caller's thread only; at most
+    256, else ValidationError `out_of_range` at `threads`): the same result whatever
+    the count."""
 
 def prorate(
     amount: _DecimalLike,
@@ -647,8 +651,11 @@ class Arrears:
         count_from: Literal["due", "grace_end"] = "due",
         scale: int = 2,
         rounding: _RoundingName = "half_up",
+        threads: Optional[int] = None,
     ) -> PenaltyBatch:
-        """Every item's `late_penalty` as of `as_of`."""
+        """Every item's `late_penalty` as of `as_of`, on `threads` threads (None or 0:
+        every core; 1: the caller's thread only; at most 256, else ValidationError
+        `out_of_range` at `threads`): the same result whatever the count."""
 
 @final
 class PenaltyBatch:
@@ -1796,10 +1803,18 @@ class TicketClassifier:
         """The classifier (rules and model) as JSON."""
     def classify(self, text: str) -> Classification:
         """Classify one text (any length: memory does not grow with it)."""
-    def classify_batch(self, texts: list[str]) -> list[Classification]:
-        """Classify many texts in one call (the GIL is released)."""
-    def predict_batch(self, texts: list[str]) -> list[str]:
-        """Only the category of each text (the model alone when trained), in one call."""
+    def classify_batch(
+        self, texts: list[str], *, threads: Optional[int] = None
+    ) -> list[Classification]:
+        """Classify many texts in one call (the GIL is released) on `threads` threads
+        (None or 0: every core; 1: the caller's thread only; at most 256, else
+        ValidationError `out_of_range` at `threads`): the same result whatever the
+        count."""
+    def predict_batch(
+        self, texts: list[str], *, threads: Optional[int] = None
+    ) -> list[str]:
+        """Only the category of each text (the model alone when trained), in one call,
+        on `threads` threads (as `classify_batch`)."""
     def department(self, category: str) -> str:
         """The department a category is routed to."""
     @property
