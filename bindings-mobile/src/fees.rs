@@ -631,16 +631,20 @@ crate::json_object! {
     pub struct BillingRun(billing::BillingRun);
 }
 
-/// Bills every unit of `estate` for `year`-`month` in one call.
+/// Bills every unit of `estate` for `year`-`month` in one call, on `threads` threads
+/// (`null` or 0: every core; 1: the calling thread only; at most 256, else
+/// `out_of_range` at `threads`): the same run whatever the count.
 #[guard(crate::panic_guard)]
-#[uniffi::export]
+#[uniffi::export(default(threads = None))]
 pub fn bill_estate(
     estate: Arc<Estate>,
     schedule: Arc<FeeSchedule>,
     year: i32,
     month: i32,
     inputs: BillingInputs,
+    threads: Option<i32>,
 ) -> Result<Arc<BillingRun>, EstateKitError> {
+    let threads = crate::threads_arg(threads)?;
     let inputs = billing::BillingInputs {
         pooled: inputs
             .pooled
@@ -675,7 +679,8 @@ pub fn bill_estate(
         since: inputs.since,
     };
     let period = BillingPeriod::month(year, crate::IntoCore::into_core(month, "month")?)?;
-    let run = billing::bill_estate(estate.core(), &schedule.inner, period, &inputs)?;
+    let run =
+        billing::bill_estate_threads(estate.core(), &schedule.inner, period, &inputs, threads)?;
     Ok(Arc::new(BillingRun { inner: run }))
 }
 

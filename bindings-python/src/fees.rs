@@ -865,10 +865,12 @@ fn estimate_arg(estimate: Option<i64>) -> PyResult<Option<u32>> {
 
 /// Bill every unit of an estate for a calendar month, in one call. The bills are
 /// issued on `issued_on` (default: the day after the month ends); each line is due
-/// by its item's due rule, counted from that date.
+/// by its item's due rule, counted from that date. `threads`: units billed on that
+/// many threads (None or 0: every core; 1: the caller's only), the same run whatever
+/// the count.
 #[guard(crate::panic_guard)]
 #[pyfunction]
-#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None, year_to_date = None, since = None))]
+#[pyo3(signature = (estate, schedule, year, month, *, pooled = None, readings = None, meter_changes = None, issued_on = None, strict = false, estimate = None, year_to_date = None, since = None, threads = None))]
 #[allow(clippy::too_many_arguments)]
 fn bill_estate(
     py: Python<'_>,
@@ -884,6 +886,7 @@ fn bill_estate(
     #[pyo3(from_py_with = crate::args::opt_int)] estimate: Option<i64>,
     year_to_date: Option<&Bound<'_, PyAny>>,
     since: Option<&Bound<'_, PyAny>>,
+    #[pyo3(from_py_with = crate::args::threads)] threads: Option<u32>,
 ) -> PyResult<PyBillingRun> {
     let mut inputs = inputs_arg(pooled, readings, meter_changes)?;
     inputs.since = opt(since, "since", date_arg)?;
@@ -893,7 +896,15 @@ fn bill_estate(
     inputs.year_to_date = year_to_date_arg(year_to_date)?;
     let period = BillingPeriod::month(year, month).map_err(fee_err)?;
     let run = py
-        .detach(|| billing::bill_estate(&estate.inner, &schedule.inner, period, &inputs))
+        .detach(|| {
+            billing::bill_estate_threads(
+                &estate.inner,
+                &schedule.inner,
+                period,
+                &inputs,
+                crate::args::core_threads(threads),
+            )
+        })
         .map_err(fee_err)?;
     Ok(PyBillingRun { inner: run })
 }

@@ -148,3 +148,64 @@ def test_thread_count_is_an_int() -> None:
     with pytest.raises(TypeError):
         clf.classify_batch(["停电了"], threads="2")  # type: ignore[arg-type]
     assert [c.category for c in clf.classify_batch(["停电了"], threads=256)] == ["repair.electrical"]
+
+
+def estate_of(n: int, unread: tuple[int, ...] = ()) -> estatekit.Estate:
+    """`n` units with a water meter each (tiered), some delivered and empty; the units
+    in `unread` have no October reading."""
+    rng = random.Random(22)
+    units, meters, readings = [], [], []
+    for i in range(n):
+        empty = rng.randrange(9) == 0
+        units.append({"id": f"U{i}", "building_id": "B", "floor": "1", "number": str(i),
+                      "kind": "residential", "gross_area": f"{rng.randrange(30, 230)}.{rng.randrange(100):02d}",
+                      "occupants": "0" if empty else "2", "status": "delivered" if empty else "occupied",
+                      "delivered_on": "2024-06-01", "status_since": "2024-06-01"})
+        meters.append({"id": f"W{i}", "unit_id": f"U{i}", "kind": "water"})
+        start = rng.randrange(100_000)
+        readings.append({"meter_id": f"W{i}", "date": "2026-09-30", "value": f"{start / 10:.1f}"})
+        if i not in unread:
+            readings.append({"meter_id": f"W{i}", "date": "2026-10-31",
+                             "value": f"{(start + rng.randrange(400)) / 10:.1f}"})
+    return estatekit.Estate.from_records(id="t", name="T", buildings=[{"id": "B", "name": "B"}],
+                                         units=units, meters=meters, readings=readings)
+
+
+BILLING_SCHEDULE = json.dumps({"format_version": 1, "items": [
+    {"code": "management", "name_zh": "物业服务费", "name_en": "Management fee",
+     "rule": {"area": {"rate": "3.70"}}, "status_factors": [{"status": "delivered", "factor": "0.7"}],
+     "effective_from": "2020-01-01"},
+    {"code": "common", "name_zh": "公摊电费", "name_en": "Common-area electricity",
+     "rule": {"pooled": {"source": "given", "method": "area"}}, "effective_from": "2020-01-01"},
+    {"code": "water", "name_zh": "水费", "name_en": "Water",
+     "rule": {"metered": {"meter_kind": "water", "tiers": [
+         {"up_to": "15", "price": "3.45"}, {"up_to": "22", "price": "4.83"}, {"price": "5.83"}]}},
+     "effective_from": "2020-01-01"}]})
+
+
+def test_bill_estate_same_run_for_every_thread_count() -> None:
+    estate = estate_of(20_000, unread=(4_000, 12_345))
+    schedule = estatekit.FeeSchedule.from_json(BILLING_SCHEDULE)
+    pooled = {"common": D("54321.09")}
+    one = estatekit.bill_estate(estate, schedule, 2026, 10, pooled=pooled, threads=1)
+    assert [e["unit_id"] for e in one.exceptions] == ["U4000", "U12345"]
+    assert len(one.bills) == 19_998
+    for threads in (2, 3, None, 0):
+        run = estatekit.bill_estate(estate, schedule, 2026, 10, pooled=pooled, threads=threads)
+        assert run.total == one.total
+        assert run.to_json() == one.to_json()
+    strict = [
+        pytest.raises(ValidationError, estatekit.bill_estate, estate, schedule, 2026, 10,
+                      pooled=pooled, strict=True, threads=t).value
+        for t in (1, 2, None)
+    ]
+    assert {(e.code, e.path) for e in strict} == {("missing_reading", "meters[W4000]")}
+
+
+def test_bill_estate_bad_thread_count() -> None:
+    estate = estate_of(3)
+    schedule = estatekit.FeeSchedule.from_json(BILLING_SCHEDULE)
+    for bad in (-1, 257):
+        with pytest.raises(ValidationError) as e:
+            estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": D("1")}, threads=bad)
+        assert (e.value.code, e.value.path) == ("out_of_range", "threads")

@@ -96,3 +96,52 @@ fun testBadThreadCount() {
         assertEquals(listOf("repair.electrical"), clf.predictBatch(listOf("停电了"), threads = 0))
     }
 }
+
+/** `n` units with a water meter each; the units in `unread` have no October reading. */
+private fun estateOf(n: Int, unread: Set<Int>): Estate {
+    val rnd = java.util.Random(22)
+    val units = StringBuilder()
+    val meters = StringBuilder()
+    for (i in 0 until n) {
+        val empty = rnd.nextInt(9) == 0
+        if (i > 0) { units.append(','); meters.append(',') }
+        val area = BigDecimal.valueOf(3000L + rnd.nextInt(20_000), 2)
+        units.append("""{"id":"U$i","building_id":"B","floor":1,"number":"$i","kind":"residential","gross_area":"$area","occupants":${if (empty) 0 else 2},"status":"${if (empty) "delivered" else "occupied"}","delivered_on":"2024-06-01","status_since":"2024-06-01"}""")
+        val start = BigDecimal.valueOf(rnd.nextInt(100_000).toLong(), 1)
+        val end = start + BigDecimal.valueOf(rnd.nextInt(400).toLong(), 1)
+        val october = if (i in unread) "" else ""","${'$'}{"date":"2026-10-31","value":"$end"}"""
+        meters.append("""{"id":"W$i","unit_id":"U$i","kind":"water","readings":[{"date":"2026-09-30","value":"$start"}$october]}""")
+    }
+    return Estate.fromJson("""{"id":"t","name":"T","currency":"CNY","buildings":[{"id":"B","name":"B"}],"units":[$units],"meters":[$meters]}""")
+}
+
+fun testBillEstateThreads() {
+    val schedule = FeeSchedule.fromJson("""{"format_version": 1, "items": [
+      {"code": "management", "name_zh": "物业服务费", "name_en": "Management fee",
+       "rule": {"area": {"rate": "3.70"}}, "status_factors": [{"status": "delivered", "factor": "0.7"}],
+       "effective_from": "2020-01-01"},
+      {"code": "common", "name_zh": "公摊电费", "name_en": "Common-area electricity",
+       "rule": {"pooled": {"source": "given", "method": "area"}}, "effective_from": "2020-01-01"},
+      {"code": "water", "name_zh": "水费", "name_en": "Water",
+       "rule": {"metered": {"meter_kind": "water", "tiers": [{"up_to": "15", "price": "3.45"}, {"up_to": "22", "price": "4.83"}, {"price": "5.83"}]}},
+       "effective_from": "2020-01-01"}]}""")
+    val estate = estateOf(20_000, setOf(4_000, 12_345))
+    val inputs = BillingInputs(pooled = listOf(PooledInput("common", BigDecimal("54321.09"))))
+    val one = billEstate(estate, schedule, 2026, 10, inputs, threads = 1)
+    assertEquals(listOf("U4000", "U12345"), one.exceptions().map { it.unitId })
+    assertEquals(19_998, one.bills().size)
+    for (t in listOf(2, 3, null, 0)) {
+        val run = billEstate(estate, schedule, 2026, 10, inputs, threads = t)
+        assertEquals(one.total(), run.total())
+        assertEquals(one.toJson(), run.toJson())
+    }
+    val errors = listOf<Int?>(1, 2, null).map { t ->
+        val e = assertFailsWith<EstateKitException.Validation> {
+            billEstate(estate, schedule, 2026, 10, inputs.copy(strict = true), threads = t)
+        }
+        e.code to e.path
+    }
+    assertEquals(List(3) { "missing_reading" to "meters[W4000]" }, errors)
+    val bad = assertFailsWith<EstateKitException.Validation> { billEstate(estate, schedule, 2026, 10, inputs, threads = -1) }
+    assertEquals("out_of_range" to "threads", bad.code to bad.path)
+}

@@ -588,6 +588,7 @@ def bill_estate(
     estimate: Optional[int] = None,
     year_to_date: Optional[Mapping[str, _DecimalLike]] = None,
     since: Optional[_DateLike] = None,
+    threads: Optional[int] = None,
 ) -> BillingRun:
     """Bill every unit for a calendar month in one call. `pooled`: {item code: amount}
     for pooled items whose source is "given" (for an item split per building or group,
@@ -631,7 +632,10 @@ def bill_estate(
     estate's `round` policy ("per_month", the default: the sum of each month's rounded
     part; "per_line": the exact parts added and rounded once). The line's explanation
     (type "spanning") lists each part. A date after the month's first day raises
-    ValidationError(code="invalid", path="since")."""
+    ValidationError(code="invalid", path="since"). `threads`: the units are billed on
+    that many threads (None or 0: every core; 1: the calling thread only), the GIL
+    released; the run is the same whatever the count; a count below 0 or above 256
+    raises ValidationError(code="out_of_range", path="threads")."""
 
 @final
 class Arrears:
