@@ -18,7 +18,9 @@ would dominate).
 
 Times are CPU times of the measuring thread (user + system, page faults included), the
 best of several runs, so a machine shared with other jobs does not distort the ratios;
-wall times are printed too.
+wall times are printed too. The core and the binding run twice: on one thread
+(`threads=1`, CPU time) and on every core (`threads=None` / `--threads 0`, wall time,
+which is what using several cores buys; meaningful only on an otherwise idle machine).
 
 Usage (from the repository root, with the wheel installed in the active venv):
     cargo build --release -p estatekit-benches --bin fees_workload
@@ -400,13 +402,15 @@ def numpy_tuned(c: Columns) -> tuple[int, np.ndarray, np.ndarray]:
 
 
 def binding_run(estate: estatekit.Estate, schedule: estatekit.FeeSchedule, n: int) -> estatekit.BillingRun:
-    return estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": pooled_amount(n)})
+    return estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": pooled_amount(n)}, threads=1)
 
 
-def binding(estate: estatekit.Estate, schedule: estatekit.FeeSchedule, n: int, arrears: estatekit.Arrears) -> Decimal:
-    """Two whole-estate calls; the estate and the arrears are loaded once, outside the timing."""
-    run = estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": pooled_amount(n)})
-    penalties = arrears.late_penalties(AS_OF, daily_rate=DAILY)
+def binding(estate: estatekit.Estate, schedule: estatekit.FeeSchedule, n: int, arrears: estatekit.Arrears,
+            threads: int | None) -> Decimal:
+    """Two whole-estate calls on `threads` threads (None: every core); the estate and
+    the arrears are loaded once, outside the timing."""
+    run = estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": pooled_amount(n)}, threads=threads)
+    penalties = arrears.late_penalties(AS_OF, daily_rate=DAILY, threads=threads)
     return run.total + penalties.total
 
 
@@ -430,26 +434,35 @@ def numpy_digest(lines: np.ndarray) -> int:
 
 def main(sizes: list[int], pure: bool) -> None:
     rust_bin = Path(os.environ.get("FEES_WORKLOAD", ROOT / "target" / "release" / "fees_workload"))
-    rust = {}
-    out = subprocess.run([str(rust_bin), *map(str, sizes)], check=True, capture_output=True, text=True).stdout
-    for line in out.splitlines():
-        row = json.loads(line)
-        rust[row["n"]] = (row["cpu_seconds"], row["seconds"], Decimal(row["total"]), row["digest"])
+    rust, rust_all = {}, {}
+    for threads, into in (("1", rust), ("0", rust_all)):
+        out = subprocess.run([str(rust_bin), "--threads", threads, *map(str, sizes)], check=True,
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            row = json.loads(line)
+            into[row["n"]] = (row["cpu_seconds"], row["seconds"], Decimal(row["total"]), row["digest"])
     schedule = estatekit.FeeSchedule.from_json(SCHEDULE)
-    print("CPU ns per unit of the measuring thread (wall ns per unit), best of several runs;")
-    print("ratios: each peer's CPU time over Rust's")
-    print(f"{'units':>9} {'Rust':>12} {'binding':>12} {'NumPy exact':>12} {'NumPy tuned':>12} {'pure Python':>14}"
-          f" {'exact/Rust':>10} {'tuned/Rust':>10} {'tuned/bind':>10} {'pure/Rust':>9}")
+    print("CPU ns per unit of the measuring thread (wall ns per unit), best of several runs; 'all':")
+    print("every core, wall ns only. Ratios: NumPy tuned over EstateKit, CPU on one thread and wall on all")
+    print(f"{'units':>9} {'Rust 1':>12} {'Rust all':>9} {'binding 1':>12} {'bind all':>9} {'NumPy exact':>12}"
+          f" {'NumPy tuned':>12} {'pure Python':>14} {'tuned/Rust':>10} {'tuned/bind':>10}"
+          f" {'wall/Rust':>9} {'wall/bind':>9} {'pure/Rust':>9}")
     for n in sizes:
         estate = load_estate(n)
         items = overdue_items(n)
         cols = numpy_columns(n)
         repeats = 2 if n >= 1_000_000 else 3
-        tb, wb, total_b = best_of(repeats, binding, estate, schedule, n, estatekit.Arrears(items))
+        arrears = estatekit.Arrears(items)
+        tb, wb, total_b = best_of(repeats, binding, estate, schedule, n, arrears, 1)
+        _, wba, total_ba = best_of(repeats, binding, estate, schedule, n, arrears, None)
         te, we, (total_e, lines_e, pen_e) = best_of(repeats + 2, numpy_exact, cols)
         tt, wt, (total_t, lines_t, pen_t) = best_of(repeats + 2, numpy_tuned, cols)
         tr, wr, total_r, digest_r = rust[n]
-        totals = {"rust": total_r, "binding": total_b, "numpy exact": Decimal(total_e) * CENT,
+        _, wra, total_ra, digest_ra = rust_all[n]
+        if digest_ra != digest_r:
+            raise SystemExit(f"line amounts differ at n={n} between one thread and every core")
+        totals = {"rust": total_r, "rust, every core": total_ra, "binding": total_b,
+                  "binding, every core": total_ba, "numpy exact": Decimal(total_e) * CENT,
                   "numpy tuned": Decimal(total_t) * CENT}
         if not np.array_equal(lines_e, lines_t) or not np.array_equal(pen_e, pen_t):
             raise SystemExit(f"the two NumPy peers differ at n={n}")
@@ -473,18 +486,22 @@ def main(sizes: list[int], pure: bool) -> None:
         if n <= 100_000:
             # Line by line and item by item against the core, through the binding.
             run = binding_run(estate, schedule, n)
+            if run.to_json() != estatekit.bill_estate(estate, schedule, 2026, 10, pooled={"common": pooled_amount(n)},
+                                                      threads=None).to_json():
+                raise SystemExit(f"the binding's run differs at n={n} between one thread and every core")
             digest_b = digest(line.amount for b in run.bills for line in b.lines)
             if digest_b != digest_r:
                 raise SystemExit(f"line amounts differ at n={n}: rust digest {digest_r}, binding {digest_b}")
             cents_b = np.array([int(line.amount * 100) for b in run.bills for line in b.lines], np.int64)
-            pen_b = np.array([int(a * 100) for a in estatekit.Arrears(items).late_penalties(AS_OF, daily_rate=DAILY)
+            pen_b = np.array([int(a * 100) for a in arrears.late_penalties(AS_OF, daily_rate=DAILY, threads=None)
                               .amounts], np.int64)
             if not np.array_equal(cents_b, lines_e.reshape(-1)) or not np.array_equal(pen_b, pen_e):
                 raise SystemExit(f"line or penalty amounts differ at n={n}: numpy and the core")
         per = lambda c, w: f"{c * 1e9 / n:.0f} ({w * 1e9 / n:.0f})"  # noqa: E731
         pure_cells = f"{per(tp, wp):>14} " if pure else f"{'-':>14} "
-        print(f"{n:>9} {per(tr, wr):>12} {per(tb, wb):>12} {per(te, we):>12} {per(tt, wt):>12} {pure_cells}"
-              f"{te / tr:>10.2f} {tt / tr:>10.2f} {tt / tb:>10.2f} {(tp / tr if pure else 0):>9.1f}")
+        print(f"{n:>9} {per(tr, wr):>12} {wra * 1e9 / n:>9.0f} {per(tb, wb):>12} {wba * 1e9 / n:>9.0f}"
+              f" {per(te, we):>12} {per(tt, wt):>12} {pure_cells}"
+              f"{tt / tr:>10.2f} {tt / tb:>10.2f} {wt / wra:>9.2f} {wt / wba:>9.2f} {(tp / tr if pure else 0):>9.1f}")
     print(f"totals and line amounts agree in all {len(totals)} implementations")
 
 

@@ -15,7 +15,7 @@ use estatekit::estate::{Estate, EstateData};
 use estatekit::fees::billing::{
     BillingInputs, BillingPeriod, BillingRun, bill_estate, bill_estate_threads,
 };
-use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch};
+use estatekit::fees::calc::{PenaltyPolicy, late_penalty_batch_threads};
 use estatekit::fees::schedule::FeeSchedule;
 use rust_decimal::Decimal;
 
@@ -192,11 +192,12 @@ pub fn run_fee_workload_threads(
         &inputs,
         threads,
     )?;
-    let penalties = late_penalty_batch(
+    let penalties = late_penalty_batch_threads(
         items,
         date(2026, 10, 31),
         &PenaltyPolicy::daily(Decimal::new(5, 4)),
         estate.rounding(),
+        threads,
     )?
     .total()?;
     Ok(run.total() + penalties)

@@ -109,7 +109,7 @@ private fun estateOf(n: Int, unread: Set<Int>): Estate {
         units.append("""{"id":"U$i","building_id":"B","floor":1,"number":"$i","kind":"residential","gross_area":"$area","occupants":${if (empty) 0 else 2},"status":"${if (empty) "delivered" else "occupied"}","delivered_on":"2024-06-01","status_since":"2024-06-01"}""")
         val start = BigDecimal.valueOf(rnd.nextInt(100_000).toLong(), 1)
         val end = start + BigDecimal.valueOf(rnd.nextInt(400).toLong(), 1)
-        val october = if (i in unread) "" else ""","${'$'}{"date":"2026-10-31","value":"$end"}"""
+        val october = if (i in unread) "" else """,{"date":"2026-10-31","value":"$end"}"""
         meters.append("""{"id":"W$i","unit_id":"U$i","kind":"water","readings":[{"date":"2026-09-30","value":"$start"}$october]}""")
     }
     return Estate.fromJson("""{"id":"t","name":"T","currency":"CNY","buildings":[{"id":"B","name":"B"}],"units":[$units],"meters":[$meters]}""")
