@@ -319,6 +319,7 @@ pub(super) fn bill(
             None => Vec::new(),
         },
         round: estate.charge_rounding(),
+        threads: crate::parallel::resolve(threads),
     };
     let items: Vec<ItemText> = in_force
         .iter()

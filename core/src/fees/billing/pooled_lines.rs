@@ -117,6 +117,17 @@ struct PoolSource {
 /// among its participants chosen by [`pooled::takes_part`] (and the item's
 /// `buildings` and `units`, `mask`) with the weights of [`pooled`]'s rules, exactly.
 /// `at` is the item's path in the schedule. One summary per pool, in pool order.
+/// Members measured by one thread at least (fewer run on the caller's thread).
+const MIN_MEMBERS_PER_THREAD: usize = 4096;
+
+/// The metrics (hybrid methods) or weights (single-basis methods) of a range of
+/// members, and the prorated weights among them by member index.
+struct Measured {
+    metrics: Vec<pooled::Metrics>,
+    direct: Vec<Decimal>,
+    prorated: Vec<(usize, ProratedWeight)>,
+}
+
 pub(super) fn bill_pooled(
     lines: &LineContext<'_>,
     item: &FeeItem,
@@ -298,12 +309,35 @@ pub(super) fn bill_pooled(
                         }
                     } else {
                         crate::estate::count_meter_records(estate.meters().len());
-                        for m in estate
+                        let too_much = || {
+                            FeeError::value(
+                                "overflow",
+                                format!("{path}.source"),
+                                "the sub-meters' consumption does not fit a decimal",
+                            )
+                        };
+                        let subs: Vec<&crate::estate::Meter> = estate
                             .meters()
                             .iter()
                             .filter(|m| m.kind == master.kind && m.unit_id.is_some())
-                        {
-                            used -= readings.consumption(m, period)?.used;
+                            .collect();
+                        // Summed in ranges on the run's threads; the first failing
+                        // meter's error, in estate order, whatever the count.
+                        let sums = crate::parallel::map_chunks(
+                            &subs,
+                            lines.threads,
+                            MIN_MEMBERS_PER_THREAD,
+                            |_, chunk| {
+                                let mut sum = Decimal::ZERO;
+                                for m in chunk {
+                                    let c = readings.consumption(m, period)?.used;
+                                    sum = sum.checked_add(c).ok_or_else(too_much)?;
+                                }
+                                Ok::<_, FeeError>(sum)
+                            },
+                        );
+                        for sum in sums {
+                            used = used.checked_sub(sum?).ok_or_else(too_much)?;
                         }
                     }
                     if used < Decimal::ZERO {
@@ -331,62 +365,96 @@ pub(super) fn bill_pooled(
     // every metric, then weights per pool.
     let basis = method.basis();
     let hybrid = basis.is_none();
+    // Member by member (on the run's threads, in contiguous ranges put back in
+    // order: the same metrics, weights and first error whatever the count).
+    let measure = |first: usize, chunk: &[usize]| -> Result<Measured, FeeError> {
+        let mut out = Measured {
+            metrics: Vec::with_capacity(if hybrid { chunk.len() } else { 0 }),
+            direct: Vec::with_capacity(if hybrid { 0 } else { chunk.len() }),
+            prorated: Vec::new(),
+        };
+        for (i, &u) in (first..).zip(chunk) {
+            let unit = &units[u];
+            let g = if grouped {
+                active_of[member_pool[i] as usize] as usize
+            } else {
+                0
+            };
+            let mut m = pooled::Metrics {
+                area: unit.gross_area,
+                usage: Decimal::ZERO,
+                occupants: unit.occupants,
+                fraction: Decimal::ONE,
+            };
+            if let Some(kind) = sources[g].usage_kind {
+                for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
+                    m.usage += readings.consumption(meter, period)?.used;
+                }
+                // A true-up may be negative: a unit weighs nothing in a usage split then.
+                m.usage = m.usage.max(Decimal::ZERO);
+            }
+            if *occupied_day_fraction {
+                let since = match participants {
+                    Participants::Occupied => unit.status_since,
+                    _ => unit.delivered_on,
+                };
+                if let Some((f, served)) =
+                    pooled::part_of_period(since, period.start, period.end, period.days())
+                {
+                    m.fraction = f;
+                    if let Some(basis) = basis {
+                        out.prorated.push((
+                            i,
+                            ProratedWeight {
+                                metric: basis.of(&m),
+                                served_days: served,
+                                period_days: period.days(),
+                            },
+                        ));
+                    }
+                }
+            }
+            match basis {
+                None => out.metrics.push(m),
+                Some(basis) => {
+                    let w = m.weight(basis)?;
+                    // Metrics are not negative (areas are positive, usage is floored at
+                    // zero, fractions are day counts): a negative weight is a bug, refused.
+                    if w.is_sign_negative() && !w.is_zero() {
+                        return Err(FeeError::Negative {
+                            path: format!(
+                                "{}.participants[{i}]",
+                                pool_path(groups.ids[g].as_deref())
+                            ),
+                            value: w,
+                        });
+                    }
+                    out.direct.push(w);
+                }
+            }
+        }
+        Ok(out)
+    };
     let mut metrics = Vec::with_capacity(if hybrid { members } else { 0 });
     let mut direct = Vec::with_capacity(if hybrid { 0 } else { members });
     let mut prorated = Vec::new();
-    for (i, &u) in member_units.iter().enumerate() {
-        let unit = &units[u];
-        let g = if grouped {
-            active_of[member_pool[i] as usize] as usize
+    for part in crate::parallel::map_chunks(
+        &member_units,
+        lines.threads,
+        MIN_MEMBERS_PER_THREAD,
+        measure,
+    ) {
+        // The first failing range holds the first failing member.
+        let part = part?;
+        if metrics.is_empty() && direct.is_empty() {
+            (metrics, direct) = (part.metrics, part.direct);
         } else {
-            0
-        };
-        let mut m = pooled::Metrics {
-            area: unit.gross_area,
-            usage: Decimal::ZERO,
-            occupants: unit.occupants,
-            fraction: Decimal::ONE,
-        };
-        if let Some(kind) = sources[g].usage_kind {
-            for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
-                m.usage += readings.consumption(meter, period)?.used;
-            }
-            // A true-up may be negative: a unit weighs nothing in a usage split then.
-            m.usage = m.usage.max(Decimal::ZERO);
+            metrics.extend(part.metrics);
+            direct.extend(part.direct);
         }
-        if *occupied_day_fraction {
-            let since = match participants {
-                Participants::Occupied => unit.status_since,
-                _ => unit.delivered_on,
-            };
-            if let Some((f, served)) =
-                pooled::part_of_period(since, period.start, period.end, period.days())
-            {
-                m.fraction = f;
-                if let Some(basis) = basis {
-                    prorated.resize(i, None);
-                    prorated.push(Some(ProratedWeight {
-                        metric: basis.of(&m),
-                        served_days: served,
-                        period_days: period.days(),
-                    }));
-                }
-            }
-        }
-        match basis {
-            None => metrics.push(m),
-            Some(basis) => {
-                let w = m.weight(basis)?;
-                // Metrics are not negative (areas are positive, usage is floored at
-                // zero, fractions are day counts): a negative weight is a bug, refused.
-                if w.is_sign_negative() && !w.is_zero() {
-                    return Err(FeeError::Negative {
-                        path: format!("{}.participants[{i}]", pool_path(groups.ids[g].as_deref())),
-                        value: w,
-                    });
-                }
-                direct.push(w);
-            }
+        for (i, w) in part.prorated {
+            prorated.resize(i, None);
+            prorated.push(Some(w));
         }
     }
 

@@ -390,6 +390,8 @@ pub(super) struct LineContext<'r> {
     pub(super) back: Vec<Vec<BackPart<'r>>>,
     /// The estate's rounding of a charge spanning several periods.
     pub(super) round: ChargeRounding,
+    /// Threads a run may use (1: the caller's only).
+    pub(super) threads: usize,
 }
 
 impl LineContext<'_> {
