@@ -269,8 +269,8 @@ impl Featurizer {
 
 /// Counts bucket ids (all below `u32::MAX`) in order of first occurrence: open
 /// addressing over a table reused from text to text, grown with the distinct keys
-/// (training; prediction counts columns in a dense array). Memory is O(distinct keys),
-/// not O(occurrences).
+/// (training counts buckets, prediction the model's columns). Memory is O(distinct
+/// keys), not O(occurrences).
 #[derive(Debug, Default)]
 pub(super) struct Counter {
     /// `(key + 1) << 32 | index in out`, 0 for a free slot.
@@ -292,9 +292,9 @@ impl Counter {
     }
 
     /// Counts one occurrence of `key` (in `out`: `(key, count)` in order of first
-    /// occurrence).
+    /// occurrence); whether it is the first.
     #[inline]
-    pub(super) fn add(&mut self, key: u32, out: &mut Vec<(u32, u32)>) {
+    pub(super) fn add(&mut self, key: u32, out: &mut Vec<(u32, u32)>) -> bool {
         let tag = u64::from(key) + 1;
         let cap = self.table.len();
         let mut i = Self::slot(&self.table, tag);
@@ -306,12 +306,12 @@ impl Counter {
                 if out.len() * 2 > cap {
                     self.grow(out);
                 }
-                return;
+                return true;
             }
             if slot >> 32 == tag {
                 let e = &mut out[(slot & 0xffff_ffff) as usize].1;
                 *e = e.saturating_add(1);
-                return;
+                return false;
             }
             i = (i + 1) & (cap - 1);
         }
@@ -375,10 +375,10 @@ pub(super) struct Scratch {
     pub(super) locs: Vec<Loc>,
     pub(super) counter: Counter,
     pub(super) counts: Vec<(u32, u32)>,
-    /// Occurrences per column of the current model (all zero between texts).
-    pub(super) per_col: Vec<u32>,
     pub(super) row: Vec<(u32, f32)>,
     pub(super) scores: Vec<f32>,
+    /// The second partial sums of the scores (see `TicketModel::score`).
+    pub(super) scores_b: Vec<f32>,
 }
 
 thread_local! {
@@ -423,32 +423,20 @@ impl TicketModel {
     /// The tf-idf row of `text` into `s.row` (columns in order of first occurrence);
     /// with `locs`, also where each column first occurs (in `s.locs`, by row entry).
     pub(super) fn featurize(&self, text: &str, s: &mut Scratch, locs: bool) {
-        // Count per column in a dense array while streaming the n-grams (a column's
-        // first occurrence appends it, in order), then take the counts, clearing them:
-        // memory is O(columns), whatever the text's length.
-        let n = self.buckets.len();
-        if s.per_col.len() < n {
-            s.per_col.resize(n, 0);
-        }
-        s.counts.clear();
+        // Count per column in a small open-addressing table reused from text to text
+        // (a column's first occurrence appends it, in order): memory and cache
+        // footprint are O(distinct columns of the text), not O(columns of the model).
         s.locs.clear();
-        let (counts, all_locs, vocab) = (&mut s.counts, &mut s.locs, &self.vocab);
-        let per_col = &mut s.per_col[..n];
+        let (counter, counts, all_locs, vocab) =
+            (&mut s.counter, &mut s.counts, &mut s.locs, &self.vocab);
+        counter.start(counts);
         self.feat.each(text, |b, loc| {
             if let Some(col) = vocab.get(b) {
-                let c = &mut per_col[col as usize];
-                if *c == 0 {
-                    counts.push((col, 0));
-                    if locs {
-                        all_locs.push(loc);
-                    }
+                if counter.add(col, counts) && locs {
+                    all_locs.push(loc);
                 }
-                *c = c.saturating_add(1);
             }
         });
-        for e in counts.iter_mut() {
-            e.1 = std::mem::take(&mut per_col[e.0 as usize]);
-        }
         tfidf_row(&s.counts, Some, &self.idf, &mut s.row);
     }
 }
