@@ -375,6 +375,8 @@ pub(super) struct Scratch {
     pub(super) locs: Vec<Loc>,
     pub(super) counter: Counter,
     pub(super) counts: Vec<(u32, u32)>,
+    /// Occurrences per column of the current model (all zero between texts).
+    pub(super) per_col: Vec<u32>,
     pub(super) row: Vec<(u32, f32)>,
     pub(super) scores: Vec<f32>,
     /// The second partial sums of the scores (see `TicketModel::score`).
@@ -423,20 +425,32 @@ impl TicketModel {
     /// The tf-idf row of `text` into `s.row` (columns in order of first occurrence);
     /// with `locs`, also where each column first occurs (in `s.locs`, by row entry).
     pub(super) fn featurize(&self, text: &str, s: &mut Scratch, locs: bool) {
-        // Count per column in a small open-addressing table reused from text to text
-        // (a column's first occurrence appends it, in order): memory and cache
-        // footprint are O(distinct columns of the text), not O(columns of the model).
+        // Count per column in a dense array while streaming the n-grams (a column's
+        // first occurrence appends it, in order), then take the counts, clearing them:
+        // memory is O(columns), whatever the text's length.
+        let n = self.buckets.len();
+        if s.per_col.len() < n {
+            s.per_col.resize(n, 0);
+        }
+        s.counts.clear();
         s.locs.clear();
-        let (counter, counts, all_locs, vocab) =
-            (&mut s.counter, &mut s.counts, &mut s.locs, &self.vocab);
-        counter.start(counts);
+        let (counts, all_locs, vocab) = (&mut s.counts, &mut s.locs, &self.vocab);
+        let per_col = &mut s.per_col[..n];
         self.feat.each(text, |b, loc| {
             if let Some(col) = vocab.get(b) {
-                if counter.add(col, counts) && locs {
-                    all_locs.push(loc);
+                let c = &mut per_col[col as usize];
+                if *c == 0 {
+                    counts.push((col, 0));
+                    if locs {
+                        all_locs.push(loc);
+                    }
                 }
+                *c = c.saturating_add(1);
             }
         });
+        for e in counts.iter_mut() {
+            e.1 = std::mem::take(&mut per_col[e.0 as usize]);
+        }
         tfidf_row(&s.counts, Some, &self.idf, &mut s.row);
     }
 }
