@@ -3,6 +3,9 @@
 //! accuracy, for profiling the trainer (`perf record`, `valgrind --tool=callgrind`)
 //! on a corpus of one's own, e.g. the synthetic one of `benches/tickets_vs_sklearn.py`.
 //!
+//! With `TRAIN_TSV_MODEL_OUT=model.json` the trained model is also saved (for
+//! `predict_tsv`, which profiles prediction alone).
+//!
 //! ```sh
 //! cargo build --release -p estatekit-benches --bin train_tsv
 //! target/release/train_tsv corpus.tsv threads=2 c=0.5
@@ -33,6 +36,9 @@ fn main() {
     let m = TicketModel::train(&texts[..cut], &labels[..cut], 0, &o).expect("trains");
     let train = t.elapsed();
     let work = ops::get(Op::TrainWork);
+    if let Ok(out) = std::env::var("TRAIN_TSV_MODEL_OUT") {
+        std::fs::write(&out, m.to_json()).expect("writable model file");
+    }
     let t = Instant::now();
     let got = m.predict_batch(&texts[cut..]);
     let predict = t.elapsed();

@@ -269,8 +269,8 @@ impl Featurizer {
 
 /// Counts bucket ids (all below `u32::MAX`) in order of first occurrence: open
 /// addressing over a table reused from text to text, grown with the distinct keys
-/// (training; prediction counts columns in a dense array). Memory is O(distinct keys),
-/// not O(occurrences).
+/// (training counts buckets, prediction the model's columns). Memory is O(distinct
+/// keys), not O(occurrences).
 #[derive(Debug, Default)]
 pub(super) struct Counter {
     /// `(key + 1) << 32 | index in out`, 0 for a free slot.
@@ -292,9 +292,9 @@ impl Counter {
     }
 
     /// Counts one occurrence of `key` (in `out`: `(key, count)` in order of first
-    /// occurrence).
+    /// occurrence); whether it is the first.
     #[inline]
-    pub(super) fn add(&mut self, key: u32, out: &mut Vec<(u32, u32)>) {
+    pub(super) fn add(&mut self, key: u32, out: &mut Vec<(u32, u32)>) -> bool {
         let tag = u64::from(key) + 1;
         let cap = self.table.len();
         let mut i = Self::slot(&self.table, tag);
@@ -306,12 +306,12 @@ impl Counter {
                 if out.len() * 2 > cap {
                     self.grow(out);
                 }
-                return;
+                return true;
             }
             if slot >> 32 == tag {
                 let e = &mut out[(slot & 0xffff_ffff) as usize].1;
                 *e = e.saturating_add(1);
-                return;
+                return false;
             }
             i = (i + 1) & (cap - 1);
         }
@@ -379,6 +379,8 @@ pub(super) struct Scratch {
     pub(super) per_col: Vec<u32>,
     pub(super) row: Vec<(u32, f32)>,
     pub(super) scores: Vec<f32>,
+    /// The second partial sums of the scores (see `TicketModel::score`).
+    pub(super) scores_b: Vec<f32>,
 }
 
 thread_local! {
