@@ -1422,7 +1422,10 @@ fn has_cjk(text: &str) -> bool {
 pub struct TicketClassifier {
     /// Shared: clones (and every `default_rules()`) share the rules and the automaton.
     rules: Arc<RuleSet>,
-    compiled: Arc<Compiled>,
+    /// The automaton of `rules`: built when the classifier is made from a caller's
+    /// rules (so bad rules fail there), and on first use for the built-in rules (a
+    /// trained model that only predicts categories never builds it: about 13 MiB).
+    compiled: Arc<OnceLock<Compiled>>,
     model: Option<TicketModel>,
 }
 
@@ -1438,29 +1441,24 @@ impl TicketClassifier {
         // shared.
         static DEFAULT: OnceLock<TicketClassifier> = OnceLock::new();
         DEFAULT
-            .get_or_init(|| {
-                let rules = RuleSet::builtin();
-                match Compiled::new(&rules) {
-                    Ok(compiled) => Self {
-                        rules: Arc::new(rules),
-                        compiled: Arc::new(compiled),
-                        model: None,
-                    },
-                    // The built-in rules are tested to compile; fall back to an empty set.
-                    Err(_) => Self::empty(),
-                }
+            .get_or_init(|| Self {
+                rules: Arc::new(RuleSet::builtin()),
+                // Built on first use (see `compiled`), shared by every clone.
+                compiled: Arc::new(OnceLock::new()),
+                model: None,
             })
             .clone()
     }
 
-    fn empty() -> Self {
-        let rules = RuleSet::default();
-        let compiled = Compiled::empty(SharedStr::from_static("other"));
-        Self {
-            rules: Arc::new(rules),
-            compiled: Arc::new(compiled),
-            model: None,
-        }
+    /// The automaton of the rules, built on first use when it was not built with the
+    /// classifier.
+    fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            Compiled::new(&self.rules).expect(
+                "a classifier's automaton is built when it is made from a caller's rules; \
+                 only the built-in rules, which are tested to compile, are built on first use",
+            )
+        })
     }
 
     /// A classifier from a rule set (e.g. the built-in set merged with an estate's own).
@@ -1483,7 +1481,7 @@ impl TicketClassifier {
         let compiled = Compiled::new(&rules)?;
         Ok(Self {
             rules: Arc::new(rules),
-            compiled: Arc::new(compiled),
+            compiled: Arc::new(OnceLock::from(compiled)),
             model: None,
         })
     }
@@ -1654,7 +1652,7 @@ impl TicketClassifier {
     /// assert_eq!(clf.department("unknown"), "customer_service");
     /// ```
     pub fn department(&self, category: &str) -> String {
-        self.compiled.department(category).to_string()
+        self.compiled().department(category).to_string()
     }
 
     /// Classifies one text.
@@ -1667,7 +1665,7 @@ impl TicketClassifier {
     /// ```
     pub fn classify(&self, text: &str) -> Classification {
         with_scan(|scan| {
-            self.compiled.scan(text, scan);
+            self.compiled().scan(text, scan);
             self.decide(text, scan)
         })
     }
@@ -1678,7 +1676,7 @@ impl TicketClassifier {
     /// ([`Tally::urgency`]) and temperament ([`Tally::temperament`]) are chosen, and the
     /// phrases that decided them are listed as evidence ([`Self::evidence`]).
     fn decide(&self, text: &str, scan: &Scan) -> Classification {
-        let c = &self.compiled;
+        let c = self.compiled();
         let hits = scan.hits();
         let lead = lead_end(text, scan.stop);
         let tally = Tally::of(c, hits, lead);
@@ -1725,7 +1723,7 @@ impl TicketClassifier {
     /// score's share of the positive scores, damped for a small score.
     #[inline]
     fn choose_category(&self, text: &str, tally: &Tally) -> CategoryChoice {
-        let c = &self.compiled;
+        let c = self.compiled();
         if let Some(model) = &self.model {
             let (best, confidence, grams) = model.explain(text, 5);
             let category = model.shared_label(best);
@@ -1783,7 +1781,7 @@ impl TicketClassifier {
         d: &Decided,
         scan: &Scan,
     ) -> Vec<Evidence> {
-        let c = &self.compiled;
+        let c = self.compiled();
         let temperament = d.mood.temperament;
         let field_of = |t: Target| -> Option<EvidenceField> {
             let f = match t {
@@ -1889,7 +1887,7 @@ impl TicketClassifier {
         let mut scans: [Scan; LANES] = std::array::from_fn(|_| Scan::new());
         for group in &mut groups {
             let group: [&str; LANES] = std::array::from_fn(|i| group[i].as_ref());
-            self.compiled.scan_many(group, &mut scans);
+            self.compiled().scan_many(group, &mut scans);
             for (t, scan) in group.iter().zip(&scans) {
                 out.push(self.decide(t, scan));
             }
