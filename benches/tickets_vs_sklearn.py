@@ -31,7 +31,7 @@ Needs scikit-learn (not installed by the test command):
     $VENV_PY -m pip install --force-reinstall --no-deps target/wheels-release/estatekit-*.whl
     $VENV_PY benches/tickets_vs_sklearn.py DATA_DIR             # real sets + synthetic
     $VENV_PY benches/tickets_vs_sklearn.py --synthetic-only     # no data directory needed
-Options: --threads 1,2 (EstateKit thread counts to run, default 1,2), --no-overhead
+Options: --threads 1,2 (EstateKit thread counts to run, for training and prediction, default 1,2), --no-overhead
 (skip the Python rule-classification throughput).
 """
 
@@ -175,13 +175,13 @@ def child(system: str, name: str, data: str, threads: int) -> None:
             clf = estatekit.TicketClassifier.train(tx, ty, seed=0, threads=threads)
             train_s += time.perf_counter() - t
             t = time.perf_counter()
-            got = clf.predict_batch(vx)
+            got = clf.predict_batch(vx, threads=threads)
             pred_s += time.perf_counter() - t
             ok += sum(int(p == y) for p, y in zip(got, vy))
             tested += len(vy)
             if system == "estatekit-classify":
                 t = time.perf_counter()
-                full = clf.classify_batch(vx)
+                full = clf.classify_batch(vx, threads=threads)
                 classify_s += time.perf_counter() - t
                 assert [c.category for c in full] == got
     print(json.dumps({"accuracy": ok / tested, "train_s": train_s, "predict_s": pred_s, "classify_s": classify_s}))
