@@ -186,3 +186,72 @@ fn units_set_aside_estimates_and_errors_do_not_depend_on_the_count() {
         assert_eq!(e, error, "{threads} threads");
     }
 }
+
+/// A pool whose sub-meters' consumption does not fit a decimal fails the run with
+/// `overflow` (it panicked before), the same error whatever the thread count: the
+/// master meter less two unit meters of 5·10^28 each (over the estate, and per
+/// building), and a unit's two meters summed as its usage weight.
+#[test]
+fn a_consumption_beyond_a_decimal_is_an_error_not_a_panic() {
+    let big = "50000000000000000000000000000";
+    let estate = |master: &str| {
+        Estate::from_json(&format!(
+            r#"{{"id": "e", "name": "E", "currency": "CNY", "buildings": [{{"id": "B", "name": "B"}}],
+                "units": [{{"id": "U1", "building_id": "B", "floor": 1, "number": "1", "kind": "residential",
+                           "gross_area": "80", "occupants": 2, "status": "occupied",
+                           "delivered_on": "2024-01-01", "status_since": "2024-01-01"}}],
+                "meters": [
+                  {{"id": "W-M", "kind": "water", "readings": [{{"date": "2026-09-30", "value": "0"}}, {{"date": "2026-10-31", "value": "{master}"}}]}},
+                  {{"id": "W1", "unit_id": "U1", "kind": "water", "readings": [{{"date": "2026-09-30", "value": "0"}}, {{"date": "2026-10-31", "value": "{big}"}}]}},
+                  {{"id": "W2", "unit_id": "U1", "kind": "water", "readings": [{{"date": "2026-09-30", "value": "0"}}, {{"date": "2026-10-31", "value": "{big}"}}]}}]}}"#
+        ))
+        .unwrap()
+    };
+    let schedule = |source: &str, split_by: &str| {
+        FeeSchedule::from_json(&format!(
+            r#"{{"format_version": 3, "items": [
+              {{"code": "common_water", "name_zh": "公共用水分摊", "name_en": "Common water",
+               "rule": {{"pooled": {{"source": {{"master_meter": {source}}},
+                        "method": "usage"{split_by}}}}},
+               "effective_from": "2020-01-01"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let whole = |subtract: bool| {
+        format!(r#"{{"meter_id": "W-M", "price": "3.45", "subtract_sub_meters": {subtract}}}"#)
+    };
+    let by_building = r#"{"meters": [{"group": "B", "meter_id": "W-M"}], "price": "3.45", "subtract_sub_meters": true}"#;
+    let cases = [
+        (estate("0"), schedule(&whole(true), "")),
+        (
+            estate("0"),
+            schedule(by_building, r#", "split_by": "building""#),
+        ),
+        (estate("1"), schedule(&whole(false), "")),
+    ];
+    let mut errors = Vec::new();
+    for (estate, schedule) in &cases {
+        let one = bill_estate(estate, schedule, october(), &BillingInputs::default()).unwrap_err();
+        for threads in [2, 0] {
+            let e = bill_estate_threads(
+                estate,
+                schedule,
+                october(),
+                &BillingInputs::default(),
+                threads,
+            )
+            .unwrap_err();
+            assert_eq!(e, one);
+        }
+        errors.push((one.code().to_owned(), one.path().to_owned()));
+    }
+    let expected = [
+        "pooled[common_water].source",
+        "pooled[common_water@B].source",
+        "pooled[common_water].participants[0]",
+    ];
+    assert_eq!(
+        errors,
+        expected.map(|p| ("overflow".to_owned(), p.to_owned()))
+    );
+}

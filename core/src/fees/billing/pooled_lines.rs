@@ -292,6 +292,13 @@ pub(super) fn bill_pooled(
                 })?;
                 let mut used = readings.consumption(master, period)?.used;
                 if *subtract_sub_meters {
+                    let too_much = || {
+                        FeeError::value(
+                            "overflow",
+                            format!("{path}.source"),
+                            "the sub-meters' consumption does not fit a decimal",
+                        )
+                    };
                     if grouped {
                         if pool_units.is_empty() {
                             pool_units = vec![Vec::new(); groups.ids.len()];
@@ -304,18 +311,13 @@ pub(super) fn bill_pooled(
                         }
                         for &u in &pool_units[g] {
                             for m in estate.meters_at(u).filter(|m| m.kind == master.kind) {
-                                used -= readings.consumption(m, period)?.used;
+                                used = used
+                                    .checked_sub(readings.consumption(m, period)?.used)
+                                    .ok_or_else(too_much)?;
                             }
                         }
                     } else {
                         crate::estate::count_meter_records(estate.meters().len());
-                        let too_much = || {
-                            FeeError::value(
-                                "overflow",
-                                format!("{path}.source"),
-                                "the sub-meters' consumption does not fit a decimal",
-                            )
-                        };
                         let subs: Vec<&crate::estate::Meter> = estate
                             .meters()
                             .iter()
@@ -388,7 +390,19 @@ pub(super) fn bill_pooled(
             };
             if let Some(kind) = sources[g].usage_kind {
                 for meter in estate.meters_at(u).filter(|x| x.kind == kind) {
-                    m.usage += readings.consumption(meter, period)?.used;
+                    m.usage = m
+                        .usage
+                        .checked_add(readings.consumption(meter, period)?.used)
+                        .ok_or_else(|| {
+                            FeeError::value(
+                                "overflow",
+                                format!(
+                                    "{}.participants[{i}]",
+                                    pool_path(groups.ids[g].as_deref())
+                                ),
+                                "the unit's metered consumption does not fit a decimal",
+                            )
+                        })?;
                 }
                 // A true-up may be negative: a unit weighs nothing in a usage split then.
                 m.usage = m.usage.max(Decimal::ZERO);
