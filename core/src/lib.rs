@@ -45,6 +45,8 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod checkin;
 pub mod diagnostic;
 pub mod estate;

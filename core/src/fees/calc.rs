@@ -1203,6 +1203,13 @@ pub struct PenaltyBatch {
 }
 
 impl PenaltyBatch {
+    /// The scale, each penalty's minor units (0 where it is in the wide list) and the
+    /// penalties too large for 32-bit minor units by item index.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn parts(&self) -> (u32, &[i32], &[(usize, Decimal)]) {
+        (self.scale, &self.minor, &self.wide)
+    }
+
     /// Number of items.
     ///
     /// ```

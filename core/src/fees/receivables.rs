@@ -719,6 +719,24 @@ pub enum GroupBy {
     ItemCode,
 }
 
+impl GroupBy {
+    /// The name of a report's key column under this grouping: `estate`, `building`,
+    /// `unit_id` or `item_code`.
+    ///
+    /// ```
+    /// use estatekit::fees::receivables::GroupBy;
+    /// assert_eq!((GroupBy::Unit.key_column(), GroupBy::Estate.key_column()), ("unit_id", "estate"));
+    /// ```
+    pub fn key_column(self) -> &'static str {
+        match self {
+            Self::Estate => "estate",
+            Self::Building => "building",
+            Self::Unit => "unit_id",
+            Self::ItemCode => "item_code",
+        }
+    }
+}
+
 impl std::str::FromStr for GroupBy {
     type Err = FeeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -573,7 +573,7 @@ pub struct BillLine {
 
 impl Explanation {
     /// True for a metered line whose current register value is an estimate.
-    pub(super) fn is_estimated(&self) -> bool {
+    pub(crate) fn is_estimated(&self) -> bool {
         matches!(self, Self::Metered(m) if m.estimated)
     }
 }

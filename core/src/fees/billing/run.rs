@@ -604,28 +604,55 @@ impl BillingRun {
     /// ```
     pub fn to_records(&self) -> Vec<BillRecord> {
         let mut out = Vec::with_capacity(self.lines.len());
+        self.each_line(|_, unit_id, t, amount, explanation| {
+            out.push(BillRecord {
+                unit_id: unit_id.to_owned(),
+                period_start: self.period.start,
+                period_end: self.period.end,
+                item_code: t.code.to_string(),
+                name_zh: t.zh.to_string(),
+                name_en: t.en.to_string(),
+                amount,
+                issued_on: self.issued_on,
+                due: t.due,
+                explanation_zh: explanation.render(Lang::ZhCn, amount),
+                explanation_en: explanation.render(Lang::En, amount),
+                estimated: explanation.is_estimated(),
+            });
+        });
+        out
+    }
+
+    /// Every line with its bill's index and unit id, its item, amount and
+    /// explanation, in bill then line order (the rows of [`BillingRun::to_records`]).
+    pub(crate) fn each_line(
+        &self,
+        mut f: impl FnMut(usize, &str, &ItemText, Decimal, Explanation),
+    ) {
         for i in 0..self.bill_count() {
+            let unit_id = self.id_of(i);
             for l in self.lines_of(i) {
-                let t = &self.items[usize::from(l.item)];
-                let explanation = self.explanation(l);
-                let amount = self.amount(l);
-                out.push(BillRecord {
-                    unit_id: self.id_of(i).to_owned(),
-                    period_start: self.period.start,
-                    period_end: self.period.end,
-                    item_code: t.code.to_string(),
-                    name_zh: t.zh.to_string(),
-                    name_en: t.en.to_string(),
-                    amount,
-                    issued_on: self.issued_on,
-                    due: t.due,
-                    explanation_zh: explanation.render(Lang::ZhCn, amount),
-                    explanation_en: explanation.render(Lang::En, amount),
-                    estimated: explanation.is_estimated(),
-                });
+                f(
+                    i,
+                    unit_id,
+                    &self.items[usize::from(l.item)],
+                    self.amount(l),
+                    self.explanation(l),
+                );
             }
         }
-        out
+    }
+
+    /// The number of lines of the run.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The scale of the run's amounts (the estate's rounding policy).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn scale(&self) -> u32 {
+        self.scale
     }
 }
 
@@ -676,11 +703,11 @@ impl Serialize for BillingRun {
 
 /// Per-item constants shared by its lines.
 #[derive(Debug, Clone)]
-pub(super) struct ItemText {
-    pub(super) code: Arc<str>,
-    pub(super) zh: Arc<str>,
-    pub(super) en: Arc<str>,
-    pub(super) due: NaiveDate,
+pub(crate) struct ItemText {
+    pub(crate) code: Arc<str>,
+    pub(crate) zh: Arc<str>,
+    pub(crate) en: Arc<str>,
+    pub(crate) due: NaiveDate,
 }
 
 /// Runs are equal when every public view is: the same bills (lines, amounts,
