@@ -32,6 +32,8 @@ dict_record! {
 #[pyclass(frozen, sequence, module = "estatekit", name = "Reminders")]
 pub(crate) struct PyReminders {
     pub(crate) inner: dunning::Reminders,
+    /// The estate's scale, for the money columns of `to_arrow`.
+    pub(crate) scale: u32,
 }
 
 impl PyReminders {
@@ -59,6 +61,11 @@ impl PyReminders {
     #[getter]
     fn letters(&self) -> Vec<PyReminderLetter> {
         self.all_letters()
+    }
+    /// One row per item of every letter as an Arrow table (the keys of
+    /// `to_records`; money as decimal128 at the estate's scale, dates as date32).
+    fn to_arrow(&self) -> PyResult<crate::arrow::PyArrowTable> {
+        crate::arrow::PyArrowTable::of(estatekit::arrow::reminder_items(&self.inner, self.scale))
     }
     /// One dict per item of every letter (for pandas.DataFrame): to, unit_id,
     /// charge_id, item_code, name_zh, name_en, period_start, period_end, due,

@@ -228,6 +228,11 @@ fn table_rows(
     } else {
         "id"
     };
+    if let Some(batches) = crate::arrow::batches_of(table, rows, false)? {
+        let (text, found) = estatekit::arrow::read_table(table, known, id_column, &batches);
+        problems.extend(found);
+        return Ok(text);
+    }
     for (i, row) in rows_of(rows)?.iter().enumerate() {
         let dict = row.cast::<PyDict>().map_err(|_| {
             validation_error(
@@ -557,6 +562,60 @@ impl PyEstate {
         };
         let import = py
             .detach(|| tables.import_with(problems))
+            .map_err(|e| records_error(py, &e))?;
+        let estate = Self {
+            inner: import.estate,
+        }
+        .into_py_any(py)?;
+        if !report {
+            return Ok(estate);
+        }
+        (estate, dicts(py, &import.normalisations)?).into_py_any(py)
+    }
+    /// An estate from Arrow tables (pyarrow Tables, polars DataFrames, ArrowTables:
+    /// anything with `__arrow_c_stream__`), read as `from_records` reads its tables;
+    /// without `buildings`, each `building_id` of the units is a building named
+    /// after its id. See the stubs.
+    #[staticmethod]
+    #[pyo3(signature = (*, units, meters = None, readings = None, meter_changes = None, buildings = None, id = "estate", name = None, currency = "CNY", rounding = None, report = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn from_arrow(
+        py: Python<'_>,
+        units: &Bound<'_, PyAny>,
+        meters: Option<&Bound<'_, PyAny>>,
+        readings: Option<&Bound<'_, PyAny>>,
+        meter_changes: Option<&Bound<'_, PyAny>>,
+        buildings: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = crate::args::str_ref)] id: &str,
+        name: Option<String>,
+        #[pyo3(from_py_with = crate::args::str_ref)] currency: &str,
+        rounding: Option<PyRef<'_, PyRoundingPolicy>>,
+        report: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let opt = |table: &str, data: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Vec<_>>> {
+            data.filter(|d| !d.is_none())
+                .map(|d| crate::arrow::required_batches(table, d))
+                .transpose()
+        };
+        let units = crate::arrow::required_batches("units", units)?;
+        let meters = opt("meters", meters)?.unwrap_or_default();
+        let readings = opt("readings", readings)?.unwrap_or_default();
+        let changes = opt("meter_changes", meter_changes)?.unwrap_or_default();
+        let buildings = opt("buildings", buildings)?;
+        let name = name.unwrap_or_else(|| id.to_owned());
+        let batches = estatekit::arrow::EstateBatches {
+            id,
+            name: &name,
+            currency,
+            rounding: rounding.map(|r| r.inner).unwrap_or_default(),
+            buildings: buildings.as_deref(),
+            units: &units,
+            meters: &meters,
+            readings: &readings,
+            meter_changes: &changes,
+        };
+        let import = py
+            .detach(|| estatekit::arrow::import_estate(&batches))
             .map_err(|e| records_error(py, &e))?;
         let estate = Self {
             inner: import.estate,

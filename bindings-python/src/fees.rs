@@ -2,6 +2,8 @@
 //! `pooled_split`, `FeeSchedule`, `bill_estate` → `BillingRun`, `Ledger`.
 
 use estatekit_ffi_guard::guard;
+
+use crate::arrow::PyArrowTable;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -260,6 +262,11 @@ impl PyPenaltyBatch {
     }
     fn __len__(&self) -> usize {
         self.inner.len()
+    }
+    /// The penalties as an Arrow table: index (the item's position) and penalty
+    /// (decimal128 at the batch's scale).
+    fn to_arrow(&self) -> PyResult<PyArrowTable> {
+        PyArrowTable::of(estatekit::arrow::penalties(&self.inner))
     }
 }
 
@@ -989,6 +996,21 @@ impl PyBillingRun {
     /// Every line as a dict (for pandas.DataFrame): amounts are Decimal, dates date.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         dicts(py, &self.inner.to_records())
+    }
+    /// Every line as an Arrow table with the columns of `to_records` (amount as
+    /// decimal128 at the estate's scale, dates as date32): `pyarrow.table(run.to_arrow())`.
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<PyArrowTable> {
+        PyArrowTable::of(py.detach(|| estatekit::arrow::bill_lines(&self.inner)))
+    }
+    /// One row per bill as an Arrow table: unit_id, period_start, period_end,
+    /// issued_on, lines, total, estimated.
+    fn bills_to_arrow(&self, py: Python<'_>) -> PyResult<PyArrowTable> {
+        PyArrowTable::of(py.detach(|| estatekit::arrow::bills(&self.inner)))
+    }
+    /// One row per pool as an Arrow table (the fields of `pools`, adjusted_units a
+    /// list of unit ids).
+    fn pools_to_arrow(&self) -> PyResult<PyArrowTable> {
+        PyArrowTable::of(estatekit::arrow::pools(&self.inner))
     }
     /// Equal when every view is (bills, pools, exceptions, estimated readings).
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

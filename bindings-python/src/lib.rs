@@ -28,6 +28,7 @@ use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyString, PyTuple, PyT
 use rust_decimal::Decimal;
 
 mod args;
+mod arrow;
 mod checkin;
 mod dunning;
 mod estate;
@@ -319,6 +320,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     checkin::register(m)?;
     tickets::register(m)?;
     integrity::register(m)?;
+    arrow::register(m)?;
     notices::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

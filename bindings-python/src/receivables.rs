@@ -4,6 +4,8 @@
 //! `PaymentImport`, `RowImport`, `Report`. The rules are the core's; this file
 //! converts.
 
+use estatekit::arrow::ArrowError;
+use estatekit::arrow::arrow_array::RecordBatch;
 use estatekit_ffi_guard::guard;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -101,14 +103,19 @@ pub(crate) fn text_rows(
     known: &'static [&'static str],
     columns: &str,
 ) -> PyResult<(TextTable, Vec<TableProblem>)> {
-    let mut out = TextTable::new(known);
-    let mut problems = Vec::new();
     // The row's id: its `ref`, or for pooled invoices its item code.
     let id_column = if table == "pooled" {
         "item_code"
     } else {
         "ref"
     };
+    if let Some(batches) = crate::arrow::batches_of(table, rows, false)? {
+        return Ok(estatekit::arrow::read_table(
+            table, known, id_column, &batches,
+        ));
+    }
+    let mut out = TextTable::new(known);
+    let mut problems = Vec::new();
     for (i, row) in rows_of(rows)?.iter().enumerate() {
         let Ok(dict) = row.cast::<PyDict>() else {
             problems.push(TableProblem::new(
@@ -132,16 +139,6 @@ fn group_arg(by: Option<&str>) -> PyResult<GroupBy> {
     by.map_or(Ok(GroupBy::Estate), |b| {
         GroupBy::from_str(b).map_err(fee_err)
     })
-}
-
-/// The column a report's group key is in.
-fn key_name(by: GroupBy) -> &'static str {
-    match by {
-        GroupBy::Building => "building",
-        GroupBy::Unit => "unit_id",
-        GroupBy::ItemCode => "item_code",
-        _ => "estate",
-    }
 }
 
 /// The estate's book of receivables: every unit's account, posted from billing runs
@@ -209,9 +206,15 @@ impl PyReceivables {
         f: impl FnOnce(&receivables::Receivables, GroupBy) -> Result<Vec<R>, FeeError>,
     ) -> PyResult<PyReport> {
         let by = group_arg(by.as_deref())?;
+        let scale = self.scale(py);
         let book = self.inner.lock()?;
         let rows = f(&book, by).map_err(fee_err)?;
-        PyReport::of(py, by, rows)
+        PyReport::of(py, by, rows, scale)
+    }
+
+    /// The estate's scale (its rounding policy's decimal places).
+    fn scale(&self, py: Python<'_>) -> u32 {
+        self.estate.bind(py).get().inner.rounding().scale()
     }
 }
 
@@ -440,12 +443,13 @@ impl PyReceivables {
             })?),
             _ => None,
         };
+        let scale = self.scale(py);
         let held = self.inner.lock()?;
         let inner = &*held;
         let res = py
             .detach(|| inner.reminders(as_of, min_total, group.as_ref()))
             .map_err(fee_err)?;
-        Ok(PyReminders { inner: res })
+        Ok(PyReminders { inner: res, scale })
     }
 
     /// Write off (核销) every overdue charge owing more than zero and less than
@@ -697,6 +701,8 @@ fn cell<'py, T: IntoPyObject<'py>>(py: Python<'py>, v: T) -> PyResult<Py<PyAny>>
 pub(crate) struct PyReport {
     columns: Vec<&'static str>,
     rows: Vec<Vec<Py<PyAny>>>,
+    /// The rows as an Arrow batch, for `to_arrow`.
+    batch: RecordBatch,
 }
 
 /// A row of a `Report`: its cells after the group key, in the order of `COLUMNS`.
@@ -705,37 +711,49 @@ trait ReportRow {
     const COLUMNS: &'static [&'static str];
     /// The key's cell, then one per column.
     fn cells(self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>>;
+    /// The rows as an Arrow batch (`estatekit::arrow`).
+    fn arrow(rows: &[Self], by: GroupBy, scale: u32) -> Result<RecordBatch, ArrowError>
+    where
+        Self: Sized;
 }
 
 /// `ReportRow` for core report rows from their one list of columns (the fields after
 /// `key`, in report order).
 macro_rules! report_rows {
-    ($($row:ty { $($column:ident),* $(,)? })*) => {$(
+    ($($row:ident($arrow:ident) { $($column:ident),* $(,)? })*) => {$(
         impl ReportRow for $row {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($column)),*];
             fn cells(self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
                 Ok(vec![cell(py, self.key)?, $(cell(py, self.$column)?),*])
+            }
+            fn arrow(rows: &[Self], by: GroupBy, scale: u32) -> Result<RecordBatch, ArrowError> {
+                estatekit::arrow::$arrow(rows, by, scale)
             }
         }
     )*};
 }
 
 report_rows! {
-    AgingRow { not_due, days_0_30, days_31_60, days_61_90, days_90_plus, total }
-    CollectionRow { billed, collected, rate, penalty_collected }
+    AgingRow(aging) { not_due, days_0_30, days_31_60, days_61_90, days_90_plus, total }
+    CollectionRow(collection) { billed, collected, rate, penalty_collected }
 }
 
 impl PyReport {
     /// The report of `rows` grouped `by`: the key column (named after `by`), then the
     /// row type's columns.
-    fn of<R: ReportRow>(py: Python<'_>, by: GroupBy, rows: Vec<R>) -> PyResult<Self> {
-        let mut columns = vec![key_name(by)];
+    fn of<R: ReportRow>(py: Python<'_>, by: GroupBy, rows: Vec<R>, scale: u32) -> PyResult<Self> {
+        let mut columns = vec![by.key_column()];
         columns.extend_from_slice(R::COLUMNS);
+        let batch = R::arrow(&rows, by, scale).map_err(to_py)?;
         let rows = rows
             .into_iter()
             .map(|r| r.cells(py))
             .collect::<PyResult<_>>()?;
-        Ok(Self { columns, rows })
+        Ok(Self {
+            columns,
+            rows,
+            batch,
+        })
     }
 
     fn row<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyDict>> {
@@ -766,6 +784,13 @@ impl PyReport {
     /// The rows as a new list of dicts (Decimal amounts): `pandas.DataFrame(r.to_records())`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         self.records(py)
+    }
+    /// The rows as an Arrow table (the same columns; money as decimal128 at the
+    /// estate's scale, `rate` as a decimal).
+    fn to_arrow(&self) -> crate::arrow::PyArrowTable {
+        crate::arrow::PyArrowTable {
+            batch: self.batch.clone(),
+        }
     }
     fn __len__(&self) -> usize {
         self.rows.len()

@@ -414,6 +414,23 @@ impl PyTicketClassifier {
         out
     }
 
+    /// Classifies many texts (as `classify_batch`) into an Arrow table, one row a
+    /// text: category, kind, urgency, temperament, escalate, department,
+    /// confidence, advice, escalation_advice (no evidence).
+    #[pyo3(signature = (texts, *, threads = None))]
+    fn classify_arrow(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::args::text_list)] texts: Vec<String>,
+        #[pyo3(from_py_with = crate::args::threads)] threads: Option<u32>,
+    ) -> crate::arrow::PyArrowTable {
+        let threads = crate::args::core_threads(threads);
+        let batch = py.detach(|| {
+            estatekit::arrow::classifications(&self.inner.classify_batch_threads(&texts, threads))
+        });
+        crate::arrow::PyArrowTable { batch }
+    }
+
     /// Only the category of each text (model only when trained: no rules, no
     /// evidence), in one call without the GIL, on `threads` threads (None: every core;
     /// 1: the caller's thread only), the same result whatever the count.

@@ -283,6 +283,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the internal area is above the gross area",
     },
     ErrorCode {
+        code: "invalid_arrow",
+        zh: "无法读取的 Arrow 数据",
+        en: "Arrow data that cannot be read (a producer's error, batches with different schemas)",
+    },
+    ErrorCode {
         code: "invalid_cell",
         zh: "表格单元格无法读取",
         en: "a spreadsheet cell cannot be read",
@@ -623,6 +628,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the operation does not apply to this kind of fee rule",
     },
     ErrorCode {
+        code: "unsupported_type",
+        zh: "无法读取的 Arrow 列类型",
+        en: "an Arrow column of a type that cannot be read as a table cell",
+    },
+    ErrorCode {
         code: "weights_sum",
         zh: "混合分摊权重之和不为 1",
         en: "the weights of a hybrid split do not sum to 1",
@@ -838,6 +848,8 @@ diagnostic!(crate::integrity::IntegrityError, |_e| {
     ErrorClass::Validation
 });
 diagnostic!(crate::tables::TablesError, |_e| ErrorClass::Validation);
+#[cfg(feature = "arrow")]
+diagnostic!(crate::arrow::ArrowError, |_e| ErrorClass::Validation);
 diagnostic!(crate::tickets::TicketError, |e| state_if(e.is_state()));
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ __all__ = [
     "PaymentImport",
     "RowImport",
     "Report",
+    "ArrowTable",
     "Reminders",
     "ReminderLetter",
     "Arrears",
@@ -357,6 +358,45 @@ class Estate:
     @staticmethod
     def from_json(text: str) -> Estate:
         """Parse and validate estate JSON; ValidationError names the bad field's path."""
+    @overload
+    @staticmethod
+    def from_arrow(
+        *,
+        units: Any,
+        meters: Any = None,
+        readings: Any = None,
+        meter_changes: Any = None,
+        buildings: Any = None,
+        id: str = "estate",
+        name: Optional[str] = None,
+        currency: str = "CNY",
+        rounding: Optional[RoundingPolicy] = None,
+        report: Literal[False] = False,
+    ) -> Estate: ...
+    @overload
+    @staticmethod
+    def from_arrow(
+        *,
+        units: Any,
+        meters: Any = None,
+        readings: Any = None,
+        meter_changes: Any = None,
+        buildings: Any = None,
+        id: str = "estate",
+        name: Optional[str] = None,
+        currency: str = "CNY",
+        rounding: Optional[RoundingPolicy] = None,
+        report: Literal[True],
+    ) -> tuple[Estate, list[dict[str, Any]]]:
+        """An estate from Arrow tables: anything implementing `__arrow_c_stream__`
+        (a pyarrow Table or RecordBatch, a polars or pandas DataFrame, an
+        `ArrowTable`), with the columns of `from_records`, read by the same importer
+        (same normalisations and problems). Text, integer, decimal, date, timestamp
+        at midnight, bool and dictionary-encoded text columns are read; a float cell
+        is a problem `float_cell` (a float cannot hold an exact area), a column of
+        another type `unsupported_type`. Without `buildings`, each `building_id` of
+        the units is a building named after its id; `name` defaults to `id`. A table
+        that is not Arrow raises ValidationError `wrong_type` at its name."""
     @overload
     @staticmethod
     def from_records(
@@ -670,6 +710,9 @@ class PenaltyBatch:
     @property
     def amounts(self) -> list[Decimal]: ...
     def __len__(self) -> int: ...
+    def to_arrow(self) -> ArrowTable:
+        """The penalties as an Arrow table: index (uint64, the item's position) and
+        penalty (decimal128 at the batch's scale)."""
 
 @final
 class OneOffFee:
@@ -824,6 +867,18 @@ class BillingRun:
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
         with the bill's `issued_on`, the line's `due` and `estimated`)."""
+    def to_arrow(self) -> ArrowTable:
+        """Every line as an Arrow table with the columns of `to_records` (amount as
+        decimal128(38, scale) at the estate's scale, dates as date32, `estimated` as
+        bool): `pyarrow.table(run.to_arrow())`, `polars.DataFrame(run.to_arrow())`."""
+    def bills_to_arrow(self) -> ArrowTable:
+        """One row per bill: unit_id, period_start, period_end, issued_on, lines (the
+        number of lines, uint64), total (decimal128), estimated (bool)."""
+    def pools_to_arrow(self) -> ArrowTable:
+        """One row per pool: code, group (null for the whole estate), source_amount,
+        consumption (decimal, null without one), deduction, admin_fee, split_amount,
+        shares_total, participants, adjustment, adjusted_count, set_aside,
+        adjusted_units (a list of unit ids)."""
     def to_json(self) -> str:
         """The run as JSON (decimals as strings; exceptions and estimated readings
         when there are any). `BillingRun.from_json` reads it back."""
@@ -1112,6 +1167,9 @@ class Report:
         """The keys of every row, in order (the group key first)."""
     def to_records(self) -> list[dict[str, Any]]:
         """The rows as a new list of dicts (Decimal amounts, None for no rate)."""
+    def to_arrow(self) -> ArrowTable:
+        """The rows as an Arrow table with the same columns (money as decimal128 at
+        the estate's scale, `rate` as a decimal, null for no rate)."""
     def __len__(self) -> int: ...
     @overload
     def __getitem__(self, index: int, /) -> dict[str, Any]: ...
@@ -1176,6 +1234,9 @@ class Reminders:
         """One dict per item of every letter, for pandas.DataFrame: to, unit_id,
         charge_id, item_code, name_zh, name_en, period_start, period_end, due,
         days_overdue, principal, penalty, total."""
+    def to_arrow(self) -> ArrowTable:
+        """The rows of `to_records` as an Arrow table (money as decimal128 at the
+        estate's scale, dates as date32, null period for a charge without one)."""
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> ReminderLetter: ...
     def __iter__(self) -> Iterator[ReminderLetter]: ...
@@ -1213,8 +1274,9 @@ class Receivables:
         amount and due date is counted in already_posted; with another, it is a
         conflict and is not posted."""
     def apply_payments(self, rows: Any) -> PaymentImport:
-        """A bank file or cashier export as a list of dicts or a pandas/polars
-        DataFrame (or `csv_rows(...)`) with the columns unit_id, amount (Decimal, int
+        """A bank file or cashier export as a list of dicts, a pandas/polars
+        DataFrame, an Arrow table (a pyarrow Table, an `ArrowTable`: decimal, date and
+        text columns read exactly) (or `csv_rows(...)`) with the columns unit_id, amount (Decimal, int
         or str, never float), date (datetime.date, YYYY-MM-DD or YYYY/M/D), ref (str
         or int) and optionally reverses (a reversal row: the ref of the payment it
         takes back, with the amount negated; applied after the payments). Cells are
@@ -1814,6 +1876,13 @@ class TicketClassifier:
         (None or 0: every core; 1: the caller's thread only; at most 256, else
         ValidationError `out_of_range` at `threads`): the same result whatever the
         count."""
+    def classify_arrow(
+        self, texts: list[str], *, threads: Optional[int] = None
+    ) -> ArrowTable:
+        """Classify many texts (as `classify_batch`) into an Arrow table, one row a
+        text: category, kind, urgency, temperament, escalate (bool), department,
+        confidence (float64), advice, escalation_advice (null unless escalate); no
+        evidence."""
     def predict_batch(
         self, texts: list[str], *, threads: Optional[int] = None
     ) -> list[str]:
@@ -2545,3 +2614,41 @@ class NoticeTracker:
         """The units that have not acknowledged by `as_of`, in the estate's order."""
     def coverage(self) -> Coverage:
         """Units reached and acknowledged, and the rates at scale 4."""
+
+@final
+class ArrowTable:
+    """An Arrow table made by EstateKit (one record batch) implementing the Arrow
+    PyCapsule interface: `pyarrow.table(t)`, `polars.DataFrame(t)` and DuckDB read
+    its buffers without copying (`polars.from_arrow(t)` gives one struct Series in
+    polars >= 2). Money columns are decimal128(38, scale) with field metadata
+    `estatekit.money`, dates date32; `metadata` holds `estatekit.table` and
+    `estatekit.schema_version` (and a run's `estatekit.estate_id`,
+    `estatekit.currency`)."""
+
+    @staticmethod
+    def from_text(columns: list[str], rows: list[list[Optional[str]]], *, table: str = "table") -> ArrowTable:
+        """A table of text columns from rows of str or None cells; a row with the
+        wrong number of cells raises ValidationError `invalid_arrow` at `table`."""
+    @staticmethod
+    def from_arrow(data: Any) -> ArrowTable:
+        """Read any object implementing `__arrow_c_stream__` into one table; anything
+        else raises ValidationError `wrong_type` at `data`."""
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The schema's metadata."""
+    def to_pyarrow(self) -> Any:
+        """A `pyarrow.Table` (zero-copy; needs pyarrow)."""
+    def to_polars(self) -> Any:
+        """A `polars.DataFrame` (zero-copy; needs polars)."""
+    def to_pandas(self) -> Any:
+        """A `pandas.DataFrame` through pyarrow (Decimal and date objects)."""
+    def __len__(self) -> int: ...
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The table as an `arrow_array_stream` PyCapsule (`requested_schema` is
+        not applied)."""
+    def __arrow_c_schema__(self) -> Any:
+        """The schema as an `arrow_schema` PyCapsule."""
