@@ -999,8 +999,17 @@ impl PyBillingRun {
     }
     /// Every line as an Arrow table with the columns of `to_records` (amount as
     /// decimal128 at the estate's scale, dates as date32): `pyarrow.table(run.to_arrow())`.
-    fn to_arrow(&self, py: Python<'_>) -> PyResult<PyArrowTable> {
-        PyArrowTable::of(py.detach(|| estatekit::arrow::bill_lines(&self.inner)))
+    /// `explanations=False` leaves out explanation_zh and explanation_en (most of
+    /// the cost).
+    #[pyo3(signature = (*, explanations = true))]
+    fn to_arrow(&self, py: Python<'_>, explanations: bool) -> PyResult<PyArrowTable> {
+        PyArrowTable::of(py.detach(|| {
+            if explanations {
+                estatekit::arrow::bill_lines(&self.inner)
+            } else {
+                estatekit::arrow::bill_lines_without_explanations(&self.inner)
+            }
+        }))
     }
     /// One row per bill as an Arrow table: unit_id, period_start, period_end,
     /// issued_on, lines, total, estimated.

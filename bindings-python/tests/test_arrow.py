@@ -244,3 +244,11 @@ def test_from_text_and_from_arrow_round_trip():
     with pytest.raises(estatekit.ValidationError) as e:
         estatekit.ArrowTable.from_arrow(42)
     assert (e.value.code, e.value.path) == ("wrong_type", "data")
+
+
+def test_lines_without_explanations():
+    run = demo_run()
+    full = pa.table(run.to_arrow())
+    brief = pa.table(run.to_arrow(explanations=False))
+    assert brief.column_names == [c for c in full.column_names if not c.startswith("explanation_")]
+    assert brief.equals(full.drop_columns(["explanation_zh", "explanation_en"]))

@@ -363,14 +363,39 @@ impl Table {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn bill_lines(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
+    lines_table(run, true)
+}
+
+/// [`bill_lines`] without the two explanation columns, which cost most of the
+/// conversion (two texts a line): for totals and joins; explain a bill on demand
+/// with [`BillingRun::bill`].
+///
+/// # Errors
+/// [`ArrowError::Overflow`] when an amount does not fit `decimal128(38, scale)`.
+///
+/// ```
+/// use estatekit::{arrow, estate::Estate, fees::{billing::*, schedule::FeeSchedule}};
+/// let inputs = BillingInputs::default().with_pooled("common_electricity", "100.00".parse()?);
+/// let run = bill_estate(&Estate::demo(), &FeeSchedule::demo(), BillingPeriod::month(2026, 10)?, &inputs)?;
+/// let lines = arrow::bill_lines_without_explanations(&run)?;
+/// assert!(lines.schema().column_with_name("explanation_en").is_none());
+/// assert_eq!(lines.num_columns(), 10);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn bill_lines_without_explanations(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
+    lines_table(run, false)
+}
+
+fn lines_table(run: &BillingRun, explain: bool) -> Result<RecordBatch, ArrowError> {
     let n = run.line_count();
     let mut unit = StringBuilder::with_capacity(n, n * 8);
     let mut code = StringBuilder::with_capacity(n, n * 16);
     let mut zh = StringBuilder::with_capacity(n, n * 12);
     let mut en = StringBuilder::with_capacity(n, n * 16);
     let mut due = Date32Builder::with_capacity(n);
-    let mut ex_zh = StringBuilder::with_capacity(n, n * 48);
-    let mut ex_en = StringBuilder::with_capacity(n, n * 48);
+    let text = if explain { n * 48 } else { 0 };
+    let mut ex_zh = StringBuilder::with_capacity(n, text);
+    let mut ex_en = StringBuilder::with_capacity(n, text);
     let mut estimated = BooleanBuilder::with_capacity(n);
     let mut amounts: Vec<Decimal> = Vec::with_capacity(n);
     run.each_line(|_, unit_id, item, amount, explanation| {
@@ -379,8 +404,10 @@ pub fn bill_lines(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
         zh.append_value(&item.zh);
         en.append_value(&item.en);
         due.append_value(Date32Type::from_naive_date(item.due));
-        ex_zh.append_value(explanation.render(Lang::ZhCn, amount));
-        ex_en.append_value(explanation.render(Lang::En, amount));
+        if explain {
+            ex_zh.append_value(explanation.render(Lang::ZhCn, amount));
+            ex_en.append_value(explanation.render(Lang::En, amount));
+        }
         estimated.append_value(explanation.is_estimated());
         amounts.push(amount);
     });
@@ -411,14 +438,16 @@ pub fn bill_lines(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
         Field::new("due", DataType::Date32, false),
         Arc::new(due.finish()),
     );
-    for (name, b) in [
-        ("explanation_zh", &mut ex_zh),
-        ("explanation_en", &mut ex_en),
-    ] {
-        t.push(
-            Field::new(name, DataType::Utf8, false),
-            Arc::new(b.finish()),
-        );
+    if explain {
+        for (name, b) in [
+            ("explanation_zh", &mut ex_zh),
+            ("explanation_en", &mut ex_en),
+        ] {
+            t.push(
+                Field::new(name, DataType::Utf8, false),
+                Arc::new(b.finish()),
+            );
+        }
     }
     t.push(
         Field::new("estimated", DataType::Boolean, false),

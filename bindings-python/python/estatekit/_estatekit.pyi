@@ -867,10 +867,12 @@ class BillingRun:
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per line, for pandas.DataFrame (Decimal amounts, date dates,
         with the bill's `issued_on`, the line's `due` and `estimated`)."""
-    def to_arrow(self) -> ArrowTable:
+    def to_arrow(self, *, explanations: bool = True) -> ArrowTable:
         """Every line as an Arrow table with the columns of `to_records` (amount as
         decimal128(38, scale) at the estate's scale, dates as date32, `estimated` as
-        bool): `pyarrow.table(run.to_arrow())`, `polars.DataFrame(run.to_arrow())`."""
+        bool): `pyarrow.table(run.to_arrow())`, `polars.DataFrame(run.to_arrow())`.
+        `explanations=False` leaves out explanation_zh and explanation_en (most of
+        the conversion's cost); `explain(unit_id)` gives one bill's on demand."""
     def bills_to_arrow(self) -> ArrowTable:
         """One row per bill: unit_id, period_start, period_end, issued_on, lines (the
         number of lines, uint64), total (decimal128), estimated (bool)."""
