@@ -252,3 +252,21 @@ def test_lines_without_explanations():
     brief = pa.table(run.to_arrow(explanations=False))
     assert brief.column_names == [c for c in full.column_names if not c.startswith("explanation_")]
     assert brief.equals(full.drop_columns(["explanation_zh", "explanation_en"]))
+
+
+def test_pandas_frames_with_an_index_and_timestamps():
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({
+        "id": ["1-101", "1-102"], "building_id": ["B1", "B2"], "floor": [1, 1], "number": ["101", "102"],
+        "kind": ["residential", "residential"], "gross_area": ["89.50", "1,120.00"], "status": ["occupied", "unsold"],
+        "status_since": pd.to_datetime(["2026-01-05", None]), "delivered_on": pd.to_datetime(["2026-01-05", None]),
+    }).set_index("number", drop=False)
+    e, norms = estatekit.Estate.from_arrow(units=df, report=True)
+    assert [(u.id, u.gross_area, u.delivered_on) for u in e.units] == [
+        ("1-101", Decimal("89.50"), dt.date(2026, 1, 5)), ("1-102", Decimal("1120.00"), None)]
+    assert [(n["row"], n["id"], n["column"], n["before"], n["after"]) for n in norms] == [
+        (2, "1-102", "gross_area", "1,120.00", "1120.00")]
+    noon = df.assign(delivered_on=pd.to_datetime(["2026-01-05 12:00", None]))
+    with pytest.raises(estatekit.ValidationError) as err:
+        estatekit.Estate.from_arrow(units=noon)
+    assert [(p["path"], p["code"]) for p in err.value.problems] == [("units[id=1-101].delivered_on", "invalid_date")]

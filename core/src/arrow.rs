@@ -843,7 +843,8 @@ fn concat_arrays(arrays: &[&dyn Array]) -> Result<ArrayRef, arrow_schema::ArrowE
 /// importers read), with a [`TableProblem`] for each cell that cannot be taken as
 /// text (`float_cell`) and each column of a type that cannot (`unsupported_type`,
 /// row 0). Rows are numbered from 1 across the batches; `id_column` names a row in
-/// its problems.
+/// its problems. The columns pyarrow makes of a pandas index (`__index_level_0__`…)
+/// are left out.
 ///
 /// ```
 /// use estatekit::{arrow, tables::{Cells, UNIT_COLUMNS}};
@@ -868,6 +869,8 @@ pub fn read_table(
             .fields()
             .iter()
             .zip(batch.columns())
+            // A pandas index converted through Arrow is not a column of the table.
+            .filter(|(f, _)| !is_pandas_index(f.name()))
             .map(|(f, a)| (f.name().as_str(), Reader::of(a.as_ref())))
             .collect();
         for (name, r) in &columns {
@@ -922,6 +925,13 @@ pub fn read_table(
         row0 += batch.num_rows();
     }
     (out, problems)
+}
+
+/// `__index_level_0__`…: the column pyarrow makes of a pandas DataFrame's index.
+fn is_pandas_index(name: &str) -> bool {
+    name.strip_prefix("__index_level_")
+        .and_then(|r| r.strip_suffix("__"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What a column gives for one row.
