@@ -404,7 +404,10 @@ pub(crate) fn required_decimal(d: &Bound<'_, PyAny>, key: &str, path: &str) -> P
     decimal_arg(&required(d, key, path)?, &format!("{path}.{key}"))
 }
 
-/// The items of an optional list argument, each with its path (`readings[2]`).
+/// The items of an optional list argument, each with its path (`readings[2]`). An
+/// Arrow table (a pyarrow Table, a polars or pandas DataFrame, an `ArrowTable`) is a
+/// list of dicts of text cells (a null cell left out); a cell Arrow cannot give as
+/// text (a float) raises `ValidationError` naming it.
 pub(crate) fn list_items<'py>(
     arg: Option<&Bound<'py, PyAny>>,
     list: &str,
@@ -412,6 +415,25 @@ pub(crate) fn list_items<'py>(
     let Some(arg) = arg.filter(|a| !a.is_none()) else {
         return Ok(Vec::new());
     };
+    if let Some(batches) = crate::arrow::batches_of(list, arg, true)? {
+        let (table, problems) = estatekit::arrow::read_table(list, &[], "", &batches);
+        if let Some(p) = problems.first() {
+            return Err(validation_error(&p.code, &p.path, p.to_string()));
+        }
+        let py = arg.py();
+        return table
+            .rows()
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let d = PyDict::new(py);
+                for (column, value) in estatekit::tables::Cells::each(row) {
+                    d.set_item(column, value)?;
+                }
+                Ok((format!("{list}[{i}]"), d.into_any()))
+            })
+            .collect();
+    }
     arg.try_iter()?
         .enumerate()
         .map(|(i, item)| Ok((format!("{list}[{i}]"), item?)))

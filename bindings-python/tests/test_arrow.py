@@ -270,3 +270,30 @@ def test_pandas_frames_with_an_index_and_timestamps():
     with pytest.raises(estatekit.ValidationError) as err:
         estatekit.Estate.from_arrow(units=noon)
     assert [(p["path"], p["code"]) for p in err.value.problems] == [("units[id=1-101].delivered_on", "invalid_date")]
+
+
+def test_month_readings_from_an_arrow_table():
+    """A meter-reading export as an Arrow table: the same run and the same next-month
+    estate as the same readings given as dicts."""
+    estate, schedule = estatekit.Estate.demo(), estatekit.FeeSchedule.demo()
+    nov30 = dt.date(2026, 11, 30)
+    rows = [{"meter_id": m.id, "date": nov30, "value": m.readings[-1].value + (1000 if m.id == "W-MASTER" else 10)}
+            for m in estate.meters if m.readings]
+    table = pa.table({
+        "meter_id": [r["meter_id"] for r in rows],
+        "date": pa.array([r["date"] for r in rows], pa.date32()),
+        "value": pa.array([r["value"] for r in rows], pa.decimal128(14, 3)),
+    })
+    pooled = {"common_electricity": Decimal("100.00")}
+    as_dicts = estatekit.bill_estate(estate, schedule, 2026, 11, pooled=pooled, readings=rows)
+    as_arrow = estatekit.bill_estate(estate, schedule, 2026, 11, pooled=pooled, readings=table)
+    assert as_arrow == as_dicts
+    a, b = estate.updated(readings=pl.DataFrame(table)), estate.updated(readings=rows)
+    # The same readings (a decimal128(14, 3) column gives 138.000 for 138.0: equal values).
+    assert [[(r.date, r.value) for r in m.readings] for m in a.meters] == \
+        [[(r.date, r.value) for r in m.readings] for m in b.meters]
+    assert str(a.meter("W-MASTER").readings[-1].value).endswith(".000")
+    floats = table.set_column(2, "value", pa.array([float(r["value"]) for r in rows]))
+    with pytest.raises(estatekit.ValidationError) as e:
+        estatekit.bill_estate(estate, schedule, 2026, 11, pooled=pooled, readings=floats)
+    assert (e.value.code, e.value.path) == ("float_cell", "readings[row=1].value")

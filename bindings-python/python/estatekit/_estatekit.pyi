@@ -621,7 +621,7 @@ def bill_estate(
     month: int,
     *,
     pooled: Optional[Union[Mapping[str, Union[_DecimalLike, Mapping[str, _DecimalLike]]], Any]] = None,
-    readings: Optional[Iterable[Mapping[str, Any]]] = None,
+    readings: Optional[Union[Iterable[Mapping[str, Any]], Any]] = None,
     meter_changes: Optional[Iterable[Mapping[str, Any]]] = None,
     issued_on: Optional[_DateLike] = None,
     strict: bool = False,
@@ -636,7 +636,8 @@ def bill_estate(
     of dicts, a DataFrame or `csv_rows(...)`) with the columns item_code and amount,
     read as spreadsheet cells are (1,234.50 accepted); a bad row fails the call with
     ValidationError(code="invalid_records") listing every problem. `readings`: extra dicts with meter_id,
-    date (a `_DateLike`), value. `meter_changes`: dicts with meter_id and either
+    date (a `_DateLike`), value, or an Arrow table (pyarrow, polars, pandas) with those columns
+    (a float cell raises ValidationError "float_cell"). `meter_changes`: dicts with meter_id and either
     replacement={"old_final", "new_initial"} or rollover={"wraps_at"}. `issued_on`:
     the bills' issue date (default: the day after the month ends); each line is due
     by its item's `due` rule counted from it. A problem of one unit or meter (a
