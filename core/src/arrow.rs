@@ -6,8 +6,11 @@
 //! Money columns are exact: `decimal128(38, s)` with `s` the estate's scale (the
 //! column's largest scale when a value has more places), with the field metadata
 //! `estatekit.money = "true"`; quantities that are not money (a pool's consumption)
-//! are `decimal128` too. Dates are `date32`, counts `uint64` or `int64`, flags
-//! `bool`, text `utf8`; a missing value is a null. Every batch's schema carries the
+//! are `decimal128` too (a pool's consumption at 3 places or more, a collection rate
+//! at 4). Dates are `date32`, counts `uint64` or `int64`, flags `bool`, text
+//! `utf8`; a missing value is a null, and whether a column may hold nulls is fixed
+//! by the table, not by the data (the schemas are listed, and tested, in
+//! `core/tests/data/arrow_schemas.txt`). Every batch's schema carries the
 //! metadata `estatekit.table` (its name: `bill_lines`, `bills`, `pools`,
 //! `penalties`, `aging`, `collection`, `reminder_items`, `classifications`) and
 //! `estatekit.schema_version` ([`SCHEMA_VERSION`]); a run's tables also
@@ -181,29 +184,52 @@ impl Table {
         self.columns.push(array);
     }
 
-    fn text<S: AsRef<str>>(
+    /// A text column that is never null.
+    fn text<S: AsRef<str>>(self, name: &str, values: impl IntoIterator<Item = S>) -> Self {
+        self.text_column(name, values.into_iter().map(Some), false)
+    }
+
+    /// A text column that may hold nulls (nullable in the schema whatever the data).
+    fn text_opt<S: AsRef<str>>(
+        self,
+        name: &str,
+        values: impl IntoIterator<Item = Option<S>>,
+    ) -> Self {
+        self.text_column(name, values, true)
+    }
+
+    fn text_column<S: AsRef<str>>(
         mut self,
         name: &str,
         values: impl IntoIterator<Item = Option<S>>,
+        nullable: bool,
     ) -> Self {
         let mut b = StringBuilder::new();
         for v in values {
             b.append_option(v);
         }
-        let a = b.finish();
-        let nullable = a.null_count() > 0;
-        self.push(Field::new(name, DataType::Utf8, nullable), Arc::new(a));
+        self.push(
+            Field::new(name, DataType::Utf8, nullable),
+            Arc::new(b.finish()),
+        );
         self
     }
 
-    fn date(mut self, name: &str, values: impl IntoIterator<Item = Option<NaiveDate>>) -> Self {
+    /// A date column; `nullable` says whether the schema allows nulls.
+    fn date(
+        mut self,
+        name: &str,
+        values: impl IntoIterator<Item = Option<NaiveDate>>,
+        nullable: bool,
+    ) -> Self {
         let mut b = Date32Builder::new();
         for v in values {
             b.append_option(v.map(Date32Type::from_naive_date));
         }
-        let a = b.finish();
-        let nullable = a.null_count() > 0;
-        self.push(Field::new(name, DataType::Date32, nullable), Arc::new(a));
+        self.push(
+            Field::new(name, DataType::Date32, nullable),
+            Arc::new(b.finish()),
+        );
         self
     }
 
@@ -255,7 +281,8 @@ impl Table {
         self
     }
 
-    /// A decimal column of `values` at `scale` or the largest scale among them.
+    /// A decimal column of `values` at `scale` or the largest scale among them;
+    /// money is never null, a quantity may be.
     fn decimal(
         self,
         name: &str,
@@ -317,7 +344,7 @@ impl Table {
         let a = a
             .with_precision_and_scale(PRECISION, s)
             .expect("precision 38 and a scale of at most 38 are a valid decimal128 type");
-        let mut field = Field::new(name, a.data_type().clone(), a.null_count() > 0);
+        let mut field = Field::new(name, a.data_type().clone(), !money);
         if money {
             field = field.with_metadata(HashMap::from([(
                 "estatekit.money".to_owned(),
@@ -419,9 +446,11 @@ fn lines_table(run: &BillingRun, explain: bool) -> Result<RecordBatch, ArrowErro
         Field::new("unit_id", DataType::Utf8, false),
         Arc::new(unit.finish()),
     );
-    t = t
-        .date("period_start", dates(run.period.start))
-        .date("period_end", dates(run.period.end));
+    t = t.date("period_start", dates(run.period.start), false).date(
+        "period_end",
+        dates(run.period.end),
+        false,
+    );
     for (name, b) in [
         ("item_code", &mut code),
         ("name_zh", &mut zh),
@@ -433,7 +462,7 @@ fn lines_table(run: &BillingRun, explain: bool) -> Result<RecordBatch, ArrowErro
         );
     }
     t = t.money("amount", amounts, run.scale())?;
-    t = t.date("issued_on", dates(run.issued_on));
+    t = t.date("issued_on", dates(run.issued_on), false);
     t.push(
         Field::new("due", DataType::Date32, false),
         Arc::new(due.finish()),
@@ -497,13 +526,22 @@ pub fn bills(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
     Table::new("bills")
         .meta("estate_id", &run.estate_id)
         .meta("currency", &run.currency)
-        .text("unit_id", ids.iter().map(Some))
+        .text("unit_id", ids.iter())
         .date(
             "period_start",
             std::iter::repeat_n(Some(run.period.start), n),
+            false,
         )
-        .date("period_end", std::iter::repeat_n(Some(run.period.end), n))
-        .date("issued_on", std::iter::repeat_n(Some(run.issued_on), n))
+        .date(
+            "period_end",
+            std::iter::repeat_n(Some(run.period.end), n),
+            false,
+        )
+        .date(
+            "issued_on",
+            std::iter::repeat_n(Some(run.issued_on), n),
+            false,
+        )
         .count("lines", lines)
         .money("total", totals, run.scale())
         .map(|t| t.boolean("estimated", estimated).finish())
@@ -539,10 +577,10 @@ pub fn pools(run: &BillingRun) -> Result<RecordBatch, ArrowError> {
     let mut t = Table::new("pools")
         .meta("estate_id", &run.estate_id)
         .meta("currency", &run.currency)
-        .text("code", p.iter().map(|x| Some(&x.code)))
-        .text("group", p.iter().map(|x| x.group.as_ref()))
+        .text("code", p.iter().map(|x| &x.code))
+        .text_opt("group", p.iter().map(|x| x.group.as_ref()))
         .money("source_amount", p.iter().map(|x| x.source_amount), s)?
-        .decimal("consumption", p.iter().map(|x| x.consumption), 0, false)?
+        .decimal("consumption", p.iter().map(|x| x.consumption), 3, false)?
         .money("deduction", p.iter().map(|x| x.deduction), s)?
         .money("admin_fee", p.iter().map(|x| x.admin_fee), s)?
         .money("split_amount", p.iter().map(|x| x.split_amount), s)?
@@ -603,7 +641,7 @@ pub fn penalties(batch: &PenaltyBatch) -> Result<RecordBatch, ArrowError> {
 /// ```
 pub fn aging(rows: &[AgingRow], by: GroupBy, scale: u32) -> Result<RecordBatch, ArrowError> {
     Ok(Table::new("aging")
-        .text(by.key_column(), rows.iter().map(|r| Some(&r.key)))
+        .text(by.key_column(), rows.iter().map(|r| &r.key))
         .money("not_due", rows.iter().map(|r| r.not_due), scale)?
         .money("days_0_30", rows.iter().map(|r| r.days_0_30), scale)?
         .money("days_31_60", rows.iter().map(|r| r.days_31_60), scale)?
@@ -634,10 +672,10 @@ pub fn collection(
     scale: u32,
 ) -> Result<RecordBatch, ArrowError> {
     Ok(Table::new("collection")
-        .text(by.key_column(), rows.iter().map(|r| Some(&r.key)))
+        .text(by.key_column(), rows.iter().map(|r| &r.key))
         .money("billed", rows.iter().map(|r| r.billed), scale)?
         .money("collected", rows.iter().map(|r| r.collected), scale)?
-        .decimal("rate", rows.iter().map(|r| r.rate), 0, false)?
+        .decimal("rate", rows.iter().map(|r| r.rate), 4, false)?
         .money(
             "penalty_collected",
             rows.iter().map(|r| r.penalty_collected),
@@ -667,18 +705,23 @@ pub fn reminder_items(reminders: &Reminders, scale: u32) -> Result<RecordBatch, 
         .flat_map(|l| l.items.iter().map(move |i| (l.to.as_str(), i)))
         .collect();
     Ok(Table::new("reminder_items")
-        .text("to", rows.iter().map(|r| Some(r.0)))
-        .text("unit_id", rows.iter().map(|r| Some(&r.1.unit_id)))
-        .text("charge_id", rows.iter().map(|r| Some(&r.1.charge_id)))
-        .text("item_code", rows.iter().map(|r| Some(&r.1.item_code)))
-        .text("name_zh", rows.iter().map(|r| Some(&r.1.name_zh)))
-        .text("name_en", rows.iter().map(|r| Some(&r.1.name_en)))
+        .text("to", rows.iter().map(|r| r.0))
+        .text("unit_id", rows.iter().map(|r| &r.1.unit_id))
+        .text("charge_id", rows.iter().map(|r| &r.1.charge_id))
+        .text("item_code", rows.iter().map(|r| &r.1.item_code))
+        .text("name_zh", rows.iter().map(|r| &r.1.name_zh))
+        .text("name_en", rows.iter().map(|r| &r.1.name_en))
         .date(
             "period_start",
             rows.iter().map(|r| r.1.period.map(|p| p.start)),
+            true,
         )
-        .date("period_end", rows.iter().map(|r| r.1.period.map(|p| p.end)))
-        .date("due", rows.iter().map(|r| Some(r.1.due)))
+        .date(
+            "period_end",
+            rows.iter().map(|r| r.1.period.map(|p| p.end)),
+            true,
+        )
+        .date("due", rows.iter().map(|r| Some(r.1.due)), false)
         .int("days_overdue", rows.iter().map(|r| r.1.days_overdue))
         .money("principal", rows.iter().map(|r| r.1.principal), scale)?
         .money("penalty", rows.iter().map(|r| r.1.penalty), scale)?
@@ -701,18 +744,15 @@ pub fn reminder_items(reminders: &Reminders, scale: u32) -> Result<RecordBatch, 
 pub fn classifications(results: &[Classification]) -> RecordBatch {
     let r = results;
     Table::new("classifications")
-        .text("category", r.iter().map(|c| Some(&c.category)))
-        .text("kind", r.iter().map(|c| Some(c.kind.as_str())))
-        .text("urgency", r.iter().map(|c| Some(c.urgency.as_str())))
-        .text(
-            "temperament",
-            r.iter().map(|c| Some(c.temperament.as_str())),
-        )
+        .text("category", r.iter().map(|c| &c.category))
+        .text("kind", r.iter().map(|c| c.kind.as_str()))
+        .text("urgency", r.iter().map(|c| c.urgency.as_str()))
+        .text("temperament", r.iter().map(|c| c.temperament.as_str()))
         .boolean("escalate", r.iter().map(|c| c.escalate))
-        .text("department", r.iter().map(|c| Some(&c.department)))
+        .text("department", r.iter().map(|c| &c.department))
         .float("confidence", r.iter().map(|c| c.confidence))
-        .text("advice", r.iter().map(|c| Some(c.advice)))
-        .text("escalation_advice", r.iter().map(|c| c.escalation_advice))
+        .text("advice", r.iter().map(|c| c.advice))
+        .text_opt("escalation_advice", r.iter().map(|c| c.escalation_advice))
         .finish()
 }
 

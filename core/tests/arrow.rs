@@ -243,3 +243,84 @@ fn estates_read_from_text_batches_name_their_bad_cells() {
         [("units[id=1-102].gross_area", "invalid_decimal")]
     );
 }
+
+/// Every table's schema (column names, types, nullability, field and schema metadata),
+/// against `core/tests/data/arrow_schemas.txt`: a renamed, retyped or dropped column
+/// fails here, and must come with a new `SCHEMA_VERSION`. Regenerate with
+/// `ESTATEKIT_BLESS=1 cargo test -p estatekit --features arrow --test arrow`.
+#[test]
+fn schemas_are_stable() {
+    use estatekit::fees::receivables::{AgingRow, CollectionRow, GroupBy};
+    let run = demo_run();
+    let date = |s: &str| s.parse::<chrono::NaiveDate>().expect("a date");
+    let batch = late_penalty_batch(
+        &[(d("1.00"), date("2026-09-30"))],
+        date("2026-10-31"),
+        &PenaltyPolicy::daily(d("0.0005")),
+        &Default::default(),
+    )
+    .expect("penalties");
+    let aging = AgingRow {
+        key: "B1".into(),
+        not_due: d("1.00"),
+        days_0_30: d("0.00"),
+        days_31_60: d("0.00"),
+        days_61_90: d("0.00"),
+        days_90_plus: d("0.00"),
+        total: d("1.00"),
+    };
+    let collection = CollectionRow {
+        key: "B1".into(),
+        billed: d("1.00"),
+        collected: d("1.00"),
+        rate: None,
+        penalty_collected: d("0.00"),
+    };
+    let c = estatekit::tickets::TicketClassifier::default();
+    let tables = [
+        arrow::bill_lines(&run).expect("lines"),
+        arrow::bills(&run).expect("bills"),
+        arrow::pools(&run).expect("pools"),
+        arrow::penalties(&batch).expect("penalties"),
+        arrow::aging(&[aging], GroupBy::Building, 2).expect("aging"),
+        arrow::collection(&[collection], GroupBy::Unit, 2).expect("collection"),
+        arrow::reminder_items(&Default::default(), 2).expect("reminders"),
+        arrow::classifications(&c.classify_batch(&["电梯困人".to_string()])),
+    ];
+    let mut out = String::new();
+    for t in &tables {
+        let schema = t.schema();
+        let mut meta: Vec<_> = schema
+            .metadata()
+            .iter()
+            .filter(|(k, _)| k.as_str() != "estatekit.estate_id")
+            .collect();
+        meta.sort();
+        out.push_str(&format!("{}\n", schema.metadata()["estatekit.table"]));
+        for (k, v) in meta {
+            out.push_str(&format!("  @{k} = {v}\n"));
+        }
+        for f in schema.fields() {
+            let mut fm: Vec<_> = f.metadata().iter().collect();
+            fm.sort();
+            out.push_str(&format!(
+                "  {}: {}{}{}\n",
+                f.name(),
+                f.data_type(),
+                if f.is_nullable() { " (nullable)" } else { "" },
+                fm.iter()
+                    .map(|(k, v)| format!(" {k}={v}"))
+                    .collect::<String>()
+            ));
+        }
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/arrow_schemas.txt");
+    if std::env::var_os("ESTATEKIT_BLESS").is_some() {
+        std::fs::write(path, &out).expect("write the schemas");
+    }
+    let want = std::fs::read_to_string(path).expect("tests/data/arrow_schemas.txt");
+    assert_eq!(
+        out, want,
+        "an Arrow schema changed: bless it and bump SCHEMA_VERSION"
+    );
+}
