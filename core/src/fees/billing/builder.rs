@@ -196,12 +196,8 @@ impl RunBuilder {
         multiplier: Decimal,
     ) -> Result<u32, FeeError> {
         let key = (item, tiers.as_ptr() as usize, kind, multiplier);
-        if let Some(c) = self
-            .metered_cache
-            .iter()
-            .find(|c| (c.0, c.1, c.2, c.3) == key)
-        {
-            return Ok(c.4);
+        if let Some(i) = self.cached_metered(key) {
+            return Ok(i);
         }
         validate_tiers(tiers, "tiers")?;
         let idx = index_u32(self.metered_params.len(), "metered parameters")?;
@@ -351,6 +347,33 @@ impl RunBuilder {
             .ok_or_else(|| total_overflow("the run total does not fit a decimal"))
     }
 
+    /// The index of the area parameters already made for `(item, kind, status,
+    /// served)` over `months` and `days`, if any.
+    fn cached_area(
+        &self,
+        key: (u16, UnitKind, UnitStatus, i64),
+        months: u32,
+        days: i64,
+    ) -> Option<u32> {
+        self.area_cache
+            .iter()
+            .filter(|&&(it, k, st, sv, _)| (it, k, st, sv) == key)
+            .map(|&(.., i)| i)
+            .find(|&i| {
+                let p = &self.area_params[i as usize];
+                p.months == months && p.days == days
+            })
+    }
+
+    /// The index of the metered parameters already made for `(item, tier table,
+    /// kind, multiplier)`, if any.
+    fn cached_metered(&self, key: (u16, usize, MeterKind, Decimal)) -> Option<u32> {
+        self.metered_cache
+            .iter()
+            .find(|c| (c.0, c.1, c.2, c.3) == key)
+            .map(|c| c.4)
+    }
+
     /// Appends the lines of `part` (built by [`Self::new`] with the same policy and
     /// spans, for the units after this builder's), its bills numbered from `bill`:
     /// the shared tables are merged (an entry `part` shares with this builder is
@@ -362,12 +385,7 @@ impl RunBuilder {
             .iter()
             .map(|&(item, kind, status, served, i)| {
                 let p = part.area_params[i as usize];
-                if let Some(&(.., j)) = self.area_cache.iter().find(|(it, k, st, sv, j)| {
-                    (*it, *k, *st, *sv) == (item, kind, status, served) && {
-                        let q = &self.area_params[*j as usize];
-                        q.months == p.months && q.days == p.days
-                    }
-                }) {
+                if let Some(j) = self.cached_area((item, kind, status, served), p.months, p.days) {
                     return Ok(j);
                 }
                 let j = index_u32(self.area_params.len(), "area parameters")?;
@@ -392,12 +410,8 @@ impl RunBuilder {
                     .expect("one integer form per parameter entry"),
             );
             let key = (item, tiers, kind, multiplier);
-            metered_of[i as usize] = match self
-                .metered_cache
-                .iter()
-                .find(|c| (c.0, c.1, c.2, c.3) == key)
-            {
-                Some(c) => c.4,
+            metered_of[i as usize] = match self.cached_metered(key) {
+                Some(j) => j,
                 None => {
                     let j = index_u32(self.metered_params.len(), "metered parameters")?;
                     self.metered_params.push(p);
@@ -458,12 +472,8 @@ impl RunBuilder {
         status: UnitStatus,
         span: &Span,
     ) -> Result<u32, FeeError> {
-        if let Some(&(.., i)) = self.area_cache.iter().find(|(it, k, st, served, _)| {
-            *it == item_idx && *k == kind && *st == status && *served == span.served
-        }) && {
-            let p = &self.area_params[i as usize];
-            p.months == span.months && p.days == span.days
-        } {
+        let key = (item_idx, kind, status, span.served);
+        if let Some(i) = self.cached_area(key, span.months, span.days) {
             return Ok(i);
         }
         let Rule::Area {
