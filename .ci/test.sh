@@ -49,6 +49,9 @@ step "python: pytest"
 step "python: stubtest"
 (cd "$tgt" && "$VENV_PY" -m mypy.stubtest --mypy-config-file /dev/null estatekit)
 
+step "examples: the Dask portfolio (a LocalCluster of 2 workers against one process)"
+(cd examples && "$VENV_PY" -m pytest -q -p no:cacheprovider tests)
+
 step "mobile: build the library and generate Kotlin and Swift bindings"
 cargo build --locked -p estatekit-mobile --features test-hooks
 cargo build --locked -p uniffi-bindgen

@@ -19,7 +19,7 @@
 : "${ESTATEKIT_TOOLS:=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel 2>/dev/null \
   || (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd))/target/tools}"
 : "${ESTATEKIT_KOTLIN_VERSION:=2.4.20}"
-: "${ESTATEKIT_PY_PKGS:=maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 tree-sitter==0.26.1 tree-sitter-swift==0.7.4 pandas==3.1.1 openpyxl==3.1.5 matplotlib==3.11.2}"
+: "${ESTATEKIT_PY_PKGS:=maturin==1.16.0 pytest==9.2.0 mypy==2.4.1 tree-sitter==0.26.1 tree-sitter-swift==0.7.4 pandas==3.1.1 openpyxl==3.1.5 matplotlib==3.11.2 pyarrow==26.0.1 polars==2.1.0 dask==2026.8.0 distributed==2026.8.0}"
 : "${ESTATEKIT_CARGO_TOOLS:=cargo-deny@0.20.2 cargo-fuzz@0.13.2}"
 export ESTATEKIT_TOOLS ESTATEKIT_KOTLIN_VERSION ESTATEKIT_PY_PKGS ESTATEKIT_CARGO_TOOLS
 
