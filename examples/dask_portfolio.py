@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -91,7 +92,13 @@ def bill_partition(tables: Tables, schedule_json: str, period: tuple[int, int], 
 
 
 def _concat(parts: Iterable[pa.Table]) -> pa.Table:
-    return pa.concat_tables(list(parts))
+    """The tables one after the other, each column one chunk in buffers of its own (the
+    buffers of a table a Dask worker sent may be unaligned, which Arrow's `group_by`
+    warns about: an empty part makes `combine_chunks` copy even a single table)."""
+    tables = list(parts)
+    if not tables:
+        raise ValueError("portfolio: no estates")
+    return pa.concat_tables([*tables, tables[0].slice(0, 0)]).combine_chunks()
 
 
 def run_local(portfolio: Iterable[Tables], schedule_json: str = pf.SCHEDULE_JSON,
@@ -102,29 +109,38 @@ def run_local(portfolio: Iterable[Tables], schedule_json: str = pf.SCHEDULE_JSON
 
 
 def _ship_by_value() -> None:
-    """Workers of a real cluster do not have this file: send `bill_partition` by value
+    """Workers of a real cluster do not have these files: send `bill_partition` by value
     (cloudpickle) when this module was imported rather than run as a script (a script's
     functions are sent by value anyway)."""
+    import cloudpickle
+
     if __name__ != "__main__":
-        import cloudpickle
-
         cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    cloudpickle.register_pickle_by_value(pf)  # `make_estate` for --make-on-workers
 
 
-def run_on_dask(client: Any, portfolio: Iterable[Tables], schedule_json: str = pf.SCHEDULE_JSON,
+def run_on_dask(client: Any, portfolio: Iterable[Any], schedule_json: str = pf.SCHEDULE_JSON,
                 period: tuple[int, int] = pf.PERIOD, *, threads: int = 1) -> pa.Table:
     """The portfolio billed on the Dask cluster of `client` (a `distributed.Client`),
-    one task per estate: each estate's Arrow tables are scattered to a worker, billed
-    there by `bill_partition` and its bills gathered back as an Arrow table. Returns
-    the bills of every estate, in portfolio order (the same table as `run_local`)."""
+    one task per estate, keyed `bill-<estate_id>-<run>`: each estate's Arrow tables are
+    scattered to a worker (or, when the portfolio is a list of futures of such tables,
+    e.g. `client.map(load_estate, ...)`, used where they are), billed there by
+    `bill_partition` and its bills gathered back as an Arrow table. Returns the bills
+    of every estate, in portfolio order (the same table as `run_local`)."""
+    from distributed import Future
+
     _ship_by_value()
     estates = list(portfolio)
-    keys = [f"bill-{t['estate'].column('estate_id')[0].as_py()}" for t in estates]
-    if len(set(keys)) != len(keys):
-        raise ValueError("portfolio: an estate_id appears twice")
-    data = client.scatter(estates, hash=False)
+    run = uuid.uuid4().hex[:12]  # a key of a finished run is never reused for another run's data
+    if all(isinstance(e, Future) for e in estates):
+        data, names = estates, [str(e.key) for e in estates]
+    else:
+        names = [t["estate"].column("estate_id")[0].as_py() for t in estates]
+        if len(set(names)) != len(names):
+            raise ValueError("portfolio: an estate_id appears twice")
+        data = client.scatter(estates, hash=False)
     futures = client.map(bill_partition, data, schedule_json=schedule_json, period=period, threads=threads,
-                         key=keys)
+                         key=[f"bill-{name}-{run}" for name in names])
     return _concat(client.gather(futures))
 
 
@@ -164,6 +180,9 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--scheduler", help="a Dask scheduler's address (default: a LocalCluster)")
     p.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
+    p.add_argument("--make-on-workers", action="store_true",
+                   help="each worker makes its estates' tables (as it would read them from a warehouse) instead "
+                        "of the client scattering them; the single-process time then includes making them too")
     p.add_argument("--no-local", action="store_true", help="skip the single-process run and the comparison")
     a = p.parse_args()
 
@@ -171,10 +190,11 @@ def main() -> None:
 
     t0 = time.perf_counter()
     portfolio = pf.make_portfolio(a.estates, a.units, a.seed)
+    make_s = time.perf_counter() - t0
     units = sum(t["units"].num_rows for t in portfolio)
     mib = sum(t.nbytes for e in portfolio for t in e.values()) / 2**20
-    print(f"portfolio: {a.estates} estates, {units} units, {mib:.0f} MiB of Arrow "
-          f"(made in {time.perf_counter() - t0:.1f} s)", flush=True)
+    print(f"portfolio: {a.estates} estates, {units} units, {mib:.0f} MiB of Arrow (made in {make_s:.1f} s)",
+          flush=True)
 
     if a.scheduler:
         cluster, client = None, Client(a.scheduler)
@@ -186,9 +206,18 @@ def main() -> None:
         print(f"dask: {len(workers)} workers, {sum(w['nthreads'] for w in workers.values())} threads "
               f"({a.scheduler or 'LocalCluster'})", flush=True)
         t0 = time.perf_counter()
-        dask_bills = run_on_dask(client, portfolio)
+        if a.make_on_workers:
+            _ship_by_value()
+            run = uuid.uuid4().hex[:12]
+            made = client.map(pf.make_estate, range(a.estates), units=a.units, seed=a.seed,
+                              key=[f"estate-E{k:04d}-{run}" for k in range(a.estates)])
+            dask_bills = run_on_dask(client, made)
+            what = "made on the workers, billed"
+        else:
+            dask_bills = run_on_dask(client, portfolio)
+            what = "scattered, billed, gathered"
         dask_s = time.perf_counter() - t0
-        print(f"dask:   {dask_s:8.2f} s wall ({dask_bills.num_rows} bills)", flush=True)
+        print(f"dask:   {dask_s:8.2f} s wall ({what}; {dask_bills.num_rows} bills)", flush=True)
     finally:
         client.close()
         if cluster is not None:
@@ -197,9 +226,10 @@ def main() -> None:
     if not a.no_local:
         t0 = time.perf_counter()
         local_bills = run_local(portfolio)
-        local_s = time.perf_counter() - t0
-        print(f"local:  {local_s:8.2f} s wall, one process, one thread ({local_bills.num_rows} bills); "
-              f"dask is {local_s / dask_s:.2f}x", flush=True)
+        local_s = time.perf_counter() - t0 + (make_s if a.make_on_workers else 0)
+        made = " (with making the tables)" if a.make_on_workers else ""
+        print(f"local:  {local_s:8.2f} s wall, one process, one thread{made} ({local_bills.num_rows} bills); "
+              f"dask is {local_s / dask_s:.2f}x as fast", flush=True)
         problems = compare(dask_bills, local_bills)
         if problems:
             sys.exit("MISMATCH: " + "; ".join(problems))

@@ -182,3 +182,26 @@ def test_an_estate_id_column_is_dropped_as_on_spark(portfolio: list[dict[str, An
               for name, t in e.items()}
     bills = dp.bill_partition(tagged, pf.SCHEDULE_JSON, pf.PERIOD)
     assert bills.equals(local.filter(pc.equal(local.column("estate_id"), estate_id)))
+
+
+def test_estates_made_on_the_workers(client: Any, local: Any) -> None:
+    made = client.map(pf.make_estate, range(ESTATES), units=UNITS, seed=SEED,
+                      key=[f"estate-E{k:04d}-test" for k in range(ESTATES)])
+    assert dp.run_on_dask(client, made).equals(local)
+
+
+def test_a_second_run_of_an_estate_is_billed_anew(client: Any, portfolio: list[dict[str, Any]]) -> None:
+    """An estate billed again with other data (another pooled amount) gets its own
+    totals, not the first run's."""
+    first = dp.estate_totals(dp.run_on_dask(client, portfolio[:1]))
+    more = dict(portfolio[0])
+    more["pooled"] = pa.table({"item_code": ["common"], "amount": pa.array([Decimal("2000.00")], pa.decimal128(38, 2))})
+    second = dp.estate_totals(dp.run_on_dask(client, [more]))
+    assert second["E0000"] - first["E0000"] == Decimal("2000.00") - Decimal("5.55") * UNITS
+
+
+def test_an_empty_portfolio_is_refused(client: Any) -> None:
+    with pytest.raises(ValueError, match="no estates"):
+        dp.run_local([])
+    with pytest.raises(ValueError, match="no estates"):
+        dp.run_on_dask(client, [])
