@@ -205,6 +205,12 @@ def main() -> None:
         workers = client.scheduler_info()["workers"]
         print(f"dask: {len(workers)} workers, {sum(w['nthreads'] for w in workers.values())} threads "
               f"({a.scheduler or 'LocalCluster'})", flush=True)
+        # Untimed warm-up: a fresh worker's first estate also pays for importing estatekit and
+        # pyarrow and for the first calls into them (seconds on a busy machine); so does this process.
+        tiny = pf.make_estate(0, 10, a.seed)
+        _ship_by_value()
+        client.run(bill_partition, tiny, pf.SCHEDULE_JSON, pf.PERIOD)
+        bill_partition(tiny, pf.SCHEDULE_JSON, pf.PERIOD)
         t0 = time.perf_counter()
         if a.make_on_workers:
             _ship_by_value()
