@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -205,3 +207,18 @@ def test_an_empty_portfolio_is_refused(client: Any) -> None:
         dp.run_local([])
     with pytest.raises(ValueError, match="no estates"):
         dp.run_on_dask(client, [])
+
+
+@pytest.mark.parametrize("mode", [[], ["--make-on-workers"]])
+def test_command_line(mode: list[str]) -> None:
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "dask_portfolio.py"), "--estates", "3", "--units", "40",
+                        "--seed", "7", *mode], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    expected = sum(dp.estate_totals(dp.run_local(pf.make_portfolio(3, 40, 7))).values(), Decimal(0))
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("portfolio: 3 estates, 120 units, ")
+    assert lines[1] == "dask: 2 workers, 2 threads (LocalCluster)"
+    assert re.fullmatch(r"dask: +[0-9.]+ s wall \(.*; 120 bills\); CPU of the workers: [0-9.]+ \+ [0-9.]+ s", lines[2])
+    assert re.match(r"local: +[0-9.]+ s wall, one process, one thread.* \(120 bills, CPU [0-9.]+ s\); dask is", lines[3])
+    assert lines[4:] == ["dask and local agree: every estate's total, the portfolio total, every unit billed once",
+                         f"portfolio total: {expected} CNY"]
