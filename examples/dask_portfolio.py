@@ -13,8 +13,8 @@ same portfolio is then billed in this process, estate after estate, by the same
 function (`run_local`), and both results must be equal: every estate's total, the
 portfolio's total (exact decimals) and the set of (estate, unit) pairs billed.
 
-Prints the wall times of the Dask run and of the single process, and the portfolio
-total. Needs estatekit, pyarrow, NumPy and dask[distributed] (`pip install pyarrow
+Prints the wall and CPU times of the Dask run and of the single process, and the
+portfolio total. Needs estatekit, pyarrow, NumPy and dask[distributed] (`pip install pyarrow
 numpy dask distributed`; CI pins them in .ci/tools.sh). docs/portfolio.md tells how to
 run it against a real cluster and how the same partition function runs on Spark.
 """
@@ -57,8 +57,9 @@ def bill_partition(tables: Tables, schedule_json: str, period: tuple[int, int], 
                    strict: bool = True) -> pa.Table:
     """Bill one estate: `tables` as examples/portfolio.py makes them (`estate`: one row
     estate_id, name, currency; `units`, and optionally `meters`, `readings`,
-    `meter_changes`, `buildings`; `pooled`: item_code, amount), `schedule_json` a
-    FeeSchedule document, `period` (year, month).
+    `meter_changes`, `buildings`; `pooled`: item_code, amount), each a pyarrow Table or
+    anything with `__arrow_c_stream__` (a polars DataFrame: read without a copy),
+    `schedule_json` a FeeSchedule document, `period` (year, month).
 
     Returns the run's bills (`run.bills_to_arrow()`: unit_id, period_start,
     period_end, issued_on, lines, total, estimated) with `estate_id` and `currency`
@@ -67,6 +68,7 @@ def bill_partition(tables: Tables, schedule_json: str, period: tuple[int, int], 
     being set aside, so no unit is missing silently. `threads`: the estate's units
     billed on that many threads (1: a worker's thread; keep it at the worker's
     `threads_per_worker`)."""
+    tables = {name: pa.table(t) for name, t in tables.items() if t is not None}
     info = tables["estate"].to_pylist()
     if len(info) != 1:
         raise ValueError(f"estate: {len(info)} rows (one expected)")

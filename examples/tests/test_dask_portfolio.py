@@ -222,3 +222,12 @@ def test_command_line(mode: list[str]) -> None:
     assert re.match(r"local: +[0-9.]+ s wall, one process, one thread.* \(120 bills, CPU [0-9.]+ s\); dask is", lines[3])
     assert lines[4:] == ["dask and local agree: every estate's total, the portfolio total, every unit billed once",
                          f"portfolio total: {expected} CNY"]
+
+
+def test_polars_tables_are_read_as_they_are(portfolio: list[dict[str, Any]], local: Any) -> None:
+    pl = pytest.importorskip("polars") if not os.environ.get("CI") else __import__("polars")
+    e = portfolio[3]
+    frames = {name: pl.from_arrow(t) for name, t in e.items()}
+    assert isinstance(frames["units"], pl.DataFrame)
+    bills = dp.bill_partition(frames, pf.SCHEDULE_JSON, pf.PERIOD)
+    assert bills.equals(local.filter(pc.equal(local.column("estate_id"), "E0003")))
