@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use estatekit::diagnostic::{Diagnostic, ErrorClass};
 use rust_decimal::Decimal;
 
+mod arrow;
 mod checkin;
 mod estate;
 mod fees;
@@ -23,6 +24,7 @@ mod receivables;
 mod records;
 mod tickets;
 
+pub use arrow::*;
 pub use checkin::*;
 pub use estate::*;
 pub use fees::*;

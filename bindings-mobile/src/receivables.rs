@@ -624,6 +624,8 @@ impl ReminderLetter {
 #[uniffi::export(Eq, Hash)]
 pub struct Receivables {
     inner: Mutex<receivables::Receivables>,
+    /// The estate's money scale: the scale of the Arrow reports' money columns.
+    scale: u32,
 }
 
 crate::json_eq!(Receivables, |s| s.lock().to_json());
@@ -652,6 +654,7 @@ impl Receivables {
                 &schedule.inner,
                 order.unwrap_or_default(),
             )),
+            scale: estate.core().rounding().scale(),
         }))
     }
 
@@ -668,6 +671,7 @@ impl Receivables {
                 estate.core(),
                 &schedule.inner,
             )?),
+            scale: estate.core().rounding().scale(),
         }))
     }
 
@@ -754,6 +758,52 @@ impl Receivables {
         Ok(self
             .lock()
             .open_balance_records(&core_rows(rows), &[])
+            .into())
+    }
+
+    /// `applyPaymentRecords` for an Arrow table (`ArrowTable.importStream` from Arrow
+    /// Java, or `ArrowTable.fromText`) with the columns `unit_id, amount, date, ref`
+    /// and optionally `reverses`: text, integer, decimal and date columns are read as
+    /// their cells' text; a float cell rejects its row (`float_cell`). Throws
+    /// `EstateKitError.Records` (`unsupported_type`) for a column that cannot be read
+    /// at all (a list, a binary column), nothing applied.
+    pub fn apply_payments_arrow(
+        &self,
+        table: Arc<crate::arrow::ArrowTable>,
+    ) -> Result<PaymentImport, EstateKitError> {
+        let (rows, problems) =
+            crate::arrow::book_rows("payments", &estatekit::records::PAYMENT_COLUMNS, &table)?;
+        Ok(self
+            .lock()
+            .apply_payment_records(&rows.rows(), &problems)
+            .into())
+    }
+
+    /// `postChargeRecords` for an Arrow table with the columns of `postChargeRecords`,
+    /// read as `applyPaymentsArrow` reads its table.
+    pub fn post_charges_arrow(
+        &self,
+        table: Arc<crate::arrow::ArrowTable>,
+    ) -> Result<RowImport, EstateKitError> {
+        let (rows, problems) =
+            crate::arrow::book_rows("charges", &estatekit::records::CHARGE_COLUMNS, &table)?;
+        Ok(self
+            .lock()
+            .post_charge_records(&rows.rows(), &problems)
+            .into())
+    }
+
+    /// `openBalanceRecords` for an Arrow table with the columns of
+    /// `openBalanceRecords`, read as `applyPaymentsArrow` reads its table.
+    pub fn open_balances_arrow(
+        &self,
+        table: Arc<crate::arrow::ArrowTable>,
+    ) -> Result<RowImport, EstateKitError> {
+        let (rows, problems) =
+            crate::arrow::book_rows("opening", &estatekit::records::OPENING_COLUMNS, &table)?;
+        Ok(self
+            .lock()
+            .open_balance_records(&rows.rows(), &problems)
             .into())
     }
 
@@ -893,6 +943,56 @@ impl Receivables {
     ) -> Result<Vec<CollectionRow>, EstateKitError> {
         let by = group(by)?;
         Ok(self.lock().collection_report(start, end, as_of, by)?)
+    }
+
+    /// `aging` as an Arrow table: the key column (`estate`, `building`, `unit` or
+    /// `item_code`), `not_due`, `days_0_30`, `days_31_60`, `days_61_90`,
+    /// `days_90_plus`, `total`, money at the estate's scale.
+    #[uniffi::method(default(by = None))]
+    pub fn aging_arrow(
+        &self,
+        as_of: NaiveDate,
+        by: Option<String>,
+    ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
+        let by = group(by)?;
+        let rows = self.lock().aging_report(as_of, by)?;
+        let t =
+            estatekit::arrow::aging(&rows, by, self.scale).map_err(crate::arrow::arrow_error)?;
+        Ok(crate::arrow::ArrowTable::new(t))
+    }
+
+    /// `collection` as an Arrow table: the key column, `billed`, `collected`, `rate`
+    /// (null when nothing was billed), `penalty_collected`.
+    #[uniffi::method(default(by = None))]
+    pub fn collection_arrow(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        as_of: NaiveDate,
+        by: Option<String>,
+    ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
+        let by = group(by)?;
+        let rows = self.lock().collection_report(start, end, as_of, by)?;
+        let t = estatekit::arrow::collection(&rows, by, self.scale)
+            .map_err(crate::arrow::arrow_error)?;
+        Ok(crate::arrow::ArrowTable::new(t))
+    }
+
+    /// The items of `reminders` (the letters to send) as an Arrow table, one row per
+    /// item in letter order: `to`, `unit_id`, `charge_id`, `item_code`, `name_zh`,
+    /// `name_en`, `period_start`, `period_end` (null for a charge without a period),
+    /// `due`, `days_overdue`, `principal`, `penalty`, `total`.
+    #[uniffi::method(default(group = None))]
+    pub fn reminders_arrow(
+        &self,
+        as_of: NaiveDate,
+        min_total: Decimal,
+        group: Option<HashMap<String, String>>,
+    ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
+        let r = self.lock().reminders(as_of, min_total, group.as_ref())?;
+        let t =
+            estatekit::arrow::reminder_items(&r, self.scale).map_err(crate::arrow::arrow_error)?;
+        Ok(crate::arrow::ArrowTable::new(t))
     }
 
     /// One unit's outstanding principal by days overdue.
