@@ -503,3 +503,199 @@ fun testChargesAndOpeningFromArrow() {
     assertEquals(listOf("WO-7"), book.postChargesArrow(charges).alreadyPosted.map { it.ref })
     assertEquals(d("1500.00"), book.totals(day("2026-11-30")).prepaid)
 }
+
+// ---- A C stream produced on the Kotlin side (JNA callbacks), as Arrow Java or any other
+// producer of the C stream interface hands one over: importStream reads it, moves it
+// out, and releases every struct exactly once.
+
+private interface GetStruct : com.sun.jna.Callback { fun invoke(self: Pointer, out: Pointer): Int }
+private interface LastError : com.sun.jna.Callback { fun invoke(self: Pointer): Pointer? }
+private interface Release : com.sun.jna.Callback { fun invoke(self: Pointer) }
+
+/** One column to produce: its name, format string and buffers (validity first). */
+private class Col(val name: String, val format: String, val buffers: List<Memory?>)
+
+private fun utf8(format: String, name: String, values: List<String>): Col {
+    val bytes = values.map { it.toByteArray(Charsets.UTF_8) }
+    val offsets = Memory(4L * (values.size + 1))
+    val data = Memory(maxOf(1, bytes.sumOf { it.size }).toLong())
+    var at = 0
+    bytes.forEachIndexed { i, b -> offsets.setInt(4L * i, at); data.write(at.toLong(), b, 0, b.size); at += b.size }
+    offsets.setInt(4L * values.size, at)
+    return Col(name, format, listOf(null, offsets, data))
+}
+
+private fun float64(name: String, values: List<Double>): Col {
+    val m = Memory(8L * maxOf(1, values.size))
+    values.forEachIndexed { i, v -> m.setDouble(8L * i, v) }
+    return Col(name, "g", listOf(null, m))
+}
+
+private fun date32(name: String, values: List<LocalDate>): Col {
+    val m = Memory(4L * maxOf(1, values.size))
+    values.forEachIndexed { i, v -> m.setInt(4L * i, v.toEpochDay().toInt()) }
+    return Col(name, "tdD", listOf(null, m))
+}
+
+/** A producer of one batch of `rows` rows of `cols` (or of an error on get_next). */
+private class KotlinStream(private val rows: Long, private val cols: List<Col>, private val failWith: String? = null) {
+    private val keep = mutableListOf<Any>() // everything native code points at stays reachable
+    val released = mutableListOf<String>()
+    private var sent = false
+    private fun text(s: String): Memory = Memory(s.toByteArray().size + 1L).also { it.setString(0, s); keep.add(it) }
+    private fun pointers(ps: List<Pointer?>): Memory =
+        Memory(8L * maxOf(1, ps.size)).also { m -> ps.forEachIndexed { i, p -> m.setPointer(8L * i, p) }; keep.add(m) }
+    private fun fp(cb: com.sun.jna.Callback): Pointer = com.sun.jna.CallbackReference.getFunctionPointer(cb).also { keep.add(cb) }
+
+    private val releaseChildSchema = fp(object : Release {
+        override fun invoke(self: Pointer) { released.add("child schema"); self.setPointer(SC_RELEASE, null) }
+    })
+    private val releaseSchema = fp(object : Release {
+        override fun invoke(self: Pointer) {
+            val children = self.getPointer(SC_CHILDREN)
+            for (i in 0 until self.getLong(SC_N_CHILDREN)) {
+                val c = children.getPointer(8 * i)
+                c.getPointer(SC_RELEASE)?.let { Function.getFunction(it).invokeVoid(arrayOf(c)) }
+            }
+            released.add("schema"); self.setPointer(SC_RELEASE, null)
+        }
+    })
+    private val releaseChildArray = fp(object : Release {
+        override fun invoke(self: Pointer) { released.add("child array"); self.setPointer(A_RELEASE, null) }
+    })
+    private val releaseArray = fp(object : Release {
+        override fun invoke(self: Pointer) {
+            val children = self.getPointer(A_CHILDREN)
+            for (i in 0 until self.getLong(A_N_CHILDREN)) {
+                val c = children.getPointer(8 * i)
+                c.getPointer(A_RELEASE)?.let { Function.getFunction(it).invokeVoid(arrayOf(c)) }
+            }
+            released.add("array"); self.setPointer(A_RELEASE, null)
+        }
+    })
+
+    private fun schemaInto(out: Pointer, format: String, name: String?, flags: Long, children: List<Pointer>, release: Pointer) {
+        out.setPointer(SC_FORMAT, text(format))
+        out.setPointer(SC_NAME, name?.let(::text))
+        out.setPointer(SC_METADATA, null)
+        out.setLong(SC_FLAGS, flags)
+        out.setLong(SC_N_CHILDREN, children.size.toLong())
+        out.setPointer(SC_CHILDREN, if (children.isEmpty()) null else pointers(children))
+        out.setPointer(48, null) // dictionary
+        out.setPointer(SC_RELEASE, release)
+        out.setPointer(64, null) // private_data
+    }
+
+    private fun arrayInto(out: Pointer, buffers: List<Pointer?>, children: List<Pointer>, release: Pointer) {
+        out.setLong(A_LENGTH, rows)
+        out.setLong(A_NULL_COUNT, 0)
+        out.setLong(A_OFFSET, 0)
+        out.setLong(A_N_BUFFERS, buffers.size.toLong())
+        out.setLong(A_N_CHILDREN, children.size.toLong())
+        out.setPointer(A_BUFFERS, pointers(buffers))
+        out.setPointer(A_CHILDREN, if (children.isEmpty()) null else pointers(children))
+        out.setPointer(56, null) // dictionary
+        out.setPointer(A_RELEASE, release)
+        out.setPointer(72, null) // private_data
+    }
+
+    private val getSchema = fp(object : GetStruct {
+        override fun invoke(self: Pointer, out: Pointer): Int {
+            val children = cols.map { c ->
+                zeroed(SCHEMA_SIZE).also { keep.add(it); schemaInto(it, c.format, c.name, FLAG_NULLABLE, emptyList(), releaseChildSchema) }
+            }
+            schemaInto(out, "+s", null, 0, children, releaseSchema)
+            return 0
+        }
+    })
+    private val lastError = fp(object : LastError {
+        override fun invoke(self: Pointer): Pointer? = failWith?.let(::text)
+    })
+    private val getNext = fp(object : GetStruct {
+        override fun invoke(self: Pointer, out: Pointer): Int {
+            if (failWith != null) return 5 // EIO
+            if (sent) { out.setPointer(A_RELEASE, null); return 0 }
+            sent = true
+            val children = cols.map { c ->
+                zeroed(ARRAY_SIZE).also { keep.add(it); arrayInto(it, c.buffers, emptyList(), releaseChildArray) }
+            }
+            arrayInto(out, listOf(null), children, releaseArray)
+            return 0
+        }
+    })
+    private val releaseStream = fp(object : Release {
+        override fun invoke(self: Pointer) { released.add("stream"); self.setPointer(S_RELEASE, null) }
+    })
+
+    /** The stream written into a new struct, as a producer does; its address. */
+    val struct: Memory = zeroed(STREAM_SIZE).also {
+        it.setPointer(S_GET_SCHEMA, getSchema)
+        it.setPointer(S_GET_NEXT, getNext)
+        it.setPointer(S_GET_LAST_ERROR, lastError)
+        it.setPointer(S_RELEASE, releaseStream)
+    }
+    val address: Long get() = Pointer.nativeValue(struct)
+}
+
+/** Payments produced on the Kotlin side with a date32 column and text amounts: imported,
+ * applied as the same rows of text cells are; every struct released exactly once. */
+fun testImportAForeignStream() {
+    val producer = KotlinStream(2, listOf(
+        utf8("u", "unit_id", listOf("1-101", "1-102")),
+        utf8("u", "amount", listOf("1,200.00", "331.15")),
+        date32("date", listOf(day("2026-11-03"), day("2026-11-04"))),
+        utf8("u", "ref", listOf("B-001", "B-002")),
+    ))
+    val table = ArrowTable.importStream(producer.address)
+    assertNull(producer.struct.getPointer(S_RELEASE), "the struct is left released (moved out)")
+    assertEquals(2L to listOf("unit_id", "amount", "date", "ref"), table.numRows() to table.columnNames())
+    val book = Receivables(Estate.demo(), FeeSchedule.demo())
+    book.post(october())
+    val res = book.applyPaymentsArrow(table)
+    assertEquals(listOf(Triple("B-001", d("1200.00"), day("2026-11-03")), Triple("B-002", d("331.15"), day("2026-11-04"))),
+        res.applied.map { Triple(it.ref, it.amount, it.date) })
+    assertEquals(listOf("amount"), res.normalisations.map { it.column }) // "1,200.00" → "1200.00"
+    // Read: the stream and the schema are released; the batch keeps the producer's
+    // buffers (no copy) until the table is closed, then they are released once.
+    assertEquals(listOf("schema", "stream"), producer.released.filter { it != "child schema" })
+    assertEquals(4, producer.released.count { it == "child schema" })
+    table.close()
+    assertEquals(listOf("schema", "stream", "child array", "child array", "child array", "child array", "array"),
+        producer.released.filter { it != "child schema" })
+}
+
+/** A float amount is refused cell by cell (`float_cell`), a column of an unreadable type
+ * as a whole (`unsupported_type`), a producer's error as `invalid_arrow` with its message. */
+fun testForeignStreamProblems() {
+    val book = Receivables(Estate.demo(), FeeSchedule.demo())
+    book.post(october())
+    val floats = ArrowTable.importStream(KotlinStream(1, listOf(
+        utf8("u", "unit_id", listOf("1-101")), float64("amount", listOf(1200.0)),
+        utf8("u", "date", listOf("2026-11-03")), utf8("u", "ref", listOf("B-001")),
+    )).address)
+    val res = book.applyPaymentsArrow(floats)
+    assertEquals(listOf(listOf("1", "B-001", "float_cell", "amount")), res.rejected.map { listOf(it.row.toString(), it.ref, it.code, it.path) })
+    assertEquals(emptyList(), res.applied)
+
+    val binary = ArrowTable.importStream(KotlinStream(1, listOf(
+        utf8("u", "unit_id", listOf("1-101")), utf8("z", "amount", listOf("1200.00")),
+        utf8("u", "date", listOf("2026-11-03")), utf8("u", "ref", listOf("B-001")),
+    )).address)
+    val e = assertFailsWith<EstateKitException.Records> { book.applyPaymentsArrow(binary) }
+    assertEquals(listOf(Triple("payments.amount", 0L, "unsupported_type")), e.problems.map { Triple(it.path, it.row, it.code) })
+    assertEquals(BigDecimal.ZERO.setScale(2), book.totals(day("2026-11-30")).collected)
+
+    val units = ArrowTable.importStream(KotlinStream(1, listOf(
+        utf8("u", "id", listOf("3-1-1201")), utf8("u", "building_id", listOf("B3")), utf8("u", "floor", listOf("12")),
+        utf8("u", "number", listOf("1201")), utf8("u", "kind", listOf("residential")), float64("gross_area", listOf(89.5)),
+        utf8("u", "status", listOf("unsold")),
+    )).address)
+    val u = assertFailsWith<EstateKitException.Records> { Estate.fromArrow("e1", "Floats", units) }
+    assertEquals(listOf("units[id=3-1-1201].gross_area 1 float_cell"), u.problems.map { "${it.path} ${it.row} ${it.code}" })
+
+    val failing = KotlinStream(1, listOf(utf8("u", "unit_id", listOf("1-101"))), failWith = "disk on fire")
+    val f = assertFailsWith<EstateKitException.Validation> { ArrowTable.importStream(failing.address) }
+    assertEquals("invalid_arrow" to "stream", f.code to f.path)
+    assertEquals("stream: invalid Arrow data: C Data interface error: disk on fire", f.detail)
+    assertEquals(listOf("stream"), failing.released.filter { it == "stream" })
+}
