@@ -20,16 +20,10 @@ use rust_decimal::Decimal;
 use chrono::NaiveDate;
 
 use crate::EstateKitError;
-use crate::estate::Estate;
+use crate::estate::{Estate, EstateFromRecords};
 use crate::fees::{BillingRun, OverdueItem, PenaltyPolicy};
 use crate::money::RoundingPolicy;
 use crate::tickets::TicketClassifier;
-
-/// `EstateKitError::Validation` for an Arrow error, with its code (`overflow`,
-/// `invalid_arrow`) and path (`table.column`, `table`).
-pub(crate) fn arrow_error(e: ArrowError) -> EstateKitError {
-    EstateKitError::validation(e.code(), &e.path(), e.to_string())
-}
 
 /// The name an imported stream's errors carry (`invalid_arrow` at path `stream`).
 const STREAM: &str = "stream";
@@ -158,9 +152,7 @@ impl ArrowTable {
         rows: Vec<Vec<Option<String>>>,
     ) -> Result<Arc<Self>, EstateKitError> {
         let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-        Ok(Self::new(
-            arrow::text_batch(&table, &columns, &rows).map_err(arrow_error)?,
-        ))
+        Ok(Self::new(arrow::text_batch(&table, &columns, &rows)?))
     }
 
     /// Takes the Arrow C stream at `address` (a `struct ArrowArrayStream` filled by
@@ -179,7 +171,7 @@ impl ArrowTable {
     #[uniffi::constructor]
     pub fn import_stream(address: i64) -> Result<Arc<Self>, EstateKitError> {
         let stream = take_stream(address)?;
-        Ok(Self::new(read_stream(stream).map_err(arrow_error)?))
+        Ok(Self::new(read_stream(stream)?))
     }
 
     /// Writes the table as an Arrow C stream (one batch) into the caller's `struct
@@ -226,29 +218,31 @@ impl BillingRun {
     /// Every line of the run as an Arrow table, one row each in bill then line
     /// order: `unit_id`, `period_start`, `period_end`, `item_code`, `name_zh`,
     /// `name_en`, `amount` (`decimal128(38, scale)`), `issued_on`, `due`,
-    /// `explanation_zh`, `explanation_en`, `estimated`. Throws `overflow` when an
-    /// amount does not fit.
-    pub fn to_arrow(&self) -> Result<Arc<ArrowTable>, EstateKitError> {
-        Ok(ArrowTable::new(
-            arrow::bill_lines(&self.inner).map_err(arrow_error)?,
-        ))
+    /// `explanation_zh`, `explanation_en`, `estimated`. `explanations = false`
+    /// leaves out the two explanation columns (most of the conversion's cost; explain
+    /// a bill on demand with `explain`). Throws `overflow` when an amount does not
+    /// fit.
+    #[uniffi::method(default(explanations = true))]
+    pub fn to_arrow(&self, explanations: bool) -> Result<Arc<ArrowTable>, EstateKitError> {
+        let t = if explanations {
+            arrow::bill_lines(&self.inner)
+        } else {
+            arrow::bill_lines_without_explanations(&self.inner)
+        };
+        Ok(ArrowTable::new(t?))
     }
 
     /// One row per bill: `unit_id`, `period_start`, `period_end`, `issued_on`,
     /// `lines`, `total`, `estimated`.
     pub fn bills_to_arrow(&self) -> Result<Arc<ArrowTable>, EstateKitError> {
-        Ok(ArrowTable::new(
-            arrow::bills(&self.inner).map_err(arrow_error)?,
-        ))
+        Ok(ArrowTable::new(arrow::bills(&self.inner)?))
     }
 
     /// One row per pool: `code`, `group`, `source_amount`, `consumption`,
     /// `deduction`, `admin_fee`, `split_amount`, `shares_total`, `participants`,
     /// `adjustment`, `adjusted_count`, `set_aside`, `adjusted_units` (a list).
     pub fn pools_to_arrow(&self) -> Result<Arc<ArrowTable>, EstateKitError> {
-        Ok(ArrowTable::new(
-            arrow::pools(&self.inner).map_err(arrow_error)?,
-        ))
+        Ok(ArrowTable::new(arrow::pools(&self.inner)?))
     }
 }
 
@@ -272,9 +266,7 @@ pub fn late_penalties_arrow(
         crate::money::core_policy(rounding_policy)?,
     );
     let batch = calc::late_penalty_batch_threads(&items, as_of, &policy, &rounding, threads)?;
-    Ok(ArrowTable::new(
-        arrow::penalties(&batch).map_err(arrow_error)?,
-    ))
+    Ok(ArrowTable::new(arrow::penalties(&batch)?))
 }
 
 #[guard(crate::panic_guard)]
@@ -296,51 +288,55 @@ impl TicketClassifier {
     }
 }
 
+/// An estate from Arrow tables, read as `estateFromRecords` reads spreadsheet tables
+/// (the same checks, normalisations and problems), with the normalisations made
+/// (Python's `Estate.from_arrow(..., report=True)`): `units` (columns `id,
+/// building_id, floor, number, kind, gross_area, status`, optionally `internal_area,
+/// occupants, status_since, delivered_on`), `buildings` (`id, name`; null: one
+/// building per `building_id`, named after it), `meters`, `readings`, `meterChanges`;
+/// `name` defaults to `id`. Text, integer, decimal, date and boolean columns are read
+/// as their cells' text; a float cell is refused (`float_cell`), as is a column of
+/// another type (`unsupported_type`). Throws `EstateKitError.Records` listing every
+/// problem.
 #[guard(crate::panic_guard)]
-#[uniffi::export]
-impl Estate {
-    /// An estate from Arrow tables, read as `estateFromRecords` reads spreadsheet
-    /// tables (the same checks, normalisations and problems): `units` (columns `id,
-    /// building_id, floor, number, kind, gross_area, status`, optionally
-    /// `internal_area, occupants, status_since, delivered_on`), `buildings` (`id,
-    /// name`; null: one building per `building_id`, named after it), `meters`,
-    /// `readings`, `meterChanges`. Text, integer, decimal, date and boolean columns
-    /// are read; a float cell is refused (`float_cell`), as is a column of another
-    /// type (`unsupported_type`). Throws `EstateKitError.Records` listing every
-    /// problem.
-    #[uniffi::constructor(default(
-        buildings = None,
-        meters = None,
-        readings = None,
-        meter_changes = None,
-        currency = "CNY",
-        rounding = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    pub fn from_arrow(
-        id: String,
-        name: String,
-        units: Arc<ArrowTable>,
-        buildings: Option<Arc<ArrowTable>>,
-        meters: Option<Arc<ArrowTable>>,
-        readings: Option<Arc<ArrowTable>>,
-        meter_changes: Option<Arc<ArrowTable>>,
-        currency: String,
-        rounding: Option<RoundingPolicy>,
-    ) -> Result<Arc<Self>, EstateKitError> {
-        let mut b = arrow::EstateBatches::new(&id, &name);
-        b.currency = &currency;
-        b.rounding = crate::money::core_policy(rounding)?;
-        b.units = units.batches();
-        b.buildings = buildings.as_deref().map(ArrowTable::batches);
-        b.meters = batches(&meters);
-        b.readings = batches(&readings);
-        b.meter_changes = batches(&meter_changes);
-        let import = arrow::import_estate(&b)?;
-        Ok(Arc::new(Self {
+#[uniffi::export(default(
+    buildings = None,
+    meters = None,
+    readings = None,
+    meter_changes = None,
+    id = "estate",
+    name = None,
+    currency = "CNY",
+    rounding = None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn estate_from_arrow(
+    units: Arc<ArrowTable>,
+    buildings: Option<Arc<ArrowTable>>,
+    meters: Option<Arc<ArrowTable>>,
+    readings: Option<Arc<ArrowTable>>,
+    meter_changes: Option<Arc<ArrowTable>>,
+    id: String,
+    name: Option<String>,
+    currency: String,
+    rounding: Option<RoundingPolicy>,
+) -> Result<Arc<EstateFromRecords>, EstateKitError> {
+    let name = name.unwrap_or_else(|| id.clone());
+    let mut b = arrow::EstateBatches::new(&id, &name);
+    b.currency = &currency;
+    b.rounding = crate::money::core_policy(rounding)?;
+    b.units = units.batches();
+    b.buildings = buildings.as_deref().map(ArrowTable::batches);
+    b.meters = batches(&meters);
+    b.readings = batches(&readings);
+    b.meter_changes = batches(&meter_changes);
+    let import = arrow::import_estate(&b)?;
+    Ok(Arc::new(EstateFromRecords {
+        estate: Arc::new(Estate {
             inner: import.estate,
-        }))
-    }
+        }),
+        normalisations: import.normalisations.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// The batches of an optional table (none: no rows).

@@ -92,8 +92,8 @@ crate::mirror_record! {
 /// (see `CompletionEffects`).
 #[derive(Debug, uniffi::Object)]
 pub struct EstateFromRecords {
-    estate: Arc<Estate>,
-    normalisations: Vec<Normalisation>,
+    pub(crate) estate: Arc<Estate>,
+    pub(crate) normalisations: Vec<Normalisation>,
 }
 
 #[guard(crate::panic_guard)]

@@ -956,8 +956,7 @@ impl Receivables {
     ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
         let by = group(by)?;
         let rows = self.lock().aging_report(as_of, by)?;
-        let t =
-            estatekit::arrow::aging(&rows, by, self.scale).map_err(crate::arrow::arrow_error)?;
+        let t = estatekit::arrow::aging(&rows, by, self.scale)?;
         Ok(crate::arrow::ArrowTable::new(t))
     }
 
@@ -973,8 +972,7 @@ impl Receivables {
     ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
         let by = group(by)?;
         let rows = self.lock().collection_report(start, end, as_of, by)?;
-        let t = estatekit::arrow::collection(&rows, by, self.scale)
-            .map_err(crate::arrow::arrow_error)?;
+        let t = estatekit::arrow::collection(&rows, by, self.scale)?;
         Ok(crate::arrow::ArrowTable::new(t))
     }
 
@@ -990,8 +988,7 @@ impl Receivables {
         group: Option<HashMap<String, String>>,
     ) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
         let r = self.lock().reminders(as_of, min_total, group.as_ref())?;
-        let t =
-            estatekit::arrow::reminder_items(&r, self.scale).map_err(crate::arrow::arrow_error)?;
+        let t = estatekit::arrow::reminder_items(&r, self.scale)?;
         Ok(crate::arrow::ArrowTable::new(t))
     }
 

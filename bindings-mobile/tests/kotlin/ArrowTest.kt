@@ -218,6 +218,10 @@ fun testRunLinesThroughTheCStreamInterface() {
         assertEquals(lines.map { it.second.due }, t.dates("due"))
         assertEquals(lines.map { it.second.estimated }, t.bools("estimated"))
     }
+    // Without the explanations (most of the conversion's cost): the other ten columns.
+    val lean = run.toArrow(explanations = false)
+    assertEquals(columns - listOf("explanation_zh", "explanation_en"), lean.columnNames())
+    CTable(lean).use { t -> assertEquals(lines.map { it.second.amount }, t.decimals("amount")) }
 }
 
 /** export → importStream: the same rows, names and metadata; the struct left released;
@@ -283,9 +287,9 @@ fun testBillsAndPoolsTables() {
         assertTrue(t.nullable("group"))
         assertEquals(listOf(d("3943.20"), d("434.70")), t.decimals("source_amount"))
         // Not money: the consumption's own scale, null for a pool without one.
-        assertEquals("d:38,1", t.formatOf("consumption"))
+        assertEquals("d:38,3", t.formatOf("consumption"))
         assertEquals(emptyMap(), t.fieldMetadata("consumption"))
-        assertEquals(listOf(null, d("126.0")), t.decimals("consumption"))
+        assertEquals(listOf(null, d("126.000")), t.decimals("consumption"))
         assertEquals(listOf(d("3943.20"), d("391.23")), t.decimals("split_amount"))
         assertEquals(pools.map { it.deduction }, t.decimals("deduction"))
         assertEquals(listOf(34L, 23L), t.longs("participants"))
@@ -397,13 +401,15 @@ private fun demoTables(demo: Estate): Map<String, ArrowTable> = mapOf(
         demo.meters().flatMap { m -> m.readings.map { listOf(m.id, it.date.toString(), it.value.toPlainString()) } }),
 )
 
-/** Estate.fromArrow gives the estate estateFromRecords gives for the same rows: the demo
+/** estateFromArrow gives the estate estateFromRecords gives for the same rows: the demo
  * estate back. */
 fun testEstateFromArrowIsTheTableImport() {
     Estate.demo().use { demo ->
         val t = demoTables(demo)
-        val fromArrow = Estate.fromArrow(demo.id(), demo.name(), t.getValue("units"), t.getValue("buildings"),
-            t.getValue("meters"), t.getValue("readings"), rounding = demo.rounding())
+        val imported = estateFromArrow(t.getValue("units"), t.getValue("buildings"), t.getValue("meters"),
+            t.getValue("readings"), id = demo.id(), name = demo.name(), rounding = demo.rounding())
+        assertEquals(emptyList(), imported.normalisations())
+        val fromArrow = imported.estate()
         assertEquals(demo.toJson(), fromArrow.toJson())
         assertEquals(demo, fromArrow)
         fun rows(table: ArrowTable, cells: List<List<String?>>) =
@@ -422,11 +428,18 @@ fun testEstateFromArrowIsTheTableImport() {
             }))
         records.estate().use { assertEquals(it, fromArrow) }
         // Without buildings: one per building_id, named after it.
-        val bare = Estate.fromArrow("e1", "Bare", t.getValue("units"))
+        val bare = estateFromArrow(t.getValue("units")).estate()
+        assertEquals("estate" to "estate", bare.id() to bare.name()) // Python's defaults
         assertEquals(demo.buildings().map { it.id }, bare.buildings().map { it.name })
         assertEquals(demo.units(), bare.units())
         assertEquals(emptyList(), bare.meters())
     }
+    // Cell text is read as a spreadsheet's is, each change reported.
+    val messy = estateFromArrow(ArrowTable.fromText("units", listOf("id", "building_id", "floor", "number", "kind", "gross_area", "status"),
+        listOf(listOf(" 3-1-1201 ", "B3", "12", "1201", "Residential", "1,234.50", "unsold"))), id = "e1")
+    assertEquals(listOf(listOf("id", " 3-1-1201 ", "3-1-1201"), listOf("kind", "Residential", "residential"),
+        listOf("gross_area", "1,234.50", "1234.50")), messy.normalisations().map { listOf(it.column, it.before, it.after) })
+    assertEquals(d("1234.50"), messy.estate().unit("3-1-1201")!!.grossArea)
 }
 
 fun testEstateFromArrowNamesEveryProblem() {
@@ -436,7 +449,7 @@ fun testEstateFromArrowNamesEveryProblem() {
         listOf("3-1-1203", "B3", "12", "1203", "residential", "abc", "unsold"),
         listOf("3-1-1204", "B3", null, "1204", "house", "80", "unsold"),
     ))
-    val e = assertFailsWith<EstateKitException.Records> { Estate.fromArrow("e1", "Bad", units) }
+    val e = assertFailsWith<EstateKitException.Records> { estateFromArrow(units, id = "e1", name = "Bad") }
     assertEquals("invalid_records", e.code)
     assertEquals(listOf(
         "units[id=3-1-1203].gross_area 2 invalid_decimal",
@@ -690,7 +703,7 @@ fun testForeignStreamProblems() {
         utf8("u", "number", listOf("1201")), utf8("u", "kind", listOf("residential")), float64("gross_area", listOf(89.5)),
         utf8("u", "status", listOf("unsold")),
     )).address)
-    val u = assertFailsWith<EstateKitException.Records> { Estate.fromArrow("e1", "Floats", units) }
+    val u = assertFailsWith<EstateKitException.Records> { estateFromArrow(units, id = "e1") }
     assertEquals(listOf("units[id=3-1-1201].gross_area 1 float_cell"), u.problems.map { "${it.path} ${it.row} ${it.code}" })
 
     val failing = KotlinStream(1, listOf(utf8("u", "unit_id", listOf("1-101"))), failWith = "disk on fire")
