@@ -13,7 +13,7 @@ use estatekit::arrow::arrow_array::ffi_stream::ArrowArrayStreamReader;
 use estatekit::arrow::arrow_array::{RecordBatch, RecordBatchReader};
 use estatekit::arrow::{self, ArrowError, FFI_ArrowArrayStream};
 use estatekit::fees::calc;
-use estatekit::tables::{TableProblem, TablesError};
+use estatekit::tables::TableProblem;
 use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
@@ -353,14 +353,5 @@ pub(crate) fn book_rows(
     known: &'static [&'static str],
     t: &ArrowTable,
 ) -> Result<(estatekit::tables::TextTable, Vec<TableProblem>), EstateKitError> {
-    let (rows, problems) = arrow::read_table(table, known, "ref", t.batches());
-    let (whole, cells): (Vec<_>, Vec<_>) = problems.into_iter().partition(|p| p.row == 0);
-    if !whole.is_empty() {
-        return Err(TablesError {
-            problems: whole,
-            more: 0,
-        }
-        .into());
-    }
-    Ok((rows, cells))
+    Ok(arrow::read_rows_table(table, known, "ref", t.batches())?)
 }

@@ -110,9 +110,8 @@ pub(crate) fn text_rows(
         "ref"
     };
     if let Some(batches) = crate::arrow::batches_of(table, rows, false)? {
-        return Ok(estatekit::arrow::read_table(
-            table, known, id_column, &batches,
-        ));
+        return estatekit::arrow::read_rows_table(table, known, id_column, &batches)
+            .map_err(|e| crate::estate::records_error(rows.py(), &e));
     }
     let mut out = TextTable::new(known);
     let mut problems = Vec::new();

@@ -297,3 +297,17 @@ def test_month_readings_from_an_arrow_table():
     with pytest.raises(estatekit.ValidationError) as e:
         estatekit.bill_estate(estate, schedule, 2026, 11, pooled=pooled, readings=floats)
     assert (e.value.code, e.value.path) == ("float_cell", "readings[row=1].value")
+
+
+def test_a_book_table_with_an_unreadable_column_is_refused_whole():
+    estate, schedule = estatekit.Estate.demo(), estatekit.FeeSchedule.demo()
+    book = estatekit.Receivables(estate, schedule)
+    book.post(demo_run())
+    before = book.to_json()
+    bank = pa.table({"unit_id": ["1-101"], "amount": pa.array([b"x"], pa.binary()),
+                     "date": pa.array([dt.date(2026, 11, 3)], pa.date32()), "ref": ["B-1"]})
+    with pytest.raises(estatekit.ValidationError) as e:
+        book.apply_payments(bank)
+    assert e.value.code == "invalid_records"
+    assert [(p["path"], p["code"]) for p in e.value.problems] == [("payments.amount", "unsupported_type")]
+    assert book.to_json() == before

@@ -967,6 +967,38 @@ pub fn read_table(
     (out, problems)
 }
 
+/// [`read_table`] for the book's row importers (`Receivables::apply_payment_records`
+/// and the others), which take problems of single rows (a `float_cell` rejects its
+/// row): a column that cannot be read at all (`unsupported_type`) refuses the whole
+/// table here rather than being read as empty cells.
+///
+/// # Errors
+/// [`TablesError`] listing the columns that cannot be read.
+///
+/// ```
+/// use estatekit::{arrow, records::PAYMENT_COLUMNS};
+/// let t = arrow::text_batch("payments", &["unit_id", "amount"], &[vec![Some("1-101".into()), Some("10.00".into())]])?;
+/// let (rows, problems) = arrow::read_rows_table("payments", &PAYMENT_COLUMNS, "ref", &[t]).expect("text columns");
+/// assert_eq!((rows.rows().len(), problems.len()), (1, 0));
+/// # Ok::<(), estatekit::arrow::ArrowError>(())
+/// ```
+pub fn read_rows_table(
+    table: &str,
+    known: &'static [&'static str],
+    id_column: &str,
+    batches: &[RecordBatch],
+) -> Result<(TextTable, Vec<TableProblem>), TablesError> {
+    let (rows, problems) = read_table(table, known, id_column, batches);
+    let (whole, cells): (Vec<_>, Vec<_>) = problems.into_iter().partition(|p| p.row == 0);
+    if !whole.is_empty() {
+        return Err(TablesError {
+            problems: whole,
+            more: 0,
+        });
+    }
+    Ok((rows, cells))
+}
+
 /// `__index_level_0__`…: the column pyarrow makes of a pandas DataFrame's index.
 fn is_pandas_index(name: &str) -> bool {
     name.strip_prefix("__index_level_")

@@ -1279,7 +1279,8 @@ class Receivables:
     def apply_payments(self, rows: Any) -> PaymentImport:
         """A bank file or cashier export as a list of dicts, a pandas/polars
         DataFrame, an Arrow table (a pyarrow Table, an `ArrowTable`: decimal, date and
-        text columns read exactly) (or `csv_rows(...)`) with the columns unit_id, amount (Decimal, int
+        text columns read exactly; a column of a type that cannot be read raises
+        ValidationError "invalid_records" listing it as "unsupported_type") (or `csv_rows(...)`) with the columns unit_id, amount (Decimal, int
         or str, never float), date (datetime.date, YYYY-MM-DD or YYYY/M/D), ref (str
         or int) and optionally reverses (a reversal row: the ref of the payment it
         takes back, with the amount negated; applied after the payments). Cells are
