@@ -945,6 +945,24 @@ impl Receivables {
         Ok(self.lock().collection_report(start, end, as_of, by)?)
     }
 
+    /// Every charge of every account as an Arrow table (the receivables ledger as a
+    /// fact table): `unit_id`, `charge_id`, `item_code`, `period_start`,
+    /// `period_end`, `issued_on`, `due`, `deferred_to`, `principal`,
+    /// `principal_written_off`, `principal_outstanding`, `penalty_paid`,
+    /// `penalty_waived`, `description`; money at the estate's scale.
+    pub fn charges_to_arrow(&self) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
+        let t = estatekit::arrow::book_charges(&self.lock(), self.scale)?;
+        Ok(crate::arrow::ArrowTable::new(t))
+    }
+
+    /// Every payment of every account as an Arrow table: `unit_id`, `payment_id`,
+    /// `date`, `amount`, `to_prepaid`, `reversed_on`, `reversal_reason` (null unless
+    /// reversed).
+    pub fn payments_to_arrow(&self) -> Result<Arc<crate::arrow::ArrowTable>, EstateKitError> {
+        let t = estatekit::arrow::book_payments(&self.lock(), self.scale)?;
+        Ok(crate::arrow::ArrowTable::new(t))
+    }
+
     /// `aging` as an Arrow table: the key column (`estate`, `building`, `unit` or
     /// `item_code`), `not_due`, `days_0_30`, `days_31_60`, `days_61_90`,
     /// `days_90_plus`, `total`, money at the estate's scale.

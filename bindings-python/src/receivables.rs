@@ -485,6 +485,21 @@ impl PyReceivables {
         self.report(py, by, |book, by| book.aging_report(as_of, by))
     }
 
+    /// Every charge of every account as an Arrow table (the receivables ledger as a
+    /// fact table; money at the estate's scale): see the stubs.
+    fn charges_to_arrow(&self, py: Python<'_>) -> PyResult<crate::arrow::PyArrowTable> {
+        let scale = self.scale(py);
+        let book = self.inner.lock()?;
+        crate::arrow::PyArrowTable::of(estatekit::arrow::book_charges(&book, scale))
+    }
+
+    /// Every payment of every account as an Arrow table: see the stubs.
+    fn payments_to_arrow(&self, py: Python<'_>) -> PyResult<crate::arrow::PyArrowTable> {
+        let scale = self.scale(py);
+        let book = self.inner.lock()?;
+        crate::arrow::PyArrowTable::of(estatekit::arrow::book_payments(&book, scale))
+    }
+
     /// The collection rate (收缴率) of the principal billed for periods within
     /// [start, end], paid by `as_of`, grouped like `aging`: a `Report` with billed,
     /// collected, rate (half-up to 4 places, None when nothing was billed) and

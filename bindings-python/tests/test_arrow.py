@@ -311,3 +311,22 @@ def test_a_book_table_with_an_unreadable_column_is_refused_whole():
     assert e.value.code == "invalid_records"
     assert [(p["path"], p["code"]) for p in e.value.problems] == [("payments.amount", "unsupported_type")]
     assert book.to_json() == before
+
+
+def test_book_charges_and_payments_as_fact_tables():
+    estate, schedule = estatekit.Estate.demo(), estatekit.FeeSchedule.demo()
+    run = demo_run()
+    book = estatekit.Receivables(estate, schedule)
+    book.post(run)
+    book.apply_payments([{"unit_id": "1-101", "amount": "400.00", "date": "2026-11-03", "ref": "B-1"}])
+    charges = pa.table(book.charges_to_arrow())
+    assert charges.num_rows == len(run.to_records())
+    assert sum(charges.column("principal").to_pylist()) == run.total
+    assert charges.schema.field("principal_outstanding").type == pa.decimal128(38, 2)
+    bill = run.bill("1-101").total
+    owed = sum(r["principal_outstanding"] for r in charges.to_pylist() if r["unit_id"] == "1-101")
+    assert owed == max(bill - Decimal("400.00"), Decimal("0.00"))
+    payments = pa.table(book.payments_to_arrow()).to_pylist()
+    assert [(p["unit_id"], p["payment_id"], p["date"], p["amount"], p["to_prepaid"], p["reversed_on"])
+            for p in payments] == [("1-101", "B-1", dt.date(2026, 11, 3), Decimal("400.00"),
+                                    max(Decimal("400.00") - bill, Decimal("0.00")), None)]

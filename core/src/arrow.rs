@@ -12,7 +12,8 @@
 //! by the table, not by the data (the schemas are listed, and tested, in
 //! `core/tests/data/arrow_schemas.txt`). Every batch's schema carries the
 //! metadata `estatekit.table` (its name: `bill_lines`, `bills`, `pools`,
-//! `penalties`, `aging`, `collection`, `reminder_items`, `classifications`) and
+//! `penalties`, `aging`, `collection`, `reminder_items`, `book_charges`,
+//! `book_payments`, `classifications`) and
 //! `estatekit.schema_version` ([`SCHEMA_VERSION`]); a run's tables also
 //! `estatekit.estate_id` and `estatekit.currency`. Column names are those of the
 //! matching `to_records` rows.
@@ -68,7 +69,7 @@ pub use arrow_schema;
 use crate::fees::billing::BillingRun;
 use crate::fees::calc::PenaltyBatch;
 use crate::fees::dunning::Reminders;
-use crate::fees::receivables::{AgingRow, CollectionRow, GroupBy};
+use crate::fees::receivables::{AgingRow, CollectionRow, GroupBy, Receivables};
 use crate::i18n::Lang;
 use crate::money::RoundingPolicy;
 use crate::tables::{
@@ -726,6 +727,106 @@ pub fn reminder_items(reminders: &Reminders, scale: u32) -> Result<RecordBatch, 
         .money("principal", rows.iter().map(|r| r.1.principal), scale)?
         .money("penalty", rows.iter().map(|r| r.1.penalty), scale)?
         .money("total", rows.iter().map(|r| r.1.total), scale)?
+        .finish())
+}
+
+/// Every charge of every account of the book, one row each, in account then charge
+/// order (the receivables ledger as a fact table): `unit_id`, `charge_id`,
+/// `item_code`, `period_start` and `period_end` (null for a charge without a period),
+/// `issued_on` (null when not kept), `due`, `deferred_to` (null unless deferred),
+/// `principal`, `principal_written_off`, `principal_outstanding`, `penalty_paid`,
+/// `penalty_waived`, `description` (null when none).
+///
+/// # Errors
+/// [`ArrowError::Overflow`] when an amount does not fit `decimal128(38, scale)`.
+///
+/// ```
+/// # use estatekit::{arrow, estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+/// let book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+/// let t = arrow::book_charges(&book, 2)?;
+/// assert_eq!((t.num_rows(), t.schema().field(1).name().as_str()), (0, "charge_id"));
+/// # Ok::<(), estatekit::arrow::ArrowError>(())
+/// ```
+pub fn book_charges(book: &Receivables, scale: u32) -> Result<RecordBatch, ArrowError> {
+    let rows: Vec<_> = book
+        .accounts()
+        .flat_map(|l| l.charges().iter().map(move |c| (l.unit_id(), c)))
+        .collect();
+    Ok(Table::new("book_charges")
+        .meta("estate_id", book.estate_id())
+        .text("unit_id", rows.iter().map(|r| r.0))
+        .text("charge_id", rows.iter().map(|r| &r.1.id))
+        .text("item_code", rows.iter().map(|r| &r.1.item_code))
+        .date(
+            "period_start",
+            rows.iter().map(|r| r.1.period.map(|p| p.start)),
+            true,
+        )
+        .date(
+            "period_end",
+            rows.iter().map(|r| r.1.period.map(|p| p.end)),
+            true,
+        )
+        .date("issued_on", rows.iter().map(|r| r.1.issued_on), true)
+        .date("due", rows.iter().map(|r| Some(r.1.due)), false)
+        .date("deferred_to", rows.iter().map(|r| r.1.deferred_to), true)
+        .money("principal", rows.iter().map(|r| r.1.principal), scale)?
+        .money(
+            "principal_written_off",
+            rows.iter().map(|r| r.1.principal_written_off),
+            scale,
+        )?
+        .money(
+            "principal_outstanding",
+            rows.iter().map(|r| r.1.outstanding_principal()),
+            scale,
+        )?
+        .money("penalty_paid", rows.iter().map(|r| r.1.penalty_paid), scale)?
+        .money(
+            "penalty_waived",
+            rows.iter().map(|r| r.1.penalty_waived),
+            scale,
+        )?
+        .text_opt("description", rows.iter().map(|r| r.1.description.as_ref()))
+        .finish())
+}
+
+/// Every payment of every account of the book, one row each, in account then
+/// payment order: `unit_id`, `payment_id` (the receipt or bank reference), `date`,
+/// `amount`, `to_prepaid` (what went to the prepaid balance), `reversed_on` and
+/// `reversal_reason` (null unless reversed, 冲正).
+///
+/// # Errors
+/// [`ArrowError::Overflow`] when an amount does not fit `decimal128(38, scale)`.
+///
+/// ```
+/// # use estatekit::{arrow, estate::Estate, fees::{ledger::PaymentOrder, receivables::*, schedule::FeeSchedule}};
+/// let book = Receivables::new(&Estate::demo(), &FeeSchedule::demo(), PaymentOrder::default());
+/// assert_eq!(arrow::book_payments(&book, 2)?.schema().field(1).name(), "payment_id");
+/// # Ok::<(), estatekit::arrow::ArrowError>(())
+/// ```
+pub fn book_payments(book: &Receivables, scale: u32) -> Result<RecordBatch, ArrowError> {
+    let rows: Vec<_> = book
+        .accounts()
+        .flat_map(|l| l.payments().iter().map(move |p| (l.unit_id(), p)))
+        .collect();
+    Ok(Table::new("book_payments")
+        .meta("estate_id", book.estate_id())
+        .text("unit_id", rows.iter().map(|r| r.0))
+        .text("payment_id", rows.iter().map(|r| &r.1.id))
+        .date("date", rows.iter().map(|r| Some(r.1.date)), false)
+        .money("amount", rows.iter().map(|r| r.1.amount), scale)?
+        .money("to_prepaid", rows.iter().map(|r| r.1.to_prepaid), scale)?
+        .date(
+            "reversed_on",
+            rows.iter().map(|r| r.1.reversed.as_ref().map(|v| v.on)),
+            true,
+        )
+        .text_opt(
+            "reversal_reason",
+            rows.iter()
+                .map(|r| r.1.reversed.as_ref().map(|v| &v.reason)),
+        )
         .finish())
 }
 

@@ -286,6 +286,8 @@ fn schemas_are_stable() {
         arrow::collection(&[collection], GroupBy::Unit, 2).expect("collection"),
         arrow::reminder_items(&Default::default(), 2).expect("reminders"),
         arrow::classifications(&c.classify_batch(&["电梯困人".to_string()])),
+        arrow::book_charges(&book_of(&run), 2).expect("charges"),
+        arrow::book_payments(&book_of(&run), 2).expect("payments"),
     ];
     let mut out = String::new();
     for t in &tables {
@@ -322,5 +324,62 @@ fn schemas_are_stable() {
     assert_eq!(
         out, want,
         "an Arrow schema changed: bless it and bump SCHEMA_VERSION"
+    );
+}
+
+fn book_of(run: &BillingRun) -> estatekit::fees::receivables::Receivables {
+    use estatekit::fees::ledger::PaymentOrder;
+    use estatekit::fees::receivables::{PaymentRow, Receivables};
+    let mut book = Receivables::new(
+        &Estate::demo(),
+        &FeeSchedule::demo(),
+        PaymentOrder::default(),
+    );
+    book.post(run, None, None).expect("posted");
+    let paid = book.apply_payments(&[PaymentRow::new(
+        "1-101",
+        d("400.00"),
+        "2026-11-03".parse().expect("a date"),
+        "B-1",
+    )]);
+    assert_eq!(paid.applied.len(), 1);
+    book
+}
+
+/// The book's charges and payments: every charge once, the outstanding principal the
+/// book's, the overpayment in `to_prepaid`.
+#[test]
+fn book_charges_and_payments() {
+    let run = demo_run();
+    let book = book_of(&run);
+    let charges = arrow::book_charges(&book, 2).expect("charges");
+    let n: usize = book.accounts().map(|l| l.charges().len()).sum();
+    assert_eq!(charges.num_rows(), n);
+    let out = charges
+        .column_by_name("principal_outstanding")
+        .expect("outstanding")
+        .as_primitive::<Decimal128Type>();
+    let principal = charges
+        .column_by_name("principal")
+        .expect("principal")
+        .as_primitive::<Decimal128Type>();
+    let billed: i128 = (0..n).map(|i| principal.value(i)).sum();
+    let owed: i128 = (0..n).map(|i| out.value(i)).sum();
+    assert_eq!(Decimal::from_i128_with_scale(billed, 2), run.total());
+    let payments = arrow::book_payments(&book, 2).expect("payments");
+    assert_eq!(payments.num_rows(), 1);
+    let prepaid = payments
+        .column_by_name("to_prepaid")
+        .expect("to_prepaid")
+        .as_primitive::<Decimal128Type>()
+        .value_as_string(0);
+    let applied = d("400.00") - prepaid.parse::<Decimal>().expect("a decimal");
+    assert_eq!(Decimal::from_i128_with_scale(billed - owed, 2), applied);
+    assert_eq!(
+        payments
+            .column_by_name("reversed_on")
+            .expect("reversed")
+            .null_count(),
+        1
     );
 }

@@ -354,6 +354,20 @@ fun testBookReportTables() {
         assertEquals(items.map { it.second.periodStart }, t.dates("period_start"))
         assertEquals(items.map { it.second.daysOverdue }, t.longs("days_overdue"))
     }
+    // The ledger as fact tables: every charge once, 1-101's 100.00 paid off its charges.
+    CTable(book.chargesToArrow()).use { t ->
+        assertEquals(run.bills().sumOf { it.lines.size }, t.strings("charge_id").size)
+        assertEquals(run.total(), t.decimals("principal").fold(BigDecimal.ZERO) { a, b -> a + b!! })
+        val owed = t.strings("unit_id").zip(t.decimals("principal_outstanding"))
+            .filter { it.first == "1-101" }.fold(BigDecimal.ZERO) { a, b -> a + b.second!! }
+        assertEquals(run.bills().first { it.unitId == "1-101" }.total - d("100.00"), owed)
+        assertEquals("book_charges", t.metadata["estatekit.table"])
+    }
+    CTable(book.paymentsToArrow()).use { t ->
+        assertEquals(listOf("B-1"), t.strings("payment_id"))
+        assertEquals(listOf<BigDecimal?>(d("100.00")), t.decimals("amount"))
+        assertEquals(listOf<LocalDate?>(null), t.dates("reversed_on"))
+    }
 }
 
 /** Development data beside the repository (`../shared/data/`, not part of it); null

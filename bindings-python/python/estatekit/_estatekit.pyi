@@ -1276,6 +1276,17 @@ class Receivables:
         default the issue date; units: a subset). A line already posted with the same
         amount and due date is counted in already_posted; with another, it is a
         conflict and is not posted."""
+    def charges_to_arrow(self) -> ArrowTable:
+        """Every charge of every account as an Arrow table (the receivables ledger as
+        a fact table), in account then charge order: unit_id, charge_id, item_code,
+        period_start, period_end (null without a period), issued_on (null when not
+        kept), due, deferred_to (null unless deferred), principal,
+        principal_written_off, principal_outstanding, penalty_paid, penalty_waived,
+        description (null when none); money as decimal128 at the estate's scale."""
+    def payments_to_arrow(self) -> ArrowTable:
+        """Every payment of every account as an Arrow table: unit_id, payment_id,
+        date, amount, to_prepaid, reversed_on and reversal_reason (null unless
+        reversed)."""
     def apply_payments(self, rows: Any) -> PaymentImport:
         """A bank file or cashier export as a list of dicts, a pandas/polars
         DataFrame, an Arrow table (a pyarrow Table, an `ArrowTable`: decimal, date and
