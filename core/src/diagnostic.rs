@@ -6,7 +6,8 @@
 //! [`TicketError`](crate::tickets::TicketError),
 //! [`IntegrityError`](crate::integrity::IntegrityError),
 //! [`TablesError`](crate::tables::TablesError),
-//! [`NoticeError`](crate::notices::NoticeError)). All of them implement
+//! [`NoticeError`](crate::notices::NoticeError),
+//! [`RegistryError`](crate::registry::RegistryError)). All of them implement
 //! [`Diagnostic`]: a stable code, the path of the field or object concerned, and whether
 //! the error is bad input or an operation the current state refuses. The Python and
 //! mobile bindings convert any `Diagnostic` with one conversion each, so a new module's
@@ -133,6 +134,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the payment is already reversed",
     },
     ErrorCode {
+        code: "arrears_outstanding",
+        zh: "尚有欠费，不能过户",
+        en: "the unit owes money: clear the arrears before the ownership transfer",
+    },
+    ErrorCode {
         code: "before_publication",
         zh: "早于通知发布时间",
         en: "the time is before the notice's publication",
@@ -148,6 +154,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the check-in still has open mandatory items",
     },
     ErrorCode {
+        code: "clear_id_number",
+        zh: "身份证号不得明文保存",
+        en: "an identity reference is an 18-digit ID number in clear: store a keyed digest or a reference",
+    },
+    ErrorCode {
         code: "closed",
         zh: "对象已关闭",
         en: "the object was closed: a call after close() (Kotlin)",
@@ -161,6 +172,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "conflicting_repost",
         zh: "重复过账的金额或到期日不一致",
         en: "a bill line posted again with another amount or due date",
+    },
+    ErrorCode {
+        code: "conflicting_transfer",
+        zh: "过户记录冲突",
+        en: "a transfer contradicts the recorded ones (another on the same day, a later one, an ownership starting after it)",
     },
     ErrorCode {
         code: "conflicting_update",
@@ -323,6 +339,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the document is not valid",
     },
     ErrorCode {
+        code: "invalid_id_number",
+        zh: "身份证号校验码错误",
+        en: "the check digit of an 18-digit ID number is not the one GB 11643 gives",
+    },
+    ErrorCode {
         code: "invalid_integer",
         zh: "不是有效的整数",
         en: "not an integer, or out of its range",
@@ -438,6 +459,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "no business time up to the calendar's horizon",
     },
     ErrorCode {
+        code: "no_consent",
+        zh: "无权代表该房屋表态",
+        en: "the person may not consent for the unit on that day (not an owner, or a tenant without the owner's written consent)",
+    },
+    ErrorCode {
         code: "no_working_days",
         zh: "没有足够的工作日",
         en: "too few working days up to the calendar's horizon",
@@ -476,6 +502,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "not_increasing",
         zh: "未按递增顺序",
         en: "values that must increase do not (tier bounds, readings or changes out of date order; only the last tier may be unbounded)",
+    },
+    ErrorCode {
+        code: "not_occupant",
+        zh: "该人员当日未在该房屋居住",
+        en: "the person has no household or tenant role on the unit that day",
     },
     ErrorCode {
         code: "not_permitted",
@@ -596,6 +627,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "unknown_meter",
         zh: "水电表不存在",
         en: "no meter with this id",
+    },
+    ErrorCode {
+        code: "unknown_person",
+        zh: "未知人员",
+        en: "a reference to a person the registry does not have",
     },
     ErrorCode {
         code: "unknown_reference",

@@ -22,6 +22,9 @@
 //!   (state machine, access policy), SLA policies on a business calendar, statistics.
 //! - [`notices`]: notices to owners: audiences, outage lead times, delivery and
 //!   acknowledgment tracking.
+//! - [`registry`]: the occupant registry (客户档案): persons, their roles on units
+//!   (owner, co-owner, household member, tenant), vehicles, who may consent for a
+//!   unit, move-outs and ownership transfers checked against the arrears.
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
@@ -59,6 +62,7 @@ pub mod money;
 pub mod notices;
 pub mod parallel;
 pub mod records;
+pub mod registry;
 mod stream;
 pub mod tables;
 pub mod tickets;

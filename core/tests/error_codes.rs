@@ -184,7 +184,7 @@ fn every_code_raised_is_listed() {
 /// `invalid_policy` are gone from every module.
 #[test]
 fn every_value_code_is_listed() {
-    let lists: [(&str, &[&str]); 5] = [
+    let lists: [(&str, &[&str]); 6] = [
         ("EstateError", &estatekit::estate::EstateError::VALUE_CODES),
         ("FeeError", &estatekit::fees::FeeError::VALUE_CODES),
         (
@@ -193,6 +193,10 @@ fn every_value_code_is_listed() {
         ),
         ("TicketError", &estatekit::tickets::TicketError::VALUE_CODES),
         ("NoticeError", &estatekit::notices::NoticeError::VALUE_CODES),
+        (
+            "RegistryError",
+            &estatekit::registry::RegistryError::VALUE_CODES,
+        ),
     ];
     for (ty, codes) in lists {
         for c in codes {
