@@ -414,6 +414,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the input does not match what it must agree with (a bill for another unit, a run for another estate, a reversal for another payment, a key count other than the template's, a defect id out of sequence)",
     },
     ErrorCode {
+        code: "missing_document",
+        zh: "装修申请缺少必需的资料",
+        en: "the application lacks a document its scope, contractor or applicant needs",
+    },
+    ErrorCode {
         code: "missing_pooled_amount",
         zh: "缺少公摊金额",
         en: "a pooled item's amount for the month is missing",
@@ -514,6 +519,16 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the role or actor may not do this",
     },
     ErrorCode {
+        code: "open_renovation",
+        zh: "该房屋已有未完结的装修",
+        en: "the unit already has an open renovation",
+    },
+    ErrorCode {
+        code: "open_violations",
+        zh: "尚有未整改的装修违规",
+        en: "violations of the renovation are still open",
+    },
+    ErrorCode {
         code: "out_of_range",
         zh: "超出允许范围（如年份不在 1–9999）",
         en: "a value outside its range (a date or instant outside years 1–9999, a negative count)",
@@ -534,6 +549,16 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "two working periods of a day overlap",
     },
     ErrorCode {
+        code: "payment_missing",
+        zh: "装修费用或押金未收，不能开工",
+        en: "works cannot start before the fees and the deposit are received",
+    },
+    ErrorCode {
+        code: "prohibited_scope",
+        zh: "装修申请含禁止的施工项目",
+        en: "the application includes work the decoration policy prohibits (e.g. load-bearing walls)",
+    },
+    ErrorCode {
         code: "reading_below_previous",
         zh: "读数小于上次读数",
         en: "a meter reading is below the previous one",
@@ -542,6 +567,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "refund_exceeds_prepaid",
         zh: "退款超过预存款余额",
         en: "a refund is larger than the prepaid balance",
+    },
+    ErrorCode {
+        code: "renovation_state",
+        zh: "装修当前状态不允许该操作",
+        en: "the renovation's state does not allow the action",
     },
     ErrorCode {
         code: "return_visit_required",
@@ -604,6 +634,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "no building with this id",
     },
     ErrorCode {
+        code: "unknown_code",
+        zh: "代码未在装修规则中定义（施工项目、资料、违规类型、费用或出入证）",
+        en: "a scope item, document, violation, fee or pass the decoration policy does not know",
+    },
+    ErrorCode {
         code: "unknown_column",
         zh: "未知的表格列",
         en: "the table has no such column",
@@ -639,6 +674,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "no charge, payment, unit or item with this id",
     },
     ErrorCode {
+        code: "unknown_renovation",
+        zh: "装修登记不存在",
+        en: "no renovation with this id",
+    },
+    ErrorCode {
         code: "unknown_rounding_mode",
         zh: "舍入方式无效",
         en: "not a rounding mode (half_up, half_even, down, up)",
@@ -652,6 +692,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "unknown_value",
         zh: "不是可接受的取值",
         en: "a name that is not one of the accepted values",
+    },
+    ErrorCode {
+        code: "unknown_violation",
+        zh: "违规记录不存在",
+        en: "no violation of the renovation with this id",
     },
     ErrorCode {
         code: "unsupported_format_version",

@@ -25,6 +25,10 @@
 //! - [`registry`]: the occupant registry (客户档案): persons, their roles on units
 //!   (owner, co-owner, household member, tenant), vehicles, who may consent for a
 //!   unit, move-outs and ownership transfers checked against the arrears.
+//! - [`decoration`]: decoration management (装修管理): the scope rules of 建设部令第110号
+//!   as data, a renovation from application to deposit refund (approval, fees, works,
+//!   site-check violations, acceptance, an exact and explained deposit settlement),
+//!   working hours, deadlines and statistics.
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
@@ -51,6 +55,7 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 pub mod checkin;
+pub mod decoration;
 pub mod diagnostic;
 pub mod estate;
 pub mod fees;
