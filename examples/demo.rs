@@ -2,7 +2,8 @@
 //! the estate at a glance, then a pooled common-area electricity bill split among
 //! the delivered units by gross area, to the cent; October's bills explained in zh and
 //! en and an overdue account; one check-in (入住) of an unsold unit from the default
-//! template, with one defect and its rectification deadline; then a handful of tickets
+//! template, with one defect and its rectification deadline; one renovation (装修) from
+//! application to deposit refund, with a violation; then a handful of tickets
 //! triaged (category, urgency, temperament, department, evidence, SLA deadline).
 //!
 //! Run: `cargo run -p estatekit-examples --bin estatekit-demo`
@@ -14,6 +15,10 @@ use estatekit::checkin::{
     CheckinTemplate, Checklist, DefectInput, HandoverOutcome, ItemData, ItemKind, Mode,
     Responsible, Severity, completion_effects, overdue_rectifications,
 };
+use estatekit::decoration::{
+    Contractor, DecorationPolicy, Decorations, Liable, Role as DecorationRole, Submission,
+    ViolationInput, Worker,
+};
 use estatekit::estate::{Estate, MeterKind, UnitStatus};
 use estatekit::fees::billing::{BillingInputs, BillingPeriod, bill_estate};
 use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
@@ -21,6 +26,7 @@ use estatekit::fees::receivables::{PaymentRow, Receivables};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::i18n::{Label, Lang};
 use estatekit::money::allocate;
+use estatekit::registry::{OccupantRole, Person, Registry, RoleRecord};
 use estatekit::tickets::{BusinessCalendar, EvidenceField, SlaPolicy, TicketClassifier};
 use rust_decimal::Decimal;
 
@@ -134,6 +140,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     fees(&estate, bill)?;
     run_checkin(&estate)?;
+    run_decoration(&estate)?;
     triage_tickets()?;
     Ok(())
 }
@@ -395,13 +402,18 @@ fn run_checkin(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
     }
     for ch in &fx.charges {
         println!(
-            "  charge {} {}: {} {}",
+            "  {} {} {}: {} {}",
+            ch.nature.label(Lang::ZhCn),
             ch.name_zh,
             ch.name_en,
             ch.amount,
             estate.currency()
         );
     }
+    println!(
+        "  collected {}: fees {}, prepayments {}, deposits {}",
+        fx.total_charges, fx.total_fees, fx.total_prepayments, fx.total_deposits
+    );
     let as_of = "2026-11-20".parse()?;
     for o in overdue_rectifications(std::slice::from_ref(&c), as_of) {
         println!(
@@ -409,6 +421,232 @@ fn run_checkin(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
             o.unit_id, o.defect_id, o.days_overdue, o.deadline
         );
     }
+    Ok(())
+}
+
+/// One renovation of unit 1-201 from application to deposit refund: the owner applies
+/// (the registry says he may consent), the manager approves and the fees are billed,
+/// the works start (the unit becomes `decorating`), a site check finds common-area
+/// damage by the contractor, a complaint about drilling at 07:00 is checked against
+/// the permitted hours, the works are accepted (the unit's status is restored) and the
+/// deposit is settled with every deduction explained.
+fn run_decoration(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
+    let mut registry = Registry::new(estate.id());
+    registry.add_person(Person::new("P-ZHANG", "张三 Zhang San"))?;
+    registry.add_role(RoleRecord::new(
+        "1-201",
+        "P-ZHANG",
+        OccupantRole::Owner,
+        "2024-06-01".parse()?,
+    ))?;
+    let mut d = Decorations::new(estate, DecorationPolicy::default_policy())?;
+    let at = |s: &str| s.parse::<chrono::DateTime<Utc>>();
+    let mut app = Submission::new(
+        "R-2026-001",
+        "1-201",
+        "P-ZHANG",
+        &["flooring", "waterproofing"],
+        "2026-11-09".parse()?,
+        "2026-12-31".parse()?,
+    );
+    app.contractor = Some(Contractor {
+        name: "安居装饰 Anju Decoration".into(),
+        licence_ref: Some("D2-3301".into()),
+        foreman: "赵工".into(),
+        workers: vec![
+            Worker {
+                name: "王五".into(),
+                pass_no: "P-001".into(),
+            },
+            Worker {
+                name: "李四".into(),
+                pass_no: "P-002".into(),
+            },
+        ],
+    });
+    app.documents = [
+        "ownership_proof",
+        "applicant_id",
+        "decoration_plan",
+        "contractor_licence",
+    ]
+    .map(String::from)
+    .to_vec();
+    println!(
+        "\n== Decoration 装修: unit 1-201, flooring and waterproofing, 2026-11-09 to 2026-12-31"
+    );
+    let t0 = at("2026-11-02T02:00:00Z")?;
+    if let Err(e) = d.submit(
+        estate,
+        &registry,
+        app.clone(),
+        "小陈",
+        DecorationRole::CustomerService,
+        t0,
+    ) {
+        println!("  refused: {e}");
+    }
+    app.documents.push("waterproofing_plan".into());
+    d.submit(
+        estate,
+        &registry,
+        app,
+        "小陈",
+        DecorationRole::CustomerService,
+        t0,
+    )?;
+    for f in d.approve(
+        "R-2026-001",
+        estate,
+        "周经理",
+        DecorationRole::Manager,
+        at("2026-11-03T02:00:00Z")?,
+    )? {
+        println!("  fee {} | {}", f.explain(Lang::ZhCn), f.explain(Lang::En));
+    }
+    d.record_fees_paid(
+        "R-2026-001",
+        "RC-1001",
+        "钱会计",
+        DecorationRole::Finance,
+        at("2026-11-04T02:00:00Z")?,
+    )?;
+    d.record_deposit(
+        "R-2026-001",
+        Decimal::new(200_000, 2),
+        "RC-1002",
+        "钱会计",
+        DecorationRole::Finance,
+        at("2026-11-04T02:05:00Z")?,
+    )?;
+    let change = d.start_works(
+        "R-2026-001",
+        estate,
+        "小陈",
+        DecorationRole::CustomerService,
+        at("2026-11-09T01:00:00Z")?,
+    )?;
+    println!(
+        "  works start {}: unit {} becomes {}",
+        change.since,
+        change.unit_id,
+        change.status.label(Lang::ZhCn)
+    );
+    let complaint = at("2026-11-10T23:00:00Z")?; // Wednesday 07:00 Beijing
+    let check = d.work_check("1-201", complaint, true);
+    println!(
+        "  complaint \"楼上装修从早上七点就开始砸墙\" ({}): {} / {}",
+        check.local,
+        check.verdict.label(Lang::ZhCn),
+        check.verdict.label(Lang::En)
+    );
+    let v = d.record_violation(
+        "R-2026-001",
+        ViolationInput {
+            code: "noise_outside_hours".into(),
+            liable: Liable::Owner,
+            amount: None,
+            note: Some("07:00 砸墙".into()),
+        },
+        "孙巡",
+        DecorationRole::Security,
+        at("2026-11-11T00:10:00Z")?,
+    )?;
+    println!(
+        "  violation {} {} {}: {} (liable: {}), rectify by {}",
+        v.id,
+        v.name_zh,
+        v.name_en,
+        v.amount,
+        v.liable.label(Lang::En),
+        v.due
+    );
+    let v2 = d.record_violation(
+        "R-2026-001",
+        ViolationInput {
+            code: "common_area_damage".into(),
+            liable: Liable::Contractor,
+            amount: Some(Decimal::new(35_000, 2)),
+            note: Some("电梯轿厢划伤".into()),
+        },
+        "吴工",
+        DecorationRole::Engineer,
+        at("2026-11-12T03:00:00Z")?,
+    )?;
+    println!(
+        "  violation {} {} {}: {} (liable: {})",
+        v2.id,
+        v2.name_zh,
+        v2.name_en,
+        v2.amount,
+        v2.liable.label(Lang::En)
+    );
+    for id in ["V1", "V2"] {
+        d.rectify_violation(
+            "R-2026-001",
+            id,
+            "吴工",
+            DecorationRole::Engineer,
+            at("2026-11-16T02:00:00Z")?,
+        )?;
+    }
+    d.return_passes(
+        "R-2026-001",
+        &["P-001"],
+        "小陈",
+        DecorationRole::CustomerService,
+        at("2026-12-10T01:00:00Z")?,
+    )?;
+    d.report_completion(
+        "R-2026-001",
+        "小陈",
+        DecorationRole::CustomerService,
+        at("2026-12-10T02:00:00Z")?,
+    )?;
+    if let Some(back) = d.inspect(
+        "R-2026-001",
+        true,
+        Some("验收合格"),
+        "吴工",
+        DecorationRole::Engineer,
+        at("2026-12-11T02:00:00Z")?,
+    )? {
+        println!(
+            "  accepted {}: unit {} back to {}",
+            back.since,
+            back.unit_id,
+            back.status.label(Lang::ZhCn)
+        );
+    }
+    let s = d.settle_deposit(
+        "R-2026-001",
+        None,
+        "钱会计",
+        DecorationRole::Finance,
+        at("2026-12-14T02:00:00Z")?,
+    )?;
+    println!("  deposit {} settled:", s.deposit);
+    for x in &s.deductions {
+        println!("    − {:>8}  {} | {}", x.amount, x.reason_zh, x.reason_en);
+    }
+    println!(
+        "  refund {} due by {}; shortfall charged to the unit {}",
+        s.refund, s.refund_due, s.shortfall_charge
+    );
+    d.close(
+        "R-2026-001",
+        "TR-0088",
+        "钱会计",
+        DecorationRole::Finance,
+        at("2026-12-15T02:00:00Z")?,
+    )?;
+    let st = d.statistics(at("2026-12-15T03:00:00Z")?);
+    println!(
+        "  {} renovation(s), median review {} h, {} violations per 100 renovations",
+        st.total,
+        st.median_review_hours.unwrap_or_default(),
+        st.violations_per_100.unwrap_or_default()
+    );
     Ok(())
 }
 

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::NaiveDate;
 use estatekit::checkin::{
     self, ChargeLine, DefectAction, DefectInput, DefectStatus, EventAction, HandoverOutcome,
-    ItemAction, ItemKind, MeterBaseReading, MismatchKind, Mode, OverdueRectification, Reinspection,
-    Responsible, Role, Severity,
+    ItemAction, ItemKind, MeterBaseReading, MismatchKind, Mode, OverdueRectification,
+    PaymentNature, Reinspection, Responsible, Role, Severity,
 };
 use estatekit::estate::{MeterKind, UnitStatus};
 use rust_decimal::Decimal;
@@ -35,6 +35,13 @@ pub enum ItemKind {
     MeterReading,
     KeyHandover,
     Inspection,
+}
+
+#[uniffi::remote(Enum)]
+pub enum PaymentNature {
+    Fee,
+    Prepayment,
+    Deposit,
 }
 
 #[uniffi::remote(Enum)]
@@ -193,6 +200,8 @@ crate::mirror_record! {
         roles: Vec<Role>,
         /// Amount to collect, for a payment item.
         amount: Option<Decimal>,
+        /// A payment item's nature as written (null: a fee).
+        nature: Option<PaymentNature>,
         /// The meter kind read, for a meter-reading item.
         meter_kind: Option<MeterKind>,
         /// Keys to hand over, for a key-handover item.
@@ -255,6 +264,7 @@ pub struct ChargeLine {
     pub name_zh: String,
     pub name_en: String,
     pub amount: Decimal,
+    pub nature: PaymentNature,
     pub receipt_ref: Option<String>,
 }
 
@@ -422,6 +432,9 @@ pub struct CompletionEffects {
     readings: Vec<MeterBaseReading>,
     charges: Vec<ChargeLine>,
     total_charges: Decimal,
+    total_fees: Decimal,
+    total_prepayments: Decimal,
+    total_deposits: Decimal,
 }
 
 #[guard(crate::panic_guard)]
@@ -468,9 +481,24 @@ impl CompletionEffects {
         self.charges.clone()
     }
 
-    /// Their sum.
+    /// The money collected, of every nature (what the receipts add up to).
     pub fn total_charges(&self) -> Decimal {
         self.total_charges
+    }
+
+    /// Its fees (revenue).
+    pub fn total_fees(&self) -> Decimal {
+        self.total_fees
+    }
+
+    /// Its prepayments (credit against future bills).
+    pub fn total_prepayments(&self) -> Decimal {
+        self.total_prepayments
+    }
+
+    /// Its deposits (a liability, refunded later).
+    pub fn total_deposits(&self) -> Decimal {
+        self.total_deposits
     }
 }
 
@@ -897,6 +925,9 @@ impl Checklist {
             readings: fx.readings,
             charges: fx.charges,
             total_charges: fx.total_charges,
+            total_fees: fx.total_fees,
+            total_prepayments: fx.total_prepayments,
+            total_deposits: fx.total_deposits,
         }))
     }
 }

@@ -322,6 +322,7 @@ crosses_as_is!(
     estatekit::estate::UnitStatus,
     estatekit::estate::MeterKind,
     estatekit::checkin::ItemKind,
+    estatekit::checkin::PaymentNature,
     estatekit::checkin::Role,
     estatekit::checkin::Severity,
     estatekit::checkin::Responsible,

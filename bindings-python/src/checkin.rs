@@ -218,6 +218,8 @@ record! {
         mandatory: bool,
         roles: Vec<&'static str> = i.roles.iter().map(|r| r.as_str()).collect(),
         amount: Option<Decimal>,
+        /// A payment item's nature as written: fee, prepayment or deposit (none: a fee).
+        nature: Option<&'static str> = i.nature.map(|n| n.as_str()),
         meter_kind: Option<&'static str> = i.meter_kind.map(|k| k.as_str()),
         keys: Option<u32>,
     }
@@ -391,14 +393,16 @@ record! {
 }
 
 record! {
-    /// A check-in charge to bill.
+    /// Money collected at check-in, with its nature (fee, prepayment, deposit).
     struct PyChargeLine("ChargeLine") { inner: checkin::ChargeLine }
-    repr(code, amount);
+    repr(code, amount, nature);
     |c| {
         code: String,
         name_zh: String,
         name_en: String,
         amount: Decimal,
+        /// fee (revenue), prepayment (credit against future bills) or deposit (a liability).
+        nature: &'static str = c.nature.as_str(),
         receipt_ref: Option<String>,
     }
 }
@@ -417,7 +421,14 @@ record! {
         delivered_on: NaiveDate = e.status.delivered_on,
         readings: Vec<PyMeterBaseReading> = wrap_all(&e.readings),
         charges: Vec<PyChargeLine> = wrap_all(&e.charges),
+        /// The money collected, of every nature (what the receipts add up to).
         total_charges: Decimal,
+        /// Its fees (revenue).
+        total_fees: Decimal,
+        /// Its prepayments.
+        total_prepayments: Decimal,
+        /// Its deposits (a liability).
+        total_deposits: Decimal,
     }
 }
 

@@ -236,6 +236,12 @@ def test_failed_inspection_rectification_effects_and_queries() -> None:
         ("E-1-603", datetime.date(2026, 11, 2), Decimal("3430")),
     ]
     assert [(ch.code, ch.amount, ch.receipt_ref) for ch in fx.charges] == [("management_fee_prepayment", Decimal("1000.00"), "R-2026-0001")]
+    # The management fee paid in advance is a prepayment: money received, not revenue.
+    assert [ch.nature for ch in fx.charges] == ["prepayment"]
+    assert (fx.total_charges, fx.total_fees, fx.total_prepayments, fx.total_deposits) == (
+        Decimal("1000.00"), Decimal("0.00"), Decimal("1000.00"), Decimal("0.00"))
+    natures = [(i.code, i.nature) for s in estatekit.CheckinTemplate.default().steps for i in s.items if i.kind == "payment"]
+    assert natures == [("management_fee_prepayment", "prepayment"), ("decoration_deposit", "deposit")]
     unit = fx.estate.unit("1-603")
     assert unit is not None and unit.status == "occupied"
     meter = fx.estate.meter("E-1-603")

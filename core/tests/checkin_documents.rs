@@ -513,6 +513,7 @@ fn restore_lists_contradictions_and_keeps_adapted_checklists_restorable() {
         mandatory: true,
         roles: vec![Role::Receptionist],
         amount: None,
+        nature: None,
         meter_kind: None,
         keys: None,
     });

@@ -16,6 +16,7 @@ fn item(code: String, mandatory: bool) -> ItemDef {
         mandatory,
         roles: vec![Role::Receptionist],
         amount: None,
+        nature: None,
         meter_kind: None,
         keys: None,
     }

@@ -845,6 +845,12 @@ fn failed_inspection_rectification_and_reinspection() {
     assert_eq!(w.readings.len(), 3);
     assert_eq!(fx.charges.len(), 1);
     assert_eq!(fx.total_charges, dec("1000.00"));
+    // The management fee paid in advance is a prepayment, not revenue.
+    assert_eq!(fx.charges[0].nature, PaymentNature::Prepayment);
+    assert_eq!(
+        (fx.total_fees, fx.total_prepayments, fx.total_deposits),
+        (dec("0.00"), dec("1000.00"), dec("0.00"))
+    );
     assert_eq!(fx.charges[0].receipt_ref.as_deref(), Some("R-2026-0001"));
     let e = completion_effects(&c, &estate, UnitStatus::Rented).unwrap_err();
     assert_eq!(e.path(), "status");
@@ -909,6 +915,7 @@ fn restore_reports_template_changes() {
         mandatory: true,
         roles: vec![Role::Receptionist],
         amount: None,
+        nature: None,
         meter_kind: None,
         keys: None,
     });
@@ -1089,5 +1096,44 @@ fn defect_deadline_counts_from_the_local_date() {
     assert_eq!(
         (bad.code(), bad.path()),
         ("out_of_range", "utc_offset_minutes")
+    );
+}
+
+#[test]
+fn a_payment_items_nature_is_checked() {
+    let mut data = CheckinTemplate::default_template().data().clone();
+    let (s, i) = data
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(s, st)| {
+            st.items
+                .iter()
+                .position(|it| it.code == "owners_manual")
+                .map(|i| (s, i))
+        })
+        .unwrap();
+    data.steps[s].items[i].nature = Some(PaymentNature::Deposit);
+    let e = CheckinTemplate::new(data).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path().to_owned()),
+        (
+            "conflicting_fields",
+            format!("steps[{s}].items[{i}].nature")
+        )
+    );
+    let t = CheckinTemplate::default_template();
+    let natures: Vec<_> = t
+        .steps()
+        .iter()
+        .flat_map(|st| st.items.iter())
+        .filter_map(|it| it.payment_nature().map(|n| (it.code.as_str(), n.as_str())))
+        .collect();
+    assert_eq!(
+        natures,
+        [
+            ("management_fee_prepayment", "prepayment"),
+            ("decoration_deposit", "deposit")
+        ]
     );
 }

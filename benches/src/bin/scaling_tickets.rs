@@ -135,6 +135,7 @@ fn chain_template(n: usize) -> CheckinTemplate {
                 mandatory: true,
                 roles: vec![Role::Receptionist],
                 amount: None,
+                nature: None,
                 meter_kind: None,
                 keys: None,
             }],

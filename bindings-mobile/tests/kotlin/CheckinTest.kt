@@ -137,6 +137,10 @@ fun testCheckinFailedInspectionRectificationReinspection() {
     assertEquals(LocalDate.of(2026, 11, 5), fx.deliveredOn())
     assertEquals(listOf("W-1-603" to BigDecimal("507"), "E-1-603" to BigDecimal("3430")), fx.readings().map { it.meterId to it.value })
     assertEquals(BigDecimal("1000.00"), fx.totalCharges())
+    // The management fee paid in advance is a prepayment: money received, not revenue.
+    assertEquals(listOf(PaymentNature.PREPAYMENT), fx.charges().map { it.nature })
+    assertEquals(listOf(BigDecimal("0.00"), BigDecimal("1000.00"), BigDecimal("0.00")), listOf(fx.totalFees(), fx.totalPrepayments(), fx.totalDeposits()))
+    assertEquals(PaymentNature.DEPOSIT, CheckinTemplate.default().item("decoration_deposit")?.nature)
     assertEquals(UnitStatus.DELIVERED, fx.estate().unit("1-603")?.status)
     assertEquals(BigDecimal("3430"), fx.estate().metersOf("1-603").first { it.kind == MeterKind.ELECTRICITY }.readings.last().value)
     assertEquals(UnitStatus.UNSOLD, estate.unit("1-603")?.status)

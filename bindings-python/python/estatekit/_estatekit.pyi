@@ -1406,6 +1406,9 @@ class CheckinItem:
         """The roles allowed to complete or undo it."""
     @property
     def amount(self) -> Optional[Decimal]:
+    @property
+    def nature(self) -> Optional[Literal["fee", "prepayment", "deposit"]]:
+        """A payment item's nature as written (none: a fee)."""
         """The charge of a payment item."""
     @property
     def meter_kind(self) -> Optional[_MeterKindName]:
@@ -1576,7 +1579,7 @@ class MeterBaseReading:
 
 @final
 class ChargeLine:
-    """A check-in charge to bill."""
+    """Money collected at check-in, with its nature (fee, prepayment, deposit)."""
 
     @property
     def code(self) -> str: ...
@@ -1586,6 +1589,9 @@ class ChargeLine:
     def name_en(self) -> str: ...
     @property
     def amount(self) -> Decimal: ...
+    @property
+    def nature(self) -> Literal["fee", "prepayment", "deposit"]:
+        """fee (revenue), prepayment (credit against future bills) or deposit (a liability)."""
     @property
     def receipt_ref(self) -> Optional[str]: ...
 
@@ -1610,7 +1616,17 @@ class CompletionEffects:
     @property
     def charges(self) -> list[ChargeLine]: ...
     @property
-    def total_charges(self) -> Decimal: ...
+    def total_charges(self) -> Decimal:
+        """The money collected, of every nature (what the receipts add up to)."""
+    @property
+    def total_fees(self) -> Decimal:
+        """Its fees (revenue)."""
+    @property
+    def total_prepayments(self) -> Decimal:
+        """Its prepayments."""
+    @property
+    def total_deposits(self) -> Decimal:
+        """Its deposits (a liability)."""
 
 @final
 class OverdueRectification:

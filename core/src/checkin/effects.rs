@@ -59,11 +59,12 @@ pub struct MeterBaseReading {
     pub new_meter: bool,
 }
 
-/// A check-in charge to bill (wired to the fee engine later).
+/// Money collected at check-in, with its nature (a fee, a prepayment, a deposit).
 ///
 /// ```
+/// use estatekit::checkin::PaymentNature;
 /// let c = estatekit::checkin::ChargeLine { code: "x".into(), name_zh: "费".into(), name_en: "fee".into(),
-///     amount: "10.00".parse()?, receipt_ref: None };
+///     amount: "10.00".parse()?, nature: PaymentNature::Fee, receipt_ref: None };
 /// assert_eq!(c.amount.to_string(), "10.00");
 /// # Ok::<(), rust_decimal::Error>(())
 /// ```
@@ -77,6 +78,8 @@ pub struct ChargeLine {
     pub name_en: String,
     /// The amount, from the template.
     pub amount: Decimal,
+    /// A fee, a prepayment or a deposit.
+    pub nature: super::PaymentNature,
     /// The receipt recorded at payment.
     pub receipt_ref: Option<String>,
 }
@@ -97,10 +100,16 @@ pub struct CompletionEffects {
     pub status: StatusChange,
     /// Meter base readings added to the estate's meters, in template order.
     pub readings: Vec<MeterBaseReading>,
-    /// The check-in charges paid, in template order.
+    /// The money collected, in template order.
     pub charges: Vec<ChargeLine>,
-    /// Their sum.
+    /// Its sum, of every nature: what the receipts add up to, not revenue.
     pub total_charges: Decimal,
+    /// The part that is fees (revenue).
+    pub total_fees: Decimal,
+    /// The part that is prepayments (the owner's credit against future bills).
+    pub total_prepayments: Decimal,
+    /// The part that is deposits (a liability, refunded later).
+    pub total_deposits: Decimal,
     /// The estate with the unit's new status and the new readings.
     pub estate: Estate,
 }
@@ -250,6 +259,9 @@ pub fn completion_effects(
                     name_zh: def.name_zh.clone(),
                     name_en: def.name_en.clone(),
                     amount,
+                    nature: def
+                        .payment_nature()
+                        .expect("a payment item has a payment nature"),
                     receipt_ref: done.data.receipt_ref.clone(),
                 });
             }
@@ -260,9 +272,29 @@ pub fn completion_effects(
         path: e.path().to_owned(),
         message: e.to_string(),
     })?;
+    // Each part is at most the total, which did not overflow.
+    // At the estate's scale, as amounts are (a part with no charge is 0.00, not 0).
+    let scale = estate.rounding().scale();
+    let part = |n: super::PaymentNature| -> Decimal {
+        let mut sum: Decimal = charges
+            .iter()
+            .filter(|c| c.nature == n)
+            .map(|c| c.amount)
+            .sum();
+        sum.rescale(sum.scale().max(scale));
+        sum
+    };
+    let (total_fees, total_prepayments, total_deposits) = (
+        part(super::PaymentNature::Fee),
+        part(super::PaymentNature::Prepayment),
+        part(super::PaymentNature::Deposit),
+    );
     Ok(CompletionEffects {
         status: status_change,
         readings,
+        total_fees,
+        total_prepayments,
+        total_deposits,
         charges,
         total_charges: total,
         estate,

@@ -115,6 +115,28 @@ checkin_enum! {
 }
 
 checkin_enum! {
+    /// What the money of a payment item is (款项性质): a fee earns the company
+    /// revenue; a prepayment is the owner's money held against future bills; a
+    /// deposit is a liability, refunded when its purpose ends (e.g. the decoration
+    /// deposit, settled by [`decoration`](crate::decoration)).
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, PaymentNature};
+    /// let t = CheckinTemplate::default_template();
+    /// assert_eq!(t.item("decoration_deposit").unwrap().payment_nature(), Some(PaymentNature::Deposit));
+    /// assert_eq!(t.item("management_fee_prepayment").unwrap().payment_nature(), Some(PaymentNature::Prepayment));
+    /// ```
+    PaymentNature ("nature") {
+        /// A fee (收费): revenue.
+        Fee => "fee",
+        /// A prepayment (预收款): credit against future bills.
+        Prepayment => "prepayment",
+        /// A deposit (押金/保证金): a liability, refunded later.
+        Deposit => "deposit",
+    }
+}
+
+checkin_enum! {
     /// How check-ins are organized (入住方式).
     ///
     /// ```
@@ -633,6 +655,12 @@ checkin_labels!(ItemKind {
     MeterReading => "抄表底数", "meter base reading";
     KeyHandover => "交付钥匙", "key handover";
     Inspection => "验房", "inspection";
+});
+
+checkin_labels!(PaymentNature {
+    Fee => "费用", "fee";
+    Prepayment => "预收款", "prepayment";
+    Deposit => "押金", "deposit";
 });
 
 checkin_labels!(Mode {

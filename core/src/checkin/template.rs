@@ -56,12 +56,32 @@ pub struct ItemDef {
         skip_serializing_if = "Option::is_none"
     )]
     pub amount: Option<Decimal>,
+    /// What a `payment` item's money is: `fee` (the default when absent), `prepayment`
+    /// or `deposit`. Absent for other items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<super::PaymentNature>,
     /// The meter read, for a `meter_reading` item. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter_kind: Option<MeterKind>,
     /// The number of keys expected, for a `key_handover` item (optional).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<u32>,
+}
+
+impl ItemDef {
+    /// What a payment item's money is (`fee` when the template does not say); none for
+    /// other items.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, PaymentNature};
+    /// let t = CheckinTemplate::default_template();
+    /// assert_eq!(t.item("decoration_deposit").unwrap().payment_nature(), Some(PaymentNature::Deposit));
+    /// assert_eq!(t.item("water_meter_reading").unwrap().payment_nature(), None);
+    /// ```
+    pub fn payment_nature(&self) -> Option<super::PaymentNature> {
+        (self.kind == super::ItemKind::Payment)
+            .then(|| self.nature.unwrap_or(super::PaymentNature::Fee))
+    }
 }
 
 /// A step of the procedure, with the steps it depends on and its items.
@@ -579,6 +599,13 @@ fn validate_item(s: usize, i: usize, item: &ItemDef) -> Result<(), CheckinError>
             ));
         }
     }
+    if kind != super::ItemKind::Payment && item.nature.is_some() {
+        return Err(CheckinError::value(
+            "conflicting_fields",
+            p("nature"),
+            format!("only a payment item has a nature, not a {kind} item"),
+        ));
+    }
     match (kind, item.meter_kind) {
         (super::ItemKind::MeterReading, None) => {
             return Err(CheckinError::value(
@@ -675,6 +702,7 @@ mod tests {
             mandatory: true,
             roles: vec![Role::Receptionist],
             amount: None,
+            nature: None,
             meter_kind: None,
             keys: None,
         };

@@ -240,7 +240,10 @@ impl Decorations {
         let scale = rounding.scale();
         let mut amounts = vec![
             ("policy.deposit".to_owned(), policy.deposit),
-            ("policy.pass_replacement".to_owned(), policy.pass_replacement),
+            (
+                "policy.pass_replacement".to_owned(),
+                policy.pass_replacement,
+            ),
         ];
         for (i, f) in policy.fees.iter().enumerate() {
             match &f.basis {
@@ -509,7 +512,11 @@ impl Decorations {
         at: DateTime<Utc>,
     ) -> Result<&Renovation, DecorationError> {
         if s.id.trim().is_empty() {
-            return Err(DecorationError::value("empty_field", "id", "must not be empty"));
+            return Err(DecorationError::value(
+                "empty_field",
+                "id",
+                "must not be empty",
+            ));
         }
         if let Some(&i) = self.index.get(&s.id) {
             let r = &self.renovations[i];
@@ -602,7 +609,11 @@ impl Decorations {
     ) -> Result<(), DecorationError> {
         let p = &self.policy;
         if s.scope.is_empty() {
-            return Err(DecorationError::value("empty_field", "scope", "name at least one item of work"));
+            return Err(DecorationError::value(
+                "empty_field",
+                "scope",
+                "name at least one item of work",
+            ));
         }
         let mut seen = BTreeSet::new();
         let mut required: Vec<(String, String)> = p
@@ -612,13 +623,18 @@ impl Decorations {
             .collect();
         for (i, code) in s.scope.iter().enumerate() {
             let path = format!("scope[{i}]");
-            let item = p.scope_item(code).ok_or_else(|| DecorationError::UnknownCode {
-                path: path.clone(),
-                what: "scope item",
-                code: code.clone(),
-            })?;
+            let item = p
+                .scope_item(code)
+                .ok_or_else(|| DecorationError::UnknownCode {
+                    path: path.clone(),
+                    what: "scope item",
+                    code: code.clone(),
+                })?;
             if !seen.insert(code.as_str()) {
-                return Err(DecorationError::DuplicateId { path, id: code.clone() });
+                return Err(DecorationError::DuplicateId {
+                    path,
+                    id: code.clone(),
+                });
             }
             if item.rule == ScopeRule::Prohibited {
                 return Err(DecorationError::ProhibitedScope {
@@ -635,19 +651,34 @@ impl Decorations {
         }
         if let Some(c) = &s.contractor {
             if c.name.trim().is_empty() {
-                return Err(DecorationError::value("empty_field", "contractor.name", "must not be empty"));
+                return Err(DecorationError::value(
+                    "empty_field",
+                    "contractor.name",
+                    "must not be empty",
+                ));
             }
             if c.foreman.trim().is_empty() {
-                return Err(DecorationError::value("empty_field", "contractor.foreman", "must not be empty"));
+                return Err(DecorationError::value(
+                    "empty_field",
+                    "contractor.foreman",
+                    "must not be empty",
+                ));
             }
             let mut passes = BTreeSet::new();
             for (i, w) in c.workers.iter().enumerate() {
                 let path = format!("contractor.workers[{i}].pass_no");
                 if w.pass_no.trim().is_empty() || w.name.trim().is_empty() {
-                    return Err(DecorationError::value("empty_field", path, "a worker has a name and a pass number"));
+                    return Err(DecorationError::value(
+                        "empty_field",
+                        path,
+                        "a worker has a name and a pass number",
+                    ));
                 }
                 if !passes.insert(w.pass_no.as_str()) {
-                    return Err(DecorationError::DuplicateId { path, id: w.pass_no.clone() });
+                    return Err(DecorationError::DuplicateId {
+                        path,
+                        id: w.pass_no.clone(),
+                    });
                 }
             }
             required.extend(
@@ -756,11 +787,11 @@ impl Decorations {
                 FeeBasis::Fixed(a) => (Decimal::ONE, *a),
                 FeeBasis::PerPass(a) => (Decimal::from(passes), *a),
             };
-            let amount = self.rounding.round(
-                quantity
-                    .checked_mul(rate)
-                    .ok_or_else(|| DecorationError::value("overflow", "fees", "a fee overflows"))?,
-            );
+            let amount =
+                self.rounding
+                    .round(quantity.checked_mul(rate).ok_or_else(|| {
+                        DecorationError::value("overflow", "fees", "a fee overflows")
+                    })?);
             if amount > Decimal::ZERO {
                 fees.push(FeeLine {
                     code: f.code.clone(),
@@ -1370,15 +1401,16 @@ impl Decorations {
                         }
                     }
                 }
-                State::InProgress | State::Suspended => {
-                    if today > r.permitted_end() {
-                        push(OverdueKind::Duration, r.permitted_end(), None);
-                    }
+                State::InProgress | State::Suspended if today > r.permitted_end() => {
+                    push(OverdueKind::Duration, r.permitted_end(), None);
                 }
                 State::CompletionReported => {
                     let reported = self
                         .policy
-                        .local(t.reported_at.expect("a reported renovation has its report time"))
+                        .local(
+                            t.reported_at
+                                .expect("a reported renovation has its report time"),
+                        )
                         .date();
                     if let Ok(due) = days(reported, self.policy.acceptance_days) {
                         if today > due {
@@ -1389,7 +1421,10 @@ impl Decorations {
                 State::Accepted | State::DepositSettled => {
                     let accepted = self
                         .policy
-                        .local(t.accepted_at.expect("an accepted renovation has its acceptance time"))
+                        .local(
+                            t.accepted_at
+                                .expect("an accepted renovation has its acceptance time"),
+                        )
                         .date();
                     if let Ok(due) = days(accepted, self.policy.refund_days) {
                         if today > due {

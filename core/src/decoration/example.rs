@@ -1,6 +1,8 @@
 //! The walk used by the examples of the docs (hidden: not a stable API).
 
-use super::{Contractor, Decorations, DecorationPolicy, Liable, Role, Submission, ViolationInput, Worker};
+use super::{
+    Contractor, DecorationPolicy, Decorations, Liable, Role, Submission, ViolationInput, Worker,
+};
 use crate::estate::Estate;
 use crate::registry::{OccupantRole, Person, Registry, RoleRecord};
 
@@ -20,7 +22,12 @@ impl Decorations {
         let mut registry = Registry::new(estate.id());
         registry.add_person(Person::new("P-ZHANG", "张三"))?;
         registry.add_person(Person::new("P-LI", "李四"))?;
-        registry.add_role(RoleRecord::new("1-201", "P-ZHANG", OccupantRole::Owner, "2024-06-01".parse()?))?;
+        registry.add_role(RoleRecord::new(
+            "1-201",
+            "P-ZHANG",
+            OccupantRole::Owner,
+            "2024-06-01".parse()?,
+        ))?;
         registry.add_role(RoleRecord::tenant(
             "1-203",
             "P-LI",
@@ -49,13 +56,25 @@ impl Decorations {
             licence_ref: Some("D2-3301".into()),
             foreman: "赵工".into(),
             workers: vec![
-                Worker { name: "王五".into(), pass_no: "P-001".into() },
-                Worker { name: "李四".into(), pass_no: "P-002".into() },
+                Worker {
+                    name: "王五".into(),
+                    pass_no: "P-001".into(),
+                },
+                Worker {
+                    name: "李四".into(),
+                    pass_no: "P-002".into(),
+                },
             ],
         });
-        s.documents = ["ownership_proof", "applicant_id", "decoration_plan", "waterproofing_plan", "contractor_licence"]
-            .map(String::from)
-            .to_vec();
+        s.documents = [
+            "ownership_proof",
+            "applicant_id",
+            "decoration_plan",
+            "waterproofing_plan",
+            "contractor_licence",
+        ]
+        .map(String::from)
+        .to_vec();
         s
     }
 
@@ -65,13 +84,45 @@ impl Decorations {
     pub fn example() -> Res<(Decorations, String)> {
         let (mut d, estate, registry) = Self::example_setup()?;
         let id = d
-            .submit(&estate, &registry, Self::example_submission(), "小陈", Role::CustomerService, at("2026-11-02T02:00:00Z")?)?
+            .submit(
+                &estate,
+                &registry,
+                Self::example_submission(),
+                "小陈",
+                Role::CustomerService,
+                at("2026-11-02T02:00:00Z")?,
+            )?
             .id()
             .to_owned();
-        d.approve(&id, &estate, "周经理", Role::Manager, at("2026-11-03T02:00:00Z")?)?;
-        d.record_fees_paid(&id, "RC-1001", "钱会计", Role::Finance, at("2026-11-04T02:00:00Z")?)?;
-        d.record_deposit(&id, "2000.00".parse()?, "RC-1002", "钱会计", Role::Finance, at("2026-11-04T02:05:00Z")?)?;
-        d.start_works(&id, &estate, "小陈", Role::CustomerService, at("2026-11-09T01:00:00Z")?)?;
+        d.approve(
+            &id,
+            &estate,
+            "周经理",
+            Role::Manager,
+            at("2026-11-03T02:00:00Z")?,
+        )?;
+        d.record_fees_paid(
+            &id,
+            "RC-1001",
+            "钱会计",
+            Role::Finance,
+            at("2026-11-04T02:00:00Z")?,
+        )?;
+        d.record_deposit(
+            &id,
+            "2000.00".parse()?,
+            "RC-1002",
+            "钱会计",
+            Role::Finance,
+            at("2026-11-04T02:05:00Z")?,
+        )?;
+        d.start_works(
+            &id,
+            &estate,
+            "小陈",
+            Role::CustomerService,
+            at("2026-11-09T01:00:00Z")?,
+        )?;
         Ok((d, id))
     }
 
@@ -96,11 +147,41 @@ impl Decorations {
             note: None,
         };
         d.record_violation(&id, v2, "孙巡", Role::Security, at("2026-11-14T23:10:00Z")?)?;
-        d.rectify_violation(&id, "V1", "吴工", Role::Engineer, at("2026-11-16T02:00:00Z")?)?;
-        d.rectify_violation(&id, "V2", "吴工", Role::Engineer, at("2026-11-16T02:10:00Z")?)?;
-        d.return_passes(&id, &["P-001"], "小陈", Role::CustomerService, at("2026-12-10T01:00:00Z")?)?;
-        d.report_completion(&id, "小陈", Role::CustomerService, at("2026-12-10T02:00:00Z")?)?;
-        d.inspect(&id, true, Some("验收合格"), "吴工", Role::Engineer, at("2026-12-11T02:00:00Z")?)?;
+        d.rectify_violation(
+            &id,
+            "V1",
+            "吴工",
+            Role::Engineer,
+            at("2026-11-16T02:00:00Z")?,
+        )?;
+        d.rectify_violation(
+            &id,
+            "V2",
+            "吴工",
+            Role::Engineer,
+            at("2026-11-16T02:10:00Z")?,
+        )?;
+        d.return_passes(
+            &id,
+            &["P-001"],
+            "小陈",
+            Role::CustomerService,
+            at("2026-12-10T01:00:00Z")?,
+        )?;
+        d.report_completion(
+            &id,
+            "小陈",
+            Role::CustomerService,
+            at("2026-12-10T02:00:00Z")?,
+        )?;
+        d.inspect(
+            &id,
+            true,
+            Some("验收合格"),
+            "吴工",
+            Role::Engineer,
+            at("2026-12-11T02:00:00Z")?,
+        )?;
         Ok((d, id))
     }
 }

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::not_negative;
 use super::{
-    Consent, DecorationError, DecorationPolicy, DeductionKind, Liable, Role, State,
-    ViolationStatus,
+    Consent, DecorationError, DecorationPolicy, DeductionKind, Liable, Role, State, ViolationStatus,
 };
 use crate::estate::UnitStatus;
 use crate::i18n::Lang;
@@ -119,7 +118,10 @@ impl FeeLine {
             Lang::En => &self.name_en,
         };
         let sep = if lang == Lang::ZhCn { "：" } else { ": " };
-        format!("{name}{sep}{} × {} = {}", self.quantity, self.rate, self.amount)
+        format!(
+            "{name}{sep}{} × {} = {}",
+            self.quantity, self.rate, self.amount
+        )
     }
 }
 
@@ -713,7 +715,11 @@ impl Renovation {
             ));
         }
         if ev.actor.trim().is_empty() {
-            return Err(DecorationError::value("empty_field", "actor", "must not be empty"));
+            return Err(DecorationError::value(
+                "empty_field",
+                "actor",
+                "must not be empty",
+            ));
         }
         if !ev.action.roles().contains(&ev.role) {
             return Err(DecorationError::RoleNotAllowed {
@@ -773,7 +779,10 @@ impl Renovation {
                         return Err(DecorationError::value(
                             "mismatch",
                             format!("fees[{i}].amount"),
-                            format!("{} × {} rounds to {want}, not {}", f.quantity, f.rate, f.amount),
+                            format!(
+                                "{} × {} rounds to {want}, not {}",
+                                f.quantity, f.rate, f.amount
+                            ),
                         ));
                     }
                 }
@@ -798,7 +807,12 @@ impl Renovation {
                 d.reviewed_at = Some(ev.at);
             }
             Action::FeesPaid { receipt } => {
-                expect_state(&self.id, self.state, &[S::Approved, S::InProgress, S::Suspended], "record fees paid")?;
+                expect_state(
+                    &self.id,
+                    self.state,
+                    &[S::Approved, S::InProgress, S::Suspended],
+                    "record fees paid",
+                )?;
                 non_empty(receipt, "receipt")?;
                 if d.fees_receipt.is_some() {
                     return Err(state_error(&self.id, self.state, "record fees paid twice"));
@@ -809,7 +823,11 @@ impl Renovation {
                 expect_state(&self.id, self.state, &[S::Approved], "receive the deposit")?;
                 non_empty(receipt, "receipt")?;
                 if d.deposit_received.is_some() {
-                    return Err(state_error(&self.id, self.state, "receive the deposit twice"));
+                    return Err(state_error(
+                        &self.id,
+                        self.state,
+                        "receive the deposit twice",
+                    ));
                 }
                 if *amount != d.deposit_asked {
                     return Err(DecorationError::value(
@@ -846,7 +864,10 @@ impl Renovation {
                     return Err(DecorationError::value(
                         "out_of_range",
                         "at",
-                        format!("works may not start before the planned start {}", self.planned_start),
+                        format!(
+                            "works may not start before the planned start {}",
+                            self.planned_start
+                        ),
                     ));
                 }
                 if *prior_status == UnitStatus::Decorating || *prior_status == UnitStatus::Unsold {
@@ -870,7 +891,12 @@ impl Renovation {
                 self.state = S::InProgress;
             }
             Action::Extend { new_end, reason } => {
-                expect_state(&self.id, self.state, &[S::Approved, S::InProgress, S::Suspended], "extend")?;
+                expect_state(
+                    &self.id,
+                    self.state,
+                    &[S::Approved, S::InProgress, S::Suspended],
+                    "extend",
+                )?;
                 non_empty(reason, "reason")?;
                 let end = d.end.unwrap_or(self.planned_end);
                 if *new_end <= end {
@@ -888,7 +914,12 @@ impl Renovation {
                 });
             }
             Action::ReportCompletion => {
-                expect_state(&self.id, self.state, &[S::InProgress, S::AcceptanceFailed], "report completion")?;
+                expect_state(
+                    &self.id,
+                    self.state,
+                    &[S::InProgress, S::AcceptanceFailed],
+                    "report completion",
+                )?;
                 self.state = S::CompletionReported;
                 d.reported_at = Some(ev.at);
             }
@@ -916,7 +947,9 @@ impl Renovation {
                 }
             }
             Action::RecordViolation { violation } => {
-                expect_state(&self.id, self.state, 
+                expect_state(
+                    &self.id,
+                    self.state,
                     &[
                         S::InProgress,
                         S::Suspended,
@@ -955,7 +988,9 @@ impl Renovation {
                 });
             }
             Action::RectifyViolation { violation_id } => {
-                expect_state(&self.id, self.state, 
+                expect_state(
+                    &self.id,
+                    self.state,
                     &[
                         S::InProgress,
                         S::Suspended,
@@ -984,7 +1019,10 @@ impl Renovation {
                 v.rectified_at = Some(ev.at);
             }
             Action::ReturnPasses { passes } => {
-                if matches!(self.state, S::Submitted | S::Rejected | S::DepositSettled | S::Closed) {
+                if matches!(
+                    self.state,
+                    S::Submitted | S::Rejected | S::DepositSettled | S::Closed
+                ) {
                     return Err(state_error(&self.id, self.state, "return passes"));
                 }
                 let issued: BTreeSet<&str> = self
@@ -1022,12 +1060,19 @@ impl Renovation {
                     }
                 }
                 let accepted = policy
-                    .local(d.accepted_at.expect("an accepted renovation has its acceptance time"))
+                    .local(
+                        d.accepted_at
+                            .expect("an accepted renovation has its acceptance time"),
+                    )
                     .date();
                 let refund_due = accepted
                     .checked_add_signed(Duration::days(i64::from(policy.refund_days)))
                     .ok_or_else(|| {
-                        DecorationError::value("out_of_range", "at", "the refund deadline is past 9999")
+                        DecorationError::value(
+                            "out_of_range",
+                            "at",
+                            "the refund deadline is past 9999",
+                        )
                     })?;
                 let s = settle(
                     d,
@@ -1074,7 +1119,12 @@ fn state_error(id: &str, state: State, action: &str) -> DecorationError {
     }
 }
 
-fn expect_state(id: &str, state: State, allowed: &[State], action: &str) -> Result<(), DecorationError> {
+fn expect_state(
+    id: &str,
+    state: State,
+    allowed: &[State],
+    action: &str,
+) -> Result<(), DecorationError> {
     if allowed.contains(&state) {
         Ok(())
     } else {
@@ -1084,7 +1134,11 @@ fn expect_state(id: &str, state: State, allowed: &[State], action: &str) -> Resu
 
 fn non_empty(s: &str, path: &str) -> Result<(), DecorationError> {
     if s.trim().is_empty() {
-        Err(DecorationError::value("empty_field", path, "must not be empty"))
+        Err(DecorationError::value(
+            "empty_field",
+            path,
+            "must not be empty",
+        ))
     } else {
         Ok(())
     }
@@ -1104,7 +1158,10 @@ fn damages(
             return Err(DecorationError::value(
                 "too_many_decimals",
                 path,
-                format!("{a} has more decimals than the estate's {}", rounding.scale()),
+                format!(
+                    "{a} has more decimals than the estate's {}",
+                    rounding.scale()
+                ),
             ));
         }
     }
@@ -1205,9 +1262,15 @@ fn settle(
         let uncovered = item.amount - taken;
         match item.liable {
             Liable::Contractor => {
-                contractor_claim = contractor_claim.checked_add(uncovered).ok_or_else(overflow)?;
+                contractor_claim = contractor_claim
+                    .checked_add(uncovered)
+                    .ok_or_else(overflow)?;
             }
-            _ => shortfall_charge = shortfall_charge.checked_add(uncovered).ok_or_else(overflow)?,
+            _ => {
+                shortfall_charge = shortfall_charge
+                    .checked_add(uncovered)
+                    .ok_or_else(overflow)?
+            }
         }
     }
     let at_scale = |mut x: Decimal| {
