@@ -300,6 +300,14 @@ fn a_renovation_from_application_to_refund() {
         at("2026-11-13T05:00:00Z"),
     )
     .unwrap();
+    d.record_site_check(
+        "R-1",
+        "已停工，现场整改中",
+        "孙巡",
+        Role::Security,
+        at("2026-11-14T02:00:00Z"),
+    )
+    .unwrap();
     assert_eq!(
         d.work_check("1-201", at("2026-11-16T02:00:00Z"), true)
             .verdict,
@@ -494,7 +502,8 @@ fn a_renovation_from_application_to_refund() {
         (r.state(), r.extensions().len(), r.failed_inspections()),
         (State::Closed, 1, 1)
     );
-    assert_eq!(r.events().len(), 21);
+    assert_eq!((r.events().len(), r.site_checks()), (22, 1));
+    assert_eq!(d.statistics(at("2027-01-16T02:00:00Z")).site_checks, 1);
     assert!(d.open_for("1-201").is_none());
     assert_eq!(State::DepositSettled.label(Lang::ZhCn), "押金已结算");
 }

@@ -84,7 +84,7 @@ fn step(
     let role = *u.choose(&ROLES)?;
     let at = *t;
     let before = d.clone();
-    let r: Result<(), _> = match u.int_in_range(0u8..=15)? {
+    let r: Result<(), _> = match u.int_in_range(0u8..=16)? {
         0 => d.suspend(id, "整改", "x", role, at).map(|_| ()),
         1 => d.resume(id, "x", role, at).map(|_| ()),
         2 => d
@@ -128,6 +128,9 @@ fn step(
         13 => d.record_fees_paid(id, "RC", "x", role, at).map(|_| ()),
         14 => d
             .record_deposit(id, estatekit_fuzz::decimal(u)?, "RC", "x", role, at)
+            .map(|_| ()),
+        15 => d
+            .record_site_check(id, &String::arbitrary(u)?, "x", role, at)
             .map(|_| ()),
         _ => d.shortfall_charge(id).map(|_| ()),
     };

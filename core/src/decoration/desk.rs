@@ -146,6 +146,8 @@ pub struct DecorationStats {
     pub median_review_hours: Option<Decimal>,
     /// Renovations whose works started.
     pub started: usize,
+    /// Site checks recorded.
+    pub site_checks: usize,
     /// Violations recorded.
     pub violations: usize,
     /// Violations per 100 started renovations (2 decimals); none before a start.
@@ -1158,6 +1160,33 @@ impl Decorations {
             .clone())
     }
 
+    /// Records a site check (巡查) of the works and what it found; a violation found is
+    /// recorded with [`Decorations::record_violation`].
+    ///
+    /// # Errors
+    /// State (works not going on), role (engineer, security, manager), empty findings.
+    ///
+    /// ```
+    /// # use estatekit::decoration::*;
+    /// # let (mut d, id) = Decorations::example()?;
+    /// let err = d.record_site_check(&id, " ", "孙巡", Role::Security, "2026-11-12T02:00:00Z".parse()?).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("empty_field", "findings"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record_site_check(
+        &mut self,
+        id: &str,
+        findings: &str,
+        actor: &str,
+        role: Role,
+        at: DateTime<Utc>,
+    ) -> Result<&Renovation, DecorationError> {
+        let action = Action::SiteCheck {
+            findings: findings.to_owned(),
+        };
+        self.act(id, actor, role, at, action)
+    }
+
     /// Records a violation rectified.
     ///
     /// # Errors
@@ -1518,6 +1547,11 @@ impl Decorations {
             by_state,
             median_review_hours,
             started,
+            site_checks: self
+                .renovations
+                .iter()
+                .map(|r| r.site_checks() as usize)
+                .sum(),
             violations,
             violations_per_100,
             extended: self

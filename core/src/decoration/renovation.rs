@@ -351,6 +351,12 @@ pub enum Action {
         /// What was found.
         violation: ViolationInput,
     },
+    /// A site check (巡查) of the works, with what was found (a violation found is
+    /// recorded on its own, with `record_violation`).
+    SiteCheck {
+        /// What was found.
+        findings: String,
+    },
     /// A violation rectified.
     RectifyViolation {
         /// `V1`, …
@@ -412,6 +418,7 @@ impl Action {
             Self::ReportCompletion => "report_completion",
             Self::Inspect { .. } => "inspect",
             Self::RecordViolation { .. } => "record_violation",
+            Self::SiteCheck { .. } => "site_check",
             Self::RectifyViolation { .. } => "rectify_violation",
             Self::ReturnPasses { .. } => "return_passes",
             Self::SettleDeposit { .. } => "settle_deposit",
@@ -432,9 +439,9 @@ impl Action {
             Self::Start { .. } => &[CustomerService, Manager, Engineer],
             Self::Suspend { .. } | Self::Resume => &[Manager, Engineer],
             Self::Inspect { .. } => &[Engineer],
-            Self::RecordViolation { .. } | Self::RectifyViolation { .. } => {
-                &[Engineer, Security, Manager]
-            }
+            Self::RecordViolation { .. }
+            | Self::RectifyViolation { .. }
+            | Self::SiteCheck { .. } => &[Engineer, Security, Manager],
             Self::ReturnPasses { .. } => &[CustomerService, Security],
         }
     }
@@ -509,6 +516,7 @@ pub(crate) struct Derived {
     pub(crate) accepted_at: Option<DateTime<Utc>>,
     pub(crate) closed_at: Option<DateTime<Utc>>,
     pub(crate) failed_inspections: u32,
+    pub(crate) site_checks: u32,
 }
 
 impl Renovation {
@@ -690,6 +698,19 @@ impl Renovation {
     /// ```
     pub fn failed_inspections(&self) -> u32 {
         self.derived.failed_inspections
+    }
+
+    /// The number of site checks recorded.
+    ///
+    /// ```
+    /// # use estatekit::decoration::*;
+    /// # let (mut d, id) = Decorations::example()?;
+    /// d.record_site_check(&id, "现场整洁，未见违规", "孙巡", Role::Security, "2026-11-12T02:00:00Z".parse()?)?;
+    /// assert_eq!(d.renovation(&id).unwrap().site_checks(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn site_checks(&self) -> u32 {
+        self.derived.site_checks
     }
 
     /// When the application was submitted.
@@ -986,6 +1007,21 @@ impl Renovation {
                     rectified_at: None,
                     note: violation.note.clone(),
                 });
+            }
+            Action::SiteCheck { findings } => {
+                expect_state(
+                    &self.id,
+                    self.state,
+                    &[
+                        S::InProgress,
+                        S::Suspended,
+                        S::CompletionReported,
+                        S::AcceptanceFailed,
+                    ],
+                    "record a site check",
+                )?;
+                non_empty(findings, "findings")?;
+                d.site_checks += 1;
             }
             Action::RectifyViolation { violation_id } => {
                 expect_state(
