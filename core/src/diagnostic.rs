@@ -224,6 +224,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "a payment reference is already used by another payment",
     },
     ErrorCode {
+        code: "duplicate_response",
+        zh: "该房屋已提交过答卷",
+        en: "the unit has already answered the survey (a different response)",
+    },
+    ErrorCode {
         code: "empty_audience",
         zh: "通知对象为空",
         en: "the notice reaches nobody",
@@ -489,6 +494,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "a payment or refund is zero or negative",
     },
     ErrorCode {
+        code: "not_an_occupant",
+        zh: "答卷人未登记为该房屋住户",
+        en: "the person is not registered on the unit on the day of the response",
+    },
+    ErrorCode {
         code: "not_completed",
         zh: "该事项尚未完成",
         en: "the item is not completed",
@@ -502,6 +512,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "not_in_audience",
         zh: "不在通知对象之内",
         en: "the unit is not among the notice's audience",
+    },
+    ErrorCode {
+        code: "not_in_population",
+        zh: "该房屋不在调查范围内",
+        en: "the unit is not in the survey's population (not delivered when it was published)",
     },
     ErrorCode {
         code: "not_increasing",
@@ -597,6 +612,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "single_class",
         zh: "训练数据只有一个类别",
         en: "the training labels have a single class",
+    },
+    ErrorCode {
+        code: "survey_state",
+        zh: "调查当前状态不允许该操作",
+        en: "the survey's state does not allow the operation",
     },
     ErrorCode {
         code: "template_mismatch",

@@ -29,6 +29,9 @@
 //!   as data, a renovation from application to deposit refund (approval, fees, works,
 //!   site-check violations, acceptance, an exact and explained deposit settlement),
 //!   working hours, deadlines and statistics.
+//! - [`surveys`]: owner surveys (业主意见调查): satisfaction surveys, opinion polls and
+//!   votes, one valid response per delivered unit, satisfaction against a target by
+//!   dimension, building and department, trend and rectification actions.
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
@@ -69,6 +72,7 @@ pub mod parallel;
 pub mod records;
 pub mod registry;
 mod stream;
+pub mod surveys;
 pub mod tables;
 pub mod tickets;
 mod wire;
