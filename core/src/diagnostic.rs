@@ -129,6 +129,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the item is already completed",
     },
     ErrorCode {
+        code: "already_done",
+        zh: "该事项已完成（检查点已巡检或发现已关闭）",
+        en: "done already: the checkpoint was visited in this task, or the finding is closed",
+    },
+    ErrorCode {
         code: "already_reversed",
         zh: "该笔收款已冲正",
         en: "the payment is already reversed",

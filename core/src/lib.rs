@@ -32,6 +32,9 @@
 //! - [`surveys`]: owner surveys (业主意见调查): satisfaction surveys, opinion polls and
 //!   votes, one valid response per delivered unit, satisfaction against a target by
 //!   dimension, building and department, trend and rectification actions.
+//! - [`patrols`]: patrol rounds (巡查): checkpoints, plans, tasks generated from the
+//!   calendar, visits timed against their windows, findings that become tickets and
+//!   lines of the building log, completion and on-time statistics.
 //! - [`records`] and [`tables`]: importers of spreadsheet, CSV and JSON rows.
 //! - [`i18n`]: zh-CN and en labels.
 //! - [`integrity`]: HMAC-SHA256 seals for documents that travel between devices.
@@ -69,6 +72,7 @@ mod json;
 pub mod money;
 pub mod notices;
 pub mod parallel;
+pub mod patrols;
 pub mod records;
 pub mod registry;
 mod stream;
