@@ -880,7 +880,7 @@ pub(crate) use error_table;
 /// fields listed): the public `VALUE_CODES` list (each a code of [`ERROR_CODES`]) and
 /// one crate-private constructor per variant, `fn(code, path, <extra fields>, reason)`,
 /// which checks in debug builds that `code` is in the list. Shared by the estate, fee,
-/// check-in, ticket and notice errors, so a site names its cause
+/// check-in, ticket, notice and registry errors, so a site names its cause
 /// (`CheckinError::value("empty_field", "owner", "must not be empty")`) and the error
 /// code table's scanner (core/tests/error_codes.rs) finds the literal.
 macro_rules! value_codes {

@@ -82,9 +82,10 @@ pub mod tickets;
 mod wire;
 
 /// The largest JSON document, in bytes, that the loaders of fee schedules, check-in
-/// templates and checklists, ticket flows, SLA policies and access policies read
-/// (32 MiB): a longer one is refused before it is parsed, with the error code
-/// `document_too_large` at path `$`. These loaders hold a document as typed values,
+/// templates and checklists, ticket flows, SLA policies, access policies and occupant
+/// registries read (32 MiB): a longer one is refused before it is parsed, with the
+/// error code `document_too_large` at path `$`. These loaders hold a document as typed
+/// values,
 /// tens of bytes of memory per byte of text at worst; the limit keeps that well under
 /// 2 GiB. Estates ([`MAX_ESTATE_DOCUMENT_BYTES`]), ledgers and books
 /// ([`MAX_LEDGER_DOCUMENT_BYTES`]) have their own limits; billing runs have none (about
