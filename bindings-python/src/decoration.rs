@@ -71,7 +71,10 @@ fn windows(w: &[WorkingHours]) -> Vec<Window> {
 }
 
 fn work_windows(w: &WorkWindows) -> OrderedDict<&'static str, Vec<Window>> {
-    OrderedDict(vec![("noisy", windows(&w.noisy)), ("quiet", windows(&w.quiet))])
+    OrderedDict(vec![
+        ("noisy", windows(&w.noisy)),
+        ("quiet", windows(&w.quiet)),
+    ])
 }
 
 /// A charge for the book as the dict `Receivables.post_charges` reads.
@@ -592,7 +595,7 @@ fn action_details<'py>(py: Python<'py>, a: &Action) -> PyResult<Bound<'py, PyDic
 
 record! {
     /// One entry of a renovation's log: who did what, in what role, when.
-    struct PyRenovationEvent("RenovationEvent", eq) { inner: decoration::Event }
+    struct PyRenovationEvent("Event", eq) { inner: decoration::Event }
     repr(at, actor, role, action);
     |e| {
         at: DateTime<Utc>,

@@ -135,7 +135,7 @@ __all__ = [
     "Violation",
     "Deduction",
     "Settlement",
-    "RenovationEvent",
+    "Event",
     "Overdue",
     "DecorationStats",
     "__version__",
@@ -3088,7 +3088,7 @@ class Settlement:
         """Local date by which the refund is due."""
 
 @final
-class RenovationEvent:
+class Event:
     """One entry of a renovation's log: who did what, in what role, when."""
 
     @property
@@ -3152,7 +3152,7 @@ class Renovation:
     def settlement(self) -> Optional[Settlement]:
         """The deposit's settlement, once settled."""
     @property
-    def events(self) -> list[RenovationEvent]:
+    def events(self) -> list[Event]:
         """The log, oldest first."""
     @property
     def failed_inspections(self) -> int:
