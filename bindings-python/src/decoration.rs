@@ -32,6 +32,7 @@ use crate::receivables::PyReceivables;
 use crate::record::{
     OrderedDict, json_document, locked_getters, record, register, shared_eq, wrap_all,
 };
+use crate::registry::PyRegistry;
 use crate::shared::Shared;
 use crate::tickets::PyBusinessCalendar;
 use crate::{decimal_arg, opt, to_py, validation_error};
@@ -41,7 +42,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m: PyDecorationPolicy, PyDocumentDef, PyScopeItem, PyViolationDef, PyFeeDef,
            PyWorkCheck, PyDecorations, PySubmission, PyContractor, PyWorker, PyApplicant,
            PyRenovation, PyFeeLine, PyExtension, PyViolation, PyDeduction, PySettlement,
-           PyRenovationEvent, PyOverdue, PyDecorationStats, PyRegistryShim
+           PyRenovationEvent, PyOverdue, PyDecorationStats
     )
 }
 
@@ -715,24 +716,6 @@ record! {
 
 // ---- the register ----------------------------------------------------------------------
 
-/// A temporary stand-in for `estatekit.Registry` until the registry's binding lands
-/// (a registry read from its JSON document).
-#[pyclass(frozen, module = "estatekit", name = "_RegistryShim")]
-struct PyRegistryShim {
-    inner: estatekit::registry::Registry,
-}
-
-#[guard(crate::panic_guard)]
-#[pymethods]
-impl PyRegistryShim {
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::str_ref)] text: &str) -> PyResult<Self> {
-        Ok(Self {
-            inner: estatekit::registry::Registry::from_json(text).map_err(to_py)?,
-        })
-    }
-}
-
 /// The renovations of an estate (装修管理台账), one open per unit, under a policy.
 /// Every action is logged with actor, role and time and dated in order (an `at`
 /// before the renovation's last event raises ValidationError 'event_out_of_order').
@@ -856,7 +839,7 @@ impl PyDecorations {
     fn submit(
         &self,
         estate: PyRef<'_, PyEstate>,
-        registry: PyRef<'_, PyRegistryShim>,
+        registry: PyRef<'_, PyRegistry>,
         application: PyRef<'_, PySubmission>,
         #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
         #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
@@ -864,9 +847,9 @@ impl PyDecorations {
     ) -> PyResult<PyRenovation> {
         let role: Role = enum_arg(role, "role")?;
         let application = application.inner.clone();
-        let reg = &registry.inner;
+        let reg = registry.inner.lock()?;
         let mut d = self.inner.lock()?;
-        d.submit(&estate.inner, reg, application, actor, role, at)
+        d.submit(&estate.inner, &reg, application, actor, role, at)
             .map(|r| r.clone().into())
             .map_err(to_py)
     }

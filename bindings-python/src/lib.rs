@@ -39,6 +39,7 @@ mod money_py;
 mod notices;
 mod receivables;
 mod record;
+mod registry;
 mod shared;
 mod tickets;
 
@@ -324,6 +325,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     arrow::register(m)?;
     notices::register(m)?;
     decoration::register(m)?;
+    registry::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -59,8 +59,8 @@ REGISTRY = {
 }
 
 
-def registry() -> Any:
-    return estatekit._RegistryShim.from_json(json.dumps(REGISTRY))
+def registry() -> estatekit.Registry:
+    return estatekit.Registry.from_json(json.dumps(REGISTRY))
 
 
 DOCS = ["ownership_proof", "applicant_id", "decoration_plan"]
