@@ -389,4 +389,10 @@ def test_documents_replay_exactly() -> None:
         Decorations.from_json("{")
     assert (e.value.code, e.value.path) == ("json", "$")  # type: ignore[attr-defined]
     assert repr(d) == "Decorations(estate_id=\"lakeside\", renovations=1)"
+    # A policy amount finer than the estate's money scale is refused when the register is made.
+    fine = DecorationPolicy.from_json(DecorationPolicy.default().to_json().replace('"deposit": "2000.00"', '"deposit": "2000.005"'))
+    assert fine.deposit == D("2000.005")
+    with pytest.raises(estatekit.ValidationError) as e:
+        Decorations(Estate.demo(), fine)
+    assert (e.value.code, e.value.path) == ("too_many_decimals", "policy.deposit")  # type: ignore[attr-defined]
     assert repr(d.renovation(rid)) == "Renovation(id='R-1', unit_id='1-201', state='in_progress')"
