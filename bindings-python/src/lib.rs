@@ -30,6 +30,7 @@ use rust_decimal::Decimal;
 mod args;
 mod arrow;
 mod checkin;
+mod decoration;
 mod dunning;
 mod estate;
 mod fees;
@@ -323,6 +324,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     integrity::register(m)?;
     arrow::register(m)?;
     notices::register(m)?;
+    decoration::register(m)?;
     registry::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -254,8 +254,8 @@ fn dicts<'py, T>(
 /// validated, with JSON that restores exactly. No ID number in clear: a person's
 /// `id_ref` is a reference or `Registry.id_digest(key, number)`.
 #[pyclass(frozen, module = "estatekit", name = "Registry")]
-struct PyRegistry {
-    inner: Shared<Registry>,
+pub(crate) struct PyRegistry {
+    pub(crate) inner: Shared<Registry>,
 }
 
 fn registry(inner: Registry) -> PyRegistry {

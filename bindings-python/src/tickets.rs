@@ -487,7 +487,7 @@ impl PyTicketClassifier {
 
 record! {
     /// Working hours per weekday, holidays and the UTC offset of local time.
-    struct PyBusinessCalendar("BusinessCalendar") { inner: BusinessCalendar }
+    pub(crate) struct PyBusinessCalendar("BusinessCalendar") { inner: BusinessCalendar }
     |c| {
         utc_offset_minutes: i32 = c.utc_offset_minutes(),
         holidays: Vec<chrono::NaiveDate> = c.holidays().iter().copied().collect(),

@@ -31,6 +31,7 @@ from estatekit import (
     ValidationError,
 )
 from test_checkin import DEFECT, at, before_inspection
+from test_decoration import started as decoration_started
 
 STUBS = pathlib.Path(__file__).resolve().parents[1] / "python" / "estatekit" / "_estatekit.pyi"
 OCT1, OCT21, OCT31 = dt.date(2026, 10, 1), dt.date(2026, 10, 21), dt.date(2026, 10, 31)
@@ -233,6 +234,17 @@ def _makeup(workday: Any) -> Any:
     return cal.workdays, cal.add_seconds(dt.datetime(2026, 11, 6, 9, 0, tzinfo=UTC), 7200)
 
 
+def _planned(start: Any = "2026-11-09", end: Any = "2026-12-31") -> Any:
+    s = estatekit.Submission("R-1", "1-201", "P-ZHANG", ["flooring"], start, end)
+    return s.planned_start, s.planned_end
+
+
+def _extended(new_end: Any) -> Any:
+    d, rid = decoration_started()
+    r = d.extend(rid, new_end, "材料延期到货", actor="周经理", role="manager", at=dt.datetime(2026, 12, 20, 2, tzinfo=UTC))
+    return r.permitted_end, [e.new_end for e in r.extensions]
+
+
 # ---- The table -----------------------------------------------------------------------
 
 
@@ -323,6 +335,12 @@ CASES = [
     Case("overdue_rectifications", "as_of", dt.date(2026, 11, 20),
          lambda d: [(o.unit_id, o.defect_id, o.deadline, o.days_overdue) for o in estatekit.overdue_rectifications([FINISHED], d)],
          [("1-603", "D1", dt.date(2026, 11, 17), 3)]),
+    # decoration
+    Case("Submission.__new__", "planned_start", dt.date(2026, 11, 10), lambda d: _planned(start=d),
+         (dt.date(2026, 11, 10), dt.date(2026, 12, 31))),
+    Case("Submission.__new__", "planned_end", dt.date(2026, 12, 30), lambda d: _planned(end=d),
+         (dt.date(2026, 11, 9), dt.date(2026, 12, 30))),
+    Case("Decorations.extend", "new_end", dt.date(2027, 1, 20), _extended, (dt.date(2027, 1, 20), [dt.date(2027, 1, 20)])),
     # tickets
     Case("BusinessCalendar.weekly", "holidays", dt.date(2026, 11, 9), _calendar,
          ([dt.date(2026, 10, 1), dt.date(2026, 11, 9)], dt.datetime(2026, 11, 10, 2, 0, tzinfo=UTC)), path="holidays[1]"),

@@ -118,6 +118,26 @@ __all__ = [
     "notice_header",
     "notice_from_json",
     "notice_to_json",
+    "DecorationPolicy",
+    "DocumentDef",
+    "ScopeItem",
+    "ViolationDef",
+    "FeeDef",
+    "WorkCheck",
+    "Decorations",
+    "Submission",
+    "Contractor",
+    "Worker",
+    "Applicant",
+    "Renovation",
+    "FeeLine",
+    "Extension",
+    "Violation",
+    "Deduction",
+    "Settlement",
+    "Event",
+    "Overdue",
+    "DecorationStats",
     "Registry",
     "registry_id_digest",
     "__version__",
@@ -2686,6 +2706,709 @@ class ArrowTable:
     def __arrow_c_schema__(self) -> Any:
         """The schema as an `arrow_schema` PyCapsule."""
 
+
+# ---- decoration management (装修管理) ------------------------------------------------------
+
+_DecorationState = Literal[
+    "submitted", "rejected", "approved", "in_progress", "suspended", "completion_reported",
+    "acceptance_failed", "accepted", "deposit_settled", "closed",
+]
+_DecorationRole = Literal["customer_service", "manager", "engineer", "security", "finance"]
+_ScopeRule = Literal["allowed", "needs_approval", "prohibited"]
+_ConsentName = Literal["owner", "co_owner", "tenant"]
+_Liable = Literal["owner", "contractor", "staff"]
+_DeductionKind = Literal["violation", "unreturned_pass", "unpaid_fee"]
+_OverdueKind = Literal["review", "duration", "acceptance", "refund", "rectification"]
+_WorkVerdict = Literal["allowed", "outside_hours", "rest_day", "no_permit", "suspended"]
+_DecorationEnum = Literal[
+    "state", "role", "rule", "consent", "liable", "deduction_kind", "overdue_kind", "verdict",
+    "violation_status",
+]
+_Window = tuple[datetime.time, datetime.time]
+
+class _ChargeRow(TypedDict):
+    """A charge for `Receivables.post_charges` (`Decorations.charge_rows`,
+    `Decorations.shortfall_charge`)."""
+
+    unit_id: str
+    ref: Optional[str]
+    item_code: str
+    amount: Decimal
+    issued_on: Optional[datetime.date]
+    due: datetime.date
+    period_start: Optional[datetime.date]
+    period_end: Optional[datetime.date]
+    description: Optional[str]
+    penalty: bool
+
+class _StatusChange(TypedDict):
+    """A unit's status change for `Estate.updated(status_changes=[...])`
+    (`Decorations.start_works`, `Decorations.inspect`)."""
+
+    unit_id: str
+    status: _UnitStatusName
+    since: datetime.date
+    occupants: Optional[int]
+
+@final
+class DocumentDef:
+    """A document an application may provide (申请材料)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+@final
+class ScopeItem:
+    """An item of work of the scope catalogue: allowed, needs approval, or prohibited."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def rule(self) -> _ScopeRule:
+        """"allowed", "needs_approval" or "prohibited"."""
+    @property
+    def documents(self) -> list[str]:
+        """The documents an application with this item must provide."""
+    @property
+    def noisy(self) -> bool:
+        """Whether the work is noisy (noisy hours apply)."""
+
+@final
+class ViolationDef:
+    """A kind of violation found at a site check, with its agreed damages."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def damages(self) -> Literal["fixed", "range", "assessed"]:
+        """"fixed", "range" or "assessed" (any amount ≥ 0, set when recorded)."""
+    @property
+    def damages_min(self) -> Optional[Decimal]:
+        """The lowest amount: the fixed amount, a range's min; None when assessed."""
+    @property
+    def damages_max(self) -> Optional[Decimal]:
+        """The highest amount: the fixed amount, a range's max; None when assessed."""
+    @property
+    def rectify_days(self) -> int:
+        """Days to rectify, from the day found."""
+
+@final
+class FeeDef:
+    """A one-off renovation fee billed on approval (装修垃圾清运费, 出入证工本费)."""
+
+    @property
+    def code(self) -> str:
+        """The fee item code (the charge's item code in the book)."""
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def basis(self) -> Literal["per_m2", "fixed", "per_pass"]:
+        """"per_m2" (× the unit's gross area), "fixed" or "per_pass" (× workers' passes)."""
+    @property
+    def rate(self) -> Decimal:
+        """The rate per m², the fixed amount, or the amount per pass."""
+
+@final
+class WorkCheck:
+    """Whether work may go on at an instant, and why."""
+
+    @property
+    def verdict(self) -> _WorkVerdict:
+        """"allowed", "outside_hours", "rest_day", "no_permit" or "suspended"."""
+    @property
+    def local(self) -> datetime.datetime:
+        """The instant in the estate's local time (a naive datetime)."""
+    @property
+    def working_day(self) -> bool:
+        """Whether the local day is a working day."""
+    @property
+    def windows(self) -> list[_Window]:
+        """The day's windows for this kind of work, (start, end) local times, end exclusive."""
+
+@final
+class DecorationPolicy:
+    """The estate's decoration rules (after 建设部令第110号): the scope catalogue, the
+    documents, the deadlines, the working hours, the violations, the fees and the
+    deposit."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+
+    @staticmethod
+    def default() -> DecorationPolicy:
+        """The common practice: the prohibitions and approvals of 建设部令第110号, review in
+        3 working days, works of at most 90 days, acceptance within 7 days, refund within
+        30 days; noisy work Monday–Friday 08:00–12:00 and 14:00–18:00, none on weekends
+        and holidays; a 2,000.00 deposit; Beijing time."""
+    @staticmethod
+    def from_json(text: str) -> DecorationPolicy:
+        """Read and validate a policy document (as `to_json` writes it); ValidationError
+        names the bad field (e.g. 'out_of_range' at 'max_duration_days')."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    def work_allowed(self, at: datetime.datetime, noisy: bool) -> WorkCheck:
+        """Whether noisy (or quiet) work may go on at `at` under the policy's hours and
+        calendar (start inclusive, end exclusive)."""
+    def document(self, code: str) -> Optional[DocumentDef]:
+        """The document of this code, or None."""
+    def scope_item(self, code: str) -> Optional[ScopeItem]:
+        """The scope item of this code, or None."""
+    def violation(self, code: str) -> Optional[ViolationDef]:
+        """The violation of this code, or None."""
+    @property
+    def format_version(self) -> int: ...
+    @property
+    def documents(self) -> list[DocumentDef]:
+        """The documents an application may provide."""
+    @property
+    def catalogue(self) -> list[ScopeItem]:
+        """The scope catalogue."""
+    @property
+    def always_required(self) -> list[str]:
+        """Documents every application needs."""
+    @property
+    def contractor_requires(self) -> list[str]:
+        """Documents needed when a contractor does the works."""
+    @property
+    def tenant_requires(self) -> list[str]:
+        """Documents needed when the applicant is a tenant."""
+    @property
+    def violations(self) -> list[ViolationDef]:
+        """The violation catalogue."""
+    @property
+    def fees(self) -> list[FeeDef]:
+        """One-off fees billed on approval."""
+    @property
+    def deposit(self) -> Decimal:
+        """The deposit (装修押金), a liability held until settlement."""
+    @property
+    def pass_replacement(self) -> Decimal:
+        """Deducted per worker's pass not returned."""
+    @property
+    def review_working_days(self) -> int:
+        """Working days to review an application."""
+    @property
+    def max_duration_days(self) -> int:
+        """Longest works (first day to last, inclusive) before an extension is needed."""
+    @property
+    def acceptance_days(self) -> int:
+        """Calendar days to inspect after the completion report."""
+    @property
+    def refund_days(self) -> int:
+        """Calendar days to refund after acceptance."""
+    @property
+    def fee_due_days(self) -> int:
+        """Days from approval to the fees' due date."""
+    @property
+    def hours(self) -> dict[Literal["working_days", "rest_days"], dict[Literal["noisy", "quiet"], list[_Window]]]:
+        """Working hours: {"working_days": {"noisy": [(start, end)], "quiet": [...]},
+        "rest_days": {...}}, local times, end exclusive."""
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """Working days, holidays and the estate's UTC offset."""
+
+@final
+class Worker:
+    """A worker of the contractor, with the pass (出入证) issued to them."""
+    def __new__(cls, name: str, pass_no: str) -> Worker: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def pass_no(self) -> str: ...
+
+@final
+class Contractor:
+    """The decoration contractor: name, licence reference, foreman, workers."""
+    def __new__(
+        cls, name: str, foreman: str, *, licence_ref: Optional[str] = None, workers: list[Worker] = ...
+    ) -> Contractor: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def licence_ref(self) -> Optional[str]: ...
+    @property
+    def foreman(self) -> str: ...
+    @property
+    def workers(self) -> list[Worker]: ...
+
+@final
+class Submission:
+    """An application (装修申请): the unit, the applicant's person id in the occupant
+    registry, the scope items, the planned days, the documents provided, and the
+    contractor if one does the works."""
+    def __new__(
+        cls,
+        id: str,
+        unit_id: str,
+        applicant_id: str,
+        scope: list[str],
+        planned_start: _DateLike,
+        planned_end: _DateLike,
+        *,
+        documents: list[str] = ...,
+        contractor: Optional[Contractor] = None,
+    ) -> Submission: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def applicant_id(self) -> str: ...
+    @property
+    def contractor(self) -> Optional[Contractor]: ...
+    @property
+    def scope(self) -> list[str]: ...
+    @property
+    def planned_start(self) -> datetime.date: ...
+    @property
+    def planned_end(self) -> datetime.date: ...
+    @property
+    def documents(self) -> list[str]: ...
+
+@final
+class Applicant:
+    """The applicant and the right on which they apply (from the occupant registry)."""
+
+    @property
+    def person_id(self) -> str: ...
+    @property
+    def consent(self) -> _ConsentName:
+        """"owner", "co_owner" or "tenant" (with the owner's written consent)."""
+    @property
+    def consent_ref(self) -> Optional[str]:
+        """A tenant's reference of the owner's written consent."""
+
+@final
+class FeeLine:
+    """A one-off fee billed on approval: quantity × rate = amount."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal:
+        """m² (per-m² fees), passes (per-pass fees) or 1 (fixed fees)."""
+    @property
+    def rate(self) -> Decimal: ...
+    @property
+    def amount(self) -> Decimal:
+        """quantity × rate, rounded once at the estate's scale."""
+    def explain(self, lang: _Lang = "zh-CN") -> str:
+        """`name: quantity × rate = amount` in `lang` ("zh-CN", "zh" or "en")."""
+
+@final
+class Extension:
+    """An extension (延期) of the works' permitted end."""
+
+    @property
+    def new_end(self) -> datetime.date: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+
+@final
+class Violation:
+    """A violation found at a site check, with its damages and rectification deadline."""
+
+    @property
+    def id(self) -> str:
+        """"V1", "V2", … in the renovation."""
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def liable(self) -> _Liable:
+        """"owner", "contractor" or "staff"."""
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def found_at(self) -> datetime.datetime: ...
+    @property
+    def due(self) -> datetime.date:
+        """The local day by which it must be rectified."""
+    @property
+    def status(self) -> Literal["open", "rectified"]:
+        """"open" or "rectified"."""
+    @property
+    def rectified_at(self) -> Optional[datetime.datetime]: ...
+    @property
+    def note(self) -> Optional[str]: ...
+
+@final
+class Deduction:
+    """A deduction from the deposit (or, for staff, a claim), with its reason."""
+
+    @property
+    def kind(self) -> _DeductionKind:
+        """"violation", "unreturned_pass" or "unpaid_fee"."""
+    @property
+    def source(self) -> str:
+        """The violation id, pass number or fee code."""
+    @property
+    def liable(self) -> _Liable:
+        """"owner", "contractor" or "staff"."""
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def reason_zh(self) -> str: ...
+    @property
+    def reason_en(self) -> str: ...
+
+@final
+class Settlement:
+    """The deposit's settlement: deposit = refund + deducted; the deductions' total =
+    deducted + shortfall; shortfall = shortfall_charge + contractor_claim."""
+
+    @property
+    def deposit(self) -> Decimal: ...
+    @property
+    def deductions(self) -> list[Deduction]:
+        """Every deduction, contractor's side first, in the order taken."""
+    @property
+    def deducted(self) -> Decimal:
+        """Taken from the deposit."""
+    @property
+    def refund(self) -> Decimal:
+        """Paid back: deposit − deducted, never below zero."""
+    @property
+    def shortfall(self) -> Decimal:
+        """Deductions beyond the deposit."""
+    @property
+    def shortfall_charge(self) -> Decimal:
+        """The owner's part of the shortfall: a single charge on the unit."""
+    @property
+    def contractor_claim(self) -> Decimal:
+        """The contractor's part of the shortfall: a claim on the contractor."""
+    @property
+    def claims(self) -> list[Deduction]:
+        """Staff damage: claim records, not deducted."""
+    @property
+    def refund_due(self) -> datetime.date:
+        """Local date by which the refund is due."""
+
+@final
+class Event:
+    """One entry of a renovation's log: who did what, in what role, when."""
+
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def role(self) -> _DecorationRole:
+        """The staff role: "customer_service", "manager", "engineer", "security", "finance"."""
+    @property
+    def action(self) -> str:
+        """The action's wire name ("submit", "approve", …, "close")."""
+    @property
+    def details(self) -> dict[str, Any]:
+        """The action's fields: submit (person_id, consent, consent_ref), approve (fees,
+        fee_due, deposit), reject and suspend (reason), fees_paid and close (receipt),
+        deposit_received (amount, receipt), start (prior_status, prior_occupants), extend
+        (new_end, reason), inspect (passed, note), record_violation (code, liable, amount,
+        note), rectify_violation (violation_id), return_passes (passes), settle_deposit
+        (unpaid_fees: [{code, amount}]); resume and report_completion: empty."""
+
+@final
+class Renovation:
+    """A renovation: its application and what its log made of it (a copy; the
+    `Decorations` holding it changes it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def state(self) -> _DecorationState:
+        """The state's wire name ("submitted", …, "closed")."""
+    @property
+    def applicant(self) -> Applicant: ...
+    @property
+    def contractor(self) -> Optional[Contractor]: ...
+    @property
+    def scope(self) -> list[str]:
+        """Scope items' codes."""
+    @property
+    def documents(self) -> list[str]:
+        """Documents provided."""
+    @property
+    def planned(self) -> tuple[datetime.date, datetime.date]:
+        """(planned first day, planned last day)."""
+    @property
+    def permitted_end(self) -> datetime.date:
+        """The last day of works allowed: the planned end, or the last extension's."""
+    @property
+    def extensions(self) -> list[Extension]: ...
+    @property
+    def fees(self) -> list[FeeLine]:
+        """The fees billed on approval (empty before)."""
+    @property
+    def deposit_received(self) -> Optional[Decimal]:
+        """The deposit received, or None."""
+    @property
+    def violations(self) -> list[Violation]: ...
+    @property
+    def settlement(self) -> Optional[Settlement]:
+        """The deposit's settlement, once settled."""
+    @property
+    def events(self) -> list[Event]:
+        """The log, oldest first."""
+    @property
+    def failed_inspections(self) -> int:
+        """How many acceptance inspections failed."""
+
+@final
+class Overdue:
+    """A passed deadline."""
+
+    @property
+    def renovation_id(self) -> str: ...
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def kind(self) -> _OverdueKind:
+        """"review", "duration", "acceptance", "refund" or "rectification"."""
+    @property
+    def violation_id(self) -> Optional[str]:
+        """The violation, for a rectification."""
+    @property
+    def due(self) -> datetime.date:
+        """The local date it was due."""
+    @property
+    def days_over(self) -> int:
+        """Local days past it."""
+
+@final
+class DecorationStats:
+    """Decoration statistics as of an instant."""
+
+    @property
+    def total(self) -> int:
+        """Renovations."""
+    @property
+    def by_state(self) -> dict[_DecorationState, int]:
+        """Renovations per state, every state in order: {"submitted": n, …, "closed": n}."""
+    @property
+    def median_review_hours(self) -> Optional[Decimal]:
+        """Median hours from submission to review (2 decimals); None before a review."""
+    @property
+    def started(self) -> int:
+        """Renovations whose works started."""
+    @property
+    def violations(self) -> int:
+        """Violations recorded."""
+    @property
+    def violations_per_100(self) -> Optional[Decimal]:
+        """Violations per 100 started renovations (2 decimals); None before a start."""
+    @property
+    def extended(self) -> int:
+        """Renovations extended at least once."""
+    @property
+    def overrunning(self) -> int:
+        """Works going on (or suspended) past their permitted end."""
+    @property
+    def deposits_held_count(self) -> int:
+        """Deposits received and not yet settled: how many."""
+    @property
+    def deposits_held(self) -> Decimal:
+        """Their sum."""
+    @property
+    def refunds_payable(self) -> Decimal:
+        """Refunds settled and not yet paid: their sum."""
+    @property
+    def refunds_overdue(self) -> int:
+        """Refunds past their deadline."""
+
+@final
+class Decorations:
+    """The renovations of an estate (装修管理台账), one open per unit, under a policy.
+    Instants (`at`, `as_of`) are timezone-aware datetimes (naive ones raise
+    ValidationError 'naive_datetime'); every action is logged with actor, role and time
+    and dated in order (an `at` before the renovation's last event raises
+    ValidationError 'event_out_of_order'). Errors carry the core's code and path: what
+    the renovation's state does not allow ('renovation_state', 'payment_missing',
+    'open_violations', 'open_renovation') is a StateError, bad input a ValidationError."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __new__(cls, estate: Estate, policy: Optional[DecorationPolicy] = None) -> Decorations:
+        """An empty register for `estate` under `policy` (default:
+        `DecorationPolicy.default()`), money at the estate's scale."""
+    @staticmethod
+    def from_json(text: str) -> Decorations:
+        """Restore a register saved with `to_json`, exactly: every renovation's log is
+        replayed through the operations; the first contradiction raises ValidationError
+        ('inconsistent_document', 'event_out_of_order', … naming the record)."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    @staticmethod
+    def label(kind: _DecorationEnum, value: str, lang: _Lang = "zh-CN") -> str:
+        """The label of an enum's wire name in `lang`, e.g. `label("state",
+        "deposit_settled")` is "押金已结算"; an unknown value raises ValidationError
+        ('unknown_value', path 'value')."""
+    @property
+    def estate_id(self) -> str: ...
+    @property
+    def policy(self) -> DecorationPolicy: ...
+    @property
+    def renovations(self) -> list[Renovation]:
+        """Every renovation, in the order submitted."""
+    def renovation(self, renovation_id: str) -> Optional[Renovation]:
+        """The renovation with this id, or None."""
+    def open_for(self, unit_id: str) -> Optional[Renovation]:
+        """The unit's open renovation (any state but rejected and closed), or None."""
+    def submit(
+        self,
+        estate: Estate,
+        registry: Registry,
+        application: Submission,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+    ) -> Renovation:
+        """Submit an application. The applicant must be able to consent for the unit on
+        the local date of `at` (the registry's may_consent: 'no_consent',
+        'unknown_person', … at 'applicant_id'); a prohibited scope item
+        ('prohibited_scope', 'scope[i]') or a missing document ('missing_document',
+        'documents') is refused; one open renovation per unit (StateError
+        'open_renovation'). The same application again changes nothing."""
+    def approve(
+        self, renovation_id: str, estate: Estate, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> list[FeeLine]:
+        """Approve an application (a manager): bills the policy's one-off fees and asks
+        for the deposit. Returns the fee lines."""
+    def reject(
+        self, renovation_id: str, reason: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Reject an application, with the reason (a manager)."""
+    def charge_rows(self, renovation_id: str) -> list[_ChargeRow]:
+        """The approved fees as rows for `Receivables.post_charges` (ref
+        `{renovation id}/{fee code}`; posting twice posts once). StateError before approval."""
+    def record_fees_paid(
+        self, renovation_id: str, receipt: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record the fees paid, with the receipt number (finance)."""
+    def record_deposit(
+        self,
+        renovation_id: str,
+        amount: _DecimalLike,
+        receipt: str,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+    ) -> Renovation:
+        """Record the deposit received (the amount asked: another is 'mismatch' at
+        'amount'), with the receipt number (finance). The deposit is a liability, not a fee."""
+    def start_works(
+        self, renovation_id: str, estate: Estate, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> _StatusChange:
+        """Start the works (StateError 'payment_missing' before the fees and deposit,
+        ValidationError 'out_of_range' at 'at' before the planned start). Returns the
+        unit's change to 'decorating' for `Estate.updated(status_changes=[...])`."""
+    def suspend(
+        self, renovation_id: str, reason: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Suspend the works for rectification (停工整改), with the reason."""
+    def resume(self, renovation_id: str, *, actor: str, role: _DecorationRole, at: datetime.datetime) -> Renovation:
+        """Resume suspended works."""
+    def extend(
+        self,
+        renovation_id: str,
+        new_end: _DateLike,
+        reason: str,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+    ) -> Renovation:
+        """Extend the works' permitted end (延期) to `new_end`, with the reason (a manager)."""
+    def report_completion(
+        self, renovation_id: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record the owner's report that the works are complete."""
+    def inspect(
+        self,
+        renovation_id: str,
+        passed: bool,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+        note: Optional[str] = None,
+    ) -> Optional[_StatusChange]:
+        """The acceptance inspection (an engineer). Passed: the change restoring the
+        unit's status and occupants before the works; failed: None. StateError
+        'open_violations' while a violation is open."""
+    def record_violation(
+        self,
+        renovation_id: str,
+        code: str,
+        liable: _Liable,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+        amount: Optional[_DecimalLike] = None,
+        note: Optional[str] = None,
+    ) -> Violation:
+        """Record a violation found at a site check (`amount` required for a range or an
+        assessed violation; for a fixed one absent or equal to it)."""
+    def rectify_violation(
+        self, renovation_id: str, violation_id: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record a violation rectified."""
+    def return_passes(
+        self, renovation_id: str, passes: list[str], *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record workers' passes returned (returning one twice changes nothing)."""
+    def settle_deposit(
+        self,
+        renovation_id: str,
+        book: Optional[Receivables] = None,
+        *,
+        actor: str,
+        role: _DecorationRole,
+        at: datetime.datetime,
+    ) -> Settlement:
+        """Settle the deposit of an accepted renovation (finance): refund = deposit −
+        deductions, never below zero; with `book`, the renovation's fee charges still
+        owed are deducted. StateError before acceptance."""
+    def shortfall_charge(self, renovation_id: str) -> Optional[_ChargeRow]:
+        """The owner's part of the shortfall as a row for `Receivables.post_charges`
+        (ref `{renovation id}/deposit_shortfall`), or None. StateError before settlement."""
+    def close(
+        self, renovation_id: str, receipt: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record the refund paid, with its reference; the renovation is closed (finance)."""
+    def work_check(self, unit_id: str, at: datetime.datetime, noisy: bool) -> WorkCheck:
+        """May (noisy) work go on in this unit at `at`? The policy's hours, and the unit's
+        renovation: none going on is 'no_permit', suspended is 'suspended'."""
+    def overdue(self, as_of: datetime.datetime) -> list[Overdue]:
+        """Every deadline passed at `as_of`, by renovation (in the order submitted), then kind."""
+    def statistics(self, as_of: datetime.datetime) -> DecorationStats:
+        """The statistics at `as_of`."""
 _OccupantRoleName = Literal["owner", "co_owner", "household_member", "tenant"]
 _ConsentBasisName = Literal["owner", "co_owner", "tenant"]
 
