@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 
 mod arrow;
 mod checkin;
+mod decoration;
 mod estate;
 mod fees;
 mod integrity;
@@ -22,14 +23,17 @@ mod money;
 mod notices;
 mod receivables;
 mod records;
+mod registry;
 mod tickets;
 
 pub use arrow::*;
 pub use checkin::*;
+pub use decoration::*;
 pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
 pub use money::*;
+pub use registry::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();

@@ -631,7 +631,7 @@ pub struct Receivables {
 crate::json_eq!(Receivables, |s| s.lock().to_json());
 
 impl Receivables {
-    fn lock(&self) -> MutexGuard<'_, receivables::Receivables> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, receivables::Receivables> {
         // A poisoned lock only means another thread panicked mid-call; the book's
         // operations change an account only once they have succeeded.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
