@@ -23,7 +23,6 @@ mod money;
 mod notices;
 mod receivables;
 mod records;
-mod registry;
 mod tickets;
 
 pub use arrow::*;
@@ -33,7 +32,6 @@ pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
 pub use money::*;
-pub use registry::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();
