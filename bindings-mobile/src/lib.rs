@@ -23,6 +23,7 @@ mod money;
 mod notices;
 mod receivables;
 mod records;
+mod registry;
 mod tickets;
 
 pub use arrow::*;

@@ -38,6 +38,7 @@ mod money_py;
 mod notices;
 mod receivables;
 mod record;
+mod registry;
 mod shared;
 mod tickets;
 
@@ -322,6 +323,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     integrity::register(m)?;
     arrow::register(m)?;
     notices::register(m)?;
+    registry::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -144,7 +144,7 @@ fn group_arg(by: Option<&str>) -> PyResult<GroupBy> {
 /// and bank rows, safe to retry.
 #[pyclass(frozen, module = "estatekit", name = "Receivables")]
 pub(crate) struct PyReceivables {
-    inner: Shared<receivables::Receivables>,
+    pub(crate) inner: Shared<receivables::Receivables>,
     /// The estate and schedule it was made with, for `__reduce__`.
     estate: Py<PyEstate>,
     schedule: Py<PyFeeSchedule>,

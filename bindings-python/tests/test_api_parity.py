@@ -138,6 +138,16 @@ def _item_data() -> dict[str, Any]:
     return done.data
 
 
+def _registry() -> estatekit.Registry:
+    r = estatekit.Registry("lakeside")
+    r.add_person(id="P1", name="张三")
+    r.add_person(id="P2", name="王五")
+    r.add_role(unit_id="1-101", person_id="P1", role="owner", from_="2024-08-01")
+    r.add_vehicle(plate="京A12345", person_id="P1", unit_id="1-101")
+    r.transfer("1-101", ["P2"], "2026-12-01", arrears=D("0"))
+    return r
+
+
 SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "Balance": lambda: _ledger().balance(JAN1),
     "Aging": lambda: dict(_ledger().aging(JAN1)),
@@ -160,6 +170,11 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "MeterEvent": _meter_event,
     "StatusPeriod": lambda: Estate.demo().status_periods("1-101")[0],
     "ItemData": _item_data,
+    "Person": lambda: dict(_registry().persons()[0]),
+    "RoleRecord": lambda: dict(_registry().roles()[0]),
+    "Vehicle": lambda: dict(_registry().vehicles()[0]),
+    "Transfer": lambda: dict(_registry().transfers()[0]),
+    "ConsentBasis": lambda: dict(_registry().may_consent("1-101", "P2", "2026-12-01")),
 }
 # Dicts whose sample needs a longer scenario; their keys are asserted where that
 # scenario is tested (CreditLine: test_estate_update.py).

@@ -331,6 +331,34 @@ CASES = [
     Case("BusinessCalendar.is_working_day", "date", dt.date(2026, 11, 7),
          lambda d: BusinessCalendar.weekly("09:00", "18:00", [0, 1, 2, 3, 4], workdays=["2026-11-07"]).is_working_day(d), True),
 ]
+def _registry() -> estatekit.Registry:
+    """张三 owner of 1-101 since 2024-08-01, 李四 a household member, 王五 registered."""
+    r = estatekit.Registry("lakeside")
+    for pid, name in (("P1", "张三"), ("P2", "李四"), ("P6", "王五")):
+        r.add_person(id=pid, name=name)
+    r.add_role(unit_id="1-101", person_id="P1", role="owner", from_=dt.date(2024, 8, 1))
+    r.add_role(unit_id="1-101", person_id="P2", role="household_member", from_=dt.date(2024, 8, 1))
+    return r
+
+
+def _moved_out(on: Any) -> Any:
+    r = _registry()
+    r.move_out("1-101", "P2", on)
+    return r.roles()[1]["to"]
+
+
+REGISTRY_CASES = [
+    Case("Registry.occupants", "on", dt.date(2024, 8, 1),
+         lambda d: [o["person_id"] for o in _registry().occupants("1-101", d)], ["P1", "P2"]),
+    Case("Registry.may_consent", "on", dt.date(2024, 8, 1),
+         lambda d: _registry().may_consent("1-101", "P1", d), {"basis": "owner", "consent_ref": None}),
+    Case("Registry.move_out", "on", dt.date(2026, 11, 30), _moved_out, dt.date(2026, 11, 30)),
+    Case("Registry.transfer", "on", dt.date(2026, 12, 1),
+         lambda d: _registry().transfer("1-101", ["P6"], d, arrears=D("0")),
+         {"unit_id": "1-101", "on": dt.date(2026, 12, 1), "from": ["P1"], "to": ["P6"], "arrears_checked": D("0")}),
+]
+CASES += REGISTRY_CASES
+
 IDS = [f"{c.func}({c.where})" for c in CASES]
 
 

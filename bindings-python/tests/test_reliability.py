@@ -39,6 +39,7 @@ _PARSERS = {
     "flow": estatekit.TicketFlow.from_json,
     "sla": estatekit.SlaPolicy.from_json,
     "run": estatekit.BillingRun.from_json,
+    "registry": estatekit.Registry.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),

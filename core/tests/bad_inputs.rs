@@ -85,6 +85,9 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
         "run" => err(BillingRun::from_json(input), |e| {
             (e.code().into(), e.path().into())
         }),
+        "registry" => err(estatekit::registry::Registry::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
         // A bank file applied to an empty book of the demo estate: the last rejected
         // row, as `rows[<1-based row>].<field>`.
         "payments" => {

@@ -102,6 +102,7 @@ private fun parse(kind: String, text: String) {
         "flow" -> TicketFlow.fromJson(text)
         "sla" -> SlaPolicy.fromJson(text)
         "run" -> BillingRun.fromJson(text)
+        "registry" -> Registry.fromJson(text)
         "book" -> Receivables.fromJson(text, Estate.demo(), FeeSchedule.demo())
         // A bank file, single charges or opening balances fed to an empty book of the
         // demo estate: the last rejected row, as `rows[<1-based row>].<field>` (as

@@ -11,7 +11,7 @@ Dates are always returned as `datetime.date`.
 
 Document sizes: `Ledger.from_json`, `Receivables.from_json` and `Estate.from_json`
 read at most 64 MiB of text, `from_json` of fee schedules, check-in templates and checklists,
-ticket flows, SLA and access policies, and `seal`, at most 32 MiB, `unseal` at most
+ticket flows, SLA and access policies, registries, and `seal`, at most 32 MiB, `unseal` at most
 64 MiB; a longer text raises `ValidationError` with code "document_too_large" and
 path "$" before it is parsed. `BillingRun.from_json` has no limit.
 """
@@ -118,6 +118,8 @@ __all__ = [
     "notice_header",
     "notice_from_json",
     "notice_to_json",
+    "Registry",
+    "registry_id_digest",
     "__version__",
 ]
 
@@ -2667,3 +2669,144 @@ class ArrowTable:
         not applied)."""
     def __arrow_c_schema__(self) -> Any:
         """The schema as an `arrow_schema` PyCapsule."""
+
+_OccupantRoleName = Literal["owner", "co_owner", "household_member", "tenant"]
+_ConsentBasisName = Literal["owner", "co_owner", "tenant"]
+
+class _PersonDict(TypedDict):
+    """A person of a `Registry`: no ID number in clear (`id_ref` is a reference or
+    `Registry.id_digest`)."""
+
+    id: str
+    name: str
+    phones: list[str]
+    email: Optional[str]
+    id_ref: Optional[str]
+
+# "from" is a Python keyword: the functional form of TypedDict.
+_RoleDict = TypedDict(
+    "_RoleDict",
+    {
+        "unit_id": str,
+        "person_id": str,
+        "role": _OccupantRoleName,
+        "from": datetime.date,
+        "to": Optional[datetime.date],
+        "lease_start": Optional[datetime.date],
+        "lease_end": Optional[datetime.date],
+        "consent_ref": Optional[str],
+    },
+)
+
+class _VehicleDict(TypedDict):
+    """A vehicle of a `Registry` (plate normalised)."""
+
+    plate: str
+    person_id: str
+    unit_id: str
+    space: Optional[str]
+
+_TransferDict = TypedDict(
+    "_TransferDict",
+    {
+        "unit_id": str,
+        "on": datetime.date,
+        "from": list[str],
+        "to": list[str],
+        "arrears_checked": Decimal,
+    },
+)
+
+class _ConsentBasisDict(TypedDict):
+    """Why a person may consent for a unit (`Registry.may_consent`)."""
+
+    basis: _ConsentBasisName
+    consent_ref: Optional[str]
+
+@final
+class Registry:
+    """The occupant registry of one estate (客户档案): persons, their roles on units
+    (owner, co_owner, household_member, tenant), vehicles and ownership transfers,
+    validated, with JSON that restores exactly. No ID number in clear: a person's
+    `id_ref` is a reference or `Registry.id_digest(key, number)`."""
+
+    def __new__(cls, estate_id: str) -> Registry:
+        """An empty registry of the estate `estate_id`."""
+    @staticmethod
+    def from_json(text: str) -> Registry:
+        """Reads and validates a registry document; errors name the record
+        (`persons[3].id`, `roles[2].from`, ...)."""
+    def to_json(self) -> str:
+        """The registry as JSON (format_version 1)."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def estate_id(self) -> str:
+        """The estate's id."""
+    def validate_against(self, estate: Estate) -> None:
+        """Checks the registry against its estate: the same estate id (`mismatch` at
+        `estate_id`), every unit named by a role, vehicle or transfer in the estate
+        (`unknown_unit` at e.g. `roles[2].unit_id`)."""
+    def add_person(self, person: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> None:
+        """Adds a person, given as a dict and/or keyword arguments: `id`, `name`,
+        `phones` (list of str), `email`, `id_ref`. An `id_ref` that looks like an
+        18-digit ID number is refused (`clear_id_number`)."""
+    def add_role(self, role: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> None:
+        """Adds a role (a move-in), given as a dict and/or keyword arguments: `unit_id`,
+        `person_id`, `role` ("owner", "co_owner", "household_member", "tenant"),
+        `from` (`from_=` as a keyword), `to`, and for a tenant `lease_start`,
+        `lease_end` and `consent_ref` (the owner's written consent)."""
+    def add_vehicle(self, vehicle: Optional[Mapping[str, Any]] = None, /, **fields: Any) -> None:
+        """Adds a vehicle, given as a dict and/or keyword arguments: `plate` (normalised:
+        trimmed, uppercase, no inner spaces), `person_id`, `unit_id`, `space`."""
+    def person(self, id: str) -> Optional[_PersonDict]:
+        """The person with this id (a dict), or None."""
+    def persons(self) -> list[_PersonDict]:
+        """Every person, in the order added."""
+    def roles(self) -> list[_RoleDict]:
+        """Every role, in the order added."""
+    def vehicles(self) -> list[_VehicleDict]:
+        """Every vehicle, in the order added."""
+    def transfers(self) -> list[_TransferDict]:
+        """Every ownership transfer, in the order recorded."""
+    def occupants(self, unit_id: str, on: _DateLike) -> list[_RoleDict]:
+        """The roles on `unit_id` that cover the day `on`, in the order added."""
+    def may_consent(self, unit_id: str, person_id: str, on: _DateLike) -> _ConsentBasisDict:
+        """Whether `person_id` may consent for `unit_id` on `on`: `{"basis": "owner" |
+        "co_owner" | "tenant", "consent_ref": str | None}` (a tenant's is the owner's
+        written consent). Raises StateError `no_consent` (a household member, a tenant
+        without consent, a role ended, no role) or ValidationError `unknown_person`."""
+    def move_out(self, unit_id: str, person_id: str, on: _DateLike) -> None:
+        """`person_id` moves out of `unit_id` on `on` (their last day): their household and
+        tenant roles covering the day end on it. Ownership ends by `transfer`, not a
+        move-out (StateError `not_occupant`)."""
+    def transfer(
+        self,
+        unit_id: str,
+        to: list[str],
+        on: _DateLike,
+        *,
+        book: Optional[Receivables] = None,
+        arrears: Union[Decimal, int, str, None] = None,
+    ) -> _TransferDict:
+        """Transfers the ownership of `unit_id` (过户) on `on` to the persons `to` (the
+        first the owner, the others co-owners), once the arrears are zero: checked
+        against `book` (a Receivables: principal and penalty outstanding on `on`) or
+        the plain amount `arrears` (exactly one of the two). The owners' roles end the
+        day before; tenants' consent references lapse. Returns the transfer recorded;
+        the same transfer again returns the recorded one. StateError
+        `arrears_outstanding` / `conflicting_transfer`."""
+    @staticmethod
+    def id_digest(key: bytes, id_number: str) -> str:
+        """The keyed digest of an identity number for a person's `id_ref`:
+        "hmac-sha256:" and 64 hex digits, HMAC-SHA256 with `key` (bytes, not empty) of
+        the number trimmed with a final x uppercased. An 18-digit PRC ID number must
+        have the GB 11643 check digit (ValidationError `invalid_id_number`)."""
+
+def registry_id_digest(key: bytes, id_number: str) -> str:
+    """The keyed digest of an identity number for a person's `id_ref` (the same as
+    `Registry.id_digest`): "hmac-sha256:" and 64 hex digits, HMAC-SHA256 with `key`
+    (bytes, not empty) of the number trimmed with a final x uppercased. An 18-digit PRC
+    ID number must have the GB 11643 check digit (ValidationError `invalid_id_number`)."""

@@ -454,14 +454,14 @@ impl Registry {
             if let Some(prev) = last.insert(&t.unit_id, t.on)
                 && prev >= t.on
             {
-                return Err(RegistryError::ConflictingTransfer {
-                    path: format!("transfers[{i}].on"),
-                    unit: t.unit_id.clone(),
-                    reason: format!(
-                        "a transfer on {} follows one on {prev}: one transfer a day, in date order",
-                        t.on
+                return Err(RegistryError::value(
+                    "conflicting_transfer",
+                    format!("transfers[{i}].on"),
+                    format!(
+                        "unit {:?}: a transfer on {} follows one on {prev}: one transfer a day, in date order",
+                        t.unit_id, t.on
                     ),
-                });
+                ));
             }
         }
         r.transfers = doc.transfers;
@@ -484,11 +484,14 @@ impl Registry {
             ));
         }
         if !t.arrears_checked.is_zero() {
-            return Err(RegistryError::ArrearsOutstanding {
-                path: "arrears_checked".to_owned(),
-                unit: t.unit_id.clone(),
-                amount: t.arrears_checked,
-            });
+            return Err(RegistryError::value(
+                "arrears_outstanding",
+                "arrears_checked",
+                format!(
+                    "unit {:?}: a transfer is recorded with arrears of {}; a transfer needs them cleared",
+                    t.unit_id, t.arrears_checked
+                ),
+            ));
         }
         Ok(())
     }

@@ -486,7 +486,10 @@ pub enum RegistryError {
     /// `overlapping_periods` (two roles of a person on a unit with the same role, or
     /// two ownership roles, or two owners of a unit, on a common day), `mismatch`
     /// (the estate's id is not the registry's), `key_too_short` (an empty digest key),
-    /// `unknown_value` (a role name that is not one of the accepted values).
+    /// `unknown_value` (a role name that is not one of the accepted values); in a
+    /// document, `arrears_outstanding` (a transfer recorded with arrears) and
+    /// `conflicting_transfer` (two transfers of a unit on a day, or out of date order),
+    /// the codes of the operations' state errors, as bad input here.
     ///
     /// ```
     /// use estatekit::registry::{Person, Registry};
@@ -578,7 +581,7 @@ pub enum RegistryError {
     /// A transfer refused while the unit owes money.
     #[error("{path}: unit {unit:?} owes {amount}; clear the arrears before the transfer")]
     ArrearsOutstanding {
-        /// `arrears` (a plain amount or the book), or `transfers[i].arrears_checked`.
+        /// `arrears` (a plain amount or the book).
         path: String,
         /// The unit.
         unit: String,
@@ -590,7 +593,7 @@ pub enum RegistryError {
     /// an ownership role that starts on or after its day.
     #[error("{path}: unit {unit:?}: {reason}")]
     ConflictingTransfer {
-        /// `on` or `to`, or `transfers[i].on` in a document.
+        /// `on`.
         path: String,
         /// The unit.
         unit: String,
@@ -643,6 +646,8 @@ crate::diagnostic::value_codes! {
         "mismatch",
         "key_too_short",
         "unknown_value",
+        "arrears_outstanding",
+        "conflicting_transfer",
     ];
     /// [`RegistryError::InvalidField`] with `code`, one of [`RegistryError::VALUE_CODES`].
     fn value => InvalidField;
