@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 use crate::estate::{Estate, StatusUpdate};
 use crate::receivables::{ChargeRow, Receivables};
 use crate::registry::Registry;
+use crate::tickets::BusinessCalendar;
 use crate::{EstateKitError, Timestamp, ToMobile};
 
 /// A mobile enum mirroring a core decoration enum variant by variant, with its wire
@@ -238,28 +239,19 @@ impl From<deco::ScopeItem> for ScopeItem {
     }
 }
 
-/// What a violation costs (a sealed class in Kotlin).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum Damages {
-    /// A fixed amount.
-    Fixed { amount: Decimal },
-    /// An amount within a range, set when the violation is recorded.
-    Range { min: Decimal, max: Decimal },
-    /// Assessed case by case (any amount ≥ 0).
+/// What kind of damages a violation has (`ViolationDef.damages`; Python gives the
+/// wire name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DamagesKind {
+    /// A fixed amount (`damagesMin` = `damagesMax`).
+    Fixed,
+    /// An amount within `damagesMin`–`damagesMax`, set when the violation is recorded.
+    Range,
+    /// Assessed case by case (any amount ≥ 0; no min or max).
     Assessed,
 }
 
-impl From<deco::Damages> for Damages {
-    fn from(c: deco::Damages) -> Self {
-        match c {
-            deco::Damages::Fixed(amount) => Self::Fixed { amount },
-            deco::Damages::Range { min, max } => Self::Range { min, max },
-            deco::Damages::Assessed => Self::Assessed,
-        }
-    }
-}
-
-/// A kind of violation found at a site check.
+/// A kind of violation found at a site check, with its agreed damages.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ViolationDef {
     /// Stable code.
@@ -268,43 +260,44 @@ pub struct ViolationDef {
     pub name_zh: String,
     /// Name in English.
     pub name_en: String,
-    /// The agreed damages.
-    pub damages: Damages,
+    /// Fixed, range or assessed.
+    pub damages: DamagesKind,
+    /// The lowest amount: the fixed amount, a range's min; null when assessed.
+    pub damages_min: Option<Decimal>,
+    /// The highest amount: the fixed amount, a range's max; null when assessed.
+    pub damages_max: Option<Decimal>,
     /// Days to rectify, from the day found.
     pub rectify_days: i64,
 }
 
 impl From<deco::ViolationDef> for ViolationDef {
     fn from(c: deco::ViolationDef) -> Self {
+        let (damages, damages_min, damages_max) = match c.damages {
+            deco::Damages::Fixed(a) => (DamagesKind::Fixed, Some(a), Some(a)),
+            deco::Damages::Range { min, max } => (DamagesKind::Range, Some(min), Some(max)),
+            deco::Damages::Assessed => (DamagesKind::Assessed, None, None),
+        };
         Self {
             code: c.code,
             name_zh: c.name_zh,
             name_en: c.name_en,
-            damages: c.damages.into(),
+            damages,
+            damages_min,
+            damages_max,
             rectify_days: c.rectify_days.to_mobile(),
         }
     }
 }
 
-/// How a one-off renovation fee is computed (a sealed class in Kotlin).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum FeeBasis {
-    /// Rate × the unit's gross area (m²), rounded once at the estate's scale.
-    PerM2 { rate: Decimal },
-    /// A fixed amount per renovation.
-    Fixed { amount: Decimal },
-    /// An amount per worker's pass.
-    PerPass { amount: Decimal },
-}
-
-impl From<deco::FeeBasis> for FeeBasis {
-    fn from(c: deco::FeeBasis) -> Self {
-        match c {
-            deco::FeeBasis::PerM2(rate) => Self::PerM2 { rate },
-            deco::FeeBasis::Fixed(amount) => Self::Fixed { amount },
-            deco::FeeBasis::PerPass(amount) => Self::PerPass { amount },
-        }
-    }
+/// How a one-off renovation fee is computed (`FeeDef.basis`; Python gives the wire name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum FeeBasisKind {
+    /// `rate` × the unit's gross area (m²), rounded once at the estate's scale.
+    PerM2,
+    /// `rate` is the amount per renovation.
+    Fixed,
+    /// `rate` × the workers' passes.
+    PerPass,
 }
 
 /// A one-off renovation fee (装修垃圾清运费, 出入证工本费), billed on approval.
@@ -316,23 +309,32 @@ pub struct FeeDef {
     pub name_zh: String,
     /// Name in English.
     pub name_en: String,
-    /// How it is computed.
-    pub basis: FeeBasis,
+    /// Per m², fixed or per pass.
+    pub basis: FeeBasisKind,
+    /// The rate per m², the fixed amount, or the amount per pass.
+    pub rate: Decimal,
 }
 
 impl From<deco::FeeDef> for FeeDef {
     fn from(c: deco::FeeDef) -> Self {
+        let (basis, rate) = match c.basis {
+            deco::FeeBasis::PerM2(r) => (FeeBasisKind::PerM2, r),
+            deco::FeeBasis::Fixed(r) => (FeeBasisKind::Fixed, r),
+            deco::FeeBasis::PerPass(r) => (FeeBasisKind::PerPass, r),
+        };
         Self {
             code: c.code,
             name_zh: c.name_zh,
             name_en: c.name_en,
-            basis: c.basis.into(),
+            basis,
+            rate,
         }
     }
 }
 
-/// A window of working hours, local time ("HH:MM", start inclusive, end exclusive).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A window of working hours, local time ("HH:MM", start inclusive, end exclusive; a
+/// `(start, end)` tuple in Python).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, uniffi::Record)]
 pub struct WorkingHours {
     /// First minute, "08:00".
     pub start: String,
@@ -340,14 +342,51 @@ pub struct WorkingHours {
     pub end: String,
 }
 
+fn windows(w: &[estatekit::tickets::WorkingHours]) -> Vec<WorkingHours> {
+    w.iter()
+        .map(|h| WorkingHours {
+            start: h.start.format("%H:%M").to_string(),
+            end: h.end.format("%H:%M").to_string(),
+        })
+        .collect()
+}
+
+/// The hours of a kind of day (`{"noisy": [...], "quiet": [...]}` in Python).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WorkWindows {
+    /// When noisy work is allowed.
+    pub noisy: Vec<WorkingHours>,
+    /// When quiet work is allowed.
+    pub quiet: Vec<WorkingHours>,
+}
+
+impl From<&deco::WorkWindows> for WorkWindows {
+    fn from(w: &deco::WorkWindows) -> Self {
+        Self {
+            noisy: windows(&w.noisy),
+            quiet: windows(&w.quiet),
+        }
+    }
+}
+
+/// Working hours of renovation works on working days and on rest days (weekends and
+/// holidays per the policy's calendar) (`DecorationPolicy.hours`, a dict in Python).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WorkSchedule {
+    /// Hours on working days.
+    pub working_days: WorkWindows,
+    /// Hours on weekends and holidays.
+    pub rest_days: WorkWindows,
+}
+
 /// Whether work may go on at an instant, and why.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WorkCheck {
     /// The verdict.
     pub verdict: WorkVerdict,
-    /// The instant in the estate's local time, ISO "2026-11-04T07:00:00"
-    /// (`LocalDateTime.parse`).
-    pub local: String,
+    /// The instant in the estate's local time (`java.time.LocalDateTime`; an ISO
+    /// string "2026-11-04T07:00:00" in Swift).
+    pub local: chrono::NaiveDateTime,
     /// Whether the local day is a working day.
     pub working_day: bool,
     /// The day's windows for this kind of work (empty on a rest day without hours).
@@ -358,16 +397,9 @@ impl From<deco::WorkCheck> for WorkCheck {
     fn from(c: deco::WorkCheck) -> Self {
         Self {
             verdict: c.verdict.into(),
-            local: c.local.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            local: c.local,
             working_day: c.working_day,
-            windows: c
-                .windows
-                .iter()
-                .map(|w| WorkingHours {
-                    start: w.start.format("%H:%M").to_string(),
-                    end: w.end.format("%H:%M").to_string(),
-                })
-                .collect(),
+            windows: windows(&c.windows),
         }
     }
 }
@@ -390,6 +422,26 @@ impl DecorationPolicy {
     pub fn default() -> Arc<Self> {
         Arc::new(Self {
             inner: deco::DecorationPolicy::default_policy(),
+        })
+    }
+
+    /// The document's format version (1).
+    pub fn format_version(&self) -> i64 {
+        self.inner.format_version.to_mobile()
+    }
+
+    /// Working hours of the works, local time.
+    pub fn hours(&self) -> WorkSchedule {
+        WorkSchedule {
+            working_days: (&self.inner.hours.working_days).into(),
+            rest_days: (&self.inner.hours.rest_days).into(),
+        }
+    }
+
+    /// Working days, holidays and the estate's UTC offset (a new calendar object).
+    pub fn calendar(&self) -> Arc<BusinessCalendar> {
+        Arc::new(BusinessCalendar {
+            inner: self.inner.calendar.clone(),
         })
     }
 
@@ -880,8 +932,10 @@ pub struct Event {
     pub actor: String,
     /// In what role.
     pub role: DecorationRole,
-    /// What.
-    pub action: RenovationAction,
+    /// The action's wire name ("submit", "approve", …, "close"), as in the JSON.
+    pub action: String,
+    /// The action with its fields.
+    pub details: RenovationAction,
 }
 
 impl From<deco::Event> for Event {
@@ -890,7 +944,8 @@ impl From<deco::Event> for Event {
             at: c.at,
             actor: c.actor,
             role: c.role.into(),
-            action: c.action.into(),
+            action: c.action.name().to_owned(),
+            details: c.action.into(),
         }
     }
 }

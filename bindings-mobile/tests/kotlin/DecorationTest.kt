@@ -25,18 +25,19 @@ private val FINANCE = DecorationRole.FINANCE
 
 /** The registry of core/tests/decoration.rs: an owner and a household member of 1-201,
  * a tenant of 1-203 with the owner's consent (C-203), a tenant of 1-202 without. */
-private fun registry(estate: Estate): Registry = Registry.fromJson(
-    """{"format_version": 1, "estate_id": "${estate.id()}",
-      "persons": [{"id": "P-ZHANG", "name": "张三"}, {"id": "P-LI", "name": "李四"},
-                  {"id": "P-WANG", "name": "王五"}, {"id": "P-ZHAO", "name": "赵六"}],
-      "roles": [
-        {"unit_id": "1-201", "person_id": "P-ZHANG", "role": "owner", "from": "2024-06-01"},
-        {"unit_id": "1-201", "person_id": "P-WANG", "role": "household_member", "from": "2024-06-01"},
-        {"unit_id": "1-203", "person_id": "P-LI", "role": "tenant", "from": "2025-03-01", "to": "2027-02-28",
-         "lease_start": "2025-03-01", "lease_end": "2027-02-28", "consent_ref": "C-203"},
-        {"unit_id": "1-202", "person_id": "P-ZHAO", "role": "tenant", "from": "2025-03-01", "to": "2027-02-28",
-         "lease_start": "2025-03-01", "lease_end": "2027-02-28"}]}""",
-)
+private fun registry(estate: Estate): Registry {
+    val r = Registry(estate.id())
+    for ((id, name) in listOf("P-ZHANG" to "张三", "P-LI" to "李四", "P-WANG" to "王五", "P-ZHAO" to "赵六")) {
+        r.addPerson(Person(id = id, name = name))
+    }
+    r.addRole(RoleRecord(unitId = "1-201", personId = "P-ZHANG", role = OccupantRole.OWNER, from = day("2024-06-01")))
+    r.addRole(RoleRecord(unitId = "1-201", personId = "P-WANG", role = OccupantRole.HOUSEHOLD_MEMBER, from = day("2024-06-01")))
+    r.addRole(RoleRecord(unitId = "1-203", personId = "P-LI", role = OccupantRole.TENANT, from = day("2025-03-01"),
+        to = day("2027-02-28"), leaseStart = day("2025-03-01"), leaseEnd = day("2027-02-28"), consentRef = "C-203"))
+    r.addRole(RoleRecord(unitId = "1-202", personId = "P-ZHAO", role = OccupantRole.TENANT, from = day("2025-03-01"),
+        to = day("2027-02-28"), leaseStart = day("2025-03-01"), leaseEnd = day("2027-02-28")))
+    return r
+}
 
 private val BASE_DOCS = listOf("ownership_proof", "applicant_id", "decoration_plan")
 
@@ -160,11 +161,14 @@ fun testDecorationFromApplicationToRefund() {
     assertEquals(21, done.events.size)
     assertEquals(st, done.settlement)
     assertEquals(dec("2000.00"), done.depositReceived)
-    val first3 = done.events.take(3).map { it.action }
+    assertEquals(listOf("submit", "approve", "fees_paid"), done.events.take(3).map { it.action })
+    val first3 = done.events.take(3).map { it.details }
     assertEquals(RenovationAction.Submit(Applicant("P-ZHANG", Consent.OWNER, null)), first3[0])
     assertEquals(RenovationAction.Approve(fees, day("2026-11-10"), dec("2000.00")), first3[1])
     assertEquals(DecorationRole.MANAGER to "周经理", done.events[1].role to done.events[1].actor)
-    assertEquals(RenovationAction.Start(UnitStatus.OCCUPIED, 4L), done.events[4].action)
+    assertEquals(RenovationAction.Start(UnitStatus.OCCUPIED, 4L), done.events[4].details)
+    assertEquals(RenovationAction.SettleDeposit(listOf(UnpaidFee("debris_removal", dec("238.50")), UnpaidFee("worker_pass", dec("30.00")))),
+        done.events[19].details)
     assertNull(d.openFor("1-201"))
     assertEquals("押金已结算", RenovationState.DEPOSIT_SETTLED.label(Language.ZH_CN))
     assertEquals("deposit settled", RenovationState.DEPOSIT_SETTLED.label(Language.EN))
@@ -185,10 +189,19 @@ fun testDecorationRefusalsOfMinistryOrder110() {
     assertEquals(BASE_DOCS, p.alwaysRequired())
     assertEquals(listOf("contractor_licence") to listOf("owner_consent"), p.contractorRequires() to p.tenantRequires())
     assertEquals("燃气管理单位批准文件", p.document("gas_approval")!!.nameZh)
-    assertEquals(Damages.Range(dec("200.00"), dec("2000.00")), p.violation("unapproved_hot_work")!!.damages)
-    assertEquals(Damages.Assessed, p.violation("structural_damage")!!.damages)
+    val hotWork = p.violation("unapproved_hot_work")!!
+    assertEquals(Triple(DamagesKind.RANGE, dec("200.00"), dec("2000.00")), Triple(hotWork.damages, hotWork.damagesMin, hotWork.damagesMax))
+    val structural = p.violation("structural_damage")!!
+    assertEquals(Triple(DamagesKind.ASSESSED, null, null), Triple(structural.damages, structural.damagesMin, structural.damagesMax))
     assertEquals(1L, p.violation("noise_outside_hours")!!.rectifyDays)
-    assertEquals(listOf(FeeBasis.PerM2(dec("3.00")), FeeBasis.PerPass(dec("10.00"))), p.fees().map { it.basis })
+    assertEquals(listOf(FeeBasisKind.PER_M2 to dec("3.00"), FeeBasisKind.PER_PASS to dec("10.00")), p.fees().map { it.basis to it.rate })
+    assertEquals(1L, p.formatVersion())
+    val hours = p.hours()
+    assertEquals(listOf(WorkingHours("08:00", "12:00"), WorkingHours("14:00", "18:00")), hours.workingDays.noisy)
+    assertEquals(listOf(WorkingHours("08:00", "18:00")), hours.workingDays.quiet)
+    assertEquals(WorkWindows(listOf(), listOf()), hours.restDays)
+    assertEquals(480, p.calendar().utcOffsetMinutes())
+    assertEquals(false, p.calendar().isWorkingDay(day("2026-11-07")))
     assertEquals(listOf(3L, 90L, 7L, 30L, 7L),
         listOf(p.reviewWorkingDays(), p.maxDurationDays(), p.acceptanceDays(), p.refundDays(), p.feeDueDays()))
     assertEquals(dec("2000.00") to dec("20.00"), p.deposit() to p.passReplacement())
@@ -348,7 +361,7 @@ fun testDecorationWorkingHours() {
     // Wednesday 2026-11-04, 07:00 in Beijing = 23:00 UTC the day before.
     val seven = p.workAllowed(at("2026-11-03T23:00:00Z"), true)
     assertEquals(WorkVerdict.OUTSIDE_HOURS, seven.verdict)
-    assertEquals(LocalDateTime.of(2026, 11, 4, 7, 0), LocalDateTime.parse(seven.local))
+    assertEquals(LocalDateTime.of(2026, 11, 4, 7, 0), seven.local)
     assertTrue(seven.workingDay)
     assertEquals(listOf(WorkingHours("08:00", "12:00"), WorkingHours("14:00", "18:00")), seven.windows)
     assertEquals("非施工时间", seven.verdict.label(Language.ZH_CN))
@@ -358,7 +371,7 @@ fun testDecorationWorkingHours() {
     assertEquals(WorkVerdict.OUTSIDE_HOURS to WorkVerdict.ALLOWED,
         p.workAllowed(lunch, true).verdict to p.workAllowed(lunch, false).verdict)
     val saturday = p.workAllowed(at("2026-11-07T02:00:00Z"), false)
-    assertEquals(Triple(WorkVerdict.REST_DAY, "2026-11-07T10:00:00", false), Triple(saturday.verdict, saturday.local, saturday.workingDay))
+    assertEquals(Triple(WorkVerdict.REST_DAY, LocalDateTime.of(2026, 11, 7, 10, 0), false), Triple(saturday.verdict, saturday.local, saturday.workingDay))
     assertTrue(saturday.windows.isEmpty())
 
     val d = example()
