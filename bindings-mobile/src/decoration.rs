@@ -452,7 +452,12 @@ impl DecorationPolicy {
 
     /// The scope catalogue.
     pub fn catalogue(&self) -> Vec<ScopeItem> {
-        self.inner.catalogue.iter().cloned().map(Into::into).collect()
+        self.inner
+            .catalogue
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect()
     }
 
     /// Documents every application needs.
@@ -472,7 +477,12 @@ impl DecorationPolicy {
 
     /// The violation catalogue.
     pub fn violations(&self) -> Vec<ViolationDef> {
-        self.inner.violations.iter().cloned().map(Into::into).collect()
+        self.inner
+            .violations
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect()
     }
 
     /// The one-off fees billed on approval.
@@ -1159,9 +1169,8 @@ impl Decorations {
         estate: Arc<Estate>,
         policy: Option<Arc<DecorationPolicy>>,
     ) -> Result<Arc<Self>, EstateKitError> {
-        let policy = policy.map_or_else(deco::DecorationPolicy::default_policy, |p| {
-            p.inner.clone()
-        });
+        let policy =
+            policy.map_or_else(deco::DecorationPolicy::default_policy, |p| p.inner.clone());
         Ok(Arc::new(Self {
             inner: Mutex::new(deco::Decorations::new(&estate.inner, policy)?),
         }))
@@ -1253,7 +1262,12 @@ impl Decorations {
     /// The approved fees as charge rows for `Receivables.postCharges` (reference
     /// `{id}/{fee code}`: posting twice posts once).
     pub fn charge_rows(&self, id: String) -> Result<Vec<ChargeRow>, EstateKitError> {
-        Ok(self.lock().charge_rows(&id)?.into_iter().map(charge_row).collect())
+        Ok(self
+            .lock()
+            .charge_rows(&id)?
+            .into_iter()
+            .map(charge_row)
+            .collect())
     }
 
     /// Records the fees paid (finance), with the receipt.
@@ -1266,7 +1280,8 @@ impl Decorations {
         at: Timestamp,
     ) -> Result<Renovation, EstateKitError> {
         let mut d = self.lock();
-        Ok(d.record_fees_paid(&id, &receipt, &actor, role.into(), at)?.into())
+        Ok(d.record_fees_paid(&id, &receipt, &actor, role.into(), at)?
+            .into())
     }
 
     /// Records the deposit received (finance): the amount asked, with the receipt.
@@ -1280,7 +1295,10 @@ impl Decorations {
         at: Timestamp,
     ) -> Result<Renovation, EstateKitError> {
         let mut d = self.lock();
-        Ok(d.record_deposit(&id, amount, &receipt, &actor, role.into(), at)?.into())
+        Ok(
+            d.record_deposit(&id, amount, &receipt, &actor, role.into(), at)?
+                .into(),
+        )
     }
 
     /// Starts the works once fees and deposit are received (`payment_missing`
@@ -1336,7 +1354,8 @@ impl Decorations {
         at: Timestamp,
     ) -> Result<Renovation, EstateKitError> {
         let mut d = self.lock();
-        Ok(d.extend(&id, new_end, &reason, &actor, role.into(), at)?.into())
+        Ok(d.extend(&id, new_end, &reason, &actor, role.into(), at)?
+            .into())
     }
 
     /// Records the works reported complete (customer service, manager).
@@ -1363,9 +1382,9 @@ impl Decorations {
         role: DecorationRole,
         at: Timestamp,
     ) -> Result<Option<StatusUpdate>, EstateKitError> {
-        let change =
-            self.lock()
-                .inspect(&id, passed, note.as_deref(), &actor, role.into(), at)?;
+        let change = self
+            .lock()
+            .inspect(&id, passed, note.as_deref(), &actor, role.into(), at)?;
         Ok(change.map(Into::into))
     }
 
@@ -1394,7 +1413,10 @@ impl Decorations {
         at: Timestamp,
     ) -> Result<Renovation, EstateKitError> {
         let mut d = self.lock();
-        Ok(d.rectify_violation(&id, &violation_id, &actor, role.into(), at)?.into())
+        Ok(
+            d.rectify_violation(&id, &violation_id, &actor, role.into(), at)?
+                .into(),
+        )
     }
 
     /// Records workers' passes returned (customer service, security); a pass not
@@ -1409,7 +1431,8 @@ impl Decorations {
     ) -> Result<Renovation, EstateKitError> {
         let passes: Vec<&str> = passes.iter().map(String::as_str).collect();
         let mut d = self.lock();
-        Ok(d.return_passes(&id, &passes, &actor, role.into(), at)?.into())
+        Ok(d.return_passes(&id, &passes, &actor, role.into(), at)?
+            .into())
     }
 
     /// Settles the deposit of an accepted renovation (finance): refund = deposit −
@@ -1460,7 +1483,11 @@ impl Decorations {
     /// Every passed deadline at `as_of` (review, duration, acceptance, refund,
     /// rectification), by renovation then kind.
     pub fn overdue(&self, as_of: Timestamp) -> Vec<Overdue> {
-        self.lock().overdue(as_of).into_iter().map(Into::into).collect()
+        self.lock()
+            .overdue(as_of)
+            .into_iter()
+            .map(Into::into)
+            .collect()
     }
 
     /// Statistics at `as_of`.
