@@ -283,6 +283,29 @@ fun testDecorationStateErrorsAndRoles() {
     assertEquals(5, d.renovation("R-2026-001")!!.events.size)
 }
 
+/** Rejection at review: final, the unit free for a new application, the review time counted. */
+fun testDecorationRejected() {
+    val estate = Estate.demo()
+    val reg = registry(estate)
+    val d = Decorations(estate)
+    d.submit(estate, reg, application("R-1", "1-201", "P-ZHANG", listOf("flooring")), "小陈", CS, at("2026-11-02T02:00:00Z"))
+    val early = assertFailsWith<EstateKitException.State> { d.chargeRows("R-1") }
+    assertEquals("renovation_state" to "renovation_id", early.code to early.path)
+    val r = d.reject("R-1", "方案不全", "周经理", MANAGER, at("2026-11-02T08:00:00Z"))
+    assertEquals(RenovationState.REJECTED, r.state)
+    assertEquals("审核不通过" to "rejected", r.state.label() to r.state.label(Language.EN))
+    assertEquals(RenovationAction.Reject("方案不全"), r.events.last().details)
+    assertNull(d.openFor("1-201"))
+    val again = assertFailsWith<EstateKitException.State> { d.approve("R-1", estate, "周经理", MANAGER, at("2026-11-03T02:00:00Z")) }
+    assertEquals("renovation_id: renovation \"R-1\" is rejected; cannot approve", again.detail)
+    val s = d.statistics(at("2026-11-03T02:00:00Z"))
+    assertEquals(dec("6.00") to null, s.medianReviewHours to s.violationsPer100)
+    assertEquals(1L, s.byState.single { it.state == RenovationState.REJECTED }.count)
+    // The unit takes a new application.
+    d.submit(estate, reg, application("R-2", "1-201", "P-ZHANG", listOf("flooring")), "小陈", CS, at("2026-11-03T02:00:00Z"))
+    assertEquals("R-2", d.openFor("1-201")!!.id)
+}
+
 fun testDecorationJsonRoundTrip() {
     val d = example()
     val text = d.toJson()
