@@ -9,12 +9,13 @@
 //! becomes [`EstateKitError::Internal`] (Kotlin `EstateKitException.Internal`, Swift
 //! `EstateKitError.Internal`), never an aborted process or Swift's `try!` trap.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use estatekit::diagnostic::{Diagnostic, ErrorClass};
 use rust_decimal::Decimal;
 
 mod arrow;
 mod checkin;
+mod decoration;
 mod estate;
 mod fees;
 mod integrity;
@@ -27,6 +28,7 @@ mod tickets;
 
 pub use arrow::*;
 pub use checkin::*;
+pub use decoration::*;
 pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
@@ -60,6 +62,17 @@ uniffi::custom_type!(NaiveDate, String, {
             Err(format!("{s:?} is outside the supported years 1–9999"))
         })
         .map_err(|m| lift_error("invalid_date", m)),
+});
+
+// A local date-time (the estate's wall clock, no offset): `java.time.LocalDateTime`
+// in Kotlin, an ISO string (`2026-11-04T07:00:00`) in Swift. Only returned today
+// (`WorkCheck.local`); going in, `LocalDateTime.toString()` (seconds optional) is read.
+uniffi::custom_type!(NaiveDateTime, String, {
+    remote,
+    lower: |t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+    try_lift: |s| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M"))
+        .map_err(|e| lift_error("invalid_datetime", format!("{s:?} is not an ISO local date-time: {e}"))),
 });
 
 /// An instant: `java.time.Instant` in Kotlin, an RFC 3339 string in Swift (lowered as

@@ -106,7 +106,7 @@ pub struct Registry {
 crate::json_eq!(Registry, |s| s.lock().to_json());
 
 impl Registry {
-    fn lock(&self) -> MutexGuard<'_, registry::Registry> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, registry::Registry> {
         // A poisoned lock means a call panicked (reported as Internal); every core
         // operation checks before it changes anything, so the value is whole.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())

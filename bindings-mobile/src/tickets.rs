@@ -336,7 +336,7 @@ impl TrainingOptions {
 /// A business calendar.
 #[derive(Debug, uniffi::Object)]
 pub struct BusinessCalendar {
-    inner: tickets::BusinessCalendar,
+    pub(crate) inner: tickets::BusinessCalendar,
 }
 
 #[guard(crate::panic_guard)]

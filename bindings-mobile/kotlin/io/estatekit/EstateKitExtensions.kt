@@ -27,6 +27,36 @@ fun Bill.explain(): List<String> = explain(null)
 /** The reminder letter in Simplified Chinese: `render(Language.ZH_CN)`. */
 fun ReminderLetter.render(): String = render(null)
 
+/** The fee line explained in Simplified Chinese: `explain(Language.ZH_CN)`. */
+fun FeeLine.explain(): String = explain(null)
+
+/** The label in Simplified Chinese: `label(Language.ZH_CN)` (decoration enums). */
+fun RenovationState.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun DecorationRole.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun ScopeRule.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun Consent.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun Liable.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun DeductionKind.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun OverdueKind.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun WorkVerdict.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun ViolationStatus.label(): String = label(null)
+
 /** The gross area fees are charged on: `area(internal = false)`. */
 fun EstateUnit.area(): java.math.BigDecimal = area(false)
 
