@@ -85,9 +85,8 @@ mod wire;
 /// templates and checklists, ticket flows, SLA policies, access policies and occupant
 /// registries read (32 MiB): a longer one is refused before it is parsed, with the
 /// error code `document_too_large` at path `$`. These loaders hold a document as typed
-/// values,
-/// tens of bytes of memory per byte of text at worst; the limit keeps that well under
-/// 2 GiB. Estates ([`MAX_ESTATE_DOCUMENT_BYTES`]), ledgers and books
+/// values, tens of bytes of memory per byte of text at worst; the limit keeps that well
+/// under 2 GiB. Estates ([`MAX_ESTATE_DOCUMENT_BYTES`]), ledgers and books
 /// ([`MAX_LEDGER_DOCUMENT_BYTES`]) have their own limits; billing runs have none (about
 /// 5 bytes of memory per byte of text).
 ///
