@@ -881,6 +881,8 @@ pub enum RenovationAction {
     Inspect { passed: bool, note: Option<String> },
     /// A violation found at a site check.
     RecordViolation { violation: ViolationInput },
+    /// A site check (巡查) and what it found.
+    SiteCheck { findings: String },
     /// A violation rectified.
     RectifyViolation { violation_id: String },
     /// Workers' passes returned.
@@ -925,6 +927,7 @@ impl From<deco::Action> for RenovationAction {
             A::RecordViolation { violation } => Self::RecordViolation {
                 violation: violation.into(),
             },
+            A::SiteCheck { findings } => Self::SiteCheck { findings },
             A::RectifyViolation { violation_id } => Self::RectifyViolation { violation_id },
             A::ReturnPasses { passes } => Self::ReturnPasses { passes },
             A::SettleDeposit { unpaid_fees } => Self::SettleDeposit { unpaid_fees },
@@ -1006,6 +1009,8 @@ pub struct Renovation {
     pub events: Vec<Event>,
     /// The number of failed acceptance inspections.
     pub failed_inspections: i64,
+    /// The number of site checks recorded.
+    pub site_checks: i64,
 }
 
 impl From<&deco::Renovation> for Renovation {
@@ -1028,6 +1033,7 @@ impl From<&deco::Renovation> for Renovation {
             settlement: r.settlement().cloned().map(Into::into),
             events: r.events().iter().cloned().map(Into::into).collect(),
             failed_inspections: r.failed_inspections().to_mobile(),
+            site_checks: r.site_checks().to_mobile(),
         }
     }
 }
@@ -1082,6 +1088,8 @@ pub struct DecorationStats {
     pub median_review_hours: Option<Decimal>,
     /// Renovations whose works started.
     pub started: i64,
+    /// Site checks recorded.
+    pub site_checks: i64,
     /// Violations recorded.
     pub violations: i64,
     /// Violations per 100 started renovations (2 decimals); none before a start.
@@ -1114,6 +1122,7 @@ impl From<deco::DecorationStats> for DecorationStats {
                 .collect(),
             median_review_hours: c.median_review_hours,
             started: c.started.to_mobile(),
+            site_checks: c.site_checks.to_mobile(),
             violations: c.violations.to_mobile(),
             violations_per_100: c.violations_per_100,
             extended: c.extended.to_mobile(),
@@ -1401,6 +1410,23 @@ impl Decorations {
             .lock()
             .record_violation(&id, violation.into(), &actor, role.into(), at)?;
         Ok(v.into())
+    }
+
+    /// Records a site check (巡查) and what it found (engineer, security, manager); a
+    /// violation found is recorded with `recordViolation`.
+    pub fn record_site_check(
+        &self,
+        id: String,
+        findings: String,
+        actor: String,
+        role: DecorationRole,
+        at: Timestamp,
+    ) -> Result<Renovation, EstateKitError> {
+        let mut d = self.lock();
+        Ok(
+            d.record_site_check(&id, &findings, &actor, role.into(), at)?
+                .into(),
+        )
     }
 
     /// Records a violation rectified.

@@ -578,6 +578,7 @@ fn action_details<'py>(py: Python<'py>, a: &Action) -> PyResult<Bound<'py, PyDic
             d.set_item("note", &violation.note)?;
         }
         Action::RectifyViolation { violation_id } => d.set_item("violation_id", violation_id)?,
+        Action::SiteCheck { findings } => d.set_item("findings", findings)?,
         Action::ReturnPasses { passes } => d.set_item("passes", passes)?,
         Action::SettleDeposit { unpaid_fees } => {
             let list = PyList::empty(py);
@@ -655,6 +656,8 @@ record! {
         events: Vec<PyRenovationEvent> = wrap_all(r.events()),
         /// How many acceptance inspections failed.
         failed_inspections: u32 = r.failed_inspections(),
+        /// How many site checks were recorded.
+        site_checks: u32 = r.site_checks(),
     }
 }
 
@@ -695,6 +698,8 @@ record! {
         median_review_hours: Option<Decimal>,
         /// Renovations whose works started.
         started: usize,
+        /// Site checks recorded.
+        site_checks: usize,
         /// Violations recorded.
         violations: usize,
         /// Violations per 100 started renovations (2 decimals); None before a start.
@@ -1096,6 +1101,24 @@ impl PyDecorations {
             .lock()?
             .record_violation(renovation_id, violation, actor, role, at)
             .map(Into::into)
+            .map_err(to_py)
+    }
+
+    /// Record a site check (巡查) and what it found (engineer, security, manager); a
+    /// violation found is recorded with `record_violation`.
+    #[pyo3(signature = (renovation_id, findings, *, actor, role, at))]
+    fn record_site_check(
+        &self,
+        #[pyo3(from_py_with = crate::args::str_ref)] renovation_id: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] findings: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] actor: &str,
+        #[pyo3(from_py_with = crate::args::str_ref)] role: &str,
+        #[pyo3(from_py_with = crate::args::instant)] at: DateTime<Utc>,
+    ) -> PyResult<PyRenovation> {
+        let role: Role = enum_arg(role, "role")?;
+        let mut d = self.inner.lock()?;
+        d.record_site_check(renovation_id, findings, actor, role, at)
+            .map(|r| r.clone().into())
             .map_err(to_py)
     }
 

@@ -144,6 +144,11 @@ def test_a_renovation_from_application_to_refund() -> None:
     d.record_violation("R-1", "common_area_damage", "staff", amount=D("120.00"), note="保洁推车撞坏门框",
                        actor="吴工", role="engineer", at=at("2026-11-13T04:00:00Z"))
     d.suspend("R-1", "动火未审批", actor="吴工", role="engineer", at=at("2026-11-13T05:00:00Z"))
+    r = d.record_site_check("R-1", "已停工，现场整改中", actor="孙巡", role="security", at=at("2026-11-14T02:00:00Z"))
+    assert r.site_checks == 1 and r.events[-1].details == {"findings": "已停工，现场整改中"}
+    with pytest.raises(estatekit.ValidationError) as e:
+        d.record_site_check("R-1", " ", actor="孙巡", role="security", at=at("2026-11-14T02:00:00Z"))
+    assert (e.value.code, e.value.path) == ("empty_field", "findings")
     assert d.work_check("1-201", at("2026-11-16T02:00:00Z"), True).verdict == "suspended"
     for vid in ["V1", "V2", "V3"]:
         d.rectify_violation("R-1", vid, actor="吴工", role="engineer", at=at("2026-11-16T02:00:00Z"))
@@ -190,7 +195,7 @@ def test_a_renovation_from_application_to_refund() -> None:
     assert book.balance("1-201", day("2027-01-23"))["principal_outstanding"] == D("957.00")  # 238.50 + 30.00 + 688.50
     r = d.close("R-1", "TR-0", actor="钱会计", role="finance", at=at("2027-01-16T02:00:00Z"))
     roundtrip(d)
-    assert (r.state, len(r.extensions), r.failed_inspections, len(r.events)) == ("closed", 1, 1, 21)
+    assert (r.state, len(r.extensions), r.failed_inspections, len(r.events)) == ("closed", 1, 1, 22)
     assert r.settlement == s2
     assert d.open_for("1-201") is None
     assert [e.action for e in r.events][:6] == ["submit", "approve", "fees_paid", "deposit_received", "start",
@@ -227,11 +232,10 @@ def test_the_refusals_of_ministry_order_110_and_of_the_registry() -> None:
     assert refused(application("R-9", "1-201", "P-ZHANG", ["gas_change"])) == (
         estatekit.ValidationError, "missing_document", "documents",
         'documents: document "gas_approval" (燃气管理单位批准文件) is required by scope item "gas_change"')
-    # Art. 13: a tenant needs the owner's written consent: one without it is the registry's no_consent.
-    # (The core's DecorationError::Consent is an input error: a ValidationError here,
-    # though the registry's own may_consent raises no_consent as a state error.)
+    # Art. 13: a tenant needs the owner's written consent: one without it is the
+    # registry's no_consent, a state error there and here.
     assert refused(application("R-9", "1-202", "P-ZHAO", ["wall_finishes"])) == (
-        estatekit.ValidationError, "no_consent", "applicant_id",
+        estatekit.StateError, "no_consent", "applicant_id",
         'applicant_id: person_id: person "P-ZHAO" may not consent for unit "1-202": '
         "a tenant without the owner's written consent (consent_ref)")
     # A tenant with it must also show it.

@@ -40,6 +40,8 @@ _PARSERS = {
     "sla": estatekit.SlaPolicy.from_json,
     "run": estatekit.BillingRun.from_json,
     "registry": estatekit.Registry.from_json,
+    "decoration_policy": estatekit.DecorationPolicy.from_json,
+    "decorations": estatekit.Decorations.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),

@@ -88,6 +88,13 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
         "registry" => err(estatekit::registry::Registry::from_json(input), |e| {
             (e.code().into(), e.path().into())
         }),
+        "decoration_policy" => err(
+            estatekit::decoration::DecorationPolicy::from_json(input),
+            |e| (e.code().into(), e.path().into()),
+        ),
+        "decorations" => err(estatekit::decoration::Decorations::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
         // A bank file applied to an empty book of the demo estate: the last rejected
         // row, as `rows[<1-based row>].<field>`.
         "payments" => {

@@ -33,7 +33,10 @@ fuzz_target!(|data: &[u8]| {
     let roles: Vec<_> = r.roles().iter().take(MAX_OPS).cloned().collect();
     for role in &roles {
         let last = role.last_day().unwrap_or(role.from);
-        for on in [Some(role.from), Some(last), last.succ_opt()].into_iter().flatten() {
+        for on in [Some(role.from), Some(last), last.succ_opt()]
+            .into_iter()
+            .flatten()
+        {
             match r.may_consent(&role.unit_id, &role.person_id, on) {
                 Ok(_) => {}
                 Err(e) => {
@@ -48,12 +51,19 @@ fuzz_target!(|data: &[u8]| {
     }
     for role in &roles {
         let before = r.clone();
-        if r.move_out(&role.unit_id, &role.person_id, role.from).is_err() {
+        if r.move_out(&role.unit_id, &role.person_id, role.from)
+            .is_err()
+        {
             assert_eq!(r, before, "a failed move-out changed the registry");
         }
         let before = r.clone();
         let on = role.from.succ_opt().unwrap_or(role.from);
-        match r.transfer(&role.unit_id, &[&role.person_id], on, ArrearsCheck::Amount(0.into())) {
+        match r.transfer(
+            &role.unit_id,
+            &[&role.person_id],
+            on,
+            ArrearsCheck::Amount(0.into()),
+        ) {
             Err(e) => {
                 assert!(!e.path().is_empty(), "error without a path: {e}");
                 assert_eq!(r, before, "a failed transfer changed the registry");

@@ -106,6 +106,9 @@ fun testDecorationFromApplicationToRefund() {
     d.recordViolation("R-1", ViolationInput("common_area_damage", Liable.STAFF, dec("120.00"), "保洁推车撞坏门框"),
         "吴工", ENGINEER, at("2026-11-13T04:00:00Z"))
     d.suspend("R-1", "动火未审批", "吴工", ENGINEER, at("2026-11-13T05:00:00Z"))
+    val checked = d.recordSiteCheck("R-1", "已停工，现场整改中", "孙巡", DecorationRole.SECURITY, at("2026-11-14T02:00:00Z"))
+    assertEquals(1L, checked.siteChecks)
+    assertEquals(RenovationAction.SiteCheck("已停工，现场整改中"), checked.events.last().details)
     assertEquals(WorkVerdict.SUSPENDED, d.workCheck("1-201", at("2026-11-16T02:00:00Z"), true).verdict)
     for (id in listOf("V1", "V2", "V3")) d.rectifyViolation("R-1", id, "吴工", ENGINEER, at("2026-11-16T02:00:00Z"))
     d.resume("R-1", "吴工", ENGINEER, at("2026-11-16T03:00:00Z"))
@@ -158,7 +161,7 @@ fun testDecorationFromApplicationToRefund() {
     roundtrip()
     val done = d.renovation("R-1")!!
     assertEquals(Triple(RenovationState.CLOSED, 1, 1L), Triple(done.state, done.extensions.size, done.failedInspections))
-    assertEquals(21, done.events.size)
+    assertEquals(22, done.events.size)
     assertEquals(st, done.settlement)
     assertEquals(dec("2000.00"), done.depositReceived)
     assertEquals(listOf("submit", "approve", "fees_paid"), done.events.take(3).map { it.action })
@@ -168,7 +171,7 @@ fun testDecorationFromApplicationToRefund() {
     assertEquals(DecorationRole.MANAGER to "周经理", done.events[1].role to done.events[1].actor)
     assertEquals(RenovationAction.Start(UnitStatus.OCCUPIED, 4L), done.events[4].details)
     assertEquals(RenovationAction.SettleDeposit(listOf(UnpaidFee("debris_removal", dec("238.50")), UnpaidFee("worker_pass", dec("30.00")))),
-        done.events[19].details)
+        done.events[20].details)
     assertNull(d.openFor("1-201"))
     assertEquals("押金已结算", RenovationState.DEPOSIT_SETTLED.label(Language.ZH_CN))
     assertEquals("deposit settled", RenovationState.DEPOSIT_SETTLED.label(Language.EN))
@@ -229,8 +232,17 @@ fun testDecorationRefusalsOfMinistryOrder110() {
         Triple("1-201", "P-WANG", "no_consent"),
         Triple("1-201", "P-NOBODY", "unknown_person"),
     )) {
-        val e = refused(application("R-X", unit, person, listOf("flooring"), listOf("owner_consent")))
-        assertEquals(code to "applicant_id", e.code to e.path, "$unit $person")
+        // The registry's own classes: no_consent is a state error, unknown_person bad input.
+        val e = assertFailsWith<EstateKitException> {
+            d.submit(estate, reg, application("R-X", unit, person, listOf("flooring"), listOf("owner_consent")), "小陈", CS, t)
+        }
+        assertEquals(code == "no_consent", e is EstateKitException.State, "$unit $person")
+        val (c, p) = when (e) {
+            is EstateKitException.State -> e.code to e.path
+            is EstateKitException.Validation -> e.code to e.path
+            else -> error("unexpected $e")
+        }
+        assertEquals(code to "applicant_id", c to p, "$unit $person")
     }
     // One open renovation per unit: a state error.
     val twice = assertFailsWith<EstateKitException.State> {

@@ -1428,10 +1428,10 @@ class CheckinItem:
         """The roles allowed to complete or undo it."""
     @property
     def amount(self) -> Optional[Decimal]:
+        """The charge of a payment item."""
     @property
     def nature(self) -> Optional[Literal["fee", "prepayment", "deposit"]]:
         """A payment item's nature as written (none: a fee)."""
-        """The charge of a payment item."""
     @property
     def meter_kind(self) -> Optional[_MeterKindName]:
         """The meter of a meter_reading item."""
@@ -3175,6 +3175,9 @@ class Renovation:
     @property
     def failed_inspections(self) -> int:
         """How many acceptance inspections failed."""
+    @property
+    def site_checks(self) -> int:
+        """How many site checks were recorded."""
 
 @final
 class Overdue:
@@ -3213,6 +3216,9 @@ class DecorationStats:
     @property
     def started(self) -> int:
         """Renovations whose works started."""
+    @property
+    def site_checks(self) -> int:
+        """Site checks recorded."""
     @property
     def violations(self) -> int:
         """Violations recorded."""
@@ -3375,6 +3381,11 @@ class Decorations:
     ) -> Violation:
         """Record a violation found at a site check (`amount` required for a range or an
         assessed violation; for a fixed one absent or equal to it)."""
+    def record_site_check(
+        self, renovation_id: str, findings: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
+    ) -> Renovation:
+        """Record a site check (巡查) and what it found; a violation found is recorded with
+        `record_violation`."""
     def rectify_violation(
         self, renovation_id: str, violation_id: str, *, actor: str, role: _DecorationRole, at: datetime.datetime
     ) -> Renovation:

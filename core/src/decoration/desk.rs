@@ -280,8 +280,10 @@ impl Decorations {
     /// # Errors
     /// [`DecorationError::Json`], [`DecorationError::DocumentTooLarge`],
     /// [`DecorationError::UnsupportedFormatVersion`]; an event the operations refuse,
-    /// with its path (`renovations[0].events[3].at`, …);
-    /// [`DecorationError::InconsistentDocument`] for a recorded state the log does not give.
+    /// with its path (`renovations[0].events[3].at`, …; one its renovation's state
+    /// refuses is [`DecorationError::InconsistentDocument`], a document being input);
+    /// [`DecorationError::InconsistentDocument`] for a recorded state the log does not
+    /// give, or two open renovations of a unit.
     ///
     /// ```
     /// # let (d, _) = estatekit::decoration::Decorations::example()?;
@@ -328,8 +330,19 @@ impl Decorations {
                 ));
             }
             for (j, ev) in r.events.into_iter().enumerate() {
-                ren.apply(&out.policy, &out.rounding, ev)
-                    .map_err(|e| e.under(&format!("{at}.events[{j}]")))?;
+                // A document is input: an event the renovation's state refuses makes
+                // the document inconsistent (bad input), naming the event.
+                ren.apply(&out.policy, &out.rounding, ev).map_err(|e| {
+                    let e = e.under(&format!("{at}.events[{j}]"));
+                    if e.is_state() {
+                        DecorationError::InconsistentDocument {
+                            path: e.path().to_owned(),
+                            reason: e.to_string(),
+                        }
+                    } else {
+                        e
+                    }
+                })?;
             }
             if ren.state != r.state {
                 return Err(DecorationError::InconsistentDocument {
@@ -339,10 +352,12 @@ impl Decorations {
             }
             if ren.state.is_open() {
                 if let Some(other) = out.open_for(&ren.unit_id) {
-                    return Err(DecorationError::OpenRenovation {
+                    return Err(DecorationError::InconsistentDocument {
                         path: format!("{at}.unit_id"),
-                        unit_id: ren.unit_id.clone(),
-                        open: other.id.clone(),
+                        reason: format!(
+                            "unit {:?} has another open renovation {:?}",
+                            ren.unit_id, other.id
+                        ),
                     });
                 }
             }
@@ -482,8 +497,8 @@ impl Decorations {
     ///
     /// # Errors
     /// Naming the field: [`DecorationError::UnknownUnit`] (`unit_id`),
-    /// [`DecorationError::OpenRenovation`], [`DecorationError::Consent`] (`applicant_id`,
-    /// with the registry's code), [`DecorationError::UnknownCode`] (`scope[i]`,
+    /// [`DecorationError::OpenRenovation`], [`DecorationError::ConsentRefused`] (a state
+    /// error) or [`DecorationError::Consent`] (`applicant_id`, with the registry's code), [`DecorationError::UnknownCode`] (`scope[i]`,
     /// `documents[i]`), [`DecorationError::ProhibitedScope`] (`scope[i]`),
     /// [`DecorationError::MissingDocument`] (`documents`),
     /// [`DecorationError::DuplicateId`] (`id`, `scope[i]`, `contractor.workers[i].pass_no`),
@@ -552,10 +567,21 @@ impl Decorations {
         let today = self.policy.local(at).date();
         let basis = registry
             .may_consent(&s.unit_id, &s.applicant_id, today)
-            .map_err(|e| DecorationError::Consent {
-                path: "applicant_id".into(),
-                code: e.code(),
-                message: e.to_string(),
+            .map_err(|e| {
+                let (path, code, message) = ("applicant_id".into(), e.code(), e.to_string());
+                if e.is_state() {
+                    DecorationError::ConsentRefused {
+                        path,
+                        code,
+                        message,
+                    }
+                } else {
+                    DecorationError::Consent {
+                        path,
+                        code,
+                        message,
+                    }
+                }
             })?;
         let applicant = match basis {
             ConsentBasis::Owner => Applicant {

@@ -360,11 +360,23 @@ pub enum DecorationError {
         /// `a tenant applicant`.
         required_by: String,
     },
-    /// The applicant may not consent for the unit (from the occupant registry; `code`
-    /// is the registry's: `no_consent`, `unknown_person`, …).
+    /// The applicant is not a person the occupant registry knows (`code` is the
+    /// registry's: `unknown_person`, …): bad input.
     #[error("{path}: {message}")]
     Consent {
         /// `applicant`.
+        path: String,
+        /// The registry's error code.
+        code: &'static str,
+        /// The registry's message.
+        message: String,
+    },
+    /// The registry refuses the applicant's consent for the unit on that day (`code`
+    /// is the registry's: `no_consent`, a state error as the registry raises it): a
+    /// tenant without the owner's written consent, a household member, a role ended.
+    #[error("{path}: {message}")]
+    ConsentRefused {
+        /// `applicant_id`.
         path: String,
         /// The registry's error code.
         code: &'static str,
@@ -481,6 +493,7 @@ crate::diagnostic::error_table! {
     ProhibitedScope => "prohibited_scope";
     MissingDocument => "missing_document";
     Consent { code } => *code;
+    ConsentRefused { code } => *code, state;
     UnknownUnit => "unknown_unit";
     UnknownRenovation => "unknown_renovation";
     OpenRenovation => "open_renovation", state;
@@ -507,10 +520,11 @@ impl DecorationError {
         crate::diagnostic::Diagnostic::class(self) == crate::diagnostic::ErrorClass::State
     }
 
-    /// `self` with `prefix.` put before its path (a loaded document's record).
+    /// `self` with `prefix.` put before its path (a loaded document's record); an
+    /// error about the whole renovation (path `renovation_id`) names the record itself.
     pub(crate) fn under(mut self, prefix: &str) -> Self {
         let p = self.path_slot();
-        *p = if p.is_empty() || p == "$" {
+        *p = if p.is_empty() || p == "$" || p == "renovation_id" {
             prefix.to_owned()
         } else {
             format!("{prefix}.{p}")
