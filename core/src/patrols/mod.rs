@@ -10,7 +10,7 @@
 //!   `absent` (the window ended with no visit at all).
 //! - An abnormal finding (an item not OK) needs a note; it becomes a line of the
 //!   building log and a ticket (channel `patrol`), classified and routed by a
-//!   [`TicketClassifier`](crate::tickets::TicketClassifier) ([`PatrolBook::finding_ticket`]);
+//!   [`TicketClassifier`] ([`PatrolBook::finding_ticket`]);
 //!   closing it records its closure time.
 //! - [`PatrolBook::statistics`]: completion and on-time rates, missed points, findings
 //!   and their closure time per route, per person.
