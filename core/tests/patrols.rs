@@ -148,6 +148,50 @@ fn visits_are_timed_and_findings_need_a_note() {
         )
         .unwrap_err();
     assert_eq!((err.code(), err.path()), ("already_done", "checkpoint_id"));
+    // The same visit again (a handset syncing twice) is a retry: nothing changes.
+    let before = b.clone();
+    assert_eq!(
+        b.record_visit(
+            "DAY/2026-11-02/0",
+            v("LOBBY", "2026-11-02T00:59:59Z", ok(&["地面清洁"])),
+        ),
+        Ok(None)
+    );
+    assert_eq!(b, before);
+    // Visits arrive in any order; the task keeps them in time order, and the book
+    // that results is the one recorded in time order.
+    let mut late = book();
+    late.generate(day("2026-11-02"), day("2026-11-02")).unwrap();
+    late.record_visit(
+        "DAY/2026-11-02/0",
+        v(
+            "PUMP",
+            "2026-11-02T02:00:00Z",
+            ok(&["水泵运行正常", "无漏水"]),
+        ),
+    )
+    .unwrap();
+    late.record_visit(
+        "DAY/2026-11-02/0",
+        v("LOBBY", "2026-11-02T00:59:59Z", ok(&["地面清洁"])),
+    )
+    .unwrap();
+    assert_eq!(late, b);
+    assert_eq!(PatrolBook::from_json(&late.to_json()).unwrap(), b);
+    let mut doc: serde_json::Value = serde_json::from_str(&late.to_json()).unwrap();
+    let visits = doc["tasks"][0]["visits"].as_array_mut().unwrap();
+    visits.swap(0, 1);
+    let err = PatrolBook::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("out_of_range", "tasks[0].visits[1].at")
+    );
+    doc["tasks"][0]["visits"][1] = doc["tasks"][0]["visits"][0].clone();
+    let err = PatrolBook::from_json(&doc.to_string()).unwrap_err();
+    assert_eq!(
+        (err.code(), err.path()),
+        ("already_done", "tasks[0].visits[1].checkpoint_id")
+    );
     let err = b
         .record_visit(
             "DAY/2026-11-02/1",

@@ -92,7 +92,8 @@ fn one_valid_response_per_delivered_unit() {
     let r = |unit: &str, person: &str| Response {
         unit_id: unit.into(),
         person_id: person.into(),
-        at: at("2026-12-10T02:00:00Z"),
+        // A paper form keyed in late: dated before the responses already recorded.
+        at: at("2026-12-01T09:00:00Z"),
         answers: ["cleaning", "security", "repairs", "service"]
             .iter()
             .map(|q| Answer {
@@ -143,9 +144,9 @@ fn one_valid_response_per_delivered_unit() {
         s.respond(&registry, bad).map_err(code),
         Err(("conflicting_fields", "answers[1].value".into()))
     );
-    // Before the last change, after the close: refused.
+    // Before the collection opened (02:00), after the close: refused.
     let mut early = r("1-102", "P-102");
-    early.at = at("2026-12-01T03:00:00Z");
+    early.at = at("2026-12-01T01:59:59Z");
     assert_eq!(
         s.respond(&registry, early).map_err(code),
         Err(("event_out_of_order", "at".into()))

@@ -741,14 +741,16 @@ impl PatrolBook {
 
     /// Records a visit to a checkpoint of a task: every item of the checkpoint has a
     /// result; an item not OK needs a note and opens a finding (returned), a line of
-    /// the building log. A checkpoint is visited once per task.
+    /// the building log. A checkpoint is visited once per task. Visits may arrive in
+    /// any order (handsets sync late; the task keeps them in time order), and the same
+    /// visit again is a retry: it returns the finding it opened and changes nothing.
     ///
     /// # Errors
     /// [`PatrolError::UnknownReference`] (`task_id`, `checkpoint_id` not on the task's
-    /// route, `results[i].item`), [`PatrolError::AlreadyDone`] (`checkpoint_id`),
-    /// `missing_value` (`results` without an item of the checkpoint, `note` for an
-    /// abnormal visit), `empty_field` (`by`), `out_of_range` (`at` before the task's
-    /// last visit or outside the years 1–9999).
+    /// route, `results[i].item`), [`PatrolError::AlreadyDone`] (`checkpoint_id`: another
+    /// visit of it is recorded), `missing_value` (`results` without an item of the
+    /// checkpoint, `note` for an abnormal visit), `empty_field` (`by`), `out_of_range`
+    /// (`at` outside the years 1–9999).
     ///
     /// ```
     /// use estatekit::patrols::{ItemResult, Visit};
@@ -786,11 +788,19 @@ impl PatrolBook {
                 id: v.checkpoint_id,
             });
         }
-        if task
+        if let Some(prev) = task
             .visits
             .iter()
-            .any(|x| x.checkpoint_id == v.checkpoint_id)
+            .find(|x| x.checkpoint_id == v.checkpoint_id)
         {
+            if *prev == v {
+                // A retry (a handset syncing again): the finding it opened, nothing new.
+                return Ok(self
+                    .findings
+                    .iter()
+                    .find(|f| f.task_id == task_id && f.checkpoint_id == v.checkpoint_id)
+                    .cloned());
+            }
             return Err(PatrolError::AlreadyDone {
                 path: "checkpoint_id".into(),
                 reason: format!("{} was visited already in task {task_id}", v.checkpoint_id),
@@ -799,16 +809,11 @@ impl PatrolBook {
         if v.by.trim().is_empty() {
             return Err(PatrolError::value("empty_field", "by", "must not be empty"));
         }
-        if !crate::diagnostic::in_supported_years(&v.at)
-            || task.visits.last().is_some_and(|l| v.at < l.at)
-        {
+        if !crate::diagnostic::in_supported_years(&v.at) {
             return Err(PatrolError::value(
                 "out_of_range",
                 "at",
-                format!(
-                    "{} is before the task's last visit, or outside the years 1–9999",
-                    v.at
-                ),
+                format!("{} is outside the years 1–9999", v.at),
             ));
         }
         let cp = self
@@ -861,7 +866,9 @@ impl PatrolBook {
             note: note.unwrap_or_default().to_owned(),
             closed_at: None,
         });
-        self.tasks[ti].visits.push(v);
+        let visits = &mut self.tasks[ti].visits;
+        let at = visits.partition_point(|x| x.at <= v.at);
+        visits.insert(at, v);
         if let Some(f) = &finding {
             self.findings.push(f.clone());
         }
@@ -1268,6 +1275,22 @@ impl PatrolBook {
         }
         for (i, t) in doc.tasks.iter().enumerate() {
             for (j, v) in t.visits.iter().enumerate() {
+                if j > 0 && v.at < t.visits[j - 1].at {
+                    return Err(PatrolError::value(
+                        "out_of_range",
+                        format!("tasks[{i}].visits[{j}].at"),
+                        "the visits of a task are in time order",
+                    ));
+                }
+                if let Some(k) = t.visits[..j]
+                    .iter()
+                    .position(|x| x.checkpoint_id == v.checkpoint_id)
+                {
+                    return Err(PatrolError::AlreadyDone {
+                        path: format!("tasks[{i}].visits[{j}].checkpoint_id"),
+                        reason: format!("{} is visits[{k}] already", v.checkpoint_id),
+                    });
+                }
                 rebuilt.record_visit(&t.id, v.clone()).map_err(|mut e| {
                     let p = e.path_slot();
                     *p = format!("tasks[{i}].visits[{j}].{p}");

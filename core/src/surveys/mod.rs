@@ -214,8 +214,11 @@ pub enum SurveyError {
         /// What was attempted.
         action: String,
     },
-    /// An action dated before the survey's last one.
-    #[error("{path}: {at} is before {last} (the survey's last change)")]
+    /// An action dated before the survey's last change (a response: before the opening
+    /// of the collection).
+    #[error(
+        "{path}: {at} is before {last} (the survey's last change, or for a response the opening of the collection)"
+    )]
     EventOutOfOrder {
         /// `at`.
         path: String,

@@ -573,6 +573,26 @@ impl Survey {
         }
     }
 
+    /// Responses are dated from the opening of the collection on, in any order:
+    /// paper forms (《业主意见调查表》) are keyed in days after they were filled in.
+    fn after_collection_opened(&self, at: DateTime<Utc>) -> Result<(), SurveyError> {
+        if !crate::diagnostic::in_supported_years(&at) {
+            return Err(SurveyError::value(
+                "out_of_range",
+                "at",
+                format!("{at} is outside the supported years 1–9999 (UTC)"),
+            ));
+        }
+        match self.collecting_at {
+            Some(open) if at < open => Err(SurveyError::EventOutOfOrder {
+                path: "at".into(),
+                at,
+                last: open,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.checked_add_signed(Duration::minutes(i64::from(self.utc_offset_minutes)))
             .unwrap_or(at)
@@ -649,7 +669,9 @@ impl Survey {
     /// Records a unit's response: the unit is in the population, the person is
     /// registered on the unit on the (local) day of the response, every required
     /// question is answered once, scores are 1–5, choices are options (one unless
-    /// multiple), texts are not empty. One valid response per unit: the same response
+    /// multiple), texts are not empty, and it is dated from the opening of the
+    /// collection on (responses may be keyed in any order). One valid response per
+    /// unit: the same response
     /// again is a retry (returns false, changes nothing); another one is refused.
     /// Returns true when recorded.
     ///
@@ -682,7 +704,7 @@ impl Survey {
             });
         }
         self.expect(&[SurveyState::Collecting], "record a response")?;
-        self.in_order(r.at)?;
+        self.after_collection_opened(r.at)?;
         self.check_response(&r)?;
         let on = self.local_date(r.at);
         if !registry
