@@ -397,7 +397,7 @@ pub struct Task {
     /// Who stands in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deputy: Option<String>,
-    /// The visits, in time order.
+    /// The visits, in order of time, then checkpoint id.
     #[serde(default)]
     pub visits: Vec<Visit>,
 }
@@ -742,7 +742,8 @@ impl PatrolBook {
     /// Records a visit to a checkpoint of a task: every item of the checkpoint has a
     /// result; an item not OK needs a note and opens a finding (returned), a line of
     /// the building log. A checkpoint is visited once per task. Visits may arrive in
-    /// any order (handsets sync late; the task keeps them in time order), and the same
+    /// any order (handsets sync late; the task keeps them in order of time, then
+    /// checkpoint id), and the same
     /// visit again is a retry: it returns the finding it opened and changes nothing.
     ///
     /// # Errors
@@ -867,7 +868,7 @@ impl PatrolBook {
             closed_at: None,
         });
         let visits = &mut self.tasks[ti].visits;
-        let at = visits.partition_point(|x| x.at <= v.at);
+        let at = visits.partition_point(|x| (x.at, &x.checkpoint_id) <= (v.at, &v.checkpoint_id));
         visits.insert(at, v);
         if let Some(f) = &finding {
             self.findings.push(f.clone());
@@ -1275,11 +1276,12 @@ impl PatrolBook {
         }
         for (i, t) in doc.tasks.iter().enumerate() {
             for (j, v) in t.visits.iter().enumerate() {
-                if j > 0 && v.at < t.visits[j - 1].at {
+                let prev = j.checked_sub(1).map(|k| &t.visits[k]);
+                if prev.is_some_and(|p| (v.at, &v.checkpoint_id) < (p.at, &p.checkpoint_id)) {
                     return Err(PatrolError::value(
                         "out_of_range",
                         format!("tasks[{i}].visits[{j}].at"),
-                        "the visits of a task are in time order",
+                        "the visits of a task are in time order (then checkpoint id)",
                     ));
                 }
                 if let Some(k) = t.visits[..j]
