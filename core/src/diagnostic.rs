@@ -409,6 +409,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "the JSON is malformed or a field has the wrong type",
     },
     ErrorCode {
+        code: "key_state",
+        zh: "钥匙当前状态不允许该操作（已借出、已归还、已移交等）",
+        en: "the key set's or loan's state does not allow the operation (lent out already, returned already, handed over, …)",
+    },
+    ErrorCode {
         code: "key_too_short",
         zh: "密钥过短",
         en: "the sealing key is too short",
@@ -502,6 +507,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "not_an_occupant",
         zh: "答卷人未登记为该房屋住户",
         en: "the person is not registered on the unit on the day of the response",
+    },
+    ErrorCode {
+        code: "not_authorised",
+        zh: "未经授权或未查验证件，不能借出钥匙",
+        en: "the loan lacks the authorisation its keys need (the owner's consent, a manager's), or the borrower's identity was not checked",
     },
     ErrorCode {
         code: "not_completed",

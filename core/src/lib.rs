@@ -69,6 +69,7 @@ pub mod i18n;
 mod ids;
 pub mod integrity;
 mod json;
+pub mod keys;
 pub mod money;
 pub mod notices;
 pub mod parallel;
