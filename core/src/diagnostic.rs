@@ -564,6 +564,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         en: "a value outside its range (a date or instant outside years 1–9999, a negative count)",
     },
     ErrorCode {
+        code: "outside_window",
+        zh: "不在放行条的有效日期或时段内",
+        en: "outside the permit's day or hours",
+    },
+    ErrorCode {
         code: "overflow",
         zh: "数值过大",
         en: "an amount or total is too large to compute exactly",
@@ -582,6 +587,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         code: "payment_missing",
         zh: "装修费用或押金未收，不能开工",
         en: "works cannot start before the fees and the deposit are received",
+    },
+    ErrorCode {
+        code: "permit_state",
+        zh: "放行条当前状态不允许该操作（已使用、已拒绝、已过期等）",
+        en: "the permit's state does not allow the operation (used already, refused, expired, not yet approved, …)",
     },
     ErrorCode {
         code: "prohibited_scope",

@@ -76,6 +76,7 @@ pub mod parallel;
 pub mod patrols;
 pub mod records;
 pub mod registry;
+pub mod release;
 mod stream;
 pub mod surveys;
 pub mod tables;

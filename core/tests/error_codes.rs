@@ -184,7 +184,7 @@ fn every_code_raised_is_listed() {
 /// `invalid_policy` are gone from every module.
 #[test]
 fn every_value_code_is_listed() {
-    let lists: [(&str, &[&str]); 10] = [
+    let lists: [(&str, &[&str]); 11] = [
         ("EstateError", &estatekit::estate::EstateError::VALUE_CODES),
         ("FeeError", &estatekit::fees::FeeError::VALUE_CODES),
         (
@@ -204,6 +204,10 @@ fn every_value_code_is_listed() {
         ("SurveyError", &estatekit::surveys::SurveyError::VALUE_CODES),
         ("PatrolError", &estatekit::patrols::PatrolError::VALUE_CODES),
         ("KeyError", &estatekit::keys::KeyError::VALUE_CODES),
+        (
+            "ReleaseError",
+            &estatekit::release::ReleaseError::VALUE_CODES,
+        ),
     ];
     for (ty, codes) in lists {
         for c in codes {

@@ -43,6 +43,7 @@ mod id_number;
 
 pub use document::{ArrearsCheck, REGISTRY_FORMAT_VERSION, Registry, normalise_plate};
 pub use id_number::ID_DIGEST_PREFIX;
+pub(crate) use id_number::looks_like_id_number;
 
 /// The error of an unknown wire name of a registry enum.
 pub(crate) fn unknown_value(path: String, value: &str, expected: String) -> RegistryError {
