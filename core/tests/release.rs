@@ -375,3 +375,101 @@ fn a_permit_is_valid_on_its_day_only_and_a_refusal_is_final() {
         ("event_out_of_order", "events[2].at")
     );
 }
+
+#[test]
+fn a_whole_units_move_out_ends_with_the_unit_empty_and_its_final_readings() {
+    use estatekit::checkin::{
+        CheckinTemplate, HandoverOutcome, ItemData, ItemKind, Role, completion_effects,
+    };
+    use estatekit::estate::{MeterKind, UnitStatus};
+    let (mut g, registry) = GoodsRelease::example().unwrap();
+    let template = CheckinTemplate::default_move_out();
+    // Only a whole unit's move-out starts the formalities.
+    let mut r = GoodsRelease::example_request();
+    r.id = "GR-002".into();
+    r.whole_unit = false;
+    g.request(
+        r,
+        &registry,
+        ArrearsCheck::Amount(Decimal::ZERO),
+        "小陈",
+        at("2026-12-04T03:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(
+        g.start_move_out("GR-002", &template, &registry)
+            .map_err(code)
+            .unwrap_err(),
+        ("missing_value", "whole_unit".into())
+    );
+    let items = GoodsRelease::example_request().items;
+    g.verify(
+        "GR-001",
+        Some("浙A12345"),
+        &items,
+        "保安 刘",
+        at("2026-12-05T02:00:00Z"),
+    )
+    .unwrap();
+    let mut c = g.start_move_out("GR-001", &template, &registry).unwrap();
+    assert_eq!((c.unit_id(), c.owner()), ("1-101", "王芳"));
+
+    let estate = Estate::demo();
+    let last = |kind: MeterKind| {
+        estate
+            .meters_of("1-101")
+            .into_iter()
+            .find(|m| m.kind == kind)
+            .and_then(|m| m.readings.last())
+            .map(|r| r.value)
+            .unwrap_or_default()
+    };
+    let water = last(MeterKind::Water) + Decimal::new(125, 1);
+    let power = last(MeterKind::Electricity) + Decimal::new(3107, 1);
+    let mut minute = 0;
+    for step in template.steps() {
+        for item in step.items.iter().filter(|i| i.mandatory) {
+            minute += 5;
+            let mut data = ItemData::default();
+            match (item.kind, item.meter_kind) {
+                (ItemKind::MeterReading, Some(MeterKind::Water)) => data.reading = Some(water),
+                (ItemKind::MeterReading, _) => data.reading = Some(power),
+                (ItemKind::Inspection, _) => data.outcome = Some(HandoverOutcome::Accepted),
+                (ItemKind::KeyHandover, _) => data.keys = Some(3),
+                (ItemKind::Signature, _) => data.signature_ref = Some("SIG-MO-1".into()),
+                _ => {}
+            }
+            c.complete(
+                &item.code,
+                "李四",
+                item.roles[0],
+                at("2026-12-05T03:00:00Z") + chrono::Duration::minutes(minute),
+                data,
+                Some(&estate),
+            )
+            .unwrap();
+        }
+    }
+    c.finish("李四", Role::Receptionist, at("2026-12-05T06:00:00Z"))
+        .unwrap();
+    let fx = completion_effects(&c, &estate, UnitStatus::Delivered).unwrap();
+    assert_eq!(
+        (fx.status.from, fx.status.to, fx.status.on),
+        (UnitStatus::Occupied, UnitStatus::Delivered, d("2026-12-05"))
+    );
+    let finals: Vec<(MeterKind, Decimal)> = fx.readings.iter().map(|r| (r.kind, r.value)).collect();
+    assert_eq!(
+        finals,
+        [(MeterKind::Water, water), (MeterKind::Electricity, power)]
+    );
+    assert!(
+        fx.readings
+            .iter()
+            .all(|r| !r.new_meter && r.date == d("2026-12-05"))
+    );
+    assert_eq!(
+        fx.estate.unit("1-101").unwrap().status,
+        UnitStatus::Delivered
+    );
+    assert!(fx.charges.is_empty());
+}

@@ -116,7 +116,9 @@ pub struct CompletionEffects {
 
 /// Applies a completed check-in to `estate` (a pure function: `estate` is unchanged).
 ///
-/// The unit becomes `status` (`delivered`, or `occupied` when the owner moves in) on
+/// The unit becomes `status` (`delivered`, or `occupied` when the owner moves in;
+/// `delivered` again, with no occupants, after a move-out from
+/// [`CheckinTemplate::default_move_out`](super::CheckinTemplate::default_move_out)) on
 /// the UTC date of completion; an unsold unit gets that date as its delivery date.
 /// Each done meter reading becomes a reading (dated the UTC date it was taken) of the
 /// unit's first meter of that kind, which is created when missing, so metered billing
@@ -172,6 +174,10 @@ pub fn completion_effects(
         (_, Some(d)) => d,
     };
     unit.status = status;
+    if status == UnitStatus::Delivered {
+        // Delivered is vacant (已交房未入住): a move-out leaves nobody behind.
+        unit.occupants = 0;
+    }
     unit.status_since = Some(on);
     unit.delivered_on = Some(delivered_on);
     let status_change = StatusChange {

@@ -17,6 +17,7 @@ use crate::estate::MeterKind;
 pub const TEMPLATE_FORMAT_VERSION: u32 = 1;
 
 const DEFAULT_JSON: &str = include_str!("../../data/checkin_template.json");
+const MOVE_OUT_JSON: &str = include_str!("../../data/moveout_template.json");
 
 fn format_version() -> u32 {
     TEMPLATE_FORMAT_VERSION
@@ -418,6 +419,26 @@ impl CheckinTemplate {
         Self::from_json(DEFAULT_JSON).expect("the embedded check-in template is valid")
     }
 
+    /// The built-in template of a whole unit's move-out (退租搬出): the application and
+    /// the goods release permit; the final meter readings; the unit's inspection; the
+    /// account and the deposit settled; the keys returned and the move-out signed off;
+    /// the manager's audit. Its completion leaves the unit delivered and empty
+    /// ([`completion_effects`](super::completion_effects) with `UnitStatus::Delivered`,
+    /// 已交房未入住, from a status of occupied or rented), the final readings becoming
+    /// readings of the unit's meters.
+    ///
+    /// ```
+    /// use estatekit::checkin::{CheckinTemplate, ItemKind};
+    /// let t = CheckinTemplate::default_move_out();
+    /// assert_eq!((t.id(), t.steps().len()), ("move_out", 6));
+    /// let readings = t.items().filter(|(_, i)| i.kind == ItemKind::MeterReading).count();
+    /// assert_eq!(readings, 3);
+    /// ```
+    pub fn default_move_out() -> Self {
+        // The embedded document is checked by the test suite (`move_out_template_is_valid`).
+        Self::from_json(MOVE_OUT_JSON).expect("the embedded move-out template is valid")
+    }
+
     /// The plain data.
     ///
     /// ```
@@ -732,6 +753,12 @@ mod tests {
         };
         let err = CheckinTemplate::new(data).unwrap_err();
         assert_eq!(err.code(), "dependency_cycle");
+    }
+
+    #[test]
+    fn move_out_template_is_valid() {
+        let t = CheckinTemplate::from_json(MOVE_OUT_JSON).expect("move-out template");
+        assert_eq!(t.steps().len(), 6);
     }
 
     #[test]

@@ -36,6 +36,7 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::checkin::{CheckinTemplate, Checklist, Mode};
 use crate::registry::{ArrearsCheck, Registry, normalise_plate};
 use crate::tickets::WorkingHours;
 
@@ -253,6 +254,16 @@ pub enum ReleaseError {
         /// What differs.
         reason: String,
     },
+    /// The check-in engine refused the move-out checklist (its code and path).
+    #[error("{path}: {message}")]
+    Checkin {
+        /// The field.
+        path: String,
+        /// The check-in error's code.
+        code: &'static str,
+        /// What it said.
+        message: String,
+    },
     /// An operation dated before the register's last event.
     #[error("{path}: {at} is before {last} (the register's last event)")]
     EventOutOfOrder {
@@ -280,6 +291,7 @@ crate::diagnostic::error_table! {
     NoConsent => "no_consent", state;
     ArrearsOutstanding => "arrears_outstanding", state;
     Mismatch => "mismatch";
+    Checkin { code } => *code;
     EventOutOfOrder => "event_out_of_order", state;
 }
 
@@ -1136,6 +1148,72 @@ impl GoodsRelease {
         };
         self.act(actor, at, action)?;
         Ok(&self.permits[i])
+    }
+
+    /// Starts the move-out formalities of a whole unit's approved or used move-out
+    /// permit: a checklist of `template` (normally
+    /// [`CheckinTemplate::default_move_out`]: final meter readings, the account and the
+    /// deposit settled, the keys returned) for the unit, in the applicant's name (from
+    /// the registry), started on the permit's day. Its completion, through
+    /// [`completion_effects`](crate::checkin::completion_effects) with
+    /// `UnitStatus::Delivered`, leaves the unit empty and records the final readings.
+    ///
+    /// # Errors
+    /// `missing_value` (`whole_unit`: not a whole unit's move-out),
+    /// [`ReleaseError::PermitState`] (requested, refused or expired),
+    /// [`ReleaseError::UnknownReference`] (`permit_id`; `applicant` not in the
+    /// registry), [`ReleaseError::Checkin`] (the check-in engine's error).
+    ///
+    /// ```
+    /// use estatekit::checkin::CheckinTemplate;
+    /// # let (g, registry) = estatekit::release::GoodsRelease::example()?;
+    /// let c = g.start_move_out("GR-001", &CheckinTemplate::default_move_out(), &registry)?;
+    /// assert_eq!((c.unit_id(), c.owner(), c.template().id()), ("1-101", "王芳", "move_out"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn start_move_out(
+        &self,
+        permit_id: &str,
+        template: &CheckinTemplate,
+        registry: &Registry,
+    ) -> Result<Checklist, ReleaseError> {
+        let i = self.find(permit_id)?;
+        let p = &self.permits[i];
+        if !(p.request.whole_unit && p.request.reason == Reason::MoveOut) {
+            return Err(ReleaseError::value(
+                "missing_value",
+                "whole_unit",
+                format!("permit {permit_id} is not a whole unit's move-out"),
+            ));
+        }
+        if !matches!(p.state, PermitState::Approved | PermitState::Used) {
+            return Err(ReleaseError::PermitState {
+                path: "permit_id".into(),
+                id: permit_id.to_owned(),
+                state: p.state,
+                action: "start the move-out".into(),
+            });
+        }
+        let person = registry.person(&p.request.applicant).ok_or_else(|| {
+            ReleaseError::UnknownReference {
+                path: "applicant".into(),
+                what: "person",
+                id: p.request.applicant.clone(),
+            }
+        })?;
+        Checklist::start_with_utc_offset(
+            template,
+            &p.request.unit_id,
+            &person.name,
+            p.request.pass_date,
+            Mode::Ordinary,
+            self.policy.utc_offset_minutes,
+        )
+        .map_err(|e| ReleaseError::Checkin {
+            path: e.path().to_owned(),
+            code: e.code(),
+            message: e.to_string(),
+        })
     }
 
     /// Reads a register saved by [`GoodsRelease::to_json`], replaying its events.
