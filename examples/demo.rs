@@ -6,8 +6,10 @@
 //! application to deposit refund, with a violation; the fourth quarter's owner
 //! satisfaction survey against the third's, with a rectification for the dimension
 //! below target; a night patrol round whose finding becomes a ticket and a line of the
-//! building log; then a handful of tickets triaged (category, urgency, temperament,
-//! department, evidence, SLA deadline).
+//! building log; a key loan returned short (a lock replacement charged to the unit);
+//! a move-out: the goods release permit checked at the gate and the move-out
+//! formalities that leave the unit empty; then a handful of tickets triaged (category,
+//! urgency, temperament, department, evidence, SLA deadline).
 //!
 //! Run: `cargo run -p estatekit-examples --bin estatekit-demo`
 
@@ -28,11 +30,15 @@ use estatekit::fees::ledger::{ChargeInput, Ledger, PaymentOrder};
 use estatekit::fees::receivables::{PaymentRow, Receivables};
 use estatekit::fees::schedule::FeeSchedule;
 use estatekit::i18n::{Label, Lang};
+use estatekit::keys::{
+    Authorisation, KeyPolicy, KeyRegister, KeySetInput, KeySetKind, LoanInput, Party,
+};
 use estatekit::money::allocate;
 use estatekit::patrols::{
     Checkpoint, CheckpointKind, ItemResult, PatrolBook, Plan, Recurrence, Visit,
 };
-use estatekit::registry::{OccupantRole, Person, Registry, RoleRecord};
+use estatekit::registry::{ArrearsCheck, OccupantRole, Person, Registry, RoleRecord};
+use estatekit::release::{GoodsRelease, Item, PermitRequest, Reason, ReleasePolicy};
 use estatekit::surveys::{Answer, AnswerValue, Dimension, Question, Response, Survey, SurveyKind};
 use estatekit::tickets::{
     BusinessCalendar, EvidenceField, SlaPolicy, TicketClassifier, WorkingHours,
@@ -152,6 +158,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     run_decoration(&estate)?;
     run_survey(&estate)?;
     run_patrol()?;
+    run_keys(&estate)?;
+    run_move_out(&estate)?;
     triage_tickets()?;
     Ok(())
 }
@@ -1002,6 +1010,201 @@ fn run_patrol() -> Result<(), Box<dyn std::error::Error>> {
         s.findings_closed,
         s.mean_closure_hours.unwrap_or_default()
     );
+    Ok(())
+}
+
+/// The key cabinet: building 1's roof keys lent to the owner of 1-101 for the morning,
+/// overdue at noon, back with one key missing: the lock is replaced at her cost, a single
+/// charge on her unit's account ready for the book; then the month's stock-take.
+fn run_keys(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
+    let at = |s: &str| s.parse::<chrono::DateTime<Utc>>();
+    let mut reg = KeyRegister::new(estate.id(), KeyPolicy::new(Decimal::new(15_000, 2)))?;
+    reg.register(
+        estate,
+        KeySetInput::new("K-ROOF-1", KeySetKind::PublicRoom, "1号楼天台", "A-01", 2),
+        "李主管",
+        at("2026-11-01T01:00:00Z")?,
+    )?;
+    let mut pump = KeySetInput::new("K-PUMP", KeySetKind::PublicRoom, "水泵房", "A-03", 2);
+    pump.lock_replacement = Some(Decimal::new(30_000, 2));
+    reg.register(estate, pump, "李主管", at("2026-11-01T01:05:00Z")?)?;
+    let loan = LoanInput {
+        id: "L-1".into(),
+        key_set_id: "K-ROOF-1".into(),
+        borrower: "王芳".into(),
+        party: Party::Owner,
+        unit_id: Some("1-101".into()),
+        id_checked: true,
+        authorisation: Authorisation::Manager {
+            name: "周经理".into(),
+        },
+        reason: "检查天台太阳能热水器".into(),
+        count: 2,
+        due: Some(at("2026-11-03T04:00:00Z")?),
+    };
+    println!("\n== Keys 钥匙管理: building 1's roof lent to the owner of 1-101");
+    let l = reg.lend(loan.clone(), None, "小陈", at("2026-11-03T02:00:00Z")?)?;
+    println!(
+        "  loan {} of {} ({} keys, {}) authorised by a manager, due {}",
+        l.input.id, l.input.key_set_id, l.input.count, l.input.reason, l.due
+    );
+    let mut second = loan;
+    second.id = "L-2".into();
+    if let Err(e) = reg.lend(second, None, "小陈", at("2026-11-03T03:00:00Z")?) {
+        println!("  a second loan: {} ({})", e, e.code());
+    }
+    for o in reg.overdue(at("2026-11-03T05:00:00Z")?) {
+        println!("  overdue at 13:00: {} by {}", o.input.id, o.input.borrower);
+    }
+    reg.return_loan("L-1", 1, "小陈", at("2026-11-03T06:00:00Z")?)?;
+    let loss = reg.losses()[0].clone();
+    if let Some(c) = reg.loss_charge(&loss.id)? {
+        println!(
+            "  back with {} key missing: {} {} on {}, due {} ({})",
+            loss.missing,
+            c.item_code,
+            c.amount,
+            c.unit_id,
+            c.due,
+            c.description.unwrap_or_default()
+        );
+    }
+    reg.replace_lock("K-ROOF-1", 3, "李主管", at("2026-11-04T02:00:00Z")?)?;
+    let st = reg.stock_take(
+        &[("K-ROOF-1".into(), 3), ("K-PUMP".into(), 1)],
+        "李主管",
+        at("2026-11-30T09:00:00Z")?,
+    )?;
+    for d in st.differences() {
+        println!(
+            "  stock-take 11-30: {} (slot {}) counted {} of {}",
+            d.key_set_id,
+            d.slot,
+            d.counted.unwrap_or_default(),
+            d.expected
+        );
+    }
+    Ok(())
+}
+
+/// A whole unit's move-out: the owner of 1-101 asks for a goods release permit while
+/// owing 381.65 (a warning, not a block), the manager approves, the guard checks the
+/// van at the gate (a sofa not on the permit is stopped), and the move-out formalities
+/// (final readings, the account and deposit settled, keys returned) leave the unit empty.
+fn run_move_out(estate: &Estate) -> Result<(), Box<dyn std::error::Error>> {
+    use estatekit::checkin::{HandoverOutcome, Role};
+    let at = |s: &str| s.parse::<chrono::DateTime<Utc>>();
+    let mut registry = Registry::new(estate.id());
+    registry.add_person(Person::new("P-WANG", "王芳"))?;
+    registry.add_role(RoleRecord::new(
+        "1-101",
+        "P-WANG",
+        OccupantRole::Owner,
+        "2024-06-01".parse()?,
+    ))?;
+    let mut g = GoodsRelease::new(estate.id(), ReleasePolicy::default())?;
+    let request = PermitRequest {
+        id: "GR-001".into(),
+        unit_id: "1-101".into(),
+        applicant: "P-WANG".into(),
+        id_ref: Some("ID-CHECKED-0001".into()),
+        items: vec![Item::new("冰箱", 1), Item::new("纸箱", 12)],
+        plate: Some("浙A 12345".into()),
+        pass_date: date("2026-12-05")?,
+        window: Some(WorkingHours::new("08:00".parse()?, "18:00".parse()?)),
+        reason: Reason::MoveOut,
+        whole_unit: true,
+    };
+    println!("\n== Move-out 退租搬出: unit 1-101, goods release permit GR-001 for 2026-12-05");
+    let p = g.request(
+        request,
+        &registry,
+        ArrearsCheck::Amount(Decimal::new(38_165, 2)),
+        "小陈",
+        at("2026-12-04T02:00:00Z")?,
+    )?;
+    for w in &p.warnings {
+        println!("  warning for the approver: {w}");
+    }
+    g.approve(
+        "GR-001",
+        None,
+        &registry,
+        "周经理",
+        at("2026-12-04T02:30:00Z")?,
+    )?;
+    let gate = at("2026-12-05T02:00:00Z")?;
+    let loaded = [
+        Item::new("冰箱", 1),
+        Item::new("纸箱", 12),
+        Item::new("沙发", 1),
+    ];
+    if let Err(e) = g.verify("GR-001", Some("浙A12345"), &loaded, "保安 刘", gate) {
+        println!("  at the gate: {e} ({})", e.code());
+    }
+    let p = g.verify("GR-001", Some("浙A12345"), &loaded[..2], "保安 刘", gate)?;
+    println!(
+        "  let out {} by {}: {}",
+        p.used_at.map(|t| t.to_string()).unwrap_or_default(),
+        p.verified_by.as_deref().unwrap_or("-"),
+        p.request
+            .items
+            .iter()
+            .map(|i| format!("{} × {}", i.name, i.quantity))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let template = CheckinTemplate::default_move_out();
+    let mut c = g.start_move_out("GR-001", &template, &registry)?;
+    let last = |kind: MeterKind| {
+        estate
+            .meters_of("1-101")
+            .into_iter()
+            .find(|m| m.kind == kind)
+            .and_then(|m| m.readings.last())
+            .map(|r| r.value)
+            .unwrap_or_default()
+    };
+    let mut minute = 0;
+    for step in template.steps() {
+        for item in step.items.iter().filter(|i| i.mandatory) {
+            minute += 5;
+            let mut data = ItemData::default();
+            match (item.kind, item.meter_kind) {
+                (ItemKind::MeterReading, Some(kind)) => {
+                    data.reading = Some(last(kind) + Decimal::new(125, 1));
+                }
+                (ItemKind::Inspection, _) => data.outcome = Some(HandoverOutcome::Accepted),
+                (ItemKind::KeyHandover, _) => data.keys = Some(3),
+                (ItemKind::Signature, _) => data.signature_ref = Some("SIG-MO-1".into()),
+                _ => {}
+            }
+            c.complete(
+                &item.code,
+                "李四 Li Si",
+                item.roles[0],
+                gate + chrono::Duration::minutes(minute),
+                data,
+                Some(estate),
+            )?;
+        }
+    }
+    c.finish(
+        "李四 Li Si",
+        Role::Receptionist,
+        at("2026-12-05T06:00:00Z")?,
+    )?;
+    let fx = completion_effects(&c, estate, UnitStatus::Delivered)?;
+    println!(
+        "  formalities done: unit {} {} → {} on {}",
+        fx.status.unit_id,
+        fx.status.from.label(Lang::En),
+        fx.status.to.label(Lang::En),
+        fx.status.on
+    );
+    for r in &fx.readings {
+        println!("    final reading {} {}: {}", r.meter_id, r.kind, r.value);
+    }
     Ok(())
 }
 
