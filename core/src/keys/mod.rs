@@ -1360,7 +1360,7 @@ impl KeyRegister {
                     ));
                 };
                 self.sets[i].count = total;
-                self.sets[i].duplicates += count;
+                self.sets[i].duplicates = self.sets[i].duplicates.saturating_add(*count);
             }
             KeyAction::HandOver {
                 key_set_id,
@@ -1596,6 +1596,13 @@ impl KeyRegister {
             if self.loans[i].input == same {
                 return Ok(&self.loans[i]);
             }
+        }
+        if !crate::diagnostic::in_supported_years(&at) {
+            return Err(KeyError::value(
+                "out_of_range",
+                "at",
+                format!("{at} is outside the supported years 1–9999 (UTC)"),
+            ));
         }
         if let Authorisation::Owner { person_id } = &loan.authorisation {
             let unit = self

@@ -618,7 +618,8 @@ impl GoodsRelease {
     /// passed is `expired`.
     ///
     /// # Errors
-    /// [`ReleaseError::UnknownReference`] (`permit_id`).
+    /// [`ReleaseError::UnknownReference`] (`permit_id`), `out_of_range` (`at` outside
+    /// the years 1–9999).
     ///
     /// ```
     /// # let (g, _) = estatekit::release::GoodsRelease::example()?;
@@ -632,6 +633,7 @@ impl GoodsRelease {
         at: DateTime<Utc>,
     ) -> Result<PermitState, ReleaseError> {
         let p = self.find(permit_id)?;
+        Self::supported(at)?;
         Ok(self.effective(&self.permits[p], at))
     }
 
@@ -663,6 +665,18 @@ impl GoodsRelease {
                 PermitState::Expired
             }
             s => s,
+        }
+    }
+
+    fn supported(at: DateTime<Utc>) -> Result<(), ReleaseError> {
+        if crate::diagnostic::in_supported_years(&at) {
+            Ok(())
+        } else {
+            Err(ReleaseError::value(
+                "out_of_range",
+                "at",
+                format!("{at} is outside the supported years 1–9999 (UTC)"),
+            ))
         }
     }
 
@@ -1004,6 +1018,7 @@ impl GoodsRelease {
                 id: permit.applicant.clone(),
             });
         }
+        Self::supported(at)?;
         let on = self.local(at).date();
         let may_consent = registry
             .may_consent(&permit.unit_id, &permit.applicant, on)
@@ -1061,6 +1076,7 @@ impl GoodsRelease {
         at: DateTime<Utc>,
     ) -> Result<&Permit, ReleaseError> {
         let i = self.find(permit_id)?;
+        Self::supported(at)?;
         if let Some(c) = consent_by {
             let unit = &self.permits[i].request.unit_id;
             registry
