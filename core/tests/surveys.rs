@@ -405,7 +405,10 @@ fn a_quarter_of_three_thousand_units() {
 #[test]
 fn the_example_document_is_the_shared_fixture() {
     let (s, _) = Survey::example().unwrap();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/survey_example.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/survey_example.json"
+    );
     if std::env::var_os("ESTATEKIT_BLESS").is_some() {
         std::fs::write(path, s.to_json() + "\n").unwrap();
     }
