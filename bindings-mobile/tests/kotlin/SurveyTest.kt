@@ -134,7 +134,7 @@ fun testSurveyQuarterFromDraftToResults() {
     assertEquals(listOf("more_lights" to 3L, "playground" to 2L, "more_parking" to 1L), r.choices.map { it.option to it.count })
     val own = assertFailsWith<EstateKitException.Validation> { s.results(s.results()) }
     assertEquals("conflicting_fields" to "previous", own.code to own.path)
-    assertEquals("保洁" to "cleaning", Dimension.CLEANING.label(null) to Dimension.CLEANING.wireName())
+    assertEquals("保洁" to "cleaning", Dimension.CLEANING.label() to Dimension.CLEANING.wireName())
     assertEquals("collecting", SurveyState.COLLECTING.label(Language.EN))
     assertEquals("意见征询", SurveyKind.OPINION.label(Language.ZH_CN))
 }
