@@ -24,6 +24,7 @@ mod notices;
 mod receivables;
 mod records;
 mod registry;
+mod surveys;
 mod tickets;
 
 pub use arrow::*;
@@ -33,6 +34,7 @@ pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
 pub use money::*;
+pub use surveys::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();

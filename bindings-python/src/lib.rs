@@ -41,6 +41,7 @@ mod receivables;
 mod record;
 mod registry;
 mod shared;
+mod surveys;
 mod tickets;
 
 create_exception!(
@@ -326,6 +327,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     notices::register(m)?;
     decoration::register(m)?;
     registry::register(m)?;
+    surveys::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -399,3 +399,21 @@ fn a_quarter_of_three_thousand_units() {
     let back = Survey::from_json(&s.to_json()).unwrap();
     assert_eq!(back, s);
 }
+
+/// The example survey's document (2026 Q4, collecting, four responses) is the shared
+/// fixture `data/survey_example.json` the Python and Kotlin tests build through their
+/// bindings and compare byte for byte (regenerate with ESTATEKIT_BLESS=1).
+#[test]
+fn the_example_document_is_the_shared_fixture() {
+    let (s, _) = Survey::example().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/survey_example.json"
+    );
+    if std::env::var_os("ESTATEKIT_BLESS").is_some() {
+        std::fs::write(path, s.to_json() + "\n").unwrap();
+    }
+    let fixture = std::fs::read_to_string(path).unwrap();
+    assert_eq!(fixture, s.to_json() + "\n");
+    assert_eq!(Survey::from_json(&fixture).unwrap(), s);
+}

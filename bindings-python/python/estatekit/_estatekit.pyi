@@ -140,6 +140,17 @@ __all__ = [
     "DecorationStats",
     "Registry",
     "registry_id_digest",
+    "Survey",
+    "QuestionKind",
+    "Question",
+    "Answer",
+    "Response",
+    "SurveyResults",
+    "Breakdown",
+    "ChoiceCount",
+    "Rectification",
+    "Trend",
+    "survey_quarter",
     "__version__",
 ]
 
@@ -3560,3 +3571,331 @@ def registry_id_digest(key: bytes, id_number: str) -> str:
     `Registry.id_digest`): "hmac-sha256:" and 64 hex digits, HMAC-SHA256 with `key`
     (bytes, not empty) of the number trimmed with a final x uppercased. An 18-digit PRC
     ID number must have the GB 11643 check digit (ValidationError `invalid_id_number`)."""
+
+
+# ---- owner surveys (业主意见调查) ----------------------------------------------------------
+
+_SurveyKind = Literal["satisfaction", "opinion", "vote"]
+_SurveyState = Literal["draft", "published", "collecting", "closed"]
+_Dimension = Literal["service", "security", "cleaning", "greening", "repairs", "fees", "activities"]
+_SurveyEnum = Literal["kind", "state", "dimension"]
+# An answer's value: an int (a scale's score, 1–5), a list of option codes (a choice),
+# or a str (a text).
+_AnswerValue = Union[int, list[str], str]
+
+@final
+class QuestionKind:
+    """What a question asks for: a 5-point scale about a dimension, a choice among
+    options, or free text (`QuestionKind.scale(...)`, `.choice(...)`, `.text()`)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @staticmethod
+    def scale(dimension: _Dimension, department: Optional[str] = None) -> QuestionKind:
+        """A 5-point scale (5 非常满意 … 1 非常不满意) about `dimension`, answerable by
+        `department` (default: the survey's owner of the dimension)."""
+    @staticmethod
+    def choice(options: list[str], multiple: bool = False) -> QuestionKind:
+        """A choice among `options` (codes), several allowed when `multiple`."""
+    @staticmethod
+    def text() -> QuestionKind:
+        """Free text."""
+    @property
+    def type(self) -> Literal["scale", "choice", "text"]:
+        """"scale", "choice" or "text"."""
+    @property
+    def dimension(self) -> Optional[_Dimension]:
+        """A scale's dimension; None otherwise."""
+    @property
+    def department(self) -> Optional[str]:
+        """A scale's answerable department (default: the survey's owner of the
+        dimension); None otherwise."""
+    @property
+    def options(self) -> list[str]:
+        """A choice's option codes; empty otherwise."""
+    @property
+    def multiple(self) -> bool:
+        """Whether a choice takes several options; False otherwise."""
+
+@final
+class Question:
+    """A question of a survey: its code (unique in the survey), its text in Chinese and
+    English, its kind, and whether a valid response must answer it."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __new__(cls, code: str, text_zh: str, text_en: str, kind: QuestionKind, *, required: bool = True) -> Question:
+        """A question (checked when the survey is made: 'empty_field', 'duplicate_id')."""
+    @staticmethod
+    def scale(code: str, text_zh: str, text_en: str, dimension: _Dimension) -> Question:
+        """A required 5-point question about `dimension` (the core's `Question::scale`)."""
+    @property
+    def code(self) -> str: ...
+    @property
+    def text_zh(self) -> str: ...
+    @property
+    def text_en(self) -> str: ...
+    @property
+    def kind(self) -> QuestionKind: ...
+    @property
+    def required(self) -> bool:
+        """Whether a valid response must answer it."""
+
+@final
+class Answer:
+    """One answer of a response: the question's code and the value (an int score 1–5,
+    a list of option codes, or a text)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __new__(cls, question: str, value: _AnswerValue) -> Answer:
+        """An answer to `question`: `value` an int (a scale's score, 1–5), a list of str
+        (a choice's options) or a str (a text)."""
+    @property
+    def question(self) -> str: ...
+    @property
+    def value(self) -> _AnswerValue:
+        """The value: an int (a score), a list of str (choices) or a str (a text)."""
+
+@final
+class Response:
+    """A unit's response: who answered (a person the occupant registry has on the unit
+    that day), when, and the answers."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def __new__(cls, unit_id: str, person_id: str, at: datetime.datetime, answers: list[Answer]) -> Response:
+        """A response of `unit_id` by `person_id` at `at` (timezone-aware)."""
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def person_id(self) -> str: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def answers(self) -> list[Answer]: ...
+
+@final
+class Breakdown:
+    """Counts and rates of one group of scale answers (a dimension, a building, a
+    department)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def key(self) -> str:
+        """The dimension's wire name, the building id or the department."""
+    @property
+    def answers(self) -> int:
+        """Scale answers."""
+    @property
+    def satisfied(self) -> int:
+        """Of them, in the top boxes."""
+    @property
+    def satisfaction(self) -> Optional[Decimal]:
+        """satisfied ÷ answers, 4 decimals (None without answers)."""
+    @property
+    def mean_score(self) -> Optional[Decimal]:
+        """Mean score, 2 decimals (None without answers)."""
+
+@final
+class ChoiceCount:
+    """How often an option of a choice question was chosen."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def question(self) -> str:
+        """The question's code."""
+    @property
+    def option(self) -> str:
+        """The option."""
+    @property
+    def count(self) -> int:
+        """Valid responses choosing it."""
+
+@final
+class Rectification:
+    """A dimension below the target: a rectification action for its owner."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def dimension(self) -> _Dimension:
+        """The dimension's wire name."""
+    @property
+    def owner(self) -> str:
+        """Who must act (the survey's owner of the dimension)."""
+    @property
+    def satisfaction(self) -> Decimal:
+        """The dimension's satisfaction."""
+    @property
+    def target(self) -> Decimal:
+        """The target it missed."""
+    @property
+    def deadline(self) -> Optional[datetime.date]:
+        """The local date to act by: the close + the survey's rectification days
+        (None before the survey closes)."""
+
+@final
+class Trend:
+    """The change against the previous period's results."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def previous_survey(self) -> str:
+        """The previous survey's id."""
+    @property
+    def previous_satisfaction(self) -> Optional[Decimal]:
+        """Its satisfaction."""
+    @property
+    def satisfaction_change(self) -> Optional[Decimal]:
+        """This one's minus the previous one's (4 decimals), when both exist."""
+    @property
+    def mean_score_change(self) -> list[tuple[_Dimension, Decimal]]:
+        """Mean score change by dimension (2 decimals), for dimensions in both:
+        [(dimension, change), ...] in declaration order."""
+
+@final
+class SurveyResults:
+    """The results of a survey (`Survey.results`): responses, `survey_satisfaction`
+    against the target, breakdowns, choice counts, trend and rectifications."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def survey_id(self) -> str:
+        """The survey's id."""
+    @property
+    def distributed(self) -> int:
+        """Units it was distributed to."""
+    @property
+    def valid(self) -> int:
+        """Valid responses (one per unit)."""
+    @property
+    def response_rate(self) -> Optional[Decimal]:
+        """valid ÷ distributed, 4 decimals (None without a population)."""
+    @property
+    def scale_answers(self) -> int:
+        """Scale answers over every scale question."""
+    @property
+    def satisfied(self) -> int:
+        """Of them, in the top boxes."""
+    @property
+    def survey_satisfaction(self) -> Optional[Decimal]:
+        """`survey_satisfaction`: satisfied ÷ scale answers, 4 decimals (None without
+        answers). Not the return-visit satisfaction of tickets."""
+    @property
+    def target(self) -> Decimal:
+        """The target."""
+    @property
+    def target_met(self) -> bool:
+        """Whether the satisfaction reaches the target."""
+    @property
+    def by_dimension(self) -> list[Breakdown]:
+        """By dimension, in declaration order (dimensions asked only)."""
+    @property
+    def by_building(self) -> list[Breakdown]:
+        """By building, in id order."""
+    @property
+    def by_department(self) -> list[Breakdown]:
+        """By answerable department, in name order."""
+    @property
+    def choices(self) -> list[ChoiceCount]:
+        """Choice counts, by question, then most chosen first (ties in option order)."""
+    @property
+    def trend(self) -> Optional[Trend]:
+        """Against the previous period, when given."""
+    @property
+    def rectifications(self) -> list[Rectification]:
+        """Dimensions below the target, in declaration order."""
+
+@final
+class Survey:
+    """An owner survey (业主意见调查): satisfaction, opinion or vote, of a period (a
+    quarter by default), with its questions; draft → published (the population, every
+    delivered unit, is fixed) → collecting → closed; one valid response per unit, by a
+    person the occupant registry has on the unit that day. Instants (`at`) are
+    timezone-aware datetimes (naive ones raise ValidationError 'naive_datetime'); what
+    the survey's state does not allow ('survey_state', 'duplicate_response',
+    'not_an_occupant') is a StateError, bad input a ValidationError."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __new__(
+        cls,
+        id: str,
+        kind: _SurveyKind,
+        title: str,
+        period_start: _DateLike,
+        period_end: _DateLike,
+        questions: list[Question],
+    ) -> Survey:
+        """A draft survey for the period `period_start`–`period_end`, with the defaults:
+        top-2 boxes, a 0.95 target, 30 days to rectify, the default owner of each
+        dimension (客服部, 秩序维护部, 环境部, 工程部, 财务部), Beijing time."""
+    @staticmethod
+    def from_json(text: str) -> Survey:
+        """Read a survey document (as `to_json` writes it): definition, state and
+        responses must agree; the first contradiction raises ValidationError naming the
+        field (e.g. 'not_in_population' at 'responses[0].unit_id')."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    @staticmethod
+    def quarter(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of a quarter (1–4) of `year`; ValidationError
+        'out_of_range' at 'quarter' otherwise. The same as `survey_quarter`."""
+    @staticmethod
+    def label(kind: _SurveyEnum, value: str, lang: _Lang = "zh-CN") -> str:
+        """The label of an enum's wire name in `lang`, e.g. `label("dimension",
+        "cleaning")` is "保洁"; an unknown value raises ValidationError
+        ('unknown_value', path 'value')."""
+    def set_top_boxes(self, top_boxes: int) -> None:
+        """With the top boxes that count as satisfied (1–4; 2: 满意 and 非常满意).
+        ValidationError 'out_of_range' at 'top_boxes'; StateError after publication."""
+    def set_target(self, target: _DecimalLike) -> None:
+        """With the satisfaction target, a fraction in (0, 1] (e.g. Decimal("0.90")).
+        ValidationError 'out_of_range' at 'target'; StateError after publication."""
+    def set_owner(self, dimension: _Dimension, owner: str) -> None:
+        """With the owner of a dimension's rectification. ValidationError 'empty_field'
+        at 'owner'; StateError after publication."""
+    def publish(self, estate: Estate, at: datetime.datetime) -> None:
+        """Publish the survey: its population becomes every delivered unit of `estate`
+        (unsold units are left out). StateError 'survey_state' unless a draft."""
+    def start_collecting(self, at: datetime.datetime) -> None:
+        """Open the collection of responses. StateError unless published."""
+    def close(self, at: datetime.datetime) -> None:
+        """Close the survey: its results are final. StateError unless collecting."""
+    def respond(self, registry: Registry, response: Response) -> bool:
+        """Record a unit's response; True when recorded, False for a retry of the same
+        response (nothing changes). Another response of the unit is StateError
+        'duplicate_response'; a unit outside the population ValidationError
+        'not_in_population'; a person not on the unit that day StateError
+        'not_an_occupant'."""
+    def results(self, previous: Optional[SurveyResults] = None) -> SurveyResults:
+        """The results so far (final once closed), against the previous period's
+        results when given."""
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> _SurveyKind:
+        """"satisfaction", "opinion" or "vote"."""
+    @property
+    def title(self) -> str: ...
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """(first day, last day) of the period."""
+    @property
+    def questions(self) -> list[Question]: ...
+    @property
+    def state(self) -> _SurveyState:
+        """"draft", "published", "collecting" or "closed"."""
+    @property
+    def population(self) -> list[str]:
+        """The units it was distributed to, in id order (empty while a draft)."""
+    @property
+    def responses(self) -> list[Response]:
+        """The valid responses, in the order recorded."""
+    @property
+    def top_boxes(self) -> int:
+        """The top boxes of the scale counted as satisfied (2: 满意 and 非常满意)."""
+    @property
+    def target(self) -> Decimal:
+        """The satisfaction target (0.95 by default)."""
+
+def survey_quarter(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a quarter (1–4) of `year` (the same as
+    `Survey.quarter`); ValidationError 'out_of_range' at 'quarter' otherwise."""
