@@ -207,8 +207,8 @@ def test_one_valid_response_per_unit() -> None:
     assert refused(text) == ("conflicting_fields", "answers[1].value")
     assert refused(response("1-102", "2026-12-20T02:00:00Z", [6, 4, 4, 4], person="P-102")) == (
         "out_of_range", "answers[0].value")
-    # Before the last change: refused; after the close: a state error.
-    assert refused(response("1-102", "2026-12-01T03:00:00Z", [4, 4, 4, 4], person="P-102")) == (
+    # Before the collection opened (02:00): refused; after the close: a state error.
+    assert refused(response("1-102", "2026-12-01T01:59:59Z", [4, 4, 4, 4], person="P-102")) == (
         "event_out_of_order", "at")
     s.close(at("2026-12-31T09:00:00Z"))
     with pytest.raises(estatekit.StateError) as se:

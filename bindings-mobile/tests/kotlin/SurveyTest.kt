@@ -203,7 +203,7 @@ fun testSurveyOneValidResponsePerUnit() {
     assertEquals("invalid_integer" to "answers[0].value",
         refused(surveyResponse("1-102", "2026-12-20T02:00:00Z", listOf(300, 4, 4, 4), person = "P-102")))
     assertEquals("event_out_of_order" to "at",
-        refused(surveyResponse("1-102", "2026-12-01T03:00:00Z", listOf(4, 4, 4, 4), person = "P-102")))
+        refused(surveyResponse("1-102", "2026-12-01T01:59:59Z", listOf(4, 4, 4, 4), person = "P-102")))
     s.close(at("2026-12-31T09:00:00Z"))
     val closed = assertFailsWith<EstateKitException.State> { s.respond(reg, r("1-102", "P-102")) }
     assertEquals("survey_state" to "state", closed.code to closed.path)
