@@ -37,6 +37,7 @@ mod fees;
 mod integrity;
 mod money_py;
 mod notices;
+mod patrols;
 mod receivables;
 mod record;
 mod registry;
@@ -326,6 +327,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     notices::register(m)?;
     decoration::register(m)?;
     registry::register(m)?;
+    patrols::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
