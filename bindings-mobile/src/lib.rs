@@ -21,6 +21,7 @@ mod fees;
 mod integrity;
 mod money;
 mod notices;
+mod patrols;
 mod receivables;
 mod records;
 mod registry;
@@ -33,6 +34,7 @@ pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
 pub use money::*;
+pub use patrols::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();
