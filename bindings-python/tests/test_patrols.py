@@ -4,8 +4,11 @@ of the building log, the statistics of a month, documents that check themselves.
 
 Mirrors core/tests/patrols.rs: every count, rate, code and path is the core's."""
 
+import csv
 import datetime as dt
 import json
+import os
+import pathlib
 import pickle
 from decimal import Decimal as D
 
@@ -24,6 +27,9 @@ from estatekit import (
 )
 
 UTC = dt.timezone.utc
+HERE = pathlib.Path(__file__).resolve().parent
+# The development data beside the repository (not part of it); skipped when missing.
+SHARED = pathlib.Path(os.environ.get("ESTATEKIT_SHARED_DATA", HERE.parent.parent.parent / "shared" / "data"))
 
 
 def at(text: str) -> dt.datetime:
@@ -322,3 +328,31 @@ def test_documents_check_themselves() -> None:
     assert err("[]") == ("json", "$")
     assert err(text[:-2]) == ("json", "$")
     assert PatrolBook.from_json(text) == b
+
+
+@pytest.mark.skipif(not (SHARED / "zh_dev_labelled.csv").is_file(), reason="shared development data not present")
+def test_real_complaints_found_on_patrol_keep_their_category() -> None:
+    """The 32 real messages about compounds of the hand-labelled message board
+    (../shared/data/zh_dev_labelled.csv), each the note of a finding on one round: the
+    ticket's text wraps the note (`公共区域：{note}（未通过：巡查项目）`), and the wrapping
+    changes no category: each is the category of the bare title, 28 of 32 the hand label."""
+    with open(SHARED / "zh_dev_labelled.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["relevant"] == "yes"]
+    assert len(rows) == 32
+    clf = TicketClassifier.default()
+    cp = Checkpoint("CP", "公共区域", "environment", ["巡查项目"], building_id="B1")
+    b = PatrolBook([cp], [Plan("P", ["CP"], Recurrence.daily(), [("08:00", "09:00")], "巡查员")], utc_offset_minutes=480)
+    assert b.generate("2026-11-01", "2026-12-02") == 32
+    agree = 0
+    for i, (r, t) in enumerate(zip(rows, b.tasks)):
+        when = dt.datetime.combine(t.date, dt.time(0, 30), UTC)  # 08:30 Beijing
+        f = b.record_visit(t.id, Visit("CP", when, "巡查员", [ItemResult("巡查项目", False)], note=r["title"]))
+        assert f is not None and f.id == f"F{i + 1}"
+        ticket, c = b.finding_ticket(f.id, clf)
+        assert ticket["text"] == f"公共区域：{r['title'].strip()}（未通过：巡查项目）"
+        assert c.category == clf.classify(r["title"]).category, r["id"]
+        assert b.building_log("B1", t.date) == [f"08:30 公共区域 巡查员：巡查项目；{r['title'].strip()}"]
+        agree += c.category == r["category"]
+    assert agree == 28
+    s = b.statistics(at("2026-12-03T00:00:00Z"))
+    assert (s.tasks, s.completed, s.findings, s.findings_closed, s.completion_rate) == (32, 32, 32, 0, D("1.0000"))
