@@ -122,7 +122,10 @@ fn window(w: &estatekit::tickets::WorkingHours) -> WorkingHours {
 }
 
 /// A mobile window in its core form: "HH:MM" times, else `invalid_time` at `path`.
-fn core_window(w: WorkingHours, path: &str) -> Result<estatekit::tickets::WorkingHours, EstateKitError> {
+fn core_window(
+    w: WorkingHours,
+    path: &str,
+) -> Result<estatekit::tickets::WorkingHours, EstateKitError> {
     let time = |s: &str, field: &str| {
         NaiveTime::parse_from_str(s, "%H:%M").map_err(|e| {
             let at = format!("{path}.{field}");
@@ -470,12 +473,22 @@ impl PatrolBook {
 
     /// The plans.
     pub fn plans(&self) -> Vec<Plan> {
-        self.lock().plans().iter().cloned().map(Into::into).collect()
+        self.lock()
+            .plans()
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect()
     }
 
     /// The tasks generated, by date, then plan, then window.
     pub fn tasks(&self) -> Vec<PatrolTask> {
-        self.lock().tasks().iter().cloned().map(Into::into).collect()
+        self.lock()
+            .tasks()
+            .iter()
+            .cloned()
+            .map(Into::into)
+            .collect()
     }
 
     /// The findings, in the order found.
