@@ -21,6 +21,7 @@ mod fees;
 mod integrity;
 mod money;
 mod notices;
+mod patrols;
 mod receivables;
 mod records;
 mod registry;
@@ -35,6 +36,7 @@ pub use fees::*;
 pub use integrity::*;
 pub use money::*;
 pub use surveys::*;
+pub use patrols::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();

@@ -37,6 +37,7 @@ mod fees;
 mod integrity;
 mod money_py;
 mod notices;
+mod patrols;
 mod receivables;
 mod record;
 mod registry;
@@ -328,6 +329,7 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decoration::register(m)?;
     registry::register(m)?;
     surveys::register(m)?;
+    patrols::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -256,7 +256,7 @@ record! {
 
 record! {
     /// The result of classifying one text.
-    struct PyClassification("Classification") { inner: tickets::Classification }
+    pub(crate) struct PyClassification("Classification") { inner: tickets::Classification }
     repr(category, kind, urgency, temperament, department, confidence);
     |c| {
         category: String,
@@ -275,7 +275,7 @@ record! {
 }
 record! {
     /// Ticket classifier: built-in rules, or rules plus a trained category model.
-    struct PyTicketClassifier("TicketClassifier") { inner: TicketClassifier }
+    pub(crate) struct PyTicketClassifier("TicketClassifier") { inner: TicketClassifier }
     |c| {
         /// The model's labels (sorted), or None without a trained model.
         labels: Option<Vec<String>> = c.model().map(|m| m.labels().to_vec()),

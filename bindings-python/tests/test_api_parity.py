@@ -148,6 +148,18 @@ def _registry() -> estatekit.Registry:
     return r
 
 
+def _patrol_ticket() -> dict[str, Any]:
+    """A roof checkpoint's fire route found blocked, as a ticket."""
+    roof = estatekit.Checkpoint("ROOF", "1号楼天台", "security", ["消防通道畅通"], building_id="B1")
+    plan = estatekit.Plan("NIGHT", ["ROOF"], estatekit.Recurrence.daily(), [("20:00", "21:00")], "刘保安")
+    book = estatekit.PatrolBook([roof], [plan], utc_offset_minutes=480)
+    book.generate("2026-11-03", "2026-11-03")
+    at = dt.datetime(2026, 11, 3, 12, 20, tzinfo=dt.timezone.utc)
+    book.record_visit("NIGHT/2026-11-03/0", estatekit.Visit("ROOF", at, "刘保安", [estatekit.ItemResult("消防通道畅通", False)], note="堆放杂物"))
+    ticket, _ = book.finding_ticket("F1", estatekit.TicketClassifier.default())
+    return dict(ticket)
+
+
 SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "Balance": lambda: _ledger().balance(JAN1),
     "Aging": lambda: dict(_ledger().aging(JAN1)),
@@ -175,6 +187,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "Vehicle": lambda: dict(_registry().vehicles()[0]),
     "Transfer": lambda: dict(_registry().transfers()[0]),
     "ConsentBasis": lambda: dict(_registry().may_consent("1-101", "P2", "2026-12-01")),
+    "Ticket": _patrol_ticket,
 }
 # Dicts whose sample needs a longer scenario; their keys are asserted where that
 # scenario is tested (CreditLine: test_estate_update.py).

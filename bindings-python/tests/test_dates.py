@@ -377,6 +377,35 @@ REGISTRY_CASES = [
 ]
 CASES += REGISTRY_CASES
 
+
+def _patrol(found: bool = False) -> estatekit.PatrolBook:
+    """A daily round of a roof, 20:00–21:00 Beijing time; with `found`, the round of
+    2026-11-03 found its fire route blocked at 20:20."""
+    roof = estatekit.Checkpoint("ROOF", "天台", "security", ["消防通道畅通"], building_id="B1")
+    plan = estatekit.Plan("N", ["ROOF"], estatekit.Recurrence.daily(), [("20:00", "21:00")], "刘")
+    b = estatekit.PatrolBook([roof], [plan], utc_offset_minutes=480)
+    if found:
+        b.generate(dt.date(2026, 11, 3), dt.date(2026, 11, 3))
+        v = estatekit.Visit("ROOF", dt.datetime(2026, 11, 3, 12, 20, tzinfo=UTC), "刘", [estatekit.ItemResult("消防通道畅通", False)], note="堆放杂物")
+        b.record_visit("N/2026-11-03/0", v)
+    return b
+
+
+def _alternate(start: Any) -> Any:
+    r = estatekit.Recurrence.alternate_days(start)
+    return r.start, r.on(dt.date(2026, 11, 5))
+
+
+PATROL_CASES = [
+    Case("Recurrence.on", "day", dt.date(2026, 11, 4), lambda d: estatekit.Recurrence.weekdays([2]).on(d), True),
+    Case("Recurrence.alternate_days", "start", dt.date(2026, 11, 3), _alternate, (dt.date(2026, 11, 3), True)),
+    Case("PatrolBook.generate", "from_", dt.date(2026, 11, 3), lambda d: _patrol().generate(d, dt.date(2026, 11, 4)), 2),
+    Case("PatrolBook.generate", "to", dt.date(2026, 11, 5), lambda d: _patrol().generate(dt.date(2026, 11, 3), d), 3),
+    Case("PatrolBook.building_log", "day", dt.date(2026, 11, 3), lambda d: _patrol(found=True).building_log("B1", d),
+         ["20:20 天台 刘：消防通道畅通；堆放杂物"]),
+]
+CASES += PATROL_CASES
+
 IDS = [f"{c.func}({c.where})" for c in CASES]
 
 

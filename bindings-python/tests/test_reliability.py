@@ -43,6 +43,7 @@ _PARSERS = {
     "decoration_policy": estatekit.DecorationPolicy.from_json,
     "decorations": estatekit.Decorations.from_json,
     "survey": estatekit.Survey.from_json,
+    "patrol_book": estatekit.PatrolBook.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),

@@ -96,6 +96,7 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
             (e.code().into(), e.path().into())
         }),
         "survey" => err(estatekit::surveys::Survey::from_json(input), |e| {
+        "patrol_book" => err(estatekit::patrols::PatrolBook::from_json(input), |e| {
             (e.code().into(), e.path().into())
         }),
         // A bank file applied to an empty book of the demo estate: the last rejected

@@ -151,6 +151,15 @@ __all__ = [
     "Rectification",
     "Trend",
     "survey_quarter",
+    "Checkpoint",
+    "Recurrence",
+    "Plan",
+    "ItemResult",
+    "Visit",
+    "Task",
+    "Finding",
+    "PatrolStats",
+    "PatrolBook",
     "__version__",
 ]
 
@@ -3899,3 +3908,314 @@ class Survey:
 def survey_quarter(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
     """The first and last day of a quarter (1–4) of `year` (the same as
     `Survey.quarter`); ValidationError 'out_of_range' at 'quarter' otherwise."""
+# ---- patrol rounds (巡查) and the building log (巡楼记录): estatekit::patrols
+
+_CheckpointKind = Literal["environment", "equipment", "decoration_site", "security"]
+_Timing = Literal["early", "on_time", "late", "missed"]
+_TaskStatus = Literal["not_started", "in_progress", "completed", "overdue", "absent"]
+_PatrolEnum = Literal["checkpoint_kind", "timing", "task_status"]
+# A window going in: (start, end) local times, each a datetime.time or "HH:MM".
+_WindowLike = tuple[Union[datetime.time, str], Union[datetime.time, str]]
+
+class _PatrolTicket(TypedDict):
+    """The ticket a finding becomes (`PatrolBook.finding_ticket`): the arguments of
+    `TicketFlow(**ticket, category=..., urgency=..., department=..., receiver=...)`."""
+
+    id: str
+    unit: str
+    channel: _Channel
+    received_at: datetime.datetime
+    reporter: str
+    text: str
+    kind: _TicketKind
+
+@final
+class Checkpoint:
+    """A place a patrol checks: where, its building (for the building log), what kind
+    ("environment", "equipment", "decoration_site", "security") and the items to
+    check."""
+    def __new__(
+        cls, id: str, name: str, kind: _CheckpointKind, items: list[str], *, building_id: Optional[str] = None
+    ) -> Checkpoint: ...
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def building_id(self) -> Optional[str]: ...
+    @property
+    def kind(self) -> _CheckpointKind:
+        """"environment", "equipment", "decoration_site" or "security"."""
+    @property
+    def items(self) -> list[str]:
+        """What to check (at least one item)."""
+
+@final
+class Recurrence:
+    """When a plan's rounds happen: `Recurrence.daily()`, `Recurrence.alternate_days(start)`
+    (every other day from `start`) or `Recurrence.weekdays(days)` (0 = Monday … 6 =
+    Sunday; one day is weekly)."""
+
+    @staticmethod
+    def daily() -> Recurrence:
+        """Every day."""
+    @staticmethod
+    def alternate_days(start: _DateLike) -> Recurrence:
+        """Every other day, from `start`."""
+    @staticmethod
+    def weekdays(days: Iterable[int]) -> Recurrence:
+        """Given weekdays (0 = Monday … 6 = Sunday); checked by `PatrolBook` (empty:
+        `empty_field`, beyond 6: `out_of_range`)."""
+    @property
+    def kind(self) -> Literal["daily", "alternate_days", "weekdays"]:
+        """"daily", "alternate_days" or "weekdays"."""
+    @property
+    def start(self) -> Optional[datetime.date]:
+        """The first day of alternate days, else None."""
+    @property
+    def days(self) -> list[int]:
+        """The weekdays (0 = Monday), else empty."""
+    def on(self, day: _DateLike) -> bool:
+        """Whether a round falls on the local day `day`."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Plan:
+    """A patrol plan: a route of checkpoints, when (a `Recurrence` and windows of local
+    time, one round per window), who patrols and who stands in."""
+    def __new__(
+        cls,
+        id: str,
+        route: list[str],
+        recurrence: Recurrence,
+        windows: list[_WindowLike],
+        staff: str,
+        *,
+        deputy: Optional[str] = None,
+    ) -> Plan: ...
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str: ...
+    @property
+    def route(self) -> list[str]:
+        """The checkpoints' ids, in order."""
+    @property
+    def recurrence(self) -> Recurrence: ...
+    @property
+    def windows(self) -> list[_Window]:
+        """One round per window: (start, end) local times, end exclusive."""
+    @property
+    def staff(self) -> str: ...
+    @property
+    def deputy(self) -> Optional[str]: ...
+
+@final
+class ItemResult:
+    """An item's result at a visit: in order (`ok`) or not."""
+    def __new__(cls, item: str, ok: bool) -> ItemResult: ...
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def item(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+
+@final
+class Visit:
+    """A visit to a checkpoint in a task: when, by whom, every item's result, and a
+    note (required when an item is not OK)."""
+    def __new__(
+        cls, checkpoint_id: str, at: datetime.datetime, by: str, results: list[ItemResult], *, note: Optional[str] = None
+    ) -> Visit: ...
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def checkpoint_id(self) -> str: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+    @property
+    def by(self) -> str: ...
+    @property
+    def results(self) -> list[ItemResult]: ...
+    @property
+    def note(self) -> Optional[str]: ...
+
+@final
+class Task:
+    """A round of a plan on a local day, in one window (a copy; the `PatrolBook` holding
+    it records its visits)."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """`{plan}/{date}/{window index}`."""
+    @property
+    def plan_id(self) -> str: ...
+    @property
+    def date(self) -> datetime.date:
+        """The local day."""
+    @property
+    def window(self) -> _Window:
+        """(start, end) local times, end exclusive."""
+    @property
+    def staff(self) -> str: ...
+    @property
+    def deputy(self) -> Optional[str]: ...
+    @property
+    def visits(self) -> list[Visit]:
+        """The visits, in time order."""
+
+@final
+class Finding:
+    """An abnormal finding: a line of the building log, and a ticket to follow
+    (`PatrolBook.finding_ticket`)."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """"F1", "F2", … in the order found."""
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def checkpoint_id(self) -> str: ...
+    @property
+    def building_id(self) -> Optional[str]: ...
+    @property
+    def at(self) -> datetime.datetime:
+        """When found."""
+    @property
+    def by(self) -> str:
+        """Who found it."""
+    @property
+    def failed(self) -> list[str]:
+        """The items not OK."""
+    @property
+    def note(self) -> str: ...
+    @property
+    def closed_at(self) -> Optional[datetime.datetime]:
+        """When closed (rectified), or None."""
+
+@final
+class PatrolStats:
+    """Statistics of a group of tasks whose window has ended (`PatrolBook.statistics`)."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def key(self) -> str:
+        """The route's plan, or the person ("" for the whole book)."""
+    @property
+    def tasks(self) -> int:
+        """Tasks whose window has ended."""
+    @property
+    def completed(self) -> int:
+        """Of them, completed."""
+    @property
+    def absent(self) -> int:
+        """Of them, absent."""
+    @property
+    def completion_rate(self) -> Optional[Decimal]:
+        """completed ÷ tasks, 4 decimals; None without tasks."""
+    @property
+    def visits(self) -> int:
+        """Visits in those tasks."""
+    @property
+    def on_time(self) -> int:
+        """Of them, on time."""
+    @property
+    def on_time_rate(self) -> Optional[Decimal]:
+        """on_time ÷ visits, 4 decimals; None without visits."""
+    @property
+    def missed_points(self) -> int:
+        """Checkpoints missed."""
+    @property
+    def findings(self) -> int:
+        """Findings."""
+    @property
+    def findings_closed(self) -> int:
+        """Of them, closed."""
+    @property
+    def mean_closure_hours(self) -> Optional[Decimal]:
+        """Mean hours from finding to closure (2 decimals) of the closed ones, or None."""
+
+@final
+class PatrolBook:
+    """A patrol book (巡查记录): checkpoints, plans, the tasks generated from them and the
+    findings of their visits, local time at a fixed UTC offset. Instants are
+    timezone-aware datetimes (naive ones raise ValidationError 'naive_datetime'); errors
+    carry the core's code and path: a checkpoint visited twice in a task or a finding
+    closed twice ('already_done') is a StateError, bad input a ValidationError."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the books are (definition, tasks, visits and findings)."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __new__(cls, checkpoints: list[Checkpoint], plans: list[Plan], *, utc_offset_minutes: int) -> PatrolBook:
+        """A book of checkpoints and plans, local time at `utc_offset_minutes` (Beijing:
+        480). ValidationError: 'empty_field', 'duplicate_id', 'unknown_reference' (a
+        route's checkpoint, path 'plans[i].route[j]'), 'out_of_range' (a window that does
+        not end after it starts, a weekday beyond 6, an offset beyond ±18 hours)."""
+    @staticmethod
+    def from_json(text: str) -> PatrolBook:
+        """Read a patrol book saved with `to_json`: the definition is validated, and
+        every task and finding must agree with it; ValidationError naming the first
+        contradiction."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    @staticmethod
+    def label(kind: _PatrolEnum, value: str, lang: _Lang = "zh-CN") -> str:
+        """The label of an enum's wire name in `lang`, e.g. `label("task_status",
+        "absent")` is "缺勤"; an unknown value raises ValidationError ('unknown_value',
+        path 'value')."""
+    @property
+    def checkpoints(self) -> list[Checkpoint]: ...
+    @property
+    def plans(self) -> list[Plan]: ...
+    @property
+    def tasks(self) -> list[Task]:
+        """The tasks generated, by date, then plan, then window."""
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings, in the order found."""
+    def generate(self, from_: _DateLike, to: _DateLike) -> int:
+        """Generate the tasks of every plan for the local days `from_` to `to` inclusive
+        (at most 366 days after `from_`: else 'out_of_range', path 'to'); existing tasks
+        are kept. Returns the number of tasks added."""
+    def record_visit(self, task_id: str, visit: Visit) -> Optional[Finding]:
+        """Record a visit to a checkpoint of a task: every item has a result; an item not
+        OK needs a note ('missing_value', path 'note') and opens a finding, returned.
+        Visiting a checkpoint again in the task is StateError 'already_done'."""
+    def finding_ticket(self, finding_id: str, classifier: TicketClassifier) -> tuple[_PatrolTicket, Classification]:
+        """The ticket a finding becomes (channel 'patrol', no unit, received when found,
+        reported by the patroller, text `{checkpoint}：{note}（未通过：{items}）`) and its
+        classification: `TicketFlow(**ticket, category=c.category, urgency=c.urgency,
+        department=c.department, receiver=...)`."""
+    def close_finding(self, finding_id: str, at: datetime.datetime) -> None:
+        """Record a finding closed (rectified): StateError 'already_done' when closed
+        already; 'out_of_range' (path 'at') before the finding."""
+    def building_log(self, building_id: str, day: _DateLike) -> list[str]:
+        """The building log (巡楼记录) of a building for a local day: its findings in time
+        order, as `HH:MM 检查点 by：items；note`."""
+    def point_timings(self, task_id: str, as_of: datetime.datetime) -> list[tuple[str, Optional[_Timing]]]:
+        """Each checkpoint of a task's route with its timing at `as_of` (None while it may
+        still be visited)."""
+    def task_status(self, task_id: str, as_of: datetime.datetime) -> _TaskStatus:
+        """A task's status at `as_of`."""
+    def statistics(self, as_of: datetime.datetime) -> PatrolStats:
+        """Statistics of every task whose window ended by `as_of` (key "")."""
+    def statistics_by_route(self, as_of: datetime.datetime) -> list[PatrolStats]:
+        """`statistics` per plan (route), in plan order (key: the plan's id)."""
+    def statistics_by_person(self, as_of: datetime.datetime) -> list[PatrolStats]:
+        """`statistics` per person assigned (the task's staff), in name order."""

@@ -65,6 +65,14 @@ fun SurveyState.label(): String = label(null)
 
 /** The label in Simplified Chinese. */
 fun Dimension.label(): String = label(null)
+/** The label in Simplified Chinese: `label(Language.ZH_CN)` (patrol enums). */
+fun CheckpointKind.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun PatrolTiming.label(): String = label(null)
+
+/** The label in Simplified Chinese. */
+fun PatrolTaskStatus.label(): String = label(null)
 
 /** The gross area fees are charged on: `area(internal = false)`. */
 fun EstateUnit.area(): java.math.BigDecimal = area(false)
