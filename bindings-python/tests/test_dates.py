@@ -406,6 +406,20 @@ PATROL_CASES = [
 ]
 CASES += PATROL_CASES
 
+
+def _survey(start: Any = dt.date(2026, 10, 1), end: Any = dt.date(2026, 12, 31)) -> Any:
+    q = [estatekit.Question.scale("q1", "保洁", "cleaning", "cleaning")]
+    return estatekit.Survey("S", "satisfaction", "满意度", start, end, q).period
+
+
+SURVEY_CASES = [
+    Case("Survey.__new__", "period_start", dt.date(2026, 10, 1), lambda d: _survey(start=d),
+         (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+    Case("Survey.__new__", "period_end", dt.date(2026, 12, 31), lambda d: _survey(end=d),
+         (dt.date(2026, 10, 1), dt.date(2026, 12, 31))),
+]
+CASES += SURVEY_CASES
+
 IDS = [f"{c.func}({c.where})" for c in CASES]
 
 
