@@ -35,11 +35,13 @@ mod dunning;
 mod estate;
 mod fees;
 mod integrity;
+mod keys;
 mod money_py;
 mod notices;
 mod receivables;
 mod record;
 mod registry;
+mod release;
 mod shared;
 mod tickets;
 
@@ -326,6 +328,8 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     notices::register(m)?;
     decoration::register(m)?;
     registry::register(m)?;
+    keys::register(m)?;
+    release::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -42,6 +42,8 @@ _PARSERS = {
     "registry": estatekit.Registry.from_json,
     "decoration_policy": estatekit.DecorationPolicy.from_json,
     "decorations": estatekit.Decorations.from_json,
+    "keys": estatekit.KeyRegister.from_json,
+    "release": estatekit.GoodsRelease.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),

@@ -95,6 +95,12 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
         "decorations" => err(estatekit::decoration::Decorations::from_json(input), |e| {
             (e.code().into(), e.path().into())
         }),
+        "keys" => err(estatekit::keys::KeyRegister::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "release" => err(estatekit::release::GoodsRelease::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
         // A bank file applied to an empty book of the demo estate: the last rejected
         // row, as `rows[<1-based row>].<field>`.
         "payments" => {
