@@ -19,11 +19,13 @@ mod decoration;
 mod estate;
 mod fees;
 mod integrity;
+mod keys;
 mod money;
 mod notices;
 mod receivables;
 mod records;
 mod registry;
+mod release;
 mod tickets;
 
 pub use arrow::*;
@@ -347,6 +349,13 @@ crosses_as_is!(
     estatekit::checkin::Reinspection,
     estatekit::tickets::SlaClock,
     estatekit::tickets::TicketState,
+    estatekit::keys::KeySetKind,
+    estatekit::keys::KeyStatus,
+    estatekit::keys::Party,
+    estatekit::keys::Authorisation,
+    estatekit::release::ArrearsRule,
+    estatekit::release::Reason,
+    estatekit::release::PermitState,
 );
 
 macro_rules! counts_as {
