@@ -10,6 +10,7 @@ use estatekit_ffi_guard::guard;
 use rust_decimal::Decimal;
 
 use crate::checkin::Checklist;
+use crate::decoration::charge_row;
 use crate::receivables::ChargeRow;
 use crate::registry::Registry;
 use crate::{Estate, EstateKitError, IntoCore, Timestamp, ToMobile};
@@ -312,22 +313,6 @@ pub struct KeyCount {
     pub key_set_id: String,
     /// Keys found.
     pub counted: i64,
-}
-
-/// A core charge row in its mobile form (for `Receivables.postCharges`).
-fn charge_row(c: estatekit::fees::receivables::ChargeRow) -> ChargeRow {
-    ChargeRow {
-        unit_id: c.unit_id,
-        reference: c.reference,
-        item_code: c.item_code,
-        amount: c.amount,
-        issued_on: c.issued_on,
-        due: c.due,
-        period_start: c.period_start,
-        period_end: c.period_end,
-        description: c.description,
-        penalty: c.penalty,
-    }
 }
 
 crate::json_object! {
