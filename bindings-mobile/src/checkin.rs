@@ -540,6 +540,16 @@ impl CheckinTemplate {
         })
     }
 
+    /// The built-in move-out template (退租/搬出): application and permit, final meter
+    /// readings, inspection, account and deposit settled, keys returned, sign-off and
+    /// audit. `GoodsRelease.startMoveOut` starts a checklist from it.
+    #[uniffi::constructor]
+    pub fn default_move_out() -> Arc<Self> {
+        Arc::new(Self {
+            inner: checkin::CheckinTemplate::default_move_out(),
+        })
+    }
+
     /// Template id.
     pub fn id(&self) -> String {
         self.inner.id().to_owned()
@@ -588,12 +598,12 @@ pub struct Checklist {
 crate::json_eq!(Checklist, |s| s.lock().to_json());
 
 impl Checklist {
-    fn lock(&self) -> MutexGuard<'_, checkin::Checklist> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, checkin::Checklist> {
         // A panic cannot happen while the lock is held (core calls return errors).
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn wrap(c: checkin::Checklist) -> Arc<Self> {
+    pub(crate) fn wrap(c: checkin::Checklist) -> Arc<Self> {
         Arc::new(Self {
             inner: Mutex::new(c),
         })

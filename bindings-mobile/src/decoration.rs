@@ -1136,7 +1136,7 @@ impl From<deco::DecorationStats> for DecorationStats {
 }
 
 /// A core charge row in its mobile form (for `Receivables.postCharges`).
-fn charge_row(c: estatekit::fees::receivables::ChargeRow) -> ChargeRow {
+pub(crate) fn charge_row(c: estatekit::fees::receivables::ChargeRow) -> ChargeRow {
     ChargeRow {
         unit_id: c.unit_id,
         reference: c.reference,

@@ -19,12 +19,14 @@ mod decoration;
 mod estate;
 mod fees;
 mod integrity;
+mod keys;
 mod money;
 mod notices;
 mod patrols;
 mod receivables;
 mod records;
 mod registry;
+mod release;
 mod surveys;
 mod tickets;
 
@@ -35,8 +37,8 @@ pub use estate::*;
 pub use fees::*;
 pub use integrity::*;
 pub use money::*;
-pub use surveys::*;
 pub use patrols::*;
+pub use surveys::*;
 pub use tickets::*;
 
 uniffi::setup_scaffolding!();
@@ -351,6 +353,13 @@ crosses_as_is!(
     estatekit::checkin::Reinspection,
     estatekit::tickets::SlaClock,
     estatekit::tickets::TicketState,
+    estatekit::keys::KeySetKind,
+    estatekit::keys::KeyStatus,
+    estatekit::keys::Party,
+    estatekit::keys::Authorisation,
+    estatekit::release::ArrearsRule,
+    estatekit::release::Reason,
+    estatekit::release::PermitState,
 );
 
 macro_rules! counts_as {

@@ -240,7 +240,7 @@ record! {
 
 record! {
     /// A validated check-in template: ordered steps with dependencies and items.
-    struct PyCheckinTemplate("CheckinTemplate", eq) { inner: CheckinTemplate }
+    pub(crate) struct PyCheckinTemplate("CheckinTemplate", eq) { inner: CheckinTemplate }
     repr(id, version);
     |t| {
         id: &str = t.id(),
@@ -269,6 +269,15 @@ impl PyCheckinTemplate {
     fn default() -> Self {
         Self {
             inner: CheckinTemplate::default_template(),
+        }
+    }
+    /// The built-in move-out template (退租/搬出): application and permit, final meter
+    /// readings, inspection, account and deposit settled, keys returned, sign-off and
+    /// audit. `GoodsRelease.start_move_out` starts a checklist from it.
+    #[staticmethod]
+    fn default_move_out() -> Self {
+        Self {
+            inner: CheckinTemplate::default_move_out(),
         }
     }
     /// The item with this code, or None.
@@ -454,12 +463,12 @@ record! {
 /// in order: an `at` before the last event or the start day raises ValidationError
 /// ('event_out_of_order', path 'at').
 #[pyclass(frozen, module = "estatekit", name = "Checklist")]
-struct PyChecklist {
-    inner: Shared<Checklist>,
+pub(crate) struct PyChecklist {
+    pub(crate) inner: Shared<Checklist>,
 }
 
 impl PyChecklist {
-    fn wrap(inner: Checklist) -> Self {
+    pub(crate) fn wrap(inner: Checklist) -> Self {
         Self {
             inner: Shared::new("Checklist", inner),
         }

@@ -79,7 +79,7 @@ fn work_windows(w: &WorkWindows) -> OrderedDict<&'static str, Vec<Window>> {
 }
 
 /// A charge for the book as the dict `Receivables.post_charges` reads.
-fn charge_row_dict<'py>(py: Python<'py>, r: &ChargeRow) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn charge_row_dict<'py>(py: Python<'py>, r: &ChargeRow) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("unit_id", &r.unit_id)?;
     d.set_item("ref", &r.reference)?;

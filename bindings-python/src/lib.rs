@@ -35,12 +35,14 @@ mod dunning;
 mod estate;
 mod fees;
 mod integrity;
+mod keys;
 mod money_py;
 mod notices;
 mod patrols;
 mod receivables;
 mod record;
 mod registry;
+mod release;
 mod shared;
 mod surveys;
 mod tickets;
@@ -330,6 +332,8 @@ fn _estatekit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     registry::register(m)?;
     surveys::register(m)?;
     patrols::register(m)?;
+    keys::register(m)?;
+    release::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -420,6 +420,29 @@ SURVEY_CASES = [
 ]
 CASES += SURVEY_CASES
 
+
+def _permit(pass_date: Any) -> Any:
+    return estatekit.PermitRequest("GR-001", "1-101", "P1", [("冰箱", 1)], pass_date, "move_out")
+
+
+def _released() -> estatekit.GoodsRelease:
+    """GR-001 of 1-101 (张三), used on 2026-12-05 at 10:00 Beijing time."""
+    r, g = _registry(), estatekit.GoodsRelease("lakeside")
+    g.request(_permit(dt.date(2026, 12, 5)), r, arrears=D("0"), actor="小陈",
+              at=dt.datetime(2026, 12, 4, 2, 0, tzinfo=UTC))
+    g.approve("GR-001", r, actor="周经理", at=dt.datetime(2026, 12, 4, 3, 0, tzinfo=UTC))
+    g.verify("GR-001", [("冰箱", 1)], actor="保安 刘", at=dt.datetime(2026, 12, 5, 2, 0, tzinfo=UTC))
+    return g
+
+
+RELEASE_CASES = [
+    Case("PermitRequest.__new__", "pass_date", dt.date(2026, 12, 5), lambda d: _permit(d).pass_date,
+         dt.date(2026, 12, 5)),
+    Case("GoodsRelease.used_on", "day", dt.date(2026, 12, 5), lambda d: [p.id for p in _released().used_on(d)],
+         ["GR-001"]),
+]
+CASES += RELEASE_CASES
+
 IDS = [f"{c.func}({c.where})" for c in CASES]
 
 

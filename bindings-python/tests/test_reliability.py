@@ -44,6 +44,8 @@ _PARSERS = {
     "decorations": estatekit.Decorations.from_json,
     "survey": estatekit.Survey.from_json,
     "patrol_book": estatekit.PatrolBook.from_json,
+    "keys": estatekit.KeyRegister.from_json,
+    "release": estatekit.GoodsRelease.from_json,
     "book": lambda t: estatekit.Receivables.from_json(t, estatekit.Estate.demo(), estatekit.FeeSchedule.demo()),
     "payments": lambda t: _last_rejected(t, "apply_payments_json"),
     "charges": lambda t: _last_rejected(t, "post_charges_json"),

@@ -96,7 +96,15 @@ fn outcome(kind: &str, input: &str) -> Option<(String, String)> {
             (e.code().into(), e.path().into())
         }),
         "survey" => err(estatekit::surveys::Survey::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
         "patrol_book" => err(estatekit::patrols::PatrolBook::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "keys" => err(estatekit::keys::KeyRegister::from_json(input), |e| {
+            (e.code().into(), e.path().into())
+        }),
+        "release" => err(estatekit::release::GoodsRelease::from_json(input), |e| {
             (e.code().into(), e.path().into())
         }),
         // A bank file applied to an empty book of the demo estate: the last rejected

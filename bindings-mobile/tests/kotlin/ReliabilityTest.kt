@@ -107,6 +107,8 @@ private fun parse(kind: String, text: String) {
         "decorations" -> Decorations.fromJson(text)
         "survey" -> Survey.fromJson(text)
         "patrol_book" -> PatrolBook.fromJson(text)
+        "keys" -> KeyRegister.fromJson(text)
+        "release" -> GoodsRelease.fromJson(text)
         "book" -> Receivables.fromJson(text, Estate.demo(), FeeSchedule.demo())
         // A bank file, single charges or opening balances fed to an empty book of the
         // demo estate: the last rejected row, as `rows[<1-based row>].<field>` (as

@@ -1604,6 +1604,11 @@ impl KeyRegister {
                 format!("{at} is outside the supported years 1–9999 (UTC)"),
             ));
         }
+        // The due time is recorded as decided: the end of the local day by default.
+        let loan = LoanInput {
+            due: Some(loan.due.unwrap_or_else(|| self.end_of_day(at))),
+            ..loan
+        };
         if let Authorisation::Owner { person_id } = &loan.authorisation {
             let unit = self
                 .key_set(&loan.key_set_id)

@@ -298,7 +298,7 @@ crate::diagnostic::error_table! {
 crate::diagnostic::value_codes! {
     ReleaseError;
     example: "assert!(estatekit::release::ReleaseError::VALUE_CODES.contains(&\"clear_id_number\"));";
-    codes: ["clear_id_number", "empty_field", "missing_value", "negative", "out_of_range"];
+    codes: ["clear_id_number", "empty_field", "missing_value", "negative", "out_of_range", "unknown_value"];
     /// [`ReleaseError::InvalidField`] with `code`, one of [`ReleaseError::VALUE_CODES`].
     fn value => InvalidField;
 }
