@@ -259,13 +259,13 @@ def test_the_json_is_the_cores_and_a_saved_register_checks_itself():
     doc = json.loads(text)
     assert (doc["format_version"], doc["estate_id"]) == (1, "lakeside")
     assert doc["policy"] == {"lock_replacement": "150.00", "charge_due_days": 15, "utc_offset_minutes": 480}
-    # The loan as lent: a default due time stays out of the document (filled in on replay).
+    # The loan as lent, its default due time recorded as decided (the end of the Beijing day).
     assert doc["events"][4] == {
         "at": "2026-11-03T02:00:00Z", "actor": "小陈",
         "action": {"type": "lend", "loan": {
             "id": "L-1", "key_set_id": "K-ROOF-1", "borrower": "王芳", "party": "owner", "unit_id": "1-101",
             "id_checked": True, "authorisation": {"by": "manager", "name": "周经理"},
-            "reason": "检查天台太阳能热水器", "count": 2}},
+            "reason": "检查天台太阳能热水器", "count": 2, "due": "2026-11-03T16:00:00Z"}},
     }
     assert doc["events"][1]["action"]["set"] == {
         "id": "K-PUMP", "kind": "public_room", "name": "水泵房", "slot": "A-03", "count": 2, "lock_replacement": "300.00"}

@@ -206,7 +206,8 @@ fun testKeysDocumentIsTheCoresAndChecksItself() {
     val text = reg.toJson()
     assertTrue("\"lock_replacement\": \"150.00\"" in text, text)
     assertTrue("\"by\": \"manager\"" in text && "\"name\": \"周经理\"" in text, text)
-    assertTrue("\"due\"" !in text, text) // a default due time is filled in on replay, not stored
+    // A default due time is recorded as decided: the end of the Beijing day.
+    assertTrue("\"due\": \"2026-11-03T16:00:00Z\"" in text, text)
     val again = KeyRegister.fromJson(text)
     assertEquals(text, again.toJson())
     assertEquals(at("2026-11-03T16:00:00Z"), again.loan("L-1")!!.input.due)

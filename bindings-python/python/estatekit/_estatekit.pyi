@@ -140,6 +140,19 @@ __all__ = [
     "DecorationStats",
     "Registry",
     "registry_id_digest",
+    "KeyPolicy",
+    "KeySetInput",
+    "LoanInput",
+    "KeySet",
+    "Loan",
+    "Loss",
+    "StockLine",
+    "StockTake",
+    "KeyRegister",
+    "ReleasePolicy",
+    "PermitRequest",
+    "Permit",
+    "GoodsRelease",
     "Survey",
     "QuestionKind",
     "Question",
@@ -160,19 +173,6 @@ __all__ = [
     "Finding",
     "PatrolStats",
     "PatrolBook",
-    "KeyPolicy",
-    "KeySetInput",
-    "LoanInput",
-    "KeySet",
-    "Loan",
-    "Loss",
-    "StockLine",
-    "StockTake",
-    "KeyRegister",
-    "ReleasePolicy",
-    "PermitRequest",
-    "Permit",
-    "GoodsRelease",
     "__version__",
 ]
 
@@ -3599,6 +3599,570 @@ def registry_id_digest(key: bytes, id_number: str) -> str:
     (bytes, not empty) of the number trimmed with a final x uppercased. An 18-digit PRC
     ID number must have the GB 11643 check digit (ValidationError `invalid_id_number`)."""
 
+# ---- key custody (钥匙管理) ----------------------------------------------------------
+
+_KeySetKindName = Literal["public_room", "vacant_unit", "entrusted"]
+_KeyStatusName = Literal["received", "in_custody", "out", "lost", "handed_over", "destroyed"]
+_PartyName = Literal["owner", "tenant", "staff", "contractor"]
+
+class _OwnerAuthorisation(TypedDict):
+    by: Literal["owner"]
+    person_id: str
+
+class _ManagerAuthorisation(TypedDict):
+    by: Literal["manager"]
+    name: str
+
+_Authorisation = Union[_OwnerAuthorisation, _ManagerAuthorisation]
+
+@final
+class KeyPolicy:
+    """The office's rules for keys: the lock replacement cost (换锁费), days from a
+    loss to its charge's due date, the estate's UTC offset in minutes."""
+    def __new__(
+        cls, lock_replacement: _DecimalLike, *, charge_due_days: int = 15, utc_offset_minutes: int = 480
+    ) -> KeyPolicy:
+        """A policy with this lock replacement cost; charges due in 15 days, Beijing time
+        (480) unless given."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def lock_replacement(self) -> Decimal:
+        """What replacing a lock costs, unless the key set says otherwise."""
+    @property
+    def charge_due_days(self) -> int:
+        """Days from a loss to the due date of its charge."""
+    @property
+    def utc_offset_minutes(self) -> int:
+        """The estate's offset from UTC, in minutes (local days and due times)."""
+
+@final
+class KeySetInput:
+    """A key set as registered: what it opens, its slot in the cabinet, its keys."""
+    def __new__(
+        cls,
+        id: str,
+        kind: _KeySetKindName,
+        name: str,
+        slot: str,
+        count: int,
+        *,
+        unit_id: Optional[str] = None,
+        lock_replacement: Optional[_DecimalLike] = None,
+    ) -> KeySetInput:
+        """A key set of `kind` ("public_room", "vacant_unit", "entrusted"); `unit_id` for
+        a unit's keys."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The set's id (its tag)."""
+    @property
+    def kind(self) -> _KeySetKindName:
+        """"public_room", "vacant_unit" or "entrusted"."""
+    @property
+    def name(self) -> str:
+        """The room or unit, as staff call it."""
+    @property
+    def unit_id(self) -> Optional[str]:
+        """The unit (a unit's keys), or None."""
+    @property
+    def slot(self) -> str:
+        """The slot in the cabinet (钥匙柜位置)."""
+    @property
+    def count(self) -> int:
+        """The keys in the set."""
+    @property
+    def lock_replacement(self) -> Optional[Decimal]:
+        """This lock's replacement cost, when not the policy's."""
+
+@final
+class LoanInput:
+    """A loan as requested at the counter."""
+    def __new__(
+        cls,
+        id: str,
+        key_set_id: str,
+        borrower: str,
+        party: _PartyName,
+        authorisation: _Authorisation,
+        reason: str,
+        count: int,
+        *,
+        id_checked: bool,
+        unit_id: Optional[str] = None,
+        due: Optional[datetime.datetime] = None,
+    ) -> LoanInput:
+        """A loan: `party` "owner" | "tenant" | "staff" | "contractor"; `authorisation`
+        `{"by": "owner", "person_id": ...}` (a unit's keys: checked in the occupant
+        registry) or `{"by": "manager", "name": ...}` (public rooms, vacant units);
+        `due` by default the end of the local day."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The loan's id (the register's form number)."""
+    @property
+    def key_set_id(self) -> str:
+        """The key set."""
+    @property
+    def borrower(self) -> str:
+        """Who takes the keys."""
+    @property
+    def party(self) -> _PartyName:
+        """"owner", "tenant", "staff" or "contractor"."""
+    @property
+    def unit_id(self) -> Optional[str]:
+        """The unit a loss is charged to (by default the key set's unit)."""
+    @property
+    def id_checked(self) -> bool:
+        """The borrower's identity document was checked (查验证件)."""
+    @property
+    def reason(self) -> str:
+        """Why."""
+    @property
+    def count(self) -> int:
+        """Keys taken."""
+    @property
+    def due(self) -> Optional[datetime.datetime]:
+        """When they are due back (None: the end of the local day)."""
+    @property
+    def authorisation(self) -> _Authorisation:
+        """`{"by": "owner", "person_id": ...}` or `{"by": "manager", "name": ...}`."""
+
+@final
+class KeySet:
+    """A key set and where it is now."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The set's id."""
+    @property
+    def input(self) -> KeySetInput:
+        """As registered."""
+    @property
+    def status(self) -> _KeyStatusName:
+        """"received", "in_custody", "out", "lost", "handed_over" or "destroyed"."""
+    @property
+    def count(self) -> int:
+        """The keys it has now (registered, plus duplicates, less losses)."""
+    @property
+    def duplicates(self) -> int:
+        """Duplicates cut since the lock was fitted."""
+    @property
+    def loan_id(self) -> Optional[str]:
+        """The open loan, when out."""
+    @property
+    def handed_to(self) -> Optional[str]:
+        """Who received it, when handed over."""
+
+@final
+class Loan:
+    """A loan: as requested, when out and back."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The loan's id."""
+    @property
+    def key_set_id(self) -> str:
+        """The key set."""
+    @property
+    def input(self) -> LoanInput:
+        """As requested (its `due` filled in)."""
+    @property
+    def out_at(self) -> datetime.datetime:
+        """When the keys went out (UTC)."""
+    @property
+    def issued_by(self) -> str:
+        """Who issued them."""
+    @property
+    def due(self) -> datetime.datetime:
+        """When they are due back (UTC)."""
+    @property
+    def returned_at(self) -> Optional[datetime.datetime]:
+        """When they came back."""
+    @property
+    def returned(self) -> Optional[int]:
+        """How many came back."""
+
+@final
+class Loss:
+    """Keys lost: a lock to replace at the responsible party's cost."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """`LOSS-1`, `LOSS-2`, … in the order recorded."""
+    @property
+    def key_set_id(self) -> str:
+        """The key set."""
+    @property
+    def loan_id(self) -> Optional[str]:
+        """The loan it was lost on (None: lost from the cabinet)."""
+    @property
+    def missing(self) -> int:
+        """Keys missing."""
+    @property
+    def party(self) -> _PartyName:
+        """"owner", "tenant", "staff" or "contractor"."""
+    @property
+    def responsible(self) -> str:
+        """Who lost them."""
+    @property
+    def unit_id(self) -> Optional[str]:
+        """The unit charged (an owner's or tenant's loss)."""
+    @property
+    def amount(self) -> Decimal:
+        """The lock replacement charged or claimed."""
+    @property
+    def at(self) -> datetime.datetime:
+        """When recorded (UTC)."""
+    @property
+    def replaced_at(self) -> Optional[datetime.datetime]:
+        """When the lock was replaced."""
+    @property
+    def is_claim(self) -> bool:
+        """A claim against staff or a contractor (not a charge on a unit)."""
+
+@final
+class StockLine:
+    """One key set's line of a stock-take."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def key_set_id(self) -> str:
+        """The key set."""
+    @property
+    def slot(self) -> str:
+        """Its slot."""
+    @property
+    def expected(self) -> int:
+        """Keys that should be in the cabinet (less those out on loan)."""
+    @property
+    def counted(self) -> Optional[int]:
+        """Keys counted (None: not counted)."""
+    @property
+    def difference(self) -> Optional[int]:
+        """Counted − expected (None: not counted)."""
+
+@final
+class StockTake:
+    """A stock-take (盘点): every set that should be in the cabinet, and the differences."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def at(self) -> datetime.datetime:
+        """When (UTC)."""
+    @property
+    def by(self) -> str:
+        """Who counted."""
+    @property
+    def lines(self) -> list[StockLine]:
+        """One line per set expected in or counted from the cabinet, by set id."""
+    @property
+    def differences(self) -> list[StockLine]:
+        """The lines whose count differs from the record."""
+    @property
+    def not_counted(self) -> list[StockLine]:
+        """The lines not counted."""
+
+@final
+class KeyRegister:
+    """The key cabinet of an estate (钥匙管理): key sets (public rooms, vacant units, units
+    entrusted by owners), loans with identity and authorisation, losses charged to the
+    responsible party, hand-over at check-in, stock-takes; replayed from its events, so
+    its JSON restores exactly. Retrying an operation changes nothing."""
+    def __new__(cls, estate_id: str, policy: KeyPolicy) -> KeyRegister:
+        """An empty register of the estate `estate_id` under `policy`."""
+    @staticmethod
+    def from_json(text: str) -> KeyRegister:
+        """Reads a saved register, replaying its events; errors name the first bad event
+        (`events[4].action.loan.id_checked`)."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def estate_id(self) -> str:
+        """The estate's id."""
+    @property
+    def policy(self) -> KeyPolicy:
+        """The office's rules."""
+    @property
+    def event_count(self) -> int:
+        """The number of events recorded."""
+    @property
+    def key_sets(self) -> list[KeySet]:
+        """Every key set, in the order registered."""
+    @property
+    def loans(self) -> list[Loan]:
+        """Every loan, in the order made."""
+    @property
+    def losses(self) -> list[Loss]:
+        """Every loss, in the order recorded."""
+    @property
+    def claims(self) -> list[Loss]:
+        """The losses claimed from staff or contractors."""
+    @property
+    def stock_takes(self) -> list[StockTake]:
+        """Every stock-take, in order."""
+    def key_set(self, id: str) -> Optional[KeySet]:
+        """The key set with this id, or None."""
+    def loan(self, id: str) -> Optional[Loan]:
+        """The loan with this id, or None."""
+    def overdue(self, as_of: datetime.datetime) -> list[Loan]:
+        """The loans still out and past their due time at `as_of`."""
+    def loss_charge(self, loss_id: str) -> Optional[dict[str, Any]]:
+        """The charge of a loss for the unit (the dict `Receivables.post_charges` reads,
+        item code "lock_replacement", reference "LOSS-1/lock_replacement"), or None for a
+        claim or a loss of nothing. ValidationError `unknown_reference` at `loss_id`."""
+    def register(self, estate: Estate, key_set: KeySetInput, *, actor: str, at: datetime.datetime) -> KeySet:
+        """Registers a key set of a unit or room of `estate` (a vacant unit's: received;
+        others: in custody). The same registration again is a retry."""
+    def take_into_custody(self, key_set_id: str, counted: int, *, actor: str, at: datetime.datetime) -> KeySet:
+        """Counts received keys into the cabinet (`mismatch` at `counted` when the count
+        differs)."""
+    def lend(
+        self, loan: LoanInput, registry: Optional[Registry] = None, *, actor: str, at: datetime.datetime
+    ) -> Loan:
+        """Lends keys. An owner's authorisation for a unit's keys is checked in `registry`
+        (StateError `no_consent` at `authorisation.person_id` without it or when the
+        person may not consent); `not_authorised` (a plant room needs a manager, the
+        identity must be checked), `key_state` (out already). The same loan again is a
+        retry."""
+    def return_loan(self, loan_id: str, count: int, *, actor: str, at: datetime.datetime) -> Loan:
+        """Keys back from a loan: fewer than lent records a loss (charged to the unit when
+        an owner or tenant lost them, claimed from staff or a contractor)."""
+    def report_lost(
+        self, key_set_id: str, missing: int, party: _PartyName, responsible: str, *, actor: str, at: datetime.datetime
+    ) -> Loss:
+        """Keys missing from the cabinet, lost by `responsible` as `party`."""
+    def replace_lock(self, key_set_id: str, count: int, *, actor: str, at: datetime.datetime) -> KeySet:
+        """A new lock fitted with `count` keys: the set's open losses are settled."""
+    def add_duplicates(self, key_set_id: str, count: int, *, actor: str, at: datetime.datetime) -> KeySet:
+        """Duplicates cut (配钥匙)."""
+    def hand_over(self, key_set_id: str, checklist: Checklist, *, actor: str, at: datetime.datetime) -> KeySet:
+        """A vacant unit's keys handed to its owner by `checklist`'s key-handover item,
+        whose count must match the set's (`mismatch` at `keys`)."""
+    def destroy(self, key_set_id: str, reason: str, *, actor: str, at: datetime.datetime) -> KeySet:
+        """A set retired."""
+    def stock_take(self, counts: dict[str, int], *, actor: str, at: datetime.datetime) -> StockTake:
+        """A stock-take of `counts` (key set id → keys found): one line per set expected in
+        or counted from the cabinet."""
+
+# ---- goods release (物品放行) ----------------------------------------------------------
+
+_ArrearsRuleName = Literal["warn", "block"]
+_ReasonName = Literal["move_out", "debris", "repair", "other"]
+_PermitStateName = Literal["requested", "approved", "refused", "used", "expired"]
+
+@final
+class ReleasePolicy:
+    """The office's rules for goods release: arrears "warn" (the default: withholding
+    an owner's goods for a debt is legally risky) or "block"; the estate's UTC
+    offset in minutes."""
+    def __new__(cls, arrears: _ArrearsRuleName = "warn", *, utc_offset_minutes: int = 480) -> ReleasePolicy:
+        """A policy: arrears "warn" (default) or "block"; Beijing time (480) by default."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def arrears(self) -> _ArrearsRuleName:
+        """"warn" or "block"."""
+    @property
+    def utc_offset_minutes(self) -> int:
+        """The estate's offset from UTC, in minutes (the permit's day and hours)."""
+
+@final
+class PermitRequest:
+    """A permit as requested: the unit, the applicant (a person of the occupant
+    registry), the items, the plate, the day and hours, the reason."""
+    def __new__(
+        cls,
+        id: str,
+        unit_id: str,
+        applicant: str,
+        items: Iterable[tuple[str, int]],
+        pass_date: _DateLike,
+        reason: _ReasonName,
+        *,
+        id_ref: Optional[str] = None,
+        plate: Optional[str] = None,
+        window: Optional[tuple[datetime.time, datetime.time]] = None,
+        whole_unit: bool = False,
+    ) -> PermitRequest:
+        """A permit request; `items` a list of `(name, quantity)` pairs; `reason`
+        "move_out" | "debris" | "repair" | "other"; `window` `(start, end)` local times."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The permit's number."""
+    @property
+    def unit_id(self) -> str:
+        """The unit the goods leave."""
+    @property
+    def applicant(self) -> str:
+        """The applicant's person id in the occupant registry."""
+    @property
+    def id_ref(self) -> Optional[str]:
+        """The applicant's identity reference (never a clear ID number)."""
+    @property
+    def items(self) -> list[tuple[str, int]]:
+        """`(name, quantity)` pairs, in order."""
+    @property
+    def plate(self) -> Optional[str]:
+        """The vehicle's plate (normalised once requested), or None."""
+    @property
+    def pass_date(self) -> datetime.date:
+        """The day the permit is valid (local)."""
+    @property
+    def window(self) -> Optional[tuple[datetime.time, datetime.time]]:
+        """The local hours `(start, end)` it is valid, or None (all day)."""
+    @property
+    def reason(self) -> _ReasonName:
+        """"move_out", "debris", "repair" or "other"."""
+    @property
+    def whole_unit(self) -> bool:
+        """A whole unit's move-out (starts the move-out formalities)."""
+
+@final
+class Permit:
+    """A permit and where it stands."""
+    def __eq__(self, other: object, /) -> bool:
+        """Equal when the core values are equal."""
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def id(self) -> str:
+        """The permit's number."""
+    @property
+    def request(self) -> PermitRequest:
+        """As requested (its plate normalised)."""
+    @property
+    def state(self) -> _PermitStateName:
+        """"requested", "approved", "refused", "used" or "expired" (as recorded;
+        `GoodsRelease.state_at` tells expiry)."""
+    @property
+    def may_consent(self) -> bool:
+        """Whether the applicant could consent for the unit on the request's day."""
+    @property
+    def arrears(self) -> Decimal:
+        """The unit's arrears at the request (principal and penalty)."""
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings for the approver (arrears owed)."""
+    @property
+    def requested_at(self) -> datetime.datetime:
+        """When requested (UTC)."""
+    @property
+    def approved_by(self) -> Optional[str]:
+        """Who approved it."""
+    @property
+    def consent_by(self) -> Optional[str]:
+        """The person who consented for an applicant who may not."""
+    @property
+    def refused_reason(self) -> Optional[str]:
+        """Why it was refused."""
+    @property
+    def used_at(self) -> Optional[datetime.datetime]:
+        """When the goods went out (UTC)."""
+    @property
+    def verified_by(self) -> Optional[str]:
+        """The guard who checked them."""
+
+@final
+class GoodsRelease:
+    """The goods-release register of an estate (物品放行): permits requested with the
+    registry's consent and the book's arrears, approved or refused, checked once at
+    the gate on their day and in their hours; replayed from its events, so its JSON
+    restores exactly. Retrying an operation changes nothing."""
+    def __new__(cls, estate_id: str, policy: Optional[ReleasePolicy] = None) -> GoodsRelease:
+        """An empty register of the estate `estate_id` (the default policy: arrears warn,
+        Beijing time)."""
+    @staticmethod
+    def from_json(text: str) -> GoodsRelease:
+        """Reads a saved register, replaying its events; errors name the first bad event
+        (`events[1].action.permit_id`)."""
+    def to_json(self) -> str:
+        """The document as JSON; `from_json` reads it back unchanged."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def estate_id(self) -> str:
+        """The estate's id."""
+    @property
+    def policy(self) -> ReleasePolicy:
+        """The office's rules."""
+    @property
+    def event_count(self) -> int:
+        """The number of events recorded."""
+    @property
+    def permits(self) -> list[Permit]:
+        """Every permit, in the order requested."""
+    def permit(self, permit_id: str) -> Optional[Permit]:
+        """The permit with this id, or None."""
+    def state_at(self, permit_id: str, at: datetime.datetime) -> _PermitStateName:
+        """The permit's state at `at`: "expired" once its day has passed unused."""
+    def used_on(self, day: _DateLike) -> list[Permit]:
+        """The permits used on the local day `day`, in the order they went out."""
+    def request(
+        self,
+        permit: PermitRequest,
+        registry: Registry,
+        *,
+        book: Optional[Receivables] = None,
+        arrears: Union[Decimal, int, str, None] = None,
+        actor: str,
+        at: datetime.datetime,
+    ) -> Permit:
+        """Requests a permit. The applicant must be a person of `registry`; whether they
+        may consent for the unit is recorded. The unit's arrears are checked against
+        `book` (a Receivables: principal and penalty outstanding on the request's day)
+        or the plain amount `arrears` (exactly one of the two): a warning under the
+        default policy, StateError `arrears_outstanding` under "block". The same request
+        again is a retry."""
+    def approve(
+        self, permit_id: str, registry: Registry, *, consent_by: Optional[str] = None, actor: str, at: datetime.datetime
+    ) -> Permit:
+        """Approves a requested permit. An applicant who may not consent needs
+        `consent_by`, a person who may (checked in `registry`; StateError `no_consent`
+        at `consent_by`)."""
+    def refuse(self, permit_id: str, reason: str, *, actor: str, at: datetime.datetime) -> Permit:
+        """Refuses a requested permit, with the reason."""
+    def verify(
+        self,
+        permit_id: str,
+        items: Iterable[tuple[str, int]],
+        *,
+        plate: Optional[str] = None,
+        actor: str,
+        at: datetime.datetime,
+    ) -> Permit:
+        """The guard's check at the gate: on the permit's day and in its hours (StateError
+        `outside_window`), the plate matching, no item beyond the permit's count
+        (ValidationError `mismatch` at `plate`, `items[2].name`, `items[1].quantity`).
+        Once: the same check again is a retry, another is `permit_state`."""
+    def start_move_out(self, permit_id: str, template: CheckinTemplate, registry: Registry) -> Checklist:
+        """Starts the move-out formalities of a whole unit's permit on `template`
+        (`CheckinTemplate.default_move_out()`): a Checklist of the unit for its owner
+        in `registry`, on the permit's day; completing it as "delivered" empties the unit
+        with its final readings. ValidationError `missing_value` at `whole_unit`."""
+
 
 # ---- owner surveys (业主意见调查) ----------------------------------------------------------
 
@@ -4071,106 +4635,6 @@ class Visit:
 class Task:
     """A round of a plan on a local day, in one window (a copy; the `PatrolBook` holding
     it records its visits)."""
-# ---- key custody (钥匙管理) ----------------------------------------------------------
-
-_KeySetKindName = Literal["public_room", "vacant_unit", "entrusted"]
-_KeyStatusName = Literal["received", "in_custody", "out", "lost", "handed_over", "destroyed"]
-_PartyName = Literal["owner", "tenant", "staff", "contractor"]
-
-class _OwnerAuthorisation(TypedDict):
-    by: Literal["owner"]
-    person_id: str
-
-class _ManagerAuthorisation(TypedDict):
-    by: Literal["manager"]
-    name: str
-
-_Authorisation = Union[_OwnerAuthorisation, _ManagerAuthorisation]
-
-@final
-class KeyPolicy:
-    """The office's rules for keys: the lock replacement cost (换锁费), days from a
-    loss to its charge's due date, the estate's UTC offset in minutes."""
-    def __new__(
-        cls, lock_replacement: _DecimalLike, *, charge_due_days: int = 15, utc_offset_minutes: int = 480
-    ) -> KeyPolicy:
-        """A policy with this lock replacement cost; charges due in 15 days, Beijing time
-        (480) unless given."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def lock_replacement(self) -> Decimal:
-        """What replacing a lock costs, unless the key set says otherwise."""
-    @property
-    def charge_due_days(self) -> int:
-        """Days from a loss to the due date of its charge."""
-    @property
-    def utc_offset_minutes(self) -> int:
-        """The estate's offset from UTC, in minutes (local days and due times)."""
-
-@final
-class KeySetInput:
-    """A key set as registered: what it opens, its slot in the cabinet, its keys."""
-    def __new__(
-        cls,
-        id: str,
-        kind: _KeySetKindName,
-        name: str,
-        slot: str,
-        count: int,
-        *,
-        unit_id: Optional[str] = None,
-        lock_replacement: Optional[_DecimalLike] = None,
-    ) -> KeySetInput:
-        """A key set of `kind` ("public_room", "vacant_unit", "entrusted"); `unit_id` for
-        a unit's keys."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def id(self) -> str:
-        """The set's id (its tag)."""
-    @property
-    def kind(self) -> _KeySetKindName:
-        """"public_room", "vacant_unit" or "entrusted"."""
-    @property
-    def name(self) -> str:
-        """The room or unit, as staff call it."""
-    @property
-    def unit_id(self) -> Optional[str]:
-        """The unit (a unit's keys), or None."""
-    @property
-    def slot(self) -> str:
-        """The slot in the cabinet (钥匙柜位置)."""
-    @property
-    def count(self) -> int:
-        """The keys in the set."""
-    @property
-    def lock_replacement(self) -> Optional[Decimal]:
-        """This lock's replacement cost, when not the policy's."""
-
-@final
-class LoanInput:
-    """A loan as requested at the counter."""
-    def __new__(
-        cls,
-        id: str,
-        key_set_id: str,
-        borrower: str,
-        party: _PartyName,
-        authorisation: _Authorisation,
-        reason: str,
-        count: int,
-        *,
-        id_checked: bool,
-        unit_id: Optional[str] = None,
-        due: Optional[datetime.datetime] = None,
-    ) -> LoanInput:
-        """A loan: `party` "owner" | "tenant" | "staff" | "contractor"; `authorisation`
-        `{"by": "owner", "person_id": ...}` (a unit's keys: checked in the occupant
-        registry) or `{"by": "manager", "name": ...}` (public rooms, vacant units);
-        `due` by default the end of the local day."""
     def __eq__(self, other: object, /) -> bool:
         """Equal when the core values are equal."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -4197,38 +4661,6 @@ class LoanInput:
 class Finding:
     """An abnormal finding: a line of the building log, and a ticket to follow
     (`PatrolBook.finding_ticket`)."""
-        """The loan's id (the register's form number)."""
-    @property
-    def key_set_id(self) -> str:
-        """The key set."""
-    @property
-    def borrower(self) -> str:
-        """Who takes the keys."""
-    @property
-    def party(self) -> _PartyName:
-        """"owner", "tenant", "staff" or "contractor"."""
-    @property
-    def unit_id(self) -> Optional[str]:
-        """The unit a loss is charged to (by default the key set's unit)."""
-    @property
-    def id_checked(self) -> bool:
-        """The borrower's identity document was checked (查验证件)."""
-    @property
-    def reason(self) -> str:
-        """Why."""
-    @property
-    def count(self) -> int:
-        """Keys taken."""
-    @property
-    def due(self) -> Optional[datetime.datetime]:
-        """When they are due back (None: the end of the local day)."""
-    @property
-    def authorisation(self) -> _Authorisation:
-        """`{"by": "owner", "person_id": ...}` or `{"by": "manager", "name": ...}`."""
-
-@final
-class KeySet:
-    """A key set and where it is now."""
     def __eq__(self, other: object, /) -> bool:
         """Equal when the core values are equal."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -4259,100 +4691,6 @@ class KeySet:
 @final
 class PatrolStats:
     """Statistics of a group of tasks whose window has ended (`PatrolBook.statistics`)."""
-        """The set's id."""
-    @property
-    def input(self) -> KeySetInput:
-        """As registered."""
-    @property
-    def status(self) -> _KeyStatusName:
-        """"received", "in_custody", "out", "lost", "handed_over" or "destroyed"."""
-    @property
-    def count(self) -> int:
-        """The keys it has now (registered, plus duplicates, less losses)."""
-    @property
-    def duplicates(self) -> int:
-        """Duplicates cut since the lock was fitted."""
-    @property
-    def loan_id(self) -> Optional[str]:
-        """The open loan, when out."""
-    @property
-    def handed_to(self) -> Optional[str]:
-        """Who received it, when handed over."""
-
-@final
-class Loan:
-    """A loan: as requested, when out and back."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def id(self) -> str:
-        """The loan's id."""
-    @property
-    def key_set_id(self) -> str:
-        """The key set."""
-    @property
-    def input(self) -> LoanInput:
-        """As requested (its `due` filled in)."""
-    @property
-    def out_at(self) -> datetime.datetime:
-        """When the keys went out (UTC)."""
-    @property
-    def issued_by(self) -> str:
-        """Who issued them."""
-    @property
-    def due(self) -> datetime.datetime:
-        """When they are due back (UTC)."""
-    @property
-    def returned_at(self) -> Optional[datetime.datetime]:
-        """When they came back."""
-    @property
-    def returned(self) -> Optional[int]:
-        """How many came back."""
-
-@final
-class Loss:
-    """Keys lost: a lock to replace at the responsible party's cost."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def id(self) -> str:
-        """`LOSS-1`, `LOSS-2`, … in the order recorded."""
-    @property
-    def key_set_id(self) -> str:
-        """The key set."""
-    @property
-    def loan_id(self) -> Optional[str]:
-        """The loan it was lost on (None: lost from the cabinet)."""
-    @property
-    def missing(self) -> int:
-        """Keys missing."""
-    @property
-    def party(self) -> _PartyName:
-        """"owner", "tenant", "staff" or "contractor"."""
-    @property
-    def responsible(self) -> str:
-        """Who lost them."""
-    @property
-    def unit_id(self) -> Optional[str]:
-        """The unit charged (an owner's or tenant's loss)."""
-    @property
-    def amount(self) -> Decimal:
-        """The lock replacement charged or claimed."""
-    @property
-    def at(self) -> datetime.datetime:
-        """When recorded (UTC)."""
-    @property
-    def replaced_at(self) -> Optional[datetime.datetime]:
-        """When the lock was replaced."""
-    @property
-    def is_claim(self) -> bool:
-        """A claim against staff or a contractor (not a charge on a unit)."""
-
-@final
-class StockLine:
-    """One key set's line of a stock-take."""
     def __eq__(self, other: object, /) -> bool:
         """Equal when the core values are equal."""
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -4463,326 +4801,3 @@ class PatrolBook:
         """`statistics` per plan (route), in plan order (key: the plan's id)."""
     def statistics_by_person(self, as_of: datetime.datetime) -> list[PatrolStats]:
         """`statistics` per person assigned (the task's staff), in name order."""
-    def key_set_id(self) -> str:
-        """The key set."""
-    @property
-    def slot(self) -> str:
-        """Its slot."""
-    @property
-    def expected(self) -> int:
-        """Keys that should be in the cabinet (less those out on loan)."""
-    @property
-    def counted(self) -> Optional[int]:
-        """Keys counted (None: not counted)."""
-    @property
-    def difference(self) -> Optional[int]:
-        """Counted − expected (None: not counted)."""
-
-@final
-class StockTake:
-    """A stock-take (盘点): every set that should be in the cabinet, and the differences."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def at(self) -> datetime.datetime:
-        """When (UTC)."""
-    @property
-    def by(self) -> str:
-        """Who counted."""
-    @property
-    def lines(self) -> list[StockLine]:
-        """One line per set expected in or counted from the cabinet, by set id."""
-    @property
-    def differences(self) -> list[StockLine]:
-        """The lines whose count differs from the record."""
-    @property
-    def not_counted(self) -> list[StockLine]:
-        """The lines not counted."""
-
-@final
-class KeyRegister:
-    """The key cabinet of an estate (钥匙管理): key sets (public rooms, vacant units, units
-    entrusted by owners), loans with identity and authorisation, losses charged to the
-    responsible party, hand-over at check-in, stock-takes; replayed from its events, so
-    its JSON restores exactly. Retrying an operation changes nothing."""
-    def __new__(cls, estate_id: str, policy: KeyPolicy) -> KeyRegister:
-        """An empty register of the estate `estate_id` under `policy`."""
-    @staticmethod
-    def from_json(text: str) -> KeyRegister:
-        """Reads a saved register, replaying its events; errors name the first bad event
-        (`events[4].action.loan.id_checked`)."""
-    def to_json(self) -> str:
-        """The document as JSON; `from_json` reads it back unchanged."""
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
-        """Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`."""
-    def __eq__(self, other: object, /) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def estate_id(self) -> str:
-        """The estate's id."""
-    @property
-    def policy(self) -> KeyPolicy:
-        """The office's rules."""
-    @property
-    def event_count(self) -> int:
-        """The number of events recorded."""
-    @property
-    def key_sets(self) -> list[KeySet]:
-        """Every key set, in the order registered."""
-    @property
-    def loans(self) -> list[Loan]:
-        """Every loan, in the order made."""
-    @property
-    def losses(self) -> list[Loss]:
-        """Every loss, in the order recorded."""
-    @property
-    def claims(self) -> list[Loss]:
-        """The losses claimed from staff or contractors."""
-    @property
-    def stock_takes(self) -> list[StockTake]:
-        """Every stock-take, in order."""
-    def key_set(self, id: str) -> Optional[KeySet]:
-        """The key set with this id, or None."""
-    def loan(self, id: str) -> Optional[Loan]:
-        """The loan with this id, or None."""
-    def overdue(self, as_of: datetime.datetime) -> list[Loan]:
-        """The loans still out and past their due time at `as_of`."""
-    def loss_charge(self, loss_id: str) -> Optional[dict[str, Any]]:
-        """The charge of a loss for the unit (the dict `Receivables.post_charges` reads,
-        item code "lock_replacement", reference "LOSS-1/lock_replacement"), or None for a
-        claim or a loss of nothing. ValidationError `unknown_reference` at `loss_id`."""
-    def register(self, estate: Estate, key_set: KeySetInput, *, actor: str, at: datetime.datetime) -> KeySet:
-        """Registers a key set of a unit or room of `estate` (a vacant unit's: received;
-        others: in custody). The same registration again is a retry."""
-    def take_into_custody(self, key_set_id: str, counted: int, *, actor: str, at: datetime.datetime) -> KeySet:
-        """Counts received keys into the cabinet (`mismatch` at `counted` when the count
-        differs)."""
-    def lend(
-        self, loan: LoanInput, registry: Optional[Registry] = None, *, actor: str, at: datetime.datetime
-    ) -> Loan:
-        """Lends keys. An owner's authorisation for a unit's keys is checked in `registry`
-        (StateError `no_consent` at `authorisation.person_id` without it or when the
-        person may not consent); `not_authorised` (a plant room needs a manager, the
-        identity must be checked), `key_state` (out already). The same loan again is a
-        retry."""
-    def return_loan(self, loan_id: str, count: int, *, actor: str, at: datetime.datetime) -> Loan:
-        """Keys back from a loan: fewer than lent records a loss (charged to the unit when
-        an owner or tenant lost them, claimed from staff or a contractor)."""
-    def report_lost(
-        self, key_set_id: str, missing: int, party: _PartyName, responsible: str, *, actor: str, at: datetime.datetime
-    ) -> Loss:
-        """Keys missing from the cabinet, lost by `responsible` as `party`."""
-    def replace_lock(self, key_set_id: str, count: int, *, actor: str, at: datetime.datetime) -> KeySet:
-        """A new lock fitted with `count` keys: the set's open losses are settled."""
-    def add_duplicates(self, key_set_id: str, count: int, *, actor: str, at: datetime.datetime) -> KeySet:
-        """Duplicates cut (配钥匙)."""
-    def hand_over(self, key_set_id: str, checklist: Checklist, *, actor: str, at: datetime.datetime) -> KeySet:
-        """A vacant unit's keys handed to its owner by `checklist`'s key-handover item,
-        whose count must match the set's (`mismatch` at `keys`)."""
-    def destroy(self, key_set_id: str, reason: str, *, actor: str, at: datetime.datetime) -> KeySet:
-        """A set retired."""
-    def stock_take(self, counts: dict[str, int], *, actor: str, at: datetime.datetime) -> StockTake:
-        """A stock-take of `counts` (key set id → keys found): one line per set expected in
-        or counted from the cabinet."""
-
-# ---- goods release (物品放行) ----------------------------------------------------------
-
-_ArrearsRuleName = Literal["warn", "block"]
-_ReasonName = Literal["move_out", "debris", "repair", "other"]
-_PermitStateName = Literal["requested", "approved", "refused", "used", "expired"]
-
-@final
-class ReleasePolicy:
-    """The office's rules for goods release: arrears "warn" (the default: withholding
-    an owner's goods for a debt is legally risky) or "block"; the estate's UTC
-    offset in minutes."""
-    def __new__(cls, arrears: _ArrearsRuleName = "warn", *, utc_offset_minutes: int = 480) -> ReleasePolicy:
-        """A policy: arrears "warn" (default) or "block"; Beijing time (480) by default."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def arrears(self) -> _ArrearsRuleName:
-        """"warn" or "block"."""
-    @property
-    def utc_offset_minutes(self) -> int:
-        """The estate's offset from UTC, in minutes (the permit's day and hours)."""
-
-@final
-class PermitRequest:
-    """A permit as requested: the unit, the applicant (a person of the occupant
-    registry), the items, the plate, the day and hours, the reason."""
-    def __new__(
-        cls,
-        id: str,
-        unit_id: str,
-        applicant: str,
-        items: Iterable[tuple[str, int]],
-        pass_date: _DateLike,
-        reason: _ReasonName,
-        *,
-        id_ref: Optional[str] = None,
-        plate: Optional[str] = None,
-        window: Optional[tuple[datetime.time, datetime.time]] = None,
-        whole_unit: bool = False,
-    ) -> PermitRequest:
-        """A permit request; `items` a list of `(name, quantity)` pairs; `reason`
-        "move_out" | "debris" | "repair" | "other"; `window` `(start, end)` local times."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def id(self) -> str:
-        """The permit's number."""
-    @property
-    def unit_id(self) -> str:
-        """The unit the goods leave."""
-    @property
-    def applicant(self) -> str:
-        """The applicant's person id in the occupant registry."""
-    @property
-    def id_ref(self) -> Optional[str]:
-        """The applicant's identity reference (never a clear ID number)."""
-    @property
-    def items(self) -> list[tuple[str, int]]:
-        """`(name, quantity)` pairs, in order."""
-    @property
-    def plate(self) -> Optional[str]:
-        """The vehicle's plate (normalised once requested), or None."""
-    @property
-    def pass_date(self) -> datetime.date:
-        """The day the permit is valid (local)."""
-    @property
-    def window(self) -> Optional[tuple[datetime.time, datetime.time]]:
-        """The local hours `(start, end)` it is valid, or None (all day)."""
-    @property
-    def reason(self) -> _ReasonName:
-        """"move_out", "debris", "repair" or "other"."""
-    @property
-    def whole_unit(self) -> bool:
-        """A whole unit's move-out (starts the move-out formalities)."""
-
-@final
-class Permit:
-    """A permit and where it stands."""
-    def __eq__(self, other: object, /) -> bool:
-        """Equal when the core values are equal."""
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def id(self) -> str:
-        """The permit's number."""
-    @property
-    def request(self) -> PermitRequest:
-        """As requested (its plate normalised)."""
-    @property
-    def state(self) -> _PermitStateName:
-        """"requested", "approved", "refused", "used" or "expired" (as recorded;
-        `GoodsRelease.state_at` tells expiry)."""
-    @property
-    def may_consent(self) -> bool:
-        """Whether the applicant could consent for the unit on the request's day."""
-    @property
-    def arrears(self) -> Decimal:
-        """The unit's arrears at the request (principal and penalty)."""
-    @property
-    def warnings(self) -> list[str]:
-        """Warnings for the approver (arrears owed)."""
-    @property
-    def requested_at(self) -> datetime.datetime:
-        """When requested (UTC)."""
-    @property
-    def approved_by(self) -> Optional[str]:
-        """Who approved it."""
-    @property
-    def consent_by(self) -> Optional[str]:
-        """The person who consented for an applicant who may not."""
-    @property
-    def refused_reason(self) -> Optional[str]:
-        """Why it was refused."""
-    @property
-    def used_at(self) -> Optional[datetime.datetime]:
-        """When the goods went out (UTC)."""
-    @property
-    def verified_by(self) -> Optional[str]:
-        """The guard who checked them."""
-
-@final
-class GoodsRelease:
-    """The goods-release register of an estate (物品放行): permits requested with the
-    registry's consent and the book's arrears, approved or refused, checked once at
-    the gate on their day and in their hours; replayed from its events, so its JSON
-    restores exactly. Retrying an operation changes nothing."""
-    def __new__(cls, estate_id: str, policy: Optional[ReleasePolicy] = None) -> GoodsRelease:
-        """An empty register of the estate `estate_id` (the default policy: arrears warn,
-        Beijing time)."""
-    @staticmethod
-    def from_json(text: str) -> GoodsRelease:
-        """Reads a saved register, replaying its events; errors name the first bad event
-        (`events[1].action.permit_id`)."""
-    def to_json(self) -> str:
-        """The document as JSON; `from_json` reads it back unchanged."""
-    def __reduce__(self) -> tuple[Any, tuple[str]]:
-        """Pickle and `copy` through the JSON form: `(Cls.from_json, (self.to_json(),))`."""
-    def __eq__(self, other: object, /) -> bool: ...
-    __hash__: ClassVar[None]  # type: ignore[assignment]
-    @property
-    def estate_id(self) -> str:
-        """The estate's id."""
-    @property
-    def policy(self) -> ReleasePolicy:
-        """The office's rules."""
-    @property
-    def event_count(self) -> int:
-        """The number of events recorded."""
-    @property
-    def permits(self) -> list[Permit]:
-        """Every permit, in the order requested."""
-    def permit(self, permit_id: str) -> Optional[Permit]:
-        """The permit with this id, or None."""
-    def state_at(self, permit_id: str, at: datetime.datetime) -> _PermitStateName:
-        """The permit's state at `at`: "expired" once its day has passed unused."""
-    def used_on(self, day: _DateLike) -> list[Permit]:
-        """The permits used on the local day `day`, in the order they went out."""
-    def request(
-        self,
-        permit: PermitRequest,
-        registry: Registry,
-        *,
-        book: Optional[Receivables] = None,
-        arrears: Union[Decimal, int, str, None] = None,
-        actor: str,
-        at: datetime.datetime,
-    ) -> Permit:
-        """Requests a permit. The applicant must be a person of `registry`; whether they
-        may consent for the unit is recorded. The unit's arrears are checked against
-        `book` (a Receivables: principal and penalty outstanding on the request's day)
-        or the plain amount `arrears` (exactly one of the two): a warning under the
-        default policy, StateError `arrears_outstanding` under "block". The same request
-        again is a retry."""
-    def approve(
-        self, permit_id: str, registry: Registry, *, consent_by: Optional[str] = None, actor: str, at: datetime.datetime
-    ) -> Permit:
-        """Approves a requested permit. An applicant who may not consent needs
-        `consent_by`, a person who may (checked in `registry`; StateError `no_consent`
-        at `consent_by`)."""
-    def refuse(self, permit_id: str, reason: str, *, actor: str, at: datetime.datetime) -> Permit:
-        """Refuses a requested permit, with the reason."""
-    def verify(
-        self,
-        permit_id: str,
-        items: Iterable[tuple[str, int]],
-        *,
-        plate: Optional[str] = None,
-        actor: str,
-        at: datetime.datetime,
-    ) -> Permit:
-        """The guard's check at the gate: on the permit's day and in its hours (StateError
-        `outside_window`), the plate matching, no item beyond the permit's count
-        (ValidationError `mismatch` at `plate`, `items[2].name`, `items[1].quantity`).
-        Once: the same check again is a retry, another is `permit_state`."""
-    def start_move_out(self, permit_id: str, template: CheckinTemplate, registry: Registry) -> Checklist:
-        """Starts the move-out formalities of a whole unit's permit on `template`
-        (`CheckinTemplate.default_move_out()`): a Checklist of the unit for its owner
-        in `registry`, on the permit's day; completing it as "delivered" empties the unit
-        with its final readings. ValidationError `missing_value` at `whole_unit`."""
