@@ -101,18 +101,21 @@ pub trait Label {
     fn label(&self, lang: Lang) -> &'static str;
 }
 
+/// Implements [`Label`] for an enum from its variants' zh and en labels (one table per
+/// enum, in every module of the crate).
 macro_rules! labels {
     ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl Label for $ty {
-            fn label(&self, lang: Lang) -> &'static str {
+        impl $crate::i18n::Label for $ty {
+            fn label(&self, lang: $crate::i18n::Lang) -> &'static str {
                 match (self, lang) {
-                    $((<$ty>::$variant, Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, Lang::En) => $en,)+
+                    $((<$ty>::$variant, $crate::i18n::Lang::ZhCn) => $zh,
+                      (<$ty>::$variant, $crate::i18n::Lang::En) => $en,)+
                 }
             }
         }
     };
 }
+pub(crate) use labels;
 
 labels!(UnitKind {
     Residential => "住宅", "residential";

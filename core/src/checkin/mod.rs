@@ -628,26 +628,13 @@ crate::diagnostic::value_codes! {
     fn value => InvalidField;
 }
 
-macro_rules! checkin_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-checkin_labels!(Role {
+crate::i18n::labels!(Role {
     Receptionist => "前台接待", "receptionist";
     Inspector => "验房员", "inspector";
     Manager => "客服经理", "customer-service manager";
 });
 
-checkin_labels!(ItemKind {
+crate::i18n::labels!(ItemKind {
     DocumentIssued => "发放资料", "document issued";
     RecordMade => "记录", "record made";
     Signature => "签署", "signature";
@@ -657,36 +644,36 @@ checkin_labels!(ItemKind {
     Inspection => "验房", "inspection";
 });
 
-checkin_labels!(PaymentNature {
+crate::i18n::labels!(PaymentNature {
     Fee => "费用", "fee";
     Prepayment => "预收款", "prepayment";
     Deposit => "押金", "deposit";
 });
 
-checkin_labels!(Mode {
+crate::i18n::labels!(Mode {
     Centralized => "集中入住", "centralized occupancy";
     Ordinary => "平时入住", "ordinary occupancy";
 });
 
-checkin_labels!(Severity {
+crate::i18n::labels!(Severity {
     Minor => "轻微", "minor";
     Major => "较严重", "major";
     Critical => "严重", "critical";
 });
 
-checkin_labels!(Responsible {
+crate::i18n::labels!(Responsible {
     Developer => "开发商", "developer";
     Owner => "业主", "owner";
     PropertyCompany => "物业公司", "property company";
 });
 
-checkin_labels!(HandoverOutcome {
+crate::i18n::labels!(HandoverOutcome {
     Accepted => "验收合格", "accepted";
     AcceptedWithRectificationList => "附整改清单收楼", "accepted with a rectification list";
     Refused => "拒绝收楼", "refused";
 });
 
-checkin_labels!(DefectStatus {
+crate::i18n::labels!(DefectStatus {
     Open => "待整改", "open";
     Rectified => "已整改待复验", "rectified, awaiting re-inspection";
     Closed => "已关闭", "closed";

@@ -551,20 +551,7 @@ crate::diagnostic::value_codes! {
     fn value => InvalidField;
 }
 
-macro_rules! decoration_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-decoration_labels!(State {
+crate::i18n::labels!(State {
     Submitted => "待审核", "submitted";
     Rejected => "审核不通过", "rejected";
     Approved => "已审批", "approved";
@@ -577,7 +564,7 @@ decoration_labels!(State {
     Closed => "已完结", "closed";
 });
 
-decoration_labels!(Role {
+crate::i18n::labels!(Role {
     CustomerService => "客服", "customer service";
     Manager => "客服主管", "customer-service manager";
     Engineer => "工程人员", "engineer";
@@ -585,31 +572,31 @@ decoration_labels!(Role {
     Finance => "财务", "finance";
 });
 
-decoration_labels!(ScopeRule {
+crate::i18n::labels!(ScopeRule {
     Allowed => "允许", "allowed";
     NeedsApproval => "需审批", "needs approval";
     Prohibited => "禁止", "prohibited";
 });
 
-decoration_labels!(Consent {
+crate::i18n::labels!(Consent {
     Owner => "业主", "owner";
     CoOwner => "共有人", "co-owner";
     Tenant => "租户（经业主书面同意）", "tenant with the owner's written consent";
 });
 
-decoration_labels!(Liable {
+crate::i18n::labels!(Liable {
     Owner => "业主方", "owner's side";
     Contractor => "装修施工方", "contractor";
     Staff => "物业员工", "property staff";
 });
 
-decoration_labels!(DeductionKind {
+crate::i18n::labels!(DeductionKind {
     Violation => "违规赔偿", "violation damages";
     UnreturnedPass => "出入证未退还", "pass not returned";
     UnpaidFee => "装修费用未缴", "renovation fee unpaid";
 });
 
-decoration_labels!(OverdueKind {
+crate::i18n::labels!(OverdueKind {
     Review => "审核超期", "review overdue";
     Duration => "装修超期", "works past the permitted end";
     Acceptance => "验收超期", "acceptance overdue";
@@ -617,7 +604,7 @@ decoration_labels!(OverdueKind {
     Rectification => "整改超期", "rectification overdue";
 });
 
-decoration_labels!(WorkVerdict {
+crate::i18n::labels!(WorkVerdict {
     Allowed => "允许施工", "work allowed";
     OutsideHours => "非施工时间", "outside working hours";
     RestDay => "节假日/休息日禁止施工", "no work on rest days and holidays";
@@ -625,7 +612,7 @@ decoration_labels!(WorkVerdict {
     Suspended => "停工整改中", "works suspended";
 });
 
-decoration_labels!(ViolationStatus {
+crate::i18n::labels!(ViolationStatus {
     Open => "待整改", "open";
     Rectified => "已整改", "rectified";
 });

@@ -121,26 +121,13 @@ key_enum! {
     }
 }
 
-macro_rules! key_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-key_labels!(KeySetKind {
+crate::i18n::labels!(KeySetKind {
     PublicRoom => "公共钥匙", "public room";
     VacantUnit => "空置房钥匙", "vacant unit";
     Entrusted => "委托保管钥匙", "entrusted unit";
 });
 
-key_labels!(KeyStatus {
+crate::i18n::labels!(KeyStatus {
     Received => "已接收", "received";
     InCustody => "在库", "in custody";
     Out => "借出", "out";
@@ -149,7 +136,7 @@ key_labels!(KeyStatus {
     Destroyed => "已销毁", "destroyed";
 });
 
-key_labels!(Party {
+crate::i18n::labels!(Party {
     Owner => "业主", "owner";
     Tenant => "租户", "tenant";
     Staff => "员工", "staff";

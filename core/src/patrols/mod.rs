@@ -211,34 +211,21 @@ crate::diagnostic::value_codes! {
     fn value => InvalidField;
 }
 
-macro_rules! patrol_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-patrol_labels!(CheckpointKind {
+crate::i18n::labels!(CheckpointKind {
     Environment => "环境", "environment";
     Equipment => "设备", "equipment";
     DecorationSite => "装修现场", "renovation site";
     Security => "安防", "security";
 });
 
-patrol_labels!(Timing {
+crate::i18n::labels!(Timing {
     Early => "提前", "early";
     OnTime => "准时", "on time";
     Late => "迟到", "late";
     Missed => "漏检", "missed";
 });
 
-patrol_labels!(TaskStatus {
+crate::i18n::labels!(TaskStatus {
     NotStarted => "未开始", "not started";
     InProgress => "巡检中", "in progress";
     Completed => "完成", "completed";

@@ -107,27 +107,14 @@ release_enum! {
     }
 }
 
-macro_rules! release_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-release_labels!(Reason {
+crate::i18n::labels!(Reason {
     MoveOut => "搬出", "moving out";
     Debris => "装修垃圾", "renovation debris";
     Repair => "送修", "repair";
     Other => "其他", "other";
 });
 
-release_labels!(PermitState {
+crate::i18n::labels!(PermitState {
     Requested => "待审批", "requested";
     Approved => "已批准", "approved";
     Refused => "已拒绝", "refused";
@@ -135,7 +122,7 @@ release_labels!(PermitState {
     Expired => "已过期", "expired";
 });
 
-release_labels!(ArrearsRule {
+crate::i18n::labels!(ArrearsRule {
     Warn => "提醒", "warn";
     Block => "拦截", "block";
 });

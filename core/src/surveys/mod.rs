@@ -281,33 +281,20 @@ crate::diagnostic::value_codes! {
     fn value => InvalidField;
 }
 
-macro_rules! survey_labels {
-    ($ty:ty { $($variant:ident => $zh:literal, $en:literal;)+ }) => {
-        impl crate::i18n::Label for $ty {
-            fn label(&self, lang: crate::i18n::Lang) -> &'static str {
-                match (self, lang) {
-                    $((<$ty>::$variant, crate::i18n::Lang::ZhCn) => $zh,
-                      (<$ty>::$variant, crate::i18n::Lang::En) => $en,)+
-                }
-            }
-        }
-    };
-}
-
-survey_labels!(SurveyKind {
+crate::i18n::labels!(SurveyKind {
     Satisfaction => "满意度调查", "satisfaction survey";
     Opinion => "意见征询", "opinion survey";
     Vote => "表决", "vote";
 });
 
-survey_labels!(SurveyState {
+crate::i18n::labels!(SurveyState {
     Draft => "草稿", "draft";
     Published => "已发布", "published";
     Collecting => "收集中", "collecting";
     Closed => "已结束", "closed";
 });
 
-survey_labels!(Dimension {
+crate::i18n::labels!(Dimension {
     Service => "客户服务", "customer service";
     Security => "秩序维护", "security";
     Cleaning => "保洁", "cleaning";
