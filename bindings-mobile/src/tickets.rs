@@ -279,7 +279,8 @@ impl TicketClassifier {
 /// range is `invalid_option` with the option's name as the path (`c`, `ngram_max`).
 #[derive(Debug, Clone, Default, PartialEq, uniffi::Record)]
 pub struct TrainingOptions {
-    /// Regularisation, > 0: larger fits the training data more closely (default 1.0).
+    /// Regularisation, > 0: larger fits the training data more closely; 0 (the default)
+    /// is automatic: 1.0 under 10,000 training texts, 0.5 from 10,000.
     #[uniffi(default = None)]
     pub c: Option<f64>,
     /// Maximum passes over the data per class, 1–10,000 (default 100).
@@ -294,10 +295,11 @@ pub struct TrainingOptions {
     /// Longest word n-gram over spaced words, 0–3; 0 disables (the default).
     #[uniffi(default = None)]
     pub word_ngrams: Option<i32>,
-    /// Hash space: 2^bits buckets, 10–24 (default 20).
+    /// Hash space: 2^bits buckets, 10–24 (default 24).
     #[uniffi(default = None)]
     pub buckets_bits: Option<i32>,
-    /// Ignore features seen in fewer training documents; 0 (the default) is automatic.
+    /// Ignore features seen in fewer training documents; 0 (the default) is automatic
+    /// (2 from 10,000 training texts, or for long texts full of n-grams of their own).
     #[uniffi(default = None)]
     pub min_df: Option<i32>,
     /// Drop features whose largest weight is below this share of the model's largest,

@@ -93,11 +93,46 @@ fn training_errors_are_typed() {
         TicketError::SingleClass { label: "x".into() }
     );
     let bad = TrainOptions {
-        c: 0.0,
+        c: -1.0,
         ..TrainOptions::default()
     };
     let e = TicketModel::train(&["a", "b"], &["x", "y"], 0, &bad).unwrap_err();
     assert_eq!((e.code(), e.path().as_str()), ("invalid_option", "c"));
+    assert_eq!(e.to_string(), "c: must be > 0 (or 0: automatic), got -1");
+}
+
+/// The automatic C and `min_df` of a large training set (10,000 texts or more) are
+/// 0.5 and 2; below, C is 1.0 and `min_df` follows the share of features seen once.
+#[test]
+fn a_large_training_set_trains_with_c_half_and_min_df_two() {
+    let mut state = 0x9e37_79b9_u64;
+    let mut word = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        format!("w{}", (state >> 40) % 5000)
+    };
+    let texts: Vec<String> = (0..10_000)
+        .map(|_| (0..3).map(|_| word()).collect::<Vec<_>>().join(" "))
+        .collect();
+    let labels: Vec<String> = (0..10_000).map(|i| format!("c{}", i % 3)).collect();
+    let with = |c: f64, min_df: u32| TrainOptions {
+        c,
+        min_df,
+        ..TrainOptions::default()
+    };
+    let json = |n: usize, o: &TrainOptions| {
+        TicketModel::train(&texts[..n], &labels[..n], 0, o)
+            .unwrap()
+            .to_json()
+    };
+    let auto = TrainOptions::default();
+    assert_eq!((auto.c, auto.min_df, auto.buckets_bits), (0.0, 0, 24));
+    assert_eq!(json(10_000, &auto), json(10_000, &with(0.5, 2)));
+    assert_ne!(json(10_000, &auto), json(10_000, &with(1.0, 2)));
+    assert_ne!(json(10_000, &auto), json(10_000, &with(0.5, 1)));
+    assert_eq!(json(9_999, &auto), json(9_999, &with(1.0, 0)));
+    assert_ne!(json(9_999, &auto), json(9_999, &with(0.5, 0)));
 }
 
 #[test]

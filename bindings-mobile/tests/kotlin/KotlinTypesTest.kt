@@ -68,7 +68,7 @@ fun testTrainingOptionsAreARecord() {
     val two = TicketClassifier.train(t3, l3, 7, TrainingOptions(threads = 2)).use { it.toJson() }
     assertEquals(one, two)
     for ((options, name) in listOf(TrainingOptions(ngramMax = 9) to "ngram_max", TrainingOptions(epochs = -1) to "epochs",
-        TrainingOptions(prune = 1.0) to "prune", TrainingOptions(c = 0.0) to "c", TrainingOptions(threads = 0) to "threads")) {
+        TrainingOptions(prune = 1.0) to "prune", TrainingOptions(c = -1.0) to "c", TrainingOptions(threads = 0) to "threads")) {
         val e = assertFailsWith<EstateKitException.Validation> { TicketClassifier.train(texts, labels, 0, options) }
         assertEquals("invalid_option" to name, e.code to e.path)
     }

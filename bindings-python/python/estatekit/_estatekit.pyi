@@ -1947,6 +1947,8 @@ class TicketClassifier:
     def train(texts: list[str], labels: list[str], *, seed: int = 0, **options: float) -> TicketClassifier:
         """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune,
         threads: classes solved on that many threads, 1-256, default 1; the model is the same whatever the count).
+        c = 0 (the default) is automatic: 1.0 under 10,000 training texts, 0.5 from 10,000, where min_df
+        (0, automatic) is 2 too; buckets_bits defaults to 24.
 
         At most 1000 distinct labels: more raise ValidationError ('too_many_classes', path 'labels')
         before any work (training time grows with classes × texts)."""

@@ -349,7 +349,10 @@ mod tests {
     fn one_class_is_separated_from_the_rest() {
         // Two examples on their own feature each: class 0 on column 0, class 1 on 1.
         let rows: Vec<Row> = vec![vec![(0, 1.0)], vec![(1, 1.0)], vec![(1, 1.0)]];
-        let o = TrainOptions::default();
+        let o = TrainOptions {
+            c: 1.0,
+            ..TrainOptions::default()
+        };
         let p = Problem::new(&rows, &[0, 1, 1], &[1.0, 1.0, 1.0], &[1, 2], o.c);
         let sol = train_binary(&p, 0, &o, &mut SplitMix(3));
         let (w, b) = (dense(&sol, 2), sol.b);
@@ -390,6 +393,7 @@ mod tests {
             .collect();
         let y: Vec<usize> = (0..200).map(|i| i % 4).collect();
         let o = TrainOptions {
+            c: 1.0,
             tol: 1e-6,
             epochs: 10_000,
             ..TrainOptions::default()
