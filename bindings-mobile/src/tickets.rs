@@ -295,7 +295,8 @@ pub struct TrainingOptions {
     /// Longest word n-gram over spaced words, 0–3; 0 disables (the default).
     #[uniffi(default = None)]
     pub word_ngrams: Option<i32>,
-    /// Hash space: 2^bits buckets, 10–24 (default 24).
+    /// Hash space: 2^bits buckets, 10–24; 0 (the default) is automatic: at least 64
+    /// buckets per distinct n-gram of the training texts, 2^16 to 2^24.
     #[uniffi(default = None)]
     pub buckets_bits: Option<i32>,
     /// Ignore features seen in fewer training documents; 0 (the default) is automatic

@@ -340,7 +340,7 @@ impl PyTicketClassifier {
     /// Options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune,
     /// threads (classes solved in parallel; the model is the same whatever the count).
     /// c = 0 (the default) is automatic: 1.0 under 10,000 training texts, 0.5 from
-    /// 10,000, where min_df (0, automatic) is 2 too; buckets_bits defaults to 24.
+    /// 10,000, where min_df (0, automatic) is 2 too; buckets_bits = 0 (the default) is automatic, 64 buckets or more per distinct n-gram.
     #[staticmethod]
     #[pyo3(signature = (texts, labels, *, seed = 0, **options))]
     fn train(

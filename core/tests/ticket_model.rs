@@ -127,7 +127,7 @@ fn a_large_training_set_trains_with_c_half_and_min_df_two() {
             .to_json()
     };
     let auto = TrainOptions::default();
-    assert_eq!((auto.c, auto.min_df, auto.buckets_bits), (0.0, 0, 24));
+    assert_eq!((auto.c, auto.min_df, auto.buckets_bits), (0.0, 0, 0));
     assert_eq!(json(10_000, &auto), json(10_000, &with(0.5, 2)));
     assert_ne!(json(10_000, &auto), json(10_000, &with(1.0, 2)));
     assert_ne!(json(10_000, &auto), json(10_000, &with(0.5, 1)));
@@ -308,5 +308,56 @@ proptest! {
         let back = TicketModel::from_json(&m.to_json()).unwrap();
         prop_assert_eq!(back.to_json(), m.to_json());
         prop_assert_eq!(back.predict(&probe), m.predict(&probe));
+    }
+}
+
+/// The automatic hash space has 64 buckets or more per distinct n-gram (2^16 to
+/// 2^24), and the model is the one trained with that space given explicitly.
+#[test]
+fn the_automatic_hash_space_follows_the_distinct_n_grams() {
+    let texts = ["no heat", "loud music", "leak in bathroom", "no hot water"];
+    let labels = ["heat", "noise", "leak", "heat"];
+    let bits = |o: &TrainOptions| -> (u64, String) {
+        let m = TicketModel::train(&texts, &labels, 0, o).unwrap();
+        let json = m.to_json();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        (v["buckets_bits"].as_u64().unwrap(), json)
+    };
+    let with = |b: u32| TrainOptions {
+        buckets_bits: b,
+        ..TrainOptions::default()
+    };
+    // A few dozen n-grams: the smallest automatic space, 2^16.
+    let (auto_bits, auto_json) = bits(&TrainOptions::default());
+    assert_eq!(auto_bits, 16);
+    assert_eq!(auto_json, bits(&with(16)).1);
+    assert_ne!(auto_json, bits(&with(24)).1);
+    // 2,000 distinct words of 7 letters: some 20,000 n-grams, 64 × that is over 2^20.
+    let mut state = 0x51ed_270b_u64;
+    let mut letter = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        char::from(b'a' + ((state >> 33) % 26) as u8)
+    };
+    let many: Vec<String> = (0..2000)
+        .map(|_| (0..7).map(|_| letter()).collect())
+        .collect();
+    let labels: Vec<String> = (0..2000).map(|i| format!("c{}", i % 2)).collect();
+    let m = TicketModel::train(&many, &labels, 0, &TrainOptions::default()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&m.to_json()).unwrap();
+    let b = v["buckets_bits"].as_u64().unwrap();
+    assert_eq!(b, 21);
+    let explicit = TicketModel::train(&many, &labels, 0, &with(b as u32)).unwrap();
+    assert_eq!(m.to_json(), explicit.to_json());
+    // 0 is automatic, 1-9 and 25 are refused.
+    for bad in [1.0, 9.0, 25.0] {
+        let e = TrainOptions::default()
+            .set("buckets_bits", bad)
+            .unwrap_err();
+        assert_eq!(
+            (e.code(), e.path().as_str()),
+            ("invalid_option", "buckets_bits")
+        );
     }
 }

@@ -1948,7 +1948,7 @@ class TicketClassifier:
         """Learn a category model (options: c, epochs, tol, ngram_max, word_ngrams, buckets_bits, min_df, prune,
         threads: classes solved on that many threads, 1-256, default 1; the model is the same whatever the count).
         c = 0 (the default) is automatic: 1.0 under 10,000 training texts, 0.5 from 10,000, where min_df
-        (0, automatic) is 2 too; buckets_bits defaults to 24.
+        (0, automatic) is 2 too; buckets_bits = 0 (the default) is automatic, 64 buckets or more per distinct n-gram.
 
         At most 1000 distinct labels: more raise ValidationError ('too_many_classes', path 'labels')
         before any work (training time grows with classes × texts)."""

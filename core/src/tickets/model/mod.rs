@@ -45,6 +45,34 @@ const AUTO_MIN_DF_HAPAX_SHARE: f64 = 1.0 / 3.0;
 /// against 0.8036 and 0.7961 for C = 1 with `min_df` 2).
 const LARGE_TRAINING_SET: usize = 10_000;
 
+/// The largest hash space, 2^24 buckets.
+const MAX_BUCKETS_BITS: u32 = 24;
+
+/// The automatic hash space for `distinct` n-grams (see [`TrainOptions::buckets_bits`]).
+fn auto_buckets_bits(distinct: usize) -> u32 {
+    let want = (distinct as u64).saturating_mul(64).max(2);
+    (64 - (want - 1).leading_zeros()).clamp(16, MAX_BUCKETS_BITS)
+}
+
+/// `counts` ((bucket, count) in order of first occurrence) with each bucket masked
+/// by `mask`, the counts of buckets that fold together summed at the first one's place.
+fn fold_counts(counts: &mut Vec<(u32, u32)>, mask: u32, at: &mut BucketMap) {
+    at.clear();
+    let mut out: Vec<(u32, u32)> = Vec::with_capacity(counts.len());
+    for &(b, n) in counts.iter() {
+        let key = b & mask;
+        match at.get(&key) {
+            Some(&i) => out[i as usize].1 += n,
+            None => {
+                // At most a text's n-grams, far below u32::MAX.
+                at.insert(key, out.len() as u32);
+                out.push((key, n));
+            }
+        }
+    }
+    *counts = out;
+}
+
 /// Texts up to this length are scored once per batch when repeated.
 const MEMO_MAX_BYTES: usize = 128;
 
@@ -96,11 +124,15 @@ pub struct TrainOptions {
     /// and the labelled English and Chinese tickets, they added nothing to the
     /// whitespace-delimited character n-grams and cost accuracy on the NYC descriptors).
     pub word_ngrams: u32,
-    /// Hash space: 2^bits buckets, 10–24 (default 24). Memory grows with the features
-    /// a model keeps, not with the buckets (the vocabulary's index takes 2^bits / 4
-    /// bytes: 4 MiB at 24); a smaller space merges n-grams that collide. At 2^20 the
-    /// synthetic benchmark's 40,000 texts filled 990,896 of the 1,048,576 buckets, and
-    /// 2^24 was more accurate on every development set (or as accurate).
+    /// Hash space: 2^bits buckets, 10–24; 0 (the default) means automatic: the
+    /// smallest space of at least 64 buckets per distinct n-gram of the training texts
+    /// (about one n-gram in 64 then shares its bucket), from 2^16 to 2^24. A smaller
+    /// space merges n-grams that collide; the vocabulary's index takes 2^bits / 4 bytes
+    /// (4 MiB at 24), the rest of a model grows with the n-grams it keeps. With a fixed
+    /// 2^20 (the default before), the synthetic benchmark's 40,000 texts filled 990,896
+    /// of the 1,048,576 buckets; the automatic space was as accurate or more on every
+    /// development set (2^18 for the NYC 311 descriptors, 2^24 for the Chinese messages
+    /// and the synthetic set).
     pub buckets_bits: u32,
     /// Ignore features seen in fewer training documents. 0 (the default) means
     /// automatic: 2 for a large training set (10,000 texts or more), or when there are
@@ -134,7 +166,7 @@ impl Default for TrainOptions {
             tol: 0.01,
             ngram_max: 4,
             word_ngrams: 0,
-            buckets_bits: 24,
+            buckets_bits: 0,
             min_df: 0,
             prune: 0.0,
             threads: 1,
@@ -202,7 +234,16 @@ impl TrainOptions {
             "epochs" => self.epochs = as_u32(name, value, 1, 10_000)?,
             "ngram_max" => self.ngram_max = as_u32(name, value, 1, 8)?,
             "word_ngrams" => self.word_ngrams = as_u32(name, value, 0, 3)?,
-            "buckets_bits" => self.buckets_bits = as_u32(name, value, 10, 24)?,
+            "buckets_bits" => {
+                let bits = as_u32(name, value, 0, MAX_BUCKETS_BITS)?;
+                if (1..10).contains(&bits) {
+                    return Err(opt_err(
+                        name,
+                        format!("must be 0 (automatic) or 10–{MAX_BUCKETS_BITS}, got {bits}"),
+                    ));
+                }
+                self.buckets_bits = bits;
+            }
             "min_df" => self.min_df = as_u32(name, value, 0, 1_000_000)?,
             "threads" => self.threads = as_u32(name, value, 1, 256)?,
             "prune" => {
@@ -433,10 +474,14 @@ impl TicketModel {
                     .unwrap_or(0)
             })
             .collect();
-        let feat = Featurizer {
+        let mut bits = match options.buckets_bits {
+            0 => MAX_BUCKETS_BITS,
+            b => b,
+        };
+        let mut feat = Featurizer {
             ngram_max: options.ngram_max,
             word_ngrams: options.word_ngrams,
-            mask: (1u32 << options.buckets_bits) - 1,
+            mask: (1u32 << bits) - 1,
         };
 
         // Term counts of each distinct text (featurised once), and document
@@ -460,10 +505,28 @@ impl TicketModel {
             docs[d].1 += 1;
             text_of.push(d);
         }
-        let mut df_map: BucketMap = BucketMap::default();
-        for (counts, times) in &docs {
-            for (b, _) in counts {
-                *df_map.entry(*b).or_insert(0) += times;
+        let df_of = |docs: &[(Vec<(u32, u32)>, u32)]| {
+            let mut df_map: BucketMap = BucketMap::default();
+            for (counts, times) in docs {
+                for (b, _) in counts {
+                    *df_map.entry(*b).or_insert(0) += times;
+                }
+            }
+            df_map
+        };
+        let mut df_map = df_of(&docs);
+        if options.buckets_bits == 0 {
+            // The automatic space: the n-grams were hashed into the largest; fold them
+            // into the chosen one (the same counts, in the same order, as hashing into
+            // it directly).
+            bits = auto_buckets_bits(df_map.len());
+            if bits < MAX_BUCKETS_BITS {
+                feat.mask = (1u32 << bits) - 1;
+                let mut at = BucketMap::default();
+                for (counts, _) in &mut docs {
+                    fold_counts(counts, feat.mask, &mut at);
+                }
+                df_map = df_of(&docs);
             }
         }
         let large = texts.len() >= LARGE_TRAINING_SET;
@@ -482,7 +545,7 @@ impl TicketModel {
         let buckets: Vec<u32> = vocab.iter().map(|v| v.0).collect();
         let df: Vec<u32> = vocab.iter().map(|v| v.1).collect();
         let idf: Vec<f32> = df.iter().map(|d| idf_of(n_docs, *d)).collect();
-        let index = Vocab::new(&buckets, options.buckets_bits);
+        let index = Vocab::new(&buckets, bits);
         // Identical (text, label) pairs train as one example weighted by their count:
         // the same objective (C × count), solved once instead of count times.
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
@@ -528,7 +591,7 @@ impl TicketModel {
         drop(problem);
         let mut model = Self {
             feat,
-            buckets_bits: options.buckets_bits,
+            buckets_bits: bits,
             shared_labels: classes.iter().map(SharedStr::from).collect(),
             labels: classes,
             n_docs,
