@@ -61,6 +61,7 @@
 #[cfg(feature = "arrow")]
 pub mod arrow;
 pub mod checkin;
+mod clock;
 pub mod decoration;
 pub mod diagnostic;
 pub mod estate;

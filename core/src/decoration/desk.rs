@@ -182,6 +182,9 @@ pub struct Decorations {
     policy: DecorationPolicy,
     renovations: Vec<Renovation>,
     index: HashMap<String, usize>,
+    /// Each unit's renovations, in order (for [`Decorations::open_for`]: a unit's few,
+    /// not the whole register).
+    by_unit: HashMap<String, Vec<usize>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -271,6 +274,7 @@ impl Decorations {
             policy,
             renovations: Vec::new(),
             index: HashMap::new(),
+            by_unit: HashMap::new(),
         })
     }
 
@@ -362,6 +366,10 @@ impl Decorations {
                 }
             }
             out.index.insert(ren.id.clone(), out.renovations.len());
+            out.by_unit
+                .entry(ren.unit_id.clone())
+                .or_default()
+                .push(out.renovations.len());
             out.renovations.push(ren);
         }
         Ok(out)
@@ -453,9 +461,11 @@ impl Decorations {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_for(&self, unit_id: &str) -> Option<&Renovation> {
-        self.renovations
+        self.by_unit
+            .get(unit_id)?
             .iter()
-            .find(|r| r.unit_id == unit_id && r.state.is_open())
+            .map(|&i| &self.renovations[i])
+            .find(|r| r.state.is_open())
     }
 
     fn find(&self, id: &str) -> Result<usize, DecorationError> {
@@ -626,6 +636,8 @@ impl Decorations {
             return Err(e);
         }
         self.index.insert(s.id, i);
+        let unit = self.renovations[i].unit_id.clone();
+        self.by_unit.entry(unit).or_default().push(i);
         Ok(&self.renovations[i])
     }
 

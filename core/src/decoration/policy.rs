@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -780,10 +780,7 @@ impl DecorationPolicy {
 
     /// The estate's local time of an instant (the calendar's UTC offset).
     pub(crate) fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
-        let offset = Duration::minutes(i64::from(self.calendar.utc_offset_minutes()));
-        at.naive_utc()
-            .checked_add_signed(offset)
-            .unwrap_or_else(|| at.naive_utc())
+        crate::clock::local(at, self.calendar.utc_offset_minutes())
     }
 
     /// Whether noisy (or quiet) work may go on at `at`: the local day is a working day

@@ -956,10 +956,7 @@ impl KeyRegister {
     }
 
     fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
-        let offset = Duration::minutes(i64::from(self.policy.utc_offset_minutes));
-        at.naive_utc()
-            .checked_add_signed(offset)
-            .expect("a time of years 1–9999 (checked) plus at most 18 hours is a date")
+        crate::clock::local(at, self.policy.utc_offset_minutes)
     }
 
     /// A loss as a single charge for the receivables book: an owner's or tenant's loss

@@ -25,7 +25,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -665,9 +665,7 @@ impl PatrolBook {
     }
 
     fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
-        at.naive_utc()
-            .checked_add_signed(Duration::minutes(i64::from(self.utc_offset_minutes)))
-            .unwrap_or_else(|| at.naive_utc())
+        crate::clock::local(at, self.utc_offset_minutes)
     }
 
     fn window_end(&self, t: &Task) -> NaiveDateTime {

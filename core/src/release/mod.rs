@@ -32,7 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -668,9 +668,7 @@ impl GoodsRelease {
     }
 
     fn local(&self, at: DateTime<Utc>) -> NaiveDateTime {
-        at.naive_utc()
-            .checked_add_signed(Duration::minutes(i64::from(self.policy.utc_offset_minutes)))
-            .expect("a time of years 1–9999 (checked) plus at most 18 hours is a date")
+        crate::clock::local(at, self.policy.utc_offset_minutes)
     }
 
     fn find(&self, id: &str) -> Result<usize, ReleaseError> {

@@ -594,9 +594,7 @@ impl Survey {
     }
 
     fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.checked_add_signed(Duration::minutes(i64::from(self.utc_offset_minutes)))
-            .unwrap_or(at)
-            .date_naive()
+        crate::clock::local_date(at, self.utc_offset_minutes)
     }
 
     /// Publishes the survey: its population becomes every unit of `estate` that is

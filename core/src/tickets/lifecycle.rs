@@ -502,10 +502,7 @@ impl TicketFlow {
     /// # Ok::<(), TicketError>(())
     /// ```
     pub fn local_date(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
-        let offset = chrono::Duration::minutes(i64::from(self.utc_offset_minutes));
-        at.naive_utc()
-            .checked_add_signed(offset)
-            .map_or(at.date_naive(), |t| t.date())
+        crate::clock::local_date(at, self.utc_offset_minutes)
     }
 
     /// Like [`TicketFlow::new`], checked against `policy` from now on.

@@ -304,14 +304,7 @@ impl BusinessCalendar {
     // Within 18 hours of the ends of chrono's range (year ±262143) the shifted time is
     // not representable: it saturates at the end instead of panicking.
     fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        let offset = Duration::minutes(i64::from(self.utc_offset_minutes));
-        t.naive_utc()
-            .checked_add_signed(offset)
-            .unwrap_or(if offset > Duration::zero() {
-                NaiveDateTime::MAX
-            } else {
-                NaiveDateTime::MIN
-            })
+        crate::clock::local(t, self.utc_offset_minutes)
     }
 
     fn utc(&self, t: NaiveDateTime) -> DateTime<Utc> {

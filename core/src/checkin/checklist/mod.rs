@@ -85,10 +85,7 @@ pub enum Command {
 
 /// The local date of `at` at the document's offset (saturating at chrono's range ends).
 fn local_date(data: &ChecklistData, at: DateTime<Utc>) -> NaiveDate {
-    let offset = chrono::Duration::minutes(i64::from(data.utc_offset_minutes));
-    at.naive_utc()
-        .checked_add_signed(offset)
-        .map_or(at.date_naive(), |t| t.date())
+    crate::clock::local_date(at, data.utc_offset_minutes)
 }
 
 /// `started_on` 00:00 local time (`utc_offset_minutes` ahead of UTC), as an instant.
