@@ -473,3 +473,59 @@ fn a_whole_units_move_out_ends_with_the_unit_empty_and_its_final_readings() {
     );
     assert!(fx.charges.is_empty());
 }
+
+/// A large estate's season of move-outs in one register: 5,000 permits requested,
+/// approved and verified at the gate, each operation checked and applied in place (no
+/// copy of the register per operation).
+#[test]
+fn thousands_of_permits_in_one_register() {
+    let (_, registry) = GoodsRelease::example().unwrap();
+    let mut g = GoodsRelease::new("lakeside", ReleasePolicy::default()).unwrap();
+    let items = GoodsRelease::example_request().items;
+    let t = at("2026-12-04T01:00:00Z");
+    for i in 0..5000i64 {
+        let mut r = GoodsRelease::example_request();
+        r.id = format!("GR-{i}");
+        let s = chrono::Duration::seconds(i);
+        g.request(
+            r,
+            &registry,
+            ArrearsCheck::Amount(Decimal::ZERO),
+            "小陈",
+            t + s,
+        )
+        .unwrap();
+    }
+    let t = at("2026-12-04T03:00:00Z");
+    for i in 0..5000i64 {
+        let s = chrono::Duration::seconds(i);
+        g.approve(&format!("GR-{i}"), None, &registry, "周经理", t + s)
+            .unwrap();
+    }
+    let t = at("2026-12-05T02:00:00Z");
+    for i in 0..4000i64 {
+        let s = chrono::Duration::seconds(i);
+        g.verify(
+            &format!("GR-{i}"),
+            Some("浙A12345"),
+            &items,
+            "保安 刘",
+            t + s,
+        )
+        .unwrap();
+    }
+    assert_eq!(g.events().len(), 5000 + 5000 + 4000);
+    assert_eq!(g.used_on(d("2026-12-05")).len(), 4000);
+    assert_eq!(g.permit("GR-4999").unwrap().state, PermitState::Approved);
+    let before = g.clone();
+    let late = at("2026-12-05T02:00:00Z") + chrono::Duration::seconds(4000);
+    assert_eq!(
+        code(
+            g.verify("GR-4999", Some("浙B 54321"), &items, "保安 刘", late)
+                .unwrap_err()
+        ),
+        ("mismatch", "plate".into())
+    );
+    assert_eq!(g, before);
+    assert_eq!(GoodsRelease::from_json(&g.to_json()).unwrap(), g);
+}

@@ -39,7 +39,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
@@ -784,6 +784,10 @@ pub struct KeyRegister {
     loans: Vec<Loan>,
     losses: Vec<Loss>,
     stock_takes: Vec<StockTake>,
+    /// The index of each key set and each loan by id (a year of loans is looked up by
+    /// id, not scanned).
+    set_at: HashMap<String, usize>,
+    loan_at: HashMap<String, usize>,
 }
 
 fn non_empty(value: &str, path: &str) -> Result<(), KeyError> {
@@ -823,6 +827,8 @@ impl KeyRegister {
             loans: Vec::new(),
             losses: Vec::new(),
             stock_takes: Vec::new(),
+            set_at: HashMap::new(),
+            loan_at: HashMap::new(),
         })
     }
 
@@ -878,7 +884,7 @@ impl KeyRegister {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn key_set(&self, id: &str) -> Option<&KeySet> {
-        self.sets.iter().find(|s| s.input.id == id)
+        self.set_at.get(id).map(|&i| &self.sets[i])
     }
 
     /// Every loan, in the order lent.
@@ -900,7 +906,7 @@ impl KeyRegister {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn loan(&self, id: &str) -> Option<&Loan> {
-        self.loans.iter().find(|l| l.input.id == id)
+        self.loan_at.get(id).map(|&i| &self.loans[i])
     }
 
     /// Every loss, in the order recorded.
@@ -1006,9 +1012,9 @@ impl KeyRegister {
     }
 
     fn set_index(&self, id: &str, path: &str) -> Result<usize, KeyError> {
-        self.sets
-            .iter()
-            .position(|s| s.input.id == id)
+        self.set_at
+            .get(id)
+            .copied()
             .ok_or_else(|| KeyError::UnknownReference {
                 path: path.into(),
                 what: "key set",
@@ -1122,6 +1128,7 @@ impl KeyRegister {
                         id: set.id.clone(),
                     });
                 }
+                self.set_at.insert(set.id.clone(), self.sets.len());
                 self.sets.push(KeySet {
                     input: set.clone(),
                     status: if set.kind == KeySetKind::VacantUnit {
@@ -1224,6 +1231,7 @@ impl KeyRegister {
                         format!("{due} is not after the loan ({})", e.at),
                     ));
                 }
+                self.loan_at.insert(loan.id.clone(), self.loans.len());
                 self.loans.push(Loan {
                     input: LoanInput {
                         due: Some(due),
@@ -1239,15 +1247,13 @@ impl KeyRegister {
                 self.sets[i].loan_id = Some(loan.id.clone());
             }
             KeyAction::Return { loan_id, count } => {
-                let li = self
-                    .loans
-                    .iter()
-                    .position(|l| l.input.id == *loan_id)
-                    .ok_or_else(|| KeyError::UnknownReference {
+                let li = self.loan_at.get(loan_id).copied().ok_or_else(|| {
+                    KeyError::UnknownReference {
                         path: "loan_id".into(),
                         what: "loan",
                         id: loan_id.clone(),
-                    })?;
+                    }
+                })?;
                 if self.loans[li].returned_at.is_some() {
                     return Err(KeyError::KeyState {
                         path: "loan_id".into(),
@@ -1389,6 +1395,10 @@ impl KeyRegister {
                         });
                     }
                 }
+                let counted_of: HashMap<&str, u32> = counts
+                    .iter()
+                    .map(|c| (c.key_set_id.as_str(), c.counted))
+                    .collect();
                 let mut lines: Vec<StockLine> = Vec::new();
                 for s in &self.sets {
                     let expected = match s.status {
@@ -1404,10 +1414,7 @@ impl KeyRegister {
                         }
                         KeyStatus::Lost | KeyStatus::HandedOver | KeyStatus::Destroyed => 0,
                     };
-                    let counted = counts
-                        .iter()
-                        .find(|c| c.key_set_id == s.input.id)
-                        .map(|c| c.counted);
+                    let counted = counted_of.get(s.input.id.as_str()).copied();
                     let expected_here = !matches!(
                         s.status,
                         KeyStatus::Lost | KeyStatus::HandedOver | KeyStatus::Destroyed
@@ -1446,17 +1453,18 @@ impl KeyRegister {
     }
 
     /// Applies an operation as a checked transaction: on error the register is
-    /// unchanged (the state is rebuilt only on success).
+    /// unchanged. `apply` checks everything an operation needs before it changes
+    /// anything (every arm validates, then mutates, and nothing after its first change
+    /// can fail), so no copy of the register is made: an operation costs the same in
+    /// a register of a year of loans as in an empty one (`keys_props` checks that a
+    /// refused operation leaves the register equal to what it was).
     fn act(&mut self, actor: &str, at: DateTime<Utc>, action: KeyAction) -> Result<(), KeyError> {
         let e = KeyEvent {
             at,
             actor: actor.to_owned(),
             action,
         };
-        let mut next = self.clone();
-        next.apply(&e)?;
-        *self = next;
-        Ok(())
+        self.apply(&e)
     }
 
     /// Registers a key set of one of the estate's units or public rooms: a vacant
@@ -1572,7 +1580,7 @@ impl KeyRegister {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<&Loan, KeyError> {
-        if let Some(i) = self.loans.iter().position(|l| l.input.id == loan.id) {
+        if let Some(&i) = self.loan_at.get(&loan.id) {
             let same = LoanInput {
                 due: loan.due.or(self.loans[i].input.due),
                 ..loan.clone()

@@ -504,6 +504,8 @@ pub struct GoodsRelease {
     policy: ReleasePolicy,
     events: Vec<ReleaseEvent>,
     permits: Vec<Permit>,
+    /// The index of each permit by id (looked up, not scanned).
+    permit_at: std::collections::HashMap<String, usize>,
 }
 
 fn non_empty(value: &str, path: &str) -> Result<(), ReleaseError> {
@@ -543,6 +545,7 @@ impl GoodsRelease {
             policy,
             events: Vec::new(),
             permits: Vec::new(),
+            permit_at: std::collections::HashMap::new(),
         })
     }
 
@@ -598,7 +601,7 @@ impl GoodsRelease {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn permit(&self, id: &str) -> Option<&Permit> {
-        self.permits.iter().find(|p| p.request.id == id)
+        self.permit_at.get(id).map(|&i| &self.permits[i])
     }
 
     /// A permit's state at a time: an approved or requested permit whose day has
@@ -672,9 +675,9 @@ impl GoodsRelease {
     }
 
     fn find(&self, id: &str) -> Result<usize, ReleaseError> {
-        self.permits
-            .iter()
-            .position(|p| p.request.id == id)
+        self.permit_at
+            .get(id)
+            .copied()
             .ok_or_else(|| ReleaseError::UnknownReference {
                 path: "permit_id".into(),
                 what: "permit",
@@ -812,6 +815,8 @@ impl GoodsRelease {
                 } else {
                     Vec::new()
                 };
+                self.permit_at
+                    .insert(request.id.clone(), self.permits.len());
                 self.permits.push(Permit {
                     request,
                     state: PermitState::Requested,
@@ -950,10 +955,9 @@ impl GoodsRelease {
             actor: actor.to_owned(),
             action,
         };
-        let mut next = self.clone();
-        next.apply(&e)?;
-        *self = next;
-        Ok(())
+        // `apply` checks everything before it changes anything: no copy of the
+        // register is needed for the operation to be all or nothing.
+        self.apply(&e)
     }
 
     /// Records a request: whether the applicant may consent for the unit on the
@@ -989,7 +993,7 @@ impl GoodsRelease {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<&Permit, ReleaseError> {
-        if let Some(i) = self.permits.iter().position(|p| p.request.id == permit.id) {
+        if let Some(&i) = self.permit_at.get(&permit.id) {
             let mut same = permit.clone();
             same.plate = permit.plate.as_deref().map(normalise_plate);
             if self.permits[i].request == same {
