@@ -32,7 +32,8 @@ Needs scikit-learn (not installed by the test command):
     $VENV_PY benches/tickets_vs_sklearn.py DATA_DIR             # real sets + synthetic
     $VENV_PY benches/tickets_vs_sklearn.py --synthetic-only     # no data directory needed
 Options: --threads 1,2 (EstateKit thread counts to run, for training and prediction, default 1,2), --no-overhead
-(skip the Python rule-classification throughput).
+(skip the Python rule-classification throughput), --classes 15,30,60,120 (only the synthetic
+corpus, generated with each number of classes: how training grows with the classes).
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def load(data: Path, name: str) -> list[dict[str, str]]:
 def dataset(name: str, data: str) -> tuple[list[str], list[str]]:
     if name == "synthetic":
         return synthetic()
+    if name.startswith("synthetic:"):
+        return synthetic(classes=int(name.split(":")[1]))
     if name == "zh":
         rows = load(Path(data), "zh_gov_messages_labelled.csv")
         return [r["title"] + " " + r["text"] for r in rows], [r["label"] for r in rows]
@@ -117,7 +120,7 @@ def dataset(name: str, data: str) -> tuple[list[str], list[str]]:
 
 
 def splits(name: str, texts: list[str], labels: list[str]) -> list[tuple[list[int], list[int]]]:
-    if name == "synthetic":
+    if name.startswith("synthetic"):
         n = len(texts)
         cut = n * 4 // 5
         return [(list(range(cut)), list(range(cut, n)))]
@@ -215,7 +218,7 @@ def compare(name: str, title: str, data: str, threads: list[int]) -> None:
         ek = run_child("estatekit", name, data, t)
         # The rules' throughput in a child of its own: the peak memory above is that
         # of the work the baseline does (train, predict), not of the rules' automaton.
-        if name != "synthetic":
+        if not name.startswith("synthetic"):
             ek["classify_s"] = run_child("estatekit-classify", name, data, t)["classify_s"]
         print(
             f"{f'estatekit {t} thr':16} {ek['accuracy']:9.4f} {ek['train_s']:9.3f} {ek['predict_s']:10.4f}"
@@ -273,6 +276,12 @@ def main() -> None:
         del argv[i : i + 2]
     overhead = "--no-overhead" not in argv
     argv = [a for a in argv if a != "--no-overhead"]
+    if "--classes" in argv:
+        # Training time and memory by the number of classes, on the synthetic corpus.
+        i = argv.index("--classes")
+        for k in [int(x) for x in argv[i + 1].split(",")]:
+            compare(f"synthetic:{k}", f"synthetic zh + en, {k} classes, 32,000 train / 8,000 test", "", threads)
+        return
     if "--synthetic-only" in argv:
         data = ""
     else:
