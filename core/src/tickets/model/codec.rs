@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TicketModel;
+use super::columns::Columns;
 use super::features::{Featurizer, Vocab, idf_of};
-use super::{TicketModel, stride};
 use crate::tickets::{SharedStr, TicketError};
 
 /// The model JSON format version this library reads and writes.
@@ -61,7 +62,6 @@ struct ModelDoc {
 impl TicketModel {
     fn to_doc(&self) -> ModelDoc {
         let k = self.labels.len();
-        let ks = stride(k);
         let scale = self.scale;
         let mut features = Vec::with_capacity(self.buckets.len());
         let mut prev = 0;
@@ -69,13 +69,15 @@ impl TicketModel {
             features.push(if i == 0 { *b } else { b - prev });
             prev = *b;
         }
-        let weights = (0..k)
-            .map(|c| {
-                (0..self.buckets.len())
-                    .map(|col| (f64::from(self.weights[col * ks + c]) / scale).round() as i32)
-                    .collect()
-            })
-            .collect();
+        let f = self.buckets.len();
+        let mut weights: Vec<Vec<i32>> = (0..k).map(|_| Vec::with_capacity(f)).collect();
+        let mut column = vec![0.0f32; k];
+        for col in 0..f as u32 {
+            self.cols.dense(col, &mut column);
+            for (row, w) in weights.iter_mut().zip(&column) {
+                row.push((f64::from(*w) / scale).round() as i32);
+            }
+        }
         ModelDoc {
             format: "estatekit.ticket_model".to_owned(),
             version: MODEL_FORMAT_VERSION,
@@ -136,7 +138,6 @@ impl TicketModel {
             ));
         }
         let k = doc.labels.len();
-        let ks = stride(k);
         if k < 2 {
             return Err(bad(
                 "labels",
@@ -235,13 +236,12 @@ impl TicketModel {
                 ));
             }
         }
-        let mut weights = vec![0.0f32; f * ks];
-        for (c, row) in doc.weights.iter().enumerate() {
-            for (col, q) in row.iter().enumerate() {
-                weights[col * ks + c] = (f64::from(*q) * doc.scale) as f32;
-            }
-        }
         let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
+        let cols = Columns::new(k, &idf, &doc.df, |col, out| {
+            for (w, row) in out.iter_mut().zip(&doc.weights) {
+                *w = (f64::from(row[col]) * doc.scale) as f32;
+            }
+        });
         let vocab = Vocab::new(&buckets, doc.buckets_bits);
         Ok(Self {
             feat: Featurizer {
@@ -255,9 +255,8 @@ impl TicketModel {
             n_docs: doc.n_docs,
             buckets,
             df: doc.df,
-            idf,
             vocab,
-            weights,
+            cols,
             bias: doc.bias.iter().map(|b| *b as f32).collect(),
             scale: doc.scale,
         })
