@@ -237,7 +237,7 @@ impl TicketModel {
             }
         }
         let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
-        let cols = Columns::new(k, &idf, &doc.df, |col, out| {
+        let cols = Columns::new(k, &idf, |col, out| {
             for (w, row) in out.iter_mut().zip(&doc.weights) {
                 *w = (f64::from(row[col]) * doc.scale) as f32;
             }

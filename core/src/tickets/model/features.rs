@@ -529,7 +529,12 @@ impl TicketModel {
                 u32::from(c)
             };
         }
-        tfidf_row(&s.counts, Some, |col| self.cols.idf(col), &mut s.row);
+        tfidf_row(
+            &s.counts,
+            Some,
+            |col| self.cols.idf_fetching_row(col),
+            &mut s.row,
+        );
     }
 }
 

@@ -545,7 +545,7 @@ impl TicketModel {
             *w = (f64::from(q) * scale) as f32;
         }
         ops::add(Op::TrainWork, weights.len() as u64);
-        let cols = Columns::new(k, &idf, &df, |col, out| {
+        let cols = Columns::new(k, &idf, |col, out| {
             out.copy_from_slice(&weights[col * ks..col * ks + k]);
         });
         drop(weights);
