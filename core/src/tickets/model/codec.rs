@@ -71,11 +71,9 @@ impl TicketModel {
         }
         let f = self.buckets.len();
         let mut weights: Vec<Vec<i32>> = (0..k).map(|_| Vec::with_capacity(f)).collect();
-        let mut column = vec![0.0f32; k];
         for col in 0..f as u32 {
-            self.cols.dense(col, &mut column);
-            for (row, w) in weights.iter_mut().zip(&column) {
-                row.push((f64::from(*w) / scale).round() as i32);
+            for (row, q) in weights.iter_mut().zip(self.cols.qs(col)) {
+                row.push(i32::from(*q));
             }
         }
         ModelDoc {
@@ -237,9 +235,10 @@ impl TicketModel {
             }
         }
         let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
+        // Each integer checked above to be within ±MAX_Q.
         let cols = Columns::new(k, &idf, |col, out| {
-            for (w, row) in out.iter_mut().zip(&doc.weights) {
-                *w = (f64::from(row[col]) * doc.scale) as f32;
+            for (q, row) in out.iter_mut().zip(&doc.weights) {
+                *q = row[col] as i16;
             }
         });
         let vocab = Vocab::new(&buckets, doc.buckets_bits);
