@@ -36,6 +36,17 @@ fn main() {
         println!("{} test texts (skipped)", texts.len() - cut);
         return;
     }
+    // `PREDICT_TSV_PAUSE=1`: say "loaded" and wait for a line on stdin before
+    // predicting, so that a profiler started without instrumentation
+    // (`valgrind --tool=callgrind --instr-atstart=no`) is switched on for prediction
+    // alone (`callgrind_control -i on`; see benches/README.md).
+    if std::env::var_os("PREDICT_TSV_PAUSE").is_some() {
+        println!("loaded");
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .expect("a line on stdin");
+    }
     // The fastest of 5 runs (the machine may be shared; PREDICT_TSV_RUNS=1 under
     // callgrind).
     let runs: usize = std::env::var("PREDICT_TSV_RUNS")

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TicketModel;
+use super::columns::Columns;
 use super::features::{Featurizer, Vocab, idf_of};
-use super::{TicketModel, stride};
 use crate::tickets::{SharedStr, TicketError};
 
 /// The model JSON format version this library reads and writes.
@@ -61,7 +62,6 @@ struct ModelDoc {
 impl TicketModel {
     fn to_doc(&self) -> ModelDoc {
         let k = self.labels.len();
-        let ks = stride(k);
         let scale = self.scale;
         let mut features = Vec::with_capacity(self.buckets.len());
         let mut prev = 0;
@@ -69,13 +69,13 @@ impl TicketModel {
             features.push(if i == 0 { *b } else { b - prev });
             prev = *b;
         }
-        let weights = (0..k)
-            .map(|c| {
-                (0..self.buckets.len())
-                    .map(|col| (f64::from(self.weights[col * ks + c]) / scale).round() as i32)
-                    .collect()
-            })
-            .collect();
+        let f = self.buckets.len();
+        let mut weights: Vec<Vec<i32>> = (0..k).map(|_| Vec::with_capacity(f)).collect();
+        for col in 0..f as u32 {
+            for (row, q) in weights.iter_mut().zip(self.cols.qs(col)) {
+                row.push(i32::from(*q));
+            }
+        }
         ModelDoc {
             format: "estatekit.ticket_model".to_owned(),
             version: MODEL_FORMAT_VERSION,
@@ -136,7 +136,6 @@ impl TicketModel {
             ));
         }
         let k = doc.labels.len();
-        let ks = stride(k);
         if k < 2 {
             return Err(bad(
                 "labels",
@@ -235,13 +234,13 @@ impl TicketModel {
                 ));
             }
         }
-        let mut weights = vec![0.0f32; f * ks];
-        for (c, row) in doc.weights.iter().enumerate() {
-            for (col, q) in row.iter().enumerate() {
-                weights[col * ks + c] = (f64::from(*q) * doc.scale) as f32;
-            }
-        }
         let idf: Vec<f32> = doc.df.iter().map(|d| idf_of(doc.n_docs, *d)).collect();
+        // Each integer checked above to be within ±MAX_Q.
+        let cols = Columns::new(k, &idf, |col, out| {
+            for (q, row) in out.iter_mut().zip(&doc.weights) {
+                *q = row[col] as i16;
+            }
+        });
         let vocab = Vocab::new(&buckets, doc.buckets_bits);
         Ok(Self {
             feat: Featurizer {
@@ -255,9 +254,8 @@ impl TicketModel {
             n_docs: doc.n_docs,
             buckets,
             df: doc.df,
-            idf,
             vocab,
-            weights,
+            cols,
             bias: doc.bias.iter().map(|b| *b as f32).collect(),
             scale: doc.scale,
         })

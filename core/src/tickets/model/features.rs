@@ -226,6 +226,51 @@ impl Featurizer {
                 first = false;
             }
         }
+        self.each_word_gram(text, emit);
+    }
+
+    /// The buckets of [`each`](Self::each), in the same order, without where each
+    /// n-gram was found (for prediction): the characters of each word are read once
+    /// into `buf` (reused from text to text), then its n-grams hashed from there.
+    #[inline]
+    pub(super) fn each_bucket(&self, text: &str, buf: &mut Vec<u32>, mut emit: impl FnMut(u32)) {
+        let nmax = (self.ngram_max as usize).clamp(1, NGRAM_MAX);
+        let mask = self.mask;
+        // The padded word: ' ', its folded characters, ' '.
+        buf.clear();
+        buf.push(0x20);
+        let mut chars = text.chars();
+        loop {
+            let ch = chars.next();
+            if let Some(f) = ch.and_then(word_char) {
+                buf.push(f as u32);
+                continue;
+            }
+            if buf.len() > 1 {
+                buf.push(0x20);
+                let p = buf.len();
+                for i in 0..p {
+                    let mut h = CHAR_BASIS;
+                    for &c in &buf[i..(i + nmax).min(p)] {
+                        h = (h ^ c).wrapping_mul(FNV_PRIME);
+                        emit(fmix(h) & mask);
+                    }
+                }
+                buf.truncate(1);
+            }
+            if ch.is_none() {
+                break;
+            }
+        }
+        if self.word_ngrams > 0 {
+            self.each_word_gram(text, |b, _| emit(b));
+        }
+    }
+
+    /// The word n-grams of `text` (1 to `word_ngrams` spaced words), as in
+    /// [`each`](Self::each).
+    #[inline]
+    fn each_word_gram(&self, text: &str, mut emit: impl FnMut(u32, Loc)) {
         let wn = (self.word_ngrams as usize).min(3);
         if wn == 0 {
             return;
@@ -375,8 +420,13 @@ pub(super) struct Scratch {
     pub(super) locs: Vec<Loc>,
     pub(super) counter: Counter,
     pub(super) counts: Vec<(u32, u32)>,
-    /// Occurrences per column of the current model (all zero between texts).
-    pub(super) per_col: Vec<u32>,
+    /// Occurrences per column of the current model, up to 254 (255: see `big`; all
+    /// zero between texts).
+    pub(super) per_col: Vec<u8>,
+    /// Occurrences of the columns seen more than 254 times in the current text.
+    pub(super) big: BucketMap,
+    /// The current word's characters (see `Featurizer::each_bucket`).
+    pub(super) chars: Vec<u32>,
     pub(super) row: Vec<(u32, f32)>,
     pub(super) scores: Vec<f32>,
     /// The second partial sums of the scores (see `TicketModel::score`).
@@ -425,33 +475,66 @@ impl TicketModel {
     /// The tf-idf row of `text` into `s.row` (columns in order of first occurrence);
     /// with `locs`, also where each column first occurs (in `s.locs`, by row entry).
     pub(super) fn featurize(&self, text: &str, s: &mut Scratch, locs: bool) {
-        // Count per column in a dense array while streaming the n-grams (a column's
-        // first occurrence appends it, in order), then take the counts, clearing them:
-        // memory is O(columns), whatever the text's length.
-        let n = self.buckets.len();
+        // Count per column in a dense array of bytes while streaming the n-grams (a
+        // column's first occurrence appends it, in order), then take the counts,
+        // clearing them: memory is O(columns), whatever the text's length, and one
+        // byte a column (a million columns: 1 MB, which stays in cache). A column seen
+        // more than `BIG - 1` times in the text counts on in `s.big`.
+        const BIG: u8 = u8::MAX;
+        let n = self.cols.len();
         if s.per_col.len() < n {
             s.per_col.resize(n, 0);
         }
         s.counts.clear();
         s.locs.clear();
-        let (counts, all_locs, vocab) = (&mut s.counts, &mut s.locs, &self.vocab);
+        s.big.clear();
+        let (counts, all_locs, vocab, big) = (&mut s.counts, &mut s.locs, &self.vocab, &mut s.big);
         let per_col = &mut s.per_col[..n];
-        self.feat.each(text, |b, loc| {
-            if let Some(col) = vocab.get(b) {
-                let c = &mut per_col[col as usize];
-                if *c == 0 {
-                    counts.push((col, 0));
-                    if locs {
-                        all_locs.push(loc);
-                    }
-                }
-                *c = c.saturating_add(1);
+        // Counts an n-gram; whether it is the first of its column.
+        let mut count = |b: u32| -> bool {
+            let Some(col) = vocab.get(b) else {
+                return false;
+            };
+            let c = &mut per_col[col as usize];
+            let first = *c == 0;
+            if first {
+                counts.push((col, 0));
             }
-        });
-        for e in counts.iter_mut() {
-            e.1 = std::mem::take(&mut per_col[e.0 as usize]);
+            if *c < BIG - 1 {
+                *c += 1;
+            } else {
+                *c = BIG;
+                let e = big.entry(col).or_insert(u32::from(BIG - 1));
+                *e = e.saturating_add(1);
+            }
+            first
+        };
+        if locs {
+            self.feat.each(text, |b, loc| {
+                if count(b) {
+                    all_locs.push(loc);
+                }
+            });
+        } else {
+            self.feat.each_bucket(text, &mut s.chars, |b| {
+                count(b);
+            });
         }
-        tfidf_row(&s.counts, Some, &self.idf, &mut s.row);
+        let (counts, big, per_col) = (&mut s.counts, &s.big, &mut s.per_col[..n]);
+        for e in counts.iter_mut() {
+            let c = std::mem::take(&mut per_col[e.0 as usize]);
+            e.1 = if c == BIG {
+                big.get(&e.0).copied().unwrap_or(u32::from(BIG))
+            } else {
+                u32::from(c)
+            };
+        }
+        tfidf_row(
+            &s.counts,
+            Some,
+            |col| self.cols.idf_fetching_row(col),
+            &mut s.row,
+        );
     }
 }
 
@@ -492,7 +575,7 @@ pub(super) fn hapax_share(docs: &[(Vec<(u32, u32)>, u32)], df: &BucketMap, n_doc
 pub(super) fn tfidf_row(
     counts: &[(u32, u32)],
     col_of: impl Fn(u32) -> Option<u32>,
-    idf: &[f32],
+    idf: impl Fn(u32) -> f32,
     row: &mut Vec<(u32, f32)>,
 ) {
     row.clear();
@@ -500,7 +583,7 @@ pub(super) fn tfidf_row(
     for &(key, n) in counts {
         if let Some(col) = col_of(key) {
             let tf = if n == 1 { 1.0 } else { 1.0 + (n as f32).ln() };
-            let v = tf * idf[col as usize];
+            let v = tf * idf(col);
             norm += v * v;
             row.push((col, v));
         }
@@ -524,14 +607,14 @@ mod tests {
         tfidf_row(
             &[(7, 2), (9, 1), (5, 1)],
             |k| [7, 9].iter().position(|&x| x == k).map(|c| c as u32),
-            &[1.0, 2.0],
+            |c| [1.0, 2.0][c as usize],
             &mut row,
         );
         assert_eq!(row.iter().map(|e| e.0).collect::<Vec<_>>(), [0, 1]);
         let (a, b) = (1.0 + 2f32.ln(), 2.0f32);
         let norm = (a * a + b * b).sqrt();
         assert!((row[0].1 - a / norm).abs() < 1e-6 && (row[1].1 - b / norm).abs() < 1e-6);
-        tfidf_row(&[(5, 3)], |_| None, &[], &mut row);
+        tfidf_row(&[(5, 3)], |_| None, |_| 1.0, &mut row);
         assert!(row.is_empty());
     }
 
@@ -758,6 +841,7 @@ mod reference {
     #[test]
     fn streaming_featuriser_emits_what_the_materialising_one_did() {
         let mut tokens = Tokens::default();
+        let mut buf = Vec::new();
         for ngram_max in 1..=8 {
             for word_ngrams in 0..=3 {
                 let f = Featurizer {
@@ -777,6 +861,14 @@ mod reference {
                     });
                     assert_eq!(
                         got, want,
+                        "{text:?} ngram_max={ngram_max} word_ngrams={word_ngrams}"
+                    );
+                    // The buckets alone (prediction's path), the buffer reused.
+                    let mut fast = Vec::new();
+                    f.each_bucket(&text, &mut buf, |b| fast.push(b));
+                    assert_eq!(
+                        fast,
+                        want.iter().map(|w| w.0).collect::<Vec<_>>(),
                         "{text:?} ngram_max={ngram_max} word_ngrams={word_ngrams}"
                     );
                 }
