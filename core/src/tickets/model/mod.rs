@@ -647,8 +647,9 @@ impl TicketModel {
             }
         });
         drop(weights);
+        // Pruning drops columns: index the ones kept, in the model's hash space.
         let vocab = if options.prune > 0.0 {
-            Vocab::new(&buckets, options.buckets_bits)
+            Vocab::new(&buckets, bits)
         } else {
             index
         };
@@ -918,6 +919,10 @@ mod tests {
         assert_eq!(pruned.buckets.len(), pruned.df.len());
         assert_eq!(pruned.cols.len(), pruned.buckets.len());
         assert_eq!(pruned.predict("loud party"), "noise");
+        // The vocabulary's index finds every column kept, in the model's hash space.
+        for (col, b) in pruned.buckets.iter().enumerate() {
+            assert_eq!(pruned.vocab.get(*b), Some(col as u32), "bucket {b}");
+        }
     }
 
     /// The tf-idf row of `text` computed plainly: every n-gram of `Featurizer::each`
